@@ -1,0 +1,358 @@
+/*
+ * db.c: the storage layer. Opens SQLite with hearth's pragmas, keeps a cache of
+ * prepared statements per connection (keyed by the SQL string's address, since
+ * every query is a string constant), wraps transactions, applies migrations
+ * recorded per component, and takes consistent backups.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hearth.h"
+
+#define DB_BUSY_MS	5000
+#define STMT_BUCKETS	256
+
+struct stmt {
+	const char	*sql;
+	sqlite3_stmt	*st;
+	struct stmt	*next;
+};
+
+struct db {
+	sqlite3		*sql;
+	struct stmt	*cache[STMT_BUCKETS];
+};
+
+static const char *const sync_pragmas[] = {
+	"PRAGMA synchronous = OFF",
+	"PRAGMA synchronous = NORMAL",
+	"PRAGMA synchronous = FULL",
+	"PRAGMA synchronous = EXTRA",
+};
+
+/*
+ * Open (creating if needed) a database with WAL, foreign keys and a busy
+ * timeout. With DB_NOCHECKPOINT, commits never run a checkpoint themselves:
+ * checkpoint.c does it on its own thread so no request waits for one.
+ */
+struct db *
+db_open(const char *path, enum sync_mode sync, int flags, char **cause)
+{
+	struct db	*db;
+	int		 oflags, rc;
+
+	oflags = (flags & DB_READONLY) ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;	/* one connection per thread */
+	db = xcalloc(1, sizeof *db);
+	rc = sqlite3_open_v2(path, &db->sql, oflags, NULL);
+	if (rc != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", path, db->sql ?
+		    sqlite3_errmsg(db->sql) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, DB_BUSY_MS);
+	if (!(flags & DB_READONLY) &&
+	    db_exec(db, "PRAGMA journal_mode = WAL") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->sql));
+		goto fail;
+	}
+	if (db_exec(db, "PRAGMA foreign_keys = ON") != 0 ||
+	    db_exec(db, sync_pragmas[sync]) != 0 ||
+	    db_exec(db, "PRAGMA temp_store = MEMORY") != 0 ||
+	    db_exec(db, "PRAGMA cache_size = -16384") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->sql));
+		goto fail;
+	}
+	if ((flags & DB_NOCHECKPOINT) &&
+	    db_exec(db, "PRAGMA wal_autocheckpoint = 0") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->sql));
+		goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+/* Finalize cached statements and close. */
+void
+db_close(struct db *db)
+{
+	struct stmt	*s, *next;
+	size_t		 i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < STMT_BUCKETS; i++) {
+		for (s = db->cache[i]; s != NULL; s = next) {
+			next = s->next;
+			sqlite3_finalize(s->st);
+			free(s);
+		}
+	}
+	sqlite3_close_v2(db->sql);
+	free(db);
+}
+
+/* The raw handle, for the few callers that need the SQLite API directly. */
+sqlite3 *
+db_handle(struct db *db)
+{
+	return db->sql;
+}
+
+/* The last error message on this connection. */
+const char *
+db_errmsg(struct db *db)
+{
+	return sqlite3_errmsg(db->sql);
+}
+
+/* Rows changed by the last statement. */
+int64_t
+db_changes(struct db *db)
+{
+	return sqlite3_changes64(db->sql);
+}
+
+/* Rowid of the last insert. */
+int64_t
+db_last_id(struct db *db)
+{
+	return sqlite3_last_insert_rowid(db->sql);
+}
+
+/*
+ * A reset, unbound statement for a constant SQL string, prepared once per
+ * connection. NULL (logged) if the SQL does not compile.
+ */
+sqlite3_stmt *
+db_prepare(struct db *db, const char *sql)
+{
+	size_t		 b = ((uintptr_t)sql >> 3) % STMT_BUCKETS;
+	struct stmt	*s;
+
+	for (s = db->cache[b]; s != NULL; s = s->next) {
+		if (s->sql == sql) {
+			sqlite3_reset(s->st);
+			sqlite3_clear_bindings(s->st);
+			return s->st;
+		}
+	}
+	s = xcalloc(1, sizeof *s);
+	if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s->st, NULL) != SQLITE_OK) {
+		log_error("db: cannot prepare \"%.80s\": %s", sql,
+		    sqlite3_errmsg(db->sql));
+		free(s);
+		return NULL;
+	}
+	s->sql = sql;
+	s->next = db->cache[b];
+	db->cache[b] = s;
+	return s->st;
+}
+
+/* Run SQL without results; 0 or -1. */
+int
+db_exec(struct db *db, const char *sql)
+{
+	char	*err = NULL;
+
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, &err) != SQLITE_OK) {
+		log_debug("db: \"%.60s\": %s", sql, err ? err : "?");
+		sqlite3_free(err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start a write transaction, taking the write lock at once. */
+int
+db_begin(struct db *db)
+{
+	return db_exec(db, "BEGIN IMMEDIATE");
+}
+
+/* Commit; with synchronous=FULL the write is on disk when this returns. */
+int
+db_commit(struct db *db)
+{
+	if (db_exec(db, "COMMIT") == 0)
+		return 0;
+	log_error("db: commit failed: %s", sqlite3_errmsg(db->sql));
+	db_rollback(db);
+	return -1;
+}
+
+/* Roll back if a transaction is open. */
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		db_exec(db, "ROLLBACK");
+}
+
+/* Create the table that records which migrations ran. */
+static int
+db_migrations_table(struct db *db)
+{
+	return db_exec(db,
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    " component TEXT NOT NULL,"
+	    " version INTEGER NOT NULL,"
+	    " name TEXT NOT NULL,"
+	    " applied_at INTEGER NOT NULL,"
+	    " PRIMARY KEY (component, version)) STRICT");
+}
+
+/* Highest applied version of a component, 0 if none, -1 on error. */
+int
+db_schema_version(struct db *db, const char *component)
+{
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	if (db_migrations_table(db) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(db->sql, "SELECT coalesce(max(version), 0) "
+	    "FROM schema_migrations WHERE component = ?", -1, &st, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	sqlite3_bind_text(st, 1, component, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/*
+ * Apply a component's pending migrations in order, each in its own
+ * transaction together with its record. A database that has a version this
+ * binary does not know was written by a newer hearth, and is refused.
+ */
+int
+db_migrate(struct db *db, const char *component, const struct migration *m,
+    size_t n, char **cause)
+{
+	sqlite3_stmt	*st = NULL;
+	char		*err = NULL;
+	int		 have, known = n ? m[n - 1].version : 0, rc = -1;
+	size_t		 i;
+
+	if ((have = db_schema_version(db, component)) < 0) {
+		*cause = xasprintf("reading schema version of %s: %s",
+		    component, sqlite3_errmsg(db->sql));
+		return -1;
+	}
+	if (have > known) {
+		*cause = xasprintf("the database was written by a newer hearth: "
+		    "%s schema version %d, this hearth knows up to %d; "
+		    "upgrade hearth or restore a backup", component, have,
+		    known);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (m[i].version <= have)
+			continue;
+		if (db_begin(db) != 0) {
+			*cause = xasprintf("%s migration %d: %s", component,
+			    m[i].version, sqlite3_errmsg(db->sql));
+			return -1;
+		}
+		/* Another process may have migrated while we waited. */
+		if (db_schema_version(db, component) >= m[i].version) {
+			db_rollback(db);
+			continue;
+		}
+		if (sqlite3_exec(db->sql, m[i].sql, NULL, NULL, &err) !=
+		    SQLITE_OK) {
+			*cause = xasprintf("%s migration %d (%s): %s", component,
+			    m[i].version, m[i].name, err ? err : "?");
+			sqlite3_free(err);
+			goto fail;
+		}
+		if (sqlite3_prepare_v2(db->sql, "INSERT INTO schema_migrations "
+		    "(component, version, name, applied_at) VALUES (?, ?, ?, ?)",
+		    -1, &st, NULL) != SQLITE_OK)
+			goto fail_msg;
+		sqlite3_bind_text(st, 1, component, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, m[i].version);
+		sqlite3_bind_text(st, 3, m[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+		if (sqlite3_step(st) != SQLITE_DONE)
+			goto fail_msg;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (db_commit(db) != 0) {
+			*cause = xasprintf("%s migration %d: commit failed",
+			    component, m[i].version);
+			return -1;
+		}
+		log_info("db: applied %s migration %d (%s)", component,
+		    m[i].version, m[i].name);
+	}
+	return 0;
+fail_msg:
+	*cause = xasprintf("%s migration %d: %s", component, m[i].version,
+	    sqlite3_errmsg(db->sql));
+fail:
+	sqlite3_finalize(st);
+	db_rollback(db);
+	return rc;
+}
+
+/*
+ * Write a consistent copy to path with the online backup API, in steps so a
+ * running hearthd is never locked out for long; the copy is written to a
+ * temporary name and renamed into place only when complete.
+ */
+int
+db_backup(struct db *db, const char *path, char **cause)
+{
+	sqlite3		*dst = NULL;
+	sqlite3_backup	*b;
+	char		*tmp = xasprintf("%s.partial", path);
+	int		 rc, ret = -1;
+
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", tmp, sqlite3_errmsg(dst));
+		goto out;
+	}
+	if ((b = sqlite3_backup_init(dst, "main", db->sql, "main")) == NULL) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(dst));
+		goto out;
+	}
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errstr(rc));
+		goto out;
+	}
+	sqlite3_close(dst);
+	dst = NULL;
+	if (rename(tmp, path) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto out;
+	}
+	ret = 0;
+out:
+	if (dst != NULL)
+		sqlite3_close(dst);
+	if (ret != 0)
+		unlink(tmp);
+	free(tmp);
+	return ret;
+}

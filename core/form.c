@@ -1,0 +1,125 @@
+/*
+ * form.c: application/x-www-form-urlencoded bodies and query strings. Bad
+ * percent-encoding or bytes that are not UTF-8 reject the whole input rather
+ * than letting a half-decoded value reach the domain layer.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+#define FORM_MAX_FIELDS 256
+
+/* Value of a hex digit, or -1. */
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Whether a buffer is well-formed UTF-8 with no NUL and no overlongs. */
+static int
+valid_utf8(const unsigned char *s, size_t len)
+{
+	size_t	i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		unsigned char c = s[i];
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* Percent-decode (and '+' to space) into the arena; NULL if malformed. */
+char *
+form_decode(struct arena *a, const char *s, size_t len)
+{
+	char	*out = arena_alloc(a, len + 1), *p = out;
+	size_t	 i;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			*p++ = ' ';
+		else if (s[i] == '%') {
+			if (len - i < 3)
+				return NULL;
+			hi = hexval((unsigned char)s[i + 1]);
+			lo = hexval((unsigned char)s[i + 2]);
+			if (hi < 0 || lo < 0)
+				return NULL;
+			*p++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			*p++ = s[i];
+	}
+	*p = '\0';
+	if (!valid_utf8((unsigned char *)out, (size_t)(p - out)))
+		return NULL;
+	return out;
+}
+
+/* Parse "a=1&b=2" into a list; -1 on malformed input or too many fields. */
+int
+form_parse(struct arena *a, const char *data, size_t len, struct kvlist *out)
+{
+	const char	*p = data, *end = data + len, *amp, *eq;
+	char		*key, *value;
+
+	while (p < end) {
+		amp = memchr(p, '&', end - p);
+		if (amp == NULL)
+			amp = end;
+		if (amp == p) {
+			p++;
+			continue;
+		}
+		if (out->n >= FORM_MAX_FIELDS)
+			return -1;
+		eq = memchr(p, '=', amp - p);
+		if (eq == NULL)
+			eq = amp;
+		if ((key = form_decode(a, p, eq - p)) == NULL)
+			return -1;
+		if (eq == amp)
+			value = arena_strdup(a, "");
+		else if ((value = form_decode(a, eq + 1, amp - eq - 1)) == NULL)
+			return -1;
+		kv_add(a, out, key, value);
+		p = amp + 1;
+	}
+	return 0;
+}

@@ -1,0 +1,533 @@
+/*
+ * hearthctl.c: the admin's command line. It works on the database directly,
+ * through the same domain functions as hearthd, and is safe while hearthd
+ * runs (WAL mode; every change is one short transaction). Commands are a
+ * table. Exit codes: 0 success, 1 runtime failure, 2 usage or config error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "hearth.h"
+
+#ifndef HEARTH_CONFIG
+#define HEARTH_CONFIG "/usr/local/etc/hearth/hearth.conf"
+#endif
+
+struct ctl {
+	struct config	 config;
+	struct db	*db;
+	struct arena	*arena;
+	int		 argc;
+	char		**argv;
+};
+
+struct command {
+	const char	*name;		/* "user add" */
+	const char	*usage;
+	int		 (*fn)(struct ctl *);
+};
+
+static int	cmd_user_add(struct ctl *);
+static int	cmd_user_passwd(struct ctl *);
+static int	cmd_user_disable(struct ctl *);
+static int	cmd_user_enable(struct ctl *);
+static int	cmd_user_list(struct ctl *);
+static int	cmd_token_create(struct ctl *);
+static int	cmd_backup(struct ctl *);
+static int	cmd_demo(struct ctl *);
+
+static const struct command commands[] = {
+	{ "user add", "user add NAME [--admin] [--display-name TEXT] "
+	    "[--email ADDR] [--password-stdin]", cmd_user_add },
+	{ "user passwd", "user passwd NAME [--password-stdin]",
+	    cmd_user_passwd },
+	{ "user disable", "user disable NAME", cmd_user_disable },
+	{ "user enable", "user enable NAME", cmd_user_enable },
+	{ "user list", "user list", cmd_user_list },
+	{ "token create", "token create NAME [--label TEXT] [--scopes SCOPES]",
+	    cmd_token_create },
+	{ "backup", "backup PATH", cmd_backup },
+	{ "demo", "demo (seed a demo company into an empty database)",
+	    cmd_demo },
+};
+
+/* Print usage. */
+static void
+usage(FILE *f)
+{
+	size_t	i;
+
+	fprintf(f, "usage: hearthctl [-c FILE] COMMAND ...\n"
+	    "  -c, --config FILE   config file (default %s)\n"
+	    "commands:\n", HEARTH_CONFIG);
+	for (i = 0; i < nitems(commands); i++)
+		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "See hearthctl(8).\n");
+}
+
+/* Complain about a command's arguments; returns 2. */
+static int
+bad_usage(const struct command *cmd, const char *why)
+{
+	fprintf(stderr, "hearthctl: %s\nusage: hearthctl %s\n", why,
+	    cmd->usage);
+	return 2;
+}
+
+/* Read a password: one line from stdin, or a generated one. */
+static char *
+read_password(int from_stdin, int *generated)
+{
+	char	*line = NULL, pw[21];
+	size_t	 cap = 0;
+	ssize_t	 n;
+
+	*generated = 0;
+	if (!from_stdin) {
+		password_generate(pw, sizeof pw);
+		*generated = 1;
+		return xstrdup(pw);
+	}
+	if ((n = getline(&line, &cap, stdin)) <= 0) {
+		free(line);
+		return NULL;
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	return line;
+}
+
+/* Hash a password, reporting policy errors; NULL on failure. */
+static char *
+hash_password(const char *pw)
+{
+	char	*phc = NULL, *cause = NULL;
+
+	if (password_policy(pw, &cause) != 0 ||
+	    password_hash(pw, &phc, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		return NULL;
+	}
+	return phc;
+}
+
+/* Find a person by name or say so. */
+static struct user *
+find_user(struct ctl *ctl, const char *name)
+{
+	struct user	*u = user_get_by_name(ctl->db, ctl->arena, name);
+
+	if (u == NULL)
+		fprintf(stderr, "hearthctl: no user named '%s'\n", name);
+	return u;
+}
+
+/* Parse "NAME [options]" for the user and token commands. */
+static int
+parse_opts(struct ctl *ctl, const struct command *cmd, const char *optstring,
+    const struct option *opts, int (*each)(int, const char *, void *),
+    void *arg, const char **name)
+{
+	int	ch;
+
+	optind = 0;	/* glibc: start over, permuting again */
+	opterr = 0;
+	while ((ch = getopt_long(ctl->argc, ctl->argv, optstring, opts,
+	    NULL)) != -1) {
+		if (ch == '?' || ch == ':')
+			return bad_usage(cmd, "unknown or incomplete option");
+		if (each(ch, optarg, arg) != 0)
+			return bad_usage(cmd, "bad option");
+	}
+	if (ctl->argc - optind != 1)
+		return bad_usage(cmd, "expected exactly one NAME");
+	*name = ctl->argv[optind];
+	return 0;
+}
+
+struct add_opts {
+	int		 admin;
+	int		 pw_stdin;
+	const char	*display_name;
+	const char	*email;
+};
+
+/* One option of "user add" or "user passwd". */
+static int
+add_opt(int ch, const char *val, void *arg)
+{
+	struct add_opts	*o = arg;
+
+	switch (ch) {
+	case 'a': o->admin = 1; break;
+	case 'p': o->pw_stdin = 1; break;
+	case 'd': o->display_name = val; break;
+	case 'e': o->email = val; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* user add NAME [--admin] [--display-name TEXT] [--email] [--password-stdin] */
+static int
+cmd_user_add(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "admin", no_argument, NULL, 'a' },
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "display-name", required_argument, NULL, 'd' },
+		{ "email", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct add_opts	 o = { 0, 0, NULL, NULL };
+	const char	*name;
+	char		*pw, *phc, *cause = NULL;
+	int		 rc, generated;
+	int64_t		 id;
+
+	if ((rc = parse_opts(ctl, &commands[0], "", opts, add_opt, &o,
+	    &name)) != 0)
+		return rc;
+	if (!user_valid_name(name, &cause)) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		return 2;
+	}
+	if ((pw = read_password(o.pw_stdin, &generated)) == NULL) {
+		fprintf(stderr, "hearthctl: no password on standard input\n");
+		return 2;
+	}
+	phc = hash_password(pw);
+	if (phc == NULL) {
+		free(pw);
+		return 2;
+	}
+	id = user_create(ctl->db, name, o.display_name, o.email,
+	    o.admin ? ROLE_ADMIN : ROLE_MEMBER, phc, &cause);
+	free(phc);
+	if (id < 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		free(pw);
+		return 1;
+	}
+	if (generated)
+		printf("created %s%s with password: %s\n", name,
+		    o.admin ? " (admin)" : "", pw);
+	else
+		printf("created %s%s\n", name, o.admin ? " (admin)" : "");
+	OPENSSL_cleanse(pw, strlen(pw));
+	free(pw);
+	return 0;
+}
+
+/* user passwd NAME [--password-stdin] */
+static int
+cmd_user_passwd(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct add_opts	 o = { 0, 0, NULL, NULL };
+	const char	*name;
+	struct user	*u;
+	char		*pw, *phc;
+	int		 rc, generated;
+
+	if ((rc = parse_opts(ctl, &commands[1], "", opts, add_opt, &o,
+	    &name)) != 0)
+		return rc;
+	if ((u = find_user(ctl, name)) == NULL)
+		return 1;
+	if ((pw = read_password(o.pw_stdin, &generated)) == NULL) {
+		fprintf(stderr, "hearthctl: no password on standard input\n");
+		return 2;
+	}
+	if ((phc = hash_password(pw)) == NULL) {
+		free(pw);
+		return 2;
+	}
+	rc = user_set_password(ctl->db, u->id, phc);
+	free(phc);
+	if (rc != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		free(pw);
+		return 1;
+	}
+	if (generated)
+		printf("new password for %s: %s\n", name, pw);
+	else
+		printf("password changed for %s\n", name);
+	printf("all sessions of %s were ended\n", name);
+	OPENSSL_cleanse(pw, strlen(pw));
+	free(pw);
+	return 0;
+}
+
+/* Shared by disable and enable. */
+static int
+set_disabled(struct ctl *ctl, const struct command *cmd, int disabled)
+{
+	struct user	*u;
+
+	if (ctl->argc != 2)
+		return bad_usage(cmd, "expected exactly one NAME");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	if (user_set_disabled(ctl->db, u->id, disabled) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("%s %s%s\n", disabled ? "disabled" : "enabled", u->username,
+	    disabled ? "; their sessions were ended and tokens stop working" :
+	    "");
+	return 0;
+}
+
+/* user disable NAME */
+static int
+cmd_user_disable(struct ctl *ctl)
+{
+	return set_disabled(ctl, &commands[2], 1);
+}
+
+/* user enable NAME */
+static int
+cmd_user_enable(struct ctl *ctl)
+{
+	return set_disabled(ctl, &commands[3], 0);
+}
+
+/* Print one row of user list. */
+static void
+list_one(const struct user *u, void *arg)
+{
+	(void)arg;
+	printf("%-20s %-6s %-8s %s\n", u->username,
+	    u->role == ROLE_ADMIN ? "admin" : "member",
+	    u->disabled ? "disabled" : "active", u->display_name);
+}
+
+/* user list */
+static int
+cmd_user_list(struct ctl *ctl)
+{
+	if (ctl->argc != 1)
+		return bad_usage(&commands[4], "takes no arguments");
+	printf("%-20s %-6s %-8s %s\n", "USERNAME", "ROLE", "STATE",
+	    "DISPLAY NAME");
+	if (user_list(ctl->db, ctl->arena, list_one, NULL) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	return 0;
+}
+
+struct token_opts {
+	const char	*label;
+	const char	*scopes;
+};
+
+/* One option of "token create". */
+static int
+token_opt(int ch, const char *val, void *arg)
+{
+	struct token_opts	*o = arg;
+
+	switch (ch) {
+	case 'l': o->label = val; break;
+	case 's': o->scopes = val; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* token create NAME: print a new bearer token alone on one line. */
+static int
+cmd_token_create(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "label", required_argument, NULL, 'l' },
+		{ "scopes", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct token_opts o = { "hearthctl", "read write follow" };
+	const char	*name;
+	struct user	*u;
+	char		 token[64];
+	int		 rc;
+
+	if ((rc = parse_opts(ctl, &commands[5], "", opts, token_opt, &o,
+	    &name)) != 0)
+		return rc;
+	if ((u = find_user(ctl, name)) == NULL)
+		return 1;
+	if (u->disabled) {
+		fprintf(stderr, "hearthctl: %s is disabled\n", name);
+		return 1;
+	}
+	if (token_create(ctl->db, u->id, o.label, o.scopes, token,
+	    sizeof token) < 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("%s\n", token);
+	OPENSSL_cleanse(token, sizeof token);
+	return 0;
+}
+
+/* backup PATH */
+static int
+cmd_backup(struct ctl *ctl)
+{
+	char	*cause = NULL;
+
+	if (ctl->argc != 2)
+		return bad_usage(&commands[6], "expected exactly one PATH");
+	if (db_backup(ctl->db, ctl->argv[1], &cause) != 0) {
+		fprintf(stderr, "hearthctl: backup failed: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	printf("backup written to %s\n", ctl->argv[1]);
+	return 0;
+}
+
+/* demo: a small company to try hearth with. */
+static int
+cmd_demo(struct ctl *ctl)
+{
+	static const struct { const char *name, *display; int admin; } people[] =
+	{
+		{ "ada", "Ada Lovelace", 1 },
+		{ "grace", "Grace Hopper", 0 },
+		{ "linus", "Linus Pauling", 0 },
+		{ "margaret", "Margaret Hamilton", 0 },
+		{ "alan", "Alan Turing", 0 },
+		{ "katherine", "Katherine Johnson", 0 },
+		{ "tim", "Tim Berners-Lee", 0 },
+		{ "barbara", "Barbara Liskov", 0 },
+	};
+	char	 pw[17], *phc, *cause = NULL, *email;
+	size_t	 i;
+
+	if (ctl->argc != 1)
+		return bad_usage(&commands[7], "takes no arguments");
+	if (user_get_by_name(ctl->db, ctl->arena, "ada") != NULL) {
+		fprintf(stderr, "hearthctl: the demo company is already here\n");
+		return 1;
+	}
+	password_generate(pw, sizeof pw);
+	if ((phc = hash_password(pw)) == NULL)
+		return 1;
+	for (i = 0; i < nitems(people); i++) {
+		email = xasprintf("%s@example.com", people[i].name);
+		if (user_create(ctl->db, people[i].name, people[i].display,
+		    email, people[i].admin ? ROLE_ADMIN : ROLE_MEMBER, phc,
+		    &cause) < 0) {
+			fprintf(stderr, "hearthctl: %s\n", cause);
+			free(cause);
+			free(email);
+			free(phc);
+			return 1;
+		}
+		free(email);
+	}
+	free(phc);
+	printf("demo company: %zu people; every one has the password %s\n",
+	    nitems(people), pw);
+	printf("sign in as ada (an admin) or grace, linus, margaret, alan, "
+	    "katherine, tim, barbara\n");
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl		 ctl;
+	const struct command	*cmd = NULL;
+	const char		*path = HEARTH_CONFIG;
+	char			*cause = NULL, *dbpath, two[128];
+	size_t			 i;
+	int			 ch, rc = 1, words;
+
+	memset(&ctl, 0, sizeof ctl);
+	while ((ch = getopt_long(argc, argv, "+c:Vh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 'V':
+			printf("hearthctl %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return 2;
+	}
+	snprintf(two, sizeof two, "%s %s", argv[0], argc > 1 ? argv[1] : "");
+	for (i = 0; i < nitems(commands); i++) {
+		words = strchr(commands[i].name, ' ') ? 2 : 1;
+		if ((words == 2 && argc > 1 && strcmp(two, commands[i].name) ==
+		    0) || (words == 1 && strcmp(argv[0], commands[i].name) ==
+		    0)) {
+			cmd = &commands[i];
+			ctl.argc = argc - (words - 1);
+			ctl.argv = argv + (words - 1);
+			break;
+		}
+	}
+	if (cmd == NULL) {
+		fprintf(stderr, "hearthctl: unknown command '%s'\n", two);
+		usage(stderr);
+		return 2;
+	}
+
+	config_defaults(&ctl.config);
+	if (config_load(&ctl.config, path, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		config_free(&ctl.config);
+		return 2;
+	}
+	log_set_level(LOG_WARN);
+	dbpath = config_db_path(&ctl.config);
+	ctl.db = db_open(dbpath, ctl.config.synchronous, 0, &cause);
+	free(dbpath);
+	if (ctl.db == NULL || db_migrate(ctl.db, "core", core_migrations,
+	    core_nmigrations, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		goto out;
+	}
+	ctl.arena = arena_new();
+	rc = cmd->fn(&ctl);
+out:
+	arena_free(ctl.arena);
+	db_close(ctl.db);
+	config_free(&ctl.config);
+	return rc;
+}

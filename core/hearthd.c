@@ -1,0 +1,147 @@
+/*
+ * hearthd.c: the server's entry point. Reads the config, creates and migrates
+ * the database, loads templates and assets, then hands over to server.c.
+ * Exit codes: 0 success, 1 runtime failure, 2 usage or config error.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth.h"
+
+#ifndef HEARTH_CONFIG
+#define HEARTH_CONFIG "/usr/local/etc/hearth/hearth.conf"
+#endif
+
+/* Print usage. */
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: hearthd [-c FILE] [--check-config]\n"
+	    "  -c, --config FILE   config file (default %s)\n"
+	    "  -t, --check-config  check the config file and exit\n"
+	    "  -V, --version       print the version and exit\n"
+	    "  -h, --help          print this help and exit\n"
+	    "Runs in the foreground and logs to stderr; see hearthd(8).\n",
+	    HEARTH_CONFIG);
+}
+
+/* Create the data directory (one level) if it is missing. */
+static int
+make_data_dir(const char *dir, char **cause)
+{
+	struct stat	sb;
+
+	if (stat(dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			*cause = xasprintf("data_dir %s is not a directory", dir);
+			return -1;
+		}
+		return 0;
+	}
+	if (mkdir(dir, 0750) != 0) {
+		*cause = xasprintf("data_dir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Open, migrate and prime the database; 0 or -1 with *cause. */
+static int
+prepare_database(const struct config *c, char **cause)
+{
+	struct db	*db;
+	char		*path = config_db_path(c);
+	int		 rc = -1;
+
+	db = db_open(path, c->synchronous, 0, cause);
+	free(path);
+	if (db == NULL)
+		return -1;
+	if (db_migrate(db, "core", core_migrations, core_nmigrations,
+	    cause) != 0)
+		goto out;
+	if (secret_load(db, cause) != 0)
+		goto out;
+	rc = 0;
+out:
+	db_close(db);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "check-config", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct config	 c;
+	const char	*path = HEARTH_CONFIG;
+	char		*cause = NULL;
+	int		 ch, check = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:tVh", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			path = optarg;
+			break;
+		case 't':
+			check = 1;
+			break;
+		case 'V':
+			printf("hearthd %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	config_defaults(&c);
+	if (config_load(&c, path, &cause) != 0) {
+		fprintf(stderr, "hearthd: %s\n", cause);
+		free(cause);
+		config_free(&c);
+		return 2;
+	}
+	log_set_level(c.log_level);
+	if (check) {
+		printf("%s: ok\n", path);
+		config_free(&c);
+		return 0;
+	}
+
+	if (make_data_dir(c.data_dir, &cause) != 0 ||
+	    prepare_database(&c, &cause) != 0 ||
+	    render_init(c.web_dir, &cause) != 0 ||
+	    asset_init(c.web_dir, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = 1;
+		goto out;
+	}
+	/* Made now, so no request thread ever pays for it. */
+	password_dummy();
+	rc = server_run(&c);
+out:
+	render_free();
+	asset_free();
+	config_free(&c);
+	return rc;
+}

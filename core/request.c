@@ -1,0 +1,352 @@
+/*
+ * request.c: one HTTP request as handlers see it. Everything it allocates is
+ * in its arena; replies go through req_reply so the loop's count of requests
+ * in flight (which a graceful shutdown waits on) stays right. Handlers reply
+ * with req_json, req_html, req_error or req_redirect and never touch evhttp.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "hearth.h"
+
+#define SESSION_COOKIE		"hearth_session"
+#define SESSION_COOKIE_HOST	"__Host-hearth_session"
+
+/* Count a request as finished once its last byte is written. */
+static void
+req_complete(struct evhttp_request *ev, void *arg)
+{
+	struct loop	*loop = arg;
+
+	(void)ev;
+	loop->inflight--;
+}
+
+/* Wrap an evhttp request; NULL if its URI is malformed. */
+struct req *
+req_new(struct loop *loop, struct evhttp_request *ev)
+{
+	struct req		*r;
+	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(ev);
+	const char		*path, *query, *xff, *comma;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
+	char			*addr = NULL, *decoded;
+	ev_uint16_t		 port = 0;
+	size_t			 len;
+
+	r = xcalloc(1, sizeof *r);
+	r->arena = arena_new();
+	r->ev = ev;
+	r->loop = loop;
+	r->started_us = clock_usec();
+	r->method = evhttp_request_get_command(ev);
+	loop->inflight++;
+	evhttp_request_set_on_complete_cb(ev, req_complete, loop);
+
+	if (evcon != NULL)
+		evhttp_connection_get_peer(evcon, &addr, &port);
+	r->client_ip = arena_strdup(r->arena, addr ? addr : "-");
+	if (loop->server->config->trust_proxy &&
+	    (xff = req_header(r, "X-Forwarded-For")) != NULL) {
+		/* The proxy appends the address it saw: take the last hop. */
+		comma = strrchr(xff, ',');
+		xff = comma ? comma + 1 : xff;
+		while (*xff == ' ')
+			xff++;
+		if (*xff != '\0' && strlen(xff) < 64)
+			r->client_ip = arena_strdup(r->arena, xff);
+	}
+
+	path = uri ? evhttp_uri_get_path(uri) : NULL;
+	if (path == NULL || *path != '/')
+		return r;	/* path stays NULL: the router answers 400 */
+	decoded = evhttp_uridecode(path, 0, &len);
+	if (decoded == NULL)
+		return r;
+	if (strlen(decoded) == len)
+		r->path = arena_strdup(r->arena, decoded);
+	free(decoded);
+	r->is_api = r->path && strncmp(r->path, "/api/", 5) == 0;
+	query = evhttp_uri_get_query(uri);
+	if (query != NULL &&
+	    form_parse(r->arena, query, strlen(query), &r->query) != 0)
+		r->path = NULL;
+	return r;
+}
+
+/* Free a request's memory (after it has been answered). */
+void
+req_free(struct req *r)
+{
+	if (r == NULL)
+		return;
+	json_decref(r->body);
+	arena_free(r->arena);
+	free(r);
+}
+
+/* The config of the server the request came to. */
+const struct config *
+req_config(struct req *r)
+{
+	return r->loop->server->config;
+}
+
+/* The loop thread's database connection. */
+struct db *
+req_db(struct req *r)
+{
+	return r->loop->db;
+}
+
+/* A request header, or NULL. */
+const char *
+req_header(struct req *r, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(r->ev),
+	    name);
+}
+
+/* Set (replace) a response header. */
+void
+req_set_header(struct req *r, const char *name, const char *value)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+
+	evhttp_remove_header(h, name);
+	evhttp_add_header(h, name, value);
+}
+
+/* A parameter from the body (form or JSON string) or else the query. */
+const char *
+req_param(struct req *r, const char *name)
+{
+	const char	*v;
+	json_t		*j;
+
+	if ((v = kv_get(&r->form, name)) != NULL)
+		return v;
+	if (r->body != NULL && (j = json_object_get(r->body, name)) != NULL) {
+		if (json_is_string(j))
+			return json_string_value(j);
+		if (json_is_integer(j))
+			return arena_printf(r->arena, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(j));
+		if (json_is_boolean(j))
+			return json_is_true(j) ? "true" : "false";
+	}
+	return kv_get(&r->query, name);
+}
+
+/*
+ * Parse a form or JSON body into r->form or r->body. 0, or -1 after
+ * answering 400 with what is wrong.
+ */
+int
+req_parse_body(struct req *r)
+{
+	struct evbuffer	*in = evhttp_request_get_input_buffer(r->ev);
+	const char	*ctype = req_header(r, "Content-Type");
+	size_t		 len = evbuffer_get_length(in);
+	const char	*data;
+	json_error_t	 jerr;
+
+	if (len == 0)
+		return 0;
+	data = (const char *)evbuffer_pullup(in, -1);
+	if (ctype == NULL ||
+	    strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0) {
+		if (form_parse(r->arena, data, len, &r->form) != 0) {
+			req_error(r, 400, "The form data is malformed "
+			    "(bad percent-encoding, not UTF-8, or too many "
+			    "fields).");
+			return -1;
+		}
+		return 0;
+	}
+	if (strncasecmp(ctype, "application/json", 16) == 0) {
+		r->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
+		if (r->body == NULL || !json_is_object(r->body)) {
+			req_error(r, 400, r->body == NULL ? arena_printf(
+			    r->arena, "The JSON body is malformed at line %d, "
+			    "column %d: %s", jerr.line, jerr.column, jerr.text) :
+			    "The JSON body must be an object.");
+			return -1;
+		}
+		return 0;
+	}
+	req_error(r, 415, "Unsupported Content-Type: send "
+	    "application/x-www-form-urlencoded or application/json.");
+	return -1;
+}
+
+/* The session cookie's name: __Host- prefixed (and Secure) over HTTPS. */
+const char *
+req_cookie_name(struct req *r)
+{
+	if (r->is_tls || config_is_https(req_config(r)))
+		return SESSION_COOKIE_HOST;
+	return SESSION_COOKIE;
+}
+
+/* Set a cookie; max_age 0 deletes it, -1 makes a browser-session cookie. */
+void
+req_set_cookie(struct req *r, const char *name, const char *value,
+    long max_age)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+	const char	*secure = (r->is_tls || config_is_https(req_config(r))) ?
+	    "; Secure" : "";
+	char		*c;
+
+	if (max_age < 0)
+		c = arena_printf(r->arena, "%s=%s; Path=/; HttpOnly; "
+		    "SameSite=Lax%s", name, value, secure);
+	else
+		c = arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%ld; "
+		    "HttpOnly; SameSite=Lax%s", name, value, max_age, secure);
+	evhttp_add_header(h, "Set-Cookie", c);
+}
+
+/* Send the reply. body may be NULL; ctype NULL keeps the default. */
+void
+req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
+{
+	uint64_t	us;
+
+	if (r->replied) {
+		log_error("%s %s: replied twice", r->route ? r->route->pattern :
+		    "-", r->path ? r->path : "-");
+		return;
+	}
+	r->replied = 1;
+	if (ctype != NULL)
+		req_set_header(r, "Content-Type", ctype);
+	if (r->loop->draining)
+		req_set_header(r, "Connection", "close");
+	us = clock_usec() - r->started_us;
+	log_msg(status >= 500 ? LOG_WARN : LOG_DEBUG, "%s %d %s %.1fms",
+	    r->client_ip, status, r->path ? r->path : "(bad path)",
+	    us / 1000.0);
+	/* A request whose client went away has no connection: evhttp frees
+	 * it at once and never calls the completion callback. */
+	if (evhttp_request_get_connection(r->ev) == NULL)
+		r->loop->inflight--;
+	evhttp_send_reply(r->ev, status, NULL, body);
+}
+
+/* Reply with plain text. */
+void
+req_text(struct req *r, int status, const char *text)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	evbuffer_add(b, text, strlen(text));
+	req_reply(r, status, "text/plain; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+/* Reply with JSON; takes the reference to obj. */
+void
+req_json(struct req *r, int status, json_t *obj)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		*s;
+	size_t		 len;
+
+	len = json_dumpb(obj, NULL, 0, JSON_COMPACT);
+	s = arena_alloc(r->arena, len + 1);
+	json_dumpb(obj, s, len, JSON_COMPACT);
+	evbuffer_add(b, s, len);
+	json_decref(obj);
+	req_reply(r, status, "application/json; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+/* Reply with an error: {"error": msg} under /api/, a friendly page elsewhere. */
+void
+req_error(struct req *r, int status, const char *msg)
+{
+	json_t	*view;
+
+	if (r->is_api || r->path == NULL) {
+		req_json(r, status, json_pack("{s:s}", "error", msg));
+		return;
+	}
+	view = req_view(r, "Something went wrong");
+	json_object_set_new(view, "status", json_integer(status));
+	json_object_set_new(view, "message", json_string(msg));
+	json_object_set_new(view, "not_found", json_boolean(status == 404));
+	req_html(r, status, "error", view);
+}
+
+/* Render a template and reply; takes the reference to view. */
+void
+req_html(struct req *r, int status, const char *name, json_t *view)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	if (render_template(b, name, view) != 0) {
+		evbuffer_free(b);
+		json_decref(view);
+		req_text(r, 500, "500 Internal Server Error: a page template "
+		    "is missing or broken; the server log says which.");
+		return;
+	}
+	json_decref(view);
+	req_reply(r, status, "text/html; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
+/* 303 See Other to a local path. */
+void
+req_redirect(struct req *r, const char *location)
+{
+	req_set_header(r, "Location", location);
+	req_reply(r, 303, NULL, NULL);
+}
+
+/* Tell the client when to retry (429, 503). */
+void
+req_retry_after(struct req *r, long seconds)
+{
+	req_set_header(r, "Retry-After", arena_printf(r->arena, "%ld",
+	    seconds > 0 ? seconds : 1));
+}
+
+/*
+ * The view every page starts from: the signed-in person, the CSRF token for
+ * its forms, asset URLs and the page title. A signed-out visitor gets a
+ * pre-session cookie here, so the login form has something to bind its CSRF
+ * token to.
+ */
+json_t *
+req_view(struct req *r, const char *title)
+{
+	json_t	*v = json_object();
+	char	 raw[TOKEN_BYTES], anon[TOKEN_CHARS + 1];
+
+	if (r->csrf_binding == NULL) {
+		crypto_random(raw, sizeof raw);
+		crypto_b64url((uint8_t *)raw, sizeof raw, anon);
+		r->csrf_binding = arena_strdup(r->arena, anon);
+		req_set_cookie(r, "hearth_csrf", anon, -1);
+	}
+	csrf_token(r->csrf_binding, r->csrf);
+	json_object_set_new(v, "title", json_string(title));
+	json_object_set_new(v, "site", json_string("hearth"));
+	json_object_set_new(v, "csrf", json_string(r->csrf));
+	json_object_set(v, "asset", asset_urls());
+	if (r->user != NULL) {
+		json_object_set_new(v, "me", json_pack("{s:I, s:s, s:s, s:b}",
+		    "id", (json_int_t)r->user->id,
+		    "username", r->user->username,
+		    "display_name", r->user->display_name,
+		    "admin", r->user->role == ROLE_ADMIN));
+	}
+	return v;
+}

@@ -1,0 +1,266 @@
+/*
+ * router.c: the one choke point every request passes. A static table maps
+ * {methods, pattern} to a handler and flags; the router, not the handler,
+ * sets the security headers, parses the body, finds who is asking (session
+ * cookie or bearer token), and enforces the flags: sign-in, the admin role
+ * and CSRF on unsafe methods. Unknown paths get 404 and wrong methods 405,
+ * as JSON under /api/ and as a page elsewhere.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+
+#include "hearth.h"
+
+#define M_UNSAFE (M_POST | M_PUT | M_DELETE | M_PATCH)
+
+static const struct route routes[] = {
+	{ M_GET,  "/healthz",		0,		web_healthz },
+	{ M_GET,  "/static/:file",	0,		web_static },
+	{ M_GET,  "/",			R_AUTH,		web_home },
+	{ M_GET,  "/login",		0,		web_login_form },
+	{ M_POST, "/login",		R_ANON,		web_login },
+	{ M_POST, "/logout",		0,		web_logout },
+	{ M_GET,  "/api/v1/accounts/verify_credentials", R_AUTH,
+	    api_verify_credentials },
+};
+
+/* Names for the Allow header, in bit order. */
+static const struct { int bit; const char *name; } method_names[] = {
+	{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
+	{ M_PUT, "PUT" }, { M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
+};
+
+/*
+ * Match a path against a pattern of literal segments, ":name" segments (one
+ * non-empty segment, captured) and a final "*" (the rest). Returns the number
+ * of captures, or -1 if it does not match.
+ */
+int
+route_match(const char *pattern, const char *path, struct arena *a,
+    const char **params, int maxparams)
+{
+	const char	*p = pattern, *s = path, *pe, *se;
+	int		 n = 0;
+
+	if (*p != '/' || *s != '/')
+		return -1;
+	while (*p != '\0') {
+		if (*p != '/' || *s != '/')
+			return -1;
+		p++;
+		s++;
+		if (*p == '*' && p[1] == '\0') {
+			if (n == maxparams)
+				return -1;
+			params[n++] = arena_strdup(a, s);
+			return n;
+		}
+		pe = strchr(p, '/');
+		if (pe == NULL)
+			pe = p + strlen(p);
+		se = strchr(s, '/');
+		if (se == NULL)
+			se = s + strlen(s);
+		if (*p == ':') {
+			if (se == s || n == maxparams)
+				return -1;
+			params[n++] = arena_strndup(a, s, se - s);
+		} else if (pe - p != se - s || strncmp(p, s, pe - p) != 0)
+			return -1;
+		p = pe;
+		s = se;
+	}
+	return *s == '\0' ? n : -1;
+}
+
+/*
+ * The route for a path and method. If the path matches but no route takes
+ * the method, returns NULL with the methods that would in *allowed.
+ */
+const struct route *
+router_find(const char *path, int method, struct arena *a,
+    const char **params, int *allowed)
+{
+	size_t	i;
+	int	m = method == M_HEAD ? M_GET : method;
+
+	*allowed = 0;
+	for (i = 0; i < nitems(routes); i++) {
+		if (route_match(routes[i].pattern, path, a, params,
+		    ROUTE_MAX_PARAMS) < 0)
+			continue;
+		if (routes[i].methods & m)
+			return &routes[i];
+		*allowed |= routes[i].methods;
+	}
+	return NULL;
+}
+
+/* Headers every response carries. */
+void
+router_security_headers(struct evhttp_request *ev, int tls)
+{
+	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
+
+	evhttp_add_header(h, "Content-Security-Policy",
+	    "default-src 'none'; script-src 'self'; style-src 'self'; "
+	    "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
+	    "manifest-src 'self'; form-action 'self'; base-uri 'none'; "
+	    "frame-ancestors 'none'");
+	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+	evhttp_add_header(h, "X-Frame-Options", "DENY");
+	evhttp_add_header(h, "Referrer-Policy", "same-origin");
+	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
+	evhttp_add_header(h, "Permissions-Policy",
+	    "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+	evhttp_add_header(h, "Cache-Control", "no-store");
+	if (tls)
+		evhttp_add_header(h, "Strict-Transport-Security",
+		    "max-age=31536000");
+}
+
+/* Answer 405 with an Allow header. */
+static void
+router_405(struct req *r, int allowed)
+{
+	char	allow[128] = "";
+	size_t	i, len = 0;
+
+	for (i = 0; i < nitems(method_names); i++) {
+		if ((allowed & method_names[i].bit) ||
+		    (method_names[i].bit == M_HEAD && (allowed & M_GET)))
+			len += snprintf(allow + len, sizeof allow - len, "%s%s",
+			    len ? ", " : "", method_names[i].name);
+	}
+	req_set_header(r, "Allow", allow);
+	req_error(r, 405, "Method not allowed");
+}
+
+/*
+ * Find who is asking: a bearer token (API) or else a session cookie. A bad
+ * bearer token is an error (apps must learn their token is dead); a bad
+ * cookie just means signed out. -1 if the request was answered.
+ */
+static int
+router_authenticate(struct req *r)
+{
+	const struct config	*c = req_config(r);
+	const char		*auth, *cookie, *token;
+	int64_t			 user_id;
+	struct user		*u;
+
+	if ((cookie = req_header(r, "Cookie")) != NULL)
+		cookie_parse(r->arena, cookie, &r->cookies);
+	auth = req_header(r, "Authorization");
+	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
+		token = auth + 7;
+		while (*token == ' ')
+			token++;
+		if (token_lookup(req_db(r), token, &user_id) != 0 ||
+		    (u = user_get(req_db(r), r->arena, user_id)) == NULL) {
+			req_set_header(r, "WWW-Authenticate", "Bearer error="
+			    "\"invalid_token\"");
+			r->is_api = 1;
+			req_error(r, 401, "The access token is invalid");
+			return -1;
+		}
+		r->user = u;
+		r->auth = AUTH_BEARER;
+		return 0;
+	}
+	token = kv_get(&r->cookies, req_cookie_name(r));
+	if (token != NULL && session_lookup(req_db(r), token, c->session_idle,
+	    c->session_lifetime, &r->session) == 0 &&
+	    (u = user_get(req_db(r), r->arena, r->session.user_id)) != NULL) {
+		r->user = u;
+		r->auth = AUTH_SESSION;
+		r->csrf_binding = r->session.hash;
+	} else {
+		if (token != NULL)	/* expired or ended: drop it */
+			req_set_cookie(r, req_cookie_name(r), "", 0);
+		r->csrf_binding = kv_get(&r->cookies, "hearth_csrf");
+	}
+	return 0;
+}
+
+/* Whether an unsafe request carries the right CSRF token. */
+static int
+router_csrf_ok(struct req *r)
+{
+	const char	*token;
+
+	if ((token = req_header(r, "X-CSRF-Token")) == NULL)
+		token = kv_get(&r->form, "csrf");
+	return csrf_check(r->csrf_binding, token);
+}
+
+/* The evhttp callback: every request starts here. */
+void
+router_dispatch(struct evhttp_request *ev, void *arg)
+{
+	struct loop_port	*port = arg;
+	struct req		*r;
+	const struct route	*route;
+	int			 allowed;
+	enum handled		 h;
+
+	router_security_headers(ev, port->tls);
+	r = req_new(port->loop, ev);
+	r->is_tls = port->tls;
+	if (r->path == NULL) {
+		r->is_api = 1;
+		req_error(r, 400, "Malformed request URI");
+		goto done;
+	}
+	route = router_find(r->path, r->method, r->arena, r->params, &allowed);
+	if (route == NULL) {
+		if (allowed)
+			router_405(r, allowed);
+		else
+			req_error(r, 404, r->is_api ? "Record not found" :
+			    "There is no page at this address.");
+		goto done;
+	}
+	r->route = route;
+	if ((r->method & M_UNSAFE) && req_parse_body(r) != 0)
+		goto done;
+	if (router_authenticate(r) != 0)
+		goto done;
+	if ((route->flags & (R_AUTH | R_ADMIN)) && r->user == NULL) {
+		if (r->is_api)
+			req_error(r, 401, "The access token is invalid");
+		else if (r->method == M_GET || r->method == M_HEAD)
+			req_redirect(r, arena_printf(r->arena, "/login?next=%s",
+			    escape_url(r->arena, r->path)));
+		else
+			req_error(r, 401, "Please sign in first.");
+		goto done;
+	}
+	if ((route->flags & R_ADMIN) && r->user->role != ROLE_ADMIN) {
+		req_error(r, 403, "This action is for administrators.");
+		goto done;
+	}
+	if ((r->method & M_UNSAFE) && r->auth != AUTH_BEARER &&
+	    !(route->flags & R_NOCSRF) && !router_csrf_ok(r)) {
+		req_error(r, 403, "The form has expired or did not come from "
+		    "hearth (missing or wrong CSRF token). Reload the page and "
+		    "try again.");
+		goto done;
+	}
+	h = route->handler(r);
+	if (h == HANDLED_ASYNC)
+		return;		/* the handler's completion replies and frees */
+	if (!r->replied) {
+		log_error("%s: handler returned without replying",
+		    route->pattern);
+		req_error(r, 500, "Internal error");
+	}
+done:
+	req_free(r);
+}

@@ -1,0 +1,128 @@
+/*
+ * session.c: browser sessions. A session is a 256-bit random token handed to
+ * the browser in a cookie; the database keeps only its SHA-256, so a stolen
+ * database or backup cannot be replayed as a login. Sessions expire after a
+ * time without use (idle) and after a fixed lifetime (absolute).
+ */
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+/* last_seen_at is refreshed at most this often, to keep reads read-only. */
+#define SESSION_TOUCH_EVERY 60
+
+/* Start a session for a person; the new token is written to out. */
+int
+session_create(struct db *db, int64_t user_id, const char *ip,
+    const char *user_agent, char *out, size_t outlen)
+{
+	sqlite3_stmt	*st;
+	char		 hash[HASH_HEX + 1];
+	int64_t		 now = time(NULL);
+	int		 rc;
+
+	crypto_new_token(SESSION_PREFIX, out, outlen, hash);
+	st = db_prepare(db, "INSERT INTO sessions (user_id, token_hash, "
+	    "created_at, last_seen_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, "
+	    "substr(?, 1, 300))");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_text(st, 5, ip, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, user_agent, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * Look up a live session by its token; 0 and *out filled, or -1 if there is
+ * none, it has expired, or its person is disabled. An expired session found
+ * here is deleted.
+ */
+int
+session_lookup(struct db *db, const char *token, long idle, long lifetime,
+    struct session *out)
+{
+	sqlite3_stmt	*st;
+	char		 hash[HASH_HEX + 1];
+	int64_t		 now = time(NULL), created, seen;
+	int		 disabled, rc = -1;
+
+	if (strncmp(token, SESSION_PREFIX, strlen(SESSION_PREFIX)) != 0 ||
+	    strlen(token) != strlen(SESSION_PREFIX) + TOKEN_CHARS)
+		return -1;
+	crypto_sha256_hex(token, strlen(token), hash);
+	st = db_prepare(db, "SELECT s.id, s.user_id, s.created_at, "
+	    "s.last_seen_at, u.disabled FROM sessions s "
+	    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return -1;
+	}
+	out->id = sqlite3_column_int64(st, 0);
+	out->user_id = sqlite3_column_int64(st, 1);
+	created = out->created_at = sqlite3_column_int64(st, 2);
+	seen = sqlite3_column_int64(st, 3);
+	disabled = sqlite3_column_int(st, 4);
+	sqlite3_reset(st);
+	memcpy(out->hash, hash, sizeof hash);
+
+	if (disabled)
+		return -1;
+	if (now - seen > idle || now - created > lifetime) {
+		session_end(db, hash);
+		return -1;
+	}
+	rc = 0;
+	if (now - seen >= SESSION_TOUCH_EVERY) {
+		st = db_prepare(db, "UPDATE sessions SET last_seen_at = ? "
+		    "WHERE id = ?");
+		if (st != NULL) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_int64(st, 2, out->id);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+	}
+	return rc;
+}
+
+/* End one session, by token hash. */
+int
+session_end(struct db *db, const char *hash)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM sessions WHERE token_hash = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* End every session of a person (sign out everywhere). */
+int
+session_end_all(struct db *db, int64_t user_id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,78 @@
+/*
+ * token.c: API bearer tokens. Like sessions they are 256-bit random secrets
+ * of which only the hash is stored; they do not expire but can be revoked, and
+ * stop working while their person is disabled.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+/* Create a token for a person; the secret goes to out, the id is returned. */
+int64_t
+token_create(struct db *db, int64_t user_id, const char *name,
+    const char *scopes, char *out, size_t outlen)
+{
+	sqlite3_stmt	*st;
+	char		 hash[HASH_HEX + 1];
+	int		 rc;
+
+	crypto_new_token(TOKEN_PREFIX, out, outlen, hash);
+	st = db_prepare(db, "INSERT INTO tokens (user_id, token_hash, name, "
+	    "scopes, created_at) VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, scopes ? scopes : "read write follow", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? db_last_id(db) : -1;
+}
+
+/* The person a live token belongs to; 0 and *user_id, or -1. */
+int
+token_lookup(struct db *db, const char *token, int64_t *user_id)
+{
+	sqlite3_stmt	*st;
+	char		 hash[HASH_HEX + 1];
+	int		 rc = -1;
+
+	if (strlen(token) > 256)
+		return -1;
+	crypto_sha256_hex(token, strlen(token), hash);
+	st = db_prepare(db, "SELECT t.user_id FROM tokens t JOIN users u "
+	    "ON u.id = t.user_id WHERE t.token_hash = ? AND "
+	    "t.revoked_at IS NULL AND u.disabled = 0");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*user_id = sqlite3_column_int64(st, 0);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Revoke one of a person's tokens; 0, or -1 if there was no such token. */
+int
+token_revoke(struct db *db, int64_t user_id, int64_t token_id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "UPDATE tokens SET revoked_at = ? WHERE id = ? "
+	    "AND user_id = ? AND revoked_at IS NULL");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, token_id);
+	sqlite3_bind_int64(st, 3, user_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE && db_changes(db) == 1 ? 0 : -1;
+}

@@ -1,0 +1,215 @@
+/*
+ * user.c: people. Usernames, roles, the disabled flag and password hashes.
+ * Changing a password or disabling an account ends every session in the same
+ * transaction, so there is no moment when an old session still works.
+ */
+#include <ctype.h>
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+#define USERNAME_MAX 30
+#define DISPLAY_NAME_MAX 100
+
+#define USER_COLUMNS "id, username, display_name, email, role, disabled, " \
+    "created_at, password_hash"
+
+/* Whether a username is acceptable: 1-30 of [A-Za-z0-9_], like Mastodon. */
+int
+user_valid_name(const char *name, char **cause)
+{
+	size_t	i, len = strlen(name);
+
+	if (len == 0 || len > USERNAME_MAX) {
+		*cause = xasprintf("username must be 1 to %d characters",
+		    USERNAME_MAX);
+		return 0;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_') {
+			*cause = xstrdup("username may contain only letters, "
+			    "digits and '_'");
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Copy a column into the arena (NULL stays NULL). */
+static const char *
+col_text(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char	*t = sqlite3_column_text(st, i);
+
+	return t ? arena_strdup(a, (const char *)t) : NULL;
+}
+
+/* Build a user from a row of USER_COLUMNS. */
+static struct user *
+user_from_row(struct arena *a, sqlite3_stmt *st)
+{
+	struct user	*u = arena_alloc(a, sizeof *u);
+
+	u->id = sqlite3_column_int64(st, 0);
+	u->username = col_text(a, st, 1);
+	u->display_name = col_text(a, st, 2);
+	u->email = col_text(a, st, 3);
+	u->role = sqlite3_column_int(st, 4) ? ROLE_ADMIN : ROLE_MEMBER;
+	u->disabled = sqlite3_column_int(st, 5);
+	u->created_at = sqlite3_column_int64(st, 6);
+	u->password_hash = col_text(a, st, 7);
+	return u;
+}
+
+/* Create a person; returns the id, or -1 with *cause (e.g. name taken). */
+int64_t
+user_create(struct db *db, const char *username, const char *display_name,
+    const char *email, enum role role, const char *phc, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 now = time(NULL);
+	int		 rc;
+
+	if (!user_valid_name(username, cause))
+		return -1;
+	if (display_name == NULL || *display_name == '\0')
+		display_name = username;
+	if (strlen(display_name) > DISPLAY_NAME_MAX) {
+		*cause = xasprintf("display name must be at most %d bytes",
+		    DISPLAY_NAME_MAX);
+		return -1;
+	}
+	st = db_prepare(db, "INSERT INTO users (username, display_name, email, "
+	    "role, password_hash, created_at, updated_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (st == NULL) {
+		*cause = xstrdup(db_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, display_name, -1, SQLITE_STATIC);
+	if (email != NULL && *email != '\0')
+		sqlite3_bind_text(st, 3, email, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, role);
+	sqlite3_bind_text(st, 5, phc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, now);
+	sqlite3_bind_int64(st, 7, now);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		*cause = xasprintf("username '%s' is already taken", username);
+		return -1;
+	}
+	if (rc != SQLITE_DONE) {
+		*cause = xstrdup(db_errmsg(db));
+		return -1;
+	}
+	return db_last_id(db);
+}
+
+/* A person by id, or NULL. */
+struct user *
+user_get(struct db *db, struct arena *a, int64_t id)
+{
+	sqlite3_stmt	*st;
+	struct user	*u = NULL;
+
+	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		u = user_from_row(a, st);
+	sqlite3_reset(st);
+	return u;
+}
+
+/* A person by username (case-insensitive), or NULL. */
+struct user *
+user_get_by_name(struct db *db, struct arena *a, const char *name)
+{
+	sqlite3_stmt	*st;
+	struct user	*u = NULL;
+
+	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users "
+	    "WHERE username = ?");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		u = user_from_row(a, st);
+	sqlite3_reset(st);
+	return u;
+}
+
+/* Set a new password hash and end every session of that person. */
+int
+user_set_password(struct db *db, int64_t id, const char *phc)
+{
+	sqlite3_stmt	*st;
+
+	if (db_begin(db) != 0)
+		return -1;
+	st = db_prepare(db, "UPDATE users SET password_hash = ?, "
+	    "updated_at = ? WHERE id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, phc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1)
+		goto fail;
+	if (session_end_all(db, id) != 0)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/*
+ * Disable (or re-enable) a person. Disabling ends their sessions; their API
+ * tokens stop working because every lookup checks the flag.
+ */
+int
+user_set_disabled(struct db *db, int64_t id, int disabled)
+{
+	sqlite3_stmt	*st;
+
+	if (db_begin(db) != 0)
+		return -1;
+	st = db_prepare(db, "UPDATE users SET disabled = ?, updated_at = ? "
+	    "WHERE id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1)
+		goto fail;
+	if (disabled && session_end_all(db, id) != 0)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/* Call cb for every person, by username. */
+int
+user_list(struct db *db, struct arena *a,
+    void (*cb)(const struct user *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users "
+	    "ORDER BY username");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb(user_from_row(a, st), arg);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,190 @@
+/*
+ * web-login.c: signing in and out. The password check runs on a worker
+ * thread (argon2id costs ~20 ms of CPU) and the reply is sent from the loop
+ * when it is done. Unknown users, disabled users and wrong passwords get the
+ * same answer after the same work. Attempts are limited per client address
+ * and failures per account, both answered with 429 and Retry-After.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+
+#include "hearth.h"
+
+#define LOGIN_FAILED "Wrong username or password."
+
+struct login {
+	struct req	*r;
+	struct user	*user;		/* NULL if unknown or disabled */
+	char		*phc;
+	char		*password;
+	char		*account_key;
+	int		 ok;
+};
+
+/* Where to go after signing in: a local path only, never another site. */
+static const char *
+login_next(struct req *r)
+{
+	const char	*next = req_param(r, "next");
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' ||
+	    next[1] == '\\' || strpbrk(next, "\r\n\\") != NULL)
+		return "/";
+	return next;
+}
+
+/* Render the form, optionally with an error. */
+static void
+login_page(struct req *r, int status, const char *error)
+{
+	json_t		*v = req_view(r, "Sign in");
+	const char	*username = req_param(r, "username");
+
+	json_object_set_new(v, "next", json_string(login_next(r)));
+	if (username != NULL && strlen(username) <= 64)
+		json_object_set_new(v, "username", json_string(username));
+	if (error != NULL)
+		json_object_set_new(v, "error", json_string(error));
+	req_html(r, status, "login", v);
+}
+
+/* GET /login. */
+enum handled
+web_login_form(struct req *r)
+{
+	if (r->user != NULL) {
+		req_redirect(r, login_next(r));
+		return HANDLED;
+	}
+	login_page(r, 200, NULL);
+	return HANDLED;
+}
+
+/* On a worker: verify the password. */
+static void
+login_work(void *arg)
+{
+	struct login	*l = arg;
+
+	l->ok = password_verify(l->phc, l->password);
+}
+
+/* Back on the loop: start the session or say no. */
+static void
+login_done(void *arg)
+{
+	struct login	*l = arg;
+	struct req	*r = l->r;
+	struct server	*s = r->loop->server;
+	char		 token[64];
+
+	OPENSSL_cleanse(l->password, strlen(l->password));
+	free(l->password);
+	free(l->phc);
+	if (!l->ok || l->user == NULL) {
+		ratelimit_hit(s->login_account, l->account_key, time(NULL));
+		log_info("login failed for '%s' from %s", l->account_key,
+		    r->client_ip);
+		login_page(r, 401, LOGIN_FAILED);
+		goto out;
+	}
+	/* Rotate: a session the browser brought in is ended, never reused. */
+	if (r->auth == AUTH_SESSION)
+		session_end(req_db(r), r->session.hash);
+	if (session_create(req_db(r), l->user->id, r->client_ip,
+	    req_header(r, "User-Agent"), token, sizeof token) != 0) {
+		req_error(r, 500, "Could not start a session; try again.");
+		goto out;
+	}
+	ratelimit_clear(s->login_account, l->account_key);
+	log_info("login: %s from %s", l->user->username, r->client_ip);
+	req_set_cookie(r, req_cookie_name(r), token,
+	    req_config(r)->session_lifetime);
+	OPENSSL_cleanse(token, sizeof token);
+	req_redirect(r, login_next(r));
+out:
+	free(l->account_key);
+	free(l);
+	req_free(r);
+}
+
+/* POST /login: username, password, csrf, next. */
+enum handled
+web_login(struct req *r)
+{
+	struct server	*s = r->loop->server;
+	const char	*username = req_param(r, "username");
+	const char	*password = req_param(r, "password");
+	struct login	*l;
+	struct user	*u;
+	char		*key, *k;
+	long		 wait;
+	int64_t		 now = time(NULL);
+
+	if (username == NULL || *username == '\0' || password == NULL ||
+	    *password == '\0') {
+		login_page(r, 400, "Enter your username and password.");
+		return HANDLED;
+	}
+	if (strlen(username) > 64 || strlen(password) > PASSWORD_MAX) {
+		login_page(r, 401, LOGIN_FAILED);
+		return HANDLED;
+	}
+	key = xstrdup(username);
+	for (k = key; *k; k++)
+		*k = (char)tolower((unsigned char)*k);
+	wait = ratelimit_wait(s->login_ip, r->client_ip, now);
+	if (wait == 0)
+		wait = ratelimit_wait(s->login_account, key, now);
+	if (wait > 0) {
+		free(key);
+		log_warn("login rate limit for '%s' from %s", username,
+		    r->client_ip);
+		req_retry_after(r, wait);
+		login_page(r, 429, wait > 90 ? arena_printf(r->arena,
+		    "Too many sign-in attempts. Try again in %ld minutes.",
+		    (wait + 59) / 60) : arena_printf(r->arena, "Too many "
+		    "sign-in attempts. Try again in %ld seconds.", wait));
+		return HANDLED;
+	}
+	ratelimit_hit(s->login_ip, r->client_ip, now);
+
+	u = user_get_by_name(req_db(r), r->arena, username);
+	l = xcalloc(1, sizeof *l);
+	l->r = r;
+	l->account_key = key;
+	l->password = xstrdup(password);
+	if (u != NULL && !u->disabled && u->password_hash != NULL) {
+		l->user = u;
+		l->phc = xstrdup(u->password_hash);
+	} else
+		l->phc = xstrdup(password_dummy());
+	if (worker_submit(r->loop, login_work, login_done, l) != 0) {
+		OPENSSL_cleanse(l->password, strlen(l->password));
+		free(l->password);
+		free(l->phc);
+		free(l->account_key);
+		free(l);
+		req_retry_after(r, 2);
+		login_page(r, 503, "The server is busy; try again in a moment.");
+		return HANDLED;
+	}
+	return HANDLED_ASYNC;
+}
+
+/* POST /logout: end this session. */
+enum handled
+web_logout(struct req *r)
+{
+	if (r->auth == AUTH_SESSION) {
+		session_end(req_db(r), r->session.hash);
+		log_info("logout: %s", r->user->username);
+	}
+	req_set_cookie(r, req_cookie_name(r), "", 0);
+	req_redirect(r, "/login");
+	return HANDLED;
+}

@@ -1,0 +1,142 @@
+/*
+ * worker.c: a pool of threads for work that must not run on an event loop
+ * (argon2id, later outbound federation). A job's work function runs on a
+ * worker; its done function then runs back on the loop thread that submitted
+ * it, woken through that loop's notify event. The queue is bounded, so a
+ * flood of logins is refused (503) instead of piling up without end.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "hearth.h"
+
+struct job {
+	struct loop	*loop;
+	job_fn		 work;
+	job_fn		 done;
+	void		*arg;
+	TAILQ_ENTRY(job) entry;
+};
+
+static pthread_mutex_t		 worker_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t		 worker_cond = PTHREAD_COND_INITIALIZER;
+static TAILQ_HEAD(, job)	 worker_queue = TAILQ_HEAD_INITIALIZER(worker_queue);
+static pthread_t		*worker_threads;
+static int			 worker_count;
+static int			 worker_queued;
+static int			 worker_max_queue;
+static int			 worker_stopping;
+
+/* Run jobs until told to stop. */
+static void *
+worker_main(void *arg)
+{
+	struct job	*j;
+	struct loop	*loop;
+
+	(void)arg;
+	pthread_mutex_lock(&worker_lock);
+	for (;;) {
+		while (TAILQ_EMPTY(&worker_queue) && !worker_stopping)
+			pthread_cond_wait(&worker_cond, &worker_lock);
+		if ((j = TAILQ_FIRST(&worker_queue)) == NULL)
+			break;		/* stopping, and nothing left */
+		TAILQ_REMOVE(&worker_queue, j, entry);
+		worker_queued--;
+		pthread_mutex_unlock(&worker_lock);
+
+		j->work(j->arg);
+
+		loop = j->loop;
+		pthread_mutex_lock(&loop->done_lock);
+		TAILQ_INSERT_TAIL(&loop->done, j, entry);
+		pthread_mutex_unlock(&loop->done_lock);
+		event_active(loop->notify, EV_READ, 0);
+
+		pthread_mutex_lock(&worker_lock);
+	}
+	pthread_mutex_unlock(&worker_lock);
+	return NULL;
+}
+
+/* Start n workers (0: one per core) with a queue of at most max_queue. */
+int
+worker_start(int n, int max_queue)
+{
+	int	i;
+
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (n <= 0)
+		n = 1;
+	worker_threads = xcalloc(n, sizeof *worker_threads);
+	worker_max_queue = max_queue;
+	worker_stopping = 0;
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&worker_threads[i], NULL, worker_main, NULL)
+		    != 0)
+			return -1;
+		worker_count++;
+	}
+	return 0;
+}
+
+/* Finish queued jobs and stop the workers. */
+void
+worker_stop(void)
+{
+	int	i;
+
+	pthread_mutex_lock(&worker_lock);
+	worker_stopping = 1;
+	pthread_cond_broadcast(&worker_cond);
+	pthread_mutex_unlock(&worker_lock);
+	for (i = 0; i < worker_count; i++)
+		pthread_join(worker_threads[i], NULL);
+	free(worker_threads);
+	worker_threads = NULL;
+	worker_count = 0;
+}
+
+/* Queue work; done will run on loop's thread. -1 if the queue is full. */
+int
+worker_submit(struct loop *loop, job_fn work, job_fn done, void *arg)
+{
+	struct job	*j;
+
+	pthread_mutex_lock(&worker_lock);
+	if (worker_queued >= worker_max_queue || worker_stopping) {
+		pthread_mutex_unlock(&worker_lock);
+		return -1;
+	}
+	j = xcalloc(1, sizeof *j);
+	j->loop = loop;
+	j->work = work;
+	j->done = done;
+	j->arg = arg;
+	TAILQ_INSERT_TAIL(&worker_queue, j, entry);
+	worker_queued++;
+	pthread_cond_signal(&worker_cond);
+	pthread_mutex_unlock(&worker_lock);
+	return 0;
+}
+
+/* On a loop thread: run the done functions of finished jobs. */
+void
+worker_deliver(struct loop *loop)
+{
+	TAILQ_HEAD(, job)	 ready = TAILQ_HEAD_INITIALIZER(ready);
+	struct job		*j;
+
+	pthread_mutex_lock(&loop->done_lock);
+	TAILQ_CONCAT(&ready, &loop->done, entry);
+	pthread_mutex_unlock(&loop->done_lock);
+	while ((j = TAILQ_FIRST(&ready)) != NULL) {
+		TAILQ_REMOVE(&ready, j, entry);
+		j->done(j->arg);
+		free(j);
+	}
+}
