@@ -22,6 +22,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/http.h>
+#include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
 #include <openssl/ssl.h>
@@ -168,6 +169,7 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 {
 	const struct config	*c = loop->server->config;
 	struct evhttp		*http;
+	struct evconnlistener	*lev;
 	size_t			 i;
 
 	if ((loop->base = event_base_new()) == NULL) {
@@ -188,10 +190,17 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 		if (loop->http[ls[i].tls] == NULL)
 			loop->http[ls[i].tls] = server_http(loop, ls[i].tls);
 		http = loop->http[ls[i].tls];
+		/* Not evhttp_accept_socket_with_handle: it sets
+		 * LEV_OPT_CLOSE_ON_FREE, and the first loop to drain would
+		 * close the socket every other loop still accepts on. */
+		lev = evconnlistener_new(loop->base, NULL, NULL,
+		    LEV_OPT_CLOSE_ON_EXEC, 0, ls[i].fd);
 		loop->bound[i].http = http;
-		loop->bound[i].sock = evhttp_accept_socket_with_handle(http,
-		    ls[i].fd);
+		loop->bound[i].sock = lev ? evhttp_bind_listener(http, lev) :
+		    NULL;
 		if (loop->bound[i].sock == NULL) {
+			if (lev != NULL)
+				evconnlistener_free(lev);
 			*cause = xasprintf("listen %s: cannot accept",
 			    ls[i].name);
 			return -1;
