@@ -203,6 +203,16 @@ int64_t		 token_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
 int		 token_lookup(struct db *, const char *, int64_t *);
 int		 token_revoke(struct db *, int64_t, int64_t);
+struct token_info {
+	int64_t		 id;
+	const char	*label;
+	const char	*scopes;
+	int64_t		 created_at;
+	int64_t		 last_used_at;
+	int64_t		 revoked_at;
+};
+int		 token_list(struct db *, struct arena *, int64_t,
+		     void (*)(const struct token_info *, void *), void *);
 
 /* csrf.c */
 #define CSRF_CHARS 43

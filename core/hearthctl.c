@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -19,7 +20,9 @@
 #define HEARTH_CONFIG "/usr/local/etc/hearth/hearth.conf"
 #endif
 
+struct command;
 struct ctl {
+	const struct command *cmd;
 	struct config	 config;
 	struct db	*db;
 	struct arena	*arena;
@@ -39,6 +42,8 @@ static int	cmd_user_disable(struct ctl *);
 static int	cmd_user_enable(struct ctl *);
 static int	cmd_user_list(struct ctl *);
 static int	cmd_token_create(struct ctl *);
+static int	cmd_token_list(struct ctl *);
+static int	cmd_token_revoke(struct ctl *);
 static int	cmd_backup(struct ctl *);
 static int	cmd_demo(struct ctl *);
 
@@ -52,6 +57,8 @@ static const struct command commands[] = {
 	{ "user list", "user list", cmd_user_list },
 	{ "token create", "token create NAME [--label TEXT] [--scopes SCOPES]",
 	    cmd_token_create },
+	{ "token list", "token list NAME", cmd_token_list },
+	{ "token revoke", "token revoke NAME ID", cmd_token_revoke },
 	{ "backup", "backup PATH", cmd_backup },
 	{ "demo", "demo (seed a demo company into an empty database)",
 	    cmd_demo },
@@ -192,7 +199,7 @@ cmd_user_add(struct ctl *ctl)
 	int		 rc, generated;
 	int64_t		 id;
 
-	if ((rc = parse_opts(ctl, &commands[0], "", opts, add_opt, &o,
+	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, add_opt, &o,
 	    &name)) != 0)
 		return rc;
 	if (!user_valid_name(name, &cause)) {
@@ -242,7 +249,7 @@ cmd_user_passwd(struct ctl *ctl)
 	char		*pw, *phc;
 	int		 rc, generated;
 
-	if ((rc = parse_opts(ctl, &commands[1], "", opts, add_opt, &o,
+	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, add_opt, &o,
 	    &name)) != 0)
 		return rc;
 	if ((u = find_user(ctl, name)) == NULL)
@@ -296,14 +303,14 @@ set_disabled(struct ctl *ctl, const struct command *cmd, int disabled)
 static int
 cmd_user_disable(struct ctl *ctl)
 {
-	return set_disabled(ctl, &commands[2], 1);
+	return set_disabled(ctl, ctl->cmd, 1);
 }
 
 /* user enable NAME */
 static int
 cmd_user_enable(struct ctl *ctl)
 {
-	return set_disabled(ctl, &commands[3], 0);
+	return set_disabled(ctl, ctl->cmd, 0);
 }
 
 /* Print one row of user list. */
@@ -321,7 +328,7 @@ static int
 cmd_user_list(struct ctl *ctl)
 {
 	if (ctl->argc != 1)
-		return bad_usage(&commands[4], "takes no arguments");
+		return bad_usage(ctl->cmd, "takes no arguments");
 	printf("%-20s %-6s %-8s %s\n", "USERNAME", "ROLE", "STATE",
 	    "DISPLAY NAME");
 	if (user_list(ctl->db, ctl->arena, list_one, NULL) != 0) {
@@ -365,7 +372,7 @@ cmd_token_create(struct ctl *ctl)
 	char		 token[64];
 	int		 rc;
 
-	if ((rc = parse_opts(ctl, &commands[5], "", opts, token_opt, &o,
+	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, token_opt, &o,
 	    &name)) != 0)
 		return rc;
 	if ((u = find_user(ctl, name)) == NULL)
@@ -384,6 +391,78 @@ cmd_token_create(struct ctl *ctl)
 	return 0;
 }
 
+/* Format a time for listings, "-" for never. */
+static const char *
+fmt_time(struct arena *a, int64_t t)
+{
+	char		buf[32];
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (t == 0)
+		return "-";
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+	return arena_strdup(a, buf);
+}
+
+/* Print one row of token list. */
+static void
+token_one(const struct token_info *t, void *arg)
+{
+	struct ctl	*ctl = arg;
+
+	printf("%-6lld %-16s %-16s %-16s %-8s %s\n", (long long)t->id,
+	    fmt_time(ctl->arena, t->created_at),
+	    fmt_time(ctl->arena, t->last_used_at),
+	    t->revoked_at ? fmt_time(ctl->arena, t->revoked_at) : "-",
+	    t->revoked_at ? "revoked" : "active", t->label);
+}
+
+/* token list NAME */
+static int
+cmd_token_list(struct ctl *ctl)
+{
+	struct user	*u;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one NAME");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	printf("%-6s %-16s %-16s %-16s %-8s %s\n", "ID", "CREATED (UTC)",
+	    "LAST USED", "REVOKED", "STATE", "LABEL");
+	if (token_list(ctl->db, ctl->arena, u->id, token_one, ctl) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	return 0;
+}
+
+/* token revoke NAME ID */
+static int
+cmd_token_revoke(struct ctl *ctl)
+{
+	struct user	*u;
+	char		*end;
+	long long	 id;
+
+	if (ctl->argc != 3)
+		return bad_usage(ctl->cmd, "expected NAME and a token ID "
+		    "(see token list)");
+	id = strtoll(ctl->argv[2], &end, 10);
+	if (*ctl->argv[2] == '\0' || *end != '\0' || id <= 0)
+		return bad_usage(ctl->cmd, "ID must be a token number");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	if (token_revoke(ctl->db, u->id, id) != 0) {
+		fprintf(stderr, "hearthctl: %s has no active token %lld\n",
+		    u->username, id);
+		return 1;
+	}
+	printf("revoked token %lld of %s\n", id, u->username);
+	return 0;
+}
+
 /* backup PATH */
 static int
 cmd_backup(struct ctl *ctl)
@@ -391,7 +470,7 @@ cmd_backup(struct ctl *ctl)
 	char	*cause = NULL;
 
 	if (ctl->argc != 2)
-		return bad_usage(&commands[6], "expected exactly one PATH");
+		return bad_usage(ctl->cmd, "expected exactly one PATH");
 	if (db_backup(ctl->db, ctl->argv[1], &cause) != 0) {
 		fprintf(stderr, "hearthctl: backup failed: %s\n", cause);
 		free(cause);
@@ -420,7 +499,7 @@ cmd_demo(struct ctl *ctl)
 	size_t	 i;
 
 	if (ctl->argc != 1)
-		return bad_usage(&commands[7], "takes no arguments");
+		return bad_usage(ctl->cmd, "takes no arguments");
 	if (user_get_by_name(ctl->db, ctl->arena, "ada") != NULL) {
 		fprintf(stderr, "hearthctl: the demo company is already here\n");
 		return 1;
@@ -495,6 +574,7 @@ main(int argc, char **argv)
 		    0) || (words == 1 && strcmp(argv[0], commands[i].name) ==
 		    0)) {
 			cmd = &commands[i];
+			ctl.cmd = cmd;
 			ctl.argc = argc - (words - 1);
 			ctl.argv = argv + (words - 1);
 			break;

@@ -33,18 +33,23 @@ token_create(struct db *db, int64_t user_id, const char *name,
 	return rc == SQLITE_DONE ? db_last_id(db) : -1;
 }
 
+/* last_used_at is refreshed at most this often, to keep reads read-only. */
+#define TOKEN_TOUCH_EVERY 3600
+
 /* The person a live token belongs to; 0 and *user_id, or -1. */
 int
 token_lookup(struct db *db, const char *token, int64_t *user_id)
 {
 	sqlite3_stmt	*st;
 	char		 hash[HASH_HEX + 1];
+	int64_t		 id = 0, used = 0, now = time(NULL);
 	int		 rc = -1;
 
 	if (strlen(token) > 256)
 		return -1;
 	crypto_sha256_hex(token, strlen(token), hash);
-	st = db_prepare(db, "SELECT t.user_id FROM tokens t JOIN users u "
+	st = db_prepare(db, "SELECT t.user_id, t.id, "
+	    "coalesce(t.last_used_at, 0) FROM tokens t JOIN users u "
 	    "ON u.id = t.user_id WHERE t.token_hash = ? AND "
 	    "t.revoked_at IS NULL AND u.disabled = 0");
 	if (st == NULL)
@@ -52,9 +57,21 @@ token_lookup(struct db *db, const char *token, int64_t *user_id)
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		*user_id = sqlite3_column_int64(st, 0);
+		id = sqlite3_column_int64(st, 1);
+		used = sqlite3_column_int64(st, 2);
 		rc = 0;
 	}
 	sqlite3_reset(st);
+	if (rc == 0 && now - used >= TOKEN_TOUCH_EVERY) {
+		st = db_prepare(db, "UPDATE tokens SET last_used_at = ? "
+		    "WHERE id = ?");
+		if (st != NULL) {
+			sqlite3_bind_int64(st, 1, now);
+			sqlite3_bind_int64(st, 2, id);
+			sqlite3_step(st);
+			sqlite3_reset(st);
+		}
+	}
 	return rc;
 }
 
@@ -75,4 +92,34 @@ token_revoke(struct db *db, int64_t user_id, int64_t token_id)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE && db_changes(db) == 1 ? 0 : -1;
+}
+
+/* Call cb for each of a person's tokens, newest first. */
+int
+token_list(struct db *db, struct arena *a, int64_t user_id,
+    void (*cb)(const struct token_info *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct token_info	 t;
+	int			 rc;
+
+	st = db_prepare(db, "SELECT id, name, scopes, created_at, "
+	    "coalesce(last_used_at, 0), coalesce(revoked_at, 0) FROM tokens "
+	    "WHERE user_id = ? ORDER BY id DESC");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		t.id = sqlite3_column_int64(st, 0);
+		t.label = arena_strdup(a, (const char *)sqlite3_column_text(st,
+		    1));
+		t.scopes = arena_strdup(a, (const char *)sqlite3_column_text(st,
+		    2));
+		t.created_at = sqlite3_column_int64(st, 3);
+		t.last_used_at = sqlite3_column_int64(st, 4);
+		t.revoked_at = sqlite3_column_int64(st, 5);
+		cb(&t, arg);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }

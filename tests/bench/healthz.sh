@@ -1,0 +1,65 @@
+#!/bin/sh
+# healthz.sh: GET /healthz throughput of hearthd against a bare libevent
+# server (tests/bench/hello) with the same threading model and thread count,
+# both measured in the same run with wrk -t1 -cCONNS -dDURATION --latency.
+# Target: hearthd at least 70% of the bare figure.
+#
+# Usage: tests/bench/healthz.sh   (from a configured build dir)
+# Environment (defaults in brackets):
+#   THREADS [2]     loop threads of both servers
+#   CONNS [50]      wrk connections
+#   DURATION [10s]  each measurement
+#   WARMUP [2s]     an unmeasured run against each server first
+#   RUNS [1]        measurements per server, alternating which goes first;
+#                   the summary shows the median
+#   HEARTHD HEARTHCTL HELLO HEARTH_BUILDDIR: see tests/bench/common.sh
+set -eu
+. "$(cd "$(dirname "$0")" && pwd)/common.sh"
+
+: "${THREADS:=2}" "${CONNS:=50}" "${DURATION:=10s}" "${WARMUP:=2s}" "${RUNS:=1}"
+
+bench_need hearthd hello
+
+hello_port=$(free_port)
+start_hello "$hello_port" "$THREADS"
+hearth_port=$(free_port)
+conf=$(write_conf hearthd "$hearth_port" "$THREADS")
+start_hearthd "$conf" "$hearth_port"
+
+echo "# healthz: $(date -u +%Y-%m-%dT%H:%MZ), nproc $(nproc), threads $THREADS," \
+    "wrk -t1 -c$CONNS -d$DURATION, $RUNS run(s)"
+if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
+	wrk_run "http://127.0.0.1:$hello_port/healthz" "$CONNS" "$WARMUP" >/dev/null
+	wrk_run "http://127.0.0.1:$hearth_port/healthz" "$CONNS" "$WARMUP" >/dev/null
+fi
+
+printf '%-4s %-8s %10s %9s %9s %9s %7s\n' run server req/s p50_ms p99_ms \
+    max_ms errors
+: >"$bench_tmp/results"
+run=1
+while [ $run -le "$RUNS" ]; do
+	if [ $((run % 2)) -eq 1 ]; then order="hello hearthd"; else order="hearthd hello"; fi
+	for s in $order; do
+		if [ "$s" = hello ]; then port=$hello_port; else port=$hearth_port; fi
+		set -- $(wrk_run "http://127.0.0.1:$port/healthz" "$CONNS" "$DURATION")
+		printf '%-4s %-8s %10.0f %9.2f %9.2f %9.2f %7s\n' "$run" "$s" \
+		    "$1" "$2" "$3" "$4" "$6"
+		echo "$s $1 $3 $6" >>"$bench_tmp/results"
+	done
+	run=$((run + 1))
+done
+
+bare_rps=$(awk '$1 == "hello" { print $2 }' "$bench_tmp/results" | median)
+bare_p99=$(awk '$1 == "hello" { print $3 }' "$bench_tmp/results" | median)
+hearth_rps=$(awk '$1 == "hearthd" { print $2 }' "$bench_tmp/results" | median)
+hearth_p99=$(awk '$1 == "hearthd" { print $3 }' "$bench_tmp/results" | median)
+errors=$(awk '{ n += $4 } END { print n + 0 }' "$bench_tmp/results")
+pct=$(awk -v a="$hearth_rps" -v b="$bare_rps" 'BEGIN { printf "%.1f", 100 * a / b }')
+
+echo
+printf '%-22s %10s %9s\n' "median of $RUNS" req/s p99_ms
+printf '%-22s %10.0f %9.2f\n' "bare libevent (hello)" "$bare_rps" "$bare_p99"
+printf '%-22s %10.0f %9.2f\n' hearthd "$hearth_rps" "$hearth_p99"
+printf 'hearthd / bare: %s%% of req/s (target >= 70%%)\n' "$pct"
+[ "$errors" -eq 0 ] || { echo "wrk reported $errors errors" >&2; exit 1; }
+awk -v p="$pct" 'BEGIN { exit !(p >= 70) }' || { echo "below target" >&2; exit 1; }
