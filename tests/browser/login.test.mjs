@@ -1,0 +1,78 @@
+// Sign-in in a real browser: the form renders, wrong passwords are refused,
+// the right one signs in, sign-out works, and the pages pass axe-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+
+let hearth, browser;
+const password = 'correct horse battery';
+
+before(async () => {
+  hearth = await startHearth();
+  hearth.ctl(['user', 'add', 'ada', '--admin', '--display-name', 'Ada Lovelace',
+    '--password-stdin'], password + '\n');
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  const code = await hearth?.stop();
+  assert.equal(code, 0, 'hearthd exits 0 on SIGTERM');
+});
+
+test('signed-out visitors are sent to the login page', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(hearth.url + '/');
+  assert.match(page.url(), /\/login\?next=%2F$/);
+  assert.equal(await page.locator('h1').textContent(), 'Sign in to hearth');
+  await page.close();
+});
+
+test('a wrong password is refused with a message', async () => {
+  const page = await browser.context.newPage();
+  await page.goto(hearth.url + '/login');
+  await page.getByLabel('Username').fill('ada');
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.getByRole('alert').textContent(), 'Wrong username or password.');
+  assert.equal(await page.getByLabel('Username').inputValue(), 'ada', 'username is kept');
+  await page.close();
+});
+
+for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 360, height: 740 }]]) {
+  test(`sign in and out on a ${name}`, async () => {
+    const page = await browser.context.newPage();
+    await page.setViewportSize(viewport);
+    await page.goto(hearth.url + '/login');
+    assert.deepEqual(await seriousA11yViolations(page), [], 'login page: no serious a11y issue');
+    await shot(page, `login-${name}`);
+    await page.getByLabel('Username').fill('ada');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(hearth.url + '/');
+    assert.equal(await page.locator('h1').textContent(), 'Welcome, Ada Lovelace');
+    assert.deepEqual(await seriousA11yViolations(page), [], 'home page: no serious a11y issue');
+    await shot(page, `home-${name}`);
+    const cookies = await browser.context.cookies(hearth.url);
+    const session = cookies.find((c) => c.name === 'hearth_session');
+    assert.ok(session, 'session cookie set');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Lax');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(hearth.url + '/login');
+    await page.goto(hearth.url + '/');
+    assert.match(page.url(), /\/login/, 'signed out: home redirects to login');
+    await page.close();
+  });
+}
+
+test('the 404 page is friendly and accessible', async () => {
+  const page = await browser.context.newPage();
+  const resp = await page.goto(hearth.url + '/no/such/page');
+  assert.equal(resp.status(), 404);
+  assert.equal(await page.locator('h1').textContent(), 'Page not found');
+  assert.deepEqual(await seriousA11yViolations(page), []);
+  await page.close();
+});
