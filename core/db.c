@@ -25,6 +25,7 @@ struct stmt {
 struct db {
 	sqlite3		*sql;
 	struct stmt	*cache[STMT_BUCKETS];
+	int		 depth;		/* nested db_begin calls */
 };
 
 static const char *const sync_pragmas[] = {
@@ -173,30 +174,68 @@ db_exec(struct db *db, const char *sql)
 	return 0;
 }
 
-/* Start a write transaction, taking the write lock at once. */
+/*
+ * Start a write transaction, taking the write lock at once. Nested calls
+ * (a domain function called inside the writer's batch, say) become
+ * savepoints, so every domain write can be written as one transaction and
+ * still compose.
+ */
 int
 db_begin(struct db *db)
 {
-	return db_exec(db, "BEGIN IMMEDIATE");
+	int	rc;
+
+	if (db->depth > 0)
+		rc = db_exec(db, "SAVEPOINT nested");
+	else
+		rc = db_exec(db, "BEGIN IMMEDIATE");
+	if (rc == 0)
+		db->depth++;
+	return rc;
 }
 
 /* Commit; with synchronous=FULL the write is on disk when this returns. */
 int
 db_commit(struct db *db)
 {
-	if (db_exec(db, "COMMIT") == 0)
+	if (db->depth > 1) {
+		if (db_exec(db, "RELEASE nested") != 0) {
+			db_rollback(db);
+			return -1;
+		}
+		db->depth--;
 		return 0;
+	}
+	if (db_exec(db, "COMMIT") == 0) {
+		db->depth = 0;
+		return 0;
+	}
 	log_error("db: commit failed: %s", sqlite3_errmsg(db->sql));
 	db_rollback(db);
 	return -1;
 }
 
-/* Roll back if a transaction is open. */
+/* Roll back the innermost transaction or savepoint. */
 void
 db_rollback(struct db *db)
 {
+	if (db->depth > 1) {
+		db_exec(db, "ROLLBACK TO nested");
+		db_exec(db, "RELEASE nested");
+		db->depth--;
+		return;
+	}
 	if (!sqlite3_get_autocommit(db->sql))
 		db_exec(db, "ROLLBACK");
+	db->depth = 0;
+}
+
+/* Roll back nested savepoints until only depth levels remain. */
+void
+db_unwind(struct db *db, int depth)
+{
+	while (db->depth > depth)
+		db_rollback(db);
 }
 
 /* Create the table that records which migrations ran. */

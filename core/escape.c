@@ -35,9 +35,10 @@ escape_html(struct evbuffer *out, const char *s, size_t len)
 		evbuffer_add(out, start, s - start);
 }
 
-/* Percent-encode everything but RFC 3986 unreserved characters. */
-char *
-escape_url(struct arena *a, const char *s)
+/* Percent-encode everything but RFC 3986 unreserved characters (and '/'
+ * too when keep_slash is set). */
+static char *
+escape_url_chars(struct arena *a, const char *s, int keep_slash)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	size_t			 len = strlen(s);
@@ -48,7 +49,7 @@ escape_url(struct arena *a, const char *s)
 
 		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		    c == '_' || c == '~')
+		    c == '_' || c == '~' || (keep_slash && c == '/'))
 			*p++ = (char)c;
 		else {
 			*p++ = '%';
@@ -58,4 +59,18 @@ escape_url(struct arena *a, const char *s)
 	}
 	*p = '\0';
 	return out;
+}
+
+/* Percent-encode a query component. */
+char *
+escape_url(struct arena *a, const char *s)
+{
+	return escape_url_chars(a, s, 0);
+}
+
+/* Percent-encode a path, keeping its slashes. */
+char *
+escape_url_path(struct arena *a, const char *s)
+{
+	return escape_url_chars(a, s, 1);
 }

@@ -131,6 +131,7 @@ int		 db_exec(struct db *, const char *);
 int		 db_begin(struct db *);
 int		 db_commit(struct db *);
 void		 db_rollback(struct db *);
+void		 db_unwind(struct db *, int);
 int		 db_migrate(struct db *, const char *, const struct migration *,
 		     size_t, char **);
 int		 db_schema_version(struct db *, const char *);
@@ -171,8 +172,23 @@ struct user {
 	int		 disabled;
 	int64_t		 created_at;
 	const char	*password_hash;
+	/* profile (profile.c) */
+	const char	*bio_source;
+	const char	*bio_html;
+	const char	*job_title;
+	const char	*department;
+	const char	*location;
+	const char	*phone;
+	const char	*pronouns;
+	const char	*avatar_file;
+	const char	*header_file;
+	int64_t		 followers_count;
+	int64_t		 following_count;
+	int64_t		 statuses_count;
+	int64_t		 last_status_at;
 };
 int		 user_valid_name(const char *, char **);
+int		 user_set_role(struct db *, int64_t, enum role);
 int64_t		 user_create(struct db *, const char *, const char *,
 		     const char *, enum role, const char *, char **);
 struct user	*user_get(struct db *, struct arena *, int64_t);
@@ -252,6 +268,7 @@ int		 cookie_parse(struct arena *, const char *, struct kvlist *);
 /* escape.c */
 void		 escape_html(struct evbuffer *, const char *, size_t);
 char		*escape_url(struct arena *, const char *);
+char		*escape_url_path(struct arena *, const char *);
 
 /* render.c */
 int		 render_init(const char *, char **);
@@ -279,6 +296,15 @@ int		 worker_start(int, int);
 void		 worker_stop(void);
 int		 worker_submit(struct loop *, job_fn, job_fn, void *);
 void		 worker_deliver(struct loop *);
+void		 worker_post(struct loop *, job_fn, void *);
+
+/* writer.c */
+typedef int (*write_fn)(struct db *, void *);
+typedef void (*written_fn)(void *, int);
+int		 writer_start(const char *, enum sync_mode, char **);
+void		 writer_stop(void);
+int		 writer_submit(struct loop *, write_fn, write_fn, written_fn,
+		     void *);
 
 /* clock.c */
 uint64_t	 clock_usec(void);
@@ -415,5 +441,322 @@ enum handled	 web_static(struct req *);
 
 /* api-accounts.c */
 enum handled	 api_verify_credentials(struct req *);
+
+/* markdown.c */
+#define MARKDOWN_MAX_MENTIONS 50
+#define MARKDOWN_MAX_TAGS 50
+struct markdown_ref {
+	const char	*name;		/* username as resolved, or tag lowercased */
+	const char	*display;	/* as written: "Ada", "#HearthNews" */
+	int64_t		 id;		/* the resolved user id (mentions) */
+};
+struct markdown {
+	const char		*html;
+	const char		*text;		/* plain text, for search */
+	struct markdown_ref	*mentions;
+	size_t			 nmentions;
+	struct markdown_ref	*tags;
+	size_t			 ntags;
+};
+/* Resolve "@name": the canonical username and id, or NULL if unknown. */
+typedef const char *(*mention_fn)(void *, const char *, int64_t *);
+int		 markdown_render(struct arena *, const char *, size_t,
+		     const char *, mention_fn, void *, struct markdown *,
+		     char **);
+
+/* multipart.c */
+struct part {
+	const char	*name;
+	const char	*filename;	/* NULL for plain fields */
+	const char	*content_type;	/* as sent; never trusted for files */
+	const char	*data;
+	size_t		 len;
+};
+struct multipart {
+	struct part	*parts;
+	size_t		 n;
+};
+int		 multipart_parse(struct arena *, const char *, const char *,
+		     size_t, struct multipart *, char **);
+const struct part *multipart_get(const struct multipart *, const char *);
+
+/* image.c */
+enum image_type { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG, IMAGE_GIF, IMAGE_WEBP };
+#define IMAGE_MAX_PIXELS (8192 * 8192)
+int		 image_sniff(const void *, size_t, enum image_type *, int *,
+		     int *, char **);
+const char	*image_ext(enum image_type);
+const char	*image_mime(enum image_type);
+enum image_type	 image_type_from_ext(const char *);
+void		 image_identicon(const char *, int, struct evbuffer *);
+
+/* media.c */
+#define MEDIA_NAME_MAX 64
+int		 media_store(const char *, const void *, size_t,
+		     enum image_type, char *, size_t, char **);
+int		 media_remove(const char *, const char *);
+int		 media_valid_name(const char *);
+
+/* web-media.c */
+enum handled	 web_media(struct req *);
+enum handled	 web_avatar_default(struct req *);
+
+/* errors: domain functions answer 0 or one of these, HTTP-like on purpose */
+#define E_OK		0
+#define E_INVALID	422	/* the input breaks a rule; the cause says which */
+#define E_FORBIDDEN	403	/* the person may not do this */
+#define E_NOTFOUND	404	/* no such thing, or not visible to the person */
+#define E_CONFLICT	409
+#define E_INTERNAL	500
+
+/* idlist.c */
+struct idlist {
+	int64_t		*ids;
+	size_t		 n;
+	size_t		 cap;
+};
+void		 idlist_add(struct arena *, struct idlist *, int64_t);
+int		 idlist_has(const struct idlist *, int64_t);
+int		 idlist_from_stmt(struct arena *, sqlite3_stmt *, struct idlist *,
+		     struct idlist *);
+
+/* page.c */
+struct page {
+	int64_t		 max_id;	/* 0: none */
+	int64_t		 since_id;
+	int64_t		 min_id;
+	int		 limit;
+};
+int		 page_parse(struct req *, struct page *, int, int);
+void		 page_link(struct req *, const struct page *,
+		     const struct idlist *);
+int		 page_bind(sqlite3_stmt *, const struct page *);
+void		 page_finish(struct arena *, const struct page *,
+		     struct idlist *, struct idlist *);
+/*
+ * Keyset pagination, Mastodon's way. Newest first below :max_id and above
+ * :since_id; with min_id, the page just above it (read oldest first, then
+ * reversed by page_finish). page_bind binds :max_id (INT64_MAX when absent,
+ * so the index range always applies), :since_id, :min_id and :limit.
+ */
+#define PAGE_DESC(col) col " < :max_id AND " col " > :since_id ORDER BY " \
+    col " DESC LIMIT :limit"
+#define PAGE_ASC(col) col " < :max_id AND " col " > :min_id ORDER BY " \
+    col " ASC LIMIT :limit"
+
+/* access.c */
+enum visibility { VIS_PUBLIC, VIS_UNLISTED, VIS_PRIVATE, VIS_DIRECT };
+/*
+ * Who may read a post, written once as SQL over a posts row aliased p and
+ * the bound parameter :viewer: the author; for a group post, whoever may
+ * read the group (open groups: everyone; private: members); otherwise
+ * public and unlisted: every employee; private: followers and mentioned
+ * people; direct: mentioned people. Admins read what everyone reads: a
+ * private group or a direct message is private from them too.
+ */
+#define SQL_POST_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
+    "WHEN " p ".group_id IS NOT NULL THEN EXISTS (SELECT 1 FROM groups g " \
+    "WHERE g.id = " p ".group_id AND (g.visibility = 0 OR EXISTS (SELECT 1 " \
+    "FROM group_members gm WHERE gm.group_id = g.id AND " \
+    "gm.user_id = :viewer))) " \
+    "WHEN " p ".visibility <= 1 THEN 1 " \
+    "WHEN " p ".visibility = 2 AND EXISTS (SELECT 1 FROM follows f WHERE " \
+    "f.follower_id = :viewer AND f.followee_id = " p ".author_id) THEN 1 " \
+    "ELSE EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = " p ".id AND " \
+    "m.user_id = :viewer) END)"
+/* Who may read a group (aliased g): everyone if open, else members. */
+#define SQL_GROUP_READABLE(g) "(" g ".visibility = 0 OR EXISTS (SELECT 1 " \
+    "FROM group_members gm WHERE gm.group_id = " g ".id AND " \
+    "gm.user_id = :viewer))"
+const char	*visibility_name(enum visibility);
+int		 visibility_parse(const char *, enum visibility *);
+void		 access_bind_viewer(sqlite3_stmt *, int64_t);
+int		 access_post_visible(struct db *, int64_t, int64_t);
+int		 access_group_readable(struct db *, int64_t, int64_t);
+int		 access_group_role(struct db *, int64_t, int64_t);
+
+/* profile.c */
+#define PROFILE_TEXT_MAX 200
+#define PROFILE_BIO_MAX 2000
+struct profile_edit {
+	const char	*display_name;	/* NULL: unchanged */
+	const char	*bio;
+	const char	*bio_html;	/* rendered by the caller */
+	const char	*job_title;
+	const char	*department;
+	const char	*location;
+	const char	*phone;
+	const char	*pronouns;
+	const char	*avatar_file;	/* a stored media name */
+	const char	*header_file;
+	struct kv	*fields;	/* admin-defined field name, value */
+	size_t		 nfields;
+};
+struct profile_field {
+	int64_t		 id;
+	const char	*name;
+	const char	*value;
+};
+int		 profile_check(const struct profile_edit *, char **);
+int		 profile_update(struct db *, int64_t, const struct profile_edit *,
+		     char **);
+int		 profile_fields(struct db *, struct arena *, int64_t,
+		     struct profile_field **, size_t *);
+int		 profile_field_define(struct db *, const char *, int, char **);
+int		 profile_field_remove(struct db *, const char *);
+int		 directory_list(struct db *, struct arena *, const char *,
+		     const char *, int, int, struct idlist *);
+
+/* follow.c */
+struct relationship {
+	int	following;
+	int	followed_by;
+};
+int		 follow_add(struct db *, int64_t, int64_t, char **);
+int		 follow_remove(struct db *, int64_t, int64_t);
+void		 follow_relationship(struct db *, int64_t, int64_t,
+		     struct relationship *);
+int		 follow_list(struct db *, struct arena *, int64_t, int,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* post.c */
+#define POST_MAX_CHARS 5000
+#define POST_SPOILER_MAX 500
+struct post {
+	int64_t		 id;
+	int64_t		 author_id;
+	int64_t		 group_id;
+	int64_t		 in_reply_to_id;
+	int64_t		 in_reply_to_account_id;
+	enum visibility	 visibility;
+	const char	*spoiler_text;
+	int		 sensitive;
+	const char	*language;
+	const char	*source;
+	const char	*content_html;
+	const char	*text;
+	const char	*mentions_json;
+	const char	*tags_json;
+	int64_t		 created_at;
+	int64_t		 edited_at;
+	int64_t		 replies_count;
+	int64_t		 favourites_count;
+	int		 favourited;	/* by the viewer */
+};
+struct post_draft {
+	/* in */
+	int64_t		 author_id;
+	int64_t		 edit_id;	/* editing this post, or 0 */
+	int64_t		 group_id;
+	int64_t		 in_reply_to_id;
+	enum visibility	 visibility;
+	int		 sensitive;
+	const char	*source;
+	const char	*spoiler_text;
+	const char	*language;
+	const char	*idempotency_key;
+	struct markdown	 md;
+	/* out */
+	int64_t		 id;
+	int		 duplicate;	/* an earlier request with the key made it */
+	char		 cause[256];
+	struct idlist	 fanout;	/* who gets it in their home feed */
+	struct arena	*arena;
+};
+int		 post_check(struct post_draft *);
+int		 post_create(struct db *, void *);
+int		 post_edit(struct db *, void *);
+int		 post_fanout(struct db *, void *);
+int		 post_delete(struct db *, int64_t, int64_t, int);
+struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
+int		 post_context(struct db *, struct arena *, int64_t, int64_t,
+		     struct idlist *, struct idlist *);
+int		 post_history(struct db *, struct arena *, int64_t, int64_t,
+		     struct post **, size_t *);
+int		 favourite_add(struct db *, int64_t, int64_t);
+int		 favourite_remove(struct db *, int64_t, int64_t);
+int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+const char	*post_mention_resolve(void *, const char *, int64_t *);
+
+/* group.c */
+enum group_visibility { GROUP_OPEN, GROUP_PRIVATE };
+enum group_role { GROUP_MEMBER = 0, GROUP_ADMIN = 1 };
+#define GROUP_NAME_MAX 100
+#define GROUP_DESCRIPTION_MAX 2000
+struct group {
+	int64_t			 id;
+	const char		*name;
+	const char		*description;
+	const char		*description_html;
+	enum group_visibility	 visibility;
+	int64_t			 created_by;
+	int64_t			 created_at;
+	int64_t			 members_count;
+	int64_t			 posts_count;
+	int			 my_role;	/* -1 not a member */
+};
+int64_t		 group_create(struct db *, int64_t, const char *, const char *,
+		     const char *, enum group_visibility, char **);
+struct group	*group_get(struct db *, struct arena *, int64_t, int64_t);
+int		 group_list(struct db *, struct arena *, int64_t, int,
+		     const struct page *, struct idlist *);
+int		 group_join(struct db *, int64_t, int64_t);
+int		 group_leave(struct db *, int64_t, int64_t, char **);
+int		 group_add_member(struct db *, int64_t, int64_t, int64_t,
+		     char **);
+int		 group_remove_member(struct db *, int64_t, int64_t, int64_t,
+		     char **);
+int		 group_set_role(struct db *, int64_t, int64_t, int64_t,
+		     enum group_role, char **);
+int		 group_members(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* notify.c */
+int		 notify_add(struct db *, int64_t, const char *, int64_t,
+		     int64_t, int64_t);
+int		 notify_list(struct db *, struct arena *, int64_t,
+		     const struct page *, const char **, size_t, const char **,
+		     size_t, struct idlist *);
+int		 notify_dismiss(struct db *, int64_t, int64_t);
+int		 notify_clear(struct db *, int64_t);
+int64_t		 notify_unread(struct db *, int64_t);
+int		 marker_set(struct db *, int64_t, const char *, int64_t);
+int		 marker_get(struct db *, int64_t, const char *, int64_t *,
+		     int64_t *, int64_t *);
+
+/* feed.c */
+#define FEED_CAP 800
+void		 feed_init(size_t);
+void		 feed_free(void);
+int		 feed_read(int64_t, const struct page *, struct arena *,
+		     struct idlist *);
+int		 feed_begin(int64_t);
+void		 feed_fill(int64_t, const struct idlist *, int);
+void		 feed_push(const struct idlist *, int64_t);
+void		 feed_forget(int64_t);
+
+/* timeline.c */
+enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2 };
+int		 timeline_home(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_company(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_tag(struct db *, struct arena *, int64_t, const char *,
+		     const struct page *, struct idlist *);
+int		 timeline_group(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
+		     int, const struct page *, struct idlist *);
+
+/* search.c */
+#define SEARCH_QUERY_MAX 200
+int		 search_accounts(struct db *, struct arena *, const char *, int,
+		     int, struct idlist *);
+int		 search_tags(struct db *, struct arena *, const char *, int,
+		     int, json_t *);
+int		 search_posts(struct db *, struct arena *, int64_t, const char *,
+		     const struct page *, int, struct idlist *);
+char		*search_fts_query(struct arena *, const char *, int);
 
 #endif

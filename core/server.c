@@ -297,6 +297,8 @@ server_run(struct config *c)
 	}
 	if (checkpoint_start(dbpath, &cause) != 0)
 		goto out;
+	if (writer_start(dbpath, c->synchronous, &cause) != 0)
+		goto out;
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;
@@ -354,6 +356,7 @@ out:
 		pthread_join(s.loops[n].thread, NULL);
 	}
 	worker_stop();
+	writer_stop();
 	/* Deliver jobs that finished after their loop stopped, so their
 	 * memory is freed; their requests are answered or gone by now. */
 	for (n = 0; n < s.nloops; n++) {

@@ -13,7 +13,10 @@
 #define DISPLAY_NAME_MAX 100
 
 #define USER_COLUMNS "id, username, display_name, email, role, disabled, " \
-    "created_at, password_hash"
+    "created_at, password_hash, bio_source, bio_html, job_title, " \
+    "department, location, phone, pronouns, avatar_file, header_file, " \
+    "followers_count, following_count, statuses_count, " \
+    "coalesce(last_status_at, 0)"
 
 /* Whether a username is acceptable: 1-30 of [A-Za-z0-9_], like Mastodon. */
 int
@@ -59,6 +62,19 @@ user_from_row(struct arena *a, sqlite3_stmt *st)
 	u->disabled = sqlite3_column_int(st, 5);
 	u->created_at = sqlite3_column_int64(st, 6);
 	u->password_hash = col_text(a, st, 7);
+	u->bio_source = col_text(a, st, 8);
+	u->bio_html = col_text(a, st, 9);
+	u->job_title = col_text(a, st, 10);
+	u->department = col_text(a, st, 11);
+	u->location = col_text(a, st, 12);
+	u->phone = col_text(a, st, 13);
+	u->pronouns = col_text(a, st, 14);
+	u->avatar_file = col_text(a, st, 15);
+	u->header_file = col_text(a, st, 16);
+	u->followers_count = sqlite3_column_int64(st, 17);
+	u->following_count = sqlite3_column_int64(st, 18);
+	u->statuses_count = sqlite3_column_int64(st, 19);
+	u->last_status_at = sqlite3_column_int64(st, 20);
 	return u;
 }
 
@@ -194,6 +210,25 @@ user_set_disabled(struct db *db, int64_t id, int disabled)
 fail:
 	db_rollback(db);
 	return -1;
+}
+
+/* Make a person an admin or a member. */
+int
+user_set_role(struct db *db, int64_t id, enum role role)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "UPDATE users SET role = ?, updated_at = ? "
+	    "WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, role);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 3, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE && db_changes(db) == 1 ? 0 : -1;
 }
 
 /* Call cb for every person, by username. */

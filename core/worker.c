@@ -55,6 +55,7 @@ worker_main(void *arg)
 		TAILQ_INSERT_TAIL(&loop->done, j, entry);
 		pthread_mutex_unlock(&loop->done_lock);
 		event_active(loop->notify, EV_READ, 0);
+		/* j now belongs to the loop. */
 
 		pthread_mutex_lock(&worker_lock);
 	}
@@ -122,6 +123,21 @@ worker_submit(struct loop *loop, job_fn work, job_fn done, void *arg)
 	pthread_cond_signal(&worker_cond);
 	pthread_mutex_unlock(&worker_lock);
 	return 0;
+}
+
+/* From any thread: run done(arg) on loop's thread soon. */
+void
+worker_post(struct loop *loop, job_fn done, void *arg)
+{
+	struct job	*j = xcalloc(1, sizeof *j);
+
+	j->loop = loop;
+	j->done = done;
+	j->arg = arg;
+	pthread_mutex_lock(&loop->done_lock);
+	TAILQ_INSERT_TAIL(&loop->done, j, entry);
+	pthread_mutex_unlock(&loop->done_lock);
+	event_active(loop->notify, EV_READ, 0);
 }
 
 /* On a loop thread: run the done functions of finished jobs. */

@@ -1,0 +1,165 @@
+/*
+ * follow.c: following people. Counters on both people move in the same
+ * transaction as the follow, and the followed person is notified. Following
+ * is open inside the company (no requests to approve), like Mastodon's
+ * unlocked accounts.
+ */
+#include <time.h>
+
+#include "hearth.h"
+
+/* Add or subtract one from a user counter. */
+static int
+bump(struct db *db, const char *sql, int64_t user, int delta)
+{
+	sqlite3_stmt	*st = db_prepare(db, sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, delta);
+	sqlite3_bind_int64(st, 2, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* follower follows followee; following twice is not an error. */
+int
+follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (follower == followee) {
+		*cause = xstrdup("You cannot follow yourself");
+		return E_INVALID;
+	}
+	st = db_prepare(db, "SELECT disabled FROM users WHERE id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, followee);
+	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (rc != 0)
+		return E_NOTFOUND;
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	st = db_prepare(db, "INSERT OR IGNORE INTO follows (follower_id, "
+	    "followee_id, created_at) VALUES (?, ?, ?)");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, follower);
+	sqlite3_bind_int64(st, 2, followee);
+	sqlite3_bind_int64(st, 3, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (db_changes(db) == 1 &&
+	    (bump(db, "UPDATE users SET following_count = following_count + ? "
+	    "WHERE id = ?", follower, 1) != 0 ||
+	    bump(db, "UPDATE users SET followers_count = followers_count + ? "
+	    "WHERE id = ?", followee, 1) != 0 ||
+	    notify_add(db, followee, "follow", follower, 0, 0) != 0))
+		goto fail;
+	if (db_commit(db) != 0)
+		return E_INTERNAL;
+	return E_OK;
+fail:
+	db_rollback(db);
+	return E_INTERNAL;
+}
+
+/* Stop following; not following is not an error. */
+int
+follow_remove(struct db *db, int64_t follower, int64_t followee)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	st = db_prepare(db, "DELETE FROM follows WHERE follower_id = ? AND "
+	    "followee_id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, follower);
+	sqlite3_bind_int64(st, 2, followee);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (db_changes(db) == 1 &&
+	    (bump(db, "UPDATE users SET following_count = following_count + ? "
+	    "WHERE id = ?", follower, -1) != 0 ||
+	    bump(db, "UPDATE users SET followers_count = followers_count + ? "
+	    "WHERE id = ?", followee, -1) != 0))
+		goto fail;
+	if (db_commit(db) != 0)
+		return E_INTERNAL;
+	return E_OK;
+fail:
+	db_rollback(db);
+	return E_INTERNAL;
+}
+
+/* Whether me follows other and other follows me. */
+void
+follow_relationship(struct db *db, int64_t me, int64_t other,
+    struct relationship *rel)
+{
+	sqlite3_stmt	*st;
+
+	rel->following = rel->followed_by = 0;
+	st = db_prepare(db, "SELECT follower_id FROM follows WHERE "
+	    "(follower_id = ?1 AND followee_id = ?2) OR "
+	    "(follower_id = ?2 AND followee_id = ?1)");
+	if (st == NULL)
+		return;
+	sqlite3_bind_int64(st, 1, me);
+	sqlite3_bind_int64(st, 2, other);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 0) == me)
+			rel->following = 1;
+		else
+			rel->followed_by = 1;
+	}
+	sqlite3_reset(st);
+}
+
+/*
+ * A page of a person's followers (followers = 1) or of whom they follow,
+ * newest follow first: user ids in ids, follow ids (the page cursors) in
+ * cursors. Disabled people are left out.
+ */
+int
+follow_list(struct db *db, struct arena *a, int64_t user, int followers,
+    const struct page *p, struct idlist *ids, struct idlist *cursors)
+{
+	static const char *const sql[2][2] = {
+		{ "SELECT f.followee_id, f.id FROM follows f JOIN users u ON "
+		  "u.id = f.followee_id AND u.disabled = 0 WHERE "
+		  "f.follower_id = :user AND " PAGE_DESC("f.id"),
+		  "SELECT f.followee_id, f.id FROM follows f JOIN users u ON "
+		  "u.id = f.followee_id AND u.disabled = 0 WHERE "
+		  "f.follower_id = :user AND " PAGE_ASC("f.id") },
+		{ "SELECT f.follower_id, f.id FROM follows f JOIN users u ON "
+		  "u.id = f.follower_id AND u.disabled = 0 WHERE "
+		  "f.followee_id = :user AND " PAGE_DESC("f.id"),
+		  "SELECT f.follower_id, f.id FROM follows f JOIN users u ON "
+		  "u.id = f.follower_id AND u.disabled = 0 WHERE "
+		  "f.followee_id = :user AND " PAGE_ASC("f.id") },
+	};
+	sqlite3_stmt	*st;
+
+	st = db_prepare(db, sql[followers ? 1 : 0][p->min_id > 0]);
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":user"), user);
+	page_bind(st, p);
+	if (idlist_from_stmt(a, st, ids, cursors) != 0)
+		return -1;
+	page_finish(a, p, ids, cursors);
+	return 0;
+}

@@ -1,0 +1,410 @@
+/*
+ * group.c: topic groups. Open groups are readable and joinable by every
+ * employee; private groups are visible only to their members, who are added
+ * by a group admin. The creator is the first group admin; a group always
+ * keeps at least one admin while it has members.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+#define GROUP_COLUMNS "g.id, g.name, g.description, g.description_html, " \
+    "g.visibility, coalesce(g.created_by, 0), g.created_at, " \
+    "g.members_count, g.posts_count, coalesce((SELECT role FROM " \
+    "group_members WHERE group_id = g.id AND user_id = :viewer), -1)"
+
+/* Change a group's member count. */
+static int
+group_count(struct db *db, int64_t group, int delta)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "UPDATE groups SET members_count = "
+	    "max(members_count + ?, 0) WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, delta);
+	sqlite3_bind_int64(st, 2, group);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Insert a membership; 1 if added, 0 if already a member, -1 on error. */
+static int
+member_insert(struct db *db, int64_t group, int64_t user, enum group_role role)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "INSERT OR IGNORE INTO group_members (group_id, "
+	    "user_id, role, created_at) VALUES (?, ?, ?, ?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, group);
+	sqlite3_bind_int64(st, 2, user);
+	sqlite3_bind_int(st, 3, role);
+	sqlite3_bind_int64(st, 4, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (db_changes(db) == 0)
+		return 0;
+	return group_count(db, group, 1) == 0 ? 1 : -1;
+}
+
+/* Number of admins of a group. */
+static int
+admin_count(struct db *db, int64_t group)
+{
+	sqlite3_stmt	*st;
+	int		 n = 0;
+
+	st = db_prepare(db, "SELECT count(*) FROM group_members WHERE "
+	    "group_id = ? AND role = 1");
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, group);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Delete a membership; 1 if removed, 0 if there was none, -1 on error. */
+static int
+member_delete(struct db *db, int64_t group, int64_t user)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM group_members WHERE group_id = ? AND "
+	    "user_id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, group);
+	sqlite3_bind_int64(st, 2, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return -1;
+	if (db_changes(db) == 0)
+		return 0;
+	return group_count(db, group, -1) == 0 ? 1 : -1;
+}
+
+/*
+ * Create a group with its creator as first admin. Returns the id, or minus
+ * an E_ code with *cause.
+ */
+int64_t
+group_create(struct db *db, int64_t creator, const char *name,
+    const char *description, const char *description_html,
+    enum group_visibility vis, char **cause)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id;
+	int		 rc;
+
+	if (name == NULL || *name == '\0' || strlen(name) > GROUP_NAME_MAX ||
+	    strpbrk(name, "\r\n") != NULL) {
+		*cause = xasprintf("A group's name is 1 to %d bytes on one line",
+		    GROUP_NAME_MAX);
+		return -E_INVALID;
+	}
+	if (description != NULL && strlen(description) > GROUP_DESCRIPTION_MAX) {
+		*cause = xasprintf("A group's description is at most %d bytes",
+		    GROUP_DESCRIPTION_MAX);
+		return -E_INVALID;
+	}
+	if (db_begin(db) != 0)
+		return -E_INTERNAL;
+	st = db_prepare(db, "INSERT INTO groups (name, description, "
+	    "description_html, visibility, created_by, created_at) "
+	    "VALUES (?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, description ? description : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, description_html ? description_html : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, vis);
+	sqlite3_bind_int64(st, 5, creator);
+	sqlite3_bind_int64(st, 6, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		db_rollback(db);
+		*cause = xasprintf("A group named '%s' already exists", name);
+		return -E_CONFLICT;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	id = db_last_id(db);
+	if (member_insert(db, id, creator, GROUP_ADMIN) != 1)
+		goto fail;
+	if (db_commit(db) != 0)
+		return -E_INTERNAL;
+	return id;
+fail:
+	db_rollback(db);
+	*cause = xstrdup("Creating the group failed");
+	return -E_INTERNAL;
+}
+
+/* Build a group from a row of GROUP_COLUMNS. */
+static struct group *
+group_from_row(struct arena *a, sqlite3_stmt *st)
+{
+	struct group	*g = arena_alloc(a, sizeof *g);
+
+	g->id = sqlite3_column_int64(st, 0);
+	g->name = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
+	g->description = arena_strdup(a, (const char *)
+	    sqlite3_column_text(st, 2));
+	g->description_html = arena_strdup(a, (const char *)
+	    sqlite3_column_text(st, 3));
+	g->visibility = (enum group_visibility)sqlite3_column_int(st, 4);
+	g->created_by = sqlite3_column_int64(st, 5);
+	g->created_at = sqlite3_column_int64(st, 6);
+	g->members_count = sqlite3_column_int64(st, 7);
+	g->posts_count = sqlite3_column_int64(st, 8);
+	g->my_role = sqlite3_column_int(st, 9);
+	return g;
+}
+
+/* A group the viewer may read, or NULL (private groups hide from others). */
+struct group *
+group_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
+{
+	sqlite3_stmt	*st;
+	struct group	*g = NULL;
+
+	st = db_prepare(db, "SELECT " GROUP_COLUMNS " FROM groups g WHERE "
+	    "g.id = :id AND " SQL_GROUP_READABLE("g"));
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	access_bind_viewer(st, viewer);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		g = group_from_row(a, st);
+	sqlite3_reset(st);
+	return g;
+}
+
+/* Groups the viewer may read (or, with mine, belongs to), newest first. */
+int
+group_list(struct db *db, struct arena *a, int64_t viewer, int mine,
+    const struct page *p, struct idlist *ids)
+{
+	static const char *const sql[2][2] = {
+		{ "SELECT g.id FROM groups g WHERE " SQL_GROUP_READABLE("g")
+		  " AND " PAGE_DESC("g.id"),
+		  "SELECT g.id FROM groups g WHERE " SQL_GROUP_READABLE("g")
+		  " AND " PAGE_ASC("g.id") },
+		{ "SELECT g.id FROM groups g JOIN group_members m ON "
+		  "m.group_id = g.id AND m.user_id = :viewer WHERE "
+		  PAGE_DESC("g.id"),
+		  "SELECT g.id FROM groups g JOIN group_members m ON "
+		  "m.group_id = g.id AND m.user_id = :viewer WHERE "
+		  PAGE_ASC("g.id") },
+	};
+	sqlite3_stmt	*st;
+
+	if ((st = db_prepare(db, sql[mine ? 1 : 0][p->min_id > 0])) == NULL)
+		return -1;
+	access_bind_viewer(st, viewer);
+	page_bind(st, p);
+	if (idlist_from_stmt(a, st, ids, NULL) != 0)
+		return -1;
+	page_finish(a, p, ids, NULL);
+	return 0;
+}
+
+/* Join an open group; joining twice is no error. */
+int
+group_join(struct db *db, int64_t user, int64_t group)
+{
+	struct arena	*a;
+	struct group	*g;
+	int		 rc;
+
+	a = arena_new();
+	g = group_get(db, a, user, group);
+	rc = g == NULL ? E_NOTFOUND : g->my_role >= 0 ? E_OK :
+	    g->visibility != GROUP_OPEN ? E_FORBIDDEN : -1;
+	arena_free(a);
+	if (rc != -1)
+		return rc;
+	return member_insert(db, group, user, GROUP_MEMBER) >= 0 ? E_OK :
+	    E_INTERNAL;
+}
+
+/* Leave a group; the last admin must hand over first. */
+int
+group_leave(struct db *db, int64_t user, int64_t group, char **cause)
+{
+	int	role = access_group_role(db, user, group);
+
+	if (role < 0)
+		return access_group_readable(db, user, group) ? E_OK :
+		    E_NOTFOUND;
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	if (role == GROUP_ADMIN && admin_count(db, group) == 1) {
+		sqlite3_stmt *st = db_prepare(db, "SELECT members_count FROM "
+		    "groups WHERE id = ?");
+		int64_t members = 0;
+
+		if (st != NULL) {
+			sqlite3_bind_int64(st, 1, group);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				members = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+		}
+		if (members > 1) {
+			db_rollback(db);
+			*cause = xstrdup("You are the group's only admin: make "
+			    "another member an admin before you leave");
+			return E_CONFLICT;
+		}
+	}
+	if (member_delete(db, group, user) < 0) {
+		db_rollback(db);
+		return E_INTERNAL;
+	}
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+}
+
+/* Check that actor is an admin of a group they can see. */
+static int
+group_admin_check(struct db *db, int64_t actor, int64_t group, char **cause)
+{
+	int	role = access_group_role(db, actor, group);
+
+	if (role == GROUP_ADMIN)
+		return E_OK;
+	if (!access_group_readable(db, actor, group))
+		return E_NOTFOUND;
+	*cause = xstrdup("Only a group admin can manage the group's members");
+	return E_FORBIDDEN;
+}
+
+/* A group admin adds someone; they are notified. Adding twice is no error. */
+int
+group_add_member(struct db *db, int64_t actor, int64_t group, int64_t user,
+    char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc, disabled = -1;
+
+	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
+		return rc;
+	st = db_prepare(db, "SELECT disabled FROM users WHERE id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, user);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		disabled = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (disabled != 0) {
+		*cause = xstrdup("No such account");
+		return E_NOTFOUND;
+	}
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	rc = member_insert(db, group, user, GROUP_MEMBER);
+	if (rc < 0 || (rc == 1 && notify_add(db, user, "added_to_group", actor,
+	    0, group) != 0)) {
+		db_rollback(db);
+		return E_INTERNAL;
+	}
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+}
+
+/* A group admin removes someone (never the last admin). */
+int
+group_remove_member(struct db *db, int64_t actor, int64_t group, int64_t user,
+    char **cause)
+{
+	int	rc, role;
+
+	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
+		return rc;
+	if ((role = access_group_role(db, user, group)) < 0)
+		return E_OK;
+	if (role == GROUP_ADMIN && admin_count(db, group) == 1) {
+		*cause = xstrdup("A group must keep at least one admin");
+		return E_CONFLICT;
+	}
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	if (member_delete(db, group, user) < 0) {
+		db_rollback(db);
+		return E_INTERNAL;
+	}
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+}
+
+/* A group admin makes a member an admin, or an admin a member. */
+int
+group_set_role(struct db *db, int64_t actor, int64_t group, int64_t user,
+    enum group_role role, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc, cur;
+
+	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
+		return rc;
+	if ((cur = access_group_role(db, user, group)) < 0) {
+		*cause = xstrdup("That person is not a member of the group");
+		return E_INVALID;
+	}
+	if (cur == GROUP_ADMIN && role == GROUP_MEMBER &&
+	    admin_count(db, group) == 1) {
+		*cause = xstrdup("A group must keep at least one admin");
+		return E_CONFLICT;
+	}
+	st = db_prepare(db, "UPDATE group_members SET role = ? WHERE "
+	    "group_id = ? AND user_id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int(st, 1, role);
+	sqlite3_bind_int64(st, 2, group);
+	sqlite3_bind_int64(st, 3, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
+}
+
+/* A group's members, newest first (user ids; membership ids as cursors). */
+int
+group_members(struct db *db, struct arena *a, int64_t viewer, int64_t group,
+    const struct page *p, struct idlist *ids, struct idlist *cursors)
+{
+	static const char *const sql[2] = {
+		"SELECT m.user_id, m.id FROM group_members m JOIN users u ON "
+		"u.id = m.user_id AND u.disabled = 0 WHERE m.group_id = :group "
+		"AND " PAGE_DESC("m.id"),
+		"SELECT m.user_id, m.id FROM group_members m JOIN users u ON "
+		"u.id = m.user_id AND u.disabled = 0 WHERE m.group_id = :group "
+		"AND " PAGE_ASC("m.id"),
+	};
+	sqlite3_stmt	*st;
+
+	if (!access_group_readable(db, viewer, group))
+		return E_NOTFOUND;
+	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":group"),
+	    group);
+	page_bind(st, p);
+	if (idlist_from_stmt(a, st, ids, cursors) != 0)
+		return E_INTERNAL;
+	page_finish(a, p, ids, cursors);
+	return E_OK;
+}

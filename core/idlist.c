@@ -1,0 +1,58 @@
+/*
+ * idlist.c: growable lists of ids in a request's arena, the currency between
+ * the domain layer (which decides which rows a person sees) and the handlers
+ * (which turn them into entities).
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+/* Append an id. */
+void
+idlist_add(struct arena *a, struct idlist *l, int64_t id)
+{
+	int64_t	*nv;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 32;
+		nv = arena_alloc(a, l->cap * sizeof *nv);
+		if (l->n)
+			memcpy(nv, l->ids, l->n * sizeof *nv);
+		l->ids = nv;
+	}
+	l->ids[l->n++] = id;
+}
+
+/* Whether a list holds an id (lists are short; a scan is fine). */
+int
+idlist_has(const struct idlist *l, int64_t id)
+{
+	size_t	i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->ids[i] == id)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Step a statement to the end, collecting column 0 into ids and, if cursors
+ * is not NULL, column 1 into cursors. The statement is reset. 0 or -1.
+ */
+int
+idlist_from_stmt(struct arena *a, sqlite3_stmt *st, struct idlist *ids,
+    struct idlist *cursors)
+{
+	int	rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		idlist_add(a, ids, sqlite3_column_int64(st, 0));
+		if (cursors != NULL)
+			idlist_add(a, cursors, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		log_error("db: %s", sqlite3_errstr(rc));
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -1,0 +1,172 @@
+/*
+ * media.c: uploaded images on disk, under DATA_DIR/media/. Every file gets a
+ * fresh random name (128 bits, base64url) and the extension of the type its
+ * bytes were sniffed as, so names are never reused (and can be cached
+ * forever), say nothing about who uploaded what, and cannot be guessed. A
+ * file is written under a temporary name, synced, then renamed into place,
+ * so a crash never leaves half an image under a real name.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "hearth.h"
+
+#define MEDIA_RANDOM_BYTES	16
+#define MEDIA_RANDOM_CHARS	22	/* base64url of 16 bytes, no padding */
+
+/* Whether c is in the base64url alphabet. */
+static int
+is_b64url(int c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/*
+ * Whether name is one media_store could have made, "<22 base64url>.<ext>",
+ * and so safe to join to the media folder: no slash, no other dot.
+ */
+int
+media_valid_name(const char *name)
+{
+	size_t	i;
+
+	if (name == NULL || strnlen(name, MEDIA_NAME_MAX) == MEDIA_NAME_MAX)
+		return 0;
+	for (i = 0; i < MEDIA_RANDOM_CHARS; i++) {
+		if (!is_b64url((unsigned char)name[i]))
+			return 0;
+	}
+	/* 16 bytes leave the last character 4 zero bits: A, Q, g or w. */
+	if (strchr("AQgw", name[MEDIA_RANDOM_CHARS - 1]) == NULL ||
+	    name[MEDIA_RANDOM_CHARS] != '.')
+		return 0;
+	return image_type_from_ext(name + MEDIA_RANDOM_CHARS + 1) != IMAGE_NONE;
+}
+
+/* fsync a directory, so a rename or unlink in it is durable. */
+static int
+media_sync_dir(const char *dir)
+{
+	int	fd, rc;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Store an image whose type was decided by image_sniff. Writes its new name
+ * (at most MEDIA_NAME_MAX bytes with the NUL) into name. 0, or -1 with
+ * *cause.
+ */
+int
+media_store(const char *data_dir, const void *data, size_t len,
+    enum image_type type, char *name, size_t namelen, char **cause)
+{
+	const char	*ext = image_ext(type), *p = data;
+	uint8_t		 raw[MEDIA_RANDOM_BYTES];
+	char		 rnd[MEDIA_RANDOM_CHARS + 1];
+	char		*dir = NULL, *tmp = NULL, *path = NULL;
+	struct stat	 sb;
+	size_t		 off;
+	ssize_t		 n;
+	int		 fd = -1, rc = -1;
+
+	if (ext == NULL) {
+		*cause = xstrdup("media: not an image type");
+		return -1;
+	}
+	if (namelen < MEDIA_RANDOM_CHARS + 1 + strlen(ext) + 1) {
+		*cause = xstrdup("media: name buffer too small");
+		return -1;
+	}
+	dir = xasprintf("%s/media", data_dir);
+	if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+		*cause = xasprintf("media: mkdir %s: %s", dir, strerror(errno));
+		goto out;
+	}
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("media: %s is not a directory", dir);
+		goto out;
+	}
+
+	crypto_random(raw, sizeof raw);
+	crypto_b64url(raw, sizeof raw, rnd);
+	snprintf(name, namelen, "%s.%s", rnd, ext);
+	/* The dot in front keeps it from ever passing media_valid_name. */
+	tmp = xasprintf("%s/.tmp-%s", dir, name);
+	path = xasprintf("%s/%s", dir, name);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    0640);
+	if (fd == -1) {
+		*cause = xasprintf("media: create %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	/* Exactly 0640 whatever the umask: the group may be a web server. */
+	if (fchmod(fd, 0640) == -1)
+		goto fail;
+	for (off = 0; off < len; off += n) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
+			if (errno == EINTR) {
+				n = 0;
+				continue;
+			}
+			goto fail;
+		}
+	}
+	if (fsync(fd) == -1)
+		goto fail;
+	n = close(fd);
+	fd = -1;
+	if (n == -1 || rename(tmp, path) == -1)
+		goto fail;
+	if (media_sync_dir(dir) == -1)
+		log_warn("media: fsync %s: %s", dir, strerror(errno));
+	rc = 0;
+	goto out;
+
+fail:
+	*cause = xasprintf("media: write %s: %s", tmp, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+out:
+	if (rc != 0)
+		name[0] = '\0';
+	free(path);
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+/*
+ * Remove a stored image (when an avatar is replaced). 0 if it is gone,
+ * including if it was already; -1 for a name media_store would not make or
+ * an I/O error.
+ */
+int
+media_remove(const char *data_dir, const char *name)
+{
+	char	*path;
+	int	 rc = 0;
+
+	if (!media_valid_name(name))
+		return -1;
+	path = xasprintf("%s/media/%s", data_dir, name);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_warn("media: unlink %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}

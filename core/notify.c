@@ -1,0 +1,213 @@
+/*
+ * notify.c: notifications (mention, favourite, follow, and hearth's
+ * "added_to_group") and Mastodon's read markers. A person is never notified
+ * of their own actions, and the unread count is what lies past the
+ * notifications marker.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+/* Record a notification for user; the caller holds the transaction. */
+int
+notify_add(struct db *db, int64_t user, const char *type, int64_t from,
+    int64_t post, int64_t group)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (user == from)
+		return 0;
+	st = db_prepare(db, "INSERT INTO notifications (user_id, type, from_id, "
+	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, from);
+	if (post != 0)
+		sqlite3_bind_int64(st, 4, post);
+	if (group != 0)
+		sqlite3_bind_int64(st, 5, group);
+	sqlite3_bind_int64(st, 6, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whether type is in a list (an empty list matches everything). */
+static int
+type_in(const char *type, const char **list, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(type, list[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A page of a person's notifications, newest first, as notification ids.
+ * types (if any) keeps only those; exclude drops those. Notifications about
+ * posts the person can no longer read (the post is now in a group they left,
+ * say) are skipped, so none ever reveals a post.
+ */
+int
+notify_list(struct db *db, struct arena *a, int64_t user, const struct page *p,
+    const char **types, size_t ntypes, const char **exclude, size_t nexclude,
+    struct idlist *out)
+{
+	static const char *const sql[2] = {
+		"SELECT n.id, n.type FROM notifications n LEFT JOIN posts p ON "
+		"p.id = n.post_id WHERE n.user_id = :viewer AND (n.post_id IS "
+		"NULL OR " SQL_POST_VISIBLE("p") ") AND " PAGE_DESC("n.id"),
+		"SELECT n.id, n.type FROM notifications n LEFT JOIN posts p ON "
+		"p.id = n.post_id WHERE n.user_id = :viewer AND (n.post_id IS "
+		"NULL OR " SQL_POST_VISIBLE("p") ") AND " PAGE_ASC("n.id"),
+	};
+	sqlite3_stmt	*st;
+	struct page	 q = *p;
+	const char	*type;
+	int		 rc, want = p->limit, got;
+
+	/* Type filters are applied here, so read in chunks until the page
+	 * is full or the notifications run out. */
+	for (;;) {
+		st = db_prepare(db, sql[q.min_id > 0]);
+		if (st == NULL)
+			return -1;
+		access_bind_viewer(st, user);
+		q.limit = want * 2 + 10;
+		page_bind(st, &q);
+		got = 0;
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			got++;
+			if (q.min_id > 0)
+				q.min_id = sqlite3_column_int64(st, 0);
+			else
+				q.max_id = sqlite3_column_int64(st, 0);
+			type = (const char *)sqlite3_column_text(st, 1);
+			if ((ntypes > 0 && !type_in(type, types, ntypes)) ||
+			    type_in(type, exclude, nexclude))
+				continue;
+			if ((int)out->n < want)
+				idlist_add(a, out, sqlite3_column_int64(st, 0));
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return -1;
+		if ((int)out->n >= want || got < q.limit)
+			break;
+	}
+	page_finish(a, p, out, NULL);
+	return 0;
+}
+
+/* Dismiss one notification. */
+int
+notify_dismiss(struct db *db, int64_t user, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM notifications WHERE id = ? AND "
+	    "user_id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return E_INTERNAL;
+	return db_changes(db) ? E_OK : E_NOTFOUND;
+}
+
+/* Dismiss all of a person's notifications. */
+int
+notify_clear(struct db *db, int64_t user)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM notifications WHERE user_id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, user);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
+}
+
+/* Notifications past the person's notifications marker (at most 1000). */
+int64_t
+notify_unread(struct db *db, int64_t user)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = 0;
+
+	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
+	    "n LEFT JOIN posts p ON p.id = n.post_id WHERE n.user_id = :viewer "
+	    "AND n.id > coalesce((SELECT last_read_id FROM markers WHERE "
+	    "user_id = :viewer AND timeline = 'notifications'), 0) AND "
+	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") LIMIT 1000)");
+	if (st == NULL)
+		return 0;
+	access_bind_viewer(st, user);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/* Save where a person stopped reading a timeline ("home", "notifications"). */
+int
+marker_set(struct db *db, int64_t user, const char *timeline, int64_t last)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (strcmp(timeline, "home") != 0 &&
+	    strcmp(timeline, "notifications") != 0)
+		return E_INVALID;
+	st = db_prepare(db, "INSERT INTO markers (user_id, timeline, "
+	    "last_read_id, updated_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO "
+	    "UPDATE SET last_read_id = ?3, updated_at = ?4, "
+	    "version = version + 1");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_text(st, 2, timeline, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, last);
+	sqlite3_bind_int64(st, 4, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
+}
+
+/* A marker: last read id, version and update time; -1 if none is set. */
+int
+marker_get(struct db *db, int64_t user, const char *timeline, int64_t *last,
+    int64_t *version, int64_t *updated)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	st = db_prepare(db, "SELECT last_read_id, version, updated_at FROM "
+	    "markers WHERE user_id = ? AND timeline = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_text(st, 2, timeline, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*last = sqlite3_column_int64(st, 0);
+		*version = sqlite3_column_int64(st, 1);
+		*updated = sqlite3_column_int64(st, 2);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

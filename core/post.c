@@ -1,0 +1,802 @@
+/*
+ * post.c: posts and favourites. A post's Markdown is rendered by the caller
+ * (markdown.c, on the loop thread) and stored with its HTML, so reading never
+ * renders. Creating, editing and deleting run on the writer thread
+ * (writer.c): every rule that needs the database (may the author reply to
+ * that post, post in that group, who is mentioned and may read it) is checked
+ * inside the same transaction as the write.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+/* Idempotency keys are honoured for an hour, as Mastodon does. */
+#define IDEMPOTENCY_TTL 3600
+#define CONTEXT_MAX 500
+
+#define POST_COLUMNS "p.id, p.author_id, coalesce(p.group_id, 0), " \
+    "coalesce(p.in_reply_to_id, 0), coalesce(p.in_reply_to_account_id, 0), " \
+    "p.visibility, p.spoiler_text, p.sensitive, p.language, p.source, " \
+    "p.content_html, p.text, p.mentions_json, p.tags_json, p.created_at, " \
+    "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count"
+
+struct mention_ctx {
+	struct db	*db;
+	struct arena	*arena;
+};
+
+/* Count UTF-8 characters. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s; s++) {
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	}
+	return n;
+}
+
+/* Check a draft's lengths and fields before it goes to the writer. */
+int
+post_check(struct post_draft *d)
+{
+	const char	*s = d->source ? d->source : "";
+	size_t		 n = utf8_chars(s);
+
+	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
+		s++;
+	if (*s == '\0') {
+		snprintf(d->cause, sizeof d->cause, "Validation failed: Text "
+		    "can't be blank");
+		return E_INVALID;
+	}
+	if (n > POST_MAX_CHARS) {
+		snprintf(d->cause, sizeof d->cause, "Validation failed: Text "
+		    "is too long (%zu characters, the limit is %d)", n,
+		    POST_MAX_CHARS);
+		return E_INVALID;
+	}
+	if (d->spoiler_text != NULL &&
+	    utf8_chars(d->spoiler_text) > POST_SPOILER_MAX) {
+		snprintf(d->cause, sizeof d->cause, "Validation failed: "
+		    "spoiler_text is too long (the limit is %d characters)",
+		    POST_SPOILER_MAX);
+		return E_INVALID;
+	}
+	if (d->language != NULL && (strlen(d->language) < 2 ||
+	    strlen(d->language) > 8 || strspn(d->language,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") !=
+	    strlen(d->language))) {
+		snprintf(d->cause, sizeof d->cause, "Validation failed: "
+		    "language must be an ISO 639 code such as 'en'");
+		return E_INVALID;
+	}
+	if (d->idempotency_key != NULL && strlen(d->idempotency_key) > 128) {
+		snprintf(d->cause, sizeof d->cause, "Idempotency-Key must be at "
+		    "most 128 characters");
+		return E_INVALID;
+	}
+	return E_OK;
+}
+
+/*
+ * The mention resolver markdown.c calls (arg is a struct mention_ctx): the
+ * canonical username of an active person, or NULL.
+ */
+const char *
+post_mention_resolve(void *arg, const char *name, int64_t *id)
+{
+	struct mention_ctx	*m = arg;
+	struct user		*u = user_get_by_name(m->db, m->arena, name);
+
+	if (u == NULL || u->disabled)
+		return NULL;
+	*id = u->id;
+	return u->username;
+}
+
+/* Whether a rendered post mentions a person. */
+static int
+post_mentions(const struct markdown *md, int64_t user)
+{
+	size_t	i;
+
+	for (i = 0; i < md->nmentions; i++) {
+		if (md->mentions[i].id == user)
+			return 1;
+	}
+	return 0;
+}
+
+/* Run a statement that changes one counter by delta. */
+static int
+bump(struct db *db, const char *sql, int64_t id, int delta)
+{
+	sqlite3_stmt	*st = db_prepare(db, sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, delta);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The mentions and tags of a rendered post as the JSON stored with it. */
+static void
+post_refs_json(const struct markdown *md, char **mentions, char **tags)
+{
+	json_t	*m = json_array(), *t = json_array();
+	size_t	 i;
+
+	for (i = 0; i < md->nmentions; i++)
+		json_array_append_new(m, json_pack("{s:I, s:s}", "id",
+		    (json_int_t)md->mentions[i].id, "username",
+		    md->mentions[i].name));
+	for (i = 0; i < md->ntags; i++)
+		json_array_append_new(t, json_pack("{s:s}", "name",
+		    md->tags[i].name));
+	*mentions = json_dumps(m, JSON_COMPACT);
+	*tags = json_dumps(t, JSON_COMPACT);
+	json_decref(m);
+	json_decref(t);
+}
+
+/*
+ * Store a post's mentions and tags, and notify mentioned people who may read
+ * it (a mention never reveals a post to someone who may not see it).
+ */
+static int
+post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md,
+    int notify, const struct idlist *already)
+{
+	sqlite3_stmt	*st;
+	size_t		 i;
+	int64_t		 tag;
+
+	for (i = 0; i < md->nmentions; i++) {
+		st = db_prepare(db, "INSERT OR IGNORE INTO mentions (post_id, "
+		    "user_id) VALUES (?, ?)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, post);
+		sqlite3_bind_int64(st, 2, md->mentions[i].id);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		sqlite3_reset(st);
+	}
+	for (i = 0; notify && i < md->nmentions; i++) {
+		if (already != NULL && idlist_has(already, md->mentions[i].id))
+			continue;
+		if (access_post_visible(db, md->mentions[i].id, post) &&
+		    notify_add(db, md->mentions[i].id, "mention", author, post,
+		    0) != 0)
+			return -1;
+	}
+	for (i = 0; i < md->ntags; i++) {
+		st = db_prepare(db, "INSERT INTO tags (name, display, "
+		    "last_used_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO "
+		    "UPDATE SET last_used_at = ?3 RETURNING id");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, md->tags[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, md->tags[i].display + 1, -1,
+		    SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, time(NULL));
+		tag = sqlite3_step(st) == SQLITE_ROW ?
+		    sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (tag == 0)
+			return -1;
+		st = db_prepare(db, "INSERT OR IGNORE INTO post_tags (tag_id, "
+		    "post_id) VALUES (?, ?)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, tag);
+		sqlite3_bind_int64(st, 2, post);
+		if (sqlite3_step(st) != SQLITE_DONE) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		sqlite3_reset(st);
+	}
+	return 0;
+}
+
+/* An earlier post made with the same Idempotency-Key, or 0. */
+static int64_t
+post_idempotent(struct db *db, const struct post_draft *d)
+{
+	sqlite3_stmt	*st;
+	int64_t		 id = 0;
+
+	if (d->idempotency_key == NULL)
+		return 0;
+	st = db_prepare(db, "SELECT i.post_id FROM idempotency i JOIN posts p "
+	    "ON p.id = i.post_id WHERE i.user_id = ? AND i.key = ? AND "
+	    "i.created_at > ?");
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, d->author_id);
+	sqlite3_bind_text(st, 2, d->idempotency_key, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, time(NULL) - IDEMPOTENCY_TTL);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return id;
+}
+
+/*
+ * On the writer: create the post described by a draft (arg). 0 and d->id,
+ * or an E_ code with d->cause.
+ */
+int
+post_create(struct db *db, void *arg)
+{
+	struct post_draft	*d = arg;
+	sqlite3_stmt		*st;
+	int64_t			 now = time(NULL), parent_author = 0;
+	int64_t			 parent_group = 0;
+	char			*mentions = NULL, *tags = NULL;
+	int			 rc = E_INTERNAL;
+
+	if ((d->id = post_idempotent(db, d)) != 0) {
+		d->duplicate = 1;
+		return E_OK;
+	}
+	if (d->in_reply_to_id != 0) {
+		if (!access_post_visible(db, d->author_id, d->in_reply_to_id)) {
+			snprintf(d->cause, sizeof d->cause, "The post you are "
+			    "replying to does not exist or is not visible to "
+			    "you");
+			return E_NOTFOUND;
+		}
+		st = db_prepare(db, "SELECT author_id, coalesce(group_id, 0) "
+		    "FROM posts WHERE id = ?");
+		if (st == NULL)
+			return E_INTERNAL;
+		sqlite3_bind_int64(st, 1, d->in_reply_to_id);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			parent_author = sqlite3_column_int64(st, 0);
+			parent_group = sqlite3_column_int64(st, 1);
+		}
+		sqlite3_reset(st);
+		/* A reply stays in its thread's group. */
+		if (d->group_id != 0 && d->group_id != parent_group) {
+			snprintf(d->cause, sizeof d->cause, "A reply belongs to "
+			    "the group of the post it replies to");
+			return E_INVALID;
+		}
+		d->group_id = parent_group;
+	}
+	if (d->group_id != 0 &&
+	    access_group_role(db, d->author_id, d->group_id) < 0) {
+		if (!access_group_readable(db, d->author_id, d->group_id)) {
+			snprintf(d->cause, sizeof d->cause, "Group not found");
+			return E_NOTFOUND;
+		}
+		snprintf(d->cause, sizeof d->cause, "Only members of the group "
+		    "can post in it: join it first");
+		return E_FORBIDDEN;
+	}
+
+	post_refs_json(&d->md, &mentions, &tags);
+	st = db_prepare(db, "INSERT INTO posts (author_id, group_id, "
+	    "in_reply_to_id, in_reply_to_account_id, visibility, spoiler_text, "
+	    "sensitive, language, source, content_html, text, mentions_json, "
+	    "tags_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?, ?, ?)");
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, d->author_id);
+	if (d->group_id != 0)
+		sqlite3_bind_int64(st, 2, d->group_id);
+	if (d->in_reply_to_id != 0) {
+		sqlite3_bind_int64(st, 3, d->in_reply_to_id);
+		sqlite3_bind_int64(st, 4, parent_author);
+	}
+	sqlite3_bind_int(st, 5, d->visibility);
+	sqlite3_bind_text(st, 6, d->spoiler_text ? d->spoiler_text : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 7, d->sensitive || (d->spoiler_text &&
+	    *d->spoiler_text));
+	if (d->language != NULL)
+		sqlite3_bind_text(st, 8, d->language, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, d->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 10, d->md.html, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 11, d->md.text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 12, mentions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, tags, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 14, now);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		goto out;
+	}
+	sqlite3_reset(st);
+	d->id = db_last_id(db);
+
+	if (post_refs(db, d->id, d->author_id, &d->md, 1, NULL) != 0)
+		goto out;
+	st = db_prepare(db, "UPDATE users SET statuses_count = statuses_count "
+	    "+ 1, last_status_at = ? WHERE id = ?");
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, d->author_id);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	if (d->in_reply_to_id != 0) {
+		if (bump(db, "UPDATE posts SET replies_count = replies_count + ? "
+		    "WHERE id = ?", d->in_reply_to_id, 1) != 0)
+			goto out;
+		/* The author replied to is told, unless already mentioned or
+		 * unable to read the reply. */
+		if (parent_author != 0 && !post_mentions(&d->md,
+		    parent_author) && access_post_visible(db, parent_author,
+		    d->id) && notify_add(db, parent_author, "mention",
+		    d->author_id, d->id, 0) != 0)
+			goto out;
+	}
+	if (d->group_id != 0 && bump(db, "UPDATE groups SET posts_count = "
+	    "posts_count + ? WHERE id = ?", d->group_id, 1) != 0)
+		goto out;
+	if (d->idempotency_key != NULL) {
+		st = db_prepare(db, "INSERT OR REPLACE INTO idempotency "
+		    "(user_id, key, post_id, created_at) VALUES (?, ?, ?, ?)");
+		if (st == NULL)
+			goto out;
+		sqlite3_bind_int64(st, 1, d->author_id);
+		sqlite3_bind_text(st, 2, d->idempotency_key, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 3, d->id);
+		sqlite3_bind_int64(st, 4, now);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	rc = E_OK;
+out:
+	if (rc != E_OK && d->cause[0] == '\0')
+		snprintf(d->cause, sizeof d->cause, "Saving the post failed");
+	free(mentions);
+	free(tags);
+	return rc;
+}
+
+/*
+ * On the writer, after commit: the home feeds the new post goes into. The
+ * author; for a group post, the group's members; otherwise followers (not
+ * for direct posts) and mentioned people. feed.c drops it for anyone whose
+ * feed is not in memory.
+ */
+int
+post_fanout(struct db *db, void *arg)
+{
+	struct post_draft	*d = arg;
+	sqlite3_stmt		*st;
+	size_t			 i;
+
+	if (d->duplicate)
+		return 0;
+	idlist_add(d->arena, &d->fanout, d->author_id);
+	if (d->group_id != 0) {
+		st = db_prepare(db, "SELECT user_id FROM group_members WHERE "
+		    "group_id = ?");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, d->group_id);
+	} else {
+		st = db_prepare(db, "SELECT follower_id FROM follows WHERE "
+		    "followee_id = ?1 AND ?2 < 3");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, d->author_id);
+		sqlite3_bind_int(st, 2, d->visibility);
+	}
+	idlist_from_stmt(d->arena, st, &d->fanout, NULL);
+	for (i = 0; d->group_id == 0 && i < d->md.nmentions; i++) {
+		if (!idlist_has(&d->fanout, d->md.mentions[i].id))
+			idlist_add(d->arena, &d->fanout, d->md.mentions[i].id);
+	}
+	feed_push(&d->fanout, d->id);
+	return 0;
+}
+
+/*
+ * On the writer: edit a post (d->edit_id) in place, keeping the version it
+ * replaces in post_edits. Only its author may; visibility and group stay.
+ */
+int
+post_edit(struct db *db, void *arg)
+{
+	struct post_draft	*d = arg;
+	sqlite3_stmt		*st;
+	struct idlist		 before = { NULL, 0, 0 };
+	char			*mentions = NULL, *tags = NULL;
+	int64_t			 author = 0;
+	int			 rc = E_INTERNAL;
+
+	st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, d->edit_id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		author = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (author == 0 || !access_post_visible(db, d->author_id, d->edit_id)) {
+		snprintf(d->cause, sizeof d->cause, "Record not found");
+		return E_NOTFOUND;
+	}
+	if (author != d->author_id) {
+		snprintf(d->cause, sizeof d->cause, "Only the author can edit a "
+		    "post");
+		return E_FORBIDDEN;
+	}
+	st = db_prepare(db, "INSERT INTO post_edits (post_id, source, "
+	    "content_html, spoiler_text, sensitive, created_at) SELECT id, "
+	    "source, content_html, spoiler_text, sensitive, "
+	    "coalesce(edited_at, created_at) FROM posts WHERE id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, d->edit_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return E_INTERNAL;
+	rc = E_INTERNAL;
+
+	/* People mentioned before are not notified again. */
+	st = db_prepare(db, "SELECT user_id FROM mentions WHERE post_id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, d->edit_id);
+	idlist_from_stmt(d->arena, st, &before, NULL);
+	post_refs_json(&d->md, &mentions, &tags);
+	st = db_prepare(db, "UPDATE posts SET source = ?, content_html = ?, "
+	    "text = ?, spoiler_text = ?, sensitive = ?, language = "
+	    "coalesce(?, language), mentions_json = ?, tags_json = ?, "
+	    "edited_at = ? WHERE id = ?");
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_text(st, 1, d->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, d->md.html, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, d->md.text, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, d->spoiler_text ? d->spoiler_text : "", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, 5, d->sensitive || (d->spoiler_text &&
+	    *d->spoiler_text));
+	if (d->language != NULL)
+		sqlite3_bind_text(st, 6, d->language, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, mentions, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, tags, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, time(NULL));
+	sqlite3_bind_int64(st, 10, d->edit_id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		goto out;
+	}
+	sqlite3_reset(st);
+	st = db_prepare(db, "DELETE FROM mentions WHERE post_id = ?");
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, d->edit_id);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	st = db_prepare(db, "DELETE FROM post_tags WHERE post_id = ?");
+	if (st == NULL)
+		goto out;
+	sqlite3_bind_int64(st, 1, d->edit_id);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+	if (post_refs(db, d->edit_id, d->author_id, &d->md, 1, &before) != 0)
+		goto out;
+	d->id = d->edit_id;
+	rc = E_OK;
+out:
+	free(mentions);
+	free(tags);
+	return rc;
+}
+
+/*
+ * Delete a post: its author may, and so may an admin (moderation). Replies
+ * stay, no longer pointing at it. E_NOTFOUND if actor cannot see it.
+ */
+int
+post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
+{
+	sqlite3_stmt	*st;
+	int64_t		 author = 0, parent = 0, group = 0;
+
+	if (!access_post_visible(db, actor, id))
+		return E_NOTFOUND;
+	st = db_prepare(db, "SELECT author_id, coalesce(in_reply_to_id, 0), "
+	    "coalesce(group_id, 0) FROM posts WHERE id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		author = sqlite3_column_int64(st, 0);
+		parent = sqlite3_column_int64(st, 1);
+		group = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (author == 0)
+		return E_NOTFOUND;
+	if (author != actor && !is_admin)
+		return E_FORBIDDEN;
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	st = db_prepare(db, "DELETE FROM posts WHERE id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_reset(st);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	if (bump(db, "UPDATE users SET statuses_count = max(statuses_count + "
+	    "?, 0) WHERE id = ?", author, -1) != 0 ||
+	    (parent != 0 && bump(db, "UPDATE posts SET replies_count = "
+	    "max(replies_count + ?, 0) WHERE id = ?", parent, -1) != 0) ||
+	    (group != 0 && bump(db, "UPDATE groups SET posts_count = "
+	    "max(posts_count + ?, 0) WHERE id = ?", group, -1) != 0))
+		goto fail;
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+fail:
+	db_rollback(db);
+	return E_INTERNAL;
+}
+
+/* Copy a text column into the arena ("" for NULL). */
+static const char *
+col(struct arena *a, sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return arena_strdup(a, t ? (const char *)t : "");
+}
+
+/* Build a post from a row of POST_COLUMNS (and favourited at column 18). */
+static struct post *
+post_from_row(struct arena *a, sqlite3_stmt *st)
+{
+	struct post	*p = arena_alloc(a, sizeof *p);
+
+	p->id = sqlite3_column_int64(st, 0);
+	p->author_id = sqlite3_column_int64(st, 1);
+	p->group_id = sqlite3_column_int64(st, 2);
+	p->in_reply_to_id = sqlite3_column_int64(st, 3);
+	p->in_reply_to_account_id = sqlite3_column_int64(st, 4);
+	p->visibility = (enum visibility)sqlite3_column_int(st, 5);
+	p->spoiler_text = col(a, st, 6);
+	p->sensitive = sqlite3_column_int(st, 7);
+	p->language = sqlite3_column_type(st, 8) == SQLITE_NULL ? NULL :
+	    col(a, st, 8);
+	p->source = col(a, st, 9);
+	p->content_html = col(a, st, 10);
+	p->text = col(a, st, 11);
+	p->mentions_json = col(a, st, 12);
+	p->tags_json = col(a, st, 13);
+	p->created_at = sqlite3_column_int64(st, 14);
+	p->edited_at = sqlite3_column_int64(st, 15);
+	p->replies_count = sqlite3_column_int64(st, 16);
+	p->favourites_count = sqlite3_column_int64(st, 17);
+	p->favourited = sqlite3_column_int(st, 18);
+	return p;
+}
+
+/* A post the viewer may read, or NULL (missing and hidden look the same). */
+struct post *
+post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
+{
+	sqlite3_stmt	*st;
+	struct post	*p = NULL;
+
+	st = db_prepare(db, "SELECT " POST_COLUMNS ", EXISTS (SELECT 1 FROM "
+	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id) "
+	    "FROM posts p WHERE p.id = :id AND " SQL_POST_VISIBLE("p"));
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	access_bind_viewer(st, viewer);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		p = post_from_row(a, st);
+	sqlite3_reset(st);
+	return p;
+}
+
+/*
+ * A post's thread as the viewer may see it: ancestors oldest first, and
+ * descendants depth-first (each reply after its parent), at most
+ * CONTEXT_MAX of each. E_NOTFOUND if the post itself is not visible.
+ */
+int
+post_context(struct db *db, struct arena *a, int64_t viewer, int64_t id,
+    struct idlist *ancestors, struct idlist *descendants)
+{
+	sqlite3_stmt	*st;
+
+	if (!access_post_visible(db, viewer, id))
+		return E_NOTFOUND;
+	st = db_prepare(db, "WITH RECURSIVE up(id, parent, depth) AS ("
+	    "SELECT id, in_reply_to_id, 0 FROM posts WHERE id = :id "
+	    "UNION ALL SELECT p.id, p.in_reply_to_id, up.depth + 1 FROM posts p "
+	    "JOIN up ON p.id = up.parent WHERE up.depth < 500) "
+	    "SELECT p.id FROM up JOIN posts p ON p.id = up.id WHERE "
+	    "up.depth > 0 AND " SQL_POST_VISIBLE("p") " ORDER BY up.depth DESC");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	access_bind_viewer(st, viewer);
+	if (idlist_from_stmt(a, st, ancestors, NULL) != 0)
+		return E_INTERNAL;
+	st = db_prepare(db, "WITH RECURSIVE down(id, path, n) AS ("
+	    "SELECT id, printf('%020d', id), 0 FROM posts WHERE id = :id "
+	    "UNION ALL SELECT p.id, down.path || '/' || printf('%020d', p.id), "
+	    "down.n + 1 FROM posts p JOIN down ON p.in_reply_to_id = down.id "
+	    "WHERE down.n < 200) "
+	    "SELECT p.id FROM down JOIN posts p ON p.id = down.id WHERE "
+	    "down.n > 0 AND " SQL_POST_VISIBLE("p") " ORDER BY down.path "
+	    "LIMIT 500");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	access_bind_viewer(st, viewer);
+	if (idlist_from_stmt(a, st, descendants, NULL) != 0)
+		return E_INTERNAL;
+	return E_OK;
+}
+
+/*
+ * A post's versions, oldest first, the current one last (Mastodon's
+ * StatusEdit list). Each is a struct post holding that version's source,
+ * HTML, spoiler and time. E_NOTFOUND if not visible.
+ */
+int
+post_history(struct db *db, struct arena *a, int64_t viewer, int64_t id,
+    struct post **out, size_t *n)
+{
+	sqlite3_stmt	*st;
+	struct post	*cur, *v;
+	size_t		 cap = 8;
+
+	if ((cur = post_get(db, a, viewer, id)) == NULL)
+		return E_NOTFOUND;
+	*n = 0;
+	*out = arena_alloc(a, cap * sizeof **out);
+	st = db_prepare(db, "SELECT source, content_html, spoiler_text, "
+	    "sensitive, created_at FROM post_edits WHERE post_id = ? "
+	    "ORDER BY id");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (*n + 1 == cap) {
+			v = arena_alloc(a, cap * 2 * sizeof *v);
+			memcpy(v, *out, *n * sizeof *v);
+			*out = v;
+			cap *= 2;
+		}
+		v = &(*out)[(*n)++];
+		*v = *cur;
+		v->source = col(a, st, 0);
+		v->content_html = col(a, st, 1);
+		v->spoiler_text = col(a, st, 2);
+		v->sensitive = sqlite3_column_int(st, 3);
+		v->created_at = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_reset(st);
+	(*out)[(*n)++] = *cur;
+	if (cur->edited_at)
+		(*out)[*n - 1].created_at = cur->edited_at;
+	return E_OK;
+}
+
+/* Favourite a post the person may read; favouriting twice is no error. */
+int
+favourite_add(struct db *db, int64_t user, int64_t post)
+{
+	sqlite3_stmt	*st;
+	int64_t		 author = 0;
+	int		 rc;
+
+	if (!access_post_visible(db, user, post))
+		return E_NOTFOUND;
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	st = db_prepare(db, "INSERT OR IGNORE INTO favourites (user_id, "
+	    "post_id, created_at) VALUES (?, ?, ?)");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 2, post);
+	sqlite3_bind_int64(st, 3, time(NULL));
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (db_changes(db) == 1) {
+		if (bump(db, "UPDATE posts SET favourites_count = "
+		    "favourites_count + ? WHERE id = ?", post, 1) != 0)
+			goto fail;
+		st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ?");
+		if (st == NULL)
+			goto fail;
+		sqlite3_bind_int64(st, 1, post);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			author = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (notify_add(db, author, "favourite", user, post, 0) != 0)
+			goto fail;
+	}
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+fail:
+	db_rollback(db);
+	return E_INTERNAL;
+}
+
+/* Take a favourite back; E_NOTFOUND if the post is not visible. */
+int
+favourite_remove(struct db *db, int64_t user, int64_t post)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (!access_post_visible(db, user, post))
+		return E_NOTFOUND;
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	st = db_prepare(db, "DELETE FROM favourites WHERE user_id = ? AND "
+	    "post_id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 2, post);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		goto fail;
+	if (db_changes(db) == 1 && bump(db, "UPDATE posts SET favourites_count "
+	    "= max(favourites_count + ?, 0) WHERE id = ?", post, -1) != 0)
+		goto fail;
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+fail:
+	db_rollback(db);
+	return E_INTERNAL;
+}
+
+/* Who favourited a post, newest first (user ids; favourite ids as cursors). */
+int
+favourite_list(struct db *db, struct arena *a, int64_t viewer, int64_t post,
+    const struct page *p, struct idlist *ids, struct idlist *cursors)
+{
+	static const char *const sql[2] = {
+		"SELECT f.user_id, f.id FROM favourites f JOIN users u ON "
+		"u.id = f.user_id AND u.disabled = 0 WHERE f.post_id = :post "
+		"AND " PAGE_DESC("f.id"),
+		"SELECT f.user_id, f.id FROM favourites f JOIN users u ON "
+		"u.id = f.user_id AND u.disabled = 0 WHERE f.post_id = :post "
+		"AND " PAGE_ASC("f.id"),
+	};
+	sqlite3_stmt	*st;
+
+	if (!access_post_visible(db, viewer, post))
+		return E_NOTFOUND;
+	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":post"), post);
+	page_bind(st, p);
+	if (idlist_from_stmt(a, st, ids, cursors) != 0)
+		return E_INTERNAL;
+	page_finish(a, p, ids, cursors);
+	return E_OK;
+}

@@ -1,0 +1,143 @@
+/*
+ * search.c: /api/v2/search. People by name or username (a prefix index),
+ * hashtags by prefix, and posts by full text (SQLite FTS5), newest first and
+ * only what the reader may see. User input never reaches FTS5's query
+ * syntax: it is cut into words and each word is quoted.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+/* Whether a byte belongs to a word (UTF-8 multibyte sequences do). */
+static int
+word_byte(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
+}
+
+/*
+ * Turn free text into a safe FTS5 query: "word1" "word2" (all must match),
+ * with prefix matching on the last word if asked. NULL if no word is left.
+ */
+char *
+search_fts_query(struct arena *a, const char *q, int prefix)
+{
+	size_t		 len = strlen(q), i, o = 0;
+	char		*out;
+	int		 in_word = 0, words = 0;
+
+	if (len > SEARCH_QUERY_MAX)
+		len = SEARCH_QUERY_MAX;
+	out = arena_alloc(a, len * 3 + 8);
+	for (i = 0; i < len; i++) {
+		if (word_byte((unsigned char)q[i])) {
+			if (!in_word) {
+				if (words > 0)
+					out[o++] = ' ';
+				out[o++] = '"';
+				in_word = 1;
+				words++;
+			}
+			out[o++] = q[i];
+		} else if (in_word) {
+			out[o++] = '"';
+			in_word = 0;
+		}
+	}
+	if (in_word)
+		out[o++] = '"';
+	if (words == 0)
+		return NULL;
+	if (prefix)
+		out[o++] = '*';
+	out[o] = '\0';
+	return out;
+}
+
+/* People whose username or display name starts with the query's words. */
+int
+search_accounts(struct db *db, struct arena *a, const char *q, int limit,
+    int offset, struct idlist *out)
+{
+	sqlite3_stmt	*st;
+	char		*fts;
+
+	while (*q == '@')
+		q++;
+	if ((fts = search_fts_query(a, q, 1)) == NULL)
+		return 0;
+	st = db_prepare(db, "SELECT u.id FROM users_fts f JOIN users u ON "
+	    "u.id = f.rowid WHERE users_fts MATCH ?1 AND u.disabled = 0 "
+	    "ORDER BY (u.username = ?2) DESC, rank, u.id LIMIT ?3 OFFSET ?4");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, q, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, limit);
+	sqlite3_bind_int(st, 4, offset);
+	return idlist_from_stmt(a, st, out, NULL);
+}
+
+/* Hashtags starting with the query (one word), most recently used first;
+ * appends their lowercase names to the JSON array out. */
+int
+search_tags(struct db *db, struct arena *a, const char *q, int limit,
+    int offset, json_t *out)
+{
+	sqlite3_stmt	*st;
+	char		*word, *c;
+	size_t		 n;
+
+	while (*q == '#')
+		q++;
+	for (n = 0; q[n] != '\0' && word_byte((unsigned char)q[n]); n++)
+		;
+	if (n == 0 || q[n] != '\0')
+		return 0;
+	word = arena_strndup(a, q, n);
+	for (c = word; *c; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	}
+	/* A range scan on the unique index: name >= word and < word + 0xff. */
+	st = db_prepare(db, "SELECT name FROM tags WHERE name >= ?1 AND "
+	    "name < ?1 || char(1114111) ORDER BY (name = ?1) DESC, "
+	    "last_used_at DESC LIMIT ?2 OFFSET ?3");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, limit);
+	sqlite3_bind_int(st, 3, offset);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(out, json_string((const char *)
+		    sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	return 0;
+}
+
+/* Posts matching every word, newest first, that the viewer may read. */
+int
+search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
+    const struct page *p, int offset, struct idlist *out)
+{
+	sqlite3_stmt	*st;
+	char		*fts;
+
+	if ((fts = search_fts_query(a, q, 0)) == NULL)
+		return 0;
+	st = db_prepare(db, "SELECT p.id FROM posts_fts JOIN posts p ON "
+	    "p.id = posts_fts.rowid WHERE posts_fts MATCH :q AND "
+	    "posts_fts.rowid < :max_id AND posts_fts.rowid > :since_id AND "
+	    SQL_POST_VISIBLE("p") " ORDER BY posts_fts.rowid DESC "
+	    "LIMIT :limit OFFSET :offset");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"), fts, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":offset"),
+	    offset);
+	access_bind_viewer(st, viewer);
+	page_bind(st, p);
+	return idlist_from_stmt(a, st, out, NULL);
+}
