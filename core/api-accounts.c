@@ -3,22 +3,102 @@
  */
 #include "hearth.h"
 
-/* GET /api/v1/accounts/verify_credentials: the caller's own Account, with
- * the "source" and "role" attributes Mastodon adds for the owner. */
+/* GET /api/v1/accounts/verify_credentials: the caller's own Account. */
 enum handled
 api_verify_credentials(struct req *r)
 {
-	json_t	*a = entity_account(req_config(r), r->user);
+	struct ectx	e;
 
-	json_object_set_new(a, "source", json_pack("{s:s, s:b, s:s, s:s, "
-	    "s:[], s:i}", "privacy", "public", "sensitive", 0, "language", "",
-	    "note", "", "fields", "follow_requests_count", 0));
-	json_object_set_new(a, "role", json_pack("{s:s, s:s, s:s, s:s, s:b}",
-	    "id", r->user->role == ROLE_ADMIN ? "3" : "-99",
-	    "name", r->user->role == ROLE_ADMIN ? "Admin" : "",
-	    "color", "", "permissions",
-	    r->user->role == ROLE_ADMIN ? "1" : "0",
-	    "highlighted", r->user->role == ROLE_ADMIN));
-	req_json(r, 200, a);
+	ectx_init(&e, r);
+	req_json(r, 200, entity_credential_account(&e, r->user));
+	ectx_free(&e);
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_update_credentials(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_lookup(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_relationships(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_search(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_statuses(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_followers(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_following(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_follow(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_account_unfollow(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
+	return HANDLED;
+}
+
+/* Not written yet. */
+enum handled
+api_directory(struct req *r)
+{
+	req_error(r, 501, "Not implemented yet");
 	return HANDLED;
 }

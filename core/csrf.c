@@ -4,21 +4,26 @@
  * pre-session cookie) under the server secret, so it needs no storage and a
  * token from one session is worthless in another.
  */
-#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hearth.h"
 
-/* The token for a binding. */
+/*
+ * The token for a binding. The binding may be a cookie the client chose, of
+ * any length, so the message is not cut to a fixed buffer: a cut would both
+ * over-read (snprintf returns the uncut length) and let long bindings that
+ * differ only at the end share a token.
+ */
 void
 csrf_token(const char *binding, char out[CSRF_CHARS + 1])
 {
-	uint8_t	mac[32];
-	char	msg[256];
-	int	n;
+	uint8_t	 mac[32];
+	char	*msg;
 
-	n = snprintf(msg, sizeof msg, "csrf:%s", binding);
-	crypto_hmac(secret_get(), 32, msg, n > 0 ? (size_t)n : 0, mac);
+	msg = xasprintf("csrf:%s", binding);
+	crypto_hmac(secret_get(), 32, msg, strlen(msg), mac);
+	free(msg);
 	crypto_b64url(mac, sizeof mac, out);
 }
 

@@ -1,16 +1,44 @@
 /*
  * entity.c: domain objects as Mastodon API entities (docs.joinmastodon.org,
- * "Entities"). Ids are strings; every field Mastodon documents as required is
- * present, even where hearth has nothing to put in it but an empty list.
+ * "Entities"). Ids are strings; every attribute Mastodon documents as
+ * required is present, even where hearth has nothing to put in it but an
+ * empty list or false. hearth's own data rides in extra attributes ("group"
+ * on a Status, "hearth" on an Account) that Mastodon clients ignore. An
+ * entity context caches accounts and groups for the length of a request, so
+ * a timeline of twenty posts by three people loads three people.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include <event2/buffer.h>
 
 #include "hearth.h"
 
-/* ISO 8601 UTC with milliseconds, as Mastodon writes dates. */
-static json_t *
+/* Start an entity context for a request. */
+void
+ectx_init(struct ectx *e, struct req *r)
+{
+	e->config = req_config(r);
+	e->db = req_db(r);
+	e->arena = r->arena;
+	e->viewer = r->user ? r->user->id : 0;
+	e->accounts = json_object();
+	e->groups = json_object();
+}
+
+/* Drop the context's caches. */
+void
+ectx_free(struct ectx *e)
+{
+	json_decref(e->accounts);
+	json_decref(e->groups);
+	e->accounts = e->groups = NULL;
+}
+
+/* ISO 8601 UTC with milliseconds, as Mastodon writes times. */
+json_t *
 entity_time(int64_t t)
 {
 	char		buf[32];
@@ -22,34 +50,452 @@ entity_time(int64_t t)
 	return json_string(buf);
 }
 
+/* An id as Mastodon writes it: a string. */
+static json_t *
+entity_id(int64_t id)
+{
+	char	buf[24];
+
+	snprintf(buf, sizeof buf, "%lld", (long long)id);
+	return json_string(buf);
+}
+
+/* A date (Mastodon's last_status_at is a date, not a time). */
+static json_t *
+entity_date(int64_t t)
+{
+	char		buf[16];
+	time_t		tt = (time_t)t;
+	struct tm	tm;
+
+	if (t == 0)
+		return json_null();
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+	return json_string(buf);
+}
+
+/* HTML-escape a string into a new JSON string (Mastodon's field values
+ * are HTML). */
+static json_t *
+escaped(const char *s)
+{
+	struct evbuffer	*b = evbuffer_new();
+	json_t		*j;
+
+	escape_html(b, s, strlen(s));
+	j = json_stringn((const char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b));
+	evbuffer_free(b);
+	return j ? j : json_string("");
+}
+
+/* A person's avatar URL: the uploaded one, or their generated default. */
+static char *
+avatar_url(struct ectx *e, const struct user *u)
+{
+	if (u->avatar_file != NULL && *u->avatar_file != '\0')
+		return arena_printf(e->arena, "%s/media/%s", e->config->base_url,
+		    u->avatar_file);
+	return arena_printf(e->arena, "%s/avatars/%s.png", e->config->base_url,
+	    u->username);
+}
+
+/* A person's header URL: the uploaded one, or the default. */
+static char *
+header_url(struct ectx *e, const struct user *u)
+{
+	if (u->header_file != NULL && *u->header_file != '\0')
+		return arena_printf(e->arena, "%s/media/%s", e->config->base_url,
+		    u->header_file);
+	return arena_printf(e->arena, "%s/static/header.png",
+	    e->config->base_url);
+}
+
+/*
+ * Profile details as Mastodon "fields" (so every app shows them) and as
+ * hearth's own object. Built-in details come first, then the company's.
+ */
+static void
+account_fields(struct ectx *e, const struct user *u, json_t *a)
+{
+	static const struct { const char *label, *key; size_t off; } builtin[] = {
+		{ "Job title", "job_title", offsetof(struct user, job_title) },
+		{ "Department", "department", offsetof(struct user, department) },
+		{ "Location", "location", offsetof(struct user, location) },
+		{ "Phone", "phone", offsetof(struct user, phone) },
+		{ "Pronouns", "pronouns", offsetof(struct user, pronouns) },
+	};
+	json_t			*fields = json_array(), *h = json_object();
+	json_t			*extra = json_array();
+	struct profile_field	*pf;
+	const char		*v;
+	size_t			 i, n;
+
+	for (i = 0; i < nitems(builtin); i++) {
+		v = *(const char **)((const char *)u + builtin[i].off);
+		v = v ? v : "";
+		json_object_set_new(h, builtin[i].key, json_string(v));
+		if (*v != '\0')
+			json_array_append_new(fields, json_pack("{s:s, s:o, s:n}",
+			    "name", builtin[i].label, "value", escaped(v),
+			    "verified_at"));
+	}
+	if (profile_fields(e->db, e->arena, u->id, &pf, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			json_array_append_new(extra, json_pack("{s:s, s:s}",
+			    "name", pf[i].name, "value", pf[i].value));
+			if (*pf[i].value != '\0')
+				json_array_append_new(fields, json_pack(
+				    "{s:s, s:o, s:n}", "name", pf[i].name,
+				    "value", escaped(pf[i].value),
+				    "verified_at"));
+		}
+	}
+	json_object_set_new(h, "fields", extra);
+	json_object_set_new(h, "role", json_string(u->role == ROLE_ADMIN ?
+	    "admin" : "member"));
+	json_object_set_new(a, "fields", fields);
+	json_object_set_new(a, "hearth", h);
+}
+
 /* The Account entity for a person. */
 json_t *
-entity_account(const struct config *c, const struct user *u)
+entity_account(struct ectx *e, const struct user *u)
 {
-	char	*url = xasprintf("%s/@%s", c->base_url, u->username);
-	char	*avatar = xasprintf("%s/static/avatar.png", c->base_url);
-	char	 id[24];
+	char	*url = arena_printf(e->arena, "%s/@%s", e->config->base_url,
+	    u->username);
+	char	*avatar = avatar_url(e, u), *header = header_url(e, u);
 	json_t	*a;
 
-	snprintf(id, sizeof id, "%lld", (long long)u->id);
-	a = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:o, "
-	    "s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i, s:i, s:i, s:n, s:[], "
+	a = json_pack("{s:o, s:s, s:s, s:s, s:b, s:b, s:b, s:b, s:b, s:b, "
+	    "s:o, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, "
 	    "s:[]}",
-	    "id", id,
+	    "id", entity_id(u->id),
 	    "username", u->username,
 	    "acct", u->username,
 	    "display_name", u->display_name ? u->display_name : u->username,
 	    "locked", 0, "bot", 0, "group", 0, "discoverable", 1,
-	    "indexable", 1,
+	    "indexable", 1, "noindex", 0,
 	    "created_at", entity_time(u->created_at),
-	    "note", "",
+	    "note", u->bio_html ? u->bio_html : "",
 	    "url", url, "uri", url,
 	    "avatar", avatar, "avatar_static", avatar,
-	    "header", "", "header_static", "",
-	    "followers_count", 0, "following_count", 0, "statuses_count", 0,
-	    "last_status_at",
-	    "emojis", "fields");
-	free(url);
-	free(avatar);
+	    "header", header, "header_static", header,
+	    "followers_count", (json_int_t)u->followers_count,
+	    "following_count", (json_int_t)u->following_count,
+	    "statuses_count", (json_int_t)u->statuses_count,
+	    "last_status_at", entity_date(u->last_status_at),
+	    "emojis");
+	if (u->disabled)
+		json_object_set_new(a, "suspended", json_true());
+	account_fields(e, u, a);
 	return a;
+}
+
+/* The Account entity for an id, cached per request; NULL if no such. */
+json_t *
+entity_account_id(struct ectx *e, int64_t id)
+{
+	char		 key[24];
+	json_t		*a;
+	struct user	*u;
+
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	if ((a = json_object_get(e->accounts, key)) != NULL)
+		return json_incref(a);
+	if ((u = user_get(e->db, e->arena, id)) == NULL)
+		return NULL;
+	a = entity_account(e, u);
+	json_object_set(e->accounts, key, a);
+	return a;
+}
+
+/* An array of Account entities, skipping ids that no longer exist. */
+json_t *
+entity_accounts(struct ectx *e, const struct idlist *ids)
+{
+	json_t	*arr = json_array(), *a;
+	size_t	 i;
+
+	for (i = 0; i < ids->n; i++) {
+		if ((a = entity_account_id(e, ids->ids[i])) != NULL)
+			json_array_append_new(arr, a);
+	}
+	return arr;
+}
+
+/* The caller's own Account, with "source" and "role" (verify_credentials). */
+json_t *
+entity_credential_account(struct ectx *e, const struct user *u)
+{
+	json_t			*a = entity_account(e, u), *fields;
+	struct profile_field	*pf;
+	size_t			 i, n;
+
+	fields = json_array();
+	if (profile_fields(e->db, e->arena, u->id, &pf, &n) == 0) {
+		for (i = 0; i < n; i++)
+			json_array_append_new(fields, json_pack("{s:s, s:s, "
+			    "s:n}", "name", pf[i].name, "value", pf[i].value,
+			    "verified_at"));
+	}
+	json_object_set_new(a, "source", json_pack("{s:s, s:b, s:n, s:s, "
+	    "s:o, s:i}", "privacy", "public", "sensitive", 0, "language",
+	    "note", u->bio_source ? u->bio_source : "", "fields", fields,
+	    "follow_requests_count", 0));
+	json_object_set_new(a, "role", json_pack("{s:s, s:s, s:s, s:s, s:b}",
+	    "id", u->role == ROLE_ADMIN ? "3" : "-99",
+	    "name", u->role == ROLE_ADMIN ? "Admin" : "",
+	    "color", "", "permissions", u->role == ROLE_ADMIN ? "1" : "0",
+	    "highlighted", u->role == ROLE_ADMIN));
+	return a;
+}
+
+/* The Mention entities stored with a post, completed with URLs. */
+static json_t *
+status_mentions(struct ectx *e, const char *stored)
+{
+	json_t	*in = json_loads(stored, 0, NULL), *out = json_array(), *m;
+	size_t	 i;
+	const char *name;
+
+	json_array_foreach(in, i, m) {
+		name = json_string_value(json_object_get(m, "username"));
+		if (name == NULL)
+			continue;
+		json_array_append_new(out, json_pack("{s:o, s:s, s:s, s:s}",
+		    "id", entity_id(json_integer_value(json_object_get(m,
+		    "id"))), "username", name, "acct", name, "url",
+		    arena_printf(e->arena, "%s/@%s", e->config->base_url,
+		    name)));
+	}
+	json_decref(in);
+	return out;
+}
+
+/* The Tag entities stored with a post. */
+static json_t *
+status_tags(struct ectx *e, const char *stored)
+{
+	json_t	*in = json_loads(stored, 0, NULL), *out = json_array(), *t;
+	size_t	 i;
+	const char *name;
+
+	json_array_foreach(in, i, t) {
+		name = json_string_value(json_object_get(t, "name"));
+		if (name != NULL)
+			json_array_append_new(out, json_pack("{s:s, s:s}",
+			    "name", name, "url", arena_printf(e->arena,
+			    "%s/tags/%s", e->config->base_url, name)));
+	}
+	json_decref(in);
+	return out;
+}
+
+/* hearth's {"id", "name"} of a post's group, cached; null outside groups. */
+static json_t *
+status_group(struct ectx *e, int64_t id)
+{
+	char		 key[24];
+	json_t		*g;
+	sqlite3_stmt	*st;
+
+	if (id == 0)
+		return json_null();
+	snprintf(key, sizeof key, "%lld", (long long)id);
+	if ((g = json_object_get(e->groups, key)) != NULL)
+		return json_incref(g);
+	st = db_prepare(e->db, "SELECT name, visibility FROM groups WHERE "
+	    "id = ?");
+	if (st == NULL)
+		return json_null();
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		g = json_pack("{s:o, s:s, s:s}", "id", entity_id(id), "name",
+		    (const char *)sqlite3_column_text(st, 0), "visibility",
+		    sqlite3_column_int(st, 1) ? "private" : "open");
+	else
+		g = json_null();
+	sqlite3_reset(st);
+	json_object_set(e->groups, key, g);
+	return g;
+}
+
+/* The Status entity for a post the viewer may read. */
+json_t *
+entity_status(struct ectx *e, const struct post *p)
+{
+	json_t	*account = entity_account_id(e, p->author_id), *s;
+	const char *username;
+
+	if (account == NULL)
+		return NULL;
+	username = json_string_value(json_object_get(account, "username"));
+	s = json_pack("{s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:[], "
+	    "s:n, s:o, s:o, s:[], s:I, s:I, s:I, s:I, s:o, s:o, s:n, s:n, "
+	    "s:n, s:o, s:n, s:o, s:b, s:b, s:b, s:b, s:b, s:[], s:o}",
+	    "id", entity_id(p->id),
+	    "uri", arena_printf(e->arena, "%s/users/%s/statuses/%lld",
+	    e->config->base_url, username, (long long)p->id),
+	    "url", arena_printf(e->arena, "%s/@%s/%lld", e->config->base_url,
+	    username, (long long)p->id),
+	    "created_at", entity_time(p->created_at),
+	    "account", account,
+	    "content", p->content_html,
+	    "visibility", visibility_name(p->visibility),
+	    "sensitive", p->sensitive,
+	    "spoiler_text", p->spoiler_text,
+	    "media_attachments",
+	    "application",
+	    "mentions", status_mentions(e, p->mentions_json),
+	    "tags", status_tags(e, p->tags_json),
+	    "emojis",
+	    "reblogs_count", (json_int_t)0,
+	    "favourites_count", (json_int_t)p->favourites_count,
+	    "replies_count", (json_int_t)p->replies_count,
+	    "quotes_count", (json_int_t)0,
+	    "in_reply_to_id", p->in_reply_to_id ? entity_id(p->in_reply_to_id) :
+	    json_null(),
+	    "in_reply_to_account_id", p->in_reply_to_account_id ?
+	    entity_id(p->in_reply_to_account_id) : json_null(),
+	    "reblog", "poll", "card",
+	    "language", p->language ? json_string(p->language) : json_null(),
+	    "text",
+	    "edited_at", p->edited_at ? entity_time(p->edited_at) : json_null(),
+	    "favourited", p->favourited, "reblogged", 0, "muted", 0,
+	    "bookmarked", 0, "pinned", 0,
+	    "filtered",
+	    "group", status_group(e, p->group_id));
+	return s;
+}
+
+/* The Status for an id, or NULL if missing or not visible to the viewer. */
+json_t *
+entity_status_id(struct ectx *e, int64_t id)
+{
+	struct post	*p = post_get(e->db, e->arena, e->viewer, id);
+
+	return p ? entity_status(e, p) : NULL;
+}
+
+/* An array of Statuses, leaving out any the viewer may not (or no longer)
+ * read. */
+json_t *
+entity_statuses(struct ectx *e, const struct idlist *ids)
+{
+	json_t	*arr = json_array(), *s;
+	size_t	 i;
+
+	for (i = 0; i < ids->n; i++) {
+		if ((s = entity_status_id(e, ids->ids[i])) != NULL)
+			json_array_append_new(arr, s);
+	}
+	return arr;
+}
+
+/* The Relationship entity between the viewer and another person. */
+json_t *
+entity_relationship(struct ectx *e, int64_t other)
+{
+	struct relationship	rel;
+
+	follow_relationship(e->db, e->viewer, other, &rel);
+	return json_pack("{s:o, s:b, s:b, s:b, s:n, s:b, s:b, s:b, s:b, s:b, "
+	    "s:b, s:b, s:b, s:b, s:s}",
+	    "id", entity_id(other),
+	    "following", rel.following, "showing_reblogs", rel.following,
+	    "notifying", 0, "languages",
+	    "followed_by", rel.followed_by, "blocking", 0, "blocked_by", 0,
+	    "muting", 0, "muting_notifications", 0, "requested", 0,
+	    "requested_by", 0, "domain_blocking", 0, "endorsed", 0,
+	    "note", "");
+}
+
+/* hearth's Group entity. */
+json_t *
+entity_group(struct ectx *e, const struct group *g)
+{
+	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:o, "
+	    "s:s}",
+	    "id", entity_id(g->id),
+	    "name", g->name,
+	    "description", g->description_html,
+	    "description_source", g->description,
+	    "visibility", g->visibility == GROUP_PRIVATE ? "private" : "open",
+	    "created_at", entity_time(g->created_at),
+	    "members_count", (json_int_t)g->members_count,
+	    "posts_count", (json_int_t)g->posts_count,
+	    "member", g->my_role >= 0,
+	    "role", g->my_role == GROUP_ADMIN ? json_string("admin") :
+	    g->my_role == GROUP_MEMBER ? json_string("member") : json_null(),
+	    "url", arena_printf(e->arena, "%s/groups/%lld",
+	    e->config->base_url, (long long)g->id));
+}
+
+/* The Group entity for an id the viewer may read, or NULL. */
+json_t *
+entity_group_id(struct ectx *e, int64_t id)
+{
+	struct group	*g = group_get(e->db, e->arena, e->viewer, id);
+
+	return g ? entity_group(e, g) : NULL;
+}
+
+/* The Tag entity (with an empty history: hearth keeps no daily counts). */
+json_t *
+entity_tag(struct ectx *e, const char *name)
+{
+	return json_pack("{s:s, s:s, s:[], s:b}", "name", name, "url",
+	    arena_printf(e->arena, "%s/tags/%s", e->config->base_url, name),
+	    "history", "following", 0);
+}
+
+/* The Notification entity for an id of the viewer's, or NULL. */
+json_t *
+entity_notification(struct ectx *e, int64_t id)
+{
+	sqlite3_stmt	*st;
+	json_t		*n = NULL, *account, *status = NULL, *group = NULL;
+	int64_t		 from, post, gid, created;
+	char		*type;
+
+	st = db_prepare(e->db, "SELECT type, from_id, coalesce(post_id, 0), "
+	    "coalesce(group_id, 0), created_at FROM notifications WHERE "
+	    "id = ? AND user_id = ?");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, e->viewer);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return NULL;
+	}
+	type = arena_strdup(e->arena, (const char *)sqlite3_column_text(st, 0));
+	from = sqlite3_column_int64(st, 1);
+	post = sqlite3_column_int64(st, 2);
+	gid = sqlite3_column_int64(st, 3);
+	created = sqlite3_column_int64(st, 4);
+	sqlite3_reset(st);
+	if ((account = entity_account_id(e, from)) == NULL)
+		return NULL;
+	/* A notification never shows a post its reader cannot see. */
+	if (post != 0 && (status = entity_status_id(e, post)) == NULL) {
+		json_decref(account);
+		return NULL;
+	}
+	if (gid != 0 && (group = entity_group_id(e, gid)) == NULL) {
+		json_decref(account);
+		json_decref(status);
+		return NULL;
+	}
+	n = json_pack("{s:o, s:s, s:o, s:o, s:s}", "id", entity_id(id),
+	    "type", type, "created_at", entity_time(created), "account",
+	    account, "group_key", arena_printf(e->arena, "ungrouped-%lld",
+	    (long long)id));
+	if (status != NULL)
+		json_object_set_new(n, "status", status);
+	if (group != NULL)
+		json_object_set_new(n, "group", group);
+	return n;
 }

@@ -21,6 +21,11 @@ struct evhttp_request;
 struct event_base;
 struct evhttp;
 struct evhttp_bound_socket;
+struct req;
+struct idlist;
+struct page;
+struct post;
+struct group;
 
 #define HEARTH_NAME "hearth"
 
@@ -287,7 +292,29 @@ const char	*asset_data(const struct asset *, size_t *, const char **);
 int		 asset_is_hashed(const struct asset *, const char *);
 
 /* entity.c */
-json_t		*entity_account(const struct config *, const struct user *);
+struct ectx {
+	const struct config	*config;
+	struct db		*db;
+	struct arena		*arena;
+	int64_t			 viewer;
+	json_t			*accounts;	/* cache, by id */
+	json_t			*groups;	/* cache, by id */
+};
+void		 ectx_init(struct ectx *, struct req *);
+void		 ectx_free(struct ectx *);
+json_t		*entity_time(int64_t);
+json_t		*entity_account(struct ectx *, const struct user *);
+json_t		*entity_account_id(struct ectx *, int64_t);
+json_t		*entity_accounts(struct ectx *, const struct idlist *);
+json_t		*entity_credential_account(struct ectx *, const struct user *);
+json_t		*entity_status(struct ectx *, const struct post *);
+json_t		*entity_status_id(struct ectx *, int64_t);
+json_t		*entity_statuses(struct ectx *, const struct idlist *);
+json_t		*entity_relationship(struct ectx *, int64_t);
+json_t		*entity_group(struct ectx *, const struct group *);
+json_t		*entity_group_id(struct ectx *, int64_t);
+json_t		*entity_tag(struct ectx *, const char *);
+json_t		*entity_notification(struct ectx *, int64_t);
 
 /* worker.c */
 struct loop;
@@ -354,6 +381,13 @@ void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);
 void		 req_retry_after(struct req *, long);
 json_t		*req_view(struct req *, const char *);
+typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);
+typedef void (*req_after_fn)(struct req *, struct db *, void *);
+typedef void (*req_reply_fn)(struct req *, void *);
+enum handled	 req_write(struct req *, req_write_fn, req_after_fn,
+		     req_reply_fn, void *);
+void		 req_domain_error(struct req *, int, const char *);
+int64_t		 req_id(struct req *, const char *);
 int		 req_parse_body(struct req *);
 const struct config *req_config(struct req *);
 struct db	*req_db(struct req *);
@@ -441,6 +475,69 @@ enum handled	 web_static(struct req *);
 
 /* api-accounts.c */
 enum handled	 api_verify_credentials(struct req *);
+enum handled	 api_update_credentials(struct req *);
+enum handled	 api_account_lookup(struct req *);
+enum handled	 api_relationships(struct req *);
+enum handled	 api_account_search(struct req *);
+enum handled	 api_account(struct req *);
+enum handled	 api_account_statuses(struct req *);
+enum handled	 api_account_followers(struct req *);
+enum handled	 api_account_following(struct req *);
+enum handled	 api_account_follow(struct req *);
+enum handled	 api_account_unfollow(struct req *);
+enum handled	 api_directory(struct req *);
+
+/* api-statuses.c */
+enum handled	 api_status_create(struct req *);
+enum handled	 api_status_get(struct req *);
+enum handled	 api_status_edit(struct req *);
+enum handled	 api_status_delete(struct req *);
+enum handled	 api_status_context(struct req *);
+enum handled	 api_status_history(struct req *);
+enum handled	 api_status_source(struct req *);
+enum handled	 api_status_favourite(struct req *);
+enum handled	 api_status_unfavourite(struct req *);
+enum handled	 api_status_favourited_by(struct req *);
+enum handled	 api_favourites(struct req *);
+
+/* api-timelines.c */
+enum handled	 api_timeline_home(struct req *);
+enum handled	 api_timeline_public(struct req *);
+enum handled	 api_timeline_tag(struct req *);
+enum handled	 api_timeline_group(struct req *);
+enum handled	 api_tag(struct req *);
+
+/* api-groups.c */
+enum handled	 api_groups(struct req *);
+enum handled	 api_group_create(struct req *);
+enum handled	 api_group(struct req *);
+enum handled	 api_group_join(struct req *);
+enum handled	 api_group_leave(struct req *);
+enum handled	 api_group_members(struct req *);
+enum handled	 api_group_add(struct req *);
+enum handled	 api_group_remove(struct req *);
+enum handled	 api_group_admin_add(struct req *);
+enum handled	 api_group_admin_remove(struct req *);
+
+/* api-notifications.c */
+enum handled	 api_notifications(struct req *);
+enum handled	 api_notifications_unread(struct req *);
+enum handled	 api_notifications_clear(struct req *);
+enum handled	 api_notification(struct req *);
+enum handled	 api_notification_dismiss(struct req *);
+enum handled	 api_markers_get(struct req *);
+enum handled	 api_markers_set(struct req *);
+
+/* api-search.c */
+enum handled	 api_search(struct req *);
+
+/* api-instance.c */
+enum handled	 api_instance_v1(struct req *);
+enum handled	 api_instance_v2(struct req *);
+enum handled	 api_empty_list(struct req *);
+enum handled	 api_announcements(struct req *);
+enum handled	 api_preferences(struct req *);
+enum handled	 api_trends_tags(struct req *);
 
 /* markdown.c */
 #define MARKDOWN_MAX_MENTIONS 50
@@ -677,6 +774,8 @@ int		 favourite_add(struct db *, int64_t, int64_t);
 int		 favourite_remove(struct db *, int64_t, int64_t);
 int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
+int		 favourite_mine(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
 const char	*post_mention_resolve(void *, const char *, int64_t *);
 
 /* group.c */
@@ -758,5 +857,6 @@ int		 search_tags(struct db *, struct arena *, const char *, int,
 int		 search_posts(struct db *, struct arena *, int64_t, const char *,
 		     const struct page *, int, struct idlist *);
 char		*search_fts_query(struct arena *, const char *, int);
+const char	*tag_find(struct db *, struct arena *, const char *);
 
 #endif

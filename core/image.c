@@ -487,8 +487,11 @@ image_identicon(const char *seed, int size, struct evbuffer *out)
 		cy = (y - margin) / cell;
 		if (y < margin || cy > 4)
 			continue;
-		for (x = margin; x < margin + 5 * cell; x++) {
-			if (cells[cy][(x - margin) / cell])
+		for (x = 0; x < size; x++) {
+			/* Draw the left half and mirror it, so the picture
+			 * is symmetric to the pixel whatever the rounding. */
+			cx = x < size - 1 - x ? x : size - 1 - x;
+			if (cx >= margin && cells[cy][(cx - margin) / cell])
 				row[1 + x / 8] |= 0x80 >> (x % 8);
 		}
 	}

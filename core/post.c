@@ -800,3 +800,29 @@ favourite_list(struct db *db, struct arena *a, int64_t viewer, int64_t post,
 	page_finish(a, p, ids, cursors);
 	return E_OK;
 }
+
+/* Posts a person favourited that they may still read, newest favourite
+ * first (post ids; favourite ids as cursors). */
+int
+favourite_mine(struct db *db, struct arena *a, int64_t user,
+    const struct page *p, struct idlist *ids, struct idlist *cursors)
+{
+	static const char *const sql[2] = {
+		"SELECT f.post_id, f.id FROM favourites f JOIN posts p ON "
+		"p.id = f.post_id WHERE f.user_id = :viewer AND "
+		SQL_POST_VISIBLE("p") " AND " PAGE_DESC("f.id"),
+		"SELECT f.post_id, f.id FROM favourites f JOIN posts p ON "
+		"p.id = f.post_id WHERE f.user_id = :viewer AND "
+		SQL_POST_VISIBLE("p") " AND " PAGE_ASC("f.id"),
+	};
+	sqlite3_stmt	*st;
+
+	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
+		return E_INTERNAL;
+	access_bind_viewer(st, user);
+	page_bind(st, p);
+	if (idlist_from_stmt(a, st, ids, cursors) != 0)
+		return E_INTERNAL;
+	page_finish(a, p, ids, cursors);
+	return E_OK;
+}

@@ -91,9 +91,13 @@ rl_evict(struct ratelimit *rl, int64_t now)
 {
 	struct rl_entry	**pp, *e, **oldest = NULL;
 	size_t		  i, before = rl->nkeys;
+	int64_t		  seen, oldest_seen = 0;
 
 	for (i = 0; i < RL_BUCKETS; i++) {
 		for (pp = &rl->table[i]; (e = *pp) != NULL;) {
+			/* Refilling moves updated to now: compare the time
+			 * of last use from before it. */
+			seen = e->updated;
 			rl_refill(rl, e, now);
 			if (e->tokens >= rl->limit) {
 				*pp = e->next;
@@ -102,8 +106,10 @@ rl_evict(struct ratelimit *rl, int64_t now)
 				rl->nkeys--;
 				continue;
 			}
-			if (oldest == NULL || e->updated < (*oldest)->updated)
+			if (oldest == NULL || seen < oldest_seen) {
 				oldest = pp;
+				oldest_seen = seen;
+			}
 			pp = &e->next;
 		}
 	}

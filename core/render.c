@@ -106,8 +106,12 @@ parse(const char *name, const char *start, const char **pp, const char *end,
 		if (tag > p) {
 			n = xcalloc(1, sizeof *n);
 			n->type = N_TEXT;
-			n->text = xstrndup(p, tag - p);
+			/* Copy len bytes, not up to a NUL: the text is written
+			 * out by length. */
 			n->len = tag - p;
+			n->text = xmalloc(n->len + 1);
+			memcpy(n->text, p, n->len);
+			n->text[n->len] = '\0';
 			*tail = n;
 			tail = &n->next;
 		}
@@ -186,8 +190,9 @@ parse(const char *name, const char *start, const char **pp, const char *end,
 		}
 	}
 	if (open != NULL) {
+		/* *pp is still just after the opening tag: name its line. */
 		*cause = xasprintf("%s:%d: section {{#%s}} is never closed", name,
-		    line_of(start, p), open);
+		    line_of(start, *pp), open);
 		goto fail;
 	}
 	*pp = p;

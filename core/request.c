@@ -4,6 +4,7 @@
  * in flight (which a graceful shutdown waits on) stays right. Handlers reply
  * with req_json, req_html, req_error or req_redirect and never touch evhttp.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -349,4 +350,131 @@ req_view(struct req *r, const char *title)
 		    "admin", r->user->role == ROLE_ADMIN));
 	}
 	return v;
+}
+
+/* A write a handler hands to the writer thread (see req_write). */
+struct req_write_job {
+	struct req	*r;
+	req_write_fn	 fn;
+	req_after_fn	 after;
+	req_reply_fn	 reply;
+	void		*arg;
+	int		 code;
+	char		*cause;
+};
+
+/* On the writer: the domain write. Non-zero rolls it back alone. */
+static int
+req_write_run(struct db *db, void *arg)
+{
+	struct req_write_job	*j = arg;
+
+	j->code = j->fn(j->r, db, j->arg, &j->cause);
+	return j->code == E_OK ? 0 : -1;
+}
+
+/* On the writer, once committed. */
+static int
+req_write_after(struct db *db, void *arg)
+{
+	struct req_write_job	*j = arg;
+
+	if (j->after != NULL)
+		j->after(j->r, db, j->arg);
+	return 0;
+}
+
+/* Back on the loop: answer. */
+static void
+req_write_done(void *arg, int rc)
+{
+	struct req_write_job	*j = arg;
+	struct req		*r = j->r;
+
+	if (rc == 0)
+		j->reply(r, j->arg);
+	else if (j->code == E_OK)	/* the commit itself failed */
+		req_error(r, 503, "The change could not be saved; try again.");
+	else
+		req_domain_error(r, j->code, j->cause);
+	free(j->cause);
+	free(j);
+	req_free(r);
+}
+
+/*
+ * Run a domain write on the writer thread and answer when it has been
+ * committed (never before: an acknowledged write is on disk). fn runs in
+ * its own savepoint and returns an E_ code with an optional cause; after
+ * (optional) runs once the batch has committed; reply answers on the loop.
+ */
+enum handled
+req_write(struct req *r, req_write_fn fn, req_after_fn after,
+    req_reply_fn reply, void *arg)
+{
+	struct req_write_job	*j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->fn = fn;
+	j->after = after;
+	j->reply = reply;
+	j->arg = arg;
+	if (writer_submit(r->loop, req_write_run, req_write_after,
+	    req_write_done, j) != 0) {
+		free(j);
+		req_retry_after(r, 1);
+		req_error(r, 503, "The server is busy; try again in a moment.");
+		return HANDLED;
+	}
+	return HANDLED_ASYNC;
+}
+
+/* Answer a domain error code with its cause, or a default message. */
+void
+req_domain_error(struct req *r, int code, const char *cause)
+{
+	const char	*msg;
+
+	switch (code) {
+	case E_NOTFOUND:
+		msg = r->is_api ? "Record not found" : "Not found.";
+		break;
+	case E_FORBIDDEN:
+		msg = "This action is not allowed";
+		break;
+	case E_INVALID:
+		msg = "Validation failed";
+		break;
+	case E_CONFLICT:
+		msg = "Conflict";
+		break;
+	default:
+		code = 500;
+		msg = "Internal error";
+		break;
+	}
+	req_error(r, code, cause != NULL && *cause != '\0' ? cause : msg);
+}
+
+/* A numeric id from a route parameter (":id") or request parameter; 0 if
+ * absent or malformed. */
+int64_t
+req_id(struct req *r, const char *name)
+{
+	const char	*v = NULL;
+	char		*end;
+	long long	 n;
+
+	if (strcmp(name, ":0") == 0)
+		v = r->params[0];
+	else if (strcmp(name, ":1") == 0)
+		v = r->params[1];
+	else
+		v = req_param(r, name);
+	if (v == NULL || *v == '\0')
+		return 0;
+	n = strtoll(v, &end, 10);
+	if (*end != '\0' || n <= 0)
+		return 0;
+	return n;
 }

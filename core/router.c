@@ -19,15 +19,115 @@
 
 #define M_UNSAFE (M_POST | M_PUT | M_DELETE | M_PATCH)
 
+/*
+ * The route table. Literal paths come before patterns that would also match
+ * them ("verify_credentials" before ":id"): the first match wins.
+ */
 static const struct route routes[] = {
+	/* pages and assets */
 	{ M_GET,  "/healthz",		0,		web_healthz },
 	{ M_GET,  "/static/:file",	0,		web_static },
+	{ M_GET,  "/media/:file",	R_AUTH,		web_media },
+	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
 	{ M_GET,  "/login",		0,		web_login_form },
 	{ M_POST, "/login",		R_ANON,		web_login },
 	{ M_POST, "/logout",		0,		web_logout },
+
+	/* instance, and what apps ask for as they start */
+	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
+	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
+	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
+	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/bookmarks",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/endorsements", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/announcements", R_AUTH,	api_announcements },
+	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
+	{ M_GET,  "/api/v1/trends/tags", R_AUTH,	api_trends_tags },
+	{ M_GET,  "/api/v1/trends",	R_AUTH,		api_trends_tags },
+	{ M_GET,  "/api/v1/markers",	R_AUTH,		api_markers_get },
+	{ M_POST, "/api/v1/markers",	R_AUTH,		api_markers_set },
+
+	/* accounts */
 	{ M_GET,  "/api/v1/accounts/verify_credentials", R_AUTH,
 	    api_verify_credentials },
+	{ M_PATCH, "/api/v1/accounts/update_credentials", R_AUTH,
+	    api_update_credentials },
+	{ M_GET,  "/api/v1/accounts/lookup", R_AUTH,	api_account_lookup },
+	{ M_GET,  "/api/v1/accounts/relationships", R_AUTH,
+	    api_relationships },
+	{ M_GET,  "/api/v1/accounts/search", R_AUTH,	api_account_search },
+	{ M_GET,  "/api/v1/accounts/:id", R_AUTH,	api_account },
+	{ M_GET,  "/api/v1/accounts/:id/statuses", R_AUTH,
+	    api_account_statuses },
+	{ M_GET,  "/api/v1/accounts/:id/followers", R_AUTH,
+	    api_account_followers },
+	{ M_GET,  "/api/v1/accounts/:id/following", R_AUTH,
+	    api_account_following },
+	{ M_POST, "/api/v1/accounts/:id/follow", R_AUTH, api_account_follow },
+	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH,
+	    api_account_unfollow },
+	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
+
+	/* statuses */
+	{ M_POST, "/api/v1/statuses",	R_AUTH,		api_status_create },
+	{ M_GET,  "/api/v1/statuses/:id", R_AUTH,	api_status_get },
+	{ M_PUT,  "/api/v1/statuses/:id", R_AUTH,	api_status_edit },
+	{ M_DELETE, "/api/v1/statuses/:id", R_AUTH,	api_status_delete },
+	{ M_GET,  "/api/v1/statuses/:id/context", R_AUTH, api_status_context },
+	{ M_GET,  "/api/v1/statuses/:id/history", R_AUTH, api_status_history },
+	{ M_GET,  "/api/v1/statuses/:id/source", R_AUTH, api_status_source },
+	{ M_POST, "/api/v1/statuses/:id/favourite", R_AUTH,
+	    api_status_favourite },
+	{ M_POST, "/api/v1/statuses/:id/unfavourite", R_AUTH,
+	    api_status_unfavourite },
+	{ M_GET,  "/api/v1/statuses/:id/favourited_by", R_AUTH,
+	    api_status_favourited_by },
+	{ M_GET,  "/api/v1/statuses/:id/reblogged_by", R_AUTH,
+	    api_empty_list },
+	{ M_GET,  "/api/v1/favourites",	R_AUTH,		api_favourites },
+
+	/* timelines */
+	{ M_GET,  "/api/v1/timelines/home", R_AUTH,	api_timeline_home },
+	{ M_GET,  "/api/v1/timelines/public", R_AUTH,	api_timeline_public },
+	{ M_GET,  "/api/v1/timelines/tag/:tag", R_AUTH,	api_timeline_tag },
+	{ M_GET,  "/api/v1/timelines/group/:id", R_AUTH, api_timeline_group },
+	{ M_GET,  "/api/v1/tags/:tag",	R_AUTH,		api_tag },
+
+	/* groups (hearth) */
+	{ M_GET,  "/api/v1/groups",	R_AUTH,		api_groups },
+	{ M_POST, "/api/v1/groups",	R_AUTH,		api_group_create },
+	{ M_GET,  "/api/v1/groups/:id",	R_AUTH,		api_group },
+	{ M_POST, "/api/v1/groups/:id/join", R_AUTH,	api_group_join },
+	{ M_POST, "/api/v1/groups/:id/leave", R_AUTH,	api_group_leave },
+	{ M_GET,  "/api/v1/groups/:id/members", R_AUTH,	api_group_members },
+	{ M_POST, "/api/v1/groups/:id/members", R_AUTH,	api_group_add },
+	{ M_DELETE, "/api/v1/groups/:id/members/:account", R_AUTH,
+	    api_group_remove },
+	{ M_POST, "/api/v1/groups/:id/admins", R_AUTH,	api_group_admin_add },
+	{ M_DELETE, "/api/v1/groups/:id/admins/:account", R_AUTH,
+	    api_group_admin_remove },
+
+	/* notifications */
+	{ M_GET,  "/api/v1/notifications", R_AUTH,	api_notifications },
+	{ M_GET,  "/api/v1/notifications/unread_count", R_AUTH,
+	    api_notifications_unread },
+	{ M_POST, "/api/v1/notifications/clear", R_AUTH,
+	    api_notifications_clear },
+	{ M_GET,  "/api/v1/notifications/:id", R_AUTH,	api_notification },
+	{ M_POST, "/api/v1/notifications/:id/dismiss", R_AUTH,
+	    api_notification_dismiss },
+
+	/* search */
+	{ M_GET,  "/api/v2/search",	R_AUTH,		api_search },
 };
 
 /* Names for the Allow header, in bit order. */

@@ -141,3 +141,25 @@ search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
 	page_bind(st, p);
 	return idlist_from_stmt(a, st, out, NULL);
 }
+
+/* A hashtag's canonical (lowercase) name if it has been used, else NULL. */
+const char *
+tag_find(struct db *db, struct arena *a, const char *name)
+{
+	sqlite3_stmt	*st;
+	char		*lower = arena_strdup(a, name), *c;
+	const char	*found = NULL;
+
+	for (c = lower; *c; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	}
+	if ((st = db_prepare(db, "SELECT name FROM tags WHERE name = ?")) ==
+	    NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, lower, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = lower;
+	sqlite3_reset(st);
+	return found;
+}

@@ -25,15 +25,23 @@ struct login {
 	int		 ok;
 };
 
-/* Where to go after signing in: a local path only, never another site. */
+/*
+ * Where to go after signing in: a local path only, never another site.
+ * Control characters are refused too: browsers drop tabs and newlines from
+ * a URL, so "/\t/evil.example" would become "//evil.example".
+ */
 static const char *
 login_next(struct req *r)
 {
-	const char	*next = req_param(r, "next");
+	const char	*next = req_param(r, "next"), *p;
 
 	if (next == NULL || next[0] != '/' || next[1] == '/' ||
-	    next[1] == '\\' || strpbrk(next, "\r\n\\") != NULL)
+	    next[1] == '\\' || strchr(next, '\\') != NULL)
 		return "/";
+	for (p = next; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return "/";
+	}
 	return next;
 }
 

@@ -140,6 +140,7 @@ CREATE TABLE favourites (
 	UNIQUE (user_id, post_id)
 ) STRICT;
 CREATE INDEX favourites_post ON favourites (post_id, id);
+CREATE INDEX favourites_user ON favourites (user_id, id);
 
 -- A retried POST with the same Idempotency-Key returns the first result.
 CREATE TABLE idempotency (

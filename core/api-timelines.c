@@ -1,0 +1,118 @@
+/*
+ * api-timelines.c: the Mastodon timelines (home, public as the company
+ * stream, hashtag) and hearth's group timeline, all with keyset pagination
+ * and Link headers.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "hearth.h"
+
+typedef int (*timeline_fn)(struct req *, const struct page *,
+    struct idlist *);
+
+/* Page through a timeline and answer with its Statuses. */
+static enum handled
+timeline_answer(struct req *r, timeline_fn fn)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct page	 p;
+	struct ectx	 e;
+	int		 rc;
+
+	if (page_parse(r, &p, 20, 40) != 0)
+		return HANDLED;
+	if ((rc = fn(r, &p, &ids)) != E_OK) {
+		req_domain_error(r, rc, NULL);
+		return HANDLED;
+	}
+	ectx_init(&e, r);
+	page_link(r, &p, &ids);
+	req_json(r, 200, entity_statuses(&e, &ids));
+	ectx_free(&e);
+	return HANDLED;
+}
+
+/* Home: mine, followed people's, my groups', and mentions of me. */
+static int
+home(struct req *r, const struct page *p, struct idlist *out)
+{
+	return timeline_home(req_db(r), r->arena, r->user->id, p, out);
+}
+
+/* GET /api/v1/timelines/home */
+enum handled
+api_timeline_home(struct req *r)
+{
+	return timeline_answer(r, home);
+}
+
+/* The company stream; media-only asks for none (hearth has no media yet). */
+static int
+company(struct req *r, const struct page *p, struct idlist *out)
+{
+	const char	*only_media = req_param(r, "only_media");
+	const char	*remote = req_param(r, "remote");
+
+	if ((only_media != NULL && strcasecmp(only_media, "true") == 0) ||
+	    (remote != NULL && strcasecmp(remote, "true") == 0))
+		return E_OK;
+	return timeline_company(req_db(r), r->arena, r->user->id, p, out);
+}
+
+/* GET /api/v1/timelines/public */
+enum handled
+api_timeline_public(struct req *r)
+{
+	return timeline_answer(r, company);
+}
+
+/* A hashtag's stream. */
+static int
+tag(struct req *r, const struct page *p, struct idlist *out)
+{
+	return timeline_tag(req_db(r), r->arena, r->user->id, r->params[0], p,
+	    out);
+}
+
+/* GET /api/v1/timelines/tag/:tag */
+enum handled
+api_timeline_tag(struct req *r)
+{
+	return timeline_answer(r, tag);
+}
+
+/* A group's stream. */
+static int
+group(struct req *r, const struct page *p, struct idlist *out)
+{
+	int64_t	id = req_id(r, ":0");
+
+	if (id == 0)
+		return E_NOTFOUND;
+	return timeline_group(req_db(r), r->arena, r->user->id, id, p, out);
+}
+
+/* GET /api/v1/timelines/group/:id */
+enum handled
+api_timeline_group(struct req *r)
+{
+	return timeline_answer(r, group);
+}
+
+/* GET /api/v1/tags/:tag: the Tag entity, if the tag has been used. */
+enum handled
+api_tag(struct req *r)
+{
+	struct ectx	 e;
+	const char	*name = tag_find(req_db(r), r->arena, r->params[0]);
+
+	if (name == NULL) {
+		req_error(r, 404, "Record not found");
+		return HANDLED;
+	}
+	ectx_init(&e, r);
+	req_json(r, 200, entity_tag(&e, name));
+	ectx_free(&e);
+	return HANDLED;
+}
