@@ -46,10 +46,7 @@ param_list_used(struct req *r, const char *name)
 static int
 draft_from_request(struct req *r, struct post_draft *d, int editing)
 {
-	struct {
-		struct db	*db;
-		struct arena	*arena;
-	} resolve = { req_db(r), r->arena };
+	struct mention_ctx resolve = { req_db(r), r->arena };
 	const char	*vis = req_param(r, "visibility");
 	char		*cause = NULL;
 	int		 rc;

@@ -776,6 +776,11 @@ int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 int		 favourite_mine(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
+/* The argument of post_mention_resolve. */
+struct mention_ctx {
+	struct db	*db;
+	struct arena	*arena;
+};
 const char	*post_mention_resolve(void *, const char *, int64_t *);
 
 /* group.c */
@@ -823,6 +828,10 @@ int64_t		 notify_unread(struct db *, int64_t);
 int		 marker_set(struct db *, int64_t, const char *, int64_t);
 int		 marker_get(struct db *, int64_t, const char *, int64_t *,
 		     int64_t *, int64_t *);
+
+/* demo.c */
+int		 demo_seed(struct db *, const char *, const char *, char **);
+const char	*demo_people(size_t, int *);
 
 /* feed.c */
 #define FEED_CAP 800

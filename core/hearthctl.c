@@ -484,19 +484,10 @@ cmd_backup(struct ctl *ctl)
 static int
 cmd_demo(struct ctl *ctl)
 {
-	static const struct { const char *name, *display; int admin; } people[] =
-	{
-		{ "ada", "Ada Lovelace", 1 },
-		{ "grace", "Grace Hopper", 0 },
-		{ "linus", "Linus Pauling", 0 },
-		{ "margaret", "Margaret Hamilton", 0 },
-		{ "alan", "Alan Turing", 0 },
-		{ "katherine", "Katherine Johnson", 0 },
-		{ "tim", "Tim Berners-Lee", 0 },
-		{ "barbara", "Barbara Liskov", 0 },
-	};
-	char	 pw[17], *phc, *cause = NULL, *email;
-	size_t	 i;
+	char		 pw[17], *phc, *cause = NULL;
+	const char	*name;
+	size_t		 i;
+	int		 admin;
 
 	if (ctl->argc != 1)
 		return bad_usage(ctl->cmd, "takes no arguments");
@@ -507,24 +498,18 @@ cmd_demo(struct ctl *ctl)
 	password_generate(pw, sizeof pw);
 	if ((phc = hash_password(pw)) == NULL)
 		return 1;
-	for (i = 0; i < nitems(people); i++) {
-		email = xasprintf("%s@example.com", people[i].name);
-		if (user_create(ctl->db, people[i].name, people[i].display,
-		    email, people[i].admin ? ROLE_ADMIN : ROLE_MEMBER, phc,
-		    &cause) < 0) {
-			fprintf(stderr, "hearthctl: %s\n", cause);
-			free(cause);
-			free(email);
-			free(phc);
-			return 1;
-		}
-		free(email);
+	if (demo_seed(ctl->db, ctl->config.base_url, phc, &cause) != 0) {
+		fprintf(stderr, "hearthctl: demo: %s\n", cause);
+		free(cause);
+		free(phc);
+		return 1;
 	}
 	free(phc);
-	printf("demo company: %zu people; every one has the password %s\n",
-	    nitems(people), pw);
-	printf("sign in as ada (an admin) or grace, linus, margaret, alan, "
-	    "katherine, tim, barbara\n");
+	printf("demo company seeded; every person has the password %s\n", pw);
+	printf("people:");
+	for (i = 0; (name = demo_people(i, &admin)) != NULL; i++)
+		printf(" %s%s", name, admin ? " (admin)" : "");
+	printf("\n");
 	return 0;
 }
 

@@ -23,11 +23,6 @@
     "p.content_html, p.text, p.mentions_json, p.tags_json, p.created_at, " \
     "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count"
 
-struct mention_ctx {
-	struct db	*db;
-	struct arena	*arena;
-};
-
 /* Count UTF-8 characters. */
 static size_t
 utf8_chars(const char *s)

@@ -15,7 +15,8 @@
  * index scan; the union is sorted once.
  */
 #define HOME_ARMS(range) \
-	"SELECT id FROM posts WHERE author_id = :viewer AND " range \
+	"SELECT p.id AS id FROM posts p WHERE p.author_id = :viewer AND " \
+	range \
 	" UNION SELECT p.id FROM follows f JOIN posts p ON p.author_id = " \
 	"f.followee_id WHERE f.follower_id = :viewer AND p.group_id IS NULL " \
 	"AND p.visibility < 3 AND " range \
@@ -25,9 +26,9 @@
 	"WHERE m.user_id = :viewer AND p.group_id IS NULL AND " range
 
 static const char *const home_sql[2] = {
-	"SELECT id FROM (" HOME_ARMS("id < :max_id AND id > :since_id") ") "
+	"SELECT id FROM (" HOME_ARMS("p.id < :max_id AND p.id > :since_id") ") "
 	"ORDER BY id DESC LIMIT :limit",
-	"SELECT id FROM (" HOME_ARMS("id < :max_id AND id > :min_id") ") "
+	"SELECT id FROM (" HOME_ARMS("p.id < :max_id AND p.id > :min_id") ") "
 	"ORDER BY id ASC LIMIT :limit",
 };
 
