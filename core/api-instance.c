@@ -1,52 +1,225 @@
 /*
- * api-instance.c: instance information and what apps ask for as they start (in progress).
+ * api-instance.c: what Mastodon apps ask as they start. The Instance
+ * entities (v1 and v2) tell the truth about hearth's limits, so apps offer
+ * only what works: no media or polls yet, closed registrations (an admin
+ * adds people). Endpoints for features hearth has none of answer an empty
+ * list, which is a true answer and never a 404 an app could trip on.
  */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
 #include "hearth.h"
 
-/* Not written yet. */
+/* Mastodon's version with ours: apps enable features by the former. */
+#define INSTANCE_VERSION "4.3.0 (compatible; hearth " PACKAGE_VERSION ")"
+#define INSTANCE_DESCRIPTION "An internal social network, running hearth."
+#define REGISTRATIONS_MESSAGE "Ask an administrator"
+#define URL_RESERVED 23		/* what Mastodon counts a link as */
+
+/* The host (and port) of base_url, as Mastodon's "domain". */
+static const char *
+instance_domain(struct req *r)
+{
+	const char	*u = req_config(r)->base_url, *s, *e;
+
+	s = strstr(u, "://");
+	s = s ? s + 3 : u;
+	e = strchr(s, '/');
+	return e ? arena_strndup(r->arena, s, e - s) : s;
+}
+
+/* The streaming API's base: base_url with ws:// or wss://. */
+static const char *
+instance_streaming(struct req *r)
+{
+	const char	*u = req_config(r)->base_url;
+
+	if (strncmp(u, "https://", 8) == 0)
+		return arena_printf(r->arena, "wss://%s", u + 8);
+	if (strncmp(u, "http://", 7) == 0)
+		return arena_printf(r->arena, "ws://%s", u + 7);
+	return u;
+}
+
+/* The title: the instance_title key, or "hearth". */
+static const char *
+instance_title(struct req *r)
+{
+	const char	*t = req_config(r)->instance_title;
+
+	return t != NULL && *t != '\0' ? t : HEARTH_NAME;
+}
+
+/* The limits both versions share: hearth has no media or polls yet. */
+static json_t *
+instance_limits(int v2)
+{
+	json_t	*c;
+
+	c = json_pack("{s:{s:i, s:i, s:i}, s:{s:[], s:i, s:i, s:i, s:i, s:i}, "
+	    "s:{s:i, s:i, s:i, s:i}}",
+	    "statuses",
+	    "max_characters", POST_MAX_CHARS,
+	    "max_media_attachments", 0,
+	    "characters_reserved_per_url", URL_RESERVED,
+	    "media_attachments",
+	    "supported_mime_types",
+	    "image_size_limit", 0, "image_matrix_limit", 0,
+	    "video_size_limit", 0, "video_frame_rate_limit", 0,
+	    "video_matrix_limit", 0,
+	    "polls",
+	    "max_options", 0, "max_characters_per_option", 0,
+	    "min_expiration", 0, "max_expiration", 0);
+	json_object_set_new(c, "accounts", v2 ? json_pack("{s:i, s:i}",
+	    "max_featured_tags", 0, "max_pinned_statuses", 0) :
+	    json_pack("{s:i}", "max_featured_tags", 0));
+	return c;
+}
+
+/* GET /api/v1/instance: Mastodon's V1::Instance. */
 enum handled
 api_instance_v1(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	struct instance_stats	 s;
+
+	if (instance_stats(req_db(r), time(NULL), &s) != 0) {
+		req_error(r, 500, "Internal error");
+		return HANDLED;
+	}
+	req_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
+	    "s:{s:s}, s:{s:I, s:I, s:i}, s:s, s:[s], s:b, s:b, s:b, s:o, "
+	    "s:n, s:[]}",
+	    "uri", instance_domain(r),
+	    "title", instance_title(r),
+	    "short_description", INSTANCE_DESCRIPTION,
+	    "description", INSTANCE_DESCRIPTION,
+	    "email", "",
+	    "version", INSTANCE_VERSION,
+	    "urls", "streaming_api", instance_streaming(r),
+	    "stats", "user_count", (json_int_t)s.users,
+	    "status_count", (json_int_t)s.posts, "domain_count", 0,
+	    "thumbnail", arena_printf(r->arena, "%s/static/header.png",
+	    req_config(r)->base_url),
+	    "languages", "en",
+	    "registrations", 0, "approval_required", 0, "invites_enabled", 0,
+	    "configuration", instance_limits(0),
+	    "contact_account",
+	    "rules"));
 	return HANDLED;
 }
 
-/* Not written yet. */
+/* GET /api/v2/instance: Mastodon's Instance. */
 enum handled
 api_instance_v2(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	struct instance_stats	 s;
+	json_t			*config;
+
+	if (instance_stats(req_db(r), time(NULL), &s) != 0) {
+		req_error(r, 500, "Internal error");
+		return HANDLED;
+	}
+	config = instance_limits(1);
+	json_object_set_new(config, "urls", json_pack("{s:s, s:n}",
+	    "streaming", instance_streaming(r), "status"));
+	json_object_set_new(config, "vapid", json_pack("{s:s}", "public_key",
+	    ""));
+	json_object_set_new(config, "translation", json_pack("{s:b}",
+	    "enabled", 0));
+	req_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, "
+	    "s:{s:{s:I}}, s:{s:s}, s:[], s:[s], s:o, "
+	    "s:{s:b, s:b, s:s, s:n}, s:{s:i}, s:{s:s, s:n}, s:[]}",
+	    "domain", instance_domain(r),
+	    "title", instance_title(r),
+	    "version", INSTANCE_VERSION,
+	    /* hearth has no public address of its own to point to. */
+	    "source_url", req_config(r)->base_url,
+	    "description", INSTANCE_DESCRIPTION,
+	    "usage", "users", "active_month", (json_int_t)s.active_month,
+	    "thumbnail", "url", arena_printf(r->arena, "%s/static/header.png",
+	    req_config(r)->base_url),
+	    "icon",
+	    "languages", "en",
+	    "configuration", config,
+	    "registrations", "enabled", 0, "approval_required", 0,
+	    "message", REGISTRATIONS_MESSAGE, "url",
+	    "api_versions", "mastodon", 2,
+	    "contact", "email", "", "account",
+	    "rules"));
 	return HANDLED;
 }
 
-/* Not written yet. */
+/* Features hearth has none of (filters, lists, bookmarks, ...): []. */
 enum handled
 api_empty_list(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	req_json(r, 200, json_array());
 	return HANDLED;
 }
 
-/* Not written yet. */
+/* GET /api/v1/announcements: none yet (the guidelines module adds them). */
 enum handled
 api_announcements(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	req_json(r, 200, json_array());
 	return HANDLED;
 }
 
-/* Not written yet. */
+/* GET /api/v1/preferences: Mastodon's defaults, which hearth follows. */
 enum handled
 api_preferences(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	req_json(r, 200, json_pack("{s:s, s:b, s:n, s:s, s:b}",
+	    "posting:default:visibility", "public",
+	    "posting:default:sensitive", 0,
+	    "posting:default:language",
+	    "reading:expand:media", "default",
+	    "reading:expand:spoilers", 0));
 	return HANDLED;
 }
 
-/* Not written yet. */
+/* A Tag entity with its daily history, newest day first. */
+static json_t *
+trend_entity(struct ectx *e, const struct trend *t)
+{
+	json_t	*tag = entity_tag(e, t->name), *history = json_array();
+	char	 day[24], uses[24], accounts[24];
+	int	 k;
+
+	for (k = 0; k < TREND_DAYS; k++) {
+		snprintf(day, sizeof day, "%lld", (long long)t->day[k]);
+		snprintf(uses, sizeof uses, "%lld", (long long)t->uses[k]);
+		snprintf(accounts, sizeof accounts, "%lld",
+		    (long long)t->accounts[k]);
+		json_array_append_new(history, json_pack("{s:s, s:s, s:s}",
+		    "day", day, "uses", uses, "accounts", accounts));
+	}
+	json_object_set_new(tag, "history", history);
+	return tag;
+}
+
+/* GET /api/v1/trends/tags: the week's most used hashtags (limit 10, max 20). */
 enum handled
 api_trends_tags(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	struct trend	*t;
+	struct page	 p;
+	struct ectx	 e;
+	json_t		*arr;
+	size_t		 i, n;
+
+	if (page_parse(r, &p, 10, 20) != 0)
+		return HANDLED;
+	if (trend_tags(req_db(r), r->arena, time(NULL), p.limit, &t, &n) != 0) {
+		req_error(r, 500, "Internal error");
+		return HANDLED;
+	}
+	ectx_init(&e, r);
+	arr = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, trend_entity(&e, &t[i]));
+	req_json(r, 200, arr);
+	ectx_free(&e);
 	return HANDLED;
 }

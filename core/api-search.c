@@ -1,12 +1,136 @@
 /*
- * api-search.c: /api/v2/search (in progress).
+ * api-search.c: Mastodon's /api/v2/search over people, hashtags and posts.
+ * search.c turns the words into a safe full-text query (no FTS5 syntax from
+ * the user ever reaches SQLite) and applies the visibility rule, so a search
+ * finds only what the caller could read anyway.
  */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "hearth.h"
 
-/* Not written yet. */
+#define SEARCH_ACCOUNTS	0x1
+#define SEARCH_HASHTAGS	0x2
+#define SEARCH_STATUSES	0x4
+#define SEARCH_ALL	(SEARCH_ACCOUNTS | SEARCH_HASHTAGS | SEARCH_STATUSES)
+
+/* Mastodon clients send booleans as true/false, 1/0 or on. */
+static int
+param_bool(struct req *r, const char *name)
+{
+	const char	*v = req_param(r, name);
+
+	return v != NULL && (strcasecmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
+}
+
+/* Cut a query to SEARCH_QUERY_MAX bytes, on a UTF-8 character boundary. */
+static const char *
+cut(struct arena *a, const char *q)
+{
+	size_t	n = strlen(q);
+
+	if (n <= SEARCH_QUERY_MAX)
+		return q;
+	n = SEARCH_QUERY_MAX;
+	while (n > 0 && ((unsigned char)q[n] & 0xc0) == 0x80)
+		n--;
+	return arena_strndup(a, q, n);
+}
+
+/* The offset parameter; -1 if malformed. */
+static int
+offset_param(struct req *r)
+{
+	const char	*v = req_param(r, "offset");
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || errno != 0 || n < 0 || n > 10000)
+		return -1;
+	return (int)n;
+}
+
+/*
+ * GET /api/v2/search: q; type (accounts, hashtags or statuses, else all);
+ * limit, offset; following (accounts the caller follows); account_id
+ * (statuses by one person); max_id and min_id (bounds on statuses).
+ * resolve is accepted and ignored: there is nothing outside to look up.
+ */
 enum handled
 api_search(struct req *r)
 {
-	req_error(r, 501, "Not implemented yet");
+	struct idlist	 accounts = { NULL, 0, 0 }, statuses = { NULL, 0, 0 };
+	struct page	 p;
+	struct ectx	 e;
+	const char	*q = req_param(r, "q"), *type = req_param(r, "type");
+	const char	*acct = req_param(r, "account_id");
+	json_t		*tags = json_array(), *hashtags, *t;
+	int64_t		 author = 0;
+	int		 what = SEARCH_ALL, offset;
+	size_t		 i;
+
+	if (q == NULL || *q == '\0') {
+		json_decref(tags);
+		req_error(r, 400, "Missing required parameter: q");
+		return HANDLED;
+	}
+	if (page_parse(r, &p, 20, 40) != 0 || (offset = offset_param(r)) < 0) {
+		json_decref(tags);
+		if (!r->replied)
+			req_error(r, 400, "offset must be a number from 0 to "
+			    "10000");
+		return HANDLED;
+	}
+	if (acct != NULL && *acct != '\0' &&
+	    (author = req_id(r, "account_id")) == 0) {
+		json_decref(tags);
+		req_error(r, 400, "account_id must be an account id");
+		return HANDLED;
+	}
+	/* In search, min_id is a bound like since_id, not a page above it. */
+	if (p.min_id > p.since_id)
+		p.since_id = p.min_id;
+	p.min_id = 0;
+	q = cut(r->arena, q);
+	if (type != NULL && strcmp(type, "accounts") == 0)
+		what = SEARCH_ACCOUNTS;
+	else if (type != NULL && strcmp(type, "hashtags") == 0)
+		what = SEARCH_HASHTAGS;
+	else if (type != NULL && strcmp(type, "statuses") == 0)
+		what = SEARCH_STATUSES;
+
+	if ((what & SEARCH_ACCOUNTS) && (param_bool(r, "following") ?
+	    search_accounts_followed(req_db(r), r->arena, r->user->id, q,
+	    p.limit, offset, &accounts) : search_accounts(req_db(r), r->arena,
+	    q, p.limit, offset, &accounts)) != 0)
+		goto fail;
+	if ((what & SEARCH_HASHTAGS) && search_tags(req_db(r), r->arena, q,
+	    p.limit, offset, tags) != 0)
+		goto fail;
+	if ((what & SEARCH_STATUSES) && search_posts_by(req_db(r), r->arena,
+	    r->user->id, author, q, &p, offset, &statuses) != 0)
+		goto fail;
+
+	ectx_init(&e, r);
+	hashtags = json_array();
+	json_array_foreach(tags, i, t)
+		json_array_append_new(hashtags, entity_tag(&e,
+		    json_string_value(t)));
+	json_decref(tags);
+	req_json(r, 200, json_pack("{s:o, s:o, s:o}", "accounts",
+	    entity_accounts(&e, &accounts), "statuses", entity_statuses(&e,
+	    &statuses), "hashtags", hashtags));
+	ectx_free(&e);
+	return HANDLED;
+fail:
+	json_decref(tags);
+	req_error(r, 500, "Internal error");
 	return HANDLED;
 }

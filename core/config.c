@@ -42,6 +42,7 @@ static const struct ckey ckeys[] = {
 	{ "listen",		  C_LISTEN,   0, 0, 0 },
 	{ "data_dir",		  C_STRING,   F(data_dir), 0, 0 },
 	{ "base_url",		  C_URL,      F(base_url), 0, 0 },
+	{ "instance_title",	  C_STRING,   F(instance_title), 0, 0 },
 	{ "modules",		  C_STRING,   F(modules), 0, 0 },
 	{ "module_dir",		  C_STRING,   F(module_dir), 0, 0 },
 	{ "web_dir",		  C_STRING,   F(web_dir), 0, 0 },
@@ -60,6 +61,7 @@ static const struct ckey ckeys[] = {
 	{ "login_ip_limit",	  C_INT,      F(login_ip_limit), 1, 1000000 },
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
 	{ "trust_proxy",	  C_BOOL,     F(trust_proxy), 0, 0 },
+	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
 };
 #undef F
 
@@ -70,6 +72,7 @@ config_defaults(struct config *c)
 	memset(c, 0, sizeof *c);
 	c->data_dir = xstrdup(HEARTH_STATE_DIR);
 	c->base_url = xstrdup("http://127.0.0.1:8080");
+	c->instance_title = xstrdup(HEARTH_NAME);
 	c->modules = xstrdup("");
 	c->module_dir = xstrdup(HEARTH_MODULE_DIR);
 	c->web_dir = xstrdup(HEARTH_WEB_DIR);
@@ -80,12 +83,13 @@ config_defaults(struct config *c)
 	c->session_idle = 7L * 86400;
 	c->session_lifetime = 30L * 86400;
 	c->request_timeout = 30;
-	c->max_body_size = 1L << 20;
+	c->max_body_size = 8L << 20;
 	c->max_header_size = 16384;
 	c->login_account_limit = 5;
 	c->login_ip_limit = 30;
 	c->login_window = 300;
 	c->trust_proxy = 0;
+	c->home_feed_cache = 20000;
 }
 
 /* Free everything a config owns. */
@@ -100,6 +104,7 @@ config_free(struct config *c)
 	free(c->path);
 	free(c->data_dir);
 	free(c->base_url);
+	free(c->instance_title);
 	free(c->modules);
 	free(c->module_dir);
 	free(c->web_dir);

@@ -26,6 +26,8 @@ struct idlist;
 struct page;
 struct post;
 struct group;
+struct part;
+struct multipart;
 
 #define HEARTH_NAME "hearth"
 
@@ -92,6 +94,7 @@ struct config {
 	size_t			 nlisten;
 	char			*data_dir;
 	char			*base_url;
+	char			*instance_title;
 	char			*modules;
 	char			*module_dir;
 	char			*web_dir;
@@ -110,6 +113,7 @@ struct config {
 	int			 login_ip_limit;
 	long			 login_window;
 	int			 trust_proxy;
+	int			 home_feed_cache;
 };
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
@@ -361,6 +365,7 @@ struct req {
 	struct user		*user;
 	struct session		 session;
 	json_t			*body;
+	struct multipart	*files;		/* a multipart body's file parts */
 	const char		*csrf_binding;
 	char			 csrf[CSRF_CHARS + 1];
 	int			 replied;
@@ -389,6 +394,7 @@ enum handled	 req_write(struct req *, req_write_fn, req_after_fn,
 void		 req_domain_error(struct req *, int, const char *);
 int64_t		 req_id(struct req *, const char *);
 int		 req_parse_body(struct req *);
+const struct part *req_file(struct req *, const char *);
 const struct config *req_config(struct req *);
 struct db	*req_db(struct req *);
 
@@ -699,10 +705,20 @@ int		 profile_update(struct db *, int64_t, const struct profile_edit *,
 		     char **);
 int		 profile_fields(struct db *, struct arena *, int64_t,
 		     struct profile_field **, size_t *);
+struct profile_field_def {
+	int64_t		 id;
+	const char	*name;
+	int		 position;
+	int64_t		 values;	/* how many people filled it in */
+};
+enum directory_order { DIRECTORY_ACTIVE, DIRECTORY_NEW, DIRECTORY_NAME };
 int		 profile_field_define(struct db *, const char *, int, char **);
 int		 profile_field_remove(struct db *, const char *);
+int		 profile_field_list(struct db *, struct arena *,
+		     struct profile_field_def **, size_t *);
 int		 directory_list(struct db *, struct arena *, const char *,
-		     const char *, int, int, struct idlist *);
+		     const char *, enum directory_order, int, int,
+		     struct idlist *);
 
 /* follow.c */
 struct relationship {
@@ -861,11 +877,35 @@ int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
 #define SEARCH_QUERY_MAX 200
 int		 search_accounts(struct db *, struct arena *, const char *, int,
 		     int, struct idlist *);
+int		 search_accounts_followed(struct db *, struct arena *, int64_t,
+		     const char *, int, int, struct idlist *);
 int		 search_tags(struct db *, struct arena *, const char *, int,
 		     int, json_t *);
 int		 search_posts(struct db *, struct arena *, int64_t, const char *,
 		     const struct page *, int, struct idlist *);
+int		 search_posts_by(struct db *, struct arena *, int64_t, int64_t,
+		     const char *, const struct page *, int, struct idlist *);
 char		*search_fts_query(struct arena *, const char *, int);
 const char	*tag_find(struct db *, struct arena *, const char *);
+
+/* trend.c */
+#define TREND_DAYS 7
+struct trend {
+	int64_t		 id;
+	const char	*name;
+	int64_t		 day[TREND_DAYS];	/* each day's start, newest first */
+	int64_t		 uses[TREND_DAYS];
+	int64_t		 accounts[TREND_DAYS];
+};
+int		 trend_tags(struct db *, struct arena *, int64_t, int,
+		     struct trend **, size_t *);
+
+/* instance.c */
+struct instance_stats {
+	int64_t		 users;
+	int64_t		 posts;
+	int64_t		 active_month;
+};
+int		 instance_stats(struct db *, int64_t, struct instance_stats *);
 
 #endif

@@ -44,6 +44,9 @@ static int	cmd_user_list(struct ctl *);
 static int	cmd_token_create(struct ctl *);
 static int	cmd_token_list(struct ctl *);
 static int	cmd_token_revoke(struct ctl *);
+static int	cmd_field_add(struct ctl *);
+static int	cmd_field_remove(struct ctl *);
+static int	cmd_field_list(struct ctl *);
 static int	cmd_backup(struct ctl *);
 static int	cmd_demo(struct ctl *);
 
@@ -59,6 +62,9 @@ static const struct command commands[] = {
 	    cmd_token_create },
 	{ "token list", "token list NAME", cmd_token_list },
 	{ "token revoke", "token revoke NAME ID", cmd_token_revoke },
+	{ "field add", "field add NAME [--position N]", cmd_field_add },
+	{ "field remove", "field remove NAME", cmd_field_remove },
+	{ "field list", "field list", cmd_field_list },
 	{ "backup", "backup PATH", cmd_backup },
 	{ "demo", "demo (seed a demo company into an empty database)",
 	    cmd_demo },
@@ -460,6 +466,98 @@ cmd_token_revoke(struct ctl *ctl)
 		return 1;
 	}
 	printf("revoked token %lld of %s\n", id, u->username);
+	return 0;
+}
+
+/* One option of "field add". */
+static int
+field_opt(int ch, const char *val, void *arg)
+{
+	int		*position = arg;
+	char		*end;
+	long		 n;
+
+	if (ch != 'P')
+		return -1;
+	errno = 0;
+	n = strtol(val, &end, 10);
+	if (*val < '0' || *val > '9' || *end != '\0' || errno != 0 ||
+	    n > 1000000)
+		return -1;
+	*position = (int)n;
+	return 0;
+}
+
+/* field add NAME [--position N]: define (or move) a company profile field. */
+static int
+cmd_field_add(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "position", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*name;
+	char		*cause = NULL;
+	int		 rc, position = -1;
+
+	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, field_opt, &position,
+	    &name)) != 0)
+		return rc;
+	rc = profile_field_define(ctl->db, name, position, &cause);
+	if (rc == E_INVALID) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		return 2;
+	}
+	if (rc != E_OK) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("profile field '%s' defined; people set it in their profile "
+	    "(fields_attributes)\n", name);
+	return 0;
+}
+
+/* field remove NAME: the field and everyone's value for it. */
+static int
+cmd_field_remove(struct ctl *ctl)
+{
+	int	rc;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one NAME");
+	rc = profile_field_remove(ctl->db, ctl->argv[1]);
+	if (rc == E_NOTFOUND) {
+		fprintf(stderr, "hearthctl: no profile field named '%s'\n",
+		    ctl->argv[1]);
+		return 1;
+	}
+	if (rc != E_OK) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("profile field '%s' removed, with everyone's value for it\n",
+	    ctl->argv[1]);
+	return 0;
+}
+
+/* field list */
+static int
+cmd_field_list(struct ctl *ctl)
+{
+	struct profile_field_def	*f;
+	size_t				 i, n;
+
+	if (ctl->argc != 1)
+		return bad_usage(ctl->cmd, "takes no arguments");
+	if (profile_field_list(ctl->db, ctl->arena, &f, &n) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("%-8s %-8s %s\n", "POSITION", "FILLED", "NAME");
+	for (i = 0; i < n; i++)
+		printf("%-8d %-8lld %s\n", f[i].position,
+		    (long long)f[i].values, f[i].name);
 	return 0;
 }
 

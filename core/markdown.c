@@ -446,20 +446,22 @@ md_mention(struct md *m, const char *s, size_t len)
 	return 1;
 }
 
-/* Link "#tag" (s, len include the '#') and record it; 0 if too many. */
+/* Link "#tag" (s, len include the '#', at most MD_TAG_MAX after it) and
+ * record it; 0 if too many. */
 static int
 md_tag(struct md *m, const char *s, size_t len)
 {
 	struct markdown		*out = m->out;
 	struct markdown_ref	*r;
-	char			*lower;
+	char			 lower[MD_TAG_MAX + 1];
 	size_t			 i;
 
-	lower = arena_strndup(m->a, s + 1, len - 1);
-	for (i = 0; lower[i] != '\0'; i++) {
+	for (i = 0; i < len - 1; i++) {
+		lower[i] = s[i + 1];
 		if (lower[i] >= 'A' && lower[i] <= 'Z')
 			lower[i] += 'a' - 'A';
 	}
+	lower[i] = '\0';
 	for (i = 0; i < out->ntags; i++) {
 		if (strcmp(out->tags[i].name, lower) == 0)
 			break;
@@ -468,7 +470,7 @@ md_tag(struct md *m, const char *s, size_t len)
 		if (out->ntags == MARKDOWN_MAX_TAGS)
 			return 0;
 		r = &out->tags[out->ntags++];
-		r->name = lower;
+		r->name = arena_strdup(m->a, lower);
 		r->display = arena_strndup(m->a, s, len);
 	}
 	buf_puts(&m->html, "<a href=\"");
@@ -657,18 +659,25 @@ md_fix_html(cmark_node *n)
 			free(line);
 		}
 	}
-	cmark_node_replace(n, new);
+	if (!cmark_node_replace(n, new)) {
+		cmark_node_free(new);	/* cmark shows it as a comment */
+		return;
+	}
 	cmark_node_free(n);
 }
 
-/* Replace a node by its children. */
+/* Replace a node by its children. (Moves cmark refuses cannot happen here,
+ * as a link's children are inlines and so may be its parent's; checking them
+ * keeps a surprise from looping forever.) */
 static void
 md_unwrap(cmark_node *n)
 {
 	cmark_node	*c;
 
-	while ((c = cmark_node_first_child(n)) != NULL)
-		cmark_node_insert_before(n, c);
+	while ((c = cmark_node_first_child(n)) != NULL) {
+		if (!cmark_node_insert_before(n, c))
+			break;
+	}
 	cmark_node_free(n);
 }
 
@@ -722,8 +731,10 @@ md_fix_link(struct md *m, cmark_node *n)
 	new = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 	cmark_node_set_on_enter(new, m->html.p);
 	cmark_node_set_on_exit(new, "</a>");
-	while ((c = cmark_node_first_child(n)) != NULL)
-		cmark_node_append_child(new, c);
+	while ((c = cmark_node_first_child(n)) != NULL) {
+		if (!cmark_node_append_child(new, c))
+			break;
+	}
 	if (cmark_node_first_child(new) == NULL) {
 		/* ![](url) or a link around an image without alt text. */
 		buf_reset(&m->html);
@@ -733,7 +744,11 @@ md_fix_link(struct md *m, cmark_node *n)
 		cmark_node_set_on_exit(c, "");
 		cmark_node_append_child(new, c);
 	}
-	cmark_node_replace(n, new);
+	if (!cmark_node_replace(n, new)) {
+		cmark_node_free(new);
+		md_unwrap(n);
+		return;
+	}
 	cmark_node_free(n);
 }
 
@@ -791,7 +806,10 @@ md_fix_run(struct md *m, cmark_node *first)
 	new = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 	cmark_node_set_on_enter(new, m->html.p);
 	cmark_node_set_on_exit(new, "");
-	cmark_node_insert_before(first, new);
+	if (!cmark_node_insert_before(first, new)) {
+		cmark_node_free(new);
+		return;
+	}
 	for (n = first; n != NULL &&
 	    cmark_node_get_type(n) == CMARK_NODE_TEXT; n = next) {
 		next = cmark_node_next(n);

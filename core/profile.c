@@ -50,6 +50,11 @@ profile_check(const struct profile_edit *e, char **cause)
 			    e->fields[i].key, PROFILE_TEXT_MAX);
 			return -1;
 		}
+		if (strpbrk(e->fields[i].value, "\r\n") != NULL) {
+			*cause = xasprintf("field '%s' must be one line",
+			    e->fields[i].key);
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -193,39 +198,84 @@ profile_fields(struct db *db, struct arena *a, int64_t user,
 	return 0;
 }
 
-/* Define (or move) a company-wide profile field. */
+/*
+ * Define a company-wide profile field, or move one that exists. A position
+ * below 0 puts a new field after the others and leaves an existing one where
+ * it is.
+ */
 int
 profile_field_define(struct db *db, const char *name, int position,
     char **cause)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
+	int		 rc, count = 0, exists = 0;
 
 	if (*name == '\0' || strlen(name) > 50 || strpbrk(name, "\r\n")) {
 		*cause = xstrdup("a field name is 1 to 50 bytes on one line");
 		return E_INVALID;
 	}
-	st = db_prepare(db, "SELECT count(*) FROM profile_fields");
+	st = db_prepare(db, "SELECT count(*), coalesce(sum(name = ?), 0) "
+	    "FROM profile_fields");
 	if (st == NULL)
 		return E_INTERNAL;
-	rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		count = sqlite3_column_int(st, 0);
+		exists = sqlite3_column_int(st, 1);
+	}
 	sqlite3_reset(st);
-	st = db_prepare(db, "INSERT INTO profile_fields (name, position, "
-	    "created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET "
-	    "position = excluded.position");
-	if (st == NULL)
+	if (rc != SQLITE_ROW)
 		return E_INTERNAL;
-	if (rc >= PROFILE_FIELDS_MAX) {
+	if (!exists && count >= PROFILE_FIELDS_MAX) {
 		*cause = xasprintf("at most %d profile fields",
 		    PROFILE_FIELDS_MAX);
 		return E_INVALID;
 	}
+	st = db_prepare(db, "INSERT INTO profile_fields (name, position, "
+	    "created_at) VALUES (?1, CASE WHEN ?2 < 0 THEN (SELECT "
+	    "coalesce(max(position), -1) + 1 FROM profile_fields) ELSE ?2 END, "
+	    "?3) ON CONFLICT (name) DO UPDATE SET position = CASE WHEN ?2 < 0 "
+	    "THEN position ELSE ?2 END");
+	if (st == NULL)
+		return E_INTERNAL;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, position);
 	sqlite3_bind_int64(st, 3, time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
+}
+
+/*
+ * The company's fields in order, with how many people filled each in.
+ * 0, or -1 on a database error.
+ */
+int
+profile_field_list(struct db *db, struct arena *a,
+    struct profile_field_def **out, size_t *n)
+{
+	sqlite3_stmt		*st;
+	struct profile_field_def *f;
+	int			 rc;
+
+	*n = 0;
+	*out = f = arena_alloc(a, PROFILE_FIELDS_MAX * sizeof *f);
+	st = db_prepare(db, "SELECT f.id, f.name, f.position, (SELECT "
+	    "count(*) FROM profile_values v WHERE v.field_id = f.id) FROM "
+	    "profile_fields f ORDER BY f.position, f.id");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW &&
+	    *n < PROFILE_FIELDS_MAX) {
+		f[*n].id = sqlite3_column_int64(st, 0);
+		f[*n].name = arena_strdup(a, (const char *)
+		    sqlite3_column_text(st, 1));
+		f[*n].position = sqlite3_column_int(st, 2);
+		f[*n].values = sqlite3_column_int64(st, 3);
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Remove a company-wide profile field and everyone's value for it. */
@@ -248,38 +298,51 @@ profile_field_remove(struct db *db, const char *name)
 
 /*
  * The company directory: active people, optionally in one department and
- * matching a name prefix, by display name. offset/limit as Mastodon's
- * /api/v1/directory.
+ * matching a name prefix, by recent posts (DIRECTORY_ACTIVE, Mastodon's
+ * default), newest account first (DIRECTORY_NEW) or by display name.
+ * offset/limit as Mastodon's /api/v1/directory.
  */
 int
 directory_list(struct db *db, struct arena *a, const char *department,
-    const char *query, int offset, int limit, struct idlist *out)
+    const char *query, enum directory_order order, int offset, int limit,
+    struct idlist *out)
 {
+#define DIR_ALL "SELECT u.id FROM users u WHERE "
+#define DIR_FTS "SELECT u.id FROM users_fts f JOIN users u ON u.id = " \
+    "f.rowid WHERE users_fts MATCH ?1 AND "
+#define DIR_WHERE "u.disabled = 0 AND (?2 IS NULL OR u.department = ?2 " \
+    "COLLATE NOCASE) ORDER BY "
+#define DIR_ACTIVE "u.last_status_at IS NULL, u.last_status_at DESC, u.id " \
+    "DESC LIMIT ?3 OFFSET ?4"
+#define DIR_NEW "u.created_at DESC, u.id DESC LIMIT ?3 OFFSET ?4"
+#define DIR_NAME "u.display_name COLLATE NOCASE, u.id LIMIT ?3 OFFSET ?4"
+	static const char *const sql[2][3] = {
+		{ DIR_ALL DIR_WHERE DIR_ACTIVE, DIR_ALL DIR_WHERE DIR_NEW,
+		  DIR_ALL DIR_WHERE DIR_NAME },
+		{ DIR_FTS DIR_WHERE DIR_ACTIVE, DIR_FTS DIR_WHERE DIR_NEW,
+		  DIR_FTS DIR_WHERE DIR_NAME },
+	};
 	sqlite3_stmt	*st;
-	char		*fts;
+	char		*fts = NULL;
 
-	if (query != NULL && *query != '\0') {
-		if ((fts = search_fts_query(a, query, 1)) == NULL)
-			return 0;
-		st = db_prepare(db, "SELECT u.id FROM users_fts f JOIN users u "
-		    "ON u.id = f.rowid WHERE users_fts MATCH ?1 AND "
-		    "u.disabled = 0 AND (?2 IS NULL OR u.department = ?2 "
-		    "COLLATE NOCASE) ORDER BY u.display_name COLLATE NOCASE, "
-		    "u.id LIMIT ?3 OFFSET ?4");
-		if (st == NULL)
-			return -1;
+	if ((unsigned)order > DIRECTORY_NAME)
+		order = DIRECTORY_ACTIVE;
+	if (query != NULL && *query != '\0' &&
+	    (fts = search_fts_query(a, query, 1)) == NULL)
+		return 0;	/* no words to look for: nobody matches */
+	if ((st = db_prepare(db, sql[fts != NULL][order])) == NULL)
+		return -1;
+	if (fts != NULL)
 		sqlite3_bind_text(st, 1, fts, -1, SQLITE_STATIC);
-	} else {
-		st = db_prepare(db, "SELECT u.id FROM users u WHERE "
-		    "u.disabled = 0 AND (?2 IS NULL OR u.department = ?2 "
-		    "COLLATE NOCASE) ORDER BY u.display_name COLLATE NOCASE, "
-		    "u.id LIMIT ?3 OFFSET ?4");
-		if (st == NULL)
-			return -1;
-	}
 	if (department != NULL && *department != '\0')
 		sqlite3_bind_text(st, 2, department, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, limit);
 	sqlite3_bind_int(st, 4, offset);
 	return idlist_from_stmt(a, st, out, NULL);
+#undef DIR_ALL
+#undef DIR_FTS
+#undef DIR_WHERE
+#undef DIR_ACTIVE
+#undef DIR_NEW
+#undef DIR_NAME
 }

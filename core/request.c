@@ -144,8 +144,46 @@ req_param(struct req *r, const char *name)
 }
 
 /*
- * Parse a form or JSON body into r->form or r->body. 0, or -1 after
- * answering 400 with what is wrong.
+ * Parse a multipart/form-data body: text parts into r->form, like a
+ * urlencoded form, and file parts into r->files (pointing into the input
+ * buffer, which lives as long as the request). 0, or -1 after answering 400.
+ */
+static int
+req_parse_multipart(struct req *r, const char *ctype, const char *data,
+    size_t len)
+{
+	struct multipart	*m = arena_alloc(r->arena, sizeof *m);
+	char			*cause = NULL;
+	size_t			 i, nfiles = 0;
+
+	if (multipart_parse(r->arena, ctype, data, len, m, &cause) != 0) {
+		req_error(r, 400, arena_printf(r->arena, "The form data is "
+		    "malformed: %s", cause));
+		free(cause);
+		return -1;
+	}
+	for (i = 0; i < m->n; i++) {
+		if (m->parts[i].filename == NULL)
+			kv_add(r->arena, &r->form, m->parts[i].name,
+			    m->parts[i].data);
+		else
+			m->parts[nfiles++] = m->parts[i];
+	}
+	m->n = nfiles;
+	r->files = m;
+	return 0;
+}
+
+/* The uploaded file called name in a multipart body, or NULL. */
+const struct part *
+req_file(struct req *r, const char *name)
+{
+	return r->files != NULL ? multipart_get(r->files, name) : NULL;
+}
+
+/*
+ * Parse a form, multipart or JSON body into r->form (and r->files) or
+ * r->body. 0, or -1 after answering 400 with what is wrong.
  */
 int
 req_parse_body(struct req *r)
@@ -180,8 +218,11 @@ req_parse_body(struct req *r)
 		}
 		return 0;
 	}
+	if (strncasecmp(ctype, "multipart/form-data", 19) == 0)
+		return req_parse_multipart(r, ctype, data, len);
 	req_error(r, 415, "Unsupported Content-Type: send "
-	    "application/x-www-form-urlencoded or application/json.");
+	    "application/x-www-form-urlencoded, multipart/form-data or "
+	    "application/json.");
 	return -1;
 }
 

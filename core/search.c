@@ -55,10 +55,13 @@ search_fts_query(struct arena *a, const char *q, int prefix)
 	return out;
 }
 
-/* People whose username or display name starts with the query's words. */
-int
-search_accounts(struct db *db, struct arena *a, const char *q, int limit,
-    int offset, struct idlist *out)
+/*
+ * People whose username or display name starts with the query's words; if
+ * follower is not 0, only people follower follows.
+ */
+static int
+search_people(struct db *db, struct arena *a, const char *q, int64_t follower,
+    int limit, int offset, struct idlist *out)
 {
 	sqlite3_stmt	*st;
 	char		*fts;
@@ -69,6 +72,8 @@ search_accounts(struct db *db, struct arena *a, const char *q, int limit,
 		return 0;
 	st = db_prepare(db, "SELECT u.id FROM users_fts f JOIN users u ON "
 	    "u.id = f.rowid WHERE users_fts MATCH ?1 AND u.disabled = 0 "
+	    "AND (?5 = 0 OR EXISTS (SELECT 1 FROM follows fo WHERE "
+	    "fo.follower_id = ?5 AND fo.followee_id = u.id)) "
 	    "ORDER BY (u.username = ?2) DESC, rank, u.id LIMIT ?3 OFFSET ?4");
 	if (st == NULL)
 		return -1;
@@ -76,7 +81,24 @@ search_accounts(struct db *db, struct arena *a, const char *q, int limit,
 	sqlite3_bind_text(st, 2, q, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 3, limit);
 	sqlite3_bind_int(st, 4, offset);
+	sqlite3_bind_int64(st, 5, follower);
 	return idlist_from_stmt(a, st, out, NULL);
+}
+
+/* People whose username or display name starts with the query's words. */
+int
+search_accounts(struct db *db, struct arena *a, const char *q, int limit,
+    int offset, struct idlist *out)
+{
+	return search_people(db, a, q, 0, limit, offset, out);
+}
+
+/* The same, among the people follower follows (Mastodon's following=true). */
+int
+search_accounts_followed(struct db *db, struct arena *a, int64_t follower,
+    const char *q, int limit, int offset, struct idlist *out)
+{
+	return search_people(db, a, q, follower, limit, offset, out);
 }
 
 /* Hashtags starting with the query (one word), most recently used first;
@@ -116,10 +138,14 @@ search_tags(struct db *db, struct arena *a, const char *q, int limit,
 	return 0;
 }
 
-/* Posts matching every word, newest first, that the viewer may read. */
+/*
+ * Posts matching every word, newest first, that the viewer may read; with
+ * author non-zero, only that person's.
+ */
 int
-search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
-    const struct page *p, int offset, struct idlist *out)
+search_posts_by(struct db *db, struct arena *a, int64_t viewer,
+    int64_t author, const char *q, const struct page *p, int offset,
+    struct idlist *out)
 {
 	sqlite3_stmt	*st;
 	char		*fts;
@@ -129,6 +155,7 @@ search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
 	st = db_prepare(db, "SELECT p.id FROM posts_fts JOIN posts p ON "
 	    "p.id = posts_fts.rowid WHERE posts_fts MATCH :q AND "
 	    "posts_fts.rowid < :max_id AND posts_fts.rowid > :since_id AND "
+	    "(:author = 0 OR p.author_id = :author) AND "
 	    SQL_POST_VISIBLE("p") " ORDER BY posts_fts.rowid DESC "
 	    "LIMIT :limit OFFSET :offset");
 	if (st == NULL)
@@ -137,9 +164,19 @@ search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
 	    SQLITE_STATIC);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":offset"),
 	    offset);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":author"),
+	    author);
 	access_bind_viewer(st, viewer);
 	page_bind(st, p);
 	return idlist_from_stmt(a, st, out, NULL);
+}
+
+/* Posts matching every word, newest first, that the viewer may read. */
+int
+search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
+    const struct page *p, int offset, struct idlist *out)
+{
+	return search_posts_by(db, a, viewer, 0, q, p, offset, out);
 }
 
 /* A hashtag's canonical (lowercase) name if it has been used, else NULL. */

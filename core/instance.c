@@ -1,0 +1,41 @@
+/*
+ * instance.c: the figures /api/v1/instance and /api/v2/instance report about
+ * the whole installation. Each is read from counters or small indexes, never
+ * by counting posts, so asking is cheap however large the instance grows.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+#define MONTH (30 * 86400)
+
+/*
+ * People with an active account; posts by them (their statuses_count
+ * counters); and those active in the 30 days before now: who posted, or
+ * used a session or an API token.
+ */
+int
+instance_stats(struct db *db, int64_t now, struct instance_stats *s)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(s, 0, sizeof *s);
+	st = db_prepare(db, "SELECT count(*), total(statuses_count), "
+	    "count(*) FILTER (WHERE coalesce(u.last_status_at, 0) >= ?1 OR "
+	    "EXISTS (SELECT 1 FROM sessions s WHERE s.user_id = u.id AND "
+	    "s.last_seen_at >= ?1) OR EXISTS (SELECT 1 FROM tokens t WHERE "
+	    "t.user_id = u.id AND t.revoked_at IS NULL AND "
+	    "coalesce(t.last_used_at, 0) >= ?1)) FROM users u WHERE "
+	    "u.disabled = 0");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now - MONTH);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s->users = sqlite3_column_int64(st, 0);
+		s->posts = (int64_t)sqlite3_column_double(st, 1);
+		s->active_month = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
