@@ -448,7 +448,9 @@ struct loop {
 	struct event		*drain_check;
 	pthread_mutex_t		 done_lock;
 	TAILQ_HEAD(, job)	 done;
-	int			 inflight;
+	int			 inflight;	/* dispatched, not yet answered */
+	int			 unflushed;	/* answered, not yet written */
+	uint64_t		 flush_deadline;
 	int			 draining;
 	uint64_t		 drain_deadline;
 };

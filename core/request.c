@@ -17,14 +17,16 @@
 #define SESSION_COOKIE		"hearth_session"
 #define SESSION_COOKIE_HOST	"__Host-hearth_session"
 
-/* Count a request as finished once its last byte is written. */
+/* A reply's last byte is written. (When the client has gone, evhttp
+ * frees the request without calling this: shutdown waits for unflushed
+ * replies only briefly.) */
 static void
 req_complete(struct evhttp_request *ev, void *arg)
 {
 	struct loop	*loop = arg;
 
 	(void)ev;
-	loop->inflight--;
+	loop->unflushed--;
 }
 
 /* Wrap an evhttp request; NULL if its URI is malformed. */
@@ -46,7 +48,6 @@ req_new(struct loop *loop, struct evhttp_request *ev)
 	r->started_us = clock_usec();
 	r->method = evhttp_request_get_command(ev);
 	loop->inflight++;
-	evhttp_request_set_on_complete_cb(ev, req_complete, loop);
 
 	if (evcon != NULL)
 		evhttp_connection_get_peer(evcon, &addr, &port);
@@ -274,10 +275,11 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 	log_msg(status >= 500 ? LOG_WARN : LOG_DEBUG, "%s %d %s %.1fms",
 	    r->client_ip, status, r->path ? r->path : "(bad path)",
 	    us / 1000.0);
-	/* A request whose client went away has no connection: evhttp frees
-	 * it at once and never calls the completion callback. */
-	if (evhttp_request_get_connection(r->ev) == NULL)
-		r->loop->inflight--;
+	r->loop->inflight--;
+	if (evhttp_request_get_connection(r->ev) != NULL) {
+		r->loop->unflushed++;
+		evhttp_request_set_on_complete_cb(r->ev, req_complete, r->loop);
+	}
 	evhttp_send_reply(r->ev, status, NULL, body);
 }
 

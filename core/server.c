@@ -32,6 +32,7 @@
 #define LISTEN_BACKLOG		1024
 #define DRAIN_TIMEOUT_US	(10 * 1000000ULL)
 #define DRAIN_POLL_MS		10
+#define FLUSH_GRACE_US		(1000000ULL)
 #define WORKER_QUEUE_MAX	512
 
 struct listener {
@@ -103,20 +104,30 @@ server_notify(evutil_socket_t fd, short what, void *arg)
 	worker_deliver(arg);
 }
 
-/* Exit the loop once nothing is in flight (or the deadline passed). */
+/*
+ * Exit the loop once every request is answered and its answer written, or
+ * at the deadline. An answer to a client that went away is never reported
+ * written, so unflushed answers get only FLUSH_GRACE once all are answered.
+ */
 static void
 server_drain_check(evutil_socket_t fd, short what, void *arg)
 {
 	struct loop	*loop = arg;
+	uint64_t	 now = clock_usec();
 
 	(void)fd;
 	(void)what;
-	if (loop->inflight <= 0 || clock_usec() > loop->drain_deadline) {
-		if (loop->inflight > 0)
-			log_warn("loop %d: %d requests still in flight at "
-			    "shutdown", loop->id, loop->inflight);
-		event_base_loopbreak(loop->base);
-	}
+	if (loop->inflight > 0 && now < loop->drain_deadline)
+		return;
+	if (loop->flush_deadline == 0)
+		loop->flush_deadline = now + FLUSH_GRACE_US;
+	if (loop->unflushed > 0 && now < loop->flush_deadline &&
+	    now < loop->drain_deadline)
+		return;
+	if (loop->inflight > 0)
+		log_warn("loop %d: %d requests still unanswered at shutdown",
+		    loop->id, loop->inflight);
+	event_base_loopbreak(loop->base);
 }
 
 /* Stop accepting; keep serving what is in flight. */
