@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/buffer.h>
+
 #include "hearth.h"
 
 typedef int (*timeline_fn)(struct req *, const struct page *,
@@ -16,6 +18,7 @@ static enum handled
 timeline_answer(struct req *r, timeline_fn fn)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
+	struct evbuffer	*b;
 	struct page	 p;
 	struct ectx	 e;
 	int		 rc;
@@ -28,7 +31,10 @@ timeline_answer(struct req *r, timeline_fn fn)
 	}
 	ectx_init(&e, r);
 	page_link(r, &p, &ids);
-	req_json(r, 200, entity_statuses(&e, &ids));
+	b = evbuffer_new();
+	entity_statuses_write(&e, &ids, b);
+	req_json_buffer(r, 200, b);
+	evbuffer_free(b);
 	ectx_free(&e);
 	return HANDLED;
 }

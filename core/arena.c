@@ -45,9 +45,9 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-/* Allocate zeroed, aligned memory that lives as long as the arena. */
-void *
-arena_alloc(struct arena *a, size_t size)
+/* Allocate aligned memory that lives as long as the arena, not zeroed. */
+static void *
+arena_alloc_raw(struct arena *a, size_t size)
 {
 	struct chunk	*c = a->head;
 	size_t		 want, off;
@@ -73,15 +73,24 @@ arena_alloc(struct arena *a, size_t size)
 	}
 	off = c->used;
 	c->used += want;
-	memset(c->data + off, 0, size);
 	return c->data + off;
+}
+
+/* Allocate zeroed, aligned memory that lives as long as the arena. */
+void *
+arena_alloc(struct arena *a, size_t size)
+{
+	void	*p = arena_alloc_raw(a, size);
+
+	memset(p, 0, size ? size : 1);
+	return p;
 }
 
 /* Copy at most n bytes of a string into the arena. */
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char	*p = arena_alloc(a, n + 1);
+	char	*p = arena_alloc_raw(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -102,12 +111,21 @@ char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*tmp, *s;
+	char	 small[256], *s;
+	int	 n;
 
 	va_start(ap, fmt);
-	tmp = xvasprintf(fmt, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
-	s = arena_strdup(a, tmp);
-	free(tmp);
+	if (n < 0)
+		fatalx("arena_printf: bad format");
+	s = arena_alloc_raw(a, (size_t)n + 1);
+	if ((size_t)n < sizeof small)
+		memcpy(s, small, (size_t)n + 1);
+	else {
+		va_start(ap, fmt);
+		vsnprintf(s, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	return s;
 }

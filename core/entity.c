@@ -499,3 +499,133 @@ entity_notification(struct ectx *e, int64_t id)
 		json_object_set_new(n, "group", group);
 	return n;
 }
+
+/*
+ * Caches of serialised entities for timelines, the hottest answers. A
+ * Status is cached without its two parts that vary: the author's Account
+ * (cached on its own, for a second, so counts stay fresh) and the reader's
+ * "favourited". Its tag is a fingerprint of what can change in the row, so
+ * an edited or newly favourited post is never served stale.
+ */
+static struct cache	*status_cache;
+static struct cache	*account_cache;
+
+#define ACCOUNT_TTL_US	1000000ULL
+#define STATUS_TTL_US	(3600ULL * 1000000ULL)
+
+/* Set up the entity caches. */
+void
+entity_cache_init(size_t statuses, size_t accounts)
+{
+	status_cache = cache_new(statuses, STATUS_TTL_US);
+	account_cache = cache_new(accounts, ACCOUNT_TTL_US);
+}
+
+/* Free the entity caches. */
+void
+entity_cache_free(void)
+{
+	cache_free(status_cache);
+	cache_free(account_cache);
+	status_cache = account_cache = NULL;
+}
+
+/* Forget a person's cached Account (their profile changed). */
+void
+entity_account_forget(int64_t user)
+{
+	cache_drop(account_cache, user);
+}
+
+/* Write an Account from the cache, or build, cache and write it. */
+static int
+account_write(struct ectx *e, int64_t id, struct evbuffer *out)
+{
+	struct evbuffer	*b;
+	json_t		*a;
+	size_t		 len;
+
+	if (cache_emit(account_cache, id, 0, out))
+		return 0;
+	if ((a = entity_account_id(e, id)) == NULL)
+		return -1;
+	b = evbuffer_new();
+	jsonw_value(b, a);
+	json_decref(a);
+	len = evbuffer_get_length(b);
+	cache_put(account_cache, id, 0, evbuffer_pullup(b, -1), len);
+	evbuffer_add_buffer(out, b);
+	evbuffer_free(b);
+	return 0;
+}
+
+/* A fingerprint of what can change in a post after it is written. */
+static uint64_t
+status_tag(const struct post *p)
+{
+	return (uint64_t)p->edited_at * 1000003ULL ^
+	    (uint64_t)p->favourites_count * 7919ULL ^
+	    (uint64_t)p->replies_count << 40;
+}
+
+/* Write one Status, from the cache where it can; -1 if it vanished. */
+static int
+status_write(struct ectx *e, const struct post *peek, struct evbuffer *out)
+{
+	struct evbuffer	*b;
+	struct post	*p;
+	json_t		*s;
+	size_t		 len;
+
+	if (!cache_emit(status_cache, peek->id, status_tag(peek), out)) {
+		if ((p = post_get(e->db, e->arena, e->viewer, peek->id)) == NULL ||
+		    (s = entity_status(e, p)) == NULL)
+			return -1;
+		json_object_del(s, "account");
+		json_object_del(s, "favourited");
+		b = evbuffer_new();
+		jsonw_value(b, s);
+		json_decref(s);
+		/* Cached without its closing brace; the varying parts follow. */
+		len = evbuffer_get_length(b) - 1;
+		cache_put(status_cache, p->id, status_tag(p),
+		    evbuffer_pullup(b, -1), len);
+		evbuffer_add(out, evbuffer_pullup(b, -1), len);
+		evbuffer_free(b);
+	}
+	evbuffer_add(out, ",\"account\":", 11);
+	if (account_write(e, peek->author_id, out) != 0)
+		return -1;
+	if (peek->favourited)
+		evbuffer_add(out, ",\"favourited\":true}", 19);
+	else
+		evbuffer_add(out, ",\"favourited\":false}", 20);
+	return 0;
+}
+
+/* Write an array of the Statuses the viewer may read, as JSON. */
+void
+entity_statuses_write(struct ectx *e, const struct idlist *ids,
+    struct evbuffer *out)
+{
+	struct evbuffer	*one = evbuffer_new();
+	struct post	 peek;
+	size_t		 i;
+	int		 first = 1;
+
+	evbuffer_add(out, "[", 1);
+	for (i = 0; i < ids->n; i++) {
+		if (!post_peek(e->db, e->viewer, ids->ids[i], &peek))
+			continue;
+		if (status_write(e, &peek, one) != 0) {
+			evbuffer_drain(one, evbuffer_get_length(one));
+			continue;
+		}
+		if (!first)
+			evbuffer_add(out, ",", 1);
+		first = 0;
+		evbuffer_add_buffer(out, one);
+	}
+	evbuffer_add(out, "]", 1);
+	evbuffer_free(one);
+}

@@ -259,8 +259,12 @@ feed_fill(int64_t user, const struct idlist *ids, int complete)
 		goto out;
 	n = (int)ids->n + f->npending;
 	f->ids = xcalloc(n > 0 ? n : 1, sizeof *f->ids);
-	memcpy(f->ids, ids->ids, ids->n * sizeof *f->ids);
-	memcpy(f->ids + ids->n, f->pending, f->npending * sizeof *f->ids);
+	/* memcpy from NULL is undefined even for 0 bytes (UBSan). */
+	if (ids->n > 0)
+		memcpy(f->ids, ids->ids, ids->n * sizeof *f->ids);
+	if (f->npending > 0)
+		memcpy(f->ids + ids->n, f->pending,
+		    f->npending * sizeof *f->ids);
 	qsort(f->ids, n, sizeof *f->ids, cmp_desc);
 	for (i = j = 0; i < n; i++) {
 		if (j == 0 || f->ids[j - 1] != f->ids[i])

@@ -295,6 +295,19 @@ const struct asset *asset_find(const char *);
 const char	*asset_data(const struct asset *, size_t *, const char **);
 int		 asset_is_hashed(const struct asset *, const char *);
 
+/* jsonw.c */
+void		 jsonw_string(struct evbuffer *, const char *, size_t);
+void		 jsonw_value(struct evbuffer *, json_t *);
+
+/* cache.c */
+struct cache;
+struct cache	*cache_new(size_t, uint64_t);
+void		 cache_free(struct cache *);
+int		 cache_emit(struct cache *, int64_t, uint64_t, struct evbuffer *);
+void		 cache_put(struct cache *, int64_t, uint64_t, const void *,
+		     size_t);
+void		 cache_drop(struct cache *, int64_t);
+
 /* entity.c */
 struct ectx {
 	const struct config	*config;
@@ -319,6 +332,11 @@ json_t		*entity_group(struct ectx *, const struct group *);
 json_t		*entity_group_id(struct ectx *, int64_t);
 json_t		*entity_tag(struct ectx *, const char *);
 json_t		*entity_notification(struct ectx *, int64_t);
+void		 entity_cache_init(size_t, size_t);
+void		 entity_cache_free(void);
+void		 entity_account_forget(int64_t);
+void		 entity_statuses_write(struct ectx *, const struct idlist *,
+		     struct evbuffer *);
 
 /* worker.c */
 struct loop;
@@ -381,6 +399,7 @@ void		 req_set_cookie(struct req *, const char *, const char *, long);
 void		 req_reply(struct req *, int, const char *, struct evbuffer *);
 void		 req_text(struct req *, int, const char *);
 void		 req_json(struct req *, int, json_t *);
+void		 req_json_buffer(struct req *, int, struct evbuffer *);
 void		 req_error(struct req *, int, const char *);
 void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);
@@ -784,6 +803,7 @@ int		 post_edit(struct db *, void *);
 int		 post_fanout(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, int);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
+int		 post_peek(struct db *, int64_t, int64_t, struct post *);
 int		 post_context(struct db *, struct arena *, int64_t, int64_t,
 		     struct idlist *, struct idlist *);
 int		 post_history(struct db *, struct arena *, int64_t, int64_t,

@@ -120,11 +120,16 @@ param_next(struct arena *a, const char **pp, char **name, char **value)
 		return -1;
 	p = skip_ows(p);
 	if (*p == '"') {
-		start = ++p;
-		v = arena_alloc(a, strlen(start) + 1);
-		for (n = 0; *p != '"'; p++) {
+		/* Find the end first: allocating the rest of the header for
+		 * each of thousands of parameters would be quadratic. */
+		for (start = ++p; *p != '"'; p++) {
 			if (*p == '\0')
 				return -1;
+			if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+				p++;
+		}
+		v = arena_alloc(a, p - start + 1);
+		for (n = 0, p = start; *p != '"'; p++) {
 			if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
 				p++;
 			v[n++] = *p;

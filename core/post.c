@@ -610,6 +610,39 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 }
 
 /*
+ * Just what can change about a post the viewer may read (author, edit time,
+ * counters, favourited), for checking a cached entity: 1 and *out filled,
+ * or 0 if missing or not visible.
+ */
+int
+post_peek(struct db *db, int64_t viewer, int64_t id, struct post *out)
+{
+	sqlite3_stmt	*st;
+	int		 found = 0;
+
+	st = db_prepare(db, "SELECT p.author_id, coalesce(p.edited_at, 0), "
+	    "p.replies_count, p.favourites_count, EXISTS (SELECT 1 FROM "
+	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id) "
+	    "FROM posts p WHERE p.id = :id AND " SQL_POST_VISIBLE("p"));
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	access_bind_viewer(st, viewer);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		memset(out, 0, sizeof *out);
+		out->id = id;
+		out->author_id = sqlite3_column_int64(st, 0);
+		out->edited_at = sqlite3_column_int64(st, 1);
+		out->replies_count = sqlite3_column_int64(st, 2);
+		out->favourites_count = sqlite3_column_int64(st, 3);
+		out->favourited = sqlite3_column_int(st, 4);
+		found = 1;
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/*
  * A post's thread as the viewer may see it: ancestors oldest first, and
  * descendants depth-first (each reply after its parent), at most
  * CONTEXT_MAX of each. E_NOTFOUND if the post itself is not visible.

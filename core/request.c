@@ -299,16 +299,18 @@ void
 req_json(struct req *r, int status, json_t *obj)
 {
 	struct evbuffer	*b = evbuffer_new();
-	char		*s;
-	size_t		 len;
 
-	len = json_dumpb(obj, NULL, 0, JSON_COMPACT);
-	s = arena_alloc(r->arena, len + 1);
-	json_dumpb(obj, s, len, JSON_COMPACT);
-	evbuffer_add(b, s, len);
+	jsonw_value(b, obj);
 	json_decref(obj);
 	req_reply(r, status, "application/json; charset=utf-8", b);
 	evbuffer_free(b);
+}
+
+/* Reply with JSON already written into a buffer. */
+void
+req_json_buffer(struct req *r, int status, struct evbuffer *b)
+{
+	req_reply(r, status, "application/json; charset=utf-8", b);
 }
 
 /* Reply with an error: {"error": msg} under /api/, a friendly page elsewhere. */

@@ -311,6 +311,7 @@ server_run(struct config *c)
 	if (writer_start(dbpath, c->synchronous, &cause) != 0)
 		goto out;
 	feed_init(c->home_feed_cache);
+	entity_cache_init(50000, 20000);
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;
@@ -379,6 +380,7 @@ out:
 	free(s.loops);
 	checkpoint_stop();
 	feed_free();
+	entity_cache_free();
 	ratelimit_free(s.login_ip);
 	ratelimit_free(s.login_account);
 	for (i = 0; i < nls; i++) {

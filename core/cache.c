@@ -1,0 +1,197 @@
+/*
+ * cache.c: bounded in-memory caches of serialised entities, shared by the
+ * loop threads. An entry is bytes under an integer key, with a tag the
+ * reader must match (a fingerprint of the row it was made from, so a stale
+ * entry is never served) and an expiry time. When a shard is full the least
+ * recently used entry goes. A NULL cache is a valid, always-empty cache, so
+ * hearthctl and tests need not set one up.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "hearth.h"
+
+#define CACHE_SHARDS	256
+#define CACHE_BUCKETS	64	/* per shard */
+
+struct centry {
+	int64_t		 key;
+	uint64_t	 tag;
+	uint64_t	 expires;
+	uint64_t	 used;
+	size_t		 len;
+	struct centry	*next;
+	char		 data[];
+};
+
+struct cshard {
+	pthread_mutex_t	 lock;
+	struct centry	*b[CACHE_BUCKETS];
+	size_t		 n;
+};
+
+struct cache {
+	size_t		 per_shard;
+	uint64_t	 ttl_us;
+	uint64_t	 clock;
+	struct cshard	 shards[CACHE_SHARDS];
+};
+
+/* A cache of at most max entries that live at most ttl_us. */
+struct cache *
+cache_new(size_t max, uint64_t ttl_us)
+{
+	struct cache	*c = xcalloc(1, sizeof *c);
+	size_t		 i;
+
+	c->per_shard = max / CACHE_SHARDS > 0 ? max / CACHE_SHARDS : 1;
+	c->ttl_us = ttl_us;
+	for (i = 0; i < CACHE_SHARDS; i++)
+		pthread_mutex_init(&c->shards[i].lock, NULL);
+	return c;
+}
+
+/* Free a cache and its entries. */
+void
+cache_free(struct cache *c)
+{
+	struct centry	*e, *next;
+	size_t		 i, j;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CACHE_SHARDS; i++) {
+		for (j = 0; j < CACHE_BUCKETS; j++) {
+			for (e = c->shards[i].b[j]; e != NULL; e = next) {
+				next = e->next;
+				free(e);
+			}
+		}
+		pthread_mutex_destroy(&c->shards[i].lock);
+	}
+	free(c);
+}
+
+/* The shard and bucket of a key. */
+static struct cshard *
+shard(struct cache *c, int64_t key, struct centry ***bucket)
+{
+	uint64_t	 h = (uint64_t)key * 0x9e3779b97f4a7c15ULL;
+	struct cshard	*s = &c->shards[h >> 56];
+
+	*bucket = &s->b[(h >> 40) % CACHE_BUCKETS];
+	return s;
+}
+
+/* Unlink and free the entry at *pp; shard locked. */
+static void
+unlink_entry(struct cshard *s, struct centry **pp)
+{
+	struct centry	*e = *pp;
+
+	*pp = e->next;
+	free(e);
+	s->n--;
+}
+
+/* Append a fresh entry's bytes to out; 1 if there was one, else 0. */
+int
+cache_emit(struct cache *c, int64_t key, uint64_t tag, struct evbuffer *out)
+{
+	struct cshard	*s;
+	struct centry	**b, **pp, *e;
+	int		 hit = 0;
+
+	if (c == NULL)
+		return 0;
+	s = shard(c, key, &b);
+	pthread_mutex_lock(&s->lock);
+	for (pp = b; (e = *pp) != NULL; pp = &e->next) {
+		if (e->key != key)
+			continue;
+		if (e->tag != tag || clock_usec() > e->expires)
+			unlink_entry(s, pp);
+		else {
+			evbuffer_add(out, e->data, e->len);
+			e->used = __atomic_add_fetch(&c->clock, 1,
+			    __ATOMIC_RELAXED);
+			hit = 1;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&s->lock);
+	return hit;
+}
+
+/* Evict the least recently used entry of a shard; locked. */
+static void
+evict(struct cshard *s)
+{
+	struct centry	**pp, *e, **old = NULL;
+	size_t		  i;
+
+	for (i = 0; i < CACHE_BUCKETS; i++) {
+		for (pp = &s->b[i]; (e = *pp) != NULL; pp = &e->next) {
+			if (old == NULL || e->used < (*old)->used)
+				old = pp;
+		}
+	}
+	if (old != NULL)
+		unlink_entry(s, old);
+}
+
+/* Store bytes under a key and tag, replacing what was there. */
+void
+cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
+    size_t len)
+{
+	struct cshard	*s;
+	struct centry	**b, **pp, *e;
+
+	if (c == NULL)
+		return;
+	e = xmalloc(sizeof *e + len);
+	e->key = key;
+	e->tag = tag;
+	e->expires = clock_usec() + c->ttl_us;
+	e->len = len;
+	memcpy(e->data, data, len);
+	s = shard(c, key, &b);
+	pthread_mutex_lock(&s->lock);
+	for (pp = b; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->key == key) {
+			unlink_entry(s, pp);
+			break;
+		}
+	}
+	if (s->n >= c->per_shard)
+		evict(s);
+	e->used = __atomic_add_fetch(&c->clock, 1, __ATOMIC_RELAXED);
+	e->next = *b;
+	*b = e;
+	s->n++;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Forget a key. */
+void
+cache_drop(struct cache *c, int64_t key)
+{
+	struct cshard	*s;
+	struct centry	**b, **pp;
+
+	if (c == NULL)
+		return;
+	s = shard(c, key, &b);
+	pthread_mutex_lock(&s->lock);
+	for (pp = b; *pp != NULL; pp = &(*pp)->next) {
+		if ((*pp)->key == key) {
+			unlink_entry(s, pp);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+}
