@@ -3,6 +3,8 @@
  * a table; every error names the file, the line and the key at fault, and an
  * unknown key stops startup rather than being silently ignored.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -405,4 +407,26 @@ int
 config_is_https(const struct config *c)
 {
 	return strncmp(c->base_url, "https://", 8) == 0;
+}
+
+/* Create data_dir (one level, mode 0750) if it is missing. */
+int
+config_make_data_dir(const struct config *c, char **cause)
+{
+	struct stat	sb;
+
+	if (stat(c->data_dir, &sb) == 0) {
+		if (!S_ISDIR(sb.st_mode)) {
+			*cause = xasprintf("data_dir %s is not a directory",
+			    c->data_dir);
+			return -1;
+		}
+		return 0;
+	}
+	if (mkdir(c->data_dir, 0750) != 0) {
+		*cause = xasprintf("data_dir %s: %s", c->data_dir,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
 }

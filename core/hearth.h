@@ -121,6 +121,7 @@ int		 config_parse(struct config *, const char *, const char *, size_t,
 int		 config_load(struct config *, const char *, char **);
 void		 config_free(struct config *);
 char		*config_db_path(const struct config *);
+int		 config_make_data_dir(const struct config *, char **);
 int		 config_is_https(const struct config *);
 
 /* db.c */

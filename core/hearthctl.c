@@ -677,6 +677,12 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(LOG_WARN);
+	if (config_make_data_dir(&ctl.config, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		config_free(&ctl.config);
+		return 1;
+	}
 	dbpath = config_db_path(&ctl.config);
 	ctl.db = db_open(dbpath, ctl.config.synchronous, 0, &cause);
 	free(dbpath);

@@ -31,26 +31,6 @@ usage(FILE *f)
 	    HEARTH_CONFIG);
 }
 
-/* Create the data directory (one level) if it is missing. */
-static int
-make_data_dir(const char *dir, char **cause)
-{
-	struct stat	sb;
-
-	if (stat(dir, &sb) == 0) {
-		if (!S_ISDIR(sb.st_mode)) {
-			*cause = xasprintf("data_dir %s is not a directory", dir);
-			return -1;
-		}
-		return 0;
-	}
-	if (mkdir(dir, 0750) != 0) {
-		*cause = xasprintf("data_dir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* Open, migrate and prime the database; 0 or -1 with *cause. */
 static int
 prepare_database(const struct config *c, char **cause)
@@ -127,7 +107,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	if (make_data_dir(c.data_dir, &cause) != 0 ||
+	if (config_make_data_dir(&c, &cause) != 0 ||
 	    prepare_database(&c, &cause) != 0 ||
 	    render_init(c.web_dir, &cause) != 0 ||
 	    asset_init(c.web_dir, &cause) != 0) {
