@@ -1,0 +1,87 @@
+"""Sign-in rate limits: failures per account, attempts per client address."""
+import itertools
+
+import harness as h
+
+ips = ("10.0.%d.%d" % (i // 250, i % 250 + 1) for i in itertools.count())
+
+
+def attempt(srv, user, pw, ip=None):
+    """One sign-in from a fresh browser, from ip (via X-Forwarded-For)."""
+    c = srv.client(headers={"X-Forwarded-For": ip or next(ips)})
+    return c.login(user, pw)
+
+
+def retry_after_ok(t, r, most, what):
+    ra = r.header("Retry-After") or ""
+    t.ok(ra.isdigit() and 1 <= int(ra) <= most,
+         "%s: Retry-After is between 1 and %d seconds" % (what, most),
+         r.summary())
+
+
+def body(t):
+    # Behind a proxy (trust_proxy) so each attempt can come from its own
+    # address; 3 failures per account and 6 attempts per address per 10m.
+    with h.Server(t, name="proxied", trust_proxy="yes",
+                  login_account_limit=3, login_ip_limit=6,
+                  login_window="10m") as srv:
+        for name in ("alice", "bob", "erin"):
+            srv.add_user(name)
+
+        # Per account, whatever address the attempts come from.
+        codes = [attempt(srv, "bob", "wrong password").status
+                 for _ in range(3)]
+        t.is_(codes, [401, 401, 401], "bob: three failures are 401")
+        r = attempt(srv, "bob", h.PASSWORD)
+        t.status(r, 429, "bob: the fourth attempt is 429, right password "
+                 "or not")
+        retry_after_ok(t, r, 200, "bob")
+        t.like(r.text, r"Too many sign-in attempts", "the page says why")
+        t.is_(r.set_cookie("hearth_session"), None, "no session on a 429")
+        t.status(attempt(srv, "alice", h.PASSWORD), 303,
+                 "alice is not affected by bob's lockout")
+        t.status(attempt(srv, "BoB", h.PASSWORD), 429,
+                 "the account limit ignores case")
+
+        codes = [attempt(srv, "ghost", "wrong password").status
+                 for _ in range(4)]
+        t.is_(codes, [401, 401, 401, 429], "an unknown account is limited "
+              "the same way (no way to tell it does not exist)")
+
+        codes = [attempt(srv, "erin", pw).status for pw in
+                 ("bad password", "bad password", h.PASSWORD,
+                  "bad password", "bad password", h.PASSWORD)]
+        t.is_(codes, [401, 401, 303, 401, 401, 303],
+              "a successful sign-in resets the account's failure count")
+
+        # Per address: every attempt counts, even successful ones.
+        ip = "192.0.2.7"
+        codes = [attempt(srv, "alice", pw, ip).status for pw in
+                 (h.PASSWORD, "bad password", h.PASSWORD) * 2]
+        t.is_(codes, [303, 401, 303, 303, 401, 303],
+              "six attempts from one address go through")
+        r = attempt(srv, "alice", h.PASSWORD, ip)
+        t.status(r, 429, "the seventh from that address is 429")
+        retry_after_ok(t, r, 100, "address")
+        t.status(attempt(srv, "alice", h.PASSWORD, "198.51.100.1, " + ip),
+                 429, "prepending a forged hop to X-Forwarded-For does not "
+                 "help (the last hop counts)")
+        t.status(attempt(srv, "alice", h.PASSWORD, "192.0.2.8"), 303,
+                 "another address still signs in")
+        t.like(srv.log(), r"login rate limit", "the log records the limit")
+
+    # Not behind a proxy: X-Forwarded-For is ignored, the peer address
+    # (127.0.0.1) is what counts.
+    with h.Server(t, name="direct", login_ip_limit=4,
+                  login_window="10m") as srv:
+        srv.add_user("alice")
+        codes = [attempt(srv, "alice", "bad password").status
+                 for _ in range(4)]
+        t.is_(codes, [401] * 4, "four attempts are allowed")
+        r = attempt(srv, "alice", h.PASSWORD)
+        t.status(r, 429, "the fifth from 127.0.0.1 is 429 although each "
+                 "claimed another X-Forwarded-For")
+        retry_after_ok(t, r, 150, "direct")
+
+
+h.main(body)
