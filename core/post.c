@@ -108,6 +108,29 @@ post_mentions(const struct markdown *md, int64_t user)
 	return 0;
 }
 
+/*
+ * Whether a post counts in its author's statuses_count, which everyone
+ * sees: not if it is in a private group, whose posts never show, not even
+ * as a number.
+ */
+static int
+post_counted(struct db *db, int64_t group)
+{
+	sqlite3_stmt	*st;
+	int		 counted = 1;
+
+	if (group == 0)
+		return 1;
+	if ((st = db_prepare(db, "SELECT visibility FROM groups WHERE id = ?"))
+	    == NULL)
+		return 1;
+	sqlite3_bind_int64(st, 1, group);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		counted = sqlite3_column_int(st, 0) == GROUP_OPEN;
+	sqlite3_reset(st);
+	return counted;
+}
+
 /* Run a statement that changes one counter by delta. */
 static int
 bump(struct db *db, const char *sql, int64_t id, int delta)
@@ -322,11 +345,12 @@ post_create(struct db *db, void *arg)
 	if (post_refs(db, d->id, d->author_id, &d->md, 1, NULL) != 0)
 		goto out;
 	st = db_prepare(db, "UPDATE users SET statuses_count = statuses_count "
-	    "+ 1, last_status_at = ? WHERE id = ?");
+	    "+ ?, last_status_at = ? WHERE id = ?");
 	if (st == NULL)
 		goto out;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, d->author_id);
+	sqlite3_bind_int(st, 1, post_counted(db, d->group_id));
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, d->author_id);
 	sqlite3_step(st);
 	sqlite3_reset(st);
 	if (d->in_reply_to_id != 0) {
@@ -539,7 +563,7 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 	}
 	sqlite3_reset(st);
 	if (bump(db, "UPDATE users SET statuses_count = max(statuses_count + "
-	    "?, 0) WHERE id = ?", author, -1) != 0 ||
+	    "?, 0) WHERE id = ?", author, -post_counted(db, group)) != 0 ||
 	    (parent != 0 && bump(db, "UPDATE posts SET replies_count = "
 	    "max(replies_count + ?, 0) WHERE id = ?", parent, -1) != 0) ||
 	    (group != 0 && bump(db, "UPDATE groups SET posts_count = "
