@@ -97,7 +97,6 @@ job_new(struct req *r)
 		return NULL;
 	}
 	j = arena_alloc(r->arena, sizeof *j);
-	memset(j, 0, sizeof *j);
 	j->group = id;
 	return j;
 }
@@ -192,7 +191,6 @@ api_group_create(struct req *r)
 	const char		*vis = req_param(r, "visibility");
 	char			*cause = NULL;
 
-	memset(j, 0, sizeof *j);
 	if (name == NULL || *(name = trim(r->arena, name)) == '\0') {
 		req_error(r, 422, "Validation failed: a group needs a name");
 		return HANDLED;

@@ -6,13 +6,16 @@
  * list, which is a true answer and never a 404 an app could trip on.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "hearth.h"
 
 /* Mastodon's version with ours: apps enable features by the former. */
-#define INSTANCE_VERSION "4.3.0 (compatible; hearth " PACKAGE_VERSION ")"
+/* 4.2: apps switch to grouped notifications (/api/v2/notifications) from
+ * 4.3 on, which hearth does not have yet. */
+#define INSTANCE_VERSION "4.2.0 (compatible; hearth " PACKAGE_VERSION ")"
 #define INSTANCE_DESCRIPTION "An internal social network, running hearth."
 #define REGISTRATIONS_MESSAGE "Ask an administrator"
 #define URL_RESERVED 23		/* what Mastodon counts a link as */
@@ -199,7 +202,10 @@ trend_entity(struct ectx *e, const struct trend *t)
 	return tag;
 }
 
-/* GET /api/v1/trends/tags: the week's most used hashtags (limit 10, max 20). */
+/*
+ * GET /api/v1/trends/tags: the week's most used hashtags; limit (10, at most
+ * 20) and offset, as Mastodon pages them.
+ */
 enum handled
 api_trends_tags(struct req *r)
 {
@@ -207,17 +213,26 @@ api_trends_tags(struct req *r)
 	struct page	 p;
 	struct ectx	 e;
 	json_t		*arr;
+	const char	*v = req_param(r, "offset");
+	char		*end;
+	long		 offset = 0;
 	size_t		 i, n;
 
 	if (page_parse(r, &p, 10, 20) != 0)
 		return HANDLED;
-	if (trend_tags(req_db(r), r->arena, time(NULL), p.limit, &t, &n) != 0) {
+	if (v != NULL && *v != '\0' && ((offset = strtol(v, &end, 10)) < 0 ||
+	    offset > 1000 || *end != '\0')) {
+		req_error(r, 400, "offset must be a number from 0 to 1000");
+		return HANDLED;
+	}
+	if (trend_tags(req_db(r), r->arena, time(NULL), p.limit + (int)offset,
+	    &t, &n) != 0) {
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
 	ectx_init(&e, r);
 	arr = json_array();
-	for (i = 0; i < n; i++)
+	for (i = (size_t)offset; i < n; i++)
 		json_array_append_new(arr, trend_entity(&e, &t[i]));
 	req_json(r, 200, arr);
 	ectx_free(&e);

@@ -62,11 +62,15 @@ notify_list(struct db *db, struct arena *a, int64_t user, const struct page *p,
 {
 	static const char *const sql[2] = {
 		"SELECT n.id, n.type FROM notifications n LEFT JOIN posts p ON "
-		"p.id = n.post_id WHERE n.user_id = :viewer AND (n.post_id IS "
-		"NULL OR " SQL_POST_VISIBLE("p") ") AND " PAGE_DESC("n.id"),
+		"p.id = n.post_id LEFT JOIN groups g ON g.id = n.group_id WHERE "
+		"n.user_id = :viewer AND (n.post_id IS NULL OR "
+		SQL_POST_VISIBLE("p") ") AND (n.group_id IS NULL OR "
+		SQL_GROUP_READABLE("g") ") AND " PAGE_DESC("n.id"),
 		"SELECT n.id, n.type FROM notifications n LEFT JOIN posts p ON "
-		"p.id = n.post_id WHERE n.user_id = :viewer AND (n.post_id IS "
-		"NULL OR " SQL_POST_VISIBLE("p") ") AND " PAGE_ASC("n.id"),
+		"p.id = n.post_id LEFT JOIN groups g ON g.id = n.group_id WHERE "
+		"n.user_id = :viewer AND (n.post_id IS NULL OR "
+		SQL_POST_VISIBLE("p") ") AND (n.group_id IS NULL OR "
+		SQL_GROUP_READABLE("g") ") AND " PAGE_ASC("n.id"),
 	};
 	sqlite3_stmt	*st;
 	struct page	 q = *p;
@@ -150,10 +154,12 @@ notify_unread(struct db *db, int64_t user)
 	int64_t		 n = 0;
 
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
-	    "n LEFT JOIN posts p ON p.id = n.post_id WHERE n.user_id = :viewer "
+	    "n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN groups g ON "
+	    "g.id = n.group_id WHERE n.user_id = :viewer "
 	    "AND n.id > coalesce((SELECT last_read_id FROM markers WHERE "
 	    "user_id = :viewer AND timeline = 'notifications'), 0) AND "
-	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") LIMIT 1000)");
+	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
+	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") LIMIT 1000)");
 	if (st == NULL)
 		return 0;
 	access_bind_viewer(st, user);

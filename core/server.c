@@ -323,7 +323,14 @@ server_run(struct config *c)
 			goto out;
 	}
 
-	/* Loop threads never take signals; the main thread handles them. */
+	/* Handlers first: a SIGTERM must never find a serving hearthd
+	 * without them. Loop threads never take signals; the main thread
+	 * handles them. */
+	mainbase = event_base_new();
+	sigterm = evsignal_new(mainbase, SIGTERM, server_signal, &s);
+	sigint = evsignal_new(mainbase, SIGINT, server_signal, &s);
+	evsignal_add(sigterm, NULL);
+	evsignal_add(sigint, NULL);
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (n = 0; n < s.nloops; n++) {
@@ -337,11 +344,6 @@ server_run(struct config *c)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
-	mainbase = event_base_new();
-	sigterm = evsignal_new(mainbase, SIGTERM, server_signal, &s);
-	sigint = evsignal_new(mainbase, SIGINT, server_signal, &s);
-	evsignal_add(sigterm, NULL);
-	evsignal_add(sigint, NULL);
 	for (i = 0; i < nls; i++)
 		log_info("listening on %s://%s", ls[i].tls ? "https" : "http",
 		    ls[i].name);

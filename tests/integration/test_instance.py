@@ -56,7 +56,7 @@ def instance(t, srv):
     v1 = r.json()
     t.is_(v1.get("uri"), domain, "v1 uri is base_url's host and port")
     t.is_(v1.get("title"), "hearth", "v1 title defaults to hearth")
-    t.like(v1.get("version"), r"^4\.3\.0 \(compatible; hearth \d+\.\d+",
+    t.like(v1.get("version"), r"^4\.2\.0 \(compatible; hearth \d+\.\d+",
            "v1 version: Mastodon's, then hearth's")
     t.is_(dig(v1, "urls", "streaming_api"), "ws://" + domain,
           "v1 urls.streaming_api")
@@ -184,6 +184,12 @@ def trends(t, srv):
     t.is_(alpha.get("following"), False, "... and following false")
     r = ann.get("/api/v1/trends/tags?limit=1")
     t.is_([x["name"] for x in r.json()], ["alpha"], "limit=1")
+    r = ann.get("/api/v1/trends/tags?limit=2&offset=1")
+    t.is_([x["name"] for x in r.json()], names[1:3], "offset pages on")
+    t.is_(ann.get("/api/v1/trends/tags?offset=50").json(), [],
+          "an offset past the end: []")
+    t.status(ann.get("/api/v1/trends/tags?offset=-1"), 400,
+             "a negative offset: 400")
     t.status(ann.get("/api/v1/trends/tags?limit=100"), 200,
              "a limit over 20 is capped, not refused")
     t.status(ann.get("/api/v1/trends/tags?limit=x"), 400,
