@@ -66,7 +66,7 @@ test_defaults(void)
 	is_int(c.session_idle, 7 * 86400, "default session idle 7d");
 	is_int(c.session_lifetime, 30 * 86400, "default session lifetime 30d");
 	is_int(c.request_timeout, 30, "default request timeout");
-	is_int(c.max_body_size, 1 << 20, "default max_body_size");
+	is_int(c.max_body_size, 8 << 20, "default max_body_size");
 	is_int(c.login_account_limit, 5, "default login_account_limit");
 	is_int(c.login_ip_limit, 30, "default login_ip_limit");
 	is_int(c.login_window, 300, "default login_window");
@@ -236,6 +236,8 @@ test_errors(void)
 	    "tls_key without tls_cert refused");
 	ok(parse("data_dir =\n") == -1 && cause_has("data_dir"),
 	    "empty data_dir refused");
+	free(cause);
+	cause = NULL;
 	ok(config_parse(&c, "n.conf", "threads = 1\0x", 13, &cause) == -1 &&
 	    cause_has("NUL"), "NUL byte refused");
 }
@@ -259,6 +261,15 @@ test_load(void)
 	is_str(c.path, path, "path recorded");
 	ok(c.nlisten == 1 && strcmp(c.listen[0].host, "127.0.0.1") == 0 &&
 	    c.listen[0].port == 8080, "default listen when the file has none");
+	if ((f = fopen(path, "w")) != NULL) {
+		fputs("listen = :9000\nlisten = [::1]:9001\n", f);
+		fclose(f);
+	}
+	config_free(&c);
+	config_defaults(&c);
+	ok(config_load(&c, path, &cause) == 0 && c.nlisten == 2 &&
+	    c.listen[0].port == 9000 && c.listen[1].port == 9001,
+	    "the file's listen lines replace the default listen");
 	unlink(path);
 	config_free(&c);
 	config_defaults(&c);

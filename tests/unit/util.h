@@ -13,7 +13,7 @@
 static char	util_dir[64];
 
 /* Remove the temporary directory and everything in it. */
-static void
+static __attribute__((unused)) void
 util_cleanup(void)
 {
 	char	cmd[128];
@@ -26,7 +26,7 @@ util_cleanup(void)
 }
 
 /* A fresh temporary directory, removed when the test exits. */
-static const char *
+static __attribute__((unused)) const char *
 util_tmpdir(void)
 {
 	snprintf(util_dir, sizeof util_dir, "/tmp/hearth-unit-XXXXXX");
@@ -39,7 +39,7 @@ util_tmpdir(void)
 }
 
 /* A path inside the temporary directory (static buffer, one at a time). */
-static const char *
+static __attribute__((unused)) const char *
 util_path(const char *name)
 {
 	static char	path[256];
@@ -49,7 +49,7 @@ util_path(const char *name)
 }
 
 /* One integer from a query, or -999 if it returns no row. */
-static long long
+static __attribute__((unused)) long long
 util_int(struct db *db, const char *sql)
 {
 	sqlite3_stmt	*st;
@@ -66,7 +66,7 @@ util_int(struct db *db, const char *sql)
 }
 
 /* A database in the temporary directory with the core schema applied. */
-static struct db *
+static __attribute__((unused)) struct db *
 util_db(const char *name)
 {
 	struct db	*db;
