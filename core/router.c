@@ -27,7 +27,8 @@ static const struct route routes[] = {
 	/* pages and assets */
 	{ M_GET,  "/healthz",		0,		web_healthz },
 	{ M_GET,  "/static/:file",	0,		web_static },
-	{ M_GET,  "/media/:file",	R_AUTH,		web_media },
+	/* Unguessable names, and apps load images without credentials. */
+	{ M_GET,  "/media/:file",	0,		web_media },
 	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
 	{ M_GET,  "/login",		0,		web_login_form },

@@ -93,9 +93,10 @@ sys.exit(1)
 PY
 }
 
-# start_hello PORT THREADS
+# start_hello PORT THREADS; the pid is left in started_pid.
 start_hello() {
 	"$HELLO" "$1" "$2" 2>"$bench_tmp/hello.log" &
+	started_pid=$!
 	bench_pids="$bench_pids $!"
 	wait_ready "$1"
 }
@@ -119,9 +120,10 @@ write_conf() {
 	echo "$bench_tmp/$name/hearth.conf"
 }
 
-# start_hearthd CONF PORT
+# start_hearthd CONF PORT; the pid is left in started_pid.
 start_hearthd() {
 	"$HEARTHD" -c "$1" 2>>"$(dirname "$1")/hearthd.log" &
+	started_pid=$!
 	bench_pids="$bench_pids $!"
 	wait_ready "$2"
 }
@@ -140,6 +142,13 @@ wrk_run() {
 	[ -n "$line" ] || { cat "$bench_tmp/wrk.out" >&2; die "wrk printed no summary"; }
 	echo "$line"
 }
+
+# CPU time a process has used so far, in clock ticks (user + system).
+cpu_ticks() {
+	# the command name (field 2) has no spaces for our binaries
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
 # The median of the numbers on stdin.
 median() {

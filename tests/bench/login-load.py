@@ -7,14 +7,16 @@ then posts the form with the right password, expects 303 with a session
 cookie, and starts over. Standard library only.
 
 Prints "ready" on stdout once every thread has signed in once (or after
---ramp seconds), then at the end one line of JSON: logins counted in the
-window from ready to the end, logins/s over that window, POST /login latency
-percentiles, and every status that was not 303.
+--ramp seconds). It stops after --duration seconds or on SIGTERM or SIGINT,
+and then prints one line of JSON: the sign-ins completed in the window from
+"ready" to the stop, sign-ins per second over that window, POST /login
+latency percentiles, and every outcome that was not 303 with a session.
 """
 import argparse
 import http.client
 import json
 import re
+import signal
 import sys
 import threading
 import time
@@ -39,11 +41,15 @@ class Stats:
         self.bad = {}           # status or error -> count
         self.first_ok = set()
 
+        self.window_end = None
+
     def record(self, tid, t_end, lat, outcome):
         with self.lock:
             if outcome == "ok":
                 self.first_ok.add(tid)
-            if self.window_start is None or t_end < self.window_start:
+            if (self.window_start is None or t_end < self.window_start or
+                    (self.window_end is not None and
+                     t_end > self.window_end)):
                 return
             if outcome == "ok":
                 self.ok += 1
@@ -52,7 +58,7 @@ class Stats:
                 self.bad[outcome] = self.bad.get(outcome, 0) + 1
 
 
-def one_login(conn, user, password):
+def one_login(conn, user, password, wrong):
     """One sign-in with a fresh cookie jar; (outcome, POST latency)."""
     conn.request("GET", "/login")
     r = conn.getresponse()
@@ -73,6 +79,8 @@ def one_login(conn, user, password):
     r = conn.getresponse()
     r.read()
     lat = time.monotonic() - t0
+    if wrong:
+        return ("ok", lat) if r.status == 401 else ("POST %d" % r.status, lat)
     if r.status != 303:
         return "POST %d" % r.status, lat
     if not (cookie_value(r, "hearth_session") or "").startswith("hs_"):
@@ -80,14 +88,15 @@ def one_login(conn, user, password):
     return "ok", lat
 
 
-def browser(tid, args, stats, deadline):
+def browser(tid, args, stats, stop):
     conn = None
-    while time.monotonic() < deadline:
+    while not stop.is_set():
         if conn is None:
             conn = http.client.HTTPConnection("127.0.0.1", args.port,
                                               timeout=30)
         try:
-            outcome, lat = one_login(conn, args.user, args.password)
+            outcome, lat = one_login(conn, args.user, args.password,
+                                     args.wrong_password)
         except (OSError, http.client.HTTPException) as e:
             outcome, lat = type(e).__name__, 0.0
             conn.close()
@@ -110,33 +119,46 @@ def main():
     ap.add_argument("--user", required=True)
     ap.add_argument("--password-file", required=True)
     ap.add_argument("--concurrency", type=int, default=50)
-    ap.add_argument("--duration", type=float, required=True,
-                    help="seconds in all, ramp included")
+    ap.add_argument("--duration", type=float, default=600,
+                    help="stop after this many seconds, ramp included")
+    ap.add_argument("--wrong-password", action="store_true",
+                    help="send a wrong password and expect 401: the same "
+                    "argon2id work, but no session is written")
     ap.add_argument("--ramp", type=float, default=5,
                     help="at most this long before the window starts")
     args = ap.parse_args()
     with open(args.password_file) as f:
         args.password = f.read().strip()
+    if args.wrong_password:
+        args.password += "-wrong"
 
     stats = Stats()
+    stop = threading.Event()
+    signalled = []      # a plain flag: Event.set() is not safe in a handler
+    signal.signal(signal.SIGTERM, lambda *a: signalled.append(1))
+    signal.signal(signal.SIGINT, lambda *a: signalled.append(1))
     start = time.monotonic()
     deadline = start + args.duration
     threads = [threading.Thread(target=browser, daemon=True,
-                                args=(i, args, stats, deadline))
+                                args=(i, args, stats, stop))
                for i in range(args.concurrency)]
     for t in threads:
         t.start()
     while (len(stats.first_ok) < args.concurrency and
-           time.monotonic() < start + args.ramp):
+           time.monotonic() < start + args.ramp and not signalled):
         time.sleep(0.05)
     with stats.lock:
         stats.window_start = time.monotonic()
     print("ready", flush=True)
-    for t in threads:
-        t.join(timeout=max(0, deadline - time.monotonic()) + 35)
-    end = time.monotonic()
+    while not signalled and time.monotonic() < deadline:
+        time.sleep(0.05)
     with stats.lock:
-        secs = end - stats.window_start
+        stats.window_end = time.monotonic()
+    stop.set()
+    for t in threads:
+        t.join(timeout=35)
+    with stats.lock:
+        secs = stats.window_end - stats.window_start
         lats = sorted(stats.latencies)
         out = {
             "concurrency": args.concurrency,
