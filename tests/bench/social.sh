@@ -1,0 +1,83 @@
+#!/bin/sh
+# social.sh: the social core under load, on a generated company (see
+# gen-company.c): home timelines of random people, new posts with
+# synchronous=full, and two-word full-text searches, each with
+# wrk -t1 -c50 -d10s against one hearthd on 127.0.0.1.
+#
+# Environment:
+#   SIZE=full|small     10,000 people and 1,000,000 posts (default), or
+#                       1,000 people and 50,000 posts for a quick run
+#   BENCH_DATA=DIR      keep the generated company in DIR and reuse it on the
+#                       next run (generating the full size takes minutes)
+#   THREADS=N           hearthd loop threads (default 2)
+#   DURATION=10s        each wrk run
+#   HEARTHD HEARTHCTL GEN_COMPANY   binaries (else built in HEARTH_BUILDDIR)
+set -eu
+. "$(dirname "$0")/common.sh"
+
+SIZE=${SIZE:-full}
+THREADS=${THREADS:-2}
+DURATION=${DURATION:-10s}
+case $SIZE in
+full)  people=10000 posts=1000000 groups=500 ;;
+small) people=1000 posts=50000 groups=50 ;;
+*) die "SIZE must be full or small" ;;
+esac
+
+bench_need hearthd hearthctl
+if [ -z "${GEN_COMPANY:-}" ]; then
+	make -C "$HEARTH_BUILDDIR" -s tests/bench/gen-company >&2 || die "build failed"
+	GEN_COMPANY=$HEARTH_BUILDDIR/tests/bench/gen-company
+fi
+data=${BENCH_DATA:-$bench_tmp/company}
+mkdir -p "$data/db"
+port=$(free_port)
+conf=$data/hearth.conf
+cat >"$conf" <<CONF
+listen = 127.0.0.1:$port
+data_dir = $data/db
+base_url = http://127.0.0.1:$port
+web_dir = $HEARTH_WEB
+threads = $THREADS
+log_level = warn
+synchronous = full
+CONF
+if [ ! -s "$data/tokens.txt" ] || [ "$(cat "$data/size" 2>/dev/null)" != "$SIZE" ]; then
+	rm -rf "$data/db"/* "$data/tokens.txt"
+	echo "generating a $SIZE company ($people people, $posts posts, $groups groups)..." >&2
+	"$GEN_COMPANY" -c "$conf" -p "$people" -n "$posts" -g "$groups" \
+	    -t "$data/tokens.txt" || die "gen-company failed"
+	echo "$SIZE" >"$data/size"
+fi
+start_hearthd "$conf" "$port"
+url=http://127.0.0.1:$port
+
+# Warm up: every person's home feed is built once (hearthd keeps them in
+# memory, as a running server would for its active people).
+echo "warming up: one home timeline per person..." >&2
+"$PYTHON3" - "$port" "$data/tokens.txt" <<'PY'
+import sys, http.client, threading
+port, tokens = int(sys.argv[1]), [l.split()[1] for l in open(sys.argv[2])]
+def work(part):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for tok in part:
+        c.request("GET", "/api/v1/timelines/home?limit=20",
+                  headers={"Authorization": "Bearer " + tok})
+        c.getresponse().read()
+ts = [threading.Thread(target=work, args=(tokens[i::8],)) for i in range(8)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+PY
+
+run() {
+	secs=${DURATION%s}
+	BENCH_TOKENS=$data/tokens.txt BENCH_MODE=$1 timeout $((secs + 30)) \
+	    wrk -t1 -c50 -d"$DURATION" -s "$bench_dir/social.lua" "$url" \
+	    >"$bench_tmp/wrk-$1.out" 2>&1 || { cat "$bench_tmp/wrk-$1.out" >&2; die "wrk failed"; }
+	sed -n 's/^RESULT //p' "$bench_tmp/wrk-$1.out"
+}
+
+echo "company: $SIZE ($people people, $posts posts); hearthd threads=$THREADS; wrk -t1 -c50 -d$DURATION; $(nproc) cores"
+printf '%-28s %s\n' "home timeline (20 posts)" "$(run home)"
+printf '%-28s %s\n' "post (synchronous=full)" "$(run post)"
+printf '%-28s %s\n' "search (two words)" "$(run search)"
