@@ -718,7 +718,7 @@ api_account_statuses(struct req *r)
 	}
 	ectx_init(&e, r);
 	page_link(r, &p, &ids);
-	req_json(r, 200, entity_statuses(&e, &ids));
+	req_statuses(r, &e, &ids);
 	ectx_free(&e);
 	return HANDLED;
 }

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/buffer.h>
+
 #include "hearth.h"
 
 #define SEARCH_ACCOUNTS	0x1
@@ -72,6 +74,7 @@ api_search(struct req *r)
 	const char	*q = req_param(r, "q"), *type = req_param(r, "type");
 	const char	*acct = req_param(r, "account_id");
 	json_t		*tags = json_array(), *hashtags, *t;
+	struct evbuffer	*b;
 	int64_t		 author = 0;
 	int		 what = SEARCH_ALL, offset;
 	size_t		 i;
@@ -124,9 +127,20 @@ api_search(struct req *r)
 		json_array_append_new(hashtags, entity_tag(&e,
 		    json_string_value(t)));
 	json_decref(tags);
-	req_json(r, 200, json_pack("{s:o, s:o, s:o}", "accounts",
-	    entity_accounts(&e, &accounts), "statuses", entity_statuses(&e,
-	    &statuses), "hashtags", hashtags));
+	/* Written by hand around the cached statuses writer. */
+	b = evbuffer_new();
+	evbuffer_add_printf(b, "{\"accounts\":");
+	t = entity_accounts(&e, &accounts);
+	jsonw_value(b, t);
+	json_decref(t);
+	evbuffer_add_printf(b, ",\"statuses\":");
+	entity_statuses_write(&e, &statuses, b);
+	evbuffer_add_printf(b, ",\"hashtags\":");
+	jsonw_value(b, hashtags);
+	json_decref(hashtags);
+	evbuffer_add_printf(b, "}");
+	req_json_buffer(r, 200, b);
+	evbuffer_free(b);
 	ectx_free(&e);
 	return HANDLED;
 fail:

@@ -414,7 +414,7 @@ api_favourites(struct req *r)
 	}
 	ectx_init(&e, r);
 	page_link(r, &p, &cursors);
-	req_json(r, 200, entity_statuses(&e, &ids));
+	req_statuses(r, &e, &ids);
 	ectx_free(&e);
 	return HANDLED;
 }

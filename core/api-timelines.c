@@ -18,7 +18,6 @@ static enum handled
 timeline_answer(struct req *r, timeline_fn fn)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
-	struct evbuffer	*b;
 	struct page	 p;
 	struct ectx	 e;
 	int		 rc;
@@ -31,10 +30,7 @@ timeline_answer(struct req *r, timeline_fn fn)
 	}
 	ectx_init(&e, r);
 	page_link(r, &p, &ids);
-	b = evbuffer_new();
-	entity_statuses_write(&e, &ids, b);
-	req_json_buffer(r, 200, b);
-	evbuffer_free(b);
+	req_statuses(r, &e, &ids);
 	ectx_free(&e);
 	return HANDLED;
 }

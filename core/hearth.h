@@ -401,6 +401,8 @@ void		 req_reply(struct req *, int, const char *, struct evbuffer *);
 void		 req_text(struct req *, int, const char *);
 void		 req_json(struct req *, int, json_t *);
 void		 req_json_buffer(struct req *, int, struct evbuffer *);
+struct ectx;
+void		 req_statuses(struct req *, struct ectx *, const struct idlist *);
 void		 req_error(struct req *, int, const char *);
 void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);

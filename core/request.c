@@ -306,6 +306,17 @@ req_json(struct req *r, int status, json_t *obj)
 	evbuffer_free(b);
 }
 
+/* Reply with an array of Statuses, through the entity caches. */
+void
+req_statuses(struct req *r, struct ectx *e, const struct idlist *ids)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	entity_statuses_write(e, ids, b);
+	req_reply(r, 200, "application/json; charset=utf-8", b);
+	evbuffer_free(b);
+}
+
 /* Reply with JSON already written into a buffer. */
 void
 req_json_buffer(struct req *r, int status, struct evbuffer *b)
