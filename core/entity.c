@@ -503,14 +503,14 @@ entity_notification(struct ectx *e, int64_t id)
 /*
  * Caches of serialised entities for timelines, the hottest answers. A
  * Status is cached without its two parts that vary: the author's Account
- * (cached on its own, for a second, so counts stay fresh) and the reader's
- * "favourited". Its tag is a fingerprint of what can change in the row, so
- * an edited or newly favourited post is never served stale.
+ * (cached on its own) and the reader's "favourited". Each is tagged with a
+ * fingerprint of what can change in its row, read afresh each time, so an
+ * edited post or a profile with a new follower is never served stale.
  */
 static struct cache	*status_cache;
 static struct cache	*account_cache;
 
-#define ACCOUNT_TTL_US	1000000ULL
+#define ACCOUNT_TTL_US	(3600ULL * 1000000ULL)
 #define STATUS_TTL_US	(3600ULL * 1000000ULL)
 
 /* Set up the entity caches. */
@@ -544,8 +544,11 @@ account_write(struct ectx *e, int64_t id, struct evbuffer *out)
 	struct evbuffer	*b;
 	json_t		*a;
 	size_t		 len;
+	uint64_t	 tag;
 
-	if (cache_emit(account_cache, id, 0, out))
+	if (user_fingerprint(e->db, id, &tag) != 0)
+		return -1;
+	if (cache_emit(account_cache, id, tag, out))
 		return 0;
 	if ((a = entity_account_id(e, id)) == NULL)
 		return -1;
@@ -553,7 +556,7 @@ account_write(struct ectx *e, int64_t id, struct evbuffer *out)
 	jsonw_value(b, a);
 	json_decref(a);
 	len = evbuffer_get_length(b);
-	cache_put(account_cache, id, 0, evbuffer_pullup(b, -1), len);
+	cache_put(account_cache, id, tag, evbuffer_pullup(b, -1), len);
 	evbuffer_add_buffer(out, b);
 	evbuffer_free(b);
 	return 0;

@@ -199,6 +199,7 @@ struct user {
 };
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
+int		 user_fingerprint(struct db *, int64_t, uint64_t *);
 int64_t		 user_create(struct db *, const char *, const char *,
 		     const char *, enum role, const char *, char **);
 struct user	*user_get(struct db *, struct arena *, int64_t);

@@ -150,7 +150,8 @@ profile_update(struct db *db, int64_t user, const struct profile_edit *e,
 		}
 		rc = E_INTERNAL;
 	}
-	st = db_prepare(db, "UPDATE users SET updated_at = ? WHERE id = ?");
+	st = db_prepare(db, "UPDATE users SET updated_at = ?, version = "
+	    "version + 1 WHERE id = ?");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, time(NULL));
@@ -243,7 +244,11 @@ profile_field_define(struct db *db, const char *name, int position,
 	sqlite3_bind_int64(st, 3, time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
+	if (rc != SQLITE_DONE)
+		return E_INTERNAL;
+	/* Every Account shows the company's fields: cached ones are stale. */
+	return db_exec(db, "UPDATE users SET version = version + 1") == 0 ?
+	    E_OK : E_INTERNAL;
 }
 
 /*
@@ -293,7 +298,10 @@ profile_field_remove(struct db *db, const char *name)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return E_INTERNAL;
-	return db_changes(db) ? E_OK : E_NOTFOUND;
+	if (db_changes(db) == 0)
+		return E_NOTFOUND;
+	return db_exec(db, "UPDATE users SET version = version + 1") == 0 ?
+	    E_OK : E_INTERNAL;
 }
 
 /*

@@ -195,8 +195,8 @@ user_set_disabled(struct db *db, int64_t id, int disabled)
 
 	if (db_begin(db) != 0)
 		return -1;
-	st = db_prepare(db, "UPDATE users SET disabled = ?, updated_at = ? "
-	    "WHERE id = ?");
+	st = db_prepare(db, "UPDATE users SET disabled = ?, updated_at = ?, "
+	    "version = version + 1 WHERE id = ?");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
@@ -212,6 +212,35 @@ fail:
 	return -1;
 }
 
+/*
+ * A fingerprint of everything an Account shows that can change (the
+ * version bumped by profile changes, and the counters): 0 and *tag, or -1
+ * if there is no such person.
+ */
+int
+user_fingerprint(struct db *db, int64_t id, uint64_t *tag)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	st = db_prepare(db, "SELECT version, followers_count, following_count, "
+	    "statuses_count, coalesce(last_status_at, 0) FROM users WHERE "
+	    "id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*tag = (uint64_t)sqlite3_column_int64(st, 0) * 0x9e3779b97f4a7c15ULL ^
+		    (uint64_t)sqlite3_column_int64(st, 1) * 1000003ULL ^
+		    (uint64_t)sqlite3_column_int64(st, 2) << 21 ^
+		    (uint64_t)sqlite3_column_int64(st, 3) << 42 ^
+		    (uint64_t)sqlite3_column_int64(st, 4);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 /* Make a person an admin or a member. */
 int
 user_set_role(struct db *db, int64_t id, enum role role)
@@ -219,8 +248,8 @@ user_set_role(struct db *db, int64_t id, enum role role)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	st = db_prepare(db, "UPDATE users SET role = ?, updated_at = ? "
-	    "WHERE id = ?");
+	st = db_prepare(db, "UPDATE users SET role = ?, updated_at = ?, "
+	    "version = version + 1 WHERE id = ?");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int(st, 1, role);

@@ -17,6 +17,9 @@ ALTER TABLE users ADD COLUMN followers_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN following_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN statuses_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN last_status_at INTEGER;
+-- Bumped by every change to what an Account shows but its counters, so a
+-- cached Account can be checked cheaply.
+ALTER TABLE users ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX users_department ON users (department COLLATE NOCASE, username);
 
 -- Profile fields an admin defines for the whole company ("Team", "Office").
