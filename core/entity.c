@@ -537,17 +537,15 @@ entity_account_forget(int64_t user)
 	cache_drop(account_cache, user);
 }
 
-/* Write an Account from the cache, or build, cache and write it. */
+/* Write an Account (whose fingerprint is tag) from the cache, or build,
+ * cache and write it. */
 static int
-account_write(struct ectx *e, int64_t id, struct evbuffer *out)
+account_write(struct ectx *e, int64_t id, uint64_t tag, struct evbuffer *out)
 {
 	struct evbuffer	*b;
 	json_t		*a;
 	size_t		 len;
-	uint64_t	 tag;
 
-	if (user_fingerprint(e->db, id, &tag) != 0)
-		return -1;
 	if (cache_emit(account_cache, id, tag, out))
 		return 0;
 	if ((a = entity_account_id(e, id)) == NULL)
@@ -564,7 +562,7 @@ account_write(struct ectx *e, int64_t id, struct evbuffer *out)
 
 /* A fingerprint of what can change in a post after it is written. */
 static uint64_t
-status_tag(const struct post *p)
+status_tag(const struct peek *p)
 {
 	return (uint64_t)p->edited_at * 1000003ULL ^
 	    (uint64_t)p->favourites_count * 7919ULL ^
@@ -573,7 +571,7 @@ status_tag(const struct post *p)
 
 /* Write one Status, from the cache where it can; -1 if it vanished. */
 static int
-status_write(struct ectx *e, const struct post *peek, struct evbuffer *out)
+status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 {
 	struct evbuffer	*b;
 	struct post	*p;
@@ -591,13 +589,13 @@ status_write(struct ectx *e, const struct post *peek, struct evbuffer *out)
 		json_decref(s);
 		/* Cached without its closing brace; the varying parts follow. */
 		len = evbuffer_get_length(b) - 1;
-		cache_put(status_cache, p->id, status_tag(p),
+		cache_put(status_cache, p->id, status_tag(peek),
 		    evbuffer_pullup(b, -1), len);
 		evbuffer_add(out, evbuffer_pullup(b, -1), len);
 		evbuffer_free(b);
 	}
 	evbuffer_add(out, ",\"account\":", 11);
-	if (account_write(e, peek->author_id, out) != 0)
+	if (account_write(e, peek->author_id, peek->author_tag, out) != 0)
 		return -1;
 	if (peek->favourited)
 		evbuffer_add(out, ",\"favourited\":true}", 19);
@@ -612,15 +610,15 @@ entity_statuses_write(struct ectx *e, const struct idlist *ids,
     struct evbuffer *out)
 {
 	struct evbuffer	*one = evbuffer_new();
-	struct post	 peek;
-	size_t		 i;
+	struct peek	*peek;
+	size_t		 i, n;
 	int		 first = 1;
 
 	evbuffer_add(out, "[", 1);
-	for (i = 0; i < ids->n; i++) {
-		if (!post_peek(e->db, e->viewer, ids->ids[i], &peek))
-			continue;
-		if (status_write(e, &peek, one) != 0) {
+	if (post_peek(e->db, e->arena, e->viewer, ids, &peek, &n) != 0)
+		n = 0;
+	for (i = 0; i < n; i++) {
+		if (status_write(e, &peek[i], one) != 0) {
 			evbuffer_drain(one, evbuffer_get_length(one));
 			continue;
 		}

@@ -200,6 +200,7 @@ struct user {
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
 int		 user_fingerprint(struct db *, int64_t, uint64_t *);
+uint64_t	 user_tag(int64_t, int64_t, int64_t, int64_t, int64_t);
 int64_t		 user_create(struct db *, const char *, const char *,
 		     const char *, enum role, const char *, char **);
 struct user	*user_get(struct db *, struct arena *, int64_t);
@@ -216,19 +217,23 @@ struct session {
 	int64_t		user_id;
 	int64_t		created_at;
 	char		hash[HASH_HEX + 1];
+	int		touch;		/* last_seen_at wants refreshing */
+	int		expired;	/* found, but past a timeout */
 };
 int		 session_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
 int		 session_lookup(struct db *, const char *, long, long,
 		     struct session *);
 int		 session_end(struct db *, const char *);
+int		 session_touch(struct db *, int64_t);
 int		 session_end_all(struct db *, int64_t);
 
 /* token.c */
 #define TOKEN_PREFIX "hat_"
 int64_t		 token_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
-int		 token_lookup(struct db *, const char *, int64_t *);
+int		 token_lookup(struct db *, const char *, int64_t *, int64_t *);
+int		 token_touch(struct db *, int64_t);
 int		 token_revoke(struct db *, int64_t, int64_t);
 struct token_info {
 	int64_t		 id;
@@ -356,6 +361,7 @@ int		 writer_start(const char *, enum sync_mode, char **);
 void		 writer_stop(void);
 int		 writer_submit(struct loop *, write_fn, write_fn, written_fn,
 		     void *);
+void		 writer_background(struct loop *, write_fn, void *);
 
 /* clock.c */
 uint64_t	 clock_usec(void);
@@ -807,7 +813,18 @@ int		 post_edit(struct db *, void *);
 int		 post_fanout(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, int);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
-int		 post_peek(struct db *, int64_t, int64_t, struct post *);
+/* What can change about a post and its author, for checking caches. */
+struct peek {
+	int64_t		 id;
+	int64_t		 author_id;
+	int64_t		 edited_at;
+	int64_t		 replies_count;
+	int64_t		 favourites_count;
+	int		 favourited;
+	uint64_t	 author_tag;	/* user_fingerprint of the author */
+};
+int		 post_peek(struct db *, struct arena *, int64_t,
+		     const struct idlist *, struct peek **, size_t *);
 int		 post_context(struct db *, struct arena *, int64_t, int64_t,
 		     struct idlist *, struct idlist *);
 int		 post_history(struct db *, struct arena *, int64_t, int64_t,

@@ -634,36 +634,66 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 }
 
 /*
- * Just what can change about a post the viewer may read (author, edit time,
- * counters, favourited), for checking a cached entity: 1 and *out filled,
- * or 0 if missing or not visible.
+ * For each of ids the viewer may read, in the same order, just what can
+ * change about the post and its author (for checking cached entities): one
+ * statement for the whole list. Posts that are gone or hidden are left
+ * out.
  */
 int
-post_peek(struct db *db, int64_t viewer, int64_t id, struct post *out)
+post_peek(struct db *db, struct arena *a, int64_t viewer,
+    const struct idlist *ids, struct peek **out, size_t *n)
 {
 	sqlite3_stmt	*st;
-	int		 found = 0;
+	struct peek	*found, *pk;
+	char		*list, *w;
+	size_t		 i, j, nfound = 0;
 
-	st = db_prepare(db, "SELECT p.author_id, coalesce(p.edited_at, 0), "
-	    "p.replies_count, p.favourites_count, EXISTS (SELECT 1 FROM "
-	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id) "
-	    "FROM posts p WHERE p.id = :id AND " SQL_POST_VISIBLE("p"));
-	if (st == NULL)
+	*n = 0;
+	*out = arena_alloc(a, (ids->n ? ids->n : 1) * sizeof **out);
+	if (ids->n == 0)
 		return 0;
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	found = arena_alloc(a, ids->n * sizeof *found);
+	list = w = arena_alloc(a, ids->n * 21 + 3);
+	*w++ = '[';
+	for (i = 0; i < ids->n; i++)
+		w += sprintf(w, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
+	*w++ = ']';
+	*w = '\0';
+	st = db_prepare(db, "SELECT p.id, p.author_id, coalesce(p.edited_at, "
+	    "0), p.replies_count, p.favourites_count, EXISTS (SELECT 1 FROM "
+	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
+	    "u.version, u.followers_count, u.following_count, "
+	    "u.statuses_count, coalesce(u.last_status_at, 0) FROM posts p "
+	    "JOIN users u ON u.id = p.author_id WHERE p.id IN (SELECT value "
+	    "FROM json_each(:ids)) AND " SQL_POST_VISIBLE("p"));
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"), list,
+	    -1, SQLITE_STATIC);
 	access_bind_viewer(st, viewer);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		memset(out, 0, sizeof *out);
-		out->id = id;
-		out->author_id = sqlite3_column_int64(st, 0);
-		out->edited_at = sqlite3_column_int64(st, 1);
-		out->replies_count = sqlite3_column_int64(st, 2);
-		out->favourites_count = sqlite3_column_int64(st, 3);
-		out->favourited = sqlite3_column_int(st, 4);
-		found = 1;
+	while (nfound < ids->n && sqlite3_step(st) == SQLITE_ROW) {
+		pk = &found[nfound++];
+		pk->id = sqlite3_column_int64(st, 0);
+		pk->author_id = sqlite3_column_int64(st, 1);
+		pk->edited_at = sqlite3_column_int64(st, 2);
+		pk->replies_count = sqlite3_column_int64(st, 3);
+		pk->favourites_count = sqlite3_column_int64(st, 4);
+		pk->favourited = sqlite3_column_int(st, 5);
+		pk->author_tag = user_tag(sqlite3_column_int64(st, 6),
+		    sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
+		    sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10));
 	}
 	sqlite3_reset(st);
-	return found;
+	/* Back into the order asked for (lists are short). */
+	for (i = 0; i < ids->n; i++) {
+		for (j = 0; j < nfound; j++) {
+			if (found[j].id == ids->ids[i]) {
+				(*out)[(*n)++] = found[j];
+				break;
+			}
+		}
+	}
+	return 0;
 }
 
 /*

@@ -243,6 +243,37 @@ router_405(struct req *r, int allowed)
 	req_error(r, 405, "Method not allowed");
 }
 
+/* On the writer: a session was used. */
+static int
+touch_session(struct db *db, void *arg)
+{
+	return session_touch(db, *(int64_t *)arg);
+}
+
+/* On the writer: a token was used. */
+static int
+touch_token(struct db *db, void *arg)
+{
+	return token_touch(db, *(int64_t *)arg);
+}
+
+/* On the writer: end a session found expired. */
+static int
+end_session(struct db *db, void *arg)
+{
+	return session_end(db, arg);
+}
+
+/* Queue a background write about id (a session or token). */
+static void
+router_note(struct req *r, write_fn fn, int64_t id)
+{
+	int64_t	*arg = xmalloc(sizeof *arg);
+
+	*arg = id;
+	writer_background(r->loop, fn, arg);
+}
+
 /*
  * Find who is asking: a bearer token (API) or else a session cookie. A bad
  * bearer token is an error (apps must learn their token is dead); a bad
@@ -253,7 +284,7 @@ router_authenticate(struct req *r)
 {
 	const struct config	*c = req_config(r);
 	const char		*auth, *cookie, *token;
-	int64_t			 user_id;
+	int64_t			 user_id, touch = 0;
 	struct user		*u;
 
 	if ((cookie = req_header(r, "Cookie")) != NULL)
@@ -263,7 +294,7 @@ router_authenticate(struct req *r)
 		token = auth + 7;
 		while (*token == ' ')
 			token++;
-		if (token_lookup(req_db(r), token, &user_id) != 0 ||
+		if (token_lookup(req_db(r), token, &user_id, &touch) != 0 ||
 		    (u = user_get(req_db(r), r->arena, user_id)) == NULL) {
 			req_set_header(r, "WWW-Authenticate", "Bearer error="
 			    "\"invalid_token\"");
@@ -273,6 +304,8 @@ router_authenticate(struct req *r)
 		}
 		r->user = u;
 		r->auth = AUTH_BEARER;
+		if (touch != 0)
+			router_note(r, touch_token, touch);
 		return 0;
 	}
 	token = kv_get(&r->cookies, req_cookie_name(r));
@@ -282,7 +315,12 @@ router_authenticate(struct req *r)
 		r->user = u;
 		r->auth = AUTH_SESSION;
 		r->csrf_binding = r->session.hash;
+		if (r->session.touch)
+			router_note(r, touch_session, r->session.id);
 	} else {
+		if (token != NULL && r->session.expired)
+			writer_background(r->loop, end_session,
+			    xstrdup(r->session.hash));
 		if (token != NULL)	/* expired or ended: drop it */
 			req_set_cookie(r, req_cookie_name(r), "", 0);
 		r->csrf_binding = kv_get(&r->cookies, "hearth_csrf");

@@ -41,8 +41,9 @@ session_create(struct db *db, int64_t user_id, const char *ip,
 
 /*
  * Look up a live session by its token; 0 and *out filled, or -1 if there is
- * none, it has expired, or its person is disabled. An expired session found
- * here is deleted.
+ * none, it has expired (out->expired set: the caller may end it), or its
+ * person is disabled. Lookups only read: out->touch says when last_seen_at
+ * wants refreshing with session_touch, which the caller does off the loop.
  */
 int
 session_lookup(struct db *db, const char *token, long idle, long lifetime,
@@ -51,8 +52,9 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	sqlite3_stmt	*st;
 	char		 hash[HASH_HEX + 1];
 	int64_t		 now = time(NULL), created, seen;
-	int		 disabled, rc = -1;
+	int		 disabled;
 
+	out->touch = out->expired = 0;
 	if (strncmp(token, SESSION_PREFIX, strlen(SESSION_PREFIX)) != 0 ||
 	    strlen(token) != strlen(SESSION_PREFIX) + TOKEN_CHARS)
 		return -1;
@@ -78,24 +80,31 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	if (disabled)
 		return -1;
 	if (now - seen > idle || now - created > lifetime) {
-		session_end(db, hash);
+		out->expired = 1;
 		return -1;
 	}
-	rc = 0;
 	/* Often enough that a session in use never reaches a short idle
 	 * timeout (idle / 2), else at most once a minute. */
-	if (now - seen >= (idle / 2 < SESSION_TOUCH_EVERY ? idle / 2 :
-	    SESSION_TOUCH_EVERY)) {
-		st = db_prepare(db, "UPDATE sessions SET last_seen_at = ? "
-		    "WHERE id = ?");
-		if (st != NULL) {
-			sqlite3_bind_int64(st, 1, now);
-			sqlite3_bind_int64(st, 2, out->id);
-			sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-	}
-	return rc;
+	out->touch = now - seen >= (idle / 2 < SESSION_TOUCH_EVERY ? idle / 2 :
+	    SESSION_TOUCH_EVERY);
+	return 0;
+}
+
+/* Record that a session was just used. */
+int
+session_touch(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* End one session, by token hash. */

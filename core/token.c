@@ -36,9 +36,14 @@ token_create(struct db *db, int64_t user_id, const char *name,
 /* last_used_at is refreshed at most this often, to keep reads read-only. */
 #define TOKEN_TOUCH_EVERY 3600
 
-/* The person a live token belongs to; 0 and *user_id, or -1. */
+/*
+ * The person a live token belongs to; 0 and *user_id, or -1. Lookups only
+ * read: if touch is not NULL, *touch is set to the token's id when its
+ * last_used_at wants refreshing (with token_touch, off the loop), else 0.
+ */
 int
-token_lookup(struct db *db, const char *token, int64_t *user_id)
+token_lookup(struct db *db, const char *token, int64_t *user_id,
+    int64_t *touch)
 {
 	sqlite3_stmt	*st;
 	char		 hash[HASH_HEX + 1];
@@ -62,17 +67,26 @@ token_lookup(struct db *db, const char *token, int64_t *user_id)
 		rc = 0;
 	}
 	sqlite3_reset(st);
-	if (rc == 0 && now - used >= TOKEN_TOUCH_EVERY) {
-		st = db_prepare(db, "UPDATE tokens SET last_used_at = ? "
-		    "WHERE id = ?");
-		if (st != NULL) {
-			sqlite3_bind_int64(st, 1, now);
-			sqlite3_bind_int64(st, 2, id);
-			sqlite3_step(st);
-			sqlite3_reset(st);
-		}
-	}
+	if (touch != NULL)
+		*touch = rc == 0 && now - used >= TOKEN_TOUCH_EVERY ? id : 0;
 	return rc;
+}
+
+/* Record that a token was just used. */
+int
+token_touch(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "UPDATE tokens SET last_used_at = ? WHERE id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Revoke one of a person's tokens; 0, or -1 if there was no such token. */

@@ -212,6 +212,16 @@ fail:
 	return -1;
 }
 
+/* Combine a person's version and counters into one fingerprint. */
+uint64_t
+user_tag(int64_t version, int64_t followers, int64_t following,
+    int64_t statuses, int64_t last_status_at)
+{
+	return (uint64_t)version * 0x9e3779b97f4a7c15ULL ^
+	    (uint64_t)followers * 1000003ULL ^ (uint64_t)following << 21 ^
+	    (uint64_t)statuses << 42 ^ (uint64_t)last_status_at;
+}
+
 /*
  * A fingerprint of everything an Account shows that can change (the
  * version bumped by profile changes, and the counters): 0 and *tag, or -1
@@ -230,11 +240,9 @@ user_fingerprint(struct db *db, int64_t id, uint64_t *tag)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		*tag = (uint64_t)sqlite3_column_int64(st, 0) * 0x9e3779b97f4a7c15ULL ^
-		    (uint64_t)sqlite3_column_int64(st, 1) * 1000003ULL ^
-		    (uint64_t)sqlite3_column_int64(st, 2) << 21 ^
-		    (uint64_t)sqlite3_column_int64(st, 3) << 42 ^
-		    (uint64_t)sqlite3_column_int64(st, 4);
+		*tag = user_tag(sqlite3_column_int64(st, 0),
+		    sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
+		    sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
 		rc = 0;
 	}
 	sqlite3_reset(st);

@@ -23,6 +23,7 @@ struct login {
 	char		*password;
 	char		*account_key;
 	int		 ok;
+	char		 token[64];	/* the new session's */
 };
 
 /*
@@ -81,14 +82,42 @@ login_work(void *arg)
 	l->ok = password_verify(l->phc, l->password);
 }
 
-/* Back on the loop: start the session or say no. */
+/* On the writer: end the session the browser brought in (a session is
+ * rotated at every sign-in, never reused) and start a new one. */
+static int
+login_session_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct login	*l = arg;
+
+	(void)cause;
+	if (r->auth == AUTH_SESSION && session_end(db, r->session.hash) != 0)
+		return E_INTERNAL;
+	if (session_create(db, l->user->id, r->client_ip, req_header(r,
+	    "User-Agent"), l->token, sizeof l->token) != 0)
+		return E_INTERNAL;
+	return E_OK;
+}
+
+/* Back on the loop, the session on disk: hand it to the browser. */
+static void
+login_session_reply(struct req *r, void *arg)
+{
+	struct login	*l = arg;
+
+	log_info("login: %s from %s", l->user->username, r->client_ip);
+	req_set_cookie(r, req_cookie_name(r), l->token,
+	    req_config(r)->session_lifetime);
+	OPENSSL_cleanse(l->token, sizeof l->token);
+	req_redirect(r, login_next(r));
+}
+
+/* Back on the loop, the password checked: start the session or say no. */
 static void
 login_done(void *arg)
 {
 	struct login	*l = arg;
 	struct req	*r = l->r;
 	struct server	*s = r->loop->server;
-	char		 token[64];
 
 	OPENSSL_cleanse(l->password, strlen(l->password));
 	free(l->password);
@@ -98,26 +127,16 @@ login_done(void *arg)
 		log_info("login failed for '%s' from %s", l->account_key,
 		    r->client_ip);
 		login_page(r, 401, LOGIN_FAILED);
-		goto out;
-	}
-	/* Rotate: a session the browser brought in is ended, never reused. */
-	if (r->auth == AUTH_SESSION)
-		session_end(req_db(r), r->session.hash);
-	if (session_create(req_db(r), l->user->id, r->client_ip,
-	    req_header(r, "User-Agent"), token, sizeof token) != 0) {
-		req_error(r, 500, "Could not start a session; try again.");
-		goto out;
+		free(l->account_key);
+		req_free(r);
+		return;
 	}
 	ratelimit_clear(s->login_account, l->account_key);
-	log_info("login: %s from %s", l->user->username, r->client_ip);
-	req_set_cookie(r, req_cookie_name(r), token,
-	    req_config(r)->session_lifetime);
-	OPENSSL_cleanse(token, sizeof token);
-	req_redirect(r, login_next(r));
-out:
 	free(l->account_key);
-	free(l);
-	req_free(r);
+	/* The session is written by the writer thread, off this loop. */
+	if (req_write(r, login_session_write, NULL, login_session_reply, l) ==
+	    HANDLED)
+		req_free(r);
 }
 
 /* POST /login: username, password, csrf, next. */
@@ -162,7 +181,7 @@ web_login(struct req *r)
 	ratelimit_hit(s->login_ip, r->client_ip, now);
 
 	u = user_get_by_name(req_db(r), r->arena, username);
-	l = xcalloc(1, sizeof *l);
+	l = arena_alloc(r->arena, sizeof *l);
 	l->r = r;
 	l->account_key = key;
 	l->password = xstrdup(password);
@@ -176,7 +195,6 @@ web_login(struct req *r)
 		free(l->password);
 		free(l->phc);
 		free(l->account_key);
-		free(l);
 		req_retry_after(r, 2);
 		login_page(r, 503, "The server is busy; try again in a moment.");
 		return HANDLED;
@@ -184,14 +202,31 @@ web_login(struct req *r)
 	return HANDLED_ASYNC;
 }
 
+/* On the writer: end the session. */
+static int
+logout_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	(void)arg;
+	(void)cause;
+	return session_end(db, r->session.hash) == 0 ? E_OK : E_INTERNAL;
+}
+
+/* The session is gone: clear the cookie. */
+static void
+logout_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	log_info("logout: %s", r->user->username);
+	req_set_cookie(r, req_cookie_name(r), "", 0);
+	req_redirect(r, "/login");
+}
+
 /* POST /logout: end this session. */
 enum handled
 web_logout(struct req *r)
 {
-	if (r->auth == AUTH_SESSION) {
-		session_end(req_db(r), r->session.hash);
-		log_info("logout: %s", r->user->username);
-	}
+	if (r->auth == AUTH_SESSION)
+		return req_write(r, logout_write, NULL, logout_reply, NULL);
 	req_set_cookie(r, req_cookie_name(r), "", 0);
 	req_redirect(r, "/login");
 	return HANDLED;

@@ -5,6 +5,9 @@
  * it, woken through that loop's notify event. The queue is bounded, so a
  * flood of logins is refused (503) instead of piling up without end.
  */
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -38,6 +41,13 @@ worker_main(void *arg)
 	struct loop	*loop;
 
 	(void)arg;
+	/*
+	 * Below the loops: a burst of sign-ins (argon2id is ~20 ms of CPU each)
+	 * must not slow every page. Nice 10, not 19: sign-ins still progress
+	 * when pages keep the CPU busy. (On Linux, nice is per thread.)
+	 */
+	if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) != 0)
+		log_debug("worker: cannot lower priority");
 	pthread_mutex_lock(&worker_lock);
 	for (;;) {
 		while (TAILQ_EMPTY(&worker_queue) && !worker_stopping)

@@ -165,3 +165,22 @@ writer_submit(struct loop *loop, write_fn fn, write_fn after, written_fn done,
 	pthread_mutex_unlock(&writer_lock);
 	return 0;
 }
+
+/* On the loop, after a background write: free its argument. */
+static void
+writer_background_done(void *arg, int rc)
+{
+	(void)rc;
+	free(arg);
+}
+
+/*
+ * Queue a write nobody waits for (a session's last use, say); arg must be
+ * malloc'd and is freed afterwards. Dropped if the queue is full.
+ */
+void
+writer_background(struct loop *loop, write_fn fn, void *arg)
+{
+	if (writer_submit(loop, fn, NULL, writer_background_done, arg) != 0)
+		free(arg);
+}

@@ -78,24 +78,26 @@ CREATE INDEX group_members_user ON group_members (user_id, group_id);
 -- read the group, whatever its visibility. Markdown source and the HTML made
 -- from it at write time are both kept.
 CREATE TABLE posts (
+	-- Small columns first: reading a row's counters and flags then never
+	-- walks past the text.
 	id		INTEGER PRIMARY KEY,
 	author_id	INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
 	group_id	INTEGER REFERENCES groups (id) ON DELETE CASCADE,
 	in_reply_to_id	INTEGER REFERENCES posts (id) ON DELETE SET NULL,
 	in_reply_to_account_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
 	visibility	INTEGER NOT NULL CHECK (visibility BETWEEN 0 AND 3),
-	spoiler_text	TEXT NOT NULL DEFAULT '',
 	sensitive	INTEGER NOT NULL DEFAULT 0,
-	language	TEXT,
-	source		TEXT NOT NULL,
-	content_html	TEXT NOT NULL,
-	text		TEXT NOT NULL,
-	mentions_json	TEXT NOT NULL DEFAULT '[]',
-	tags_json	TEXT NOT NULL DEFAULT '[]',
 	created_at	INTEGER NOT NULL,
 	edited_at	INTEGER,
 	replies_count	INTEGER NOT NULL DEFAULT 0,
-	favourites_count INTEGER NOT NULL DEFAULT 0
+	favourites_count INTEGER NOT NULL DEFAULT 0,
+	language	TEXT,
+	spoiler_text	TEXT NOT NULL DEFAULT '',
+	mentions_json	TEXT NOT NULL DEFAULT '[]',
+	tags_json	TEXT NOT NULL DEFAULT '[]',
+	source		TEXT NOT NULL,
+	content_html	TEXT NOT NULL,
+	text		TEXT NOT NULL
 ) STRICT;
 CREATE INDEX posts_author ON posts (author_id, id);
 CREATE INDEX posts_group ON posts (group_id, id) WHERE group_id IS NOT NULL;

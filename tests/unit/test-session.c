@@ -154,6 +154,8 @@ test_sessions(void)
 	set_col("UPDATE sessions SET last_seen_at = ? WHERE user_id = ?",
 	    now - 100, alice);
 	ok(session_lookup(db, tok, 50, BIG, &s) == -1, "idle session refused");
+	ok(s.expired, "... and reported expired, for the caller to end");
+	session_end(db, s.hash);
 	is_int(nsessions(alice), 0, "an expired session is deleted");
 
 	/* Touch: seen 120s ago with a long idle timeout updates last_seen. */
@@ -162,6 +164,8 @@ test_sessions(void)
 	    now - 120, alice);
 	ok(session_lookup(db, tok, 3600, BIG, &s) == 0,
 	    "seen 120s ago, 1h idle timeout: alive");
+	ok(s.touch, "... and due for a touch");
+	session_touch(db, s.id);
 	ok(util_int(db, "SELECT min(last_seen_at) FROM sessions") >= now,
 	    "lookup refreshed last_seen_at");
 	ok(session_lookup(db, tok, 100, BIG, &s) == 0,
@@ -174,7 +178,9 @@ test_sessions(void)
 	    "within the lifetime: alive");
 	ok(session_lookup(db, tok, BIG, 500, &s) == -1,
 	    "past the lifetime: refused though recently used");
-	is_int(nsessions(alice), 0, "and deleted");
+	ok(s.expired, "and reported expired");
+	session_end(db, s.hash);
+	is_int(nsessions(alice), 0, "and deleted by the caller");
 
 	/* Disabled person. */
 	session_create(db, bob, "::1", NULL, tok, sizeof tok);
@@ -237,7 +243,7 @@ test_tokens(void)
 	ok(id > 0, "token_create");
 	ok(strncmp(tok, TOKEN_PREFIX, 4) == 0, "hat_ prefix");
 	is_int(strlen(tok), strlen(TOKEN_PREFIX) + TOKEN_CHARS, "token length");
-	ok(token_lookup(db, tok, &uid) == 0 && uid == alice, "token_lookup");
+	ok(token_lookup(db, tok, &uid, NULL) == 0 && uid == alice, "token_lookup");
 	ok(table_contains("tokens", tok + strlen(TOKEN_PREFIX)) == 0,
 	    "the token is not stored");
 	crypto_sha256_hex(tok, strlen(tok), hash);
@@ -247,28 +253,28 @@ test_tokens(void)
 
 	snprintf(bad, sizeof bad, "%s", tok);
 	bad[8] = bad[8] == 'A' ? 'B' : 'A';
-	ok(token_lookup(db, bad, &uid) == -1, "wrong token refused");
-	ok(token_lookup(db, "", &uid) == -1, "empty token refused");
+	ok(token_lookup(db, bad, &uid, NULL) == -1, "wrong token refused");
+	ok(token_lookup(db, "", &uid, NULL) == -1, "empty token refused");
 	memset(bad, 'x', sizeof bad - 1);
 	bad[sizeof bad - 1] = '\0';
-	ok(token_lookup(db, bad, &uid) == -1, "overlong token refused");
+	ok(token_lookup(db, bad, &uid, NULL) == -1, "overlong token refused");
 
 	id2 = token_create(db, bob, NULL, "read", bad, sizeof bad);
 	ok(id2 > 0 && id2 != id, "bob's token");
 	set_col("UPDATE users SET disabled = ? WHERE id = ?", 1, bob);
-	ok(token_lookup(db, bad, &uid) == -1, "disabled person's token refused");
+	ok(token_lookup(db, bad, &uid, NULL) == -1, "disabled person's token refused");
 	set_col("UPDATE users SET disabled = ? WHERE id = ?", 0, bob);
-	ok(token_lookup(db, bad, &uid) == 0 && uid == bob,
+	ok(token_lookup(db, bad, &uid, NULL) == 0 && uid == bob,
 	    "works again when re-enabled");
 
 	ok(token_revoke(db, bob, id) == -1,
 	    "one person cannot revoke another's token");
-	ok(token_lookup(db, tok, &uid) == 0, "so it still works");
+	ok(token_lookup(db, tok, &uid, NULL) == 0, "so it still works");
 	ok(token_revoke(db, alice, id) == 0, "token_revoke");
-	ok(token_lookup(db, tok, &uid) == -1, "revoked token refused");
+	ok(token_lookup(db, tok, &uid, NULL) == -1, "revoked token refused");
 	ok(token_revoke(db, alice, id) == -1, "revoking twice fails");
 	ok(token_revoke(db, alice, 999999) == -1, "revoking a missing token");
-	ok(token_lookup(db, bad, &uid) == 0, "other tokens unaffected");
+	ok(token_lookup(db, bad, &uid, NULL) == 0, "other tokens unaffected");
 }
 
 static void
