@@ -73,7 +73,7 @@ pct=$(awk -v a="$hearth_rps" -v b="$bare_rps" 'BEGIN { printf "%.1f", 100 * a / 
 # less at the mercy of whatever else the machine is doing than the medians.
 pair_pct=$(awk '{ v[$6, $1] = $2 } $1 == "hello" { runs[$6] = 1 }
     END { for (r in runs) printf "%.1f\n", 100 * v[r, "hearthd"] / v[r, "hello"] }' \
-    "$bench_tmp/results" | median)
+    "$bench_tmp/results" | median | awk '{ printf "%.1f", $1 }')
 cpu_pct=$(awk -v a="$hearth_cpu" -v b="$bare_cpu" 'BEGIN { printf "%.1f", 100 * b / a }')
 
 echo

@@ -99,7 +99,10 @@ load_pid=$!
 bench_pids="$load_pid $bench_pids"
 i=0
 until grep -q '^ready' "$bench_tmp/logins.out" 2>/dev/null; do
-	kill -0 "$load_pid" 2>/dev/null || { cat "$bench_tmp/logins.err" >&2; die "login-load.py died"; }
+	if ! kill -0 "$load_pid" 2>/dev/null; then
+		cat "$bench_tmp/logins.err" >&2
+		die "login-load.py died"
+	fi
 	[ $i -lt 300 ] || die "login-load.py did not get going"
 	sleep 0.1
 	i=$((i + 1))
@@ -136,4 +139,8 @@ done
 
 errors=$(awk '{ n += $8 } END { print n + 0 }' "$bench_tmp/results")
 [ "$errors" -eq 0 ] || { echo "wrk reported $errors errors" >&2; exit 1; }
-[ "$load_rc" -eq 0 ] || { cat "$bench_tmp/logins.err" >&2; echo "some sign-ins failed" >&2; exit 1; }
+if [ "$load_rc" -ne 0 ]; then
+	cat "$bench_tmp/logins.err" >&2
+	echo "some sign-ins failed (see the failures above)" >&2
+	exit 1
+fi
