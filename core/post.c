@@ -633,11 +633,28 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 	return p;
 }
 
+/* Write a non-negative id in decimal; returns its length. */
+static size_t
+fmt_int(char *out, int64_t v)
+{
+	char	tmp[24];
+	size_t	n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < sizeof tmp);
+	for (i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}
+
 /*
  * For each of ids the viewer may read, in the same order, just what can
  * change about the post and its author (for checking cached entities): one
- * statement for the whole list. Posts that are gone or hidden are left
- * out.
+ * statement for the whole list, driven by the list itself (an IN list
+ * would build a temporary table each time). Posts that are gone or hidden
+ * are left out.
  */
 int
 post_peek(struct db *db, struct arena *a, int64_t viewer,
@@ -655,17 +672,20 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 	found = arena_alloc(a, ids->n * sizeof *found);
 	list = w = arena_alloc(a, ids->n * 21 + 3);
 	*w++ = '[';
-	for (i = 0; i < ids->n; i++)
-		w += sprintf(w, "%s%lld", i ? "," : "", (long long)ids->ids[i]);
+	for (i = 0; i < ids->n; i++) {
+		if (i > 0)
+			*w++ = ',';
+		w += fmt_int(w, ids->ids[i]);
+	}
 	*w++ = ']';
 	*w = '\0';
 	st = db_prepare(db, "SELECT p.id, p.author_id, coalesce(p.edited_at, "
 	    "0), p.replies_count, p.favourites_count, EXISTS (SELECT 1 FROM "
 	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
 	    "u.version, u.followers_count, u.following_count, "
-	    "u.statuses_count, coalesce(u.last_status_at, 0) FROM posts p "
-	    "JOIN users u ON u.id = p.author_id WHERE p.id IN (SELECT value "
-	    "FROM json_each(:ids)) AND " SQL_POST_VISIBLE("p"));
+	    "u.statuses_count, coalesce(u.last_status_at, 0) FROM "
+	    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
+	    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"), list,
@@ -684,14 +704,14 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10));
 	}
 	sqlite3_reset(st);
-	/* Back into the order asked for (lists are short). */
-	for (i = 0; i < ids->n; i++) {
-		for (j = 0; j < nfound; j++) {
-			if (found[j].id == ids->ids[i]) {
-				(*out)[(*n)++] = found[j];
+	/* json_each yields the list in order, so rows come in order. */
+	for (i = 0; i < nfound; i++) {
+		for (j = 0; j < i; j++) {
+			if (found[j].id == found[i].id)
 				break;
-			}
 		}
+		if (j == i)
+			(*out)[(*n)++] = found[i];
 	}
 	return 0;
 }
