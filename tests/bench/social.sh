@@ -2,7 +2,8 @@
 # social.sh: the social core under load, on a generated company (see
 # gen-company.c): home timelines of random people, new posts with
 # synchronous=full, and two-word full-text searches, each with
-# wrk -t1 -c50 -d10s against one hearthd on 127.0.0.1.
+# wrk -t1 -c50 -d10s against one hearthd on 127.0.0.1; then searches one at
+# a time (-c1), for their latency without queueing.
 #
 # Environment:
 #   SIZE=full|small     10,000 people and 1,000,000 posts (default), or
@@ -69,10 +70,11 @@ ts = [threading.Thread(target=work, args=(tokens[i::8],)) for i in range(8)]
 [t.join() for t in ts]
 PY
 
+# run MODE [CONNECTIONS]
 run() {
 	secs=${DURATION%s}
 	BENCH_TOKENS=$data/tokens.txt BENCH_MODE=$1 timeout $((secs + 30)) \
-	    wrk -t1 -c50 -d"$DURATION" -s "$bench_dir/social.lua" "$url" \
+	    wrk -t1 -c"${2:-50}" -d"$DURATION" -s "$bench_dir/social.lua" "$url" \
 	    >"$bench_tmp/wrk-$1.out" 2>&1 || { cat "$bench_tmp/wrk-$1.out" >&2; die "wrk failed"; }
 	sed -n 's/^RESULT //p' "$bench_tmp/wrk-$1.out"
 }
@@ -81,3 +83,4 @@ echo "company: $SIZE ($people people, $posts posts); hearthd threads=$THREADS; w
 printf '%-28s %s\n' "home timeline (20 posts)" "$(run home)"
 printf '%-28s %s\n' "post (synchronous=full)" "$(run post)"
 printf '%-28s %s\n' "search (two words)" "$(run search)"
+printf '%-28s %s\n' "search, one at a time" "$(run search 1)"
