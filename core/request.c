@@ -269,6 +269,15 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 	r->replied = 1;
 	if (ctype != NULL)
 		req_set_header(r, "Content-Type", ctype);
+	/* Headers that only mean something for a document. */
+	if (ctype != NULL && strncmp(ctype, "text/html", 9) == 0) {
+		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+
+		evhttp_add_header(h, "Cross-Origin-Opener-Policy",
+		    "same-origin");
+		evhttp_add_header(h, "Permissions-Policy", "camera=(), "
+		    "microphone=(), geolocation=(), interest-cohort=()");
+	}
 	if (r->loop->draining)
 		req_set_header(r, "Connection", "close");
 	us = clock_usec() - r->started_us;

