@@ -73,14 +73,17 @@ worker_main(void *arg)
 	return NULL;
 }
 
-/* Start n workers (0: one per core) with a queue of at most max_queue. */
+/* Start n workers (0: half the cores) with a queue of at most max_queue. */
 int
 worker_start(int n, int max_queue)
 {
 	int	i;
 
+	/* By default half the cores: however many people sign in at once,
+	 * password hashing never takes more than half the machine from the
+	 * pages. */
 	if (n <= 0)
-		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN) / 2;
 	if (n <= 0)
 		n = 1;
 	worker_threads = xcalloc(n, sizeof *worker_threads);
