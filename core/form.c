@@ -22,47 +22,6 @@ hexval(int c)
 	return -1;
 }
 
-/* Whether a buffer is well-formed UTF-8 with no NUL and no overlongs. */
-static int
-valid_utf8(const unsigned char *s, size_t len)
-{
-	size_t	i = 0, n, k;
-	uint32_t cp;
-
-	while (i < len) {
-		unsigned char c = s[i];
-
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3;
-			cp = c & 0x07;
-		} else
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 /* Percent-decode (and '+' to space) into the arena; NULL if malformed. */
 char *
 form_decode(struct arena *a, const char *s, size_t len)
@@ -87,7 +46,7 @@ form_decode(struct arena *a, const char *s, size_t len)
 			*p++ = s[i];
 	}
 	*p = '\0';
-	if (!valid_utf8((unsigned char *)out, (size_t)(p - out)))
+	if (!utf8_valid((unsigned char *)out, (size_t)(p - out)))
 		return NULL;
 	return out;
 }

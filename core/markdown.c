@@ -165,43 +165,13 @@ nodes_add(struct nodes *l, cmark_node *n)
 static int
 md_valid(const unsigned char *s, size_t len, char **cause)
 {
-	size_t		i = 0, n, k;
-	uint32_t	cp;
+	size_t	at;
+	int	nul;
 
-	while (i < len) {
-		if (s[i] == 0) {
-			*cause = xasprintf("NUL byte at offset %zu", i);
-			return 0;
-		}
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
-			goto bad;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				goto bad;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		i += n + 1;
-	}
-	return 1;
-bad:
-	*cause = xasprintf("invalid UTF-8 at offset %zu", i);
+	if ((at = utf8_check(s, len, &nul)) == len)
+		return 1;
+	*cause = nul ? xasprintf("NUL byte at offset %zu", at) :
+	    xasprintf("invalid UTF-8 at offset %zu", at);
 	return 0;
 }
 

@@ -42,45 +42,6 @@ is_bchar(int c)
 	return c != '\0' && strchr("'()+_,-./:=? ", c) != NULL;
 }
 
-/* Whether a buffer is well-formed UTF-8 with no NUL and no overlongs. */
-static int
-utf8_ok(const unsigned char *s, size_t len)
-{
-	size_t		i = 0, n, k;
-	uint32_t	cp;
-
-	while (i < len) {
-		if (s[i] == 0)
-			return 0;
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 /* Skip optional whitespace. */
 static const char *
 skip_ows(const char *p)
@@ -251,7 +212,7 @@ ext_value(struct arena *a, const char *v)
 			out[n++] = *p;
 	}
 	out[n] = '\0';
-	if (n == 0 || !utf8_ok((unsigned char *)out, n))
+	if (n == 0 || !utf8_valid((unsigned char *)out, n))
 		return NULL;
 	return out;
 }
@@ -297,7 +258,7 @@ disposition_parse(struct arena *a, const char *v, struct part *pt,
 		    "Content-Disposition name", idx);
 		return -1;
 	}
-	if (!utf8_ok((unsigned char *)pt->name, strlen(pt->name))) {
+	if (!utf8_valid((unsigned char *)pt->name, strlen(pt->name))) {
 		*cause = xasprintf("multipart: part %zu: name is not UTF-8",
 		    idx);
 		return -1;
@@ -307,7 +268,7 @@ disposition_parse(struct arena *a, const char *v, struct part *pt,
 	else if (pt->filename == NULL && seen_ext)
 		pt->filename = "";	/* a file, whatever its name */
 	if (pt->filename != NULL &&
-	    !utf8_ok((unsigned char *)pt->filename, strlen(pt->filename))) {
+	    !utf8_valid((unsigned char *)pt->filename, strlen(pt->filename))) {
 		*cause = xasprintf("multipart: part %zu: filename is not "
 		    "UTF-8", idx);
 		return -1;
@@ -492,7 +453,7 @@ multipart_parse(struct arena *a, const char *ctype, const char *body,
 		pt->data = p;
 		pt->len = next - p;
 		if (pt->filename == NULL) {
-			if (!utf8_ok((const unsigned char *)p, pt->len)) {
+			if (!utf8_valid((const unsigned char *)p, pt->len)) {
 				*cause = xasprintf("multipart: part %zu: field "
 				    "\"%s\" is not UTF-8 text", idx, pt->name);
 				return -1;

@@ -1,0 +1,60 @@
+/*
+ * utf8.c: the one check that text is well-formed UTF-8 without NUL bytes
+ * (no overlongs, no surrogates, nothing past U+10FFFF), shared by every
+ * parser that takes text from outside: forms, multipart, Markdown.
+ */
+#include "hearth.h"
+
+/*
+ * The offset of the first byte that breaks the rule, or len if none does;
+ * *nul (if not NULL) says whether that byte is a NUL.
+ */
+size_t
+utf8_check(const unsigned char *s, size_t len, int *nul)
+{
+	size_t		i = 0, n, k;
+	uint32_t	cp;
+
+	if (nul != NULL)
+		*nul = 0;
+	while (i < len) {
+		if (s[i] == 0) {
+			if (nul != NULL)
+				*nul = 1;
+			return i;
+		}
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			n = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			n = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			n = 3;
+			cp = s[i] & 0x07;
+		} else
+			return i;
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return i;
+		i += n + 1;
+	}
+	return len;
+}
+
+/* Whether a buffer is well-formed UTF-8 with no NUL. */
+int
+utf8_valid(const unsigned char *s, size_t len)
+{
+	return utf8_check(s, len, NULL) == len;
+}
