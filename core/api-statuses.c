@@ -119,6 +119,7 @@ create_after(struct req *r, struct db *db, void *arg)
 {
 	(void)r;
 	post_fanout(db, arg);
+	stream_post_created(arg);
 }
 
 /* Answer with the post as a Status. */
@@ -177,6 +178,17 @@ edit_write(struct req *r, struct db *db, void *arg, char **cause)
 	return rc;
 }
 
+/* On the writer, after commit: tell the streams. */
+static void
+edit_after(struct req *r, struct db *db, void *arg)
+{
+	struct post_draft	*d = arg;
+
+	(void)r;
+	(void)db;
+	stream_post_edited(d->edit_id);
+}
+
 /* PUT /api/v1/statuses/:id */
 enum handled
 api_status_edit(struct req *r)
@@ -189,12 +201,14 @@ api_status_edit(struct req *r)
 	}
 	if (draft_from_request(r, d, 1) != 0)
 		return HANDLED;
-	return req_write(r, edit_write, NULL, reply_status, d);
+	return req_write(r, edit_write, edit_after, reply_status, d);
 }
 
 struct delete_job {
-	int64_t	 id;
-	json_t	*status;	/* as it was, for the answer */
+	int64_t		 id;
+	json_t		*status;	/* as it was, for the answer */
+	int		 everyone;	/* who could have seen it (streams) */
+	struct idlist	 audience;
 };
 
 /* On the writer: delete. */
@@ -204,7 +218,21 @@ delete_write(struct req *r, struct db *db, void *arg, char **cause)
 	struct delete_job	*j = arg;
 
 	(void)cause;
+	j->everyone = stream_post_audience(db, r->arena, j->id, &j->audience);
+	if (j->everyone < 0)	/* no such post: post_delete says so */
+		j->everyone = 0;
 	return post_delete(db, r->user->id, j->id, r->user->role == ROLE_ADMIN);
+}
+
+/* On the writer, after commit: tell the streams. */
+static void
+delete_after(struct req *r, struct db *db, void *arg)
+{
+	struct delete_job	*j = arg;
+
+	(void)r;
+	(void)db;
+	stream_post_deleted(j->id, j->everyone, &j->audience);
 }
 
 /* Answer with the deleted post, its source in "text" (for redrafting). */
@@ -243,7 +271,7 @@ api_status_delete(struct req *r)
 		return HANDLED;
 	}
 	json_object_set_new(j->status, "text", json_string(p->source));
-	return req_write(r, delete_write, NULL, delete_reply, j);
+	return req_write(r, delete_write, delete_after, delete_reply, j);
 }
 
 /* GET /api/v1/statuses/:id/context */

@@ -232,7 +232,17 @@ int		 session_end_all(struct db *, int64_t);
 #define TOKEN_PREFIX "hat_"
 int64_t		 token_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
-int		 token_lookup(struct db *, const char *, int64_t *, int64_t *);
+struct token_auth {
+	int64_t		 user_id;	/* 0: an app's own token */
+	int64_t		 app_id;	/* 0: from hearthctl */
+	const char	*scopes;
+	int64_t		 touch;
+};
+int		 token_lookup(struct db *, struct arena *, const char *,
+		     struct token_auth *);
+int64_t		 token_create_app(struct db *, int64_t, int64_t, const char *,
+		     char *, size_t);
+int		 token_revoke_secret(struct db *, int64_t, const char *);
 int		 token_touch(struct db *, int64_t);
 int		 token_revoke(struct db *, int64_t, int64_t);
 struct token_info {
@@ -242,9 +252,42 @@ struct token_info {
 	int64_t		 created_at;
 	int64_t		 last_used_at;
 	int64_t		 revoked_at;
+	const char	*app;		/* the OAuth app's name, or NULL */
 };
 int		 token_list(struct db *, struct arena *, int64_t,
 		     void (*)(const struct token_info *, void *), void *);
+
+/* app.c */
+#define APP_SECRET_PREFIX "hcs_"
+struct app {
+	int64_t		 id;
+	const char	*name;
+	const char	*website;
+	const char	*redirect_uris;	/* space-separated */
+	const char	*scopes;
+	const char	*client_id;
+	const char	*secret_hash;
+	int64_t		 created_at;
+};
+json_t		*scope_known_json(void);
+char		*scope_normalise(struct arena *, const char *);
+int		 scope_allows(const char *, const char *);
+int		 scope_exact(const char *, const char *);
+int		 scope_subset(const char *, const char *);
+int64_t		 app_create(struct db *, const char *, const char *,
+		     const char *, const char *, char *, char *, size_t);
+struct app	*app_get(struct db *, struct arena *, int64_t);
+struct app	*app_get_by_client(struct db *, struct arena *, const char *);
+int		 app_secret_ok(const struct app *, const char *);
+int		 app_redirect_ok(const struct app *, const char *);
+int		 oauth_code_create(struct db *, int64_t, int64_t, const char *,
+		     const char *, const char *, char *, size_t);
+int		 oauth_code_redeem(struct db *, struct arena *, int64_t,
+		     const char *, const char *, const char *, int64_t *,
+		     const char **, const char **);
+int		 app_authorized(struct db *, struct arena *, int64_t,
+		     void (*)(const struct app *, int64_t, void *), void *);
+int		 app_revoke_for_user(struct db *, int64_t, int64_t);
 
 /* csrf.c */
 #define CSRF_CHARS 43
@@ -393,6 +436,8 @@ struct req {
 	const char		*params[ROUTE_MAX_PARAMS];
 	enum auth_kind		 auth;
 	struct user		*user;
+	int64_t			 app_id;	/* a bearer token's OAuth app */
+	const char		*scopes;	/* a bearer token's scopes */
 	struct session		 session;
 	json_t			*body;
 	struct multipart	*files;		/* a multipart body's file parts */
@@ -409,6 +454,7 @@ const char	*req_param(struct req *, const char *);
 const char	*req_cookie_name(struct req *);
 void		 req_set_cookie(struct req *, const char *, const char *, long);
 void		 req_reply(struct req *, int, const char *, struct evbuffer *);
+void		 req_stream_start(struct req *, const char *);
 void		 req_text(struct req *, int, const char *);
 void		 req_json(struct req *, int, json_t *);
 void		 req_json_buffer(struct req *, int, struct evbuffer *);
@@ -443,6 +489,8 @@ struct db	*req_db(struct req *);
 #define R_ADMIN		0x02	/* ... who is an admin */
 #define R_NOCSRF	0x04	/* unsafe, yet no CSRF token (e.g. OAuth token) */
 #define R_ANON		0x08	/* a form signed-out people post (login) */
+#define R_FOLLOW	0x10	/* a bearer token needs the follow scope */
+#define R_QTOKEN	0x80	/* a bearer token may come as ?access_token */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;
@@ -496,6 +544,29 @@ struct server {
 };
 int		 server_run(struct config *);
 
+/* stream.c */
+enum stream_kind { STREAM_USER, STREAM_PUBLIC };
+struct post_draft;
+void		 stream_init(struct server *);
+void		 stream_free(void);
+void		 stream_drain(struct loop *);
+int		 stream_open(struct req *, enum stream_kind);
+void		 stream_post_created(const struct post_draft *);
+void		 stream_post_edited(int64_t);
+int		 stream_post_audience(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+void		 stream_post_deleted(int64_t, int, const struct idlist *);
+size_t		 stream_pending_mark(void);
+void		 stream_pending_cut(size_t);
+void		 stream_pending_add(int64_t, int64_t);
+void		 stream_pending_publish(void);
+
+/* api-streaming.c */
+enum handled	 api_streaming(struct req *);
+enum handled	 api_streaming_user(struct req *);
+enum handled	 api_streaming_public(struct req *);
+enum handled	 api_streaming_health(struct req *);
+
 /* tls.c */
 struct ssl_ctx_st;
 struct ssl_ctx_st *tls_context(const char *, const char *, char **);
@@ -507,6 +578,17 @@ enum handled	 web_healthz(struct req *);
 enum handled	 web_login_form(struct req *);
 enum handled	 web_login(struct req *);
 enum handled	 web_logout(struct req *);
+
+/* web-oauth.c */
+enum handled	 web_oauth_authorize_form(struct req *);
+enum handled	 web_oauth_authorize(struct req *);
+
+/* api-apps.c */
+enum handled	 api_app_create(struct req *);
+enum handled	 api_app_verify(struct req *);
+enum handled	 api_oauth_token(struct req *);
+enum handled	 api_oauth_revoke(struct req *);
+enum handled	 api_oauth_metadata(struct req *);
 
 /* web-home.c */
 enum handled	 web_home(struct req *);

@@ -44,6 +44,8 @@ static int	cmd_user_list(struct ctl *);
 static int	cmd_token_create(struct ctl *);
 static int	cmd_token_list(struct ctl *);
 static int	cmd_token_revoke(struct ctl *);
+static int	cmd_app_list(struct ctl *);
+static int	cmd_app_revoke(struct ctl *);
 static int	cmd_field_add(struct ctl *);
 static int	cmd_field_remove(struct ctl *);
 static int	cmd_field_list(struct ctl *);
@@ -62,6 +64,9 @@ static const struct command commands[] = {
 	    cmd_token_create },
 	{ "token list", "token list NAME", cmd_token_list },
 	{ "token revoke", "token revoke NAME ID", cmd_token_revoke },
+	{ "app list", "app list NAME (the OAuth apps NAME authorized)",
+	    cmd_app_list },
+	{ "app revoke", "app revoke NAME APP_ID", cmd_app_revoke },
 	{ "field add", "field add NAME [--position N]", cmd_field_add },
 	{ "field remove", "field remove NAME", cmd_field_remove },
 	{ "field list", "field list", cmd_field_list },
@@ -422,7 +427,8 @@ token_one(const struct token_info *t, void *arg)
 	    fmt_time(ctl->arena, t->created_at),
 	    fmt_time(ctl->arena, t->last_used_at),
 	    t->revoked_at ? fmt_time(ctl->arena, t->revoked_at) : "-",
-	    t->revoked_at ? "revoked" : "active", t->label);
+	    t->revoked_at ? "revoked" : "active", t->app != NULL ?
+	    arena_printf(ctl->arena, "app: %s", t->app) : t->label);
 }
 
 /* token list NAME */
@@ -466,6 +472,66 @@ cmd_token_revoke(struct ctl *ctl)
 		return 1;
 	}
 	printf("revoked token %lld of %s\n", id, u->username);
+	return 0;
+}
+
+/* Print one row of app list. */
+static void
+app_one(const struct app *app, int64_t last, void *arg)
+{
+	struct ctl	*ctl = arg;
+
+	printf("%-6lld %-16s %-24s %s\n", (long long)app->id,
+	    fmt_time(ctl->arena, last), app->scopes, app->name);
+}
+
+/* app list NAME */
+static int
+cmd_app_list(struct ctl *ctl)
+{
+	struct user	*u;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one NAME");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	printf("%-6s %-16s %-24s %s\n", "APP", "LATEST (UTC)", "SCOPES",
+	    "NAME");
+	if (app_authorized(ctl->db, ctl->arena, u->id, app_one, ctl) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	return 0;
+}
+
+/* app revoke NAME APP_ID: revoke every token NAME gave the app. */
+static int
+cmd_app_revoke(struct ctl *ctl)
+{
+	struct user	*u;
+	char		*end;
+	long long	 id;
+	int		 n;
+
+	if (ctl->argc != 3)
+		return bad_usage(ctl->cmd, "expected NAME and an APP_ID "
+		    "(see app list)");
+	id = strtoll(ctl->argv[2], &end, 10);
+	if (*ctl->argv[2] == '\0' || *end != '\0' || id <= 0)
+		return bad_usage(ctl->cmd, "APP_ID must be an app number");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	if ((n = app_revoke_for_user(ctl->db, id, u->id)) < 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	if (n == 0) {
+		fprintf(stderr, "hearthctl: %s has no live token of app %lld\n",
+		    u->username, id);
+		return 1;
+	}
+	printf("revoked %d token%s of app %lld for %s\n", n, n == 1 ? "" :
+	    "s", id, u->username);
 	return 0;
 }
 

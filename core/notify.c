@@ -33,7 +33,10 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	sqlite3_bind_int64(st, 6, time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	stream_pending_add(db_last_id(db), user);	/* for the streams */
+	return 0;
 }
 
 /* Whether type is in a list (an empty list matches everything). */

@@ -292,6 +292,20 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 	evhttp_send_reply(r->ev, status, NULL, body);
 }
 
+/*
+ * Start a streamed answer (200, chunked): the request counts as answered
+ * once its headers are sent; the stream's owner ends it (stream.c).
+ */
+void
+req_stream_start(struct req *r, const char *ctype)
+{
+	r->replied = 1;
+	req_set_header(r, "Content-Type", ctype);
+	log_msg(LOG_DEBUG, "%s 200 %s (stream)", r->client_ip, r->path);
+	r->loop->inflight--;
+	evhttp_send_reply_start(r->ev, 200, NULL);
+}
+
 /* Reply with plain text. */
 void
 req_text(struct req *r, int status, const char *text)

@@ -2,9 +2,10 @@
  * router.c: the one choke point every request passes. A static table maps
  * {methods, pattern} to a handler and flags; the router, not the handler,
  * sets the security headers, parses the body, finds who is asking (session
- * cookie or bearer token), and enforces the flags: sign-in, the admin role
- * and CSRF on unsafe methods. Unknown paths get 404 and wrong methods 405,
- * as JSON under /api/ and as a page elsewhere.
+ * cookie or bearer token), and enforces the flags: sign-in, the admin role,
+ * a bearer token's OAuth scopes and CSRF on unsafe methods. Unknown paths
+ * get 404 and wrong methods 405, as JSON under /api/ and as a page
+ * elsewhere.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,6 +35,16 @@ static const struct route routes[] = {
 	{ M_GET,  "/login",		0,		web_login_form },
 	{ M_POST, "/login",		R_ANON,		web_login },
 	{ M_POST, "/logout",		0,		web_logout },
+
+	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */
+	{ M_GET,  "/oauth/authorize",	0,	web_oauth_authorize_form },
+	{ M_POST, "/oauth/authorize",	R_AUTH,		web_oauth_authorize },
+	{ M_POST, "/oauth/token",	R_NOCSRF,	api_oauth_token },
+	{ M_POST, "/oauth/revoke",	R_NOCSRF,	api_oauth_revoke },
+	{ M_GET,  "/.well-known/oauth-authorization-server", 0,
+	    api_oauth_metadata },
+	{ M_POST, "/api/v1/apps",	R_NOCSRF,	api_app_create },
+	{ M_GET,  "/api/v1/apps/verify_credentials", 0,	api_app_verify },
 
 	/* instance, and what apps ask for as they start */
 	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
@@ -73,8 +84,9 @@ static const struct route routes[] = {
 	    api_account_followers },
 	{ M_GET,  "/api/v1/accounts/:id/following", R_AUTH,
 	    api_account_following },
-	{ M_POST, "/api/v1/accounts/:id/follow", R_AUTH, api_account_follow },
-	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH,
+	{ M_POST, "/api/v1/accounts/:id/follow", R_AUTH | R_FOLLOW,
+	    api_account_follow },
+	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
 
@@ -129,6 +141,14 @@ static const struct route routes[] = {
 
 	/* search */
 	{ M_GET,  "/api/v2/search",	R_AUTH,		api_search },
+
+	/* streaming (server-sent events); EventSource cannot send headers */
+	{ M_GET,  "/api/v1/streaming",	R_AUTH | R_QTOKEN, api_streaming },
+	{ M_GET,  "/api/v1/streaming/health", 0,	api_streaming_health },
+	{ M_GET,  "/api/v1/streaming/user", R_AUTH | R_QTOKEN,
+	    api_streaming_user },
+	{ M_GET,  "/api/v1/streaming/public", R_AUTH | R_QTOKEN,
+	    api_streaming_public },
 };
 
 /* Names for the Allow header, in bit order. */
@@ -298,28 +318,35 @@ router_authenticate(struct req *r)
 {
 	const struct config	*c = req_config(r);
 	const char		*auth, *cookie, *token;
-	int64_t			 user_id, touch = 0;
-	struct user		*u;
+	struct token_auth	 t;
+	struct user		*u = NULL;
 
 	if ((cookie = req_header(r, "Cookie")) != NULL)
 		cookie_parse(r->arena, cookie, &r->cookies);
 	auth = req_header(r, "Authorization");
+	token = NULL;
 	if (auth != NULL && strncasecmp(auth, "Bearer ", 7) == 0) {
 		token = auth + 7;
 		while (*token == ' ')
 			token++;
-		if (token_lookup(req_db(r), token, &user_id, &touch) != 0 ||
-		    (u = user_get(req_db(r), r->arena, user_id)) == NULL) {
+	} else if (r->route->flags & R_QTOKEN)	/* EventSource sends no headers */
+		token = kv_get(&r->query, "access_token");
+	if (token != NULL) {
+		if (token_lookup(req_db(r), r->arena, token, &t) != 0 ||
+		    (t.user_id != 0 &&
+		    (u = user_get(req_db(r), r->arena, t.user_id)) == NULL)) {
 			req_set_header(r, "WWW-Authenticate", "Bearer error="
 			    "\"invalid_token\"");
 			r->is_api = 1;
 			req_error(r, 401, "The access token is invalid");
 			return -1;
 		}
-		r->user = u;
+		r->user = u;		/* NULL for an app's own token */
 		r->auth = AUTH_BEARER;
-		if (touch != 0)
-			router_note(r, touch_token, touch);
+		r->app_id = t.app_id;
+		r->scopes = t.scopes;
+		if (t.touch != 0)
+			router_note(r, touch_token, t.touch);
 		return 0;
 	}
 	token = kv_get(&r->cookies, req_cookie_name(r));
@@ -340,6 +367,22 @@ router_authenticate(struct req *r)
 		r->csrf_binding = kv_get(&r->cookies, "hearth_csrf");
 	}
 	return 0;
+}
+
+/*
+ * Whether a bearer token's scopes cover the route: read for reads, write
+ * for the rest, follow (or write:follows) for following. Sessions have all.
+ */
+static int
+router_scope_ok(struct req *r, const struct route *route)
+{
+	if (r->auth != AUTH_BEARER)
+		return 1;
+	if (route->flags & R_FOLLOW)
+		return scope_exact(r->scopes, "follow") ||
+		    scope_exact(r->scopes, "write:follows");
+	return scope_allows(r->scopes, (r->method & M_UNSAFE) ? "write" :
+	    "read");
 }
 
 /* Whether an unsafe request carries the right CSRF token. */
@@ -397,6 +440,12 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 	}
 	if ((route->flags & R_ADMIN) && r->user->role != ROLE_ADMIN) {
 		req_error(r, 403, "This action is for administrators.");
+		goto done;
+	}
+	if (!router_scope_ok(r, route)) {
+		r->is_api = 1;
+		req_error(r, 403, "This action is outside the authorized "
+		    "scopes");
 		goto done;
 	}
 	if ((r->method & M_UNSAFE) && r->auth != AUTH_BEARER &&

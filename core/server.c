@@ -146,6 +146,7 @@ server_drain(evutil_socket_t fd, short what, void *arg)
 	loop->nbound = 0;
 	loop->draining = 1;
 	loop->drain_deadline = clock_usec() + DRAIN_TIMEOUT_US;
+	stream_drain(loop);
 	evtimer_add(loop->drain_check, &tv);
 }
 
@@ -323,6 +324,8 @@ server_run(struct config *c)
 			goto out;
 	}
 
+	stream_init(&s);
+
 	/* Handlers first: a SIGTERM must never find a serving hearthd
 	 * without them. Loop threads never take signals; the main thread
 	 * handles them. */
@@ -372,6 +375,7 @@ out:
 	}
 	worker_stop();
 	writer_stop();
+	stream_free();
 	/* Deliver jobs that finished after their loop stopped, so their
 	 * memory is freed; their requests are answered or gone by now. */
 	for (n = 0; n < s.nloops; n++) {

@@ -37,39 +37,94 @@ token_create(struct db *db, int64_t user_id, const char *name,
 #define TOKEN_TOUCH_EVERY 3600
 
 /*
- * The person a live token belongs to; 0 and *user_id, or -1. Lookups only
- * read: if touch is not NULL, *touch is set to the token's id when its
- * last_used_at wants refreshing (with token_touch, off the loop), else 0.
+ * Who a live token speaks for: its person (0 for an app's own token), app
+ * and scopes; 0, or -1. Lookups only read: t->touch is set to the token's
+ * id when its last_used_at wants refreshing (with token_touch, off the
+ * loop), else 0.
  */
 int
-token_lookup(struct db *db, const char *token, int64_t *user_id,
-    int64_t *touch)
+token_lookup(struct db *db, struct arena *a, const char *token,
+    struct token_auth *t)
 {
 	sqlite3_stmt	*st;
 	char		 hash[HASH_HEX + 1];
 	int64_t		 id = 0, used = 0, now = time(NULL);
 	int		 rc = -1;
 
+	memset(t, 0, sizeof *t);
 	if (strlen(token) > 256)
 		return -1;
 	crypto_sha256_hex(token, strlen(token), hash);
-	st = db_prepare(db, "SELECT t.user_id, t.id, "
-	    "coalesce(t.last_used_at, 0) FROM tokens t JOIN users u "
-	    "ON u.id = t.user_id WHERE t.token_hash = ? AND "
-	    "t.revoked_at IS NULL AND u.disabled = 0");
+	st = db_prepare(db, "SELECT coalesce(t.user_id, 0), t.id, "
+	    "coalesce(t.last_used_at, 0), coalesce(t.app_id, 0), t.scopes "
+	    "FROM tokens t LEFT JOIN users u ON u.id = t.user_id "
+	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND "
+	    "(t.user_id IS NULL OR u.disabled = 0)");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		*user_id = sqlite3_column_int64(st, 0);
+		t->user_id = sqlite3_column_int64(st, 0);
 		id = sqlite3_column_int64(st, 1);
 		used = sqlite3_column_int64(st, 2);
+		t->app_id = sqlite3_column_int64(st, 3);
+		t->scopes = arena_strdup(a,
+		    (const char *)sqlite3_column_text(st, 4));
 		rc = 0;
 	}
 	sqlite3_reset(st);
-	if (touch != NULL)
-		*touch = rc == 0 && now - used >= TOKEN_TOUCH_EVERY ? id : 0;
+	t->touch = rc == 0 && now - used >= TOKEN_TOUCH_EVERY ? id : 0;
 	return rc;
+}
+
+/* Create a token an app obtained through OAuth; user_id 0 makes the app's
+ * own (client_credentials) token. The secret goes to out. */
+int64_t
+token_create_app(struct db *db, int64_t user_id, int64_t app_id,
+    const char *scopes, char *out, size_t outlen)
+{
+	sqlite3_stmt	*st;
+	char		 hash[HASH_HEX + 1];
+	int		 rc;
+
+	crypto_new_token(TOKEN_PREFIX, out, outlen, hash);
+	st = db_prepare(db, "INSERT INTO tokens (user_id, token_hash, name, "
+	    "scopes, created_at, app_id) VALUES (?, ?, '', ?, ?, ?)");
+	if (st == NULL)
+		return -1;
+	if (user_id != 0)
+		sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, scopes, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, time(NULL));
+	sqlite3_bind_int64(st, 5, app_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? db_last_id(db) : -1;
+}
+
+/* Revoke a token by its secret if an app holds it (RFC 7009); 0, or -1 on
+ * a database error (an unknown token is not one). */
+int
+token_revoke_secret(struct db *db, int64_t app_id, const char *token)
+{
+	sqlite3_stmt	*st;
+	char		 hash[HASH_HEX + 1];
+	int		 rc;
+
+	if (strlen(token) > 256)
+		return 0;
+	crypto_sha256_hex(token, strlen(token), hash);
+	st = db_prepare(db, "UPDATE tokens SET revoked_at = ? WHERE "
+	    "token_hash = ? AND app_id = ? AND revoked_at IS NULL");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, app_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Record that a token was just used. */
@@ -117,9 +172,10 @@ token_list(struct db *db, struct arena *a, int64_t user_id,
 	struct token_info	 t;
 	int			 rc;
 
-	st = db_prepare(db, "SELECT id, name, scopes, created_at, "
-	    "coalesce(last_used_at, 0), coalesce(revoked_at, 0) FROM tokens "
-	    "WHERE user_id = ? ORDER BY id DESC");
+	st = db_prepare(db, "SELECT t.id, t.name, t.scopes, t.created_at, "
+	    "coalesce(t.last_used_at, 0), coalesce(t.revoked_at, 0), a.name "
+	    "FROM tokens t LEFT JOIN apps a ON a.id = t.app_id "
+	    "WHERE t.user_id = ? ORDER BY t.id DESC");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
@@ -132,6 +188,8 @@ token_list(struct db *db, struct arena *a, int64_t user_id,
 		t.created_at = sqlite3_column_int64(st, 3);
 		t.last_used_at = sqlite3_column_int64(st, 4);
 		t.revoked_at = sqlite3_column_int64(st, 5);
+		t.app = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL :
+		    arena_strdup(a, (const char *)sqlite3_column_text(st, 6));
 		cb(&t, arg);
 	}
 	sqlite3_reset(st);

@@ -48,6 +48,7 @@ static void
 writer_batch(struct wjob **batch, int n)
 {
 	int	i, committed = 0;
+	size_t	mark;
 
 	if (db_begin(writer_db) == 0) {
 		for (i = 0; i < n; i++) {
@@ -55,11 +56,14 @@ writer_batch(struct wjob **batch, int n)
 				batch[i]->rc = -1;
 				continue;
 			}
+			mark = stream_pending_mark();
 			batch[i]->rc = batch[i]->fn(writer_db, batch[i]->arg);
 			/* A write that left a savepoint open failed. */
 			db_unwind(writer_db, 1);
-			if (batch[i]->rc != 0)
+			if (batch[i]->rc != 0) {
 				db_exec(writer_db, "ROLLBACK TO job");
+				stream_pending_cut(mark);
+			}
 			db_exec(writer_db, "RELEASE job");
 		}
 		committed = db_commit(writer_db) == 0;
@@ -72,6 +76,11 @@ writer_batch(struct wjob **batch, int n)
 			batch[i]->after(writer_db, batch[i]->arg);
 		worker_post(batch[i]->loop, writer_deliver, batch[i]);
 	}
+	/* The batch's notifications, to the streams, once committed. */
+	if (committed)
+		stream_pending_publish();
+	else
+		stream_pending_cut(0);
 	if (n > 1)
 		log_debug("writer: committed %d writes in one transaction", n);
 }

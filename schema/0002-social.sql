@@ -79,8 +79,10 @@ CREATE INDEX group_members_user ON group_members (user_id, group_id);
 -- from it at write time are both kept.
 CREATE TABLE posts (
 	-- Small columns first: reading a row's counters and flags then never
-	-- walks past the text.
-	id		INTEGER PRIMARY KEY,
+	-- walks past the text. AUTOINCREMENT: an id is never reused after a
+	-- delete, so no client, feed or cache can mistake a new post for a
+	-- deleted one.
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
 	author_id	INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
 	group_id	INTEGER REFERENCES groups (id) ON DELETE CASCADE,
 	in_reply_to_id	INTEGER REFERENCES posts (id) ON DELETE SET NULL,
@@ -158,7 +160,7 @@ CREATE TABLE idempotency (
 
 -- Notifications: type is the Mastodon name (mention, favourite, follow, ...).
 CREATE TABLE notifications (
-	id		INTEGER PRIMARY KEY,
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,	-- markers compare ids
 	user_id		INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
 	type		TEXT NOT NULL,
 	from_id		INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,

@@ -1,0 +1,311 @@
+"""Streaming API (server-sent events): who gets which update, notification,
+delete and status.update; the public stream; heartbeats; access_token
+authentication; streams outliving request_timeout; a prompt SIGTERM with
+streams open."""
+import json
+import os
+import re
+import socket
+import time
+
+import harness as h
+
+
+class Stream:
+    """One open event stream read from a raw socket (chunked encoding)."""
+
+    def __init__(self, port, path, headers=None):
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=h.TIMEOUT)
+        req = "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % path
+        for k, v in (headers or {}).items():
+            req += "%s: %s\r\n" % (k, v)
+        self.sock.sendall((req + "\r\n").encode())
+        self.raw = b""
+        while b"\r\n\r\n" not in self.raw:
+            b = self.sock.recv(65536)
+            if not b:
+                break
+            self.raw += b
+        head, _, self.raw = self.raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        m = re.match(r"HTTP/1\.[01] (\d+)", lines[0])
+        self.status = int(m.group(1)) if m else None
+        self.headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        self.text = ""
+        self.closed = False
+        self.events = []
+
+    def _decode(self):
+        while True:
+            line, sep, rest = self.raw.partition(b"\r\n")
+            if not sep:
+                return
+            size = int(line.split(b";")[0] or b"0", 16)
+            if size == 0:
+                self.closed = True
+                self.raw = b""
+                return
+            if len(rest) < size + 2:
+                return
+            self.text += rest[:size].decode()
+            self.raw = rest[size + 2:]
+
+    def _parse(self):
+        while "\n\n" in self.text:
+            block, _, self.text = self.text.partition("\n\n")
+            if block.startswith(":"):
+                self.events.append(("comment", block[1:]))
+                continue
+            ev, data = None, ""
+            for line in block.split("\n"):
+                if line.startswith("event: "):
+                    ev = line[7:]
+                elif line.startswith("data: "):
+                    data += line[6:]
+            self.events.append((ev, data))
+
+    def read(self, timeout):
+        """Read for up to timeout seconds (less if the stream ends)."""
+        deadline = time.monotonic() + timeout
+        while not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.sock.settimeout(left)
+            try:
+                b = self.sock.recv(65536)
+            except socket.timeout:
+                break
+            if not b:
+                self.closed = True
+                break
+            self.raw += b
+            self._decode()
+            self._parse()
+
+    def wait(self, pred, timeout=h.TIMEOUT):
+        """The first event (name, data) satisfying pred, or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, e in enumerate(self.events):
+                if pred(e):
+                    del self.events[:i + 1]
+                    return e
+            if self.closed or time.monotonic() > deadline:
+                return None
+            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
+
+    def until(self, pred, timeout=h.TIMEOUT):
+        """Read until an event satisfies pred; every event so far (taken)."""
+        deadline = time.monotonic() + timeout
+        while not any(pred(e) for e in self.events) and not self.closed \
+                and time.monotonic() < deadline:
+            self.read(0.2)
+        return self.take()
+
+    def take(self):
+        """Every event so far (and forget them)."""
+        out, self.events = self.events, []
+        return out
+
+    def close(self):
+        self.sock.close()
+
+
+def status_of(ev, data):
+    return json.loads(data) if ev in ("update", "status.update") else None
+
+
+def people(srv, *names):
+    out = {}
+    for name in names:
+        srv.add_user(name)
+        tok = srv.token(name)
+        c = srv.client(headers={"Authorization": "Bearer " + tok})
+        c.token = tok
+        c.id = c.me().json()["id"]
+        out[name] = c
+    return out
+
+
+def post(c, text, **fields):
+    fields["status"] = text
+    r = c.post("/api/v1/statuses", fields)
+    if r.status != 200:
+        raise RuntimeError("posting failed: " + r.summary())
+    return r.json()
+
+
+def is_update(sid):
+    return lambda e: e[0] == "update" and json.loads(e[1])["id"] == sid
+
+
+def updates(events):
+    return [json.loads(d)["content"] for e, d in events if e == "update"]
+
+
+def body(t):
+    os.environ["HEARTH_STREAM_HEARTBEAT"] = "1"
+    with h.Server(t, request_timeout="2s") as srv:
+        p = people(srv, "alice", "bob", "carol")
+        alice, bob, carol = p["alice"], p["bob"], p["carol"]
+        alice.post("/api/v1/accounts/%s/follow" % bob.id)
+        g = bob.post("/api/v1/groups", {"name": "Open",
+                                         "visibility": "open"}).json()
+        alice.post("/api/v1/groups/%s/join" % g["id"])
+        pg = carol.post("/api/v1/groups", {"name": "Secret",
+                                            "visibility": "private"}).json()
+
+        r = alice.get("/api/v1/streaming/health")
+        t.is_((r.status, r.text), (200, "OK"), "streaming/health says OK")
+
+        # Authentication
+        s = Stream(srv.port, "/api/v1/streaming/user?access_token=nope")
+        t.is_(s.status, 401, "a bad access_token is 401")
+        s.close()
+        s = Stream(srv.port, "/api/v1/streaming/user")
+        t.is_(s.status, 401, "no credentials is 401")
+        s.close()
+        s = Stream(srv.port, "/api/v1/timelines/home?access_token=" +
+                   alice.token)
+        t.is_(s.status, 401, "access_token is only for streaming routes")
+        s.close()
+
+        us = Stream(srv.port, "/api/v1/streaming/user?access_token=" +
+                    alice.token)
+        t.is_(us.status, 200, "user stream with access_token: 200")
+        t.like(us.headers.get("content-type", ""), r"^text/event-stream",
+               "Content-Type is text/event-stream")
+        t.is_(us.headers.get("transfer-encoding"), "chunked",
+              "the stream is chunked")
+        t.like(us.headers.get("cache-control", ""), "no-store",
+               "Cache-Control: no-store")
+        ps = Stream(srv.port, "/api/v1/streaming?stream=public",
+                    {"Authorization": "Bearer " + alice.token})
+        t.is_(ps.status, 200, "public stream (query form, header auth): 200")
+        bs = Stream(srv.port, "/api/v1/streaming/user",
+                    {"Authorization": "Bearer " + bob.token})
+
+        # Heartbeat
+        t.ok(us.wait(lambda e: e == ("comment", "thump")) is not None,
+             "a :thump heartbeat arrives")
+
+        # What alice's user stream gets, and does not
+        pub = post(bob, "bob public")
+        e = us.wait(is_update(pub["id"]))
+        t.ok(e is not None, "user stream: update for a followed person's post")
+        t.is_(json.loads(e[1])["account"]["username"] if e else None, "bob",
+              "the update's data is the Status")
+        gp = post(bob, "bob in group", group_id=g["id"])
+        t.ok(us.wait(is_update(gp["id"])) is not None,
+             "user stream: update for a post in a group alice is in")
+        post(carol, "carol private", visibility="private")
+        post(carol, "carol secret group", group_id=pg["id"])
+        post(carol, "@bob carol direct", visibility="direct")
+        unl = post(bob, "bob unlisted", visibility="unlisted")
+        us.wait(is_update(unl["id"]))
+        marker = post(bob, "marker one")
+        us.wait(is_update(marker["id"]))
+        seen = updates(us.take())
+        t.is_([x for x in seen if "carol" in x], [],
+              "no private, private-group or direct post alice may not read")
+
+        # Notifications
+        mine = post(alice, "alice writes")
+        us.wait(is_update(mine["id"]))
+        bob.post("/api/v1/statuses/%s/favourite" % mine["id"])
+        e = us.wait(lambda e: e[0] == "notification")
+        n = json.loads(e[1]) if e else {}
+        t.is_((n.get("type"), n.get("account", {}).get("username")),
+              ("favourite", "bob"), "notification: favourite")
+        carol.post("/api/v1/accounts/%s/follow" % alice.id)
+        e = us.wait(lambda e: e[0] == "notification")
+        n = json.loads(e[1]) if e else {}
+        t.is_((n.get("type"), n.get("account", {}).get("username")),
+              ("follow", "carol"), "notification: follow")
+        m = post(carol, "hi @alice", visibility="direct")
+        got = us.until(lambda e: e[0] == "notification")
+        n = json.loads(got[-1][1]) if got and got[-1][0] == "notification" \
+            else {}
+        t.is_((n.get("type"), (n.get("status") or {}).get("id")),
+              ("mention", m["id"]), "notification: mention")
+        t.ok(any(e[0] == "update" and json.loads(e[1])["id"] == m["id"]
+                 for e in got),
+             "a direct post mentioning alice reaches her stream")
+        got = bs.until(lambda e: False, 1)
+        t.is_(sorted(json.loads(d)["type"] for e, d in got
+                     if e == "notification"), ["mention"],
+              "bob's stream: his own notifications, none of alice's")
+
+        # The public stream: public posts outside groups only
+        last = post(bob, "public marker")
+        got = updates(ps.until(is_update(last["id"])))
+        t.is_(got, ["<p>bob public</p>\n", "<p>marker one</p>\n",
+                    "<p>alice writes</p>\n", "<p>public marker</p>\n"],
+              "public stream: only public posts outside groups")
+
+        # Edit and delete
+        r = bob.request("PUT", "/api/v1/statuses/%s" % pub["id"],
+                        form={"status": "bob public, edited"})
+        t.status(r, 200, "bob edits his post")
+        e = us.wait(lambda e: e[0] == "status.update")
+        t.ok(e is not None and json.loads(e[1])["id"] == pub["id"] and
+             "edited" in json.loads(e[1])["content"],
+             "user stream: status.update after an edit")
+        t.ok(ps.wait(lambda e: e[0] == "status.update") is not None,
+             "public stream: status.update too")
+        r = bob.request("DELETE", "/api/v1/statuses/%s" % pub["id"])
+        t.status(r, 200, "bob deletes his post")
+        t.ok(us.wait(lambda e: e == ("delete", pub["id"])) is not None,
+             "user stream: delete with the id as data")
+        t.ok(ps.wait(lambda e: e == ("delete", pub["id"])) is not None,
+             "public stream: delete too")
+
+        cp = post(carol, "carol private two", visibility="private")
+        bp = post(bob, "bob private", visibility="private")
+        carol.request("DELETE", "/api/v1/statuses/%s" % cp["id"])
+        bob.request("DELETE", "/api/v1/statuses/%s" % bp["id"])
+        got = us.until(lambda e: e == ("delete", bp["id"]))
+        t.ok(("delete", bp["id"]) in got and
+             ("delete", cp["id"]) not in got,
+             "delete only to streams that could have shown the post")
+        got = ps.until(lambda e: False, 0.5)
+        t.ok(not [e for e in got if e[0] == "delete"],
+             "public stream: no delete of a private post")
+
+        # Clients that go away are forgotten (no crash, no leak)
+        for _ in range(3):
+            gone = Stream(srv.port, "/api/v1/streaming/user?access_token=" +
+                          bob.token)
+            gone.close()
+        time.sleep(1.2)         # a heartbeat finds them gone
+        late = post(bob, "after the leavers")
+        t.ok(us.wait(is_update(late["id"])) is not None,
+             "streams keep working after clients went away")
+
+        # Longer than request_timeout (2s) idle, still open
+        us.take()
+        time.sleep(3)
+        us.read(0.5)
+        t.ok(not us.closed and any(e[0] == "comment" for e in us.take()),
+             "a stream outlives request_timeout")
+
+        # SIGTERM with streams open: prompt, clean exit
+        extra = [Stream(srv.port, "/api/v1/streaming/public?access_token=" +
+                        carol.token) for _ in range(5)]
+        start = time.monotonic()
+        rc = srv.stop()
+        took = time.monotonic() - start
+        t.is_(rc, 0, "SIGTERM with open streams exits 0")
+        t.ok(took < 3, "and promptly (%.2fs)" % took)
+        us.read(1)
+        t.ok(us.closed, "the stream was ended (last chunk sent)")
+        for s in extra + [us, ps, bs]:
+            s.close()
+
+
+h.main(body)
