@@ -185,8 +185,10 @@ feed_read(int64_t user, const struct page *p, struct arena *a,
 			continue;
 		idlist_add(a, out, f->ids[i]);
 	}
-	/* A page that ran off the end of an incomplete feed is a miss. */
-	if (!f->complete && (int)out->n < p->limit && p->min_id == 0) {
+	/* A page that ran off the end of an incomplete feed is a miss,
+	 * unless its lower bound lies within the feed (then it is whole). */
+	if (!f->complete && (int)out->n < p->limit && p->min_id == 0 &&
+	    !(low > 0 && f->n > 0 && low >= f->ids[f->n - 1])) {
 		out->n = 0;
 		goto out;
 	}
