@@ -4,6 +4,7 @@
  * only reads); the write itself goes to the writer and is answered once
  * committed.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -40,14 +41,16 @@ param_list_used(struct req *r, const char *name)
 }
 
 /*
- * Fill a draft from the request and render its Markdown. 0, or -1 after
- * answering 422 with what is wrong.
+ * Fill a draft from the request (a form or a JSON body) and render its
+ * Markdown: shared by the API and the web composer. 0, or an HTTP status
+ * with *msg saying what is wrong; nothing is answered.
  */
-static int
-draft_from_request(struct req *r, struct post_draft *d, int editing)
+int
+status_draft(struct req *r, struct post_draft *d, int editing,
+    const char **msg)
 {
 	struct mention_ctx resolve = { req_db(r), r->arena };
-	const char	*vis = req_param(r, "visibility");
+	const char	*vis = req_param(r, "visibility"), *irt;
 	char		*cause = NULL;
 	int		 rc;
 
@@ -66,35 +69,47 @@ draft_from_request(struct req *r, struct post_draft *d, int editing)
 		d->visibility = VIS_PUBLIC;
 		if (vis != NULL && *vis != '\0' &&
 		    visibility_parse(vis, &d->visibility) != 0) {
-			req_error(r, 422, "Validation failed: visibility must "
-			    "be public, unlisted, private or direct");
-			return -1;
+			*msg = "Validation failed: visibility must be public, "
+			    "unlisted, private or direct";
+			return 422;
 		}
-		if (req_param(r, "in_reply_to_id") != NULL &&
-		    *req_param(r, "in_reply_to_id") != '\0' &&
-		    d->in_reply_to_id == 0) {
-			req_error(r, 422, "Validation failed: in_reply_to_id "
-			    "must be a status id");
-			return -1;
+		irt = req_param(r, "in_reply_to_id");
+		if (irt != NULL && *irt != '\0' && d->in_reply_to_id == 0) {
+			*msg = "Validation failed: in_reply_to_id must be a "
+			    "status id";
+			return 422;
 		}
 	}
 	if (param_list_used(r, "media_ids[]") ||
 	    param_list_used(r, "media_ids") ||
 	    req_param(r, "poll[expires_in]") != NULL) {
-		req_error(r, 422, "Validation failed: hearth does not support "
-		    "media attachments or polls yet");
-		return -1;
+		*msg = "Validation failed: hearth does not support media "
+		    "attachments or polls yet";
+		return 422;
 	}
 	if ((rc = post_check(d)) != E_OK) {
-		req_error(r, rc, d->cause);
-		return -1;
+		*msg = arena_strdup(r->arena, d->cause);
+		return rc;
 	}
 	if (markdown_render(r->arena, d->source, strlen(d->source),
 	    req_config(r)->base_url, post_mention_resolve, &resolve, &d->md,
 	    &cause) != 0) {
-		req_error(r, 422, arena_printf(r->arena, "Validation failed: %s",
-		    cause));
+		*msg = arena_printf(r->arena, "Validation failed: %s", cause);
 		free(cause);
+		return 422;
+	}
+	return 0;
+}
+
+/* Fill a draft, or answer 422 with what is wrong and return -1. */
+static int
+draft_from_request(struct req *r, struct post_draft *d, int editing)
+{
+	const char	*msg = NULL;
+	int		 rc;
+
+	if ((rc = status_draft(r, d, editing, &msg)) != 0) {
+		req_error(r, rc, msg);
 		return -1;
 	}
 	return 0;
@@ -138,6 +153,13 @@ reply_status(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
+/* Create a drafted post on the writer; reply answers once committed. */
+enum handled
+status_create(struct req *r, struct post_draft *d, req_reply_fn reply)
+{
+	return req_write(r, create_write, create_after, reply, d);
+}
+
 /* POST /api/v1/statuses */
 enum handled
 api_status_create(struct req *r)
@@ -146,7 +168,7 @@ api_status_create(struct req *r)
 
 	if (draft_from_request(r, d, 0) != 0)
 		return HANDLED;
-	return req_write(r, create_write, create_after, reply_status, d);
+	return status_create(r, d, reply_status);
 }
 
 /* GET /api/v1/statuses/:id */

@@ -592,6 +592,31 @@ enum handled	 api_oauth_metadata(struct req *);
 
 /* web-home.c */
 enum handled	 web_home(struct req *);
+enum handled	 web_compose(struct req *);
+
+/* web-stream.c */
+enum handled	 web_public(struct req *);
+enum handled	 web_tag(struct req *);
+
+/* web-post.c */
+enum handled	 web_post_page(struct req *);
+enum handled	 web_post_reply(struct req *);
+enum handled	 web_post_favourite(struct req *);
+enum handled	 web_post_unfavourite(struct req *);
+
+/* web-profile.c */
+enum handled	 web_profile(struct req *);
+enum handled	 web_profile_follow(struct req *);
+enum handled	 web_profile_unfollow(struct req *);
+
+/* web-view.c */
+const char	*web_next(struct req *, const char *);
+void		 web_time(struct arena *, json_t *, const char *, int64_t);
+json_t		*web_post(struct ectx *, const struct post *, const char *);
+json_t		*web_posts(struct ectx *, const struct idlist *, const char *);
+void		 web_stream(struct req *, json_t *, const struct idlist *,
+		     const struct page *, const char *);
+void		 web_nav(json_t *, const char *);
 
 /* web-static.c */
 enum handled	 web_static(struct req *);
@@ -622,6 +647,10 @@ enum handled	 api_status_favourite(struct req *);
 enum handled	 api_status_unfavourite(struct req *);
 enum handled	 api_status_favourited_by(struct req *);
 enum handled	 api_favourites(struct req *);
+int		 status_draft(struct req *, struct post_draft *, int,
+		     const char **);
+enum handled	 status_create(struct req *, struct post_draft *,
+		     req_reply_fn);
 
 /* api-timelines.c */
 enum handled	 api_timeline_home(struct req *);

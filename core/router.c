@@ -32,9 +32,20 @@ static const struct route routes[] = {
 	{ M_GET,  "/media/:file",	0,		web_media },
 	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
+	{ M_POST, "/compose",		R_AUTH,		web_compose },
+	{ M_GET,  "/public",		R_AUTH,		web_public },
+	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
 	{ M_GET,  "/login",		0,		web_login_form },
 	{ M_POST, "/login",		R_ANON,		web_login },
 	{ M_POST, "/logout",		0,		web_logout },
+
+	{ M_GET,  "/@:name",		R_AUTH,		web_profile },
+	{ M_POST, "/@:name/follow",	R_AUTH,		web_profile_follow },
+	{ M_POST, "/@:name/unfollow",	R_AUTH,		web_profile_unfollow },
+	{ M_GET,  "/@:name/:id",	R_AUTH,		web_post_page },
+	{ M_POST, "/@:name/:id",	R_AUTH,		web_post_reply },
+	{ M_POST, "/@:name/:id/favourite", R_AUTH,	web_post_favourite },
+	{ M_POST, "/@:name/:id/unfavourite", R_AUTH,	web_post_unfavourite },
 
 	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */
 	{ M_GET,  "/oauth/authorize",	0,	web_oauth_authorize_form },
@@ -159,14 +170,15 @@ static const struct { int bit; const char *name; } method_names[] = {
 
 /*
  * Match a path against a pattern of literal segments, ":name" segments (one
- * non-empty segment, captured) and a final "*" (the rest). Returns the number
- * of captures, or -1 if it does not match.
+ * non-empty segment, captured), "@:name" segments (a literal prefix, then
+ * the non-empty rest of the segment captured) and a final "*" (the rest).
+ * Returns the number of captures, or -1 if it does not match.
  */
 int
 route_match(const char *pattern, const char *path, struct arena *a,
     const char **params, int maxparams)
 {
-	const char	*p = pattern, *s = path, *pe, *se;
+	const char	*p = pattern, *s = path, *pe, *se, *pc;
 	int		 n = 0;
 
 	if (*p != '/' || *s != '/')
@@ -188,10 +200,13 @@ route_match(const char *pattern, const char *path, struct arena *a,
 		se = strchr(s, '/');
 		if (se == NULL)
 			se = s + strlen(s);
-		if (*p == ':') {
-			if (se == s || n == maxparams)
+		if ((pc = memchr(p, ':', pe - p)) != NULL) {
+			/* "@:name": a literal prefix, then a non-empty capture */
+			if (se - s <= pc - p || strncmp(p, s, pc - p) != 0 ||
+			    n == maxparams)
 				return -1;
-			params[n++] = arena_strndup(a, s, se - s);
+			params[n++] = arena_strndup(a, s + (pc - p),
+			    se - s - (pc - p));
 		} else if (pe - p != se - s || strncmp(p, s, pe - p) != 0)
 			return -1;
 		p = pe;

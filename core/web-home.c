@@ -1,12 +1,109 @@
 /*
- * web-home.c: GET /, the signed-in person's home page.
+ * web-home.c: GET /, the signed-in person's home stream with a composer on
+ * top, and POST /compose, which makes a post through the same path as the
+ * API (status_draft, status_create) and goes back to the stream.
  */
+#include <string.h>
+
 #include "hearth.h"
 
-/* The home page. */
+static const char *const visibilities[] = {
+	"public", "unlisted", "private", "direct"
+};
+
+/* The composer's choices: visibilities and the person's groups, with what
+ * was typed selected again. */
+static void
+home_composer(struct req *r, json_t *v)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct page	 pg;
+	struct group	*g;
+	json_t		*vis = json_array(), *groups = json_array();
+	const char	*want = req_param(r, "visibility");
+	int64_t		 gid = req_id(r, "group_id");
+	size_t		 i;
+
+	if (want == NULL || *want == '\0')
+		want = "public";
+	for (i = 0; i < nitems(visibilities); i++)
+		json_array_append_new(vis, json_pack("{s:s, s:b}", "value",
+		    visibilities[i], "selected", strcmp(want,
+		    visibilities[i]) == 0));
+	memset(&pg, 0, sizeof pg);
+	pg.limit = 100;
+	if (group_list(req_db(r), r->arena, r->user->id, 1, &pg, &ids) == 0) {
+		for (i = 0; i < ids.n; i++) {
+			g = group_get(req_db(r), r->arena, r->user->id,
+			    ids.ids[i]);
+			if (g != NULL)
+				json_array_append_new(groups, json_pack(
+				    "{s:I, s:s, s:b}", "id", (json_int_t)g->id,
+				    "name", g->name, "selected", g->id == gid));
+		}
+	}
+	json_object_set_new(v, "visibilities", vis);
+	json_object_set_new(v, "has_groups", json_boolean(
+	    json_array_size(groups) > 0));
+	json_object_set_new(v, "groups", groups);
+}
+
+/* Render the home page; status and error for a refused post. */
+static void
+home_page(struct req *r, int status, const char *error)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct page	 pg;
+	json_t		*v;
+	int		 rc;
+
+	if (page_parse(r, &pg, 20, 40) != 0)
+		return;
+	if ((rc = timeline_home(req_db(r), r->arena, r->user->id, &pg,
+	    &ids)) != E_OK) {
+		req_domain_error(r, rc, NULL);
+		return;
+	}
+	v = req_view(r, "Home");
+	web_nav(v, "home");
+	home_composer(r, v);
+	if (error != NULL) {
+		json_object_set_new(v, "error", json_string(error));
+		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
+		    "status", req_param(r, "status") ? req_param(r, "status") :
+		    "", "spoiler_text", req_param(r, "spoiler_text") ?
+		    req_param(r, "spoiler_text") : ""));
+	}
+	web_stream(r, v, &ids, &pg, "/");
+	req_html(r, status, "home", v);
+}
+
+/* GET / */
 enum handled
 web_home(struct req *r)
 {
-	req_html(r, 200, "home", req_view(r, "Home"));
+	home_page(r, 200, NULL);
 	return HANDLED;
+}
+
+/* The post is on disk: back to the stream. */
+static void
+compose_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, web_next(r, "/"));
+}
+
+/* POST /compose: status, visibility, spoiler_text, group_id, csrf. */
+enum handled
+web_compose(struct req *r)
+{
+	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	const char		*msg = NULL;
+
+	if (status_draft(r, d, 0, &msg) != 0) {
+		home_page(r, 422, msg);
+		return HANDLED;
+	}
+	return status_create(r, d, compose_reply);
 }

@@ -52,7 +52,9 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }],
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(hearth.url + '/');
-    assert.equal(await page.locator('h1').textContent(), 'Welcome, Ada Lovelace');
+    assert.equal(await page.locator('h1').textContent(), 'Home');
+    assert.match(await page.getByRole('navigation', { name: 'Main' }).textContent(),
+      /Ada Lovelace/, 'the navigation names who is signed in');
     assert.deepEqual(await seriousA11yViolations(page), [], 'home page: no serious a11y issue');
     await shot(page, `home-${name}`);
     const cookies = await browser.context.cookies(hearth.url);

@@ -47,6 +47,15 @@ test_match(void)
 	is_int(route_match("/:a/:b", "/1/2", a, params, 1), -1,
 	    "maxparams is respected");
 
+	is_int(match("/@:name", "/@ada"), 1, "prefixed :param captures");
+	is_str(params[0], "ada", "prefix left out of the capture");
+	is_int(match("/@:name", "/@"), -1, "empty after the prefix");
+	is_int(match("/@:name", "/ada"), -1, "prefix missing");
+	is_int(match("/@:name", "/login"), -1, "other literal");
+	is_int(match("/@:name/:id", "/@ada/42"), 2, "prefixed then :param");
+	is_str(params[1], "42", "second capture");
+	is_int(match("/@:name/follow", "/@ada/follow"), 1,
+	    "prefixed then literal");
 	is_int(match("/static/*", "/static/css/site.css"), 1, "trailing *");
 	is_str(params[0], "css/site.css", "* takes the rest, slashes too");
 	is_int(match("/static/*", "/static/"), 1, "* may be empty");

@@ -1,0 +1,172 @@
+/*
+ * web-post.c: one post's page, GET /@name/:id, with its thread (ancestors
+ * above, replies below, as the API's context gives them) and a reply box;
+ * POST /@name/:id replies, and the favourite buttons of every post go to
+ * POST /@name/:id/favourite and /unfavourite.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+/* The post named by the path, if the viewer may read it and the name is
+ * its author's. */
+static struct post *
+post_param(struct req *r, struct user **author)
+{
+	struct post	*p;
+	struct user	*u;
+
+	p = post_get(req_db(r), r->arena, r->user->id, req_id(r, ":1"));
+	if (p == NULL || (u = user_get(req_db(r), r->arena,
+	    p->author_id)) == NULL || strcmp(u->username, r->params[0]) != 0)
+		return NULL;
+	if (author != NULL)
+		*author = u;
+	return p;
+}
+
+/* Render the post page; status and error for a refused reply. */
+static void
+post_page(struct req *r, int status, const char *error)
+{
+	struct idlist	 up = { NULL, 0, 0 }, down = { NULL, 0, 0 };
+	struct user	*u;
+	struct post	*p;
+	struct ectx	 e;
+	json_t		*v, *s;
+	const char	*path;
+
+	if ((p = post_param(r, &u)) == NULL ||
+	    post_context(req_db(r), r->arena, r->user->id, p->id, &up,
+	    &down) != E_OK) {
+		req_error(r, 404, "This post does not exist, or you may not "
+		    "read it.");
+		return;
+	}
+	path = arena_printf(r->arena, "/@%s/%lld", u->username,
+	    (long long)p->id);
+	ectx_init(&e, r);
+	s = web_post(&e, p, path);
+	if (s == NULL) {
+		ectx_free(&e);
+		req_error(r, 404, "This post does not exist, or you may not "
+		    "read it.");
+		return;
+	}
+	v = req_view(r, arena_printf(r->arena, "Post by %s",
+	    u->display_name ? u->display_name : u->username));
+	json_object_set_new(v, "post", s);
+	json_object_set_new(v, "ancestors", web_posts(&e, &up, path));
+	json_object_set_new(v, "has_ancestors", json_boolean(up.n > 0));
+	json_object_set_new(v, "descendants", web_posts(&e, &down, path));
+	ectx_free(&e);
+	json_object_set_new(v, "reply_to", json_string(u->username));
+	json_object_set_new(v, "path", json_string(path));
+	if (error != NULL) {
+		json_object_set_new(v, "error", json_string(error));
+		json_object_set_new(v, "draft", json_string(req_param(r,
+		    "status") ? req_param(r, "status") : ""));
+	}
+	req_html(r, status, "post", v);
+}
+
+/* GET /@name/:id */
+enum handled
+web_post_page(struct req *r)
+{
+	post_page(r, 200, NULL);
+	return HANDLED;
+}
+
+/* The reply is on disk: back to the thread. */
+static void
+reply_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, arena_printf(r->arena, "/@%s/%s", r->params[0],
+	    r->params[1]));
+}
+
+/* POST /@name/:id: status, spoiler_text, csrf; a reply keeps the post's
+ * visibility and group. */
+enum handled
+web_post_reply(struct req *r)
+{
+	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct post		*p;
+	const char		*msg = NULL;
+	int			 rc;
+
+	if ((p = post_param(r, NULL)) == NULL) {
+		req_error(r, 404, "This post does not exist, or you may not "
+		    "read it.");
+		return HANDLED;
+	}
+	kv_add(r->arena, &r->form, "in_reply_to_id", arena_printf(r->arena,
+	    "%lld", (long long)p->id));
+	kv_add(r->arena, &r->form, "visibility", visibility_name(
+	    p->visibility));
+	if (p->group_id != 0)
+		kv_add(r->arena, &r->form, "group_id", arena_printf(r->arena,
+		    "%lld", (long long)p->group_id));
+	if ((rc = status_draft(r, d, 0, &msg)) != 0) {
+		post_page(r, 422, msg);
+		return HANDLED;
+	}
+	return status_create(r, d, reply_reply);
+}
+
+struct fav_job {
+	int64_t	id;
+	int	add;
+};
+
+/* On the writer: favourite or unfavourite. */
+static int
+fav_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct fav_job	*j = arg;
+
+	(void)cause;
+	return j->add ? favourite_add(db, r->user->id, j->id) :
+	    favourite_remove(db, r->user->id, j->id);
+}
+
+/* Done: back to where the button was. */
+static void
+fav_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, web_next(r, "/"));
+}
+
+/* Shared by favourite and unfavourite. */
+static enum handled
+fav(struct req *r, int add)
+{
+	struct fav_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct post	*p;
+
+	if ((p = post_param(r, NULL)) == NULL) {
+		req_error(r, 404, "This post does not exist, or you may not "
+		    "read it.");
+		return HANDLED;
+	}
+	j->id = p->id;
+	j->add = add;
+	return req_write(r, fav_write, NULL, fav_reply, j);
+}
+
+/* POST /@name/:id/favourite: csrf, next. */
+enum handled
+web_post_favourite(struct req *r)
+{
+	return fav(r, 1);
+}
+
+/* POST /@name/:id/unfavourite: csrf, next. */
+enum handled
+web_post_unfavourite(struct req *r)
+{
+	return fav(r, 0);
+}

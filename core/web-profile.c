@@ -1,0 +1,145 @@
+/*
+ * web-profile.c: a person's profile page, GET /@name (who they are, their
+ * counts, a Follow or Unfollow button and the posts the viewer may see),
+ * and POST /@name/follow and /@name/unfollow.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+/* Add a profile text to the view when it is set. */
+static void
+profile_text(json_t *v, const char *key, const char *value)
+{
+	if (value != NULL && *value != '\0')
+		json_object_set_new(v, key, json_string(value));
+}
+
+/* GET /@name */
+enum handled
+web_profile(struct req *r)
+{
+	struct idlist		 ids = { NULL, 0, 0 };
+	struct profile_field	*pf = NULL;
+	struct relationship	 rel;
+	struct user		*u;
+	struct page		 pg;
+	struct ectx		 e;
+	json_t			*v, *a, *fields = json_array();
+	size_t			 i, n = 0;
+	int			 rc;
+
+	if ((u = user_get_by_name(req_db(r), r->arena, r->params[0])) ==
+	    NULL || u->disabled) {
+		json_decref(fields);
+		req_error(r, 404, "There is nobody with this name here.");
+		return HANDLED;
+	}
+	if (page_parse(r, &pg, 20, 40) != 0) {
+		json_decref(fields);
+		return HANDLED;
+	}
+	rc = timeline_account(req_db(r), r->arena, r->user->id, u->id, AF_ALL,
+	    &pg, &ids);
+	if (rc != E_OK) {
+		json_decref(fields);
+		req_domain_error(r, rc, NULL);
+		return HANDLED;
+	}
+	ectx_init(&e, r);
+	a = entity_account(&e, u);
+	ectx_free(&e);
+	json_object_set_new(a, "path", json_string(arena_printf(r->arena,
+	    "/@%s", u->username)));
+	profile_text(a, "job_title", u->job_title);
+	profile_text(a, "department", u->department);
+	profile_text(a, "location", u->location);
+	profile_text(a, "phone", u->phone);
+	profile_text(a, "pronouns", u->pronouns);
+	if (profile_fields(req_db(r), r->arena, u->id, &pf, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			if (*pf[i].value != '\0')
+				json_array_append_new(fields, json_pack(
+				    "{s:s, s:s}", "name", pf[i].name,
+				    "value", pf[i].value));
+		}
+	}
+	json_object_set_new(a, "company_fields", fields);
+	follow_relationship(req_db(r), r->user->id, u->id, &rel);
+	json_object_set_new(a, "self", json_boolean(u->id == r->user->id));
+	json_object_set_new(a, "following", json_boolean(rel.following));
+	json_object_set_new(a, "followed_by", json_boolean(rel.followed_by));
+
+	v = req_view(r, u->display_name ? u->display_name : u->username);
+	if (u->id == r->user->id)
+		web_nav(v, "profile");
+	json_object_set_new(v, "account", a);
+	web_stream(r, v, &ids, &pg, arena_printf(r->arena, "/@%s",
+	    u->username));
+	req_html(r, 200, "profile", v);
+	return HANDLED;
+}
+
+struct follow_job {
+	int64_t	id;
+	int	add;
+};
+
+/* On the writer: follow or unfollow. */
+static int
+follow_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct follow_job	*j = arg;
+
+	if (j->add)
+		return follow_add(db, r->user->id, j->id, cause);
+	return follow_remove(db, r->user->id, j->id);
+}
+
+/* On the writer, once committed: the home feed holds other people now. */
+static void
+follow_after(struct req *r, struct db *db, void *arg)
+{
+	(void)db;
+	(void)arg;
+	feed_forget(r->user->id);
+}
+
+/* Done: back to the profile. */
+static void
+follow_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, arena_printf(r->arena, "/@%s", r->params[0]));
+}
+
+/* Shared by follow and unfollow. */
+static enum handled
+follow(struct req *r, int add)
+{
+	struct follow_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct user		*u;
+
+	if ((u = user_get_by_name(req_db(r), r->arena, r->params[0])) ==
+	    NULL || u->disabled) {
+		req_error(r, 404, "There is nobody with this name here.");
+		return HANDLED;
+	}
+	j->id = u->id;
+	j->add = add;
+	return req_write(r, follow_write, follow_after, follow_reply, j);
+}
+
+/* POST /@name/follow: csrf. */
+enum handled
+web_profile_follow(struct req *r)
+{
+	return follow(r, 1);
+}
+
+/* POST /@name/unfollow: csrf. */
+enum handled
+web_profile_unfollow(struct req *r)
+{
+	return follow(r, 0);
+}

@@ -1,0 +1,146 @@
+/*
+ * web-view.c: what the web pages share. A post as a template view (the
+ * Status entity plus the paths, times and labels the templates show), a
+ * stream of them with its "Older" link, and the check on a form's "next".
+ */
+#include <string.h>
+#include <time.h>
+
+#include "hearth.h"
+
+/*
+ * A local path to go back to, or def: never another site. Control
+ * characters are refused too: browsers drop tabs and newlines from a URL,
+ * so "/\t/evil.example" would become "//evil.example".
+ */
+const char *
+web_next(struct req *r, const char *def)
+{
+	const char	*next = req_param(r, "next"), *p;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' ||
+	    next[1] == '\\' || strchr(next, '\\') != NULL)
+		return def;
+	for (p = next; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return def;
+	}
+	return next;
+}
+
+/* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past. */
+static char *
+web_ago(struct arena *a, int64_t t, int64_t now)
+{
+	int64_t		 d = now - t;
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+	char		 buf[32];
+
+	if (d < 60)
+		return arena_strdup(a, "just now");
+	if (d < 3600)
+		return arena_printf(a, "%lld min", (long long)(d / 60));
+	if (d < 86400)
+		return arena_printf(a, "%lld h", (long long)(d / 3600));
+	if (d < 7 * 86400)
+		return arena_printf(a, "%lld d", (long long)(d / 86400));
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%e %b %Y", &tm);
+	return arena_strdup(a, buf[0] == ' ' ? buf + 1 : buf);
+}
+
+/* Add a time as "<name>_iso" (for datetime), "<name>_title" and
+ * "<name>_ago" to a view. */
+void
+web_time(struct arena *a, json_t *v, const char *name, int64_t t)
+{
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+	char		 iso[32], title[40];
+
+	gmtime_r(&tt, &tm);
+	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	strftime(title, sizeof title, "%Y-%m-%d %H:%M UTC", &tm);
+	json_object_set_new(v, arena_printf(a, "%s_iso", name),
+	    json_string(iso));
+	json_object_set_new(v, arena_printf(a, "%s_title", name),
+	    json_string(title));
+	json_object_set_new(v, arena_printf(a, "%s_ago", name),
+	    json_string(web_ago(a, t, time(NULL))));
+}
+
+/*
+ * A post as the templates see it: the Status (account, content, spoiler,
+ * group, counts) plus its page's path, the author's profile path, its times
+ * and where the favourite form goes back to.
+ */
+json_t *
+web_post(struct ectx *e, const struct post *p, const char *back)
+{
+	json_t		*s = entity_status(e, p), *account;
+	const char	*name;
+	char		*path;
+
+	if (s == NULL)
+		return NULL;
+	account = json_object_get(s, "account");
+	name = json_string_value(json_object_get(account, "username"));
+	path = arena_printf(e->arena, "/@%s/%lld", name, (long long)p->id);
+	json_object_set_new(s, "path", json_string(path));
+	json_object_set_new(account, "path", json_string(arena_printf(e->arena,
+	    "/@%s", name)));
+	json_object_set_new(s, "back", json_string(back != NULL ? back :
+	    path));
+	json_object_set_new(s, "limited", json_boolean(p->visibility !=
+	    VIS_PUBLIC));
+	json_object_set_new(s, "replies_label", json_string(
+	    p->replies_count == 1 ? "reply" : "replies"));
+	web_time(e->arena, s, "created", p->created_at);
+	return s;
+}
+
+/* The viewer's readable posts among ids, in order, as views. */
+json_t *
+web_posts(struct ectx *e, const struct idlist *ids, const char *back)
+{
+	json_t		*arr = json_array(), *s;
+	struct post	*p;
+	size_t		 i;
+
+	for (i = 0; i < ids->n; i++) {
+		p = post_get(e->db, e->arena, e->viewer, ids->ids[i]);
+		if (p != NULL && (s = web_post(e, p, back)) != NULL)
+			json_array_append_new(arr, s);
+	}
+	return arr;
+}
+
+/* Add a stream of posts to a view, and its "Older" link when the page was
+ * full. base is the page's path, escaped for a URL. */
+void
+web_stream(struct req *r, json_t *v, const struct idlist *ids,
+    const struct page *pg, const char *base)
+{
+	struct ectx	 e;
+	const char	*back = base;
+
+	/* Back to this very page after a favourite (not to a form's POST). */
+	if (pg->max_id > 0)
+		back = arena_printf(r->arena, "%s?max_id=%lld", base,
+		    (long long)pg->max_id);
+	ectx_init(&e, r);
+	json_object_set_new(v, "posts", web_posts(&e, ids, back));
+	ectx_free(&e);
+	if (ids->n > 0 && (int)ids->n >= pg->limit)
+		json_object_set_new(v, "older", json_string(arena_printf(
+		    r->arena, "%s?max_id=%lld", base,
+		    (long long)ids->ids[ids->n - 1])));
+}
+
+/* Mark the navigation's current page. */
+void
+web_nav(json_t *v, const char *which)
+{
+	json_object_set_new(v, "nav", json_pack("{s:b}", which, 1));
+}
