@@ -618,6 +618,17 @@ void		 web_stream(struct req *, json_t *, const struct idlist *,
 		     const struct page *, const char *);
 void		 web_nav(json_t *, const char *);
 
+/* web-notifications.c */
+enum handled	 web_notifications(struct req *);
+enum handled	 web_notifications_read(struct req *);
+enum handled	 web_notifications_clear(struct req *);
+
+/* web-directory.c */
+enum handled	 web_directory(struct req *);
+
+/* web-search.c */
+enum handled	 web_search(struct req *);
+
 /* web-static.c */
 enum handled	 web_static(struct req *);
 
@@ -865,6 +876,7 @@ int		 profile_field_list(struct db *, struct arena *,
 int		 directory_list(struct db *, struct arena *, const char *,
 		     const char *, enum directory_order, int, int,
 		     struct idlist *);
+int		 directory_departments(struct db *, json_t *);
 
 /* follow.c */
 struct relationship {

@@ -354,3 +354,23 @@ directory_list(struct db *db, struct arena *a, const char *department,
 #undef DIR_NEW
 #undef DIR_NAME
 }
+
+/* The departments active people are in, by name, as a JSON array of
+ * strings (at most 200). */
+int
+directory_departments(struct db *db, json_t *out)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "SELECT DISTINCT department FROM users WHERE "
+	    "disabled = 0 AND department IS NOT NULL AND department != '' "
+	    "ORDER BY department COLLATE NOCASE LIMIT 200");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		json_array_append_new(out, json_string((const char *)
+		    sqlite3_column_text(st, 0)));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -422,11 +422,13 @@ req_view(struct req *r, const char *title)
 	json_object_set_new(v, "csrf", json_string(r->csrf));
 	json_object_set(v, "asset", asset_urls());
 	if (r->user != NULL) {
-		json_object_set_new(v, "me", json_pack("{s:I, s:s, s:s, s:b}",
-		    "id", (json_int_t)r->user->id,
+		json_object_set_new(v, "me", json_pack("{s:I, s:s, s:s, s:b, "
+		    "s:I}", "id", (json_int_t)r->user->id,
 		    "username", r->user->username,
 		    "display_name", r->user->display_name,
-		    "admin", r->user->role == ROLE_ADMIN));
+		    "admin", r->user->role == ROLE_ADMIN,
+		    "unread", (json_int_t)notify_unread(req_db(r),
+		    r->user->id)));
 	}
 	return v;
 }

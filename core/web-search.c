@@ -1,0 +1,100 @@
+/*
+ * web-search.c: the search page, GET /search?q=: people, hashtags and the
+ * posts the searcher may read that match.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+#define WEB_SEARCH_LIMIT 20
+
+/* Cut a query to SEARCH_QUERY_MAX bytes, on a UTF-8 character boundary. */
+static const char *
+search_cut(struct arena *a, const char *q)
+{
+	size_t	n = strlen(q);
+
+	if (n <= SEARCH_QUERY_MAX)
+		return q;
+	n = SEARCH_QUERY_MAX;
+	while (n > 0 && ((unsigned char)q[n] & 0xc0) == 0x80)
+		n--;
+	return arena_strndup(a, q, n);
+}
+
+/* The people among ids, as views. */
+static json_t *
+search_people_view(struct req *r, const struct idlist *ids)
+{
+	json_t		*arr = json_array(), *a;
+	struct user	*u;
+	struct ectx	 e;
+	size_t		 i;
+
+	ectx_init(&e, r);
+	for (i = 0; i < ids->n; i++) {
+		if ((u = user_get(req_db(r), r->arena, ids->ids[i])) == NULL ||
+		    u->disabled)
+			continue;
+		if ((a = entity_account(&e, u)) == NULL)
+			continue;
+		json_object_set_new(a, "path", json_string(arena_printf(
+		    r->arena, "/@%s", u->username)));
+		if (u->job_title != NULL && *u->job_title != '\0')
+			json_object_set_new(a, "job_title",
+			    json_string(u->job_title));
+		json_array_append_new(arr, a);
+	}
+	ectx_free(&e);
+	return arr;
+}
+
+/* GET /search */
+enum handled
+web_search(struct req *r)
+{
+	struct idlist	 people = { NULL, 0, 0 }, posts = { NULL, 0, 0 };
+	struct page	 pg = { 0, 0, 0, WEB_SEARCH_LIMIT };
+	struct ectx	 e;
+	const char	*q = req_param(r, "q");
+	json_t		*v, *tags, *tagviews, *t;
+	size_t		 i;
+
+	v = req_view(r, "Search");
+	web_nav(v, "search");
+	if (q == NULL || *q == '\0') {
+		req_html(r, 200, "search", v);
+		return HANDLED;
+	}
+	q = search_cut(r->arena, q);
+	tags = json_array();
+	if (search_accounts(req_db(r), r->arena, q, WEB_SEARCH_LIMIT, 0,
+	    &people) != 0 || search_tags(req_db(r), r->arena, q,
+	    WEB_SEARCH_LIMIT, 0, tags) != 0 || search_posts(req_db(r),
+	    r->arena, r->user->id, q, &pg, 0, &posts) != 0) {
+		json_decref(tags);
+		json_decref(v);
+		req_error(r, 500, "The search failed. Please try again.");
+		return HANDLED;
+	}
+	tagviews = json_array();
+	json_array_foreach(tags, i, t)
+		json_array_append_new(tagviews, json_pack("{s:s, s:s}",
+		    "name", json_string_value(t), "path", arena_printf(
+		    r->arena, "/tags/%s", escape_url(r->arena,
+		    json_string_value(t)))));
+	json_decref(tags);
+	json_object_set_new(v, "q", json_string(q));
+	json_object_set_new(v, "searched", json_true());
+	json_object_set_new(v, "has_people", json_boolean(people.n > 0));
+	json_object_set_new(v, "people", search_people_view(r, &people));
+	json_object_set_new(v, "has_tags", json_boolean(json_array_size(
+	    tagviews) > 0));
+	json_object_set_new(v, "tags", tagviews);
+	ectx_init(&e, r);
+	json_object_set_new(v, "posts", web_posts(&e, &posts,
+	    arena_printf(r->arena, "/search?q=%s", escape_url(r->arena, q))));
+	ectx_free(&e);
+	req_html(r, 200, "search", v);
+	return HANDLED;
+}
