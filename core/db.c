@@ -395,3 +395,37 @@ out:
 	free(tmp);
 	return ret;
 }
+
+/*
+ * Run an UPDATE that moves one counter: sql binds the delta as ?1 and the
+ * row's id as ?2. The domain keeps counters next to what they count and
+ * moves them in the same transaction as the change. 0 or -1.
+ */
+int
+db_bump(struct db *db, const char *sql, int64_t id, int delta)
+{
+	sqlite3_stmt	*st = db_prepare(db, sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int(st, 1, delta);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Whether the connection answers a trivial query (health checks). */
+int
+db_ping(struct db *db)
+{
+	sqlite3_stmt	*st = db_prepare(db, "SELECT 1");
+	int		 ok;
+
+	if (st == NULL)
+		return 0;
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return ok;
+}

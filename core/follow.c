@@ -8,22 +8,6 @@
 
 #include "hearth.h"
 
-/* Add or subtract one from a user counter. */
-static int
-bump(struct db *db, const char *sql, int64_t user, int delta)
-{
-	sqlite3_stmt	*st = db_prepare(db, sql);
-	int		 rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, delta);
-	sqlite3_bind_int64(st, 2, user);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* follower follows followee; following twice is not an error. */
 int
 follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
@@ -57,9 +41,9 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	if (db_changes(db) == 1 &&
-	    (bump(db, "UPDATE users SET following_count = following_count + ? "
+	    (db_bump(db, "UPDATE users SET following_count = following_count + ? "
 	    "WHERE id = ?", follower, 1) != 0 ||
-	    bump(db, "UPDATE users SET followers_count = followers_count + ? "
+	    db_bump(db, "UPDATE users SET followers_count = followers_count + ? "
 	    "WHERE id = ?", followee, 1) != 0 ||
 	    notify_add(db, followee, "follow", follower, 0, 0) != 0))
 		goto fail;
@@ -91,9 +75,9 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	if (db_changes(db) == 1 &&
-	    (bump(db, "UPDATE users SET following_count = following_count + ? "
+	    (db_bump(db, "UPDATE users SET following_count = following_count + ? "
 	    "WHERE id = ?", follower, -1) != 0 ||
-	    bump(db, "UPDATE users SET followers_count = followers_count + ? "
+	    db_bump(db, "UPDATE users SET followers_count = followers_count + ? "
 	    "WHERE id = ?", followee, -1) != 0))
 		goto fail;
 	if (db_commit(db) != 0)

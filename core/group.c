@@ -18,18 +18,8 @@
 static int
 group_count(struct db *db, int64_t group, int delta)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "UPDATE groups SET members_count = "
-	    "max(members_count + ?, 0) WHERE id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, delta);
-	sqlite3_bind_int64(st, 2, group);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_bump(db, "UPDATE groups SET members_count = "
+	    "max(members_count + ?, 0) WHERE id = ?", group, delta);
 }
 
 /* Insert a membership; 1 if added, 0 if already a member, -1 on error. */

@@ -149,6 +149,8 @@ int		 db_backup(struct db *, const char *, char **);
 const char	*db_errmsg(struct db *);
 int64_t		 db_changes(struct db *);
 int64_t		 db_last_id(struct db *);
+int		 db_bump(struct db *, const char *, int64_t, int);
+int		 db_ping(struct db *);
 
 /* schema.c (generated from schema/ by tools/embed-sql) */
 extern const struct migration	core_migrations[];

@@ -131,22 +131,6 @@ post_counted(struct db *db, int64_t group)
 	return counted;
 }
 
-/* Run a statement that changes one counter by delta. */
-static int
-bump(struct db *db, const char *sql, int64_t id, int delta)
-{
-	sqlite3_stmt	*st = db_prepare(db, sql);
-	int		 rc;
-
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int(st, 1, delta);
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The mentions and tags of a rendered post as the JSON stored with it. */
 static void
 post_refs_json(const struct markdown *md, char **mentions, char **tags)
@@ -354,7 +338,7 @@ post_create(struct db *db, void *arg)
 	sqlite3_step(st);
 	sqlite3_reset(st);
 	if (d->in_reply_to_id != 0) {
-		if (bump(db, "UPDATE posts SET replies_count = replies_count + ? "
+		if (db_bump(db, "UPDATE posts SET replies_count = replies_count + ? "
 		    "WHERE id = ?", d->in_reply_to_id, 1) != 0)
 			goto out;
 		/* The author replied to is told, unless already mentioned or
@@ -365,7 +349,7 @@ post_create(struct db *db, void *arg)
 		    d->author_id, d->id, 0) != 0)
 			goto out;
 	}
-	if (d->group_id != 0 && bump(db, "UPDATE groups SET posts_count = "
+	if (d->group_id != 0 && db_bump(db, "UPDATE groups SET posts_count = "
 	    "posts_count + ? WHERE id = ?", d->group_id, 1) != 0)
 		goto out;
 	if (d->idempotency_key != NULL) {
@@ -562,11 +546,11 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 		goto fail;
 	}
 	sqlite3_reset(st);
-	if (bump(db, "UPDATE users SET statuses_count = max(statuses_count + "
+	if (db_bump(db, "UPDATE users SET statuses_count = max(statuses_count + "
 	    "?, 0) WHERE id = ?", author, -post_counted(db, group)) != 0 ||
-	    (parent != 0 && bump(db, "UPDATE posts SET replies_count = "
+	    (parent != 0 && db_bump(db, "UPDATE posts SET replies_count = "
 	    "max(replies_count + ?, 0) WHERE id = ?", parent, -1) != 0) ||
-	    (group != 0 && bump(db, "UPDATE groups SET posts_count = "
+	    (group != 0 && db_bump(db, "UPDATE groups SET posts_count = "
 	    "max(posts_count + ?, 0) WHERE id = ?", group, -1) != 0))
 		goto fail;
 	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
@@ -827,7 +811,7 @@ favourite_add(struct db *db, int64_t user, int64_t post)
 	if (rc != SQLITE_DONE)
 		goto fail;
 	if (db_changes(db) == 1) {
-		if (bump(db, "UPDATE posts SET favourites_count = "
+		if (db_bump(db, "UPDATE posts SET favourites_count = "
 		    "favourites_count + ? WHERE id = ?", post, 1) != 0)
 			goto fail;
 		st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ?");
@@ -867,7 +851,7 @@ favourite_remove(struct db *db, int64_t user, int64_t post)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	if (db_changes(db) == 1 && bump(db, "UPDATE posts SET favourites_count "
+	if (db_changes(db) == 1 && db_bump(db, "UPDATE posts SET favourites_count "
 	    "= max(favourites_count + ?, 0) WHERE id = ?", post, -1) != 0)
 		goto fail;
 	return db_commit(db) == 0 ? E_OK : E_INTERNAL;

@@ -9,11 +9,8 @@
 enum handled
 web_healthz(struct req *r)
 {
-	sqlite3_stmt	*st = db_prepare(req_db(r), "SELECT 1");
-	int		 ok = st != NULL && sqlite3_step(st) == SQLITE_ROW;
+	int	ok = db_ping(req_db(r));
 
-	if (st != NULL)
-		sqlite3_reset(st);
 	req_text(r, ok ? 200 : 503, ok ? "ok" : "database unavailable");
 	return HANDLED;
 }
