@@ -48,9 +48,13 @@ home_composer(struct req *r, json_t *v)
 	json_object_set_new(v, "groups", groups);
 }
 
-/* Render the home page; status and error for a refused post. */
+/*
+ * Render the home page; status and error for a refused post, preview for
+ * the Markdown a "Preview" press rendered. Either way the draft comes back
+ * into the composer, so nothing typed is lost.
+ */
 static void
-home_page(struct req *r, int status, const char *error)
+home_page(struct req *r, int status, const char *error, const char *preview)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
 	struct page	 pg;
@@ -67,8 +71,11 @@ home_page(struct req *r, int status, const char *error)
 	v = req_view(r, "Home");
 	web_nav(v, "home");
 	home_composer(r, v);
-	if (error != NULL) {
+	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));
+	if (preview != NULL)
+		json_object_set_new(v, "preview", json_string(preview));
+	if (error != NULL || preview != NULL) {
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", req_param(r, "status") ? req_param(r, "status") :
 		    "", "spoiler_text", req_param(r, "spoiler_text") ?
@@ -82,7 +89,7 @@ home_page(struct req *r, int status, const char *error)
 enum handled
 web_home(struct req *r)
 {
-	home_page(r, 200, NULL);
+	home_page(r, 200, NULL, NULL);
 	return HANDLED;
 }
 
@@ -94,7 +101,11 @@ compose_reply(struct req *r, void *arg)
 	req_redirect(r, web_next(r, "/"));
 }
 
-/* POST /compose: status, visibility, spoiler_text, group_id, csrf. */
+/*
+ * POST /compose: status, visibility, spoiler_text, group_id, csrf; with
+ * preview set, render what would be posted (the same checks and the same
+ * Markdown rendering) and post nothing.
+ */
 enum handled
 web_compose(struct req *r)
 {
@@ -102,7 +113,11 @@ web_compose(struct req *r)
 	const char		*msg = NULL;
 
 	if (status_draft(r, d, 0, &msg) != 0) {
-		home_page(r, 422, msg);
+		home_page(r, 422, msg, NULL);
+		return HANDLED;
+	}
+	if (req_param(r, "preview") != NULL) {
+		home_page(r, 200, NULL, d->md.html);
 		return HANDLED;
 	}
 	return status_create(r, d, compose_reply);

@@ -23,6 +23,7 @@ web_public(struct req *r)
 	v = req_view(r, "Company");
 	web_nav(v, "public");
 	json_object_set_new(v, "heading", json_string("Company"));
+	json_object_set_new(v, "live", json_string("public"));
 	json_object_set_new(v, "intro", json_string("Public posts from "
 	    "everyone in the company."));
 	web_stream(r, v, &ids, &pg, "/public");
@@ -50,6 +51,9 @@ web_tag(struct req *r)
 	v = req_view(r, arena_printf(r->arena, "#%s", tag));
 	json_object_set_new(v, "heading", json_string(arena_printf(r->arena,
 	    "#%s", tag)));
+	/* New posts come from the company stream, picked by tag. */
+	json_object_set_new(v, "live", json_string("public"));
+	json_object_set_new(v, "live_tag", json_string(tag));
 	json_object_set_new(v, "intro", json_string("Posts with this tag "
 	    "that you can read."));
 	web_stream(r, v, &ids, &pg, arena_printf(r->arena, "/tags/%s",

@@ -129,6 +129,9 @@ web_stream(struct req *r, json_t *v, const struct idlist *ids,
 	if (pg->max_id > 0)
 		back = arena_printf(r->arena, "%s?max_id=%lld", base,
 		    (long long)pg->max_id);
+	/* Only the newest page updates itself as posts arrive. */
+	json_object_set_new(v, "latest", json_boolean(pg->max_id == 0 &&
+	    pg->since_id == 0 && pg->min_id == 0));
 	ectx_init(&e, r);
 	json_object_set_new(v, "posts", web_posts(&e, ids, back));
 	ectx_free(&e);

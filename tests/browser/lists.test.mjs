@@ -69,7 +69,8 @@ test('notifications: a mention, the unread count, mark all as read', async () =>
   await check('notifications');
   await page.getByRole('button', { name: 'Mark all as read' }).click();
   await page.waitForURL(hearth.url + '/notifications');
-  assert.equal((await current().textContent()).trim(), 'Notifications');
+  assert.equal((await current().innerText()).trim(), 'Notifications',
+    'the hidden count is not shown');
 });
 
 test('search: a person, a hashtag and a post', async () => {

@@ -40,7 +40,8 @@ def body(t):
         t.status(r, 200, "the notifications page is 200")
         t.like(r.text, r"No notifications yet", "none yet: an empty state")
         t.like(r.text, r'<a href="/notifications" aria-current="page">'
-               r'Notifications</a>', "Notifications is current, no count")
+               r'Notifications <span class="count" data-unread="0" hidden>',
+               "Notifications is current, the count hidden")
         btok = h.form_field(b.get("/").text, "csrf")
         r = b.post("/compose", {"status": "hello @alice", "csrf": btok})
         t.status(r, 303, "bob mentions alice")
@@ -56,19 +57,20 @@ def body(t):
                "a follow")
         t.ok(r.text.index("followed you") < r.text.index("mentioned you"),
              "newest first")
-        t.like(r.text, r'Notifications <span class="count">\(2<',
+        t.like(r.text, r'Notifications <span class="count" data-unread="2">'
+               r'\(<span data-unread-n>2<',
                "the nav shows 2 unread")
         tok = h.form_field(r.text, "csrf")
         r = a.post("/notifications/read", {})
         t.status(r, 403, "mark all as read without a CSRF token is 403")
         r = a.post("/notifications/clear", {})
         t.status(r, 403, "clear all without a CSRF token is 403")
-        t.like(a.get("/").text, r'class="count">\(2<', "... nothing changed")
+        t.like(a.get("/").text, r'data-unread="2">', "... nothing changed")
         r = a.post("/notifications/read", {"csrf": tok})
         t.status(r, 303, "mark all as read")
         t.is_(r.header("Location"), "/notifications", "... back to the list")
         r = a.get("/notifications")
-        t.unlike(r.text, r'class="count"', "the nav count is 0")
+        t.like(r.text, r'data-unread="0" hidden>', "the nav count is 0, hidden")
         t.like(r.text, r"followed you", "the notifications are still there")
         r = a.post("/notifications/clear", {"csrf": tok})
         t.status(r, 303, "clear all")
