@@ -22,10 +22,20 @@ struct stmt {
 	struct stmt	*next;
 };
 
+/* A remembered answer, good while the database has not changed. */
+struct memo {
+	int64_t		 key;
+	int64_t		 version;
+	int64_t		 value;
+	int		 kind;
+};
+#define MEMO_SLOTS	1024
+
 struct db {
 	sqlite3		*sql;
 	struct stmt	*cache[STMT_BUCKETS];
 	int		 depth;		/* nested db_begin calls */
+	struct memo	 memo[MEMO_SLOTS];
 };
 
 static const char *const sync_pragmas[] = {
@@ -414,6 +424,57 @@ db_bump(struct db *db, const char *sql, int64_t id, int delta)
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * What the database looks like to this connection: it changes whenever
+ * anyone commits, another connection of this process (the writer thread)
+ * or another process (hearthctl) through PRAGMA data_version, or this very
+ * connection through its change count. 0 if it cannot be read.
+ */
+int64_t
+db_version(struct db *db)
+{
+	sqlite3_stmt	*st = db_prepare(db, "PRAGMA data_version");
+	int64_t		 v = 0;
+
+	if (st == NULL)
+		return 0;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v << 32 ^ sqlite3_total_changes64(db->sql);
+}
+
+/*
+ * Memos: small answers (a count) remembered per connection for as long as
+ * db_version stays the same, for what every page asks and few writes
+ * change. Read version before computing the answer, so a commit in between
+ * makes the memo stale rather than wrong.
+ */
+int
+db_memo_get(struct db *db, int kind, int64_t key, int64_t version,
+    int64_t *value)
+{
+	struct memo	*m = &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
+
+	if (version == 0 || m->kind != kind || m->key != key ||
+	    m->version != version)
+		return 0;
+	*value = m->value;
+	return 1;
+}
+
+void
+db_memo_put(struct db *db, int kind, int64_t key, int64_t version,
+    int64_t value)
+{
+	struct memo	*m = &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
+
+	m->kind = kind;
+	m->key = key;
+	m->version = version;
+	m->value = value;
 }
 
 /* Whether the connection answers a trivial query (health checks). */

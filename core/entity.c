@@ -561,8 +561,8 @@ account_write(struct ectx *e, int64_t id, uint64_t tag, struct evbuffer *out)
 }
 
 /* A fingerprint of what can change in a post after it is written. */
-static uint64_t
-status_tag(const struct peek *p)
+uint64_t
+entity_status_tag(const struct peek *p)
 {
 	return (uint64_t)p->edited_at * 1000003ULL ^
 	    (uint64_t)p->favourites_count * 7919ULL ^
@@ -578,7 +578,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 	json_t		*s;
 	size_t		 len;
 
-	if (!cache_emit(status_cache, peek->id, status_tag(peek), out)) {
+	if (!cache_emit(status_cache, peek->id, entity_status_tag(peek), out)) {
 		if ((p = post_get(e->db, e->arena, e->viewer, peek->id)) == NULL ||
 		    (s = entity_status(e, p)) == NULL)
 			return -1;
@@ -589,7 +589,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_decref(s);
 		/* Cached without its closing brace; the varying parts follow. */
 		len = evbuffer_get_length(b) - 1;
-		cache_put(status_cache, p->id, status_tag(peek),
+		cache_put(status_cache, p->id, entity_status_tag(peek),
 		    evbuffer_pullup(b, -1), len);
 		evbuffer_add(out, evbuffer_pullup(b, -1), len);
 		evbuffer_free(b);

@@ -215,6 +215,35 @@ group_list(struct db *db, struct arena *a, int64_t viewer, int mine,
 	return 0;
 }
 
+/*
+ * The groups a person belongs to, by name (at most max), for choosers such
+ * as the composer's: one query instead of a list and a lookup per group.
+ */
+int
+group_names(struct db *db, struct arena *a, int64_t user, size_t max,
+    struct group_name **out, size_t *n)
+{
+	sqlite3_stmt	*st;
+
+	*n = 0;
+	*out = arena_alloc(a, (max ? max : 1) * sizeof **out);
+	st = db_prepare(db, "SELECT g.id, g.name FROM group_members m JOIN "
+	    "groups g ON g.id = m.group_id WHERE m.user_id = ? ORDER BY "
+	    "g.name COLLATE NOCASE, g.id LIMIT ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	while (*n < max && sqlite3_step(st) == SQLITE_ROW) {
+		(*out)[*n].id = sqlite3_column_int64(st, 0);
+		(*out)[*n].name = arena_strdup(a,
+		    (const char *)sqlite3_column_text(st, 1));
+		(*n)++;
+	}
+	sqlite3_reset(st);
+	return 0;
+}
+
 /* Join an open group; joining twice is no error. */
 int
 group_join(struct db *db, int64_t user, int64_t group)

@@ -151,6 +151,10 @@ int64_t		 db_changes(struct db *);
 int64_t		 db_last_id(struct db *);
 int		 db_bump(struct db *, const char *, int64_t, int);
 int		 db_ping(struct db *);
+int64_t		 db_version(struct db *);
+enum memo_kind { MEMO_UNREAD = 1 };
+int		 db_memo_get(struct db *, int, int64_t, int64_t, int64_t *);
+void		 db_memo_put(struct db *, int, int64_t, int64_t, int64_t);
 
 /* schema.c (generated from schema/ by tools/embed-sql) */
 extern const struct migration	core_migrations[];
@@ -616,6 +620,12 @@ const char	*web_next(struct req *, const char *);
 void		 web_time(struct arena *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
 json_t		*web_posts(struct ectx *, const struct idlist *, const char *);
+char		*web_ago(struct arena *, int64_t, int64_t);
+
+/* web-card.c */
+void		 web_card_init(size_t);
+void		 web_card_free(void);
+json_t		*web_cards(struct req *, const struct idlist *, const char *);
 void		 web_stream(struct req *, json_t *, const struct idlist *,
 		     const struct page *, const char *);
 void		 web_nav(json_t *, const char *);
@@ -950,10 +960,12 @@ struct peek {
 	int64_t		 replies_count;
 	int64_t		 favourites_count;
 	int		 favourited;
+	int64_t		 created_at;
 	uint64_t	 author_tag;	/* user_fingerprint of the author */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
+uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
 int		 post_context(struct db *, struct arena *, int64_t, int64_t,
 		     struct idlist *, struct idlist *);
 int		 post_history(struct db *, struct arena *, int64_t, int64_t,
@@ -994,6 +1006,12 @@ struct group	*group_get(struct db *, struct arena *, int64_t, int64_t);
 int		 group_list(struct db *, struct arena *, int64_t, int,
 		     const struct page *, struct idlist *);
 int		 group_join(struct db *, int64_t, int64_t);
+struct group_name {
+	int64_t		 id;
+	const char	*name;
+};
+int		 group_names(struct db *, struct arena *, int64_t, size_t,
+		     struct group_name **, size_t *);
 int		 group_leave(struct db *, int64_t, int64_t, char **);
 int		 group_add_member(struct db *, int64_t, int64_t, int64_t,
 		     char **);

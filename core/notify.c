@@ -154,8 +154,11 @@ int64_t
 notify_unread(struct db *db, int64_t user)
 {
 	sqlite3_stmt	*st;
-	int64_t		 n = 0;
+	int64_t		 n = 0, version = db_version(db);
 
+	/* Every page shows the count; most pages come between two writes. */
+	if (db_memo_get(db, MEMO_UNREAD, user, version, &n))
+		return n;
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
 	    "n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN groups g ON "
 	    "g.id = n.group_id WHERE n.user_id = :viewer "
@@ -169,6 +172,7 @@ notify_unread(struct db *db, int64_t user)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	db_memo_put(db, MEMO_UNREAD, user, version, n);
 	return n;
 }
 

@@ -667,7 +667,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 	    "0), p.replies_count, p.favourites_count, EXISTS (SELECT 1 FROM "
 	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
 	    "u.version, u.followers_count, u.following_count, "
-	    "u.statuses_count, coalesce(u.last_status_at, 0) FROM "
+	    "u.statuses_count, coalesce(u.last_status_at, 0), p.created_at "
+	    "FROM "
 	    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 	    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 	if (st == NULL)
@@ -686,6 +687,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		pk->author_tag = user_tag(sqlite3_column_int64(st, 6),
 		    sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
 		    sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10));
+		pk->created_at = sqlite3_column_int64(st, 11);
 	}
 	sqlite3_reset(st);
 	/* json_each yields the list in order, so rows come in order. */

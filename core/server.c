@@ -313,6 +313,7 @@ server_run(struct config *c)
 		goto out;
 	feed_init(c->home_feed_cache);
 	entity_cache_init(50000, 20000);
+	web_card_init(50000);
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;
@@ -387,6 +388,7 @@ out:
 	checkpoint_stop();
 	feed_free();
 	entity_cache_free();
+	web_card_free();
 	ratelimit_free(s.login_ip);
 	ratelimit_free(s.login_account);
 	for (i = 0; i < nls; i++) {

@@ -16,13 +16,11 @@ static const char *const visibilities[] = {
 static void
 home_composer(struct req *r, json_t *v)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
-	struct page	 pg;
-	struct group	*g;
+	struct group_name *g;
 	json_t		*vis = json_array(), *groups = json_array();
 	const char	*want = req_param(r, "visibility");
 	int64_t		 gid = req_id(r, "group_id");
-	size_t		 i;
+	size_t		 i, n;
 
 	if (want == NULL || *want == '\0')
 		want = "public";
@@ -30,17 +28,11 @@ home_composer(struct req *r, json_t *v)
 		json_array_append_new(vis, json_pack("{s:s, s:b}", "value",
 		    visibilities[i], "selected", strcmp(want,
 		    visibilities[i]) == 0));
-	memset(&pg, 0, sizeof pg);
-	pg.limit = 100;
-	if (group_list(req_db(r), r->arena, r->user->id, 1, &pg, &ids) == 0) {
-		for (i = 0; i < ids.n; i++) {
-			g = group_get(req_db(r), r->arena, r->user->id,
-			    ids.ids[i]);
-			if (g != NULL)
-				json_array_append_new(groups, json_pack(
-				    "{s:I, s:s, s:b}", "id", (json_int_t)g->id,
-				    "name", g->name, "selected", g->id == gid));
-		}
+	if (group_names(req_db(r), r->arena, r->user->id, 200, &g, &n) == 0) {
+		for (i = 0; i < n; i++)
+			json_array_append_new(groups, json_pack("{s:I, s:s, s:b}",
+			    "id", (json_int_t)g[i].id, "name", g[i].name,
+			    "selected", g[i].id == gid));
 	}
 	json_object_set_new(v, "visibilities", vis);
 	json_object_set_new(v, "has_groups", json_boolean(

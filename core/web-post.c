@@ -56,9 +56,9 @@ post_page(struct req *r, int status, const char *error)
 	v = req_view(r, arena_printf(r->arena, "Post by %s",
 	    u->display_name ? u->display_name : u->username));
 	json_object_set_new(v, "post", s);
-	json_object_set_new(v, "ancestors", web_posts(&e, &up, path));
+	json_object_set_new(v, "ancestors", web_cards(r, &up, path));
 	json_object_set_new(v, "has_ancestors", json_boolean(up.n > 0));
-	json_object_set_new(v, "descendants", web_posts(&e, &down, path));
+	json_object_set_new(v, "descendants", web_cards(r, &down, path));
 	ectx_free(&e);
 	json_object_set_new(v, "reply_to", json_string(u->username));
 	json_object_set_new(v, "path", json_string(path));

@@ -55,7 +55,6 @@ web_search(struct req *r)
 {
 	struct idlist	 people = { NULL, 0, 0 }, posts = { NULL, 0, 0 };
 	struct page	 pg = { 0, 0, 0, WEB_SEARCH_LIMIT };
-	struct ectx	 e;
 	const char	*q = req_param(r, "q");
 	json_t		*v, *tags, *tagviews, *t;
 	size_t		 i;
@@ -91,10 +90,8 @@ web_search(struct req *r)
 	json_object_set_new(v, "has_tags", json_boolean(json_array_size(
 	    tagviews) > 0));
 	json_object_set_new(v, "tags", tagviews);
-	ectx_init(&e, r);
-	json_object_set_new(v, "posts", web_posts(&e, &posts,
+	json_object_set_new(v, "posts", web_cards(r, &posts,
 	    arena_printf(r->arena, "/search?q=%s", escape_url(r->arena, q))));
-	ectx_free(&e);
 	req_html(r, 200, "search", v);
 	return HANDLED;
 }

@@ -29,7 +29,7 @@ web_next(struct req *r, const char *def)
 }
 
 /* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past. */
-static char *
+char *
 web_ago(struct arena *a, int64_t t, int64_t now)
 {
 	int64_t		 d = now - t;
@@ -94,6 +94,7 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	    path));
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
 	    VIS_PUBLIC));
+	json_object_set_new(s, "mine", json_boolean(p->author_id == e->viewer));
 	json_object_set_new(s, "replies_label", json_string(
 	    p->replies_count == 1 ? "reply" : "replies"));
 	web_time(e->arena, s, "created", p->created_at);
@@ -122,7 +123,6 @@ void
 web_stream(struct req *r, json_t *v, const struct idlist *ids,
     const struct page *pg, const char *base)
 {
-	struct ectx	 e;
 	const char	*back = base;
 
 	/* Back to this very page after a favourite (not to a form's POST). */
@@ -132,9 +132,7 @@ web_stream(struct req *r, json_t *v, const struct idlist *ids,
 	/* Only the newest page updates itself as posts arrive. */
 	json_object_set_new(v, "latest", json_boolean(pg->max_id == 0 &&
 	    pg->since_id == 0 && pg->min_id == 0));
-	ectx_init(&e, r);
-	json_object_set_new(v, "posts", web_posts(&e, ids, back));
-	ectx_free(&e);
+	json_object_set_new(v, "posts", web_cards(r, ids, back));
 	if (ids->n > 0 && (int)ids->n >= pg->limit)
 		json_object_set_new(v, "older", json_string(arena_printf(
 		    r->arena, "%s?max_id=%lld", base,

@@ -3,8 +3,9 @@
  * departments, a skewed follow graph (a few people followed by thousands),
  * groups of skewed sizes (some private), and a year of posts with Markdown,
  * mentions, hashtags, replies and every visibility. It writes a real hearth
- * database (migrated by the same code as hearthd) and a file of bearer
- * tokens, one per person, for the load generators.
+ * database (migrated by the same code as hearthd) and a file with a bearer
+ * token (for the API) and a session cookie (for the web pages) per person,
+ * "ID TOKEN SESSION" on a line, for the load generators.
  *
  * usage: gen-company -c hearth.conf [-p PEOPLE] [-n POSTS] [-g GROUPS]
  *                    [-f FOLLOWS] [-s SEED] [-t TOKENS_FILE]
@@ -173,7 +174,8 @@ main(int argc, char **argv)
 	struct arena	*a;
 	sqlite3_stmt	*st;
 	FILE		*tf;
-	char		*cause = NULL, *path, *phc, token[64], text[1024];
+	char		*cause = NULL, *path, *phc, token[64], session[64],
+			 text[1024];
 	const char	*conf = NULL, *tokens = "tokens.txt";
 	size_t		 people = 10000, nposts = 1000000, ngroups = 500;
 	size_t		 nfollows = 100, i, j, k, n;
@@ -375,7 +377,7 @@ main(int argc, char **argv)
 	}
 	commit_or_die(db);
 
-	/* A bearer token per person for the load generators. */
+	/* A bearer token and a session per person for the load generators. */
 	if ((tf = fopen(tokens, "w")) == NULL)
 		fatalx("%s: cannot write", tokens);
 	begin_or_die(db);
@@ -383,7 +385,10 @@ main(int argc, char **argv)
 		if (token_create(db, (int64_t)i + 1, "bench", NULL, token,
 		    sizeof token) < 0)
 			fatalx("token: %s", db_errmsg(db));
-		fprintf(tf, "%zu %s\n", i + 1, token);
+		if (session_create(db, (int64_t)i + 1, "127.0.0.1", "bench",
+		    session, sizeof session) < 0)
+			fatalx("session: %s", db_errmsg(db));
+		fprintf(tf, "%zu %s %s\n", i + 1, token, session);
 	}
 	commit_or_die(db);
 	fclose(tf);

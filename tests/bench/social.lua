@@ -1,7 +1,8 @@
 -- social.lua: wrk script for the social benchmarks. Each request signs in as
 -- a random person of the generated company (tokens.txt from gen-company).
 -- Environment: BENCH_TOKENS (file), BENCH_MODE = home | post | search | page
-local tokens = {}
+-- (page: the home page's HTML, signed in with a session cookie)
+local tokens, sessions = {}, {}
 local mode = os.getenv("BENCH_MODE") or "home"
 local counter = 0
 
@@ -14,17 +15,22 @@ local words = { "release", "customer", "review", "meeting", "design",
 function init(args)
   local f = assert(io.open(os.getenv("BENCH_TOKENS") or "tokens.txt"))
   for line in f:lines() do
-    local _, tok = line:match("^(%d+) (%S+)$")
+    local _, tok, ses = line:match("^(%d+) (%S+) ?(%S*)$")
     if tok then tokens[#tokens + 1] = tok end
+    if ses and ses ~= "" then sessions[#sessions + 1] = ses end
   end
   f:close()
   math.randomseed(os.time() + math.floor(os.clock() * 1e6))
 end
 
 function request()
+  counter = counter + 1
+  if mode == "page" then
+    local ses = sessions[math.random(#sessions)]
+    return wrk.format("GET", "/", { ["Cookie"] = "hearth_session=" .. ses })
+  end
   local tok = tokens[math.random(#tokens)]
   local h = { ["Authorization"] = "Bearer " .. tok }
-  counter = counter + 1
   if mode == "post" then
     h["Content-Type"] = "application/x-www-form-urlencoded"
     local body = "status=Benchmark+post+" .. counter .. "+about+the+" ..

@@ -1,6 +1,7 @@
 #!/bin/sh
 # social.sh: the social core under load, on a generated company (see
-# gen-company.c): home timelines of random people, new posts with
+# gen-company.c): home timelines of random people (API and the HTML home
+# page, signed in with a session), new posts with
 # synchronous=full, and two-word full-text searches, each with
 # wrk -t1 -c50 -d10s against one hearthd on 127.0.0.1; then searches one at
 # a time (-c1), for their latency without queueing.
@@ -43,7 +44,9 @@ threads = $THREADS
 log_level = warn
 synchronous = full
 CONF
-if [ ! -s "$data/tokens.txt" ] || [ "$(cat "$data/size" 2>/dev/null)" != "$SIZE" ]; then
+# Regenerate for another size, or a file from before sessions were in it.
+if [ ! -s "$data/tokens.txt" ] || [ "$(cat "$data/size" 2>/dev/null)" != "$SIZE" ] ||
+    awk 'NF < 3 { bad = 1 } END { exit !bad }' "$data/tokens.txt"; then
 	rm -rf "$data/db"/* "$data/tokens.txt"
 	echo "generating a $SIZE company ($people people, $posts posts, $groups groups)..." >&2
 	"$GEN_COMPANY" -c "$conf" -p "$people" -n "$posts" -g "$groups" \
@@ -81,6 +84,7 @@ run() {
 
 echo "company: $SIZE ($people people, $posts posts); hearthd threads=$THREADS; wrk -t1 -c50 -d$DURATION; $(nproc) cores"
 printf '%-28s %s\n' "home timeline (20 posts)" "$(run home)"
+printf '%-28s %s\n' "home page HTML (20 posts)" "$(run page)"
 printf '%-28s %s\n' "post (synchronous=full)" "$(run post)"
 printf '%-28s %s\n' "search (two words)" "$(run search)"
 printf '%-28s %s\n' "search, one at a time" "$(run search 1)"

@@ -1,0 +1,164 @@
+/*
+ * web-card.c: posts as the streams show them, rendered once and reused.
+ * The busiest page, home, shows twenty posts; building each one's view and
+ * rendering it took ~170,000 instructions, so a card (post-item.html,
+ * rendered) is cached as HTML, shared by every reader, under a tag of what
+ * can change: the post's fingerprint (edits, counts), its author's, and the
+ * "5 min" it shows. What differs between readers is either a variant of the
+ * key (favourited by the reader, written by the reader) or left in the HTML
+ * as a marker (the reader's CSRF token, the page to come back to) that is
+ * filled in as the cards are copied out. Markers hold 128 random bits made
+ * at start, so no post can contain one.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+
+#include "hearth.h"
+
+#define CARD_TTL_US	(3600ULL * 1000000ULL)
+#define MARK_HEX	32
+
+static struct cache	*card_cache;
+/* "\001<hex>C" and "\001<hex>B": the CSRF token and the way back. */
+static char		 mark_csrf[MARK_HEX + 3], mark_back[MARK_HEX + 3];
+
+/* Set up the card cache and this run's markers. */
+void
+web_card_init(size_t max)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 rnd[MARK_HEX / 2];
+	size_t			 i;
+
+	card_cache = cache_new(max, CARD_TTL_US);
+	crypto_random(rnd, sizeof rnd);
+	mark_csrf[0] = '\001';
+	for (i = 0; i < sizeof rnd; i++) {
+		mark_csrf[1 + 2 * i] = hex[rnd[i] >> 4];
+		mark_csrf[2 + 2 * i] = hex[rnd[i] & 15];
+	}
+	memcpy(mark_back, mark_csrf, MARK_HEX + 1);
+	mark_csrf[MARK_HEX + 1] = 'C';
+	mark_back[MARK_HEX + 1] = 'B';
+}
+
+/* Free the card cache. */
+void
+web_card_free(void)
+{
+	cache_free(card_cache);
+	card_cache = NULL;
+}
+
+/* FNV-1a, to fold a short string into a tag. */
+static uint64_t
+hash_str(const char *s)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/*
+ * Render one card into out, from the cache when its tag still matches.
+ * -1 if the post vanished between the peek and now.
+ */
+static int
+card_write(struct ectx *e, const struct peek *pk, int64_t now,
+    struct evbuffer *out)
+{
+	int		 mine = pk->author_id == e->viewer;
+	int64_t		 key = pk->id * 4 + (pk->favourited ? 1 : 0) +
+			     (mine ? 2 : 0);
+	uint64_t	 tag;
+	struct evbuffer	*b;
+	struct post	*p;
+	json_t		*s;
+	int		 same;
+
+	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
+	    hash_str(web_ago(e->arena, pk->created_at, now));
+	if (cache_emit(card_cache, key, tag, out))
+		return 0;
+	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
+	    (s = web_post(e, p, mark_back)) == NULL)
+		return -1;
+	json_object_set_new(s, "csrf", json_string(mark_csrf));
+	b = evbuffer_new();
+	if (render_template(b, "post-item", s) != 0) {
+		json_decref(s);
+		evbuffer_free(b);
+		return -1;
+	}
+	json_decref(s);
+	/* Cache only what matches the tag: the row may have moved on since
+	 * the peek (a favourite in between), and then the next peek says so. */
+	same = p->favourited == pk->favourited &&
+	    p->favourites_count == pk->favourites_count &&
+	    p->replies_count == pk->replies_count &&
+	    (p->edited_at == pk->edited_at);
+	if (same)
+		cache_put(card_cache, key, tag, evbuffer_pullup(b, -1),
+		    evbuffer_get_length(b));
+	evbuffer_add_buffer(out, b);
+	evbuffer_free(b);
+	return 0;
+}
+
+/* Copy cards into out, filling in the markers. */
+static void
+card_fill(struct evbuffer *out, const char *s, size_t len, const char *csrf,
+    const char *back)
+{
+	const char	*end = s + len, *m;
+
+	while (s < end && (m = memchr(s, '\001', end - s)) != NULL) {
+		evbuffer_add(out, s, m - s);
+		if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
+		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0) {
+			if (m[MARK_HEX + 1] == 'C')
+				escape_html(out, csrf, strlen(csrf));
+			else
+				escape_html(out, back, strlen(back));
+			s = m + sizeof mark_csrf - 1;
+		} else {
+			/* A control character in a post: not ours, drop it. */
+			s = m + 1;
+		}
+	}
+	if (s < end)
+		evbuffer_add(out, s, end - s);
+}
+
+/*
+ * The viewer's readable posts among ids, in order, as one string of HTML
+ * cards ("" for none), whose buttons come back to back.
+ */
+json_t *
+web_cards(struct req *r, const struct idlist *ids, const char *back)
+{
+	struct evbuffer	*cards = evbuffer_new(), *out = evbuffer_new();
+	struct peek	*peek;
+	struct ectx	 e;
+	size_t		 i, n;
+	int64_t		 now = time(NULL);
+	json_t		*html;
+
+	ectx_init(&e, r);
+	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
+		n = 0;
+	for (i = 0; i < n; i++)
+		(void)card_write(&e, &peek[i], now, cards);
+	ectx_free(&e);
+	card_fill(out, (const char *)evbuffer_pullup(cards, -1),
+	    evbuffer_get_length(cards), r->csrf, back);
+	html = json_stringn_nocheck((const char *)evbuffer_pullup(out, -1),
+	    evbuffer_get_length(out));
+	evbuffer_free(cards);
+	evbuffer_free(out);
+	return html;
+}
