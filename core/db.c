@@ -27,6 +27,7 @@ struct memo {
 	int64_t		 key;
 	int64_t		 version;
 	int64_t		 value;
+	json_t		*json;		/* or a JSON value, owned */
 	int		 kind;
 };
 #define MEMO_SLOTS	1024
@@ -107,6 +108,8 @@ db_close(struct db *db)
 			free(s);
 		}
 	}
+	for (i = 0; i < MEMO_SLOTS; i++)
+		json_decref(db->memo[i].json);
 	sqlite3_close_v2(db->sql);
 	free(db);
 }
@@ -475,6 +478,29 @@ db_memo_put(struct db *db, int kind, int64_t key, int64_t version,
 	m->key = key;
 	m->version = version;
 	m->value = value;
+	json_decref(m->json);
+	m->json = NULL;
+}
+
+/* A remembered JSON value (borrowed: valid until the next put), or NULL. */
+json_t *
+db_memo_json(struct db *db, int kind, int64_t key, int64_t version)
+{
+	struct memo	*m = &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
+
+	if (version == 0 || m->kind != kind || m->key != key ||
+	    m->version != version)
+		return NULL;
+	return m->json;
+}
+
+/* Remember a JSON value; takes the reference. */
+void
+db_memo_json_put(struct db *db, int kind, int64_t key, int64_t version,
+    json_t *json)
+{
+	db_memo_put(db, kind, key, version, 0);
+	db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS].json = json;
 }
 
 /* Whether the connection answers a trivial query (health checks). */

@@ -152,9 +152,11 @@ int64_t		 db_last_id(struct db *);
 int		 db_bump(struct db *, const char *, int64_t, int);
 int		 db_ping(struct db *);
 int64_t		 db_version(struct db *);
-enum memo_kind { MEMO_UNREAD = 1 };
+enum memo_kind { MEMO_UNREAD = 1, MEMO_MY_GROUPS };
 int		 db_memo_get(struct db *, int, int64_t, int64_t, int64_t *);
 void		 db_memo_put(struct db *, int, int64_t, int64_t, int64_t);
+json_t		*db_memo_json(struct db *, int, int64_t, int64_t);
+void		 db_memo_json_put(struct db *, int, int64_t, int64_t, json_t *);
 
 /* schema.c (generated from schema/ by tools/embed-sql) */
 extern const struct migration	core_migrations[];

@@ -17,9 +17,10 @@ static void
 home_composer(struct req *r, json_t *v)
 {
 	struct group_name *g;
-	json_t		*vis = json_array(), *groups = json_array();
+	json_t		*vis = json_array(), *groups;
 	const char	*want = req_param(r, "visibility");
 	int64_t		 gid = req_id(r, "group_id");
+	int64_t		 version = db_version(req_db(r));
 	size_t		 i, n;
 
 	if (want == NULL || *want == '\0')
@@ -28,11 +29,23 @@ home_composer(struct req *r, json_t *v)
 		json_array_append_new(vis, json_pack("{s:s, s:b}", "value",
 		    visibilities[i], "selected", strcmp(want,
 		    visibilities[i]) == 0));
-	if (group_names(req_db(r), r->arena, r->user->id, 200, &g, &n) == 0) {
-		for (i = 0; i < n; i++)
-			json_array_append_new(groups, json_pack("{s:I, s:s, s:b}",
-			    "id", (json_int_t)g[i].id, "name", g[i].name,
-			    "selected", g[i].id == gid));
+	/* The plain list (nothing selected) is remembered between writes:
+	 * every visit to home asks for it. */
+	if (gid == 0 && (groups = db_memo_json(req_db(r), MEMO_MY_GROUPS,
+	    r->user->id, version)) != NULL)
+		json_incref(groups);
+	else {
+		groups = json_array();
+		if (group_names(req_db(r), r->arena, r->user->id, 200, &g,
+		    &n) == 0) {
+			for (i = 0; i < n; i++)
+				json_array_append_new(groups, json_pack(
+				    "{s:I, s:s, s:b}", "id", (json_int_t)g[i].id,
+				    "name", g[i].name, "selected", g[i].id == gid));
+		}
+		if (gid == 0)
+			db_memo_json_put(req_db(r), MEMO_MY_GROUPS,
+			    r->user->id, version, json_incref(groups));
 	}
 	json_object_set_new(v, "visibilities", vis);
 	json_object_set_new(v, "has_groups", json_boolean(
