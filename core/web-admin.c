@@ -121,6 +121,8 @@ people_page(struct req *r, int status, const struct admin_job *j,
 		    r->arena, "/admin/people?%spage=%lld", qs,
 		    (long long)page - 1)));
 	json_object_set_new(v, "page", json_integer(page));
+	json_object_set_new(v, "paged", json_boolean(n > PEOPLE_PER_PAGE ||
+	    page > 1));
 	form = json_pack("{s:s, s:s, s:s, s:b}",
 	    "username", j && errors ? j->username : "",
 	    "display_name", j && errors ? j->display_name : "",

@@ -152,6 +152,22 @@ field_error(json_t *errors, const char *param, const char *msg)
 }
 
 /*
+ * The domain's message for a field ("job_title must be at most 200 bytes",
+ * "field 'Team' must be one line") with the label the form shows in place
+ * of the name the domain uses.
+ */
+static const char *
+field_message(struct req *r, const char *label, const char *name,
+    const char *cause)
+{
+	size_t	len = strlen(name);
+
+	if (strncmp(cause, name, len) == 0 && cause[len] == ' ')
+		return arena_printf(r->arena, "%s%s.", label, cause + len);
+	return arena_printf(r->arena, "%s: %s.", label, cause);
+}
+
+/*
  * Check one text detail alone with profile_check, so its message belongs
  * to that field; the message is the domain's, after the field's label.
  */
@@ -164,8 +180,8 @@ check_text(struct req *r, json_t *errors, size_t i, const char *value)
 	memset(&one, 0, sizeof one);
 	*(const char **)((char *)&one + profile_texts[i].off) = value;
 	if (profile_check(&one, &cause) != 0) {
-		field_error(errors, profile_texts[i].param, arena_printf(
-		    r->arena, "%s: %s.", profile_texts[i].label, cause));
+		field_error(errors, profile_texts[i].param, field_message(r,
+		    profile_texts[i].label, profile_texts[i].param, cause));
 		free(cause);
 	}
 }
@@ -235,8 +251,9 @@ profile_read(struct req *r, struct settings_profile *j, json_t *errors)
 		one.fields = &e->fields[e->nfields];
 		one.nfields = 1;
 		if (profile_check(&one, &cause) != 0) {
-			field_error(errors, param, arena_printf(r->arena,
-			    "%s: %s.", pf[i].name, cause));
+			field_error(errors, param, field_message(r,
+			    pf[i].name, arena_printf(r->arena, "field '%s'",
+			    pf[i].name), cause));
 			free(cause);
 			cause = NULL;
 		}

@@ -142,11 +142,11 @@ def body(t):
                 fid: "Platform"}
         r = a.post("/settings/profile", form)
         t.status(r, 422, "an empty display name and a long location are 422")
-        t.like(r.text, r'id="display_name-error">Display name: '
-               r'display_name must not be empty', "the display name's error "
+        t.like(r.text, r'id="display_name-error">Display name must '
+               r'not be empty\.', "the display name's error "
                "is next to it")
-        t.like(r.text, r'id="location-error">Location: location must be at '
-               r'most 200 bytes', "... and the location's next to it")
+        t.like(r.text, r'id="location-error">Location must be at most '
+               r'200 bytes\.', "... and the location's next to it")
         t.like(r.text, r'aria-invalid="true" aria-describedby='
                r'"display_name-error"', "the field points at its error")
         t.like(r.text, r'I \*build\* things</textarea>', "the bio typed is "
