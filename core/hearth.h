@@ -517,6 +517,7 @@ struct db	*req_db(struct req *);
 #define R_ANON		0x08	/* a form signed-out people post (login) */
 #define R_FOLLOW	0x10	/* a bearer token needs the follow scope */
 #define R_QTOKEN	0x80	/* a bearer token may come as ?access_token */
+#define R_SESSION	0x100	/* a browser session only, never a bearer token */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;

@@ -96,8 +96,7 @@ pw_change_write(struct req *r, struct db *db, void *arg, char **cause)
 
 	(void)cause;
 	return user_change_password(db, r->user->id, c->phc,
-	    r->auth == AUTH_SESSION ? r->session.id : 0) == 0 ? E_OK :
-	    E_INTERNAL;
+	    r->session.id) == 0 ? E_OK : E_INTERNAL;
 }
 
 /* Done: back to the form, changed. */

@@ -1,5 +1,6 @@
 /*
- * web-settings.c: the settings area a person has for their own account:
+ * web-settings.c: the settings area a person has for their own account
+ * (routes flagged R_SESSION: always a browser session, never a token):
  * its sub-navigation, and the pages for active sessions, personal API
  * tokens and the OAuth apps they authorized. Profile and password are in
  * web-settings-profile.c and web-settings-security.c.
@@ -96,7 +97,7 @@ session_row(const struct session_info *s, void *arg)
 	json_t			*o;
 
 	o = json_pack("{s:I, s:b, s:s, s:s}", "id", (json_int_t)s->id,
-	    "current", r->auth == AUTH_SESSION && s->id == r->session.id,
+	    "current", s->id == r->session.id,
 	    "user_agent", s->user_agent && *s->user_agent ? s->user_agent :
 	    "Unknown browser",
 	    "ip", s->ip && *s->ip ? s->ip : "unknown address");
@@ -120,7 +121,7 @@ web_settings_sessions(struct req *r)
 	}
 	v = settings_view(r, "Sessions", "sessions");
 	json_object_set_new(v, "has_others", json_boolean(
-	    json_array_size(sr.list) > (r->auth == AUTH_SESSION ? 1 : 0)));
+	    json_array_size(sr.list) > 1));
 	json_object_set_new(v, "sessions", sr.list);
 	req_html(r, 200, "settings-sessions", v);
 	return HANDLED;
@@ -132,7 +133,7 @@ session_end_write(struct req *r, struct db *db, void *arg, char **cause)
 {
 	int64_t	id = *(int64_t *)arg;
 
-	if (id == r->session.id && r->auth == AUTH_SESSION) {
+	if (id == r->session.id) {
 		*cause = xstrdup("To sign out of this device, use Sign out.");
 		return E_INVALID;
 	}
@@ -170,8 +171,8 @@ sessions_others_write(struct req *r, struct db *db, void *arg, char **cause)
 {
 	(void)arg;
 	(void)cause;
-	return session_end_others(db, r->user->id, r->auth == AUTH_SESSION ?
-	    r->session.id : 0) == 0 ? E_OK : E_INTERNAL;
+	return session_end_others(db, r->user->id, r->session.id) == 0 ?
+	    E_OK : E_INTERNAL;
 }
 
 /* POST /settings/sessions/others: csrf. */

@@ -63,6 +63,15 @@ def body(t):
                  "nobody was created by the refused requests")
         t.status(member.get("/"), 200, "alice is still signed in")
 
+        # -- an admin's bearer token is refused too: these are browser pages
+        bearer = srv.client(headers={"Authorization": "Bearer " +
+                                     srv.token("root")})
+        for method, path in ROUTES:
+            r = bearer.request(method, path, form={"username": "mallory"}
+                               if method == "POST" else None)
+            t.status(r, 403, "an admin's bearer token: %s %s is 403"
+                     % (method, path))
+
         # -- the list, search and paging
         adm = srv.client()
         t.status(adm.login("root"), 303, "root (an admin) signs in")

@@ -194,9 +194,31 @@ def body(t):
         me = a.me(srv.token("alice")).json()
         t.is_(me.get("display_name"), "Alice E.", "the API sees the new name")
 
-        # -- CSRF
+        # -- an emptied bio and detail are cleared; the avatar stays
+        form2 = dict(form, note="", job_title="", csrf=a.csrf(
+            "/settings/profile"))
+        r = a.post("/settings/profile", form2)
+        t.status(r, 303, "a save with an empty bio (urlencoded, no images)")
+        r = a.get("/settings/profile")
+        t.like(r.text, r'aria-describedby="note-hint"></textarea>',
+               "the bio is empty")
+        t.is_(avatar_src(r.text), new_avatar, "the avatar is unchanged")
+        t.unlike(a.get("/@alice").text, r"<dd>Engineer</dd>",
+                 "the job title is gone from the profile")
+
+        # -- CSRF, and no bearer tokens on these pages
         r = a.post("/settings/profile", {"display_name": "x"})
         t.status(r, 403, "a profile save without CSRF is 403")
+        tok = srv.token("alice")
+        bearer = srv.client(headers={"Authorization": "Bearer " + tok})
+        for path in ("/settings/profile", "/settings/tokens"):
+            r = bearer.get(path)
+            t.status(r, 403, "a bearer token cannot GET " + path)
+        r = bearer.post("/settings/tokens", {"name": "escalate",
+                                             "scope": "follow"})
+        t.status(r, 403, "a bearer token cannot make tokens")
+        t.unlike(a.get("/settings/tokens").text, r"escalate",
+                 "... none was made")
 
         # -- sessions
         b2 = srv.client()
@@ -282,7 +304,7 @@ def body(t):
         # -- tokens
         r = a.get("/settings/tokens")
         t.status(r, 200, "the tokens page is 200")
-        t.like(r.text, r"hearthctl", "the token hearthctl made is listed")
+        t.like(r.text, r"hearthctl", "the tokens hearthctl made are listed")
         csrf = h.form_field(r.text, "csrf")
         r = a.post("/settings/tokens", {"csrf": csrf, "name": ""})
         t.status(r, 422, "a token without a name or scopes is 422")
