@@ -414,9 +414,13 @@ user_admin_create(struct db *db, struct arena *a, int64_t actor,
 
 	if ((rc = user_admin_check(db, a, actor, 0, NULL, cause)) != E_OK)
 		return rc;
+	if (user_get_by_name(db, a, username) != NULL) {
+		*cause = xasprintf("username '%s' is already taken", username);
+		return E_CONFLICT;
+	}
 	if ((*id = user_create(db, username, display_name, email, role, phc,
 	    cause)) < 0)
-		return strstr(*cause, "already taken") ? E_CONFLICT : E_INVALID;
+		return E_INVALID;
 	return E_OK;
 }
 

@@ -33,10 +33,12 @@ static const struct {
 	{ "reset-password", ACT_RESET, "has a new password." },
 };
 
+#define ACT_CREATE ((size_t)-1)
+
 /* A create or an action on its way through the worker and the writer. */
 struct admin_job {
 	struct req	*r;
-	size_t		 act;		/* index in admin_acts, or -1: create */
+	size_t		 act;		/* index in admin_acts, or ACT_CREATE */
 	int64_t		 target;
 	const char	*target_name;
 	const char	*username;
@@ -89,8 +91,10 @@ people_page(struct req *r, int status, const struct admin_job *j,
 	json_t			*v, *form;
 	int			 n;
 
-	if (j != NULL)		/* after a POST: the first page, unfiltered */
-		q = NULL, page = 1;
+	if (j != NULL) {	/* after a POST: the first page, unfiltered */
+		q = NULL;
+		page = 1;
+	}
 	if (q != NULL && *q == '\0')
 		q = NULL;
 	if (page <= 0 || page > 100000)
@@ -207,7 +211,7 @@ admin_write(struct req *r, struct db *db, void *arg, char **cause)
 	int64_t			 id;
 
 	(void)cause;
-	if (j->act == (size_t)-1)
+	if (j->act == ACT_CREATE)
 		j->rc = user_admin_create(db, r->arena, r->user->id,
 		    j->username, j->display_name, j->email, j->role, j->phc,
 		    &id, &j->cause);
@@ -248,7 +252,7 @@ admin_reply(struct req *r, void *arg)
 	j->cause = NULL;
 	if (j->rc != E_OK) {
 		j->shown[0] = '\0';
-		if (j->act != (size_t)-1) {
+		if (j->act != ACT_CREATE) {
 			people_page(r, j->rc, j, NULL, NULL, cause);
 			return;
 		}
@@ -256,7 +260,7 @@ admin_reply(struct req *r, void *arg)
 		people_page(r, j->rc, j, errors, NULL, NULL);
 		return;
 	}
-	if (j->act == (size_t)-1) {
+	if (j->act == ACT_CREATE) {
 		log_info("admin: %s created %s", r->user->username,
 		    j->username);
 		people_page(r, 200, j, NULL, arena_printf(r->arena, "%s was "
@@ -340,7 +344,7 @@ web_admin_person_create(struct req *r)
 
 	memset(j, 0, sizeof *j);
 	j->r = r;
-	j->act = (size_t)-1;
+	j->act = ACT_CREATE;
 	j->username = (v = req_param(r, "username")) ? v : "";
 	j->display_name = (v = req_param(r, "display_name")) ? v : "";
 	j->email = (v = req_param(r, "email")) ? v : "";
