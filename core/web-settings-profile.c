@@ -227,7 +227,7 @@ profile_read(struct req *r, struct settings_profile *j, json_t *errors)
 	struct profile_field	*pf = NULL;
 	struct profile_edit	*e = &j->edit, one;
 	struct markdown		 md;
-	const char		*v;
+	const char		*v, *param;
 	char			*cause = NULL;
 	size_t			 i, n = 0;
 
@@ -240,9 +240,8 @@ profile_read(struct req *r, struct settings_profile *j, json_t *errors)
 		n = 0;
 	e->fields = arena_alloc(r->arena, (n ? n : 1) * sizeof *e->fields);
 	for (i = 0; i < n; i++) {
-		const char *param = arena_printf(r->arena, "field_%lld",
+		param = arena_printf(r->arena, "field_%lld",
 		    (long long)pf[i].id);
-
 		if ((v = req_param(r, param)) == NULL)
 			continue;	/* not on the form: unchanged */
 		e->fields[e->nfields].key = pf[i].name;
