@@ -217,6 +217,19 @@ int		 user_set_password(struct db *, int64_t, const char *);
 int		 user_set_disabled(struct db *, int64_t, int);
 int		 user_list(struct db *, struct arena *,
 		     void (*)(const struct user *, void *), void *);
+int		 user_change_password(struct db *, int64_t, const char *,
+		     int64_t);
+int		 user_page(struct db *, struct arena *, const char *, int, int,
+		     void (*)(const struct user *, void *), void *);
+int		 user_admin_create(struct db *, struct arena *, int64_t,
+		     const char *, const char *, const char *, enum role,
+		     const char *, int64_t *, char **);
+int		 user_admin_set_role(struct db *, struct arena *, int64_t,
+		     int64_t, enum role, char **);
+int		 user_admin_set_disabled(struct db *, struct arena *, int64_t,
+		     int64_t, int, char **);
+int		 user_admin_set_password(struct db *, struct arena *, int64_t,
+		     int64_t, const char *, char **);
 
 /* session.c */
 #define SESSION_PREFIX "hs_"
@@ -235,6 +248,17 @@ int		 session_lookup(struct db *, const char *, long, long,
 int		 session_end(struct db *, const char *);
 int		 session_touch(struct db *, int64_t);
 int		 session_end_all(struct db *, int64_t);
+struct session_info {
+	int64_t		 id;
+	int64_t		 created_at;
+	int64_t		 last_seen_at;
+	const char	*ip;
+	const char	*user_agent;
+};
+int		 session_list(struct db *, struct arena *, int64_t,
+		     void (*)(const struct session_info *, void *), void *);
+int		 session_end_id(struct db *, int64_t, int64_t);
+int		 session_end_others(struct db *, int64_t, int64_t);
 
 /* token.c */
 #define TOKEN_PREFIX "hat_"
@@ -499,6 +523,7 @@ struct db	*req_db(struct req *);
 #define R_ANON		0x08	/* a form signed-out people post (login) */
 #define R_FOLLOW	0x10	/* a bearer token needs the follow scope */
 #define R_QTOKEN	0x80	/* a bearer token may come as ?access_token */
+#define R_SESSION	0x100	/* a browser session only, never a bearer token */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;
@@ -631,6 +656,27 @@ json_t		*web_cards(struct req *, const struct idlist *, const char *);
 void		 web_stream(struct req *, json_t *, const struct idlist *,
 		     const struct page *, const char *);
 void		 web_nav(json_t *, const char *);
+
+/* settings and admin (web): web-settings.c, web-settings-profile.c,
+ * web-settings-security.c, web-admin.c */
+json_t		*settings_view(struct req *, const char *, const char *);
+enum handled	 web_settings(struct req *);
+enum handled	 web_settings_sessions(struct req *);
+enum handled	 web_settings_session_end(struct req *);
+enum handled	 web_settings_sessions_others(struct req *);
+enum handled	 web_settings_tokens(struct req *);
+enum handled	 web_settings_token_create(struct req *);
+enum handled	 web_settings_token_revoke(struct req *);
+enum handled	 web_settings_apps(struct req *);
+enum handled	 web_settings_app_revoke(struct req *);
+enum handled	 web_settings_profile(struct req *);
+enum handled	 web_settings_profile_save(struct req *);
+enum handled	 web_settings_password(struct req *);
+enum handled	 web_settings_password_save(struct req *);
+enum handled	 web_admin(struct req *);
+enum handled	 web_admin_people(struct req *);
+enum handled	 web_admin_person_create(struct req *);
+enum handled	 web_admin_person_action(struct req *);
 
 /* web-notifications.c */
 enum handled	 web_notifications(struct req *);

@@ -347,20 +347,58 @@ req_json_buffer(struct req *r, int status, struct evbuffer *b)
 	req_reply(r, status, "application/json; charset=utf-8", b);
 }
 
+/* What an error page says besides the message: a heading and a way on. */
+static const struct {
+	int		 status;
+	const char	*heading;
+	const char	*hint;
+} error_pages[] = {
+	{ 400, "That request did not make sense",
+	    "Go back, check what you entered and try again." },
+	{ 401, "Please sign in", "Sign in, then try again." },
+	{ 403, "You cannot do that here",
+	    "If you think you should be able to, ask an administrator." },
+	{ 404, "Page not found",
+	    "The link may be old, or the page was removed or is private." },
+	{ 405, "That action is not available here",
+	    "This address does not accept that kind of request; go back and "
+	    "use the page's own buttons and links." },
+	{ 413, "That was too large", "Try a smaller file or a shorter text." },
+	{ 422, "Something needs fixing", "Go back, fix it and try again." },
+	{ 429, "Slow down a little", "Wait a moment, then try again." },
+	{ 500, "Something went wrong on our side",
+	    "It was logged. Try again in a moment; if it keeps happening, tell "
+	    "an administrator." },
+	{ 503, "hearth is busy", "Try again in a moment." },
+	{ 0, "Something went wrong", "Go back and try again." },	/* last */
+};
+
 /* Reply with an error: {"error": msg} under /api/, a friendly page elsewhere. */
 void
 req_error(struct req *r, int status, const char *msg)
 {
 	json_t	*view;
+	size_t	 i;
 
 	if (r->is_api || r->path == NULL) {
 		req_json(r, status, json_pack("{s:s}", "error", msg));
 		return;
 	}
-	view = req_view(r, "Something went wrong");
+	for (i = 0; i < nitems(error_pages) - 1; i++) {
+		if (error_pages[i].status == status)
+			break;
+	}
+	view = req_view(r, error_pages[i].heading);
 	json_object_set_new(view, "status", json_integer(status));
+	json_object_set_new(view, "heading",
+	    json_string(error_pages[i].heading));
 	json_object_set_new(view, "message", json_string(msg));
+	json_object_set_new(view, "hint", json_string(error_pages[i].hint));
 	json_object_set_new(view, "not_found", json_boolean(status == 404));
+	json_object_set_new(view, "sign_in", json_boolean(status == 401 ||
+	    (status == 403 && r->user == NULL)));
+	if (r->method == M_GET && (status >= 500 || status == 429))
+		json_object_set_new(view, "retry", json_string(r->path));
 	req_html(r, status, "error", view);
 }
 

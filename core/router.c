@@ -44,6 +44,45 @@ static const struct route routes[] = {
 	{ M_POST, "/login",		R_ANON,		web_login },
 	{ M_POST, "/logout",		0,		web_logout },
 
+	/*
+	 * settings and admin (web): a browser session only, so that no bearer
+	 * token (an app's, say) can mint tokens or manage people through them
+	 */
+	{ M_GET,  "/settings",		R_AUTH | R_SESSION,
+	    web_settings },
+	{ M_GET,  "/settings/profile",	R_AUTH | R_SESSION,
+	    web_settings_profile },
+	{ M_POST, "/settings/profile",	R_AUTH | R_SESSION,
+	    web_settings_profile_save },
+	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION,
+	    web_settings_password },
+	{ M_POST, "/settings/password",	R_AUTH | R_SESSION,
+	    web_settings_password_save },
+	{ M_GET,  "/settings/sessions",	R_AUTH | R_SESSION,
+	    web_settings_sessions },
+	{ M_POST, "/settings/sessions/others", R_AUTH | R_SESSION,
+	    web_settings_sessions_others },
+	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION,
+	    web_settings_session_end },
+	{ M_GET,  "/settings/tokens",	R_AUTH | R_SESSION,
+	    web_settings_tokens },
+	{ M_POST, "/settings/tokens",	R_AUTH | R_SESSION,
+	    web_settings_token_create },
+	{ M_POST, "/settings/tokens/:id/revoke", R_AUTH | R_SESSION,
+	    web_settings_token_revoke },
+	{ M_GET,  "/settings/apps",	R_AUTH | R_SESSION,
+	    web_settings_apps },
+	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION,
+	    web_settings_app_revoke },
+	{ M_GET,  "/admin",		R_ADMIN | R_SESSION,
+	    web_admin },
+	{ M_GET,  "/admin/people",	R_ADMIN | R_SESSION,
+	    web_admin_people },
+	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION,
+	    web_admin_person_create },
+	{ M_POST, "/admin/people/:id/:action", R_ADMIN | R_SESSION,
+	    web_admin_person_action },
+
 	{ M_GET,  "/@:name",		R_AUTH,		web_profile },
 	{ M_POST, "/@:name/follow",	R_AUTH,		web_profile_follow },
 	{ M_POST, "/@:name/unfollow",	R_AUTH,		web_profile_unfollow },
@@ -456,6 +495,11 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 			    escape_url(r->arena, r->path)));
 		else
 			req_error(r, 401, "Please sign in first.");
+		goto done;
+	}
+	if ((route->flags & R_SESSION) && r->auth != AUTH_SESSION) {
+		req_error(r, 403, "This page is for the web browser; an API "
+		    "token cannot use it.");
 		goto done;
 	}
 	if ((route->flags & R_ADMIN) && r->user->role != ROLE_ADMIN) {

@@ -138,3 +138,75 @@ session_end_all(struct db *db, int64_t user_id)
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+/*
+ * Call cb for each live session of a person, most recently used first. The
+ * address and browser are what the person may see of their own sessions;
+ * the token hash never leaves this file.
+ */
+int
+session_list(struct db *db, struct arena *a, int64_t user_id,
+    void (*cb)(const struct session_info *, void *), void *arg)
+{
+	sqlite3_stmt		*st;
+	struct session_info	 s;
+	const unsigned char	*t;
+	int			 rc;
+
+	st = db_prepare(db, "SELECT id, created_at, last_seen_at, ip, "
+	    "user_agent FROM sessions WHERE user_id = ? "
+	    "ORDER BY last_seen_at DESC, id DESC");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s.id = sqlite3_column_int64(st, 0);
+		s.created_at = sqlite3_column_int64(st, 1);
+		s.last_seen_at = sqlite3_column_int64(st, 2);
+		t = sqlite3_column_text(st, 3);
+		s.ip = t ? arena_strdup(a, (const char *)t) : NULL;
+		t = sqlite3_column_text(st, 4);
+		s.user_agent = t ? arena_strdup(a, (const char *)t) : NULL;
+		cb(&s, arg);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* End one of a person's sessions by id: E_OK, or E_NOTFOUND if it is not
+ * theirs (or already over). */
+int
+session_end_id(struct db *db, int64_t user_id, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM sessions WHERE id = ? AND user_id = ?");
+	if (st == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, user_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return E_INTERNAL;
+	return db_changes(db) == 1 ? E_OK : E_NOTFOUND;
+}
+
+/* End every session of a person but one (sign out everywhere else). */
+int
+session_end_others(struct db *db, int64_t user_id, int64_t keep_id)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "DELETE FROM sessions WHERE user_id = ? AND "
+	    "id <> ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, keep_id);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}

@@ -285,3 +285,210 @@ user_list(struct db *db, struct arena *a,
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
+
+/*
+ * Set a person's own new password and end their other sessions, keeping
+ * the one they changed it from (a password change from the settings page).
+ */
+int
+user_change_password(struct db *db, int64_t id, const char *phc,
+    int64_t keep_session)
+{
+	sqlite3_stmt	*st;
+
+	if (db_begin(db) != 0)
+		return -1;
+	st = db_prepare(db, "UPDATE users SET password_hash = ?, "
+	    "updated_at = ? WHERE id = ?");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, phc, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, time(NULL));
+	sqlite3_bind_int64(st, 3, id);
+	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1) {
+		sqlite3_reset(st);
+		goto fail;
+	}
+	sqlite3_reset(st);
+	if (session_end_others(db, id, keep_session) != 0)
+		goto fail;
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return -1;
+}
+
+/*
+ * Call cb for a page of people, by username: those whose username, display
+ * name or email contains q (all if q is NULL or empty), skipping offset.
+ * Asks for limit + 1 so the caller knows whether there is a next page;
+ * returns how many cb saw, or -1.
+ */
+int
+user_page(struct db *db, struct arena *a, const char *q, int offset,
+    int limit, void (*cb)(const struct user *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	char		*like;
+	const char	*s;
+	size_t		 n;
+	int		 rc, seen = 0;
+
+	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE "
+	    "?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR display_name LIKE "
+	    "?1 ESCAPE '\\' OR coalesce(email, '') LIKE ?1 ESCAPE '\\' "
+	    "ORDER BY username LIMIT ?2 OFFSET ?3");
+	if (st == NULL)
+		return -1;
+	if (q != NULL && *q != '\0') {
+		/* %q% with LIKE's own wildcards taken literally */
+		like = arena_alloc(a, 2 * strlen(q) + 3);
+		n = 0;
+		like[n++] = '%';
+		for (s = q; *s != '\0'; s++) {
+			if (*s == '%' || *s == '_' || *s == '\\')
+				like[n++] = '\\';
+			like[n++] = *s;
+		}
+		like[n++] = '%';
+		like[n] = '\0';
+		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int(st, 2, limit + 1);
+	sqlite3_bind_int(st, 3, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cb(user_from_row(a, st), arg);
+		seen++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? seen : -1;
+}
+
+/* How many enabled admins there are; -1 on error. */
+static int
+user_admins(struct db *db)
+{
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	st = db_prepare(db, "SELECT count(*) FROM users WHERE role = 1 AND "
+	    "disabled = 0");
+	if (st == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/*
+ * The rules every admin action shares: the actor is an enabled admin and
+ * the target exists. E_OK with *target, or an E_ code with *cause.
+ */
+static int
+user_admin_check(struct db *db, struct arena *a, int64_t actor,
+    int64_t target_id, struct user **target, char **cause)
+{
+	struct user	*u = user_get(db, a, actor);
+
+	if (u == NULL || u->disabled || u->role != ROLE_ADMIN) {
+		*cause = xstrdup("This action is for administrators.");
+		return E_FORBIDDEN;
+	}
+	if (target_id == 0)
+		return E_OK;
+	if ((*target = user_get(db, a, target_id)) == NULL) {
+		*cause = xstrdup("There is no such person.");
+		return E_NOTFOUND;
+	}
+	return E_OK;
+}
+
+/* An admin creates a person; E_OK and *id, or an E_ code with *cause. */
+int
+user_admin_create(struct db *db, struct arena *a, int64_t actor,
+    const char *username, const char *display_name, const char *email,
+    enum role role, const char *phc, int64_t *id, char **cause)
+{
+	int	rc;
+
+	if ((rc = user_admin_check(db, a, actor, 0, NULL, cause)) != E_OK)
+		return rc;
+	if (user_get_by_name(db, a, username) != NULL) {
+		*cause = xasprintf("username '%s' is already taken", username);
+		return E_CONFLICT;
+	}
+	if ((*id = user_create(db, username, display_name, email, role, phc,
+	    cause)) < 0)
+		return E_INVALID;
+	return E_OK;
+}
+
+/*
+ * An admin makes someone an admin or a member. Nobody demotes themselves,
+ * and the last enabled admin stays one, so the company is never left
+ * without anyone who can manage it.
+ */
+int
+user_admin_set_role(struct db *db, struct arena *a, int64_t actor,
+    int64_t target, enum role role, char **cause)
+{
+	struct user	*u;
+	int		 rc;
+
+	if ((rc = user_admin_check(db, a, actor, target, &u, cause)) != E_OK)
+		return rc;
+	if (role != ROLE_ADMIN && u->role == ROLE_ADMIN) {
+		if (target == actor) {
+			*cause = xstrdup("You cannot remove your own admin "
+			    "role; ask another admin.");
+			return E_FORBIDDEN;
+		}
+		if (!u->disabled && user_admins(db) <= 1) {
+			*cause = xstrdup("This is the last admin; make someone "
+			    "else an admin first.");
+			return E_FORBIDDEN;
+		}
+	}
+	return user_set_role(db, target, role) == 0 ? E_OK : E_INTERNAL;
+}
+
+/*
+ * An admin disables or enables someone. Disabling ends their sessions
+ * (user_set_disabled); nobody disables themselves or the last admin.
+ */
+int
+user_admin_set_disabled(struct db *db, struct arena *a, int64_t actor,
+    int64_t target, int disabled, char **cause)
+{
+	struct user	*u;
+	int		 rc;
+
+	if ((rc = user_admin_check(db, a, actor, target, &u, cause)) != E_OK)
+		return rc;
+	if (disabled && target == actor) {
+		*cause = xstrdup("You cannot disable your own account.");
+		return E_FORBIDDEN;
+	}
+	if (disabled && u->role == ROLE_ADMIN && !u->disabled &&
+	    user_admins(db) <= 1) {
+		*cause = xstrdup("This is the last admin; make someone else an "
+		    "admin first.");
+		return E_FORBIDDEN;
+	}
+	return user_set_disabled(db, target, disabled) == 0 ? E_OK :
+	    E_INTERNAL;
+}
+
+/* An admin sets someone's password (a reset): their sessions end. */
+int
+user_admin_set_password(struct db *db, struct arena *a, int64_t actor,
+    int64_t target, const char *phc, char **cause)
+{
+	struct user	*u;
+	int		 rc;
+
+	if ((rc = user_admin_check(db, a, actor, target, &u, cause)) != E_OK)
+		return rc;
+	return user_set_password(db, target, phc) == 0 ? E_OK : E_INTERNAL;
+}

@@ -1,0 +1,413 @@
+/*
+ * web-admin.c: the admin pages, for people with the admin role (the router
+ * enforces R_ADMIN; the user.c functions refuse others too). /admin/people
+ * lists and searches people, creates a person (with a generated password
+ * shown once, or one the admin sets), and disables, enables, resets the
+ * password of, makes admin or removes admin from a person. Hashing runs on
+ * a worker; the rules (nobody disables or demotes themselves, the last
+ * admin stays) are the domain's.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "hearth.h"
+
+#define PEOPLE_PER_PAGE	25
+#define EMAIL_MAX	254
+#define GENERATED_LEN	21	/* 20 characters, as hearthctl makes them */
+
+/* What can be done to a person from the list, and what it says after. */
+enum admin_act { ACT_DISABLE, ACT_ENABLE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN,
+    ACT_RESET };
+static const struct {
+	const char	*name;		/* in the path */
+	enum admin_act	 act;
+	const char	*done;		/* after the person's name */
+} admin_acts[] = {
+	{ "disable", ACT_DISABLE, "was disabled and signed out." },
+	{ "enable", ACT_ENABLE, "was enabled." },
+	{ "make-admin", ACT_MAKE_ADMIN, "is now an admin." },
+	{ "remove-admin", ACT_REMOVE_ADMIN, "is no longer an admin." },
+	{ "reset-password", ACT_RESET, "has a new password." },
+};
+
+#define ACT_CREATE ((size_t)-1)
+
+/* A create or an action on its way through the worker and the writer. */
+struct admin_job {
+	struct req	*r;
+	size_t		 act;		/* index in admin_acts, or ACT_CREATE */
+	int64_t		 target;
+	const char	*target_name;
+	const char	*username;
+	const char	*display_name;
+	const char	*email;
+	enum role	 role;
+	char		*password;	/* typed or generated; wiped after */
+	int		 generated;
+	char		*phc;
+	char		*hash_cause;
+	int		 rc;		/* the domain's answer */
+	char		*cause;
+	char		 shown[GENERATED_LEN];	/* the password to show once */
+};
+
+struct people_rows {
+	struct req	*r;
+	json_t		*list;
+};
+
+/* One person as the list shows them. */
+static void
+people_row(const struct user *u, void *arg)
+{
+	struct people_rows	*pr = arg;
+	json_t			*o;
+
+	o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
+	    "id", (json_int_t)u->id, "username", u->username,
+	    "display_name", u->display_name ? u->display_name : u->username,
+	    "email", u->email ? u->email : "",
+	    "admin", u->role == ROLE_ADMIN, "disabled", u->disabled,
+	    "self", u->id == pr->r->user->id);
+	web_time(pr->r->arena, o, "created", u->created_at);
+	json_array_append_new(pr->list, o);
+}
+
+/*
+ * Render the people page: the search, a page of people, the create form
+ * (what was typed and an error per field when j is a failed create), and
+ * a notice or alert from what was just done.
+ */
+static void
+people_page(struct req *r, int status, const struct admin_job *j,
+    json_t *errors, const char *notice, const char *alert)
+{
+	struct people_rows	 pr = { r, json_array() };
+	const char		*q = req_param(r, "q"), *qs;
+	int64_t			 page = req_id(r, "page");
+	json_t			*v, *form;
+	int			 n;
+
+	if (j != NULL) {	/* after a POST: the first page, unfiltered */
+		q = NULL;
+		page = 1;
+	}
+	if (q != NULL && *q == '\0')
+		q = NULL;
+	if (page <= 0 || page > 100000)
+		page = 1;
+	n = user_page(req_db(r), r->arena, q, (int)(page - 1) *
+	    PEOPLE_PER_PAGE, PEOPLE_PER_PAGE, people_row, &pr);
+	if (n < 0) {
+		json_decref(pr.list);
+		json_decref(errors);
+		req_error(r, 500, "The list of people could not be read.");
+		return;
+	}
+	if (n > PEOPLE_PER_PAGE)
+		json_array_remove(pr.list, PEOPLE_PER_PAGE);
+	v = req_view(r, "People · Admin");
+	web_nav(v, "admin");
+	json_object_set_new(v, "people", pr.list);
+	qs = q != NULL ? arena_printf(r->arena, "q=%s&", escape_url(r->arena,
+	    q)) : "";
+	if (q != NULL)
+		json_object_set_new(v, "q", json_string(q));
+	if (n > PEOPLE_PER_PAGE)
+		json_object_set_new(v, "next", json_string(arena_printf(
+		    r->arena, "/admin/people?%spage=%lld", qs,
+		    (long long)page + 1)));
+	if (page > 1)
+		json_object_set_new(v, "prev", json_string(arena_printf(
+		    r->arena, "/admin/people?%spage=%lld", qs,
+		    (long long)page - 1)));
+	json_object_set_new(v, "page", json_integer(page));
+	json_object_set_new(v, "paged", json_boolean(n > PEOPLE_PER_PAGE ||
+	    page > 1));
+	form = json_pack("{s:s, s:s, s:s, s:b}",
+	    "username", j && errors ? j->username : "",
+	    "display_name", j && errors ? j->display_name : "",
+	    "email", j && errors ? j->email : "",
+	    "admin", j && errors && j->role == ROLE_ADMIN);
+	json_object_set_new(v, "form", form);
+	if (errors != NULL) {
+		json_object_set_new(v, "errors", errors);
+		json_object_set_new(v, "create_open", json_true());
+	}
+	if (notice != NULL)
+		json_object_set_new(v, "notice", json_string(notice));
+	if (alert != NULL)
+		json_object_set_new(v, "alert", json_string(alert));
+	if (j != NULL && j->shown[0] != '\0')
+		json_object_set_new(v, "shown", json_pack("{s:s, s:s}",
+		    "username", j->target_name, "password", j->shown));
+	req_html(r, status, "admin-people", v);
+}
+
+/* GET /admin: the first admin page. */
+enum handled
+web_admin(struct req *r)
+{
+	req_redirect(r, "/admin/people");
+	return HANDLED;
+}
+
+/* GET /admin/people?q=&page= */
+enum handled
+web_admin_people(struct req *r)
+{
+	const char	*done = req_param(r, "done");
+	struct user	*u;
+	size_t		 i;
+	const char	*notice = NULL;
+
+	/* After an action: "?done=ACTION&id=ID" names what was done. */
+	for (i = 0; done != NULL && i < nitems(admin_acts); i++) {
+		if (strcmp(done, admin_acts[i].name) == 0 &&
+		    (u = user_get(req_db(r), r->arena, req_id(r, "id"))) !=
+		    NULL)
+			notice = arena_printf(r->arena, "%s %s", u->username,
+			    admin_acts[i].done);
+	}
+	people_page(r, 200, NULL, NULL, notice, NULL);
+	return HANDLED;
+}
+
+/* Wipe and free a job's secrets (the password shown stays in shown[]). */
+static void
+admin_job_free(struct admin_job *j)
+{
+	if (j->password != NULL) {
+		OPENSSL_cleanse(j->password, strlen(j->password));
+		free(j->password);
+	}
+	free(j->phc);
+	free(j->hash_cause);
+	j->password = j->phc = j->hash_cause = NULL;
+}
+
+/* On a worker: hash the password (argon2id). */
+static void
+admin_hash_work(void *arg)
+{
+	struct admin_job	*j = arg;
+
+	if (password_hash(j->password, &j->phc, &j->hash_cause) != 0)
+		j->phc = NULL;
+}
+
+/*
+ * On the writer: the create or the action. A refusal by the domain wrote
+ * nothing; it is kept in the job for the page, so the reply can show it
+ * next to the list instead of on an error page.
+ */
+static int
+admin_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct admin_job	*j = arg;
+	int64_t			 id;
+
+	(void)cause;
+	if (j->act == ACT_CREATE)
+		j->rc = user_admin_create(db, r->arena, r->user->id,
+		    j->username, j->display_name, j->email, j->role, j->phc,
+		    &id, &j->cause);
+	else {
+		switch (admin_acts[j->act].act) {
+		case ACT_DISABLE:
+		case ACT_ENABLE:
+			j->rc = user_admin_set_disabled(db, r->arena,
+			    r->user->id, j->target,
+			    admin_acts[j->act].act == ACT_DISABLE, &j->cause);
+			break;
+		case ACT_MAKE_ADMIN:
+		case ACT_REMOVE_ADMIN:
+			j->rc = user_admin_set_role(db, r->arena, r->user->id,
+			    j->target, admin_acts[j->act].act ==
+			    ACT_MAKE_ADMIN ? ROLE_ADMIN : ROLE_MEMBER,
+			    &j->cause);
+			break;
+		case ACT_RESET:
+			j->rc = user_admin_set_password(db, r->arena,
+			    r->user->id, j->target, j->phc, &j->cause);
+			break;
+		}
+	}
+	return j->rc == E_INTERNAL ? E_INTERNAL : E_OK;
+}
+
+/* Back on the loop, committed: say what happened. */
+static void
+admin_reply(struct req *r, void *arg)
+{
+	struct admin_job	*j = arg;
+	const char		*cause = j->cause ? arena_strdup(r->arena,
+	    j->cause) : "This was refused.";
+	json_t			*errors;
+
+	free(j->cause);
+	j->cause = NULL;
+	if (j->rc != E_OK) {
+		j->shown[0] = '\0';
+		if (j->act != ACT_CREATE) {
+			people_page(r, j->rc, j, NULL, NULL, cause);
+			return;
+		}
+		errors = json_pack("{s:s}", "username", cause);
+		people_page(r, j->rc, j, errors, NULL, NULL);
+		return;
+	}
+	if (j->act == ACT_CREATE) {
+		log_info("admin: %s created %s", r->user->username,
+		    j->username);
+		people_page(r, 200, j, NULL, arena_printf(r->arena, "%s was "
+		    "created.%s", j->username, j->shown[0] ? " Give them the "
+		    "password below; it is shown only this once." : ""), NULL);
+	} else if (admin_acts[j->act].act == ACT_RESET) {
+		log_info("admin: %s reset the password of %s",
+		    r->user->username, j->target_name);
+		people_page(r, 200, j, NULL, arena_printf(r->arena,
+		    "%s has a new password and was signed out everywhere. Give "
+		    "them the password below; it is shown only this once.",
+		    j->target_name), NULL);
+	} else {
+		log_info("admin: %s did %s to %s", r->user->username,
+		    admin_acts[j->act].name, j->target_name);
+		req_redirect(r, arena_printf(r->arena, "/admin/people?done=%s&"
+		    "id=%lld", admin_acts[j->act].name, (long long)j->target));
+	}
+	OPENSSL_cleanse(j->shown, sizeof j->shown);
+}
+
+/* Back on the loop, the password hashed: on to the writer. */
+static void
+admin_hash_done(void *arg)
+{
+	struct admin_job	*j = arg;
+	struct req		*r = j->r;
+	char			*phc;
+
+	if (j->phc == NULL) {
+		log_error("admin: password hash: %s", j->hash_cause ?
+		    j->hash_cause : "?");
+		admin_job_free(j);
+		req_error(r, 500, "The password could not be hashed; nothing "
+		    "was changed.");
+		req_free(r);
+		return;
+	}
+	phc = arena_strdup(r->arena, j->phc);
+	admin_job_free(j);
+	j->phc = phc;
+	if (req_write(r, admin_write, NULL, admin_reply, j) == HANDLED)
+		req_free(r);
+}
+
+/* Hash j->password on a worker, then write. */
+static enum handled
+admin_hash_then_write(struct req *r, struct admin_job *j)
+{
+	if (worker_submit(r->loop, admin_hash_work, admin_hash_done, j) !=
+	    0) {
+		admin_job_free(j);
+		req_retry_after(r, 2);
+		req_error(r, 503, "The server is busy; try again in a moment.");
+		return HANDLED;
+	}
+	return HANDLED_ASYNC;
+}
+
+/* Give the job a generated password, to show once. */
+static void
+admin_generate(struct admin_job *j)
+{
+	password_generate(j->shown, sizeof j->shown);
+	j->password = xstrdup(j->shown);
+	j->generated = 1;
+}
+
+/*
+ * POST /admin/people: username, display_name, email, admin (checkbox),
+ * password (empty: generate one), csrf.
+ */
+enum handled
+web_admin_person_create(struct req *r)
+{
+	struct admin_job	*j = arena_alloc(r->arena, sizeof *j);
+	const char		*pw = req_param(r, "password");
+	json_t			*errors = json_object();
+	char			*cause = NULL;
+	const char		*v;
+
+	memset(j, 0, sizeof *j);
+	j->r = r;
+	j->act = ACT_CREATE;
+	j->username = (v = req_param(r, "username")) ? v : "";
+	j->display_name = (v = req_param(r, "display_name")) ? v : "";
+	j->email = (v = req_param(r, "email")) ? v : "";
+	j->role = req_param(r, "admin") != NULL ? ROLE_ADMIN : ROLE_MEMBER;
+	j->target_name = j->username;
+	if (!user_valid_name(j->username, &cause)) {
+		json_object_set_new(errors, "username", json_string(
+		    arena_printf(r->arena, "The %s.", cause)));
+		free(cause);
+	} else if (user_get_by_name(req_db(r), r->arena, j->username) != NULL)
+		json_object_set_new(errors, "username", json_string(
+		    "This username is already taken."));
+	if (strlen(j->display_name) > 100 ||
+	    strpbrk(j->display_name, "\r\n") != NULL)
+		json_object_set_new(errors, "display_name", json_string(
+		    "The display name must be one line of at most 100 "
+		    "characters."));
+	if (*j->email != '\0' && (strlen(j->email) > EMAIL_MAX ||
+	    strchr(j->email, '@') == NULL || strpbrk(j->email, " \r\n<>") !=
+	    NULL))
+		json_object_set_new(errors, "email", json_string("Enter an "
+		    "email address like name@example.com, or leave it "
+		    "empty."));
+	if (pw != NULL && *pw != '\0' && password_policy(pw, &cause) != 0) {
+		json_object_set_new(errors, "password", json_string(
+		    arena_printf(r->arena, "The %s.", cause)));
+		free(cause);
+	}
+	if (json_object_size(errors) > 0) {
+		people_page(r, 422, j, errors, NULL, NULL);
+		return HANDLED;
+	}
+	json_decref(errors);
+	if (pw != NULL && *pw != '\0')
+		j->password = xstrdup(pw);
+	else
+		admin_generate(j);
+	return admin_hash_then_write(r, j);
+}
+
+/* POST /admin/people/:id/:action: csrf. */
+enum handled
+web_admin_person_action(struct req *r)
+{
+	struct admin_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct user		*u;
+	size_t			 i;
+
+	memset(j, 0, sizeof *j);
+	j->r = r;
+	for (i = 0; i < nitems(admin_acts); i++) {
+		if (strcmp(r->params[1], admin_acts[i].name) == 0)
+			break;
+	}
+	if (i == nitems(admin_acts) || (j->target = req_id(r, ":0")) == 0 ||
+	    (u = user_get(req_db(r), r->arena, j->target)) == NULL) {
+		req_error(r, 404, "There is no such person or action.");
+		return HANDLED;
+	}
+	j->act = i;
+	j->target_name = u->username;
+	if (admin_acts[i].act != ACT_RESET)
+		return req_write(r, admin_write, NULL, admin_reply, j);
+	admin_generate(j);
+	return admin_hash_then_write(r, j);
+}

@@ -1,0 +1,417 @@
+/*
+ * web-settings-profile.c: editing one's own profile from the settings
+ * page, GET and POST /settings/profile: the same details and images as
+ * PATCH /api/v1/accounts/update_credentials, through the same domain calls
+ * (profile_check, markdown_render, image_sniff, media_store,
+ * profile_update). Each error is put next to the field at fault and the
+ * form comes back with what was typed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth.h"
+
+#define AVATAR_MAX	(2 * 1024 * 1024)
+#define HEADER_MAX	(4 * 1024 * 1024)
+
+/* The text details: form name, where they go in an edit, and the label
+ * errors use. */
+static const struct {
+	const char	*param;
+	size_t		 off;
+	const char	*label;
+} profile_texts[] = {
+	{ "display_name", offsetof(struct profile_edit, display_name),
+	    "Display name" },
+	{ "note", offsetof(struct profile_edit, bio), "Bio" },
+	{ "job_title", offsetof(struct profile_edit, job_title), "Job title" },
+	{ "department", offsetof(struct profile_edit, department),
+	    "Department" },
+	{ "location", offsetof(struct profile_edit, location), "Location" },
+	{ "phone", offsetof(struct profile_edit, phone), "Phone" },
+	{ "pronouns", offsetof(struct profile_edit, pronouns), "Pronouns" },
+};
+
+/* The images: form name and size limit. */
+static const struct {
+	const char	*param;
+	size_t		 max;
+} profile_images[] = {
+	{ "avatar", AVATAR_MAX },
+	{ "header", HEADER_MAX },
+};
+
+/* One uploaded image on its way to the media folder. */
+struct image_up {
+	const char	*param;
+	const void	*data;
+	size_t		 len;
+	enum image_type	 type;
+	char		 name[MEDIA_NAME_MAX];
+	const char	*old;		/* the file it replaces */
+};
+
+/* A profile edit through the worker (images) and the writer. */
+struct settings_profile {
+	struct req		*r;
+	struct profile_edit	 edit;
+	const char		*data_dir;
+	struct image_up		 up[nitems(profile_images)];
+	size_t			 nup;
+	char			*cause;
+};
+
+/*
+ * Render the form: the person's details as stored, or what was typed
+ * (typed != NULL) with an error per field.
+ */
+static void
+profile_page(struct req *r, int status, const struct profile_edit *typed,
+    json_t *errors)
+{
+	struct profile_field	*pf = NULL;
+	struct user		*u = user_get(req_db(r), r->arena, r->user->id);
+	const struct profile_edit *src;
+	struct profile_edit	 stored;
+	const char		*val, *param;
+	struct ectx		 e;
+	json_t			*v, *a, *f, *fields = json_array();
+	size_t			 i, k, n = 0;
+
+	if (u == NULL) {
+		json_decref(fields);
+		json_decref(errors);
+		req_error(r, 404, "Your account is gone.");
+		return;
+	}
+	v = settings_view(r, "Profile", "profile");
+	ectx_init(&e, r);
+	a = entity_account(&e, u);
+	ectx_free(&e);
+	json_object_set_new(v, "account", a);
+	json_object_set_new(v, "profile_path", json_string(arena_printf(
+	    r->arena, "/@%s", u->username)));
+	memset(&stored, 0, sizeof stored);
+	stored.display_name = u->display_name;
+	stored.bio = u->bio_source;
+	stored.job_title = u->job_title;
+	stored.department = u->department;
+	stored.location = u->location;
+	stored.phone = u->phone;
+	stored.pronouns = u->pronouns;
+	src = typed != NULL ? typed : &stored;
+	f = json_object();
+	for (i = 0; i < nitems(profile_texts); i++) {
+		val = *(const char **)((const char *)src +
+		    profile_texts[i].off);
+		json_object_set_new(f, profile_texts[i].param,
+		    json_string(val ? val : ""));
+	}
+	json_object_set_new(v, "form", f);
+	if (profile_fields(req_db(r), r->arena, u->id, &pf, &n) == 0) {
+		for (i = 0; i < n; i++) {
+			val = pf[i].value;
+			for (k = 0; typed != NULL && k < typed->nfields; k++) {
+				if (strcmp(typed->fields[k].key,
+				    pf[i].name) == 0)
+					val = typed->fields[k].value;
+			}
+			param = arena_printf(r->arena, "field_%lld",
+			    (long long)pf[i].id);
+			f = json_pack("{s:s, s:s, s:s}", "name", pf[i].name,
+			    "value", val, "param", param);
+			if (errors != NULL && json_object_get(errors, param))
+				json_object_set(f, "error",
+				    json_object_get(errors, param));
+			json_array_append_new(fields, f);
+		}
+	}
+	json_object_set_new(v, "company_fields", fields);
+	if (errors != NULL) {
+		json_object_set_new(v, "errors", errors);
+		json_object_set_new(v, "error_summary", json_string(
+		    "Nothing was saved. Check the fields marked below."));
+	}
+	req_html(r, status, "settings-profile", v);
+}
+
+/* GET /settings/profile */
+enum handled
+web_settings_profile(struct req *r)
+{
+	profile_page(r, 200, NULL, NULL);
+	return HANDLED;
+}
+
+/* Note an error on a field (the first one found stays). */
+static void
+field_error(json_t *errors, const char *param, const char *msg)
+{
+	if (json_object_get(errors, param) == NULL)
+		json_object_set_new(errors, param, json_string(msg));
+}
+
+/*
+ * The domain's message for a field ("job_title must be at most 200 bytes",
+ * "field 'Team' must be one line") with the label the form shows in place
+ * of the name the domain uses.
+ */
+static const char *
+field_message(struct req *r, const char *label, const char *name,
+    const char *cause)
+{
+	size_t	len = strlen(name);
+
+	if (strncmp(cause, name, len) == 0 && cause[len] == ' ')
+		return arena_printf(r->arena, "%s%s.", label, cause + len);
+	return arena_printf(r->arena, "%s: %s.", label, cause);
+}
+
+/*
+ * Check one text detail alone with profile_check, so its message belongs
+ * to that field; the message is the domain's, after the field's label.
+ */
+static void
+check_text(struct req *r, json_t *errors, size_t i, const char *value)
+{
+	struct profile_edit	 one;
+	char			*cause = NULL;
+
+	memset(&one, 0, sizeof one);
+	*(const char **)((char *)&one + profile_texts[i].off) = value;
+	if (profile_check(&one, &cause) != 0) {
+		field_error(errors, profile_texts[i].param, field_message(r,
+		    profile_texts[i].label, profile_texts[i].param, cause));
+		free(cause);
+	}
+}
+
+/* Take an uploaded image if one was chosen; its type is decided by its
+ * bytes, never by its name. */
+static void
+check_image(struct req *r, struct settings_profile *j, json_t *errors,
+    size_t i)
+{
+	const struct part	*p = req_file(r, profile_images[i].param);
+	struct image_up		*u;
+	char			*cause = NULL;
+	int			 w, h;
+
+	if (p == NULL || (p->len == 0 && *p->filename == '\0'))
+		return;		/* no file chosen */
+	if (p->len > profile_images[i].max) {
+		field_error(errors, profile_images[i].param, arena_printf(
+		    r->arena, "The image is %zu KiB; the limit is %zu MiB.",
+		    p->len >> 10, profile_images[i].max >> 20));
+		return;
+	}
+	u = &j->up[j->nup];
+	if (image_sniff(p->data, p->len, &u->type, &w, &h, &cause) != 0) {
+		field_error(errors, profile_images[i].param, arena_printf(
+		    r->arena, "This file cannot be used: %s. Choose a PNG, "
+		    "JPEG, GIF or WebP image.", cause));
+		free(cause);
+		return;
+	}
+	u->param = profile_images[i].param;
+	u->data = p->data;
+	u->len = p->len;
+	j->nup++;
+}
+
+/* Read the whole form and check every part; 0 if all is well. */
+static int
+profile_read(struct req *r, struct settings_profile *j, json_t *errors)
+{
+	struct mention_ctx	 resolve = { req_db(r), r->arena };
+	struct profile_field	*pf = NULL;
+	struct profile_edit	*e = &j->edit, one;
+	struct markdown		 md;
+	const char		*v, *param;
+	char			*cause = NULL;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < nitems(profile_texts); i++) {
+		v = req_param(r, profile_texts[i].param);
+		*(const char **)((char *)e + profile_texts[i].off) = v ? v : "";
+		check_text(r, errors, i, v ? v : "");
+	}
+	if (profile_fields(req_db(r), r->arena, r->user->id, &pf, &n) != 0)
+		n = 0;
+	e->fields = arena_alloc(r->arena, (n ? n : 1) * sizeof *e->fields);
+	for (i = 0; i < n; i++) {
+		param = arena_printf(r->arena, "field_%lld",
+		    (long long)pf[i].id);
+		if ((v = req_param(r, param)) == NULL)
+			continue;	/* not on the form: unchanged */
+		e->fields[e->nfields].key = pf[i].name;
+		e->fields[e->nfields].value = v;
+		memset(&one, 0, sizeof one);
+		one.fields = &e->fields[e->nfields];
+		one.nfields = 1;
+		if (profile_check(&one, &cause) != 0) {
+			field_error(errors, param, field_message(r,
+			    pf[i].name, arena_printf(r->arena, "field '%s'",
+			    pf[i].name), cause));
+			free(cause);
+			cause = NULL;
+		}
+		e->nfields++;
+	}
+	if (json_object_get(errors, "note") == NULL) {
+		if (markdown_render(r->arena, e->bio, strlen(e->bio),
+		    req_config(r)->base_url, post_mention_resolve, &resolve,
+		    &md, &cause) != 0) {
+			field_error(errors, "note", arena_printf(r->arena,
+			    "Bio: %s.", cause));
+			free(cause);
+		} else
+			e->bio_html = md.html;
+	}
+	for (i = 0; i < nitems(profile_images); i++)
+		check_image(r, j, errors, i);
+	return json_object_size(errors) > 0 ? -1 : 0;
+}
+
+/* Remove the images a job stored, when the edit did not go through. */
+static void
+profile_discard(struct settings_profile *j)
+{
+	size_t	i;
+
+	for (i = 0; i < j->nup; i++) {
+		if (j->up[i].name[0] != '\0')
+			media_remove(j->data_dir, j->up[i].name);
+		j->up[i].name[0] = '\0';
+	}
+}
+
+/* On the writer: apply the edit, noting the images it replaces. */
+static int
+profile_save_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct settings_profile	*j = arg;
+	struct user		*u = user_get(db, r->arena, r->user->id);
+	const char		*old;
+	size_t			 i;
+	int			 rc;
+
+	rc = u == NULL ? E_NOTFOUND : profile_update(db, u->id, &j->edit,
+	    cause);
+	if (rc != E_OK) {
+		profile_discard(j);
+		return rc;
+	}
+	for (i = 0; i < j->nup; i++) {
+		old = strcmp(j->up[i].param, "avatar") == 0 ? u->avatar_file :
+		    u->header_file;
+		if (old != NULL && *old != '\0')
+			j->up[i].old = old;
+	}
+	return E_OK;
+}
+
+/* On the writer, once committed: the replaced images can go. */
+static void
+profile_save_after(struct req *r, struct db *db, void *arg)
+{
+	struct settings_profile	*j = arg;
+	size_t			 i;
+
+	(void)r;
+	(void)db;
+	for (i = 0; i < j->nup; i++) {
+		if (j->up[i].old != NULL)
+			media_remove(j->data_dir, j->up[i].old);
+	}
+}
+
+/* Done: back to the form, saved. */
+static void
+profile_save_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, "/settings/profile?done=profile");
+}
+
+/* On a worker: write the new images to disk. */
+static void
+profile_store_work(void *arg)
+{
+	struct settings_profile	*j = arg;
+	size_t			 i;
+
+	for (i = 0; i < j->nup; i++) {
+		if (media_store(j->data_dir, j->up[i].data, j->up[i].len,
+		    j->up[i].type, j->up[i].name, sizeof j->up[i].name,
+		    &j->cause) != 0) {
+			profile_discard(j);
+			return;
+		}
+	}
+}
+
+/* Back on the loop: hand the edit to the writer, or say what failed. */
+static void
+profile_store_done(void *arg)
+{
+	struct settings_profile	*j = arg;
+	struct req		*r = j->r;
+	size_t			 i;
+
+	if (j->cause != NULL) {
+		log_error("settings profile: %s", j->cause);
+		free(j->cause);
+		req_error(r, 500, "The image could not be saved; the server "
+		    "log says why. Nothing was changed.");
+		req_free(r);
+		return;
+	}
+	for (i = 0; i < j->nup; i++) {
+		if (strcmp(j->up[i].param, "avatar") == 0)
+			j->edit.avatar_file = j->up[i].name;
+		else
+			j->edit.header_file = j->up[i].name;
+	}
+	if (req_write(r, profile_save_write, profile_save_after,
+	    profile_save_reply, j) == HANDLED) {
+		profile_discard(j);
+		req_free(r);
+	}
+}
+
+/*
+ * POST /settings/profile (multipart/form-data, or urlencoded without
+ * images): display_name, note, job_title, department, location, phone,
+ * pronouns, field_ID for each company field, avatar, header, csrf.
+ */
+enum handled
+web_settings_profile_save(struct req *r)
+{
+	struct settings_profile	*j = arena_alloc(r->arena, sizeof *j);
+	json_t			*errors = json_object();
+
+	memset(j, 0, sizeof *j);
+	j->r = r;
+	j->data_dir = req_config(r)->data_dir;
+	if (profile_read(r, j, errors) != 0) {
+		if (j->nup > 0 && json_object_get(errors, "avatar") == NULL &&
+		    json_object_get(errors, "header") == NULL)
+			field_error(errors, j->up[0].param, "Choose the image "
+			    "again: files are not kept when the form has "
+			    "errors.");
+		profile_page(r, 422, &j->edit, errors);
+		return HANDLED;
+	}
+	json_decref(errors);
+	if (j->nup == 0)
+		return req_write(r, profile_save_write, profile_save_after,
+		    profile_save_reply, j);
+	if (worker_submit(r->loop, profile_store_work, profile_store_done,
+	    j) != 0) {
+		req_retry_after(r, 1);
+		req_error(r, 503, "The server is busy; try again in a moment.");
+		return HANDLED;
+	}
+	return HANDLED_ASYNC;
+}
