@@ -104,7 +104,7 @@ test('change the avatar and profile fields, and see them', async () => {
   await page.getByLabel('Bio').fill('I *like* ovens');
   await page.getByRole('button', { name: 'Save profile' }).click();
   await page.waitForURL(hearth.url + '/settings/profile?done=profile');
-  assert.match(await page.getByRole('status').textContent(), /profile was saved/);
+  assert.match(await page.locator('p.notice[role=status]').textContent(), /profile was saved/);
   const after = await page.locator('#current-avatar').getAttribute('src');
   assert.match(after, /\/media\/[^/]+\.png$/);
   assert.notEqual(after, before);
@@ -160,7 +160,7 @@ test('the other settings pages', async () => {
   assert.equal(await page.getByRole('textbox', { name: 'Token', exact: true }).count(), 0, 'the secret is shown once');
   await page.getByRole('button', { name: 'Revoke my script' }).click();
   await page.waitForURL(/done=token/);
-  assert.match(await page.getByRole('status').textContent(), /revoked/);
+  assert.match(await page.locator('p.notice[role=status]').textContent(), /revoked/);
 });
 
 test('a member is refused the admin pages with a helpful page', async () => {
@@ -187,7 +187,7 @@ test('an admin creates a person who then signs in', async () => {
   await page.getByLabel('Email (optional)').fill('cy@example.com');
   await page.getByRole('button', { name: 'Create person' }).click();
   await page.waitForLoadState();
-  assert.match(await page.getByRole('status').textContent(), /cy was created/);
+  assert.match(await page.locator('p.notice[role=status]').textContent(), /cy was created/);
   const pw = await page.getByRole('textbox', { name: 'Password', exact: true }).inputValue();
   assert.ok(pw.length >= 10, 'a generated password is shown');
   await check('admin-people-created');
@@ -198,7 +198,7 @@ test('an admin creates a person who then signs in', async () => {
   assert.equal(await page.locator('.people-admin .row-item').count(), 1);
   await page.getByRole('button', { name: 'Disable bea' }).click();
   await page.waitForURL(/done=disable/);
-  assert.match(await page.getByRole('status').textContent(), /bea was disabled/);
+  assert.match(await page.locator('p.notice[role=status]').textContent(), /bea was disabled/);
   await page.getByRole('button', { name: 'Enable bea' }).click();
   await page.waitForURL(/done=enable/);
 
