@@ -111,7 +111,7 @@ param(struct req *r, const char *name)
  */
 static void
 groups_page(struct req *r, int status, const char *name_error,
-    const char *description_error)
+    const char *description_error, const char *visibility_error)
 {
 	struct idlist	 mine = { NULL, 0, 0 }, all = { NULL, 0, 0 };
 	struct page	 pg, mpg;
@@ -150,6 +150,9 @@ groups_page(struct req *r, int status, const char *name_error,
 	if (description_error != NULL)
 		json_object_set_new(v, "description_error",
 		    json_string(description_error));
+	if (visibility_error != NULL)
+		json_object_set_new(v, "visibility_error",
+		    json_string(visibility_error));
 	req_html(r, status, "groups", v);
 }
 
@@ -157,7 +160,7 @@ groups_page(struct req *r, int status, const char *name_error,
 enum handled
 web_groups(struct req *r)
 {
-	groups_page(r, 200, NULL, NULL);
+	groups_page(r, 200, NULL, NULL, NULL);
 	return HANDLED;
 }
 
@@ -305,7 +308,7 @@ create_reply(struct req *r, void *arg)
 
 	if (j->code != E_OK) {
 		groups_page(r, j->code, j->cause != NULL ? j->cause :
-		    "This name cannot be used", NULL);
+		    "This name cannot be used", NULL, NULL);
 		return;
 	}
 	req_redirect(r, arena_printf(r->arena, "/groups/%lld",
@@ -341,7 +344,7 @@ web_group_create(struct req *r)
 	j->description = param(r, "description");
 	j->description_html = "";
 	if (*j->name == '\0') {
-		groups_page(r, 422, "Give the group a name.", NULL);
+		groups_page(r, 422, "Give the group a name.", NULL, NULL);
 		return HANDLED;
 	}
 	if (strcmp(vis, "private") == 0)
@@ -349,13 +352,13 @@ web_group_create(struct req *r)
 	else if (*vis == '\0' || strcmp(vis, "open") == 0)
 		j->visibility = GROUP_OPEN;
 	else {
-		groups_page(r, 422, NULL, NULL);
+		groups_page(r, 422, NULL, NULL, "Choose open or private.");
 		return HANDLED;
 	}
 	if (strlen(j->description) > GROUP_DESCRIPTION_MAX) {
 		groups_page(r, 422, NULL, arena_printf(r->arena, "The "
 		    "description is too long: at most %d bytes.",
-		    GROUP_DESCRIPTION_MAX));
+		    GROUP_DESCRIPTION_MAX), NULL);
 		return HANDLED;
 	}
 	if (*j->description != '\0') {
@@ -363,7 +366,7 @@ web_group_create(struct req *r)
 		    strlen(j->description), req_config(r)->base_url,
 		    post_mention_resolve, &resolve, &md, &cause) != 0) {
 			groups_page(r, 422, NULL, arena_strdup(r->arena,
-			    cause));
+			    cause), NULL);
 			free(cause);
 			return HANDLED;
 		}
@@ -581,14 +584,15 @@ web_group_post(struct req *r)
 		req_error(r, 404, GROUP_HIDDEN);
 		return HANDLED;
 	}
-	kv_add(r->arena, &r->form, "group_id", arena_printf(r->arena, "%lld",
-	    (long long)id));
-	kv_add(r->arena, &r->form, "visibility", "public");
 	if ((rc = status_draft(r, d, 0, &msg)) != 0) {
 		memset(&f, 0, sizeof f);
 		f.compose_error = msg;
 		group_page(r, id, rc, &f);
 		return HANDLED;
 	}
+	/* The address says where it goes, whatever else the form holds. */
+	d->group_id = id;
+	d->in_reply_to_id = 0;
+	d->visibility = VIS_PUBLIC;
 	return status_create(r, d, group_post_reply);
 }

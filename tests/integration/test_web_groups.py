@@ -68,6 +68,11 @@ def body(t):
                r"too long", "... on the description field")
         t.like(r.text, r'value="Book Club"', "... the name is kept")
         r = a.post("/groups", {"name": "Book Club", "csrf": tok,
+                               "visibility": "secret"})
+        t.status(r, 422, "an unknown visibility is refused")
+        t.like(r.text, r'id="group-visibility-error">Choose open or '
+               r"private", "... on the visibility choice")
+        r = a.post("/groups", {"name": "Book Club", "csrf": tok,
                                "description": "We **read** together.",
                                "visibility": "open"})
         t.status(r, 303, "alice creates an open group")
@@ -240,6 +245,11 @@ def body(t):
         r = a.post("/compose", {"csrf": tok, "status": "via home",
                                 "group_id": club, "next": "/groups/" + club})
         t.status(r, 303, "the home composer can post into a group too")
+        r = a.post("/groups/%s/post" % club, {
+            "csrf": tok, "status": "smuggled", "group_id": secret})
+        t.status(r, 303, "a group_id in the form does not redirect the post")
+        t.like(b.get("/groups/" + club).text, r"smuggled",
+               "... it lands in the group of the address")
         t.like(b.get("/groups/" + club).text, r"via home",
                "... and it shows on the group page")
         ttok = h.form_field(d.get("/groups").text, "csrf")
