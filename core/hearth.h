@@ -656,6 +656,25 @@ json_t		*web_cards(struct req *, const struct idlist *, const char *);
 void		 web_stream(struct req *, json_t *, const struct idlist *,
 		     const struct page *, const char *);
 void		 web_nav(json_t *, const char *);
+void		 web_notice(struct req *, json_t *);
+
+/* web-groups.c */
+enum handled	 web_groups(struct req *);
+enum handled	 web_group_create(struct req *);
+enum handled	 web_group(struct req *);
+enum handled	 web_group_join(struct req *);
+enum handled	 web_group_leave(struct req *);
+enum handled	 web_group_add(struct req *);
+enum handled	 web_group_remove(struct req *);
+enum handled	 web_group_promote(struct req *);
+enum handled	 web_group_demote(struct req *);
+enum handled	 web_group_post(struct req *);
+
+/* web-edit.c */
+enum handled	 web_post_edit_form(struct req *);
+enum handled	 web_post_edit(struct req *);
+enum handled	 web_post_delete_form(struct req *);
+enum handled	 web_post_delete(struct req *);
 
 /* settings and admin (web): web-settings.c, web-settings-profile.c,
  * web-settings-security.c, web-admin.c */

@@ -91,6 +91,25 @@ static const struct route routes[] = {
 	{ M_POST, "/@:name/:id/favourite", R_AUTH,	web_post_favourite },
 	{ M_POST, "/@:name/:id/unfavourite", R_AUTH,	web_post_unfavourite },
 
+	/* groups (web) */
+	{ M_GET,  "/groups",		R_AUTH,		web_groups },
+	{ M_POST, "/groups",		R_AUTH,		web_group_create },
+	{ M_GET,  "/groups/:id",	R_AUTH,		web_group },
+	{ M_POST, "/groups/:id/post",	R_AUTH,		web_group_post },
+	{ M_POST, "/groups/:id/join",	R_AUTH,		web_group_join },
+	{ M_POST, "/groups/:id/leave",	R_AUTH,		web_group_leave },
+	{ M_POST, "/groups/:id/members", R_AUTH,	web_group_add },
+	{ M_POST, "/groups/:id/members/:name/remove", R_AUTH,
+	    web_group_remove },
+	{ M_POST, "/groups/:id/members/:name/promote", R_AUTH,
+	    web_group_promote },
+	{ M_POST, "/groups/:id/members/:name/demote", R_AUTH,
+	    web_group_demote },
+	{ M_GET,  "/@:name/:id/edit",	R_AUTH,		web_post_edit_form },
+	{ M_POST, "/@:name/:id/edit",	R_AUTH,		web_post_edit },
+	{ M_GET,  "/@:name/:id/delete",	R_AUTH,		web_post_delete_form },
+	{ M_POST, "/@:name/:id/delete",	R_AUTH,		web_post_delete },
+
 	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */
 	{ M_GET,  "/oauth/authorize",	0,	web_oauth_authorize_form },
 	{ M_POST, "/oauth/authorize",	R_AUTH,		web_oauth_authorize },

@@ -82,6 +82,8 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 
 	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
 	    hash_str(web_ago(e->arena, pk->created_at, now));
+	if (pk->edited_at != 0)
+		tag ^= hash_str(web_ago(e->arena, pk->edited_at, now)) << 1;
 	if (cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||

@@ -73,6 +73,7 @@ web_profile(struct req *r)
 	v = req_view(r, u->display_name ? u->display_name : u->username);
 	if (u->id == r->user->id)
 		web_nav(v, "profile");
+	web_notice(r, v);
 	json_object_set_new(v, "account", a);
 	web_stream(r, v, &ids, &pg, arena_printf(r->arena, "/@%s",
 	    u->username));

@@ -73,7 +73,8 @@ web_time(struct arena *a, json_t *v, const char *name, int64_t t)
 /*
  * A post as the templates see it: the Status (account, content, spoiler,
  * group, counts) plus its page's path, the author's profile path, its times
- * and where the favourite form goes back to.
+ * and where the favourite form goes back to; whether it was edited, and
+ * whether it is the viewer's own.
  */
 json_t *
 web_post(struct ectx *e, const struct post *p, const char *back)
@@ -94,10 +95,14 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	    path));
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
 	    VIS_PUBLIC));
-	json_object_set_new(s, "mine", json_boolean(p->author_id == e->viewer));
 	json_object_set_new(s, "replies_label", json_string(
 	    p->replies_count == 1 ? "reply" : "replies"));
 	web_time(e->arena, s, "created", p->created_at);
+	if (p->edited_at != 0)
+		web_time(e->arena, s, "edited", p->edited_at);
+	/* Edit and Delete links; post_edit and post_delete still decide. */
+	json_object_set_new(s, "mine", json_boolean(p->author_id ==
+	    e->viewer));
 	return s;
 }
 
@@ -137,6 +142,32 @@ web_stream(struct req *r, json_t *v, const struct idlist *ids,
 		json_object_set_new(v, "older", json_string(arena_printf(
 		    r->arena, "%s?max_id=%lld", base,
 		    (long long)ids->ids[ids->n - 1])));
+}
+
+/*
+ * What a redirect may ask the next page to say (?notice=name). Only these
+ * fixed texts: a notice never echoes the address, which anyone can forge.
+ */
+static const struct {
+	const char	*name;
+	const char	*text;
+} notices[] = {
+	{ "deleted",	"Your post was deleted." },
+	{ "left",	"You left the group." },
+};
+
+/* Add the notice a redirect asked for to a page's view. */
+void
+web_notice(struct req *r, json_t *v)
+{
+	const char	*name = req_param(r, "notice");
+	size_t		 i;
+
+	for (i = 0; name != NULL && i < nitems(notices); i++) {
+		if (strcmp(name, notices[i].name) == 0)
+			json_object_set_new(v, "notice",
+			    json_string(notices[i].text));
+	}
 }
 
 /* Mark the navigation's current page. */

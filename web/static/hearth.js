@@ -87,6 +87,9 @@
         showPreview(form, doc, res);
       } else if (!res.ok) {
         showError(errorText(doc, res));
+      } else if (new URL(res.url).pathname !== window.location.pathname) {
+        // The server sent us elsewhere (left a private group): go along.
+        window.location.assign(res.url);
       } else if (swap(form.dataset.swap, doc, form.dataset.focus)) {
         const done = document.getElementById(form.dataset.swap)
           ?.querySelector('form[data-swap] button');

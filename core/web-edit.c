@@ -1,0 +1,234 @@
+/*
+ * web-edit.c: editing and deleting one's own post on the web. GET
+ * /@name/:id/edit is a form with the Markdown source and content warning;
+ * POST saves through post_edit, as the API's PUT does, so the edit history
+ * is kept. GET /@name/:id/delete asks for confirmation (a page, so it works
+ * without JavaScript); POST deletes through post_delete. The domain decides
+ * who may: the pages only spare others a form they could not use.
+ */
+#include <string.h>
+
+#include "hearth.h"
+
+#define POST_HIDDEN "This post does not exist, or you may not read it."
+
+/* The post named by the path, if the viewer may read it and the name is
+ * its author's. */
+static struct post *
+edit_post_param(struct req *r)
+{
+	struct post	*p;
+	struct user	*u;
+
+	p = post_get(req_db(r), r->arena, r->user->id, req_id(r, ":1"));
+	if (p == NULL || (u = user_get(req_db(r), r->arena,
+	    p->author_id)) == NULL || strcmp(u->username, r->params[0]) != 0)
+		return NULL;
+	return p;
+}
+
+/* The post's own path. */
+static const char *
+post_path(struct req *r, const struct post *p)
+{
+	return arena_printf(r->arena, "/@%s/%lld", r->params[0],
+	    (long long)p->id);
+}
+
+/* The post as post-item shows it, for the edit and delete pages. */
+static json_t *
+post_item(struct req *r, const struct post *p)
+{
+	struct ectx	 e;
+	json_t		*s;
+
+	ectx_init(&e, r);
+	s = web_post(&e, p, post_path(r, p));
+	ectx_free(&e);
+	return s;
+}
+
+/* Render the edit form; status and error for a refused edit, whose text
+ * is shown again as typed. */
+static void
+edit_page(struct req *r, struct post *p, int status, const char *error)
+{
+	json_t		*v, *s;
+	const char	*text = p->source, *cw = p->spoiler_text;
+
+	if ((s = post_item(r, p)) == NULL) {
+		req_error(r, 404, POST_HIDDEN);
+		return;
+	}
+	if (error != NULL) {
+		text = req_param(r, "status");
+		cw = req_param(r, "spoiler_text");
+	}
+	v = req_view(r, "Edit your post");
+	json_object_set_new(v, "post", s);
+	json_object_set_new(v, "path", json_string(post_path(r, p)));
+	json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
+	    "status", text != NULL ? text : "",
+	    "spoiler_text", cw != NULL ? cw : ""));
+	if (error != NULL)
+		json_object_set_new(v, "error", json_string(error));
+	req_html(r, status, "edit", v);
+}
+
+/* GET /@name/:id/edit */
+enum handled
+web_post_edit_form(struct req *r)
+{
+	struct post	*p;
+
+	if ((p = edit_post_param(r)) == NULL) {
+		req_error(r, 404, POST_HIDDEN);
+		return HANDLED;
+	}
+	if (p->author_id != r->user->id) {
+		req_error(r, 403, "Only the author can edit a post.");
+		return HANDLED;
+	}
+	edit_page(r, p, 200, NULL);
+	return HANDLED;
+}
+
+/* On the writer: the same edit as the API's, history and all. */
+static int
+edit_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct post_draft	*d = arg;
+	int			 rc = post_edit(db, d);
+
+	(void)r;
+	if (rc != E_OK)
+		*cause = xstrdup(d->cause);
+	return rc;
+}
+
+/* On the writer, after commit: streams show the new text. */
+static void
+edit_after(struct req *r, struct db *db, void *arg)
+{
+	struct post_draft	*d = arg;
+
+	(void)r;
+	(void)db;
+	stream_post_edited(d->edit_id);
+}
+
+/* Saved: back to the post. */
+static void
+edit_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, arena_printf(r->arena, "/@%s/%s", r->params[0],
+	    r->params[1]));
+}
+
+/* POST /@name/:id/edit: status, spoiler_text, csrf. */
+enum handled
+web_post_edit(struct req *r)
+{
+	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct post		*p;
+	const char		*msg = NULL;
+	int			 rc;
+
+	if ((p = edit_post_param(r)) == NULL) {
+		req_error(r, 404, POST_HIDDEN);
+		return HANDLED;
+	}
+	d->edit_id = p->id;
+	if ((rc = status_draft(r, d, 1, &msg)) != 0) {
+		/* Only the author may see the form again with the error. */
+		if (p->author_id != r->user->id)
+			req_error(r, 403, "Only the author can edit a post.");
+		else
+			edit_page(r, p, rc, msg);
+		return HANDLED;
+	}
+	return req_write(r, edit_write, edit_after, edit_reply, d);
+}
+
+/* GET /@name/:id/delete: are you sure? */
+enum handled
+web_post_delete_form(struct req *r)
+{
+	struct post	*p;
+	json_t		*v, *s;
+
+	if ((p = edit_post_param(r)) == NULL) {
+		req_error(r, 404, POST_HIDDEN);
+		return HANDLED;
+	}
+	/* What post_delete allows: the author, or an admin. */
+	if (p->author_id != r->user->id && r->user->role != ROLE_ADMIN) {
+		req_error(r, 403, "Only the author can delete a post.");
+		return HANDLED;
+	}
+	if ((s = post_item(r, p)) == NULL) {
+		req_error(r, 404, POST_HIDDEN);
+		return HANDLED;
+	}
+	v = req_view(r, "Delete this post?");
+	json_object_set_new(v, "post", s);
+	json_object_set_new(v, "path", json_string(post_path(r, p)));
+	json_object_set_new(v, "replies", json_boolean(p->replies_count > 0));
+	req_html(r, 200, "delete", v);
+	return HANDLED;
+}
+
+struct delete_job {
+	int64_t		 id;
+	int		 everyone;	/* who could have seen it (streams) */
+	struct idlist	 audience;
+};
+
+/* On the writer: delete, noting first who could see it. */
+static int
+delete_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct delete_job	*j = arg;
+
+	(void)cause;
+	j->everyone = stream_post_audience(db, r->arena, j->id, &j->audience);
+	if (j->everyone < 0)	/* no such post: post_delete says so */
+		j->everyone = 0;
+	return post_delete(db, r->user->id, j->id, r->user->role == ROLE_ADMIN);
+}
+
+/* On the writer, after commit: streams drop it. */
+static void
+delete_after(struct req *r, struct db *db, void *arg)
+{
+	struct delete_job	*j = arg;
+
+	(void)r;
+	(void)db;
+	stream_post_deleted(j->id, j->everyone, &j->audience);
+}
+
+/* Deleted: to the author's profile, which says so. */
+static void
+delete_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, arena_printf(r->arena, "/@%s?notice=deleted",
+	    escape_url_path(r->arena, r->params[0])));
+}
+
+/* POST /@name/:id/delete: csrf. */
+enum handled
+web_post_delete(struct req *r)
+{
+	struct delete_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct post		*p;
+
+	if ((p = edit_post_param(r)) == NULL) {
+		req_error(r, 404, POST_HIDDEN);
+		return HANDLED;
+	}
+	j->id = p->id;
+	return req_write(r, delete_write, delete_after, delete_reply, j);
+}

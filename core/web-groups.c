@@ -1,0 +1,598 @@
+/*
+ * web-groups.c: the group pages. GET /groups lists the person's groups and
+ * the others they may join, with a form to create one; GET /groups/:id
+ * shows one group: its description, members, stream, a composer for
+ * members and, for group admins, the member tools. Every change is a POST
+ * form that calls the same domain functions as the API (group.c), and only
+ * they decide who may do what: what they refuse is shown on the group's
+ * page, in words, rather than as a bare error page.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth.h"
+
+#define GROUPS_MINE_MAX		200	/* a person's own groups, one page */
+#define GROUP_MEMBERS_MAX	200	/* members listed on a group's page */
+#define GROUP_HIDDEN "This group does not exist, or it is private and you " \
+    "are not a member."
+
+/* What a group's page shows besides the group: a refusal and its field. */
+struct group_form {
+	const char	*error;		/* for the alert at the top */
+	const char	*add_error;	/* the add-member form's username */
+	const char	*compose_error;	/* the composer's text */
+};
+
+/* The changes a form on a group's page makes. */
+enum group_op { OP_JOIN, OP_LEAVE, OP_ADD, OP_REMOVE, OP_PROMOTE, OP_DEMOTE };
+
+/* A change to a group, as the writer and the reply see it. */
+struct group_job {
+	enum group_op	 op;
+	int64_t		 group;
+	int64_t		 account;	/* the person added, removed, ... */
+	int		 code;		/* what the domain answered */
+	const char	*cause;		/* its reason, in the request's arena */
+	/* create */
+	const char	*name;
+	const char	*description;
+	const char	*description_html;
+	enum group_visibility visibility;
+};
+
+/* What to say when the domain refuses without a reason. */
+static const struct {
+	enum group_op	 op;
+	int		 code;
+	const char	*msg;
+} refusals[] = {
+	{ OP_JOIN,	E_FORBIDDEN, "This group is private: a group admin "
+	    "must add you." },
+	{ OP_LEAVE,	E_CONFLICT,  "You are the group's only admin: make "
+	    "another member an admin before you leave." },
+};
+
+/* "1 member", "5 members". */
+static const char *
+members_label(struct arena *a, int64_t n)
+{
+	return arena_printf(a, "%lld %s", (long long)n, n == 1 ? "member" :
+	    "members");
+}
+
+/* A group as the templates see it. */
+static json_t *
+group_view(struct req *r, const struct group *g)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
+	    "s:I}",
+	    "id", (json_int_t)g->id,
+	    "name", g->name,
+	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
+	    "description", g->description_html,
+	    "private", g->visibility == GROUP_PRIVATE,
+	    "visibility_label", g->visibility == GROUP_PRIVATE ? "Private" :
+	    "Open",
+	    "members_label", members_label(r->arena, g->members_count),
+	    "member", g->my_role >= 0,
+	    "admin", g->my_role == GROUP_ADMIN,
+	    "posts_count", (json_int_t)g->posts_count);
+}
+
+/* The groups among ids as views: with mine, the viewer's; else the others. */
+static json_t *
+group_views(struct req *r, const struct idlist *ids, int mine)
+{
+	json_t		*arr = json_array();
+	struct group	*g;
+	size_t		 i;
+
+	for (i = 0; i < ids->n; i++) {
+		g = group_get(req_db(r), r->arena, r->user->id, ids->ids[i]);
+		if (g != NULL && (g->my_role >= 0) == mine)
+			json_array_append_new(arr, group_view(r, g));
+	}
+	return arr;
+}
+
+/* A request parameter, or "" when absent. */
+static const char *
+param(struct req *r, const char *name)
+{
+	const char	*v = req_param(r, name);
+
+	return v != NULL ? v : "";
+}
+
+/*
+ * Render GET /groups: status, and the create form's errors by field (NULL
+ * when there are none); what was typed is shown again.
+ */
+static void
+groups_page(struct req *r, int status, const char *name_error,
+    const char *description_error, const char *visibility_error)
+{
+	struct idlist	 mine = { NULL, 0, 0 }, all = { NULL, 0, 0 };
+	struct page	 pg, mpg;
+	json_t		*v, *mines, *others;
+
+	if (page_parse(r, &pg, 20, 40) != 0)
+		return;
+	memset(&mpg, 0, sizeof mpg);
+	mpg.limit = GROUPS_MINE_MAX;
+	if (group_list(req_db(r), r->arena, r->user->id, 1, &mpg, &mine) != 0 ||
+	    group_list(req_db(r), r->arena, r->user->id, 0, &pg, &all) != 0) {
+		req_error(r, 500, "Internal error");
+		return;
+	}
+	v = req_view(r, "Groups");
+	web_nav(v, "groups");
+	web_notice(r, v);
+	mines = group_views(r, &mine, 1);
+	json_object_set_new(v, "has_mine", json_boolean(
+	    json_array_size(mines) > 0));
+	json_object_set_new(v, "mine", mines);
+	others = group_views(r, &all, 0);
+	json_object_set_new(v, "has_others", json_boolean(
+	    json_array_size(others) > 0));
+	json_object_set_new(v, "others", others);
+	if (all.n > 0 && (int)all.n >= pg.limit)
+		json_object_set_new(v, "older", json_string(arena_printf(
+		    r->arena, "/groups?max_id=%lld#others",
+		    (long long)all.ids[all.n - 1])));
+	json_object_set_new(v, "form", json_pack("{s:s, s:s, s:b}",
+	    "name", param(r, "name"),
+	    "description", param(r, "description"),
+	    "private", strcmp(param(r, "visibility"), "private") == 0));
+	if (name_error != NULL)
+		json_object_set_new(v, "name_error", json_string(name_error));
+	if (description_error != NULL)
+		json_object_set_new(v, "description_error",
+		    json_string(description_error));
+	if (visibility_error != NULL)
+		json_object_set_new(v, "visibility_error",
+		    json_string(visibility_error));
+	req_html(r, status, "groups", v);
+}
+
+/* GET /groups */
+enum handled
+web_groups(struct req *r)
+{
+	groups_page(r, 200, NULL, NULL, NULL);
+	return HANDLED;
+}
+
+/* A group's members as views, newest member first. */
+static json_t *
+member_views(struct req *r, int64_t group)
+{
+	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
+	struct page	 pg;
+	struct ectx	 e;
+	json_t		*arr = json_array(), *a;
+	const char	*name;
+	size_t		 i;
+
+	memset(&pg, 0, sizeof pg);
+	pg.limit = GROUP_MEMBERS_MAX;
+	if (group_members(req_db(r), r->arena, r->user->id, group, &pg, &ids,
+	    &cursors) != E_OK)
+		return arr;
+	ectx_init(&e, r);
+	for (i = 0; i < ids.n; i++) {
+		if ((a = entity_account_id(&e, ids.ids[i])) == NULL)
+			continue;
+		name = json_string_value(json_object_get(a, "username"));
+		json_array_append_new(arr, json_pack("{s:s, s:s, s:O, s:s, "
+		    "s:b, s:b}",
+		    "username", name,
+		    "display_name", json_string_value(json_object_get(a,
+		    "display_name")),
+		    "avatar", json_object_get(a, "avatar"),
+		    "path", arena_printf(r->arena, "/@%s", name),
+		    "group_admin", access_group_role(req_db(r), ids.ids[i],
+		    group) == GROUP_ADMIN,
+		    "self", ids.ids[i] == r->user->id));
+		json_decref(a);
+	}
+	ectx_free(&e);
+	return arr;
+}
+
+/* Render a group's page: status, and what a refused form should show. */
+static void
+group_page(struct req *r, int64_t id, int status, const struct group_form *f)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct group	*g;
+	struct page	 pg;
+	json_t		*v, *members;
+	const char	*base;
+
+	if ((g = group_get(req_db(r), r->arena, r->user->id, id)) == NULL) {
+		req_error(r, 404, GROUP_HIDDEN);
+		return;
+	}
+	if (page_parse(r, &pg, 20, 40) != 0)
+		return;
+	if (timeline_group(req_db(r), r->arena, r->user->id, id, &pg,
+	    &ids) != E_OK) {
+		req_error(r, 404, GROUP_HIDDEN);
+		return;
+	}
+	v = req_view(r, g->name);
+	web_nav(v, "groups");
+	web_notice(r, v);
+	json_object_set_new(v, "group", group_view(r, g));
+	members = member_views(r, id);
+	if (g->members_count > (int64_t)json_array_size(members))
+		json_object_set_new(v, "members_more", json_integer(
+		    g->members_count - (int64_t)json_array_size(members)));
+	json_object_set_new(v, "members", members);
+	if (f != NULL && f->error != NULL)
+		json_object_set_new(v, "error", json_string(f->error));
+	if (f != NULL && f->add_error != NULL) {
+		json_object_set_new(v, "add_error", json_string(f->add_error));
+		json_object_set_new(v, "add_username", json_string(param(r,
+		    "username")));
+	}
+	if (f != NULL && f->compose_error != NULL) {
+		json_object_set_new(v, "compose_error",
+		    json_string(f->compose_error));
+		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
+		    "status", param(r, "status"),
+		    "spoiler_text", param(r, "spoiler_text")));
+	}
+	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
+	web_stream(r, v, &ids, &pg, base);
+	req_html(r, status, "group", v);
+}
+
+/* GET /groups/:id: private groups are 404 to non-members, as in the API. */
+enum handled
+web_group(struct req *r)
+{
+	group_page(r, req_id(r, ":0"), 200, NULL);
+	return HANDLED;
+}
+
+/*
+ * Keep a domain refusal for the reply. A refusal changed nothing, so the
+ * write itself succeeds: req_write would answer a failure with a bare
+ * error page, and the person should see why on the page they came from.
+ */
+static int
+group_outcome(struct req *r, struct group_job *j, int rc, char *why,
+    char **cause)
+{
+	switch (rc) {
+	case E_OK:
+	case E_INVALID:
+	case E_FORBIDDEN:
+	case E_NOTFOUND:
+	case E_CONFLICT:
+		j->code = rc;
+		if (why != NULL)
+			j->cause = arena_strdup(r->arena, why);
+		free(why);
+		return E_OK;
+	default:
+		*cause = why;
+		return rc;
+	}
+}
+
+/* On the writer: create. */
+static int
+create_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct group_job	*j = arg;
+	char			*why = NULL;
+	int64_t			 id;
+
+	id = group_create(db, r->user->id, j->name, j->description,
+	    j->description_html, j->visibility, &why);
+	if (id > 0)
+		j->group = id;
+	return group_outcome(r, j, id > 0 ? E_OK : (int)-id, why, cause);
+}
+
+/* Created: to the new group; refused: the form again, the name at fault
+ * (the only thing the domain still checks once the handler has). */
+static void
+create_reply(struct req *r, void *arg)
+{
+	struct group_job	*j = arg;
+
+	if (j->code != E_OK) {
+		groups_page(r, j->code, j->cause != NULL ? j->cause :
+		    "This name cannot be used", NULL, NULL);
+		return;
+	}
+	req_redirect(r, arena_printf(r->arena, "/groups/%lld",
+	    (long long)j->group));
+}
+
+/* Strip leading and trailing white space, in the arena. */
+static const char *
+trim(struct arena *a, const char *s)
+{
+	size_t	n;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+/* POST /groups: name, description (Markdown), visibility, csrf. */
+enum handled
+web_group_create(struct req *r)
+{
+	struct mention_ctx	 resolve = { req_db(r), r->arena };
+	struct group_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct markdown		 md;
+	const char		*vis = param(r, "visibility");
+	char			*cause = NULL;
+
+	j->name = trim(r->arena, param(r, "name"));
+	j->description = param(r, "description");
+	j->description_html = "";
+	if (*j->name == '\0') {
+		groups_page(r, 422, "Give the group a name.", NULL, NULL);
+		return HANDLED;
+	}
+	if (strcmp(vis, "private") == 0)
+		j->visibility = GROUP_PRIVATE;
+	else if (*vis == '\0' || strcmp(vis, "open") == 0)
+		j->visibility = GROUP_OPEN;
+	else {
+		groups_page(r, 422, NULL, NULL, "Choose open or private.");
+		return HANDLED;
+	}
+	if (strlen(j->description) > GROUP_DESCRIPTION_MAX) {
+		groups_page(r, 422, NULL, arena_printf(r->arena, "The "
+		    "description is too long: at most %d bytes.",
+		    GROUP_DESCRIPTION_MAX), NULL);
+		return HANDLED;
+	}
+	if (*j->description != '\0') {
+		if (markdown_render(r->arena, j->description,
+		    strlen(j->description), req_config(r)->base_url,
+		    post_mention_resolve, &resolve, &md, &cause) != 0) {
+			groups_page(r, 422, NULL, arena_strdup(r->arena,
+			    cause), NULL);
+			free(cause);
+			return HANDLED;
+		}
+		j->description_html = md.html;
+	}
+	return req_write(r, create_write, NULL, create_reply, j);
+}
+
+/* On the writer: the change a group form asks for. */
+static int
+group_write(struct req *r, struct db *db, void *arg, char **cause)
+{
+	struct group_job	*j = arg;
+	char			*why = NULL;
+	int64_t			 me = r->user->id;
+	int			 rc = E_INTERNAL;
+
+	switch (j->op) {
+	case OP_JOIN:
+		rc = group_join(db, me, j->group);
+		break;
+	case OP_LEAVE:
+		rc = group_leave(db, me, j->group, &why);
+		break;
+	case OP_ADD:
+		rc = group_add_member(db, me, j->group, j->account, &why);
+		break;
+	case OP_REMOVE:
+		rc = group_remove_member(db, me, j->group, j->account, &why);
+		break;
+	case OP_PROMOTE:
+	case OP_DEMOTE:
+		rc = group_set_role(db, me, j->group, j->account,
+		    j->op == OP_PROMOTE ? GROUP_ADMIN : GROUP_MEMBER, &why);
+		break;
+	}
+	return group_outcome(r, j, rc, why, cause);
+}
+
+/* On the writer, once committed: whose home feed holds other groups now. */
+static void
+group_after(struct req *r, struct db *db, void *arg)
+{
+	struct group_job	*j = arg;
+
+	(void)db;
+	if (j->code != E_OK)
+		return;
+	if (j->op == OP_JOIN || j->op == OP_LEAVE)
+		feed_forget(r->user->id);
+	else if (j->op == OP_ADD || j->op == OP_REMOVE)
+		feed_forget(j->account);
+}
+
+/* Done: back where the form was, or the refusal on the group's page. */
+static void
+group_reply(struct req *r, void *arg)
+{
+	struct group_job	*j = arg;
+	struct group_form	 f;
+	size_t			 i;
+
+	if (j->code == E_NOTFOUND) {
+		req_error(r, 404, j->cause != NULL ? j->cause : GROUP_HIDDEN);
+		return;
+	}
+	if (j->code != E_OK) {
+		memset(&f, 0, sizeof f);
+		f.error = j->cause;
+		for (i = 0; f.error == NULL && i < nitems(refusals); i++) {
+			if (refusals[i].op == j->op &&
+			    refusals[i].code == j->code)
+				f.error = refusals[i].msg;
+		}
+		if (f.error == NULL)
+			f.error = "This action is not allowed.";
+		group_page(r, j->group, j->code, &f);
+		return;
+	}
+	/* Having left a private group, or been removed, the person can no
+	 * longer see it. */
+	if (!access_group_readable(req_db(r), r->user->id, j->group)) {
+		req_redirect(r, "/groups?notice=left");
+		return;
+	}
+	req_redirect(r, web_next(r, arena_printf(r->arena, "/groups/%lld",
+	    (long long)j->group)));
+}
+
+/* A job for the group in the route's :id; NULL after answering 404. */
+static struct group_job *
+job_new(struct req *r, enum group_op op)
+{
+	struct group_job	*j;
+	int64_t			 id = req_id(r, ":0");
+
+	if (id == 0) {
+		req_error(r, 404, GROUP_HIDDEN);
+		return NULL;
+	}
+	j = arena_alloc(r->arena, sizeof *j);
+	j->op = op;
+	j->group = id;
+	return j;
+}
+
+/* POST /groups/:id/join: csrf, next. */
+enum handled
+web_group_join(struct req *r)
+{
+	struct group_job	*j;
+
+	if ((j = job_new(r, OP_JOIN)) == NULL)
+		return HANDLED;
+	return req_write(r, group_write, group_after, group_reply, j);
+}
+
+/* POST /groups/:id/leave: csrf, next. */
+enum handled
+web_group_leave(struct req *r)
+{
+	struct group_job	*j;
+
+	if ((j = job_new(r, OP_LEAVE)) == NULL)
+		return HANDLED;
+	return req_write(r, group_write, group_after, group_reply, j);
+}
+
+/* POST /groups/:id/members: username, csrf; the domain checks the role. */
+enum handled
+web_group_add(struct req *r)
+{
+	struct group_job	*j;
+	struct group_form	 f;
+	struct user		*u;
+	const char		*name = trim(r->arena, param(r, "username"));
+
+	if ((j = job_new(r, OP_ADD)) == NULL)
+		return HANDLED;
+	if (*name == '@')
+		name++;
+	u = *name != '\0' ? user_get_by_name(req_db(r), r->arena, name) :
+	    NULL;
+	if (u == NULL || u->disabled) {
+		memset(&f, 0, sizeof f);
+		f.add_error = *name == '\0' ? "Enter the username of the "
+		    "person to add." : arena_printf(r->arena, "Nobody here "
+		    "has the username “%s”.", name);
+		group_page(r, j->group, 422, &f);
+		return HANDLED;
+	}
+	j->account = u->id;
+	return req_write(r, group_write, group_after, group_reply, j);
+}
+
+/* Shared by the per-member forms: the member is the route's :name. */
+static enum handled
+member_change(struct req *r, enum group_op op)
+{
+	struct group_job	*j;
+	struct user		*u;
+
+	if ((j = job_new(r, op)) == NULL)
+		return HANDLED;
+	if ((u = user_get_by_name(req_db(r), r->arena, r->params[1])) ==
+	    NULL) {
+		req_error(r, 404, "There is nobody with this name here.");
+		return HANDLED;
+	}
+	j->account = u->id;
+	return req_write(r, group_write, group_after, group_reply, j);
+}
+
+/* POST /groups/:id/members/:name/remove: csrf. */
+enum handled
+web_group_remove(struct req *r)
+{
+	return member_change(r, OP_REMOVE);
+}
+
+/* POST /groups/:id/members/:name/promote: make a group admin. */
+enum handled
+web_group_promote(struct req *r)
+{
+	return member_change(r, OP_PROMOTE);
+}
+
+/* POST /groups/:id/members/:name/demote: a group admin no more. */
+enum handled
+web_group_demote(struct req *r)
+{
+	return member_change(r, OP_DEMOTE);
+}
+
+/* The post is on disk: back to the group's stream. */
+static void
+group_post_reply(struct req *r, void *arg)
+{
+	(void)arg;
+	req_redirect(r, arena_printf(r->arena, "/groups/%s", r->params[0]));
+}
+
+/* POST /groups/:id/post: status, spoiler_text, csrf. The domain decides
+ * who may post in the group (members only). */
+enum handled
+web_group_post(struct req *r)
+{
+	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct group_form	 f;
+	const char		*msg = NULL;
+	int64_t			 id = req_id(r, ":0");
+	int			 rc;
+
+	if (id == 0) {
+		req_error(r, 404, GROUP_HIDDEN);
+		return HANDLED;
+	}
+	if ((rc = status_draft(r, d, 0, &msg)) != 0) {
+		memset(&f, 0, sizeof f);
+		f.compose_error = msg;
+		group_page(r, id, rc, &f);
+		return HANDLED;
+	}
+	/* The address says where it goes, whatever else the form holds. */
+	d->group_id = id;
+	d->in_reply_to_id = 0;
+	d->visibility = VIS_PUBLIC;
+	return status_create(r, d, group_post_reply);
+}
