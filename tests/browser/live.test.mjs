@@ -88,6 +88,28 @@ test('follow and unfollow without a reload', async () => {
   await shot(page, 'live-follow-desktop');
 });
 
+test('join and leave a group without a reload', async () => {
+  const g = await api(otherToken, 'POST', '/api/v1/groups',
+    { name: 'Climbing', description: 'Rocks', visibility: 'open' });
+  await page.goto(hearth.url + '/groups');
+  await mark();
+  await page.getByRole('button', { name: 'Join Climbing' }).click();
+  const leave = page.getByRole('button', { name: 'Leave Climbing' });
+  await leave.waitFor();
+  assert.ok(await leave.evaluate((el) => el === document.activeElement),
+    'focus follows the group to its new list');
+  assert.equal(await page.locator('section[aria-labelledby="mine-title"] #group-' + g.id).count(), 1,
+    'it moved to "Your groups"');
+  assert.equal(await marked(), 'still here', 'the page did not reload');
+  await page.goto(hearth.url + `/groups/${g.id}`);
+  await mark();
+  await page.getByRole('button', { name: 'Leave group Climbing' }).click();
+  await page.getByRole('button', { name: 'Join group Climbing' }).waitFor();
+  assert.equal(await marked(), 'still here');
+  const after = await api(adaToken, 'GET', `/api/v1/groups/${g.id}`);
+  assert.equal(after.role, null, 'the server agrees: not a member');
+});
+
 test("another person's post waits behind an 'N new posts' button", async () => {
   await page.goto(hearth.url + '/');
   await streamOpen();

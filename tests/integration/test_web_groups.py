@@ -139,7 +139,7 @@ def body(t):
         t.is_(r.header("Location"), "/groups", "... and goes back to it")
         r = b.get("/groups")
         t.like(r.text, r'Your groups</h2>\s*<ul class="group-cards">\s*'
-               r'<li class="group-card">\s*<div class="group-card-text">\s*'
+               r'<li class="group-card" id="group-\d+">\s*<div class="group-card-text">\s*'
                r'<h3><a href="/groups/%s">Book Club' % club,
                "the club is among his groups now")
         t.like(r.text, r"2 members", "... with two members")
