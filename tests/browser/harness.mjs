@@ -93,10 +93,24 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-// Run axe-core in the page; returns violations of serious or critical impact.
+// Run axe-core in the page, in the light and the dark colour scheme (dark
+// mode comes from prefers-color-scheme, so contrast is checked in both);
+// returns violations of serious or critical impact, each tagged with its
+// scheme.
 export async function seriousA11yViolations(page) {
   const axe = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
-  await page.evaluate(axe);
-  const result = await page.evaluate(async () => await globalThis.axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const found = [];
+  for (const scheme of ['light', 'dark']) {
+    await page.emulateMedia({ colorScheme: scheme });
+    if (!(await page.evaluate(() => !!globalThis.axe))) await page.evaluate(axe);
+    const result = await page.evaluate(async () => await globalThis.axe.run());
+    for (const v of result.violations) {
+      if (v.impact === 'serious' || v.impact === 'critical') {
+        found.push({ scheme, id: v.id, help: v.help,
+          nodes: v.nodes.map((n) => n.target.join(' ')) });
+      }
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
 }
