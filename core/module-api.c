@@ -140,6 +140,16 @@ api_req_strdup(struct hm_req *h, const char *s)
 	return arena_strdup(REQ(h)->arena, s);
 }
 
+/* Zeroed memory that lives as long as the request. */
+static void *
+api_req_alloc(struct hm_req *h, size_t n)
+{
+	void	*p = arena_alloc(REQ(h)->arena, n ? n : 1);
+
+	memset(p, 0, n);
+	return p;
+}
+
 static char *
 api_req_printf(struct hm_req *h, const char *fmt, ...)
 {
@@ -618,6 +628,7 @@ static const struct hearth_api api = {
 	.req_route_param = api_req_route_param,
 	.req_header = api_req_header,
 	.req_strdup = api_req_strdup,
+	.req_alloc = api_req_alloc,
 	.req_printf = api_req_printf,
 	.req_db = api_req_db,
 	.view = api_view,

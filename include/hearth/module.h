@@ -213,6 +213,7 @@ struct hearth_api {
 	const char	*(*req_route_param)(struct hm_req *, int);
 	const char	*(*req_header)(struct hm_req *, const char *);
 	char		*(*req_strdup)(struct hm_req *, const char *);
+	void		*(*req_alloc)(struct hm_req *, size_t);	/* zeroed */
 	char		*(*req_printf)(struct hm_req *, const char *, ...)
 			     __attribute__((format(printf, 2, 3)));
 	struct hm_db	*(*req_db)(struct hm_req *);	/* read only */
