@@ -167,9 +167,7 @@ gl_banner(struct hm_req *r, struct hm_fragment *f)
 static int
 gl_footer(struct hm_req *r, struct hm_fragment *f)
 {
-	struct gl_version	v;
-
-	if (A->req_user(r) == 0 || gl_version_get(r, 0, &v) != 0)
+	if (A->req_user(r) == 0 || !gl_published(A->req_db(r)))
 		return 0;
 	f->href = "/guidelines";
 	f->label = "Guidelines";

@@ -49,6 +49,7 @@ struct gl_list {
 
 /* store.c: every SQL statement of the module */
 int	 gl_version_get(struct hm_req *, int64_t, struct gl_version *);
+int	 gl_published(struct hm_db *);
 int	 gl_required(struct hm_db *, int64_t *, int64_t *, int64_t *);
 int64_t	 gl_acked_at(struct hm_db *, int64_t, int64_t);
 int	 gl_ack(struct hm_db *, int64_t, int64_t, const char *, char **);

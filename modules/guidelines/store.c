@@ -42,6 +42,21 @@ gl_version_get(struct hm_req *r, int64_t version, struct gl_version *v)
 	return rc;
 }
 
+/* Whether any version was published (every page asks: keep it cheap). */
+int
+gl_published(struct hm_db *db)
+{
+	struct hm_stmt	*st;
+	int		 found;
+
+	st = A->db_prepare(db, "SELECT 1 FROM guideline_versions LIMIT 1");
+	if (st == NULL)
+		return 0;
+	found = A->db_step(st) == 1;
+	A->db_finalize(st);
+	return found;
+}
+
 /* The latest version that needs acknowledging; -1 if there is none. */
 int
 gl_required(struct hm_db *db, int64_t *version, int64_t *at, int64_t *by)
