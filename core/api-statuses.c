@@ -226,6 +226,9 @@ api_status_edit(struct req *r)
 	}
 	if (draft_from_request(r, d, 1) != 0)
 		return HANDLED;
+	/* An edit is a new text: modules' before_post sees it too. */
+	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
+		return HANDLED;
 	return req_write(r, edit_write, edit_after, reply_status, d);
 }
 

@@ -104,6 +104,16 @@ main(int argc, char **argv)
 	}
 	log_set_level(c.log_level);
 	if (check) {
+		/* Modules too: a refused module or an unknown NAME.key is a
+		 * config error. */
+		if (module_load_all(&c, 0, &cause) != 0) {
+			fprintf(stderr, "hearthd: %s\n", cause);
+			free(cause);
+			module_unload_all();
+			config_free(&c);
+			return 2;
+		}
+		module_unload_all();
 		printf("%s: ok\n", path);
 		config_free(&c);
 		return 0;

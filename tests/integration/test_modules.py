@@ -91,6 +91,19 @@ def refusals(t):
         c.login("alice")
         t.status(c.get("/example"), 200, "skip: its page answers")
 
+    # --check-config checks modules and their keys too
+    d = module_dir(t, {"example": "example.so"})
+    conf = os.path.join(t.tmpdir(), "hearth.conf")
+    h.write_config(conf, "modules = example\nmodule_dir = %s\n"
+                   "example.nonsense = 1\n" % d)
+    p = h.run_hearthd("-c", conf, "--check-config")
+    t.is_(p.returncode, 2, "--check-config: a bad module key exits 2")
+    t.like(p.stderr, r"unknown key 'example\.nonsense'", "... and says which")
+    h.write_config(conf, "modules = example\nmodule_dir = %s\n"
+                   "example.job_every = 5\n" % d)
+    p = h.run_hearthd("-c", conf, "--check-config")
+    t.is_(p.returncode, 0, "--check-config: a good module config is ok")
+
     refused(t, "bad module_failure value", {}, "",
             r"key 'module_failure': must be stop or skip",
             module_failure="maybe")
@@ -170,6 +183,9 @@ def hooks(t):
         r = api.post("/api/v1/statuses", {"status": "hello world"})
         t.status(r, 200, "other posts go through")
         pid = r.json().get("id")
+        r = api.request("PUT", "/api/v1/statuses/%s" % pid,
+                        form={"status": "edited xyzzy"})
+        t.status(r, 403, "before_post sees edits too")
         t.ok(srv.wait_log(r"module example: after_post id=%s author=" % pid),
              "after_post fires once committed")
         bob = srv.client(headers={"Authorization": "Bearer " +
