@@ -535,6 +535,7 @@ void		 module_after_follow(struct db *, int64_t, int64_t);
 void		 module_after_user_created(struct db *, int64_t, const char *);
 void		 module_view(struct req *, json_t *);
 void		 module_announcements(struct req *, json_t *);
+const char	*module_landing(struct req *, int64_t);
 struct module;
 int		 module_list(const struct config *, FILE *);
 

@@ -583,6 +583,25 @@ module_view(struct req *r, json_t *v)
 	    offsetof(struct hm_hooks, settings_panel));
 }
 
+/* Where person lands after signing in, if a module says; else NULL. */
+const char *
+module_landing(struct req *r, int64_t person)
+{
+	const char	*to;
+	size_t		 i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.landing == NULL)
+			continue;
+		/* Local paths only: never an open redirect. */
+		if ((to = modules[i].hooks.landing((struct hm_req *)r,
+		    person)) != NULL && to[0] == '/' && to[1] != '/' &&
+		    to[1] != '\\')
+			return to;
+	}
+	return NULL;
+}
+
 /* Render hook: Mastodon announcements (GET /api/v1/announcements). */
 void
 module_announcements(struct req *r, json_t *list)

@@ -121,6 +121,9 @@ struct hm_post_event {
  *  render (banner, nav_item, footer_link, settings_panel): all run while a
  *         page is built; return 1 to add the fragment. announcements appends
  *         Mastodon Announcement objects to the array.
+ *  landing: where a person lands after signing in on the web (the second
+ *         argument is who); the first module to return a local path wins,
+ *         NULL leaves the person going where they were going.
  */
 struct hm_hooks {
 	size_t		 size;		/* sizeof(struct hm_hooks) */
@@ -137,6 +140,7 @@ struct hm_hooks {
 	int		 (*footer_link)(struct hm_req *, struct hm_fragment *);
 	int		 (*settings_panel)(struct hm_req *, struct hm_fragment *);
 	void		 (*announcements)(struct hm_req *, json_t *);
+	const char	*(*landing)(struct hm_req *, int64_t);
 };
 
 /* The struct a module exports as HEARTH_MODULE_SYMBOL. */

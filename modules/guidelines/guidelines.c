@@ -70,8 +70,15 @@ gl_iso(struct hm_req *r, int64_t t)
 void
 gl_state(struct hm_req *r, struct gl_state *s)
 {
+	gl_state_of(r, A->req_user(r), s);
+}
+
+/* What user owes. */
+void
+gl_state_of(struct hm_req *r, int64_t user, struct gl_state *s)
+{
 	struct hm_db	*db = A->req_db(r);
-	int64_t		 user = A->req_user(r), now = (int64_t)time(NULL);
+	int64_t		 now = (int64_t)time(NULL);
 	long		 grace;
 
 	memset(s, 0, sizeof *s);
@@ -200,6 +207,17 @@ gl_settings(struct hm_req *r, struct hm_fragment *f)
 	f->href = "/guidelines";
 	f->label = "Company guidelines";
 	return 1;
+}
+
+/* Landing: people who owe an acknowledgement start at the guidelines
+ * (new people at their first sign-in, everyone after a new version). */
+static const char *
+gl_landing(struct hm_req *r, int64_t user)
+{
+	struct gl_state	s;
+
+	gl_state_of(r, user, &s);
+	return s.required != 0 && s.acked_at == 0 ? "/guidelines" : NULL;
 }
 
 /* A person the reminder job looks at. */
@@ -345,6 +363,7 @@ static const struct hm_hooks hooks = {
 	.footer_link = gl_footer,
 	.settings_panel = gl_settings,
 	.announcements = gl_announcements,
+	.landing = gl_landing,
 };
 
 __attribute__((visibility("default")))

@@ -62,6 +62,7 @@ int	 gl_remind_mark(struct hm_db *, int64_t, int64_t);
 
 /* guidelines.c */
 void	 gl_state(struct hm_req *, struct gl_state *);
+void	 gl_state_of(struct hm_req *, int64_t, struct gl_state *);
 const char *gl_time(struct hm_req *, int64_t);
 const char *gl_iso(struct hm_req *, int64_t);
 int	 gl_check(struct hm_req *, const char *, const char *, const char **,

@@ -30,13 +30,13 @@ function moduleDir() {
   return dir;
 }
 
-async function signIn(name) {
+async function signIn(name, landing = '/') {
   const page = await browser.context.newPage();
   await page.goto(hearth.url + '/login');
   await page.getByLabel('Username').fill(name);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(hearth.url + '/');
+  await page.waitForURL(hearth.url + landing);
   return page;
 }
 
@@ -87,7 +87,9 @@ test('an admin previews and publishes guidelines that need acknowledging', async
 });
 
 test('an employee is asked to acknowledge, then acknowledges and posts', async () => {
-  emp = await signIn('emp');
+  // New people start at the guidelines at their first sign-in.
+  emp = await signIn('emp', '/guidelines');
+  await emp.goto(hearth.url + '/');
   const banner = emp.getByRole('region', { name: 'Notice' });
   assert.match(await banner.textContent(), /guidelines have changed/);
   await axe(emp, 'home-banner');

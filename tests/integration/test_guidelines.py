@@ -192,6 +192,9 @@ def body(t):
               "... to the new version's acknowledgements")
 
         # -- the gate, on every write route
+        r = srv.client().login("emp")
+        t.is_(r.header("Location"), "/guidelines",
+              "signing in while pending lands on the guidelines")
         emp = session(srv, "emp")
         boss = session(srv, "boss")
         gate(t, srv, emp, emp_api, boss, boss_api)
@@ -240,6 +243,8 @@ def body(t):
                  "after acknowledging, writes go through")
         t.status(emp_api.post("/api/v1/example/notes", {"text": "n"}), 200,
                  "... on other modules' routes too")
+        r = srv.client().login("emp")
+        t.is_(r.header("Location"), "/", "... and not once acknowledged")
         emp2 = session(srv, "emp2")
         r = emp2.post("/guidelines/2/acknowledge", {"csrf": emp2.tok})
         t.status(r, 303, "emp2 acknowledges on the web")

@@ -115,7 +115,8 @@ def hooks(t):
     with h.Server(t, modules="example", module_dir=d, **{
             "example.refuse_user": "carol",
             "example.forbidden_word": "xyzzy",
-            "example.job_every": "1"}) as srv:
+            "example.job_every": "1",
+            "example.landing": "/example"}) as srv:
         log = srv.log()
         t.like(log, r"module example: load ok", "load ran")
         t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.0\)",
@@ -144,7 +145,10 @@ def hooks(t):
                "after_user_created fires")
 
         a = srv.client()
-        t.status(a.login("alice"), 303, "alice signs in")
+        r = a.login("alice")
+        t.status(r, 303, "alice signs in")
+        t.is_(r.header("Location"), "/example",
+              "landing: a module chooses where people land")
         r = a.get("/")
         t.like(r.text, r'class="banner"[^>]*>\s*<p>Example banner '
                r'&lt;b&gt;not bold&lt;/b&gt; <a href="/example">Open the '

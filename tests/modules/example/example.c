@@ -194,6 +194,15 @@ example_announcements(struct hm_req *r, json_t *list)
 	    "example", "content", "<p>Example announcement</p>", "read", 0));
 }
 
+/* Landing: example.landing, if set, after every sign-in. */
+static const char *
+example_landing(struct hm_req *r, int64_t user)
+{
+	const char	*to = api->config(self, "landing");
+
+	return to != NULL && *to != '\0' ? to : NULL;
+}
+
 /* The periodic job: one log line a run. */
 static void
 example_tick(struct hm_db *db, void *arg)
@@ -244,6 +253,7 @@ static const struct hm_config_key config[] = {
 	{ "refuse_user", "" },
 	{ "forbidden_word", "" },
 	{ "job_every", "0" },
+	{ "landing", "" },
 };
 
 static const struct hm_hooks hooks = {
@@ -258,6 +268,7 @@ static const struct hm_hooks hooks = {
 	.footer_link = example_footer,
 	.settings_panel = example_settings,
 	.announcements = example_announcements,
+	.landing = example_landing,
 };
 
 const struct hearth_module EXAMPLE_SYMBOL = {
