@@ -781,9 +781,11 @@ follow_write(struct req *r, struct db *db, void *arg, char **cause)
 static void
 follow_after(struct req *r, struct db *db, void *arg)
 {
-	(void)db;
-	(void)arg;
+	struct follow_job	*j = arg;
+
 	feed_forget(r->user->id);
+	if (j->add)
+		module_after_follow(db, r->user->id, j->id);
 }
 
 /* Answer with the Relationship as it is now. */

@@ -161,11 +161,14 @@ api_empty_list(struct req *r)
 	return HANDLED;
 }
 
-/* GET /api/v1/announcements: none yet (the guidelines module adds them). */
+/* GET /api/v1/announcements: what modules announce (the guidelines). */
 enum handled
 api_announcements(struct req *r)
 {
-	req_json(r, 200, json_array());
+	json_t	*list = json_array();
+
+	module_announcements(r, list);
+	req_json(r, 200, list);
 	return HANDLED;
 }
 

@@ -135,6 +135,7 @@ create_after(struct req *r, struct db *db, void *arg)
 	(void)r;
 	post_fanout(db, arg);
 	stream_post_created(arg);
+	module_after_post(db, arg);
 }
 
 /* Answer with the post as a Status. */
@@ -157,6 +158,8 @@ reply_status(struct req *r, void *arg)
 enum handled
 status_create(struct req *r, struct post_draft *d, req_reply_fn reply)
 {
+	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
+		return HANDLED;
 	return req_write(r, create_write, create_after, reply, d);
 }
 
@@ -222,6 +225,9 @@ api_status_edit(struct req *r)
 		return HANDLED;
 	}
 	if (draft_from_request(r, d, 1) != 0)
+		return HANDLED;
+	/* An edit is a new text: modules' before_post sees it too. */
+	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
 		return HANDLED;
 	return req_write(r, edit_write, edit_after, reply_status, d);
 }

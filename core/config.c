@@ -30,7 +30,7 @@
 #define CONFIG_MAX_LISTEN 16
 
 enum ctype { C_STRING, C_INT, C_LONG, C_DURATION, C_BOOL, C_SYNC, C_LOGLEVEL,
-    C_LISTEN, C_URL };
+    C_LISTEN, C_URL, C_FAILURE };
 
 struct ckey {
 	const char	*name;
@@ -47,6 +47,7 @@ static const struct ckey ckeys[] = {
 	{ "instance_title",	  C_STRING,   F(instance_title), 0, 0 },
 	{ "modules",		  C_STRING,   F(modules), 0, 0 },
 	{ "module_dir",		  C_STRING,   F(module_dir), 0, 0 },
+	{ "module_failure",	  C_FAILURE,  F(module_failure_skip), 0, 0 },
 	{ "web_dir",		  C_STRING,   F(web_dir), 0, 0 },
 	{ "tls_cert",		  C_STRING,   F(tls_cert), 0, 0 },
 	{ "tls_key",		  C_STRING,   F(tls_key), 0, 0 },
@@ -109,6 +110,11 @@ config_free(struct config *c)
 	free(c->instance_title);
 	free(c->modules);
 	free(c->module_dir);
+	for (i = 0; i < c->nmodkeys; i++) {
+		free(c->modkeys[i].key);
+		free(c->modkeys[i].value);
+	}
+	free(c->modkeys);
 	free(c->web_dir);
 	free(c->tls_cert);
 	free(c->tls_key);
@@ -247,6 +253,13 @@ config_set(struct config *c, const struct ckey *k, const char *v,
 		*why = "must be off, normal, full or extra";
 		return -1;
 	}
+	case C_FAILURE:
+		if (strcmp(v, "stop") == 0 || strcmp(v, "skip") == 0) {
+			*(int *)field = strcmp(v, "skip") == 0;
+			return 0;
+		}
+		*why = "must be stop or skip";
+		return -1;
 	case C_LOGLEVEL:
 		if (log_level_parse(v, (enum log_level *)field) == -1) {
 			*why = "must be debug, info, warn or error";
@@ -317,6 +330,17 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 		for (k = NULL, i = 0; i < nitems(ckeys); i++) {
 			if (strcmp(ckeys[i].name, key) == 0)
 				k = &ckeys[i];
+		}
+		if (k == NULL && strchr(key, '.') != NULL) {
+			/* A module's key ("NAME.key"): the loader checks it
+			 * against the module once it is loaded. */
+			c->modkeys = xrealloc(c->modkeys, (c->nmodkeys + 1) *
+			    sizeof *c->modkeys);
+			c->modkeys[c->nmodkeys].key = xstrdup(key);
+			c->modkeys[c->nmodkeys].value = xstrdup(value);
+			c->modkeys[c->nmodkeys].line = lineno;
+			c->nmodkeys++;
+			continue;
 		}
 		if (k == NULL) {
 			*cause = xasprintf("%s:%d: unknown key '%s'", name, lineno,

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/queue.h>
 
 #include <sqlite3.h>
@@ -28,6 +29,7 @@ struct post;
 struct group;
 struct part;
 struct multipart;
+struct post_draft;
 
 #define HEARTH_NAME "hearth"
 
@@ -97,6 +99,13 @@ struct config {
 	char			*instance_title;
 	char			*modules;
 	char			*module_dir;
+	int			 module_failure_skip;	/* else stop */
+	struct config_modkey {
+		char		*key;		/* "NAME.key" */
+		char		*value;
+		int		 line;
+	}			*modkeys;
+	size_t			 nmodkeys;
 	char			*web_dir;
 	char			*tls_cert;
 	char			*tls_key;
@@ -369,6 +378,7 @@ char		*escape_url_path(struct arena *, const char *);
 int		 render_init(const char *, char **);
 void		 render_free(void);
 int		 render_template(struct evbuffer *, const char *, json_t *);
+int		 render_load_dir(const char *, const char *, char **);
 int		 render_string(struct evbuffer *, const char *, size_t, json_t *,
 		     char **);
 
@@ -524,6 +534,7 @@ struct db	*req_db(struct req *);
 #define R_FOLLOW	0x10	/* a bearer token needs the follow scope */
 #define R_QTOKEN	0x80	/* a bearer token may come as ?access_token */
 #define R_SESSION	0x100	/* a browser session only, never a bearer token */
+#define R_UNGATED	0x200	/* modules' gate hooks skip it (= HM_UNGATED) */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;
@@ -537,6 +548,31 @@ const struct route *router_find(const char *, int, struct arena *,
 		     const char **, int *);
 void		 router_dispatch(struct evhttp_request *, void *);
 void		 router_security_headers(struct evhttp_request *, int);
+
+/* module.c */
+int		 module_load_all(const struct config *, int, char **);
+int		 module_count(void);
+int		 module_listed(const struct config *, const char *);
+int		 module_migrate(struct db *, char **);
+int		 module_templates(char **);
+void		 module_unload_all(void);
+const struct route *module_route_find(const char *, int, struct arena *,
+		     const char **, int *);
+enum handled	 module_dispatch(struct req *);
+int		 module_gate_write(struct req *);
+int		 module_gate_post(struct req *, const char *);
+void		 module_after_post(struct db *, const struct post_draft *);
+void		 module_after_follow(struct db *, int64_t, int64_t);
+void		 module_after_user_created(struct db *, int64_t, const char *);
+void		 module_view(struct req *, json_t *);
+void		 module_announcements(struct req *, json_t *);
+const char	*module_landing(struct req *, int64_t);
+struct module;
+int		 module_list(const struct config *, FILE *);
+
+/* module-api.c */
+void		 module_jobs_start(struct loop *);
+void		 module_jobs_stop(void);
 
 /* server.c */
 struct server;

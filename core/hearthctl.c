@@ -51,6 +51,7 @@ static int	cmd_field_remove(struct ctl *);
 static int	cmd_field_list(struct ctl *);
 static int	cmd_backup(struct ctl *);
 static int	cmd_demo(struct ctl *);
+static int	cmd_module_list(struct ctl *);
 
 static const struct command commands[] = {
 	{ "user add", "user add NAME [--admin] [--display-name TEXT] "
@@ -71,6 +72,8 @@ static const struct command commands[] = {
 	{ "field remove", "field remove NAME", cmd_field_remove },
 	{ "field list", "field list", cmd_field_list },
 	{ "backup", "backup PATH", cmd_backup },
+	{ "module list", "module list (installed and enabled modules)",
+	    cmd_module_list },
 	{ "demo", "demo (seed a demo company into an empty database)",
 	    cmd_demo },
 };
@@ -235,6 +238,15 @@ cmd_user_add(struct ctl *ctl)
 		free(cause);
 		free(pw);
 		return 1;
+	}
+	/* Modules' after_user_created hooks fire here, where people are
+	 * made; a module that will not load is logged and skipped. */
+	if (module_load_all(&ctl->config, 1, &cause) == 0) {
+		module_after_user_created(ctl->db, id, name);
+		module_unload_all();
+	} else {
+		free(cause);
+		cause = NULL;
 	}
 	if (generated)
 		printf("created %s%s with password: %s\n", name,
@@ -675,6 +687,17 @@ cmd_demo(struct ctl *ctl)
 		printf(" %s%s", name, admin ? " (admin)" : "");
 	printf("\n");
 	return 0;
+}
+
+/* module list */
+static int
+cmd_module_list(struct ctl *ctl)
+{
+	if (ctl->argc != 1) {
+		fprintf(stderr, "usage: hearthctl %s\n", ctl->cmd->usage);
+		return 2;
+	}
+	return module_list(&ctl->config, stdout);
 }
 
 int

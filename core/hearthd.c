@@ -46,6 +46,8 @@ prepare_database(const struct config *c, char **cause)
 	if (db_migrate(db, "core", core_migrations, core_nmigrations,
 	    cause) != 0)
 		goto out;
+	if (module_migrate(db, cause) != 0)
+		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
 	rc = 0;
@@ -102,14 +104,33 @@ main(int argc, char **argv)
 	}
 	log_set_level(c.log_level);
 	if (check) {
+		/* Modules too: a refused module or an unknown NAME.key is a
+		 * config error. */
+		if (module_load_all(&c, 0, &cause) != 0) {
+			fprintf(stderr, "hearthd: %s\n", cause);
+			free(cause);
+			module_unload_all();
+			config_free(&c);
+			return 2;
+		}
+		module_unload_all();
 		printf("%s: ok\n", path);
 		config_free(&c);
 		return 0;
 	}
 
+	/* A refused module is a config error (exit 2) unless
+	 * module_failure = skip. */
+	if (module_load_all(&c, 0, &cause) != 0) {
+		log_error("%s", cause);
+		free(cause);
+		rc = 2;
+		goto out;
+	}
 	if (config_make_data_dir(&c, &cause) != 0 ||
 	    prepare_database(&c, &cause) != 0 ||
 	    render_init(c.web_dir, &cause) != 0 ||
+	    module_templates(&cause) != 0 ||
 	    asset_init(c.web_dir, &cause) != 0) {
 		log_error("%s", cause);
 		free(cause);
@@ -120,6 +141,7 @@ main(int argc, char **argv)
 	password_dummy();
 	rc = server_run(&c);
 out:
+	module_unload_all();
 	render_free();
 	asset_free();
 	config_free(&c);

@@ -393,7 +393,8 @@ render_string(struct evbuffer *out, const char *text, size_t len,
 
 /* Load one template file. */
 static int
-render_load(const char *dir, const char *file, char **cause)
+render_load(const char *dir, const char *file, const char *prefix,
+    char **cause)
 {
 	char		*path = xasprintf("%s/%s", dir, file), *text = NULL;
 	const char	*p;
@@ -422,7 +423,8 @@ render_load(const char *dir, const char *file, char **cause)
 		*cause = xasprintf("%s: too many templates", path);
 		goto out;
 	}
-	templates[ntemplates].name = xstrndup(file, strlen(file) - 5);
+	templates[ntemplates].name = xasprintf("%s%.*s", prefix,
+	    (int)(strlen(file) - 5), file);
 	templates[ntemplates].root = root;
 	ntemplates++;
 	rc = 0;
@@ -436,27 +438,37 @@ out:
 int
 render_init(const char *web_dir, char **cause)
 {
-	char		*dir = xasprintf("%s/templates", web_dir);
+	char	*dir = xasprintf("%s/templates", web_dir);
+	int	 rc;
+
+	render_free();
+	rc = render_load_dir(dir, "", cause);
+	free(dir);
+	return rc;
+}
+
+/* Load every *.html in dir, named prefix + file name (a module's
+ * templates are "NAME/page"). */
+int
+render_load_dir(const char *dir, const char *prefix, char **cause)
+{
 	DIR		*d;
 	struct dirent	*de;
 	size_t		 len;
 	int		 rc = 0;
 
-	render_free();
 	if ((d = opendir(dir)) == NULL) {
 		*cause = xasprintf("%s: %s (is web_dir right?)", dir,
 		    strerror(errno));
-		free(dir);
 		return -1;
 	}
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
 		if (len > 5 && de->d_name[0] != '.' &&
 		    strcmp(de->d_name + len - 5, ".html") == 0)
-			rc = render_load(dir, de->d_name, cause);
+			rc = render_load(dir, de->d_name, prefix, cause);
 	}
 	closedir(d);
-	free(dir);
 	return rc;
 }
 

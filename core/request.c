@@ -468,6 +468,7 @@ req_view(struct req *r, const char *title)
 		    "unread", (json_int_t)notify_unread(req_db(r),
 		    r->user->id)));
 	}
+	module_view(r, v);
 	return v;
 }
 

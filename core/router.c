@@ -41,8 +41,8 @@ static const struct route routes[] = {
 	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
 	{ M_POST, "/notifications/clear", R_AUTH,	web_notifications_clear },
 	{ M_GET,  "/login",		0,		web_login_form },
-	{ M_POST, "/login",		R_ANON,		web_login },
-	{ M_POST, "/logout",		0,		web_logout },
+	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
+	{ M_POST, "/logout",		R_UNGATED,	web_logout },
 
 	/*
 	 * settings and admin (web): a browser session only, so that no bearer
@@ -113,8 +113,8 @@ static const struct route routes[] = {
 	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */
 	{ M_GET,  "/oauth/authorize",	0,	web_oauth_authorize_form },
 	{ M_POST, "/oauth/authorize",	R_AUTH,		web_oauth_authorize },
-	{ M_POST, "/oauth/token",	R_NOCSRF,	api_oauth_token },
-	{ M_POST, "/oauth/revoke",	R_NOCSRF,	api_oauth_revoke },
+	{ M_POST, "/oauth/token",	R_NOCSRF | R_UNGATED, api_oauth_token },
+	{ M_POST, "/oauth/revoke",	R_NOCSRF | R_UNGATED, api_oauth_revoke },
 	{ M_GET,  "/.well-known/oauth-authorization-server", 0,
 	    api_oauth_metadata },
 	{ M_POST, "/api/v1/apps",	R_NOCSRF,	api_app_create },
@@ -315,6 +315,9 @@ router_find(const char *path, int method, struct arena *a,
 			return &routes[i];
 		*allowed |= routes[i].methods;
 	}
+	/* The modules' routes, a second table after the core's. */
+	if (module_count() > 0)
+		return module_route_find(path, m, a, params, allowed);
 	return NULL;
 }
 
@@ -538,6 +541,11 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 		    "try again.");
 		goto done;
 	}
+	/* Modules' gate hooks see every write of a signed-in person. */
+	if ((r->method & M_UNSAFE) && r->user != NULL &&
+	    !(route->flags & R_UNGATED) && module_count() > 0 &&
+	    module_gate_write(r) != 0)
+		goto done;
 	h = route->handler(r);
 	if (h == HANDLED_ASYNC)
 		return;		/* the handler's completion replies and frees */

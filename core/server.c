@@ -326,6 +326,7 @@ server_run(struct config *c)
 	}
 
 	stream_init(&s);
+	module_jobs_start(&s.loops[0]);
 
 	/* Handlers first: a SIGTERM must never find a serving hearthd
 	 * without them. Loop threads never take signals; the main thread
@@ -374,6 +375,7 @@ out:
 		event_active(s.loops[n].drain, 0, 0);
 		pthread_join(s.loops[n].thread, NULL);
 	}
+	module_jobs_stop();
 	worker_stop();
 	writer_stop();
 	stream_free();

@@ -90,12 +90,17 @@ static void
 login_session_reply(struct req *r, void *arg)
 {
 	struct login	*l = arg;
+	const char	*to = NULL;
 
 	log_info("login: %s from %s", l->user->username, r->client_ip);
 	req_set_cookie(r, req_cookie_name(r), l->token,
 	    req_config(r)->session_lifetime);
 	OPENSSL_cleanse(l->token, sizeof l->token);
-	req_redirect(r, login_next(r));
+	/* A module may have somewhere to send the person first (guidelines
+	 * to acknowledge at a first sign-in). */
+	if (module_count() > 0)
+		to = module_landing(r, l->user->id);
+	req_redirect(r, to != NULL ? to : login_next(r));
 }
 
 /* Back on the loop, the password checked: start the session or say no. */

@@ -1,0 +1,666 @@
+/*
+ * module-api.c: the table of core functions handed to each module's load
+ * function, and the thread that runs modules' periodic jobs. Modules never
+ * link against core symbols: everything they may do is here, behind opaque
+ * handles (an hm_req is a struct req, an hm_db a struct db). Statements a
+ * module prepares on a loop thread's connection must be read-only: every
+ * write goes through the writer thread (api->write, jobs, after hooks).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/buffer.h>
+
+#include "hearth.h"
+#include "module-private.h"
+
+#define JOB_MAX	64
+
+/* Whether this thread runs module code on the writer's connection. */
+static __thread int	on_writer;
+
+/* Mark (or unmark) the calling thread as running module writes. */
+void
+module_api_enter_writer(int yes)
+{
+	on_writer = yes;
+}
+
+#define REQ(h)	((struct req *)(h))
+#define DB(h)	((struct db *)(h))
+#define MOD(h)	((struct module *)(h))
+
+/* Log a line prefixed with the module's name. */
+static void
+api_log(struct hm_module *hm, int level, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (level < HM_LOG_DEBUG || level > HM_LOG_ERROR)
+		level = HM_LOG_INFO;
+	log_msg((enum log_level)level, "module %s: %s", MOD(hm)->name, msg);
+	free(msg);
+}
+
+/* NAME.key from the config, else the module's declared default. */
+static const char *
+api_config(struct hm_module *hm, const char *key)
+{
+	const struct config	*c = MOD(hm)->config;
+	const struct hearth_module *m = MOD(hm)->hm;
+	size_t			 i, n = strlen(MOD(hm)->name);
+
+	for (i = 0; i < c->nmodkeys; i++) {
+		if (strncmp(c->modkeys[i].key, MOD(hm)->name, n) == 0 &&
+		    c->modkeys[i].key[n] == '.' &&
+		    strcmp(c->modkeys[i].key + n + 1, key) == 0)
+			return c->modkeys[i].value;
+	}
+	for (i = 0; i < m->nconfig; i++) {
+		if (strcmp(m->config[i].key, key) == 0)
+			return m->config[i].default_value;
+	}
+	return NULL;
+}
+
+/* The public URL, from the first module's config (all share one). */
+static const char *
+api_base_url(void)
+{
+	return nmodules > 0 ? modules[0].config->base_url : "";
+}
+
+static int64_t
+api_req_user(struct hm_req *h)
+{
+	return REQ(h)->user ? REQ(h)->user->id : 0;
+}
+
+static int
+api_req_admin(struct hm_req *h)
+{
+	return REQ(h)->user && REQ(h)->user->role == ROLE_ADMIN;
+}
+
+static const char *
+api_req_username(struct hm_req *h)
+{
+	return REQ(h)->user ? REQ(h)->user->username : NULL;
+}
+
+static int
+api_req_is_api(struct hm_req *h)
+{
+	return REQ(h)->is_api || REQ(h)->auth == AUTH_BEARER;
+}
+
+static int
+api_req_method(struct hm_req *h)
+{
+	return REQ(h)->method;
+}
+
+static const char *
+api_req_path(struct hm_req *h)
+{
+	return REQ(h)->path;
+}
+
+static const char *
+api_req_param(struct hm_req *h, const char *name)
+{
+	return req_param(REQ(h), name);
+}
+
+/* The i-th ":name" capture of the route, or NULL. */
+static const char *
+api_req_route_param(struct hm_req *h, int i)
+{
+	if (i < 0 || i >= ROUTE_MAX_PARAMS)
+		return NULL;
+	return REQ(h)->params[i];
+}
+
+static const char *
+api_req_header(struct hm_req *h, const char *name)
+{
+	return req_header(REQ(h), name);
+}
+
+static char *
+api_req_strdup(struct hm_req *h, const char *s)
+{
+	return arena_strdup(REQ(h)->arena, s);
+}
+
+/* Zeroed memory that lives as long as the request. */
+static void *
+api_req_alloc(struct hm_req *h, size_t n)
+{
+	void	*p = arena_alloc(REQ(h)->arena, n ? n : 1);
+
+	memset(p, 0, n);
+	return p;
+}
+
+static char *
+api_req_printf(struct hm_req *h, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*s, *out;
+
+	va_start(ap, fmt);
+	s = xvasprintf(fmt, ap);
+	va_end(ap);
+	out = arena_strdup(REQ(h)->arena, s);
+	free(s);
+	return out;
+}
+
+static struct hm_db *
+api_req_db(struct hm_req *h)
+{
+	return (struct hm_db *)req_db(REQ(h));
+}
+
+/* A page's view: the core's, with the modules' fragments. */
+static json_t *
+api_view(struct hm_req *h, const char *title)
+{
+	return req_view(REQ(h), title);
+}
+
+static void
+api_reply_html(struct hm_req *h, int status, const char *tmpl, json_t *view)
+{
+	req_html(REQ(h), status, tmpl, view);
+}
+
+static void
+api_reply_json(struct hm_req *h, int status, json_t *j)
+{
+	req_json(REQ(h), status, j);
+}
+
+/* Reply with any body (a CSV export, say). */
+static void
+api_reply_body(struct hm_req *h, int status, const char *ctype,
+    const char *body, size_t len)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	evbuffer_add(b, body, len);
+	req_reply(REQ(h), status, ctype, b);
+	evbuffer_free(b);
+}
+
+static void
+api_reply_error(struct hm_req *h, int status, const char *msg)
+{
+	req_error(REQ(h), status, msg);
+}
+
+static void
+api_redirect(struct hm_req *h, const char *to)
+{
+	req_redirect(REQ(h), to);
+}
+
+static void
+api_set_header(struct hm_req *h, const char *name, const char *value)
+{
+	req_set_header(REQ(h), name, value);
+}
+
+/* A module write on its way through the writer thread. */
+struct mwrite {
+	struct req	*r;
+	hm_write_fn	 fn;
+	hm_reply_fn	 reply;
+	void		*arg;
+	int		 code;
+	char		*cause;
+};
+
+/* On the writer: the module's write, in its savepoint. */
+static int
+mwrite_run(struct db *db, void *arg)
+{
+	struct mwrite	*w = arg;
+
+	on_writer = 1;
+	w->code = w->fn((struct hm_req *)w->r, (struct hm_db *)db, w->arg,
+	    &w->cause);
+	on_writer = 0;
+	return w->code == HM_OK ? 0 : -1;
+}
+
+/* Back on the loop: let the module answer. */
+static void
+mwrite_done(void *arg, int rc)
+{
+	struct mwrite	*w = arg;
+	struct req	*r = w->r;
+	int		 code = w->code;
+
+	if (rc != 0 && code == HM_OK)
+		code = 503;		/* the commit failed */
+	w->reply((struct hm_req *)r, w->arg, code, w->cause);
+	if (!r->replied)
+		req_error(r, 500, "Internal error");
+	free(w->cause);
+	free(w);
+	req_free(r);
+}
+
+/* Run fn on the writer; reply once it committed (or failed). */
+static int
+api_write(struct hm_req *h, hm_write_fn fn, hm_reply_fn reply, void *arg)
+{
+	struct mwrite	*w = xcalloc(1, sizeof *w);
+	struct req	*r = REQ(h);
+
+	w->r = r;
+	w->fn = fn;
+	w->reply = reply;
+	w->arg = arg;
+	if (writer_submit(r->loop, mwrite_run, NULL, mwrite_done, w) != 0) {
+		free(w);
+		req_retry_after(r, 1);
+		req_error(r, 503, "The server is busy; try again in a moment.");
+		return HM_DONE;
+	}
+	return HM_ASYNC;
+}
+
+/* Markdown to sanitised HTML (no mentions resolved). */
+static const char *
+api_markdown(struct hm_req *h, const char *src)
+{
+	struct markdown	 md;
+	char		*cause = NULL;
+
+	if (markdown_render(REQ(h)->arena, src, strlen(src),
+	    req_config(REQ(h))->base_url, NULL, NULL, &md, &cause) != 0) {
+		free(cause);
+		return "";
+	}
+	return md.html;
+}
+
+static const char *
+api_escape_html(struct hm_req *h, const char *s)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		*out;
+	size_t		 len;
+
+	escape_html(b, s, strlen(s));
+	len = evbuffer_get_length(b);
+	out = arena_alloc(REQ(h)->arena, len + 1);
+	evbuffer_remove(b, out, len);
+	out[len] = '\0';
+	evbuffer_free(b);
+	return out;
+}
+
+/*
+ * Prepare a statement for a module. Off the writer a statement that would
+ * write is refused: writes must go through the writer thread.
+ */
+static struct hm_stmt *
+api_db_prepare(struct hm_db *h, const char *sql)
+{
+	sqlite3_stmt	*st = NULL;
+
+	if (sqlite3_prepare_v2(db_handle(DB(h)), sql, -1, &st, NULL) !=
+	    SQLITE_OK) {
+		log_error("module: cannot prepare \"%.80s\": %s", sql,
+		    sqlite3_errmsg(db_handle(DB(h))));
+		return NULL;
+	}
+	if (!on_writer && !sqlite3_stmt_readonly(st)) {
+		log_error("module: refused a write outside the writer thread: "
+		    "\"%.80s\" (use api->write)", sql);
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	return (struct hm_stmt *)st;
+}
+
+static int
+api_db_bind_int(struct hm_stmt *st, int i, int64_t v)
+{
+	return sqlite3_bind_int64((sqlite3_stmt *)st, i, v) == SQLITE_OK ?
+	    0 : -1;
+}
+
+static int
+api_db_bind_text(struct hm_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text((sqlite3_stmt *)st, i, v, -1,
+	    SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+/* 1 for a row, 0 when done, -1 on error. */
+static int
+api_db_step(struct hm_stmt *st)
+{
+	switch (sqlite3_step((sqlite3_stmt *)st)) {
+	case SQLITE_ROW:
+		return 1;
+	case SQLITE_DONE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int64_t
+api_db_column_int(struct hm_stmt *st, int i)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)st, i);
+}
+
+static const char *
+api_db_column_text(struct hm_stmt *st, int i)
+{
+	const char *s = (const char *)sqlite3_column_text((sqlite3_stmt *)st,
+	    i);
+
+	return s ? s : "";
+}
+
+static void
+api_db_finalize(struct hm_stmt *st)
+{
+	sqlite3_finalize((sqlite3_stmt *)st);
+}
+
+/* Run SQL with no result; only on the writer. */
+static int
+api_db_exec(struct hm_db *h, const char *sql)
+{
+	if (!on_writer) {
+		log_error("module: refused db_exec outside the writer thread");
+		return -1;
+	}
+	return db_exec(DB(h), sql);
+}
+
+static const char *
+api_db_error(struct hm_db *h)
+{
+	return db_errmsg(DB(h));
+}
+
+static int64_t
+api_db_last_id(struct hm_db *h)
+{
+	return db_last_id(DB(h));
+}
+
+/* Fill an hm_user from a core user. */
+static void
+fill_user(struct hm_user *out, const struct user *u)
+{
+	out->id = u->id;
+	out->username = u->username;
+	out->display_name = u->display_name;
+	out->admin = u->role == ROLE_ADMIN;
+	out->disabled = u->disabled;
+	out->created_at = u->created_at;
+}
+
+/* A person by id; 0, or -1 if there is none. */
+static int
+api_user_get(struct hm_req *h, int64_t id, struct hm_user *out)
+{
+	struct user	*u;
+
+	if ((u = user_get(req_db(REQ(h)), REQ(h)->arena, id)) == NULL)
+		return -1;
+	fill_user(out, u);
+	return 0;
+}
+
+struct user_each {
+	void	(*fn)(const struct hm_user *, void *);
+	void	*arg;
+};
+
+static void
+user_each_one(const struct user *u, void *arg)
+{
+	struct user_each	*e = arg;
+	struct hm_user		 hu;
+
+	fill_user(&hu, u);
+	e->fn(&hu, e->arg);
+}
+
+/* Call fn for every person, disabled ones included (check ->disabled). */
+static int
+api_user_each(struct hm_db *h, void (*fn)(const struct hm_user *, void *),
+    void *arg)
+{
+	struct arena		*a = arena_new();
+	struct user_each	 e = { fn, arg };
+	int			 rc;
+
+	rc = user_list(DB(h), a, user_each_one, &e);
+	arena_free(a);
+	return rc;
+}
+
+/* A notification of type for user, from a person; on the writer only. */
+static int
+api_notify(struct hm_db *h, int64_t user, const char *type, int64_t from)
+{
+	if (!on_writer)
+		return -1;
+	return notify_add(DB(h), user, type, from, 0, 0);
+}
+
+/* A post the requester may see; 0, or -1. */
+static int
+api_post_get(struct hm_req *h, int64_t id, struct hm_post *out)
+{
+	struct req	*r = REQ(h);
+	struct post	*p;
+	struct user	*u;
+
+	if ((p = post_get(req_db(r), r->arena, id, r->user ? r->user->id :
+	    0)) == NULL)
+		return -1;
+	u = user_get(req_db(r), r->arena, p->author_id);
+	out->id = p->id;
+	out->author_id = p->author_id;
+	out->text = p->text;
+	out->url_path = arena_printf(r->arena, "/@%s/%lld", u ? u->username :
+	    "-", (long long)p->id);
+	out->created_at = p->created_at;
+	return 0;
+}
+
+/* ---- periodic jobs */
+
+struct mjob {
+	struct module	*module;
+	int		 every;
+	hm_job_fn	 fn;
+	void		*arg;
+	time_t		 next;
+};
+
+static struct mjob	 jobs[JOB_MAX];
+static size_t		 njobs;
+static pthread_t	 job_thread;
+static pthread_mutex_t	 job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t	 job_cond = PTHREAD_COND_INITIALIZER;
+static int		 job_running;
+static struct loop	*job_loop;
+
+/* Register fn to run every so many seconds (from load). */
+static int
+api_job_every(struct hm_module *hm, int seconds, hm_job_fn fn, void *arg)
+{
+	if (njobs == JOB_MAX || seconds < 1)
+		return -1;
+	jobs[njobs].module = MOD(hm);
+	jobs[njobs].every = seconds;
+	jobs[njobs].fn = fn;
+	jobs[njobs].arg = arg;
+	jobs[njobs].next = 0;
+	njobs++;
+	return 0;
+}
+
+/* Drop a module's jobs (its load failed, or it is unloading). */
+void
+module_jobs_forget(struct module *m)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < njobs; i++) {
+		if (jobs[i].module != m)
+			jobs[k++] = jobs[i];
+	}
+	njobs = k;
+}
+
+/* One job's run, as a background write. */
+struct jobrun {
+	hm_job_fn	 fn;
+	void		*arg;
+};
+
+/* On the writer, in the batch's transaction. */
+static int
+job_write(struct db *db, void *arg)
+{
+	struct jobrun	*j = arg;
+
+	on_writer = 1;
+	j->fn((struct hm_db *)db, j->arg);
+	on_writer = 0;
+	return 0;
+}
+
+/* The job thread: wake each second, queue the jobs that are due. */
+static void *
+job_main(void *unused)
+{
+	struct timespec	 ts;
+	struct jobrun	*j;
+	time_t		 now;
+	size_t		 i;
+
+	(void)unused;
+	pthread_mutex_lock(&job_lock);
+	while (job_running) {
+		now = time(NULL);
+		for (i = 0; i < njobs; i++) {
+			if (jobs[i].next > now)
+				continue;
+			jobs[i].next = now + jobs[i].every;
+			j = xmalloc(sizeof *j);
+			j->fn = jobs[i].fn;
+			j->arg = jobs[i].arg;
+			writer_background(job_loop, job_write, j);
+		}
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&job_cond, &job_lock, &ts);
+	}
+	pthread_mutex_unlock(&job_lock);
+	return NULL;
+}
+
+/* Start the job thread (if any module has jobs); loop gets completions. */
+void
+module_jobs_start(struct loop *loop)
+{
+	if (njobs == 0)
+		return;
+	job_loop = loop;
+	job_running = 1;
+	if (pthread_create(&job_thread, NULL, job_main, NULL) != 0) {
+		log_error("modules: cannot start the job thread");
+		job_running = 0;
+	}
+}
+
+/* Stop the job thread before the writer stops. */
+void
+module_jobs_stop(void)
+{
+	if (!job_running)
+		return;
+	pthread_mutex_lock(&job_lock);
+	job_running = 0;
+	pthread_cond_signal(&job_cond);
+	pthread_mutex_unlock(&job_lock);
+	pthread_join(job_thread, NULL);
+}
+
+static const struct hearth_api api = {
+	.abi_major = HEARTH_ABI_MAJOR,
+	.abi_minor = HEARTH_ABI_MINOR,
+	.size = sizeof(struct hearth_api),
+	.log = api_log,
+	.config = api_config,
+	.base_url = api_base_url,
+	.req_user = api_req_user,
+	.req_admin = api_req_admin,
+	.req_username = api_req_username,
+	.req_is_api = api_req_is_api,
+	.req_method = api_req_method,
+	.req_path = api_req_path,
+	.req_param = api_req_param,
+	.req_route_param = api_req_route_param,
+	.req_header = api_req_header,
+	.req_strdup = api_req_strdup,
+	.req_alloc = api_req_alloc,
+	.req_printf = api_req_printf,
+	.req_db = api_req_db,
+	.view = api_view,
+	.reply_html = api_reply_html,
+	.reply_json = api_reply_json,
+	.reply_body = api_reply_body,
+	.reply_error = api_reply_error,
+	.redirect = api_redirect,
+	.set_header = api_set_header,
+	.write = api_write,
+	.markdown = api_markdown,
+	.escape_html = api_escape_html,
+	.db_prepare = api_db_prepare,
+	.db_bind_int = api_db_bind_int,
+	.db_bind_text = api_db_bind_text,
+	.db_step = api_db_step,
+	.db_column_int = api_db_column_int,
+	.db_column_text = api_db_column_text,
+	.db_finalize = api_db_finalize,
+	.db_exec = api_db_exec,
+	.db_error = api_db_error,
+	.db_last_id = api_db_last_id,
+	.user_get = api_user_get,
+	.user_each = api_user_each,
+	.notify = api_notify,
+	.post_get = api_post_get,
+	.job_every = api_job_every,
+};
+
+/* The table handed to every module's load function. */
+const struct hearth_api *
+module_api(void)
+{
+	return &api;
+}

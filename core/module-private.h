@@ -1,0 +1,40 @@
+/*
+ * module-private.h: what module.c (the loader and hooks) and module-api.c
+ * (the table handed to modules) share. The rest of the core sees only the
+ * prototypes under the module.c banner in hearth.h.
+ */
+#ifndef MODULE_PRIVATE_H
+#define MODULE_PRIVATE_H
+
+#include <hearth/module.h>
+
+struct module {
+	char				*name;
+	void				*dl;
+	const struct hearth_module	*hm;
+	struct hm_hooks			 hooks;	/* zeroes where it has none */
+	struct migration		*migrations;
+	const struct config		*config;
+};
+
+/* A module route: the core's struct route first, so the router can hand
+ * module_dispatch a pointer to either. */
+struct mroute {
+	struct route		 route;
+	struct module		*module;
+	const struct hm_route	*hr;
+};
+
+extern struct module	modules[];
+extern size_t		nmodules;
+
+/* module.c */
+void		*module_open(const char *, const struct hearth_module **,
+		     char **);
+
+/* module-api.c */
+const struct hearth_api *module_api(void);
+void		 module_api_enter_writer(int);
+void		 module_jobs_forget(struct module *);
+
+#endif

@@ -1,0 +1,691 @@
+/*
+ * module.c: the loader. For each name in `modules` it opens NAME.so in
+ * module_dir, checks it before trusting it (permissions of the file and the
+ * folder, the exported struct, its ABI and size, a unique name), calls its
+ * load function with the API table (module-api.c), and keeps its routes and
+ * hooks in tables of their own: with no module enabled every hook below is
+ * one test of a counter. Every refusal is logged with its reason; whether
+ * hearthd then stops or goes on without the module is `module_failure`.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/buffer.h>
+
+#include "hearth.h"
+#include "module-private.h"
+
+#define MODULE_MAX		32
+#define MODULE_NAME_MAX		64
+
+struct module		 modules[MODULE_MAX];
+size_t			 nmodules;
+static struct mroute	*mroutes;
+static size_t		 nmroutes;
+
+/* The end of the fields every ABI 1 struct has (minor 0). */
+#define MODULE_MIN_SIZE \
+	(offsetof(struct hearth_module, unload) + sizeof(void (*)(void)))
+
+/* Whether a module name is [a-z0-9_]+ and not too long. */
+static int
+module_valid_name(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; name[i] != '\0'; i++) {
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= '0' && name[i] <= '9') || name[i] == '_'))
+			return 0;
+	}
+	return i > 0 && i < MODULE_NAME_MAX;
+}
+
+/* Refuse a path others could change (the code would run as hearthd). */
+static int
+module_check_perms(const char *path, int want_dir, char **cause)
+{
+	struct stat	sb;
+
+	if (stat(path, &sb) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (want_dir ? !S_ISDIR(sb.st_mode) : !S_ISREG(sb.st_mode)) {
+		*cause = xasprintf("%s: not a %s", path, want_dir ? "folder" :
+		    "regular file");
+		return -1;
+	}
+	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
+		*cause = xasprintf("%s: the %s is writable by group or others "
+		    "(mode %03o); make it writable by its owner only", path,
+		    want_dir ? "folder" : "file", sb.st_mode & 0777);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a module's exported struct; NULL with *cause. */
+static const struct hearth_module *
+module_symbol(void *dl, const char *path, char **cause)
+{
+	const struct hearth_module	*hm;
+
+	dlerror();
+	hm = dlsym(dl, HEARTH_MODULE_SYMBOL);
+	if (hm == NULL) {
+		*cause = xasprintf("%s: missing symbol '%s' (not a hearth "
+		    "module?)", path, HEARTH_MODULE_SYMBOL);
+		return NULL;
+	}
+	if (hm->abi_major != HEARTH_ABI_MAJOR) {
+		*cause = xasprintf("%s: built for module ABI %d.%d, this "
+		    "hearthd speaks %d.%d; rebuild it against this hearth's "
+		    "<hearth/module.h>", path, hm->abi_major, hm->abi_minor,
+		    HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR);
+		return NULL;
+	}
+	if (hm->size < MODULE_MIN_SIZE) {
+		*cause = xasprintf("%s: struct hearth_module is %zu bytes, "
+		    "ABI %d needs at least %zu", path, hm->size,
+		    HEARTH_ABI_MAJOR, (size_t)MODULE_MIN_SIZE);
+		return NULL;
+	}
+	if (hm->name == NULL || !module_valid_name(hm->name)) {
+		*cause = xasprintf("%s: the module's name must be letters, "
+		    "digits and '_'", path);
+		return NULL;
+	}
+	return hm;
+}
+
+/* Open and check a .so without running it (hearthctl uses this too). */
+void *
+module_open(const char *path, const struct hearth_module **hmp, char **cause)
+{
+	void	*dl;
+
+	if (module_check_perms(path, 0, cause) != 0)
+		return NULL;
+	if ((dl = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		*cause = xasprintf("%s: %s", path, dlerror());
+		return NULL;
+	}
+	if ((*hmp = module_symbol(dl, path, cause)) == NULL) {
+		dlclose(dl);
+		return NULL;
+	}
+	return dl;
+}
+
+/* The module called name, or NULL. */
+static struct module *
+module_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (strcmp(modules[i].name, name) == 0)
+			return &modules[i];
+	}
+	return NULL;
+}
+
+/* Copy the hooks a module has, zeroes for those its minor lacks. */
+static void
+module_copy_hooks(struct module *m)
+{
+	const struct hm_hooks	*h = m->hm->hooks;
+	size_t			 n;
+
+	memset(&m->hooks, 0, sizeof m->hooks);
+	if (h == NULL)
+		return;
+	n = h->size < sizeof m->hooks ? h->size : sizeof m->hooks;
+	memcpy(&m->hooks, h, n);
+}
+
+/* Load one module; 0, or -1 with *cause. */
+static int
+module_load_one(const struct config *c, const char *name, char **cause)
+{
+	struct module			*m;
+	const struct hearth_module	*hm;
+	const char			*why = NULL;
+	char				*path;
+	void				*dl;
+	size_t				 i;
+
+	if (!module_valid_name(name)) {
+		*cause = xasprintf("'%s' is not a module name", name);
+		return -1;
+	}
+	if (nmodules == MODULE_MAX) {
+		*cause = xasprintf("too many modules (at most %d)", MODULE_MAX);
+		return -1;
+	}
+	path = xasprintf("%s/%s.so", c->module_dir, name);
+	dl = module_open(path, &hm, cause);
+	free(path);
+	if (dl == NULL)
+		return -1;
+	if (module_find(hm->name) != NULL) {
+		*cause = xasprintf("duplicate name: %s.so calls itself '%s', "
+		    "which is already loaded", name, hm->name);
+		dlclose(dl);
+		return -1;
+	}
+	m = &modules[nmodules];
+	memset(m, 0, sizeof *m);
+	m->name = xstrdup(hm->name);
+	m->dl = dl;
+	m->hm = hm;
+	m->config = c;
+	module_copy_hooks(m);
+	m->migrations = xcalloc(hm->nmigrations + 1, sizeof *m->migrations);
+	for (i = 0; i < hm->nmigrations; i++) {
+		m->migrations[i].version = hm->migrations[i].version;
+		m->migrations[i].name = hm->migrations[i].name;
+		m->migrations[i].sql = hm->migrations[i].sql;
+	}
+	nmodules++;
+	if (hm->load != NULL && hm->load(module_api(), (struct hm_module *)m,
+	    &why) != 0) {
+		*cause = xasprintf("its load function failed: %s", why ? why :
+		    "(no reason given)");
+		nmodules--;
+		module_jobs_forget(m);
+		free(m->migrations);
+		free(m->name);
+		dlclose(dl);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check the config's NAME.key lines against the loaded modules. */
+static int
+module_check_keys(const struct config *c, char **cause)
+{
+	const struct hearth_module	*hm;
+	struct module			*m;
+	char				 name[MODULE_NAME_MAX];
+	const char			*dot;
+	size_t				 i, k;
+
+	for (i = 0; i < c->nmodkeys; i++) {
+		dot = strchr(c->modkeys[i].key, '.');
+		snprintf(name, sizeof name, "%.*s",
+		    (int)(dot - c->modkeys[i].key), c->modkeys[i].key);
+		if ((m = module_find(name)) == NULL) {
+			if (module_listed(c, name))
+				continue;	/* enabled, but skipped */
+			*cause = xasprintf("%s:%d: unknown key '%s' (module "
+			    "'%s' is not enabled)", c->path ? c->path : "-",
+			    c->modkeys[i].line, c->modkeys[i].key, name);
+			return -1;
+		}
+		hm = m->hm;
+		for (k = 0; k < hm->nconfig; k++) {
+			if (strcmp(hm->config[k].key, dot + 1) == 0)
+				break;
+		}
+		if (k == hm->nconfig) {
+			*cause = xasprintf("%s:%d: unknown key '%s': module "
+			    "'%s' has no key '%s'", c->path ? c->path : "-",
+			    c->modkeys[i].line, c->modkeys[i].key, name,
+			    dot + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Build the second route table from the modules' routes. */
+static void
+module_build_routes(void)
+{
+	size_t	i, k, n = 0;
+
+	for (i = 0; i < nmodules; i++)
+		n += modules[i].hm->nroutes;
+	free(mroutes);
+	mroutes = xcalloc(n ? n : 1, sizeof *mroutes);
+	nmroutes = 0;
+	for (i = 0; i < nmodules; i++) {
+		for (k = 0; k < modules[i].hm->nroutes; k++) {
+			const struct hm_route *hr = &modules[i].hm->routes[k];
+
+			mroutes[nmroutes].route.methods = hr->methods;
+			mroutes[nmroutes].route.pattern = hr->pattern;
+			mroutes[nmroutes].route.flags = hr->flags &
+			    (R_AUTH | R_ADMIN | R_NOCSRF | R_UNGATED);
+			mroutes[nmroutes].route.handler = module_dispatch;
+			mroutes[nmroutes].module = &modules[i];
+			mroutes[nmroutes].hr = hr;
+			nmroutes++;
+		}
+	}
+}
+
+/*
+ * Load every module `modules` names. A refused module is logged with why;
+ * with module_failure = stop that stops startup (-1, *cause names it),
+ * with skip hearthd goes on without it. quiet (hearthctl) loads for hooks
+ * only and never fails.
+ */
+int
+module_load_all(const struct config *c, int quiet, char **cause)
+{
+	char	*list, *name, *save = NULL, *why = NULL;
+
+	if (c->modules == NULL || *c->modules == '\0')
+		return 0;
+	if (module_check_perms(c->module_dir, 1, &why) != 0) {
+		if (quiet || c->module_failure_skip) {
+			log_error("modules: none loaded: %s", why);
+			free(why);
+			return 0;
+		}
+		*cause = xasprintf("modules: %s", why);
+		free(why);
+		return -1;
+	}
+	list = xstrdup(c->modules);
+	for (name = strtok_r(list, " \t,", &save); name != NULL;
+	    name = strtok_r(NULL, " \t,", &save)) {
+		if (module_load_one(c, name, &why) == 0) {
+			struct module *m = &modules[nmodules - 1];
+
+			log_info("module %s: loaded version %s (ABI %d.%d)",
+			    m->name, m->hm->version ? m->hm->version : "?",
+			    m->hm->abi_major, m->hm->abi_minor);
+			continue;
+		}
+		if (quiet || c->module_failure_skip) {
+			log_error("module %s: refused, starting without it: %s",
+			    name, why);
+			free(why);
+			why = NULL;
+			continue;
+		}
+		*cause = xasprintf("module %s: refused: %s", name, why);
+		free(why);
+		free(list);
+		return -1;
+	}
+	free(list);
+	if (!quiet && module_check_keys(c, cause) != 0)
+		return -1;
+	module_build_routes();
+	return 0;
+}
+
+/* Whether any module is loaded. */
+int
+module_count(void)
+{
+	return (int)nmodules;
+}
+
+/* Run each module's migrations under its own name. */
+int
+module_migrate(struct db *db, char **cause)
+{
+	size_t	i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (db_migrate(db, modules[i].name, modules[i].migrations,
+		    modules[i].hm->nmigrations, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Load each module's templates from module_dir/NAME/templates. */
+int
+module_templates(char **cause)
+{
+	struct stat	 sb;
+	char		*dir, *prefix;
+	size_t		 i;
+	int		 rc = 0;
+
+	for (i = 0; rc == 0 && i < nmodules; i++) {
+		dir = xasprintf("%s/%s/templates", modules[i].config->module_dir,
+		    modules[i].name);
+		prefix = xasprintf("%s/", modules[i].name);
+		if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rc = render_load_dir(dir, prefix, cause);
+		free(prefix);
+		free(dir);
+	}
+	return rc;
+}
+
+/* Unload every module, last loaded first. */
+void
+module_unload_all(void)
+{
+	while (nmodules > 0) {
+		struct module *m = &modules[--nmodules];
+
+		if (m->hm->unload != NULL)
+			m->hm->unload();
+		module_jobs_forget(m);
+		free(m->migrations);
+		free(m->name);
+		dlclose(m->dl);
+	}
+	free(mroutes);
+	mroutes = NULL;
+	nmroutes = 0;
+}
+
+/* The modules' route for a path, after the core's (see router_find). */
+const struct route *
+module_route_find(const char *path, int method, struct arena *a,
+    const char **params, int *allowed)
+{
+	size_t	i;
+
+	for (i = 0; i < nmroutes; i++) {
+		if (route_match(mroutes[i].route.pattern, path, a, params,
+		    ROUTE_MAX_PARAMS) < 0)
+			continue;
+		if (mroutes[i].route.methods & method)
+			return &mroutes[i].route;
+		*allowed |= mroutes[i].route.methods;
+	}
+	return NULL;
+}
+
+/* The route handler of every module route: hand over to the module. */
+enum handled
+module_dispatch(struct req *r)
+{
+	const struct mroute	*mr = (const struct mroute *)r->route;
+
+	return mr->hr->handler((struct hm_req *)r) == HM_ASYNC ?
+	    HANDLED_ASYNC : HANDLED;
+}
+
+/* Answer a gate hook's refusal: a page with the link, or 403 JSON. */
+static void
+module_refuse(struct req *r, const struct module *m,
+    const struct hm_refusal *f)
+{
+	const char	*reason = f->reason ? f->reason :
+	    "This action is not allowed right now.";
+	json_t		*view;
+
+	log_info("module %s: refused %s %s for %s", m->name,
+	    r->method == M_POST ? "POST" : "a write to", r->path,
+	    r->user ? r->user->username : "-");
+	if (r->is_api) {
+		json_t *j = json_pack("{s:s}", "error", reason);
+
+		if (f->link != NULL)
+			json_object_set_new(j, "url", json_string(
+			    arena_printf(r->arena, "%s%s",
+			    req_config(r)->base_url, f->link)));
+		req_json(r, 403, j);
+		return;
+	}
+	view = req_view(r, "Not yet");
+	json_object_set_new(view, "status", json_integer(403));
+	json_object_set_new(view, "message", json_string(reason));
+	if (f->link != NULL)
+		json_object_set_new(view, "link", json_pack("{s:s, s:s}",
+		    "href", f->link, "text", f->link_text ? f->link_text :
+		    f->link));
+	req_html(r, 403, "error", view);
+}
+
+/* Gate: may this unsafe request go on? 0, or -1 once refused. */
+int
+module_gate_write(struct req *r)
+{
+	struct hm_refusal	f;
+	size_t			i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.before_write == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		if (modules[i].hooks.before_write((struct hm_req *)r, &f)) {
+			module_refuse(r, &modules[i], &f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Gate: may this post be written? 0, or -1 once refused. */
+int
+module_gate_post(struct req *r, const char *text)
+{
+	struct hm_refusal	f;
+	size_t			i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.before_post == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		if (modules[i].hooks.before_post((struct hm_req *)r,
+		    text ? text : "", &f)) {
+			module_refuse(r, &modules[i], &f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* After: a post was committed (on the writer). */
+void
+module_after_post(struct db *db, const struct post_draft *d)
+{
+	struct hm_post_event	e;
+	size_t			i;
+
+	if (nmodules == 0 || d->duplicate)
+		return;
+	memset(&e, 0, sizeof e);
+	e.id = d->id;
+	e.author_id = d->author_id;
+	e.group_id = d->group_id;
+	e.in_reply_to_id = d->in_reply_to_id;
+	e.text = d->md.text ? d->md.text : d->source;
+	module_api_enter_writer(1);
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.after_post != NULL)
+			modules[i].hooks.after_post((struct hm_db *)db, &e);
+	}
+	module_api_enter_writer(0);
+}
+
+/* After: follower now follows followee (on the writer). */
+void
+module_after_follow(struct db *db, int64_t follower, int64_t followee)
+{
+	size_t	i;
+
+	module_api_enter_writer(1);
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.after_follow != NULL)
+			modules[i].hooks.after_follow((struct hm_db *)db,
+			    follower, followee);
+	}
+	module_api_enter_writer(0);
+}
+
+/* After: a person was created (hearthctl, or the writer). */
+void
+module_after_user_created(struct db *db, int64_t id, const char *name)
+{
+	size_t	i;
+
+	module_api_enter_writer(1);
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.after_user_created != NULL)
+			modules[i].hooks.after_user_created((struct hm_db *)db,
+			    id, name);
+	}
+	module_api_enter_writer(0);
+}
+
+/* One render hook's fragments, as a list in the view. */
+static void
+module_fragments(struct req *r, json_t *v, const char *key,
+    size_t off)
+{
+	struct hm_fragment	 f;
+	json_t			*list = NULL;
+	size_t			 i;
+	int			 (*fn)(struct hm_req *, struct hm_fragment *);
+
+	for (i = 0; i < nmodules; i++) {
+		memcpy(&fn, (char *)&modules[i].hooks + off, sizeof fn);
+		if (fn == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		if (!fn((struct hm_req *)r, &f))
+			continue;
+		if (list == NULL)
+			list = json_array();
+		json_array_append_new(list, json_pack("{s:s?, s:s?, s:s?, "
+		    "s:s}", "text", f.text, "href", f.href, "label", f.label,
+		    "module", modules[i].name));
+	}
+	if (list != NULL)
+		json_object_set_new(v, key, list);
+}
+
+/* Render hooks: add the modules' fragments to a page's view. */
+void
+module_view(struct req *r, json_t *v)
+{
+	if (nmodules == 0)
+		return;
+	module_fragments(r, v, "module_banners",
+	    offsetof(struct hm_hooks, banner));
+	module_fragments(r, v, "module_nav",
+	    offsetof(struct hm_hooks, nav_item));
+	module_fragments(r, v, "module_footer",
+	    offsetof(struct hm_hooks, footer_link));
+	module_fragments(r, v, "module_settings",
+	    offsetof(struct hm_hooks, settings_panel));
+}
+
+/* Where person lands after signing in, if a module says; else NULL. */
+const char *
+module_landing(struct req *r, int64_t person)
+{
+	const char	*to;
+	size_t		 i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.landing == NULL)
+			continue;
+		/* Local paths only: never an open redirect. */
+		if ((to = modules[i].hooks.landing((struct hm_req *)r,
+		    person)) != NULL && to[0] == '/' && to[1] != '/' &&
+		    to[1] != '\\')
+			return to;
+	}
+	return NULL;
+}
+
+/* Render hook: Mastodon announcements (GET /api/v1/announcements). */
+void
+module_announcements(struct req *r, json_t *list)
+{
+	size_t	i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.announcements != NULL)
+			modules[i].hooks.announcements((struct hm_req *)r, list);
+	}
+}
+
+/* hearthctl module list: the .so files in module_dir and what is enabled. */
+int
+module_list(const struct config *c, FILE *out)
+{
+	const struct hearth_module	*hm;
+	DIR				*d;
+	struct dirent			*de;
+	char				*path, *cause = NULL, *list, *name;
+	char				*save = NULL, *found = xstrdup(" ");
+	char				*path2;
+	size_t				 len;
+	void				*dl;
+	int				 enabled;
+
+	fprintf(out, "%-16s %-10s %-6s %-8s %s\n", "NAME", "VERSION", "ABI",
+	    "ENABLED", "FILE");
+	if ((d = opendir(c->module_dir)) == NULL) {
+		fprintf(out, "(%s: %s)\n", c->module_dir, strerror(errno));
+	} else {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (len < 4 || strcmp(de->d_name + len - 3, ".so") != 0)
+				continue;
+			name = xstrndup(de->d_name, len - 3);
+			enabled = module_listed(c, name);
+			path = xasprintf("%s/%s", c->module_dir, de->d_name);
+			if ((dl = module_open(path, &hm, &cause)) != NULL) {
+				fprintf(out, "%-16s %-10s %d.%-4d %-8s %s\n",
+				    hm->name, hm->version ? hm->version : "?",
+				    hm->abi_major, hm->abi_minor,
+				    enabled ? "yes" : "no", path);
+				dlclose(dl);
+			} else {
+				fprintf(out, "%-16s %-10s %-6s %-8s %s "
+				    "(unusable: %s)\n", name, "-", "-",
+				    enabled ? "yes" : "no", path, cause);
+				free(cause);
+				cause = NULL;
+			}
+			path2 = xasprintf("%s%s ", found, name);
+			free(found);
+			found = path2;
+			free(name);
+			free(path);
+		}
+		closedir(d);
+	}
+	list = xstrdup(c->modules);
+	for (name = strtok_r(list, " \t,", &save); name != NULL;
+	    name = strtok_r(NULL, " \t,", &save)) {
+		path = xasprintf(" %s ", name);
+		if (strstr(found, path) == NULL)
+			fprintf(out, "%-16s %-10s %-6s %-8s %s/%s.so "
+			    "(not installed)\n", name, "-", "-", "yes",
+			    c->module_dir, name);
+		free(path);
+	}
+	free(list);
+	free(found);
+	return 0;
+}
+
+/* Whether `modules` names name. */
+int
+module_listed(const struct config *c, const char *name)
+{
+	char	*list = xstrdup(c->modules), *w, *save = NULL;
+	int	 found = 0;
+
+	for (w = strtok_r(list, " \t,", &save); w != NULL && !found;
+	    w = strtok_r(NULL, " \t,", &save))
+		found = strcmp(w, name) == 0;
+	free(list);
+	return found;
+}

@@ -1,0 +1,274 @@
+/*
+ * hearth/module.h: the one header a hearth module needs. A module is a shared
+ * object in module_dir that exports one `const struct hearth_module
+ * hearth_module` (HEARTH_MODULE_SYMBOL). hearthd reads the struct, checks its
+ * ABI, runs its migrations under the module's name, and calls its load
+ * function with a table of core functions (struct hearth_api): a module
+ * reaches the core only through that table, never through core symbols, and
+ * core structs never appear here (a request is an opaque struct hm_req).
+ *
+ * ABI rules: HEARTH_ABI_MAJOR changes when anything here changes meaning or
+ * layout; hearthd refuses a module built for another major. Minor versions
+ * only append: new fields go at the end of hearth_module, hm_hooks and
+ * hearth_api, never in between, and each struct's size field tells the other
+ * side which fields exist. A module checks api->size (or api->abi_minor)
+ * before calling a function added after the minor it was built for.
+ *
+ * Threads: route handlers, gate and render hooks run on an event-loop thread
+ * and must not block; write functions (hm_write_fn), after hooks and jobs run
+ * on the writer thread. See docs/modules.md.
+ */
+#ifndef HEARTH_MODULE_H
+#define HEARTH_MODULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define HEARTH_ABI_MAJOR	1
+#define HEARTH_ABI_MINOR	0
+#define HEARTH_MODULE_SYMBOL	"hearth_module"
+
+struct hm_req;		/* one HTTP request (opaque) */
+struct hm_db;		/* a database connection (opaque) */
+struct hm_stmt;		/* a prepared statement (opaque) */
+struct hm_module;	/* the core's handle for a loaded module (opaque) */
+struct hearth_api;
+
+/* Methods (bits; a route may take several). */
+#define HM_GET		0x001
+#define HM_POST		0x002
+#define HM_PUT		0x008
+#define HM_DELETE	0x010
+#define HM_PATCH	0x100
+
+/* Route flags: the router enforces them before the handler runs. */
+#define HM_AUTH		0x01	/* a signed-in person (session or token) */
+#define HM_ADMIN	0x02	/* ... who is an admin */
+#define HM_NOCSRF	0x04	/* unsafe, yet no CSRF token */
+#define HM_UNGATED	0x200	/* gate hooks do not see it (acknowledging) */
+
+/* What a handler returns. */
+#define HM_DONE		0	/* answered */
+#define HM_ASYNC	1	/* api->write answers later */
+
+/* Results of domain writes, HTTP-like (as the core's E_ codes). */
+#define HM_OK		0
+#define HM_INVALID	422
+#define HM_FORBIDDEN	403
+#define HM_NOTFOUND	404
+#define HM_CONFLICT	409
+
+struct hm_route {
+	int		 methods;
+	const char	*pattern;	/* "/x/:id": as core routes */
+	int		 flags;
+	int		 (*handler)(struct hm_req *);
+};
+
+/* Migrations run in order, once each, under the module's name. */
+struct hm_migration {
+	int		 version;	/* 1, 2, ...: never reuse or reorder */
+	const char	*name;
+	const char	*sql;
+};
+
+/* Config keys of the module ("NAME.key = value" in hearth.conf). */
+struct hm_config_key {
+	const char	*key;
+	const char	*default_value;
+};
+
+/*
+ * A gate hook's refusal: the reason is shown to the person (web: an error
+ * page with the link; API: 403 {"error": reason}). Strings must live as long
+ * as the request (api->req_strdup) or be static.
+ */
+struct hm_refusal {
+	const char	*reason;
+	const char	*link;		/* optional: where to fix it */
+	const char	*link_text;
+};
+
+/* A render hook's fragment: plain text and a link; the core escapes both. */
+struct hm_fragment {
+	const char	*text;
+	const char	*href;		/* optional */
+	const char	*label;		/* the link's text */
+};
+
+/* What after_post sees. */
+struct hm_post_event {
+	int64_t		 id;
+	int64_t		 author_id;
+	int64_t		 group_id;	/* 0: none */
+	int64_t		 in_reply_to_id;
+	const char	*text;		/* plain text */
+};
+
+/*
+ * Hooks, each optional (NULL). Policies:
+ *  gate   (before_write, before_post): run in load order; the first to
+ *         return non-zero refuses the request, filling *refusal. before_write
+ *         sees every unsafe request (POST, PUT, PATCH, DELETE) of a signed-in
+ *         person after authentication and CSRF, core and module routes alike,
+ *         except HM_UNGATED routes and signing in and out; before_post sees a
+ *         post's text before it is written.
+ *  after  (after_post, after_follow, after_user_created): all run, once the
+ *         change is committed, on the writer thread with its connection; they
+ *         observe and cannot undo. What they write commits on its own.
+ *  render (banner, nav_item, footer_link, settings_panel): all run while a
+ *         page is built; return 1 to add the fragment. announcements appends
+ *         Mastodon Announcement objects to the array.
+ *  landing: where a person lands after signing in on the web (the second
+ *         argument is who); the first module to return a local path wins,
+ *         NULL leaves the person going where they were going.
+ */
+struct hm_hooks {
+	size_t		 size;		/* sizeof(struct hm_hooks) */
+	int		 (*before_write)(struct hm_req *, struct hm_refusal *);
+	int		 (*before_post)(struct hm_req *, const char *,
+			     struct hm_refusal *);
+	void		 (*after_post)(struct hm_db *,
+			     const struct hm_post_event *);
+	void		 (*after_follow)(struct hm_db *, int64_t, int64_t);
+	void		 (*after_user_created)(struct hm_db *, int64_t,
+			     const char *);
+	int		 (*banner)(struct hm_req *, struct hm_fragment *);
+	int		 (*nav_item)(struct hm_req *, struct hm_fragment *);
+	int		 (*footer_link)(struct hm_req *, struct hm_fragment *);
+	int		 (*settings_panel)(struct hm_req *, struct hm_fragment *);
+	void		 (*announcements)(struct hm_req *, json_t *);
+	const char	*(*landing)(struct hm_req *, int64_t);
+};
+
+/* The struct a module exports as HEARTH_MODULE_SYMBOL. */
+struct hearth_module {
+	int				 abi_major;	/* HEARTH_ABI_MAJOR */
+	int				 abi_minor;	/* HEARTH_ABI_MINOR */
+	size_t				 size;	/* sizeof(struct hearth_module) */
+	const char			*name;	/* [a-z0-9_]+, unique */
+	const char			*version;
+	const struct hm_route		*routes;
+	size_t				 nroutes;
+	const struct hm_migration	*migrations;
+	size_t				 nmigrations;
+	const struct hm_config_key	*config;
+	size_t				 nconfig;
+	const struct hm_hooks		*hooks;
+	/* 0 to go on; non-zero refuses the module, with *cause (static). */
+	int		 (*load)(const struct hearth_api *, struct hm_module *,
+			     const char **cause);
+	void		 (*unload)(void);
+};
+
+/* Convenience for filling the first three fields. */
+#define HEARTH_MODULE_HEADER \
+	HEARTH_ABI_MAJOR, HEARTH_ABI_MINOR, sizeof(struct hearth_module)
+
+/* A write run on the writer thread, in its own savepoint: HM_OK commits,
+ * anything else rolls it back; *cause (api->strdup'ed, or NULL) says why. */
+typedef int (*hm_write_fn)(struct hm_req *, struct hm_db *, void *, char **);
+/* Back on the loop: answer. rc is HM_OK or the failure; cause as above. */
+typedef void (*hm_reply_fn)(struct hm_req *, void *, int, const char *);
+/* A background job, on the writer thread in a transaction. */
+typedef void (*hm_job_fn)(struct hm_db *, void *);
+
+struct hm_user {
+	int64_t		 id;
+	const char	*username;
+	const char	*display_name;
+	int		 admin;
+	int		 disabled;
+	int64_t		 created_at;
+};
+
+struct hm_post {
+	int64_t		 id;
+	int64_t		 author_id;
+	const char	*text;
+	const char	*url_path;	/* "/@name/id" */
+	int64_t		 created_at;
+};
+
+/* The table handed to load. Append only (see the ABI rules above). */
+struct hearth_api {
+	int		 abi_major;
+	int		 abi_minor;
+	size_t		 size;		/* sizeof(struct hearth_api) */
+
+	/* logging: one line, prefixed with the module's name */
+	void		 (*log)(struct hm_module *, int, const char *, ...)
+			     __attribute__((format(printf, 3, 4)));
+
+	/* config: NAME.key's value, else the declared default */
+	const char	*(*config)(struct hm_module *, const char *);
+	const char	*(*base_url)(void);
+
+	/* the request */
+	int64_t		 (*req_user)(struct hm_req *);	/* 0: signed out */
+	int		 (*req_admin)(struct hm_req *);
+	const char	*(*req_username)(struct hm_req *);
+	int		 (*req_is_api)(struct hm_req *);
+	int		 (*req_method)(struct hm_req *);
+	const char	*(*req_path)(struct hm_req *);
+	const char	*(*req_param)(struct hm_req *, const char *);
+	const char	*(*req_route_param)(struct hm_req *, int);
+	const char	*(*req_header)(struct hm_req *, const char *);
+	char		*(*req_strdup)(struct hm_req *, const char *);
+	void		*(*req_alloc)(struct hm_req *, size_t);	/* zeroed */
+	char		*(*req_printf)(struct hm_req *, const char *, ...)
+			     __attribute__((format(printf, 2, 3)));
+	struct hm_db	*(*req_db)(struct hm_req *);	/* read only */
+
+	/* answers */
+	json_t		*(*view)(struct hm_req *, const char *);
+	void		 (*reply_html)(struct hm_req *, int, const char *,
+			     json_t *);
+	void		 (*reply_json)(struct hm_req *, int, json_t *);
+	void		 (*reply_body)(struct hm_req *, int, const char *,
+			     const char *, size_t);
+	void		 (*reply_error)(struct hm_req *, int, const char *);
+	void		 (*redirect)(struct hm_req *, const char *);
+	void		 (*set_header)(struct hm_req *, const char *,
+			     const char *);
+	int		 (*write)(struct hm_req *, hm_write_fn, hm_reply_fn,
+			     void *);
+
+	/* rendering helpers (results live as long as the request) */
+	const char	*(*markdown)(struct hm_req *, const char *);
+	const char	*(*escape_html)(struct hm_req *, const char *);
+
+	/* database: statements on a read connection refuse to write */
+	struct hm_stmt	*(*db_prepare)(struct hm_db *, const char *);
+	int		 (*db_bind_int)(struct hm_stmt *, int, int64_t);
+	int		 (*db_bind_text)(struct hm_stmt *, int, const char *);
+	int		 (*db_step)(struct hm_stmt *);	/* 1 row, 0 done, -1 */
+	int64_t		 (*db_column_int)(struct hm_stmt *, int);
+	const char	*(*db_column_text)(struct hm_stmt *, int);
+	void		 (*db_finalize)(struct hm_stmt *);
+	int		 (*db_exec)(struct hm_db *, const char *);
+	const char	*(*db_error)(struct hm_db *);
+	int64_t		 (*db_last_id)(struct hm_db *);
+
+	/* domain */
+	int		 (*user_get)(struct hm_req *, int64_t, struct hm_user *);
+	int		 (*user_each)(struct hm_db *,
+			     void (*)(const struct hm_user *, void *), void *);
+	int		 (*notify)(struct hm_db *, int64_t, const char *,
+			     int64_t);
+	int		 (*post_get)(struct hm_req *, int64_t, struct hm_post *);
+
+	/* background jobs: fn every so many seconds, on the writer thread */
+	int		 (*job_every)(struct hm_module *, int, hm_job_fn,
+			     void *);
+};
+
+/* Log levels for api->log. */
+#define HM_LOG_DEBUG	0
+#define HM_LOG_INFO	1
+#define HM_LOG_WARN	2
+#define HM_LOG_ERROR	3
+
+#endif

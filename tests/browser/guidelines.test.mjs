@@ -1,0 +1,118 @@
+// The guidelines module in a real browser: an admin writes guidelines,
+// previews them and publishes them with acknowledgement required; an
+// employee sees the banner, is refused a post with a link to the
+// guidelines, acknowledges them and posts. Every page passes axe-core.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const top = join(here, '..', '..');
+const build = process.env.HEARTH_BUILDDIR || join(top, 'build');
+const password = 'correct horse battery';
+let hearth, browser, admin, emp;
+
+// A module folder holding the built guidelines module and its templates.
+function moduleDir() {
+  const dir = join(mkdtempSync(join(tmpdir(), 'hearth-modules-')), 'modules');
+  const tdir = join(dir, 'guidelines', 'templates');
+  mkdirSync(tdir, { recursive: true });
+  chmodSync(dir, 0o755);
+  copyFileSync(join(build, 'modules', 'guidelines', 'guidelines.so'),
+    join(dir, 'guidelines.so'));
+  chmodSync(join(dir, 'guidelines.so'), 0o644);
+  const src = join(top, 'modules', 'guidelines', 'templates');
+  for (const f of readdirSync(src)) copyFileSync(join(src, f), join(tdir, f));
+  return dir;
+}
+
+async function signIn(name, landing = '/') {
+  const page = await browser.context.newPage();
+  await page.goto(hearth.url + '/login');
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(hearth.url + landing);
+  return page;
+}
+
+async function axe(page, name) {
+  assert.deepEqual(await seriousA11yViolations(page), [], `${name}: no serious a11y issue`);
+  await shot(page, `guidelines-${name}`);
+}
+
+before(async () => {
+  hearth = await startHearth(`modules = guidelines\nmodule_dir = ${moduleDir()}`);
+  hearth.ctl(['user', 'add', 'boss', '--admin', '--display-name', 'Bea Boss',
+    '--password-stdin'], password + '\n');
+  hearth.ctl(['user', 'add', 'emp', '--display-name', 'Emil Employee',
+    '--password-stdin'], password + '\n');
+  browser = await launchBrowser();
+  // Separate contexts would share cookies in one persistent context: sign
+  // the admin in, do the admin part, then sign the employee in.
+});
+
+after(async () => {
+  await browser?.close();
+  const code = await hearth?.stop();
+  assert.equal(code, 0, 'hearthd exits 0 on SIGTERM');
+});
+
+test('an admin previews and publishes guidelines that need acknowledging', async () => {
+  admin = await signIn('boss');
+  await admin.getByRole('link', { name: 'Guidelines admin' }).click();
+  await admin.waitForURL(hearth.url + '/admin/guidelines');
+  await axe(admin, 'admin-empty');
+  await admin.getByLabel('Guidelines (Markdown)').fill('# Our guidelines\n\nBe **kind**.\n');
+  await admin.getByLabel('What changed').fill('First version');
+  assert.equal(await admin.getByLabel('Everyone must acknowledge this version').isChecked(), true);
+  await admin.getByRole('button', { name: 'Preview' }).click();
+  await admin.waitForLoadState();
+  assert.equal(await admin.locator('.preview strong').textContent(), 'kind');
+  assert.equal(await admin.getByLabel('Guidelines (Markdown)').inputValue(),
+    '# Our guidelines\n\nBe **kind**.\n', 'the text survives the preview');
+  await axe(admin, 'admin-preview');
+  await admin.getByRole('button', { name: 'Publish' }).click();
+  await admin.waitForURL(hearth.url + '/admin/guidelines/1');
+  assert.match(await admin.getByRole('heading', { level: 1 }).textContent(), /Version 1/);
+  assert.match(await admin.locator('body').textContent(), /Not yet acknowledged \(2\)/);
+  await axe(admin, 'admin-acks');
+  await admin.getByRole('button', { name: 'Sign out' }).click();
+  await admin.waitForURL(/\/login/);
+  await admin.close();
+});
+
+test('an employee is asked to acknowledge, then acknowledges and posts', async () => {
+  // New people start at the guidelines at their first sign-in.
+  emp = await signIn('emp', '/guidelines');
+  await emp.goto(hearth.url + '/');
+  const banner = emp.getByRole('region', { name: 'Notice' });
+  assert.match(await banner.textContent(), /guidelines have changed/);
+  await axe(emp, 'home-banner');
+  await emp.getByLabel("What's happening?").fill('hello');
+  await emp.getByRole('button', { name: 'Post', exact: true }).click();
+  await emp.waitForLoadState();
+  assert.match(await emp.locator('main').textContent(), /acknowledge the company guidelines/);
+  await axe(emp, 'refused');
+  await emp.getByRole('link', { name: 'Read and acknowledge the guidelines' }).click();
+  await emp.waitForURL(hearth.url + '/guidelines');
+  assert.equal(await emp.locator('.guidelines-text strong').textContent(), 'kind');
+  await axe(emp, 'current');
+  await emp.getByRole('button', { name: /I have read and acknowledge/ }).click();
+  await emp.waitForURL(hearth.url + '/guidelines');
+  assert.match(await emp.locator('main').textContent(), /You acknowledged these guidelines on/);
+  assert.equal(await emp.getByRole('region', { name: 'Notice' }).count(), 0, 'the banner is gone');
+  await axe(emp, 'acknowledged');
+  await emp.goto(hearth.url + '/');
+  await emp.getByLabel("What's happening?").fill('hello after reading');
+  await emp.getByRole('button', { name: 'Post', exact: true }).click();
+  await emp.waitForURL(hearth.url + '/');
+  assert.match(await emp.locator('article.post').first().textContent(), /hello after reading/);
+  assert.equal(await emp.getByRole('contentinfo').getByRole('link', { name: 'Guidelines' }).count(), 1,
+    'the footer links to the guidelines');
+  await emp.close();
+});

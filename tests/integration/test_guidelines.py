@@ -1,0 +1,362 @@
+"""The guidelines module: publishing (with a preview, with or without
+acknowledgement), the write gate on every write route of the core and of
+other modules (web and API), acknowledging, the append-only ledger, admin
+counts with names, the CSV export's escaping, reminders and the grace
+period."""
+import os
+import re
+import shutil
+import sqlite3
+import time
+
+import harness as h
+
+BUILD = os.environ.get("HEARTH_BUILDDIR", ".")
+SRC = os.environ.get("HEARTH_SRCDIR", os.path.join(os.path.dirname(__file__),
+                                                   "..", ".."))
+UNSAFE = {"M_POST": "POST", "M_PUT": "PUT", "M_DELETE": "DELETE",
+          "M_PATCH": "PATCH", "HM_POST": "POST", "HM_PUT": "PUT",
+          "HM_DELETE": "DELETE", "HM_PATCH": "PATCH"}
+ROUTE_RE = re.compile(r'\{\s*((?:H?M_\w+\s*\|?\s*)+),\s*"([^"]+)",\s*'
+                      r'([^,]+),')
+
+
+def module_dir(t):
+    d = os.path.join(t.tmpdir(), "modules")
+    os.mkdir(d)
+    os.chmod(d, 0o755)
+    for name, built in (("guidelines", os.path.join(
+            BUILD, "modules", "guidelines", "guidelines.so")),
+                        ("example", os.path.join(BUILD, "tests", "modules",
+                                                 "example.so"))):
+        shutil.copy(built, os.path.join(d, name + ".so"))
+        os.chmod(os.path.join(d, name + ".so"), 0o644)
+    shutil.copytree(os.path.join(SRC, "modules", "guidelines", "templates"),
+                    os.path.join(d, "guidelines", "templates"))
+    shutil.copytree(os.path.join(SRC, "tests", "modules", "example",
+                                 "templates"),
+                    os.path.join(d, "example", "templates"))
+    return d
+
+
+def write_routes():
+    """Every unsafe route of the core's table and the modules' tables:
+    (method, pattern, flags)."""
+    out = []
+    for path in ("core/router.c", "modules/guidelines/guidelines.c",
+                 "tests/modules/example/example.c"):
+        with open(os.path.join(SRC, path)) as f:
+            text = f.read()
+        for m in ROUTE_RE.finditer(text):
+            methods = [x.strip() for x in m.group(1).split("|")]
+            for meth in methods:
+                if meth in UNSAFE:
+                    out.append((UNSAFE[meth], m.group(2), m.group(3)))
+    return out
+
+
+def concrete(pattern):
+    """A path that matches a route pattern."""
+    path = re.sub(r"@:\w+", "@boss", pattern)
+    return re.sub(r":\w+", "1", path)
+
+
+def session(srv, name):
+    c = srv.client()
+    c.login(name)
+    c.tok = c.csrf("/")
+    return c
+
+
+def bearer(srv, name):
+    return srv.client(headers={"Authorization": "Bearer " + srv.token(name)})
+
+
+def gate(t, srv, emp, emp_api, boss, boss_api):
+    """Every write route refuses emp (and boss on admin routes) with a
+    reason naming the guidelines and a link, on the web and the API."""
+    routes = write_routes()
+    t.ok(len(routes) > 30, "found the write routes (%d)" % len(routes))
+    seen = set()
+    ungated = []
+    for method, pattern, flags in routes:
+        if (method, pattern) in seen:
+            continue
+        seen.add((method, pattern))
+        path = concrete(pattern)
+        if "UNGATED" in flags:
+            ungated.append(pattern)
+            continue
+        admin = "ADMIN" in flags
+        if path.startswith("/api/") or "NOCSRF" in flags:
+            c = boss_api if admin else emp_api
+            r = c.request(method, path, form={})
+        else:
+            c = boss if admin else emp
+            r = c.request(method, path, form={"csrf": c.tok})
+        name = "%s %s" % (method, pattern)
+        t.status(r, 403, name + ": refused until acknowledged")
+        if path.startswith("/api/") or "NOCSRF" in flags:
+            t.like(r.json().get("error", ""),
+                   r"acknowledge the company guidelines",
+                   name + ": 403 JSON says why")
+        else:
+            t.like(r.text, r'(?s)acknowledge the company guidelines.*'
+                   r'href="/guidelines"',
+                   name + ": the page says why, with a link")
+    # Signing in and out, OAuth's token endpoints, acknowledging and
+    # publishing are the only writes the gate lets through.
+    t.is_(sorted(ungated), sorted([
+        "/login", "/logout", "/oauth/token", "/oauth/revoke",
+        "/guidelines/:version/acknowledge", "/admin/guidelines",
+        "/api/v1/guidelines/:version/acknowledge",
+        "/api/v1/admin/guidelines"]), "the only ungated writes")
+
+
+def body(t):
+    d = module_dir(t)
+    with h.Server(t, modules="guidelines example", module_dir=d, **{
+            "guidelines.reminder_days": "0",
+            "guidelines.reminder_interval": "1"}) as srv:
+        srv.add_user("boss", admin=True, display_name="The Boss")
+        srv.add_user("emp", display_name="Em Ployee")
+        srv.add_user("emp2")
+        srv.add_user("evil", display_name="=HYPERLINK(\"http://x\",\"y\")")
+        srv.add_user("plus", display_name="+1 caller")
+        srv.add_user("minus", display_name="-2")
+        srv.add_user("at", display_name="@SUM(1)")
+        emp_api, boss_api = bearer(srv, "emp"), bearer(srv, "boss")
+        evil_api = bearer(srv, "evil")
+
+        # -- nothing published: nothing gated
+        t.status(emp_api.post("/api/v1/statuses", {"status": "before"}), 200,
+                 "before any guidelines, writes go through")
+        t.status(emp_api.get("/api/v1/guidelines"), 404,
+                 "GET /api/v1/guidelines: 404 while there are none")
+        emp = session(srv, "emp")
+        t.unlike(emp.get("/").text, r'href="/guidelines"',
+                 "no footer link while there are none")
+
+        # -- v1 without acknowledgement leaves the gate open
+        r = boss_api.post("/api/v1/admin/guidelines", {
+            "text": "# Be kind\n\nLine one.\nLine two.\n",
+            "summary": "First version", "requires_acknowledgement": "false"})
+        t.status(r, 200, "an admin publishes v1 through the API")
+        t.is_(r.json().get("version"), 1, "... as version 1")
+        t.is_(r.json().get("requires_acknowledgement"), False,
+              "... not needing acknowledgement")
+        t.status(emp_api.post("/api/v1/statuses", {"status": "still"}), 200,
+                 "publishing without acknowledgement leaves the gate open")
+        r = emp.get("/")
+        t.unlike(r.text, r"guidelines have changed", "... and shows no banner")
+        t.like(r.text, r'<footer[^>]*>.*<a href="/guidelines">Guidelines</a>',
+               "the footer links to the guidelines")
+        t.status(emp_api.post("/api/v1/admin/guidelines", {"text": "x"}),
+                 403, "employees cannot publish")
+
+        # -- the admin page: validation, preview, publish v2 (ack needed)
+        boss = session(srv, "boss")
+        r = boss.get("/admin/guidelines")
+        t.status(r, 200, "the admin page")
+        t.like(r.text, r'<label for="gl-text">', "... its textarea is labelled")
+        t.like(r.text, r"Be kind", "... the form starts from the current text")
+        r = boss.post("/admin/guidelines", {
+            "csrf": boss.tok, "text": "  ", "summary": "kept summary",
+            "requires_ack": "1", "action": "publish"})
+        t.status(r, 422, "an empty text is refused")
+        t.like(r.text, r'id="gl-error"[^>]*>Write the guidelines first',
+               "... the error says which field")
+        t.like(r.text, r'<textarea id="gl-text"[^>]*aria-describedby='
+               r'"gl-error"', "... and is tied to the field")
+        t.like(r.text, r'value="kept summary"', "... what was typed stays")
+        v2 = "# Be kind\n\nLine one.\nLine **2**.\nLine three.\n"
+        r = boss.post("/admin/guidelines", {
+            "csrf": boss.tok, "text": v2, "summary": "Second",
+            "requires_ack": "1", "action": "preview"})
+        t.status(r, 200, "Preview")
+        t.like(r.text, r'(?s)class="preview">.*<strong>2</strong>',
+               "... renders the Markdown on the server")
+        t.is_(emp_api.get("/api/v1/guidelines").json().get("version"), 1,
+              "... without publishing anything")
+        r = boss.post("/admin/guidelines", {
+            "csrf": boss.tok, "text": v2, "summary": "",
+            "requires_ack": "1", "action": "publish"})
+        t.status(r, 422, "publishing needs a summary of what changed")
+        t.like(r.text, r'id="gl-summary"[^>]*aria-invalid="true"',
+               "... the summary field is marked")
+        r = boss.post("/admin/guidelines", {
+            "csrf": boss.tok, "text": v2, "summary": "Second <version>",
+            "requires_ack": "1", "action": "publish"})
+        t.status(r, 303, "Publish")
+        t.is_(r.header("Location"), "/admin/guidelines/2",
+              "... to the new version's acknowledgements")
+
+        # -- the gate, on every write route
+        r = srv.client().login("emp")
+        t.is_(r.header("Location"), "/guidelines",
+              "signing in while pending lands on the guidelines")
+        emp = session(srv, "emp")
+        boss = session(srv, "boss")
+        gate(t, srv, emp, emp_api, boss, boss_api)
+        t.status(emp_api.get("/api/v1/timelines/home"), 200,
+                 "reading stays open (API)")
+        r = emp.get("/")
+        t.status(r, 200, "reading stays open (web)")
+        t.like(r.text, r'(?s)class="banner".*version 2.*<a href="/guidelines">'
+               r'Read and acknowledge</a>', "the banner shows while pending")
+
+        r = emp_api.get("/api/v1/guidelines")
+        g = r.json()
+        t.is_((g.get("version"), g.get("requires_acknowledgement"),
+               g.get("acknowledged_at")), (2, True, None),
+              "GET /api/v1/guidelines: version 2, needs acknowledging, not "
+              "acknowledged")
+        t.like(g.get("content", ""), r"<strong>2</strong>",
+               "... content is HTML")
+        t.like(g.get("published_at", ""), r"^\d{4}-\d\d-\d\dT", "... a date")
+        r = emp_api.get("/api/v1/announcements")
+        t.is_([(a.get("id"), a.get("read")) for a in r.json()
+               if a.get("id", "").startswith("guidelines")],
+              [("guidelines-2", False)],
+              "announcements show the current guidelines, unread")
+
+        # -- the current page: version, date, summary, diff, button
+        r = emp.get("/guidelines")
+        t.status(r, 200, "the guidelines page")
+        t.like(r.text, r"Version 2 · published", "... version and date")
+        t.like(r.text, r"What changed:</strong> Second &lt;version&gt;",
+               "... the change summary, escaped")
+        t.like(r.text, r"<del><span class=\"sr-only\">Removed: </span>"
+               r"Line two\.</del>", "... the diff shows removed lines")
+        t.like(r.text, r"<ins><span class=\"sr-only\">Added: </span>"
+               r"Line \*\*2\*\*\.</ins>", "... and added ones, escaped")
+        t.like(r.text, r'action="/guidelines/2/acknowledge"',
+               "... and the acknowledge button")
+
+        # -- acknowledging: API and web
+        t.status(emp_api.post("/api/v1/guidelines/1/acknowledge"), 409,
+                 "acknowledging an old version: 409")
+        r = emp_api.post("/api/v1/guidelines/2/acknowledge")
+        t.status(r, 200, "emp acknowledges through the API")
+        t.ok(r.json().get("acknowledged_at"), "... acknowledged_at is set")
+        t.status(emp_api.post("/api/v1/statuses", {"status": "free"}), 200,
+                 "after acknowledging, writes go through")
+        t.status(emp_api.post("/api/v1/example/notes", {"text": "n"}), 200,
+                 "... on other modules' routes too")
+        r = srv.client().login("emp")
+        t.is_(r.header("Location"), "/", "... and not once acknowledged")
+        emp2 = session(srv, "emp2")
+        r = emp2.post("/guidelines/2/acknowledge", {"csrf": emp2.tok})
+        t.status(r, 303, "emp2 acknowledges on the web")
+        r = emp2.get("/guidelines")
+        t.like(r.text, r"You acknowledged these guidelines on",
+               "... the page says so")
+        t.unlike(r.text, r"guidelines have changed",
+                 "... and the banner is gone")
+        t.status(emp2.post("/compose", {"csrf": emp2.tok, "status": "hi"}),
+                 303, "... and the composer works")
+        t.status(emp2.post("/guidelines/2/acknowledge", {"csrf": emp2.tok}),
+                 303, "acknowledging twice is harmless")
+
+        # -- v3 without acknowledgement: nobody has to click again
+        r = boss_api.post("/api/v1/admin/guidelines", {
+            "text": v2 + "Typo fixed.\n", "summary": "Typo",
+            "requires_acknowledgement": "false"})
+        t.status(r, 200, "v3 (a typo fix) is published without "
+                 "acknowledgement")
+        t.status(emp_api.post("/api/v1/statuses", {"status": "ok"}), 200,
+                 "... people who acknowledged v2 write on")
+        t.status(evil_api.post("/api/v1/statuses", {"status": "no"}), 403,
+                 "... people who did not are still asked for v2")
+
+        # -- the ledger cannot be altered
+        emp_id = int(emp_api.me().json()["id"])
+        emp2_id = int(bearer(srv, "emp2").me().json()["id"])
+        db = sqlite3.connect(srv.db, isolation_level=None, timeout=10)
+        before = db.execute("SELECT count(*) FROM guideline_acks").fetchone()
+        for sql in ("UPDATE guideline_acks SET acked_at = 0",
+                    "DELETE FROM guideline_acks",
+                    "UPDATE guideline_versions SET text = 'x'",
+                    "DELETE FROM guideline_versions"):
+            try:
+                db.execute(sql)
+                t.ok(False, "refused: " + sql)
+            except sqlite3.DatabaseError as e:
+                t.like(str(e), r"append-only|never change|kept forever",
+                       "refused: " + sql)
+        t.is_(db.execute("SELECT count(*) FROM guideline_acks").fetchone(),
+              before, "the ledger still holds every row")
+        t.is_(db.execute("SELECT user_id, version, via FROM guideline_acks "
+                         "ORDER BY id").fetchall()[:2],
+              [(emp_id, 2, "api"), (emp2_id, 2, "web")],
+              "each row: person, version, web or API")
+        db.close()
+        for method in ("PUT", "PATCH", "DELETE"):
+            r = boss_api.request(method, "/api/v1/guidelines/2")
+            t.ok(r.status in (404, 405), "no %s of a version (%d)" %
+                 (method, r.status))
+
+        # -- admin: counts, names, exports
+        r = boss_api.get("/api/v1/admin/guidelines/2/acknowledgements")
+        j = r.json()
+        t.is_((j.get("acknowledged_count"), j.get("pending_count")), (2, 5),
+              "per version: 2 acknowledged, 5 not")
+        t.is_(sorted(p["username"] for p in j.get("acknowledged", [])),
+              ["emp", "emp2"], "... with their names")
+        t.is_(sorted(p["username"] for p in j.get("pending", [])),
+              ["at", "boss", "evil", "minus", "plus"], "... and the others'")
+        t.status(emp_api.get("/api/v1/admin/guidelines/2/acknowledgements"),
+                 403, "employees cannot see the lists")
+        r = boss_api.get("/api/v1/admin/guidelines/2/acknowledgements",
+                         headers={"Accept": "text/csv"})
+        t.like(r.header("Content-Type") or "", r"^text/csv", "CSV on request")
+        csv = r.text
+        t.like(csv, r'(?m)^"evil","\'=HYPERLINK\(""http://x"",""y""\)",'
+               r'"pending"', "CSV: a cell starting with = cannot be a formula")
+        t.like(csv, r'(?m)^"plus","\'\+1 caller"', "... nor with +")
+        t.like(csv, r'(?m)^"minus","\'-2"', "... nor with -")
+        t.like(csv, r'(?m)^"at","\'@SUM\(1\)"', "... nor with @")
+        t.like(csv, r'(?m)^"emp","Em Ployee","acknowledged","\d{4}-',
+               "... acknowledged rows carry the time")
+        r = boss.get("/admin/guidelines/2")
+        t.status(r, 200, "the admin's version page")
+        t.like(r.text, r"Acknowledged \(2\)", "... counts who has")
+        t.like(r.text, r"Not yet acknowledged \(5\)", "... and who has not")
+        t.like(r.text, r"=HYPERLINK\(&quot;", "... names, escaped")
+        r = boss.get("/admin/guidelines/2/pending.csv")
+        t.status(r, 200, "the pending list as CSV")
+        t.unlike(r.text, r'"emp"', "... holds only the pending")
+        t.like(r.header("Content-Disposition") or "", r"attachment",
+               "... as a download")
+        t.status(emp.get("/admin/guidelines"), 403,
+                 "the admin page is for admins")
+
+        # -- reminders: once each, to the pending only
+        t.ok(srv.wait_log(r"module guidelines: reminded \d+ people of "
+                          r"version 2", timeout=10), "the reminder job ran")
+        time.sleep(2.5)
+        n = [x for x in evil_api.get("/api/v1/notifications").json()
+             if x.get("type") == "guidelines"]
+        t.is_(len(n), 1, "a pending person gets one reminder")
+        n = [x for x in emp_api.get("/api/v1/notifications").json()
+             if x.get("type") == "guidelines"]
+        t.is_(len(n), 0, "an acknowledged one gets none")
+
+    # -- a grace period keeps the gate open for a while
+    d = module_dir(t)
+    with h.Server(t, modules="guidelines", module_dir=d, **{
+            "guidelines.grace_days": "3"}) as srv:
+        srv.add_user("boss", admin=True)
+        srv.add_user("emp")
+        boss_api, emp_api = bearer(srv, "boss"), bearer(srv, "emp")
+        t.status(boss_api.post("/api/v1/admin/guidelines", {
+            "text": "Be kind.", "requires_acknowledgement": "true"}), 200,
+            "published with acknowledgement required")
+        t.status(emp_api.post("/api/v1/statuses", {"status": "grace"}), 200,
+                 "within the grace period writes go through")
+        emp = session(srv, "emp")
+        t.like(emp.get("/").text, r"(?s)class=\"banner\".*acknowledge them "
+               r"by", "... and the banner says by when")
+
+
+h.main(body)

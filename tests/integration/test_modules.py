@@ -1,0 +1,251 @@
+"""Modules: the loader's refusals (each logged with why; exit 2, or started
+without the module with module_failure = skip), every hook of the example
+module firing, its routes, its migration recorded under its own name, its
+config keys, its job, and hearthctl module list."""
+import os
+import shutil
+import sqlite3
+
+import harness as h
+
+BUILD = os.environ.get("HEARTH_BUILDDIR", ".")
+SRC = os.environ.get("HEARTH_SRCDIR", os.path.join(os.path.dirname(__file__),
+                                                   "..", ".."))
+BUILT = os.path.join(BUILD, "tests", "modules")
+
+
+def module_dir(t, files):
+    """A module folder (0755) holding built modules under new names
+    ({"example": "example.so"}) and the example's templates."""
+    d = os.path.join(t.tmpdir(), "modules")
+    os.mkdir(d)
+    os.chmod(d, 0o755)
+    for name, built in files.items():
+        dst = os.path.join(d, name + ".so")
+        shutil.copy(os.path.join(BUILT, built), dst)
+        os.chmod(dst, 0o644)
+    shutil.copytree(os.path.join(SRC, "tests", "modules", "example",
+                                 "templates"),
+                    os.path.join(d, "example", "templates"))
+    return d
+
+
+def refused(t, name, files, modules, pattern, mode=None, dir_mode=None,
+            **extra):
+    """hearthd with a module it must refuse: exit 2, the log says why."""
+    d = module_dir(t, files)
+    if mode is not None:
+        os.chmod(os.path.join(d, modules.split()[-1] + ".so"), mode)
+    if dir_mode is not None:
+        os.chmod(d, dir_mode)
+    srv = h.Server(t, modules=modules, module_dir=d, **extra)
+    srv.start(expect_ready=False)
+    rc = srv.wait_exit()
+    t.is_(rc, 2, name + ": hearthd exits 2")
+    t.like(srv.log(), pattern, name + ": the log says which module and why")
+    srv.check_log()
+
+
+def refusals(t):
+    refused(t, "wrong ABI major", {"major": "example_major.so"}, "major",
+            r"module major: refused: .*built for module ABI 99\.0, this "
+            r"hearthd speaks 1\.\d")
+    refused(t, "struct too small", {"small": "example_size.so"}, "small",
+            r"module small: refused: .*struct hearth_module is 16 bytes")
+    refused(t, "missing symbol", {"nosym": "example_nosym.so"}, "nosym",
+            r"module nosym: refused: .*missing symbol 'hearth_module'")
+    refused(t, "failing load", {"failload": "example_failload.so"},
+            "failload", r"module failload: refused: its load function "
+            r"failed: the example was built to fail")
+    refused(t, "duplicate name", {"example": "example.so",
+                                  "copy": "example.so"}, "example copy",
+            r"module copy: refused: duplicate name: copy\.so calls itself "
+            r"'example'")
+    refused(t, "file writable by others", {"example": "example.so"},
+            "example", r"module example: refused: .*example\.so: the file "
+            r"is writable by group or others \(mode 666\)", mode=0o666)
+    refused(t, "file writable by group", {"example": "example.so"},
+            "example", r"the file is writable by group or others", mode=0o664)
+    refused(t, "folder writable by others", {"example": "example.so"},
+            "example", r"modules: .*the folder is writable by group or "
+            r"others", dir_mode=0o777)
+    refused(t, "not installed", {}, "nothere",
+            r"module nothere: refused: .*nothere\.so: No such file")
+    refused(t, "unknown key of a module", {"example": "example.so"},
+            "example", r"unknown key 'example\.nonsense': module 'example' "
+            r"has no key 'nonsense'", **{"example.nonsense": "1"})
+    refused(t, "key of a module not enabled", {"example": "example.so"},
+            "example", r"unknown key 'other\.x' \(module 'other' is not "
+            r"enabled\)", **{"other.x": "1"})
+
+    # skip: hearthd starts without the refused module, with the others
+    d = module_dir(t, {"major": "example_major.so", "example": "example.so"})
+    with h.Server(t, modules="major example", module_dir=d,
+                  module_failure="skip") as srv:
+        t.like(srv.log(), r"module major: refused, starting without it: "
+               r".*ABI 99", "skip: the refusal is logged")
+        t.like(srv.log(), r"module example: loaded version 1\.2\.3",
+               "skip: the other module loads")
+        srv.add_user("alice")
+        c = srv.client()
+        c.login("alice")
+        t.status(c.get("/example"), 200, "skip: its page answers")
+
+    # --check-config checks modules and their keys too
+    d = module_dir(t, {"example": "example.so"})
+    conf = os.path.join(t.tmpdir(), "hearth.conf")
+    h.write_config(conf, "modules = example\nmodule_dir = %s\n"
+                   "example.nonsense = 1\n" % d)
+    p = h.run_hearthd("-c", conf, "--check-config")
+    t.is_(p.returncode, 2, "--check-config: a bad module key exits 2")
+    t.like(p.stderr, r"unknown key 'example\.nonsense'", "... and says which")
+    h.write_config(conf, "modules = example\nmodule_dir = %s\n"
+                   "example.job_every = 5\n" % d)
+    p = h.run_hearthd("-c", conf, "--check-config")
+    t.is_(p.returncode, 0, "--check-config: a good module config is ok")
+
+    refused(t, "bad module_failure value", {}, "",
+            r"key 'module_failure': must be stop or skip",
+            module_failure="maybe")
+
+
+def hooks(t):
+    d = module_dir(t, {"example": "example.so",
+                       "failload": "example_failload.so"})
+    with h.Server(t, modules="example", module_dir=d, **{
+            "example.refuse_user": "carol",
+            "example.forbidden_word": "xyzzy",
+            "example.job_every": "1",
+            "example.landing": "/example"}) as srv:
+        log = srv.log()
+        t.like(log, r"module example: load ok", "load ran")
+        t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.0\)",
+               "the loaded module is logged with its version")
+        db = sqlite3.connect(srv.db)
+        rows = db.execute("SELECT component, version, name FROM "
+                          "schema_migrations WHERE component = 'example'"
+                          ).fetchall()
+        t.is_(rows, [("example", 1, "notes")],
+              "its migration is recorded under its own name")
+        db.close()
+
+        # hearthctl module list
+        p = srv.ctl("module", "list")
+        t.is_(p.returncode, 0, "module list exits 0")
+        t.like(p.stdout, r"(?m)^example\s+1\.2\.3\s+1\.0\s+yes\s",
+               "module list: example, its version, ABI, enabled")
+        t.like(p.stdout, r"(?m)^failload\s+1\.2\.3\s+1\.0\s+no\s",
+               "module list: installed but not enabled")
+
+        # after_user_created fires where people are made (hearthctl)
+        for name in ("alice", "bob", "carol"):
+            p = srv.ctl("user", "add", name, "--password-stdin",
+                        input=h.PASSWORD + "\n")
+        t.like(p.stderr, r"module example: after_user_created carol",
+               "after_user_created fires")
+
+        a = srv.client()
+        r = a.login("alice")
+        t.status(r, 303, "alice signs in")
+        t.is_(r.header("Location"), "/example",
+              "landing: a module chooses where people land")
+        r = a.get("/")
+        t.like(r.text, r'class="banner"[^>]*>\s*<p>Example banner '
+               r'&lt;b&gt;not bold&lt;/b&gt; <a href="/example">Open the '
+               r'example</a>', "render: the banner, escaped")
+        t.like(r.text, r'<li><a href="/example">Example</a></li>',
+               "render: the navigation item")
+        t.like(r.text, r'<footer[^>]*>.*<a href="/example">Example '
+               r'footer</a>', "render: the footer link")
+        r = a.get("/example")
+        t.status(r, 200, "a module route renders its own template")
+        t.like(r.text, r'id="write-refused"',
+               "a write on a request's read connection is refused")
+        t.like(r.text, r"<h1 id=\"example-title\">Example module</h1>",
+               "... the template comes from the module's folder")
+        r = a.post("/example/notes", {"text": "first", "csrf":
+                                      h.form_field(r.text, "csrf")})
+        t.status(r, 303, "a module's write route answers after commit")
+        t.like(a.get("/example").text, r"<li>first</li>",
+               "... and the note is stored")
+        r = a.post("/example/notes", {"text": "no token"})
+        t.status(r, 403, "module routes get CSRF checks too")
+
+        tok = {"Authorization": "Bearer " + srv.token("alice")}
+        api = srv.client(headers=tok)
+        r = api.post("/api/v1/example/notes", {"text": "by api"})
+        t.status(r, 200, "a module's API route")
+        t.is_(r.json().get("text"), "by api", "... answers JSON")
+        t.status(srv.client().get("/api/v1/example/notes"), 405,
+                 "... wrong method: 405 from the module table")
+
+        # gate hooks
+        r = api.post("/api/v1/statuses", {"status": "hello xyzzy"})
+        t.status(r, 403, "before_post refuses a post (API)")
+        t.like(r.json().get("error", ""), r"forbidden word",
+               "... with the module's reason")
+        r = api.post("/api/v1/statuses", {"status": "hello world"})
+        t.status(r, 200, "other posts go through")
+        pid = r.json().get("id")
+        r = api.request("PUT", "/api/v1/statuses/%s" % pid,
+                        form={"status": "edited xyzzy"})
+        t.status(r, 403, "before_post sees edits too")
+        t.ok(srv.wait_log(r"module example: after_post id=%s author=" % pid),
+             "after_post fires once committed")
+        bob = srv.client(headers={"Authorization": "Bearer " +
+                                  srv.token("bob")}).me().json()["id"]
+        t.status(api.post("/api/v1/accounts/%s/follow" % bob), 200,
+                 "alice follows bob")
+        t.ok(srv.wait_log(r"after_follow \d+->%s" % bob),
+             "after_follow fires")
+
+        ctok = {"Authorization": "Bearer " + srv.token("carol")}
+        capi = srv.client(headers=ctok)
+        r = capi.post("/api/v1/statuses", {"status": "hi"})
+        t.status(r, 403, "before_write refuses carol's post (API)")
+        t.like(r.json().get("error", ""), r"refuses writes by carol",
+               "... 403 JSON with the reason")
+        t.like(r.json().get("url", ""), r"/example$", "... and the link")
+        t.status(capi.post("/api/v1/example/notes", {"text": "x"}), 403,
+                 "... and a module's own write route")
+        t.status(capi.get("/api/v1/timelines/home"), 200,
+                 "reading stays open")
+        c = srv.client()
+        t.status(c.login("carol"), 303, "carol may still sign in")
+        tokc = c.csrf("/")
+        r = c.post("/compose", {"status": "hi", "csrf": tokc})
+        t.status(r, 403, "the web composer is refused too")
+        t.like(r.text, r"refuses writes by carol", "... the page says why")
+        t.like(r.text, r'<a href="/example">Read why</a>', "... with a link")
+        t.status(c.post("/logout", {"csrf": tokc}), 303,
+                 "signing out is never gated")
+
+        r = api.get("/api/v1/announcements")
+        t.is_([x.get("id") for x in r.json()], ["example"],
+              "render: announcements from the module")
+        t.ok(srv.wait_log(r"module example: job ran", timeout=5),
+             "the periodic job runs")
+    t.like(srv.log(), r"module example: unloaded", "unload runs at shutdown")
+
+
+def disabled(t):
+    """No module enabled: no module routes, no fragments."""
+    with h.Server(t) as srv:
+        srv.add_user("alice")
+        c = srv.client()
+        c.login("alice")
+        t.status(c.get("/example"), 404, "without modules: no module routes")
+        t.unlike(c.get("/").text, r'class="banner"', "... and no banner")
+        t.is_(c.get("/api/v1/announcements",
+                    headers={"Authorization": "Bearer " +
+                             srv.token("alice")}).json(), [],
+              "... and no announcements")
+
+
+def body(t):
+    refusals(t)
+    hooks(t)
+    disabled(t)
+
+
+h.main(body)
