@@ -46,7 +46,11 @@ static const struct route routes[] = {
 
 	/*
 	 * settings and admin (web): a browser session only, so that no bearer
-	 * token (an app's, say) can mint tokens or manage people through them
+	 * token (an app's, say) can mint tokens or manage people through them.
+	 * Security and administration are not social writes: module gates
+	 * (unacknowledged guidelines) never stop someone changing a password,
+	 * signing out a lost phone, revoking a token or an admin disabling an
+	 * account (R_UNGATED).
 	 */
 	{ M_GET,  "/settings",		R_AUTH | R_SESSION,
 	    web_settings },
@@ -56,31 +60,38 @@ static const struct route routes[] = {
 	    web_settings_profile_save },
 	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION,
 	    web_settings_password },
-	{ M_POST, "/settings/password",	R_AUTH | R_SESSION,
+	{ M_POST, "/settings/password",	R_AUTH | R_SESSION |
+	    R_UNGATED,
 	    web_settings_password_save },
 	{ M_GET,  "/settings/sessions",	R_AUTH | R_SESSION,
 	    web_settings_sessions },
-	{ M_POST, "/settings/sessions/others", R_AUTH | R_SESSION,
+	{ M_POST, "/settings/sessions/others", R_AUTH | R_SESSION |
+	    R_UNGATED,
 	    web_settings_sessions_others },
-	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION,
+	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION |
+	    R_UNGATED,
 	    web_settings_session_end },
 	{ M_GET,  "/settings/tokens",	R_AUTH | R_SESSION,
 	    web_settings_tokens },
 	{ M_POST, "/settings/tokens",	R_AUTH | R_SESSION,
 	    web_settings_token_create },
-	{ M_POST, "/settings/tokens/:id/revoke", R_AUTH | R_SESSION,
+	{ M_POST, "/settings/tokens/:id/revoke", R_AUTH | R_SESSION |
+	    R_UNGATED,
 	    web_settings_token_revoke },
 	{ M_GET,  "/settings/apps",	R_AUTH | R_SESSION,
 	    web_settings_apps },
-	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION,
+	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION |
+	    R_UNGATED,
 	    web_settings_app_revoke },
 	{ M_GET,  "/admin",		R_ADMIN | R_SESSION,
 	    web_admin },
 	{ M_GET,  "/admin/people",	R_ADMIN | R_SESSION,
 	    web_admin_people },
-	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION,
+	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION |
+	    R_UNGATED,
 	    web_admin_person_create },
-	{ M_POST, "/admin/people/:id/:action", R_ADMIN | R_SESSION,
+	{ M_POST, "/admin/people/:id/:action", R_ADMIN | R_SESSION |
+	    R_UNGATED,
 	    web_admin_person_action },
 
 	{ M_GET,  "/@:name",		R_AUTH,		web_profile },

@@ -105,9 +105,15 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
                    r'href="/guidelines"',
                    name + ": the page says why, with a link")
     # Signing in and out, OAuth's token endpoints, acknowledging and
-    # publishing are the only writes the gate lets through.
+    # publishing, and security and administration (a password, sessions,
+    # revoking a token or an app, managing people) are the only writes the
+    # gate lets through.
     t.is_(sorted(ungated), sorted([
         "/login", "/logout", "/oauth/token", "/oauth/revoke",
+        "/settings/password", "/settings/sessions/others",
+        "/settings/sessions/:id/end", "/settings/tokens/:id/revoke",
+        "/settings/apps/:id/revoke", "/admin/people",
+        "/admin/people/:id/:action",
         "/guidelines/:version/acknowledge", "/admin/guidelines",
         "/api/v1/guidelines/:version/acknowledge",
         "/api/v1/admin/guidelines"]), "the only ungated writes")
@@ -238,6 +244,10 @@ def body(t):
                  "acknowledging an old version: 409")
         r = emp_api.post("/api/v1/guidelines/2/acknowledge")
         t.status(r, 200, "emp acknowledges through the API")
+        # The reminder job runs every second here: it may have reached emp
+        # while the version was pending. None may come after this.
+        emp_reminders = len([x for x in emp_api.get(
+            "/api/v1/notifications").json() if x.get("type") == "guidelines"])
         t.ok(r.json().get("acknowledged_at"), "... acknowledged_at is set")
         t.status(emp_api.post("/api/v1/statuses", {"status": "free"}), 200,
                  "after acknowledging, writes go through")
@@ -340,7 +350,7 @@ def body(t):
         t.is_(len(n), 1, "a pending person gets one reminder")
         n = [x for x in emp_api.get("/api/v1/notifications").json()
              if x.get("type") == "guidelines"]
-        t.is_(len(n), 0, "an acknowledged one gets none")
+        t.is_(len(n), emp_reminders, "an acknowledged one gets none (more)")
 
     # -- a grace period keeps the gate open for a while
     d = module_dir(t)
