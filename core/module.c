@@ -439,6 +439,7 @@ module_refuse(struct req *r, const struct module *m,
 		return;
 	}
 	view = req_view(r, "Not yet");
+	json_object_set_new(view, "heading", json_string("Not yet"));
 	json_object_set_new(view, "status", json_integer(403));
 	json_object_set_new(view, "message", json_string(reason));
 	if (f->link != NULL)
