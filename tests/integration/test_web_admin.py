@@ -76,7 +76,7 @@ def body(t):
         adm = srv.client()
         t.status(adm.login("root"), 303, "root (an admin) signs in")
         r = adm.get("/")
-        t.like(r.text, r'<a href="/admin/people">Admin</a>',
+        t.like(r.text, r'<a href="/admin/people"><svg[^>]*>.*?</svg><span>Admin</span></a>',
                "an admin sees the Admin link")
         r = adm.get("/admin")
         t.status(r, 303, "/admin redirects")

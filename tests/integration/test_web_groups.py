@@ -35,7 +35,7 @@ def body(t):
         # -- the list, empty
         r = a.get("/groups")
         t.status(r, 200, "the groups page is 200")
-        t.like(r.text, r'<a href="/groups" aria-current="page">Groups</a>',
+        t.like(r.text, r'<a href="/groups" aria-current="page"><svg[^>]*>.*?</svg><span>Groups</span></a>',
                "Groups is the current page in the nav")
         t.like(r.text, r"You are not in any group yet",
                "no group of hers: a helpful empty state")

@@ -40,7 +40,7 @@ def body(t):
         t.status(r, 200, "the notifications page is 200")
         t.like(r.text, r"No notifications yet", "none yet: an empty state")
         t.like(r.text, r'<a href="/notifications" aria-current="page">'
-               r'Notifications <span class="count" data-unread="0" hidden>',
+               r'<svg[^>]*>.*?</svg><span>Notifications</span> <span class="count" data-unread="0" hidden>',
                "Notifications is current, the count hidden")
         btok = h.form_field(b.get("/").text, "csrf")
         r = b.post("/compose", {"status": "hello @alice", "csrf": btok})
@@ -57,7 +57,7 @@ def body(t):
                "a follow")
         t.ok(r.text.index("followed you") < r.text.index("mentioned you"),
              "newest first")
-        t.like(r.text, r'Notifications <span class="count" data-unread="2">'
+        t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> <span class="count" data-unread="2">'
                r'\(<span data-unread-n>2<',
                "the nav shows 2 unread")
         tok = h.form_field(r.text, "csrf")
@@ -84,7 +84,7 @@ def body(t):
         t.like(r.text, r'<label for="q">', "the search field is labelled")
         t.like(r.text, r'<input type="search" id="q" name="q"',
                "... and is a search input")
-        t.like(r.text, r'<a href="/search" aria-current="page">Search</a>',
+        t.like(r.text, r'<a href="/search" aria-current="page"><svg[^>]*>.*?</svg><span>Search</span></a>',
                "Search is the current page in the nav")
 
         tok = h.form_field(a.get("/").text, "csrf")
@@ -134,7 +134,7 @@ def body(t):
             t.status(r, 200, "%s sets a department" % name)
         r = a.get("/directory")
         t.status(r, 200, "the directory is 200")
-        t.like(r.text, r'<a href="/directory" aria-current="page">People</a>',
+        t.like(r.text, r'<a href="/directory" aria-current="page"><svg[^>]*>.*?</svg><span>People</span></a>',
                "People is the current page in the nav")
         t.like(r.text, r'<label for="department">Department</label>',
                "the department filter is labelled")

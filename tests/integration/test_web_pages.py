@@ -40,7 +40,7 @@ def body(t):
         t.like(r.text, r'<label for="status">What\'s happening\?</label>',
                "the composer's textarea is labelled")
         t.like(r.text, r'<nav aria-label="Main"', "the main navigation")
-        t.like(r.text, r'<a href="/" aria-current="page">Home</a>',
+        t.like(r.text, r'<a href="/" aria-current="page"><svg[^>]*>.*?</svg><span>Home</span></a>',
                "Home is the current page")
         tok = h.form_field(r.text, "csrf")
 
@@ -92,7 +92,7 @@ def body(t):
         r = b.get("/public")
         t.status(r, 200, "the company stream is 200")
         t.like(r.text, r"<strong>bold</strong>", "it shows the public post")
-        t.like(r.text, r'aria-current="page">Company', "Company is current")
+        t.like(r.text, r'aria-current="page"><svg[^>]*>.*?</svg><span>Company', "Company is current")
         r = b.get("/tags/tag")
         t.status(r, 200, "a hashtag's stream is 200")
         t.ok(path in r.text, "it shows the tagged post")

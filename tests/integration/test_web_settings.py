@@ -114,7 +114,7 @@ def body(t):
         # -- the navigation and the sub-navigation
         r = a.get("/settings/profile")
         t.status(r, 200, "the profile settings page is 200")
-        t.like(r.text, r'<a href="/settings" aria-current="page">Settings',
+        t.like(r.text, r'<a href="/settings" aria-current="page"><svg[^>]*>.*?</svg><span>Settings',
                "Settings is in the navigation, current")
         t.unlike(r.text, r'href="/admin/people"', "no Admin link for a member")
         t.like(r.text, r'<nav aria-label="Settings"', "a settings sub-nav")
