@@ -13,6 +13,7 @@
 #                       next run (generating the full size takes minutes)
 #   THREADS=N           hearthd loop threads (default 2)
 #   DURATION=10s        each wrk run
+#   WORKLOADS="home page post search search1"   which to run (default: all)
 #   HEARTHD HEARTHCTL GEN_COMPANY   binaries (else built in HEARTH_BUILDDIR)
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -57,18 +58,23 @@ start_hearthd "$conf" "$port"
 url=http://127.0.0.1:$port
 
 # Warm up: every person's home feed is built once (hearthd keeps them in
-# memory, as a running server would for its active people).
-echo "warming up: one home timeline per person..." >&2
+# memory, as a running server would for its active people), and their home
+# page rendered once (post cards are cached, as they would be for posts
+# people are reading).
+echo "warming up: one home timeline and one home page per person..." >&2
 "$PYTHON3" - "$port" "$data/tokens.txt" <<'PY'
 import sys, http.client, threading
-port, tokens = int(sys.argv[1]), [l.split()[1] for l in open(sys.argv[2])]
+port = int(sys.argv[1])
+people = [l.split()[1:3] for l in open(sys.argv[2])]
 def work(part):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for tok in part:
+    for tok, ses in part:
         c.request("GET", "/api/v1/timelines/home?limit=20",
                   headers={"Authorization": "Bearer " + tok})
         c.getresponse().read()
-ts = [threading.Thread(target=work, args=(tokens[i::8],)) for i in range(8)]
+        c.request("GET", "/", headers={"Cookie": "hearth_session=" + ses})
+        c.getresponse().read()
+ts = [threading.Thread(target=work, args=(people[i::8],)) for i in range(8)]
 [t.start() for t in ts]
 [t.join() for t in ts]
 PY
@@ -83,8 +89,11 @@ run() {
 }
 
 echo "company: $SIZE ($people people, $posts posts); hearthd threads=$THREADS; wrk -t1 -c50 -d$DURATION; $(nproc) cores"
-printf '%-28s %s\n' "home timeline (20 posts)" "$(run home)"
-printf '%-28s %s\n' "home page HTML (20 posts)" "$(run page)"
-printf '%-28s %s\n' "post (synchronous=full)" "$(run post)"
-printf '%-28s %s\n' "search (two words)" "$(run search)"
-printf '%-28s %s\n' "search, one at a time" "$(run search 1)"
+# want NAME: whether WORKLOADS (default: all) includes NAME.
+want() { case " ${WORKLOADS:-home page post search search1} " in *" $1 "*) return 0 ;; esac; return 1; }
+want home && printf '%-28s %s\n' "home timeline (20 posts)" "$(run home)"
+want page && printf '%-28s %s\n' "home page HTML (20 posts)" "$(run page)"
+want post && printf '%-28s %s\n' "post (synchronous=full)" "$(run post)"
+want search && printf '%-28s %s\n' "search (two words)" "$(run search)"
+want search1 && printf '%-28s %s\n' "search, one at a time" "$(run search 1)"
+true
