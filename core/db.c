@@ -30,7 +30,7 @@ struct memo {
 	json_t		*json;		/* or a JSON value, owned */
 	int		 kind;
 };
-#define MEMO_SLOTS	1024
+#define MEMO_SLOTS	16384	/* ~650 KB a connection */
 
 struct db {
 	sqlite3		*sql;
@@ -221,6 +221,7 @@ db_commit(struct db *db)
 	}
 	if (db_exec(db, "COMMIT") == 0) {
 		db->depth = 0;
+		epoch_commit();
 		return 0;
 	}
 	log_error("db: commit failed: %s", sqlite3_errmsg(db->sql));
@@ -241,6 +242,14 @@ db_rollback(struct db *db)
 	if (!sqlite3_get_autocommit(db->sql))
 		db_exec(db, "ROLLBACK");
 	db->depth = 0;
+	epoch_commit();		/* a spurious recount costs little */
+}
+
+/* Whether a transaction is open (a statement now is not yet on disk). */
+int
+db_in_transaction(struct db *db)
+{
+	return db->depth > 0 || !sqlite3_get_autocommit(db->sql);
 }
 
 /* Roll back nested savepoints until only depth levels remain. */

@@ -74,6 +74,7 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
+	epoch_touch_all(db);	/* followers-only posts leave their reach */
 	if (db_changes(db) == 1 &&
 	    (db_bump(db, "UPDATE users SET following_count = following_count + ? "
 	    "WHERE id = ?", follower, -1) != 0 ||

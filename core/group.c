@@ -43,6 +43,7 @@ member_insert(struct db *db, int64_t group, int64_t user, enum group_role role)
 		return -1;
 	if (db_changes(db) == 0)
 		return 0;
+	epoch_touch(db, user);	/* their composer's groups */
 	return group_count(db, group, 1) == 0 ? 1 : -1;
 }
 
@@ -83,6 +84,8 @@ member_delete(struct db *db, int64_t group, int64_t user)
 		return -1;
 	if (db_changes(db) == 0)
 		return 0;
+	epoch_touch_all(db);	/* a private group's posts leave their reach,
+				 * and a composer's groups change */
 	return group_count(db, group, -1) == 0 ? 1 : -1;
 }
 

@@ -161,6 +161,13 @@ int64_t		 db_last_id(struct db *);
 int		 db_bump(struct db *, const char *, int64_t, int);
 int		 db_ping(struct db *);
 int64_t		 db_version(struct db *);
+int		 db_in_transaction(struct db *);
+
+/* epoch.c: versions of what pages remember about a person */
+int64_t		 epoch_person(int64_t);
+void		 epoch_commit(void);
+void		 epoch_touch(struct db *, int64_t);
+void		 epoch_touch_all(struct db *);
 enum memo_kind { MEMO_UNREAD = 1, MEMO_MY_GROUPS };
 int		 db_memo_get(struct db *, int, int64_t, int64_t, int64_t *);
 void		 db_memo_put(struct db *, int, int64_t, int64_t, int64_t);

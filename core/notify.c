@@ -36,6 +36,7 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	if (rc != SQLITE_DONE)
 		return -1;
 	stream_pending_add(db_last_id(db), user);	/* for the streams */
+	epoch_touch(db, user);
 	return 0;
 }
 
@@ -130,6 +131,7 @@ notify_dismiss(struct db *db, int64_t user, int64_t id)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return E_INTERNAL;
+	epoch_touch(db, user);
 	return db_changes(db) ? E_OK : E_NOTFOUND;
 }
 
@@ -146,6 +148,7 @@ notify_clear(struct db *db, int64_t user)
 	sqlite3_bind_int64(st, 1, user);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	epoch_touch(db, user);
 	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
 }
 
@@ -154,9 +157,9 @@ int64_t
 notify_unread(struct db *db, int64_t user)
 {
 	sqlite3_stmt	*st;
-	int64_t		 n = 0, version = db_version(db);
+	int64_t		 n = 0, version = epoch_person(user);
 
-	/* Every page shows the count; most pages come between two writes. */
+	/* Every page shows the count; it changes far less often (unread.c). */
 	if (db_memo_get(db, MEMO_UNREAD, user, version, &n))
 		return n;
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
@@ -198,6 +201,7 @@ marker_set(struct db *db, int64_t user, const char *timeline, int64_t last)
 	sqlite3_bind_int64(st, 4, time(NULL));
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
+	epoch_touch(db, user);
 	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
 }
 

@@ -546,6 +546,7 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 		goto fail;
 	}
 	sqlite3_reset(st);
+	epoch_touch_all(db);	/* its notifications went with it */
 	if (db_bump(db, "UPDATE users SET statuses_count = max(statuses_count + "
 	    "?, 0) WHERE id = ?", author, -post_counted(db, group)) != 0 ||
 	    (parent != 0 && db_bump(db, "UPDATE posts SET replies_count = "

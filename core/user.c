@@ -204,6 +204,7 @@ user_set_disabled(struct db *db, int64_t id, int disabled)
 	sqlite3_bind_int64(st, 3, id);
 	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1)
 		goto fail;
+	epoch_touch_all(db);
 	if (disabled && session_end_all(db, id) != 0)
 		goto fail;
 	return db_commit(db);

@@ -20,7 +20,7 @@ home_composer(struct req *r, json_t *v)
 	json_t		*vis = json_array(), *groups;
 	const char	*want = req_param(r, "visibility");
 	int64_t		 gid = req_id(r, "group_id");
-	int64_t		 version = db_version(req_db(r));
+	int64_t		 version = epoch_person(r->user->id);
 	size_t		 i, n;
 
 	if (want == NULL || *want == '\0')

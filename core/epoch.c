@@ -1,0 +1,75 @@
+/*
+ * epoch.c: when what a page shows about a person may have changed. Every
+ * page shows the unread-notification count, and counting means checking
+ * each unread notification against the visibility rule (~6M instructions
+ * for someone with a thousand unread); the home page's composer lists the
+ * person's groups. Both are remembered per connection (db_memo) under a
+ * version made of two epochs: the person's own, bumped when a notification
+ * for them is added or removed, their marker moves or their group
+ * memberships change; and a global one, bumped by the rare changes that
+ * can hide notifications' posts from anyone (a post deleted, an unfollow,
+ * leaving a group, a person disabled). An epoch moves only after the
+ * change is committed (db.c calls epoch_commit), so a reader that sees the
+ * old epoch may hold an old answer a moment longer, never a wrong one for
+ * good. Epochs are per slot (person id modulo the table size): two people
+ * sharing a slot only cost each other a recount. Writes from another
+ * process (hearthctl) do not move epochs; none of them notifies anyone or
+ * changes a membership.
+ */
+#include <stdatomic.h>
+
+#include "hearth.h"
+
+#define EPOCHS		65536
+#define PENDING_MAX	64
+
+static _Atomic uint32_t	 epochs[EPOCHS];
+static _Atomic uint32_t	 global_epoch = 1;
+
+/* Changes made inside the current transaction on this thread. */
+static __thread int64_t	 pending[PENDING_MAX];
+static __thread size_t	 npending;
+static __thread int	 pending_all;
+
+/* The version of user's count: changes whenever it may have. */
+int64_t
+epoch_person(int64_t user)
+{
+	return (int64_t)atomic_load(&global_epoch) << 32 |
+	    atomic_load(&epochs[(uint64_t)user % EPOCHS]);
+}
+
+/* Bump now what this thread's transaction touched. */
+void
+epoch_commit(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < npending; i++)
+		atomic_fetch_add(&epochs[(uint64_t)pending[i] % EPOCHS], 1);
+	if (pending_all)
+		atomic_fetch_add(&global_epoch, 1);
+	npending = 0;
+	pending_all = 0;
+}
+
+/* user's count may change with the statement just run on db. */
+void
+epoch_touch(struct db *db, int64_t user)
+{
+	if (npending < PENDING_MAX)
+		pending[npending++] = user;
+	else
+		pending_all = 1;
+	if (!db_in_transaction(db))
+		epoch_commit();	/* autocommit: already on disk */
+}
+
+/* Anyone's count may change (what they may read changed). */
+void
+epoch_touch_all(struct db *db)
+{
+	pending_all = 1;
+	if (!db_in_transaction(db))
+		epoch_commit();
+}
