@@ -245,6 +245,27 @@ db_rollback(struct db *db)
 	epoch_commit();		/* a spurious recount costs little */
 }
 
+/*
+ * One read transaction around a whole read-only request: its statements
+ * then see one snapshot and share one WAL read lock, instead of taking and
+ * dropping it (two fcntl(2) calls) each. 0 if one was begun.
+ */
+int
+db_read_begin(struct db *db)
+{
+	if (db->depth > 0 || !sqlite3_get_autocommit(db->sql))
+		return -1;
+	return db_exec(db, "BEGIN DEFERRED");
+}
+
+/* End the read transaction db_read_begin began. */
+void
+db_read_end(struct db *db)
+{
+	if (db->depth == 0 && !sqlite3_get_autocommit(db->sql))
+		db_exec(db, "COMMIT");
+}
+
 /* Whether a transaction is open (a statement now is not yet on disk). */
 int
 db_in_transaction(struct db *db)

@@ -162,6 +162,8 @@ int		 db_bump(struct db *, const char *, int64_t, int);
 int		 db_ping(struct db *);
 int64_t		 db_version(struct db *);
 int		 db_in_transaction(struct db *);
+int		 db_read_begin(struct db *);
+void		 db_read_end(struct db *);
 
 /* epoch.c: versions of what pages remember about a person */
 int64_t		 epoch_person(int64_t);

@@ -495,7 +495,7 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 	struct loop_port	*port = arg;
 	struct req		*r;
 	const struct route	*route;
-	int			 allowed;
+	int			 allowed, reading = 0;
 	enum handled		 h;
 
 	router_security_headers(ev, port->tls);
@@ -516,6 +516,9 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 		goto done;
 	}
 	r->route = route;
+	/* A read-only request reads one snapshot (see db_read_begin). */
+	if ((r->method & (M_GET | M_HEAD)) && db_read_begin(req_db(r)) == 0)
+		reading = 1;
 	if ((r->method & M_UNSAFE) && req_parse_body(r) != 0)
 		goto done;
 	if (router_authenticate(r) != 0)
@@ -558,13 +561,18 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 	    module_gate_write(r) != 0)
 		goto done;
 	h = route->handler(r);
-	if (h == HANDLED_ASYNC)
+	if (h == HANDLED_ASYNC) {
+		if (reading)	/* a stream or a worker's answer comes later */
+			db_read_end(req_db(r));
 		return;		/* the handler's completion replies and frees */
+	}
 	if (!r->replied) {
 		log_error("%s: handler returned without replying",
 		    route->pattern);
 		req_error(r, 500, "Internal error");
 	}
 done:
+	if (reading)
+		db_read_end(req_db(r));
 	req_free(r);
 }

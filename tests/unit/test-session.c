@@ -158,12 +158,19 @@ test_sessions(void)
 	session_end(db, s.hash);
 	is_int(nsessions(alice), 0, "an expired session is deleted");
 
-	/* Touch: seen 120s ago with a long idle timeout updates last_seen. */
+	/* Touch: at most every 15 minutes, or half the idle timeout. */
 	session_create(db, alice, "127.0.0.1", "ua", tok, sizeof tok);
 	set_col("UPDATE sessions SET last_seen_at = ? WHERE user_id = ?",
 	    now - 120, alice);
 	ok(session_lookup(db, tok, 3600, BIG, &s) == 0,
 	    "seen 120s ago, 1h idle timeout: alive");
+	ok(!s.touch, "... and not due for a touch yet (every 15 min)");
+	ok(session_lookup(db, tok, 200, BIG, &s) == 0 && s.touch,
+	    "with a 200s idle timeout it is due (half the timeout)");
+	set_col("UPDATE sessions SET last_seen_at = ? WHERE user_id = ?",
+	    now - 1000, alice);
+	ok(session_lookup(db, tok, 3600, BIG, &s) == 0,
+	    "seen 1000s ago, 1h idle timeout: alive");
 	ok(s.touch, "... and due for a touch");
 	session_touch(db, s.id);
 	ok(util_int(db, "SELECT min(last_seen_at) FROM sessions") >= now,
