@@ -313,7 +313,7 @@ server_run(struct config *c)
 		goto out;
 	feed_init(c->home_feed_cache);
 	entity_cache_init(50000, 20000);
-	web_card_init(200000);
+	web_card_init(100000);
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;
