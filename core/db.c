@@ -245,6 +245,8 @@ db_rollback(struct db *db)
 	epoch_commit();		/* a spurious recount costs little */
 }
 
+static int	db_step_once(struct db *, const char *);
+
 /*
  * One read transaction around a whole read-only request: its statements
  * then see one snapshot and share one WAL read lock, instead of taking and
@@ -255,7 +257,7 @@ db_read_begin(struct db *db)
 {
 	if (db->depth > 0 || !sqlite3_get_autocommit(db->sql))
 		return -1;
-	return db_exec(db, "BEGIN DEFERRED");
+	return db_step_once(db, "BEGIN DEFERRED");
 }
 
 /* End the read transaction db_read_begin began. */
@@ -263,7 +265,22 @@ void
 db_read_end(struct db *db)
 {
 	if (db->depth == 0 && !sqlite3_get_autocommit(db->sql))
-		db_exec(db, "COMMIT");
+		(void)db_step_once(db, "COMMIT");
+}
+
+/* Run a cached statement that returns no rows; 0 if it worked. Cheaper
+ * than db_exec, which parses its SQL every time. */
+static int
+db_step_once(struct db *db, const char *sql)
+{
+	sqlite3_stmt	*st = db_prepare(db, sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Whether a transaction is open (a statement now is not yet on disk). */

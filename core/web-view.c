@@ -3,6 +3,7 @@
  * Status entity plus the paths, times and labels the templates show), a
  * stream of them with its "Older" link, and the check on a form's "next".
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,6 +29,11 @@ web_next(struct req *r, const char *def)
 	return next;
 }
 
+static const char *const months[] = {
+	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+	"Nov", "Dec"
+};
+
 /* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past. */
 char *
 web_ago(struct arena *a, int64_t t, int64_t now)
@@ -45,9 +51,12 @@ web_ago(struct arena *a, int64_t t, int64_t now)
 		return arena_printf(a, "%lld h", (long long)(d / 3600));
 	if (d < 7 * 86400)
 		return arena_printf(a, "%lld d", (long long)(d / 86400));
+	/* "3 Mar 2026", by hand: strftime is locale machinery, and every
+	 * card on a page asks (see web-card.c). */
 	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%e %b %Y", &tm);
-	return arena_strdup(a, buf[0] == ' ' ? buf + 1 : buf);
+	snprintf(buf, sizeof buf, "%d %s %d", tm.tm_mday,
+	    months[tm.tm_mon % 12], tm.tm_year + 1900);
+	return arena_strdup(a, buf);
 }
 
 /* Add a time as "<name>_iso" (for datetime), "<name>_title" and

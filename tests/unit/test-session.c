@@ -339,6 +339,34 @@ test_csrf(void)
 	ok(strcmp(t1, t2) != 0,
 	    "long bindings differing only at the end get different tokens");
 	ok(csrf_check(long2, t1) == 0, "... and do not accept each other's");
+
+	/* Remembered tokens (a per-thread memo): many bindings sharing its
+	 * slots still get each their own, the same every time. */
+	{
+		static char	 first[1000][CSRF_CHARS + 1];
+		char		 b[80];
+		int		 i, same = 1, distinct = 1;
+
+		for (i = 0; i < 1000; i++) {
+			snprintf(b, sizeof b, "%064d", i);	/* 64: memo size */
+			csrf_token(b, first[i]);
+		}
+		for (i = 999; i >= 0; i--) {
+			snprintf(b, sizeof b, "%064d", i);
+			csrf_token(b, again);
+			same &= strcmp(again, first[i]) == 0;
+			same &= csrf_check(b, first[i]);
+			if (i > 0)
+				distinct &= strcmp(first[i], first[i - 1]) != 0;
+		}
+		ok(same, "1000 bindings: each token the same when asked again");
+		ok(distinct, "... and different from its neighbour's");
+		snprintf(b, sizeof b, "%065d", 7);	/* past the memo's key */
+		csrf_token(b, t1);
+		snprintf(b, sizeof b, "%064d", 7);
+		ok(strcmp(t1, first[7]) != 0,
+		    "a 65-character binding is not mistaken for a 64-character one");
+	}
 }
 
 int
