@@ -170,6 +170,8 @@ int64_t		 epoch_person(int64_t);
 void		 epoch_commit(void);
 void		 epoch_touch(struct db *, int64_t);
 void		 epoch_touch_all(struct db *);
+int		 epoch_memo_get(int, int64_t, int64_t, int64_t *);
+void		 epoch_memo_put(int, int64_t, int64_t, int64_t);
 enum memo_kind { MEMO_UNREAD = 1, MEMO_MY_GROUPS };
 int		 db_memo_get(struct db *, int, int64_t, int64_t, int64_t *);
 void		 db_memo_put(struct db *, int, int64_t, int64_t, int64_t);

@@ -160,7 +160,7 @@ notify_unread(struct db *db, int64_t user)
 	int64_t		 n = 0, version = epoch_person(user);
 
 	/* Every page shows the count; it changes far less often (unread.c). */
-	if (db_memo_get(db, MEMO_UNREAD, user, version, &n))
+	if (epoch_memo_get(MEMO_UNREAD, user, version, &n))
 		return n;
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
 	    "n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN groups g ON "
@@ -175,7 +175,7 @@ notify_unread(struct db *db, int64_t user)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	db_memo_put(db, MEMO_UNREAD, user, version, n);
+	epoch_memo_put(MEMO_UNREAD, user, version, n);
 	return n;
 }
 
