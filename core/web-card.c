@@ -3,12 +3,14 @@
  * The busiest page, home, shows twenty posts; building each one's view and
  * rendering it took ~170,000 instructions, so a card (post-item.html,
  * rendered) is cached as HTML, shared by every reader, under a tag of what
- * can change: the post's fingerprint (edits, counts), its author's, and the
- * "5 min" it shows. What differs between readers is either a variant of the
- * key (favourited by the reader, written by the reader) or left in the HTML
- * as a marker (the reader's CSRF token, the page to come back to) that is
- * filled in as the cards are copied out. Markers hold 128 random bits made
- * at start, so no post can contain one.
+ * can change: the post's fingerprint (edits, counts) and its author's.
+ * What differs between readers is either a variant of the key (favourited
+ * by the reader, written by the reader) or left in the HTML as a marker
+ * (the reader's CSRF token, the page to come back to) that is filled in
+ * as the cards are copied out. So are the "5 min" times, which change with
+ * the clock: a marker carries the time, and the text is made on the way
+ * out. Markers hold 128 random bits made at start, so no post can contain
+ * one.
  */
 #include <string.h>
 #include <time.h>
@@ -52,15 +54,13 @@ web_card_free(void)
 	card_cache = NULL;
 }
 
-/* FNV-1a, to fold a short string into a tag. */
-static uint64_t
-hash_str(const char *s)
+/* The marker for a relative time: the prefix, 'T' and 20 digits. */
+#define MARK_TIME_DIGITS 20
+static const char *
+mark_time(struct arena *a, int64_t t)
 {
-	uint64_t	 h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
+	return arena_printf(a, "%.*sT%0*lld", MARK_HEX + 1, mark_csrf,
+	    MARK_TIME_DIGITS, (long long)t);
 }
 
 /*
@@ -80,16 +80,19 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	json_t		*s;
 	int		 same;
 
-	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
-	    hash_str(web_ago(e->arena, pk->created_at, now));
-	if (pk->edited_at != 0)
-		tag ^= hash_str(web_ago(e->arena, pk->edited_at, now)) << 1;
+	(void)now;
+	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL;
 	if (cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
 	    (s = web_post(e, p, mark_back)) == NULL)
 		return -1;
 	json_object_set_new(s, "csrf", json_string(mark_csrf));
+	json_object_set_new(s, "created_ago", json_string(mark_time(e->arena,
+	    p->created_at)));
+	if (p->edited_at != 0)
+		json_object_set_new(s, "edited_ago", json_string(mark_time(
+		    e->arena, p->edited_at)));
 	b = evbuffer_new();
 	if (render_template(b, "post-item", s) != 0) {
 		json_decref(s);
@@ -113,15 +116,27 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 
 /* Copy cards into out, filling in the markers. */
 static void
-card_fill(struct evbuffer *out, const char *s, size_t len, const char *csrf,
-    const char *back)
+card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
+    const char *csrf, const char *back, int64_t now)
 {
-	const char	*end = s + len, *m;
+	const char	*end = s + len, *m, *ago;
+	int64_t		 t;
+	int		 i;
 
 	while (s < end && (m = memchr(s, '\001', end - s)) != NULL) {
 		evbuffer_add(out, s, m - s);
 		if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
-		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0) {
+		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
+		    m[MARK_HEX + 1] == 'T' && (size_t)(end - m) >=
+		    MARK_HEX + 2 + MARK_TIME_DIGITS) {
+			for (t = 0, i = 0; i < MARK_TIME_DIGITS; i++)
+				t = t * 10 + (m[MARK_HEX + 2 + i] - '0');
+			ago = web_ago(a, t, now);
+			evbuffer_add(out, ago, strlen(ago));
+			s = m + MARK_HEX + 2 + MARK_TIME_DIGITS;
+		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
+		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
+		    (m[MARK_HEX + 1] == 'C' || m[MARK_HEX + 1] == 'B')) {
 			if (m[MARK_HEX + 1] == 'C')
 				escape_html(out, csrf, strlen(csrf));
 			else
@@ -156,8 +171,8 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	for (i = 0; i < n; i++)
 		(void)card_write(&e, &peek[i], now, cards);
 	ectx_free(&e);
-	card_fill(out, (const char *)evbuffer_pullup(cards, -1),
-	    evbuffer_get_length(cards), r->csrf, back);
+	card_fill(r->arena, out, (const char *)evbuffer_pullup(cards, -1),
+	    evbuffer_get_length(cards), r->csrf, back, now);
 	html = json_stringn_nocheck((const char *)evbuffer_pullup(out, -1),
 	    evbuffer_get_length(out));
 	evbuffer_free(cards);

@@ -63,8 +63,14 @@ def body(t):
         r = api.request("PUT", "/api/v1/statuses/%s" % pid, headers=auth,
                         form={"status": "edited **card**"})
         t.status(r, 200, "alice edits")
-        t.like(card(c.get("/public").text, pid), r"<strong>card</strong>",
+        edited = card(c.get("/public").text, pid)
+        t.like(edited, r"<strong>card</strong>",
                "the edit shows (the cached card is stale)")
+        t.like(edited, r'data-ago>just now</time>',
+               "the relative time is filled in on the way out")
+        t.like(edited, r'Edited <time datetime="[^"]+" title="[^"]+">just now'
+               r'</time>', "... and so is the edit's")
+        t.ok("\x01" not in c.get("/public").text, "no marker is left behind")
 
         # A new display name shows at once.
         r = api.request("PATCH", "/api/v1/accounts/update_credentials",
