@@ -5,20 +5,13 @@
 // delete pages pass axe-core; screenshots at phone and desktop widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt } from './harness.mjs';
 
 let hearth, browser, page, groupUrl, postUrl;
-const password = 'correct horse battery';
-const sizes = [['desktop', { width: 1280, height: 800 }],
-  ['phone', { width: 360, height: 740 }]];
+const password = PASSWORD;
+const sizes = SIZES;
 
-async function signIn(p, name) {
-  await p.goto(hearth.url + '/login');
-  await p.getByLabel('Username').fill(name);
-  await p.getByLabel('Password').fill(password);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.waitForURL(hearth.url + '/');
-}
+const signIn = (p, name) => signInAt(p, hearth.url, name);
 
 before(async () => {
   hearth = await startHearth();

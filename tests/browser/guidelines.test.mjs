@@ -8,12 +8,12 @@ import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn as signInAt } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const top = join(here, '..', '..');
 const build = process.env.HEARTH_BUILDDIR || join(top, 'build');
-const password = 'correct horse battery';
+const password = PASSWORD;
 let hearth, browser, admin, emp;
 
 // A module folder holding the built guidelines module and its templates.
@@ -32,11 +32,7 @@ function moduleDir() {
 
 async function signIn(name, landing = '/') {
   const page = await browser.context.newPage();
-  await page.goto(hearth.url + '/login');
-  await page.getByLabel('Username').fill(name);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(hearth.url + landing);
+  await signInAt(page, hearth.url, name, { landing });
   return page;
 }
 

@@ -16,6 +16,22 @@ export const HEARTHCTL = process.env.HEARTHCTL || join(build, 'hearthctl');
 export const WEB = process.env.HEARTH_WEB || join(top, 'web');
 export const SHOTS = join(here, 'screenshots');
 
+// The password test people get, and the widths screenshots are taken at.
+export const PASSWORD = 'correct horse battery';
+export const SIZES = [['desktop', { width: 1280, height: 800 }],
+  ['phone', { width: 360, height: 740 }]];
+
+// Sign name in through the real form on page; waits until the browser
+// lands on landing (home by default).
+export async function signIn(page, url, name,
+  { password = PASSWORD, landing = '/' } = {}) {
+  await page.goto(url + '/login');
+  await page.getByLabel('Username').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(url + landing);
+}
+
 // A port nobody is listening on right now.
 async function freePort() {
   return new Promise((resolve, reject) => {

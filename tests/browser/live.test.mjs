@@ -5,10 +5,10 @@
 // marker set on window: a navigation would drop it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn as signInAt } from './harness.mjs';
 
 let hearth, browser, page, otherToken, adaToken;
-const password = 'correct horse battery';
+const password = PASSWORD;
 
 before(async () => {
   hearth = await startHearth();
@@ -20,11 +20,7 @@ before(async () => {
   adaToken = hearth.ctl(['token', 'create', 'ada']).trim();
   browser = await launchBrowser();
   page = await browser.context.newPage();
-  await page.goto(hearth.url + '/login');
-  await page.getByLabel('Username').fill('ada');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(hearth.url + '/');
+  await signInAt(page, hearth.url, 'ada');
 });
 
 after(async () => {

@@ -2,10 +2,10 @@
 // the right one signs in, sign-out works, and the pages pass axe-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD } from './harness.mjs';
 
 let hearth, browser;
-const password = 'correct horse battery';
+const password = PASSWORD;
 
 before(async () => {
   hearth = await startHearth();

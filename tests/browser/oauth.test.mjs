@@ -6,10 +6,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD } from './harness.mjs';
 
 let hearth, browser, page;
-const password = 'correct horse battery';
+const password = PASSWORD;
 // An app's own callback: nothing listens there; the browser test catches
 // the navigation and reads the code from it.
 const CALLBACK = 'http://127.0.0.1:9/callback';

@@ -4,12 +4,11 @@
 // Every page passes axe-core; screenshots at phone and desktop widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt } from './harness.mjs';
 
 let hearth, browser, page, postUrl;
-const password = 'correct horse battery';
-const sizes = [['desktop', { width: 1280, height: 800 }],
-  ['phone', { width: 360, height: 740 }]];
+const password = PASSWORD;
+const sizes = SIZES;
 
 before(async () => {
   hearth = await startHearth();
@@ -19,11 +18,7 @@ before(async () => {
     '--password-stdin'], password + '\n');
   browser = await launchBrowser();
   page = await browser.context.newPage();
-  await page.goto(hearth.url + '/login');
-  await page.getByLabel('Username').fill('ada');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(hearth.url + '/');
+  await signInAt(page, hearth.url, 'ada');
 });
 
 after(async () => {

@@ -7,12 +7,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { startHearth, launchBrowser, shot, seriousA11yViolations } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt } from './harness.mjs';
 
 let hearth, browser, page;
-const password = 'correct horse battery';
-const sizes = [['desktop', { width: 1280, height: 800 }],
-  ['phone', { width: 360, height: 740 }]];
+const password = PASSWORD;
+const sizes = SIZES;
 
 // CRC-32 as PNG chunks want it.
 function crc32(buf) {
@@ -45,13 +44,8 @@ function png(size = 16, rgb = [30, 120, 200]) {
     chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
-async function signIn(username, pw = password) {
-  await page.goto(hearth.url + '/login');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(pw);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(hearth.url + '/');
-}
+const signIn = (username, pw = password) =>
+  signInAt(page, hearth.url, username, { password: pw });
 
 async function signOut() {
   await page.getByRole('button', { name: 'Sign out' }).first().click();
