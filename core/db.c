@@ -22,15 +22,14 @@ struct stmt {
 	struct stmt	*next;
 };
 
-/* A remembered answer, good while the database has not changed. */
+/* A remembered answer and the version it is good for (db_memo_json). */
 struct memo {
 	int64_t		 key;
 	int64_t		 version;
-	int64_t		 value;
-	json_t		*json;		/* or a JSON value, owned */
+	json_t		*json;		/* owned */
 	int		 kind;
 };
-#define MEMO_SLOTS	16384	/* ~650 KB a connection */
+#define MEMO_SLOTS	16384	/* ~512 KB a connection */
 
 struct db {
 	sqlite3		*sql;
@@ -477,63 +476,22 @@ db_bump(struct db *db, const char *sql, int64_t id, int delta)
 }
 
 /*
- * What the database looks like to this connection: it changes whenever
- * anyone commits, another connection of this process (the writer thread)
- * or another process (hearthctl) through PRAGMA data_version, or this very
- * connection through its change count. 0 if it cannot be read.
+ * Memos: a JSON answer a page asks for every time (a person's groups for
+ * the composer), remembered per connection under a version the caller
+ * makes (epoch.c), to be read before computing the answer, so a commit in
+ * between makes the memo stale rather than wrong.
  */
-int64_t
-db_version(struct db *db)
+static struct memo *
+db_memo_slot(struct db *db, int kind, int64_t key)
 {
-	sqlite3_stmt	*st = db_prepare(db, "PRAGMA data_version");
-	int64_t		 v = 0;
-
-	if (st == NULL)
-		return 0;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return v << 32 ^ sqlite3_total_changes64(db->sql);
-}
-
-/*
- * Memos: small answers (a count) remembered per connection for as long as
- * db_version stays the same, for what every page asks and few writes
- * change. Read version before computing the answer, so a commit in between
- * makes the memo stale rather than wrong.
- */
-int
-db_memo_get(struct db *db, int kind, int64_t key, int64_t version,
-    int64_t *value)
-{
-	struct memo	*m = &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
-
-	if (version == 0 || m->kind != kind || m->key != key ||
-	    m->version != version)
-		return 0;
-	*value = m->value;
-	return 1;
-}
-
-void
-db_memo_put(struct db *db, int kind, int64_t key, int64_t version,
-    int64_t value)
-{
-	struct memo	*m = &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
-
-	m->kind = kind;
-	m->key = key;
-	m->version = version;
-	m->value = value;
-	json_decref(m->json);
-	m->json = NULL;
+	return &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
 }
 
 /* A remembered JSON value (borrowed: valid until the next put), or NULL. */
 json_t *
 db_memo_json(struct db *db, int kind, int64_t key, int64_t version)
 {
-	struct memo	*m = &db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS];
+	struct memo	*m = db_memo_slot(db, kind, key);
 
 	if (version == 0 || m->kind != kind || m->key != key ||
 	    m->version != version)
@@ -546,8 +504,13 @@ void
 db_memo_json_put(struct db *db, int kind, int64_t key, int64_t version,
     json_t *json)
 {
-	db_memo_put(db, kind, key, version, 0);
-	db->memo[((uint64_t)key * 31 + kind) % MEMO_SLOTS].json = json;
+	struct memo	*m = db_memo_slot(db, kind, key);
+
+	m->kind = kind;
+	m->key = key;
+	m->version = version;
+	json_decref(m->json);
+	m->json = json;
 }
 
 /* Whether the connection answers a trivial query (health checks). */

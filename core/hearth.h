@@ -160,7 +160,6 @@ int64_t		 db_changes(struct db *);
 int64_t		 db_last_id(struct db *);
 int		 db_bump(struct db *, const char *, int64_t, int);
 int		 db_ping(struct db *);
-int64_t		 db_version(struct db *);
 int		 db_in_transaction(struct db *);
 int		 db_read_begin(struct db *);
 void		 db_read_end(struct db *);
@@ -173,8 +172,6 @@ void		 epoch_touch_all(struct db *);
 int		 epoch_memo_get(int, int64_t, int64_t, int64_t *);
 void		 epoch_memo_put(int, int64_t, int64_t, int64_t);
 enum memo_kind { MEMO_UNREAD = 1, MEMO_MY_GROUPS };
-int		 db_memo_get(struct db *, int, int64_t, int64_t, int64_t *);
-void		 db_memo_put(struct db *, int, int64_t, int64_t, int64_t);
 json_t		*db_memo_json(struct db *, int, int64_t, int64_t);
 void		 db_memo_json_put(struct db *, int, int64_t, int64_t, json_t *);
 
@@ -693,7 +690,6 @@ enum handled	 web_profile_unfollow(struct req *);
 const char	*web_next(struct req *, const char *);
 void		 web_time(struct arena *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
-json_t		*web_posts(struct ectx *, const struct idlist *, const char *);
 char		*web_ago(struct arena *, int64_t, int64_t);
 
 /* web-card.c */

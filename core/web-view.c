@@ -115,22 +115,6 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	return s;
 }
 
-/* The viewer's readable posts among ids, in order, as views. */
-json_t *
-web_posts(struct ectx *e, const struct idlist *ids, const char *back)
-{
-	json_t		*arr = json_array(), *s;
-	struct post	*p;
-	size_t		 i;
-
-	for (i = 0; i < ids->n; i++) {
-		p = post_get(e->db, e->arena, e->viewer, ids->ids[i]);
-		if (p != NULL && (s = web_post(e, p, back)) != NULL)
-			json_array_append_new(arr, s);
-	}
-	return arr;
-}
-
 /* Add a stream of posts to a view, and its "Older" link when the page was
  * full. base is the page's path, escaped for a URL. */
 void
