@@ -604,6 +604,7 @@ struct loop {
 	struct event		*notify;
 	struct event		*drain;
 	struct event		*drain_check;
+	struct event		*reaccept;	/* listen again next turn */
 	pthread_mutex_t		 done_lock;
 	TAILQ_HEAD(, job)	 done;
 	int			 inflight;	/* dispatched, not yet answered */
