@@ -83,6 +83,47 @@ test_hash(void)
 		snprintf(machex + 2 * i, 3, "%02x", mac[i]);
 	is_str(machex, "5bdcc146bf60754e6a042426089575c7"
 	    "5a003f089d2739839dec58b964ec3843", "HMAC-SHA256 (RFC 4231 #2)");
+	/* The thread keeps its keyed context: other keys in between, the
+	 * same key again, and a key too long for it (RFC 4231 #6, 131 bytes
+	 * of 0xaa) must each give the standard answer. */
+	{
+		static const struct {
+			size_t		 keylen;
+			int		 fill;
+			const char	*data, *want;
+		} v[] = {
+			{ 20, 0x0b, "Hi There", "b0344c61d8db38535ca8afceaf0bf12b"
+			    "881dc200c9833da726e9376c2e32cff7" },
+			{ 4, 0, "what do ya want for nothing?",
+			    "5bdcc146bf60754e6a042426089575c7"
+			    "5a003f089d2739839dec58b964ec3843" },
+			{ 131, 0xaa, "Test Using Larger Than Block-Size Key - "
+			    "Hash Key First", "60e431591ee0b67f0d8a26aacbf5b77f"
+			    "8e0bc6213728c5140546040f0ee37f54" },
+			{ 20, 0x0b, "Hi There", "b0344c61d8db38535ca8afceaf0bf12b"
+			    "881dc200c9833da726e9376c2e32cff7" },
+			{ 20, 0x0b, "Hi There", "b0344c61d8db38535ca8afceaf0bf12b"
+			    "881dc200c9833da726e9376c2e32cff7" },
+			{ 4, 0, "what do ya want for nothing?",
+			    "5bdcc146bf60754e6a042426089575c7"
+			    "5a003f089d2739839dec58b964ec3843" },
+		};
+		uint8_t	 key[131];
+		size_t	 k;
+
+		for (k = 0; k < sizeof v / sizeof v[0]; k++) {
+			if (v[k].fill == 0)
+				memcpy(key, "Jefe", 4);
+			else
+				memset(key, v[k].fill, v[k].keylen);
+			crypto_hmac(key, v[k].keylen, v[k].data,
+			    strlen(v[k].data), mac);
+			for (i = 0; i < 32; i++)
+				snprintf(machex + 2 * i, 3, "%02x", mac[i]);
+			is_str(machex, v[k].want, "HMAC-SHA256 with the "
+			    "thread's context, call %zu", k + 1);
+		}
+	}
 
 	ok(crypto_equal("abcdef", "abcdef", 6) == 1, "equal buffers");
 	ok(crypto_equal("abcdef", "abcdeg", 6) == 0, "last byte differs");
