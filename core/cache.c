@@ -31,12 +31,12 @@ struct cshard {
 	pthread_mutex_t	 lock;
 	struct centry	*b[CACHE_BUCKETS];
 	size_t		 n;
+	uint64_t	 clock;		/* for LRU within the shard */
 };
 
 struct cache {
 	size_t		 per_shard;
 	uint64_t	 ttl_us;
-	uint64_t	 clock;
 	struct cshard	 shards[CACHE_SHARDS];
 };
 
@@ -116,8 +116,9 @@ cache_emit(struct cache *c, int64_t key, uint64_t tag, struct evbuffer *out)
 			unlink_entry(s, pp);
 		else {
 			evbuffer_add(out, e->data, e->len);
-			e->used = __atomic_add_fetch(&c->clock, 1,
-			    __ATOMIC_RELAXED);
+			/* Per shard, under its lock: one counter for
+			 * all would bounce between cores on every hit. */
+			e->used = ++s->clock;
 			hit = 1;
 		}
 		break;
@@ -169,7 +170,7 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 	}
 	if (s->n >= c->per_shard)
 		evict(s);
-	e->used = __atomic_add_fetch(&c->clock, 1, __ATOMIC_RELAXED);
+	e->used = ++s->clock;
 	e->next = *b;
 	*b = e;
 	s->n++;

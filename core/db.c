@@ -35,6 +35,7 @@ struct db {
 	sqlite3		*sql;
 	struct stmt	*cache[STMT_BUCKETS];
 	int		 depth;		/* nested db_begin calls */
+	uint64_t	 read_stamp;	/* stamp_now() before db_read_begin */
 	struct memo	 memo[MEMO_SLOTS];
 };
 
@@ -256,7 +257,25 @@ db_read_begin(struct db *db)
 {
 	if (db->depth > 0 || !sqlite3_get_autocommit(db->sql))
 		return -1;
-	return db_step_once(db, "BEGIN DEFERRED");
+	/* Taken before the snapshot: what is read is at least this new. */
+	db->read_stamp = stamp_now();
+	if (db_step_once(db, "BEGIN DEFERRED") != 0) {
+		db->read_stamp = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The change stamp of the open read transaction's snapshot (see stamp.c),
+ * or 0 outside one: each statement then reads its own snapshot, and what
+ * it reads must not be remembered.
+ */
+uint64_t
+db_read_stamp(struct db *db)
+{
+	return db->depth == 0 && !sqlite3_get_autocommit(db->sql) ?
+	    db->read_stamp : 0;
 }
 
 /* End the read transaction db_read_begin began. */
@@ -265,6 +284,7 @@ db_read_end(struct db *db)
 {
 	if (db->depth == 0 && !sqlite3_get_autocommit(db->sql))
 		(void)db_step_once(db, "COMMIT");
+	db->read_stamp = 0;
 }
 
 /* Run a cached statement that returns no rows; 0 if it worked. Cheaper

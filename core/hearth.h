@@ -163,6 +163,19 @@ int		 db_ping(struct db *);
 int		 db_in_transaction(struct db *);
 int		 db_read_begin(struct db *);
 void		 db_read_end(struct db *);
+uint64_t	 db_read_stamp(struct db *);
+
+/* stamp.c: change stamps for answers remembered across requests */
+enum stamp_kind {
+	STAMP_ALL = 0,		/* everything (a group changed) */
+	STAMP_POST = 1,		/* a post's row, favourites, mentions */
+	STAMP_USER = 2,		/* a person's row */
+	STAMP_REACH = 3,	/* whom a person follows, their groups */
+};
+#define STAMP_MAX_AGE	60	/* seconds; for other processes' writes */
+uint64_t	 stamp_now(void);
+int		 stamp_valid(uint64_t, enum stamp_kind, int64_t);
+int		 stamp_watch(sqlite3 *, char **);
 
 /* epoch.c: versions of what pages remember about a person */
 int64_t		 epoch_person(int64_t);
@@ -1077,6 +1090,9 @@ struct peek {
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
 uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
+void		 peek_cache_init(size_t);			/* peek.c */
+int		 peek_cache_get(int64_t, int64_t, int64_t, struct peek *);
+void		 peek_cache_put(int64_t, const struct peek *, uint64_t, int64_t);
 int		 post_context(struct db *, struct arena *, int64_t, int64_t,
 		     struct idlist *, struct idlist *);
 int		 post_history(struct db *, struct arena *, int64_t, int64_t,

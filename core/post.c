@@ -639,66 +639,88 @@ fmt_int(char *out, int64_t v)
  * change about the post and its author (for checking cached entities): one
  * statement for the whole list, driven by the list itself (an IN list
  * would build a temporary table each time). Posts that are gone or hidden
- * are left out.
+ * are left out. Rows read from a read transaction's snapshot are
+ * remembered (peek.c), and only the posts not remembered are asked.
  */
 int
 post_peek(struct db *db, struct arena *a, int64_t viewer,
     const struct idlist *ids, struct peek **out, size_t *n)
 {
 	sqlite3_stmt	*st;
-	struct peek	*found, *pk;
+	struct peek	*found, *pk, *got;
 	char		*list, *w;
-	size_t		 i, j, nfound = 0;
+	char		*hit;
+	uint64_t	 stamp = db_read_stamp(db);
+	int64_t		 now = time(NULL);
+	size_t		 i, j, k, nfound = 0, nmiss = 0;
 
 	*n = 0;
 	*out = arena_alloc(a, (ids->n ? ids->n : 1) * sizeof **out);
 	if (ids->n == 0)
 		return 0;
+	got = arena_alloc(a, ids->n * sizeof *got);
+	hit = arena_alloc(a, ids->n);
 	found = arena_alloc(a, ids->n * sizeof *found);
 	list = w = arena_alloc(a, ids->n * 21 + 3);
 	*w++ = '[';
 	for (i = 0; i < ids->n; i++) {
-		if (i > 0)
+		if ((hit[i] = (char)peek_cache_get(viewer, ids->ids[i], now,
+		    &got[i])))
+			continue;
+		if (nmiss++ > 0)
 			*w++ = ',';
 		w += fmt_int(w, ids->ids[i]);
 	}
 	*w++ = ']';
 	*w = '\0';
-	st = db_prepare(db, "SELECT p.id, p.author_id, coalesce(p.edited_at, "
-	    "0), p.replies_count, p.favourites_count, EXISTS (SELECT 1 FROM "
-	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
-	    "u.version, u.followers_count, u.following_count, "
-	    "u.statuses_count, coalesce(u.last_status_at, 0), p.created_at "
-	    "FROM "
-	    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
-	    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"), list,
-	    -1, SQLITE_STATIC);
-	access_bind_viewer(st, viewer);
-	while (nfound < ids->n && sqlite3_step(st) == SQLITE_ROW) {
-		pk = &found[nfound++];
-		pk->id = sqlite3_column_int64(st, 0);
-		pk->author_id = sqlite3_column_int64(st, 1);
-		pk->edited_at = sqlite3_column_int64(st, 2);
-		pk->replies_count = sqlite3_column_int64(st, 3);
-		pk->favourites_count = sqlite3_column_int64(st, 4);
-		pk->favourited = sqlite3_column_int(st, 5);
-		pk->author_tag = user_tag(sqlite3_column_int64(st, 6),
-		    sqlite3_column_int64(st, 7), sqlite3_column_int64(st, 8),
-		    sqlite3_column_int64(st, 9), sqlite3_column_int64(st, 10));
-		pk->created_at = sqlite3_column_int64(st, 11);
+	if (nmiss > 0) {
+		st = db_prepare(db, "SELECT p.id, p.author_id, "
+		    "coalesce(p.edited_at, 0), p.replies_count, "
+		    "p.favourites_count, EXISTS (SELECT 1 FROM favourites f "
+		    "WHERE f.user_id = :viewer AND f.post_id = p.id), "
+		    "u.version, u.followers_count, u.following_count, "
+		    "u.statuses_count, coalesce(u.last_status_at, 0), "
+		    "p.created_at FROM "
+		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
+		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":ids"),
+		    list, -1, SQLITE_STATIC);
+		access_bind_viewer(st, viewer);
+		while (nfound < nmiss && sqlite3_step(st) == SQLITE_ROW) {
+			pk = &found[nfound++];
+			pk->id = sqlite3_column_int64(st, 0);
+			pk->author_id = sqlite3_column_int64(st, 1);
+			pk->edited_at = sqlite3_column_int64(st, 2);
+			pk->replies_count = sqlite3_column_int64(st, 3);
+			pk->favourites_count = sqlite3_column_int64(st, 4);
+			pk->favourited = sqlite3_column_int(st, 5);
+			pk->author_tag = user_tag(sqlite3_column_int64(st, 6),
+			    sqlite3_column_int64(st, 7),
+			    sqlite3_column_int64(st, 8),
+			    sqlite3_column_int64(st, 9),
+			    sqlite3_column_int64(st, 10));
+			pk->created_at = sqlite3_column_int64(st, 11);
+			peek_cache_put(viewer, pk, stamp, now);
+		}
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(st);
-	/* json_each yields the list in order, so rows come in order. */
-	for (i = 0; i < nfound; i++) {
-		for (j = 0; j < i; j++) {
-			if (found[j].id == found[i].id)
+	/* json_each yields the misses in order, so their rows come in
+	 * order: one walk merges them with what was remembered. */
+	for (i = 0, k = 0; i < ids->n; i++) {
+		if (hit[i])
+			pk = &got[i];
+		else if (k < nfound && found[k].id == ids->ids[i])
+			pk = &found[k++];
+		else
+			continue;	/* gone, or not the viewer's to read */
+		for (j = 0; j < *n; j++) {
+			if ((*out)[j].id == pk->id)
 				break;
 		}
-		if (j == i)
-			(*out)[(*n)++] = found[i];
+		if (j == *n)
+			(*out)[(*n)++] = *pk;
 	}
 	return 0;
 }

@@ -259,7 +259,7 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 	}
 	event_config_free(cfg);
 	loop->db = db_open(dbpath, c->synchronous, DB_NOCHECKPOINT, cause);
-	if (loop->db == NULL)
+	if (loop->db == NULL || stamp_watch(db_handle(loop->db), cause) != 0)
 		return -1;
 	pthread_mutex_init(&loop->done_lock, NULL);
 	TAILQ_INIT(&loop->done);
@@ -387,6 +387,7 @@ server_run(struct config *c)
 	feed_init(c->home_feed_cache);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
+	peek_cache_init(1 << 18);
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;

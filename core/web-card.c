@@ -119,10 +119,17 @@ static void
 card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
     const char *csrf, const char *back, int64_t now)
 {
-	const char	*end = s + len, *m, *ago;
+	const char	*end = s + len, *m, *ago, *esc;
+	struct evbuffer	*eb = evbuffer_new();
+	size_t		 ncsrf;
 	int64_t		 t;
 	int		 i;
 
+	/* Escaped once: every card has both. */
+	escape_html(eb, csrf, strlen(csrf));
+	ncsrf = evbuffer_get_length(eb);
+	escape_html(eb, back, strlen(back));
+	esc = (const char *)evbuffer_pullup(eb, -1);
 	while (s < end && (m = memchr(s, '\001', end - s)) != NULL) {
 		evbuffer_add(out, s, m - s);
 		if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
@@ -138,9 +145,10 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
 		    (m[MARK_HEX + 1] == 'C' || m[MARK_HEX + 1] == 'B')) {
 			if (m[MARK_HEX + 1] == 'C')
-				escape_html(out, csrf, strlen(csrf));
+				evbuffer_add(out, esc, ncsrf);
 			else
-				escape_html(out, back, strlen(back));
+				evbuffer_add(out, esc + ncsrf,
+				    evbuffer_get_length(eb) - ncsrf);
 			s = m + sizeof mark_csrf - 1;
 		} else {
 			/* A control character in a post: not ours, drop it. */
@@ -149,6 +157,7 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 	}
 	if (s < end)
 		evbuffer_add(out, s, end - s);
+	evbuffer_free(eb);
 }
 
 /*

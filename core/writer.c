@@ -119,6 +119,11 @@ writer_start(const char *path, enum sync_mode sync, char **cause)
 {
 	if ((writer_db = db_open(path, sync, DB_NOCHECKPOINT, cause)) == NULL)
 		return -1;
+	if (stamp_watch(db_handle(writer_db), cause) != 0) {
+		db_close(writer_db);
+		writer_db = NULL;
+		return -1;
+	}
 	writer_running = 1;
 	if (pthread_create(&writer_thread, NULL, writer_main, NULL) != 0) {
 		*cause = xstrdup("cannot start the writer thread");

@@ -1,0 +1,196 @@
+/*
+ * stamp.c: change stamps, so an answer read from one snapshot can be kept
+ * in memory and trusted until a row it depends on changes.
+ *
+ * A global sequence counts commits that changed watched rows. Each watched
+ * thing (a post, a person's row, a person's reach: whom they follow and
+ * which groups they are in) hashes to a slot that holds the sequence
+ * number of the last commit that touched it. A reader takes the sequence
+ * before its snapshot begins (db_read_begin) and stamps what it remembers
+ * with it; the memory is good while every slot it depends on is at or
+ * below that stamp. Slots move only after the commit (SQLite's WAL hook
+ * runs once the commit is durable and the write lock released), and a
+ * writer answers its client only after that, so whoever was told "done"
+ * never reads the older answer. Slots are shared: a collision only costs
+ * a re-read.
+ *
+ * The touches come from TEMP triggers on hearthd's own connections, so no
+ * write path can forget one. Writes from another process (hearthctl) fire
+ * no trigger here; what is remembered from a stamp is therefore also kept
+ * for at most STAMP_MAX_AGE seconds.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "hearth.h"
+
+#define STAMP_SLOTS	(1 << 17)
+#define PENDING_MAX	256
+
+static _Atomic uint64_t	 seq = 1;
+static _Atomic uint64_t	 everything;	/* stamp of the last touch of all */
+static _Atomic uint64_t	 touched[STAMP_SLOTS];
+
+/* Touched inside the transaction now open on this thread's connection. */
+static __thread uint32_t pending[PENDING_MAX];
+static __thread size_t	 npending;
+static __thread int	 pending_all;
+
+static uint32_t
+stamp_slot(enum stamp_kind kind, int64_t id)
+{
+	uint64_t	h = ((uint64_t)id << 2 | (uint64_t)kind) *
+			    0x9e3779b97f4a7c15ULL;
+
+	return (uint32_t)(h >> 47) & (STAMP_SLOTS - 1);
+}
+
+/* The stamp a reader about to begin a snapshot gives what it reads. */
+uint64_t
+stamp_now(void)
+{
+	return atomic_load(&seq);
+}
+
+/* Whether nothing of kind and id changed after stamp. */
+int
+stamp_valid(uint64_t stamp, enum stamp_kind kind, int64_t id)
+{
+	return stamp != 0 && atomic_load(&everything) <= stamp &&
+	    atomic_load(&touched[stamp_slot(kind, id)]) <= stamp;
+}
+
+static void
+stamp_raise(_Atomic uint64_t *slot, uint64_t to)
+{
+	uint64_t	cur = atomic_load(slot);
+
+	/* Two committers may race; the later number must win. */
+	while (cur < to && !atomic_compare_exchange_weak(slot, &cur, to))
+		;
+}
+
+/* Apply this thread's touches: its transaction has committed. */
+static void
+stamp_commit(void)
+{
+	uint64_t	g;
+	size_t		i;
+
+	if (npending == 0 && !pending_all)
+		return;
+	g = atomic_fetch_add(&seq, 1) + 1;
+	if (pending_all)
+		stamp_raise(&everything, g);
+	for (i = 0; i < npending; i++)
+		stamp_raise(&touched[pending[i]], g);
+	npending = 0;
+	pending_all = 0;
+}
+
+/* hearth_touch(kind, id) from a trigger: remember it until the commit. */
+static void
+stamp_touch_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	int	kind = sqlite3_value_int(argv[0]);
+
+	(void)argc;
+	if (kind == STAMP_ALL || npending == PENDING_MAX)
+		pending_all = 1;
+	else
+		pending[npending++] = stamp_slot((enum stamp_kind)kind,
+		    sqlite3_value_int64(argv[1]));
+	sqlite3_result_null(ctx);
+}
+
+/* After every commit on a watched connection, in WAL mode. */
+static int
+stamp_wal_hook(void *arg, sqlite3 *sql, const char *name, int pages)
+{
+	(void)arg;
+	(void)sql;
+	(void)name;
+	(void)pages;
+	stamp_commit();
+	return SQLITE_OK;
+}
+
+/* A rolled-back transaction changed nothing. */
+static void
+stamp_rollback_hook(void *arg)
+{
+	(void)arg;
+	npending = 0;
+	pending_all = 0;
+}
+
+/*
+ * What each table's changes touch. A post's row, its favourites and
+ * mentions (who may read a direct post) touch the post; a person's row
+ * touches the person (their card and counts); follows and group
+ * memberships touch the follower's or member's reach; a group changing
+ * (open to closed, deleted) touches everything.
+ */
+static const char *const stamp_triggers[] = {
+	"AFTER UPDATE ON main.posts BEGIN SELECT hearth_touch(1, OLD.id); END",
+	"AFTER DELETE ON main.posts BEGIN SELECT hearth_touch(1, OLD.id); END",
+	"AFTER INSERT ON main.favourites BEGIN "
+	    "SELECT hearth_touch(1, NEW.post_id); END",
+	"AFTER DELETE ON main.favourites BEGIN "
+	    "SELECT hearth_touch(1, OLD.post_id); END",
+	"AFTER INSERT ON main.mentions BEGIN "
+	    "SELECT hearth_touch(1, NEW.post_id); END",
+	"AFTER DELETE ON main.mentions BEGIN "
+	    "SELECT hearth_touch(1, OLD.post_id); END",
+	"AFTER UPDATE ON main.users BEGIN SELECT hearth_touch(2, OLD.id); END",
+	"AFTER DELETE ON main.users BEGIN SELECT hearth_touch(2, OLD.id); END",
+	"AFTER INSERT ON main.follows BEGIN "
+	    "SELECT hearth_touch(3, NEW.follower_id); END",
+	"AFTER DELETE ON main.follows BEGIN "
+	    "SELECT hearth_touch(3, OLD.follower_id); END",
+	"AFTER UPDATE ON main.follows BEGIN "
+	    "SELECT hearth_touch(3, OLD.follower_id), "
+	    "hearth_touch(3, NEW.follower_id); END",
+	"AFTER INSERT ON main.group_members BEGIN "
+	    "SELECT hearth_touch(3, NEW.user_id); END",
+	"AFTER DELETE ON main.group_members BEGIN "
+	    "SELECT hearth_touch(3, OLD.user_id); END",
+	"AFTER UPDATE ON main.group_members BEGIN "
+	    "SELECT hearth_touch(3, OLD.user_id), "
+	    "hearth_touch(3, NEW.user_id); END",
+	"AFTER UPDATE ON main.groups BEGIN SELECT hearth_touch(0, 0); END",
+	"AFTER DELETE ON main.groups BEGIN SELECT hearth_touch(0, 0); END",
+};
+
+/*
+ * Watch a connection's writes: the function, the triggers and the hooks.
+ * Only for connections that never checkpoint themselves (the WAL hook is
+ * SQLite's autocheckpoint), which are hearthd's loops and writer.
+ */
+int
+stamp_watch(sqlite3 *sql, char **cause)
+{
+	char	*q, *err = NULL;
+	size_t	 i;
+
+	if (sqlite3_create_function(sql, "hearth_touch", 2, SQLITE_UTF8 |
+	    SQLITE_DIRECTONLY, NULL, stamp_touch_fn, NULL, NULL) != SQLITE_OK) {
+		*cause = xasprintf("hearth_touch: %s", sqlite3_errmsg(sql));
+		return -1;
+	}
+	for (i = 0; i < nitems(stamp_triggers); i++) {
+		q = xasprintf("CREATE TEMP TRIGGER IF NOT EXISTS stamp_%zu %s",
+		    i, stamp_triggers[i]);
+		if (sqlite3_exec(sql, q, NULL, NULL, &err) != SQLITE_OK) {
+			*cause = xasprintf("change stamps: %s", err ? err :
+			    "?");
+			sqlite3_free(err);
+			free(q);
+			return -1;
+		}
+		free(q);
+	}
+	sqlite3_wal_hook(sql, stamp_wal_hook, NULL);
+	sqlite3_rollback_hook(sql, stamp_rollback_hook, NULL);
+	return 0;
+}
