@@ -15,7 +15,7 @@
 #include "hearth.h"
 
 #define CACHE_SHARDS	256
-#define CACHE_BUCKETS	64	/* per shard */
+#define EVICT_SAMPLE	8	/* buckets looked at for the oldest entry */
 
 struct centry {
 	int64_t		 key;
@@ -27,9 +27,16 @@ struct centry {
 	char		 data[];
 };
 
+/*
+ * A shard has about as many buckets as entries, so a lookup follows one
+ * or two pointers: with 100,000 cards in 16,384 buckets each lookup walked
+ * a chain of six, a cache miss each, twenty lookups a page.
+ */
 struct cshard {
 	pthread_mutex_t	 lock;
-	struct centry	*b[CACHE_BUCKETS];
+	struct centry	**b;
+	size_t		 mask;		/* buckets - 1 */
+	size_t		 hand;		/* where eviction looks next */
 	size_t		 n;
 	uint64_t	 clock;		/* for LRU within the shard */
 };
@@ -47,10 +54,17 @@ cache_new(size_t max, uint64_t ttl_us)
 	struct cache	*c = xcalloc(1, sizeof *c);
 	size_t		 i;
 
+	size_t		 nb;
+
 	c->per_shard = max / CACHE_SHARDS > 0 ? max / CACHE_SHARDS : 1;
 	c->ttl_us = ttl_us;
-	for (i = 0; i < CACHE_SHARDS; i++)
+	for (nb = 16; nb < c->per_shard; nb <<= 1)
+		;
+	for (i = 0; i < CACHE_SHARDS; i++) {
 		pthread_mutex_init(&c->shards[i].lock, NULL);
+		c->shards[i].b = xcalloc(nb, sizeof *c->shards[i].b);
+		c->shards[i].mask = nb - 1;
+	}
 	return c;
 }
 
@@ -64,12 +78,13 @@ cache_free(struct cache *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < CACHE_SHARDS; i++) {
-		for (j = 0; j < CACHE_BUCKETS; j++) {
+		for (j = 0; j <= c->shards[i].mask; j++) {
 			for (e = c->shards[i].b[j]; e != NULL; e = next) {
 				next = e->next;
 				free(e);
 			}
 		}
+		free(c->shards[i].b);
 		pthread_mutex_destroy(&c->shards[i].lock);
 	}
 	free(c);
@@ -82,7 +97,7 @@ shard(struct cache *c, int64_t key, struct centry ***bucket)
 	uint64_t	 h = (uint64_t)key * 0x9e3779b97f4a7c15ULL;
 	struct cshard	*s = &c->shards[h >> 56];
 
-	*bucket = &s->b[(h >> 40) % CACHE_BUCKETS];
+	*bucket = &s->b[(h >> 24) & s->mask];
 	return s;
 }
 
@@ -127,19 +142,27 @@ cache_emit(struct cache *c, int64_t key, uint64_t tag, struct evbuffer *out)
 	return hit;
 }
 
-/* Evict the least recently used entry of a shard; locked. */
+/*
+ * Evict the least recently used of the entries in the next few buckets
+ * that have any (sampled LRU: scanning the whole shard cost a pointer
+ * chase per entry on every store into a full cache); locked.
+ */
 static void
 evict(struct cshard *s)
 {
 	struct centry	**pp, *e, **old = NULL;
-	size_t		  i;
+	size_t		  i, seen = 0;
 
-	for (i = 0; i < CACHE_BUCKETS; i++) {
-		for (pp = &s->b[i]; (e = *pp) != NULL; pp = &e->next) {
+	for (i = 0; i <= s->mask && seen < EVICT_SAMPLE; i++) {
+		pp = &s->b[(s->hand + i) & s->mask];
+		if (*pp != NULL)
+			seen++;
+		for (; (e = *pp) != NULL; pp = &e->next) {
 			if (old == NULL || e->used < (*old)->used)
 				old = pp;
 		}
 	}
+	s->hand = (s->hand + i) & s->mask;
 	if (old != NULL)
 		unlink_entry(s, old);
 }

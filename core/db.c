@@ -278,6 +278,20 @@ db_read_stamp(struct db *db)
 	    db->read_stamp : 0;
 }
 
+/*
+ * Whether the open read transaction's snapshot is still the newest state:
+ * no commit since it began. Only then may an answer be remembered under a
+ * version read after the snapshot began (epoch.c): a commit in between
+ * may already have moved the version while the snapshot predates it.
+ */
+int
+db_read_current(struct db *db)
+{
+	uint64_t	s = db_read_stamp(db);
+
+	return s != 0 && stamp_now() == s;
+}
+
 /* End the read transaction db_read_begin began. */
 void
 db_read_end(struct db *db)

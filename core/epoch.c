@@ -11,7 +11,9 @@
  * leaving a group, a person disabled). An epoch moves only after the
  * change is committed (db.c calls epoch_commit), so a reader that sees the
  * old epoch may hold an old answer a moment longer, never a wrong one for
- * good. Epochs are per slot (person id modulo the table size): two people
+ * good; and an answer is remembered only if no commit happened since the
+ * reader's snapshot began (db_read_current), since its version is read
+ * after that. Epochs are per slot (person id modulo the table size): two people
  * sharing a slot only cost each other a recount. Writes from another
  * process (hearthctl) do not move epochs; none of them notifies anyone or
  * changes a membership.

@@ -164,6 +164,7 @@ int		 db_in_transaction(struct db *);
 int		 db_read_begin(struct db *);
 void		 db_read_end(struct db *);
 uint64_t	 db_read_stamp(struct db *);
+int		 db_read_current(struct db *);
 
 /* stamp.c: change stamps for answers remembered across requests */
 enum stamp_kind {

@@ -159,7 +159,7 @@ notify_unread(struct db *db, int64_t user)
 	sqlite3_stmt	*st;
 	int64_t		 n = 0, version = epoch_person(user);
 
-	/* Every page shows the count; it changes far less often (unread.c). */
+	/* Every page shows the count; it changes far less often (epoch.c). */
 	if (epoch_memo_get(MEMO_UNREAD, user, version, &n))
 		return n;
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
@@ -175,7 +175,8 @@ notify_unread(struct db *db, int64_t user)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	epoch_memo_put(MEMO_UNREAD, user, version, n);
+	if (db_read_current(db))
+		epoch_memo_put(MEMO_UNREAD, user, version, n);
 	return n;
 }
 

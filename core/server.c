@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
@@ -329,6 +330,27 @@ server_loop_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Size the memory of what readers may see (peek.c) by the company: a page
+ * and a half of posts per person, from 65,536 rows (~6 MB) to 1,048,576
+ * (~90 MB). People who join later share it.
+ */
+#define PEEK_ROWS_PER_PERSON	32
+#define PEEK_ROWS_MIN		(1 << 16)
+#define PEEK_ROWS_MAX		(1 << 20)
+static void
+server_peek_init(struct loop *loop)
+{
+	struct instance_stats	st;
+	size_t			n = PEEK_ROWS_MIN;
+
+	if (instance_stats(loop->db, time(NULL), &st) == 0 &&
+	    st.users > PEEK_ROWS_MIN / PEEK_ROWS_PER_PERSON)
+		n = st.users < PEEK_ROWS_MAX / PEEK_ROWS_PER_PERSON ?
+		    (size_t)st.users * PEEK_ROWS_PER_PERSON : PEEK_ROWS_MAX;
+	peek_cache_init(n);
+}
+
 /* SIGTERM or SIGINT on the main thread: drain every loop. */
 static void
 server_signal(evutil_socket_t sig, short what, void *arg)
@@ -387,7 +409,6 @@ server_run(struct config *c)
 	feed_init(c->home_feed_cache);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
-	peek_cache_init(1 << 18);
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;
@@ -399,6 +420,7 @@ server_run(struct config *c)
 			goto out;
 	}
 
+	server_peek_init(&s.loops[0]);
 	stream_init(&s);
 	module_jobs_start(&s.loops[0]);
 

@@ -2,7 +2,7 @@
  * stamp.c: change stamps, so an answer read from one snapshot can be kept
  * in memory and trusted until a row it depends on changes.
  *
- * A global sequence counts commits that changed watched rows. Each watched
+ * A global sequence counts commits. Each watched
  * thing (a post, a person's row, a person's reach: whom they follow and
  * which groups they are in) hashes to a slot that holds the sequence
  * number of the last commit that touched it. A reader takes the sequence
@@ -77,8 +77,9 @@ stamp_commit(void)
 	uint64_t	g;
 	size_t		i;
 
-	if (npending == 0 && !pending_all)
-		return;
+	/* Every commit moves the sequence, touches or not: a reader whose
+	 * stamp still equals it knows its snapshot is the newest state
+	 * (db_read_current), and epoch.c's versions rely on that. */
 	g = atomic_fetch_add(&seq, 1) + 1;
 	if (pending_all)
 		stamp_raise(&everything, g);

@@ -43,7 +43,7 @@ home_composer(struct req *r, json_t *v)
 				    "{s:I, s:s, s:b}", "id", (json_int_t)g[i].id,
 				    "name", g[i].name, "selected", g[i].id == gid));
 		}
-		if (gid == 0)
+		if (gid == 0 && db_read_current(req_db(r)))
 			db_memo_json_put(req_db(r), MEMO_MY_GROUPS,
 			    r->user->id, version, json_incref(groups));
 	}

@@ -134,6 +134,25 @@ test_cache(void)
 		hits += cache_emit(c, i, 0, b);
 	ok(hits > 0 && hits <= 512, "bounded: %d of 10000 kept", hits);
 	ok(cache_emit(c, 9999, 0, b), "the newest entry is kept");
+	cache_free(c);
+
+	/* Eviction samples a few buckets for the oldest entry: what was
+	 * read lately outlives what was not. Fill 16,384, read the first
+	 * 2,000, then store 8,000 more. */
+	c = cache_new(16384, 60ULL * 1000000);
+	for (i = 0; i < 16384; i++)
+		cache_put(c, i, 0, "v", 1);
+	for (i = 0; i < 2000; i++)
+		(void)cache_emit(c, i, 0, b);
+	for (i = 16384; i < 16384 + 8000; i++)
+		cache_put(c, i, 0, "v", 1);
+	for (i = 0, hits = 0; i < 2000; i++)
+		hits += cache_emit(c, i, 0, b);
+	ok(hits >= 1900, "recently read entries survive: %d of 2000", hits);
+	for (i = 2000, hits = 0; i < 10000; i++)
+		hits += cache_emit(c, i, 0, b);
+	ok(hits <= 4000, "older unread ones went first: %d of 8000 left",
+	    hits);
 	evbuffer_free(b);
 	cache_free(c);
 	cache_free(t);
