@@ -77,7 +77,7 @@ db_open(const char *path, enum sync_mode sync, int flags, char **cause)
 	if (db_exec(db, "PRAGMA foreign_keys = ON") != 0 ||
 	    db_exec(db, sync_pragmas[sync]) != 0 ||
 	    db_exec(db, "PRAGMA temp_store = MEMORY") != 0 ||
-	    db_exec(db, "PRAGMA cache_size = -16384") != 0) {
+	    db_exec(db, "PRAGMA cache_size = -65536") != 0) {
 		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->sql));
 		goto fail;
 	}
@@ -290,6 +290,17 @@ db_read_current(struct db *db)
 	uint64_t	s = db_read_stamp(db);
 
 	return s != 0 && stamp_now() == s;
+}
+
+/*
+ * Whether what is remembered between requests may answer a read on db:
+ * not inside a write transaction, whose own uncommitted changes no stamp
+ * knows about yet.
+ */
+int
+db_memo_ok(struct db *db)
+{
+	return db->depth == 0;
 }
 
 /* End the read transaction db_read_begin began. */

@@ -15,8 +15,7 @@
  * reader's snapshot began (db_read_current), since its version is read
  * after that. Epochs are per slot (person id modulo the table size): two people
  * sharing a slot only cost each other a recount. Writes from another
- * process (hearthctl) do not move epochs; none of them notifies anyone or
- * changes a membership.
+ * process (hearthctl) move the global epoch through stamp_sync.
  */
 #include <pthread.h>
 #include <stdatomic.h>
@@ -40,6 +39,13 @@ epoch_person(int64_t user)
 {
 	return (int64_t)atomic_load(&global_epoch) << 32 |
 	    atomic_load(&epochs[(uint64_t)user % EPOCHS]);
+}
+
+/* Another process changed the database (stamp_sync): recount everything. */
+void
+epoch_bump_all(void)
+{
+	atomic_fetch_add(&global_epoch, 1);
 }
 
 /* Bump now what this thread's transaction touched. */

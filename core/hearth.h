@@ -165,6 +165,7 @@ int		 db_read_begin(struct db *);
 void		 db_read_end(struct db *);
 uint64_t	 db_read_stamp(struct db *);
 int		 db_read_current(struct db *);
+int		 db_memo_ok(struct db *);
 
 /* stamp.c: change stamps for answers remembered across requests */
 enum stamp_kind {
@@ -172,15 +173,21 @@ enum stamp_kind {
 	STAMP_POST = 1,		/* a post's row, favourites, mentions */
 	STAMP_USER = 2,		/* a person's row */
 	STAMP_REACH = 3,	/* whom a person follows, their groups */
+	STAMP_SESSION = 4,	/* a session's row */
 };
 #define STAMP_MAX_AGE	60	/* seconds; for other processes' writes */
+#define STAMP_FILE	"hearth.changes"	/* in data_dir */
 uint64_t	 stamp_now(void);
 int		 stamp_valid(uint64_t, enum stamp_kind, int64_t);
 int		 stamp_watch(sqlite3 *, char **);
+int		 stamp_shared_open(const char *, int, char **);
+void		 stamp_shared_raise(void);
+void		 stamp_sync(void);
 
 /* epoch.c: versions of what pages remember about a person */
 int64_t		 epoch_person(int64_t);
 void		 epoch_commit(void);
+void		 epoch_bump_all(void);
 void		 epoch_touch(struct db *, int64_t);
 void		 epoch_touch_all(struct db *);
 int		 epoch_memo_get(int, int64_t, int64_t, int64_t *);
@@ -272,6 +279,19 @@ struct session {
 	int		touch;		/* last_seen_at wants refreshing */
 	int		expired;	/* found, but past a timeout */
 };
+/* A sessions row as looked up (session.c, auth-memo.c). */
+struct session_row {
+	int64_t		id;
+	int64_t		user_id;
+	int64_t		created_at;
+	int64_t		last_seen_at;
+	int		disabled;	/* the person's */
+};
+int		 session_memo_get(const char *, int64_t, struct session_row *);
+void		 session_memo_put(const char *, const struct session_row *,
+		     uint64_t, int64_t);
+struct user	*user_memo_get(int64_t, struct arena *, int64_t);
+void		 user_memo_put(const struct user *, uint64_t, int64_t);
 int		 session_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
 int		 session_lookup(struct db *, const char *, long, long,

@@ -700,6 +700,30 @@ cmd_module_list(struct ctl *ctl)
 	return module_list(&ctl->config, stdout);
 }
 
+/*
+ * A running hearthd remembers what it read (stamp.c); after hearthctl
+ * wrote, tell it to forget. No file: no hearthd has run here.
+ */
+static void
+ctl_tell_hearthd(struct ctl *ctl)
+{
+	char	*cause = NULL;
+
+	if (sqlite3_total_changes(db_handle(ctl->db)) == 0)
+		return;
+	switch (stamp_shared_open(ctl->config.data_dir, 0, &cause)) {
+	case 0:
+		stamp_shared_raise();
+		break;
+	case -1:
+		fprintf(stderr, "hearthctl: warning: cannot tell a running "
+		    "hearthd about this change (%s); it shows within %d "
+		    "seconds\n", cause, STAMP_MAX_AGE);
+		free(cause);
+		break;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -783,6 +807,7 @@ main(int argc, char **argv)
 	}
 	ctl.arena = arena_new();
 	rc = cmd->fn(&ctl);
+	ctl_tell_hearthd(&ctl);
 out:
 	arena_free(ctl.arena);
 	db_close(ctl.db);

@@ -664,8 +664,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 	list = w = arena_alloc(a, ids->n * 21 + 3);
 	*w++ = '[';
 	for (i = 0; i < ids->n; i++) {
-		if ((hit[i] = (char)peek_cache_get(viewer, ids->ids[i], now,
-		    &got[i])))
+		if ((hit[i] = (char)(db_memo_ok(db) &&
+		    peek_cache_get(viewer, ids->ids[i], now, &got[i]))))
 			continue;
 		if (nmiss++ > 0)
 			*w++ = ',';

@@ -516,6 +516,7 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 		goto done;
 	}
 	r->route = route;
+	stamp_sync();		/* hearthctl may have written since */
 	/* A read-only request reads one snapshot (see db_read_begin). */
 	if ((r->method & (M_GET | M_HEAD)) && db_read_begin(req_db(r)) == 0)
 		reading = 1;

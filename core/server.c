@@ -404,6 +404,8 @@ server_run(struct config *c)
 	}
 	if (checkpoint_start(dbpath, &cause) != 0)
 		goto out;
+	if (stamp_shared_open(c->data_dir, 1, &cause) != 0)
+		goto out;
 	if (writer_start(dbpath, c->synchronous, &cause) != 0)
 		goto out;
 	feed_init(c->home_feed_cache);

@@ -46,12 +46,14 @@ session_create(struct db *db, int64_t user_id, const char *ip,
  * none, it has expired (out->expired set: the caller may end it), or its
  * person is disabled. Lookups only read: out->touch says when last_seen_at
  * wants refreshing with session_touch, which the caller does off the loop.
+ * The row is remembered between requests (auth-memo.c).
  */
 int
 session_lookup(struct db *db, const char *token, long idle, long lifetime,
     struct session *out)
 {
 	sqlite3_stmt	*st;
+	struct session_row row;
 	char		 hash[HASH_HEX + 1];
 	int64_t		 now = time(NULL), created, seen;
 	int		 disabled;
@@ -61,22 +63,30 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	    strlen(token) != strlen(SESSION_PREFIX) + TOKEN_CHARS)
 		return -1;
 	crypto_sha256_hex(token, strlen(token), hash);
-	st = db_prepare(db, "SELECT s.id, s.user_id, s.created_at, "
-	    "s.last_seen_at, u.disabled FROM sessions s "
-	    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW) {
+	if (!db_memo_ok(db) || !session_memo_get(hash, now, &row)) {
+		st = db_prepare(db, "SELECT s.id, s.user_id, s.created_at, "
+		    "s.last_seen_at, u.disabled FROM sessions s "
+		    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return -1;
+		}
+		row.id = sqlite3_column_int64(st, 0);
+		row.user_id = sqlite3_column_int64(st, 1);
+		row.created_at = sqlite3_column_int64(st, 2);
+		row.last_seen_at = sqlite3_column_int64(st, 3);
+		row.disabled = sqlite3_column_int(st, 4);
 		sqlite3_reset(st);
-		return -1;
+		session_memo_put(hash, &row, db_read_stamp(db), now);
 	}
-	out->id = sqlite3_column_int64(st, 0);
-	out->user_id = sqlite3_column_int64(st, 1);
-	created = out->created_at = sqlite3_column_int64(st, 2);
-	seen = sqlite3_column_int64(st, 3);
-	disabled = sqlite3_column_int(st, 4);
-	sqlite3_reset(st);
+	out->id = row.id;
+	out->user_id = row.user_id;
+	created = out->created_at = row.created_at;
+	seen = row.last_seen_at;
+	disabled = row.disabled;
 	memcpy(out->hash, hash, sizeof hash);
 
 	if (disabled)

@@ -16,11 +16,22 @@
  *
  * The touches come from TEMP triggers on hearthd's own connections, so no
  * write path can forget one. Writes from another process (hearthctl) fire
- * no trigger here; what is remembered from a stamp is therefore also kept
- * for at most STAMP_MAX_AGE seconds.
+ * no trigger here: hearthctl raises a counter in a small shared file in the
+ * data directory (STAMP_FILE) after it wrote, and hearthd, before each
+ * request, treats a moved counter as a touch of everything. Whatever may
+ * still slip by (a hearthctl that could not open the file says so) is
+ * remembered for at most STAMP_MAX_AGE seconds.
  */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "hearth.h"
 
@@ -31,6 +42,10 @@ static _Atomic uint64_t	 seq = 1;
 static _Atomic uint64_t	 everything;	/* stamp of the last touch of all */
 static _Atomic uint64_t	 touched[STAMP_SLOTS];
 
+/* The counter other processes raise, mapped from STAMP_FILE. */
+static uint64_t		*shared;
+static _Atomic uint64_t	 shared_seen;
+
 /* Touched inside the transaction now open on this thread's connection. */
 static __thread uint32_t pending[PENDING_MAX];
 static __thread size_t	 npending;
@@ -39,7 +54,7 @@ static __thread int	 pending_all;
 static uint32_t
 stamp_slot(enum stamp_kind kind, int64_t id)
 {
-	uint64_t	h = ((uint64_t)id << 2 | (uint64_t)kind) *
+	uint64_t	h = ((uint64_t)id << 3 | (uint64_t)kind) *
 			    0x9e3779b97f4a7c15ULL;
 
 	return (uint32_t)(h >> 47) & (STAMP_SLOTS - 1);
@@ -128,7 +143,8 @@ stamp_rollback_hook(void *arg)
 /*
  * What each table's changes touch. A post's row, its favourites and
  * mentions (who may read a direct post) touch the post; a person's row
- * touches the person (their card and counts); follows and group
+ * touches the person (their card and counts); a session's row, the
+ * session (ended, or its last use refreshed); follows and group
  * memberships touch the follower's or member's reach; a group changing
  * (open to closed, deleted) touches everything.
  */
@@ -159,6 +175,10 @@ static const char *const stamp_triggers[] = {
 	"AFTER UPDATE ON main.group_members BEGIN "
 	    "SELECT hearth_touch(3, OLD.user_id), "
 	    "hearth_touch(3, NEW.user_id); END",
+	"AFTER UPDATE ON main.sessions BEGIN "
+	    "SELECT hearth_touch(4, OLD.id); END",
+	"AFTER DELETE ON main.sessions BEGIN "
+	    "SELECT hearth_touch(4, OLD.id); END",
 	"AFTER UPDATE ON main.groups BEGIN SELECT hearth_touch(0, 0); END",
 	"AFTER DELETE ON main.groups BEGIN SELECT hearth_touch(0, 0); END",
 };
@@ -194,4 +214,80 @@ stamp_watch(sqlite3 *sql, char **cause)
 	sqlite3_wal_hook(sql, stamp_wal_hook, NULL);
 	sqlite3_rollback_hook(sql, stamp_rollback_hook, NULL);
 	return 0;
+}
+
+/*
+ * Map data_dir's STAMP_FILE: hearthd creates it (owned by whoever runs
+ * hearthd, so a later hearthctl run by root cannot take it away);
+ * hearthctl (create == 0) only opens what hearthd made. 0, or -1 with
+ * *cause; 1 from hearthctl when there is no file (no hearthd ever ran).
+ */
+int
+stamp_shared_open(const char *data_dir, int create, char **cause)
+{
+	char		*path = xasprintf("%s/%s", data_dir, STAMP_FILE);
+	struct stat	 sb;
+	void		*m;
+	int		 fd;
+
+	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	if (fd == -1 && create && errno == EACCES)
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		if (!create && errno == ENOENT) {
+			free(path);
+			return 1;
+		}
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (fstat(fd, &sb) == 0 && sb.st_size < (off_t)sizeof *shared &&
+	    ftruncate(fd, sizeof *shared) != 0) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	m = mmap(NULL, sizeof *shared, (fcntl(fd, F_GETFL) & O_ACCMODE) ==
+	    O_RDONLY ? PROT_READ : PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m == MAP_FAILED) {
+		*cause = xasprintf("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	free(path);
+	shared = m;
+	atomic_store(&shared_seen, __atomic_load_n(shared, __ATOMIC_ACQUIRE));
+	return 0;
+fail:
+	close(fd);
+	free(path);
+	return -1;
+}
+
+/* hearthctl, after it committed a change: tell hearthd. */
+void
+stamp_shared_raise(void)
+{
+	if (shared != NULL)
+		__atomic_add_fetch(shared, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * hearthd, before each request: if another process wrote since last
+ * time, nothing remembered may be trusted. Also moves epoch.c's versions.
+ */
+void
+stamp_sync(void)
+{
+	uint64_t	v, seen;
+
+	if (shared == NULL)
+		return;
+	v = __atomic_load_n(shared, __ATOMIC_ACQUIRE);
+	seen = atomic_load(&shared_seen);
+	if (v == seen || !atomic_compare_exchange_strong(&shared_seen, &seen,
+	    v))
+		return;
+	stamp_raise(&everything, atomic_fetch_add(&seq, 1) + 1);
+	epoch_bump_all();
 }

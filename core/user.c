@@ -130,7 +130,11 @@ user_get(struct db *db, struct arena *a, int64_t id)
 {
 	sqlite3_stmt	*st;
 	struct user	*u = NULL;
+	int64_t		 now = time(NULL);
 
+	/* Every signed-in request loads its person (auth-memo.c). */
+	if (db_memo_ok(db) && (u = user_memo_get(id, a, now)) != NULL)
+		return u;
 	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE id = ?");
 	if (st == NULL)
 		return NULL;
@@ -138,6 +142,8 @@ user_get(struct db *db, struct arena *a, int64_t id)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		u = user_from_row(a, st);
 	sqlite3_reset(st);
+	if (u != NULL)
+		user_memo_put(u, db_read_stamp(db), now);
 	return u;
 }
 

@@ -1,0 +1,174 @@
+/*
+ * auth-memo.c: who a request is, remembered between requests. Every
+ * signed-in request looks up its session and loads its person's row: two
+ * statements, and the first of a request is also the one that takes
+ * SQLite's read lock (file locks, a stat, a mutex shared by the loops), a
+ * sixth of a home page's time. A session row is trusted until a change
+ * stamp (stamp.c) says that session or its person changed after the
+ * snapshot it came from: ending it (sign out, sign out everywhere, a new
+ * password) deletes the row and refreshing its last use updates it, both
+ * through triggers, and disabling the person updates theirs; hearthctl's
+ * writes count through stamp_sync. A person's row is trusted likewise.
+ * Only what a read transaction read is remembered.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hearth.h"
+
+#define MEMO_LOCKS	64
+#define SESSION_SLOTS	(1 << 16)
+#define USER_SLOTS	(1 << 15)
+
+struct session_memo {
+	char		 hash[HASH_HEX + 1];
+	struct session_row row;
+	uint64_t	 stamp;		/* 0: empty */
+	int64_t		 filled;
+};
+
+/* A person's row: the struct and its strings in one block. */
+struct user_memo {
+	uint64_t	 stamp;
+	int64_t		 filled;
+	struct user	 u;
+	char		 text[];
+};
+
+static struct session_memo	 sessions[SESSION_SLOTS];
+static struct user_memo		*users[USER_SLOTS];
+static pthread_mutex_t		 locks[MEMO_LOCKS] = {
+	[0 ... MEMO_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
+};
+
+static size_t
+hash_slot(const char *hash)
+{
+	uint64_t	h = 1469598103934665603ULL;
+
+	for (; *hash != '\0'; hash++)
+		h = (h ^ (unsigned char)*hash) * 1099511628211ULL;
+	return (size_t)(h >> 32) & (SESSION_SLOTS - 1);
+}
+
+static int
+fresh(uint64_t stamp, int64_t filled, int64_t now)
+{
+	return stamp != 0 && now >= filled && now - filled < STAMP_MAX_AGE;
+}
+
+/* The remembered row of the session whose token hashes to hash. */
+int
+session_memo_get(const char *hash, int64_t now, struct session_row *out)
+{
+	size_t			 i = hash_slot(hash);
+	struct session_memo	*m = &sessions[i];
+	int			 hit;
+
+	pthread_mutex_lock(&locks[i % MEMO_LOCKS]);
+	hit = fresh(m->stamp, m->filled, now) && strcmp(m->hash, hash) == 0 &&
+	    stamp_valid(m->stamp, STAMP_SESSION, m->row.id) &&
+	    stamp_valid(m->stamp, STAMP_USER, m->row.user_id);
+	if (hit)
+		*out = m->row;
+	pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+	return hit;
+}
+
+/* Remember a session row read from a snapshot stamped stamp (0: not). */
+void
+session_memo_put(const char *hash, const struct session_row *row,
+    uint64_t stamp, int64_t now)
+{
+	size_t			 i = hash_slot(hash);
+	struct session_memo	*m = &sessions[i];
+
+	if (stamp == 0)
+		return;
+	pthread_mutex_lock(&locks[i % MEMO_LOCKS]);
+	if (!(strcmp(m->hash, hash) == 0 && m->stamp > stamp)) {
+		memcpy(m->hash, hash, sizeof m->hash);
+		m->row = *row;
+		m->stamp = stamp;
+		m->filled = now;
+	}
+	pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+}
+
+/* The strings of a struct user, in one list so a copy cannot miss one. */
+#define USER_NSTRINGS	13
+static void
+user_strings(struct user *u, const char **f[USER_NSTRINGS])
+{
+	const char	**t[USER_NSTRINGS] = { &u->username, &u->display_name,
+	    &u->email, &u->password_hash, &u->bio_source, &u->bio_html,
+	    &u->job_title, &u->department, &u->location, &u->phone,
+	    &u->pronouns, &u->avatar_file, &u->header_file };
+
+	memcpy(f, t, sizeof t);
+}
+
+/* The remembered row of person id, copied into a, or NULL. */
+struct user *
+user_memo_get(int64_t id, struct arena *a, int64_t now)
+{
+	size_t			 i = (size_t)((uint64_t)id % USER_SLOTS), k;
+	struct user_memo	*m;
+	struct user		*u = NULL;
+	const char		**f[USER_NSTRINGS];
+
+	pthread_mutex_lock(&locks[i % MEMO_LOCKS]);
+	m = users[i];
+	if (m != NULL && m->u.id == id && fresh(m->stamp, m->filled, now) &&
+	    stamp_valid(m->stamp, STAMP_USER, id)) {
+		u = arena_alloc(a, sizeof *u);
+		*u = m->u;
+		user_strings(u, f);	/* still pointing into m: copy */
+		for (k = 0; k < USER_NSTRINGS; k++)
+			*f[k] = *f[k] ? arena_strdup(a, *f[k]) : NULL;
+	}
+	pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+	return u;
+}
+
+/* Remember person u, read from a snapshot stamped stamp (0: not). */
+void
+user_memo_put(const struct user *u, uint64_t stamp, int64_t now)
+{
+	size_t			 i = (size_t)((uint64_t)u->id % USER_SLOTS), k;
+	size_t			 len = 0, n;
+	struct user_memo	*m, *old;
+	const char		**f[USER_NSTRINGS];
+	char			*w;
+
+	if (stamp == 0)
+		return;
+	m = xmalloc(sizeof *m);
+	m->u = *u;
+	user_strings(&m->u, f);
+	for (k = 0; k < USER_NSTRINGS; k++)
+		len += *f[k] ? strlen(*f[k]) + 1 : 0;
+	m = xrealloc(m, sizeof *m + len);
+	m->stamp = stamp;
+	m->filled = now;
+	user_strings(&m->u, f);	/* m moved; the strings are still u's */
+	for (k = 0, w = m->text; k < USER_NSTRINGS; k++) {
+		if (*f[k] == NULL)
+			continue;
+		n = strlen(*f[k]) + 1;
+		memcpy(w, *f[k], n);
+		*f[k] = w;
+		w += n;
+	}
+	pthread_mutex_lock(&locks[i % MEMO_LOCKS]);
+	old = users[i];
+	if (old != NULL && old->u.id == u->id && old->stamp > stamp) {
+		pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+		free(m);
+		return;
+	}
+	users[i] = m;
+	pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+	free(old);
+}
