@@ -175,7 +175,7 @@ enum stamp_kind {
 	STAMP_REACH = 3,	/* whom a person follows, their groups */
 	STAMP_SESSION = 4,	/* a session's row */
 };
-#define STAMP_MAX_AGE	60	/* seconds; for other processes' writes */
+#define STAMP_MAX_AGE	600	/* seconds; for writes nothing signalled */
 #define STAMP_FILE	"hearth.changes"	/* in data_dir */
 uint64_t	 stamp_now(void);
 int		 stamp_valid(uint64_t, enum stamp_kind, int64_t);

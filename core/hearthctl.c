@@ -717,8 +717,8 @@ ctl_tell_hearthd(struct ctl *ctl)
 		break;
 	case -1:
 		fprintf(stderr, "hearthctl: warning: cannot tell a running "
-		    "hearthd about this change (%s); it shows within %d "
-		    "seconds\n", cause, STAMP_MAX_AGE);
+		    "hearthd about this change (%s); it shows there within "
+		    "%d minutes\n", cause, STAMP_MAX_AGE / 60);
 		free(cause);
 		break;
 	}

@@ -20,6 +20,7 @@
 #include "hearth.h"
 
 #define CARD_TTL_US	(3600ULL * 1000000ULL)
+#define CARD_ROOM	1536	/* bytes a card usually takes */
 #define MARK_HEX	32
 
 static struct cache	*card_cache;
@@ -168,12 +169,16 @@ json_t *
 web_cards(struct req *r, const struct idlist *ids, const char *back)
 {
 	struct evbuffer	*cards = evbuffer_new(), *out = evbuffer_new();
+	size_t		 room = ids->n * CARD_ROOM;
 	struct peek	*peek;
 	struct ectx	 e;
 	size_t		 i, n;
 	int64_t		 now = time(NULL);
 	json_t		*html;
 
+	/* One chain each rather than one every few cards. */
+	evbuffer_expand(cards, room);
+	evbuffer_expand(out, room);
 	ectx_init(&e, r);
 	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
 		n = 0;
