@@ -56,7 +56,6 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	struct session_row row;
 	char		 hash[HASH_HEX + 1];
 	int64_t		 now = time(NULL), created, seen;
-	int		 disabled;
 
 	out->touch = out->expired = 0;
 	if (strncmp(token, SESSION_PREFIX, strlen(SESSION_PREFIX)) != 0 ||
@@ -84,12 +83,11 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	}
 	out->id = row.id;
 	out->user_id = row.user_id;
-	created = out->created_at = row.created_at;
+	out->created_at = created = row.created_at;
 	seen = row.last_seen_at;
-	disabled = row.disabled;
 	memcpy(out->hash, hash, sizeof hash);
 
-	if (disabled)
+	if (row.disabled)
 		return -1;
 	if (now - seen > idle || now - created > lifetime) {
 		out->expired = 1;
