@@ -9,7 +9,12 @@
  * those happened after the row was read. Only readable posts are
  * remembered: an unreadable one is asked again each time.
  *
- * Two-way buckets, a lock per stripe of buckets, shared by every loop.
+ * Sets of eight rows with a line of tags in front, so a lookup reads one
+ * cache line of tags and then only the row whose tag matches. Two-way
+ * buckets lost 6.7% of a page's rows to collisions at a third full, and a
+ * page of twenty then went to SQLite three times in four; with eight ways
+ * the loss is about a thousandth. A lock per stripe of sets, shared by
+ * every loop.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,16 +24,22 @@
 #include "hearth.h"
 
 #define PEEK_LOCKS	256
+#define PEEK_WAYS	8
 
 struct peek_entry {
 	int64_t		 viewer;
-	uint64_t	 stamp;		/* 0: empty */
+	uint64_t	 stamp;
 	int64_t		 filled;	/* time(NULL) when read */
 	struct peek	 row;
 };
 
-static struct peek_entry	*peek_table;
-static size_t			 peek_buckets;	/* power of two */
+struct peek_set {
+	uint32_t		 tag[PEEK_WAYS];	/* 0: empty */
+	struct peek_entry	 e[PEEK_WAYS];
+};
+
+static struct peek_set		*peek_sets;
+static size_t			 peek_nsets;	/* power of two */
 static pthread_mutex_t		 peek_locks[PEEK_LOCKS];
 
 /* Room for about n remembered rows (0: remember nothing). */
@@ -37,25 +48,31 @@ peek_cache_init(size_t n)
 {
 	size_t	i;
 
-	free(peek_table);
-	peek_table = NULL;
-	peek_buckets = 0;
-	if (n < 2)
+	free(peek_sets);
+	peek_sets = NULL;
+	peek_nsets = 0;
+	if (n < PEEK_WAYS)
 		return;
-	for (peek_buckets = 1; peek_buckets * 2 < n; peek_buckets <<= 1)
+	for (peek_nsets = 1; peek_nsets * PEEK_WAYS < n; peek_nsets <<= 1)
 		;
-	peek_table = xcalloc(peek_buckets * 2, sizeof *peek_table);
+	peek_sets = xcalloc(peek_nsets, sizeof *peek_sets);
 	for (i = 0; i < PEEK_LOCKS; i++)
 		pthread_mutex_init(&peek_locks[i], NULL);
 }
 
-static size_t
-peek_bucket(int64_t viewer, int64_t id)
+/* Where (viewer, id) lives: its set, and its tag there (never 0). */
+static struct peek_set *
+peek_find_set(int64_t viewer, int64_t id, uint32_t *tag, size_t *lock)
 {
 	uint64_t	h = ((uint64_t)viewer * 0x9e3779b97f4a7c15ULL) ^
 			    ((uint64_t)id * 0xc2b2ae3d27d4eb4fULL);
+	size_t		s;
 
-	return (size_t)(h ^ h >> 29) & (peek_buckets - 1);
+	h ^= h >> 29;
+	s = (size_t)h & (peek_nsets - 1);
+	*tag = (uint32_t)(h >> 32) | 1;
+	*lock = s % PEEK_LOCKS;
+	return &peek_sets[s];
 }
 
 /* Whether e still holds the truth about its post for its reader. */
@@ -72,58 +89,71 @@ peek_fresh(const struct peek_entry *e, int64_t now)
 int
 peek_cache_get(int64_t viewer, int64_t id, int64_t now, struct peek *out)
 {
+	struct peek_set		*set;
 	struct peek_entry	*e;
-	size_t			 b, i;
+	uint32_t		 tag;
+	size_t			 lock, i;
 	int			 hit = 0;
 
-	if (peek_table == NULL)
+	if (peek_sets == NULL)
 		return 0;
-	b = peek_bucket(viewer, id);
-	pthread_mutex_lock(&peek_locks[b % PEEK_LOCKS]);
-	for (i = 0; i < 2 && !hit; i++) {
-		e = &peek_table[b * 2 + i];
-		if (e->stamp != 0 && e->viewer == viewer && e->row.id == id &&
-		    peek_fresh(e, now)) {
-			*out = e->row;
-			hit = 1;
+	set = peek_find_set(viewer, id, &tag, &lock);
+	pthread_mutex_lock(&peek_locks[lock]);
+	for (i = 0; i < PEEK_WAYS; i++) {
+		if (set->tag[i] != tag)
+			continue;
+		e = &set->e[i];
+		if (e->viewer == viewer && e->row.id == id) {
+			if ((hit = peek_fresh(e, now)))
+				*out = e->row;
+			break;
 		}
 	}
-	pthread_mutex_unlock(&peek_locks[b % PEEK_LOCKS]);
+	pthread_mutex_unlock(&peek_locks[lock]);
 	return hit;
 }
 
 /*
  * Remember a row read from a snapshot stamped stamp (0: not remembered):
- * over the same key, else over the emptier or older of the two.
+ * over the same key, else in an empty way, else over the oldest.
  */
 void
 peek_cache_put(int64_t viewer, const struct peek *row, uint64_t stamp,
     int64_t now)
 {
-	struct peek_entry	*e, *a, *b2;
-	size_t			 b;
+	struct peek_set		*set;
+	struct peek_entry	*e;
+	uint32_t		 tag;
+	size_t			 lock, i, w = PEEK_WAYS, oldest = 0;
 
-	if (peek_table == NULL || stamp == 0)
+	if (peek_sets == NULL || stamp == 0)
 		return;
-	b = peek_bucket(viewer, row->id);
-	pthread_mutex_lock(&peek_locks[b % PEEK_LOCKS]);
-	a = &peek_table[b * 2];
-	b2 = a + 1;
-	if (b2->stamp != 0 && b2->viewer == viewer && b2->row.id == row->id)
-		e = b2;
-	else if (a->stamp != 0 && a->viewer == viewer && a->row.id == row->id)
-		e = a;
-	else if (a->stamp == 0 || (b2->stamp != 0 && a->filled <= b2->filled))
-		e = a;
-	else
-		e = b2;
+	set = peek_find_set(viewer, row->id, &tag, &lock);
+	pthread_mutex_lock(&peek_locks[lock]);
+	for (i = 0; i < PEEK_WAYS; i++) {
+		if (set->tag[i] == tag && set->e[i].viewer == viewer &&
+		    set->e[i].row.id == row->id) {
+			w = i;
+			break;
+		}
+		if (set->tag[i] == 0) {
+			if (w == PEEK_WAYS)
+				w = i;
+		} else if (set->e[i].filled < set->e[oldest].filled ||
+		    set->tag[oldest] == 0)
+			oldest = i;
+	}
+	if (w == PEEK_WAYS)
+		w = oldest;
+	e = &set->e[w];
 	/* A slower reader must not put back an older answer. */
-	if (!(e->viewer == viewer && e->row.id == row->id &&
-	    e->stamp > stamp)) {
+	if (!(set->tag[w] == tag && e->viewer == viewer &&
+	    e->row.id == row->id && e->stamp > stamp)) {
+		set->tag[w] = tag;
 		e->viewer = viewer;
 		e->stamp = stamp;
 		e->filled = now;
 		e->row = *row;
 	}
-	pthread_mutex_unlock(&peek_locks[b % PEEK_LOCKS]);
+	pthread_mutex_unlock(&peek_locks[lock]);
 }
