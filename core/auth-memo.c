@@ -9,7 +9,9 @@
  * password) deletes the row and refreshing its last use updates it, both
  * through triggers, and disabling the person updates theirs; hearthctl's
  * writes count through stamp_sync. A person's row is trusted likewise.
- * Only what a read transaction read is remembered.
+ * Only what a read transaction read is remembered. Sessions live in sets
+ * of four, as a direct-mapped table let one session in seven share its
+ * slot with another and the two push each other out.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 
 #define MEMO_LOCKS	64
 #define SESSION_SLOTS	(1 << 16)
+#define SESSION_WAYS	4
 #define USER_SLOTS	(1 << 15)
 
 struct session_memo {
@@ -42,14 +45,15 @@ static pthread_mutex_t		 locks[MEMO_LOCKS] = {
 	[0 ... MEMO_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
 };
 
+/* The set of four a session's token hash belongs to. */
 static size_t
-hash_slot(const char *hash)
+hash_set(const char *hash)
 {
 	uint64_t	h = 1469598103934665603ULL;
 
 	for (; *hash != '\0'; hash++)
 		h = (h ^ (unsigned char)*hash) * 1099511628211ULL;
-	return (size_t)(h >> 32) & (SESSION_SLOTS - 1);
+	return (size_t)(h >> 32) & (SESSION_SLOTS / SESSION_WAYS - 1);
 }
 
 static int
@@ -62,38 +66,54 @@ fresh(uint64_t stamp, int64_t filled, int64_t now)
 int
 session_memo_get(const char *hash, int64_t now, struct session_row *out)
 {
-	size_t			 i = hash_slot(hash);
-	struct session_memo	*m = &sessions[i];
-	int			 hit;
+	size_t			 set = hash_set(hash), i;
+	struct session_memo	*m = &sessions[set * SESSION_WAYS];
+	int			 hit = 0;
 
-	pthread_mutex_lock(&locks[i % MEMO_LOCKS]);
-	hit = fresh(m->stamp, m->filled, now) && strcmp(m->hash, hash) == 0 &&
-	    stamp_valid(m->stamp, STAMP_SESSION, m->row.id) &&
-	    stamp_valid(m->stamp, STAMP_USER, m->row.user_id);
-	if (hit)
-		*out = m->row;
-	pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+	pthread_mutex_lock(&locks[set % MEMO_LOCKS]);
+	for (i = 0; i < SESSION_WAYS; i++, m++) {
+		if (m->stamp == 0 || strcmp(m->hash, hash) != 0)
+			continue;
+		hit = fresh(m->stamp, m->filled, now) &&
+		    stamp_valid(m->stamp, STAMP_SESSION, m->row.id) &&
+		    stamp_valid(m->stamp, STAMP_USER, m->row.user_id);
+		if (hit)
+			*out = m->row;
+		break;
+	}
+	pthread_mutex_unlock(&locks[set % MEMO_LOCKS]);
 	return hit;
 }
 
-/* Remember a session row read from a snapshot stamped stamp (0: not). */
+/* Remember a session row read from a snapshot stamped stamp (0: not):
+ * over the same session, else in an empty way, else over the oldest. */
 void
 session_memo_put(const char *hash, const struct session_row *row,
     uint64_t stamp, int64_t now)
 {
-	size_t			 i = hash_slot(hash);
-	struct session_memo	*m = &sessions[i];
+	size_t			 set = hash_set(hash), i;
+	struct session_memo	*ways = &sessions[set * SESSION_WAYS], *m = NULL;
 
 	if (stamp == 0)
 		return;
-	pthread_mutex_lock(&locks[i % MEMO_LOCKS]);
-	if (!(strcmp(m->hash, hash) == 0 && m->stamp > stamp)) {
+	pthread_mutex_lock(&locks[set % MEMO_LOCKS]);
+	for (i = 0; i < SESSION_WAYS; i++) {
+		if (ways[i].stamp != 0 && strcmp(ways[i].hash, hash) == 0) {
+			m = &ways[i];
+			break;
+		}
+		if (m == NULL || (m->stamp != 0 && (ways[i].stamp == 0 ||
+		    ways[i].filled < m->filled)))
+			m = &ways[i];
+	}
+	/* A slower reader must not put back an older row. */
+	if (!(m->stamp > stamp && strcmp(m->hash, hash) == 0)) {
 		memcpy(m->hash, hash, sizeof m->hash);
 		m->row = *row;
 		m->stamp = stamp;
 		m->filled = now;
 	}
-	pthread_mutex_unlock(&locks[i % MEMO_LOCKS]);
+	pthread_mutex_unlock(&locks[set % MEMO_LOCKS]);
 }
 
 /* The strings of a struct user, in one list so a copy cannot miss one. */

@@ -369,6 +369,47 @@ test_csrf(void)
 	}
 }
 
+/*
+ * Ten thousand remembered sessions, as in the benchmark company: each must
+ * stay (a direct-mapped table lost one in seven to a neighbour), a slower
+ * reader must not put back an older row, and rows expire.
+ */
+static void
+test_session_memo(void)
+{
+	struct session_row	 row, got;
+	char			 hash[HASH_HEX + 1];
+	int			 i, kept = 0;
+
+	memset(&row, 0, sizeof row);
+	for (i = 0; i < 10000; i++) {
+		crypto_sha256_hex((const char *)&i, sizeof i, hash);
+		row.id = i + 1;
+		row.user_id = i + 1;
+		session_memo_put(hash, &row, 1, 1000);
+	}
+	for (i = 0; i < 10000; i++) {
+		crypto_sha256_hex((const char *)&i, sizeof i, hash);
+		kept += session_memo_get(hash, 1001, &got) &&
+		    got.id == i + 1;
+	}
+	printf("# kept %d of 10000 sessions\n", kept);
+	ok(kept >= 9990, "10,000 sessions are all remembered");
+
+	i = 3;
+	crypto_sha256_hex((const char *)&i, sizeof i, hash);
+	row.id = 4;
+	row.last_seen_at = 50;
+	session_memo_put(hash, &row, 3, 1002);
+	row.last_seen_at = 40;
+	session_memo_put(hash, &row, 2, 1003);
+	ok(session_memo_get(hash, 1004, &got) && got.last_seen_at == 50,
+	    "a slower reader does not put back an older session row");
+	ok(!session_memo_get(hash, 1002 + STAMP_MAX_AGE, &got),
+	    "remembered sessions expire after STAMP_MAX_AGE");
+	ok(!session_memo_get("00", 1004, &got), "an unknown hash is not found");
+}
+
 int
 main(void)
 {
@@ -379,6 +420,7 @@ main(void)
 	test_sessions();
 	test_tokens();
 	test_csrf();
+	test_session_memo();
 	db_close(db);
 	return done_testing();
 }
