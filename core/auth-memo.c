@@ -1,17 +1,18 @@
 /*
  * auth-memo.c: who a request is, remembered between requests. Every
- * signed-in request looks up its session and loads its person's row: two
- * statements, and the first of a request is also the one that takes
- * SQLite's read lock (file locks, a stat, a mutex shared by the loops), a
- * sixth of a home page's time. A session row is trusted until a change
- * stamp (stamp.c) says that session or its person changed after the
- * snapshot it came from: ending it (sign out, sign out everywhere, a new
- * password) deletes the row and refreshing its last use updates it, both
- * through triggers, and disabling the person updates theirs; hearthctl's
- * writes count through stamp_sync. A person's row is trusted likewise.
- * Only what a read transaction read is remembered. Sessions live in sets
- * of four, as a direct-mapped table let one session in seven share its
- * slot with another and the two push each other out.
+ * signed-in request looks up its session (or API token) and loads its
+ * person's row: two statements, and the first of a request is also the one
+ * that takes SQLite's read lock (file locks, a stat, a mutex shared by the
+ * loops), a sixth of a home page's time. A session or token row is trusted
+ * until a change stamp (stamp.c) says it or its person changed after the
+ * snapshot it came from: ending a session (sign out, sign out everywhere,
+ * a new password) deletes its row, revoking a token updates it, and
+ * refreshing either's last use updates it, all through triggers; disabling
+ * the person updates theirs; hearthctl's writes count through stamp_sync.
+ * A person's row is trusted likewise. Only what a read transaction read is
+ * remembered. Secrets live in sets of four, as a direct-mapped table let
+ * one session in seven share its slot with another and the two push each
+ * other out.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,15 +21,22 @@
 #include "hearth.h"
 
 #define MEMO_LOCKS	64
-#define SESSION_SLOTS	(1 << 16)
-#define SESSION_WAYS	4
+#define SECRET_SLOTS	(1 << 16)
+#define SECRET_WAYS	4
 #define USER_SLOTS	(1 << 15)
 
-struct session_memo {
+/* A session's or a token's row, by the hash of its secret. */
+struct secret_memo {
 	char		 hash[HASH_HEX + 1];
-	struct session_row row;
+	enum stamp_kind	 kind;		/* STAMP_SESSION or STAMP_TOKEN */
+	int64_t		 id;		/* the row's, for its stamp */
+	int64_t		 user_id;	/* its person's (0: none) */
 	uint64_t	 stamp;		/* 0: empty */
 	int64_t		 filled;
+	union {
+		struct session_row	session;
+		struct token_row	token;
+	}		 row;
 };
 
 /* A person's row: the struct and its strings in one block. */
@@ -39,13 +47,13 @@ struct user_memo {
 	char		 text[];
 };
 
-static struct session_memo	 sessions[SESSION_SLOTS];
+static struct secret_memo	 secrets[SECRET_SLOTS];
 static struct user_memo		*users[USER_SLOTS];
 static pthread_mutex_t		 locks[MEMO_LOCKS] = {
 	[0 ... MEMO_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
 };
 
-/* The set of four a session's token hash belongs to. */
+/* The set of four a secret's hash belongs to. */
 static size_t
 hash_set(const char *hash)
 {
@@ -53,7 +61,7 @@ hash_set(const char *hash)
 
 	for (; *hash != '\0'; hash++)
 		h = (h ^ (unsigned char)*hash) * 1099511628211ULL;
-	return (size_t)(h >> 32) & (SESSION_SLOTS / SESSION_WAYS - 1);
+	return (size_t)(h >> 32) & (SECRET_SLOTS / SECRET_WAYS - 1);
 }
 
 static int
@@ -62,42 +70,46 @@ fresh(uint64_t stamp, int64_t filled, int64_t now)
 	return stamp != 0 && now >= filled && now - filled < STAMP_MAX_AGE;
 }
 
-/* The remembered row of the session whose token hashes to hash. */
-int
-session_memo_get(const char *hash, int64_t now, struct session_row *out)
+/* The remembered row of kind whose secret hashes to hash, copied to out. */
+static int
+memo_get(const char *hash, enum stamp_kind kind, int64_t now, void *out,
+    size_t size)
 {
 	size_t			 set = hash_set(hash), i;
-	struct session_memo	*m = &sessions[set * SESSION_WAYS];
+	struct secret_memo	*m = &secrets[set * SECRET_WAYS];
 	int			 hit = 0;
 
 	pthread_mutex_lock(&locks[set % MEMO_LOCKS]);
-	for (i = 0; i < SESSION_WAYS; i++, m++) {
-		if (m->stamp == 0 || strcmp(m->hash, hash) != 0)
+	for (i = 0; i < SECRET_WAYS; i++, m++) {
+		if (m->stamp == 0 || m->kind != kind ||
+		    strcmp(m->hash, hash) != 0)
 			continue;
 		hit = fresh(m->stamp, m->filled, now) &&
-		    stamp_valid(m->stamp, STAMP_SESSION, m->row.id) &&
-		    stamp_valid(m->stamp, STAMP_USER, m->row.user_id);
+		    stamp_valid(m->stamp, kind, m->id) &&
+		    (m->user_id == 0 ||
+		    stamp_valid(m->stamp, STAMP_USER, m->user_id));
 		if (hit)
-			*out = m->row;
+			memcpy(out, &m->row, size);
 		break;
 	}
 	pthread_mutex_unlock(&locks[set % MEMO_LOCKS]);
 	return hit;
 }
 
-/* Remember a session row read from a snapshot stamped stamp (0: not):
- * over the same session, else in an empty way, else over the oldest. */
-void
-session_memo_put(const char *hash, const struct session_row *row,
-    uint64_t stamp, int64_t now)
+/* Remember a row read from a snapshot stamped stamp (0: not): over the
+ * same secret, else in an empty way, else over the oldest. */
+static void
+memo_put(const char *hash, enum stamp_kind kind, int64_t id,
+    int64_t user_id, const void *row, size_t size, uint64_t stamp,
+    int64_t now)
 {
 	size_t			 set = hash_set(hash), i;
-	struct session_memo	*ways = &sessions[set * SESSION_WAYS], *m = NULL;
+	struct secret_memo	*ways = &secrets[set * SECRET_WAYS], *m = NULL;
 
 	if (stamp == 0)
 		return;
 	pthread_mutex_lock(&locks[set % MEMO_LOCKS]);
-	for (i = 0; i < SESSION_WAYS; i++) {
+	for (i = 0; i < SECRET_WAYS; i++) {
 		if (ways[i].stamp != 0 && strcmp(ways[i].hash, hash) == 0) {
 			m = &ways[i];
 			break;
@@ -109,11 +121,42 @@ session_memo_put(const char *hash, const struct session_row *row,
 	/* A slower reader must not put back an older row. */
 	if (!(m->stamp > stamp && strcmp(m->hash, hash) == 0)) {
 		memcpy(m->hash, hash, sizeof m->hash);
-		m->row = *row;
+		m->kind = kind;
+		m->id = id;
+		m->user_id = user_id;
+		memcpy(&m->row, row, size);
 		m->stamp = stamp;
 		m->filled = now;
 	}
 	pthread_mutex_unlock(&locks[set % MEMO_LOCKS]);
+}
+
+int
+session_memo_get(const char *hash, int64_t now, struct session_row *out)
+{
+	return memo_get(hash, STAMP_SESSION, now, out, sizeof *out);
+}
+
+void
+session_memo_put(const char *hash, const struct session_row *row,
+    uint64_t stamp, int64_t now)
+{
+	memo_put(hash, STAMP_SESSION, row->id, row->user_id, row,
+	    sizeof *row, stamp, now);
+}
+
+int
+token_memo_get(const char *hash, int64_t now, struct token_row *out)
+{
+	return memo_get(hash, STAMP_TOKEN, now, out, sizeof *out);
+}
+
+void
+token_memo_put(const char *hash, const struct token_row *row,
+    uint64_t stamp, int64_t now)
+{
+	memo_put(hash, STAMP_TOKEN, row->id, row->user_id, row,
+	    sizeof *row, stamp, now);
 }
 
 /* The strings of a struct user, in one list so a copy cannot miss one. */

@@ -174,6 +174,7 @@ enum stamp_kind {
 	STAMP_USER = 2,		/* a person's row */
 	STAMP_REACH = 3,	/* whom a person follows, their groups */
 	STAMP_SESSION = 4,	/* a session's row */
+	STAMP_TOKEN = 5,	/* an API token's row */
 };
 #define STAMP_MAX_AGE	600	/* seconds; for writes nothing signalled */
 #define STAMP_FILE	"hearth.changes"	/* in data_dir */
@@ -289,6 +290,18 @@ struct session_row {
 };
 int		 session_memo_get(const char *, int64_t, struct session_row *);
 void		 session_memo_put(const char *, const struct session_row *,
+		     uint64_t, int64_t);
+/* A live tokens row as looked up (token.c, auth-memo.c). */
+#define TOKEN_SCOPES_MAX	160
+struct token_row {
+	int64_t		id;
+	int64_t		user_id;	/* 0: an app's own token */
+	int64_t		app_id;
+	int64_t		last_used_at;
+	char		scopes[TOKEN_SCOPES_MAX];
+};
+int		 token_memo_get(const char *, int64_t, struct token_row *);
+void		 token_memo_put(const char *, const struct token_row *,
 		     uint64_t, int64_t);
 struct user	*user_memo_get(int64_t, struct arena *, int64_t);
 void		 user_memo_put(const struct user *, uint64_t, int64_t);

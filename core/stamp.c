@@ -144,7 +144,8 @@ stamp_rollback_hook(void *arg)
  * What each table's changes touch. A post's row, its favourites and
  * mentions (who may read a direct post) touch the post; a person's row
  * touches the person (their card and counts); a session's row, the
- * session (ended, or its last use refreshed); follows and group
+ * session (ended, or its last use refreshed), and a token's, the token
+ * (revoked, or its last use refreshed); follows and group
  * memberships touch the follower's or member's reach; a group changing
  * (open to closed, deleted) touches everything.
  */
@@ -179,6 +180,10 @@ static const char *const stamp_triggers[] = {
 	    "SELECT hearth_touch(4, OLD.id); END",
 	"AFTER DELETE ON main.sessions BEGIN "
 	    "SELECT hearth_touch(4, OLD.id); END",
+	"AFTER UPDATE ON main.tokens BEGIN "
+	    "SELECT hearth_touch(5, OLD.id); END",
+	"AFTER DELETE ON main.tokens BEGIN "
+	    "SELECT hearth_touch(5, OLD.id); END",
 	"AFTER UPDATE ON main.groups BEGIN SELECT hearth_touch(0, 0); END",
 	"AFTER DELETE ON main.groups BEGIN SELECT hearth_touch(0, 0); END",
 };

@@ -40,41 +40,57 @@ token_create(struct db *db, int64_t user_id, const char *name,
  * Who a live token speaks for: its person (0 for an app's own token), app
  * and scopes; 0, or -1. Lookups only read: t->touch is set to the token's
  * id when its last_used_at wants refreshing (with token_touch, off the
- * loop), else 0.
+ * loop), else 0. The row is remembered between requests (auth-memo.c).
  */
 int
 token_lookup(struct db *db, struct arena *a, const char *token,
     struct token_auth *t)
 {
-	sqlite3_stmt	*st;
-	char		 hash[HASH_HEX + 1];
-	int64_t		 id = 0, used = 0, now = time(NULL);
-	int		 rc = -1;
+	sqlite3_stmt		*st;
+	struct token_row	 row;
+	char			 hash[HASH_HEX + 1];
+	const char		*scopes;
+	int64_t			 now = time(NULL);
+	int			 rc;
 
 	memset(t, 0, sizeof *t);
 	if (strlen(token) > 256)
 		return -1;
 	crypto_sha256_hex(token, strlen(token), hash);
-	st = db_prepare(db, "SELECT coalesce(t.user_id, 0), t.id, "
-	    "coalesce(t.last_used_at, 0), coalesce(t.app_id, 0), t.scopes "
-	    "FROM tokens t LEFT JOIN users u ON u.id = t.user_id "
-	    "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND "
-	    "(t.user_id IS NULL OR u.disabled = 0)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		t->user_id = sqlite3_column_int64(st, 0);
-		id = sqlite3_column_int64(st, 1);
-		used = sqlite3_column_int64(st, 2);
-		t->app_id = sqlite3_column_int64(st, 3);
-		t->scopes = arena_strdup(a,
-		    (const char *)sqlite3_column_text(st, 4));
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	t->touch = rc == 0 && now - used >= TOKEN_TOUCH_EVERY ? id : 0;
-	return rc;
+	if (!db_memo_ok(db) || !token_memo_get(hash, now, &row)) {
+		st = db_prepare(db, "SELECT coalesce(t.user_id, 0), t.id, "
+		    "coalesce(t.last_used_at, 0), coalesce(t.app_id, 0), "
+		    "t.scopes FROM tokens t LEFT JOIN users u ON "
+		    "u.id = t.user_id WHERE t.token_hash = ? AND "
+		    "t.revoked_at IS NULL AND "
+		    "(t.user_id IS NULL OR u.disabled = 0)");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			row.user_id = sqlite3_column_int64(st, 0);
+			row.id = sqlite3_column_int64(st, 1);
+			row.last_used_at = sqlite3_column_int64(st, 2);
+			row.app_id = sqlite3_column_int64(st, 3);
+			scopes = (const char *)sqlite3_column_text(st, 4);
+			t->scopes = arena_strdup(a, scopes ? scopes : "");
+			/* Scopes too long to keep are simply asked again. */
+			if (strlen(t->scopes) < sizeof row.scopes) {
+				memcpy(row.scopes, t->scopes,
+				    strlen(t->scopes) + 1);
+				token_memo_put(hash, &row, db_read_stamp(db),
+				    now);
+			}
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return -1;
+	} else
+		t->scopes = arena_strdup(a, row.scopes);
+	t->user_id = row.user_id;
+	t->app_id = row.app_id;
+	t->touch = now - row.last_used_at >= TOKEN_TOUCH_EVERY ? row.id : 0;
+	return 0;
 }
 
 /* Create a token an app obtained through OAuth; user_id 0 makes the app's

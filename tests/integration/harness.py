@@ -12,6 +12,9 @@ harness.py: what every integration test needs to drive a real hearthd.
 Python standard library only. The build passes HEARTHD, HEARTHCTL,
 HEARTH_WEB, HEARTH_SRCDIR and HEARTH_BUILDDIR in the environment.
 """
+import base64
+import hashlib
+import html
 import http.client
 import json
 import os
@@ -576,3 +579,40 @@ def poll(fn, timeout, interval=0.05):
         if v or time.monotonic() > deadline:
             return v
         time.sleep(interval)
+
+
+APP_REDIRECT = "https://app.example/callback"
+
+
+def app_token(t, srv, c, name="Pocket App", want_app=False):
+    """Authorize an app for c's person with the OAuth code flow (read
+    scope); the app's access token, or (token, the app's registration)
+    with want_app."""
+    api = srv.client()
+    app = api.post("/api/v1/apps", {"client_name": name,
+                                    "redirect_uris": APP_REDIRECT,
+                                    "scopes": "read write",
+                                    "website": "https://app.example"}).json()
+    verifier = base64.urlsafe_b64encode(b"v" * 48).rstrip(b"=").decode()
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(
+        verifier.encode()).digest()).rstrip(b"=").decode()
+    q = urllib.parse.urlencode({
+        "response_type": "code", "client_id": app["client_id"],
+        "redirect_uri": APP_REDIRECT, "scope": "read", "state": "s",
+        "code_challenge": challenge, "code_challenge_method": "S256"})
+    r = c.get("/oauth/authorize?" + q)
+    fields = ("csrf", "client_id", "redirect_uri", "response_type", "scope",
+              "state", "code_challenge", "code_challenge_method")
+    form = {n: html.unescape(form_field(r.text, n) or "") for n in fields}
+    form["decision"] = "authorize"
+    r = c.post("/oauth/authorize", form)
+    loc = r.header("Location") or ""
+    code = urllib.parse.parse_qs(urllib.parse.urlsplit(loc).query).get(
+        "code", [""])[0]
+    r = api.post("/oauth/token", {
+        "client_id": app["client_id"], "client_secret": app["client_secret"],
+        "grant_type": "authorization_code", "code": code,
+        "redirect_uri": APP_REDIRECT, "code_verifier": verifier})
+    t.status(r, 200, "an app gets a token through OAuth")
+    tok = r.json().get("access_token")
+    return (tok, app) if want_app else tok

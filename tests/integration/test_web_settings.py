@@ -2,9 +2,6 @@
 avatar upload), password change (wrong current password refused, other
 sessions ended, this one kept), sessions with sign-out-everywhere-else,
 personal API tokens (shown once, usable, revocable) and authorized apps."""
-import base64
-import hashlib
-import html
 import re
 import struct
 import urllib.parse
@@ -13,7 +10,6 @@ import zlib
 import harness as h
 
 NEW = "a brand new password"
-REDIRECT = "https://app.example/callback"
 
 
 def png(w=4, h_=4, rgb=(200, 80, 20)):
@@ -51,38 +47,6 @@ def post_multipart(c, path, fields, files):
 def avatar_src(text):
     m = re.search(r'<img[^>]*src="([^"]*)"[^>]*id="current-avatar"', text)
     return m.group(1) if m else None
-
-
-def app_token(t, srv, c):
-    """Authorize an app for c's person with the OAuth code flow; the
-    app's access token."""
-    api = srv.client()
-    app = api.post("/api/v1/apps", {"client_name": "Pocket App",
-                                    "redirect_uris": REDIRECT,
-                                    "scopes": "read write",
-                                    "website": "https://app.example"}).json()
-    verifier = base64.urlsafe_b64encode(b"v" * 48).rstrip(b"=").decode()
-    challenge = base64.urlsafe_b64encode(hashlib.sha256(
-        verifier.encode()).digest()).rstrip(b"=").decode()
-    q = urllib.parse.urlencode({
-        "response_type": "code", "client_id": app["client_id"],
-        "redirect_uri": REDIRECT, "scope": "read", "state": "s",
-        "code_challenge": challenge, "code_challenge_method": "S256"})
-    r = c.get("/oauth/authorize?" + q)
-    fields = ("csrf", "client_id", "redirect_uri", "response_type", "scope",
-              "state", "code_challenge", "code_challenge_method")
-    form = {n: html.unescape(h.form_field(r.text, n) or "") for n in fields}
-    form["decision"] = "authorize"
-    r = c.post("/oauth/authorize", form)
-    loc = r.header("Location") or ""
-    code = urllib.parse.parse_qs(urllib.parse.urlsplit(loc).query).get(
-        "code", [""])[0]
-    r = api.post("/oauth/token", {
-        "client_id": app["client_id"], "client_secret": app["client_secret"],
-        "grant_type": "authorization_code", "code": code,
-        "redirect_uri": REDIRECT, "code_verifier": verifier})
-    t.status(r, 200, "an app gets a token through OAuth")
-    return r.json().get("access_token")
 
 
 def body(t):
@@ -350,7 +314,7 @@ def body(t):
         r = a.get("/settings/apps")
         t.status(r, 200, "the apps page is 200")
         t.like(r.text, r"not authorized any apps", "an empty state")
-        tok = app_token(t, srv, a)
+        tok = h.app_token(t, srv, a)
         t.status(api.me(tok), 200, "the app's token works")
         r = a.get("/settings/apps")
         t.like(r.text, r'<a href="https://app.example" rel="noopener '
