@@ -246,6 +246,7 @@ struct user {
 };
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
+int		 user_admins(struct db *);
 int		 user_fingerprint(struct db *, int64_t, uint64_t *);
 uint64_t	 user_tag(int64_t, int64_t, int64_t, int64_t, int64_t);
 int64_t		 user_create(struct db *, const char *, const char *,

@@ -40,6 +40,7 @@ static int	cmd_user_add(struct ctl *);
 static int	cmd_user_passwd(struct ctl *);
 static int	cmd_user_disable(struct ctl *);
 static int	cmd_user_enable(struct ctl *);
+static int	cmd_user_role(struct ctl *);
 static int	cmd_user_list(struct ctl *);
 static int	cmd_token_create(struct ctl *);
 static int	cmd_token_list(struct ctl *);
@@ -60,6 +61,7 @@ static const struct command commands[] = {
 	    cmd_user_passwd },
 	{ "user disable", "user disable NAME", cmd_user_disable },
 	{ "user enable", "user enable NAME", cmd_user_enable },
+	{ "user role", "user role NAME admin|member", cmd_user_role },
 	{ "user list", "user list", cmd_user_list },
 	{ "token create", "token create NAME [--label TEXT] [--scopes SCOPES]",
 	    cmd_token_create },
@@ -302,6 +304,20 @@ cmd_user_passwd(struct ctl *ctl)
 	return 0;
 }
 
+/*
+ * The web refuses to leave the company without an enabled admin; hearthctl
+ * is the way back in (and the way to lock out an admin who left at once),
+ * so it does what it is told and says what that means.
+ */
+static void
+warn_no_admin(struct ctl *ctl)
+{
+	if (user_admins(ctl->db) == 0)
+		fprintf(stderr, "hearthctl: warning: no enabled admin is left; "
+		    "nobody can use the admin pages until you run "
+		    "'hearthctl user role NAME admin'\n");
+}
+
 /* Shared by disable and enable. */
 static int
 set_disabled(struct ctl *ctl, const struct command *cmd, int disabled)
@@ -319,6 +335,8 @@ set_disabled(struct ctl *ctl, const struct command *cmd, int disabled)
 	printf("%s %s%s\n", disabled ? "disabled" : "enabled", u->username,
 	    disabled ? "; their sessions were ended and tokens stop working" :
 	    "");
+	if (disabled && u->role == ROLE_ADMIN)
+		warn_no_admin(ctl);
 	return 0;
 }
 
@@ -334,6 +352,40 @@ static int
 cmd_user_enable(struct ctl *ctl)
 {
 	return set_disabled(ctl, ctl->cmd, 0);
+}
+
+/* user role NAME admin|member */
+static int
+cmd_user_role(struct ctl *ctl)
+{
+	struct user	*u;
+	enum role	 role;
+
+	if (ctl->argc != 3)
+		return bad_usage(ctl->cmd, "expected NAME and a role");
+	if (strcmp(ctl->argv[2], "admin") == 0)
+		role = ROLE_ADMIN;
+	else if (strcmp(ctl->argv[2], "member") == 0)
+		role = ROLE_MEMBER;
+	else
+		return bad_usage(ctl->cmd, "the role must be admin or member");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	if (u->role == role) {
+		printf("%s is already %s\n", u->username,
+		    role == ROLE_ADMIN ? "an admin" : "a member");
+		return 0;
+	}
+	if (user_set_role(ctl->db, u->id, role) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("%s is now %s%s\n", u->username,
+	    role == ROLE_ADMIN ? "an admin" : "a member",
+	    u->disabled ? "; the account is still disabled" : "");
+	if (role == ROLE_MEMBER)
+		warn_no_admin(ctl);
+	return 0;
 }
 
 /* Print one row of user list. */

@@ -372,7 +372,7 @@ user_page(struct db *db, struct arena *a, const char *q, int offset,
 }
 
 /* How many enabled admins there are; -1 on error. */
-static int
+int
 user_admins(struct db *db)
 {
 	sqlite3_stmt	*st;
