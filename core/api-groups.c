@@ -288,7 +288,8 @@ api_group_leave(struct req *r)
 }
 
 /*
- * GET /api/v1/groups/:id/members: Accounts, newest member first. Each
+ * GET /api/v1/groups/:id/members?q=: Accounts, newest member first, those
+ * whose username or display name contains q if given. Each
  * carries hearth's "group_role" ("admin" or "member"), which Mastodon
  * clients ignore.
  */
@@ -306,7 +307,7 @@ api_group_members(struct req *r)
 	if (page_parse(r, &p, 40, 80) != 0)
 		return HANDLED;
 	rc = group == 0 ? E_NOTFOUND : group_members(req_db(r), r->arena,
-	    r->user->id, group, &p, &ids, &cursors);
+	    r->user->id, group, req_param(r, "q"), &p, &ids, &cursors);
 	if (rc != E_OK) {
 		req_domain_error(r, rc, NULL);
 		return HANDLED;

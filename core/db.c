@@ -128,6 +128,32 @@ db_errmsg(struct db *db)
 	return sqlite3_errmsg(db->sql);
 }
 
+/*
+ * A LIKE pattern for "contains q", with LIKE's own wildcards taken
+ * literally (use it with ESCAPE '\\'); NULL when q is NULL or empty, so
+ * "?1 IS NULL OR ..." matches everything.
+ */
+const char *
+db_like_contains(struct arena *a, const char *q)
+{
+	char		*like;
+	const char	*s;
+	size_t		 n = 0;
+
+	if (q == NULL || *q == '\0')
+		return NULL;
+	like = arena_alloc(a, 2 * strlen(q) + 3);
+	like[n++] = '%';
+	for (s = q; *s != '\0'; s++) {
+		if (*s == '%' || *s == '_' || *s == '\\')
+			like[n++] = '\\';
+		like[n++] = *s;
+	}
+	like[n++] = '%';
+	like[n] = '\0';
+	return like;
+}
+
 /* Rows changed by the last statement. */
 int64_t
 db_changes(struct db *db)

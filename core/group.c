@@ -403,20 +403,28 @@ group_set_role(struct db *db, int64_t actor, int64_t group, int64_t user,
 	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
 }
 
-/* A group's members, newest first (user ids; membership ids as cursors). */
+/*
+ * A group's members, newest first (user ids; membership ids as cursors),
+ * only those whose username or display name contains q when q is neither
+ * NULL nor empty.
+ */
 int
 group_members(struct db *db, struct arena *a, int64_t viewer, int64_t group,
-    const struct page *p, struct idlist *ids, struct idlist *cursors)
+    const char *q, const struct page *p, struct idlist *ids,
+    struct idlist *cursors)
 {
+#define MEMBERS_WHERE \
+	"SELECT m.user_id, m.id FROM group_members m JOIN users u ON " \
+	"u.id = m.user_id AND u.disabled = 0 WHERE m.group_id = :group " \
+	"AND (:q IS NULL OR u.username LIKE :q ESCAPE '\\' OR " \
+	"u.display_name LIKE :q ESCAPE '\\') AND "
 	static const char *const sql[2] = {
-		"SELECT m.user_id, m.id FROM group_members m JOIN users u ON "
-		"u.id = m.user_id AND u.disabled = 0 WHERE m.group_id = :group "
-		"AND " PAGE_DESC("m.id"),
-		"SELECT m.user_id, m.id FROM group_members m JOIN users u ON "
-		"u.id = m.user_id AND u.disabled = 0 WHERE m.group_id = :group "
-		"AND " PAGE_ASC("m.id"),
+		MEMBERS_WHERE PAGE_DESC("m.id"),
+		MEMBERS_WHERE PAGE_ASC("m.id"),
 	};
+#undef MEMBERS_WHERE
 	sqlite3_stmt	*st;
+	const char	*like = db_like_contains(a, q);
 
 	if (!access_group_readable(db, viewer, group))
 		return E_NOTFOUND;
@@ -424,6 +432,9 @@ group_members(struct db *db, struct arena *a, int64_t viewer, int64_t group,
 		return E_INTERNAL;
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":group"),
 	    group);
+	if (like != NULL)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"),
+		    like, -1, SQLITE_STATIC);
 	page_bind(st, p);
 	if (idlist_from_stmt(a, st, ids, cursors) != 0)
 		return E_INTERNAL;

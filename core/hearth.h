@@ -156,6 +156,7 @@ int		 db_migrate(struct db *, const char *, const struct migration *,
 int		 db_schema_version(struct db *, const char *);
 int		 db_backup(struct db *, const char *, char **);
 const char	*db_errmsg(struct db *);
+const char	*db_like_contains(struct arena *, const char *);
 int64_t		 db_changes(struct db *);
 int64_t		 db_last_id(struct db *);
 int		 db_bump(struct db *, const char *, int64_t, int);
@@ -760,6 +761,14 @@ enum handled	 web_group_add(struct req *);
 enum handled	 web_group_remove(struct req *);
 enum handled	 web_group_promote(struct req *);
 enum handled	 web_group_demote(struct req *);
+json_t		*web_group_view(struct req *, const struct group *);
+#define WEB_GROUP_HIDDEN "This group does not exist, or it is private and " \
+    "you are not a member."
+/* web-group-members.c */
+enum handled	 web_group_members(struct req *);
+void		 web_group_members_page(struct req *, int64_t, int,
+		     const char *, const char *);
+json_t		*web_group_member_preview(struct req *, int64_t, int);
 enum handled	 web_group_post(struct req *);
 
 /* web-edit.c */
@@ -1182,7 +1191,8 @@ int		 group_remove_member(struct db *, int64_t, int64_t, int64_t,
 int		 group_set_role(struct db *, int64_t, int64_t, int64_t,
 		     enum group_role, char **);
 int		 group_members(struct db *, struct arena *, int64_t, int64_t,
-		     const struct page *, struct idlist *, struct idlist *);
+		     const char *, const struct page *, struct idlist *,
+		     struct idlist *);
 
 /* notify.c */
 int		 notify_add(struct db *, int64_t, const char *, int64_t,

@@ -109,6 +109,7 @@ static const struct route routes[] = {
 	{ M_POST, "/groups/:id/post",	R_AUTH,		web_group_post },
 	{ M_POST, "/groups/:id/join",	R_AUTH,		web_group_join },
 	{ M_POST, "/groups/:id/leave",	R_AUTH,		web_group_leave },
+	{ M_GET,  "/groups/:id/members", R_AUTH,	web_group_members },
 	{ M_POST, "/groups/:id/members", R_AUTH,	web_group_add },
 	{ M_POST, "/groups/:id/members/:name/remove", R_AUTH,
 	    web_group_remove },

@@ -336,9 +336,7 @@ user_page(struct db *db, struct arena *a, const char *q, int offset,
     int limit, void (*cb)(const struct user *, void *), void *arg)
 {
 	sqlite3_stmt	*st;
-	char		*like;
-	const char	*s;
-	size_t		 n;
+	const char	*like = db_like_contains(a, q);
 	int		 rc, seen = 0;
 
 	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE "
@@ -347,20 +345,8 @@ user_page(struct db *db, struct arena *a, const char *q, int offset,
 	    "ORDER BY username LIMIT ?2 OFFSET ?3");
 	if (st == NULL)
 		return -1;
-	if (q != NULL && *q != '\0') {
-		/* %q% with LIKE's own wildcards taken literally */
-		like = arena_alloc(a, 2 * strlen(q) + 3);
-		n = 0;
-		like[n++] = '%';
-		for (s = q; *s != '\0'; s++) {
-			if (*s == '%' || *s == '_' || *s == '\\')
-				like[n++] = '\\';
-			like[n++] = *s;
-		}
-		like[n++] = '%';
-		like[n] = '\0';
+	if (like != NULL)
 		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
-	}
 	sqlite3_bind_int(st, 2, limit + 1);
 	sqlite3_bind_int(st, 3, offset);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

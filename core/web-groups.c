@@ -1,11 +1,12 @@
 /*
  * web-groups.c: the group pages. GET /groups lists the person's groups and
  * the others they may join, with a form to create one; GET /groups/:id
- * shows one group: its description, members, stream, a composer for
- * members and, for group admins, the member tools. Every change is a POST
- * form that calls the same domain functions as the API (group.c), and only
- * they decide who may do what: what they refuse is shown on the group's
- * page, in words, rather than as a bare error page.
+ * shows one group: its description, its first members, stream and a
+ * composer for members. The member tools are on the members page
+ * (web-group-members.c); their forms are carried out here. Every change is
+ * a POST form that calls the same domain functions as the API (group.c),
+ * and only they decide who may do what: what they refuse is shown on the
+ * page the form was on, in words, rather than as a bare error page.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,19 +14,18 @@
 #include "hearth.h"
 
 #define GROUPS_MINE_MAX		200	/* a person's own groups, one page */
-#define GROUP_MEMBERS_MAX	200	/* members listed on a group's page */
-#define GROUP_HIDDEN "This group does not exist, or it is private and you " \
-    "are not a member."
+#define GROUP_PREVIEW		12	/* members shown on a group's page */
 
 /* What a group's page shows besides the group: a refusal and its field. */
 struct group_form {
 	const char	*error;		/* for the alert at the top */
-	const char	*add_error;	/* the add-member form's username */
 	const char	*compose_error;	/* the composer's text */
 };
 
 /* The changes a form on a group's page makes. */
 enum group_op { OP_JOIN, OP_LEAVE, OP_ADD, OP_REMOVE, OP_PROMOTE, OP_DEMOTE };
+/* Those made from the members page, where their refusals are shown. */
+#define MEMBER_TOOL(op)	((op) >= OP_ADD)
 
 /* A change to a group, as the writer and the reply see it. */
 struct group_job {
@@ -62,8 +62,8 @@ members_label(struct arena *a, int64_t n)
 }
 
 /* A group as the templates see it. */
-static json_t *
-group_view(struct req *r, const struct group *g)
+json_t *
+web_group_view(struct req *r, const struct group *g)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
 	    "s:I}",
@@ -91,7 +91,7 @@ group_views(struct req *r, const struct idlist *ids, int mine)
 	for (i = 0; i < ids->n; i++) {
 		g = group_get(req_db(r), r->arena, r->user->id, ids->ids[i]);
 		if (g != NULL && (g->my_role >= 0) == mine)
-			json_array_append_new(arr, group_view(r, g));
+			json_array_append_new(arr, web_group_view(r, g));
 	}
 	return arr;
 }
@@ -164,43 +164,6 @@ web_groups(struct req *r)
 	return HANDLED;
 }
 
-/* A group's members as views, newest member first. */
-static json_t *
-member_views(struct req *r, int64_t group)
-{
-	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
-	struct page	 pg;
-	struct ectx	 e;
-	json_t		*arr = json_array(), *a;
-	const char	*name;
-	size_t		 i;
-
-	memset(&pg, 0, sizeof pg);
-	pg.limit = GROUP_MEMBERS_MAX;
-	if (group_members(req_db(r), r->arena, r->user->id, group, &pg, &ids,
-	    &cursors) != E_OK)
-		return arr;
-	ectx_init(&e, r);
-	for (i = 0; i < ids.n; i++) {
-		if ((a = entity_account_id(&e, ids.ids[i])) == NULL)
-			continue;
-		name = json_string_value(json_object_get(a, "username"));
-		json_array_append_new(arr, json_pack("{s:s, s:s, s:O, s:s, "
-		    "s:b, s:b}",
-		    "username", name,
-		    "display_name", json_string_value(json_object_get(a,
-		    "display_name")),
-		    "avatar", json_object_get(a, "avatar"),
-		    "path", arena_printf(r->arena, "/@%s", name),
-		    "group_admin", access_group_role(req_db(r), ids.ids[i],
-		    group) == GROUP_ADMIN,
-		    "self", ids.ids[i] == r->user->id));
-		json_decref(a);
-	}
-	ectx_free(&e);
-	return arr;
-}
-
 /* Render a group's page: status, and what a refused form should show. */
 static void
 group_page(struct req *r, int64_t id, int status, const struct group_form *f)
@@ -212,32 +175,26 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	const char	*base;
 
 	if ((g = group_get(req_db(r), r->arena, r->user->id, id)) == NULL) {
-		req_error(r, 404, GROUP_HIDDEN);
+		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return;
 	}
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return;
 	if (timeline_group(req_db(r), r->arena, r->user->id, id, &pg,
 	    &ids) != E_OK) {
-		req_error(r, 404, GROUP_HIDDEN);
+		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return;
 	}
 	v = req_view(r, g->name);
 	web_nav(v, "groups");
 	web_notice(r, v);
-	json_object_set_new(v, "group", group_view(r, g));
-	members = member_views(r, id);
-	if (g->members_count > (int64_t)json_array_size(members))
-		json_object_set_new(v, "members_more", json_integer(
-		    g->members_count - (int64_t)json_array_size(members)));
+	json_object_set_new(v, "group", web_group_view(r, g));
+	members = web_group_member_preview(r, id, GROUP_PREVIEW);
+	json_object_set_new(v, "members_all", json_boolean(
+	    g->members_count > (int64_t)json_array_size(members)));
 	json_object_set_new(v, "members", members);
 	if (f != NULL && f->error != NULL)
 		json_object_set_new(v, "error", json_string(f->error));
-	if (f != NULL && f->add_error != NULL) {
-		json_object_set_new(v, "add_error", json_string(f->add_error));
-		json_object_set_new(v, "add_username", json_string(param(r,
-		    "username")));
-	}
 	if (f != NULL && f->compose_error != NULL) {
 		json_object_set_new(v, "compose_error",
 		    json_string(f->compose_error));
@@ -430,7 +387,7 @@ group_reply(struct req *r, void *arg)
 	size_t			 i;
 
 	if (j->code == E_NOTFOUND) {
-		req_error(r, 404, j->cause != NULL ? j->cause : GROUP_HIDDEN);
+		req_error(r, 404, j->cause != NULL ? j->cause : WEB_GROUP_HIDDEN);
 		return;
 	}
 	if (j->code != E_OK) {
@@ -443,7 +400,11 @@ group_reply(struct req *r, void *arg)
 		}
 		if (f.error == NULL)
 			f.error = "This action is not allowed.";
-		group_page(r, j->group, j->code, &f);
+		if (MEMBER_TOOL(j->op))
+			web_group_members_page(r, j->group, j->code, f.error,
+			    NULL);
+		else
+			group_page(r, j->group, j->code, &f);
 		return;
 	}
 	/* Having left a private group, or been removed, the person can no
@@ -452,8 +413,8 @@ group_reply(struct req *r, void *arg)
 		req_redirect(r, "/groups?notice=left");
 		return;
 	}
-	req_redirect(r, web_next(r, arena_printf(r->arena, "/groups/%lld",
-	    (long long)j->group)));
+	req_redirect(r, web_next(r, arena_printf(r->arena, "/groups/%lld%s",
+	    (long long)j->group, MEMBER_TOOL(j->op) ? "/members" : "")));
 }
 
 /* A job for the group in the route's :id; NULL after answering 404. */
@@ -464,7 +425,7 @@ job_new(struct req *r, enum group_op op)
 	int64_t			 id = req_id(r, ":0");
 
 	if (id == 0) {
-		req_error(r, 404, GROUP_HIDDEN);
+		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return NULL;
 	}
 	j = arena_alloc(r->arena, sizeof *j);
@@ -500,7 +461,6 @@ enum handled
 web_group_add(struct req *r)
 {
 	struct group_job	*j;
-	struct group_form	 f;
 	struct user		*u;
 	const char		*name = trim(r->arena, param(r, "username"));
 
@@ -511,11 +471,10 @@ web_group_add(struct req *r)
 	u = *name != '\0' ? user_get_by_name(req_db(r), r->arena, name) :
 	    NULL;
 	if (u == NULL || u->disabled) {
-		memset(&f, 0, sizeof f);
-		f.add_error = *name == '\0' ? "Enter the username of the "
-		    "person to add." : arena_printf(r->arena, "Nobody here "
-		    "has the username “%s”.", name);
-		group_page(r, j->group, 422, &f);
+		web_group_members_page(r, j->group, 422, NULL, *name == '\0' ?
+		    "Enter the username of the person to add." :
+		    arena_printf(r->arena, "Nobody here has the username "
+		    "“%s”.", name));
 		return HANDLED;
 	}
 	j->account = u->id;
@@ -581,7 +540,7 @@ web_group_post(struct req *r)
 	int			 rc;
 
 	if (id == 0) {
-		req_error(r, 404, GROUP_HIDDEN);
+		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return HANDLED;
 	}
 	if ((rc = status_draft(r, d, 0, &msg)) != 0) {

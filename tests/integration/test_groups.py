@@ -172,6 +172,10 @@ def body(t):
         t.is_(ids(r), [alice.id], "the next page has alice")
         t.is_(r.json()[0].get("group_role") if r.json() else None, "admin",
               "... a group admin")
+        r = bob.get("/api/v1/groups/%s/members?q=ALI" % secret["id"])
+        t.is_(ids(r), [alice.id], "q finds members by name, in any case")
+        r = bob.get("/api/v1/groups/%s/members?q=%%25" % secret["id"])
+        t.is_(ids(r), [], "... and takes LIKE's % literally")
 
         r = alice.post("/api/v1/groups/%s/leave" % secret["id"])
         t.status(r, 409, "the only admin cannot leave while others stay")

@@ -1,8 +1,9 @@
 """The group pages: the list with join and leave, creating a group (and
 its errors, which keep what was typed), a group's page with its members,
 stream and composer, a private group that is 404 to outsiders, the group
-admin's tools (refused to members and outsiders), what the domain refuses
-(the last admin leaving) shown in words, and CSRF on every form."""
+admin's tools on the members page (refused to members and outsiders), what
+the domain refuses (the last admin leaving) shown in words, and CSRF on
+every form. test_web_group_members.py pages and searches members."""
 import re
 
 import harness as h
@@ -100,8 +101,12 @@ def body(t):
                "the creator is listed as group admin")
         t.like(r.text, r'<img class="avatar" src="[^"]+" alt=""',
                "members have avatars")
-        t.like(r.text, r'<label for="add-username">Add a member',
-               "an admin sees the add-member form")
+        t.like(r.text, r'<a href="/groups/%s/members">Manage members</a>'
+               % club, "an admin has a link to the member tools")
+        r = a.get("/groups/%s/members" % club)
+        t.like(r.text, r'<label for="add-username">Username of the person',
+               "... where the add-member form is")
+        r = a.get("/groups/" + club)
         t.like(r.text, r"Leave group", "a member sees Leave")
         t.like(r.text, r"No posts in this group yet", "an empty stream")
         t.like(r.text, r'<a href="/groups" aria-current="page">',
@@ -145,8 +150,13 @@ def body(t):
         t.like(r.text, r"2 members", "... with two members")
         t.like(r.text, r'action="/groups/%s/leave"' % club, "... and Leave")
         r = b.get("/groups/" + club)
-        t.unlike(r.text, r"add-username", "a plain member has no admin tools")
-        t.unlike(r.text, r"/promote", "... no promote button")
+        t.unlike(r.text, r"Manage members", "a plain member has no admin "
+                 "tools")
+        r = b.get("/groups/%s/members" % club)
+        t.status(r, 200, "... but can see the members page")
+        t.unlike(r.text, r"add-username", "... without the add-member form")
+        t.unlike(r.text, r"/promote", "... or promote buttons")
+        r = b.get("/groups/" + club)
         t.like(r.text, r'<label for="status">Your post to Book Club</label>',
                "a member has a composer")
         r = b.post("/groups/%s/leave" % club, {"csrf": btok})
@@ -194,9 +204,13 @@ def body(t):
                r"username", "... on the username field")
         t.like(r.text, r'id="add-username"[^>]*value="nobody"',
                "... which keeps what was typed")
+        t.like(r.text, r"<h1>Members of Secret Plans</h1>", "... on the "
+               "members page")
         r = a.post("/groups/%s/members" % secret, {"csrf": tok,
                                                      "username": "@carol"})
         t.status(r, 303, "alice adds carol to the private group")
+        t.is_(r.header("Location"), "/groups/%s/members" % secret,
+              "... and is back on the members page")
         r = c.get("/groups/" + secret)
         t.status(r, 200, "carol can now open it")
         t.like(r.text, r'<a href="/@carol">Carol Singer</a>',
@@ -216,6 +230,8 @@ def body(t):
         r = a.post("/groups/%s/members/alice/demote" % secret, {"csrf": tok})
         t.status(r, 409, "the last admin cannot step down")
         t.like(r.text, r"at least one admin", "... and is told why")
+        t.like(r.text, r"<h1>Members of Secret Plans</h1>", "... on the "
+               "members page")
         r = a.post("/groups/%s/members/carol/remove" % secret, {"csrf": tok})
         t.status(r, 303, "alice removes carol")
         t.status(c.get("/groups/" + secret), 404,
