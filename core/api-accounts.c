@@ -15,8 +15,6 @@
 
 #include "hearth.h"
 
-#define AVATAR_MAX		(2 * 1024 * 1024)
-#define HEADER_MAX		(4 * 1024 * 1024)
 #define FIELDS_IN_MAX		32	/* fields_attributes entries */
 #define RELATIONSHIPS_MAX	100	/* ids in one relationships request */
 
@@ -108,26 +106,6 @@ api_verify_credentials(struct req *r)
 	ectx_free(&e);
 	return HANDLED;
 }
-
-/* One image of a profile edit, from the request to the media folder. */
-struct upload {
-	const char	*what;		/* "avatar" or "header" */
-	const void	*data;		/* in the request's input buffer */
-	size_t		 len;
-	enum image_type	 type;
-	char		 name[MEDIA_NAME_MAX];	/* once stored */
-	const char	*old;		/* the file it replaces, once read */
-};
-
-/* A profile edit on its way through the worker and the writer. */
-struct profile_job {
-	struct req		*r;
-	struct profile_edit	 edit;
-	const char		*data_dir;
-	struct upload		 up[2];
-	size_t			 nup;
-	char			*cause;		/* why storing failed */
-};
 
 /* One fields_attributes entry as sent. */
 struct field_in {
@@ -315,14 +293,12 @@ fields_to_edit(struct req *r, struct profile_edit *e)
  * answering 422.
  */
 static int
-upload_from_request(struct req *r, struct profile_job *j, const char *what,
+upload_from_request(struct req *r, struct profile_save *j, const char *what,
     size_t max)
 {
 	const struct part	*p = req_file(r, what);
 	const char		*text = req_param(r, what);
-	struct upload		*u;
 	char			*cause = NULL;
-	int			 w, h;
 
 	if (p == NULL) {
 		if (text != NULL && *text != '\0') {
@@ -342,17 +318,12 @@ upload_from_request(struct req *r, struct profile_job *j, const char *what,
 		    max >> 20));
 		return -1;
 	}
-	u = &j->up[j->nup];
-	if (image_sniff(p->data, p->len, &u->type, &w, &h, &cause) != 0) {
+	if (profile_save_image(j, what, p, &cause) != 0) {
 		req_error(r, 422, arena_printf(r->arena, "Validation failed: "
 		    "%s: %s", what, cause));
 		free(cause);
 		return -1;
 	}
-	u->what = what;
-	u->data = p->data;
-	u->len = p->len;
-	j->nup++;
 	return 0;
 }
 
@@ -361,7 +332,7 @@ upload_from_request(struct req *r, struct profile_job *j, const char *what,
  * stored unless everything is right. 0, or -1 after answering.
  */
 static int
-profile_from_request(struct req *r, struct profile_job *j)
+profile_from_request(struct req *r, struct profile_save *j)
 {
 	static const struct { const char *param; size_t off; } text[] = {
 		{ "display_name", offsetof(struct profile_edit, display_name) },
@@ -378,8 +349,6 @@ profile_from_request(struct req *r, struct profile_job *j)
 	char			*cause = NULL;
 	size_t			 i;
 
-	j->r = r;
-	j->data_dir = req_config(r)->data_dir;
 	for (i = 0; i < nitems(text); i++)
 		*(const char **)((char *)e + text[i].off) =
 		    req_param(r, text[i].param);
@@ -402,65 +371,10 @@ profile_from_request(struct req *r, struct profile_job *j)
 		}
 		e->bio_html = md.html;
 	}
-	if (upload_from_request(r, j, "avatar", AVATAR_MAX) != 0 ||
-	    upload_from_request(r, j, "header", HEADER_MAX) != 0)
+	if (upload_from_request(r, j, "avatar", PROFILE_AVATAR_MAX) != 0 ||
+	    upload_from_request(r, j, "header", PROFILE_HEADER_MAX) != 0)
 		return -1;
 	return 0;
-}
-
-/* Remove the images a job stored (when the edit did not go through). */
-static void
-upload_discard(struct profile_job *j)
-{
-	size_t	i;
-
-	for (i = 0; i < j->nup; i++) {
-		if (j->up[i].name[0] != '\0')
-			media_remove(j->data_dir, j->up[i].name);
-		j->up[i].name[0] = '\0';
-	}
-}
-
-/* On the writer: apply the edit, noting which images it replaces. */
-static int
-profile_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct profile_job	*j = arg;
-	struct user		*u = user_get(db, r->arena, r->user->id);
-	const char		*old;
-	size_t			 i;
-	int			 rc;
-
-	if (u == NULL)
-		rc = E_NOTFOUND;
-	else
-		rc = profile_update(db, u->id, &j->edit, cause);
-	if (rc != E_OK) {
-		upload_discard(j);
-		return rc;
-	}
-	for (i = 0; i < j->nup; i++) {
-		old = strcmp(j->up[i].what, "avatar") == 0 ? u->avatar_file :
-		    u->header_file;
-		if (old != NULL && *old != '\0')
-			j->up[i].old = old;
-	}
-	return E_OK;
-}
-
-/* On the writer, once committed: the replaced images can go. */
-static void
-profile_after(struct req *r, struct db *db, void *arg)
-{
-	struct profile_job	*j = arg;
-	size_t			 i;
-
-	(void)r;
-	(void)db;
-	for (i = 0; i < j->nup; i++) {
-		if (j->up[i].old != NULL)
-			media_remove(j->data_dir, j->up[i].old);
-	}
 }
 
 /* Answer with the caller's Account as it is now. */
@@ -480,52 +394,6 @@ profile_reply(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
-/* On a worker: write the new images to disk (off the loop and the writer). */
-static void
-upload_work(void *arg)
-{
-	struct profile_job	*j = arg;
-	size_t			 i;
-
-	for (i = 0; i < j->nup; i++) {
-		if (media_store(j->data_dir, j->up[i].data, j->up[i].len,
-		    j->up[i].type, j->up[i].name, sizeof j->up[i].name,
-		    &j->cause) != 0) {
-			upload_discard(j);
-			return;
-		}
-	}
-}
-
-/* Back on the loop: hand the edit to the writer, or report the failure. */
-static void
-upload_done(void *arg)
-{
-	struct profile_job	*j = arg;
-	struct req		*r = j->r;
-	size_t			 i;
-
-	if (j->cause != NULL) {
-		log_error("update_credentials: %s", j->cause);
-		free(j->cause);
-		req_error(r, 500, "The image could not be saved; the server log "
-		    "says why.");
-		req_free(r);
-		return;
-	}
-	for (i = 0; i < j->nup; i++) {
-		if (strcmp(j->up[i].what, "avatar") == 0)
-			j->edit.avatar_file = j->up[i].name;
-		else
-			j->edit.header_file = j->up[i].name;
-	}
-	if (req_write(r, profile_write, profile_after, profile_reply, j) ==
-	    HANDLED) {
-		upload_discard(j);	/* answered 503 */
-		req_free(r);
-	}
-}
-
 /*
  * PATCH /api/v1/accounts/update_credentials: display_name, note (Markdown),
  * avatar and header (multipart files), fields_attributes, and hearth's
@@ -534,19 +402,13 @@ upload_done(void *arg)
 enum handled
 api_update_credentials(struct req *r)
 {
-	struct profile_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct profile_save	*j = arena_alloc(r->arena, sizeof *j);
 
+	memset(j, 0, sizeof *j);
+	j->reply = profile_reply;
 	if (profile_from_request(r, j) != 0)
 		return HANDLED;
-	if (j->nup == 0)
-		return req_write(r, profile_write, profile_after, profile_reply,
-		    j);
-	if (worker_submit(r->loop, upload_work, upload_done, j) != 0) {
-		req_retry_after(r, 1);
-		req_error(r, 503, "The server is busy; try again in a moment.");
-		return HANDLED;
-	}
-	return HANDLED_ASYNC;
+	return profile_save_start(r, j);
 }
 
 /*

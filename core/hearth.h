@@ -1058,6 +1058,30 @@ int		 directory_list(struct db *, struct arena *, const char *,
 		     struct idlist *);
 int		 directory_departments(struct db *, json_t *);
 
+/* profile-save.c */
+#define PROFILE_AVATAR_MAX	(2 * 1024 * 1024)
+#define PROFILE_HEADER_MAX	(4 * 1024 * 1024)
+struct profile_image {			/* one new image of an edit */
+	const char	*what;		/* "avatar" or "header" */
+	const void	*data;		/* in the request's input */
+	size_t		 len;
+	enum image_type	 type;
+	char		 name[MEDIA_NAME_MAX];	/* once stored */
+	const char	*old;		/* the file it replaces, once read */
+};
+struct profile_save {			/* a checked edit being carried out */
+	struct req		*r;
+	struct profile_edit	 edit;
+	struct profile_image	 up[2];
+	size_t			 nup;
+	req_reply_fn		 reply;	/* answers once committed */
+	const char		*data_dir;
+	char			*cause;	/* why storing an image failed */
+};
+int		 profile_save_image(struct profile_save *, const char *,
+		     const struct part *, char **);
+enum handled	 profile_save_start(struct req *, struct profile_save *);
+
 /* follow.c */
 struct relationship {
 	int	following;

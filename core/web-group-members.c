@@ -97,6 +97,7 @@ web_group_members_page(struct req *r, int64_t id, int status,
 	}
 	if (page_parse(r, &p, MEMBERS_PER_PAGE, MEMBERS_PER_PAGE) != 0)
 		return;
+	p.min_id = p.since_id = 0;	/* the page only links onwards */
 	if (q != NULL && *q == '\0')
 		q = NULL;
 	if ((members = member_views(r, id, q, &p, &more)) == NULL) {
@@ -125,7 +126,7 @@ web_group_members_page(struct req *r, int64_t id, int status,
 		json_object_set_new(v, "older", json_string(arena_printf(
 		    r->arena, "%s%smax_id=%lld", first, *qs ? "&" : "?",
 		    (long long)more)));
-	if (p.max_id > 0 || p.min_id > 0 || p.since_id > 0)
+	if (p.max_id > 0)
 		json_object_set_new(v, "first", json_string(first));
 	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));

@@ -1,18 +1,15 @@
 /*
  * web-settings-profile.c: editing one's own profile from the settings
  * page, GET and POST /settings/profile: the same details and images as
- * PATCH /api/v1/accounts/update_credentials, through the same domain calls
- * (profile_check, markdown_render, image_sniff, media_store,
- * profile_update). Each error is put next to the field at fault and the
- * form comes back with what was typed.
+ * PATCH /api/v1/accounts/update_credentials, checked by the same domain
+ * calls (profile_check, markdown_render) and carried out by the same
+ * profile_save_start. Each error is put next to the field at fault and
+ * the form comes back with what was typed.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "hearth.h"
-
-#define AVATAR_MAX	(2 * 1024 * 1024)
-#define HEADER_MAX	(4 * 1024 * 1024)
 
 /* The text details: form name, where they go in an edit, and the label
  * errors use. */
@@ -37,28 +34,8 @@ static const struct {
 	const char	*param;
 	size_t		 max;
 } profile_images[] = {
-	{ "avatar", AVATAR_MAX },
-	{ "header", HEADER_MAX },
-};
-
-/* One uploaded image on its way to the media folder. */
-struct image_up {
-	const char	*param;
-	const void	*data;
-	size_t		 len;
-	enum image_type	 type;
-	char		 name[MEDIA_NAME_MAX];
-	const char	*old;		/* the file it replaces */
-};
-
-/* A profile edit through the worker (images) and the writer. */
-struct settings_profile {
-	struct req		*r;
-	struct profile_edit	 edit;
-	const char		*data_dir;
-	struct image_up		 up[nitems(profile_images)];
-	size_t			 nup;
-	char			*cause;
+	{ "avatar", PROFILE_AVATAR_MAX },
+	{ "header", PROFILE_HEADER_MAX },
 };
 
 /*
@@ -189,13 +166,11 @@ check_text(struct req *r, json_t *errors, size_t i, const char *value)
 /* Take an uploaded image if one was chosen; its type is decided by its
  * bytes, never by its name. */
 static void
-check_image(struct req *r, struct settings_profile *j, json_t *errors,
+check_image(struct req *r, struct profile_save *j, json_t *errors,
     size_t i)
 {
 	const struct part	*p = req_file(r, profile_images[i].param);
-	struct image_up		*u;
 	char			*cause = NULL;
-	int			 w, h;
 
 	if (p == NULL || (p->len == 0 && *p->filename == '\0'))
 		return;		/* no file chosen */
@@ -205,23 +180,17 @@ check_image(struct req *r, struct settings_profile *j, json_t *errors,
 		    p->len >> 10, profile_images[i].max >> 20));
 		return;
 	}
-	u = &j->up[j->nup];
-	if (image_sniff(p->data, p->len, &u->type, &w, &h, &cause) != 0) {
+	if (profile_save_image(j, profile_images[i].param, p, &cause) != 0) {
 		field_error(errors, profile_images[i].param, arena_printf(
 		    r->arena, "This file cannot be used: %s. Choose a PNG, "
 		    "JPEG, GIF or WebP image.", cause));
 		free(cause);
-		return;
 	}
-	u->param = profile_images[i].param;
-	u->data = p->data;
-	u->len = p->len;
-	j->nup++;
 }
 
 /* Read the whole form and check every part; 0 if all is well. */
 static int
-profile_read(struct req *r, struct settings_profile *j, json_t *errors)
+profile_read(struct req *r, struct profile_save *j, json_t *errors)
 {
 	struct mention_ctx	 resolve = { req_db(r), r->arena };
 	struct profile_field	*pf = NULL;
@@ -273,111 +242,12 @@ profile_read(struct req *r, struct settings_profile *j, json_t *errors)
 	return json_object_size(errors) > 0 ? -1 : 0;
 }
 
-/* Remove the images a job stored, when the edit did not go through. */
-static void
-profile_discard(struct settings_profile *j)
-{
-	size_t	i;
-
-	for (i = 0; i < j->nup; i++) {
-		if (j->up[i].name[0] != '\0')
-			media_remove(j->data_dir, j->up[i].name);
-		j->up[i].name[0] = '\0';
-	}
-}
-
-/* On the writer: apply the edit, noting the images it replaces. */
-static int
-profile_save_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct settings_profile	*j = arg;
-	struct user		*u = user_get(db, r->arena, r->user->id);
-	const char		*old;
-	size_t			 i;
-	int			 rc;
-
-	rc = u == NULL ? E_NOTFOUND : profile_update(db, u->id, &j->edit,
-	    cause);
-	if (rc != E_OK) {
-		profile_discard(j);
-		return rc;
-	}
-	for (i = 0; i < j->nup; i++) {
-		old = strcmp(j->up[i].param, "avatar") == 0 ? u->avatar_file :
-		    u->header_file;
-		if (old != NULL && *old != '\0')
-			j->up[i].old = old;
-	}
-	return E_OK;
-}
-
-/* On the writer, once committed: the replaced images can go. */
-static void
-profile_save_after(struct req *r, struct db *db, void *arg)
-{
-	struct settings_profile	*j = arg;
-	size_t			 i;
-
-	(void)r;
-	(void)db;
-	for (i = 0; i < j->nup; i++) {
-		if (j->up[i].old != NULL)
-			media_remove(j->data_dir, j->up[i].old);
-	}
-}
-
 /* Done: back to the form, saved. */
 static void
 profile_save_reply(struct req *r, void *arg)
 {
 	(void)arg;
 	req_redirect(r, "/settings/profile?done=profile");
-}
-
-/* On a worker: write the new images to disk. */
-static void
-profile_store_work(void *arg)
-{
-	struct settings_profile	*j = arg;
-	size_t			 i;
-
-	for (i = 0; i < j->nup; i++) {
-		if (media_store(j->data_dir, j->up[i].data, j->up[i].len,
-		    j->up[i].type, j->up[i].name, sizeof j->up[i].name,
-		    &j->cause) != 0) {
-			profile_discard(j);
-			return;
-		}
-	}
-}
-
-/* Back on the loop: hand the edit to the writer, or say what failed. */
-static void
-profile_store_done(void *arg)
-{
-	struct settings_profile	*j = arg;
-	struct req		*r = j->r;
-	size_t			 i;
-
-	if (j->cause != NULL) {
-		log_error("settings profile: %s", j->cause);
-		free(j->cause);
-		req_error(r, 500, "The image could not be saved; the server "
-		    "log says why. Nothing was changed.");
-		req_free(r);
-		return;
-	}
-	for (i = 0; i < j->nup; i++) {
-		if (strcmp(j->up[i].param, "avatar") == 0)
-			j->edit.avatar_file = j->up[i].name;
-		else
-			j->edit.header_file = j->up[i].name;
-	}
-	if (req_write(r, profile_save_write, profile_save_after,
-	    profile_save_reply, j) == HANDLED) {
-		profile_discard(j);
-		req_free(r);
-	}
 }
 
 /*
@@ -388,30 +258,20 @@ profile_store_done(void *arg)
 enum handled
 web_settings_profile_save(struct req *r)
 {
-	struct settings_profile	*j = arena_alloc(r->arena, sizeof *j);
+	struct profile_save	*j = arena_alloc(r->arena, sizeof *j);
 	json_t			*errors = json_object();
 
 	memset(j, 0, sizeof *j);
-	j->r = r;
-	j->data_dir = req_config(r)->data_dir;
+	j->reply = profile_save_reply;
 	if (profile_read(r, j, errors) != 0) {
 		if (j->nup > 0 && json_object_get(errors, "avatar") == NULL &&
 		    json_object_get(errors, "header") == NULL)
-			field_error(errors, j->up[0].param, "Choose the image "
+			field_error(errors, j->up[0].what, "Choose the image "
 			    "again: files are not kept when the form has "
 			    "errors.");
 		profile_page(r, 422, &j->edit, errors);
 		return HANDLED;
 	}
 	json_decref(errors);
-	if (j->nup == 0)
-		return req_write(r, profile_save_write, profile_save_after,
-		    profile_save_reply, j);
-	if (worker_submit(r->loop, profile_store_work, profile_store_done,
-	    j) != 0) {
-		req_retry_after(r, 1);
-		req_error(r, 503, "The server is busy; try again in a moment.");
-		return HANDLED;
-	}
-	return HANDLED_ASYNC;
+	return profile_save_start(r, j);
 }

@@ -355,5 +355,30 @@ def body(t):
         t.like(bob["header"], r"/static/header\.png$", "... and the default "
                "header")
 
+        # -- an image that cannot be stored changes nothing
+        before = a.get("/api/v1/accounts/verify_credentials").json()
+        kept = sorted(os.listdir(media_dir))
+        os.rename(media_dir, media_dir + ".away")
+        with open(media_dir, "w") as f:
+            f.write("not a folder")
+        r = patch_multi([("display_name", "Should Not Stick")],
+                        [("avatar", "me.png", "image/png", png())])
+        t.status(r, 500, "an avatar the media folder cannot take is 500")
+        t.like(r.json().get("error", ""), r"could not be saved.*Nothing was "
+               "changed", "... which says nothing was changed")
+        now = a.get("/api/v1/accounts/verify_credentials").json()
+        t.is_((now["display_name"], now["avatar"]),
+              (before["display_name"], before["avatar"]),
+              "... and nothing was: neither the name nor the avatar")
+        t.like(srv.log(), r"profile of user \d+: media: .*not a directory",
+               "the server log says why")
+        os.remove(media_dir)
+        os.rename(media_dir + ".away", media_dir)
+        t.is_(sorted(os.listdir(media_dir)), kept, "no file was left behind")
+        r = patch_multi([("display_name", "Sticks Now")],
+                        [("avatar", "me.png", "image/png", png())])
+        t.status(r, 200, "with the folder back, the same edit is saved")
+        t.is_(r.json()["display_name"], "Sticks Now", "... the name too")
+
 
 h.main(body)
