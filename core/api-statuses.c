@@ -214,6 +214,19 @@ edit_after(struct req *r, struct db *db, void *arg)
 	stream_post_edited(d->edit_id);
 }
 
+/*
+ * Edit a post with a checked draft (d->edit_id set) on the writer; reply
+ * answers once committed. The web's edit form comes through here too.
+ */
+enum handled
+status_edit(struct req *r, struct post_draft *d, req_reply_fn reply)
+{
+	/* An edit is a new text: modules' before_post sees it too. */
+	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
+		return HANDLED;
+	return req_write(r, edit_write, edit_after, reply, d);
+}
+
 /* PUT /api/v1/statuses/:id */
 enum handled
 api_status_edit(struct req *r)
@@ -226,24 +239,14 @@ api_status_edit(struct req *r)
 	}
 	if (draft_from_request(r, d, 1) != 0)
 		return HANDLED;
-	/* An edit is a new text: modules' before_post sees it too. */
-	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
-		return HANDLED;
-	return req_write(r, edit_write, edit_after, reply_status, d);
+	return status_edit(r, d, reply_status);
 }
 
-struct delete_job {
-	int64_t		 id;
-	json_t		*status;	/* as it was, for the answer */
-	int		 everyone;	/* who could have seen it (streams) */
-	struct idlist	 audience;
-};
-
-/* On the writer: delete. */
+/* On the writer: delete, noting first who could see it. */
 static int
 delete_write(struct req *r, struct db *db, void *arg, char **cause)
 {
-	struct delete_job	*j = arg;
+	struct status_delete	*j = arg;
 
 	(void)cause;
 	j->everyone = stream_post_audience(db, r->arena, j->id, &j->audience);
@@ -256,18 +259,28 @@ delete_write(struct req *r, struct db *db, void *arg, char **cause)
 static void
 delete_after(struct req *r, struct db *db, void *arg)
 {
-	struct delete_job	*j = arg;
+	struct status_delete	*j = arg;
 
 	(void)r;
 	(void)db;
 	stream_post_deleted(j->id, j->everyone, &j->audience);
 }
 
+/*
+ * Delete post j->id on the writer (post_delete decides who may); reply
+ * answers once committed. The web's delete form comes through here too.
+ */
+enum handled
+status_delete(struct req *r, struct status_delete *j, req_reply_fn reply)
+{
+	return req_write(r, delete_write, delete_after, reply, j);
+}
+
 /* Answer with the deleted post, its source in "text" (for redrafting). */
 static void
 delete_reply(struct req *r, void *arg)
 {
-	struct delete_job	*j = arg;
+	struct status_delete	*j = arg;
 
 	req_json(r, 200, j->status);
 	j->status = NULL;
@@ -277,7 +290,7 @@ delete_reply(struct req *r, void *arg)
 enum handled
 api_status_delete(struct req *r)
 {
-	struct delete_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct status_delete	*j = arena_alloc(r->arena, sizeof *j);
 	struct post		*p;
 	struct ectx		 e;
 
@@ -299,7 +312,7 @@ api_status_delete(struct req *r)
 		return HANDLED;
 	}
 	json_object_set_new(j->status, "text", json_string(p->source));
-	return req_write(r, delete_write, delete_after, delete_reply, j);
+	return status_delete(r, j, delete_reply);
 }
 
 /* GET /api/v1/statuses/:id/context */

@@ -842,6 +842,7 @@ int		 status_draft(struct req *, struct post_draft *, int,
 		     const char **);
 enum handled	 status_create(struct req *, struct post_draft *,
 		     req_reply_fn);
+enum handled	 status_edit(struct req *, struct post_draft *, req_reply_fn);
 
 /* api-timelines.c */
 enum handled	 api_timeline_home(struct req *);
@@ -959,6 +960,16 @@ void		 idlist_add(struct arena *, struct idlist *, int64_t);
 int		 idlist_has(const struct idlist *, int64_t);
 int		 idlist_from_stmt(struct arena *, sqlite3_stmt *, struct idlist *,
 		     struct idlist *);
+
+/* api-statuses.c, once struct idlist is known */
+struct status_delete {
+	int64_t		 id;
+	json_t		*status;	/* as it was, for the API's answer */
+	int		 everyone;	/* who could have seen it (streams) */
+	struct idlist	 audience;
+};
+enum handled	 status_delete(struct req *, struct status_delete *,
+		     req_reply_fn);
 
 /* page.c */
 struct page {

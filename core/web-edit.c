@@ -1,10 +1,11 @@
 /*
  * web-edit.c: editing and deleting one's own post on the web. GET
  * /@name/:id/edit is a form with the Markdown source and content warning;
- * POST saves through post_edit, as the API's PUT does, so the edit history
- * is kept. GET /@name/:id/delete asks for confirmation (a page, so it works
- * without JavaScript); POST deletes through post_delete. The domain decides
- * who may: the pages only spare others a form they could not use.
+ * POST saves through status_edit, as the API's PUT does, so modules check
+ * the new text and the edit history is kept. GET /@name/:id/delete asks
+ * for confirmation (a page, so it works without JavaScript); POST deletes
+ * through status_delete, as the API's DELETE does. The domain decides who
+ * may: the pages only spare others a form they could not use.
  */
 #include <string.h>
 
@@ -93,30 +94,6 @@ web_post_edit_form(struct req *r)
 	return HANDLED;
 }
 
-/* On the writer: the same edit as the API's, history and all. */
-static int
-edit_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct post_draft	*d = arg;
-	int			 rc = post_edit(db, d);
-
-	(void)r;
-	if (rc != E_OK)
-		*cause = xstrdup(d->cause);
-	return rc;
-}
-
-/* On the writer, after commit: streams show the new text. */
-static void
-edit_after(struct req *r, struct db *db, void *arg)
-{
-	struct post_draft	*d = arg;
-
-	(void)r;
-	(void)db;
-	stream_post_edited(d->edit_id);
-}
-
 /* Saved: back to the post. */
 static void
 edit_reply(struct req *r, void *arg)
@@ -148,7 +125,7 @@ web_post_edit(struct req *r)
 			edit_page(r, p, rc, msg);
 		return HANDLED;
 	}
-	return req_write(r, edit_write, edit_after, edit_reply, d);
+	return status_edit(r, d, edit_reply);
 }
 
 /* GET /@name/:id/delete: are you sure? */
@@ -179,36 +156,6 @@ web_post_delete_form(struct req *r)
 	return HANDLED;
 }
 
-struct delete_job {
-	int64_t		 id;
-	int		 everyone;	/* who could have seen it (streams) */
-	struct idlist	 audience;
-};
-
-/* On the writer: delete, noting first who could see it. */
-static int
-delete_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct delete_job	*j = arg;
-
-	(void)cause;
-	j->everyone = stream_post_audience(db, r->arena, j->id, &j->audience);
-	if (j->everyone < 0)	/* no such post: post_delete says so */
-		j->everyone = 0;
-	return post_delete(db, r->user->id, j->id, r->user->role == ROLE_ADMIN);
-}
-
-/* On the writer, after commit: streams drop it. */
-static void
-delete_after(struct req *r, struct db *db, void *arg)
-{
-	struct delete_job	*j = arg;
-
-	(void)r;
-	(void)db;
-	stream_post_deleted(j->id, j->everyone, &j->audience);
-}
-
 /* Deleted: to the author's profile, which says so. */
 static void
 delete_reply(struct req *r, void *arg)
@@ -222,7 +169,7 @@ delete_reply(struct req *r, void *arg)
 enum handled
 web_post_delete(struct req *r)
 {
-	struct delete_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct status_delete	*j = arena_alloc(r->arena, sizeof *j);
 	struct post		*p;
 
 	if ((p = edit_post_param(r)) == NULL) {
@@ -230,5 +177,5 @@ web_post_delete(struct req *r)
 		return HANDLED;
 	}
 	j->id = p->id;
-	return req_write(r, delete_write, delete_after, delete_reply, j);
+	return status_delete(r, j, delete_reply);
 }

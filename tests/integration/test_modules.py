@@ -190,6 +190,17 @@ def hooks(t):
         r = api.request("PUT", "/api/v1/statuses/%s" % pid,
                         form={"status": "edited xyzzy"})
         t.status(r, 403, "before_post sees edits too")
+        wtok = h.form_field(a.get("/").text, "csrf")
+        r = a.post("/@alice/%s/edit" % pid, {"csrf": wtok,
+                                             "status": "web xyzzy"})
+        t.status(r, 403, "before_post sees edits on the web too")
+        t.like(r.text, r"forbidden word", "... and the page says why")
+        r = api.get("/api/v1/statuses/%s" % pid)
+        t.unlike(r.json().get("content", ""), r"xyzzy", "... the post "
+                 "kept its text")
+        r = a.post("/@alice/%s/edit" % pid, {"csrf": wtok,
+                                             "status": "web edit"})
+        t.status(r, 303, "... while a clean edit on the web goes through")
         t.ok(srv.wait_log(r"module example: after_post id=%s author=" % pid),
              "after_post fires once committed")
         bob = srv.client(headers={"Authorization": "Bearer " +
