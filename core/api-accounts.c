@@ -623,16 +623,11 @@ api_account_following(struct req *r)
 	return follows_answer(r, 0);
 }
 
-struct follow_job {
-	int64_t	id;
-	int	add;
-};
-
 /* On the writer: follow or unfollow. */
 static int
 follow_write(struct req *r, struct db *db, void *arg, char **cause)
 {
-	struct follow_job	*j = arg;
+	struct follow_change	*j = arg;
 
 	if (j->add)
 		return follow_add(db, r->user->id, j->id, cause);
@@ -643,18 +638,34 @@ follow_write(struct req *r, struct db *db, void *arg, char **cause)
 static void
 follow_after(struct req *r, struct db *db, void *arg)
 {
-	struct follow_job	*j = arg;
+	struct follow_change	*j = arg;
 
 	feed_forget(r->user->id);
 	if (j->add)
 		module_after_follow(db, r->user->id, j->id);
 }
 
+/*
+ * Follow (add) or unfollow person id on the writer; reply answers once
+ * committed, with the struct follow_change as its argument. follow_add
+ * refuses unknown and disabled people (404) itself. The web's follow
+ * buttons come through here too.
+ */
+enum handled
+account_follow(struct req *r, int64_t id, int add, req_reply_fn reply)
+{
+	struct follow_change	*j = arena_alloc(r->arena, sizeof *j);
+
+	j->id = id;
+	j->add = add;
+	return req_write(r, follow_write, follow_after, reply, j);
+}
+
 /* Answer with the Relationship as it is now. */
 static void
 follow_reply(struct req *r, void *arg)
 {
-	struct follow_job	*j = arg;
+	struct follow_change	*j = arg;
 	struct ectx		 e;
 
 	ectx_init(&e, r);
@@ -666,29 +677,26 @@ follow_reply(struct req *r, void *arg)
 enum handled
 api_account_follow(struct req *r)
 {
-	struct follow_job	*j = arena_alloc(r->arena, sizeof *j);
+	int64_t	id = req_id(r, ":0");
 
-	/* follow_add refuses unknown and disabled people (404) itself. */
-	if ((j->id = req_id(r, ":0")) == 0) {
+	if (id == 0) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	j->add = 1;
-	return req_write(r, follow_write, follow_after, follow_reply, j);
+	return account_follow(r, id, 1, follow_reply);
 }
 
 /* POST /api/v1/accounts/:id/unfollow (disabled people too) */
 enum handled
 api_account_unfollow(struct req *r)
 {
-	struct follow_job	*j = arena_alloc(r->arena, sizeof *j);
+	int64_t	id = req_id(r, ":0");
 
-	j->id = req_id(r, ":0");
-	if (j->id == 0 || user_get(req_db(r), r->arena, j->id) == NULL) {
+	if (id == 0 || user_get(req_db(r), r->arena, id) == NULL) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	return req_write(r, follow_write, follow_after, follow_reply, j);
+	return account_follow(r, id, 0, follow_reply);
 }
 
 /*

@@ -813,6 +813,11 @@ enum handled	 web_search(struct req *);
 enum handled	 web_static(struct req *);
 
 /* api-accounts.c */
+struct follow_change {
+	int64_t		 id;		/* the person followed or unfollowed */
+	int		 add;
+};
+enum handled	 account_follow(struct req *, int64_t, int, req_reply_fn);
 enum handled	 api_verify_credentials(struct req *);
 enum handled	 api_update_credentials(struct req *);
 enum handled	 api_account_lookup(struct req *);

@@ -81,33 +81,6 @@ web_profile(struct req *r)
 	return HANDLED;
 }
 
-struct follow_job {
-	int64_t	id;
-	int	add;
-};
-
-/* On the writer: follow or unfollow. */
-static int
-follow_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct follow_job	*j = arg;
-
-	if (j->add)
-		return follow_add(db, r->user->id, j->id, cause);
-	return follow_remove(db, r->user->id, j->id);
-}
-
-/* On the writer, once committed: the home feed holds other people now. */
-static void
-follow_after(struct req *r, struct db *db, void *arg)
-{
-	struct follow_job	*j = arg;
-
-	feed_forget(r->user->id);
-	if (j->add)
-		module_after_follow(db, r->user->id, j->id);
-}
-
 /* Done: back to the profile. */
 static void
 follow_reply(struct req *r, void *arg)
@@ -120,17 +93,14 @@ follow_reply(struct req *r, void *arg)
 static enum handled
 follow(struct req *r, int add)
 {
-	struct follow_job	*j = arena_alloc(r->arena, sizeof *j);
-	struct user		*u;
+	struct user	*u;
 
 	if ((u = user_get_by_name(req_db(r), r->arena, r->params[0])) ==
 	    NULL || u->disabled) {
 		req_error(r, 404, "There is nobody with this name here.");
 		return HANDLED;
 	}
-	j->id = u->id;
-	j->add = add;
-	return req_write(r, follow_write, follow_after, follow_reply, j);
+	return account_follow(r, u->id, add, follow_reply);
 }
 
 /* POST /@name/follow: csrf. */
