@@ -164,21 +164,6 @@ create_write(struct req *r, struct db *db, void *arg, char **cause)
 	return E_OK;
 }
 
-/* Strip leading and trailing white space, in the arena. */
-static const char *
-trim(struct arena *a, const char *s)
-{
-	size_t	n;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 /* POST /api/v1/groups: name, description (Markdown), visibility. */
 enum handled
 api_group_create(struct req *r)
@@ -191,7 +176,7 @@ api_group_create(struct req *r)
 	const char		*vis = req_param(r, "visibility");
 	char			*cause = NULL;
 
-	if (name == NULL || *(name = trim(r->arena, name)) == '\0') {
+	if (name == NULL || *(name = arena_trim(r->arena, name)) == '\0') {
 		req_error(r, 422, "Validation failed: a group needs a name");
 		return HANDLED;
 	}

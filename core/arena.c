@@ -97,6 +97,21 @@ arena_strndup(struct arena *a, const char *s, size_t n)
 	return p;
 }
 
+/* A copy of s without its leading and trailing white space. */
+char *
+arena_trim(struct arena *a, const char *s)
+{
+	size_t	n;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\r' || s[n - 1] == '\n'))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
 /* Copy a string into the arena. */
 char *
 arena_strdup(struct arena *a, const char *s)

@@ -66,6 +66,7 @@ void		 arena_free(struct arena *);
 void		*arena_alloc(struct arena *, size_t);
 char		*arena_strdup(struct arena *, const char *);
 char		*arena_strndup(struct arena *, const char *, size_t);
+char		*arena_trim(struct arena *, const char *);
 char		*arena_printf(struct arena *, const char *, ...) printflike(2, 3);
 
 /* crypto.c */

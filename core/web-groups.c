@@ -272,21 +272,6 @@ create_reply(struct req *r, void *arg)
 	    (long long)j->group));
 }
 
-/* Strip leading and trailing white space, in the arena. */
-static const char *
-trim(struct arena *a, const char *s)
-{
-	size_t	n;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
-	    s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	return arena_strndup(a, s, n);
-}
-
 /* POST /groups: name, description (Markdown), visibility, csrf. */
 enum handled
 web_group_create(struct req *r)
@@ -297,7 +282,7 @@ web_group_create(struct req *r)
 	const char		*vis = param(r, "visibility");
 	char			*cause = NULL;
 
-	j->name = trim(r->arena, param(r, "name"));
+	j->name = arena_trim(r->arena, param(r, "name"));
 	j->description = param(r, "description");
 	j->description_html = "";
 	if (*j->name == '\0') {
@@ -462,7 +447,7 @@ web_group_add(struct req *r)
 {
 	struct group_job	*j;
 	struct user		*u;
-	const char		*name = trim(r->arena, param(r, "username"));
+	const char		*name = arena_trim(r->arena, param(r, "username"));
 
 	if ((j = job_new(r, OP_ADD)) == NULL)
 		return HANDLED;
