@@ -62,25 +62,11 @@ route_version(struct hm_req *r)
 	return *end == '\0' && n > 0 ? n : 0;
 }
 
-struct ack_job {
-	int64_t		 version;
-	const char	*via;
-};
-
-/* On the writer: append to the ledger. */
-static int
-ack_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
-{
-	struct ack_job	*j = arg;
-
-	return gl_ack(db, A->req_user(r), j->version, j->via, cause);
-}
-
 /* Answer with the version and the new acknowledgement. */
 static void
 ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 {
-	struct ack_job		*j = arg;
+	struct gl_ack_job	*j = arg;
 	struct gl_version	 v;
 
 	if (rc != HM_OK) {
@@ -98,46 +84,27 @@ ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 int
 gl_api_ack(struct hm_req *r)
 {
-	struct ack_job	*j = A->req_alloc(r, sizeof *j);
+	struct gl_ack_job	*j = A->req_alloc(r, sizeof *j);
 
 	if ((j->version = route_version(r)) == 0) {
 		A->reply_error(r, 404, "Record not found");
 		return HM_DONE;
 	}
 	j->via = "api";
-	return A->write(r, ack_write, ack_reply, j);
-}
-
-struct publish_job {
-	const char	*text;
-	const char	*summary;
-	int		 requires_ack;
-	int64_t		 version;
-};
-
-/* On the writer: a new version. */
-static int
-publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
-{
-	struct publish_job	*j = arg;
-
-	return gl_publish(db, j->text, j->summary, j->requires_ack,
-	    A->req_user(r), &j->version, cause);
+	return A->write(r, gl_ack_write, ack_reply, j);
 }
 
 static void
 publish_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 {
-	struct publish_job	*j = arg;
+	struct gl_publish_job	*j = arg;
 	struct gl_version	 v;
 
 	if (rc != HM_OK) {
 		A->reply_error(r, rc, cause ? cause : "Not saved");
 		return;
 	}
-	A->log(gl_self, HM_LOG_INFO, "%s published version %lld (%s)",
-	    A->req_username(r), (long long)j->version, j->requires_ack ?
-	    "acknowledgement required" : "no acknowledgement needed");
+	gl_log_published(r, j);
 	if (gl_version_get(r, j->version, &v) != 0) {
 		A->reply_error(r, 500, "Internal error");
 		return;
@@ -149,7 +116,7 @@ publish_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 int
 gl_api_publish(struct hm_req *r)
 {
-	struct publish_job	*j = A->req_alloc(r, sizeof *j);
+	struct gl_publish_job	*j = A->req_alloc(r, sizeof *j);
 	const char		*field, *why, *ack;
 
 	j->text = A->req_param(r, "text");
@@ -163,7 +130,7 @@ gl_api_publish(struct hm_req *r)
 		    "details", field, why));
 		return HM_DONE;
 	}
-	return A->write(r, publish_write, publish_reply, j);
+	return A->write(r, gl_publish_write, publish_reply, j);
 }
 
 /* A list of people as JSON. */

@@ -130,6 +130,34 @@ gl_check(struct hm_req *r, const char *text, const char *summary,
 	return 0;
 }
 
+/* On the writer: append the reader's acknowledgement to the ledger. */
+int
+gl_ack_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
+{
+	struct gl_ack_job	*j = arg;
+
+	return gl_ack(db, A->req_user(r), j->version, j->via, cause);
+}
+
+/* On the writer: publish a checked new version. */
+int
+gl_publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
+{
+	struct gl_publish_job	*j = arg;
+
+	return gl_publish(db, j->text, j->summary, j->requires_ack,
+	    A->req_user(r), &j->version, cause);
+}
+
+/* Once published: the log says who published what. */
+void
+gl_log_published(struct hm_req *r, const struct gl_publish_job *j)
+{
+	A->log(gl_self, HM_LOG_INFO, "%s published version %lld (%s)",
+	    A->req_username(r), (long long)j->version, j->requires_ack ?
+	    "acknowledgement required" : "no acknowledgement needed");
+}
+
 /* Gate: no writes until the guidelines are acknowledged. */
 static int
 gl_before_write(struct hm_req *r, struct hm_refusal *f)

@@ -68,6 +68,19 @@ const char *gl_iso(struct hm_req *, int64_t);
 int	 gl_check(struct hm_req *, const char *, const char *, const char **,
 	     const char **);
 int	 gl_truthy(const char *);
+struct gl_ack_job {			/* an acknowledgement on its way */
+	int64_t		 version;
+	const char	*via;		/* "web" or "api", for the ledger */
+};
+int	 gl_ack_write(struct hm_req *, struct hm_db *, void *, char **);
+struct gl_publish_job {			/* a checked new version */
+	const char	*text;
+	const char	*summary;
+	int		 requires_ack;
+	int64_t		 version;	/* once published */
+};
+int	 gl_publish_write(struct hm_req *, struct hm_db *, void *, char **);
+void	 gl_log_published(struct hm_req *, const struct gl_publish_job *);
 
 /* diff.c */
 json_t	*gl_diff(const char *, const char *);

@@ -112,13 +112,6 @@ gl_web_version(struct hm_req *r)
 	return version_page(r, v);
 }
 
-/* On the writer: append to the ledger. */
-static int
-ack_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
-{
-	return gl_ack(db, A->req_user(r), *(int64_t *)arg, "web", cause);
-}
-
 static void
 ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 {
@@ -133,14 +126,15 @@ ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 int
 gl_web_ack(struct hm_req *r)
 {
-	int64_t	*v = A->req_alloc(r, sizeof *v);
+	struct gl_ack_job	*j = A->req_alloc(r, sizeof *j);
 
-	if ((*v = route_version(r)) == 0) {
+	if ((j->version = route_version(r)) == 0) {
 		A->reply_error(r, 404, "There is no such version of the "
 		    "guidelines.");
 		return HM_DONE;
 	}
-	return A->write(r, ack_write, ack_reply, v);
+	j->via = "web";
+	return A->write(r, gl_ack_write, ack_reply, j);
 }
 
 /* The admin page: the form (with what was typed, an error, a preview)
@@ -205,35 +199,17 @@ gl_web_admin(struct hm_req *r)
 	return admin_page(r, 200, NULL, NULL, 1, NULL, NULL, 0);
 }
 
-struct publish_job {
-	const char	*text;
-	const char	*summary;
-	int		 requires_ack;
-	int64_t		 version;
-};
-
-static int
-publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
-{
-	struct publish_job	*j = arg;
-
-	return gl_publish(db, j->text, j->summary, j->requires_ack,
-	    A->req_user(r), &j->version, cause);
-}
-
 static void
 publish_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 {
-	struct publish_job	*j = arg;
+	struct gl_publish_job	*j = arg;
 
 	if (rc != HM_OK) {
 		admin_page(r, rc == 503 ? 503 : 422, j->text, j->summary,
 		    j->requires_ack, "text", cause ? cause : "Not saved.", 0);
 		return;
 	}
-	A->log(gl_self, HM_LOG_INFO, "%s published version %lld (%s)",
-	    A->req_username(r), (long long)j->version, j->requires_ack ?
-	    "acknowledgement required" : "no acknowledgement needed");
+	gl_log_published(r, j);
 	A->redirect(r, A->req_printf(r, "/admin/guidelines/%lld",
 	    (long long)j->version));
 }
@@ -243,7 +219,7 @@ publish_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 int
 gl_web_admin_post(struct hm_req *r)
 {
-	struct publish_job	*j = A->req_alloc(r, sizeof *j);
+	struct gl_publish_job	*j = A->req_alloc(r, sizeof *j);
 	const char		*action = A->req_param(r, "action");
 	const char		*field, *why;
 
@@ -262,7 +238,7 @@ gl_web_admin_post(struct hm_req *r)
 		return admin_page(r, 422, j->text, j->summary,
 		    j->requires_ack, "summary", "Say in a sentence what "
 		    "changed: people see it above the new version.", 0);
-	return A->write(r, publish_write, publish_reply, j);
+	return A->write(r, gl_publish_write, publish_reply, j);
 }
 
 /* A people list for a template. */
