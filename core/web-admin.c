@@ -159,12 +159,13 @@ web_admin(struct req *r)
 enum handled
 web_admin_people(struct req *r)
 {
-	const char	*done = req_param(r, "done");
+	const char	*done = req_param(r, "notice");
 	struct user	*u;
 	size_t		 i;
 	const char	*notice = NULL;
 
-	/* After an action: "?done=ACTION&id=ID" names what was done. */
+	/* After an action: "?notice=ACTION&id=ID" names what was done to
+	 * whom (the person's name comes from the database, never the URL). */
 	for (i = 0; done != NULL && i < nitems(admin_acts); i++) {
 		if (strcmp(done, admin_acts[i].name) == 0 &&
 		    (u = user_get(req_db(r), r->arena, req_id(r, "id"))) !=
@@ -276,7 +277,7 @@ admin_reply(struct req *r, void *arg)
 	} else {
 		log_info("admin: %s did %s to %s", r->user->username,
 		    admin_acts[j->act].name, j->target_name);
-		req_redirect(r, arena_printf(r->arena, "/admin/people?done=%s&"
+		req_redirect(r, arena_printf(r->arena, "/admin/people?notice=%s&"
 		    "id=%lld", admin_acts[j->act].name, (long long)j->target));
 	}
 	OPENSSL_cleanse(j->shown, sizeof j->shown);

@@ -247,7 +247,7 @@ static void
 profile_save_reply(struct req *r, void *arg)
 {
 	(void)arg;
-	req_redirect(r, "/settings/profile?done=profile");
+	req_redirect(r, "/settings/profile?notice=profile");
 }
 
 /*

@@ -105,7 +105,7 @@ pw_change_reply(struct req *r, void *arg)
 {
 	(void)arg;
 	log_info("settings: %s changed their password", r->user->username);
-	req_redirect(r, "/settings/password?done=password");
+	req_redirect(r, "/settings/password?notice=password");
 }
 
 /* Back on the loop: refuse, or hand the new hash to the writer. */

@@ -26,20 +26,6 @@ static const struct {
 	{ "apps", "/settings/apps", "Apps" },
 };
 
-/* What a redirect back after a change says (?done=KEY). */
-static const struct {
-	const char	*key;
-	const char	*text;
-} settings_notices[] = {
-	{ "profile", "Your profile was saved." },
-	{ "password", "Your password was changed. You were signed out on "
-	    "every other device." },
-	{ "session", "That session was signed out." },
-	{ "others", "You were signed out everywhere else." },
-	{ "token", "The token was revoked; apps using it are signed out." },
-	{ "app", "The app's access was revoked." },
-};
-
 /*
  * The view every settings page starts from: the sub-navigation with the
  * current page marked, and the notice a change redirected here with.
@@ -48,7 +34,6 @@ json_t *
 settings_view(struct req *r, const char *title, const char *which)
 {
 	json_t		*v = req_view(r, title), *nav = json_array();
-	const char	*done = req_param(r, "done");
 	size_t		 i;
 
 	web_nav(v, "settings");
@@ -58,11 +43,7 @@ settings_view(struct req *r, const char *title, const char *which)
 		    "label", settings_pages[i].label,
 		    "current", strcmp(settings_pages[i].which, which) == 0));
 	json_object_set_new(v, "settings_nav", nav);
-	for (i = 0; done != NULL && i < nitems(settings_notices); i++) {
-		if (strcmp(done, settings_notices[i].key) == 0)
-			json_object_set_new(v, "notice",
-			    json_string(settings_notices[i].text));
-	}
+	web_notice(r, v);
 	return v;
 }
 
@@ -78,7 +59,7 @@ web_settings(struct req *r)
 static void
 settings_back(struct req *r, const char *path, const char *notice)
 {
-	req_redirect(r, arena_printf(r->arena, "%s?done=%s", path, notice));
+	req_redirect(r, arena_printf(r->arena, "%s?notice=%s", path, notice));
 }
 
 /* -- sessions */

@@ -161,6 +161,13 @@ static const struct {
 } notices[] = {
 	{ "deleted",	"Your post was deleted." },
 	{ "left",	"You left the group." },
+	{ "profile",	"Your profile was saved." },
+	{ "password",	"Your password was changed. You were signed out on "
+	    "every other device." },
+	{ "session",	"That session was signed out." },
+	{ "others",	"You were signed out everywhere else." },
+	{ "token",	"The token was revoked; apps using it are signed out." },
+	{ "app",	"The app's access was revoked." },
 };
 
 /* Add the notice a redirect asked for to a page's view. */

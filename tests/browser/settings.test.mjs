@@ -97,7 +97,7 @@ test('change the avatar and profile fields, and see them', async () => {
   await page.getByLabel('Team').fill('Platform');
   await page.getByLabel('Bio').fill('I *like* ovens');
   await page.getByRole('button', { name: 'Save profile' }).click();
-  await page.waitForURL(hearth.url + '/settings/profile?done=profile');
+  await page.waitForURL(hearth.url + '/settings/profile?notice=profile');
   assert.match(await page.locator('p.notice[role=status]').textContent(), /profile was saved/);
   const after = await page.locator('#current-avatar').getAttribute('src');
   assert.match(after, /\/media\/[^/]+\.png$/);
@@ -153,7 +153,7 @@ test('the other settings pages', async () => {
   await page.goto(hearth.url + '/settings/tokens');
   assert.equal(await page.getByRole('textbox', { name: 'Token', exact: true }).count(), 0, 'the secret is shown once');
   await page.getByRole('button', { name: 'Revoke my script' }).click();
-  await page.waitForURL(/done=token/);
+  await page.waitForURL(/notice=token/);
   assert.match(await page.locator('p.notice[role=status]').textContent(), /revoked/);
 });
 
@@ -191,10 +191,10 @@ test('an admin creates a person who then signs in', async () => {
   await page.waitForURL(/q=bea/);
   assert.equal(await page.locator('.people-admin .row-item').count(), 1);
   await page.getByRole('button', { name: 'Disable bea' }).click();
-  await page.waitForURL(/done=disable/);
+  await page.waitForURL(/notice=disable/);
   assert.match(await page.locator('p.notice[role=status]').textContent(), /bea was disabled/);
   await page.getByRole('button', { name: 'Enable bea' }).click();
-  await page.waitForURL(/done=enable/);
+  await page.waitForURL(/notice=enable/);
 
   await page.getByRole('textbox', { name: 'Username', exact: true }).fill('bad name');
   await page.getByRole('button', { name: 'Create person' }).click();

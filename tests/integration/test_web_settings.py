@@ -136,7 +136,7 @@ def body(t):
         r = post_multipart(a, "/settings/profile", form,
                            {"avatar": ("me.png", png())})
         t.status(r, 303, "the profile with an avatar is saved")
-        t.is_(r.header("Location"), "/settings/profile?done=profile",
+        t.is_(r.header("Location"), "/settings/profile?notice=profile",
               "... back to the form with a notice")
         r = a.get(r.header("Location"))
         t.like(r.text, r'role="status">Your profile was saved',
