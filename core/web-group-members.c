@@ -128,6 +128,7 @@ web_group_members_page(struct req *r, int64_t id, int status,
 		    (long long)more)));
 	if (p.max_id > 0)
 		json_object_set_new(v, "first", json_string(first));
+	json_object_set_new(v, "paged", json_boolean(more > 0 || p.max_id > 0));
 	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));
 	if (add_error != NULL) {

@@ -74,6 +74,8 @@ def body(t):
                "it looked for")
         t.like(r.text, r'id="q" name="q" type="search" value="member 0"',
                "... keeping it in the box")
+        t.unlike(r.text, r'aria-label="Pages of members"', "one page: no "
+                 "page links")
         r = a.get(base + "?q=M5")
         t.is_(sorted(names(r.text)), ["m50", "m51", "m52", "m53", "m54"],
               "usernames match too, in any case")
