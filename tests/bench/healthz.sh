@@ -12,11 +12,23 @@
 #   WARMUP [2s]     an unmeasured run against each server first
 #   RUNS [1]        measurements per server, alternating which goes first;
 #                   the summary shows the median
+#   KEEPALIVE [1]   0: every request on a new connection (Connection: close),
+#                   which measures accepting rather than answering
 #   HEARTHD HEARTHCTL HELLO HEARTH_BUILDDIR: see tests/bench/common.sh
 set -eu
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
 
 : "${THREADS:=2}" "${CONNS:=50}" "${DURATION:=10s}" "${WARMUP:=2s}" "${RUNS:=1}"
+: "${KEEPALIVE:=1}"
+
+# wrk_run, with a new connection per request when KEEPALIVE=0.
+wrk_hz() {
+	if [ "$KEEPALIVE" = 0 ]; then
+		wrk_run "$@" -H "Connection: close"
+	else
+		wrk_run "$@"
+	fi
+}
 
 bench_need hearthd hello
 
@@ -30,10 +42,11 @@ hearth_pid=$started_pid
 
 load=$(cut -d" " -f1 /proc/loadavg)
 echo "# healthz: $(date -u +%Y-%m-%dT%H:%MZ), nproc $(nproc), load $load," \
-    "threads $THREADS, wrk -t1 -c$CONNS -d$DURATION, $RUNS run(s)"
+    "threads $THREADS, wrk -t1 -c$CONNS -d$DURATION, $RUNS run(s)," \
+    "keep-alive $KEEPALIVE"
 if [ "$WARMUP" != 0 ] && [ "$WARMUP" != 0s ]; then
-	wrk_run "http://127.0.0.1:$hello_port/healthz" "$CONNS" "$WARMUP" >/dev/null
-	wrk_run "http://127.0.0.1:$hearth_port/healthz" "$CONNS" "$WARMUP" >/dev/null
+	wrk_hz "http://127.0.0.1:$hello_port/healthz" "$CONNS" "$WARMUP" >/dev/null
+	wrk_hz "http://127.0.0.1:$hearth_port/healthz" "$CONNS" "$WARMUP" >/dev/null
 fi
 
 printf '%-4s %-8s %10s %9s %9s %9s %9s %7s\n' run server req/s p50_ms p99_ms \
@@ -49,7 +62,7 @@ while [ $run -le "$RUNS" ]; do
 			port=$hearth_port pid=$hearth_pid
 		fi
 		t0=$(cpu_ticks "$pid")
-		set -- $(wrk_run "http://127.0.0.1:$port/healthz" "$CONNS" "$DURATION")
+		set -- $(wrk_hz "http://127.0.0.1:$port/healthz" "$CONNS" "$DURATION")
 		t1=$(cpu_ticks "$pid")
 		# server CPU per request: steadier than req/s on a busy machine
 		cpu=$(awk -v t="$((t1 - t0))" -v hz="$clk_tck" -v n="$5" \
