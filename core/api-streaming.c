@@ -1,32 +1,98 @@
 /*
- * api-streaming.c: Mastodon's streaming API as server-sent events. The
- * handlers only check the request and hand the connection to stream.c.
+ * api-streaming.c: Mastodon's streaming API, as server-sent events or, when
+ * the client asks to upgrade, as a WebSocket (what most Mastodon apps
+ * use). The handlers only check the request and hand the connection to
+ * stream.c.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "hearth.h"
 
+/* Whether a comma-separated header value holds token (any case). */
+static int
+header_has(const char *value, const char *token)
+{
+	size_t		 n = strlen(token);
+	const char	*p = value;
+
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (strncasecmp(p, token, n) == 0 && (p[n] == '\0' ||
+		    p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+			return 1;
+		p = strchr(p, ',');
+	}
+	return 0;
+}
+
+/*
+ * GET with Upgrade: websocket. The stream parameter is optional (a client
+ * may subscribe later, by message); the token came as a bearer header, an
+ * access_token parameter or the Sec-WebSocket-Protocol (router.c), which
+ * is then echoed, as browsers require.
+ */
+static enum handled
+streaming_ws(struct req *r, int kind)
+{
+	const char	*version = req_header(r, "Sec-WebSocket-Version");
+	const char	*conn = req_header(r, "Connection");
+	char		 accept[WS_ACCEPT_LEN + 1];
+
+	if (conn == NULL || !header_has(conn, "upgrade")) {
+		req_error(r, 400, "A WebSocket upgrade needs Connection: "
+		    "Upgrade");
+		return HANDLED;
+	}
+	if (version == NULL || strcmp(version, "13") != 0) {
+		req_set_header(r, "Sec-WebSocket-Version", "13");
+		req_error(r, 426, "Only WebSocket version 13 is spoken here");
+		return HANDLED;
+	}
+	if (ws_accept_key(req_header(r, "Sec-WebSocket-Key"), accept) != 0) {
+		req_error(r, 400, "Sec-WebSocket-Key must be the base64 of 16 "
+		    "bytes");
+		return HANDLED;
+	}
+	if (stream_open_ws(r, kind >= 0 ? 1u << kind : 0, accept,
+	    r->ws_protocol) != 0)
+		req_error(r, 503, "Streaming is unavailable right now");
+	return HANDLED;
+}
+
 /* Open a stream of a kind, or answer why not. */
 static enum handled
-streaming_open(struct req *r, enum stream_kind kind)
+streaming_open(struct req *r, int kind)
 {
+	const char	*upgrade = req_header(r, "Upgrade");
+
+	if (upgrade != NULL && strcasecmp(upgrade, "websocket") == 0)
+		return streaming_ws(r, kind);
+	if (kind < 0) {
+		req_error(r, 400, "Unknown stream type: use user, "
+		    "user:notification, public or public:local");
+		return HANDLED;
+	}
 	if (stream_open(r, kind) != 0)
 		req_error(r, 503, "Streaming is unavailable right now");
 	return HANDLED;
 }
 
-/* GET /api/v1/streaming?stream=user|public (Mastodon's query form) */
+/* GET /api/v1/streaming?stream=NAME (Mastodon's query form; a WebSocket
+ * may leave the stream out and subscribe by message). */
 enum handled
 api_streaming(struct req *r)
 {
 	const char	*which = kv_get(&r->query, "stream");
+	int		 kind = stream_kind_named(which);
 
-	if (which != NULL && strcmp(which, "user") == 0)
-		return streaming_open(r, STREAM_USER);
-	if (which != NULL && strcmp(which, "public") == 0)
-		return streaming_open(r, STREAM_PUBLIC);
-	req_error(r, 400, "Unknown stream type: use user or public");
-	return HANDLED;
+	if (which != NULL && kind < 0) {
+		req_error(r, 400, "Unknown stream type: use user, "
+		    "user:notification, public or public:local");
+		return HANDLED;
+	}
+	return streaming_open(r, kind);
 }
 
 /* GET /api/v1/streaming/user */
@@ -36,11 +102,25 @@ api_streaming_user(struct req *r)
 	return streaming_open(r, STREAM_USER);
 }
 
+/* GET /api/v1/streaming/user/notification */
+enum handled
+api_streaming_notification(struct req *r)
+{
+	return streaming_open(r, STREAM_NOTIFICATION);
+}
+
 /* GET /api/v1/streaming/public */
 enum handled
 api_streaming_public(struct req *r)
 {
 	return streaming_open(r, STREAM_PUBLIC);
+}
+
+/* GET /api/v1/streaming/public/local */
+enum handled
+api_streaming_local(struct req *r)
+{
+	return streaming_open(r, STREAM_LOCAL);
 }
 
 /* GET /api/v1/streaming/health: apps probe it before connecting. */

@@ -538,6 +538,8 @@ struct req {
 	struct user		*user;
 	int64_t			 app_id;	/* a bearer token's OAuth app */
 	const char		*scopes;	/* a bearer token's scopes */
+	const char		*ws_protocol;	/* a token sent as a WebSocket
+						   subprotocol, to echo */
 	struct session		 session;
 	json_t			*body;
 	struct multipart	*files;		/* a multipart body's file parts */
@@ -563,6 +565,7 @@ void		 req_statuses(struct req *, struct ectx *, const struct idlist *);
 void		 req_error(struct req *, int, const char *);
 void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);
+void		 req_upgrade(struct req *);
 void		 req_retry_after(struct req *, long);
 json_t		*req_view(struct req *, const char *);
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);
@@ -672,13 +675,35 @@ struct server {
 };
 int		 server_run(struct config *);
 
+
+/* websocket.c */
+#define WS_ACCEPT_LEN	28	/* base64 of a SHA-1 */
+enum ws_opcode { WS_CONTINUATION = 0, WS_TEXT = 1, WS_BINARY = 2,
+    WS_CLOSE = 8, WS_PING = 9, WS_PONG = 10 };
+struct ws_frame {
+	int		 fin;
+	int		 opcode;
+	unsigned char	*payload;	/* the caller's buffer, unmasked */
+	size_t		 len;
+	int		 close_code;	/* why, when the frame is refused */
+};
+int		 ws_accept_key(const char *, char [WS_ACCEPT_LEN + 1]);
+size_t		 ws_frame_header(unsigned char [10], int, size_t);
+ssize_t		 ws_read_frame(const unsigned char *, size_t, size_t,
+		     struct ws_frame *);
+
 /* stream.c */
-enum stream_kind { STREAM_USER, STREAM_PUBLIC };
+/* Mastodon's streams, by the names its WebSocket messages use. */
+enum stream_kind { STREAM_USER, STREAM_PUBLIC, STREAM_NOTIFICATION,
+    STREAM_LOCAL, STREAM_NKINDS };
 struct post_draft;
 void		 stream_init(struct server *);
 void		 stream_free(void);
 void		 stream_drain(struct loop *);
 int		 stream_open(struct req *, enum stream_kind);
+int		 stream_kind_named(const char *);
+int		 stream_open_ws(struct req *, unsigned, const char *,
+		     const char *);
 void		 stream_post_created(const struct post_draft *);
 void		 stream_post_edited(int64_t);
 int		 stream_post_audience(struct db *, struct arena *, int64_t,
@@ -693,6 +718,8 @@ void		 stream_pending_publish(void);
 enum handled	 api_streaming(struct req *);
 enum handled	 api_streaming_user(struct req *);
 enum handled	 api_streaming_public(struct req *);
+enum handled	 api_streaming_notification(struct req *);
+enum handled	 api_streaming_local(struct req *);
 enum handled	 api_streaming_health(struct req *);
 
 /* tls.c */

@@ -306,6 +306,19 @@ req_stream_start(struct req *r, const char *ctype)
 	evhttp_send_reply_start(r->ev, 200, NULL);
 }
 
+/*
+ * Answer 101 Switching Protocols (headers set by the caller): the request
+ * counts as answered, and the connection now speaks another protocol.
+ */
+void
+req_upgrade(struct req *r)
+{
+	r->replied = 1;
+	log_msg(LOG_DEBUG, "%s 101 %s (upgrade)", r->client_ip, r->path);
+	r->loop->inflight--;
+	evhttp_send_reply_start(r->ev, 101, "Switching Protocols");
+}
+
 /* Reply with plain text. */
 void
 req_text(struct req *r, int status, const char *text)

@@ -228,13 +228,18 @@ static const struct route routes[] = {
 	/* search */
 	{ M_GET,  "/api/v2/search",	R_AUTH,		api_search },
 
-	/* streaming (server-sent events); EventSource cannot send headers */
+	/* streaming (server-sent events or WebSocket); EventSource cannot
+	 * send headers, nor can a browser's WebSocket */
 	{ M_GET,  "/api/v1/streaming",	R_AUTH | R_QTOKEN, api_streaming },
 	{ M_GET,  "/api/v1/streaming/health", 0,	api_streaming_health },
 	{ M_GET,  "/api/v1/streaming/user", R_AUTH | R_QTOKEN,
 	    api_streaming_user },
 	{ M_GET,  "/api/v1/streaming/public", R_AUTH | R_QTOKEN,
 	    api_streaming_public },
+	{ M_GET,  "/api/v1/streaming/user/notification", R_AUTH | R_QTOKEN,
+	    api_streaming_notification },
+	{ M_GET,  "/api/v1/streaming/public/local", R_AUTH | R_QTOKEN,
+	    api_streaming_local },
 };
 
 /* Names for the Allow header, in bit order. */
@@ -422,8 +427,14 @@ router_authenticate(struct req *r)
 		token = auth + 7;
 		while (*token == ' ')
 			token++;
-	} else if (r->route->flags & R_QTOKEN)	/* EventSource sends no headers */
+	} else if (r->route->flags & R_QTOKEN) {
+		/* EventSource sends no headers; a browser's WebSocket sends
+		 * only its subprotocol, which Mastodon uses for the token. */
 		token = kv_get(&r->query, "access_token");
+		if (token == NULL && (token = req_header(r,
+		    "Sec-WebSocket-Protocol")) != NULL)
+			r->ws_protocol = token;
+	}
 	if (token != NULL) {
 		if (token_lookup(req_db(r), r->arena, token, &t) != 0 ||
 		    (t.user_id != 0 &&

@@ -1,11 +1,15 @@
 /*
- * stream.c: the open streaming connections (server-sent events) and what is
- * published to them. Each loop thread keeps its own list of streams; the
- * writer thread publishes an event after commit by posting a small message
- * to every loop, and the loop builds the entity with its own database
+ * stream.c: the open streaming connections and what is published to them,
+ * as server-sent events or, for apps that ask to upgrade, WebSocket
+ * messages in Mastodon's format (one connection may subscribe to several
+ * streams). Each loop thread keeps its own list of streams; the writer
+ * thread publishes an event after commit by posting a small message to
+ * every loop, and the loop builds the entity with its own database
  * connection, once per stream owner, checking that the owner may read it.
  * An idle stream costs its evhttp connection and one struct stream.
  */
+#include <sys/socket.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,14 +26,20 @@
 #endif
 #define STREAM_WRITE_TIMEOUT	300		/* seconds a write may stall */
 #define STREAM_PENDING_MAX	10000		/* notifications per batch */
+#define WS_MESSAGE_MAX		4096		/* bytes of a client message */
 
 struct stream {
 	struct evhttp_request		*ev;
 	struct evhttp_connection	*evcon;
 	struct stream_loop		*sl;
 	int64_t				 user;
-	enum stream_kind		 kind;
+	unsigned			 subs;	/* 1 << kind, for each */
 	LIST_ENTRY(stream)		 entry;
+	/* WebSocket only */
+	int				 ws;
+	struct event			*work;	/* reads what arrived */
+	struct evbuffer_cb_entry	*incb;
+	struct evbuffer			*message; /* fragments so far */
 };
 
 struct stream_loop {
@@ -62,6 +72,24 @@ static const char *stream_names[] = {
 	"update", "status.update", "delete", "notification"
 };
 
+/* The streams' names, by kind (hearth's public is all local). */
+static const char *stream_kinds[STREAM_NKINDS] = {
+	"user", "public", "user:notification", "public:local"
+};
+
+/* A stream kind by its Mastodon name, or -1. */
+int
+stream_kind_named(const char *name)
+{
+	int	i;
+
+	for (i = 0; name != NULL && i < STREAM_NKINDS; i++) {
+		if (strcmp(name, stream_kinds[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
 /* The heartbeat interval: HEARTH_STREAM_HEARTBEAT seconds, for tests. */
 static long
 stream_heartbeat_secs(void)
@@ -78,8 +106,17 @@ stream_heartbeat_secs(void)
 static void
 stream_unlink(struct stream *s)
 {
+	struct bufferevent	*bev;
+
 	LIST_REMOVE(s, entry);
 	evhttp_connection_set_closecb(s->evcon, NULL, NULL);
+	if (s->incb != NULL &&
+	    (bev = evhttp_connection_get_bufferevent(s->evcon)) != NULL)
+		evbuffer_remove_cb_entry(bufferevent_get_input(bev), s->incb);
+	if (s->work != NULL)
+		event_free(s->work);
+	if (s->message != NULL)
+		evbuffer_free(s->message);
 	__atomic_sub_fetch(&stream_count, 1, __ATOMIC_RELAXED);
 	free(s);
 }
@@ -99,27 +136,61 @@ stream_closed(struct evhttp_connection *evcon, void *arg)
 		evhttp_request_free(ev);
 }
 
-/* Write bytes to a stream; close it if the client does not keep up. */
-static void
-stream_write(struct stream *s, const char *data, size_t len)
+/*
+ * Write bytes to a stream (for a WebSocket, as one frame of opcode); close
+ * it if the client does not keep up. A WebSocket's frames go straight to
+ * the connection: evhttp sends no body after a 101.
+ */
+static int
+stream_write(struct stream *s, int opcode, const char *data, size_t len)
 {
 	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
 	    s->evcon);
 	struct evhttp_connection *evcon = s->evcon;
 	struct evbuffer		*b;
+	unsigned char		 hdr[10];
 
-	if (bev != NULL &&
+	if (bev == NULL ||
 	    evbuffer_get_length(bufferevent_get_output(bev)) > STREAM_MAX_BUFFER) {
 		log_info("stream of user %lld: client too slow, closing",
 		    (long long)s->user);
 		stream_unlink(s);	/* the connection frees the request */
 		evhttp_connection_free(evcon);
-		return;
+		return -1;
+	}
+	if (s->ws) {
+		b = bufferevent_get_output(bev);
+		evbuffer_add(b, hdr, ws_frame_header(hdr, opcode, len));
+		evbuffer_add(b, data, len);
+		return 0;
 	}
 	b = evbuffer_new();
 	evbuffer_add(b, data, len);
 	evhttp_send_reply_chunk(s->ev, b);
 	evbuffer_free(b);
+	return 0;
+}
+
+/*
+ * Close a WebSocket with a status code: the close frame is sent at once
+ * when nothing is queued before it (it is a few bytes, and the connection
+ * is freed right after), then the stream and its connection go.
+ */
+static void
+stream_ws_close(struct stream *s, int code)
+{
+	struct evhttp_connection *evcon = s->evcon;
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(evcon);
+	unsigned char		 frame[4] = { 0x80 | WS_CLOSE, 2, 0, 0 };
+
+	frame[2] = (unsigned char)(code >> 8);
+	frame[3] = (unsigned char)code;
+	if (bev != NULL &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		(void)send(bufferevent_getfd(bev), frame, sizeof frame,
+		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	stream_unlink(s);
+	evhttp_connection_free(evcon);
 }
 
 /* Every heartbeat: a comment line on each stream, so proxies keep it. */
@@ -133,7 +204,10 @@ stream_thump(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		stream_write(s, ":thump\n\n", 8);
+		if (s->ws)
+			stream_write(s, WS_PING, "", 0);
+		else
+			stream_write(s, 0, ":thump\n\n", 8);
 	}
 }
 
@@ -198,6 +272,10 @@ stream_drain(struct loop *loop)
 	sl = &stream_loops[loop->id];
 	event_del(sl->heartbeat);
 	while ((s = LIST_FIRST(&sl->streams)) != NULL) {
+		if (s->ws) {
+			stream_ws_close(s, 1001);	/* going away */
+			continue;
+		}
 		ev = s->ev;
 		stream_unlink(s);
 		loop->unflushed++;
@@ -225,7 +303,7 @@ stream_open(struct req *r, enum stream_kind kind)
 	s->evcon = evcon;
 	s->sl = &stream_loops[r->loop->id];
 	s->user = r->user->id;
-	s->kind = kind;
+	s->subs = 1u << kind;
 	req_stream_start(r, "text/event-stream");
 	/* No read timeout (a stream is idle by nature); a write that stalls
 	 * this long means the client is gone. */
@@ -237,30 +315,238 @@ stream_open(struct req *r, enum stream_kind kind)
 	return 0;
 }
 
-/* Write one event (name, data) to a stream. */
-static void
-stream_event(struct stream *s, const char *name, struct evbuffer *data)
+/* A message to a WebSocket client about what it asked (an error). */
+static int
+stream_ws_error(struct stream *s, const char *why)
 {
 	struct evbuffer	*b = evbuffer_new();
-	size_t		 len;
+	json_t		*msg = json_pack("{s:s, s:i}", "error", why, "status",
+			    400);
+	int		 rc;
 
-	evbuffer_add_printf(b, "event: %s\ndata: ", name);
-	evbuffer_add(b, evbuffer_pullup(data, -1), evbuffer_get_length(data));
-	evbuffer_add(b, "\n\n", 2);
-	len = evbuffer_get_length(b);
-	stream_write(s, (const char *)evbuffer_pullup(b, -1), len);
+	jsonw_value(b, msg);
+	json_decref(msg);
+	rc = stream_write(s, WS_TEXT, (const char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b));
 	evbuffer_free(b);
+	return rc;
 }
 
-/* Whether a message is for a stream's owner (before visibility). */
+/*
+ * A whole text message from a WebSocket client: Mastodon's
+ * {"type": "subscribe" or "unsubscribe", "stream": NAME}. -1 if the stream
+ * was closed.
+ */
 static int
-stream_wants(const struct stream *s, const struct stream_msg *m)
+stream_ws_message(struct stream *s, const char *text, size_t len)
+{
+	json_t		*msg = json_loadb(text, len, JSON_REJECT_DUPLICATES,
+			    NULL);
+	const char	*type, *name;
+	int		 kind, rc = 0;
+
+	type = json_string_value(json_object_get(msg, "type"));
+	name = json_string_value(json_object_get(msg, "stream"));
+	if (type == NULL || (strcmp(type, "subscribe") != 0 &&
+	    strcmp(type, "unsubscribe") != 0))
+		rc = stream_ws_error(s, "Unknown message: send {\"type\": "
+		    "\"subscribe\" or \"unsubscribe\", \"stream\": NAME}");
+	else if ((kind = stream_kind_named(name)) < 0)
+		rc = stream_ws_error(s, "Unknown stream type: use user, "
+		    "user:notification, public or public:local");
+	else if (strcmp(type, "subscribe") == 0)
+		s->subs |= 1u << kind;
+	else
+		s->subs &= ~(1u << kind);
+	json_decref(msg);
+	return rc;
+}
+
+/*
+ * On the loop, after bytes arrived from a WebSocket client: read every
+ * whole frame. Pings are answered, text messages (whole, or put together
+ * from fragments) are acted on, a close is answered by closing, and what
+ * the protocol forbids closes the connection with its code.
+ */
+static void
+stream_ws_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream		*s = arg;
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
+	    s->evcon);
+	struct evbuffer		*in;
+	unsigned char		 payload[WS_MESSAGE_MAX];
+	struct ws_frame		 f;
+	size_t			 len;
+	ssize_t			 n;
+
+	(void)fd;
+	(void)what;
+	if (bev == NULL)
+		return;
+	in = bufferevent_get_input(bev);
+	while ((len = evbuffer_get_length(in)) > 0) {
+		if (len > WS_MESSAGE_MAX + 14)
+			len = WS_MESSAGE_MAX + 14;	/* a whole frame */
+		f.payload = payload;
+		n = ws_read_frame(evbuffer_pullup(in, len), len,
+		    WS_MESSAGE_MAX, &f);
+		if (n == 0)
+			return;
+		if (n < 0) {
+			stream_ws_close(s, f.close_code);
+			return;
+		}
+		evbuffer_drain(in, (size_t)n);
+		switch (f.opcode) {
+		case WS_PING:
+			if (stream_write(s, WS_PONG, (const char *)payload,
+			    f.len) != 0)
+				return;
+			continue;
+		case WS_PONG:
+			continue;
+		case WS_CLOSE:
+			stream_ws_close(s, 1000);
+			return;
+		case WS_BINARY:
+			stream_ws_close(s, 1003);	/* text only */
+			return;
+		}
+		/* Text, whole or in fragments. */
+		if ((f.opcode == WS_CONTINUATION) != (s->message != NULL)) {
+			stream_ws_close(s, 1002);
+			return;
+		}
+		if (!f.fin || s->message != NULL) {
+			if (s->message == NULL)
+				s->message = evbuffer_new();
+			if (evbuffer_get_length(s->message) + f.len >
+			    WS_MESSAGE_MAX) {
+				stream_ws_close(s, 1009);
+				return;
+			}
+			evbuffer_add(s->message, payload, f.len);
+			if (!f.fin)
+				continue;
+			f.len = evbuffer_get_length(s->message);
+			evbuffer_remove(s->message, payload, f.len);
+			evbuffer_free(s->message);
+			s->message = NULL;
+		}
+		if (stream_ws_message(s, (const char *)payload, f.len) != 0)
+			return;
+	}
+}
+
+/* Bytes arrived: read them from the loop, not from inside the buffer. */
+static void
+stream_ws_arrived(struct evbuffer *b, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	struct stream	*s = arg;
+
+	(void)b;
+	if (info->n_added > 0)
+		event_active(s->work, 0, 0);
+}
+
+/*
+ * Make an upgrade request a WebSocket stream subscribed to subs (1 << kind
+ * for each; none is fine, the client subscribes later): the 101 answer
+ * with accept (and protocol, echoed when the client sent its token that
+ * way), then frames both ways. -1 if it cannot be.
+ */
+int
+stream_open_ws(struct req *r, unsigned subs, const char *accept,
+    const char *protocol)
+{
+	struct stream		*s;
+	struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
+	struct bufferevent	*bev;
+	struct timeval		 wtv = { STREAM_WRITE_TIMEOUT, 0 };
+
+	if (stream_loops == NULL || evcon == NULL || r->loop->draining ||
+	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	s->ev = r->ev;
+	s->evcon = evcon;
+	s->sl = &stream_loops[r->loop->id];
+	s->user = r->user->id;
+	s->subs = subs;
+	s->ws = 1;
+	s->work = event_new(r->loop->base, -1, 0, stream_ws_read, s);
+	req_set_header(r, "Upgrade", "websocket");
+	req_set_header(r, "Connection", "Upgrade");
+	req_set_header(r, "Sec-WebSocket-Accept", accept);
+	if (protocol != NULL)
+		req_set_header(r, "Sec-WebSocket-Protocol", protocol);
+	req_upgrade(r);
+	bufferevent_set_timeouts(bev, NULL, &wtv);
+	s->incb = evbuffer_add_cb(bufferevent_get_input(bev),
+	    stream_ws_arrived, s);
+	evhttp_connection_set_closecb(evcon, stream_closed, s);
+	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
+	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
+	/* What the client sent right behind its request. */
+	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		event_active(s->work, 0, 0);
+	return 0;
+}
+
+/*
+ * Write one event (name, data) to a stream: for server-sent events as
+ * "event:" and "data:" lines; for a WebSocket as Mastodon's message, the
+ * stream it came through and the data as a JSON string in "payload".
+ * -1 if the stream was closed instead (its client did not keep up).
+ */
+static int
+stream_event(struct stream *s, enum stream_kind kind, const char *name,
+    struct evbuffer *data)
+{
+	struct evbuffer	*b = evbuffer_new();
+	json_t		*msg;
+	size_t		 len;
+
+	if (s->ws) {
+		msg = json_pack("{s:[s], s:s, s:s%}", "stream",
+		    stream_kinds[kind], "event", name, "payload",
+		    (const char *)evbuffer_pullup(data, -1),
+		    evbuffer_get_length(data));
+		if (msg == NULL) {	/* not UTF-8: cannot be */
+			evbuffer_free(b);
+			return 0;
+		}
+		jsonw_value(b, msg);
+		json_decref(msg);
+	} else {
+		evbuffer_add_printf(b, "event: %s\ndata: ", name);
+		evbuffer_add(b, evbuffer_pullup(data, -1),
+		    evbuffer_get_length(data));
+		evbuffer_add(b, "\n\n", 2);
+	}
+	len = evbuffer_get_length(b);
+	if (stream_write(s, WS_TEXT, (const char *)evbuffer_pullup(b, -1),
+	    len) != 0)
+		len = 0;
+	evbuffer_free(b);
+	return len > 0 ? 0 : -1;
+}
+
+/* Whether a message is for a stream's owner through one of its kinds
+ * (before visibility). */
+static int
+stream_wants(const struct stream *s, enum stream_kind kind,
+    const struct stream_msg *m)
 {
 	size_t	i;
 
-	if (s->kind == STREAM_PUBLIC)
+	if (kind == STREAM_PUBLIC || kind == STREAM_LOCAL)
 		return m->type == SE_DELETE ? m->everyone :
 		    m->type != SE_NOTIFICATION;
+	if (kind == STREAM_NOTIFICATION && m->type != SE_NOTIFICATION)
+		return 0;
 	if (m->everyone)
 		return 1;
 	for (i = 0; i < m->n; i++) {
@@ -281,6 +567,8 @@ stream_deliver(void *arg)
 	struct post		*p;
 	struct evbuffer		*data;
 	json_t			*j;
+	unsigned		 wants;
+	int			 k, one;
 
 	if (stream_loops == NULL || sl->loop->draining)
 		goto out;
@@ -289,7 +577,11 @@ stream_deliver(void *arg)
 	e.db = sl->loop->db;
 	for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		if (!stream_wants(s, m))
+		for (wants = 0, k = 0; k < STREAM_NKINDS; k++) {
+			if ((s->subs & 1u << k) && stream_wants(s, k, m))
+				wants |= 1u << k;
+		}
+		if (wants == 0)
 			continue;
 		data = evbuffer_new();
 		e.arena = arena_new();
@@ -297,6 +589,7 @@ stream_deliver(void *arg)
 		e.accounts = json_object();
 		e.groups = json_object();
 		j = NULL;
+		p = NULL;
 		switch (m->type) {
 		case SE_DELETE:
 			evbuffer_add_printf(data, "%lld", (long long)m->id);
@@ -308,18 +601,30 @@ stream_deliver(void *arg)
 		case SE_STATUS_UPDATE:
 			/* post_get checks the owner may read it. */
 			p = post_get(e.db, e.arena, s->user, m->id);
-			if (p == NULL || (s->kind == STREAM_PUBLIC &&
-			    (p->visibility != VIS_PUBLIC || p->group_id != 0)))
-				break;
-			j = entity_status(&e, p);
+			if (p != NULL)
+				j = entity_status(&e, p);
 			break;
 		}
 		if (j != NULL) {
 			jsonw_value(data, j);
 			json_decref(j);
 		}
-		if (evbuffer_get_length(data) > 0)
-			stream_event(s, stream_names[m->type], data);
+		/* A public stream shows public posts outside groups only.
+		 * A write may close the stream: then it is not looked at
+		 * again. An SSE stream has one kind. */
+		for (k = 0; k < STREAM_NKINDS; k++) {
+			if (!(wants & 1u << k) ||
+			    evbuffer_get_length(data) == 0)
+				continue;
+			if (p != NULL && (k == STREAM_PUBLIC ||
+			    k == STREAM_LOCAL) &&
+			    (p->visibility != VIS_PUBLIC || p->group_id != 0))
+				continue;
+			one = !s->ws;
+			if (stream_event(s, k, stream_names[m->type],
+			    data) != 0 || one)
+				break;
+		}
 		evbuffer_free(data);
 		ectx_free(&e);
 		arena_free(e.arena);

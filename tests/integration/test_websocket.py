@@ -1,0 +1,328 @@
+"""Streaming over WebSocket, as Mastodon apps use it: the handshake (the
+accept key, version 13, the token as a bearer header, access_token or the
+Sec-WebSocket-Protocol, which is echoed), Mastodon's messages with the
+entity as a JSON string in "payload", subscribing to several streams on
+one connection and unsubscribing, pings both ways, fragmented messages,
+and the close codes for frames the protocol forbids."""
+import base64
+import hashlib
+import json
+import os
+import re
+import socket
+import struct
+import time
+
+import harness as h
+
+GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+class WS:
+    """A WebSocket client on a raw socket: frames it sends are masked."""
+
+    def __init__(self, port, path, headers=None, key=None):
+        self.key = key or base64.b64encode(os.urandom(16)).decode()
+        self.sock = socket.create_connection(("127.0.0.1", port),
+                                             timeout=h.TIMEOUT)
+        hdrs = {"Host": "127.0.0.1", "Upgrade": "websocket",
+                "Connection": "keep-alive, Upgrade",
+                "Sec-WebSocket-Key": self.key,
+                "Sec-WebSocket-Version": "13"}
+        hdrs.update(headers or {})
+        req = "GET %s HTTP/1.1\r\n" % path + "".join(
+            "%s: %s\r\n" % kv for kv in hdrs.items() if kv[1] is not None)
+        self.sock.sendall((req + "\r\n").encode())
+        self.raw = b""
+        while b"\r\n\r\n" not in self.raw:
+            b = self.sock.recv(65536)
+            if not b:
+                break
+            self.raw += b
+        head, _, self.raw = self.raw.partition(b"\r\n\r\n")
+        lines = head.decode("latin-1").split("\r\n")
+        m = re.match(r"HTTP/1\.[01] (\d+)", lines[0])
+        self.status = int(m.group(1)) if m else None
+        self.headers = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            self.headers[k.strip().lower()] = v.strip()
+        self.closed = False
+        self.close_code = None
+        self.frames = []
+
+    def send(self, opcode, data=b"", fin=True, masked=True, rsv=0):
+        if isinstance(data, str):
+            data = data.encode()
+        hdr = bytes([(0x80 if fin else 0) | rsv | opcode])
+        n = len(data)
+        mbit = 0x80 if masked else 0
+        if n < 126:
+            hdr += bytes([mbit | n])
+        elif n < 65536:
+            hdr += bytes([mbit | 126]) + struct.pack(">H", n)
+        else:
+            hdr += bytes([mbit | 127]) + struct.pack(">Q", n)
+        if masked:
+            mask = os.urandom(4)
+            hdr += mask
+            data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        self.sock.sendall(hdr + data)
+
+    def _frames(self):
+        while len(self.raw) >= 2:
+            op, n = self.raw[0] & 0x0f, self.raw[1] & 0x7f
+            off = 2
+            if n == 126:
+                if len(self.raw) < 4:
+                    return
+                n, off = struct.unpack(">H", self.raw[2:4])[0], 4
+            elif n == 127:
+                if len(self.raw) < 10:
+                    return
+                n, off = struct.unpack(">Q", self.raw[2:10])[0], 10
+            if len(self.raw) < off + n:
+                return
+            data, self.raw = self.raw[off:off + n], self.raw[off + n:]
+            if op == 8:
+                self.close_code = struct.unpack(">H", data[:2])[0] \
+                    if len(data) >= 2 else None
+            self.frames.append((op, data))
+
+    def read(self, timeout):
+        deadline = time.monotonic() + timeout
+        while not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.sock.settimeout(left)
+            try:
+                b = self.sock.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                b = b""
+            if not b:
+                self.closed = True
+                break
+            self.raw += b
+            self._frames()
+
+    def wait(self, pred, timeout=h.TIMEOUT):
+        """The first frame (opcode, data) satisfying pred, or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, f in enumerate(self.frames):
+                if pred(f):
+                    del self.frames[:i + 1]
+                    return f
+            if self.closed or time.monotonic() > deadline:
+                return None
+            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
+
+    def message(self, pred=lambda m: True, timeout=h.TIMEOUT):
+        """The first JSON text message satisfying pred, or None."""
+        f = self.wait(lambda f: f[0] == 1 and pred(json.loads(f[1])),
+                      timeout)
+        return json.loads(f[1]) if f else None
+
+    def wait_closed(self, timeout=h.TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while not self.closed and time.monotonic() < deadline:
+            self.read(0.2)
+        return self.closed
+
+    def close(self):
+        self.sock.close()
+
+
+def update_of(sid, stream=None):
+    return lambda m: m.get("event") == "update" and \
+        json.loads(m["payload"])["id"] == sid and \
+        (stream is None or m["stream"] == [stream])
+
+
+def body(t):
+    os.environ["HEARTH_STREAM_HEARTBEAT"] = "1"
+    with h.Server(t, request_timeout="2s") as srv:
+        people = {}
+        for name in ("alice", "bob"):
+            srv.add_user(name)
+            tok = srv.token(name)
+            c = srv.client(headers={"Authorization": "Bearer " + tok})
+            c.token, c.id = tok, c.me().json()["id"]
+            people[name] = c
+        alice, bob = people["alice"], people["bob"]
+        alice.post("/api/v1/accounts/%s/follow" % bob.id)
+
+        # -- the handshake
+        key = "dGhlIHNhbXBsZSBub25jZQ=="
+        ws = WS(srv.port, "/api/v1/streaming?stream=user&access_token=" +
+                alice.token, key=key)
+        t.is_(ws.status, 101, "an upgrade with access_token: 101")
+        t.is_(ws.headers.get("sec-websocket-accept"),
+              "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "the accept key of RFC "
+              "6455's own example")
+        t.is_(base64.b64encode(hashlib.sha1(key.encode() + GUID).digest())
+              .decode(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "... which is "
+              "SHA-1 and base64, computed here too")
+        t.is_((ws.headers.get("upgrade", "").lower(),
+               ws.headers.get("connection", "").lower()),
+              ("websocket", "upgrade"), "Upgrade and Connection headers")
+        t.ok("transfer-encoding" not in ws.headers and
+             "content-length" not in ws.headers, "no body framing headers")
+
+        # -- Mastodon's messages
+        st = bob.post("/api/v1/statuses", {"status": "hello *ws*"}).json()
+        m = ws.message(update_of(st["id"]))
+        t.ok(m is not None, "an update arrives as a text message")
+        if m:
+            t.is_(m["stream"], ["user"], "... naming the stream")
+            t.ok(isinstance(m["payload"], str), "... with the Status as a "
+                 "JSON string in payload, as Mastodon sends it")
+            t.like(json.loads(m["payload"])["content"], r"<em>ws</em>",
+                   "... which is the Status")
+        t.ok(ws.wait(lambda f: f[0] == 9) is not None, "the server pings "
+             "(the heartbeat)")
+        ws.send(9, b"are you there")
+        t.ok(ws.wait(lambda f: f == (10, b"are you there")) is not None,
+             "a ping is answered by a pong with its data")
+        bob.request("DELETE", "/api/v1/statuses/%s" % st["id"])
+        m = ws.message(lambda m: m.get("event") == "delete")
+        t.is_(m and m.get("payload"), st["id"], "a delete's payload is the "
+              "id")
+
+        # -- subscribing and unsubscribing on one connection
+        ws.send(1, json.dumps({"type": "subscribe", "stream": "public"}))
+        time.sleep(0.3)
+        st = bob.post("/api/v1/statuses", {"status": "to all"}).json()
+        got = [ws.message(update_of(st["id"], s)) for s in ("user",
+                                                            "public")]
+        t.ok(all(got), "after subscribing to public, a public post comes "
+             "through both streams, each named")
+        ws.send(1, json.dumps({"type": "unsubscribe", "stream": "user"}))
+        time.sleep(0.3)
+        st = bob.post("/api/v1/statuses", {"status": "again"}).json()
+        t.ok(ws.message(update_of(st["id"], "public")) is not None,
+             "after unsubscribing from user, public still comes")
+        t.ok(ws.message(update_of(st["id"], "user"), timeout=1) is None,
+             "... and user does not")
+        ws.send(1, json.dumps({"type": "subscribe", "stream": "hashtag"}))
+        m = ws.message(lambda m: "error" in m)
+        t.like(m and m["error"], r"Unknown stream type",
+               "an unknown stream gets an error message")
+        t.is_(m and m.get("status"), 400, "... with status 400")
+        ws.send(1, "not json")
+        m = ws.message(lambda m: "error" in m)
+        t.like(m and m["error"], r"Unknown message", "junk gets an error "
+               "message, and the connection stays")
+        # A message in three fragments (with a ping between them).
+        msg = json.dumps({"type": "subscribe",
+                          "stream": "user:notification"}).encode()
+        ws.send(1, msg[:5], fin=False)
+        ws.send(0, msg[5:12], fin=False)
+        ws.send(9, b"mid")
+        ws.send(0, msg[12:], fin=True)
+        t.ok(ws.wait(lambda f: f == (10, b"mid")) is not None,
+             "a ping between fragments is answered")
+        time.sleep(0.3)
+        alice.post("/api/v1/statuses", {"status": "hi @bob"})
+        bob.post("/api/v1/accounts/%s/follow" % alice.id)
+        m = ws.message(lambda m: m.get("event") == "notification")
+        t.ok(m is not None and m["stream"] == ["user:notification"],
+             "a fragmented subscribe to user:notification works")
+        ws.send(8, struct.pack(">H", 1000))
+        t.ok(ws.wait_closed(), "a close is answered by closing")
+        t.is_(ws.close_code, 1000, "... with a close frame, 1000")
+        ws.close()
+
+        # -- the token as the subprotocol, as browsers send it
+        ws = WS(srv.port, "/api/v1/streaming",
+                {"Sec-WebSocket-Protocol": bob.token})
+        t.is_(ws.status, 101, "the token as Sec-WebSocket-Protocol: 101")
+        t.is_(ws.headers.get("sec-websocket-protocol"), bob.token,
+              "... and echoed")
+        ws.send(1, json.dumps({"type": "subscribe", "stream": "user"}))
+        time.sleep(0.3)
+        st = alice.post("/api/v1/statuses", {"status": "for bob"}).json()
+        t.ok(ws.message(update_of(st["id"], "user")) is not None,
+             "no stream at first, then subscribed by message")
+        ws.close()
+        ws = WS(srv.port, "/api/v1/streaming/user",
+                {"Authorization": "Bearer " + alice.token})
+        t.is_(ws.status, 101, "/api/v1/streaming/user upgrades too, with "
+              "a bearer header")
+        ws.close()
+
+        # -- the SSE forms of the new stream names
+        for path in ("/api/v1/streaming/user/notification",
+                     "/api/v1/streaming/public/local",
+                     "/api/v1/streaming?stream=user:notification"):
+            sock = socket.create_connection(("127.0.0.1", srv.port),
+                                            timeout=h.TIMEOUT)
+            sock.sendall(("GET %s HTTP/1.1\r\nHost: x\r\nAuthorization: "
+                          "Bearer %s\r\n\r\n" % (path, alice.token))
+                         .encode())
+            head = sock.recv(4096).decode("latin-1")
+            t.like(head, r"^HTTP/1\.1 200 (?s:.*)text/event-stream",
+                   "%s: server-sent events" % path)
+            sock.close()
+
+        # -- refusals
+        for name, path, hdrs, want in [
+                ("no credentials", "/api/v1/streaming?stream=user", {},
+                 401),
+                ("a bad token", "/api/v1/streaming?stream=user&"
+                 "access_token=nope", {}, 401),
+                ("a bad token as subprotocol", "/api/v1/streaming",
+                 {"Sec-WebSocket-Protocol": "nope"}, 401),
+                ("an unknown stream", "/api/v1/streaming?stream=nope&"
+                 "access_token=" + alice.token, {}, 400),
+                ("version 8", "/api/v1/streaming?access_token=" +
+                 alice.token, {"Sec-WebSocket-Version": "8"}, 426),
+                ("a short key", "/api/v1/streaming?access_token=" +
+                 alice.token, {"Sec-WebSocket-Key": "c2hvcnQ="}, 400),
+                ("no Connection: Upgrade", "/api/v1/streaming?"
+                 "access_token=" + alice.token,
+                 {"Connection": "keep-alive"}, 400)]:
+            ws = WS(srv.port, path, hdrs)
+            t.is_(ws.status, want, "%s: %d" % (name, want))
+            if want == 426:
+                t.is_(ws.headers.get("sec-websocket-version"), "13",
+                      "... naming the version spoken")
+            ws.close()
+
+        # -- frames the protocol forbids close the connection
+        for name, send, code in [
+                ("an unmasked frame", dict(opcode=1, data=b"{}",
+                                           masked=False), 1002),
+                ("a reserved bit", dict(opcode=1, data=b"{}", rsv=0x40),
+                 1002),
+                ("a reserved opcode", dict(opcode=3, data=b"x"), 1002),
+                ("a binary message", dict(opcode=2, data=b"\x00"), 1003),
+                ("a fragmented ping", dict(opcode=9, data=b"x",
+                                           fin=False), 1002),
+                ("a stray continuation", dict(opcode=0, data=b"x"), 1002),
+                ("a message over 4 KiB", dict(opcode=1, data=b"x" * 5000),
+                 1009)]:
+            ws = WS(srv.port, "/api/v1/streaming?access_token=" +
+                    alice.token)
+            ws.send(**send)
+            t.ok(ws.wait_closed(), "%s closes the connection" % name)
+            t.is_(ws.close_code, code, "... with %d" % code)
+            ws.close()
+        t.status(alice.get("/api/v1/streaming/health"), 200, "the server "
+                 "is still well")
+
+        # -- shutdown with a WebSocket open: it goes away at once
+        ws = WS(srv.port, "/api/v1/streaming?stream=user&access_token=" +
+                alice.token)
+        t0 = time.monotonic()
+        srv.stop()
+        t.ok(ws.wait_closed(5), "SIGTERM closes an open WebSocket")
+        t.is_(ws.close_code, 1001, "... with 1001, going away")
+        t.ok(time.monotonic() - t0 < 5, "... promptly")
+        ws.close()
+
+
+h.main(body)
