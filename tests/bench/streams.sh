@@ -4,14 +4,16 @@
 # 127.0.0.1 and reports hearthd's resident memory (VmRSS) before and after,
 # then checks one event still reaches a stream and SIGTERM ends them all.
 #
-# Environment: STREAMS (how many), THREADS (hearthd loops, default 4), and
-# common.sh's HEARTHD HEARTHCTL HEARTH_BUILDDIR HEARTH_WEB BENCH_TMP.
+# Environment: STREAMS (how many), THREADS (hearthd loops, default 4), WS=1
+# (WebSocket streams instead of server-sent events), and common.sh's
+# HEARTHD HEARTHCTL HEARTH_BUILDDIR HEARTH_WEB BENCH_TMP.
 set -eu
 
 . "$(dirname "$0")/common.sh"
 
 : "${STREAMS:=10000}"
 : "${THREADS:=4}"
+: "${WS:=0}"
 
 # Each stream is a descriptor here and one in hearthd.
 ulimit -n $((STREAMS * 2 + 1024)) 2>/dev/null ||
@@ -40,14 +42,22 @@ pid=$started_pid
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 before=$(rss "$pid")
-timeout 300 "$PYTHON3" - "$port" "$token" "$STREAMS" "$pid" "$before" <<'PY'
+timeout 300 "$PYTHON3" - "$port" "$token" "$STREAMS" "$pid" "$before" "$WS" <<'PY'
 import http.client, selectors, socket, sys, time
 
-port, token, n, pid, before = (int(sys.argv[1]), sys.argv[2],
-                                int(sys.argv[3]), sys.argv[4],
-                                int(sys.argv[5]))
+port, token, n, pid, before, ws = (int(sys.argv[1]), sys.argv[2],
+                                    int(sys.argv[3]), sys.argv[4],
+                                    int(sys.argv[5]), sys.argv[6] == "1")
 req = ("GET /api/v1/streaming/user HTTP/1.1\r\nHost: 127.0.0.1\r\n"
        "Authorization: Bearer %s\r\n\r\n" % token).encode()
+ok, event = b"HTTP/1.1 200", b"event: update"
+if ws:
+    req = ("GET /api/v1/streaming?stream=user HTTP/1.1\r\nHost: 127.0.0.1"
+           "\r\nAuthorization: Bearer %s\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
+           % token).encode()
+    ok, event = b"HTTP/1.1 101", b'"event":"update"'
 
 def rss():
     with open("/proc/%s/status" % pid) as f:
@@ -63,15 +73,16 @@ for i in range(n):
     socks.append(s)
     if len(socks) % 500 == 0:       # keep the accept queue short
         for t in socks[-500:]:
-            if not t.recv(4096).startswith(b"HTTP/1.1 200"):
+            if not t.recv(4096).startswith(ok):
                 sys.exit("a stream was refused")
 for t in socks[len(socks) - len(socks) % 500:]:
-    if not t.recv(4096).startswith(b"HTTP/1.1 200"):
+    if not t.recv(4096).startswith(ok):
         sys.exit("a stream was refused")
 opened = time.monotonic() - start
 time.sleep(1)
 after = rss()
-print("streams   %d open in %.1f s" % (n, opened))
+print("streams   %d %s open in %.1f s" % (n, "WebSockets" if ws else
+                                          "event streams", opened))
 print("rss       before %.1f MB, after %.1f MB" % (before / 1024, after / 1024))
 print("per stream %.1f KB (%.1f MB extra for %d)" %
       ((after - before) / n, (after - before) / 1024, n))
@@ -87,14 +98,13 @@ if r.status != 200:
     sys.exit("posting failed: %d" % r.status)
 got, deadline = b"", time.monotonic() + 10
 socks[-1].settimeout(1)
-while b"event: update" not in got and time.monotonic() < deadline:
+while event not in got and time.monotonic() < deadline:
     try:
         got += socks[-1].recv(65536)
     except socket.timeout:
         pass
-print("event     %s" % ("delivered" if b"event: update" in got else
-                         "NOT delivered"))
-if b"event: update" not in got:
+print("event     %s" % ("delivered" if event in got else "NOT delivered"))
+if event not in got:
     sys.exit(1)
 # Stop hearthd while every stream is still open.
 import os, signal
