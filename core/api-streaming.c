@@ -28,6 +28,25 @@ header_has(const char *value, const char *token)
 }
 
 /*
+ * Whether a browser's Origin is this server's own (base_url's scheme, host
+ * and port). Browsers send the session cookie on a WebSocket handshake from
+ * any page of the same site and WebSockets have no CORS, so a handshake
+ * signed in by cookie must come from hearth's own pages.
+ */
+static int
+origin_ours(struct req *r, const char *origin)
+{
+	const char	*base = req_config(r)->base_url, *end;
+	size_t		 n;
+
+	if (origin == NULL || (end = strstr(base, "://")) == NULL)
+		return 0;
+	end = strchr(end + 3, '/');
+	n = end != NULL ? (size_t)(end - base) : strlen(base);
+	return strlen(origin) == n && strncasecmp(origin, base, n) == 0;
+}
+
+/*
  * GET with Upgrade: websocket. The stream parameter is optional (a client
  * may subscribe later, by message); the token came as a bearer header, an
  * access_token parameter or the Sec-WebSocket-Protocol (router.c), which
@@ -40,6 +59,12 @@ streaming_ws(struct req *r, int kind)
 	const char	*conn = req_header(r, "Connection");
 	char		 accept[WS_ACCEPT_LEN + 1];
 
+	if (r->auth == AUTH_SESSION &&
+	    !origin_ours(r, req_header(r, "Origin"))) {
+		req_error(r, 403, "A WebSocket signed in with the session "
+		    "cookie must come from this site's own pages");
+		return HANDLED;
+	}
 	if (conn == NULL || !header_has(conn, "upgrade")) {
 		req_error(r, 400, "A WebSocket upgrade needs Connection: "
 		    "Upgrade");

@@ -268,6 +268,29 @@ def body(t):
                    "%s: server-sent events" % path)
             sock.close()
 
+        # -- signed in by cookie: only from hearth's own pages
+        web = srv.client()
+        t.status(web.login("alice"), 303, "alice signs in on the web")
+        cookie = "hearth_session=" + web.session()
+        ws = WS(srv.port, "/api/v1/streaming?stream=user",
+                {"Cookie": cookie, "Origin": "https://evil.example"})
+        t.is_(ws.status, 403, "a cookie handshake from another site: 403")
+        ws.close()
+        ws = WS(srv.port, "/api/v1/streaming?stream=user",
+                {"Cookie": cookie})
+        t.is_(ws.status, 403, "... or with no Origin at all: 403")
+        ws.close()
+        ws = WS(srv.port, "/api/v1/streaming?stream=user",
+                {"Cookie": cookie, "Origin": "http://127.0.0.1:%d" %
+                 srv.port})
+        t.is_(ws.status, 101, "... from hearth's own origin: 101")
+        ws.close()
+        ws = WS(srv.port, "/api/v1/streaming?stream=user&access_token=" +
+                alice.token, {"Origin": "https://app.example"})
+        t.is_(ws.status, 101, "a token handshake from any origin: 101 (apps "
+              "on other sites hold their own token)")
+        ws.close()
+
         # -- refusals
         for name, path, hdrs, want in [
                 ("no credentials", "/api/v1/streaming?stream=user", {},
