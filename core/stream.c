@@ -285,33 +285,56 @@ stream_drain(struct loop *loop)
 }
 
 /*
+ * A stream for a request subscribed to subs, not yet listed; NULL if the
+ * request cannot become one (no connection, or the loop is draining).
+ */
+static struct stream *
+stream_new(struct req *r, unsigned subs)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
+	struct stream		*s;
+
+	if (stream_loops == NULL || evcon == NULL || r->loop->draining ||
+	    evhttp_connection_get_bufferevent(evcon) == NULL)
+		return NULL;
+	s = xcalloc(1, sizeof *s);
+	s->ev = r->ev;
+	s->evcon = evcon;
+	s->sl = &stream_loops[r->loop->id];
+	s->user = r->user->id;
+	s->subs = subs;
+	return s;
+}
+
+/* Once answered: list the stream on its loop and watch its connection. */
+static void
+stream_add(struct stream *s)
+{
+	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
+	    s->evcon);
+	struct timeval		 wtv = { STREAM_WRITE_TIMEOUT, 0 };
+
+	/* No read timeout (a stream is idle by nature); a write that stalls
+	 * this long means the client is gone. */
+	bufferevent_set_timeouts(bev, NULL, &wtv);
+	evhttp_connection_set_closecb(s->evcon, stream_closed, s);
+	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
+	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
+}
+
+/*
  * Make an answered request a stream: the headers are sent (req.c counts
  * it answered) and the connection stays open. -1 if it cannot be.
  */
 int
 stream_open(struct req *r, enum stream_kind kind)
 {
-	struct stream		*s;
-	struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
-	struct bufferevent	*bev;
-	struct timeval		 wtv = { STREAM_WRITE_TIMEOUT, 0 };
+	struct stream	*s;
 
-	if (stream_loops == NULL || evcon == NULL || r->loop->draining)
+	if ((s = stream_new(r, 1u << kind)) == NULL)
 		return -1;
-	s = xcalloc(1, sizeof *s);
-	s->ev = r->ev;
-	s->evcon = evcon;
-	s->sl = &stream_loops[r->loop->id];
-	s->user = r->user->id;
-	s->subs = 1u << kind;
 	req_stream_start(r, "text/event-stream");
-	/* No read timeout (a stream is idle by nature); a write that stalls
-	 * this long means the client is gone. */
-	if ((bev = evhttp_connection_get_bufferevent(evcon)) != NULL)
-		bufferevent_set_timeouts(bev, NULL, &wtv);
-	evhttp_connection_set_closecb(evcon, stream_closed, s);
-	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
-	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
+	stream_add(s);
 	return 0;
 }
 
@@ -462,19 +485,11 @@ stream_open_ws(struct req *r, unsigned subs, const char *accept,
     const char *protocol)
 {
 	struct stream		*s;
-	struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
 	struct bufferevent	*bev;
-	struct timeval		 wtv = { STREAM_WRITE_TIMEOUT, 0 };
 
-	if (stream_loops == NULL || evcon == NULL || r->loop->draining ||
-	    (bev = evhttp_connection_get_bufferevent(evcon)) == NULL)
+	if ((s = stream_new(r, subs)) == NULL)
 		return -1;
-	s = xcalloc(1, sizeof *s);
-	s->ev = r->ev;
-	s->evcon = evcon;
-	s->sl = &stream_loops[r->loop->id];
-	s->user = r->user->id;
-	s->subs = subs;
+	bev = evhttp_connection_get_bufferevent(s->evcon);
 	s->ws = 1;
 	s->work = event_new(r->loop->base, -1, 0, stream_ws_read, s);
 	req_set_header(r, "Upgrade", "websocket");
@@ -483,12 +498,9 @@ stream_open_ws(struct req *r, unsigned subs, const char *accept,
 	if (protocol != NULL)
 		req_set_header(r, "Sec-WebSocket-Protocol", protocol);
 	req_upgrade(r);
-	bufferevent_set_timeouts(bev, NULL, &wtv);
 	s->incb = evbuffer_add_cb(bufferevent_get_input(bev),
 	    stream_ws_arrived, s);
-	evhttp_connection_set_closecb(evcon, stream_closed, s);
-	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
-	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
+	stream_add(s);
 	/* What the client sent right behind its request. */
 	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
 		event_active(s->work, 0, 0);

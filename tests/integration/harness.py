@@ -547,6 +547,30 @@ class Client:
         return self.cookies.get(name)
 
 
+def raw_open(port, path, headers):
+    """Send GET path with headers on a new socket and read the answer's
+    head: (socket, status, headers with lower-case names, bytes after the
+    head). For streams, which stay open."""
+    sock = socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT)
+    req = "GET %s HTTP/1.1\r\n" % path + "".join(
+        "%s: %s\r\n" % kv for kv in headers.items() if kv[1] is not None)
+    sock.sendall((req + "\r\n").encode())
+    raw = b""
+    while b"\r\n\r\n" not in raw:
+        b = sock.recv(65536)
+        if not b:
+            break
+        raw += b
+    head, _, rest = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    m = re.match(r"HTTP/1\.[01] (\d+)", lines[0])
+    out = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        out[k.strip().lower()] = v.strip()
+    return sock, int(m.group(1)) if m else None, out, rest
+
+
 def raw_exchange(port, data, timeout=TIMEOUT, host="127.0.0.1"):
     """Send raw bytes, read until the server closes (or timeout); returns
     the bytes received. For requests http.client will not send."""

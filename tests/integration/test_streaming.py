@@ -4,7 +4,6 @@ authentication; streams outliving request_timeout; a prompt SIGTERM with
 streams open."""
 import json
 import os
-import re
 import socket
 import time
 
@@ -15,26 +14,10 @@ class Stream:
     """One open event stream read from a raw socket (chunked encoding)."""
 
     def __init__(self, port, path, headers=None):
-        self.sock = socket.create_connection(("127.0.0.1", port),
-                                             timeout=h.TIMEOUT)
-        req = "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\n" % path
-        for k, v in (headers or {}).items():
-            req += "%s: %s\r\n" % (k, v)
-        self.sock.sendall((req + "\r\n").encode())
-        self.raw = b""
-        while b"\r\n\r\n" not in self.raw:
-            b = self.sock.recv(65536)
-            if not b:
-                break
-            self.raw += b
-        head, _, self.raw = self.raw.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        m = re.match(r"HTTP/1\.[01] (\d+)", lines[0])
-        self.status = int(m.group(1)) if m else None
-        self.headers = {}
-        for line in lines[1:]:
-            k, _, v = line.partition(":")
-            self.headers[k.strip().lower()] = v.strip()
+        hdrs = {"Host": "127.0.0.1"}
+        hdrs.update(headers or {})
+        self.sock, self.status, self.headers, self.raw = h.raw_open(
+            port, path, hdrs)
         self.text = ""
         self.closed = False
         self.events = []

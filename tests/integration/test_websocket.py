@@ -8,7 +8,6 @@ import base64
 import hashlib
 import json
 import os
-import re
 import socket
 import struct
 import time
@@ -23,30 +22,13 @@ class WS:
 
     def __init__(self, port, path, headers=None, key=None):
         self.key = key or base64.b64encode(os.urandom(16)).decode()
-        self.sock = socket.create_connection(("127.0.0.1", port),
-                                             timeout=h.TIMEOUT)
         hdrs = {"Host": "127.0.0.1", "Upgrade": "websocket",
                 "Connection": "keep-alive, Upgrade",
                 "Sec-WebSocket-Key": self.key,
                 "Sec-WebSocket-Version": "13"}
         hdrs.update(headers or {})
-        req = "GET %s HTTP/1.1\r\n" % path + "".join(
-            "%s: %s\r\n" % kv for kv in hdrs.items() if kv[1] is not None)
-        self.sock.sendall((req + "\r\n").encode())
-        self.raw = b""
-        while b"\r\n\r\n" not in self.raw:
-            b = self.sock.recv(65536)
-            if not b:
-                break
-            self.raw += b
-        head, _, self.raw = self.raw.partition(b"\r\n\r\n")
-        lines = head.decode("latin-1").split("\r\n")
-        m = re.match(r"HTTP/1\.[01] (\d+)", lines[0])
-        self.status = int(m.group(1)) if m else None
-        self.headers = {}
-        for line in lines[1:]:
-            k, _, v = line.partition(":")
-            self.headers[k.strip().lower()] = v.strip()
+        self.sock, self.status, self.headers, self.raw = h.raw_open(
+            port, path, hdrs)
         self.closed = False
         self.close_code = None
         self.frames = []
