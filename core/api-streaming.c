@@ -47,13 +47,13 @@ origin_ours(struct req *r, const char *origin)
 }
 
 /*
- * GET with Upgrade: websocket. The stream parameter is optional (a client
- * may subscribe later, by message); the token came as a bearer header, an
- * access_token parameter or the Sec-WebSocket-Protocol (router.c), which
- * is then echoed, as browsers require.
+ * GET with Upgrade: websocket, subscribed to sub or (NULL) to nothing yet:
+ * the client may subscribe later, by message. The token came as a bearer
+ * header, an access_token parameter or the Sec-WebSocket-Protocol
+ * (router.c), which is then echoed, as browsers require.
  */
 static enum handled
-streaming_ws(struct req *r, int kind)
+streaming_ws(struct req *r, const struct stream_sub *sub)
 {
 	const char	*version = req_header(r, "Sec-WebSocket-Version");
 	const char	*conn = req_header(r, "Connection");
@@ -80,26 +80,36 @@ streaming_ws(struct req *r, int kind)
 		    "bytes");
 		return HANDLED;
 	}
-	if (stream_open_ws(r, kind >= 0 ? 1u << kind : 0, accept,
-	    r->ws_protocol) != 0)
+	if (stream_open_ws(r, sub, accept, r->ws_protocol) != 0)
 		req_error(r, 503, "Streaming is unavailable right now");
 	return HANDLED;
 }
 
-/* Open a stream of a kind, or answer why not. */
+/*
+ * Open a stream by name (NULL: none yet, for a WebSocket only), its
+ * parameters from the query (tag=, group=), or answer why not.
+ */
 static enum handled
-streaming_open(struct req *r, int kind)
+streaming_open(struct req *r, const char *name)
 {
 	const char	*upgrade = req_header(r, "Upgrade");
+	const char	*why;
+	struct stream_sub sub;
+	int		 ws, status;
 
-	if (upgrade != NULL && strcasecmp(upgrade, "websocket") == 0)
-		return streaming_ws(r, kind);
-	if (kind < 0) {
-		req_error(r, 400, "Unknown stream type: use user, "
-		    "user:notification, public or public:local");
-		return HANDLED;
+	ws = upgrade != NULL && strcasecmp(upgrade, "websocket") == 0;
+	if (name != NULL || !ws) {
+		status = stream_sub_parse(req_db(r), r->arena, r->user->id,
+		    name, kv_get(&r->query, "tag"),
+		    kv_get(&r->query, "group"), &sub, &why);
+		if (status != 0) {
+			req_error(r, status, why);
+			return HANDLED;
+		}
 	}
-	if (stream_open(r, kind) != 0)
+	if (ws)
+		return streaming_ws(r, name != NULL ? &sub : NULL);
+	if (stream_open(r, &sub) != 0)
 		req_error(r, 503, "Streaming is unavailable right now");
 	return HANDLED;
 }
@@ -109,43 +119,56 @@ streaming_open(struct req *r, int kind)
 enum handled
 api_streaming(struct req *r)
 {
-	const char	*which = kv_get(&r->query, "stream");
-	int		 kind = stream_kind_named(which);
-
-	if (which != NULL && kind < 0) {
-		req_error(r, 400, "Unknown stream type: use user, "
-		    "user:notification, public or public:local");
-		return HANDLED;
-	}
-	return streaming_open(r, kind);
+	return streaming_open(r, kv_get(&r->query, "stream"));
 }
 
 /* GET /api/v1/streaming/user */
 enum handled
 api_streaming_user(struct req *r)
 {
-	return streaming_open(r, STREAM_USER);
+	return streaming_open(r, "user");
 }
 
 /* GET /api/v1/streaming/user/notification */
 enum handled
 api_streaming_notification(struct req *r)
 {
-	return streaming_open(r, STREAM_NOTIFICATION);
+	return streaming_open(r, "user:notification");
 }
 
 /* GET /api/v1/streaming/public */
 enum handled
 api_streaming_public(struct req *r)
 {
-	return streaming_open(r, STREAM_PUBLIC);
+	return streaming_open(r, "public");
 }
 
 /* GET /api/v1/streaming/public/local */
 enum handled
 api_streaming_local(struct req *r)
 {
-	return streaming_open(r, STREAM_LOCAL);
+	return streaming_open(r, "public:local");
+}
+
+/* GET /api/v1/streaming/hashtag?tag=NAME */
+enum handled
+api_streaming_hashtag(struct req *r)
+{
+	return streaming_open(r, "hashtag");
+}
+
+/* GET /api/v1/streaming/hashtag/local?tag=NAME */
+enum handled
+api_streaming_hashtag_local(struct req *r)
+{
+	return streaming_open(r, "hashtag:local");
+}
+
+/* GET /api/v1/streaming/group?group=ID (hearth's: a group's posts) */
+enum handled
+api_streaming_group(struct req *r)
+{
+	return streaming_open(r, "group");
 }
 
 /* GET /api/v1/streaming/health: apps probe it before connecting. */

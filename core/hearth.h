@@ -692,18 +692,35 @@ size_t		 ws_frame_header(unsigned char [10], int, size_t);
 ssize_t		 ws_read_frame(const unsigned char *, size_t, size_t,
 		     struct ws_frame *);
 
-/* stream.c */
-/* Mastodon's streams, by the names its WebSocket messages use. */
+/* stream-sub.c */
+/* The streams one may subscribe to, in stream-sub.c's table. */
 enum stream_kind { STREAM_USER, STREAM_PUBLIC, STREAM_NOTIFICATION,
-    STREAM_LOCAL, STREAM_NKINDS };
+    STREAM_LOCAL, STREAM_HASHTAG, STREAM_HASHTAG_LOCAL, STREAM_GROUP,
+    STREAM_NKINDS };
+/* One subscription: a kind, and for those that take one its parameter. */
+struct stream_sub {
+	enum stream_kind	 kind;
+	int64_t			 group;	/* STREAM_GROUP */
+	char			*arg;	/* the tag, or the group's id */
+};
+extern const char stream_kinds_known[];
+const char	*stream_kind_name(enum stream_kind);
+int		 stream_kind_param(enum stream_kind);
+int		 stream_kind_named(const char *);
+int		 stream_sub_parse(struct db *, struct arena *, int64_t,
+		     const char *, const char *, const char *,
+		     struct stream_sub *, const char **);
+int		 stream_sub_match(const struct stream_sub *,
+		     const struct post *);
+
+/* stream.c */
 struct post_draft;
 void		 stream_init(struct server *);
 void		 stream_free(void);
 void		 stream_drain(struct loop *);
-int		 stream_open(struct req *, enum stream_kind);
-int		 stream_kind_named(const char *);
-int		 stream_open_ws(struct req *, unsigned, const char *,
-		     const char *);
+int		 stream_open(struct req *, const struct stream_sub *);
+int		 stream_open_ws(struct req *, const struct stream_sub *,
+		     const char *, const char *);
 void		 stream_post_created(const struct post_draft *);
 void		 stream_post_edited(int64_t);
 int		 stream_post_audience(struct db *, struct arena *, int64_t,
@@ -720,6 +737,9 @@ enum handled	 api_streaming_user(struct req *);
 enum handled	 api_streaming_public(struct req *);
 enum handled	 api_streaming_notification(struct req *);
 enum handled	 api_streaming_local(struct req *);
+enum handled	 api_streaming_hashtag(struct req *);
+enum handled	 api_streaming_hashtag_local(struct req *);
+enum handled	 api_streaming_group(struct req *);
 enum handled	 api_streaming_health(struct req *);
 
 /* tls.c */

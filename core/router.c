@@ -240,6 +240,12 @@ static const struct route routes[] = {
 	    api_streaming_notification },
 	{ M_GET,  "/api/v1/streaming/public/local", R_AUTH | R_QTOKEN,
 	    api_streaming_local },
+	{ M_GET,  "/api/v1/streaming/hashtag", R_AUTH | R_QTOKEN,
+	    api_streaming_hashtag },
+	{ M_GET,  "/api/v1/streaming/hashtag/local", R_AUTH | R_QTOKEN,
+	    api_streaming_hashtag_local },
+	{ M_GET,  "/api/v1/streaming/group", R_AUTH | R_QTOKEN,
+	    api_streaming_group },
 };
 
 /* Names for the Allow header, in bit order. */

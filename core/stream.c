@@ -27,6 +27,7 @@
 #define STREAM_WRITE_TIMEOUT	300		/* seconds a write may stall */
 #define STREAM_PENDING_MAX	10000		/* notifications per batch */
 #define WS_MESSAGE_MAX		4096		/* bytes of a client message */
+#define STREAM_PARAMS_MAX	100		/* tags and groups a stream */
 
 struct stream {
 	struct evhttp_request		*ev;
@@ -34,6 +35,8 @@ struct stream {
 	struct stream_loop		*sl;
 	int64_t				 user;
 	unsigned			 subs;	/* 1 << kind, for each */
+	struct stream_sub		*params; /* kinds with a parameter */
+	unsigned			 nparams;
 	LIST_ENTRY(stream)		 entry;
 	/* WebSocket only */
 	int				 ws;
@@ -72,24 +75,6 @@ static const char *stream_names[] = {
 	"update", "status.update", "delete", "notification"
 };
 
-/* The streams' names, by kind (hearth's public is all local). */
-static const char *stream_kinds[STREAM_NKINDS] = {
-	"user", "public", "user:notification", "public:local"
-};
-
-/* A stream kind by its Mastodon name, or -1. */
-int
-stream_kind_named(const char *name)
-{
-	int	i;
-
-	for (i = 0; name != NULL && i < STREAM_NKINDS; i++) {
-		if (strcmp(name, stream_kinds[i]) == 0)
-			return i;
-	}
-	return -1;
-}
-
 /* The heartbeat interval: HEARTH_STREAM_HEARTBEAT seconds, for tests. */
 static long
 stream_heartbeat_secs(void)
@@ -117,6 +102,9 @@ stream_unlink(struct stream *s)
 		event_free(s->work);
 	if (s->message != NULL)
 		evbuffer_free(s->message);
+	while (s->nparams > 0)
+		free(s->params[--s->nparams].arg);
+	free(s->params);
 	__atomic_sub_fetch(&stream_count, 1, __ATOMIC_RELAXED);
 	free(s);
 }
@@ -285,11 +273,58 @@ stream_drain(struct loop *loop)
 }
 
 /*
- * A stream for a request subscribed to subs, not yet listed; NULL if the
- * request cannot become one (no connection, or the loop is draining).
+ * Subscribe a stream to sub (again is fine). -1 if it has as many tags and
+ * groups as it may.
+ */
+static int
+stream_subscribe(struct stream *s, const struct stream_sub *sub)
+{
+	unsigned	i;
+
+	if (!stream_kind_param(sub->kind)) {
+		s->subs |= 1u << sub->kind;
+		return 0;
+	}
+	for (i = 0; i < s->nparams; i++) {
+		if (s->params[i].kind == sub->kind &&
+		    strcmp(s->params[i].arg, sub->arg) == 0)
+			return 0;
+	}
+	if (s->nparams == STREAM_PARAMS_MAX)
+		return -1;
+	s->params = xrealloc(s->params, (s->nparams + 1) * sizeof *s->params);
+	s->params[s->nparams] = *sub;
+	s->params[s->nparams++].arg = xstrdup(sub->arg);
+	return 0;
+}
+
+/* Unsubscribe a stream from sub (if it was subscribed). */
+static void
+stream_unsubscribe(struct stream *s, const struct stream_sub *sub)
+{
+	unsigned	i;
+
+	if (!stream_kind_param(sub->kind)) {
+		s->subs &= ~(1u << sub->kind);
+		return;
+	}
+	for (i = 0; i < s->nparams; i++) {
+		if (s->params[i].kind == sub->kind &&
+		    strcmp(s->params[i].arg, sub->arg) == 0) {
+			free(s->params[i].arg);
+			s->params[i] = s->params[--s->nparams];
+			return;
+		}
+	}
+}
+
+/*
+ * A stream for a request subscribed to sub (or nothing yet, for a
+ * WebSocket), not yet listed; NULL if the request cannot become one (no
+ * connection, or the loop is draining).
  */
 static struct stream *
-stream_new(struct req *r, unsigned subs)
+stream_new(struct req *r, const struct stream_sub *sub)
 {
 	struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
 	struct stream		*s;
@@ -302,7 +337,8 @@ stream_new(struct req *r, unsigned subs)
 	s->evcon = evcon;
 	s->sl = &stream_loops[r->loop->id];
 	s->user = r->user->id;
-	s->subs = subs;
+	if (sub != NULL)
+		(void)stream_subscribe(s, sub);
 	return s;
 }
 
@@ -327,11 +363,11 @@ stream_add(struct stream *s)
  * it answered) and the connection stays open. -1 if it cannot be.
  */
 int
-stream_open(struct req *r, enum stream_kind kind)
+stream_open(struct req *r, const struct stream_sub *sub)
 {
 	struct stream	*s;
 
-	if ((s = stream_new(r, 1u << kind)) == NULL)
+	if ((s = stream_new(r, sub)) == NULL)
 		return -1;
 	req_stream_start(r, "text/event-stream");
 	stream_add(s);
@@ -340,11 +376,11 @@ stream_open(struct req *r, enum stream_kind kind)
 
 /* A message to a WebSocket client about what it asked (an error). */
 static int
-stream_ws_error(struct stream *s, const char *why)
+stream_ws_error(struct stream *s, int status, const char *why)
 {
 	struct evbuffer	*b = evbuffer_new();
 	json_t		*msg = json_pack("{s:s, s:i}", "error", why, "status",
-			    400);
+			    status);
 	int		 rc;
 
 	jsonw_value(b, msg);
@@ -355,9 +391,22 @@ stream_ws_error(struct stream *s, const char *why)
 	return rc;
 }
 
+/* A message's field as text: a string, or an integer (a group's id). */
+static const char *
+stream_ws_field(struct arena *a, json_t *msg, const char *key)
+{
+	json_t	*v = json_object_get(msg, key);
+
+	if (json_is_integer(v))
+		return arena_printf(a, "%lld",
+		    (long long)json_integer_value(v));
+	return json_string_value(v);
+}
+
 /*
  * A whole text message from a WebSocket client: Mastodon's
- * {"type": "subscribe" or "unsubscribe", "stream": NAME}. -1 if the stream
+ * {"type": "subscribe" or "unsubscribe", "stream": NAME}, with "tag" for a
+ * hashtag's stream and (hearth's) "group" for a group's. -1 if the stream
  * was closed.
  */
 static int
@@ -365,23 +414,36 @@ stream_ws_message(struct stream *s, const char *text, size_t len)
 {
 	json_t		*msg = json_loadb(text, len, JSON_REJECT_DUPLICATES,
 			    NULL);
-	const char	*type, *name;
-	int		 kind, rc = 0;
+	struct arena	*a = arena_new();
+	struct stream_sub sub;
+	const char	*type, *why;
+	int		 sub_on, status, rc = 0;
 
 	type = json_string_value(json_object_get(msg, "type"));
-	name = json_string_value(json_object_get(msg, "stream"));
 	if (type == NULL || (strcmp(type, "subscribe") != 0 &&
-	    strcmp(type, "unsubscribe") != 0))
-		rc = stream_ws_error(s, "Unknown message: send {\"type\": "
-		    "\"subscribe\" or \"unsubscribe\", \"stream\": NAME}");
-	else if ((kind = stream_kind_named(name)) < 0)
-		rc = stream_ws_error(s, "Unknown stream type: use user, "
-		    "user:notification, public or public:local");
-	else if (strcmp(type, "subscribe") == 0)
-		s->subs |= 1u << kind;
-	else
-		s->subs &= ~(1u << kind);
+	    strcmp(type, "unsubscribe") != 0)) {
+		rc = stream_ws_error(s, 400, "Unknown message: send "
+		    "{\"type\": \"subscribe\" or \"unsubscribe\", "
+		    "\"stream\": NAME}");
+		goto out;
+	}
+	/* Leaving a group one can no longer read is fine. */
+	sub_on = strcmp(type, "subscribe") == 0;
+	status = stream_sub_parse(sub_on ? s->sl->loop->db : NULL, a, s->user,
+	    json_string_value(json_object_get(msg, "stream")),
+	    stream_ws_field(a, msg, "tag"), stream_ws_field(a, msg, "group"),
+	    &sub, &why);
+	if (status != 0)
+		rc = stream_ws_error(s, status, why);
+	else if (!sub_on)
+		stream_unsubscribe(s, &sub);
+	else if (stream_subscribe(s, &sub) != 0)
+		rc = stream_ws_error(s, 400, arena_printf(a, "A stream may "
+		    "follow at most %d tags and groups: unsubscribe from "
+		    "some first", STREAM_PARAMS_MAX));
+out:
 	json_decref(msg);
+	arena_free(a);
 	return rc;
 }
 
@@ -475,19 +537,19 @@ stream_ws_arrived(struct evbuffer *b, const struct evbuffer_cb_info *info,
 }
 
 /*
- * Make an upgrade request a WebSocket stream subscribed to subs (1 << kind
- * for each; none is fine, the client subscribes later): the 101 answer
+ * Make an upgrade request a WebSocket stream subscribed to sub (or NULL:
+ * the client subscribes later): the 101 answer
  * with accept (and protocol, echoed when the client sent its token that
  * way), then frames both ways. -1 if it cannot be.
  */
 int
-stream_open_ws(struct req *r, unsigned subs, const char *accept,
-    const char *protocol)
+stream_open_ws(struct req *r, const struct stream_sub *sub,
+    const char *accept, const char *protocol)
 {
 	struct stream		*s;
 	struct bufferevent	*bev;
 
-	if ((s = stream_new(r, subs)) == NULL)
+	if ((s = stream_new(r, sub)) == NULL)
 		return -1;
 	bev = evhttp_connection_get_bufferevent(s->evcon);
 	s->ws = 1;
@@ -510,21 +572,24 @@ stream_open_ws(struct req *r, unsigned subs, const char *accept,
 /*
  * Write one event (name, data) to a stream: for server-sent events as
  * "event:" and "data:" lines; for a WebSocket as Mastodon's message, the
- * stream it came through and the data as a JSON string in "payload".
- * -1 if the stream was closed instead (its client did not keep up).
+ * subscription it came through (["user"], ["hashtag", "tag"]) and the data
+ * as a JSON string in "payload". -1 if the stream was closed instead (its
+ * client did not keep up).
  */
 static int
-stream_event(struct stream *s, enum stream_kind kind, const char *name,
-    struct evbuffer *data)
+stream_event(struct stream *s, const struct stream_sub *sub,
+    const char *name, struct evbuffer *data)
 {
 	struct evbuffer	*b = evbuffer_new();
-	json_t		*msg;
+	json_t		*msg, *via;
 	size_t		 len;
 
 	if (s->ws) {
-		msg = json_pack("{s:[s], s:s, s:s%}", "stream",
-		    stream_kinds[kind], "event", name, "payload",
-		    (const char *)evbuffer_pullup(data, -1),
+		via = json_pack("[s]", stream_kind_name(sub->kind));
+		if (sub->arg != NULL)
+			json_array_append_new(via, json_string(sub->arg));
+		msg = json_pack("{s:o, s:s, s:s%}", "stream", via, "event",
+		    name, "payload", (const char *)evbuffer_pullup(data, -1),
 		    evbuffer_get_length(data));
 		if (msg == NULL) {	/* not UTF-8: cannot be */
 			evbuffer_free(b);
@@ -546,24 +611,79 @@ stream_event(struct stream *s, enum stream_kind kind, const char *name,
 	return len > 0 ? 0 : -1;
 }
 
-/* Whether a message is for a stream's owner through one of its kinds
- * (before visibility). */
+/* Whether the owner of s could have been shown message m's post (or is
+ * its notification's recipient). */
 static int
-stream_wants(const struct stream *s, enum stream_kind kind,
-    const struct stream_msg *m)
+stream_to_owner(const struct stream *s, const struct stream_msg *m)
 {
 	size_t	i;
 
-	if (kind == STREAM_PUBLIC || kind == STREAM_LOCAL)
-		return m->type == SE_DELETE ? m->everyone :
-		    m->type != SE_NOTIFICATION;
-	if (kind == STREAM_NOTIFICATION && m->type != SE_NOTIFICATION)
-		return 0;
 	if (m->everyone)
 		return 1;
 	for (i = 0; i < m->n; i++) {
 		if (m->to[i] == s->user)
 			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether a message may be for a stream's owner through a kind, before its
+ * post is read (stream_sub_match decides after): the user stream gets what
+ * was sent to the owner; public streams get posts and the deletes of what
+ * everyone could see; hashtag and group streams get posts and the deletes
+ * of what the owner could see.
+ */
+static int
+stream_wants(const struct stream *s, enum stream_kind kind,
+    const struct stream_msg *m)
+{
+	switch (kind) {
+	case STREAM_USER:
+		return stream_to_owner(s, m);
+	case STREAM_NOTIFICATION:
+		return m->type == SE_NOTIFICATION && stream_to_owner(s, m);
+	case STREAM_PUBLIC:
+	case STREAM_LOCAL:
+		return m->type == SE_DELETE ? m->everyone :
+		    m->type != SE_NOTIFICATION;
+	default:
+		return m->type == SE_DELETE ? stream_to_owner(s, m) :
+		    m->type != SE_NOTIFICATION;
+	}
+}
+
+/*
+ * Send a built event through each of a stream's subscriptions that wants
+ * it (wants: the kinds without a parameter; params: whether those with
+ * one may) and matches post p: an SSE stream has one; a delete, whose
+ * post is gone, goes once. -1 if the stream was closed (its client did
+ * not keep up): it must not be looked at again.
+ */
+static int
+stream_send(struct stream *s, const struct stream_msg *m, unsigned wants,
+    int params, const struct post *p, struct evbuffer *data)
+{
+	struct stream_sub	 one = { STREAM_USER, 0, NULL }, *sub;
+	unsigned		 i;
+	int			 k;
+
+	for (k = 0; k < STREAM_NKINDS + (params ? (int)s->nparams : 0); k++) {
+		if (k < STREAM_NKINDS) {
+			if (!(wants & 1u << k))
+				continue;
+			one.kind = k;
+			sub = &one;
+		} else {
+			i = (unsigned)(k - STREAM_NKINDS);
+			sub = &s->params[i];
+		}
+		if (p != NULL && !stream_sub_match(sub, p))
+			continue;
+		if (stream_event(s, sub, stream_names[m->type], data) != 0)
+			return -1;
+		if (!s->ws || m->type == SE_DELETE)
+			break;
 	}
 	return 0;
 }
@@ -580,7 +700,7 @@ stream_deliver(void *arg)
 	struct evbuffer		*data;
 	json_t			*j;
 	unsigned		 wants;
-	int			 k, one;
+	int			 k, params;
 
 	if (stream_loops == NULL || sl->loop->draining)
 		goto out;
@@ -593,7 +713,10 @@ stream_deliver(void *arg)
 			if ((s->subs & 1u << k) && stream_wants(s, k, m))
 				wants |= 1u << k;
 		}
-		if (wants == 0)
+		/* Tags and groups all want the same messages. */
+		params = s->nparams > 0 &&
+		    stream_wants(s, s->params[0].kind, m);
+		if (wants == 0 && !params)
 			continue;
 		data = evbuffer_new();
 		e.arena = arena_new();
@@ -621,22 +744,8 @@ stream_deliver(void *arg)
 			jsonw_value(data, j);
 			json_decref(j);
 		}
-		/* A public stream shows public posts outside groups only.
-		 * A write may close the stream: then it is not looked at
-		 * again. An SSE stream has one kind. */
-		for (k = 0; k < STREAM_NKINDS; k++) {
-			if (!(wants & 1u << k) ||
-			    evbuffer_get_length(data) == 0)
-				continue;
-			if (p != NULL && (k == STREAM_PUBLIC ||
-			    k == STREAM_LOCAL) &&
-			    (p->visibility != VIS_PUBLIC || p->group_id != 0))
-				continue;
-			one = !s->ws;
-			if (stream_event(s, k, stream_names[m->type],
-			    data) != 0 || one)
-				break;
-		}
+		if (evbuffer_get_length(data) > 0)
+			(void)stream_send(s, m, wants, params, p, data);
 		evbuffer_free(data);
 		ectx_free(&e);
 		arena_free(e.arena);
@@ -688,9 +797,10 @@ stream_post_edited(int64_t id)
 
 /*
  * In a write, before deleting post id: who could have been shown it, for
- * its delete event. 1 if everyone could (public or unlisted, outside
- * groups), else 0 with the people in *to (as post_fanout chose them, plus
- * the author); -1 on error.
+ * its delete event. 1 if everyone could (public or unlisted outside
+ * groups, or anything in an open group, which its stream and its tags'
+ * streams show to non-members), else 0 with the people in *to (as
+ * post_fanout chose them, plus the author); -1 on error.
  */
 int
 stream_post_audience(struct db *db, struct arena *a, int64_t id,
@@ -699,8 +809,10 @@ stream_post_audience(struct db *db, struct arena *a, int64_t id,
 	sqlite3_stmt	*st;
 	int		 everyone;
 
-	st = db_prepare(db, "SELECT group_id IS NULL AND visibility <= 1 "
-	    "FROM posts WHERE id = ?");
+	st = db_prepare(db, "SELECT CASE WHEN p.group_id IS NULL THEN "
+	    "p.visibility <= 1 ELSE EXISTS (SELECT 1 FROM groups g WHERE "
+	    "g.id = p.group_id AND g.visibility = 0) END FROM posts p "
+	    "WHERE p.id = ?");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);

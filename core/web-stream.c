@@ -37,8 +37,9 @@ web_tag(struct req *r)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
 	struct page	 pg;
+	struct stream_sub sub;
 	json_t		*v;
-	const char	*tag = r->params[0];
+	const char	*tag = r->params[0], *why;
 	int		 rc;
 
 	if (page_parse(r, &pg, 20, 40) != 0)
@@ -51,9 +52,12 @@ web_tag(struct req *r)
 	v = req_view(r, arena_printf(r->arena, "#%s", tag));
 	json_object_set_new(v, "heading", json_string(arena_printf(r->arena,
 	    "#%s", tag)));
-	/* New posts come from the company stream, picked by tag. */
-	json_object_set_new(v, "live", json_string("public"));
-	json_object_set_new(v, "live_tag", json_string(tag));
+	/* New posts come from the tag's stream, when it could have one. */
+	if (stream_sub_parse(NULL, r->arena, r->user->id, "hashtag", tag,
+	    NULL, &sub, &why) == 0)
+		json_object_set_new(v, "live", json_string(arena_printf(
+		    r->arena, "hashtag?tag=%s", escape_url(r->arena,
+		    sub.arg))));
 	json_object_set_new(v, "intro", json_string("Posts with this tag "
 	    "that you can read."));
 	web_stream(r, v, &ids, &pg, arena_printf(r->arena, "/tags/%s",

@@ -132,7 +132,9 @@ test("another person's post waits behind an 'N new posts' button", async () => {
   await page.locator(`#post-${one.id}`).waitFor({ state: 'detached', timeout: 5000 });
 });
 
-test('the company stream and a hashtag page update too', async () => {
+test('the company stream, a hashtag page and a group page update too', async () => {
+  const g = await api(otherToken, 'POST', '/api/v1/groups',
+    { name: 'Rockets', visibility: 'open' });
   await page.goto(hearth.url + '/tags/launch');
   await streamOpen(2);
   await api(otherToken, 'POST', '/api/v1/statuses',
@@ -140,6 +142,20 @@ test('the company stream and a hashtag page update too', async () => {
   await api(otherToken, 'POST', '/api/v1/statuses',
     { status: 'We #Launch today', visibility: 'public' });
   await page.getByRole('button', { name: '1 new post' }).waitFor({ timeout: 5000 });
+  // The tag's stream also carries group posts Ada may read.
+  await api(otherToken, 'POST', '/api/v1/statuses',
+    { status: 'Rockets #launch too', group_id: g.id });
+  await page.getByRole('button', { name: '2 new posts' }).waitFor({ timeout: 5000 });
+  await page.goto(hearth.url + `/groups/${g.id}`);
+  await streamOpen(2);
+  await mark();
+  await api(otherToken, 'POST', '/api/v1/statuses',
+    { status: 'outside the group', visibility: 'public' });
+  const inside = await api(otherToken, 'POST', '/api/v1/statuses',
+    { status: 'Countdown in **Rockets**', group_id: g.id });
+  await page.getByRole('button', { name: '1 new post' }).click({ timeout: 5000 });
+  await page.locator(`#post-${inside.id} strong`, { hasText: 'Rockets' }).waitFor();
+  assert.equal(await marked(), 'still here', 'the group page did not reload');
   await page.goto(hearth.url + '/public');
   await streamOpen(2);
   await api(otherToken, 'POST', '/api/v1/statuses',

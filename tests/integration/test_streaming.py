@@ -4,99 +4,10 @@ authentication; streams outliving request_timeout; a prompt SIGTERM with
 streams open."""
 import json
 import os
-import socket
 import time
 
 import harness as h
-
-
-class Stream:
-    """One open event stream read from a raw socket (chunked encoding)."""
-
-    def __init__(self, port, path, headers=None):
-        hdrs = {"Host": "127.0.0.1"}
-        hdrs.update(headers or {})
-        self.sock, self.status, self.headers, self.raw = h.raw_open(
-            port, path, hdrs)
-        self.text = ""
-        self.closed = False
-        self.events = []
-
-    def _decode(self):
-        while True:
-            line, sep, rest = self.raw.partition(b"\r\n")
-            if not sep:
-                return
-            size = int(line.split(b";")[0] or b"0", 16)
-            if size == 0:
-                self.closed = True
-                self.raw = b""
-                return
-            if len(rest) < size + 2:
-                return
-            self.text += rest[:size].decode()
-            self.raw = rest[size + 2:]
-
-    def _parse(self):
-        while "\n\n" in self.text:
-            block, _, self.text = self.text.partition("\n\n")
-            if block.startswith(":"):
-                self.events.append(("comment", block[1:]))
-                continue
-            ev, data = None, ""
-            for line in block.split("\n"):
-                if line.startswith("event: "):
-                    ev = line[7:]
-                elif line.startswith("data: "):
-                    data += line[6:]
-            self.events.append((ev, data))
-
-    def read(self, timeout):
-        """Read for up to timeout seconds (less if the stream ends)."""
-        deadline = time.monotonic() + timeout
-        while not self.closed:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            self.sock.settimeout(left)
-            try:
-                b = self.sock.recv(65536)
-            except socket.timeout:
-                break
-            if not b:
-                self.closed = True
-                break
-            self.raw += b
-            self._decode()
-            self._parse()
-
-    def wait(self, pred, timeout=h.TIMEOUT):
-        """The first event (name, data) satisfying pred, or None."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, e in enumerate(self.events):
-                if pred(e):
-                    del self.events[:i + 1]
-                    return e
-            if self.closed or time.monotonic() > deadline:
-                return None
-            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
-
-    def until(self, pred, timeout=h.TIMEOUT):
-        """Read until an event satisfies pred; every event so far (taken)."""
-        deadline = time.monotonic() + timeout
-        while not any(pred(e) for e in self.events) and not self.closed \
-                and time.monotonic() < deadline:
-            self.read(0.2)
-        return self.take()
-
-    def take(self):
-        """Every event so far (and forget them)."""
-        out, self.events = self.events, []
-        return out
-
-    def close(self):
-        self.sock.close()
+from streamclient import Stream
 
 
 def status_of(ev, data):

@@ -13,109 +13,9 @@ import struct
 import time
 
 import harness as h
+from streamclient import WS
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
-
-
-class WS:
-    """A WebSocket client on a raw socket: frames it sends are masked."""
-
-    def __init__(self, port, path, headers=None, key=None):
-        self.key = key or base64.b64encode(os.urandom(16)).decode()
-        hdrs = {"Host": "127.0.0.1", "Upgrade": "websocket",
-                "Connection": "keep-alive, Upgrade",
-                "Sec-WebSocket-Key": self.key,
-                "Sec-WebSocket-Version": "13"}
-        hdrs.update(headers or {})
-        self.sock, self.status, self.headers, self.raw = h.raw_open(
-            port, path, hdrs)
-        self.closed = False
-        self.close_code = None
-        self.frames = []
-
-    def send(self, opcode, data=b"", fin=True, masked=True, rsv=0):
-        if isinstance(data, str):
-            data = data.encode()
-        hdr = bytes([(0x80 if fin else 0) | rsv | opcode])
-        n = len(data)
-        mbit = 0x80 if masked else 0
-        if n < 126:
-            hdr += bytes([mbit | n])
-        elif n < 65536:
-            hdr += bytes([mbit | 126]) + struct.pack(">H", n)
-        else:
-            hdr += bytes([mbit | 127]) + struct.pack(">Q", n)
-        if masked:
-            mask = os.urandom(4)
-            hdr += mask
-            data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
-        self.sock.sendall(hdr + data)
-
-    def _frames(self):
-        while len(self.raw) >= 2:
-            op, n = self.raw[0] & 0x0f, self.raw[1] & 0x7f
-            off = 2
-            if n == 126:
-                if len(self.raw) < 4:
-                    return
-                n, off = struct.unpack(">H", self.raw[2:4])[0], 4
-            elif n == 127:
-                if len(self.raw) < 10:
-                    return
-                n, off = struct.unpack(">Q", self.raw[2:10])[0], 10
-            if len(self.raw) < off + n:
-                return
-            data, self.raw = self.raw[off:off + n], self.raw[off + n:]
-            if op == 8:
-                self.close_code = struct.unpack(">H", data[:2])[0] \
-                    if len(data) >= 2 else None
-            self.frames.append((op, data))
-
-    def read(self, timeout):
-        deadline = time.monotonic() + timeout
-        while not self.closed:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            self.sock.settimeout(left)
-            try:
-                b = self.sock.recv(65536)
-            except socket.timeout:
-                break
-            except ConnectionResetError:
-                b = b""
-            if not b:
-                self.closed = True
-                break
-            self.raw += b
-            self._frames()
-
-    def wait(self, pred, timeout=h.TIMEOUT):
-        """The first frame (opcode, data) satisfying pred, or None."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, f in enumerate(self.frames):
-                if pred(f):
-                    del self.frames[:i + 1]
-                    return f
-            if self.closed or time.monotonic() > deadline:
-                return None
-            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
-
-    def message(self, pred=lambda m: True, timeout=h.TIMEOUT):
-        """The first JSON text message satisfying pred, or None."""
-        f = self.wait(lambda f: f[0] == 1 and pred(json.loads(f[1])),
-                      timeout)
-        return json.loads(f[1]) if f else None
-
-    def wait_closed(self, timeout=h.TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while not self.closed and time.monotonic() < deadline:
-            self.read(0.2)
-        return self.closed
-
-    def close(self):
-        self.sock.close()
 
 
 def update_of(sid, stream=None):
@@ -189,7 +89,7 @@ def body(t):
              "after unsubscribing from user, public still comes")
         t.ok(ws.message(update_of(st["id"], "user"), timeout=1) is None,
              "... and user does not")
-        ws.send(1, json.dumps({"type": "subscribe", "stream": "hashtag"}))
+        ws.send(1, json.dumps({"type": "subscribe", "stream": "nope"}))
         m = ws.message(lambda m: "error" in m)
         t.like(m and m["error"], r"Unknown stream type",
                "an unknown stream gets an error message")

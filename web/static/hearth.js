@@ -4,7 +4,9 @@
 //    the marked element replaces it, so the page and the server never
 //    disagree about state;
 //  - streams marked data-live hold new posts behind an "N new posts" button,
-//    fed by the streaming API (server-sent events), and drop deleted ones;
+//    fed by the streaming API (server-sent events; data-live names the
+//    stream: "user", "public", "hashtag?tag=x", "group?group=7"), and drop
+//    deleted ones;
 //  - the notification badge counts up as notifications arrive;
 //  - the composer's Preview button shows the rendered Markdown in place;
 //  - relative times ("5 min") stay fresh.
@@ -184,8 +186,6 @@
   function onUpdate(ev) {
     let s;
     try { s = JSON.parse(ev.data); } catch { return; }
-    const tag = live.dataset.tag?.toLowerCase();
-    if (tag && !(s.tags || []).some((t) => t.name.toLowerCase() === tag)) return;
     if (document.getElementById(`post-${s.id}`) || pending.has(s.id)) return;
     pending.add(s.id);
     showPending();
