@@ -122,53 +122,23 @@ api_streaming(struct req *r)
 	return streaming_open(r, kv_get(&r->query, "stream"));
 }
 
-/* GET /api/v1/streaming/user */
+/*
+ * GET /api/v1/streaming/NAME, the path form of every stream: Mastodon's
+ * name is the route's rest with ':' for '/' (user/notification is
+ * user:notification, hashtag/local is hashtag:local).
+ */
 enum handled
-api_streaming_user(struct req *r)
+api_streaming_named(struct req *r)
 {
-	return streaming_open(r, "user");
-}
+	static const char	 prefix[] = "/api/v1/streaming/";
+	char			*name, *c;
 
-/* GET /api/v1/streaming/user/notification */
-enum handled
-api_streaming_notification(struct req *r)
-{
-	return streaming_open(r, "user:notification");
-}
-
-/* GET /api/v1/streaming/public */
-enum handled
-api_streaming_public(struct req *r)
-{
-	return streaming_open(r, "public");
-}
-
-/* GET /api/v1/streaming/public/local */
-enum handled
-api_streaming_local(struct req *r)
-{
-	return streaming_open(r, "public:local");
-}
-
-/* GET /api/v1/streaming/hashtag?tag=NAME */
-enum handled
-api_streaming_hashtag(struct req *r)
-{
-	return streaming_open(r, "hashtag");
-}
-
-/* GET /api/v1/streaming/hashtag/local?tag=NAME */
-enum handled
-api_streaming_hashtag_local(struct req *r)
-{
-	return streaming_open(r, "hashtag:local");
-}
-
-/* GET /api/v1/streaming/group?group=ID (hearth's: a group's posts) */
-enum handled
-api_streaming_group(struct req *r)
-{
-	return streaming_open(r, "group");
+	name = arena_strdup(r->arena, r->route->pattern + sizeof prefix - 1);
+	for (c = name; *c != '\0'; c++) {
+		if (*c == '/')
+			*c = ':';
+	}
+	return streaming_open(r, name);
 }
 
 /* GET /api/v1/streaming/health: apps probe it before connecting. */

@@ -733,13 +733,7 @@ void		 stream_pending_publish(void);
 
 /* api-streaming.c */
 enum handled	 api_streaming(struct req *);
-enum handled	 api_streaming_user(struct req *);
-enum handled	 api_streaming_public(struct req *);
-enum handled	 api_streaming_notification(struct req *);
-enum handled	 api_streaming_local(struct req *);
-enum handled	 api_streaming_hashtag(struct req *);
-enum handled	 api_streaming_hashtag_local(struct req *);
-enum handled	 api_streaming_group(struct req *);
+enum handled	 api_streaming_named(struct req *);
 enum handled	 api_streaming_health(struct req *);
 
 /* tls.c */

@@ -372,6 +372,21 @@ class Server:
                                % (name, p.stderr))
         return p.stdout.strip()
 
+    def people(self, *names):
+        """Add each person (a username, or (username, display name)) and
+        give a bearer-token client for each, by username, with its .token
+        and .id (the account id)."""
+        out = {}
+        for name in names:
+            name, display = name if isinstance(name, tuple) else (name, None)
+            self.add_user(name, display_name=display)
+            tok = self.token(name)
+            c = self.client(headers={"Authorization": "Bearer " + tok})
+            c.token = tok
+            c.id = c.me().json()["id"]
+            out[name] = c
+        return out
+
     # -- HTTP
 
     @property
@@ -545,6 +560,15 @@ class Client:
 
     def session(self, name="hearth_session"):
         return self.cookies.get(name)
+
+
+def post_status(c, text, **fields):
+    """Post as client c through the API; the Status (raises if refused)."""
+    fields["status"] = text
+    r = c.post("/api/v1/statuses", fields)
+    if r.status != 200:
+        raise RuntimeError("posting failed: " + r.summary())
+    return r.json()
 
 
 def raw_open(port, path, headers):

@@ -5,17 +5,6 @@ import re
 import harness as h
 
 
-def people(t, srv, *names):
-    """A bearer-token client and the account id of each person."""
-    out = {}
-    for name in names:
-        srv.add_user(name)
-        c = srv.client(headers={"Authorization": "Bearer " + srv.token(name)})
-        c.id = c.me().json()["id"]
-        out[name] = c
-    return out
-
-
 def ids(resp):
     """The ids of a JSON array answer (empty if it is not one)."""
     try:
@@ -35,7 +24,7 @@ def delete(c, path):
 
 def body(t):
     with h.Server(t) as srv:
-        u = people(t, srv, "alice", "bob", "carol", "dave")
+        u = srv.people("alice", "bob", "carol", "dave")
         alice, bob, carol, dave = (u[n] for n in ("alice", "bob", "carol",
                                                   "dave"))
 

@@ -13,23 +13,8 @@ EMPTY_LISTS = ["/api/v1/filters", "/api/v2/filters", "/api/v1/lists",
                "/api/v1/endorsements", "/api/v1/announcements"]
 
 
-def people(t, srv, *names):
-    """A bearer-token client and the account id of each person."""
-    out = {}
-    for name in names:
-        srv.add_user(name)
-        c = srv.client(headers={"Authorization": "Bearer " + srv.token(name)})
-        c.id = c.me().json()["id"]
-        out[name] = c
-    return out
-
-
 def post(c, text, **fields):
-    fields["status"] = text
-    r = c.post("/api/v1/statuses", fields)
-    if r.status != 200:
-        raise RuntimeError("posting failed: " + r.summary())
-    return r.json()["id"]
+    return h.post_status(c, text, **fields)["id"]
 
 
 def dig(obj, *path):
@@ -41,7 +26,7 @@ def dig(obj, *path):
 
 
 def instance(t, srv):
-    u = people(t, srv, "alice", "bob")
+    u = srv.people("alice", "bob")
     srv.add_user("idle")             # never signs in: not active
     srv.add_user("gone")
     srv.ctl("user", "disable", "gone")
@@ -131,7 +116,7 @@ def instance(t, srv):
 
 
 def trends(t, srv):
-    u = people(t, srv, "ann", "ben", "cat")
+    u = srv.people("ann", "ben", "cat")
     ann, ben, cat = u["ann"], u["ben"], u["cat"]
     now = int(time.time())
     today = now - now % 86400

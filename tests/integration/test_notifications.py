@@ -6,25 +6,6 @@ import re
 import harness as h
 
 
-def people(t, srv, *names):
-    """A bearer-token client and the account id of each person."""
-    out = {}
-    for name in names:
-        srv.add_user(name)
-        c = srv.client(headers={"Authorization": "Bearer " + srv.token(name)})
-        c.id = c.me().json()["id"]
-        out[name] = c
-    return out
-
-
-def post(c, text, **fields):
-    fields["status"] = text
-    r = c.post("/api/v1/statuses", fields)
-    if r.status != 200:
-        raise RuntimeError("posting failed: " + r.summary())
-    return r.json()
-
-
 def notes(c, query=""):
     r = c.get("/api/v1/notifications" + query)
     return r, (r.json() if r.status == 200 else [])
@@ -49,7 +30,7 @@ def unread(c):
 
 def body(t):
     with h.Server(t) as srv:
-        u = people(t, srv, "alice", "bob", "carol", "dave")
+        u = srv.people("alice", "bob", "carol", "dave")
         alice, bob, carol, dave = (u[n] for n in ("alice", "bob", "carol",
                                                   "dave"))
 
@@ -59,9 +40,9 @@ def body(t):
         t.is_(unread(alice), 0, "unread_count is 0")
 
         # -- one of each kind
-        apost = post(alice, "Thoughts on the roadmap")
-        m = post(bob, "@alice have you seen this?")
-        reply = post(carol, "I agree", in_reply_to_id=apost["id"])
+        apost = h.post_status(alice, "Thoughts on the roadmap")
+        m = h.post_status(bob, "@alice have you seen this?")
+        reply = h.post_status(carol, "I agree", in_reply_to_id=apost["id"])
         r = bob.post("/api/v1/statuses/%s/favourite" % apost["id"])
         t.status(r, 200, "bob favourites alice's post")
         r = carol.post("/api/v1/accounts/%s/follow" % alice.id)
@@ -74,13 +55,13 @@ def body(t):
         t.status(r, 200, "alice adds dave to a private group")
 
         # -- never about oneself
-        post(alice, "Note to self, @alice", in_reply_to_id=apost["id"])
+        h.post_status(alice, "Note to self, @alice", in_reply_to_id=apost["id"])
         alice.post("/api/v1/statuses/%s/favourite" % apost["id"])
 
         # -- never about a post the person cannot read
-        gpost = post(alice, "Ops only: @carol should not hear of this",
+        gpost = h.post_status(alice, "Ops only: @carol should not hear of this",
                      group_id=group["id"])
-        post(bob, "A direct reply that leaves alice out, to @dave",
+        h.post_status(bob, "A direct reply that leaves alice out, to @dave",
              in_reply_to_id=apost["id"], visibility="direct")
 
         r, items = notes(alice)
@@ -192,7 +173,7 @@ def body(t):
         t.like(mk.get("updated_at"), r"^\d{4}-\d\d-\d\dT", "... updated_at")
         t.ok("home" not in r.json(), "... only the marker set is answered")
         t.is_(unread(alice), 0, "nothing is unread past the marker")
-        post(carol, "@alice one more")
+        h.post_status(carol, "@alice one more")
         t.is_(unread(alice), 1, "a new mention is unread")
         r = alice.post("/api/v1/markers", json_body={
             "home": {"last_read_id": apost["id"]},

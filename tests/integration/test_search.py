@@ -6,26 +6,6 @@ import urllib.parse
 import harness as h
 
 
-def people(t, srv, *specs):
-    """(username, display name) pairs: a bearer-token client for each,
-    with its account id."""
-    out = {}
-    for name, display in specs:
-        srv.add_user(name, display_name=display)
-        c = srv.client(headers={"Authorization": "Bearer " + srv.token(name)})
-        c.id = c.me().json()["id"]
-        out[name] = c
-    return out
-
-
-def post(c, text, **fields):
-    fields["status"] = text
-    r = c.post("/api/v1/statuses", fields)
-    if r.status != 200:
-        raise RuntimeError("posting failed: " + r.summary())
-    return r.json()["id"]
-
-
 def search(c, q=None, **params):
     if q is not None:
         params["q"] = q
@@ -41,9 +21,13 @@ def found(resp, key):
     return [x["name"] if key == "hashtags" else x["id"] for x in items]
 
 
+def post(c, text, **fields):
+    return h.post_status(c, text, **fields)["id"]
+
+
 def body(t):
     with h.Server(t) as srv:
-        u = people(t, srv, ("alice", "Alice Liddell"),
+        u = srv.people(("alice", "Alice Liddell"),
                    ("alan", "Alan Turing"), ("bob", "Bob Builder"),
                    ("carol", "Carol Danvers"), ("dora", "Dora Explorer"))
         alice, alan, bob, carol = (u[n] for n in ("alice", "alan", "bob",

@@ -12,26 +12,6 @@ import harness as h
 from streamclient import WS, Stream
 
 
-def people(srv, *names):
-    out = {}
-    for name in names:
-        srv.add_user(name)
-        tok = srv.token(name)
-        c = srv.client(headers={"Authorization": "Bearer " + tok})
-        c.token = tok
-        c.id = c.me().json()["id"]
-        out[name] = c
-    return out
-
-
-def post(c, text, **fields):
-    fields["status"] = text
-    r = c.post("/api/v1/statuses", fields)
-    if r.status != 200:
-        raise RuntimeError("posting failed: " + r.summary())
-    return r.json()
-
-
 def group(c, name, visibility):
     r = c.post("/api/v1/groups", {"name": name, "visibility": visibility})
     if r.status != 200:
@@ -54,7 +34,7 @@ def update_of(sid, stream):
 
 def body(t):
     with h.Server(t) as srv:
-        p = people(srv, "alice", "bob", "carol")
+        p = srv.people("alice", "bob", "carol")
         alice, bob, carol = p["alice"], p["bob"], p["carol"]
         club = group(bob, "Book Club", "open")
         secret = group(bob, "Secret Project", "private")
@@ -105,18 +85,18 @@ def body(t):
               "member")
         time.sleep(0.3)
 
-        want = [post(bob, "A public #zephyr")["id"],
-                post(bob, "#ZEPHYR in the club", group_id=club["id"])["id"],
-                post(carol, "#zephyr in the corner",
+        want = [h.post_status(bob, "A public #zephyr")["id"],
+                h.post_status(bob, "#ZEPHYR in the club", group_id=club["id"])["id"],
+                h.post_status(carol, "#zephyr in the corner",
                      group_id=mine["id"])["id"]]
-        unseen = [post(bob, "no tag at all")["id"],
-                  post(bob, "#zephyrs is another tag")["id"],
-                  post(bob, "#zephyr unlisted", visibility="unlisted")["id"],
-                  post(carol, "#zephyr for followers",
+        unseen = [h.post_status(bob, "no tag at all")["id"],
+                  h.post_status(bob, "#zephyrs is another tag")["id"],
+                  h.post_status(bob, "#zephyr unlisted", visibility="unlisted")["id"],
+                  h.post_status(carol, "#zephyr for followers",
                        visibility="private")["id"],
-                  post(bob, "#zephyr in secret",
+                  h.post_status(bob, "#zephyr in secret",
                        group_id=secret["id"])["id"]]
-        last = post(bob, "#zephyr last")["id"]
+        last = h.post_status(bob, "#zephyr last")["id"]
         want.append(last)
         got = ids(tag.until(lambda e: e[0] == "update" and
                             json.loads(e[1])["id"] == last))
@@ -151,7 +131,7 @@ def body(t):
              "the group's stream: delete")
         t.ok(tag.wait(lambda e: e == ("delete", want[1])) is not None,
              "the tag's stream: delete of a group post alice could read")
-        s = post(bob, "#zephyr in secret, gone soon",
+        s = h.post_status(bob, "#zephyr in secret, gone soon",
                  group_id=secret["id"])
         bob.request("DELETE", "/api/v1/statuses/%s" % s["id"])
         got = tag.until(lambda e: False, 0.5)
@@ -161,7 +141,7 @@ def body(t):
         # -- leaving a private group ends its stream's posts
         r = alice.post("/api/v1/groups/%s/leave" % mine["id"])
         t.status(r, 200, "alice leaves carol's corner")
-        post(carol, "after alice left", group_id=mine["id"])
+        h.post_status(carol, "after alice left", group_id=mine["id"])
         got = corner.until(lambda e: False, 1)
         t.is_(ids(got), [], "the corner's stream carries nothing she may "
               "no longer read")
@@ -178,13 +158,13 @@ def body(t):
         ws.send(1, json.dumps({"type": "subscribe", "stream": "group",
                                "group": int(club["id"])}))
         time.sleep(0.3)
-        a = post(bob, "#zephyr and #breeze")["id"]
+        a = h.post_status(bob, "#zephyr and #breeze")["id"]
         t.ok(ws.message(update_of(a, ["hashtag", "zephyr"])) is not None,
              "a post with two followed tags comes through the first, "
              "named [\"hashtag\", \"zephyr\"]")
         t.ok(ws.message(update_of(a, ["hashtag", "breeze"])) is not None,
              "... and through the second")
-        b = post(bob, "plain club talk", group_id=club["id"])["id"]
+        b = h.post_status(bob, "plain club talk", group_id=club["id"])["id"]
         t.ok(ws.message(update_of(b, ["group", club["id"]])) is not None,
              "a club post comes through [\"group\", id] (the id given as "
              "a number)")
@@ -193,8 +173,8 @@ def body(t):
         ws.send(1, json.dumps({"type": "subscribe", "stream": "group",
                                "group": club["id"]}))
         time.sleep(0.3)
-        c = post(bob, "#zephyr only")["id"]
-        d = post(bob, "#breeze only")["id"]
+        c = h.post_status(bob, "#zephyr only")["id"]
+        d = h.post_status(bob, "#breeze only")["id"]
         seen = []
         m = ws.message(lambda m: seen.append(m) or
                        update_of(d, ["hashtag", "breeze"])(m))
@@ -203,7 +183,7 @@ def body(t):
         t.ok(not [m for m in seen if m.get("event") == "update" and
                   json.loads(m["payload"])["id"] == c],
              "... and #zephyr does not")
-        e = post(bob, "club again", group_id=club["id"])["id"]
+        e = h.post_status(bob, "club again", group_id=club["id"])["id"]
         t.ok(ws.message(update_of(e, ["group", club["id"]])) is not None,
              "subscribing to a group twice (as a string) is once")
         t.ok(ws.message(update_of(e, ["group", club["id"]]),
@@ -233,7 +213,7 @@ def body(t):
         ws.send(1, json.dumps({"type": "subscribe", "stream": "hashtag",
                                "tag": "t99"}))
         time.sleep(0.3)
-        f = post(bob, "#t99")["id"]
+        f = h.post_status(bob, "#t99")["id"]
         t.ok(ws.message(update_of(f, ["hashtag", "t99"])) is not None,
              "... and after unsubscribing one, another fits")
         ws.close()
@@ -241,7 +221,7 @@ def body(t):
                 "access_token=" + alice.token)
         t.is_(ws.status, 101, "a WebSocket may name its tag in the URL")
         time.sleep(0.3)
-        g = post(bob, "#breeze by URL")["id"]
+        g = h.post_status(bob, "#breeze by URL")["id"]
         t.ok(ws.message(update_of(g, ["hashtag", "breeze"])) is not None,
              "... and gets its posts")
         ws.close()

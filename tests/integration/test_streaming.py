@@ -14,26 +14,6 @@ def status_of(ev, data):
     return json.loads(data) if ev in ("update", "status.update") else None
 
 
-def people(srv, *names):
-    out = {}
-    for name in names:
-        srv.add_user(name)
-        tok = srv.token(name)
-        c = srv.client(headers={"Authorization": "Bearer " + tok})
-        c.token = tok
-        c.id = c.me().json()["id"]
-        out[name] = c
-    return out
-
-
-def post(c, text, **fields):
-    fields["status"] = text
-    r = c.post("/api/v1/statuses", fields)
-    if r.status != 200:
-        raise RuntimeError("posting failed: " + r.summary())
-    return r.json()
-
-
 def is_update(sid):
     return lambda e: e[0] == "update" and json.loads(e[1])["id"] == sid
 
@@ -45,7 +25,7 @@ def updates(events):
 def body(t):
     os.environ["HEARTH_STREAM_HEARTBEAT"] = "1"
     with h.Server(t, request_timeout="2s") as srv:
-        p = people(srv, "alice", "bob", "carol")
+        p = srv.people("alice", "bob", "carol")
         alice, bob, carol = p["alice"], p["bob"], p["carol"]
         alice.post("/api/v1/accounts/%s/follow" % bob.id)
         g = bob.post("/api/v1/groups", {"name": "Open",
@@ -89,27 +69,27 @@ def body(t):
              "a :thump heartbeat arrives")
 
         # What alice's user stream gets, and does not
-        pub = post(bob, "bob public")
+        pub = h.post_status(bob, "bob public")
         e = us.wait(is_update(pub["id"]))
         t.ok(e is not None, "user stream: update for a followed person's post")
         t.is_(json.loads(e[1])["account"]["username"] if e else None, "bob",
               "the update's data is the Status")
-        gp = post(bob, "bob in group", group_id=g["id"])
+        gp = h.post_status(bob, "bob in group", group_id=g["id"])
         t.ok(us.wait(is_update(gp["id"])) is not None,
              "user stream: update for a post in a group alice is in")
-        post(carol, "carol private", visibility="private")
-        post(carol, "carol secret group", group_id=pg["id"])
-        post(carol, "@bob carol direct", visibility="direct")
-        unl = post(bob, "bob unlisted", visibility="unlisted")
+        h.post_status(carol, "carol private", visibility="private")
+        h.post_status(carol, "carol secret group", group_id=pg["id"])
+        h.post_status(carol, "@bob carol direct", visibility="direct")
+        unl = h.post_status(bob, "bob unlisted", visibility="unlisted")
         us.wait(is_update(unl["id"]))
-        marker = post(bob, "marker one")
+        marker = h.post_status(bob, "marker one")
         us.wait(is_update(marker["id"]))
         seen = updates(us.take())
         t.is_([x for x in seen if "carol" in x], [],
               "no private, private-group or direct post alice may not read")
 
         # Notifications
-        mine = post(alice, "alice writes")
+        mine = h.post_status(alice, "alice writes")
         us.wait(is_update(mine["id"]))
         bob.post("/api/v1/statuses/%s/favourite" % mine["id"])
         e = us.wait(lambda e: e[0] == "notification")
@@ -121,7 +101,7 @@ def body(t):
         n = json.loads(e[1]) if e else {}
         t.is_((n.get("type"), n.get("account", {}).get("username")),
               ("follow", "carol"), "notification: follow")
-        m = post(carol, "hi @alice", visibility="direct")
+        m = h.post_status(carol, "hi @alice", visibility="direct")
         got = us.until(lambda e: e[0] == "notification")
         n = json.loads(got[-1][1]) if got and got[-1][0] == "notification" \
             else {}
@@ -136,7 +116,7 @@ def body(t):
               "bob's stream: his own notifications, none of alice's")
 
         # The public stream: public posts outside groups only
-        last = post(bob, "public marker")
+        last = h.post_status(bob, "public marker")
         got = updates(ps.until(is_update(last["id"])))
         t.is_(got, ["<p>bob public</p>\n", "<p>marker one</p>\n",
                     "<p>alice writes</p>\n", "<p>public marker</p>\n"],
@@ -159,8 +139,8 @@ def body(t):
         t.ok(ps.wait(lambda e: e == ("delete", pub["id"])) is not None,
              "public stream: delete too")
 
-        cp = post(carol, "carol private two", visibility="private")
-        bp = post(bob, "bob private", visibility="private")
+        cp = h.post_status(carol, "carol private two", visibility="private")
+        bp = h.post_status(bob, "bob private", visibility="private")
         carol.request("DELETE", "/api/v1/statuses/%s" % cp["id"])
         bob.request("DELETE", "/api/v1/statuses/%s" % bp["id"])
         got = us.until(lambda e: e == ("delete", bp["id"]))
@@ -177,7 +157,7 @@ def body(t):
                           bob.token)
             gone.close()
         time.sleep(1.2)         # a heartbeat finds them gone
-        late = post(bob, "after the leavers")
+        late = h.post_status(bob, "after the leavers")
         t.ok(us.wait(is_update(late["id"])) is not None,
              "streams keep working after clients went away")
 
