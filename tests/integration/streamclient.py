@@ -11,17 +11,72 @@ import time
 import harness as h
 
 
-class Stream:
-    """One open event stream read from a raw socket (chunked encoding)."""
+class Conn:
+    """A streaming connection on a raw socket: what arrives is kept in raw
+    until the subclass's _feed turns it into items (events, frames)."""
+
+    def __init__(self, port, path, headers):
+        self.sock, self.status, self.headers, self.raw = h.raw_open(
+            port, path, headers)
+        self.closed = False
+        self.items = []
+
+    def read(self, timeout):
+        """Read for up to timeout seconds (less if the connection ends)."""
+        deadline = time.monotonic() + timeout
+        while not self.closed:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            self.sock.settimeout(left)
+            try:
+                b = self.sock.recv(65536)
+            except socket.timeout:
+                break
+            except ConnectionResetError:
+                b = b""
+            if not b:
+                self.closed = True
+                break
+            self.raw += b
+            self._feed()
+
+    def wait(self, pred, timeout=h.TIMEOUT):
+        """The first item satisfying pred (those before it are dropped),
+        or None."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, e in enumerate(self.items):
+                if pred(e):
+                    del self.items[:i + 1]
+                    return e
+            if self.closed or time.monotonic() > deadline:
+                return None
+            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
+
+    def wait_closed(self, timeout=h.TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while not self.closed and time.monotonic() < deadline:
+            self.read(0.2)
+        return self.closed
+
+    def close(self):
+        self.sock.close()
+
+
+class Stream(Conn):
+    """One open event stream (chunked encoding); items are events, as
+    (name, data), comments as ("comment", text)."""
 
     def __init__(self, port, path, headers=None):
         hdrs = {"Host": "127.0.0.1"}
         hdrs.update(headers or {})
-        self.sock, self.status, self.headers, self.raw = h.raw_open(
-            port, path, hdrs)
+        super().__init__(port, path, hdrs)
         self.text = ""
-        self.closed = False
-        self.events = []
+
+    def _feed(self):
+        self._decode()
+        self._parse()
 
     def _decode(self):
         while True:
@@ -42,7 +97,7 @@ class Stream:
         while "\n\n" in self.text:
             block, _, self.text = self.text.partition("\n\n")
             if block.startswith(":"):
-                self.events.append(("comment", block[1:]))
+                self.items.append(("comment", block[1:]))
                 continue
             ev, data = None, ""
             for line in block.split("\n"):
@@ -50,58 +105,25 @@ class Stream:
                     ev = line[7:]
                 elif line.startswith("data: "):
                     data += line[6:]
-            self.events.append((ev, data))
-
-    def read(self, timeout):
-        """Read for up to timeout seconds (less if the stream ends)."""
-        deadline = time.monotonic() + timeout
-        while not self.closed:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            self.sock.settimeout(left)
-            try:
-                b = self.sock.recv(65536)
-            except socket.timeout:
-                break
-            if not b:
-                self.closed = True
-                break
-            self.raw += b
-            self._decode()
-            self._parse()
-
-    def wait(self, pred, timeout=h.TIMEOUT):
-        """The first event (name, data) satisfying pred, or None."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, e in enumerate(self.events):
-                if pred(e):
-                    del self.events[:i + 1]
-                    return e
-            if self.closed or time.monotonic() > deadline:
-                return None
-            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
+            self.items.append((ev, data))
 
     def until(self, pred, timeout=h.TIMEOUT):
         """Read until an event satisfies pred; every event so far (taken)."""
         deadline = time.monotonic() + timeout
-        while not any(pred(e) for e in self.events) and not self.closed \
+        while not any(pred(e) for e in self.items) and not self.closed \
                 and time.monotonic() < deadline:
             self.read(0.2)
         return self.take()
 
     def take(self):
         """Every event so far (and forget them)."""
-        out, self.events = self.events, []
+        out, self.items = self.items, []
         return out
 
-    def close(self):
-        self.sock.close()
 
-
-class WS:
-    """A WebSocket client on a raw socket: frames it sends are masked."""
+class WS(Conn):
+    """A WebSocket client: frames it sends are masked; items are frames
+    received, as (opcode, data)."""
 
     def __init__(self, port, path, headers=None, key=None):
         self.key = key or base64.b64encode(os.urandom(16)).decode()
@@ -110,11 +132,8 @@ class WS:
                 "Sec-WebSocket-Key": self.key,
                 "Sec-WebSocket-Version": "13"}
         hdrs.update(headers or {})
-        self.sock, self.status, self.headers, self.raw = h.raw_open(
-            port, path, hdrs)
-        self.closed = False
+        super().__init__(port, path, hdrs)
         self.close_code = None
-        self.frames = []
 
     def send(self, opcode, data=b"", fin=True, masked=True, rsv=0):
         if isinstance(data, str):
@@ -134,7 +153,7 @@ class WS:
             data = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
         self.sock.sendall(hdr + data)
 
-    def _frames(self):
+    def _feed(self):
         while len(self.raw) >= 2:
             op, n = self.raw[0] & 0x0f, self.raw[1] & 0x7f
             off = 2
@@ -152,50 +171,10 @@ class WS:
             if op == 8:
                 self.close_code = struct.unpack(">H", data[:2])[0] \
                     if len(data) >= 2 else None
-            self.frames.append((op, data))
-
-    def read(self, timeout):
-        deadline = time.monotonic() + timeout
-        while not self.closed:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            self.sock.settimeout(left)
-            try:
-                b = self.sock.recv(65536)
-            except socket.timeout:
-                break
-            except ConnectionResetError:
-                b = b""
-            if not b:
-                self.closed = True
-                break
-            self.raw += b
-            self._frames()
-
-    def wait(self, pred, timeout=h.TIMEOUT):
-        """The first frame (opcode, data) satisfying pred, or None."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, f in enumerate(self.frames):
-                if pred(f):
-                    del self.frames[:i + 1]
-                    return f
-            if self.closed or time.monotonic() > deadline:
-                return None
-            self.read(min(0.2, max(0.01, deadline - time.monotonic())))
+            self.items.append((op, data))
 
     def message(self, pred=lambda m: True, timeout=h.TIMEOUT):
         """The first JSON text message satisfying pred, or None."""
         f = self.wait(lambda f: f[0] == 1 and pred(json.loads(f[1])),
                       timeout)
         return json.loads(f[1]) if f else None
-
-    def wait_closed(self, timeout=h.TIMEOUT):
-        deadline = time.monotonic() + timeout
-        while not self.closed and time.monotonic() < deadline:
-            self.read(0.2)
-        return self.closed
-
-    def close(self):
-        self.sock.close()
