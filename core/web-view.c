@@ -184,9 +184,21 @@ web_notice(struct req *r, json_t *v)
 	}
 }
 
-/* Mark the navigation's current page. */
+/* The pages a phone's navigation keeps under "More" (nav-extra.html). */
+static const char *const web_nav_extra[] = {
+	"directory", "settings", "admin", "profile"
+};
+
+/* Mark the navigation's current page (and "More", if it is under it). */
 void
 web_nav(json_t *v, const char *which)
 {
-	json_object_set_new(v, "nav", json_pack("{s:b}", which, 1));
+	json_t	*nav = json_pack("{s:b}", which, 1);
+	size_t	 i;
+
+	for (i = 0; i < nitems(web_nav_extra); i++) {
+		if (strcmp(which, web_nav_extra[i]) == 0)
+			json_object_set_new(nav, "more", json_true());
+	}
+	json_object_set_new(v, "nav", nav);
 }

@@ -48,7 +48,7 @@ async function check(name) {
 }
 
 const current = () =>
-  page.locator('nav[aria-label="Main"] a[aria-current="page"]');
+  page.locator('nav[aria-label="Main"] a[aria-current="page"]:visible');
 
 test('notifications: a mention, the unread count, mark all as read', async () => {
   await page.goto(hearth.url + '/');

@@ -62,6 +62,31 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }],
     assert.ok(session, 'session cookie set');
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Lax');
+    if (name === 'phone') {
+      // One row of icons; the rest wait under "More", a details element.
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      const box = await nav.boundingBox();
+      assert.ok(box.height < 80, `the phone's navigation is one row (${box.height} px)`);
+      const settings = nav.getByRole('link', { name: 'Settings' });
+      assert.equal(await settings.isVisible(), false, 'Settings waits under More');
+      const more = nav.locator('summary', { hasText: 'More' });
+      await more.focus();
+      await page.keyboard.press('Enter');
+      await settings.waitFor();
+      assert.deepEqual(await seriousA11yViolations(page), [], 'open menu: no serious a11y issue');
+      await shot(page, 'home-menu-phone');
+      await page.keyboard.press('Escape');
+      await settings.waitFor({ state: 'hidden' });
+      assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY',
+        'Escape closes the menu and focus returns to More');
+      await more.click();
+      await page.mouse.click(20, 700);   // outside the menu
+      await settings.waitFor({ state: 'hidden' });
+      await page.goto(hearth.url + '/settings');
+      assert.match(await more.getAttribute('class'), /current/, 'More is marked on a page under it');
+      await more.click();
+      assert.equal(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current'), 'page');
+    }
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(hearth.url + '/login');
     await page.goto(hearth.url + '/');

@@ -9,7 +9,8 @@
 //    deleted ones;
 //  - the notification badge counts up as notifications arrive;
 //  - the composer's Preview button shows the rendered Markdown in place;
-//  - relative times ("5 min") stay fresh.
+//  - relative times ("5 min") stay fresh;
+//  - the phone's "More" menu closes on Escape or a click outside it.
 // Served from hearthd under a content-hashed name; the CSP forbids inline
 // script, so all behaviour hangs off data- attributes in the templates.
 'use strict';
@@ -217,6 +218,20 @@
       other.addEventListener('update', onUpdate);
       other.addEventListener('delete', onDelete);
     }
+  }
+
+  // The "More" menu is a details element; close it as menus close.
+  const more = document.querySelector('details.nav-menu');
+  if (more) {
+    document.addEventListener('click', (ev) => {
+      if (more.open && !more.contains(ev.target)) more.open = false;
+    });
+    more.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && more.open) {
+        more.open = false;
+        more.querySelector('summary').focus();
+      }
+    });
   }
 
   // Relative times as the server writes them, kept fresh; the exact time
