@@ -415,6 +415,9 @@ const char	*kv_get(const struct kvlist *, const char *);
 void		 kv_add(struct arena *, struct kvlist *, const char *,
 		     const char *);
 
+/* user-agent.c */
+const char	*ua_describe(struct arena *, const char *);
+
 /* utf8.c */
 size_t		 utf8_check(const unsigned char *, size_t, int *);
 int		 utf8_valid(const unsigned char *, size_t);

@@ -77,10 +77,10 @@ session_row(const struct session_info *s, void *arg)
 	struct req		*r = sr->r;
 	json_t			*o;
 
-	o = json_pack("{s:I, s:b, s:s, s:s}", "id", (json_int_t)s->id,
+	o = json_pack("{s:I, s:b, s:s, s:s, s:s}", "id", (json_int_t)s->id,
 	    "current", s->id == r->session.id,
-	    "user_agent", s->user_agent && *s->user_agent ? s->user_agent :
-	    "Unknown browser",
+	    "device", ua_describe(r->arena, s->user_agent),
+	    "user_agent", s->user_agent ? s->user_agent : "",
 	    "ip", s->ip && *s->ip ? s->ip : "unknown address");
 	web_time(r->arena, o, "created", s->created_at);
 	web_time(r->arena, o, "seen", s->last_seen_at);

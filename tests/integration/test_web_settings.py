@@ -188,7 +188,10 @@ def body(t):
         b2 = srv.client()
         t.status(b2.login("alice", next="/"), 303, "alice signs in again "
                  "elsewhere")
-        b3 = srv.client(headers={"User-Agent": "PhoneBrowser/1.0"})
+        phone_ua = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) "
+                    "AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 "
+                    "Mobile/15E148 Safari/604.1")
+        b3 = srv.client(headers={"User-Agent": phone_ua})
         t.status(b3.login("alice"), 303, "... and on a phone")
         r = a.get("/settings/sessions")
         t.status(r, 200, "the sessions page is 200")
@@ -196,7 +199,12 @@ def body(t):
               "three sessions are listed")
         t.is_(len(re.findall(r'This device', r.text)), 1,
               "one is marked as this device")
-        t.like(r.text, r"PhoneBrowser/1\.0", "the phone's browser is shown")
+        t.like(r.text, r'<span title="%s">Safari 18 on iPhone</span>' %
+               re.escape(phone_ua), "the phone's browser is named as a "
+               "person knows it, the whole header on hover")
+        t.like(r.text, r"Sign out<span class=\"sr-only\"> Safari 18 on "
+               r"iPhone from 127\.0\.0\.1", "... and its Sign out button "
+               "says which")
         t.like(r.text, r"From 127\.0\.0\.1", "... and the address")
         t.unlike(r.text, r"hs_[A-Za-z0-9_-]{20}", "no session token appears")
         ids = re.findall(r'action="/settings/sessions/(\d+)/end"', r.text)
