@@ -184,21 +184,23 @@ web_notice(struct req *r, json_t *v)
 	}
 }
 
-/* The pages a phone's navigation keeps under "More" (nav-extra.html). */
-static const char *const web_nav_extra[] = {
-	"directory", "settings", "admin", "profile"
+/* The pages under the account menu (head.html): its summary is marked
+ * when one of them is current. */
+static const char *const web_nav_account[] = {
+	"settings", "admin", "profile"
 };
 
-/* Mark the navigation's current page (and "More", if it is under it). */
+/* Mark the navigation's current page (and the account menu, if the page
+ * is under it). */
 void
 web_nav(json_t *v, const char *which)
 {
 	json_t	*nav = json_pack("{s:b}", which, 1);
 	size_t	 i;
 
-	for (i = 0; i < nitems(web_nav_extra); i++) {
-		if (strcmp(which, web_nav_extra[i]) == 0)
-			json_object_set_new(nav, "more", json_true());
+	for (i = 0; i < nitems(web_nav_account); i++) {
+		if (strcmp(which, web_nav_account[i]) == 0)
+			json_object_set_new(nav, "account", json_true());
 	}
 	json_object_set_new(v, "nav", nav);
 }

@@ -5,7 +5,7 @@
 // delete pages pass axe-core; screenshots at phone and desktop widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt, navItem } from './harness.mjs';
 
 let hearth, browser, page, groupUrl, postUrl;
 const password = PASSWORD;
@@ -29,7 +29,7 @@ before(async () => {
   await page.getByRole('button', { name: 'Create group' }).click();
   await page.waitForURL(/\/groups\/\d+$/);
   groupUrl = page.url();
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await (await navItem(page, 'button', 'Sign out')).click();
   await page.waitForLoadState();
   await signIn(page, 'ada');
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn as signInAt } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn as signInAt, navItem } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const top = join(here, '..', '..');
@@ -77,7 +77,7 @@ test('an admin previews and publishes guidelines that need acknowledging', async
   assert.match(await admin.getByRole('heading', { level: 1 }).textContent(), /Version 1/);
   assert.match(await admin.locator('body').textContent(), /Not yet acknowledged \(2\)/);
   await axe(admin, 'admin-acks');
-  await admin.getByRole('button', { name: 'Sign out' }).click();
+  await (await navItem(admin, 'button', 'Sign out')).click();
   await admin.waitForURL(/\/login/);
   await admin.close();
 });

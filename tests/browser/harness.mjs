@@ -32,6 +32,18 @@ export async function signIn(page, url, name,
   await page.waitForURL(url + landing);
 }
 
+// A link or button of the main navigation by its exact name, opening the
+// account menu ("More" on phones) first when the item waits in there.
+export async function navItem(page, role, name) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const item = nav.getByRole(role, { name, exact: true });
+  if (!(await item.isVisible())) {
+    await nav.locator('details.nav-menu > summary').click();
+    await item.waitFor();
+  }
+  return item;
+}
+
 // A port nobody is listening on right now.
 async function freePort() {
   return new Promise((resolve, reject) => {

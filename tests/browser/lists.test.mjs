@@ -3,7 +3,7 @@
 // passes axe-core; screenshots at phone and desktop widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt, navItem } from './harness.mjs';
 
 let hearth, browser, page;
 const password = PASSWORD;
@@ -24,7 +24,7 @@ before(async () => {
   await page.getByLabel("What's happening?").fill('hello @ada, see #lists');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await (await navItem(page, 'button', 'Sign out')).click();
   await page.waitForLoadState();
   await signIn(page, 'ada');
 });

@@ -2,7 +2,7 @@
 // the right one signs in, sign-out works, and the pages pass axe-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, navItem } from './harness.mjs';
 
 let hearth, browser;
 const password = PASSWORD;
@@ -62,32 +62,35 @@ for (const [name, viewport] of [['desktop', { width: 1280, height: 800 }],
     assert.ok(session, 'session cookie set');
     assert.equal(session.httpOnly, true);
     assert.equal(session.sameSite, 'Lax');
-    if (name === 'phone') {
-      // One row of icons; the rest wait under "More", a details element.
-      const nav = page.getByRole('navigation', { name: 'Main' });
-      const box = await nav.boundingBox();
-      assert.ok(box.height < 80, `the phone's navigation is one row (${box.height} px)`);
-      const settings = nav.getByRole('link', { name: 'Settings' });
-      assert.equal(await settings.isVisible(), false, 'Settings waits under More');
-      const more = nav.locator('summary', { hasText: 'More' });
-      await more.focus();
-      await page.keyboard.press('Enter');
-      await settings.waitFor();
-      assert.deepEqual(await seriousA11yViolations(page), [], 'open menu: no serious a11y issue');
-      await shot(page, 'home-menu-phone');
-      await page.keyboard.press('Escape');
-      await settings.waitFor({ state: 'hidden' });
-      assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY',
-        'Escape closes the menu and focus returns to More');
-      await more.click();
-      await page.mouse.click(20, 700);   // outside the menu
-      await settings.waitFor({ state: 'hidden' });
-      await page.goto(hearth.url + '/settings');
-      assert.match(await more.getAttribute('class'), /current/, 'More is marked on a page under it');
-      await more.click();
-      assert.equal(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current'), 'page');
-    }
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    // One row of navigation; the account's pages (and, on a phone, People)
+    // wait in a menu: the person's name on a desktop, "More" on a phone.
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const box = await nav.boundingBox();
+    assert.ok(box.height < 80, `the navigation is one row (${box.height} px)`);
+    const menu = nav.locator('details.nav-menu > summary');
+    assert.equal((await menu.innerText()).trim(), name === 'phone' ? 'More' : 'Ada Lovelace',
+      'the menu is called what fits the screen');
+    const settings = nav.getByRole('link', { name: 'Settings' });
+    assert.equal(await settings.isVisible(), false, 'Settings waits in the menu');
+    await menu.focus();
+    await page.keyboard.press('Enter');
+    await settings.waitFor();
+    assert.equal(await nav.getByRole('link', { name: 'People' }).count(), 1,
+      'People is there once: in the row on a desktop, in the menu on a phone');
+    assert.deepEqual(await seriousA11yViolations(page), [], 'open menu: no serious a11y issue');
+    await shot(page, `home-menu-${name}`);
+    await page.keyboard.press('Escape');
+    await settings.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.tagName), 'SUMMARY',
+      'Escape closes the menu and focus returns to it');
+    await menu.click();
+    await page.mouse.click(20, 700);   // outside the menu
+    await settings.waitFor({ state: 'hidden' });
+    await page.goto(hearth.url + '/settings');
+    assert.match(await menu.getAttribute('class'), /current/, 'the menu is marked on a page in it');
+    await menu.click();
+    assert.equal(await nav.getByRole('link', { name: 'Settings' }).getAttribute('aria-current'), 'page');
+    await (await navItem(page, 'button', 'Sign out')).click();
     await page.waitForURL(hearth.url + '/login');
     await page.goto(hearth.url + '/');
     assert.match(page.url(), /\/login/, 'signed out: home redirects to login');

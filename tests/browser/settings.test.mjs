@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt } from './harness.mjs';
+import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn as signInAt, navItem } from './harness.mjs';
 
 let hearth, browser, page;
 const password = PASSWORD;
@@ -48,7 +48,7 @@ const signIn = (username, pw = password) =>
   signInAt(page, hearth.url, username, { password: pw });
 
 async function signOut() {
-  await page.getByRole('button', { name: 'Sign out' }).first().click();
+  await (await navItem(page, 'button', 'Sign out')).click();
   await page.waitForURL(/\/login$/);
 }
 
@@ -83,7 +83,7 @@ after(async () => {
 
 test('change the avatar and profile fields, and see them', async () => {
   await signIn('bea');
-  await page.getByRole('link', { name: 'Settings' }).click();
+  await (await navItem(page, 'link', 'Settings')).click();
   await page.waitForURL(hearth.url + '/settings/profile');
   assert.equal(await page.locator('nav[aria-label="Settings"] a[aria-current="page"]').textContent(),
     'Profile');
@@ -158,7 +158,9 @@ test('the other settings pages', async () => {
 });
 
 test('a member is refused the admin pages with a helpful page', async () => {
-  assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0);
+  await (await navItem(page, 'link', 'Settings')).waitFor();
+  assert.equal(await page.getByRole('link', { name: 'Admin' }).count(), 0,
+    'no Admin link in the open account menu');
   const r = await page.goto(hearth.url + '/admin/people');
   assert.equal(r.status(), 403);
   assert.equal(await page.locator('h1').textContent(), 'You cannot do that here');
@@ -173,7 +175,7 @@ test('a member is refused the admin pages with a helpful page', async () => {
 
 test('an admin creates a person who then signs in', async () => {
   await signIn('ada');
-  await page.getByRole('link', { name: 'Admin' }).click();
+  await (await navItem(page, 'link', 'Admin')).click();
   await page.waitForURL(hearth.url + '/admin/people');
   await check('admin-people');
   await page.getByRole('textbox', { name: 'Username', exact: true }).fill('cy');

@@ -153,7 +153,9 @@ def hooks(t):
         t.like(r.text, r'class="banner"[^>]*>\s*<p>Example banner '
                r'&lt;b&gt;not bold&lt;/b&gt; <a href="/example">Open the '
                r'example</a>', "render: the banner, escaped")
-        t.like(r.text, r'<li><a href="/example">Example</a></li>',
+        t.like(r.text, r'<li class="nav-wide"><a href="/example">Example</a>'
+               r'</li>(?s:.*)<li class="nav-phone"><a href="/example">'
+               r'Example</a></li>',
                "render: the navigation item")
         t.like(r.text, r'<footer[^>]*>.*<a href="/example">Example '
                r'footer</a>', "render: the footer link")

@@ -136,9 +136,10 @@ def body(t):
         t.status(r, 200, "the directory is 200")
         t.like(r.text, r'<a href="/directory" aria-current="page"><svg[^>]*>.*?</svg><span>People</span></a>',
                "People is the current page in the nav")
-        t.like(r.text, r'<summary class="current">.*?<span>More</span><span '
-               r'class="sr-only"> \(the current page is here\)',
-               "... and on a phone, \"More\" says it holds the current page")
+        t.like(r.text, r'<summary class="current-phone">.*?<span '
+               r'class="sr-only nav-phone-label"> \(the current page is '
+               r'here\)', "... and on a phone, where People is in the menu, "
+               "the menu says it holds the current page")
         t.like(r.text, r'<label for="department">Department</label>',
                "the department filter is labelled")
         t.like(r.text, r'<option value="Sales">Sales</option>',

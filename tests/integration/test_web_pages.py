@@ -42,10 +42,12 @@ def body(t):
         t.like(r.text, r'<nav aria-label="Main"', "the main navigation")
         t.like(r.text, r'<a href="/" aria-current="page"><svg[^>]*>.*?</svg><span>Home</span></a>',
                "Home is the current page")
-        t.like(r.text, r'(?s)<details class="nav-menu">\s*<summary>.*?<span>More</span>'
-               r'.*?<a href="/settings"',
-               "a phone's \"More\" menu holds the rest of the navigation")
-        t.unlike(r.text, r'<summary class="current">', "... unmarked on Home")
+        t.like(r.text, r'(?s)<details class="nav-menu">\s*<summary>.*?'
+               r'<span class="nav-wide-label">Alice Liddell</span><span '
+               r'class="nav-phone-label">More</span>.*?<a href="/settings"',
+               "an account menu, called by her name (\"More\" on a phone), "
+               "holds Settings")
+        t.unlike(r.text, r'<summary class="current', "... unmarked on Home")
         tok = h.form_field(r.text, "csrf")
 
         r = a.post("/compose", {"status": "**bold** and #tag and @bob"})
