@@ -159,10 +159,14 @@ def body(t):
         t.is_(r.header("Location"), "/@alice", "... back to the profile")
         r = b.get("/@alice")
         t.ok('action="/@alice/unfollow"' in r.text, "now an Unfollow button")
+        t.like(r.text, r"<strong>1</strong> follower</li>", "... and 1 "
+               "follower, in the singular")
         t.status(b.post("/@alice/unfollow", {"csrf": btok}), 303,
                  "bob unfollows alice")
-        t.ok('action="/@alice/follow"' in b.get("/@alice").text,
-             "Follow again")
+        r = b.get("/@alice")
+        t.ok('action="/@alice/follow"' in r.text, "Follow again")
+        t.like(r.text, r"<strong>0</strong> followers</li>", "... and 0 "
+               "followers")
         r = a.get("/@alice")
         t.like(r.text, r'aria-current="page"', "her own profile is current")
         t.ok('/@alice/follow"' not in r.text, "no Follow on her own profile")
