@@ -178,7 +178,10 @@ test('the notification badge counts up as mentions arrive', async () => {
     { status: 'Again @ada', visibility: 'public' });
   await page.waitForFunction(() => document.querySelector('[data-unread]')
     ?.dataset.unread === '2', null, { timeout: 5000 });
+  assert.equal(await page.title(), '(2) People · hearth', "the tab's title counts too");
   assert.equal(await marked(), 'still here');
+  await page.reload();
+  assert.equal(await page.title(), '(2) People · hearth', '... as the server renders it');
 });
 
 test('Markdown preview in the composer posts nothing', async () => {

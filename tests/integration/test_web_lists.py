@@ -60,6 +60,8 @@ def body(t):
         t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> <span class="count" data-unread="2">'
                r'\(<span data-unread-n>2<',
                "the nav shows 2 unread")
+        t.like(r.text, r"<title>\(2\) Notifications · ", "... and so does "
+               "the title, for the browser's tab")
         tok = h.form_field(r.text, "csrf")
         r = a.post("/notifications/read", {})
         t.status(r, 403, "mark all as read without a CSRF token is 403")
@@ -71,6 +73,8 @@ def body(t):
         t.is_(r.header("Location"), "/notifications", "... back to the list")
         r = a.get("/notifications")
         t.like(r.text, r'data-unread="0" hidden>', "the nav count is 0, hidden")
+        t.like(r.text, r"<title>Notifications · ", "... and gone from the "
+               "title")
         t.like(r.text, r"followed you", "the notifications are still there")
         r = a.post("/notifications/clear", {"csrf": tok})
         t.status(r, 303, "clear all")

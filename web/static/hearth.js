@@ -7,7 +7,8 @@
 //    fed by the streaming API (server-sent events; data-live names the
 //    stream: "user", "public", "hashtag?tag=x", "group?group=7"), and drop
 //    deleted ones;
-//  - the notification badge counts up as notifications arrive;
+//  - the notification badge (and the tab's title) counts up as
+//    notifications arrive;
 //  - the composer's Preview button shows the rendered Markdown in place;
 //  - relative times ("5 min") stay fresh;
 //  - the phone's "More" menu closes on Escape or a click outside it.
@@ -135,6 +136,8 @@
     badge.dataset.unread = String(n);
     const num = badge.querySelector('[data-unread-n]');
     if (num) num.textContent = String(n);
+    // The tab's title counts too, as the server renders it: "(2) Home".
+    document.title = `(${n}) ${document.title.replace(/^\(\d+\) /, '')}`;
     badge.hidden = false;
   }
 
