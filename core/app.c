@@ -352,14 +352,8 @@ oauth_code_redeem(struct db *db, struct arena *a, int64_t app_id,
 	sqlite3_reset(st);
 	if (rc != 0)
 		return -1;
-	st = db_prepare(db, "UPDATE oauth_codes SET used_at = ? WHERE id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_stamp(db, "UPDATE oauth_codes SET used_at = ? WHERE id = ?",
+	    id, 0) < 0 ? -1 : 0;
 }
 
 /* Call cb for each app holding a live token of a person, newest first. */
@@ -398,17 +392,7 @@ app_authorized(struct db *db, struct arena *a, int64_t user_id,
 int
 app_revoke_for_user(struct db *db, int64_t app_id, int64_t user_id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "UPDATE tokens SET revoked_at = ? WHERE "
-	    "app_id = ? AND user_id = ? AND revoked_at IS NULL");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, app_id);
-	sqlite3_bind_int64(st, 3, user_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? (int)db_changes(db) : -1;
+	return db_stamp(db, "UPDATE tokens SET revoked_at = ? WHERE "
+	    "app_id = ? AND user_id = ? AND revoked_at IS NULL", app_id,
+	    user_id);
 }

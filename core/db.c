@@ -547,6 +547,28 @@ db_bump(struct db *db, const char *sql, int64_t id, int delta)
 }
 
 /*
+ * Run an UPDATE that stamps the time now as its first parameter, with the
+ * row picked by one or two ids (?2, ?3; b is ignored when the statement
+ * has no ?3). How many rows it changed, or -1.
+ */
+int
+db_stamp(struct db *db, const char *sql, int64_t a, int64_t b)
+{
+	sqlite3_stmt	*st = db_prepare(db, sql);
+	int		 rc;
+
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, time(NULL));
+	sqlite3_bind_int64(st, 2, a);
+	if (sqlite3_bind_parameter_count(st) >= 3)
+		sqlite3_bind_int64(st, 3, b);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? (int)db_changes(db) : -1;
+}
+
+/*
  * Memos: a JSON answer a page asks for every time (a person's groups for
  * the composer), remembered per connection under a version the caller
  * makes (epoch.c), to be read before computing the answer, so a commit in

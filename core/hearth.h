@@ -161,6 +161,7 @@ const char	*db_like_contains(struct arena *, const char *);
 int64_t		 db_changes(struct db *);
 int64_t		 db_last_id(struct db *);
 int		 db_bump(struct db *, const char *, int64_t, int);
+int		 db_stamp(struct db *, const char *, int64_t, int64_t);
 int		 db_ping(struct db *);
 int		 db_in_transaction(struct db *);
 int		 db_read_begin(struct db *);

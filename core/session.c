@@ -104,17 +104,8 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 int
 session_touch(struct db *db, int64_t id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "UPDATE sessions SET last_seen_at = ? WHERE id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_stamp(db, "UPDATE sessions SET last_seen_at = ? WHERE "
+	    "id = ?", id, 0) < 0 ? -1 : 0;
 }
 
 /* End one session, by token hash. */

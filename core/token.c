@@ -147,36 +147,17 @@ token_revoke_secret(struct db *db, int64_t app_id, const char *token)
 int
 token_touch(struct db *db, int64_t id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "UPDATE tokens SET last_used_at = ? WHERE id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return db_stamp(db, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+	    id, 0) < 0 ? -1 : 0;
 }
 
 /* Revoke one of a person's tokens; 0, or -1 if there was no such token. */
 int
 token_revoke(struct db *db, int64_t user_id, int64_t token_id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "UPDATE tokens SET revoked_at = ? WHERE id = ? "
-	    "AND user_id = ? AND revoked_at IS NULL");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, time(NULL));
-	sqlite3_bind_int64(st, 2, token_id);
-	sqlite3_bind_int64(st, 3, user_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE && db_changes(db) == 1 ? 0 : -1;
+	return db_stamp(db, "UPDATE tokens SET revoked_at = ? WHERE id = ? "
+	    "AND user_id = ? AND revoked_at IS NULL", token_id, user_id) == 1 ?
+	    0 : -1;
 }
 
 /* Call cb for each of a person's tokens, newest first. */
