@@ -385,27 +385,37 @@ api_status_source(struct req *r)
 	return HANDLED;
 }
 
-struct fav_job {
-	int64_t	id;
-	int	add;
-};
-
 /* On the writer: favourite or unfavourite. */
 static int
 fav_write(struct req *r, struct db *db, void *arg, char **cause)
 {
-	struct fav_job	*j = arg;
+	struct fav_change	*j = arg;
 
 	(void)cause;
 	return j->add ? favourite_add(db, r->user->id, j->id) :
 	    favourite_remove(db, r->user->id, j->id);
 }
 
+/*
+ * Favourite (add) or unfavourite post id on the writer; reply answers once
+ * committed, with the struct fav_change as its argument. The web's star
+ * buttons come through here too.
+ */
+enum handled
+status_favourite(struct req *r, int64_t id, int add, req_reply_fn reply)
+{
+	struct fav_change	*j = arena_alloc(r->arena, sizeof *j);
+
+	j->id = id;
+	j->add = add;
+	return req_write(r, fav_write, NULL, reply, j);
+}
+
 /* Answer with the Status as it is now. */
 static void
 fav_reply(struct req *r, void *arg)
 {
-	struct fav_job	*j = arg;
+	struct fav_change	*j = arg;
 	struct ectx	 e;
 	json_t		*s;
 
@@ -417,29 +427,18 @@ fav_reply(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
-/* Shared by favourite and unfavourite. */
-static enum handled
-fav(struct req *r, int add)
-{
-	struct fav_job	*j = arena_alloc(r->arena, sizeof *j);
-
-	j->id = req_id(r, ":0");
-	j->add = add;
-	return req_write(r, fav_write, NULL, fav_reply, j);
-}
-
 /* POST /api/v1/statuses/:id/favourite */
 enum handled
 api_status_favourite(struct req *r)
 {
-	return fav(r, 1);
+	return status_favourite(r, req_id(r, ":0"), 1, fav_reply);
 }
 
 /* POST /api/v1/statuses/:id/unfavourite */
 enum handled
 api_status_unfavourite(struct req *r)
 {
-	return fav(r, 0);
+	return status_favourite(r, req_id(r, ":0"), 0, fav_reply);
 }
 
 /* GET /api/v1/statuses/:id/favourited_by */

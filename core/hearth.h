@@ -894,6 +894,12 @@ int		 status_draft(struct req *, struct post_draft *, int,
 enum handled	 status_create(struct req *, struct post_draft *,
 		     req_reply_fn);
 enum handled	 status_edit(struct req *, struct post_draft *, req_reply_fn);
+/* A favourite or its removal, for status_favourite's reply. */
+struct fav_change {
+	int64_t	id;
+	int	add;
+};
+enum handled	 status_favourite(struct req *, int64_t, int, req_reply_fn);
 
 /* api-timelines.c */
 enum handled	 api_timeline_home(struct req *);

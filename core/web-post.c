@@ -116,22 +116,6 @@ web_post_reply(struct req *r)
 	return status_create(r, d, reply_reply);
 }
 
-struct fav_job {
-	int64_t	id;
-	int	add;
-};
-
-/* On the writer: favourite or unfavourite. */
-static int
-fav_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct fav_job	*j = arg;
-
-	(void)cause;
-	return j->add ? favourite_add(db, r->user->id, j->id) :
-	    favourite_remove(db, r->user->id, j->id);
-}
-
 /* Done: back to where the button was. */
 static void
 fav_reply(struct req *r, void *arg)
@@ -144,7 +128,6 @@ fav_reply(struct req *r, void *arg)
 static enum handled
 fav(struct req *r, int add)
 {
-	struct fav_job	*j = arena_alloc(r->arena, sizeof *j);
 	struct post	*p;
 
 	if ((p = post_param(r, NULL)) == NULL) {
@@ -152,9 +135,7 @@ fav(struct req *r, int add)
 		    "read it.");
 		return HANDLED;
 	}
-	j->id = p->id;
-	j->add = add;
-	return req_write(r, fav_write, NULL, fav_reply, j);
+	return status_favourite(r, p->id, add, fav_reply);
 }
 
 /* POST /@name/:id/favourite: csrf, next. */
