@@ -4,7 +4,6 @@
  * the user ever reaches SQLite) and applies the visibility rule, so a search
  * finds only what the caller could read anyway.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,37 +25,6 @@ param_bool(struct req *r, const char *name)
 
 	return v != NULL && (strcasecmp(v, "true") == 0 ||
 	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
-}
-
-/* Cut a query to SEARCH_QUERY_MAX bytes, on a UTF-8 character boundary. */
-static const char *
-cut(struct arena *a, const char *q)
-{
-	size_t	n = strlen(q);
-
-	if (n <= SEARCH_QUERY_MAX)
-		return q;
-	n = SEARCH_QUERY_MAX;
-	while (n > 0 && ((unsigned char)q[n] & 0xc0) == 0x80)
-		n--;
-	return arena_strndup(a, q, n);
-}
-
-/* The offset parameter; -1 if malformed. */
-static int
-offset_param(struct req *r)
-{
-	const char	*v = req_param(r, "offset");
-	char		*end;
-	long		 n;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*end != '\0' || errno != 0 || n < 0 || n > 10000)
-		return -1;
-	return (int)n;
 }
 
 /*
@@ -84,11 +52,9 @@ api_search(struct req *r)
 		req_error(r, 400, "Missing required parameter: q");
 		return HANDLED;
 	}
-	if (page_parse(r, &p, 20, 40) != 0 || (offset = offset_param(r)) < 0) {
+	if (page_parse(r, &p, 20, 40) != 0 ||
+	    (offset = page_offset(r, 10000)) < 0) {
 		json_decref(tags);
-		if (!r->replied)
-			req_error(r, 400, "offset must be a number from 0 to "
-			    "10000");
 		return HANDLED;
 	}
 	if (acct != NULL && *acct != '\0' &&
@@ -101,7 +67,7 @@ api_search(struct req *r)
 	if (p.min_id > p.since_id)
 		p.since_id = p.min_id;
 	p.min_id = 0;
-	q = cut(r->arena, q);
+	q = search_query(r->arena, q);
 	if (type != NULL && strcmp(type, "accounts") == 0)
 		what = SEARCH_ACCOUNTS;
 	else if (type != NULL && strcmp(type, "hashtags") == 0)

@@ -422,6 +422,7 @@ const char	*ua_describe(struct arena *, const char *);
 /* utf8.c */
 size_t		 utf8_check(const unsigned char *, size_t, int *);
 int		 utf8_valid(const unsigned char *, size_t);
+size_t		 utf8_cut(const char *, size_t);
 
 /* form.c */
 int		 form_parse(struct arena *, const char *, size_t,
@@ -1036,6 +1037,7 @@ struct page {
 	int		 limit;
 };
 int		 page_parse(struct req *, struct page *, int, int);
+int		 page_offset(struct req *, int);
 void		 page_link(struct req *, const struct page *,
 		     const struct idlist *);
 int		 page_bind(sqlite3_stmt *, const struct page *);
@@ -1339,6 +1341,7 @@ int		 search_posts(struct db *, struct arena *, int64_t, const char *,
 		     const struct page *, int, struct idlist *);
 int		 search_posts_by(struct db *, struct arena *, int64_t, int64_t,
 		     const char *, const struct page *, int, struct idlist *);
+const char	*search_query(struct arena *, const char *);
 char		*search_fts_query(struct arena *, const char *, int);
 const char	*tag_find(struct db *, struct arena *, const char *);
 

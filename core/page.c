@@ -31,6 +31,27 @@ page_id(struct req *r, const char *name, int64_t *out)
 	return 0;
 }
 
+/* The offset parameter (0 when absent), for lists paged by offset; -1
+ * after answering 400 unless it is a number from 0 to max. */
+int
+page_offset(struct req *r, int max)
+{
+	const char	*v = req_param(r, "offset");
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (*end != '\0' || errno != 0 || n < 0 || n > max) {
+		req_error(r, 400, arena_printf(r->arena, "offset must be a "
+		    "number from 0 to %d", max));
+		return -1;
+	}
+	return (int)n;
+}
+
 /* Read the page parameters; -1 after answering 400 if one is malformed. */
 int
 page_parse(struct req *r, struct page *p, int def, int max)

@@ -16,6 +16,16 @@ word_byte(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
+/* A query as searched: cut to SEARCH_QUERY_MAX bytes at a character's
+ * start (the web and the API take the same). */
+const char *
+search_query(struct arena *a, const char *q)
+{
+	size_t	n = utf8_cut(q, SEARCH_QUERY_MAX);
+
+	return q[n] == '\0' ? q : arena_strndup(a, q, n);
+}
+
 /*
  * Turn free text into a safe FTS5 query: "word1" "word2" (all must match),
  * with prefix matching on the last word if asked. NULL if no word is left.

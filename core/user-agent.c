@@ -113,10 +113,8 @@ ua_describe(struct arena *a, const char *ua)
 			return "Unknown browser";
 		if (n <= UA_RAW_MAX)
 			return ua;
-		/* Cut at a character's start. */
-		for (n = UA_RAW_MAX; ((unsigned char)ua[n] & 0xc0) == 0x80; n--)
-			;
-		return arena_printf(a, "%.*s…", (int)n, ua);
+		return arena_printf(a, "%.*s…", (int)utf8_cut(ua, UA_RAW_MAX),
+		    ua);
 	}
 	if (client == NULL)
 		return arena_printf(a, "A browser on %s", system);

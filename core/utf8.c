@@ -3,6 +3,8 @@
  * (no overlongs, no surrogates, nothing past U+10FFFF), shared by every
  * parser that takes text from outside: forms, multipart, Markdown.
  */
+#include <string.h>
+
 #include "hearth.h"
 
 /*
@@ -57,4 +59,18 @@ int
 utf8_valid(const unsigned char *s, size_t len)
 {
 	return utf8_check(s, len, NULL) == len;
+}
+
+/* The length of s cut to at most max bytes at a character's start, so a
+ * cut never splits a character of valid UTF-8. */
+size_t
+utf8_cut(const char *s, size_t max)
+{
+	size_t	n = strlen(s);
+
+	if (n <= max)
+		return n;
+	for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
+		;
+	return n;
 }

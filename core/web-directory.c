@@ -3,7 +3,6 @@
  * people cards by name, a department filter and a name search, paged with
  * offset.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,23 +10,6 @@
 #include "hearth.h"
 
 #define WEB_DIRECTORY_LIMIT 24
-
-/* The offset parameter; -1 if malformed. */
-static int
-dir_offset(struct req *r)
-{
-	const char	*v = req_param(r, "offset");
-	char		*end;
-	long		 n;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*end != '\0' || errno != 0 || n < 0 || n > 10000)
-		return -1;
-	return (int)n;
-}
 
 /* Add a profile text to a card when it is set. */
 static void
@@ -59,10 +41,8 @@ web_directory(struct req *r)
 	size_t		 i;
 	int		 offset;
 
-	if ((offset = dir_offset(r)) < 0) {
-		req_error(r, 400, "offset must be a number from 0 to 10000");
+	if ((offset = page_offset(r, 10000)) < 0)
 		return HANDLED;
-	}
 	if (dept == NULL)
 		dept = "";
 	if (q == NULL)

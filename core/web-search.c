@@ -8,20 +8,6 @@
 
 #define WEB_SEARCH_LIMIT 20
 
-/* Cut a query to SEARCH_QUERY_MAX bytes, on a UTF-8 character boundary. */
-static const char *
-search_cut(struct arena *a, const char *q)
-{
-	size_t	n = strlen(q);
-
-	if (n <= SEARCH_QUERY_MAX)
-		return q;
-	n = SEARCH_QUERY_MAX;
-	while (n > 0 && ((unsigned char)q[n] & 0xc0) == 0x80)
-		n--;
-	return arena_strndup(a, q, n);
-}
-
 /* The people among ids, as views. */
 static json_t *
 search_people_view(struct req *r, const struct idlist *ids)
@@ -65,7 +51,7 @@ web_search(struct req *r)
 		req_html(r, 200, "search", v);
 		return HANDLED;
 	}
-	q = search_cut(r->arena, q);
+	q = search_query(r->arena, q);
 	tags = json_array();
 	if (search_accounts(req_db(r), r->arena, q, WEB_SEARCH_LIMIT, 0,
 	    &people) != 0 || search_tags(req_db(r), r->arena, q,
