@@ -774,6 +774,7 @@ enum handled	 web_tag(struct req *);
 
 /* web-post.c */
 enum handled	 web_post_page(struct req *);
+void		 web_post_back(struct req *, void *);
 enum handled	 web_post_reply(struct req *);
 enum handled	 web_post_favourite(struct req *);
 enum handled	 web_post_unfavourite(struct req *);

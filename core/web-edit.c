@@ -94,15 +94,6 @@ web_post_edit_form(struct req *r)
 	return HANDLED;
 }
 
-/* Saved: back to the post. */
-static void
-edit_reply(struct req *r, void *arg)
-{
-	(void)arg;
-	req_redirect(r, arena_printf(r->arena, "/@%s/%s", r->params[0],
-	    r->params[1]));
-}
-
 /* POST /@name/:id/edit: status, spoiler_text, csrf. */
 enum handled
 web_post_edit(struct req *r)
@@ -125,7 +116,7 @@ web_post_edit(struct req *r)
 			edit_page(r, p, rc, msg);
 		return HANDLED;
 	}
-	return status_edit(r, d, edit_reply);
+	return status_edit(r, d, web_post_back);
 }
 
 /* GET /@name/:id/delete: are you sure? */

@@ -78,9 +78,9 @@ web_post_page(struct req *r)
 	return HANDLED;
 }
 
-/* The reply is on disk: back to the thread. */
-static void
-reply_reply(struct req *r, void *arg)
+/* A reply or an edit is on disk: back to the post's page, /@name/:id. */
+void
+web_post_back(struct req *r, void *arg)
 {
 	(void)arg;
 	req_redirect(r, arena_printf(r->arena, "/@%s/%s", r->params[0],
@@ -113,7 +113,7 @@ web_post_reply(struct req *r)
 		post_page(r, 422, msg);
 		return HANDLED;
 	}
-	return status_create(r, d, reply_reply);
+	return status_create(r, d, web_post_back);
 }
 
 /* Done: back to where the button was. */
