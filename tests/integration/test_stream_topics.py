@@ -225,6 +225,18 @@ def body(t):
         t.ok(ws.message(update_of(g, ["hashtag", "breeze"])) is not None,
              "... and gets its posts")
         ws.close()
+        # A tag beyond ASCII: its ASCII letters fold, the rest stays.
+        cafe = sse(srv, alice, "/api/v1/streaming/hashtag?tag=" +
+                   quote("CAFÉ"))
+        t.is_(cafe.status, 200, "a tag with a non-ASCII letter: 200")
+        time.sleep(0.3)
+        g = h.post_status(bob, "Coffee at the #cafÉ")["id"]
+        k = h.post_status(bob, "Coffee at the #café")["id"]
+        got = ids(cafe.until(lambda e: e[0] == "update" and
+                             json.loads(e[1])["id"] == k, 3))
+        t.is_(got, [g], "#CAFÉ follows #cafÉ (ASCII folds), not #café, "
+              "as posts store tags")
+        cafe.close()
         ws = WS(srv.port, "/api/v1/streaming?stream=group&group=%s&"
                 "access_token=%s" % (secret["id"], alice.token))
         t.is_(ws.status, 404, "a WebSocket for an unreadable group: 404")
