@@ -58,7 +58,8 @@ def body(t):
         t.ok(r.text.index("followed you") < r.text.index("mentioned you"),
              "newest first")
         t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> <span class="count" data-unread="2">'
-               r'\(<span data-unread-n>2<',
+               r'<span class="paren" aria-hidden="true">\(</span><span '
+               r'data-unread-n>2<',
                "the nav shows 2 unread")
         t.like(r.text, r"<title>\(2\) Notifications · ", "... and so does "
                "the title, for the browser's tab")
