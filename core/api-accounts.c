@@ -627,7 +627,7 @@ api_account_following(struct req *r)
 static int
 follow_write(struct req *r, struct db *db, void *arg, char **cause)
 {
-	struct follow_change	*j = arg;
+	struct toggle		*j = arg;
 
 	if (j->add)
 		return follow_add(db, r->user->id, j->id, cause);
@@ -638,7 +638,7 @@ follow_write(struct req *r, struct db *db, void *arg, char **cause)
 static void
 follow_after(struct req *r, struct db *db, void *arg)
 {
-	struct follow_change	*j = arg;
+	struct toggle		*j = arg;
 
 	feed_forget(r->user->id);
 	if (j->add)
@@ -647,14 +647,14 @@ follow_after(struct req *r, struct db *db, void *arg)
 
 /*
  * Follow (add) or unfollow person id on the writer; reply answers once
- * committed, with the struct follow_change as its argument. follow_add
+ * committed, with the struct toggle as its argument. follow_add
  * refuses unknown and disabled people (404) itself. The web's follow
  * buttons come through here too.
  */
 enum handled
 account_follow(struct req *r, int64_t id, int add, req_reply_fn reply)
 {
-	struct follow_change	*j = arena_alloc(r->arena, sizeof *j);
+	struct toggle		*j = arena_alloc(r->arena, sizeof *j);
 
 	j->id = id;
 	j->add = add;
@@ -665,7 +665,7 @@ account_follow(struct req *r, int64_t id, int add, req_reply_fn reply)
 static void
 follow_reply(struct req *r, void *arg)
 {
-	struct follow_change	*j = arg;
+	struct toggle		*j = arg;
 	struct ectx		 e;
 
 	ectx_init(&e, r);

@@ -389,7 +389,7 @@ api_status_source(struct req *r)
 static int
 fav_write(struct req *r, struct db *db, void *arg, char **cause)
 {
-	struct fav_change	*j = arg;
+	struct toggle		*j = arg;
 
 	(void)cause;
 	return j->add ? favourite_add(db, r->user->id, j->id) :
@@ -398,13 +398,13 @@ fav_write(struct req *r, struct db *db, void *arg, char **cause)
 
 /*
  * Favourite (add) or unfavourite post id on the writer; reply answers once
- * committed, with the struct fav_change as its argument. The web's star
+ * committed, with the struct toggle as its argument. The web's star
  * buttons come through here too.
  */
 enum handled
 status_favourite(struct req *r, int64_t id, int add, req_reply_fn reply)
 {
-	struct fav_change	*j = arena_alloc(r->arena, sizeof *j);
+	struct toggle		*j = arena_alloc(r->arena, sizeof *j);
 
 	j->id = id;
 	j->add = add;
@@ -415,7 +415,7 @@ status_favourite(struct req *r, int64_t id, int add, req_reply_fn reply)
 static void
 fav_reply(struct req *r, void *arg)
 {
-	struct fav_change	*j = arg;
+	struct toggle		*j = arg;
 	struct ectx	 e;
 	json_t		*s;
 

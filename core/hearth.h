@@ -573,6 +573,12 @@ void		 req_redirect(struct req *, const char *);
 void		 req_upgrade(struct req *);
 void		 req_retry_after(struct req *, long);
 json_t		*req_view(struct req *, const char *);
+/* A relation to one thing turned on or off (a follow, a favourite): what
+ * account_follow and status_favourite hand their reply. */
+struct toggle {
+	int64_t		 id;		/* the person or post */
+	int		 add;
+};
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);
 typedef void (*req_after_fn)(struct req *, struct db *, void *);
 typedef void (*req_reply_fn)(struct req *, void *);
@@ -679,7 +685,6 @@ struct server {
 	struct ratelimit	*login_account;
 };
 int		 server_run(struct config *);
-
 
 /* websocket.c */
 #define WS_ACCEPT_LEN	28	/* base64 of a SHA-1 */
@@ -861,10 +866,6 @@ enum handled	 web_search(struct req *);
 enum handled	 web_static(struct req *);
 
 /* api-accounts.c */
-struct follow_change {
-	int64_t		 id;		/* the person followed or unfollowed */
-	int		 add;
-};
 enum handled	 account_follow(struct req *, int64_t, int, req_reply_fn);
 enum handled	 api_verify_credentials(struct req *);
 enum handled	 api_update_credentials(struct req *);
@@ -896,11 +897,6 @@ int		 status_draft(struct req *, struct post_draft *, int,
 enum handled	 status_create(struct req *, struct post_draft *,
 		     req_reply_fn);
 enum handled	 status_edit(struct req *, struct post_draft *, req_reply_fn);
-/* A favourite or its removal, for status_favourite's reply. */
-struct fav_change {
-	int64_t	id;
-	int	add;
-};
 enum handled	 status_favourite(struct req *, int64_t, int, req_reply_fn);
 
 /* api-timelines.c */

@@ -654,38 +654,43 @@ stream_wants(const struct stream *s, enum stream_kind kind,
 }
 
 /*
- * Send a built event through each of a stream's subscriptions that wants
- * it (wants: the kinds without a parameter; params: whether those with
- * one may) and matches post p: an SSE stream has one; a delete, whose
- * post is gone, goes once. -1 if the stream was closed (its client did
- * not keep up): it must not be looked at again.
+ * Send a built event through one subscription, if post p (NULL for a
+ * delete) matches it: -1 if the stream was closed instead (its client did
+ * not keep up, and it must not be looked at again); 1 if nothing more
+ * goes out (an SSE stream has one subscription, and a delete, whose post
+ * is gone, goes once); else 0.
  */
 static int
+stream_send_via(struct stream *s, const struct stream_msg *m,
+    const struct stream_sub *sub, const struct post *p, struct evbuffer *data)
+{
+	if (p != NULL && !stream_sub_match(sub, p))
+		return 0;
+	if (stream_event(s, sub, stream_names[m->type], data) != 0)
+		return -1;
+	return !s->ws || m->type == SE_DELETE;
+}
+
+/* Send a built event through a stream's subscriptions that want it
+ * (wants: the kinds without a parameter; params: whether those with one
+ * may). */
+static void
 stream_send(struct stream *s, const struct stream_msg *m, unsigned wants,
     int params, const struct post *p, struct evbuffer *data)
 {
-	struct stream_sub	 one = { STREAM_USER, 0, NULL }, *sub;
+	struct stream_sub	 plain = { STREAM_USER, 0, NULL };
 	unsigned		 i;
-	int			 k;
+	int			 k, rc = 0;
 
-	for (k = 0; k < STREAM_NKINDS + (params ? (int)s->nparams : 0); k++) {
-		if (k < STREAM_NKINDS) {
-			if (!(wants & 1u << k))
-				continue;
-			one.kind = k;
-			sub = &one;
-		} else {
-			i = (unsigned)(k - STREAM_NKINDS);
-			sub = &s->params[i];
+	for (k = 0; rc == 0 && k < STREAM_NKINDS; k++) {
+		if (wants & 1u << k) {
+			plain.kind = k;
+			rc = stream_send_via(s, m, &plain, p, data);
 		}
-		if (p != NULL && !stream_sub_match(sub, p))
-			continue;
-		if (stream_event(s, sub, stream_names[m->type], data) != 0)
-			return -1;
-		if (!s->ws || m->type == SE_DELETE)
-			break;
 	}
-	return 0;
+	/* rc first: after -1, s is gone. */
+	for (i = 0; rc == 0 && params && i < s->nparams; i++)
+		rc = stream_send_via(s, m, &s->params[i], p, data);
 }
 
 /* On a loop: deliver a message to the streams it concerns. */
@@ -745,7 +750,7 @@ stream_deliver(void *arg)
 			json_decref(j);
 		}
 		if (evbuffer_get_length(data) > 0)
-			(void)stream_send(s, m, wants, params, p, data);
+			stream_send(s, m, wants, params, p, data);
 		evbuffer_free(data);
 		ectx_free(&e);
 		arena_free(e.arena);
