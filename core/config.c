@@ -58,8 +58,16 @@ static const struct ckey ckeys[] = {
 	{ "session_idle_timeout", C_DURATION, F(session_idle), 1, 10L * 365 * 86400 },
 	{ "session_lifetime",	  C_DURATION, F(session_lifetime), 1, 10L * 365 * 86400 },
 	{ "request_timeout",	  C_DURATION, F(request_timeout), 1, 3600 },
+	{ "header_timeout",	  C_DURATION, F(header_timeout), 1, 3600 },
+	{ "keepalive_timeout",	  C_DURATION, F(keepalive_timeout), 1, 3600 },
+	{ "min_body_rate",	  C_LONG,     F(min_body_rate), 0, 1L << 30 },
 	{ "max_body_size",	  C_LONG,     F(max_body_size), 1024, 1L << 30 },
+	{ "max_form_size",	  C_LONG,     F(max_form_size), 1024, 1L << 30 },
+	{ "max_anon_body_size",	  C_LONG,     F(max_anon_body_size), 1024, 1L << 30 },
+	{ "max_body_memory",	  C_LONG,     F(max_body_memory), 0, 1L << 40 },
 	{ "max_header_size",	  C_LONG,     F(max_header_size), 1024, 1L << 20 },
+	{ "max_connections",	  C_LONG,     F(max_connections), 0, 1L << 24 },
+	{ "max_connections_per_ip", C_LONG,   F(max_connections_per_ip), 0, 1L << 24 },
 	{ "login_account_limit",  C_INT,      F(login_account_limit), 1, 100000 },
 	{ "login_ip_limit",	  C_INT,      F(login_ip_limit), 1, 1000000 },
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
@@ -86,8 +94,16 @@ config_defaults(struct config *c)
 	c->session_idle = 7L * 86400;
 	c->session_lifetime = 30L * 86400;
 	c->request_timeout = 30;
+	c->header_timeout = 10;
+	c->keepalive_timeout = 30;
+	c->min_body_rate = 1024;
 	c->max_body_size = 8L << 20;
+	c->max_form_size = 1L << 20;
+	c->max_anon_body_size = 64L << 10;
+	c->max_body_memory = 0;		/* 16 x max_body_size, >= 64 MiB */
 	c->max_header_size = 16384;
+	c->max_connections = 0;		/* from the open files limit */
+	c->max_connections_per_ip = 0;	/* a sixteenth of that */
 	c->login_account_limit = 5;
 	c->login_ip_limit = 30;
 	c->login_window = 300;

@@ -51,6 +51,36 @@ form_decode(struct arena *a, const char *s, size_t len)
 	return out;
 }
 
+/*
+ * Percent-decode a URL's path into the arena ('+' stays '+'); NULL if an
+ * escape is malformed, or it decodes to a NUL or to bytes that are not
+ * UTF-8.
+ */
+char *
+path_decode(struct arena *a, const char *s, size_t len)
+{
+	char	*out = arena_alloc(a, len + 1), *p = out;
+	size_t	 i;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != '%') {
+			*p++ = s[i];
+			continue;
+		}
+		if (len - i < 3 || (hi = hexval((unsigned char)s[i + 1])) < 0 ||
+		    (lo = hexval((unsigned char)s[i + 2])) < 0 ||
+		    (hi | lo) == 0)
+			return NULL;
+		*p++ = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	*p = '\0';
+	if (!utf8_valid((unsigned char *)out, (size_t)(p - out)))
+		return NULL;
+	return out;
+}
+
 /* Parse "a=1&b=2" into a list; -1 on malformed input or too many fields. */
 int
 form_parse(struct arena *a, const char *data, size_t len, struct kvlist *out)

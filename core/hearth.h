@@ -17,11 +17,10 @@
 #include <sqlite3.h>
 #include <jansson.h>
 
+#include "http.h"
+
 struct evbuffer;
-struct evhttp_request;
 struct event_base;
-struct evhttp;
-struct evhttp_bound_socket;
 struct req;
 struct idlist;
 struct page;
@@ -54,6 +53,15 @@ void		 log_set_level(enum log_level);
 int		 log_level_parse(const char *, enum log_level *);
 void		 log_msg(enum log_level, const char *, ...) printflike(2, 3);
 __dead void	 fatalx(const char *, ...) printflike(1, 2);
+/* A line logged at most once per interval (log_every). */
+struct log_every {
+	uint64_t	 next;
+	long		 count;
+	int		 seconds;
+};
+#define LOG_EVERY(seconds)	{ 0, 0, (seconds) }
+void		 log_every(struct log_every *, enum log_level, const char *, ...)
+		     printflike(3, 4);
 #define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
@@ -117,8 +125,16 @@ struct config {
 	long			 session_idle;
 	long			 session_lifetime;
 	long			 request_timeout;
+	long			 header_timeout;
+	long			 keepalive_timeout;
+	long			 min_body_rate;
 	long			 max_body_size;
+	long			 max_form_size;
+	long			 max_anon_body_size;
+	long			 max_body_memory;
 	long			 max_header_size;
+	long			 max_connections;
+	long			 max_connections_per_ip;
 	int			 login_account_limit;
 	int			 login_ip_limit;
 	long			 login_window;
@@ -428,6 +444,7 @@ size_t		 utf8_cut(const char *, size_t);
 int		 form_parse(struct arena *, const char *, size_t,
 		     struct kvlist *);
 char		*form_decode(struct arena *, const char *, size_t);
+char		*path_decode(struct arena *, const char *, size_t);
 
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);
@@ -526,7 +543,7 @@ enum auth_kind { AUTH_NONE, AUTH_SESSION, AUTH_BEARER };
 #define ROUTE_MAX_PARAMS 4
 struct route;
 struct req {
-	struct evhttp_request	*ev;
+	struct http_request	*h;
 	struct loop		*loop;
 	struct arena		*arena;
 	const struct route	*route;
@@ -553,15 +570,17 @@ struct req {
 	int			 replied;
 	uint64_t		 started_us;
 };
-struct req	*req_new(struct loop *, struct evhttp_request *);
+struct req	*req_new(struct loop *, struct http_request *);
 void		 req_free(struct req *);
 const char	*req_header(struct req *, const char *);
 void		 req_set_header(struct req *, const char *, const char *);
+const char	*req_out_header(struct req *, const char *);
+const char	*req_target(struct req *);
 const char	*req_param(struct req *, const char *);
 const char	*req_cookie_name(struct req *);
 void		 req_set_cookie(struct req *, const char *, const char *, long);
 void		 req_reply(struct req *, int, const char *, struct evbuffer *);
-void		 req_stream_start(struct req *, const char *);
+struct conn	*req_stream(struct req *, int, const char *);
 void		 req_text(struct req *, int, const char *);
 void		 req_json(struct req *, int, json_t *);
 void		 req_json_buffer(struct req *, int, struct evbuffer *);
@@ -570,7 +589,6 @@ void		 req_statuses(struct req *, struct ectx *, const struct idlist *);
 void		 req_error(struct req *, int, const char *);
 void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);
-void		 req_upgrade(struct req *);
 void		 req_retry_after(struct req *, long);
 json_t		*req_view(struct req *, const char *);
 /* A relation to one thing turned on or off (a follow, a favourite): what
@@ -592,13 +610,6 @@ const struct config *req_config(struct req *);
 struct db	*req_db(struct req *);
 
 /* router.c */
-#define M_GET		0x001
-#define M_POST		0x002
-#define M_HEAD		0x004
-#define M_PUT		0x008
-#define M_DELETE	0x010
-#define M_OPTIONS	0x020
-#define M_PATCH		0x100
 #define R_AUTH		0x01	/* a signed-in person (session or bearer) */
 #define R_ADMIN		0x02	/* ... who is an admin */
 #define R_NOCSRF	0x04	/* unsafe, yet no CSRF token (e.g. OAuth token) */
@@ -607,6 +618,7 @@ struct db	*req_db(struct req *);
 #define R_QTOKEN	0x80	/* a bearer token may come as ?access_token */
 #define R_SESSION	0x100	/* a browser session only, never a bearer token */
 #define R_UNGATED	0x200	/* modules' gate hooks skip it (= HM_UNGATED) */
+#define R_UPLOAD	0x400	/* takes files: bodies up to max_body_size */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;
@@ -618,8 +630,8 @@ int		 route_match(const char *, const char *, struct arena *,
 		     const char **, int);
 const struct route *router_find(const char *, int, struct arena *,
 		     const char **, int *);
-void		 router_dispatch(struct evhttp_request *, void *);
-void		 router_security_headers(struct evhttp_request *, int);
+void		 router_dispatch(struct http_request *, void *);
+char		*router_refusal(int, const char *);
 
 /* module.c */
 int		 module_load_all(const struct config *, int, char **);
@@ -648,20 +660,17 @@ void		 module_jobs_stop(void);
 
 /* server.c */
 struct server;
-struct loop_port {
+struct loop_accept {
 	struct loop		*loop;
+	struct event		*ev;
 	int			 tls;
 };
 struct loop {
 	int			 id;
 	pthread_t		 thread;
-	struct evhttp		*http[2];	/* plain, TLS */
-	struct loop_port	 port[2];
-	struct loop_bound {
-		struct evhttp			*http;
-		struct evhttp_bound_socket	*sock;
-	}			*bound;
-	size_t			 nbound;
+	struct http_loop	 http;		/* its connections */
+	struct loop_accept	*accepts;	/* one per listening socket */
+	size_t			 naccepts;
 	struct server		*server;
 	struct event_base	*base;
 	struct db		*db;
@@ -671,8 +680,6 @@ struct loop {
 	struct event		*reaccept;	/* listen again next turn */
 	pthread_mutex_t		 done_lock;
 	TAILQ_HEAD(, job)	 done;
-	int			 inflight;	/* dispatched, not yet answered */
-	int			 unflushed;	/* answered, not yet written */
 	uint64_t		 flush_deadline;
 	int			 draining;
 	uint64_t		 drain_deadline;
@@ -681,6 +688,8 @@ struct server {
 	struct config		*config;
 	struct loop		*loops;
 	int			 nloops;
+	struct http_settings	 http;
+	char			*refusal[2];
 	struct ratelimit	*login_ip;
 	struct ratelimit	*login_account;
 };

@@ -83,6 +83,38 @@ log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Log a recurring event at most once per interval: the first time at once,
+ * then one line with how many times it happened since the last line. A
+ * flood (a client out of bounds, accept failing) costs a counter, not a
+ * disk full of lines.
+ */
+void
+log_every(struct log_every *e, enum log_level level, const char *fmt, ...)
+{
+	char		 msg[1024];
+	va_list		 ap;
+	uint64_t	 now = clock_usec(), next;
+	long		 n;
+
+	__atomic_add_fetch(&e->count, 1, __ATOMIC_RELAXED);
+	next = __atomic_load_n(&e->next, __ATOMIC_RELAXED);
+	if (level < log_threshold || now < next ||
+	    !__atomic_compare_exchange_n(&e->next, &next,
+	    now + (uint64_t)e->seconds * 1000000, 0, __ATOMIC_RELAXED,
+	    __ATOMIC_RELAXED))
+		return;
+	n = __atomic_exchange_n(&e->count, 0, __ATOMIC_RELAXED);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (n > 1)
+		log_msg(level, "%s (%ld times in the last %d s)", msg, n,
+		    e->seconds);
+	else
+		log_msg(level, "%s", msg);
+}
+
 /* Log an impossible state and stop. */
 __dead void
 fatalx(const char *fmt, ...)

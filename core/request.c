@@ -2,56 +2,42 @@
  * request.c: one HTTP request as handlers see it. Everything it allocates is
  * in its arena; replies go through req_reply so the loop's count of requests
  * in flight (which a graceful shutdown waits on) stays right. Handlers reply
- * with req_json, req_html, req_error or req_redirect and never touch evhttp.
+ * with req_json, req_html, req_error or req_redirect and never touch the
+ * transport.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "hearth.h"
 
 #define SESSION_COOKIE		"hearth_session"
 #define SESSION_COOKIE_HOST	"__Host-hearth_session"
 
-/* A reply's last byte is written. (When the client has gone, evhttp
- * frees the request without calling this: shutdown waits for unflushed
- * replies only briefly.) */
-static void
-req_complete(struct evhttp_request *ev, void *arg)
-{
-	struct loop	*loop = arg;
-
-	(void)ev;
-	loop->unflushed--;
-}
-
-/* Wrap an evhttp request; NULL if its URI is malformed. */
+/*
+ * Wrap a request the transport has read the head of (or refused: then
+ * the path stays NULL, and the router answers with the transport's
+ * status). The request lives in the transport's arena, and goes with it.
+ */
 struct req *
-req_new(struct loop *loop, struct evhttp_request *ev)
+req_new(struct loop *loop, struct http_request *h)
 {
-	struct req		*r;
-	const struct evhttp_uri	*uri = evhttp_request_get_evhttp_uri(ev);
-	const char		*path, *query, *xff, *comma;
-	struct evhttp_connection *evcon = evhttp_request_get_connection(ev);
-	char			*addr = NULL, *decoded;
-	ev_uint16_t		 port = 0;
-	size_t			 len;
+	struct req	*r;
+	const char	*target, *q, *xff, *comma;
 
-	r = xcalloc(1, sizeof *r);
-	r->arena = arena_new();
-	r->ev = ev;
+	r = arena_alloc(h->arena, sizeof *r);
+	memset(r, 0, sizeof *r);
+	r->arena = h->arena;
+	r->h = h;
 	r->loop = loop;
 	r->started_us = clock_usec();
-	r->method = evhttp_request_get_command(ev);
-	loop->inflight++;
-
-	if (evcon != NULL)
-		evhttp_connection_get_peer(evcon, &addr, &port);
-	r->client_ip = arena_strdup(r->arena, addr ? addr : "-");
+	r->method = h->head.mbit;
+	r->is_tls = h->tls;
+	r->client_ip = h->peer;
+	if (h->error != 0)
+		return r;
 	if (loop->server->config->trust_proxy &&
 	    (xff = req_header(r, "X-Forwarded-For")) != NULL) {
 		/* The proxy appends the address it saw: take the last hop. */
@@ -63,19 +49,14 @@ req_new(struct loop *loop, struct evhttp_request *ev)
 			r->client_ip = arena_strdup(r->arena, xff);
 	}
 
-	path = uri ? evhttp_uri_get_path(uri) : NULL;
-	if (path == NULL || *path != '/')
+	if ((target = h->head.path) == NULL)
 		return r;	/* path stays NULL: the router answers 400 */
-	decoded = evhttp_uridecode(path, 0, &len);
-	if (decoded == NULL)
-		return r;
-	if (strlen(decoded) == len)
-		r->path = arena_strdup(r->arena, decoded);
-	free(decoded);
+	q = strchr(target, '?');
+	r->path = path_decode(r->arena, target, q ? (size_t)(q - target) :
+	    strlen(target));
 	r->is_api = r->path && strncmp(r->path, "/api/", 5) == 0;
-	query = evhttp_uri_get_query(uri);
-	if (query != NULL &&
-	    form_parse(r->arena, query, strlen(query), &r->query) != 0)
+	if (r->path != NULL && q != NULL &&
+	    form_parse(r->arena, q + 1, strlen(q + 1), &r->query) != 0)
 		r->path = NULL;
 	return r;
 }
@@ -87,8 +68,7 @@ req_free(struct req *r)
 	if (r == NULL)
 		return;
 	json_decref(r->body);
-	arena_free(r->arena);
-	free(r);
+	http_request_free(r->h);	/* and the arena r lives in */
 }
 
 /* The config of the server the request came to. */
@@ -109,18 +89,28 @@ req_db(struct req *r)
 const char *
 req_header(struct req *r, const char *name)
 {
-	return evhttp_find_header(evhttp_request_get_input_headers(r->ev),
-	    name);
+	return http_header(r->h, name);
+}
+
+/* A header of the answer so far, or NULL. */
+const char *
+req_out_header(struct req *r, const char *name)
+{
+	return http_out_header(r->h, name);
+}
+
+/* The path and query the request was sent to, as sent. */
+const char *
+req_target(struct req *r)
+{
+	return r->h->head.path != NULL ? r->h->head.path : "/";
 }
 
 /* Set (replace) a response header. */
 void
 req_set_header(struct req *r, const char *name, const char *value)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-
-	evhttp_remove_header(h, name);
-	evhttp_add_header(h, name, value);
+	http_set_header(r->h, name, value);
 }
 
 /* A parameter from the body (form or JSON string) or else the query. */
@@ -189,9 +179,9 @@ req_file(struct req *r, const char *name)
 int
 req_parse_body(struct req *r)
 {
-	struct evbuffer	*in = evhttp_request_get_input_buffer(r->ev);
+	struct evbuffer	*in = r->h->body;
 	const char	*ctype = req_header(r, "Content-Type");
-	size_t		 len = evbuffer_get_length(in);
+	size_t		 len = in != NULL ? evbuffer_get_length(in) : 0;
 	const char	*data;
 	json_error_t	 jerr;
 
@@ -241,7 +231,6 @@ void
 req_set_cookie(struct req *r, const char *name, const char *value,
     long max_age)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
 	const char	*secure = (r->is_tls || config_is_https(req_config(r))) ?
 	    "; Secure" : "";
 	char		*c;
@@ -252,10 +241,10 @@ req_set_cookie(struct req *r, const char *name, const char *value,
 	else
 		c = arena_printf(r->arena, "%s=%s; Path=/; Max-Age=%ld; "
 		    "HttpOnly; SameSite=Lax%s", name, value, max_age, secure);
-	evhttp_add_header(h, "Set-Cookie", c);
+	http_add_header(r->h, "Set-Cookie", c);
 }
 
-/* Send the reply. body may be NULL; ctype NULL keeps the default. */
+/* Send the reply. body may be NULL; ctype NULL means HTML. */
 void
 req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 {
@@ -267,56 +256,38 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 		return;
 	}
 	r->replied = 1;
+	if (ctype == NULL && body != NULL && evbuffer_get_length(body) > 0)
+		ctype = "text/html; charset=utf-8";
 	if (ctype != NULL)
 		req_set_header(r, "Content-Type", ctype);
 	/* Headers that only mean something for a document. */
 	if (ctype != NULL && strncmp(ctype, "text/html", 9) == 0) {
-		struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-
-		evhttp_add_header(h, "Cross-Origin-Opener-Policy",
+		http_add_header(r->h, "Cross-Origin-Opener-Policy",
 		    "same-origin");
-		evhttp_add_header(h, "Permissions-Policy", "camera=(), "
+		http_add_header(r->h, "Permissions-Policy", "camera=(), "
 		    "microphone=(), geolocation=(), interest-cohort=()");
 	}
-	if (r->loop->draining)
-		req_set_header(r, "Connection", "close");
 	us = clock_usec() - r->started_us;
 	log_msg(status >= 500 ? LOG_WARN : LOG_DEBUG, "%s %d %s %.1fms",
 	    r->client_ip, status, r->path ? r->path : "(bad path)",
 	    us / 1000.0);
-	r->loop->inflight--;
-	if (evhttp_request_get_connection(r->ev) != NULL) {
-		r->loop->unflushed++;
-		evhttp_request_set_on_complete_cb(r->ev, req_complete, r->loop);
-	}
-	evhttp_send_reply(r->ev, status, NULL, body);
+	http_reply(r->h, status, body);
 }
 
 /*
- * Start a streamed answer (200, chunked): the request counts as answered
- * once its headers are sent; the stream's owner ends it (stream.c).
+ * Answer with a stream's head: 200 (an event stream of ctype) or 101 (a
+ * protocol switch, its headers set by the caller). The request counts as
+ * answered; the connection is the caller's now. NULL if the client left.
  */
-void
-req_stream_start(struct req *r, const char *ctype)
+struct conn *
+req_stream(struct req *r, int status, const char *ctype)
 {
 	r->replied = 1;
-	req_set_header(r, "Content-Type", ctype);
-	log_msg(LOG_DEBUG, "%s 200 %s (stream)", r->client_ip, r->path);
-	r->loop->inflight--;
-	evhttp_send_reply_start(r->ev, 200, NULL);
-}
-
-/*
- * Answer 101 Switching Protocols (headers set by the caller): the request
- * counts as answered, and the connection now speaks another protocol.
- */
-void
-req_upgrade(struct req *r)
-{
-	r->replied = 1;
-	log_msg(LOG_DEBUG, "%s 101 %s (upgrade)", r->client_ip, r->path);
-	r->loop->inflight--;
-	evhttp_send_reply_start(r->ev, 101, "Switching Protocols");
+	if (ctype != NULL)
+		req_set_header(r, "Content-Type", ctype);
+	log_msg(LOG_DEBUG, "%s %d %s (%s)", r->client_ip, status, r->path,
+	    status == 101 ? "upgrade" : "stream");
+	return http_stream(r->h, status);
 }
 
 /* Reply with plain text. */

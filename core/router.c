@@ -13,8 +13,6 @@
 #include <time.h>
 
 #include <event2/buffer.h>
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 
 #include "hearth.h"
 
@@ -56,7 +54,7 @@ static const struct route routes[] = {
 	    web_settings },
 	{ M_GET,  "/settings/profile",	R_AUTH | R_SESSION,
 	    web_settings_profile },
-	{ M_POST, "/settings/profile",	R_AUTH | R_SESSION,
+	{ M_POST, "/settings/profile",	R_AUTH | R_SESSION | R_UPLOAD,
 	    web_settings_profile_save },
 	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION,
 	    web_settings_password },
@@ -157,7 +155,7 @@ static const struct route routes[] = {
 	/* accounts */
 	{ M_GET,  "/api/v1/accounts/verify_credentials", R_AUTH,
 	    api_verify_credentials },
-	{ M_PATCH, "/api/v1/accounts/update_credentials", R_AUTH,
+	{ M_PATCH, "/api/v1/accounts/update_credentials", R_AUTH | R_UPLOAD,
 	    api_update_credentials },
 	{ M_GET,  "/api/v1/accounts/lookup", R_AUTH,	api_account_lookup },
 	{ M_GET,  "/api/v1/accounts/relationships", R_AUTH,
@@ -344,24 +342,63 @@ router_find(const char *path, int method, struct arena *a,
 	return NULL;
 }
 
-/* Headers every response carries. */
-void
-router_security_headers(struct evhttp_request *ev, int tls)
-{
-	struct evkeyvalq *h = evhttp_request_get_output_headers(ev);
-
-	evhttp_add_header(h, "Content-Security-Policy",
+/* Headers every answer carries, errors of the transport's included. */
+static const struct http_field security_headers[] = {
+	{ "Content-Security-Policy",
 	    "default-src 'none'; script-src 'self'; style-src 'self'; "
 	    "img-src 'self' data:; connect-src 'self'; font-src 'self'; "
 	    "manifest-src 'self'; form-action 'self'; base-uri 'none'; "
-	    "frame-ancestors 'none'");
-	evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-	evhttp_add_header(h, "X-Frame-Options", "DENY");
-	evhttp_add_header(h, "Referrer-Policy", "same-origin");
-	evhttp_add_header(h, "Cache-Control", "no-store");
-	if (tls)
-		evhttp_add_header(h, "Strict-Transport-Security",
+	    "frame-ancestors 'none'" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Referrer-Policy", "same-origin" },
+	{ "Cache-Control", "no-store" },
+};
+
+/* Set the headers every answer carries. */
+static void
+router_security_headers(struct req *r)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(security_headers); i++)
+		http_add_header(r->h, security_headers[i].name,
+		    security_headers[i].value);
+	if (r->is_tls)
+		http_add_header(r->h, "Strict-Transport-Security",
 		    "max-age=31536000");
+}
+
+/*
+ * A whole answer the transport sends to a connection it refuses before
+ * reading anything (over a cap): status, hearth's headers, a JSON error,
+ * Retry-After, and a Date the sender fills in over the X's.
+ */
+char *
+router_refusal(int status, const char *msg)
+{
+	struct evbuffer	*b = evbuffer_new();
+	json_t		*j = json_pack("{s:s}", "error", msg);
+	char		*body = json_dumps(j, JSON_COMPACT), *text;
+	size_t		 i, len;
+
+	evbuffer_add_printf(b, "HTTP/1.1 %d %s\r\n", status,
+	    http_reason(status));
+	for (i = 0; i < nitems(security_headers); i++)
+		evbuffer_add_printf(b, "%s: %s\r\n", security_headers[i].name,
+		    security_headers[i].value);
+	evbuffer_add_printf(b, "Content-Type: application/json; "
+	    "charset=utf-8\r\nContent-Length: %zu\r\nRetry-After: 1\r\n"
+	    "Connection: close\r\nDate: %s\r\n\r\n%s", strlen(body),
+	    HTTP_DATE_BLANK, body);
+	len = evbuffer_get_length(b);
+	text = xmalloc(len + 1);
+	evbuffer_remove(b, text, len);
+	text[len] = '\0';
+	evbuffer_free(b);
+	free(body);
+	json_decref(j);
+	return text;
 }
 
 /* Answer 405 with an Allow header. */
@@ -506,19 +543,118 @@ router_csrf_ok(struct req *r)
 	return csrf_check(r->csrf_binding, token);
 }
 
-/* The evhttp callback: every request starts here. */
-void
-router_dispatch(struct evhttp_request *ev, void *arg)
+/*
+ * The most a request may send as its body: max_body_size where files are
+ * taken, max_form_size elsewhere, and max_anon_body_size for anyone not
+ * signed in.
+ */
+static size_t
+router_body_limit(struct req *r)
 {
-	struct loop_port	*port = arg;
+	const struct config	*c = req_config(r);
+	long			 lim = c->max_body_size;
+
+	if (!(r->route->flags & R_UPLOAD) && c->max_form_size < lim)
+		lim = c->max_form_size;
+	if (r->user == NULL && c->max_anon_body_size < lim)
+		lim = c->max_anon_body_size;
+	return (size_t)lim;
+}
+
+/*
+ * The second half of a request, once its body (if any) is read: parse it,
+ * check CSRF and the modules' gates, and run the handler. reading: a read
+ * snapshot is open (GET and HEAD).
+ */
+static void
+router_run(struct req *r, int reading)
+{
+	const struct route	*route = r->route;
+	enum handled		 h;
+
+	if ((r->method & M_UNSAFE) && req_parse_body(r) != 0)
+		goto done;
+	if ((r->method & M_UNSAFE) && r->auth != AUTH_BEARER &&
+	    !(route->flags & R_NOCSRF) && !router_csrf_ok(r)) {
+		req_error(r, 403, "The form has expired or did not come from "
+		    "hearth (missing or wrong CSRF token). Reload the page and "
+		    "try again.");
+		goto done;
+	}
+	/* Modules' gate hooks see every write of a signed-in person. */
+	if ((r->method & M_UNSAFE) && r->user != NULL &&
+	    !(route->flags & R_UNGATED) && module_count() > 0 &&
+	    module_gate_write(r) != 0)
+		goto done;
+	h = route->handler(r);
+	if (h == HANDLED_ASYNC) {
+		if (reading)	/* a stream or a worker's answer comes later */
+			db_read_end(req_db(r));
+		return;		/* the handler's completion replies and frees */
+	}
+	if (!r->replied) {
+		log_error("%s: handler returned without replying",
+		    route->pattern);
+		req_error(r, 500, "Internal error");
+	}
+done:
+	if (reading)
+		db_read_end(req_db(r));
+	req_free(r);
+}
+
+/* The transport read the body (0), refused it (a status) or lost it. */
+static void
+router_body_done(struct http_request *h, int status, void *arg)
+{
+	struct req	*r = arg;
+
+	(void)h;
+	switch (status) {
+	case 0:
+		router_run(r, 0);
+		return;
+	case -1:		/* the client went away */
+		break;
+	case 413:
+		req_error(r, 413, arena_printf(r->arena, "The request body is "
+		    "too large: at most %zu bytes here.", router_body_limit(r)));
+		break;
+	case 503:
+		req_retry_after(r, 1);
+		req_error(r, 503, "The server is busy receiving other uploads; "
+		    "try again in a moment.");
+		break;
+	default:
+		req_error(r, status, "The request body's chunked framing is "
+		    "malformed.");
+		break;
+	}
+	req_free(r);
+}
+
+/*
+ * Every request starts here, as soon as its head has arrived: which route,
+ * who is asking, and whether they may, are all decided from the head, so a
+ * request that will be refused is refused before its body is read. Only
+ * then is the body read (up to the route's limit), and router_run goes on.
+ */
+void
+router_dispatch(struct http_request *h, void *arg)
+{
+	struct loop		*loop = arg;
 	struct req		*r;
 	const struct route	*route;
 	int			 allowed, reading = 0;
-	enum handled		 h;
 
-	router_security_headers(ev, port->tls);
-	r = req_new(port->loop, ev);
-	r->is_tls = port->tls;
+	r = req_new(loop, h);
+	router_security_headers(r);
+	if (h->error != 0) {
+		r->is_api = 1;
+		req_error(r, h->error, arena_printf(r->arena, "%s: %s",
+		    http_reason(h->error), h->why));
+		goto done;
+	}
 	if (r->path == NULL) {
 		r->is_api = 1;
 		req_error(r, 400, "Malformed request URI");
@@ -538,8 +674,6 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 	/* A read-only request reads one snapshot (see db_read_begin). */
 	if ((r->method & (M_GET | M_HEAD)) && db_read_begin(req_db(r)) == 0)
 		reading = 1;
-	if ((r->method & M_UNSAFE) && req_parse_body(r) != 0)
-		goto done;
 	if (router_authenticate(r) != 0)
 		goto done;
 	if ((route->flags & (R_AUTH | R_ADMIN)) && r->user == NULL) {
@@ -567,29 +701,13 @@ router_dispatch(struct evhttp_request *ev, void *arg)
 		    "scopes");
 		goto done;
 	}
-	if ((r->method & M_UNSAFE) && r->auth != AUTH_BEARER &&
-	    !(route->flags & R_NOCSRF) && !router_csrf_ok(r)) {
-		req_error(r, 403, "The form has expired or did not come from "
-		    "hearth (missing or wrong CSRF token). Reload the page and "
-		    "try again.");
-		goto done;
+	if (r->method & M_UNSAFE) {
+		/* router_body_done goes on, now or once the body is in. */
+		http_read_body(h, router_body_limit(r), router_body_done, r);
+		return;
 	}
-	/* Modules' gate hooks see every write of a signed-in person. */
-	if ((r->method & M_UNSAFE) && r->user != NULL &&
-	    !(route->flags & R_UNGATED) && module_count() > 0 &&
-	    module_gate_write(r) != 0)
-		goto done;
-	h = route->handler(r);
-	if (h == HANDLED_ASYNC) {
-		if (reading)	/* a stream or a worker's answer comes later */
-			db_read_end(req_db(r));
-		return;		/* the handler's completion replies and frees */
-	}
-	if (!r->replied) {
-		log_error("%s: handler returned without replying",
-		    route->pattern);
-		req_error(r, 500, "Internal error");
-	}
+	router_run(r, reading);
+	return;
 done:
 	if (reading)
 		db_read_end(req_db(r));

@@ -1,16 +1,20 @@
 /*
- * server.c: the transport layer. Binds the listening sockets once, then runs
- * one event loop per thread, each with its own evhttp accepting on those
- * shared sockets and its own SQLite connection. The main thread only waits
- * for signals: SIGTERM or SIGINT makes every loop stop accepting, finish the
- * requests it has in flight, and exit, and then hearthd exits 0.
+ * server.c: the loops and their listening sockets. Binds the sockets once,
+ * sizes the connection caps by the open files limit, then runs one event
+ * loop per thread, each accepting on those shared sockets into its own
+ * connections (conn.c) with its own SQLite connection. The main thread
+ * only waits for signals: SIGTERM or SIGINT makes every loop stop
+ * accepting, finish the requests it has in flight, and exit, and then
+ * hearthd exits 0.
  */
 #include <sys/types.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,11 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/bufferevent.h>
-#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
-#include <event2/http.h>
-#include <event2/listener.h>
 #include <event2/thread.h>
 #include <event2/util.h>
 #include <openssl/ssl.h>
@@ -35,7 +35,8 @@
 #define DRAIN_POLL_MS		10
 #define FLUSH_GRACE_US		(1000000ULL)
 #define WORKER_QUEUE_MAX	512
-#define SINGLE_WRITE_MAX	(1024 * 1024)
+#define NOFILE_WANT		(1L << 20)	/* open files to ask for */
+#define NOFILE_PAUSE_MS		100		/* no descriptors: wait */
 
 struct listener {
 	evutil_socket_t		 fd;
@@ -47,7 +48,7 @@ static SSL_CTX		*server_tls;
 
 /*
  * Bind one listening socket. TCP_NODELAY is set here so accepted sockets
- * inherit it: without it evhttp's large writes wait on delayed ACKs.
+ * inherit it: without it large answers wait on delayed ACKs.
  */
 static int
 server_listen(const struct listen_addr *la, struct listener *l, char **cause)
@@ -89,27 +90,28 @@ server_listen(const struct listen_addr *la, struct listener *l, char **cause)
 }
 
 /*
- * Every loop accepts on the same sockets, and libevent's listener accepts
- * until the backlog is empty: left alone, whichever loop woke first takes a
- * whole burst of connections (wrk's 50 split 44/6) and its clients wait
- * several times longer than the other loop's. So a loop takes one
- * connection per turn: it stops listening after each accept and listens
- * again on its next turn, after the requests it already has. A busy loop
- * turns slowly and so takes fewer; the connections spread by load.
+ * The file descriptor kept in reserve for accept() failing with EMFILE:
+ * closing it lets one pending connection be accepted and closed at once,
+ * so the listening socket stops being readable and no loop spins on it.
  */
-static void
-server_accepted(struct loop *loop)
-{
-	static const struct timeval	 now = { 0, 0 };
-	size_t				 i;
+static int		 spare_fd = -1;
+static pthread_mutex_t	 spare_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct log_every	 log_nofile = LOG_EVERY(10);
+static struct log_every	 log_accept = LOG_EVERY(10);
 
-	for (i = 0; i < loop->nbound; i++)
-		evconnlistener_disable(
-		    evhttp_bound_socket_get_listener(loop->bound[i].sock));
-	evtimer_add(loop->reaccept, &now);
+/* Listen again on the loop's next turn (or after a pause). */
+static void
+server_listen_again(struct loop *loop, long ms)
+{
+	struct timeval	tv = { ms / 1000, (ms % 1000) * 1000 };
+	size_t		i;
+
+	for (i = 0; i < loop->naccepts; i++)
+		event_del(loop->accepts[i].ev);
+	evtimer_add(loop->reaccept, &tv);
 }
 
-/* The loop's next turn after an accept: listen again. */
+/* The loop's next turn after an accept (or a pause): listen again. */
 static void
 server_reaccept(evutil_socket_t fd, short what, void *arg)
 {
@@ -118,41 +120,77 @@ server_reaccept(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	for (i = 0; i < loop->nbound; i++)
-		evconnlistener_enable(
-		    evhttp_bound_socket_get_listener(loop->bound[i].sock));
+	if (loop->draining)
+		return;
+	for (i = 0; i < loop->naccepts; i++)
+		event_add(loop->accepts[i].ev, NULL);
 }
 
 /*
- * A bufferevent writes at most 16 KiB per turn of the loop by default, so
- * a 32 KiB page left in two writes with a whole turn of other clients'
- * requests between them. An answer goes out in one write.
+ * Out of file descriptors: accept the waiting connection on the spare one
+ * and close it (it could not be served anyway), and stop listening for a
+ * moment, so that neither the log nor the loop spins.
  */
-static struct bufferevent *
-server_bev(struct bufferevent *bev)
+static void
+server_nofile(struct loop *loop, int lfd, int err)
 {
-	if (bev != NULL)
-		bufferevent_set_max_single_write(bev, SINGLE_WRITE_MAX);
-	return bev;
+	int	fd;
+
+	pthread_mutex_lock(&spare_lock);
+	if (spare_fd != -1) {
+		close(spare_fd);
+		if ((fd = accept(lfd, NULL, NULL)) != -1)
+			close(fd);
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	}
+	pthread_mutex_unlock(&spare_lock);
+	log_every(&log_nofile, LOG_ERROR, "cannot accept a connection: %s "
+	    "(%ld open); raise the open files limit (LimitNOFILE=) or lower "
+	    "max_connections", strerror(err), conn_open_count());
+	server_listen_again(loop, NOFILE_PAUSE_MS);
 }
 
-/* A new plain connection: as evhttp would make it, one per turn. */
-static struct bufferevent *
-server_plain_bev(struct event_base *base, void *arg)
+/*
+ * A listening socket is readable: accept one connection. Every loop
+ * accepts on the same sockets, and left alone whichever woke first would
+ * take a whole burst (wrk's 50 split 44/6) and its clients wait several
+ * times longer than the other loop's. So a loop takes one connection per
+ * turn: it stops listening after each accept and listens again on its next
+ * turn, after the requests it already has. A busy loop turns slowly and so
+ * takes fewer; the connections spread by load.
+ */
+static void
+server_accept(evutil_socket_t lfd, short what, void *arg)
 {
-	server_accepted(arg);
-	return server_bev(bufferevent_socket_new(base, -1,
-	    BEV_OPT_CLOSE_ON_FREE));
-}
+	struct loop_accept	*la = arg;
+	struct loop		*loop = la->loop;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	int			 fd;
 
-/* Wrap each new connection of a TLS listener in OpenSSL. */
-static struct bufferevent *
-server_tls_bev(struct event_base *base, void *arg)
-{
-	server_accepted(arg);
-	return server_bev(bufferevent_openssl_socket_new(base, -1,
-	    SSL_new(server_tls), BUFFEREVENT_SSL_ACCEPTING,
-	    BEV_OPT_CLOSE_ON_FREE));
+	(void)what;
+	fd = accept4(lfd, (struct sockaddr *)&ss, &sslen,
+	    SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd == -1) {
+		switch (errno) {
+		case EAGAIN:
+		case EINTR:
+		case ECONNABORTED:
+		case EPROTO:
+			return;		/* another loop took it, or it left */
+		case EMFILE:
+		case ENFILE:
+			server_nofile(loop, lfd, errno);
+			return;
+		default:		/* ENOBUFS, ENOMEM: wait a little */
+			log_every(&log_accept, LOG_ERROR, "accept: %s",
+			    strerror(errno));
+			server_listen_again(loop, NOFILE_PAUSE_MS);
+			return;
+		}
+	}
+	server_listen_again(loop, 0);
+	http_accept(&loop->http, fd, (struct sockaddr *)&ss, la->tls);
 }
 
 /* Finished jobs are waiting for this loop. */
@@ -177,16 +215,16 @@ server_drain_check(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	if (loop->inflight > 0 && now < loop->drain_deadline)
+	if (http_loop_busy(&loop->http) && now < loop->drain_deadline)
 		return;
 	if (loop->flush_deadline == 0)
 		loop->flush_deadline = now + FLUSH_GRACE_US;
-	if (loop->unflushed > 0 && now < loop->flush_deadline &&
+	if (loop->http.unflushed > 0 && now < loop->flush_deadline &&
 	    now < loop->drain_deadline)
 		return;
-	if (loop->inflight > 0)
+	if (loop->http.inflight > 0)
 		log_warn("loop %d: %d requests still unanswered at shutdown",
-		    loop->id, loop->inflight);
+		    loop->id, loop->http.inflight);
 	event_base_loopbreak(loop->base);
 }
 
@@ -201,54 +239,28 @@ server_drain(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	evtimer_del(loop->reaccept);
-	for (i = 0; i < loop->nbound; i++)
-		evhttp_del_accept_socket(loop->bound[i].http,
-		    loop->bound[i].sock);
-	loop->nbound = 0;
+	for (i = 0; i < loop->naccepts; i++)
+		event_del(loop->accepts[i].ev);
 	loop->draining = 1;
 	loop->drain_deadline = clock_usec() + DRAIN_TIMEOUT_US;
+	http_loop_drain(&loop->http);
 	stream_drain(loop);
 	evtimer_add(loop->drain_check, &tv);
 }
 
-/* Configure one evhttp with hearth's limits. */
-static struct evhttp *
-server_http(struct loop *loop, int tls)
-{
-	const struct config	*c = loop->server->config;
-	struct evhttp		*http = evhttp_new(loop->base);
-
-	if (http == NULL)
-		fatalx("evhttp_new failed");
-	evhttp_set_max_headers_size(http, c->max_header_size);
-	evhttp_set_max_body_size(http, c->max_body_size);
-	evhttp_set_timeout(http, (int)c->request_timeout);
-	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
-	    EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT | EVHTTP_REQ_DELETE |
-	    EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
-	evhttp_set_default_content_type(http, "text/html; charset=utf-8");
-	loop->port[tls].loop = loop;
-	loop->port[tls].tls = tls;
-	evhttp_set_gencb(http, router_dispatch, &loop->port[tls]);
-	evhttp_set_bevcb(http, tls ? server_tls_bev : server_plain_bev, loop);
-	return http;
-}
-
-/* Set up a loop thread's base, database and HTTP servers. */
+/* Set up a loop thread's base, database and connections. */
 static int
 server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
     const char *dbpath, char **cause)
 {
 	const struct config	*c = loop->server->config;
-	struct evhttp		*http;
-	struct evconnlistener	*lev;
 	struct event_config	*cfg;
 	size_t			 i;
 
 	/* The changelist folds the epoll_ctl calls of one turn into one per
-	 * socket: evhttp stops reading and starts writing in the same turn
-	 * (and the reverse), two calls per request saved. Safe because no
-	 * socket here is ever dup()ed. */
+	 * socket: a connection stops reading and starts writing in the same
+	 * turn (and the reverse), two calls per request saved. Safe because
+	 * no socket here is ever dup()ed. */
 	if ((cfg = event_config_new()) == NULL ||
 	    event_config_set_flag(cfg,
 	    EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST) != 0 ||
@@ -269,27 +281,21 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 	loop->drain_check = event_new(loop->base, -1, EV_PERSIST,
 	    server_drain_check, loop);
 	loop->reaccept = evtimer_new(loop->base, server_reaccept, loop);
-	loop->bound = xcalloc(nls, sizeof *loop->bound);
+	http_loop_init(&loop->http, loop->base, &loop->server->http,
+	    router_dispatch, loop);
+	loop->accepts = xcalloc(nls, sizeof *loop->accepts);
 	for (i = 0; i < nls; i++) {
-		if (loop->http[ls[i].tls] == NULL)
-			loop->http[ls[i].tls] = server_http(loop, ls[i].tls);
-		http = loop->http[ls[i].tls];
-		/* Not evhttp_accept_socket_with_handle: it sets
-		 * LEV_OPT_CLOSE_ON_FREE, and the first loop to drain would
-		 * close the socket every other loop still accepts on. */
-		lev = evconnlistener_new(loop->base, NULL, NULL,
-		    LEV_OPT_CLOSE_ON_EXEC, 0, ls[i].fd);
-		loop->bound[i].http = http;
-		loop->bound[i].sock = lev ? evhttp_bind_listener(http, lev) :
-		    NULL;
-		if (loop->bound[i].sock == NULL) {
-			if (lev != NULL)
-				evconnlistener_free(lev);
+		loop->accepts[i].loop = loop;
+		loop->accepts[i].tls = ls[i].tls;
+		loop->accepts[i].ev = event_new(loop->base, ls[i].fd,
+		    EV_READ | EV_PERSIST, server_accept, &loop->accepts[i]);
+		if (loop->accepts[i].ev == NULL ||
+		    event_add(loop->accepts[i].ev, NULL) != 0) {
 			*cause = xasprintf("listen %s: cannot accept",
 			    ls[i].name);
 			return -1;
 		}
-		loop->nbound++;
+		loop->naccepts++;
 	}
 	return 0;
 }
@@ -298,12 +304,13 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 static void
 server_loop_free(struct loop *loop)
 {
-	int	i;
+	size_t	i;
 
-	for (i = 0; i < 2; i++) {
-		if (loop->http[i] != NULL)
-			evhttp_free(loop->http[i]);
-	}
+	if (loop->base != NULL)
+		http_loop_free(&loop->http);
+	for (i = 0; i < loop->naccepts; i++)
+		event_free(loop->accepts[i].ev);
+	free(loop->accepts);
 	if (loop->notify)
 		event_free(loop->notify);
 	if (loop->drain)
@@ -312,7 +319,6 @@ server_loop_free(struct loop *loop)
 		event_free(loop->drain_check);
 	if (loop->reaccept)
 		event_free(loop->reaccept);
-	free(loop->bound);
 	db_close(loop->db);
 	if (loop->base)
 		event_base_free(loop->base);
@@ -366,6 +372,80 @@ server_signal(evutil_socket_t sig, short what, void *arg)
 		event_active(s->loops[i].drain, 0, 0);
 }
 
+/*
+ * Raise the open files limit to what the system allows (systemd starts
+ * services at 1,024 soft, with a far higher hard limit), and size the
+ * connection caps by it: max_connections leaves room below the limit for
+ * the database, its journal, the workers and modules, so accept() does
+ * not run out; each client address may hold a sixteenth. Bodies in memory
+ * share a budget of 16 of the largest. Logged, so the admin sees it.
+ */
+static void
+server_limits(struct server *s)
+{
+	const struct config	*c = s->config;
+	struct http_settings	*set = &s->http;
+	struct conn_limits	 lim;
+	struct rlimit		 rl;
+	long			 was = 0, nofile, reserve;
+	char			 per[96];
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		was = (long)rl.rlim_cur;
+		if (rl.rlim_cur < rl.rlim_max && rl.rlim_cur < NOFILE_WANT) {
+			rl.rlim_cur = rl.rlim_max < NOFILE_WANT ? rl.rlim_max :
+			    NOFILE_WANT;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		nofile = rl.rlim_cur == RLIM_INFINITY ? NOFILE_WANT :
+		    (long)rl.rlim_cur;
+	} else
+		nofile = was = 1024;
+	reserve = nofile / 16 > 64 ? nofile / 16 : 64;
+	lim.max_connections = c->max_connections > 0 ? c->max_connections :
+	    nofile - reserve > 16 ? nofile - reserve : 16;
+	lim.max_per_addr = c->max_connections_per_ip > 0 ?
+	    c->max_connections_per_ip : lim.max_connections / 16 > 16 ?
+	    lim.max_connections / 16 : 16;
+	if (c->trust_proxy)
+		lim.max_per_addr = 0;	/* every connection is the proxy's */
+	lim.body_memory = c->max_body_memory > 0 ? c->max_body_memory :
+	    16 * c->max_body_size > 64L << 20 ? 16 * c->max_body_size :
+	    64L << 20;
+	conn_limit_init(&lim);
+	if (nofile != was)
+		log_info("open files limit %ld (raised from %ld)", nofile, was);
+	else
+		log_info("open files limit %ld", nofile);
+	if (lim.max_per_addr > 0)
+		snprintf(per, sizeof per, "%ld per client address",
+		    lim.max_per_addr);
+	else
+		snprintf(per, sizeof per, "no cap per address (trust_proxy: "
+		    "the proxy limits its clients)");
+	log_info("at most %ld connections, %s; %ld MiB for request bodies at "
+	    "once", lim.max_connections, per, lim.body_memory >> 20);
+	if (lim.max_connections > nofile - 32)
+		log_warn("max_connections %ld is close to the open files limit "
+		    "%ld: hearthd may run out of descriptors; raise "
+		    "LimitNOFILE= or lower max_connections",
+		    lim.max_connections, nofile);
+
+	set->max_head = (size_t)c->max_header_size;
+	set->head_timeout = c->header_timeout;
+	set->idle_timeout = c->keepalive_timeout;
+	set->io_timeout = c->request_timeout;
+	set->min_body_rate = c->min_body_rate;
+	set->tls = server_tls;
+	s->refusal[0] = router_refusal(429, "This address has too many "
+	    "connections open; close some and try again.");
+	s->refusal[1] = router_refusal(503, "hearth has all the connections "
+	    "it can take; try again in a moment.");
+	set->refusal[0] = s->refusal[0];
+	set->refusal[1] = s->refusal[1];
+}
+
 /* Run the server until a signal; 0 after a clean shutdown, else 1. */
 int
 server_run(struct config *c)
@@ -395,6 +475,11 @@ server_run(struct config *c)
 	    (server_tls = tls_context(c->tls_cert, c->tls_key, &cause)) == NULL)
 		goto out;
 
+	server_limits(&s);
+	pthread_mutex_lock(&spare_lock);
+	if (spare_fd == -1)
+		spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	pthread_mutex_unlock(&spare_lock);
 	s.login_ip = ratelimit_new(c->login_ip_limit, c->login_window, 65536);
 	s.login_account = ratelimit_new(c->login_account_limit,
 	    c->login_window, 65536);
@@ -489,6 +574,9 @@ out:
 	feed_free();
 	entity_cache_free();
 	web_card_free();
+	conn_limit_free();
+	free(s.refusal[0]);
+	free(s.refusal[1]);
 	ratelimit_free(s.login_ip);
 	ratelimit_free(s.login_account);
 	for (i = 0; i < nls; i++) {

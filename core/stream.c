@@ -6,7 +6,7 @@
  * thread publishes an event after commit by posting a small message to
  * every loop, and the loop builds the entity with its own database
  * connection, once per stream owner, checking that the owner may read it.
- * An idle stream costs its evhttp connection and one struct stream.
+ * An idle stream costs its connection and one struct stream.
  */
 #include <sys/socket.h>
 
@@ -14,9 +14,7 @@
 #include <string.h>
 
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <event2/event.h>
-#include <event2/http.h>
 
 #include "hearth.h"
 
@@ -30,8 +28,7 @@
 #define STREAM_PARAMS_MAX	100		/* tags and groups a stream */
 
 struct stream {
-	struct evhttp_request		*ev;
-	struct evhttp_connection	*evcon;
+	struct conn			*conn;
 	struct stream_loop		*sl;
 	int64_t				 user;
 	unsigned			 subs;	/* 1 << kind, for each */
@@ -40,8 +37,6 @@ struct stream {
 	LIST_ENTRY(stream)		 entry;
 	/* WebSocket only */
 	int				 ws;
-	struct event			*work;	/* reads what arrived */
-	struct evbuffer_cb_entry	*incb;
 	struct evbuffer			*message; /* fragments so far */
 };
 
@@ -91,15 +86,8 @@ stream_heartbeat_secs(void)
 static void
 stream_unlink(struct stream *s)
 {
-	struct bufferevent	*bev;
-
 	LIST_REMOVE(s, entry);
-	evhttp_connection_set_closecb(s->evcon, NULL, NULL);
-	if (s->incb != NULL &&
-	    (bev = evhttp_connection_get_bufferevent(s->evcon)) != NULL)
-		evbuffer_remove_cb_entry(bufferevent_get_input(bev), s->incb);
-	if (s->work != NULL)
-		event_free(s->work);
+	conn_stream_cb(s->conn, NULL, NULL, NULL);
 	if (s->message != NULL)
 		evbuffer_free(s->message);
 	while (s->nparams > 0)
@@ -109,76 +97,53 @@ stream_unlink(struct stream *s)
 	free(s);
 }
 
-/* The client went away (or evhttp is freeing the connection). */
+/* The client went away (or the connection is being closed). */
 static void
-stream_closed(struct evhttp_connection *evcon, void *arg)
+stream_closed(struct conn *conn, void *arg)
 {
-	struct stream		*s = arg;
-	struct evhttp_request	*ev = s->ev;
-
-	(void)evcon;
-	stream_unlink(s);
-	/* A request evhttp detached from its failed connection is ours to
-	 * free; one still attached is freed with the connection. */
-	if (evhttp_request_get_connection(ev) == NULL)
-		evhttp_request_free(ev);
+	(void)conn;
+	stream_unlink(arg);
 }
 
 /*
  * Write bytes to a stream (for a WebSocket, as one frame of opcode); close
- * it if the client does not keep up. A WebSocket's frames go straight to
- * the connection: evhttp sends no body after a 101.
+ * it if the client does not keep up.
  */
 static int
 stream_write(struct stream *s, int opcode, const char *data, size_t len)
 {
-	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
-	    s->evcon);
-	struct evhttp_connection *evcon = s->evcon;
-	struct evbuffer		*b;
-	unsigned char		 hdr[10];
+	struct conn	*conn = s->conn;
+	unsigned char	 hdr[10];
 
-	if (bev == NULL ||
-	    evbuffer_get_length(bufferevent_get_output(bev)) > STREAM_MAX_BUFFER) {
+	if (conn_unsent(conn) > STREAM_MAX_BUFFER) {
 		log_info("stream of user %lld: client too slow, closing",
 		    (long long)s->user);
-		stream_unlink(s);	/* the connection frees the request */
-		evhttp_connection_free(evcon);
+		stream_unlink(s);
+		conn_close(conn);
 		return -1;
 	}
-	if (s->ws) {
-		b = bufferevent_get_output(bev);
-		evbuffer_add(b, hdr, ws_frame_header(hdr, opcode, len));
-		evbuffer_add(b, data, len);
-		return 0;
-	}
-	b = evbuffer_new();
-	evbuffer_add(b, data, len);
-	evhttp_send_reply_chunk(s->ev, b);
-	evbuffer_free(b);
+	if (s->ws)
+		conn_stream_write(conn, hdr, ws_frame_header(hdr, opcode,
+		    len));
+	conn_stream_write(conn, data, len);
 	return 0;
 }
 
 /*
- * Close a WebSocket with a status code: the close frame is sent at once
- * when nothing is queued before it (it is a few bytes, and the connection
- * is freed right after), then the stream and its connection go.
+ * Close a WebSocket with a status code: the close frame goes out, then the
+ * connection closes once it is written.
  */
 static void
 stream_ws_close(struct stream *s, int code)
 {
-	struct evhttp_connection *evcon = s->evcon;
-	struct bufferevent	*bev = evhttp_connection_get_bufferevent(evcon);
-	unsigned char		 frame[4] = { 0x80 | WS_CLOSE, 2, 0, 0 };
+	struct conn	*conn = s->conn;
+	unsigned char	 frame[4] = { 0x80 | WS_CLOSE, 2, 0, 0 };
 
 	frame[2] = (unsigned char)(code >> 8);
 	frame[3] = (unsigned char)code;
-	if (bev != NULL &&
-	    evbuffer_get_length(bufferevent_get_output(bev)) == 0)
-		(void)send(bufferevent_getfd(bev), frame, sizeof frame,
-		    MSG_DONTWAIT | MSG_NOSIGNAL);
+	conn_stream_write(conn, frame, sizeof frame);
 	stream_unlink(s);
-	evhttp_connection_free(evcon);
+	conn_stream_end(conn);
 }
 
 /* Every heartbeat: a comment line on each stream, so proxies keep it. */
@@ -217,16 +182,20 @@ stream_init(struct server *srv)
 	}
 }
 
-/* After the loops stopped: forget the streams (evhttp frees them). */
+/* After the loops stopped: forget the streams (and close them). */
 void
 stream_free(void)
 {
 	struct stream	*s;
+	struct conn	*conn;
 	int		 i;
 
 	for (i = 0; i < stream_nloops; i++) {
-		while ((s = LIST_FIRST(&stream_loops[i].streams)) != NULL)
+		while ((s = LIST_FIRST(&stream_loops[i].streams)) != NULL) {
+			conn = s->conn;
 			stream_unlink(s);
+			conn_close(conn);
+		}
 		event_free(stream_loops[i].heartbeat);
 	}
 	free(stream_loops);
@@ -237,23 +206,13 @@ stream_free(void)
 	npending = pending_cap = 0;
 }
 
-/* A stream's final chunk is written. */
-static void
-stream_flushed(struct evhttp_request *ev, void *arg)
-{
-	struct loop	*loop = arg;
-
-	(void)ev;
-	loop->unflushed--;
-}
-
 /* The loop starts draining: end its streams so shutdown need not wait. */
 void
 stream_drain(struct loop *loop)
 {
 	struct stream_loop	*sl;
 	struct stream		*s;
-	struct evhttp_request	*ev;
+	struct conn		*conn;
 
 	if (stream_loops == NULL)
 		return;
@@ -264,11 +223,9 @@ stream_drain(struct loop *loop)
 			stream_ws_close(s, 1001);	/* going away */
 			continue;
 		}
-		ev = s->ev;
+		conn = s->conn;
 		stream_unlink(s);
-		loop->unflushed++;
-		evhttp_request_set_on_complete_cb(ev, stream_flushed, loop);
-		evhttp_send_reply_end(ev);
+		conn_stream_end(conn);
 	}
 }
 
@@ -320,21 +277,17 @@ stream_unsubscribe(struct stream *s, const struct stream_sub *sub)
 
 /*
  * A stream for a request subscribed to sub (or nothing yet, for a
- * WebSocket), not yet listed; NULL if the request cannot become one (no
- * connection, or the loop is draining).
+ * WebSocket), not yet listed; NULL if the request cannot become one (the
+ * loop is draining).
  */
 static struct stream *
 stream_new(struct req *r, const struct stream_sub *sub)
 {
-	struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
-	struct stream		*s;
+	struct stream	*s;
 
-	if (stream_loops == NULL || evcon == NULL || r->loop->draining ||
-	    evhttp_connection_get_bufferevent(evcon) == NULL)
+	if (stream_loops == NULL || r->loop->draining)
 		return NULL;
 	s = xcalloc(1, sizeof *s);
-	s->ev = r->ev;
-	s->evcon = evcon;
 	s->sl = &stream_loops[r->loop->id];
 	s->user = r->user->id;
 	if (sub != NULL)
@@ -342,35 +295,46 @@ stream_new(struct req *r, const struct stream_sub *sub)
 	return s;
 }
 
+/* Free a stream that never got its connection. */
+static void
+stream_discard(struct stream *s)
+{
+	while (s->nparams > 0)
+		free(s->params[--s->nparams].arg);
+	free(s->params);
+	free(s);
+}
+
 /* Once answered: list the stream on its loop and watch its connection. */
 static void
-stream_add(struct stream *s)
+stream_add(struct stream *s, struct conn *conn, conn_read_fn on_read)
 {
-	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
-	    s->evcon);
-	struct timeval		 wtv = { STREAM_WRITE_TIMEOUT, 0 };
-
+	s->conn = conn;
 	/* No read timeout (a stream is idle by nature); a write that stalls
 	 * this long means the client is gone. */
-	bufferevent_set_timeouts(bev, NULL, &wtv);
-	evhttp_connection_set_closecb(s->evcon, stream_closed, s);
+	conn_write_timeout(conn, STREAM_WRITE_TIMEOUT);
+	conn_stream_cb(conn, on_read, stream_closed, s);
 	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
 	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
 }
 
 /*
- * Make an answered request a stream: the headers are sent (req.c counts
- * it answered) and the connection stays open. -1 if it cannot be.
+ * Make a request a stream: the headers are sent (the request counts as
+ * answered) and the connection stays open. -1 if it cannot be.
  */
 int
 stream_open(struct req *r, const struct stream_sub *sub)
 {
 	struct stream	*s;
+	struct conn	*conn;
 
 	if ((s = stream_new(r, sub)) == NULL)
 		return -1;
-	req_stream_start(r, "text/event-stream");
-	stream_add(s);
+	if ((conn = req_stream(r, 200, "text/event-stream")) == NULL) {
+		stream_discard(s);
+		return 0;	/* answered: the client has gone */
+	}
+	stream_add(s, conn, NULL);
 	return 0;
 }
 
@@ -454,22 +418,15 @@ out:
  * the protocol forbids closes the connection with its code.
  */
 static void
-stream_ws_read(evutil_socket_t fd, short what, void *arg)
+stream_ws_read(struct conn *conn, void *arg)
 {
 	struct stream		*s = arg;
-	struct bufferevent	*bev = evhttp_connection_get_bufferevent(
-	    s->evcon);
-	struct evbuffer		*in;
+	struct evbuffer		*in = conn_input(conn);
 	unsigned char		 payload[WS_MESSAGE_MAX];
 	struct ws_frame		 f;
 	size_t			 len;
 	ssize_t			 n;
 
-	(void)fd;
-	(void)what;
-	if (bev == NULL)
-		return;
-	in = bufferevent_get_input(bev);
 	while ((len = evbuffer_get_length(in)) > 0) {
 		if (len > WS_MESSAGE_MAX + 14)
 			len = WS_MESSAGE_MAX + 14;	/* a whole frame */
@@ -524,48 +481,35 @@ stream_ws_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-/* Bytes arrived: read them from the loop, not from inside the buffer. */
-static void
-stream_ws_arrived(struct evbuffer *b, const struct evbuffer_cb_info *info,
-    void *arg)
-{
-	struct stream	*s = arg;
-
-	(void)b;
-	if (info->n_added > 0)
-		event_active(s->work, 0, 0);
-}
-
 /*
  * Make an upgrade request a WebSocket stream subscribed to sub (or NULL:
- * the client subscribes later): the 101 answer
- * with accept (and protocol, echoed when the client sent its token that
- * way), then frames both ways. -1 if it cannot be.
+ * the client subscribes later): the 101 answer with accept (and protocol,
+ * echoed when the client sent its token that way), then frames both ways.
+ * -1 if it cannot be.
  */
 int
 stream_open_ws(struct req *r, const struct stream_sub *sub,
     const char *accept, const char *protocol)
 {
-	struct stream		*s;
-	struct bufferevent	*bev;
+	struct stream	*s;
+	struct conn	*conn;
 
 	if ((s = stream_new(r, sub)) == NULL)
 		return -1;
-	bev = evhttp_connection_get_bufferevent(s->evcon);
 	s->ws = 1;
-	s->work = event_new(r->loop->base, -1, 0, stream_ws_read, s);
 	req_set_header(r, "Upgrade", "websocket");
 	req_set_header(r, "Connection", "Upgrade");
 	req_set_header(r, "Sec-WebSocket-Accept", accept);
 	if (protocol != NULL)
 		req_set_header(r, "Sec-WebSocket-Protocol", protocol);
-	req_upgrade(r);
-	s->incb = evbuffer_add_cb(bufferevent_get_input(bev),
-	    stream_ws_arrived, s);
-	stream_add(s);
+	if ((conn = req_stream(r, 101, NULL)) == NULL) {
+		stream_discard(s);
+		return 0;
+	}
+	stream_add(s, conn, stream_ws_read);
 	/* What the client sent right behind its request. */
-	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
-		event_active(s->work, 0, 0);
+	if (evbuffer_get_length(conn_input(conn)) > 0)
+		stream_ws_read(conn, s);
 	return 0;
 }
 

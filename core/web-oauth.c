@@ -8,8 +8,6 @@
  */
 #include <string.h>
 
-#include <event2/http.h>
-#include <event2/keyvalq_struct.h>
 #include <openssl/crypto.h>
 
 #include "hearth.h"
@@ -162,8 +160,7 @@ authz_parse(struct req *r, struct authz *z)
 static void
 authz_csp(struct req *r, const char *uri)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-	const char	*csp = evhttp_find_header(h, "Content-Security-Policy");
+	const char	*csp = req_out_header(r, "Content-Security-Policy");
 	const char	*s, *host, *end, *at;
 	char		*src;
 
@@ -203,7 +200,7 @@ web_oauth_authorize_form(struct req *r)
 	}
 	if (r->user == NULL) {
 		req_redirect(r, arena_printf(r->arena, "/login?next=%s",
-		    escape_url(r->arena, evhttp_request_get_uri(r->ev))));
+		    escape_url(r->arena, req_target(r))));
 		return HANDLED;
 	}
 	v = req_view(r, arena_printf(r->arena, "Authorize %s", z.app->name));
