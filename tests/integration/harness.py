@@ -40,6 +40,15 @@ PASSWORD = "correct horse battery"
 TIMEOUT = 15            # seconds for any one network or process operation
 START_TIMEOUT = 30      # sanitizer builds start slowly
 
+# Whether hearthd was built with a sanitizer: memory and timing figures
+# mean little then.
+try:
+    with open(HEARTHD, "rb") as _f:
+        _bin = _f.read()
+    SANITIZED = b"__asan_init" in _bin or b"__tsan_init" in _bin
+except OSError:
+    SANITIZED = False
+
 # What sanitizers print when they find something.
 SANITIZER_RE = re.compile(r"ERROR: \w*Sanitizer|runtime error:")
 
@@ -190,9 +199,10 @@ class Server:
     tls=True adds an HTTPS listener with a fresh self-signed certificate.
     """
 
-    def __init__(self, t, name="hearthd", tls=False, **config):
+    def __init__(self, t, name="hearthd", tls=False, nofile=None, **config):
         self.t = t
         self.name = name
+        self.nofile = nofile        # its open files limit (soft and hard)
         self.dir = t.tmpdir()
         self.conf = os.path.join(self.dir, "hearth.conf")
         self.data_dir = os.path.join(self.dir, "data")
@@ -255,11 +265,37 @@ class Server:
         self.rc = None
         self.checked = False
         logf = open(self.logpath, "a")
+        preexec = None
+        if self.nofile:
+            n = self.nofile
+
+            def preexec():
+                import resource
+                resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
         self.proc = subprocess.Popen([HEARTHD, "-c", self.conf],
                                      stdin=subprocess.DEVNULL,
-                                     stdout=logf, stderr=logf)
+                                     stdout=logf, stderr=logf,
+                                     preexec_fn=preexec)
         logf.close()
         return self.proc
+
+    def rss_mb(self):
+        """The process's resident memory, in MB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return 0.0
+
+    def cpu_seconds(self):
+        """CPU time the process has used (user and system), in seconds."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / \
+            os.sysconf("SC_CLK_TCK")
+
+    def open_fds(self):
+        return len(os.listdir("/proc/%d/fd" % self.proc.pid))
 
     def wait_ready(self, timeout=START_TIMEOUT):
         deadline = time.monotonic() + timeout
