@@ -80,8 +80,8 @@ api_search(struct req *r)
 	    p.limit, offset, &accounts) : search_accounts(req_db(r), r->arena,
 	    q, p.limit, offset, &accounts)) != 0)
 		goto fail;
-	if ((what & SEARCH_HASHTAGS) && search_tags(req_db(r), r->arena, q,
-	    p.limit, offset, tags) != 0)
+	if ((what & SEARCH_HASHTAGS) && search_tags(req_db(r), r->arena,
+	    r->user->id, q, p.limit, offset, tags) != 0)
 		goto fail;
 	if ((what & SEARCH_STATUSES) && search_posts_by(req_db(r), r->arena,
 	    r->user->id, author, q, &p, offset, &statuses) != 0)

@@ -107,7 +107,8 @@ enum handled
 api_tag(struct req *r)
 {
 	struct ectx	 e;
-	const char	*name = tag_find(req_db(r), r->arena, r->params[0]);
+	const char	*name = tag_find(req_db(r), r->arena, r->user->id,
+	    r->params[0]);
 
 	if (name == NULL) {
 		req_error(r, 404, "Record not found");

@@ -1341,15 +1341,15 @@ int		 search_accounts(struct db *, struct arena *, const char *, int,
 		     int, struct idlist *);
 int		 search_accounts_followed(struct db *, struct arena *, int64_t,
 		     const char *, int, int, struct idlist *);
-int		 search_tags(struct db *, struct arena *, const char *, int,
-		     int, json_t *);
+int		 search_tags(struct db *, struct arena *, int64_t, const char *,
+		     int, int, json_t *);
 int		 search_posts(struct db *, struct arena *, int64_t, const char *,
 		     const struct page *, int, struct idlist *);
 int		 search_posts_by(struct db *, struct arena *, int64_t, int64_t,
 		     const char *, const struct page *, int, struct idlist *);
 const char	*search_query(struct arena *, const char *);
 char		*search_fts_query(struct arena *, const char *, int);
-const char	*tag_find(struct db *, struct arena *, const char *);
+const char	*tag_find(struct db *, struct arena *, int64_t, const char *);
 
 /* trend.c */
 #define TREND_DAYS 7

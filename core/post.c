@@ -338,8 +338,11 @@ post_create(struct db *db, void *arg)
 	sqlite3_step(st);
 	sqlite3_reset(st);
 	if (d->in_reply_to_id != 0) {
-		if (db_bump(db, "UPDATE posts SET replies_count = replies_count + ? "
-		    "WHERE id = ?", d->in_reply_to_id, 1) != 0)
+		/* Counted only if whoever reads the parent may read it (as
+		 * Mastodon counts): a count must not reveal a private reply. */
+		if (d->visibility <= VIS_UNLISTED && db_bump(db, "UPDATE posts "
+		    "SET replies_count = replies_count + ? WHERE id = ?",
+		    d->in_reply_to_id, 1) != 0)
 			goto out;
 		/* The author replied to is told, unless already mentioned or
 		 * unable to read the reply. */
@@ -517,11 +520,12 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 {
 	sqlite3_stmt	*st;
 	int64_t		 author = 0, parent = 0, group = 0;
+	int		 counted = 0;
 
 	if (!access_post_visible(db, actor, id))
 		return E_NOTFOUND;
 	st = db_prepare(db, "SELECT author_id, coalesce(in_reply_to_id, 0), "
-	    "coalesce(group_id, 0) FROM posts WHERE id = ?");
+	    "coalesce(group_id, 0), visibility FROM posts WHERE id = ?");
 	if (st == NULL)
 		return E_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -529,6 +533,7 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 		author = sqlite3_column_int64(st, 0);
 		parent = sqlite3_column_int64(st, 1);
 		group = sqlite3_column_int64(st, 2);
+		counted = sqlite3_column_int(st, 3) <= VIS_UNLISTED;
 	}
 	sqlite3_reset(st);
 	if (author == 0)
@@ -549,7 +554,8 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 	epoch_touch_all(db);	/* its notifications went with it */
 	if (db_bump(db, "UPDATE users SET statuses_count = max(statuses_count + "
 	    "?, 0) WHERE id = ?", author, -post_counted(db, group)) != 0 ||
-	    (parent != 0 && db_bump(db, "UPDATE posts SET replies_count = "
+	    (parent != 0 && counted && db_bump(db, "UPDATE posts SET "
+	    "replies_count = "
 	    "max(replies_count + ?, 0) WHERE id = ?", parent, -1) != 0) ||
 	    (group != 0 && db_bump(db, "UPDATE groups SET posts_count = "
 	    "max(posts_count + ?, 0) WHERE id = ?", group, -1) != 0))

@@ -111,11 +111,19 @@ search_accounts_followed(struct db *db, struct arena *a, int64_t follower,
 	return search_people(db, a, q, follower, limit, offset, out);
 }
 
-/* Hashtags starting with the query (one word), most recently used first;
- * appends their lowercase names to the JSON array out. */
+/* A tag exists for a reader only if a post they may read carries it: a
+ * tag used only in a private group, or only to followers, or directly,
+ * must not show itself to others by its name. */
+#define SQL_TAG_SEEN(t) "EXISTS (SELECT 1 FROM post_tags pt JOIN posts p ON " \
+    "p.id = pt.post_id WHERE pt.tag_id = " t ".id AND " \
+    SQL_POST_VISIBLE("p") ")"
+
+/* Hashtags starting with the query (one word) that the viewer has a post
+ * to read under, most recently used first; appends their lowercase names
+ * to the JSON array out. */
 int
-search_tags(struct db *db, struct arena *a, const char *q, int limit,
-    int offset, json_t *out)
+search_tags(struct db *db, struct arena *a, int64_t viewer, const char *q,
+    int limit, int offset, json_t *out)
 {
 	sqlite3_stmt	*st;
 	char		*word, *c;
@@ -133,14 +141,18 @@ search_tags(struct db *db, struct arena *a, const char *q, int limit,
 			*c = (char)(*c - 'A' + 'a');
 	}
 	/* A range scan on the unique index: name >= word and < word + 0xff. */
-	st = db_prepare(db, "SELECT name FROM tags WHERE name >= ?1 AND "
-	    "name < ?1 || char(1114111) ORDER BY (name = ?1) DESC, "
-	    "last_used_at DESC LIMIT ?2 OFFSET ?3");
+	st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.name >= :w AND "
+	    "t.name < :w || char(1114111) AND " SQL_TAG_SEEN("t") " ORDER BY "
+	    "(t.name = :w) DESC, t.last_used_at DESC LIMIT :limit OFFSET "
+	    ":offset");
 	if (st == NULL)
 		return -1;
-	sqlite3_bind_text(st, 1, word, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, limit);
-	sqlite3_bind_int(st, 3, offset);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":w"), word, -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":offset"),
+	    offset);
+	access_bind_viewer(st, viewer);
 	while (sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(out, json_string((const char *)
 		    sqlite3_column_text(st, 0)));
@@ -189,9 +201,10 @@ search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
 	return search_posts_by(db, a, viewer, 0, q, p, offset, out);
 }
 
-/* A hashtag's canonical (lowercase) name if it has been used, else NULL. */
+/* A hashtag's canonical (lowercase) name if a post the viewer may read
+ * carries it, else NULL. */
 const char *
-tag_find(struct db *db, struct arena *a, const char *name)
+tag_find(struct db *db, struct arena *a, int64_t viewer, const char *name)
 {
 	sqlite3_stmt	*st;
 	char		*lower = arena_strdup(a, name), *c;
@@ -201,10 +214,12 @@ tag_find(struct db *db, struct arena *a, const char *name)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	}
-	if ((st = db_prepare(db, "SELECT name FROM tags WHERE name = ?")) ==
-	    NULL)
+	if ((st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.name = :w "
+	    "AND " SQL_TAG_SEEN("t"))) == NULL)
 		return NULL;
-	sqlite3_bind_text(st, 1, lower, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":w"), lower,
+	    -1, SQLITE_STATIC);
+	access_bind_viewer(st, viewer);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		found = lower;
 	sqlite3_reset(st);

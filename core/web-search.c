@@ -54,8 +54,8 @@ web_search(struct req *r)
 	q = search_query(r->arena, q);
 	tags = json_array();
 	if (search_accounts(req_db(r), r->arena, q, WEB_SEARCH_LIMIT, 0,
-	    &people) != 0 || search_tags(req_db(r), r->arena, q,
-	    WEB_SEARCH_LIMIT, 0, tags) != 0 || search_posts(req_db(r),
+	    &people) != 0 || search_tags(req_db(r), r->arena,
+	    r->user->id, q, WEB_SEARCH_LIMIT, 0, tags) != 0 || search_posts(req_db(r),
 	    r->arena, r->user->id, q, &pg, 0, &posts) != 0) {
 		json_decref(tags);
 		json_decref(v);

@@ -239,5 +239,39 @@ def body(t):
             t.status(r, 401, "anonymous: %s is 401" % urllib.parse.unquote(
                 path))
 
+        # 9. Hashtags exist for a reader only where a post they may read
+        # carries them: a tag used only in one kind of post, looked up
+        # and searched for by each reader.
+        for kind in KINDS:
+            post(kind, text="#only%s @mentioned" % kind.replace("_", ""))
+        for reader in READERS:
+            for kind in KINDS:
+                name = "only" + kind.replace("_", "")
+                r = api("GET", "/api/v1/tags/%s" % name, reader)
+                t.status(r, 200 if can(reader, kind) else 404,
+                         "%s: the tag used only in a %s post" % (reader, kind))
+                r = api("GET", "/api/v2/search?type=hashtags&q=%s" % name,
+                        reader)
+                names = [x["name"] for x in r.json()["hashtags"]]
+                t.is_(name in names, can(reader, kind), "%s: hashtag search "
+                      "finds the %s-only tag exactly when readable"
+                      % (reader, kind))
+
+        # 10. A reply count shows only replies every reader of the parent
+        # may read (public and unlisted, as Mastodon counts): the public
+        # root has one reply of each kind.
+        for reader in READERS:
+            r = api("GET", "/api/v1/statuses/%s" % root, reader)
+            t.is_(r.json()["replies_count"], 2, "%s: the public root's "
+                  "replies_count counts its public and unlisted replies, "
+                  "not the private and direct ones" % reader)
+        d = api("DELETE", "/api/v1/statuses/%s" % replies["direct"], "author")
+        t.status(d, 200, "the direct reply is deleted")
+        d = api("DELETE", "/api/v1/statuses/%s" % replies["public"], "author")
+        t.status(d, 200, "the public reply is deleted")
+        r = api("GET", "/api/v1/statuses/%s" % root, "other")
+        t.is_(r.json()["replies_count"], 1, "deleting them takes off only "
+              "the counted one")
+
 
 h.main(body)
