@@ -405,6 +405,10 @@ int		 app_authorized(struct db *, struct arena *, int64_t,
 		     void (*)(const struct app *, int64_t, void *), void *);
 int		 app_revoke_for_user(struct db *, int64_t, int64_t);
 
+/* device.c */
+char		*device_cookie(struct arena *, int64_t);
+const char	*device_check(struct arena *, int64_t, const char *);
+
 /* csrf.c */
 #define CSRF_CHARS 43
 void		 csrf_token(const char *, char [CSRF_CHARS + 1]);
@@ -692,6 +696,7 @@ struct server {
 	char			*refusal[2];
 	struct ratelimit	*login_ip;
 	struct ratelimit	*login_account;
+	struct ratelimit	*login_device;	/* failures per known browser */
 };
 int		 server_run(struct config *);
 
@@ -1153,6 +1158,7 @@ struct profile_save {			/* a checked edit being carried out */
 	req_reply_fn		 reply;	/* answers once committed */
 	const char		*data_dir;
 	char			*cause;	/* why storing an image failed */
+	int			 err;	/* ... and its errno */
 };
 int		 profile_save_image(struct profile_save *, const char *,
 		     const struct part *, char **);

@@ -79,7 +79,7 @@ media_store(const char *data_dir, const void *data, size_t len,
 	struct stat	 sb;
 	size_t		 off;
 	ssize_t		 n;
-	int		 fd = -1, rc = -1;
+	int		 fd = -1, rc = -1, err = 0;
 
 	if (ext == NULL) {
 		*cause = xstrdup("media: not an image type");
@@ -91,6 +91,7 @@ media_store(const char *data_dir, const void *data, size_t len,
 	}
 	dir = xasprintf("%s/media", data_dir);
 	if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
+		err = errno;
 		*cause = xasprintf("media: mkdir %s: %s", dir, strerror(errno));
 		goto out;
 	}
@@ -108,6 +109,7 @@ media_store(const char *data_dir, const void *data, size_t len,
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    0640);
 	if (fd == -1) {
+		err = errno;
 		*cause = xasprintf("media: create %s: %s", tmp,
 		    strerror(errno));
 		goto out;
@@ -136,6 +138,7 @@ media_store(const char *data_dir, const void *data, size_t len,
 	goto out;
 
 fail:
+	err = errno;
 	*cause = xasprintf("media: write %s: %s", tmp, strerror(errno));
 	if (fd != -1)
 		close(fd);
@@ -146,6 +149,7 @@ out:
 	free(path);
 	free(tmp);
 	free(dir);
+	errno = err;		/* why it failed, for the caller's answer */
 	return rc;
 }
 

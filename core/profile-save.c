@@ -7,6 +7,7 @@
  * changed. The callers read and check the request in their own words (a
  * message by the field, or a JSON error) and answer in their own way.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,7 @@ store_work(void *arg)
 		if (media_store(s->data_dir, s->up[i].data, s->up[i].len,
 		    s->up[i].type, s->up[i].name, sizeof s->up[i].name,
 		    &s->cause) != 0) {
+			s->err = errno;
 			discard(s);
 			return;
 		}
@@ -94,8 +96,16 @@ store_done(void *arg)
 		log_error("profile of user %lld: %s",
 		    (long long)r->user->id, s->cause);
 		free(s->cause);
-		req_error(r, 500, "The image could not be saved; the server "
-		    "log says why. Nothing was changed.");
+		/* Out of room (or failing) is the server's passing trouble,
+		 * like a full database: 503, try later. */
+		if (s->err == ENOSPC || s->err == EDQUOT || s->err == EIO) {
+			req_retry_after(r, 30);
+			req_error(r, 503, "The server has no room to store the "
+			    "image right now; try again later. Nothing was "
+			    "changed.");
+		} else
+			req_error(r, 500, "The image could not be saved; the "
+			    "server log says why. Nothing was changed.");
 		req_free(r);
 		return;
 	}

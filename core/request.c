@@ -256,6 +256,10 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 		return;
 	}
 	r->replied = 1;
+	/* Every 503 says when to try again (a busy writer, a locked or full
+	 * database, a disk out of room). */
+	if (status == 503 && http_out_header(r->h, "Retry-After") == NULL)
+		req_retry_after(r, 1);
 	if (ctype == NULL && body != NULL && evbuffer_get_length(body) > 0)
 		ctype = "text/html; charset=utf-8";
 	if (ctype != NULL)

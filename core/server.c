@@ -483,6 +483,8 @@ server_run(struct config *c)
 	s.login_ip = ratelimit_new(c->login_ip_limit, c->login_window, 65536);
 	s.login_account = ratelimit_new(c->login_account_limit,
 	    c->login_window, 65536);
+	s.login_device = ratelimit_new(c->login_account_limit,
+	    c->login_window, 65536);
 	if (worker_start(c->workers, WORKER_QUEUE_MAX) != 0) {
 		cause = xstrdup("cannot start worker threads");
 		goto out;
@@ -579,6 +581,7 @@ out:
 	free(s.refusal[1]);
 	ratelimit_free(s.login_ip);
 	ratelimit_free(s.login_account);
+	ratelimit_free(s.login_device);
 	for (i = 0; i < nls; i++) {
 		if (ls[i].fd != -1)
 			close(ls[i].fd);

@@ -3,7 +3,9 @@
  * thread (argon2id costs ~20 ms of CPU) and the reply is sent from the loop
  * when it is done. Unknown users, disabled users and wrong passwords get the
  * same answer after the same work. Attempts are limited per client address
- * and failures per account, both answered with 429 and Retry-After.
+ * and failures per account, both answered with 429 and Retry-After; a
+ * browser that brings the account's device cookie (device.c) is counted on
+ * its own instead, so guessing from elsewhere never locks the owner out.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -15,6 +17,8 @@
 #include "hearth.h"
 
 #define LOGIN_FAILED "Wrong username or password."
+#define DEVICE_COOKIE "hearth_device"
+#define DEVICE_MAX_AGE (365L * 86400)
 
 struct login {
 	struct req	*r;
@@ -22,6 +26,7 @@ struct login {
 	char		*phc;
 	char		*password;
 	char		*account_key;
+	const char	*device;	/* a trusted browser's nonce, or NULL */
 	int		 ok;
 	char		 token[64];	/* the new session's */
 };
@@ -92,9 +97,12 @@ login_session_reply(struct req *r, void *arg)
 	struct login	*l = arg;
 	const char	*to = NULL;
 
-	log_info("login: %s from %s", l->user->username, r->client_ip);
+	log_info("login: %s from %s%s", l->user->username, r->client_ip,
+	    l->device ? " (a known browser)" : "");
 	req_set_cookie(r, req_cookie_name(r), l->token,
 	    req_config(r)->session_lifetime);
+	req_set_cookie(r, DEVICE_COOKIE, device_cookie(r->arena, l->user->id),
+	    DEVICE_MAX_AGE);
 	OPENSSL_cleanse(l->token, sizeof l->token);
 	/* A module may have somewhere to send the person first (guidelines
 	 * to acknowledge at a first sign-in). */
@@ -115,15 +123,24 @@ login_done(void *arg)
 	free(l->password);
 	free(l->phc);
 	if (!l->ok || l->user == NULL) {
-		ratelimit_hit(s->login_account, l->account_key, time(NULL));
-		log_info("login failed for '%s' from %s", l->account_key,
-		    r->client_ip);
+		if (l->device != NULL)
+			ratelimit_hit(s->login_device, l->device, time(NULL));
+		else
+			ratelimit_hit(s->login_account, l->account_key,
+			    time(NULL));
+		log_info("login failed for '%s' from %s%s", l->account_key,
+		    r->client_ip, l->device ? " (a known browser)" : "");
 		login_page(r, 401, LOGIN_FAILED);
 		free(l->account_key);
 		req_free(r);
 		return;
 	}
-	ratelimit_clear(s->login_account, l->account_key);
+	/* A known browser's success says nothing of the guesses made from
+	 * elsewhere: only a sign-in without one clears the account's count. */
+	if (l->device != NULL)
+		ratelimit_clear(s->login_device, l->device);
+	else
+		ratelimit_clear(s->login_account, l->account_key);
 	free(l->account_key);
 	/* The session is written by the writer thread, off this loop. */
 	if (req_write(r, login_session_write, NULL, login_session_reply, l) ==
@@ -140,6 +157,7 @@ web_login(struct req *r)
 	const char	*password = req_param(r, "password");
 	struct login	*l;
 	struct user	*u;
+	const char	*device;
 	char		*key, *k;
 	long		 wait;
 	int64_t		 now = time(NULL);
@@ -156,8 +174,12 @@ web_login(struct req *r)
 	key = xstrdup(username);
 	for (k = key; *k; k++)
 		*k = (char)tolower((unsigned char)*k);
-	wait = ratelimit_wait(s->login_ip, r->client_ip, now);
-	if (wait == 0)
+	u = user_get_by_name(req_db(r), r->arena, username);
+	device = u != NULL ? device_check(r->arena, u->id, kv_get(&r->cookies,
+	    DEVICE_COOKIE)) : NULL;
+	if (device != NULL)
+		wait = ratelimit_wait(s->login_device, device, now);
+	else if ((wait = ratelimit_wait(s->login_ip, r->client_ip, now)) == 0)
 		wait = ratelimit_wait(s->login_account, key, now);
 	if (wait > 0) {
 		free(key);
@@ -170,12 +192,13 @@ web_login(struct req *r)
 		    "sign-in attempts. Try again in %ld seconds.", wait));
 		return HANDLED;
 	}
-	ratelimit_hit(s->login_ip, r->client_ip, now);
+	if (device == NULL)
+		ratelimit_hit(s->login_ip, r->client_ip, now);
 
-	u = user_get_by_name(req_db(r), r->arena, username);
 	l = arena_alloc(r->arena, sizeof *l);
 	l->r = r;
 	l->account_key = key;
+	l->device = device;
 	l->password = xstrdup(password);
 	if (u != NULL && !u->disabled && u->password_hash != NULL) {
 		l->user = u;

@@ -83,5 +83,49 @@ def body(t):
                  "claimed another X-Forwarded-For")
         retry_after_ok(t, r, 150, "direct")
 
+    # Guessing from elsewhere must not lock the owner out (OWASP's device
+    # cookies): a browser that has signed in as someone is counted on its
+    # own, everyone else against the account.
+    with h.Server(t, name="device", login_account_limit=3,
+                  login_ip_limit=100, login_window="10m") as srv:
+        srv.add_user("carol")
+        srv.add_user("dave")
+        owner = srv.client()
+        t.status(owner.login("carol"), 303, "carol signs in once")
+        dev = owner.cookies.get("hearth_device", "")
+        t.ok(len(dev) == 66 and dev[22] == ".", "... and her browser gets "
+             "a device cookie (nonce.signature)", dev)
+        owner.logout()
+        codes = [srv.client().login("carol", "guess %d" % i).status
+                 for i in range(3)]
+        t.is_(codes, [401] * 3, "an attacker's three guesses fail")
+        r = srv.client().login("carol", h.PASSWORD)
+        t.status(r, 429, "then the account is closed to browsers it does "
+                 "not know, even with the right password")
+        t.status(owner.login("carol"), 303, "carol's own browser still "
+                 "signs her in")
+        t.like(srv.log(), r"login: carol from \S+ \(a known browser\)",
+               "the log says it was a known browser")
+        t.status(srv.client().login("carol", h.PASSWORD), 429, "... which "
+                 "does not open the account to others")
+        forged = srv.client()
+        forged.cookies["hearth_device"] = dev[:23] + ("A" if dev[23] != "A"
+                                                      else "B") + dev[24:]
+        t.status(forged.login("carol", h.PASSWORD), 429, "a device cookie "
+                 "with a forged signature is not trusted")
+        other = srv.client()
+        t.status(other.login("dave"), 303, "dave signs in on his browser")
+        other.logout()
+        t.status(other.login("carol", h.PASSWORD), 429, "dave's device "
+                 "cookie does not count for carol")
+        owner.logout()
+        codes = [owner.login("carol", "oops %d" % i).status
+                 for i in range(3)]
+        t.is_(codes, [401] * 3, "three wrong passwords from carol's own "
+              "browser")
+        t.status(owner.login("carol"), 429, "... lock that browser too: "
+                 "it has a limit of its own")
+        t.status(other.login("dave"), 303, "dave is not affected")
+
 
 h.main(body)
