@@ -637,6 +637,9 @@ const struct route *router_find(const char *, int, struct arena *,
 void		 router_dispatch(struct http_request *, void *);
 char		*router_refusal(int, const char *);
 
+/* module-crash.c */
+void		 module_crash_watch(void);
+
 /* module.c */
 int		 module_load_all(const struct config *, int, char **);
 int		 module_count(void);

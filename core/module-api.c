@@ -227,17 +227,21 @@ struct mwrite {
 	void		*arg;
 	int		 code;
 	char		*cause;
+	const char	*module;	/* whose write it is */
 };
 
 /* On the writer: the module's write, in its savepoint. */
 static int
 mwrite_run(struct db *db, void *arg)
 {
-	struct mwrite	*w = arg;
+	struct mwrite		*w = arg;
+	struct module_frame	 f;
 
 	on_writer = 1;
+	module_enter(&f, w->module, "write", w->r->path);
 	w->code = w->fn((struct hm_req *)w->r, (struct hm_db *)db, w->arg,
 	    &w->cause);
+	module_leave(&f);
 	on_writer = 0;
 	return w->code == HM_OK ? 0 : -1;
 }
@@ -246,13 +250,16 @@ mwrite_run(struct db *db, void *arg)
 static void
 mwrite_done(void *arg, int rc)
 {
-	struct mwrite	*w = arg;
-	struct req	*r = w->r;
-	int		 code = w->code;
+	struct mwrite		*w = arg;
+	struct req		*r = w->r;
+	struct module_frame	 f;
+	int			 code = w->code;
 
 	if (rc != 0 && code == HM_OK)
 		code = 503;		/* the commit failed */
+	module_enter(&f, w->module, "write's reply", r->path);
 	w->reply((struct hm_req *)r, w->arg, code, w->cause);
+	module_leave(&f);
 	if (!r->replied)
 		req_error(r, 500, "Internal error");
 	free(w->cause);
@@ -271,6 +278,7 @@ api_write(struct hm_req *h, hm_write_fn fn, hm_reply_fn reply, void *arg)
 	w->fn = fn;
 	w->reply = reply;
 	w->arg = arg;
+	w->module = module_running() ? module_running() : "?";
 	if (writer_submit(r->loop, mwrite_run, NULL, mwrite_done, w) != 0) {
 		free(w);
 		req_retry_after(r, 1);
@@ -540,16 +548,20 @@ module_jobs_forget(struct module *m)
 struct jobrun {
 	hm_job_fn	 fn;
 	void		*arg;
+	const char	*module;
 };
 
 /* On the writer, in the batch's transaction. */
 static int
 job_write(struct db *db, void *arg)
 {
-	struct jobrun	*j = arg;
+	struct jobrun		*j = arg;
+	struct module_frame	 f;
 
 	on_writer = 1;
+	module_enter(&f, j->module, "periodic job", NULL);
 	j->fn((struct hm_db *)db, j->arg);
+	module_leave(&f);
 	on_writer = 0;
 	return 0;
 }
@@ -574,6 +586,7 @@ job_main(void *unused)
 			j = xmalloc(sizeof *j);
 			j->fn = jobs[i].fn;
 			j->arg = jobs[i].arg;
+			j->module = jobs[i].module->name;
 			writer_background(job_loop, job_write, j);
 		}
 		clock_gettime(CLOCK_REALTIME, &ts);

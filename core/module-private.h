@@ -28,6 +28,18 @@ struct mroute {
 extern struct module	modules[];
 extern size_t		nmodules;
 
+/* module-crash.c: whose code a thread runs (see module_enter). */
+struct module_frame {
+	const char		*module;
+	const char		*what;	/* "route GET /x", "after_post hook" */
+	const char		*path;	/* the request's, or NULL */
+	struct module_frame	*prev;
+};
+void		 module_enter(struct module_frame *, const char *, const char *,
+		     const char *);
+void		 module_leave(struct module_frame *);
+const char	*module_running(void);
+
 /* module.c */
 void		*module_open(const char *, const struct hearth_module **,
 		     char **);

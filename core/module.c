@@ -6,6 +6,8 @@
  * hooks in tables of their own: with no module enabled every hook below is
  * one test of a counter. Every refusal is logged with its reason; whether
  * hearthd then stops or goes on without the module is `module_failure`.
+ * Every call into a module is framed (module-crash.c), so a crash inside
+ * one names it.
  */
 #include <sys/stat.h>
 
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/buffer.h>
 
@@ -47,28 +50,75 @@ module_valid_name(const char *name)
 	return i > 0 && i < MODULE_NAME_MAX;
 }
 
-/* Refuse a path others could change (the code would run as hearthd). */
+/*
+ * Whether one step of a module's path could be changed by someone other
+ * than root and hearthd's own user: owned by another, or writable by
+ * group or others. Sticky folders (/tmp) are no exception: the file in
+ * them was put there by whoever could.
+ */
+static const char *
+module_unsafe(const struct stat *sb)
+{
+	if (sb->st_uid != 0 && sb->st_uid != geteuid())
+		return "owned by another user";
+	if (sb->st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
+/*
+ * Refuse a path others could change (the code would run as hearthd): the
+ * file (or folder) after every symlink is resolved, and every folder up to
+ * the root, as OpenSSH checks its keys.
+ */
 static int
 module_check_perms(const char *path, int want_dir, char **cause)
 {
-	struct stat	sb;
+	struct stat	 sb;
+	char		*real, *p;
+	const char	*why;
+	int		 rc = -1;
 
-	if (stat(path, &sb) != 0) {
+	if ((real = realpath(path, NULL)) == NULL || stat(real, &sb) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
+		free(real);
 		return -1;
 	}
 	if (want_dir ? !S_ISDIR(sb.st_mode) : !S_ISREG(sb.st_mode)) {
 		*cause = xasprintf("%s: not a %s", path, want_dir ? "folder" :
 		    "regular file");
-		return -1;
+		goto out;
 	}
-	if (sb.st_mode & (S_IWGRP | S_IWOTH)) {
-		*cause = xasprintf("%s: the %s is writable by group or others "
-		    "(mode %03o); make it writable by its owner only", path,
-		    want_dir ? "folder" : "file", sb.st_mode & 0777);
-		return -1;
+	if ((why = module_unsafe(&sb)) != NULL) {
+		*cause = xasprintf("%s%s%s%s: the %s is %s (mode %03o, owner "
+		    "%u); make it owned by root and writable by its owner "
+		    "only", path, strcmp(path, real) ? " (resolves to " : "",
+		    strcmp(path, real) ? real : "", strcmp(path, real) ? ")" :
+		    "", want_dir ? "folder" : "file", why, sb.st_mode & 0777,
+		    (unsigned)sb.st_uid);
+		goto out;
 	}
-	return 0;
+	for (p = strrchr(real, '/'); p != NULL; p = strrchr(real, '/')) {
+		p[p == real] = '\0';	/* the parent, "/" last */
+		if (stat(real, &sb) != 0) {
+			*cause = xasprintf("%s: %s: %s", path, real,
+			    strerror(errno));
+			goto out;
+		}
+		if ((why = module_unsafe(&sb)) != NULL) {
+			*cause = xasprintf("%s: the folder %s on its way is %s "
+			    "(mode %03o, owner %u): whoever can change it can "
+			    "change what hearthd runs", path, real, why,
+			    sb.st_mode & 0777, (unsigned)sb.st_uid);
+			goto out;
+		}
+		if (p == real)
+			break;
+	}
+	rc = 0;
+out:
+	free(real);
+	return rc;
 }
 
 /* Read a module's exported struct; NULL with *cause. */
@@ -157,10 +207,12 @@ module_load_one(const struct config *c, const char *name, char **cause)
 {
 	struct module			*m;
 	const struct hearth_module	*hm;
+	struct module_frame		 f;
 	const char			*why = NULL;
 	char				*path;
 	void				*dl;
 	size_t				 i;
+	int				 rc;
 
 	if (!module_valid_name(name)) {
 		*cause = xasprintf("'%s' is not a module name", name);
@@ -195,8 +247,11 @@ module_load_one(const struct config *c, const char *name, char **cause)
 		m->migrations[i].sql = hm->migrations[i].sql;
 	}
 	nmodules++;
-	if (hm->load != NULL && hm->load(module_api(), (struct hm_module *)m,
-	    &why) != 0) {
+	module_enter(&f, m->name, "load", NULL);
+	rc = hm->load != NULL ? hm->load(module_api(), (struct hm_module *)m,
+	    &why) : 0;
+	module_leave(&f);
+	if (rc != 0) {
 		*cause = xasprintf("its load function failed: %s", why ? why :
 		    "(no reason given)");
 		nmodules--;
@@ -297,6 +352,10 @@ module_load_all(const struct config *c, int quiet, char **cause)
 		free(why);
 		return -1;
 	}
+	if (!quiet)
+		module_crash_watch();	/* from the first load function on */
+	if (!quiet)
+		module_crash_watch();	/* from the first load function on */
 	list = xstrdup(c->modules);
 	for (name = strtok_r(list, " \t,", &save); name != NULL;
 	    name = strtok_r(NULL, " \t,", &save)) {
@@ -374,10 +433,13 @@ void
 module_unload_all(void)
 {
 	while (nmodules > 0) {
-		struct module *m = &modules[--nmodules];
+		struct module		*m = &modules[--nmodules];
+		struct module_frame	 f;
 
+		module_enter(&f, m->name, "unload", NULL);
 		if (m->hm->unload != NULL)
 			m->hm->unload();
+		module_leave(&f);
 		module_jobs_forget(m);
 		free(m->migrations);
 		free(m->name);
@@ -406,14 +468,34 @@ module_route_find(const char *path, int method, struct arena *a,
 	return NULL;
 }
 
+/* A method's name, for the log. */
+static const char *
+module_method_name(int m)
+{
+	switch (m) {
+	case M_GET:	return "GET";
+	case M_HEAD:	return "HEAD";
+	case M_POST:	return "POST";
+	case M_PUT:	return "PUT";
+	case M_PATCH:	return "PATCH";
+	case M_DELETE:	return "DELETE";
+	default:	return "?";
+	}
+}
+
 /* The route handler of every module route: hand over to the module. */
 enum handled
 module_dispatch(struct req *r)
 {
 	const struct mroute	*mr = (const struct mroute *)r->route;
+	struct module_frame	 f;
+	int			 rc;
 
-	return mr->hr->handler((struct hm_req *)r) == HM_ASYNC ?
-	    HANDLED_ASYNC : HANDLED;
+	module_enter(&f, mr->module->name, arena_printf(r->arena, "route %s "
+	    "%s", module_method_name(r->method), mr->hr->pattern), r->path);
+	rc = mr->hr->handler((struct hm_req *)r);
+	module_leave(&f);
+	return rc == HM_ASYNC ? HANDLED_ASYNC : HANDLED;
 }
 
 /* Answer a gate hook's refusal: a page with the link, or 403 JSON. */
@@ -454,13 +536,18 @@ int
 module_gate_write(struct req *r)
 {
 	struct hm_refusal	f;
+	struct module_frame	mf;
 	size_t			i;
+	int			rc;
 
 	for (i = 0; i < nmodules; i++) {
 		if (modules[i].hooks.before_write == NULL)
 			continue;
 		memset(&f, 0, sizeof f);
-		if (modules[i].hooks.before_write((struct hm_req *)r, &f)) {
+		module_enter(&mf, modules[i].name, "before_write hook", r->path);
+		rc = modules[i].hooks.before_write((struct hm_req *)r, &f);
+		module_leave(&mf);
+		if (rc) {
 			module_refuse(r, &modules[i], &f);
 			return -1;
 		}
@@ -473,14 +560,19 @@ int
 module_gate_post(struct req *r, const char *text)
 {
 	struct hm_refusal	f;
+	struct module_frame	mf;
 	size_t			i;
+	int			rc;
 
 	for (i = 0; i < nmodules; i++) {
 		if (modules[i].hooks.before_post == NULL)
 			continue;
 		memset(&f, 0, sizeof f);
-		if (modules[i].hooks.before_post((struct hm_req *)r,
-		    text ? text : "", &f)) {
+		module_enter(&mf, modules[i].name, "before_post hook", r->path);
+		rc = modules[i].hooks.before_post((struct hm_req *)r,
+		    text ? text : "", &f);
+		module_leave(&mf);
+		if (rc) {
 			module_refuse(r, &modules[i], &f);
 			return -1;
 		}
@@ -493,6 +585,7 @@ void
 module_after_post(struct db *db, const struct post_draft *d)
 {
 	struct hm_post_event	e;
+	struct module_frame	mf;
 	size_t			i;
 
 	if (nmodules == 0 || d->duplicate)
@@ -505,8 +598,11 @@ module_after_post(struct db *db, const struct post_draft *d)
 	e.text = d->md.text ? d->md.text : d->source;
 	module_api_enter_writer(1);
 	for (i = 0; i < nmodules; i++) {
-		if (modules[i].hooks.after_post != NULL)
-			modules[i].hooks.after_post((struct hm_db *)db, &e);
+		if (modules[i].hooks.after_post == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "after_post hook", NULL);
+		modules[i].hooks.after_post((struct hm_db *)db, &e);
+		module_leave(&mf);
 	}
 	module_api_enter_writer(0);
 }
@@ -515,13 +611,17 @@ module_after_post(struct db *db, const struct post_draft *d)
 void
 module_after_follow(struct db *db, int64_t follower, int64_t followee)
 {
-	size_t	i;
+	struct module_frame	mf;
+	size_t			i;
 
 	module_api_enter_writer(1);
 	for (i = 0; i < nmodules; i++) {
-		if (modules[i].hooks.after_follow != NULL)
-			modules[i].hooks.after_follow((struct hm_db *)db,
-			    follower, followee);
+		if (modules[i].hooks.after_follow == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "after_follow hook", NULL);
+		modules[i].hooks.after_follow((struct hm_db *)db, follower,
+		    followee);
+		module_leave(&mf);
 	}
 	module_api_enter_writer(0);
 }
@@ -530,13 +630,18 @@ module_after_follow(struct db *db, int64_t follower, int64_t followee)
 void
 module_after_user_created(struct db *db, int64_t id, const char *name)
 {
-	size_t	i;
+	struct module_frame	mf;
+	size_t			i;
 
 	module_api_enter_writer(1);
 	for (i = 0; i < nmodules; i++) {
-		if (modules[i].hooks.after_user_created != NULL)
-			modules[i].hooks.after_user_created((struct hm_db *)db,
-			    id, name);
+		if (modules[i].hooks.after_user_created == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "after_user_created hook",
+		    NULL);
+		modules[i].hooks.after_user_created((struct hm_db *)db, id,
+		    name);
+		module_leave(&mf);
 	}
 	module_api_enter_writer(0);
 }
@@ -547,16 +652,21 @@ module_fragments(struct req *r, json_t *v, const char *key,
     size_t off)
 {
 	struct hm_fragment	 f;
+	struct module_frame	 mf;
 	json_t			*list = NULL;
 	size_t			 i;
 	int			 (*fn)(struct hm_req *, struct hm_fragment *);
+	int			 rc;
 
 	for (i = 0; i < nmodules; i++) {
 		memcpy(&fn, (char *)&modules[i].hooks + off, sizeof fn);
 		if (fn == NULL)
 			continue;
 		memset(&f, 0, sizeof f);
-		if (!fn((struct hm_req *)r, &f))
+		module_enter(&mf, modules[i].name, key, r->path);
+		rc = fn((struct hm_req *)r, &f);
+		module_leave(&mf);
+		if (!rc)
 			continue;
 		if (list == NULL)
 			list = json_array();
@@ -588,15 +698,18 @@ module_view(struct req *r, json_t *v)
 const char *
 module_landing(struct req *r, int64_t person)
 {
-	const char	*to;
-	size_t		 i;
+	struct module_frame	 mf;
+	const char		*to;
+	size_t			 i;
 
 	for (i = 0; i < nmodules; i++) {
 		if (modules[i].hooks.landing == NULL)
 			continue;
+		module_enter(&mf, modules[i].name, "landing hook", r->path);
+		to = modules[i].hooks.landing((struct hm_req *)r, person);
+		module_leave(&mf);
 		/* Local paths only: never an open redirect. */
-		if ((to = modules[i].hooks.landing((struct hm_req *)r,
-		    person)) != NULL && to[0] == '/' && to[1] != '/' &&
+		if (to != NULL && to[0] == '/' && to[1] != '/' &&
 		    to[1] != '\\')
 			return to;
 	}
@@ -607,11 +720,16 @@ module_landing(struct req *r, int64_t person)
 void
 module_announcements(struct req *r, json_t *list)
 {
-	size_t	i;
+	struct module_frame	mf;
+	size_t			i;
 
 	for (i = 0; i < nmodules; i++) {
-		if (modules[i].hooks.announcements != NULL)
-			modules[i].hooks.announcements((struct hm_req *)r, list);
+		if (modules[i].hooks.announcements == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "announcements hook",
+		    r->path);
+		modules[i].hooks.announcements((struct hm_req *)r, list);
+		module_leave(&mf);
 	}
 }
 

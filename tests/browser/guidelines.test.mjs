@@ -4,8 +4,8 @@
 // guidelines, acknowledges them and posts. Every page passes axe-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn as signInAt, navItem } from './harness.mjs';
@@ -14,11 +14,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const top = join(here, '..', '..');
 const build = process.env.HEARTH_BUILDDIR || join(top, 'build');
 const password = PASSWORD;
-let hearth, browser, admin, emp;
+let hearth, browser, admin, emp, safeDir;
 
-// A module folder holding the built guidelines module and its templates.
+// A module folder holding the built guidelines module and its templates,
+// where no one else could change it (hearthd refuses modules under /tmp).
 function moduleDir() {
-  const dir = join(mkdtempSync(join(tmpdir(), 'hearth-modules-')), 'modules');
+  const base = join(homedir(), '.cache', 'hearth-tests');
+  mkdirSync(base, { recursive: true, mode: 0o700 });
+  const safe = safeDir = mkdtempSync(join(base, 'browser-'));
+  chmodSync(safe, 0o755);
+  const dir = join(safe, 'modules');
   const tdir = join(dir, 'guidelines', 'templates');
   mkdirSync(tdir, { recursive: true });
   chmodSync(dir, 0o755);
@@ -55,6 +60,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   const code = await hearth?.stop();
+  if (safeDir) rmSync(safeDir, { recursive: true, force: true });
   assert.equal(code, 0, 'hearthd exits 0 on SIGTERM');
 });
 

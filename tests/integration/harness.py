@@ -114,6 +114,18 @@ class Tap:
         self.tmpdirs.append(d)
         return d
 
+    def safe_tmpdir(self):
+        """A temporary folder no one else could change on the way to it
+        (not under /tmp, which anyone may write): hearthd loads modules
+        only from such a place."""
+        base = os.path.join(os.path.expanduser("~"), ".cache",
+                            "hearth-tests")
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        d = tempfile.mkdtemp(prefix="safe-", dir=base)
+        os.chmod(d, 0o755)
+        self.tmpdirs.append(d)
+        return d
+
     def done(self):
         """Print the plan, show logs on failure, clean up, exit."""
         for srv in self.servers:

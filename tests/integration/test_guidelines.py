@@ -22,7 +22,7 @@ ROUTE_RE = re.compile(r'\{\s*((?:H?M_\w+\s*\|?\s*)+),\s*"([^"]+)",\s*'
 
 
 def module_dir(t):
-    d = os.path.join(t.tmpdir(), "modules")
+    d = os.path.join(t.safe_tmpdir(), "modules")
     os.mkdir(d)
     os.chmod(d, 0o755)
     for name, built in (("guidelines", os.path.join(

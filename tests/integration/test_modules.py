@@ -2,6 +2,7 @@
 without the module with module_failure = skip), every hook of the example
 module firing, its routes, its migration recorded under its own name, its
 config keys, its job, and hearthctl module list."""
+import http.client
 import os
 import shutil
 import sqlite3
@@ -17,7 +18,7 @@ BUILT = os.path.join(BUILD, "tests", "modules")
 def module_dir(t, files):
     """A module folder (0755) holding built modules under new names
     ({"example": "example.so"}) and the example's templates."""
-    d = os.path.join(t.tmpdir(), "modules")
+    d = os.path.join(t.safe_tmpdir(), "modules")
     os.mkdir(d)
     os.chmod(d, 0o755)
     for name, built in files.items():
@@ -63,12 +64,60 @@ def refusals(t):
             r"'example'")
     refused(t, "file writable by others", {"example": "example.so"},
             "example", r"module example: refused: .*example\.so: the file "
-            r"is writable by group or others \(mode 666\)", mode=0o666)
+            r"is writable by group or others \(mode 666", mode=0o666)
     refused(t, "file writable by group", {"example": "example.so"},
             "example", r"the file is writable by group or others", mode=0o664)
     refused(t, "folder writable by others", {"example": "example.so"},
             "example", r"modules: .*the folder is writable by group or "
             r"others", dir_mode=0o777)
+    # A symlinked module is checked where it leads, all the way up.
+    d = module_dir(t, {})
+    open_dir = os.path.join(t.safe_tmpdir(), "open")
+    os.mkdir(open_dir)
+    os.chmod(open_dir, 0o777)
+    shutil.copy(os.path.join(BUILT, "example.so"), open_dir)
+    os.chmod(os.path.join(open_dir, "example.so"), 0o644)
+    os.symlink(os.path.join(open_dir, "example.so"),
+               os.path.join(d, "example.so"))
+    srv = h.Server(t, name="symlink-open", modules="example", module_dir=d)
+    srv.start(expect_ready=False)
+    t.is_(srv.wait_exit(), 2, "a module symlinked into a folder anyone may "
+          "write: hearthd exits 2")
+    t.like(srv.log(), r"module example: refused: .*example\.so: the folder "
+           r"\S*/open on its way is writable by group or others \(mode 777",
+           "... the log names the folder on its way")
+    tmp_dir = t.tmpdir()
+    shutil.copy(os.path.join(BUILT, "example.so"), tmp_dir)
+    os.chmod(os.path.join(tmp_dir, "example.so"), 0o644)
+    os.remove(os.path.join(d, "example.so"))
+    os.symlink(os.path.join(tmp_dir, "example.so"),
+               os.path.join(d, "example.so"))
+    srv = h.Server(t, name="symlink-tmp", modules="example", module_dir=d)
+    srv.start(expect_ready=False)
+    t.is_(srv.wait_exit(), 2, "a module symlinked into /tmp (sticky, yet "
+          "anyone's): exit 2")
+    t.like(srv.log(), r"the folder /tmp on its way is writable by group or "
+           r"others", "... the log names /tmp")
+    safe = t.safe_tmpdir()
+    shutil.copy(os.path.join(BUILT, "example.so"), safe)
+    os.chmod(os.path.join(safe, "example.so"), 0o644)
+    os.remove(os.path.join(d, "example.so"))
+    os.symlink(os.path.join(safe, "example.so"),
+               os.path.join(d, "example.so"))
+    with h.Server(t, name="symlink-safe", modules="example",
+                  module_dir=d) as srv:
+        t.like(srv.log(), r"module example: loaded", "a module symlinked to "
+               "a file no one else can change loads")
+    under_tmp = os.path.join(t.tmpdir(), "modules")
+    shutil.copytree(module_dir(t, {"example": "example.so"}), under_tmp)
+    os.chmod(under_tmp, 0o755)
+    srv = h.Server(t, name="dir-under-tmp", modules="example",
+                   module_dir=under_tmp)
+    srv.start(expect_ready=False)
+    t.is_(srv.wait_exit(), 2, "a module_dir under /tmp: exit 2")
+    t.like(srv.log(), r"modules: .*the folder /tmp on its way", "... and "
+           "the log says why")
+
     refused(t, "not installed", {}, "nothere",
             r"module nothere: refused: .*nothere\.so: No such file")
     refused(t, "unknown key of a module", {"example": "example.so"},
@@ -255,10 +304,36 @@ def disabled(t):
               "... and no announcements")
 
 
+def crash(t):
+    """A crash inside a module names the module and its route in the log
+    before hearthd dies (systemd restarts it; the admin knows what to
+    disable)."""
+    d = module_dir(t, {"example": "example.so"})
+    with h.Server(t, name="crash-off", modules="example", module_dir=d) as srv:
+        t.status(srv.client().get("/example/crash"), 404, "(the example's "
+                 "crash route does nothing unless told to)")
+    srv = h.Server(t, name="crash", modules="example", module_dir=d,
+                   **{"example.crash": "yes"})
+    srv.start()
+    try:
+        srv.client().get("/example/crash")
+    except (OSError, http.client.HTTPException):
+        pass
+    rc = srv.wait_exit()
+    t.ok(rc is not None and rc != 0, "a crash inside a module ends hearthd "
+         "(exit %r)" % rc)
+    t.like(srv.log(), r"hearthd: fatal signal 11 inside module 'example' "
+           r"\(route GET /example/crash /example/crash\): to keep hearthd "
+           r"up, take 'example' out of modules = in hearth\.conf",
+           "the log names the module and the route")
+    srv.checked = True      # a sanitizer's report of the SEGV may follow
+
+
 def body(t):
     refusals(t)
     hooks(t)
     disabled(t)
+    crash(t)
 
 
 h.main(body)

@@ -203,6 +203,21 @@ example_landing(struct hm_req *r, int64_t user)
 	return to != NULL && *to != '\0' ? to : NULL;
 }
 
+/* GET /example/crash: with example.crash = yes, dereference NULL, so the
+ * tests can see a crash inside a module blamed on it. */
+static int
+example_crash(struct hm_req *r)
+{
+	volatile int	*nowhere = NULL;
+
+	if (strcmp(api->config(self, "crash"), "yes") != 0) {
+		api->reply_error(r, 404, "Record not found");
+		return HM_DONE;
+	}
+	*nowhere = 1;
+	return HM_DONE;
+}
+
 /* The periodic job: one log line a run. */
 static void
 example_tick(struct hm_db *db, void *arg)
@@ -239,6 +254,7 @@ example_unload(void)
 
 static const struct hm_route routes[] = {
 	{ HM_GET,  "/example",			HM_AUTH,	example_page },
+	{ HM_GET,  "/example/crash",		0,		example_crash },
 	{ HM_POST, "/example/notes",		HM_AUTH,	example_note },
 	{ HM_POST, "/api/v1/example/notes",	HM_AUTH,	example_note },
 };
@@ -254,6 +270,7 @@ static const struct hm_config_key config[] = {
 	{ "forbidden_word", "" },
 	{ "job_every", "0" },
 	{ "landing", "" },
+	{ "crash", "no" },
 };
 
 static const struct hm_hooks hooks = {
