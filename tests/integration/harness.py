@@ -211,10 +211,12 @@ class Server:
     tls=True adds an HTTPS listener with a fresh self-signed certificate.
     """
 
-    def __init__(self, t, name="hearthd", tls=False, nofile=None, **config):
+    def __init__(self, t, name="hearthd", tls=False, nofile=None, env=None,
+                 **config):
         self.t = t
         self.name = name
         self.nofile = nofile        # its open files limit (soft and hard)
+        self.env = env              # more environment for the process
         self.dir = t.tmpdir()
         self.conf = os.path.join(self.dir, "hearth.conf")
         self.data_dir = os.path.join(self.dir, "data")
@@ -284,10 +286,18 @@ class Server:
             def preexec():
                 import resource
                 resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
+        env = None
+        if self.env:
+            env = dict(os.environ, **self.env)
+            if "LD_PRELOAD" in self.env:
+                # A sanitizer's runtime wants to come first; a test shim
+                # in front of it is fine.
+                env["ASAN_OPTIONS"] = (env.get("ASAN_OPTIONS", "") +
+                                       ":verify_asan_link_order=0").lstrip(":")
         self.proc = subprocess.Popen([HEARTHD, "-c", self.conf],
                                      stdin=subprocess.DEVNULL,
                                      stdout=logf, stderr=logf,
-                                     preexec_fn=preexec)
+                                     preexec_fn=preexec, env=env)
         logf.close()
         return self.proc
 
