@@ -130,6 +130,13 @@ asset_init(const char *web_dir, char **cause)
 		json_string_set(v, url);
 		free(url);
 	}
+	/* Every page's view holds the map, on every loop: jansson leaves an
+	 * object whose count is -1 alone (its own true and false are), so
+	 * no thread ever writes it again (a count even atomically changed
+	 * is read plainly, a race ThreadSanitizer rightly reports). */
+	json_object_foreach(asset_map, key, v)
+		v->refcount = (size_t)-1;
+	asset_map->refcount = (size_t)-1;
 	return rc;
 }
 
@@ -137,7 +144,9 @@ asset_init(const char *web_dir, char **cause)
 void
 asset_free(void)
 {
-	size_t	i;
+	const char	*key;
+	json_t		*v;
+	size_t		 i;
 
 	for (i = 0; i < nassets; i++) {
 		free(assets[i].name);
@@ -145,7 +154,12 @@ asset_free(void)
 		free(assets[i].data);
 	}
 	nassets = 0;
-	json_decref(asset_map);
+	if (asset_map != NULL) {
+		json_object_foreach(asset_map, key, v)
+			v->refcount = 1;
+		asset_map->refcount = 1;
+		json_decref(asset_map);
+	}
 	asset_map = NULL;
 }
 

@@ -50,7 +50,8 @@ except OSError:
     SANITIZED = False
 
 # What sanitizers print when they find something.
-SANITIZER_RE = re.compile(r"ERROR: \w*Sanitizer|runtime error:")
+SANITIZER_RE = re.compile(r"ERROR: \w*Sanitizer|WARNING: ThreadSanitizer|"
+                          r"runtime error:")
 
 
 # ---------------------------------------------------------------- TAP
