@@ -400,10 +400,13 @@ conn_readcb(struct bufferevent *bev, void *arg)
 		evbuffer_drain(in, evbuffer_get_length(in));
 		break;
 	case C_STREAM:
-		if (c->on_read != NULL)
-			c->on_read(c, c->arg);
-		else
+		if (c->on_read == NULL) {
 			evbuffer_drain(in, evbuffer_get_length(in));
+			break;
+		}
+		conn_pin(c);	/* the owner may close it from its reader */
+		c->on_read(c, c->arg);
+		conn_unpin(c);
 		break;
 	default:
 		break;		/* it waits in the buffer */
