@@ -533,7 +533,8 @@ http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int tls)
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_INPUT_MAX);
 	bufferevent_set_timeouts(c->bev, NULL, &wtv);
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
-	hl->nconns++;
+	if (++hl->nconns > hl->peak)
+		hl->peak = hl->nconns;
 	/* The first head's deadline counts from the accept (and takes in
 	 * the TLS handshake). */
 	c->head_deadline = clock_usec() + (uint64_t)set->head_timeout * 1000000;

@@ -685,6 +685,7 @@ struct loop {
 	struct event		*drain;
 	struct event		*drain_check;
 	struct event		*reaccept;	/* listen again next turn */
+	struct event		*tidy;		/* memory back after a crowd */
 	pthread_mutex_t		 done_lock;
 	TAILQ_HEAD(, job)	 done;
 	uint64_t		 flush_deadline;

@@ -134,6 +134,7 @@ struct http_loop {
 	int			 unflushed;	/* answered, not yet written */
 	int			 draining;
 	long			 nconns;
+	long			 peak;		/* most connections since a trim */
 };
 struct http_request {
 	struct conn	*conn;		/* NULL once answered, or if the client

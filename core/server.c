@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,6 +38,8 @@
 #define WORKER_QUEUE_MAX	512
 #define NOFILE_WANT		(1L << 20)	/* open files to ask for */
 #define NOFILE_PAUSE_MS		100		/* no descriptors: wait */
+#define TIDY_SECS		5		/* how often to look */
+#define TRIM_DROP		256		/* connections gone: trim */
 
 struct listener {
 	evutil_socket_t		 fd;
@@ -193,6 +196,39 @@ server_accept(evutil_socket_t lfd, short what, void *arg)
 	http_accept(&loop->http, fd, (struct sockaddr *)&ss, la->tls);
 }
 
+/* On a worker: give the memory freed by closed connections back. */
+static void
+server_trim_work(void *arg)
+{
+	(void)arg;
+	malloc_trim(0);
+}
+
+/* Back on the loop: nothing to do. */
+static void
+server_trim_done(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * Every few seconds: if many connections closed since the last look (an
+ * attack ended, a crowd went home), have a worker hand glibc's freed
+ * memory back to the system. glibc keeps small freed blocks in each
+ * thread's arena, so RSS would otherwise stay at the crowd's high mark.
+ */
+static void
+server_tidy(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop	*loop = arg;
+
+	(void)fd;
+	(void)what;
+	if (loop->http.peak - loop->http.nconns >= TRIM_DROP &&
+	    worker_submit(loop, server_trim_work, server_trim_done, NULL) == 0)
+		loop->http.peak = loop->http.nconns;
+}
+
 /* Finished jobs are waiting for this loop. */
 static void
 server_notify(evutil_socket_t fd, short what, void *arg)
@@ -255,6 +291,7 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 {
 	const struct config	*c = loop->server->config;
 	struct event_config	*cfg;
+	struct timeval		 tidy = { TIDY_SECS, 0 };
 	size_t			 i;
 
 	/* The changelist folds the epoll_ctl calls of one turn into one per
@@ -281,6 +318,8 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 	loop->drain_check = event_new(loop->base, -1, EV_PERSIST,
 	    server_drain_check, loop);
 	loop->reaccept = evtimer_new(loop->base, server_reaccept, loop);
+	loop->tidy = event_new(loop->base, -1, EV_PERSIST, server_tidy, loop);
+	event_add(loop->tidy, &tidy);
 	http_loop_init(&loop->http, loop->base, &loop->server->http,
 	    router_dispatch, loop);
 	loop->accepts = xcalloc(nls, sizeof *loop->accepts);
@@ -319,6 +358,8 @@ server_loop_free(struct loop *loop)
 		event_free(loop->drain_check);
 	if (loop->reaccept)
 		event_free(loop->reaccept);
+	if (loop->tidy)
+		event_free(loop->tidy);
 	db_close(loop->db);
 	if (loop->base)
 		event_base_free(loop->base);
