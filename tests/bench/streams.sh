@@ -32,7 +32,9 @@ done
 bench_tmp=$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/hearth-bench.XXXXXX")
 
 port=$(free_port)
-conf=$(write_conf streams "$port" "$THREADS")
+# Every stream comes from 127.0.0.1: lift the cap per address.
+conf=$(write_conf streams "$port" "$THREADS" \
+    "max_connections_per_ip = $((STREAMS + 100))")
 echo "correct horse battery" |
     "$HEARTHCTL" -c "$conf" user add ada --password-stdin >/dev/null
 token=$("$HEARTHCTL" -c "$conf" token create ada)
