@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { userInfo } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn as signInAt, navItem } from './harness.mjs';
@@ -19,7 +19,7 @@ let hearth, browser, admin, emp, safeDir;
 // A module folder holding the built guidelines module and its templates,
 // where no one else could change it (hearthd refuses modules under /tmp).
 function moduleDir() {
-  const base = join(homedir(), '.cache', 'hearth-tests');
+  const base = join(userInfo().homedir, '.cache', 'hearth-tests');
   mkdirSync(base, { recursive: true, mode: 0o700 });
   const safe = safeDir = mkdtempSync(join(base, 'browser-'));
   chmodSync(safe, 0o755);

@@ -118,14 +118,30 @@ class Tap:
     def safe_tmpdir(self):
         """A temporary folder no one else could change on the way to it
         (not under /tmp, which anyone may write): hearthd loads modules
-        only from such a place."""
-        base = os.path.join(os.path.expanduser("~"), ".cache",
-                            "hearth-tests")
-        os.makedirs(base, mode=0o700, exist_ok=True)
-        d = tempfile.mkdtemp(prefix="safe-", dir=base)
-        os.chmod(d, 0o755)
-        self.tmpdirs.append(d)
-        return d
+        only from such a place. The first of the home folder (as $HOME
+        says, then as the password database does: package builds point
+        $HOME into the build tree) and the build folder whose every folder
+        up to / is owned by root or us and writable by no one else."""
+        import pwd
+        homes = [os.environ.get("HOME", ""),
+                 pwd.getpwuid(os.getuid()).pw_dir]
+        candidates = [os.path.join(x, ".cache", "hearth-tests")
+                      for x in homes if x]
+        candidates.append(os.path.join(
+            os.environ.get("HEARTH_BUILDDIR", os.getcwd()), "tests",
+            "safe-tmp"))
+        for base in candidates:
+            try:
+                os.makedirs(base, mode=0o700, exist_ok=True)
+            except OSError:
+                continue
+            if safe_path(base):
+                d = tempfile.mkdtemp(prefix="safe-", dir=base)
+                os.chmod(d, 0o755)
+                self.tmpdirs.append(d)
+                return d
+        raise RuntimeError("no folder here is safe for modules (each of %r "
+                           "is under one others may write)" % candidates)
 
     def done(self):
         """Print the plan, show logs on failure, clean up, exit."""
@@ -154,6 +170,19 @@ def main(body):
         t.ok(False, "test ran without an unexpected exception",
              traceback.format_exc())
     t.done()
+
+
+def safe_path(path):
+    """Whether no one but root and us could change path or any folder up
+    to /: the rule hearthd's module loader applies."""
+    p = os.path.realpath(path)
+    while True:
+        st = os.stat(p)
+        if st.st_uid not in (0, os.geteuid()) or st.st_mode & 0o022:
+            return False
+        if p == "/":
+            return True
+        p = os.path.dirname(p)
 
 
 # ---------------------------------------------------------------- processes
