@@ -22,28 +22,32 @@ hexval(int c)
 	return -1;
 }
 
-/* Percent-decode (and '+' to space) into the arena; NULL if malformed. */
-char *
-form_decode(struct arena *a, const char *s, size_t len)
+/*
+ * Percent-decode into the arena, '+' to space if plus (forms and queries;
+ * not paths); NULL if an escape is malformed, or it decodes to a NUL or to
+ * bytes that are not UTF-8.
+ */
+static char *
+decode(struct arena *a, const char *s, size_t len, int plus)
 {
 	char	*out = arena_alloc(a, len + 1), *p = out;
 	size_t	 i;
 	int	 hi, lo;
 
 	for (i = 0; i < len; i++) {
-		if (s[i] == '+')
+		if (s[i] == '+' && plus)
 			*p++ = ' ';
-		else if (s[i] == '%') {
-			if (len - i < 3)
-				return NULL;
-			hi = hexval((unsigned char)s[i + 1]);
-			lo = hexval((unsigned char)s[i + 2]);
-			if (hi < 0 || lo < 0)
-				return NULL;
+		else if (s[i] != '%')
+			*p++ = s[i];
+		else if (len - i < 3 ||
+		    (hi = hexval((unsigned char)s[i + 1])) < 0 ||
+		    (lo = hexval((unsigned char)s[i + 2])) < 0 ||
+		    (hi | lo) == 0)
+			return NULL;
+		else {
 			*p++ = (char)(hi << 4 | lo);
 			i += 2;
-		} else
-			*p++ = s[i];
+		}
 	}
 	*p = '\0';
 	if (!utf8_valid((unsigned char *)out, (size_t)(p - out)))
@@ -51,34 +55,18 @@ form_decode(struct arena *a, const char *s, size_t len)
 	return out;
 }
 
-/*
- * Percent-decode a URL's path into the arena ('+' stays '+'); NULL if an
- * escape is malformed, or it decodes to a NUL or to bytes that are not
- * UTF-8.
- */
+/* A form or query value, decoded; NULL if malformed. */
+char *
+form_decode(struct arena *a, const char *s, size_t len)
+{
+	return decode(a, s, len, 1);
+}
+
+/* A URL's path, decoded ('+' stays '+'); NULL if malformed. */
 char *
 path_decode(struct arena *a, const char *s, size_t len)
 {
-	char	*out = arena_alloc(a, len + 1), *p = out;
-	size_t	 i;
-	int	 hi, lo;
-
-	for (i = 0; i < len; i++) {
-		if (s[i] != '%') {
-			*p++ = s[i];
-			continue;
-		}
-		if (len - i < 3 || (hi = hexval((unsigned char)s[i + 1])) < 0 ||
-		    (lo = hexval((unsigned char)s[i + 2])) < 0 ||
-		    (hi | lo) == 0)
-			return NULL;
-		*p++ = (char)(hi << 4 | lo);
-		i += 2;
-	}
-	*p = '\0';
-	if (!utf8_valid((unsigned char *)out, (size_t)(p - out)))
-		return NULL;
-	return out;
+	return decode(a, s, len, 0);
 }
 
 /* Parse "a=1&b=2" into a list; -1 on malformed input or too many fields. */

@@ -84,12 +84,7 @@ def timed_get(port, path, headers=b"", src="127.0.0.1", timeout=5):
             s.connect(("127.0.0.1", port))
             s.sendall(b"GET " + path.encode() + b" HTTP/1.1\r\nHost: x\r\n" +
                       headers + b"Connection: close\r\n\r\n")
-            raw = b""
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                raw += b
+            raw = h.read_until_close(s)
     except OSError:
         return 0, time.monotonic() - t0
     status = h.raw_status(raw) if raw else 0

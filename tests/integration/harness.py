@@ -683,6 +683,16 @@ def raw_open(port, path, headers):
     return sock, int(m.group(1)) if m else None, out, rest
 
 
+def read_until_close(s):
+    """Everything a socket receives until the other side closes it."""
+    chunks = []
+    while True:
+        b = s.recv(65536)
+        if not b:
+            return b"".join(chunks)
+        chunks.append(b)
+
+
 def raw_exchange(port, data, timeout=TIMEOUT, host="127.0.0.1"):
     """Send raw bytes, read until the server closes (or timeout); returns
     the bytes received. For requests http.client will not send."""

@@ -163,12 +163,7 @@ def body(t):
                       b"\r\n")
             time.sleep(0.2)
             s.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
-            raw = b""
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                raw += b
+            raw = h.read_until_close(s)
         t.is_(statuses(raw), [200, 200], "HTTP/1.0 keep-alive is kept")
         t.like(raw.decode("latin-1"), r"Connection: keep-alive",
                "... and says so")
@@ -198,12 +193,7 @@ def body(t):
             t.like(first.decode("latin-1"), r"^HTTP/1\.1 100 Continue\r\n"
                    r"\r\n", "Expect: 100-continue gets 100 Continue")
             s.sendall(b"status=hello!")
-            raw = b""
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                raw += b
+            raw = h.read_until_close(s)
         t.is_(statuses(raw), [200], "... then the answer")
         with socket.create_connection(("127.0.0.1", p), timeout=5) as s:
             s.sendall(b"POST /api/v1/statuses HTTP/1.1\r\nHost: x\r\n"

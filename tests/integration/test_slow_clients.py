@@ -119,12 +119,7 @@ def body(t):
             for _ in range(60):
                 s.sendall(b"y" * 80)
                 time.sleep(0.05)
-            raw = b""
-            while True:
-                b = s.recv(65536)
-                if not b:
-                    break
-                raw += b
+            raw = h.read_until_close(s)
         t.is_(h.raw_status(raw), 200, "a body at 1,600 bytes/s, for longer "
               "than a window, is read whole")
 
@@ -167,12 +162,7 @@ def body(t):
                "... with Retry-After")
         first.sendall(b"z" * 59000)
         first.settimeout(5)
-        raw = b""
-        while True:
-            b = first.recv(65536)
-            if not b:
-                break
-            raw += b
+        raw = h.read_until_close(first)
         first.close()
         t.is_(h.raw_status(raw), 422, "the first body was read whole (its "
               "60,000-character post is refused as too long: 422)")
