@@ -43,7 +43,7 @@ def write_routes():
     """Every unsafe route of the core's table and the modules' tables:
     (method, pattern, flags)."""
     out = []
-    for path in ("core/router.c", "modules/guidelines/guidelines.c",
+    for path in ("core/http/router.c", "modules/guidelines/guidelines.c",
                  "tests/modules/example/example.c"):
         with open(os.path.join(SRC, path)) as f:
             text = f.read()
