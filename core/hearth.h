@@ -22,6 +22,7 @@
 struct evbuffer;
 struct event_base;
 struct req;
+struct route;
 struct idlist;
 struct page;
 struct post;
@@ -185,6 +186,10 @@ void		 db_read_end(struct db *);
 uint64_t	 db_read_stamp(struct db *);
 int		 db_read_current(struct db *);
 int		 db_memo_ok(struct db *);
+typedef void (*after_fn)(void *, int);
+void		 db_after_commit(struct db *, after_fn, void *);
+size_t		 db_after_mark(struct db *);
+void		 db_after_cut(struct db *, size_t);
 
 /* stamp.c: change stamps for answers remembered across requests */
 enum stamp_kind {
@@ -530,11 +535,12 @@ void		 worker_post(struct loop *, job_fn, void *);
 /* writer.c */
 typedef int (*write_fn)(struct db *, void *);
 typedef void (*written_fn)(void *, int);
-int		 writer_start(const char *, enum sync_mode, char **);
+typedef void (*writer_post_fn)(void *, void (*)(void *), void *);
+int		 writer_start(const char *, enum sync_mode, writer_post_fn,
+		     char **);
 void		 writer_stop(void);
-int		 writer_submit(struct loop *, write_fn, write_fn, written_fn,
-		     void *);
-void		 writer_background(struct loop *, write_fn, void *);
+int		 writer_submit(void *, write_fn, written_fn, void *);
+void		 writer_background(void *, write_fn, void *);
 
 /* clock.c */
 uint64_t	 clock_usec(void);
@@ -595,19 +601,36 @@ void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);
 void		 req_retry_after(struct req *, long);
 json_t		*req_view(struct req *, const char *);
-/* A relation to one thing turned on or off (a follow, a favourite): what
- * account_follow and status_favourite hand their reply. */
-struct toggle {
-	int64_t		 id;		/* the person or post */
-	int		 add;
+/* What the layers above hang on the request path. */
+struct req_hooks {
+	int		 (*gate_write)(struct req *);	/* -1: refused (answered) */
+	int		 (*gate_post)(struct req *, const char *);
+	const char	*(*landing)(struct req *, int64_t);
+	void		 (*announcements)(struct req *, json_t *);
+	const struct route *(*route_find)(const char *, int, struct arena *,
+			     const char **, int *);
 };
+typedef void (*req_view_fn)(struct req *, json_t *);
+void		 req_set_hooks(const struct req_hooks *);
+const struct req_hooks *req_get_hooks(void);
+void		 req_view_hook_add(req_view_fn);
+int		 req_gate_post(struct req *, const char *);
+const char	*req_landing(struct req *, int64_t);
+void		 req_announcements(struct req *, json_t *);
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);
-typedef void (*req_after_fn)(struct req *, struct db *, void *);
 typedef void (*req_reply_fn)(struct req *, void *);
-enum handled	 req_write(struct req *, req_write_fn, req_after_fn,
+enum handled	 req_write(struct req *, req_write_fn, req_reply_fn, void *);
+enum handled	 req_command(struct req *, int (*)(struct db *, void *, char **),
 		     req_reply_fn, void *);
+typedef void (*req_outcome_fn)(struct req *, void *, int, const char *);
+enum handled	 req_command_then(struct req *,
+		     int (*)(struct db *, void *, char **), req_outcome_fn,
+		     void *);
+enum handled	 req_work_write(struct req *, void (*)(void *),
+		     int (*)(struct db *, void *, char **), req_reply_fn, void *);
 void		 req_domain_error(struct req *, int, const char *);
 int64_t		 req_id(struct req *, const char *);
+int		 req_bool(struct req *, const char *);
 int		 req_parse_body(struct req *);
 const struct part *req_file(struct req *, const char *);
 const struct config *req_config(struct req *);
@@ -635,6 +658,13 @@ int		 route_match(const char *, const char *, struct arena *,
 const struct route *router_find(const char *, int, struct arena *,
 		     const char **, int *);
 void		 router_dispatch(struct http_request *, void *);
+void		 router_add(const struct route *, size_t);
+void		 router_clear(void);
+/* The tables hearthd registers (web/pages/routes.c, core/api/routes.c). */
+extern const struct route	web_routes[];
+extern const size_t		web_nroutes;
+extern const struct route	api_routes[];
+extern const size_t		api_nroutes;
 char		*router_refusal(int, const char *);
 
 /* module-crash.c */
@@ -647,17 +677,7 @@ int		 module_listed(const struct config *, const char *);
 int		 module_migrate(struct db *, char **);
 int		 module_templates(char **);
 void		 module_unload_all(void);
-const struct route *module_route_find(const char *, int, struct arena *,
-		     const char **, int *);
 enum handled	 module_dispatch(struct req *);
-int		 module_gate_write(struct req *);
-int		 module_gate_post(struct req *, const char *);
-void		 module_after_post(struct db *, const struct post_draft *);
-void		 module_after_follow(struct db *, int64_t, int64_t);
-void		 module_after_user_created(struct db *, int64_t, const char *);
-void		 module_view(struct req *, json_t *);
-void		 module_announcements(struct req *, json_t *);
-const char	*module_landing(struct req *, int64_t);
 struct module;
 int		 module_list(const struct config *, FILE *);
 
@@ -702,7 +722,11 @@ struct server {
 	struct ratelimit	*login_account;
 	struct ratelimit	*login_device;	/* failures per known browser */
 };
-int		 server_run(struct config *);
+struct server_hooks {
+	void		 (*started)(struct loop *);
+	void		 (*stopping)(void);
+};
+int		 server_run(struct config *, const struct server_hooks *);
 
 /* websocket.c */
 #define WS_ACCEPT_LEN	28	/* base64 of a SHA-1 */
@@ -749,15 +773,6 @@ void		 stream_drain(struct loop *);
 int		 stream_open(struct req *, const struct stream_sub *);
 int		 stream_open_ws(struct req *, const struct stream_sub *,
 		     const char *, const char *);
-void		 stream_post_created(const struct post_draft *);
-void		 stream_post_edited(int64_t);
-int		 stream_post_audience(struct db *, struct arena *, int64_t,
-		     struct idlist *);
-void		 stream_post_deleted(int64_t, int, const struct idlist *);
-size_t		 stream_pending_mark(void);
-void		 stream_pending_cut(size_t);
-void		 stream_pending_add(int64_t, int64_t);
-void		 stream_pending_publish(void);
 
 /* api-streaming.c */
 enum handled	 api_streaming(struct req *);
@@ -808,6 +823,7 @@ enum handled	 web_profile_follow(struct req *);
 enum handled	 web_profile_unfollow(struct req *);
 
 /* web-view.c */
+int		 web_draft(struct req *, struct post_draft *, int, const char **);
 const char	*web_next(struct req *, const char *);
 void		 web_time(struct arena *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
@@ -884,7 +900,6 @@ enum handled	 web_search(struct req *);
 enum handled	 web_static(struct req *);
 
 /* api-accounts.c */
-enum handled	 account_follow(struct req *, int64_t, int, req_reply_fn);
 enum handled	 api_verify_credentials(struct req *);
 enum handled	 api_update_credentials(struct req *);
 enum handled	 api_account_lookup(struct req *);
@@ -910,12 +925,6 @@ enum handled	 api_status_favourite(struct req *);
 enum handled	 api_status_unfavourite(struct req *);
 enum handled	 api_status_favourited_by(struct req *);
 enum handled	 api_favourites(struct req *);
-int		 status_draft(struct req *, struct post_draft *, int,
-		     const char **);
-enum handled	 status_create(struct req *, struct post_draft *,
-		     req_reply_fn);
-enum handled	 status_edit(struct req *, struct post_draft *, req_reply_fn);
-enum handled	 status_favourite(struct req *, int64_t, int, req_reply_fn);
 
 /* api-timelines.c */
 enum handled	 api_timeline_home(struct req *);
@@ -1022,6 +1031,7 @@ enum handled	 web_avatar_default(struct req *);
 #define E_NOTFOUND	404	/* no such thing, or not visible to the person */
 #define E_CONFLICT	409
 #define E_INTERNAL	500
+#define E_UNAVAILABLE	503	/* the server's passing trouble: try later */
 
 /* idlist.c */
 struct idlist {
@@ -1035,14 +1045,32 @@ int		 idlist_from_stmt(struct arena *, sqlite3_stmt *, struct idlist *,
 		     struct idlist *);
 
 /* api-statuses.c, once struct idlist is known */
-struct status_delete {
-	int64_t		 id;
-	json_t		*status;	/* as it was, for the API's answer */
-	int		 everyone;	/* who could have seen it (streams) */
-	struct idlist	 audience;
+
+/* events.c: what the domain tells the layers above, after commit */
+enum event_kind {
+	EV_POST_CREATED,	/* id, actor (author), group, reply, to, text */
+	EV_POST_EDITED,		/* id */
+	EV_POST_DELETED,	/* id, everyone, to (who could have seen it) */
+	EV_NOTIFICATION,	/* id, subject (its recipient) */
+	EV_FOLLOWED,		/* actor (follower), subject (followee) */
+	EV_USER_CREATED,	/* id, text (the username) */
+	EV_NKINDS
 };
-enum handled	 status_delete(struct req *, struct status_delete *,
-		     req_reply_fn);
+struct event {
+	enum event_kind	 kind;
+	int64_t		 id;
+	int64_t		 actor;
+	int64_t		 subject;
+	int64_t		 group_id;
+	int64_t		 in_reply_to_id;
+	int		 everyone;	/* anyone could have seen the post */
+	const struct idlist *to;	/* who was (or could have been) shown it */
+	const char	*text;
+};
+typedef void (*event_fn)(struct db *, const struct event *);
+void		 events_subscribe(enum event_kind, event_fn);
+void		 events_reset(void);
+void		 events_emit(struct db *, const struct event *);
 
 /* page.c */
 struct page {
@@ -1070,7 +1098,27 @@ void		 page_finish(struct arena *, const struct page *,
     col " ASC LIMIT :limit"
 
 /* access.c */
-enum visibility { VIS_PUBLIC, VIS_UNLISTED, VIS_PRIVATE, VIS_DIRECT };
+/* Visibilities and a group's openness as numbers, so that the enums and
+ * the SQL below are made from the same ones and cannot disagree. */
+#define NUM_VIS_PUBLIC		0
+#define NUM_VIS_UNLISTED	1
+#define NUM_VIS_PRIVATE		2
+#define NUM_VIS_DIRECT		3
+#define NUM_GROUP_OPEN		0
+#define NUM_GROUP_PRIVATE	1
+enum visibility {
+	VIS_PUBLIC = NUM_VIS_PUBLIC,
+	VIS_UNLISTED = NUM_VIS_UNLISTED,
+	VIS_PRIVATE = NUM_VIS_PRIVATE,
+	VIS_DIRECT = NUM_VIS_DIRECT,
+};
+#define SQL_NUM_(n)		#n
+#define SQL_NUM(n)		SQL_NUM_(n)
+#define SQL_VIS_PUBLIC		SQL_NUM(NUM_VIS_PUBLIC)
+#define SQL_VIS_UNLISTED	SQL_NUM(NUM_VIS_UNLISTED)
+#define SQL_VIS_PRIVATE		SQL_NUM(NUM_VIS_PRIVATE)
+#define SQL_VIS_DIRECT		SQL_NUM(NUM_VIS_DIRECT)
+#define SQL_GROUP_OPEN		SQL_NUM(NUM_GROUP_OPEN)
 /*
  * Who may read a post, written once as SQL over a posts row aliased p and
  * the bound parameter :viewer: the author; for a group post, whoever may
@@ -1081,18 +1129,23 @@ enum visibility { VIS_PUBLIC, VIS_UNLISTED, VIS_PRIVATE, VIS_DIRECT };
  */
 #define SQL_POST_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
     "WHEN " p ".group_id IS NOT NULL THEN EXISTS (SELECT 1 FROM groups g " \
-    "WHERE g.id = " p ".group_id AND (g.visibility = 0 OR EXISTS (SELECT 1 " \
-    "FROM group_members gm WHERE gm.group_id = g.id AND " \
-    "gm.user_id = :viewer))) " \
-    "WHEN " p ".visibility <= 1 THEN 1 " \
-    "WHEN " p ".visibility = 2 AND EXISTS (SELECT 1 FROM follows f WHERE " \
-    "f.follower_id = :viewer AND f.followee_id = " p ".author_id) THEN 1 " \
+    "WHERE g.id = " p ".group_id AND " SQL_GROUP_READABLE("g") ") " \
+    "WHEN " p ".visibility <= " SQL_VIS_UNLISTED " THEN 1 " \
+    "WHEN " p ".visibility = " SQL_VIS_PRIVATE " AND EXISTS (SELECT 1 " \
+    "FROM follows f WHERE f.follower_id = :viewer AND " \
+    "f.followee_id = " p ".author_id) THEN 1 " \
     "ELSE EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = " p ".id AND " \
     "m.user_id = :viewer) END)"
 /* Who may read a group (aliased g): everyone if open, else members. */
-#define SQL_GROUP_READABLE(g) "(" g ".visibility = 0 OR EXISTS (SELECT 1 " \
-    "FROM group_members gm WHERE gm.group_id = " g ".id AND " \
-    "gm.user_id = :viewer))"
+#define SQL_GROUP_READABLE(g) "(" g ".visibility = " SQL_GROUP_OPEN " OR " \
+    "EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = " g ".id " \
+    "AND gm.user_id = :viewer))"
+/* A post anyone may see outside groups, or in an open group (what the
+ * company and hashtag streams may show to everyone). */
+#define SQL_POST_EVERYONES(p) "(CASE WHEN " p ".group_id IS NULL THEN " \
+    p ".visibility <= " SQL_VIS_UNLISTED " ELSE EXISTS (SELECT 1 FROM " \
+    "groups g WHERE g.id = " p ".group_id AND g.visibility = " \
+    SQL_GROUP_OPEN ") END)"
 const char	*visibility_name(enum visibility);
 int		 visibility_parse(const char *, enum visibility *);
 void		 access_bind_viewer(sqlite3_stmt *, int64_t);
@@ -1155,18 +1208,22 @@ struct profile_image {			/* one new image of an edit */
 	const char	*old;		/* the file it replaces, once read */
 };
 struct profile_save {			/* a checked edit being carried out */
-	struct req		*r;
+	int64_t			 user;
+	struct arena		*arena;	/* the request's */
 	struct profile_edit	 edit;
 	struct profile_image	 up[2];
 	size_t			 nup;
-	req_reply_fn		 reply;	/* answers once committed */
 	const char		*data_dir;
 	char			*cause;	/* why storing an image failed */
 	int			 err;	/* ... and its errno */
 };
 int		 profile_save_image(struct profile_save *, const char *,
 		     const struct part *, char **);
-enum handled	 profile_save_start(struct req *, struct profile_save *);
+void		 profile_save_init(struct profile_save *, int64_t, struct arena *,
+		     const char *);
+void		 (*profile_save_work(const struct profile_save *))(void *);
+void		 profile_store(void *);
+int		 profile_save_cmd(struct db *, void *, char **);
 
 /* follow.c */
 struct relationship {
@@ -1225,9 +1282,29 @@ struct post_draft {
 	struct arena	*arena;
 };
 int		 post_check(struct post_draft *);
+int		 post_prepare(struct db *, struct post_draft *, const char *,
+		     const char **);
+/* Commands: the writes both the web and the API make, each on a plain
+ * input struct, run by req_command on the writer. */
+typedef int (*command_fn)(struct db *, void *, char **);
+struct post_removal {
+	int64_t		 actor;
+	int64_t		 id;
+	int		 admin;		/* an admin may delete anyone's */
+};
+/* A relation to one thing turned on or off (a follow, a favourite). */
+struct toggle {
+	int64_t		 actor;
+	int64_t		 id;		/* the person or post */
+	int		 add;
+};
+int		 post_create_cmd(struct db *, void *, char **);
+int		 post_edit_cmd(struct db *, void *, char **);
+int		 post_delete_cmd(struct db *, void *, char **);
+int		 favourite_set(struct db *, void *, char **);
+int		 follow_set(struct db *, void *, char **);
 int		 post_create(struct db *, void *);
 int		 post_edit(struct db *, void *);
-int		 post_fanout(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, int);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
 /* What can change about a post and its author, for checking caches. */
@@ -1265,7 +1342,10 @@ struct mention_ctx {
 const char	*post_mention_resolve(void *, const char *, int64_t *);
 
 /* group.c */
-enum group_visibility { GROUP_OPEN, GROUP_PRIVATE };
+enum group_visibility {
+	GROUP_OPEN = NUM_GROUP_OPEN,
+	GROUP_PRIVATE = NUM_GROUP_PRIVATE,
+};
 enum group_role { GROUP_MEMBER = 0, GROUP_ADMIN = 1 };
 #define GROUP_NAME_MAX 100
 #define GROUP_DESCRIPTION_MAX 2000
@@ -1303,6 +1383,27 @@ int		 group_set_role(struct db *, int64_t, int64_t, int64_t,
 int		 group_members(struct db *, struct arena *, int64_t, int64_t,
 		     const char *, const struct page *, struct idlist *,
 		     struct idlist *);
+/* Commands (group.c): the changes both the web and the API make. */
+struct group_input {			/* a group to create */
+	int64_t		 creator;
+	const char	*name;
+	const char	*description;	/* Markdown */
+	const char	*description_html;	/* by group_prepare */
+	enum group_visibility visibility;	/* by group_prepare */
+	int64_t		 id;		/* once created */
+};
+enum group_op { GROUP_JOIN, GROUP_LEAVE, GROUP_ADD, GROUP_REMOVE,
+    GROUP_PROMOTE, GROUP_DEMOTE };
+struct group_change {
+	enum group_op	 op;
+	int64_t		 actor;
+	int64_t		 group;
+	int64_t		 account;	/* added, removed, promoted, ... */
+};
+int		 group_prepare(struct db *, struct arena *, struct group_input *,
+		     const char *, const char *, const char **, const char **);
+int		 group_create_cmd(struct db *, void *, char **);
+int		 group_change_cmd(struct db *, void *, char **);
 
 /* notify.c */
 int		 notify_add(struct db *, int64_t, const char *, int64_t,
@@ -1330,6 +1431,7 @@ int		 feed_read(int64_t, const struct page *, struct arena *,
 int		 feed_begin(int64_t);
 void		 feed_fill(int64_t, const struct idlist *, int);
 void		 feed_push(const struct idlist *, int64_t);
+void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
 
 /* timeline.c */

@@ -212,7 +212,7 @@ cmd_user_add(struct ctl *ctl)
 	struct add_opts	 o = { 0, 0, NULL, NULL };
 	const char	*name;
 	char		*pw, *phc, *cause = NULL;
-	int		 rc, generated;
+	int		 rc, generated, loaded;
 	int64_t		 id;
 
 	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, add_opt, &o,
@@ -232,23 +232,23 @@ cmd_user_add(struct ctl *ctl)
 		free(pw);
 		return 2;
 	}
+	/* Modules' after_user_created hooks hear of the person through the
+	 * domain's event; a module that will not load is logged and
+	 * skipped. */
+	if ((loaded = module_load_all(&ctl->config, 1, &cause)) != 0) {
+		free(cause);
+		cause = NULL;
+	}
 	id = user_create(ctl->db, name, o.display_name, o.email,
 	    o.admin ? ROLE_ADMIN : ROLE_MEMBER, phc, &cause);
+	if (loaded == 0)
+		module_unload_all();
 	free(phc);
 	if (id < 0) {
 		fprintf(stderr, "hearthctl: %s\n", cause);
 		free(cause);
 		free(pw);
 		return 1;
-	}
-	/* Modules' after_user_created hooks fire here, where people are
-	 * made; a module that will not load is logged and skipped. */
-	if (module_load_all(&ctl->config, 1, &cause) == 0) {
-		module_after_user_created(ctl->db, id, name);
-		module_unload_all();
-	} else {
-		free(cause);
-		cause = NULL;
 	}
 	if (generated)
 		printf("created %s%s with password: %s\n", name,

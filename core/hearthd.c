@@ -66,6 +66,10 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* The modules' periodic jobs answer on the first loop. */
+	static const struct server_hooks hooks = {
+		module_jobs_start, module_jobs_stop,
+	};
 	struct config	 c;
 	const char	*path = HEARTH_CONFIG;
 	char		*cause = NULL;
@@ -119,6 +123,15 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	/* What lives as long as the server: feeds and caches (feeds hear of
+	 * new posts first), and the route tables, the web's before the
+	 * API's. */
+	feed_init(c.home_feed_cache);
+	entity_cache_init(50000, 20000);
+	web_card_init(100000);
+	router_add(web_routes, web_nroutes);
+	router_add(api_routes, api_nroutes);
+
 	/* A refused module is a config error (exit 2) unless
 	 * module_failure = skip. */
 	if (module_load_all(&c, 0, &cause) != 0) {
@@ -139,11 +152,15 @@ main(int argc, char **argv)
 	}
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
-	rc = server_run(&c);
+	rc = server_run(&c, &hooks);
 out:
 	module_unload_all();
 	render_free();
 	asset_free();
+	router_clear();
+	feed_free();
+	entity_cache_free();
+	web_card_free();
 	config_free(&c);
 	return rc;
 }

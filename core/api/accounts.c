@@ -18,16 +18,6 @@
 #define FIELDS_IN_MAX		32	/* fields_attributes entries */
 #define RELATIONSHIPS_MAX	100	/* ids in one relationships request */
 
-/* Mastodon clients send booleans as true/false, 1/0 or on. */
-static int
-param_bool(struct req *r, const char *name)
-{
-	const char	*v = req_param(r, name);
-
-	return v != NULL && (strcasecmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
-}
-
 /* A positive id in a string; 0 if it is not one. */
 static int64_t
 parse_id(const char *v)
@@ -404,11 +394,11 @@ api_update_credentials(struct req *r)
 {
 	struct profile_save	*j = arena_alloc(r->arena, sizeof *j);
 
-	memset(j, 0, sizeof *j);
-	j->reply = profile_reply;
+	profile_save_init(j, r->user->id, r->arena, req_config(r)->data_dir);
 	if (profile_from_request(r, j) != 0)
 		return HANDLED;
-	return profile_save_start(r, j);
+	return req_work_write(r, profile_save_work(j), profile_save_cmd,
+	    profile_reply, j);
 }
 
 /*
@@ -475,7 +465,7 @@ api_relationships(struct req *r)
 	json_t		*arr;
 	int64_t		 id;
 	size_t		 i;
-	int		 with_disabled = param_bool(r, "with_suspended");
+	int		 with_disabled = req_bool(r, "with_suspended");
 
 	for (i = 0; i < r->query.n; i++) {
 		if (strcmp(r->query.v[i].key, "id[]") != 0 &&
@@ -523,7 +513,7 @@ api_account_search(struct req *r)
 	if (param_int(r, "limit", 40, 1, 80, &limit) != 0 ||
 	    param_int(r, "offset", 0, 0, 100000, &offset) != 0)
 		return HANDLED;
-	if (param_bool(r, "following"))
+	if (req_bool(r, "following"))
 		rc = search_accounts_followed(req_db(r), r->arena, r->user->id,
 		    q, limit, offset, &ids);
 	else
@@ -567,11 +557,11 @@ api_account_statuses(struct req *r)
 
 	if ((u = account_param(r)) == NULL || page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	if (param_bool(r, "exclude_replies"))
+	if (req_bool(r, "exclude_replies"))
 		filter |= AF_NO_REPLIES;
-	if (param_bool(r, "pinned"))
+	if (req_bool(r, "pinned"))
 		filter |= AF_PINNED;
-	if (!param_bool(r, "only_media"))
+	if (!req_bool(r, "only_media"))
 		rc = timeline_account(req_db(r), r->arena, r->user->id, u->id,
 		    filter, &p, &ids);
 	if (rc != E_OK) {
@@ -623,44 +613,6 @@ api_account_following(struct req *r)
 	return follows_answer(r, 0);
 }
 
-/* On the writer: follow or unfollow. */
-static int
-follow_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct toggle		*j = arg;
-
-	if (j->add)
-		return follow_add(db, r->user->id, j->id, cause);
-	return follow_remove(db, r->user->id, j->id);
-}
-
-/* On the writer, once committed: the home feed holds other people now. */
-static void
-follow_after(struct req *r, struct db *db, void *arg)
-{
-	struct toggle		*j = arg;
-
-	feed_forget(r->user->id);
-	if (j->add)
-		module_after_follow(db, r->user->id, j->id);
-}
-
-/*
- * Follow (add) or unfollow person id on the writer; reply answers once
- * committed, with the struct toggle as its argument. follow_add
- * refuses unknown and disabled people (404) itself. The web's follow
- * buttons come through here too.
- */
-enum handled
-account_follow(struct req *r, int64_t id, int add, req_reply_fn reply)
-{
-	struct toggle		*j = arena_alloc(r->arena, sizeof *j);
-
-	j->id = id;
-	j->add = add;
-	return req_write(r, follow_write, follow_after, reply, j);
-}
-
 /* Answer with the Relationship as it is now. */
 static void
 follow_reply(struct req *r, void *arg)
@@ -673,6 +625,19 @@ follow_reply(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
+/* Follow (add) or unfollow a person; follow_add refuses unknown and
+ * disabled people (404) itself. */
+static enum handled
+follow(struct req *r, int64_t id, int add)
+{
+	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
+
+	t->actor = r->user->id;
+	t->id = id;
+	t->add = add;
+	return req_command(r, follow_set, follow_reply, t);
+}
+
 /* POST /api/v1/accounts/:id/follow */
 enum handled
 api_account_follow(struct req *r)
@@ -683,7 +648,7 @@ api_account_follow(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	return account_follow(r, id, 1, follow_reply);
+	return follow(r, id, 1);
 }
 
 /* POST /api/v1/accounts/:id/unfollow (disabled people too) */
@@ -696,7 +661,7 @@ api_account_unfollow(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	return account_follow(r, id, 0, follow_reply);
+	return follow(r, id, 0);
 }
 
 /*

@@ -257,7 +257,7 @@ api_app_create(struct req *r)
 		    "scope");
 		return HANDLED;
 	}
-	return req_write(r, app_create_write, NULL, app_create_reply, n);
+	return req_write(r, app_create_write, app_create_reply, n);
 }
 
 /* GET /api/v1/apps/verify_credentials: the app of the bearer token. */
@@ -368,7 +368,7 @@ api_oauth_token(struct req *r)
 		    "authorization server.");
 		return HANDLED;
 	}
-	return req_write(r, grant_write, NULL, grant_reply, g);
+	return req_write(r, grant_write, grant_reply, g);
 }
 
 /* A revocation on its way to the writer. */
@@ -414,7 +414,7 @@ api_oauth_revoke(struct req *r)
 		    "is missing.");
 		return HANDLED;
 	}
-	return req_write(r, revoke_write, NULL, revoke_reply, v);
+	return req_write(r, revoke_write, revoke_reply, v);
 }
 
 /* GET /.well-known/oauth-authorization-server (RFC 8414), as Mastodon

@@ -1,10 +1,9 @@
 /*
- * api-groups.c: hearth's groups API. Reads answer on the loop; every change
- * goes through the writer and answers with the Group as it is once
- * committed. A change of membership also changes what the person's home
- * feed should hold (it carries their groups' posts), so their cached feed is
- * dropped after the commit. A private group is invisible to non-members:
- * every route answers them 404, as if it did not exist.
+ * groups.c: hearth's groups API. Reads answer on the loop; every change is
+ * one of the domain's commands (group_create_cmd, group_change_cmd, the
+ * same the web's forms use) and answers with the Group as it is once
+ * committed. A private group is invisible to non-members: every route
+ * answers them 404, as if it did not exist.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,29 +11,12 @@
 
 #include "hearth.h"
 
-/* A change to a group, as the writer and the reply see it. */
+/* A change to a group (the domain's command), and the group as the
+ * caller saw it before, for the answer once they may no longer see it. */
 struct group_job {
-	int64_t		 group;
-	int64_t		 account;	/* the person added, removed, ... */
-	int64_t		 forget;	/* whose home feed changes, or 0 */
-	enum group_role	 role;
-	struct group	*before;	/* as the caller saw it (leave) */
-	/* create */
-	const char	*name;
-	const char	*description;
-	const char	*description_html;
-	enum group_visibility visibility;
+	struct group_change	 c;
+	struct group		*before;
 };
-
-/* Mastodon clients send booleans as true/false, 1/0 or on. */
-static int
-param_bool(struct req *r, const char *name)
-{
-	const char	*v = req_param(r, name);
-
-	return v != NULL && (strcasecmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
-}
 
 /* Answer with a group the caller may read, or 404. */
 static void
@@ -61,7 +43,7 @@ reply_group(struct req *r, void *arg)
 	/* Having left a private group, the caller can no longer read it:
 	 * answer with what they saw, minus their membership. */
 	if (j->before != NULL && !access_group_readable(req_db(r), r->user->id,
-	    j->group)) {
+	    j->c.group)) {
 		if (j->before->my_role >= 0 && j->before->members_count > 0)
 			j->before->members_count--;
 		j->before->my_role = -1;
@@ -70,24 +52,21 @@ reply_group(struct req *r, void *arg)
 		ectx_free(&e);
 		return;
 	}
-	answer_group(r, j->group);
+	answer_group(r, j->c.group);
 }
 
-/* On the writer, after commit: the person's home feed must be rebuilt. */
+/* After creating: the new Group. */
 static void
-forget_feed(struct req *r, struct db *db, void *arg)
+reply_created(struct req *r, void *arg)
 {
-	struct group_job	*j = arg;
+	struct group_input	*in = arg;
 
-	(void)r;
-	(void)db;
-	if (j->forget != 0)
-		feed_forget(j->forget);
+	answer_group(r, in->id);
 }
 
-/* A new job for the group in the route's :id; NULL after answering 404. */
+/* A change op to the group in the route's :id; NULL after answering 404. */
 static struct group_job *
-job_new(struct req *r)
+job_new(struct req *r, enum group_op op)
 {
 	struct group_job	*j;
 	int64_t			 id = req_id(r, ":0");
@@ -97,7 +76,10 @@ job_new(struct req *r)
 		return NULL;
 	}
 	j = arena_alloc(r->arena, sizeof *j);
-	j->group = id;
+	memset(j, 0, sizeof *j);
+	j->c.op = op;
+	j->c.actor = r->user->id;
+	j->c.group = id;
 	return j;
 }
 
@@ -132,7 +114,7 @@ api_groups(struct req *r)
 
 	if (page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	if (group_list(req_db(r), r->arena, r->user->id, param_bool(r,
+	if (group_list(req_db(r), r->arena, r->user->id, req_bool(r,
 	    "member"), &p, &ids) != 0) {
 		req_error(r, 500, "Internal error");
 		return HANDLED;
@@ -149,68 +131,24 @@ api_groups(struct req *r)
 	return HANDLED;
 }
 
-/* On the writer: create. */
-static int
-create_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-	int64_t			 id;
-
-	id = group_create(db, r->user->id, j->name, j->description,
-	    j->description_html, j->visibility, cause);
-	if (id < 0)
-		return (int)-id;
-	j->group = id;
-	return E_OK;
-}
-
 /* POST /api/v1/groups: name, description (Markdown), visibility. */
 enum handled
 api_group_create(struct req *r)
 {
-	struct mention_ctx	 resolve = { req_db(r), r->arena };
-	struct group_job	*j = arena_alloc(r->arena, sizeof *j);
-	struct markdown		 md;
-	const char		*name = req_param(r, "name");
-	const char		*desc = req_param(r, "description");
-	const char		*vis = req_param(r, "visibility");
-	char			*cause = NULL;
+	struct group_input	*in = arena_alloc(r->arena, sizeof *in);
+	const char		*field, *msg;
 
-	if (name == NULL || *(name = arena_trim(r->arena, name)) == '\0') {
-		req_error(r, 422, "Validation failed: a group needs a name");
-		return HANDLED;
-	}
-	j->name = name;
-	j->visibility = GROUP_OPEN;
-	if (vis != NULL && *vis != '\0') {
-		if (strcmp(vis, "private") == 0)
-			j->visibility = GROUP_PRIVATE;
-		else if (strcmp(vis, "open") != 0) {
-			req_error(r, 422, "Validation failed: visibility must "
-			    "be open or private");
-			return HANDLED;
-		}
-	}
-	j->description = desc ? desc : "";
-	j->description_html = "";
-	if (strlen(j->description) > GROUP_DESCRIPTION_MAX) {
+	memset(in, 0, sizeof *in);
+	in->creator = r->user->id;
+	in->name = req_param(r, "name");
+	in->description = req_param(r, "description");
+	if (group_prepare(req_db(r), r->arena, in, req_param(r, "visibility"),
+	    req_config(r)->base_url, &field, &msg) != 0) {
 		req_error(r, 422, arena_printf(r->arena, "Validation failed: "
-		    "a group's description is at most %d bytes",
-		    GROUP_DESCRIPTION_MAX));
+		    "%s", msg));
 		return HANDLED;
 	}
-	if (*j->description != '\0') {
-		if (markdown_render(r->arena, j->description,
-		    strlen(j->description), req_config(r)->base_url,
-		    post_mention_resolve, &resolve, &md, &cause) != 0) {
-			req_error(r, 422, arena_printf(r->arena, "Validation "
-			    "failed: %s", cause));
-			free(cause);
-			return HANDLED;
-		}
-		j->description_html = md.html;
-	}
-	return req_write(r, create_write, forget_feed, reply_group, j);
+	return req_command(r, group_create_cmd, reply_created, in);
 }
 
 /* GET /api/v1/groups/:id */
@@ -221,38 +159,15 @@ api_group(struct req *r)
 	return HANDLED;
 }
 
-/* On the writer: join. */
-static int
-join_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-	int			 rc = group_join(db, r->user->id, j->group);
-
-	if (rc == E_FORBIDDEN)
-		*cause = xstrdup("This group is private: a group admin must "
-		    "add you");
-	return rc;
-}
-
 /* POST /api/v1/groups/:id/join: open groups only. */
 enum handled
 api_group_join(struct req *r)
 {
 	struct group_job	*j;
 
-	if ((j = job_new(r)) == NULL)
+	if ((j = job_new(r, GROUP_JOIN)) == NULL)
 		return HANDLED;
-	j->forget = r->user->id;
-	return req_write(r, join_write, forget_feed, reply_group, j);
-}
-
-/* On the writer: leave. */
-static int
-leave_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-
-	return group_leave(db, r->user->id, j->group, cause);
+	return req_command(r, group_change_cmd, reply_group, j);
 }
 
 /* POST /api/v1/groups/:id/leave: the last admin hands over first. */
@@ -261,15 +176,14 @@ api_group_leave(struct req *r)
 {
 	struct group_job	*j;
 
-	if ((j = job_new(r)) == NULL)
+	if ((j = job_new(r, GROUP_LEAVE)) == NULL)
 		return HANDLED;
 	if ((j->before = group_get(req_db(r), r->arena, r->user->id,
-	    j->group)) == NULL) {
+	    j->c.group)) == NULL) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	j->forget = r->user->id;
-	return req_write(r, leave_write, forget_feed, reply_group, j);
+	return req_command(r, group_change_cmd, reply_group, j);
 }
 
 /*
@@ -316,37 +230,17 @@ api_group_members(struct req *r)
 	return HANDLED;
 }
 
-/* On the writer: a group admin adds someone. */
-static int
-add_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-
-	return group_add_member(db, r->user->id, j->group, j->account, cause);
-}
-
 /* POST /api/v1/groups/:id/members: account_id; group admins only. */
 enum handled
 api_group_add(struct req *r)
 {
 	struct group_job	*j;
 
-	if ((j = job_new(r)) == NULL)
+	if ((j = job_new(r, GROUP_ADD)) == NULL)
 		return HANDLED;
-	if ((j->account = account_param(r, 0)) == 0)
+	if ((j->c.account = account_param(r, 0)) == 0)
 		return HANDLED;
-	j->forget = j->account;
-	return req_write(r, add_write, forget_feed, reply_group, j);
-}
-
-/* On the writer: a group admin removes someone. */
-static int
-remove_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-
-	return group_remove_member(db, r->user->id, j->group, j->account,
-	    cause);
+	return req_command(r, group_change_cmd, reply_group, j);
 }
 
 /* DELETE /api/v1/groups/:id/members/:account: group admins only. */
@@ -355,56 +249,44 @@ api_group_remove(struct req *r)
 {
 	struct group_job	*j;
 
-	if ((j = job_new(r)) == NULL)
+	if ((j = job_new(r, GROUP_REMOVE)) == NULL)
 		return HANDLED;
-	if ((j->account = account_param(r, 1)) == 0)
+	if ((j->c.account = account_param(r, 1)) == 0)
 		return HANDLED;
-	j->forget = j->account;
-	j->before = group_get(req_db(r), r->arena, r->user->id, j->group);
+	j->before = group_get(req_db(r), r->arena, r->user->id, j->c.group);
 	if (j->before == NULL) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
 	/* An admin removing themselves loses sight of a private group. */
-	if (j->account != r->user->id)
+	if (j->c.account != r->user->id)
 		j->before = NULL;
-	return req_write(r, remove_write, forget_feed, reply_group, j);
-}
-
-/* On the writer: a group admin changes a member's role. */
-static int
-role_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-
-	return group_set_role(db, r->user->id, j->group, j->account, j->role,
-	    cause);
+	return req_command(r, group_change_cmd, reply_group, j);
 }
 
 /* Shared by promoting and demoting. */
 static enum handled
-set_role(struct req *r, enum group_role role, int from_route)
+set_role(struct req *r, enum group_op op, int from_route)
 {
 	struct group_job	*j;
 
-	if ((j = job_new(r)) == NULL)
+	if ((j = job_new(r, op)) == NULL)
 		return HANDLED;
-	if ((j->account = account_param(r, from_route)) == 0)
+	if ((j->c.account = account_param(r, from_route)) == 0)
 		return HANDLED;
-	j->role = role;
-	return req_write(r, role_write, NULL, reply_group, j);
+	return req_command(r, group_change_cmd, reply_group, j);
 }
 
 /* POST /api/v1/groups/:id/admins: account_id; make a member an admin. */
 enum handled
 api_group_admin_add(struct req *r)
 {
-	return set_role(r, GROUP_ADMIN, 0);
+	return set_role(r, GROUP_PROMOTE, 0);
 }
 
 /* DELETE /api/v1/groups/:id/admins/:account: make an admin a member. */
 enum handled
 api_group_admin_remove(struct req *r)
 {
-	return set_role(r, GROUP_MEMBER, 1);
+	return set_role(r, GROUP_DEMOTE, 1);
 }

@@ -167,7 +167,7 @@ api_announcements(struct req *r)
 {
 	json_t	*list = json_array();
 
-	module_announcements(r, list);
+	req_announcements(r, list);
 	req_json(r, 200, list);
 	return HANDLED;
 }

@@ -99,7 +99,7 @@ clear_write(struct req *r, struct db *db, void *arg, char **cause)
 enum handled
 api_notifications_clear(struct req *r)
 {
-	return req_write(r, clear_write, NULL, reply_empty, NULL);
+	return req_write(r, clear_write, reply_empty, NULL);
 }
 
 /* GET /api/v1/notifications/:id */
@@ -136,7 +136,7 @@ api_notification_dismiss(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	return req_write(r, dismiss_write, NULL, reply_empty, id);
+	return req_write(r, dismiss_write, reply_empty, id);
 }
 
 /* Add a timeline's Marker entity to obj, if the person has one. */
@@ -266,5 +266,5 @@ api_markers_set(struct req *r)
 			return HANDLED;
 		}
 	}
-	return req_write(r, markers_write, NULL, markers_reply, j);
+	return req_write(r, markers_write, markers_reply, j);
 }

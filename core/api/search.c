@@ -17,16 +17,6 @@
 #define SEARCH_STATUSES	0x4
 #define SEARCH_ALL	(SEARCH_ACCOUNTS | SEARCH_HASHTAGS | SEARCH_STATUSES)
 
-/* Mastodon clients send booleans as true/false, 1/0 or on. */
-static int
-param_bool(struct req *r, const char *name)
-{
-	const char	*v = req_param(r, name);
-
-	return v != NULL && (strcasecmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
-}
-
 /*
  * GET /api/v2/search: q; type (accounts, hashtags or statuses, else all);
  * limit, offset; following (accounts the caller follows); account_id
@@ -75,7 +65,7 @@ api_search(struct req *r)
 	else if (type != NULL && strcmp(type, "statuses") == 0)
 		what = SEARCH_STATUSES;
 
-	if ((what & SEARCH_ACCOUNTS) && (param_bool(r, "following") ?
+	if ((what & SEARCH_ACCOUNTS) && (req_bool(r, "following") ?
 	    search_accounts_followed(req_db(r), r->arena, r->user->id, q,
 	    p.limit, offset, &accounts) : search_accounts(req_db(r), r->arena,
 	    q, p.limit, offset, &accounts)) != 0)

@@ -1,24 +1,15 @@
 /*
- * api-statuses.c: the Mastodon statuses API, plus hearth's group_id. Status
- * text is Markdown, rendered here on the loop thread (it is quick and needs
- * only reads); the write itself goes to the writer and is answered once
- * committed.
+ * statuses.c: the Mastodon statuses API, plus hearth's group_id. The API's
+ * parameters fill the same draft the web's composer fills; post_prepare
+ * checks it and renders its Markdown on the loop (quick, and only reads);
+ * the domain's commands write it on the writer, and the answer waits for
+ * the commit.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "hearth.h"
-
-/* Mastodon clients send booleans as true/false, 1/0 or on. */
-static int
-param_bool(struct req *r, const char *name)
-{
-	const char	*v = req_param(r, name);
-
-	return v != NULL && (strcasecmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
-}
 
 /* Whether a list parameter ("media_ids[]") has any non-empty value. */
 static int
@@ -41,24 +32,22 @@ param_list_used(struct req *r, const char *name)
 }
 
 /*
- * Fill a draft from the request (a form or a JSON body) and render its
- * Markdown: shared by the API and the web composer. 0, or an HTTP status
- * with *msg saying what is wrong; nothing is answered.
+ * Fill a draft from the API's parameters (a form or a JSON body, as
+ * Mastodon apps send them), then check it and render its Markdown as the
+ * web's composer does (post_prepare). 0, or -1 after answering 422 (or the
+ * status post_prepare says).
  */
-int
-status_draft(struct req *r, struct post_draft *d, int editing,
-    const char **msg)
+static int
+status_params(struct req *r, struct post_draft *d, int editing)
 {
-	struct mention_ctx resolve = { req_db(r), r->arena };
-	const char	*vis = req_param(r, "visibility"), *irt;
-	char		*cause = NULL;
+	const char	*vis = req_param(r, "visibility"), *irt, *msg = NULL;
 	int		 rc;
 
 	d->arena = r->arena;
 	d->author_id = r->user->id;
 	d->source = req_param(r, "status");
 	d->spoiler_text = req_param(r, "spoiler_text");
-	d->sensitive = param_bool(r, "sensitive");
+	d->sensitive = req_bool(r, "sensitive");
 	d->language = req_param(r, "language");
 	if (d->language != NULL && *d->language == '\0')
 		d->language = NULL;
@@ -69,73 +58,30 @@ status_draft(struct req *r, struct post_draft *d, int editing,
 		d->visibility = VIS_PUBLIC;
 		if (vis != NULL && *vis != '\0' &&
 		    visibility_parse(vis, &d->visibility) != 0) {
-			*msg = "Validation failed: visibility must be public, "
-			    "unlisted, private or direct";
-			return 422;
+			req_error(r, 422, "Validation failed: visibility must "
+			    "be public, unlisted, private or direct");
+			return -1;
 		}
 		irt = req_param(r, "in_reply_to_id");
 		if (irt != NULL && *irt != '\0' && d->in_reply_to_id == 0) {
-			*msg = "Validation failed: in_reply_to_id must be a "
-			    "status id";
-			return 422;
+			req_error(r, 422, "Validation failed: in_reply_to_id "
+			    "must be a status id");
+			return -1;
 		}
 	}
 	if (param_list_used(r, "media_ids[]") ||
 	    param_list_used(r, "media_ids") ||
 	    req_param(r, "poll[expires_in]") != NULL) {
-		*msg = "Validation failed: hearth does not support media "
-		    "attachments or polls yet";
-		return 422;
+		req_error(r, 422, "Validation failed: hearth does not support "
+		    "media attachments or polls yet");
+		return -1;
 	}
-	if ((rc = post_check(d)) != E_OK) {
-		*msg = arena_strdup(r->arena, d->cause);
-		return rc;
-	}
-	if (markdown_render(r->arena, d->source, strlen(d->source),
-	    req_config(r)->base_url, post_mention_resolve, &resolve, &d->md,
-	    &cause) != 0) {
-		*msg = arena_printf(r->arena, "Validation failed: %s", cause);
-		free(cause);
-		return 422;
-	}
-	return 0;
-}
-
-/* Fill a draft, or answer 422 with what is wrong and return -1. */
-static int
-draft_from_request(struct req *r, struct post_draft *d, int editing)
-{
-	const char	*msg = NULL;
-	int		 rc;
-
-	if ((rc = status_draft(r, d, editing, &msg)) != 0) {
+	if ((rc = post_prepare(req_db(r), d, req_config(r)->base_url,
+	    &msg)) != 0) {
 		req_error(r, rc, msg);
 		return -1;
 	}
 	return 0;
-}
-
-/* On the writer: create. */
-static int
-create_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct post_draft	*d = arg;
-	int			 rc = post_create(db, d);
-
-	(void)r;
-	if (rc != E_OK)
-		*cause = xstrdup(d->cause);
-	return rc;
-}
-
-/* On the writer, after commit: into the home feeds. */
-static void
-create_after(struct req *r, struct db *db, void *arg)
-{
-	(void)r;
-	post_fanout(db, arg);
-	stream_post_created(arg);
-	module_after_post(db, arg);
 }
 
 /* Answer with the post as a Status. */
@@ -154,24 +100,15 @@ reply_status(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
-/* Create a drafted post on the writer; reply answers once committed. */
-enum handled
-status_create(struct req *r, struct post_draft *d, req_reply_fn reply)
-{
-	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
-		return HANDLED;
-	return req_write(r, create_write, create_after, reply, d);
-}
-
 /* POST /api/v1/statuses */
 enum handled
 api_status_create(struct req *r)
 {
 	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
 
-	if (draft_from_request(r, d, 0) != 0)
+	if (status_params(r, d, 0) != 0 || req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return status_create(r, d, reply_status);
+	return req_command(r, post_create_cmd, reply_status, d);
 }
 
 /* GET /api/v1/statuses/:id */
@@ -190,44 +127,8 @@ api_status_get(struct req *r)
 	return HANDLED;
 }
 
-/* On the writer: edit. */
-static int
-edit_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct post_draft	*d = arg;
-	int			 rc = post_edit(db, d);
-
-	(void)r;
-	if (rc != E_OK)
-		*cause = xstrdup(d->cause);
-	return rc;
-}
-
-/* On the writer, after commit: tell the streams. */
-static void
-edit_after(struct req *r, struct db *db, void *arg)
-{
-	struct post_draft	*d = arg;
-
-	(void)r;
-	(void)db;
-	stream_post_edited(d->edit_id);
-}
-
-/*
- * Edit a post with a checked draft (d->edit_id set) on the writer; reply
- * answers once committed. The web's edit form comes through here too.
- */
-enum handled
-status_edit(struct req *r, struct post_draft *d, req_reply_fn reply)
-{
-	/* An edit is a new text: modules' before_post sees it too. */
-	if (module_count() > 0 && module_gate_post(r, d->source) != 0)
-		return HANDLED;
-	return req_write(r, edit_write, edit_after, reply, d);
-}
-
-/* PUT /api/v1/statuses/:id */
+/* PUT /api/v1/statuses/:id: an edit is a new text, so modules' before_post
+ * sees it too. */
 enum handled
 api_status_edit(struct req *r)
 {
@@ -237,44 +138,16 @@ api_status_edit(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	if (draft_from_request(r, d, 1) != 0)
+	if (status_params(r, d, 1) != 0 || req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return status_edit(r, d, reply_status);
+	return req_command(r, post_edit_cmd, reply_status, d);
 }
 
-/* On the writer: delete, noting first who could see it. */
-static int
-delete_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct status_delete	*j = arg;
-
-	(void)cause;
-	j->everyone = stream_post_audience(db, r->arena, j->id, &j->audience);
-	if (j->everyone < 0)	/* no such post: post_delete says so */
-		j->everyone = 0;
-	return post_delete(db, r->user->id, j->id, r->user->role == ROLE_ADMIN);
-}
-
-/* On the writer, after commit: tell the streams. */
-static void
-delete_after(struct req *r, struct db *db, void *arg)
-{
-	struct status_delete	*j = arg;
-
-	(void)r;
-	(void)db;
-	stream_post_deleted(j->id, j->everyone, &j->audience);
-}
-
-/*
- * Delete post j->id on the writer (post_delete decides who may); reply
- * answers once committed. The web's delete form comes through here too.
- */
-enum handled
-status_delete(struct req *r, struct status_delete *j, req_reply_fn reply)
-{
-	return req_write(r, delete_write, delete_after, reply, j);
-}
+/* The post being deleted, and the Status the API answers with. */
+struct status_delete {
+	struct post_removal	 pr;
+	json_t			*status;	/* as it was, with its source */
+};
 
 /* Answer with the deleted post, its source in "text" (for redrafting). */
 static void
@@ -294,12 +167,16 @@ api_status_delete(struct req *r)
 	struct post		*p;
 	struct ectx		 e;
 
-	j->id = req_id(r, ":0");
-	if ((p = post_get(req_db(r), r->arena, r->user->id, j->id)) == NULL) {
+	memset(j, 0, sizeof *j);
+	j->pr.actor = r->user->id;
+	j->pr.id = req_id(r, ":0");
+	j->pr.admin = r->user->role == ROLE_ADMIN;
+	if ((p = post_get(req_db(r), r->arena, r->user->id, j->pr.id)) ==
+	    NULL) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	if (p->author_id != r->user->id && r->user->role != ROLE_ADMIN) {
+	if (p->author_id != r->user->id && !j->pr.admin) {
 		req_error(r, 403, "Only the author (or an admin) can delete a "
 		    "post");
 		return HANDLED;
@@ -312,7 +189,7 @@ api_status_delete(struct req *r)
 		return HANDLED;
 	}
 	json_object_set_new(j->status, "text", json_string(p->source));
-	return status_delete(r, j, delete_reply);
+	return req_command(r, post_delete_cmd, delete_reply, j);
 }
 
 /* GET /api/v1/statuses/:id/context */
@@ -385,32 +262,6 @@ api_status_source(struct req *r)
 	return HANDLED;
 }
 
-/* On the writer: favourite or unfavourite. */
-static int
-fav_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct toggle		*j = arg;
-
-	(void)cause;
-	return j->add ? favourite_add(db, r->user->id, j->id) :
-	    favourite_remove(db, r->user->id, j->id);
-}
-
-/*
- * Favourite (add) or unfavourite post id on the writer; reply answers once
- * committed, with the struct toggle as its argument. The web's star
- * buttons come through here too.
- */
-enum handled
-status_favourite(struct req *r, int64_t id, int add, req_reply_fn reply)
-{
-	struct toggle		*j = arena_alloc(r->arena, sizeof *j);
-
-	j->id = id;
-	j->add = add;
-	return req_write(r, fav_write, NULL, reply, j);
-}
-
 /* Answer with the Status as it is now. */
 static void
 fav_reply(struct req *r, void *arg)
@@ -427,18 +278,30 @@ fav_reply(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
+/* Favourite (add) or unfavourite the route's post. */
+static enum handled
+fav(struct req *r, int add)
+{
+	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
+
+	t->actor = r->user->id;
+	t->id = req_id(r, ":0");
+	t->add = add;
+	return req_command(r, favourite_set, fav_reply, t);
+}
+
 /* POST /api/v1/statuses/:id/favourite */
 enum handled
 api_status_favourite(struct req *r)
 {
-	return status_favourite(r, req_id(r, ":0"), 1, fav_reply);
+	return fav(r, 1);
 }
 
 /* POST /api/v1/statuses/:id/unfavourite */
 enum handled
 api_status_unfavourite(struct req *r)
 {
-	return status_favourite(r, req_id(r, ":0"), 0, fav_reply);
+	return fav(r, 0);
 }
 
 /* GET /api/v1/statuses/:id/favourited_by */

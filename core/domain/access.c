@@ -12,6 +12,7 @@ static const char *const visibility_names[] = {
 	"public", "unlisted", "private", "direct",
 };
 
+
 /* The Mastodon name of a visibility. */
 const char *
 visibility_name(enum visibility v)

@@ -45,6 +45,14 @@ static size_t		 per_shard;
 static int		 feed_ready;
 static uint64_t		 feed_clock;
 
+/* A new post is committed: into the feeds of those it was for. */
+static void
+feed_on_post(struct db *db, const struct event *ev)
+{
+	(void)db;
+	feed_push(ev->to, ev->id);
+}
+
 /* Set up the cache for at most max_users feeds. */
 void
 feed_init(size_t max_users)
@@ -60,6 +68,7 @@ feed_init(size_t max_users)
 	if (per_shard < 4)
 		per_shard = 4;
 	feed_ready = 1;
+	events_subscribe(EV_POST_CREATED, feed_on_post);
 }
 
 /* Free one feed. */
@@ -320,6 +329,33 @@ feed_push(const struct idlist *users, int64_t id)
 			push_one(f, id);
 		pthread_mutex_unlock(&s->lock);
 	}
+}
+
+/* The transaction that changed whom a person follows committed. */
+static void
+feed_forget_now(void *arg, int committed)
+{
+	int64_t	*user = arg;
+
+	if (committed)
+		feed_forget(*user);
+	free(user);
+}
+
+/*
+ * In a write that changes what a person's home feed should hold (whom
+ * they follow, their groups): drop it once the write commits.
+ */
+void
+feed_forget_after(struct db *db, int64_t user)
+{
+	int64_t	*arg;
+
+	if (!feed_ready)
+		return;
+	arg = xmalloc(sizeof *arg);
+	*arg = user;
+	db_after_commit(db, feed_forget_now, arg);
 }
 
 /* Drop a person's feed: what it should hold has changed. */

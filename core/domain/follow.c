@@ -4,6 +4,7 @@
  * is open inside the company (no requests to approve), like Mastodon's
  * unlocked accounts.
  */
+#include <string.h>
 #include <time.h>
 
 #include "hearth.h"
@@ -12,6 +13,7 @@
 int
 follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 {
+	struct event	 ev;
 	sqlite3_stmt	*st;
 	int		 rc;
 
@@ -40,13 +42,21 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	if (db_changes(db) == 1 &&
-	    (db_bump(db, "UPDATE users SET following_count = following_count + ? "
-	    "WHERE id = ?", follower, 1) != 0 ||
-	    db_bump(db, "UPDATE users SET followers_count = followers_count + ? "
-	    "WHERE id = ?", followee, 1) != 0 ||
-	    notify_add(db, followee, "follow", follower, 0, 0) != 0))
-		goto fail;
+	if (db_changes(db) == 1) {
+		if (db_bump(db, "UPDATE users SET following_count = "
+		    "following_count + ? WHERE id = ?", follower, 1) != 0 ||
+		    db_bump(db, "UPDATE users SET followers_count = "
+		    "followers_count + ? WHERE id = ?", followee, 1) != 0 ||
+		    notify_add(db, followee, "follow", follower, 0, 0) != 0)
+			goto fail;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = EV_FOLLOWED;
+		ev.actor = follower;
+		ev.subject = followee;
+		events_emit(db, &ev);
+	}
+	/* The home feed holds other people's posts now. */
+	feed_forget_after(db, follower);
 	if (db_commit(db) != 0)
 		return E_INTERNAL;
 	return E_OK;
@@ -81,6 +91,7 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 	    db_bump(db, "UPDATE users SET followers_count = followers_count + ? "
 	    "WHERE id = ?", followee, -1) != 0))
 		goto fail;
+	feed_forget_after(db, follower);
 	if (db_commit(db) != 0)
 		return E_INTERNAL;
 	return E_OK;
@@ -147,4 +158,14 @@ follow_list(struct db *db, struct arena *a, int64_t user, int followers,
 		return -1;
 	page_finish(a, p, ids, cursors);
 	return 0;
+}
+
+/* Command: follow (add) or unfollow a person. */
+int
+follow_set(struct db *db, void *arg, char **cause)
+{
+	struct toggle	*t = arg;
+
+	return t->add ? follow_add(db, t->actor, t->id, cause) :
+	    follow_remove(db, t->actor, t->id);
 }

@@ -44,6 +44,7 @@ member_insert(struct db *db, int64_t group, int64_t user, enum group_role role)
 	if (db_changes(db) == 0)
 		return 0;
 	epoch_touch(db, user);	/* their composer's groups */
+	feed_forget_after(db, user);	/* the group's posts join their feed */
 	return group_count(db, group, 1) == 0 ? 1 : -1;
 }
 
@@ -86,6 +87,7 @@ member_delete(struct db *db, int64_t group, int64_t user)
 		return 0;
 	epoch_touch_all(db);	/* a private group's posts leave their reach,
 				 * and a composer's groups change */
+	feed_forget_after(db, user);
 	return group_count(db, group, -1) == 0 ? 1 : -1;
 }
 
@@ -440,4 +442,106 @@ group_members(struct db *db, struct arena *a, int64_t viewer, int64_t group,
 		return E_INTERNAL;
 	page_finish(a, p, ids, cursors);
 	return E_OK;
+}
+
+/*
+ * Check a group to create and render its description, wherever it came
+ * from (the web's form, the API's parameters): vis is "open", "private"
+ * or empty (open). 0, or E_INVALID with the field at fault in *field
+ * ("name", "visibility" or "description") and plain words in *msg for
+ * the caller to put its own way.
+ */
+int
+group_prepare(struct db *db, struct arena *a, struct group_input *in,
+    const char *vis, const char *base_url, const char **field,
+    const char **msg)
+{
+	struct mention_ctx	 resolve = { db, a };
+	struct markdown		 md;
+	char			*cause = NULL;
+
+	in->name = arena_trim(a, in->name != NULL ? in->name : "");
+	in->description = in->description != NULL ? in->description : "";
+	in->description_html = "";
+	*field = NULL;
+	if (*in->name == '\0') {
+		*field = "name";
+		*msg = "a group needs a name";
+	} else if (vis == NULL || *vis == '\0' || strcmp(vis, "open") == 0)
+		in->visibility = GROUP_OPEN;
+	else if (strcmp(vis, "private") == 0)
+		in->visibility = GROUP_PRIVATE;
+	else {
+		*field = "visibility";
+		*msg = "visibility must be open or private";
+	}
+	if (*field == NULL && strlen(in->description) > GROUP_DESCRIPTION_MAX) {
+		*field = "description";
+		*msg = arena_printf(a, "the description is too long: at most "
+		    "%d bytes", GROUP_DESCRIPTION_MAX);
+	}
+	if (*field == NULL && *in->description != '\0') {
+		if (markdown_render(a, in->description,
+		    strlen(in->description), base_url, post_mention_resolve,
+		    &resolve, &md, &cause) != 0) {
+			*field = "description";
+			*msg = arena_strdup(a, cause);
+			free(cause);
+		} else
+			in->description_html = md.html;
+	}
+	return *field != NULL ? E_INVALID : 0;
+}
+
+/* Command: create a prepared group, its creator its first admin. */
+int
+group_create_cmd(struct db *db, void *arg, char **cause)
+{
+	struct group_input	*in = arg;
+	int64_t			 id;
+
+	id = group_create(db, in->creator, in->name, in->description,
+	    in->description_html, in->visibility, cause);
+	if (id < 0)
+		return (int)-id;
+	in->id = id;
+	return E_OK;
+}
+
+/*
+ * Command: a change of membership someone asks for, by the same rules
+ * whether it came from the web or the API (the functions above decide who
+ * may). A refusal carries its reason in *cause.
+ */
+int
+group_change_cmd(struct db *db, void *arg, char **cause)
+{
+	struct group_change	*c = arg;
+	int			 rc = E_INTERNAL;
+
+	switch (c->op) {
+	case GROUP_JOIN:
+		if ((rc = group_join(db, c->actor, c->group)) == E_FORBIDDEN)
+			*cause = xstrdup("This group is private: a group "
+			    "admin must add you.");
+		break;
+	case GROUP_LEAVE:
+		rc = group_leave(db, c->actor, c->group, cause);
+		break;
+	case GROUP_ADD:
+		rc = group_add_member(db, c->actor, c->group, c->account,
+		    cause);
+		break;
+	case GROUP_REMOVE:
+		rc = group_remove_member(db, c->actor, c->group, c->account,
+		    cause);
+		break;
+	case GROUP_PROMOTE:
+	case GROUP_DEMOTE:
+		rc = group_set_role(db, c->actor, c->group, c->account,
+		    c->op == GROUP_PROMOTE ? GROUP_ADMIN : GROUP_MEMBER,
+		    cause);
+		break;
+	}
+	return rc;
 }

@@ -14,6 +14,7 @@ int
 notify_add(struct db *db, int64_t user, const char *type, int64_t from,
     int64_t post, int64_t group)
 {
+	struct event	 ev;
 	sqlite3_stmt	*st;
 	int		 rc;
 
@@ -35,7 +36,12 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return -1;
-	stream_pending_add(db_last_id(db), user);	/* for the streams */
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_NOTIFICATION;
+	ev.id = db_last_id(db);
+	ev.actor = from;
+	ev.subject = user;
+	events_emit(db, &ev);
 	epoch_touch(db, user);
 	return 0;
 }

@@ -238,6 +238,44 @@ post_idempotent(struct db *db, const struct post_draft *d)
 }
 
 /*
+ * In the write: whose home feeds the new post goes into, into d->fanout.
+ * The author; for a group post, the group's members; otherwise followers
+ * (not for direct posts) and mentioned people. Its event carries them to
+ * the feeds and the streams once committed (feed.c drops it for anyone
+ * whose feed is not in memory).
+ */
+static int
+post_fanout(struct db *db, struct post_draft *d)
+{
+	sqlite3_stmt		*st;
+	size_t			 i;
+
+	idlist_add(d->arena, &d->fanout, d->author_id);
+	if (d->group_id != 0) {
+		st = db_prepare(db, "SELECT user_id FROM group_members WHERE "
+		    "group_id = ?");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, d->group_id);
+	} else {
+		st = db_prepare(db, "SELECT follower_id FROM follows WHERE "
+		    "followee_id = ?1 AND ?2 < ?3");
+		if (st == NULL)
+			return -1;
+		sqlite3_bind_int64(st, 1, d->author_id);
+		sqlite3_bind_int(st, 2, d->visibility);
+		sqlite3_bind_int(st, 3, VIS_DIRECT);
+	}
+	if (idlist_from_stmt(d->arena, st, &d->fanout, NULL) != 0)
+		return -1;
+	for (i = 0; d->group_id == 0 && i < d->md.nmentions; i++) {
+		if (!idlist_has(&d->fanout, d->md.mentions[i].id))
+			idlist_add(d->arena, &d->fanout, d->md.mentions[i].id);
+	}
+	return 0;
+}
+
+/*
  * On the writer: create the post described by a draft (arg). 0 and d->id,
  * or an E_ code with d->cause.
  */
@@ -245,6 +283,7 @@ int
 post_create(struct db *db, void *arg)
 {
 	struct post_draft	*d = arg;
+	struct event		 ev;
 	sqlite3_stmt		*st;
 	int64_t			 now = time(NULL), parent_author = 0;
 	int64_t			 parent_group = 0;
@@ -326,6 +365,20 @@ post_create(struct db *db, void *arg)
 	sqlite3_reset(st);
 	d->id = db_last_id(db);
 
+	/* The post's own event first: a client hears of the post before the
+	 * notifications about it (mentions, the reply) that follow. */
+	if (post_fanout(db, d) != 0)
+		goto out;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_POST_CREATED;
+	ev.id = d->id;
+	ev.actor = d->author_id;
+	ev.group_id = d->group_id;
+	ev.in_reply_to_id = d->in_reply_to_id;
+	ev.to = &d->fanout;
+	ev.text = d->md.text != NULL ? d->md.text : d->source;
+	events_emit(db, &ev);
+
 	if (post_refs(db, d->id, d->author_id, &d->md, 1, NULL) != 0)
 		goto out;
 	st = db_prepare(db, "UPDATE users SET statuses_count = statuses_count "
@@ -377,45 +430,6 @@ out:
 }
 
 /*
- * On the writer, after commit: the home feeds the new post goes into. The
- * author; for a group post, the group's members; otherwise followers (not
- * for direct posts) and mentioned people. feed.c drops it for anyone whose
- * feed is not in memory.
- */
-int
-post_fanout(struct db *db, void *arg)
-{
-	struct post_draft	*d = arg;
-	sqlite3_stmt		*st;
-	size_t			 i;
-
-	if (d->duplicate)
-		return 0;
-	idlist_add(d->arena, &d->fanout, d->author_id);
-	if (d->group_id != 0) {
-		st = db_prepare(db, "SELECT user_id FROM group_members WHERE "
-		    "group_id = ?");
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, d->group_id);
-	} else {
-		st = db_prepare(db, "SELECT follower_id FROM follows WHERE "
-		    "followee_id = ?1 AND ?2 < 3");
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, d->author_id);
-		sqlite3_bind_int(st, 2, d->visibility);
-	}
-	idlist_from_stmt(d->arena, st, &d->fanout, NULL);
-	for (i = 0; d->group_id == 0 && i < d->md.nmentions; i++) {
-		if (!idlist_has(&d->fanout, d->md.mentions[i].id))
-			idlist_add(d->arena, &d->fanout, d->md.mentions[i].id);
-	}
-	feed_push(&d->fanout, d->id);
-	return 0;
-}
-
-/*
  * On the writer: edit a post (d->edit_id) in place, keeping the version it
  * replaces in post_edits. Only its author may; visibility and group stay.
  */
@@ -423,6 +437,7 @@ int
 post_edit(struct db *db, void *arg)
 {
 	struct post_draft	*d = arg;
+	struct event		 ev;
 	sqlite3_stmt		*st;
 	struct idlist		 before = { NULL, 0, 0 };
 	char			*mentions = NULL, *tags = NULL;
@@ -504,11 +519,55 @@ post_edit(struct db *db, void *arg)
 	if (post_refs(db, d->edit_id, d->author_id, &d->md, 1, &before) != 0)
 		goto out;
 	d->id = d->edit_id;
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_POST_EDITED;
+	ev.id = d->id;
+	ev.actor = d->author_id;
+	events_emit(db, &ev);
 	rc = E_OK;
 out:
 	free(mentions);
 	free(tags);
 	return rc;
+}
+
+/*
+ * In the write that deletes post id, before it does: who could have been
+ * shown it, for its event. 1 if everyone could (public or unlisted outside
+ * groups, or anything in an open group, which its stream and its tags'
+ * streams show to non-members), else 0 with the people in *to (as
+ * post_fanout chose them, plus the author); -1 on error.
+ */
+static int
+post_audience(struct db *db, struct arena *a, int64_t id, struct idlist *to)
+{
+	sqlite3_stmt	*st;
+	int		 everyone;
+
+	st = db_prepare(db, "SELECT " SQL_POST_EVERYONES("p") " FROM posts p "
+	    "WHERE p.id = ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	everyone = sqlite3_step(st) == SQLITE_ROW ?
+	    sqlite3_column_int(st, 0) : -1;
+	sqlite3_reset(st);
+	if (everyone != 0)
+		return everyone;
+	st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ?1 "
+	    "UNION SELECT gm.user_id FROM posts p JOIN group_members gm ON "
+	    "gm.group_id = p.group_id WHERE p.id = ?1 "
+	    "UNION SELECT f.follower_id FROM posts p JOIN follows f ON "
+	    "f.followee_id = p.author_id WHERE p.id = ?1 AND p.group_id IS NULL "
+	    "AND p.visibility = " SQL_VIS_PRIVATE " "
+	    "UNION SELECT m.user_id FROM mentions m JOIN posts p ON "
+	    "p.id = m.post_id WHERE m.post_id = ?1 AND p.group_id IS NULL");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (idlist_from_stmt(a, st, to, NULL) != 0)
+		return -1;
+	return 0;
 }
 
 /*
@@ -518,9 +577,12 @@ out:
 int
 post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 {
+	struct arena	*a;
+	struct idlist	 audience = { NULL, 0, 0 };
+	struct event	 ev;
 	sqlite3_stmt	*st;
 	int64_t		 author = 0, parent = 0, group = 0;
-	int		 counted = 0;
+	int		 counted = 0, rc;
 
 	if (!access_post_visible(db, actor, id))
 		return E_NOTFOUND;
@@ -542,6 +604,15 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 		return E_FORBIDDEN;
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
+	a = arena_new();
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_POST_DELETED;
+	ev.id = id;
+	ev.actor = author;
+	ev.to = &audience;
+	if ((ev.everyone = post_audience(db, a, id, &audience)) < 0)
+		goto fail;
+	events_emit(db, &ev);
 	st = db_prepare(db, "DELETE FROM posts WHERE id = ?");
 	if (st == NULL)
 		goto fail;
@@ -560,9 +631,12 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 	    (group != 0 && db_bump(db, "UPDATE groups SET posts_count = "
 	    "max(posts_count + ?, 0) WHERE id = ?", group, -1) != 0))
 		goto fail;
-	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+	rc = db_commit(db) == 0 ? E_OK : E_INTERNAL;
+	arena_free(a);
+	return rc;
 fail:
 	db_rollback(db);
+	arena_free(a);
 	return E_INTERNAL;
 }
 
@@ -942,4 +1016,76 @@ favourite_mine(struct db *db, struct arena *a, int64_t user,
 		return E_INTERNAL;
 	page_finish(a, p, ids, cursors);
 	return E_OK;
+}
+
+/*
+ * Check a draft and render its Markdown (mentions resolved against the
+ * people who exist), wherever it came from: the web's forms or the API's
+ * parameters fill the draft, and this and the commands below do the rest
+ * the same way for both. 0, or an HTTP status with *msg.
+ */
+int
+post_prepare(struct db *db, struct post_draft *d, const char *base_url,
+    const char **msg)
+{
+	struct mention_ctx	 resolve = { db, d->arena };
+	char			*cause = NULL;
+	int			 rc;
+
+	if ((rc = post_check(d)) != E_OK) {
+		*msg = arena_strdup(d->arena, d->cause);
+		return rc;
+	}
+	if (markdown_render(d->arena, d->source, strlen(d->source), base_url,
+	    post_mention_resolve, &resolve, &d->md, &cause) != 0) {
+		*msg = arena_printf(d->arena, "Validation failed: %s", cause);
+		free(cause);
+		return E_INVALID;
+	}
+	return 0;
+}
+
+/* Command: write a prepared draft as a new post (on the writer). */
+int
+post_create_cmd(struct db *db, void *arg, char **cause)
+{
+	struct post_draft	*d = arg;
+	int			 rc = post_create(db, d);
+
+	if (rc != E_OK)
+		*cause = xstrdup(d->cause);
+	return rc;
+}
+
+/* Command: edit the post d->edit_id with a prepared draft. */
+int
+post_edit_cmd(struct db *db, void *arg, char **cause)
+{
+	struct post_draft	*d = arg;
+	int			 rc = post_edit(db, d);
+
+	if (rc != E_OK)
+		*cause = xstrdup(d->cause);
+	return rc;
+}
+
+/* Command: delete a post (its author may, and an admin). */
+int
+post_delete_cmd(struct db *db, void *arg, char **cause)
+{
+	struct post_removal	*pr = arg;
+
+	(void)cause;
+	return post_delete(db, pr->actor, pr->id, pr->admin);
+}
+
+/* Command: favourite (add) or unfavourite a post. */
+int
+favourite_set(struct db *db, void *arg, char **cause)
+{
+	struct toggle	*t = arg;
+
+	(void)cause;
+	return t->add ? favourite_add(db, t->actor, t->id) :
+	    favourite_remove(db, t->actor, t->id);
 }

@@ -1,17 +1,36 @@
 /*
  * profile-save.c: carrying out a checked profile edit, for both the web's
  * settings form and PATCH /api/v1/accounts/update_credentials. New images
- * are written to the media folder on a worker (never on a loop), the edit
- * is committed by the writer, and only after the commit are the images it
- * replaced removed; if anything fails, the new images go and nothing else
- * changed. The callers read and check the request in their own words (a
- * message by the field, or a JSON error) and answer in their own way.
+ * are written to the media folder first (profile_store, on a worker: it is
+ * file I/O), then the edit is a command on the writer (profile_save_cmd);
+ * the images it replaced are removed only once it has committed, and the
+ * new ones if it did not. The callers read and check the request in their
+ * own words (a message by the field, or a JSON error) and answer in their
+ * own way; req_work_write runs the two steps in order.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hearth.h"
+
+/* Start a save of person user's profile (a request's arena holds it). */
+void
+profile_save_init(struct profile_save *s, int64_t user, struct arena *a,
+    const char *data_dir)
+{
+	memset(s, 0, sizeof *s);
+	s->user = user;
+	s->arena = a;
+	s->data_dir = data_dir;
+}
+
+/* What must run before the save's command: storing its images, if any
+ * (pass to req_work_write). */
+void (*profile_save_work(const struct profile_save *s))(void *)
+{
+	return s->nup > 0 ? profile_store : NULL;
+}
 
 /* Remove the images a save stored, when the edit did not go through. */
 static void
@@ -26,49 +45,25 @@ discard(struct profile_save *s)
 	}
 }
 
-/* On the writer: apply the edit, noting the images it replaces. */
-static int
-save_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct profile_save	*s = arg;
-	struct user		*u = user_get(db, r->arena, r->user->id);
-	const char		*old;
-	size_t			 i;
-	int			 rc;
-
-	rc = u == NULL ? E_NOTFOUND : profile_update(db, u->id, &s->edit,
-	    cause);
-	if (rc != E_OK) {
-		discard(s);
-		return rc;
-	}
-	for (i = 0; i < s->nup; i++) {
-		old = strcmp(s->up[i].what, "avatar") == 0 ? u->avatar_file :
-		    u->header_file;
-		if (old != NULL && *old != '\0')
-			s->up[i].old = old;
-	}
-	return E_OK;
-}
-
-/* On the writer, once committed: the replaced images can go. */
+/* The edit's transaction ended: the replaced images go if it committed,
+ * the new ones if it did not. */
 static void
-save_after(struct req *r, struct db *db, void *arg)
+save_ended(void *arg, int committed)
 {
 	struct profile_save	*s = arg;
 	size_t			 i;
 
-	(void)r;
-	(void)db;
 	for (i = 0; i < s->nup; i++) {
-		if (s->up[i].old != NULL)
+		if (committed && s->up[i].old != NULL)
 			media_remove(s->data_dir, s->up[i].old);
+		else if (!committed && s->up[i].name[0] != '\0')
+			media_remove(s->data_dir, s->up[i].name);
 	}
 }
 
 /* On a worker: write the new images to the media folder. */
-static void
-store_work(void *arg)
+void
+profile_store(void *arg)
 {
 	struct profile_save	*s = arg;
 	size_t			 i;
@@ -84,30 +79,34 @@ store_work(void *arg)
 	}
 }
 
-/* Back on the loop: hand the edit to the writer, or say what failed. */
-static void
-store_done(void *arg)
+/*
+ * Command, on the writer once profile_store has run: apply the edit. A
+ * store that failed is answered here: out of room (or failing) is the
+ * server's passing trouble, like a full database (503, try later).
+ */
+int
+profile_save_cmd(struct db *db, void *arg, char **cause)
 {
 	struct profile_save	*s = arg;
-	struct req		*r = s->r;
+	struct user		*u;
+	const char		*old;
 	size_t			 i;
+	int			 rc;
 
 	if (s->cause != NULL) {
-		log_error("profile of user %lld: %s",
-		    (long long)r->user->id, s->cause);
+		log_error("profile of user %lld: %s", (long long)s->user,
+		    s->cause);
 		free(s->cause);
-		/* Out of room (or failing) is the server's passing trouble,
-		 * like a full database: 503, try later. */
+		s->cause = NULL;
 		if (s->err == ENOSPC || s->err == EDQUOT || s->err == EIO) {
-			req_retry_after(r, 30);
-			req_error(r, 503, "The server has no room to store the "
+			*cause = xstrdup("The server has no room to store the "
 			    "image right now; try again later. Nothing was "
 			    "changed.");
-		} else
-			req_error(r, 500, "The image could not be saved; the "
-			    "server log says why. Nothing was changed.");
-		req_free(r);
-		return;
+			return E_UNAVAILABLE;
+		}
+		*cause = xstrdup("The image could not be saved; the server log "
+		    "says why. Nothing was changed.");
+		return E_INTERNAL;
 	}
 	for (i = 0; i < s->nup; i++) {
 		if (strcmp(s->up[i].what, "avatar") == 0)
@@ -115,10 +114,21 @@ store_done(void *arg)
 		else
 			s->edit.header_file = s->up[i].name;
 	}
-	if (req_write(r, save_write, save_after, s->reply, s) == HANDLED) {
-		discard(s);	/* answered 503 */
-		req_free(r);
+	u = user_get(db, s->arena, s->user);
+	rc = u == NULL ? E_NOTFOUND : profile_update(db, u->id, &s->edit,
+	    cause);
+	if (rc != E_OK) {
+		discard(s);
+		return rc;
 	}
+	for (i = 0; i < s->nup; i++) {
+		old = strcmp(s->up[i].what, "avatar") == 0 ? u->avatar_file :
+		    u->header_file;
+		if (old != NULL && *old != '\0')
+			s->up[i].old = old;
+	}
+	db_after_commit(db, save_ended, s);
+	return E_OK;
 }
 
 /*
@@ -141,24 +151,4 @@ profile_save_image(struct profile_save *s, const char *what,
 	u->len = part->len;
 	s->nup++;
 	return 0;
-}
-
-/*
- * Carry out a checked edit: its images through a worker, then the writer;
- * s->reply answers once it is committed (or the writer's failure is
- * answered for it). s lives in the request's arena.
- */
-enum handled
-profile_save_start(struct req *r, struct profile_save *s)
-{
-	s->r = r;
-	s->data_dir = req_config(r)->data_dir;
-	if (s->nup == 0)
-		return req_write(r, save_write, save_after, s->reply, s);
-	if (worker_submit(r->loop, store_work, store_done, s) != 0) {
-		req_retry_after(r, 1);
-		req_error(r, 503, "The server is busy; try again in a moment.");
-		return HANDLED;
-	}
-	return HANDLED_ASYNC;
 }

@@ -24,7 +24,8 @@ static const char *const source_sql[] = {
 	[SRC_SELF] = "SELECT id FROM posts WHERE author_id = ?1 AND id < ?2 "
 	    "AND id > ?3 ORDER BY id DESC LIMIT ?4",
 	[SRC_FOLLOWEE] = "SELECT id FROM posts WHERE author_id = ?1 AND "
-	    "id < ?2 AND id > ?3 AND group_id IS NULL AND visibility < 3 "
+	    "id < ?2 AND id > ?3 AND group_id IS NULL AND visibility < "
+	    SQL_VIS_DIRECT " "
 	    "ORDER BY id DESC LIMIT ?4",
 	[SRC_GROUP] = "SELECT id FROM posts WHERE group_id = ?1 AND id < ?2 "
 	    "AND id > ?3 ORDER BY id DESC LIMIT ?4",
@@ -183,7 +184,7 @@ home_merge(struct db *db, struct arena *a, int64_t viewer, int64_t max,
 	range \
 	" UNION SELECT p.id FROM follows f JOIN posts p ON p.author_id = " \
 	"f.followee_id WHERE f.follower_id = :viewer AND p.group_id IS NULL " \
-	"AND p.visibility < 3 AND " range \
+	"AND p.visibility < " SQL_VIS_DIRECT " AND " range \
 	" UNION SELECT p.id FROM group_members m JOIN posts p ON " \
 	"p.group_id = m.group_id WHERE m.user_id = :viewer AND " range \
 	" UNION SELECT p.id FROM mentions m JOIN posts p ON p.id = m.post_id " \
@@ -245,10 +246,10 @@ timeline_company(struct db *db, struct arena *a, int64_t viewer,
     const struct page *p, struct idlist *out)
 {
 	static const char *const sql[2] = {
-		"SELECT id FROM posts WHERE visibility = 0 AND group_id IS NULL "
-		"AND " PAGE_DESC("id"),
-		"SELECT id FROM posts WHERE visibility = 0 AND group_id IS NULL "
-		"AND " PAGE_ASC("id"),
+		"SELECT id FROM posts WHERE visibility = " SQL_VIS_PUBLIC " AND "
+		"group_id IS NULL AND " PAGE_DESC("id"),
+		"SELECT id FROM posts WHERE visibility = " SQL_VIS_PUBLIC " AND "
+		"group_id IS NULL AND " PAGE_ASC("id"),
 	};
 
 	return run(db, a, sql, viewer, p, out);
@@ -265,12 +266,14 @@ timeline_tag(struct db *db, struct arena *a, int64_t viewer, const char *tag,
 	static const char *const sql[2] = {
 		"SELECT t.post_id FROM post_tags t JOIN posts p ON p.id = "
 		"t.post_id WHERE t.tag_id = (SELECT id FROM tags WHERE name = "
-		":tag) AND ((p.group_id IS NULL AND p.visibility = 0) OR "
+		":tag) AND ((p.group_id IS NULL AND p.visibility = "
+		SQL_VIS_PUBLIC ") OR "
 		"(p.group_id IS NOT NULL AND " SQL_POST_VISIBLE("p") ")) AND "
 		PAGE_DESC("t.post_id"),
 		"SELECT t.post_id FROM post_tags t JOIN posts p ON p.id = "
 		"t.post_id WHERE t.tag_id = (SELECT id FROM tags WHERE name = "
-		":tag) AND ((p.group_id IS NULL AND p.visibility = 0) OR "
+		":tag) AND ((p.group_id IS NULL AND p.visibility = "
+		SQL_VIS_PUBLIC ") OR "
 		"(p.group_id IS NOT NULL AND " SQL_POST_VISIBLE("p") ")) AND "
 		PAGE_ASC("t.post_id"),
 	};

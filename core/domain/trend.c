@@ -19,8 +19,8 @@
     "FROM posts p WHERE p.id > coalesce((SELECT id FROM posts WHERE " \
     "created_at < :start ORDER BY id DESC LIMIT 1), 0) AND " \
     "p.created_at >= :start AND ((p.group_id IS NULL AND " \
-    "p.visibility = 0) OR EXISTS (SELECT 1 FROM groups g WHERE " \
-    "g.id = p.group_id AND g.visibility = 0))) "
+    "p.visibility = " SQL_VIS_PUBLIC ") OR EXISTS (SELECT 1 FROM groups g " \
+    "WHERE g.id = p.group_id AND g.visibility = " SQL_GROUP_OPEN "))) "
 
 /*
  * The most used hashtags of the TREND_DAYS days up to now, most used first,

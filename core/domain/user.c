@@ -83,6 +83,7 @@ int64_t
 user_create(struct db *db, const char *username, const char *display_name,
     const char *email, enum role role, const char *phc, char **cause)
 {
+	struct event	 ev;
 	sqlite3_stmt	*st;
 	int64_t		 now = time(NULL);
 	int		 rc;
@@ -121,7 +122,12 @@ user_create(struct db *db, const char *username, const char *display_name,
 		*cause = xstrdup(db_errmsg(db));
 		return -1;
 	}
-	return db_last_id(db);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_USER_CREATED;
+	ev.id = db_last_id(db);
+	ev.text = username;
+	events_emit(db, &ev);
+	return ev.id;
 }
 
 /* A person by id, or NULL. */

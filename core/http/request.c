@@ -15,6 +15,59 @@
 
 #define SESSION_COOKIE		"hearth_session"
 #define SESSION_COOKIE_HOST	"__Host-hearth_session"
+#define VIEW_HOOKS_MAX		4
+
+/* What the layers above hang on the request path (req_set_hooks): none
+ * until the module layer sets them, so no module costs nothing. */
+static struct req_hooks	 hooks;
+static req_view_fn	 view_hooks[VIEW_HOOKS_MAX];
+static size_t		 nview_hooks;
+
+/* Set the hooks (the module layer, once its modules are loaded). */
+void
+req_set_hooks(const struct req_hooks *h)
+{
+	hooks = *h;
+}
+
+/* The hooks as set. */
+const struct req_hooks *
+req_get_hooks(void)
+{
+	return &hooks;
+}
+
+/* Add to every page's view (the web's asset URLs, modules' fragments);
+ * at startup. */
+void
+req_view_hook_add(req_view_fn fn)
+{
+	if (nview_hooks == VIEW_HOOKS_MAX)
+		fatalx("request: too many view hooks");
+	view_hooks[nview_hooks++] = fn;
+}
+
+/* Whether the modules let a post's text be written; -1 once refused. */
+int
+req_gate_post(struct req *r, const char *text)
+{
+	return hooks.gate_post != NULL ? hooks.gate_post(r, text) : 0;
+}
+
+/* Where a person lands after a web sign-in (a module's choice), or NULL. */
+const char *
+req_landing(struct req *r, int64_t person)
+{
+	return hooks.landing != NULL ? hooks.landing(r, person) : NULL;
+}
+
+/* Add the modules' announcements to a list. */
+void
+req_announcements(struct req *r, json_t *list)
+{
+	if (hooks.announcements != NULL)
+		hooks.announcements(r, list);
+}
 
 /*
  * Wrap a request the transport has read the head of (or refused: then
@@ -444,6 +497,7 @@ req_view(struct req *r, const char *title)
 {
 	json_t	*v = json_object();
 	char	 raw[TOKEN_BYTES], anon[TOKEN_CHARS + 1];
+	size_t	 i;
 
 	if (r->csrf_binding == NULL) {
 		crypto_random(raw, sizeof raw);
@@ -455,7 +509,6 @@ req_view(struct req *r, const char *title)
 	json_object_set_new(v, "title", json_string(title));
 	json_object_set_new(v, "site", json_string("hearth"));
 	json_object_set_new(v, "csrf", json_string(r->csrf));
-	json_object_set(v, "asset", asset_urls());
 	if (r->user != NULL) {
 		json_object_set_new(v, "me", json_pack("{s:I, s:s, s:s, s:b, "
 		    "s:I}", "id", (json_int_t)r->user->id,
@@ -465,7 +518,8 @@ req_view(struct req *r, const char *title)
 		    "unread", (json_int_t)notify_unread(req_db(r),
 		    r->user->id)));
 	}
-	module_view(r, v);
+	for (i = 0; i < nview_hooks; i++)
+		view_hooks[i](r, v);
 	return v;
 }
 
@@ -473,8 +527,10 @@ req_view(struct req *r, const char *title)
 struct req_write_job {
 	struct req	*r;
 	req_write_fn	 fn;
-	req_after_fn	 after;
+	int		 (*cmd)(struct db *, void *, char **);
 	req_reply_fn	 reply;
+	req_outcome_fn	 outcome;	/* or this, for refusals too */
+	job_fn		 work;		/* req_work_write's, first */
 	void		*arg;
 	int		 code;
 	char		*cause;
@@ -486,19 +542,11 @@ req_write_run(struct db *db, void *arg)
 {
 	struct req_write_job	*j = arg;
 
-	j->code = j->fn(j->r, db, j->arg, &j->cause);
+	if (j->cmd != NULL)
+		j->code = j->cmd(db, j->arg, &j->cause);
+	else
+		j->code = j->fn(j->r, db, j->arg, &j->cause);
 	return j->code == E_OK ? 0 : -1;
-}
-
-/* On the writer, once committed. */
-static int
-req_write_after(struct db *db, void *arg)
-{
-	struct req_write_job	*j = arg;
-
-	if (j->after != NULL)
-		j->after(j->r, db, j->arg);
-	return 0;
 }
 
 /* Back on the loop: answer. */
@@ -508,10 +556,12 @@ req_write_done(void *arg, int rc)
 	struct req_write_job	*j = arg;
 	struct req		*r = j->r;
 
-	if (rc == 0)
-		j->reply(r, j->arg);
-	else if (j->code == E_OK)	/* the commit itself failed */
+	if (rc != 0 && j->code == E_OK)	/* the commit itself failed */
 		req_error(r, 503, "The change could not be saved; try again.");
+	else if (j->outcome != NULL && j->code < E_INTERNAL)
+		j->outcome(r, j->arg, j->code, j->cause);
+	else if (rc == 0)
+		j->reply(r, j->arg);
 	else
 		req_domain_error(r, j->code, j->cause);
 	free(j->cause);
@@ -519,27 +569,116 @@ req_write_done(void *arg, int rc)
 	req_free(r);
 }
 
+/* Hand a job to the writer; HANDLED after answering 503 if it is full. */
+static enum handled
+req_write_submit(struct req_write_job *j)
+{
+	struct req	*r = j->r;
+
+	if (writer_submit(r->loop, req_write_run, req_write_done, j) != 0) {
+		free(j);
+		req_error(r, 503, "The server is busy; try again in a moment.");
+		return HANDLED;
+	}
+	return HANDLED_ASYNC;
+}
+
 /*
  * Run a domain write on the writer thread and answer when it has been
  * committed (never before: an acknowledged write is on disk). fn runs in
- * its own savepoint and returns an E_ code with an optional cause; after
- * (optional) runs once the batch has committed; reply answers on the loop.
+ * its own savepoint and returns an E_ code with an optional cause; what
+ * the write sets off once committed, the domain registers itself; reply
+ * answers on the loop.
  */
 enum handled
-req_write(struct req *r, req_write_fn fn, req_after_fn after,
-    req_reply_fn reply, void *arg)
+req_write(struct req *r, req_write_fn fn, req_reply_fn reply, void *arg)
 {
 	struct req_write_job	*j = xcalloc(1, sizeof *j);
 
 	j->r = r;
 	j->fn = fn;
-	j->after = after;
 	j->reply = reply;
 	j->arg = arg;
-	if (writer_submit(r->loop, req_write_run, req_write_after,
-	    req_write_done, j) != 0) {
+	return req_write_submit(j);
+}
+
+/*
+ * Run one of the domain's commands (post_create_cmd, follow_set, ...) on
+ * the writer, as req_write does: the web and the API fill the same input
+ * struct from their own parameters and call the same command.
+ */
+enum handled
+req_command(struct req *r, int (*cmd)(struct db *, void *, char **),
+    req_reply_fn reply, void *arg)
+{
+	struct req_write_job	*j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->cmd = cmd;
+	j->reply = reply;
+	j->arg = arg;
+	return req_write_submit(j);
+}
+
+/*
+ * As req_command, but outcome answers the domain's refusals too (E_INVALID,
+ * E_FORBIDDEN, E_NOTFOUND, E_CONFLICT, with their cause), for a page that
+ * shows them in its own words; E_OK as well.
+ */
+enum handled
+req_command_then(struct req *r, int (*cmd)(struct db *, void *, char **),
+    req_outcome_fn outcome, void *arg)
+{
+	struct req_write_job	*j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->cmd = cmd;
+	j->outcome = outcome;
+	j->arg = arg;
+	return req_write_submit(j);
+}
+
+/* On a worker: the slow part. */
+static void
+req_work_run(void *arg)
+{
+	struct req_write_job	*j = arg;
+
+	j->work(j->arg);
+}
+
+/* Back on the loop: now the write. */
+static void
+req_work_done(void *arg)
+{
+	struct req_write_job	*j = arg;
+	struct req		*r = j->r;
+
+	if (req_write_submit(j) == HANDLED)
+		req_free(r);
+}
+
+/*
+ * As req_command, with slow work first (storing an upload, say) on a
+ * worker, never on the loop: work(arg) there (if work is not NULL), then
+ * cmd on the writer, which sees what the work left in arg and decides the
+ * outcome.
+ */
+enum handled
+req_work_write(struct req *r, job_fn work,
+    int (*cmd)(struct db *, void *, char **), req_reply_fn reply, void *arg)
+{
+	struct req_write_job	*j = xcalloc(1, sizeof *j);
+
+	j->r = r;
+	j->work = work;
+	j->cmd = cmd;
+	j->reply = reply;
+	j->arg = arg;
+	if (work == NULL)
+		return req_write_submit(j);	/* nothing slow to do first */
+	if (worker_submit(r->loop, req_work_run, req_work_done, j) != 0) {
 		free(j);
-		req_retry_after(r, 1);
 		req_error(r, 503, "The server is busy; try again in a moment.");
 		return HANDLED;
 	}
@@ -565,12 +704,25 @@ req_domain_error(struct req *r, int code, const char *cause)
 	case E_CONFLICT:
 		msg = "Conflict";
 		break;
+	case E_UNAVAILABLE:
+		msg = "The server cannot do that right now; try again later.";
+		break;
 	default:
 		code = 500;
 		msg = "Internal error";
 		break;
 	}
 	req_error(r, code, cause != NULL && *cause != '\0' ? cause : msg);
+}
+
+/* A boolean parameter, as Mastodon clients send them: true, 1 or on. */
+int
+req_bool(struct req *r, const char *name)
+{
+	const char	*v = req_param(r, name);
+
+	return v != NULL && (strcasecmp(v, "true") == 0 ||
+	    strcmp(v, "1") == 0 || strcasecmp(v, "on") == 0);
 }
 
 /* A numeric id from a route parameter (":id") or request parameter; 0 if

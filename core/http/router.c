@@ -1,6 +1,7 @@
 /*
- * router.c: the one choke point every request passes. A static table maps
- * {methods, pattern} to a handler and flags; the router, not the handler,
+ * router.c: the one choke point every request passes. Tables of routes
+ * (the web's, the API's, the modules') map {methods, pattern} to a handler
+ * and flags; the router, not the handler,
  * sets the security headers, parses the body, finds who is asking (session
  * cookie or bearer token), and enforces the flags: sign-in, the admin role,
  * a bearer token's OAuth scopes and CSRF on unsafe methods. Unknown paths
@@ -17,234 +18,6 @@
 #include "hearth.h"
 
 #define M_UNSAFE (M_POST | M_PUT | M_DELETE | M_PATCH)
-
-/*
- * The route table. Literal paths come before patterns that would also match
- * them ("verify_credentials" before ":id"): the first match wins.
- */
-static const struct route routes[] = {
-	/* pages and assets */
-	{ M_GET,  "/healthz",		0,		web_healthz },
-	{ M_GET,  "/static/:file",	0,		web_static },
-	/* Unguessable names, and apps load images without credentials. */
-	{ M_GET,  "/media/:file",	0,		web_media },
-	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
-	{ M_GET,  "/",			R_AUTH,		web_home },
-	{ M_POST, "/compose",		R_AUTH,		web_compose },
-	{ M_GET,  "/public",		R_AUTH,		web_public },
-	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
-	{ M_GET,  "/search",		R_AUTH,		web_search },
-	{ M_GET,  "/directory",		R_AUTH,		web_directory },
-	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
-	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
-	{ M_POST, "/notifications/clear", R_AUTH,	web_notifications_clear },
-	{ M_GET,  "/login",		0,		web_login_form },
-	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
-	{ M_POST, "/logout",		R_UNGATED,	web_logout },
-
-	/*
-	 * settings and admin (web): a browser session only, so that no bearer
-	 * token (an app's, say) can mint tokens or manage people through them.
-	 * Security and administration are not social writes: module gates
-	 * (unacknowledged guidelines) never stop someone changing a password,
-	 * signing out a lost phone, revoking a token or an admin disabling an
-	 * account (R_UNGATED).
-	 */
-	{ M_GET,  "/settings",		R_AUTH | R_SESSION,
-	    web_settings },
-	{ M_GET,  "/settings/profile",	R_AUTH | R_SESSION,
-	    web_settings_profile },
-	{ M_POST, "/settings/profile",	R_AUTH | R_SESSION | R_UPLOAD,
-	    web_settings_profile_save },
-	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION,
-	    web_settings_password },
-	{ M_POST, "/settings/password",	R_AUTH | R_SESSION |
-	    R_UNGATED,
-	    web_settings_password_save },
-	{ M_GET,  "/settings/sessions",	R_AUTH | R_SESSION,
-	    web_settings_sessions },
-	{ M_POST, "/settings/sessions/others", R_AUTH | R_SESSION |
-	    R_UNGATED,
-	    web_settings_sessions_others },
-	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION |
-	    R_UNGATED,
-	    web_settings_session_end },
-	{ M_GET,  "/settings/tokens",	R_AUTH | R_SESSION,
-	    web_settings_tokens },
-	{ M_POST, "/settings/tokens",	R_AUTH | R_SESSION,
-	    web_settings_token_create },
-	{ M_POST, "/settings/tokens/:id/revoke", R_AUTH | R_SESSION |
-	    R_UNGATED,
-	    web_settings_token_revoke },
-	{ M_GET,  "/settings/apps",	R_AUTH | R_SESSION,
-	    web_settings_apps },
-	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION |
-	    R_UNGATED,
-	    web_settings_app_revoke },
-	{ M_GET,  "/admin",		R_ADMIN | R_SESSION,
-	    web_admin },
-	{ M_GET,  "/admin/people",	R_ADMIN | R_SESSION,
-	    web_admin_people },
-	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION |
-	    R_UNGATED,
-	    web_admin_person_create },
-	{ M_POST, "/admin/people/:id/:action", R_ADMIN | R_SESSION |
-	    R_UNGATED,
-	    web_admin_person_action },
-
-	{ M_GET,  "/@:name",		R_AUTH,		web_profile },
-	{ M_POST, "/@:name/follow",	R_AUTH,		web_profile_follow },
-	{ M_POST, "/@:name/unfollow",	R_AUTH,		web_profile_unfollow },
-	{ M_GET,  "/@:name/:id",	R_AUTH,		web_post_page },
-	{ M_POST, "/@:name/:id",	R_AUTH,		web_post_reply },
-	{ M_POST, "/@:name/:id/favourite", R_AUTH,	web_post_favourite },
-	{ M_POST, "/@:name/:id/unfavourite", R_AUTH,	web_post_unfavourite },
-
-	/* groups (web) */
-	{ M_GET,  "/groups",		R_AUTH,		web_groups },
-	{ M_POST, "/groups",		R_AUTH,		web_group_create },
-	{ M_GET,  "/groups/:id",	R_AUTH,		web_group },
-	{ M_POST, "/groups/:id/post",	R_AUTH,		web_group_post },
-	{ M_POST, "/groups/:id/join",	R_AUTH,		web_group_join },
-	{ M_POST, "/groups/:id/leave",	R_AUTH,		web_group_leave },
-	{ M_GET,  "/groups/:id/members", R_AUTH,	web_group_members },
-	{ M_POST, "/groups/:id/members", R_AUTH,	web_group_add },
-	{ M_POST, "/groups/:id/members/:name/remove", R_AUTH,
-	    web_group_remove },
-	{ M_POST, "/groups/:id/members/:name/promote", R_AUTH,
-	    web_group_promote },
-	{ M_POST, "/groups/:id/members/:name/demote", R_AUTH,
-	    web_group_demote },
-	{ M_GET,  "/@:name/:id/edit",	R_AUTH,		web_post_edit_form },
-	{ M_POST, "/@:name/:id/edit",	R_AUTH,		web_post_edit },
-	{ M_GET,  "/@:name/:id/delete",	R_AUTH,		web_post_delete_form },
-	{ M_POST, "/@:name/:id/delete",	R_AUTH,		web_post_delete },
-
-	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */
-	{ M_GET,  "/oauth/authorize",	0,	web_oauth_authorize_form },
-	{ M_POST, "/oauth/authorize",	R_AUTH,		web_oauth_authorize },
-	{ M_POST, "/oauth/token",	R_NOCSRF | R_UNGATED, api_oauth_token },
-	{ M_POST, "/oauth/revoke",	R_NOCSRF | R_UNGATED, api_oauth_revoke },
-	{ M_GET,  "/.well-known/oauth-authorization-server", 0,
-	    api_oauth_metadata },
-	{ M_POST, "/api/v1/apps",	R_NOCSRF,	api_app_create },
-	{ M_GET,  "/api/v1/apps/verify_credentials", 0,	api_app_verify },
-
-	/* instance, and what apps ask for as they start */
-	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
-	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
-	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
-	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/bookmarks",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/endorsements", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/announcements", R_AUTH,	api_announcements },
-	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
-	{ M_GET,  "/api/v1/trends/tags", R_AUTH,	api_trends_tags },
-	{ M_GET,  "/api/v1/trends",	R_AUTH,		api_trends_tags },
-	{ M_GET,  "/api/v1/markers",	R_AUTH,		api_markers_get },
-	{ M_POST, "/api/v1/markers",	R_AUTH,		api_markers_set },
-
-	/* accounts */
-	{ M_GET,  "/api/v1/accounts/verify_credentials", R_AUTH,
-	    api_verify_credentials },
-	{ M_PATCH, "/api/v1/accounts/update_credentials", R_AUTH | R_UPLOAD,
-	    api_update_credentials },
-	{ M_GET,  "/api/v1/accounts/lookup", R_AUTH,	api_account_lookup },
-	{ M_GET,  "/api/v1/accounts/relationships", R_AUTH,
-	    api_relationships },
-	{ M_GET,  "/api/v1/accounts/search", R_AUTH,	api_account_search },
-	{ M_GET,  "/api/v1/accounts/:id", R_AUTH,	api_account },
-	{ M_GET,  "/api/v1/accounts/:id/statuses", R_AUTH,
-	    api_account_statuses },
-	{ M_GET,  "/api/v1/accounts/:id/followers", R_AUTH,
-	    api_account_followers },
-	{ M_GET,  "/api/v1/accounts/:id/following", R_AUTH,
-	    api_account_following },
-	{ M_POST, "/api/v1/accounts/:id/follow", R_AUTH | R_FOLLOW,
-	    api_account_follow },
-	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
-	    api_account_unfollow },
-	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
-
-	/* statuses */
-	{ M_POST, "/api/v1/statuses",	R_AUTH,		api_status_create },
-	{ M_GET,  "/api/v1/statuses/:id", R_AUTH,	api_status_get },
-	{ M_PUT,  "/api/v1/statuses/:id", R_AUTH,	api_status_edit },
-	{ M_DELETE, "/api/v1/statuses/:id", R_AUTH,	api_status_delete },
-	{ M_GET,  "/api/v1/statuses/:id/context", R_AUTH, api_status_context },
-	{ M_GET,  "/api/v1/statuses/:id/history", R_AUTH, api_status_history },
-	{ M_GET,  "/api/v1/statuses/:id/source", R_AUTH, api_status_source },
-	{ M_POST, "/api/v1/statuses/:id/favourite", R_AUTH,
-	    api_status_favourite },
-	{ M_POST, "/api/v1/statuses/:id/unfavourite", R_AUTH,
-	    api_status_unfavourite },
-	{ M_GET,  "/api/v1/statuses/:id/favourited_by", R_AUTH,
-	    api_status_favourited_by },
-	{ M_GET,  "/api/v1/statuses/:id/reblogged_by", R_AUTH,
-	    api_empty_list },
-	{ M_GET,  "/api/v1/favourites",	R_AUTH,		api_favourites },
-
-	/* timelines */
-	{ M_GET,  "/api/v1/timelines/home", R_AUTH,	api_timeline_home },
-	{ M_GET,  "/api/v1/timelines/public", R_AUTH,	api_timeline_public },
-	{ M_GET,  "/api/v1/timelines/tag/:tag", R_AUTH,	api_timeline_tag },
-	{ M_GET,  "/api/v1/timelines/group/:id", R_AUTH, api_timeline_group },
-	{ M_GET,  "/api/v1/tags/:tag",	R_AUTH,		api_tag },
-
-	/* groups (hearth) */
-	{ M_GET,  "/api/v1/groups",	R_AUTH,		api_groups },
-	{ M_POST, "/api/v1/groups",	R_AUTH,		api_group_create },
-	{ M_GET,  "/api/v1/groups/:id",	R_AUTH,		api_group },
-	{ M_POST, "/api/v1/groups/:id/join", R_AUTH,	api_group_join },
-	{ M_POST, "/api/v1/groups/:id/leave", R_AUTH,	api_group_leave },
-	{ M_GET,  "/api/v1/groups/:id/members", R_AUTH,	api_group_members },
-	{ M_POST, "/api/v1/groups/:id/members", R_AUTH,	api_group_add },
-	{ M_DELETE, "/api/v1/groups/:id/members/:account", R_AUTH,
-	    api_group_remove },
-	{ M_POST, "/api/v1/groups/:id/admins", R_AUTH,	api_group_admin_add },
-	{ M_DELETE, "/api/v1/groups/:id/admins/:account", R_AUTH,
-	    api_group_admin_remove },
-
-	/* notifications */
-	{ M_GET,  "/api/v1/notifications", R_AUTH,	api_notifications },
-	{ M_GET,  "/api/v1/notifications/unread_count", R_AUTH,
-	    api_notifications_unread },
-	{ M_POST, "/api/v1/notifications/clear", R_AUTH,
-	    api_notifications_clear },
-	{ M_GET,  "/api/v1/notifications/:id", R_AUTH,	api_notification },
-	{ M_POST, "/api/v1/notifications/:id/dismiss", R_AUTH,
-	    api_notification_dismiss },
-
-	/* search */
-	{ M_GET,  "/api/v2/search",	R_AUTH,		api_search },
-
-	/* streaming (server-sent events or WebSocket); EventSource cannot
-	 * send headers, nor can a browser's WebSocket */
-	{ M_GET,  "/api/v1/streaming",	R_AUTH | R_QTOKEN, api_streaming },
-	{ M_GET,  "/api/v1/streaming/health", 0,	api_streaming_health },
-	{ M_GET,  "/api/v1/streaming/user", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-	{ M_GET,  "/api/v1/streaming/user/notification", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-	{ M_GET,  "/api/v1/streaming/public", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-	{ M_GET,  "/api/v1/streaming/public/local", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-	{ M_GET,  "/api/v1/streaming/hashtag", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-	{ M_GET,  "/api/v1/streaming/hashtag/local", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-	{ M_GET,  "/api/v1/streaming/group", R_AUTH | R_QTOKEN,
-	    api_streaming_named },
-};
 
 /* Names for the Allow header, in bit order. */
 static const struct { int bit; const char *name; } method_names[] = {
@@ -299,19 +72,43 @@ route_match(const char *pattern, const char *path, struct arena *a,
 	return *s == '\0' ? n : -1;
 }
 
-/* Each route's literal prefix (up to its first ':' or '*'), a cheap test
- * before the full match. */
-static size_t		route_prefix[nitems(routes)];
-static pthread_once_t	route_prefix_once = PTHREAD_ONCE_INIT;
+/*
+ * The route tables, walked in the order registered (the web's, then the
+ * API's), then the modules' through the hooks. Each route's literal prefix
+ * (up to its first ':' or '*') is measured once, a cheap test before the
+ * full match.
+ */
+#define ROUTE_TABLES_MAX	4
+static struct route_table {
+	const struct route	*routes;
+	size_t			 n;
+	size_t			*prefix;
+} tables[ROUTE_TABLES_MAX];
+static size_t	ntables;
 
-/* Measure the routes' literal prefixes. */
-static void
-router_prefixes(void)
+/* Add a table of routes (at startup, before any request). */
+void
+router_add(const struct route *routes, size_t n)
 {
-	size_t	i;
+	struct route_table	*t;
+	size_t			 i;
 
-	for (i = 0; i < nitems(routes); i++)
-		route_prefix[i] = strcspn(routes[i].pattern, ":*");
+	if (ntables == ROUTE_TABLES_MAX)
+		fatalx("router: too many route tables");
+	t = &tables[ntables++];
+	t->routes = routes;
+	t->n = n;
+	t->prefix = xcalloc(n, sizeof *t->prefix);
+	for (i = 0; i < n; i++)
+		t->prefix[i] = strcspn(routes[i].pattern, ":*");
+}
+
+/* Forget the tables (at exit). */
+void
+router_clear(void)
+{
+	while (ntables > 0)
+		free(tables[--ntables].prefix);
 }
 
 /*
@@ -322,23 +119,28 @@ const struct route *
 router_find(const char *path, int method, struct arena *a,
     const char **params, int *allowed)
 {
-	size_t	i;
-	int	m = method == M_HEAD ? M_GET : method;
+	const struct req_hooks	*h = req_get_hooks();
+	const struct route	*rt;
+	size_t			 i, t;
+	int			 m = method == M_HEAD ? M_GET : method;
 
-	pthread_once(&route_prefix_once, router_prefixes);
 	*allowed = 0;
-	for (i = 0; i < nitems(routes); i++) {
-		if (strncmp(routes[i].pattern, path, route_prefix[i]) != 0 ||
-		    route_match(routes[i].pattern, path, a, params,
-		    ROUTE_MAX_PARAMS) < 0)
-			continue;
-		if (routes[i].methods & m)
-			return &routes[i];
-		*allowed |= routes[i].methods;
+	for (t = 0; t < ntables; t++) {
+		for (i = 0; i < tables[t].n; i++) {
+			rt = &tables[t].routes[i];
+			if (strncmp(rt->pattern, path,
+			    tables[t].prefix[i]) != 0 ||
+			    route_match(rt->pattern, path, a, params,
+			    ROUTE_MAX_PARAMS) < 0)
+				continue;
+			if (rt->methods & m)
+				return rt;
+			*allowed |= rt->methods;
+		}
 	}
-	/* The modules' routes, a second table after the core's. */
-	if (module_count() > 0)
-		return module_route_find(path, m, a, params, allowed);
+	/* The modules' routes, after the core's. */
+	if (h->route_find != NULL)
+		return h->route_find(path, m, a, params, allowed);
 	return NULL;
 }
 
@@ -583,8 +385,9 @@ router_run(struct req *r, int reading)
 	}
 	/* Modules' gate hooks see every write of a signed-in person. */
 	if ((r->method & M_UNSAFE) && r->user != NULL &&
-	    !(route->flags & R_UNGATED) && module_count() > 0 &&
-	    module_gate_write(r) != 0)
+	    !(route->flags & R_UNGATED) &&
+	    req_get_hooks()->gate_write != NULL &&
+	    req_get_hooks()->gate_write(r) != 0)
 		goto done;
 	h = route->handler(r);
 	if (h == HANDLED_ASYNC) {

@@ -196,6 +196,13 @@ server_accept(evutil_socket_t lfd, short what, void *arg)
 	http_accept(&loop->http, fd, (struct sockaddr *)&ss, la->tls);
 }
 
+/* From the writer: a write's outcome, to the loop it came from. */
+static void
+server_writer_post(void *loop, void (*done)(void *), void *arg)
+{
+	worker_post(loop, done, arg);
+}
+
 /* On a worker: give the memory freed by closed connections back. */
 static void
 server_trim_work(void *arg)
@@ -487,9 +494,13 @@ server_limits(struct server *s)
 	set->refusal[1] = s->refusal[1];
 }
 
-/* Run the server until a signal; 0 after a clean shutdown, else 1. */
+/*
+ * Run the server until a signal; 0 after a clean shutdown, else 1. hooks
+ * (optional) hear when the loops have started (with the first loop, for
+ * work that answers on one) and when they are stopping.
+ */
 int
-server_run(struct config *c)
+server_run(struct config *c, const struct server_hooks *hooks)
 {
 	struct server	 s;
 	struct listener	*ls;
@@ -534,11 +545,9 @@ server_run(struct config *c)
 		goto out;
 	if (stamp_shared_open(c->data_dir, 1, &cause) != 0)
 		goto out;
-	if (writer_start(dbpath, c->synchronous, &cause) != 0)
+	if (writer_start(dbpath, c->synchronous, server_writer_post,
+	    &cause) != 0)
 		goto out;
-	feed_init(c->home_feed_cache);
-	entity_cache_init(50000, 20000);
-	web_card_init(100000);
 
 	n = c->threads > 0 ? c->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
 	s.nloops = n > 0 ? n : 1;
@@ -552,7 +561,8 @@ server_run(struct config *c)
 
 	server_peek_init(&s.loops[0]);
 	stream_init(&s);
-	module_jobs_start(&s.loops[0]);
+	if (hooks != NULL && hooks->started != NULL)
+		hooks->started(&s.loops[0]);
 
 	/* Handlers first: a SIGTERM must never find a serving hearthd
 	 * without them. Loop threads never take signals; the main thread
@@ -608,7 +618,8 @@ out:
 		event_active(s.loops[n].drain, 0, 0);
 		pthread_join(s.loops[n].thread, NULL);
 	}
-	module_jobs_stop();
+	if (hooks != NULL && hooks->stopping != NULL)
+		hooks->stopping();
 	worker_stop();
 	writer_stop();
 	stream_free();
@@ -621,9 +632,6 @@ out:
 	}
 	free(s.loops);
 	checkpoint_stop();
-	feed_free();
-	entity_cache_free();
-	web_card_free();
 	conn_limit_free();
 	free(s.refusal[0]);
 	free(s.refusal[1]);

@@ -23,7 +23,6 @@
 #define STREAM_MAX_BUFFER	(1024 * 1024)	/* unsent bytes before closing */
 #endif
 #define STREAM_WRITE_TIMEOUT	300		/* seconds a write may stall */
-#define STREAM_PENDING_MAX	10000		/* notifications per batch */
 #define WS_MESSAGE_MAX		4096		/* bytes of a client message */
 #define STREAM_PARAMS_MAX	100		/* tags and groups a stream */
 
@@ -62,9 +61,10 @@ static struct stream_loop	*stream_loops;
 static int			 stream_nloops;
 static int			 stream_count;	/* open streams, all loops */
 
-/* Notifications made by the writer's current batch: (id, recipient). */
-static int64_t			*pending;
-static size_t			 npending, pending_cap;
+static void	stream_on_created(struct db *, const struct event *);
+static void	stream_on_edited(struct db *, const struct event *);
+static void	stream_on_deleted(struct db *, const struct event *);
+static void	stream_on_notification(struct db *, const struct event *);
 
 static const char *stream_names[] = {
 	"update", "status.update", "delete", "notification"
@@ -173,6 +173,10 @@ stream_init(struct server *srv)
 
 	stream_nloops = srv->nloops;
 	stream_loops = xcalloc(srv->nloops, sizeof *stream_loops);
+	events_subscribe(EV_POST_CREATED, stream_on_created);
+	events_subscribe(EV_POST_EDITED, stream_on_edited);
+	events_subscribe(EV_POST_DELETED, stream_on_deleted);
+	events_subscribe(EV_NOTIFICATION, stream_on_notification);
 	for (i = 0; i < srv->nloops; i++) {
 		stream_loops[i].loop = &srv->loops[i];
 		LIST_INIT(&stream_loops[i].streams);
@@ -201,9 +205,6 @@ stream_free(void)
 	free(stream_loops);
 	stream_loops = NULL;
 	stream_nloops = 0;
-	free(pending);
-	pending = NULL;
-	npending = pending_cap = 0;
 }
 
 /* The loop starts draining: end its streams so shutdown need not wait. */
@@ -728,112 +729,40 @@ stream_publish(enum stream_event type, int64_t id, int everyone,
 	}
 }
 
-/* On the writer, after commit: a new post, to its home-feed recipients
- * (d->fanout) and, if public outside groups, the public streams. */
-void
-stream_post_created(const struct post_draft *d)
+/* A post was committed: to its home-feed recipients' user streams and,
+ * if public outside groups, the public streams (stream_wants decides). */
+static void
+stream_on_created(struct db *db, const struct event *ev)
 {
-	if (!d->duplicate)
-		stream_publish(SE_UPDATE, d->id, 0, &d->fanout);
+	(void)db;
+	stream_publish(SE_UPDATE, ev->id, 0, ev->to);
 }
 
-/* On the writer, after commit: a post was edited; whoever may read it. */
-void
-stream_post_edited(int64_t id)
+/* A post was edited: whoever may read it. */
+static void
+stream_on_edited(struct db *db, const struct event *ev)
 {
-	stream_publish(SE_STATUS_UPDATE, id, 1, NULL);
+	(void)db;
+	stream_publish(SE_STATUS_UPDATE, ev->id, 1, NULL);
 }
 
-/*
- * In a write, before deleting post id: who could have been shown it, for
- * its delete event. 1 if everyone could (public or unlisted outside
- * groups, or anything in an open group, which its stream and its tags'
- * streams show to non-members), else 0 with the people in *to (as
- * post_fanout chose them, plus the author); -1 on error.
- */
-int
-stream_post_audience(struct db *db, struct arena *a, int64_t id,
-    struct idlist *to)
+/* A post is gone: tell who could have seen it (everyone, or ev->to). */
+static void
+stream_on_deleted(struct db *db, const struct event *ev)
 {
-	sqlite3_stmt	*st;
-	int		 everyone;
-
-	st = db_prepare(db, "SELECT CASE WHEN p.group_id IS NULL THEN "
-	    "p.visibility <= 1 ELSE EXISTS (SELECT 1 FROM groups g WHERE "
-	    "g.id = p.group_id AND g.visibility = 0) END FROM posts p "
-	    "WHERE p.id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	everyone = sqlite3_step(st) == SQLITE_ROW ?
-	    sqlite3_column_int(st, 0) : -1;
-	sqlite3_reset(st);
-	if (everyone != 0)
-		return everyone;
-	st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ?1 "
-	    "UNION SELECT gm.user_id FROM posts p JOIN group_members gm ON "
-	    "gm.group_id = p.group_id WHERE p.id = ?1 "
-	    "UNION SELECT f.follower_id FROM posts p JOIN follows f ON "
-	    "f.followee_id = p.author_id WHERE p.id = ?1 AND p.group_id IS NULL "
-	    "AND p.visibility = 2 "
-	    "UNION SELECT m.user_id FROM mentions m JOIN posts p ON "
-	    "p.id = m.post_id WHERE m.post_id = ?1 AND p.group_id IS NULL");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	if (idlist_from_stmt(a, st, to, NULL) != 0)
-		return -1;
-	return 0;
+	(void)db;
+	stream_publish(SE_DELETE, ev->id, ev->everyone, ev->to);
 }
 
-/* On the writer, after commit: a post is gone; tell who could have seen
- * it (everyone, or the people in to). */
-void
-stream_post_deleted(int64_t id, int everyone, const struct idlist *to)
-{
-	stream_publish(SE_DELETE, id, everyone, to);
-}
-
-/* On the writer: how many notifications the batch made so far. */
-size_t
-stream_pending_mark(void)
-{
-	return npending;
-}
-
-/* On the writer: forget notifications made after mark (rolled back). */
-void
-stream_pending_cut(size_t mark)
-{
-	if (mark < npending)
-		npending = mark;
-}
-
-/* In a write: notification id was made for user. */
-void
-stream_pending_add(int64_t id, int64_t user)
-{
-	if (npending / 2 >= STREAM_PENDING_MAX)
-		return;
-	if (npending + 2 > pending_cap) {
-		pending_cap = pending_cap ? pending_cap * 2 : 64;
-		pending = xrealloc(pending, pending_cap * sizeof *pending);
-	}
-	pending[npending++] = id;
-	pending[npending++] = user;
-}
-
-/* On the writer, after commit: publish the batch's notifications. */
-void
-stream_pending_publish(void)
+/* A notification was made: to its recipient's streams. */
+static void
+stream_on_notification(struct db *db, const struct event *ev)
 {
 	struct idlist	to;
-	size_t		i;
+	int64_t		who = ev->subject;
 
-	for (i = 0; i + 1 < npending; i += 2) {
-		to.ids = &pending[i + 1];
-		to.n = to.cap = 1;
-		stream_publish(SE_NOTIFICATION, pending[i], 0, &to);
-	}
-	npending = 0;
+	(void)db;
+	to.ids = &who;
+	to.n = to.cap = 1;
+	stream_publish(SE_NOTIFICATION, ev->id, 0, &to);
 }

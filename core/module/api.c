@@ -279,7 +279,7 @@ api_write(struct hm_req *h, hm_write_fn fn, hm_reply_fn reply, void *arg)
 	w->reply = reply;
 	w->arg = arg;
 	w->module = module_running() ? module_running() : "?";
-	if (writer_submit(r->loop, mwrite_run, NULL, mwrite_done, w) != 0) {
+	if (writer_submit(r->loop, mwrite_run, mwrite_done, w) != 0) {
 		free(w);
 		req_retry_after(r, 1);
 		req_error(r, 503, "The server is busy; try again in a moment.");

@@ -32,6 +32,24 @@ size_t			 nmodules;
 static struct mroute	*mroutes;
 static size_t		 nmroutes;
 
+/* What the module layer hangs on the request path (req_set_hooks). */
+static int	 module_gate_write(struct req *);
+static int	 module_gate_post(struct req *, const char *);
+static void	 module_view(struct req *, json_t *);
+static const char *module_landing(struct req *, int64_t);
+static void	 module_announcements(struct req *, json_t *);
+static const struct route *module_route_find(const char *, int, struct arena *,
+		     const char **, int *);
+static void	 module_after_post(struct db *, const struct event *);
+static void	 module_after_follow(struct db *, const struct event *);
+static void	 module_after_user_created(struct db *, const struct event *);
+static const struct req_hooks module_req_hooks = {
+	module_gate_write, module_gate_post, module_landing,
+	module_announcements, module_route_find,
+};
+static const struct req_hooks no_hooks;
+static int	 view_hooked;
+
 /* The end of the fields every ABI 1 struct has (minor 0). */
 #define MODULE_MIN_SIZE \
 	(offsetof(struct hearth_module, unload) + sizeof(void (*)(void)))
@@ -383,6 +401,16 @@ module_load_all(const struct config *c, int quiet, char **cause)
 	if (!quiet && module_check_keys(c, cause) != 0)
 		return -1;
 	module_build_routes();
+	/* The after hooks hear of committed changes through the domain's
+	 * events, wherever the change was made (hearthd or hearthctl). */
+	if (nmodules > 0) {
+		events_subscribe(EV_POST_CREATED, module_after_post);
+		events_subscribe(EV_FOLLOWED, module_after_follow);
+		events_subscribe(EV_USER_CREATED, module_after_user_created);
+		req_set_hooks(&module_req_hooks);
+		if (!view_hooked++)
+			req_view_hook_add(module_view);
+	}
 	return 0;
 }
 
@@ -448,10 +476,12 @@ module_unload_all(void)
 	free(mroutes);
 	mroutes = NULL;
 	nmroutes = 0;
+	events_reset();		/* their after hooks with them */
+	req_set_hooks(&no_hooks);
 }
 
 /* The modules' route for a path, after the core's (see router_find). */
-const struct route *
+static const struct route *
 module_route_find(const char *path, int method, struct arena *a,
     const char **params, int *allowed)
 {
@@ -532,7 +562,7 @@ module_refuse(struct req *r, const struct module *m,
 }
 
 /* Gate: may this unsafe request go on? 0, or -1 once refused. */
-int
+static int
 module_gate_write(struct req *r)
 {
 	struct hm_refusal	f;
@@ -556,7 +586,7 @@ module_gate_write(struct req *r)
 }
 
 /* Gate: may this post be written? 0, or -1 once refused. */
-int
+static int
 module_gate_post(struct req *r, const char *text)
 {
 	struct hm_refusal	f;
@@ -581,21 +611,19 @@ module_gate_post(struct req *r, const char *text)
 }
 
 /* After: a post was committed (on the writer). */
-void
-module_after_post(struct db *db, const struct post_draft *d)
+static void
+module_after_post(struct db *db, const struct event *ev)
 {
 	struct hm_post_event	e;
 	struct module_frame	mf;
 	size_t			i;
 
-	if (nmodules == 0 || d->duplicate)
-		return;
 	memset(&e, 0, sizeof e);
-	e.id = d->id;
-	e.author_id = d->author_id;
-	e.group_id = d->group_id;
-	e.in_reply_to_id = d->in_reply_to_id;
-	e.text = d->md.text ? d->md.text : d->source;
+	e.id = ev->id;
+	e.author_id = ev->actor;
+	e.group_id = ev->group_id;
+	e.in_reply_to_id = ev->in_reply_to_id;
+	e.text = ev->text != NULL ? ev->text : "";
 	module_api_enter_writer(1);
 	for (i = 0; i < nmodules; i++) {
 		if (modules[i].hooks.after_post == NULL)
@@ -608,8 +636,8 @@ module_after_post(struct db *db, const struct post_draft *d)
 }
 
 /* After: follower now follows followee (on the writer). */
-void
-module_after_follow(struct db *db, int64_t follower, int64_t followee)
+static void
+module_after_follow(struct db *db, const struct event *ev)
 {
 	struct module_frame	mf;
 	size_t			i;
@@ -619,16 +647,16 @@ module_after_follow(struct db *db, int64_t follower, int64_t followee)
 		if (modules[i].hooks.after_follow == NULL)
 			continue;
 		module_enter(&mf, modules[i].name, "after_follow hook", NULL);
-		modules[i].hooks.after_follow((struct hm_db *)db, follower,
-		    followee);
+		modules[i].hooks.after_follow((struct hm_db *)db, ev->actor,
+		    ev->subject);
 		module_leave(&mf);
 	}
 	module_api_enter_writer(0);
 }
 
 /* After: a person was created (hearthctl, or the writer). */
-void
-module_after_user_created(struct db *db, int64_t id, const char *name)
+static void
+module_after_user_created(struct db *db, const struct event *ev)
 {
 	struct module_frame	mf;
 	size_t			i;
@@ -639,8 +667,8 @@ module_after_user_created(struct db *db, int64_t id, const char *name)
 			continue;
 		module_enter(&mf, modules[i].name, "after_user_created hook",
 		    NULL);
-		modules[i].hooks.after_user_created((struct hm_db *)db, id,
-		    name);
+		modules[i].hooks.after_user_created((struct hm_db *)db, ev->id,
+		    ev->text);
 		module_leave(&mf);
 	}
 	module_api_enter_writer(0);
@@ -679,7 +707,7 @@ module_fragments(struct req *r, json_t *v, const char *key,
 }
 
 /* Render hooks: add the modules' fragments to a page's view. */
-void
+static void
 module_view(struct req *r, json_t *v)
 {
 	if (nmodules == 0)
@@ -695,7 +723,7 @@ module_view(struct req *r, json_t *v)
 }
 
 /* Where person lands after signing in, if a module says; else NULL. */
-const char *
+static const char *
 module_landing(struct req *r, int64_t person)
 {
 	struct module_frame	 mf;
@@ -717,7 +745,7 @@ module_landing(struct req *r, int64_t person)
 }
 
 /* Render hook: Mastodon announcements (GET /api/v1/announcements). */
-void
+static void
 module_announcements(struct req *r, json_t *list)
 {
 	struct module_frame	mf;

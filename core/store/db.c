@@ -2,7 +2,10 @@
  * db.c: the storage layer. Opens SQLite with hearth's pragmas, keeps a cache of
  * prepared statements per connection (keyed by the SQL string's address, since
  * every query is a string constant), wraps transactions, applies migrations
- * recorded per component, and takes consistent backups.
+ * recorded per component, and takes consistent backups. What a change sets
+ * off once it is safely on disk (feeds, streams, modules' after hooks) is
+ * registered with db_after_commit inside the transaction and run by the
+ * commit, or dropped by a rollback of the savepoint that registered it.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -31,10 +34,20 @@ struct memo {
 };
 #define MEMO_SLOTS	16384	/* ~512 KB a connection */
 
+/* What runs once the transaction commits (db_after_commit). */
+struct after {
+	after_fn	 fn;
+	void		*arg;
+};
+#define AFTER_DEPTH	16	/* savepoints whose registrations are marked */
+
 struct db {
 	sqlite3		*sql;
 	struct stmt	*cache[STMT_BUCKETS];
 	int		 depth;		/* nested db_begin calls */
+	struct after	*after;		/* registered in this transaction */
+	size_t		 nafter, aftercap;
+	size_t		 aftermark[AFTER_DEPTH];	/* at each db_begin */
 	uint64_t	 read_stamp;	/* stamp_now() before db_read_begin */
 	struct memo	 memo[MEMO_SLOTS];
 };
@@ -110,8 +123,66 @@ db_close(struct db *db)
 	}
 	for (i = 0; i < MEMO_SLOTS; i++)
 		json_decref(db->memo[i].json);
+	db_after_cut(db, 0);
+	free(db->after);
 	sqlite3_close_v2(db->sql);
 	free(db);
+}
+
+/*
+ * Run fn(arg, 1) once the current transaction commits, on the committing
+ * thread, in the order registered; if it, or the savepoint that is open
+ * now, rolls back instead, fn(arg, 0) only lets arg go. Outside a
+ * transaction the change is already committed: fn runs now.
+ */
+void
+db_after_commit(struct db *db, after_fn fn, void *arg)
+{
+	if (!db_in_transaction(db)) {
+		fn(arg, 1);
+		return;
+	}
+	if (db->nafter == db->aftercap) {
+		db->aftercap = db->aftercap ? db->aftercap * 2 : 16;
+		db->after = xrealloc(db->after, db->aftercap *
+		    sizeof *db->after);
+	}
+	db->after[db->nafter].fn = fn;
+	db->after[db->nafter].arg = arg;
+	db->nafter++;
+}
+
+/* How many are registered (a savepoint the caller opened itself). */
+size_t
+db_after_mark(struct db *db)
+{
+	return db->nafter;
+}
+
+/* Drop those registered since mark: their changes rolled back. */
+void
+db_after_cut(struct db *db, size_t mark)
+{
+	while (db->nafter > mark) {
+		db->nafter--;
+		db->after[db->nafter].fn(db->after[db->nafter].arg, 0);
+	}
+}
+
+/* The commit happened: run everything registered, in order. */
+static void
+db_after_run(struct db *db)
+{
+	struct after	*list = db->after;
+	size_t		 i, n = db->nafter;
+
+	/* A callback may register more (a change it makes itself, outside
+	 * any transaction, runs at once): take the list first. */
+	db->after = NULL;
+	db->nafter = db->aftercap = 0;
+	for (i = 0; i < n; i++)
+		list[i].fn(list[i].arg, 1);
+	free(list);
 }
 
 /* The raw handle, for the few callers that need the SQLite API directly. */
@@ -228,8 +299,11 @@ db_begin(struct db *db)
 		rc = db_exec(db, "SAVEPOINT nested");
 	else
 		rc = db_exec(db, "BEGIN IMMEDIATE");
-	if (rc == 0)
+	if (rc == 0) {
+		if (db->depth < AFTER_DEPTH)
+			db->aftermark[db->depth] = db->nafter;
 		db->depth++;
+	}
 	return rc;
 }
 
@@ -248,6 +322,7 @@ db_commit(struct db *db)
 	if (db_exec(db, "COMMIT") == 0) {
 		db->depth = 0;
 		epoch_commit();
+		db_after_run(db);
 		return 0;
 	}
 	log_error("db: commit failed: %s", sqlite3_errmsg(db->sql));
@@ -263,11 +338,14 @@ db_rollback(struct db *db)
 		db_exec(db, "ROLLBACK TO nested");
 		db_exec(db, "RELEASE nested");
 		db->depth--;
+		if (db->depth < AFTER_DEPTH)
+			db_after_cut(db, db->aftermark[db->depth]);
 		return;
 	}
 	if (!sqlite3_get_autocommit(db->sql))
 		db_exec(db, "ROLLBACK");
 	db->depth = 0;
+	db_after_cut(db, 0);
 	epoch_commit();		/* a spurious recount costs little */
 }
 

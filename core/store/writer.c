@@ -5,7 +5,10 @@
  * makes a thousand acknowledged posts a second possible, and it keeps the
  * fsync off the event loops. Each write runs in its own savepoint, so one
  * that fails is rolled back alone. A request is answered only after its
- * batch has committed.
+ * batch has committed. What a write sets off once committed it registers
+ * itself (db_after_commit); the writer only runs them. The writer knows
+ * nothing of loops: a job names where it came from, and the function given
+ * to writer_start carries its outcome back there.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -16,10 +19,9 @@
 #define WRITER_QUEUE_MAX	8192
 
 struct wjob {
-	struct loop	*loop;
+	void		*origin;	/* where the outcome goes back to */
 	write_fn	 fn;		/* in the transaction, on the writer */
-	write_fn	 after;		/* after commit, on the writer (may be NULL) */
-	written_fn	 done;		/* on the loop, with the outcome */
+	written_fn	 done;		/* back at the origin, with the outcome */
 	void		*arg;
 	int		 rc;
 	TAILQ_ENTRY(wjob) entry;
@@ -32,6 +34,7 @@ static int			 writer_queued;
 static int			 writer_running;
 static pthread_t		 writer_thread;
 static struct db		*writer_db;
+static writer_post_fn		 writer_post;
 
 /* On the loop: hand the outcome to the request. */
 static void
@@ -56,13 +59,13 @@ writer_batch(struct wjob **batch, int n)
 				batch[i]->rc = -1;
 				continue;
 			}
-			mark = stream_pending_mark();
+			mark = db_after_mark(writer_db);
 			batch[i]->rc = batch[i]->fn(writer_db, batch[i]->arg);
 			/* A write that left a savepoint open failed. */
 			db_unwind(writer_db, 1);
 			if (batch[i]->rc != 0) {
 				db_exec(writer_db, "ROLLBACK TO job");
-				stream_pending_cut(mark);
+				db_after_cut(writer_db, mark);
 			}
 			db_exec(writer_db, "RELEASE job");
 		}
@@ -72,15 +75,8 @@ writer_batch(struct wjob **batch, int n)
 	for (i = 0; i < n; i++) {
 		if (!committed)
 			batch[i]->rc = -1;
-		else if (batch[i]->rc == 0 && batch[i]->after != NULL)
-			batch[i]->after(writer_db, batch[i]->arg);
-		worker_post(batch[i]->loop, writer_deliver, batch[i]);
+		writer_post(batch[i]->origin, writer_deliver, batch[i]);
 	}
-	/* The batch's notifications, to the streams, once committed. */
-	if (committed)
-		stream_pending_publish();
-	else
-		stream_pending_cut(0);
 	if (n > 1)
 		log_debug("writer: committed %d writes in one transaction", n);
 }
@@ -115,8 +111,10 @@ writer_main(void *unused)
 
 /* Open the writer's connection and start its thread. */
 int
-writer_start(const char *path, enum sync_mode sync, char **cause)
+writer_start(const char *path, enum sync_mode sync, writer_post_fn post,
+    char **cause)
 {
+	writer_post = post;
 	if ((writer_db = db_open(path, sync, DB_NOCHECKPOINT, cause)) == NULL)
 		return -1;
 	if (stamp_watch(db_handle(writer_db), cause) != 0) {
@@ -152,13 +150,12 @@ writer_stop(void)
 
 /*
  * Queue a write: fn(db, arg) runs in a transaction on the writer thread,
- * after(db, arg) once it has committed, then done(arg, rc) on loop's thread
- * with rc 0 if fn succeeded and its transaction committed. -1 if the queue is
- * full (answer 503).
+ * then done(arg, rc) back at origin (a loop's thread, through the post
+ * function given to writer_start) with rc 0 if fn succeeded and its
+ * transaction committed. -1 if the queue is full (answer 503).
  */
 int
-writer_submit(struct loop *loop, write_fn fn, write_fn after, written_fn done,
-    void *arg)
+writer_submit(void *origin, write_fn fn, written_fn done, void *arg)
 {
 	struct wjob	*j;
 
@@ -168,9 +165,8 @@ writer_submit(struct loop *loop, write_fn fn, write_fn after, written_fn done,
 		return -1;
 	}
 	j = xcalloc(1, sizeof *j);
-	j->loop = loop;
+	j->origin = origin;
 	j->fn = fn;
-	j->after = after;
 	j->done = done;
 	j->arg = arg;
 	TAILQ_INSERT_TAIL(&writer_queue, j, entry);
@@ -193,8 +189,8 @@ writer_background_done(void *arg, int rc)
  * malloc'd and is freed afterwards. Dropped if the queue is full.
  */
 void
-writer_background(struct loop *loop, write_fn fn, void *arg)
+writer_background(void *origin, write_fn fn, void *arg)
 {
-	if (writer_submit(loop, fn, NULL, writer_background_done, arg) != 0)
+	if (writer_submit(origin, fn, writer_background_done, arg) != 0)
 		free(arg);
 }

@@ -67,6 +67,7 @@ rebuild_equals(struct arena *a, const char *pattern, const char **params,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static int		 tables;
 	struct arena		*a = arena_new();
 	char			*path = xstrndup((const char *)data, size);
 	const char		*params[ROUTE_MAX_PARAMS];
@@ -74,6 +75,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t			 i;
 	int			 n, allowed;
 
+	if (!tables++) {
+		router_add(web_routes, web_nroutes);
+		router_add(api_routes, api_nroutes);
+		atexit(router_clear);
+	}
 	for (i = 0; i < nitems(patterns); i++) {
 		memset(params, 0, sizeof params);
 		n = route_match(patterns[i], path, a, params, ROUTE_MAX_PARAMS);

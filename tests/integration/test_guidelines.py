@@ -40,10 +40,11 @@ def module_dir(t):
 
 
 def write_routes():
-    """Every unsafe route of the core's table and the modules' tables:
+    """Every unsafe route of the core's tables and the modules' tables:
     (method, pattern, flags)."""
     out = []
-    for path in ("core/http/router.c", "modules/guidelines/guidelines.c",
+    for path in ("web/pages/routes.c", "core/api/routes.c",
+                 "modules/guidelines/guidelines.c",
                  "tests/modules/example/example.c"):
         with open(os.path.join(SRC, path)) as f:
             text = f.read()

@@ -76,6 +76,8 @@ test_find(void)
 	const struct route	*r;
 	int			 allowed;
 
+	router_add(web_routes, web_nroutes);
+	router_add(api_routes, api_nroutes);
 	r = router_find("/healthz", M_GET, a, params, &allowed);
 	ok(r != NULL && strcmp(r->pattern, "/healthz") == 0, "GET /healthz");
 	r = router_find("/healthz", M_HEAD, a, params, &allowed);
@@ -115,6 +117,7 @@ test_find(void)
 	ok(r == NULL && allowed == 0, "/static/ with no file: 404");
 	r = router_find("/healthz/", M_GET, a, params, &allowed);
 	ok(r == NULL && allowed == 0, "trailing slash: 404");
+	router_clear();
 }
 
 int

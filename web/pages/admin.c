@@ -303,7 +303,7 @@ admin_hash_done(void *arg)
 	phc = arena_strdup(r->arena, j->phc);
 	admin_job_free(j);
 	j->phc = phc;
-	if (req_write(r, admin_write, NULL, admin_reply, j) == HANDLED)
+	if (req_write(r, admin_write, admin_reply, j) == HANDLED)
 		req_free(r);
 }
 
@@ -408,7 +408,7 @@ web_admin_person_action(struct req *r)
 	j->act = i;
 	j->target_name = u->username;
 	if (admin_acts[i].act != ACT_RESET)
-		return req_write(r, admin_write, NULL, admin_reply, j);
+		return req_write(r, admin_write, admin_reply, j);
 	admin_generate(j);
 	return admin_hash_then_write(r, j);
 }

@@ -38,6 +38,8 @@ static const struct { const char *ext, *type; } asset_types[] = {
 static struct asset	 assets[ASSET_MAX];
 static size_t		 nassets;
 static json_t		*asset_map;
+static int		 hooked;	/* asset_view is a view hook */
+static void		 asset_view(struct req *, json_t *);
 
 /* Read one asset and give it its hashed name. */
 static int
@@ -137,7 +139,17 @@ asset_init(const char *web_dir, char **cause)
 	json_object_foreach(asset_map, key, v)
 		v->refcount = (size_t)-1;
 	asset_map->refcount = (size_t)-1;
+	if (!hooked++)
+		req_view_hook_add(asset_view);
 	return rc;
+}
+
+/* Every page's view has the assets' URLs (a request hook). */
+static void
+asset_view(struct req *r, json_t *v)
+{
+	(void)r;
+	json_object_set(v, "asset", asset_map);
 }
 
 /* Unload every asset. */

@@ -1,10 +1,10 @@
 /*
  * web-edit.c: editing and deleting one's own post on the web. GET
  * /@name/:id/edit is a form with the Markdown source and content warning;
- * POST saves through status_edit, as the API's PUT does, so modules check
+ * POST saves with post_edit_cmd, as the API's PUT does, so modules check
  * the new text and the edit history is kept. GET /@name/:id/delete asks
  * for confirmation (a page, so it works without JavaScript); POST deletes
- * through status_delete, as the API's DELETE does. The domain decides who
+ * with post_delete_cmd, as the API's DELETE does. The domain decides who
  * may: the pages only spare others a form they could not use.
  */
 #include <string.h>
@@ -107,8 +107,7 @@ web_post_edit(struct req *r)
 		req_error(r, 404, POST_HIDDEN);
 		return HANDLED;
 	}
-	d->edit_id = p->id;
-	if ((rc = status_draft(r, d, 1, &msg)) != 0) {
+	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
 		/* Only the author may see the form again with the error. */
 		if (p->author_id != r->user->id)
 			req_error(r, 403, "Only the author can edit a post.");
@@ -116,7 +115,11 @@ web_post_edit(struct req *r)
 			edit_page(r, p, rc, msg);
 		return HANDLED;
 	}
-	return status_edit(r, d, web_post_back);
+	d->edit_id = p->id;
+	/* An edit is a new text: modules' before_post sees it too. */
+	if (req_gate_post(r, d->source) != 0)
+		return HANDLED;
+	return req_command(r, post_edit_cmd, web_post_back, d);
 }
 
 /* GET /@name/:id/delete: are you sure? */
@@ -160,13 +163,15 @@ delete_reply(struct req *r, void *arg)
 enum handled
 web_post_delete(struct req *r)
 {
-	struct status_delete	*j = arena_alloc(r->arena, sizeof *j);
+	struct post_removal	*pr = arena_alloc(r->arena, sizeof *pr);
 	struct post		*p;
 
 	if ((p = edit_post_param(r)) == NULL) {
 		req_error(r, 404, POST_HIDDEN);
 		return HANDLED;
 	}
-	j->id = p->id;
-	return status_delete(r, j, delete_reply);
+	pr->actor = r->user->id;
+	pr->id = p->id;
+	pr->admin = r->user->role == ROLE_ADMIN;
+	return req_command(r, post_delete_cmd, delete_reply, pr);
 }

@@ -22,36 +22,8 @@ struct group_form {
 	const char	*compose_error;	/* the composer's text */
 };
 
-/* The changes a form on a group's page makes. */
-enum group_op { OP_JOIN, OP_LEAVE, OP_ADD, OP_REMOVE, OP_PROMOTE, OP_DEMOTE };
-/* Those made from the members page, where their refusals are shown. */
-#define MEMBER_TOOL(op)	((op) >= OP_ADD)
-
-/* A change to a group, as the writer and the reply see it. */
-struct group_job {
-	enum group_op	 op;
-	int64_t		 group;
-	int64_t		 account;	/* the person added, removed, ... */
-	int		 code;		/* what the domain answered */
-	const char	*cause;		/* its reason, in the request's arena */
-	/* create */
-	const char	*name;
-	const char	*description;
-	const char	*description_html;
-	enum group_visibility visibility;
-};
-
-/* What to say when the domain refuses without a reason. */
-static const struct {
-	enum group_op	 op;
-	int		 code;
-	const char	*msg;
-} refusals[] = {
-	{ OP_JOIN,	E_FORBIDDEN, "This group is private: a group admin "
-	    "must add you." },
-	{ OP_LEAVE,	E_CONFLICT,  "You are the group's only admin: make "
-	    "another member an admin before you leave." },
-};
+/* The changes made from the members page, where their refusals show. */
+#define MEMBER_TOOL(op)	((op) >= GROUP_ADD)
 
 /* "1 member", "5 members". */
 static const char *
@@ -215,294 +187,186 @@ web_group(struct req *r)
 	return HANDLED;
 }
 
-/*
- * Keep a domain refusal for the reply. A refusal changed nothing, so the
- * write itself succeeds: req_write would answer a failure with a bare
- * error page, and the person should see why on the page they came from.
- */
-static int
-group_outcome(struct req *r, struct group_job *j, int rc, char *why,
-    char **cause)
-{
-	switch (rc) {
-	case E_OK:
-	case E_INVALID:
-	case E_FORBIDDEN:
-	case E_NOTFOUND:
-	case E_CONFLICT:
-		j->code = rc;
-		if (why != NULL)
-			j->cause = arena_strdup(r->arena, why);
-		free(why);
-		return E_OK;
-	default:
-		*cause = why;
-		return rc;
-	}
-}
-
-/* On the writer: create. */
-static int
-create_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-	char			*why = NULL;
-	int64_t			 id;
-
-	id = group_create(db, r->user->id, j->name, j->description,
-	    j->description_html, j->visibility, &why);
-	if (id > 0)
-		j->group = id;
-	return group_outcome(r, j, id > 0 ? E_OK : (int)-id, why, cause);
-}
-
-/* Created: to the new group; refused: the form again, the name at fault
- * (the only thing the domain still checks once the handler has). */
+/* Created: to the new group; refused: the form again, the field at
+ * fault. */
 static void
-create_reply(struct req *r, void *arg)
+create_outcome(struct req *r, void *arg, int code, const char *cause)
 {
-	struct group_job	*j = arg;
+	struct group_input	*in = arg;
 
-	if (j->code != E_OK) {
-		groups_page(r, j->code, j->cause != NULL ? j->cause :
+	if (code != E_OK) {
+		groups_page(r, code, cause != NULL ? cause :
 		    "This name cannot be used", NULL, NULL);
 		return;
 	}
 	req_redirect(r, arena_printf(r->arena, "/groups/%lld",
-	    (long long)j->group));
+	    (long long)in->id));
 }
 
 /* POST /groups: name, description (Markdown), visibility, csrf. */
 enum handled
 web_group_create(struct req *r)
 {
-	struct mention_ctx	 resolve = { req_db(r), r->arena };
-	struct group_job	*j = arena_alloc(r->arena, sizeof *j);
-	struct markdown		 md;
-	const char		*vis = param(r, "visibility");
-	char			*cause = NULL;
+	struct group_input	*in = arena_alloc(r->arena, sizeof *in);
+	const char		*field, *msg;
 
-	j->name = arena_trim(r->arena, param(r, "name"));
-	j->description = param(r, "description");
-	j->description_html = "";
-	if (*j->name == '\0') {
-		groups_page(r, 422, "Give the group a name.", NULL, NULL);
-		return HANDLED;
-	}
-	if (strcmp(vis, "private") == 0)
-		j->visibility = GROUP_PRIVATE;
-	else if (*vis == '\0' || strcmp(vis, "open") == 0)
-		j->visibility = GROUP_OPEN;
-	else {
-		groups_page(r, 422, NULL, NULL, "Choose open or private.");
-		return HANDLED;
-	}
-	if (strlen(j->description) > GROUP_DESCRIPTION_MAX) {
-		groups_page(r, 422, NULL, arena_printf(r->arena, "The "
-		    "description is too long: at most %d bytes.",
-		    GROUP_DESCRIPTION_MAX), NULL);
-		return HANDLED;
-	}
-	if (*j->description != '\0') {
-		if (markdown_render(r->arena, j->description,
-		    strlen(j->description), req_config(r)->base_url,
-		    post_mention_resolve, &resolve, &md, &cause) != 0) {
-			groups_page(r, 422, NULL, arena_strdup(r->arena,
-			    cause), NULL);
-			free(cause);
-			return HANDLED;
-		}
-		j->description_html = md.html;
-	}
-	return req_write(r, create_write, NULL, create_reply, j);
-}
-
-/* On the writer: the change a group form asks for. */
-static int
-group_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	struct group_job	*j = arg;
-	char			*why = NULL;
-	int64_t			 me = r->user->id;
-	int			 rc = E_INTERNAL;
-
-	switch (j->op) {
-	case OP_JOIN:
-		rc = group_join(db, me, j->group);
-		break;
-	case OP_LEAVE:
-		rc = group_leave(db, me, j->group, &why);
-		break;
-	case OP_ADD:
-		rc = group_add_member(db, me, j->group, j->account, &why);
-		break;
-	case OP_REMOVE:
-		rc = group_remove_member(db, me, j->group, j->account, &why);
-		break;
-	case OP_PROMOTE:
-	case OP_DEMOTE:
-		rc = group_set_role(db, me, j->group, j->account,
-		    j->op == OP_PROMOTE ? GROUP_ADMIN : GROUP_MEMBER, &why);
-		break;
-	}
-	return group_outcome(r, j, rc, why, cause);
-}
-
-/* On the writer, once committed: whose home feed holds other groups now. */
-static void
-group_after(struct req *r, struct db *db, void *arg)
-{
-	struct group_job	*j = arg;
-
-	(void)db;
-	if (j->code != E_OK)
-		return;
-	if (j->op == OP_JOIN || j->op == OP_LEAVE)
-		feed_forget(r->user->id);
-	else if (j->op == OP_ADD || j->op == OP_REMOVE)
-		feed_forget(j->account);
-}
-
-/* Done: back where the form was, or the refusal on the group's page. */
-static void
-group_reply(struct req *r, void *arg)
-{
-	struct group_job	*j = arg;
-	struct group_form	 f;
-	size_t			 i;
-
-	if (j->code == E_NOTFOUND) {
-		req_error(r, 404, j->cause != NULL ? j->cause : WEB_GROUP_HIDDEN);
-		return;
-	}
-	if (j->code != E_OK) {
-		memset(&f, 0, sizeof f);
-		f.error = j->cause;
-		for (i = 0; f.error == NULL && i < nitems(refusals); i++) {
-			if (refusals[i].op == j->op &&
-			    refusals[i].code == j->code)
-				f.error = refusals[i].msg;
-		}
-		if (f.error == NULL)
-			f.error = "This action is not allowed.";
-		if (MEMBER_TOOL(j->op))
-			web_group_members_page(r, j->group, j->code, f.error,
+	in->creator = r->user->id;
+	in->name = req_param(r, "name");
+	in->description = req_param(r, "description");
+	if (group_prepare(req_db(r), r->arena, in, req_param(r, "visibility"),
+	    req_config(r)->base_url, &field, &msg) != 0) {
+		if (strcmp(field, "name") == 0)
+			groups_page(r, 422, "Give the group a name.", NULL,
 			    NULL);
+		else if (strcmp(field, "visibility") == 0)
+			groups_page(r, 422, NULL, NULL, "Choose open or "
+			    "private.");
 		else
-			group_page(r, j->group, j->code, &f);
+			groups_page(r, 422, NULL, arena_printf(r->arena, "%c%s.",
+			    msg[0] >= 'a' && msg[0] <= 'z' ? msg[0] - 32 :
+			    msg[0], msg + 1), NULL);
+		return HANDLED;
+	}
+	return req_command_then(r, group_create_cmd, create_outcome, in);
+}
+
+/* Done: back where the form was, or the refusal on the page it came
+ * from. */
+static void
+group_outcome(struct req *r, void *arg, int code, const char *cause)
+{
+	struct group_change	*c = arg;
+	const char		*why;
+
+	if (code == E_NOTFOUND) {
+		req_error(r, 404, cause != NULL ? cause : WEB_GROUP_HIDDEN);
+		return;
+	}
+	if (code != E_OK) {
+		why = cause != NULL ? cause : "This action is not allowed.";
+		if (MEMBER_TOOL(c->op))
+			web_group_members_page(r, c->group, code, why, NULL);
+		else {
+			struct group_form	f;
+
+			memset(&f, 0, sizeof f);
+			f.error = why;
+			group_page(r, c->group, code, &f);
+		}
 		return;
 	}
 	/* Having left a private group, or been removed, the person can no
 	 * longer see it. */
-	if (!access_group_readable(req_db(r), r->user->id, j->group)) {
+	if (!access_group_readable(req_db(r), r->user->id, c->group)) {
 		req_redirect(r, "/groups?notice=left");
 		return;
 	}
 	req_redirect(r, web_next(r, arena_printf(r->arena, "/groups/%lld%s",
-	    (long long)j->group, MEMBER_TOOL(j->op) ? "/members" : "")));
+	    (long long)c->group, MEMBER_TOOL(c->op) ? "/members" : "")));
 }
 
-/* A job for the group in the route's :id; NULL after answering 404. */
-static struct group_job *
-job_new(struct req *r, enum group_op op)
+/* A change op to the group in the route's :id; NULL after answering 404. */
+static struct group_change *
+change_new(struct req *r, enum group_op op)
 {
-	struct group_job	*j;
+	struct group_change	*c;
 	int64_t			 id = req_id(r, ":0");
 
 	if (id == 0) {
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return NULL;
 	}
-	j = arena_alloc(r->arena, sizeof *j);
-	j->op = op;
-	j->group = id;
-	return j;
+	c = arena_alloc(r->arena, sizeof *c);
+	c->op = op;
+	c->actor = r->user->id;
+	c->group = id;
+	return c;
 }
 
 /* POST /groups/:id/join: csrf, next. */
 enum handled
 web_group_join(struct req *r)
 {
-	struct group_job	*j;
+	struct group_change	*c;
 
-	if ((j = job_new(r, OP_JOIN)) == NULL)
+	if ((c = change_new(r, GROUP_JOIN)) == NULL)
 		return HANDLED;
-	return req_write(r, group_write, group_after, group_reply, j);
+	return req_command_then(r, group_change_cmd, group_outcome, c);
 }
 
 /* POST /groups/:id/leave: csrf, next. */
 enum handled
 web_group_leave(struct req *r)
 {
-	struct group_job	*j;
+	struct group_change	*c;
 
-	if ((j = job_new(r, OP_LEAVE)) == NULL)
+	if ((c = change_new(r, GROUP_LEAVE)) == NULL)
 		return HANDLED;
-	return req_write(r, group_write, group_after, group_reply, j);
+	return req_command_then(r, group_change_cmd, group_outcome, c);
 }
 
 /* POST /groups/:id/members: username, csrf; the domain checks the role. */
 enum handled
 web_group_add(struct req *r)
 {
-	struct group_job	*j;
+	struct group_change	*c;
 	struct user		*u;
 	const char		*name = arena_trim(r->arena, param(r, "username"));
 
-	if ((j = job_new(r, OP_ADD)) == NULL)
+	if ((c = change_new(r, GROUP_ADD)) == NULL)
 		return HANDLED;
 	if (*name == '@')
 		name++;
 	u = *name != '\0' ? user_get_by_name(req_db(r), r->arena, name) :
 	    NULL;
 	if (u == NULL || u->disabled) {
-		web_group_members_page(r, j->group, 422, NULL, *name == '\0' ?
+		web_group_members_page(r, c->group, 422, NULL, *name == '\0' ?
 		    "Enter the username of the person to add." :
 		    arena_printf(r->arena, "Nobody here has the username "
 		    "“%s”.", name));
 		return HANDLED;
 	}
-	j->account = u->id;
-	return req_write(r, group_write, group_after, group_reply, j);
+	c->account = u->id;
+	return req_command_then(r, group_change_cmd, group_outcome, c);
 }
 
 /* Shared by the per-member forms: the member is the route's :name. */
 static enum handled
 member_change(struct req *r, enum group_op op)
 {
-	struct group_job	*j;
+	struct group_change	*c;
 	struct user		*u;
 
-	if ((j = job_new(r, op)) == NULL)
+	if ((c = change_new(r, op)) == NULL)
 		return HANDLED;
 	if ((u = user_get_by_name(req_db(r), r->arena, r->params[1])) ==
 	    NULL) {
 		req_error(r, 404, "There is nobody with this name here.");
 		return HANDLED;
 	}
-	j->account = u->id;
-	return req_write(r, group_write, group_after, group_reply, j);
+	c->account = u->id;
+	return req_command_then(r, group_change_cmd, group_outcome, c);
 }
 
 /* POST /groups/:id/members/:name/remove: csrf. */
 enum handled
 web_group_remove(struct req *r)
 {
-	return member_change(r, OP_REMOVE);
+	return member_change(r, GROUP_REMOVE);
 }
 
 /* POST /groups/:id/members/:name/promote: make a group admin. */
 enum handled
 web_group_promote(struct req *r)
 {
-	return member_change(r, OP_PROMOTE);
+	return member_change(r, GROUP_PROMOTE);
 }
 
 /* POST /groups/:id/members/:name/demote: a group admin no more. */
 enum handled
 web_group_demote(struct req *r)
 {
-	return member_change(r, OP_DEMOTE);
+	return member_change(r, GROUP_DEMOTE);
 }
 
 /* The post is on disk: back to the group's stream. */
@@ -528,7 +392,7 @@ web_group_post(struct req *r)
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return HANDLED;
 	}
-	if ((rc = status_draft(r, d, 0, &msg)) != 0) {
+	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
 		memset(&f, 0, sizeof f);
 		f.compose_error = msg;
 		group_page(r, id, rc, &f);
@@ -536,7 +400,7 @@ web_group_post(struct req *r)
 	}
 	/* The address says where it goes, whatever else the form holds. */
 	d->group_id = id;
-	d->in_reply_to_id = 0;
-	d->visibility = VIS_PUBLIC;
-	return status_create(r, d, group_post_reply);
+	if (req_gate_post(r, d->source) != 0)
+		return HANDLED;
+	return req_command(r, post_create_cmd, group_post_reply, d);
 }

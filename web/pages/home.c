@@ -1,7 +1,7 @@
 /*
  * web-home.c: GET /, the signed-in person's home stream with a composer on
- * top, and POST /compose, which makes a post through the same path as the
- * API (status_draft, status_create) and goes back to the stream.
+ * top, and POST /compose, which makes a post with the same command as the
+ * API (post_prepare, post_create_cmd) and goes back to the stream.
  */
 #include <string.h>
 
@@ -117,7 +117,7 @@ web_compose(struct req *r)
 	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
 	const char		*msg = NULL;
 
-	if (status_draft(r, d, 0, &msg) != 0) {
+	if (web_draft(r, d, 1, &msg) != 0) {
 		home_page(r, 422, msg, NULL);
 		return HANDLED;
 	}
@@ -125,5 +125,7 @@ web_compose(struct req *r)
 		home_page(r, 200, NULL, d->md.html);
 		return HANDLED;
 	}
-	return status_create(r, d, compose_reply);
+	if (req_gate_post(r, d->source) != 0)
+		return HANDLED;
+	return req_command(r, post_create_cmd, compose_reply, d);
 }

@@ -106,8 +106,7 @@ login_session_reply(struct req *r, void *arg)
 	OPENSSL_cleanse(l->token, sizeof l->token);
 	/* A module may have somewhere to send the person first (guidelines
 	 * to acknowledge at a first sign-in). */
-	if (module_count() > 0)
-		to = module_landing(r, l->user->id);
+	to = req_landing(r, l->user->id);
 	req_redirect(r, to != NULL ? to : login_next(r));
 }
 
@@ -143,7 +142,7 @@ login_done(void *arg)
 		ratelimit_clear(s->login_account, l->account_key);
 	free(l->account_key);
 	/* The session is written by the writer thread, off this loop. */
-	if (req_write(r, login_session_write, NULL, login_session_reply, l) ==
+	if (req_write(r, login_session_write, login_session_reply, l) ==
 	    HANDLED)
 		req_free(r);
 }
@@ -241,7 +240,7 @@ enum handled
 web_logout(struct req *r)
 {
 	if (r->auth == AUTH_SESSION)
-		return req_write(r, logout_write, NULL, logout_reply, NULL);
+		return req_write(r, logout_write, logout_reply, NULL);
 	req_set_cookie(r, req_cookie_name(r), "", 0);
 	req_redirect(r, "/login");
 	return HANDLED;

@@ -163,12 +163,12 @@ notif_reply(struct req *r, void *arg)
 enum handled
 web_notifications_read(struct req *r)
 {
-	return req_write(r, notif_read_write, NULL, notif_reply, NULL);
+	return req_write(r, notif_read_write, notif_reply, NULL);
 }
 
 /* POST /notifications/clear: csrf. */
 enum handled
 web_notifications_clear(struct req *r)
 {
-	return req_write(r, notif_clear_write, NULL, notif_reply, NULL);
+	return req_write(r, notif_clear_write, notif_reply, NULL);
 }

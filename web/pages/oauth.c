@@ -272,5 +272,5 @@ web_oauth_authorize(struct req *r)
 		authz_refuse(r, z, "access_denied");
 		return HANDLED;
 	}
-	return req_write(r, authz_write, NULL, authz_reply, z);
+	return req_write(r, authz_write, authz_reply, z);
 }

@@ -102,18 +102,16 @@ web_post_reply(struct req *r)
 		    "read it.");
 		return HANDLED;
 	}
-	kv_add(r->arena, &r->form, "in_reply_to_id", arena_printf(r->arena,
-	    "%lld", (long long)p->id));
-	kv_add(r->arena, &r->form, "visibility", visibility_name(
-	    p->visibility));
-	if (p->group_id != 0)
-		kv_add(r->arena, &r->form, "group_id", arena_printf(r->arena,
-		    "%lld", (long long)p->group_id));
-	if ((rc = status_draft(r, d, 0, &msg)) != 0) {
+	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
 		post_page(r, 422, msg);
 		return HANDLED;
 	}
-	return status_create(r, d, web_post_back);
+	d->in_reply_to_id = p->id;
+	d->visibility = p->visibility;
+	d->group_id = p->group_id;
+	if (req_gate_post(r, d->source) != 0)
+		return HANDLED;
+	return req_command(r, post_create_cmd, web_post_back, d);
 }
 
 /* Done: back to where the button was. */
@@ -128,6 +126,7 @@ fav_reply(struct req *r, void *arg)
 static enum handled
 fav(struct req *r, int add)
 {
+	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
 	struct post	*p;
 
 	if ((p = post_param(r, NULL)) == NULL) {
@@ -135,7 +134,10 @@ fav(struct req *r, int add)
 		    "read it.");
 		return HANDLED;
 	}
-	return status_favourite(r, p->id, add, fav_reply);
+	t->actor = r->user->id;
+	t->id = p->id;
+	t->add = add;
+	return req_command(r, favourite_set, fav_reply, t);
 }
 
 /* POST /@name/:id/favourite: csrf, next. */

@@ -3,7 +3,7 @@
  * page, GET and POST /settings/profile: the same details and images as
  * PATCH /api/v1/accounts/update_credentials, checked by the same domain
  * calls (profile_check, markdown_render) and carried out by the same
- * profile_save_start. Each error is put next to the field at fault and
+ * the domain's profile_save_cmd. Each error is put next to the field at fault and
  * the form comes back with what was typed.
  */
 #include <stdlib.h>
@@ -261,8 +261,7 @@ web_settings_profile_save(struct req *r)
 	struct profile_save	*j = arena_alloc(r->arena, sizeof *j);
 	json_t			*errors = json_object();
 
-	memset(j, 0, sizeof *j);
-	j->reply = profile_save_reply;
+	profile_save_init(j, r->user->id, r->arena, req_config(r)->data_dir);
 	if (profile_read(r, j, errors) != 0) {
 		if (j->nup > 0 && json_object_get(errors, "avatar") == NULL &&
 		    json_object_get(errors, "header") == NULL)
@@ -273,5 +272,6 @@ web_settings_profile_save(struct req *r)
 		return HANDLED;
 	}
 	json_decref(errors);
-	return profile_save_start(r, j);
+	return req_work_write(r, profile_save_work(j), profile_save_cmd,
+	    profile_save_reply, j);
 }

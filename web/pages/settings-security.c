@@ -140,7 +140,7 @@ pw_change_done(void *arg)
 	phc = arena_strdup(r->arena, c->phc);
 	pw_change_free(c);
 	c->phc = phc;
-	if (req_write(r, pw_change_write, NULL, pw_change_reply, c) ==
+	if (req_write(r, pw_change_write, pw_change_reply, c) ==
 	    HANDLED)
 		req_free(r);
 }

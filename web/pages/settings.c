@@ -143,7 +143,7 @@ web_settings_session_end(struct req *r)
 		req_error(r, 404, "There is no such session.");
 		return HANDLED;
 	}
-	return req_write(r, session_end_write, NULL, session_end_reply, id);
+	return req_write(r, session_end_write, session_end_reply, id);
 }
 
 /* On the writer: end every session but this one. */
@@ -160,7 +160,7 @@ sessions_others_write(struct req *r, struct db *db, void *arg, char **cause)
 enum handled
 web_settings_sessions_others(struct req *r)
 {
-	return req_write(r, sessions_others_write, NULL, session_end_reply,
+	return req_write(r, sessions_others_write, session_end_reply,
 	    NULL);
 }
 
@@ -314,7 +314,7 @@ web_settings_token_create(struct req *r)
 		return HANDLED;
 	}
 	json_decref(errors);
-	return req_write(r, token_create_write, NULL, token_create_reply, j);
+	return req_write(r, token_create_write, token_create_reply, j);
 }
 
 /* On the writer: revoke one of the person's tokens. */
@@ -347,7 +347,7 @@ web_settings_token_revoke(struct req *r)
 		req_error(r, 404, "There is no such token.");
 		return HANDLED;
 	}
-	return req_write(r, token_revoke_write, NULL, token_revoke_reply, id);
+	return req_write(r, token_revoke_write, token_revoke_reply, id);
 }
 
 /* -- authorized apps */
@@ -422,5 +422,5 @@ web_settings_app_revoke(struct req *r)
 		req_error(r, 404, "There is no such app.");
 		return HANDLED;
 	}
-	return req_write(r, app_revoke_write, NULL, app_revoke_reply, id);
+	return req_write(r, app_revoke_write, app_revoke_reply, id);
 }

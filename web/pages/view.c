@@ -29,6 +29,34 @@ web_next(struct req *r, const char *def)
 	return next;
 }
 
+/*
+ * Fill a draft from a web form's own fields (status and spoiler_text; with
+ * choices, visibility and group_id too, as the home composer offers them)
+ * and prepare it as the API does (post_prepare). 0, or an HTTP status with
+ * *msg for the page to show by the composer.
+ */
+int
+web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
+{
+	const char	*vis = req_param(r, "visibility");
+
+	d->arena = r->arena;
+	d->author_id = r->user->id;
+	d->source = req_param(r, "status");
+	d->spoiler_text = req_param(r, "spoiler_text");
+	d->visibility = VIS_PUBLIC;
+	if (choices) {
+		if (vis != NULL && *vis != '\0' &&
+		    visibility_parse(vis, &d->visibility) != 0) {
+			*msg = "Validation failed: visibility must be public, "
+			    "unlisted, private or direct";
+			return E_INVALID;
+		}
+		d->group_id = req_id(r, "group_id");
+	}
+	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
+}
+
 static const char *const months[] = {
 	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 	"Nov", "Dec"

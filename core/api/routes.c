@@ -1,0 +1,134 @@
+/*
+ * routes.c: the Mastodon API's routes (and OAuth's endpoints for apps), a
+ * table the router walks after the web's (hearthd registers both; see
+ * router.c for what the flags mean). Literal paths come before patterns
+ * that would also match them ("verify_credentials" before ":id"): the
+ * first match wins.
+ */
+#include "hearth.h"
+
+const struct route api_routes[] = {
+	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */
+	{ M_POST, "/oauth/token",	R_NOCSRF | R_UNGATED, api_oauth_token },
+	{ M_POST, "/oauth/revoke",	R_NOCSRF | R_UNGATED, api_oauth_revoke },
+	{ M_GET,  "/.well-known/oauth-authorization-server", 0,
+	    api_oauth_metadata },
+	{ M_POST, "/api/v1/apps",	R_NOCSRF,	api_app_create },
+	{ M_GET,  "/api/v1/apps/verify_credentials", 0,	api_app_verify },
+
+	/* instance, and what apps ask for as they start */
+	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
+	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
+	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
+	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/bookmarks",	R_AUTH,		api_empty_list },
+	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/endorsements", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/announcements", R_AUTH,	api_announcements },
+	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
+	{ M_GET,  "/api/v1/trends/tags", R_AUTH,	api_trends_tags },
+	{ M_GET,  "/api/v1/trends",	R_AUTH,		api_trends_tags },
+	{ M_GET,  "/api/v1/markers",	R_AUTH,		api_markers_get },
+	{ M_POST, "/api/v1/markers",	R_AUTH,		api_markers_set },
+
+	/* accounts */
+	{ M_GET,  "/api/v1/accounts/verify_credentials", R_AUTH,
+	    api_verify_credentials },
+	{ M_PATCH, "/api/v1/accounts/update_credentials", R_AUTH | R_UPLOAD,
+	    api_update_credentials },
+	{ M_GET,  "/api/v1/accounts/lookup", R_AUTH,	api_account_lookup },
+	{ M_GET,  "/api/v1/accounts/relationships", R_AUTH,
+	    api_relationships },
+	{ M_GET,  "/api/v1/accounts/search", R_AUTH,	api_account_search },
+	{ M_GET,  "/api/v1/accounts/:id", R_AUTH,	api_account },
+	{ M_GET,  "/api/v1/accounts/:id/statuses", R_AUTH,
+	    api_account_statuses },
+	{ M_GET,  "/api/v1/accounts/:id/followers", R_AUTH,
+	    api_account_followers },
+	{ M_GET,  "/api/v1/accounts/:id/following", R_AUTH,
+	    api_account_following },
+	{ M_POST, "/api/v1/accounts/:id/follow", R_AUTH | R_FOLLOW,
+	    api_account_follow },
+	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
+	    api_account_unfollow },
+	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
+
+	/* statuses */
+	{ M_POST, "/api/v1/statuses",	R_AUTH,		api_status_create },
+	{ M_GET,  "/api/v1/statuses/:id", R_AUTH,	api_status_get },
+	{ M_PUT,  "/api/v1/statuses/:id", R_AUTH,	api_status_edit },
+	{ M_DELETE, "/api/v1/statuses/:id", R_AUTH,	api_status_delete },
+	{ M_GET,  "/api/v1/statuses/:id/context", R_AUTH, api_status_context },
+	{ M_GET,  "/api/v1/statuses/:id/history", R_AUTH, api_status_history },
+	{ M_GET,  "/api/v1/statuses/:id/source", R_AUTH, api_status_source },
+	{ M_POST, "/api/v1/statuses/:id/favourite", R_AUTH,
+	    api_status_favourite },
+	{ M_POST, "/api/v1/statuses/:id/unfavourite", R_AUTH,
+	    api_status_unfavourite },
+	{ M_GET,  "/api/v1/statuses/:id/favourited_by", R_AUTH,
+	    api_status_favourited_by },
+	{ M_GET,  "/api/v1/statuses/:id/reblogged_by", R_AUTH,
+	    api_empty_list },
+	{ M_GET,  "/api/v1/favourites",	R_AUTH,		api_favourites },
+
+	/* timelines */
+	{ M_GET,  "/api/v1/timelines/home", R_AUTH,	api_timeline_home },
+	{ M_GET,  "/api/v1/timelines/public", R_AUTH,	api_timeline_public },
+	{ M_GET,  "/api/v1/timelines/tag/:tag", R_AUTH,	api_timeline_tag },
+	{ M_GET,  "/api/v1/timelines/group/:id", R_AUTH, api_timeline_group },
+	{ M_GET,  "/api/v1/tags/:tag",	R_AUTH,		api_tag },
+
+	/* groups (hearth) */
+	{ M_GET,  "/api/v1/groups",	R_AUTH,		api_groups },
+	{ M_POST, "/api/v1/groups",	R_AUTH,		api_group_create },
+	{ M_GET,  "/api/v1/groups/:id",	R_AUTH,		api_group },
+	{ M_POST, "/api/v1/groups/:id/join", R_AUTH,	api_group_join },
+	{ M_POST, "/api/v1/groups/:id/leave", R_AUTH,	api_group_leave },
+	{ M_GET,  "/api/v1/groups/:id/members", R_AUTH,	api_group_members },
+	{ M_POST, "/api/v1/groups/:id/members", R_AUTH,	api_group_add },
+	{ M_DELETE, "/api/v1/groups/:id/members/:account", R_AUTH,
+	    api_group_remove },
+	{ M_POST, "/api/v1/groups/:id/admins", R_AUTH,	api_group_admin_add },
+	{ M_DELETE, "/api/v1/groups/:id/admins/:account", R_AUTH,
+	    api_group_admin_remove },
+
+	/* notifications */
+	{ M_GET,  "/api/v1/notifications", R_AUTH,	api_notifications },
+	{ M_GET,  "/api/v1/notifications/unread_count", R_AUTH,
+	    api_notifications_unread },
+	{ M_POST, "/api/v1/notifications/clear", R_AUTH,
+	    api_notifications_clear },
+	{ M_GET,  "/api/v1/notifications/:id", R_AUTH,	api_notification },
+	{ M_POST, "/api/v1/notifications/:id/dismiss", R_AUTH,
+	    api_notification_dismiss },
+
+	/* search */
+	{ M_GET,  "/api/v2/search",	R_AUTH,		api_search },
+
+	/* streaming (server-sent events or WebSocket); EventSource cannot
+	 * send headers, nor can a browser's WebSocket */
+	{ M_GET,  "/api/v1/streaming",	R_AUTH | R_QTOKEN, api_streaming },
+	{ M_GET,  "/api/v1/streaming/health", 0,	api_streaming_health },
+	{ M_GET,  "/api/v1/streaming/user", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/user/notification", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/public", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/public/local", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/hashtag", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/hashtag/local", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/group", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+};
+const size_t api_nroutes = nitems(api_routes);

@@ -1,0 +1,111 @@
+/*
+ * routes.c: the web UI's routes, a table the router walks before the API's
+ * (hearthd registers both; see router.c for what the flags mean). Literal
+ * paths come before patterns that would also match them: the first match
+ * wins.
+ */
+#include "hearth.h"
+
+const struct route web_routes[] = {
+	/* pages and assets */
+	{ M_GET,  "/healthz",		0,		web_healthz },
+	{ M_GET,  "/static/:file",	0,		web_static },
+
+	/* Unguessable names, and apps load images without credentials. */
+	{ M_GET,  "/media/:file",	0,		web_media },
+	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
+	{ M_GET,  "/",			R_AUTH,		web_home },
+	{ M_POST, "/compose",		R_AUTH,		web_compose },
+	{ M_GET,  "/public",		R_AUTH,		web_public },
+	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
+	{ M_GET,  "/search",		R_AUTH,		web_search },
+	{ M_GET,  "/directory",		R_AUTH,		web_directory },
+	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
+	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
+	{ M_POST, "/notifications/clear", R_AUTH,	web_notifications_clear },
+	{ M_GET,  "/login",		0,		web_login_form },
+	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
+	{ M_POST, "/logout",		R_UNGATED,	web_logout },
+
+	/*
+	 * settings and admin (web): a browser session only, so that no bearer
+	 * token (an app's, say) can mint tokens or manage people through them.
+	 * Security and administration are not social writes: module gates
+	 * (unacknowledged guidelines) never stop someone changing a password,
+	 * signing out a lost phone, revoking a token or an admin disabling an
+	 * account (R_UNGATED).
+	 */
+	{ M_GET,  "/settings",		R_AUTH | R_SESSION,
+	    web_settings },
+	{ M_GET,  "/settings/profile",	R_AUTH | R_SESSION,
+	    web_settings_profile },
+	{ M_POST, "/settings/profile",	R_AUTH | R_SESSION | R_UPLOAD,
+	    web_settings_profile_save },
+	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION,
+	    web_settings_password },
+	{ M_POST, "/settings/password",	R_AUTH | R_SESSION |
+	    R_UNGATED,
+	    web_settings_password_save },
+	{ M_GET,  "/settings/sessions",	R_AUTH | R_SESSION,
+	    web_settings_sessions },
+	{ M_POST, "/settings/sessions/others", R_AUTH | R_SESSION |
+	    R_UNGATED,
+	    web_settings_sessions_others },
+	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION |
+	    R_UNGATED,
+	    web_settings_session_end },
+	{ M_GET,  "/settings/tokens",	R_AUTH | R_SESSION,
+	    web_settings_tokens },
+	{ M_POST, "/settings/tokens",	R_AUTH | R_SESSION,
+	    web_settings_token_create },
+	{ M_POST, "/settings/tokens/:id/revoke", R_AUTH | R_SESSION |
+	    R_UNGATED,
+	    web_settings_token_revoke },
+	{ M_GET,  "/settings/apps",	R_AUTH | R_SESSION,
+	    web_settings_apps },
+	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION |
+	    R_UNGATED,
+	    web_settings_app_revoke },
+	{ M_GET,  "/admin",		R_ADMIN | R_SESSION,
+	    web_admin },
+	{ M_GET,  "/admin/people",	R_ADMIN | R_SESSION,
+	    web_admin_people },
+	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION |
+	    R_UNGATED,
+	    web_admin_person_create },
+	{ M_POST, "/admin/people/:id/:action", R_ADMIN | R_SESSION |
+	    R_UNGATED,
+	    web_admin_person_action },
+	{ M_GET,  "/@:name",		R_AUTH,		web_profile },
+	{ M_POST, "/@:name/follow",	R_AUTH,		web_profile_follow },
+	{ M_POST, "/@:name/unfollow",	R_AUTH,		web_profile_unfollow },
+	{ M_GET,  "/@:name/:id",	R_AUTH,		web_post_page },
+	{ M_POST, "/@:name/:id",	R_AUTH,		web_post_reply },
+	{ M_POST, "/@:name/:id/favourite", R_AUTH,	web_post_favourite },
+	{ M_POST, "/@:name/:id/unfavourite", R_AUTH,	web_post_unfavourite },
+
+	/* groups (web) */
+	{ M_GET,  "/groups",		R_AUTH,		web_groups },
+	{ M_POST, "/groups",		R_AUTH,		web_group_create },
+	{ M_GET,  "/groups/:id",	R_AUTH,		web_group },
+	{ M_POST, "/groups/:id/post",	R_AUTH,		web_group_post },
+	{ M_POST, "/groups/:id/join",	R_AUTH,		web_group_join },
+	{ M_POST, "/groups/:id/leave",	R_AUTH,		web_group_leave },
+	{ M_GET,  "/groups/:id/members", R_AUTH,	web_group_members },
+	{ M_POST, "/groups/:id/members", R_AUTH,	web_group_add },
+	{ M_POST, "/groups/:id/members/:name/remove", R_AUTH,
+	    web_group_remove },
+	{ M_POST, "/groups/:id/members/:name/promote", R_AUTH,
+	    web_group_promote },
+	{ M_POST, "/groups/:id/members/:name/demote", R_AUTH,
+	    web_group_demote },
+	{ M_GET,  "/@:name/:id/edit",	R_AUTH,		web_post_edit_form },
+	{ M_POST, "/@:name/:id/edit",	R_AUTH,		web_post_edit },
+	{ M_GET,  "/@:name/:id/delete",	R_AUTH,		web_post_delete_form },
+	{ M_POST, "/@:name/:id/delete",	R_AUTH,		web_post_delete },
+
+	/* OAuth: where apps send people to sign in and consent */
+	{ M_GET,  "/oauth/authorize",	0,	web_oauth_authorize_form },
+	{ M_POST, "/oauth/authorize",	R_AUTH,		web_oauth_authorize },
+};
+const size_t web_nroutes = nitems(web_routes);
