@@ -502,7 +502,8 @@ struct ectx {
 	json_t			*accounts;	/* cache, by id */
 	json_t			*groups;	/* cache, by id */
 };
-void		 ectx_init(struct ectx *, struct req *);
+void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
+		     const struct config *);
 void		 ectx_free(struct ectx *);
 json_t		*entity_time(int64_t);
 json_t		*entity_account(struct ectx *, const struct user *);
@@ -631,6 +632,7 @@ enum handled	 req_work_write(struct req *, void (*)(void *),
 void		 req_domain_error(struct req *, int, const char *);
 int64_t		 req_id(struct req *, const char *);
 int		 req_bool(struct req *, const char *);
+void		 req_ectx(struct req *, struct ectx *);
 int		 req_parse_body(struct req *);
 const struct part *req_file(struct req *, const char *);
 const struct config *req_config(struct req *);

@@ -80,7 +80,7 @@ reply_account(struct req *r, const struct user *u)
 {
 	struct ectx	e;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_account(&e, u));
 	ectx_free(&e);
 }
@@ -91,7 +91,7 @@ api_verify_credentials(struct req *r)
 {
 	struct ectx	e;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_credential_account(&e, r->user));
 	ectx_free(&e);
 	return HANDLED;
@@ -379,7 +379,7 @@ profile_reply(struct req *r, void *arg)
 		req_error(r, 404, "Record not found");
 		return;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_credential_account(&e, u));
 	ectx_free(&e);
 }
@@ -481,7 +481,7 @@ api_relationships(struct req *r)
 		}
 		idlist_add(r->arena, &seen, id);
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	arr = json_array();
 	for (i = 0; i < seen.n; i++) {
 		u = user_get(req_db(r), r->arena, seen.ids[i]);
@@ -523,7 +523,7 @@ api_account_search(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_accounts(&e, &ids));
 	ectx_free(&e);
 	return HANDLED;
@@ -568,7 +568,7 @@ api_account_statuses(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	page_link(r, &p, &ids);
 	req_statuses(r, &e, &ids);
 	ectx_free(&e);
@@ -592,7 +592,7 @@ follows_answer(struct req *r, int followers)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	page_link(r, &p, &cursors);
 	req_json(r, 200, entity_accounts(&e, &ids));
 	ectx_free(&e);
@@ -620,7 +620,7 @@ follow_reply(struct req *r, void *arg)
 	struct toggle		*j = arg;
 	struct ectx		 e;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_relationship(&e, j->id));
 	ectx_free(&e);
 }
@@ -697,7 +697,7 @@ api_directory(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_accounts(&e, &ids));
 	ectx_free(&e);
 	return HANDLED;

@@ -25,7 +25,7 @@ answer_group(struct req *r, int64_t id)
 	struct ectx	 e;
 	json_t		*g;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	if ((g = entity_group_id(&e, id)) != NULL)
 		req_json(r, 200, g);
 	else
@@ -47,7 +47,7 @@ reply_group(struct req *r, void *arg)
 		if (j->before->my_role >= 0 && j->before->members_count > 0)
 			j->before->members_count--;
 		j->before->my_role = -1;
-		ectx_init(&e, r);
+		req_ectx(r, &e);
 		req_json(r, 200, entity_group(&e, j->before));
 		ectx_free(&e);
 		return;
@@ -119,7 +119,7 @@ api_groups(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	arr = json_array();
 	for (i = 0; i < ids.n; i++) {
 		if ((g = entity_group_id(&e, ids.ids[i])) != NULL)
@@ -211,7 +211,7 @@ api_group_members(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	arr = json_array();
 	for (i = 0; i < ids.n; i++) {
 		if ((a = entity_account_id(&e, ids.ids[i])) == NULL)

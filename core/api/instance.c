@@ -233,7 +233,7 @@ api_trends_tags(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	arr = json_array();
 	for (i = (size_t)offset; i < n; i++)
 		json_array_append_new(arr, trend_entity(&e, &t[i]));

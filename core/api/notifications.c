@@ -57,7 +57,7 @@ api_notifications(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	arr = json_array();
 	for (i = 0; i < ids.n; i++) {
 		if ((n = entity_notification(&e, ids.ids[i])) != NULL)
@@ -109,7 +109,7 @@ api_notification(struct req *r)
 	struct ectx	 e;
 	json_t		*n;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	if ((n = entity_notification(&e, req_id(r, ":0"))) != NULL)
 		req_json(r, 200, n);
 	else

@@ -77,7 +77,7 @@ api_search(struct req *r)
 	    r->user->id, author, q, &p, offset, &statuses) != 0)
 		goto fail;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	hashtags = json_array();
 	json_array_foreach(tags, i, t)
 		json_array_append_new(hashtags, entity_tag(&e,

@@ -92,7 +92,7 @@ reply_status(struct req *r, void *arg)
 	struct ectx		 e;
 	json_t			*s;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	if ((s = entity_status_id(&e, d->id)) != NULL)
 		req_json(r, 200, s);
 	else
@@ -118,7 +118,7 @@ api_status_get(struct req *r)
 	struct ectx	 e;
 	json_t		*s;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	if ((s = entity_status_id(&e, req_id(r, ":0"))) != NULL)
 		req_json(r, 200, s);
 	else
@@ -181,7 +181,7 @@ api_status_delete(struct req *r)
 		    "post");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	j->status = entity_status(&e, p);
 	ectx_free(&e);
 	if (j->status == NULL) {
@@ -206,7 +206,7 @@ api_status_context(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, json_pack("{s:o, s:o}", "ancestors",
 	    entity_statuses(&e, &up), "descendants",
 	    entity_statuses(&e, &down)));
@@ -230,7 +230,7 @@ api_status_history(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	arr = json_array();
 	for (i = 0; i < n; i++) {
 		if ((account = entity_account_id(&e, v[i].author_id)) == NULL)
@@ -270,7 +270,7 @@ fav_reply(struct req *r, void *arg)
 	struct ectx	 e;
 	json_t		*s;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	if ((s = entity_status_id(&e, j->id)) != NULL)
 		req_json(r, 200, s);
 	else
@@ -321,7 +321,7 @@ api_status_favourited_by(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	page_link(r, &p, &cursors);
 	req_json(r, 200, entity_accounts(&e, &ids));
 	ectx_free(&e);
@@ -343,7 +343,7 @@ api_favourites(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	page_link(r, &p, &cursors);
 	req_statuses(r, &e, &ids);
 	ectx_free(&e);

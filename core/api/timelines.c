@@ -28,7 +28,7 @@ timeline_answer(struct req *r, timeline_fn fn)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	page_link(r, &p, &ids);
 	req_statuses(r, &e, &ids);
 	ectx_free(&e);
@@ -114,7 +114,7 @@ api_tag(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	req_json(r, 200, entity_tag(&e, name));
 	ectx_free(&e);
 	return HANDLED;

@@ -1,83 +1,10 @@
 /*
- * page.c: Mastodon's keyset pagination. Requests carry max_id, since_id,
- * min_id and limit; answers carry a Link header whose "next" page is older
- * (max_id) and whose "prev" page is newer (min_id), keeping the request's
- * other parameters.
+ * page.c: Mastodon's keyset pagination, as the domain's queries take it: a
+ * struct page (max_id, since_id, min_id, limit) bound into statements, and
+ * a page read oldest first put newest first. Reading one from a request
+ * and answering with its Link header is the HTTP layer's (paging.c).
  */
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <event2/buffer.h>
-
 #include "hearth.h"
-
-/* Parse an id parameter; 0 if absent, -1 if malformed. */
-static int
-page_id(struct req *r, const char *name, int64_t *out)
-{
-	const char	*v = req_param(r, name);
-	char		*end;
-	long long	 n;
-
-	*out = 0;
-	if (v == NULL || *v == '\0')
-		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*end != '\0' || errno != 0 || n < 0)
-		return -1;
-	*out = n;
-	return 0;
-}
-
-/* The offset parameter (0 when absent), for lists paged by offset; -1
- * after answering 400 unless it is a number from 0 to max. */
-int
-page_offset(struct req *r, int max)
-{
-	const char	*v = req_param(r, "offset");
-	char		*end;
-	long		 n;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (*end != '\0' || errno != 0 || n < 0 || n > max) {
-		req_error(r, 400, arena_printf(r->arena, "offset must be a "
-		    "number from 0 to %d", max));
-		return -1;
-	}
-	return (int)n;
-}
-
-/* Read the page parameters; -1 after answering 400 if one is malformed. */
-int
-page_parse(struct req *r, struct page *p, int def, int max)
-{
-	const char	*v = req_param(r, "limit");
-	char		*end;
-	long		 n;
-
-	memset(p, 0, sizeof *p);
-	if (page_id(r, "max_id", &p->max_id) != 0 ||
-	    page_id(r, "since_id", &p->since_id) != 0 ||
-	    page_id(r, "min_id", &p->min_id) != 0) {
-		req_error(r, 400, "max_id, since_id and min_id must be ids");
-		return -1;
-	}
-	p->limit = def;
-	if (v != NULL && *v != '\0') {
-		n = strtol(v, &end, 10);
-		if (*end != '\0' || n < 1) {
-			req_error(r, 400, "limit must be a positive number");
-			return -1;
-		}
-		p->limit = n > max ? max : (int)n;
-	}
-	return 0;
-}
 
 /* Bind :max_id, :since_id, :min_id and :limit where the statement has them. */
 int
@@ -120,50 +47,4 @@ page_finish(struct arena *a, const struct page *p, struct idlist *ids,
 		reverse(ids);
 		reverse(cursors);
 	}
-}
-
-/* Append one Link entry. */
-static void
-page_link_one(struct req *r, struct evbuffer *b, const char *key, int64_t id,
-    const char *rel)
-{
-	const struct config	*c = req_config(r);
-	size_t			 i;
-	const char		*k;
-
-	if (evbuffer_get_length(b) > 0)
-		evbuffer_add_printf(b, ", ");
-	evbuffer_add_printf(b, "<%s%s?", c->base_url, escape_url_path(r->arena,
-	    r->path));
-	for (i = 0; i < r->query.n; i++) {
-		k = r->query.v[i].key;
-		if (strcmp(k, "max_id") == 0 || strcmp(k, "min_id") == 0 ||
-		    strcmp(k, "since_id") == 0)
-			continue;
-		evbuffer_add_printf(b, "%s=%s&", escape_url(r->arena, k),
-		    escape_url(r->arena, r->query.v[i].value));
-	}
-	evbuffer_add_printf(b, "%s=%lld>; rel=\"%s\"", key, (long long)id, rel);
-}
-
-/* Set the Link header for a page whose rows have these cursors. */
-void
-page_link(struct req *r, const struct page *p, const struct idlist *cursors)
-{
-	struct evbuffer	*b;
-	size_t		 len;
-	char		*s;
-
-	(void)p;
-	if (cursors->n == 0)
-		return;
-	b = evbuffer_new();
-	page_link_one(r, b, "max_id", cursors->ids[cursors->n - 1], "next");
-	page_link_one(r, b, "min_id", cursors->ids[0], "prev");
-	len = evbuffer_get_length(b);
-	s = arena_alloc(r->arena, len + 1);
-	evbuffer_remove(b, s, len);
-	s[len] = '\0';
-	evbuffer_free(b);
-	req_set_header(r, "Link", s);
 }

@@ -715,6 +715,15 @@ req_domain_error(struct req *r, int code, const char *cause)
 	req_error(r, code, cause != NULL && *cause != '\0' ? cause : msg);
 }
 
+/* An entity context for what this request answers with, as its asker
+ * sees it. */
+void
+req_ectx(struct req *r, struct ectx *e)
+{
+	ectx_init(e, req_db(r), r->arena, r->user != NULL ? r->user->id : 0,
+	    req_config(r));
+}
+
 /* A boolean parameter, as Mastodon clients send them: true, 1 or on. */
 int
 req_bool(struct req *r, const char *name)

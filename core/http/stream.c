@@ -654,9 +654,6 @@ stream_deliver(void *arg)
 
 	if (stream_loops == NULL || sl->loop->draining)
 		goto out;
-	memset(&e, 0, sizeof e);
-	e.config = sl->loop->server->config;
-	e.db = sl->loop->db;
 	for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
 		for (wants = 0, k = 0; k < STREAM_NKINDS; k++) {
@@ -669,10 +666,8 @@ stream_deliver(void *arg)
 		if (wants == 0 && !params)
 			continue;
 		data = evbuffer_new();
-		e.arena = arena_new();
-		e.viewer = s->user;
-		e.accounts = json_object();
-		e.groups = json_object();
+		ectx_init(&e, sl->loop->db, arena_new(), s->user,
+		    sl->loop->server->config);
 		j = NULL;
 		p = NULL;
 		switch (m->type) {

@@ -179,7 +179,7 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	/* One chain each rather than one every few cards. */
 	evbuffer_expand(cards, room);
 	evbuffer_expand(out, room);
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++)

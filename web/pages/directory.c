@@ -68,7 +68,7 @@ web_directory(struct req *r)
 	json_decref(depts);
 
 	cards = json_array();
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	for (i = 0; i < ids.n; i++) {
 		if ((u = user_get(req_db(r), r->arena, ids.ids[i])) == NULL ||
 		    (a = entity_account(&e, u)) == NULL)

@@ -43,7 +43,7 @@ post_item(struct req *r, const struct post *p)
 	struct ectx	 e;
 	json_t		*s;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	s = web_post(&e, p, post_path(r, p));
 	ectx_free(&e);
 	return s;

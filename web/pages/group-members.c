@@ -40,7 +40,7 @@ member_views(struct req *r, int64_t group, const char *q, struct page *p,
 		*more = cursors.ids[n - 1];
 	}
 	arr = json_array();
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	for (i = 0; i < n; i++) {
 		if ((a = entity_account_id(&e, ids.ids[i])) == NULL)
 			continue;

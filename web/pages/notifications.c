@@ -104,7 +104,7 @@ web_notifications(struct req *r)
 	v = req_view(r, "Notifications");
 	web_nav(v, "notifications");
 	list = json_array();
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	for (i = 0; i < ids.n; i++) {
 		if ((n = entity_notification(&e, ids.ids[i])) == NULL)
 			continue;

@@ -45,7 +45,7 @@ post_page(struct req *r, int status, const char *error)
 	}
 	path = arena_printf(r->arena, "/@%s/%lld", u->username,
 	    (long long)p->id);
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	s = web_post(&e, p, path);
 	if (s == NULL) {
 		ectx_free(&e);

@@ -46,7 +46,7 @@ web_profile(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	a = entity_account(&e, u);
 	ectx_free(&e);
 	json_object_set_new(a, "path", json_string(arena_printf(r->arena,

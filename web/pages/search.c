@@ -17,7 +17,7 @@ search_people_view(struct req *r, const struct idlist *ids)
 	struct ectx	 e;
 	size_t		 i;
 
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	for (i = 0; i < ids->n; i++) {
 		if ((u = user_get(req_db(r), r->arena, ids->ids[i])) == NULL ||
 		    u->disabled)

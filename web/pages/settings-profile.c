@@ -62,7 +62,7 @@ profile_page(struct req *r, int status, const struct profile_edit *typed,
 		return;
 	}
 	v = settings_view(r, "Profile", "profile");
-	ectx_init(&e, r);
+	req_ectx(r, &e);
 	a = entity_account(&e, u);
 	ectx_free(&e);
 	json_object_set_new(v, "account", a);

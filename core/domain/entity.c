@@ -18,12 +18,13 @@
 
 /* Start an entity context for a request. */
 void
-ectx_init(struct ectx *e, struct req *r)
+ectx_init(struct ectx *e, struct db *db, struct arena *a, int64_t viewer,
+    const struct config *c)
 {
-	e->config = req_config(r);
-	e->db = req_db(r);
-	e->arena = r->arena;
-	e->viewer = r->user ? r->user->id : 0;
+	e->config = c;
+	e->db = db;
+	e->arena = a;
+	e->viewer = viewer;
 	e->accounts = json_object();
 	e->groups = json_object();
 }
