@@ -14,7 +14,10 @@
 
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "lib.h"
+#include "store.h"
+#include "domain.h"
+#include "loader.h"
 
 #ifndef HEARTH_CONFIG
 #define HEARTH_CONFIG "/usr/local/etc/hearth/hearth.conf"

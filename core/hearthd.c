@@ -11,7 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
+#include "render.h"
+#include "store.h"
+#include "domain.h"
+#include "request.h"
+#include "api.h"
+#include "web.h"
+#include "loader.h"
 
 #ifndef HEARTH_CONFIG
 #define HEARTH_CONFIG "/usr/local/etc/hearth/hearth.conf"

@@ -1,5 +1,5 @@
 /*
- * api-accounts.c: the Mastodon accounts API and the company directory:
+ * accounts.c: the Mastodon accounts API and the company directory:
  * people's Accounts by id or name, editing one's own profile (avatar and
  * header uploads included), following, and the lists built from follows.
  *
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 #define FIELDS_IN_MAX		32	/* fields_attributes entries */
 #define RELATIONSHIPS_MAX	100	/* ids in one relationships request */

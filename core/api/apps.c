@@ -1,5 +1,5 @@
 /*
- * api-apps.c: the JSON side of OAuth for apps, as Mastodon does it:
+ * apps.c: the JSON side of OAuth for apps, as Mastodon does it:
  * registering an app, the token and revocation endpoints (RFC 6749, 7009,
  * 7636) and the server metadata (RFC 8414). Errors here are RFC 6749's
  * {"error", "error_description"}, not hearth's usual {"error"}.
@@ -12,7 +12,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 #define APP_NAME_MAX	200
 #define APP_URI_MAX	2000

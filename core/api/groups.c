@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 /* A change to a group (the domain's command), and the group as the
  * caller saw it before, for the answer once they may no longer see it. */

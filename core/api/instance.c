@@ -1,5 +1,5 @@
 /*
- * api-instance.c: what Mastodon apps ask as they start. The Instance
+ * instance.c: what Mastodon apps ask as they start. The Instance
  * entities (v1 and v2) tell the truth about hearth's limits, so apps offer
  * only what works: no media or polls yet, closed registrations (an admin
  * adds people). Endpoints for features hearth has none of answer an empty
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 /* Mastodon's version with ours: apps enable features by the former. */
 /* 4.2: apps switch to grouped notifications (/api/v2/notifications) from

@@ -1,5 +1,5 @@
 /*
- * api-notifications.c: the Mastodon notifications API and read markers.
+ * notifications.c: the Mastodon notifications API and read markers.
  * Notifications are listed newest first with keyset pagination on their
  * ids; none ever shows a post its reader cannot see (notify.c and entity.c
  * both check). Markers are where a person stopped reading "home" and
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 #define TYPES_MAX 32
 

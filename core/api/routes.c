@@ -5,7 +5,7 @@
  * that would also match them ("verify_credentials" before ":id"): the
  * first match wins.
  */
-#include "hearth.h"
+#include "handlers.h"
 
 const struct route api_routes[] = {
 	/* OAuth for apps (apps post without a session, hence R_NOCSRF) */

@@ -1,5 +1,5 @@
 /*
- * api-search.c: Mastodon's /api/v2/search over people, hashtags and posts.
+ * search.c: Mastodon's /api/v2/search over people, hashtags and posts.
  * search.c turns the words into a safe full-text query (no FTS5 syntax from
  * the user ever reaches SQLite) and applies the visibility rule, so a search
  * finds only what the caller could read anyway.
@@ -10,7 +10,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 #define SEARCH_ACCOUNTS	0x1
 #define SEARCH_HASHTAGS	0x2

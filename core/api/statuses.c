@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 /* Whether a list parameter ("media_ids[]") has any non-empty value. */
 static int

@@ -1,5 +1,5 @@
 /*
- * api-streaming.c: Mastodon's streaming API, as server-sent events or, when
+ * streaming.c: Mastodon's streaming API, as server-sent events or, when
  * the client asks to upgrade, as a WebSocket (what most Mastodon apps
  * use). The handlers only check the request and hand the connection to
  * stream.c.
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 /* Whether a comma-separated header value holds token (any case). */
 static int

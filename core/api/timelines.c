@@ -1,5 +1,5 @@
 /*
- * api-timelines.c: the Mastodon timelines (home, public as the company
+ * timelines.c: the Mastodon timelines (home, public as the company
  * stream, hashtag) and hearth's group timeline, all with keyset pagination
  * and Link headers.
  */
@@ -8,7 +8,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "handlers.h"
 
 typedef int (*timeline_fn)(struct req *, const struct page *,
     struct idlist *);

@@ -1,12 +1,12 @@
 /*
- * access.c: who may see what. The rules are the SQL predicates in hearth.h
+ * access.c: who may see what. The rules are the SQL predicates in domain.h
  * (SQL_POST_VISIBLE, SQL_GROUP_READABLE), used inside every query that lists
  * posts or groups so a rule is written exactly once; the functions here ask
  * the same predicates about a single row.
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 static const char *const visibility_names[] = {
 	"public", "unlisted", "private", "direct",

@@ -10,7 +10,7 @@
 
 #include <openssl/sha.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define CODE_LIFETIME	600	/* seconds an authorization code is good for */
 

@@ -8,7 +8,7 @@
  * snapshot it came from: ending a session (sign out, sign out everywhere,
  * a new password) deletes its row, revoking a token updates it, and
  * refreshing either's last use updates it, all through triggers; disabling
- * the person updates theirs; hearthctl's writes count through stamp_sync.
+ * the person updates theirs; hearthctl's writes count through epoch_sync.
  * A person's row is trusted likewise. Only what a read transaction read is
  * remembered. Secrets live in sets of four, as a direct-mapped table let
  * one session in seven share its slot with another and the two push each
@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define MEMO_LOCKS	64
 #define SECRET_SLOTS	(1 << 16)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 static const struct demo_person {
 	const char	*name, *display, *title, *dept, *location, *pronouns;

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define DEVICE_NONCE_BYTES	16
 #define DEVICE_NONCE_CHARS	22	/* base64url, no padding */

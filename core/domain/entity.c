@@ -14,7 +14,8 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "render.h"
+#include "domain.h"
 
 /* Start an entity context for a request. */
 void

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define SUBSCRIBERS_MAX	8	/* per kind */
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define FEED_SHARDS	4096	/* short chains even for 100,000 feeds */
 #define FEED_PENDING	64

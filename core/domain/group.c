@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define GROUP_COLUMNS "g.id, g.name, g.description, g.description_html, " \
     "g.visibility, coalesce(g.created_by, 0), g.created_at, " \

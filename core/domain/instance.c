@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define MONTH (30 * 86400)
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define MEDIA_RANDOM_BYTES	16
 #define MEDIA_RANDOM_CHARS	22	/* base64url of 16 bytes, no padding */

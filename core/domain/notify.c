@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /* Record a notification for user; the caller holds the transaction. */
 int

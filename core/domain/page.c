@@ -4,7 +4,7 @@
  * a page read oldest first put newest first. Reading one from a request
  * and answering with its Link header is the HTTP layer's (paging.c).
  */
-#include "hearth.h"
+#include "domain.h"
 
 /* Bind :max_id, :since_id, :min_id and :limit where the statement has them. */
 int

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define PEEK_LOCKS	256
 #define PEEK_WAYS	8

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /* Idempotency keys are honoured for an hour, as Mastodon does. */
 #define IDEMPOTENCY_TTL 3600

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /* Start a save of person user's profile (a request's arena holds it). */
 void

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define PROFILE_FIELDS_MAX 16
 

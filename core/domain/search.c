@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /* Whether a byte belongs to a word (UTF-8 multibyte sequences do). */
 static int

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /* last_seen_at is refreshed at most this often (or at half the idle
  * timeout if that is shorter), to keep reads read-only: with 10,000 people

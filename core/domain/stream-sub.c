@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define STREAM_TAG_MAX	100	/* bytes, as markdown.c takes a tag */
 

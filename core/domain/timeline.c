@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /*
  * Home from the database, by merging sources newest first: my posts, each

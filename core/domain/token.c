@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 /* Create a token for a person; the secret goes to out, the id is returned. */
 int64_t

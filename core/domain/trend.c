@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define DAY 86400
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "domain.h"
 
 #define USERNAME_MAX 30
 #define DISPLAY_NAME_MAX 100

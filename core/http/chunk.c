@@ -1,5 +1,5 @@
 /*
- * http-chunk.c: a chunked request body (RFC 9112, 7.1), decoded as its
+ * chunk.c: a chunked request body (RFC 9112, 7.1), decoded as its
  * bytes arrive. The framing (sizes, extensions, CRLFs, trailers) goes
  * through http_chunked_frame one byte at a time; the data in between is
  * left for the caller to move whole (http_chunked_want, http_chunked_data),

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "request.h"
 
 #define ADDR_BUCKETS	4096
 

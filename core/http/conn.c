@@ -24,7 +24,7 @@
 #include <event2/event.h>
 #include <openssl/ssl.h>
 
-#include "hearth.h"
+#include "request.h"
 
 #define CONN_INPUT_MAX	(64 * 1024)	/* read ahead of the parser */
 #define CONN_OUTPUT_MAX	(64 * 1024)	/* unsent before reading the next */

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "request.h"
 
 /*
  * The token for a binding. The binding may be a cookie the client chose, of

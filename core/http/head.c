@@ -1,5 +1,5 @@
 /*
- * http-head.c: the request head, read strictly (RFC 9112). hearth may be
+ * head.c: the request head, read strictly (RFC 9112). hearth may be
  * reached by anyone on the network, and request smuggling lives in the
  * places where two readers of the same bytes could disagree: two
  * Content-Lengths, a Transfer-Encoding other than chunked, both at once, a

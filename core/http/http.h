@@ -1,9 +1,9 @@
 /*
  * http.h: hearth's HTTP/1.1 transport, below the router. It reads request
- * heads strictly (http-head.c) and bodies under a size limit, a memory
- * budget and a minimum rate (http-chunk.c, conn.c), keeps connections under
+ * heads strictly (head.c) and bodies under a size limit, a memory
+ * budget and a minimum rate (chunk.c, conn.c), keeps connections under
  * caps per client address and in total (conn-limit.c), and writes answers
- * (http-reply.c). It knows nothing of routes, people or pages: the router
+ * (reply.c). It knows nothing of routes, people or pages: the router
  * gets each request whole-headed and decides whether its body is read.
  */
 #ifndef HEARTH_HTTP_H
@@ -33,7 +33,7 @@ struct ssl_ctx_st;
 #define M_CONNECT	0x080
 #define M_PATCH		0x100
 
-/* http-head.c: the request head, parsed strictly (RFC 9112). */
+/* head.c: the request head, parsed strictly (RFC 9112). */
 #define HTTP_FIELDS_MAX	100		/* header lines in one head */
 struct http_field {
 	const char	*name;
@@ -63,7 +63,7 @@ int		 http_head_parse(char *, size_t, struct http_head *,
 		     const char **);
 const char	*http_head_field(const struct http_head *, const char *);
 
-/* http-chunk.c: a chunked request body, decoded as it arrives. */
+/* chunk.c: a chunked request body, decoded as it arrives. */
 struct http_chunked {
 	int		 state;
 	uint64_t	 left;		/* data bytes left in this chunk */
@@ -77,7 +77,7 @@ uint64_t	 http_chunked_want(const struct http_chunked *);
 void		 http_chunked_data(struct http_chunked *, uint64_t);
 int		 http_chunked_done(const struct http_chunked *);
 
-/* http-reply.c: what answers look like on the wire. */
+/* reply.c: what answers look like on the wire. */
 #define HTTP_DATE_BLANK	"XXXXXXXXXXXXXXXXXXXXXXXXXXXXX"	/* a Date's width */
 const char	*http_reason(int);
 void		 http_date(char [40]);

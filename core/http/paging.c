@@ -10,7 +10,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "request.h"
 
 /* Parse an id parameter; 0 if absent, -1 if malformed. */
 static int

@@ -1,5 +1,5 @@
 /*
- * http-reply.c: the small facts an answer on the wire needs: the reason
+ * reply.c: the small facts an answer on the wire needs: the reason
  * phrase of each status, the Date, and whether a header value is safe to
  * send (a CR or LF in one would let its author write headers of their own).
  */

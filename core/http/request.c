@@ -11,7 +11,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "request.h"
 
 #define SESSION_COOKIE		"hearth_session"
 #define SESSION_COOKIE_HOST	"__Host-hearth_session"

@@ -15,7 +15,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "request.h"
 
 #define M_UNSAFE (M_POST | M_PUT | M_DELETE | M_PATCH)
 
@@ -473,7 +473,7 @@ router_dispatch(struct http_request *h, void *arg)
 		goto done;
 	}
 	r->route = route;
-	stamp_sync();		/* hearthctl may have written since */
+	epoch_sync();		/* hearthctl may have written since */
 	/* A read-only request reads one snapshot (see db_read_begin). */
 	if ((r->method & (M_GET | M_HEAD)) && db_read_begin(req_db(r)) == 0)
 		reading = 1;

@@ -29,7 +29,7 @@
 #include <event2/util.h>
 #include <openssl/ssl.h>
 
-#include "hearth.h"
+#include "request.h"
 
 #define LISTEN_BACKLOG		1024
 #define DRAIN_TIMEOUT_US	(10 * 1000000ULL)
@@ -574,7 +574,7 @@ server_run(struct config *c, const struct server_hooks *hooks)
 	evsignal_add(sigint, NULL);
 	sigfillset(&all);
 	/* Faults stay deliverable: blocked, they kill without a word, and a
-	 * crash inside a module must name it first (module-crash.c). */
+	 * crash inside a module must name it first (crash.c). */
 	sigdelset(&all, SIGSEGV);
 	sigdelset(&all, SIGBUS);
 	sigdelset(&all, SIGFPE);

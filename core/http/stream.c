@@ -16,7 +16,7 @@
 #include <event2/buffer.h>
 #include <event2/event.h>
 
-#include "hearth.h"
+#include "request.h"
 
 #define STREAM_HEARTBEAT	30		/* seconds, between ":thump" */
 #ifndef STREAM_MAX_BUFFER

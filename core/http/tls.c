@@ -6,7 +6,7 @@
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "hearth.h"
+#include "request.h"
 
 /* Append OpenSSL's last error to a message. */
 static char *

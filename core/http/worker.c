@@ -14,7 +14,7 @@
 
 #include <event2/event.h>
 
-#include "hearth.h"
+#include "request.h"
 
 struct job {
 	struct loop	*loop;

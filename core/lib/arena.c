@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define ARENA_CHUNK	8192
 #define ARENA_ALIGN	16

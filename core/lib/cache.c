@@ -12,7 +12,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define CACHE_SHARDS	256
 #define EVICT_SAMPLE	8	/* buckets looked at for the oldest entry */

@@ -4,7 +4,7 @@
  */
 #include <time.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Microseconds on the monotonic clock. */
 uint64_t

@@ -14,7 +14,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #ifndef HEARTH_MODULE_DIR
 #define HEARTH_MODULE_DIR "/usr/local/lib/hearth/modules"

@@ -14,7 +14,7 @@
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Fill a buffer from the CSPRNG; a failing CSPRNG is not survivable. */
 void

@@ -7,7 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Parse "90", "90s", "15m", "12h" or "14d" into seconds; -1 if malformed. */
 int

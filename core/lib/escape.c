@@ -7,7 +7,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Append text to an HTML buffer, escaped for text and quoted attributes. */
 void

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define FORM_MAX_FIELDS 256
 

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Append an id. */
 void
@@ -34,25 +34,4 @@ idlist_has(const struct idlist *l, int64_t id)
 			return 1;
 	}
 	return 0;
-}
-
-/*
- * Step a statement to the end, collecting column 0 into ids and, if cursors
- * is not NULL, column 1 into cursors. The statement is reset. 0 or -1.
- */
-int
-idlist_from_stmt(struct arena *a, sqlite3_stmt *st, struct idlist *ids,
-    struct idlist *cursors)
-{
-	int	rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		idlist_add(a, ids, sqlite3_column_int64(st, 0));
-		if (cursors != NULL)
-			idlist_add(a, cursors, sqlite3_column_int64(st, 1));
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		log_error("db: %s", sqlite3_errstr(rc));
-	return rc == SQLITE_DONE ? 0 : -1;
 }

@@ -14,7 +14,7 @@
 #include <event2/buffer.h>
 #include <openssl/sha.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define JPEG_MAX_SEGMENTS	1000	/* before the frame header */
 #define IDENTICON_MIN		16

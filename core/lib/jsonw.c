@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <jansson.h>
 
-#include "hearth.h"
+#include "lib.h"
+#include "render.h"
 
 /* Which bytes need an escape in a JSON string: controls, '"' and '\\'.
  * '<', '>' and '&' are escaped too, so JSON is safe inside HTML. */

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* First value for a key, or NULL. */
 const char *

@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 static enum log_level	log_threshold = LOG_INFO;
 

@@ -15,7 +15,7 @@
 
 #include <cmark.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /*
  * SAFE (the default since cmark 0.30, opt-in in 0.29) drops raw HTML and

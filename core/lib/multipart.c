@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define MULTIPART_MAX_PARTS	64
 #define MULTIPART_MAX_HEADERS	8192	/* bytes of headers in one part */

@@ -10,7 +10,7 @@
 #include <argon2.h>
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane. */
 #define ARGON2_M_KIB	19456

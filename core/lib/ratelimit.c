@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define RL_BUCKETS 4096
 

@@ -15,8 +15,10 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <jansson.h>
 
-#include "hearth.h"
+#include "lib.h"
+#include "render.h"
 
 #define RENDER_MAX_DEPTH	32
 #define RENDER_MAX_TEMPLATES	256

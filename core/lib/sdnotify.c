@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Send a state string such as "READY=1". */
 void

@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 #define UA_VERSION_MAX	6	/* digits of a major version worth showing */
 #define UA_RAW_MAX	60	/* bytes of a header nothing here knows */

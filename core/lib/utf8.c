@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /*
  * The offset of the first byte that breaks the rule, or len if none does;

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "lib.h"
 
 /* Allocate or die. */
 void *

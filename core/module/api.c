@@ -1,5 +1,5 @@
 /*
- * module-api.c: the table of core functions handed to each module's load
+ * api.c: the table of core functions handed to each module's load
  * function, and the thread that runs modules' periodic jobs. Modules never
  * link against core symbols: everything they may do is here, behind opaque
  * handles (an hm_req is a struct req, an hm_db a struct db). Statements a
@@ -14,7 +14,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "loader.h"
 #include "module-private.h"
 
 #define JOB_MAX	64
@@ -28,6 +28,9 @@ module_api_enter_writer(int yes)
 {
 	on_writer = yes;
 }
+
+/* The configuration the modules were loaded with (module_api). */
+static const struct config	*loaded_config;
 
 #define REQ(h)	((struct req *)(h))
 #define DB(h)	((struct db *)(h))
@@ -70,11 +73,11 @@ api_config(struct hm_module *hm, const char *key)
 	return NULL;
 }
 
-/* The public URL, from the first module's config (all share one). */
+/* The public URL, from the configuration the modules were loaded with. */
 static const char *
 api_base_url(void)
 {
-	return nmodules > 0 ? modules[0].config->base_url : "";
+	return loaded_config != NULL ? loaded_config->base_url : "";
 }
 
 static int64_t
@@ -671,9 +674,10 @@ static const struct hearth_api api = {
 	.job_every = api_job_every,
 };
 
-/* The table handed to every module's load function. */
+/* The table handed to every module's load function, loaded under c. */
 const struct hearth_api *
-module_api(void)
+module_api(const struct config *c)
 {
+	loaded_config = c;
 	return &api;
 }

@@ -1,5 +1,5 @@
 /*
- * module-crash.c: which module's code a thread is running, and for what
+ * crash.c: which module's code a thread is running, and for what
  * (a route, a hook, a write, a job), so that a crash inside a module is
  * blamed in the log before the process dies: systemd restarts hearthd,
  * and the admin knows which module to disable. The handler only writes a
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include "loader.h"
 #include "module-private.h"
 
 static __thread struct module_frame	*module_frame;

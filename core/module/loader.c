@@ -1,12 +1,12 @@
 /*
- * module.c: the loader. For each name in `modules` it opens NAME.so in
+ * loader.c: the loader. For each name in `modules` it opens NAME.so in
  * module_dir, checks it before trusting it (permissions of the file and the
  * folder, the exported struct, its ABI and size, a unique name), calls its
- * load function with the API table (module-api.c), and keeps its routes and
+ * load function with the API table (api.c), and keeps its routes and
  * hooks in tables of their own: with no module enabled every hook below is
  * one test of a counter. Every refusal is logged with its reason; whether
  * hearthd then stops or goes on without the module is `module_failure`.
- * Every call into a module is framed (module-crash.c), so a crash inside
+ * Every call into a module is framed (crash.c), so a crash inside
  * one names it.
  */
 #include <sys/stat.h>
@@ -21,7 +21,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "loader.h"
 #include "module-private.h"
 
 #define MODULE_MAX		32
@@ -266,7 +266,7 @@ module_load_one(const struct config *c, const char *name, char **cause)
 	}
 	nmodules++;
 	module_enter(&f, m->name, "load", NULL);
-	rc = hm->load != NULL ? hm->load(module_api(), (struct hm_module *)m,
+	rc = hm->load != NULL ? hm->load(module_api(c), (struct hm_module *)m,
 	    &why) : 0;
 	module_leave(&f);
 	if (rc != 0) {

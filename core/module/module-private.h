@@ -1,7 +1,6 @@
 /*
- * module-private.h: what module.c (the loader and hooks) and module-api.c
- * (the table handed to modules) share. The rest of the core sees only the
- * prototypes under the module.c banner in hearth.h.
+ * module-private.h: what loader.c (the loader and hooks), api.c (the table
+ * handed to modules) and crash.c share. The programs see only loader.h.
  */
 #ifndef MODULE_PRIVATE_H
 #define MODULE_PRIVATE_H
@@ -28,7 +27,7 @@ struct mroute {
 extern struct module	modules[];
 extern size_t		nmodules;
 
-/* module-crash.c: whose code a thread runs (see module_enter). */
+/* crash.c: whose code a thread runs (see module_enter). */
 struct module_frame {
 	const char		*module;
 	const char		*what;	/* "route GET /x", "after_post hook" */
@@ -40,12 +39,12 @@ void		 module_enter(struct module_frame *, const char *, const char *,
 void		 module_leave(struct module_frame *);
 const char	*module_running(void);
 
-/* module.c */
+/* loader.c */
 void		*module_open(const char *, const struct hearth_module **,
 		     char **);
 
-/* module-api.c */
-const struct hearth_api *module_api(void);
+/* api.c */
+const struct hearth_api *module_api(const struct config *);
 void		 module_api_enter_writer(int);
 void		 module_jobs_forget(struct module *);
 

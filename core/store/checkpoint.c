@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "store.h"
 
 #define CHECKPOINT_INTERVAL_MS	1000
 #define CHECKPOINT_TRUNCATE	16384	/* WAL frames, about 64 MiB */

@@ -14,7 +14,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include <jansson.h>
+
+#include "store.h"
 
 #define DB_BUSY_MS	5000
 #define STMT_BUCKETS	256
@@ -321,7 +323,6 @@ db_commit(struct db *db)
 	}
 	if (db_exec(db, "COMMIT") == 0) {
 		db->depth = 0;
-		epoch_commit();
 		db_after_run(db);
 		return 0;
 	}
@@ -346,7 +347,6 @@ db_rollback(struct db *db)
 		db_exec(db, "ROLLBACK");
 	db->depth = 0;
 	db_after_cut(db, 0);
-	epoch_commit();		/* a spurious recount costs little */
 }
 
 static int	db_step_once(struct db *, const char *);
@@ -696,4 +696,25 @@ db_ping(struct db *db)
 	ok = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return ok;
+}
+
+/*
+ * Step a statement to the end, collecting column 0 into ids and, if cursors
+ * is not NULL, column 1 into cursors. The statement is reset. 0 or -1.
+ */
+int
+idlist_from_stmt(struct arena *a, sqlite3_stmt *st, struct idlist *ids,
+    struct idlist *cursors)
+{
+	int	rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		idlist_add(a, ids, sqlite3_column_int64(st, 0));
+		if (cursors != NULL)
+			idlist_add(a, cursors, sqlite3_column_int64(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		log_error("db: %s", sqlite3_errstr(rc));
+	return rc == SQLITE_DONE ? 0 : -1;
 }

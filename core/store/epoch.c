@@ -9,18 +9,20 @@
  * memberships change; and a global one, bumped by the rare changes that
  * can hide notifications' posts from anyone (a post deleted, an unfollow,
  * leaving a group, a person disabled). An epoch moves only after the
- * change is committed (db.c calls epoch_commit), so a reader that sees the
+ * change is committed (epoch_touch registers the bump with db_after_commit;
+ * a rolled-back touch is bumped at the thread's next commit, a spurious
+ * recount that costs little), so a reader that sees the
  * old epoch may hold an old answer a moment longer, never a wrong one for
  * good; and an answer is remembered only if no commit happened since the
  * reader's snapshot began (db_read_current), since its version is read
  * after that. Epochs are per slot (person id modulo the table size): two people
  * sharing a slot only cost each other a recount. Writes from another
- * process (hearthctl) move the global epoch through stamp_sync.
+ * process (hearthctl) move the global epoch (epoch_sync).
  */
 #include <pthread.h>
 #include <stdatomic.h>
 
-#include "hearth.h"
+#include "store.h"
 
 #define EPOCHS		65536
 #define PENDING_MAX	64
@@ -41,17 +43,25 @@ epoch_person(int64_t user)
 	    atomic_load(&epochs[(uint64_t)user % EPOCHS]);
 }
 
-/* Another process changed the database (stamp_sync): recount everything. */
+/*
+ * hearthd, before each request: if another process (hearthctl) wrote since
+ * last time, nothing remembered may be trusted: the change stamps say so
+ * (stamp_sync), and every count is recounted.
+ */
 void
-epoch_bump_all(void)
+epoch_sync(void)
 {
-	atomic_fetch_add(&global_epoch, 1);
+	if (stamp_sync())
+		atomic_fetch_add(&global_epoch, 1);
 }
 
-/* Bump now what this thread's transaction touched. */
-void
-epoch_commit(void)
+/* Bump what this thread's committed transactions touched. */
+static void
+epoch_commit(void *arg, int committed)
 {
+	(void)arg;
+	if (!committed)
+		return;		/* still pending: bumped at the next commit */
 	size_t	 i;
 
 	for (i = 0; i < npending; i++)
@@ -70,8 +80,7 @@ epoch_touch(struct db *db, int64_t user)
 		pending[npending++] = user;
 	else
 		pending_all = 1;
-	if (!db_in_transaction(db))
-		epoch_commit();	/* autocommit: already on disk */
+	db_after_commit(db, epoch_commit, NULL);	/* now, in autocommit */
 }
 
 /*
@@ -126,6 +135,5 @@ void
 epoch_touch_all(struct db *db)
 {
 	pending_all = 1;
-	if (!db_in_transaction(db))
-		epoch_commit();
+	db_after_commit(db, epoch_commit, NULL);
 }

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "store.h"
 
 static uint8_t	secret_key[32];
 static int	secret_loaded;

@@ -33,7 +33,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hearth.h"
+#include "store.h"
 
 #define STAMP_SLOTS	(1 << 17)
 #define PENDING_MAX	256
@@ -278,21 +278,21 @@ stamp_shared_raise(void)
 }
 
 /*
- * hearthd, before each request: if another process wrote since last
- * time, nothing remembered may be trusted. Also moves epoch.c's versions.
+ * hearthd, before each request (through epoch_sync): if another process
+ * wrote since last time, nothing remembered may be trusted. 1 if so.
  */
-void
+int
 stamp_sync(void)
 {
 	uint64_t	v, seen;
 
 	if (shared == NULL)
-		return;
+		return 0;
 	v = __atomic_load_n(shared, __ATOMIC_ACQUIRE);
 	seen = atomic_load(&shared_seen);
 	if (v == seen || !atomic_compare_exchange_strong(&shared_seen, &seen,
 	    v))
-		return;
+		return 0;
 	stamp_raise(&everything, atomic_fetch_add(&seq, 1) + 1);
-	epoch_bump_all();
+	return 1;
 }

@@ -10,10 +10,12 @@
  * nothing of loops: a job names where it came from, and the function given
  * to writer_start carries its outcome back there.
  */
+#include <sys/queue.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "hearth.h"
+#include "store.h"
 
 #define WRITER_BATCH_MAX	256
 #define WRITER_QUEUE_MAX	8192

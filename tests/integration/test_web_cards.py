@@ -1,4 +1,4 @@
-"""Post cards are rendered once and shared by every reader (web-card.c).
+"""Post cards are rendered once and shared by every reader (web/pages/card.c).
 Nothing of one reader may reach another: their favourite, their CSRF
 token, their way back; and a cached card must change when the post, its
 counts or its author change."""

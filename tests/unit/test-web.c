@@ -1,4 +1,4 @@
-/* Unit tests for web-view.c: the relative times pages show. */
+/* Unit tests for web/pages/view.c: the relative times pages show. */
 #include <time.h>
 
 #include "hearth.h"

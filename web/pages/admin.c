@@ -1,5 +1,5 @@
 /*
- * web-admin.c: the admin pages, for people with the admin role (the router
+ * admin.c: the admin pages, for people with the admin role (the router
  * enforces R_ADMIN; the user.c functions refuse others too). /admin/people
  * lists and searches people, creates a person (with a generated password
  * shown once, or one the admin sets), and disables, enables, resets the
@@ -12,7 +12,7 @@
 
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define PEOPLE_PER_PAGE	25
 #define EMAIL_MAX	254

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define ASSET_MAX	128
 #define ASSET_MAX_SIZE	(4 * 1024 * 1024)

@@ -1,5 +1,5 @@
 /*
- * web-card.c: posts as the streams show them, rendered once and reused.
+ * card.c: posts as the streams show them, rendered once and reused.
  * The busiest page, home, shows twenty posts; building each one's view and
  * rendering it took ~170,000 instructions, so a card (post-item.html,
  * rendered) is cached as HTML, shared by every reader, under a tag of what
@@ -10,14 +10,14 @@
  * as the cards are copied out. So are the "5 min" times, which change with
  * the clock: a marker carries the time, and the text is made on the way
  * out. Markers hold 128 random bits made at start, so no post can contain
- * one.
+ * one. web_stream adds such a stream, with its "Older" link, to a page.
  */
 #include <string.h>
 #include <time.h>
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define CARD_TTL_US	(3600ULL * 1000000ULL)
 #define CARD_ROOM	1536	/* bytes a card usually takes */
@@ -192,4 +192,26 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	evbuffer_free(cards);
 	evbuffer_free(out);
 	return html;
+}
+
+/* Add a stream of posts to a view, and its "Older" link when the page was
+ * full. base is the page's path, escaped for a URL. */
+void
+web_stream(struct req *r, json_t *v, const struct idlist *ids,
+    const struct page *pg, const char *base)
+{
+	const char	*back = base;
+
+	/* Back to this very page after a favourite (not to a form's POST). */
+	if (pg->max_id > 0)
+		back = arena_printf(r->arena, "%s?max_id=%lld", base,
+		    (long long)pg->max_id);
+	/* Only the newest page updates itself as posts arrive. */
+	json_object_set_new(v, "latest", json_boolean(pg->max_id == 0 &&
+	    pg->since_id == 0 && pg->min_id == 0));
+	json_object_set_new(v, "posts", web_cards(r, ids, back));
+	if (ids->n > 0 && (int)ids->n >= pg->limit)
+		json_object_set_new(v, "older", json_string(arena_printf(
+		    r->arena, "%s?max_id=%lld", base,
+		    (long long)ids->ids[ids->n - 1])));
 }

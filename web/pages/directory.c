@@ -1,5 +1,5 @@
 /*
- * web-directory.c: the company directory, GET /directory?department=&q=:
+ * directory.c: the company directory, GET /directory?department=&q=:
  * people cards by name, a department filter and a name search, paged with
  * offset.
  */
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define WEB_DIRECTORY_LIMIT 24
 

@@ -1,5 +1,5 @@
 /*
- * web-edit.c: editing and deleting one's own post on the web. GET
+ * edit.c: editing and deleting one's own post on the web. GET
  * /@name/:id/edit is a form with the Markdown source and content warning;
  * POST saves with post_edit_cmd, as the API's PUT does, so modules check
  * the new text and the edit history is kept. GET /@name/:id/delete asks
@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define POST_HIDDEN "This post does not exist, or you may not read it."
 

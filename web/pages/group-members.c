@@ -1,15 +1,15 @@
 /*
- * web-group-members.c: GET /groups/:id/members, every member of a group,
+ * group-members.c: GET /groups/:id/members, every member of a group,
  * fifty to a page, newest first, with a search by name; for group admins
  * the member tools (add, make or remove a group admin, remove) that the
- * forms in web-groups.c carry out. A group's own page shows only the
+ * forms in groups.c carry out. A group's own page shows only the
  * first few members and links here, so a group of thousands is as easy to
  * manage as one of ten.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define MEMBERS_PER_PAGE	50
 

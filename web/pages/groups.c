@@ -1,9 +1,9 @@
 /*
- * web-groups.c: the group pages. GET /groups lists the person's groups and
+ * groups.c: the group pages. GET /groups lists the person's groups and
  * the others they may join, with a form to create one; GET /groups/:id
  * shows one group: its description, its first members, stream and a
  * composer for members. The member tools are on the members page
- * (web-group-members.c); their forms are carried out here. Every change is
+ * (group-members.c); their forms are carried out here. Every change is
  * a POST form that calls the same domain functions as the API (group.c),
  * and only they decide who may do what: what they refuse is shown on the
  * page the form was on, in words, rather than as a bare error page.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define GROUPS_MINE_MAX		200	/* a person's own groups, one page */
 #define GROUP_PREVIEW		12	/* members shown on a group's page */
@@ -24,33 +24,6 @@ struct group_form {
 
 /* The changes made from the members page, where their refusals show. */
 #define MEMBER_TOOL(op)	((op) >= GROUP_ADD)
-
-/* "1 member", "5 members". */
-static const char *
-members_label(struct arena *a, int64_t n)
-{
-	return arena_printf(a, "%lld %s", (long long)n, n == 1 ? "member" :
-	    "members");
-}
-
-/* A group as the templates see it. */
-json_t *
-web_group_view(struct req *r, const struct group *g)
-{
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
-	    "s:I}",
-	    "id", (json_int_t)g->id,
-	    "name", g->name,
-	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
-	    "description", g->description_html,
-	    "private", g->visibility == GROUP_PRIVATE,
-	    "visibility_label", g->visibility == GROUP_PRIVATE ? "Private" :
-	    "Open",
-	    "members_label", members_label(r->arena, g->members_count),
-	    "member", g->my_role >= 0,
-	    "admin", g->my_role == GROUP_ADMIN,
-	    "posts_count", (json_int_t)g->posts_count);
-}
 
 /* The groups among ids as views: with mine, the viewer's; else the others. */
 static json_t *

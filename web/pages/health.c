@@ -1,9 +1,9 @@
 /*
- * web-health.c: GET /healthz, for load balancers and systemd checks. It asks
+ * health.c: GET /healthz, for load balancers and systemd checks. It asks
  * the loop's database connection a trivial question, so "ok" means this
  * thread can serve requests, not merely that the process is alive.
  */
-#include "hearth.h"
+#include "pages.h"
 
 /* 200 "ok", or 503 if the database does not answer. */
 enum handled

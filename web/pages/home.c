@@ -1,11 +1,11 @@
 /*
- * web-home.c: GET /, the signed-in person's home stream with a composer on
+ * home.c: GET /, the signed-in person's home stream with a composer on
  * top, and POST /compose, which makes a post with the same command as the
  * API (post_prepare, post_create_cmd) and goes back to the stream.
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 static const char *const visibilities[] = {
 	"public", "unlisted", "private", "direct"

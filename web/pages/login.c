@@ -1,5 +1,5 @@
 /*
- * web-login.c: signing in and out. The password check runs on a worker
+ * login.c: signing in and out. The password check runs on a worker
  * thread (argon2id costs ~20 ms of CPU) and the reply is sent from the loop
  * when it is done. Unknown users, disabled users and wrong passwords get the
  * same answer after the same work. Attempts are limited per client address
@@ -14,7 +14,7 @@
 
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define LOGIN_FAILED "Wrong username or password."
 #define DEVICE_COOKIE "hearth_device"

@@ -1,5 +1,5 @@
 /*
- * web-media.c: GET /media/NAME, the uploaded images media.c stored, and GET
+ * media.c: GET /media/NAME, the uploaded images media.c stored, and GET
  * /avatars/NAME.png, the generated default avatar of a username. Media names
  * are checked against the one shape media_store makes before they touch the
  * file system, and the Content-Type comes from the extension, which was
@@ -14,7 +14,7 @@
 
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define MEDIA_READ_MAX		(16 * 1024 * 1024)
 #define AVATAR_SIZE		120

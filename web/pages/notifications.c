@@ -1,5 +1,5 @@
 /*
- * web-notifications.c: the signed-in person's notifications, GET
+ * notifications.c: the signed-in person's notifications, GET
  * /notifications, newest first, and its two forms: POST
  * /notifications/read (mark all as read) and POST /notifications/clear.
  */
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /* Epoch seconds of an entity time ("2026-01-02T03:04:05.000Z"); 0 if odd. */
 static int64_t

@@ -1,16 +1,16 @@
 /*
- * web-oauth.c: the page where a person lets an app use their account
+ * oauth.c: the page where a person lets an app use their account
  * (GET and POST /oauth/authorize). Signed out, they sign in first through
  * /login and come back; signed in, they see what the app asks for and
  * authorize or deny it. Authorizing issues a one-time code the app trades
- * for a token at /oauth/token (api-apps.c). Until the client_id and
+ * for a token at /oauth/token (core/api/apps.c). Until the client_id and
  * redirect_uri are known good, errors are pages here, never redirects.
  */
 #include <string.h>
 
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define OOB	"urn:ietf:wg:oauth:2.0:oob"
 

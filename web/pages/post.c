@@ -1,12 +1,12 @@
 /*
- * web-post.c: one post's page, GET /@name/:id, with its thread (ancestors
+ * post.c: one post's page, GET /@name/:id, with its thread (ancestors
  * above, replies below, as the API's context gives them) and a reply box;
  * POST /@name/:id replies, and the favourite buttons of every post go to
  * POST /@name/:id/favourite and /unfavourite.
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /* The post named by the path, if the viewer may read it and the name is
  * its author's. */

@@ -1,11 +1,11 @@
 /*
- * web-profile.c: a person's profile page, GET /@name (who they are, their
+ * profile.c: a person's profile page, GET /@name (who they are, their
  * counts, a Follow or Unfollow button and the posts the viewer may see),
  * and POST /@name/follow and /@name/unfollow.
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /* Add a profile text to the view when it is set. */
 static void

@@ -4,7 +4,7 @@
  * paths come before patterns that would also match them: the first match
  * wins.
  */
-#include "hearth.h"
+#include "pages.h"
 
 const struct route web_routes[] = {
 	/* pages and assets */

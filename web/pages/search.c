@@ -1,10 +1,10 @@
 /*
- * web-search.c: the search page, GET /search?q=: people, hashtags and the
+ * search.c: the search page, GET /search?q=: people, hashtags and the
  * posts the searcher may read that match.
  */
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define WEB_SEARCH_LIMIT 20
 

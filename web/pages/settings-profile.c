@@ -1,5 +1,5 @@
 /*
- * web-settings-profile.c: editing one's own profile from the settings
+ * settings-profile.c: editing one's own profile from the settings
  * page, GET and POST /settings/profile: the same details and images as
  * PATCH /api/v1/accounts/update_credentials, checked by the same domain
  * calls (profile_check, markdown_render) and carried out by the same
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /* The text details: form name, where they go in an edit, and the label
  * errors use. */

@@ -1,5 +1,5 @@
 /*
- * web-settings-security.c: changing one's own password, GET and POST
+ * settings-security.c: changing one's own password, GET and POST
  * /settings/password. The current password is verified and the new one
  * hashed on a worker (argon2id never runs on a loop), then the writer
  * stores it and ends the person's other sessions in the same transaction
@@ -14,7 +14,7 @@
 
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /* A password change on its way through the worker and the writer. */
 struct pw_change {

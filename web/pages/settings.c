@@ -1,15 +1,15 @@
 /*
- * web-settings.c: the settings area a person has for their own account
+ * settings.c: the settings area a person has for their own account
  * (routes flagged R_SESSION: always a browser session, never a token):
  * its sub-navigation, and the pages for active sessions, personal API
  * tokens and the OAuth apps they authorized. Profile and password are in
- * web-settings-profile.c and web-settings-security.c.
+ * settings-profile.c and settings-security.c.
  */
 #include <string.h>
 
 #include <openssl/crypto.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 #define TOKEN_NAME_MAX 100
 

@@ -1,11 +1,11 @@
 /*
- * web-static.c: GET /static/NAME. Content-hashed names are immutable and
+ * static.c: GET /static/NAME. Content-hashed names are immutable and
  * cached for a year; plain names (for the few URLs that must be stable, like
  * the default avatar) are revalidated.
  */
 #include <event2/buffer.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /* Serve an asset from memory. */
 enum handled

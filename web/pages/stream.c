@@ -1,8 +1,8 @@
 /*
- * web-stream.c: the company stream (GET /public) and a hashtag's stream
+ * stream.c: the company stream (GET /public) and a hashtag's stream
  * (GET /tags/:tag), as pages.
  */
-#include "hearth.h"
+#include "pages.h"
 
 /* GET /public */
 enum handled

@@ -1,13 +1,14 @@
 /*
- * web-view.c: what the web pages share. A post as a template view (the
- * Status entity plus the paths, times and labels the templates show), a
- * stream of them with its "Older" link, and the check on a form's "next".
+ * view.c: what the web pages share. A post and a group as template views
+ * (the entity plus the paths, times and labels the templates show), the
+ * composer's fields as a draft, the navigation bar and the notices, and the
+ * check on a form's "next". Streams of posts are card.c's.
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "hearth.h"
+#include "pages.h"
 
 /*
  * A local path to go back to, or def: never another site. Control
@@ -94,7 +95,7 @@ web_ago(struct arena *a, int64_t t, int64_t now)
 	if (d < 7 * 86400)
 		return ago_unit(a, d / 86400, " d");
 	/* "3 Mar 2026", by hand: strftime is locale machinery, and every
-	 * card on a page asks (see web-card.c). */
+	 * card on a page asks (see card.c). */
 	gmtime_r(&tt, &tm);
 	snprintf(buf, sizeof buf, "%d %s %d", tm.tm_mday,
 	    months[tm.tm_mon % 12], tm.tm_year + 1900);
@@ -157,26 +158,31 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	return s;
 }
 
-/* Add a stream of posts to a view, and its "Older" link when the page was
- * full. base is the page's path, escaped for a URL. */
-void
-web_stream(struct req *r, json_t *v, const struct idlist *ids,
-    const struct page *pg, const char *base)
+/* "1 member", "5 members". */
+static const char *
+members_label(struct arena *a, int64_t n)
 {
-	const char	*back = base;
+	return arena_printf(a, "%lld %s", (long long)n, n == 1 ? "member" :
+	    "members");
+}
 
-	/* Back to this very page after a favourite (not to a form's POST). */
-	if (pg->max_id > 0)
-		back = arena_printf(r->arena, "%s?max_id=%lld", base,
-		    (long long)pg->max_id);
-	/* Only the newest page updates itself as posts arrive. */
-	json_object_set_new(v, "latest", json_boolean(pg->max_id == 0 &&
-	    pg->since_id == 0 && pg->min_id == 0));
-	json_object_set_new(v, "posts", web_cards(r, ids, back));
-	if (ids->n > 0 && (int)ids->n >= pg->limit)
-		json_object_set_new(v, "older", json_string(arena_printf(
-		    r->arena, "%s?max_id=%lld", base,
-		    (long long)ids->ids[ids->n - 1])));
+/* A group as the templates see it. */
+json_t *
+web_group_view(struct req *r, const struct group *g)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
+	    "s:I}",
+	    "id", (json_int_t)g->id,
+	    "name", g->name,
+	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
+	    "description", g->description_html,
+	    "private", g->visibility == GROUP_PRIVATE,
+	    "visibility_label", g->visibility == GROUP_PRIVATE ? "Private" :
+	    "Open",
+	    "members_label", members_label(r->arena, g->members_count),
+	    "member", g->my_role >= 0,
+	    "admin", g->my_role == GROUP_ADMIN,
+	    "posts_count", (json_int_t)g->posts_count);
 }
 
 /*

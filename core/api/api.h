@@ -1,0 +1,16 @@
+/*
+ * api.h: what the programs see of the Mastodon API: its route table, which
+ * hearthd hands to router_add.
+ */
+#ifndef HEARTH_API_H
+#define HEARTH_API_H
+
+#include <stddef.h>
+
+struct route;
+
+/* routes.c */
+extern const struct route	api_routes[];
+extern const size_t		api_nroutes;
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * handlers.h: the Mastodon API's handlers, one banner per file of core/api/.
+ * Only core/api includes it: the route table (routes.c) names the handlers,
+ * and nothing else calls them (the layer check in make check enforces it).
+ */
+#ifndef HEARTH_API_HANDLERS_H
+#define HEARTH_API_HANDLERS_H
+
+#include "request.h"
+
+/* streaming.c */
+enum handled	 api_streaming(struct req *);
+enum handled	 api_streaming_named(struct req *);
+enum handled	 api_streaming_health(struct req *);
+
+/* apps.c */
+enum handled	 api_app_create(struct req *);
+enum handled	 api_app_verify(struct req *);
+enum handled	 api_oauth_token(struct req *);
+enum handled	 api_oauth_revoke(struct req *);
+enum handled	 api_oauth_metadata(struct req *);
+
+/* accounts.c */
+enum handled	 api_verify_credentials(struct req *);
+enum handled	 api_update_credentials(struct req *);
+enum handled	 api_account_lookup(struct req *);
+enum handled	 api_relationships(struct req *);
+enum handled	 api_account_search(struct req *);
+enum handled	 api_account(struct req *);
+enum handled	 api_account_statuses(struct req *);
+enum handled	 api_account_followers(struct req *);
+enum handled	 api_account_following(struct req *);
+enum handled	 api_account_follow(struct req *);
+enum handled	 api_account_unfollow(struct req *);
+enum handled	 api_directory(struct req *);
+
+/* statuses.c */
+enum handled	 api_status_create(struct req *);
+enum handled	 api_status_get(struct req *);
+enum handled	 api_status_edit(struct req *);
+enum handled	 api_status_delete(struct req *);
+enum handled	 api_status_context(struct req *);
+enum handled	 api_status_history(struct req *);
+enum handled	 api_status_source(struct req *);
+enum handled	 api_status_favourite(struct req *);
+enum handled	 api_status_unfavourite(struct req *);
+enum handled	 api_status_favourited_by(struct req *);
+enum handled	 api_favourites(struct req *);
+
+/* timelines.c */
+enum handled	 api_timeline_home(struct req *);
+enum handled	 api_timeline_public(struct req *);
+enum handled	 api_timeline_tag(struct req *);
+enum handled	 api_timeline_group(struct req *);
+enum handled	 api_tag(struct req *);
+
+/* groups.c */
+enum handled	 api_groups(struct req *);
+enum handled	 api_group_create(struct req *);
+enum handled	 api_group(struct req *);
+enum handled	 api_group_join(struct req *);
+enum handled	 api_group_leave(struct req *);
+enum handled	 api_group_members(struct req *);
+enum handled	 api_group_add(struct req *);
+enum handled	 api_group_remove(struct req *);
+enum handled	 api_group_admin_add(struct req *);
+enum handled	 api_group_admin_remove(struct req *);
+
+/* notifications.c */
+enum handled	 api_notifications(struct req *);
+enum handled	 api_notifications_unread(struct req *);
+enum handled	 api_notifications_clear(struct req *);
+enum handled	 api_notification(struct req *);
+enum handled	 api_notification_dismiss(struct req *);
+enum handled	 api_markers_get(struct req *);
+enum handled	 api_markers_set(struct req *);
+
+/* search.c */
+enum handled	 api_search(struct req *);
+
+/* instance.c */
+enum handled	 api_instance_v1(struct req *);
+enum handled	 api_instance_v2(struct req *);
+enum handled	 api_empty_list(struct req *);
+enum handled	 api_announcements(struct req *);
+enum handled	 api_preferences(struct req *);
+enum handled	 api_trends_tags(struct req *);
+
+#endif

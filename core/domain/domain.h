@@ -1,0 +1,699 @@
+/*
+ * domain.h: what hearth is about: people, sessions, tokens and apps; posts,
+ * follows, favourites, groups and notifications; the rules of who may read
+ * what (access.c); the feeds, timelines, search and trends; the Mastodon
+ * entities built from them (entity.c); and the events the domain emits after
+ * its commits (events.c). Functions take a struct db and plain values and
+ * answer 0 or an E_ code with a cause: none knows a request, a connection
+ * or a page, so the web pages, the API, hearthctl and the modules call the
+ * same ones.
+ */
+#ifndef HEARTH_DOMAIN_H
+#define HEARTH_DOMAIN_H
+
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "lib.h"
+#include "store.h"
+
+struct post;
+struct group;
+struct page;
+struct part;
+
+/* user.c */
+enum role { ROLE_MEMBER = 0, ROLE_ADMIN = 1 };
+struct user {
+	int64_t		 id;
+	const char	*username;
+	const char	*display_name;
+	const char	*email;
+	enum role	 role;
+	int		 disabled;
+	int64_t		 created_at;
+	const char	*password_hash;
+	/* profile (profile.c) */
+	const char	*bio_source;
+	const char	*bio_html;
+	const char	*job_title;
+	const char	*department;
+	const char	*location;
+	const char	*phone;
+	const char	*pronouns;
+	const char	*avatar_file;
+	const char	*header_file;
+	int64_t		 followers_count;
+	int64_t		 following_count;
+	int64_t		 statuses_count;
+	int64_t		 last_status_at;
+};
+int		 user_valid_name(const char *, char **);
+int		 user_set_role(struct db *, int64_t, enum role);
+int		 user_admins(struct db *);
+int		 user_fingerprint(struct db *, int64_t, uint64_t *);
+uint64_t	 user_tag(int64_t, int64_t, int64_t, int64_t, int64_t);
+int64_t		 user_create(struct db *, const char *, const char *,
+		     const char *, enum role, const char *, char **);
+struct user	*user_get(struct db *, struct arena *, int64_t);
+struct user	*user_get_by_name(struct db *, struct arena *, const char *);
+int		 user_set_password(struct db *, int64_t, const char *);
+int		 user_set_disabled(struct db *, int64_t, int);
+int		 user_list(struct db *, struct arena *,
+		     void (*)(const struct user *, void *), void *);
+int		 user_change_password(struct db *, int64_t, const char *,
+		     int64_t);
+int		 user_page(struct db *, struct arena *, const char *, int, int,
+		     void (*)(const struct user *, void *), void *);
+int		 user_admin_create(struct db *, struct arena *, int64_t,
+		     const char *, const char *, const char *, enum role,
+		     const char *, int64_t *, char **);
+int		 user_admin_set_role(struct db *, struct arena *, int64_t,
+		     int64_t, enum role, char **);
+int		 user_admin_set_disabled(struct db *, struct arena *, int64_t,
+		     int64_t, int, char **);
+int		 user_admin_set_password(struct db *, struct arena *, int64_t,
+		     int64_t, const char *, char **);
+
+/* session.c */
+#define SESSION_PREFIX "hs_"
+struct session {
+	int64_t		id;
+	int64_t		user_id;
+	int64_t		created_at;
+	char		hash[HASH_HEX + 1];
+	int		touch;		/* last_seen_at wants refreshing */
+	int		expired;	/* found, but past a timeout */
+};
+/* A sessions row as looked up (session.c, auth-memo.c). */
+struct session_row {
+	int64_t		id;
+	int64_t		user_id;
+	int64_t		created_at;
+	int64_t		last_seen_at;
+	int		disabled;	/* the person's */
+};
+int		 session_memo_get(const char *, int64_t, struct session_row *);
+void		 session_memo_put(const char *, const struct session_row *,
+		     uint64_t, int64_t);
+/* A live tokens row as looked up (token.c, auth-memo.c). */
+#define TOKEN_SCOPES_MAX	160
+struct token_row {
+	int64_t		id;
+	int64_t		user_id;	/* 0: an app's own token */
+	int64_t		app_id;
+	int64_t		last_used_at;
+	char		scopes[TOKEN_SCOPES_MAX];
+};
+int		 token_memo_get(const char *, int64_t, struct token_row *);
+void		 token_memo_put(const char *, const struct token_row *,
+		     uint64_t, int64_t);
+struct user	*user_memo_get(int64_t, struct arena *, int64_t);
+void		 user_memo_put(const struct user *, uint64_t, int64_t);
+int		 session_create(struct db *, int64_t, const char *,
+		     const char *, char *, size_t);
+int		 session_lookup(struct db *, const char *, long, long,
+		     struct session *);
+int		 session_end(struct db *, const char *);
+int		 session_touch(struct db *, int64_t);
+int		 session_end_all(struct db *, int64_t);
+struct session_info {
+	int64_t		 id;
+	int64_t		 created_at;
+	int64_t		 last_seen_at;
+	const char	*ip;
+	const char	*user_agent;
+};
+int		 session_list(struct db *, struct arena *, int64_t,
+		     void (*)(const struct session_info *, void *), void *);
+int		 session_end_id(struct db *, int64_t, int64_t);
+int		 session_end_others(struct db *, int64_t, int64_t);
+
+/* token.c */
+#define TOKEN_PREFIX "hat_"
+int64_t		 token_create(struct db *, int64_t, const char *,
+		     const char *, char *, size_t);
+struct token_auth {
+	int64_t		 user_id;	/* 0: an app's own token */
+	int64_t		 app_id;	/* 0: from hearthctl */
+	const char	*scopes;
+	int64_t		 touch;
+};
+int		 token_lookup(struct db *, struct arena *, const char *,
+		     struct token_auth *);
+int64_t		 token_create_app(struct db *, int64_t, int64_t, const char *,
+		     char *, size_t);
+int		 token_revoke_secret(struct db *, int64_t, const char *);
+int		 token_touch(struct db *, int64_t);
+int		 token_revoke(struct db *, int64_t, int64_t);
+struct token_info {
+	int64_t		 id;
+	const char	*label;
+	const char	*scopes;
+	int64_t		 created_at;
+	int64_t		 last_used_at;
+	int64_t		 revoked_at;
+	const char	*app;		/* the OAuth app's name, or NULL */
+};
+int		 token_list(struct db *, struct arena *, int64_t,
+		     void (*)(const struct token_info *, void *), void *);
+
+/* app.c */
+#define APP_SECRET_PREFIX "hcs_"
+struct app {
+	int64_t		 id;
+	const char	*name;
+	const char	*website;
+	const char	*redirect_uris;	/* space-separated */
+	const char	*scopes;
+	const char	*client_id;
+	const char	*secret_hash;
+	int64_t		 created_at;
+};
+json_t		*scope_known_json(void);
+char		*scope_normalise(struct arena *, const char *);
+int		 scope_allows(const char *, const char *);
+int		 scope_exact(const char *, const char *);
+int		 scope_subset(const char *, const char *);
+int64_t		 app_create(struct db *, const char *, const char *,
+		     const char *, const char *, char *, char *, size_t);
+struct app	*app_get(struct db *, struct arena *, int64_t);
+struct app	*app_get_by_client(struct db *, struct arena *, const char *);
+int		 app_secret_ok(const struct app *, const char *);
+int		 app_redirect_ok(const struct app *, const char *);
+int		 oauth_code_create(struct db *, int64_t, int64_t, const char *,
+		     const char *, const char *, char *, size_t);
+int		 oauth_code_redeem(struct db *, struct arena *, int64_t,
+		     const char *, const char *, const char *, int64_t *,
+		     const char **, const char **);
+int		 app_authorized(struct db *, struct arena *, int64_t,
+		     void (*)(const struct app *, int64_t, void *), void *);
+int		 app_revoke_for_user(struct db *, int64_t, int64_t);
+
+/* device.c */
+char		*device_cookie(struct arena *, int64_t);
+const char	*device_check(struct arena *, int64_t, const char *);
+
+/* entity.c */
+struct ectx {
+	const struct config	*config;
+	struct db		*db;
+	struct arena		*arena;
+	int64_t			 viewer;
+	json_t			*accounts;	/* cache, by id */
+	json_t			*groups;	/* cache, by id */
+};
+void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
+		     const struct config *);
+void		 ectx_free(struct ectx *);
+json_t		*entity_time(int64_t);
+json_t		*entity_account(struct ectx *, const struct user *);
+json_t		*entity_account_id(struct ectx *, int64_t);
+json_t		*entity_accounts(struct ectx *, const struct idlist *);
+json_t		*entity_credential_account(struct ectx *, const struct user *);
+json_t		*entity_status(struct ectx *, const struct post *);
+json_t		*entity_status_id(struct ectx *, int64_t);
+json_t		*entity_statuses(struct ectx *, const struct idlist *);
+json_t		*entity_relationship(struct ectx *, int64_t);
+json_t		*entity_group(struct ectx *, const struct group *);
+json_t		*entity_group_id(struct ectx *, int64_t);
+json_t		*entity_tag(struct ectx *, const char *);
+json_t		*entity_notification(struct ectx *, int64_t);
+void		 entity_cache_init(size_t, size_t);
+void		 entity_cache_free(void);
+void		 entity_account_forget(int64_t);
+void		 entity_statuses_write(struct ectx *, const struct idlist *,
+		     struct evbuffer *);
+
+/* stream-sub.c */
+/* The streams one may subscribe to, in stream-sub.c's table. */
+enum stream_kind { STREAM_USER, STREAM_PUBLIC, STREAM_NOTIFICATION,
+    STREAM_LOCAL, STREAM_HASHTAG, STREAM_HASHTAG_LOCAL, STREAM_GROUP,
+    STREAM_NKINDS };
+/* One subscription: a kind, and for those that take one its parameter. */
+struct stream_sub {
+	enum stream_kind	 kind;
+	int64_t			 group;	/* STREAM_GROUP */
+	char			*arg;	/* the tag, or the group's id */
+};
+extern const char stream_kinds_known[];
+const char	*stream_kind_name(enum stream_kind);
+int		 stream_kind_param(enum stream_kind);
+int		 stream_kind_named(const char *);
+int		 stream_sub_parse(struct db *, struct arena *, int64_t,
+		     const char *, const char *, const char *,
+		     struct stream_sub *, const char **);
+int		 stream_sub_match(const struct stream_sub *,
+		     const struct post *);
+
+/* media.c */
+#define MEDIA_NAME_MAX 64
+int		 media_store(const char *, const void *, size_t,
+		     enum image_type, char *, size_t, char **);
+int		 media_remove(const char *, const char *);
+int		 media_valid_name(const char *);
+
+/* errors: domain functions answer 0 or one of these, HTTP-like on purpose */
+#define E_OK		0
+#define E_INVALID	422	/* the input breaks a rule; the cause says which */
+#define E_FORBIDDEN	403	/* the person may not do this */
+#define E_NOTFOUND	404	/* no such thing, or not visible to the person */
+#define E_CONFLICT	409
+#define E_INTERNAL	500
+#define E_UNAVAILABLE	503	/* the server's passing trouble: try later */
+
+/* events.c: what the domain tells the layers above, after commit */
+enum event_kind {
+	EV_POST_CREATED,	/* id, actor (author), group, reply, to, text */
+	EV_POST_EDITED,		/* id */
+	EV_POST_DELETED,	/* id, everyone, to (who could have seen it) */
+	EV_NOTIFICATION,	/* id, subject (its recipient) */
+	EV_FOLLOWED,		/* actor (follower), subject (followee) */
+	EV_USER_CREATED,	/* id, text (the username) */
+	EV_NKINDS
+};
+struct event {
+	enum event_kind	 kind;
+	int64_t		 id;
+	int64_t		 actor;
+	int64_t		 subject;
+	int64_t		 group_id;
+	int64_t		 in_reply_to_id;
+	int		 everyone;	/* anyone could have seen the post */
+	const struct idlist *to;	/* who was (or could have been) shown it */
+	const char	*text;
+};
+typedef void (*event_fn)(struct db *, const struct event *);
+void		 events_subscribe(enum event_kind, event_fn);
+void		 events_reset(void);
+void		 events_emit(struct db *, const struct event *);
+
+/* page.c */
+struct page {
+	int64_t		 max_id;	/* 0: none */
+	int64_t		 since_id;
+	int64_t		 min_id;
+	int		 limit;
+};
+int		 page_bind(sqlite3_stmt *, const struct page *);
+void		 page_finish(struct arena *, const struct page *,
+		     struct idlist *, struct idlist *);
+/*
+ * Keyset pagination, Mastodon's way. Newest first below :max_id and above
+ * :since_id; with min_id, the page just above it (read oldest first, then
+ * reversed by page_finish). page_bind binds :max_id (INT64_MAX when absent,
+ * so the index range always applies), :since_id, :min_id and :limit.
+ */
+#define PAGE_DESC(col) col " < :max_id AND " col " > :since_id ORDER BY " \
+    col " DESC LIMIT :limit"
+#define PAGE_ASC(col) col " < :max_id AND " col " > :min_id ORDER BY " \
+    col " ASC LIMIT :limit"
+
+/* access.c */
+/* Visibilities and a group's openness as numbers, so that the enums and
+ * the SQL below are made from the same ones and cannot disagree. */
+#define NUM_VIS_PUBLIC		0
+#define NUM_VIS_UNLISTED	1
+#define NUM_VIS_PRIVATE		2
+#define NUM_VIS_DIRECT		3
+#define NUM_GROUP_OPEN		0
+#define NUM_GROUP_PRIVATE	1
+enum visibility {
+	VIS_PUBLIC = NUM_VIS_PUBLIC,
+	VIS_UNLISTED = NUM_VIS_UNLISTED,
+	VIS_PRIVATE = NUM_VIS_PRIVATE,
+	VIS_DIRECT = NUM_VIS_DIRECT,
+};
+#define SQL_NUM_(n)		#n
+#define SQL_NUM(n)		SQL_NUM_(n)
+#define SQL_VIS_PUBLIC		SQL_NUM(NUM_VIS_PUBLIC)
+#define SQL_VIS_UNLISTED	SQL_NUM(NUM_VIS_UNLISTED)
+#define SQL_VIS_PRIVATE		SQL_NUM(NUM_VIS_PRIVATE)
+#define SQL_VIS_DIRECT		SQL_NUM(NUM_VIS_DIRECT)
+#define SQL_GROUP_OPEN		SQL_NUM(NUM_GROUP_OPEN)
+/*
+ * Who may read a post, written once as SQL over a posts row aliased p and
+ * the bound parameter :viewer: the author; for a group post, whoever may
+ * read the group (open groups: everyone; private: members); otherwise
+ * public and unlisted: every employee; private: followers and mentioned
+ * people; direct: mentioned people. Admins read what everyone reads: a
+ * private group or a direct message is private from them too.
+ */
+#define SQL_POST_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
+    "WHEN " p ".group_id IS NOT NULL THEN EXISTS (SELECT 1 FROM groups g " \
+    "WHERE g.id = " p ".group_id AND " SQL_GROUP_READABLE("g") ") " \
+    "WHEN " p ".visibility <= " SQL_VIS_UNLISTED " THEN 1 " \
+    "WHEN " p ".visibility = " SQL_VIS_PRIVATE " AND EXISTS (SELECT 1 " \
+    "FROM follows f WHERE f.follower_id = :viewer AND " \
+    "f.followee_id = " p ".author_id) THEN 1 " \
+    "ELSE EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = " p ".id AND " \
+    "m.user_id = :viewer) END)"
+/* Who may read a group (aliased g): everyone if open, else members. */
+#define SQL_GROUP_READABLE(g) "(" g ".visibility = " SQL_GROUP_OPEN " OR " \
+    "EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = " g ".id " \
+    "AND gm.user_id = :viewer))"
+/* A post anyone may see outside groups, or in an open group (what the
+ * company and hashtag streams may show to everyone). */
+#define SQL_POST_EVERYONES(p) "(CASE WHEN " p ".group_id IS NULL THEN " \
+    p ".visibility <= " SQL_VIS_UNLISTED " ELSE EXISTS (SELECT 1 FROM " \
+    "groups g WHERE g.id = " p ".group_id AND g.visibility = " \
+    SQL_GROUP_OPEN ") END)"
+const char	*visibility_name(enum visibility);
+int		 visibility_parse(const char *, enum visibility *);
+void		 access_bind_viewer(sqlite3_stmt *, int64_t);
+int		 access_post_visible(struct db *, int64_t, int64_t);
+int		 access_group_readable(struct db *, int64_t, int64_t);
+int		 access_group_role(struct db *, int64_t, int64_t);
+
+/* profile.c */
+#define PROFILE_TEXT_MAX 200
+#define PROFILE_BIO_MAX 2000
+struct profile_edit {
+	const char	*display_name;	/* NULL: unchanged */
+	const char	*bio;
+	const char	*bio_html;	/* rendered by the caller */
+	const char	*job_title;
+	const char	*department;
+	const char	*location;
+	const char	*phone;
+	const char	*pronouns;
+	const char	*avatar_file;	/* a stored media name */
+	const char	*header_file;
+	struct kv	*fields;	/* admin-defined field name, value */
+	size_t		 nfields;
+};
+struct profile_field {
+	int64_t		 id;
+	const char	*name;
+	const char	*value;
+};
+int		 profile_check(const struct profile_edit *, char **);
+int		 profile_update(struct db *, int64_t, const struct profile_edit *,
+		     char **);
+int		 profile_fields(struct db *, struct arena *, int64_t,
+		     struct profile_field **, size_t *);
+struct profile_field_def {
+	int64_t		 id;
+	const char	*name;
+	int		 position;
+	int64_t		 values;	/* how many people filled it in */
+};
+enum directory_order { DIRECTORY_ACTIVE, DIRECTORY_NEW, DIRECTORY_NAME };
+int		 profile_field_define(struct db *, const char *, int, char **);
+int		 profile_field_remove(struct db *, const char *);
+int		 profile_field_list(struct db *, struct arena *,
+		     struct profile_field_def **, size_t *);
+int		 directory_list(struct db *, struct arena *, const char *,
+		     const char *, enum directory_order, int, int,
+		     struct idlist *);
+int		 directory_departments(struct db *, json_t *);
+
+/* profile-save.c */
+#define PROFILE_AVATAR_MAX	(2 * 1024 * 1024)
+#define PROFILE_HEADER_MAX	(4 * 1024 * 1024)
+struct profile_image {			/* one new image of an edit */
+	const char	*what;		/* "avatar" or "header" */
+	const void	*data;		/* in the request's input */
+	size_t		 len;
+	enum image_type	 type;
+	char		 name[MEDIA_NAME_MAX];	/* once stored */
+	const char	*old;		/* the file it replaces, once read */
+};
+struct profile_save {			/* a checked edit being carried out */
+	int64_t			 user;
+	struct arena		*arena;	/* the request's */
+	struct profile_edit	 edit;
+	struct profile_image	 up[2];
+	size_t			 nup;
+	const char		*data_dir;
+	char			*cause;	/* why storing an image failed */
+	int			 err;	/* ... and its errno */
+};
+int		 profile_save_image(struct profile_save *, const char *,
+		     const struct part *, char **);
+void		 profile_save_init(struct profile_save *, int64_t, struct arena *,
+		     const char *);
+void		 (*profile_save_work(const struct profile_save *))(void *);
+void		 profile_store(void *);
+int		 profile_save_cmd(struct db *, void *, char **);
+
+/* follow.c */
+struct relationship {
+	int	following;
+	int	followed_by;
+};
+int		 follow_add(struct db *, int64_t, int64_t, char **);
+int		 follow_remove(struct db *, int64_t, int64_t);
+void		 follow_relationship(struct db *, int64_t, int64_t,
+		     struct relationship *);
+int		 follow_list(struct db *, struct arena *, int64_t, int,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* post.c */
+#define POST_MAX_CHARS 5000
+#define POST_SPOILER_MAX 500
+struct post {
+	int64_t		 id;
+	int64_t		 author_id;
+	int64_t		 group_id;
+	int64_t		 in_reply_to_id;
+	int64_t		 in_reply_to_account_id;
+	enum visibility	 visibility;
+	const char	*spoiler_text;
+	int		 sensitive;
+	const char	*language;
+	const char	*source;
+	const char	*content_html;
+	const char	*text;
+	const char	*mentions_json;
+	const char	*tags_json;
+	int64_t		 created_at;
+	int64_t		 edited_at;
+	int64_t		 replies_count;
+	int64_t		 favourites_count;
+	int		 favourited;	/* by the viewer */
+};
+struct post_draft {
+	/* in */
+	int64_t		 author_id;
+	int64_t		 edit_id;	/* editing this post, or 0 */
+	int64_t		 group_id;
+	int64_t		 in_reply_to_id;
+	enum visibility	 visibility;
+	int		 sensitive;
+	const char	*source;
+	const char	*spoiler_text;
+	const char	*language;
+	const char	*idempotency_key;
+	struct markdown	 md;
+	/* out */
+	int64_t		 id;
+	int		 duplicate;	/* an earlier request with the key made it */
+	char		 cause[256];
+	struct idlist	 fanout;	/* who gets it in their home feed */
+	struct arena	*arena;
+};
+int		 post_check(struct post_draft *);
+int		 post_prepare(struct db *, struct post_draft *, const char *,
+		     const char **);
+/* Commands: the writes both the web and the API make, each on a plain
+ * input struct, run by req_command on the writer. */
+typedef int (*command_fn)(struct db *, void *, char **);
+struct post_removal {
+	int64_t		 actor;
+	int64_t		 id;
+	int		 admin;		/* an admin may delete anyone's */
+};
+/* A relation to one thing turned on or off (a follow, a favourite). */
+struct toggle {
+	int64_t		 actor;
+	int64_t		 id;		/* the person or post */
+	int		 add;
+};
+int		 post_create_cmd(struct db *, void *, char **);
+int		 post_edit_cmd(struct db *, void *, char **);
+int		 post_delete_cmd(struct db *, void *, char **);
+int		 favourite_set(struct db *, void *, char **);
+int		 follow_set(struct db *, void *, char **);
+int		 post_create(struct db *, void *);
+int		 post_edit(struct db *, void *);
+int		 post_delete(struct db *, int64_t, int64_t, int);
+struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
+/* What can change about a post and its author, for checking caches. */
+struct peek {
+	int64_t		 id;
+	int64_t		 author_id;
+	int64_t		 edited_at;
+	int64_t		 replies_count;
+	int64_t		 favourites_count;
+	int		 favourited;
+	int64_t		 created_at;
+	uint64_t	 author_tag;	/* user_fingerprint of the author */
+};
+int		 post_peek(struct db *, struct arena *, int64_t,
+		     const struct idlist *, struct peek **, size_t *);
+uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
+void		 peek_cache_init(size_t);			/* peek.c */
+int		 peek_cache_get(int64_t, int64_t, int64_t, struct peek *);
+void		 peek_cache_put(int64_t, const struct peek *, uint64_t, int64_t);
+int		 post_context(struct db *, struct arena *, int64_t, int64_t,
+		     struct idlist *, struct idlist *);
+int		 post_history(struct db *, struct arena *, int64_t, int64_t,
+		     struct post **, size_t *);
+int		 favourite_add(struct db *, int64_t, int64_t);
+int		 favourite_remove(struct db *, int64_t, int64_t);
+int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+int		 favourite_mine(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+/* The argument of post_mention_resolve. */
+struct mention_ctx {
+	struct db	*db;
+	struct arena	*arena;
+};
+const char	*post_mention_resolve(void *, const char *, int64_t *);
+
+/* group.c */
+enum group_visibility {
+	GROUP_OPEN = NUM_GROUP_OPEN,
+	GROUP_PRIVATE = NUM_GROUP_PRIVATE,
+};
+enum group_role { GROUP_MEMBER = 0, GROUP_ADMIN = 1 };
+#define GROUP_NAME_MAX 100
+#define GROUP_DESCRIPTION_MAX 2000
+struct group {
+	int64_t			 id;
+	const char		*name;
+	const char		*description;
+	const char		*description_html;
+	enum group_visibility	 visibility;
+	int64_t			 created_by;
+	int64_t			 created_at;
+	int64_t			 members_count;
+	int64_t			 posts_count;
+	int			 my_role;	/* -1 not a member */
+};
+int64_t		 group_create(struct db *, int64_t, const char *, const char *,
+		     const char *, enum group_visibility, char **);
+struct group	*group_get(struct db *, struct arena *, int64_t, int64_t);
+int		 group_list(struct db *, struct arena *, int64_t, int,
+		     const struct page *, struct idlist *);
+int		 group_join(struct db *, int64_t, int64_t);
+struct group_name {
+	int64_t		 id;
+	const char	*name;
+};
+int		 group_names(struct db *, struct arena *, int64_t, size_t,
+		     struct group_name **, size_t *);
+int		 group_leave(struct db *, int64_t, int64_t, char **);
+int		 group_add_member(struct db *, int64_t, int64_t, int64_t,
+		     char **);
+int		 group_remove_member(struct db *, int64_t, int64_t, int64_t,
+		     char **);
+int		 group_set_role(struct db *, int64_t, int64_t, int64_t,
+		     enum group_role, char **);
+int		 group_members(struct db *, struct arena *, int64_t, int64_t,
+		     const char *, const struct page *, struct idlist *,
+		     struct idlist *);
+/* Commands (group.c): the changes both the web and the API make. */
+struct group_input {			/* a group to create */
+	int64_t		 creator;
+	const char	*name;
+	const char	*description;	/* Markdown */
+	const char	*description_html;	/* by group_prepare */
+	enum group_visibility visibility;	/* by group_prepare */
+	int64_t		 id;		/* once created */
+};
+enum group_op { GROUP_JOIN, GROUP_LEAVE, GROUP_ADD, GROUP_REMOVE,
+    GROUP_PROMOTE, GROUP_DEMOTE };
+struct group_change {
+	enum group_op	 op;
+	int64_t		 actor;
+	int64_t		 group;
+	int64_t		 account;	/* added, removed, promoted, ... */
+};
+int		 group_prepare(struct db *, struct arena *, struct group_input *,
+		     const char *, const char *, const char **, const char **);
+int		 group_create_cmd(struct db *, void *, char **);
+int		 group_change_cmd(struct db *, void *, char **);
+
+/* notify.c */
+int		 notify_add(struct db *, int64_t, const char *, int64_t,
+		     int64_t, int64_t);
+int		 notify_list(struct db *, struct arena *, int64_t,
+		     const struct page *, const char **, size_t, const char **,
+		     size_t, struct idlist *);
+int		 notify_dismiss(struct db *, int64_t, int64_t);
+int		 notify_clear(struct db *, int64_t);
+int64_t		 notify_unread(struct db *, int64_t);
+int		 marker_set(struct db *, int64_t, const char *, int64_t);
+int		 marker_get(struct db *, int64_t, const char *, int64_t *,
+		     int64_t *, int64_t *);
+
+/* demo.c */
+int		 demo_seed(struct db *, const char *, const char *, char **);
+const char	*demo_people(size_t, int *);
+
+/* feed.c */
+#define FEED_CAP 800
+void		 feed_init(size_t);
+void		 feed_free(void);
+int		 feed_read(int64_t, const struct page *, struct arena *,
+		     struct idlist *);
+int		 feed_begin(int64_t);
+void		 feed_fill(int64_t, const struct idlist *, int);
+void		 feed_push(const struct idlist *, int64_t);
+void		 feed_forget_after(struct db *, int64_t);
+void		 feed_forget(int64_t);
+
+/* timeline.c */
+enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2 };
+int		 timeline_home(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_company(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_tag(struct db *, struct arena *, int64_t, const char *,
+		     const struct page *, struct idlist *);
+int		 timeline_group(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
+		     int, const struct page *, struct idlist *);
+
+/* search.c */
+#define SEARCH_QUERY_MAX 200
+int		 search_accounts(struct db *, struct arena *, const char *, int,
+		     int, struct idlist *);
+int		 search_accounts_followed(struct db *, struct arena *, int64_t,
+		     const char *, int, int, struct idlist *);
+int		 search_tags(struct db *, struct arena *, int64_t, const char *,
+		     int, int, json_t *);
+int		 search_posts(struct db *, struct arena *, int64_t, const char *,
+		     const struct page *, int, struct idlist *);
+int		 search_posts_by(struct db *, struct arena *, int64_t, int64_t,
+		     const char *, const struct page *, int, struct idlist *);
+const char	*search_query(struct arena *, const char *);
+char		*search_fts_query(struct arena *, const char *, int);
+const char	*tag_find(struct db *, struct arena *, int64_t, const char *);
+
+/* trend.c */
+#define TREND_DAYS 7
+struct trend {
+	int64_t		 id;
+	const char	*name;
+	int64_t		 day[TREND_DAYS];	/* each day's start, newest first */
+	int64_t		 uses[TREND_DAYS];
+	int64_t		 accounts[TREND_DAYS];
+};
+int		 trend_tags(struct db *, struct arena *, int64_t, int,
+		     struct trend **, size_t *);
+
+/* instance.c */
+struct instance_stats {
+	int64_t		 users;
+	int64_t		 posts;
+	int64_t		 active_month;
+};
+int		 instance_stats(struct db *, int64_t, struct instance_stats *);
+
+#endif

@@ -1,0 +1,263 @@
+/*
+ * lib.h: the leaf libraries of hearth: memory, logging, arenas, crypto,
+ * configuration, text (UTF-8, forms, cookies, escaping, Markdown, multipart),
+ * images, id lists and the byte cache. Nothing here knows SQLite, JSON values,
+ * requests or people; every layer above may include it. Prototypes are grouped
+ * under a banner naming the file in core/lib/ that defines them.
+ */
+#ifndef HEARTH_LIB_H
+#define HEARTH_LIB_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct evbuffer;
+
+#define HEARTH_NAME "hearth"
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#define printflike(a, b) __attribute__((format(printf, a, b)))
+#define nitems(x) (sizeof(x) / sizeof((x)[0]))
+
+/* xmalloc.c */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xrealloc(void *, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+char		*xasprintf(const char *, ...) printflike(1, 2);
+char		*xvasprintf(const char *, va_list);
+
+/* log.c */
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+void		 log_set_level(enum log_level);
+int		 log_level_parse(const char *, enum log_level *);
+void		 log_msg(enum log_level, const char *, ...) printflike(2, 3);
+__dead void	 fatalx(const char *, ...) printflike(1, 2);
+/* A line logged at most once per interval (log_every). */
+struct log_every {
+	uint64_t	 next;
+	long		 count;
+	int		 seconds;
+};
+#define LOG_EVERY(seconds)	{ 0, 0, (seconds) }
+void		 log_every(struct log_every *, enum log_level, const char *, ...)
+		     printflike(3, 4);
+#define log_debug(...) log_msg(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+
+/* arena.c */
+struct arena;
+struct arena	*arena_new(void);
+void		 arena_free(struct arena *);
+void		*arena_alloc(struct arena *, size_t);
+char		*arena_strdup(struct arena *, const char *);
+char		*arena_strndup(struct arena *, const char *, size_t);
+char		*arena_trim(struct arena *, const char *);
+char		*arena_printf(struct arena *, const char *, ...) printflike(2, 3);
+
+/* crypto.c */
+#define TOKEN_BYTES 32
+#define TOKEN_CHARS 43		/* base64url of 32 bytes, no padding */
+#define HASH_HEX 64
+void		 crypto_random(void *, size_t);
+void		 crypto_b64url(const uint8_t *, size_t, char *);
+void		 crypto_sha256_hex(const void *, size_t, char [HASH_HEX + 1]);
+void		 crypto_hmac(const uint8_t *, size_t, const void *, size_t,
+		     uint8_t [32]);
+int		 crypto_equal(const void *, const void *, size_t);
+void		 crypto_new_token(const char *, char *, size_t, char [HASH_HEX + 1]);
+
+/* duration.c */
+int		 duration_parse(const char *, long *);
+
+/* config.c */
+enum sync_mode { SYNC_OFF, SYNC_NORMAL, SYNC_FULL, SYNC_EXTRA };
+struct listen_addr {
+	char	*host;
+	int	 port;
+	int	 tls;
+};
+struct config {
+	char			*path;
+	struct listen_addr	*listen;
+	size_t			 nlisten;
+	char			*data_dir;
+	char			*base_url;
+	char			*instance_title;
+	char			*modules;
+	char			*module_dir;
+	int			 module_failure_skip;	/* else stop */
+	struct config_modkey {
+		char		*key;		/* "NAME.key" */
+		char		*value;
+		int		 line;
+	}			*modkeys;
+	size_t			 nmodkeys;
+	char			*web_dir;
+	char			*tls_cert;
+	char			*tls_key;
+	int			 threads;
+	int			 workers;
+	enum sync_mode		 synchronous;
+	enum log_level		 log_level;
+	long			 session_idle;
+	long			 session_lifetime;
+	long			 request_timeout;
+	long			 header_timeout;
+	long			 keepalive_timeout;
+	long			 min_body_rate;
+	long			 max_body_size;
+	long			 max_form_size;
+	long			 max_anon_body_size;
+	long			 max_body_memory;
+	long			 max_header_size;
+	long			 max_connections;
+	long			 max_connections_per_ip;
+	int			 login_account_limit;
+	int			 login_ip_limit;
+	long			 login_window;
+	int			 trust_proxy;
+	int			 home_feed_cache;
+};
+void		 config_defaults(struct config *);
+int		 config_parse(struct config *, const char *, const char *, size_t,
+		     char **);
+int		 config_load(struct config *, const char *, char **);
+void		 config_free(struct config *);
+char		*config_db_path(const struct config *);
+int		 config_make_data_dir(const struct config *, char **);
+int		 config_is_https(const struct config *);
+
+/* password.c */
+#define PASSWORD_MIN 10
+#define PASSWORD_MAX 1024
+int		 password_hash(const char *, char **, char **);
+int		 password_verify(const char *, const char *);
+const char	*password_dummy(void);
+int		 password_policy(const char *, char **);
+void		 password_generate(char *, size_t);
+
+/* ratelimit.c */
+struct ratelimit;
+struct ratelimit *ratelimit_new(int, long, size_t);
+void		 ratelimit_free(struct ratelimit *);
+long		 ratelimit_wait(struct ratelimit *, const char *, int64_t);
+void		 ratelimit_hit(struct ratelimit *, const char *, int64_t);
+void		 ratelimit_clear(struct ratelimit *, const char *);
+
+/* kv.c */
+struct kv {
+	const char	*key;
+	const char	*value;
+};
+struct kvlist {
+	struct kv	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+const char	*kv_get(const struct kvlist *, const char *);
+void		 kv_add(struct arena *, struct kvlist *, const char *,
+		     const char *);
+
+/* user-agent.c */
+const char	*ua_describe(struct arena *, const char *);
+
+/* utf8.c */
+size_t		 utf8_check(const unsigned char *, size_t, int *);
+int		 utf8_valid(const unsigned char *, size_t);
+size_t		 utf8_cut(const char *, size_t);
+
+/* form.c */
+int		 form_parse(struct arena *, const char *, size_t,
+		     struct kvlist *);
+char		*form_decode(struct arena *, const char *, size_t);
+char		*path_decode(struct arena *, const char *, size_t);
+
+/* cookie.c */
+int		 cookie_parse(struct arena *, const char *, struct kvlist *);
+
+/* escape.c */
+void		 escape_html(struct evbuffer *, const char *, size_t);
+char		*escape_url(struct arena *, const char *);
+char		*escape_url_path(struct arena *, const char *);
+
+/* cache.c */
+struct cache;
+struct cache	*cache_new(size_t, uint64_t);
+void		 cache_free(struct cache *);
+int		 cache_emit(struct cache *, int64_t, uint64_t, struct evbuffer *);
+void		 cache_put(struct cache *, int64_t, uint64_t, const void *,
+		     size_t);
+void		 cache_drop(struct cache *, int64_t);
+
+/* clock.c */
+uint64_t	 clock_usec(void);
+
+/* sdnotify.c */
+void		 sdnotify(const char *);
+
+/* markdown.c */
+#define MARKDOWN_MAX_MENTIONS 50
+#define MARKDOWN_MAX_TAGS 50
+struct markdown_ref {
+	const char	*name;		/* username as resolved, or tag lowercased */
+	const char	*display;	/* as written: "Ada", "#HearthNews" */
+	int64_t		 id;		/* the resolved user id (mentions) */
+};
+struct markdown {
+	const char		*html;
+	const char		*text;		/* plain text, for search */
+	struct markdown_ref	*mentions;
+	size_t			 nmentions;
+	struct markdown_ref	*tags;
+	size_t			 ntags;
+};
+/* Resolve "@name": the canonical username and id, or NULL if unknown. */
+typedef const char *(*mention_fn)(void *, const char *, int64_t *);
+int		 markdown_render(struct arena *, const char *, size_t,
+		     const char *, mention_fn, void *, struct markdown *,
+		     char **);
+
+/* multipart.c */
+struct part {
+	const char	*name;
+	const char	*filename;	/* NULL for plain fields */
+	const char	*content_type;	/* as sent; never trusted for files */
+	const char	*data;
+	size_t		 len;
+};
+struct multipart {
+	struct part	*parts;
+	size_t		 n;
+};
+int		 multipart_parse(struct arena *, const char *, const char *,
+		     size_t, struct multipart *, char **);
+const struct part *multipart_get(const struct multipart *, const char *);
+
+/* image.c */
+enum image_type { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG, IMAGE_GIF, IMAGE_WEBP };
+#define IMAGE_MAX_PIXELS (8192 * 8192)
+int		 image_sniff(const void *, size_t, enum image_type *, int *,
+		     int *, char **);
+const char	*image_ext(enum image_type);
+const char	*image_mime(enum image_type);
+enum image_type	 image_type_from_ext(const char *);
+void		 image_identicon(const char *, int, struct evbuffer *);
+
+/* idlist.c */
+struct idlist {
+	int64_t		*ids;
+	size_t		 n;
+	size_t		 cap;
+};
+void		 idlist_add(struct arena *, struct idlist *, int64_t);
+int		 idlist_has(const struct idlist *, int64_t);
+
+#endif

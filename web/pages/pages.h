@@ -1,0 +1,136 @@
+/*
+ * pages.h: the web UI's handlers and the helpers they share (view.c,
+ * card.c), one banner per file of web/pages/. Only web/pages includes it;
+ * the programs see web.h.
+ */
+#ifndef HEARTH_PAGES_H
+#define HEARTH_PAGES_H
+
+#include "request.h"
+#include "web.h"
+
+struct idlist;
+struct page;
+struct post;
+struct group;
+
+/* asset.c */
+json_t		*asset_urls(void);
+struct asset;
+const struct asset *asset_find(const char *);
+const char	*asset_data(const struct asset *, size_t *, const char **);
+int		 asset_is_hashed(const struct asset *, const char *);
+
+/* health.c */
+enum handled	 web_healthz(struct req *);
+
+/* login.c */
+enum handled	 web_login_form(struct req *);
+enum handled	 web_login(struct req *);
+enum handled	 web_logout(struct req *);
+
+/* oauth.c */
+enum handled	 web_oauth_authorize_form(struct req *);
+enum handled	 web_oauth_authorize(struct req *);
+
+/* home.c */
+enum handled	 web_home(struct req *);
+enum handled	 web_compose(struct req *);
+
+/* stream.c */
+enum handled	 web_public(struct req *);
+enum handled	 web_tag(struct req *);
+
+/* post.c */
+enum handled	 web_post_page(struct req *);
+void		 web_post_back(struct req *, void *);
+enum handled	 web_post_reply(struct req *);
+enum handled	 web_post_favourite(struct req *);
+enum handled	 web_post_unfavourite(struct req *);
+
+/* profile.c */
+enum handled	 web_profile(struct req *);
+enum handled	 web_profile_follow(struct req *);
+enum handled	 web_profile_unfollow(struct req *);
+
+/* view.c */
+int		 web_draft(struct req *, struct post_draft *, int, const char **);
+const char	*web_next(struct req *, const char *);
+void		 web_time(struct arena *, json_t *, const char *, int64_t);
+json_t		*web_post(struct ectx *, const struct post *, const char *);
+char		*web_ago(struct arena *, int64_t, int64_t);
+json_t		*web_group_view(struct req *, const struct group *);
+void		 web_nav(json_t *, const char *);
+void		 web_notice(struct req *, json_t *);
+
+/* card.c */
+json_t		*web_cards(struct req *, const struct idlist *, const char *);
+void		 web_stream(struct req *, json_t *, const struct idlist *,
+		     const struct page *, const char *);
+
+/* groups.c */
+enum handled	 web_groups(struct req *);
+enum handled	 web_group_create(struct req *);
+enum handled	 web_group(struct req *);
+enum handled	 web_group_join(struct req *);
+enum handled	 web_group_leave(struct req *);
+enum handled	 web_group_add(struct req *);
+enum handled	 web_group_remove(struct req *);
+enum handled	 web_group_promote(struct req *);
+enum handled	 web_group_demote(struct req *);
+#define WEB_GROUP_HIDDEN "This group does not exist, or it is private and " \
+    "you are not a member."
+
+/* group-members.c */
+enum handled	 web_group_members(struct req *);
+void		 web_group_members_page(struct req *, int64_t, int,
+		     const char *, const char *);
+json_t		*web_group_member_preview(struct req *, int64_t, int);
+enum handled	 web_group_post(struct req *);
+
+/* edit.c */
+enum handled	 web_post_edit_form(struct req *);
+enum handled	 web_post_edit(struct req *);
+enum handled	 web_post_delete_form(struct req *);
+enum handled	 web_post_delete(struct req *);
+
+/* settings and admin (web): settings.c, settings-profile.c,
+ * settings-security.c, admin.c */
+json_t		*settings_view(struct req *, const char *, const char *);
+enum handled	 web_settings(struct req *);
+enum handled	 web_settings_sessions(struct req *);
+enum handled	 web_settings_session_end(struct req *);
+enum handled	 web_settings_sessions_others(struct req *);
+enum handled	 web_settings_tokens(struct req *);
+enum handled	 web_settings_token_create(struct req *);
+enum handled	 web_settings_token_revoke(struct req *);
+enum handled	 web_settings_apps(struct req *);
+enum handled	 web_settings_app_revoke(struct req *);
+enum handled	 web_settings_profile(struct req *);
+enum handled	 web_settings_profile_save(struct req *);
+enum handled	 web_settings_password(struct req *);
+enum handled	 web_settings_password_save(struct req *);
+enum handled	 web_admin(struct req *);
+enum handled	 web_admin_people(struct req *);
+enum handled	 web_admin_person_create(struct req *);
+enum handled	 web_admin_person_action(struct req *);
+
+/* notifications.c */
+enum handled	 web_notifications(struct req *);
+enum handled	 web_notifications_read(struct req *);
+enum handled	 web_notifications_clear(struct req *);
+
+/* directory.c */
+enum handled	 web_directory(struct req *);
+
+/* search.c */
+enum handled	 web_search(struct req *);
+
+/* static.c */
+enum handled	 web_static(struct req *);
+
+/* media.c */
+enum handled	 web_media(struct req *);
+enum handled	 web_avatar_default(struct req *);
+
+#endif

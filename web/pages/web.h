@@ -1,0 +1,24 @@
+/*
+ * web.h: what the programs see of the web UI: its route table, its static
+ * assets and its cache of rendered post cards, which hearthd sets up.
+ */
+#ifndef HEARTH_WEB_H
+#define HEARTH_WEB_H
+
+#include <stddef.h>
+
+struct route;
+
+/* routes.c */
+extern const struct route	web_routes[];
+extern const size_t		web_nroutes;
+
+/* asset.c */
+int		 asset_init(const char *, char **);
+void		 asset_free(void);
+
+/* card.c: the cache of rendered post cards */
+void		 web_card_init(size_t);
+void		 web_card_free(void);
+
+#endif
