@@ -172,6 +172,103 @@ def main(body):
     t.done()
 
 
+# ---------------------------------------------------------------- cases
+#
+# A file of named cases: each is a function registered with @case, taking
+# the Tap and what the file's fixture yields (usually a running Server and
+# the people the cases share). A case must not lean on what another case
+# did: each can run alone,
+#
+#   make check TESTS=tests/integration/test_statuses.py CASE=edit
+#   python3 tests/integration/test_statuses.py edit delete   (from build/)
+#   python3 tests/integration/test_statuses.py --list
+#
+# CASE (or the arguments) holds names or shell patterns (favourite_*),
+# separated by commas or spaces. Each case's checks are named after it.
+
+CASES = []
+
+
+def case(fn):
+    """Register fn(t, fixture) as a case named after the function."""
+    CASES.append(fn)
+    return fn
+
+
+def _selected(argv):
+    """The cases asked for (all if none), and the words matching none."""
+    import fnmatch
+    words = argv or os.environ.get("CASE", "").replace(",", " ").split()
+    if not words:
+        return list(CASES), []
+    unknown = [w for w in words
+               if not any(fnmatch.fnmatchcase(c.__name__, w) for c in CASES)]
+    chosen = [c for c in CASES
+              if any(fnmatch.fnmatchcase(c.__name__, w) for w in words)]
+    return chosen, unknown
+
+
+class _Named:
+    """A Tap whose checks carry the case's name, so a failure says which."""
+
+    def __init__(self, t, name):
+        self._t = t
+        self._prefix = name + ": "
+
+    def __getattr__(self, attr):
+        fn = getattr(self._t, attr)
+        if attr in ("ok", "is_", "isnt", "like", "unlike", "status"):
+            def named(*args, **kw):
+                args = list(args)
+                if "name" in kw:
+                    kw["name"] = self._prefix + kw["name"]
+                else:
+                    i = {"ok": 1}.get(attr, 2)
+                    args[i] = self._prefix + args[i]
+                return fn(*args, **kw)
+            return named
+        return fn
+
+
+def main_cases(fixture=None):
+    """Run the selected cases, each inside the one fixture (a function
+    taking the Tap and used as a context manager: @contextlib.contextmanager
+    def fixture(t): with Server(t) as srv: yield srv). A case that raises
+    fails, and the next one still runs."""
+    import contextlib
+    argv = sys.argv[1:]
+    if argv == ["--list"]:
+        for c in CASES:
+            doc = (c.__doc__ or "").strip().splitlines()
+            print("%-36s %s" % (c.__name__, doc[0] if doc else ""))
+        return
+    chosen, unknown = _selected(argv)
+    t = Tap()
+    if unknown and argv:
+        t.ok(False, "every case asked for exists", "no case matches %s; "
+             "--list shows them" % ", ".join(unknown))
+        t.done()
+    if not chosen:
+        # CASE from make check may name cases of another file.
+        print("1..0 # SKIP no case here matches CASE=%s"
+              % os.environ.get("CASE", ""))
+        sys.exit(0)
+    try:
+        with (fixture(t) if fixture else contextlib.nullcontext()) as fx:
+            for c in chosen:
+                t.diag("case %s" % c.__name__)
+                named = _Named(t, c.__name__)
+                try:
+                    c(named, fx)
+                except Exception:
+                    named.ok(False, "ran without an unexpected exception",
+                             traceback.format_exc())
+    except Exception:
+        t.ok(False, "the fixture ran without an unexpected exception",
+             traceback.format_exc())
+    t.done()
+
+
 def safe_path(path):
     """Whether no one but root and us could change path or any folder up
     to /: the rule hearthd's module loader applies."""
