@@ -309,6 +309,12 @@ void		 page_finish(struct arena *, const struct page *,
     col " DESC LIMIT :limit"
 #define PAGE_ASC(col) col " < :max_id AND " col " > :min_id ORDER BY " \
     col " ASC LIMIT :limit"
+/* A paged query both ways, for page_select: head (its SELECT up to the
+ * keyset condition, ending in WHERE or AND) and the keyset column. */
+#define PAGE_SQL(head, col) { head PAGE_DESC(col), head PAGE_ASC(col) }
+int		 page_select(struct db *, struct arena *, const char *const [2],
+		     const struct page *, const struct sqlarg *, size_t,
+		     struct idlist *, struct idlist *);
 
 /* access.c */
 /* Visibilities and a group's openness as numbers, so that the enums and

@@ -134,30 +134,17 @@ follow_list(struct db *db, struct arena *a, int64_t user, int followers,
     const struct page *p, struct idlist *ids, struct idlist *cursors)
 {
 	static const char *const sql[2][2] = {
-		{ "SELECT f.followee_id, f.id FROM follows f JOIN users u ON "
-		  "u.id = f.followee_id AND u.disabled = 0 WHERE "
-		  "f.follower_id = :user AND " PAGE_DESC("f.id"),
-		  "SELECT f.followee_id, f.id FROM follows f JOIN users u ON "
-		  "u.id = f.followee_id AND u.disabled = 0 WHERE "
-		  "f.follower_id = :user AND " PAGE_ASC("f.id") },
-		{ "SELECT f.follower_id, f.id FROM follows f JOIN users u ON "
-		  "u.id = f.follower_id AND u.disabled = 0 WHERE "
-		  "f.followee_id = :user AND " PAGE_DESC("f.id"),
-		  "SELECT f.follower_id, f.id FROM follows f JOIN users u ON "
-		  "u.id = f.follower_id AND u.disabled = 0 WHERE "
-		  "f.followee_id = :user AND " PAGE_ASC("f.id") },
+		PAGE_SQL("SELECT f.followee_id, f.id FROM follows f JOIN users "
+		    "u ON u.id = f.followee_id AND u.disabled = 0 WHERE "
+		    "f.follower_id = :user AND ", "f.id"),
+		PAGE_SQL("SELECT f.follower_id, f.id FROM follows f JOIN users "
+		    "u ON u.id = f.follower_id AND u.disabled = 0 WHERE "
+		    "f.followee_id = :user AND ", "f.id"),
 	};
-	sqlite3_stmt	*st;
+	const struct sqlarg	 args[] = { SQLARG_INT(":user", user) };
 
-	st = db_prepare(db, sql[followers ? 1 : 0][p->min_id > 0]);
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":user"), user);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, ids, cursors) != 0)
-		return -1;
-	page_finish(a, p, ids, cursors);
-	return 0;
+	return page_select(db, a, sql[followers != 0], p, args, nitems(args),
+	    ids, cursors) == E_OK ? 0 : -1;
 }
 
 /* Command: follow (add) or unfollow a person. */

@@ -197,27 +197,15 @@ group_list(struct db *db, struct arena *a, int64_t viewer, int mine,
     const struct page *p, struct idlist *ids)
 {
 	static const char *const sql[2][2] = {
-		{ "SELECT g.id FROM groups g WHERE " SQL_GROUP_READABLE("g")
-		  " AND " PAGE_DESC("g.id"),
-		  "SELECT g.id FROM groups g WHERE " SQL_GROUP_READABLE("g")
-		  " AND " PAGE_ASC("g.id") },
-		{ "SELECT g.id FROM groups g JOIN group_members m ON "
-		  "m.group_id = g.id AND m.user_id = :viewer WHERE "
-		  PAGE_DESC("g.id"),
-		  "SELECT g.id FROM groups g JOIN group_members m ON "
-		  "m.group_id = g.id AND m.user_id = :viewer WHERE "
-		  PAGE_ASC("g.id") },
+		PAGE_SQL("SELECT g.id FROM groups g WHERE "
+		    SQL_GROUP_READABLE("g") " AND ", "g.id"),
+		PAGE_SQL("SELECT g.id FROM groups g JOIN group_members m ON "
+		    "m.group_id = g.id AND m.user_id = :viewer WHERE ", "g.id"),
 	};
-	sqlite3_stmt	*st;
+	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
 
-	if ((st = db_prepare(db, sql[mine ? 1 : 0][p->min_id > 0])) == NULL)
-		return -1;
-	access_bind_viewer(st, viewer);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, ids, NULL) != 0)
-		return -1;
-	page_finish(a, p, ids, NULL);
-	return 0;
+	return page_select(db, a, sql[mine != 0], p, args, nitems(args), ids,
+	    NULL) == E_OK ? 0 : -1;
 }
 
 /*
@@ -415,33 +403,17 @@ group_members(struct db *db, struct arena *a, int64_t viewer, int64_t group,
     const char *q, const struct page *p, struct idlist *ids,
     struct idlist *cursors)
 {
-#define MEMBERS_WHERE \
-	"SELECT m.user_id, m.id FROM group_members m JOIN users u ON " \
-	"u.id = m.user_id AND u.disabled = 0 WHERE m.group_id = :group " \
-	"AND (:q IS NULL OR u.username LIKE :q ESCAPE '\\' OR " \
-	"u.display_name LIKE :q ESCAPE '\\') AND "
-	static const char *const sql[2] = {
-		MEMBERS_WHERE PAGE_DESC("m.id"),
-		MEMBERS_WHERE PAGE_ASC("m.id"),
-	};
-#undef MEMBERS_WHERE
-	sqlite3_stmt	*st;
-	const char	*like = db_like_contains(a, q);
+	static const char *const sql[2] = PAGE_SQL("SELECT m.user_id, m.id "
+	    "FROM group_members m JOIN users u ON u.id = m.user_id AND "
+	    "u.disabled = 0 WHERE m.group_id = :group AND (:q IS NULL OR "
+	    "u.username LIKE :q ESCAPE '\\' OR u.display_name LIKE :q "
+	    "ESCAPE '\\') AND ", "m.id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":group", group),
+	    SQLARG_TEXT(":q", db_like_contains(a, q)) };
 
 	if (!access_group_readable(db, viewer, group))
 		return E_NOTFOUND;
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":group"),
-	    group);
-	if (like != NULL)
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":q"),
-		    like, -1, SQLITE_STATIC);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, ids, cursors) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, ids, cursors);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), ids, cursors);
 }
 
 /*

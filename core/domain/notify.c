@@ -70,18 +70,11 @@ notify_list(struct db *db, struct arena *a, int64_t user, const struct page *p,
     const char **types, size_t ntypes, const char **exclude, size_t nexclude,
     struct idlist *out)
 {
-	static const char *const sql[2] = {
-		"SELECT n.id, n.type FROM notifications n LEFT JOIN posts p ON "
-		"p.id = n.post_id LEFT JOIN groups g ON g.id = n.group_id WHERE "
-		"n.user_id = :viewer AND (n.post_id IS NULL OR "
-		SQL_POST_VISIBLE("p") ") AND (n.group_id IS NULL OR "
-		SQL_GROUP_READABLE("g") ") AND " PAGE_DESC("n.id"),
-		"SELECT n.id, n.type FROM notifications n LEFT JOIN posts p ON "
-		"p.id = n.post_id LEFT JOIN groups g ON g.id = n.group_id WHERE "
-		"n.user_id = :viewer AND (n.post_id IS NULL OR "
-		SQL_POST_VISIBLE("p") ") AND (n.group_id IS NULL OR "
-		SQL_GROUP_READABLE("g") ") AND " PAGE_ASC("n.id"),
-	};
+	static const char *const sql[2] = PAGE_SQL("SELECT n.id, n.type FROM "
+	    "notifications n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN "
+	    "groups g ON g.id = n.group_id WHERE n.user_id = :viewer AND "
+	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
+	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND ", "n.id");
 	sqlite3_stmt	*st;
 	struct page	 q = *p;
 	const char	*type;

@@ -37,6 +37,28 @@ reverse(struct idlist *l)
 	}
 }
 
+/*
+ * Read one page of a paged query (PAGE_SQL: newest first, or oldest first
+ * above min_id) with args bound: column 0 into ids, and column 1 into
+ * cursors if not NULL, newest first. E_OK or E_INTERNAL.
+ */
+int
+page_select(struct db *db, struct arena *a, const char *const sql[2],
+    const struct page *p, const struct sqlarg *args, size_t nargs,
+    struct idlist *ids, struct idlist *cursors)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
+		return E_INTERNAL;
+	db_bind(st, args, nargs);
+	page_bind(st, p);
+	if (idlist_from_stmt(a, st, ids, cursors) != 0)
+		return E_INTERNAL;
+	page_finish(a, p, ids, cursors);
+	return E_OK;
+}
+
 /* A min_id page was read oldest first; put it newest first. */
 void
 page_finish(struct arena *a, const struct page *p, struct idlist *ids,

@@ -970,26 +970,14 @@ int
 favourite_list(struct db *db, struct arena *a, int64_t viewer, int64_t post,
     const struct page *p, struct idlist *ids, struct idlist *cursors)
 {
-	static const char *const sql[2] = {
-		"SELECT f.user_id, f.id FROM favourites f JOIN users u ON "
-		"u.id = f.user_id AND u.disabled = 0 WHERE f.post_id = :post "
-		"AND " PAGE_DESC("f.id"),
-		"SELECT f.user_id, f.id FROM favourites f JOIN users u ON "
-		"u.id = f.user_id AND u.disabled = 0 WHERE f.post_id = :post "
-		"AND " PAGE_ASC("f.id"),
-	};
-	sqlite3_stmt	*st;
+	static const char *const sql[2] = PAGE_SQL("SELECT f.user_id, f.id "
+	    "FROM favourites f JOIN users u ON u.id = f.user_id AND "
+	    "u.disabled = 0 WHERE f.post_id = :post AND ", "f.id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":post", post) };
 
 	if (!access_post_visible(db, viewer, post))
 		return E_NOTFOUND;
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":post"), post);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, ids, cursors) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, ids, cursors);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), ids, cursors);
 }
 
 /* Posts a person favourited that they may still read, newest favourite
@@ -998,24 +986,12 @@ int
 favourite_mine(struct db *db, struct arena *a, int64_t user,
     const struct page *p, struct idlist *ids, struct idlist *cursors)
 {
-	static const char *const sql[2] = {
-		"SELECT f.post_id, f.id FROM favourites f JOIN posts p ON "
-		"p.id = f.post_id WHERE f.user_id = :viewer AND "
-		SQL_POST_VISIBLE("p") " AND " PAGE_DESC("f.id"),
-		"SELECT f.post_id, f.id FROM favourites f JOIN posts p ON "
-		"p.id = f.post_id WHERE f.user_id = :viewer AND "
-		SQL_POST_VISIBLE("p") " AND " PAGE_ASC("f.id"),
-	};
-	sqlite3_stmt	*st;
+	static const char *const sql[2] = PAGE_SQL("SELECT f.post_id, f.id "
+	    "FROM favourites f JOIN posts p ON p.id = f.post_id WHERE "
+	    "f.user_id = :viewer AND " SQL_POST_VISIBLE("p") " AND ", "f.id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", user) };
 
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	access_bind_viewer(st, user);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, ids, cursors) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, ids, cursors);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), ids, cursors);
 }
 
 /*

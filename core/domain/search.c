@@ -126,7 +126,7 @@ search_tags(struct db *db, struct arena *a, int64_t viewer, const char *q,
     int limit, int offset, json_t *out)
 {
 	sqlite3_stmt	*st;
-	char		*word, *c;
+	char		*word;
 	size_t		 n;
 
 	while (*q == '#')
@@ -135,11 +135,7 @@ search_tags(struct db *db, struct arena *a, int64_t viewer, const char *q,
 		;
 	if (n == 0 || q[n] != '\0')
 		return 0;
-	word = arena_strndup(a, q, n);
-	for (c = word; *c; c++) {
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-	}
+	word = utf8_lower_ascii(arena_strndup(a, q, n));
 	/* A range scan on the unique index: name >= word and < word + 0xff. */
 	st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.name >= :w AND "
 	    "t.name < :w || char(1114111) AND " SQL_TAG_SEEN("t") " ORDER BY "
@@ -207,13 +203,9 @@ const char *
 tag_find(struct db *db, struct arena *a, int64_t viewer, const char *name)
 {
 	sqlite3_stmt	*st;
-	char		*lower = arena_strdup(a, name), *c;
+	char		*lower = utf8_lower_ascii(arena_strdup(a, name));
 	const char	*found = NULL;
 
-	for (c = lower; *c; c++) {
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-	}
 	if ((st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.name = :w "
 	    "AND " SQL_TAG_SEEN("t"))) == NULL)
 		return NULL;

@@ -202,16 +202,9 @@ static int
 run(struct db *db, struct arena *a, const char *const sql[2], int64_t viewer,
     const struct page *p, struct idlist *out)
 {
-	sqlite3_stmt	*st;
+	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
 
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	access_bind_viewer(st, viewer);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, out, NULL) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, out, NULL);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
 
 /* The home timeline. */
@@ -245,12 +238,9 @@ int
 timeline_company(struct db *db, struct arena *a, int64_t viewer,
     const struct page *p, struct idlist *out)
 {
-	static const char *const sql[2] = {
-		"SELECT id FROM posts WHERE visibility = " SQL_VIS_PUBLIC " AND "
-		"group_id IS NULL AND " PAGE_DESC("id"),
-		"SELECT id FROM posts WHERE visibility = " SQL_VIS_PUBLIC " AND "
-		"group_id IS NULL AND " PAGE_ASC("id"),
-	};
+	static const char *const sql[2] = PAGE_SQL("SELECT id FROM posts "
+	    "WHERE visibility = " SQL_VIS_PUBLIC " AND group_id IS NULL AND ",
+	    "id");
 
 	return run(db, a, sql, viewer, p, out);
 }
@@ -263,37 +253,16 @@ int
 timeline_tag(struct db *db, struct arena *a, int64_t viewer, const char *tag,
     const struct page *p, struct idlist *out)
 {
-	static const char *const sql[2] = {
-		"SELECT t.post_id FROM post_tags t JOIN posts p ON p.id = "
-		"t.post_id WHERE t.tag_id = (SELECT id FROM tags WHERE name = "
-		":tag) AND ((p.group_id IS NULL AND p.visibility = "
-		SQL_VIS_PUBLIC ") OR "
-		"(p.group_id IS NOT NULL AND " SQL_POST_VISIBLE("p") ")) AND "
-		PAGE_DESC("t.post_id"),
-		"SELECT t.post_id FROM post_tags t JOIN posts p ON p.id = "
-		"t.post_id WHERE t.tag_id = (SELECT id FROM tags WHERE name = "
-		":tag) AND ((p.group_id IS NULL AND p.visibility = "
-		SQL_VIS_PUBLIC ") OR "
-		"(p.group_id IS NOT NULL AND " SQL_POST_VISIBLE("p") ")) AND "
-		PAGE_ASC("t.post_id"),
-	};
-	sqlite3_stmt	*st;
-	char		*lower = arena_strdup(a, tag), *c;
+	static const char *const sql[2] = PAGE_SQL("SELECT t.post_id FROM "
+	    "post_tags t JOIN posts p ON p.id = t.post_id WHERE t.tag_id = "
+	    "(SELECT id FROM tags WHERE name = :tag) AND ((p.group_id IS NULL "
+	    "AND p.visibility = " SQL_VIS_PUBLIC ") OR (p.group_id IS NOT NULL "
+	    "AND " SQL_POST_VISIBLE("p") ")) AND ", "t.post_id");
+	const struct sqlarg	 args[] = {
+	    SQLARG_TEXT(":tag", utf8_lower_ascii(arena_strdup(a, tag))),
+	    SQLARG_INT(":viewer", viewer) };
 
-	for (c = lower; *c; c++) {
-		if (*c >= 'A' && *c <= 'Z')
-			*c = (char)(*c - 'A' + 'a');
-	}
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":tag"), lower,
-	    -1, SQLITE_STATIC);
-	access_bind_viewer(st, viewer);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, out, NULL) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, out, NULL);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
 
 /* A group's stream; E_NOTFOUND unless the viewer may read the group. */
@@ -301,26 +270,13 @@ int
 timeline_group(struct db *db, struct arena *a, int64_t viewer, int64_t group,
     const struct page *p, struct idlist *out)
 {
-	static const char *const sql[2] = {
-		"SELECT id FROM posts WHERE group_id = :group AND "
-		PAGE_DESC("id"),
-		"SELECT id FROM posts WHERE group_id = :group AND "
-		PAGE_ASC("id"),
-	};
-	sqlite3_stmt	*st;
+	static const char *const sql[2] = PAGE_SQL("SELECT id FROM posts "
+	    "WHERE group_id = :group AND ", "id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":group", group) };
 
 	if (!access_group_readable(db, viewer, group))
 		return E_NOTFOUND;
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":group"),
-	    group);
-	access_bind_viewer(st, viewer);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, out, NULL) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, out, NULL);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
 
 /*
@@ -332,30 +288,15 @@ int
 timeline_account(struct db *db, struct arena *a, int64_t viewer,
     int64_t account, int filter, const struct page *p, struct idlist *out)
 {
-	static const char *const sql[2] = {
-		"SELECT p.id FROM posts p WHERE p.author_id = :account AND "
-		"(:no_replies = 0 OR p.in_reply_to_id IS NULL OR "
-		"p.in_reply_to_account_id = :account) AND " SQL_POST_VISIBLE("p")
-		" AND " PAGE_DESC("p.id"),
-		"SELECT p.id FROM posts p WHERE p.author_id = :account AND "
-		"(:no_replies = 0 OR p.in_reply_to_id IS NULL OR "
-		"p.in_reply_to_account_id = :account) AND " SQL_POST_VISIBLE("p")
-		" AND " PAGE_ASC("p.id"),
-	};
-	sqlite3_stmt	*st;
+	static const char *const sql[2] = PAGE_SQL("SELECT p.id FROM posts p "
+	    "WHERE p.author_id = :account AND (:no_replies = 0 OR "
+	    "p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = :account) "
+	    "AND " SQL_POST_VISIBLE("p") " AND ", "p.id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":account", account),
+	    SQLARG_INT(":no_replies", (filter & AF_NO_REPLIES) != 0),
+	    SQLARG_INT(":viewer", viewer) };
 
 	if (filter & AF_PINNED)
 		return E_OK;
-	if ((st = db_prepare(db, sql[p->min_id > 0])) == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":account"),
-	    account);
-	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":no_replies"),
-	    (filter & AF_NO_REPLIES) != 0);
-	access_bind_viewer(st, viewer);
-	page_bind(st, p);
-	if (idlist_from_stmt(a, st, out, NULL) != 0)
-		return E_INTERNAL;
-	page_finish(a, p, out, NULL);
-	return E_OK;
+	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }

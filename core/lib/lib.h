@@ -173,6 +173,7 @@ const char	*ua_describe(struct arena *, const char *);
 size_t		 utf8_check(const unsigned char *, size_t, int *);
 int		 utf8_valid(const unsigned char *, size_t);
 size_t		 utf8_cut(const char *, size_t);
+char		*utf8_lower_ascii(char *);
 
 /* form.c */
 int		 form_parse(struct arena *, const char *, size_t,

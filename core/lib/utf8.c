@@ -1,7 +1,8 @@
 /*
  * utf8.c: the one check that text is well-formed UTF-8 without NUL bytes
  * (no overlongs, no surrogates, nothing past U+10FFFF), shared by every
- * parser that takes text from outside: forms, multipart, Markdown.
+ * parser that takes text from outside: forms, multipart, Markdown; and
+ * the ASCII lowercasing that tags and usernames are compared under.
  */
 #include <string.h>
 
@@ -73,4 +74,20 @@ utf8_cut(const char *s, size_t max)
 	for (n = max; n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80; n--)
 		;
 	return n;
+}
+
+/*
+ * Lowercase s's ASCII letters in place (tags and usernames compare so);
+ * bytes of multibyte sequences are left as they are. Returns s.
+ */
+char *
+utf8_lower_ascii(char *s)
+{
+	char	*c;
+
+	for (c = s; c != NULL && *c != '\0'; c++) {
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	}
+	return s;
 }

@@ -698,6 +698,26 @@ db_ping(struct db *db)
 	return ok;
 }
 
+/* Bind each named parameter the statement has (text is copied by SQLite). */
+void
+db_bind(sqlite3_stmt *st, const struct sqlarg *args, size_t n)
+{
+	size_t	 k;
+	int	 i;
+
+	for (k = 0; k < n; k++) {
+		if ((i = sqlite3_bind_parameter_index(st, args[k].name)) <= 0)
+			continue;
+		if (!args[k].is_text)
+			sqlite3_bind_int64(st, i, args[k].num);
+		else if (args[k].text == NULL)
+			sqlite3_bind_null(st, i);
+		else
+			sqlite3_bind_text(st, i, args[k].text, -1,
+			    SQLITE_TRANSIENT);
+	}
+}
+
 /*
  * Step a statement to the end, collecting column 0 into ids and, if cursors
  * is not NULL, column 1 into cursors. The statement is reset. 0 or -1.

@@ -110,7 +110,17 @@ void		 writer_stop(void);
 int		 writer_submit(void *, write_fn, written_fn, void *);
 void		 writer_background(void *, write_fn, void *);
 
-/* idlist_from_stmt (db.c) */
+/* Named parameters to bind (db_bind, db.c): a number, or text (NULL binds
+ * NULL). A name the statement does not have is skipped. */
+struct sqlarg {
+	const char	*name;
+	int		 is_text;
+	int64_t		 num;
+	const char	*text;
+};
+#define SQLARG_INT(n, v)	{ (n), 0, (v), NULL }
+#define SQLARG_TEXT(n, s)	{ (n), 1, 0, (s) }
+void		 db_bind(sqlite3_stmt *, const struct sqlarg *, size_t);
 int		 idlist_from_stmt(struct arena *, sqlite3_stmt *, struct idlist *,
 		     struct idlist *);
 

@@ -7,7 +7,6 @@
  * browser that brings the account's device cookie (device.c) is counted on
  * its own instead, so guessing from elsewhere never locks the owner out.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -157,7 +156,7 @@ web_login(struct req *r)
 	struct login	*l;
 	struct user	*u;
 	const char	*device;
-	char		*key, *k;
+	char		*key;
 	long		 wait;
 	int64_t		 now = time(NULL);
 
@@ -170,9 +169,7 @@ web_login(struct req *r)
 		login_page(r, 401, LOGIN_FAILED);
 		return HANDLED;
 	}
-	key = xstrdup(username);
-	for (k = key; *k; k++)
-		*k = (char)tolower((unsigned char)*k);
+	key = utf8_lower_ascii(xstrdup(username));
 	u = user_get_by_name(req_db(r), r->arena, username);
 	device = u != NULL ? device_check(r->arena, u->id, kv_get(&r->cookies,
 	    DEVICE_COOKIE)) : NULL;

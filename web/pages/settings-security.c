@@ -7,7 +7,6 @@
  * passwords count against the same per-account limit as sign-in failures,
  * so this form is no way around it.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -155,7 +154,7 @@ web_settings_password_save(struct req *r)
 	const char		*confirm = req_param(r, "confirm");
 	json_t			*errors = json_object();
 	struct pw_change	*c;
-	char			*cause = NULL, *k;
+	char			*cause = NULL;
 	long			 wait;
 
 	if (cur == NULL || *cur == '\0')
@@ -183,9 +182,7 @@ web_settings_password_save(struct req *r)
 	c = arena_alloc(r->arena, sizeof *c);
 	memset(c, 0, sizeof *c);
 	c->r = r;
-	c->key = xstrdup(r->user->username);
-	for (k = c->key; *k; k++)
-		*k = (char)tolower((unsigned char)*k);
+	c->key = utf8_lower_ascii(xstrdup(r->user->username));
 	if ((wait = ratelimit_wait(s->login_account, c->key, time(NULL))) >
 	    0) {
 		free(c->key);
