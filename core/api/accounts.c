@@ -18,20 +18,6 @@
 #define FIELDS_IN_MAX		32	/* fields_attributes entries */
 #define RELATIONSHIPS_MAX	100	/* ids in one relationships request */
 
-/* A positive id in a string; 0 if it is not one. */
-static int64_t
-parse_id(const char *v)
-{
-	char		*end;
-	long long	 n;
-
-	if (v == NULL || *v < '0' || *v > '9')
-		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	return *end != '\0' || errno != 0 || n <= 0 ? 0 : n;
-}
-
 /*
  * A whole-number parameter between 0 (or 1 if positive) and max (larger
  * values are cut to max), def if absent. 0, or -1 after answering 400.
@@ -471,7 +457,7 @@ api_relationships(struct req *r)
 		if (strcmp(r->query.v[i].key, "id[]") != 0 &&
 		    strcmp(r->query.v[i].key, "id") != 0)
 			continue;
-		if ((id = parse_id(r->query.v[i].value)) == 0 ||
+		if ((id = id_parse(r->query.v[i].value)) == 0 ||
 		    idlist_has(&seen, id))
 			continue;
 		if (seen.n == RELATIONSHIPS_MAX) {

@@ -228,8 +228,6 @@ marker_param(struct req *r, const char *timeline)
 {
 	const char	*v;
 	json_t		*j;
-	char		*end;
-	long long	 n;
 
 	v = req_param(r, arena_printf(r->arena, "%s[last_read_id]", timeline));
 	if (v == NULL && r->body != NULL) {
@@ -244,11 +242,7 @@ marker_param(struct req *r, const char *timeline)
 	}
 	if (v == NULL)
 		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*v == '\0' || *end != '\0' || errno != 0 || n <= 0)
-		return -1;
-	return n;
+	return id_parse(v) > 0 ? id_parse(v) : -1;
 }
 
 /* POST /api/v1/markers: home[last_read_id], notifications[last_read_id]. */

@@ -52,6 +52,7 @@ struct user {
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
 int		 user_admins(struct db *);
+int		 user_is_admin(struct db *, int64_t);
 int		 user_fingerprint(struct db *, int64_t, uint64_t *);
 uint64_t	 user_tag(int64_t, int64_t, int64_t, int64_t, int64_t);
 int64_t		 user_create(struct db *, const char *, const char *,
@@ -506,10 +507,9 @@ int		 post_prepare(struct db *, struct post_draft *, const char *,
 /* Commands: the writes both the web and the API make, each on a plain
  * input struct, run by req_command on the writer. */
 typedef int (*command_fn)(struct db *, void *, char **);
-struct post_removal {
+struct post_removal {		/* its author or an instance admin */
 	int64_t		 actor;
 	int64_t		 id;
-	int		 admin;		/* an admin may delete anyone's */
 };
 /* A relation to one thing turned on or off (a follow, a favourite). */
 struct toggle {
@@ -524,7 +524,7 @@ int		 favourite_set(struct db *, void *, char **);
 int		 follow_set(struct db *, void *, char **);
 int		 post_create(struct db *, void *);
 int		 post_edit(struct db *, void *);
-int		 post_delete(struct db *, int64_t, int64_t, int);
+int		 post_delete(struct db *, int64_t, int64_t, char **);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
 /* What can change about a post and its author, for checking caches. */
 struct peek {

@@ -252,8 +252,10 @@ group_join(struct db *db, int64_t user, int64_t group)
 	arena_free(a);
 	if (rc != -1)
 		return rc;
-	return member_insert(db, group, user, GROUP_MEMBER) >= 0 ? E_OK :
-	    E_INTERNAL;
+	/* A group its last member left has no admin: whoever joins it next
+	 * runs it, so no group has members and no one to manage them. */
+	return member_insert(db, group, user, admin_count(db, group) == 0 ?
+	    GROUP_ADMIN : GROUP_MEMBER) >= 0 ? E_OK : E_INTERNAL;
 }
 
 /* Leave a group; the last admin must hand over first. */

@@ -575,7 +575,7 @@ post_audience(struct db *db, struct arena *a, int64_t id, struct idlist *to)
  * stay, no longer pointing at it. E_NOTFOUND if actor cannot see it.
  */
 int
-post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
+post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 {
 	struct arena	*a;
 	struct idlist	 audience = { NULL, 0, 0 };
@@ -600,8 +600,13 @@ post_delete(struct db *db, int64_t actor, int64_t id, int is_admin)
 	sqlite3_reset(st);
 	if (author == 0)
 		return E_NOTFOUND;
-	if (author != actor && !is_admin)
+	/* Someone else's post: only an instance admin (as the database says,
+	 * not as the caller claims) may take it down. */
+	if (author != actor && !user_is_admin(db, actor)) {
+		*cause = xstrdup("Only the author (or an admin) can delete a "
+		    "post");
 		return E_FORBIDDEN;
+	}
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
 	a = arena_new();
@@ -1051,8 +1056,7 @@ post_delete_cmd(struct db *db, void *arg, char **cause)
 {
 	struct post_removal	*pr = arg;
 
-	(void)cause;
-	return post_delete(db, pr->actor, pr->id, pr->admin);
+	return post_delete(db, pr->actor, pr->id, cause);
 }
 
 /* Command: favourite (add) or unfavourite a post. */

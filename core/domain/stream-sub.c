@@ -96,7 +96,6 @@ stream_sub_parse(struct db *db, struct arena *a, int64_t viewer,
     struct stream_sub *out, const char **why)
 {
 	int	 kind = stream_kind_named(name);
-	char	*end;
 
 	memset(out, 0, sizeof *out);
 	if (kind < 0) {
@@ -124,8 +123,7 @@ stream_sub_parse(struct db *db, struct arena *a, int64_t viewer,
 			*why = "A group stream needs group=ID";
 			return 400;
 		}
-		out->group = strtoll(group, &end, 10);
-		if (*group == '\0' || *end != '\0' || out->group <= 0) {
+		if ((out->group = id_parse(group)) == 0) {
 			*why = "group must be a group's id";
 			return 400;
 		}

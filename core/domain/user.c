@@ -380,6 +380,23 @@ user_admins(struct db *db)
 	return n;
 }
 
+/* Whether id is an enabled instance admin (as the database says now). */
+int
+user_is_admin(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int		 yes = 0;
+
+	st = db_prepare(db, "SELECT 1 FROM users WHERE id = ? AND role = 1 AND "
+	    "disabled = 0");
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	yes = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return yes;
+}
+
 /*
  * The rules every admin action shares: the actor is an enabled admin and
  * the target exists. E_OK with *target, or an E_ code with *cause.

@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "lib.h"
 #include "http.h"
 
 #define CHUNK_DIGITS_MAX	15	/* 2^60 bytes: more is a lie */
@@ -38,19 +39,6 @@ http_chunked_init(struct http_chunked *c)
 	c->state = CS_SIZE;
 }
 
-/* The value of a hex digit, or -1. */
-static int
-hexval(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /*
  * Read framing bytes from p: the number used (it stops at data, which is
  * the caller's, and at the end of the body), or -1 with *why.
@@ -68,7 +56,7 @@ http_chunked_frame(struct http_chunked *c, const char *p, size_t len,
 		ch = (unsigned char)p[i];
 		switch (c->state) {
 		case CS_SIZE:
-			if ((d = hexval(ch)) >= 0) {
+			if ((d = hex_value((unsigned char)ch)) >= 0) {
 				if (c->digits++ == CHUNK_DIGITS_MAX) {
 					*why = "a chunk size is too large";
 					return -1;

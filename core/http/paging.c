@@ -17,18 +17,11 @@ static int
 page_id(struct req *r, const char *name, int64_t *out)
 {
 	const char	*v = req_param(r, name);
-	char		*end;
-	long long	 n;
 
 	*out = 0;
-	if (v == NULL || *v == '\0')
+	if (v == NULL || *v == '\0' || strcmp(v, "0") == 0)
 		return 0;
-	errno = 0;
-	n = strtoll(v, &end, 10);
-	if (*end != '\0' || errno != 0 || n < 0)
-		return -1;
-	*out = n;
-	return 0;
+	return (*out = id_parse(v)) > 0 ? 0 : -1;
 }
 
 /* The offset parameter (0 when absent), for lists paged by offset; -1

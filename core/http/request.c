@@ -740,8 +740,6 @@ int64_t
 req_id(struct req *r, const char *name)
 {
 	const char	*v = NULL;
-	char		*end;
-	long long	 n;
 
 	if (strcmp(name, ":0") == 0)
 		v = r->params[0];
@@ -749,10 +747,5 @@ req_id(struct req *r, const char *name)
 		v = r->params[1];
 	else
 		v = req_param(r, name);
-	if (v == NULL || *v == '\0')
-		return 0;
-	n = strtoll(v, &end, 10);
-	if (*end != '\0' || n <= 0)
-		return 0;
-	return n;
+	return id_parse(v);
 }

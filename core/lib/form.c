@@ -9,9 +9,9 @@
 
 #define FORM_MAX_FIELDS 256
 
-/* Value of a hex digit, or -1. */
-static int
-hexval(int c)
+/* Value of a hex digit, or -1 (chunk sizes use it too). */
+int
+hex_value(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -40,8 +40,8 @@ decode(struct arena *a, const char *s, size_t len, int plus)
 		else if (s[i] != '%')
 			*p++ = s[i];
 		else if (len - i < 3 ||
-		    (hi = hexval((unsigned char)s[i + 1])) < 0 ||
-		    (lo = hexval((unsigned char)s[i + 2])) < 0 ||
+		    (hi = hex_value((unsigned char)s[i + 1])) < 0 ||
+		    (lo = hex_value((unsigned char)s[i + 2])) < 0 ||
 		    (hi | lo) == 0)
 			return NULL;
 		else {

@@ -152,6 +152,9 @@ long		 ratelimit_wait(struct ratelimit *, const char *, int64_t);
 void		 ratelimit_hit(struct ratelimit *, const char *, int64_t);
 void		 ratelimit_clear(struct ratelimit *, const char *);
 
+/* id.c */
+int64_t		 id_parse(const char *);
+
 /* kv.c */
 struct kv {
 	const char	*key;
@@ -180,6 +183,7 @@ int		 form_parse(struct arena *, const char *, size_t,
 		     struct kvlist *);
 char		*form_decode(struct arena *, const char *, size_t);
 char		*path_decode(struct arena *, const char *, size_t);
+int		 hex_value(int);
 
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);

@@ -172,19 +172,6 @@ boundary_get(struct arena *a, const char *ctype, char **cause)
 	return b;
 }
 
-/* Value of a hex digit, or -1. */
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decode an RFC 8187 ext-value (filename*=UTF-8''caf%C3%A9.png). NULL if it
  * is malformed or not UTF-8: then plain filename is used instead.
@@ -194,25 +181,13 @@ ext_value(struct arena *a, const char *v)
 {
 	const char	*p;
 	char		*out;
-	size_t		 n = 0;
-	int		 hi, lo;
 
 	if (strncasecmp(v, "UTF-8'", 6) != 0 ||
 	    (p = strchr(v + 6, '\'')) == NULL)
 		return NULL;
-	out = arena_alloc(a, strlen(++p) + 1);
-	for (; *p != '\0'; p++) {
-		if (*p == '%') {
-			if ((hi = hexval((unsigned char)p[1])) < 0 ||
-			    (lo = hexval((unsigned char)p[2])) < 0)
-				return NULL;
-			out[n++] = (char)(hi << 4 | lo);
-			p += 2;
-		} else
-			out[n++] = *p;
-	}
-	out[n] = '\0';
-	if (n == 0 || !utf8_valid((unsigned char *)out, n))
+	p++;
+	/* Percent-decoded as a path is: '+' is itself, no NUL, UTF-8. */
+	if ((out = path_decode(a, p, strlen(p))) == NULL || *out == '\0')
 		return NULL;
 	return out;
 }

@@ -48,20 +48,6 @@ gl_api_get(struct hm_req *r)
 	return HM_DONE;
 }
 
-/* The version a route names, or 0. */
-static int64_t
-route_version(struct hm_req *r)
-{
-	const char	*p = A->req_route_param(r, 0);
-	char		*end;
-	long long	 n;
-
-	if (p == NULL)
-		return 0;
-	n = strtoll(p, &end, 10);
-	return *end == '\0' && n > 0 ? n : 0;
-}
-
 /* Answer with the version and the new acknowledgement. */
 static void
 ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
@@ -84,14 +70,7 @@ ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 int
 gl_api_ack(struct hm_req *r)
 {
-	struct gl_ack_job	*j = A->req_alloc(r, sizeof *j);
-
-	if ((j->version = route_version(r)) == 0) {
-		A->reply_error(r, 404, "Record not found");
-		return HM_DONE;
-	}
-	j->via = "api";
-	return A->write(r, gl_ack_write, ack_reply, j);
+	return gl_ack_start(r, "api", ack_reply, "Record not found");
 }
 
 static void
@@ -167,8 +146,8 @@ gl_api_acks(struct hm_req *r)
 	size_t			 len;
 	char			*csv;
 
-	if (gl_version_get(r, route_version(r), &v) != 0 ||
-	    route_version(r) == 0) {
+	if (gl_version_get(r, gl_route_version(r), &v) != 0 ||
+	    gl_route_version(r) == 0) {
 		A->reply_error(r, 404, "Record not found");
 		return HM_DONE;
 	}

@@ -130,13 +130,46 @@ gl_check(struct hm_req *r, const char *text, const char *summary,
 	return 0;
 }
 
+/* The version a route names (/guidelines/:version/...), or 0. */
+int64_t
+gl_route_version(struct hm_req *r)
+{
+	const char	*p = A->req_route_param(r, 0);
+	char		*end;
+	long long	 n;
+
+	if (p == NULL || *p < '0' || *p > '9')
+		return 0;
+	n = strtoll(p, &end, 10);
+	return *end == '\0' && n > 0 ? n : 0;
+}
+
 /* On the writer: append the reader's acknowledgement to the ledger. */
-int
-gl_ack_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
+static int
+ack_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct gl_ack_job	*j = arg;
 
 	return gl_ack(db, A->req_user(r), j->version, j->via, cause);
+}
+
+/*
+ * Acknowledge the version the route names, from the web (via "web") or
+ * the API ("api"): the same write, its outcome answered by reply; a route
+ * naming no version is answered 404 with missing.
+ */
+int
+gl_ack_start(struct hm_req *r, const char *via, hm_reply_fn reply,
+    const char *missing)
+{
+	struct gl_ack_job	*j = A->req_alloc(r, sizeof *j);
+
+	if ((j->version = gl_route_version(r)) == 0) {
+		A->reply_error(r, 404, missing);
+		return HM_DONE;
+	}
+	j->via = via;
+	return A->write(r, ack_write, reply, j);
 }
 
 /* On the writer: publish a checked new version. */

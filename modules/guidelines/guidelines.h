@@ -72,7 +72,9 @@ struct gl_ack_job {			/* an acknowledgement on its way */
 	int64_t		 version;
 	const char	*via;		/* "web" or "api", for the ledger */
 };
-int	 gl_ack_write(struct hm_req *, struct hm_db *, void *, char **);
+int64_t	 gl_route_version(struct hm_req *);
+int	 gl_ack_start(struct hm_req *, const char *, hm_reply_fn,
+	     const char *);
 struct gl_publish_job {			/* a checked new version */
 	const char	*text;
 	const char	*summary;

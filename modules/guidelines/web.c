@@ -11,20 +11,6 @@
 
 #define A	gl_api
 
-/* The version a route names, or 0. */
-static int64_t
-route_version(struct hm_req *r)
-{
-	const char	*p = A->req_route_param(r, 0);
-	char		*end;
-	long long	 n;
-
-	if (p == NULL)
-		return 0;
-	n = strtoll(p, &end, 10);
-	return *end == '\0' && n > 0 ? n : 0;
-}
-
 /* Render one version's page. */
 static int
 version_page(struct hm_req *r, int64_t version)
@@ -102,7 +88,7 @@ gl_web_current(struct hm_req *r)
 int
 gl_web_version(struct hm_req *r)
 {
-	int64_t	v = route_version(r);
+	int64_t	v = gl_route_version(r);
 
 	if (v == 0) {
 		A->reply_error(r, 404, "There is no such version of the "
@@ -126,15 +112,8 @@ ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 int
 gl_web_ack(struct hm_req *r)
 {
-	struct gl_ack_job	*j = A->req_alloc(r, sizeof *j);
-
-	if ((j->version = route_version(r)) == 0) {
-		A->reply_error(r, 404, "There is no such version of the "
-		    "guidelines.");
-		return HM_DONE;
-	}
-	j->via = "web";
-	return A->write(r, gl_ack_write, ack_reply, j);
+	return gl_ack_start(r, "web", ack_reply, "There is no such version of "
+	    "the guidelines.");
 }
 
 /* The admin page: the form (with what was typed, an error, a preview)
@@ -268,7 +247,7 @@ gl_web_admin_version(struct hm_req *r)
 	struct gl_version	 v;
 	struct gl_list		 l;
 	json_t			*view;
-	int64_t			 n = route_version(r);
+	int64_t			 n = gl_route_version(r);
 
 	if (n == 0 || gl_version_get(r, n, &v) != 0) {
 		A->reply_error(r, 404, "There is no such version of the "
@@ -307,7 +286,7 @@ gl_web_admin_csv(struct hm_req *r)
 	const char		*which;
 	struct gl_version	 v;
 	struct gl_list		 l;
-	int64_t			 n = route_version(r);
+	int64_t			 n = gl_route_version(r);
 	size_t			 len;
 	char			*csv;
 
