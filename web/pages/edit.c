@@ -172,6 +172,5 @@ web_post_delete(struct req *r)
 	}
 	pr->actor = r->user->id;
 	pr->id = p->id;
-	pr->admin = r->user->role == ROLE_ADMIN;
 	return req_command(r, post_delete_cmd, delete_reply, pr);
 }

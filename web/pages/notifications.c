@@ -40,8 +40,7 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 		return "added you to a group";
 	if (strcmp(type, "mention") == 0) {
 		to = json_object_get(status, "in_reply_to_account_id");
-		if (json_is_string(to) && strtoll(json_string_value(to), NULL,
-		    10) == viewer)
+		if (id_parse(json_string_value(to)) == viewer)
 			return "replied to you";
 		return "mentioned you";
 	}
