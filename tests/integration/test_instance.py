@@ -1,6 +1,14 @@
 """What Mastodon apps ask as they start: the Instance entities (v1, v2),
 the empty lists for features hearth has none of, preferences, announcements,
-and trending hashtags with their daily history."""
+and trending hashtags with their daily history.
+
+Each case can run alone: make check TESTS=tests/integration/test_instance.py
+CASE=trending_tags (or `python3 .../test_instance.py --list`).
+
+The Instance's statistics count the whole server, so the fixture's
+server holds exactly the people and posts instance_* count, and the cases
+that post (trends) start a server of their own."""
+import contextlib
 import sqlite3
 import time
 
@@ -25,17 +33,27 @@ def dig(obj, *path):
     return obj
 
 
-def instance(t, srv):
-    u = srv.people("alice", "bob")
-    srv.add_user("idle")             # never signs in: not active
-    srv.add_user("gone")
-    srv.ctl("user", "disable", "gone")
-    post(u["alice"], "Hello")
-    post(u["alice"], "Hello again")
-    post(u["bob"], "Hi")
+@contextlib.contextmanager
+def fixture(t):
+    """A server of two active people with three posts, one who never
+    signed in and one disabled; the cases only read it."""
+    with h.Server(t) as srv:
+        u = srv.people("alice", "bob")
+        srv.add_user("idle")             # never signs in: not active
+        srv.add_user("gone")
+        srv.ctl("user", "disable", "gone")
+        post(u["alice"], "Hello")
+        post(u["alice"], "Hello again")
+        post(u["bob"], "Hi")
+        srv.p = u
+        yield srv
+
+
+@h.case
+def instance_v1(t, srv):
+    """GET /api/v1/instance, signed out: its fields and statistics."""
     anon = srv.client()
     domain = "127.0.0.1:%d" % srv.port
-
     r = anon.get("/api/v1/instance")
     t.status(r, 200, "v1 instance without signing in: 200")
     v1 = r.json()
@@ -66,6 +84,14 @@ def instance(t, srv):
                 "languages", "invites_enabled"):
         t.ok(key in v1, "v1 has %s" % key)
 
+
+
+@h.case
+def instance_v2(t, srv):
+    """GET /api/v2/instance, signed out: its fields and usage."""
+    anon = srv.client()
+    domain = "127.0.0.1:%d" % srv.port
+    v1 = anon.get("/api/v1/instance").json()
     r = anon.get("/api/v2/instance")
     t.status(r, 200, "v2 instance without signing in: 200")
     v2 = r.json()
@@ -95,8 +121,12 @@ def instance(t, srv):
     for key in ("source_url", "description", "languages", "icon"):
         t.ok(key in v2, "v2 has %s" % key)
 
-    # -- what apps ask for as they start
-    alice = u["alice"]
+
+@h.case
+def app_start_requests(t, srv):
+    """The empty lists, custom emojis and preferences apps ask for."""
+    anon = srv.client()
+    alice = srv.p["alice"]
     for path in EMPTY_LISTS + ["/api/v1/custom_emojis"]:
         r = alice.get(path)
         t.ok(r.status == 200 and r.text == "[]", "%s: 200 []" % path,
@@ -115,7 +145,31 @@ def instance(t, srv):
           "preferences are Mastodon's defaults")
 
 
+@h.case
+def instance_title(t, srv):
+    """instance_title sets both Instances' title."""
+    with h.Server(t, name="titled", instance_title="Acme Social") as srv:
+        r = srv.client().get("/api/v1/instance")
+        t.status(r, 200, "v1 instance: 200")
+        t.is_(r.json().get("title"), "Acme Social",
+              "instance_title sets the v1 title")
+        r = srv.client().get("/api/v2/instance")
+        t.status(r, 200, "v2 instance: 200")
+        t.is_(r.json().get("title"), "Acme Social", "... and v2's")
+
+
+@h.case
+def trending_tags(t, srv):
+    """Trending hashtags: only public and open-group posts, a week of
+    daily history, limit and offset. They count the whole server, so
+    it has one of its own."""
+    with h.Server(t, name="trends") as srv:
+        trends(t, srv)
+
+
 def trends(t, srv):
+    """trending_tags on its own server: three people post tags of every
+    visibility, two posts are moved back in time, and then the trends."""
     u = srv.people("ann", "ben", "cat")
     ann, ben, cat = u["ann"], u["ben"], u["cat"]
     now = int(time.time())
@@ -184,16 +238,5 @@ def trends(t, srv):
           "/api/v1/trends (the old name) answers the same")
 
 
-def body(t):
-    with h.Server(t) as srv:
-        instance(t, srv)
-    with h.Server(t, name="titled", instance_title="Acme Social") as srv:
-        r = srv.client().get("/api/v1/instance")
-        t.is_(r.json().get("title"), "Acme Social",
-              "instance_title sets the v1 title")
-        r = srv.client().get("/api/v2/instance")
-        t.is_(r.json().get("title"), "Acme Social", "... and v2's")
-        trends(t, srv)
-
-
-h.main(body)
+if __name__ == "__main__":
+    h.main_cases(fixture)

@@ -1,11 +1,24 @@
 """Sessions expire after session_idle_timeout without use and after
-session_lifetime however busy they are."""
+session_lifetime however busy they are.
+
+Each case can run alone: make check
+TESTS=tests/integration/test_session_expiry.py CASE=idle_session_expires
+(or `python3 .../test_session_expiry.py --list`)."""
+import contextlib
 import time
 
 import harness as h
 
 IDLE, LIFETIME = 2, 4   # seconds; time on the server is counted in whole
                         # seconds, so "expired" may come up to 1s late
+
+
+@contextlib.contextmanager
+def fixture(t):
+    with h.Server(t, session_idle_timeout="%ds" % IDLE,
+                  session_lifetime="%ds" % LIFETIME) as srv:
+        srv.add_user("alice")
+        yield srv
 
 
 def signed_in(c):
@@ -15,51 +28,55 @@ def signed_in(c):
     return r.status == 200
 
 
-def body(t):
-    with h.Server(t, session_idle_timeout="%ds" % IDLE,
-                  session_lifetime="%ds" % LIFETIME) as srv:
-        srv.add_user("alice")
+@h.case
+def idle_session_expires(t, srv):
+    """A session left alone past the idle timeout is dead and cleared;
+    signing in again gives a fresh one."""
+    idle = srv.client()
+    t.status(idle.login("alice"), 303, "alice signs in (idle browser)")
+    t0 = time.monotonic()
+    t.ok(signed_in(idle), "the session works at once")
+    old = idle.session()
 
-        # Idle: sign in, leave the session alone past the idle timeout.
-        idle = srv.client()
-        t.status(idle.login("alice"), 303, "alice signs in (idle browser)")
-        t0 = time.monotonic()
-        t.ok(signed_in(idle), "the session works at once")
-        old = idle.session()
+    time.sleep(IDLE + 1.5)
+    t.ok(time.monotonic() - t0 > IDLE + 1, "(the idle browser waited "
+         "long enough)")
+    r = idle.get("/")
+    t.status(r, 303, "the idle session has expired: / redirects")
+    s = r.set_cookie("hearth_session")
+    t.ok(s is not None and s.get("max-age") == "0",
+         "the expired cookie is cleared")
+    ghost = srv.client()
+    ghost.cookies["hearth_session"] = old
+    t.ok(not signed_in(ghost), "the idle session stays dead")
 
-        # Busy: sign in and use the session every 0.4s.
-        busy = srv.client()
-        t.status(busy.login("alice"), 303, "alice signs in (busy browser)")
-        t1 = time.monotonic()
-        alive = []
-        while time.monotonic() - t1 < IDLE + 1.5:
-            alive.append(signed_in(busy))
-            time.sleep(0.4)
-        t.ok(all(alive), "a session in use outlives the idle timeout "
-             "(%d uses over %.1fs)" % (len(alive), time.monotonic() - t1),
-             "signed in at each use: %r" % alive)
-
-        # By now the idle session has been unused for more than IDLE + 1.
-        t.ok(time.monotonic() - t0 > IDLE + 1, "(the idle browser waited "
-             "long enough)")
-        r = idle.get("/")
-        t.status(r, 303, "the idle session has expired: / redirects")
-        s = r.set_cookie("hearth_session")
-        t.ok(s is not None and s.get("max-age") == "0",
-             "the expired cookie is cleared")
-        ghost = srv.client()
-        ghost.cookies["hearth_session"] = old
-        t.ok(not signed_in(ghost), "the idle session stays dead")
-
-        # Lifetime: keep using the busy session until it dies.
-        died = h.poll(lambda: not signed_in(busy), LIFETIME + 3, 0.2)
-        age = time.monotonic() - t1
-        t.ok(died, "a busy session ends at its lifetime (after %.1fs)" % age)
-        t.ok(LIFETIME - 0.5 <= age <= LIFETIME + 2,
-             "... not much before or after %ds" % LIFETIME)
-
-        t.status(idle.login("alice"), 303, "signing in again works")
-        t.ok(signed_in(idle), "... with a fresh session")
+    t.status(idle.login("alice"), 303, "signing in again works")
+    t.ok(signed_in(idle), "... with a fresh session")
 
 
-h.main(body)
+@h.case
+def busy_session_lifetime(t, srv):
+    """A session in use outlives the idle timeout but ends at its
+    lifetime."""
+    busy = srv.client()
+    t.status(busy.login("alice"), 303, "alice signs in (busy browser)")
+    t1 = time.monotonic()
+    # Use the session every 0.4s, well within the idle timeout.
+    alive = []
+    while time.monotonic() - t1 < IDLE + 1.5:
+        alive.append(signed_in(busy))
+        time.sleep(0.4)
+    t.ok(all(alive), "a session in use outlives the idle timeout "
+         "(%d uses over %.1fs)" % (len(alive), time.monotonic() - t1),
+         "signed in at each use: %r" % alive)
+
+    # Keep using it until it dies.
+    died = h.poll(lambda: not signed_in(busy), LIFETIME + 3, 0.2)
+    age = time.monotonic() - t1
+    t.ok(died, "a busy session ends at its lifetime (after %.1fs)" % age)
+    t.ok(LIFETIME - 0.5 <= age <= LIFETIME + 2,
+         "... not much before or after %ds" % LIFETIME)
+
+
+if __name__ == "__main__":
+    h.main_cases(fixture)

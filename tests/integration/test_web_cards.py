@@ -1,11 +1,17 @@
 """Post cards are rendered once and shared by every reader (web/pages/card.c).
 Nothing of one reader may reach another: their favourite, their CSRF
 token, their way back; and a cached card must change when the post, its
-counts or its author change."""
-import json
+counts or its author change.
+
+Each case can run alone: make check TESTS=tests/integration/test_web_cards.py
+CASE=edit_shows_at_once (or `python3 .../test_web_cards.py --list`)."""
+import contextlib
+import itertools
 import re
 
 import harness as h
+
+_n = itertools.count(1)
 
 
 def card(html, pid):
@@ -14,89 +20,137 @@ def card(html, pid):
     return m.group(0) if m else ""
 
 
-def body(t):
+@contextlib.contextmanager
+def fixture(t):
     with h.Server(t) as srv:
-        srv.add_user("alice", display_name="Alice Liddell")
         srv.add_user("bob")
         srv.add_user("carol")
-        tok = srv.token("alice")
-        auth = {"Authorization": "Bearer " + tok}
-        api = srv.client()
+        srv.b, srv.c = srv.client(), srv.client()
+        t.status(srv.b.login("bob"), 303, "bob signs in")
+        t.status(srv.c.login("carol"), 303, "carol signs in")
+        yield srv
 
-        r = api.request("POST", "/api/v1/statuses", headers=auth,
-                        form={"status": "shared *card*", "visibility": "public"})
-        t.status(r, 200, "alice posts")
-        pid = r.json()["id"]
 
-        b, c = srv.client(), srv.client()
-        t.status(b.login("bob"), 303, "bob signs in")
-        t.status(c.login("carol"), 303, "carol signs in")
-        cb, cc = b.csrf("/public"), c.csrf("/public")
-        t.isnt(cb, cc, "bob and carol have their own CSRF tokens")
+def author(t, srv):
+    """An author of the case's own (so a rename or a count is the case's
+    alone) and their public post: (username, API client, post id)."""
+    name = "alice%d" % next(_n)
+    srv.add_user(name, display_name="Alice Liddell")
+    api = srv.client(headers={"Authorization": "Bearer " +
+                              srv.token(name)})
+    r = api.post("/api/v1/statuses", {"status": "shared *card*",
+                                      "visibility": "public"})
+    t.status(r, 200, "alice posts")
+    return name, api, r.json()["id"] if r.status == 200 else "0"
 
-        # Both see it once, so the card is cached.
-        t.like(card(b.get("/public").text, pid), r"<em>card</em>",
-               "bob sees the card")
-        t.like(card(c.get("/public").text, pid), r"<em>card</em>",
-               "carol sees the card")
 
-        r = b.post("/@alice/%s/favourite" % pid, {"csrf": cb, "next": "/public"})
-        t.status(r, 303, "bob favourites it")
-        bob_card = card(b.get("/public").text, pid)
-        carol_card = card(c.get("/public").text, pid)
-        t.like(bob_card, r'aria-pressed="true"', "bob's card is pressed")
-        t.like(carol_card, r'aria-pressed="false"', "carol's is not")
-        t.like(carol_card, r'class="count">1<', "... but counts bob's favourite")
-        t.ok(cb in bob_card and cc not in bob_card, "bob's card has his token")
-        t.ok(cc in carol_card and cb not in carol_card,
-             "carol's card has hers, from the same cached card")
+def cached(t, srv, pid):
+    """Carol sees the card once, so it is cached."""
+    t.like(card(srv.c.get("/public").text, pid), r"<em>card</em>",
+           "carol sees the card")
 
-        # The way back is the page the card is on.
-        t.like(card(c.get("/tags/nothing").text or "", pid), r"^$",
-               "an unrelated page does not show it")
-        t.like(card(c.get("/@alice").text, pid),
-               r'name="next" value="/@alice"', "on the profile, next is the profile")
-        t.like(card(c.get("/public").text, pid),
-               r'name="next" value="/public"', "on the stream, next is the stream")
 
-        # An edit shows at once.
-        r = api.request("PUT", "/api/v1/statuses/%s" % pid, headers=auth,
-                        form={"status": "edited **card**"})
-        t.status(r, 200, "alice edits")
-        edited = card(c.get("/public").text, pid)
-        t.like(edited, r"<strong>card</strong>",
-               "the edit shows (the cached card is stale)")
-        t.like(edited, r'data-ago>just now</time>',
-               "the relative time is filled in on the way out")
-        t.like(edited, r'Edited <time datetime="[^"]+" title="[^"]+">just now'
-               r'</time>', "... and so is the edit's")
-        t.ok("\x01" not in c.get("/public").text, "no marker is left behind")
+@h.case
+def per_reader_state(t, srv):
+    """One cached card, two readers: each gets their own favourite state
+    and CSRF token, and both see the count."""
+    name, _, pid = author(t, srv)
+    b, c = srv.b, srv.c
+    cb, cc = b.csrf("/public"), c.csrf("/public")
+    t.isnt(cb, cc, "bob and carol have their own CSRF tokens")
+    # Both see it once, so the card is cached.
+    t.like(card(b.get("/public").text, pid), r"<em>card</em>",
+           "bob sees the card")
+    cached(t, srv, pid)
+    r = b.post("/@%s/%s/favourite" % (name, pid),
+               {"csrf": cb, "next": "/public"})
+    t.status(r, 303, "bob favourites it")
+    bob_card = card(b.get("/public").text, pid)
+    carol_card = card(c.get("/public").text, pid)
+    t.like(bob_card, r'aria-pressed="true"', "bob's card is pressed")
+    t.like(carol_card, r'aria-pressed="false"', "carol's is not")
+    t.like(carol_card, r'class="count">1<',
+           "... but counts bob's favourite")
+    t.ok(cb in bob_card and cc not in bob_card,
+         "bob's card has his token")
+    t.ok(cc in carol_card and cb not in carol_card,
+         "carol's card has hers, from the same cached card")
 
-        # A new display name shows at once.
-        r = api.request("PATCH", "/api/v1/accounts/update_credentials",
-                        headers=auth, form={"display_name": "Alice Renamed"})
-        t.status(r, 200, "alice renames herself")
-        t.like(card(c.get("/public").text, pid), r"Alice Renamed",
-               "the new name shows on the card")
 
-        # A post cannot forge the markers that stand for a reader's token:
-        # control characters never reach the page.
-        r = api.request("POST", "/api/v1/statuses", headers=auth,
-                        form={"status": "sneaky \x01 byte", "visibility": "public"})
-        if r.status == 200:
-            sneaky = card(c.get("/public").text, r.json()["id"])
-            t.ok(sneaky != "" and "\x01" not in sneaky,
-                 "a control character in a post is not on the page")
-        else:
-            t.status(r, 422, "a control character in a post is refused")
+@h.case
+def next_is_the_page(t, srv):
+    """The way back on a card is the page the card is on."""
+    name, _, pid = author(t, srv)
+    c = srv.c
+    cached(t, srv, pid)
+    t.like(card(c.get("/tags/nothing").text or "", pid), r"^$",
+           "an unrelated page does not show it")
+    t.like(card(c.get("/@" + name).text, pid),
+           r'name="next" value="/@%s"' % name,
+           "on the profile, next is the profile")
+    t.like(card(c.get("/public").text, pid),
+           r'name="next" value="/public"',
+           "on the stream, next is the stream")
 
-        # The author sees the card as theirs, others do not.
-        a = srv.client()
-        t.status(a.login("alice"), 303, "alice signs in")
-        mine = card(a.get("/public").text, pid)
-        t.ok(mine != "", "alice sees her card")
-        t.ok(a.csrf("/public") in mine, "... with her token")
+
+@h.case
+def edit_shows_at_once(t, srv):
+    """An edit shows at once on a cached card, with its times filled in
+    on the way out."""
+    _, api, pid = author(t, srv)
+    c = srv.c
+    cached(t, srv, pid)
+    r = api.request("PUT", "/api/v1/statuses/%s" % pid,
+                    form={"status": "edited **card**"})
+    t.status(r, 200, "alice edits")
+    edited = card(c.get("/public").text, pid)
+    t.like(edited, r"<strong>card</strong>",
+           "the edit shows (the cached card is stale)")
+    t.like(edited, r'data-ago>just now</time>',
+           "the relative time is filled in on the way out")
+    t.like(edited, r'Edited <time datetime="[^"]+" title="[^"]+">just now'
+           r'</time>', "... and so is the edit's")
+    t.ok("\x01" not in c.get("/public").text, "no marker is left behind")
+
+
+@h.case
+def rename_shows_at_once(t, srv):
+    """A new display name shows at once on a cached card."""
+    _, api, pid = author(t, srv)
+    cached(t, srv, pid)
+    r = api.request("PATCH", "/api/v1/accounts/update_credentials",
+                    form={"display_name": "Alice Renamed"})
+    t.status(r, 200, "alice renames herself")
+    t.like(card(srv.c.get("/public").text, pid), r"Alice Renamed",
+           "the new name shows on the card")
+
+
+@h.case
+def markers_not_forgeable(t, srv):
+    """A post cannot forge the markers that stand for a reader's token:
+    control characters never reach the page."""
+    _, api, _ = author(t, srv)
+    r = api.post("/api/v1/statuses", {"status": "sneaky \x01 byte",
+                                      "visibility": "public"})
+    if r.status == 200:
+        sneaky = card(srv.c.get("/public").text, r.json()["id"])
+        t.ok(sneaky != "" and "\x01" not in sneaky,
+             "a control character in a post is not on the page")
+    else:
+        t.status(r, 422, "a control character in a post is refused")
+
+
+@h.case
+def author_sees_own(t, srv):
+    """The author's browser gets the card with the author's own token."""
+    name, _, pid = author(t, srv)
+    cached(t, srv, pid)
+    a = srv.client()
+    t.status(a.login(name), 303, "alice signs in")
+    mine = card(a.get("/public").text, pid)
+    t.ok(mine != "", "alice sees her card")
+    t.ok(a.csrf("/public") in mine, "... with her token")
 
 
 if __name__ == "__main__":
-    h.main(body)
+    h.main_cases(fixture)
