@@ -1,7 +1,12 @@
 """Modules: the loader's refusals (each logged with why; exit 2, or started
 without the module with module_failure = skip), every hook of the example
 module firing, its routes, its migration recorded under its own name, its
-config keys, its job, and hearthctl module list."""
+config keys, its job, and hearthctl module list.
+
+The cases start servers of their own (each wants its own modules and
+config), so each can run alone: make check
+TESTS=tests/integration/test_modules.py CASE=before_post_gate (or
+`python3 .../test_modules.py --list`)."""
 import http.client
 import os
 import shutil
@@ -47,7 +52,21 @@ def refused(t, name, files, modules, pattern, mode=None, dir_mode=None,
     srv.check_log()
 
 
-def refusals(t):
+def example_server(t):
+    """A hearthd with the example module and every hook's key set, the
+    failload module installed but not enabled; not started."""
+    d = module_dir(t, {"example": "example.so",
+                       "failload": "example_failload.so"})
+    return h.Server(t, name="example", modules="example", module_dir=d, **{
+        "example.refuse_user": "carol",
+        "example.forbidden_word": "xyzzy",
+        "example.job_every": "1",
+        "example.landing": "/example"})
+
+
+@h.case
+def refuses_bad_modules(t, fx):
+    """Wrong ABI, struct, symbol, load or name: exit 2, logged why."""
     refused(t, "wrong ABI major", {"major": "example_major.so"}, "major",
             r"module major: refused: .*built for module ABI 99\.0, this "
             r"hearthd speaks 1\.\d")
@@ -62,15 +81,25 @@ def refusals(t):
                                   "copy": "example.so"}, "example copy",
             r"module copy: refused: duplicate name: copy\.so calls itself "
             r"'example'")
+
+
+@h.case
+def refuses_writable_files(t, fx):
+    """A module file or folder others may write is refused."""
     refused(t, "file writable by others", {"example": "example.so"},
             "example", r"module example: refused: .*example\.so: the file "
             r"is writable by group or others \(mode 666", mode=0o666)
     refused(t, "file writable by group", {"example": "example.so"},
-            "example", r"the file is writable by group or others", mode=0o664)
+            "example", r"the file is writable by group or others",
+            mode=0o664)
     refused(t, "folder writable by others", {"example": "example.so"},
             "example", r"modules: .*the folder is writable by group or "
             r"others", dir_mode=0o777)
-    # A symlinked module is checked where it leads, all the way up.
+
+
+@h.case
+def symlinked_modules(t, fx):
+    """A symlink is checked where it leads; no module_dir under /tmp."""
     d = module_dir(t, {})
     open_dir = os.path.join(t.safe_tmpdir(), "open")
     os.mkdir(open_dir)
@@ -118,6 +147,10 @@ def refusals(t):
     t.like(srv.log(), r"modules: .*the folder /tmp on its way", "... and "
            "the log says why")
 
+
+@h.case
+def refuses_bad_config(t, fx):
+    """A missing module or unknown module key: exit 2, saying why."""
     refused(t, "not installed", {}, "nothere",
             r"module nothere: refused: .*nothere\.so: No such file")
     refused(t, "unknown key of a module", {"example": "example.so"},
@@ -126,8 +159,14 @@ def refusals(t):
     refused(t, "key of a module not enabled", {"example": "example.so"},
             "example", r"unknown key 'other\.x' \(module 'other' is not "
             r"enabled\)", **{"other.x": "1"})
+    refused(t, "bad module_failure value", {}, "",
+            r"key 'module_failure': must be stop or skip",
+            module_failure="maybe")
 
-    # skip: hearthd starts without the refused module, with the others
+
+@h.case
+def failure_skip(t, fx):
+    """module_failure = skip: start without the refused module only."""
     d = module_dir(t, {"major": "example_major.so", "example": "example.so"})
     with h.Server(t, modules="major example", module_dir=d,
                   module_failure="skip") as srv:
@@ -140,7 +179,10 @@ def refusals(t):
         c.login("alice")
         t.status(c.get("/example"), 200, "skip: its page answers")
 
-    # --check-config checks modules and their keys too
+
+@h.case
+def check_config(t, fx):
+    """--check-config checks modules and their keys too."""
     d = module_dir(t, {"example": "example.so"})
     conf = os.path.join(t.tmpdir(), "hearth.conf")
     h.write_config(conf, "modules = example\nmodule_dir = %s\n"
@@ -153,19 +195,11 @@ def refusals(t):
     p = h.run_hearthd("-c", conf, "--check-config")
     t.is_(p.returncode, 0, "--check-config: a good module config is ok")
 
-    refused(t, "bad module_failure value", {}, "",
-            r"key 'module_failure': must be stop or skip",
-            module_failure="maybe")
 
-
-def hooks(t):
-    d = module_dir(t, {"example": "example.so",
-                       "failload": "example_failload.so"})
-    with h.Server(t, modules="example", module_dir=d, **{
-            "example.refuse_user": "carol",
-            "example.forbidden_word": "xyzzy",
-            "example.job_every": "1",
-            "example.landing": "/example"}) as srv:
+@h.case
+def lifecycle(t, fx):
+    """load, migration, module list, user hook, job, unload."""
+    with example_server(t) as srv:
         log = srv.log()
         t.like(log, r"module example: load ok", "load ran")
         t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.0\)",
@@ -178,7 +212,6 @@ def hooks(t):
               "its migration is recorded under its own name")
         db.close()
 
-        # hearthctl module list
         p = srv.ctl("module", "list")
         t.is_(p.returncode, 0, "module list exits 0")
         t.like(p.stdout, r"(?m)^example\s+1\.2\.3\s+1\.0\s+yes\s",
@@ -186,13 +219,22 @@ def hooks(t):
         t.like(p.stdout, r"(?m)^failload\s+1\.2\.3\s+1\.0\s+no\s",
                "module list: installed but not enabled")
 
-        # after_user_created fires where people are made (hearthctl)
+        # after_user_created fires where people are made (hearthctl).
         for name in ("alice", "bob", "carol"):
             p = srv.ctl("user", "add", name, "--password-stdin",
                         input=h.PASSWORD + "\n")
         t.like(p.stderr, r"module example: after_user_created carol",
                "after_user_created fires")
+        t.ok(srv.wait_log(r"module example: job ran", timeout=5),
+             "the periodic job runs")
+    t.like(srv.log(), r"module example: unloaded", "unload runs at shutdown")
 
+
+@h.case
+def render_hooks(t, fx):
+    """landing, banner, navigation, footer and announcements hooks."""
+    with example_server(t) as srv:
+        srv.add_user("alice")
         a = srv.client()
         r = a.login("alice")
         t.status(r, 303, "alice signs in")
@@ -208,6 +250,20 @@ def hooks(t):
                "render: the navigation item")
         t.like(r.text, r'<footer[^>]*>.*<a href="/example">Example '
                r'footer</a>', "render: the footer link")
+        api = srv.client(headers={"Authorization": "Bearer " +
+                                  srv.token("alice")})
+        r = api.get("/api/v1/announcements")
+        t.is_([x.get("id") for x in r.json()], ["example"],
+              "render: announcements from the module")
+
+
+@h.case
+def module_routes(t, fx):
+    """A module's page and API routes: templates, writes, CSRF."""
+    with example_server(t) as srv:
+        srv.add_user("alice")
+        a = srv.client()
+        a.login("alice")
         r = a.get("/example")
         t.status(r, 200, "a module route renders its own template")
         t.like(r.text, r'id="write-refused"',
@@ -230,7 +286,17 @@ def hooks(t):
         t.status(srv.client().get("/api/v1/example/notes"), 405,
                  "... wrong method: 405 from the module table")
 
-        # gate hooks
+
+@h.case
+def before_post_gate(t, fx):
+    """before_post refuses posts and edits; after_post, after_follow."""
+    with example_server(t) as srv:
+        srv.add_user("alice")
+        srv.add_user("bob")
+        a = srv.client()
+        a.login("alice")
+        api = srv.client(headers={"Authorization": "Bearer " +
+                                  srv.token("alice")})
         r = api.post("/api/v1/statuses", {"status": "hello xyzzy"})
         t.status(r, 403, "before_post refuses a post (API)")
         t.like(r.json().get("error", ""), r"forbidden word",
@@ -261,6 +327,12 @@ def hooks(t):
         t.ok(srv.wait_log(r"after_follow \d+->%s" % bob),
              "after_follow fires")
 
+
+@h.case
+def before_write_gate(t, fx):
+    """before_write refuses one person's writes; reads stay open."""
+    with example_server(t) as srv:
+        srv.add_user("carol")
         ctok = {"Authorization": "Bearer " + srv.token("carol")}
         capi = srv.client(headers=ctok)
         r = capi.post("/api/v1/statuses", {"status": "hi"})
@@ -282,15 +354,9 @@ def hooks(t):
         t.status(c.post("/logout", {"csrf": tokc}), 303,
                  "signing out is never gated")
 
-        r = api.get("/api/v1/announcements")
-        t.is_([x.get("id") for x in r.json()], ["example"],
-              "render: announcements from the module")
-        t.ok(srv.wait_log(r"module example: job ran", timeout=5),
-             "the periodic job runs")
-    t.like(srv.log(), r"module example: unloaded", "unload runs at shutdown")
 
-
-def disabled(t):
+@h.case
+def disabled(t, fx):
     """No module enabled: no module routes, no fragments."""
     with h.Server(t) as srv:
         srv.add_user("alice")
@@ -304,12 +370,14 @@ def disabled(t):
               "... and no announcements")
 
 
-def crash(t):
-    """A crash inside a module names the module and its route in the log
-    before hearthd dies (systemd restarts it; the admin knows what to
-    disable)."""
+@h.case
+def crash(t, fx):
+    """A crash inside a module names the module and route, then dies."""
+    # hearthd dies (systemd restarts it); the log tells the admin which
+    # module to disable.
     d = module_dir(t, {"example": "example.so"})
-    with h.Server(t, name="crash-off", modules="example", module_dir=d) as srv:
+    with h.Server(t, name="crash-off", modules="example",
+                  module_dir=d) as srv:
         t.status(srv.client().get("/example/crash"), 404, "(the example's "
                  "crash route does nothing unless told to)")
     srv = h.Server(t, name="crash", modules="example", module_dir=d,
@@ -329,11 +397,6 @@ def crash(t):
     srv.checked = True      # a sanitizer's report of the SEGV may follow
 
 
-def body(t):
-    refusals(t)
-    hooks(t)
-    disabled(t)
-    crash(t)
-
-
-h.main(body)
+if __name__ == "__main__":
+    # Every case starts the servers it needs: there is no shared fixture.
+    h.main_cases()

@@ -1,17 +1,50 @@
 """Streaming API (server-sent events): who gets which update, notification,
 delete and status.update; the public stream; heartbeats; access_token
 authentication; streams outliving request_timeout; a prompt SIGTERM with
-streams open."""
+streams open.
+
+Each case can run alone: make check TESTS=tests/integration/test_streaming.py
+CASE=notifications (or `python3 .../test_streaming.py --list`)."""
+import contextlib
+import itertools
 import json
-import os
 import time
 
 import harness as h
 from streamclient import Stream
 
+# A heartbeat every second, so the tests need not wait long for one; a
+# short request_timeout, so a stream can be seen to outlive it.
+CONFIG = dict(request_timeout="2s", env={"HEARTH_STREAM_HEARTBEAT": "1"})
+_n = itertools.count(1)
 
-def status_of(ev, data):
-    return json.loads(data) if ev in ("update", "status.update") else None
+
+@contextlib.contextmanager
+def fixture(t):
+    with h.Server(t, **CONFIG) as srv:
+        yield srv
+
+
+def trio(srv):
+    """Three people of the case's own (so no case sees another's follows
+    or posts; group names made from theirs are unique too): alice, bob
+    and carol clients, each with .name."""
+    n = next(_n)
+    names = ["%s%d" % (x, n) for x in ("alice", "bob", "carol")]
+    p = srv.people(*names)
+    for name in names:
+        p[name].name = name
+    return [p[x] for x in names]
+
+
+def user_stream(srv, c):
+    return Stream(srv.port, "/api/v1/streaming/user?access_token=" +
+                  c.token)
+
+
+def public_stream(srv, c):
+    return Stream(srv.port, "/api/v1/streaming?stream=public",
+                  {"Authorization": "Bearer " + c.token})
 
 
 def is_update(sid):
@@ -22,169 +55,229 @@ def updates(events):
     return [json.loads(d)["content"] for e, d in events if e == "update"]
 
 
-def body(t):
-    os.environ["HEARTH_STREAM_HEARTBEAT"] = "1"
-    with h.Server(t, request_timeout="2s") as srv:
-        p = srv.people("alice", "bob", "carol")
-        alice, bob, carol = p["alice"], p["bob"], p["carol"]
-        alice.post("/api/v1/accounts/%s/follow" % bob.id)
-        g = bob.post("/api/v1/groups", {"name": "Open",
-                                         "visibility": "open"}).json()
-        alice.post("/api/v1/groups/%s/join" % g["id"])
-        pg = carol.post("/api/v1/groups", {"name": "Secret",
-                                            "visibility": "private"}).json()
+@h.case
+def health_and_auth(t, srv):
+    """streaming/health; access_token or bearer or 401; the headers."""
+    alice, bob, carol = trio(srv)
+    r = alice.get("/api/v1/streaming/health")
+    t.is_((r.status, r.text), (200, "OK"), "streaming/health says OK")
 
-        r = alice.get("/api/v1/streaming/health")
-        t.is_((r.status, r.text), (200, "OK"), "streaming/health says OK")
+    s = Stream(srv.port, "/api/v1/streaming/user?access_token=nope")
+    t.is_(s.status, 401, "a bad access_token is 401")
+    s.close()
+    s = Stream(srv.port, "/api/v1/streaming/user")
+    t.is_(s.status, 401, "no credentials is 401")
+    s.close()
+    s = Stream(srv.port, "/api/v1/timelines/home?access_token=" +
+               alice.token)
+    t.is_(s.status, 401, "access_token is only for streaming routes")
+    s.close()
 
-        # Authentication
-        s = Stream(srv.port, "/api/v1/streaming/user?access_token=nope")
-        t.is_(s.status, 401, "a bad access_token is 401")
-        s.close()
-        s = Stream(srv.port, "/api/v1/streaming/user")
-        t.is_(s.status, 401, "no credentials is 401")
-        s.close()
-        s = Stream(srv.port, "/api/v1/timelines/home?access_token=" +
-                   alice.token)
-        t.is_(s.status, 401, "access_token is only for streaming routes")
-        s.close()
+    us = user_stream(srv, alice)
+    t.is_(us.status, 200, "user stream with access_token: 200")
+    t.like(us.headers.get("content-type", ""), r"^text/event-stream",
+           "Content-Type is text/event-stream")
+    t.is_(us.headers.get("transfer-encoding"), "chunked",
+          "the stream is chunked")
+    t.like(us.headers.get("cache-control", ""), "no-store",
+           "Cache-Control: no-store")
+    ps = public_stream(srv, alice)
+    t.is_(ps.status, 200, "public stream (query form, header auth): 200")
+    us.close()
+    ps.close()
 
-        us = Stream(srv.port, "/api/v1/streaming/user?access_token=" +
-                    alice.token)
-        t.is_(us.status, 200, "user stream with access_token: 200")
-        t.like(us.headers.get("content-type", ""), r"^text/event-stream",
-               "Content-Type is text/event-stream")
-        t.is_(us.headers.get("transfer-encoding"), "chunked",
-              "the stream is chunked")
-        t.like(us.headers.get("cache-control", ""), "no-store",
-               "Cache-Control: no-store")
-        ps = Stream(srv.port, "/api/v1/streaming?stream=public",
-                    {"Authorization": "Bearer " + alice.token})
-        t.is_(ps.status, 200, "public stream (query form, header auth): 200")
-        bs = Stream(srv.port, "/api/v1/streaming/user",
-                    {"Authorization": "Bearer " + bob.token})
 
-        # Heartbeat
-        t.ok(us.wait(lambda e: e == ("comment", "thump")) is not None,
-             "a :thump heartbeat arrives")
+@h.case
+def user_stream_updates(t, srv):
+    """The user stream: follows' and groups' posts, nothing unreadable."""
+    alice, bob, carol = trio(srv)
+    alice.post("/api/v1/accounts/%s/follow" % bob.id)
+    g = bob.post("/api/v1/groups", {"name": "Open %s" % bob.name,
+                                     "visibility": "open"}).json()
+    alice.post("/api/v1/groups/%s/join" % g["id"])
+    pg = carol.post("/api/v1/groups", {"name": "Secret %s" % carol.name,
+                                        "visibility": "private"}).json()
+    us = user_stream(srv, alice)
 
-        # What alice's user stream gets, and does not
-        pub = h.post_status(bob, "bob public")
-        e = us.wait(is_update(pub["id"]))
-        t.ok(e is not None, "user stream: update for a followed person's post")
-        t.is_(json.loads(e[1])["account"]["username"] if e else None, "bob",
-              "the update's data is the Status")
-        gp = h.post_status(bob, "bob in group", group_id=g["id"])
-        t.ok(us.wait(is_update(gp["id"])) is not None,
-             "user stream: update for a post in a group alice is in")
-        h.post_status(carol, "carol private", visibility="private")
-        h.post_status(carol, "carol secret group", group_id=pg["id"])
-        h.post_status(carol, "@bob carol direct", visibility="direct")
-        unl = h.post_status(bob, "bob unlisted", visibility="unlisted")
-        us.wait(is_update(unl["id"]))
-        marker = h.post_status(bob, "marker one")
-        us.wait(is_update(marker["id"]))
-        seen = updates(us.take())
-        t.is_([x for x in seen if "carol" in x], [],
-              "no private, private-group or direct post alice may not read")
+    pub = h.post_status(bob, "bob public")
+    e = us.wait(is_update(pub["id"]))
+    t.ok(e is not None, "user stream: update for a followed person's post")
+    t.is_(json.loads(e[1])["account"]["username"] if e else None, bob.name,
+          "the update's data is the Status")
+    gp = h.post_status(bob, "bob in group", group_id=g["id"])
+    t.ok(us.wait(is_update(gp["id"])) is not None,
+         "user stream: update for a post in a group alice is in")
+    h.post_status(carol, "carol private", visibility="private")
+    h.post_status(carol, "carol secret group", group_id=pg["id"])
+    h.post_status(carol, "@%s carol direct" % bob.name, visibility="direct")
+    unl = h.post_status(bob, "bob unlisted", visibility="unlisted")
+    us.wait(is_update(unl["id"]))
+    marker = h.post_status(bob, "marker one")
+    us.wait(is_update(marker["id"]))
+    seen = updates(us.take())
+    t.is_([x for x in seen if "carol" in x], [],
+          "no private, private-group or direct post alice may not read")
+    us.close()
 
-        # Notifications
-        mine = h.post_status(alice, "alice writes")
-        us.wait(is_update(mine["id"]))
-        bob.post("/api/v1/statuses/%s/favourite" % mine["id"])
-        e = us.wait(lambda e: e[0] == "notification")
-        n = json.loads(e[1]) if e else {}
-        t.is_((n.get("type"), n.get("account", {}).get("username")),
-              ("favourite", "bob"), "notification: favourite")
-        carol.post("/api/v1/accounts/%s/follow" % alice.id)
-        e = us.wait(lambda e: e[0] == "notification")
-        n = json.loads(e[1]) if e else {}
-        t.is_((n.get("type"), n.get("account", {}).get("username")),
-              ("follow", "carol"), "notification: follow")
-        m = h.post_status(carol, "hi @alice", visibility="direct")
-        # The update and the notification are separate events: either may
-        # come first, so read until both are in.
-        got = []
-        for want in ("notification", "update"):
-            if not any(e[0] == want for e in got):
-                got += us.until(lambda e: e[0] == want)
-        notes = [e for e in got if e[0] == "notification"]
-        n = json.loads(notes[-1][1]) if notes else {}
-        t.is_((n.get("type"), (n.get("status") or {}).get("id")),
-              ("mention", m["id"]), "notification: mention")
-        t.ok(any(e[0] == "update" and json.loads(e[1])["id"] == m["id"]
-                 for e in got),
-             "a direct post mentioning alice reaches her stream")
-        got = bs.until(lambda e: False, 1)
-        t.is_(sorted(json.loads(d)["type"] for e, d in got
-                     if e == "notification"), ["mention"],
-              "bob's stream: his own notifications, none of alice's")
 
-        # The public stream: public posts outside groups only
-        last = h.post_status(bob, "public marker")
-        got = updates(ps.until(is_update(last["id"])))
-        t.is_(got, ["<p>bob public</p>\n", "<p>marker one</p>\n",
-                    "<p>alice writes</p>\n", "<p>public marker</p>\n"],
-              "public stream: only public posts outside groups")
+@h.case
+def notifications(t, srv):
+    """Favourite, follow and mention reach their person's stream only."""
+    alice, bob, carol = trio(srv)
+    us = user_stream(srv, alice)
+    bs = Stream(srv.port, "/api/v1/streaming/user",
+                {"Authorization": "Bearer " + bob.token})
+    # A mention of bob's: his stream must have it and only it.
+    h.post_status(carol, "@%s carol direct" % bob.name, visibility="direct")
 
-        # Edit and delete
-        r = bob.request("PUT", "/api/v1/statuses/%s" % pub["id"],
-                        form={"status": "bob public, edited"})
-        t.status(r, 200, "bob edits his post")
-        e = us.wait(lambda e: e[0] == "status.update")
-        t.ok(e is not None and json.loads(e[1])["id"] == pub["id"] and
-             "edited" in json.loads(e[1])["content"],
-             "user stream: status.update after an edit")
-        t.ok(ps.wait(lambda e: e[0] == "status.update") is not None,
-             "public stream: status.update too")
-        r = bob.request("DELETE", "/api/v1/statuses/%s" % pub["id"])
-        t.status(r, 200, "bob deletes his post")
-        t.ok(us.wait(lambda e: e == ("delete", pub["id"])) is not None,
-             "user stream: delete with the id as data")
-        t.ok(ps.wait(lambda e: e == ("delete", pub["id"])) is not None,
-             "public stream: delete too")
+    mine = h.post_status(alice, "alice writes")
+    us.wait(is_update(mine["id"]))
+    bob.post("/api/v1/statuses/%s/favourite" % mine["id"])
+    e = us.wait(lambda e: e[0] == "notification")
+    n = json.loads(e[1]) if e else {}
+    t.is_((n.get("type"), n.get("account", {}).get("username")),
+          ("favourite", bob.name), "notification: favourite")
+    carol.post("/api/v1/accounts/%s/follow" % alice.id)
+    e = us.wait(lambda e: e[0] == "notification")
+    n = json.loads(e[1]) if e else {}
+    t.is_((n.get("type"), n.get("account", {}).get("username")),
+          ("follow", carol.name), "notification: follow")
+    m = h.post_status(carol, "hi @%s" % alice.name, visibility="direct")
+    # The update and the notification are separate events: either may
+    # come first, so read until both are in.
+    got = []
+    for want in ("notification", "update"):
+        if not any(e[0] == want for e in got):
+            got += us.until(lambda e: e[0] == want)
+    notes = [e for e in got if e[0] == "notification"]
+    n = json.loads(notes[-1][1]) if notes else {}
+    t.is_((n.get("type"), (n.get("status") or {}).get("id")),
+          ("mention", m["id"]), "notification: mention")
+    t.ok(any(e[0] == "update" and json.loads(e[1])["id"] == m["id"]
+             for e in got),
+         "a direct post mentioning alice reaches her stream")
+    got = bs.until(lambda e: False, 1)
+    t.is_(sorted(json.loads(d)["type"] for e, d in got
+                 if e == "notification"), ["mention"],
+          "bob's stream: his own notifications, none of alice's")
+    us.close()
+    bs.close()
 
-        cp = h.post_status(carol, "carol private two", visibility="private")
-        bp = h.post_status(bob, "bob private", visibility="private")
-        carol.request("DELETE", "/api/v1/statuses/%s" % cp["id"])
-        bob.request("DELETE", "/api/v1/statuses/%s" % bp["id"])
-        got = us.until(lambda e: e == ("delete", bp["id"]))
-        t.ok(("delete", bp["id"]) in got and
-             ("delete", cp["id"]) not in got,
-             "delete only to streams that could have shown the post")
-        got = ps.until(lambda e: False, 0.5)
-        t.ok(not [e for e in got if e[0] == "delete"],
-             "public stream: no delete of a private post")
 
-        # Clients that go away are forgotten (no crash, no leak)
-        for _ in range(3):
-            gone = Stream(srv.port, "/api/v1/streaming/user?access_token=" +
-                          bob.token)
-            gone.close()
-        time.sleep(1.2)         # a heartbeat finds them gone
-        late = h.post_status(bob, "after the leavers")
-        t.ok(us.wait(is_update(late["id"])) is not None,
-             "streams keep working after clients went away")
+@h.case
+def public_stream_posts(t, srv):
+    """The public stream has public posts outside groups only."""
+    alice, bob, carol = trio(srv)
+    g = bob.post("/api/v1/groups", {"name": "Open %s" % bob.name,
+                                     "visibility": "open"}).json()
+    pg = carol.post("/api/v1/groups", {"name": "Secret %s" % carol.name,
+                                        "visibility": "private"}).json()
+    ps = public_stream(srv, alice)
+    h.post_status(bob, "bob public")
+    h.post_status(bob, "bob in group", group_id=g["id"])
+    h.post_status(carol, "carol private", visibility="private")
+    h.post_status(carol, "carol secret group", group_id=pg["id"])
+    h.post_status(carol, "@%s carol direct" % bob.name, visibility="direct")
+    h.post_status(bob, "bob unlisted", visibility="unlisted")
+    h.post_status(bob, "marker one")
+    h.post_status(alice, "alice writes")
+    last = h.post_status(bob, "public marker")
+    got = updates(ps.until(is_update(last["id"])))
+    t.is_(got, ["<p>bob public</p>\n", "<p>marker one</p>\n",
+                "<p>alice writes</p>\n", "<p>public marker</p>\n"],
+          "public stream: only public posts outside groups")
+    ps.close()
 
-        # Longer than request_timeout (2s) idle, still open
-        us.take()
-        time.sleep(3)
-        us.read(0.5)
-        t.ok(not us.closed and any(e[0] == "comment" for e in us.take()),
-             "a stream outlives request_timeout")
 
-        # SIGTERM with streams open: prompt, clean exit
-        extra = [Stream(srv.port, "/api/v1/streaming/public?access_token=" +
+@h.case
+def edit_and_delete(t, srv):
+    """status.update and delete, only to streams that showed the post."""
+    alice, bob, carol = trio(srv)
+    alice.post("/api/v1/accounts/%s/follow" % bob.id)
+    us = user_stream(srv, alice)
+    ps = public_stream(srv, alice)
+    pub = h.post_status(bob, "bob public")
+    us.wait(is_update(pub["id"]))
+
+    r = bob.request("PUT", "/api/v1/statuses/%s" % pub["id"],
+                    form={"status": "bob public, edited"})
+    t.status(r, 200, "bob edits his post")
+    e = us.wait(lambda e: e[0] == "status.update")
+    t.ok(e is not None and json.loads(e[1])["id"] == pub["id"] and
+         "edited" in json.loads(e[1])["content"],
+         "user stream: status.update after an edit")
+    t.ok(ps.wait(lambda e: e[0] == "status.update") is not None,
+         "public stream: status.update too")
+    r = bob.request("DELETE", "/api/v1/statuses/%s" % pub["id"])
+    t.status(r, 200, "bob deletes his post")
+    t.ok(us.wait(lambda e: e == ("delete", pub["id"])) is not None,
+         "user stream: delete with the id as data")
+    t.ok(ps.wait(lambda e: e == ("delete", pub["id"])) is not None,
+         "public stream: delete too")
+
+    cp = h.post_status(carol, "carol private two", visibility="private")
+    bp = h.post_status(bob, "bob private", visibility="private")
+    carol.request("DELETE", "/api/v1/statuses/%s" % cp["id"])
+    bob.request("DELETE", "/api/v1/statuses/%s" % bp["id"])
+    got = us.until(lambda e: e == ("delete", bp["id"]))
+    t.ok(("delete", bp["id"]) in got and
+         ("delete", cp["id"]) not in got,
+         "delete only to streams that could have shown the post")
+    got = ps.until(lambda e: False, 0.5)
+    t.ok(not [e for e in got if e[0] == "delete"],
+         "public stream: no delete of a private post")
+    us.close()
+    ps.close()
+
+
+@h.case
+def heartbeats(t, srv):
+    """Heartbeats arrive, find leavers gone, outlast request_timeout."""
+    alice, bob, carol = trio(srv)
+    alice.post("/api/v1/accounts/%s/follow" % bob.id)
+    us = user_stream(srv, alice)
+    t.ok(us.wait(lambda e: e == ("comment", "thump")) is not None,
+         "a :thump heartbeat arrives")
+
+    # Clients that go away are forgotten (no crash, no leak).
+    for _ in range(3):
+        gone = user_stream(srv, bob)
+        gone.close()
+    time.sleep(1.2)         # a heartbeat finds them gone
+    late = h.post_status(bob, "after the leavers")
+    t.ok(us.wait(is_update(late["id"])) is not None,
+         "streams keep working after clients went away")
+
+    # Longer than request_timeout (2s) idle, still open.
+    us.take()
+    time.sleep(3)
+    us.read(0.5)
+    t.ok(not us.closed and any(e[0] == "comment" for e in us.take()),
+         "a stream outlives request_timeout")
+    us.close()
+
+
+@h.case
+def sigterm_with_streams_open(t, srv):
+    """SIGTERM with streams open: a prompt, clean exit that ends them."""
+    # A server of its own: this case stops it.
+    with h.Server(t, name="sigterm", **CONFIG) as own:
+        alice, bob, carol = trio(own)
+        us = user_stream(own, alice)
+        ps = public_stream(own, alice)
+        extra = [Stream(own.port, "/api/v1/streaming/public?access_token=" +
                         carol.token) for _ in range(5)]
+        us.wait(lambda e: e == ("comment", "thump"))
         start = time.monotonic()
-        rc = srv.stop()
+        rc = own.stop()
         took = time.monotonic() - start
         t.is_(rc, 0, "SIGTERM with open streams exits 0")
         t.ok(took < 3, "and promptly (%.2fs)" % took)
         us.read(1)
         t.ok(us.closed, "the stream was ended (last chunk sent)")
-        for s in extra + [us, ps, bs]:
+        for s in extra + [us, ps]:
             s.close()
 
 
-h.main(body)
+if __name__ == "__main__":
+    h.main_cases(fixture)
