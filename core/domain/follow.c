@@ -31,18 +31,11 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 		return E_NOTFOUND;
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
-	st = db_prepare(db, "INSERT OR IGNORE INTO follows (follower_id, "
-	    "followee_id, created_at) VALUES (?, ?, ?)");
-	if (st == NULL)
+	if ((rc = DB_RUN(db, "INSERT OR IGNORE INTO follows (follower_id, "
+	    "followee_id, created_at) VALUES (?, ?, ?)", SQL_I(follower),
+	    SQL_I(followee), SQL_I(time(NULL)))) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, follower);
-	sqlite3_bind_int64(st, 2, followee);
-	sqlite3_bind_int64(st, 3, time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	if (db_changes(db) == 1) {
+	if (rc == 1) {
 		if (db_bump(db, "UPDATE users SET following_count = "
 		    "following_count + ? WHERE id = ?", follower, 1) != 0 ||
 		    db_bump(db, "UPDATE users SET followers_count = "
@@ -69,23 +62,15 @@ fail:
 int
 follow_remove(struct db *db, int64_t follower, int64_t followee)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	rc;
 
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
-	st = db_prepare(db, "DELETE FROM follows WHERE follower_id = ? AND "
-	    "followee_id = ?");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int64(st, 1, follower);
-	sqlite3_bind_int64(st, 2, followee);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if ((rc = DB_RUN(db, "DELETE FROM follows WHERE follower_id = ? AND "
+	    "followee_id = ?", SQL_I(follower), SQL_I(followee))) < 0)
 		goto fail;
 	epoch_touch_all(db);	/* followers-only posts leave their reach */
-	if (db_changes(db) == 1 &&
+	if (rc == 1 &&
 	    (db_bump(db, "UPDATE users SET following_count = following_count + ? "
 	    "WHERE id = ?", follower, -1) != 0 ||
 	    db_bump(db, "UPDATE users SET followers_count = followers_count + ? "

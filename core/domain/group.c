@@ -26,23 +26,12 @@ group_count(struct db *db, int64_t group, int delta)
 static int
 member_insert(struct db *db, int64_t group, int64_t user, enum group_role role)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	rc;
 
-	st = db_prepare(db, "INSERT OR IGNORE INTO group_members (group_id, "
-	    "user_id, role, created_at) VALUES (?, ?, ?, ?)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, group);
-	sqlite3_bind_int64(st, 2, user);
-	sqlite3_bind_int(st, 3, role);
-	sqlite3_bind_int64(st, 4, time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	if (db_changes(db) == 0)
-		return 0;
+	if ((rc = DB_RUN(db, "INSERT OR IGNORE INTO group_members (group_id, "
+	    "user_id, role, created_at) VALUES (?, ?, ?, ?)", SQL_I(group),
+	    SQL_I(user), SQL_I(role), SQL_I(time(NULL)))) <= 0)
+		return rc;
 	epoch_touch(db, user);	/* their composer's groups */
 	feed_forget_after(db, user);	/* the group's posts join their feed */
 	return group_count(db, group, 1) == 0 ? 1 : -1;
@@ -70,21 +59,11 @@ admin_count(struct db *db, int64_t group)
 static int
 member_delete(struct db *db, int64_t group, int64_t user)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	rc;
 
-	st = db_prepare(db, "DELETE FROM group_members WHERE group_id = ? AND "
-	    "user_id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, group);
-	sqlite3_bind_int64(st, 2, user);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return -1;
-	if (db_changes(db) == 0)
-		return 0;
+	if ((rc = DB_RUN(db, "DELETE FROM group_members WHERE group_id = ? AND "
+	    "user_id = ?", SQL_I(group), SQL_I(user))) <= 0)
+		return rc;
 	epoch_touch_all(db);	/* a private group's posts leave their reach,
 				 * and a composer's groups change */
 	feed_forget_after(db, user);

@@ -15,26 +15,13 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
     int64_t post, int64_t group)
 {
 	struct event	 ev;
-	sqlite3_stmt	*st;
-	int		 rc;
 
 	if (user == from)
 		return 0;
-	st = db_prepare(db, "INSERT INTO notifications (user_id, type, from_id, "
-	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, user);
-	sqlite3_bind_text(st, 2, type, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, from);
-	if (post != 0)
-		sqlite3_bind_int64(st, 4, post);
-	if (group != 0)
-		sqlite3_bind_int64(st, 5, group);
-	sqlite3_bind_int64(st, 6, time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	if (DB_RUN(db, "INSERT INTO notifications (user_id, type, from_id, "
+	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	    SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post), SQL_ID(group),
+	    SQL_I(time(NULL))) < 0)
 		return -1;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_NOTIFICATION;

@@ -909,18 +909,11 @@ favourite_add(struct db *db, int64_t user, int64_t post)
 		return E_NOTFOUND;
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
-	st = db_prepare(db, "INSERT OR IGNORE INTO favourites (user_id, "
-	    "post_id, created_at) VALUES (?, ?, ?)");
-	if (st == NULL)
+	if ((rc = DB_RUN(db, "INSERT OR IGNORE INTO favourites (user_id, "
+	    "post_id, created_at) VALUES (?, ?, ?)", SQL_I(user), SQL_I(post),
+	    SQL_I(time(NULL)))) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, user);
-	sqlite3_bind_int64(st, 2, post);
-	sqlite3_bind_int64(st, 3, time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	if (db_changes(db) == 1) {
+	if (rc == 1) {
 		if (db_bump(db, "UPDATE posts SET favourites_count = "
 		    "favourites_count + ? WHERE id = ?", post, 1) != 0)
 			goto fail;
@@ -944,24 +937,16 @@ fail:
 int
 favourite_remove(struct db *db, int64_t user, int64_t post)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	rc;
 
 	if (!access_post_visible(db, user, post))
 		return E_NOTFOUND;
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
-	st = db_prepare(db, "DELETE FROM favourites WHERE user_id = ? AND "
-	    "post_id = ?");
-	if (st == NULL)
+	if ((rc = DB_RUN(db, "DELETE FROM favourites WHERE user_id = ? AND "
+	    "post_id = ?", SQL_I(user), SQL_I(post))) < 0)
 		goto fail;
-	sqlite3_bind_int64(st, 1, user);
-	sqlite3_bind_int64(st, 2, post);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		goto fail;
-	if (db_changes(db) == 1 && db_bump(db, "UPDATE posts SET favourites_count "
+	if (rc == 1 && db_bump(db, "UPDATE posts SET favourites_count "
 	    "= max(favourites_count + ?, 0) WHERE id = ?", post, -1) != 0)
 		goto fail;
 	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
@@ -1026,28 +1011,31 @@ post_prepare(struct db *db, struct post_draft *d, const char *base_url,
 	return 0;
 }
 
-/* Command: write a prepared draft as a new post (on the writer). */
-int
-post_create_cmd(struct db *db, void *arg, char **cause)
+/* Run fn on a prepared draft; its refusal's cause is the draft's. */
+static int
+draft_cmd(int (*fn)(struct db *, void *), struct db *db, void *arg,
+    char **cause)
 {
 	struct post_draft	*d = arg;
-	int			 rc = post_create(db, d);
+	int			 rc = fn(db, d);
 
 	if (rc != E_OK)
 		*cause = xstrdup(d->cause);
 	return rc;
 }
 
+/* Command: write a prepared draft as a new post (on the writer). */
+int
+post_create_cmd(struct db *db, void *arg, char **cause)
+{
+	return draft_cmd(post_create, db, arg, cause);
+}
+
 /* Command: edit the post d->edit_id with a prepared draft. */
 int
 post_edit_cmd(struct db *db, void *arg, char **cause)
 {
-	struct post_draft	*d = arg;
-	int			 rc = post_edit(db, d);
-
-	if (rc != E_OK)
-		*cause = xstrdup(d->cause);
-	return rc;
+	return draft_cmd(post_edit, db, arg, cause);
 }
 
 /* Command: delete a post (its author may, and an admin). */

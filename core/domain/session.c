@@ -128,16 +128,8 @@ session_end(struct db *db, const char *hash)
 int
 session_end_all(struct db *db, int64_t user_id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "DELETE FROM sessions WHERE user_id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return DB_RUN(db, "DELETE FROM sessions WHERE user_id = ?",
+	    SQL_I(user_id)) < 0 ? -1 : 0;
 }
 
 /*
@@ -179,35 +171,17 @@ session_list(struct db *db, struct arena *a, int64_t user_id,
 int
 session_end_id(struct db *db, int64_t user_id, int64_t id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
+	int	rc;
 
-	st = db_prepare(db, "DELETE FROM sessions WHERE id = ? AND user_id = ?");
-	if (st == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, user_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return E_INTERNAL;
-	return db_changes(db) == 1 ? E_OK : E_NOTFOUND;
+	rc = DB_RUN(db, "DELETE FROM sessions WHERE id = ? AND user_id = ?",
+	    SQL_I(id), SQL_I(user_id));
+	return rc < 0 ? E_INTERNAL : rc == 1 ? E_OK : E_NOTFOUND;
 }
 
 /* End every session of a person but one (sign out everywhere else). */
 int
 session_end_others(struct db *db, int64_t user_id, int64_t keep_id)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	st = db_prepare(db, "DELETE FROM sessions WHERE user_id = ? AND "
-	    "id <> ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, keep_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return DB_RUN(db, "DELETE FROM sessions WHERE user_id = ? AND id <> ?",
+	    SQL_I(user_id), SQL_I(keep_id)) < 0 ? -1 : 0;
 }

@@ -8,29 +8,30 @@
 
 #include "domain.h"
 
+/* Store a new token (user_id 0: an app's own; app_id 0: none); its
+ * secret goes to out. The id, or -1. */
+static int64_t
+token_insert(struct db *db, int64_t user_id, int64_t app_id,
+    const char *name, const char *scopes, char *out, size_t outlen)
+{
+	char	 hash[HASH_HEX + 1];
+
+	crypto_new_token(TOKEN_PREFIX, out, outlen, hash);
+	if (DB_RUN(db, "INSERT INTO tokens (user_id, token_hash, name, scopes, "
+	    "created_at, app_id) VALUES (?, ?, ?, ?, ?, ?)", SQL_ID(user_id),
+	    SQL_T(hash), SQL_T(name), SQL_T(scopes), SQL_I(time(NULL)),
+	    SQL_ID(app_id)) != 1)
+		return -1;
+	return db_last_id(db);
+}
+
 /* Create a token for a person; the secret goes to out, the id is returned. */
 int64_t
 token_create(struct db *db, int64_t user_id, const char *name,
     const char *scopes, char *out, size_t outlen)
 {
-	sqlite3_stmt	*st;
-	char		 hash[HASH_HEX + 1];
-	int		 rc;
-
-	crypto_new_token(TOKEN_PREFIX, out, outlen, hash);
-	st = db_prepare(db, "INSERT INTO tokens (user_id, token_hash, name, "
-	    "scopes, created_at) VALUES (?, ?, ?, ?, ?)");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, name ? name : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, scopes ? scopes : "read write follow", -1,
-	    SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, time(NULL));
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? db_last_id(db) : -1;
+	return token_insert(db, user_id, 0, name ? name : "", scopes ? scopes :
+	    "read write follow", out, outlen);
 }
 
 /* last_used_at is refreshed at most this often, to keep reads read-only. */
@@ -99,24 +100,7 @@ int64_t
 token_create_app(struct db *db, int64_t user_id, int64_t app_id,
     const char *scopes, char *out, size_t outlen)
 {
-	sqlite3_stmt	*st;
-	char		 hash[HASH_HEX + 1];
-	int		 rc;
-
-	crypto_new_token(TOKEN_PREFIX, out, outlen, hash);
-	st = db_prepare(db, "INSERT INTO tokens (user_id, token_hash, name, "
-	    "scopes, created_at, app_id) VALUES (?, ?, '', ?, ?, ?)");
-	if (st == NULL)
-		return -1;
-	if (user_id != 0)
-		sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, scopes, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, time(NULL));
-	sqlite3_bind_int64(st, 5, app_id);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? db_last_id(db) : -1;
+	return token_insert(db, user_id, app_id, "", scopes, out, outlen);
 }
 
 /* Revoke a token by its secret if an app holds it (RFC 7009); 0, or -1 on

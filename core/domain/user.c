@@ -175,25 +175,7 @@ user_get_by_name(struct db *db, struct arena *a, const char *name)
 int
 user_set_password(struct db *db, int64_t id, const char *phc)
 {
-	sqlite3_stmt	*st;
-
-	if (db_begin(db) != 0)
-		return -1;
-	st = db_prepare(db, "UPDATE users SET password_hash = ?, "
-	    "updated_at = ? WHERE id = ?");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, phc, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, time(NULL));
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1)
-		goto fail;
-	if (session_end_all(db, id) != 0)
-		goto fail;
-	return db_commit(db);
-fail:
-	db_rollback(db);
-	return -1;
+	return user_change_password(db, id, phc, 0);	/* keeps none */
 }
 
 /*
@@ -301,29 +283,18 @@ user_list(struct db *db, struct arena *a,
 
 /*
  * Set a person's own new password and end their other sessions, keeping
- * the one they changed it from (a password change from the settings page).
+ * the one they changed it from (a password change from the settings page;
+ * 0 keeps none).
  */
 int
 user_change_password(struct db *db, int64_t id, const char *phc,
     int64_t keep_session)
 {
-	sqlite3_stmt	*st;
-
 	if (db_begin(db) != 0)
 		return -1;
-	st = db_prepare(db, "UPDATE users SET password_hash = ?, "
-	    "updated_at = ? WHERE id = ?");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_text(st, 1, phc, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, time(NULL));
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1) {
-		sqlite3_reset(st);
-		goto fail;
-	}
-	sqlite3_reset(st);
-	if (session_end_others(db, id, keep_session) != 0)
+	if (DB_RUN(db, "UPDATE users SET password_hash = ?, updated_at = ? "
+	    "WHERE id = ?", SQL_T(phc), SQL_I(time(NULL)), SQL_I(id)) != 1 ||
+	    session_end_others(db, id, keep_session) != 0)
 		goto fail;
 	return db_commit(db);
 fail:

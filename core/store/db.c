@@ -698,7 +698,7 @@ db_ping(struct db *db)
 	return ok;
 }
 
-/* Bind each named parameter the statement has (text is copied by SQLite). */
+/* Bind each parameter the statement has (text is copied by SQLite). */
 void
 db_bind(sqlite3_stmt *st, const struct sqlarg *args, size_t n)
 {
@@ -706,16 +706,39 @@ db_bind(sqlite3_stmt *st, const struct sqlarg *args, size_t n)
 	int	 i;
 
 	for (k = 0; k < n; k++) {
-		if ((i = sqlite3_bind_parameter_index(st, args[k].name)) <= 0)
+		i = args[k].name == NULL ? (int)k + 1 :
+		    sqlite3_bind_parameter_index(st, args[k].name);
+		if (i <= 0)
 			continue;
-		if (!args[k].is_text)
-			sqlite3_bind_int64(st, i, args[k].num);
-		else if (args[k].text == NULL)
+		if ((args[k].kind == SQLARG_STR && args[k].text == NULL) ||
+		    (args[k].kind == SQLARG_ID && args[k].num == 0))
 			sqlite3_bind_null(st, i);
-		else
+		else if (args[k].kind == SQLARG_STR)
 			sqlite3_bind_text(st, i, args[k].text, -1,
 			    SQLITE_TRANSIENT);
+		else
+			sqlite3_bind_int64(st, i, args[k].num);
 	}
+}
+
+/*
+ * Run a statement that changes rows (INSERT, UPDATE, DELETE) with args
+ * bound: how many rows it changed, or -1. The statement's other
+ * parameters are left NULL.
+ */
+int
+db_run(struct db *db, const char *sql, const struct sqlarg *args, size_t n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return -1;
+	db_bind(st, args, n);
+	rc = sqlite3_step(st);
+	sqlite3_clear_bindings(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? (int)db_changes(db) : -1;
 }
 
 /*

@@ -110,17 +110,32 @@ void		 writer_stop(void);
 int		 writer_submit(void *, write_fn, written_fn, void *);
 void		 writer_background(void *, write_fn, void *);
 
-/* Named parameters to bind (db_bind, db.c): a number, or text (NULL binds
- * NULL). A name the statement does not have is skipped. */
+/*
+ * Parameters to bind (db_bind, db_run; db.c): by name, or with no name the
+ * k-th argument as the k-th "?". A number; text (NULL binds NULL); or an
+ * id, where 0 binds NULL (an optional reference). A name the statement
+ * does not have is skipped.
+ */
+enum sqlarg_kind { SQLARG_NUM, SQLARG_STR, SQLARG_ID };
 struct sqlarg {
 	const char	*name;
-	int		 is_text;
+	enum sqlarg_kind kind;
 	int64_t		 num;
 	const char	*text;
 };
-#define SQLARG_INT(n, v)	{ (n), 0, (v), NULL }
-#define SQLARG_TEXT(n, s)	{ (n), 1, 0, (s) }
+#define SQLARG_INT(n, v)	{ (n), SQLARG_NUM, (v), NULL }
+#define SQLARG_TEXT(n, s)	{ (n), SQLARG_STR, 0, (s) }
+#define SQL_I(v)		SQLARG_INT(NULL, (v))
+#define SQL_T(s)		SQLARG_TEXT(NULL, (s))
+#define SQL_ID(v)		{ NULL, SQLARG_ID, (v), NULL }
 void		 db_bind(sqlite3_stmt *, const struct sqlarg *, size_t);
+int		 db_run(struct db *, const char *, const struct sqlarg *, size_t);
+/* Run a statement that changes rows, its "?"s bound in order: how many rows
+ * it changed, or -1. DB_RUN(db, "DELETE ... WHERE a = ? AND b = ?",
+ * SQL_I(a), SQL_I(b)). */
+#define DB_RUN(db, sql, ...) db_run((db), (sql), \
+    (const struct sqlarg[]){ __VA_ARGS__ }, \
+    sizeof((const struct sqlarg[]){ __VA_ARGS__ }) / sizeof(struct sqlarg))
 int		 idlist_from_stmt(struct arena *, sqlite3_stmt *, struct idlist *,
 		     struct idlist *);
 
