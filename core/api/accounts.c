@@ -611,19 +611,6 @@ follow_reply(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
-/* Follow (add) or unfollow a person; follow_add refuses unknown and
- * disabled people (404) itself. */
-static enum handled
-follow(struct req *r, int64_t id, int add)
-{
-	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
-
-	t->actor = r->user->id;
-	t->id = id;
-	t->add = add;
-	return req_command(r, follow_set, follow_reply, t);
-}
-
 /* POST /api/v1/accounts/:id/follow */
 enum handled
 api_account_follow(struct req *r)
@@ -634,7 +621,8 @@ api_account_follow(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	return follow(r, id, 1);
+	/* follow_add refuses unknown and disabled people (404) itself. */
+	return req_toggle(r, follow_set, id, 1, follow_reply);
 }
 
 /* POST /api/v1/accounts/:id/unfollow (disabled people too) */
@@ -647,7 +635,7 @@ api_account_unfollow(struct req *r)
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	return follow(r, id, 0);
+	return req_toggle(r, follow_set, id, 0, follow_reply);
 }
 
 /*

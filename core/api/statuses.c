@@ -274,30 +274,18 @@ fav_reply(struct req *r, void *arg)
 	ectx_free(&e);
 }
 
-/* Favourite (add) or unfavourite the route's post. */
-static enum handled
-fav(struct req *r, int add)
-{
-	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
-
-	t->actor = r->user->id;
-	t->id = req_id(r, ":0");
-	t->add = add;
-	return req_command(r, favourite_set, fav_reply, t);
-}
-
 /* POST /api/v1/statuses/:id/favourite */
 enum handled
 api_status_favourite(struct req *r)
 {
-	return fav(r, 1);
+	return req_toggle(r, favourite_set, req_id(r, ":0"), 1, fav_reply);
 }
 
 /* POST /api/v1/statuses/:id/unfavourite */
 enum handled
 api_status_unfavourite(struct req *r)
 {
-	return fav(r, 0);
+	return req_toggle(r, favourite_set, req_id(r, ":0"), 0, fav_reply);
 }
 
 /* GET /api/v1/statuses/:id/favourited_by */

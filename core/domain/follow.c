@@ -9,6 +9,19 @@
 
 #include "domain.h"
 
+/* Move both people's counters by delta: a follow made (1) or undone (-1). */
+static int
+follow_counts(struct db *db, int64_t follower, int64_t followee, int delta)
+{
+	const struct sqlarg	 args[] = { SQLARG_INT(":a", follower),
+	    SQLARG_INT(":b", followee), SQLARG_INT(":d", delta) };
+
+	return db_run(db, "UPDATE users SET following_count = following_count "
+	    "+ CASE WHEN id = :a THEN :d ELSE 0 END, followers_count = "
+	    "followers_count + CASE WHEN id = :b THEN :d ELSE 0 END WHERE "
+	    "id IN (:a, :b)", args, nitems(args)) == 2 ? 0 : -1;
+}
+
 /* follower follows followee; following twice is not an error. */
 int
 follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
@@ -36,10 +49,7 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 	    SQL_I(followee), SQL_I(time(NULL)))) < 0)
 		goto fail;
 	if (rc == 1) {
-		if (db_bump(db, "UPDATE users SET following_count = "
-		    "following_count + ? WHERE id = ?", follower, 1) != 0 ||
-		    db_bump(db, "UPDATE users SET followers_count = "
-		    "followers_count + ? WHERE id = ?", followee, 1) != 0 ||
+		if (follow_counts(db, follower, followee, 1) != 0 ||
 		    notify_add(db, followee, "follow", follower, 0, 0) != 0)
 			goto fail;
 		memset(&ev, 0, sizeof ev);
@@ -70,11 +80,7 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 	    "followee_id = ?", SQL_I(follower), SQL_I(followee))) < 0)
 		goto fail;
 	epoch_touch_all(db);	/* followers-only posts leave their reach */
-	if (rc == 1 &&
-	    (db_bump(db, "UPDATE users SET following_count = following_count + ? "
-	    "WHERE id = ?", follower, -1) != 0 ||
-	    db_bump(db, "UPDATE users SET followers_count = followers_count + ? "
-	    "WHERE id = ?", followee, -1) != 0))
+	if (rc == 1 && follow_counts(db, follower, followee, -1) != 0)
 		goto fail;
 	feed_forget_after(db, follower);
 	if (db_commit(db) != 0)

@@ -621,6 +621,22 @@ req_command(struct req *r, int (*cmd)(struct db *, void *, char **),
 }
 
 /*
+ * Turn one of the signed-in person's relations on or off (add): a follow,
+ * a favourite; cmd (follow_set, favourite_set) takes the struct toggle.
+ */
+enum handled
+req_toggle(struct req *r, int (*cmd)(struct db *, void *, char **),
+    int64_t id, int add, req_reply_fn reply)
+{
+	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
+
+	t->actor = r->user->id;
+	t->id = id;
+	t->add = add;
+	return req_command(r, cmd, reply, t);
+}
+
+/*
  * As req_command, but outcome answers the domain's refusals too (E_INVALID,
  * E_FORBIDDEN, E_NOTFOUND, E_CONFLICT, with their cause), for a page that
  * shows them in its own words; E_OK as well.

@@ -116,6 +116,8 @@ typedef void (*req_reply_fn)(struct req *, void *);
 enum handled	 req_write(struct req *, req_write_fn, req_reply_fn, void *);
 enum handled	 req_command(struct req *, int (*)(struct db *, void *, char **),
 		     req_reply_fn, void *);
+enum handled	 req_toggle(struct req *, int (*)(struct db *, void *, char **),
+		     int64_t, int, req_reply_fn);
 typedef void (*req_outcome_fn)(struct req *, void *, int, const char *);
 enum handled	 req_command_then(struct req *,
 		     int (*)(struct db *, void *, char **), req_outcome_fn,

@@ -126,7 +126,6 @@ fav_reply(struct req *r, void *arg)
 static enum handled
 fav(struct req *r, int add)
 {
-	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
 	struct post	*p;
 
 	if ((p = post_param(r, NULL)) == NULL) {
@@ -134,10 +133,7 @@ fav(struct req *r, int add)
 		    "read it.");
 		return HANDLED;
 	}
-	t->actor = r->user->id;
-	t->id = p->id;
-	t->add = add;
-	return req_command(r, favourite_set, fav_reply, t);
+	return req_toggle(r, favourite_set, p->id, add, fav_reply);
 }
 
 /* POST /@name/:id/favourite: csrf, next. */

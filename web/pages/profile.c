@@ -97,7 +97,6 @@ follow_reply(struct req *r, void *arg)
 static enum handled
 follow(struct req *r, int add)
 {
-	struct toggle	*t = arena_alloc(r->arena, sizeof *t);
 	struct user	*u;
 
 	if ((u = user_get_by_name(req_db(r), r->arena, r->params[0])) ==
@@ -105,10 +104,7 @@ follow(struct req *r, int add)
 		req_error(r, 404, "There is nobody with this name here.");
 		return HANDLED;
 	}
-	t->actor = r->user->id;
-	t->id = u->id;
-	t->add = add;
-	return req_command(r, follow_set, follow_reply, t);
+	return req_toggle(r, follow_set, u->id, add, follow_reply);
 }
 
 /* POST /@name/follow: csrf. */
