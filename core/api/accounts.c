@@ -538,7 +538,6 @@ api_account_statuses(struct req *r)
 	struct idlist	 ids = { NULL, 0, 0 };
 	struct user	*u;
 	struct page	 p;
-	struct ectx	 e;
 	int		 filter = AF_ALL, rc = E_OK;
 
 	if ((u = account_param(r)) == NULL || page_parse(r, &p, 20, 40) != 0)
@@ -550,15 +549,7 @@ api_account_statuses(struct req *r)
 	if (!req_bool(r, "only_media"))
 		rc = timeline_account(req_db(r), r->arena, r->user->id, u->id,
 		    filter, &p, &ids);
-	if (rc != E_OK) {
-		req_domain_error(r, rc, NULL);
-		return HANDLED;
-	}
-	req_ectx(r, &e);
-	page_link(r, &p, &ids);
-	req_statuses(r, &e, &ids);
-	ectx_free(&e);
-	return HANDLED;
+	return req_statuses(r, rc, &p, &ids, NULL);
 }
 
 /* A page of someone's followers or of whom they follow; the cursors are

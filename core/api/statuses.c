@@ -318,18 +318,9 @@ api_favourites(struct req *r)
 {
 	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
 	struct page	 p;
-	struct ectx	 e;
 
 	if (page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	if (favourite_mine(req_db(r), r->arena, r->user->id, &p, &ids,
-	    &cursors) != E_OK) {
-		req_error(r, 500, "Internal error");
-		return HANDLED;
-	}
-	req_ectx(r, &e);
-	page_link(r, &p, &cursors);
-	req_statuses(r, &e, &ids);
-	ectx_free(&e);
-	return HANDLED;
+	return req_statuses(r, favourite_mine(req_db(r), r->arena, r->user->id,
+	    &p, &ids, &cursors), &p, &ids, &cursors);
 }

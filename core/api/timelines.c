@@ -19,20 +19,10 @@ timeline_answer(struct req *r, timeline_fn fn)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
 	struct page	 p;
-	struct ectx	 e;
-	int		 rc;
 
 	if (page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	if ((rc = fn(r, &p, &ids)) != E_OK) {
-		req_domain_error(r, rc, NULL);
-		return HANDLED;
-	}
-	req_ectx(r, &e);
-	page_link(r, &p, &ids);
-	req_statuses(r, &e, &ids);
-	ectx_free(&e);
-	return HANDLED;
+	return req_statuses(r, fn(r, &p, &ids), &p, &ids, NULL);
 }
 
 /* Home: mine, followed people's, my groups', and mentions of me. */

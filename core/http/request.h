@@ -89,7 +89,8 @@ void		 req_text(struct req *, int, const char *);
 void		 req_json(struct req *, int, json_t *);
 void		 req_json_buffer(struct req *, int, struct evbuffer *);
 struct ectx;
-void		 req_statuses(struct req *, struct ectx *, const struct idlist *);
+enum handled	 req_statuses(struct req *, int, const struct page *,
+		     const struct idlist *, const struct idlist *);
 void		 req_error(struct req *, int, const char *);
 void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);

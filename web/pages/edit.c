@@ -11,23 +11,6 @@
 
 #include "pages.h"
 
-#define POST_HIDDEN "This post does not exist, or you may not read it."
-
-/* The post named by the path, if the viewer may read it and the name is
- * its author's. */
-static struct post *
-edit_post_param(struct req *r)
-{
-	struct post	*p;
-	struct user	*u;
-
-	p = post_get(req_db(r), r->arena, r->user->id, req_id(r, ":1"));
-	if (p == NULL || (u = user_get(req_db(r), r->arena,
-	    p->author_id)) == NULL || strcmp(u->username, r->params[0]) != 0)
-		return NULL;
-	return p;
-}
-
 /* The post's own path. */
 static const char *
 post_path(struct req *r, const struct post *p)
@@ -58,7 +41,7 @@ edit_page(struct req *r, struct post *p, int status, const char *error)
 	const char	*text = p->source, *cw = p->spoiler_text;
 
 	if ((s = post_item(r, p)) == NULL) {
-		req_error(r, 404, POST_HIDDEN);
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return;
 	}
 	if (error != NULL) {
@@ -82,8 +65,8 @@ web_post_edit_form(struct req *r)
 {
 	struct post	*p;
 
-	if ((p = edit_post_param(r)) == NULL) {
-		req_error(r, 404, POST_HIDDEN);
+	if ((p = web_post_param(r, NULL)) == NULL) {
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	if (p->author_id != r->user->id) {
@@ -103,8 +86,8 @@ web_post_edit(struct req *r)
 	const char		*msg = NULL;
 	int			 rc;
 
-	if ((p = edit_post_param(r)) == NULL) {
-		req_error(r, 404, POST_HIDDEN);
+	if ((p = web_post_param(r, NULL)) == NULL) {
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
@@ -129,8 +112,8 @@ web_post_delete_form(struct req *r)
 	struct post	*p;
 	json_t		*v, *s;
 
-	if ((p = edit_post_param(r)) == NULL) {
-		req_error(r, 404, POST_HIDDEN);
+	if ((p = web_post_param(r, NULL)) == NULL) {
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	/* What post_delete allows: the author, or an admin. */
@@ -139,7 +122,7 @@ web_post_delete_form(struct req *r)
 		return HANDLED;
 	}
 	if ((s = post_item(r, p)) == NULL) {
-		req_error(r, 404, POST_HIDDEN);
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	v = req_view(r, "Delete this post?");
@@ -166,8 +149,8 @@ web_post_delete(struct req *r)
 	struct post_removal	*pr = arena_alloc(r->arena, sizeof *pr);
 	struct post		*p;
 
-	if ((p = edit_post_param(r)) == NULL) {
-		req_error(r, 404, POST_HIDDEN);
+	if ((p = web_post_param(r, NULL)) == NULL) {
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	pr->actor = r->user->id;

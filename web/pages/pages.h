@@ -60,6 +60,8 @@ void		 web_time(struct arena *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
 char		*web_ago(struct arena *, int64_t, int64_t);
 json_t		*web_group_view(struct req *, const struct group *);
+struct post	*web_post_param(struct req *, struct user **);
+#define WEB_POST_HIDDEN "This post does not exist, or you may not read it."
 void		 web_nav(json_t *, const char *);
 void		 web_notice(struct req *, json_t *);
 

@@ -8,23 +8,6 @@
 
 #include "pages.h"
 
-/* The post named by the path, if the viewer may read it and the name is
- * its author's. */
-static struct post *
-post_param(struct req *r, struct user **author)
-{
-	struct post	*p;
-	struct user	*u;
-
-	p = post_get(req_db(r), r->arena, r->user->id, req_id(r, ":1"));
-	if (p == NULL || (u = user_get(req_db(r), r->arena,
-	    p->author_id)) == NULL || strcmp(u->username, r->params[0]) != 0)
-		return NULL;
-	if (author != NULL)
-		*author = u;
-	return p;
-}
-
 /* Render the post page; status and error for a refused reply. */
 static void
 post_page(struct req *r, int status, const char *error)
@@ -36,11 +19,10 @@ post_page(struct req *r, int status, const char *error)
 	json_t		*v, *s;
 	const char	*path;
 
-	if ((p = post_param(r, &u)) == NULL ||
+	if ((p = web_post_param(r, &u)) == NULL ||
 	    post_context(req_db(r), r->arena, r->user->id, p->id, &up,
 	    &down) != E_OK) {
-		req_error(r, 404, "This post does not exist, or you may not "
-		    "read it.");
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return;
 	}
 	path = arena_printf(r->arena, "/@%s/%lld", u->username,
@@ -49,8 +31,7 @@ post_page(struct req *r, int status, const char *error)
 	s = web_post(&e, p, path);
 	if (s == NULL) {
 		ectx_free(&e);
-		req_error(r, 404, "This post does not exist, or you may not "
-		    "read it.");
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return;
 	}
 	v = req_view(r, arena_printf(r->arena, "Post by %s",
@@ -97,9 +78,8 @@ web_post_reply(struct req *r)
 	const char		*msg = NULL;
 	int			 rc;
 
-	if ((p = post_param(r, NULL)) == NULL) {
-		req_error(r, 404, "This post does not exist, or you may not "
-		    "read it.");
+	if ((p = web_post_param(r, NULL)) == NULL) {
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
@@ -128,9 +108,8 @@ fav(struct req *r, int add)
 {
 	struct post	*p;
 
-	if ((p = post_param(r, NULL)) == NULL) {
-		req_error(r, 404, "This post does not exist, or you may not "
-		    "read it.");
+	if ((p = web_post_param(r, NULL)) == NULL) {
+		req_error(r, 404, WEB_POST_HIDDEN);
 		return HANDLED;
 	}
 	return req_toggle(r, favourite_set, p->id, add, fav_reply);

@@ -185,6 +185,23 @@ web_group_view(struct req *r, const struct group *g)
 	    "posts_count", (json_int_t)g->posts_count);
 }
 
+/* The post a path /@name/:id names, if the viewer may read it and name is
+ * its author's; its author in *author if not NULL. */
+struct post *
+web_post_param(struct req *r, struct user **author)
+{
+	struct post	*p;
+	struct user	*u;
+
+	p = post_get(req_db(r), r->arena, r->user->id, req_id(r, ":1"));
+	if (p == NULL || (u = user_get(req_db(r), r->arena,
+	    p->author_id)) == NULL || strcmp(u->username, r->params[0]) != 0)
+		return NULL;
+	if (author != NULL)
+		*author = u;
+	return p;
+}
+
 /*
  * What a redirect may ask the next page to say (?notice=name). Only these
  * fixed texts: a notice never echoes the address, which anyone can forge.
