@@ -2,7 +2,8 @@
  * paging.c: Mastodon's keyset pagination on the wire. Requests carry
  * max_id, since_id, min_id and limit; answers carry a Link header whose
  * "next" page is older (max_id) and whose "prev" page is newer (min_id),
- * keeping the request's other parameters. The domain's side is page.c.
+ * keeping the request's other parameters; and a page of Statuses
+ * answered whole (req_statuses). The domain's side is page.c.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -116,4 +117,30 @@ page_link(struct req *r, const struct page *p, const struct idlist *cursors)
 	s[len] = '\0';
 	evbuffer_free(b);
 	req_set_header(r, "Link", s);
+}
+
+/*
+ * Answer a page of Statuses a domain read found, rc its outcome (an E_
+ * code is answered as such), through the entity caches, with the Link
+ * header made of cursors (the posts' own ids if NULL).
+ */
+enum handled
+req_statuses(struct req *r, int rc, const struct page *p,
+    const struct idlist *ids, const struct idlist *cursors)
+{
+	struct evbuffer	*b;
+	struct ectx	 e;
+
+	if (rc != E_OK) {
+		req_domain_error(r, rc, NULL);
+		return HANDLED;
+	}
+	b = evbuffer_new();
+	req_ectx(r, &e);
+	page_link(r, p, cursors != NULL ? cursors : ids);
+	entity_statuses_write(&e, ids, b);
+	ectx_free(&e);
+	req_reply(r, 200, "application/json; charset=utf-8", b);
+	evbuffer_free(b);
+	return HANDLED;
 }

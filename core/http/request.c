@@ -370,32 +370,6 @@ req_json(struct req *r, int status, json_t *obj)
 	evbuffer_free(b);
 }
 
-/*
- * Answer a page of Statuses a domain read found, rc its outcome (an E_
- * code is answered as such), through the entity caches, with the Link
- * header made of cursors (the posts' own ids if NULL).
- */
-enum handled
-req_statuses(struct req *r, int rc, const struct page *p,
-    const struct idlist *ids, const struct idlist *cursors)
-{
-	struct evbuffer	*b;
-	struct ectx	 e;
-
-	if (rc != E_OK) {
-		req_domain_error(r, rc, NULL);
-		return HANDLED;
-	}
-	b = evbuffer_new();
-	req_ectx(r, &e);
-	page_link(r, p, cursors != NULL ? cursors : ids);
-	entity_statuses_write(&e, ids, b);
-	ectx_free(&e);
-	req_reply(r, 200, "application/json; charset=utf-8", b);
-	evbuffer_free(b);
-	return HANDLED;
-}
-
 /* Reply with JSON already written into a buffer. */
 void
 req_json_buffer(struct req *r, int status, struct evbuffer *b)
