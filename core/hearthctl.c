@@ -83,6 +83,48 @@ static const struct command commands[] = {
 	    cmd_demo },
 };
 
+/* Whether a word could name a module (checked for real once loaded). */
+static int
+module_named(const char *w)
+{
+	size_t	i;
+
+	for (i = 0; w[i] != '\0'; i++) {
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' &&
+		    w[i] <= '9') || w[i] == '_'))
+			return 0;
+	}
+	return i > 0;
+}
+
+/* hearthctl MODULE WORD ARGS: load the enabled modules and run it. */
+static int
+ctl_module_command(struct ctl *ctl, int argc, char **argv)
+{
+	char	*cause = NULL;
+	int	 rc = 2;
+
+	if (!module_listed(&ctl->config, argv[0])) {
+		fprintf(stderr, "hearthctl: unknown command '%s' (no command "
+		    "or enabled module has that name)\n", argv[0]);
+		return 2;
+	}
+	if (module_load_all(&ctl->config, 0, &cause) != 0 ||
+	    module_migrate(ctl->db, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		module_unload_all();
+		return 1;
+	}
+	if (module_command(ctl->db, argc, argv, &rc) != 0) {
+		fprintf(stderr, "hearthctl: module '%s' has no commands\n",
+		    argv[0]);
+		rc = 2;
+	}
+	module_unload_all();
+	return rc;
+}
+
 /* Print usage. */
 static void
 usage(FILE *f)
@@ -94,6 +136,8 @@ usage(FILE *f)
 	    "commands:\n", HEARTH_CONFIG);
 	for (i = 0; i < nitems(commands); i++)
 		fprintf(f, "  %s\n", commands[i].usage);
+	fprintf(f, "  MODULE COMMAND ... (an enabled module's commands, e.g. "
+	    "bridge enable NAME)\n");
 	fprintf(f, "See hearthctl(8).\n");
 }
 
@@ -831,7 +875,9 @@ main(int argc, char **argv)
 			break;
 		}
 	}
-	if (cmd == NULL) {
+	/* Otherwise: a module's command ("bridge enable NAME"), once the
+	 * modules are loaded. */
+	if (cmd == NULL && !module_named(argv[0])) {
 		fprintf(stderr, "hearthctl: unknown command '%s'\n", two);
 		usage(stderr);
 		return 2;
@@ -861,7 +907,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	ctl.arena = arena_new();
-	rc = cmd->fn(&ctl);
+	if (cmd == NULL)
+		rc = ctl_module_command(&ctl, argc, argv);
+	else
+		rc = cmd->fn(&ctl);
 	ctl_tell_hearthd(&ctl);
 out:
 	arena_free(ctl.arena);

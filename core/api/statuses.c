@@ -76,6 +76,7 @@ status_params(struct req *r, struct post_draft *d, int editing)
 		    "media attachments or polls yet");
 		return -1;
 	}
+	d->options = req_post_options(r);
 	if ((rc = post_prepare(req_db(r), d, req_config(r)->base_url,
 	    &msg)) != 0) {
 		req_error(r, rc, msg);

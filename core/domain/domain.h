@@ -266,8 +266,9 @@ int		 media_valid_name(const char *);
 
 /* events.c: what the domain tells the layers above, after commit */
 enum event_kind {
-	EV_POST_CREATED,	/* id, actor (author), group, reply, to, text */
-	EV_POST_EDITED,		/* id */
+	EV_POST_CREATED,	/* id, actor (author), group, reply, to, text,
+				   options */
+	EV_POST_EDITED,		/* id, actor (author), text, options */
 	EV_POST_DELETED,	/* id, everyone, to (who could have seen it) */
 	EV_NOTIFICATION,	/* id, subject (its recipient) */
 	EV_FOLLOWED,		/* actor (follower), subject (followee) */
@@ -284,6 +285,7 @@ struct event {
 	int		 everyone;	/* anyone could have seen the post */
 	const struct idlist *to;	/* who was (or could have been) shown it */
 	const char	*text;
+	const char	*options;	/* a post's options chosen (modules') */
 };
 typedef void (*event_fn)(struct db *, const struct event *);
 void		 events_subscribe(enum event_kind, event_fn);
@@ -493,6 +495,8 @@ struct post_draft {
 	const char	*spoiler_text;
 	const char	*language;
 	const char	*idempotency_key;
+	const char	*options;	/* modules' post options chosen, space
+					   separated, or NULL */
 	struct markdown	 md;
 	/* out */
 	int64_t		 id;
@@ -526,6 +530,7 @@ int		 post_create(struct db *, void *);
 int		 post_edit(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, char **);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
+struct post	*post_read(struct db *, struct arena *, int64_t, int *);
 /* What can change about a post and its author, for checking caches. */
 struct peek {
 	int64_t		 id;
@@ -625,6 +630,8 @@ int		 group_create_cmd(struct db *, void *, char **);
 int		 group_change_cmd(struct db *, void *, char **);
 
 /* notify.c */
+int		 notify_label_add(const char *, const char *);
+const char	*notify_label(const char *);
 int		 notify_add(struct db *, int64_t, const char *, int64_t,
 		     int64_t, int64_t);
 int		 notify_list(struct db *, struct arena *, int64_t,

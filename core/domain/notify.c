@@ -33,6 +33,43 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	return 0;
 }
 
+/*
+ * Words for the notification types modules add ("bridge.approved":
+ * "approved your post for the outside"), registered as modules load,
+ * before any loop runs; read without a lock after that.
+ */
+#define NOTIFY_LABELS_MAX	32
+static struct {
+	char	*type;
+	char	*label;
+} notify_labels[NOTIFY_LABELS_MAX];
+static size_t	notify_nlabels;
+
+/* Register the words for a type; -1 if the table is full. */
+int
+notify_label_add(const char *type, const char *label)
+{
+	if (notify_nlabels == NOTIFY_LABELS_MAX)
+		return -1;
+	notify_labels[notify_nlabels].type = xstrdup(type);
+	notify_labels[notify_nlabels].label = xstrdup(label);
+	notify_nlabels++;
+	return 0;
+}
+
+/* The words registered for a type, or NULL. */
+const char *
+notify_label(const char *type)
+{
+	size_t	i;
+
+	for (i = 0; i < notify_nlabels; i++) {
+		if (strcmp(notify_labels[i].type, type) == 0)
+			return notify_labels[i].label;
+	}
+	return NULL;
+}
+
 /* Whether type is in a list (an empty list matches everything). */
 static int
 type_in(const char *type, const char **list, size_t n)

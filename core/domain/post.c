@@ -377,6 +377,7 @@ post_create(struct db *db, void *arg)
 	ev.in_reply_to_id = d->in_reply_to_id;
 	ev.to = &d->fanout;
 	ev.text = d->md.text != NULL ? d->md.text : d->source;
+	ev.options = d->options;
 	events_emit(db, &ev);
 
 	if (post_refs(db, d->id, d->author_id, &d->md, 1, NULL) != 0)
@@ -523,6 +524,8 @@ post_edit(struct db *db, void *arg)
 	ev.kind = EV_POST_EDITED;
 	ev.id = d->id;
 	ev.actor = d->author_id;
+	ev.text = d->md.text != NULL ? d->md.text : d->source;
+	ev.options = d->options;
 	events_emit(db, &ev);
 	rc = E_OK;
 out:
@@ -699,6 +702,32 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 	access_bind_viewer(st, viewer);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		p = post_from_row(a, st);
+	sqlite3_reset(st);
+	return p;
+}
+
+/*
+ * A post as stored, whoever asks, with whether its group is members-only
+ * (*group_private), or NULL. For the modules' post_info: they decide who
+ * sees what (the bridge shares only what the desk approved).
+ */
+struct post *
+post_read(struct db *db, struct arena *a, int64_t id, int *group_private)
+{
+	sqlite3_stmt	*st;
+	struct post	*p = NULL;
+
+	st = db_prepare(db, "SELECT " POST_COLUMNS ", 0, COALESCE((SELECT "
+	    "g.visibility FROM groups g WHERE g.id = p.group_id), 0) FROM "
+	    "posts p WHERE p.id = ?");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		p = post_from_row(a, st);
+		*group_private = sqlite3_column_int(st,
+		    sqlite3_column_count(st) - 1) == NUM_GROUP_PRIVATE;
+	}
 	sqlite3_reset(st);
 	return p;
 }

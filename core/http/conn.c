@@ -49,6 +49,7 @@ struct conn {
 	struct bufferevent	*bev;
 	int			 fd;
 	int			 tls;
+	int			 public;	/* a public listener's */
 	enum conn_state		 state;
 	struct conn_list	*list;
 	TAILQ_ENTRY(conn)	 entry;
@@ -484,8 +485,9 @@ conn_timer(evutil_socket_t fd, short what, void *arg)
  * was refused (and closed).
  */
 int
-http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int tls)
+http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int kind)
 {
+	int			 tls = (kind & HTTP_TLS) != 0;
 	const struct http_settings *set = hl->set;
 	struct conn		*c;
 	struct conn_addr	 a;
@@ -505,11 +507,13 @@ http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int tls)
 	c->hl = hl;
 	c->fd = fd;
 	c->tls = tls;
+	c->public = (kind & HTTP_PUBLIC) != 0;
 	c->addr = a;
 	memcpy(c->peer, peer, sizeof peer);
 	if (tls)
 		c->bev = bufferevent_openssl_socket_new(hl->base, fd,
-		    SSL_new(set->tls), BUFFEREVENT_SSL_ACCEPTING,
+		    SSL_new(c->public && set->tls_public != NULL ?
+		    set->tls_public : set->tls), BUFFEREVENT_SSL_ACCEPTING,
 		    BEV_OPT_CLOSE_ON_FREE);
 	else
 		c->bev = bufferevent_socket_new(hl->base, fd,
@@ -558,6 +562,7 @@ conn_request_new(struct conn *c)
 	h->hl = c->hl;
 	h->peer = c->peer;
 	h->tls = c->tls;
+	h->public = c->public;
 	h->head.content_length = -1;
 	return h;
 }

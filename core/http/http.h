@@ -114,6 +114,7 @@ struct http_settings {
 	long		 io_timeout;	/* seconds a read or write may stall */
 	long		 min_body_rate;	/* bytes a second, over each window */
 	struct ssl_ctx_st *tls;
+	struct ssl_ctx_st *tls_public;	/* the public listeners' */
 	const char	*refusal[2];	/* whole answers to a connection over
 					   its address's share, over the cap */
 };
@@ -146,6 +147,7 @@ struct http_request {
 	const char	*why;		/* ... and why */
 	const char	*peer;		/* the client's address, as text */
 	int		 tls;
+	int		 public;	/* came through a public listener */
 	struct evbuffer	*body;		/* once read (http_read_body) */
 	size_t		 reserved;	/* of the body budget */
 	struct http_field *out;		/* the answer's headers */
@@ -159,6 +161,9 @@ void		 http_loop_init(struct http_loop *, struct event_base *,
 void		 http_loop_free(struct http_loop *);
 void		 http_loop_drain(struct http_loop *);
 int		 http_loop_busy(const struct http_loop *);
+/* How a listener's connections are served (http_accept's kind). */
+#define HTTP_TLS	0x1
+#define HTTP_PUBLIC	0x2	/* a module's public listener */
 int		 http_accept(struct http_loop *, int, const struct sockaddr *,
 		     int);
 int		 http_evict(struct http_loop *);

@@ -54,6 +54,13 @@ req_gate_post(struct req *r, const char *text)
 	return hooks.gate_post != NULL ? hooks.gate_post(r, text) : 0;
 }
 
+/* The modules' post options the request chose (space separated), or NULL. */
+const char *
+req_post_options(struct req *r)
+{
+	return hooks.post_options != NULL ? hooks.post_options(r) : NULL;
+}
+
 /* Where a person lands after a web sign-in (a module's choice), or NULL. */
 const char *
 req_landing(struct req *r, int64_t person)
@@ -88,6 +95,7 @@ req_new(struct loop *loop, struct http_request *h)
 	r->started_us = clock_usec();
 	r->method = h->head.mbit;
 	r->is_tls = h->tls;
+	r->is_public = h->public;
 	r->client_ip = h->peer;
 	if (h->error != 0)
 		return r;

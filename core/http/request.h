@@ -56,6 +56,7 @@ struct req {
 	const char		*client_ip;
 	int			 is_api;
 	int			 is_tls;
+	int			 is_public;	/* a module's public listener */
 	struct kvlist		 query;
 	struct kvlist		 form;
 	struct kvlist		 cookies;
@@ -72,6 +73,7 @@ struct req {
 	const char		*csrf_binding;
 	char			 csrf[CSRF_CHARS + 1];
 	int			 replied;
+	int			 async;		/* a module's write will answer */
 	uint64_t		 started_us;
 };
 struct req	*req_new(struct loop *, struct http_request *);
@@ -104,12 +106,18 @@ struct req_hooks {
 	void		 (*announcements)(struct req *, json_t *);
 	const struct route *(*route_find)(const char *, int, struct arena *,
 			     const char **, int *);
+	/* a public listener's routes (modules'), and nothing else */
+	const struct route *(*public_find)(const char *, int, struct arena *,
+			     const char **, int *);
+	/* the modules' post options a request chose, or NULL */
+	const char	*(*post_options)(struct req *);
 };
 typedef void (*req_view_fn)(struct req *, json_t *);
 void		 req_set_hooks(const struct req_hooks *);
 const struct req_hooks *req_get_hooks(void);
 void		 req_view_hook_add(req_view_fn);
 int		 req_gate_post(struct req *, const char *);
+const char	*req_post_options(struct req *);
 const char	*req_landing(struct req *, int64_t);
 void		 req_announcements(struct req *, json_t *);
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);
@@ -165,7 +173,7 @@ struct server;
 struct loop_accept {
 	struct loop		*loop;
 	struct event		*ev;
-	int			 tls;
+	int			 kind;		/* HTTP_TLS, HTTP_PUBLIC */
 };
 struct loop {
 	int			 id;

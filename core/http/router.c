@@ -374,7 +374,9 @@ router_run(struct req *r, int reading)
 	const struct route	*route = r->route;
 	enum handled		 h;
 
-	if ((r->method & M_UNSAFE) && req_parse_body(r) != 0)
+	/* A public listener's handlers read the body as sent (signatures
+	 * cover its exact bytes). */
+	if ((r->method & M_UNSAFE) && !r->is_public && req_parse_body(r) != 0)
 		goto done;
 	if ((r->method & M_UNSAFE) && r->auth != AUTH_BEARER &&
 	    !(route->flags & R_NOCSRF) && !router_csrf_ok(r)) {
@@ -437,6 +439,44 @@ router_body_done(struct http_request *h, int status, void *arg)
 }
 
 /*
+ * A request on a module's public listener (the bridge's, facing the
+ * internet): only the modules' public routes exist there. No cookie,
+ * token or CSRF token is looked at, no gate runs, errors are JSON (never
+ * the internal site's pages, whose links lead inside), and the body limit
+ * is the anonymous one.
+ */
+static void
+router_public(struct req *r)
+{
+	const struct req_hooks	*hk = req_get_hooks();
+	const struct route	*route = NULL;
+	int			 allowed = 0, m, reading = 0;
+
+	r->is_api = 1;
+	m = r->method == M_HEAD ? M_GET : r->method;
+	if (hk->public_find != NULL)
+		route = hk->public_find(r->path, m, r->arena, r->params,
+		    &allowed);
+	if (route == NULL) {
+		if (allowed)
+			router_405(r, allowed);
+		else
+			req_error(r, 404, "Not found");
+		req_free(r);
+		return;
+	}
+	r->route = route;
+	epoch_sync();
+	if (r->method & M_UNSAFE) {
+		http_read_body(r->h, router_body_limit(r), router_body_done, r);
+		return;
+	}
+	if (db_read_begin(req_db(r)) == 0)
+		reading = 1;
+	router_run(r, reading);
+}
+
+/*
  * Every request starts here, as soon as its head has arrived: which route,
  * who is asking, and whether they may, are all decided from the head, so a
  * request that will be refused is refused before its body is read. Only
@@ -462,6 +502,10 @@ router_dispatch(struct http_request *h, void *arg)
 		r->is_api = 1;
 		req_error(r, 400, "Malformed request URI");
 		goto done;
+	}
+	if (r->is_public) {
+		router_public(r);
+		return;
 	}
 	route = router_find(r->path, r->method, r->arena, r->params, &allowed);
 	if (route == NULL) {

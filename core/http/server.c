@@ -43,11 +43,12 @@
 
 struct listener {
 	evutil_socket_t		 fd;
-	int			 tls;
+	int			 kind;		/* HTTP_TLS, HTTP_PUBLIC */
 	char			*name;
 };
 
 static SSL_CTX		*server_tls;
+static SSL_CTX		*server_tls_public;	/* a public listener's own */
 
 /*
  * Bind one listening socket. TCP_NODELAY is set here so accepted sockets
@@ -66,8 +67,8 @@ server_listen(const struct listen_addr *la, struct listener *l, char **cause)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	snprintf(port, sizeof port, "%d", la->port);
-	l->name = xasprintf("%s:%d%s", la->host, la->port, la->tls ? " tls" :
-	    "");
+	l->name = xasprintf("%s:%d%s%s", la->host, la->port, la->tls ? " tls" :
+	    "", la->public ? " (public)" : "");
 	if ((rc = evutil_getaddrinfo(la->host, port, &hints, &res)) != 0) {
 		*cause = xasprintf("listen %s: %s", l->name,
 		    evutil_gai_strerror(rc));
@@ -88,7 +89,7 @@ server_listen(const struct listen_addr *la, struct listener *l, char **cause)
 	}
 	evutil_freeaddrinfo(res);
 	l->fd = fd;
-	l->tls = la->tls;
+	l->kind = (la->tls ? HTTP_TLS : 0) | (la->public ? HTTP_PUBLIC : 0);
 	return 0;
 }
 
@@ -193,7 +194,7 @@ server_accept(evutil_socket_t lfd, short what, void *arg)
 		}
 	}
 	server_listen_again(loop, 0);
-	http_accept(&loop->http, fd, (struct sockaddr *)&ss, la->tls);
+	http_accept(&loop->http, fd, (struct sockaddr *)&ss, la->kind);
 }
 
 /* From the writer: a write's outcome, to the loop it came from. */
@@ -332,7 +333,7 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 	loop->accepts = xcalloc(nls, sizeof *loop->accepts);
 	for (i = 0; i < nls; i++) {
 		loop->accepts[i].loop = loop;
-		loop->accepts[i].tls = ls[i].tls;
+		loop->accepts[i].kind = ls[i].kind;
 		loop->accepts[i].ev = event_new(loop->base, ls[i].fd,
 		    EV_READ | EV_PERSIST, server_accept, &loop->accepts[i]);
 		if (loop->accepts[i].ev == NULL ||
@@ -486,6 +487,7 @@ server_limits(struct server *s)
 	set->io_timeout = c->request_timeout;
 	set->min_body_rate = c->min_body_rate;
 	set->tls = server_tls;
+	set->tls_public = server_tls_public;
 	s->refusal[0] = router_refusal(429, "This address has too many "
 	    "connections open; close some and try again.");
 	s->refusal[1] = router_refusal(503, "hearth has all the connections "
@@ -521,7 +523,15 @@ server_run(struct config *c, const struct server_hooks *hooks)
 		ls[i].fd = -1;
 		if (server_listen(&c->listen[i], &ls[i], &cause) != 0)
 			goto out;
-		need_tls |= ls[i].tls;
+		/* A public listener with a certificate of its own (the
+		 * public name's) uses it; the first such one is taken. */
+		if ((ls[i].kind & HTTP_TLS) && c->listen[i].tls_cert != NULL &&
+		    server_tls_public == NULL && (server_tls_public =
+		    tls_context(c->listen[i].tls_cert, c->listen[i].tls_key,
+		    &cause)) == NULL)
+			goto out;
+		if ((ls[i].kind & HTTP_TLS) && c->listen[i].tls_cert == NULL)
+			need_tls = 1;
 	}
 	if (need_tls &&
 	    (server_tls = tls_context(c->tls_cert, c->tls_key, &cause)) == NULL)
@@ -593,8 +603,8 @@ server_run(struct config *c, const struct server_hooks *hooks)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 
 	for (i = 0; i < nls; i++)
-		log_info("listening on %s://%s", ls[i].tls ? "https" : "http",
-		    ls[i].name);
+		log_info("listening on %s://%s", (ls[i].kind & HTTP_TLS) ?
+		    "https" : "http", ls[i].name);
 	log_info("hearthd %s ready: %d loop threads, base_url %s",
 	    PACKAGE_VERSION, s.nloops, c->base_url);
 	sdnotify("READY=1");
@@ -646,6 +656,9 @@ out:
 	free(ls);
 	if (server_tls != NULL)
 		SSL_CTX_free(server_tls);
+	if (server_tls_public != NULL)
+		SSL_CTX_free(server_tls_public);
+	server_tls = server_tls_public = NULL;
 	free(dbpath);
 	return rc;
 }

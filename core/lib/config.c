@@ -117,8 +117,11 @@ config_free(struct config *c)
 {
 	size_t	i;
 
-	for (i = 0; i < c->nlisten; i++)
+	for (i = 0; i < c->nlisten; i++) {
 		free(c->listen[i].host);
+		free(c->listen[i].tls_cert);
+		free(c->listen[i].tls_key);
+	}
 	free(c->listen);
 	free(c->path);
 	free(c->data_dir);
@@ -183,6 +186,7 @@ config_listen(struct config *c, const char *v, const char **why)
 		goto bad;
 	}
 	c->listen = xrealloc(c->listen, (c->nlisten + 1) * sizeof *c->listen);
+	memset(&c->listen[c->nlisten], 0, sizeof *c->listen);
 	c->listen[c->nlisten].host = xstrdup(host);
 	c->listen[c->nlisten].port = (int)port;
 	c->listen[c->nlisten].tls = tls;
@@ -192,6 +196,37 @@ config_listen(struct config *c, const char *v, const char **why)
 bad:
 	free(copy);
 	return -1;
+}
+
+/*
+ * A module's public listener ("ADDR:PORT" or "ADDR:PORT tls", with its
+ * own certificate and key files, or NULL for the core's): it serves the
+ * modules' public routes and nothing else.
+ */
+int
+config_listen_public(struct config *c, const char *v, const char *cert,
+    const char *key, const char **why)
+{
+	struct listen_addr	*la;
+	size_t			 i;
+
+	if (config_listen(c, v, why) != 0)
+		return -1;
+	la = &c->listen[c->nlisten - 1];
+	for (i = 0; i + 1 < c->nlisten; i++) {
+		if (c->listen[i].port == la->port &&
+		    strcmp(c->listen[i].host, la->host) == 0) {
+			*why = "the address is already one of hearthd's "
+			    "listen addresses";
+			free(la->host);
+			c->nlisten--;
+			return -1;
+		}
+	}
+	la->public = 1;
+	la->tls_cert = cert != NULL && *cert != '\0' ? xstrdup(cert) : NULL;
+	la->tls_key = key != NULL && *key != '\0' ? xstrdup(key) : NULL;
+	return 0;
 }
 
 /* Store one value by the key's type; -1 with *why if bad. */

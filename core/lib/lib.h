@@ -78,11 +78,17 @@ void		 crypto_new_token(const char *, char *, size_t, char [HASH_HEX + 1]);
 int		 duration_parse(const char *, long *);
 
 /* config.c */
+struct config;
+int		 config_listen_public(struct config *, const char *,
+		     const char *, const char *, const char **);
 enum sync_mode { SYNC_OFF, SYNC_NORMAL, SYNC_FULL, SYNC_EXTRA };
 struct listen_addr {
 	char	*host;
 	int	 port;
 	int	 tls;
+	int	 public;	/* a module's public listener (api->listen) */
+	char	*tls_cert;	/* its own certificate, or NULL: the core's */
+	char	*tls_key;
 };
 struct config {
 	char			*path;
@@ -227,6 +233,9 @@ struct markdown {
 /* Resolve "@name": the canonical username and id, or NULL if unknown. */
 typedef const char *(*mention_fn)(void *, const char *, int64_t *);
 int		 markdown_render(struct arena *, const char *, size_t,
+		     const char *, mention_fn, void *, struct markdown *,
+		     char **);
+int		 markdown_render_outside(struct arena *, const char *, size_t,
 		     const char *, mention_fn, void *, struct markdown *,
 		     char **);
 

@@ -53,6 +53,7 @@ struct lookup {
 struct md {
 	struct arena	*a;
 	const char	*base;
+	int		 outside;	/* markdown_render_outside */
 	mention_fn	 resolve;
 	void		*arg;
 	struct markdown	*out;
@@ -390,7 +391,16 @@ md_mention(struct md *m, const char *s, size_t len)
 	size_t			 i;
 
 	if ((user = md_lookup(m, s + 1, len - 1, &id)) == NULL)
-		return 0;
+		return m->outside;	/* outside: not there, dropped */
+	if (m->outside) {
+		/* user is the URL of the person's public actor */
+		buf_puts(&m->html, "<span class=\"h-card\"><a href=\"");
+		buf_href(&m->html, user, strlen(user));
+		buf_puts(&m->html, "\" class=\"u-url mention\">@<span>");
+		buf_html(&m->html, s + 1, len - 1);
+		buf_puts(&m->html, "</span></a></span>");
+		return 1;
+	}
 	for (i = 0; i < out->nmentions; i++) {
 		if (out->mentions[i].id == id)
 			break;
@@ -447,6 +457,13 @@ md_tag(struct md *m, const char *s, size_t len)
 	buf_href(&m->html, m->base, strlen(m->base));
 	buf_puts(&m->html, "/tags/");
 	buf_href(&m->html, lower, len - 1);
+	if (m->outside) {	/* as Mastodon marks them up */
+		buf_puts(&m->html, "\" class=\"mention hashtag\" "
+		    "rel=\"tag\">#<span>");
+		buf_html(&m->html, s + 1, len - 1);
+		buf_puts(&m->html, "</span></a>");
+		return 1;
+	}
 	buf_puts(&m->html, "\" class=\"hashtag\" rel=\"tag\">");
 	buf_html(&m->html, s, len);
 	buf_puts(&m->html, "</a>");
@@ -479,7 +496,8 @@ md_url(struct md *m, const char *s, size_t len)
 		buf_puts(&m->html, "\" title=\"");
 		buf_html(&m->html, s, len);
 	}
-	buf_puts(&m->html, "\" rel=\"" MD_REL "\" target=\"_blank\">");
+	buf_puts(&m->html, m->outside ? "\" rel=\"" MD_REL "\">" :
+	    "\" rel=\"" MD_REL "\" target=\"_blank\">");
 	md_url_text(&m->html, s, len);
 	buf_puts(&m->html, "</a>");
 }
@@ -679,7 +697,8 @@ md_fix_link(struct md *m, cmark_node *n)
 	cmark_node	*new, *c;
 	const char	*url = cmark_node_get_url(n), *title;
 
-	if (url == NULL || !md_url_ok(url)) {
+	/* Outside, a path on this site would lead inside: not linked. */
+	if (url == NULL || !md_url_ok(url) || (m->outside && url[0] == '/')) {
 		md_unwrap(n);
 		return;
 	}
@@ -696,7 +715,8 @@ md_fix_link(struct md *m, cmark_node *n)
 		buf_html(&m->html, title, strlen(title));
 		buf_puts(&m->html, "\"");
 	}
-	buf_puts(&m->html, " rel=\"" MD_REL "\" target=\"_blank\">");
+	buf_puts(&m->html, m->outside ? " rel=\"" MD_REL "\">" :
+	    " rel=\"" MD_REL "\" target=\"_blank\">");
 
 	new = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
 	cmark_node_set_on_enter(new, m->html.p);
@@ -788,6 +808,65 @@ md_fix_run(struct md *m, cmark_node *first)
 }
 
 /*
+ * Outside, only what Mastodon's sanitiser keeps: a heading becomes a
+ * paragraph in <strong>, a thematic break goes, and a code block loses
+ * its language class.
+ */
+static void
+md_fix_outside(cmark_node *doc)
+{
+	cmark_iter		*it = cmark_iter_new(doc);
+	cmark_event_type	 ev;
+	cmark_node		*n;
+	struct nodes		 fix = { NULL, 0, 0 };
+	size_t			 i;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_HEADING:
+		case CMARK_NODE_THEMATIC_BREAK:
+			nodes_add(&fix, n);
+			break;
+		case CMARK_NODE_CODE_BLOCK:
+			cmark_node_set_fence_info(n, "");
+			break;
+		default:
+			break;
+		}
+	}
+	cmark_iter_free(it);
+	for (i = 0; i < fix.n; i++) {
+		cmark_node	*p, *strong, *c;
+
+		n = fix.v[i];
+		if (cmark_node_get_type(n) == CMARK_NODE_THEMATIC_BREAK) {
+			cmark_node_unlink(n);
+			cmark_node_free(n);
+			continue;
+		}
+		p = cmark_node_new(CMARK_NODE_PARAGRAPH);
+		strong = cmark_node_new(CMARK_NODE_STRONG);
+		cmark_node_append_child(p, strong);
+		while ((c = cmark_node_first_child(n)) != NULL) {
+			if (!cmark_node_append_child(strong, c))
+				break;
+		}
+		if (!cmark_node_replace(n, p)) {
+			cmark_node_free(p);
+			continue;
+		}
+		cmark_node_free(n);
+	}
+	free(fix.v);
+}
+
+static int	md_render(struct arena *, const char *, size_t, const char *,
+		    mention_fn, void *, int, struct markdown *, char **);
+
+/*
  * Render Markdown to HTML and plain text, and collect the mentions and tags.
  * Memory comes from the arena; -1 with a cause for input that is not UTF-8 or
  * holds a NUL.
@@ -796,6 +875,29 @@ int
 markdown_render(struct arena *a, const char *src, size_t len,
     const char *base_url, mention_fn resolve, void *arg, struct markdown *out,
     char **cause)
+{
+	return md_render(a, src, len, base_url, resolve, arg, 0, out, cause);
+}
+
+/*
+ * Render Markdown as the outside (the fediverse) sees it: Mastodon's tags
+ * and classes, hashtags linked under base_url, no link into this site, and
+ * each "@name" linked to the URL resolve returns (its "canonical name") or
+ * dropped from the text if it returns NULL (a colleague who is not
+ * visible outside). out's mentions stay empty.
+ */
+int
+markdown_render_outside(struct arena *a, const char *src, size_t len,
+    const char *base_url, mention_fn resolve, void *arg, struct markdown *out,
+    char **cause)
+{
+	return md_render(a, src, len, base_url, resolve, arg, 1, out, cause);
+}
+
+static int
+md_render(struct arena *a, const char *src, size_t len,
+    const char *base_url, mention_fn resolve, void *arg, int outside,
+    struct markdown *out, char **cause)
 {
 	struct md	*m;
 	cmark_node	*doc = NULL;
@@ -810,6 +912,7 @@ markdown_render(struct arena *a, const char *src, size_t len,
 	m = xcalloc(1, sizeof *m);
 	m->a = a;
 	m->base = base_url != NULL ? base_url : "";
+	m->outside = outside;
 	m->resolve = resolve;
 	m->arg = arg;
 	m->out = out;
@@ -831,6 +934,8 @@ markdown_render(struct arena *a, const char *src, size_t len,
 	md_find_runs(m, doc);
 	for (i = 0; i < m->runs.n; i++)
 		md_fix_run(m, m->runs.v[i]);
+	if (outside)
+		md_fix_outside(doc);
 
 	if ((html = cmark_render_html(doc, MD_OPTIONS)) == NULL) {
 		*cause = xstrdup("cannot render Markdown");

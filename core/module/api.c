@@ -288,6 +288,7 @@ api_write(struct hm_req *h, hm_write_fn fn, hm_reply_fn reply, void *arg)
 		req_error(r, 503, "The server is busy; try again in a moment.");
 		return HM_DONE;
 	}
+	r->async = 1;
 	return HM_ASYNC;
 }
 
@@ -358,6 +359,12 @@ api_db_bind_text(struct hm_stmt *st, int i, const char *v)
 {
 	return sqlite3_bind_text((sqlite3_stmt *)st, i, v, -1,
 	    SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+static int
+api_db_bind_null(struct hm_stmt *st, int i)
+{
+	return sqlite3_bind_null((sqlite3_stmt *)st, i) == SQLITE_OK ? 0 : -1;
 }
 
 /* 1 for a row, 0 when done, -1 on error. */
@@ -488,8 +495,8 @@ api_post_get(struct hm_req *h, int64_t id, struct hm_post *out)
 	struct post	*p;
 	struct user	*u;
 
-	if ((p = post_get(req_db(r), r->arena, id, r->user ? r->user->id :
-	    0)) == NULL)
+	if ((p = post_get(req_db(r), r->arena, r->user ? r->user->id : 0,
+	    id)) == NULL)
 		return -1;
 	u = user_get(req_db(r), r->arena, p->author_id);
 	out->id = p->id;
@@ -499,6 +506,257 @@ api_post_get(struct hm_req *h, int64_t id, struct hm_post *out)
 	    "-", (long long)p->id);
 	out->created_at = p->created_at;
 	return 0;
+}
+
+/* ---- ABI 1.1 */
+
+/* A public listener for the module's public routes (from load). */
+static int
+api_listen(struct hm_module *hm, const char *spec, const char *cert,
+    const char *key, char **cause)
+{
+	const char	*why = NULL;
+
+	(void)hm;
+	if (config_listen_public((struct config *)loaded_config, spec, cert,
+	    key, &why) != 0) {
+		*cause = xasprintf("listen %s: %s", spec, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* The request's body as sent (NUL-terminated copy), or NULL. */
+static const char *
+api_req_body(struct hm_req *h, size_t *len)
+{
+	struct req	*r = REQ(h);
+	struct evbuffer	*b = r->h != NULL ? r->h->body : NULL;
+	char		*p;
+	size_t		 n;
+
+	*len = 0;
+	if (b == NULL)
+		return NULL;
+	n = evbuffer_get_length(b);
+	p = arena_alloc(r->arena, n + 1);
+	evbuffer_copyout(b, p, n);
+	p[n] = '\0';
+	*len = n;
+	return p;
+}
+
+/* The request-target as sent: path and query. */
+static const char *
+api_req_target(struct hm_req *h)
+{
+	struct req	*r = REQ(h);
+
+	return r->h != NULL && r->h->head.target != NULL ? r->h->head.target :
+	    r->path;
+}
+
+/* The client's address (after trusted proxies). */
+static const char *
+api_req_peer(struct hm_req *h)
+{
+	return REQ(h)->client_ip;
+}
+
+/* Whether the request came through a public listener. */
+static int
+api_req_is_public(struct hm_req *h)
+{
+	return REQ(h)->is_public;
+}
+
+/* A request answered later, from another thread. */
+struct mresume {
+	struct req	*r;
+	hm_resume_fn	 fn;
+	void		*arg;
+	const char	*module;
+};
+
+/* Back on the request's loop: let the module answer (or write). */
+static void
+mresume_run(void *arg)
+{
+	struct mresume		*m = arg;
+	struct req		*r = m->r;
+	struct module_frame	 f;
+
+	module_enter(&f, m->module, "resumed request", r->path);
+	m->fn((struct hm_req *)r, m->arg);
+	module_leave(&f);
+	free(m);
+	if (r->async)		/* it went on to a write */
+		return;
+	if (!r->replied)
+		req_error(r, 500, "Internal error");
+	req_free(r);
+}
+
+/* From any thread: run fn(req, arg) on the request's loop. */
+static void
+api_req_resume(struct hm_req *h, hm_resume_fn fn, void *arg)
+{
+	struct mresume	*m = xcalloc(1, sizeof *m);
+
+	m->r = REQ(h);
+	m->fn = fn;
+	m->arg = arg;
+	m->module = module_running() ? module_running() : "?";
+	m->r->async = 0;
+	worker_post(m->r->loop, mresume_run, m);
+}
+
+/* A post as stored, whoever asks; 0, or -1. */
+static int
+api_post_info(struct hm_db *h, int64_t id, struct hm_post_info *out)
+{
+	struct arena	*a = arena_new();
+	struct post	*p;
+	int		 gp = 0;
+
+	memset(out, 0, sizeof *out);
+	if ((p = post_read(DB(h), a, id, &gp)) == NULL) {
+		arena_free(a);
+		return -1;
+	}
+	out->id = p->id;
+	out->author_id = p->author_id;
+	out->group_id = p->group_id;
+	out->group_private = gp;
+	out->in_reply_to_id = p->in_reply_to_id;
+	out->in_reply_to_author_id = p->in_reply_to_account_id;
+	out->visibility = (int)p->visibility;
+	out->sensitive = p->sensitive;
+	out->created_at = p->created_at;
+	out->edited_at = p->edited_at;
+	out->source = xstrdup(p->source != NULL ? p->source : "");
+	out->spoiler_text = xstrdup(p->spoiler_text != NULL ?
+	    p->spoiler_text : "");
+	out->language = p->language != NULL ? xstrdup(p->language) : NULL;
+	arena_free(a);
+	return 0;
+}
+
+static void
+api_post_info_free(struct hm_post_info *p)
+{
+	free(p->source);
+	free(p->spoiler_text);
+	free(p->language);
+	memset(p, 0, sizeof *p);
+}
+
+/* A person by id (or, if id is 0, by username); 0, or -1. */
+static int
+api_user_find(struct hm_db *h, int64_t id, const char *name,
+    struct hm_user_info *out)
+{
+	struct arena	*a = arena_new();
+	struct user	*u;
+	enum image_type	 t;
+	const char	*ext;
+
+	memset(out, 0, sizeof *out);
+	u = id != 0 ? user_get(DB(h), a, id) : name != NULL ?
+	    user_get_by_name(DB(h), a, name) : NULL;
+	if (u == NULL) {
+		arena_free(a);
+		return -1;
+	}
+	out->id = u->id;
+	out->username = xstrdup(u->username);
+	out->display_name = xstrdup(u->display_name != NULL ?
+	    u->display_name : "");
+	if (u->avatar_file != NULL && media_valid_name(u->avatar_file) &&
+	    (ext = strrchr(u->avatar_file, '.')) != NULL &&
+	    (t = image_type_from_ext(ext + 1)) != IMAGE_NONE) {
+		out->avatar_path = xasprintf("%s/media/%s",
+		    loaded_config->data_dir, u->avatar_file);
+		out->avatar_type = xstrdup(image_mime(t));
+	}
+	out->admin = u->role == ROLE_ADMIN;
+	out->disabled = u->disabled;
+	out->created_at = u->created_at;
+	arena_free(a);
+	return 0;
+}
+
+static void
+api_user_info_free(struct hm_user_info *u)
+{
+	free(u->username);
+	free(u->display_name);
+	free(u->avatar_path);
+	free(u->avatar_type);
+	memset(u, 0, sizeof *u);
+}
+
+/* The module's resolver, behind the core's mention_fn. */
+struct outside_resolve {
+	hm_mention_fn	 fn;
+	void		*arg;
+};
+
+static const char *
+outside_resolve(void *arg, const char *name, int64_t *id)
+{
+	struct outside_resolve	*o = arg;
+
+	*id = 0;
+	return o->fn != NULL ? o->fn(o->arg, name) : NULL;
+}
+
+/* Markdown as the outside sees it; malloc'ed, or NULL. */
+static char *
+api_markdown_outside(const char *src, const char *base, hm_mention_fn fn,
+    void *arg)
+{
+	struct arena		*a = arena_new();
+	struct markdown		 md;
+	struct outside_resolve	 o = { fn, arg };
+	char			*cause = NULL, *html = NULL;
+
+	if (markdown_render_outside(a, src, strlen(src), base, outside_resolve,
+	    &o, &md, &cause) == 0)
+		html = xstrdup(md.html);
+	free(cause);
+	arena_free(a);
+	return html;
+}
+
+static int
+api_db_changes(struct hm_db *h)
+{
+	return sqlite3_changes(db_handle(DB(h)));
+}
+
+static void
+api_free(void *p)
+{
+	free(p);
+}
+
+/* A notification of type for user about a post; on the writer only. */
+static int
+api_notify_post(struct hm_db *h, int64_t user, const char *type,
+    int64_t from, int64_t post)
+{
+	if (!on_writer)
+		return -1;
+	return notify_add(DB(h), user, type, from, post, 0);
+}
+
+/* The words for a module's notification type (from load). */
+static int
+api_notify_label(struct hm_module *hm, const char *type, const char *label)
+{
+	(void)hm;
+	return notify_label(type) != NULL ? 0 : notify_label_add(type, label);
 }
 
 /* ---- periodic jobs */
@@ -600,13 +858,30 @@ job_main(void *unused)
 	return NULL;
 }
 
+/* From any thread: fn on the writer, in its next transaction. */
+static int
+api_job_now(struct hm_module *hm, hm_job_fn fn, void *arg)
+{
+	struct jobrun	*j;
+
+	if (job_loop == NULL)
+		return -1;
+	j = xmalloc(sizeof *j);
+	j->fn = fn;
+	j->arg = arg;
+	j->module = MOD(hm)->name;
+	writer_background(job_loop, job_write, j);
+	return 0;
+}
+
 /* Start the job thread (if any module has jobs); loop gets completions. */
 void
 module_jobs_start(struct loop *loop)
 {
+	job_loop = loop;	/* job_now's completions too */
+	module_start();
 	if (njobs == 0)
 		return;
-	job_loop = loop;
 	job_running = 1;
 	if (pthread_create(&job_thread, NULL, job_main, NULL) != 0) {
 		log_error("modules: cannot start the job thread");
@@ -618,6 +893,7 @@ module_jobs_start(struct loop *loop)
 void
 module_jobs_stop(void)
 {
+	module_stop();
 	if (!job_running)
 		return;
 	pthread_mutex_lock(&job_lock);
@@ -672,6 +948,23 @@ static const struct hearth_api api = {
 	.notify = api_notify,
 	.post_get = api_post_get,
 	.job_every = api_job_every,
+	.listen = api_listen,
+	.req_body = api_req_body,
+	.req_target = api_req_target,
+	.req_peer = api_req_peer,
+	.req_is_public = api_req_is_public,
+	.req_resume = api_req_resume,
+	.job_now = api_job_now,
+	.post_info = api_post_info,
+	.post_info_free = api_post_info_free,
+	.user_find = api_user_find,
+	.user_info_free = api_user_info_free,
+	.markdown_outside = api_markdown_outside,
+	.db_changes = api_db_changes,
+	.db_bind_null = api_db_bind_null,
+	.free = api_free,
+	.notify_post = api_notify_post,
+	.notify_label = api_notify_label,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -40,19 +40,31 @@ static const char *module_landing(struct req *, int64_t);
 static void	 module_announcements(struct req *, json_t *);
 static const struct route *module_route_find(const char *, int, struct arena *,
 		     const char **, int *);
+static const struct route *module_public_find(const char *, int,
+		     struct arena *, const char **, int *);
+static const char *module_post_options(struct req *);
 static void	 module_after_post(struct db *, const struct event *);
+static void	 module_after_post_edit(struct db *, const struct event *);
+static void	 module_after_post_delete(struct db *, const struct event *);
 static void	 module_after_follow(struct db *, const struct event *);
 static void	 module_after_user_created(struct db *, const struct event *);
 static const struct req_hooks module_req_hooks = {
 	module_gate_write, module_gate_post, module_landing,
-	module_announcements, module_route_find,
+	module_announcements, module_route_find, module_public_find,
+	module_post_options,
 };
+static struct mroute	*pmroutes;	/* the public listeners' routes */
+static size_t		 npmroutes;
 static const struct req_hooks no_hooks;
 static int	 view_hooked;
 
 /* The end of the fields every ABI 1 struct has (minor 0). */
 #define MODULE_MIN_SIZE \
 	(offsetof(struct hearth_module, unload) + sizeof(void (*)(void)))
+/* Whether a module's struct is long enough to have field f (a later
+ * minor's). */
+#define MODULE_HAS(hm, f) \
+	((hm)->size >= offsetof(struct hearth_module, f) + sizeof((hm)->f))
 
 /* Whether a module name is [a-z0-9_]+ and not too long. */
 static int
@@ -320,30 +332,52 @@ module_check_keys(const struct config *c, char **cause)
 	return 0;
 }
 
-/* Build the second route table from the modules' routes. */
+/* One module route as the router sees it. */
+static void
+module_route_fill(struct mroute *mr, struct module *m,
+    const struct hm_route *hr, int flags)
+{
+	mr->route.methods = hr->methods;
+	mr->route.pattern = hr->pattern;
+	mr->route.flags = flags;
+	mr->route.handler = module_dispatch;
+	mr->module = m;
+	mr->hr = hr;
+}
+
+/*
+ * Build the second route table from the modules' routes, and the public
+ * listeners' table from their public routes: there, no session, token or
+ * CSRF token means anything (the outside has none), so every route is
+ * taken as unauthenticated and CSRF-free whatever its flags say.
+ */
 static void
 module_build_routes(void)
 {
-	size_t	i, k, n = 0;
+	const struct hearth_module	*hm;
+	size_t				 i, k, n = 0, np = 0;
 
-	for (i = 0; i < nmodules; i++)
-		n += modules[i].hm->nroutes;
-	free(mroutes);
-	mroutes = xcalloc(n ? n : 1, sizeof *mroutes);
-	nmroutes = 0;
 	for (i = 0; i < nmodules; i++) {
-		for (k = 0; k < modules[i].hm->nroutes; k++) {
-			const struct hm_route *hr = &modules[i].hm->routes[k];
-
-			mroutes[nmroutes].route.methods = hr->methods;
-			mroutes[nmroutes].route.pattern = hr->pattern;
-			mroutes[nmroutes].route.flags = hr->flags &
-			    (R_AUTH | R_ADMIN | R_NOCSRF | R_UNGATED);
-			mroutes[nmroutes].route.handler = module_dispatch;
-			mroutes[nmroutes].module = &modules[i];
-			mroutes[nmroutes].hr = hr;
-			nmroutes++;
-		}
+		n += modules[i].hm->nroutes;
+		if (MODULE_HAS(modules[i].hm, npublic_routes))
+			np += modules[i].hm->npublic_routes;
+	}
+	free(mroutes);
+	free(pmroutes);
+	mroutes = xcalloc(n ? n : 1, sizeof *mroutes);
+	pmroutes = xcalloc(np ? np : 1, sizeof *pmroutes);
+	nmroutes = npmroutes = 0;
+	for (i = 0; i < nmodules; i++) {
+		hm = modules[i].hm;
+		for (k = 0; k < hm->nroutes; k++)
+			module_route_fill(&mroutes[nmroutes++], &modules[i],
+			    &hm->routes[k], hm->routes[k].flags &
+			    (R_AUTH | R_ADMIN | R_NOCSRF | R_UNGATED));
+		if (!MODULE_HAS(hm, npublic_routes))
+			continue;
+		for (k = 0; k < hm->npublic_routes; k++)
+			module_route_fill(&pmroutes[npmroutes++], &modules[i],
+			    &hm->public_routes[k], R_NOCSRF | R_UNGATED);
 	}
 }
 
@@ -405,6 +439,8 @@ module_load_all(const struct config *c, int quiet, char **cause)
 	 * events, wherever the change was made (hearthd or hearthctl). */
 	if (nmodules > 0) {
 		events_subscribe(EV_POST_CREATED, module_after_post);
+		events_subscribe(EV_POST_EDITED, module_after_post_edit);
+		events_subscribe(EV_POST_DELETED, module_after_post_delete);
 		events_subscribe(EV_FOLLOWED, module_after_follow);
 		events_subscribe(EV_USER_CREATED, module_after_user_created);
 		req_set_hooks(&module_req_hooks);
@@ -496,6 +532,102 @@ module_route_find(const char *path, int method, struct arena *a,
 		*allowed |= mroutes[i].route.methods;
 	}
 	return NULL;
+}
+
+/* A public listener's route: the modules' public routes, nothing else. */
+static const struct route *
+module_public_find(const char *path, int method, struct arena *a,
+    const char **params, int *allowed)
+{
+	size_t	i;
+
+	for (i = 0; i < npmroutes; i++) {
+		if (route_match(pmroutes[i].route.pattern, path, a, params,
+		    ROUTE_MAX_PARAMS) < 0)
+			continue;
+		if (pmroutes[i].route.methods & method)
+			return &pmroutes[i].route;
+		*allowed |= pmroutes[i].route.methods;
+	}
+	return NULL;
+}
+
+/* Whether a post option's name is [a-z0-9_]+ (it becomes a form field). */
+static int
+module_option_name_ok(const char *s)
+{
+	return s != NULL && *s != '\0' && module_valid_name(s);
+}
+
+/* Whether a form or API value says yes. */
+static int
+module_truthy(const char *v)
+{
+	return v != NULL && (strcmp(v, "1") == 0 || strcmp(v, "true") == 0 ||
+	    strcmp(v, "on") == 0 || strcmp(v, "yes") == 0);
+}
+
+/*
+ * The post options offered to this person (the modules' composer_option
+ * hooks) that the request chose, space separated; NULL if none. An option
+ * not offered cannot be chosen, whatever the request sends.
+ */
+static const char *
+module_post_options(struct req *r)
+{
+	struct hm_post_option	 o;
+	struct module_frame	 mf;
+	const char		*out = NULL;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.composer_option == NULL)
+			continue;
+		memset(&o, 0, sizeof o);
+		module_enter(&mf, modules[i].name, "composer_option hook",
+		    r->path);
+		rc = modules[i].hooks.composer_option((struct hm_req *)r, &o);
+		module_leave(&mf);
+		if (!rc || !module_option_name_ok(o.name) ||
+		    !module_truthy(req_param(r, o.name)))
+			continue;
+		out = out == NULL ? arena_strdup(r->arena, o.name) :
+		    arena_printf(r->arena, "%s %s", out, o.name);
+	}
+	return out;
+}
+
+/* The composer's module options, as a list in the view. */
+static void
+module_view_options(struct req *r, json_t *v)
+{
+	struct hm_post_option	 o;
+	struct module_frame	 mf;
+	json_t			*list = NULL;
+	size_t			 i;
+	int			 rc;
+
+	if (r->user == NULL)
+		return;
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.composer_option == NULL)
+			continue;
+		memset(&o, 0, sizeof o);
+		module_enter(&mf, modules[i].name, "composer_option hook",
+		    r->path);
+		rc = modules[i].hooks.composer_option((struct hm_req *)r, &o);
+		module_leave(&mf);
+		if (!rc || !module_option_name_ok(o.name) || o.label == NULL)
+			continue;
+		if (list == NULL)
+			list = json_array();
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s}",
+		    "name", o.name, "label", o.label, "hint", o.hint,
+		    "module", modules[i].name));
+	}
+	if (list != NULL)
+		json_object_set_new(v, "module_options", list);
 }
 
 /* A method's name, for the log. */
@@ -624,6 +756,7 @@ module_after_post(struct db *db, const struct event *ev)
 	e.group_id = ev->group_id;
 	e.in_reply_to_id = ev->in_reply_to_id;
 	e.text = ev->text != NULL ? ev->text : "";
+	e.options = ev->options != NULL ? ev->options : "";
 	module_api_enter_writer(1);
 	for (i = 0; i < nmodules; i++) {
 		if (modules[i].hooks.after_post == NULL)
@@ -633,6 +766,134 @@ module_after_post(struct db *db, const struct event *ev)
 		module_leave(&mf);
 	}
 	module_api_enter_writer(0);
+}
+
+/* After: a post was edited (on the writer). */
+static void
+module_after_post_edit(struct db *db, const struct event *ev)
+{
+	struct hm_post_event	e;
+	struct module_frame	mf;
+	size_t			i;
+
+	memset(&e, 0, sizeof e);
+	e.id = ev->id;
+	e.author_id = ev->actor;
+	e.text = ev->text != NULL ? ev->text : "";
+	e.options = ev->options != NULL ? ev->options : "";
+	module_api_enter_writer(1);
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.after_post_edit == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "after_post_edit hook",
+		    NULL);
+		modules[i].hooks.after_post_edit((struct hm_db *)db, &e);
+		module_leave(&mf);
+	}
+	module_api_enter_writer(0);
+}
+
+/* After: a post is being deleted (on the writer, its row still there). */
+static void
+module_after_post_delete(struct db *db, const struct event *ev)
+{
+	struct module_frame	mf;
+	size_t			i;
+
+	module_api_enter_writer(1);
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.after_post_delete == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "after_post_delete hook",
+		    NULL);
+		modules[i].hooks.after_post_delete((struct hm_db *)db, ev->id,
+		    ev->actor);
+		module_leave(&mf);
+	}
+	module_api_enter_writer(0);
+}
+
+/*
+ * hearthctl NAME WORD ARGS...: a module's command, in one transaction on
+ * hearthctl's connection. 0 with the command's exit code in *rc, or -1 if
+ * no loaded module has that command (the usage lines are printed).
+ */
+int
+module_command(struct db *db, int argc, char **argv, int *rc)
+{
+	const struct hearth_module	*hm;
+	struct module_frame		 mf;
+	size_t				 i, k;
+
+	for (i = 0; i < nmodules; i++) {
+		hm = modules[i].hm;
+		if (strcmp(modules[i].name, argv[0]) != 0 ||
+		    !MODULE_HAS(hm, ncommands))
+			continue;
+		for (k = 0; argc > 1 && k < hm->ncommands; k++) {
+			if (strcmp(hm->commands[k].name, argv[1]) != 0)
+				continue;
+			if (db_exec(db, "BEGIN IMMEDIATE") != 0) {
+				fprintf(stderr, "hearthctl: %s\n",
+				    db_errmsg(db));
+				*rc = 1;
+				return 0;
+			}
+			module_api_enter_writer(1);
+			module_enter(&mf, modules[i].name, "command",
+			    argv[1]);
+			*rc = hm->commands[k].run((struct hm_db *)db,
+			    argc - 1, argv + 1);
+			module_leave(&mf);
+			module_api_enter_writer(0);
+			if (db_exec(db, *rc == 0 ? "COMMIT" : "ROLLBACK") != 0) {
+				fprintf(stderr, "hearthctl: %s\n",
+				    db_errmsg(db));
+				*rc = 1;
+			}
+			return 0;
+		}
+		fprintf(stderr, "hearthctl: %s: unknown command '%s'\n",
+		    modules[i].name, argc > 1 ? argv[1] : "");
+		for (k = 0; k < hm->ncommands; k++)
+			fprintf(stderr, "usage: hearthctl %s %s\n",
+			    modules[i].name, hm->commands[k].usage);
+		*rc = 2;
+		return 0;
+	}
+	return -1;
+}
+
+/* hearthd serves: modules may start their threads. */
+void
+module_start(void)
+{
+	struct module_frame	mf;
+	size_t			i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.start == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "start hook", NULL);
+		modules[i].hooks.start();
+		module_leave(&mf);
+	}
+}
+
+/* hearthd is stopping: the loops drained, the writer still runs. */
+void
+module_stop(void)
+{
+	struct module_frame	mf;
+	size_t			i = nmodules;
+
+	while (i-- > 0) {
+		if (modules[i].hooks.stop == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "stop hook", NULL);
+		modules[i].hooks.stop();
+		module_leave(&mf);
+	}
 }
 
 /* After: follower now follows followee (on the writer). */
@@ -720,6 +981,7 @@ module_view(struct req *r, json_t *v)
 	    offsetof(struct hm_hooks, footer_link));
 	module_fragments(r, v, "module_settings",
 	    offsetof(struct hm_hooks, settings_panel));
+	module_view_options(r, v);
 }
 
 /* Where person lands after signing in, if a module says; else NULL. */

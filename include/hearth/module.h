@@ -17,6 +17,13 @@
  * Threads: route handlers, gate and render hooks run on an event-loop thread
  * and must not block; write functions (hm_write_fn), after hooks and jobs run
  * on the writer thread. See docs/modules.md.
+ *
+ * ABI 1.1 added: a public listener of the module's own (api->listen, served
+ * by hearth_module.public_routes only), the raw request (req_body,
+ * req_target, req_peer), answering later from any thread (req_resume),
+ * writes queued from any thread (job_now), hooks for edits and deletions,
+ * post options offered in the composer, start and stop hooks for a module's
+ * own threads, post_info, user_find and markdown_outside.
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -27,7 +34,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	0
+#define HEARTH_ABI_MINOR	1
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -98,13 +105,28 @@ struct hm_fragment {
 	const char	*label;		/* the link's text */
 };
 
-/* What after_post sees. */
+/* What after_post (and after_post_edit) sees. */
 struct hm_post_event {
 	int64_t		 id;
 	int64_t		 author_id;
 	int64_t		 group_id;	/* 0: none */
 	int64_t		 in_reply_to_id;
 	const char	*text;		/* plain text */
+	/* ABI 1.1: */
+	const char	*options;	/* the post options chosen, by name,
+					   space separated ("" if none) */
+};
+
+/*
+ * A choice a module offers in the composer (composer_option): a checkbox
+ * named name ([a-z0-9_]+), with a label and an optional hint. Chosen, its
+ * name is in hm_post_event.options; through the API, the same name as a
+ * boolean parameter of POST /api/v1/statuses.
+ */
+struct hm_post_option {
+	const char	*name;
+	const char	*label;
+	const char	*hint;
 };
 
 /*
@@ -141,6 +163,33 @@ struct hm_hooks {
 	int		 (*settings_panel)(struct hm_req *, struct hm_fragment *);
 	void		 (*announcements)(struct hm_req *, json_t *);
 	const char	*(*landing)(struct hm_req *, int64_t);
+	/* ABI 1.1: */
+	void		 (*after_post_edit)(struct hm_db *,
+			     const struct hm_post_event *);
+	/* the post (id, by author) is being deleted: in the same
+	 * transaction, before its row goes (post_info still reads it) */
+	void		 (*after_post_delete)(struct hm_db *, int64_t, int64_t);
+	/* render: offer a post option to this person (return 1) */
+	int		 (*composer_option)(struct hm_req *,
+			     struct hm_post_option *);
+	/* hearthd serves (start: threads may begin) or is stopping (stop:
+	 * before the writer stops, after the loops drained); never called
+	 * in hearthctl */
+	void		 (*start)(void);
+	void		 (*stop)(void);
+};
+
+/*
+ * A hearthctl command of the module (ABI 1.1): `hearthctl NAME WORD
+ * ARGS...` runs run(db, argc, argv) with argv[0] == WORD, in one
+ * transaction on hearthctl's own connection (writes allowed), committed
+ * if it returns 0. It prints what it did to stdout and errors to stderr;
+ * it returns an exit code (0, 1 failed, 2 bad usage).
+ */
+struct hm_command {
+	const char	*name;
+	const char	*usage;		/* "enable USER" */
+	int		 (*run)(struct hm_db *, int, char **);
 };
 
 /* The struct a module exports as HEARTH_MODULE_SYMBOL. */
@@ -161,6 +210,12 @@ struct hearth_module {
 	int		 (*load)(const struct hearth_api *, struct hm_module *,
 			     const char **cause);
 	void		 (*unload)(void);
+	/* ABI 1.1: what the module's public listener (api->listen) serves,
+	 * and nothing else; flags other than 0 are refused there */
+	const struct hm_route		*public_routes;
+	size_t				 npublic_routes;
+	const struct hm_command		*commands;
+	size_t				 ncommands;
 };
 
 /* Convenience for filling the first three fields. */
@@ -191,6 +246,48 @@ struct hm_post {
 	const char	*url_path;	/* "/@name/id" */
 	int64_t		 created_at;
 };
+
+/* Visibilities, as the Mastodon API's values. */
+#define HM_VIS_PUBLIC	0
+#define HM_VIS_UNLISTED	1
+#define HM_VIS_PRIVATE	2
+#define HM_VIS_DIRECT	3
+
+/* A post as stored (post_info): no access check; strings are malloc'ed,
+ * freed by post_info_free. */
+struct hm_post_info {
+	int64_t		 id;
+	int64_t		 author_id;
+	int64_t		 group_id;	/* 0: none */
+	int		 group_private;	/* the group is members-only */
+	int64_t		 in_reply_to_id;
+	int64_t		 in_reply_to_author_id;
+	int		 visibility;	/* HM_VIS_ */
+	int		 sensitive;
+	int64_t		 created_at;
+	int64_t		 edited_at;	/* 0: never */
+	char		*source;	/* Markdown */
+	char		*spoiler_text;
+	char		*language;	/* NULL: unknown */
+};
+
+/* A person as stored (user_find); strings malloc'ed, user_info_free. */
+struct hm_user_info {
+	int64_t		 id;
+	char		*username;
+	char		*display_name;
+	char		*avatar_path;	/* a file, or NULL */
+	char		*avatar_type;	/* its media type */
+	int		 admin;
+	int		 disabled;
+	int64_t		 created_at;
+};
+
+/* markdown_outside's mention resolver: the URL to link "@name" to, or
+ * NULL to drop the mention from the text. */
+typedef const char *(*hm_mention_fn)(void *, const char *);
+/* Back on a request's loop (req_resume). */
+typedef void (*hm_resume_fn)(struct hm_req *, void *);
 
 /* The table handed to load. Append only (see the ABI rules above). */
 struct hearth_api {
@@ -263,6 +360,42 @@ struct hearth_api {
 	/* background jobs: fn every so many seconds, on the writer thread */
 	int		 (*job_every)(struct hm_module *, int, hm_job_fn,
 			     void *);
+
+	/* ABI 1.1 */
+	/* from load: serve public_routes on "ADDR:PORT" (or "ADDR:PORT
+	 * tls", with cert and key files, NULL for the core's) */
+	int		 (*listen)(struct hm_module *, const char *,
+			     const char *, const char *, char **);
+	/* the request as sent: its body, target (path and query), peer */
+	const char	*(*req_body)(struct hm_req *, size_t *);
+	const char	*(*req_target)(struct hm_req *);
+	const char	*(*req_peer)(struct hm_req *);
+	int		 (*req_is_public)(struct hm_req *);
+	/* from any thread, once per HM_ASYNC handler: fn(req, arg) runs on
+	 * the request's loop and answers (it may call write) */
+	void		 (*req_resume)(struct hm_req *, hm_resume_fn, void *);
+	/* from any thread: fn on the writer in its next transaction */
+	int		 (*job_now)(struct hm_module *, hm_job_fn, void *);
+	/* reads, any connection (request's or writer's) */
+	int		 (*post_info)(struct hm_db *, int64_t,
+			     struct hm_post_info *);
+	void		 (*post_info_free)(struct hm_post_info *);
+	int		 (*user_find)(struct hm_db *, int64_t, const char *,
+			     struct hm_user_info *);
+	void		 (*user_info_free)(struct hm_user_info *);
+	/* Markdown as the outside sees it (malloc'ed): Mastodon's tags and
+	 * classes, mentions through fn, hashtags linked under base */
+	char		*(*markdown_outside)(const char *, const char *,
+			     hm_mention_fn, void *);
+	int		 (*db_changes)(struct hm_db *);
+	int		 (*db_bind_null)(struct hm_stmt *, int);
+	void		 (*free)(void *);
+	/* a notification about a post (writer only); the words a type of
+	 * the module's shows on the web (from load) */
+	int		 (*notify_post)(struct hm_db *, int64_t, const char *,
+			     int64_t, int64_t);
+	int		 (*notify_label)(struct hm_module *, const char *,
+			     const char *);
 };
 
 /* Log levels for api->log. */

@@ -68,7 +68,7 @@ def example_server(t):
 def refuses_bad_modules(t, fx):
     """Wrong ABI, struct, symbol, load or name: exit 2, logged why."""
     refused(t, "wrong ABI major", {"major": "example_major.so"}, "major",
-            r"module major: refused: .*built for module ABI 99\.0, this "
+            r"module major: refused: .*built for module ABI 99\.\d, this "
             r"hearthd speaks 1\.\d")
     refused(t, "struct too small", {"small": "example_size.so"}, "small",
             r"module small: refused: .*struct hearth_module is 16 bytes")
@@ -197,12 +197,29 @@ def check_config(t, fx):
 
 
 @h.case
+def older_minor(t, fx):
+    """A module built against ABI 1.0's header (smaller structs) still
+    loads, serves its routes and runs its hooks under a 1.1 hearthd."""
+    d = module_dir(t, {"v10": "example_v10.so"})
+    with h.Server(t, name="v10", modules="v10", module_dir=d) as srv:
+        t.like(srv.log(), r"module v10: loaded version 1\.2\.3 \(ABI 1\.0\)",
+               "it loads as ABI 1.0")
+        srv.add_user("alice")
+        c = srv.client()
+        t.status(c.login("alice"), 303, "alice signs in (landing hook)")
+        r = srv.client(headers={"Authorization": "Bearer " +
+                                srv.token("alice")}).post(
+            "/example/notes", {"text": "from 1.0"})
+        t.ok(r.status < 400, "its route and write answer: " + r.summary())
+
+
+@h.case
 def lifecycle(t, fx):
     """load, migration, module list, user hook, job, unload."""
     with example_server(t) as srv:
         log = srv.log()
         t.like(log, r"module example: load ok", "load ran")
-        t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.0\)",
+        t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.1\)",
                "the loaded module is logged with its version")
         db = sqlite3.connect(srv.db)
         rows = db.execute("SELECT component, version, name FROM "
@@ -214,9 +231,9 @@ def lifecycle(t, fx):
 
         p = srv.ctl("module", "list")
         t.is_(p.returncode, 0, "module list exits 0")
-        t.like(p.stdout, r"(?m)^example\s+1\.2\.3\s+1\.0\s+yes\s",
+        t.like(p.stdout, r"(?m)^example\s+1\.2\.3\s+1\.1\s+yes\s",
                "module list: example, its version, ABI, enabled")
-        t.like(p.stdout, r"(?m)^failload\s+1\.2\.3\s+1\.0\s+no\s",
+        t.like(p.stdout, r"(?m)^failload\s+1\.2\.3\s+1\.1\s+no\s",
                "module list: installed but not enabled")
 
         # after_user_created fires where people are made (hearthctl).

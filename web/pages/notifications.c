@@ -30,7 +30,8 @@ notif_epoch(const char *iso)
 static const char *
 notif_label(const char *type, json_t *status, int64_t viewer)
 {
-	json_t	*to;
+	json_t		*to;
+	const char	*label;
 
 	if (strcmp(type, "follow") == 0)
 		return "followed you";
@@ -44,6 +45,8 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 			return "replied to you";
 		return "mentioned you";
 	}
+	if ((label = notify_label(type)) != NULL)
+		return label;	/* a module's type */
 	return type;
 }
 

@@ -55,6 +55,7 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 		}
 		d->group_id = req_id(r, "group_id");
 	}
+	d->options = req_post_options(r);
 	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
 }
 

@@ -18,6 +18,13 @@
 #ifndef EXAMPLE_SIZE
 #define EXAMPLE_SIZE	sizeof(struct hearth_module)
 #endif
+/* An older minor's build: the minor, and how much of hm_hooks it knew. */
+#ifndef EXAMPLE_MINOR
+#define EXAMPLE_MINOR	HEARTH_ABI_MINOR
+#endif
+#ifndef EXAMPLE_HOOKS_SIZE
+#define EXAMPLE_HOOKS_SIZE	sizeof(struct hm_hooks)
+#endif
 #ifndef EXAMPLE_NAME
 #define EXAMPLE_NAME	"example"
 #endif
@@ -274,7 +281,7 @@ static const struct hm_config_key config[] = {
 };
 
 static const struct hm_hooks hooks = {
-	.size = sizeof(struct hm_hooks),
+	.size = EXAMPLE_HOOKS_SIZE,
 	.before_write = example_before_write,
 	.before_post = example_before_post,
 	.after_post = example_after_post,
@@ -289,7 +296,7 @@ static const struct hm_hooks hooks = {
 };
 
 const struct hearth_module EXAMPLE_SYMBOL = {
-	EXAMPLE_MAJOR, HEARTH_ABI_MINOR, EXAMPLE_SIZE,
+	EXAMPLE_MAJOR, EXAMPLE_MINOR, EXAMPLE_SIZE,
 	EXAMPLE_NAME, "1.2.3",
 	routes, sizeof routes / sizeof routes[0],
 	migrations, sizeof migrations / sizeof migrations[0],
