@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <event2/buffer.h>
+
 #include "handlers.h"
 
 /* Whether a list parameter ("media_ids[]") has any non-empty value. */
@@ -145,9 +147,11 @@ api_status_edit(struct req *r)
 }
 
 /* The post being deleted, and the Status the API answers with. */
+/* The post as it was, with its source, written out before the delete: in
+ * the request's arena, so a refused or failed delete leaks nothing. */
 struct status_delete {
 	struct post_removal	 pr;
-	json_t			*status;	/* as it was, with its source */
+	char			*status;
 };
 
 /* Answer with the deleted post, its source in "text" (for redrafting). */
@@ -155,9 +159,11 @@ static void
 delete_reply(struct req *r, void *arg)
 {
 	struct status_delete	*j = arg;
+	struct evbuffer		*b = evbuffer_new();
 
-	req_json(r, 200, j->status);
-	j->status = NULL;
+	evbuffer_add(b, j->status, strlen(j->status));
+	req_json_buffer(r, 200, b);
+	evbuffer_free(b);
 }
 
 /* DELETE /api/v1/statuses/:id */
@@ -167,6 +173,8 @@ api_status_delete(struct req *r)
 	struct status_delete	*j = arena_alloc(r->arena, sizeof *j);
 	struct post		*p;
 	struct ectx		 e;
+	json_t			*status;
+	char			*text;
 
 	memset(j, 0, sizeof *j);
 	j->pr.actor = r->user->id;
@@ -179,13 +187,21 @@ api_status_delete(struct req *r)
 		return HANDLED;
 	}
 	req_ectx(r, &e);
-	j->status = entity_status(&e, p);
+	status = entity_status(&e, p);
 	ectx_free(&e);
-	if (j->status == NULL) {
+	if (status == NULL) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
-	json_object_set_new(j->status, "text", json_string(p->source));
+	json_object_set_new(status, "text", json_string(p->source));
+	text = json_dumps(status, JSON_COMPACT);
+	json_decref(status);
+	if (text == NULL) {
+		req_error(r, 500, "Internal error");
+		return HANDLED;
+	}
+	j->status = arena_strdup(r->arena, text);
+	free(text);
 	return req_command(r, post_delete_cmd, delete_reply, j);
 }
 
