@@ -36,7 +36,9 @@
 
 /*
  * A request's header, by lower-case name; NULL if absent. If a header occurs
- * several times, the callee returns the values joined with ", ".
+ * several times, the callee returns the values joined with ", ". A value
+ * must stay valid until httpsig_parse returns: Signature-Input and Signature
+ * are read together, so a callee must not reuse one buffer for both.
  */
 typedef const char *(*httpsig_header_fn)(void *ctx, const char *name);
 
