@@ -751,6 +751,24 @@ api_notify_post(struct hm_db *h, int64_t user, const char *type,
 	return notify_add(DB(h), user, type, from, post, 0);
 }
 
+/* Whether a group is open to everyone inside (0, *private = 0), or
+ * members-only or missing (-1, *private = 1). */
+static int
+api_group_info(struct hm_db *h, int64_t id, int *private)
+{
+	struct arena	*a = arena_new();
+	struct group	*g = group_get(DB(h), a, 0, id);
+	int		 rc = -1;
+
+	*private = 1;
+	if (g != NULL && g->visibility == GROUP_OPEN) {
+		*private = 0;
+		rc = 0;
+	}
+	arena_free(a);
+	return rc;
+}
+
 /* The words for a module's notification type (from load). */
 static int
 api_notify_label(struct hm_module *hm, const char *type, const char *label)
@@ -965,6 +983,7 @@ static const struct hearth_api api = {
 	.free = api_free,
 	.notify_post = api_notify_post,
 	.notify_label = api_notify_label,
+	.group_info = api_group_info,
 };
 
 /* The table handed to every module's load function, loaded under c. */

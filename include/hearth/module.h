@@ -396,6 +396,9 @@ struct hearth_api {
 			     int64_t, int64_t);
 	int		 (*notify_label)(struct hm_module *, const char *,
 			     const char *);
+	/* a group open to everyone inside: 0 and *private = 0; members-only
+	 * or missing: -1 and *private = 1 */
+	int		 (*group_info)(struct hm_db *, int64_t, int *);
 };
 
 /* Log levels for api->log. */

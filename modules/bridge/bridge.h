@@ -1,0 +1,216 @@
+/*
+ * bridge.h: what the files of the bridge module share. The bridge
+ * federates the posts employees chose to share and the desk approved over
+ * ActivityPub, on a public listener of its own, and nothing else; see
+ * docs/bridge.md. Files, one concern each:
+ *   bridge.c	the module: config, hooks, route tables, start and stop
+ *   store.c	the migrations, and the actors (opted-in people) and desk
+ *   outside.c	a post as the outside sees it: Note, HTML, Create/Update
+ *   optin.c	becoming visible outside and leaving; held followers
+ *   share.c	choosing a post for the outside, and withdrawing it
+ *   desk.c	the approval desk: queue, decisions, their record
+ *   deliver.c	the delivery queue: rows, workers, back-off, hosts
+ *   remote.c	remote actors and their keys, fetched and checked
+ *   inbox.c	inbound activities: signatures, Follow, Undo, Delete
+ *   public.c	the public listener's routes: WebFinger, NodeInfo, actors,
+ *		outboxes, posts and their HTML pages
+ *   web.c	the internal pages: settings, the desk, the queue
+ *   api.c	the Mastodon API extensions
+ *   ctl.c	hearthctl bridge ...
+ *   httpsig.c, fetch.c, netguard.c: signatures, outbound HTTP, SSRF rules
+ */
+#ifndef BRIDGE_H
+#define BRIDGE_H
+
+#include <hearth/module.h>
+
+#include "fetch.h"
+#include "httpsig.h"
+
+#define BR_BIO_MAX		500	/* characters of an outside bio */
+#define BR_NOTE_MAX		2000	/* characters of a desk note */
+#define BR_ACTIVITY_MAX		(256 * 1024)	/* bytes of a fetched object */
+#define BR_KEY_TTL		(24 * 3600)	/* a remote key is refetched */
+#define BR_CLAIM_MAX		64	/* deliveries claimed at once */
+
+extern const struct hearth_api	*br_api;
+extern struct hm_module		*br_self;
+
+/* The configuration, read once at load. */
+struct br_config {
+	char		*base;		/* public origin, no trailing '/' */
+	char		*host;		/* its host[:port], as in acct: */
+	char		*scheme;	/* "https" or "http" */
+	int		 desk;		/* approval = desk */
+	int		 allow_loopback;	/* tests only */
+	long		 retry_for;	/* seconds a delivery is retried */
+	int		 max_total;	/* deliveries in flight */
+	int		 max_per_host;
+};
+extern struct br_config	 br_conf;
+
+/* An opted-in person: their actor outside. Strings malloc'ed. */
+struct br_actor {
+	int64_t		 user_id;
+	char		*username;
+	char		*display_name;
+	char		*bio;		/* Markdown, written for outside */
+	char		*private_key;	/* PEM */
+	char		*public_key;
+	int		 approve_followers;
+	int64_t		 enabled_at;
+	int64_t		 disabled_at;	/* opted out: 0 if not */
+	char		*avatar_path;
+	char		*avatar_type;
+};
+
+/* bridge.c */
+int		 br_truthy(const char *);
+char		*br_printf(const char *, ...)
+		     __attribute__((format(printf, 1, 2)));
+char		*br_actor_url(const char *);
+char		*br_note_url(const char *, int64_t);
+const char	*br_iso(struct hm_req *, int64_t);
+void		 br_iso_buf(int64_t, char *, size_t);
+int		 br_is_desk(struct hm_db *, int64_t);
+struct fetcher	*br_fetcher(void);
+void		 br_kick(void);
+
+/* store.c */
+#define BR_NMIGRATIONS	1
+extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
+int		 br_actor_get(struct hm_db *, int64_t, const char *,
+		     struct br_actor *);
+void		 br_actor_free(struct br_actor *);
+int		 br_actor_enable(struct hm_db *, int64_t, int64_t, char **);
+int		 br_actor_disable(struct hm_db *, int64_t, char **);
+int		 br_actor_set(struct hm_db *, int64_t, const char *, int,
+		     char **);
+int		 br_desk_add(struct hm_db *, int64_t, int64_t);
+int		 br_desk_remove(struct hm_db *, int64_t);
+int		 br_instance_key(struct hm_db *, char **, char **);
+void		 br_instance_ensure(struct hm_db *);
+int64_t		 br_now(void);
+
+/* outside.c */
+struct br_note {
+	char		*id;		/* the Note's URL */
+	char		*html;		/* content */
+	char		*summary;	/* content warning, or NULL */
+	json_t		*tags;		/* Hashtag and Mention objects */
+};
+int		 br_note_render(struct hm_db *, const struct br_actor *,
+		     const struct hm_post_info *, struct br_note *);
+void		 br_note_free(struct br_note *);
+json_t		*br_note_json(const struct br_actor *, int64_t,
+		     const char *, const char *, json_t *, int64_t, int64_t);
+json_t		*br_actor_json(const struct br_actor *);
+json_t		*br_activity(const char *, const char *, const char *,
+		     json_t *);
+
+/* optin.c */
+int		 br_opt_in(struct hm_db *, int64_t, int64_t, char **);
+int		 br_opt_out(struct hm_db *, int64_t, char **);
+int		 br_follower_decide(struct hm_db *, int64_t, int64_t, int,
+		     char **);
+
+/* share.c */
+const char	*br_share_refusal(struct hm_db *, const struct hm_post_info *);
+int		 br_share_request(struct hm_db *, int64_t, int64_t, char **);
+int		 br_share_withdraw(struct hm_db *, int64_t, int64_t, char **);
+int		 br_before_post(struct hm_req *, const char *,
+		     struct hm_refusal *);
+void		 br_after_post(struct hm_db *, const struct hm_post_event *);
+void		 br_after_post_edit(struct hm_db *,
+		     const struct hm_post_event *);
+void		 br_after_post_delete(struct hm_db *, int64_t, int64_t);
+
+/* desk.c */
+int		 br_desk_decide(struct hm_db *, int64_t, int64_t, int,
+		     const char *, char **);
+int		 br_publish(struct hm_db *, int64_t, int64_t, char **);
+json_t		*br_queue_json(struct hm_db *, struct hm_req *, int);
+json_t		*br_decisions_json(struct hm_db *, struct hm_req *, int);
+int64_t		 br_queue_count(struct hm_db *);
+
+/* deliver.c */
+int64_t		 br_activity_add(struct hm_db *, int64_t, const char *,
+		     int64_t, json_t *);
+int		 br_delivery_add(struct hm_db *, int64_t, const char *);
+int		 br_deliver_followers(struct hm_db *, int64_t, int64_t);
+char		**br_signed_headers(const char *, const char *, const char *,
+		     const char *, const char *);
+void		 br_deliver_start(void);
+void		 br_deliver_stop(void);
+void		 br_deliver_job(struct hm_db *, void *);
+json_t		*br_deliveries_json(struct hm_db *);
+void		 br_deliveries_print(struct hm_db *);
+
+/* remote.c */
+struct br_remote {
+	char		*id;
+	char		*key_id;
+	char		*public_key;
+	char		*inbox;
+	char		*shared_inbox;
+	char		*username;
+	char		*host;
+};
+void		 br_remote_free(struct br_remote *);
+int		 br_remote_by_key(struct hm_db *, const char *,
+		     struct br_remote *);
+int		 br_remote_save(struct hm_db *, const struct br_remote *);
+typedef void	 (*br_remote_fn)(void *, struct br_remote *, const char *);
+void		 br_remote_fetch_key(const char *, br_remote_fn, void *);
+char		*br_host_of(const char *);
+void		 br_instance_key_set(const char *);
+int		 br_same_host(const char *, const char *);
+char		**br_sign_get(void *, const char *, const char *);
+
+/* inbox.c */
+int		 br_inbox(struct hm_req *);
+
+/* public.c */
+int		 br_pub_webfinger(struct hm_req *);
+int		 br_pub_host_meta(struct hm_req *);
+int		 br_pub_nodeinfo_links(struct hm_req *);
+int		 br_pub_nodeinfo(struct hm_req *);
+int		 br_pub_home(struct hm_req *);
+int		 br_pub_css(struct hm_req *);
+int		 br_pub_instance_actor(struct hm_req *);
+int		 br_pub_actor(struct hm_req *);
+int		 br_pub_outbox(struct hm_req *);
+int		 br_pub_followers(struct hm_req *);
+int		 br_pub_following(struct hm_req *);
+int		 br_pub_avatar(struct hm_req *);
+int		 br_pub_note(struct hm_req *);
+int		 br_pub_create(struct hm_req *);
+int		 br_pub_profile(struct hm_req *);
+int		 br_pub_post(struct hm_req *);
+int		 br_pub_tag(struct hm_req *);
+
+/* web.c */
+int		 br_web_settings(struct hm_req *);
+int		 br_web_settings_save(struct hm_req *);
+int		 br_web_desk(struct hm_req *);
+int		 br_web_desk_decide(struct hm_req *);
+int		 br_web_history(struct hm_req *);
+int		 br_web_queue(struct hm_req *);
+int		 br_web_share(struct hm_req *);
+
+/* api.c */
+int		 br_api_share(struct hm_req *);
+int		 br_api_unshare(struct hm_req *);
+int		 br_api_queue(struct hm_req *);
+int		 br_api_decide(struct hm_req *);
+int		 br_api_decisions(struct hm_req *);
+int		 br_api_deliveries(struct hm_req *);
+
+/* ctl.c */
+int		 br_ctl_enable(struct hm_db *, int, char **);
+int		 br_ctl_disable(struct hm_db *, int, char **);
+int		 br_ctl_desk(struct hm_db *, int, char **);
+int		 br_ctl_queue(struct hm_db *, int, char **);
+int		 br_ctl_shares(struct hm_db *, int, char **);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * ctl.c: hearthctl bridge ..., for the admin at the console: make a
+ * person (or a team or company account) visible outside or not, manage
+ * the desk, and see the queue. Each runs in one transaction on
+ * hearthctl's connection; a running hearthd picks the deliveries up on
+ * its next tick.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#define A	br_api
+
+/* A person by username, or a message and -1. */
+static int64_t
+br_ctl_user(struct hm_db *db, const char *name)
+{
+	struct hm_user_info	u;
+	int64_t			id;
+
+	if (A->user_find(db, 0, name, &u) != 0) {
+		fprintf(stderr, "hearthctl: no such person: %s\n", name);
+		return -1;
+	}
+	id = u.id;
+	A->user_info_free(&u);
+	return id;
+}
+
+/* enable USER */
+int
+br_ctl_enable(struct hm_db *db, int argc, char **argv)
+{
+	char	*cause = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: hearthctl bridge enable USER\n");
+		return 2;
+	}
+	if ((id = br_ctl_user(db, argv[1])) < 0)
+		return 1;
+	if ((rc = br_opt_in(db, id, 0, &cause)) != HM_OK) {
+		fprintf(stderr, "hearthctl: %s: %s\n", argv[1], cause ? cause :
+		    A->db_error(db));
+		free(cause);
+		return 1;
+	}
+	printf("%s is visible outside as @%s@%s (%s/@%s)\n", argv[1], argv[1],
+	    br_conf.host, br_conf.base, argv[1]);
+	return 0;
+}
+
+/* disable USER */
+int
+br_ctl_disable(struct hm_db *db, int argc, char **argv)
+{
+	char	*cause = NULL;
+	int64_t	 id;
+	int	 rc;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: hearthctl bridge disable USER\n");
+		return 2;
+	}
+	if ((id = br_ctl_user(db, argv[1])) < 0)
+		return 1;
+	if ((rc = br_opt_out(db, id, &cause)) != HM_OK) {
+		fprintf(stderr, "hearthctl: %s: %s\n", argv[1], cause ? cause :
+		    A->db_error(db));
+		free(cause);
+		return 1;
+	}
+	printf("%s is no longer visible outside; Delete goes to their "
+	    "followers' servers\n", argv[1]);
+	return 0;
+}
+
+/* desk add USER | desk remove USER | desk list */
+int
+br_ctl_desk(struct hm_db *db, int argc, char **argv)
+{
+	struct hm_stmt		*st;
+	struct hm_user_info	 u;
+	int64_t			 id;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		if ((st = A->db_prepare(db, "SELECT user_id, added_at FROM "
+		    "bridge_desk ORDER BY added_at")) == NULL)
+			return 1;
+		printf("the desk: every admin, and\n");
+		while (A->db_step(st) == 1) {
+			if (A->user_find(db, A->db_column_int(st, 0), NULL,
+			    &u) != 0)
+				continue;
+			printf("  %s\n", u.username);
+			A->user_info_free(&u);
+		}
+		A->db_finalize(st);
+		return 0;
+	}
+	if (argc != 3 || (strcmp(argv[1], "add") != 0 &&
+	    strcmp(argv[1], "remove") != 0)) {
+		fprintf(stderr, "usage: hearthctl bridge desk add|remove USER "
+		    "| desk list\n");
+		return 2;
+	}
+	if ((id = br_ctl_user(db, argv[2])) < 0)
+		return 1;
+	if ((strcmp(argv[1], "add") == 0 ? br_desk_add(db, id, 0) :
+	    br_desk_remove(db, id)) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", A->db_error(db));
+		return 1;
+	}
+	printf("%s %s the desk\n", argv[2], strcmp(argv[1], "add") == 0 ?
+	    "is on" : "is off");
+	return 0;
+}
+
+/* queue: deliveries per host */
+int
+br_ctl_queue(struct hm_db *db, int argc, char **argv)
+{
+	json_t		*list = br_deliveries_json(db), *h;
+	size_t		 i;
+
+	printf("%-32s %8s %8s %10s  %s\n", "HOST", "PENDING", "FAILED",
+	    "DELIVERED", "STATE");
+	json_array_foreach(list, i, h) {
+		printf("%-32s %8lld %8lld %10lld  %s%s%s\n",
+		    json_string_value(json_object_get(h, "host")),
+		    (long long)json_integer_value(json_object_get(h,
+		    "pending")),
+		    (long long)json_integer_value(json_object_get(h, "failed")),
+		    (long long)json_integer_value(json_object_get(h,
+		    "delivered")),
+		    json_is_true(json_object_get(h, "paused")) ? "paused" :
+		    "ok", json_string_value(json_object_get(h, "last_error")) ?
+		    ": " : "", json_string_value(json_object_get(h,
+		    "last_error")) ? json_string_value(json_object_get(h,
+		    "last_error")) : "");
+	}
+	if (json_array_size(list) == 0)
+		printf("(nothing has gone out yet)\n");
+	json_decref(list);
+	return 0;
+}
+
+/* shares: what waits at the desk */
+int
+br_ctl_shares(struct hm_db *db, int argc, char **argv)
+{
+	struct hm_stmt		*st;
+	struct hm_user_info	 u;
+
+	if ((st = A->db_prepare(db, "SELECT post_id, author_id, requested_at, "
+	    "published_at IS NOT NULL FROM bridge_shares WHERE state = "
+	    "'pending' ORDER BY requested_at")) == NULL)
+		return 1;
+	printf("%-10s %-20s %-20s %s\n", "POST", "AUTHOR", "WAITING SINCE",
+	    "KIND");
+	while (A->db_step(st) == 1) {
+		char	when[32];
+
+		br_iso_buf(A->db_column_int(st, 2), when, sizeof when);
+		if (A->user_find(db, A->db_column_int(st, 1), NULL, &u) != 0)
+			continue;
+		printf("%-10lld %-20s %-20s %s\n", (long long)
+		    A->db_column_int(st, 0), u.username, when,
+		    A->db_column_int(st, 3) ? "edit" : "new");
+		A->user_info_free(&u);
+	}
+	A->db_finalize(st);
+	return 0;
+}

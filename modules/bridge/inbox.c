@@ -1,0 +1,408 @@
+/*
+ * inbox.c: what the outside sends, on the public listener only (the
+ * personal inboxes and the shared one). Every POST must be signed (HTTP
+ * Signatures, draft-cavage or RFC 9421): the digest must match the exact
+ * body, the date must be within the window, the signed headers must cover
+ * what Mastodon requires, and the key must belong to the activity's
+ * actor, fetched and checked (remote.c) when it is not known. Anything
+ * else is refused with 401 and nothing is stored. Part 1 of the bridge
+ * acts on Follow, Undo(Follow) and an actor's Delete; other activities
+ * (replies, likes: part 2) are accepted and not kept.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "bridge.h"
+
+#define A	br_api
+
+/* One inbound activity on its way through the checks. */
+struct br_in {
+	struct hm_req		*r;
+	struct httpsig		*sig;
+	json_t			*act;
+	const char		*type;
+	const char		*actor;
+	struct br_remote	 remote;
+	int			 fetched;	/* remote is new: save it */
+	int			 retried;	/* the key was fetched again */
+	char			*why;
+};
+
+static void
+br_in_free(struct br_in *in)
+{
+	httpsig_free(in->sig);
+	json_decref(in->act);
+	br_remote_free(&in->remote);
+	free(in->why);
+	free(in);
+}
+
+/* A request's header for the signature checks. */
+static const char *
+br_in_header(void *ctx, const char *name)
+{
+	return A->req_header(ctx, name);
+}
+
+/* Refuse with a status and a reason (JSON), and let go. */
+static int
+br_in_refuse(struct br_in *in, int status, const char *why)
+{
+	A->reply_error(in->r, status, why);
+	A->log(br_self, HM_LOG_INFO, "inbox: refused %s from %s: %s",
+	    in->type != NULL ? in->type : "a request", A->req_peer(in->r),
+	    why);
+	br_in_free(in);
+	return HM_DONE;
+}
+
+/* Whether a Content-Type is ActivityStreams JSON. */
+static int
+br_in_type_ok(const char *ct)
+{
+	size_t	n;
+
+	if (ct == NULL)
+		return 0;
+	n = strcspn(ct, ";");
+	while (n > 0 && ct[n - 1] == ' ')
+		n--;
+	if (n == 25 && strncasecmp(ct, "application/activity+json", n) == 0)
+		return 1;
+	return n == 19 && strncasecmp(ct, "application/ld+json", n) == 0 &&
+	    strstr(ct, "https://www.w3.org/ns/activitystreams") != NULL;
+}
+
+/* A string member, or NULL. */
+static const char *
+str_of(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* An object's id (it may be the id itself), or NULL. */
+static const char *
+id_of(json_t *o)
+{
+	return json_is_string(o) ? json_string_value(o) : str_of(o, "id");
+}
+
+/* One of our actors named by a URL (BASE/users/NAME); 0, or -1. */
+static int
+br_in_local(struct hm_db *db, const char *url, struct br_actor *a)
+{
+	char		*prefix = br_printf("%s/users/", br_conf.base);
+	size_t		 n = strlen(prefix);
+	int		 rc = -1;
+
+	if (url != NULL && strncmp(url, prefix, n) == 0 &&
+	    strchr(url + n, '/') == NULL && strchr(url + n, '#') == NULL &&
+	    br_actor_get(db, 0, url + n, a) == 0) {
+		if (a->disabled_at == 0)
+			rc = 0;
+		else
+			br_actor_free(a);
+	}
+	free(prefix);
+	return rc;
+}
+
+/* Follow: a follower arrives (accepted at once, or held for approval). */
+static int
+br_in_follow(struct hm_db *db, struct br_in *in, char **cause)
+{
+	struct br_actor	 a;
+	struct hm_stmt	*st;
+	json_t		*act, *follow;
+	char		*actor, *id;
+	int64_t		 row = 0, aid;
+	int		 accepted = 0;
+
+	if (br_in_local(db, id_of(json_object_get(in->act, "object")),
+	    &a) != 0) {
+		*cause = strdup("no such actor here");
+		return HM_NOTFOUND;
+	}
+	st = A->db_prepare(db, "INSERT INTO bridge_followers (user_id, actor, "
+	    "inbox, shared_inbox, follow_id, state, created_at) VALUES (?, ?, "
+	    "?, ?, ?, ?, ?) ON CONFLICT (user_id, actor) DO UPDATE SET inbox = "
+	    "excluded.inbox, shared_inbox = excluded.shared_inbox, follow_id "
+	    "= excluded.follow_id RETURNING id, state");
+	if (st == NULL) {
+		br_actor_free(&a);
+		return -1;
+	}
+	A->db_bind_int(st, 1, a.user_id);
+	A->db_bind_text(st, 2, in->remote.id);
+	A->db_bind_text(st, 3, in->remote.inbox);
+	A->db_bind_text(st, 4, in->remote.shared_inbox);
+	A->db_bind_text(st, 5, str_of(in->act, "id"));
+	A->db_bind_text(st, 6, a.approve_followers ? "pending" : "accepted");
+	A->db_bind_int(st, 7, br_now());
+	if (A->db_step(st) == 1) {
+		row = A->db_column_int(st, 0);
+		accepted = strcmp(A->db_column_text(st, 1), "accepted") == 0;
+	}
+	A->db_finalize(st);
+	if (row == 0) {
+		br_actor_free(&a);
+		return -1;
+	}
+	if (!accepted) {	/* held: the person accepts in settings */
+		br_actor_free(&a);
+		return HM_OK;
+	}
+	actor = br_actor_url(a.username);
+	id = br_printf("%s#accepts/follows/%lld-%lld", actor, (long long)row,
+	    (long long)br_now());
+	follow = json_pack("{s:s, s:s, s:s, s:s}", "id", str_of(in->act,
+	    "id"), "type", "Follow", "actor", in->remote.id, "object", actor);
+	act = br_activity("Accept", id, actor, follow);
+	aid = br_activity_add(db, a.user_id, "Accept", 0, act);
+	json_decref(act);
+	free(id);
+	free(actor);
+	if (aid <= 0 || br_delivery_add(db, aid, in->remote.inbox) != 0) {
+		br_actor_free(&a);
+		return -1;
+	}
+	br_actor_free(&a);
+	br_kick();
+	return HM_OK;
+}
+
+/* Undo: of a Follow by the same actor (others: part 2). */
+static int
+br_in_undo(struct hm_db *db, struct br_in *in)
+{
+	json_t		*obj = json_object_get(in->act, "object");
+	struct hm_stmt	*st;
+	const char	*oid = id_of(obj), *otype = str_of(obj, "type");
+
+	if (otype != NULL && strcmp(otype, "Follow") != 0)
+		return HM_OK;
+	if (json_is_object(obj) && str_of(obj, "actor") != NULL &&
+	    strcmp(str_of(obj, "actor"), in->remote.id) != 0)
+		return HM_FORBIDDEN;
+	if (json_is_object(obj) && id_of(json_object_get(obj, "object")) !=
+	    NULL) {
+		struct br_actor	 a;
+
+		if (br_in_local(db, id_of(json_object_get(obj, "object")),
+		    &a) != 0)
+			return HM_OK;
+		st = A->db_prepare(db, "DELETE FROM bridge_followers WHERE "
+		    "user_id = ? AND actor = ?");
+		if (st == NULL) {
+			br_actor_free(&a);
+			return -1;
+		}
+		A->db_bind_int(st, 1, a.user_id);
+		A->db_bind_text(st, 2, in->remote.id);
+		br_actor_free(&a);
+	} else {
+		st = A->db_prepare(db, "DELETE FROM bridge_followers WHERE "
+		    "actor = ? AND follow_id = ?");
+		if (st == NULL)
+			return -1;
+		A->db_bind_text(st, 1, in->remote.id);
+		A->db_bind_text(st, 2, oid != NULL ? oid : "");
+	}
+	A->db_step(st);
+	A->db_finalize(st);
+	return HM_OK;
+}
+
+/* Delete: an actor that deletes itself leaves every follower list. */
+static int
+br_in_delete(struct hm_db *db, struct br_in *in)
+{
+	struct hm_stmt	*st;
+	const char	*oid = id_of(json_object_get(in->act, "object"));
+
+	if (oid == NULL || strcmp(oid, in->remote.id) != 0)
+		return HM_OK;		/* a post: part 2 */
+	if ((st = A->db_prepare(db, "DELETE FROM bridge_followers WHERE "
+	    "actor = ?")) == NULL)
+		return -1;
+	A->db_bind_text(st, 1, in->remote.id);
+	A->db_step(st);
+	A->db_finalize(st);
+	if ((st = A->db_prepare(db, "DELETE FROM bridge_remote_actors WHERE "
+	    "id = ?")) == NULL)
+		return -1;
+	A->db_bind_text(st, 1, in->remote.id);
+	A->db_step(st);
+	A->db_finalize(st);
+	return HM_OK;
+}
+
+/* On the writer: once per activity id, act on it. */
+static int
+br_in_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
+{
+	struct br_in	*in = arg;
+	struct hm_stmt	*st;
+	const char	*id = str_of(in->act, "id");
+
+	if (in->fetched && br_remote_save(db, &in->remote) != 0)
+		return -1;
+	if (id != NULL) {
+		if ((st = A->db_prepare(db, "INSERT OR IGNORE INTO bridge_seen "
+		    "(id, at) VALUES (?, ?)")) == NULL)
+			return -1;
+		A->db_bind_text(st, 1, id);
+		A->db_bind_int(st, 2, br_now());
+		A->db_step(st);
+		A->db_finalize(st);
+		if (A->db_changes(db) == 0)
+			return HM_OK;	/* delivered before */
+	}
+	if (strcmp(in->type, "Follow") == 0)
+		return br_in_follow(db, in, cause);
+	if (strcmp(in->type, "Undo") == 0)
+		return br_in_undo(db, in);
+	if (strcmp(in->type, "Delete") == 0)
+		return br_in_delete(db, in);
+	return HM_OK;
+}
+
+/* Back on the loop: 202, or why not. */
+static void
+br_in_reply(struct hm_req *r, void *arg, int rc, const char *cause)
+{
+	struct br_in	*in = arg;
+
+	if (rc == HM_OK)
+		A->reply_body(r, 202, "application/json", "{}", 2);
+	else
+		A->reply_error(r, rc == -1 ? 500 : rc, cause != NULL ? cause :
+		    "the activity could not be handled");
+	br_in_free(in);
+}
+
+/* The signature checked with the actor's key: on to the writer. */
+static int
+br_in_accept(struct br_in *in)
+{
+	char	err[256];
+
+	if (httpsig_verify(in->sig, in->remote.public_key, err,
+	    sizeof err) != 0)
+		return br_in_refuse(in, 401, err);
+	if (strcmp(in->remote.id, in->actor) != 0)
+		return br_in_refuse(in, 401, "the request was signed by "
+		    "another actor than the activity's");
+	return A->write(in->r, br_in_write, br_in_reply, in);
+}
+
+static void	br_in_fetched(void *, struct br_remote *, const char *);
+
+/* Back on the loop with a fetched key (or why there is none). */
+static void
+br_in_resumed(struct hm_req *r, void *arg)
+{
+	struct br_in	*in = arg;
+	char		 err[256];
+
+	if (in->remote.id == NULL) {
+		br_in_refuse(in, 401, in->why != NULL ? in->why :
+		    "the signing key could not be fetched");
+		return;
+	}
+	/* A cached key that no longer verifies may have been rotated:
+	 * fetch it once more before refusing. */
+	if (!in->fetched && httpsig_verify(in->sig, in->remote.public_key,
+	    err, sizeof err) != 0 && !in->retried) {
+		in->retried = 1;
+		br_remote_free(&in->remote);
+		br_remote_fetch_key(httpsig_key_id(in->sig), br_in_fetched, in);
+		return;
+	}
+	br_in_accept(in);
+}
+
+/* A key fetch's outcome (on the fetch thread): back to the request. */
+static void
+br_in_fetched(void *arg, struct br_remote *r, const char *why)
+{
+	struct br_in	*in = arg;
+
+	if (r != NULL) {
+		in->remote = *r;
+		memset(r, 0, sizeof *r);	/* ours now */
+		in->fetched = 1;
+	} else
+		in->why = strdup(why != NULL ? why : "?");
+	A->req_resume(in->r, br_in_resumed, in);
+}
+
+/* POST /inbox and /users/:name/inbox, on the public listener. */
+int
+br_inbox(struct hm_req *r)
+{
+	struct httpsig_request	 hr;
+	struct br_in		*in;
+	const char		*body, *obj;
+	json_error_t		 jerr;
+	size_t			 len;
+	char			 err[256];
+
+	if (!A->req_is_public(r)) {
+		A->reply_error(r, 404, "Not found");
+		return HM_DONE;
+	}
+	in = calloc(1, sizeof *in);
+	in->r = r;
+	if (!br_in_type_ok(A->req_header(r, "Content-Type")))
+		return br_in_refuse(in, 415, "Content-Type must be "
+		    "application/activity+json");
+	body = A->req_body(r, &len);
+	memset(&hr, 0, sizeof hr);
+	hr.method = "POST";
+	hr.target = A->req_target(r);
+	hr.scheme = br_conf.scheme;
+	hr.authority = A->req_header(r, "Host");
+	hr.header = br_in_header;
+	hr.ctx = r;
+	hr.body = (const unsigned char *)(body != NULL ? body : "");
+	hr.body_len = len;
+	hr.now = (time_t)br_now();
+	if ((in->sig = httpsig_parse(&hr, err, sizeof err)) == NULL)
+		return br_in_refuse(in, 401, err);
+	in->act = json_loadb(body != NULL ? body : "", len,
+	    JSON_REJECT_DUPLICATES, &jerr);
+	if (!json_is_object(in->act) ||
+	    (in->type = str_of(in->act, "type")) == NULL ||
+	    (in->actor = str_of(in->act, "actor")) == NULL)
+		return br_in_refuse(in, 400, "the body is not an activity "
+		    "(a JSON object with a type and an actor)");
+	if (!br_same_host(in->actor, httpsig_key_id(in->sig)))
+		return br_in_refuse(in, 401, "the signing key is not on the "
+		    "actor's host");
+	if (str_of(in->act, "id") != NULL &&
+	    !br_same_host(str_of(in->act, "id"), in->actor))
+		return br_in_refuse(in, 400, "the activity's id is not on the "
+		    "actor's host");
+	/* An embedded object is the actor's own (or one of ours). */
+	obj = json_is_object(json_object_get(in->act, "object")) ?
+	    id_of(json_object_get(in->act, "object")) : NULL;
+	if (obj != NULL && !br_same_host(obj, in->actor) &&
+	    !br_same_host(obj, br_conf.base))
+		return br_in_refuse(in, 400, "the embedded object is on "
+		    "another host than its actor");
+	if (br_remote_by_key(A->req_db(r), httpsig_key_id(in->sig),
+	    &in->remote) == 0) {
+		if (httpsig_verify(in->sig, in->remote.public_key, err,
+		    sizeof err) == 0)
+			return br_in_accept(in);
+		br_remote_free(&in->remote);
+		in->retried = 1;
+	}
+	br_remote_fetch_key(httpsig_key_id(in->sig), br_in_fetched, in);
+	return HM_ASYNC;
+}

@@ -1,0 +1,261 @@
+/*
+ * outside.c: hearth's things as the outside sees them, in ActivityStreams:
+ * a shared post as a Note (its HTML rendered for the outside, mentions of
+ * colleagues who are visible outside linked to their actors and the rest
+ * dropped, hashtags as Hashtag tags), a person as a Person, and the
+ * activities that carry them. The @context is ActivityStreams, the
+ * security vocabulary and inline terms only: peers must not have to fetch
+ * a context document to read hearth.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bridge.h"
+
+#define A	br_api
+#define AS_NS		"https://www.w3.org/ns/activitystreams"
+#define AS_PUBLIC	AS_NS "#Public"
+#define SEC_NS		"https://w3id.org/security/v1"
+
+/* The inline terms Mastodon's and hearth's objects use. */
+static json_t *
+br_context_terms(void)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "manuallyApprovesFollowers", "as:manuallyApprovesFollowers",
+	    "sensitive", "as:sensitive",
+	    "Hashtag", "as:Hashtag",
+	    "toot", "http://joinmastodon.org/ns#",
+	    "discoverable", "toot:discoverable",
+	    "indexable", "toot:indexable");
+}
+
+/* What a mention resolver collects while a post is rendered. */
+struct br_mentions {
+	struct hm_db	*db;
+	json_t		*tags;
+	char		*urls[16];
+	size_t		 n;
+};
+
+/*
+ * "@name" in a shared post: a colleague visible outside becomes a link to
+ * their actor (and a Mention tag, which is what makes Mastodon notify);
+ * anyone else is dropped from the text, since nothing about colleagues
+ * who did not opt in leaves the company.
+ */
+static const char *
+br_resolve(void *arg, const char *name)
+{
+	struct br_mentions	*m = arg;
+	struct br_actor		 a;
+	char			*url;
+
+	if (m->n == sizeof m->urls / sizeof m->urls[0] ||
+	    br_actor_get(m->db, 0, name, &a) != 0)
+		return NULL;
+	if (a.disabled_at != 0) {
+		br_actor_free(&a);
+		return NULL;
+	}
+	url = br_actor_url(a.username);
+	json_array_append_new(m->tags, json_pack("{s:s, s:s, s:s+++}",
+	    "type", "Mention", "href", url, "name", "@", a.username, "@",
+	    br_conf.host));
+	m->urls[m->n++] = url;
+	br_actor_free(&a);
+	return url;
+}
+
+/* Hashtag tags for the links the renderer made under BASE/tags/. */
+static void
+br_hashtags(const char *html, json_t *tags)
+{
+	char		*prefix = br_printf("href=\"%s/tags/", br_conf.base);
+	const char	*p = html, *end;
+	size_t		 plen = strlen(prefix), n = 0;
+	char		*name, *href;
+
+	while ((p = strstr(p, prefix)) != NULL && n < 50) {
+		p += plen;
+		if ((end = strchr(p, '"')) == NULL)
+			break;
+		name = strndup(p, end - p);
+		href = br_printf("%s/tags/%s", br_conf.base, name);
+		json_array_append_new(tags, json_pack("{s:s, s:s, s:s+}",
+		    "type", "Hashtag", "href", href, "name", "#", name));
+		free(href);
+		free(name);
+		p = end;
+		n++;
+	}
+	free(prefix);
+}
+
+/* Render a post as the outside will see it; 0, or -1. */
+int
+br_note_render(struct hm_db *db, const struct br_actor *a,
+    const struct hm_post_info *p, struct br_note *out)
+{
+	struct br_mentions	 m;
+	size_t			 i;
+
+	memset(out, 0, sizeof *out);
+	memset(&m, 0, sizeof m);
+	m.db = db;
+	m.tags = json_array();
+	out->html = A->markdown_outside(p->source, br_conf.base, br_resolve,
+	    &m);
+	for (i = 0; i < m.n; i++)
+		free(m.urls[i]);
+	if (out->html == NULL) {
+		json_decref(m.tags);
+		return -1;
+	}
+	br_hashtags(out->html, m.tags);
+	out->tags = m.tags;
+	out->id = br_note_url(a->username, p->id);
+	out->summary = p->spoiler_text != NULL && *p->spoiler_text != '\0' ?
+	    strdup(p->spoiler_text) : NULL;
+	return 0;
+}
+
+void
+br_note_free(struct br_note *n)
+{
+	free(n->id);
+	A->free(n->html);
+	free(n->summary);
+	json_decref(n->tags);
+	memset(n, 0, sizeof *n);
+}
+
+/*
+ * A shared post as a Note: addressed to the public and the author's
+ * followers, as Mastodon addresses a public post. tags is borrowed.
+ */
+json_t *
+br_note_json(const struct br_actor *a, int64_t post, const char *html,
+    const char *summary, json_t *tags, int64_t published, int64_t updated)
+{
+	char	*actor = br_actor_url(a->username);
+	char	*id = br_note_url(a->username, post);
+	char	 pub[32], upd[32];
+	json_t	*o;
+
+	br_iso_buf(published, pub, sizeof pub);
+	o = json_pack("{s:[s, o], s:s, s:s, s:s, s:s, s:s?, s:b, s:s, "
+	    "s:s+++, s:[s], s:[s+], s:O, s:n}",
+	    "@context", AS_NS, br_context_terms(),
+	    "id", id,
+	    "type", "Note",
+	    "attributedTo", actor,
+	    "content", html,
+	    "summary", summary,
+	    "sensitive", summary != NULL,
+	    "published", pub,
+	    "url", br_conf.base, "/@", a->username, "",
+	    "to", AS_PUBLIC,
+	    "cc", actor, "/followers",
+	    "tag", tags != NULL ? tags : json_array(),
+	    "inReplyTo");
+	if (o != NULL && updated > 0) {
+		br_iso_buf(updated, upd, sizeof upd);
+		json_object_set_new(o, "updated", json_string(upd));
+	}
+	if (o != NULL) {	/* the url's path ends with the post's id */
+		char	*url = br_printf("%s/@%s/%lld", br_conf.base,
+		    a->username, (long long)post);
+
+		json_object_set_new(o, "url", json_string(url));
+		free(url);
+	}
+	free(actor);
+	free(id);
+	return o;
+}
+
+/*
+ * An activity of type by actor (its URL) about object (a URL string or an
+ * embedded object, whose reference is taken), addressed as the object is,
+ * or to the public if the object is a reference.
+ */
+json_t *
+br_activity(const char *type, const char *id, const char *actor,
+    json_t *object)
+{
+	json_t	*o, *to, *cc;
+
+	o = json_pack("{s:s, s:s, s:s, s:s}", "@context", AS_NS, "id", id,
+	    "type", type, "actor", actor);
+	if (json_is_object(object)) {
+		if ((to = json_object_get(object, "to")) != NULL)
+			json_object_set(o, "to", to);
+		if ((cc = json_object_get(object, "cc")) != NULL)
+			json_object_set(o, "cc", cc);
+		if (json_object_get(object, "published") != NULL &&
+		    strcmp(type, "Create") == 0)
+			json_object_set(o, "published",
+			    json_object_get(object, "published"));
+		/* the embedded object speaks under the activity's context */
+		json_object_del(object, "@context");
+	} else if (strcmp(type, "Delete") == 0 || strcmp(type, "Update") ==
+	    0) {
+		json_object_set_new(o, "to", json_pack("[s]", AS_PUBLIC));
+	}
+	json_object_set_new(o, "object", object);
+	return o;
+}
+
+/* A person as the outside sees them (an opted-in actor). */
+json_t *
+br_actor_json(const struct br_actor *a)
+{
+	char	*id = br_actor_url(a->username), *bio, pub[32];
+	json_t	*o;
+
+	bio = A->markdown_outside(a->bio != NULL ? a->bio : "", br_conf.base,
+	    NULL, NULL);
+	br_iso_buf(a->enabled_at, pub, sizeof pub);
+	o = json_pack("{s:[s, s, o], s:s, s:s, s:s, s:s, s:s, s:s+, s:s+, "
+	    "s:s+, s:s+, s:s+++, s:b, s:b, s:b, s:s, s:{s:s}, "
+	    "s:{s:s+, s:s, s:s}}",
+	    "@context", AS_NS, SEC_NS, br_context_terms(),
+	    "id", id,
+	    "type", "Person",
+	    "preferredUsername", a->username,
+	    "name", a->display_name != NULL && *a->display_name != '\0' ?
+	    a->display_name : a->username,
+	    "summary", bio != NULL ? bio : "",
+	    "inbox", id, "/inbox",
+	    "outbox", id, "/outbox",
+	    "followers", id, "/followers",
+	    "following", id, "/following",
+	    "url", br_conf.base, "/@", a->username, "",
+	    "manuallyApprovesFollowers", a->approve_followers != 0,
+	    "discoverable", 1,
+	    "indexable", 1,
+	    "published", pub,
+	    "endpoints", "sharedInbox", br_conf.base, /* + /inbox below */
+	    "publicKey", "id", id, "#main-key", "owner", id,
+	    "publicKeyPem", a->public_key);
+	if (o != NULL) {
+		char	*shared = br_printf("%s/inbox", br_conf.base);
+
+		json_object_set_new(json_object_get(o, "endpoints"),
+		    "sharedInbox", json_string(shared));
+		free(shared);
+		if (a->avatar_path != NULL) {
+			char	*icon = br_printf("%s/avatar", id);
+
+			json_object_set_new(o, "icon", json_pack("{s:s, s:s, "
+			    "s:s}", "type", "Image", "mediaType",
+			    a->avatar_type, "url", icon));
+			free(icon);
+		}
+	}
+	A->free(bio);
+	free(id);
+	return o;
+}
