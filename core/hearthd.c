@@ -75,7 +75,7 @@ main(int argc, char **argv)
 	};
 	/* The modules' periodic jobs answer on the first loop. */
 	static const struct server_hooks hooks = {
-		module_jobs_start, module_jobs_stop,
+		module_serving, module_stopping,
 	};
 	struct config	 c;
 	const char	*path = HEARTH_CONFIG;

@@ -47,6 +47,34 @@ req_view_hook_add(req_view_fn fn)
 	view_hooks[nview_hooks++] = fn;
 }
 
+/*
+ * The modules' tools on a person's own public posts ("Share outside"),
+ * each a link to PREFIX/ID: registered as modules load, before any loop
+ * runs, and static after, so that rendered cards stay cacheable.
+ */
+#define POST_TOOLS_MAX	8
+static struct post_tool	 post_tools[POST_TOOLS_MAX];
+static size_t		 npost_tools;
+
+int
+req_post_tool_add(const char *label, const char *prefix)
+{
+	if (npost_tools == POST_TOOLS_MAX)
+		return -1;
+	post_tools[npost_tools].label = xstrdup(label);
+	post_tools[npost_tools].prefix = xstrdup(prefix);
+	npost_tools++;
+	return 0;
+}
+
+/* The tools registered, and how many. */
+const struct post_tool *
+req_post_tools(size_t *n)
+{
+	*n = npost_tools;
+	return post_tools;
+}
+
 /* Whether the modules let a post's text be written; -1 once refused. */
 int
 req_gate_post(struct req *r, const char *text)

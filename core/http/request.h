@@ -118,6 +118,12 @@ const struct req_hooks *req_get_hooks(void);
 void		 req_view_hook_add(req_view_fn);
 int		 req_gate_post(struct req *, const char *);
 const char	*req_post_options(struct req *);
+struct post_tool {
+	char	*label;
+	char	*prefix;	/* a local path: the tool is PREFIX/ID */
+};
+int		 req_post_tool_add(const char *, const char *);
+const struct post_tool *req_post_tools(size_t *);
 const char	*req_landing(struct req *, int64_t);
 void		 req_announcements(struct req *, json_t *);
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);

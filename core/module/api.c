@@ -769,6 +769,16 @@ api_group_info(struct hm_db *h, int64_t id, int *private)
 	return rc;
 }
 
+/* A tool on one's own public posts (from load). */
+static int
+api_post_tool(struct hm_module *hm, const char *label, const char *prefix)
+{
+	(void)hm;
+	if (prefix == NULL || prefix[0] != '/' || prefix[1] == '/')
+		return -1;
+	return req_post_tool_add(label, prefix);
+}
+
 /* The words for a module's notification type (from load). */
 static int
 api_notify_label(struct hm_module *hm, const char *type, const char *label)
@@ -897,7 +907,6 @@ void
 module_jobs_start(struct loop *loop)
 {
 	job_loop = loop;	/* job_now's completions too */
-	module_start();
 	if (njobs == 0)
 		return;
 	job_running = 1;
@@ -911,7 +920,6 @@ module_jobs_start(struct loop *loop)
 void
 module_jobs_stop(void)
 {
-	module_stop();
 	if (!job_running)
 		return;
 	pthread_mutex_lock(&job_lock);
@@ -984,6 +992,7 @@ static const struct hearth_api api = {
 	.notify_post = api_notify_post,
 	.notify_label = api_notify_label,
 	.group_info = api_group_info,
+	.post_tool = api_post_tool,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -865,7 +865,7 @@ module_command(struct db *db, int argc, char **argv, int *rc)
 }
 
 /* hearthd serves: modules may start their threads. */
-void
+static void
 module_start(void)
 {
 	struct module_frame	mf;
@@ -881,7 +881,7 @@ module_start(void)
 }
 
 /* hearthd is stopping: the loops drained, the writer still runs. */
-void
+static void
 module_stop(void)
 {
 	struct module_frame	mf;
@@ -894,6 +894,24 @@ module_stop(void)
 		modules[i].hooks.stop();
 		module_leave(&mf);
 	}
+}
+
+/* hearthd serves (its server hook): the jobs, then the modules' own
+ * threads; completions come to loop. */
+void
+module_serving(struct loop *loop)
+{
+	module_jobs_start(loop);
+	module_start();
+}
+
+/* hearthd stops (its server hook), the loops drained: the modules' own
+ * threads first, then the jobs, while the writer still runs. */
+void
+module_stopping(void)
+{
+	module_stop();
+	module_jobs_stop();
 }
 
 /* After: follower now follows followee (on the writer). */

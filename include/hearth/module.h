@@ -399,6 +399,10 @@ struct hearth_api {
 	/* a group open to everyone inside: 0 and *private = 0; members-only
 	 * or missing: -1 and *private = 1 */
 	int		 (*group_info)(struct hm_db *, int64_t, int *);
+	/* from load: a link LABEL to PREFIX/ID (a local path) on each of a
+	 * person's own public posts */
+	int		 (*post_tool)(struct hm_module *, const char *,
+			     const char *);
 };
 
 /* Log levels for api->log. */

@@ -309,6 +309,7 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 	    "the outside");
 	A->notify_label(br_self, "bridge.declined", "declined your post for "
 	    "the outside");
+	A->post_tool(br_self, "Share outside", "/bridge/share");
 	A->job_every(br_self, 1, br_deliver_job, NULL);
 	return 0;
 }

@@ -132,9 +132,11 @@ web_time(struct arena *a, json_t *v, const char *name, int64_t t)
 json_t *
 web_post(struct ectx *e, const struct post *p, const char *back)
 {
-	json_t		*s = entity_status(e, p), *account;
-	const char	*name;
-	char		*path;
+	json_t			*s = entity_status(e, p), *account;
+	const struct post_tool	*tools;
+	const char		*name;
+	char			*path;
+	size_t			 ntools;
 
 	if (s == NULL)
 		return NULL;
@@ -156,6 +158,20 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	/* Edit and Delete links; post_edit and post_delete still decide. */
 	json_object_set_new(s, "mine", json_boolean(p->author_id ==
 	    e->viewer));
+	/* The modules' tools on one's own public posts (static links: the
+	 * card stays cacheable). */
+	if (p->author_id == e->viewer && p->visibility == VIS_PUBLIC &&
+	    (tools = req_post_tools(&ntools)) != NULL && ntools > 0) {
+		json_t	*list = json_array();
+		size_t	 i;
+
+		for (i = 0; i < ntools; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s}",
+			    "label", tools[i].label, "href", arena_printf(
+			    e->arena, "%s/%lld", tools[i].prefix,
+			    (long long)p->id)));
+		json_object_set_new(s, "module_tools", list);
+	}
 	return s;
 }
 
