@@ -394,6 +394,10 @@ static const struct hm_command commands[] = {
 	{ "queue",   "queue (deliveries per host: pending, failed, "
 	    "delivered)", br_ctl_queue },
 	{ "shares",  "shares (posts waiting at the desk)", br_ctl_shares },
+	{ "follow",  "follow USER ACCOUNT@HOST (USER follows someone outside)",
+	    br_ctl_follow },
+	{ "following", "following USER (the accounts outside USER follows)",
+	    br_ctl_following },
 };
 
 static const struct hm_hooks hooks = {

@@ -11,6 +11,7 @@
  *   desk.c	the approval desk: queue, decisions, their record
  *   deliver.c	the delivery queue: rows, workers, back-off, hosts
  *   remote.c	remote actors and their keys, fetched and checked
+ *   follow.c	employees following accounts outside
  *   inbox.c	inbound activities: signatures, Follow, Undo, Delete
  *   public.c	the public listener's routes: WebFinger, NodeInfo, actors,
  *		outboxes, posts and their HTML pages
@@ -77,7 +78,7 @@ struct fetcher	*br_fetcher(void);
 void		 br_kick(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	1
+#define BR_NMIGRATIONS	2
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -167,6 +168,14 @@ void		 br_instance_key_set(const char *);
 int		 br_same_host(const char *, const char *);
 char		**br_sign_get(void *, const char *, const char *);
 
+/* follow.c */
+int		 br_follow_request(struct hm_db *, int64_t, const char *,
+		     char **);
+void		 br_follow_job(struct hm_db *, int);
+int		 br_follow_answer(struct hm_db *, const char *, const char *,
+		     int);
+int		 br_followed(struct hm_db *, const char *);
+
 /* inbox.c */
 int		 br_inbox(struct hm_req *);
 
@@ -212,5 +221,7 @@ int		 br_ctl_disable(struct hm_db *, int, char **);
 int		 br_ctl_desk(struct hm_db *, int, char **);
 int		 br_ctl_queue(struct hm_db *, int, char **);
 int		 br_ctl_shares(struct hm_db *, int, char **);
+int		 br_ctl_follow(struct hm_db *, int, char **);
+int		 br_ctl_following(struct hm_db *, int, char **);
 
 #endif

@@ -176,3 +176,64 @@ br_ctl_shares(struct hm_db *db, int argc, char **argv)
 	A->db_finalize(st);
 	return 0;
 }
+
+/* follow USER ACCOUNT@HOST */
+int
+br_ctl_follow(struct hm_db *db, int argc, char **argv)
+{
+	struct br_actor	 a;
+	char		*cause = NULL;
+	int64_t		 id;
+	int		 on;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: hearthctl bridge follow USER "
+		    "ACCOUNT@HOST\n");
+		return 2;
+	}
+	if ((id = br_ctl_user(db, argv[1])) < 0)
+		return 1;
+	on = br_actor_get(db, id, NULL, &a) == 0 && a.disabled_at == 0;
+	if (a.user_id != 0)
+		br_actor_free(&a);
+	if (!on) {
+		fprintf(stderr, "hearthctl: %s is not visible outside "
+		    "(hearthctl bridge enable %s first)\n", argv[1], argv[1]);
+		return 1;
+	}
+	if (br_follow_request(db, id, argv[2], &cause) != HM_OK) {
+		fprintf(stderr, "hearthctl: %s: %s\n", argv[2], cause ? cause :
+		    A->db_error(db));
+		free(cause);
+		return 1;
+	}
+	printf("%s will follow %s: hearthd looks it up and sends the Follow "
+	    "(hearthctl bridge following %s shows how it went)\n", argv[1],
+	    argv[2], argv[1]);
+	return 0;
+}
+
+/* following USER */
+int
+br_ctl_following(struct hm_db *db, int argc, char **argv)
+{
+	struct hm_stmt	*st;
+	int64_t		 id;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: hearthctl bridge following USER\n");
+		return 2;
+	}
+	if ((id = br_ctl_user(db, argv[1])) < 0)
+		return 1;
+	if ((st = A->db_prepare(db, "SELECT acct, state, COALESCE(error, '') "
+	    "FROM bridge_following WHERE user_id = ? ORDER BY id")) == NULL)
+		return 1;
+	A->db_bind_int(st, 1, id);
+	printf("%-40s %-10s %s\n", "ACCOUNT", "STATE", "ERROR");
+	while (A->db_step(st) == 1)
+		printf("%-40s %-10s %s\n", A->db_column_text(st, 0),
+		    A->db_column_text(st, 1), A->db_column_text(st, 2));
+	A->db_finalize(st);
+	return 0;
+}

@@ -447,8 +447,9 @@ br_deliver_job(struct hm_db *db, void *unused)
 		A->db_exec(db, "UPDATE bridge_deliveries SET state = 'pending' "
 		    "WHERE state = 'sending'");
 		br_instance_ensure(db);
-		reset_done = 1;
 	}
+	br_follow_job(db, !reset_done);
+	reset_done = 1;
 	pthread_mutex_lock(&lock);
 	o = outcomes;
 	outcomes = NULL;

@@ -268,6 +268,15 @@ br_in_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 		return br_in_undo(db, in);
 	if (strcmp(in->type, "Delete") == 0)
 		return br_in_delete(db, in);
+	if (strcmp(in->type, "Accept") == 0 || strcmp(in->type, "Reject") == 0)
+		return br_follow_answer(db, id_of(json_object_get(in->act,
+		    "object")) != NULL ? id_of(json_object_get(in->act,
+		    "object")) : "", in->remote.id, strcmp(in->type,
+		    "Accept") == 0);
+	if (strcmp(in->type, "Create") == 0 && br_followed(db, in->remote.id))
+		A->log(br_self, HM_LOG_INFO, "inbox: %s from %s, followed here "
+		    "(kept from part 2 of the bridge on)", in->type,
+		    in->remote.id);
 	return HM_OK;
 }
 

@@ -144,8 +144,29 @@ static const char br_schema_1[] =
 	" public_key TEXT NOT NULL"
 	") STRICT;";
 
+/* Accounts outside that employees follow (follow.c). state: resolving
+ * (asked for), looking (being looked up), pending (Follow sent),
+ * accepted, rejected, failed (error says why). */
+static const char br_schema_2[] =
+	"CREATE TABLE bridge_following ("
+	" id INTEGER PRIMARY KEY,"
+	" user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	" acct TEXT NOT NULL,"
+	" actor TEXT,"
+	" inbox TEXT,"
+	" follow_id TEXT,"
+	" state TEXT NOT NULL CHECK (state IN ('resolving', 'looking',"
+	"  'pending', 'accepted', 'rejected', 'failed')),"
+	" error TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" UNIQUE (user_id, acct)"
+	") STRICT;"
+	"CREATE INDEX bridge_following_state ON bridge_following (state);"
+	"CREATE INDEX bridge_following_actor ON bridge_following (actor);";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
+	{ 2, "following", br_schema_2 },
 };
 
 /* Seconds since the epoch. */
