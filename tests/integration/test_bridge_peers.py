@@ -1,0 +1,129 @@
+"""Two hearths on two loopback addresses, each with the bridge: carol of
+one follows alice of the other by WebFinger; what alice's desk approves
+reaches carol's server, what it does not approve never does, an edit
+arrives as Update after its re-approval, a deletion as Delete, and
+alice's opting out removes everything. Each server verifies the other's
+signatures. Run one case alone: CASE=follow_and_posts."""
+import json
+import time
+
+import harness as h
+import bridge as b
+
+
+def seen(srv, activity_id):
+    """Whether srv's inbox verified and took activity_id."""
+    return bool(srv.rows("SELECT 1 FROM bridge_seen WHERE id = ?",
+                         activity_id))
+
+
+def wait_seen(srv, activity_id, timeout=30):
+    end = time.time() + timeout
+    while time.time() < end:
+        if seen(srv, activity_id):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def approve(srv, desk, post):
+    r = desk.post("/api/v1/admin/bridge/queue/%s/approve" % post, {})
+    if r.status != 200:
+        raise RuntimeError("approve: " + r.summary())
+
+
+@h.case
+def follow_and_posts(t, fx):
+    """Follow by WebFinger, then approved, unapproved, edited, deleted."""
+    with b.Bridge(t, name="a") as a, b.Bridge(t, name="b") as bb:
+        a.add_user("alice")
+        a.add_user("boss", admin=True)
+        a.opt_in("alice")
+        bb.add_user("carol")
+        bb.opt_in("carol")
+        p = bb.ctl("bridge", "follow", "carol", "alice@" + a.domain)
+        t.is_(p.returncode, 0, "hearthctl bridge follow: " + p.stderr)
+        rows = bb.wait_rows("SELECT state FROM bridge_following",
+                            [("accepted",)])
+        t.is_(rows, [("accepted",)], "carol's Follow is accepted by "
+              "alice's server")
+        t.is_(a.rows("SELECT actor, state FROM bridge_followers"),
+              [(bb.pub + "/users/carol", "accepted")],
+              "alice's server has carol as an accepted follower")
+
+        alice = a.api("alice")
+        desk = a.api("boss")
+        r = alice.post("/api/v1/statuses", {"status": "Out #there",
+                                            "share_outside": "true"})
+        t.status(r, 200, "alice shares a post")
+        out = r.json()["id"]
+        r = alice.post("/api/v1/statuses", {"status": "Waits forever",
+                                            "share_outside": "true"})
+        waiting = r.json()["id"]
+        approve(a, desk, out)
+        note = "%s/users/alice/statuses/%s" % (a.pub, out)
+        t.ok(wait_seen(bb, note + "/activity"), "the approved post "
+             "arrives at carol's server (signature verified)")
+        time.sleep(2)
+        t.ok(not seen(bb, "%s/users/alice/statuses/%s/activity" % (
+            a.pub, waiting)), "the post not approved never arrives")
+        t.is_(a.rows("SELECT COUNT(*) FROM bridge_deliveries d JOIN "
+                     "bridge_activities x ON x.id = d.activity_id WHERE "
+                     "x.post_id = ?", int(waiting)), [(0,)],
+              "... and nothing was even queued for it")
+
+        r = alice.request("PUT", "/api/v1/statuses/%s" % out,
+                          form={"status": "Out #there, edited"})
+        t.status(r, 200, "alice edits the shared post")
+        time.sleep(1.5)
+        t.ok(not seen(bb, note + "#updates/1"), "the edit waits for "
+             "the desk")
+        approve(a, desk, out)
+        t.ok(wait_seen(bb, note + "#updates/1"), "after re-approval the "
+             "Update arrives")
+
+        r = alice.request("DELETE", "/api/v1/statuses/%s" % out)
+        t.status(r, 200, "alice deletes it")
+        t.ok(wait_seen(bb, note + "#delete"), "the Delete arrives")
+
+
+@h.case
+def opt_out_removes_everything(t, fx):
+    """Opting out: Delete for each shared post and for the actor."""
+    with b.Bridge(t, name="a", approval="none") as a, \
+            b.Bridge(t, name="b") as bb:
+        a.add_user("alice")
+        a.opt_in("alice")
+        bb.add_user("carol")
+        bb.opt_in("carol")
+        bb.ctl("bridge", "follow", "carol", "alice@" + a.domain)
+        bb.wait_rows("SELECT state FROM bridge_following", [("accepted",)])
+        r = a.api("alice").post("/api/v1/statuses", {
+            "status": "Shared at once", "share_outside": "1"})
+        post = r.json()["id"]
+        note = "%s/users/alice/statuses/%s" % (a.pub, post)
+        t.ok(wait_seen(bb, note + "/activity"), "with approval = none "
+             "the post goes out at once")
+        p = a.ctl("bridge", "disable", "alice")
+        t.is_(p.returncode, 0, "hearthctl bridge disable alice")
+        t.ok(wait_seen(bb, note + "#delete"), "the post's Delete "
+             "arrives")
+        deletes = a.rows("SELECT body FROM bridge_activities WHERE type = "
+                         "'Delete' AND post_id IS NULL")
+        t.is_(len(deletes), 1, "one Delete for the actor was written")
+        actor_delete = json.loads(deletes[0][0])
+        t.is_(actor_delete["object"], a.pub + "/users/alice",
+              "... about the actor")
+        t.ok(wait_seen(bb, actor_delete["id"]), "... and it arrives")
+        t.is_(a.rows("SELECT COUNT(*) FROM bridge_followers"), [(0,)],
+              "alice's followers are forgotten")
+        r = a.public().get("/users/alice", headers={
+            "Accept": "application/activity+json"})
+        t.status(r, 410, "alice's actor is gone (410)")
+        r = a.public().get("/.well-known/webfinger?resource=acct:alice@"
+                           + a.domain)
+        t.status(r, 404, "WebFinger no longer finds her")
+
+
+if __name__ == "__main__":
+    h.main_cases()
