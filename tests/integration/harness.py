@@ -66,6 +66,12 @@ class Tap:
         self.tmpdirs = []
         sys.stdout.reconfigure(line_buffering=True)
 
+    def skip(self, name, why):
+        """One test not run, and why (TAP's "# SKIP")."""
+        self.n += 1
+        print("ok %d - %s # SKIP %s" % (self.n, name.replace("#", ""),
+                                        why.replace("#", "")))
+
     def ok(self, cond, name, diag=None, todo=None):
         """One test. With todo (the reason), a failure is a known bug:
         reported as "# TODO", it does not fail the file."""
@@ -208,6 +214,11 @@ def _selected(argv):
     return chosen, unknown
 
 
+class Skip(Exception):
+    """Raised by a case that cannot run here (say why): reported as
+    TAP's SKIP, not as a failure."""
+
+
 class _Named:
     """A Tap whose checks carry the case's name, so a failure says which."""
 
@@ -260,6 +271,8 @@ def main_cases(fixture=None):
                 named = _Named(t, c.__name__)
                 try:
                     c(named, fx)
+                except Skip as e:
+                    t.skip(c.__name__, str(e))
                 except Exception:
                     named.ok(False, "ran without an unexpected exception",
                              traceback.format_exc())
