@@ -5,6 +5,7 @@
  * bridge.listen; the internal listener serves only the employees' pages
  * and API (never an inbox).
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,11 @@ const struct hearth_api	*br_api;
 struct hm_module	*br_self;
 struct br_config	 br_conf;
 
+/* The outbound client: set at start, taken away at stop. Threads that
+ * submit (the writer's jobs, the loops' inbox) hold it read-locked while
+ * they use it, so that stop never frees it under them; the fetch thread's
+ * own callbacks use the pointer they were given. */
+static pthread_rwlock_t	 fetch_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct fetcher	*fetcher;
 
 /* Whether a form, JSON or config value means yes. */
@@ -80,11 +86,19 @@ br_iso(struct hm_req *r, int64_t t)
 	return A->req_strdup(r, buf);
 }
 
-/* The outbound HTTP client (NULL before start and in hearthctl). */
+/* Hold the outbound client (NULL before start, after stop and in
+ * hearthctl); br_fetcher_release after use, whatever it was. */
 struct fetcher *
-br_fetcher(void)
+br_fetcher_hold(void)
 {
+	pthread_rwlock_rdlock(&fetch_lock);
 	return fetcher;
+}
+
+void
+br_fetcher_release(void)
+{
+	pthread_rwlock_unlock(&fetch_lock);
 }
 
 /* Deliver what is due now rather than at the next tick. */
@@ -157,7 +171,10 @@ br_start(void)
 	fc.total_timeout_ms = 30000;
 	fc.max_response = BR_ACTIVITY_MAX;
 	fc.user_agent = "hearth-bridge/" PACKAGE_VERSION_BRIDGE;
-	if ((fetcher = fetcher_start(&fc, &cause)) == NULL) {
+	pthread_rwlock_wrlock(&fetch_lock);
+	fetcher = fetcher_start(&fc, &cause);
+	pthread_rwlock_unlock(&fetch_lock);
+	if (fetcher == NULL) {
 		A->log(br_self, HM_LOG_ERROR, "cannot start the outbound HTTP "
 		    "client: %s; nothing will be delivered", cause ? cause :
 		    "?");
@@ -171,10 +188,15 @@ br_start(void)
 static void
 br_stop(void)
 {
+	struct fetcher	*f;
+
 	br_deliver_stop();
-	if (fetcher != NULL)
-		fetcher_stop(fetcher);
+	pthread_rwlock_wrlock(&fetch_lock);
+	f = fetcher;
 	fetcher = NULL;
+	pthread_rwlock_unlock(&fetch_lock);
+	if (f != NULL)
+		fetcher_stop(f);
 }
 
 /* A duration in seconds from "2d", "36h", "90m" or seconds; -1 if bad. */

@@ -74,7 +74,8 @@ char		*br_note_url(const char *, int64_t);
 const char	*br_iso(struct hm_req *, int64_t);
 void		 br_iso_buf(int64_t, char *, size_t);
 int		 br_is_desk(struct hm_db *, int64_t);
-struct fetcher	*br_fetcher(void);
+struct fetcher	*br_fetcher_hold(void);
+void		 br_fetcher_release(void);
 void		 br_kick(void);
 
 /* store.c */
@@ -162,7 +163,8 @@ int		 br_remote_by_key(struct hm_db *, const char *,
 		     struct br_remote *);
 int		 br_remote_save(struct hm_db *, const struct br_remote *);
 typedef void	 (*br_remote_fn)(void *, struct br_remote *, const char *);
-void		 br_remote_fetch_key(const char *, br_remote_fn, void *);
+void		 br_remote_fetch_key(struct fetcher *, const char *, br_remote_fn,
+		     void *);
 char		*br_host_of(const char *);
 void		 br_instance_key_set(const char *);
 int		 br_same_host(const char *, const char *);

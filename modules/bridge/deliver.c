@@ -438,7 +438,7 @@ br_deliver_job(struct hm_db *db, void *unused)
 	struct br_keys		 keys;
 	struct fetch_request	 fr;
 	struct hm_stmt		*st, *mark;
-	struct fetcher		*f = br_fetcher();
+	struct fetcher		*f;
 	size_t			 n = 0, i;
 	int			 room;
 
@@ -461,10 +461,14 @@ br_deliver_job(struct hm_db *db, void *unused)
 		free(o->why);
 		free(o);
 	}
-	if (f == NULL || room <= 0)
+	if (room <= 0)
 		return;
 	if (room > BR_CLAIM_MAX)
 		room = BR_CLAIM_MAX;
+	if ((f = br_fetcher_hold()) == NULL) {
+		br_fetcher_release();
+		return;
+	}
 
 	memset(&keys, 0, sizeof keys);
 	st = A->db_prepare(db, "SELECT d.id, d.inbox, a.body, a.user_id FROM "
@@ -532,6 +536,7 @@ br_deliver_job(struct hm_db *db, void *unused)
 		}
 	}
 out:
+	br_fetcher_release();
 	if (st != NULL)
 		A->db_finalize(st);
 	if (mark != NULL)

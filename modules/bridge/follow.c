@@ -24,6 +24,8 @@
 /* One lookup on its way (fetch thread), then its outcome (writer). */
 struct br_lookup {
 	int64_t			 row;
+	struct fetcher		*f;		/* held by the job; then its
+						   thread's own */
 	char			*acct;		/* user@host */
 	char			*actor;		/* found: its id */
 	char			*inbox;
@@ -154,12 +156,8 @@ static void
 br_lookup_get(struct br_lookup *l, const char *url, const char *accept)
 {
 	struct fetch_request	 fr;
-	struct fetcher		*f = br_fetcher();
+	struct fetcher		*f = l->f;
 
-	if (f == NULL) {
-		br_lookup_end(l, "the bridge is not running");
-		return;
-	}
 	memset(&fr, 0, sizeof fr);
 	fr.method = "GET";
 	fr.url = url;
@@ -245,6 +243,7 @@ void
 br_follow_job(struct hm_db *db, int first)
 {
 	struct br_lookup	*l, *next, *start[LOOKUPS_MAX];
+	struct fetcher		*f;
 	struct hm_stmt		*st;
 	const char		*at;
 	size_t			 n = 0, i;
@@ -263,14 +262,18 @@ br_follow_job(struct hm_db *db, int first)
 		br_lookup_apply(db, l);
 		br_lookup_free(l);
 	}
-	if (room <= 0 || br_fetcher() == NULL)
+	if (room <= 0)
 		return;
-	if ((st = A->db_prepare(db, "SELECT id, acct FROM bridge_following "
-	    "WHERE state = 'resolving' ORDER BY id LIMIT ?")) == NULL)
+	if ((f = br_fetcher_hold()) == NULL ||
+	    (st = A->db_prepare(db, "SELECT id, acct FROM bridge_following "
+	    "WHERE state = 'resolving' ORDER BY id LIMIT ?")) == NULL) {
+		br_fetcher_release();
 		return;
+	}
 	A->db_bind_int(st, 1, room);
 	while (n < (size_t)room && A->db_step(st) == 1) {
 		l = calloc(1, sizeof *l);
+		l->f = f;
 		l->row = A->db_column_int(st, 0);
 		l->acct = strdup(A->db_column_text(st, 1));
 		start[n++] = l;
@@ -298,6 +301,7 @@ br_follow_job(struct hm_db *db, int first)
 		    "application/json");
 		free(url);
 	}
+	br_fetcher_release();
 }
 
 /* Accept or Reject of one of our Follows, from the followed actor. */

@@ -329,7 +329,9 @@ br_in_resumed(struct hm_req *r, void *arg)
 	    err, sizeof err) != 0 && !in->retried) {
 		in->retried = 1;
 		br_remote_free(&in->remote);
-		br_remote_fetch_key(httpsig_key_id(in->sig), br_in_fetched, in);
+		br_remote_fetch_key(br_fetcher_hold(), httpsig_key_id(in->sig),
+		    br_in_fetched, in);
+		br_fetcher_release();
 		return;
 	}
 	br_in_accept(in);
@@ -412,6 +414,8 @@ br_inbox(struct hm_req *r)
 		br_remote_free(&in->remote);
 		in->retried = 1;
 	}
-	br_remote_fetch_key(httpsig_key_id(in->sig), br_in_fetched, in);
+	br_remote_fetch_key(br_fetcher_hold(), httpsig_key_id(in->sig),
+	    br_in_fetched, in);
+	br_fetcher_release();
 	return HM_ASYNC;
 }

@@ -191,6 +191,7 @@ br_ap_type(const char *ct)
 
 /* A key fetch on its way: each step is a GET on the fetch thread. */
 struct br_keyfetch {
+	struct fetcher	*f;
 	char		*key_id;	/* as the signature named it */
 	char		*url;		/* being fetched */
 	int		 refetched;	/* fetched again from its own id */
@@ -370,7 +371,7 @@ static void
 br_keyfetch_get(struct br_keyfetch *k, const char *url)
 {
 	struct fetch_request	 fr;
-	struct fetcher		*f = br_fetcher();
+	struct fetcher		*f = k->f;
 	char			*hash;
 
 	free(k->url);
@@ -394,14 +395,17 @@ br_keyfetch_get(struct br_keyfetch *k, const char *url)
 }
 
 /*
- * Fetch and check the actor behind a key id; fn(arg, actor or NULL, why)
+ * Fetch and check the actor behind a key id with the client f (held by
+ * the caller, or the fetch thread's own); fn(arg, actor or NULL, why)
  * runs once, on the fetch thread (or at once if it cannot start).
  */
 void
-br_remote_fetch_key(const char *key_id, br_remote_fn fn, void *arg)
+br_remote_fetch_key(struct fetcher *f, const char *key_id, br_remote_fn fn,
+    void *arg)
 {
 	struct br_keyfetch	*k = calloc(1, sizeof *k);
 
+	k->f = f;
 	k->key_id = strdup(key_id);
 	k->fn = fn;
 	k->arg = arg;
