@@ -204,6 +204,8 @@ struct ectx {
 	int64_t			 viewer;
 	json_t			*accounts;	/* cache, by id */
 	json_t			*groups;	/* cache, by id */
+	uint32_t		 post_tools;	/* the web: whose post tools the
+						   viewer gets (a bit per tool) */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);

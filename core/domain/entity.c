@@ -28,6 +28,7 @@ ectx_init(struct ectx *e, struct db *db, struct arena *a, int64_t viewer,
 	e->viewer = viewer;
 	e->accounts = json_object();
 	e->groups = json_object();
+	e->post_tools = 0;
 }
 
 /* Drop the context's caches. */

@@ -57,14 +57,25 @@ static struct post_tool	 post_tools[POST_TOOLS_MAX];
 static size_t		 npost_tools;
 
 int
-req_post_tool_add(const char *label, const char *prefix)
+req_post_tool_add(const char *label, const char *prefix, int owner)
 {
-	if (npost_tools == POST_TOOLS_MAX)
+	if (npost_tools == POST_TOOLS_MAX || owner < 0 || owner > 31)
 		return -1;
 	post_tools[npost_tools].label = xstrdup(label);
 	post_tools[npost_tools].prefix = xstrdup(prefix);
+	post_tools[npost_tools].owner = owner;
 	npost_tools++;
 	return 0;
+}
+
+/* Whose tools (a bit per owner) the signed-in person gets; 0 if none. */
+uint32_t
+req_post_tools_for(struct req *r)
+{
+	if (npost_tools == 0 || r->user == NULL ||
+	    hooks.post_tools_for == NULL)
+		return 0;
+	return hooks.post_tools_for(r);
 }
 
 /* The tools registered, and how many. */

@@ -111,6 +111,8 @@ struct req_hooks {
 			     const char **, int *);
 	/* the modules' post options a request chose, or NULL */
 	const char	*(*post_options)(struct req *);
+	/* whose post tools (a bit per owner) the signed-in person gets */
+	uint32_t	 (*post_tools_for)(struct req *);
 };
 typedef void (*req_view_fn)(struct req *, json_t *);
 void		 req_set_hooks(const struct req_hooks *);
@@ -121,9 +123,11 @@ const char	*req_post_options(struct req *);
 struct post_tool {
 	char	*label;
 	char	*prefix;	/* a local path: the tool is PREFIX/ID */
+	int	 owner;		/* who registered it (post_tools_for's bits) */
 };
-int		 req_post_tool_add(const char *, const char *);
+int		 req_post_tool_add(const char *, const char *, int);
 const struct post_tool *req_post_tools(size_t *);
+uint32_t	 req_post_tools_for(struct req *);
 const char	*req_landing(struct req *, int64_t);
 void		 req_announcements(struct req *, json_t *);
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);

@@ -773,10 +773,9 @@ api_group_info(struct hm_db *h, int64_t id, int *private)
 static int
 api_post_tool(struct hm_module *hm, const char *label, const char *prefix)
 {
-	(void)hm;
 	if (prefix == NULL || prefix[0] != '/' || prefix[1] == '/')
 		return -1;
-	return req_post_tool_add(label, prefix);
+	return req_post_tool_add(label, prefix, MOD(hm)->index);
 }
 
 /* The words for a module's notification type (from load). */

@@ -43,6 +43,7 @@ static const struct route *module_route_find(const char *, int, struct arena *,
 static const struct route *module_public_find(const char *, int,
 		     struct arena *, const char **, int *);
 static const char *module_post_options(struct req *);
+static uint32_t	 module_post_tools_for(struct req *);
 static void	 module_after_post(struct db *, const struct event *);
 static void	 module_after_post_edit(struct db *, const struct event *);
 static void	 module_after_post_delete(struct db *, const struct event *);
@@ -51,7 +52,7 @@ static void	 module_after_user_created(struct db *, const struct event *);
 static const struct req_hooks module_req_hooks = {
 	module_gate_write, module_gate_post, module_landing,
 	module_announcements, module_route_find, module_public_find,
-	module_post_options,
+	module_post_options, module_post_tools_for,
 };
 static struct mroute	*pmroutes;	/* the public listeners' routes */
 static size_t		 npmroutes;
@@ -269,6 +270,7 @@ module_load_one(const struct config *c, const char *name, char **cause)
 	m->dl = dl;
 	m->hm = hm;
 	m->config = c;
+	m->index = (int)nmodules;
 	module_copy_hooks(m);
 	m->migrations = xcalloc(hm->nmigrations + 1, sizeof *m->migrations);
 	for (i = 0; i < hm->nmigrations; i++) {
@@ -596,6 +598,30 @@ module_post_options(struct req *r)
 		    arena_printf(r->arena, "%s %s", out, o.name);
 	}
 	return out;
+}
+
+/* Whose post tools (a bit per module) the signed-in person gets: a
+ * module's tools show unless its post_tools_for hook says no. */
+static uint32_t
+module_post_tools_for(struct req *r)
+{
+	struct module_frame	 mf;
+	uint32_t		 mask = 0;
+	size_t			 i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.post_tools_for != NULL) {
+			module_enter(&mf, modules[i].name, "post_tools_for "
+			    "hook", r->path);
+			if (!modules[i].hooks.post_tools_for((struct hm_req *)r)) {
+				module_leave(&mf);
+				continue;
+			}
+			module_leave(&mf);
+		}
+		mask |= 1U << i;
+	}
+	return mask;
 }
 
 /* The composer's module options, as a list in the view. */

@@ -14,6 +14,7 @@ struct module {
 	struct hm_hooks			 hooks;	/* zeroes where it has none */
 	struct migration		*migrations;
 	const struct config		*config;
+	int				 index;	/* in modules[] */
 };
 
 /* A module route: the core's struct route first, so the router can hand

@@ -177,6 +177,9 @@ struct hm_hooks {
 	 * in hearthctl */
 	void		 (*start)(void);
 	void		 (*stop)(void);
+	/* render: whether this person gets the module's post tools
+	 * (api->post_tool); without the hook, everyone does */
+	int		 (*post_tools_for)(struct hm_req *);
 };
 
 /*

@@ -130,6 +130,20 @@ br_composer_option(struct hm_req *r, struct hm_post_option *o)
 	return 1;
 }
 
+/* The Share outside tool: for people visible outside. */
+static int
+br_post_tools_for(struct hm_req *r)
+{
+	struct br_actor	 a;
+	int		 yes;
+
+	if (br_actor_get(A->req_db(r), A->req_user(r), NULL, &a) != 0)
+		return 0;
+	yes = a.disabled_at == 0;
+	br_actor_free(&a);
+	return yes;
+}
+
 /* Settings: a link to the bridge's own settings page. */
 static int
 br_settings_panel(struct hm_req *r, struct hm_fragment *f)
@@ -433,6 +447,7 @@ static const struct hm_hooks hooks = {
 	.nav_item = br_nav_item,
 	.start = br_start,
 	.stop = br_stop,
+	.post_tools_for = br_post_tools_for,
 };
 
 __attribute__((visibility("default")))

@@ -82,7 +82,9 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	int		 same;
 
 	(void)now;
-	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL;
+	/* Whose post tools show is the viewer's: a change re-renders. */
+	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
+	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0);
 	if (cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
@@ -180,6 +182,7 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	evbuffer_expand(cards, room);
 	evbuffer_expand(out, room);
 	req_ectx(r, &e);
+	e.post_tools = req_post_tools_for(r);
 	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++)

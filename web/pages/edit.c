@@ -27,6 +27,7 @@ post_item(struct req *r, const struct post *p)
 	json_t		*s;
 
 	req_ectx(r, &e);
+	e.post_tools = req_post_tools_for(r);
 	s = web_post(&e, p, post_path(r, p));
 	ectx_free(&e);
 	return s;

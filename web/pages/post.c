@@ -28,6 +28,7 @@ post_page(struct req *r, int status, const char *error)
 	path = arena_printf(r->arena, "/@%s/%lld", u->username,
 	    (long long)p->id);
 	req_ectx(r, &e);
+	e.post_tools = req_post_tools_for(r);
 	s = web_post(&e, p, path);
 	if (s == NULL) {
 		ectx_free(&e);

@@ -161,15 +161,18 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	/* The modules' tools on one's own public posts (static links: the
 	 * card stays cacheable). */
 	if (p->author_id == e->viewer && p->visibility == VIS_PUBLIC &&
-	    (tools = req_post_tools(&ntools)) != NULL && ntools > 0) {
+	    e->post_tools != 0 && (tools = req_post_tools(&ntools)) != NULL) {
 		json_t	*list = json_array();
 		size_t	 i;
 
-		for (i = 0; i < ntools; i++)
+		for (i = 0; i < ntools; i++) {
+			if (!(e->post_tools & (1U << tools[i].owner)))
+				continue;
 			json_array_append_new(list, json_pack("{s:s, s:s}",
 			    "label", tools[i].label, "href", arena_printf(
 			    e->arena, "%s/%lld", tools[i].prefix,
 			    (long long)p->id)));
+		}
 		json_object_set_new(s, "module_tools", list);
 	}
 	return s;
