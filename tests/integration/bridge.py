@@ -104,7 +104,9 @@ class Peer:
     """A Fedify peer (a server nobody here wrote) on its own address, with
     its users; stopped when the test ends."""
 
-    def __init__(self, t, users=("bob",), host=None, port=None):
+    def __init__(self, t, users=("bob",), host=None, port=None, state=None):
+        """state: the folder of an earlier Peer's keys and followers, to
+        bring that peer back (same host and port too) after it stopped."""
         if not os.path.exists(NODE):
             raise RuntimeError("the Fedify peer is not installed: run "
                                "npm ci in tests/bridge-peer (tools/test "
@@ -115,7 +117,7 @@ class Peer:
         self.domain = self.host if self.port == 80 else "%s:%d" % (
             self.host, self.port)
         self.origin = "http://" + self.domain
-        self.state = t.tmpdir()
+        self.state = state or t.tmpdir()
         self.log_path = os.path.join(self.state, "peer.log")
         self.users = list(users)
         self.proc = None
@@ -207,3 +209,304 @@ class Peer:
                     return a
             time.sleep(0.2)
         return None
+
+
+# ---------------------------------------------------------------- our own
+#
+# For what no real server would send: requests signed (or mis-signed) here,
+# and a server of the test's own making that answers what the test says.
+# RSA comes from openssl(1), so this stays standard library only.
+
+AS_TYPE = "application/activity+json"
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+
+
+def http_date(when=None):
+    """An IMF-fixdate (the Date header) of when (default now)."""
+    import email.utils
+    return email.utils.formatdate(when if when is not None else time.time(),
+                                  usegmt=True)
+
+
+def digest_of(body):
+    """The Digest header of body (bytes): SHA-256=base64."""
+    import base64
+    import hashlib
+    return "SHA-256=" + base64.b64encode(hashlib.sha256(body).digest()
+                                         ).decode()
+
+
+class RsaKey:
+    """An RSA-2048 key pair: .public_pem, sign(bytes) (base64 of
+    RSASSA-PKCS1-v1_5 SHA-256), and verify for someone else's."""
+
+    def __init__(self, t):
+        d = t.tmpdir()
+        self.path = os.path.join(d, "key.pem")
+        p = h.run(["openssl", "genpkey", "-quiet", "-algorithm", "RSA",
+                   "-pkeyopt", "rsa_keygen_bits:2048", "-out", self.path])
+        if p.returncode != 0:
+            raise RuntimeError("openssl genpkey: " + p.stderr)
+        p = h.run(["openssl", "pkey", "-in", self.path, "-pubout"])
+        if p.returncode != 0:
+            raise RuntimeError("openssl pkey: " + p.stderr)
+        self.public_pem = p.stdout
+
+    def sign(self, data):
+        import base64
+        p = subprocess.run(["openssl", "dgst", "-sha256", "-sign",
+                            self.path], input=data, capture_output=True,
+                           timeout=h.TIMEOUT)
+        if p.returncode != 0:
+            raise RuntimeError("openssl dgst -sign: " + p.stderr.decode())
+        return base64.b64encode(p.stdout).decode()
+
+    @staticmethod
+    def verify(public_pem, data, signature_b64):
+        """Whether signature_b64 over data verifies with public_pem."""
+        import base64
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            pub, sig = os.path.join(d, "pub.pem"), os.path.join(d, "sig")
+            with open(pub, "w") as f:
+                f.write(public_pem)
+            with open(sig, "wb") as f:
+                f.write(base64.b64decode(signature_b64))
+            p = subprocess.run(["openssl", "dgst", "-sha256", "-verify",
+                                pub, "-signature", sig], input=data,
+                               capture_output=True, timeout=h.TIMEOUT)
+        return p.returncode == 0
+
+
+def signing_string(names, method, target, headers):
+    """draft-cavage's signing string of names over a request."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    lines = []
+    for n in names:
+        if n == "(request-target)":
+            lines.append("(request-target): %s %s" % (method.lower(),
+                                                      target))
+        else:
+            lines.append("%s: %s" % (n, lower[n]))
+    return "\n".join(lines).encode()
+
+
+def cavage_sign(key, key_id, method, target, host, body=None, date=None,
+                names=None):
+    """The headers of a request signed as Mastodon signs: Host, Date,
+    Digest (with a body) and Signature (rsa-sha256) over names (default
+    "(request-target) host date digest", without digest for no body)."""
+    hdrs = {"Host": host, "Date": date or http_date()}
+    if body is not None:
+        hdrs["Digest"] = digest_of(body)
+    if names is None:
+        names = ["(request-target)", "host", "date"] + (
+            ["digest"] if body is not None else [])
+    sig = key.sign(signing_string(names, method, target, hdrs))
+    hdrs["Signature"] = ('keyId="%s",algorithm="rsa-sha256",headers="%s",'
+                         'signature="%s"' % (key_id, " ".join(names), sig))
+    return hdrs
+
+
+def parse_signature(value):
+    """A cavage Signature header's parameters, as a dict."""
+    import re
+    return dict(re.findall(r'(\w+)="([^"]*)"', value or ""))
+
+
+def post_raw(host, port, target, body, headers, timeout=h.TIMEOUT):
+    """POST body (bytes) with exactly these headers (Host among them);
+    (status, response text)."""
+    import http.client
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("POST", target, body=body, headers=headers)
+        r = conn.getresponse()
+        return r.status, r.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+class FakeServer:
+    """An ActivityPub server of the test's own making on its own loopback
+    address (or host, port): each path answers what the test set with
+    route(), actor() or key_document(); every request is recorded in
+    .requests and every connection counted in .connections. A route may
+    hold the request (read it, never answer) until release(), the way a
+    server that hangs does. Stopped when the test ends."""
+
+    def __init__(self, t, host=None, port=None, name="fake"):
+        import http.server
+        import socketserver
+        import threading
+        self.t = t
+        self.host = host or loopback_address()
+        fam = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        if not port:
+            with socket.socket(fam, socket.SOCK_STREAM) as s:
+                s.bind((self.host, 0))
+                port = s.getsockname()[1]
+        self.port = port
+        bracket = "[%s]" % self.host if fam == socket.AF_INET6 else self.host
+        self.domain = "%s:%d" % (bracket, self.port)
+        self.origin = "http://" + self.domain
+        self.name = "%s %s" % (name, self.domain)
+        self.routes = {}
+        self.requests = []
+        self.connections = 0
+        self.closed = []            # (path, when) of held requests the
+                                    # client gave up on
+        self.lock = threading.Lock()
+        self.released = threading.Event()
+        self.stopping = threading.Event()
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def answer(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(n) if n else b""
+                path = self.path.split("?")[0]
+                rec = {"method": self.command, "path": self.path,
+                       "headers": {k.lower(): v for k, v in
+                                   self.headers.items()},
+                       "body": body, "at": time.time()}
+                with fake.lock:
+                    fake.requests.append(rec)
+                    fn = fake.routes.get((self.command, path)) or \
+                        fake.routes.get((None, path))
+                if fn is None:
+                    out = (404, {"Content-Type": "text/plain"}, b"no\n")
+                else:
+                    out = fn(rec)
+                if out == "hold":
+                    fake._hold(self.connection, path)
+                    self.close_connection = True
+                    return
+                status, hdrs, data = out
+                if isinstance(data, str):
+                    data = data.encode()
+                self.send_response(status)
+                for k, v in hdrs.items():
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(data)
+
+            do_GET = do_POST = do_HEAD = answer
+
+        class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+            address_family = fam
+
+            def process_request(self, request, client_address):
+                with fake.lock:
+                    fake.connections += 1
+                super().process_request(request, client_address)
+
+        self.httpd = Server((self.host, self.port), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever,
+                                       kwargs={"poll_interval": 0.1},
+                                       daemon=True)
+        self.thread.start()
+        t.servers.append(self)
+
+    def _hold(self, sock, path):
+        """Keep a request unanswered until released or the client closes
+        (recorded in .closed)."""
+        import select
+        while not (self.released.is_set() or self.stopping.is_set()):
+            r, _, _ = select.select([sock], [], [], 0.1)
+            if r:
+                try:
+                    data = sock.recv(1, socket.MSG_PEEK)
+                except OSError:
+                    data = b""
+                if not data:
+                    with self.lock:
+                        self.closed.append((path, time.time()))
+                    return
+
+    def release(self):
+        self.released.set()
+
+    # -- what it answers
+
+    def route(self, path, status=200, body=b"", ctype=AS_TYPE,
+              headers=None, method=None, fn=None):
+        """path answers status with body (a dict is JSON), or fn(request
+        record) answers (status, headers, body) or "hold"."""
+        if fn is None:
+            data = json.dumps(body) if isinstance(body, dict) else body
+            hdrs = dict(headers or {})
+            if ctype is not None:
+                hdrs["Content-Type"] = ctype
+
+            def fn(rec):
+                return status, hdrs, data
+        with self.lock:
+            self.routes[(method, path)] = fn
+
+    def actor_doc(self, name, key, key_id=None, owner=None, doc_id=None,
+                  shared_inbox=True):
+        """An actor document (a Person) for /users/NAME holding key's
+        public key."""
+        aid = doc_id or self.origin + "/users/" + name
+        doc = {"@context": [AS_CONTEXT, "https://w3id.org/security/v1"],
+               "id": aid, "type": "Person", "preferredUsername": name,
+               "inbox": aid + "/inbox", "outbox": aid + "/outbox",
+               "publicKey": {"id": key_id or aid + "#main-key",
+                             "owner": owner or aid,
+                             "publicKeyPem": key.public_pem}}
+        if shared_inbox:
+            doc["endpoints"] = {"sharedInbox": self.origin + "/inbox"}
+        return doc
+
+    def actor(self, name, key, ctype=AS_TYPE, inbox=202, **kw):
+        """Serve an actor at /users/NAME (Content-Type ctype) whose inboxes
+        answer inbox (a status, or a route fn); its document."""
+        doc = self.actor_doc(name, key, **kw)
+        path = "/users/" + name
+        self.route(path, body=doc, ctype=ctype, method="GET")
+        self.inbox(path + "/inbox", inbox)
+        self.inbox("/inbox", inbox)
+        return doc
+
+    def inbox(self, path, answer=202):
+        if callable(answer):
+            self.route(path, method="POST", fn=answer)
+        else:
+            self.route(path, status=answer, body=b"", ctype=None,
+                       method="POST")
+
+    def posts(self, path=None):
+        """The POSTs received (to path, if given)."""
+        with self.lock:
+            return [r for r in self.requests if r["method"] == "POST" and
+                    (path is None or r["path"] == path)]
+
+    def gets(self, path=None):
+        with self.lock:
+            return [r for r in self.requests if r["method"] == "GET" and
+                    (path is None or r["path"].split("?")[0] == path)]
+
+    # -- life
+
+    def stop(self):
+        self.stopping.set()
+        if self.httpd is not None:
+            self.httpd.shutdown()
+            self.httpd.server_close()
+            self.httpd = None
+
+    def kill(self):
+        self.stop()
+
+    def log(self):
+        with self.lock:
+            return "\n".join("%s %s" % (r["method"], r["path"])
+                             for r in self.requests)
