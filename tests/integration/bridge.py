@@ -108,9 +108,14 @@ class Peer:
         """state: the folder of an earlier Peer's keys and followers, to
         bring that peer back (same host and port too) after it stopped."""
         if not os.path.exists(NODE):
-            raise RuntimeError("the Fedify peer is not installed: run "
-                               "npm ci in tests/bridge-peer (tools/test "
-                               "does)")
+            # tools/test installs it and requires it; a build from the
+            # release tarball (make distcheck, the packages' own check)
+            # has no network for npm, and skips what needs it.
+            why = ("the Fedify peer is not installed (npm ci in "
+                   "tests/bridge-peer; tools/test does)")
+            if os.environ.get("HEARTH_REQUIRE_PEER"):
+                raise RuntimeError(why)
+            raise h.Skip(why)
         self.t = t
         self.host = host or loopback_address()
         self.port = port or free_port_on(self.host)
