@@ -27,6 +27,11 @@ struct br_config	 br_conf;
  * own callbacks use the pointer they were given. */
 static pthread_rwlock_t	 fetch_lock = PTHREAD_RWLOCK_INITIALIZER;
 static struct fetcher	*fetcher;
+/* A second client for the GETs an outside request or a lookup causes
+ * (keys, actors, WebFinger): its own small budget and a shorter timeout,
+ * so that senders pointing hearth at servers that never answer cannot
+ * take the deliveries' slots. */
+static struct fetcher	*key_fetcher;
 
 /* Whether a form, JSON or config value means yes. */
 int
@@ -93,6 +98,14 @@ br_fetcher_hold(void)
 {
 	pthread_rwlock_rdlock(&fetch_lock);
 	return fetcher;
+}
+
+/* The same, for the keys' and lookups' client. */
+struct fetcher *
+br_key_fetcher_hold(void)
+{
+	pthread_rwlock_rdlock(&fetch_lock);
+	return key_fetcher;
 }
 
 void
@@ -187,6 +200,16 @@ br_start(void)
 	fc.user_agent = "hearth-bridge/" PACKAGE_VERSION_BRIDGE;
 	pthread_rwlock_wrlock(&fetch_lock);
 	fetcher = fetcher_start(&fc, &cause);
+	if (fetcher != NULL) {
+		fc.max_total = 8;
+		fc.max_per_host = 2;
+		fc.max_pending = 256;
+		fc.total_timeout_ms = 10000;
+		if ((key_fetcher = fetcher_start(&fc, &cause)) == NULL) {
+			fetcher_stop(fetcher);
+			fetcher = NULL;
+		}
+	}
 	pthread_rwlock_unlock(&fetch_lock);
 	if (fetcher == NULL) {
 		A->log(br_self, HM_LOG_ERROR, "cannot start the outbound HTTP "
@@ -202,13 +225,16 @@ br_start(void)
 static void
 br_stop(void)
 {
-	struct fetcher	*f;
+	struct fetcher	*f, *k;
 
 	br_deliver_stop();
 	pthread_rwlock_wrlock(&fetch_lock);
 	f = fetcher;
-	fetcher = NULL;
+	k = key_fetcher;
+	fetcher = key_fetcher = NULL;
 	pthread_rwlock_unlock(&fetch_lock);
+	if (k != NULL)
+		fetcher_stop(k);
 	if (f != NULL)
 		fetcher_stop(f);
 }
@@ -353,6 +379,7 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 static void
 br_unload(void)
 {
+	br_instance_key_set(NULL);
 	free(br_conf.base);
 	free(br_conf.host);
 	free(br_conf.scheme);

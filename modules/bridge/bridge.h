@@ -32,6 +32,7 @@
 #define BR_NOTE_MAX		2000	/* characters of a desk note */
 #define BR_ACTIVITY_MAX		(256 * 1024)	/* bytes of a fetched object */
 #define BR_KEY_TTL		(24 * 3600)	/* a remote key is refetched */
+#define BR_KEY_REFETCH		60	/* ... or, failing, after this long */
 #define BR_CLAIM_MAX		64	/* deliveries claimed at once */
 
 extern const struct hearth_api	*br_api;
@@ -75,6 +76,7 @@ const char	*br_iso(struct hm_req *, int64_t);
 void		 br_iso_buf(int64_t, char *, size_t);
 int		 br_is_desk(struct hm_db *, int64_t);
 struct fetcher	*br_fetcher_hold(void);
+struct fetcher	*br_key_fetcher_hold(void);
 void		 br_fetcher_release(void);
 void		 br_kick(void);
 
@@ -93,6 +95,7 @@ int		 br_desk_remove(struct hm_db *, int64_t);
 int		 br_instance_key(struct hm_db *, char **, char **);
 void		 br_instance_ensure(struct hm_db *);
 int64_t		 br_now(void);
+const char	*br_col(struct hm_stmt *, int);
 
 /* outside.c */
 struct br_note {
@@ -160,7 +163,7 @@ struct br_remote {
 };
 void		 br_remote_free(struct br_remote *);
 int		 br_remote_by_key(struct hm_db *, const char *,
-		     struct br_remote *);
+		     struct br_remote *, int64_t *);
 int		 br_remote_save(struct hm_db *, const struct br_remote *);
 typedef void	 (*br_remote_fn)(void *, struct br_remote *, const char *);
 void		 br_remote_fetch_key(struct fetcher *, const char *, br_remote_fn,

@@ -120,13 +120,13 @@ br_deliver_followers(struct hm_db *db, int64_t activity, int64_t user)
 	const char	*s;
 	int		 rc = 0;
 
-	st = A->db_prepare(db, "SELECT DISTINCT COALESCE(shared_inbox, inbox) "
-	    "FROM bridge_followers WHERE user_id = ? AND state = 'accepted'");
+	st = A->db_prepare(db, "SELECT DISTINCT COALESCE(NULLIF(shared_inbox, "
+	    "''), inbox) FROM bridge_followers WHERE user_id = ? AND state = 'accepted'");
 	if (st == NULL)
 		return -1;
 	A->db_bind_int(st, 1, user);
 	while (n < sizeof inboxes / sizeof inboxes[0] && A->db_step(st) == 1)
-		if ((s = A->db_column_text(st, 0)) != NULL)
+		if ((s = br_col(st, 0)) != NULL)
 			inboxes[n++] = strdup(s);
 	A->db_finalize(st);
 	for (i = 0; i < n; i++) {
@@ -471,17 +471,24 @@ br_deliver_job(struct hm_db *db, void *unused)
 	}
 
 	memset(&keys, 0, sizeof keys);
-	st = A->db_prepare(db, "SELECT d.id, d.inbox, a.body, a.user_id FROM "
-	    "bridge_deliveries d JOIN bridge_activities a ON a.id = "
-	    "d.activity_id WHERE d.state = 'pending' AND d.next_at <= ? AND "
-	    "d.host NOT IN (SELECT host FROM bridge_hosts WHERE paused_until "
-	    "> ?) ORDER BY d.next_at, d.id LIMIT ?");
+	/* What is due, but no more per server than twice what the client
+	 * sends to it at once (counting what is sending already): a server
+	 * that never answers must not take every slot from the others. */
+	st = A->db_prepare(db, "SELECT id, inbox, body, user_id FROM (SELECT "
+	    "d.id, d.inbox, a.body, a.user_id, d.next_at, ROW_NUMBER() OVER "
+	    "(PARTITION BY d.host ORDER BY d.next_at, d.id) AS k, (SELECT "
+	    "COUNT(*) FROM bridge_deliveries s WHERE s.host = d.host AND "
+	    "s.state = 'sending') AS busy FROM bridge_deliveries d JOIN "
+	    "bridge_activities a ON a.id = d.activity_id WHERE d.state = "
+	    "'pending' AND d.next_at <= ?1 AND d.host NOT IN (SELECT host FROM "
+	    "bridge_hosts WHERE paused_until > ?1)) WHERE k + busy <= ?2 ORDER "
+	    "BY next_at, id LIMIT ?3");
 	mark = A->db_prepare(db, "UPDATE bridge_deliveries SET state = "
 	    "'sending', attempts = attempts + 1 WHERE id = ?");
 	if (st == NULL || mark == NULL)
 		goto out;
 	A->db_bind_int(st, 1, br_now());
-	A->db_bind_int(st, 2, br_now());
+	A->db_bind_int(st, 2, 2 * br_conf.max_per_host);
 	A->db_bind_int(st, 3, room);
 	while (n < (size_t)room && A->db_step(st) == 1) {
 		struct br_job	*j = calloc(1, sizeof *j);

@@ -264,7 +264,7 @@ br_follow_job(struct hm_db *db, int first)
 	}
 	if (room <= 0)
 		return;
-	if ((f = br_fetcher_hold()) == NULL ||
+	if ((f = br_key_fetcher_hold()) == NULL ||
 	    (st = A->db_prepare(db, "SELECT id, acct FROM bridge_following "
 	    "WHERE state = 'resolving' ORDER BY id LIMIT ?")) == NULL) {
 		br_fetcher_release();

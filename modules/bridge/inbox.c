@@ -329,8 +329,8 @@ br_in_resumed(struct hm_req *r, void *arg)
 	    err, sizeof err) != 0 && !in->retried) {
 		in->retried = 1;
 		br_remote_free(&in->remote);
-		br_remote_fetch_key(br_fetcher_hold(), httpsig_key_id(in->sig),
-		    br_in_fetched, in);
+		br_remote_fetch_key(br_key_fetcher_hold(),
+		    httpsig_key_id(in->sig), br_in_fetched, in);
 		br_fetcher_release();
 		return;
 	}
@@ -360,6 +360,7 @@ br_inbox(struct hm_req *r)
 	struct br_in		*in;
 	const char		*body, *obj;
 	json_error_t		 jerr;
+	int64_t			 fetched_at = 0;
 	size_t			 len;
 	char			 err[256];
 
@@ -392,11 +393,12 @@ br_inbox(struct hm_req *r)
 	    (in->actor = str_of(in->act, "actor")) == NULL)
 		return br_in_refuse(in, 400, "the body is not an activity "
 		    "(a JSON object with a type and an actor)");
+	if (str_of(in->act, "id") == NULL)
+		return br_in_refuse(in, 400, "the activity has no id");
 	if (!br_same_host(in->actor, httpsig_key_id(in->sig)))
 		return br_in_refuse(in, 401, "the signing key is not on the "
 		    "actor's host");
-	if (str_of(in->act, "id") != NULL &&
-	    !br_same_host(str_of(in->act, "id"), in->actor))
+	if (!br_same_host(str_of(in->act, "id"), in->actor))
 		return br_in_refuse(in, 400, "the activity's id is not on the "
 		    "actor's host");
 	/* An embedded object is the actor's own (or one of ours). */
@@ -407,14 +409,19 @@ br_inbox(struct hm_req *r)
 		return br_in_refuse(in, 400, "the embedded object is on "
 		    "another host than its actor");
 	if (br_remote_by_key(A->req_db(r), httpsig_key_id(in->sig),
-	    &in->remote) == 0) {
+	    &in->remote, &fetched_at) == 0) {
 		if (httpsig_verify(in->sig, in->remote.public_key, err,
 		    sizeof err) == 0)
 			return br_in_accept(in);
+		/* The key may have been rotated: fetched again, but not more
+		 * than once a minute, so forged requests cannot make hearth
+		 * hammer a server for its actor. */
+		if (br_now() - fetched_at < BR_KEY_REFETCH)
+			return br_in_refuse(in, 401, err);
 		br_remote_free(&in->remote);
 		in->retried = 1;
 	}
-	br_remote_fetch_key(br_fetcher_hold(), httpsig_key_id(in->sig),
+	br_remote_fetch_key(br_key_fetcher_hold(), httpsig_key_id(in->sig),
 	    br_in_fetched, in);
 	br_fetcher_release();
 	return HM_ASYNC;

@@ -22,6 +22,13 @@
 #define AP_TYPE		"application/activity+json; charset=utf-8"
 #define AVATAR_MAX	(8 * 1024 * 1024)
 #define PAGE_POSTS	20
+/* A share that went out and was not taken back: approved, or an edit at
+ * the desk (the approved text stays out meanwhile). SHARED_OUT_S is it
+ * for a table named s. */
+#define SHARED_OUT	"published_at IS NOT NULL AND state IN ('approved', " \
+			"'pending')"
+#define SHARED_OUT_S	"published_at IS NOT NULL AND s.state IN " \
+			"('approved', 'pending')"
 
 /* Whether the client asked for ActivityStreams rather than a page. */
 static int
@@ -176,8 +183,8 @@ br_pub_nodeinfo(struct hm_req *r)
 	int64_t		 now = br_now();
 	static const char active[] = "SELECT COUNT(DISTINCT s.author_id) FROM "
 	    "bridge_shares s JOIN bridge_actors a ON a.user_id = s.author_id "
-	    "AND a.disabled_at IS NULL WHERE s.state = 'approved' AND "
-	    "s.published_at > ?";
+	    "AND a.disabled_at IS NULL JOIN users u ON u.id = a.user_id AND "
+	    "u.disabled = 0 WHERE s." SHARED_OUT_S " AND s.published_at > ?";
 
 	return br_reply_json(r, 200, "application/json; profile=\"http://"
 	    "nodeinfo.diaspora.software/ns/schema/2.0#\"", json_pack("{s:s, "
@@ -190,13 +197,15 @@ br_pub_nodeinfo(struct hm_req *r)
 	    "openRegistrations", 0,
 	    "usage", "users",
 	    "total", (json_int_t)br_count(db, "SELECT COUNT(*) FROM "
-	    "bridge_actors WHERE disabled_at IS NULL", 0),
+	    "bridge_actors a JOIN users u ON u.id = a.user_id AND u.disabled "
+	    "= 0 WHERE a.disabled_at IS NULL", 0),
 	    "activeMonth", (json_int_t)br_count(db, active, now - 30 * 86400),
 	    "activeHalfyear", (json_int_t)br_count(db, active,
 	    now - 180 * 86400),
 	    "localPosts", (json_int_t)br_count(db, "SELECT COUNT(*) FROM "
 	    "bridge_shares s JOIN bridge_actors a ON a.user_id = s.author_id "
-	    "AND a.disabled_at IS NULL WHERE s.state = 'approved'", 0),
+	    "AND a.disabled_at IS NULL JOIN users u ON u.id = a.user_id AND "
+	    "u.disabled = 0 WHERE s." SHARED_OUT_S, 0),
 	    "metadata"));
 }
 
@@ -325,9 +334,9 @@ br_shared_row(struct hm_stmt *st, struct br_shared *s)
 	s->updated = A->db_column_int(st, 2);
 	s->html = strdup(A->db_column_text(st, 3) ? A->db_column_text(st, 3) :
 	    "");
-	s->summary = (t = A->db_column_text(st, 4)) != NULL ? strdup(t) :
+	s->summary = (t = br_col(st, 4)) != NULL ? strdup(t) :
 	    NULL;
-	s->tags = (t = A->db_column_text(st, 5)) != NULL ? json_loads(t, 0,
+	s->tags = (t = br_col(st, 5)) != NULL ? json_loads(t, 0,
 	    NULL) : NULL;
 	if (s->tags == NULL)
 		s->tags = json_array();
@@ -335,9 +344,6 @@ br_shared_row(struct hm_stmt *st, struct br_shared *s)
 
 #define SHARED_COLUMNS	"post_id, published_at, COALESCE(updated_at, 0), " \
 			"html, summary, tags"
-/* Went out, and was not taken back: approved, or an edit at the desk. */
-#define SHARED_OUT	"published_at IS NOT NULL AND state IN ('approved', " \
-			"'pending')"
 
 /* The shared post a route's :id names, by the route's actor. */
 static int
@@ -729,6 +735,7 @@ br_pub_css(struct hm_req *r)
 	    "*{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,"
 	    "sans-serif;color:var(--fg);background:var(--bg)}"
 	    "main{max-width:42rem;margin:0 auto;padding:1rem}"
+	    "h1{font-size:1.6rem;line-height:1.25}"
 	    "header.site{border-bottom:1px solid var(--line);padding:.75rem 1rem;"
 	    "background:var(--card)}header.site a{color:var(--fg);"
 	    "font-weight:600;text-decoration:none}"
@@ -736,6 +743,8 @@ br_pub_css(struct hm_req *r)
 	    ".person{display:flex;gap:1rem;align-items:center;margin:1rem 0}"
 	    ".person img{width:4rem;height:4rem;border-radius:50%;"
 	    "object-fit:cover}.person h1{margin:0;font-size:1.4rem}"
+	    ".person p{margin:.25rem 0 0}.content img{max-width:100%;"
+	    "height:auto}"
 	    "article{background:var(--card);border:1px solid var(--line);"
 	    "border-radius:.75rem;padding:1rem;margin:.75rem 0;"
 	    "overflow-wrap:anywhere}article p{margin:.4rem 0}"

@@ -76,9 +76,11 @@ br_same_host(const char *a, const char *b)
 	return same;
 }
 
-/* A cached actor by the id of its key; 0 if fresh enough, else -1. */
+/* A cached actor by the id of its key (and when it was fetched); 0 if
+ * fresh enough, else -1. */
 int
-br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out)
+br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out,
+    int64_t *fetched_at)
 {
 	struct hm_stmt	*st;
 	const char	*s;
@@ -86,8 +88,8 @@ br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out)
 
 	memset(out, 0, sizeof *out);
 	st = A->db_prepare(db, "SELECT id, key_id, public_key, inbox, "
-	    "shared_inbox, username, host FROM bridge_remote_actors WHERE "
-	    "key_id = ? AND fetched_at > ?");
+	    "shared_inbox, username, host, fetched_at FROM "
+	    "bridge_remote_actors WHERE key_id = ? AND fetched_at > ?");
 	if (st == NULL)
 		return -1;
 	A->db_bind_text(st, 1, key_id);
@@ -97,11 +99,12 @@ br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out)
 		out->key_id = strdup(A->db_column_text(st, 1));
 		out->public_key = strdup(A->db_column_text(st, 2));
 		out->inbox = strdup(A->db_column_text(st, 3));
-		out->shared_inbox = (s = A->db_column_text(st, 4)) != NULL ?
+		out->shared_inbox = (s = br_col(st, 4)) != NULL ?
 		    strdup(s) : NULL;
-		out->username = (s = A->db_column_text(st, 5)) != NULL ?
+		out->username = (s = br_col(st, 5)) != NULL ?
 		    strdup(s) : NULL;
 		out->host = strdup(A->db_column_text(st, 6));
+		*fetched_at = A->db_column_int(st, 7);
 		rc = 0;
 	}
 	A->db_finalize(st);

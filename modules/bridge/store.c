@@ -176,6 +176,16 @@ br_now(void)
 	return (int64_t)time(NULL);
 }
 
+/* A nullable column's text, or NULL: the API gives "" for NULL, and no
+ * column the bridge reads as nullable holds a meaningful "". */
+const char *
+br_col(struct hm_stmt *st, int i)
+{
+	const char	*s = A->db_column_text(st, i);
+
+	return s != NULL && *s != '\0' ? s : NULL;
+}
+
 /* A column's text, copied (NULL stays NULL). */
 static char *
 col_dup(struct hm_stmt *st, int i)
