@@ -125,5 +125,81 @@ def opt_out_removes_everything(t, fx):
         t.status(r, 404, "WebFinger no longer finds her")
 
 
+@h.case
+def tls_public_listener(t, fx):
+    """bridge.listen ... tls serves the public routes over TLS with the
+    public name's own certificate; the test-only loopback switch is
+    refused together with it."""
+    d = t.tmpdir()
+    cert, key = h.make_cert(d)
+    srv = b.Bridge(t, name="tls", **{
+        "bridge.allow_private_addresses": "no",
+        "bridge.tls_cert": cert, "bridge.tls_key": key})
+    srv.config["bridge.listen"] = srv.domain + " tls"
+    srv.config["bridge.base_url"] = "https://" + srv.domain
+    with srv:
+        srv.add_user("alice")
+        srv.opt_in("alice")
+        import ssl
+        ctx = ssl.create_default_context(cafile=cert)
+        ctx.check_hostname = False
+        c = h.Client(srv.pub_host, srv.pub_port, tls=True,
+                     ssl_context=ctx)
+        r = c.get("/.well-known/webfinger?resource=acct:alice@" +
+                  srv.domain)
+        t.status(r, 200, "WebFinger answers over TLS")
+        t.is_(r.json()["links"][0]["href"], "https://%s/users/alice" %
+              srv.domain, "... with https ids")
+        r = c.get("/login")
+        t.status(r, 404, "the internal pages are not there over TLS "
+                  "either")
+    bad = b.Bridge(t, name="tls-loopback", **{
+        "bridge.tls_cert": cert, "bridge.tls_key": key})
+    bad.config["bridge.listen"] = bad.domain + " tls"
+    bad.start(expect_ready=False)
+    rc = bad.proc.wait(30)
+    t.is_(rc, 2, "allow_private_addresses with a tls public listener: "
+          "hearthd refuses to start")
+    t.like(bad.log(), r"allow_private_addresses is for tests on loopback; "
+           r"it is refused with a tls public listener", "... and says why")
+
+
+@h.case
+def guidelines_first(t, fx):
+    """With the guidelines module, nothing is shared outside before the
+    guidelines are acknowledged: the gate refuses the share with its
+    link; after acknowledging, the same share goes through."""
+    gl = (("guidelines", b.os.path.join(b.BUILD, "modules", "guidelines",
+                                        "guidelines.so")),)
+    with b.Bridge(t, name="gl", modules="guidelines bridge",
+                  extra_modules=gl) as srv:
+        srv.add_user("boss", admin=True)
+        srv.add_user("alice")
+        srv.opt_in("alice")
+        boss = srv.api("boss")
+        r = boss.post("/api/v1/admin/guidelines", {
+            "text": "# Be kind\n\nThink before you share outside.",
+            "requires_acknowledgement": "true"})
+        t.status(r, 200, "the guidelines are published")
+        version = r.json()["version"]
+        boss.post("/api/v1/guidelines/%s/acknowledge" % version, {})
+        alice = srv.api("alice")
+        r = alice.post("/api/v1/statuses", {"status": "Out",
+                                            "share_outside": "true"})
+        t.status(r, 403, "alice cannot post (or share) before "
+                 "acknowledging")
+        t.like(r.text, "guidelines", "... the refusal names the "
+               "guidelines")
+        t.is_(srv.rows("SELECT COUNT(*) FROM bridge_shares"), [(0,)],
+              "nothing is at the desk")
+        r = alice.post("/api/v1/guidelines/%s/acknowledge" % version, {})
+        t.status(r, 200, "alice acknowledges")
+        r = alice.post("/api/v1/statuses", {"status": "Out",
+                                            "share_outside": "true"})
+        t.status(r, 200, "then she shares")
+        t.is_(srv.rows("SELECT state FROM bridge_shares"), [("pending",)],
+              "... and it waits at the desk")
+
+
 if __name__ == "__main__":
     h.main_cases()
