@@ -41,9 +41,10 @@ def sources(t, fx):
 
 @h.case
 def web_files(t, fx):
-    """Templates, static files and the module's templates."""
+    """Templates, static files and the modules' templates."""
     listed(t, ("web/templates", "web/static",
-               "modules/guidelines/templates"), lambda p: True, 20)
+               "modules/guidelines/templates",
+               "modules/bridge/templates"), lambda p: True, 20)
 
 
 if __name__ == "__main__":
