@@ -648,9 +648,11 @@ module_view_options(struct req *r, json_t *v)
 			continue;
 		if (list == NULL)
 			list = json_array();
-		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s}",
-		    "name", o.name, "label", o.label, "hint", o.hint,
-		    "module", modules[i].name));
+		/* Ticked before a preview or a refusal stays ticked. */
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, "
+		    "s:b}", "name", o.name, "label", o.label, "hint", o.hint,
+		    "module", modules[i].name, "checked",
+		    module_truthy(req_param(r, o.name))));
 	}
 	if (list != NULL)
 		json_object_set_new(v, "module_options", list);

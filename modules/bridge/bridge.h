@@ -96,6 +96,7 @@ int		 br_instance_key(struct hm_db *, char **, char **);
 void		 br_instance_ensure(struct hm_db *);
 int64_t		 br_now(void);
 const char	*br_col(struct hm_stmt *, int);
+size_t		 br_chars(const char *);
 
 /* outside.c */
 struct br_note {

@@ -187,7 +187,7 @@ br_desk_decide(struct hm_db *db, int64_t post, int64_t by, int approve,
 		    "decided already, or it was withdrawn).");
 		return HM_CONFLICT;
 	}
-	if (note != NULL && strlen(note) > BR_NOTE_MAX) {
+	if (br_chars(note) > BR_NOTE_MAX) {
 		*cause = br_printf("The note is too long: at most %d "
 		    "characters.", BR_NOTE_MAX);
 		return HM_INVALID;

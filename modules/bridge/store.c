@@ -169,6 +169,18 @@ const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 2, "following", br_schema_2 },
 };
 
+/* Characters (UTF-8 code points) in s: limits are said in characters. */
+size_t
+br_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; s != NULL && *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 /* Seconds since the epoch. */
 int64_t
 br_now(void)

@@ -162,7 +162,7 @@ br_settings_write(struct hm_req *r, struct hm_db *db, void *arg,
 	}
 	if (strcmp(s->action, "save") == 0) {
 		s->done = "saved";
-		if (s->bio != NULL && strlen(s->bio) > BR_BIO_MAX * 4) {
+		if (br_chars(s->bio) > BR_BIO_MAX) {
 			*cause = br_printf("The bio is too long: at most %d "
 			    "characters.", BR_BIO_MAX);
 			return HM_INVALID;
