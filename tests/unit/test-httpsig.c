@@ -1219,7 +1219,10 @@ case_keys(void)
 		PEM_write_bio_PrivateKey_traditional(o, pk, NULL, NULL, 0,
 		    NULL, NULL);
 		n = BIO_get_mem_data(o, &data);
-		pkcs1 = strndup(data, n);
+		/* The BIO's data is not NUL-terminated: copy by length. */
+		pkcs1 = malloc((size_t)n + 1);
+		memcpy(pkcs1, data, (size_t)n);
+		pkcs1[n] = '\0';
 		EVP_PKEY_free(pk);
 		BIO_free(in);
 		BIO_free(o);
