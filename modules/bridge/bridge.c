@@ -227,7 +227,6 @@ br_stop(void)
 {
 	struct fetcher	*f, *k;
 
-	br_deliver_stop();
 	pthread_rwlock_wrlock(&fetch_lock);
 	f = fetcher;
 	k = key_fetcher;
@@ -237,6 +236,8 @@ br_stop(void)
 		fetcher_stop(k);
 	if (f != NULL)
 		fetcher_stop(f);
+	/* Last: outcomes that came in while the clients stopped go too. */
+	br_deliver_stop();
 }
 
 /* A duration in seconds from "2d", "36h", "90m" or seconds; -1 if bad. */
@@ -326,23 +327,14 @@ br_configure(const char **cause)
 	return 0;
 }
 
+/* The public listener, from the config; 0, or -1 with *cause. */
 static int
-br_load(const struct hearth_api *api, struct hm_module *self,
-    const char **cause)
+br_listen(const char **cause)
 {
 	const char	*listen, *cert, *key;
 	char		*why = NULL;
 	static char	 whybuf[256];
 
-	br_api = api;
-	br_self = self;
-	if (api->abi_major != HEARTH_ABI_MAJOR || api->abi_minor < 1 ||
-	    api->size < sizeof *api) {
-		*cause = "the bridge needs hearthd's module ABI 1.1 or later";
-		return -1;
-	}
-	if (br_configure(cause) != 0)
-		return -1;
 	listen = A->config(br_self, "listen");
 	cert = A->config(br_self, "tls_cert");
 	key = A->config(br_self, "tls_key");
@@ -361,6 +353,26 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 		    why ? why : "?");
 		free(why);
 		*cause = whybuf;
+		return -1;
+	}
+	return 0;
+}
+
+static void	br_unload(void);
+
+static int
+br_load(const struct hearth_api *api, struct hm_module *self,
+    const char **cause)
+{
+	br_api = api;
+	br_self = self;
+	if (api->abi_major != HEARTH_ABI_MAJOR || api->abi_minor < 1 ||
+	    api->size < sizeof *api) {
+		*cause = "the bridge needs hearthd's module ABI 1.1 or later";
+		return -1;
+	}
+	if (br_configure(cause) != 0 || br_listen(cause) != 0) {
+		br_unload();	/* a refused module is not unloaded */
 		return -1;
 	}
 	if (br_conf.allow_loopback)

@@ -208,13 +208,23 @@ br_job_free(struct br_job *j)
 	free(j);
 }
 
-/* A delivery's outcome (on the fetch thread): to the writer. */
+/* A delivery's outcome (on the fetch thread): to the writer. One cut
+ * short by the stop is no outcome: its row stays sending and goes again
+ * after the restart. */
 static void
 br_job_done(void *arg, struct fetch_result *res)
 {
 	struct br_job		*j = arg;
-	struct br_outcome	*o = calloc(1, sizeof *o);
+	struct br_outcome	*o;
 
+	if (res->error == FETCH_E_SHUTDOWN) {
+		pthread_mutex_lock(&lock);
+		inflight--;
+		pthread_mutex_unlock(&lock);
+		br_job_free(j);
+		return;
+	}
+	o = calloc(1, sizeof *o);
 	o->id = j->id;
 	o->status = res->status;
 	o->error = res->error;
@@ -225,8 +235,7 @@ br_job_done(void *arg, struct fetch_result *res)
 	inflight--;
 	pthread_mutex_unlock(&lock);
 	br_job_free(j);
-	if (res->error != FETCH_E_SHUTDOWN)
-		br_kick();
+	br_kick();
 }
 
 /* Seconds before retry n (1, 2, ...): doubling, capped, with jitter. */
