@@ -115,25 +115,35 @@ int
 br_deliver_followers(struct hm_db *db, int64_t activity, int64_t user)
 {
 	struct hm_stmt	*st;
-	char		*inboxes[4096];
-	size_t		 n = 0, i;
+	char		**inboxes = NULL;
+	size_t		 n = 0, cap = 0, i;
 	const char	*s;
 	int		 rc = 0;
 
 	st = A->db_prepare(db, "SELECT DISTINCT COALESCE(NULLIF(shared_inbox, "
-	    "''), inbox) FROM bridge_followers WHERE user_id = ? AND state = 'accepted'");
+	    "''), inbox) FROM bridge_followers WHERE user_id = ? AND state = "
+	    "'accepted'");
 	if (st == NULL)
 		return -1;
 	A->db_bind_int(st, 1, user);
-	while (n < sizeof inboxes / sizeof inboxes[0] && A->db_step(st) == 1)
-		if ((s = br_col(st, 0)) != NULL)
-			inboxes[n++] = strdup(s);
+	while (A->db_step(st) == 1) {
+		if ((s = br_col(st, 0)) == NULL)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			inboxes = realloc(inboxes, cap * sizeof *inboxes);
+			if (inboxes == NULL)
+				abort();
+		}
+		inboxes[n++] = strdup(s);
+	}
 	A->db_finalize(st);
 	for (i = 0; i < n; i++) {
 		if (br_delivery_add(db, activity, inboxes[i]) != 0)
 			rc = -1;
 		free(inboxes[i]);
 	}
+	free(inboxes);
 	return rc;
 }
 

@@ -294,13 +294,14 @@ br_in_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 	br_in_free(in);
 }
 
-/* The signature checked with the actor's key: on to the writer. */
+/* The signature checked with the actor's key (verified says it was
+ * already): on to the writer. */
 static int
-br_in_accept(struct br_in *in)
+br_in_accept(struct br_in *in, int verified)
 {
 	char	err[256];
 
-	if (httpsig_verify(in->sig, in->remote.public_key, err,
+	if (!verified && httpsig_verify(in->sig, in->remote.public_key, err,
 	    sizeof err) != 0)
 		return br_in_refuse(in, 401, err);
 	if (strcmp(in->remote.id, in->actor) != 0)
@@ -334,7 +335,7 @@ br_in_resumed(struct hm_req *r, void *arg)
 		br_fetcher_release();
 		return;
 	}
-	br_in_accept(in);
+	br_in_accept(in, 0);
 }
 
 /* A key fetch's outcome (on the fetch thread): back to the request. */
@@ -412,7 +413,7 @@ br_inbox(struct hm_req *r)
 	    &in->remote, &fetched_at) == 0) {
 		if (httpsig_verify(in->sig, in->remote.public_key, err,
 		    sizeof err) == 0)
-			return br_in_accept(in);
+			return br_in_accept(in, 1);
 		/* The key may have been rotated: fetched again, but not more
 		 * than once a minute, so forged requests cannot make hearth
 		 * hammer a server for its actor. */
