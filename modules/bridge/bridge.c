@@ -190,6 +190,11 @@ br_start(void)
 	struct fetch_config	 fc;
 	char			*cause = NULL;
 
+	/* Loudly, once hearthd serves (not on every hearthctl command). */
+	if (br_conf.allow_loopback)
+		A->log(br_self, HM_LOG_WARN, "bridge.allow_private_addresses "
+		    "= yes: outbound requests may reach loopback (127.0.0.0/8, "
+		    "::1). This is for tests only; never on a real server.");
 	memset(&fc, 0, sizeof fc);
 	fc.allow_loopback = br_conf.allow_loopback;
 	fc.max_total = br_conf.max_total;
@@ -375,10 +380,6 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 		br_unload();	/* a refused module is not unloaded */
 		return -1;
 	}
-	if (br_conf.allow_loopback)
-		A->log(br_self, HM_LOG_WARN, "bridge.allow_private_addresses "
-		    "= yes: outbound requests may reach loopback (127.0.0.0/8, "
-		    "::1). This is for tests only; never on a real server.");
 	A->notify_label(br_self, "bridge.approved", "approved your post for "
 	    "the outside");
 	A->notify_label(br_self, "bridge.declined", "declined your post for "
