@@ -50,6 +50,7 @@ static struct br_outcome *outcomes;	/* under lock */
 static int		 inflight;	/* under lock */
 static int		 running;	/* under lock */
 static int		 reset_done;	/* the writer's */
+static int64_t		 last_prune;	/* the writer's: bridge_seen */
 
 /* Store an activity (its JSON as sent); its id, or -1. */
 int64_t
@@ -404,6 +405,7 @@ br_outcome_apply(struct hm_db *db, const struct br_outcome *o)
 			A->db_bind_int(st, 4, o->id);
 			A->db_step(st);
 			A->db_finalize(st);
+			st = NULL;
 		}
 	}
 	if (o->error != FETCH_OK || o->status >= 500 || o->status == 429)
@@ -469,6 +471,18 @@ br_deliver_job(struct hm_db *db, void *unused)
 	}
 	br_follow_job(db, !reset_done);
 	reset_done = 1;
+	/* Inbound ids only need remembering while a replay could still pass
+	 * the signature's clock window (an hour and five minutes): forget
+	 * older ones, so outside senders cannot grow the table for ever. */
+	if (br_now() - last_prune >= 60) {
+		last_prune = br_now();
+		if ((st = A->db_prepare(db, "DELETE FROM bridge_seen WHERE at < "
+		    "?")) != NULL) {
+			A->db_bind_int(st, 1, last_prune - 2 * 3600);
+			A->db_step(st);
+			A->db_finalize(st);
+		}
+	}
 	pthread_mutex_lock(&lock);
 	o = outcomes;
 	outcomes = NULL;
