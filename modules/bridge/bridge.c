@@ -6,6 +6,7 @@
  * and API (never an inbox).
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,11 +115,29 @@ br_fetcher_release(void)
 	pthread_rwlock_unlock(&fetch_lock);
 }
 
-/* Deliver what is due now rather than at the next tick. */
+/*
+ * Deliver what is due now rather than at the next tick. Every delivery's
+ * outcome kicks, a thousand in a second during a fan-out: one queued run
+ * takes them all, so kicks made while one waits add nothing (each run
+ * would claim again and commit, and its completion wake a loop).
+ */
+static atomic_int	 kick_queued;
+
 void
 br_kick(void)
 {
-	A->job_now(br_self, br_deliver_job, NULL);
+	if (atomic_exchange(&kick_queued, 1) != 0)
+		return;
+	if (A->job_now(br_self, br_deliver_job, NULL) != 0)
+		atomic_store(&kick_queued, 0);
+}
+
+/* A run starts: what is kicked from now on needs a run of its own (this
+ * one may have taken the outcomes already). */
+void
+br_kick_taken(void)
+{
+	atomic_store(&kick_queued, 0);
 }
 
 /* Composer: offer "Share outside" to people visible outside. */

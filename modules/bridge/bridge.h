@@ -79,6 +79,7 @@ struct fetcher	*br_fetcher_hold(void);
 struct fetcher	*br_key_fetcher_hold(void);
 void		 br_fetcher_release(void);
 void		 br_kick(void);
+void		 br_kick_taken(void);
 
 /* store.c */
 #define BR_NMIGRATIONS	2

@@ -296,6 +296,10 @@ br_host_outcome(struct hm_db *db, int64_t delivery, int ok, const char *why)
 	A->db_finalize(st);
 	if (host == NULL)
 		return;
+	if (ok && failures == 0) {	/* the usual case: nothing to write */
+		free(host);
+		return;
+	}
 	failures = ok ? 0 : failures + 1;
 	if (failures >= HOST_PAUSE_AFTER) {
 		int64_t	k = failures - HOST_PAUSE_AFTER;
@@ -464,6 +468,7 @@ br_deliver_job(struct hm_db *db, void *unused)
 	int			 room;
 
 	(void)unused;
+	br_kick_taken();
 	if (!reset_done) {	/* sending when hearthd stopped: again */
 		A->db_exec(db, "UPDATE bridge_deliveries SET state = 'pending' "
 		    "WHERE state = 'sending'");

@@ -7,8 +7,9 @@
 #                           HEARTH_BUILDDIR)
 #   SINK_NET [127.0.100]    the fake servers are SINK_NET.1 .. SINK_NET.HOSTS
 #   HOSTS [200] ACTORS [5]  fake servers, and actors on each
+#   SINK_NICE [0]           the sink's nice value (bridge-fanout.sh: 19)
 
-: "${SINK_NET:=127.0.100}" "${HOSTS:=200}" "${ACTORS:=5}"
+: "${SINK_NET:=127.0.100}" "${HOSTS:=200}" "${ACTORS:=5}" "${SINK_NICE:=0}"
 bridge_moddir=
 
 bridge_cleanup() {
@@ -59,7 +60,7 @@ start_sink() {
 	tries=0
 	while :; do
 		sink_port=$(free_port)
-		"$BRIDGE_SINK" serve -k "$bench_tmp/sink-key.pem" -p "$sink_port" \
+		nice -n "$SINK_NICE" "$BRIDGE_SINK" serve -k "$bench_tmp/sink-key.pem" -p "$sink_port" \
 		    -n "$SINK_NET" -H "$HOSTS" -a "$ACTORS" "$@" \
 		    >"$bench_tmp/sink.out" 2>>"$bench_tmp/sink.err" &
 		sink_pid=$!
