@@ -48,6 +48,10 @@ struct user {
 	int64_t		 following_count;
 	int64_t		 statuses_count;
 	int64_t		 last_status_at;
+	/* an outside account (the bridge's): its server's host, else NULL */
+	const char	*origin;
+	const char	*outside_uri;
+	const char	*outside_url;
 };
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
@@ -377,6 +381,38 @@ int		 access_post_visible(struct db *, int64_t, int64_t);
 int		 access_group_readable(struct db *, int64_t, int64_t);
 int		 access_group_role(struct db *, int64_t, int64_t);
 
+/* outside.c: outside accounts and posts (the bridge's) */
+struct outside_account {
+	const char	*uri;		/* the actor's id */
+	const char	*acct;		/* "name@host" */
+	const char	*host;
+	const char	*display_name;
+	const char	*note_html;	/* sanitised */
+	const char	*url;		/* profile page, or NULL */
+};
+struct outside_post {
+	const char	*uri;		/* the Note's id */
+	const char	*url;
+	int64_t		 author;	/* an outside account */
+	int64_t		 in_reply_to;	/* a post inside, or 0 */
+	const char	*html;		/* sanitised */
+	const char	*text;		/* plain, for search */
+	const char	*spoiler_text;
+	int		 sensitive;
+	const char	*language;
+	const int64_t	*mentions;	/* employees it mentions */
+	size_t		 nmentions;
+};
+enum outside_reaction { OUTSIDE_LIKE, OUTSIDE_BOOST };
+int64_t		 outside_account_save(struct db *,
+		     const struct outside_account *, char **);
+int64_t		 outside_post_save(struct db *, const struct outside_post *,
+		     char **);
+int64_t		 outside_post_find(struct db *, const char *, int64_t *);
+int		 outside_post_delete(struct db *, int64_t, const char *);
+int		 outside_react(struct db *, int64_t, int64_t,
+		     enum outside_reaction, int);
+
 /* profile.c */
 #define PROFILE_TEXT_MAX 200
 #define PROFILE_BIO_MAX 2000
@@ -483,6 +519,9 @@ struct post {
 	int64_t		 edited_at;
 	int64_t		 replies_count;
 	int64_t		 favourites_count;
+	int64_t		 reblogs_count;
+	const char	*outside_uri;	/* an outside post: its id there */
+	const char	*outside_url;	/* and its page there */
 	int		 favourited;	/* by the viewer */
 };
 struct post_draft {
@@ -540,6 +579,7 @@ struct peek {
 	int64_t		 edited_at;
 	int64_t		 replies_count;
 	int64_t		 favourites_count;
+	int64_t		 reblogs_count;
 	int		 favourited;
 	int64_t		 created_at;
 	uint64_t	 author_tag;	/* user_fingerprint of the author */

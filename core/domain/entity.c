@@ -100,6 +100,9 @@ avatar_url(struct ectx *e, const struct user *u)
 	if (u->avatar_file != NULL && *u->avatar_file != '\0')
 		return arena_printf(e->arena, "%s/media/%s", e->config->base_url,
 		    u->avatar_file);
+	if (u->origin != NULL)	/* "bob@example.org" is no identicon name */
+		return arena_printf(e->arena, "%s/avatars/outside_%lld.png",
+		    e->config->base_url, (long long)u->id);
 	return arena_printf(e->arena, "%s/avatars/%s.png", e->config->base_url,
 	    u->username);
 }
@@ -192,6 +195,24 @@ entity_account(struct ectx *e, const struct user *u)
 	    "emojis");
 	if (u->disabled)
 		json_object_set_new(a, "suspended", json_true());
+	if (u->origin != NULL) {
+		/* An outside account (the bridge's), as Mastodon shows a
+		 * remote one: username is the part before the host, acct
+		 * names both, url and uri are its server's. */
+		const char *at = strchr(u->username, '@');
+
+		json_object_set_new(a, "username", json_stringn(u->username,
+		    at != NULL ? (size_t)(at - u->username) :
+		    strlen(u->username)));
+		json_object_set_new(a, "url", json_string(u->outside_url != NULL
+		    && *u->outside_url != '\0' ? u->outside_url :
+		    u->outside_uri));
+		json_object_set_new(a, "uri", json_string(u->outside_uri));
+		json_object_set_new(a, "fields", json_array());
+		json_object_set_new(a, "hearth", json_pack("{s:b, s:s}",
+		    "outside", 1, "origin", u->origin));
+		return a;
+	}
 	account_fields(e, u, a);
 	return a;
 }
@@ -354,7 +375,7 @@ entity_status(struct ectx *e, const struct post *p)
 	    "mentions", status_mentions(e, p->mentions_json),
 	    "tags", status_tags(e, p->tags_json),
 	    "emojis",
-	    "reblogs_count", (json_int_t)0,
+	    "reblogs_count", (json_int_t)p->reblogs_count,
 	    "favourites_count", (json_int_t)p->favourites_count,
 	    "replies_count", (json_int_t)p->replies_count,
 	    "quotes_count", (json_int_t)0,
@@ -370,6 +391,13 @@ entity_status(struct ectx *e, const struct post *p)
 	    "bookmarked", 0, "pinned", 0,
 	    "filtered",
 	    "group", status_group(e, p->group_id));
+	/* An outside post (the bridge's): its id and page are its server's,
+	 * as Mastodon shows a remote status. */
+	if (p->outside_uri != NULL) {
+		json_object_set_new(s, "uri", json_string(p->outside_uri));
+		json_object_set_new(s, "url", json_string(p->outside_url !=
+		    NULL ? p->outside_url : p->outside_uri));
+	}
 	return s;
 }
 
@@ -569,6 +597,7 @@ entity_status_tag(const struct peek *p)
 {
 	return (uint64_t)p->edited_at * 1000003ULL ^
 	    (uint64_t)p->favourites_count * 7919ULL ^
+	    (uint64_t)p->reblogs_count * 104729ULL << 20 ^
 	    (uint64_t)p->replies_count << 40;
 }
 

@@ -27,7 +27,7 @@ instance_stats(struct db *db, int64_t now, struct instance_stats *s)
 	    "s.last_seen_at >= ?1) OR EXISTS (SELECT 1 FROM tokens t WHERE "
 	    "t.user_id = u.id AND t.revoked_at IS NULL AND "
 	    "coalesce(t.last_used_at, 0) >= ?1)) FROM users u WHERE "
-	    "u.disabled = 0");
+	    "u.disabled = 0 AND u.origin IS NULL");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now - MONTH);

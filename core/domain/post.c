@@ -21,7 +21,8 @@
     "coalesce(p.in_reply_to_id, 0), coalesce(p.in_reply_to_account_id, 0), " \
     "p.visibility, p.spoiler_text, p.sensitive, p.language, p.source, " \
     "p.content_html, p.text, p.mentions_json, p.tags_json, p.created_at, " \
-    "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count"
+    "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count, " \
+    "p.reblogs_count, p.outside_uri, p.outside_url"
 
 /* Count UTF-8 characters. */
 static size_t
@@ -657,7 +658,7 @@ col(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strdup(a, t ? (const char *)t : "");
 }
 
-/* Build a post from a row of POST_COLUMNS (and favourited at column 18). */
+/* Build a post from a row of POST_COLUMNS (and favourited at column 21). */
 static struct post *
 post_from_row(struct arena *a, sqlite3_stmt *st)
 {
@@ -682,7 +683,12 @@ post_from_row(struct arena *a, sqlite3_stmt *st)
 	p->edited_at = sqlite3_column_int64(st, 15);
 	p->replies_count = sqlite3_column_int64(st, 16);
 	p->favourites_count = sqlite3_column_int64(st, 17);
-	p->favourited = sqlite3_column_int(st, 18);
+	p->reblogs_count = sqlite3_column_int64(st, 18);
+	p->outside_uri = sqlite3_column_type(st, 19) == SQLITE_NULL ? NULL :
+	    col(a, st, 19);
+	p->outside_url = sqlite3_column_type(st, 20) == SQLITE_NULL ? NULL :
+	    col(a, st, 20);
+	p->favourited = sqlite3_column_int(st, 21);
 	return p;
 }
 
@@ -794,7 +800,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "WHERE f.user_id = :viewer AND f.post_id = p.id), "
 		    "u.version, u.followers_count, u.following_count, "
 		    "u.statuses_count, coalesce(u.last_status_at, 0), "
-		    "p.created_at FROM "
+		    "p.created_at, p.reblogs_count FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -816,6 +822,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			    sqlite3_column_int64(st, 9),
 			    sqlite3_column_int64(st, 10));
 			pk->created_at = sqlite3_column_int64(st, 11);
+			pk->reblogs_count = sqlite3_column_int64(st, 12);
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);

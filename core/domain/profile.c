@@ -318,7 +318,7 @@ directory_list(struct db *db, struct arena *a, const char *department,
 #define DIR_ALL "SELECT u.id FROM users u WHERE "
 #define DIR_FTS "SELECT u.id FROM users_fts f JOIN users u ON u.id = " \
     "f.rowid WHERE users_fts MATCH ?1 AND "
-#define DIR_WHERE "u.disabled = 0 AND (?2 IS NULL OR u.department = ?2 " \
+#define DIR_WHERE "u.disabled = 0 AND u.origin IS NULL AND (?2 IS NULL OR u.department = ?2 " \
     "COLLATE NOCASE) ORDER BY "
 #define DIR_ACTIVE "u.last_status_at IS NULL, u.last_status_at DESC, u.id " \
     "DESC LIMIT ?3 OFFSET ?4"

@@ -64,7 +64,8 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	crypto_sha256_hex(token, strlen(token), hash);
 	if (!db_memo_ok(db) || !session_memo_get(hash, now, &row)) {
 		st = db_prepare(db, "SELECT s.id, s.user_id, s.created_at, "
-		    "s.last_seen_at, u.disabled FROM sessions s "
+		    "s.last_seen_at, u.disabled OR u.origin IS NOT NULL "
+		    "FROM sessions s "
 		    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
 		if (st == NULL)
 			return -1;

@@ -64,7 +64,8 @@ token_lookup(struct db *db, struct arena *a, const char *token,
 		    "t.scopes FROM tokens t LEFT JOIN users u ON "
 		    "u.id = t.user_id WHERE t.token_hash = ? AND "
 		    "t.revoked_at IS NULL AND "
-		    "(t.user_id IS NULL OR u.disabled = 0)");
+		    "(t.user_id IS NULL OR (u.disabled = 0 AND "
+		    "u.origin IS NULL))");
 		if (st == NULL)
 			return -1;
 		sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);

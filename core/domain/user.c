@@ -16,7 +16,7 @@
     "created_at, password_hash, bio_source, bio_html, job_title, " \
     "department, location, phone, pronouns, avatar_file, header_file, " \
     "followers_count, following_count, statuses_count, " \
-    "coalesce(last_status_at, 0)"
+    "coalesce(last_status_at, 0), origin, outside_uri, outside_url"
 
 /* Whether a username is acceptable: 1-30 of [A-Za-z0-9_], like Mastodon. */
 int
@@ -75,6 +75,11 @@ user_from_row(struct arena *a, sqlite3_stmt *st)
 	u->following_count = sqlite3_column_int64(st, 18);
 	u->statuses_count = sqlite3_column_int64(st, 19);
 	u->last_status_at = sqlite3_column_int64(st, 20);
+	if (sqlite3_column_type(st, 21) != SQLITE_NULL) {
+		u->origin = col_text(a, st, 21);
+		u->outside_uri = col_text(a, st, 22);
+		u->outside_url = col_text(a, st, 23);
+	}
 	return u;
 }
 
@@ -153,7 +158,11 @@ user_get(struct db *db, struct arena *a, int64_t id)
 	return u;
 }
 
-/* A person by username (case-insensitive), or NULL. */
+/*
+ * A person by username (case-insensitive), or NULL. Employees only: an
+ * outside account's name ("bob@example.org") must never sign in, be
+ * mentioned as a colleague or be looked up as one.
+ */
 struct user *
 user_get_by_name(struct db *db, struct arena *a, const char *name)
 {
@@ -161,7 +170,7 @@ user_get_by_name(struct db *db, struct arena *a, const char *name)
 	struct user	*u = NULL;
 
 	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users "
-	    "WHERE username = ?");
+	    "WHERE username = ? AND origin IS NULL");
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -272,7 +281,7 @@ user_list(struct db *db, struct arena *a,
 	int		 rc;
 
 	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users "
-	    "ORDER BY username");
+	    "WHERE origin IS NULL ORDER BY username");
 	if (st == NULL)
 		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -317,9 +326,9 @@ user_page(struct db *db, struct arena *a, const char *q, int offset,
 	int		 rc, seen = 0;
 
 	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE "
-	    "?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR display_name LIKE "
-	    "?1 ESCAPE '\\' OR coalesce(email, '') LIKE ?1 ESCAPE '\\' "
-	    "ORDER BY username LIMIT ?2 OFFSET ?3");
+	    "origin IS NULL AND (?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR "
+	    "display_name LIKE ?1 ESCAPE '\\' OR coalesce(email, '') LIKE ?1 "
+	    "ESCAPE '\\') ORDER BY username LIMIT ?2 OFFSET ?3");
 	if (st == NULL)
 		return -1;
 	if (like != NULL)

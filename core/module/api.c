@@ -769,6 +769,80 @@ api_group_info(struct hm_db *h, int64_t id, int *private)
 	return rc;
 }
 
+/* ABI 1.2: outside accounts and posts (domain/outside.c), on the writer. */
+static int64_t
+api_outside_account(struct hm_db *h, const struct hm_outside_account *in,
+    char **cause)
+{
+	struct outside_account	a;
+
+	*cause = NULL;
+	if (!on_writer) {
+		*cause = xstrdup("outside_account is for the writer");
+		return -1;
+	}
+	a.uri = in->uri;
+	a.acct = in->acct;
+	a.host = in->host;
+	a.display_name = in->display_name;
+	a.note_html = in->note_html;
+	a.url = in->url;
+	return outside_account_save(DB(h), &a, cause);
+}
+
+static int64_t
+api_outside_post(struct hm_db *h, const struct hm_outside_post *in,
+    char **cause)
+{
+	struct outside_post	o;
+
+	*cause = NULL;
+	if (!on_writer) {
+		*cause = xstrdup("outside_post is for the writer");
+		return -1;
+	}
+	o.uri = in->uri;
+	o.url = in->url;
+	o.author = in->author;
+	o.in_reply_to = in->in_reply_to;
+	o.html = in->html;
+	o.text = in->text;
+	o.spoiler_text = in->spoiler_text;
+	o.sensitive = in->sensitive;
+	o.language = in->language;
+	o.mentions = in->mentions;
+	o.nmentions = in->nmentions;
+	return outside_post_save(DB(h), &o, cause);
+}
+
+static int64_t
+api_outside_post_find(struct hm_db *h, const char *uri, int64_t *author)
+{
+	return outside_post_find(DB(h), uri, author);
+}
+
+static int
+api_outside_post_delete(struct hm_db *h, int64_t author, const char *uri)
+{
+	if (!on_writer)
+		return -1;
+	return outside_post_delete(DB(h), author, uri);
+}
+
+static int
+api_outside_react(struct hm_db *h, int64_t account, int64_t post, int kind,
+    int on)
+{
+	int	rc;
+
+	if (!on_writer || (kind != HM_REACT_LIKE && kind != HM_REACT_BOOST))
+		return 500;
+	rc = outside_react(DB(h), account, post, kind == HM_REACT_LIKE ?
+	    OUTSIDE_LIKE : OUTSIDE_BOOST, on);
+	return rc == E_OK ? 0 : rc == E_NOTFOUND ? 404 : rc == E_FORBIDDEN ?
+	    403 : 500;
+}
+
 /* A tool on one's own public posts (from load). */
 static int
 api_post_tool(struct hm_module *hm, const char *label, const char *prefix)
@@ -992,6 +1066,11 @@ static const struct hearth_api api = {
 	.notify_label = api_notify_label,
 	.group_info = api_group_info,
 	.post_tool = api_post_tool,
+	.outside_account = api_outside_account,
+	.outside_post = api_outside_post,
+	.outside_post_find = api_outside_post_find,
+	.outside_post_delete = api_outside_post_delete,
+	.outside_react = api_outside_react,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -34,7 +34,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	1
+#define HEARTH_ABI_MINOR	2
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -286,6 +286,37 @@ struct hm_user_info {
 	int64_t		 created_at;
 };
 
+/*
+ * ABI 1.2: people and posts from outside the company (the bridge's part
+ * 2). An outside account is shown as Mastodon shows a remote one (acct
+ * "name@host"); it never signs in and is never listed with employees. An
+ * outside post is readable by every employee, in no company stream and no
+ * group; the module sanitises its HTML before it is stored.
+ */
+struct hm_outside_account {
+	const char	*uri;		/* the actor's id (unique) */
+	const char	*acct;		/* "name@host" */
+	const char	*host;
+	const char	*display_name;
+	const char	*note_html;	/* sanitised */
+	const char	*url;		/* profile page there, or NULL */
+};
+struct hm_outside_post {
+	const char	*uri;		/* the object's id (unique) */
+	const char	*url;		/* its page there, or NULL */
+	int64_t		 author;	/* an outside account's id */
+	int64_t		 in_reply_to;	/* a post inside everyone reads, or 0 */
+	const char	*html;		/* sanitised */
+	const char	*text;		/* plain, for search */
+	const char	*spoiler_text;	/* or NULL */
+	int		 sensitive;
+	const char	*language;	/* or NULL */
+	const int64_t	*mentions;	/* employees it mentions */
+	size_t		 nmentions;
+};
+#define HM_REACT_LIKE	0
+#define HM_REACT_BOOST	1
+
 /* markdown_outside's mention resolver: the URL to link "@name" to, or
  * NULL to drop the mention from the text. */
 typedef const char *(*hm_mention_fn)(void *, const char *);
@@ -406,6 +437,26 @@ struct hearth_api {
 	 * person's own public posts */
 	int		 (*post_tool)(struct hm_module *, const char *,
 			     const char *);
+
+	/* ABI 1.2 (writer only): outside accounts and posts. The account's
+	 * id (created or updated by uri), or -1 and *cause (api->free) */
+	int64_t		 (*outside_account)(struct hm_db *,
+			     const struct hm_outside_account *, char **);
+	/* the post's id: new, or an edit when its author sends the same
+	 * uri again; -1 and *cause (api->free) */
+	int64_t		 (*outside_post)(struct hm_db *,
+			     const struct hm_outside_post *, char **);
+	/* the post with outside id uri (any connection): its id and its
+	 * author's, or 0 */
+	int64_t		 (*outside_post_find)(struct hm_db *, const char *,
+			     int64_t *);
+	/* delete author's post uri: 1, 0 if none of theirs, -1 */
+	int		 (*outside_post_delete)(struct hm_db *, int64_t,
+			     const char *);
+	/* an outside account's like or boost (HM_REACT_*) of a post
+	 * everyone inside reads, on or off: 0, or 404 / 403 / 500 */
+	int		 (*outside_react)(struct hm_db *, int64_t, int64_t, int,
+			     int);
 };
 
 /* Log levels for api->log. */

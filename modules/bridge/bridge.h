@@ -82,7 +82,7 @@ void		 br_kick(void);
 void		 br_kick_taken(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	2
+#define BR_NMIGRATIONS	3
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -162,6 +162,9 @@ struct br_remote {
 	char		*shared_inbox;
 	char		*username;
 	char		*host;
+	char		*name;		/* as sent: plain text, capped */
+	char		*summary;	/* as sent: HTML, capped */
+	char		*url;		/* their profile page, http(s) */
 };
 void		 br_remote_free(struct br_remote *);
 int		 br_remote_by_key(struct hm_db *, const char *,
@@ -173,7 +176,21 @@ void		 br_remote_fetch_key(struct fetcher *, const char *, br_remote_fn,
 char		*br_host_of(const char *);
 void		 br_instance_key_set(const char *);
 int		 br_same_host(const char *, const char *);
+const char	*br_json_str(json_t *, const char *);
+const char	*br_json_id(json_t *);
+int		 br_local_actor(struct hm_db *, const char *,
+		     struct br_actor *);
 char		**br_sign_get(void *, const char *, const char *);
+
+/* inbound.c */
+int		 br_in_note(struct hm_db *, const struct br_remote *, json_t *,
+		     int, char **);
+int		 br_in_delete_object(struct hm_db *, const struct br_remote *,
+		     const char *, char **);
+int		 br_in_react(struct hm_db *, const struct br_remote *, json_t *,
+		     int, char **);
+int		 br_in_undo_react(struct hm_db *, const struct br_remote *,
+		     json_t *);
 
 /* follow.c */
 int		 br_follow_request(struct hm_db *, int64_t, const char *,

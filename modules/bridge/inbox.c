@@ -78,22 +78,23 @@ br_in_type_ok(const char *ct)
 }
 
 /* A string member, or NULL. */
-static const char *
-str_of(json_t *o, const char *key)
+const char *
+br_json_str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
 
 /* An object's id (it may be the id itself), or NULL. */
-static const char *
-id_of(json_t *o)
+const char *
+br_json_id(json_t *o)
 {
-	return json_is_string(o) ? json_string_value(o) : str_of(o, "id");
+	return json_is_string(o) ? json_string_value(o) : br_json_str(o,
+	    "id");
 }
 
 /* One of our actors named by a URL (BASE/users/NAME); 0, or -1. */
-static int
-br_in_local(struct hm_db *db, const char *url, struct br_actor *a)
+int
+br_local_actor(struct hm_db *db, const char *url, struct br_actor *a)
 {
 	char		*prefix = br_printf("%s/users/", br_conf.base);
 	size_t		 n = strlen(prefix);
@@ -122,7 +123,7 @@ br_in_follow(struct hm_db *db, struct br_in *in, char **cause)
 	int64_t		 row = 0, aid;
 	int		 accepted = 0;
 
-	if (br_in_local(db, id_of(json_object_get(in->act, "object")),
+	if (br_local_actor(db, br_json_id(json_object_get(in->act, "object")),
 	    &a) != 0) {
 		*cause = strdup("no such actor here");
 		return HM_NOTFOUND;
@@ -140,7 +141,7 @@ br_in_follow(struct hm_db *db, struct br_in *in, char **cause)
 	A->db_bind_text(st, 2, in->remote.id);
 	A->db_bind_text(st, 3, in->remote.inbox);
 	A->db_bind_text(st, 4, in->remote.shared_inbox);
-	A->db_bind_text(st, 5, str_of(in->act, "id"));
+	A->db_bind_text(st, 5, br_json_str(in->act, "id"));
 	A->db_bind_text(st, 6, a.approve_followers ? "pending" : "accepted");
 	A->db_bind_int(st, 7, br_now());
 	if (A->db_step(st) == 1) {
@@ -159,7 +160,7 @@ br_in_follow(struct hm_db *db, struct br_in *in, char **cause)
 	actor = br_actor_url(a.username);
 	id = br_printf("%s#accepts/follows/%lld-%lld", actor, (long long)row,
 	    (long long)br_now());
-	follow = json_pack("{s:s, s:s, s:s, s:s}", "id", str_of(in->act,
+	follow = json_pack("{s:s, s:s, s:s, s:s}", "id", br_json_str(in->act,
 	    "id"), "type", "Follow", "actor", in->remote.id, "object", actor);
 	act = br_activity("Accept", id, actor, follow);
 	aid = br_activity_add(db, a.user_id, "Accept", 0, act);
@@ -181,18 +182,18 @@ br_in_undo(struct hm_db *db, struct br_in *in)
 {
 	json_t		*obj = json_object_get(in->act, "object");
 	struct hm_stmt	*st;
-	const char	*oid = id_of(obj), *otype = str_of(obj, "type");
+	const char	*oid = br_json_id(obj), *otype = br_json_str(obj, "type");
 
 	if (otype != NULL && strcmp(otype, "Follow") != 0)
 		return HM_OK;
-	if (json_is_object(obj) && str_of(obj, "actor") != NULL &&
-	    strcmp(str_of(obj, "actor"), in->remote.id) != 0)
+	if (json_is_object(obj) && br_json_str(obj, "actor") != NULL &&
+	    strcmp(br_json_str(obj, "actor"), in->remote.id) != 0)
 		return HM_FORBIDDEN;
-	if (json_is_object(obj) && id_of(json_object_get(obj, "object")) !=
+	if (json_is_object(obj) && br_json_id(json_object_get(obj, "object")) !=
 	    NULL) {
 		struct br_actor	 a;
 
-		if (br_in_local(db, id_of(json_object_get(obj, "object")),
+		if (br_local_actor(db, br_json_id(json_object_get(obj, "object")),
 		    &a) != 0)
 			return HM_OK;
 		st = A->db_prepare(db, "DELETE FROM bridge_followers WHERE "
@@ -222,7 +223,7 @@ static int
 br_in_delete(struct hm_db *db, struct br_in *in)
 {
 	struct hm_stmt	*st;
-	const char	*oid = id_of(json_object_get(in->act, "object"));
+	const char	*oid = br_json_id(json_object_get(in->act, "object"));
 
 	if (oid == NULL || strcmp(oid, in->remote.id) != 0)
 		return HM_OK;		/* a post: part 2 */
@@ -247,7 +248,7 @@ br_in_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct br_in	*in = arg;
 	struct hm_stmt	*st;
-	const char	*id = str_of(in->act, "id");
+	const char	*id = br_json_str(in->act, "id");
 
 	if (in->fetched && br_remote_save(db, &in->remote) != 0)
 		return -1;
@@ -264,19 +265,34 @@ br_in_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 	}
 	if (strcmp(in->type, "Follow") == 0)
 		return br_in_follow(db, in, cause);
-	if (strcmp(in->type, "Undo") == 0)
+	if (strcmp(in->type, "Undo") == 0) {
+		if (br_in_undo_react(db, &in->remote, json_object_get(in->act,
+		    "object")))
+			return HM_OK;
 		return br_in_undo(db, in);
-	if (strcmp(in->type, "Delete") == 0)
+	}
+	if (strcmp(in->type, "Delete") == 0) {
+		const char *oid = br_json_id(json_object_get(in->act,
+		    "object"));
+
+		if (oid != NULL && strcmp(oid, in->remote.id) != 0)
+			return br_in_delete_object(db, &in->remote, oid, cause);
 		return br_in_delete(db, in);
+	}
+	if (strcmp(in->type, "Create") == 0 || strcmp(in->type, "Update") == 0)
+		return br_in_note(db, &in->remote, in->act, strcmp(in->type,
+		    "Update") == 0, cause);
+	if (strcmp(in->type, "Like") == 0)
+		return br_in_react(db, &in->remote, in->act, HM_REACT_LIKE,
+		    cause);
+	if (strcmp(in->type, "Announce") == 0)
+		return br_in_react(db, &in->remote, in->act, HM_REACT_BOOST,
+		    cause);
 	if (strcmp(in->type, "Accept") == 0 || strcmp(in->type, "Reject") == 0)
-		return br_follow_answer(db, id_of(json_object_get(in->act,
-		    "object")) != NULL ? id_of(json_object_get(in->act,
+		return br_follow_answer(db, br_json_id(json_object_get(in->act,
+		    "object")) != NULL ? br_json_id(json_object_get(in->act,
 		    "object")) : "", in->remote.id, strcmp(in->type,
 		    "Accept") == 0);
-	if (strcmp(in->type, "Create") == 0 && br_followed(db, in->remote.id))
-		A->log(br_self, HM_LOG_INFO, "inbox: %s from %s, followed here "
-		    "(kept from part 2 of the bridge on)", in->type,
-		    in->remote.id);
 	return HM_OK;
 }
 
@@ -390,21 +406,21 @@ br_inbox(struct hm_req *r)
 	in->act = json_loadb(body != NULL ? body : "", len,
 	    JSON_REJECT_DUPLICATES, &jerr);
 	if (!json_is_object(in->act) ||
-	    (in->type = str_of(in->act, "type")) == NULL ||
-	    (in->actor = str_of(in->act, "actor")) == NULL)
+	    (in->type = br_json_str(in->act, "type")) == NULL ||
+	    (in->actor = br_json_str(in->act, "actor")) == NULL)
 		return br_in_refuse(in, 400, "the body is not an activity "
 		    "(a JSON object with a type and an actor)");
-	if (str_of(in->act, "id") == NULL)
+	if (br_json_str(in->act, "id") == NULL)
 		return br_in_refuse(in, 400, "the activity has no id");
 	if (!br_same_host(in->actor, httpsig_key_id(in->sig)))
 		return br_in_refuse(in, 401, "the signing key is not on the "
 		    "actor's host");
-	if (!br_same_host(str_of(in->act, "id"), in->actor))
+	if (!br_same_host(br_json_str(in->act, "id"), in->actor))
 		return br_in_refuse(in, 400, "the activity's id is not on the "
 		    "actor's host");
 	/* An embedded object is the actor's own (or one of ours). */
 	obj = json_is_object(json_object_get(in->act, "object")) ?
-	    id_of(json_object_get(in->act, "object")) : NULL;
+	    br_json_id(json_object_get(in->act, "object")) : NULL;
 	if (obj != NULL && !br_same_host(obj, in->actor) &&
 	    !br_same_host(obj, br_conf.base))
 		return br_in_refuse(in, 400, "the embedded object is on "

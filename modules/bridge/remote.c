@@ -33,6 +33,9 @@ br_remote_free(struct br_remote *r)
 	free(r->shared_inbox);
 	free(r->username);
 	free(r->host);
+	free(r->name);
+	free(r->summary);
+	free(r->url);
 	memset(r, 0, sizeof *r);
 }
 
@@ -88,7 +91,7 @@ br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out,
 
 	memset(out, 0, sizeof *out);
 	st = A->db_prepare(db, "SELECT id, key_id, public_key, inbox, "
-	    "shared_inbox, username, host, fetched_at FROM "
+	    "shared_inbox, username, host, fetched_at, name, summary, url FROM "
 	    "bridge_remote_actors WHERE key_id = ? AND fetched_at > ?");
 	if (st == NULL)
 		return -1;
@@ -105,6 +108,9 @@ br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out,
 		    strdup(s) : NULL;
 		out->host = strdup(A->db_column_text(st, 6));
 		*fetched_at = A->db_column_int(st, 7);
+		out->name = (s = br_col(st, 8)) != NULL ? strdup(s) : NULL;
+		out->summary = (s = br_col(st, 9)) != NULL ? strdup(s) : NULL;
+		out->url = (s = br_col(st, 10)) != NULL ? strdup(s) : NULL;
 		rc = 0;
 	}
 	A->db_finalize(st);
@@ -119,11 +125,13 @@ br_remote_save(struct hm_db *db, const struct br_remote *r)
 	int		 rc;
 
 	st = A->db_prepare(db, "INSERT INTO bridge_remote_actors (id, key_id, "
-	    "public_key, inbox, shared_inbox, username, host, fetched_at) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET "
-	    "key_id = excluded.key_id, public_key = excluded.public_key, "
-	    "inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, "
-	    "username = excluded.username, fetched_at = excluded.fetched_at");
+	    "public_key, inbox, shared_inbox, username, host, fetched_at, "
+	    "name, summary, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
+	    "CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, "
+	    "public_key = excluded.public_key, inbox = excluded.inbox, "
+	    "shared_inbox = excluded.shared_inbox, username = "
+	    "excluded.username, fetched_at = excluded.fetched_at, name = "
+	    "excluded.name, summary = excluded.summary, url = excluded.url");
 	if (st == NULL)
 		return -1;
 	A->db_bind_text(st, 1, r->id);
@@ -134,6 +142,9 @@ br_remote_save(struct hm_db *db, const struct br_remote *r)
 	A->db_bind_text(st, 6, r->username);
 	A->db_bind_text(st, 7, r->host);
 	A->db_bind_int(st, 8, br_now());
+	A->db_bind_text(st, 9, r->name);
+	A->db_bind_text(st, 10, r->summary);
+	A->db_bind_text(st, 11, r->url);
 	rc = A->db_step(st) == 0 ? 0 : -1;
 	A->db_finalize(st);
 	return rc;
@@ -285,6 +296,14 @@ br_keyfetch_actor(struct br_keyfetch *k, json_t *doc, const char *id)
 		    "endpoints"), "sharedInbox"));
 	if (str_of(doc, "preferredUsername") != NULL)
 		r.username = strndup(str_of(doc, "preferredUsername"), 100);
+	/* What the outside account shows inside (sanitised when shown). */
+	if (str_of(doc, "name") != NULL)
+		r.name = strndup(str_of(doc, "name"), 200);
+	if (str_of(doc, "summary") != NULL)
+		r.summary = strndup(str_of(doc, "summary"), 5000);
+	if (str_of(doc, "url") != NULL && br_same_host(str_of(doc, "url"),
+	    id))
+		r.url = strndup(str_of(doc, "url"), 2048);
 	r.host = br_host_of(id);
 	br_keyfetch_end(k, &r, NULL);
 	br_remote_free(&r);

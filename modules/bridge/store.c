@@ -164,9 +164,29 @@ static const char br_schema_2[] =
 	"CREATE INDEX bridge_following_state ON bridge_following (state);"
 	"CREATE INDEX bridge_following_actor ON bridge_following (actor);";
 
+/*
+ * Part 2: what the outside says. The actors' names, bios and pages (for
+ * their outside accounts inside), and the likes and boosts they sent, by
+ * activity id, so that an Undo naming only the id can take one back.
+ */
+static const char br_schema_3[] =
+	"ALTER TABLE bridge_remote_actors ADD COLUMN name TEXT;"
+	"ALTER TABLE bridge_remote_actors ADD COLUMN summary TEXT;"
+	"ALTER TABLE bridge_remote_actors ADD COLUMN url TEXT;"
+	"CREATE TABLE bridge_reactions ("
+	" id TEXT PRIMARY KEY,"
+	" actor TEXT NOT NULL,"
+	" account_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	" post_id INTEGER NOT NULL REFERENCES posts (id) ON DELETE CASCADE,"
+	" kind INTEGER NOT NULL,"
+	" at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX bridge_reactions_post ON bridge_reactions (post_id);";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
 	{ 2, "following", br_schema_2 },
+	{ 3, "outside voices", br_schema_3 },
 };
 
 /* Characters (UTF-8 code points) in s: limits are said in characters. */

@@ -457,9 +457,9 @@ class FakeServer:
             self.routes[(method, path)] = fn
 
     def actor_doc(self, name, key, key_id=None, owner=None, doc_id=None,
-                  shared_inbox=True):
+                  shared_inbox=True, extra=None):
         """An actor document (a Person) for /users/NAME holding key's
-        public key."""
+        public key (and the members in extra: name, summary, url...)."""
         aid = doc_id or self.origin + "/users/" + name
         doc = {"@context": [AS_CONTEXT, "https://w3id.org/security/v1"],
                "id": aid, "type": "Person", "preferredUsername": name,
@@ -469,6 +469,7 @@ class FakeServer:
                              "publicKeyPem": key.public_pem}}
         if shared_inbox:
             doc["endpoints"] = {"sharedInbox": self.origin + "/inbox"}
+        doc.update(extra or {})
         return doc
 
     def actor(self, name, key, ctype=AS_TYPE, inbox=202, **kw):

@@ -37,6 +37,8 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 		return "followed you";
 	if (strcmp(type, "favourite") == 0)
 		return "favourited your post";
+	if (strcmp(type, "reblog") == 0)
+		return "boosted your post";
 	if (strcmp(type, "added_to_group") == 0)
 		return "added you to a group";
 	if (strcmp(type, "mention") == 0) {
@@ -60,18 +62,22 @@ notif_view(struct req *r, json_t *n)
 	const char	*name, *pname;
 	json_t		*v;
 
-	name = json_string_value(json_object_get(account, "username"));
+	/* acct: an outside account's names its server ("bob@example.org"),
+	 * and its page is there */
+	name = json_string_value(json_object_get(account, "acct"));
 	v = json_pack("{s:s, s:s, s:s, s:s}",
 	    "name", json_string_value(json_object_get(account,
 	    "display_name")),
 	    "username", name != NULL ? name : "",
-	    "path", arena_printf(r->arena, "/@%s", name),
+	    "path", json_is_true(json_object_get(json_object_get(account,
+	    "hearth"), "outside")) ? json_string_value(json_object_get(
+	    account, "url")) : arena_printf(r->arena, "/@%s", name),
 	    "label", notif_label(json_string_value(json_object_get(n,
 	    "type")), status, r->user->id));
 	json_object_set(v, "avatar", json_object_get(account, "avatar"));
 	if (status != NULL) {
 		pname = json_string_value(json_object_get(json_object_get(
-		    status, "account"), "username"));
+		    status, "account"), "acct"));
 		json_object_set_new(v, "post_path", json_string(arena_printf(
 		    r->arena, "/@%s/%s", pname, json_string_value(
 		    json_object_get(status, "id")))));

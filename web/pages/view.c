@@ -141,11 +141,22 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	if (s == NULL)
 		return NULL;
 	account = json_object_get(s, "account");
-	name = json_string_value(json_object_get(account, "username"));
+	/* acct: an outside author's ("bob@example.org") names the host */
+	name = json_string_value(json_object_get(account, "acct"));
 	path = arena_printf(e->arena, "/@%s/%lld", name, (long long)p->id);
 	json_object_set_new(s, "path", json_string(path));
-	json_object_set_new(account, "path", json_string(arena_printf(e->arena,
-	    "/@%s", name)));
+	if (p->outside_uri != NULL) {
+		/* From outside: said so on the card, and the author's page
+		 * is on their server (a link that leaves the company). */
+		json_object_set_new(s, "outside", json_pack("{s:s}", "origin",
+		    json_string_value(json_object_get(json_object_get(account,
+		    "hearth"), "origin"))));
+		json_object_set_new(account, "path", json_incref(
+		    json_object_get(account, "url")));
+		json_object_set_new(account, "external", json_true());
+	} else
+		json_object_set_new(account, "path", json_string(arena_printf(
+		    e->arena, "/@%s", name)));
 	json_object_set_new(s, "back", json_string(back != NULL ? back :
 	    path));
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=

@@ -1,0 +1,353 @@
+"""The bridge, part 2: what the outside says comes in (issue 17, items 1
+and 2). Outside actors are served by fake servers of the test's own
+(bridge.FakeServer) and their activities signed here (draft-cavage), so
+each case can say exactly what a hostile or a friendly server would.
+
+A reply to a shared post lands in its thread as an outside post by an
+outside account (acct name@host), sanitised, and notifies the author; a
+like and a boost count and notify, and their Undo takes them back; the
+author's Update edits and Delete removes, anyone else's is refused; what
+is not for the company (a reply to a post never shared, a note that is not
+public, a boost of an internal post) is not kept; outside accounts never
+sign in and never show with employees.
+
+Each case runs alone: CASE=reply_lands make check TESTS=...
+"""
+import contextlib
+import json
+import re
+import uuid
+
+import harness as h
+import bridge as b
+
+AS = b.AS_CONTEXT
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+# What no page or API field may carry after sanitising.
+ACTIVE = re.compile(r"<script|<iframe|<img|<svg|<style|onerror|onclick|"
+                    r"onmouseover|javascript:|<form", re.I)
+XSS = ('<p>Hello <script>alert(1)</script><img src=x onerror=alert(2)>'
+       '<a href="javascript:alert(3)">js</a> '
+       '<a href="https://good.example/x" onclick="alert(4)">good link</a>'
+       '<svg><script>alert(5)</script></svg><iframe src="https://e.x">'
+       '</iframe><style>p{}</style> words kept</p>')
+
+
+def uid():
+    return uuid.uuid4().hex[:10]
+
+
+class Env:
+    """One Bridge with alice (visible outside, a shared and approved
+    post) and boss (an admin, the desk); a fake server with actors."""
+
+    def __init__(self, t, srv):
+        self.t = t
+        self.srv = srv
+        self.fake = b.FakeServer(t, name="outside")
+        self.alice = srv.api("alice")
+        self.boss = srv.api("boss")
+        self.key = b.RsaKey(t)
+        self.other_key = b.RsaKey(t)
+
+    def share(self, text):
+        """A post by alice, shared and approved: (id, its Note URL)."""
+        r = self.alice.post("/api/v1/statuses", {"status": text,
+                                                 "share_outside": "1"})
+        self.t.status(r, 200, "alice shares a post")
+        pid = r.json()["id"]
+        r = self.boss.post("/api/v1/admin/bridge/queue/%s/approve" % pid, {})
+        self.t.status(r, 200, "the desk approves it")
+        return pid, "%s/users/alice/statuses/%s" % (self.srv.pub, pid)
+
+    def actor(self, handle=None, key=None, **extra):
+        """An outside actor (extra: name, summary, url...): its id."""
+        handle = handle or "u" + uid()
+        doc = self.fake.actor(handle, key or self.key, extra=extra or None)
+        return doc["id"]
+
+    def note(self, actor, content, reply_to=None, public=True, **kw):
+        oid = "%s/notes/%s" % (self.fake.origin, uid())
+        n = {"id": oid, "type": "Note", "attributedTo": actor,
+             "content": content, "published": "2026-12-06T10:00:00Z",
+             "url": oid.replace("/notes/", "/@x/"),
+             "to": [PUBLIC] if public else [actor + "/followers"],
+             "cc": [actor + "/followers"]}
+        if reply_to:
+            n["inReplyTo"] = reply_to
+        n.update(kw)
+        return n
+
+    def activity(self, actor, type, obj, **kw):
+        a = {"@context": AS, "id": "%s/activities/%s" % (self.fake.origin,
+                                                          uid()),
+             "type": type, "actor": actor, "object": obj}
+        a.update(kw)
+        return a
+
+    def send(self, act, key=None, target="/inbox"):
+        """POST act signed as its actor: (status, text)."""
+        body = json.dumps(act).encode()
+        key_id = act["actor"] + "#main-key"
+        hdrs = b.cavage_sign(key or self.key, key_id, "POST", target,
+                             self.srv.domain, body)
+        hdrs["Content-Type"] = b.AS_TYPE
+        return b.post_raw(self.srv.pub_host, self.srv.pub_port, target,
+                          body, hdrs)
+
+    def outside_post(self, oid):
+        rows = self.srv.rows("SELECT id, content_html, visibility, "
+                             "coalesce(group_id, 0), author_id FROM posts "
+                             "WHERE outside_uri = ?", oid)
+        return rows[0] if rows else None
+
+    def context(self, pid, who=None):
+        r = (who or self.alice).get("/api/v1/statuses/%s/context" % pid)
+        self.t.status(r, 200, "the thread reads")
+        return r.json()
+
+    def notifications(self, who=None, types=None):
+        q = "".join("&types[]=" + x for x in (types or []))
+        r = (who or self.alice).get("/api/v1/notifications?limit=40" + q)
+        return r.json() if r.status == 200 else []
+
+
+@contextlib.contextmanager
+def fixture(t):
+    with b.Bridge(t) as srv:
+        srv.add_user("alice")
+        srv.add_user("boss", admin=True)
+        srv.add_user("dave")
+        srv.opt_in("alice")
+        yield Env(t, srv)
+
+
+@h.case
+def reply_lands(t, fx):
+    """A reply to a shared post: in the thread, as name@host, sanitised,
+    marked as from outside, and alice is told."""
+    pid, note = fx.share("What do you think of the new release?")
+    eve = fx.actor("eve", name='Eve <b onclick="x()">E</b>',
+                   summary='<p>Bio<script>alert(1)</script></p>',
+                   url=fx.fake.origin + "/@eve")
+    n = fx.note(eve, XSS, reply_to=note,
+                tag=[{"type": "Mention", "href": fx.srv.pub +
+                      "/users/alice", "name": "@alice@" + fx.srv.domain}])
+    st, text = fx.send(fx.activity(eve, "Create", n, to=[PUBLIC]))
+    t.is_(st, 202, "the Create is accepted") or t.diag(text)
+    row = fx.outside_post(n["id"])
+    t.ok(row is not None, "it is kept as an outside post")
+    if row is None:
+        return
+    t.is_(row[2], 1, "stored unlisted: every employee reads it, no stream")
+    t.is_(row[3], 0, "in no group")
+    ctx = fx.context(pid)
+    kids = [s for s in ctx["descendants"] if s["uri"] == n["id"]]
+    t.is_(len(kids), 1, "the reply is in the shared post's thread")
+    if kids:
+        s = kids[0]
+        t.is_(s["account"]["acct"], "eve@" + fx.fake.domain,
+              "its account's acct is name@host")
+        t.is_(s["account"]["username"], "eve", "username is the name alone")
+        t.is_(s["account"]["url"], fx.fake.origin + "/@eve",
+              "the account's url is its page outside")
+        t.ok(s["account"].get("hearth", {}).get("outside"),
+             "the account says it is from outside")
+        t.is_(s["in_reply_to_id"], pid, "in_reply_to_id is the shared post")
+        t.ok(not ACTIVE.search(s["content"]), "no active content survives",
+             s["content"])
+        t.like(s["content"], r"words kept", "the words stay")
+        t.like(s["content"], r'<a href="https://good.example/x" '
+               r'rel="nofollow noopener noreferrer ugc"',
+               "links are kept, marked nofollow noopener noreferrer ugc")
+        t.is_(s["account"]["display_name"], 'Eve <b onclick="x()">E</b>',
+              "the display name is kept as plain text (escaped where shown)")
+        t.ok(not ACTIVE.search(s["account"]["note"]),
+             "the outside bio has no active content")
+        t.is_(s["url"], n["url"], "the status url is its page outside")
+    notes = fx.notifications(types=["mention"])
+    t.ok(any(x.get("status", {}).get("uri") == n["id"] for x in notes),
+         "alice is notified of the reply")
+
+    # The web: the thread shows it, marked, escaped.
+    c = fx.srv.client()
+    c.login("alice")
+    page = c.get("/@alice/%s" % pid)
+    t.status(page, 200, "the post's page renders")
+    t.like(page.text, r"From outside", "the reply is marked as from outside")
+    t.like(page.text, r"@eve@" + re.escape(fx.fake.domain),
+           "the author shows as @eve@host")
+    t.ok(not re.search(r"<script>alert|onerror=|<b onclick|"
+                       r"javascript:alert", page.text),
+         "no active content from outside on the page")
+    web = c.get("/@eve@%s/%s" % (fx.fake.domain, row[0]))
+    t.status(web, 200, "the outside post has its own page inside")
+    notif = c.get("/notifications")
+    t.like(notif.text, r"eve@" + re.escape(fx.fake.domain),
+           "the notifications page names eve@host")
+
+    # Not in the company stream; searchable by people inside.
+    pub = fx.alice.get("/api/v1/timelines/public?limit=40").json()
+    t.ok(not any(s["uri"] == n["id"] for s in pub),
+         "it is not in the company stream")
+    found = fx.srv.api("dave").get("/api/v2/search?q=kept&type=statuses")
+    t.ok(any(s["uri"] == n["id"] for s in found.json().get("statuses", [])),
+         "dave (any employee) finds it by search")
+
+    # The same activity again: nothing twice.
+    st, _ = fx.send(fx.activity(eve, "Create", n, to=[PUBLIC]))
+    t.is_(fx.srv.rows("SELECT COUNT(*) FROM posts WHERE outside_uri = ?",
+                      n["id"]), [(1,)], "a second Create keeps one post")
+
+
+@h.case
+def likes_and_boosts(t, fx):
+    """Like and Announce count on the shared post and notify; Undo (by id
+    or by the embedded activity) takes them back; twice counts once."""
+    pid, note = fx.share("Like me")
+    fan = fx.actor("fan")
+    like = fx.activity(fan, "Like", note)
+    t.is_(fx.send(like)[0], 202, "a Like is accepted")
+    like2 = fx.activity(fan, "Like", note)
+    t.is_(fx.send(like2)[0], 202, "a second Like by the same actor too")
+    s = fx.alice.get("/api/v1/statuses/%s" % pid).json()
+    t.is_(s["favourites_count"], 1, "the like counts once")
+    boost = fx.activity(fan, "Announce", note, to=[PUBLIC])
+    t.is_(fx.send(boost)[0], 202, "an Announce is accepted")
+    s = fx.alice.get("/api/v1/statuses/%s" % pid).json()
+    t.is_(s["reblogs_count"], 1, "the boost counts")
+    kinds = {x["type"] for x in fx.notifications()
+             if x.get("status", {}).get("id") == pid}
+    t.ok({"favourite", "reblog"} <= kinds, "alice is told of both",
+         str(kinds))
+    who = fx.alice.get("/api/v1/statuses/%s/favourited_by" % pid).json()
+    t.ok(any(a["acct"] == "fan@" + fx.fake.domain for a in who),
+         "favourited_by names fan@host")
+    t.is_(fx.send(fx.activity(fan, "Undo", like2["id"]))[0], 202,
+          "Undo by the Like's id is accepted")
+    t.is_(fx.send(fx.activity(fan, "Undo", boost))[0], 202,
+          "Undo with the Announce embedded is accepted")
+    s = fx.alice.get("/api/v1/statuses/%s" % pid).json()
+    t.is_((s["favourites_count"], s["reblogs_count"]), (0, 0),
+          "both are taken back")
+
+
+@h.case
+def update_and_delete(t, fx):
+    """The author's Update edits the post and Delete removes it; another
+    actor's are refused and change nothing."""
+    pid, note = fx.share("Edit me")
+    eve = fx.actor("eve2")
+    mallory = fx.actor("mallory", key=fx.other_key)
+    n = fx.note(eve, "<p>first words</p>", reply_to=note)
+    t.is_(fx.send(fx.activity(eve, "Create", n))[0], 202, "eve replies")
+    first = fx.outside_post(n["id"])
+    t.ok(first, "kept")
+    forged = dict(n, content="<p>mallory was here</p>",
+                  attributedTo=mallory)
+    st, text = fx.send(fx.activity(mallory, "Update", forged),
+                       key=fx.other_key)
+    t.ok(st in (400, 401, 403), "mallory's Update of eve's post is refused",
+         "%s %s" % (st, text))
+    st, text = fx.send(fx.activity(mallory, "Update", dict(
+        n, content="<p>mallory again</p>", attributedTo=eve)),
+        key=fx.other_key)
+    t.ok(st in (400, 401, 403), "an Update attributed to eve but sent by "
+         "mallory is refused", "%s %s" % (st, text))
+    t.is_(fx.outside_post(n["id"])[1], first[1], "the post is unchanged")
+    st, text = fx.send(fx.activity(eve, "Update", dict(
+        n, content="<p>better words</p>",
+        updated="2026-12-06T11:00:00Z")))
+    t.is_(st, 202, "eve's own Update is accepted") or t.diag(text)
+    t.like(fx.outside_post(n["id"])[1], "better words", "the post is edited")
+    hist = fx.alice.get("/api/v1/statuses/%s/history" % first[0])
+    t.ok(hist.status == 200 and len(hist.json()) >= 2,
+         "its earlier version is in the history")
+    st, text = fx.send(fx.activity(mallory, "Delete", n["id"]),
+                       key=fx.other_key)
+    t.is_(st, 403, "mallory's Delete is refused") or t.diag(text)
+    t.ok(fx.outside_post(n["id"]), "the post stays")
+    st, text = fx.send(fx.activity(eve, "Delete", {"id": n["id"],
+                                                   "type": "Tombstone"}))
+    t.is_(st, 202, "eve's Delete is accepted") or t.diag(text)
+    t.is_(fx.outside_post(n["id"]), None, "the post is gone")
+
+
+@h.case
+def not_for_us(t, fx):
+    """What is not for the company is not kept: a reply to a post never
+    shared, a reply into a private group, a note that is not public (even
+    mentioning alice), a boost of an internal post, a note claiming
+    someone else wrote it."""
+    before = fx.srv.rows("SELECT COUNT(*) FROM posts")[0][0]
+    inside = h.post_status(fx.alice, "internal only")["id"]
+    r = fx.boss.post("/api/v1/groups", {"name": "Secret", "visibility":
+                                         "private"})
+    gid = r.json().get("id") if r.status == 200 else None
+    grp = None
+    if gid:
+        grp = h.post_status(fx.boss, "in the secret group",
+                            group_id=gid)["id"]
+    x = fx.actor("x")
+    cases = [
+        ("a reply to a post that was never shared", fx.note(
+            x, "<p>hi</p>", reply_to="%s/users/alice/statuses/%s" % (
+                fx.srv.pub, inside))),
+        ("a reply naming a private group's post", fx.note(
+            x, "<p>hi</p>", reply_to="%s/users/boss/statuses/%s" % (
+                fx.srv.pub, grp or 0))),
+        ("a followers-only note mentioning alice", fx.note(
+            x, "<p>psst</p>", public=False, tag=[{
+                "type": "Mention", "href": fx.srv.pub + "/users/alice"}])),
+        ("a note mentioning nobody inside", fx.note(x, "<p>hello</p>")),
+    ]
+    for what, n in cases:
+        st, text = fx.send(fx.activity(x, "Create", n))
+        t.ok(st in (202, 400, 403), "%s: answered" % what, "%s %s" % (
+            st, text))
+        t.is_(fx.outside_post(n["id"]), None, "%s: not kept" % what)
+    st, _ = fx.send(fx.activity(x, "Announce", "%s/users/alice/statuses/%s"
+                                % (fx.srv.pub, inside)))
+    s = fx.alice.get("/api/v1/statuses/%s" % inside).json()
+    t.is_(s["reblogs_count"], 0, "a boost of an internal post counts "
+          "nothing")
+    # attributed to someone else than the sender
+    pid, note = fx.share("shared")
+    n = fx.note(x, "<p>not mine</p>", reply_to=note,
+                attributedTo=fx.fake.origin + "/users/someone")
+    st, text = fx.send(fx.activity(x, "Create", n))
+    t.ok(st in (400, 403), "a note attributed to another actor is refused",
+         "%s %s" % (st, text))
+    t.is_(fx.outside_post(n["id"]), None, "and not kept")
+    after = fx.srv.rows("SELECT COUNT(*) FROM posts")[0][0]
+    t.is_(after - before, 2 + (1 if grp else 0),
+          "only the test's own posts were made")
+
+
+@h.case
+def outside_accounts_stay_outside(t, fx):
+    """An outside account never signs in, is not in the directory or the
+    user count, and a local mention of its name is no mention of it."""
+    pid, note = fx.share("hello")
+    fx.actor("zed")
+    zed = fx.fake.origin + "/users/zed"
+    t.is_(fx.send(fx.activity(zed, "Create", fx.note(
+        zed, "<p>hi</p>", reply_to=note)))[0], 202, "zed replies")
+    acct = "zed@" + fx.fake.domain
+    t.is_(fx.srv.rows("SELECT COUNT(*) FROM users WHERE username = ?",
+                      acct), [(1,)], "zed has an outside account")
+    c = fx.srv.client()
+    r = c.login(acct, password="")
+    t.ok(r.status != 303, "zed's account cannot sign in")
+    users = fx.alice.get("/api/v1/directory?limit=80").json()
+    t.ok(not any(a["acct"] == acct for a in users),
+         "zed is not in the directory")
+    inst = fx.alice.get("/api/v1/instance").json()
+    t.is_(inst["stats"]["user_count"], 3, "the user count is employees'")
+    r = fx.srv.ctl("user", "list")
+    t.ok(acct not in r.stdout, "hearthctl user list shows employees only")
+
+
+if __name__ == "__main__":
+    h.main_cases(fixture)
