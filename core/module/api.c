@@ -843,6 +843,28 @@ api_outside_react(struct hm_db *h, int64_t account, int64_t post, int kind,
 	    403 : 500;
 }
 
+static char *
+api_outside_of(struct hm_db *h, int64_t post, char **actor, char **acct)
+{
+	sqlite3_stmt	*st;
+	char		*uri = NULL;
+
+	*actor = *acct = NULL;
+	st = db_prepare(DB(h), "SELECT p.outside_uri, u.outside_uri, "
+	    "u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE "
+	    "p.id = ? AND p.outside_uri IS NOT NULL AND u.origin IS NOT NULL");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, post);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		uri = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*actor = xstrdup((const char *)sqlite3_column_text(st, 1));
+		*acct = xstrdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	return uri;
+}
+
 /* A tool on one's own public posts (from load). */
 static int
 api_post_tool(struct hm_module *hm, const char *label, const char *prefix)
@@ -1071,6 +1093,7 @@ static const struct hearth_api api = {
 	.outside_post_find = api_outside_post_find,
 	.outside_post_delete = api_outside_post_delete,
 	.outside_react = api_outside_react,
+	.outside_of = api_outside_of,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -457,6 +457,11 @@ struct hearth_api {
 	 * everyone inside reads, on or off: 0, or 404 / 403 / 500 */
 	int		 (*outside_react)(struct hm_db *, int64_t, int64_t, int,
 			     int);
+	/* whether post is an outside post (any connection): its id there,
+	 * and its author's actor id and acct (all malloc'ed, api->free), or
+	 * NULL */
+	char		*(*outside_of)(struct hm_db *, int64_t, char **,
+			     char **);
 };
 
 /* Log levels for api->log. */

@@ -109,8 +109,11 @@ struct br_note {
 int		 br_note_render(struct hm_db *, const struct br_actor *,
 		     const struct hm_post_info *, struct br_note *);
 void		 br_note_free(struct br_note *);
-json_t		*br_note_json(const struct br_actor *, int64_t,
-		     const char *, const char *, json_t *, int64_t, int64_t);
+json_t		*br_note_json(struct hm_db *, const struct br_actor *,
+		     int64_t, const char *, const char *, json_t *, int64_t,
+		     int64_t);
+int		 br_reply_of(struct hm_db *, int64_t, char **, char **,
+		     char **);
 json_t		*br_actor_json(const struct br_actor *);
 json_t		*br_activity(const char *, const char *, const char *,
 		     json_t *);
@@ -144,6 +147,7 @@ int64_t		 br_queue_count(struct hm_db *);
 int64_t		 br_activity_add(struct hm_db *, int64_t, const char *,
 		     int64_t, json_t *);
 int		 br_delivery_add(struct hm_db *, int64_t, const char *);
+int		 br_deliver_replied(struct hm_db *, int64_t, int64_t);
 int		 br_deliver_followers(struct hm_db *, int64_t, int64_t);
 char		**br_signed_headers(const char *, const char *, const char *,
 		     const char *, const char *);

@@ -149,6 +149,39 @@ br_deliver_followers(struct hm_db *db, int64_t activity, int64_t user)
 }
 
 /*
+ * A reply to someone outside goes to them too (their server's shared
+ * inbox, or theirs), once: 0, or -1. Their actor was checked when their
+ * post came in; one since forgotten gets the reply through followers only.
+ */
+int
+br_deliver_replied(struct hm_db *db, int64_t activity, int64_t post)
+{
+	struct hm_stmt	*st;
+	char		*actor;
+	const char	*s;
+	int		 rc = 0;
+
+	if (br_reply_of(db, post, NULL, &actor, NULL) != 0)
+		return 0;
+	st = A->db_prepare(db, "SELECT COALESCE(NULLIF(shared_inbox, ''), "
+	    "inbox) FROM bridge_remote_actors WHERE id = ?");
+	if (st == NULL) {
+		free(actor);
+		return -1;
+	}
+	A->db_bind_text(st, 1, actor);
+	if (A->db_step(st) == 1 && (s = br_col(st, 0)) != NULL)
+		rc = br_delivery_add(db, activity, s);
+	else
+		A->log(br_self, HM_LOG_WARN, "post %lld answers %s, whose "
+		    "inbox is not known: it goes to followers only",
+		    (long long)post, actor);
+	A->db_finalize(st);
+	free(actor);
+	return rc;
+}
+
+/*
  * The headers that sign one request with a key (malloc'ed, NULL-ended):
  * Date, Signature, and Digest for a body. The Host signed is the one curl
  * sends: with the port only when the URL names one. NULL if it cannot.

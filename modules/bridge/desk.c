@@ -120,7 +120,7 @@ br_publish(struct hm_db *db, int64_t post, int64_t by, char **cause)
 		goto out_note;
 
 	actor = br_actor_url(a.username);
-	note = br_note_json(&a, post, n.html, n.summary, n.tags,
+	note = br_note_json(db, &a, post, n.html, n.summary, n.tags,
 	    update ? published : now, update ? now : 0);
 	if (update)
 		id = br_printf("%s#updates/%lld", n.id, (long long)edits + 1);
@@ -130,7 +130,8 @@ br_publish(struct hm_db *db, int64_t post, int64_t by, char **cause)
 	aid = br_activity_add(db, p.author_id, update ? "Update" : "Create",
 	    post, act);
 	json_decref(act);
-	if (aid <= 0 || br_deliver_followers(db, aid, p.author_id) != 0)
+	if (aid <= 0 || br_deliver_followers(db, aid, p.author_id) != 0 ||
+	    br_deliver_replied(db, aid, post) != 0)
 		goto out_note;
 	if (by != 0)
 		A->notify_post(db, p.author_id, "bridge.approved", by, post);

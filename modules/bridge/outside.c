@@ -93,6 +93,37 @@ br_hashtags(const char *html, json_t *tags)
 	free(prefix);
 }
 
+/*
+ * The outside post a post answers (part 2: a reply to someone outside):
+ * 0 with its id, its author's actor and acct (malloc'ed; any may be
+ * NULL when not wanted), or -1 if the post answers no outside post.
+ */
+int
+br_reply_of(struct hm_db *db, int64_t post, char **uri, char **actor,
+    char **acct)
+{
+	struct hm_post_info	 p;
+	char			*u, *ac = NULL, *at = NULL;
+
+	if (A->post_info(db, post, &p) != 0)
+		return -1;
+	u = p.in_reply_to_id != 0 ? A->outside_of(db, p.in_reply_to_id, &ac,
+	    &at) : NULL;
+	A->post_info_free(&p);
+	if (u == NULL)
+		return -1;
+	if (uri != NULL)
+		*uri = strdup(u);
+	if (actor != NULL)
+		*actor = strdup(ac);
+	if (acct != NULL)
+		*acct = strdup(at);
+	A->free(u);
+	A->free(ac);
+	A->free(at);
+	return 0;
+}
+
 /* Render a post as the outside will see it; 0, or -1. */
 int
 br_note_render(struct hm_db *db, const struct br_actor *a,
@@ -114,6 +145,19 @@ br_note_render(struct hm_db *db, const struct br_actor *a,
 		return -1;
 	}
 	br_hashtags(out->html, m.tags);
+	/* A reply to someone outside tags them, as Mastodon does, so their
+	 * server shows it to them. */
+	{
+		char	*actor, *acct;
+
+		if (br_reply_of(db, p->id, NULL, &actor, &acct) == 0) {
+			json_array_append_new(m.tags, json_pack("{s:s, s:s, "
+			    "s:s+}", "type", "Mention", "href", actor, "name",
+			    "@", acct));
+			free(actor);
+			free(acct);
+		}
+	}
 	out->tags = m.tags;
 	out->id = br_note_url(a->username, p->id);
 	out->summary = p->spoiler_text != NULL && *p->spoiler_text != '\0' ?
@@ -136,8 +180,9 @@ br_note_free(struct br_note *n)
  * followers, as Mastodon addresses a public post. tags is borrowed.
  */
 json_t *
-br_note_json(const struct br_actor *a, int64_t post, const char *html,
-    const char *summary, json_t *tags, int64_t published, int64_t updated)
+br_note_json(struct hm_db *db, const struct br_actor *a, int64_t post,
+    const char *html, const char *summary, json_t *tags, int64_t published,
+    int64_t updated)
 {
 	char	*actor = br_actor_url(a->username);
 	char	*id = br_note_url(a->username, post);
@@ -163,6 +208,17 @@ br_note_json(const struct br_actor *a, int64_t post, const char *html,
 	if (o != NULL && updated > 0) {
 		br_iso_buf(updated, upd, sizeof upd);
 		json_object_set_new(o, "updated", json_string(upd));
+	}
+	if (o != NULL) {	/* a reply to someone outside: to them too */
+		char	*uri, *actor;
+
+		if (br_reply_of(db, post, &uri, &actor, NULL) == 0) {
+			json_object_set_new(o, "inReplyTo", json_string(uri));
+			json_array_append_new(json_object_get(o, "cc"),
+			    json_string(actor));
+			free(uri);
+			free(actor);
+		}
 	}
 	if (o != NULL) {	/* the url's path ends with the post's id */
 		char	*url = br_printf("%s/@%s/%lld", br_conf.base,

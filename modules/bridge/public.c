@@ -393,8 +393,8 @@ br_pub_object(struct hm_req *r, int create)
 		br_actor_free(&a);
 		return HM_DONE;
 	}
-	note = br_note_json(&a, s.post, s.html, s.summary, s.tags,
-	    s.published, s.updated);
+	note = br_note_json(A->req_db(r), &a, s.post, s.html, s.summary,
+	    s.tags, s.published, s.updated);
 	if (create) {
 		actor = br_actor_url(a.username);
 		id = br_printf("%s/activity", json_string_value(
@@ -466,8 +466,8 @@ br_pub_outbox(struct hm_req *r)
 			char	*aid;
 
 			br_shared_row(st, &s);
-			note = br_note_json(&a, s.post, s.html, s.summary,
-			    s.tags, s.published, s.updated);
+			note = br_note_json(A->req_db(r), &a, s.post, s.html,
+			    s.summary, s.tags, s.published, s.updated);
 			aid = br_printf("%s/activity", json_string_value(
 			    json_object_get(note, "id")));
 			json_array_append_new(items, br_activity("Create", aid,
@@ -618,8 +618,8 @@ br_pub_post(struct hm_req *r)
 		return HM_DONE;
 	}
 	if (br_wants_ap(r)) {
-		v = br_note_json(&a, s.post, s.html, s.summary, s.tags,
-		    s.published, s.updated);
+		v = br_note_json(A->req_db(r), &a, s.post, s.html,
+		    s.summary, s.tags, s.published, s.updated);
 		br_shared_free(&s);
 		br_actor_free(&a);
 		return br_reply_json(r, 200, AP_TYPE, v);

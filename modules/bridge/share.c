@@ -31,7 +31,8 @@ br_share_refusal(struct hm_db *db, const struct hm_post_info *p)
 		    "for followers or the people mentioned.";
 	if (p->group_private)
 		return "Posts in private groups never leave the company.";
-	if (p->in_reply_to_id != 0)
+	if (p->in_reply_to_id != 0 && br_reply_of(db, p->id, NULL, NULL,
+	    NULL) != 0)
 		return "Replies to colleagues' posts cannot be shared outside.";
 	if (br_actor_get(db, p->author_id, NULL, &a) != 0)
 		return "Only people visible outside can share posts: opt in "
@@ -152,7 +153,8 @@ br_share_delete(struct hm_db *db, int64_t post, int64_t author)
 	act = br_activity("Delete", id, actor, json_pack("{s:s, s:s}", "id",
 	    note, "type", "Tombstone"));
 	if ((aid = br_activity_add(db, author, "Delete", post, act)) > 0 &&
-	    br_deliver_followers(db, aid, author) == 0)
+	    br_deliver_followers(db, aid, author) == 0 &&
+	    br_deliver_replied(db, aid, post) == 0)
 		rc = 0;
 	json_decref(act);
 	free(id);
@@ -252,12 +254,35 @@ br_before_post(struct hm_req *r, const char *text, struct hm_refusal *f)
 	const char	*group = A->req_param(r, "group_id");
 	const char	*reply = A->req_param(r, "in_reply_to_id");
 	struct br_actor	 a;
-	int		 private = 0, visible;
+	int		 private = 0, visible, outside = 0;
 
-	if (!br_truthy(A->req_param(r, "share_outside")))
+	(void)text;
+	/* A reply to someone outside goes outside by construction. */
+	if (reply != NULL && *reply != '\0') {
+		char	*uri, *actor, *acct;
+
+		if ((uri = A->outside_of(A->req_db(r), strtoll(reply, NULL,
+		    10), &actor, &acct)) != NULL) {
+			outside = 1;
+			A->free(uri);
+			A->free(actor);
+			A->free(acct);
+		}
+	}
+	if (!outside && !br_truthy(A->req_param(r, "share_outside")))
 		return 0;
 	f->link = "/settings/bridge";
 	f->link_text = "Sharing outside";
+	if (outside) {
+		if (vis != NULL && *vis != '\0' && strcmp(vis, "public") != 0) {
+			f->reason = "A reply to someone outside the company is "
+			    "public: it goes to them through the desk. Choose "
+			    "public, or forward the post into a group to "
+			    "discuss it inside.";
+			return 1;
+		}
+		reply = NULL;	/* a reply that may leave */
+	}
 	if (vis != NULL && *vis != '\0' && strcmp(vis, "public") != 0) {
 		f->reason = "Only public posts can be shared outside; choose "
 		    "public, or do not share it outside.";
@@ -275,15 +300,19 @@ br_before_post(struct hm_req *r, const char *text, struct hm_refusal *f)
 		return 1;
 	}
 	if (br_actor_get(A->req_db(r), A->req_user(r), NULL, &a) != 0) {
-		f->reason = "Only people visible outside can share posts: opt "
-		    "in under Settings, Outside.";
+		f->reason = outside ? "Replying to someone outside the company "
+		    "needs you to be visible outside: opt in under Settings, "
+		    "Outside." : "Only people visible outside can share posts: "
+		    "opt in under Settings, Outside.";
 		return 1;
 	}
 	visible = a.disabled_at == 0;
 	br_actor_free(&a);
 	if (!visible) {
-		f->reason = "Only people visible outside can share posts: opt "
-		    "in under Settings, Outside.";
+		f->reason = outside ? "Replying to someone outside the company "
+		    "needs you to be visible outside: opt in under Settings, "
+		    "Outside." : "Only people visible outside can share posts: "
+		    "opt in under Settings, Outside.";
 		return 1;
 	}
 	return 0;
@@ -296,8 +325,10 @@ br_after_post(struct hm_db *db, const struct hm_post_event *e)
 	char	*cause = NULL;
 	int	 rc;
 
-	if (e->options == NULL || !br_has_option(e->options, "share_outside"))
-		return;
+	if ((e->options == NULL || !br_has_option(e->options,
+	    "share_outside")) && (e->in_reply_to_id == 0 || br_reply_of(db,
+	    e->id, NULL, NULL, NULL) != 0))
+		return;		/* neither chosen nor a reply outside */
 	rc = br_share_request(db, e->id, e->author_id, &cause);
 	if (rc != HM_OK)
 		br_share_refused(db, e->id, e->author_id, cause ? cause :

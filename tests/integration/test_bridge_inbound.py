@@ -275,6 +275,58 @@ def update_and_delete(t, fx):
 
 
 @h.case
+def answer_outside(t, fx):
+    """An employee's reply to an outside post goes outside by construction:
+    it waits at the desk, then reaches the outside author's server as a
+    Create that answers their note and tags them. Someone not visible
+    outside, or a reply that is not public, is refused with the reason."""
+    pid, note = fx.share("Tell us what you think")
+    eve = fx.actor("eve3")
+    n = fx.note(eve, "<p>I think it is great</p>", reply_to=note)
+    t.is_(fx.send(fx.activity(eve, "Create", n))[0], 202, "eve replies")
+    row = fx.outside_post(n["id"])
+    t.ok(row, "kept")
+    if not row:
+        return
+    r = fx.alice.post("/api/v1/statuses", {"status": "Thank you, Eve!",
+                                           "in_reply_to_id": str(row[0])})
+    t.status(r, 200, "alice answers eve") or t.diag(r.text)
+    mine = r.json()["id"]
+    t.is_(fx.srv.rows("SELECT state FROM bridge_shares WHERE post_id = ?",
+                      mine), [("pending",)],
+          "the answer is shared by construction and waits at the desk")
+    t.ok(not [x for x in fx.fake.posts() if b"Thank you" in (x["body"] or
+                                                             b"")],
+         "nothing went out before the desk decided")
+    fx.boss.post("/api/v1/admin/bridge/queue/%s/approve" % mine, {})
+    got = h.poll(lambda: [json.loads(x["body"]) for x in fx.fake.posts()
+                          if b"Thank you" in (x["body"] or b"")], 20)
+    t.ok(got, "after approval the answer reaches eve's server")
+    if got:
+        obj = got[0]["object"]
+        t.is_(got[0]["type"], "Create", "as a Create")
+        t.is_(obj.get("inReplyTo"), n["id"], "inReplyTo is eve's note")
+        t.ok(eve in obj.get("cc", []), "eve is addressed (cc)")
+        t.ok(any(x.get("type") == "Mention" and x.get("href") == eve
+                 for x in obj.get("tag", [])), "eve is tagged")
+    pub = fx.srv.public().get("/users/alice/statuses/%s" % mine,
+                              headers={"Accept": b.AS_TYPE})
+    t.is_(pub.json().get("inReplyTo"), n["id"],
+          "the Note served on the public listener answers eve's too")
+
+    dave = fx.srv.api("dave")
+    r = dave.post("/api/v1/statuses", {"status": "me too",
+                                       "in_reply_to_id": str(row[0])})
+    t.is_(r.status, 403, "dave, not visible outside, cannot answer outside")
+    t.like(r.text, r"visible outside", "and is told why")
+    r = fx.alice.post("/api/v1/statuses", {"status": "quietly",
+                                           "visibility": "unlisted",
+                                           "in_reply_to_id": str(row[0])})
+    t.is_(r.status, 403, "a reply outside that is not public is refused")
+    t.like(r.text, r"public", "and says it must be public")
+
+
+@h.case
 def not_for_us(t, fx):
     """What is not for the company is not kept: a reply to a post never
     shared, a reply into a private group, a note that is not public (even
