@@ -402,6 +402,7 @@ struct outside_post {
 	const char	*language;
 	const int64_t	*mentions;	/* employees it mentions */
 	size_t		 nmentions;
+	int		 quiet;		/* notify nobody */
 };
 enum outside_reaction { OUTSIDE_LIKE, OUTSIDE_BOOST };
 int64_t		 outside_account_save(struct db *,
@@ -411,7 +412,7 @@ int64_t		 outside_post_save(struct db *, const struct outside_post *,
 int64_t		 outside_post_find(struct db *, const char *, int64_t *);
 int		 outside_post_delete(struct db *, int64_t, const char *);
 int		 outside_react(struct db *, int64_t, int64_t,
-		     enum outside_reaction, int);
+		     enum outside_reaction, int, int);
 
 /* profile.c */
 #define PROFILE_TEXT_MAX 200
@@ -538,6 +539,7 @@ struct post_draft {
 	const char	*idempotency_key;
 	const char	*options;	/* modules' post options chosen, space
 					   separated, or NULL */
+	int		 quiet;		/* tell nobody (a silenced server's) */
 	struct markdown	 md;
 	/* out */
 	int64_t		 id;
@@ -595,6 +597,7 @@ int		 post_context(struct db *, struct arena *, int64_t, int64_t,
 int		 post_history(struct db *, struct arena *, int64_t, int64_t,
 		     struct post **, size_t *);
 int		 favourite_add(struct db *, int64_t, int64_t);
+int		 favourite_add_quiet(struct db *, int64_t, int64_t, int);
 int		 favourite_remove(struct db *, int64_t, int64_t);
 int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);

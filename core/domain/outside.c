@@ -220,6 +220,7 @@ outside_post_save(struct db *db, const struct outside_post *o, char **cause)
 	d.source = o->text;
 	d.md.html = o->html;
 	d.md.text = o->text;
+	d.quiet = o->quiet;
 	outside_mentions(db, &d, o->mentions, o->nmentions);
 
 	if ((existing = outside_post_find(db, o->uri, &owner)) != 0) {
@@ -268,11 +269,12 @@ outside_post_delete(struct db *db, int64_t author, const char *uri)
 /*
  * An outside account's like or boost of a post every employee reads, on
  * or off (Like, Announce and their Undo). Counted once per account; the
- * author is told of a new one. E_NOTFOUND for any other post.
+ * author is told of a new one unless quiet. E_NOTFOUND for any other
+ * post.
  */
 int
 outside_react(struct db *db, int64_t account, int64_t post,
-    enum outside_reaction kind, int on)
+    enum outside_reaction kind, int on, int quiet)
 {
 	sqlite3_stmt	*st;
 	int64_t		 author = 0;
@@ -291,7 +293,7 @@ outside_react(struct db *db, int64_t account, int64_t post,
 	if (author == 0)
 		return E_NOTFOUND;
 	if (kind == OUTSIDE_LIKE)
-		return on ? favourite_add(db, account, post) :
+		return on ? favourite_add_quiet(db, account, post, quiet) :
 		    favourite_remove(db, account, post);
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
@@ -303,7 +305,8 @@ outside_react(struct db *db, int64_t account, int64_t post,
 		goto fail;
 	if (rc == 1 && (db_bump(db, "UPDATE posts SET reblogs_count = "
 	    "max(reblogs_count + ?, 0) WHERE id = ?", post, on ? 1 : -1) != 0 ||
-	    (on && notify_add(db, author, "reblog", account, post, 0) != 0)))
+	    (on && !quiet && notify_add(db, author, "reblog", account, post,
+	    0) != 0)))
 		goto fail;
 	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
 fail:

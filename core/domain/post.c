@@ -381,7 +381,7 @@ post_create(struct db *db, void *arg)
 	ev.options = d->options;
 	events_emit(db, &ev);
 
-	if (post_refs(db, d->id, d->author_id, &d->md, 1, NULL) != 0)
+	if (post_refs(db, d->id, d->author_id, &d->md, !d->quiet, NULL) != 0)
 		goto out;
 	st = db_prepare(db, "UPDATE users SET statuses_count = statuses_count "
 	    "+ ?, last_status_at = ? WHERE id = ?");
@@ -401,7 +401,7 @@ post_create(struct db *db, void *arg)
 			goto out;
 		/* The author replied to is told, unless already mentioned or
 		 * unable to read the reply. */
-		if (parent_author != 0 && !post_mentions(&d->md,
+		if (parent_author != 0 && !d->quiet && !post_mentions(&d->md,
 		    parent_author) && access_post_visible(db, parent_author,
 		    d->id) && notify_add(db, parent_author, "mention",
 		    d->author_id, d->id, 0) != 0)
@@ -518,7 +518,8 @@ post_edit(struct db *db, void *arg)
 	sqlite3_bind_int64(st, 1, d->edit_id);
 	sqlite3_step(st);
 	sqlite3_reset(st);
-	if (post_refs(db, d->edit_id, d->author_id, &d->md, 1, &before) != 0)
+	if (post_refs(db, d->edit_id, d->author_id, &d->md, !d->quiet,
+	    &before) != 0)
 		goto out;
 	d->id = d->edit_id;
 	memset(&ev, 0, sizeof ev);
@@ -937,6 +938,13 @@ post_history(struct db *db, struct arena *a, int64_t viewer, int64_t id,
 int
 favourite_add(struct db *db, int64_t user, int64_t post)
 {
+	return favourite_add_quiet(db, user, post, 0);
+}
+
+/* The same, telling the author only unless quiet (a silenced server). */
+int
+favourite_add_quiet(struct db *db, int64_t user, int64_t post, int quiet)
+{
 	sqlite3_stmt	*st;
 	int64_t		 author = 0;
 	int		 rc;
@@ -960,7 +968,8 @@ favourite_add(struct db *db, int64_t user, int64_t post)
 		if (sqlite3_step(st) == SQLITE_ROW)
 			author = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		if (notify_add(db, author, "favourite", user, post, 0) != 0)
+		if (!quiet && notify_add(db, author, "favourite", user, post,
+		    0) != 0)
 			goto fail;
 	}
 	return db_commit(db) == 0 ? E_OK : E_INTERNAL;

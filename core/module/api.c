@@ -812,6 +812,7 @@ api_outside_post(struct hm_db *h, const struct hm_outside_post *in,
 	o.language = in->language;
 	o.mentions = in->mentions;
 	o.nmentions = in->nmentions;
+	o.quiet = in->quiet;
 	return outside_post_save(DB(h), &o, cause);
 }
 
@@ -833,12 +834,13 @@ static int
 api_outside_react(struct hm_db *h, int64_t account, int64_t post, int kind,
     int on)
 {
-	int	rc;
+	int	rc, quiet = (kind & HM_REACT_QUIET) != 0;
 
+	kind &= ~HM_REACT_QUIET;
 	if (!on_writer || (kind != HM_REACT_LIKE && kind != HM_REACT_BOOST))
 		return 500;
 	rc = outside_react(DB(h), account, post, kind == HM_REACT_LIKE ?
-	    OUTSIDE_LIKE : OUTSIDE_BOOST, on);
+	    OUTSIDE_LIKE : OUTSIDE_BOOST, on, quiet);
 	return rc == E_OK ? 0 : rc == E_NOTFOUND ? 404 : rc == E_FORBIDDEN ?
 	    403 : 500;
 }

@@ -313,9 +313,11 @@ struct hm_outside_post {
 	const char	*language;	/* or NULL */
 	const int64_t	*mentions;	/* employees it mentions */
 	size_t		 nmentions;
+	int		 quiet;		/* notify nobody (a silenced server) */
 };
 #define HM_REACT_LIKE	0
 #define HM_REACT_BOOST	1
+#define HM_REACT_QUIET	0x10	/* or'ed in: notify nobody */
 
 /* markdown_outside's mention resolver: the URL to link "@name" to, or
  * NULL to drop the mention from the text. */

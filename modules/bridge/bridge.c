@@ -334,6 +334,27 @@ br_configure(const char **cause)
 	}
 	br_conf.allow_loopback = br_truthy(A->config(br_self,
 	    "allow_private_addresses"));
+	v = A->config(br_self, "mode");
+	if (strcmp(v, "open") == 0)
+		br_conf.allowlist = 0;
+	else if (strcmp(v, "allowlist") == 0)
+		br_conf.allowlist = 1;
+	else {
+		*cause = "bridge.mode must be open or allowlist";
+		return -1;
+	}
+	if ((br_conf.rate_host = atof(A->config(br_self,
+	    "inbox_rate_host"))) < 1 || br_conf.rate_host > 100000) {
+		*cause = "bridge.inbox_rate_host must be activities a second "
+		    "(1 to 100000)";
+		return -1;
+	}
+	if ((br_conf.rate_actor = atof(A->config(br_self,
+	    "inbox_rate_actor"))) < 1 || br_conf.rate_actor > 100000) {
+		*cause = "bridge.inbox_rate_actor must be activities a second "
+		    "(1 to 100000)";
+		return -1;
+	}
 	if ((br_conf.retry_for = br_duration(A->config(br_self,
 	    "retry_for"))) <= 0) {
 		*cause = "bridge.retry_for must be a duration (2d, 36h, 90m)";
@@ -428,6 +449,9 @@ static const struct hm_config_key config[] = {
 	{ "retry_for",			"2d" },
 	{ "max_deliveries",		"32" },
 	{ "max_per_host",		"4" },
+	{ "mode",			"open" },
+	{ "inbox_rate_host",		"50" },
+	{ "inbox_rate_actor",		"10" },
 };
 
 /* The internal listener's routes: employees' pages and API. */
@@ -493,6 +517,10 @@ static const struct hm_command commands[] = {
 	    br_ctl_follow },
 	{ "following", "following USER (the accounts outside USER follows)",
 	    br_ctl_following },
+	{ "domain",  "domain block|silence|allow|remove DOMAIN [NOTE] | "
+	    "domain list", br_ctl_domain },
+	{ "actor",   "actor block|unblock ACTOR-URL | actor list",
+	    br_ctl_actor },
 };
 
 static const struct hm_hooks hooks = {

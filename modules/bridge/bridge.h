@@ -34,6 +34,7 @@
 #define BR_KEY_TTL		(24 * 3600)	/* a remote key is refetched */
 #define BR_KEY_REFETCH		60	/* ... or, failing, after this long */
 #define BR_CLAIM_MAX		64	/* deliveries claimed at once */
+#define BR_JSON_DEPTH		32	/* an inbound activity's nesting */
 
 extern const struct hearth_api	*br_api;
 extern struct hm_module		*br_self;
@@ -48,6 +49,9 @@ struct br_config {
 	long		 retry_for;	/* seconds a delivery is retried */
 	int		 max_total;	/* deliveries in flight */
 	int		 max_per_host;
+	int		 allowlist;	/* mode = allowlist */
+	double		 rate_host;	/* inbox activities a second, each */
+	double		 rate_actor;
 };
 extern struct br_config	 br_conf;
 
@@ -82,7 +86,7 @@ void		 br_kick(void);
 void		 br_kick_taken(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	3
+#define BR_NMIGRATIONS	4
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -186,6 +190,20 @@ int		 br_local_actor(struct hm_db *, const char *,
 		     struct br_actor *);
 char		**br_sign_get(void *, const char *, const char *);
 
+/* policy.c */
+int		 br_policy_valid(const char *);
+char		*br_domain_norm(const char *);
+char		*br_domain_policy(struct hm_db *, const char *);
+const char	*br_policy_refusal(struct hm_db *, const char *);
+int		 br_policy_silenced(struct hm_db *, const char *);
+int		 br_policy_blocks_host(struct hm_db *, const char *);
+int		 br_domain_set(struct hm_db *, const char *, const char *,
+		     const char *, int64_t, char **);
+int		 br_actor_block(struct hm_db *, const char *, int, int64_t,
+		     char **);
+int		 br_rate_check(const char *, const char *);
+int		 br_json_depth_ok(const char *, size_t, int);
+
 /* inbound.c */
 int		 br_in_note(struct hm_db *, const struct br_remote *, json_t *,
 		     int, char **);
@@ -251,5 +269,7 @@ int		 br_ctl_queue(struct hm_db *, int, char **);
 int		 br_ctl_shares(struct hm_db *, int, char **);
 int		 br_ctl_follow(struct hm_db *, int, char **);
 int		 br_ctl_following(struct hm_db *, int, char **);
+int		 br_ctl_domain(struct hm_db *, int, char **);
+int		 br_ctl_actor(struct hm_db *, int, char **);
 
 #endif

@@ -237,3 +237,101 @@ br_ctl_following(struct hm_db *db, int argc, char **argv)
 	A->db_finalize(st);
 	return 0;
 }
+
+/* domain block|silence|allow|remove DOMAIN [NOTE...] | domain list */
+int
+br_ctl_domain(struct hm_db *db, int argc, char **argv)
+{
+	struct hm_stmt	*st;
+	char		*cause = NULL, *note = NULL;
+	const char	*verb = argc > 1 ? argv[1] : "";
+	size_t		 n = 0;
+	int		 i, rc;
+
+	if (argc == 2 && strcmp(verb, "list") == 0) {
+		if ((st = A->db_prepare(db, "SELECT domain, policy, "
+		    "COALESCE(note, '') FROM bridge_domains ORDER BY policy, "
+		    "domain")) == NULL)
+			return 1;
+		printf("mode: %s\n", br_conf.allowlist ? "allowlist (only "
+		    "allowed servers)" : "open (all but blocked servers)");
+		while (A->db_step(st) == 1) {
+			printf("%-8s %s%s%s\n", A->db_column_text(st, 1),
+			    A->db_column_text(st, 0), *A->db_column_text(st,
+			    2) ? "  # " : "", A->db_column_text(st, 2));
+			n++;
+		}
+		A->db_finalize(st);
+		if (n == 0)
+			printf("(no domain has a policy)\n");
+		return 0;
+	}
+	if (argc < 3 || (!br_policy_valid(verb) && strcmp(verb, "remove") !=
+	    0)) {
+		fprintf(stderr, "usage: hearthctl bridge domain "
+		    "block|silence|allow|remove DOMAIN [NOTE] | domain list\n");
+		return 2;
+	}
+	for (i = 3; i < argc; i++) {	/* the note: the rest, as words */
+		char	*w = br_printf("%s%s%s", note ? note : "", note ? " " :
+		    "", argv[i]);
+
+		free(note);
+		note = w;
+	}
+	rc = br_domain_set(db, argv[2], strcmp(verb, "remove") == 0 ? NULL :
+	    verb, note, 0, &cause);
+	free(note);
+	if (rc != HM_OK) {
+		fprintf(stderr, "hearthctl: %s: %s\n", argv[2], cause ? cause :
+		    A->db_error(db));
+		free(cause);
+		return 1;
+	}
+	if (strcmp(verb, "remove") == 0)
+		printf("%s has no policy now\n", argv[2]);
+	else if (strcmp(verb, "block") == 0)
+		printf("%s is blocked: refused at the inbox, its followers "
+		    "removed, nothing more delivered to it\n", argv[2]);
+	else if (strcmp(verb, "silence") == 0)
+		printf("%s is silenced: what it sends is kept but notifies "
+		    "nobody\n", argv[2]);
+	else
+		printf("%s is allowed%s\n", argv[2], br_conf.allowlist ? "" :
+		    " (it matters with bridge.mode = allowlist)");
+	return 0;
+}
+
+/* actor block|unblock ACTOR-URL | actor list */
+int
+br_ctl_actor(struct hm_db *db, int argc, char **argv)
+{
+	struct hm_stmt	*st;
+	char		*cause = NULL;
+	int		 on;
+
+	if (argc == 2 && strcmp(argv[1], "list") == 0) {
+		if ((st = A->db_prepare(db, "SELECT actor FROM "
+		    "bridge_blocked_actors ORDER BY actor")) == NULL)
+			return 1;
+		while (A->db_step(st) == 1)
+			printf("blocked  %s\n", A->db_column_text(st, 0));
+		A->db_finalize(st);
+		return 0;
+	}
+	if (argc != 3 || (strcmp(argv[1], "block") != 0 &&
+	    strcmp(argv[1], "unblock") != 0)) {
+		fprintf(stderr, "usage: hearthctl bridge actor block|unblock "
+		    "ACTOR-URL | actor list\n");
+		return 2;
+	}
+	on = strcmp(argv[1], "block") == 0;
+	if (br_actor_block(db, argv[2], on, 0, &cause) != HM_OK) {
+		fprintf(stderr, "hearthctl: %s: %s\n", argv[2], cause ? cause :
+		    A->db_error(db));
+		free(cause);
+		return 1;
+	}
+	printf("%s is %s\n", argv[2], on ? "blocked" : "no longer blocked");
+	return 0;
+}

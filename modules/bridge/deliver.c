@@ -92,6 +92,10 @@ br_delivery_add(struct hm_db *db, int64_t activity, const char *inbox)
 
 	if (host == NULL)
 		return 0;	/* not a URL we would send to: skipped */
+	if (br_policy_blocks_host(db, host)) {
+		free(host);
+		return 0;	/* a blocked server gets nothing */
+	}
 	st = A->db_prepare(db, "INSERT OR IGNORE INTO bridge_deliveries "
 	    "(activity_id, inbox, host, state, next_at, created_at) VALUES "
 	    "(?, ?, ?, 'pending', ?, ?)");

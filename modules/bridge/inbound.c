@@ -312,6 +312,7 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 	p.language = br_language(obj);
 	p.mentions = mentions;
 	p.nmentions = nmentions;
+	p.quiet = br_policy_silenced(db, r->id);
 	id = A->outside_post(db, &p, cause);
 	sanitized_free(&body);
 	sanitized_free(&cw);
@@ -378,7 +379,8 @@ br_in_react(struct hm_db *db, const struct br_remote *r, json_t *act,
 		return HM_OK;	/* not a post shared outside: nothing */
 	if ((account = br_account(db, r, cause)) < 0)
 		return -1;
-	if ((rc = A->outside_react(db, account, post, kind, 1)) != 0)
+	if ((rc = A->outside_react(db, account, post, kind |
+	    (br_policy_silenced(db, r->id) ? HM_REACT_QUIET : 0), 1)) != 0)
 		return rc == 404 ? HM_OK : -1;
 	st = A->db_prepare(db, "INSERT OR REPLACE INTO bridge_reactions (id, "
 	    "actor, account_id, post_id, kind, at) VALUES (?, ?, ?, ?, ?, ?)");

@@ -379,7 +379,8 @@ br_inbox(struct hm_req *r)
 	json_error_t		 jerr;
 	int64_t			 fetched_at = 0;
 	size_t			 len;
-	char			 err[256];
+	char			 err[256], *host;
+	const char		*why;
 
 	if (!A->req_is_public(r)) {
 		A->reply_error(r, 404, "Not found");
@@ -391,6 +392,9 @@ br_inbox(struct hm_req *r)
 		return br_in_refuse(in, 415, "Content-Type must be "
 		    "application/activity+json");
 	body = A->req_body(r, &len);
+	/* before any parsing: no note nests this deep */
+	if (!br_json_depth_ok(body != NULL ? body : "", len, BR_JSON_DEPTH))
+		return br_in_refuse(in, 400, "the JSON nests too deeply");
 	memset(&hr, 0, sizeof hr);
 	hr.method = "POST";
 	hr.target = A->req_target(r);
@@ -412,6 +416,21 @@ br_inbox(struct hm_req *r)
 		    "(a JSON object with a type and an actor)");
 	if (br_json_str(in->act, "id") == NULL)
 		return br_in_refuse(in, 400, "the activity has no id");
+	/* Who may talk to the company, and how much: before any signature
+	 * work, so that a blocked or flooding server costs a lookup. */
+	if ((why = br_policy_refusal(A->req_db(r), in->actor)) != NULL)
+		return br_in_refuse(in, 403, why);
+	if ((host = br_host_of(in->actor)) != NULL) {
+		int	wait = br_rate_check(host, in->actor);
+
+		free(host);
+		if (wait > 0) {
+			A->set_header(r, "Retry-After", A->req_printf(r, "%d",
+			    wait));
+			return br_in_refuse(in, 429, "too many activities from "
+			    "this server or actor: slow down");
+		}
+	}
 	if (!br_same_host(in->actor, httpsig_key_id(in->sig)))
 		return br_in_refuse(in, 401, "the signing key is not on the "
 		    "actor's host");

@@ -183,10 +183,26 @@ static const char br_schema_3[] =
 	") STRICT;"
 	"CREATE INDEX bridge_reactions_post ON bridge_reactions (post_id);";
 
+/* Who outside may talk to the company (policy.c). */
+static const char br_schema_4[] =
+	"CREATE TABLE bridge_domains ("
+	" domain TEXT PRIMARY KEY,"
+	" policy TEXT NOT NULL CHECK (policy IN ('block', 'silence', 'allow')),"
+	" note TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" created_by INTEGER REFERENCES users (id) ON DELETE SET NULL"
+	") STRICT;"
+	"CREATE TABLE bridge_blocked_actors ("
+	" actor TEXT PRIMARY KEY,"
+	" created_at INTEGER NOT NULL,"
+	" created_by INTEGER REFERENCES users (id) ON DELETE SET NULL"
+	") STRICT;";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
 	{ 2, "following", br_schema_2 },
 	{ 3, "outside voices", br_schema_3 },
+	{ 4, "domain policy", br_schema_4 },
 };
 
 /* Characters (UTF-8 code points) in s: limits are said in characters. */

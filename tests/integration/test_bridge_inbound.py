@@ -378,6 +378,73 @@ def not_for_us(t, fx):
 
 
 @h.case
+def domain_policy(t, fx):
+    """hearthctl bridge domain block: refused at the inbox before any
+    signature work (no key fetched), its followers gone; silence: kept,
+    nobody told; remove: welcome again. An actor block refuses one."""
+    pid, note = fx.share("policy")
+    host = fx.fake.host
+    r = fx.srv.ctl("bridge", "domain", "block", host, "spam", "wave")
+    t.is_(r.returncode, 0, "hearthctl bridge domain block") or t.diag(
+        r.stderr)
+    fresh = fx.actor("newcomer")
+    gets = len(fx.fake.gets())
+    n = fx.note(fresh, "<p>hi</p>", reply_to=note)
+    st, text = fx.send(fx.activity(fresh, "Create", n))
+    t.is_(st, 403, "a blocked server's activity is refused")
+    t.like(text, r"blocked", "and told why")
+    t.is_(len(fx.fake.gets()), gets, "no key was fetched for it")
+    t.is_(fx.outside_post(n["id"]), None, "nothing kept")
+    r = fx.srv.ctl("bridge", "domain", "list")
+    t.like(r.stdout, r"block\s+" + re.escape(host) + r".*spam wave",
+           "domain list shows it with its note")
+    t.is_(fx.srv.ctl("bridge", "domain", "silence", host).returncode, 0,
+          "silence it instead")
+    before = len(fx.notifications())
+    n2 = fx.note(fresh, "<p>quietly</p>", reply_to=note)
+    t.is_(fx.send(fx.activity(fresh, "Create", n2))[0], 202,
+          "a silenced server's reply is accepted")
+    t.ok(fx.outside_post(n2["id"]), "and kept in the thread")
+    t.is_(len(fx.notifications()), before, "but tells nobody")
+    t.is_(fx.srv.ctl("bridge", "domain", "remove", host).returncode, 0,
+          "remove the policy")
+    n3 = fx.note(fresh, "<p>hello again</p>", reply_to=note)
+    t.is_(fx.send(fx.activity(fresh, "Create", n3))[0], 202,
+          "welcome again")
+    t.ok(any(x.get("status", {}).get("uri") == n3["id"]
+             for x in fx.notifications()), "and alice is told")
+    r = fx.srv.ctl("bridge", "actor", "block", fresh)
+    t.is_(r.returncode, 0, "hearthctl bridge actor block")
+    n4 = fx.note(fresh, "<p>blocked me</p>", reply_to=note)
+    st, text = fx.send(fx.activity(fresh, "Create", n4))
+    t.is_(st, 403, "a blocked actor is refused")
+    t.is_(fx.srv.ctl("bridge", "domain", "frobnicate", host).returncode, 2,
+          "a wrong verb is a usage error")
+    r = fx.srv.ctl("bridge", "domain", "block", "not a domain")
+    t.is_(r.returncode, 1, "a wrong domain is refused")
+    t.like(r.stderr, r"not a domain", "with the reason")
+
+
+@h.case
+def hostile_bodies(t, fx):
+    """JSON nested deeper than a note ever is, and a body over the
+    public listener's limit: refused before any signature work."""
+    x = fx.actor("deep")
+    act = fx.activity(x, "Create", fx.note(x, "<p>x</p>"))
+    deep = {"a": 1}
+    for _ in range(200):
+        deep = {"a": deep}
+    act["object"]["extra"] = deep
+    st, text = fx.send(act)
+    t.is_(st, 400, "deeply nested JSON is refused")
+    t.like(text, r"nests too deeply", "and told why")
+    big = fx.activity(x, "Create", fx.note(x, "<p>" + "x" * 300000 +
+                                           "</p>"))
+    st, text = fx.send(big)
+    t.is_(st, 413, "a 300 KB activity is refused (413)")
+
+
+@h.case
 def outside_accounts_stay_outside(t, fx):
     """An outside account never signs in, is not in the directory or the
     user count, and a local mention of its name is no mention of it."""
@@ -399,6 +466,46 @@ def outside_accounts_stay_outside(t, fx):
     t.is_(inst["stats"]["user_count"], 3, "the user count is employees'")
     r = fx.srv.ctl("user", "list")
     t.ok(acct not in r.stdout, "hearthctl user list shows employees only")
+
+
+@h.case
+def allowlist_and_rates(t, fx):
+    """bridge.mode = allowlist lets in only allowed servers; the inbox
+    holds each actor to its rate (429 with Retry-After)."""
+    with b.Bridge(t, name="strict", **{
+            "bridge.mode": "allowlist", "bridge.inbox_rate_actor": "1",
+            "bridge.inbox_rate_host": "100"}) as srv:
+        srv.add_user("alice")
+        srv.opt_in("alice")
+        env = Env.__new__(Env)
+        env.t, env.srv, env.fake, env.key = t, srv, fx.fake, fx.key
+        x = env.actor("allowme")
+        st, text = env.send(env.activity(x, "Like", srv.pub +
+                                         "/users/alice/statuses/1"))
+        t.is_(st, 403, "allowlist: a server not allowed is refused")
+        t.like(text, r"only to servers it allowed", "and told why")
+        t.is_(srv.ctl("bridge", "domain", "allow",
+                      fx.fake.host).returncode, 0, "allow it")
+        codes, retry = [], None
+        for _ in range(12):
+            st, text = env.send(env.activity(x, "Like", srv.pub +
+                                             "/users/alice/statuses/1"))
+            codes.append(st)
+        t.is_(codes[0], 202, "allowed: accepted")
+        t.ok(429 in codes, "beyond its rate an actor gets 429", str(codes))
+        body = json.dumps(env.activity(x, "Like", "x")).encode()
+        hdrs = b.cavage_sign(fx.key, x + "#main-key", "POST", "/inbox",
+                             srv.domain, body)
+        hdrs["Content-Type"] = b.AS_TYPE
+        import http.client
+        c = http.client.HTTPConnection(srv.pub_host, srv.pub_port,
+                                       timeout=10)
+        c.request("POST", "/inbox", body, hdrs)
+        resp = c.getresponse()
+        retry = resp.getheader("Retry-After")
+        t.is_(resp.status, 429, "still limited")
+        t.ok(retry is not None and retry.isdigit(),
+             "429 says Retry-After in seconds", str(retry))
 
 
 if __name__ == "__main__":

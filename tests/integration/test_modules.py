@@ -219,7 +219,7 @@ def lifecycle(t, fx):
     with example_server(t) as srv:
         log = srv.log()
         t.like(log, r"module example: load ok", "load ran")
-        t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.1\)",
+        t.like(log, r"module example: loaded version 1\.2\.3 \(ABI 1\.2\)",
                "the loaded module is logged with its version")
         db = sqlite3.connect(srv.db)
         rows = db.execute("SELECT component, version, name FROM "
@@ -231,9 +231,9 @@ def lifecycle(t, fx):
 
         p = srv.ctl("module", "list")
         t.is_(p.returncode, 0, "module list exits 0")
-        t.like(p.stdout, r"(?m)^example\s+1\.2\.3\s+1\.1\s+yes\s",
+        t.like(p.stdout, r"(?m)^example\s+1\.2\.3\s+1\.2\s+yes\s",
                "module list: example, its version, ABI, enabled")
-        t.like(p.stdout, r"(?m)^failload\s+1\.2\.3\s+1\.1\s+no\s",
+        t.like(p.stdout, r"(?m)^failload\s+1\.2\.3\s+1\.2\s+no\s",
                "module list: installed but not enabled")
 
         # after_user_created fires where people are made (hearthctl).
