@@ -31,12 +31,13 @@
  *
  *   bridge-sink send -k KEY -p PORT -t ORIGIN -u USER[,USER...] -K KIND
  *		      -N COUNT [-o FIRST] [-c CONNS] [-T TAG] [-n NET] [-H HOSTS]
- *		      [-a ACTORS]
+ *		      [-a ACTORS] [-r NOTE-URL]
  *	The inbound load: COUNT activities numbered FIRST.., number i sent
  *	by actor i mod (HOSTS x ACTORS) of the sink's fake servers (on PORT).
  *	KIND follow: a Follow of USER number (i / actors) mod USERS, to that
  *	person's inbox ORIGIN/users/USER/inbox; KIND create: a Create(Note)
- *	to the shared inbox ORIGIN/inbox. Every activity has an id of its own
+ *	to the shared inbox ORIGIN/inbox (with -r, a reply to NOTE-URL, which
+ *	the bridge keeps as an outside post). Every activity has an id of its own
  *	(TAG-i), so none is dropped as seen before. All are signed first (on
  *	every core), then sent over CONNS (50) keep-alive connections, one at
  *	a time each, and timed. Prints one line:
@@ -890,7 +891,7 @@ struct out {
 
 static struct out	*outs;
 static int		 nouts;
-static const char	*kind, *origin, *tag;
+static const char	*kind, *origin, *tag, *reply_to;
 static char		**users;
 static int		 nusers, first;
 
@@ -922,11 +923,12 @@ build(int j)
 		    "\"type\":\"Create\",\"actor\":\"%s\",\"published\":\"%s\","
 		    "\"to\":[\"%s\"],\"cc\":[\"%s/followers\"],\"object\":{"
 		    "\"id\":\"%s\",\"type\":\"Note\",\"attributedTo\":\"%s\","
-		    "\"published\":\"%s\",\"to\":[\"%s\"],\"content\":\"<p>"
-		    "Hello from the outside, number %d, with a <a href=\\\""
+		    "\"published\":\"%s\",\"to\":[\"%s\"],%s%s%s\"content\":"
+		    "\"<p>Hello from the outside, number %d, with a <a href=\\\""
 		    "https://example.com/\\\">link</a> and #bench.</p>\"}}",
 		    AS_CONTEXT, id, actor, dbuf, AS_PUBLIC, actor, id, actor,
-		    dbuf, AS_PUBLIC, i);
+		    dbuf, AS_PUBLIC, reply_to ? "\"inReplyTo\":\"" : "",
+		    reply_to ? reply_to : "", reply_to ? "\"," : "", i);
 		path = strdup("/inbox");
 	}
 	gmtime_r(&now, &tm);
@@ -1050,7 +1052,7 @@ cmd_send(int argc, char **argv)
 	long			 ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
 	tag = "t";
-	while ((c = getopt(argc, argv, "k:p:n:H:a:t:u:K:N:o:c:T:")) != -1) {
+	while ((c = getopt(argc, argv, "k:p:n:H:a:t:u:K:N:o:c:T:r:")) != -1) {
 		switch (c) {
 		case 'k': load_key(optarg); break;
 		case 'p': port = atoi(optarg); break;
@@ -1072,6 +1074,7 @@ cmd_send(int argc, char **argv)
 		case 'o': first = atoi(optarg); break;
 		case 'c': nconns = atoi(optarg); break;
 		case 'T': tag = optarg; break;
+		case 'r': reply_to = optarg; break;
 		default: fatal("usage: see bridge-sink.c");
 		}
 	}

@@ -8,6 +8,8 @@
 
 #include "pages.h"
 
+#define REPLIES_PAGE	40	/* replies shown at once under a post */
+
 /* Render the post page; status and error for a refused reply. */
 static void
 post_page(struct req *r, int status, const char *error)
@@ -40,7 +42,27 @@ post_page(struct req *r, int status, const char *error)
 	json_object_set_new(v, "post", s);
 	json_object_set_new(v, "ancestors", web_cards(r, &up, path));
 	json_object_set_new(v, "has_ancestors", json_boolean(up.n > 0));
-	json_object_set_new(v, "descendants", web_cards(r, &down, path));
+	/* Replies a page at a time: a shared post may have thousands from
+	 * outside (?replies=N starts at the Nth). */
+	{
+		int64_t		 off = req_id(r, "replies");
+		struct idlist	 page = { NULL, 0, 0 };
+
+		if (off < 0 || (size_t)off >= down.n)
+			off = 0;
+		page.ids = down.ids + off;
+		page.n = down.n - (size_t)off < REPLIES_PAGE ?
+		    down.n - (size_t)off : REPLIES_PAGE;
+		json_object_set_new(v, "descendants", web_cards(r, &page,
+		    path));
+		if ((size_t)off + page.n < down.n)
+			json_object_set_new(v, "more_replies", json_string(
+			    arena_printf(r->arena, "%s?replies=%lld", path,
+			    (long long)off + REPLIES_PAGE)));
+		if (off > 0)
+			json_object_set_new(v, "first_replies", json_string(
+			    path));
+	}
 	ectx_free(&e);
 	json_object_set_new(v, "reply_to", json_string(u->username));
 	json_object_set_new(v, "path", json_string(path));
