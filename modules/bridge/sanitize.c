@@ -17,6 +17,7 @@
  */
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +55,56 @@ buf_str(struct buf *b, const char *s)
 	buf_add(b, s, strlen(s));
 }
 
-/* Text, escaped for an element's content or a quoted attribute. */
+/*
+ * The code point at s (UTF-8, as gumbo writes it): its length in *len,
+ * and whether a parser would not read it back as itself: control
+ * characters other than tab, line feed and form feed (a character
+ * reference such as "&#x08;" gives one), DEL, the C1 controls and the
+ * noncharacters, which the parser turns into U+FFFD; CR, which it turns
+ * into LF; and bytes that are not UTF-8.
+ */
+static int
+unstable_char(const unsigned char *s, size_t n, size_t *len)
+{
+	uint32_t	cp;
+	size_t		i;
+
+	*len = 1;
+	if (s[0] < 0x80)
+		return (s[0] < 0x20 && s[0] != '\t' && s[0] != '\n' &&
+		    s[0] != '\f') || s[0] == 0x7f;
+	if ((s[0] & 0xe0) == 0xc0) {
+		cp = s[0] & 0x1f;
+		*len = 2;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		cp = s[0] & 0x0f;
+		*len = 3;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		cp = s[0] & 0x07;
+		*len = 4;
+	} else
+		return 1;	/* a stray continuation byte */
+	if (*len > n) {
+		*len = 1;
+		return 1;	/* cut short */
+	}
+	for (i = 1; i < *len; i++) {
+		if ((s[i] & 0xc0) != 0x80) {
+			*len = 1;
+			return 1;
+		}
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	return (cp >= 0x80 && cp <= 0x9f) || (cp >= 0xfdd0 && cp <= 0xfdef) ||
+	    (cp & 0xfffe) == 0xfffe;
+}
+
+/* Text, escaped for an element's content or a quoted attribute, written
+ * so that parsing it again gives the same text. */
 static void
 buf_escaped(struct buf *b, const char *s, size_t n)
 {
-	size_t	i, from = 0;
+	size_t	i, from = 0, len;
 
 	for (i = 0; i < n; i++) {
 		const char	*rep;
@@ -70,7 +116,17 @@ buf_escaped(struct buf *b, const char *s, size_t n)
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
 		case '\0': rep = ""; break;
-		default: continue;
+		default:
+			if (!unstable_char((const unsigned char *)s + i, n - i,
+			    &len)) {
+				i += len - 1;	/* the whole code point */
+				continue;
+			}
+			buf_add(b, s + from, i - from);
+			buf_str(b, s[i] == '\r' ? "\n" : "\xef\xbf\xbd");
+			i += len - 1;
+			from = i + 1;
+			continue;
 		}
 		buf_add(b, s + from, i - from);
 		buf_str(b, rep);
