@@ -57,13 +57,15 @@ static struct post_tool	 post_tools[POST_TOOLS_MAX];
 static size_t		 npost_tools;
 
 int
-req_post_tool_add(const char *label, const char *prefix, int owner)
+req_post_tool_add(const char *label, const char *prefix, int owner,
+    int outside)
 {
 	if (npost_tools == POST_TOOLS_MAX || owner < 0 || owner > 31)
 		return -1;
 	post_tools[npost_tools].label = xstrdup(label);
 	post_tools[npost_tools].prefix = xstrdup(prefix);
 	post_tools[npost_tools].owner = owner;
+	post_tools[npost_tools].outside = outside;
 	npost_tools++;
 	return 0;
 }

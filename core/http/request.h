@@ -124,8 +124,10 @@ struct post_tool {
 	char	*label;
 	char	*prefix;	/* a local path: the tool is PREFIX/ID */
 	int	 owner;		/* who registered it (post_tools_for's bits) */
+	int	 outside;	/* on outside posts, for everyone signed in;
+				   else on one's own public posts */
 };
-int		 req_post_tool_add(const char *, const char *, int);
+int		 req_post_tool_add(const char *, const char *, int, int);
 const struct post_tool *req_post_tools(size_t *);
 uint32_t	 req_post_tools_for(struct req *);
 const char	*req_landing(struct req *, int64_t);

@@ -845,6 +845,15 @@ api_outside_react(struct hm_db *h, int64_t account, int64_t post, int kind,
 	    403 : 500;
 }
 
+/* A tool on every outside post (from load). */
+static int
+api_outside_tool(struct hm_module *hm, const char *label, const char *prefix)
+{
+	if (prefix == NULL || prefix[0] != '/' || prefix[1] == '/')
+		return -1;
+	return req_post_tool_add(label, prefix, MOD(hm)->index, 1);
+}
+
 static char *
 api_outside_of(struct hm_db *h, int64_t post, char **actor, char **acct)
 {
@@ -873,7 +882,7 @@ api_post_tool(struct hm_module *hm, const char *label, const char *prefix)
 {
 	if (prefix == NULL || prefix[0] != '/' || prefix[1] == '/')
 		return -1;
-	return req_post_tool_add(label, prefix, MOD(hm)->index);
+	return req_post_tool_add(label, prefix, MOD(hm)->index, 0);
 }
 
 /* The words for a module's notification type (from load). */
@@ -1096,6 +1105,7 @@ static const struct hearth_api api = {
 	.outside_post_delete = api_outside_post_delete,
 	.outside_react = api_outside_react,
 	.outside_of = api_outside_of,
+	.outside_tool = api_outside_tool,
 };
 
 /* The table handed to every module's load function, loaded under c. */

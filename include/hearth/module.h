@@ -464,6 +464,10 @@ struct hearth_api {
 	 * NULL */
 	char		*(*outside_of)(struct hm_db *, int64_t, char **,
 			     char **);
+	/* from load: a link LABEL to PREFIX/ID under every outside post,
+	 * for everyone signed in (report, forward) */
+	int		 (*outside_tool)(struct hm_module *, const char *,
+			     const char *);
 };
 
 /* Log levels for api->log. */

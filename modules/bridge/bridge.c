@@ -420,11 +420,14 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 		br_unload();	/* a refused module is not unloaded */
 		return -1;
 	}
+	A->notify_label(br_self, "bridge.report", "reported a post from "
+	    "outside to the desk");
 	A->notify_label(br_self, "bridge.approved", "approved your post for "
 	    "the outside");
 	A->notify_label(br_self, "bridge.declined", "declined your post for "
 	    "the outside");
 	A->post_tool(br_self, "Share outside", "/bridge/share");
+	A->outside_tool(br_self, "Report", "/bridge/report");
 	A->job_every(br_self, 1, br_deliver_job, NULL);
 	return 0;
 }
@@ -463,6 +466,12 @@ static const struct hm_route routes[] = {
 	{ HM_POST, "/bridge/desk/:id",		HM_AUTH, br_web_desk_decide },
 	{ HM_GET,  "/bridge/desk/history",	HM_AUTH, br_web_history },
 	{ HM_GET,  "/bridge/queue",		HM_ADMIN, br_web_queue },
+	{ HM_GET | HM_POST, "/bridge/report/:id", HM_AUTH, br_web_report },
+	{ HM_GET,  "/bridge/desk/reports",	HM_AUTH, br_web_reports },
+	{ HM_POST, "/bridge/desk/reports/:id",	HM_AUTH, br_web_resolve },
+	{ HM_GET,  "/api/v1/admin/bridge/reports", HM_AUTH, br_api_reports },
+	{ HM_POST, "/api/v1/admin/bridge/reports/:id/resolve", HM_AUTH,
+	    br_web_resolve },
 	{ HM_POST, "/api/v1/statuses/:id/share_outside", HM_AUTH,
 	    br_api_share },
 	{ HM_DELETE, "/api/v1/statuses/:id/share_outside", HM_AUTH,

@@ -86,7 +86,7 @@ void		 br_kick(void);
 void		 br_kick_taken(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	4
+#define BR_NMIGRATIONS	5
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -203,6 +203,20 @@ int		 br_actor_block(struct hm_db *, const char *, int, int64_t,
 		     char **);
 int		 br_rate_check(const char *, const char *);
 int		 br_json_depth_ok(const char *, size_t, int);
+
+/* report.c */
+void		 br_desk_notify(struct hm_db *, const char *, int64_t, int64_t);
+int		 br_report_add(struct hm_db *, int64_t, int64_t, const char *,
+		     char **);
+int		 br_report_resolve(struct hm_db *, int64_t, int64_t,
+		     const char *, char **);
+json_t		*br_reports_json(struct hm_db *, struct hm_req *, int, int);
+int64_t		 br_reports_open(struct hm_db *);
+int		 br_web_report(struct hm_req *);
+int		 br_web_reports(struct hm_req *);
+int		 br_web_resolve(struct hm_req *);
+int		 br_api_reports(struct hm_req *);
+int64_t		 br_route_id(struct hm_req *);
 
 /* inbound.c */
 int		 br_in_note(struct hm_db *, const struct br_remote *, json_t *,

@@ -198,11 +198,31 @@ static const char br_schema_4[] =
 	" created_by INTEGER REFERENCES users (id) ON DELETE SET NULL"
 	") STRICT;";
 
+/* Outside posts reported to the desk (report.c), kept once resolved. */
+static const char br_schema_5[] =
+	"CREATE TABLE bridge_reports ("
+	" id INTEGER PRIMARY KEY,"
+	" post_id INTEGER REFERENCES posts (id) ON DELETE SET NULL,"
+	" post_uri TEXT NOT NULL,"
+	" actor TEXT NOT NULL,"
+	" acct TEXT NOT NULL,"
+	" excerpt TEXT NOT NULL,"
+	" reporter INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+	" reason TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('open', 'remove',"
+	"  'block_actor', 'block_domain', 'dismissed')),"
+	" created_at INTEGER NOT NULL,"
+	" decided_by INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+	" decided_at INTEGER"
+	") STRICT;"
+	"CREATE INDEX bridge_reports_state ON bridge_reports (state, id);";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
 	{ 2, "following", br_schema_2 },
 	{ 3, "outside voices", br_schema_3 },
 	{ 4, "domain policy", br_schema_4 },
+	{ 5, "reports", br_schema_5 },
 };
 
 /* Characters (UTF-8 code points) in s: limits are said in characters. */

@@ -232,7 +232,7 @@ br_web_settings_save(struct hm_req *r)
 }
 
 /* A post's :id from the route. */
-static int64_t
+int64_t
 br_route_id(struct hm_req *r)
 {
 	const char	*id = A->req_route_param(r, 0);
@@ -365,6 +365,9 @@ br_web_desk(struct hm_req *r)
 	v = A->view(r, "The desk");
 	br_notice(r, v);
 	json_object_set_new(v, "queue", br_queue_json(A->req_db(r), r, 50));
+	if (br_reports_open(A->req_db(r)) > 0)
+		json_object_set_new(v, "reports", json_integer(
+		    br_reports_open(A->req_db(r))));
 	json_object_set_new(v, "host", json_string(br_conf.host));
 	A->reply_html(r, 200, "bridge/desk", v);
 	return HM_DONE;

@@ -327,6 +327,74 @@ def answer_outside(t, fx):
 
 
 @h.case
+def reports(t, fx):
+    """Anyone inside reports an outside post to the desk with a reason; the
+    desk sees it (web and API) and resolves it: the post goes and its
+    author is blocked. Only outside posts can be reported; only the desk
+    sees and resolves reports."""
+    pid, note = fx.share("report me")
+    eve = fx.actor("eve4")
+    n = fx.note(eve, "<p>rude words</p>", reply_to=note)
+    t.is_(fx.send(fx.activity(eve, "Create", n))[0], 202, "eve replies")
+    row = fx.outside_post(n["id"])
+    if not row:
+        t.ok(False, "kept")
+        return
+    c = fx.srv.client()
+    c.login("dave")
+    page = c.get("/@alice/%s" % pid)
+    t.like(page.text, r'href="/bridge/report/%s"' % row[0],
+           "the outside post has a Report link, for anyone inside")
+    form = c.get("/bridge/report/%s" % row[0])
+    t.status(form, 200, "the report form")
+    t.like(form.text, r"rude words", "it shows what is reported")
+    tok = c.csrf("/bridge/report/%s" % row[0])
+    r = c.post("/bridge/report/%s" % row[0], {"csrf": tok,
+                                               "reason": "Insults a colleague"})
+    t.status(r, 200, "dave reports it")
+    t.like(r.text, r"The desk has your report", "and is thanked")
+    t.is_(c.get("/bridge/report/%s" % pid).status, 404,
+          "an inside post cannot be reported to the desk")
+    t.is_(fx.srv.api("dave").get("/api/v1/admin/bridge/reports").status,
+          403, "dave cannot list reports")
+    lst = fx.boss.get("/api/v1/admin/bridge/reports").json()
+    mine = [x for x in lst if x.get("status_id") == str(row[0])]
+    t.is_(len(mine), 1, "the desk lists the report")
+    if not mine:
+        return
+    t.is_((mine[0]["reason"], mine[0]["reporter"], mine[0]["acct"]),
+          ("Insults a colleague", "dave", "eve4@" + fx.fake.domain),
+          "with the reason, the reporter and the author")
+    notes = [x for x in fx.notifications(fx.boss)
+             if x["type"] == "bridge.report"]
+    t.ok(notes, "the desk is notified")
+    web = fx.srv.client()
+    web.login("boss")
+    t.like(web.get("/bridge/desk").text, r"\(1 open\)",
+           "the desk page says one report is open")
+    t.like(web.get("/bridge/desk/reports").text, r"Insults a colleague",
+           "the reports page shows it")
+    r = fx.srv.api("dave").post("/api/v1/admin/bridge/reports/%s/resolve"
+                                % mine[0]["id"], {"action": "remove"})
+    t.is_(r.status, 403, "dave cannot resolve it")
+    r = fx.boss.post("/api/v1/admin/bridge/reports/%s/resolve" %
+                     mine[0]["id"], {"action": "frob"})
+    t.is_(r.status, 422, "an unknown action is refused")
+    r = fx.boss.post("/api/v1/admin/bridge/reports/%s/resolve" %
+                     mine[0]["id"], {"action": "block_actor"})
+    t.status(r, 200, "the desk removes it and blocks eve")
+    t.is_(fx.outside_post(n["id"]), None, "the post is gone")
+    t.is_(fx.srv.rows("SELECT COUNT(*) FROM bridge_blocked_actors WHERE "
+                      "actor = ?", eve), [(1,)], "eve is blocked")
+    st, _ = fx.send(fx.activity(eve, "Create", fx.note(
+        eve, "<p>again</p>", reply_to=note)))
+    t.is_(st, 403, "eve's next reply is refused")
+    r = fx.boss.post("/api/v1/admin/bridge/reports/%s/resolve" %
+                     mine[0]["id"], {"action": "dismiss"})
+    t.is_(r.status, 409, "a resolved report stays resolved")
+
+
+@h.case
 def not_for_us(t, fx):
     """What is not for the company is not kept: a reply to a post never
     shared, a reply into a private group, a note that is not public (even

@@ -177,7 +177,8 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		size_t	 i;
 
 		for (i = 0; i < ntools; i++) {
-			if (!(e->post_tools & (1U << tools[i].owner)))
+			if (tools[i].outside ||
+			    !(e->post_tools & (1U << tools[i].owner)))
 				continue;
 			json_array_append_new(list, json_pack("{s:s, s:s}",
 			    "label", tools[i].label, "href", arena_printf(
@@ -185,6 +186,23 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 			    (long long)p->id)));
 		}
 		json_object_set_new(s, "module_tools", list);
+	}
+	/* The modules' tools on outside posts (report, forward): the same
+	 * for everyone signed in, so the card stays cacheable. */
+	if (p->outside_uri != NULL && e->viewer != 0 &&
+	    (tools = req_post_tools(&ntools)) != NULL) {
+		json_t	*list = json_array();
+		size_t	 i;
+
+		for (i = 0; i < ntools; i++) {
+			if (!tools[i].outside)
+				continue;
+			json_array_append_new(list, json_pack("{s:s, s:s}",
+			    "label", tools[i].label, "href", arena_printf(
+			    e->arena, "%s/%lld", tools[i].prefix,
+			    (long long)p->id)));
+		}
+		json_object_set_new(s, "outside_tools", list);
 	}
 	return s;
 }
