@@ -297,7 +297,9 @@ group_add_member(struct db *db, int64_t actor, int64_t group, int64_t user,
 
 	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
 		return rc;
-	st = db_prepare(db, "SELECT disabled FROM users WHERE id = ?");
+	/* Employees only: an outside account is never in a group. */
+	st = db_prepare(db, "SELECT disabled OR origin IS NOT NULL FROM users "
+	    "WHERE id = ?");
 	if (st == NULL)
 		return E_INTERNAL;
 	sqlite3_bind_int64(st, 1, user);

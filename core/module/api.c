@@ -854,6 +854,53 @@ api_outside_tool(struct hm_module *hm, const char *label, const char *prefix)
 	return req_post_tool_add(label, prefix, MOD(hm)->index, 1);
 }
 
+/* A post by an employee, as the composer writes it (writer only). */
+static int64_t
+api_post_create(struct hm_db *h, const struct hm_new_post *in, char **cause)
+{
+	struct post_draft	 d;
+	const char		*msg = NULL;
+	int64_t			 id = -1;
+
+	*cause = NULL;
+	if (!on_writer) {
+		*cause = xstrdup("post_create is for the writer");
+		return -1;
+	}
+	memset(&d, 0, sizeof d);
+	d.arena = arena_new();
+	d.author_id = in->author;
+	d.group_id = in->group_id;
+	d.visibility = VIS_PUBLIC;
+	d.source = in->text;
+	d.spoiler_text = in->spoiler_text;
+	if (post_prepare(DB(h), &d, loaded_config->base_url, &msg) != 0)
+		*cause = xstrdup(msg != NULL ? msg : "the post is not valid");
+	else if (post_create(DB(h), &d) != E_OK)
+		*cause = xstrdup(d.cause);
+	else
+		id = d.id;
+	arena_free(d.arena);
+	return id;
+}
+
+static int
+api_group_each(struct hm_db *h, int64_t user, hm_group_fn fn, void *arg)
+{
+	struct arena		*a = arena_new();
+	struct group_name	*g;
+	size_t			 n, i;
+
+	if (group_names(DB(h), a, user, 500, &g, &n) != 0) {
+		arena_free(a);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		fn(g[i].id, g[i].name, arg);
+	arena_free(a);
+	return 0;
+}
+
 static char *
 api_outside_of(struct hm_db *h, int64_t post, char **actor, char **acct)
 {
@@ -1106,6 +1153,8 @@ static const struct hearth_api api = {
 	.outside_react = api_outside_react,
 	.outside_of = api_outside_of,
 	.outside_tool = api_outside_tool,
+	.post_create = api_post_create,
+	.group_each = api_group_each,
 };
 
 /* The table handed to every module's load function, loaded under c. */

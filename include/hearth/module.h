@@ -315,6 +315,15 @@ struct hm_outside_post {
 	size_t		 nmentions;
 	int		 quiet;		/* notify nobody (a silenced server) */
 };
+/* A post a module writes for someone (ABI 1.2: post_create). */
+struct hm_new_post {
+	int64_t		 author;	/* an employee */
+	int64_t		 group_id;	/* 0: none (then public) */
+	const char	*text;		/* Markdown, as the composer takes */
+	const char	*spoiler_text;	/* or NULL */
+};
+typedef void (*hm_group_fn)(int64_t, const char *, void *);
+
 #define HM_REACT_LIKE	0
 #define HM_REACT_BOOST	1
 #define HM_REACT_QUIET	0x10	/* or'ed in: notify nobody */
@@ -468,6 +477,14 @@ struct hearth_api {
 	 * for everyone signed in (report, forward) */
 	int		 (*outside_tool)(struct hm_module *, const char *,
 			     const char *);
+	/* writer only: a post by an employee, as the composer would write
+	 * it (the author must be a member of its group); its id, or -1 and
+	 * *cause (api->free). Modules' after_post hooks see it. */
+	int64_t		 (*post_create)(struct hm_db *,
+			     const struct hm_new_post *, char **);
+	/* the groups user is a member of, by name: fn(id, name, arg) */
+	int		 (*group_each)(struct hm_db *, int64_t, hm_group_fn,
+			     void *);
 };
 
 /* Log levels for api->log. */

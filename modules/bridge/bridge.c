@@ -427,6 +427,7 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 	A->notify_label(br_self, "bridge.declined", "declined your post for "
 	    "the outside");
 	A->post_tool(br_self, "Share outside", "/bridge/share");
+	A->outside_tool(br_self, "Forward to a group", "/bridge/forward");
 	A->outside_tool(br_self, "Report", "/bridge/report");
 	A->job_every(br_self, 1, br_deliver_job, NULL);
 	return 0;
@@ -467,6 +468,7 @@ static const struct hm_route routes[] = {
 	{ HM_GET,  "/bridge/desk/history",	HM_AUTH, br_web_history },
 	{ HM_GET,  "/bridge/queue",		HM_ADMIN, br_web_queue },
 	{ HM_GET | HM_POST, "/bridge/report/:id", HM_AUTH, br_web_report },
+	{ HM_GET | HM_POST, "/bridge/forward/:id", HM_AUTH, br_web_forward },
 	{ HM_GET,  "/bridge/desk/reports",	HM_AUTH, br_web_reports },
 	{ HM_POST, "/bridge/desk/reports/:id",	HM_AUTH, br_web_resolve },
 	{ HM_GET,  "/api/v1/admin/bridge/reports", HM_AUTH, br_api_reports },
@@ -530,6 +532,8 @@ static const struct hm_command commands[] = {
 	    "domain list", br_ctl_domain },
 	{ "actor",   "actor block|unblock ACTOR-URL | actor list",
 	    br_ctl_actor },
+	{ "route",   "route add|remove GROUP-ID NAME | route list (a group "
+	    "gets every outside reply to NAME's shared posts)", br_ctl_route },
 };
 
 static const struct hm_hooks hooks = {

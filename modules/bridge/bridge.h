@@ -86,7 +86,7 @@ void		 br_kick(void);
 void		 br_kick_taken(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	5
+#define BR_NMIGRATIONS	6
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -203,6 +203,13 @@ int		 br_actor_block(struct hm_db *, const char *, int, int64_t,
 		     char **);
 int		 br_rate_check(const char *, const char *);
 int		 br_json_depth_ok(const char *, size_t, int);
+
+/* forward.c */
+int64_t		 br_forward(struct hm_db *, int64_t, int64_t, int64_t,
+		     const char *, int, char **);
+void		 br_forward_routes(struct hm_db *, int64_t, int64_t);
+int		 br_web_forward(struct hm_req *);
+int		 br_ctl_route(struct hm_db *, int, char **);
 
 /* report.c */
 void		 br_desk_notify(struct hm_db *, const char *, int64_t, int64_t);

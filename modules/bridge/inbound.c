@@ -321,6 +321,8 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 		    HM_INVALID;
 	A->log(br_self, HM_LOG_INFO, "inbox: %s %s from %s as post %lld",
 	    update ? "updated" : "kept", oid, r->id, (long long)id);
+	if (existing == 0 && p.in_reply_to != 0)
+		br_forward_routes(db, id, p.in_reply_to);
 	return HM_OK;
 }
 

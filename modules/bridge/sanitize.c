@@ -295,7 +295,59 @@ number_ok(const char *v)
 struct walk {
 	struct buf	 html;
 	struct buf	 text;
+	/* What is open, for the nestings HTML cannot write (below) */
+	int		 in_p, in_heading, in_a, in_li, in_ruby_text;
 };
+
+/*
+ * Whether an allowed element can be written where the walk is: a parser
+ * reading `<p>..<ul>` or `<h1>..<h2>` or `<a>..<a>` back would close the
+ * outer element first, so the tree would not be what was written. Such an
+ * element (left there by an unwrapped one) is unwrapped too.
+ */
+static int
+nestable(const struct walk *w, GumboTag t)
+{
+	switch (t) {
+	case GUMBO_TAG_P: case GUMBO_TAG_PRE: case GUMBO_TAG_BLOCKQUOTE:
+	case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+		return w->in_p == 0;
+	case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+	case GUMBO_TAG_H4: case GUMBO_TAG_H5:
+		return w->in_p == 0 && w->in_heading == 0;
+	case GUMBO_TAG_LI:
+		return w->in_p == 0 && w->in_li == 0;
+	case GUMBO_TAG_A:
+		return w->in_a == 0;
+	case GUMBO_TAG_RT: case GUMBO_TAG_RP:
+		return w->in_ruby_text == 0;
+	default:
+		return 1;
+	}
+}
+
+/* Count what opens (d = 1) or closes (d = -1). A list starts a new
+ * level of items: an li in it is not inside the outer li. */
+static void
+opened(struct walk *w, GumboTag t, int d, int *saved_li)
+{
+	switch (t) {
+	case GUMBO_TAG_P: w->in_p += d; break;
+	case GUMBO_TAG_H1: case GUMBO_TAG_H2: case GUMBO_TAG_H3:
+	case GUMBO_TAG_H4: case GUMBO_TAG_H5: w->in_heading += d; break;
+	case GUMBO_TAG_A: w->in_a += d; break;
+	case GUMBO_TAG_LI: w->in_li += d; break;
+	case GUMBO_TAG_RT: case GUMBO_TAG_RP: w->in_ruby_text += d; break;
+	case GUMBO_TAG_UL: case GUMBO_TAG_OL:
+		if (d > 0) {
+			*saved_li = w->in_li;
+			w->in_li = 0;
+		} else
+			w->in_li = *saved_li;
+		break;
+	default: break;
+	}
+}
 
 static void	walk_node(struct walk *, GumboNode *, int);
 
@@ -368,7 +420,7 @@ static void
 walk_node(struct walk *w, GumboNode *n, int depth)
 {
 	GumboElement	*e;
-	int		 k;
+	int		 k, saved_li = 0;
 
 	switch (n->type) {
 	case GUMBO_NODE_TEXT:
@@ -389,7 +441,8 @@ walk_node(struct walk *w, GumboNode *n, int depth)
 	if (n->type == GUMBO_NODE_TEMPLATE || e->tag_namespace !=
 	    GUMBO_NAMESPACE_HTML || is_dropped(e->tag))
 		return;
-	if ((k = allowed_index(e->tag)) < 0 || depth >= SANITIZE_DEPTH_MAX) {
+	if ((k = allowed_index(e->tag)) < 0 || depth >= SANITIZE_DEPTH_MAX ||
+	    !nestable(w, e->tag)) {
 		walk_children(w, &e->children, depth);	/* unwrapped */
 		return;
 	}
@@ -399,7 +452,16 @@ walk_node(struct walk *w, GumboNode *n, int depth)
 	start_tag(w, e, k);
 	if (e->tag == GUMBO_TAG_BR)
 		return;		/* void */
+	/* A parser drops a newline right after <pre>: write one more. */
+	if (e->tag == GUMBO_TAG_PRE && e->children.length > 0 &&
+	    ((GumboNode *)e->children.data[0])->type != GUMBO_NODE_ELEMENT &&
+	    ((GumboNode *)e->children.data[0])->type != GUMBO_NODE_TEMPLATE &&
+	    ((GumboNode *)e->children.data[0])->type != GUMBO_NODE_COMMENT &&
+	    ((GumboNode *)e->children.data[0])->v.text.text[0] == '\n')
+		buf_str(&w->html, "\n");
+	opened(w, e->tag, 1, &saved_li);
 	walk_children(w, &e->children, depth + 1);
+	opened(w, e->tag, -1, &saved_li);
 	buf_str(&w->html, "</");
 	buf_str(&w->html, gumbo_normalized_tagname(e->tag));
 	buf_str(&w->html, ">");

@@ -329,6 +329,16 @@ br_after_post(struct hm_db *db, const struct hm_post_event *e)
 	    "share_outside")) && (e->in_reply_to_id == 0 || br_reply_of(db,
 	    e->id, NULL, NULL, NULL) != 0))
 		return;		/* neither chosen nor a reply outside */
+	{
+		char	*uri, *actor, *acct;
+
+		if ((uri = A->outside_of(db, e->id, &actor, &acct)) != NULL) {
+			A->free(uri);	/* from outside: not ours to share */
+			A->free(actor);
+			A->free(acct);
+			return;
+		}
+	}
 	rc = br_share_request(db, e->id, e->author_id, &cause);
 	if (rc != HM_OK)
 		br_share_refused(db, e->id, e->author_id, cause ? cause :

@@ -217,12 +217,23 @@ static const char br_schema_5[] =
 	") STRICT;"
 	"CREATE INDEX bridge_reports_state ON bridge_reports (state, id);";
 
+/* Groups that get every outside reply to someone's shared posts. */
+static const char br_schema_6[] =
+	"CREATE TABLE bridge_routes ("
+	" group_id INTEGER NOT NULL REFERENCES groups (id) ON DELETE CASCADE,"
+	" user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+	" created_at INTEGER NOT NULL,"
+	" PRIMARY KEY (group_id, user_id)"
+	") STRICT;"
+	"CREATE INDEX bridge_routes_user ON bridge_routes (user_id);";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
 	{ 2, "following", br_schema_2 },
 	{ 3, "outside voices", br_schema_3 },
 	{ 4, "domain policy", br_schema_4 },
 	{ 5, "reports", br_schema_5 },
+	{ 6, "routes", br_schema_6 },
 };
 
 /* Characters (UTF-8 code points) in s: limits are said in characters. */

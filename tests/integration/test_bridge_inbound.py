@@ -395,6 +395,75 @@ def reports(t, fx):
 
 
 @h.case
+def forward_to_group(t, fx):
+    """Anyone inside forwards an outside reply into one of their groups
+    with a note: the group gets a post crediting the outside author and
+    linking to the thread, which mentions nobody and never leaves. A group
+    routed for alice gets every outside reply to her shared posts."""
+    pid, note = fx.share("Feedback welcome")
+    r = fx.boss.post("/api/v1/groups", {"name": "Product feedback",
+                                         "visibility": "private"})
+    t.status(r, 200, "a private group")
+    gid = r.json()["id"]
+    eve = fx.actor("eve5")
+    n = fx.note(eve, "<p>Please add dark mode, @alice #wish</p>",
+                reply_to=note)
+    t.is_(fx.send(fx.activity(eve, "Create", n))[0], 202, "eve replies")
+    row = fx.outside_post(n["id"])
+    if not row:
+        t.ok(False, "kept")
+        return
+    c = fx.srv.client()
+    c.login("boss")
+    form = c.get("/bridge/forward/%s" % row[0])
+    t.status(form, 200, "the forward form")
+    t.like(form.text, r"Product feedback", "it offers boss's groups")
+    tok = c.csrf("/bridge/forward/%s" % row[0])
+    r = c.post("/bridge/forward/%s" % row[0], {"csrf": tok, "group_id": gid,
+                                                "note": "Worth a look"})
+    t.is_(r.status, 303, "boss forwards it") or t.diag(r.text[:300])
+    t.like(r.header("location") or "", r"/groups/%s$" % gid,
+           "and lands in the group")
+    posts = fx.boss.get("/api/v1/timelines/group/%s" % gid).json()
+    fw = [s for s in posts if "Worth a look" in s["content"]]
+    t.is_(len(fw), 1, "the group has the forward")
+    if fw:
+        s = fw[0]
+        t.like(s["content"], r"dark mode", "quoting the outside post")
+        t.like(s["content"], r"eve5@" + re.escape(fx.fake.domain),
+               "crediting its author")
+        t.like(s["content"], r'href="[^"]*/@eve5@%s/%s"' % (re.escape(
+            fx.fake.domain), row[0]), "linking to the thread")
+        t.is_(s["mentions"], [], "words from outside mention nobody inside")
+        t.is_(s["tags"], [], "and tag nothing")
+        t.is_(fx.srv.rows("SELECT COUNT(*) FROM bridge_shares WHERE "
+                          "post_id = ?", int(s["id"])), [(0,)],
+              "a group's post is never shared outside")
+    r = fx.srv.ctl("bridge", "route", "add", str(gid), "alice")
+    t.is_(r.returncode, 1, "a route for alice needs her in the group")
+    alice_id = fx.alice.me().json()["id"]
+    r = fx.boss.post("/api/v1/groups/%s/members" % gid,
+                     {"account_id": alice_id})
+    t.status(r, 200, "boss adds alice to the group")
+    r = fx.boss.post("/api/v1/groups/%s/members" % gid,
+                     {"account_id": str(row[4])})
+    t.is_(r.status, 404, "an outside account can never join a group")
+    r = fx.srv.ctl("bridge", "route", "add", str(gid), "alice")
+    t.is_(r.returncode, 0, "hearthctl bridge route add") or t.diag(r.stderr)
+    n2 = fx.note(eve, "<p>And a keyboard shortcut</p>", reply_to=note)
+    t.is_(fx.send(fx.activity(eve, "Create", n2))[0], 202, "eve again")
+    posts = h.poll(lambda: [s for s in fx.boss.get(
+        "/api/v1/timelines/group/%s" % gid).json()
+        if "keyboard shortcut" in s["content"]], 10)
+    t.ok(posts, "the routed group gets the reply by itself")
+    if posts:
+        t.is_(posts[0]["account"]["acct"], "alice",
+              "as a forward by the person it answered")
+        t.like(posts[0]["content"], r"Forwarded automatically",
+               "marked as automatic")
+
+
+@h.case
 def not_for_us(t, fx):
     """What is not for the company is not kept: a reply to a post never
     shared, a reply into a private group, a note that is not public (even
