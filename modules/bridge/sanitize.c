@@ -297,6 +297,7 @@ struct walk {
 	struct buf	 text;
 	/* What is open, for the nestings HTML cannot write (below) */
 	int		 in_p, in_heading, in_a, in_li, in_ruby_text;
+	GumboTag	 top;		/* the innermost element written */
 };
 
 /*
@@ -320,7 +321,9 @@ nestable(const struct walk *w, GumboTag t)
 	case GUMBO_TAG_A:
 		return w->in_a == 0;
 	case GUMBO_TAG_RT: case GUMBO_TAG_RP:
-		return w->in_ruby_text == 0;
+		/* only right inside a ruby: elsewhere in one, the parser
+		 * closes what is open up to the ruby */
+		return w->in_ruby_text == 0 && w->top == GUMBO_TAG_RUBY;
 	default:
 		return 1;
 	}
@@ -460,7 +463,13 @@ walk_node(struct walk *w, GumboNode *n, int depth)
 	    ((GumboNode *)e->children.data[0])->v.text.text[0] == '\n')
 		buf_str(&w->html, "\n");
 	opened(w, e->tag, 1, &saved_li);
-	walk_children(w, &e->children, depth + 1);
+	{
+		GumboTag	outer = w->top;
+
+		w->top = e->tag;
+		walk_children(w, &e->children, depth + 1);
+		w->top = outer;
+	}
 	opened(w, e->tag, -1, &saved_li);
 	buf_str(&w->html, "</");
 	buf_str(&w->html, gumbo_normalized_tagname(e->tag));
@@ -483,6 +492,7 @@ sanitize_html(const char *in, size_t len, struct sanitized *out)
 
 	memset(out, 0, sizeof *out);
 	memset(&w, 0, sizeof w);
+	w.top = GUMBO_TAG_DIV;
 	if (len > SANITIZE_IN_MAX)
 		len = SANITIZE_IN_MAX;
 	/* As the content of a <div>: a fragment, no document around it. */
