@@ -16,6 +16,7 @@
 /* Idempotency keys are honoured for an hour, as Mastodon does. */
 #define IDEMPOTENCY_TTL 3600
 #define CONTEXT_MAX 500
+#define CONTEXT_WALK "2000"	/* replies looked at for CONTEXT_MAX shown */
 
 #define POST_COLUMNS "p.id, p.author_id, coalesce(p.group_id, 0), " \
     "coalesce(p.in_reply_to_id, 0), coalesce(p.in_reply_to_account_id, 0), " \
@@ -872,11 +873,15 @@ post_context(struct db *db, struct arena *a, int64_t viewer, int64_t id,
 	access_bind_viewer(st, viewer);
 	if (idlist_from_stmt(a, st, ancestors, NULL) != 0)
 		return E_INTERNAL;
+	/* Depth first and bounded: the queue is taken in path order (ORDER
+	 * BY in the recursion), and it stops after CONTEXT_WALK rows, so a
+	 * post with 20,000 replies from outside costs what one with a few
+	 * thousand does. */
 	st = db_prepare(db, "WITH RECURSIVE down(id, path, n) AS ("
 	    "SELECT id, printf('%020d', id), 0 FROM posts WHERE id = :id "
 	    "UNION ALL SELECT p.id, down.path || '/' || printf('%020d', p.id), "
 	    "down.n + 1 FROM posts p JOIN down ON p.in_reply_to_id = down.id "
-	    "WHERE down.n < 200) "
+	    "WHERE down.n < 200 ORDER BY 2 LIMIT " CONTEXT_WALK ") "
 	    "SELECT p.id FROM down JOIN posts p ON p.id = down.id WHERE "
 	    "down.n > 0 AND " SQL_POST_VISIBLE("p") " ORDER BY down.path "
 	    "LIMIT 500");

@@ -597,6 +597,53 @@ mresume_run(void *arg)
 	req_free(r);
 }
 
+/* req_work: the module's work on a worker, then its done on the loop. */
+struct mwork {
+	struct mresume	 m;
+	void		 (*work)(void *);
+};
+
+static void
+mwork_run(void *arg)
+{
+	struct mwork	*w = arg;
+
+	w->work(w->m.arg);
+}
+
+static void
+mwork_done(void *arg)
+{
+	struct mwork	*w = arg;
+	struct mresume	*m = xcalloc(1, sizeof *m);
+
+	*m = w->m;
+	free(w);
+	m->r->async = 0;	/* done answers, or goes on to a write */
+	mresume_run(m);
+}
+
+static int
+api_req_work(struct hm_req *h, void (*work)(void *), hm_resume_fn done,
+    void *arg)
+{
+	struct mwork	*w = xcalloc(1, sizeof *w);
+
+	w->m.r = REQ(h);
+	w->m.fn = done;
+	w->m.arg = arg;
+	w->m.module = module_running() ? module_running() : "?";
+	w->work = work;
+	if (worker_submit(w->m.r->loop, mwork_run, mwork_done, w) != 0) {
+		free(w);
+		return -1;
+	}
+	/* answered later, as after a write: a resume that handed over to
+	 * the work must not answer now */
+	w->m.r->async = 1;
+	return 0;
+}
+
 /* From any thread: run fn(req, arg) on the request's loop. */
 static void
 api_req_resume(struct hm_req *h, hm_resume_fn fn, void *arg)
@@ -1155,6 +1202,7 @@ static const struct hearth_api api = {
 	.outside_tool = api_outside_tool,
 	.post_create = api_post_create,
 	.group_each = api_group_each,
+	.req_work = api_req_work,
 };
 
 /* The table handed to every module's load function, loaded under c. */

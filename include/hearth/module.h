@@ -485,6 +485,12 @@ struct hearth_api {
 	/* the groups user is a member of, by name: fn(id, name, arg) */
 	int		 (*group_each)(struct hm_db *, int64_t, hm_group_fn,
 			     void *);
+	/* CPU work off the loop: work(arg) on the worker pool (below the
+	 * loops' priority), then done(req, arg) on the request's loop, which
+	 * answers (or writes); the handler returns HM_ASYNC. -1 if the pool's
+	 * queue is full (then answer 503 at once). */
+	int		 (*req_work)(struct hm_req *, void (*)(void *),
+			     hm_resume_fn, void *);
 };
 
 /* Log levels for api->log. */

@@ -5,7 +5,10 @@
  * body, the date must be within the window, the signed headers must cover
  * what Mastodon requires, and the key must belong to the activity's
  * actor, fetched and checked (remote.c) when it is not known. Anything
- * else is refused with 401 and nothing is stored. Part 1 of the bridge
+ * else is refused with 401 and nothing is stored. The signature's
+ * arithmetic runs on the worker pool, below the loops' priority, so a
+ * flood of signed activities does not slow the pages people wait for;
+ * what is cheap (the policy, the rate, the JSON) is refused on the loop. Part 1 of the bridge
  * acts on Follow, Undo(Follow) and an actor's Delete; other activities
  * (replies, likes: part 2) are accepted and not kept.
  */
@@ -28,6 +31,9 @@ struct br_in {
 	struct br_remote	 remote;
 	int			 fetched;	/* remote is new: save it */
 	int			 retried;	/* the key was fetched again */
+	int64_t			 fetched_at;	/* a cached key's age */
+	int			 vrc;		/* the check's outcome (worker) */
+	char			 verr[256];
 	char			*why;
 };
 
@@ -310,16 +316,10 @@ br_in_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 	br_in_free(in);
 }
 
-/* The signature checked with the actor's key (verified says it was
- * already): on to the writer. */
+/* The signature checked with the actor's key: on to the writer. */
 static int
-br_in_accept(struct br_in *in, int verified)
+br_in_accept(struct br_in *in)
 {
-	char	err[256];
-
-	if (!verified && httpsig_verify(in->sig, in->remote.public_key, err,
-	    sizeof err) != 0)
-		return br_in_refuse(in, 401, err);
 	if (strcmp(in->remote.id, in->actor) != 0)
 		return br_in_refuse(in, 401, "the request was signed by "
 		    "another actor than the activity's");
@@ -328,30 +328,66 @@ br_in_accept(struct br_in *in, int verified)
 
 static void	br_in_fetched(void *, struct br_remote *, const char *);
 
+/* On a worker, below the loops: the RSA (or Ed25519) check. */
+static void
+br_in_verify_work(void *arg)
+{
+	struct br_in	*in = arg;
+
+	in->vrc = httpsig_verify(in->sig, in->remote.public_key, in->verr,
+	    sizeof in->verr);
+}
+
+/* Back on the loop with the check's outcome. A cached key that no longer
+ * verifies may have been rotated: fetched again, but not more than once a
+ * minute, so forged requests cannot make hearth hammer a server. */
+static void
+br_in_verified(struct hm_req *r, void *arg)
+{
+	struct br_in	*in = arg;
+
+	(void)r;
+	if (in->vrc == 0) {
+		br_in_accept(in);
+		return;
+	}
+	if (in->fetched || in->retried ||
+	    br_now() - in->fetched_at < BR_KEY_REFETCH) {
+		br_in_refuse(in, 401, in->verr);
+		return;
+	}
+	br_remote_free(&in->remote);
+	in->retried = 1;
+	br_remote_fetch_key(br_key_fetcher_hold(), httpsig_key_id(in->sig),
+	    br_in_fetched, in);
+	br_fetcher_release();
+}
+
+/* The signature checked off the loop, then on (HM_ASYNC), or 503 if the
+ * workers are swamped. */
+static int
+br_in_verify(struct br_in *in)
+{
+	if (A->req_work(in->r, br_in_verify_work, br_in_verified, in) != 0) {
+		A->set_header(in->r, "Retry-After", "30");
+		return br_in_refuse(in, 503, "busy: try again later");
+	}
+	return HM_ASYNC;
+}
+
 /* Back on the loop with a fetched key (or why there is none). */
 static void
 br_in_resumed(struct hm_req *r, void *arg)
 {
 	struct br_in	*in = arg;
-	char		 err[256];
 
+	(void)r;
 	if (in->remote.id == NULL) {
 		br_in_refuse(in, 401, in->why != NULL ? in->why :
 		    "the signing key could not be fetched");
 		return;
 	}
-	/* A cached key that no longer verifies may have been rotated:
-	 * fetch it once more before refusing. */
-	if (!in->fetched && httpsig_verify(in->sig, in->remote.public_key,
-	    err, sizeof err) != 0 && !in->retried) {
-		in->retried = 1;
-		br_remote_free(&in->remote);
-		br_remote_fetch_key(br_key_fetcher_hold(),
-		    httpsig_key_id(in->sig), br_in_fetched, in);
-		br_fetcher_release();
-		return;
-	}
-	br_in_accept(in, 0);
+	br_in_verify(in);
 }
 
 /* A key fetch's outcome (on the fetch thread): back to the request. */
@@ -446,16 +482,8 @@ br_inbox(struct hm_req *r)
 		    "another host than its actor");
 	if (br_remote_by_key(A->req_db(r), httpsig_key_id(in->sig),
 	    &in->remote, &fetched_at) == 0) {
-		if (httpsig_verify(in->sig, in->remote.public_key, err,
-		    sizeof err) == 0)
-			return br_in_accept(in, 1);
-		/* The key may have been rotated: fetched again, but not more
-		 * than once a minute, so forged requests cannot make hearth
-		 * hammer a server for its actor. */
-		if (br_now() - fetched_at < BR_KEY_REFETCH)
-			return br_in_refuse(in, 401, err);
-		br_remote_free(&in->remote);
-		in->retried = 1;
+		in->fetched_at = fetched_at;
+		return br_in_verify(in);
 	}
 	br_remote_fetch_key(br_key_fetcher_hold(), httpsig_key_id(in->sig),
 	    br_in_fetched, in);
