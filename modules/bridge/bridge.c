@@ -467,6 +467,8 @@ static const struct hm_route routes[] = {
 	{ HM_POST, "/bridge/desk/:id",		HM_AUTH, br_web_desk_decide },
 	{ HM_GET,  "/bridge/desk/history",	HM_AUTH, br_web_history },
 	{ HM_GET,  "/bridge/queue",		HM_ADMIN, br_web_queue },
+	{ HM_GET,  "/bridge/domains",		HM_ADMIN, br_web_domains },
+	{ HM_POST, "/bridge/domains",		HM_ADMIN, br_web_domains_save },
 	{ HM_GET | HM_POST, "/bridge/report/:id", HM_AUTH, br_web_report },
 	{ HM_GET | HM_POST, "/bridge/forward/:id", HM_AUTH, br_web_forward },
 	{ HM_GET,  "/bridge/desk/reports",	HM_AUTH, br_web_reports },

@@ -203,6 +203,8 @@ int		 br_actor_block(struct hm_db *, const char *, int, int64_t,
 		     char **);
 int		 br_rate_check(const char *, const char *);
 int		 br_json_depth_ok(const char *, size_t, int);
+int		 br_web_domains(struct hm_req *);
+int		 br_web_domains_save(struct hm_req *);
 
 /* forward.c */
 int64_t		 br_forward(struct hm_db *, int64_t, int64_t, int64_t,

@@ -441,3 +441,116 @@ br_json_depth_ok(const char *s, size_t len, int max)
 	}
 	return 1;
 }
+
+/* ---------------------------------------------------------------- web */
+
+/* The domains with a policy, and the blocked actors, as JSON. */
+static json_t *
+br_policies_json(struct hm_db *db)
+{
+	struct hm_stmt	*st;
+	json_t		*o = json_object(), *d = json_array(), *a = json_array();
+
+	if ((st = A->db_prepare(db, "SELECT domain, policy, COALESCE(note, "
+	    "'') FROM bridge_domains ORDER BY policy, domain")) != NULL) {
+		while (A->db_step(st) == 1)
+			json_array_append_new(d, json_pack("{s:s, s:s, s:s}",
+			    "domain", A->db_column_text(st, 0), "policy",
+			    A->db_column_text(st, 1), "note",
+			    A->db_column_text(st, 2)));
+		A->db_finalize(st);
+	}
+	if ((st = A->db_prepare(db, "SELECT actor FROM bridge_blocked_actors "
+	    "ORDER BY actor")) != NULL) {
+		while (A->db_step(st) == 1)
+			json_array_append_new(a, json_pack("{s:s}", "actor",
+			    A->db_column_text(st, 0)));
+		A->db_finalize(st);
+	}
+	json_object_set_new(o, "domains", d);
+	json_object_set_new(o, "actors", a);
+	return o;
+}
+
+static int
+br_web_domains_page(struct hm_req *r, int status, const char *error)
+{
+	json_t	*v = A->view(r, "Who may talk to the company");
+	json_t	*p = br_policies_json(A->req_db(r));
+
+	json_object_set(v, "domains", json_object_get(p, "domains"));
+	json_object_set(v, "actors", json_object_get(p, "actors"));
+	json_object_set_new(v, "has_domains", json_boolean(json_array_size(
+	    json_object_get(p, "domains")) > 0));
+	json_object_set_new(v, "allowlist", json_boolean(br_conf.allowlist));
+	json_decref(p);
+	if (error != NULL) {
+		json_object_set_new(v, "error", json_string(error));
+		json_object_set_new(v, "domain", json_string(A->req_param(r,
+		    "domain") ? A->req_param(r, "domain") : ""));
+	}
+	A->reply_html(r, status, "bridge/domains", v);
+	return HM_DONE;
+}
+
+/* GET /bridge/domains (admins) */
+int
+br_web_domains(struct hm_req *r)
+{
+	return br_web_domains_page(r, 200, NULL);
+}
+
+struct br_domain_form {
+	const char	*what;		/* block, silence, allow, remove,
+					   unblock (an actor) */
+	const char	*target;
+	const char	*note;
+};
+
+static int
+br_domain_form_write(struct hm_req *r, struct hm_db *db, void *arg,
+    char **cause)
+{
+	struct br_domain_form	*f = arg;
+
+	if (strcmp(f->what, "unblock") == 0)
+		return br_actor_block(db, f->target, 0, A->req_user(r), cause);
+	return br_domain_set(db, f->target, strcmp(f->what, "remove") == 0 ?
+	    NULL : f->what, f->note, A->req_user(r), cause);
+}
+
+static void
+br_domain_form_reply(struct hm_req *r, void *arg, int rc, const char *cause)
+{
+	(void)arg;
+	if (rc == HM_INVALID) {
+		br_web_domains_page(r, 422, cause);
+		return;
+	}
+	if (rc != HM_OK) {
+		A->reply_error(r, rc > 0 ? rc : 500, cause != NULL ? cause :
+		    "The policy could not be saved.");
+		return;
+	}
+	A->redirect(r, "/bridge/domains");
+}
+
+/* POST /bridge/domains (admins): policy=block|silence|allow|remove and
+ * domain, with a note; or policy=unblock and actor */
+int
+br_web_domains_save(struct hm_req *r)
+{
+	struct br_domain_form	*f = A->req_alloc(r, sizeof *f);
+
+	f->what = A->req_param(r, "policy");
+	if (f->what == NULL || (!br_policy_valid(f->what) &&
+	    strcmp(f->what, "remove") != 0 && strcmp(f->what, "unblock") != 0))
+		return br_web_domains_page(r, 422, "Choose block, silence or "
+		    "allow.");
+	f->target = A->req_param(r, strcmp(f->what, "unblock") == 0 ?
+	    "actor" : "domain");
+	if (f->target == NULL || *f->target == '\0')
+		return br_web_domains_page(r, 422, "Say which domain.");
+	f->note = A->req_param(r, "note");
+	return A->write(r, br_domain_form_write, br_domain_form_reply, f);
+}

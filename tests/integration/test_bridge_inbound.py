@@ -563,6 +563,38 @@ def domain_policy(t, fx):
 
 
 @h.case
+def domains_page(t, fx):
+    """Admins set domain policies on a page too; others cannot."""
+    web = fx.srv.client()
+    web.login("boss")
+    page = web.get("/bridge/domains")
+    t.status(page, 200, "the admin page")
+    t.like(page.text, r"Open mode", "it says the mode")
+    tok = web.csrf("/bridge/domains")
+    r = web.post("/bridge/domains", {"csrf": tok, "domain":
+                                     "Spam.Example.", "policy": "block",
+                                     "note": "a spam wave"})
+    t.is_(r.status, 303, "boss blocks spam.example")
+    t.is_(fx.srv.rows("SELECT policy, note FROM bridge_domains WHERE "
+                      "domain = 'spam.example'"), [("block", "a spam wave")],
+          "stored lower-case, without the dot")
+    t.like(web.get("/bridge/domains").text, r"spam\.example",
+           "the page lists it")
+    r = web.post("/bridge/domains", {"csrf": tok, "domain": "bad domain!",
+                                     "policy": "block"})
+    t.is_(r.status, 422, "a wrong domain is refused on the page")
+    t.like(r.text, r"not a domain", "saying why")
+    r = web.post("/bridge/domains", {"csrf": tok, "domain": "spam.example",
+                                     "policy": "remove"})
+    t.is_(r.status, 303, "and removes it")
+    t.is_(fx.srv.rows("SELECT COUNT(*) FROM bridge_domains"), [(0,)],
+          "gone")
+    d = fx.srv.client()
+    d.login("dave")
+    t.is_(d.get("/bridge/domains").status, 403, "dave may not see it")
+
+
+@h.case
 def hostile_bodies(t, fx):
     """JSON nested deeper than a note ever is, and a body over the
     public listener's limit: refused before any signature work."""
