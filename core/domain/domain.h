@@ -413,6 +413,7 @@ int64_t		 outside_post_find(struct db *, const char *, int64_t *);
 int		 outside_post_delete(struct db *, int64_t, const char *);
 int		 outside_react(struct db *, int64_t, int64_t,
 		     enum outside_reaction, int, int);
+int		 outside_account_gone(struct db *, const char *);
 
 /* profile.c */
 #define PROFILE_TEXT_MAX 200

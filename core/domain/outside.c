@@ -313,3 +313,56 @@ fail:
 	db_rollback(db);
 	return E_INTERNAL;
 }
+
+/*
+ * The actor uri deleted itself (Delete of the actor, from itself): its
+ * outside posts go, each as a deletion does (counts, feeds, streams), and
+ * its account is disabled (shown suspended). The number of posts removed,
+ * or -1.
+ */
+int
+outside_account_gone(struct db *db, const char *uri)
+{
+	struct arena	*a = arena_new();
+	struct idlist	 ids = { NULL, 0, 0 };
+	sqlite3_stmt	*st;
+	int64_t		 id = 0;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 n = 0;
+
+	st = db_prepare(db, "SELECT id FROM users WHERE outside_uri = ? AND "
+	    "origin IS NOT NULL");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_text(st, 1, uri, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (id == 0) {
+		arena_free(a);
+		return 0;
+	}
+	st = db_prepare(db, "SELECT id FROM posts WHERE author_id = ? ORDER "
+	    "BY id DESC");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (idlist_from_stmt(a, st, &ids, NULL) != 0)
+		goto fail;
+	for (i = 0; i < ids.n; i++) {
+		if (post_delete(db, id, ids.ids[i], &cause) != E_OK) {
+			free(cause);
+			goto fail;
+		}
+		n++;
+	}
+	if (DB_RUN(db, "UPDATE users SET disabled = 1, version = version + 1 "
+	    "WHERE id = ?", SQL_I(id)) < 0)
+		goto fail;
+	arena_free(a);
+	return n;
+fail:
+	arena_free(a);
+	return -1;
+}

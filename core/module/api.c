@@ -932,6 +932,14 @@ api_post_create(struct hm_db *h, const struct hm_new_post *in, char **cause)
 }
 
 static int
+api_outside_account_gone(struct hm_db *h, const char *uri)
+{
+	if (!on_writer)
+		return -1;
+	return outside_account_gone(DB(h), uri);
+}
+
+static int
 api_group_each(struct hm_db *h, int64_t user, hm_group_fn fn, void *arg)
 {
 	struct arena		*a = arena_new();
@@ -1203,6 +1211,7 @@ static const struct hearth_api api = {
 	.post_create = api_post_create,
 	.group_each = api_group_each,
 	.req_work = api_req_work,
+	.outside_account_gone = api_outside_account_gone,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -491,6 +491,10 @@ struct hearth_api {
 	 * queue is full (then answer 503 at once). */
 	int		 (*req_work)(struct hm_req *, void (*)(void *),
 			     hm_resume_fn, void *);
+	/* writer only: the actor (its id) deleted itself: its outside
+	 * posts are deleted and its account disabled; how many posts, or
+	 * -1 */
+	int		 (*outside_account_gone)(struct hm_db *, const char *);
 };
 
 /* Log levels for api->log. */

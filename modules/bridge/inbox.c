@@ -232,7 +232,7 @@ br_in_delete(struct hm_db *db, struct br_in *in)
 	const char	*oid = br_json_id(json_object_get(in->act, "object"));
 
 	if (oid == NULL || strcmp(oid, in->remote.id) != 0)
-		return HM_OK;		/* a post: part 2 */
+		return HM_OK;		/* a post: br_in_delete_object */
 	if ((st = A->db_prepare(db, "DELETE FROM bridge_followers WHERE "
 	    "actor = ?")) == NULL)
 		return -1;
@@ -245,6 +245,10 @@ br_in_delete(struct hm_db *db, struct br_in *in)
 	A->db_bind_text(st, 1, in->remote.id);
 	A->db_step(st);
 	A->db_finalize(st);
+	/* what it said inside goes with it, as Mastodon removes a deleted
+	 * account's posts */
+	if (A->outside_account_gone(db, in->remote.id) < 0)
+		return -1;
 	return HM_OK;
 }
 

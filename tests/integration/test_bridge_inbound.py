@@ -464,6 +464,39 @@ def forward_to_group(t, fx):
 
 
 @h.case
+def actor_deleted(t, fx):
+    """An outside account that deletes itself takes what it said inside
+    with it: its replies go (the shared post's count too), its account
+    shows suspended; the card of an outside post says where it is from,
+    not "unlisted"."""
+    pid, note = fx.share("Goodbye soon")
+    gone = fx.actor("leaver")
+    ids = []
+    for text in ("<p>one</p>", "<p>two</p>"):
+        n = fx.note(gone, text, reply_to=note)
+        t.is_(fx.send(fx.activity(gone, "Create", n))[0], 202, "a reply")
+        ids.append(n["id"])
+    s = fx.alice.get("/api/v1/statuses/%s" % pid).json()
+    t.is_(s["replies_count"], 2, "two replies counted")
+    c = fx.srv.client()
+    c.login("alice")
+    page = c.get("/@alice/%s" % pid)
+    t.ok("From outside" in page.text and ">unlisted<" not in page.text,
+         "outside cards say where they are from, not unlisted")
+    row = fx.outside_post(ids[0])
+    st, text = fx.send(fx.activity(gone, "Delete", gone, to=[PUBLIC]))
+    t.is_(st, 202, "the actor's Delete of itself is accepted") or t.diag(
+        text)
+    t.is_([fx.outside_post(i) for i in ids], [None, None],
+          "its replies are gone")
+    s = fx.alice.get("/api/v1/statuses/%s" % pid).json()
+    t.is_(s["replies_count"], 0, "and no longer counted")
+    acct = fx.alice.get("/api/v1/accounts/%s" % row[4])
+    t.ok(acct.status == 404 or acct.json().get("suspended") is True,
+         "its account shows suspended (or gone)", acct.text[:200])
+
+
+@h.case
 def not_for_us(t, fx):
     """What is not for the company is not kept: a reply to a post never
     shared, a reply into a private group, a note that is not public (even

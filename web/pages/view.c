@@ -159,8 +159,9 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		    e->arena, "/@%s", name)));
 	json_object_set_new(s, "back", json_string(back != NULL ? back :
 	    path));
+	/* an outside post says where it is from instead (its badge) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
-	    VIS_PUBLIC));
+	    VIS_PUBLIC && p->outside_uri == NULL));
 	json_object_set_new(s, "replies_label", json_string(
 	    p->replies_count == 1 ? "reply" : "replies"));
 	web_time(e->arena, s, "created", p->created_at);
