@@ -186,6 +186,8 @@ def reply_lands(t, fx):
     notif = c.get("/notifications")
     t.like(notif.text, r"eve@" + re.escape(fx.fake.domain),
            "the notifications page names eve@host")
+    t.like(notif.text, r"From outside · " + re.escape(fx.fake.domain),
+           "and says she is from outside")
 
     # Not in the company stream; searchable by people inside.
     pub = fx.alice.get("/api/v1/timelines/public?limit=40").json()

@@ -75,6 +75,10 @@ notif_view(struct req *r, json_t *n)
 	    "label", notif_label(json_string_value(json_object_get(n,
 	    "type")), status, r->user->id));
 	json_object_set(v, "avatar", json_object_get(account, "avatar"));
+	if (json_is_true(json_object_get(json_object_get(account, "hearth"),
+	    "outside")))
+		json_object_set(v, "origin", json_object_get(json_object_get(
+		    account, "hearth"), "origin"));
 	if (status != NULL) {
 		pname = json_string_value(json_object_get(json_object_get(
 		    status, "account"), "acct"));
