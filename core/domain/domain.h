@@ -414,6 +414,7 @@ int		 outside_post_delete(struct db *, int64_t, const char *);
 int		 outside_react(struct db *, int64_t, int64_t,
 		     enum outside_reaction, int, int);
 int		 outside_account_gone(struct db *, const char *);
+char		*outside_of(struct db *, int64_t, char **, char **);
 
 /* profile.c */
 #define PROFILE_TEXT_MAX 200

@@ -144,6 +144,49 @@ outside_post_find(struct db *db, const char *uri, int64_t *author)
 	return id;
 }
 
+/* Whether post is an outside post: its id there, its author's actor id
+ * and acct (malloc'ed), or NULL. */
+char *
+outside_of(struct db *db, int64_t post, char **actor, char **acct)
+{
+	sqlite3_stmt	*st;
+	char		*uri = NULL;
+
+	*actor = *acct = NULL;
+	st = db_prepare(db, "SELECT p.outside_uri, u.outside_uri, u.username "
+	    "FROM posts p JOIN users u ON u.id = p.author_id WHERE p.id = ? "
+	    "AND p.outside_uri IS NOT NULL AND u.origin IS NOT NULL");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, post);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		uri = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*actor = xstrdup((const char *)sqlite3_column_text(st, 1));
+		*acct = xstrdup((const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_reset(st);
+	return uri;
+}
+
+/* The author of a post every employee reads (public or unlisted, in no
+ * group): what an outside post may answer or react to. 0 for any other. */
+static int64_t
+outside_answerable(struct db *db, int64_t post)
+{
+	sqlite3_stmt	*st;
+	int64_t		 author = 0;
+
+	st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ? AND "
+	    "group_id IS NULL AND visibility <= " SQL_VIS_UNLISTED);
+	if (st == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, post);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		author = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return author;
+}
+
 /* Fill a draft's mentions from employee ids (outside accounts are not
  * mentioned by the core; the module lists whom the post tags inside). */
 static void
@@ -178,7 +221,6 @@ int64_t
 outside_post_save(struct db *db, const struct outside_post *o, char **cause)
 {
 	struct post_draft	 d;
-	sqlite3_stmt		*st;
 	int64_t			 existing, owner;
 	int			 rc;
 
@@ -193,21 +235,11 @@ outside_post_save(struct db *db, const struct outside_post *o, char **cause)
 		*cause = xstrdup("the post is too long");
 		return -1;
 	}
-	if (o->in_reply_to != 0) {
-		int	ok = 0;
-
-		st = db_prepare(db, "SELECT 1 FROM posts WHERE id = ? AND "
-		    "group_id IS NULL AND visibility <= " SQL_VIS_UNLISTED);
-		if (st == NULL)
-			return -1;
-		sqlite3_bind_int64(st, 1, o->in_reply_to);
-		ok = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_reset(st);
-		if (!ok) {
-			*cause = xstrdup("it replies to a post that is not "
-			    "everyone's inside the company");
-			return -1;
-		}
+	if (o->in_reply_to != 0 && outside_answerable(db, o->in_reply_to) ==
+	    0) {
+		*cause = xstrdup("it replies to a post that is not everyone's "
+		    "inside the company");
+		return -1;
 	}
 	memset(&d, 0, sizeof d);
 	d.arena = arena_new();
@@ -276,21 +308,12 @@ int
 outside_react(struct db *db, int64_t account, int64_t post,
     enum outside_reaction kind, int on, int quiet)
 {
-	sqlite3_stmt	*st;
-	int64_t		 author = 0;
+	int64_t		 author;
 	int		 rc;
 
 	if (!outside_is_account(db, account))
 		return E_FORBIDDEN;
-	st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ? AND "
-	    "group_id IS NULL AND visibility <= " SQL_VIS_UNLISTED);
-	if (st == NULL)
-		return E_INTERNAL;
-	sqlite3_bind_int64(st, 1, post);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		author = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (author == 0)
+	if ((author = outside_answerable(db, post)) == 0)
 		return E_NOTFOUND;
 	if (kind == OUTSIDE_LIKE)
 		return on ? favourite_add_quiet(db, account, post, quiet) :

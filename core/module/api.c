@@ -576,6 +576,7 @@ struct mresume {
 	hm_resume_fn	 fn;
 	void		*arg;
 	const char	*module;
+	void		 (*work)(void *);	/* req_work's, on a worker */
 };
 
 /* Back on the request's loop: let the module answer (or write). */
@@ -598,27 +599,19 @@ mresume_run(void *arg)
 }
 
 /* req_work: the module's work on a worker, then its done on the loop. */
-struct mwork {
-	struct mresume	 m;
-	void		 (*work)(void *);
-};
-
 static void
 mwork_run(void *arg)
 {
-	struct mwork	*w = arg;
+	struct mresume	*m = arg;
 
-	w->work(w->m.arg);
+	m->work(m->arg);
 }
 
 static void
 mwork_done(void *arg)
 {
-	struct mwork	*w = arg;
-	struct mresume	*m = xcalloc(1, sizeof *m);
+	struct mresume	*m = arg;
 
-	*m = w->m;
-	free(w);
 	m->r->async = 0;	/* done answers, or goes on to a write */
 	mresume_run(m);
 }
@@ -627,20 +620,20 @@ static int
 api_req_work(struct hm_req *h, void (*work)(void *), hm_resume_fn done,
     void *arg)
 {
-	struct mwork	*w = xcalloc(1, sizeof *w);
+	struct mresume	*m = xcalloc(1, sizeof *m);
 
-	w->m.r = REQ(h);
-	w->m.fn = done;
-	w->m.arg = arg;
-	w->m.module = module_running() ? module_running() : "?";
-	w->work = work;
-	if (worker_submit(w->m.r->loop, mwork_run, mwork_done, w) != 0) {
-		free(w);
+	m->r = REQ(h);
+	m->fn = done;
+	m->arg = arg;
+	m->module = module_running() ? module_running() : "?";
+	m->work = work;
+	if (worker_submit(m->r->loop, mwork_run, mwork_done, m) != 0) {
+		free(m);
 		return -1;
 	}
 	/* answered later, as after a write: a resume that handed over to
 	 * the work must not answer now */
-	w->m.r->async = 1;
+	m->r->async = 1;
 	return 0;
 }
 
@@ -959,23 +952,7 @@ api_group_each(struct hm_db *h, int64_t user, hm_group_fn fn, void *arg)
 static char *
 api_outside_of(struct hm_db *h, int64_t post, char **actor, char **acct)
 {
-	sqlite3_stmt	*st;
-	char		*uri = NULL;
-
-	*actor = *acct = NULL;
-	st = db_prepare(DB(h), "SELECT p.outside_uri, u.outside_uri, "
-	    "u.username FROM posts p JOIN users u ON u.id = p.author_id WHERE "
-	    "p.id = ? AND p.outside_uri IS NOT NULL AND u.origin IS NOT NULL");
-	if (st == NULL)
-		return NULL;
-	sqlite3_bind_int64(st, 1, post);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		uri = xstrdup((const char *)sqlite3_column_text(st, 0));
-		*actor = xstrdup((const char *)sqlite3_column_text(st, 1));
-		*acct = xstrdup((const char *)sqlite3_column_text(st, 2));
-	}
-	sqlite3_reset(st);
-	return uri;
+	return outside_of(DB(h), post, actor, acct);
 }
 
 /* A tool on one's own public posts (from load). */

@@ -91,7 +91,7 @@ br_api_unshare(struct hm_req *r)
 }
 
 /* Whether the person asking is on the desk; else answered 403. */
-static int
+int
 br_api_desk_only(struct hm_req *r)
 {
 	if (br_is_desk(A->req_db(r), A->req_user(r)))

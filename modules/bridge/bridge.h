@@ -118,6 +118,7 @@ json_t		*br_note_json(struct hm_db *, const struct br_actor *,
 		     int64_t);
 int		 br_reply_of(struct hm_db *, int64_t, char **, char **,
 		     char **);
+int		 br_is_outside(struct hm_db *, int64_t);
 json_t		*br_actor_json(const struct br_actor *);
 json_t		*br_activity(const char *, const char *, const char *,
 		     json_t *);
@@ -226,6 +227,9 @@ int		 br_web_reports(struct hm_req *);
 int		 br_web_resolve(struct hm_req *);
 int		 br_api_reports(struct hm_req *);
 int64_t		 br_route_id(struct hm_req *);
+int		 br_web_desk_only(struct hm_req *);
+int		 br_api_desk_only(struct hm_req *);
+json_t		*br_outside_view(struct hm_req *, int64_t, const char *);
 
 /* inbound.c */
 int		 br_in_note(struct hm_db *, const struct br_remote *, json_t *,

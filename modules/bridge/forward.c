@@ -155,29 +155,12 @@ static int
 br_web_forward_page(struct hm_req *r, int64_t post, int status,
     const char *error)
 {
-	struct hm_post_info	 p;
-	char			*uri, *actor, *acct;
-	json_t			*v, *groups = json_array();
+	json_t	*v, *groups;
 
-	if ((uri = A->outside_of(A->req_db(r), post, &actor, &acct)) == NULL ||
-	    A->post_info(A->req_db(r), post, &p) != 0) {
-		if (uri != NULL) {
-			A->free(uri);
-			A->free(actor);
-			A->free(acct);
-		}
-		json_decref(groups);
-		A->reply_error(r, 404, "There is no post from outside here.");
+	if ((v = br_outside_view(r, post, "Forward to a group")) == NULL)
 		return HM_DONE;
-	}
+	groups = json_array();
 	A->group_each(A->req_db(r), A->req_user(r), br_group_option, groups);
-	v = A->view(r, "Forward to a group");
-	json_object_set_new(v, "post_id", json_string(A->req_printf(r, "%lld",
-	    (long long)post)));
-	json_object_set_new(v, "acct", json_string(acct));
-	json_object_set_new(v, "excerpt", json_string(p.source));
-	json_object_set_new(v, "post_path", json_string(A->req_printf(r,
-	    "/@%s/%lld", acct, (long long)post)));
 	json_object_set_new(v, "has_groups", json_boolean(json_array_size(
 	    groups) > 0));
 	json_object_set_new(v, "groups", groups);
@@ -186,10 +169,6 @@ br_web_forward_page(struct hm_req *r, int64_t post, int status,
 		json_object_set_new(v, "note", json_string(A->req_param(r,
 		    "note") ? A->req_param(r, "note") : ""));
 	}
-	A->post_info_free(&p);
-	A->free(uri);
-	A->free(actor);
-	A->free(acct);
 	A->reply_html(r, status, "bridge/forward", v);
 	return HM_DONE;
 }

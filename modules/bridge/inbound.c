@@ -66,10 +66,11 @@ br_attributed(json_t *obj)
 static int64_t
 br_shared_post(struct hm_db *db, const char *url)
 {
-	char		*prefix = br_printf("%s/users/", br_conf.base);
+	char		*prefix = br_printf("%s/users/", br_conf.base), *name;
 	const char	*p, *slash;
+	struct br_actor	 a;
 	struct hm_stmt	*st;
-	int64_t		 id = 0, want;
+	int64_t		 id = 0, want, author = 0;
 	size_t		 n = strlen(prefix);
 	char		*end;
 
@@ -85,36 +86,24 @@ br_shared_post(struct hm_db *db, const char *url)
 		free(prefix);
 		return 0;
 	}
-	st = A->db_prepare(db, "SELECT s.post_id FROM bridge_shares s JOIN "
+	st = A->db_prepare(db, "SELECT s.author_id FROM bridge_shares s JOIN "
 	    "bridge_actors a ON a.user_id = s.author_id AND a.disabled_at IS "
 	    "NULL WHERE s.post_id = ? AND s.published_at IS NOT NULL AND "
 	    "s.state IN ('approved', 'pending')");
 	if (st != NULL) {
 		A->db_bind_int(st, 1, want);
 		if (A->db_step(st) == 1)
-			id = A->db_column_int(st, 0);
+			author = A->db_column_int(st, 0);
 		A->db_finalize(st);
 	}
 	/* the name in the URL must be the author's */
-	if (id != 0) {
-		struct br_actor	 a;
-		char		*name = strndup(url + n, (size_t)(slash - url -
-				    (ptrdiff_t)n));
-
-		if (br_actor_get(db, 0, name, &a) != 0)
-			id = 0;
-		else {
-			struct hm_post_info	pi;
-
-			if (A->post_info(db, id, &pi) != 0 ||
-			    pi.author_id != a.user_id)
-				id = 0;
-			else
-				A->post_info_free(&pi);
-			br_actor_free(&a);
-		}
-		free(name);
+	name = strndup(url + n, (size_t)(slash - url - (ptrdiff_t)n));
+	if (author != 0 && br_actor_get(db, 0, name, &a) == 0) {
+		if (a.user_id == author)
+			id = want;
+		br_actor_free(&a);
 	}
+	free(name);
 	free(prefix);
 	return id;
 }
@@ -334,29 +323,20 @@ int
 br_in_delete_object(struct hm_db *db, const struct br_remote *r,
     const char *oid, char **cause)
 {
-	struct hm_user_info	 u;
-	int64_t			 id, owner;
-	int			 rc;
+	char	*uri, *actor, *acct;
+	int64_t	 id, owner;
+	int	 rc, mine;
 
-	if ((id = A->outside_post_find(db, oid, &owner)) == 0)
+	if ((id = A->outside_post_find(db, oid, &owner)) == 0 ||
+	    (uri = A->outside_of(db, id, &actor, &acct)) == NULL)
 		return HM_OK;
-	memset(&u, 0, sizeof u);
-	/* the owner's actor must be the sender */
-	{
-		struct hm_stmt	*st = A->db_prepare(db, "SELECT 1 FROM users "
-				    "WHERE id = ? AND outside_uri = ?");
-		int		 mine = 0;
-
-		if (st == NULL)
-			return -1;
-		A->db_bind_int(st, 1, owner);
-		A->db_bind_text(st, 2, r->id);
-		mine = A->db_step(st) == 1;
-		A->db_finalize(st);
-		if (!mine) {
-			*cause = strdup("only its author can delete a post");
-			return HM_FORBIDDEN;
-		}
+	mine = strcmp(actor, r->id) == 0;	/* its author is the sender */
+	A->free(uri);
+	A->free(actor);
+	A->free(acct);
+	if (!mine) {
+		*cause = strdup("only its author can delete a post");
+		return HM_FORBIDDEN;
 	}
 	rc = A->outside_post_delete(db, owner, oid);
 	if (rc < 0)
@@ -384,6 +364,16 @@ br_in_react(struct hm_db *db, const struct br_remote *r, json_t *act,
 	if ((rc = A->outside_react(db, account, post, kind |
 	    (br_policy_silenced(db, r->id) ? HM_REACT_QUIET : 0), 1)) != 0)
 		return rc == 404 ? HM_OK : -1;
+	/* One row per actor, post and kind, whatever ids it sends them
+	 * under: a sender cannot grow the table by liking again. */
+	if ((st = A->db_prepare(db, "DELETE FROM bridge_reactions WHERE actor "
+	    "= ? AND post_id = ? AND kind = ?")) == NULL)
+		return -1;
+	A->db_bind_text(st, 1, r->id);
+	A->db_bind_int(st, 2, post);
+	A->db_bind_int(st, 3, kind);
+	A->db_step(st);
+	A->db_finalize(st);
 	st = A->db_prepare(db, "INSERT OR REPLACE INTO bridge_reactions (id, "
 	    "actor, account_id, post_id, kind, at) VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL)

@@ -124,6 +124,20 @@ br_reply_of(struct hm_db *db, int64_t post, char **uri, char **actor,
 	return 0;
 }
 
+/* Whether post came from outside (an outside post, ABI 1.2). */
+int
+br_is_outside(struct hm_db *db, int64_t post)
+{
+	char	*uri, *actor, *acct;
+
+	if ((uri = A->outside_of(db, post, &actor, &acct)) == NULL)
+		return 0;
+	A->free(uri);
+	A->free(actor);
+	A->free(acct);
+	return 1;
+}
+
 /* Render a post as the outside will see it; 0, or -1. */
 int
 br_note_render(struct hm_db *db, const struct br_actor *a,

@@ -20,14 +20,6 @@ static const char *const actions[] = {
 	"remove", "block_actor", "block_domain", "dismiss"
 };
 
-/* The outside post id names: its outside id, author's actor and acct
- * (malloc'ed, api->free), or NULL if it is none. */
-static char *
-br_report_target(struct hm_db *db, int64_t post, char **actor, char **acct)
-{
-	return A->outside_of(db, post, actor, acct);
-}
-
 /* The people on the desk: admins, and those added. */
 struct br_desk_list {
 	int64_t		*ids;
@@ -92,7 +84,7 @@ br_report_add(struct hm_db *db, int64_t post, int64_t user,
 	char			*uri, *actor, *acct;
 	int			 rc = -1;
 
-	if ((uri = br_report_target(db, post, &actor, &acct)) == NULL) {
+	if ((uri = A->outside_of(db, post, &actor, &acct)) == NULL) {
 		*cause = strdup("Only posts from outside the company can be "
 		    "reported to the desk.");
 		return HM_NOTFOUND;
@@ -287,41 +279,54 @@ struct br_report_form {
 	const char	*text;		/* reason or action */
 };
 
+/*
+ * The view of a page about one outside post (report, forward): its id,
+ * its author's acct, its text and its path inside. NULL, after a 404, if
+ * post is no outside post.
+ */
+json_t *
+br_outside_view(struct hm_req *r, int64_t post, const char *title)
+{
+	struct hm_post_info	 p;
+	char			*uri, *actor, *acct;
+	json_t			*v = NULL;
+
+	if ((uri = A->outside_of(A->req_db(r), post, &actor, &acct)) == NULL) {
+		A->reply_error(r, 404, "There is no post from outside here.");
+		return NULL;
+	}
+	if (A->post_info(A->req_db(r), post, &p) == 0) {
+		v = A->view(r, title);
+		json_object_set_new(v, "post_id", json_string(A->req_printf(r,
+		    "%lld", (long long)post)));
+		json_object_set_new(v, "acct", json_string(acct));
+		json_object_set_new(v, "excerpt", json_string(p.source));
+		json_object_set_new(v, "post_path", json_string(A->req_printf(
+		    r, "/@%s/%lld", acct, (long long)post)));
+		A->post_info_free(&p);
+	} else
+		A->reply_error(r, 404, "There is no post from outside here.");
+	A->free(uri);
+	A->free(actor);
+	A->free(acct);
+	return v;
+}
+
 /* GET /bridge/report/:id: the form. */
 static int
 br_web_report_page(struct hm_req *r, int64_t post, int status,
     const char *error)
 {
-	struct hm_post_info	 p;
-	char			*uri, *actor, *acct;
-	json_t			*v;
+	json_t	*v;
 
-	if ((uri = br_report_target(A->req_db(r), post, &actor, &acct)) ==
-	    NULL || A->post_info(A->req_db(r), post, &p) != 0) {
-		if (uri != NULL) {
-			A->free(uri);
-			A->free(actor);
-			A->free(acct);
-		}
-		A->reply_error(r, 404, "There is no post from outside here.");
+	if ((v = br_outside_view(r, post, "Report a post from outside")) ==
+	    NULL)
 		return HM_DONE;
-	}
-	v = A->view(r, "Report a post from outside");
-	json_object_set_new(v, "post_id", json_string(A->req_printf(r, "%lld",
-	    (long long)post)));
-	json_object_set_new(v, "acct", json_string(acct));
-	json_object_set_new(v, "excerpt", json_string(p.source));
-	json_object_set_new(v, "post_path", json_string(A->req_printf(r,
-	    "/@%s/%lld", acct, (long long)post)));
 	if (error != NULL) {
 		json_object_set_new(v, "error", json_string(error));
 		json_object_set_new(v, "reason", json_string(A->req_param(r,
 		    "reason") ? A->req_param(r, "reason") : ""));
 	}
-	A->post_info_free(&p);
-	A->free(uri);
-	A->free(actor);
-	A->free(acct);
 	A->reply_html(r, status, "bridge/report", v);
 	return HM_DONE;
 }
@@ -375,11 +380,8 @@ br_web_reports(struct hm_req *r)
 {
 	json_t	*v;
 
-	if (!br_is_desk(A->req_db(r), A->req_user(r))) {
-		A->reply_error(r, 403, "Reports go to the desk: admins, and "
-		    "those an admin added.");
+	if (!br_web_desk_only(r))
 		return HM_DONE;
-	}
 	v = A->view(r, "Reports from inside");
 	json_object_set_new(v, "reports", br_reports_json(A->req_db(r), r,
 	    A->req_param(r, "all") != NULL, 100));
@@ -420,11 +422,8 @@ br_web_resolve(struct hm_req *r)
 {
 	struct br_report_form	*f;
 
-	if (!br_is_desk(A->req_db(r), A->req_user(r))) {
-		A->reply_error(r, 403, "Reports go to the desk: admins, and "
-		    "those an admin added.");
+	if (!(A->req_is_api(r) ? br_api_desk_only(r) : br_web_desk_only(r)))
 		return HM_DONE;
-	}
 	f = A->req_alloc(r, sizeof *f);
 	f->id = br_route_id(r);
 	f->text = A->req_param(r, "action");
@@ -435,11 +434,8 @@ br_web_resolve(struct hm_req *r)
 int
 br_api_reports(struct hm_req *r)
 {
-	if (!br_is_desk(A->req_db(r), A->req_user(r))) {
-		A->reply_error(r, 403, "This action is outside the authorized "
-		    "scopes");
+	if (!br_api_desk_only(r))
 		return HM_DONE;
-	}
 	A->reply_json(r, 200, br_reports_json(A->req_db(r), r,
 	    A->req_param(r, "all") != NULL, 200));
 	return HM_DONE;

@@ -258,17 +258,8 @@ br_before_post(struct hm_req *r, const char *text, struct hm_refusal *f)
 
 	(void)text;
 	/* A reply to someone outside goes outside by construction. */
-	if (reply != NULL && *reply != '\0') {
-		char	*uri, *actor, *acct;
-
-		if ((uri = A->outside_of(A->req_db(r), strtoll(reply, NULL,
-		    10), &actor, &acct)) != NULL) {
-			outside = 1;
-			A->free(uri);
-			A->free(actor);
-			A->free(acct);
-		}
-	}
+	if (reply != NULL && *reply != '\0')
+		outside = br_is_outside(A->req_db(r), strtoll(reply, NULL, 10));
 	if (!outside && !br_truthy(A->req_param(r, "share_outside")))
 		return 0;
 	f->link = "/settings/bridge";
@@ -329,16 +320,8 @@ br_after_post(struct hm_db *db, const struct hm_post_event *e)
 	    "share_outside")) && (e->in_reply_to_id == 0 || br_reply_of(db,
 	    e->id, NULL, NULL, NULL) != 0))
 		return;		/* neither chosen nor a reply outside */
-	{
-		char	*uri, *actor, *acct;
-
-		if ((uri = A->outside_of(db, e->id, &actor, &acct)) != NULL) {
-			A->free(uri);	/* from outside: not ours to share */
-			A->free(actor);
-			A->free(acct);
-			return;
-		}
-	}
+	if (br_is_outside(db, e->id))
+		return;		/* from outside: not ours to share */
 	rc = br_share_request(db, e->id, e->author_id, &cause);
 	if (rc != HM_OK)
 		br_share_refused(db, e->id, e->author_id, cause ? cause :

@@ -344,7 +344,7 @@ br_web_share(struct hm_req *r)
 }
 
 /* Whether the person asking is on the desk; else a 403 page. */
-static int
+int
 br_web_desk_only(struct hm_req *r)
 {
 	if (br_is_desk(A->req_db(r), A->req_user(r)))

@@ -129,14 +129,34 @@ web_time(struct arena *a, json_t *v, const char *name, int64_t t)
  * and where the favourite form goes back to; whether it was edited, and
  * whether it is the viewer's own.
  */
+/* The modules' tools of one kind (outside or not) for post p, of the
+ * modules in mask, as links PREFIX/ID. */
+static json_t *
+web_post_tools(struct ectx *e, const struct post *p, int outside,
+    uint32_t mask)
+{
+	const struct post_tool	*tools;
+	json_t			*list = json_array();
+	size_t			 ntools, i;
+
+	tools = req_post_tools(&ntools);
+	for (i = 0; tools != NULL && i < ntools; i++) {
+		if (tools[i].outside != outside ||
+		    !(mask & (1U << tools[i].owner)))
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:s}", "label",
+		    tools[i].label, "href", arena_printf(e->arena, "%s/%lld",
+		    tools[i].prefix, (long long)p->id)));
+	}
+	return list;
+}
+
 json_t *
 web_post(struct ectx *e, const struct post *p, const char *back)
 {
 	json_t			*s = entity_status(e, p), *account;
-	const struct post_tool	*tools;
 	const char		*name;
 	char			*path;
-	size_t			 ntools;
 
 	if (s == NULL)
 		return NULL;
@@ -170,41 +190,17 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	/* Edit and Delete links; post_edit and post_delete still decide. */
 	json_object_set_new(s, "mine", json_boolean(p->author_id ==
 	    e->viewer));
-	/* The modules' tools on one's own public posts (static links: the
-	 * card stays cacheable). */
+	/* The modules' tools (static links: the card stays cacheable): on
+	 * one's own public posts, those of the modules that offer them to
+	 * this person; on outside posts (report, forward), the same for
+	 * everyone signed in. */
 	if (p->author_id == e->viewer && p->visibility == VIS_PUBLIC &&
-	    e->post_tools != 0 && (tools = req_post_tools(&ntools)) != NULL) {
-		json_t	*list = json_array();
-		size_t	 i;
-
-		for (i = 0; i < ntools; i++) {
-			if (tools[i].outside ||
-			    !(e->post_tools & (1U << tools[i].owner)))
-				continue;
-			json_array_append_new(list, json_pack("{s:s, s:s}",
-			    "label", tools[i].label, "href", arena_printf(
-			    e->arena, "%s/%lld", tools[i].prefix,
-			    (long long)p->id)));
-		}
-		json_object_set_new(s, "module_tools", list);
-	}
-	/* The modules' tools on outside posts (report, forward): the same
-	 * for everyone signed in, so the card stays cacheable. */
-	if (p->outside_uri != NULL && e->viewer != 0 &&
-	    (tools = req_post_tools(&ntools)) != NULL) {
-		json_t	*list = json_array();
-		size_t	 i;
-
-		for (i = 0; i < ntools; i++) {
-			if (!tools[i].outside)
-				continue;
-			json_array_append_new(list, json_pack("{s:s, s:s}",
-			    "label", tools[i].label, "href", arena_printf(
-			    e->arena, "%s/%lld", tools[i].prefix,
-			    (long long)p->id)));
-		}
-		json_object_set_new(s, "outside_tools", list);
-	}
+	    e->post_tools != 0)
+		json_object_set_new(s, "module_tools", web_post_tools(e, p, 0,
+		    e->post_tools));
+	if (p->outside_uri != NULL && e->viewer != 0)
+		json_object_set_new(s, "outside_tools", web_post_tools(e, p, 1,
+		    UINT32_MAX));
 	return s;
 }
 
