@@ -408,7 +408,8 @@ acct_domain_ours(struct req *r, const char *domain)
 	    (strlen(domain) == hostlen && strncasecmp(domain, b, hostlen) == 0);
 }
 
-/* GET /api/v1/accounts/lookup?acct=NAME (or @NAME, NAME@our-host) */
+/* GET /api/v1/accounts/lookup?acct=NAME (or @NAME, NAME@our-host, or
+ * NAME@HOST of someone outside already known here) */
 enum handled
 api_account_lookup(struct req *r)
 {
@@ -423,7 +424,15 @@ api_account_lookup(struct req *r)
 		acct++;
 	if ((at = strchr(acct, '@')) != NULL) {
 		if (!acct_domain_ours(r, at + 1)) {
-			req_error(r, 404, "Record not found");
+			/* Mastodon's lookup answers known remote accounts
+			 * and never goes out to look (that is search's
+			 * resolve) */
+			u = user_get_outside(req_db(r), r->arena, acct);
+			if (u == NULL) {
+				req_error(r, 404, "Record not found");
+				return HANDLED;
+			}
+			reply_account(r, u);
 			return HANDLED;
 		}
 		acct = arena_strndup(r->arena, acct, at - acct);
@@ -608,10 +617,16 @@ api_account_follow(struct req *r)
 {
 	int64_t	id = req_id(r, ":0");
 
+	struct user	*u;
+
 	if (id == 0) {
 		req_error(r, 404, "Record not found");
 		return HANDLED;
 	}
+	/* Following someone outside is the bridge's to allow. */
+	if ((u = user_get(req_db(r), r->arena, id)) != NULL &&
+	    u->origin != NULL && req_gate_follow(r, id) != 0)
+		return HANDLED;
 	/* follow_add refuses unknown and disabled people (404) itself. */
 	return req_toggle(r, follow_set, id, 1, follow_reply);
 }

@@ -17,16 +17,22 @@
 #define SEARCH_STATUSES	0x4
 #define SEARCH_ALL	(SEARCH_ACCOUNTS | SEARCH_HASHTAGS | SEARCH_STATUSES)
 
+static void	api_search_again(struct req *);
+
 /*
  * GET /api/v2/search: q; type (accounts, hashtags or statuses, else all);
  * limit, offset; following (accounts the caller follows); account_id
  * (statuses by one person); max_id and min_id (bounds on statuses).
- * resolve is accepted and ignored: there is nothing outside to look up.
+ * resolve=true with "@name@host" or a profile's URL lets a module (the
+ * bridge) look the account up outside first; a known outside account
+ * named exactly comes first among the accounts.
  */
 enum handled
 api_search(struct req *r)
 {
 	struct idlist	 accounts = { NULL, 0, 0 }, statuses = { NULL, 0, 0 };
+	struct idlist	 found = { NULL, 0, 0 };
+	struct user	*u;
 	struct page	 p;
 	struct ectx	 e;
 	const char	*q = req_param(r, "q"), *type = req_param(r, "type");
@@ -57,6 +63,13 @@ api_search(struct req *r)
 	if (p.min_id > p.since_id)
 		p.since_id = p.min_id;
 	p.min_id = 0;
+	if ((type == NULL || strcmp(type, "accounts") == 0) && offset == 0 &&
+	    search_names_outside(q)) {
+		if (req_bool(r, "resolve") && req_resolve(r, q, api_search_again))
+			return HANDLED_ASYNC;
+		if ((u = user_get_outside(req_db(r), r->arena, q)) != NULL)
+			idlist_add(r->arena, &accounts, u->id);
+	}
 	q = search_query(r->arena, q);
 	if (type != NULL && strcmp(type, "accounts") == 0)
 		what = SEARCH_ACCOUNTS;
@@ -67,9 +80,12 @@ api_search(struct req *r)
 
 	if ((what & SEARCH_ACCOUNTS) && (req_bool(r, "following") ?
 	    search_accounts_followed(req_db(r), r->arena, r->user->id, q,
-	    p.limit, offset, &accounts) : search_accounts(req_db(r), r->arena,
-	    q, p.limit, offset, &accounts)) != 0)
+	    p.limit, offset, &found) : search_accounts(req_db(r), r->arena,
+	    q, p.limit, offset, &found)) != 0)
 		goto fail;
+	for (i = 0; i < found.n && accounts.n < (size_t)p.limit; i++)
+		if (accounts.n == 0 || found.ids[i] != accounts.ids[0])
+			idlist_add(r->arena, &accounts, found.ids[i]);
 	if ((what & SEARCH_HASHTAGS) && search_tags(req_db(r), r->arena,
 	    r->user->id, q, p.limit, offset, tags) != 0)
 		goto fail;
@@ -103,4 +119,12 @@ fail:
 	json_decref(tags);
 	req_error(r, 500, "Internal error");
 	return HANDLED;
+}
+
+/* The lookup outside is done: search again (the module will not look a
+ * second time: req_resolve asks once per request). */
+static void
+api_search_again(struct req *r)
+{
+	(void)api_search(r);
 }

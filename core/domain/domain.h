@@ -63,6 +63,7 @@ int64_t		 user_create(struct db *, const char *, const char *,
 		     const char *, enum role, const char *, char **);
 struct user	*user_get(struct db *, struct arena *, int64_t);
 struct user	*user_get_by_name(struct db *, struct arena *, const char *);
+struct user	*user_get_outside(struct db *, struct arena *, const char *);
 int		 user_set_password(struct db *, int64_t, const char *);
 int		 user_set_disabled(struct db *, int64_t, int);
 int		 user_list(struct db *, struct arena *,
@@ -279,6 +280,7 @@ enum event_kind {
 	EV_NOTIFICATION,	/* id, subject (its recipient) */
 	EV_FOLLOWED,		/* actor (follower), subject (followee) */
 	EV_USER_CREATED,	/* id, text (the username) */
+	EV_UNFOLLOWED,		/* actor (follower), subject (followee) */
 	EV_NKINDS
 };
 struct event {
@@ -415,6 +417,7 @@ int		 outside_react(struct db *, int64_t, int64_t,
 		     enum outside_reaction, int, int);
 int		 outside_account_gone(struct db *, const char *);
 char		*outside_of(struct db *, int64_t, char **, char **);
+char		*outside_account_of(struct db *, int64_t, int *);
 
 /* profile.c */
 #define PROFILE_TEXT_MAX 200
@@ -733,6 +736,7 @@ int		 search_posts(struct db *, struct arena *, int64_t, const char *,
 int		 search_posts_by(struct db *, struct arena *, int64_t, int64_t,
 		     const char *, const struct page *, int, struct idlist *);
 const char	*search_query(struct arena *, const char *);
+int		 search_names_outside(const char *);
 char		*search_fts_query(struct arena *, const char *, int);
 const char	*tag_find(struct db *, struct arena *, int64_t, const char *);
 

@@ -80,8 +80,17 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 	    "followee_id = ?", SQL_I(follower), SQL_I(followee))) < 0)
 		goto fail;
 	epoch_touch_all(db);	/* followers-only posts leave their reach */
-	if (rc == 1 && follow_counts(db, follower, followee, -1) != 0)
-		goto fail;
+	if (rc == 1) {
+		struct event	ev;
+
+		if (follow_counts(db, follower, followee, -1) != 0)
+			goto fail;
+		memset(&ev, 0, sizeof ev);
+		ev.kind = EV_UNFOLLOWED;
+		ev.actor = follower;
+		ev.subject = followee;
+		events_emit(db, &ev);
+	}
 	feed_forget_after(db, follower);
 	if (db_commit(db) != 0)
 		return E_INTERNAL;

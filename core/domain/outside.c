@@ -168,6 +168,29 @@ outside_of(struct db *db, int64_t post, char **actor, char **acct)
 	return uri;
 }
 
+/* An outside account's actor id (malloc'ed) and how many people follow it,
+ * or NULL if id is not an outside account. */
+char *
+outside_account_of(struct db *db, int64_t id, int *followers)
+{
+	sqlite3_stmt	*st;
+	char		*uri = NULL;
+
+	*followers = 0;
+	st = db_prepare(db, "SELECT u.outside_uri, (SELECT count(*) FROM "
+	    "follows f WHERE f.followee_id = u.id) FROM users u WHERE u.id = ? "
+	    "AND u.origin IS NOT NULL");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		uri = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*followers = sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	return uri;
+}
+
 /* The author of a post every employee reads (public or unlisted, in no
  * group): what an outside post may answer or react to. 0 for any other. */
 static int64_t

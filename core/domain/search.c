@@ -65,6 +65,21 @@ search_fts_query(struct arena *a, const char *q, int prefix)
 	return out;
 }
 
+/* Whether search words could name someone outside: "name@host" (with or
+ * without a leading @) or an http(s) URL. */
+int
+search_names_outside(const char *q)
+{
+	const char	*at;
+
+	if (strncmp(q, "https://", 8) == 0 || strncmp(q, "http://", 7) == 0)
+		return strchr(q, ' ') == NULL;
+	if (*q == '@')
+		q++;
+	return (at = strchr(q, '@')) != NULL && at != q && at[1] != '\0' &&
+	    strchr(at + 1, '@') == NULL && strpbrk(q, " /") == NULL;
+}
+
 /*
  * People whose username or display name starts with the query's words; if
  * follower is not 0, only people follower follows.

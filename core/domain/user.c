@@ -180,6 +180,32 @@ user_get_by_name(struct db *db, struct arena *a, const char *name)
 	return u;
 }
 
+/*
+ * An outside account (the bridge's) by what someone typed to find it:
+ * "name@host" (a leading @ allowed) or its actor id or profile page URL.
+ * NULL if none is known here.
+ */
+struct user *
+user_get_outside(struct db *db, struct arena *a, const char *q)
+{
+	sqlite3_stmt	*st;
+	struct user	*u = NULL;
+
+	if (*q == '@')
+		q++;
+	st = db_prepare(db, "SELECT " USER_COLUMNS " FROM users WHERE "
+	    "origin IS NOT NULL AND disabled = 0 AND (username = ?1 OR "
+	    "outside_uri = ?1 OR outside_url = ?1) ORDER BY username = ?1 "
+	    "DESC LIMIT 1");
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		u = user_from_row(a, st);
+	sqlite3_reset(st);
+	return u;
+}
+
 /* Set a new password hash and end every session of that person. */
 int
 user_set_password(struct db *db, int64_t id, const char *phc)

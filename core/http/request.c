@@ -95,6 +95,27 @@ req_gate_post(struct req *r, const char *text)
 	return hooks.gate_post != NULL ? hooks.gate_post(r, text) : 0;
 }
 
+/* Whether the modules let the signed-in person follow an outside account;
+ * -1 once refused. */
+int
+req_gate_follow(struct req *r, int64_t followee)
+{
+	return hooks.gate_follow != NULL ? hooks.gate_follow(r, followee) : 0;
+}
+
+/*
+ * Let a module look the search words q up outside (once per request):
+ * 1 if one does, and again(r) runs on r's loop when it is done; else 0.
+ */
+int
+req_resolve(struct req *r, const char *q, void (*again)(struct req *))
+{
+	if (r->resolved || hooks.resolve == NULL)
+		return 0;
+	r->resolved = 1;
+	return hooks.resolve(r, q, again);
+}
+
 /* The modules' post options the request chose (space separated), or NULL. */
 const char *
 req_post_options(struct req *r)

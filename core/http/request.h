@@ -74,6 +74,8 @@ struct req {
 	char			 csrf[CSRF_CHARS + 1];
 	int			 replied;
 	int			 async;		/* a module's write will answer */
+	int			 resolved;	/* a module looked the search's
+						   words up already */
 	uint64_t		 started_us;
 };
 struct req	*req_new(struct loop *, struct http_request *);
@@ -113,12 +115,21 @@ struct req_hooks {
 	const char	*(*post_options)(struct req *);
 	/* whose post tools (a bit per owner) the signed-in person gets */
 	uint32_t	 (*post_tools_for)(struct req *);
+	/* may the signed-in person follow this outside account? -1 once
+	 * refused (answered) */
+	int		 (*gate_follow)(struct req *, int64_t);
+	/* a module looks q up outside, then calls again(r) on r's loop: 1;
+	 * 0 when no module takes it */
+	int		 (*resolve)(struct req *, const char *,
+			     void (*)(struct req *));
 };
 typedef void (*req_view_fn)(struct req *, json_t *);
 void		 req_set_hooks(const struct req_hooks *);
 const struct req_hooks *req_get_hooks(void);
 void		 req_view_hook_add(req_view_fn);
 int		 req_gate_post(struct req *, const char *);
+int		 req_gate_follow(struct req *, int64_t);
+int		 req_resolve(struct req *, const char *, void (*)(struct req *));
 const char	*req_post_options(struct req *);
 struct post_tool {
 	char	*label;

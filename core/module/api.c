@@ -932,6 +932,27 @@ api_outside_account_gone(struct hm_db *h, const char *uri)
 	return outside_account_gone(DB(h), uri);
 }
 
+static char *
+api_outside_account_of(struct hm_db *h, int64_t id, int *followers)
+{
+	return outside_account_of(DB(h), id, followers);
+}
+
+/* Follow or unfollow for someone, as the button does (writer only). */
+static int
+api_follow(struct hm_db *h, int64_t follower, int64_t followee, int on)
+{
+	char	*cause = NULL;
+	int	 rc;
+
+	if (!on_writer)
+		return -1;
+	rc = on ? follow_add(DB(h), follower, followee, &cause) :
+	    follow_remove(DB(h), follower, followee);
+	free(cause);
+	return rc;
+}
+
 static int
 api_group_each(struct hm_db *h, int64_t user, hm_group_fn fn, void *arg)
 {
@@ -1189,6 +1210,8 @@ static const struct hearth_api api = {
 	.group_each = api_group_each,
 	.req_work = api_req_work,
 	.outside_account_gone = api_outside_account_gone,
+	.outside_account_of = api_outside_account_of,
+	.follow = api_follow,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -49,10 +49,15 @@ static void	 module_after_post_edit(struct db *, const struct event *);
 static void	 module_after_post_delete(struct db *, const struct event *);
 static void	 module_after_follow(struct db *, const struct event *);
 static void	 module_after_user_created(struct db *, const struct event *);
+static void	 module_after_unfollow(struct db *, const struct event *);
+static int	 module_gate_follow(struct req *, int64_t);
+static int	 module_resolve(struct req *, const char *,
+		     void (*)(struct req *));
 static const struct req_hooks module_req_hooks = {
 	module_gate_write, module_gate_post, module_landing,
 	module_announcements, module_route_find, module_public_find,
-	module_post_options, module_post_tools_for,
+	module_post_options, module_post_tools_for, module_gate_follow,
+	module_resolve,
 };
 static struct mroute	*pmroutes;	/* the public listeners' routes */
 static size_t		 npmroutes;
@@ -445,6 +450,7 @@ module_load_all(const struct config *c, int quiet, char **cause)
 		events_subscribe(EV_POST_DELETED, module_after_post_delete);
 		events_subscribe(EV_FOLLOWED, module_after_follow);
 		events_subscribe(EV_USER_CREATED, module_after_user_created);
+		events_subscribe(EV_UNFOLLOWED, module_after_unfollow);
 		req_set_hooks(&module_req_hooks);
 		if (!view_hooked++)
 			req_view_hook_add(module_view);
@@ -770,6 +776,78 @@ module_gate_post(struct req *r, const char *text)
 	return 0;
 }
 
+/* Gate: may the signed-in person follow this outside account? 0, or -1
+ * once refused. */
+static int
+module_gate_follow(struct req *r, int64_t followee)
+{
+	struct hm_refusal	f;
+	struct module_frame	mf;
+	size_t			i;
+	int			rc;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.before_follow == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		module_enter(&mf, modules[i].name, "before_follow hook",
+		    r->path);
+		rc = modules[i].hooks.before_follow((struct hm_req *)r,
+		    followee, &f);
+		module_leave(&mf);
+		if (rc) {
+			module_refuse(r, &modules[i], &f);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A search waiting for a module's lookup. */
+struct resolving {
+	void	(*again)(struct req *);
+};
+
+/* What a module's lookup calls back (on the request's loop): the core's
+ * search again, in a read snapshot of its own. */
+static void
+module_resolved(struct hm_req *h, void *arg)
+{
+	struct resolving	*w = arg;
+	struct req		*r = (struct req *)h;
+	int			 reading = db_read_begin(req_db(r)) == 0;
+
+	w->again(r);
+	if (reading)
+		db_read_end(req_db(r));
+}
+
+/* Search: the first module that looks q up outside; 1, or 0 if none. */
+static int
+module_resolve(struct req *r, const char *q, void (*again)(struct req *))
+{
+	struct module_frame	mf;
+	struct resolving	*w;
+	size_t			i;
+	int			rc;
+
+	w = arena_alloc(r->arena, sizeof *w);
+	w->again = again;
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.resolve == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "resolve hook", r->path);
+		r->async = 1;	/* the module answers through req_resume */
+		rc = modules[i].hooks.resolve((struct hm_req *)r, q,
+		    module_resolved, w);
+		module_leave(&mf);
+		if (rc)
+			return 1;
+		r->async = 0;
+	}
+	return 0;
+}
+
 /* After: a post was committed (on the writer). */
 static void
 module_after_post(struct db *db, const struct event *ev)
@@ -956,6 +1034,26 @@ module_after_follow(struct db *db, const struct event *ev)
 		module_enter(&mf, modules[i].name, "after_follow hook", NULL);
 		modules[i].hooks.after_follow((struct hm_db *)db, ev->actor,
 		    ev->subject);
+		module_leave(&mf);
+	}
+	module_api_enter_writer(0);
+}
+
+/* After: follower no longer follows followee (on the writer). */
+static void
+module_after_unfollow(struct db *db, const struct event *ev)
+{
+	struct module_frame	mf;
+	size_t			i;
+
+	module_api_enter_writer(1);
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.after_unfollow == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "after_unfollow hook",
+		    NULL);
+		modules[i].hooks.after_unfollow((struct hm_db *)db,
+		    ev->actor, ev->subject);
 		module_leave(&mf);
 	}
 	module_api_enter_writer(0);

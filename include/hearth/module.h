@@ -180,6 +180,20 @@ struct hm_hooks {
 	/* render: whether this person gets the module's post tools
 	 * (api->post_tool); without the hook, everyone does */
 	int		 (*post_tools_for)(struct hm_req *);
+	/* ABI 1.2: */
+	/* gate: may this person follow the outside account (its id)? Run
+	 * only for outside accounts, before the follow is written */
+	int		 (*before_follow)(struct hm_req *, int64_t,
+			     struct hm_refusal *);
+	/* after: follower no longer follows followee (committed, writer) */
+	void		 (*after_unfollow)(struct hm_db *, int64_t, int64_t);
+	/* search (resolve=true, the web's search): q as typed may name
+	 * someone outside ("@name@host", a profile URL). Return 1 after
+	 * starting to look it up, then call api->req_resume(req, done, arg)
+	 * once, found or not (the core searches again); 0: not the
+	 * module's to look up */
+	int		 (*resolve)(struct hm_req *, const char *,
+			     void (*)(struct hm_req *, void *), void *);
 };
 
 /*
@@ -495,6 +509,13 @@ struct hearth_api {
 	 * posts are deleted and its account disabled; how many posts, or
 	 * -1 */
 	int		 (*outside_account_gone)(struct hm_db *, const char *);
+	/* an outside account (any connection): its actor id (malloc'ed,
+	 * api->free) and how many employees follow it; NULL for anyone
+	 * else */
+	char		*(*outside_account_of)(struct hm_db *, int64_t, int *);
+	/* writer only: follower follows (on) or stops following followee,
+	 * as the Follow button does (hooks run); HM_OK or an HM_ code */
+	int		 (*follow)(struct hm_db *, int64_t, int64_t, int);
 };
 
 /* Log levels for api->log. */

@@ -1,11 +1,25 @@
 /*
  * profile.c: a person's profile page, GET /@name (who they are, their
  * counts, a Follow or Unfollow button and the posts the viewer may see),
- * and POST /@name/follow and /@name/unfollow.
+ * and POST /@name/follow and /@name/unfollow. /@name@host is someone
+ * outside the company the bridge knows: their page here, with where they
+ * are from and a link to their own.
  */
 #include <string.h>
 
 #include "pages.h"
+
+/* The person a /@name path names: a colleague, or (name@host) someone
+ * outside; NULL if nobody (or disabled). */
+static struct user *
+profile_person(struct req *r, const char *name)
+{
+	struct user	*u;
+
+	u = strchr(name, '@') != NULL ? user_get_outside(req_db(r), r->arena,
+	    name) : user_get_by_name(req_db(r), r->arena, name);
+	return u != NULL && !u->disabled ? u : NULL;
+}
 
 /* Add a profile text to the view when it is set. */
 static void
@@ -29,8 +43,7 @@ web_profile(struct req *r)
 	size_t			 i, n = 0;
 	int			 rc;
 
-	if ((u = user_get_by_name(req_db(r), r->arena, r->params[0])) ==
-	    NULL || u->disabled) {
+	if ((u = profile_person(r, r->params[0])) == NULL) {
 		json_decref(fields);
 		req_error(r, 404, "There is nobody with this name here.");
 		return HANDLED;
@@ -65,6 +78,11 @@ web_profile(struct req *r)
 		}
 	}
 	json_object_set_new(a, "company_fields", fields);
+	if (u->origin != NULL) {
+		json_object_set_new(a, "outside_host", json_string(u->origin));
+		json_object_set_new(a, "outside_link", json_string(
+		    u->outside_url != NULL ? u->outside_url : u->outside_uri));
+	}
 	json_object_set_new(a, "posts_word", json_string(
 	    u->statuses_count == 1 ? "post" : "posts"));
 	json_object_set_new(a, "followers_word", json_string(
@@ -99,11 +117,15 @@ follow(struct req *r, int add)
 {
 	struct user	*u;
 
-	if ((u = user_get_by_name(req_db(r), r->arena, r->params[0])) ==
-	    NULL || u->disabled) {
+	if ((u = add ? profile_person(r, r->params[0]) : strchr(r->params[0],
+	    '@') != NULL ? user_get_outside(req_db(r), r->arena,
+	    r->params[0]) : user_get_by_name(req_db(r), r->arena,
+	    r->params[0])) == NULL) {
 		req_error(r, 404, "There is nobody with this name here.");
 		return HANDLED;
 	}
+	if (add && u->origin != NULL && req_gate_follow(r, u->id) != 0)
+		return HANDLED;
 	return req_toggle(r, follow_set, u->id, add, follow_reply);
 }
 
