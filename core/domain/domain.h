@@ -500,6 +500,8 @@ int		 follow_add(struct db *, int64_t, int64_t, char **);
 int		 follow_remove(struct db *, int64_t, int64_t);
 void		 follow_relationship(struct db *, int64_t, int64_t,
 		     struct relationship *);
+int		 follow_outside(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
 int		 follow_list(struct db *, struct arena *, int64_t, int,
 		     const struct page *, struct idlist *, struct idlist *);
 
@@ -719,6 +721,8 @@ int		 timeline_company(struct db *, struct arena *, int64_t,
 int		 timeline_tag(struct db *, struct arena *, int64_t, const char *,
 		     const struct page *, struct idlist *);
 int		 timeline_group(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_outside(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
 int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
 		     int, const struct page *, struct idlist *);

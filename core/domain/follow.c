@@ -124,6 +124,23 @@ follow_relationship(struct db *db, int64_t me, int64_t other,
 	sqlite3_reset(st);
 }
 
+/* The people outside the company user follows (up to limit), by name. */
+int
+follow_outside(struct db *db, struct arena *a, int64_t user, int limit,
+    struct idlist *ids)
+{
+	sqlite3_stmt	*st;
+
+	st = db_prepare(db, "SELECT u.id FROM follows f JOIN users u ON u.id "
+	    "= f.followee_id WHERE f.follower_id = ? AND u.origin IS NOT NULL "
+	    "AND u.disabled = 0 ORDER BY u.username LIMIT ?");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int(st, 2, limit);
+	return idlist_from_stmt(a, st, ids, NULL);
+}
+
 /*
  * A page of a person's followers (followers = 1) or of whom they follow,
  * newest follow first: user ids in ids, follow ids (the page cursors) in

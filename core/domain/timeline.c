@@ -280,6 +280,24 @@ timeline_group(struct db *db, struct arena *a, int64_t viewer, int64_t group,
 }
 
 /*
+ * The Outside page's stream: posts by the people outside the company the
+ * viewer follows (the bridge brings them in), newest first.
+ */
+int
+timeline_outside(struct db *db, struct arena *a, int64_t viewer,
+    const struct page *p, struct idlist *out)
+{
+	static const char *const sql[2] = PAGE_SQL("SELECT p.id FROM posts p "
+	    "WHERE p.author_id IN (SELECT f.followee_id FROM follows f JOIN "
+	    "users u ON u.id = f.followee_id WHERE f.follower_id = :viewer AND "
+	    "u.origin IS NOT NULL AND u.disabled = 0) AND " SQL_POST_VISIBLE("p")
+	    " AND ", "p.id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
+
+	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
+}
+
+/*
  * A person's posts as the viewer may see them. AF_NO_REPLIES leaves out
  * replies to others; AF_PINNED asks for pinned posts, of which hearth has
  * none.

@@ -192,8 +192,15 @@ br_nav_item(struct hm_req *r, struct hm_fragment *f)
 {
 	int64_t	n;
 
-	if (!br_conf.desk || !br_is_desk(A->req_db(r), A->req_user(r)))
-		return 0;
+	if (!br_conf.desk || !br_is_desk(A->req_db(r), A->req_user(r))) {
+		/* everyone else: the people outside they follow */
+		if (br_conf.follow == BR_FOLLOW_NOBODY)
+			return 0;
+		f->text = NULL;
+		f->href = "/outside";
+		f->label = "Outside";
+		return 1;
+	}
 	n = br_queue_count(A->req_db(r));
 	f->text = NULL;
 	f->href = "/bridge/desk";
@@ -343,6 +350,17 @@ br_configure(const char **cause)
 		*cause = "bridge.mode must be open or allowlist";
 		return -1;
 	}
+	v = A->config(br_self, "follow");
+	if (strcmp(v, "everyone") == 0)
+		br_conf.follow = BR_FOLLOW_EVERYONE;
+	else if (strcmp(v, "opted_in") == 0)
+		br_conf.follow = BR_FOLLOW_OPTED_IN;
+	else if (strcmp(v, "nobody") == 0)
+		br_conf.follow = BR_FOLLOW_NOBODY;
+	else {
+		*cause = "bridge.follow must be everyone, opted_in or nobody";
+		return -1;
+	}
 	if ((br_conf.rate_host = atof(A->config(br_self,
 	    "inbox_rate_host"))) < 1 || br_conf.rate_host > 100000) {
 		*cause = "bridge.inbox_rate_host must be activities a second "
@@ -456,6 +474,7 @@ static const struct hm_config_key config[] = {
 	{ "mode",			"open" },
 	{ "inbox_rate_host",		"50" },
 	{ "inbox_rate_actor",		"10" },
+	{ "follow",			"everyone" },
 };
 
 /* The internal listener's routes: employees' pages and API. */
@@ -528,6 +547,7 @@ static const struct hm_command commands[] = {
 	{ "shares",  "shares (posts waiting at the desk)", br_ctl_shares },
 	{ "follow",  "follow USER ACCOUNT@HOST (USER follows someone outside)",
 	    br_ctl_follow },
+	{ "unfollow", "unfollow USER ACCOUNT@HOST", br_ctl_unfollow },
 	{ "following", "following USER (the accounts outside USER follows)",
 	    br_ctl_following },
 	{ "domain",  "domain block|silence|allow|remove DOMAIN [NOTE] | "
@@ -550,6 +570,10 @@ static const struct hm_hooks hooks = {
 	.start = br_start,
 	.stop = br_stop,
 	.post_tools_for = br_post_tools_for,
+	.before_follow = br_before_follow,
+	.after_follow = br_after_follow,
+	.after_unfollow = br_after_unfollow,
+	.resolve = br_resolve,
 };
 
 __attribute__((visibility("default")))

@@ -52,7 +52,11 @@ struct br_config {
 	int		 allowlist;	/* mode = allowlist */
 	double		 rate_host;	/* inbox activities a second, each */
 	double		 rate_actor;
+	int		 follow;	/* who may follow outside: BR_FOLLOW_ */
 };
+#define BR_FOLLOW_EVERYONE	0
+#define BR_FOLLOW_OPTED_IN	1
+#define BR_FOLLOW_NOBODY	2
 extern struct br_config	 br_conf;
 
 /* An opted-in person: their actor outside. Strings malloc'ed. */
@@ -86,7 +90,7 @@ void		 br_kick(void);
 void		 br_kick_taken(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	6
+#define BR_NMIGRATIONS	7
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -182,6 +186,8 @@ int		 br_remote_save(struct hm_db *, const struct br_remote *);
 typedef void	 (*br_remote_fn)(void *, struct br_remote *, const char *);
 void		 br_remote_fetch_key(struct fetcher *, const char *, br_remote_fn,
 		     void *);
+void		 br_remote_fetch_actor(struct fetcher *, const char *,
+		     br_remote_fn, void *);
 char		*br_host_of(const char *);
 void		 br_instance_key_set(const char *);
 int		 br_same_host(const char *, const char *);
@@ -232,6 +238,8 @@ int		 br_api_desk_only(struct hm_req *);
 json_t		*br_outside_view(struct hm_req *, int64_t, const char *);
 
 /* inbound.c */
+int64_t		 br_account_save(struct hm_db *, const struct br_remote *,
+		     char **);
 int		 br_in_note(struct hm_db *, const struct br_remote *, json_t *,
 		     int, char **);
 int		 br_in_delete_object(struct hm_db *, const struct br_remote *,
@@ -244,6 +252,12 @@ int		 br_in_undo_react(struct hm_db *, const struct br_remote *,
 /* follow.c */
 int		 br_follow_request(struct hm_db *, int64_t, const char *,
 		     char **);
+int		 br_resolve(struct hm_req *, const char *,
+		     void (*)(struct hm_req *, void *), void *);
+int		 br_before_follow(struct hm_req *, int64_t,
+		     struct hm_refusal *);
+void		 br_after_follow(struct hm_db *, int64_t, int64_t);
+void		 br_after_unfollow(struct hm_db *, int64_t, int64_t);
 void		 br_follow_job(struct hm_db *, int);
 int		 br_follow_answer(struct hm_db *, const char *, const char *,
 		     int);
@@ -296,6 +310,7 @@ int		 br_ctl_queue(struct hm_db *, int, char **);
 int		 br_ctl_shares(struct hm_db *, int, char **);
 int		 br_ctl_follow(struct hm_db *, int, char **);
 int		 br_ctl_following(struct hm_db *, int, char **);
+int		 br_ctl_unfollow(struct hm_db *, int, char **);
 int		 br_ctl_domain(struct hm_db *, int, char **);
 int		 br_ctl_actor(struct hm_db *, int, char **);
 

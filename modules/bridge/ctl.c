@@ -193,12 +193,18 @@ br_ctl_follow(struct hm_db *db, int argc, char **argv)
 	}
 	if ((id = br_ctl_user(db, argv[1])) < 0)
 		return 1;
+	if (br_conf.follow == BR_FOLLOW_NOBODY) {
+		fprintf(stderr, "hearthctl: following people outside is off "
+		    "(bridge.follow = nobody)\n");
+		return 1;
+	}
 	on = br_actor_get(db, id, NULL, &a) == 0 && a.disabled_at == 0;
 	if (a.user_id != 0)
 		br_actor_free(&a);
-	if (!on) {
-		fprintf(stderr, "hearthctl: %s is not visible outside "
-		    "(hearthctl bridge enable %s first)\n", argv[1], argv[1]);
+	if (!on && br_conf.follow == BR_FOLLOW_OPTED_IN) {
+		fprintf(stderr, "hearthctl: %s is not visible outside, and "
+		    "bridge.follow = opted_in (hearthctl bridge enable %s "
+		    "first)\n", argv[1], argv[1]);
 		return 1;
 	}
 	if (br_follow_request(db, id, argv[2], &cause) != HM_OK) {
@@ -207,9 +213,53 @@ br_ctl_follow(struct hm_db *db, int argc, char **argv)
 		free(cause);
 		return 1;
 	}
-	printf("%s will follow %s: hearthd looks it up and sends the Follow "
-	    "(hearthctl bridge following %s shows how it went)\n", argv[1],
-	    argv[2], argv[1]);
+	printf("%s will follow %s: hearthd looks it up, and the company "
+	    "follows it (hearthctl bridge following %s shows how it went)\n",
+	    argv[1], argv[2], argv[1]);
+	return 0;
+}
+
+/* unfollow USER ACCOUNT@HOST */
+int
+br_ctl_unfollow(struct hm_db *db, int argc, char **argv)
+{
+	struct hm_stmt	*st;
+	const char	*acct;
+	int64_t		 id, account = 0;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: hearthctl bridge unfollow USER "
+		    "ACCOUNT@HOST\n");
+		return 2;
+	}
+	if ((id = br_ctl_user(db, argv[1])) < 0)
+		return 1;
+	acct = argv[2][0] == '@' ? argv[2] + 1 : argv[2];
+	if ((st = A->db_prepare(db, "SELECT v.account_id FROM bridge_voices v "
+	    "JOIN bridge_remote_actors a ON a.id = v.actor WHERE "
+	    "(a.username || '@' || a.host) = ? COLLATE NOCASE")) != NULL) {
+		A->db_bind_text(st, 1, acct);
+		if (A->db_step(st) == 1)
+			account = A->db_column_int(st, 0);
+		A->db_finalize(st);
+	}
+	if ((st = A->db_prepare(db, "DELETE FROM bridge_following WHERE "
+	    "user_id = ? AND acct = ?")) != NULL) {
+		A->db_bind_int(st, 1, id);
+		A->db_bind_text(st, 2, acct);
+		A->db_step(st);
+		A->db_finalize(st);
+	}
+	if (account == 0) {
+		fprintf(stderr, "hearthctl: nobody here follows %s\n", acct);
+		return 1;
+	}
+	if (A->follow(db, id, account, 0) != HM_OK) {
+		fprintf(stderr, "hearthctl: %s\n", A->db_error(db));
+		return 1;
+	}
+	printf("%s no longer follows %s (when nobody here does, hearthd "
+	    "sends Undo(Follow))\n", argv[1], acct);
 	return 0;
 }
 
@@ -226,8 +276,12 @@ br_ctl_following(struct hm_db *db, int argc, char **argv)
 	}
 	if ((id = br_ctl_user(db, argv[1])) < 0)
 		return 1;
-	if ((st = A->db_prepare(db, "SELECT acct, state, COALESCE(error, '') "
-	    "FROM bridge_following WHERE user_id = ? ORDER BY id")) == NULL)
+	/* the wish, then how the company's follow of that account went */
+	if ((st = A->db_prepare(db, "SELECT f.acct, CASE WHEN f.state = "
+	    "'accepted' THEN COALESCE(v.state, 'pending') ELSE f.state END, "
+	    "COALESCE(f.error, v.error, '') FROM bridge_following f LEFT JOIN "
+	    "bridge_voices v ON v.actor = f.actor WHERE f.user_id = ? ORDER BY "
+	    "f.id")) == NULL)
 		return 1;
 	A->db_bind_int(st, 1, id);
 	printf("%-40s %-10s %s\n", "ACCOUNT", "STATE", "ERROR");

@@ -473,7 +473,21 @@ br_key_of(struct hm_db *db, struct br_keys *k, int64_t user, char **key,
 		if (k->user[i] == user)
 			goto found;
 	}
-	if (k->n == BR_CLAIM_MAX || br_actor_get(db, user, NULL, &a) != 0)
+	if (k->n == BR_CLAIM_MAX)
+		return -1;
+	if (user == 0) {	/* the instance actor's (the company follows) */
+		char	*priv, *pub;
+
+		if (br_instance_key(db, &priv, &pub) != 0)
+			return -1;
+		i = k->n++;
+		k->user[i] = 0;
+		k->key[i] = priv;
+		k->key_id[i] = br_printf("%s/actor#main-key", br_conf.base);
+		free(pub);
+		goto found;
+	}
+	if (br_actor_get(db, user, NULL, &a) != 0)
 		return -1;
 	i = k->n++;
 	k->user[i] = user;

@@ -1,12 +1,23 @@
 /*
- * follow.c: an employee visible outside follows someone on the fediverse.
- * `hearthctl bridge follow NAME user@host` only records the wish (no
- * network from hearthctl, and no transaction held open across one);
- * hearthd's queue job then looks the account up (WebFinger, then the
- * actor, fetched and checked as remote.c checks keys), and writes the
- * Follow and its delivery. The other side's Accept (or Reject) settles it
- * (inbox.c). What a followed account posts is part 2's to keep; part 1
- * checks its signature and acknowledges it.
+ * follow.c: employees following people outside ("outside voices").
+ *
+ * hearth follows each outside account once, as the company's instance
+ * actor, however many employees follow it: no server outside learns who
+ * inside follows whom. The employees' follows are the core's (the Follow
+ * button on /@name@host, POST /api/v1/accounts/:id/follow, `hearthctl
+ * bridge follow`); the first one makes the bridge send Follow, the last
+ * unfollow sends Undo(Follow). What a followed account posts publicly
+ * comes in (inbound.c) and shows in its followers' home feeds.
+ *
+ * Someone new is found by search ("@name@host", or the address of their
+ * profile): WebFinger, then the actor, fetched off the loop and checked as
+ * remote.c checks keys; the search waits for it. bridge.follow says who
+ * may follow outside at all (everyone, opted_in, nobody); blocked servers
+ * are never looked up or followed.
+ *
+ * Company follows (bridge_voices.state): none (known, nobody follows),
+ * want (someone follows: Follow to send), pending (sent), accepted,
+ * rejected.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -17,73 +28,22 @@
 #include "bridge.h"
 
 #define A	br_api
-#define ACCEPT_AP	"application/activity+json, application/ld+json; " \
-			"profile=\"https://www.w3.org/ns/activitystreams\""
 #define LOOKUPS_MAX	8	/* lookups in flight at once */
+#define LOOKUP_FRESH	600	/* seconds a looked-up account is fresh */
 
-/* One lookup on its way (fetch thread), then its outcome (writer). */
+/* A lookup's outcome, on the fetch thread: the actor, or why not. */
+typedef void	(*br_lookup_fn)(void *, struct br_remote *, const char *);
+
+/* One lookup on its way: WebFinger for name@host, then the actor. */
 struct br_lookup {
-	int64_t			 row;
-	struct fetcher		*f;		/* held by the job; then its
-						   thread's own */
-	char			*acct;		/* user@host */
-	char			*actor;		/* found: its id */
-	char			*inbox;
-	char			*why;		/* not found: why */
-	int			 step;		/* 0 WebFinger, 1 the actor */
-	struct br_lookup	*next;
+	struct fetcher	*f;
+	char		*acct;		/* name@host, or NULL (a URL) */
+	br_lookup_fn	 fn;
+	void		*arg;
 };
 
 static pthread_mutex_t	 lock = PTHREAD_MUTEX_INITIALIZER;
-static struct br_lookup	*done_list;	/* under lock */
 static int		 inflight;	/* under lock */
-
-/* Record the wish to follow acct (hearthctl, in its transaction). */
-int
-br_follow_request(struct hm_db *db, int64_t user, const char *acct,
-    char **cause)
-{
-	struct hm_stmt	*st;
-	const char	*at;
-	int		 rc;
-
-	if (*acct == '@')
-		acct++;
-	if ((at = strchr(acct, '@')) == NULL || at == acct || at[1] == '\0' ||
-	    strchr(at + 1, '@') != NULL || strchr(acct, '/') != NULL ||
-	    strlen(acct) > 300) {
-		*cause = strdup("expected user@host");
-		return HM_INVALID;
-	}
-	st = A->db_prepare(db, "INSERT INTO bridge_following (user_id, acct, "
-	    "state, created_at) VALUES (?, ?, 'resolving', ?) ON CONFLICT "
-	    "(user_id, acct) DO UPDATE SET state = 'resolving', error = NULL "
-	    "WHERE state IN ('failed', 'rejected')");
-	if (st == NULL)
-		return -1;
-	A->db_bind_int(st, 1, user);
-	A->db_bind_text(st, 2, acct);
-	A->db_bind_int(st, 3, br_now());
-	rc = A->db_step(st) == 0 ? HM_OK : -1;
-	A->db_finalize(st);
-	return rc;
-}
-
-/* A lookup ends (fetch thread): to the writer. */
-static void
-br_lookup_end(struct br_lookup *l, const char *why)
-{
-	if (why != NULL && l->why == NULL)
-		l->why = strdup(why);
-	pthread_mutex_lock(&lock);
-	l->next = done_list;
-	done_list = l;
-	inflight--;
-	pthread_mutex_unlock(&lock);
-	br_kick();
-}
-
-static void	br_lookup_get(struct br_lookup *, const char *, const char *);
 
 /* A string member, or NULL. */
 static const char *
@@ -92,214 +52,702 @@ str_of(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* One GET's answer: the WebFinger document, then the actor. */
+/* Who may follow outside: NULL, or why not (static words). */
+static const char *
+br_follow_refusal(struct hm_db *db, int64_t user)
+{
+	struct br_actor	 a;
+	int		 on;
+
+	if (br_conf.follow == BR_FOLLOW_NOBODY)
+		return "Following people outside the company is turned off "
+		    "here.";
+	if (br_conf.follow == BR_FOLLOW_OPTED_IN) {
+		on = br_actor_get(db, user, NULL, &a) == 0 &&
+		    a.disabled_at == 0;
+		if (a.user_id != 0)
+			br_actor_free(&a);
+		if (!on)
+			return "Only people visible outside may follow people "
+			    "outside the company: turn it on under Settings "
+			    "→ Outside first.";
+	}
+	return NULL;
+}
+
+/* name@host (a leading @ allowed) split into a malloc'ed "name@host" and
+ * its host; NULL if it is not one. */
+static char *
+br_acct_parse(const char *q, const char **host)
+{
+	const char	*at;
+
+	if (*q == '@')
+		q++;
+	if ((at = strchr(q, '@')) == NULL || at == q || at[1] == '\0' ||
+	    strchr(at + 1, '@') != NULL || strpbrk(q, " /?#") != NULL ||
+	    strlen(q) > 300)
+		return NULL;
+	*host = at + 1;
+	return strdup(q);
+}
+
 static void
-br_lookup_done(void *arg, struct fetch_result *res)
+br_lookup_end(struct br_lookup *l, struct br_remote *r, const char *why)
+{
+	pthread_mutex_lock(&lock);
+	inflight--;
+	pthread_mutex_unlock(&lock);
+	l->fn(l->arg, r, why);
+	free(l->acct);
+	free(l);
+}
+
+/* The actor's outcome (fetch thread). */
+static void
+br_lookup_actor(void *arg, struct br_remote *r, const char *why)
+{
+	br_lookup_end(arg, r, why);
+}
+
+/* WebFinger's answer: on to the actor it names. */
+static void
+br_lookup_webfinger(void *arg, struct fetch_result *res)
 {
 	struct br_lookup	*l = arg;
 	json_t			*doc, *links, *link;
-	const char		*href = NULL, *type;
+	const char		*type, *rel;
+	char			*href = NULL;
 	size_t			 i;
 
 	if (res->error != FETCH_OK || res->status != 200) {
-		br_lookup_end(l, res->why != NULL ? res->why : l->step == 0 ?
-		    "WebFinger did not find the account" : "the account's "
-		    "actor did not answer 200");
+		br_lookup_end(l, NULL, res->why != NULL ? res->why :
+		    "WebFinger did not find the account");
 		return;
 	}
 	doc = json_loadb(res->body, res->body_len, JSON_REJECT_DUPLICATES,
 	    NULL);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		br_lookup_end(l, "the answer is not JSON");
-		return;
-	}
-	if (l->step == 0) {
-		links = json_object_get(doc, "links");
-		json_array_foreach(links, i, link) {
-			type = str_of(link, "type");
-			if (str_of(link, "rel") != NULL &&
-			    strcmp(str_of(link, "rel"), "self") == 0 &&
-			    type != NULL && (strcmp(type,
-			    "application/activity+json") == 0 ||
-			    strncmp(type, "application/ld+json", 19) == 0)) {
-				href = str_of(link, "href");
-				break;
-			}
+	links = json_object_get(doc, "links");
+	json_array_foreach(links, i, link) {
+		type = str_of(link, "type");
+		rel = str_of(link, "rel");
+		if (rel != NULL && strcmp(rel, "self") == 0 && type != NULL &&
+		    (strcmp(type, "application/activity+json") == 0 ||
+		    strncmp(type, "application/ld+json", 19) == 0) &&
+		    str_of(link, "href") != NULL) {
+			href = strdup(str_of(link, "href"));
+			break;
 		}
-		if (href == NULL) {
-			json_decref(doc);
-			br_lookup_end(l, "WebFinger names no ActivityPub actor");
-			return;
-		}
-		l->step = 1;
-		l->actor = strdup(href);
-		json_decref(doc);
-		br_lookup_get(l, l->actor, ACCEPT_AP);
-		return;
 	}
-	/* The actor: it must be the URL fetched, with an inbox on its host. */
-	if (str_of(doc, "id") == NULL || strcmp(str_of(doc, "id"),
-	    l->actor) != 0 || str_of(doc, "inbox") == NULL ||
-	    !br_same_host(str_of(doc, "inbox"), l->actor)) {
-		json_decref(doc);
-		br_lookup_end(l, "the actor's id or inbox does not check out");
-		return;
-	}
-	l->inbox = strdup(str_of(doc, "inbox"));
 	json_decref(doc);
-	br_lookup_end(l, NULL);
+	if (href == NULL) {
+		br_lookup_end(l, NULL, "WebFinger names no ActivityPub actor");
+		return;
+	}
+	/* The actor is fetched and checked as a signer's would be (its id,
+	 * its key, its host); the lookup ends in its callback. */
+	br_remote_fetch_actor(l->f, href, br_lookup_actor, l);
+	free(href);
 }
 
-/* A lookup's GET (signed as the instance actor). */
-static void
-br_lookup_get(struct br_lookup *l, const char *url, const char *accept)
+/*
+ * Look someone up outside with the client f (held by the caller): what is
+ * name@host or an http(s) address. fn(arg, actor or NULL, why) runs once,
+ * on the fetch thread (or at once when it cannot start). -1 when too many
+ * lookups are under way (fn is not called).
+ */
+static int
+br_lookup(struct fetcher *f, const char *what, br_lookup_fn fn, void *arg)
 {
+	struct br_lookup	*l;
 	struct fetch_request	 fr;
-	struct fetcher		*f = l->f;
+	const char		*host;
+	char			*url;
 
+	pthread_mutex_lock(&lock);
+	if (inflight >= LOOKUPS_MAX) {
+		pthread_mutex_unlock(&lock);
+		return -1;
+	}
+	inflight++;
+	pthread_mutex_unlock(&lock);
+	l = calloc(1, sizeof *l);
+	l->f = f;
+	l->fn = fn;
+	l->arg = arg;
+	if (f == NULL) {
+		br_lookup_end(l, NULL, "the bridge is not running");
+		return 0;
+	}
+	if (strncmp(what, "https://", 8) == 0 ||
+	    strncmp(what, "http://", 7) == 0) {
+		br_remote_fetch_actor(f, what, br_lookup_actor, l);
+		return 0;
+	}
+	if ((l->acct = br_acct_parse(what, &host)) == NULL) {
+		br_lookup_end(l, NULL, "expected name@host or an address");
+		return 0;
+	}
+	host = strchr(l->acct, '@') + 1;
+	/* https, as every server; plain http only in the loopback tests
+	 * (bridge.allow_private_addresses). */
+	url = br_printf("%s://%s/.well-known/webfinger?resource=acct:%s",
+	    br_conf.allow_loopback ? "http" : "https", host, l->acct);
 	memset(&fr, 0, sizeof fr);
 	fr.method = "GET";
 	fr.url = url;
-	fr.accept = accept;
+	fr.accept = "application/jrd+json, application/json";
 	fr.max_redirects = 3;
 	fr.headers = br_sign_get;
-	fr.done = br_lookup_done;
+	fr.done = br_lookup_webfinger;
 	fr.arg = l;
 	if (fetcher_submit(f, &fr) != 0)
-		br_lookup_end(l, "the outbound client is stopping");
+		br_lookup_end(l, NULL, "the outbound client is stopping");
+	free(url);
+	return 0;
 }
 
-/* Write a lookup's outcome: the Follow goes out, or the reason why not. */
-static void
-br_lookup_apply(struct hm_db *db, struct br_lookup *l)
+/*
+ * Keep what a lookup found (writer): the actor's key and inbox, its
+ * outside account, and a company-follow row. The account's id, or -1.
+ */
+static int64_t
+br_voice_save(struct hm_db *db, const struct br_remote *r)
 {
-	struct br_actor	 a;
 	struct hm_stmt	*st;
-	json_t		*act;
-	char		*actor, *id;
-	int64_t		 user = 0, aid;
+	char		*cause = NULL;
+	int64_t		 id;
 
-	if ((st = A->db_prepare(db, "SELECT user_id FROM bridge_following "
-	    "WHERE id = ? AND state = 'looking'")) == NULL)
-		return;
-	A->db_bind_int(st, 1, l->row);
-	if (A->db_step(st) == 1)
-		user = A->db_column_int(st, 0);
+	if (br_remote_save(db, r) != 0 ||
+	    (id = br_account_save(db, r, &cause)) < 0) {
+		A->log(br_self, HM_LOG_WARN, "%s: could not be kept: %s",
+		    r->id, cause != NULL ? cause : A->db_error(db));
+		A->free(cause);
+		return -1;
+	}
+	if ((st = A->db_prepare(db, "INSERT INTO bridge_voices (account_id, "
+	    "actor, state, looked_at, changed_at) VALUES (?1, ?2, 'none', "
+	    "?3, ?3) ON CONFLICT (account_id) DO UPDATE SET looked_at = ?3"))
+	    == NULL)
+		return -1;
+	A->db_bind_int(st, 1, id);
+	A->db_bind_text(st, 2, r->id);
+	A->db_bind_int(st, 3, br_now());
+	A->db_step(st);
 	A->db_finalize(st);
-	if (user == 0)
+	return id;
+}
+
+/* A search waiting for a lookup. */
+struct br_resolving {
+	struct hm_req	*r;
+	void		 (*done)(struct hm_req *, void *);
+	void		*arg;
+	struct br_remote remote;
+};
+
+/* On the writer: keep what was found, then the search goes on. */
+static void
+br_resolve_keep(struct hm_db *db, void *arg)
+{
+	struct br_resolving	*w = arg;
+
+	if (!br_policy_blocks_host(db, w->remote.host))
+		br_voice_save(db, &w->remote);
+	br_remote_free(&w->remote);
+	A->req_resume(w->r, w->done, w->arg);
+	free(w);
+}
+
+/* The lookup's outcome (fetch thread). */
+static void
+br_resolve_found(void *arg, struct br_remote *r, const char *why)
+{
+	struct br_resolving	*w = arg;
+
+	if (r == NULL) {
+		if (r == NULL)
+			A->log(br_self, HM_LOG_INFO, "search: not found "
+			    "outside: %s", why != NULL ? why : "?");
+		A->req_resume(w->r, w->done, w->arg);
+		free(w);
 		return;
-	if (l->inbox == NULL || br_actor_get(db, user, NULL, &a) != 0) {
-		if ((st = A->db_prepare(db, "UPDATE bridge_following SET state "
-		    "= 'failed', error = ? WHERE id = ?")) != NULL) {
-			A->db_bind_text(st, 1, l->why != NULL ? l->why :
-			    "the person is not visible outside");
-			A->db_bind_int(st, 2, l->row);
+	}
+	/* Handed over: the strings are the writer job's now. */
+	w->remote = *r;
+	memset(r, 0, sizeof *r);
+	if (A->job_now(br_self, br_resolve_keep, w) != 0) {
+		br_remote_free(&w->remote);
+		A->req_resume(w->r, w->done, w->arg);
+		free(w);
+	}
+}
+
+/* Whether host[:port] is this company's own (inside or outside name). */
+static int
+br_host_ours(const char *host)
+{
+	char	*inside = br_host_of(A->base_url());
+	int	 ours;
+
+	ours = strcasecmp(host, br_conf.host) == 0 || (inside != NULL &&
+	    strcasecmp(host, inside) == 0);
+	free(inside);
+	return ours;
+}
+
+/*
+ * The resolve hook (on the loop): q names someone outside that this
+ * person may follow, on a server that is not blocked, not looked up in the
+ * last minutes: look them up, and let the search wait.
+ */
+int
+br_resolve(struct hm_req *r, const char *q,
+    void (*done)(struct hm_req *, void *), void *arg)
+{
+	struct hm_db		*db = A->req_db(r);
+	struct br_resolving	*w;
+	struct hm_stmt		*st;
+	struct fetcher		*f;
+	const char		*host = NULL;
+	char			*acct = NULL, *uhost = NULL;
+	int			 fresh = 0, rc;
+
+	if (br_follow_refusal(db, A->req_user(r)) != NULL)
+		return 0;
+	if (strncmp(q, "https://", 8) == 0 || strncmp(q, "http://", 7) == 0) {
+		if (strlen(q) > 2048 || (uhost = br_host_of(q)) == NULL)
+			return 0;
+		host = uhost;
+	} else if ((acct = br_acct_parse(q, &host)) == NULL)
+		return 0;
+	else
+		host = strchr(acct, '@') + 1;
+	if (br_host_ours(host) || br_policy_blocks_host(db, host)) {
+		free(acct);
+		free(uhost);
+		return 0;
+	}
+	/* Known and looked up lately: the search finds it as it is. */
+	if ((st = A->db_prepare(db, "SELECT v.looked_at FROM bridge_voices v "
+	    "JOIN bridge_remote_actors a ON a.id = v.actor WHERE (a.id = ?1 "
+	    "OR a.url = ?1 OR (a.username || '@' || a.host) = ?2) AND "
+	    "v.looked_at > ?3")) != NULL) {
+		A->db_bind_text(st, 1, q);
+		A->db_bind_text(st, 2, acct != NULL ? acct : "");
+		A->db_bind_int(st, 3, br_now() - LOOKUP_FRESH);
+		fresh = A->db_step(st) == 1;
+		A->db_finalize(st);
+	}
+	free(uhost);
+	if (fresh) {
+		free(acct);
+		return 0;
+	}
+	w = calloc(1, sizeof *w);
+	w->r = r;
+	w->done = done;
+	w->arg = arg;
+	f = br_key_fetcher_hold();
+	rc = br_lookup(f, acct != NULL ? acct : q, br_resolve_found, w);
+	br_fetcher_release();
+	free(acct);
+	if (rc != 0) {
+		free(w);
+		return 0;	/* busy: search what is known */
+	}
+	return 1;
+}
+
+/* before_follow: may this person follow this outside account? */
+int
+br_before_follow(struct hm_req *r, int64_t account, struct hm_refusal *f)
+{
+	struct hm_db	*db = A->req_db(r);
+	const char	*why;
+	char		*actor, *host;
+	int		 n, blocked;
+
+	if ((why = br_follow_refusal(db, A->req_user(r))) != NULL) {
+		f->reason = why;
+		if (br_conf.follow == BR_FOLLOW_OPTED_IN) {
+			f->link = "/bridge/settings";
+			f->link_text = "Settings → Outside";
+		}
+		return 1;
+	}
+	if ((actor = A->outside_account_of(db, account, &n)) == NULL)
+		return 0;
+	host = br_host_of(actor);
+	blocked = host == NULL || br_policy_blocks_host(db, host);
+	free(host);
+	A->free(actor);
+	if (blocked) {
+		f->reason = "The company does not talk to this server.";
+		return 1;
+	}
+	return 0;
+}
+
+/* after_follow: someone follows an outside account; the company follows
+ * it, if it did not already. */
+void
+br_after_follow(struct hm_db *db, int64_t follower, int64_t account)
+{
+	struct hm_stmt	*st;
+	char		*actor;
+	int		 n;
+
+	(void)follower;
+	if ((actor = A->outside_account_of(db, account, &n)) == NULL)
+		return;
+	if ((st = A->db_prepare(db, "INSERT INTO bridge_voices (account_id, "
+	    "actor, state, changed_at) VALUES (?1, ?2, 'want', ?3) ON CONFLICT "
+	    "(account_id) DO UPDATE SET state = 'want', error = NULL, "
+	    "changed_at = ?3 WHERE state IN ('none', 'rejected')")) != NULL) {
+		A->db_bind_int(st, 1, account);
+		A->db_bind_text(st, 2, actor);
+		A->db_bind_int(st, 3, br_now());
+		A->db_step(st);
+		A->db_finalize(st);
+	}
+	A->free(actor);
+	br_kick();
+}
+
+/* The outside inbox of an actor known here, or NULL. */
+static char *
+br_inbox_of(struct hm_db *db, const char *actor)
+{
+	struct hm_stmt	*st;
+	char		*inbox = NULL;
+
+	if ((st = A->db_prepare(db, "SELECT inbox FROM bridge_remote_actors "
+	    "WHERE id = ?")) == NULL)
+		return NULL;
+	A->db_bind_text(st, 1, actor);
+	if (A->db_step(st) == 1)
+		inbox = strdup(A->db_column_text(st, 0));
+	A->db_finalize(st);
+	return inbox;
+}
+
+/* Queue an activity of the instance actor to actor's inbox; 0 or -1. */
+static int
+br_instance_send(struct hm_db *db, const char *type, const char *id,
+    const char *actor, json_t *object)
+{
+	json_t	*act;
+	char	*me = br_printf("%s/actor", br_conf.base), *inbox;
+	int64_t	 aid;
+	int	 rc = -1;
+
+	if ((inbox = br_inbox_of(db, actor)) != NULL) {
+		act = br_activity(type, id, me, object);
+		if ((aid = br_activity_add(db, 0, type, 0, act)) > 0 &&
+		    br_delivery_add(db, aid, inbox) == 0)
+			rc = 0;
+		json_decref(act);
+	} else
+		json_decref(object);
+	free(inbox);
+	free(me);
+	return rc;
+}
+
+/* after_unfollow: when nobody inside follows the account any more, the
+ * company stops following it. */
+void
+br_after_unfollow(struct hm_db *db, int64_t follower, int64_t account)
+{
+	struct hm_stmt	*st;
+	char		*actor, *state = NULL, *follow_id = NULL;
+	int		 n;
+
+	(void)follower;
+	if ((actor = A->outside_account_of(db, account, &n)) == NULL)
+		return;
+	if (n > 0) {
+		A->free(actor);
+		return;
+	}
+	if ((st = A->db_prepare(db, "SELECT state, follow_id FROM "
+	    "bridge_voices WHERE account_id = ?")) != NULL) {
+		A->db_bind_int(st, 1, account);
+		if (A->db_step(st) == 1) {
+			state = strdup(A->db_column_text(st, 0));
+			if (br_col(st, 1) != NULL)
+				follow_id = strdup(br_col(st, 1));
+		}
+		A->db_finalize(st);
+	}
+	if (state != NULL && follow_id != NULL && (strcmp(state, "pending") ==
+	    0 || strcmp(state, "accepted") == 0)) {
+		char	*me = br_printf("%s/actor", br_conf.base);
+		char	*id = br_printf("%s#undo", follow_id);
+
+		if (br_instance_send(db, "Undo", id, actor, br_activity(
+		    "Follow", follow_id, me, json_string(actor))) == 0)
+			br_kick();
+		free(id);
+		free(me);
+	}
+	if ((st = A->db_prepare(db, "UPDATE bridge_voices SET state = 'none', "
+	    "follow_id = NULL, changed_at = ? WHERE account_id = ?")) != NULL) {
+		A->db_bind_int(st, 1, br_now());
+		A->db_bind_int(st, 2, account);
+		A->db_step(st);
+		A->db_finalize(st);
+	}
+	free(state);
+	free(follow_id);
+	A->free(actor);
+}
+
+/* A wish of hearthctl's, or an actor to look up again, found or not. */
+struct br_wish {
+	int64_t			 row;		/* bridge_following's, or 0 */
+	int64_t			 account;	/* a voice's, or 0 */
+	struct br_remote	 remote;
+	char			*why;
+	struct br_wish		*next;
+};
+static struct br_wish	*wishes_done;	/* under lock */
+
+static void
+br_wish_found(void *arg, struct br_remote *r, const char *why)
+{
+	struct br_wish	*w = arg;
+
+	if (r != NULL) {
+		w->remote = *r;
+		memset(r, 0, sizeof *r);
+	} else
+		w->why = strdup(why != NULL ? why : "not found");
+	pthread_mutex_lock(&lock);
+	w->next = wishes_done;
+	wishes_done = w;
+	pthread_mutex_unlock(&lock);
+	br_kick();
+}
+
+/* Record hearthctl's wish that user follow acct (in its transaction; no
+ * network from hearthctl): hearthd looks it up, then follows. */
+int
+br_follow_request(struct hm_db *db, int64_t user, const char *acct,
+    char **cause)
+{
+	struct hm_stmt	*st;
+	const char	*host;
+	char		*a;
+	int		 rc;
+
+	if ((a = br_acct_parse(acct, &host)) == NULL) {
+		*cause = strdup("expected user@host");
+		return HM_INVALID;
+	}
+	st = A->db_prepare(db, "INSERT INTO bridge_following (user_id, acct, "
+	    "state, created_at) VALUES (?, ?, 'resolving', ?) ON CONFLICT "
+	    "(user_id, acct) DO UPDATE SET state = 'resolving', error = NULL");
+	if (st == NULL) {
+		free(a);
+		return -1;
+	}
+	A->db_bind_int(st, 1, user);
+	A->db_bind_text(st, 2, a);
+	A->db_bind_int(st, 3, br_now());
+	rc = A->db_step(st) == 0 ? HM_OK : -1;
+	A->db_finalize(st);
+	free(a);
+	return rc;
+}
+
+/* Write a finished wish: the account kept and followed, or why not. */
+static void
+br_wish_apply(struct hm_db *db, struct br_wish *w)
+{
+	struct hm_stmt	*st;
+	int64_t		 account = 0, user = 0;
+	const char	*why = w->why;
+
+	if (w->remote.id != NULL && br_policy_blocks_host(db, w->remote.host))
+		why = "the company does not talk to this server";
+	else if (w->remote.id != NULL &&
+	    (account = br_voice_save(db, &w->remote)) < 0)
+		why = "the account could not be kept";
+	if (w->row == 0) {		/* a voice's inbox, for its Follow */
+		if (why != NULL && (st = A->db_prepare(db, "UPDATE "
+		    "bridge_voices SET state = 'rejected', error = ? WHERE "
+		    "account_id = ? AND state = 'want'")) != NULL) {
+			A->db_bind_text(st, 1, why);
+			A->db_bind_int(st, 2, w->account);
 			A->db_step(st);
 			A->db_finalize(st);
 		}
-		A->log(br_self, HM_LOG_WARN, "follow %s: %s", l->acct,
-		    l->why != NULL ? l->why : "not visible outside");
 		return;
 	}
-	actor = br_actor_url(a.username);
-	id = br_printf("%s#follows/%lld", actor, (long long)l->row);
-	act = br_activity("Follow", id, actor, json_string(l->actor));
-	aid = br_activity_add(db, user, "Follow", 0, act);
-	json_decref(act);
-	if (aid > 0 && br_delivery_add(db, aid, l->inbox) == 0 &&
-	    (st = A->db_prepare(db, "UPDATE bridge_following SET state = "
-	    "'pending', actor = ?, inbox = ?, follow_id = ? WHERE id = ?")) !=
-	    NULL) {
-		A->db_bind_text(st, 1, l->actor);
-		A->db_bind_text(st, 2, l->inbox);
-		A->db_bind_text(st, 3, id);
-		A->db_bind_int(st, 4, l->row);
-		A->db_step(st);
+	if ((st = A->db_prepare(db, "SELECT user_id FROM bridge_following "
+	    "WHERE id = ?")) != NULL) {
+		A->db_bind_int(st, 1, w->row);
+		if (A->db_step(st) == 1)
+			user = A->db_column_int(st, 0);
 		A->db_finalize(st);
-		br_kick();
 	}
-	free(id);
-	free(actor);
-	br_actor_free(&a);
+	if (why == NULL && user != 0 && A->follow(db, user, account, 1) !=
+	    HM_OK)
+		why = "the follow could not be written";
+	if ((st = A->db_prepare(db, "UPDATE bridge_following SET state = ?, "
+	    "actor = ?, error = ? WHERE id = ?")) == NULL)
+		return;
+	A->db_bind_text(st, 1, why != NULL ? "failed" : "accepted");
+	A->db_bind_text(st, 2, w->remote.id);
+	A->db_bind_text(st, 3, why);
+	A->db_bind_int(st, 4, w->row);
+	A->db_step(st);
+	A->db_finalize(st);
+	if (why != NULL)
+		A->log(br_self, HM_LOG_WARN, "follow row %lld: %s",
+		    (long long)w->row, why);
 }
 
+/* Send the company's Follow for each account someone started following
+ * (an inbox known), or look the actor up first. */
 static void
-br_lookup_free(struct br_lookup *l)
+br_voices_send(struct hm_db *db, struct fetcher *f)
 {
-	free(l->acct);
-	free(l->actor);
-	free(l->inbox);
-	free(l->why);
-	free(l);
+	struct hm_stmt	*st;
+	int64_t		 ids[LOOKUPS_MAX];
+	char		*actors[LOOKUPS_MAX];
+	size_t		 n = 0, i;
+
+	/* an actor being looked up is tried again after a minute */
+	if ((st = A->db_prepare(db, "SELECT account_id, actor FROM "
+	    "bridge_voices WHERE state = 'want' AND tried_at <= ? ORDER BY "
+	    "changed_at LIMIT ?")) == NULL)
+		return;
+	A->db_bind_int(st, 1, br_now() - 60);
+	A->db_bind_int(st, 2, LOOKUPS_MAX);
+	while (n < LOOKUPS_MAX && A->db_step(st) == 1) {
+		ids[n] = A->db_column_int(st, 0);
+		actors[n++] = strdup(A->db_column_text(st, 1));
+	}
+	A->db_finalize(st);
+	for (i = 0; i < n; i++) {
+		char	*me = br_printf("%s/actor", br_conf.base);
+		char	*fid = br_printf("%s#follows/%lld/%lld", me,
+		    (long long)ids[i], (long long)br_now());
+		char	*inbox = br_inbox_of(db, actors[i]);
+
+		if (inbox == NULL) {
+			/* known from a reply, never looked up: its
+			 * actor first (the row stays 'want') */
+			struct br_wish	*w = calloc(1, sizeof *w);
+
+			w->account = ids[i];
+			if (br_lookup(f, actors[i], br_wish_found, w) != 0)
+				free(w);
+			else if ((st = A->db_prepare(db, "UPDATE bridge_voices "
+			    "SET tried_at = ? WHERE account_id = ?")) != NULL) {
+				A->db_bind_int(st, 1, br_now());
+				A->db_bind_int(st, 2, ids[i]);
+				A->db_step(st);
+				A->db_finalize(st);
+			}
+		} else if (br_instance_send(db, "Follow", fid, actors[i],
+		    json_string(actors[i])) == 0 && (st = A->db_prepare(db,
+		    "UPDATE bridge_voices SET state = 'pending', follow_id = ?, "
+		    "changed_at = ? WHERE account_id = ?")) != NULL) {
+			A->db_bind_text(st, 1, fid);
+			A->db_bind_int(st, 2, br_now());
+			A->db_bind_int(st, 3, ids[i]);
+			A->db_step(st);
+			A->db_finalize(st);
+			br_kick();
+		}
+		free(inbox);
+		free(fid);
+		free(me);
+		free(actors[i]);
+	}
 }
 
 /*
  * The queue job's part (on the writer): write the lookups that ended,
- * and start those waiting, a few at a time. After a restart, lookups that
- * were under way start again.
+ * send the company's Follows, start hearthctl's wishes. After a restart,
+ * wishes that were under way start again; a company follow nobody holds
+ * any more (the follower's account was deleted) is undone.
  */
 void
 br_follow_job(struct hm_db *db, int first)
 {
-	struct br_lookup	*l, *next, *start[LOOKUPS_MAX];
-	struct fetcher		*f;
-	struct hm_stmt		*st;
-	const char		*at;
-	size_t			 n = 0, i;
-	int			 room;
+	struct br_wish	*w, *next;
+	struct fetcher	*f;
+	struct hm_stmt	*st;
+	int64_t		 rows[LOOKUPS_MAX];
+	char		*accts[LOOKUPS_MAX];
+	size_t		 n = 0, i;
 
-	if (first)
+	if (first) {
 		A->db_exec(db, "UPDATE bridge_following SET state = "
 		    "'resolving' WHERE state = 'looking'");
-	pthread_mutex_lock(&lock);
-	l = done_list;
-	done_list = NULL;
-	room = LOOKUPS_MAX - inflight;
-	pthread_mutex_unlock(&lock);
-	for (; l != NULL; l = next) {
-		next = l->next;
-		br_lookup_apply(db, l);
-		br_lookup_free(l);
+		if ((st = A->db_prepare(db, "SELECT account_id FROM "
+		    "bridge_voices WHERE state IN ('pending', 'accepted', "
+		    "'want')")) != NULL) {
+			int64_t	gone[64];
+			size_t	k = 0, j;
+			int	fol;
+			char	*actor;
+
+			while (k < 64 && A->db_step(st) == 1)
+				gone[k++] = A->db_column_int(st, 0);
+			A->db_finalize(st);
+			for (j = 0; j < k; j++) {
+				actor = A->outside_account_of(db, gone[j],
+				    &fol);
+				if (actor != NULL && fol == 0)
+					br_after_unfollow(db, 0, gone[j]);
+				A->free(actor);
+			}
+		}
 	}
-	if (room <= 0)
-		return;
-	if ((f = br_key_fetcher_hold()) == NULL ||
-	    (st = A->db_prepare(db, "SELECT id, acct FROM bridge_following "
-	    "WHERE state = 'resolving' ORDER BY id LIMIT ?")) == NULL) {
+	pthread_mutex_lock(&lock);
+	w = wishes_done;
+	wishes_done = NULL;
+	pthread_mutex_unlock(&lock);
+	for (; w != NULL; w = next) {
+		next = w->next;
+		br_wish_apply(db, w);
+		br_remote_free(&w->remote);
+		free(w->why);
+		free(w);
+	}
+	f = br_key_fetcher_hold();
+	if (f == NULL) {
 		br_fetcher_release();
 		return;
 	}
-	A->db_bind_int(st, 1, room);
-	while (n < (size_t)room && A->db_step(st) == 1) {
-		l = calloc(1, sizeof *l);
-		l->f = f;
-		l->row = A->db_column_int(st, 0);
-		l->acct = strdup(A->db_column_text(st, 1));
-		start[n++] = l;
+	br_voices_send(db, f);
+	if ((st = A->db_prepare(db, "SELECT id, acct FROM bridge_following "
+	    "WHERE state = 'resolving' ORDER BY id LIMIT ?")) != NULL) {
+		A->db_bind_int(st, 1, LOOKUPS_MAX);
+		while (n < LOOKUPS_MAX && A->db_step(st) == 1) {
+			rows[n] = A->db_column_int(st, 0);
+			accts[n++] = strdup(A->db_column_text(st, 1));
+		}
+		A->db_finalize(st);
 	}
-	A->db_finalize(st);
 	for (i = 0; i < n; i++) {
-		char	*url;
-
-		if ((st = A->db_prepare(db, "UPDATE bridge_following SET state "
-		    "= 'looking' WHERE id = ?")) != NULL) {
-			A->db_bind_int(st, 1, start[i]->row);
+		w = calloc(1, sizeof *w);
+		w->row = rows[i];
+		if (br_lookup(f, accts[i], br_wish_found, w) != 0) {
+			free(w);	/* busy: at the next tick */
+		} else if ((st = A->db_prepare(db, "UPDATE bridge_following "
+		    "SET state = 'looking' WHERE id = ?")) != NULL) {
+			A->db_bind_int(st, 1, rows[i]);
 			A->db_step(st);
 			A->db_finalize(st);
 		}
-		pthread_mutex_lock(&lock);
-		inflight++;
-		pthread_mutex_unlock(&lock);
-		/* https, as every server; plain http only in the loopback
-		 * tests (bridge.allow_private_addresses). */
-		at = strchr(start[i]->acct, '@');
-		url = br_printf("%s://%s/.well-known/webfinger?resource=acct:%s",
-		    br_conf.allow_loopback ? "http" : "https", at + 1,
-		    start[i]->acct);
-		br_lookup_get(start[i], url, "application/jrd+json, "
-		    "application/json");
-		free(url);
+		free(accts[i]);
 	}
 	br_fetcher_release();
 }
@@ -312,28 +760,30 @@ br_follow_answer(struct hm_db *db, const char *follow_id, const char *from,
 	struct hm_stmt	*st;
 	int		 rc;
 
-	st = A->db_prepare(db, accepted ? "UPDATE bridge_following SET state "
-	    "= 'accepted' WHERE follow_id = ? AND actor = ? AND state = "
-	    "'pending'" : "UPDATE bridge_following SET state = 'rejected' "
-	    "WHERE follow_id = ? AND actor = ?");
+	st = A->db_prepare(db, accepted ? "UPDATE bridge_voices SET state = "
+	    "'accepted', changed_at = ?3 WHERE follow_id = ?1 AND actor = ?2 "
+	    "AND state = 'pending'" : "UPDATE bridge_voices SET state = "
+	    "'rejected', error = 'refused by their server', changed_at = ?3 "
+	    "WHERE follow_id = ?1 AND actor = ?2");
 	if (st == NULL)
 		return -1;
 	A->db_bind_text(st, 1, follow_id);
 	A->db_bind_text(st, 2, from);
+	A->db_bind_int(st, 3, br_now());
 	rc = A->db_step(st) == 0 ? HM_OK : -1;
 	A->db_finalize(st);
 	return rc;
 }
 
-/* Whether anyone here follows actor (its posts are expected). */
+/* Whether the company follows actor (its public posts are expected). */
 int
 br_followed(struct hm_db *db, const char *actor)
 {
 	struct hm_stmt	*st;
 	int		 yes = 0;
 
-	if ((st = A->db_prepare(db, "SELECT 1 FROM bridge_following WHERE "
-	    "actor = ? AND state = 'accepted'")) == NULL)
+	if ((st = A->db_prepare(db, "SELECT 1 FROM bridge_voices WHERE "
+	    "actor = ? AND state IN ('pending', 'accepted')")) == NULL)
 		return 0;
 	A->db_bind_text(st, 1, actor);
 	yes = A->db_step(st) == 1;

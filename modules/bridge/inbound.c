@@ -153,9 +153,9 @@ br_mentions(struct hm_db *db, json_t *obj, int64_t *ids)
 	return n;
 }
 
-/* The sender's outside account, made or brought up to date. */
-static int64_t
-br_account(struct hm_db *db, const struct br_remote *r, char **cause)
+/* An actor's outside account, made or brought up to date. */
+int64_t
+br_account_save(struct hm_db *db, const struct br_remote *r, char **cause)
 {
 	struct hm_outside_account	 a;
 	struct sanitized		 bio;
@@ -268,7 +268,8 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 	p.in_reply_to = br_reply_target(db, br_json_id(json_object_get(obj,
 	    "inReplyTo")));
 	nmentions = br_mentions(db, obj, mentions);
-	if (!update && p.in_reply_to == 0 && nmentions == 0)
+	if (!update && p.in_reply_to == 0 && nmentions == 0 &&
+	    !br_followed(db, r->id))
 		return HM_OK;		/* not for the company */
 	if (br_json_id(json_object_get(obj, "inReplyTo")) != NULL &&
 	    p.in_reply_to == 0 && existing == 0 && nmentions == 0)
@@ -284,7 +285,7 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 	if (br_json_str(obj, "summary") != NULL)
 		sanitize_html(br_json_str(obj, "summary"),
 		    strlen(br_json_str(obj, "summary")), &cw);
-	if ((account = br_account(db, r, cause)) < 0) {
+	if ((account = br_account_save(db, r, cause)) < 0) {
 		sanitized_free(&body);
 		return -1;
 	}
@@ -359,7 +360,7 @@ br_in_react(struct hm_db *db, const struct br_remote *r, json_t *act,
 
 	if ((post = br_shared_post(db, oid)) == 0)
 		return HM_OK;	/* not a post shared outside: nothing */
-	if ((account = br_account(db, r, cause)) < 0)
+	if ((account = br_account_save(db, r, cause)) < 0)
 		return -1;
 	if ((rc = A->outside_react(db, account, post, kind |
 	    (br_policy_silenced(db, r->id) ? HM_REACT_QUIET : 0), 1)) != 0)

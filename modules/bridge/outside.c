@@ -46,7 +46,7 @@ struct br_mentions {
  * who did not opt in leaves the company.
  */
 static const char *
-br_resolve(void *arg, const char *name)
+br_mention_url(void *arg, const char *name)
 {
 	struct br_mentions	*m = arg;
 	struct br_actor		 a;
@@ -150,7 +150,7 @@ br_note_render(struct hm_db *db, const struct br_actor *a,
 	memset(&m, 0, sizeof m);
 	m.db = db;
 	m.tags = json_array();
-	out->html = A->markdown_outside(p->source, br_conf.base, br_resolve,
+	out->html = A->markdown_outside(p->source, br_conf.base, br_mention_url,
 	    &m);
 	for (i = 0; i < m.n; i++)
 		free(m.urls[i]);

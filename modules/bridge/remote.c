@@ -206,7 +206,9 @@ br_ap_type(const char *ct)
 /* A key fetch on its way: each step is a GET on the fetch thread. */
 struct br_keyfetch {
 	struct fetcher	*f;
-	char		*key_id;	/* as the signature named it */
+	char		*key_id;	/* as the signature named it; NULL:
+					   an actor looked up, any key of its
+					   own */
 	char		*url;		/* being fetched */
 	int		 refetched;	/* fetched again from its own id */
 	int		 owner_step;	/* fetching the key's owner */
@@ -234,13 +236,19 @@ str_of(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* The publicKey of an actor whose id is key_id (one, or in an array). */
+/* The publicKey of an actor whose id is key_id (one, or in an array);
+ * with key_id NULL, its first. */
 static json_t *
 br_actor_key(json_t *actor, const char *key_id)
 {
 	json_t	*pk = json_object_get(actor, "publicKey"), *k;
 	size_t	 i;
 
+	if (key_id == NULL) {
+		k = json_is_array(pk) ? json_array_get(pk, 0) : pk;
+		return json_is_object(k) && str_of(k, "id") != NULL ? k :
+		    NULL;
+	}
 	if (json_is_object(pk))
 		return strcmp(str_of(pk, "id") ? str_of(pk, "id") : "",
 		    key_id) == 0 ? pk : NULL;
@@ -262,10 +270,13 @@ br_keyfetch_actor(struct br_keyfetch *k, json_t *doc, const char *id)
 
 	memset(&r, 0, sizeof r);
 	if ((pk = br_actor_key(doc, k->key_id)) == NULL) {
-		br_keyfetch_end(k, NULL, "the actor does not list the key "
-		    "that signed the request");
+		br_keyfetch_end(k, NULL, k->key_id == NULL ? "the actor has "
+		    "no public key" : "the actor does not list the key that "
+		    "signed the request");
 		return;
 	}
+	if (k->key_id == NULL)
+		k->key_id = strdup(str_of(pk, "id"));
 	owner = str_of(pk, "owner");
 	pem = str_of(pk, "publicKeyPem");
 	if (owner == NULL || strcmp(owner, id) != 0 || pem == NULL) {
@@ -372,6 +383,11 @@ br_keyfetch_done(void *arg, struct fetch_result *res)
 	 * list it, so fetch the owner. */
 	owner = str_of(doc, "owner");
 	pem = str_of(doc, "publicKeyPem");
+	if (k->key_id == NULL) {
+		json_decref(doc);
+		br_keyfetch_end(k, NULL, "the address is not an account's");
+		return;
+	}
 	if (k->owner_step || owner == NULL || pem == NULL ||
 	    strcmp(id, k->key_id) != 0 || !br_same_host(owner, id)) {
 		json_decref(doc);
@@ -432,4 +448,21 @@ br_remote_fetch_key(struct fetcher *f, const char *key_id, br_remote_fn fn,
 	k->fn = fn;
 	k->arg = arg;
 	br_keyfetch_get(k, key_id);
+}
+
+/*
+ * Fetch and check an actor by its id or an address that answers with it
+ * (a profile page asked for ActivityStreams): as br_remote_fetch_key, its
+ * own first key standing for the one a signature would name.
+ */
+void
+br_remote_fetch_actor(struct fetcher *f, const char *url, br_remote_fn fn,
+    void *arg)
+{
+	struct br_keyfetch	*k = calloc(1, sizeof *k);
+
+	k->f = f;
+	k->fn = fn;
+	k->arg = arg;
+	br_keyfetch_get(k, url);
 }

@@ -227,6 +227,30 @@ static const char br_schema_6[] =
 	") STRICT;"
 	"CREATE INDEX bridge_routes_user ON bridge_routes (user_id);";
 
+/*
+ * Outside voices (follow.c): the company follows each outside account
+ * once, as its instance actor, while any employee follows it. state: none
+ * (known), want (Follow to send), pending (sent), accepted, rejected.
+ * hearthctl's follow wishes (bridge_following) are looked up again and
+ * become the employees' own follows, through the company's.
+ */
+static const char br_schema_7[] =
+	"CREATE TABLE bridge_voices ("
+	" account_id INTEGER PRIMARY KEY REFERENCES users (id)"
+	"  ON DELETE CASCADE,"
+	" actor TEXT NOT NULL UNIQUE,"
+	" state TEXT NOT NULL CHECK (state IN ('none', 'want', 'pending',"
+	"  'accepted', 'rejected')),"
+	" follow_id TEXT,"
+	" error TEXT,"
+	" looked_at INTEGER NOT NULL DEFAULT 0,"
+	" tried_at INTEGER NOT NULL DEFAULT 0,"
+	" changed_at INTEGER NOT NULL"
+	") STRICT;"
+	"CREATE INDEX bridge_voices_state ON bridge_voices (state);"
+	"CREATE INDEX bridge_voices_follow ON bridge_voices (follow_id);"
+	"UPDATE bridge_following SET state = 'resolving', error = NULL;";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
 	{ 2, "following", br_schema_2 },
@@ -234,6 +258,7 @@ const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 4, "domain policy", br_schema_4 },
 	{ 5, "reports", br_schema_5 },
 	{ 6, "routes", br_schema_6 },
+	{ 7, "company follows", br_schema_7 },
 };
 
 /* Characters (UTF-8 code points) in s: limits are said in characters. */

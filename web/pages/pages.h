@@ -128,6 +128,9 @@ enum handled	 web_directory(struct req *);
 /* search.c */
 enum handled	 web_search(struct req *);
 
+/* outside.c */
+enum handled	 web_outside(struct req *);
+
 /* static.c */
 enum handled	 web_static(struct req *);
 

@@ -19,6 +19,7 @@ const struct route web_routes[] = {
 	{ M_GET,  "/public",		R_AUTH,		web_public },
 	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
 	{ M_GET,  "/search",		R_AUTH,		web_search },
+	{ M_GET,  "/outside",		R_AUTH,		web_outside },
 	{ M_GET,  "/directory",		R_AUTH,		web_directory },
 	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
 	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
