@@ -522,6 +522,7 @@ static const struct hm_route public_routes[] = {
 	{ HM_GET,  "/bridge.css",		0, br_pub_css },
 	{ HM_GET,  "/actor",			0, br_pub_instance_actor },
 	{ HM_POST, "/inbox",			0, br_inbox },
+	{ HM_POST, "/actor/inbox",		0, br_inbox },
 	{ HM_GET,  "/users/:name",		0, br_pub_actor },
 	{ HM_POST, "/users/:name/inbox",	0, br_inbox },
 	{ HM_GET,  "/users/:name/outbox",	0, br_pub_outbox },

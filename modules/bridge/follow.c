@@ -246,17 +246,43 @@ struct br_resolving {
 	struct br_remote remote;
 };
 
-/* On the writer: keep what was found, then the search goes on. */
-static void
-br_resolve_keep(struct hm_db *db, void *arg)
+/* On the writer: keep what was found. */
+static int
+br_resolve_keep(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct br_resolving	*w = arg;
 
+	(void)r;
+	(void)cause;
 	if (!br_policy_blocks_host(db, w->remote.host))
 		br_voice_save(db, &w->remote);
+	return HM_OK;
+}
+
+/* Committed (on the loop): the search goes on, and finds it. */
+static void
+br_resolve_kept(struct hm_req *r, void *arg, int rc, const char *cause)
+{
+	struct br_resolving	*w = arg;
+
+	(void)rc;
+	(void)cause;
 	br_remote_free(&w->remote);
-	A->req_resume(w->r, w->done, w->arg);
+	w->done(r, w->arg);
 	free(w);
+}
+
+/* Back on the loop with what was found: keep it, then search. */
+static void
+br_resolve_write(struct hm_req *r, void *arg)
+{
+	struct br_resolving	*w = arg;
+
+	if (A->write(r, br_resolve_keep, br_resolve_kept, w) != HM_ASYNC) {
+		/* the writer is busy (answered 503) */
+		br_remote_free(&w->remote);
+		free(w);
+	}
 }
 
 /* The lookup's outcome (fetch thread). */
@@ -273,14 +299,10 @@ br_resolve_found(void *arg, struct br_remote *r, const char *why)
 		free(w);
 		return;
 	}
-	/* Handed over: the strings are the writer job's now. */
+	/* Handed over: the strings are the write's now. */
 	w->remote = *r;
 	memset(r, 0, sizeof *r);
-	if (A->job_now(br_self, br_resolve_keep, w) != 0) {
-		br_remote_free(&w->remote);
-		A->req_resume(w->r, w->done, w->arg);
-		free(w);
-	}
+	A->req_resume(w->r, br_resolve_write, w);
 }
 
 /* Whether host[:port] is this company's own (inside or outside name). */

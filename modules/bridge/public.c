@@ -221,12 +221,15 @@ br_pub_instance_actor(struct hm_req *r)
 		return HM_DONE;
 	}
 	id = br_printf("%s/actor", br_conf.base);
-	o = json_pack("{s:[s, s], s:s, s:s, s:s, s:s+, s:s+, s:b, "
+	/* It follows people outside for the company (follow.c): what they
+	 * send it arrives at its inbox, or the shared one. */
+	o = json_pack("{s:[s, s], s:s, s:s, s:s, s:s+, s:s+, s:{s:s+}, s:b, "
 	    "s:{s:s+, s:s, s:s}}",
 	    "@context", "https://www.w3.org/ns/activitystreams",
 	    "https://w3id.org/security/v1",
 	    "id", id, "type", "Application", "preferredUsername", br_conf.host,
 	    "inbox", id, "/inbox", "outbox", id, "/outbox",
+	    "endpoints", "sharedInbox", br_conf.base, "/inbox",
 	    "manuallyApprovesFollowers", 1,
 	    "publicKey", "id", id, "#main-key", "owner", id, "publicKeyPem",
 	    pub);

@@ -52,9 +52,12 @@ def follow_and_posts(t, fx):
                             [("accepted",)])
         t.is_(rows, [("accepted",)], "carol's Follow is accepted by "
               "alice's server")
+        t.is_(bb.rows("SELECT state FROM bridge_voices"), [("accepted",)],
+              "... as the company's follow of alice")
         t.is_(a.rows("SELECT actor, state FROM bridge_followers"),
-              [(bb.pub + "/users/carol", "accepted")],
-              "alice's server has carol as an accepted follower")
+              [(bb.pub + "/actor", "accepted")],
+              "alice's server has carol's company (its instance actor) as "
+              "the accepted follower, never carol herself")
 
         alice = a.api("alice")
         desk = a.api("boss")
@@ -90,6 +93,135 @@ def follow_and_posts(t, fx):
         r = alice.request("DELETE", "/api/v1/statuses/%s" % out)
         t.status(r, 200, "alice deletes it")
         t.ok(wait_seen(bb, note + "#delete"), "the Delete arrives")
+
+
+@h.case
+def follow_outside_voices(t, fx):
+    """Employees of one hearth find alice of the other by search (resolve),
+    follow her through the API and the web; the company follows her once,
+    as its instance actor; her next public post lands in both followers'
+    home feeds and on their Outside page; the last unfollow sends Undo."""
+    with b.Bridge(t, name="a", approval="none") as a, \
+            b.Bridge(t, name="b") as bb:
+        a.add_user("alice")
+        a.opt_in("alice")
+        bb.add_user("carol")
+        bb.add_user("dave")
+        acct = "alice@" + a.domain
+        carol, dave = bb.api("carol"), bb.api("dave")
+
+        r = carol.get("/api/v2/search?q=%40" + acct + "&type=accounts")
+        t.status(r, 200, "search without resolve")
+        t.is_(r.json()["accounts"], [], "... does not go out to look")
+        r = carol.get("/api/v1/accounts/lookup?acct=" + acct)
+        t.status(r, 404, "lookup does not know her yet")
+
+        r = carol.get("/api/v2/search?q=%40" + acct + "&resolve=true")
+        t.status(r, 200, "search with resolve=true")
+        accounts = r.json()["accounts"]
+        t.is_(len(accounts), 1, "... finds one account")
+        if not accounts:
+            return
+        alice = accounts[0]
+        t.is_(alice["acct"], acct, "... as name@host")
+        t.is_(alice["url"], a.pub + "/@alice", "... with her page there")
+        t.is_(alice.get("hearth", {}).get("outside"), True,
+              "... marked as outside")
+        r = carol.get("/api/v1/accounts/lookup?acct=" + acct)
+        t.status(r, 200, "now lookup knows her")
+        t.is_(r.json()["id"], alice["id"], "... as the same account")
+        r = carol.get("/api/v2/search?q=" + a.pub + "/users/alice&resolve=1")
+        t.is_([x["id"] for x in r.json()["accounts"]][:1], [alice["id"]],
+              "her actor's address finds her too")
+
+        r = carol.post("/api/v1/accounts/%s/follow" % alice["id"], {})
+        t.status(r, 200, "carol follows her")
+        t.is_(r.json()["following"], True, "... the relationship says so")
+        rows = bb.wait_rows("SELECT state FROM bridge_voices",
+                            [("accepted",)])
+        t.is_(rows, [("accepted",)], "the company's Follow is accepted")
+        t.is_(a.rows("SELECT actor FROM bridge_followers"),
+              [(bb.pub + "/actor",)], "alice's server sees one follower: "
+              "the company's instance actor, not carol")
+
+        web = bb.client()
+        web.login("dave")
+        r = web.get("/@" + acct)
+        t.status(r, 200, "dave opens her page on the web")
+        t.like(r.text, r"From outside · " + a.domain.replace(".", r"\."),
+               "... marked as from outside")
+        csrf = h.form_field(r.text, "csrf")
+        r = web.post("/@%s/follow" % acct, {"csrf": csrf})
+        t.ok(r.status in (200, 303), "dave follows her with the button")
+        t.is_(bb.rows("SELECT COUNT(*) FROM bridge_activities WHERE type = "
+                      "'Follow'"), [(1,)], "still one Follow for the company")
+
+        r = a.api("alice").post("/api/v1/statuses", {
+            "status": "Hello outside world", "share_outside": "true"})
+        t.status(r, 200, "alice shares a post")
+        note = "%s/users/alice/statuses/%s" % (a.pub, r.json()["id"])
+        t.ok(wait_seen(bb, note + "/activity"), "it arrives at the "
+             "company (signature verified)")
+        for who, c in (("carol", carol), ("dave", dave)):
+            home = h.poll(lambda: [s for s in c.get(
+                "/api/v1/timelines/home").json() if s.get("uri") == note],
+                15)
+            t.ok(home, "it is in %s's home feed" % who)
+        r = web.get("/outside")
+        t.status(r, 200, "the Outside page")
+        t.like(r.text, "Hello outside world", "... shows what she said")
+        t.like(r.text, "@" + acct.replace(".", r"\."),
+               "... and whom dave follows")
+        r = carol.get("/api/v1/timelines/public")
+        t.ok(all(s.get("uri") != note for s in r.json()),
+             "it is not in the company stream")
+
+        carol.post("/api/v1/accounts/%s/unfollow" % alice["id"], {})
+        time.sleep(1)
+        t.is_(bb.rows("SELECT COUNT(*) FROM bridge_activities WHERE type = "
+                      "'Undo'"), [(0,)], "carol unfollows: dave still "
+              "follows, no Undo")
+        r = web.get("/@" + acct)
+        web.post("/@%s/unfollow" % acct, {"csrf": h.form_field(r.text,
+                                                              "csrf")})
+        rows = a.wait_rows("SELECT COUNT(*) FROM bridge_followers", [(0,)])
+        t.is_(rows, [(0,)], "the last unfollow sends Undo(Follow): alice's "
+              "server forgets the company")
+        t.is_(bb.rows("SELECT state FROM bridge_voices"), [("none",)],
+              "... and the company no longer follows her")
+
+
+@h.case
+def follow_policy(t, fx):
+    """bridge.follow = opted_in refuses those not visible outside; nobody
+    refuses everyone; a blocked server is neither looked up nor
+    followed."""
+    with b.Bridge(t, name="a", approval="none") as a, \
+            b.Bridge(t, name="b", **{"bridge.follow": "opted_in"}) as bb:
+        a.add_user("alice")
+        a.opt_in("alice")
+        bb.add_user("carol")
+        bb.add_user("erin")
+        bb.opt_in("erin")
+        acct = "alice@" + a.domain
+        r = bb.api("carol").get("/api/v2/search?q=" + acct + "&resolve=1")
+        t.is_(r.json()["accounts"], [], "opted_in: carol's search does not "
+              "go outside")
+        r = bb.api("erin").get("/api/v2/search?q=" + acct + "&resolve=1")
+        t.is_(len(r.json()["accounts"]), 1, "... erin's (visible outside) "
+              "does")
+        aid = r.json()["accounts"][0]["id"] if r.json()["accounts"] else "0"
+        r = bb.api("carol").post("/api/v1/accounts/%s/follow" % aid, {})
+        t.status(r, 403, "carol may not follow her")
+        t.like(r.json().get("error", ""), "visible outside",
+               "... and is told why")
+        r = bb.api("erin").post("/api/v1/accounts/%s/follow" % aid, {})
+        t.status(r, 200, "erin may")
+        p = bb.ctl("bridge", "domain", "block", a.pub_host)
+        t.is_(p.returncode, 0, "the company blocks alice's server")
+        r = bb.api("erin").post("/api/v1/accounts/%s/unfollow" % aid, {})
+        r = bb.api("erin").post("/api/v1/accounts/%s/follow" % aid, {})
+        t.status(r, 403, "a blocked server's account cannot be followed")
 
 
 @h.case
