@@ -405,6 +405,7 @@ struct outside_post {
 	const int64_t	*mentions;	/* employees it mentions */
 	size_t		 nmentions;
 	int		 quiet;		/* notify nobody */
+	int64_t		 published;	/* when written there, or 0 */
 };
 enum outside_reaction { OUTSIDE_LIKE, OUTSIDE_BOOST };
 int64_t		 outside_account_save(struct db *,

@@ -294,9 +294,14 @@ outside_post_save(struct db *db, const struct outside_post *o, char **cause)
 		arena_free(d.arena);
 		return -1;
 	}
+	/* Shown when it was written there, if that is believable (not in
+	 * the future, not before the fediverse): older posts that come in
+	 * late (a profile's recent posts) say their age. */
 	if (existing == 0 && DB_RUN(db, "UPDATE posts SET outside_uri = ?, "
-	    "outside_url = ? WHERE id = ?", SQL_T(o->uri), SQL_T(o->url),
-	    SQL_I(d.id)) != 1) {
+	    "outside_url = ?, created_at = CASE WHEN ?4 BETWEEN 1199145600 AND "
+	    "created_at THEN ?4 ELSE created_at END WHERE id = ?3",
+	    SQL_T(o->uri), SQL_T(o->url), SQL_I(d.id),
+	    SQL_I(o->published)) != 1) {
 		*cause = xasprintf("cannot save the post: %s", db_errmsg(db));
 		arena_free(d.arena);
 		return -1;

@@ -853,6 +853,7 @@ api_outside_post(struct hm_db *h, const struct hm_outside_post *in,
 	o.mentions = in->mentions;
 	o.nmentions = in->nmentions;
 	o.quiet = in->quiet;
+	o.published = in->published;
 	return outside_post_save(DB(h), &o, cause);
 }
 

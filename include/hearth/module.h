@@ -328,6 +328,8 @@ struct hm_outside_post {
 	const int64_t	*mentions;	/* employees it mentions */
 	size_t		 nmentions;
 	int		 quiet;		/* notify nobody (a silenced server) */
+	int64_t		 published;	/* when it was written there (Unix
+					   time), or 0: now */
 };
 /* A post a module writes for someone (ABI 1.2: post_create). */
 struct hm_new_post {

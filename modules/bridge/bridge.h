@@ -178,6 +178,7 @@ struct br_remote {
 	char		*name;		/* as sent: plain text, capped */
 	char		*summary;	/* as sent: HTML, capped */
 	char		*url;		/* their profile page, http(s) */
+	char		*outbox;	/* on their host, or NULL */
 };
 void		 br_remote_free(struct br_remote *);
 int		 br_remote_by_key(struct hm_db *, const char *,
@@ -189,6 +190,7 @@ void		 br_remote_fetch_key(struct fetcher *, const char *, br_remote_fn,
 void		 br_remote_fetch_actor(struct fetcher *, const char *,
 		     br_remote_fn, void *);
 char		*br_host_of(const char *);
+int		 br_ap_type(const char *);
 void		 br_instance_key_set(const char *);
 int		 br_same_host(const char *, const char *);
 const char	*br_json_str(json_t *, const char *);
@@ -240,6 +242,9 @@ json_t		*br_outside_view(struct hm_req *, int64_t, const char *);
 /* inbound.c */
 int64_t		 br_account_save(struct hm_db *, const struct br_remote *,
 		     char **);
+#define BR_NOTE_CREATE	0	/* sent to the inbox */
+#define BR_NOTE_UPDATE	1
+#define BR_NOTE_RECENT	2	/* from a profile's outbox, when looked up */
 int		 br_in_note(struct hm_db *, const struct br_remote *, json_t *,
 		     int, char **);
 int		 br_in_delete_object(struct hm_db *, const struct br_remote *,

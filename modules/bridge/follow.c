@@ -30,6 +30,9 @@
 #define A	br_api
 #define LOOKUPS_MAX	8	/* lookups in flight at once */
 #define LOOKUP_FRESH	600	/* seconds a looked-up account is fresh */
+#define RECENT_MAX	20	/* a profile's recent posts brought in */
+#define ACCEPT_AP	"application/activity+json, application/ld+json; " \
+			"profile=\"https://www.w3.org/ns/activitystreams\""
 
 /* A lookup's outcome, on the fetch thread: the actor, or why not. */
 typedef void	(*br_lookup_fn)(void *, struct br_remote *, const char *);
@@ -243,7 +246,10 @@ struct br_resolving {
 	struct hm_req	*r;
 	void		 (*done)(struct hm_req *, void *);
 	void		*arg;
+	struct fetcher	*f;
 	struct br_remote remote;
+	json_t		*recent;	/* Create activities from the outbox */
+	int		 paged;		/* fetched the outbox's first page */
 };
 
 /* On the writer: keep what was found. */
@@ -252,10 +258,25 @@ br_resolve_keep(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct br_resolving	*w = arg;
 
+	json_t			*act;
+	char			*why = NULL;
+	size_t			 i;
+
 	(void)r;
 	(void)cause;
-	if (!br_policy_blocks_host(db, w->remote.host))
-		br_voice_save(db, &w->remote);
+	if (br_policy_blocks_host(db, w->remote.host) ||
+	    br_voice_save(db, &w->remote) < 0)
+		return HM_OK;
+	/* oldest first, so that ids follow their order there */
+	for (i = json_array_size(w->recent); i > 0; i--) {
+		act = json_array_get(w->recent, i - 1);
+		if (br_in_note(db, &w->remote, act, BR_NOTE_RECENT, &why) !=
+		    HM_OK)
+			A->log(br_self, HM_LOG_INFO, "profile %s: a recent post "
+			    "was not kept: %s", w->remote.id, why ? why : "?");
+		free(why);
+		why = NULL;
+	}
 	return HM_OK;
 }
 
@@ -268,6 +289,7 @@ br_resolve_kept(struct hm_req *r, void *arg, int rc, const char *cause)
 	(void)rc;
 	(void)cause;
 	br_remote_free(&w->remote);
+	json_decref(w->recent);
 	w->done(r, w->arg);
 	free(w);
 }
@@ -281,8 +303,85 @@ br_resolve_write(struct hm_req *r, void *arg)
 	if (A->write(r, br_resolve_keep, br_resolve_kept, w) != HM_ASYNC) {
 		/* the writer is busy (answered 503) */
 		br_remote_free(&w->remote);
+		json_decref(w->recent);
 		free(w);
 	}
+}
+
+static void	br_recent_get(struct br_resolving *, const char *);
+
+/* Keep a page's public Create activities with their objects embedded. */
+static void
+br_recent_take(struct br_resolving *w, json_t *items)
+{
+	json_t		*act, *obj;
+	const char	*type;
+	size_t		 i;
+
+	json_array_foreach(items, i, act) {
+		if (json_array_size(w->recent) >= RECENT_MAX)
+			break;
+		obj = json_object_get(act, "object");
+		type = br_json_str(act, "type");
+		if (type != NULL && strcmp(type, "Create") == 0 &&
+		    json_is_object(obj))
+			json_array_append(w->recent, act);
+	}
+}
+
+/* The outbox, then its first page (fetch thread): on to the write. */
+static void
+br_recent_done(void *arg, struct fetch_result *res)
+{
+	struct br_resolving	*w = arg;
+	json_t			*doc = NULL, *first, *items;
+	const char		*next = NULL;
+
+	if (res->error == FETCH_OK && res->status == 200 &&
+	    br_ap_type(res->content_type))
+		doc = json_loadb(res->body, res->body_len,
+		    JSON_REJECT_DUPLICATES, NULL);
+	if (json_is_object(doc)) {
+		items = json_object_get(doc, "orderedItems");
+		if (!json_is_array(items))
+			items = json_object_get(doc, "items");
+		first = json_object_get(doc, "first");
+		if (json_is_array(items))
+			br_recent_take(w, items);
+		else if (json_is_object(first))
+			br_recent_take(w, json_is_array(json_object_get(first,
+			    "orderedItems")) ? json_object_get(first,
+			    "orderedItems") : json_object_get(first, "items"));
+		else if (!w->paged && json_is_string(first) &&
+		    br_same_host(json_string_value(first), w->remote.id))
+			next = json_string_value(first);
+	}
+	if (next != NULL) {
+		w->paged = 1;
+		br_recent_get(w, next);
+		json_decref(doc);
+		return;
+	}
+	json_decref(doc);
+	A->req_resume(w->r, br_resolve_write, w);
+}
+
+/* GET an outbox (page), signed as the instance actor. */
+static void
+br_recent_get(struct br_resolving *w, const char *url)
+{
+	struct fetch_request	 fr;
+
+	memset(&fr, 0, sizeof fr);
+	fr.method = "GET";
+	fr.url = url;
+	fr.accept = ACCEPT_AP;
+	fr.max_redirects = 0;
+	fr.headers = br_sign_get;
+	fr.done = br_recent_done;
+	fr.arg = w;
+	if (fetcher_submit(w->f, &fr) != 0)
+		A->req_resume(w->r, br_resolve_write, w);
 }
 
 /* The lookup's outcome (fetch thread). */
@@ -299,10 +398,15 @@ br_resolve_found(void *arg, struct br_remote *r, const char *why)
 		free(w);
 		return;
 	}
-	/* Handed over: the strings are the write's now. */
+	/* Handed over: the strings are the write's now. Their recent
+	 * public posts come too, from the outbox's first page. */
 	w->remote = *r;
 	memset(r, 0, sizeof *r);
-	A->req_resume(w->r, br_resolve_write, w);
+	w->recent = json_array();
+	if (w->remote.outbox != NULL)
+		br_recent_get(w, w->remote.outbox);
+	else
+		A->req_resume(w->r, br_resolve_write, w);
 }
 
 /* Whether host[:port] is this company's own (inside or outside name). */
@@ -371,6 +475,7 @@ br_resolve(struct hm_req *r, const char *q,
 	w->done = done;
 	w->arg = arg;
 	f = br_key_fetcher_hold();
+	w->f = f;
 	rc = br_lookup(f, acct != NULL ? acct : q, br_resolve_found, w);
 	br_fetcher_release();
 	free(acct);

@@ -14,6 +14,7 @@
  */
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -203,6 +204,39 @@ br_note_page(json_t *obj, const char *id)
 	return s;
 }
 
+/* A note's published time (ISO 8601, "2024-05-01T12:00:00Z" or with an
+ * offset and fractions), or 0 when it has none that reads as one. */
+static int64_t
+br_published(json_t *obj)
+{
+	const char	*s = br_json_str(obj, "published"), *p;
+	struct tm	 tm;
+	int		 off = 0, oh, om, n = 0;
+	time_t		 t;
+
+	memset(&tm, 0, sizeof tm);
+	if (s == NULL || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year,
+	    &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec,
+	    &n) != 6 || n != 19 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return 0;
+	p = s + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if ((*p == '+' || *p == '-') && sscanf(p + 1, "%2d:%2d", &oh, &om) ==
+	    2 && oh < 24 && om < 60)
+		off = (*p == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+	else if (*p != 'Z')
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return 0;
+	return (int64_t)t - off;
+}
+
 /* The first language of a contentMap, if it looks like one. */
 static const char *
 br_language(json_t *obj)
@@ -229,8 +263,9 @@ br_language(json_t *obj)
  */
 int
 br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
-    int update, char **cause)
+    int mode, char **cause)
 {
+	int			 update = mode == BR_NOTE_UPDATE;
 	json_t			*obj = json_object_get(act, "object");
 	const char		*type, *oid, *attributed, *content;
 	struct hm_outside_post	 p;
@@ -255,6 +290,10 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 	existing = A->outside_post_find(db, oid, &owner);
 	if (update && existing == 0)
 		return HM_OK;		/* not one of ours to change */
+	/* a profile's recent posts: new ones, on the actor's own host */
+	if (mode == BR_NOTE_RECENT && (existing != 0 ||
+	    !br_same_host(oid, r->id)))
+		return HM_OK;
 	if (!br_public_in(json_object_get(obj, "to")) &&
 	    !br_public_in(json_object_get(obj, "cc")) &&
 	    !br_public_in(json_object_get(act, "to")) &&
@@ -267,8 +306,10 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 	memset(&p, 0, sizeof p);
 	p.in_reply_to = br_reply_target(db, br_json_id(json_object_get(obj,
 	    "inReplyTo")));
-	nmentions = br_mentions(db, obj, mentions);
-	if (!update && p.in_reply_to == 0 && nmentions == 0 &&
+	/* recent posts tell nobody: they are old news */
+	nmentions = mode == BR_NOTE_RECENT ? 0 : br_mentions(db, obj,
+	    mentions);
+	if (mode == BR_NOTE_CREATE && p.in_reply_to == 0 && nmentions == 0 &&
 	    !br_followed(db, r->id))
 		return HM_OK;		/* not for the company */
 	if (br_json_id(json_object_get(obj, "inReplyTo")) != NULL &&
@@ -302,16 +343,18 @@ br_in_note(struct hm_db *db, const struct br_remote *r, json_t *act,
 	p.language = br_language(obj);
 	p.mentions = mentions;
 	p.nmentions = nmentions;
-	p.quiet = br_policy_silenced(db, r->id);
+	p.quiet = br_policy_silenced(db, r->id) || mode == BR_NOTE_RECENT;
+	p.published = br_published(obj);
 	id = A->outside_post(db, &p, cause);
 	sanitized_free(&body);
 	sanitized_free(&cw);
 	if (id < 0)
 		return existing != 0 && owner != account ? HM_FORBIDDEN :
 		    HM_INVALID;
-	A->log(br_self, HM_LOG_INFO, "inbox: %s %s from %s as post %lld",
-	    update ? "updated" : "kept", oid, r->id, (long long)id);
-	if (existing == 0 && p.in_reply_to != 0)
+	A->log(br_self, HM_LOG_INFO, "%s: %s %s from %s as post %lld",
+	    mode == BR_NOTE_RECENT ? "profile" : "inbox", update ? "updated" :
+	    "kept", oid, r->id, (long long)id);
+	if (existing == 0 && p.in_reply_to != 0 && mode != BR_NOTE_RECENT)
 		br_forward_routes(db, id, p.in_reply_to);
 	return HM_OK;
 }

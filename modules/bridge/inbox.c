@@ -291,7 +291,7 @@ br_in_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 	}
 	if (strcmp(in->type, "Create") == 0 || strcmp(in->type, "Update") == 0)
 		return br_in_note(db, &in->remote, in->act, strcmp(in->type,
-		    "Update") == 0, cause);
+		    "Update") == 0 ? BR_NOTE_UPDATE : BR_NOTE_CREATE, cause);
 	if (strcmp(in->type, "Like") == 0)
 		return br_in_react(db, &in->remote, in->act, HM_REACT_LIKE,
 		    cause);

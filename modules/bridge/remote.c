@@ -36,6 +36,7 @@ br_remote_free(struct br_remote *r)
 	free(r->name);
 	free(r->summary);
 	free(r->url);
+	free(r->outbox);
 	memset(r, 0, sizeof *r);
 }
 
@@ -183,7 +184,7 @@ br_sign_get(void *arg, const char *method, const char *url)
 }
 
 /* Whether a Content-Type is ActivityStreams JSON. */
-static int
+int
 br_ap_type(const char *ct)
 {
 	size_t	n;
@@ -315,6 +316,9 @@ br_keyfetch_actor(struct br_keyfetch *k, json_t *doc, const char *id)
 	if (str_of(doc, "url") != NULL && br_same_host(str_of(doc, "url"),
 	    id))
 		r.url = strndup(str_of(doc, "url"), 2048);
+	if (str_of(doc, "outbox") != NULL && br_same_host(str_of(doc,
+	    "outbox"), id) && strlen(str_of(doc, "outbox")) <= 2048)
+		r.outbox = strdup(str_of(doc, "outbox"));
 	r.host = br_host_of(id);
 	br_keyfetch_end(k, &r, NULL);
 	br_remote_free(&r);

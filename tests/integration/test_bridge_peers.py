@@ -109,6 +109,11 @@ def follow_outside_voices(t, fx):
         bb.add_user("dave")
         acct = "alice@" + a.domain
         carol, dave = bb.api("carol"), bb.api("dave")
+        r = a.api("alice").post("/api/v1/statuses", {
+            "status": "Said before anyone followed", "share_outside": "1"})
+        earlier = r.json()
+        a.api("alice").post("/api/v1/statuses", {
+            "status": "Only inside", "visibility": "public"})
 
         r = carol.get("/api/v2/search?q=%40" + acct + "&type=accounts")
         t.status(r, 200, "search without resolve")
@@ -130,6 +135,17 @@ def follow_outside_voices(t, fx):
         r = carol.get("/api/v1/accounts/lookup?acct=" + acct)
         t.status(r, 200, "now lookup knows her")
         t.is_(r.json()["id"], alice["id"], "... as the same account")
+        r = carol.get("/api/v1/accounts/%s/statuses" % alice["id"])
+        texts = [s["content"] for s in r.json()]
+        t.is_(len(texts), 1, "her recent public post came with her profile "
+              "(and nothing she did not share)")
+        t.like(" ".join(texts), "Said before anyone followed", "... the "
+               "shared one")
+        if r.json():
+            t.is_(r.json()[0]["created_at"][:16],
+                  earlier["created_at"][:16], "... dated when she wrote it")
+        t.is_(bb.rows("SELECT COUNT(*) FROM notifications"), [(0,)],
+              "... and nobody was notified of old news")
         r = carol.get("/api/v2/search?q=" + a.pub + "/users/alice&resolve=1")
         t.is_([x["id"] for x in r.json()["accounts"]][:1], [alice["id"]],
               "her actor's address finds her too")
