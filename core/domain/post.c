@@ -83,13 +83,16 @@ post_check(struct post_draft *d)
 
 /*
  * The mention resolver markdown.c calls (arg is a struct mention_ctx): the
- * canonical username of an active person, or NULL.
+ * canonical username of an active person, or NULL. "name@host" is someone
+ * outside the bridge knows (linked to their page here).
  */
 const char *
 post_mention_resolve(void *arg, const char *name, int64_t *id)
 {
 	struct mention_ctx	*m = arg;
-	struct user		*u = user_get_by_name(m->db, m->arena, name);
+	struct user		*u = strchr(name, '@') != NULL ?
+	    user_get_outside(m->db, m->arena, name) :
+	    user_get_by_name(m->db, m->arena, name);
 
 	if (u == NULL || u->disabled)
 		return NULL;
@@ -180,6 +183,10 @@ post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md
 	}
 	for (i = 0; notify && i < md->nmentions; i++) {
 		if (already != NULL && idlist_has(already, md->mentions[i].id))
+			continue;
+		/* someone outside reads nothing here: the bridge tells
+		 * them, when the post is shared */
+		if (strchr(md->mentions[i].name, '@') != NULL)
 			continue;
 		if (access_post_visible(db, md->mentions[i].id, post) &&
 		    notify_add(db, md->mentions[i].id, "mention", author, post,

@@ -26,6 +26,7 @@
 #define MD_OPTIONS	(CMARK_OPT_SAFE | CMARK_OPT_VALIDATE_UTF8 | \
 			 CMARK_OPT_HARDBREAKS)
 #define MD_NAME_MAX	30	/* user.c's USERNAME_MAX */
+#define MD_HOST_MAX	260	/* a host name, and a port */
 #define MD_TAG_MAX	100	/* bytes after the '#' */
 #define MD_MAX_LOOKUPS	(2 * MARKDOWN_MAX_MENTIONS)
 #define MD_MAX_AUTOLINKS 1000	/* bounds the HTML of "#a #a #a ..." */
@@ -45,7 +46,7 @@ struct nodes {
 };
 
 struct lookup {
-	char		 name[MD_NAME_MAX + 1];
+	char		 name[MD_NAME_MAX + 1 + MD_HOST_MAX + 1];
 	const char	*user;		/* canonical, or NULL if unknown */
 	int64_t		 id;
 };
@@ -253,12 +254,47 @@ md_word(uint32_t cp)
 	return 1;
 }
 
-/* End of a "@name" starting at s[i], or 0 if there is none. */
+/*
+ * End of the host of "@name@host" whose second '@' is s[at]: labels of
+ * letters, digits and '-' joined by dots, with at least one dot or a port
+ * (":8080"); a sentence's full stop after it is not part of it. 0 if none.
+ */
+static size_t
+md_host_end(const char *s, size_t at, size_t len)
+{
+	size_t	j, dots = 0, end;
+
+	for (j = at + 1; j < len && j - at <= MD_HOST_MAX; j++) {
+		if (s[j] == '.' && j > at + 1 && s[j - 1] != '.')
+			dots++;
+		else if (!md_alnum((unsigned char)s[j]) && s[j] != '-')
+			break;
+	}
+	while (j > at + 1 && (s[j - 1] == '.' || s[j - 1] == '-')) {
+		if (s[j - 1] == '.')
+			dots--;
+		j--;
+	}
+	if (j == at + 1 || j - at > MD_HOST_MAX)
+		return 0;
+	end = j;
+	if (end + 1 < len && s[end] == ':' && s[end + 1] >= '0' &&
+	    s[end + 1] <= '9') {
+		for (j = end + 1; j < len && j - end <= 5 && s[j] >= '0' &&
+		    s[j] <= '9'; j++)
+			;
+		return j;
+	}
+	return dots > 0 ? end : 0;
+}
+
+/* End of a "@name" (or "@name@host", someone elsewhere) starting at s[i],
+ * or 0 if there is none. */
 static size_t
 md_mention_end(const char *s, size_t i, size_t len)
 {
 	uint32_t	c;
-	size_t		j, n;
+	size_t		j, n, h;
 
 	if (i > 0) {
 		c = md_prev_cp(s, i);
@@ -271,8 +307,13 @@ md_mention_end(const char *s, size_t i, size_t len)
 	}
 	if (j == i + 1 || j - i - 1 > MD_NAME_MAX)
 		return 0;
+	if (j < len && s[j] == '@') {
+		/* "@ada@example.org": someone on another server */
+		if ((h = md_host_end(s, j, len)) == 0)
+			return 0;
+		j = h;
+	}
 	if (j < len) {
-		/* "@ada@example.org" is someone elsewhere: not for now. */
 		c = md_cp(s, j, len, &n);
 		if (md_word(c) || c == '@')
 			return 0;
@@ -391,7 +432,9 @@ md_mention(struct md *m, const char *s, size_t len)
 	size_t			 i;
 
 	if ((user = md_lookup(m, s + 1, len - 1, &id)) == NULL)
-		return m->outside;	/* outside: not there, dropped */
+		/* outside, a colleague not visible there is dropped; a name
+		 * on another server not known here stays as it was typed */
+		return m->outside && memchr(s + 1, '@', len - 1) == NULL;
 	if (m->outside) {
 		/* user is the URL of the person's public actor */
 		buf_puts(&m->html, "<span class=\"h-card\"><a href=\"");

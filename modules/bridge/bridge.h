@@ -147,7 +147,14 @@ void		 br_after_post_delete(struct hm_db *, int64_t, int64_t);
 /* desk.c */
 int		 br_desk_decide(struct hm_db *, int64_t, int64_t, int,
 		     const char *, char **);
+int		 br_publish_now(struct hm_db *, int64_t, int64_t, char **);
+
+/* mention.c */
+char		*br_mention_actor(struct hm_db *, const char *);
+int		 br_mentions_pending(struct hm_db *, const char *);
 int		 br_publish(struct hm_db *, int64_t, int64_t, char **);
+void		 br_mention_job(struct hm_db *, int);
+int		 br_deliver_mentioned(struct hm_db *, int64_t, json_t *);
 json_t		*br_queue_json(struct hm_db *, struct hm_req *, int);
 json_t		*br_decisions_json(struct hm_db *, struct hm_req *, int);
 int64_t		 br_queue_count(struct hm_db *);
@@ -255,6 +262,10 @@ int		 br_in_undo_react(struct hm_db *, const struct br_remote *,
 		     json_t *);
 
 /* follow.c */
+/* A lookup's outcome, on the fetch thread: the actor, or why not. */
+typedef void	 (*br_lookup_fn)(void *, struct br_remote *, const char *);
+int		 br_lookup(struct fetcher *, const char *, br_lookup_fn,
+		     void *);
 int		 br_follow_request(struct hm_db *, int64_t, const char *,
 		     char **);
 int		 br_resolve(struct hm_req *, const char *,

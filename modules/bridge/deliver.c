@@ -526,6 +526,7 @@ br_deliver_job(struct hm_db *db, void *unused)
 		br_instance_ensure(db);
 	}
 	br_follow_job(db, !reset_done);
+	br_mention_job(db, !reset_done);
 	reset_done = 1;
 	/* Inbound ids only need remembering while a replay could still pass
 	 * the signature's clock window (an hour and five minutes): forget

@@ -48,10 +48,12 @@ br_decision_add(struct hm_db *db, int64_t post, int64_t author,
 /*
  * Send a post out (on the writer): render it now, keep the text that
  * went, and queue the Create (first time) or Update (an approved edit) to
- * the author's followers. by is who approved (0: approval = none).
+ * the author's followers, whom it answers and the people outside it
+ * mentions. by is who approved (0: approval = none). (br_publish first
+ * lets it wait for the lookups of names outside.)
  */
 int
-br_publish(struct hm_db *db, int64_t post, int64_t by, char **cause)
+br_publish_now(struct hm_db *db, int64_t post, int64_t by, char **cause)
 {
 	struct hm_post_info	 p;
 	struct br_actor		 a;
@@ -92,7 +94,7 @@ br_publish(struct hm_db *db, int64_t post, int64_t by, char **cause)
 	st = A->db_prepare(db, "UPDATE bridge_shares SET state = 'approved', "
 	    "decided_at = ?, decided_by = ?, published_at = COALESCE("
 	    "published_at, ?), updated_at = ?, html = ?, summary = ?, tags = "
-	    "?, edits = edits + ? WHERE post_id = ?");
+	    "?, edits = edits + ?, waits_since = NULL WHERE post_id = ?");
 	if (st == NULL)
 		goto out_note;
 	A->db_bind_int(st, 1, now);
@@ -131,7 +133,8 @@ br_publish(struct hm_db *db, int64_t post, int64_t by, char **cause)
 	    post, act);
 	json_decref(act);
 	if (aid <= 0 || br_deliver_followers(db, aid, p.author_id) != 0 ||
-	    br_deliver_replied(db, aid, post) != 0)
+	    br_deliver_replied(db, aid, post) != 0 ||
+	    br_deliver_mentioned(db, aid, n.tags) != 0)
 		goto out_note;
 	if (by != 0)
 		A->notify_post(db, p.author_id, "bridge.approved", by, post);

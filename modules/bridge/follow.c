@@ -34,8 +34,6 @@
 #define ACCEPT_AP	"application/activity+json, application/ld+json; " \
 			"profile=\"https://www.w3.org/ns/activitystreams\""
 
-/* A lookup's outcome, on the fetch thread: the actor, or why not. */
-typedef void	(*br_lookup_fn)(void *, struct br_remote *, const char *);
 
 /* One lookup on its way: WebFinger for name@host, then the actor. */
 struct br_lookup {
@@ -159,7 +157,7 @@ br_lookup_webfinger(void *arg, struct fetch_result *res)
  * on the fetch thread (or at once when it cannot start). -1 when too many
  * lookups are under way (fn is not called).
  */
-static int
+int
 br_lookup(struct fetcher *f, const char *what, br_lookup_fn fn, void *arg)
 {
 	struct br_lookup	*l;

@@ -43,7 +43,8 @@ struct br_mentions {
  * "@name" in a shared post: a colleague visible outside becomes a link to
  * their actor (and a Mention tag, which is what makes Mastodon notify);
  * anyone else is dropped from the text, since nothing about colleagues
- * who did not opt in leaves the company.
+ * who did not opt in leaves the company. "@name@host", someone on another
+ * server, is linked and tagged when known (else it stays text).
  */
 static const char *
 br_mention_url(void *arg, const char *name)
@@ -52,8 +53,18 @@ br_mention_url(void *arg, const char *name)
 	struct br_actor		 a;
 	char			*url;
 
-	if (m->n == sizeof m->urls / sizeof m->urls[0] ||
-	    br_actor_get(m->db, 0, name, &a) != 0)
+	if (m->n == sizeof m->urls / sizeof m->urls[0])
+		return NULL;
+	/* someone on another server, known here (mention.c) */
+	if (strchr(name, '@') != NULL) {
+		if ((url = br_mention_actor(m->db, name)) == NULL)
+			return NULL;
+		json_array_append_new(m->tags, json_pack("{s:s, s:s, s:s+}",
+		    "type", "Mention", "href", url, "name", "@", name));
+		m->urls[m->n++] = url;
+		return url;
+	}
+	if (br_actor_get(m->db, 0, name, &a) != 0)
 		return NULL;
 	if (a.disabled_at != 0) {
 		br_actor_free(&a);
@@ -228,10 +239,27 @@ br_note_json(struct hm_db *db, const struct br_actor *a, int64_t post,
 
 		if (br_reply_of(db, post, &uri, &actor, NULL) == 0) {
 			json_object_set_new(o, "inReplyTo", json_string(uri));
-			json_array_append_new(json_object_get(o, "cc"),
-			    json_string(actor));
 			free(uri);
 			free(actor);
+		}
+	}
+	if (o != NULL) {	/* everyone outside it mentions (or answers) */
+		json_t		*t, *cc = json_object_get(o, "cc"), *c;
+		const char	*href;
+		size_t		 i, j;
+
+		json_array_foreach(tags, i, t) {
+			href = br_json_str(t, "href");
+			if (href == NULL || br_json_str(t, "type") == NULL ||
+			    strcmp(br_json_str(t, "type"), "Mention") != 0 ||
+			    strncmp(href, br_conf.base, strlen(br_conf.base))
+			    == 0)
+				continue;
+			json_array_foreach(cc, j, c)
+				if (strcmp(json_string_value(c), href) == 0)
+					break;
+			if (j == json_array_size(cc))
+				json_array_append_new(cc, json_string(href));
 		}
 	}
 	if (o != NULL) {	/* the url's path ends with the post's id */

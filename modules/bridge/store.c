@@ -249,7 +249,18 @@ static const char br_schema_7[] =
 	") STRICT;"
 	"CREATE INDEX bridge_voices_state ON bridge_voices (state);"
 	"CREATE INDEX bridge_voices_follow ON bridge_voices (follow_id);"
-	"UPDATE bridge_following SET state = 'resolving', error = NULL;";
+	"UPDATE bridge_following SET state = 'resolving', error = NULL;"
+	/* "@name@host" in shared posts (mention.c): each name looked up
+	 * once; a post waits for its lookups (waits_since) */
+	"CREATE TABLE bridge_mention_lookups ("
+	" acct TEXT PRIMARY KEY COLLATE NOCASE,"
+	" state TEXT NOT NULL CHECK (state IN ('resolving', 'looking',"
+	"  'done', 'failed')),"
+	" created_at INTEGER NOT NULL"
+	") STRICT;"
+	"ALTER TABLE bridge_shares ADD COLUMN waits_since INTEGER;"
+	"CREATE INDEX bridge_remote_actors_acct ON bridge_remote_actors"
+	" ((username || '@' || host) COLLATE NOCASE);";
 
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },

@@ -241,6 +241,52 @@ def follow_policy(t, fx):
 
 
 @h.case
+def mention_outside(t, fx):
+    """alice writes "@carol@other-hearth" in a shared post: the name is
+    looked up by WebFinger, the post waits for it, then goes out tagged
+    and addressed to carol, and reaches her at her own inbox though she
+    does not follow alice; her server notifies her. An unknown name stays
+    text."""
+    with b.Bridge(t, name="a", approval="none") as a, \
+            b.Bridge(t, name="b") as bb:
+        a.add_user("alice")
+        a.opt_in("alice")
+        bb.add_user("carol")
+        bb.opt_in("carol")
+        carol_acct = "carol@" + bb.domain
+        r = a.api("alice").post("/api/v1/statuses", {
+            "status": "Thanks @%s and @nobody@%s!" % (carol_acct,
+                                                       bb.domain),
+            "share_outside": "1"})
+        t.status(r, 200, "alice shares a post naming carol on the other "
+                 "server")
+        post = r.json()["id"]
+        note = "%s/users/alice/statuses/%s" % (a.pub, post)
+        t.ok(wait_seen(bb, note + "/activity"), "it reaches carol's server "
+             "(she does not follow alice)")
+        body = json.loads(a.rows("SELECT body FROM bridge_activities WHERE "
+                                 "post_id = ? AND type = 'Create'",
+                                 int(post))[0][0])
+        obj = body["object"]
+        mentions = [x for x in obj["tag"] if x["type"] == "Mention"]
+        t.is_([(x["href"], x["name"]) for x in mentions],
+              [(bb.pub + "/users/carol", "@" + carol_acct)],
+              "the Note tags carol (and not the unknown name)")
+        t.ok(bb.pub + "/users/carol" in obj["cc"], "... and is addressed "
+             "to her")
+        t.like(obj["content"], r'href="%s/users/carol"' % bb.pub,
+               "... and links her")
+        t.like(obj["content"], "@nobody@", "the unknown name stays text")
+        t.is_(a.rows("SELECT state FROM bridge_mention_lookups ORDER BY "
+                     "acct"), [("done",), ("failed",)],
+              "both names were looked up once")
+        n = h.poll(lambda: bb.api("carol").get(
+            "/api/v1/notifications").json(), 15)
+        t.is_([x["type"] for x in n], ["mention"], "carol is notified of "
+              "the mention")
+
+
+@h.case
 def opt_out_removes_everything(t, fx):
     """Opting out: Delete for each shared post and for the actor."""
     with b.Bridge(t, name="a", approval="none") as a, \

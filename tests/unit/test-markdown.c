@@ -28,7 +28,8 @@ static struct markdown	 md;
 static char		*cause;
 static int		 lookups;
 
-/* Resolve ada (1), bob (2) and "uN" (N + 100), case-insensitively. */
+/* Resolve ada (1), bob (2), "uN" (N + 100) and ada@example.org or
+ * ada@127.0.0.1:8080 (50, someone outside), case-insensitively. */
 static const char *
 resolve(void *arg, const char *name, int64_t *id)
 {
@@ -42,6 +43,12 @@ resolve(void *arg, const char *name, int64_t *id)
 	if (strcasecmp(name, "bob") == 0) {
 		*id = 2;
 		return "bob";
+	}
+	if (strcasecmp(name, "ada@example.org") == 0 ||
+	    strcasecmp(name, "ada@127.0.0.1:8080") == 0) {
+		*id = 50;
+		snprintf(buf, sizeof buf, "%s", name);
+		return buf;
 	}
 	if (name[0] == 'u' && isdigit((unsigned char)name[1])) {
 		*id = 100 + atoi(name + 1);
@@ -351,8 +358,21 @@ main(void)
 	ok(md.nmentions == 0 && !has(h, "mention"), "no mentions in links");
 	html("mail ada@bob.com or bob@ada");
 	is_int(md.nmentions, 0, "email address is not a mention");
-	html("@ada@example.org and @bob@example.org");
-	is_int(md.nmentions, 0, "remote form stays text");
+	h = html("@ada@example.org and @bob@example.org.");
+	ok(md.nmentions == 1 && md.mentions[0].id == 50, "someone outside "
+	    "known here is a mention");
+	ok(has(h, "href=\"" BASE "/@ada@example.org\""),
+	    "... linked to their page here");
+	ok(has(h, "@bob@example.org.</p>"), "someone unknown stays text");
+	h = html("@ada@example.org. Next");
+	ok(md.nmentions == 1 && !has(h, "example.org.\""), "a full stop "
+	    "after the host is the sentence's");
+	html("@ada@127.0.0.1:8080 hi");
+	is_int(md.nmentions, 1, "a host with a port");
+	html("@ada@localhost @ada@exa..mple @ada@-x.org");
+	is_int(md.nmentions, 0, "no dot and no port, or a broken host: text");
+	html("@ada@example.org@x.org");
+	is_int(md.nmentions, 0, "a second '@' after the host: text");
 	html("x/@ada _@ada @@ada");
 	is_int(md.nmentions, 0, "after '/', '_' or '@' is not a mention");
 	html("(@ada) *@bob*");
