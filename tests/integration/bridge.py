@@ -516,3 +516,60 @@ class FakeServer:
         with self.lock:
             return "\n".join("%s %s" % (r["method"], r["path"])
                              for r in self.requests)
+
+
+class Outside:
+    """People on a server outside (a FakeServer of the test's own) who
+    write to a Bridge srv: actors, their notes and activities, signed here
+    (draft-cavage) and posted to srv's public inbox."""
+
+    PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+
+    def __init__(self, t, srv, name="outside", fake=None, key=None):
+        """fake, key: another Outside's server and key, to speak to
+        another Bridge as the same people."""
+        self.t = t
+        self.srv = srv
+        self.fake = fake or FakeServer(t, name=name)
+        self.key = key or RsaKey(t)
+        self.other_key = RsaKey(t)
+
+    @staticmethod
+    def _uid():
+        import uuid
+        return uuid.uuid4().hex[:10]
+
+    def actor(self, handle=None, key=None, **extra):
+        """An outside actor (extra: name, summary, url...): its id."""
+        handle = handle or "u" + self._uid()
+        doc = self.fake.actor(handle, key or self.key, extra=extra or None)
+        return doc["id"]
+
+    def note(self, actor, content, reply_to=None, public=True, **kw):
+        oid = "%s/notes/%s" % (self.fake.origin, self._uid())
+        n = {"id": oid, "type": "Note", "attributedTo": actor,
+             "content": content, "published": "2026-12-06T10:00:00Z",
+             "url": oid.replace("/notes/", "/@x/"),
+             "to": [self.PUBLIC] if public else [actor + "/followers"],
+             "cc": [actor + "/followers"]}
+        if reply_to:
+            n["inReplyTo"] = reply_to
+        n.update(kw)
+        return n
+
+    def activity(self, actor, type, obj, **kw):
+        a = {"@context": AS_CONTEXT, "id": "%s/activities/%s" % (
+            self.fake.origin, self._uid()), "type": type, "actor": actor,
+            "object": obj}
+        a.update(kw)
+        return a
+
+    def send(self, act, key=None, target="/inbox"):
+        """POST act signed as its actor: (status, text)."""
+        body = json.dumps(act).encode()
+        key_id = act["actor"] + "#main-key"
+        hdrs = cavage_sign(key or self.key, key_id, "POST", target,
+                           self.srv.domain, body)
+        hdrs["Content-Type"] = AS_TYPE
+        return post_raw(self.srv.pub_host, self.srv.pub_port, target,
+                        body, hdrs)

@@ -1,10 +1,13 @@
 """
 The access matrix: for each kind of post (public, unlisted, private,
-direct, in an open group, in a private group) and each kind of reader
-(author, follower, mentioned, group member, other employee, admin,
-anonymous), every endpoint that can reveal a post shows it exactly when it
-should. One rule (SQL_POST_VISIBLE in core/hearth.h) decides; this test
-checks every door it guards.
+direct, in an open group, in a private group, and an outside post the
+bridge brought in: a reply from a server outside to a shared post) and
+each kind of reader (author, follower, mentioned, group member, other
+employee, admin, anonymous), every endpoint that can reveal a post shows
+it exactly when it should. One rule (SQL_POST_VISIBLE in core/hearth.h)
+decides; this test checks every door it guards. The outside account that
+wrote the outside post is a subject too: every employee sees it, none can
+be it.
 
 The fixture makes the people, groups and posts once; each case checks one
 door (a row family of the matrix) for every reader and can run alone:
@@ -15,9 +18,13 @@ import contextlib
 import urllib.parse
 
 import harness as h
+import bridge as b
 
-KINDS = ["public", "unlisted", "private", "direct", "open_group",
-         "private_group"]
+# The author's own kinds of post, then the outside post (by someone on a
+# server outside, replying to the author's shared post).
+AUTHORED = ["public", "unlisted", "private", "direct", "open_group",
+            "private_group"]
+KINDS = AUTHORED + ["outside"]
 READERS = ["author", "follower", "mentioned", "member", "other", "admin"]
 
 # Who may read each kind of post.
@@ -28,6 +35,9 @@ READABLE = {
     "direct": {"author", "mentioned"},
     "open_group": set(READERS),
     "private_group": {"author", "member"},
+    # Everyone inside reads it, as everyone reads the post it answers;
+    # it is in no company stream and no group.
+    "outside": set(READERS),
 }
 
 
@@ -55,7 +65,8 @@ class Matrix:
         self.srv = srv
         self.c = srv.client()
         for name in READERS:
-            srv.add_user(name, admin=(name == "admin"))
+            if name != "author":
+                srv.add_user(name, admin=(name == "admin"))
         self.tok = {name: srv.token(name) for name in READERS}
         self.me = {name: self.api("GET",
                                   "/api/v1/accounts/verify_credentials",
@@ -79,7 +90,7 @@ class Matrix:
                           "author", {"account_id": self.me["member"]}), 200,
                  "author adds member to the private group")
 
-        self.ids_of = {kind: self.post(t, kind) for kind in KINDS}
+        self.ids_of = {kind: self.post(t, kind) for kind in AUTHORED}
         self.kind_of = {v: k for k, v in self.ids_of.items()}
 
         # A public root with replies of every kind outside groups, and
@@ -91,9 +102,28 @@ class Matrix:
             for k in ("open_group", "private_group")}
 
         # A tag used only in one kind of post, for the tag lookups.
-        for kind in KINDS:
+        for kind in AUTHORED:
             self.post(t, kind, text="#only%s @mentioned"
                       % kind.replace("_", ""))
+
+        # Someone outside answers the author's shared post.
+        self.outside = b.Outside(t, srv)
+        voice = self.outside.actor("voice", name="A Voice")
+        self.shared = self.post(t, "public", {"share_outside": "1"},
+                                text="shared for the matrix")
+        note = self.outside.note(voice, "<p>matrixword kindoutside</p>",
+                                 reply_to="%s/users/author/statuses/%s" % (
+                                     srv.pub, self.shared))
+        st, text = self.outside.send(self.outside.activity(voice, "Create",
+                                                           note))
+        t.is_(st, 202, "someone outside replies to the shared post")
+        rows = h.poll(lambda: srv.rows("SELECT id, author_id FROM posts "
+                                       "WHERE outside_uri = ?", note["id"]),
+                      10)
+        t.ok(rows, "... and the reply is kept")
+        self.ids_of["outside"] = str(rows[0][0]) if rows else "0"
+        self.voice = str(rows[0][1]) if rows else "0"
+        self.kind_of[self.ids_of["outside"]] = "outside"
 
     def api(self, method, path, who, form=None):
         hdrs = {"Authorization": "Bearer " + self.tok[who]} if who else {}
@@ -130,7 +160,9 @@ class Matrix:
 
 @contextlib.contextmanager
 def fixture(t):
-    with h.Server(t, threads=2) as srv:
+    with b.Bridge(t, approval="none", threads=2) as srv:
+        srv.add_user("author")
+        srv.opt_in("author")
         yield Matrix(t, srv)
 
 
@@ -179,7 +211,7 @@ def thread_replies(t, m):
 def home_timeline(t, m):
     """Home holds exactly what each reader should see there."""
     home_want = {
-        "author": set(KINDS),
+        "author": set(AUTHORED),
         "follower": {"public", "unlisted", "private"},
         "mentioned": {"public", "unlisted", "private", "direct"},
         "member": {"open_group", "private_group"},
@@ -228,13 +260,46 @@ def group_timelines(t, m):
 
 @h.case
 def profile_statuses(t, m):
-    """The author's profile stream is exactly the readable posts."""
+    """The author's profile stream is exactly the readable posts; the
+    outside account's, its post, to everyone."""
     for reader in READERS:
         prof = ids(m.api("GET", "/api/v1/accounts/%s/statuses?limit=40"
                          % m.me["author"], reader))
-        t.is_(m.kinds_in(prof), expect(reader, KINDS),
+        t.is_(m.kinds_in(prof), expect(reader, AUTHORED),
               "%s: the author's profile stream is exactly the readable "
               "posts" % reader)
+        prof = ids(m.api("GET", "/api/v1/accounts/%s/statuses?limit=40"
+                         % m.voice, reader))
+        t.is_(m.kinds_in(prof or []), {"outside"}, "%s: the outside "
+              "account's stream is its post" % reader)
+
+
+@h.case
+def outside_account(t, m):
+    """The outside account: every employee sees it and may follow it; it
+    is no colleague (not in the directory, not mentionable by name, no
+    sign-in); its post is in no company stream."""
+    for reader in READERS:
+        r = m.api("GET", "/api/v1/accounts/%s" % m.voice, reader)
+        t.status(r, 200, "%s: the outside account" % reader)
+        acct = r.json().get("acct", "")
+        t.like(acct, r"^voice@", "%s: ... is voice@host" % reader)
+        r = m.api("GET", "/api/v1/accounts/lookup?acct=" + acct, reader)
+        t.status(r, 200, "%s: lookup by acct finds it" % reader)
+        r = m.api("GET", "/api/v1/directory?limit=80", reader)
+        t.ok(all(a["id"] != m.voice for a in r.json()), "%s: not in the "
+             "directory" % reader)
+        r = m.api("GET", "/api/v1/accounts/%s/followers" % m.voice, reader)
+        t.status(r, 200, "%s: its followers list" % reader)
+    r = m.api("GET", "/api/v1/accounts/%s" % m.voice, None)
+    t.status(r, 401, "anonymous: the outside account is 401")
+    r = m.api("GET", "/api/v1/statuses/%s" % m.ids_of["outside"], None)
+    t.status(r, 401, "anonymous: the outside post is 401")
+    r = m.api("POST", "/api/v1/statuses", "other",
+              {"status": "hi @voice", "visibility": "direct"})
+    t.status(r, 200, "other writes to '@voice'")
+    t.is_(r.json().get("mentions"), [], "... which names nobody: an "
+          "outside account is no colleague by its bare name")
 
 
 @h.case
@@ -300,7 +365,7 @@ def notifications(t, m):
     r = m.api("GET", "/api/v1/notifications?types[]=mention&limit=80",
               "mentioned")
     kinds = m.kinds_in(n["status"]["id"] for n in r.json())
-    t.is_(kinds, expect("mentioned", KINDS), "mentioned: notified of "
+    t.is_(kinds, expect("mentioned", AUTHORED), "mentioned: notified of "
           "exactly the mentions they may read")
 
 
@@ -324,7 +389,7 @@ def anonymous(t, m):
 def tag_lookup(t, m):
     """GET /tags/:name: only where a readable post carries the tag."""
     for reader in READERS:
-        for kind in KINDS:
+        for kind in AUTHORED:
             name = "only" + kind.replace("_", "")
             r = m.api("GET", "/api/v1/tags/%s" % name, reader)
             t.status(r, 200 if can(reader, kind) else 404,
@@ -335,7 +400,7 @@ def tag_lookup(t, m):
 def hashtag_search(t, m):
     """Hashtag search: only where a readable post carries the tag."""
     for reader in READERS:
-        for kind in KINDS:
+        for kind in AUTHORED:
             name = "only" + kind.replace("_", "")
             r = m.api("GET", "/api/v2/search?type=hashtags&q=%s" % name,
                       reader)

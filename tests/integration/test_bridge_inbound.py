@@ -16,12 +16,10 @@ Each case runs alone: CASE=reply_lands make check TESTS=...
 import contextlib
 import json
 import re
-import uuid
 
 import harness as h
 import bridge as b
 
-AS = b.AS_CONTEXT
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 # What no page or API field may carry after sanitising.
@@ -34,22 +32,14 @@ XSS = ('<p>Hello <script>alert(1)</script><img src=x onerror=alert(2)>'
        '</iframe><style>p{}</style> words kept</p>')
 
 
-def uid():
-    return uuid.uuid4().hex[:10]
-
-
-class Env:
+class Env(b.Outside):
     """One Bridge with alice (visible outside, a shared and approved
     post) and boss (an admin, the desk); a fake server with actors."""
 
     def __init__(self, t, srv):
-        self.t = t
-        self.srv = srv
-        self.fake = b.FakeServer(t, name="outside")
+        super().__init__(t, srv)
         self.alice = srv.api("alice")
         self.boss = srv.api("boss")
-        self.key = b.RsaKey(t)
-        self.other_key = b.RsaKey(t)
 
     def share(self, text):
         """A post by alice, shared and approved: (id, its Note URL)."""
@@ -60,41 +50,6 @@ class Env:
         r = self.boss.post("/api/v1/admin/bridge/queue/%s/approve" % pid, {})
         self.t.status(r, 200, "the desk approves it")
         return pid, "%s/users/alice/statuses/%s" % (self.srv.pub, pid)
-
-    def actor(self, handle=None, key=None, **extra):
-        """An outside actor (extra: name, summary, url...): its id."""
-        handle = handle or "u" + uid()
-        doc = self.fake.actor(handle, key or self.key, extra=extra or None)
-        return doc["id"]
-
-    def note(self, actor, content, reply_to=None, public=True, **kw):
-        oid = "%s/notes/%s" % (self.fake.origin, uid())
-        n = {"id": oid, "type": "Note", "attributedTo": actor,
-             "content": content, "published": "2026-12-06T10:00:00Z",
-             "url": oid.replace("/notes/", "/@x/"),
-             "to": [PUBLIC] if public else [actor + "/followers"],
-             "cc": [actor + "/followers"]}
-        if reply_to:
-            n["inReplyTo"] = reply_to
-        n.update(kw)
-        return n
-
-    def activity(self, actor, type, obj, **kw):
-        a = {"@context": AS, "id": "%s/activities/%s" % (self.fake.origin,
-                                                          uid()),
-             "type": type, "actor": actor, "object": obj}
-        a.update(kw)
-        return a
-
-    def send(self, act, key=None, target="/inbox"):
-        """POST act signed as its actor: (status, text)."""
-        body = json.dumps(act).encode()
-        key_id = act["actor"] + "#main-key"
-        hdrs = b.cavage_sign(key or self.key, key_id, "POST", target,
-                             self.srv.domain, body)
-        hdrs["Content-Type"] = b.AS_TYPE
-        return b.post_raw(self.srv.pub_host, self.srv.pub_port, target,
-                          body, hdrs)
 
     def outside_post(self, oid):
         rows = self.srv.rows("SELECT id, content_html, visibility, "
@@ -681,8 +636,7 @@ def allowlist_and_rates(t, fx):
             "bridge.inbox_rate_host": "100"}) as srv:
         srv.add_user("alice")
         srv.opt_in("alice")
-        env = Env.__new__(Env)
-        env.t, env.srv, env.fake, env.key = t, srv, fx.fake, fx.key
+        env = b.Outside(t, srv, fake=fx.fake, key=fx.key)
         x = env.actor("allowme")
         st, text = env.send(env.activity(x, "Like", srv.pub +
                                          "/users/alice/statuses/1"))
