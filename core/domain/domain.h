@@ -419,6 +419,8 @@ int		 outside_react(struct db *, int64_t, int64_t,
 int		 outside_account_gone(struct db *, const char *);
 char		*outside_of(struct db *, int64_t, char **, char **);
 char		*outside_account_of(struct db *, int64_t, int *);
+int		 outside_avatar_save(struct db *, const char *, int64_t,
+		     const void *, size_t, char **);
 
 /* profile.c */
 #define PROFILE_TEXT_MAX 200

@@ -417,3 +417,73 @@ fail:
 	arena_free(a);
 	return -1;
 }
+
+/* The avatar an outside account had, or the new one if the change did not
+ * commit: removed once the transaction ends. */
+struct avatar_swap {
+	char	*data_dir;
+	char	*old;		/* or NULL */
+	char	 name[MEDIA_NAME_MAX];
+};
+
+static void
+avatar_swapped(void *arg, int committed)
+{
+	struct avatar_swap	*s = arg;
+
+	if (committed && s->old != NULL)
+		media_remove(s->data_dir, s->old);
+	else if (!committed)
+		media_remove(s->data_dir, s->name);
+	free(s->data_dir);
+	free(s->old);
+	free(s);
+}
+
+/*
+ * An outside account's avatar (writer): an image already decoded and
+ * written again (image_reencode), stored under a new name; the one it
+ * replaces goes once this commits. 0, or -1 with *cause.
+ */
+int
+outside_avatar_save(struct db *db, const char *data_dir, int64_t account,
+    const void *data, size_t len, char **cause)
+{
+	struct avatar_swap	*s;
+	sqlite3_stmt		*st;
+	enum image_type		 t;
+	int			 w, h;
+
+	*cause = NULL;
+	if (!outside_is_account(db, account)) {
+		*cause = xstrdup("not an outside account");
+		return -1;
+	}
+	if (image_sniff(data, len, &t, &w, &h, cause) != 0)
+		return -1;
+	s = xcalloc(1, sizeof *s);
+	if (media_store(data_dir, data, len, t, s->name, sizeof s->name,
+	    cause) != 0) {
+		free(s);
+		return -1;
+	}
+	s->data_dir = xstrdup(data_dir);
+	if ((st = db_prepare(db, "SELECT avatar_file FROM users WHERE id = ?"))
+	    != NULL) {
+		sqlite3_bind_int64(st, 1, account);
+		if (sqlite3_step(st) == SQLITE_ROW &&
+		    sqlite3_column_type(st, 0) != SQLITE_NULL)
+			s->old = xstrdup((const char *)sqlite3_column_text(st,
+			    0));
+		sqlite3_reset(st);
+	}
+	if (DB_RUN(db, "UPDATE users SET avatar_file = ?, updated_at = ? "
+	    "WHERE id = ?", SQL_T(s->name), SQL_I(time(NULL)),
+	    SQL_I(account)) != 1) {
+		*cause = xasprintf("cannot save the avatar: %s", db_errmsg(db));
+		avatar_swapped(s, 0);
+		return -1;
+	}
+	db_after_commit(db, avatar_swapped, s);
+	return 0;
+}
