@@ -33,6 +33,9 @@ static struct fetcher	*fetcher;
  * so that senders pointing hearth at servers that never answer cannot
  * take the deliveries' slots. */
 static struct fetcher	*key_fetcher;
+/* A third for the pictures of outside accounts (avatar.c): larger bodies,
+ * a few at a time; its thread also makes them into pixels again. */
+static struct fetcher	*media_fetcher;
 
 /* Whether a form, JSON or config value means yes. */
 int
@@ -99,6 +102,14 @@ br_fetcher_hold(void)
 {
 	pthread_rwlock_rdlock(&fetch_lock);
 	return fetcher;
+}
+
+/* The same, for the media client (avatars). */
+struct fetcher *
+br_media_fetcher_hold(void)
+{
+	pthread_rwlock_rdlock(&fetch_lock);
+	return media_fetcher;
 }
 
 /* The same, for the keys' and lookups' client. */
@@ -241,6 +252,18 @@ br_start(void)
 			fetcher = NULL;
 		}
 	}
+	if (fetcher != NULL) {
+		fc.max_total = 4;
+		fc.max_per_host = 2;
+		fc.max_pending = 64;
+		fc.total_timeout_ms = 20000;
+		fc.max_response = 2 * 1024 * 1024;
+		if ((media_fetcher = fetcher_start(&fc, &cause)) == NULL) {
+			fetcher_stop(key_fetcher);
+			fetcher_stop(fetcher);
+			fetcher = key_fetcher = NULL;
+		}
+	}
 	pthread_rwlock_unlock(&fetch_lock);
 	if (fetcher == NULL) {
 		A->log(br_self, HM_LOG_ERROR, "cannot start the outbound HTTP "
@@ -256,13 +279,16 @@ br_start(void)
 static void
 br_stop(void)
 {
-	struct fetcher	*f, *k;
+	struct fetcher	*f, *k, *m;
 
 	pthread_rwlock_wrlock(&fetch_lock);
 	f = fetcher;
 	k = key_fetcher;
-	fetcher = key_fetcher = NULL;
+	m = media_fetcher;
+	fetcher = key_fetcher = media_fetcher = NULL;
 	pthread_rwlock_unlock(&fetch_lock);
+	if (m != NULL)
+		fetcher_stop(m);
 	if (k != NULL)
 		fetcher_stop(k);
 	if (f != NULL)

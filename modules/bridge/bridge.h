@@ -85,6 +85,7 @@ void		 br_iso_buf(int64_t, char *, size_t);
 int		 br_is_desk(struct hm_db *, int64_t);
 struct fetcher	*br_fetcher_hold(void);
 struct fetcher	*br_key_fetcher_hold(void);
+struct fetcher	*br_media_fetcher_hold(void);
 void		 br_fetcher_release(void);
 void		 br_kick(void);
 void		 br_kick_taken(void);
@@ -186,6 +187,7 @@ struct br_remote {
 	char		*summary;	/* as sent: HTML, capped */
 	char		*url;		/* their profile page, http(s) */
 	char		*outbox;	/* on their host, or NULL */
+	char		*icon;		/* their avatar's URL, or NULL */
 };
 void		 br_remote_free(struct br_remote *);
 int		 br_remote_by_key(struct hm_db *, const char *,
@@ -260,6 +262,11 @@ int		 br_in_react(struct hm_db *, const struct br_remote *, json_t *,
 		     int, char **);
 int		 br_in_undo_react(struct hm_db *, const struct br_remote *,
 		     json_t *);
+
+/* avatar.c */
+const char	*br_icon_url(json_t *);
+void		 br_avatar_want(struct hm_db *, int64_t, const char *);
+void		 br_avatar_job(struct hm_db *, struct fetcher *, int);
 
 /* follow.c */
 /* A lookup's outcome, on the fetch thread: the actor, or why not. */

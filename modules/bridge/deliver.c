@@ -527,6 +527,8 @@ br_deliver_job(struct hm_db *db, void *unused)
 	}
 	br_follow_job(db, !reset_done);
 	br_mention_job(db, !reset_done);
+	br_avatar_job(db, br_media_fetcher_hold(), !reset_done);
+	br_fetcher_release();
 	reset_done = 1;
 	/* Inbound ids only need remembering while a replay could still pass
 	 * the signature's clock window (an hour and five minutes): forget

@@ -180,6 +180,8 @@ br_account_save(struct hm_db *db, const struct br_remote *r, char **cause)
 		a.note_html = bio.html;
 	a.url = r->url;
 	id = A->outside_account(db, &a, cause);
+	if (id > 0)
+		br_avatar_want(db, id, r->icon);
 	sanitized_free(&bio);
 	free(name);
 	free(acct);

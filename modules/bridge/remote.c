@@ -37,6 +37,7 @@ br_remote_free(struct br_remote *r)
 	free(r->summary);
 	free(r->url);
 	free(r->outbox);
+	free(r->icon);
 	memset(r, 0, sizeof *r);
 }
 
@@ -92,8 +93,9 @@ br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out,
 
 	memset(out, 0, sizeof *out);
 	st = A->db_prepare(db, "SELECT id, key_id, public_key, inbox, "
-	    "shared_inbox, username, host, fetched_at, name, summary, url FROM "
-	    "bridge_remote_actors WHERE key_id = ? AND fetched_at > ?");
+	    "shared_inbox, username, host, fetched_at, name, summary, url, "
+	    "icon FROM bridge_remote_actors WHERE key_id = ? AND fetched_at > "
+	    "?");
 	if (st == NULL)
 		return -1;
 	A->db_bind_text(st, 1, key_id);
@@ -112,6 +114,7 @@ br_remote_by_key(struct hm_db *db, const char *key_id, struct br_remote *out,
 		out->name = (s = br_col(st, 8)) != NULL ? strdup(s) : NULL;
 		out->summary = (s = br_col(st, 9)) != NULL ? strdup(s) : NULL;
 		out->url = (s = br_col(st, 10)) != NULL ? strdup(s) : NULL;
+		out->icon = (s = br_col(st, 11)) != NULL ? strdup(s) : NULL;
 		rc = 0;
 	}
 	A->db_finalize(st);
@@ -127,12 +130,13 @@ br_remote_save(struct hm_db *db, const struct br_remote *r)
 
 	st = A->db_prepare(db, "INSERT INTO bridge_remote_actors (id, key_id, "
 	    "public_key, inbox, shared_inbox, username, host, fetched_at, "
-	    "name, summary, url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON "
-	    "CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, "
+	    "name, summary, url, icon) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	    "?) ON CONFLICT (id) DO UPDATE SET key_id = excluded.key_id, "
 	    "public_key = excluded.public_key, inbox = excluded.inbox, "
 	    "shared_inbox = excluded.shared_inbox, username = "
 	    "excluded.username, fetched_at = excluded.fetched_at, name = "
-	    "excluded.name, summary = excluded.summary, url = excluded.url");
+	    "excluded.name, summary = excluded.summary, url = excluded.url, "
+	    "icon = excluded.icon");
 	if (st == NULL)
 		return -1;
 	A->db_bind_text(st, 1, r->id);
@@ -146,6 +150,7 @@ br_remote_save(struct hm_db *db, const struct br_remote *r)
 	A->db_bind_text(st, 9, r->name);
 	A->db_bind_text(st, 10, r->summary);
 	A->db_bind_text(st, 11, r->url);
+	A->db_bind_text(st, 12, r->icon);
 	rc = A->db_step(st) == 0 ? 0 : -1;
 	A->db_finalize(st);
 	return rc;
@@ -319,6 +324,8 @@ br_keyfetch_actor(struct br_keyfetch *k, json_t *doc, const char *id)
 	if (str_of(doc, "outbox") != NULL && br_same_host(str_of(doc,
 	    "outbox"), id) && strlen(str_of(doc, "outbox")) <= 2048)
 		r.outbox = strdup(str_of(doc, "outbox"));
+	if (br_icon_url(doc) != NULL)
+		r.icon = strdup(br_icon_url(doc));
 	r.host = br_host_of(id);
 	br_keyfetch_end(k, &r, NULL);
 	br_remote_free(&r);

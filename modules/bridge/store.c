@@ -259,6 +259,19 @@ static const char br_schema_7[] =
 	" created_at INTEGER NOT NULL"
 	") STRICT;"
 	"ALTER TABLE bridge_shares ADD COLUMN waits_since INTEGER;"
+	/* outside accounts' pictures (avatar.c): the icon an actor names,
+	 * fetched and made into pixels again once per new URL */
+	"ALTER TABLE bridge_remote_actors ADD COLUMN icon TEXT;"
+	"CREATE TABLE bridge_avatars ("
+	" account_id INTEGER PRIMARY KEY REFERENCES users (id)"
+	"  ON DELETE CASCADE,"
+	" url TEXT NOT NULL,"
+	" state TEXT NOT NULL CHECK (state IN ('want', 'fetching', 'done',"
+	"  'failed')),"
+	" error TEXT,"
+	" tried_at INTEGER NOT NULL DEFAULT 0"
+	") STRICT;"
+	"CREATE INDEX bridge_avatars_state ON bridge_avatars (state);"
 	"CREATE INDEX bridge_remote_actors_acct ON bridge_remote_actors"
 	" ((username || '@' || host) COLLATE NOCASE);";
 

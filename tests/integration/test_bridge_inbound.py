@@ -13,6 +13,7 @@ sign in and never show with employees.
 
 Each case runs alone: CASE=reply_lands make check TESTS=...
 """
+import base64
 import contextlib
 import json
 import re
@@ -625,6 +626,81 @@ def outside_accounts_stay_outside(t, fx):
     t.is_(inst["stats"]["user_count"], 3, "the user count is employees'")
     r = fx.srv.ctl("user", "list")
     t.ok(acct not in r.stdout, "hearthctl user list shows employees only")
+
+
+# A 64x32 grey JPEG (libvips, no metadata); exif_jpeg() adds a phone's
+# EXIF segment carrying a position.
+GREY_JPEG = base64.b64decode(
+    "/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1R"
+    "V19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2Nj"
+    "Y2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAAgAEADASIAAhEBAxEB/8QA"
+    "HwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQID"
+    "AAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6"
+    "Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWm"
+    "p6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QA"
+    "HwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAEC"
+    "AxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5"
+    "OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOk"
+    "paanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oA"
+    "DAMBAAIRAxEAPwDpKKKKACiiigAooooAKKKKACiiigAooooAKKKKACiiigD/2Q==")
+SECRET = b"GPS-48.8584N-2.2945E"
+
+
+def exif_jpeg():
+    """GREY_JPEG with an APP1 Exif segment (a GPS IFD pointer and the
+    position's bytes) right after SOI."""
+    exif = (b"Exif\0\0II*\0\x08\0\0\0\x01\0\x25\x88\x04\0\x01\0\0\0"
+            b"\x1a\0\0\0\0\0\0\0" + SECRET)
+    seg = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+    return GREY_JPEG[:2] + seg + GREY_JPEG[2:]
+
+
+@h.case
+def avatars(t, fx):
+    """An outside account's picture is fetched through the bridge's
+    client, made into pixels again (no EXIF, no position) and shown as its
+    avatar; an SVG or a fake image is refused, and the identicon stays."""
+    pid, note = fx.share("pictures")
+    fx.fake.route("/pic.jpg", body=exif_jpeg(), ctype="image/jpeg",
+                  method="GET")
+    fx.fake.route("/pic.svg", body=b'<svg xmlns="http://www.w3.org/2000/'
+                  b'svg" onload="alert(1)"/>', ctype="image/svg+xml",
+                  method="GET")
+    fx.fake.route("/fake.png", body=b"<html>not a png</html>",
+                  ctype="image/png", method="GET")
+    kinds = {"photo": "/pic.jpg", "svg": "/pic.svg", "fake": "/fake.png"}
+    accounts = {}
+    for who, path in kinds.items():
+        actor = fx.actor(who, icon={"type": "Image", "mediaType":
+                                    "image/jpeg", "url": fx.fake.origin +
+                                    path})
+        st, _ = fx.send(fx.activity(actor, "Create", fx.note(
+            actor, "<p>hi from %s</p>" % who, reply_to=note)))
+        t.is_(st, 202, "%s replies" % who)
+        accounts[who] = actor
+    rows = fx.srv.wait_rows("SELECT state FROM bridge_avatars ORDER BY "
+                            "account_id", [("done",), ("failed",),
+                                           ("failed",)])
+    t.is_(rows, [("done",), ("failed",), ("failed",)], "the photo is kept; "
+          "the SVG and the fake are refused")
+    ctx = fx.context(pid)
+    by = {s["account"]["username"]: s["account"] for s in
+          ctx["descendants"]}
+    photo = by.get("photo", {})
+    t.like(photo.get("avatar", ""), r"/media/[A-Za-z0-9_-]{22}\.jpg$",
+           "the photo is the account's avatar, under a media name")
+    c = fx.srv.client()
+    r = c.get("/media/" + photo.get("avatar", "/x").rsplit("/", 1)[-1])
+    t.status(r, 200, "the avatar is served")
+    body = r.body
+    t.ok(body.startswith(b"\xff\xd8") and SECRET not in body and
+         b"Exif" not in body, "... a JPEG without EXIF or the position")
+    for who in ("svg", "fake"):
+        t.like(by.get(who, {}).get("avatar", ""), r"/avatars/outside_\d+"
+               r"\.png$", "%s: the identicon stays" % who)
+    errors = [e for (e,) in fx.srv.rows("SELECT error FROM bridge_avatars "
+                                        "WHERE state = 'failed'")]
+    t.ok(all(errors), "each refusal says why", "; ".join(map(str, errors)))
 
 
 @h.case
