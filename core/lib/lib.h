@@ -258,17 +258,6 @@ const struct part *multipart_get(const struct multipart *, const char *);
 /* image.c */
 enum image_type { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG, IMAGE_GIF, IMAGE_WEBP };
 #define IMAGE_MAX_PIXELS (8192 * 8192)
-/* image-encode.c: an image decoded and written again (libvips) */
-struct image_encoded {
-	void		*data;
-	size_t		 len;
-	enum image_type	 type;		/* IMAGE_JPEG, or IMAGE_PNG (alpha) */
-	int		 width;
-	int		 height;
-};
-int		 image_reencode(const void *, size_t, int,
-		     struct image_encoded *, char **);
-void		 image_encoded_free(struct image_encoded *);
 int		 image_sniff(const void *, size_t, enum image_type *, int *,
 		     int *, char **);
 const char	*image_ext(enum image_type);

@@ -940,27 +940,6 @@ api_outside_account_of(struct hm_db *h, int64_t id, int *followers)
 }
 
 static int
-api_image_reencode(const void *data, size_t len, int max_side,
-    struct hm_image *out, char **cause)
-{
-	struct image_encoded	e;
-
-	memset(out, 0, sizeof *out);
-	if (max_side < 16 || max_side > 4096) {
-		*cause = xstrdup("max_side must be 16 to 4096 pixels");
-		return -1;
-	}
-	if (image_reencode(data, len, max_side, &e, cause) != 0)
-		return -1;
-	out->data = e.data;
-	out->len = e.len;
-	out->type = image_mime(e.type);
-	out->width = e.width;
-	out->height = e.height;
-	return 0;
-}
-
-static int
 api_outside_avatar(struct hm_db *h, int64_t account, const void *data,
     size_t len, char **cause)
 {
@@ -1246,7 +1225,6 @@ static const struct hearth_api api = {
 	.outside_account_gone = api_outside_account_gone,
 	.outside_account_of = api_outside_account_of,
 	.follow = api_follow,
-	.image_reencode = api_image_reencode,
 	.outside_avatar = api_outside_avatar,
 };
 

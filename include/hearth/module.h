@@ -331,14 +331,6 @@ struct hm_outside_post {
 	int64_t		 published;	/* when it was written there (Unix
 					   time), or 0: now */
 };
-/* An image decoded and written again (ABI 1.2: image_reencode). */
-struct hm_image {
-	void		*data;		/* api->free */
-	size_t		 len;
-	const char	*type;		/* "image/jpeg" or "image/png" */
-	int		 width;
-	int		 height;
-};
 /* A post a module writes for someone (ABI 1.2: post_create). */
 struct hm_new_post {
 	int64_t		 author;	/* an employee */
@@ -526,14 +518,9 @@ struct hearth_api {
 	/* writer only: follower follows (on) or stops following followee,
 	 * as the Follow button does (hooks run); HM_OK or an HM_ code */
 	int		 (*follow)(struct hm_db *, int64_t, int64_t, int);
-	/* any thread but a loop's (it takes milliseconds): an image (PNG,
-	 * JPEG, GIF, WebP; its header's size checked before decoding)
-	 * decoded and written again by libvips, at most max_side pixels a
-	 * side, without any metadata; 0, or -1 and *cause (api->free) */
-	int		 (*image_reencode)(const void *, size_t, int,
-			     struct hm_image *, char **);
-	/* writer only: an outside account's avatar (image_reencode's);
-	 * 0, or -1 and *cause (api->free) */
+	/* writer only: an outside account's avatar: an image (PNG, JPEG,
+	 * GIF, WebP) the module decoded and wrote again, which it stores
+	 * as is; 0, or -1 and *cause (api->free) */
 	int		 (*outside_avatar)(struct hm_db *, int64_t,
 			     const void *, size_t, char **);
 };

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "bridge.h"
+#include "image.h"
 
 #define A	br_api
 
@@ -289,6 +290,7 @@ br_stop(void)
 	pthread_rwlock_unlock(&fetch_lock);
 	if (m != NULL)
 		fetcher_stop(m);
+	image_shutdown();	/* no avatar is being made any more */
 	if (k != NULL)
 		fetcher_stop(k);
 	if (f != NULL)

@@ -1,5 +1,5 @@
 /*
- * Unit tests for image-encode.c: what an image from someone else becomes.
+ * Unit tests for the bridge's image.c: what an image from outside becomes.
  * The inputs are made here (by libvips, then given metadata segments by
  * hand): a phone's JPEG with an orientation and a GPS position in EXIF,
  * XMP and a comment; a large PNG with transparency; a header claiming
@@ -12,7 +12,7 @@
 
 #include <vips/vips.h>
 
-#include "hearth.h"
+#include "image.h"
 #include "tap.h"
 
 #define SECRET	"SECRET-48.8584N-2.2945E"
@@ -65,7 +65,7 @@ make_image(int w, int h, int alpha, int orientation, size_t *len)
 	else
 		vips_jpegsave_buffer(img, &buf, len, "strip", FALSE, NULL);
 	g_object_unref(img);
-	out = xmalloc(*len);
+	out = malloc(*len);
 	memcpy(out, buf, *len);
 	g_free(buf);
 	return out;
@@ -115,7 +115,7 @@ with_metadata(const uint8_t *jpeg, size_t len, size_t *outlen)
 	n += k;
 
 	*outlen = len + n;
-	out = xmalloc(*outlen);
+	out = malloc(*outlen);
 	memcpy(out, jpeg, 2);
 	memcpy(out + 2, seg, n);
 	memcpy(out + 2 + n, jpeg + 2, len - 2);
@@ -126,11 +126,9 @@ int
 main(void)
 {
 	struct image_encoded	 e;
-	enum image_type		 t;
 	uint8_t			*src, *phone;
 	size_t			 len, plen;
 	char			*cause = NULL;
-	int			 w, h;
 
 	if (VIPS_INIT("test-image-encode") != 0)
 		return 1;
@@ -140,8 +138,8 @@ main(void)
 	ok(image_reencode(src, len, 400, &e, &cause) == 0, "a turned JPEG");
 	ok(e.width == 100 && e.height == 200, "... is turned as the camera "
 	    "said (%dx%d)", e.width, e.height);
-	ok(image_sniff(e.data, e.len, &t, &w, &h, NULL) == 0 && t ==
-	    IMAGE_JPEG && w == 100 && h == 200, "... and is what it says");
+	ok(e.len > 3 && memcmp(e.data, "\xff\xd8\xff", 3) == 0 &&
+	    strcmp(e.type, "image/jpeg") == 0, "... and is a JPEG");
 	image_encoded_free(&e);
 	free(src);
 
@@ -154,7 +152,7 @@ main(void)
 	    "JPEG is read and written again");
 	if (cause != NULL)
 		printf("# %s\n", cause);
-	is_int(e.type, IMAGE_JPEG, "... as a JPEG (no transparency)");
+	is_str(e.type, "image/jpeg", "... as a JPEG (no transparency)");
 	ok(!contains(e.data, e.len, SECRET, strlen(SECRET)), "... without "
 	    "the position, in any segment");
 	ok(!contains(e.data, e.len, "Exif", 4), "... without EXIF");
@@ -167,7 +165,8 @@ main(void)
 	/* Big, with transparency: fitted into the box, kept a PNG. */
 	src = make_image(1600, 800, 1, 1, &len);
 	ok(image_reencode(src, len, 400, &e, &cause) == 0, "a large PNG");
-	ok(e.type == IMAGE_PNG && e.width == 400 && e.height == 200,
+	ok(strcmp(e.type, "image/png") == 0 && e.width == 400 &&
+	    e.height == 200,
 	    "... fits in 400 pixels a side, still a PNG with its alpha "
 	    "(%dx%d)", e.width, e.height);
 	image_encoded_free(&e);
@@ -176,13 +175,15 @@ main(void)
 	image_encoded_free(&e);
 	free(src);
 
-	/* A PNG header claiming 100000 x 100000 pixels: refused before a
-	 * byte of pixels is decoded. */
+	/* A PNG claiming 20000 x 20000 pixels (its IDAT a stub): refused
+	 * before a byte of pixels is decoded. */
 	{
 		uint8_t bomb[] = {
-			0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0,
-			0x0d, 'I', 'H', 'D', 'R', 0x00, 0x01, 0x86, 0xa0, 0x00,
-			0x01, 0x86, 0xa0, 8, 6, 0, 0, 0, 0, 0, 0, 0
+			0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a,
+			0, 0, 0, 0x0d, 'I', 'H', 'D', 'R', 0x00, 0x00, 0x4e,
+			0x20, 0x00, 0x00, 0x4e, 0x20, 8, 6, 0, 0, 0, 0, 0, 0, 0,
+			0, 0, 0, 2, 'I', 'D', 'A', 'T', 0x78, 0x9c, 0, 0, 0, 0,
+			0, 0, 0, 0, 'I', 'E', 'N', 'D', 0xae, 0x42, 0x60, 0x82
 		};
 		uint32_t crc = crc32(bomb + 12, 17);
 
@@ -190,10 +191,14 @@ main(void)
 		bomb[30] = crc >> 16;
 		bomb[31] = crc >> 8;
 		bomb[32] = crc;
-
+		crc = crc32(bomb + 37, 6);
+		bomb[43] = crc >> 24;
+		bomb[44] = crc >> 16;
+		bomb[45] = crc >> 8;
+		bomb[46] = crc;
 		ok(image_reencode(bomb, sizeof bomb, 400, &e, &cause) != 0,
 		    "a decompression bomb is refused");
-		ok(cause != NULL && strstr(cause, "IHDR") == NULL,
+		ok(cause != NULL && strstr(cause, "more than") != NULL,
 		    "... for its size: %s", cause ? cause : "none");
 		free(cause);
 		cause = NULL;
@@ -205,16 +210,15 @@ main(void)
 	cause = NULL;
 
 	src = make_image(64, 64, 0, 1, &len);
-	ok(image_reencode(src, len / 3, 400, &e, &cause) != 0, "a JPEG cut "
+	ok(image_reencode(src, 200, 400, &e, &cause) != 0, "a JPEG cut "
 	    "in its header is refused");
 	ok(cause != NULL, "... saying why: %s", cause ? cause : "none");
 	free(cause);
 	cause = NULL;
 	/* cut in its pixels: refused, or pixels only (the rest grey) */
 	if (image_reencode(src, len - len / 4, 400, &e, &cause) == 0) {
-		ok(image_sniff(e.data, e.len, &t, &w, &h, NULL) == 0 &&
-		    w == 64, "a JPEG cut in its pixels gives an image of "
-		    "its size");
+		ok(e.width == 64, "a JPEG cut in its pixels gives an image "
+		    "of its size");
 		image_encoded_free(&e);
 	} else
 		ok(cause != NULL, "a JPEG cut in its pixels is refused: %s",
