@@ -587,6 +587,9 @@ mresume_run(void *arg)
 	struct req		*r = m->r;
 	struct module_frame	 f;
 
+	/* it answers now, unless it goes on to a write, to CPU work or to
+	 * another step (req_hold), each of which sets this again */
+	r->async = 0;
 	module_enter(&f, m->module, "resumed request", r->path);
 	m->fn((struct hm_req *)r, m->arg);
 	module_leave(&f);
@@ -612,8 +615,7 @@ mwork_done(void *arg)
 {
 	struct mresume	*m = arg;
 
-	m->r->async = 0;	/* done answers, or goes on to a write */
-	mresume_run(m);
+	mresume_run(m);		/* done answers, or goes on */
 }
 
 static int
@@ -647,8 +649,17 @@ api_req_resume(struct hm_req *h, hm_resume_fn fn, void *arg)
 	m->fn = fn;
 	m->arg = arg;
 	m->module = module_running() ? module_running() : "?";
-	m->r->async = 0;
+	/* from any thread: nothing of the request is touched here; the
+	 * loop runs fn (mresume_run) */
 	worker_post(m->r->loop, mresume_run, m);
+}
+
+/* A resumed function goes on to another step: the request stays open
+ * (mresume_run neither answers nor frees it). */
+static void
+api_req_hold(struct hm_req *h)
+{
+	REQ(h)->async = 1;
 }
 
 /* A post as stored, whoever asks; 0, or -1. */
@@ -1226,6 +1237,7 @@ static const struct hearth_api api = {
 	.outside_account_of = api_outside_account_of,
 	.follow = api_follow,
 	.outside_avatar = api_outside_avatar,
+	.req_hold = api_req_hold,
 };
 
 /* The table handed to every module's load function, loaded under c. */

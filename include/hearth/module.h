@@ -523,6 +523,10 @@ struct hearth_api {
 	 * as is; 0, or -1 and *cause (api->free) */
 	int		 (*outside_avatar)(struct hm_db *, int64_t,
 			     const void *, size_t, char **);
+	/* in a resumed function (req_resume's, req_work's done) that
+	 * starts another step instead of answering: the request stays open
+	 * until a later req_resume answers it */
+	void		 (*req_hold)(struct hm_req *);
 };
 
 /* Log levels for api->log. */

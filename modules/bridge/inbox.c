@@ -362,6 +362,8 @@ br_in_verified(struct hm_req *r, void *arg)
 	}
 	br_remote_free(&in->remote);
 	in->retried = 1;
+	/* the answer comes after the fetch: the request stays open */
+	A->req_hold(in->r);
 	br_remote_fetch_key(br_key_fetcher_hold(), httpsig_key_id(in->sig),
 	    br_in_fetched, in);
 	br_fetcher_release();

@@ -15,6 +15,7 @@ Each case runs alone: CASE=reply_lands make check TESTS=...
 """
 import base64
 import contextlib
+import sqlite3
 import json
 import re
 
@@ -701,6 +702,39 @@ def avatars(t, fx):
     errors = [e for (e,) in fx.srv.rows("SELECT error FROM bridge_avatars "
                                         "WHERE state = 'failed'")]
     t.ok(all(errors), "each refusal says why", "; ".join(map(str, errors)))
+
+
+@h.case
+def key_rotation(t, fx):
+    """An actor that changes its key: its next activity, signed with the
+    new one, is accepted after one fetch of the actor (not more than once
+    a minute); a key the actor does not list is still refused."""
+    pid, note = fx.share("rotation")
+    rotor = fx.actor("rotor")
+    st, _ = fx.send(fx.activity(rotor, "Create", fx.note(
+        rotor, "<p>first</p>", reply_to=note)))
+    t.is_(st, 202, "the actor replies with its first key (cached now)")
+    fx.fake.actor("rotor", fx.other_key)       # it rotates its key
+    n2 = fx.note(rotor, "<p>second</p>", reply_to=note)
+    st, _ = fx.send(fx.activity(rotor, "Create", n2), key=fx.other_key)
+    t.is_(st, 401, "within a minute of the last fetch, a signature the "
+          "cached key does not verify is refused (no refetch storm)")
+    db = sqlite3.connect(fx.srv.db, timeout=10)
+    db.execute("UPDATE bridge_remote_actors SET fetched_at = fetched_at - "
+               "120 WHERE id = ?", (rotor,))
+    db.commit()
+    db.close()
+    before = sum(1 for q in fx.fake.requests if q["path"] == "/users/rotor")
+    st, text = fx.send(fx.activity(rotor, "Create", n2), key=fx.other_key)
+    t.is_(st, 202, "later, the new key is fetched and verifies") or \
+        t.diag(text)
+    after = sum(1 for q in fx.fake.requests if q["path"] == "/users/rotor")
+    t.is_(after - before, 1, "... with one fetch of the actor")
+    t.ok(fx.outside_post(n2["id"]), "... and the reply is kept")
+    forged = b.RsaKey(t)
+    st, _ = fx.send(fx.activity(rotor, "Create", fx.note(
+        rotor, "<p>forged</p>", reply_to=note)), key=forged)
+    t.is_(st, 401, "a key the actor does not list is refused")
 
 
 @h.case

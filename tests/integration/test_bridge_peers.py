@@ -52,9 +52,11 @@ def follow_and_posts(t, fx):
                             [("accepted",)])
         t.is_(rows, [("accepted",)], "carol's Follow is accepted by "
               "alice's server")
-        t.is_(bb.rows("SELECT state FROM bridge_voices"), [("accepted",)],
+        t.is_(bb.wait_rows("SELECT state FROM bridge_voices",
+                           [("accepted",)]), [("accepted",)],
               "... as the company's follow of alice")
-        t.is_(a.rows("SELECT actor, state FROM bridge_followers"),
+        t.is_(a.wait_rows("SELECT actor, state FROM bridge_followers",
+                          [(bb.pub + "/actor", "accepted")]),
               [(bb.pub + "/actor", "accepted")],
               "alice's server has carol's company (its instance actor) as "
               "the accepted follower, never carol herself")
