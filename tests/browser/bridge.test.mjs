@@ -140,7 +140,8 @@ test('an employee becomes visible outside and writes a bio for it', async () => 
     'no sharing outside before opting in');
   await (await navItem(page, 'link', 'Settings')).click();
   await page.waitForURL(/\/settings\//);
-  await page.getByRole('link', { name: 'Outside', exact: true }).click();
+  await page.locator('section.module-panel')
+    .getByRole('link', { name: 'Outside', exact: true }).click();
   await page.waitForURL(hearth.url + '/settings/bridge');
   assert.equal(await page.getByRole('navigation', { name: 'Settings' })
     .locator('a[aria-current="page"]').textContent(), 'Outside');
@@ -327,5 +328,113 @@ test('the public listener serves the post and the profile, and nothing inside', 
     assert.equal(r.status(), 404, `${path} is not served outside`);
     assert.ok(!(await r.text()).includes(new URL(hearth.url).host),
       `${path}: the answer does not name the internal address`);
+  }
+});
+
+// Someone on a server outside, served here: WebFinger, an actor with a
+// key and a picture, an outbox with one public post, an inbox that takes
+// the company's Follow. On its own loopback address.
+async function outsideServer() {
+  const { generateKeyPairSync } = await import('node:crypto');
+  const http = await import('node:http');
+  const hostport = await publicAddress();
+  const [host, port] = hostport.split(':');
+  const origin = `http://${hostport}`;
+  const actor = `${origin}/users/eve`;
+  const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const pem = publicKey.export({ type: 'spki', format: 'pem' });
+  const AS = 'application/activity+json';
+  const note = {
+    id: `${origin}/notes/1`, type: 'Note', attributedTo: actor,
+    content: '<p>Hello from outside, <script>alert(1)</script>friends</p>',
+    published: '2026-12-01T09:30:00Z', url: `${origin}/@eve/1`,
+    to: ['https://www.w3.org/ns/activitystreams#Public'], cc: [`${actor}/followers`],
+  };
+  const docs = {
+    [`/.well-known/webfinger`]: ['application/jrd+json', {
+      subject: `acct:eve@${hostport}`,
+      links: [{ rel: 'self', type: AS, href: actor }],
+    }],
+    '/users/eve': [AS, {
+      '@context': ['https://www.w3.org/ns/activitystreams', 'https://w3id.org/security/v1'],
+      id: actor, type: 'Person', preferredUsername: 'eve', name: 'Eve Outside',
+      summary: '<p>Customer, <b>baker</b>.</p>', url: `${origin}/@eve`,
+      inbox: `${actor}/inbox`, outbox: `${actor}/outbox`,
+      publicKey: { id: `${actor}#main-key`, owner: actor, publicKeyPem: pem },
+    }],
+    '/users/eve/outbox': [AS, {
+      '@context': 'https://www.w3.org/ns/activitystreams', id: `${actor}/outbox`,
+      type: 'OrderedCollection', totalItems: 1, first: `${actor}/outbox?page=true`,
+    }],
+    '/users/eve/outbox?page=true': [AS, {
+      '@context': 'https://www.w3.org/ns/activitystreams', id: `${actor}/outbox?page=true`,
+      type: 'OrderedCollectionPage', partOf: `${actor}/outbox`,
+      orderedItems: [{ id: `${origin}/notes/1/activity`, type: 'Create', actor,
+        published: note.published, to: note.to, cc: note.cc, object: note }],
+    }],
+  };
+  const follows = [];
+  const server = http.createServer((req, res) => {
+    const path = req.url.startsWith('/.well-known/webfinger') ? '/.well-known/webfinger' : req.url;
+    if (req.method === 'POST') {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => { follows.push(JSON.parse(body)); res.writeHead(202); res.end(); });
+      return;
+    }
+    const d = docs[path];
+    if (!d) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'Content-Type': d[0] });
+    res.end(JSON.stringify(d[1]));
+  });
+  await new Promise((resolve) => server.listen(Number(port), host, resolve));
+  return { hostport, follows, close: () => new Promise((r) => server.close(r)) };
+}
+
+test('someone outside is found, seen and followed', async () => {
+  const eve = await outsideServer();
+  try {
+    await signIn('nina');
+    await (await navItem(page, 'link', 'Outside')).click();
+    await page.waitForURL(hearth.url + '/outside');
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Outside');
+    assert.match(await page.locator('main').textContent(), /Nobody yet/);
+    await check('outside-empty');
+
+    await page.getByLabel(/Their address/).fill(`@eve@${eve.hostport}`);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.waitForURL(/\/search\?q=/);
+    const person = page.locator('ul.people li').first();
+    assert.match(await person.textContent(), /Eve Outside/);
+    assert.match(await person.textContent(), new RegExp(`From outside · ${eve.hostport.replace(/\./g, '\\.')}`));
+    await check('outside-search');
+
+    await person.getByRole('link', { name: 'Eve Outside' }).click();
+    await page.waitForURL(hearth.url + `/@eve@${eve.hostport}`);
+    assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Eve Outside');
+    assert.equal(await page.getByRole('link', { name: `Their profile on ${eve.hostport}` })
+      .getAttribute('href'), `http://${eve.hostport}/@eve`);
+    const post = page.locator('article.post').first();
+    assert.match(await post.textContent(), /Hello from outside, friends/,
+      'her recent public post came with her profile');
+    assert.equal(await post.locator('script').count(), 0, '... without its script');
+    await check('outside-profile');
+
+    await page.getByRole('button', { name: /^Follow/ }).click();
+    await page.getByRole('button', { name: /^Unfollow/ }).waitFor();
+    for (let i = 0; i < 50 && eve.follows.length === 0; i++) await page.waitForTimeout(100);
+    assert.equal(eve.follows.length, 1, 'her server got one Follow');
+    assert.equal(eve.follows[0].type, 'Follow');
+    assert.equal(eve.follows[0].actor, `${pub}/actor`,
+      '... from the company, not from nina');
+
+    await (await navItem(page, 'link', 'Outside')).click();
+    await page.waitForURL(hearth.url + '/outside');
+    assert.match(await page.locator('main ul.people').textContent(), /Eve Outside/);
+    assert.match(await page.locator('main').textContent(), /Hello from outside/);
+    await check('outside-following');
+    await signOut();
+  } finally {
+    await eve.close();
   }
 });
