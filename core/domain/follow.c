@@ -22,11 +22,24 @@ follow_counts(struct db *db, int64_t follower, int64_t followee, int delta)
 	    "id IN (:a, :b)", args, nitems(args)) == 2 ? 0 : -1;
 }
 
+/* Tell the layers above (modules' hooks) a follow was made or undone. */
+static void
+follow_event(struct db *db, enum event_kind kind, int64_t follower,
+    int64_t followee)
+{
+	struct event	ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.kind = kind;
+	ev.actor = follower;
+	ev.subject = followee;
+	events_emit(db, &ev);
+}
+
 /* follower follows followee; following twice is not an error. */
 int
 follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 {
-	struct event	 ev;
 	sqlite3_stmt	*st;
 	int		 rc;
 
@@ -52,11 +65,7 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 		if (follow_counts(db, follower, followee, 1) != 0 ||
 		    notify_add(db, followee, "follow", follower, 0, 0) != 0)
 			goto fail;
-		memset(&ev, 0, sizeof ev);
-		ev.kind = EV_FOLLOWED;
-		ev.actor = follower;
-		ev.subject = followee;
-		events_emit(db, &ev);
+		follow_event(db, EV_FOLLOWED, follower, followee);
 	}
 	/* The home feed holds other people's posts now. */
 	feed_forget_after(db, follower);
@@ -81,15 +90,9 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 		goto fail;
 	epoch_touch_all(db);	/* followers-only posts leave their reach */
 	if (rc == 1) {
-		struct event	ev;
-
 		if (follow_counts(db, follower, followee, -1) != 0)
 			goto fail;
-		memset(&ev, 0, sizeof ev);
-		ev.kind = EV_UNFOLLOWED;
-		ev.actor = follower;
-		ev.subject = followee;
-		events_emit(db, &ev);
+		follow_event(db, EV_UNFOLLOWED, follower, followee);
 	}
 	feed_forget_after(db, follower);
 	if (db_commit(db) != 0)
