@@ -65,8 +65,11 @@ api_search(struct req *r)
 	p.min_id = 0;
 	if ((type == NULL || strcmp(type, "accounts") == 0) && offset == 0 &&
 	    search_names_outside(q)) {
-		if (req_bool(r, "resolve") && req_resolve(r, q, api_search_again))
+		if (req_bool(r, "resolve") && req_resolve(r, q,
+		    api_search_again)) {
+			json_decref(tags);	/* the search again makes its own */
 			return HANDLED_ASYNC;
+		}
 		if ((u = user_get_outside(req_db(r), r->arena, q)) != NULL)
 			idlist_add(r->arena, &accounts, u->id);
 	}
