@@ -939,7 +939,9 @@ module_command(struct db *db, int argc, char **argv, int *rc)
 		for (k = 0; argc > 1 && k < hm->ncommands; k++) {
 			if (strcmp(hm->commands[k].name, argv[1]) != 0)
 				continue;
-			if (db_exec(db, "BEGIN IMMEDIATE") != 0) {
+			/* db_begin, so that what the command asks of the
+			 * core (a follow, say) nests as a savepoint */
+			if (db_begin(db) != 0) {
 				fprintf(stderr, "hearthctl: %s\n",
 				    db_errmsg(db));
 				*rc = 1;
@@ -952,7 +954,9 @@ module_command(struct db *db, int argc, char **argv, int *rc)
 			    argc - 1, argv + 1);
 			module_leave(&mf);
 			module_api_enter_writer(0);
-			if (db_exec(db, *rc == 0 ? "COMMIT" : "ROLLBACK") != 0) {
+			if (*rc != 0)
+				db_rollback(db);
+			else if (db_commit(db) != 0) {
 				fprintf(stderr, "hearthctl: %s\n",
 				    db_errmsg(db));
 				*rc = 1;

@@ -96,6 +96,14 @@ def follow_and_posts(t, fx):
         t.status(r, 200, "alice deletes it")
         t.ok(wait_seen(bb, note + "#delete"), "the Delete arrives")
 
+        p = bb.ctl("bridge", "unfollow", "carol", "alice@" + a.domain)
+        t.is_(p.returncode, 0, "hearthctl bridge unfollow: " + p.stderr)
+        t.is_(a.wait_rows("SELECT COUNT(*) FROM bridge_followers", [(0,)]),
+              [(0,)], "carol was the last: the company's Undo(Follow) "
+              "reaches alice's server")
+        t.is_(bb.rows("SELECT state FROM bridge_voices"), [("none",)],
+              "... and the company no longer follows alice")
+
 
 @h.case
 def follow_outside_voices(t, fx):
