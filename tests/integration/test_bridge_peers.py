@@ -307,6 +307,9 @@ def opt_out_removes_everything(t, fx):
         bb.opt_in("carol")
         bb.ctl("bridge", "follow", "carol", "alice@" + a.domain)
         bb.wait_rows("SELECT state FROM bridge_following", [("accepted",)])
+        # the company's Follow, accepted by alice's server
+        a.wait_rows("SELECT COUNT(*) FROM bridge_followers WHERE state = "
+                    "'accepted'", [(1,)])
         r = a.api("alice").post("/api/v1/statuses", {
             "status": "Shared at once", "share_outside": "1"})
         post = r.json()["id"]
