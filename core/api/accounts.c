@@ -383,7 +383,7 @@ api_update_credentials(struct req *r)
 	profile_save_init(j, r->user->id, r->arena, req_config(r)->data_dir);
 	if (profile_from_request(r, j) != 0)
 		return HANDLED;
-	return req_work_write(r, profile_save_work(j), profile_save_cmd,
+	return req_work_write_heavy(r, profile_save_work(j), profile_save_cmd,
 	    profile_reply, j);
 }
 

@@ -86,4 +86,11 @@ enum handled	 api_announcements(struct req *);
 enum handled	 api_preferences(struct req *);
 enum handled	 api_trends_tags(struct req *);
 
+/* media.c */
+enum handled	 api_media_create(struct req *);
+enum handled	 api_media_web_create(struct req *);
+enum handled	 api_media_get(struct req *);
+enum handled	 api_media_update(struct req *);
+enum handled	 api_media_delete(struct req *);
+
 #endif

@@ -38,6 +38,17 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/markers",	R_AUTH,		api_markers_get },
 	{ M_POST, "/api/v1/markers",	R_AUTH,		api_markers_set },
 
+	/* media: uploads for posts; POST /media is the web composer's (a
+	 * browser session's, answered in JSON) */
+	{ M_POST, "/api/v1/media",	R_AUTH | R_UPLOAD, api_media_create },
+	{ M_POST, "/api/v2/media",	R_AUTH | R_UPLOAD, api_media_create },
+	{ M_GET,  "/api/v1/media/:id",	R_AUTH,		api_media_get },
+	{ M_PUT,  "/api/v1/media/:id",	R_AUTH,		api_media_update },
+	{ M_DELETE, "/api/v1/media/:id", R_AUTH,	api_media_delete },
+	{ M_POST, "/media",		R_AUTH | R_UPLOAD | R_SESSION,
+	    api_media_web_create },
+	{ M_POST, "/media/:id/delete",	R_AUTH | R_SESSION, api_media_delete },
+
 	/* accounts */
 	{ M_GET,  "/api/v1/accounts/verify_credentials", R_AUTH,
 	    api_verify_credentials },

@@ -13,26 +13,6 @@
 
 #include "handlers.h"
 
-/* Whether a list parameter ("media_ids[]") has any non-empty value. */
-static int
-param_list_used(struct req *r, const char *name)
-{
-	size_t	i;
-
-	for (i = 0; i < r->form.n; i++) {
-		if (strcmp(r->form.v[i].key, name) == 0 &&
-		    *r->form.v[i].value != '\0')
-			return 1;
-	}
-	if (r->body != NULL) {
-		json_t	*v = json_object_get(r->body, name);
-
-		if (json_is_array(v) && json_array_size(v) > 0)
-			return 1;
-	}
-	return 0;
-}
-
 /*
  * Fill a draft from the API's parameters (a form or a JSON body, as
  * Mastodon apps send them), then check it and render its Markdown as the
@@ -71,11 +51,17 @@ status_params(struct req *r, struct post_draft *d, int editing)
 			return -1;
 		}
 	}
-	if (param_list_used(r, "media_ids[]") ||
-	    param_list_used(r, "media_ids") ||
-	    req_param(r, "poll[expires_in]") != NULL) {
+	if (req_param(r, "poll[expires_in]") != NULL ||
+	    (r->body != NULL && json_object_get(r->body, "poll") != NULL &&
+	    !json_is_null(json_object_get(r->body, "poll")))) {
 		req_error(r, 422, "Validation failed: hearth does not support "
-		    "media attachments or polls yet");
+		    "polls yet");
+		return -1;
+	}
+	/* An edit without media_ids leaves none, as on Mastodon (apps send
+	 * the ones they keep). */
+	if ((rc = req_media_ids(r, d, editing, &msg)) != 0) {
+		req_error(r, rc, msg);
 		return -1;
 	}
 	d->options = req_post_options(r);

@@ -258,7 +258,95 @@ int		 stream_sub_match(const struct stream_sub *,
 /* media.c */
 #define MEDIA_NAME_MAX 64
 int		 media_store(const char *, const void *, size_t,
-		     enum image_type, char *, size_t, char **);
+		     const char *, char *, size_t, char **);
+char		*media_path(const char *, const char *);
+char		*media_relpath(const char *);
+
+/* attachment.c: pictures and files in posts */
+struct post_draft;
+#define MEDIA_PER_POST	4
+struct media {			/* a row of the media table */
+	int64_t		 id;
+	int64_t		 owner_id;
+	int64_t		 post_id;	/* 0: no post has it yet */
+	const char	*kind;		/* image, gifv, file */
+	const char	*file;
+	const char	*preview;	/* or NULL */
+	const char	*mime;
+	int64_t		 bytes;
+	int		 width, height, pwidth, pheight;
+	double		 focus_x, focus_y;
+	const char	*description;
+	const char	*blurhash;	/* or NULL */
+	const char	*filename;
+	int64_t		 created_at;
+};
+struct media_upload {		/* one upload being carried out */
+	/* in */
+	int64_t			 owner;
+	const struct config	*config;
+	struct arena		*arena;		/* the request's */
+	const void		*data;		/* in the request's body */
+	size_t			 len;
+	const char		*filename;	/* as sent */
+	const char		*description;
+	double			 focus_x, focus_y;
+	int			 is_image;	/* media_upload_check said */
+	/* worked out (worker) */
+	char			 kind[8];
+	char			 mime[128];
+	char			 file[MEDIA_NAME_MAX];
+	char			 preview[MEDIA_NAME_MAX];
+	char			 clean_name[FILENAME_KEEP];
+	char			 blurhash[BLURHASH_MAX];
+	int64_t			 bytes;
+	int			 width, height, pwidth, pheight;
+	char			*cause;		/* why it failed */
+	int			 bad;		/* ... the upload's fault */
+	int			 err;		/* ... or errno's */
+	/* out (writer) */
+	int64_t			 id;
+};
+struct media_change {		/* PUT or DELETE of an upload */
+	int64_t		 owner;
+	int64_t		 id;
+	const char	*description;	/* or NULL: unchanged */
+	int		 has_focus;
+	double		 focus_x, focus_y;
+	const char	*data_dir;
+};
+enum media_access { MA_ALLOWED, MA_DENIED, MA_NOT_MEDIA };
+const char	*media_size_text(struct arena *, int64_t);
+void		 media_setup(const char *);
+void		 media_upload_init(struct media_upload *, int64_t,
+		     const struct config *, struct arena *);
+int		 media_parse_focus(const char *, double *, double *);
+int		 media_description_ok(const char *, char *, size_t);
+int		 media_upload_check(struct media_upload *, const void *, size_t,
+		     const char *, char *, size_t);
+void		 media_upload_work(void *);
+void		 media_upload_discard(struct media_upload *);
+void		 post_uploads_work(void *);
+int		 post_uploads_record(struct db *, struct post_draft *);
+int		 media_upload_cmd(struct db *, void *, char **);
+struct media	*media_get(struct db *, struct arena *, int64_t, int64_t);
+int		 media_update_cmd(struct db *, void *, char **);
+int		 media_delete_cmd(struct db *, void *, char **);
+int		 media_delete_post(struct db *, int64_t);
+int		 media_expire(struct db *, const char *, int64_t);
+int		 media_attach(struct db *, int64_t, int64_t, const int64_t *,
+		     const char *const *, size_t, char *, size_t);
+enum media_access media_access(struct db *, struct arena *, int64_t,
+		     const char *, struct media **);
+const char	*media_signed_url(struct arena *, const char *, const char *,
+		     int64_t);
+int		 media_signature_ok(const char *, const char *, const char *,
+		     int64_t);
+int64_t		 media_sign_window(int64_t);
+const char	*media_api_type(const char *);
+json_t		*entity_media_item(struct ectx *, json_t *, int);
+json_t		*entity_media_list(struct ectx *, const char *, int);
+json_t		*entity_media(struct ectx *, const struct media *, int);
 int		 media_remove(const char *, const char *);
 int		 media_valid_name(const char *);
 
@@ -268,6 +356,7 @@ int		 media_valid_name(const char *);
 #define E_FORBIDDEN	403	/* the person may not do this */
 #define E_NOTFOUND	404	/* no such thing, or not visible to the person */
 #define E_CONFLICT	409
+#define E_TOO_LARGE	413	/* an upload over its limit */
 #define E_INTERNAL	500
 #define E_UNAVAILABLE	503	/* the server's passing trouble: try later */
 
@@ -473,6 +562,7 @@ struct profile_image {			/* one new image of an edit */
 	const void	*data;		/* in the request's input */
 	size_t		 len;
 	enum image_type	 type;
+	struct image_out img;		/* decoded and written again */
 	char		 name[MEDIA_NAME_MAX];	/* once stored */
 	const char	*old;		/* the file it replaces, once read */
 };
@@ -485,6 +575,7 @@ struct profile_save {			/* a checked edit being carried out */
 	const char		*data_dir;
 	char			*cause;	/* why storing an image failed */
 	int			 err;	/* ... and its errno */
+	int			 bad;	/* the image was not one (cause) */
 };
 int		 profile_save_image(struct profile_save *, const char *,
 		     const struct part *, char **);
@@ -533,6 +624,7 @@ struct post {
 	int64_t		 reblogs_count;
 	const char	*outside_uri;	/* an outside post: its id there */
 	const char	*outside_url;	/* and its page there */
+	const char	*media_json;	/* its attachments, or NULL */
 	int		 favourited;	/* by the viewer */
 };
 struct post_draft {
@@ -550,6 +642,14 @@ struct post_draft {
 	const char	*options;	/* modules' post options chosen, space
 					   separated, or NULL */
 	int		 quiet;		/* tell nobody (a silenced server's) */
+	int64_t		*media_ids;	/* uploads it takes, in order */
+	const char	**media_desc;	/* their new descriptions, or NULLs */
+	size_t		 nmedia;
+	int		 media_set;	/* an edit: attachments given (else
+					   kept) */
+	struct media_upload *uploads;	/* new files it brings (the web's
+					   plain form), recorded with it */
+	size_t		 nuploads;
 	struct markdown	 md;
 	/* out */
 	int64_t		 id;

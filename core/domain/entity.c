@@ -346,6 +346,139 @@ status_group(struct ectx *e, int64_t id)
 	return g;
 }
 
+/* An attachment's file type: its icon and label (web), from its mime. */
+static const char *
+media_icon(const char *kind, const char *file)
+{
+	const struct filetype	*ft;
+	const char		*dot;
+
+	if (strcmp(kind, "file") != 0)
+		return "image";
+	dot = strrchr(file, '.');
+	ft = dot != NULL ? filetype_from_ext(dot + 1) : NULL;
+	return ft != NULL ? ft->icon : "file";
+}
+
+/* One size of an image for meta: width, height, "WxH" and aspect. */
+static json_t *
+media_meta_size(struct arena *a, json_int_t w, json_int_t h)
+{
+	return json_pack("{s:I, s:I, s:s, s:f}", "width", w, "height", h,
+	    "size", arena_printf(a, "%lldx%lld", (long long)w, (long long)h),
+	    "aspect", h > 0 ? (double)w / (double)h : 1.0);
+}
+
+/*
+ * The MediaAttachment entity of a stored attachment (an item of a post's
+ * media_json, as media_attach wrote it). Its addresses are signed for the
+ * viewer's app when sign (apps fetch without credentials), or the plain
+ * paths the web's pages use (the browser's session is checked).
+ */
+json_t *
+entity_media_item(struct ectx *e, json_t *it, int sign)
+{
+	const char	*file = json_string_value(json_object_get(it, "file"));
+	const char	*preview = json_string_value(json_object_get(it,
+			    "preview"));
+	const char	*kind = json_string_value(json_object_get(it, "kind"));
+	const char	*desc = json_string_value(json_object_get(it,
+			    "description"));
+	json_int_t	 w = json_integer_value(json_object_get(it, "width"));
+	json_int_t	 h = json_integer_value(json_object_get(it, "height"));
+	json_int_t	 pw = json_integer_value(json_object_get(it, "pwidth"));
+	json_int_t	 ph = json_integer_value(json_object_get(it, "pheight"));
+	json_int_t	 bytes = json_integer_value(json_object_get(it, "bytes"));
+	json_t		*meta = json_object(), *m;
+	json_t		*bh = json_object_get(it, "blurhash");
+	int64_t		 now = time(NULL);
+
+	if (file == NULL || kind == NULL)
+		return NULL;
+	if (w > 0)
+		json_object_set_new(meta, "original", media_meta_size(e->arena,
+		    w, h));
+	if (pw > 0)
+		json_object_set_new(meta, "small", media_meta_size(e->arena,
+		    pw, ph));
+	if (strcmp(kind, "file") != 0)
+		json_object_set_new(meta, "focus", json_pack("{s:f, s:f}",
+		    "x", json_number_value(json_object_get(it, "focus_x")),
+		    "y", json_number_value(json_object_get(it, "focus_y"))));
+	m = json_pack("{s:s, s:s, s:s, s:o, s:n, s:n, s:n, s:o, s:o, s:o}",
+	    "id", arena_printf(e->arena, "%lld", (long long)json_integer_value(
+	    json_object_get(it, "id"))),
+	    "type", media_api_type(kind),
+	    "url", sign ? media_signed_url(e->arena, e->config->base_url, file,
+	    now) : arena_printf(e->arena, "/media/%s", file),
+	    "preview_url", preview == NULL ? json_null() : json_string(sign ?
+	    media_signed_url(e->arena, e->config->base_url, preview, now) :
+	    arena_printf(e->arena, "/media/%s", preview)),
+	    "remote_url", "preview_remote_url", "text_url",
+	    "meta", meta,
+	    "description", desc != NULL && *desc != '\0' ? json_string(desc) :
+	    json_null(),
+	    "blurhash", bh != NULL ? json_incref(bh) : json_null());
+	/* What Mastodon's entity has no words for: a file's own name and
+	 * size, and the icon the web shows for it (documented in api.md). */
+	json_object_set_new(m, "hearth", json_pack("{s:s, s:s, s:I, s:s, "
+	    "s:s, s:s}", "kind", kind, "filename", json_string_value(
+	    json_object_get(it, "filename")) != NULL ? json_string_value(
+	    json_object_get(it, "filename")) : "", "bytes", bytes, "size_text",
+	    media_size_text(e->arena, bytes), "icon", media_icon(kind, file),
+	    "mime", json_string_value(json_object_get(it, "mime")) != NULL ?
+	    json_string_value(json_object_get(it, "mime")) : ""));
+	return m;
+}
+
+/* A post's media_attachments: its stored attachments, in order. */
+json_t *
+entity_media_list(struct ectx *e, const char *stored, int sign)
+{
+	json_t		*list = json_array(), *items, *m;
+	size_t		 i;
+
+	if (stored == NULL || *stored == '\0')
+		return list;
+	if ((items = json_loads(stored, 0, NULL)) == NULL)
+		return list;
+	for (i = 0; i < json_array_size(items); i++) {
+		if ((m = entity_media_item(e, json_array_get(items, i), sign)) !=
+		    NULL)
+			json_array_append_new(list, m);
+	}
+	json_decref(items);
+	return list;
+}
+
+/* The MediaAttachment of an upload (the media API's answers). */
+json_t *
+entity_media(struct ectx *e, const struct media *m, int sign)
+{
+	json_t	*it = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:f, "
+	    "s:f}", "id", (json_int_t)m->id, "kind", m->kind, "file", m->file,
+	    "mime", m->mime, "bytes", (json_int_t)m->bytes, "filename",
+	    m->filename != NULL ? m->filename : "", "description",
+	    m->description != NULL ? m->description : "", "focus_x",
+	    m->focus_x, "focus_y", m->focus_y), *out;
+
+	if (m->preview != NULL)
+		json_object_set_new(it, "preview", json_string(m->preview));
+	if (m->width > 0) {
+		json_object_set_new(it, "width", json_integer(m->width));
+		json_object_set_new(it, "height", json_integer(m->height));
+	}
+	if (m->pwidth > 0) {
+		json_object_set_new(it, "pwidth", json_integer(m->pwidth));
+		json_object_set_new(it, "pheight", json_integer(m->pheight));
+	}
+	if (m->blurhash != NULL)
+		json_object_set_new(it, "blurhash", json_string(m->blurhash));
+	out = entity_media_item(e, it, sign);
+	json_decref(it);
+	return out;
+}
+
 /* The Status entity for a post the viewer may read. */
 json_t *
 entity_status(struct ectx *e, const struct post *p)
@@ -356,7 +489,7 @@ entity_status(struct ectx *e, const struct post *p)
 	if (account == NULL)
 		return NULL;
 	username = json_string_value(json_object_get(account, "username"));
-	s = json_pack("{s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:[], "
+	s = json_pack("{s:o, s:s, s:s, s:o, s:o, s:s, s:s, s:b, s:s, s:o, "
 	    "s:n, s:o, s:o, s:[], s:I, s:I, s:I, s:I, s:o, s:o, s:n, s:n, "
 	    "s:n, s:o, s:n, s:o, s:b, s:b, s:b, s:b, s:b, s:[], s:o}",
 	    "id", entity_id(p->id),
@@ -370,7 +503,7 @@ entity_status(struct ectx *e, const struct post *p)
 	    "visibility", visibility_name(p->visibility),
 	    "sensitive", p->sensitive,
 	    "spoiler_text", p->spoiler_text,
-	    "media_attachments",
+	    "media_attachments", entity_media_list(e, p->media_json, 1),
 	    "application",
 	    "mentions", status_mentions(e, p->mentions_json),
 	    "tags", status_tags(e, p->tags_json),
@@ -595,10 +728,13 @@ account_write(struct ectx *e, int64_t id, uint64_t tag, struct evbuffer *out)
 uint64_t
 entity_status_tag(const struct peek *p)
 {
+	/* the window of attachments' signed addresses too: a Status kept
+	 * longer would hand out addresses about to expire */
 	return (uint64_t)p->edited_at * 1000003ULL ^
 	    (uint64_t)p->favourites_count * 7919ULL ^
 	    (uint64_t)p->reblogs_count * 104729ULL << 20 ^
-	    (uint64_t)p->replies_count << 40;
+	    (uint64_t)p->replies_count << 40 ^
+	    (uint64_t)media_sign_window(time(NULL)) * 0xd6e8feb86659fd93ULL;
 }
 
 /* Write one Status, from the cache where it can; -1 if it vanished. */

@@ -1,10 +1,14 @@
 /*
- * media.c: uploaded images on disk, under DATA_DIR/media/. Every file gets a
- * fresh random name (128 bits, base64url) and the extension of the type its
- * bytes were sniffed as, so names are never reused (and can be cached
- * forever), say nothing about who uploaded what, and cannot be guessed. A
- * file is written under a temporary name, synced, then renamed into place,
- * so a crash never leaves half an image under a real name.
+ * media.c: uploaded files on disk, under DATA_DIR/media/. Every file gets a
+ * fresh random name (128 bits, base64url) and the extension of what its
+ * bytes were found to be, so names are never reused (and can be cached
+ * forever), say nothing about who uploaded what, and cannot be guessed.
+ * They live in two levels of folders named by the name's first four
+ * characters (media/Ab/Cd/AbCd...jpg), so no folder grows past a few
+ * thousand entries however many files a company keeps; avatars stored
+ * before that sit flat in media/ and are still found there. A file is
+ * written under a temporary name, synced, then renamed into place, so a
+ * crash never leaves half a file under a real name.
  */
 #include <sys/stat.h>
 
@@ -28,6 +32,14 @@ is_b64url(int c)
 	    (c >= '0' && c <= '9') || c == '-' || c == '_';
 }
 
+/* Whether ext is one media_store writes: an image's, or a file's. */
+static int
+media_ext_ok(const char *ext)
+{
+	return image_type_from_ext(ext) != IMAGE_NONE ||
+	    filetype_from_ext(ext) != NULL;
+}
+
 /*
  * Whether name is one media_store could have made, "<22 base64url>.<ext>",
  * and so safe to join to the media folder: no slash, no other dot.
@@ -47,7 +59,39 @@ media_valid_name(const char *name)
 	if (strchr("AQgw", name[MEDIA_RANDOM_CHARS - 1]) == NULL ||
 	    name[MEDIA_RANDOM_CHARS] != '.')
 		return 0;
-	return image_type_from_ext(name + MEDIA_RANDOM_CHARS + 1) != IMAGE_NONE;
+	return media_ext_ok(name + MEDIA_RANDOM_CHARS + 1);
+}
+
+/*
+ * Where a valid name's file is (a malloc'ed path): in its fan-out folder,
+ * or flat in media/ for a file stored before there were folders.
+ */
+char *
+media_path(const char *data_dir, const char *name)
+{
+	char		*path;
+	struct stat	 sb;
+
+	path = xasprintf("%s/media/%.2s/%.2s/%s", data_dir, name, name + 2,
+	    name);
+	if (stat(path, &sb) == -1 && errno == ENOENT) {
+		free(path);
+		path = xasprintf("%s/media/%s", data_dir, name);
+		if (stat(path, &sb) == -1) {
+			free(path);
+			path = xasprintf("%s/media/%.2s/%.2s/%s", data_dir,
+			    name, name + 2, name);
+			errno = ENOENT;
+		}
+	}
+	return path;
+}
+
+/* The path of a name relative to media/ (for X-Accel-Redirect). */
+char *
+media_relpath(const char *name)
+{
+	return xasprintf("%.2s/%.2s/%s", name, name + 2, name);
 }
 
 /* fsync a directory, so a rename or unlink in it is durable. */
@@ -63,45 +107,75 @@ media_sync_dir(const char *dir)
 	return rc;
 }
 
+/* mkdir that is content with a folder already there. */
+static int
+media_mkdir(const char *dir, char **cause)
+{
+	struct stat	sb;
+
+	char		*parent, *slash;
+
+	if (mkdir(dir, 0750) == 0) {
+		/* the new folder's entry in its parent is durable too */
+		parent = xstrdup(dir);
+		if ((slash = strrchr(parent, '/')) != NULL && slash != parent) {
+			*slash = '\0';
+			if (media_sync_dir(parent) == -1)
+				log_warn("media: fsync %s: %s", parent,
+				    strerror(errno));
+		}
+		free(parent);
+	} else if (errno != EEXIST) {
+		*cause = xasprintf("media: mkdir %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
+		*cause = xasprintf("media: %s is not a directory", dir);
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
 /*
- * Store an image whose type was decided by image_sniff. Writes its new name
- * (at most MEDIA_NAME_MAX bytes with the NUL) into name. 0, or -1 with
- * *cause.
+ * Store a file under a new name with extension ext (an image's, decided
+ * by its bytes, or filetype_of's). Writes the name (at most MEDIA_NAME_MAX
+ * bytes with the NUL) into name. 0, or -1 with *cause and errno.
  */
 int
 media_store(const char *data_dir, const void *data, size_t len,
-    enum image_type type, char *name, size_t namelen, char **cause)
+    const char *ext, char *name, size_t namelen, char **cause)
 {
-	const char	*ext = image_ext(type), *p = data;
+	const char	*p = data;
 	uint8_t		 raw[MEDIA_RANDOM_BYTES];
 	char		 rnd[MEDIA_RANDOM_CHARS + 1];
 	char		*dir = NULL, *tmp = NULL, *path = NULL;
-	struct stat	 sb;
 	size_t		 off;
 	ssize_t		 n;
 	int		 fd = -1, rc = -1, err = 0;
 
-	if (ext == NULL) {
-		*cause = xstrdup("media: not an image type");
+	if (ext == NULL || !media_ext_ok(ext)) {
+		*cause = xstrdup("media: not a type media keeps");
+		errno = EINVAL;
 		return -1;
 	}
 	if (namelen < MEDIA_RANDOM_CHARS + 1 + strlen(ext) + 1) {
 		*cause = xstrdup("media: name buffer too small");
 		return -1;
 	}
-	dir = xasprintf("%s/media", data_dir);
-	if (mkdir(dir, 0750) == -1 && errno != EEXIST) {
-		err = errno;
-		*cause = xasprintf("media: mkdir %s: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (stat(dir, &sb) == -1 || !S_ISDIR(sb.st_mode)) {
-		*cause = xasprintf("media: %s is not a directory", dir);
-		goto out;
-	}
-
 	crypto_random(raw, sizeof raw);
 	crypto_b64url(raw, sizeof raw, rnd);
+	dir = xasprintf("%s/media", data_dir);
+	if (media_mkdir(dir, cause) != 0)
+		goto failed;
+	free(dir);
+	dir = xasprintf("%s/media/%.2s", data_dir, rnd);
+	if (media_mkdir(dir, cause) != 0)
+		goto failed;
+	free(dir);
+	dir = xasprintf("%s/media/%.2s/%.2s", data_dir, rnd, rnd + 2);
+	if (media_mkdir(dir, cause) != 0)
+		goto failed;
 	snprintf(name, namelen, "%s.%s", rnd, ext);
 	/* The dot in front keeps it from ever passing media_valid_name. */
 	tmp = xasprintf("%s/.tmp-%s", dir, name);
@@ -143,6 +217,9 @@ fail:
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
+	goto out;
+failed:
+	err = errno;
 out:
 	if (rc != 0)
 		name[0] = '\0';
@@ -154,7 +231,7 @@ out:
 }
 
 /*
- * Remove a stored image (when an avatar is replaced). 0 if it is gone,
+ * Remove a stored file (an avatar replaced, an attachment's post deleted). 0 if it is gone,
  * including if it was already; -1 for a name media_store would not make or
  * an I/O error.
  */
@@ -166,7 +243,7 @@ media_remove(const char *data_dir, const char *name)
 
 	if (!media_valid_name(name))
 		return -1;
-	path = xasprintf("%s/media/%s", data_dir, name);
+	path = media_path(data_dir, name);
 	if (unlink(path) == -1 && errno != ENOENT) {
 		log_warn("media: unlink %s: %s", path, strerror(errno));
 		rc = -1;

@@ -462,7 +462,8 @@ outside_avatar_save(struct db *db, const char *data_dir, int64_t account,
 	if (image_sniff(data, len, &t, &w, &h, cause) != 0)
 		return -1;
 	s = xcalloc(1, sizeof *s);
-	if (media_store(data_dir, data, len, t, s->name, sizeof s->name,
+	if (media_store(data_dir, data, len, image_ext(t), s->name,
+	    sizeof s->name,
 	    cause) != 0) {
 		free(s);
 		return -1;

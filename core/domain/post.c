@@ -23,7 +23,7 @@
     "p.visibility, p.spoiler_text, p.sensitive, p.language, p.source, " \
     "p.content_html, p.text, p.mentions_json, p.tags_json, p.created_at, " \
     "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count, " \
-    "p.reblogs_count, p.outside_uri, p.outside_url"
+    "p.reblogs_count, p.outside_uri, p.outside_url, p.media_json"
 
 /* Count UTF-8 characters. */
 static size_t
@@ -47,7 +47,8 @@ post_check(struct post_draft *d)
 
 	while (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r')
 		s++;
-	if (*s == '\0') {
+	/* A picture may speak for itself, as on Mastodon. */
+	if (*s == '\0' && d->nmedia == 0 && d->nuploads == 0) {
 		snprintf(d->cause, sizeof d->cause, "Validation failed: Text "
 		    "can't be blank");
 		return E_INVALID;
@@ -303,6 +304,8 @@ post_create(struct db *db, void *arg)
 		d->duplicate = 1;
 		return E_OK;
 	}
+	if (d->nuploads > 0 && (rc = post_uploads_record(db, d)) != E_OK)
+		return rc;
 	if (d->in_reply_to_id != 0) {
 		if (!access_post_visible(db, d->author_id, d->in_reply_to_id)) {
 			snprintf(d->cause, sizeof d->cause, "The post you are "
@@ -373,6 +376,11 @@ post_create(struct db *db, void *arg)
 	}
 	sqlite3_reset(st);
 	d->id = db_last_id(db);
+	if (d->nmedia > 0 && (rc = media_attach(db, d->author_id, d->id,
+	    d->media_ids, d->media_desc, d->nmedia, d->cause,
+	    sizeof d->cause)) != E_OK)
+		return rc;
+	rc = E_INTERNAL;
 
 	/* The post's own event first: a client hears of the post before the
 	 * notifications about it (mentions, the reply) that follow. */
@@ -471,9 +479,10 @@ post_edit(struct db *db, void *arg)
 		return E_FORBIDDEN;
 	}
 	st = db_prepare(db, "INSERT INTO post_edits (post_id, source, "
-	    "content_html, spoiler_text, sensitive, created_at) SELECT id, "
-	    "source, content_html, spoiler_text, sensitive, "
-	    "coalesce(edited_at, created_at) FROM posts WHERE id = ?");
+	    "content_html, spoiler_text, sensitive, created_at, media_json) "
+	    "SELECT id, source, content_html, spoiler_text, sensitive, "
+	    "coalesce(edited_at, created_at), media_json FROM posts "
+	    "WHERE id = ?");
 	if (st == NULL)
 		return E_INTERNAL;
 	sqlite3_bind_int64(st, 1, d->edit_id);
@@ -514,6 +523,13 @@ post_edit(struct db *db, void *arg)
 		goto out;
 	}
 	sqlite3_reset(st);
+	if (d->nuploads > 0 && (rc = post_uploads_record(db, d)) != E_OK)
+		goto out;
+	if (d->media_set && (rc = media_attach(db, d->author_id, d->edit_id,
+	    d->media_ids, d->media_desc, d->nmedia, d->cause,
+	    sizeof d->cause)) != E_OK)
+		goto out;
+	rc = E_INTERNAL;
 	st = db_prepare(db, "DELETE FROM mentions WHERE post_id = ?");
 	if (st == NULL)
 		goto out;
@@ -631,6 +647,8 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	if ((ev.everyone = post_audience(db, a, id, &audience)) < 0)
 		goto fail;
 	events_emit(db, &ev);
+	if (media_delete_post(db, id) != 0)
+		goto fail;
 	st = db_prepare(db, "DELETE FROM posts WHERE id = ?");
 	if (st == NULL)
 		goto fail;
@@ -667,7 +685,7 @@ col(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strdup(a, t ? (const char *)t : "");
 }
 
-/* Build a post from a row of POST_COLUMNS (and favourited at column 21). */
+/* Build a post from a row of POST_COLUMNS (and favourited at column 22). */
 static struct post *
 post_from_row(struct arena *a, sqlite3_stmt *st)
 {
@@ -697,7 +715,9 @@ post_from_row(struct arena *a, sqlite3_stmt *st)
 	    col(a, st, 19);
 	p->outside_url = sqlite3_column_type(st, 20) == SQLITE_NULL ? NULL :
 	    col(a, st, 20);
-	p->favourited = sqlite3_column_int(st, 21);
+	p->media_json = sqlite3_column_type(st, 21) == SQLITE_NULL ? NULL :
+	    col(a, st, 21);
+	p->favourited = sqlite3_column_int(st, 22);
 	return p;
 }
 
@@ -919,8 +939,8 @@ post_history(struct db *db, struct arena *a, int64_t viewer, int64_t id,
 	*n = 0;
 	*out = arena_alloc(a, cap * sizeof **out);
 	st = db_prepare(db, "SELECT source, content_html, spoiler_text, "
-	    "sensitive, created_at FROM post_edits WHERE post_id = ? "
-	    "ORDER BY id");
+	    "sensitive, created_at, media_json FROM post_edits WHERE "
+	    "post_id = ? ORDER BY id");
 	if (st == NULL)
 		return E_INTERNAL;
 	sqlite3_bind_int64(st, 1, id);
@@ -938,6 +958,8 @@ post_history(struct db *db, struct arena *a, int64_t viewer, int64_t id,
 		v->spoiler_text = col(a, st, 2);
 		v->sensitive = sqlite3_column_int(st, 3);
 		v->created_at = sqlite3_column_int64(st, 4);
+		v->media_json = sqlite3_column_type(st, 5) == SQLITE_NULL ?
+		    NULL : col(a, st, 5);
 	}
 	sqlite3_reset(st);
 	(*out)[(*n)++] = *cur;

@@ -1,8 +1,10 @@
 /*
  * profile-save.c: carrying out a checked profile edit, for both the web's
  * settings form and PATCH /api/v1/accounts/update_credentials. New images
- * are written to the media folder first (profile_store, on a worker: it is
- * file I/O), then the edit is a command on the writer (profile_save_cmd);
+ * are decoded and written again by libvips (an avatar cropped to a square,
+ * nothing of the camera's metadata kept) and stored in the media folder
+ * first (profile_store, on a worker: it is CPU and file I/O), then the
+ * edit is a command on the writer (profile_save_cmd);
  * the images it replaced are removed only once it has committed, and the
  * new ones if it did not. The callers read and check the request in their
  * own words (a message by the field, or a JSON error) and answer in their
@@ -42,6 +44,7 @@ discard(struct profile_save *s)
 		if (s->up[i].name[0] != '\0')
 			media_remove(s->data_dir, s->up[i].name);
 		s->up[i].name[0] = '\0';
+		image_out_free(&s->up[i].img);
 	}
 }
 
@@ -61,22 +64,57 @@ save_ended(void *arg, int committed)
 	}
 }
 
-/* On a worker: write the new images to the media folder. */
+/* How an avatar and a header are kept (as Mastodon keeps them). */
+static const struct profile_shape {
+	const char	*what;
+	int		 side;
+	int		 square;
+} profile_shapes[] = {
+	{ "avatar",	400,	1 },
+	{ "header",	1500,	0 },
+};
+
+/* On a worker: decode, write again and store the new images. */
 void
 profile_store(void *arg)
 {
 	struct profile_save	*s = arg;
-	size_t			 i;
+	struct image_limits	 lim;
+	struct image_result	 res;
+	size_t			 i, k;
+	char			*why = NULL;
 
 	for (i = 0; i < s->nup; i++) {
-		if (media_store(s->data_dir, s->up[i].data, s->up[i].len,
-		    s->up[i].type, s->up[i].name, sizeof s->up[i].name,
-		    &s->cause) != 0) {
+		memset(&lim, 0, sizeof lim);
+		for (k = 0; k < nitems(profile_shapes); k++) {
+			if (strcmp(profile_shapes[k].what, s->up[i].what) == 0) {
+				lim.max_side = profile_shapes[k].side;
+				lim.square = profile_shapes[k].square;
+			}
+		}
+		if (image_process(s->up[i].data, s->up[i].len, &lim, &res,
+		    &why) != 0) {
+			s->cause = xasprintf("The %s is not an image hearth can "
+			    "show: %s.", s->up[i].what, why != NULL ? why :
+			    "it could not be read");
+			free(why);
+			s->bad = 1;
+			discard(s);
+			return;
+		}
+		s->up[i].img = res.original;
+		memset(&res.original, 0, sizeof res.original);
+		image_result_free(&res);
+		if (media_store(s->data_dir, s->up[i].img.data,
+		    s->up[i].img.len, image_ext(s->up[i].img.type),
+		    s->up[i].name, sizeof s->up[i].name, &s->cause) != 0) {
 			s->err = errno;
 			discard(s);
 			return;
 		}
 	}
+	for (i = 0; i < s->nup; i++)
+		image_out_free(&s->up[i].img);
 }
 
 /*
@@ -93,6 +131,11 @@ profile_save_cmd(struct db *db, void *arg, char **cause)
 	size_t			 i;
 	int			 rc;
 
+	if (s->cause != NULL && s->bad) {
+		*cause = s->cause;
+		s->cause = NULL;
+		return E_INVALID;
+	}
 	if (s->cause != NULL) {
 		log_error("profile of user %lld: %s", (long long)s->user,
 		    s->cause);
@@ -133,8 +176,9 @@ profile_save_cmd(struct db *db, void *arg, char **cause)
 
 /*
  * Take part as the image what ("avatar" or "header") of the save, its type
- * decided by its bytes, never by its name. 0; or -1 and *cause (to free)
- * when it is no image hearth can show.
+ * decided by its bytes, never by its name, and its header checked (the
+ * pixels are decoded on a worker). 0; or -1 and *cause (to free) when it
+ * is no image hearth can show.
  */
 int
 profile_save_image(struct profile_save *s, const char *what,

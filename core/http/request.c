@@ -739,9 +739,10 @@ req_work_done(void *arg)
  * cmd on the writer, which sees what the work left in arg and decides the
  * outcome.
  */
-enum handled
-req_work_write(struct req *r, job_fn work,
-    int (*cmd)(struct db *, void *, char **), req_reply_fn reply, void *arg)
+static enum handled
+req_work_write_lane(struct req *r, job_fn work,
+    int (*cmd)(struct db *, void *, char **), req_reply_fn reply, void *arg,
+    int heavy)
 {
 	struct req_write_job	*j = xcalloc(1, sizeof *j);
 
@@ -752,12 +753,29 @@ req_work_write(struct req *r, job_fn work,
 	j->arg = arg;
 	if (work == NULL)
 		return req_write_submit(j);	/* nothing slow to do first */
-	if (worker_submit(r->loop, req_work_run, req_work_done, j) != 0) {
+	if (worker_submit_heavy(r->loop, req_work_run, req_work_done, j,
+	    heavy) != 0) {
 		free(j);
+		req_retry_after(r, 2);
 		req_error(r, 503, "The server is busy; try again in a moment.");
 		return HANDLED;
 	}
 	return HANDLED_ASYNC;
+}
+
+enum handled
+req_work_write(struct req *r, job_fn work,
+    int (*cmd)(struct db *, void *, char **), req_reply_fn reply, void *arg)
+{
+	return req_work_write_lane(r, work, cmd, reply, arg, 0);
+}
+
+/* As req_work_write, for work worker_set_heavy bounds (decoding images). */
+enum handled
+req_work_write_heavy(struct req *r, job_fn work,
+    int (*cmd)(struct db *, void *, char **), req_reply_fn reply, void *arg)
+{
+	return req_work_write_lane(r, work, cmd, reply, arg, 1);
 }
 
 /* Answer a domain error code with its cause, or a default message. */

@@ -39,6 +39,9 @@ typedef void (*job_fn)(void *);
 int		 worker_start(int, int);
 void		 worker_stop(void);
 int		 worker_submit(struct loop *, job_fn, job_fn, void *);
+int		 worker_submit_heavy(struct loop *, job_fn, job_fn, void *,
+		     int);
+void		 worker_set_heavy(int);
 void		 worker_deliver(struct loop *);
 void		 worker_post(struct loop *, job_fn, void *);
 
@@ -131,6 +134,8 @@ int		 req_gate_post(struct req *, const char *);
 int		 req_gate_follow(struct req *, int64_t);
 int		 req_resolve(struct req *, const char *, void (*)(struct req *));
 const char	*req_post_options(struct req *);
+int		 req_media_ids(struct req *, struct post_draft *, int,
+		     const char **);
 struct post_tool {
 	char	*label;
 	char	*prefix;	/* a local path: the tool is PREFIX/ID */
@@ -155,6 +160,8 @@ enum handled	 req_command_then(struct req *,
 		     int (*)(struct db *, void *, char **), req_outcome_fn,
 		     void *);
 enum handled	 req_work_write(struct req *, void (*)(void *),
+		     int (*)(struct db *, void *, char **), req_reply_fn, void *);
+enum handled	 req_work_write_heavy(struct req *, void (*)(void *),
 		     int (*)(struct db *, void *, char **), req_reply_fn, void *);
 void		 req_domain_error(struct req *, int, const char *);
 int64_t		 req_id(struct req *, const char *);

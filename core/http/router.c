@@ -354,8 +354,14 @@ static size_t
 router_body_limit(struct req *r)
 {
 	const struct config	*c = req_config(r);
-	long			 lim = c->max_body_size;
+	long			 lim = c->max_body_size, up;
 
+	/* an upload route takes the largest file media.* allows, and the
+	 * form around it */
+	up = (c->media_max_file_size > c->media_max_image_size ?
+	    c->media_max_file_size : c->media_max_image_size) + (64L << 10);
+	if ((r->route->flags & R_UPLOAD) && up > lim)
+		lim = up;
 	if (!(r->route->flags & R_UPLOAD) && c->max_form_size < lim)
 		lim = c->max_form_size;
 	if (r->user == NULL && c->max_anon_body_size < lim)

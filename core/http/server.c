@@ -547,6 +547,7 @@ server_run(struct config *c, const struct server_hooks *hooks)
 	    c->login_window, 65536);
 	s.login_device = ratelimit_new(c->login_account_limit,
 	    c->login_window, 65536);
+	worker_set_heavy(c->media_jobs);
 	if (worker_start(c->workers, WORKER_QUEUE_MAX) != 0) {
 		cause = xstrdup("cannot start worker threads");
 		goto out;

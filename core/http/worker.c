@@ -21,6 +21,7 @@ struct job {
 	job_fn		 work;
 	job_fn		 done;
 	void		*arg;
+	int		 heavy;		/* counts against worker_heavy_max */
 	TAILQ_ENTRY(job) entry;
 };
 
@@ -32,6 +33,27 @@ static int			 worker_count;
 static int			 worker_queued;
 static int			 worker_max_queue;
 static int			 worker_stopping;
+static int			 worker_heavy_max = 1;
+static int			 worker_heavy_running;
+
+/*
+ * The first job a worker may take: heavy jobs (decoding an uploaded image:
+ * tens of MB and a core for a while) only while fewer than
+ * worker_heavy_max run, so a burst of uploads can neither take every
+ * worker from sign-ins nor hold more images in memory than that at once;
+ * they wait their turn in the queue, behind which lighter work passes.
+ */
+static struct job *
+worker_next(void)
+{
+	struct job	*j;
+
+	TAILQ_FOREACH(j, &worker_queue, entry) {
+		if (!j->heavy || worker_heavy_running < worker_heavy_max)
+			return j;
+	}
+	return NULL;
+}
 
 /* Run jobs until told to stop. */
 static void *
@@ -50,15 +72,25 @@ worker_main(void *arg)
 		log_debug("worker: cannot lower priority");
 	pthread_mutex_lock(&worker_lock);
 	for (;;) {
-		while (TAILQ_EMPTY(&worker_queue) && !worker_stopping)
+		while ((j = worker_next()) == NULL &&
+		    !(worker_stopping && TAILQ_EMPTY(&worker_queue)))
 			pthread_cond_wait(&worker_cond, &worker_lock);
-		if ((j = TAILQ_FIRST(&worker_queue)) == NULL)
+		if (j == NULL)
 			break;		/* stopping, and nothing left */
 		TAILQ_REMOVE(&worker_queue, j, entry);
 		worker_queued--;
+		worker_heavy_running += j->heavy;
 		pthread_mutex_unlock(&worker_lock);
 
 		j->work(j->arg);
+
+		if (j->heavy) {
+			pthread_mutex_lock(&worker_lock);
+			worker_heavy_running--;
+			/* a heavy job may have been waiting for this one */
+			pthread_cond_broadcast(&worker_cond);
+			pthread_mutex_unlock(&worker_lock);
+		}
 
 		loop = j->loop;
 		pthread_mutex_lock(&loop->done_lock);
@@ -115,9 +147,27 @@ worker_stop(void)
 	worker_count = 0;
 }
 
+/* At most n heavy jobs at once (media.jobs). */
+void
+worker_set_heavy(int n)
+{
+	pthread_mutex_lock(&worker_lock);
+	worker_heavy_max = n > 0 ? n : 1;
+	pthread_cond_broadcast(&worker_cond);
+	pthread_mutex_unlock(&worker_lock);
+}
+
 /* Queue work; done will run on loop's thread. -1 if the queue is full. */
 int
 worker_submit(struct loop *loop, job_fn work, job_fn done, void *arg)
+{
+	return worker_submit_heavy(loop, work, done, arg, 0);
+}
+
+/* As worker_submit; heavy: one of the jobs worker_set_heavy bounds. */
+int
+worker_submit_heavy(struct loop *loop, job_fn work, job_fn done, void *arg,
+    int heavy)
 {
 	struct job	*j;
 
@@ -131,9 +181,12 @@ worker_submit(struct loop *loop, job_fn work, job_fn done, void *arg)
 	j->work = work;
 	j->done = done;
 	j->arg = arg;
+	j->heavy = heavy;
 	TAILQ_INSERT_TAIL(&worker_queue, j, entry);
 	worker_queued++;
-	pthread_cond_signal(&worker_cond);
+	/* every worker looks: the first may only find heavy jobs it may
+	 * not take */
+	pthread_cond_broadcast(&worker_cond);
 	pthread_mutex_unlock(&worker_lock);
 	return 0;
 }

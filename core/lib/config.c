@@ -73,6 +73,16 @@ static const struct ckey ckeys[] = {
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
 	{ "trust_proxy",	  C_BOOL,     F(trust_proxy), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
+	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
+	{ "media.max_image_pixels", C_LONG,   F(media_max_image_pixels), 1024, 8192L * 8192 },
+	{ "media.image_side",	  C_INT,      F(media_image_side), 64, 8192 },
+	{ "media.thumb_side",	  C_INT,      F(media_thumb_side), 32, 2048 },
+	{ "media.max_file_size",  C_LONG,     F(media_max_file_size), 1024, 1L << 30 },
+	{ "media.quota_per_person", C_LONG,   F(media_quota_person), 0, 1L << 50 },
+	{ "media.quota_total",	  C_LONG,     F(media_quota_total), 0, 1L << 60 },
+	{ "media.jobs",		  C_INT,      F(media_jobs), 1, 64 },
+	{ "media.pdf_previews",	  C_BOOL,     F(media_pdf_previews), 0, 0 },
+	{ "media.accel_redirect", C_STRING,   F(media_accel_redirect), 0, 0 },
 };
 #undef F
 
@@ -109,6 +119,16 @@ config_defaults(struct config *c)
 	c->login_window = 300;
 	c->trust_proxy = 0;
 	c->home_feed_cache = 20000;
+	c->media_max_image_size = 16L << 20;	/* as Mastodon */
+	c->media_max_image_pixels = 40L * 1000 * 1000;
+	c->media_image_side = 3840;
+	c->media_thumb_side = 640;
+	c->media_max_file_size = 40L << 20;
+	c->media_quota_person = 2L << 30;
+	c->media_quota_total = 0;		/* the disk is the limit */
+	c->media_jobs = 2;
+	c->media_pdf_previews = 0;
+	c->media_accel_redirect = xstrdup("");
 }
 
 /* Free everything a config owns. */
@@ -128,6 +148,7 @@ config_free(struct config *c)
 	free(c->base_url);
 	free(c->instance_title);
 	free(c->modules);
+	free(c->media_accel_redirect);
 	free(c->module_dir);
 	for (i = 0; i < c->nmodkeys; i++) {
 		free(c->modkeys[i].key);

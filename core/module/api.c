@@ -726,8 +726,8 @@ api_user_find(struct hm_db *h, int64_t id, const char *name,
 	if (u->avatar_file != NULL && media_valid_name(u->avatar_file) &&
 	    (ext = strrchr(u->avatar_file, '.')) != NULL &&
 	    (t = image_type_from_ext(ext + 1)) != IMAGE_NONE) {
-		out->avatar_path = xasprintf("%s/media/%s",
-		    loaded_config->data_dir, u->avatar_file);
+		out->avatar_path = media_path(loaded_config->data_dir,
+		    u->avatar_file);
 		out->avatar_type = xstrdup(image_mime(t));
 	}
 	out->admin = u->role == ROLE_ADMIN;
@@ -960,6 +960,40 @@ api_outside_avatar(struct hm_db *h, int64_t account, const void *data,
 	}
 	return outside_avatar_save(DB(h), loaded_config->data_dir, account,
 	    data, len, cause);
+}
+
+/*
+ * An image from outside made into pixels again by the core's pipeline, as
+ * an upload is (image_process): a still, for the pictures modules keep
+ * (avatars), without thumbnail or blurhash. Never on the writer, whose
+ * transactions would wait for the decoding.
+ */
+static int
+api_image_reencode(const void *data, size_t len, int max_side,
+    struct hm_image *out, char **cause)
+{
+	struct image_limits	lim = { .max_side = max_side, .still = 1 };
+	struct image_result	r;
+
+	memset(out, 0, sizeof *out);
+	if (on_writer) {
+		*cause = xstrdup("image_reencode is not for the writer");
+		return -1;
+	}
+	if (max_side < 16 || max_side > 4096) {
+		*cause = xstrdup("max_side must be 16 to 4096 pixels");
+		return -1;
+	}
+	if (image_process(data, len, &lim, &r, cause) != 0)
+		return -1;
+	out->data = r.original.data;
+	out->len = r.original.len;
+	out->type = image_mime(r.original.type);
+	out->width = r.original.width;
+	out->height = r.original.height;
+	r.original.data = NULL;
+	image_result_free(&r);
+	return 0;
 }
 
 /* Follow or unfollow for someone, as the button does (writer only). */
@@ -1238,6 +1272,7 @@ static const struct hearth_api api = {
 	.follow = api_follow,
 	.outside_avatar = api_outside_avatar,
 	.req_hold = api_req_hold,
+	.image_reencode = api_image_reencode,
 };
 
 /* The table handed to every module's load function, loaded under c. */

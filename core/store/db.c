@@ -716,6 +716,8 @@ db_bind(sqlite3_stmt *st, const struct sqlarg *args, size_t n)
 		else if (args[k].kind == SQLARG_STR)
 			sqlite3_bind_text(st, i, args[k].text, -1,
 			    SQLITE_TRANSIENT);
+		else if (args[k].kind == SQLARG_REAL)
+			sqlite3_bind_double(st, i, args[k].real);
 		else
 			sqlite3_bind_int64(st, i, args[k].num);
 	}

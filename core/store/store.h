@@ -116,18 +116,21 @@ void		 writer_background(void *, write_fn, void *);
  * id, where 0 binds NULL (an optional reference). A name the statement
  * does not have is skipped.
  */
-enum sqlarg_kind { SQLARG_NUM, SQLARG_STR, SQLARG_ID };
+enum sqlarg_kind { SQLARG_NUM, SQLARG_STR, SQLARG_ID, SQLARG_REAL };
 struct sqlarg {
 	const char	*name;
 	enum sqlarg_kind kind;
 	int64_t		 num;
 	const char	*text;
+	double		 real;
 };
-#define SQLARG_INT(n, v)	{ (n), SQLARG_NUM, (v), NULL }
-#define SQLARG_TEXT(n, s)	{ (n), SQLARG_STR, 0, (s) }
+#define SQLARG_INT(n, v)	{ (n), SQLARG_NUM, (v), NULL, 0 }
+#define SQLARG_TEXT(n, s)	{ (n), SQLARG_STR, 0, (s), 0 }
 #define SQL_I(v)		SQLARG_INT(NULL, (v))
 #define SQL_T(s)		SQLARG_TEXT(NULL, (s))
-#define SQL_ID(v)		{ NULL, SQLARG_ID, (v), NULL }
+#define SQL_ID(v)		{ NULL, SQLARG_ID, (v), NULL, 0 }
+#define SQL_F(v)		{ NULL, SQLARG_REAL, 0, NULL, (v) }
+#define SQL_NULL		SQL_T(NULL)
 void		 db_bind(sqlite3_stmt *, const struct sqlarg *, size_t);
 int		 db_run(struct db *, const char *, const struct sqlarg *, size_t);
 /* Run a statement that changes rows, its "?"s bound in order: how many rows

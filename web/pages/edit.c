@@ -100,10 +100,12 @@ web_post_edit(struct req *r)
 		return HANDLED;
 	}
 	d->edit_id = p->id;
+	/* the form holds the attachments kept (and any new ones) */
+	d->media_set = 1;
 	/* An edit is a new text: modules' before_post sees it too. */
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return req_command(r, post_edit_cmd, web_post_back, d);
+	return web_post_submit(r, post_edit_cmd, web_post_back, d);
 }
 
 /* GET /@name/:id/delete: are you sure? */

@@ -375,5 +375,5 @@ web_group_post(struct req *r)
 	d->group_id = id;
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return req_command(r, post_create_cmd, group_post_reply, d);
+	return web_post_submit(r, post_create_cmd, group_post_reply, d);
 }

@@ -127,5 +127,5 @@ web_compose(struct req *r)
 	}
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return req_command(r, post_create_cmd, compose_reply, d);
+	return web_post_submit(r, post_create_cmd, compose_reply, d);
 }

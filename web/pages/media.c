@@ -1,101 +1,229 @@
 /*
- * media.c: GET /media/NAME, the uploaded images media.c stored, and GET
- * /avatars/NAME.png, the generated default avatar of a username. Media names
- * are checked against the one shape media_store makes before they touch the
- * file system, and the Content-Type comes from the extension, which was
- * decided by the file's content at upload, never from what the uploader said.
+ * media.c: GET /media/NAME, the files media.c stored (attachments,
+ * avatars, headers), and GET /avatars/NAME.png, the generated default
+ * avatar of a username. Media names are checked against the one shape
+ * media_store makes before they touch the file system, and the
+ * Content-Type comes from what the file's content was found to be at
+ * upload, never from what the uploader said.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
 
 #include "pages.h"
 
-#define MEDIA_READ_MAX		(16 * 1024 * 1024)
 #define AVATAR_SIZE		120
 #define AVATAR_NAME_MAX		30
 
-/*
- * Read a small file whole into an evbuffer. A blocking read on the loop is
- * acceptable for images capped at upload and sitting on a local disk.
- * 0, or -1 with errno (EFBIG if it is over the cap).
- */
+/* Where a stored file is, opened: -1 with errno if it is not there. */
 static int
-media_read(const char *path, struct evbuffer *b)
+media_open(const char *data_dir, const char *name, struct stat *sb)
 {
-	struct stat	sb;
-	size_t		got = 0;
-	int		fd, n, saved;
+	char	*path = media_path(data_dir, name);
+	int	 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return -1;
-	if (fstat(fd, &sb) == -1)
-		goto fail;
-	if (!S_ISREG(sb.st_mode)) {
-		errno = ENOENT;
-		goto fail;
-	}
-	if (sb.st_size > MEDIA_READ_MAX) {
-		errno = EFBIG;
-		goto fail;
-	}
-	while (got < (size_t)sb.st_size) {
-		n = evbuffer_read(b, fd, (int)(sb.st_size - got));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;	/* shrank under us */
-			goto fail;
-		}
-		got += n;
-	}
-	close(fd);
-	return 0;
-
-fail:
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
+	free(path);
+	if (fd == -1) {
+		errno = saved;
+		return -1;
+	}
+	if (fstat(fd, sb) == -1 || !S_ISREG(sb->st_mode)) {
+		close(fd);
+		errno = ENOENT;
+		return -1;
+	}
+	return fd;
 }
 
-/* Serve an uploaded image, cached for good: its name is never reused. */
+/*
+ * A single byte range "bytes=a-b", "bytes=a-" or "bytes=-n" of a file of
+ * size bytes: 1 with [*from, *to] inclusive; 0 when there is none or it
+ * is not one hearth serves (several ranges: the whole file, as RFC 9110
+ * allows); -1 when it cannot be satisfied (416).
+ */
+static int
+media_range(const char *h, off_t size, off_t *from, off_t *to)
+{
+	char		*end;
+	long long	 a, b;
+
+	if (h == NULL || strncmp(h, "bytes=", 6) != 0 ||
+	    strchr(h, ',') != NULL)
+		return 0;
+	h += 6;
+	if (*h == '-') {
+		b = strtoll(h + 1, &end, 10);
+		if (end == h + 1 || *end != '\0' || b <= 0)
+			return b == 0 && end != h + 1 ? -1 : 0;
+		*from = b >= size ? 0 : size - b;
+		*to = size - 1;
+		return size > 0 ? 1 : -1;
+	}
+	a = strtoll(h, &end, 10);
+	if (end == h || *end != '-' || a < 0)
+		return 0;
+	h = end + 1;
+	if (*h == '\0')
+		b = size - 1;
+	else {
+		b = strtoll(h, &end, 10);
+		if (*end != '\0' || b < a)
+			return 0;
+	}
+	if (a >= size)
+		return -1;
+	*from = a;
+	*to = b >= size ? size - 1 : b;
+	return 1;
+}
+
+/* Content-Disposition for a download: the name in ASCII for old
+ * clients, and exactly (RFC 8187) for the rest. */
+static const char *
+media_disposition(struct arena *a, const char *filename)
+{
+	char		*ascii = arena_strdup(a, filename), *q;
+	const char	*hex = "0123456789ABCDEF";
+	char		*enc = arena_alloc(a, strlen(filename) * 3 + 1), *w = enc;
+	const unsigned char *p;
+
+	for (q = ascii; *q != '\0'; q++) {
+		if ((unsigned char)*q >= 0x80 || *q < 0x20 || *q == '"' ||
+		    *q == '\\' || *q == '%' || *q == ';')
+			*q = '_';
+	}
+	for (p = (const unsigned char *)filename; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("!#$&+-.^_`|~", *p))
+			*w++ = (char)*p;
+		else {
+			*w++ = '%';
+			*w++ = hex[*p >> 4];
+			*w++ = hex[*p & 15];
+		}
+	}
+	*w = '\0';
+	return arena_printf(a, "attachment; filename=\"%s\"; "
+	    "filename*=UTF-8''%s", ascii, enc);
+}
+
+/*
+ * GET /media/NAME: a stored file. An attachment is served to whoever may
+ * read its post (a signed-in browser, checked now) or holds an address
+ * signed for an app (?e=&s=, media_signed_url); anything else answers 404,
+ * as for a file that does not exist, so a leaked link alone reveals
+ * nothing. Avatars and headers are no attachment: their unguessable names
+ * are enough. Files are served as downloads only (Content-Disposition:
+ * attachment, a type from the allow-list or application/octet-stream, a
+ * sandboxing CSP), pictures inline; all with an ETag (names are never
+ * reused: the name is the ETag), byte ranges and a year's cache.
+ */
 enum handled
 web_media(struct req *r)
 {
-	const char	*name = r->params[0], *mime;
-	struct evbuffer	*b;
-	char		*path;
+	const struct config	*c = req_config(r);
+	const char		*name = r->params[0], *mime = NULL, *inm;
+	struct media		*m = NULL;
+	struct evbuffer		*b;
+	struct stat		 sb;
+	enum media_access	 acc;
+	off_t			 from = 0, to = 0;
+	int			 fd, rr, file = 0;
+	char			*etag;
 
 	if (!media_valid_name(name)) {
 		req_text(r, 404, "not found");
 		return HANDLED;
 	}
-	mime = image_mime(image_type_from_ext(strchr(name, '.') + 1));
-	path = arena_printf(r->arena, "%s/media/%s", req_config(r)->data_dir,
-	    name);
-	b = evbuffer_new();
-	if (media_read(path, b) == -1) {
+	acc = media_access(req_db(r), r->arena, r->user != NULL ?
+	    r->user->id : 0, name, &m);
+	if (acc == MA_DENIED && !media_signature_ok(name, req_param(r, "e"),
+	    req_param(r, "s"), time(NULL))) {
+		req_text(r, 404, "not found");
+		return HANDLED;
+	}
+	if (m != NULL && strcmp(m->file, name) == 0 &&
+	    strcmp(m->kind, "file") == 0) {
+		file = 1;
+		mime = m->mime;
+	} else
+		mime = image_mime(image_type_from_ext(strchr(name, '.') + 1));
+	if (mime == NULL) {		/* a file's extension, no row */
+		req_text(r, 404, "not found");
+		return HANDLED;
+	}
+	/* who may see it can change (a post deleted, made private): the
+	 * browser checks again, but need not fetch it again */
+	req_set_header(r, "Cache-Control", m != NULL ? "private, "
+	    "max-age=31536000, immutable" : "public, max-age=31536000, "
+	    "immutable");
+	req_set_header(r, "Content-Security-Policy", "default-src 'none'; "
+	    "sandbox");
+	req_set_header(r, "X-Content-Type-Options", "nosniff");
+	req_set_header(r, "Content-Disposition", file ? media_disposition(
+	    r->arena, m->filename != NULL && *m->filename != '\0' ?
+	    m->filename : name) : "inline");
+	etag = arena_printf(r->arena, "\"%.22s\"", name);
+	req_set_header(r, "ETag", etag);
+	req_set_header(r, "Accept-Ranges", "bytes");
+	if ((inm = req_header(r, "If-None-Match")) != NULL &&
+	    strstr(inm, etag) != NULL) {
+		req_reply(r, 304, NULL, NULL);
+		return HANDLED;
+	}
+	/* a large company's nginx sends the bytes (docs/media.md) */
+	if (*c->media_accel_redirect != '\0') {
+		req_set_header(r, "X-Accel-Redirect", arena_printf(r->arena,
+		    "%s%s", c->media_accel_redirect, media_relpath(name)));
+		req_reply(r, 200, mime, NULL);
+		return HANDLED;
+	}
+	if ((fd = media_open(c->data_dir, name, &sb)) == -1) {
 		if (errno == ENOENT)
 			req_text(r, 404, "not found");
 		else {
-			log_warn("media: %s: %s", path, strerror(errno));
-			req_text(r, 500, "500 Internal Server Error: the image "
+			log_warn("media: %s: %s", name, strerror(errno));
+			req_text(r, 500, "500 Internal Server Error: the file "
 			    "cannot be read; the server log says why.");
 		}
-		evbuffer_free(b);
 		return HANDLED;
 	}
-	req_set_header(r, "Cache-Control", "public, max-age=31536000, "
-	    "immutable");
-	req_set_header(r, "Content-Disposition", "inline");
-	req_reply(r, 200, mime, b);
+	rr = media_range(req_header(r, "Range"), sb.st_size, &from, &to);
+	if (rr < 0) {
+		close(fd);
+		req_set_header(r, "Content-Range", arena_printf(r->arena,
+		    "bytes */%lld", (long long)sb.st_size));
+		req_text(r, 416, "range not satisfiable");
+		return HANDLED;
+	}
+	if (rr == 0) {
+		from = 0;
+		to = sb.st_size - 1;
+	} else
+		req_set_header(r, "Content-Range", arena_printf(r->arena,
+		    "bytes %lld-%lld/%lld", (long long)from, (long long)to,
+		    (long long)sb.st_size));
+	b = evbuffer_new();
+	/* the bytes go from the file to the socket (sendfile where it can);
+	 * the evbuffer owns fd from here */
+	if (sb.st_size == 0)
+		close(fd);
+	else if (evbuffer_add_file(b, fd, from, to - from + 1) != 0) {
+		evbuffer_free(b);
+		req_text(r, 500, "500 Internal Server Error: the file cannot "
+		    "be read.");
+		return HANDLED;
+	}
+	req_reply(r, rr == 1 ? 206 : 200, mime, b);
 	evbuffer_free(b);
 	return HANDLED;
 }

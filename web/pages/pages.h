@@ -55,6 +55,10 @@ enum handled	 web_profile_unfollow(struct req *);
 
 /* view.c */
 int		 web_draft(struct req *, struct post_draft *, int, const char **);
+int		 web_draft_files(struct req *, struct post_draft *, const char **);
+enum handled	 web_post_submit(struct req *,
+		     int (*)(struct db *, void *, char **), req_reply_fn,
+		     struct post_draft *);
 const char	*web_next(struct req *, const char *);
 void		 web_time(struct arena *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);

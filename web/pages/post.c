@@ -114,7 +114,7 @@ web_post_reply(struct req *r)
 	d->group_id = p->group_id;
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return req_command(r, post_create_cmd, web_post_back, d);
+	return web_post_submit(r, post_create_cmd, web_post_back, d);
 }
 
 /* Done: back to where the button was. */

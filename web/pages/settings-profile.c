@@ -272,6 +272,6 @@ web_settings_profile_save(struct req *r)
 		return HANDLED;
 	}
 	json_decref(errors);
-	return req_work_write(r, profile_save_work(j), profile_save_cmd,
+	return req_work_write_heavy(r, profile_save_work(j), profile_save_cmd,
 	    profile_save_reply, j);
 }

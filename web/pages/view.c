@@ -40,6 +40,7 @@ int
 web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 {
 	const char	*vis = req_param(r, "visibility");
+	int		 rc;
 
 	d->arena = r->arena;
 	d->author_id = r->user->id;
@@ -56,6 +57,9 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 		d->group_id = req_id(r, "group_id");
 	}
 	d->options = req_post_options(r);
+	if ((rc = req_media_ids(r, d, 0, msg)) != 0 ||
+	    (rc = web_draft_files(r, d, msg)) != 0)
+		return rc;
 	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
 }
 
@@ -129,6 +133,64 @@ web_time(struct arena *a, json_t *v, const char *name, int64_t t)
  * and where the favourite form goes back to; whether it was edited, and
  * whether it is the viewer's own.
  */
+/* A post's attachments as the card shows them: a grid of pictures
+ * (media_class says how many), and files as download rows. */
+static void
+web_post_media(struct ectx *e, const struct post *p, json_t *s)
+{
+	json_t	*list, *m, *h, *o, *orig, *small, *out = json_array();
+	size_t	 i, images = 0;
+
+	if (p->media_json == NULL)
+		return;
+	list = entity_media_list(e, p->media_json, 0);
+	json_array_foreach(list, i, m) {
+		h = json_object_get(m, "hearth");
+		orig = json_object_get(json_object_get(m, "meta"), "original");
+		small = json_object_get(json_object_get(m, "meta"), "small");
+		o = json_pack("{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}",
+		    "id", json_object_get(m, "id"),
+		    "kind", json_object_get(h, "kind"),
+		    "url", json_object_get(m, "url"),
+		    "preview_url", json_object_get(m, "preview_url"),
+		    "description", json_object_get(m, "description"),
+		    "filename", json_object_get(h, "filename"),
+		    "size_text", json_object_get(h, "size_text"),
+		    "icon", json_object_get(h, "icon"),
+		    "mime", json_object_get(h, "mime"));
+		if (orig != NULL) {
+			json_object_set(o, "width", json_object_get(orig,
+			    "width"));
+			json_object_set(o, "height", json_object_get(orig,
+			    "height"));
+		}
+		if (small != NULL) {
+			json_object_set(o, "pwidth", json_object_get(small,
+			    "width"));
+			json_object_set(o, "pheight", json_object_get(small,
+			    "height"));
+		}
+		json_object_set_new(o, json_string_value(json_object_get(h,
+		    "kind")) != NULL && strcmp(json_string_value(
+		    json_object_get(h, "kind")), "file") == 0 ? "is_file" :
+		    "is_image", json_true());
+		if (strcmp(json_string_value(json_object_get(h, "kind")),
+		    "gifv") == 0)
+			json_object_set_new(o, "is_gif", json_true());
+		images += json_object_get(o, "is_image") != NULL;
+		json_array_append_new(out, o);
+	}
+	json_decref(list);
+	if (json_array_size(out) == 0) {
+		json_decref(out);
+		return;
+	}
+	json_object_set_new(s, "media", out);
+	json_object_set_new(s, "media_class", json_string(arena_printf(
+	    e->arena, "n%zu", images > 0 ? images : 1)));
+	json_object_set_new(s, "has_images", json_boolean(images > 0));
+}
+
 /* The modules' tools of one kind (outside or not) for post p, of the
  * modules in mask, as links PREFIX/ID. */
 static json_t *
@@ -165,6 +227,7 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	name = json_string_value(json_object_get(account, "acct"));
 	path = arena_printf(e->arena, "/@%s/%lld", name, (long long)p->id);
 	json_object_set_new(s, "path", json_string(path));
+	web_post_media(e, p, s);
 	if (p->outside_uri != NULL) {
 		/* From outside: said so on the card, and the author's page
 		 * is on their server (a link that leaves the company). */
