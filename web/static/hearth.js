@@ -11,7 +11,11 @@
 //    notifications arrive;
 //  - the composer's Preview button shows the rendered Markdown in place;
 //  - relative times ("5 min") stay fresh;
-//  - the phone's "More" menu closes on Escape or a click outside it.
+//  - the phone's "More" menu closes on Escape or a click outside it;
+//  - the composer uploads attachments as they are chosen, dropped or
+//    pasted (POST /media), with progress, alt text and Remove, and the
+//    post sends only their ids;
+//  - a picture in a post opens in a full-size viewer (a modal dialog).
 // Served from hearthd under a content-hashed name; the CSP forbids inline
 // script, so all behaviour hangs off data- attributes in the templates.
 'use strict';
@@ -253,4 +257,396 @@
       if (text && el.textContent !== text) el.textContent = text;
     }
   }, 30000);
+
+  // A small element builder: attributes, then children ("text" sets
+  // textContent). Everything is made through the DOM, never innerHTML.
+  function make(tag, attrs = {}, ...kids) {
+    const n = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === null || v === undefined || v === false) continue;
+      if (k === 'text') n.textContent = v;
+      else n.setAttribute(k, v === true ? '' : String(v));
+    }
+    n.append(...kids);
+    return n;
+  }
+
+  // The paperclip of the Attach button, drawn like the navigation's icons.
+  function clipIcon() {
+    const ns = 'http://www.w3.org/2000/svg';
+    const svg = document.createElementNS(ns, 'svg');
+    svg.setAttribute('class', 'icon');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    const path = document.createElementNS(ns, 'path');
+    path.setAttribute('d', 'M21.4 11.1l-9.2 9.2a6 6 0 0 1-8.5-8.5l9.2-9.2a4 4 0 0 1 5.7 5.7l-9.2 9.2a2 2 0 0 1-2.8-2.8l8.5-8.5');
+    svg.append(path);
+    return svg;
+  }
+
+  // Attachments. Without JavaScript the composer's plain file input sends
+  // the files with the post. With it, each file goes up as soon as it is
+  // chosen, dropped or pasted (POST /media, so a big one shows progress
+  // and a refused one says why before anything is typed), and the post
+  // carries only the ids, in the order of the tiles.
+  const ALT_LABEL = "Describe this picture for people who can't see it (alt text)";
+  const ALT_NUDGE = 'Adding a description helps colleagues who use screen readers. Post anyway?';
+  let uploads = 0;
+
+  // What a failed upload says when the server gave no sentence of its own.
+  function uploadError(status) {
+    if (status === 413) return 'This file is too large to attach.';
+    if (status === 415 || status === 422) return 'hearth cannot take this kind of file.';
+    if (status === 503) return 'The server is busy; try again in a moment.';
+    if (status === 0) return 'The upload did not reach hearth. Check the connection and try again.';
+    return `The upload failed (the server answered ${status}).`;
+  }
+
+  function attachBox(box) {
+    const form = box.closest('form');
+    const input = box.querySelector('input[type=file]');
+    if (!form || !input) return;
+    const csrf = form.querySelector('input[name=csrf]')?.value || '';
+    const max = Number(box.dataset.max || 4);
+    const zone = form.closest('.composer') || form;
+    let tiles = box.querySelector('.attach-tiles');
+    if (!tiles) {
+      tiles = make('ul', { class: 'attach-tiles', 'aria-label': 'Attachments' });
+      box.prepend(tiles);
+    }
+    const help = input.getAttribute('aria-describedby');
+    const button = make('button', { type: 'button', class: 'attach-button', 'aria-describedby': help },
+      clipIcon(), make('span', { text: 'Attach' }),
+      make('span', { class: 'sr-only', text: ' pictures or files' }));
+    const note = make('p', { class: 'attach-note small', hidden: true });
+    const live = make('p', { class: 'attach-status sr-only', role: 'status' });
+    const row = make('div', { class: 'attach-row' }, button, note);
+    tiles.after(row, live);
+    box.querySelector(`label[for="${input.id}"]`)?.setAttribute('hidden', '');
+    input.hidden = true;
+    box.classList.add('enhanced');
+    let leftOut = '';
+
+    const sayHere = (text) => {
+      live.textContent = text;
+    };
+    const count = () => tiles.querySelectorAll('li.tile:not(.tile-failed)').length;
+    const update = () => {
+      const full = count() >= max;
+      button.disabled = full;
+      if (full) note.textContent = `${max} attached: that is the most a post can carry. Remove one to attach another.`;
+      else note.textContent = leftOut;
+      note.hidden = !note.textContent;
+      tiles.hidden = tiles.children.length === 0;
+    };
+
+    function removeButton(tile, name, id) {
+      const b = make('button', { type: 'button', class: 'tile-remove' },
+        make('span', { text: 'Remove' }), make('span', { class: 'sr-only', text: ` ${name}` }));
+      b.addEventListener('click', () => {
+        tile.xhr?.abort();
+        // Uploaded here and not posted yet: the server forgets it. A kept
+        // attachment of the post being edited just leaves the form.
+        if (id) {
+          fetch(`/media/${encodeURIComponent(id)}/delete`, {
+            method: 'POST', credentials: 'same-origin', body: new URLSearchParams({ csrf }),
+            headers: { 'X-CSRF-Token': csrf, Accept: 'application/json' },
+          }).catch(() => {});
+        }
+        const next = tile.nextElementSibling || tile.previousElementSibling;
+        tile.remove();
+        leftOut = '';
+        update();
+        sayHere(`${name} removed`);
+        (next?.querySelector('.tile-remove') || button).focus();
+      });
+      return b;
+    }
+
+    function failed(tile, name, text) {
+      uploads -= tile.classList.contains('tile-uploading') ? 1 : 0;
+      tile.className = 'tile tile-failed';
+      tile.replaceChildren(make('div', { class: 'tile-body' },
+        make('p', { class: 'tile-name', text: name }),
+        make('p', { class: 'tile-error', role: 'alert', text: `${name} was not attached: ${text}` }),
+        removeButton(tile, name, null)));
+      tile.querySelector('.tile-remove span').textContent = 'Dismiss';
+      update();
+    }
+
+    function attached(tile, m, name) {
+      uploads--;
+      const kind = m.hearth?.kind || (m.type === 'image' ? 'image' : 'file');
+      tile.className = `tile tile-${kind}`;
+      tile.dataset.mediaId = m.id;
+      tile.xhr = null;
+      const small = m.meta?.small || {};
+      const body = make('div', { class: 'tile-body' },
+        make('p', { class: 'tile-name' }, m.hearth?.filename || name, ' ',
+          make('span', { class: 'muted small', text: m.hearth?.size_text || '' })),
+        make('input', { type: 'hidden', name: 'media_ids', value: m.id }));
+      if (kind !== 'file') {
+        const fid = `description_${m.id}`;
+        const area = make('textarea', { id: fid, name: fid, rows: 2, maxlength: 1500 });
+        area.value = m.description || '';
+        body.append(make('div', { class: 'tile-alt' }, make('label', { for: fid, text: ALT_LABEL }), area));
+      }
+      body.append(removeButton(tile, m.hearth?.filename || name, m.id));
+      tile.replaceChildren(m.preview_url ?
+        make('img', { class: 'tile-thumb', src: m.preview_url, alt: '', width: small.width, height: small.height }) :
+        make('span', { class: 'file-icon', 'data-icon': m.hearth?.icon || 'file', 'aria-hidden': 'true' }),
+      body);
+      sayHere(`${name} attached`);
+      update();
+    }
+
+    function upload(file, tries = 0, tile = null) {
+      const name = file.name || 'pasted picture';
+      if (!tile) {
+        tile = make('li', { class: 'tile tile-uploading' });
+        tiles.append(tile);
+        uploads++;
+      }
+      const pid = `upload-${Math.random().toString(36).slice(2)}`;
+      const progress = make('progress', { id: pid, max: 100, value: 0 });
+      const pct = make('span', { class: 'muted small', 'aria-hidden': 'true', text: '0%' });
+      tile.replaceChildren(make('span', { class: 'file-icon', 'data-icon': 'upload', 'aria-hidden': 'true' }),
+        make('div', { class: 'tile-body' },
+          make('p', { class: 'tile-name' }, make('label', { for: pid, text: `Uploading ${name}` }), ' ', pct),
+          progress, removeButton(tile, name, null)));
+      tile.querySelector('.tile-remove span').textContent = 'Cancel';
+      const xhr = new XMLHttpRequest();
+      tile.xhr = xhr;
+      let said = -100;
+      xhr.upload.addEventListener('progress', (ev) => {
+        if (!ev.lengthComputable) return;
+        const n = Math.round((ev.loaded * 100) / ev.total);
+        progress.value = n;
+        pct.textContent = `${n}%`;
+        if (n - said >= 20) {
+          said = n;
+          sayHere(`Uploading ${name}, ${n}%`);
+        }
+      });
+      xhr.addEventListener('load', () => {
+        let m = null;
+        try { m = JSON.parse(xhr.responseText); } catch { /* not JSON */ }
+        if (xhr.status === 200 && m?.id) {
+          attached(tile, m, name);
+        } else if (xhr.status === 503 && tries < 3) {
+          // Busy decoding other uploads: wait as told, then again.
+          const wait = Math.min(Number(xhr.getResponseHeader('Retry-After')) || 2, 10);
+          sayHere(`The server is busy; trying ${name} again in ${wait} s`);
+          window.setTimeout(() => { if (tile.isConnected) upload(file, tries + 1, tile); }, wait * 1000);
+        } else {
+          failed(tile, name, m?.error || uploadError(xhr.status));
+        }
+      });
+      xhr.addEventListener('error', () => failed(tile, name, uploadError(0)));
+      xhr.addEventListener('abort', () => { if (tile.classList.contains('tile-uploading')) uploads--; });
+      xhr.open('POST', '/media');
+      xhr.setRequestHeader('X-CSRF-Token', csrf);
+      xhr.setRequestHeader('Accept', 'application/json');
+      const fd = new FormData();
+      fd.append('file', file, name);
+      xhr.send(fd);
+      sayHere(`Uploading ${name}`);
+      update();
+    }
+
+    function addFiles(files) {
+      const list = [...files];
+      if (!list.length) return;
+      const room = Math.max(0, max - count());
+      const take = list.slice(0, room);
+      const skipped = list.length - take.length;
+      leftOut = skipped ? `Only ${max} attachments fit in a post, so ${skipped === 1 ? 'one file was' : `${skipped} files were`} left out.` : '';
+      for (const f of take) upload(f);
+      update();
+    }
+
+    // Attachments the post already has (the edit page): the server wrote
+    // them with a "Keep" box, which works without us; here, a Remove button.
+    for (const tile of tiles.querySelectorAll('li[data-kept]')) {
+      const keep = tile.querySelector('.tile-keep');
+      if (keep) keep.hidden = true;
+      const name = tile.querySelector('.tile-name')?.firstChild?.textContent.trim() || 'attachment';
+      tile.querySelector('.tile-body')?.append(removeButton(tile, name, null));
+    }
+
+    button.addEventListener('click', () => input.click());
+    input.addEventListener('change', () => {
+      const files = [...input.files];
+      // The files go up now; the form must not send them a second time.
+      input.value = '';
+      addFiles(files);
+    });
+
+    // Files dragged from the desktop onto the composer.
+    let depth = 0;
+    const dragsFiles = (ev) => [...(ev.dataTransfer?.types || [])].includes('Files');
+    const dropping = (on) => {
+      zone.classList.toggle('dropping', on);
+      if (!on) depth = 0;
+    };
+    zone.addEventListener('dragenter', (ev) => {
+      if (!dragsFiles(ev)) return;
+      ev.preventDefault();
+      depth++;
+      dropping(true);
+    });
+    zone.addEventListener('dragover', (ev) => {
+      if (!dragsFiles(ev)) return;
+      ev.preventDefault();
+      ev.dataTransfer.dropEffect = button.disabled ? 'none' : 'copy';
+    });
+    zone.addEventListener('dragleave', (ev) => {
+      if (dragsFiles(ev) && --depth <= 0) dropping(false);
+    });
+    zone.addEventListener('drop', (ev) => {
+      if (!ev.dataTransfer?.files?.length) return;
+      ev.preventDefault();
+      dropping(false);
+      addFiles(ev.dataTransfer.files);
+    });
+
+    // A picture pasted into the composer (a screenshot, "Copy image").
+    // Text pasted along with a picture (an office document's rendering of
+    // itself) stays text.
+    form.addEventListener('paste', (ev) => {
+      const data = ev.clipboardData;
+      if (!data?.files?.length || [...data.types].includes('text/plain')) return;
+      ev.preventDefault();
+      addFiles(data.files);
+    });
+
+    // Before posting: every upload finished, and one gentle word about
+    // pictures without a description (posting again posts).
+    form.addEventListener('submit', (ev) => {
+      if (ev.submitter?.name === 'preview') return;
+      if (tiles.querySelector('.tile-uploading')) {
+        ev.preventDefault();
+        leftOut = 'Still uploading: post once the attachments are in.';
+        update();
+        return;
+      }
+      if (form.dataset.altNudged) return;
+      const empty = [...tiles.querySelectorAll('li.tile:not(.tile-file) .tile-alt textarea')]
+        .filter((t) => !t.value.trim());
+      if (!empty.length) return;
+      ev.preventDefault();
+      form.dataset.altNudged = '1';
+      for (const t of empty) {
+        const nid = `${t.id}-nudge`;
+        if (!document.getElementById(nid)) {
+          t.after(make('p', { class: 'alt-nudge small', id: nid, text: ALT_NUDGE }));
+          t.setAttribute('aria-describedby', nid);
+        }
+      }
+      empty[0].focus();
+    });
+    update();
+  }
+  for (const box of document.querySelectorAll('[data-attach]')) attachBox(box);
+  window.addEventListener('beforeunload', (ev) => {
+    if (uploads > 0) ev.preventDefault();
+  });
+
+  // The picture viewer: a modal dialog over the page with the original
+  // picture, its description as a caption, and Previous and Next among the
+  // post's pictures (buttons, arrow keys, or a swipe). Escape or Close
+  // returns focus to the picture it was opened from.
+  let viewer = null;
+  function buildViewer() {
+    const v = {};
+    v.count = make('p', { class: 'viewer-count', id: 'viewer-count', 'aria-live': 'polite' });
+    v.close = make('button', { type: 'button', class: 'viewer-close', text: 'Close' });
+    v.img = make('img', { class: 'viewer-img', alt: '', draggable: 'false' });
+    v.caption = make('figcaption', { class: 'viewer-caption' });
+    v.stage = make('figure', { class: 'viewer-stage' }, v.img, v.caption);
+    v.prev = make('button', { type: 'button', class: 'viewer-prev' },
+      make('span', { 'aria-hidden': 'true', text: '‹ ' }), 'Previous');
+    v.next = make('button', { type: 'button', class: 'viewer-next' },
+      'Next', make('span', { 'aria-hidden': 'true', text: ' ›' }));
+    v.nav = make('div', { class: 'viewer-nav' }, v.prev, v.next);
+    v.dialog = make('dialog', { class: 'viewer', 'aria-label': 'Picture viewer' },
+      make('div', { class: 'viewer-top' }, v.count, v.close), v.stage, v.nav);
+    document.body.append(v.dialog);
+    v.links = [];
+    v.at = 0;
+    v.show = (i) => {
+      const n = v.links.length;
+      v.at = ((i % n) + n) % n;
+      const a = v.links[v.at];
+      const desc = a.querySelector('img')?.getAttribute('alt') || '';
+      // A video (an animated GIF made small) cannot play under the page's
+      // policy: its still preview stands in.
+      const still = (a.dataset.mime || '').startsWith('video/');
+      v.img.src = still ? a.querySelector('img')?.src || a.href : a.href;
+      v.img.alt = desc || 'Picture without a description';
+      v.caption.textContent = desc || 'No description was given for this picture.';
+      v.caption.classList.toggle('muted-caption', !desc);
+      v.count.textContent = n > 1 ? `Picture ${v.at + 1} of ${n}` : 'Picture';
+      v.nav.hidden = n < 2;
+    };
+    v.prev.addEventListener('click', () => v.show(v.at - 1));
+    v.next.addEventListener('click', () => v.show(v.at + 1));
+    v.close.addEventListener('click', () => v.dialog.close());
+    v.dialog.addEventListener('close', () => {
+      document.body.classList.remove('viewer-open');
+      v.img.removeAttribute('src');
+      v.opener?.focus();
+    });
+    v.dialog.addEventListener('keydown', (ev) => {
+      if (ev.key === 'ArrowLeft' && v.links.length > 1) {
+        ev.preventDefault();
+        v.show(v.at - 1);
+      } else if (ev.key === 'ArrowRight' && v.links.length > 1) {
+        ev.preventDefault();
+        v.show(v.at + 1);
+      } else if (ev.key === 'Tab') {
+        // The modal dialog makes the page inert; keep Tab going round
+        // inside it rather than out to the browser.
+        const stops = [...v.dialog.querySelectorAll('button')].filter((b) => b.offsetParent);
+        const first = stops[0];
+        const last = stops[stops.length - 1];
+        if (ev.shiftKey && document.activeElement === first) {
+          ev.preventDefault();
+          last.focus();
+        } else if (!ev.shiftKey && document.activeElement === last) {
+          ev.preventDefault();
+          first.focus();
+        }
+      }
+    });
+    // A swipe: a mostly sideways move of more than 50 px.
+    let start = null;
+    v.stage.addEventListener('pointerdown', (ev) => { start = { x: ev.clientX, y: ev.clientY }; });
+    v.stage.addEventListener('pointercancel', () => { start = null; });
+    v.stage.addEventListener('pointerup', (ev) => {
+      if (!start || v.links.length < 2) return;
+      const dx = ev.clientX - start.x;
+      const dy = ev.clientY - start.y;
+      start = null;
+      if (Math.abs(dx) > 50 && Math.abs(dx) > Math.abs(dy)) v.show(v.at + (dx < 0 ? 1 : -1));
+    });
+    return v;
+  }
+
+  document.addEventListener('click', (ev) => {
+    const link = ev.target.closest?.('a[data-viewer]');
+    if (!link || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+    if (link.dataset.kind === 'file' || !window.HTMLDialogElement) return;
+    const grid = link.closest('.media-grid') || link.parentElement;
+    const links = [...grid.querySelectorAll('a[data-viewer]')].filter((a) => a.dataset.kind !== 'file');
+    ev.preventDefault();
+    viewer ||= buildViewer();
+    viewer.links = links;
+    viewer.opener = link;
+    viewer.show(links.indexOf(link));
+    document.body.classList.add('viewer-open');
+    viewer.dialog.showModal();
+    viewer.close.focus();
+  });
 })();
