@@ -63,6 +63,21 @@ out:
 	return rc;
 }
 
+/* hearthd serves: media's jobs and the modules' start on the first loop. */
+static void
+serving(struct loop *loop)
+{
+	media_serving(loop);
+	module_serving(loop);
+}
+
+static void
+stopping(void)
+{
+	media_stopping();
+	module_stopping();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -73,9 +88,10 @@ main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* The modules' periodic jobs answer on the first loop. */
+	/* The modules' periodic jobs, and media's, answer on the first
+	 * loop. */
 	static const struct server_hooks hooks = {
-		module_serving, module_stopping,
+		serving, stopping,
 	};
 	struct config	 c;
 	const char	*path = HEARTH_CONFIG;
@@ -130,9 +146,13 @@ main(int argc, char **argv)
 		return 0;
 	}
 
-	/* What lives as long as the server: feeds and caches (feeds hear of
-	 * new posts first), and the route tables, the web's before the
+	/* What lives as long as the server: libvips (started once, before
+	 * any worker or module thread can ask for it, with the PDF loader
+	 * only if the admin wants previews), feeds and caches (feeds hear
+	 * of new posts first), and the route tables, the web's before the
 	 * API's. */
+	image_setup(c.media_pdf_previews);
+	media_setup(c.data_dir);
 	feed_init(c.home_feed_cache);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
@@ -162,6 +182,10 @@ main(int argc, char **argv)
 	rc = server_run(&c, &hooks);
 out:
 	module_unload_all();
+	/* Last of the threads' users: the workers stopped with the server,
+	 * the modules' threads with their unload. */
+	image_shutdown();
+	media_setup(NULL);
 	render_free();
 	asset_free();
 	router_clear();

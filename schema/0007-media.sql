@@ -13,7 +13,14 @@ CREATE TABLE media (
 	post_id		INTEGER REFERENCES posts (id) ON DELETE SET NULL,
 	-- 'image', 'gifv' (an animation, kept animated) or 'file'
 	kind		TEXT NOT NULL CHECK (kind IN ('image', 'gifv', 'file')),
-	file		TEXT NOT NULL UNIQUE,	-- the stored original
+	-- 'ready'; or 'processing' (a large picture the API answered 202
+	-- for: its upload kept as incoming until it is decoded, then and
+	-- after a restart); or 'failed' (error says why)
+	state		TEXT NOT NULL DEFAULT 'ready'
+			CHECK (state IN ('ready', 'processing', 'failed')),
+	incoming	TEXT UNIQUE,
+	error		TEXT,
+	file		TEXT UNIQUE,		-- the stored original
 	preview		TEXT UNIQUE,		-- the thumbnail, if any
 	mime		TEXT NOT NULL,		-- what file is served as
 	bytes		INTEGER NOT NULL,	-- of file and preview together
@@ -33,6 +40,12 @@ CREATE INDEX media_owner ON media (owner_id, id);
 CREATE INDEX media_post ON media (post_id) WHERE post_id IS NOT NULL;
 -- unattached uploads expire after a day
 CREATE INDEX media_unattached ON media (created_at) WHERE post_id IS NULL;
+CREATE INDEX media_processing ON media (id) WHERE state = 'processing';
+-- the daily sweep asks whether a file in media/ is anyone's picture
+CREATE INDEX users_avatar_file ON users (avatar_file)
+    WHERE avatar_file IS NOT NULL;
+CREATE INDEX users_header_file ON users (header_file)
+    WHERE header_file IS NOT NULL;
 
 ALTER TABLE posts ADD COLUMN media_json TEXT;
 ALTER TABLE post_edits ADD COLUMN media_json TEXT;

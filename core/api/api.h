@@ -8,9 +8,14 @@
 #include <stddef.h>
 
 struct route;
+struct loop;
 
 /* routes.c */
 extern const struct route	api_routes[];
 extern const size_t		api_nroutes;
+
+/* media-jobs.c: decodes no request waits for, and the hourly clean-up */
+void		 media_serving(struct loop *);
+void		 media_stopping(void);
 
 #endif

@@ -88,9 +88,15 @@ enum handled	 api_trends_tags(struct req *);
 
 /* media.c */
 enum handled	 api_media_create(struct req *);
+enum handled	 api_media_create_v2(struct req *);
 enum handled	 api_media_web_create(struct req *);
 enum handled	 api_media_get(struct req *);
 enum handled	 api_media_update(struct req *);
 enum handled	 api_media_delete(struct req *);
+
+/* media-jobs.c */
+void		 media_async_start(struct loop *, const struct config *,
+		     int64_t, int64_t, const char *, const char *);
+
 
 #endif

@@ -54,23 +54,50 @@ instance_title(struct req *r)
 	return t != NULL && *t != '\0' ? t : HEARTH_NAME;
 }
 
-/* The limits both versions share: hearth has no media or polls yet. */
-static json_t *
-instance_limits(int v2)
-{
-	json_t	*c;
+/* What an upload may be (hearth takes any file as a download; these are
+ * the types apps offer in their pickers). */
+static const char *const instance_mime_types[] = {
+	"image/jpeg", "image/png", "image/gif", "image/webp", "image/heic",
+	"image/heif", "image/avif", "application/pdf", "text/plain",
+	"text/csv", "text/markdown", "application/zip",
+	"application/msword", "application/vnd.ms-excel",
+	"application/vnd.ms-powerpoint",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml."
+	    "document",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.openxmlformats-officedocument.presentationml."
+	    "presentation",
+	"application/vnd.oasis.opendocument.text",
+	"application/vnd.oasis.opendocument.spreadsheet",
+	"application/vnd.oasis.opendocument.presentation",
+};
 
-	c = json_pack("{s:{s:i, s:i, s:i}, s:{s:[], s:i, s:i, s:i, s:i, s:i}, "
-	    "s:{s:i, s:i, s:i, s:i}}",
+/* The limits both versions share: hearth has no polls or video yet;
+ * media as hearth.conf's media.* say (video_size_limit: the largest file
+ * hearth keeps, for apps that check a file's size against it). */
+static json_t *
+instance_limits(const struct config *cf, int v2)
+{
+	json_t	*c, *types = json_array();
+	size_t	 i;
+
+	for (i = 0; i < nitems(instance_mime_types); i++)
+		json_array_append_new(types, json_string(
+		    instance_mime_types[i]));
+	c = json_pack("{s:{s:i, s:i, s:i}, s:{s:o, s:I, s:I, s:I, s:i, s:i, "
+	    "s:i}, s:{s:i, s:i, s:i, s:i}}",
 	    "statuses",
 	    "max_characters", POST_MAX_CHARS,
-	    "max_media_attachments", 0,
+	    "max_media_attachments", MEDIA_PER_POST,
 	    "characters_reserved_per_url", URL_RESERVED,
 	    "media_attachments",
-	    "supported_mime_types",
-	    "image_size_limit", 0, "image_matrix_limit", 0,
-	    "video_size_limit", 0, "video_frame_rate_limit", 0,
+	    "supported_mime_types", types,
+	    "image_size_limit", (json_int_t)cf->media_max_image_size,
+	    "image_matrix_limit", (json_int_t)cf->media_max_image_pixels,
+	    "video_size_limit", (json_int_t)cf->media_max_file_size,
+	    "video_frame_rate_limit", 0,
 	    "video_matrix_limit", 0,
+	    "description_limit", 1500,
 	    "polls",
 	    "max_options", 0, "max_characters_per_option", 0,
 	    "min_expiration", 0, "max_expiration", 0);
@@ -106,7 +133,7 @@ api_instance_v1(struct req *r)
 	    req_config(r)->base_url),
 	    "languages", "en",
 	    "registrations", 0, "approval_required", 0, "invites_enabled", 0,
-	    "configuration", instance_limits(0),
+	    "configuration", instance_limits(req_config(r), 0),
 	    "contact_account",
 	    "rules"));
 	return HANDLED;
@@ -123,7 +150,7 @@ api_instance_v2(struct req *r)
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	config = instance_limits(1);
+	config = instance_limits(req_config(r), 1);
 	json_object_set_new(config, "urls", json_pack("{s:s, s:n}",
 	    "streaming", instance_streaming(r), "status"));
 	json_object_set_new(config, "vapid", json_pack("{s:s}", "public_key",

@@ -12,6 +12,10 @@
 
 #include "handlers.h"
 
+/* Pictures larger than this are decoded after POST /api/v2/media answers
+ * 202 (a 12-megapixel phone photo is 3 to 6 MB). */
+#define MEDIA_ASYNC_BYTES	(1024 * 1024)
+
 /* The upload, answered once recorded. */
 struct media_job {
 	struct media_upload	 up;
@@ -19,9 +23,25 @@ struct media_job {
 	char			 cause[512];
 };
 
-/* Answer with an upload's MediaAttachment. */
+/* A picture's MediaAttachment while it is decoded: no addresses yet. */
+static json_t *
+media_pending(const struct media *m)
+{
+	return json_pack("{s:s, s:s, s:n, s:n, s:n, s:n, s:n, s:{}, s:o, "
+	    "s:n}", "id", "", "type", "image", "url",
+	    "preview_url", "remote_url", "preview_remote_url", "text_url",
+	    "meta", "description", m->description != NULL &&
+	    *m->description != '\0' ? json_string(m->description) :
+	    json_null(), "blurhash");
+}
+
+/*
+ * Answer with an upload's MediaAttachment: 200; or, while it is decoded,
+ * pending (202 to the upload, 206 to a GET, as Mastodon); or 422 with
+ * why it could not be.
+ */
 static void
-media_answer(struct req *r, int64_t id, int sign)
+media_answer_as(struct req *r, int64_t id, int sign, int pending)
 {
 	struct media	*m;
 	struct ectx	 e;
@@ -29,6 +49,19 @@ media_answer(struct req *r, int64_t id, int sign)
 
 	if ((m = media_get(req_db(r), r->arena, r->user->id, id)) == NULL) {
 		req_error(r, 404, "Record not found");
+		return;
+	}
+	if (strcmp(m->state, "failed") == 0) {
+		req_error(r, 422, arena_printf(r->arena, "Validation failed: "
+		    "file: %s", m->error != NULL ? m->error : "the picture "
+		    "could not be processed"));
+		return;
+	}
+	if (strcmp(m->state, "processing") == 0) {
+		j = media_pending(m);
+		json_object_set_new(j, "id", json_string(arena_printf(r->arena,
+		    "%lld", (long long)m->id)));
+		req_json(r, pending, j);
 		return;
 	}
 	req_ectx(r, &e);
@@ -41,6 +74,12 @@ media_answer(struct req *r, int64_t id, int sign)
 }
 
 static void
+media_answer(struct req *r, int64_t id, int sign)
+{
+	media_answer_as(r, id, sign, 206);
+}
+
+static void
 media_upload_reply(struct req *r, void *arg)
 {
 	struct media_job	*j = arg;
@@ -48,10 +87,22 @@ media_upload_reply(struct req *r, void *arg)
 	media_answer(r, j->up.id, j->sign);
 }
 
+/* Recorded, to be decoded: 202, and the decode starts. */
+static void
+media_incoming_reply(struct req *r, void *arg)
+{
+	struct media_job	*j = arg;
+
+	media_answer_as(r, j->up.id, 1, 202);
+	media_async_start(r->loop, req_config(r), j->up.owner, j->up.id,
+	    j->up.incoming, j->up.filename);
+}
+
 /* The shared upload: the multipart field "file", with "description" and
- * "focus" ("x,y") as Mastodon takes them. */
+ * "focus" ("x,y") as Mastodon takes them. async: a large picture may be
+ * answered 202 and decoded after (v2). */
 static enum handled
-media_upload(struct req *r, int sign)
+media_upload(struct req *r, int sign, int async)
 {
 	struct media_job	*j = arena_alloc(r->arena, sizeof *j);
 	const struct part	*p = req_file(r, "file");
@@ -82,15 +133,28 @@ media_upload(struct req *r, int sign)
 		    "Validation failed: " : "", j->cause));
 		return HANDLED;
 	}
+	/* v2: a picture that takes a while to decode is answered 202 once
+	 * it is kept as it came (a light job), and decoded after */
+	if (async && j->up.is_image && p->len > MEDIA_ASYNC_BYTES)
+		return req_work_write(r, media_incoming_work,
+		    media_incoming_cmd, media_incoming_reply, j);
 	return req_work_write_heavy(r, media_upload_work, media_upload_cmd,
 	    media_upload_reply, j);
 }
 
-/* POST /api/v1/media and /api/v2/media. */
+/* POST /api/v1/media: answered once processed. */
 enum handled
 api_media_create(struct req *r)
 {
-	return media_upload(r, 1);
+	return media_upload(r, 1, 0);
+}
+
+/* POST /api/v2/media: small pictures and files answered processed (200),
+ * large pictures 202 while they are decoded. */
+enum handled
+api_media_create_v2(struct req *r)
+{
+	return media_upload(r, 1, 1);
 }
 
 /* POST /media: the web composer's upload (JSON answers). */
@@ -98,7 +162,7 @@ enum handled
 api_media_web_create(struct req *r)
 {
 	r->is_api = 1;
-	return media_upload(r, 0);
+	return media_upload(r, 0, 0);
 }
 
 /* GET /api/v1/media/:id: one's own upload (200: it is processed). */

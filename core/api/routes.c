@@ -41,7 +41,7 @@ const struct route api_routes[] = {
 	/* media: uploads for posts; POST /media is the web composer's (a
 	 * browser session's, answered in JSON) */
 	{ M_POST, "/api/v1/media",	R_AUTH | R_UPLOAD, api_media_create },
-	{ M_POST, "/api/v2/media",	R_AUTH | R_UPLOAD, api_media_create },
+	{ M_POST, "/api/v2/media",	R_AUTH | R_UPLOAD, api_media_create_v2 },
 	{ M_GET,  "/api/v1/media/:id",	R_AUTH,		api_media_get },
 	{ M_PUT,  "/api/v1/media/:id",	R_AUTH,		api_media_update },
 	{ M_DELETE, "/api/v1/media/:id", R_AUTH,	api_media_delete },

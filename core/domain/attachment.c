@@ -28,6 +28,9 @@
 
 static char	*media_data_dir;	/* set once at start */
 static int64_t	media_total_bytes = -1;	/* writer only */
+
+static int	media_quota(struct db *, struct media_upload *, int64_t,
+		    char **);
 static time_t	media_total_at;
 
 /* The Mastodon type of a kind: animations are images a client shows
@@ -344,8 +347,7 @@ int
 media_upload_cmd(struct db *db, void *arg, char **cause)
 {
 	struct media_upload	*u = arg;
-	const struct config	*c = u->config;
-	int64_t			 mine;
+	int			 rc;
 
 	if (u->cause != NULL) {
 		if (u->bad) {
@@ -366,21 +368,9 @@ media_upload_cmd(struct db *db, void *arg, char **cause)
 		    "says why.");
 		return E_INTERNAL;
 	}
-	if (c->media_quota_person > 0 && (mine = media_owner_bytes(db,
-	    u->owner)) + u->bytes > c->media_quota_person) {
-		*cause = xasprintf("You have used %s of your %s for pictures "
-		    "and files; delete older posts with attachments to make "
-		    "room.", media_size_text(u->arena, mine),
-		    media_size_text(u->arena, c->media_quota_person));
+	if ((rc = media_quota(db, u, u->bytes, cause)) != E_OK) {
 		media_upload_discard(u);
-		return E_INVALID;
-	}
-	if (c->media_quota_total > 0 && media_total(db) + u->bytes >
-	    c->media_quota_total) {
-		*cause = xstrdup("The company's space for pictures and files "
-		    "is full; tell an administrator (media.quota_total).");
-		media_upload_discard(u);
-		return E_UNAVAILABLE;
+		return rc;
 	}
 	if (DB_RUN(db, "INSERT INTO media (owner_id, kind, file, preview, "
 	    "mime, bytes, width, height, preview_width, preview_height, "
@@ -431,6 +421,9 @@ media_from_row(struct arena *a, sqlite3_stmt *st)
 	m->blurhash = TXT(15);
 	m->filename = TXT(16);
 	m->created_at = sqlite3_column_int64(st, 17);
+	m->state = TXT(18);
+	m->error = TXT(19);
+	m->incoming = TXT(20);
 #undef TXT
 	return m;
 }
@@ -438,7 +431,212 @@ media_from_row(struct arena *a, sqlite3_stmt *st)
 #define MEDIA_COLUMNS "id, owner_id, coalesce(post_id, 0), kind, file, " \
     "preview, mime, bytes, coalesce(width, 0), coalesce(height, 0), " \
     "coalesce(preview_width, 0), coalesce(preview_height, 0), focus_x, " \
-    "focus_y, description, blurhash, filename, created_at"
+    "focus_y, description, blurhash, filename, created_at, state, error, " \
+    "incoming"
+
+/*
+ * On a worker (a light job): keep a large picture's upload as it came,
+ * to be decoded once it is recorded (the API's 202). u->cause on failure.
+ */
+void
+media_incoming_work(void *arg)
+{
+	struct media_upload	*u = arg;
+
+	if (media_store(u->config->data_dir, u->data, u->len, "bin",
+	    u->incoming, sizeof u->incoming, &u->cause) != 0)
+		u->err = errno;
+}
+
+/* The record's transaction ended: a rolled-back one leaves no upload. */
+static void
+media_incoming_ended(void *arg, int committed)
+{
+	struct media_upload	*u = arg;
+
+	if (!committed && u->incoming[0] != '\0') {
+		media_remove(u->config->data_dir, u->incoming);
+		u->incoming[0] = '\0';
+	}
+}
+
+/* The quotas, for bytes more of owner's. 0, or an E_ code with *cause. */
+static int
+media_quota(struct db *db, struct media_upload *u, int64_t bytes,
+    char **cause)
+{
+	const struct config	*c = u->config;
+	int64_t			 mine;
+
+	if (c->media_quota_person > 0 && (mine = media_owner_bytes(db,
+	    u->owner)) + bytes > c->media_quota_person) {
+		*cause = xasprintf("You have used %s of your %s for pictures "
+		    "and files; delete older posts with attachments to make "
+		    "room.", media_size_text(u->arena, mine),
+		    media_size_text(u->arena, c->media_quota_person));
+		return E_INVALID;
+	}
+	if (c->media_quota_total > 0 && media_total(db) + bytes >
+	    c->media_quota_total) {
+		*cause = xstrdup("The company's space for pictures and files "
+		    "is full; tell an administrator (media.quota_total).");
+		return E_UNAVAILABLE;
+	}
+	return E_OK;
+}
+
+/*
+ * Command, on the writer once media_incoming_work ran: record a picture
+ * still to be decoded (state processing). 0 with u->id, or an E_ code.
+ */
+int
+media_incoming_cmd(struct db *db, void *arg, char **cause)
+{
+	struct media_upload	*u = arg;
+	int			 rc;
+
+	if (u->cause != NULL) {
+		log_error("media of user %lld: %s", (long long)u->owner,
+		    u->cause);
+		free(u->cause);
+		u->cause = NULL;
+		*cause = xstrdup(u->err == ENOSPC || u->err == EDQUOT ?
+		    "The server has no room to store the file right now; try "
+		    "again later." : "The file could not be stored; the server "
+		    "log says why.");
+		return u->err == ENOSPC || u->err == EDQUOT ? E_UNAVAILABLE :
+		    E_INTERNAL;
+	}
+	if ((rc = media_quota(db, u, (int64_t)u->len, cause)) != E_OK) {
+		media_remove(u->config->data_dir, u->incoming);
+		u->incoming[0] = '\0';
+		return rc;
+	}
+	filename_clean(u->filename, NULL, u->clean_name, sizeof u->clean_name);
+	if (DB_RUN(db, "INSERT INTO media (owner_id, kind, state, incoming, "
+	    "mime, bytes, focus_x, focus_y, description, filename, "
+	    "created_at) VALUES (?, 'image', 'processing', ?, '', ?, ?, ?, "
+	    "?, ?, ?)", SQL_I(u->owner), SQL_T(u->incoming),
+	    SQL_I((int64_t)u->len), SQL_F(u->focus_x), SQL_F(u->focus_y),
+	    SQL_T(u->description != NULL ? u->description : ""),
+	    SQL_T(u->clean_name), SQL_I(time(NULL))) != 1) {
+		*cause = xasprintf("Saving the upload failed: %s",
+		    db_errmsg(db));
+		media_remove(u->config->data_dir, u->incoming);
+		u->incoming[0] = '\0';
+		return E_INTERNAL;
+	}
+	u->id = db_last_id(db);
+	db_after_commit(db, media_incoming_ended, u);
+	return E_OK;
+}
+
+/*
+ * On a worker: read a recorded upload's incoming file back into u->data
+ * (malloc'ed: free it), for media_upload_work. 0, or -1 with u->cause.
+ */
+int
+media_incoming_load(struct media_upload *u, int64_t max)
+{
+	char		*path = media_path(u->config->data_dir, u->incoming);
+	FILE		*f;
+	long		 n;
+	char		*buf = NULL;
+
+	if ((f = fopen(path, "rb")) == NULL || fseek(f, 0, SEEK_END) != 0 ||
+	    (n = ftell(f)) < 0 || n > max || fseek(f, 0, SEEK_SET) != 0 ||
+	    (buf = malloc(n > 0 ? (size_t)n : 1)) == NULL ||
+	    fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		u->cause = xasprintf("media: the upload %s cannot be read "
+		    "back: %s", path, strerror(errno));
+		free(buf);
+		if (f != NULL)
+			fclose(f);
+		free(path);
+		return -1;
+	}
+	fclose(f);
+	free(path);
+	u->data = buf;
+	u->len = (size_t)n;
+	u->is_image = 1;
+	return 0;
+}
+
+/* The decode's record ended: the upload as it came goes once the result
+ * is kept; the result goes if it was not. */
+static void
+media_processed_ended(void *arg, int committed)
+{
+	struct media_upload	*u = arg;
+
+	if (committed) {
+		if (u->incoming[0] != '\0')
+			media_remove(u->config->data_dir, u->incoming);
+	} else
+		media_upload_discard(u);
+}
+
+/*
+ * Command, on the writer once media_upload_work decoded a recorded
+ * upload (u->id): keep the result, or the reason it failed.
+ */
+int
+media_processed_cmd(struct db *db, void *arg, char **cause)
+{
+	struct media_upload	*u = arg;
+
+	if (u->cause != NULL) {
+		if (!u->bad)
+			log_error("media %lld: %s", (long long)u->id, u->cause);
+		if (DB_RUN(db, "UPDATE media SET state = 'failed', error = ?, "
+		    "incoming = NULL WHERE id = ? AND state = 'processing'",
+		    SQL_T(u->bad ? u->cause : "the picture could not be "
+		    "stored; the server log says why"), SQL_I(u->id)) < 0)
+			return E_INTERNAL;
+		free(u->cause);
+		u->cause = NULL;
+		db_after_commit(db, media_processed_ended, u);
+		return E_OK;
+	}
+	if (DB_RUN(db, "UPDATE media SET state = 'ready', incoming = NULL, "
+	    "kind = ?, file = ?, preview = nullif(?, ''), mime = ?, bytes = ?, "
+	    "width = nullif(?, 0), height = nullif(?, 0), preview_width = "
+	    "nullif(?, 0), preview_height = nullif(?, 0), blurhash = "
+	    "nullif(?, '') WHERE id = ? AND state = 'processing'",
+	    SQL_T(u->kind), SQL_T(u->file), SQL_T(u->preview), SQL_T(u->mime),
+	    SQL_I(u->bytes), SQL_I(u->width), SQL_I(u->height),
+	    SQL_I(u->pwidth), SQL_I(u->pheight), SQL_T(u->blurhash),
+	    SQL_I(u->id)) != 1) {
+		/* deleted meanwhile (DELETE /api/v1/media/:id): nothing to
+		 * keep */
+		*cause = xstrdup("the upload is gone");
+		media_upload_discard(u);
+		return E_NOTFOUND;
+	}
+	db_after_commit(db, media_processed_ended, u);
+	return E_OK;
+}
+
+/*
+ * The uploads still to be decoded (after a restart): their ids, owners,
+ * incoming files and names, n at most. The number found.
+ */
+size_t
+media_processing(struct db *db, struct arena *a, struct media **out,
+    size_t n)
+{
+	sqlite3_stmt	*st;
+	size_t		 k = 0;
+
+	if ((st = db_prepare(db, "SELECT " MEDIA_COLUMNS " FROM media WHERE "
+	    "state = 'processing' ORDER BY id")) == NULL)
+		return 0;
+	while (k < n && sqlite3_step(st) == SQLITE_ROW)
+		out[k++] = media_from_row(a, st);
+	sqlite3_reset(st);
+	return k;
+}
 
 /* An upload of owner, or NULL. */
 struct media *
@@ -677,6 +875,15 @@ media_attach(struct db *db, int64_t author, int64_t post,
 			rc = E_INVALID;
 			goto out;
 		}
+		if (strcmp(m->state, "ready") != 0) {
+			snprintf(cause, clen, "Validation failed: media_ids: "
+			    "%lld %s", (long long)ids[i], strcmp(m->state,
+			    "processing") == 0 ? "has not finished processing; "
+			    "try again in a moment" : "could not be processed: "
+			    "upload it again");
+			rc = E_INVALID;
+			goto out;
+		}
 		images += strcmp(m->kind, "file") != 0;
 		if (descriptions != NULL && descriptions[i] != NULL &&
 		    DB_RUN(db, "UPDATE media SET description = ? WHERE id = ?",
@@ -829,4 +1036,25 @@ post_uploads_record(struct db *db, struct post_draft *d)
 	}
 	d->nuploads = 0;	/* recorded: a retry must not record twice */
 	return E_OK;
+}
+
+/* Whether a stored file is anyone's: an attachment's (or an upload's on
+ * its way), an avatar or a header. */
+int
+media_referenced(struct db *db, const char *name)
+{
+	sqlite3_stmt	*st;
+	int		 found = 1;	/* when in doubt, keep it */
+
+	if ((st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM media WHERE "
+	    "file = ?1) OR EXISTS (SELECT 1 FROM media WHERE preview = ?1) OR "
+	    "EXISTS (SELECT 1 FROM media WHERE incoming = ?1) OR EXISTS "
+	    "(SELECT 1 FROM users WHERE avatar_file = ?1) OR EXISTS (SELECT "
+	    "1 FROM users WHERE header_file = ?1)")) == NULL)
+		return 1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return found;
 }

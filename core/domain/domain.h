@@ -280,6 +280,9 @@ struct media {			/* a row of the media table */
 	const char	*blurhash;	/* or NULL */
 	const char	*filename;
 	int64_t		 created_at;
+	const char	*state;		/* ready, processing, failed */
+	const char	*error;		/* failed: why */
+	const char	*incoming;	/* processing: the upload as it came */
 };
 struct media_upload {		/* one upload being carried out */
 	/* in */
@@ -297,6 +300,7 @@ struct media_upload {		/* one upload being carried out */
 	char			 mime[128];
 	char			 file[MEDIA_NAME_MAX];
 	char			 preview[MEDIA_NAME_MAX];
+	char			 incoming[MEDIA_NAME_MAX];	/* 202 */
 	char			 clean_name[FILENAME_KEEP];
 	char			 blurhash[BLURHASH_MAX];
 	int64_t			 bytes;
@@ -326,6 +330,12 @@ int		 media_upload_check(struct media_upload *, const void *, size_t,
 		     const char *, char *, size_t);
 void		 media_upload_work(void *);
 void		 media_upload_discard(struct media_upload *);
+void		 media_incoming_work(void *);
+int		 media_incoming_cmd(struct db *, void *, char **);
+int		 media_incoming_load(struct media_upload *, int64_t);
+int		 media_processed_cmd(struct db *, void *, char **);
+size_t		 media_processing(struct db *, struct arena *, struct media **,
+		     size_t);
 void		 post_uploads_work(void *);
 int		 post_uploads_record(struct db *, struct post_draft *);
 int		 media_upload_cmd(struct db *, void *, char **);
@@ -334,6 +344,7 @@ int		 media_update_cmd(struct db *, void *, char **);
 int		 media_delete_cmd(struct db *, void *, char **);
 int		 media_delete_post(struct db *, int64_t);
 int		 media_expire(struct db *, const char *, int64_t);
+int		 media_referenced(struct db *, const char *);
 int		 media_attach(struct db *, int64_t, int64_t, const int64_t *,
 		     const char *const *, size_t, char *, size_t);
 enum media_access media_access(struct db *, struct arena *, int64_t,
