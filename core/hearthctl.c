@@ -54,6 +54,8 @@ static int	cmd_field_add(struct ctl *);
 static int	cmd_field_remove(struct ctl *);
 static int	cmd_field_list(struct ctl *);
 static int	cmd_backup(struct ctl *);
+static int	cmd_media_stats(struct ctl *);
+static int	cmd_media_cleanup(struct ctl *);
 static int	cmd_demo(struct ctl *);
 static int	cmd_module_list(struct ctl *);
 
@@ -76,7 +78,13 @@ static const struct command commands[] = {
 	{ "field add", "field add NAME [--position N]", cmd_field_add },
 	{ "field remove", "field remove NAME", cmd_field_remove },
 	{ "field list", "field list", cmd_field_list },
-	{ "backup", "backup PATH", cmd_backup },
+	{ "backup", "backup PATH (the database; pictures and files into "
+	    "PATH.media/)", cmd_backup },
+	{ "media stats", "media stats (what attachments take, in the "
+	    "database and on disk)", cmd_media_stats },
+	{ "media cleanup", "media cleanup [--dry-run] (remove day-old "
+	    "unattached uploads and files nothing refers to)",
+	    cmd_media_cleanup },
 	{ "module list", "module list (installed and enabled modules)",
 	    cmd_module_list },
 	{ "demo", "demo (seed a demo company into an empty database)",
@@ -738,20 +746,136 @@ cmd_field_list(struct ctl *ctl)
 	return 0;
 }
 
-/* backup PATH */
+/* A copy's progress, for a large media folder. */
+static void
+backup_progress(struct media_copy *mc)
+{
+	fprintf(stderr, "media: %lld files (%lld MB) so far\n",
+	    (long long)(mc->kept + mc->linked + mc->copied),
+	    (long long)(mc->bytes / 1000000));
+}
+
+/*
+ * backup PATH: the database to PATH, and the media folder to PATH.media/
+ * (hard links where it can). The media folder is copied before and again
+ * after the database: a file the database's copy refers to was either
+ * there before it (first pass) or written before it was taken (second
+ * pass), and a file removed in between was removed from the database
+ * first, so the two copies agree (docs/media.md).
+ */
 static int
 cmd_backup(struct ctl *ctl)
 {
-	char	*cause = NULL;
+	struct media_copy	 mc;
+	char			*cause = NULL, *dest;
+	int64_t			 files, bytes, linked = 0, copied = 0;
+	int			 pass;
 
 	if (ctl->argc != 2)
 		return bad_usage(ctl->cmd, "expected exactly one PATH");
-	if (db_backup(ctl->db, ctl->argv[1], &cause) != 0) {
-		fprintf(stderr, "hearthctl: backup failed: %s\n", cause);
-		free(cause);
-		return 1;
+	dest = xasprintf("%s.media", ctl->argv[1]);
+	media_disk_usage(ctl->config.data_dir, &files, &bytes);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1 && db_backup(ctl->db, ctl->argv[1], &cause) !=
+		    0) {
+			fprintf(stderr, "hearthctl: backup failed: %s\n",
+			    cause);
+			free(cause);
+			free(dest);
+			return 1;
+		}
+		if (files == 0)
+			continue;
+		memset(&mc, 0, sizeof mc);
+		mc.progress = pass == 0 && files > 5000 ? backup_progress :
+		    NULL;
+		if (media_copy_tree(ctl->config.data_dir, dest, &mc) != 0) {
+			fprintf(stderr, "hearthctl: backup of the media folder "
+			    "failed: %s\n", mc.cause);
+			free(mc.cause);
+			free(dest);
+			return 1;
+		}
+		linked += mc.linked;
+		copied += mc.copied;
+		if (pass == 1)
+			printf("media (%lld files, %lld bytes; %lld hard "
+			    "links, %lld copies) written to %s\n",
+			    (long long)(mc.kept + mc.linked + mc.copied),
+			    (long long)mc.bytes, (long long)linked,
+			    (long long)copied, dest);
 	}
 	printf("backup written to %s\n", ctl->argv[1]);
+	free(dest);
+	return 0;
+}
+
+/* media stats */
+static int
+cmd_media_stats(struct ctl *ctl)
+{
+	struct media_stats	ms;
+	int64_t			files, bytes;
+
+	if (ctl->argc != 1)
+		return bad_usage(ctl->cmd, "takes no arguments");
+	if (media_stats(ctl->db, &ms) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	media_disk_usage(ctl->config.data_dir, &files, &bytes);
+	printf("attachments      %lld (%lld pictures, %lld animations, %lld "
+	    "files)\n", (long long)ms.count, (long long)ms.images,
+	    (long long)ms.animations, (long long)ms.files);
+	printf("their bytes      %lld (%s)\n", (long long)ms.bytes,
+	    media_size_text(ctl->arena, ms.bytes));
+	printf("not in a post    %lld (removed after a day)\n",
+	    (long long)ms.unattached);
+	printf("processing       %lld\n", (long long)ms.processing);
+	printf("failed           %lld\n", (long long)ms.failed);
+	printf("on disk          %lld files, %lld bytes (%s), with avatars "
+	    "and headers, in %s/media\n", (long long)files, (long long)bytes,
+	    media_size_text(ctl->arena, bytes), ctl->config.data_dir);
+	return 0;
+}
+
+/* media cleanup [--dry-run] */
+static int
+cmd_media_cleanup(struct ctl *ctl)
+{
+	struct media_sweep	sw;
+	int			dry = 0, n = 0, k;
+	size_t			removed;
+
+	if (ctl->argc == 2 && strcmp(ctl->argv[1], "--dry-run") == 0)
+		dry = 1;
+	else if (ctl->argc != 1)
+		return bad_usage(ctl->cmd, "takes only --dry-run");
+	if (!dry) {
+		/* in batches of a thousand, each its own transaction */
+		do {
+			if (db_begin(ctl->db) != 0)
+				return 1;
+			k = media_expire(ctl->db, ctl->config.data_dir,
+			    time(NULL));
+			if (k < 0 || db_commit(ctl->db) != 0) {
+				db_rollback(ctl->db);
+				fprintf(stderr, "hearthctl: %s\n",
+				    db_errmsg(ctl->db));
+				return 1;
+			}
+			n += k;
+		} while (k > 0);
+	}
+	memset(&sw, 0, sizeof sw);
+	sw.data_dir = ctl->config.data_dir;
+	media_sweep_collect(&sw, 0, MEDIA_SWEEP_FOLDERS, time(NULL) - 86400);
+	removed = media_sweep_remove(ctl->db, &sw, dry);
+	printf("%s%d unattached upload(s) older than a day, %zu file(s) "
+	    "nothing refers to, %zu unfinished write(s)%s\n", dry ?
+	    "would remove: " : "removed: ", n, removed, sw.tmp_removed,
+	    sw.n == MEDIA_SWEEP_MAX ? " (more remain: run it again)" : "");
+	media_sweep_free(&sw);
 	return 0;
 }
 
@@ -907,12 +1031,16 @@ main(int argc, char **argv)
 		goto out;
 	}
 	ctl.arena = arena_new();
+	/* a post a command deletes takes its attachments' files along */
+	media_setup(ctl.config.data_dir);
 	if (cmd == NULL)
 		rc = ctl_module_command(&ctl, argc, argv);
 	else
 		rc = cmd->fn(&ctl);
 	ctl_tell_hearthd(&ctl);
 out:
+	media_setup(NULL);
+	image_shutdown();
 	arena_free(ctl.arena);
 	db_close(ctl.db);
 	config_free(&ctl.config);

@@ -25,14 +25,9 @@
 
 #define HOUSEKEEPING_EVERY	3600	/* seconds */
 #define SWEEP_AGE		86400	/* files younger are being written */
-#define SWEEP_FOLDERS		4096	/* first-level folders: 64 x 64 */
-#define SWEEP_PER_RUN		(SWEEP_FOLDERS / 24 + 1)
-#define SWEEP_MAX_NAMES		20000	/* per run: bounded memory */
+#define SWEEP_PER_RUN		(MEDIA_SWEEP_FOLDERS / 24 + 1)
 #define RESUME_MAX		200	/* decodes picked up per run */
 #define STUCK_AFTER		600	/* a decode this old was lost */
-
-static const char b64url[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /* One decode no request waits for. */
 struct media_async {
@@ -144,109 +139,40 @@ media_resume(struct loop *loop, int64_t older_than)
 	arena_free(a);
 }
 
-/* The sweep's findings: names of files old enough to judge. */
-struct media_sweep {
-	struct loop	*loop;
-	char		*data_dir;
-	int		 from;		/* first-level folders [from, to) */
-	int		 to;
-	char		**names;
-	size_t		 n;
-	size_t		 tmp_removed;
+/* One hour's sweep: a share of the folders, walked on a worker. */
+struct media_sweep_job {
+	struct loop		*loop;
+	struct media_sweep	 s;
+	int			 from, to;
 };
 
-/* Collect the old files of one folder (and remove old temporaries). */
 static void
-sweep_folder(struct media_sweep *s, const char *dir, time_t cutoff)
+sweep_free(struct media_sweep_job *j)
 {
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 sb;
-	char		*path;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((e = readdir(d)) != NULL && s->n < SWEEP_MAX_NAMES) {
-		if (e->d_name[0] == '.' && strncmp(e->d_name, ".tmp-", 5) != 0)
-			continue;
-		path = xasprintf("%s/%s", dir, e->d_name);
-		if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    sb.st_mtime < cutoff) {
-			if (strncmp(e->d_name, ".tmp-", 5) == 0) {
-				/* a write that never finished */
-				if (unlink(path) == 0)
-					s->tmp_removed++;
-			} else if (media_valid_name(e->d_name)) {
-				s->names = xrealloc(s->names, (s->n + 1) *
-				    sizeof *s->names);
-				s->names[s->n++] = xstrdup(e->d_name);
-			}
-		}
-		free(path);
-	}
-	closedir(d);
+	media_sweep_free(&j->s);
+	free(j->s.data_dir);
+	free(j);
 }
 
 /* On a worker: walk the run's folders. */
 static void
 sweep_work(void *arg)
 {
-	struct media_sweep	*s = arg;
-	time_t			 cutoff = time(NULL) - SWEEP_AGE;
-	char			*dir;
-	int			 f, g;
+	struct media_sweep_job	*j = arg;
 
-	for (f = s->from; f < s->to; f++) {
-		for (g = 0; g < 64 * 64; g++) {
-			dir = xasprintf("%s/media/%c%c/%c%c", s->data_dir,
-			    b64url[f / 64], b64url[f % 64], b64url[g / 64],
-			    b64url[g % 64]);
-			sweep_folder(s, dir, cutoff);
-			free(dir);
-			if (g == 0) {
-				/* no first-level folder: nothing below */
-				struct stat	sb;
-				char		*top = xasprintf("%s/media/%c%c",
-				    s->data_dir, b64url[f / 64],
-				    b64url[f % 64]);
-				int		 gone = stat(top, &sb) != 0;
-
-				free(top);
-				if (gone)
-					break;
-			}
-		}
-	}
-}
-
-static void
-sweep_free(struct media_sweep *s)
-{
-	size_t	i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->names[i]);
-	free(s->names);
-	free(s->data_dir);
-	free(s);
+	media_sweep_collect(&j->s, j->from, j->to, time(NULL) - SWEEP_AGE);
 }
 
 /* On the writer: remove what no row and no profile refers to. */
 static int
 sweep_write(struct db *db, void *arg)
 {
-	struct media_sweep	*s = arg;
-	size_t			 i, removed = 0;
+	struct media_sweep_job	*j = arg;
+	size_t			 removed = media_sweep_remove(db, &j->s, 0);
 
-	for (i = 0; i < s->n; i++) {
-		if (media_referenced(db, s->names[i]))
-			continue;
-		if (media_remove(s->data_dir, s->names[i]) == 0)
-			removed++;
-	}
-	if (removed > 0 || s->tmp_removed > 0)
+	if (removed > 0 || j->s.tmp_removed > 0)
 		log_info("media: removed %zu file(s) nothing refers to and %zu "
-		    "unfinished write(s)", removed, s->tmp_removed);
+		    "unfinished write(s)", removed, j->s.tmp_removed);
 	return 0;
 }
 
@@ -260,14 +186,17 @@ sweep_written(void *arg, int rc)
 static void
 sweep_done(void *arg)
 {
-	struct media_sweep	*s = arg;
+	struct media_sweep_job	*j = arg;
 
-	if (s->n == 0 && s->tmp_removed == 0) {
-		sweep_free(s);
+	if (j->s.n == 0) {
+		if (j->s.tmp_removed > 0)
+			log_info("media: removed %zu unfinished write(s)",
+			    j->s.tmp_removed);
+		sweep_free(j);
 		return;
 	}
-	if (writer_submit(s->loop, sweep_write, sweep_written, s) != 0)
-		sweep_free(s);
+	if (writer_submit(j->loop, sweep_write, sweep_written, j) != 0)
+		sweep_free(j);
 }
 
 /* On the writer: uploads no post took within a day go. */
@@ -296,7 +225,7 @@ media_housekeeping(evutil_socket_t fd, short what, void *arg)
 	static int		 next;
 	struct loop		*loop = arg;
 	const struct config	*c = loop->server->config;
-	struct media_sweep	*s;
+	struct media_sweep_job	*s;
 
 	(void)fd;
 	(void)what;
@@ -307,11 +236,11 @@ media_housekeeping(evutil_socket_t fd, short what, void *arg)
 	media_resume(loop, time(NULL) - STUCK_AFTER);
 	s = xcalloc(1, sizeof *s);
 	s->loop = loop;
-	s->data_dir = xstrdup(c->data_dir);
+	s->s.data_dir = xstrdup(c->data_dir);
 	s->from = next;
-	s->to = next + SWEEP_PER_RUN > SWEEP_FOLDERS ? SWEEP_FOLDERS :
-	    next + SWEEP_PER_RUN;
-	next = s->to == SWEEP_FOLDERS ? 0 : s->to;
+	s->to = next + SWEEP_PER_RUN > MEDIA_SWEEP_FOLDERS ?
+	    MEDIA_SWEEP_FOLDERS : next + SWEEP_PER_RUN;
+	next = s->to == MEDIA_SWEEP_FOLDERS ? 0 : s->to;
 	if (worker_submit(loop, sweep_work, sweep_done, s) != 0)
 		sweep_free(s);
 }

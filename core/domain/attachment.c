@@ -1058,3 +1058,33 @@ media_referenced(struct db *db, const char *name)
 	sqlite3_reset(st);
 	return found;
 }
+
+/* What the media table holds, for hearthctl media stats. 0 or -1. */
+int
+media_stats(struct db *db, struct media_stats *ms)
+{
+	sqlite3_stmt	*st;
+	int		 rc = -1;
+
+	memset(ms, 0, sizeof *ms);
+	if ((st = db_prepare(db, "SELECT count(*), coalesce(sum(bytes), 0), "
+	    "count(*) FILTER (WHERE kind = 'image'), count(*) FILTER (WHERE "
+	    "kind = 'gifv'), count(*) FILTER (WHERE kind = 'file'), count(*) "
+	    "FILTER (WHERE post_id IS NULL), count(*) FILTER (WHERE state = "
+	    "'processing'), count(*) FILTER (WHERE state = 'failed') FROM "
+	    "media")) == NULL)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		ms->count = sqlite3_column_int64(st, 0);
+		ms->bytes = sqlite3_column_int64(st, 1);
+		ms->images = sqlite3_column_int64(st, 2);
+		ms->animations = sqlite3_column_int64(st, 3);
+		ms->files = sqlite3_column_int64(st, 4);
+		ms->unattached = sqlite3_column_int64(st, 5);
+		ms->processing = sqlite3_column_int64(st, 6);
+		ms->failed = sqlite3_column_int64(st, 7);
+		rc = 0;
+	}
+	sqlite3_reset(st);
+	return rc;
+}

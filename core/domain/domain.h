@@ -345,6 +345,33 @@ int		 media_delete_cmd(struct db *, void *, char **);
 int		 media_delete_post(struct db *, int64_t);
 int		 media_expire(struct db *, const char *, int64_t);
 int		 media_referenced(struct db *, const char *);
+struct media_stats {
+	int64_t		 count, bytes;
+	int64_t		 images, animations, files;
+	int64_t		 unattached, processing, failed;
+};
+int		 media_stats(struct db *, struct media_stats *);
+
+/* media-tools.c: the media folder as a whole */
+#define MEDIA_SWEEP_FOLDERS	4096	/* first-level: 64 x 64 */
+#define MEDIA_SWEEP_MAX		20000	/* candidates per walk */
+struct media_sweep {
+	char		*data_dir;
+	char		**names;	/* files old enough to judge */
+	size_t		 n;
+	size_t		 tmp_removed;	/* unfinished writes removed */
+};
+void		 media_sweep_collect(struct media_sweep *, int, int, time_t);
+size_t		 media_sweep_remove(struct db *, struct media_sweep *, int);
+void		 media_sweep_free(struct media_sweep *);
+void		 media_disk_usage(const char *, int64_t *, int64_t *);
+struct media_copy {
+	int64_t		 kept, linked, copied, bytes;
+	char		*cause;
+	void		(*progress)(struct media_copy *);
+};
+int		 media_copy_tree(const char *, const char *,
+		     struct media_copy *);
 int		 media_attach(struct db *, int64_t, int64_t, const int64_t *,
 		     const char *const *, size_t, char *, size_t);
 enum media_access media_access(struct db *, struct arena *, int64_t,
