@@ -15,7 +15,10 @@ make check TESTS=tests/integration/test_access_matrix.py CASE=favourite
 (or `python3 .../test_access_matrix.py --list`).
 """
 import contextlib
+import struct
 import urllib.parse
+import uuid
+import zlib
 
 import harness as h
 import bridge as b
@@ -438,6 +441,130 @@ def counts(t, m):
     r = m.api("GET", "/api/v1/statuses/%s" % root, "other")
     t.is_(r.json()["replies_count"], 1, "deleting them takes off only "
           "the counted one")
+
+
+def tiny_png():
+    """A real 3x2 RGB PNG, made here."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\0" + b"".join(bytes([40 * x, 90, 200 - 50 * y])
+                                    for x in range(3)) for y in range(2))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", 3, 2, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def upload(m, t, who, name, data, ctype):
+    """who uploads a file through the API; its MediaAttachment."""
+    b = "matrix-%s" % uuid.uuid4().hex
+    body = (("--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+             "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" % (b, name, ctype))
+            .encode() + data + ("\r\n--%s--\r\n" % b).encode())
+    r = m.c.request("POST", "/api/v1/media", body=body, cookies=False,
+                    headers={"Authorization": "Bearer " + m.tok[who],
+                             "Content-Type": "multipart/form-data; "
+                             "boundary=" + b})
+    t.status(r, 200, "%s uploads %s" % (who, name))
+    return r.json()
+
+
+def path_of(url):
+    """/media/NAME of an attachment's address, without its signature."""
+    return "/media/" + url.split("/media/", 1)[1].split("?", 1)[0]
+
+
+@h.case
+def attachments(t, m):
+    """A post's picture and file are fetched by exactly who may read the
+    post: by a signed-in browser (checked against the post on every
+    request) or with the address signed for an app; a bare name, a forged
+    signature, another reader's media id or a deleted post's files give
+    404. The case posts (and deletes) its own posts."""
+    web = {}
+    for reader in READERS:
+        web[reader] = m.srv.client()
+        t.status(web[reader].login(reader), 303, "%s signs in" % reader)
+    anon = m.srv.client()
+    posts = {}
+    for kind in AUTHORED:
+        pic = upload(m, t, "author", "%s.png" % kind, tiny_png(),
+                     "image/png")
+        pdf = upload(m, t, "author", "%s.pdf" % kind,
+                     b"%PDF-1.4\n% matrix\n", "application/pdf")
+        form = [("status", "matrix attachments %s @mentioned" % kind),
+                ("media_ids[]", pic["id"]), ("media_ids[]", pdf["id"])]
+        if kind in ("public", "unlisted", "private", "direct"):
+            form.append(("visibility", kind))
+        else:
+            form.append(("group_id", m.open_g if kind == "open_group"
+                         else m.priv_g))
+        r = m.api("POST", "/api/v1/statuses", "author", form)
+        t.status(r, 200, "author posts a %s post with a picture and a PDF"
+                 % kind)
+        st = r.json()
+        t.is_([a["id"] for a in st["media_attachments"]],
+              [pic["id"], pdf["id"]], "... both attached, in order")
+        posts[kind] = st
+
+    for kind, st in posts.items():
+        for a in st["media_attachments"]:
+            urls = [a["url"]] + ([a["preview_url"]] if a["preview_url"]
+                                 else [])
+            for url in urls:
+                p = path_of(url)
+                for reader in READERS:
+                    want = 200 if can(reader, kind) else 404
+                    t.status(web[reader].get(p), want, "%s's browser: %s "
+                             "of a %s post" % (reader, a["type"], kind))
+                t.status(anon.get(p), 404, "signed out: %s of a %s post"
+                         % (a["type"], kind))
+                signed = url.split("://", 1)[1].split("/", 1)[1]
+                t.status(anon.get("/" + signed), 200, "the address signed "
+                         "for the author's app serves %s of a %s post "
+                         "without credentials" % (a["type"], kind))
+                forged = "/" + signed[:-2] + ("AA" if not signed.endswith(
+                    "AA") else "BB")
+                t.status(anon.get(forged), 404, "... a forged signature "
+                         "does not")
+                exp = signed.split("e=", 1)[1].split("&", 1)[0]
+                past = "/" + signed.replace("e=" + exp, "e=1000")
+                t.status(anon.get(past), 404, "... nor an expired one")
+            for reader in READERS:
+                want = 200 if reader == "author" else 404
+                t.status(m.api("GET", "/api/v1/media/%s" % a["id"], reader),
+                         want, "%s: GET /api/v1/media/:id of the author's "
+                         "%s upload" % (reader, kind))
+        for reader in READERS:
+            r = m.api("GET", "/api/v1/statuses/%s" % st["id"], reader)
+            if not can(reader, kind):
+                t.status(r, 404, "%s cannot read the %s post, nor so its "
+                         "attachments' addresses" % (reader, kind))
+                continue
+            url = r.json()["media_attachments"][0]["url"]
+            t.status(anon.get("/" + url.split("://", 1)[1].split("/", 1)[1]),
+                     200, "%s's app is given an address that works (%s)"
+                     % (reader, kind))
+
+    # An upload no post took: its uploader's alone.
+    loose = upload(m, t, "author", "loose.png", tiny_png(), "image/png")
+    for reader in READERS:
+        t.status(web[reader].get(path_of(loose["url"])),
+                 200 if reader == "author" else 404,
+                 "%s's browser: an upload no post has taken" % reader)
+    t.status(m.api("DELETE", "/api/v1/media/%s" % loose["id"], "author"),
+             200, "the author removes it")
+
+    # Deleted posts take their files along, signed addresses too.
+    for kind, st in posts.items():
+        t.status(m.api("DELETE", "/api/v1/statuses/%s" % st["id"],
+                       "author"), 200, "the %s post is deleted" % kind)
+        for a in st["media_attachments"]:
+            t.status(web["author"].get(path_of(a["url"])), 404,
+                     "... its %s is gone for its author" % a["type"])
+            signed = a["url"].split("://", 1)[1].split("/", 1)[1]
+            t.status(anon.get("/" + signed), 404, "... and for the "
+                     "signed address")
 
 
 if __name__ == "__main__":
