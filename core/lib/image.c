@@ -1,102 +1,140 @@
 /*
- * image.c: what an uploaded image is, decided by its bytes alone, and the
- * generated default avatar. image_sniff reads just enough of a PNG, JPEG, GIF
- * or WebP header to learn its size, so a file that says it is one thing but
- * is another, or that would decode into gigabytes, is refused before it is
- * stored; nothing here decodes pixels. image_identicon writes a real PNG
- * without zlib, using deflate's stored (uncompressed) blocks: the images are
- * two colours at one bit per pixel, so they stay small anyway.
+ * image.c: every image someone uploads (a post's attachment, an avatar, a
+ * header), decoded and written again by libvips, so that only its pixels
+ * pass: EXIF (a phone's GPS position), XMP, IPTC, ICC profiles and comments
+ * stay behind, the camera's orientation is applied, and whatever a file
+ * carries besides its image (an HTML page, a ZIP appended after the end)
+ * is gone. No image is decoded by hand-written code here.
+ *
+ * What is decoded is bounded before any pixel is: the type is decided by
+ * the magic bytes alone (PNG, JPEG, GIF, WebP, HEIC and AVIF; never SVG,
+ * HTML, TIFF or PDF), the loader libvips would pick must be that type's,
+ * and the number of pixels the header claims, every frame of an animation
+ * counted, must be within the caller's limit (libvips reads headers only
+ * until pixels are asked for): a decompression bomb stops there. Only the
+ * loaders libvips deems fit for untrusted input run (the PDF one only when
+ * the admin opts in, for previews), without run-time code generation (no
+ * orc: hearthd's unit denies W+X memory), with one worker thread and no
+ * operation cache, so nothing of an image outlives its call.
+ *
+ * The work takes milliseconds to seconds: it runs on hearth's worker
+ * threads or a module's own, never on an event loop or the writer. Each
+ * call ends with vips_thread_shutdown so no thread keeps libvips's buffers
+ * between images. The identicon is the one small exception: a two-colour
+ * picture of at most 512 pixels a side, encoded in well under a
+ * millisecond.
  */
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/buffer.h>
 #include <openssl/sha.h>
+#include <vips/vips.h>
+#include <vips/vector.h>
 
 #include "lib.h"
 
-#define JPEG_MAX_SEGMENTS	1000	/* before the frame header */
 #define IDENTICON_MIN		16
 #define IDENTICON_MAX		512
 #define IDENTICON_BG		0xf0	/* light grey, as r = g = b */
+#define JPEG_QUALITY		85	/* as Mastodon keeps photos */
+#define WEBP_QUALITY		85
+#define PNG_COMPRESSION		6
+#define BLURHASH_SIDE		32	/* the blur needs no more pixels */
+#define BLURHASH_X		4	/* components, as Mastodon uses */
+#define BLURHASH_Y		3
+#define PDF_SIDE_MAX		4096
 
-static const uint8_t png_magic[8] = {
-	0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'
+#define DAMAGED		"the image is truncated or damaged"
+
+enum vips_state { VIPS_NEVER, VIPS_READY, VIPS_GONE };
+
+static pthread_mutex_t	 setup_lock = PTHREAD_MUTEX_INITIALIZER;
+static enum vips_state	 vips_state;		/* under setup_lock */
+static int		 pdf_allowed;		/* set once, then read */
+
+/*
+ * What the magic bytes say of types hearth does not take, so the person
+ * uploading learns why. Text types may start with blanks or a BOM and are
+ * matched whatever their case.
+ */
+static const struct refusal {
+	const char	*magic;
+	size_t		 len;
+	int		 text;
+	const char	*cause;
+} refusals[] = {
+	{ "<svg", 4, 1, "SVG images are not accepted; attach it as a file "
+	    "instead" },
+	{ "<?xml", 5, 1, "XML files (SVG) are not accepted as images; attach "
+	    "it as a file instead" },
+	{ "<!doctype", 9, 1, "HTML is not an image" },
+	{ "<html", 5, 1, "HTML is not an image" },
+	{ "<head", 5, 1, "HTML is not an image" },
+	{ "<body", 5, 1, "HTML is not an image" },
+	{ "<script", 7, 1, "HTML is not an image" },
+	{ "%PDF-", 5, 0, "a PDF is not an image; attach it as a file "
+	    "instead" },
+	{ "II*\0", 4, 0, "TIFF images are not accepted; use PNG or JPEG" },
+	{ "MM\0*", 4, 0, "TIFF images are not accepted; use PNG or JPEG" },
+	{ "BM", 2, 0, "BMP images are not accepted; use PNG" },
+	{ "\0\0\1\0", 4, 0, "icons (ICO) are not accepted; use PNG" },
+	{ "8BPS", 4, 0, "Photoshop files are not accepted; use PNG or "
+	    "JPEG" },
+	{ "\xff\x0a", 2, 0, "JPEG XL images are not accepted; use JPEG" },
+	{ "\0\0\0\x0cJXL ", 8, 0, "JPEG XL images are not accepted; use "
+	    "JPEG" },
+	{ "\0\0\0\x0cjP  ", 8, 0, "JPEG 2000 images are not accepted; use "
+	    "JPEG" },
 };
 
-/* CRC-32 (ISO-HDLC, as PNG uses), one nibble at a time. */
-static uint32_t
-crc32_update(uint32_t crc, const uint8_t *p, size_t len)
-{
-	static const uint32_t	tab[16] = {
-		0x00000000, 0x1db71064, 0x3b6e20c8, 0x26d930ac,
-		0x76dc4190, 0x6b6b51f4, 0x4db26158, 0x5005713c,
-		0xedb88320, 0xf00f9344, 0xd6d6a3e8, 0xcb61b38c,
-		0x9b64c2b0, 0x86d3d2d4, 0xa00ae278, 0xbdbdf21c
-	};
-	size_t			i;
+/* The ISO BMFF brands of HEIF images libheif reads (HEIC, AVIF). */
+static const char *const heif_brands[] = {
+	"heic", "heix", "hevc", "hevx", "mif1", "msf1", "avif"
+};
 
-	crc = ~crc;
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		crc = (crc >> 4) ^ tab[crc & 15];
-		crc = (crc >> 4) ^ tab[crc & 15];
+/* The types, their names in causes and the loader libvips must pick. */
+static const struct image_kind {
+	enum image_type	 type;
+	const char	*name;
+	const char	*ext;
+	const char	*mime;
+	const char	*loader;	/* part of the loader's class name */
+} kinds[] = {
+	{ IMAGE_PNG, "PNG", "png", "image/png", "Png" },
+	{ IMAGE_JPEG, "JPEG", "jpg", "image/jpeg", "Jpeg" },
+	{ IMAGE_GIF, "GIF", "gif", "image/gif", "gif" },
+	{ IMAGE_WEBP, "WebP", "webp", "image/webp", "Webp" },
+	{ IMAGE_HEIF, "HEIF", "heic", "image/heic", "Heif" },
+};
+
+/* What a header says. */
+struct image_header {
+	enum image_type	 type;
+	int		 width;		/* orientation applied */
+	int		 height;	/* of one frame */
+	int		 pages;		/* frames of an animation, else 1 */
+};
+
+/* The row of a type, or NULL. */
+static const struct image_kind *
+image_kind(enum image_type t)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(kinds); i++) {
+		if (kinds[i].type == t)
+			return &kinds[i];
 	}
-	return ~crc;
-}
-
-/* Adler-32, as a zlib stream ends with. */
-static uint32_t
-adler32(const uint8_t *p, size_t len)
-{
-	uint32_t	a = 1, b = 0;
-	size_t		i, n;
-
-	while (len > 0) {
-		/* 5552 bytes is the most that cannot overflow b. */
-		n = len < 5552 ? len : 5552;
-		for (i = 0; i < n; i++) {
-			a += p[i];
-			b += a;
-		}
-		a %= 65521;
-		b %= 65521;
-		p += n;
-		len -= n;
-	}
-	return b << 16 | a;
-}
-
-/* A big-endian 32-bit number. */
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-/* A little-endian 32-bit number. */
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[1] << 8 | p[0];
-}
-
-/* Store a big-endian 32-bit number. */
-static void
-put_be32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
+	return NULL;
 }
 
 /* Set *cause (if wanted) and fail. */
 static int printflike(2, 3)
-sniff_fail(char **cause, const char *fmt, ...)
+image_fail(char **cause, const char *fmt, ...)
 {
 	va_list	ap;
 
@@ -108,249 +146,717 @@ sniff_fail(char **cause, const char *fmt, ...)
 	return -1;
 }
 
-/* PNG: the IHDR chunk, which must come first, CRC and all. */
+/*
+ * Fail after libvips did: its message (shared by every thread, so only
+ * for the debug log) is cleared and the caller gets a sentence of ours.
+ */
 static int
-sniff_png(const uint8_t *d, size_t len, uint32_t *w, uint32_t *h,
-    char **cause)
+image_vips_fail(char **cause, const char *what)
 {
-	static const uint8_t	depths[7] = {
-		/* allowed bit depths per colour type, as bit masks */
-		[0] = 1 | 2 | 4 | 8 | 16, [2] = 8 | 16, [3] = 1 | 2 | 4 | 8,
-		[4] = 8 | 16, [6] = 8 | 16
-	};
-	uint8_t			depth, colour;
+	const char	*e = vips_error_buffer();
+	size_t		 n = strcspn(e, "\n");
 
-	if (len < 8 + 8 + 13 + 4)
-		return sniff_fail(cause, "PNG: truncated header");
-	if (be32(d + 8) != 13 || memcmp(d + 12, "IHDR", 4) != 0)
-		return sniff_fail(cause, "PNG: first chunk is not IHDR");
-	if (crc32_update(0, d + 12, 4 + 13) != be32(d + 29))
-		return sniff_fail(cause, "PNG: bad IHDR checksum");
-	*w = be32(d + 16);
-	*h = be32(d + 20);
-	depth = d[24];
-	colour = d[25];
-	if (*w > INT32_MAX || *h > INT32_MAX)
-		return sniff_fail(cause, "PNG: dimensions out of range");
-	if (colour >= sizeof depths || depth > 16 ||
-	    (depths[colour] & depth) == 0 || (depth & (depth - 1)) != 0)
-		return sniff_fail(cause, "PNG: bad bit depth or colour type");
-	if (d[26] != 0 || d[27] != 0 || d[28] > 1)
-		return sniff_fail(cause, "PNG: bad compression, filter or "
-		    "interlace method");
-	return 0;
+	if (n > 0)
+		log_msg(LOG_DEBUG, "libvips: %.*s", (int)n, e);
+	vips_error_clear();
+	return image_fail(cause, "%s", what);
 }
 
-/* Whether a JPEG marker starts a frame (SOF0-SOF15 but DHT, JPG, DAC). */
-static int
-jpeg_is_sof(uint8_t m)
+/* libvips's warnings (a damaged file's, one a scanline) to the debug log,
+ * not stderr: an upload must not be able to flood the journal. */
+static void
+image_glog(const gchar *domain, GLogLevelFlags level, const gchar *msg,
+    gpointer arg)
 {
-	return m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc;
+	log_msg(LOG_DEBUG, "%s: %s", domain != NULL ? domain : "glib", msg);
 }
 
-/* JPEG: walk the segments after SOI to the frame header. */
-static int
-sniff_jpeg(const uint8_t *d, size_t len, uint32_t *w, uint32_t *h,
-    char **cause)
+/* Start libvips once for the whole process; pdf_previews lets the PDF
+ * loader run (image_pdf_preview). */
+void
+image_setup(int pdf_previews)
 {
-	size_t	p = 2, seglen;
-	int	nseg;
-	uint8_t	m;
-
-	for (nseg = 0; nseg < JPEG_MAX_SEGMENTS; nseg++) {
-		if (p >= len)
-			return sniff_fail(cause, "JPEG: truncated before the "
-			    "frame header");
-		if (d[p] != 0xff)
-			return sniff_fail(cause, "JPEG: expected a marker at "
-			    "byte %zu", p);
-		while (p < len && d[p] == 0xff)	/* fill bytes */
-			p++;
-		if (p >= len)
-			return sniff_fail(cause, "JPEG: truncated marker");
-		m = d[p++];
-		if (m == 0x01 || (m >= 0xd0 && m <= 0xd7))
-			continue;	/* TEM, RSTn: no length */
-		if (m == 0x00 || m == 0xd8 || m == 0xd9 || m == 0xda)
-			return sniff_fail(cause, "JPEG: no frame header before "
-			    "marker 0x%02x", m);
-		if (len - p < 2)
-			return sniff_fail(cause, "JPEG: truncated segment");
-		seglen = (size_t)d[p] << 8 | d[p + 1];
-		if (seglen < 2)
-			return sniff_fail(cause, "JPEG: bad segment length");
-		if (jpeg_is_sof(m)) {
-			if (seglen < 8 || len - p < 8)
-				return sniff_fail(cause, "JPEG: truncated "
-				    "frame header");
-			if (d[p + 7] == 0 || seglen != 8 + 3 * (size_t)d[p + 7])
-				return sniff_fail(cause, "JPEG: bad frame "
-				    "header");
-			*h = (uint32_t)d[p + 3] << 8 | d[p + 4];
-			*w = (uint32_t)d[p + 5] << 8 | d[p + 6];
-			return 0;
+	pthread_mutex_lock(&setup_lock);
+	if (vips_state == VIPS_NEVER) {
+		if (VIPS_INIT("hearth") != 0) {
+			log_msg(LOG_ERROR, "libvips could not start: %s",
+			    vips_error_buffer());
+			vips_error_clear();
+			vips_state = VIPS_GONE;
+		} else {
+			g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING |
+			    G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
+			    G_LOG_LEVEL_DEBUG, image_glog, NULL);
+			/* magick, SVG, PDF and the like are out */
+			vips_block_untrusted_set(TRUE);
+			/* orc would write code into memory and run it */
+			vips_vector_set_enabled(FALSE);
+			/* the caller's thread is the parallelism */
+			vips_concurrency_set(1);
+			/* nothing of one upload is kept for the next */
+			vips_cache_set_max(0);
+			vips_cache_set_max_mem(0);
+			vips_cache_set_max_files(0);
+			if (pdf_previews)
+				vips_operation_block_set("VipsForeignLoadPdf",
+				    FALSE);
+			pdf_allowed = pdf_previews;
+			vips_state = VIPS_READY;
 		}
-		p += seglen;
 	}
-	return sniff_fail(cause, "JPEG: more than %d segments before the "
-	    "frame header", JPEG_MAX_SEGMENTS);
+	pthread_mutex_unlock(&setup_lock);
 }
 
-/* GIF: the logical screen descriptor. */
-static int
-sniff_gif(const uint8_t *d, size_t len, uint32_t *w, uint32_t *h,
-    char **cause)
+/* hearthd stops (no worker, module or loop can call in any more):
+ * libvips's threads and buffers go. Later calls fail. */
+void
+image_shutdown(void)
 {
-	if (len < 13)
-		return sniff_fail(cause, "GIF: truncated header");
-	*w = (uint32_t)d[7] << 8 | d[6];
-	*h = (uint32_t)d[9] << 8 | d[8];
+	pthread_mutex_lock(&setup_lock);
+	if (vips_state == VIPS_READY)
+		vips_shutdown();
+	vips_state = VIPS_GONE;
+	pthread_mutex_unlock(&setup_lock);
+}
+
+/* libvips is ready, started now with the defaults if nobody did. */
+static int
+image_ready(char **cause)
+{
+	enum vips_state	s;
+
+	pthread_mutex_lock(&setup_lock);
+	s = vips_state;
+	pthread_mutex_unlock(&setup_lock);
+	if (s == VIPS_NEVER) {
+		image_setup(0);
+		pthread_mutex_lock(&setup_lock);
+		s = vips_state;
+		pthread_mutex_unlock(&setup_lock);
+	}
+	if (s != VIPS_READY)
+		return image_fail(cause, "images cannot be read now (libvips "
+		    "is not running)");
 	return 0;
 }
 
-/* WebP: the first chunk of the RIFF container, VP8, VP8L or VP8X. */
-static int
-sniff_webp(const uint8_t *d, size_t len, uint32_t *w, uint32_t *h,
-    char **cause)
+/* What libvips keeps for this thread goes with each call, so no thread
+ * of hearth's holds its buffers between images. Only once it started:
+ * refused before, there is nothing to free (and libvips would crash). */
+static void
+image_thread_done(void)
 {
-	uint32_t	riff, csize, bits;
-	const uint8_t	*c = d + 20;
+	enum vips_state	s;
 
-	if (len < 20)
-		return sniff_fail(cause, "WebP: truncated header");
-	riff = le32(d + 4);
-	csize = le32(d + 16);
-	if ((uint64_t)riff + 8 > len)
-		return sniff_fail(cause, "WebP: truncated (RIFF size %u, "
-		    "file %zu bytes)", riff, len);
-	if ((uint64_t)csize + 12 > riff)
-		return sniff_fail(cause, "WebP: first chunk larger than the "
-		    "file");
-	if (memcmp(d + 12, "VP8 ", 4) == 0) {
-		if (csize < 10)
-			return sniff_fail(cause, "WebP: truncated VP8 header");
-		if ((c[0] & 1) != 0)
-			return sniff_fail(cause, "WebP: VP8 frame is not a key "
-			    "frame");
-		if (c[3] != 0x9d || c[4] != 0x01 || c[5] != 0x2a)
-			return sniff_fail(cause, "WebP: bad VP8 start code");
-		*w = ((uint32_t)c[7] << 8 | c[6]) & 0x3fff;
-		*h = ((uint32_t)c[9] << 8 | c[8]) & 0x3fff;
-	} else if (memcmp(d + 12, "VP8L", 4) == 0) {
-		if (csize < 5)
-			return sniff_fail(cause, "WebP: truncated VP8L header");
-		if (c[0] != 0x2f)
-			return sniff_fail(cause, "WebP: bad VP8L signature");
-		bits = le32(c + 1);
-		if (bits >> 29 != 0)
-			return sniff_fail(cause, "WebP: unknown VP8L version");
-		*w = (bits & 0x3fff) + 1;
-		*h = (bits >> 14 & 0x3fff) + 1;
-	} else if (memcmp(d + 12, "VP8X", 4) == 0) {
-		if (csize < 10)
-			return sniff_fail(cause, "WebP: truncated VP8X header");
-		*w = ((uint32_t)c[6] << 16 | (uint32_t)c[5] << 8 | c[4]) + 1;
-		*h = ((uint32_t)c[9] << 16 | (uint32_t)c[8] << 8 | c[7]) + 1;
-	} else
-		return sniff_fail(cause, "WebP: first chunk is not VP8, VP8L "
-		    "or VP8X");
+	pthread_mutex_lock(&setup_lock);
+	s = vips_state;
+	pthread_mutex_unlock(&setup_lock);
+	if (s == VIPS_READY)
+		vips_thread_shutdown();
+}
+
+/* Whether an ISO BMFF file starts with a ftyp box naming a HEIF brand. */
+static int
+image_is_heif(const uint8_t *d, size_t len)
+{
+	size_t	box, off, i;
+
+	if (len < 16 || memcmp(d + 4, "ftyp", 4) != 0)
+		return 0;
+	box = (size_t)d[0] << 24 | (size_t)d[1] << 16 | (size_t)d[2] << 8 |
+	    d[3];
+	if (box < 16 || box > len)
+		box = len;
+	/* the major brand, then the compatible ones (the minor version
+	 * between them is skipped) */
+	for (off = 8; off + 4 <= box && off < 256; off += off == 8 ? 8 : 4) {
+		for (i = 0; i < nitems(heif_brands); i++) {
+			if (memcmp(d + off, heif_brands[i], 4) == 0)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* The type of an image by its magic bytes (never its name or declared
+ * type); IMAGE_NONE with *cause for anything else. */
+static enum image_type
+image_magic(const void *data, size_t len, char **cause)
+{
+	const uint8_t		*d = data, *t = d;
+	const struct refusal	*r;
+	size_t			 i, tlen = len;
+
+	if (len >= 8 && memcmp(d, "\x89PNG\r\n\x1a\n", 8) == 0)
+		return IMAGE_PNG;
+	if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff)
+		return IMAGE_JPEG;
+	if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 ||
+	    memcmp(d, "GIF89a", 6) == 0))
+		return IMAGE_GIF;
+	if (len >= 12 && memcmp(d, "RIFF", 4) == 0 &&
+	    memcmp(d + 8, "WEBP", 4) == 0)
+		return IMAGE_WEBP;
+	if (image_is_heif(d, len))
+		return IMAGE_HEIF;
+
+	if (tlen >= 3 && memcmp(t, "\xef\xbb\xbf", 3) == 0) {
+		t += 3;
+		tlen -= 3;
+	}
+	while (tlen > 0 && (*t == ' ' || *t == '\t' || *t == '\r' ||
+	    *t == '\n')) {
+		t++;
+		tlen--;
+	}
+	for (i = 0; i < nitems(refusals); i++) {
+		r = &refusals[i];
+		if (r->text ? tlen >= r->len && strncasecmp((const char *)t,
+		    r->magic, r->len) == 0 : len >= r->len &&
+		    memcmp(d, r->magic, r->len) == 0) {
+			image_fail(cause, "%s", r->cause);
+			return IMAGE_NONE;
+		}
+	}
+	if (len >= 8 && memcmp(d + 4, "ftyp", 4) == 0)
+		image_fail(cause, "this media file is not a HEIC or AVIF "
+		    "image; attach videos as files");
+	else
+		image_fail(cause, "not a PNG, JPEG, GIF, WebP, HEIC or AVIF "
+		    "image");
+	return IMAGE_NONE;
+}
+
+/*
+ * The type and size an image claims, read from its header alone: no pixel
+ * is decoded. Refused when the magic bytes are not an image's, libvips
+ * would read it with another type's loader, or it claims more than
+ * max_pixels pixels, all frames counted.
+ */
+static int
+image_header(const void *data, size_t len, int64_t max_pixels,
+    struct image_header *h, char **cause)
+{
+	const struct image_kind	*k;
+	VipsImage		*img;
+	const char		*loader;
+	int64_t			 pixels;
+
+	memset(h, 0, sizeof *h);
+	if ((h->type = image_magic(data, len, cause)) == IMAGE_NONE)
+		return -1;
+	k = image_kind(h->type);
+	if (image_ready(cause) != 0)
+		return -1;
+	/* Another loader, however a file's bytes tricked libvips into it,
+	 * is never the one that reads it. */
+	loader = vips_foreign_find_load_buffer(data, len);
+	if (loader == NULL || strcasestr(loader, k->loader) == NULL) {
+		if (loader != NULL)
+			log_msg(LOG_DEBUG, "image: a %s read by %s", k->name,
+			    loader);
+		return image_vips_fail(cause, DAMAGED);
+	}
+	if ((img = vips_image_new_from_buffer(data, len, "", NULL)) == NULL)
+		return image_vips_fail(cause, DAMAGED);
+	h->width = vips_image_get_width(img);
+	h->height = vips_image_get_height(img);
+	h->pages = 1;
+	if (h->type == IMAGE_GIF || h->type == IMAGE_WEBP)
+		h->pages = vips_image_get_n_pages(img);
+	if (vips_image_get_orientation_swap(img)) {
+		h->width = vips_image_get_height(img);
+		h->height = vips_image_get_width(img);
+	}
+	g_object_unref(img);
+
+	if (h->width < 1 || h->height < 1 || h->pages < 1)
+		return image_fail(cause, "a %s of no pixels is not an image",
+		    k->name);
+	pixels = (int64_t)h->width * h->height * h->pages;
+	if (pixels > max_pixels) {
+		if (h->pages > 1)
+			return image_fail(cause, "a %dx%d %s of %d frames is "
+			    "more than %lld pixels", h->width, h->height,
+			    k->name, h->pages, (long long)max_pixels);
+		return image_fail(cause, "a %dx%d %s is more than %lld pixels",
+		    h->width, h->height, k->name, (long long)max_pixels);
+	}
 	return 0;
 }
 
 /*
- * Decide what an image is from its magic bytes (never its name or declared
- * type) and read its size. 0, or -1 with *cause (if cause is not NULL) for
- * an unknown type, a broken header, or a size of zero or above
- * IMAGE_MAX_PIXELS.
+ * Decide what an image is from its magic bytes and read the size its header
+ * claims, orientation applied (no pixel is decoded). 0, or -1 with *cause
+ * (if cause is not NULL; free it) for anything not an image hearth takes,
+ * a broken header, or more than IMAGE_MAX_PIXELS pixels, every frame of an
+ * animation counted.
  */
 int
 image_sniff(const void *data, size_t len, enum image_type *type, int *width,
     int *height, char **cause)
 {
-	const uint8_t	*d = data;
-	enum image_type	 t = IMAGE_NONE;
-	uint32_t	 w = 0, h = 0;
-	int		 rc;
+	struct image_header	h;
+	int			rc;
 
 	*type = IMAGE_NONE;
 	*width = *height = 0;
-	if (len >= 8 && memcmp(d, png_magic, 8) == 0) {
-		t = IMAGE_PNG;
-		rc = sniff_png(d, len, &w, &h, cause);
-	} else if (len >= 3 && d[0] == 0xff && d[1] == 0xd8 && d[2] == 0xff) {
-		t = IMAGE_JPEG;
-		rc = sniff_jpeg(d, len, &w, &h, cause);
-	} else if (len >= 6 && (memcmp(d, "GIF87a", 6) == 0 ||
-	    memcmp(d, "GIF89a", 6) == 0)) {
-		t = IMAGE_GIF;
-		rc = sniff_gif(d, len, &w, &h, cause);
-	} else if (len >= 12 && memcmp(d, "RIFF", 4) == 0 &&
-	    memcmp(d + 8, "WEBP", 4) == 0) {
-		t = IMAGE_WEBP;
-		rc = sniff_webp(d, len, &w, &h, cause);
-	} else
-		return sniff_fail(cause, "not a PNG, JPEG, GIF or WebP image");
-	if (rc != 0)
+	rc = image_header(data, len, IMAGE_MAX_PIXELS, &h, cause);
+	if (rc == 0) {
+		*type = h.type;
+		*width = h.width;
+		*height = h.height;
+	}
+	image_thread_done();
+	return rc;
+}
+
+/*
+ * A copy of in without any metadata but, for an animation, what its
+ * frames need (their height, delays and loops): EXIF, XMP, IPTC, ICC and
+ * comments go here already, and the savers strip again.
+ */
+static int
+image_strip(VipsImage *in, VipsImage **out, int animated)
+{
+	static const char *const keep[] = { "page-height", "delay", "loop" };
+	gchar	**fields;
+	size_t	  i, k;
+
+	if (vips_copy(in, out, NULL) != 0)
 		return -1;
-	if (w == 0 || h == 0)
-		return sniff_fail(cause, "%s: zero width or height",
-		    image_ext(t));
-	if ((uint64_t)w * h > IMAGE_MAX_PIXELS)
-		return sniff_fail(cause, "%s: %ux%u is more than %d pixels",
-		    image_ext(t), w, h, IMAGE_MAX_PIXELS);
-	*type = t;
-	*width = (int)w;
-	*height = (int)h;
+	fields = vips_image_get_fields(*out);
+	for (i = 0; fields[i] != NULL; i++) {
+		for (k = 0; animated && k < nitems(keep); k++) {
+			if (strcmp(fields[i], keep[k]) == 0)
+				break;
+		}
+		if (!animated || k == nitems(keep))
+			vips_image_remove(*out, fields[i]);
+	}
+	g_strfreev(fields);
 	return 0;
+}
+
+/*
+ * in as sRGB, 8 bits a channel, alpha kept. An embedded ICC profile is
+ * applied first (a phone's Display P3, a printer's CMYK), so the colours
+ * stay when the profile is stripped; a broken one is ignored.
+ */
+static int
+image_srgb(VipsImage *in, VipsImage **out)
+{
+	VipsImage	*t = in, *u;
+
+	g_object_ref(t);
+	if (vips_image_get_typeof(t, VIPS_META_ICC_NAME) != 0 &&
+	    vips_icc_present()) {
+		if (vips_icc_transform(t, &u, "srgb", "embedded", TRUE,
+		    "intent", VIPS_INTENT_PERCEPTUAL, NULL) == 0) {
+			g_object_unref(t);
+			t = u;
+		} else
+			vips_error_clear();
+	}
+	if (vips_image_get_interpretation(t) != VIPS_INTERPRETATION_sRGB) {
+		if (vips_colourspace(t, &u, VIPS_INTERPRETATION_sRGB,
+		    NULL) != 0) {
+			g_object_unref(t);
+			return -1;
+		}
+		g_object_unref(t);
+		t = u;
+	}
+	if (vips_image_get_format(t) != VIPS_FORMAT_UCHAR) {
+		if (vips_cast_uchar(t, &u, NULL) != 0) {
+			g_object_unref(t);
+			return -1;
+		}
+		g_object_unref(t);
+		t = u;
+	}
+	*out = t;
+	return 0;
+}
+
+/*
+ * Each frame of in cropped to a centred square. libvips's own crop (the
+ * thumbnail's) would keep the first frame of an animation only.
+ */
+static int
+image_square(VipsImage *in, VipsImage **out)
+{
+	VipsImage	**f;
+	int		  w = vips_image_get_width(in), n, ph, s, i, rc = -1;
+
+	ph = vips_image_get_page_height(in);
+	n = vips_image_get_height(in) / ph;
+	s = w < ph ? w : ph;
+	if (n == 1)
+		return vips_extract_area(in, out, (w - s) / 2, (ph - s) / 2, s,
+		    s, NULL);
+	f = xcalloc(n, sizeof *f);
+	for (i = 0; i < n; i++) {
+		if (vips_extract_area(in, &f[i], (w - s) / 2,
+		    i * ph + (ph - s) / 2, s, s, NULL) != 0)
+			goto out;
+	}
+	if (vips_arrayjoin(f, out, n, "across", 1, NULL) != 0)
+		goto out;
+	vips_image_set_int(*out, "page-height", s);
+	rc = 0;
+out:
+	for (i = 0; i < n; i++) {
+		if (f[i] != NULL)
+			g_object_unref(f[i]);
+	}
+	free(f);
+	return rc;
+}
+
+/*
+ * Decode an image (its header checked) into a side x side box, never
+ * enlarged, shrinking while it loads (a JPEG is read at 1/2, 1/4 or 1/8
+ * when that is enough), turned as the camera said, in sRGB, without
+ * metadata: its first frame, or every frame (all). A square is cut from
+ * the middle. Nothing is decoded yet: pixels are, by the caller's save or
+ * copy, which fails on a truncated or damaged file.
+ */
+static int
+image_decode(const void *data, size_t len, const struct image_header *h,
+    int side, int square, int all, VipsImage **out)
+{
+	VipsImage	*t = NULL, *u = NULL;
+	int		 bw = side, bh = side, rc = -1;
+
+	/* A square's shorter side fits the box; the rest is cut. */
+	if (square && h->width <= h->height)
+		bh = VIPS_MAX_COORD;
+	else if (square)
+		bw = VIPS_MAX_COORD;
+	/* The loader's own fail_on, in its options: vips_thumbnail's is not
+	 * handed to it in libvips 8.14, and a truncated file would pass. */
+	if (vips_thumbnail_buffer((void *)data, len, &t, bw, "height", bh,
+	    "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR,
+	    "option_string", all ? "n=-1,fail_on=error" : "fail_on=error",
+	    NULL) != 0)
+		return -1;
+	if (square) {
+		if (image_square(t, &u) != 0)
+			goto out;
+		g_object_unref(t);
+		t = u;
+		u = NULL;
+	}
+	if (image_srgb(t, &u) != 0)
+		goto out;
+	g_object_unref(t);
+	t = u;
+	u = NULL;
+	if (image_strip(t, out, all) != 0)
+		goto out;
+	rc = 0;
+out:
+	if (t != NULL)
+		g_object_unref(t);
+	return rc;
+}
+
+/* Copy a buffer of libvips's into an image_out. */
+static void
+image_keep(struct image_out *o, void *buf, size_t len, enum image_type type,
+    VipsImage *img)
+{
+	o->data = xmalloc(len);
+	memcpy(o->data, buf, len);
+	o->len = len;
+	o->type = type;
+	o->width = vips_image_get_width(img);
+	o->height = vips_image_get_page_height(img);
+	g_free(buf);
+}
+
+/* Encode a still: a JPEG, or a PNG when it has transparency. */
+static int
+image_save_still(VipsImage *img, struct image_out *o)
+{
+	void	*buf = NULL;
+	size_t	 len = 0;
+
+	if (vips_image_hasalpha(img)) {
+		if (vips_pngsave_buffer(img, &buf, &len, "strip", TRUE,
+		    "compression", PNG_COMPRESSION, NULL) != 0)
+			return -1;
+		image_keep(o, buf, len, IMAGE_PNG, img);
+	} else {
+		if (vips_jpegsave_buffer(img, &buf, &len, "strip", TRUE, "Q",
+		    JPEG_QUALITY, "optimize_coding", TRUE, "interlace", TRUE,
+		    NULL) != 0)
+			return -1;
+		image_keep(o, buf, len, IMAGE_JPEG, img);
+	}
+	return 0;
+}
+
+/* Encode an animation: a GIF stays one where this libvips writes GIF (it
+ * needs cgif), anything else is an animated WebP. */
+static int
+image_save_animation(VipsImage *img, enum image_type source,
+    struct image_out *o)
+{
+	void	*buf = NULL;
+	size_t	 len = 0;
+
+	if (source == IMAGE_GIF &&
+	    vips_type_find("VipsOperation", "gifsave_buffer") != 0) {
+		if (vips_gifsave_buffer(img, &buf, &len, "strip", TRUE,
+		    NULL) != 0)
+			return -1;
+		image_keep(o, buf, len, IMAGE_GIF, img);
+	} else {
+		if (vips_webpsave_buffer(img, &buf, &len, "strip", TRUE, "Q",
+		    WEBP_QUALITY, NULL) != 0)
+			return -1;
+		image_keep(o, buf, len, IMAGE_WEBP, img);
+	}
+	return 0;
+}
+
+/* img with transparency painted onto white. */
+static int
+image_flatten(VipsImage *img, VipsImage **out)
+{
+	VipsArrayDouble	*white;
+	int		 rc;
+
+	if (!vips_image_hasalpha(img)) {
+		g_object_ref(img);
+		*out = img;
+		return 0;
+	}
+	white = vips_array_double_newv(1, 255.0);
+	rc = vips_flatten(img, out, "background", white, NULL);
+	vips_area_unref(VIPS_AREA(white));
+	return rc;
+}
+
+/* The BlurHash of a still (in sRGB), from a few pixels of it. */
+static int
+image_blurhash(VipsImage *still, char *out, size_t outlen)
+{
+	VipsImage	*t = NULL, *u = NULL;
+	void		*px = NULL;
+	size_t		 n;
+	int		 rc = -1;
+
+	if (vips_thumbnail_image(still, &t, BLURHASH_SIDE, "height",
+	    BLURHASH_SIDE, "size", VIPS_SIZE_DOWN, NULL) != 0 ||
+	    image_flatten(t, &u) != 0)
+		goto out;
+	g_object_unref(t);
+	t = NULL;
+	if (vips_cast_uchar(u, &t, NULL) != 0 || vips_image_get_bands(t) != 3 ||
+	    (px = vips_image_write_to_memory(t, &n)) == NULL)
+		goto out;
+	rc = blurhash_encode(px, vips_image_get_width(t),
+	    vips_image_get_height(t), vips_image_get_width(t) * 3, BLURHASH_X,
+	    BLURHASH_Y, out, outlen);
+out:
+	g_free(px);
+	if (u != NULL)
+		g_object_unref(u);
+	if (t != NULL)
+		g_object_unref(t);
+	return rc;
+}
+
+/*
+ * Make an upload into what hearth stores: the image decoded and written
+ * again (fitting limits->max_side, never enlarged, orientation applied, no
+ * metadata; an animated GIF or WebP stays animated unless limits->still),
+ * a still thumbnail (when limits->thumb_side) and a BlurHash (when
+ * limits->blurhash), all from one decode. The header is checked first:
+ * type by magic bytes, at most limits->max_pixels pixels, frames counted.
+ * 0 with *r filled (image_result_free), or -1 with *cause (free it; may be
+ * NULL when cause is) and *r empty.
+ */
+int
+image_process(const void *data, size_t len, const struct image_limits *lim,
+    struct image_result *r, char **cause)
+{
+	struct image_header	 h;
+	VipsImage		*t = NULL, *still = NULL, *anim = NULL;
+	int64_t			 max = lim->max_pixels > 0 ? lim->max_pixels :
+				     IMAGE_MAX_PIXELS;
+	int			 side, rc = -1;
+
+	memset(r, 0, sizeof *r);
+	if (cause != NULL)
+		*cause = NULL;
+	if (image_header(data, len, max, &h, cause) != 0)
+		goto out;
+	r->source = h.type;
+	r->source_width = h.width;
+	r->source_height = h.height;
+	side = lim->max_side > 0 ? lim->max_side : h.width > h.height ?
+	    h.width : h.height;
+
+	/* The first frame, decoded once into memory (at most the box): the
+	 * original of a still, the thumbnail and the blur come from it. */
+	if (image_decode(data, len, &h, side, lim->square, 0, &t) != 0 ||
+	    (still = vips_image_copy_memory(t)) == NULL) {
+		image_vips_fail(cause, DAMAGED);
+		goto out;
+	}
+	if (h.pages > 1 && !lim->still) {
+		if (image_decode(data, len, &h, side, lim->square, 1,
+		    &anim) != 0 || image_save_animation(anim, h.type,
+		    &r->original) != 0) {
+			image_vips_fail(cause, DAMAGED);
+			goto out;
+		}
+		r->frames = vips_image_get_height(anim) /
+		    vips_image_get_page_height(anim);
+	} else {
+		if (image_save_still(still, &r->original) != 0) {
+			image_vips_fail(cause, DAMAGED);
+			goto out;
+		}
+		r->frames = 1;
+	}
+	if (lim->thumb_side > 0) {
+		g_object_unref(t);
+		t = NULL;
+		if (vips_thumbnail_image(still, &t, lim->thumb_side, "height",
+		    lim->thumb_side, "size", VIPS_SIZE_DOWN, NULL) != 0 ||
+		    image_save_still(t, &r->thumb) != 0) {
+			image_vips_fail(cause, "the thumbnail could not be "
+			    "made");
+			goto out;
+		}
+	}
+	if (lim->blurhash && image_blurhash(still, r->blurhash,
+	    sizeof r->blurhash) != 0) {
+		image_vips_fail(cause, "the blurhash could not be made");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (anim != NULL)
+		g_object_unref(anim);
+	if (still != NULL)
+		g_object_unref(still);
+	if (t != NULL)
+		g_object_unref(t);
+	if (rc != 0)
+		image_result_free(r);
+	image_thread_done();
+	return rc;
+}
+
+/*
+ * The first page of a PDF as a JPEG fitting a side x side box, on white.
+ * Only when the admin turned PDF previews on (media.pdf_previews): poppler
+ * is a large parser libvips deems unfit for untrusted input. 0, or -1 with
+ * *cause.
+ */
+int
+image_pdf_preview(const void *data, size_t len, int side,
+    struct image_out *out, char **cause)
+{
+	VipsImage	*t = NULL, *u = NULL;
+	int		 rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (cause != NULL)
+		*cause = NULL;
+	if (len < 5 || memcmp(data, "%PDF-", 5) != 0)
+		return image_fail(cause, "not a PDF");
+	if (side < 1 || side > PDF_SIDE_MAX)
+		return image_fail(cause, "a preview is 1 to %d pixels a side",
+		    PDF_SIDE_MAX);
+	if (image_ready(cause) != 0)
+		return -1;
+	/* Blocked, libvips would still let poppler parse the file before
+	 * it refuses: it is not called at all. */
+	if (!pdf_allowed)
+		return image_fail(cause, "PDF previews are turned off "
+		    "(media.pdf_previews)");
+	if (vips_thumbnail_buffer((void *)data, len, &t, side, "height", side,
+	    "size", VIPS_SIZE_DOWN, "fail_on", VIPS_FAIL_ON_ERROR,
+	    "option_string", "page=0,fail_on=error", NULL) != 0 ||
+	    image_flatten(t, &u) != 0) {
+		image_vips_fail(cause, "the PDF is damaged or cannot be shown");
+		goto out;
+	}
+	g_object_unref(t);
+	t = NULL;
+	if (image_srgb(u, &t) != 0) {
+		image_vips_fail(cause, "the PDF is damaged or cannot be shown");
+		goto out;
+	}
+	g_object_unref(u);
+	u = NULL;
+	if (image_strip(t, &u, 0) != 0 || image_save_still(u, out) != 0) {
+		image_vips_fail(cause, "the PDF is damaged or cannot be shown");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (u != NULL)
+		g_object_unref(u);
+	if (t != NULL)
+		g_object_unref(t);
+	image_thread_done();
+	return rc;
+}
+
+/* Free an encoded image (it may be empty). */
+void
+image_out_free(struct image_out *o)
+{
+	free(o->data);
+	memset(o, 0, sizeof *o);
+}
+
+/* Free what image_process made (it may be empty). */
+void
+image_result_free(struct image_result *r)
+{
+	image_out_free(&r->original);
+	image_out_free(&r->thumb);
+	memset(r, 0, sizeof *r);
 }
 
 /* The file extension of a type, without the dot; NULL for IMAGE_NONE. */
 const char *
 image_ext(enum image_type t)
 {
-	switch (t) {
-	case IMAGE_PNG:
-		return "png";
-	case IMAGE_JPEG:
-		return "jpg";
-	case IMAGE_GIF:
-		return "gif";
-	case IMAGE_WEBP:
-		return "webp";
-	default:
-		return NULL;
-	}
+	const struct image_kind	*k = image_kind(t);
+
+	return k != NULL ? k->ext : NULL;
 }
 
 /* The media type of a type; NULL for IMAGE_NONE. */
 const char *
 image_mime(enum image_type t)
 {
-	switch (t) {
-	case IMAGE_PNG:
-		return "image/png";
-	case IMAGE_JPEG:
-		return "image/jpeg";
-	case IMAGE_GIF:
-		return "image/gif";
-	case IMAGE_WEBP:
-		return "image/webp";
-	default:
-		return NULL;
-	}
+	const struct image_kind	*k = image_kind(t);
+
+	return k != NULL ? k->mime : NULL;
 }
 
 /* The type image_ext gives that extension, or IMAGE_NONE. */
 enum image_type
 image_type_from_ext(const char *ext)
 {
-	enum image_type	t;
+	size_t	i;
 
 	if (ext == NULL)
 		return IMAGE_NONE;
-	for (t = IMAGE_PNG; t <= IMAGE_WEBP; t++) {
-		if (strcmp(ext, image_ext(t)) == 0)
-			return t;
+	for (i = 0; i < nitems(kinds); i++) {
+		if (strcmp(ext, kinds[i].ext) == 0)
+			return kinds[i].type;
 	}
 	return IMAGE_NONE;
 }
@@ -427,39 +933,22 @@ identicon_colour(const uint8_t *md, uint8_t rgb[3])
 	}
 }
 
-/* Append one PNG chunk. */
-static void
-png_chunk(struct evbuffer *out, const char *type, const uint8_t *data,
-    size_t len)
-{
-	uint8_t		hdr[8], tail[4];
-	uint32_t	crc;
-
-	put_be32(hdr, (uint32_t)len);
-	memcpy(hdr + 4, type, 4);
-	crc = crc32_update(0, hdr + 4, 4);
-	if (len > 0)
-		crc = crc32_update(crc, data, len);
-	put_be32(tail, crc);
-	evbuffer_add(out, hdr, sizeof hdr);
-	if (len > 0)
-		evbuffer_add(out, data, len);
-	evbuffer_add(out, tail, sizeof tail);
-}
-
 /*
- * Write a default avatar for seed (a username) as a size x size PNG: a
- * horizontally symmetric 5x5 pattern of cells, GitHub style, with colour and
- * pattern from the SHA-256 of seed, so one name always gets the same face.
- * Two-colour palette, one bit per pixel, deflate stored blocks.
+ * Write a default avatar for seed (a username) as a size x size PNG (16 to
+ * 512): a horizontally symmetric 5x5 pattern of cells, GitHub style, with
+ * colour and pattern from the SHA-256 of seed, so one name always gets the
+ * same face. libvips writes the PNG, with a two-colour palette where it
+ * can quantise (as the GIF writer needs anyway), else as RGB.
  */
 void
 image_identicon(const char *seed, int size, struct evbuffer *out)
 {
-	uint8_t		md[SHA256_DIGEST_LENGTH], fg[3], ihdr[13], plte[6];
-	uint8_t		*raw, *z, *q, *row;
-	size_t		rowlen, rawlen, zlen, off, n;
-	int		cells[5][5], cell, margin, x, y, cx, cy, i;
+	uint8_t		 md[SHA256_DIGEST_LENGTH], fg[3], *px, *p;
+	const uint8_t	*c;
+	VipsImage	*img = NULL;
+	void		*buf = NULL;
+	size_t		 len = 0;
+	int		 cells[5][5], cell, margin, x, y, cx, cy, i, on;
 
 	if (size < IDENTICON_MIN)
 		size = IDENTICON_MIN;
@@ -479,53 +968,43 @@ image_identicon(const char *seed, int size, struct evbuffer *out)
 	cell = size / 6;
 	margin = (size - 5 * cell) / 2;
 
-	rowlen = 1 + ((size_t)size + 7) / 8;
-	rawlen = rowlen * size;
-	raw = xcalloc(1, rawlen);
+	p = px = xmalloc((size_t)size * size * 3);
 	for (y = 0; y < size; y++) {
-		row = raw + y * rowlen;		/* row[0] = 0: no filter */
 		cy = (y - margin) / cell;
-		if (y < margin || cy > 4)
-			continue;
 		for (x = 0; x < size; x++) {
 			/* Draw the left half and mirror it, so the picture
 			 * is symmetric to the pixel whatever the rounding. */
 			cx = x < size - 1 - x ? x : size - 1 - x;
-			if (cx >= margin && cells[cy][(cx - margin) / cell])
-				row[1 + x / 8] |= 0x80 >> (x % 8);
+			on = y >= margin && cy <= 4 && cx >= margin &&
+			    cells[cy][(cx - margin) / cell];
+			c = on ? fg : (const uint8_t[3]){ IDENTICON_BG,
+			    IDENTICON_BG, IDENTICON_BG };
+			*p++ = c[0];
+			*p++ = c[1];
+			*p++ = c[2];
 		}
 	}
-
-	/* zlib: header, stored blocks of at most 65535 bytes, Adler-32. */
-	zlen = 2 + rawlen + 5 * (rawlen / 65535 + 1) + 4;
-	z = q = xmalloc(zlen);
-	*q++ = 0x78;	/* deflate, 32K window */
-	*q++ = 0x01;	/* no dictionary, fastest; (0x78 << 8 | 1) % 31 == 0 */
-	for (off = 0; off < rawlen; off += n) {
-		n = rawlen - off > 65535 ? 65535 : rawlen - off;
-		*q++ = off + n == rawlen;	/* BFINAL, BTYPE 00 */
-		*q++ = n & 0xff;
-		*q++ = n >> 8;
-		*q++ = ~n & 0xff;
-		*q++ = (~n >> 8) & 0xff;
-		memcpy(q, raw + off, n);
-		q += n;
+	if (image_ready(NULL) != 0 ||
+	    (img = vips_image_new_from_memory_copy(px, (size_t)size * size * 3,
+	    size, size, 3, VIPS_FORMAT_UCHAR)) == NULL)
+		goto fail;
+	if (vips_pngsave_buffer(img, &buf, &len, "strip", TRUE, "compression",
+	    9, "palette", TRUE, "bitdepth", 1, NULL) != 0) {
+		vips_error_clear();
+		if (vips_pngsave_buffer(img, &buf, &len, "strip", TRUE,
+		    "compression", 9, NULL) != 0)
+			goto fail;
 	}
-	put_be32(q, adler32(raw, rawlen));
-	q += 4;
-
-	put_be32(ihdr, size);
-	put_be32(ihdr + 4, size);
-	ihdr[8] = 1;		/* bit depth */
-	ihdr[9] = 3;		/* palette */
-	ihdr[10] = ihdr[11] = ihdr[12] = 0;
-	plte[0] = plte[1] = plte[2] = IDENTICON_BG;
-	memcpy(plte + 3, fg, 3);
-	evbuffer_add(out, png_magic, sizeof png_magic);
-	png_chunk(out, "IHDR", ihdr, sizeof ihdr);
-	png_chunk(out, "PLTE", plte, sizeof plte);
-	png_chunk(out, "IDAT", z, q - z);
-	png_chunk(out, "IEND", NULL, 0);
-	free(z);
-	free(raw);
+	evbuffer_add(out, buf, len);
+	goto out;
+fail:
+	log_msg(LOG_ERROR, "identicon: %s", vips_state == VIPS_READY ?
+	    vips_error_buffer() : "libvips is not running");
+	vips_error_clear();
+out:
+	g_free(buf);
+	if (img != NULL)
+		g_object_unref(img);
+	free(px);
+	image_thread_done();
 }

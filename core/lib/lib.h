@@ -131,6 +131,16 @@ struct config {
 	long			 login_window;
 	int			 trust_proxy;
 	int			 home_feed_cache;
+	long			 media_max_image_size;	/* bytes */
+	long			 media_max_image_pixels;
+	int			 media_image_side;	/* stored original */
+	int			 media_thumb_side;
+	long			 media_max_file_size;	/* bytes */
+	long			 media_quota_person;	/* bytes, 0: none */
+	long			 media_quota_total;
+	int			 media_jobs;		/* images at once */
+	int			 media_pdf_previews;	/* unblock poppler */
+	char			*media_accel_redirect;	/* X-Accel prefix */
 };
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
@@ -255,15 +265,75 @@ int		 multipart_parse(struct arena *, const char *, const char *,
 		     size_t, struct multipart *, char **);
 const struct part *multipart_get(const struct multipart *, const char *);
 
-/* image.c */
-enum image_type { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG, IMAGE_GIF, IMAGE_WEBP };
+/* image.c: images decoded and written again by libvips */
+enum image_type { IMAGE_NONE, IMAGE_PNG, IMAGE_JPEG, IMAGE_GIF, IMAGE_WEBP,
+	IMAGE_HEIF };
 #define IMAGE_MAX_PIXELS (8192 * 8192)
+#define BLURHASH_MAX	64	/* 4 chars + 2 per component + NUL: 5x5
+				   fits; Mastodon's 4x3 is 28 chars */
+
+/* What an image upload may be and what is made of it. */
+struct image_limits {
+	int64_t		 max_pixels;	/* all frames together, as claimed
+					   by the header (0: IMAGE_MAX_PIXELS) */
+	int		 max_side;	/* the stored image fits this box */
+	int		 thumb_side;	/* the thumbnail's box (0: none) */
+	int		 square;	/* both cropped to a centred square */
+	int		 blurhash;	/* compute one (4x3 components) */
+	int		 still;		/* an animation gives its first frame */
+};
+
+/* One encoded image. */
+struct image_out {
+	void		*data;		/* malloc'ed */
+	size_t		 len;
+	enum image_type	 type;		/* PNG, JPEG, GIF or WebP */
+	int		 width;
+	int		 height;
+};
+
+struct image_result {
+	enum image_type	 source;	/* what the upload's bytes were */
+	int		 source_width;	/* its size, orientation applied */
+	int		 source_height;
+	int		 frames;	/* > 1: animated, kept animated */
+	struct image_out original;	/* no metadata, fits max_side */
+	struct image_out thumb;		/* fits thumb_side (a still) */
+	char		 blurhash[BLURHASH_MAX];
+};
+
+void		 image_setup(int);
+void		 image_shutdown(void);
 int		 image_sniff(const void *, size_t, enum image_type *, int *,
 		     int *, char **);
+int		 image_process(const void *, size_t,
+		     const struct image_limits *, struct image_result *,
+		     char **);
+int		 image_pdf_preview(const void *, size_t, int,
+		     struct image_out *, char **);
+void		 image_out_free(struct image_out *);
+void		 image_result_free(struct image_result *);
 const char	*image_ext(enum image_type);
 const char	*image_mime(enum image_type);
 enum image_type	 image_type_from_ext(const char *);
 void		 image_identicon(const char *, int, struct evbuffer *);
+
+/* blurhash.c */
+int		 blurhash_encode(const uint8_t *, int, int, int, int, int,
+		     char *, size_t);
+
+/* filetype.c: attached files, only ever downloaded */
+#define FILENAME_KEEP	201	/* a cleaned name, with its NUL */
+struct filetype {
+	const char	*ext;		/* what the stored file is named */
+	const char	*mime;		/* and served as */
+	const char	*icon;		/* pdf, doc, sheet, slides, zip, text,
+					   file */
+	int		 magic;
+};
+const struct filetype *filetype_of(const void *, size_t, const char *);
+const struct filetype *filetype_from_ext(const char *);
+void		 filename_clean(const char *, const char *, char *, size_t);
 
 /* idlist.c */
 struct idlist {

@@ -24,6 +24,9 @@
  * writes queued from any thread (job_now), hooks for edits and deletions,
  * post options offered in the composer, start and stop hooks for a module's
  * own threads, post_info, user_find and markdown_outside.
+ *
+ * ABI 1.3 added: image_reencode, an image from outside decoded and written
+ * again by the core's libvips pipeline (modules need no image code).
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -34,7 +37,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	2
+#define HEARTH_ABI_MINOR	3
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -339,6 +342,15 @@ struct hm_new_post {
 	const char	*spoiler_text;	/* or NULL */
 };
 typedef void (*hm_group_fn)(int64_t, const char *, void *);
+/* An image decoded and written again (ABI 1.3: image_reencode). */
+struct hm_image {
+	void		*data;		/* api->free */
+	size_t		 len;
+	const char	*type;		/* "image/jpeg", or "image/png" when it
+					   has transparency */
+	int		 width;
+	int		 height;
+};
 
 #define HM_REACT_LIKE	0
 #define HM_REACT_BOOST	1
@@ -527,6 +539,18 @@ struct hearth_api {
 	 * starts another step instead of answering: the request stays open
 	 * until a later req_resume answers it */
 	void		 (*req_hold)(struct hm_req *);
+
+	/* ABI 1.3 */
+	/* any thread but a loop's or the writer's (it takes milliseconds,
+	 * a large image longer): an image (PNG, JPEG, GIF, WebP, HEIC,
+	 * AVIF by its bytes; the pixels its header claims checked before
+	 * any is decoded) decoded and written again as uploads are: at
+	 * most max_side (16 to 4096) pixels a side, never enlarged, turned
+	 * as the camera said, without any metadata, an animation's first
+	 * frame. 0 and *out (its data api->free), or -1 and *cause
+	 * (api->free) */
+	int		 (*image_reencode)(const void *, size_t, int,
+			     struct hm_image *, char **);
 };
 
 /* Log levels for api->log. */

@@ -2,9 +2,10 @@
  * avatar.c: the pictures of outside accounts. An actor's icon is fetched
  * through the SSRF-guarded client of its own (media: a few at a time, 2
  * MiB at most, 20 s), and on that client's thread (niced, never a loop,
- * never the writer) decoded and written again by libvips (image.c: only
- * its pixels, 400 pixels a side at most, no metadata), or refused with
- * the reason. The writer then keeps it as the
+ * never the writer) decoded and written again by the core's libvips
+ * pipeline (api->image_reencode: only its pixels, 400 pixels a side at
+ * most, no metadata, an animation's first frame), or refused with the
+ * reason. The writer then keeps it as the
  * account's avatar; until then, and if it is refused, an identicon shows.
  * An icon is fetched again only when the actor names another one.
  */
@@ -13,7 +14,6 @@
 #include <string.h>
 
 #include "bridge.h"
-#include "image.h"
 
 #define A	br_api
 #define AVATAR_SIDE	400	/* pixels, as Mastodon keeps avatars */
@@ -24,7 +24,7 @@
 struct br_avatar {
 	int64_t			 account;
 	char			*url;
-	struct image_encoded	 img;		/* found: its data */
+	struct hm_image		 img;		/* found: its data */
 	char			*why;		/* refused: why */
 	struct br_avatar	*next;
 };
@@ -102,10 +102,10 @@ br_avatar_fetched(void *arg, struct fetch_result *res)
 		    "address did not answer 200");
 		return;
 	}
-	if (image_reencode(res->body, res->body_len, AVATAR_SIDE, &a->img,
+	if (A->image_reencode(res->body, res->body_len, AVATAR_SIDE, &a->img,
 	    &cause) != 0) {
 		br_avatar_end(a, cause != NULL ? cause : "not an image");
-		free(cause);
+		A->free(cause);
 		return;
 	}
 	br_avatar_end(a, NULL);
@@ -114,7 +114,7 @@ br_avatar_fetched(void *arg, struct fetch_result *res)
 static void
 br_avatar_free(struct br_avatar *a)
 {
-	image_encoded_free(&a->img);
+	A->free(a->img.data);
 	free(a->url);
 	free(a->why);
 	free(a);

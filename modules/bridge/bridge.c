@@ -15,7 +15,6 @@
 #include <time.h>
 
 #include "bridge.h"
-#include "image.h"
 
 #define A	br_api
 
@@ -290,7 +289,6 @@ br_stop(void)
 	pthread_rwlock_unlock(&fetch_lock);
 	if (m != NULL)
 		fetcher_stop(m);
-	image_shutdown();	/* no avatar is being made any more */
 	if (k != NULL)
 		fetcher_stop(k);
 	if (f != NULL)
@@ -457,9 +455,9 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 {
 	br_api = api;
 	br_self = self;
-	if (api->abi_major != HEARTH_ABI_MAJOR || api->abi_minor < 1 ||
+	if (api->abi_major != HEARTH_ABI_MAJOR || api->abi_minor < 3 ||
 	    api->size < sizeof *api) {
-		*cause = "the bridge needs hearthd's module ABI 1.1 or later";
+		*cause = "the bridge needs hearthd's module ABI 1.3 or later";
 		return -1;
 	}
 	if (br_configure(cause) != 0 || br_listen(cause) != 0) {
