@@ -373,6 +373,49 @@ def upload_image_v2(t, srv):
 
 
 @h.case
+def upload_large_v2(t, srv):
+    """A picture over 1 MiB through v2: 202 with an id (206 on GET while
+    processing), then 200 with the entity; a damaged one ends 422; it
+    can be attached once ready."""
+    a = srv.p["alice"]
+    big = png(620, 600, noise=True)
+    t.ok(len(big) > MiB, "the sample is over 1 MiB", "%d bytes" % len(big))
+    r = upload(a, big, "big.png", fields=[("description", "big one")], v=2)
+    t.ok(r.status in (200, 202), "v2 answers 200 or 202", r.summary())
+    if r.status == 202:
+        p = r.json()
+        t.like(p.get("id", ""), r"^\d+$", "202: the pending entity has an "
+               "id")
+        t.is_((p.get("url"), p.get("description")), (None, "big one"),
+              "... no url yet, its description")
+        g = a.get("/api/v1/media/%s" % p["id"])
+        t.ok(g.status in (200, 206), "GET meanwhile: 206 or 200",
+             g.summary())
+    m = ready(t, a, r, "a large v2 upload")
+    check_image_entity(t, srv, a, m, "large v2", "big one")
+    if m:
+        r = post_json(a, {"status": "big", "media_ids": [m["id"]]})
+        t.status(r, 200, "the processed upload can be attached")
+    bigger = png(900, 900, noise=True)
+    cut = bigger[:len(bigger) * 2 // 3]
+    before = media_files(srv)
+    r = upload(a, cut, "cut-big.png", v=2)
+    if r.status == 202:
+        mid = r.json()["id"]
+        g = h.poll(lambda: (lambda x: x if x.status != 206 else None)(
+            a.get("/api/v1/media/%s" % mid)), 30, 0.1)
+        t.status(g, 422, "a damaged large picture: GET ends 422")
+        t.like(g.json().get("error", "") if g else "", r"file",
+               "... saying why")
+        r = post_json(a, {"status": "x", "media_ids": [mid]})
+        t.status(r, 422, "... and cannot be attached")
+    else:
+        t.status(r, 422, "a damaged large picture is 422")
+    t.ok(h.poll(lambda: not (media_files(srv) - before), 5),
+         "... and leaves no file", repr(media_files(srv) - before))
+
+
+@h.case
 def upload_formats(t, srv):
     """JPEG, GIF and WebP are pictures too; a big one is fitted."""
     a = srv.p["alice"]
@@ -729,6 +772,17 @@ def quota(t, srv):
         r = upload(p["erin"], png(300, 300, noise=True), "c.png")
         t.status(r, 422, "a picture over the quota is refused too")
         t.is_(media_files(s) - before, set(), "... and leaves no file")
+        r = upload(p["erin"], png(620, 600, noise=True), "big.png", v=2)
+        if r.status == 202:
+            mid = r.json()["id"]
+            g = h.poll(lambda: (lambda x: x if x.status != 206 else None)(
+                p["erin"].get("/api/v1/media/%s" % mid)), 30, 0.1)
+            r = g or r
+        t.status(r, 422, "a large v2 picture over the quota is refused")
+        t.like(r.json().get("error", "") if r.status == 422 else "",
+               r"(?i)quota|of your 50 KB", "... naming the quota")
+        t.ok(h.poll(lambda: not (media_files(s) - before), 5),
+             "... and leaves no file", repr(media_files(s) - before))
         r = upload(p["fay"], b"z" * 30000 + b"\n", "f.txt", "text/plain")
         t.status(r, 200, "fay's 30 KB: 60 KB of 80 KB in all")
         before = media_files(s)
@@ -913,6 +967,14 @@ def access(t, srv):
     t.status(bob_web.get(plain(m3["url"])), 404, "... bob's session: 404")
     t.status(anon.get(plain(m3["url"])), 404, "... no session: 404")
     t.status(anon.get(path_of(m3["url"])), 200, "... its signed url works")
+
+    # avatars are no attachments: public by their name
+    body, ct = multipart(files=[("avatar", "me.png", "image/png", png())])
+    r = a.request("PATCH", "/api/v1/accounts/update_credentials",
+                  body=body, headers={"Content-Type": ct})
+    t.status(r, 200, "alice uploads an avatar")
+    t.status(anon.get(plain(r.json().get("avatar", "/media/x"))), 200,
+             "... served by name without a session or signature")
 
     # a deleted post takes its files
     r = a.request("DELETE", "/api/v1/statuses/%s" % sid)
