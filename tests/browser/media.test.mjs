@@ -18,7 +18,8 @@ let hearth, browser, page;
 let jpeg, png, pdf;
 
 before(async () => {
-  hearth = await startHearth();
+  // A small limit for files, so a refusal is quick to provoke.
+  hearth = await startHearth('media.max_file_size = 65536');
   hearth.ctl(['user', 'add', 'ada', '--display-name', 'Ada Lovelace',
     '--password-stdin'], PASSWORD + '\n');
   browser = await launchBrowser();
@@ -266,6 +267,27 @@ test('the viewer: full size, arrows, swipe, Escape gives focus back', async () =
   assert.ok(await first.evaluate((a) => a === document.activeElement), 'focus back on the picture');
 });
 
+test('editing keeps, describes and removes attachments', async () => {
+  await page.goto(hearth.url + postPath + '/edit');
+  const kept = page.locator('.attach-tiles li.tile[data-kept]');
+  assert.equal(await kept.count(), 3, 'the post\'s attachments as tiles');
+  // Without JavaScript a Keep box per tile; with it, Remove buttons.
+  assert.ok(await kept.first().locator('.tile-keep').isHidden());
+  assert.equal(await page.locator('input[name="media_ids"]:checked').count(), 3);
+  await check('media-edit');
+  await kept.getByRole('button', { name: 'Remove slides.pdf' }).click();
+  assert.equal(await kept.count(), 2);
+  await page.getByLabel(ALT).nth(1).fill('A blue sky, the sun low');
+  await Promise.all([
+    page.waitForURL(hearth.url + postPath),
+    page.getByRole('button', { name: 'Save changes' }).click(),
+  ]);
+  const post = page.locator('section[aria-label="The post"] article.post');
+  assert.equal(await post.locator('.media-file').count(), 0, 'the PDF is gone');
+  assert.deepEqual(await post.locator('.media-grid img').evaluateAll((l) => l.map((i) => i.alt)),
+    ['An orange sky over a dark sea, the sun in the middle', 'A blue sky, the sun low']);
+});
+
 test('pictures behind a content warning stay inside it; three make one tall and two', async () => {
   await page.goto(hearth.url + '/');
   await page.locator('#files').setInputFiles([
@@ -293,6 +315,21 @@ test('pictures behind a content warning stay inside it; three make one tall and 
   const [a, b] = await grid.locator('a').evaluateAll((l) => l.map((x) => x.getBoundingClientRect().height));
   assert.ok(a > b * 1.8, `the first is tall (${a} against ${b})`);
   await check('media-cw');
+});
+
+test('a refused file says why beside its tile', async () => {
+  await page.goto(hearth.url + '/');
+  await page.locator('#files').setInputFiles([{ name: 'notes.txt', mimeType: 'text/plain',
+    buffer: Buffer.from('x'.repeat(100000)) }]);
+  const alert = page.locator('.attach-tiles li.tile-failed [role="alert"]');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /^notes\.txt was not attached: .*limit/);
+  assert.equal(await done().count(), 0);
+  assert.ok(await page.getByRole('button', { name: 'Attach pictures or files' }).isEnabled(),
+    'a refused file takes no place');
+  await shot(page, 'media-refused-desktop');
+  await page.getByRole('button', { name: 'Dismiss notes.txt' }).click();
+  assert.equal(await tiles().count(), 0);
 });
 
 test('without JavaScript the plain file input posts the file', async () => {
