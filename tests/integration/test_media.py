@@ -988,6 +988,36 @@ def access(t, srv):
 
 
 @h.case
+def expiry(t, srv):
+    """An upload no post took within a day goes (hearthctl media cleanup,
+    the daily clean-up's work; the day is made to pass by backdating the
+    rows), with its files; an attached one stays."""
+    import sqlite3
+    a = srv.p["carol"]
+    free = uploaded(t, a, png(6, 6), "old-free.png")
+    used = uploaded(t, a, png(7, 7), "old-used.png")
+    r = post_json(a, {"status": "kept", "media_ids": [used["id"]]})
+    t.status(r, 200, "one upload is attached")
+    fnames = {name_of(free["url"]), name_of(free["preview_url"])}
+    unames = {name_of(used["url"]), name_of(used["preview_url"])}
+    t.ok((fnames | unames) <= media_files(srv), "both are on disk")
+    with contextlib.closing(sqlite3.connect(srv.db, timeout=10)) as db:
+        db.execute("UPDATE media SET created_at = created_at - 2 * 86400 "
+                   "WHERE id IN (?, ?)", (int(free["id"]), int(used["id"])))
+        db.commit()
+    p = srv.ctl("media", "cleanup")
+    t.is_(p.returncode, 0, "hearthctl media cleanup")
+    t.like(p.stdout, r"removed: 1 unattached", "... removed one upload")
+    t.ok(not (fnames & media_files(srv)), "the free upload's files are "
+         "gone", repr(fnames & media_files(srv)))
+    t.status(a.get("/api/v1/media/%s" % free["id"]), 404,
+             "... and so is its record")
+    t.ok(unames <= media_files(srv), "the attached one's files stay")
+    t.status(srv.client().get(path_of(r.json()["media_attachments"][0][
+        "url"])), 200, "... and it is served")
+
+
+@h.case
 def http_serving(t, srv):
     """ETag and If-None-Match, ranges, 416, HEAD."""
     a = srv.p["alice"]
