@@ -129,8 +129,12 @@ media_upload(struct req *r, int sign, int async)
 	j->up.description = desc;
 	if ((rc = media_upload_check(&j->up, p->data, p->len, p->filename,
 	    j->cause, sizeof j->cause)) != E_OK) {
-		req_error(r, rc, arena_printf(r->arena, "%s%s", rc == E_INVALID ?
-		    "Validation failed: " : "", j->cause));
+		/* "file: ..." names the field for a validation error; a
+		 * size refusal is a sentence of its own */
+		req_error(r, rc, rc == E_INVALID ? arena_printf(r->arena,
+		    "Validation failed: %s", j->cause) :
+		    strncmp(j->cause, "file: ", 6) == 0 ? j->cause + 6 :
+		    j->cause);
 		return HANDLED;
 	}
 	/* v2: a picture that takes a while to decode is answered 202 once

@@ -234,11 +234,14 @@ api_status_history(struct req *r)
 	for (i = 0; i < n; i++) {
 		if ((account = entity_account_id(&e, v[i].author_id)) == NULL)
 			continue;
+		/* each version with the attachments it had (kept for the
+		 * history, however later edits changed them) */
 		json_array_append_new(arr, json_pack("{s:s, s:s, s:b, s:o, "
-		    "s:o, s:n, s:[], s:[]}", "content", v[i].content_html,
+		    "s:o, s:n, s:o, s:[]}", "content", v[i].content_html,
 		    "spoiler_text", v[i].spoiler_text, "sensitive",
 		    v[i].sensitive, "created_at", entity_time(v[i].created_at),
-		    "account", account, "poll", "media_attachments", "emojis"));
+		    "account", account, "poll", "media_attachments",
+		    entity_media_list(&e, v[i].media_json, 1), "emojis"));
 	}
 	req_json(r, 200, arr);
 	ectx_free(&e);

@@ -15,6 +15,7 @@
 #include "lib.h"
 
 #define FILENAME_MAX_BYTES	200	/* what is kept of an uploaded name */
+#define FILENAME_EXT_MAX	16	/* ".extension" kept of a long one */
 
 enum magic { MG_ANY, MG_PDF, MG_ZIP, MG_OLE, MG_TEXT };
 
@@ -160,6 +161,42 @@ name_char(const unsigned char *s, size_t left)
 }
 
 /*
+ * Copy [p, end) into out (of size len, NUL-terminated), whole characters
+ * only, without what a name must not carry (name_char), quotes turned
+ * into apostrophes; leading: without leading dots and spaces. The bytes
+ * written.
+ */
+static size_t
+clean_part(const char *p, const char *end, char *out, size_t len,
+    int leading)
+{
+	size_t	o = 0, n;
+
+	for (; p < end; p += n) {
+		if ((n = name_char((const unsigned char *)p,
+		    (size_t)(end - p))) == 0) {
+			n = 1;
+			while (p + n < end &&
+			    ((unsigned char)p[n] & 0xc0) == 0x80)
+				n++;	/* skip the whole character */
+			continue;
+		}
+		if (leading && o == 0 && (*p == '.' || *p == ' '))
+			continue;
+		if (o + n + 1 > len)
+			break;		/* full: never half a character */
+		if (*p == '"')	/* kept out of header quoting's way */
+			out[o++] = '\'';
+		else {
+			memcpy(out + o, p, n);
+			o += n;
+		}
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/*
  * The name an uploaded file is kept and offered under, in out (size at
  * least FILENAME_MAX_BYTES + 1): the last part of what the browser sent
  * (no folders: "../../x" is "x"), without controls, reordering marks or
@@ -171,9 +208,10 @@ void
 filename_clean(const char *name, const char *ext_default, char *out,
     size_t outlen)
 {
-	const char	*base = name != NULL ? name : "", *p, *ext;
-	char		 buf[FILENAME_MAX_BYTES * 4 + 1];
-	size_t		 len, n, o = 0, elen, keep;
+	const char	*base = name != NULL ? name : "", *p, *dot, *stop;
+	char		 buf[FILENAME_MAX_BYTES + 1];
+	char		 ext[FILENAME_EXT_MAX + 2];
+	size_t		 len, o = 0, e = 0, room;
 
 	for (p = base; *p != '\0'; p++) {
 		if (*p == '/' || *p == '\\')
@@ -182,42 +220,23 @@ filename_clean(const char *name, const char *ext_default, char *out,
 	len = strlen(base);
 	if (!utf8_valid((const unsigned char *)base, len))
 		len = 0;	/* not text: a name of our own */
-	for (p = base; p < base + len && o + 4 < sizeof buf; p += n) {
-		if ((n = name_char((const unsigned char *)p,
-		    (size_t)(base + len - p))) == 0) {
-			n = 1;
-			while (((unsigned char)p[n] & 0xc0) == 0x80)
-				n++;	/* skip the whole character */
-			continue;
-		}
-		if (o == 0 && (*p == '.' || *p == ' '))
-			continue;
-		if (*p == '"')	/* kept out of header quoting's way */
-			buf[o++] = '\'';
-		else {
-			memcpy(buf + o, p, n);
-			o += n;
-		}
+	/* the extension first, so that a long name keeps it */
+	stop = base + len;
+	if ((dot = memrchr(base, '.', len)) != NULL && dot != base &&
+	    (size_t)(base + len - dot) <= FILENAME_EXT_MAX + 1) {
+		e = clean_part(dot, base + len, ext, sizeof ext, 0);
+		stop = dot;
 	}
+	room = FILENAME_MAX_BYTES - e;
+	o = clean_part(base, stop, buf, room + 1, 1);
 	while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '.'))
 		o--;
 	buf[o] = '\0';
 	if (o == 0) {
-		snprintf(out, outlen, "file%s%s", ext_default != NULL ? "." :
-		    "", ext_default != NULL ? ext_default : "");
+		snprintf(out, outlen, "file%s%s", e > 0 ? ext : ext_default !=
+		    NULL ? "." : "", e > 0 ? "" : ext_default != NULL ?
+		    ext_default : "");
 		return;
 	}
-	if (o > FILENAME_MAX_BYTES) {
-		/* shorten the stem, keep ".ext" (if it is short) */
-		ext = strrchr(buf, '.');
-		elen = ext != NULL && strlen(ext) <= 16 ? strlen(ext) : 0;
-		keep = FILENAME_MAX_BYTES - elen;
-		while (keep > 0 && ((unsigned char)buf[keep] & 0xc0) == 0x80)
-			keep--;	/* never half a character */
-		if (elen > 0)
-			memmove(buf + keep, buf + o - elen, elen);
-		o = keep + elen;
-		buf[o] = '\0';
-	}
-	snprintf(out, outlen, "%s", buf);
+	snprintf(out, outlen, "%s%s", buf, e > 0 ? ext : "");
 }

@@ -100,7 +100,7 @@ test('change the avatar and profile fields, and see them', async () => {
   await page.waitForURL(hearth.url + '/settings/profile?notice=profile');
   assert.match(await page.locator('p.notice[role=status]').textContent(), /profile was saved/);
   const after = await page.locator('#current-avatar').getAttribute('src');
-  assert.match(after, /\/media\/[^/]+\.png$/);
+  assert.match(after, /\/media\/[^/]+\.(png|jpg)$/);
   assert.notEqual(after, before);
   assert.ok(await page.locator('#current-avatar').evaluate((img) => img.naturalWidth === 16),
     'the uploaded image loads');

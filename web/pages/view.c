@@ -138,8 +138,9 @@ web_time(struct arena *a, json_t *v, const char *name, int64_t t)
 static void
 web_post_media(struct ectx *e, const struct post *p, json_t *s)
 {
-	json_t	*list, *m, *h, *o, *orig, *small, *out = json_array();
-	size_t	 i, images = 0;
+	json_t		*list, *m, *h, *o, *orig, *small, *out = json_array();
+	const char	*kind;
+	size_t		 i, images = 0;
 
 	if (p->media_json == NULL)
 		return;
@@ -170,12 +171,12 @@ web_post_media(struct ectx *e, const struct post *p, json_t *s)
 			json_object_set(o, "pheight", json_object_get(small,
 			    "height"));
 		}
-		json_object_set_new(o, json_string_value(json_object_get(h,
-		    "kind")) != NULL && strcmp(json_string_value(
-		    json_object_get(h, "kind")), "file") == 0 ? "is_file" :
+		kind = json_string_value(json_object_get(h, "kind"));
+		if (kind == NULL)
+			kind = "file";
+		json_object_set_new(o, strcmp(kind, "file") == 0 ? "is_file" :
 		    "is_image", json_true());
-		if (strcmp(json_string_value(json_object_get(h, "kind")),
-		    "gifv") == 0)
+		if (strcmp(kind, "gifv") == 0)
 			json_object_set_new(o, "is_gif", json_true());
 		images += json_object_get(o, "is_image") != NULL;
 		json_array_append_new(out, o);
