@@ -111,6 +111,19 @@ def media_dir(srv):
     return os.path.join(srv.data_dir, "media")
 
 
+def media_files(srv):
+    """Every file under the media folder (it has fan-out folders), by
+    name."""
+    out = []
+    for _, _, files in os.walk(media_dir(srv)):
+        out.extend(files)
+    return sorted(out)
+
+
+def media_file_exists(srv, name):
+    return name in media_files(srv)
+
+
 def upload_avatar(t, c, data=None):
     """Give c an uploaded avatar (so the media folder exists and there
     is one to replace); its URL."""
@@ -315,32 +328,36 @@ def company_fields(t, srv):
 
 @h.case
 def avatar_formats(t, srv):
-    """PNG, JPEG, GIF and WebP avatars: stored at a random name, served
-    as they came; a replaced one is deleted."""
+    """PNG, JPEG, GIF and WebP avatars: decoded and written again (never
+    stored as they came: no metadata survives), at a random name whose
+    extension is the type written (a JPEG stays a JPEG, anything lossless
+    or with transparency becomes a PNG); a replaced one is deleted."""
     a = fresh(srv)
-    for kind, data, mime in [("png", png(), "image/png"),
-                             ("jpeg", jpeg(), "image/jpeg"),
-                             ("gif", GIF, "image/gif"),
-                             ("webp", WEBP, "image/webp")]:
+    for kind, data, mime, written in [
+            ("png", png(), "image/png", "png"),
+            ("jpeg", jpeg(), "image/jpeg", "jpg"),
+            ("gif", GIF, "image/gif", "png"),
+            ("webp", WEBP, "image/webp", "png")]:
         before = a.me().json()["avatar"]
         r = patch_multi(a, files=[("avatar", "me." + kind, mime, data)])
         t.status(r, 200, "a %s avatar is accepted" % kind)
         url = r.json()["avatar"]
-        t.like(url, r"/media/[A-Za-z0-9_-]{22}\.%s$" %
-               ("jpg" if kind == "jpeg" else kind), "... at a fresh "
-               "random name with the right extension")
+        t.like(url, r"/media/[A-Za-z0-9_-]{22}\.%s$" % written,
+               "... at a fresh random name, written as %s" % written)
         g = a.get(media_path(url))
         t.status(g, 200, "... and served")
-        t.is_(g.body, data, "... byte for byte")
-        t.is_(g.header("Content-Type"), mime, "... as " + mime)
+        t.isnt(g.body, data, "... written again, not as it came")
+        magic = b"\x89PNG" if written == "png" else b"\xff\xd8\xff"
+        t.ok(g.body.startswith(magic), "... a real " + written)
+        t.is_(g.header("Content-Type"), "image/png" if written == "png"
+              else "image/jpeg", "... served as what it is")
         t.is_(g.header("X-Content-Type-Options"), "nosniff",
               "... with nosniff")
         t.like(g.header("Cache-Control"), r"immutable",
                "... cached as immutable")
         if "/media/" in before:
-            t.ok(not os.path.exists(os.path.join(
-                media_dir(srv), before.rsplit("/", 1)[1])),
-                "the replaced avatar's file was removed")
+            t.ok(not media_file_exists(srv, before.rsplit("/", 1)[1]),
+                 "the replaced avatar's file was removed")
             t.status(a.get(media_path(before)), 404,
                      "... and is 404 now")
 
@@ -353,7 +370,7 @@ def avatar_checked_by_bytes(t, srv):
     r = patch_multi(a, files=[("avatar", "x.jpg", "image/jpeg", png())])
     t.status(r, 200, "a PNG sent as image/jpeg named x.jpg is accepted")
     url = r.json()["avatar"]
-    t.like(url, r"\.png$", "... and stored as .png")
+    t.like(url, r"\.png$", "... and stored as .png (what it was)")
     t.is_(a.get(media_path(url)).header("Content-Type"), "image/png",
           "... and served as image/png")
 
@@ -361,7 +378,7 @@ def avatar_checked_by_bytes(t, srv):
                     [("avatar", "a.png", "image/png",
                       b"hello, I am text\n")])
     t.status(r, 422, "a text file named a.png is refused")
-    t.like(r.json().get("error"), r"avatar.*not a PNG, JPEG, GIF or "
+    t.like(r.json().get("error"), r"avatar.*not a PNG, JPEG, GIF, "
            r"WebP", "... saying it is not an image")
     me = a.me().json()
     t.is_(me["avatar"], url, "the avatar is unchanged")
@@ -378,13 +395,13 @@ def avatar_checked_by_bytes(t, srv):
     t.like(r.json().get("error"), r"avatar.*limit is 2 MiB",
            "... with a message naming the limit")
     t.is_(a.me().json()["avatar"], url, "... and the avatar stays")
-    n_files = len(os.listdir(media_dir(srv)))
+    n_files = len(media_files(srv))
     r = patch_multi(a, [("fields_attributes[0][name]", "Nope"),
                         ("fields_attributes[0][value]", "x")],
                     [("avatar", "ok.png", "image/png", png(3, 3))])
     t.status(r, 422, "a good avatar with an unknown field is refused "
              "(by the writer, after the image was stored)")
-    t.is_(len(os.listdir(media_dir(srv))), n_files, "... and the stored "
+    t.is_(len(media_files(srv)), n_files, "... and the stored "
           "image was removed again")
     t.is_(a.me().json()["avatar"], url, "... and the avatar stays")
     r = patch_form(a, {"avatar": "http://example.com/a.png"})
@@ -397,14 +414,15 @@ def header_uploads(t, srv):
     max_body_size, and an empty file input."""
     a = fresh(srv)
     upload_avatar(t, a)
-    n_files = len(os.listdir(media_dir(srv)))
+    n_files = len(media_files(srv))
     r = patch_multi(a, files=[("header", "h.gif", "image/gif", GIF),
                               ("avatar", "a.webp", "image/webp", WEBP)])
     t.status(r, 200, "header and avatar in one request")
     acc = r.json()
-    t.like(acc["header"], r"/media/.*\.gif$", "the header is stored")
-    t.like(acc["avatar"], r"/media/.*\.webp$", "... and the avatar")
-    t.is_(len(os.listdir(media_dir(srv))), n_files + 1, "one new file "
+    t.like(acc["header"], r"/media/.*\.png$", "the header is stored "
+           "(written again as a PNG)")
+    t.like(acc["avatar"], r"/media/.*\.png$", "... and the avatar")
+    t.is_(len(media_files(srv)), n_files + 1, "one new file "
           "net: the old avatar was removed")
     r = patch_multi(a, files=[("header", "h.png", "image/png",
                                png() + b"\0" * (3 * 1024 * 1024))])
@@ -418,14 +436,15 @@ def header_uploads(t, srv):
     raw = h.raw_exchange(srv.port, (
         "PATCH %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
         "Content-Type: multipart/form-data; boundary=b\r\n"
-        "Content-Length: %d\r\n\r\n" % (UPDATE, a.token, 9 << 20)).encode())
-    t.is_(h.raw_status(raw), 413, "a body over max_body_size (8 MiB, "
-          "the default) is 413")
+        "Content-Length: %d\r\n\r\n" % (UPDATE, a.token, 50 << 20)).encode())
+    t.is_(h.raw_status(raw), 413, "a body over what an upload route takes "
+          "(the largest media.* limit, 40 MiB, and the form around it) is "
+          "413")
     r = patch_multi(a, [("location", "Rome")],
                     [("avatar", "", "application/octet-stream", b"")])
     t.status(r, 200, "an empty file input (no file chosen) is ignored")
     t.is_(r.json()["avatar"], acc["avatar"], "... the avatar stays")
-    junk = os.listdir(media_dir(srv))
+    junk = media_files(srv)
     t.ok(not [f for f in junk if f.startswith(".")],
          "no temporary files are left in the media folder")
 
