@@ -16,6 +16,7 @@
 
 #include "loader.h"
 #include "module-private.h"
+#include "web.h"
 
 #define JOB_MAX	64
 
@@ -996,6 +997,57 @@ api_image_reencode(const void *data, size_t len, int max_side,
 	return 0;
 }
 
+/* A post's stored attachments (media_json), or NULL. */
+static char *
+api_post_media(struct hm_db *h, int64_t post)
+{
+	sqlite3_stmt	*st;
+	char		*out = NULL;
+
+	if ((st = db_prepare(DB(h), "SELECT media_json FROM posts WHERE "
+	    "id = ?")) == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, 1, post);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		out = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return out;
+}
+
+/* The post a stored file belongs to, or 0. */
+static int64_t
+api_media_post_of(struct hm_db *h, const char *name)
+{
+	struct arena	*a;
+	struct media	*m = NULL;
+	int64_t		 post = 0;
+
+	if (!media_valid_name(name))
+		return 0;
+	a = arena_new();
+	/* as nobody: only the row matters here, not who may see it */
+	if (media_access(DB(h), a, 0, name, &m) != MA_NOT_MEDIA && m != NULL)
+		post = m->post_id;
+	arena_free(a);
+	return post;
+}
+
+/* Answer with a stored file, as GET /media/NAME does once allowed. */
+static void
+api_reply_media(struct hm_req *h, const char *name)
+{
+	struct req	*r = REQ(h);
+	struct media	*m = NULL;
+
+	if (!media_valid_name(name) || media_access(req_db(r), r->arena, 0,
+	    name, &m) == MA_NOT_MEDIA || m == NULL) {
+		req_error(r, 404, "Not found");
+		return;
+	}
+	web_media_send(r, name, m);
+}
+
 /* Follow or unfollow for someone, as the button does (writer only). */
 static int
 api_follow(struct hm_db *h, int64_t follower, int64_t followee, int on)
@@ -1273,6 +1325,9 @@ static const struct hearth_api api = {
 	.outside_avatar = api_outside_avatar,
 	.req_hold = api_req_hold,
 	.image_reencode = api_image_reencode,
+	.post_media = api_post_media,
+	.media_post_of = api_media_post_of,
+	.reply_media = api_reply_media,
 };
 
 /* The table handed to every module's load function, loaded under c. */

@@ -27,6 +27,9 @@
  *
  * ABI 1.3 added: image_reencode, an image from outside decoded and written
  * again by the core's libvips pipeline (modules need no image code).
+ *
+ * ABI 1.4 added: post_media and media_post_of, a post's attachments, and
+ * reply_media, an attachment served as hearth serves it.
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -37,7 +40,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	3
+#define HEARTH_ABI_MINOR	4
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -551,6 +554,20 @@ struct hearth_api {
 	 * (api->free) */
 	int		 (*image_reencode)(const void *, size_t, int,
 			     struct hm_image *, char **);
+
+	/* ABI 1.4 */
+	/* a post's attachments as it stores them, a JSON array of objects
+	 * (id, kind: image|gifv|file, file, preview, mime, bytes, width,
+	 * height, pwidth, pheight, focus_x, focus_y, description,
+	 * blurhash, filename), or NULL for none (api->free) */
+	char		*(*post_media)(struct hm_db *, int64_t);
+	/* the post a stored file (an attachment or its thumbnail) belongs
+	 * to, or 0 (none yet, not an attachment, not a valid name) */
+	int64_t		 (*media_post_of)(struct hm_db *, const char *);
+	/* answer with a stored file as hearth serves attachments (its
+	 * type, a download for files, nosniff, a sandboxing CSP, ETag,
+	 * byte ranges), or 404; the caller decided it may be seen */
+	void		 (*reply_media)(struct hm_req *, const char *);
 };
 
 /* Log levels for api->log. */

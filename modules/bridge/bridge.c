@@ -455,9 +455,9 @@ br_load(const struct hearth_api *api, struct hm_module *self,
 {
 	br_api = api;
 	br_self = self;
-	if (api->abi_major != HEARTH_ABI_MAJOR || api->abi_minor < 3 ||
+	if (api->abi_major != HEARTH_ABI_MAJOR || api->abi_minor < 4 ||
 	    api->size < sizeof *api) {
-		*cause = "the bridge needs hearthd's module ABI 1.3 or later";
+		*cause = "the bridge needs hearthd's module ABI 1.4 or later";
 		return -1;
 	}
 	if (br_configure(cause) != 0 || br_listen(cause) != 0) {
@@ -555,6 +555,7 @@ static const struct hm_route public_routes[] = {
 	{ HM_GET,  "/users/:name/followers",	0, br_pub_followers },
 	{ HM_GET,  "/users/:name/following",	0, br_pub_following },
 	{ HM_GET,  "/users/:name/avatar",	0, br_pub_avatar },
+	{ HM_GET,  "/media/:file",		0, br_pub_media },
 	{ HM_GET,  "/users/:name/statuses/:id",	0, br_pub_note },
 	{ HM_GET,  "/users/:name/statuses/:id/activity", 0, br_pub_create },
 	{ HM_GET,  "/@:name",			0, br_pub_profile },

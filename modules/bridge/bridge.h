@@ -91,7 +91,7 @@ void		 br_kick(void);
 void		 br_kick_taken(void);
 
 /* store.c */
-#define BR_NMIGRATIONS	7
+#define BR_NMIGRATIONS	8
 extern const struct hm_migration br_migrations[BR_NMIGRATIONS];
 int		 br_actor_get(struct hm_db *, int64_t, const char *,
 		     struct br_actor *);
@@ -119,8 +119,8 @@ int		 br_note_render(struct hm_db *, const struct br_actor *,
 		     const struct hm_post_info *, struct br_note *);
 void		 br_note_free(struct br_note *);
 json_t		*br_note_json(struct hm_db *, const struct br_actor *,
-		     int64_t, const char *, const char *, json_t *, int64_t,
-		     int64_t);
+		     int64_t, const char *, const char *, json_t *, const char *,
+		     int64_t, int64_t);
 int		 br_reply_of(struct hm_db *, int64_t, char **, char **,
 		     char **);
 int		 br_is_outside(struct hm_db *, int64_t);
@@ -302,6 +302,7 @@ int		 br_pub_outbox(struct hm_req *);
 int		 br_pub_followers(struct hm_req *);
 int		 br_pub_following(struct hm_req *);
 int		 br_pub_avatar(struct hm_req *);
+int		 br_pub_media(struct hm_req *);
 int		 br_pub_note(struct hm_req *);
 int		 br_pub_create(struct hm_req *);
 int		 br_pub_profile(struct hm_req *);

@@ -61,6 +61,7 @@ br_publish_now(struct hm_db *db, int64_t post, int64_t by, char **cause)
 	struct hm_stmt		*st;
 	json_t			*note, *act;
 	char			*actor = NULL, *id = NULL, *tags = NULL;
+	char			*media = NULL;
 	const char		*why;
 	int64_t			 published = 0, edits = 0, aid, now = br_now();
 	int			 rc = -1, update;
@@ -91,10 +92,13 @@ br_publish_now(struct hm_db *db, int64_t post, int64_t by, char **cause)
 	if (br_note_render(db, &a, &p, &n) != 0)
 		goto out;
 	tags = json_dumps(n.tags, JSON_COMPACT);
+	/* the attachments as they are now go out with the text */
+	media = A->post_media(db, post);
 	st = A->db_prepare(db, "UPDATE bridge_shares SET state = 'approved', "
 	    "decided_at = ?, decided_by = ?, published_at = COALESCE("
 	    "published_at, ?), updated_at = ?, html = ?, summary = ?, tags = "
-	    "?, edits = edits + ?, waits_since = NULL WHERE post_id = ?");
+	    "?, edits = edits + ?, waits_since = NULL, media = ? WHERE "
+	    "post_id = ?");
 	if (st == NULL)
 		goto out_note;
 	A->db_bind_int(st, 1, now);
@@ -111,7 +115,11 @@ br_publish_now(struct hm_db *db, int64_t post, int64_t by, char **cause)
 	A->db_bind_text(st, 6, n.summary);
 	A->db_bind_text(st, 7, tags);
 	A->db_bind_int(st, 8, update);
-	A->db_bind_int(st, 9, post);
+	if (media != NULL)
+		A->db_bind_text(st, 9, media);
+	else
+		A->db_bind_null(st, 9);
+	A->db_bind_int(st, 10, post);
 	if (A->db_step(st) != 0) {
 		A->db_finalize(st);
 		goto out_note;
@@ -122,7 +130,7 @@ br_publish_now(struct hm_db *db, int64_t post, int64_t by, char **cause)
 		goto out_note;
 
 	actor = br_actor_url(a.username);
-	note = br_note_json(db, &a, post, n.html, n.summary, n.tags,
+	note = br_note_json(db, &a, post, n.html, n.summary, n.tags, media,
 	    update ? published : now, update ? now : 0);
 	if (update)
 		id = br_printf("%s#updates/%lld", n.id, (long long)edits + 1);
@@ -143,6 +151,7 @@ br_publish_now(struct hm_db *db, int64_t post, int64_t by, char **cause)
 out_note:
 	br_note_free(&n);
 out:
+	A->free(media);
 	free(tags);
 	free(actor);
 	free(id);

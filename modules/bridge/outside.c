@@ -201,13 +201,65 @@ br_note_free(struct br_note *n)
 }
 
 /*
+ * A shared post's attachments (media: the core's stored array, as the
+ * share kept it) as ActivityStreams Documents, the way Mastodon and
+ * GoToSocial send and read them: the file's address on the public
+ * listener, its type, the alt text as name (a file's own name for a file),
+ * a picture's size, blurhash and focal point.
+ */
+static json_t *
+br_note_attachments(const char *media)
+{
+	json_t		*in, *out = json_array(), *m, *d;
+	const char	*file, *kind, *desc;
+	size_t		 i;
+
+	if (media == NULL || (in = json_loads(media, 0, NULL)) == NULL)
+		return out;
+	json_array_foreach(in, i, m) {
+		if ((file = br_json_str(m, "file")) == NULL ||
+		    (kind = br_json_str(m, "kind")) == NULL)
+			continue;
+		desc = br_json_str(m, "description");
+		d = json_pack("{s:s, s:s, s:s+++}", "type", "Document",
+		    "mediaType", br_json_str(m, "mime") != NULL ?
+		    br_json_str(m, "mime") : "application/octet-stream",
+		    "url", br_conf.base, "/media/", file, "");
+		if (strcmp(kind, "file") == 0)
+			json_object_set_new(d, "name", json_string(
+			    br_json_str(m, "filename") != NULL ?
+			    br_json_str(m, "filename") : file));
+		else {
+			json_object_set_new(d, "name", desc != NULL &&
+			    *desc != '\0' ? json_string(desc) : json_null());
+			if (json_integer_value(json_object_get(m, "width")) > 0) {
+				json_object_set(d, "width", json_object_get(m,
+				    "width"));
+				json_object_set(d, "height", json_object_get(m,
+				    "height"));
+			}
+			if (br_json_str(m, "blurhash") != NULL)
+				json_object_set(d, "blurhash",
+				    json_object_get(m, "blurhash"));
+			json_object_set_new(d, "focalPoint", json_pack("[f, f]",
+			    json_number_value(json_object_get(m, "focus_x")),
+			    json_number_value(json_object_get(m, "focus_y"))));
+		}
+		json_array_append_new(out, d);
+	}
+	json_decref(in);
+	return out;
+}
+
+/*
  * A shared post as a Note: addressed to the public and the author's
- * followers, as Mastodon addresses a public post. tags is borrowed.
+ * followers, as Mastodon addresses a public post. tags is borrowed; media
+ * is the share's attachments (or NULL).
  */
 json_t *
 br_note_json(struct hm_db *db, const struct br_actor *a, int64_t post,
-    const char *html, const char *summary, json_t *tags, int64_t published,
-    int64_t updated)
+    const char *html, const char *summary, json_t *tags, const char *media,
+    int64_t published, int64_t updated)
 {
 	char	*actor = br_actor_url(a->username);
 	char	*id = br_note_url(a->username, post);
@@ -234,6 +286,9 @@ br_note_json(struct hm_db *db, const struct br_actor *a, int64_t post,
 		br_iso_buf(updated, upd, sizeof upd);
 		json_object_set_new(o, "updated", json_string(upd));
 	}
+	if (o != NULL)
+		json_object_set_new(o, "attachment", br_note_attachments(
+		    media));
 	if (o != NULL) {	/* a reply to someone outside: to them too */
 		char	*uri, *actor;
 

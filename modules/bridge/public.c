@@ -314,6 +314,7 @@ struct br_shared {
 	char		*html;
 	char		*summary;
 	json_t		*tags;
+	char		*media;		/* attachments, as approved */
 };
 
 static void
@@ -321,12 +322,13 @@ br_shared_free(struct br_shared *s)
 {
 	free(s->html);
 	free(s->summary);
+	free(s->media);
 	json_decref(s->tags);
 	memset(s, 0, sizeof *s);
 }
 
 /* Fill a shared post from a row (post_id, published_at, updated_at,
- * html, summary, tags). */
+ * html, summary, tags, media). */
 static void
 br_shared_row(struct hm_stmt *st, struct br_shared *s)
 {
@@ -343,10 +345,11 @@ br_shared_row(struct hm_stmt *st, struct br_shared *s)
 	    NULL) : NULL;
 	if (s->tags == NULL)
 		s->tags = json_array();
+	s->media = (t = br_col(st, 6)) != NULL ? strdup(t) : NULL;
 }
 
 #define SHARED_COLUMNS	"post_id, published_at, COALESCE(updated_at, 0), " \
-			"html, summary, tags"
+			"html, summary, tags, media"
 
 /* The shared post a route's :id names, by the route's actor. */
 static int
@@ -397,7 +400,7 @@ br_pub_object(struct hm_req *r, int create)
 		return HM_DONE;
 	}
 	note = br_note_json(A->req_db(r), &a, s.post, s.html, s.summary,
-	    s.tags, s.published, s.updated);
+	    s.tags, s.media, s.published, s.updated);
 	if (create) {
 		actor = br_actor_url(a.username);
 		id = br_printf("%s/activity", json_string_value(
@@ -470,7 +473,8 @@ br_pub_outbox(struct hm_req *r)
 
 			br_shared_row(st, &s);
 			note = br_note_json(A->req_db(r), &a, s.post, s.html,
-			    s.summary, s.tags, s.published, s.updated);
+			    s.summary, s.tags, s.media, s.published,
+			    s.updated);
 			aid = br_printf("%s/activity", json_string_value(
 			    json_object_get(note, "id")));
 			json_array_append_new(items, br_activity("Create", aid,
@@ -494,6 +498,46 @@ br_pub_outbox(struct hm_req *r)
 	free(id);
 	br_actor_free(&a);
 	return br_reply_json(r, 200, AP_TYPE, o);
+}
+
+/*
+ * GET /media/:file: a picture, thumbnail or file of a shared post that is
+ * out (as approved: the name is in the share's attachments; its author
+ * still visible outside), served as hearth serves attachments; anything
+ * else is 404, however it is named.
+ */
+int
+br_pub_media(struct hm_req *r)
+{
+	struct hm_db	*db = A->req_db(r);
+	struct hm_stmt	*st;
+	const char	*name = A->req_route_param(r, 0);
+	char		*quoted;
+	int64_t		 post, n = 0;
+
+	if (name == NULL || (post = A->media_post_of(db, name)) == 0) {
+		A->reply_error(r, 404, "Not found");
+		return HM_DONE;
+	}
+	quoted = br_printf("\"%s\"", name);
+	st = A->db_prepare(db, "SELECT COUNT(*) FROM bridge_shares s JOIN "
+	    "bridge_actors a ON a.user_id = s.author_id AND a.disabled_at IS "
+	    "NULL WHERE s.post_id = ? AND " SHARED_OUT_S " AND "
+	    "instr(s.media, ?) > 0");
+	if (st != NULL) {
+		A->db_bind_int(st, 1, post);
+		A->db_bind_text(st, 2, quoted);
+		if (A->db_step(st) == 1)
+			n = A->db_column_int(st, 0);
+		A->db_finalize(st);
+	}
+	free(quoted);
+	if (n <= 0) {
+		A->reply_error(r, 404, "Not found");
+		return HM_DONE;
+	}
+	A->reply_media(r, name);
+	return HM_DONE;
 }
 
 /* GET /users/:name/avatar: only an opted-in person's, only the file. */
@@ -622,7 +666,7 @@ br_pub_post(struct hm_req *r)
 	}
 	if (br_wants_ap(r)) {
 		v = br_note_json(A->req_db(r), &a, s.post, s.html,
-		    s.summary, s.tags, s.published, s.updated);
+		    s.summary, s.tags, s.media, s.published, s.updated);
 		br_shared_free(&s);
 		br_actor_free(&a);
 		return br_reply_json(r, 200, AP_TYPE, v);

@@ -275,6 +275,15 @@ static const char br_schema_7[] =
 	"CREATE INDEX bridge_remote_actors_acct ON bridge_remote_actors"
 	" ((username || '@' || host) COLLATE NOCASE);";
 
+/*
+ * Attachments (public.c, outside.c): a shared post's pictures and files go
+ * out with it, as approved: the post's attachments at its approval are
+ * kept with the share (a JSON array as the core stores them), and only
+ * their files are served on the public listener, while the share is out.
+ */
+static const char br_schema_8[] =
+	"ALTER TABLE bridge_shares ADD COLUMN media TEXT;";
+
 const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 1, "bridge", br_schema_1 },
 	{ 2, "following", br_schema_2 },
@@ -283,6 +292,7 @@ const struct hm_migration br_migrations[BR_NMIGRATIONS] = {
 	{ 5, "reports", br_schema_5 },
 	{ 6, "routes", br_schema_6 },
 	{ 7, "company follows", br_schema_7 },
+	{ 8, "attachments", br_schema_8 },
 };
 
 /* Characters (UTF-8 code points) in s: limits are said in characters. */

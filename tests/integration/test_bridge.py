@@ -75,6 +75,24 @@ def upload_avatar(t, c):
     return "/media/" + r.json()["avatar"].rsplit("/media/", 1)[1]
 
 
+def upload_media(t, c, name, data, ctype, description=None):
+    """c uploads an attachment (POST /api/v1/media): its MediaAttachment."""
+    bound = "hearth-%s" % uuid.uuid4().hex
+    body = b""
+    if description is not None:
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"description"
+                 "\"\r\n\r\n%s\r\n" % (bound, description)).encode()
+    body += (("--%s\r\nContent-Disposition: form-data; name=\"file\"; "
+              "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
+              % (bound, name, ctype)).encode() + data +
+             ("\r\n--%s--\r\n" % bound).encode())
+    r = c.request("POST", "/api/v1/media", body=body,
+                  headers={"Content-Type": "multipart/form-data; boundary=" +
+                           bound})
+    t.status(r, 200, "%s uploads %s" % (c.name, name))
+    return r.json()
+
+
 # ---------------------------------------------------------------- the world
 
 class World:
@@ -980,6 +998,97 @@ def approval_none(t, w):
               "share_outside on a post: out at once too")
         t.ok(arrival(w.peer, "Create", note_url(srv, "nan", pid2))
              is not None, "... and it arrives")
+
+
+@h.case
+def attachments_go_out(t, w):
+    """A shared post's picture and PDF go out with it as Documents (type,
+    alt text or file name, size, blurhash), served on the public listener
+    while the share is out; the attachments of posts that are not out,
+    and every other stored file, are 404 there whatever they are called."""
+    srv = w.srv
+    ida = person(srv, "ida")
+    follow(t, w, srv, "ida")
+    pic = upload_media(t, ida, "chart.png", png(40, 30), "image/png",
+                       description="Sales by quarter")
+    pdf = upload_media(t, ida, "q3.pdf", b"%PDF-1.4\n% q3 report\n",
+                       "application/pdf")
+    r = ida.post("/api/v1/statuses", [("status", "Q3 in pictures"),
+                                      ("share_outside", "1"),
+                                      ("media_ids[]", pic["id"]),
+                                      ("media_ids[]", pdf["id"])])
+    t.status(r, 200, "ida shares a post with a picture and a PDF")
+    pid = r.json()["id"]
+    names = [a["url"].split("/media/", 1)[1].split("?", 1)[0]
+             for a in r.json()["media_attachments"]]
+    thumb = pic["preview_url"].split("/media/", 1)[1].split("?", 1)[0]
+    for n in names + [thumb]:
+        t.status(ap_get(srv, "/media/" + n, accept="*/*"), 404,
+                 "before the desk approves, %s is not served outside" % n)
+    approve(t, w, pid)
+    c = arrival(w.peer, "Create", note_url(srv, "ida", pid))
+    t.ok(c is not None, "the Create arrives")
+    # the peer keeps the activity as it came (its "object" is a summary)
+    att = (((c or {}).get("activity") or {}).get("object") or {}).get(
+        "attachment") or []
+    t.is_(len(att), 2, "... with two attachments")
+    if len(att) == 2:
+        t.is_((att[0].get("type"), att[0].get("mediaType"),
+               att[0].get("name")), ("Document", "image/png",
+                                     "Sales by quarter"),
+              "the picture: a Document, its type, its alt text")
+        t.is_((att[0].get("width"), att[0].get("height")), (40, 30),
+              "... its size")
+        t.ok(att[0].get("blurhash"), "... and its blurhash")
+        t.is_((att[1].get("type"), att[1].get("mediaType"),
+               att[1].get("name")), ("Document", "application/pdf",
+                                     "q3.pdf"),
+              "the PDF: a Document, its type, its file name")
+        for a, n in zip(att, names):
+            t.is_(a.get("url"), "%s/media/%s" % (srv.pub, n),
+                  "... at its address on the public listener")
+    g = ap_get(srv, "/media/" + names[0], accept="*/*")
+    t.status(g, 200, "the picture is served outside")
+    t.is_(g.header("Content-Type"), "image/png", "... as image/png")
+    t.ok(g.body.startswith(b"\x89PNG"), "... the picture itself")
+    g = ap_get(srv, "/media/" + names[1], accept="*/*")
+    t.status(g, 200, "the PDF is served outside")
+    t.like(g.header("Content-Disposition") or "", r"^attachment",
+           "... as a download")
+    t.is_(g.header("X-Content-Type-Options"), "nosniff", "... nosniff")
+    t.status(ap_get(srv, "/media/" + thumb, accept="*/*"), 200,
+             "the thumbnail too")
+    t.ok(not internal_leaks(srv, json.dumps(c)), "nothing in the Create "
+         "points inside")
+
+    # Not out: a private post's file, an unshared public one's, a loose
+    # upload's, an avatar; and a share taken back.
+    priv = upload_media(t, ida, "secret.png", png(), "image/png")
+    r = ida.post("/api/v1/statuses", [("status", "private"),
+                                      ("visibility", "private"),
+                                      ("media_ids[]", priv["id"])])
+    t.status(r, 200, "ida posts a private post with a picture")
+    pub = upload_media(t, ida, "inside.png", png(), "image/png")
+    r = ida.post("/api/v1/statuses", [("status", "inside only"),
+                                      ("media_ids[]", pub["id"])])
+    t.status(r, 200, "ida posts a public post, not shared, with a picture")
+    loose = upload_media(t, ida, "loose.png", png(), "image/png")
+    avatar = upload_avatar(t, ida)
+    for what, url in [("a private post's picture", priv["url"]),
+                      ("an unshared post's picture", pub["url"]),
+                      ("an upload in no post", loose["url"]),
+                      ("an avatar's file by its name", avatar)]:
+        n = url.split("/media/", 1)[1].split("?", 1)[0]
+        t.status(ap_get(srv, "/media/" + n, accept="*/*"), 404,
+                 "%s is 404 on the public listener" % what)
+        q = url.split("?", 1)[1] if "?" in url else ""
+        if q:
+            t.status(ap_get(srv, "/media/%s?%s" % (n, q), accept="*/*"),
+                     404, "... even with the address signed for an app")
+    r = ida.request("DELETE", "/api/v1/statuses/%s" % pid)
+    t.status(r, 200, "ida deletes the shared post")
+    t.status(ap_get(srv, "/media/" + names[0], accept="*/*"), 404,
+             "its picture is gone outside too")
 
 
 # ---------------------------------------------------------------- leaving

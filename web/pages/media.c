@@ -130,15 +130,9 @@ media_disposition(struct arena *a, const char *filename)
 enum handled
 web_media(struct req *r)
 {
-	const struct config	*c = req_config(r);
-	const char		*name = r->params[0], *mime = NULL, *inm;
+	const char		*name = r->params[0];
 	struct media		*m = NULL;
-	struct evbuffer		*b;
-	struct stat		 sb;
 	enum media_access	 acc;
-	off_t			 from = 0, to = 0;
-	int			 fd, rr, file = 0;
-	char			*etag;
 
 	if (!media_valid_name(name)) {
 		req_text(r, 404, "not found");
@@ -151,6 +145,27 @@ web_media(struct req *r)
 		req_text(r, 404, "not found");
 		return HANDLED;
 	}
+	web_media_send(r, name, m);
+	return HANDLED;
+}
+
+/*
+ * Answer with the stored file name (m: its row, or NULL for an avatar or
+ * a header), once whoever asks may have it: the headers above, the ETag,
+ * a byte range, the bytes (or nginx's X-Accel-Redirect). Also the
+ * bridge's public listener's, for the attachments of shared posts.
+ */
+void
+web_media_send(struct req *r, const char *name, const struct media *m)
+{
+	const struct config	*c = req_config(r);
+	const char		*mime = NULL, *inm;
+	struct evbuffer		*b;
+	struct stat		 sb;
+	off_t			 from = 0, to = 0;
+	int			 fd, rr, file = 0;
+	char			*etag;
+
 	if (m != NULL && strcmp(m->file, name) == 0 &&
 	    strcmp(m->kind, "file") == 0) {
 		file = 1;
@@ -159,7 +174,7 @@ web_media(struct req *r)
 		mime = image_mime(image_type_from_ext(strchr(name, '.') + 1));
 	if (mime == NULL) {		/* a file's extension, no row */
 		req_text(r, 404, "not found");
-		return HANDLED;
+		return;
 	}
 	/* who may see it can change (a post deleted, made private): the
 	 * browser checks again, but need not fetch it again */
@@ -178,14 +193,14 @@ web_media(struct req *r)
 	if ((inm = req_header(r, "If-None-Match")) != NULL &&
 	    strstr(inm, etag) != NULL) {
 		req_reply(r, 304, NULL, NULL);
-		return HANDLED;
+		return;
 	}
 	/* a large company's nginx sends the bytes (docs/media.md) */
 	if (*c->media_accel_redirect != '\0') {
 		req_set_header(r, "X-Accel-Redirect", arena_printf(r->arena,
 		    "%s%s", c->media_accel_redirect, media_relpath(name)));
 		req_reply(r, 200, mime, NULL);
-		return HANDLED;
+		return;
 	}
 	if ((fd = media_open(c->data_dir, name, &sb)) == -1) {
 		if (errno == ENOENT)
@@ -195,7 +210,7 @@ web_media(struct req *r)
 			req_text(r, 500, "500 Internal Server Error: the file "
 			    "cannot be read; the server log says why.");
 		}
-		return HANDLED;
+		return;
 	}
 	rr = media_range(req_header(r, "Range"), sb.st_size, &from, &to);
 	if (rr < 0) {
@@ -203,7 +218,7 @@ web_media(struct req *r)
 		req_set_header(r, "Content-Range", arena_printf(r->arena,
 		    "bytes */%lld", (long long)sb.st_size));
 		req_text(r, 416, "range not satisfiable");
-		return HANDLED;
+		return;
 	}
 	if (rr == 0) {
 		from = 0;
@@ -221,11 +236,10 @@ web_media(struct req *r)
 		evbuffer_free(b);
 		req_text(r, 500, "500 Internal Server Error: the file cannot "
 		    "be read.");
-		return HANDLED;
+		return;
 	}
 	req_reply(r, rr == 1 ? 206 : 200, mime, b);
 	evbuffer_free(b);
-	return HANDLED;
 }
 
 /*

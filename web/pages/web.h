@@ -8,6 +8,8 @@
 #include <stddef.h>
 
 struct route;
+struct req;
+struct media;
 
 /* routes.c */
 extern const struct route	web_routes[];
@@ -16,6 +18,11 @@ extern const size_t		web_nroutes;
 /* asset.c */
 int		 asset_init(const char *, char **);
 void		 asset_free(void);
+
+/* media.c: a stored file as GET /media/NAME serves it (the bridge's
+ * public listener too) */
+void		 web_media_send(struct req *, const char *,
+		     const struct media *);
 
 /* card.c: the cache of rendered post cards */
 void		 web_card_init(size_t);
