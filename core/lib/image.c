@@ -717,9 +717,14 @@ image_process(const void *data, size_t len, const struct image_limits *lim,
 		goto out;
 	}
 	if (h.pages > 1 && !lim->still) {
+		/* Every frame decoded before the encoder starts (at most
+		 * the pixels the header claimed): libvips 8.14's WebP
+		 * writer leaks its encoder when a frame fails under it. */
+		g_object_unref(t);
+		t = NULL;
 		if (image_decode(data, len, &h, side, lim->square, 1,
-		    &anim) != 0 || image_save_animation(anim, h.type,
-		    &r->original) != 0) {
+		    &t) != 0 || (anim = vips_image_copy_memory(t)) == NULL ||
+		    image_save_animation(anim, h.type, &r->original) != 0) {
 			image_vips_fail(cause, DAMAGED);
 			goto out;
 		}
@@ -734,7 +739,8 @@ image_process(const void *data, size_t len, const struct image_limits *lim,
 		r->frames = 1;
 	}
 	if (lim->thumb_side > 0) {
-		g_object_unref(t);
+		if (t != NULL)
+			g_object_unref(t);
 		t = NULL;
 		if (vips_thumbnail_image(still, &t, lim->thumb_side, "height",
 		    lim->thumb_side, "size", VIPS_SIZE_DOWN, NULL) != 0 ||
