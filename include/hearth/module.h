@@ -350,7 +350,8 @@ struct hm_image {
 	void		*data;		/* api->free */
 	size_t		 len;
 	const char	*type;		/* "image/jpeg", or "image/png" when it
-					   has transparency */
+					   has transparency or came as a PNG
+					   or GIF (kept lossless) */
 	int		 width;
 	int		 height;
 };
