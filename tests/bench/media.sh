@@ -15,8 +15,11 @@
 #      with workers = 2, where both decode at once.
 #   2. The home page of a copy of COMPANY (SQLite's backup of
 #      COMPANY/db/hearth.db: COMPANY is never changed) with threads = 1:
-#      wrk -t1 -cCONNS -dDURATION on GET / signed in as random people
-#      (bridge-home.lua), alone, then while FLOOD (20) uploads of the
+#      wrk -t1 -cCONNS -dDURATION on GET / signed in as random people of
+#      PEOPLE (bridge-home.lua; their pages rendered once first, and a
+#      WARMUP wrk run, as social.sh warms every page: a cold page costs
+#      15-20 ms here, so all 10,000 would take minutes), alone, then while
+#      FLOOD (20) uploads of the
 #      12 MP JPEG are always in flight (media-upload.py flood; a person
 #      each, each finished upload replaced at once). Home p50/p99/req/s of
 #      both, and uploads answered per second during the wrk run.
@@ -34,7 +37,9 @@
 #                       social.sh with BENCH_DATA): db/hearth.db, tokens.txt
 #   PARTS ["1 2 3"]     which parts (3 needs 2's hearthd: it starts it
 #                       without the flood when 2 is left out)
-#   UPLOADS [10] FLOOD [20] CONNS [50] DURATION [10s]
+#   UPLOADS [10] FLOOD [20] CONNS [50] DURATION [10s] WARMUP [5s]
+#   PEOPLE [2000]       the people whose home pages part 2 loads: every
+#                       n-th line of tokens.txt (PEOPLE=all: everyone)
 #   THREADS [1]         hearthd loop threads (as the README's home page
 #                       figures: wrk needs the other core)
 #   WORKERS             hearthd's workers in parts 2 and 3 [hearthd's
@@ -47,7 +52,7 @@ set -eu
 
 : "${COMPANY:=/root/bench-company}" "${PARTS:=1 2 3}" "${UPLOADS:=10}"
 : "${FLOOD:=20}" "${CONNS:=50}" "${DURATION:=10s}" "${THREADS:=1}"
-: "${MEDIA_JOBS:=2}" "${WORKERS:=}"
+: "${MEDIA_JOBS:=2}" "${WORKERS:=}" "${PEOPLE:=2000}" "${WARMUP:=5s}"
 secs=${DURATION%s}
 upload_py=$bench_dir/media-upload.py
 
@@ -152,6 +157,14 @@ dst.close()
 PY
 	    die "cannot copy $COMPANY/db/hearth.db"
 	cp "$COMPANY/tokens.txt" "$data/tokens.txt"
+	if [ "$PEOPLE" = all ]; then
+		cp "$data/tokens.txt" "$data/people.txt"
+	else
+		awk -v n="$PEOPLE" -v all="$(wc -l <"$data/tokens.txt")" \
+		    'BEGIN { k = int(all / n); if (k < 1) k = 1 }
+		    NR % k == 3 % k && c < n { print; c++ }' \
+		    "$data/tokens.txt" >"$data/people.txt"
+	fi
 	echo "copied $COMPANY in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s" >&2
 	port=$(free_port)
 	conf=$data/hearth.conf
@@ -171,7 +184,7 @@ PY
 	base=http://127.0.0.1:$port
 	# Warm up as social.sh does: every person's home page rendered once.
 	t0=$(now)
-	"$PYTHON3" - "$port" "$data/tokens.txt" <<'PY'
+	"$PYTHON3" - "$port" "$data/people.txt" <<'PY'
 import sys, http.client, threading
 port = int(sys.argv[1])
 people = [l.split()[2] for l in open(sys.argv[2]) if len(l.split()) >= 3]
@@ -184,14 +197,14 @@ ts = [threading.Thread(target=work, args=(people[i::8],)) for i in range(8)]
 [t.start() for t in ts]
 [t.join() for t in ts]
 PY
-	echo "warmed up every home page in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s" >&2
+	echo "warmed up $(wc -l <"$data/people.txt") home pages in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.0f", b - a }') s" >&2
 fi
 
-# home [wrk args...]: wrk on the home page of random people; prints
+# home [DURATION]: wrk on the home page of random people; prints
 # report.lua's "rps p50 p99 max requests errors".
 home() {
-	BENCH_TOKENS=$data/tokens.txt timeout $((secs + 30)) \
-	    wrk -t1 -c"$CONNS" -d"$DURATION" --latency \
+	BENCH_TOKENS=$data/people.txt timeout $((secs + 30)) \
+	    wrk -t1 -c"$CONNS" -d"${1:-$DURATION}" --latency \
 	    -s "$bench_dir/bridge-home.lua" "$base/" >"$bench_tmp/wrk-home.out" 2>&1 ||
 	    { cat "$bench_tmp/wrk-home.out" >&2; die "wrk failed"; }
 	sed -n 's/^BENCH //p' "$bench_tmp/wrk-home.out"
@@ -203,11 +216,13 @@ show() {
 }
 
 if want 2; then
+	case $WARMUP in 0|0s) ;; *) home "$WARMUP" >/dev/null ;; esac
 	set -- $(home)
 	show "home page alone (random people)" "$@"
 	alone_p99=$3
 	h0=$(hwm_kb "$pid")
 	c0=$(cpu_ticks "$pid")
+	f0=$(now)
 	"$PYTHON3" "$upload_py" flood "$port" "$data/tokens.txt" "$photo" \
 	    "$FLOOD" "$secs" >"$bench_tmp/flood" 2>&1 &
 	flood_pid=$!
@@ -227,9 +242,11 @@ if want 2; then
 	wait "$flood_pid" || { cat "$bench_tmp/flood" >&2; die "the upload flood failed"; }
 	t_end=$(now)
 	h1=$(hwm_kb "$pid")
-	set -- $(awk -v a="$w0" -v b="$w1" '$1 == "DONE" { n++; if ($2 >= a && $2 <= b) w++ }
-	    $1 == "FAILED" { f++ } END { printf "%d %d %d %.2f\n", w, n, f, w / (b - a) }' "$bench_tmp/flood")
-	row "uploads answered 200 during the wrk run" "$1 ($4/s); $2 in all, $3 failed; the last $(awk -v a="$w1" -v b="$t_end" 'BEGIN { printf "%.0f", b - a }') s after wrk"
+	set -- $(awk -v a="$w0" -v b="$w1" -v s="$f0" '$1 == "DONE" { n++; if ($2 >= a && $2 <= b) w++
+	    if (!first) first = $2 - s } $1 == "FAILED" { f++ }
+	    END { printf "%d %d %d %.2f %.1f\n", w, n, f, w / (b - a), first }' "$bench_tmp/flood")
+	row "uploads answered 200 during the wrk run" "$1 ($4/s); the first $5 s after the $FLOOD were sent"
+	row "  ... and after it (the $FLOOD in flight at its end)" "$2 in all, $3 failed, the last $(awk -v a="$w1" -v b="$t_end" 'BEGIN { printf "%.0f", b - a }') s after wrk ended"
 	row "hearthd during it" "CPU $(awk -v t="$((c1 - c0))" -v hz="$clk_tck" -v a="$w0" -v b="$w1" 'BEGIN { printf "%.0f%%", 100 * t / hz / (b - a + 0.5) }') of a core; VmHWM $((h0 / 1024)) -> $((h1 / 1024)) MiB"
 	[ "$3" -eq 0 ] || { grep FAILED "$bench_tmp/flood" | head -3 >&2; die "uploads failed"; }
 	awk -v p="$during_p99" 'BEGIN { exit !(p < 10) }' &&
