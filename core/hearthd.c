@@ -156,6 +156,7 @@ main(int argc, char **argv)
 	feed_init(c.home_feed_cache);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
+	web_avatar_cache_init(20000);
 	router_add(web_routes, web_nroutes);
 	router_add(api_routes, api_nroutes);
 
@@ -192,6 +193,7 @@ out:
 	feed_free();
 	entity_cache_free();
 	web_card_free();
+	web_avatar_cache_free();
 	config_free(&c);
 	return rc;
 }

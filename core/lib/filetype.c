@@ -103,6 +103,9 @@ filetype_of(const void *data, size_t len, const char *name)
 	const char	*ext = name_ext(name != NULL ? name : "");
 	size_t		 i;
 
+	/* a PDF is a PDF whatever it is called */
+	if (magic_matches(MG_PDF, data, len))
+		return &filetypes[0];
 	for (i = 0; i < nitems(filetypes); i++) {
 		if (strcasecmp(ext, filetypes[i].ext) == 0) {
 			if (magic_matches(filetypes[i].magic, data, len))
@@ -110,8 +113,6 @@ filetype_of(const void *data, size_t len, const char *name)
 			break;
 		}
 	}
-	if (len > 0 && magic_matches(MG_PDF, data, len))
-		return &filetypes[0];
 	if (len > 0 && magic_matches(MG_TEXT, data, len))
 		return &filetype_text;
 	return &filetype_other;
@@ -232,6 +233,15 @@ filename_clean(const char *name, const char *ext_default, char *out,
 	while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '.'))
 		o--;
 	buf[o] = '\0';
+	if (o == 0 && e > 0) {
+		/* "...hidden": no stem, so what looked like an extension is
+		 * the name */
+		e = 0;
+		o = clean_part(base, base + len, buf, sizeof buf, 1);
+		while (o > 0 && (buf[o - 1] == ' ' || buf[o - 1] == '.'))
+			o--;
+		buf[o] = '\0';
+	}
 	if (o == 0) {
 		snprintf(out, outlen, "file%s%s", e > 0 ? ext : ext_default !=
 		    NULL ? "." : "", e > 0 ? "" : ext_default != NULL ?

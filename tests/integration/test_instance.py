@@ -73,8 +73,8 @@ def instance_v1(t, srv):
     t.is_(v1.get("rules"), [], "v1 rules []")
     t.is_(dig(v1, "configuration", "statuses", "max_characters"), 5000,
           "v1 max_characters")
-    t.is_(dig(v1, "configuration", "statuses", "max_media_attachments"), 0,
-          "v1 max_media_attachments 0")
+    t.is_(dig(v1, "configuration", "statuses", "max_media_attachments"), 4,
+          "v1 max_media_attachments 4")
     t.is_(dig(v1, "configuration", "accounts", "max_featured_tags"), 0,
           "v1 max_featured_tags 0")
     t.is_(sorted((dig(v1, "configuration", "polls") or {}).keys()),
@@ -109,8 +109,8 @@ def instance_v2(t, srv):
           "v2 configuration.urls.streaming")
     t.is_(dig(v2, "configuration", "statuses", "max_characters"), 5000,
           "v2 max_characters")
-    t.is_(dig(v2, "configuration", "statuses", "max_media_attachments"), 0,
-          "v2 max_media_attachments 0")
+    t.is_(dig(v2, "configuration", "statuses", "max_media_attachments"), 4,
+          "v2 max_media_attachments 4")
     t.is_(dig(v2, "configuration", "accounts", "max_featured_tags"), 0,
           "v2 max_featured_tags 0")
     t.ok(isinstance(dig(v2, "configuration", "polls", "max_options"), int),

@@ -242,6 +242,34 @@ web_media_send(struct req *r, const char *name, const struct media *m)
 	evbuffer_free(b);
 }
 
+/* Identicons made (by libvips: about a millisecond each, on the loop),
+ * kept by name: a page of cards asks for the same few again and again. */
+static struct cache	*identicons;
+
+void
+web_avatar_cache_init(size_t max)
+{
+	identicons = cache_new(max, 86400ULL * 1000000);
+}
+
+void
+web_avatar_cache_free(void)
+{
+	cache_free(identicons);
+	identicons = NULL;
+}
+
+/* FNV-1a of a name, from a basis (two bases: a key and a tag). */
+static uint64_t
+name_hash(const char *s, uint64_t h)
+{
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
 /*
  * Serve the default avatar of NAME.png: the identicon of the name in lower
  * case, for any name a username could be (whether or not it exists, so the
@@ -254,6 +282,8 @@ web_avatar_default(struct req *r)
 	struct evbuffer	*b;
 	char		*seed;
 	size_t		 i, len = dot ? (size_t)(dot - file) : 0;
+	int64_t		 key;
+	uint64_t	 tag;
 
 	if (len == 0 || len > AVATAR_NAME_MAX || strcmp(dot, ".png") != 0) {
 		req_text(r, 404, "not found");
@@ -270,7 +300,14 @@ web_avatar_default(struct req *r)
 		}
 	}
 	b = evbuffer_new();
-	image_identicon(seed, AVATAR_SIZE, b);
+	key = (int64_t)name_hash(seed, 0xcbf29ce484222325ULL);
+	tag = name_hash(seed, 0x84222325cbf29ce4ULL);
+	if (!cache_emit(identicons, key, tag, b)) {
+		image_identicon(seed, AVATAR_SIZE, b);
+		if (evbuffer_get_length(b) > 0)
+			cache_put(identicons, key, tag, evbuffer_pullup(b, -1),
+			    evbuffer_get_length(b));
+	}
 	req_set_header(r, "Cache-Control", "public, max-age=86400");
 	req_reply(r, 200, "image/png", b);
 	evbuffer_free(b);

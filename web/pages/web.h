@@ -23,6 +23,8 @@ void		 asset_free(void);
  * public listener too) */
 void		 web_media_send(struct req *, const char *,
 		     const struct media *);
+void		 web_avatar_cache_init(size_t);
+void		 web_avatar_cache_free(void);
 
 /* card.c: the cache of rendered post cards */
 void		 web_card_init(size_t);
