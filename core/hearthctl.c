@@ -897,7 +897,7 @@ cmd_demo(struct ctl *ctl)
 	password_generate(pw, sizeof pw);
 	if ((phc = hash_password(pw)) == NULL)
 		return 1;
-	if (demo_seed(ctl->db, ctl->config.base_url, phc, &cause) != 0) {
+	if (demo_seed(ctl->db, &ctl->config, phc, &cause) != 0) {
 		fprintf(stderr, "hearthctl: demo: %s\n", cause);
 		free(cause);
 		free(phc);

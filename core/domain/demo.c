@@ -108,6 +108,109 @@ static const struct {
 	  NULL, VIS_UNLISTED, -1 },
 };
 
+/* Pictures drawn here for some posts (by index above), with alt text: a
+ * demo that shows what attachments look like in the stream. */
+enum demo_picture { PIC_CHART, PIC_BEANS };
+static const struct {
+	int			 post;
+	enum demo_picture	 kind;
+	const char		*name, *alt;
+} pictures[] = {
+	{ 8, PIC_CHART, "quarterly.png", "Bar chart of the last four "
+	  "quarters: sales rise from 40 to 85 (thousands), each bar taller "
+	  "than the one before" },
+	{ 5, PIC_BEANS, "beans.png", "A warm brown gradient with rows of "
+	  "coffee-bean ovals" },
+};
+
+#define PIC_W	960
+#define PIC_H	540
+
+/* Paint a rectangle of px (PIC_W wide) in one colour. */
+static void
+fill(uint8_t *px, int x0, int y0, int x1, int y1, const uint8_t c[3])
+{
+	int	x, y;
+
+	for (y = y0; y < y1 && y < PIC_H; y++)
+		for (x = x0; x < x1 && x < PIC_W; x++)
+			memcpy(px + ((size_t)y * PIC_W + x) * 3, c, 3);
+}
+
+/* Draw a demo picture's pixels. */
+static void
+draw(enum demo_picture kind, uint8_t *px)
+{
+	static const uint8_t	 white[3] = { 255, 255, 255 };
+	static const uint8_t	 grid[3] = { 225, 228, 235 };
+	static const uint8_t	 bars[4][3] = {
+		{ 196, 90, 40 }, { 214, 120, 50 }, { 226, 150, 60 },
+		{ 238, 178, 70 }
+	};
+	static const int	 values[4] = { 40, 55, 70, 85 };
+	int			 i, x, y, dx, dy;
+	uint8_t			 c[3];
+
+	if (kind == PIC_CHART) {
+		fill(px, 0, 0, PIC_W, PIC_H, white);
+		for (i = 0; i <= 4; i++)
+			fill(px, 60, 480 - i * 100, PIC_W - 40, 482 - i * 100,
+			    grid);
+		for (i = 0; i < 4; i++)
+			fill(px, 120 + i * 200, 480 - values[i] * 5,
+			    240 + i * 200, 480, bars[i]);
+		return;
+	}
+	for (y = 0; y < PIC_H; y++) {
+		for (x = 0; x < PIC_W; x++) {
+			c[0] = (uint8_t)(120 + 60 * y / PIC_H);
+			c[1] = (uint8_t)(70 + 40 * y / PIC_H);
+			c[2] = (uint8_t)(40 + 20 * x / PIC_W);
+			/* a bean every 120 x 90 pixels: an ellipse */
+			dx = (x % 120) - 60;
+			dy = (y % 90) - 45;
+			if (dx * dx * 9 + dy * dy * 16 < 40 * 40 * 9) {
+				c[0] = (uint8_t)(c[0] / 2);
+				c[1] = (uint8_t)(c[1] / 2);
+				c[2] = (uint8_t)(c[2] / 2);
+			}
+			memcpy(px + ((size_t)y * PIC_W + x) * 3, c, 3);
+		}
+	}
+}
+
+/*
+ * Upload a demo picture for owner as the composer would (decoded and
+ * written again, stored, recorded): its media id, or 0 with *cause.
+ */
+static int64_t
+demo_picture(struct db *db, const struct config *c, struct arena *a,
+    int64_t owner, size_t i, char **cause)
+{
+	struct media_upload	 u;
+	struct image_out	 png;
+	uint8_t			*px = xmalloc((size_t)PIC_W * PIC_H * 3);
+	int64_t			 id = 0;
+
+	draw(pictures[i].kind, px);
+	if (image_from_rgb(px, PIC_W, PIC_H, &png, cause) != 0) {
+		free(px);
+		return 0;
+	}
+	free(px);
+	media_upload_init(&u, owner, c, a);
+	u.data = png.data;
+	u.len = png.len;
+	u.filename = pictures[i].name;
+	u.description = pictures[i].alt;
+	u.is_image = 1;
+	media_upload_work(&u);
+	if (media_upload_cmd(db, &u, cause) == E_OK)
+		id = u.id;
+	image_out_free(&png);
+	return id;
+}
+
 /* The id of a demo person. */
 static int64_t
 person(struct db *db, struct arena *a, const char *name)
@@ -135,15 +238,17 @@ group_id(const int64_t *ids, const char *name)
  * Returns 0, or -1 with *cause.
  */
 int
-demo_seed(struct db *db, const char *base_url, const char *phc, char **cause)
+demo_seed(struct db *db, const struct config *c, const char *phc,
+    char **cause)
 {
+	const char		*base_url = c->base_url;
 	struct arena		*a = arena_new();
 	struct profile_edit	 pe;
 	struct post_draft	 d;
 	struct mention_ctx	 mc = { db, NULL };
 	int64_t			 gids[nitems(groups)], pids[nitems(posts)];
-	int64_t			 id, uid;
-	size_t			 i, j;
+	int64_t			 id, uid, mid;
+	size_t			 i, j, k;
 	char			*email, *why = NULL;
 	int			 rc = -1;
 
@@ -207,6 +312,16 @@ demo_seed(struct db *db, const char *base_url, const char *phc, char **cause)
 		d.group_id = posts[i].group ? group_id(gids, posts[i].group) : 0;
 		d.in_reply_to_id = posts[i].reply_to >= 0 ?
 		    pids[posts[i].reply_to] : 0;
+		for (k = 0; k < nitems(pictures); k++) {
+			if (pictures[k].post != (int)i)
+				continue;
+			if ((mid = demo_picture(db, c, a, d.author_id, k,
+			    cause)) == 0)
+				goto fail;
+			d.media_ids = arena_alloc(a, sizeof *d.media_ids);
+			d.media_ids[0] = mid;
+			d.nmedia = 1;
+		}
 		if (markdown_render(a, d.source, strlen(d.source), base_url,
 		    post_mention_resolve, &mc, &d.md, cause) != 0)
 			goto fail;

@@ -838,7 +838,8 @@ int		 marker_get(struct db *, int64_t, const char *, int64_t *,
 		     int64_t *, int64_t *);
 
 /* demo.c */
-int		 demo_seed(struct db *, const char *, const char *, char **);
+int		 demo_seed(struct db *, const struct config *, const char *,
+		     char **);
 const char	*demo_people(size_t, int *);
 
 /* feed.c */

@@ -317,6 +317,8 @@ const char	*image_ext(enum image_type);
 const char	*image_mime(enum image_type);
 enum image_type	 image_type_from_ext(const char *);
 void		 image_identicon(const char *, int, struct evbuffer *);
+int		 image_from_rgb(const uint8_t *, int, int, struct image_out *,
+		     char **);
 
 /* blurhash.c */
 int		 blurhash_encode(const uint8_t *, int, int, int, int, int,
