@@ -721,7 +721,7 @@ br_pub_tag(struct hm_req *r)
 	if (st != NULL) {
 		A->db_bind_text(st, 1, like);
 		while (A->db_step(st) == 1) {
-			if (br_actor_get(A->req_db(r), A->db_column_int(st, 6),
+			if (br_actor_get(A->req_db(r), A->db_column_int(st, 7),
 			    NULL, &a) != 0)
 				continue;
 			br_shared_row(st, &s);
