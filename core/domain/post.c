@@ -379,7 +379,7 @@ post_create(struct db *db, void *arg)
 	if (d->nmedia > 0 && (rc = media_attach(db, d->author_id, d->id,
 	    d->media_ids, d->media_desc, d->nmedia, d->cause,
 	    sizeof d->cause)) != E_OK)
-		return rc;
+		goto out;
 	rc = E_INTERNAL;
 
 	/* The post's own event first: a client hears of the post before the

@@ -26,15 +26,16 @@ static long
 decode83(const char *s, int n)
 {
 	const char	*p;
-	long		 v = 0;
+	unsigned long	 v = 0;	/* a whole hash overflows: only its
+				   characters are checked then */
 	int		 i;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '\0' || (p = strchr(b83, s[i])) == NULL)
 			return -1;
-		v = v * 83 + (p - b83);
+		v = v * 83 + (unsigned long)(p - b83);
 	}
-	return v;
+	return (long)(v & 0x7fffffffffffffffUL);
 }
 
 /* A w x h image of one colour, rows stride bytes apart. */
