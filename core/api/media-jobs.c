@@ -35,6 +35,8 @@ struct media_async {
 	struct loop		*loop;
 	struct arena		*arena;
 	void			*buf;	/* the upload, read back */
+	int			 skipped;	/* stopping: left for the next
+						   start */
 };
 
 static void
@@ -51,6 +53,10 @@ media_async_work(void *arg)
 {
 	struct media_async	*a = arg;
 
+	if (media_stopping_now()) {
+		a->skipped = 1;
+		return;
+	}
 	if (media_incoming_load(&a->up, a->up.config->media_max_image_size +
 	    1) != 0)
 		return;
@@ -81,6 +87,10 @@ media_async_done(void *arg)
 {
 	struct media_async	*a = arg;
 
+	if (a->skipped) {
+		media_async_free(a);
+		return;
+	}
 	if (writer_submit(a->loop, media_async_write, media_async_written,
 	    a) != 0) {
 		/* tried again by the hourly run (the files made go) */
@@ -263,6 +273,7 @@ media_serving(struct loop *loop)
 void
 media_stopping(void)
 {
+	media_stop();
 	if (housekeeping_ev != NULL) {
 		event_free(housekeeping_ev);
 		housekeeping_ev = NULL;

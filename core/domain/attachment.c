@@ -11,6 +11,7 @@
  * (media_access); an upload no post has taken is its uploader's alone.
  */
 #include <errno.h>
+#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #define PDF_PREVIEW_SIDE	640
 
 static char	*media_data_dir;	/* set once at start */
+static volatile sig_atomic_t media_stopped;	/* hearthd is stopping */
 static int64_t	media_total_bytes = -1;	/* writer only */
 
 static int	media_quota(struct db *, struct media_upload *, int64_t,
@@ -62,6 +64,24 @@ media_setup(const char *data_dir)
 {
 	free(media_data_dir);
 	media_data_dir = data_dir != NULL ? xstrdup(data_dir) : NULL;
+}
+
+/*
+ * hearthd is stopping: pictures still waiting for a worker are not
+ * decoded (each would take a second or more of the shutdown); their
+ * uploads are answered 503, and decodes no request waits for are left
+ * for the next start.
+ */
+void
+media_stop(void)
+{
+	media_stopped = 1;
+}
+
+int
+media_stopping_now(void)
+{
+	return media_stopped != 0;
 }
 
 /* Start an upload by owner (a request's arena holds it). */
@@ -217,6 +237,11 @@ media_upload_work(void *arg)
 	char			*why = NULL;
 
 	memset(&res, 0, sizeof res);
+	if (media_stopped) {
+		u->cause = xstrdup("hearthd is stopping");
+		u->err = ESHUTDOWN;
+		return;
+	}
 	if (u->is_image) {
 		memset(&lim, 0, sizeof lim);
 		lim.max_pixels = c->media_max_image_pixels;
@@ -354,6 +379,13 @@ media_upload_cmd(struct db *db, void *arg, char **cause)
 			*cause = u->cause;
 			u->cause = NULL;
 			return E_INVALID;
+		}
+		if (u->err == ESHUTDOWN) {
+			free(u->cause);
+			u->cause = NULL;
+			*cause = xstrdup("The server is restarting; send the file "
+			    "again in a moment.");
+			return E_UNAVAILABLE;
 		}
 		log_error("media of user %lld: %s", (long long)u->owner,
 		    u->cause);

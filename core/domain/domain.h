@@ -322,6 +322,8 @@ struct media_change {		/* PUT or DELETE of an upload */
 enum media_access { MA_ALLOWED, MA_DENIED, MA_NOT_MEDIA };
 const char	*media_size_text(struct arena *, int64_t);
 void		 media_setup(const char *);
+void		 media_stop(void);
+int		 media_stopping_now(void);
 void		 media_upload_init(struct media_upload *, int64_t,
 		     const struct config *, struct arena *);
 int		 media_parse_focus(const char *, double *, double *);

@@ -84,6 +84,11 @@ profile_store(void *arg)
 	size_t			 i, k;
 	char			*why = NULL;
 
+	if (media_stopping_now()) {
+		s->cause = xstrdup("hearthd is stopping");
+		s->err = ESHUTDOWN;
+		return;
+	}
 	for (i = 0; i < s->nup; i++) {
 		memset(&lim, 0, sizeof lim);
 		for (k = 0; k < nitems(profile_shapes); k++) {
@@ -141,6 +146,11 @@ profile_save_cmd(struct db *db, void *arg, char **cause)
 		    s->cause);
 		free(s->cause);
 		s->cause = NULL;
+		if (s->err == ESHUTDOWN) {
+			*cause = xstrdup("The server is restarting; try again "
+			    "in a moment. Nothing was changed.");
+			return E_UNAVAILABLE;
+		}
 		if (s->err == ENOSPC || s->err == EDQUOT || s->err == EIO) {
 			*cause = xstrdup("The server has no room to store the "
 			    "image right now; try again later. Nothing was "

@@ -150,6 +150,7 @@ struct http_request {
 	int		 public;	/* came through a public listener */
 	struct evbuffer	*body;		/* once read (http_read_body) */
 	size_t		 reserved;	/* of the body budget */
+	int		 flat;		/* body read into one piece */
 	struct http_field *out;		/* the answer's headers */
 	size_t		 nout, outcap;
 	int		 answered;
