@@ -52,9 +52,29 @@
 
 enum vips_state { VIPS_NEVER, VIPS_READY, VIPS_GONE };
 
-static pthread_mutex_t	 setup_lock = PTHREAD_MUTEX_INITIALIZER;
-static enum vips_state	 vips_state;		/* under setup_lock */
+/*
+ * libvips starts once (pthread_once: no lock of ours is held while it
+ * takes its own and glib's, which ThreadSanitizer saw as a possible
+ * deadlock against vips_shutdown), and its state is read atomically by
+ * every thread.
+ */
+static pthread_once_t	 setup_once = PTHREAD_ONCE_INIT;
+static int		 setup_pdf;		/* for the first image_setup */
+static int		 vips_state;		/* enum vips_state, atomic */
 static int		 pdf_allowed;		/* set once, then read */
+
+static enum vips_state
+vips_state_get(void)
+{
+	return (enum vips_state)__atomic_load_n(&vips_state,
+	    __ATOMIC_ACQUIRE);
+}
+
+static void
+vips_state_set(enum vips_state st)
+{
+	__atomic_store_n(&vips_state, (int)st, __ATOMIC_RELEASE);
+}
 
 /*
  * What the magic bytes say of types hearth does not take, so the person
@@ -171,40 +191,45 @@ image_glog(const gchar *domain, GLogLevelFlags level, const gchar *msg,
 	log_msg(LOG_DEBUG, "%s: %s", domain != NULL ? domain : "glib", msg);
 }
 
+/* The start itself, once. */
+static void
+image_start(void)
+{
+	if (vips_state_get() != VIPS_NEVER)
+		return;		/* shut down before anyone started it */
+	if (VIPS_INIT("hearth") != 0) {
+		log_msg(LOG_ERROR, "libvips could not start: %s",
+		    vips_error_buffer());
+		vips_error_clear();
+		vips_state_set(VIPS_GONE);
+		return;
+	}
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE |
+	    G_LOG_LEVEL_INFO | G_LOG_LEVEL_DEBUG, image_glog, NULL);
+	/* magick, SVG, PDF and the like are out */
+	vips_block_untrusted_set(TRUE);
+	/* orc would write code into memory and run it */
+	vips_vector_set_enabled(FALSE);
+	/* the caller's thread is the parallelism */
+	vips_concurrency_set(1);
+	/* nothing of one upload is kept for the next */
+	vips_cache_set_max(0);
+	vips_cache_set_max_mem(0);
+	vips_cache_set_max_files(0);
+	if (setup_pdf)
+		vips_operation_block_set("VipsForeignLoadPdf", FALSE);
+	pdf_allowed = setup_pdf;
+	vips_state_set(VIPS_READY);
+}
+
 /* Start libvips once for the whole process; pdf_previews lets the PDF
- * loader run (image_pdf_preview). */
+ * loader run (image_pdf_preview). The first call decides. */
 void
 image_setup(int pdf_previews)
 {
-	pthread_mutex_lock(&setup_lock);
-	if (vips_state == VIPS_NEVER) {
-		if (VIPS_INIT("hearth") != 0) {
-			log_msg(LOG_ERROR, "libvips could not start: %s",
-			    vips_error_buffer());
-			vips_error_clear();
-			vips_state = VIPS_GONE;
-		} else {
-			g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING |
-			    G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
-			    G_LOG_LEVEL_DEBUG, image_glog, NULL);
-			/* magick, SVG, PDF and the like are out */
-			vips_block_untrusted_set(TRUE);
-			/* orc would write code into memory and run it */
-			vips_vector_set_enabled(FALSE);
-			/* the caller's thread is the parallelism */
-			vips_concurrency_set(1);
-			/* nothing of one upload is kept for the next */
-			vips_cache_set_max(0);
-			vips_cache_set_max_mem(0);
-			vips_cache_set_max_files(0);
-			if (pdf_previews)
-				vips_operation_block_set("VipsForeignLoadPdf",
-				    FALSE);
-			pdf_allowed = pdf_previews;
-			vips_state = VIPS_READY;
-		}
-	}
-	pthread_mutex_unlock(&setup_lock);
+	if (vips_state_get() == VIPS_NEVER)
+		setup_pdf = pdf_previews;
+	pthread_once(&setup_once, image_start);
 }
 
 /* hearthd stops (no worker, module or loop can call in any more):
@@ -212,29 +237,20 @@ image_setup(int pdf_previews)
 void
 image_shutdown(void)
 {
-	pthread_mutex_lock(&setup_lock);
-	if (vips_state == VIPS_READY)
+	enum vips_state	s = vips_state_get();
+
+	vips_state_set(VIPS_GONE);
+	if (s == VIPS_READY)
 		vips_shutdown();
-	vips_state = VIPS_GONE;
-	pthread_mutex_unlock(&setup_lock);
 }
 
 /* libvips is ready, started now with the defaults if nobody did. */
 static int
 image_ready(char **cause)
 {
-	enum vips_state	s;
-
-	pthread_mutex_lock(&setup_lock);
-	s = vips_state;
-	pthread_mutex_unlock(&setup_lock);
-	if (s == VIPS_NEVER) {
+	if (vips_state_get() == VIPS_NEVER)
 		image_setup(0);
-		pthread_mutex_lock(&setup_lock);
-		s = vips_state;
-		pthread_mutex_unlock(&setup_lock);
-	}
-	if (s != VIPS_READY)
+	if (vips_state_get() != VIPS_READY)
 		return image_fail(cause, "images cannot be read now (libvips "
 		    "is not running)");
 	return 0;
@@ -246,12 +262,7 @@ image_ready(char **cause)
 static void
 image_thread_done(void)
 {
-	enum vips_state	s;
-
-	pthread_mutex_lock(&setup_lock);
-	s = vips_state;
-	pthread_mutex_unlock(&setup_lock);
-	if (s == VIPS_READY)
+	if (vips_state_get() == VIPS_READY)
 		vips_thread_shutdown();
 }
 
@@ -1011,7 +1022,7 @@ image_identicon(const char *seed, int size, struct evbuffer *out)
 	evbuffer_add(out, buf, len);
 	goto out;
 fail:
-	log_msg(LOG_ERROR, "identicon: %s", vips_state == VIPS_READY ?
+	log_msg(LOG_ERROR, "identicon: %s", vips_state_get() == VIPS_READY ?
 	    vips_error_buffer() : "libvips is not running");
 	vips_error_clear();
 out:
