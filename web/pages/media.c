@@ -20,6 +20,7 @@
 #include "pages.h"
 
 #define AVATAR_SIZE		120
+#define MEDIA_READ_WHOLE	(512 * 1024)	/* read, not sendfile */
 #define AVATAR_NAME_MAX		30
 
 /* Where a stored file is, opened: -1 with errno if it is not there. */
@@ -42,6 +43,55 @@ media_open(const char *data_dir, const char *name, struct stat *sb)
 		return -1;
 	}
 	return fd;
+}
+
+/*
+ * The bytes [from, from + len) of fd, into b (which owns fd from here):
+ * a small file (a thumbnail, an avatar) read at once; a large one as a
+ * file segment that goes to the socket by sendfile. Never mmap: unmapping
+ * a file after each answer flushed the TLB of every core, a quarter of
+ * the loop's time when a page's thumbnails were served.
+ */
+static int
+media_body(struct evbuffer *b, int fd, off_t from, off_t len)
+{
+	struct evbuffer_file_segment	*seg;
+	struct evbuffer_iovec		 v;
+	ssize_t				 n;
+	off_t				 got = 0;
+
+	if (len <= 0) {
+		close(fd);
+		return 0;
+	}
+	if (len <= MEDIA_READ_WHOLE) {
+		if (evbuffer_reserve_space(b, len, &v, 1) != 1) {
+			close(fd);
+			return -1;
+		}
+		while (got < len) {
+			n = pread(fd, (char *)v.iov_base + got,
+			    (size_t)(len - got), from + got);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				close(fd);
+				return -1;
+			}
+			got += n;
+		}
+		close(fd);
+		v.iov_len = (size_t)len;
+		return evbuffer_commit_space(b, &v, 1);
+	}
+	if ((seg = evbuffer_file_segment_new(fd, from, len,
+	    EVBUF_FS_CLOSE_ON_FREE | EVBUF_FS_DISABLE_MMAP)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	n = evbuffer_add_file_segment(b, seg, 0, len);
+	evbuffer_file_segment_free(seg);	/* b holds it now */
+	return n == 0 ? 0 : -1;
 }
 
 /*
@@ -228,11 +278,7 @@ web_media_send(struct req *r, const char *name, const struct media *m)
 		    "bytes %lld-%lld/%lld", (long long)from, (long long)to,
 		    (long long)sb.st_size));
 	b = evbuffer_new();
-	/* the bytes go from the file to the socket (sendfile where it can);
-	 * the evbuffer owns fd from here */
-	if (sb.st_size == 0)
-		close(fd);
-	else if (evbuffer_add_file(b, fd, from, to - from + 1) != 0) {
+	if (media_body(b, fd, from, to - from + 1) != 0) {
 		evbuffer_free(b);
 		req_text(r, 500, "500 Internal Server Error: the file cannot "
 		    "be read.");
