@@ -10,13 +10,9 @@
  * to (a crash between a write and its clean-up), so the whole tree is
  * swept daily.
  */
-#include <sys/stat.h>
-
-#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <event2/event.h>
 
