@@ -389,12 +389,13 @@ entity_media_item(struct ectx *e, json_t *it, int sign)
 	json_int_t	 pw = json_integer_value(json_object_get(it, "pwidth"));
 	json_int_t	 ph = json_integer_value(json_object_get(it, "pheight"));
 	json_int_t	 bytes = json_integer_value(json_object_get(it, "bytes"));
-	json_t		*meta = json_object(), *m;
+	json_t		*meta, *m;
 	json_t		*bh = json_object_get(it, "blurhash");
 	int64_t		 now = time(NULL);
 
 	if (file == NULL || kind == NULL)
 		return NULL;
+	meta = json_object();
 	if (w > 0)
 		json_object_set_new(meta, "original", media_meta_size(e->arena,
 		    w, h));

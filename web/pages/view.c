@@ -138,12 +138,13 @@ web_time(struct arena *a, json_t *v, const char *name, int64_t t)
 static void
 web_post_media(struct ectx *e, const struct post *p, json_t *s)
 {
-	json_t		*list, *m, *h, *o, *orig, *small, *out = json_array();
+	json_t		*list, *m, *h, *o, *orig, *small, *out;
 	const char	*kind;
 	size_t		 i, images = 0;
 
 	if (p->media_json == NULL)
 		return;
+	out = json_array();
 	list = entity_media_list(e, p->media_json, 0);
 	json_array_foreach(list, i, m) {
 		h = json_object_get(m, "hearth");
