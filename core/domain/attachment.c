@@ -11,7 +11,6 @@
  * (media_access); an upload no post has taken is its uploader's alone.
  */
 #include <errno.h>
-#include <signal.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,7 @@
 #define PDF_PREVIEW_SIDE	640
 
 static char	*media_data_dir;	/* set once at start */
-static volatile sig_atomic_t media_stopped;	/* hearthd is stopping */
+static int	 media_stopped;		/* hearthd is stopping (atomic) */
 static int64_t	media_total_bytes = -1;	/* writer only */
 
 static int	media_quota(struct db *, struct media_upload *, int64_t,
@@ -75,13 +74,13 @@ media_setup(const char *data_dir)
 void
 media_stop(void)
 {
-	media_stopped = 1;
+	__atomic_store_n(&media_stopped, 1, __ATOMIC_RELEASE);
 }
 
 int
 media_stopping_now(void)
 {
-	return media_stopped != 0;
+	return __atomic_load_n(&media_stopped, __ATOMIC_ACQUIRE) != 0;
 }
 
 /* Start an upload by owner (a request's arena holds it). */
@@ -237,7 +236,7 @@ media_upload_work(void *arg)
 	char			*why = NULL;
 
 	memset(&res, 0, sizeof res);
-	if (media_stopped) {
+	if (media_stopping_now()) {
 		u->cause = xstrdup("hearthd is stopping");
 		u->err = ESHUTDOWN;
 		return;
