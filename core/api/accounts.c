@@ -538,8 +538,8 @@ api_account(struct req *r)
 /*
  * GET /api/v1/accounts/:id/statuses: what the caller may read of a person's
  * posts, newest first. exclude_replies leaves out replies to others;
- * pinned and only_media ask for what hearth has none of (no pins, no
- * media), so they answer an empty page.
+ * pinned asks for what hearth has none of, and only_media is not
+ * filtered yet (docs/api.md says so): both answer an empty page.
  */
 enum handled
 api_account_statuses(struct req *r)
