@@ -24,6 +24,8 @@ struct page;
 struct part;
 
 /* user.c */
+#define USERNAME_MAX 30
+#define DISPLAY_NAME_MAX 100
 enum role { ROLE_MEMBER = 0, ROLE_ADMIN = 1 };
 struct user {
 	int64_t		 id;
@@ -82,8 +84,50 @@ int		 user_admin_set_disabled(struct db *, struct arena *, int64_t,
 int		 user_admin_set_password(struct db *, struct arena *, int64_t,
 		     int64_t, const char *, char **);
 
+/* identity.c */
+enum idp { IDP_OIDC, IDP_LDAP, IDP_SCIM, IDP_PROXY };
+/* What a provider says of a person (NULL: it did not say). */
+struct claims {
+	enum idp	 provider;
+	const char	*issuer;	/* OIDC's iss; "" for the others */
+	const char	*subject;	/* stable: sub, entryUUID, externalId */
+	const char	*username;	/* wanted, for a new account */
+	const char	*display_name;
+	const char	*email;
+	const char	*department;
+	const char	*job_title;
+	int		 admin;		/* -1: leave the role; 0 or 1 */
+	int		 allowed;	/* 0: the provider's groups say no */
+};
+struct identity {
+	enum idp	 provider;
+	const char	*issuer;
+	const char	*subject;
+	int64_t		 created_at;
+	int64_t		 last_seen_at;
+};
+const char	*idp_name(enum idp);
+int		 idp_parse(const char *, enum idp *);
+int		 identity_find(struct db *, enum idp, const char *,
+		     const char *, int64_t *);
+const char	*identity_subject(struct db *, struct arena *, int64_t,
+		     enum idp);
+int		 identity_link(struct db *, int64_t, enum idp, const char *,
+		     const char *, char **);
+int		 identity_unlink(struct db *, int64_t, enum idp);
+int		 identity_list(struct db *, struct arena *, int64_t,
+		     void (*)(const struct identity *, void *), void *);
+int		 identity_signin(struct db *, const struct claims *, int,
+		     int64_t *, int *, char **);
+struct user	*identity_directory_account(struct db *, struct arena *,
+		     const struct claims *);
+int		 user_deactivate(struct db *, int64_t, const char *);
+int		 user_reactivate(struct db *, int64_t);
+
 /* session.c */
 #define SESSION_PREFIX "hs_"
+/* How a session was signed in (sessions.via). */
+enum session_via { VIA_PASSWORD, VIA_OIDC, VIA_LDAP, VIA_PROXY };
 struct session {
 	int64_t		id;
 	int64_t		user_id;
@@ -91,6 +135,7 @@ struct session {
 	char		hash[HASH_HEX + 1];
 	int		touch;		/* last_seen_at wants refreshing */
 	int		expired;	/* found, but past a timeout */
+	enum session_via via;
 };
 /* A sessions row as looked up (session.c, auth-memo.c). */
 struct session_row {
@@ -99,6 +144,8 @@ struct session_row {
 	int64_t		created_at;
 	int64_t		last_seen_at;
 	int		disabled;	/* the person's */
+	int64_t		expires_at;	/* a provider's end, or 0 */
+	enum session_via via;
 };
 int		 session_memo_get(const char *, int64_t, struct session_row *);
 void		 session_memo_put(const char *, const struct session_row *,
@@ -119,6 +166,11 @@ struct user	*user_memo_get(int64_t, struct arena *, int64_t);
 void		 user_memo_put(const struct user *, uint64_t, int64_t);
 int		 session_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
+int		 session_create_via(struct db *, int64_t, const char *,
+		     const char *, enum session_via, const char *, int64_t,
+		     char *, size_t);
+int		 session_end_idp(struct db *, enum session_via, const char *,
+		     int64_t);
 int		 session_lookup(struct db *, const char *, long, long,
 		     struct session *);
 int		 session_end(struct db *, const char *);
@@ -410,6 +462,7 @@ enum event_kind {
 	EV_FOLLOWED,		/* actor (follower), subject (followee) */
 	EV_USER_CREATED,	/* id, text (the username) */
 	EV_UNFOLLOWED,		/* actor (follower), subject (followee) */
+	EV_ACCESS_ENDED,	/* actor (who left), text (by which path) */
 	EV_NKINDS
 };
 struct event {

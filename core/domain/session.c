@@ -14,10 +14,28 @@
  * active, every minute would be 170 writes a second for "last used". */
 #define SESSION_TOUCH_EVERY 900
 
+/* How a session was started, as the sessions table names it. */
+static const char *const session_vias[] = { "password", "oidc", "ldap",
+    "proxy" };
+
 /* Start a session for a person; the new token is written to out. */
 int
 session_create(struct db *db, int64_t user_id, const char *ip,
     const char *user_agent, char *out, size_t outlen)
+{
+	return session_create_via(db, user_id, ip, user_agent, VIA_PASSWORD,
+	    NULL, 0, out, outlen);
+}
+
+/*
+ * Start a session through a way of signing in: an identity provider's
+ * session id (sid, for its back-channel logout) and the end it sets
+ * (expires_at, 0: none beyond hearth's own) are kept with it.
+ */
+int
+session_create_via(struct db *db, int64_t user_id, const char *ip,
+    const char *user_agent, enum session_via via, const char *sid,
+    int64_t expires_at, char *out, size_t outlen)
 {
 	sqlite3_stmt	*st;
 	char		 hash[HASH_HEX + 1];
@@ -26,8 +44,9 @@ session_create(struct db *db, int64_t user_id, const char *ip,
 
 	crypto_new_token(SESSION_PREFIX, out, outlen, hash);
 	st = db_prepare(db, "INSERT INTO sessions (user_id, token_hash, "
-	    "created_at, last_seen_at, ip, user_agent) VALUES (?, ?, ?, ?, ?, "
-	    "substr(?, 1, 300))");
+	    "created_at, last_seen_at, ip, user_agent, via, idp_sid, "
+	    "expires_at) VALUES (?, ?, ?, ?, ?, substr(?, 1, 300), ?, "
+	    "substr(?, 1, 255), nullif(?, 0))");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, user_id);
@@ -36,9 +55,48 @@ session_create(struct db *db, int64_t user_id, const char *ip,
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_text(st, 5, ip, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, user_agent, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, session_vias[via], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, expires_at);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The way of signing in a sessions row names. */
+static enum session_via
+session_via_parse(const char *s)
+{
+	size_t	i;
+
+	for (i = 0; s != NULL && i < nitems(session_vias); i++) {
+		if (strcmp(s, session_vias[i]) == 0)
+			return (enum session_via)i;
+	}
+	return VIA_PASSWORD;
+}
+
+/*
+ * End the sessions an identity provider's back-channel logout names: by
+ * its session id (sid) if given, else every session of the person that
+ * provider signed in. The number ended, or -1.
+ */
+int
+session_end_idp(struct db *db, enum session_via via, const char *sid,
+    int64_t user_id)
+{
+	int	n;
+
+	if (sid != NULL && *sid != '\0')
+		n = DB_RUN(db, "DELETE FROM sessions WHERE idp_sid = ? AND "
+		    "via = ? AND (? = 0 OR user_id = ?)", SQL_T(sid),
+		    SQL_T(session_vias[via]), SQL_I(user_id), SQL_I(user_id));
+	else
+		n = DB_RUN(db, "DELETE FROM sessions WHERE user_id = ? AND "
+		    "via = ?", SQL_I(user_id), SQL_T(session_vias[via]));
+	if (n > 0)
+		epoch_touch_all(db);
+	return n;
 }
 
 /*
@@ -64,8 +122,8 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 	crypto_sha256_hex(token, strlen(token), hash);
 	if (!db_memo_ok(db) || !session_memo_get(hash, now, &row)) {
 		st = db_prepare(db, "SELECT s.id, s.user_id, s.created_at, "
-		    "s.last_seen_at, u.disabled OR u.origin IS NOT NULL "
-		    "FROM sessions s "
+		    "s.last_seen_at, u.disabled OR u.origin IS NOT NULL, "
+		    "coalesce(s.expires_at, 0), s.via FROM sessions s "
 		    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?");
 		if (st == NULL)
 			return -1;
@@ -79,18 +137,23 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 		row.created_at = sqlite3_column_int64(st, 2);
 		row.last_seen_at = sqlite3_column_int64(st, 3);
 		row.disabled = sqlite3_column_int(st, 4);
+		row.expires_at = sqlite3_column_int64(st, 5);
+		row.via = session_via_parse((const char *)
+		    sqlite3_column_text(st, 6));
 		sqlite3_reset(st);
 		session_memo_put(hash, &row, db_read_stamp(db), now);
 	}
 	out->id = row.id;
 	out->user_id = row.user_id;
 	out->created_at = created = row.created_at;
+	out->via = row.via;
 	seen = row.last_seen_at;
 	memcpy(out->hash, hash, sizeof hash);
 
 	if (row.disabled)
 		return -1;
-	if (now - seen > idle || now - created > lifetime) {
+	if (now - seen > idle || now - created > lifetime ||
+	    (row.expires_at != 0 && now >= row.expires_at)) {
 		out->expired = 1;
 		return -1;
 	}

@@ -9,8 +9,6 @@
 
 #include "domain.h"
 
-#define USERNAME_MAX 30
-#define DISPLAY_NAME_MAX 100
 
 #define USER_COLUMNS "id, username, display_name, email, role, disabled, " \
     "created_at, password_hash, bio_source, bio_html, job_title, " \
@@ -220,26 +218,9 @@ user_set_password(struct db *db, int64_t id, const char *phc)
 int
 user_set_disabled(struct db *db, int64_t id, int disabled)
 {
-	sqlite3_stmt	*st;
-
-	if (db_begin(db) != 0)
-		return -1;
-	st = db_prepare(db, "UPDATE users SET disabled = ?, updated_at = ?, "
-	    "version = version + 1 WHERE id = ?");
-	if (st == NULL)
-		goto fail;
-	sqlite3_bind_int(st, 1, disabled ? 1 : 0);
-	sqlite3_bind_int64(st, 2, time(NULL));
-	sqlite3_bind_int64(st, 3, id);
-	if (sqlite3_step(st) != SQLITE_DONE || db_changes(db) != 1)
-		goto fail;
-	epoch_touch_all(db);
-	if (disabled && session_end_all(db, id) != 0)
-		goto fail;
-	return db_commit(db);
-fail:
-	db_rollback(db);
-	return -1;
+	/* One way to leave, whoever says so (identity.c). */
+	return (disabled ? user_deactivate(db, id, "admin") :
+	    user_reactivate(db, id)) == E_OK ? 0 : -1;
 }
 
 /* Combine a person's version and counters into one fingerprint. */

@@ -45,7 +45,8 @@ struct stream_loop {
 	LIST_HEAD(, stream)	 streams;
 };
 
-enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION };
+enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION,
+    SE_CLOSE };
 
 /* One event on its way to one loop. */
 struct stream_msg {
@@ -65,9 +66,10 @@ static void	stream_on_created(struct db *, const struct event *);
 static void	stream_on_edited(struct db *, const struct event *);
 static void	stream_on_deleted(struct db *, const struct event *);
 static void	stream_on_notification(struct db *, const struct event *);
+static void	stream_on_access_ended(struct db *, const struct event *);
 
 static const char *stream_names[] = {
-	"update", "status.update", "delete", "notification"
+	"update", "status.update", "delete", "notification", "close"
 };
 
 /* The heartbeat interval: HEARTH_STREAM_HEARTBEAT seconds, for tests. */
@@ -146,7 +148,41 @@ stream_ws_close(struct stream *s, int code)
 	conn_stream_end(conn);
 }
 
-/* Every heartbeat: a comment line on each stream, so proxies keep it. */
+/* End a stream whose owner may no longer have it (they left the
+ * company): a WebSocket hears 1008 (policy), an SSE stream just ends. */
+static void
+stream_end_owner(struct stream *s)
+{
+	log_info("stream of user %lld: access ended, closing",
+	    (long long)s->user);
+	if (s->ws)
+		stream_ws_close(s, 1008);
+	else {
+		struct conn *conn = s->conn;
+
+		stream_unlink(s);
+		conn_stream_end(conn);
+	}
+}
+
+/* Whether a stream's owner is still an enabled person, as the database
+ * says now (hearthctl, in another process, may have disabled them). */
+static int
+stream_owner_ok(struct stream_loop *sl, int64_t user)
+{
+	struct arena	*a = arena_new();
+	struct user	*u = user_get(sl->loop->db, a, user);
+	int		 ok = u == NULL || !u->disabled;	/* unreadable: keep */
+
+	arena_free(a);
+	return ok;
+}
+
+/*
+ * Every heartbeat: a comment line on each stream, so proxies keep it; and
+ * a stream whose owner left since is closed (within a heartbeat even when
+ * the change came from outside this process).
+ */
 static void
 stream_thump(evutil_socket_t fd, short what, void *arg)
 {
@@ -157,7 +193,9 @@ stream_thump(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
-		if (s->ws)
+		if (!stream_owner_ok(sl, s->user))
+			stream_end_owner(s);
+		else if (s->ws)
 			stream_write(s, WS_PING, "", 0);
 		else
 			stream_write(s, 0, ":thump\n\n", 8);
@@ -177,6 +215,7 @@ stream_init(struct server *srv)
 	events_subscribe(EV_POST_EDITED, stream_on_edited);
 	events_subscribe(EV_POST_DELETED, stream_on_deleted);
 	events_subscribe(EV_NOTIFICATION, stream_on_notification);
+	events_subscribe(EV_ACCESS_ENDED, stream_on_access_ended);
 	for (i = 0; i < srv->nloops; i++) {
 		stream_loops[i].loop = &srv->loops[i];
 		LIST_INIT(&stream_loops[i].streams);
@@ -654,6 +693,14 @@ stream_deliver(void *arg)
 
 	if (stream_loops == NULL || sl->loop->draining)
 		goto out;
+	if (m->type == SE_CLOSE) {
+		for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
+			next = LIST_NEXT(s, entry);
+			if (s->user == m->id)
+				stream_end_owner(s);
+		}
+		goto out;
+	}
 	for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 		next = LIST_NEXT(s, entry);
 		for (wants = 0, k = 0; k < STREAM_NKINDS; k++) {
@@ -671,6 +718,8 @@ stream_deliver(void *arg)
 		j = NULL;
 		p = NULL;
 		switch (m->type) {
+		case SE_CLOSE:		/* handled above */
+			break;
 		case SE_DELETE:
 			evbuffer_add_printf(data, "%lld", (long long)m->id);
 			break;
@@ -760,4 +809,12 @@ stream_on_notification(struct db *db, const struct event *ev)
 	to.ids = &who;
 	to.n = to.cap = 1;
 	stream_publish(SE_NOTIFICATION, ev->id, 0, &to);
+}
+
+/* A person's access ended (they left): close their streams everywhere. */
+static void
+stream_on_access_ended(struct db *db, const struct event *ev)
+{
+	(void)db;
+	stream_publish(SE_CLOSE, ev->actor, 0, NULL);
 }

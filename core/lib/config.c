@@ -30,7 +30,7 @@
 #define CONFIG_MAX_LISTEN 16
 
 enum ctype { C_STRING, C_INT, C_LONG, C_DURATION, C_BOOL, C_SYNC, C_LOGLEVEL,
-    C_LISTEN, C_URL, C_FAILURE };
+    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE };
 
 struct ckey {
 	const char	*name;
@@ -83,7 +83,58 @@ static const struct ckey ckeys[] = {
 	{ "media.jobs",		  C_INT,      F(media_jobs), 1, 64 },
 	{ "media.pdf_previews",	  C_BOOL,     F(media_pdf_previews), 0, 0 },
 	{ "media.accel_redirect", C_STRING,   F(media_accel_redirect), 0, 0 },
+	/* sign-in (docs/authentication.md) */
+	{ "auth.local",		  C_AUTHLOCAL, F(auth_local), 0, 0 },
+	{ "auth.former_employee_label", C_STRING, F(auth_former_label), 0, 0 },
+	{ "auth.create_accounts", C_BOOL,     F(auth_create), 0, 0 },
+	{ "auth.oidc.issuer",	  C_URL,      F(oidc_issuer), 0, 0 },
+	{ "auth.oidc.name",	  C_STRING,   F(oidc_name), 0, 0 },
+	{ "auth.oidc.client_id",  C_STRING,   F(oidc_client_id), 0, 0 },
+	{ "auth.oidc.client_secret", C_STRING, F(oidc_client_secret), 0, 0 },
+	{ "auth.oidc.client_secret_file", C_FILE, F(oidc_client_secret), 0, 0 },
+	{ "auth.oidc.private_key_file", C_FILE, F(oidc_private_key), 0, 0 },
+	{ "auth.oidc.private_key_id", C_STRING, F(oidc_private_key_id), 0, 0 },
+	{ "auth.oidc.scopes",	  C_STRING,   F(oidc_scopes), 0, 0 },
+	{ "auth.oidc.ca_file",	  C_STRING,   F(oidc_ca_file), 0, 0 },
+	{ "auth.oidc.claim_username", C_STRING, F(oidc_claim_username), 0, 0 },
+	{ "auth.oidc.claim_display_name", C_STRING, F(oidc_claim_name), 0, 0 },
+	{ "auth.oidc.claim_email", C_STRING,  F(oidc_claim_email), 0, 0 },
+	{ "auth.oidc.claim_department", C_STRING, F(oidc_claim_department), 0, 0 },
+	{ "auth.oidc.claim_job_title", C_STRING, F(oidc_claim_title), 0, 0 },
+	{ "auth.oidc.claim_avatar", C_STRING, F(oidc_claim_avatar), 0, 0 },
+	{ "auth.oidc.claim_groups", C_STRING, F(oidc_claim_groups), 0, 0 },
+	{ "auth.oidc.allowed_group", C_STRING, F(oidc_allowed_group), 0, 0 },
+	{ "auth.oidc.admin_group", C_STRING,  F(oidc_admin_group), 0, 0 },
+	{ "auth.oidc.logout",	  C_BOOL,     F(oidc_logout), 0, 0 },
+	{ "auth.oidc.max_session", C_DURATION, F(oidc_max_session), 60, 10L * 365 * 86400 },
+	{ "auth.ldap.url",	  C_STRING,   F(ldap_url), 0, 0 },
+	{ "auth.ldap.starttls",	  C_BOOL,     F(ldap_starttls), 0, 0 },
+	{ "auth.ldap.ca_file",	  C_STRING,   F(ldap_ca_file), 0, 0 },
+	{ "auth.ldap.bind_dn",	  C_STRING,   F(ldap_bind_dn), 0, 0 },
+	{ "auth.ldap.bind_password", C_STRING, F(ldap_bind_password), 0, 0 },
+	{ "auth.ldap.bind_password_file", C_FILE, F(ldap_bind_password), 0, 0 },
+	{ "auth.ldap.base_dn",	  C_STRING,   F(ldap_base_dn), 0, 0 },
+	{ "auth.ldap.user_filter", C_STRING,  F(ldap_user_filter), 0, 0 },
+	{ "auth.ldap.id_attribute", C_STRING, F(ldap_id_attr), 0, 0 },
+	{ "auth.ldap.username_attribute", C_STRING, F(ldap_username_attr), 0, 0 },
+	{ "auth.ldap.name_attribute", C_STRING, F(ldap_name_attr), 0, 0 },
+	{ "auth.ldap.email_attribute", C_STRING, F(ldap_email_attr), 0, 0 },
+	{ "auth.ldap.department_attribute", C_STRING, F(ldap_department_attr), 0, 0 },
+	{ "auth.ldap.title_attribute", C_STRING, F(ldap_title_attr), 0, 0 },
+	{ "auth.ldap.allowed_group", C_STRING, F(ldap_allowed_group), 0, 0 },
+	{ "auth.ldap.admin_group", C_STRING,  F(ldap_admin_group), 0, 0 },
+	{ "auth.ldap.member_attribute", C_STRING, F(ldap_member_attr), 0, 0 },
+	{ "auth.ldap.ad_nested",  C_BOOL,     F(ldap_ad_nested), 0, 0 },
+	{ "auth.ldap.timeout",	  C_DURATION, F(ldap_timeout), 1, 300 },
+	{ "auth.ldap.sync_interval", C_DURATION, F(ldap_sync_interval), 0, 30L * 86400 },
+	{ "auth.scim",		  C_BOOL,     F(scim), 0, 0 },
+	{ "auth.proxy_header",	  C_STRING,   F(proxy_header), 0, 0 },
+	{ "auth.proxy_addresses", C_STRING,   F(proxy_addresses), 0, 0 },
 };
+
+/* Key prefixes that belong to the core: a dotted key under one of them that
+ * is not in the table is a typo, never a module's key. */
+static const char *const core_prefixes[] = { "auth", "media" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -129,6 +180,31 @@ config_defaults(struct config *c)
 	c->media_jobs = 2;
 	c->media_pdf_previews = 0;
 	c->media_accel_redirect = xstrdup("");
+	c->auth_local = AUTH_LOCAL_ON;
+	c->auth_create = 1;
+	c->auth_former_label = xstrdup("Former employee");
+	c->oidc_name = xstrdup("your company account");
+	c->oidc_scopes = xstrdup("openid profile email");
+	c->oidc_claim_username = xstrdup("preferred_username");
+	c->oidc_claim_name = xstrdup("name");
+	c->oidc_claim_email = xstrdup("email");
+	c->oidc_claim_department = xstrdup("department");
+	c->oidc_claim_title = xstrdup("job_title");
+	c->oidc_claim_avatar = xstrdup("picture");
+	c->oidc_claim_groups = xstrdup("groups");
+	c->oidc_logout = 1;
+	c->oidc_max_session = 0;		/* session_lifetime */
+	c->ldap_starttls = 0;
+	c->ldap_user_filter = xstrdup("(&(objectClass=inetOrgPerson)(uid=%s))");
+	c->ldap_id_attr = xstrdup("entryUUID");
+	c->ldap_username_attr = xstrdup("uid");
+	c->ldap_name_attr = xstrdup("displayName");
+	c->ldap_email_attr = xstrdup("mail");
+	c->ldap_department_attr = xstrdup("departmentNumber");
+	c->ldap_title_attr = xstrdup("title");
+	c->ldap_member_attr = xstrdup("member");
+	c->ldap_timeout = 10;
+	c->ldap_sync_interval = 3600;
 }
 
 /* Free everything a config owns. */
@@ -149,6 +225,41 @@ config_free(struct config *c)
 	free(c->instance_title);
 	free(c->modules);
 	free(c->media_accel_redirect);
+	free(c->auth_former_label);
+	free(c->oidc_issuer);
+	free(c->oidc_name);
+	free(c->oidc_client_id);
+	free(c->oidc_client_secret);
+	free(c->oidc_private_key);
+	free(c->oidc_private_key_id);
+	free(c->oidc_scopes);
+	free(c->oidc_ca_file);
+	free(c->oidc_claim_username);
+	free(c->oidc_claim_name);
+	free(c->oidc_claim_email);
+	free(c->oidc_claim_department);
+	free(c->oidc_claim_title);
+	free(c->oidc_claim_avatar);
+	free(c->oidc_claim_groups);
+	free(c->oidc_allowed_group);
+	free(c->oidc_admin_group);
+	free(c->ldap_url);
+	free(c->ldap_ca_file);
+	free(c->ldap_bind_dn);
+	free(c->ldap_bind_password);
+	free(c->ldap_base_dn);
+	free(c->ldap_user_filter);
+	free(c->ldap_id_attr);
+	free(c->ldap_username_attr);
+	free(c->ldap_name_attr);
+	free(c->ldap_email_attr);
+	free(c->ldap_department_attr);
+	free(c->ldap_title_attr);
+	free(c->ldap_allowed_group);
+	free(c->ldap_admin_group);
+	free(c->ldap_member_attr);
+	free(c->proxy_header);
+	free(c->proxy_addresses);
 	free(c->module_dir);
 	for (i = 0; i < c->nmodkeys; i++) {
 		free(c->modkeys[i].key);
@@ -250,6 +361,107 @@ config_listen_public(struct config *c, const char *v, const char *cert,
 	return 0;
 }
 
+/*
+ * A secret kept in a file of its own (a client secret, a private key, a
+ * bind password), so that hearth.conf can stay readable by more than
+ * hearthd: its text without the final newline. -1 with *why if unreadable.
+ */
+static int
+config_read_secret(const char *path, char **field, const char **why)
+{
+	static __thread char	 msg[256];
+	FILE			*f;
+	char			*buf;
+	size_t			 len;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(msg, sizeof msg, "cannot read %s: %s", path,
+		    strerror(errno));
+		*why = msg;
+		return -1;
+	}
+	buf = xmalloc(65537);
+	len = fread(buf, 1, 65536, f);
+	if (ferror(f) || !feof(f)) {
+		fclose(f);
+		free(buf);
+		snprintf(msg, sizeof msg, "%s: unreadable or over 64 KiB", path);
+		*why = msg;
+		return -1;
+	}
+	fclose(f);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	buf[len] = '\0';
+	if (len == 0 || memchr(buf, '\0', len) != NULL) {
+		free(buf);
+		snprintf(msg, sizeof msg, "%s is empty or binary", path);
+		*why = msg;
+		return -1;
+	}
+	free(*field);
+	*field = buf;
+	return 0;
+}
+
+/* Levenshtein distance of two short strings (for "did you mean"). */
+static size_t
+config_distance(const char *a, const char *b)
+{
+	size_t	 la = strlen(a), lb = strlen(b), i, j, prev, cur, tmp;
+	size_t	 row[80];
+
+	if (lb >= nitems(row))
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			cur = row[j];
+			tmp = prev + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < tmp)
+				tmp = row[j] + 1;
+			if (row[j - 1] + 1 < tmp)
+				tmp = row[j - 1] + 1;
+			row[j] = tmp;
+			prev = cur;
+		}
+	}
+	return row[lb];
+}
+
+/* The known key closest to an unknown one, if close enough to be a typo. */
+static const char *
+config_suggest(const char *key)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = 4;
+
+	for (i = 0; i < nitems(ckeys); i++) {
+		if ((d = config_distance(key, ckeys[i].name)) < bestd) {
+			bestd = d;
+			best = ckeys[i].name;
+		}
+	}
+	return best;
+}
+
+/* Whether a dotted key is under one of the core's own prefixes. */
+static int
+config_core_prefix(const char *key)
+{
+	size_t	i, n;
+
+	for (i = 0; i < nitems(core_prefixes); i++) {
+		n = strlen(core_prefixes[i]);
+		if (strncmp(key, core_prefixes[i], n) == 0 && key[n] == '.')
+			return 1;
+	}
+	return 0;
+}
+
 /* Store one value by the key's type; -1 with *why if bad. */
 static int
 config_set(struct config *c, const struct ckey *k, const char *v,
@@ -332,6 +544,20 @@ config_set(struct config *c, const struct ckey *k, const char *v,
 		}
 		*why = "must be stop or skip";
 		return -1;
+	case C_AUTHLOCAL:
+		if (strcasecmp(v, "on") == 0 || strcasecmp(v, "yes") == 0)
+			*(enum auth_local *)field = AUTH_LOCAL_ON;
+		else if (strcasecmp(v, "off") == 0 || strcasecmp(v, "no") == 0)
+			*(enum auth_local *)field = AUTH_LOCAL_OFF;
+		else if (strcasecmp(v, "admins_only") == 0)
+			*(enum auth_local *)field = AUTH_LOCAL_ADMINS;
+		else {
+			*why = "must be on, off or admins_only";
+			return -1;
+		}
+		return 0;
+	case C_FILE:
+		return config_read_secret(v, (char **)field, why);
 	case C_LOGLEVEL:
 		if (log_level_parse(v, (enum log_level *)field) == -1) {
 			*why = "must be debug, info, warn or error";
@@ -355,6 +581,81 @@ trim(char *s)
 	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
 		*--e = '\0';
 	return s;
+}
+
+/* Set and not empty. */
+static int
+set(const char *s)
+{
+	return s != NULL && *s != '\0';
+}
+
+/*
+ * The sign-in keys that only make sense together: an identity provider
+ * half configured, or passwords switched off with nothing in their place,
+ * stops startup rather than locking everyone out at the first sign-in.
+ */
+static int
+config_check_auth(const struct config *c, const char *name, char **cause)
+{
+	if (set(c->oidc_issuer) && !set(c->oidc_client_id)) {
+		*cause = xasprintf("%s: key 'auth.oidc.client_id': needed with "
+		    "auth.oidc.issuer", name);
+		return -1;
+	}
+	if (set(c->oidc_issuer) && !set(c->oidc_client_secret) &&
+	    !set(c->oidc_private_key)) {
+		*cause = xasprintf("%s: key 'auth.oidc.client_secret': needed "
+		    "with auth.oidc.issuer (or auth.oidc.private_key_file)",
+		    name);
+		return -1;
+	}
+	if (!set(c->oidc_issuer) && (set(c->oidc_client_id) ||
+	    set(c->oidc_client_secret) || set(c->oidc_private_key))) {
+		*cause = xasprintf("%s: key 'auth.oidc.issuer': needed with the "
+		    "other auth.oidc keys", name);
+		return -1;
+	}
+	if (set(c->oidc_issuer) && strncmp(c->oidc_issuer, "https://", 8) != 0) {
+		*cause = xasprintf("%s: key 'auth.oidc.issuer': must be an "
+		    "https:// URL (got '%s')", name, c->oidc_issuer);
+		return -1;
+	}
+	if (set(c->ldap_url)) {
+		if (strncmp(c->ldap_url, "ldaps://", 8) != 0 &&
+		    (strncmp(c->ldap_url, "ldap://", 7) != 0 ||
+		    !c->ldap_starttls)) {
+			*cause = xasprintf("%s: key 'auth.ldap.url': must be "
+			    "ldaps://, or ldap:// with auth.ldap.starttls = "
+			    "yes: passwords never cross the network in the "
+			    "clear (got '%s')", name, c->ldap_url);
+			return -1;
+		}
+		if (!set(c->ldap_base_dn)) {
+			*cause = xasprintf("%s: key 'auth.ldap.base_dn': needed "
+			    "with auth.ldap.url", name);
+			return -1;
+		}
+		if (strstr(c->ldap_user_filter, "%s") == NULL) {
+			*cause = xasprintf("%s: key 'auth.ldap.user_filter': "
+			    "must contain %%s (the username)", name);
+			return -1;
+		}
+	}
+	if (set(c->proxy_header) != set(c->proxy_addresses)) {
+		*cause = xasprintf("%s: key 'auth.proxy_addresses': "
+		    "auth.proxy_header and auth.proxy_addresses go together "
+		    "(the header is believed only from those addresses)", name);
+		return -1;
+	}
+	if (c->auth_local == AUTH_LOCAL_OFF && !set(c->oidc_issuer) &&
+	    !set(c->ldap_url) && !set(c->proxy_header)) {
+		*cause = xasprintf("%s: key 'auth.local': off, but no other way "
+		    "to sign in is configured (auth.oidc.issuer, auth.ldap.url "
+		    "or auth.proxy_header)", name);
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -403,7 +704,17 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 			if (strcmp(ckeys[i].name, key) == 0)
 				k = &ckeys[i];
 		}
-		if (k == NULL && strchr(key, '.') != NULL) {
+		if (k == NULL && (strchr(key, '.') == NULL ||
+		    config_core_prefix(key))) {
+			const char *near = config_suggest(key);
+
+			*cause = near != NULL ? xasprintf("%s:%d: unknown key "
+			    "'%s' (did you mean '%s'?)", name, lineno, key,
+			    near) : xasprintf("%s:%d: unknown key '%s'", name,
+			    lineno, key);
+			goto out;
+		}
+		if (k == NULL) {
 			/* A module's key ("NAME.key"): the loader checks it
 			 * against the module once it is loaded. */
 			c->modkeys = xrealloc(c->modkeys, (c->nmodkeys + 1) *
@@ -413,11 +724,6 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 			c->modkeys[c->nmodkeys].line = lineno;
 			c->nmodkeys++;
 			continue;
-		}
-		if (k == NULL) {
-			*cause = xasprintf("%s:%d: unknown key '%s'", name, lineno,
-			    key);
-			goto out;
 		}
 		if (*value == '\0' && k->type != C_STRING) {
 			*cause = xasprintf("%s:%d: key '%s': needs a value", name,
@@ -453,6 +759,8 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 		*cause = xasprintf("%s: key 'data_dir': must not be empty", name);
 		goto out;
 	}
+	if (config_check_auth(c, name, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(buf);
@@ -503,6 +811,28 @@ int
 config_is_https(const struct config *c)
 {
 	return strncmp(c->base_url, "https://", 8) == 0;
+}
+
+/* Whether sign-in through an OpenID provider is configured. */
+int
+config_oidc(const struct config *c)
+{
+	return set(c->oidc_issuer);
+}
+
+/* Whether sign-in through an LDAP directory is configured. */
+int
+config_ldap(const struct config *c)
+{
+	return set(c->ldap_url);
+}
+
+/* Whether a password may sign someone in (admin: they are an admin). */
+int
+config_local_allowed(const struct config *c, int admin)
+{
+	return c->auth_local == AUTH_LOCAL_ON ||
+	    (c->auth_local == AUTH_LOCAL_ADMINS && admin);
 }
 
 /* Create data_dir (one level, mode 0750) if it is missing. */

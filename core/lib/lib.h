@@ -82,6 +82,8 @@ struct config;
 int		 config_listen_public(struct config *, const char *,
 		     const char *, const char *, const char **);
 enum sync_mode { SYNC_OFF, SYNC_NORMAL, SYNC_FULL, SYNC_EXTRA };
+/* auth.local: passwords for everyone, no one, or admins only (break glass) */
+enum auth_local { AUTH_LOCAL_ON, AUTH_LOCAL_OFF, AUTH_LOCAL_ADMINS };
 struct listen_addr {
 	char	*host;
 	int	 port;
@@ -141,6 +143,51 @@ struct config {
 	int			 media_jobs;		/* images at once */
 	int			 media_pdf_previews;	/* unblock poppler */
 	char			*media_accel_redirect;	/* X-Accel prefix */
+	/* sign-in (docs/authentication.md); NULL or "": not set */
+	enum auth_local		 auth_local;
+	int			 auth_create;		/* JIT accounts */
+	char			*auth_former_label;
+	char			*oidc_issuer;
+	char			*oidc_name;
+	char			*oidc_client_id;
+	char			*oidc_client_secret;
+	char			*oidc_private_key;	/* PEM text */
+	char			*oidc_private_key_id;
+	char			*oidc_scopes;
+	char			*oidc_ca_file;
+	char			*oidc_claim_username;
+	char			*oidc_claim_name;
+	char			*oidc_claim_email;
+	char			*oidc_claim_department;
+	char			*oidc_claim_title;
+	char			*oidc_claim_avatar;
+	char			*oidc_claim_groups;
+	char			*oidc_allowed_group;
+	char			*oidc_admin_group;
+	int			 oidc_logout;		/* RP-initiated */
+	long			 oidc_max_session;
+	char			*ldap_url;
+	int			 ldap_starttls;
+	char			*ldap_ca_file;
+	char			*ldap_bind_dn;
+	char			*ldap_bind_password;
+	char			*ldap_base_dn;
+	char			*ldap_user_filter;
+	char			*ldap_id_attr;
+	char			*ldap_username_attr;
+	char			*ldap_name_attr;
+	char			*ldap_email_attr;
+	char			*ldap_department_attr;
+	char			*ldap_title_attr;
+	char			*ldap_allowed_group;
+	char			*ldap_admin_group;
+	char			*ldap_member_attr;
+	int			 ldap_ad_nested;
+	long			 ldap_timeout;
+	long			 ldap_sync_interval;
+	int			 scim;
+	char			*proxy_header;
+	char			*proxy_addresses;
 };
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
@@ -150,6 +197,9 @@ void		 config_free(struct config *);
 char		*config_db_path(const struct config *);
 int		 config_make_data_dir(const struct config *, char **);
 int		 config_is_https(const struct config *);
+int		 config_oidc(const struct config *);
+int		 config_ldap(const struct config *);
+int		 config_local_allowed(const struct config *, int);
 
 /* password.c */
 #define PASSWORD_MIN 10

@@ -399,8 +399,10 @@ module_load_all(const struct config *c, int quiet, char **cause)
 {
 	char	*list, *name, *save = NULL, *why = NULL;
 
+	/* With no module enabled, every NAME.key is one no one reads: a
+	 * typo, or a module forgotten in `modules`. */
 	if (c->modules == NULL || *c->modules == '\0')
-		return 0;
+		return quiet ? 0 : module_check_keys(c, cause);
 	if (module_check_perms(c->module_dir, 1, &why) != 0) {
 		if (quiet || c->module_failure_skip) {
 			log_error("modules: none loaded: %s", why);
