@@ -119,6 +119,7 @@ int		 identity_list(struct db *, struct arena *, int64_t,
 		     void (*)(const struct identity *, void *), void *);
 int		 identity_signin(struct db *, const struct claims *, int,
 		     int64_t *, int *, char **);
+int		 identity_pick_name(struct db *, const char *, char *, size_t);
 struct user	*identity_directory_account(struct db *, struct arena *,
 		     const struct claims *);
 int		 user_deactivate(struct db *, int64_t, const char *);

@@ -212,8 +212,8 @@ identity_name_free(struct db *db, const char *name)
 }
 
 /* A free username near what the provider calls the person: alice, else
- * alice2, alice3... */
-static int
+ * alice2, alice3... 0, or -1 if none is free. */
+int
 identity_pick_name(struct db *db, const char *want, char *out, size_t outlen)
 {
 	char	base[USERNAME_MAX + 1];
