@@ -197,6 +197,7 @@ void		 router_dispatch(struct http_request *, void *);
 void		 router_add(const struct route *, size_t);
 void		 router_clear(void);
 char		*router_refusal(int, const char *);
+const char	*router_proxy_user(struct req *);
 
 /* server.c */
 struct server;

@@ -319,6 +319,59 @@ router_authenticate(struct req *r)
 }
 
 /*
+ * The person an authenticating proxy names (auth.proxy_header), when the
+ * request came from one of auth.proxy_addresses (the TCP peer itself, never
+ * a forwarded-for header), or NULL.
+ */
+const char *
+router_proxy_user(struct req *r)
+{
+	const struct config	*c = req_config(r);
+	const char		*who;
+
+	if (c->proxy_header == NULL || *c->proxy_header == '\0' ||
+	    !addrlist_match(c->proxy_addresses, r->h->peer))
+		return NULL;
+	who = req_header(r, c->proxy_header);
+	if (who == NULL || *who == '\0' || strlen(who) > 255)
+		return NULL;
+	return who;
+}
+
+/*
+ * Behind an authenticating proxy: a browser whose session is not the
+ * person the proxy names is sent to sign in as them (/auth/proxy), from
+ * any page that needs someone signed in and from the sign-in page; its
+ * old session no longer counts. -1 if the request was answered.
+ */
+static int
+router_proxy(struct req *r)
+{
+	const char	*who, *next;
+	int64_t		 uid;
+
+	if (r->auth == AUTH_BEARER || (who = router_proxy_user(r)) == NULL ||
+	    strcmp(r->path, "/auth/proxy") == 0)
+		return 0;
+	if (r->auth == AUTH_SESSION && identity_find(req_db(r), IDP_PROXY, "",
+	    who, &uid) == 0 && uid == r->user->id)
+		return 0;
+	r->user = NULL;
+	r->auth = AUTH_NONE;
+	if (!r->is_api && (r->method & (M_GET | M_HEAD)) &&
+	    ((r->route->flags & (R_AUTH | R_ADMIN)) ||
+	    strcmp(r->path, "/login") == 0)) {
+		/* /auth/proxy checks next as the sign-in page does */
+		next = strcmp(r->path, "/login") != 0 ? r->path :
+		    req_param(r, "next") != NULL ? req_param(r, "next") : "/";
+		req_redirect(r, arena_printf(r->arena, "/auth/proxy?next=%s",
+		    escape_url(r->arena, next)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Whether a bearer token's scopes cover the route: read for reads, write
  * for the rest, follow (or write:follows) for following. Sessions have all.
  */
@@ -527,7 +580,7 @@ router_dispatch(struct http_request *h, void *arg)
 	/* A read-only request reads one snapshot (see db_read_begin). */
 	if ((r->method & (M_GET | M_HEAD)) && db_read_begin(req_db(r)) == 0)
 		reading = 1;
-	if (router_authenticate(r) != 0)
+	if (router_authenticate(r) != 0 || router_proxy(r) != 0)
 		goto done;
 	if ((route->flags & (R_AUTH | R_ADMIN)) && r->user == NULL) {
 		if (r->is_api)

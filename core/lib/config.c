@@ -648,6 +648,23 @@ config_check_auth(const struct config *c, const char *name, char **cause)
 		    "(the header is believed only from those addresses)", name);
 		return -1;
 	}
+	if (set(c->proxy_addresses)) {
+		const char *bad;
+
+		if (addrlist_check(c->proxy_addresses, &bad) != 0) {
+			*cause = xasprintf("%s: key 'auth.proxy_addresses': "
+			    "expected addresses or ADDR/BITS separated by "
+			    "spaces, at '%.40s'", name, bad);
+			return -1;
+		}
+	}
+	if (set(c->proxy_header) && (strcasecmp(c->proxy_header, "Cookie") ==
+	    0 || strcasecmp(c->proxy_header, "Authorization") == 0 ||
+	    strcasecmp(c->proxy_header, "Host") == 0)) {
+		*cause = xasprintf("%s: key 'auth.proxy_header': '%s' cannot "
+		    "name the person", name, c->proxy_header);
+		return -1;
+	}
 	if (c->auth_local == AUTH_LOCAL_OFF && !set(c->oidc_issuer) &&
 	    !set(c->ldap_url) && !set(c->proxy_header)) {
 		*cause = xasprintf("%s: key 'auth.local': off, but no other way "

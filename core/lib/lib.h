@@ -201,6 +201,10 @@ int		 config_oidc(const struct config *);
 int		 config_ldap(const struct config *);
 int		 config_local_allowed(const struct config *, int);
 
+/* addrlist.c */
+int		 addrlist_check(const char *, const char **);
+int		 addrlist_match(const char *, const char *);
+
 /* password.c */
 #define PASSWORD_MIN 10
 #define PASSWORD_MAX 1024

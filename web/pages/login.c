@@ -37,13 +37,27 @@ login_next(struct req *r)
 	return web_next(r, "/");
 }
 
-/* Render the form, optionally with an error. */
-static void
-login_page(struct req *r, int status, const char *error)
+/* Render the form, optionally with an error: the password form where
+ * auth.local lets anyone use one (for admins only: folded away), and a
+ * button for the company's OpenID provider when there is one. */
+void
+web_login_page(struct req *r, int status, const char *error)
 {
+	const struct config *c = req_config(r);
 	json_t		*v = req_view(r, "Sign in");
 	const char	*username = req_param(r, "username");
 
+	if (config_oidc(c))
+		json_object_set_new(v, "sso", json_pack("{s:s, s:s}", "name",
+		    c->oidc_name, "url", arena_printf(r->arena,
+		    "/auth/oidc/start?next=%s", escape_url(r->arena,
+		    login_next(r)))));
+	if (c->auth_local != AUTH_LOCAL_OFF || config_ldap(c))
+		json_object_set_new(v, "passwords", json_true());
+	if (c->auth_local == AUTH_LOCAL_ADMINS && !config_ldap(c))
+		json_object_set_new(v, "admins_only", json_true());
+	if (config_ldap(c))
+		json_object_set_new(v, "directory", json_true());
 	json_object_set_new(v, "next", json_string(login_next(r)));
 	if (username != NULL && strlen(username) <= 64)
 		json_object_set_new(v, "username", json_string(username));
@@ -60,7 +74,7 @@ web_login_form(struct req *r)
 		req_redirect(r, login_next(r));
 		return HANDLED;
 	}
-	login_page(r, 200, NULL);
+	web_login_page(r, 200, NULL);
 	return HANDLED;
 }
 
@@ -128,7 +142,7 @@ login_done(void *arg)
 			    time(NULL));
 		log_info("login failed for '%s' from %s%s", l->account_key,
 		    r->client_ip, l->device ? " (a known browser)" : "");
-		login_page(r, 401, LOGIN_FAILED);
+		web_login_page(r, 401, LOGIN_FAILED);
 		free(l->account_key);
 		req_free(r);
 		return;
@@ -160,13 +174,19 @@ web_login(struct req *r)
 	long		 wait;
 	int64_t		 now = time(NULL);
 
+	if (req_config(r)->auth_local == AUTH_LOCAL_OFF &&
+	    !config_ldap(req_config(r))) {
+		web_login_page(r, 403, "Passwords are switched off here: sign "
+		    "in with your company account.");
+		return HANDLED;
+	}
 	if (username == NULL || *username == '\0' || password == NULL ||
 	    *password == '\0') {
-		login_page(r, 400, "Enter your username and password.");
+		web_login_page(r, 400, "Enter your username and password.");
 		return HANDLED;
 	}
 	if (strlen(username) > 64 || strlen(password) > PASSWORD_MAX) {
-		login_page(r, 401, LOGIN_FAILED);
+		web_login_page(r, 401, LOGIN_FAILED);
 		return HANDLED;
 	}
 	key = utf8_lower_ascii(xstrdup(username));
@@ -182,7 +202,7 @@ web_login(struct req *r)
 		log_warn("login rate limit for '%s' from %s", username,
 		    r->client_ip);
 		req_retry_after(r, wait);
-		login_page(r, 429, wait > 90 ? arena_printf(r->arena,
+		web_login_page(r, 429, wait > 90 ? arena_printf(r->arena,
 		    "Too many sign-in attempts. Try again in %ld minutes.",
 		    (wait + 59) / 60) : arena_printf(r->arena, "Too many "
 		    "sign-in attempts. Try again in %ld seconds.", wait));
@@ -196,7 +216,10 @@ web_login(struct req *r)
 	l->account_key = key;
 	l->device = device;
 	l->password = xstrdup(password);
-	if (u != NULL && !u->disabled && u->password_hash != NULL) {
+	/* auth.local = admins_only: a member's password is never checked
+	 * (the same work is done, and the same answer given). */
+	if (u != NULL && !u->disabled && u->password_hash != NULL &&
+	    config_local_allowed(req_config(r), u->role == ROLE_ADMIN)) {
 		l->user = u;
 		l->phc = xstrdup(u->password_hash);
 	} else
@@ -207,7 +230,7 @@ web_login(struct req *r)
 		free(l->phc);
 		free(l->account_key);
 		req_retry_after(r, 2);
-		login_page(r, 503, "The server is busy; try again in a moment.");
+		web_login_page(r, 503, "The server is busy; try again in a moment.");
 		return HANDLED;
 	}
 	return HANDLED_ASYNC;

@@ -28,6 +28,16 @@ enum handled	 web_healthz(struct req *);
 enum handled	 web_login_form(struct req *);
 enum handled	 web_login(struct req *);
 enum handled	 web_logout(struct req *);
+void		 web_login_page(struct req *, int, const char *);
+
+/* sso.c */
+struct sso;
+struct claims;
+struct sso	*sso_new(struct req *, enum idp, enum session_via);
+struct claims	*sso_claims(struct sso *);
+void		 sso_set(struct sso *, const char *, int64_t, const char *);
+enum handled	 sso_finish(struct req *, struct sso *);
+enum handled	 web_proxy_signin(struct req *);
 
 /* oauth.c */
 enum handled	 web_oauth_authorize_form(struct req *);

@@ -27,6 +27,7 @@ const struct route web_routes[] = {
 	{ M_GET,  "/login",		0,		web_login_form },
 	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
 	{ M_POST, "/logout",		R_UNGATED,	web_logout },
+	{ M_GET,  "/auth/proxy",	0,		web_proxy_signin },
 
 	/*
 	 * settings and admin (web): a browser session only, so that no bearer
