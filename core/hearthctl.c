@@ -45,6 +45,11 @@ static int	cmd_user_disable(struct ctl *);
 static int	cmd_user_enable(struct ctl *);
 static int	cmd_user_role(struct ctl *);
 static int	cmd_user_list(struct ctl *);
+static int	cmd_user_link(struct ctl *);
+static int	cmd_user_unlink(struct ctl *);
+static int	cmd_user_identities(struct ctl *);
+static int	cmd_group_transfer(struct ctl *);
+static const char *fmt_time(struct arena *, int64_t);
 static int	cmd_token_create(struct ctl *);
 static int	cmd_token_list(struct ctl *);
 static int	cmd_token_revoke(struct ctl *);
@@ -68,6 +73,14 @@ static const struct command commands[] = {
 	{ "user enable", "user enable NAME", cmd_user_enable },
 	{ "user role", "user role NAME admin|member", cmd_user_role },
 	{ "user list", "user list", cmd_user_list },
+	{ "user link", "user link NAME --provider oidc|ldap|proxy --subject SUB "
+	    "[--issuer URL] (sign in through the company's identity system)",
+	    cmd_user_link },
+	{ "user unlink", "user unlink NAME --provider oidc|ldap|proxy",
+	    cmd_user_unlink },
+	{ "user identities", "user identities NAME", cmd_user_identities },
+	{ "group transfer", "group transfer FROM TO (the groups FROM runs, to "
+	    "TO)", cmd_group_transfer },
 	{ "token create", "token create NAME [--label TEXT] [--scopes SCOPES]",
 	    cmd_token_create },
 	{ "token list", "token list NAME", cmd_token_list },
@@ -388,8 +401,8 @@ set_disabled(struct ctl *ctl, const struct command *cmd, int disabled)
 		return 1;
 	}
 	printf("%s %s%s\n", disabled ? "disabled" : "enabled", u->username,
-	    disabled ? "; their sessions were ended and tokens stop working" :
-	    "");
+	    disabled ? "; their sessions, tokens and app grants were ended "
+	    "and their streams close" : "");
 	if (disabled && u->role == ROLE_ADMIN)
 		warn_no_admin(ctl);
 	return 0;
@@ -440,6 +453,170 @@ cmd_user_role(struct ctl *ctl)
 	    u->disabled ? "; the account is still disabled" : "");
 	if (role == ROLE_MEMBER)
 		warn_no_admin(ctl);
+	return 0;
+}
+
+struct link_opts {
+	const char	*provider;
+	const char	*subject;
+	const char	*issuer;
+};
+
+/* One option of "user link" and "user unlink". */
+static int
+link_opt(int ch, const char *val, void *arg)
+{
+	struct link_opts	*o = arg;
+
+	switch (ch) {
+	case 'p': o->provider = val; break;
+	case 's': o->subject = val; break;
+	case 'i': o->issuer = val; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static const struct option link_options[] = {
+	{ "provider", required_argument, NULL, 'p' },
+	{ "subject", required_argument, NULL, 's' },
+	{ "issuer", required_argument, NULL, 'i' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A provider an admin may link by hand (SCIM links itself). */
+static int
+link_provider(struct ctl *ctl, const char *name, enum idp *p)
+{
+	if (name == NULL || idp_parse(name, p) != 0 || *p == IDP_SCIM)
+		return bad_usage(ctl->cmd, "--provider must be oidc, ldap or "
+		    "proxy");
+	return 0;
+}
+
+/*
+ * user link NAME --provider P --subject SUB [--issuer URL]: an existing
+ * account (a local one, say) signs in through the provider from now on,
+ * as the person the provider calls SUB (OpenID's sub, the directory
+ * entry's entryUUID or objectGUID, the proxy's header value).
+ */
+static int
+cmd_user_link(struct ctl *ctl)
+{
+	struct link_opts o = { NULL, NULL, NULL };
+	struct user	*u;
+	const char	*name, *issuer = "";
+	char		*cause = NULL;
+	enum idp	 p;
+	int		 rc;
+
+	if ((rc = parse_opts(ctl, ctl->cmd, "", link_options, link_opt, &o,
+	    &name)) != 0 || (rc = link_provider(ctl, o.provider, &p)) != 0)
+		return rc;
+	if (o.subject == NULL || *o.subject == '\0')
+		return bad_usage(ctl->cmd, "--subject is needed");
+	if (p == IDP_OIDC) {
+		issuer = o.issuer != NULL ? o.issuer : ctl->config.oidc_issuer;
+		if (issuer == NULL || *issuer == '\0')
+			return bad_usage(ctl->cmd, "--issuer is needed (no "
+			    "auth.oidc.issuer in the config)");
+	}
+	if ((u = find_user(ctl, name)) == NULL)
+		return 1;
+	if (u->origin != NULL) {
+		fprintf(stderr, "hearthctl: %s is an outside account\n", name);
+		return 1;
+	}
+	if (db_begin(ctl->db) != 0 || (rc = identity_link(ctl->db, u->id, p,
+	    issuer, o.subject, &cause)) != E_OK || db_commit(ctl->db) != 0) {
+		db_rollback(ctl->db);
+		fprintf(stderr, "hearthctl: %s\n", cause != NULL ? cause :
+		    db_errmsg(ctl->db));
+		free(cause);
+		return 1;
+	}
+	printf("%s now signs in through %s as '%s'\n", u->username,
+	    idp_name(p), o.subject);
+	return 0;
+}
+
+/* user unlink NAME --provider P */
+static int
+cmd_user_unlink(struct ctl *ctl)
+{
+	struct link_opts o = { NULL, NULL, NULL };
+	struct user	*u;
+	const char	*name;
+	enum idp	 p;
+	int		 rc, n;
+
+	if ((rc = parse_opts(ctl, ctl->cmd, "", link_options, link_opt, &o,
+	    &name)) != 0 || (rc = link_provider(ctl, o.provider, &p)) != 0)
+		return rc;
+	if ((u = find_user(ctl, name)) == NULL)
+		return 1;
+	if ((n = identity_unlink(ctl->db, u->id, p)) < 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	if (n == 0) {
+		fprintf(stderr, "hearthctl: %s has no %s identity\n",
+		    u->username, idp_name(p));
+		return 1;
+	}
+	printf("%s no longer signs in through %s\n", u->username,
+	    idp_name(p));
+	return 0;
+}
+
+/* Print one identity of user identities. */
+static void
+identity_one(const struct identity *id, void *arg)
+{
+	struct ctl	*ctl = arg;
+
+	printf("%-6s %-40s %-20s %s\n", idp_name(id->provider), id->subject,
+	    fmt_time(ctl->arena, id->last_seen_at), *id->issuer != '\0' ?
+	    id->issuer : "-");
+}
+
+/* user identities NAME */
+static int
+cmd_user_identities(struct ctl *ctl)
+{
+	struct user	*u;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one NAME");
+	if ((u = find_user(ctl, ctl->argv[1])) == NULL)
+		return 1;
+	printf("%-6s %-40s %-20s %s\n", "KIND", "SUBJECT", "LAST SIGN-IN",
+	    "ISSUER");
+	return identity_list(ctl->db, ctl->arena, u->id, identity_one, ctl) ==
+	    0 ? 0 : 1;
+}
+
+/* group transfer FROM TO: the groups FROM is an admin of, to TO. */
+static int
+cmd_group_transfer(struct ctl *ctl)
+{
+	struct user	*from, *to;
+	char		*cause = NULL;
+	int		 n;
+
+	if (ctl->argc != 3)
+		return bad_usage(ctl->cmd, "expected FROM and TO");
+	if ((from = find_user(ctl, ctl->argv[1])) == NULL ||
+	    (to = find_user(ctl, ctl->argv[2])) == NULL)
+		return 1;
+	if ((n = group_transfer(ctl->db, from->id, to->id, &cause)) < 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause != NULL ? cause :
+		    db_errmsg(ctl->db));
+		free(cause);
+		return 1;
+	}
+	printf("%d group%s handed from %s to %s\n", n, n == 1 ? "" : "s",
+	    from->username, to->username);
 	return 0;
 }
 

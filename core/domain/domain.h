@@ -851,6 +851,7 @@ int		 group_add_member(struct db *, int64_t, int64_t, int64_t,
 		     char **);
 int		 group_remove_member(struct db *, int64_t, int64_t, int64_t,
 		     char **);
+int		 group_transfer(struct db *, int64_t, int64_t, char **);
 int		 group_set_role(struct db *, int64_t, int64_t, int64_t,
 		     enum group_role, char **);
 int		 group_members(struct db *, struct arena *, int64_t, int64_t,

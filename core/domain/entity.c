@@ -161,6 +161,12 @@ account_fields(struct ectx *e, const struct user *u, json_t *a)
 	json_object_set_new(h, "fields", extra);
 	json_object_set_new(h, "role", json_string(u->role == ROLE_ADMIN ?
 	    "admin" : "member"));
+	/* Someone who left: their posts stay, marked as the company says
+	 * (auth.former_employee_label; empty: no mark). */
+	if (u->disabled && e->config->auth_former_label != NULL &&
+	    *e->config->auth_former_label != '\0')
+		json_object_set_new(h, "former_employee", json_string(
+		    e->config->auth_former_label));
 	json_object_set_new(a, "fields", fields);
 	json_object_set_new(a, "hearth", h);
 }

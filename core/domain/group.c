@@ -500,3 +500,71 @@ group_change_cmd(struct db *db, void *arg, char **cause)
 	}
 	return rc;
 }
+
+/*
+ * Hand the groups someone runs to someone else (an admin's tool, for a
+ * person leaving the company): in every group where `from` is a group
+ * admin, `to` becomes one (joining if need be) and `from` a plain member;
+ * the groups `from` created name `to` as their creator. The number of
+ * groups handed over, or minus an E_ code with *cause: `to` must be an
+ * enabled person of the company, and not `from`.
+ */
+int
+group_transfer(struct db *db, int64_t from, int64_t to, char **cause)
+{
+	sqlite3_stmt	*st;
+	struct arena	*a;
+	struct idlist	 groups = { NULL, 0, 0 };
+	size_t		 i;
+	int		 ok = 0, n = 0;
+
+	if (from == to) {
+		*cause = xstrdup("choose someone else to take the groups over");
+		return -E_INVALID;
+	}
+	st = db_prepare(db, "SELECT disabled = 0 AND origin IS NULL FROM users "
+	    "WHERE id = ?");
+	if (st == NULL)
+		return -E_INTERNAL;
+	sqlite3_bind_int64(st, 1, to);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		ok = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!ok) {
+		*cause = xstrdup("the new owner must be an active person of the "
+		    "company");
+		return -E_INVALID;
+	}
+	if (db_begin(db) != 0)
+		return -E_INTERNAL;
+	a = arena_new();
+	st = db_prepare(db, "SELECT group_id FROM group_members WHERE "
+	    "user_id = ? AND role = 1 ORDER BY group_id");
+	if (st == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, from);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		idlist_add(a, &groups, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	for (i = 0; i < groups.n; i++) {
+		if (member_insert(db, groups.ids[i], to, GROUP_ADMIN) < 0 ||
+		    DB_RUN(db, "UPDATE group_members SET role = 1 WHERE "
+		    "group_id = ? AND user_id = ?", SQL_I(groups.ids[i]),
+		    SQL_I(to)) < 0 ||
+		    DB_RUN(db, "UPDATE group_members SET role = 0 WHERE "
+		    "group_id = ? AND user_id = ?", SQL_I(groups.ids[i]),
+		    SQL_I(from)) < 0)
+			goto fail;
+		n++;
+	}
+	if (DB_RUN(db, "UPDATE groups SET created_by = ? WHERE created_by = ?",
+	    SQL_I(to), SQL_I(from)) < 0)
+		goto fail;
+	epoch_touch_all(db);
+	arena_free(a);
+	return db_commit(db) == 0 ? n : -E_INTERNAL;
+fail:
+	arena_free(a);
+	db_rollback(db);
+	return -E_INTERNAL;
+}
