@@ -20,7 +20,7 @@
 
 /* What can be done to a person from the list, and what it says after. */
 enum admin_act { ACT_DISABLE, ACT_ENABLE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN,
-    ACT_RESET };
+    ACT_RESET, ACT_TRANSFER, ACT_LINK };
 static const struct {
 	const char	*name;		/* in the path */
 	enum admin_act	 act;
@@ -31,6 +31,10 @@ static const struct {
 	{ "make-admin", ACT_MAKE_ADMIN, "is now an admin." },
 	{ "remove-admin", ACT_REMOVE_ADMIN, "is no longer an admin." },
 	{ "reset-password", ACT_RESET, "has a new password." },
+	{ "transfer-groups", ACT_TRANSFER, "no longer runs any group: the "
+	    "groups were handed over." },
+	{ "link", ACT_LINK, "now signs in through the company's identity "
+	    "system." },
 };
 
 #define ACT_CREATE ((size_t)-1)
@@ -45,6 +49,10 @@ struct admin_job {
 	const char	*display_name;
 	const char	*email;
 	enum role	 role;
+	int64_t		 to;		/* transfer: the new owner */
+	enum idp	 provider;	/* link */
+	const char	*subject;
+	const char	*issuer;
 	char		*password;	/* typed or generated; wiped after */
 	int		 generated;
 	char		*phc;
@@ -235,6 +243,14 @@ admin_write(struct req *r, struct db *db, void *arg, char **cause)
 			j->rc = user_admin_set_password(db, r->arena,
 			    r->user->id, j->target, j->phc, &j->cause);
 			break;
+		case ACT_TRANSFER:
+			j->rc = group_transfer(db, j->target, j->to, &j->cause);
+			j->rc = j->rc >= 0 ? E_OK : -j->rc;
+			break;
+		case ACT_LINK:
+			j->rc = identity_link(db, j->target, j->provider,
+			    j->issuer, j->subject, &j->cause);
+			break;
 		}
 	}
 	return j->rc == E_INTERNAL ? E_INTERNAL : E_OK;
@@ -407,6 +423,36 @@ web_admin_person_action(struct req *r)
 	}
 	j->act = i;
 	j->target_name = u->username;
+	if (admin_acts[i].act == ACT_TRANSFER) {
+		const char	*to = req_param(r, "to");
+		struct user	*t;
+
+		if (to != NULL && *to == '@')
+			to++;
+		if (to == NULL || (t = user_get_by_name(req_db(r), r->arena,
+		    to)) == NULL) {
+			people_page(r, 422, j, NULL, NULL, "Name the person who "
+			    "takes the groups over by their username.");
+			return HANDLED;
+		}
+		j->to = t->id;
+	}
+	if (admin_acts[i].act == ACT_LINK) {
+		const char *p = req_param(r, "provider");
+
+		j->subject = req_param(r, "subject");
+		if (p == NULL || idp_parse(p, &j->provider) != 0 ||
+		    j->provider == IDP_SCIM || j->subject == NULL ||
+		    *j->subject == '\0') {
+			people_page(r, 422, j, NULL, NULL, "Choose the identity "
+			    "system and give the person's identifier there.");
+			return HANDLED;
+		}
+		j->issuer = j->provider == IDP_OIDC ? req_config(r)->oidc_issuer :
+		    "";
+		if (j->issuer == NULL)
+			j->issuer = "";
+	}
 	if (admin_acts[i].act != ACT_RESET)
 		return req_write(r, admin_write, admin_reply, j);
 	admin_generate(j);
