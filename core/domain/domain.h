@@ -125,6 +125,25 @@ struct user	*identity_directory_account(struct db *, struct arena *,
 int		 user_deactivate(struct db *, int64_t, const char *);
 int		 user_reactivate(struct db *, int64_t);
 
+/* oidc.c */
+int		 oidc_prepare(const struct config *, char **);
+char		*oidc_authorize_url(const struct config *, const char *,
+		     const char *, const char *, const char *);
+char		*oidc_logout_url(const struct config *, const char *);
+int		 oidc_exchange(const struct config *, const char *,
+		     const char *, const char *, const char *, json_t **,
+		     char **);
+void		 oidc_claims(const struct config *, struct arena *,
+		     const json_t *, struct claims *);
+int		 oidc_logout_token(const struct config *, const char *,
+		     char **, char **, char **);
+int		 oidc_login_begin(struct db *, const char *, const char *,
+		     const char *, const char *);
+int		 oidc_login_find(struct db *, struct arena *, const char *,
+		     const char **, const char **, const char **);
+int		 oidc_login_take(struct db *, const char *, char **);
+void		 oidc_forget(void);
+
 /* session.c */
 #define SESSION_PREFIX "hs_"
 /* How a session was signed in (sessions.via). */

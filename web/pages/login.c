@@ -7,6 +7,7 @@
  * browser that brings the account's device cookie (device.c) is counted on
  * its own instead, so guessing from elsewhere never locks the owner out.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -245,22 +246,38 @@ logout_write(struct req *r, struct db *db, void *arg, char **cause)
 	return session_end(db, r->session.hash) == 0 ? E_OK : E_INTERNAL;
 }
 
-/* The session is gone: clear the cookie. */
+/* The session is gone: clear the cookie, and go to the sign-in page (or
+ * the identity provider's sign-out, arg). */
 static void
 logout_reply(struct req *r, void *arg)
 {
-	(void)arg;
-	log_info("logout: %s", r->user->username);
+	const char	*to = arg;
+
+	log_info("logout: %s%s", r->user->username, to != NULL ?
+	    " (and at the identity provider)" : "");
 	req_set_cookie(r, req_cookie_name(r), "", 0);
-	req_redirect(r, "/login");
+	req_redirect(r, to != NULL ? to : "/login");
 }
 
-/* POST /logout: end this session. */
+/* End this session, then go to `to` (NULL: the sign-in page). */
+enum handled
+web_logout_finish(struct req *r, const char *to)
+{
+	return req_write(r, logout_write, logout_reply, (void *)(uintptr_t)to);
+}
+
+/* POST /logout: end this session (and, signed in through the company's
+ * OpenID provider, sign out there too). */
 enum handled
 web_logout(struct req *r)
 {
+	const struct config *c = req_config(r);
+
+	if (r->auth == AUTH_SESSION && r->session.via == VIA_OIDC &&
+	    c->oidc_logout && config_oidc(c))
+		return oidc_signout(r);
 	if (r->auth == AUTH_SESSION)
-		return req_write(r, logout_write, logout_reply, NULL);
+		return web_logout_finish(r, NULL);
 	req_set_cookie(r, req_cookie_name(r), "", 0);
 	req_redirect(r, "/login");
 	return HANDLED;

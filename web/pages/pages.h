@@ -29,6 +29,13 @@ enum handled	 web_login_form(struct req *);
 enum handled	 web_login(struct req *);
 enum handled	 web_logout(struct req *);
 void		 web_login_page(struct req *, int, const char *);
+enum handled	 web_logout_finish(struct req *, const char *);
+
+/* oidc.c */
+enum handled	 web_oidc_start(struct req *);
+enum handled	 web_oidc_callback(struct req *);
+enum handled	 web_oidc_backchannel(struct req *);
+enum handled	 oidc_signout(struct req *);
 
 /* sso.c */
 struct sso;
@@ -36,6 +43,7 @@ struct claims;
 struct sso	*sso_new(struct req *, enum idp, enum session_via);
 struct claims	*sso_claims(struct sso *);
 void		 sso_set(struct sso *, const char *, int64_t, const char *);
+void		 sso_state(struct sso *, const char *);
 enum handled	 sso_finish(struct req *, struct sso *);
 enum handled	 web_proxy_signin(struct req *);
 

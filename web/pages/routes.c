@@ -28,6 +28,11 @@ const struct route web_routes[] = {
 	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
 	{ M_POST, "/logout",		R_UNGATED,	web_logout },
 	{ M_GET,  "/auth/proxy",	0,		web_proxy_signin },
+	{ M_GET,  "/auth/oidc/start",	0,		web_oidc_start },
+	{ M_GET,  "/auth/oidc/callback", 0,		web_oidc_callback },
+	/* from the provider's servers: no session, no CSRF token */
+	{ M_POST, "/auth/oidc/backchannel-logout", R_NOCSRF | R_UNGATED,
+	    web_oidc_backchannel },
 
 	/*
 	 * settings and admin (web): a browser session only, so that no bearer

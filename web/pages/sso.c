@@ -24,6 +24,7 @@ struct sso {
 	const char	*ip;
 	const char	*user_agent;
 	const char	*old_session;	/* the browser's, to end, or NULL */
+	const char	*state;		/* an OpenID sign-in's, to use up */
 	int64_t		 user;
 	int		 created;
 	char		 token[64];
@@ -67,6 +68,14 @@ sso_set(struct sso *s, const char *sid, int64_t expires_at, const char *next)
 		s->next = next;
 }
 
+/* The OpenID sign-in this one finishes: its state is used up as the
+ * session starts, in one transaction (a callback counts once). */
+void
+sso_state(struct sso *s, const char *state)
+{
+	s->state = state;
+}
+
 /* On the writer: find or make the account, and start its session (the one
  * the browser brought, if any, ends: a session is never reused). */
 static int
@@ -75,6 +84,9 @@ sso_write(struct db *db, void *arg, char **cause)
 	struct sso	*s = arg;
 	int		 rc;
 
+	if (s->state != NULL && (rc = oidc_login_take(db, s->state, cause)) !=
+	    E_OK)
+		return rc;
 	rc = identity_signin(db, &s->claims, s->create, &s->user, &s->created,
 	    cause);
 	if (rc != E_OK)
