@@ -9,6 +9,12 @@ decides; this test checks every door it guards. The outside account that
 wrote the outside post is a subject too: every employee sees it, none can
 be it.
 
+Readers come both ways a company makes them: the follower, the member
+and the other employee are made just in time by their first sign-in
+through the company's single sign-on (an authenticating proxy's header,
+docs/authentication.md), the rest by hearthctl; the rule is the same for
+both.
+
 The fixture makes the people, groups and posts once; each case checks one
 door (a row family of the matrix) for every reader and can run alone:
 make check TESTS=tests/integration/test_access_matrix.py CASE=favourite
@@ -29,6 +35,10 @@ AUTHORED = ["public", "unlisted", "private", "direct", "open_group",
             "private_group"]
 KINDS = AUTHORED + ["outside"]
 READERS = ["author", "follower", "mentioned", "member", "other", "admin"]
+# Made by a first sign-in through single sign-on (the proxy's header).
+SSO = {"follower", "member", "other"}
+PROXY = {"auth.proxy_header": "X-Remote-User",
+         "auth.proxy_addresses": "127.0.0.1 ::1"}
 
 # Who may read each kind of post.
 READABLE = {
@@ -68,7 +78,9 @@ class Matrix:
         self.srv = srv
         self.c = srv.client()
         for name in READERS:
-            if name != "author":
+            if name in SSO:
+                self.browser(t, name)
+            elif name != "author":
                 srv.add_user(name, admin=(name == "admin"))
         self.tok = {name: srv.token(name) for name in READERS}
         self.me = {name: self.api("GET",
@@ -128,6 +140,20 @@ class Matrix:
         self.voice = str(rows[0][1]) if rows else "0"
         self.kind_of[self.ids_of["outside"]] = "outside"
 
+    def browser(self, t, name):
+        """A signed-in browser of name's: through single sign-on (the
+        first time, their account is made then) or with a password."""
+        if name not in SSO:
+            c = self.srv.client()
+            t.status(c.login(name), 303, "%s signs in" % name)
+            return c
+        c = self.srv.client(headers={"X-Remote-User":
+                                     "%s@example.com" % name})
+        r = c.get("/auth/proxy?next=/")
+        t.status(r, 303, "%s signs in through single sign-on" % name)
+        t.is_(c.me().json().get("username"), name, "... as %s" % name)
+        return c
+
     def api(self, method, path, who, form=None):
         hdrs = {"Authorization": "Bearer " + self.tok[who]} if who else {}
         return self.c.request(method, path, form=form, headers=hdrs,
@@ -163,7 +189,7 @@ class Matrix:
 
 @contextlib.contextmanager
 def fixture(t):
-    with b.Bridge(t, approval="none", threads=2) as srv:
+    with b.Bridge(t, approval="none", threads=2, **PROXY) as srv:
         srv.add_user("author")
         srv.opt_in("author")
         yield Matrix(t, srv)
@@ -481,10 +507,7 @@ def attachments(t, m):
     request) or with the address signed for an app; a bare name, a forged
     signature, another reader's media id or a deleted post's files give
     404. The case posts (and deletes) its own posts."""
-    web = {}
-    for reader in READERS:
-        web[reader] = m.srv.client()
-        t.status(web[reader].login(reader), 303, "%s signs in" % reader)
+    web = {reader: m.browser(t, reader) for reader in READERS}
     anon = m.srv.client()
     posts = {}
     for kind in AUTHORED:
