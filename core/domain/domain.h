@@ -120,6 +120,20 @@ int		 identity_list(struct db *, struct arena *, int64_t,
 int		 identity_signin(struct db *, const struct claims *, int,
 		     int64_t *, int *, char **);
 int		 identity_pick_name(struct db *, const char *, char *, size_t);
+int		 identity_update(struct db *, int64_t, const struct claims *);
+
+/* directory-sync.c */
+struct dir_sync {
+	int		 force;		/* past the guard */
+	int		 dry_run;	/* count, change nothing */
+	/* what it found and did */
+	int		 seen;		/* people the directory lists */
+	int		 linked;	/* active accounts it signed in */
+	int		 updated;
+	int		 deactivated;
+};
+int		 directory_sync(struct db *, enum idp, const struct claims *,
+		     size_t, struct dir_sync *, char **);
 struct user	*identity_directory_account(struct db *, struct arena *,
 		     const struct claims *);
 int		 user_deactivate(struct db *, int64_t, const char *);

@@ -248,7 +248,7 @@ identity_update_col(struct db *db, int64_t user, const char *col,
 }
 
 /* Bring a person's profile and role up to date with the claims. */
-static int
+int
 identity_update(struct db *db, int64_t user, const struct claims *c)
 {
 	if (identity_update_col(db, user, "display_name", c->display_name,

@@ -1,0 +1,149 @@
+/*
+ * directory-sync.c: bringing hearth in line with the company directory
+ * (auth.ldap.sync_interval, hearthctl ldap sync). The directory lists its
+ * people; every active account tied to the directory (an `ldap` identity)
+ * whose entry is gone, or no longer allowed to sign in, leaves the company
+ * (user_deactivate: sessions, tokens and streams end), and the others'
+ * names, e-mail, departments, titles and admin role follow the directory.
+ *
+ * A directory that answers nothing, or would take away more than half its
+ * people at once, is more likely misconfigured or half-down than emptied:
+ * the sync refuses (E_CONFLICT, with the numbers) unless forced.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+
+#define GUARD_MIN	4	/* below this many accounts, no guard */
+
+/* Compare two subjects for bsearch and qsort. */
+static int
+subject_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct claims *)a)->subject,
+	    ((const struct claims *)b)->subject);
+}
+
+/* One active account tied to the directory. */
+struct linked {
+	int64_t	 user;
+	char	*subject;
+};
+
+/* The active accounts tied to provider p: *out (malloc'd), their number
+ * or -1. */
+static int
+linked_accounts(struct db *db, enum idp p, struct linked **out)
+{
+	sqlite3_stmt	*st;
+	struct linked	*v = NULL;
+	size_t		 n = 0, cap = 0;
+	int		 rc;
+
+	st = db_prepare(db, "SELECT i.user_id, i.subject FROM identities i "
+	    "JOIN users u ON u.id = i.user_id WHERE i.provider = ? AND "
+	    "u.disabled = 0 ORDER BY i.user_id");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, idp_name(p), -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		v[n].user = sqlite3_column_int64(st, 0);
+		v[n].subject = xstrdup((const char *)sqlite3_column_text(st,
+		    1));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		while (n > 0)
+			free(v[--n].subject);
+		free(v);
+		return -1;
+	}
+	*out = v;
+	return (int)n;
+}
+
+/*
+ * Apply the directory's list (people, n: claims with subject, allowed,
+ * admin and the profile) to the accounts tied to provider p, in one
+ * transaction. E_OK with the counts in *s, E_CONFLICT past the guard
+ * (*cause says why), E_INTERNAL.
+ */
+int
+directory_sync(struct db *db, enum idp p, const struct claims *people,
+    size_t n, struct dir_sync *s, char **cause)
+{
+	struct claims	*sorted = NULL, key;
+	const struct claims *c;
+	struct linked	*acc = NULL;
+	int		 nacc, i, gone = 0, rc = E_INTERNAL;
+
+	s->seen = (int)n;
+	s->linked = s->updated = s->deactivated = 0;
+	if ((nacc = linked_accounts(db, p, &acc)) < 0)
+		return E_INTERNAL;
+	s->linked = nacc;
+	if (n > 0) {
+		sorted = xcalloc(n, sizeof *sorted);
+		memcpy(sorted, people, n * sizeof *sorted);
+		qsort(sorted, n, sizeof *sorted, subject_cmp);
+	}
+	for (i = 0; i < nacc; i++) {
+		key.subject = acc[i].subject;
+		c = n > 0 ? bsearch(&key, sorted, n, sizeof *sorted,
+		    subject_cmp) : NULL;
+		if (c == NULL || !c->allowed)
+			gone++;
+	}
+	if (!s->force && nacc >= GUARD_MIN && (n == 0 || gone * 2 > nacc)) {
+		*cause = xasprintf("the directory listed %zu people and %d of "
+		    "the %d accounts it signs in would be deactivated: more "
+		    "likely a wrong base DN, filter or group, or a directory "
+		    "half down, than half the company leaving. Nothing was "
+		    "changed; check with --dry-run, then --force", n, gone,
+		    nacc);
+		rc = E_CONFLICT;
+		goto out;
+	}
+	if (s->dry_run) {
+		s->deactivated = gone;
+		rc = E_OK;
+		goto out;
+	}
+	if (db_begin(db) != 0)
+		goto out;
+	for (i = 0; i < nacc; i++) {
+		key.subject = acc[i].subject;
+		c = n > 0 ? bsearch(&key, sorted, n, sizeof *sorted,
+		    subject_cmp) : NULL;
+		if (c == NULL || !c->allowed) {
+			if (user_deactivate(db, acc[i].user, c == NULL ?
+			    "directory sync: gone from the directory" :
+			    "directory sync: not in the allowed group") != E_OK)
+				goto fail;
+			log_info("directory sync: user %lld deactivated (%s)",
+			    (long long)acc[i].user, c == NULL ? "gone from the "
+			    "directory" : "not in the allowed group");
+			s->deactivated++;
+			continue;
+		}
+		if (identity_update(db, acc[i].user, c) != 0)
+			goto fail;
+		s->updated++;
+	}
+	rc = db_commit(db) == 0 ? E_OK : E_INTERNAL;
+	goto out;
+fail:
+	db_rollback(db);
+out:
+	for (i = 0; i < nacc; i++)
+		free(acc[i].subject);
+	free(acc);
+	free(sorted);
+	return rc;
+}
