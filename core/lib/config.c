@@ -87,7 +87,7 @@ static const struct ckey ckeys[] = {
 	{ "auth.local",		  C_AUTHLOCAL, F(auth_local), 0, 0 },
 	{ "auth.former_employee_label", C_STRING, F(auth_former_label), 0, 0 },
 	{ "auth.create_accounts", C_BOOL,     F(auth_create), 0, 0 },
-	{ "auth.oidc.issuer",	  C_URL,      F(oidc_issuer), 0, 0 },
+	{ "auth.oidc.issuer",	  C_STRING,      F(oidc_issuer), 0, 0 },
 	{ "auth.oidc.name",	  C_STRING,   F(oidc_name), 0, 0 },
 	{ "auth.oidc.client_id",  C_STRING,   F(oidc_client_id), 0, 0 },
 	{ "auth.oidc.client_secret", C_STRING, F(oidc_client_secret), 0, 0 },

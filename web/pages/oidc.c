@@ -233,6 +233,16 @@ web_oidc_callback(struct req *r)
 		    "in again.");
 		return HANDLED;
 	}
+	/* RFC 9207: a provider that says who it is must be ours (a mix-up
+	 * attack sends another provider's code here). */
+	if (req_param(r, "iss") != NULL && strcmp(req_param(r, "iss"),
+	    c->oidc_issuer) != 0) {
+		log_warn("oidc: a callback from issuer '%.100s', not ours",
+		    req_param(r, "iss"));
+		web_login_page(r, 400, "This sign-in came from another "
+		    "provider; sign in again.");
+		return HANDLED;
+	}
 	if (oidc_login_find(req_db(r), r->arena, b->state, &b->nonce,
 	    &b->verifier, &b->next) != 0) {
 		web_login_page(r, 400, "This sign-in was already used or has "
