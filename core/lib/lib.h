@@ -201,31 +201,6 @@ int		 config_oidc(const struct config *);
 int		 config_ldap(const struct config *);
 int		 config_local_allowed(const struct config *, int);
 
-/* jose.c (TEMP: until the jose branch lands) */
-enum { JOSE_OK = 0, JOSE_EBAD = -1, JOSE_EKID = -2 };
-int		 jose_verify(const char *, const char *, const char *, char **,
-		     char **);
-int		 jose_sign(const char *, const char *, const char *, char **,
-		     char **);
-char		*jose_random(size_t);
-char		*jose_pkce_challenge(const char *);
-/* httpc.c (TEMP) */
-struct httpc_req {
-	const char *method;
-	const char *url;
-	const char *ca_file;
-	const char *content_type;
-	const char *body; size_t bodylen;
-	const char *basic_user, *basic_pass;
-	const char *accept;
-	long timeout;
-	size_t max_body;
-};
-struct httpc_resp { long status; char *body; size_t len; char *content_type; char *cache_control; };
-int httpc_do(const struct httpc_req *, struct httpc_resp *, char **);
-void httpc_resp_free(struct httpc_resp *);
-char *httpc_form_escape(const char *);
-
 /* addrlist.c */
 int		 addrlist_check(const char *, const char **);
 int		 addrlist_match(const char *, const char *);
