@@ -1,9 +1,9 @@
 /*
  * lib.h: the leaf libraries of hearth: memory, logging, arenas, crypto,
  * configuration, text (UTF-8, forms, cookies, escaping, Markdown, multipart),
- * images, id lists, the byte cache and JSON Web Signatures. Nothing here
- * knows SQLite, JSON values, requests or people; every layer above may
- * include it. Prototypes are grouped under a banner naming
+ * images, id lists, the byte cache, JSON Web Signatures and a blocking HTTP
+ * client. Nothing here knows SQLite, JSON values, requests or people; every
+ * layer above may include it. Prototypes are grouped under a banner naming
  * the file in core/lib/ that defines them.
  */
 #ifndef HEARTH_LIB_H
@@ -235,6 +235,39 @@ int		 jose_sign(const char *pem, const char *kid,
 char		*jose_b64url(const unsigned char *, size_t);
 char		*jose_random(size_t nbytes);
 char		*jose_pkce_challenge(const char *verifier);
+
+/* httpc.c: blocking HTTP client (libcurl), for worker threads only */
+struct httpc_req {
+	const char	*method;	/* "GET" or "POST" */
+	const char	*url;
+	const char	*ca_file;	/* NULL: the system's */
+	const char	*content_type;	/* POST body's, e.g.
+					   application/x-www-form-urlencoded */
+	const char	*body;
+	size_t		 bodylen;
+	const char	*basic_user, *basic_pass;	/* HTTP Basic
+					   (client_secret_basic), or NULL */
+	const char	*accept;	/* Accept header, or NULL */
+	long		 timeout;	/* seconds, 0: 10 */
+	size_t		 max_body;	/* 0: 1 MiB */
+};
+struct httpc_resp {
+	long		 status;
+	char		*body;
+	size_t		 len;
+	char		*content_type;
+	char		*cache_control;
+};
+/*
+ * 0 and *resp (free with httpc_resp_free), or -1 and *cause naming the URL
+ * and what went wrong (curl's error text). A 4xx/5xx status is not an error
+ * here.
+ */
+int		 httpc_do(const struct httpc_req *, struct httpc_resp *,
+		     char **cause);
+void		 httpc_resp_free(struct httpc_resp *);
+/* application/x-www-form-urlencoded encoding of one value (malloc'd). */
+char		*httpc_form_escape(const char *);
 
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);
