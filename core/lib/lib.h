@@ -1,9 +1,10 @@
 /*
  * lib.h: the leaf libraries of hearth: memory, logging, arenas, crypto,
  * configuration, text (UTF-8, forms, cookies, escaping, Markdown, multipart),
- * images, id lists and the byte cache. Nothing here knows SQLite, JSON values,
- * requests or people; every layer above may include it. Prototypes are grouped
- * under a banner naming the file in core/lib/ that defines them.
+ * images, id lists, the byte cache, JSON Web Signatures and a blocking HTTP
+ * client. Nothing here knows SQLite, JSON values, requests or people; every
+ * layer above may include it. Prototypes are grouped under a banner naming
+ * the file in core/lib/ that defines them.
  */
 #ifndef HEARTH_LIB_H
 #define HEARTH_LIB_H
@@ -254,6 +255,73 @@ int		 form_parse(struct arena *, const char *, size_t,
 char		*form_decode(struct arena *, const char *, size_t);
 char		*path_decode(struct arena *, const char *, size_t);
 int		 hex_value(int);
+
+/* jose.c: JWS for OpenID Connect (cjose; EdDSA with OpenSSL) */
+enum { JOSE_OK = 0, JOSE_EBAD = -1, JOSE_EKID = -2 };
+/*
+ * Verify compact JWS token against JWKS (JSON text); algs: space-separated
+ * allowed algorithms. On JOSE_OK *payload is the payload (malloc'd,
+ * NUL-terminated, the claims JSON text, not yet checked as JSON).
+ * JOSE_EKID: its kid is in no key of the set (caller refetches the set
+ * once: key rotation). JOSE_EBAD: anything else, *cause (malloc'd) says what
+ * (e.g. "signature does not verify", "alg none refused", "alg ES256 not
+ * allowed").
+ */
+int		 jose_verify(const char *jwks, const char *token,
+		     const char *algs, char **payload, char **cause);
+/* The header's alg and kid of a compact JWS, without verifying (for logs):
+ * 0 or -1. */
+int		 jose_peek(const char *token, char *alg, size_t alglen,
+		     char *kid, size_t kidlen);
+/*
+ * Sign claims (JSON text) as a compact JWS with a private key in PEM (RSA →
+ * RS256, EC P-256 → ES256, Ed25519 → EdDSA), header {"alg","typ":"JWT",
+ * "kid": kid if not NULL}: for OIDC private_key_jwt client authentication.
+ * 0 and *out (malloc'd), or -1 and *cause.
+ */
+int		 jose_sign(const char *pem, const char *kid,
+		     const char *claims, char **out, char **cause);
+/*
+ * base64url without padding (RFC 7515), and a random URL-safe string of n
+ * random bytes for state, nonce and PKCE verifier; the PKCE S256 challenge
+ * of a verifier. malloc'd.
+ */
+char		*jose_b64url(const unsigned char *, size_t);
+char		*jose_random(size_t nbytes);
+char		*jose_pkce_challenge(const char *verifier);
+
+/* httpc.c: blocking HTTP client (libcurl), for worker threads only */
+struct httpc_req {
+	const char	*method;	/* "GET" or "POST" */
+	const char	*url;
+	const char	*ca_file;	/* NULL: the system's */
+	const char	*content_type;	/* POST body's, e.g.
+					   application/x-www-form-urlencoded */
+	const char	*body;
+	size_t		 bodylen;
+	const char	*basic_user, *basic_pass;	/* HTTP Basic
+					   (client_secret_basic), or NULL */
+	const char	*accept;	/* Accept header, or NULL */
+	long		 timeout;	/* seconds, 0: 10 */
+	size_t		 max_body;	/* 0: 1 MiB */
+};
+struct httpc_resp {
+	long		 status;
+	char		*body;
+	size_t		 len;
+	char		*content_type;
+	char		*cache_control;
+};
+/*
+ * 0 and *resp (free with httpc_resp_free), or -1 and *cause naming the URL
+ * and what went wrong (curl's error text). A 4xx/5xx status is not an error
+ * here.
+ */
+int		 httpc_do(const struct httpc_req *, struct httpc_resp *,
+		     char **cause);
+void		 httpc_resp_free(struct httpc_resp *);
+/* application/x-www-form-urlencoded encoding of one value (malloc'd). */
+char		*httpc_form_escape(const char *);
 
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);
