@@ -9,6 +9,7 @@
  * provider's claims; every later one brings the claims up to date.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -229,36 +230,50 @@ identity_pick_name(struct db *db, const char *want, char *out, size_t outlen)
 	return 0;
 }
 
-/* Set a profile column to a provider's value when it has one that
- * differs (an empty claim clears nothing: providers omit claims). */
-static int
-identity_update_col(struct db *db, int64_t user, const char *col,
-    const char *v, size_t max)
-{
-	char	sql[160];
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	if (strlen(v) > max || strpbrk(v, "\r\n") != NULL)
-		return 0;		/* kept as it was: not worth a refusal */
-	snprintf(sql, sizeof sql, "UPDATE users SET %s = ?, updated_at = ?, "
-	    "version = version + 1 WHERE id = ? AND %s IS NOT ?", col, col);
-	return DB_RUN(db, sql, SQL_T(v), SQL_I(time(NULL)), SQL_I(user),
-	    SQL_T(v)) < 0 ? -1 : 0;
-}
+/*
+ * The profile columns a provider's claims keep up to date, each with its
+ * own literal statement (the statement cache knows a statement by its
+ * text's address, so no SQL here is built at run time).
+ */
+static const struct {
+	size_t		 off;		/* in struct claims */
+	size_t		 max;
+	const char	*sql;
+} identity_cols[] = {
+	{ offsetof(struct claims, display_name), DISPLAY_NAME_MAX,
+	  "UPDATE users SET display_name = ?1, updated_at = ?2, version = "
+	  "version + 1 WHERE id = ?3 AND display_name IS NOT ?1" },
+	{ offsetof(struct claims, email), 320,
+	  "UPDATE users SET email = ?1, updated_at = ?2, version = "
+	  "version + 1 WHERE id = ?3 AND email IS NOT ?1" },
+	{ offsetof(struct claims, department), PROFILE_TEXT_MAX,
+	  "UPDATE users SET department = ?1, updated_at = ?2, version = "
+	  "version + 1 WHERE id = ?3 AND department IS NOT ?1" },
+	{ offsetof(struct claims, job_title), PROFILE_TEXT_MAX,
+	  "UPDATE users SET job_title = ?1, updated_at = ?2, version = "
+	  "version + 1 WHERE id = ?3 AND job_title IS NOT ?1" },
+};
 
 /* Bring a person's profile and role up to date with the claims. */
 int
 identity_update(struct db *db, int64_t user, const struct claims *c)
 {
-	if (identity_update_col(db, user, "display_name", c->display_name,
-	    DISPLAY_NAME_MAX) != 0 ||
-	    identity_update_col(db, user, "email", c->email, 320) != 0 ||
-	    identity_update_col(db, user, "department", c->department,
-	    PROFILE_TEXT_MAX) != 0 ||
-	    identity_update_col(db, user, "job_title", c->job_title,
-	    PROFILE_TEXT_MAX) != 0)
-		return -1;
+	const char	*v;
+	size_t		 i;
+
+	/* An empty or missing claim clears nothing (providers leave claims
+	 * out), and a value too long or not one line is not worth refusing
+	 * a sign-in for: the old one stays. */
+	for (i = 0; i < nitems(identity_cols); i++) {
+		v = *(const char *const *)((const char *)c +
+		    identity_cols[i].off);
+		if (v == NULL || *v == '\0' || strlen(v) > identity_cols[i].max
+		    || strpbrk(v, "\r\n") != NULL)
+			continue;
+		if (DB_RUN(db, identity_cols[i].sql, SQL_T(v),
+		    SQL_I(time(NULL)), SQL_I(user)) < 0)
+			return -1;
+	}
 	if (c->admin >= 0) {
 		int is = user_is_admin(db, user);
 
