@@ -1,10 +1,11 @@
 /*
  * lib.h: the leaf libraries of hearth: memory, logging, arenas, crypto,
  * configuration, text (UTF-8, forms, cookies, escaping, Markdown, multipart),
- * images, id lists, the byte cache, JSON Web Signatures and a blocking HTTP
- * client. Nothing here knows SQLite, JSON values, requests or people; every
- * layer above may include it. Prototypes are grouped under a banner naming
- * the file in core/lib/ that defines them.
+ * images, id lists, the byte cache, JSON Web Signatures, a blocking HTTP
+ * client and the LDAP directory client. Nothing here knows SQLite, JSON
+ * values, requests or hearth's people; every layer above may include it.
+ * Prototypes are grouped under a banner naming the file in core/lib/ that
+ * defines them.
  */
 #ifndef HEARTH_LIB_H
 #define HEARTH_LIB_H
@@ -458,6 +459,75 @@ struct filetype {
 const struct filetype *filetype_of(const void *, size_t, const char *);
 const struct filetype *filetype_from_ext(const char *);
 void		 filename_clean(const char *, const char *, char *, size_t);
+
+/* ldapc.c: signing in against an LDAP directory (OpenLDAP, Active
+ * Directory) and listing its people. Each call opens its own connection and
+ * blocks (worker threads only). Attribute names left NULL or "" take the
+ * OpenLDAP defaults: entryUUID, uid, cn, mail, departmentNumber, title;
+ * user_filter "(&(objectClass=inetOrgPerson)(uid=%s))", group_member_attr
+ * "member". group_member_attr "memberOf" reads the groups from the person's
+ * entry (Active Directory); ad_nested asks AD for nested membership with
+ * LDAP_MATCHING_RULE_IN_CHAIN instead. allowed and admin are independent:
+ * an admin outside allowed_group may not sign in. HEARTH_LDAP_PAGE_SIZE (in
+ * the environment, 1 to 1000) shrinks ldapc_each's pages, for tests. */
+struct ldapc_conf {
+	const char	*url;		/* ldaps://host:636 or ldap://host:389;
+					   several, space-separated: failover */
+	int		 starttls;	/* with ldap://: StartTLS required (never
+					   plain) */
+	const char	*ca_file;	/* NULL: the system's CAs */
+	const char	*bind_dn, *bind_password;	/* the service account
+							   (search); no
+							   bind_dn: anonymous */
+	const char	*base_dn;
+	const char	*user_filter;	/* "(&(objectClass=inetOrgPerson)(uid=%s))"
+					   or AD's "(&(objectCategory=person)
+					   (sAMAccountName=%s))"; each %s is the
+					   username, RFC 4515-escaped */
+	const char	*id_attr;	/* stable id: "entryUUID" (OpenLDAP) or
+					   "objectGUID" (AD: binary, given in the
+					   GUID text form) */
+	const char	*username_attr, *name_attr, *email_attr,
+			*department_attr, *title_attr;
+	const char	*allowed_group;	/* a group's DN; NULL or "": everyone
+					   under base_dn may sign in */
+	const char	*admin_group;	/* a group's DN whose members are admins,
+					   or NULL */
+	const char	*group_member_attr;	/* on the group: "member"
+						   (groupOfNames) or
+						   "uniqueMember"; on the
+						   person: "memberOf" */
+	int		 ad_nested;
+	long		 timeout;	/* seconds for connect and each operation
+					   (<= 0: 10) */
+};
+struct ldapc_person {
+	char		*dn, *id, *username, *display_name, *email,
+			*department, *title;	/* NULL: the entry has none */
+	int		 allowed, admin;
+};
+enum { LDAPC_OK = 0, LDAPC_DENIED = 1, LDAPC_ERROR = -1 };
+/* Service bind, one person found by the filter, their bind with the password
+ * (an empty one is DENIED unsent), then attributes and groups. DENIED: wrong
+ * password, unknown, more than one, not in allowed_group, disabled in AD
+ * (userAccountControl bit 2); ERROR: the directory cannot be reached, the
+ * service bind fails, a group does not exist. *cause says which, for the
+ * log; out is filled only on OK (ldapc_person_free is safe either way). */
+int		 ldapc_authenticate(const struct ldapc_conf *, const char *,
+		     const char *, struct ldapc_person *, char **);
+/* Every person the user filter finds with %s as "*" (paged, 500 a page), with
+ * allowed and admin filled (a disabled AD account is not allowed), each
+ * handed to cb and freed after it returns. 0, or -1 and *cause: the list is
+ * then not complete (a person without id or username stops it too). */
+int		 ldapc_each(const struct ldapc_conf *,
+		     void (*)(const struct ldapc_person *, void *), void *,
+		     char **);
+void		 ldapc_person_free(struct ldapc_person *);
+/* RFC 4515 filter value escaping (malloc'd). */
+char		*ldapc_escape(const char *);
+/* AD's binary objectGUID (16 bytes) in the GUID text form (malloc'd), or
+ * NULL if it is not 16 bytes. */
+char		*ldapc_guid(const void *, size_t);
 
 /* idlist.c */
 struct idlist {
