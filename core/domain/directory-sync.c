@@ -147,3 +147,23 @@ out:
 	free(sorted);
 	return rc;
 }
+
+/* What a directory entry says of a person, as claims (strings are the
+ * entry's: the caller keeps it alive). */
+void
+ldap_person_claims(const struct config *c, const struct ldapc_person *p,
+    struct claims *out)
+{
+	memset(out, 0, sizeof *out);
+	out->provider = IDP_LDAP;
+	out->issuer = "";
+	out->subject = p->id;
+	out->username = p->username;
+	out->display_name = p->display_name;
+	out->email = p->email;
+	out->department = p->department;
+	out->job_title = p->title;
+	out->admin = c->ldap_admin_group != NULL && *c->ldap_admin_group !=
+	    '\0' ? p->admin : -1;
+	out->allowed = p->allowed;
+}

@@ -134,6 +134,9 @@ struct dir_sync {
 };
 int		 directory_sync(struct db *, enum idp, const struct claims *,
 		     size_t, struct dir_sync *, char **);
+struct ldapc_person;
+void		 ldap_person_claims(const struct config *,
+		     const struct ldapc_person *, struct claims *);
 struct user	*identity_directory_account(struct db *, struct arena *,
 		     const struct claims *);
 int		 user_deactivate(struct db *, int64_t, const char *);

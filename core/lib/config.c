@@ -622,14 +622,22 @@ config_check_auth(const struct config *c, const char *name, char **cause)
 		return -1;
 	}
 	if (set(c->ldap_url)) {
-		if (strncmp(c->ldap_url, "ldaps://", 8) != 0 &&
-		    (strncmp(c->ldap_url, "ldap://", 7) != 0 ||
-		    !c->ldap_starttls)) {
-			*cause = xasprintf("%s: key 'auth.ldap.url': must be "
-			    "ldaps://, or ldap:// with auth.ldap.starttls = "
-			    "yes: passwords never cross the network in the "
-			    "clear (got '%s')", name, c->ldap_url);
-			return -1;
+		const char	*u = c->ldap_url;
+		size_t		 len;
+
+		/* several URLs (failover): each must be encrypted */
+		for (; *(u += strspn(u, " \t")) != '\0'; u += len) {
+			len = strcspn(u, " \t");
+			if (strncmp(u, "ldaps://", 8) != 0 &&
+			    (strncmp(u, "ldap://", 7) != 0 ||
+			    !c->ldap_starttls)) {
+				*cause = xasprintf("%s: key 'auth.ldap.url': "
+				    "must be ldaps://, or ldap:// with "
+				    "auth.ldap.starttls = yes: passwords never "
+				    "cross the network in the clear (got "
+				    "'%.*s')", name, (int)len, u);
+				return -1;
+			}
 		}
 		if (!set(c->ldap_base_dn)) {
 			*cause = xasprintf("%s: key 'auth.ldap.base_dn': needed "
@@ -842,6 +850,31 @@ int
 config_ldap(const struct config *c)
 {
 	return set(c->ldap_url);
+}
+
+/* The directory client's settings from the auth.ldap keys. */
+void
+config_ldapc(const struct config *c, struct ldapc_conf *l)
+{
+	memset(l, 0, sizeof *l);
+	l->url = c->ldap_url;
+	l->starttls = c->ldap_starttls;
+	l->ca_file = set(c->ldap_ca_file) ? c->ldap_ca_file : NULL;
+	l->bind_dn = c->ldap_bind_dn;
+	l->bind_password = c->ldap_bind_password;
+	l->base_dn = c->ldap_base_dn;
+	l->user_filter = c->ldap_user_filter;
+	l->id_attr = c->ldap_id_attr;
+	l->username_attr = c->ldap_username_attr;
+	l->name_attr = c->ldap_name_attr;
+	l->email_attr = c->ldap_email_attr;
+	l->department_attr = c->ldap_department_attr;
+	l->title_attr = c->ldap_title_attr;
+	l->allowed_group = c->ldap_allowed_group;
+	l->admin_group = c->ldap_admin_group;
+	l->group_member_attr = c->ldap_member_attr;
+	l->ad_nested = c->ldap_ad_nested;
+	l->timeout = c->ldap_timeout;
 }
 
 /* Whether a password may sign someone in (admin: they are an admin). */

@@ -201,6 +201,8 @@ int		 config_make_data_dir(const struct config *, char **);
 int		 config_is_https(const struct config *);
 int		 config_oidc(const struct config *);
 int		 config_ldap(const struct config *);
+struct ldapc_conf;
+void		 config_ldapc(const struct config *, struct ldapc_conf *);
 int		 config_local_allowed(const struct config *, int);
 
 /* addrlist.c */

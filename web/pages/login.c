@@ -29,6 +29,13 @@ struct login {
 	const char	*device;	/* a trusted browser's nonce, or NULL */
 	int		 ok;
 	char		 token[64];	/* the new session's */
+	/* the company directory checks the password (auth.ldap) */
+	int		 ldap;
+	int		 unreachable;	/* the directory could not answer */
+	const char	*username;
+	struct ldapc_conf lc;
+	struct ldapc_person person;
+	char		*ldap_cause;
 };
 
 /* Where to go after signing in: a local path only (web_next). */
@@ -79,13 +86,45 @@ web_login_form(struct req *r)
 	return HANDLED;
 }
 
-/* On a worker: verify the password. */
+/* On a worker: verify the password (hearth's hash, or a bind to the
+ * company directory as the person). */
 static void
 login_work(void *arg)
 {
 	struct login	*l = arg;
+	int		 rc;
 
-	l->ok = password_verify(l->phc, l->password);
+	if (!l->ldap) {
+		l->ok = password_verify(l->phc, l->password);
+		return;
+	}
+	rc = ldapc_authenticate(&l->lc, l->username, l->password, &l->person,
+	    &l->ldap_cause);
+	l->ok = rc == LDAPC_OK;
+	l->unreachable = rc == LDAPC_ERROR;
+}
+
+/* The directory vouched for the person: sign them in as the entry says
+ * (the account made just in time, tied to its entryUUID or objectGUID). */
+static enum handled
+login_directory(struct req *r, struct login *l)
+{
+	struct sso	*s = sso_new(r, IDP_LDAP, VIA_LDAP);
+	struct claims	*c = sso_claims(s);
+	struct ldapc_person *p = &l->person;
+
+#define KEEP(x) ((x) != NULL ? arena_strdup(r->arena, (x)) : NULL)
+	ldap_person_claims(req_config(r), p, c);
+	c->subject = KEEP(p->id);
+	c->username = KEEP(p->username);
+	c->display_name = KEEP(p->display_name);
+	c->email = KEEP(p->email);
+	c->department = KEEP(p->department);
+	c->job_title = KEEP(p->title);
+#undef KEEP
+	ldapc_person_free(p);
+	sso_set(s, NULL, 0, login_next(r));
+	return sso_finish(r, s);
 }
 
 /* On the writer: end the session the browser brought in (a session is
@@ -135,6 +174,34 @@ login_done(void *arg)
 	OPENSSL_cleanse(l->password, strlen(l->password));
 	free(l->password);
 	free(l->phc);
+	if (l->ldap && l->unreachable) {
+		log_error("login: the directory did not answer for '%s': %s",
+		    l->account_key, l->ldap_cause ? l->ldap_cause : "?");
+		free(l->ldap_cause);
+		free(l->account_key);
+		req_retry_after(r, 30);
+		web_login_page(r, 503, "The company directory cannot be reached "
+		    "right now; try again in a minute.");
+		req_free(r);
+		return;
+	}
+	if (l->ldap && l->ok) {
+		free(l->ldap_cause);
+		if (l->device != NULL)
+			ratelimit_clear(s->login_device, l->device);
+		else
+			ratelimit_clear(s->login_account, l->account_key);
+		free(l->account_key);
+		if (login_directory(r, l) == HANDLED)
+			req_free(r);
+		return;
+	}
+	if (l->ldap) {
+		log_info("login: the directory refused '%s': %s",
+		    l->account_key, l->ldap_cause ? l->ldap_cause : "?");
+		free(l->ldap_cause);
+		l->user = NULL;
+	}
 	if (!l->ok || l->user == NULL) {
 		if (l->device != NULL)
 			ratelimit_hit(s->login_device, l->device, time(NULL));
@@ -223,6 +290,12 @@ web_login(struct req *r)
 	    config_local_allowed(req_config(r), u->role == ROLE_ADMIN)) {
 		l->user = u;
 		l->phc = xstrdup(u->password_hash);
+	} else if (config_ldap(req_config(r))) {
+		/* No hearth password to check: the directory's. */
+		l->ldap = 1;
+		l->username = arena_strdup(r->arena, username);
+		config_ldapc(req_config(r), &l->lc);
+		l->phc = NULL;
 	} else
 		l->phc = xstrdup(password_dummy());
 	if (worker_submit(r->loop, login_work, login_done, l) != 0) {
