@@ -49,6 +49,8 @@ static int	cmd_user_link(struct ctl *);
 static int	cmd_user_unlink(struct ctl *);
 static int	cmd_user_identities(struct ctl *);
 static int	cmd_group_transfer(struct ctl *);
+static int	cmd_ldap_sync(struct ctl *);
+static int	cmd_ldap_test(struct ctl *);
 static const char *fmt_time(struct arena *, int64_t);
 static int	cmd_token_create(struct ctl *);
 static int	cmd_token_list(struct ctl *);
@@ -81,6 +83,10 @@ static const struct command commands[] = {
 	{ "user identities", "user identities NAME", cmd_user_identities },
 	{ "group transfer", "group transfer FROM TO (the groups FROM runs, to "
 	    "TO)", cmd_group_transfer },
+	{ "ldap sync", "ldap sync [--dry-run] [--force] (deactivate who left "
+	    "the directory, update the rest)", cmd_ldap_sync },
+	{ "ldap test", "ldap test NAME (the password on stdin: what the "
+	    "directory says of NAME)", cmd_ldap_test },
 	{ "token create", "token create NAME [--label TEXT] [--scopes SCOPES]",
 	    cmd_token_create },
 	{ "token list", "token list NAME", cmd_token_list },
@@ -617,6 +623,97 @@ cmd_group_transfer(struct ctl *ctl)
 	}
 	printf("%d group%s handed from %s to %s\n", n, n == 1 ? "" : "s",
 	    from->username, to->username);
+	return 0;
+}
+
+/* ldap sync [--dry-run] [--force] */
+static int
+cmd_ldap_sync(struct ctl *ctl)
+{
+	struct dir_sync	 s;
+	struct claims	*people = NULL;
+	size_t		 n = 0;
+	char		*cause = NULL;
+	int		 i, rc;
+
+	memset(&s, 0, sizeof s);
+	for (i = 1; i < ctl->argc; i++) {
+		if (strcmp(ctl->argv[i], "--dry-run") == 0)
+			s.dry_run = 1;
+		else if (strcmp(ctl->argv[i], "--force") == 0)
+			s.force = 1;
+		else
+			return bad_usage(ctl->cmd, "unknown option");
+	}
+	if (!config_ldap(&ctl->config)) {
+		fprintf(stderr, "hearthctl: no directory configured "
+		    "(auth.ldap.url)\n");
+		return 1;
+	}
+	fprintf(stderr, "reading the directory...\n");
+	if (ldap_directory_read(&ctl->config, ctl->arena, &people, &n,
+	    &cause) != 0) {
+		fprintf(stderr, "hearthctl: the directory could not be read, "
+		    "nothing changed: %s\n", cause);
+		free(cause);
+		return 1;
+	}
+	rc = directory_sync(ctl->db, IDP_LDAP, people, n, &s, &cause);
+	free(people);
+	if (rc != E_OK) {
+		fprintf(stderr, "hearthctl: %s\n", cause != NULL ? cause :
+		    db_errmsg(ctl->db));
+		free(cause);
+		return 1;
+	}
+	printf("%d people in the directory; %d accounts sign in through it: "
+	    "%d %s, %d %s\n", s.seen, s.linked, s.dry_run ? s.linked -
+	    s.deactivated : s.updated, s.dry_run ? "would stay" :
+	    "brought up to date", s.deactivated, s.dry_run ?
+	    "would be deactivated" : "deactivated");
+	return 0;
+}
+
+/* ldap test NAME: bind as NAME with the password on stdin and say what
+ * the directory says (nothing is written). */
+static int
+cmd_ldap_test(struct ctl *ctl)
+{
+	struct ldapc_conf	 lc;
+	struct ldapc_person	 p;
+	char			*pw, *cause = NULL;
+	int			 gen, rc;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one NAME");
+	if (!config_ldap(&ctl->config)) {
+		fprintf(stderr, "hearthctl: no directory configured "
+		    "(auth.ldap.url)\n");
+		return 1;
+	}
+	if ((pw = read_password(1, &gen)) == NULL) {
+		fprintf(stderr, "hearthctl: no password on stdin\n");
+		return 2;
+	}
+	config_ldapc(&ctl->config, &lc);
+	memset(&p, 0, sizeof p);
+	rc = ldapc_authenticate(&lc, ctl->argv[1], pw, &p, &cause);
+	OPENSSL_cleanse(pw, strlen(pw));
+	free(pw);
+	if (rc != LDAPC_OK) {
+		fprintf(stderr, "hearthctl: %s: %s\n", rc == LDAPC_DENIED ?
+		    "refused" : "the directory did not answer", cause ? cause :
+		    "?");
+		free(cause);
+		return 1;
+	}
+	printf("dn: %s\nid: %s\nusername: %s\ndisplay name: %s\nemail: %s\n"
+	    "department: %s\ntitle: %s\nallowed: %s\nadmin: %s\n", p.dn,
+	    p.id, p.username, p.display_name ? p.display_name : "-",
+	    p.email ? p.email : "-", p.department ? p.department : "-",
+	    p.title ? p.title : "-", p.allowed ? "yes" : "no",
+	    p.admin ? "yes" : "no");
+	ldapc_person_free(&p);
 	return 0;
 }
 

@@ -64,11 +64,13 @@ out:
 	return rc;
 }
 
-/* hearthd serves: media's jobs and the modules' start on the first loop. */
+/* hearthd serves: media's jobs, the directory sync and the modules' start
+ * on the first loop. */
 static void
 serving(struct loop *loop)
 {
 	media_serving(loop);
+	directory_serving(loop);
 	module_serving(loop);
 }
 
@@ -76,6 +78,7 @@ static void
 stopping(void)
 {
 	media_stopping();
+	directory_stopping();
 	module_stopping();
 }
 

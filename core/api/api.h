@@ -18,4 +18,8 @@ extern const size_t		api_nroutes;
 void		 media_serving(struct loop *);
 void		 media_stopping(void);
 
+/* directory-jobs.c: the scheduled directory sync */
+void		 directory_serving(struct loop *);
+void		 directory_stopping(void);
+
 #endif

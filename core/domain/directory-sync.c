@@ -167,3 +167,56 @@ ldap_person_claims(const struct config *c, const struct ldapc_person *p,
 	    '\0' ? p->admin : -1;
 	out->allowed = p->allowed;
 }
+
+/* Collecting the directory's people into an arena. */
+struct dir_read {
+	const struct config	*config;
+	struct arena		*arena;
+	struct claims		*v;
+	size_t			 n, cap;
+};
+
+/* One entry of the listing, copied (ldapc frees its own after). */
+static void
+dir_read_one(const struct ldapc_person *p, void *arg)
+{
+	struct dir_read	*d = arg;
+	struct claims	*c;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->v = xrealloc(d->v, d->cap * sizeof *d->v);
+	}
+	c = &d->v[d->n++];
+	ldap_person_claims(d->config, p, c);
+#define KEEP(x) ((x) != NULL ? arena_strdup(d->arena, (x)) : NULL)
+	c->subject = KEEP(p->id);
+	c->username = KEEP(p->username);
+	c->display_name = KEEP(p->display_name);
+	c->email = KEEP(p->email);
+	c->department = KEEP(p->department);
+	c->job_title = KEEP(p->title);
+#undef KEEP
+}
+
+/*
+ * Read every person of the company directory (blocking: a worker or
+ * hearthctl): 0 with *out (malloc'd; its strings in a) and *n, or -1 and
+ * *cause (then the list must not be taken as complete).
+ */
+int
+ldap_directory_read(const struct config *c, struct arena *a,
+    struct claims **out, size_t *n, char **cause)
+{
+	struct ldapc_conf	 lc;
+	struct dir_read		 d = { c, a, NULL, 0, 0 };
+
+	config_ldapc(c, &lc);
+	if (ldapc_each(&lc, dir_read_one, &d, cause) != 0) {
+		free(d.v);
+		return -1;
+	}
+	*out = d.v;
+	*n = d.n;
+	return 0;
+}

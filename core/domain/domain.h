@@ -137,6 +137,8 @@ int		 directory_sync(struct db *, enum idp, const struct claims *,
 struct ldapc_person;
 void		 ldap_person_claims(const struct config *,
 		     const struct ldapc_person *, struct claims *);
+int		 ldap_directory_read(const struct config *, struct arena *,
+		     struct claims **, size_t *, char **);
 struct user	*identity_directory_account(struct db *, struct arena *,
 		     const struct claims *);
 int		 user_deactivate(struct db *, int64_t, const char *);

@@ -94,7 +94,6 @@ def proxy_signs_in(t, srv):
     and a session; later visits are that person; a different name at the
     proxy means a different person, never the old session's."""
     with h.Server(t, name="proxied", **PROXY) as p:
-        p.start()
         c = proxied(p, "grace.hopper@example.com")
         r = follow_signin(t, c)
         t.status(r, 200, "signed in, the home page shows")
@@ -135,7 +134,6 @@ def proxy_needs_its_address(t, srv):
     conf = dict(PROXY)
     conf["auth.proxy_addresses"] = "10.9.9.9"
     with h.Server(t, name="elsewhere", **conf) as p:
-        p.start()
         p.add_user("mallory")
         c = proxied(p, "mallory")
         r = c.get("/")
@@ -153,7 +151,6 @@ def proxy_never_takes_local_accounts(t, srv):
     """A local account is never taken over by a name at the proxy: the
     first sign-in gets an account of its own, until an admin links them."""
     with h.Server(t, name="takeover", **PROXY) as p:
-        p.start()
         p.add_user("dave")
         c = proxied(p, "dave")
         follow_signin(t, c)
@@ -184,7 +181,6 @@ def local_modes(t, srv):
     only; off refuses every password (sign-in goes through the proxy)."""
     with h.Server(t, name="admins",
                   **dict(PROXY, **{"auth.local": "admins_only"})) as p:
-        p.start()
         p.add_user("root", admin=True)
         p.add_user("member")
         b = p.client()
@@ -195,7 +191,6 @@ def local_modes(t, srv):
                  "refused")
         t.status(b.login("root"), 303, "an admin's password signs in")
     with h.Server(t, name="off", **dict(PROXY, **{"auth.local": "off"})) as p:
-        p.start()
         p.add_user("root", admin=True)
         b = p.client()
         r = b.get("/login")
@@ -213,7 +208,6 @@ def leaving_ends_everything(t, srv):
     none of it back."""
     with h.Server(t, name="leaving", env={"HEARTH_STREAM_HEARTBEAT": "1"}) \
             as p:
-        p.start()
         p.add_user("alice")
         p.add_user("bob")
         c = p.client()
@@ -245,7 +239,6 @@ def leaving_from_the_web_closes_streams_now(t, srv):
     """An admin disabling someone in the web UI closes their streams at
     once (the same process: no heartbeat to wait for)."""
     with h.Server(t, name="webleave") as p:
-        p.start()
         p.add_user("root", admin=True)
         erin = p.people("erin")["erin"]
         s = sc.Stream(p.port, "/api/v1/streaming/user",
@@ -267,7 +260,6 @@ def former_employee_mark(t, srv):
     is configurable, and empty means none."""
     with h.Server(t, name="former",
                   **{"auth.former_employee_label": "Alumni"}) as p:
-        p.start()
         pp = p.people("alice", "bob")
         pid = h.post_status(pp["alice"], "Last day, thank you all!",
                             visibility="public")["id"]
@@ -288,7 +280,6 @@ def former_employee_mark(t, srv):
         t.ok(bob, "bob has a token")
     with h.Server(t, name="nomark",
                   **{"auth.former_employee_label": ""}) as p:
-        p.start()
         pp = p.people("alice", "bob")
         pid = h.post_status(pp["alice"], "Bye")["id"]
         p.ctl("user", "disable", "alice")
@@ -306,7 +297,6 @@ def groups_handed_over(t, srv):
         return {m["username"]: m.get("group_role") for m in r.json()}
 
     with h.Server(t, name="transfer") as p:
-        p.start()
         p.add_user("root", admin=True)
         pp = p.people("alice", "bob", "carol")
         gids = []

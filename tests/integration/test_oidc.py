@@ -79,7 +79,6 @@ def company(t, alg="RS256", client=None, name="hearthd", **config):
     """A provider and a hearthd that signs in through it."""
     with op.Provider(t, clients=[], accounts=ACCOUNTS, alg=alg) as idp:
         with h.Server(t, name=name, **oidc_config(idp, **config)) as srv:
-            srv.start()
             idp.set_clients([hearth_client(srv, **(client or {}))])
             yield Env(idp, srv)
 
@@ -349,7 +348,6 @@ def session_bounded_by_provider(t, e):
     conf = oidc_config(e.idp, **{"auth.oidc.max_session": "2m",
                                  "auth.oidc.client_id": "bounded"})
     with h.Server(t, name="bounded", **conf) as srv:
-        srv.start()
         e.idp.set_clients([hearth_client(srv, client_id="bounded")])
         e2 = Env(e.idp, srv)
         c = signed_in(t, e2, "sub-finn")
@@ -384,7 +382,6 @@ def other_algorithms_and_private_key_jwt(t, e):
                                    "auth.oidc.private_key_id": "hearth-key"})
         del conf["auth.oidc.client_secret"]
         with h.Server(t, name="hearthd-pkjwt", **conf) as srv:
-            srv.start()
             cl = hearth_client(srv, **client)
             cl = {k: v for k, v in cl.items() if v is not None}
             idp.set_clients([cl])
@@ -399,7 +396,6 @@ def provider_down(t, e):
     conf = oidc_config(e.idp, **{"auth.oidc.issuer":
                                  "https://127.0.0.1:9"})
     with h.Server(t, name="down", **conf) as srv:
-        srv.start()
         r = srv.client().get("/auth/oidc/start?next=/")
         t.status(r, 502, "the button answers 502 when the provider is down")
         t.like(r.text, r"cannot be reached right now", "... saying so")
