@@ -9,6 +9,7 @@
  * provider's claims; every later one brings the claims up to date.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include <time.h>
 
@@ -229,36 +230,46 @@ identity_pick_name(struct db *db, const char *want, char *out, size_t outlen)
 	return 0;
 }
 
-/* Set a profile column to a provider's value when it has one that
- * differs (an empty claim clears nothing: providers omit claims). */
-static int
-identity_update_col(struct db *db, int64_t user, const char *col,
-    const char *v, size_t max)
-{
-	char	sql[160];
+/*
+ * The profile columns claims keep up to date, each with its own constant
+ * statement: db_prepare keeps statements by the SQL's address, so SQL
+ * built in a buffer would run whichever column was prepared first.
+ */
+#define CLAIM_SQL(col) "UPDATE users SET " col " = ?, updated_at = ?, " \
+    "version = version + 1 WHERE id = ? AND " col " IS NOT ?"
+static const struct {
+	const char	*sql;
+	size_t		 off;		/* in struct claims */
+	size_t		 max;
+} claim_cols[] = {
+	{ CLAIM_SQL("display_name"), offsetof(struct claims, display_name),
+	    DISPLAY_NAME_MAX },
+	{ CLAIM_SQL("email"), offsetof(struct claims, email), 320 },
+	{ CLAIM_SQL("department"), offsetof(struct claims, department),
+	    PROFILE_TEXT_MAX },
+	{ CLAIM_SQL("job_title"), offsetof(struct claims, job_title),
+	    PROFILE_TEXT_MAX },
+};
+#undef CLAIM_SQL
 
-	if (v == NULL || *v == '\0')
-		return 0;
-	if (strlen(v) > max || strpbrk(v, "\r\n") != NULL)
-		return 0;		/* kept as it was: not worth a refusal */
-	snprintf(sql, sizeof sql, "UPDATE users SET %s = ?, updated_at = ?, "
-	    "version = version + 1 WHERE id = ? AND %s IS NOT ?", col, col);
-	return DB_RUN(db, sql, SQL_T(v), SQL_I(time(NULL)), SQL_I(user),
-	    SQL_T(v)) < 0 ? -1 : 0;
-}
-
-/* Bring a person's profile and role up to date with the claims. */
+/* Bring a person's profile and role up to date with the claims: each
+ * column the provider has a value for that differs (an empty claim
+ * clears nothing: providers omit claims). */
 static int
 identity_update(struct db *db, int64_t user, const struct claims *c)
 {
-	if (identity_update_col(db, user, "display_name", c->display_name,
-	    DISPLAY_NAME_MAX) != 0 ||
-	    identity_update_col(db, user, "email", c->email, 320) != 0 ||
-	    identity_update_col(db, user, "department", c->department,
-	    PROFILE_TEXT_MAX) != 0 ||
-	    identity_update_col(db, user, "job_title", c->job_title,
-	    PROFILE_TEXT_MAX) != 0)
-		return -1;
+	const char	*v;
+	size_t		 i;
+
+	for (i = 0; i < nitems(claim_cols); i++) {
+		v = *(const char *const *)((const char *)c + claim_cols[i].off);
+		if (v == NULL || *v == '\0' || strlen(v) > claim_cols[i].max ||
+		    strpbrk(v, "\r\n") != NULL)
+			continue;	/* kept as it was: not worth a refusal */
+		if (DB_RUN(db, claim_cols[i].sql, SQL_T(v), SQL_I(time(NULL)),
+		    SQL_I(user), SQL_T(v)) < 0)
+			return -1;
+	}
 	if (c->admin >= 0) {
 		int is = user_is_admin(db, user);
 
