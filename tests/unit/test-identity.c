@@ -1,6 +1,6 @@
 /*
  * Unit tests for identity.c against a temporary database: what a sign-in's
- * claims write to the account.
+ * claims write to the account, and which account a first sign-in takes.
  *
  * update-col-cached-sql: identity_update_col built its UPDATE in a stack
  * buffer, and db_prepare keeps statements by the SQL's address, so each
@@ -95,6 +95,76 @@ case_update_col_cached_sql(void)
 	db_close(db);
 }
 
+/* A SCIM User made through the domain, as the writer runs it. */
+static int64_t
+scim_person(struct db *db, struct arena *a, const char *body)
+{
+	struct scim	 s = { db, a, "https://hearth.test/scim/v2", NULL };
+	json_t		*j = json_loads(body, 0, NULL);
+	char		*cause = NULL;
+	int64_t		 id = 0;
+
+	if (scim_user_create(&s, j, &id, &cause) != E_OK)
+		printf("# scim_user_create: %s\n", cause ? cause : "?");
+	free(cause);
+	json_decref(j);
+	return id;
+}
+
+static void
+case_directory_account_scim(void)
+{
+	struct db	*db = util_db("identity-scim.db");
+	struct arena	*a = arena_new();
+	struct claims	 c;
+	struct user	*u;
+	char		*cause = NULL;
+	int64_t		 local, scim, id = 0;
+	int		 created = 0;
+
+	/* A local bob takes the name bob; SCIM's bob@example.com becomes
+	 * bob2, and an OpenID sign-in as bob@example.com must find bob2 by
+	 * the SCIM userName, never the local bob by the name. */
+	local = util_user(db, "bob", ROLE_MEMBER);
+	scim = scim_person(db, a, "{\"userName\": \"bob@example.com\", "
+	    "\"displayName\": \"Bob Directory\"}");
+	ok(scim != 0 && scim != local, "SCIM made its own account");
+	u = user_get(db, a, scim);
+	is_str(u != NULL ? u->username : NULL, "bob2",
+	    "... named after the userName, bob being taken");
+	claims(&c, "sub-bob", "BOB@example.com", "Bob", NULL, NULL, NULL);
+	u = identity_directory_account(db, a, &c);
+	is_int(u != NULL ? u->id : 0, scim, "the directory's account is "
+	    "found by its SCIM userName, whatever its case");
+	is_int(identity_signin(db, &c, 1, &id, &created, &cause), E_OK,
+	    "the OpenID sign-in succeeds");
+	is_int(id, scim, "... on the account SCIM made");
+	ok(!created, "... and makes none");
+
+	/* Another domain's bob is not SCIM's bob2's; a bare name is. */
+	claims(&c, "sub-b2", "bob2@elsewhere.example", "B", NULL, NULL, NULL);
+	ok(identity_directory_account(db, a, &c) == NULL, "bob2@elsewhere "
+	    "does not take the account of SCIM's bob@example.com");
+	claims(&c, "sub-b3", "bob2", "B", NULL, NULL, NULL);
+	u = identity_directory_account(db, a, &c);
+	is_int(u != NULL ? u->id : 0, 0, "... nor does bob2: it has an "
+	    "OpenID identity now");
+	claims(&c, "sub-b4", "carol", "C", NULL, NULL, NULL);
+	ok(scim_person(db, a, "{\"userName\": \"carol@example.com\"}") != 0,
+	    "SCIM's carol");
+	u = identity_directory_account(db, a, &c);
+	ok(u != NULL && strcmp(u->username, "carol") == 0, "a bare name "
+	    "finds the SCIM account of that username");
+
+	/* The local account is never taken by name. */
+	claims(&c, "sub-other", "bob", "Other Bob", NULL, NULL, NULL);
+	u = identity_directory_account(db, a, &c);
+	ok(u == NULL, "a local account is not the directory's");
+	free(cause);
+	arena_free(a);
+	db_close(db);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -103,5 +173,7 @@ main(int argc, char **argv)
 	util_tmpdir();
 	if (tap_case("update-col-cached-sql"))
 		case_update_col_cached_sql();
+	if (tap_case("directory-account-scim"))
+		case_directory_account_scim();
 	return done_testing();
 }
