@@ -57,6 +57,9 @@ static int	cmd_token_list(struct ctl *);
 static int	cmd_token_revoke(struct ctl *);
 static int	cmd_app_list(struct ctl *);
 static int	cmd_app_revoke(struct ctl *);
+static int	cmd_scim_token(struct ctl *);
+static int	cmd_scim_tokens(struct ctl *);
+static int	cmd_scim_revoke(struct ctl *);
 static int	cmd_field_add(struct ctl *);
 static int	cmd_field_remove(struct ctl *);
 static int	cmd_field_list(struct ctl *);
@@ -94,6 +97,10 @@ static const struct command commands[] = {
 	{ "app list", "app list NAME (the OAuth apps NAME authorized)",
 	    cmd_app_list },
 	{ "app revoke", "app revoke NAME APP_ID", cmd_app_revoke },
+	{ "scim token", "scim token [--name LABEL] (a bearer token for SCIM "
+	    "provisioning: Entra ID, Okta)", cmd_scim_token },
+	{ "scim tokens", "scim tokens", cmd_scim_tokens },
+	{ "scim revoke", "scim revoke ID", cmd_scim_revoke },
 	{ "field add", "field add NAME [--position N]", cmd_field_add },
 	{ "field remove", "field remove NAME", cmd_field_remove },
 	{ "field list", "field list", cmd_field_list },
@@ -824,6 +831,16 @@ token_one(const struct token_info *t, void *arg)
 	    arena_printf(ctl->arena, "app: %s", t->app) : t->label);
 }
 
+/* Print one row of scim tokens: the label, for there is no app to name. */
+static void
+token_one_labelled(const struct token_info *t, void *arg)
+{
+	struct token_info	 u = *t;
+
+	u.app = NULL;
+	token_one(&u, arg);
+}
+
 /* token list NAME */
 static int
 cmd_token_list(struct ctl *ctl)
@@ -925,6 +942,94 @@ cmd_app_revoke(struct ctl *ctl)
 	}
 	printf("revoked %d token%s of app %lld for %s\n", n, n == 1 ? "" :
 	    "s", id, u->username);
+	return 0;
+}
+
+/*
+ * scim token [--name LABEL]: a new bearer token for the company's
+ * directory, alone on one line. It belongs to the built-in app "SCIM
+ * provisioning" (made on first use), speaks for no person, and has the
+ * scim scope only: it works under /scim/v2/ and nowhere else.
+ */
+static int
+cmd_scim_token(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char	*label = "scim";
+	char		 token[64];
+	int		 ch;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(ctl->argc, ctl->argv, "", opts, NULL)) !=
+	    -1) {
+		if (ch != 'n')
+			return bad_usage(ctl->cmd, "unknown or incomplete "
+			    "option");
+		label = optarg;
+	}
+	if (optind != ctl->argc)
+		return bad_usage(ctl->cmd, "takes no arguments but --name");
+	if (*label == '\0' || strlen(label) > 100 ||
+	    strpbrk(label, "\r\n") != NULL)
+		return bad_usage(ctl->cmd, "LABEL must be one line of 1 to 100 "
+		    "characters");
+	if (scim_token_create(ctl->db, label, token, sizeof token) < 0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("%s\n", token);
+	OPENSSL_cleanse(token, sizeof token);
+	if (!ctl->config.scim)
+		fprintf(stderr, "hearthctl: warning: auth.scim is off: /scim/v2/ "
+		    "answers 404 until hearth.conf says auth.scim = true\n");
+	return 0;
+}
+
+/* scim tokens */
+static int
+cmd_scim_tokens(struct ctl *ctl)
+{
+	if (ctl->argc != 1)
+		return bad_usage(ctl->cmd, "takes no arguments");
+	printf("%-6s %-16s %-16s %-16s %-8s %s\n", "ID", "CREATED (UTC)",
+	    "LAST USED", "REVOKED", "STATE", "LABEL");
+	if (scim_token_list(ctl->db, ctl->arena, token_one_labelled, ctl) !=
+	    0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	return 0;
+}
+
+/* scim revoke ID */
+static int
+cmd_scim_revoke(struct ctl *ctl)
+{
+	char		*end;
+	long long	 id;
+	int		 rc;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected a token ID (see scim "
+		    "tokens)");
+	id = strtoll(ctl->argv[1], &end, 10);
+	if (*ctl->argv[1] == '\0' || *end != '\0' || id <= 0)
+		return bad_usage(ctl->cmd, "ID must be a token number");
+	if ((rc = scim_token_revoke(ctl->db, id)) == E_NOTFOUND) {
+		fprintf(stderr, "hearthctl: there is no live SCIM token %lld "
+		    "(see scim tokens)\n", id);
+		return 1;
+	}
+	if (rc != E_OK) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("revoked SCIM token %lld; the directory's requests with it "
+	    "now get 401\n", id);
 	return 0;
 }
 

@@ -99,4 +99,23 @@ void		 media_async_start(struct loop *, const struct config *,
 		     int64_t, int64_t, const char *, const char *);
 
 
+/* scim.c */
+enum handled	 api_scim_users(struct req *);
+enum handled	 api_scim_user(struct req *);
+enum handled	 api_scim_user_create(struct req *);
+enum handled	 api_scim_user_replace(struct req *);
+enum handled	 api_scim_user_patch(struct req *);
+enum handled	 api_scim_user_delete(struct req *);
+enum handled	 api_scim_groups(struct req *);
+enum handled	 api_scim_group(struct req *);
+enum handled	 api_scim_group_create(struct req *);
+enum handled	 api_scim_group_replace(struct req *);
+enum handled	 api_scim_group_patch(struct req *);
+enum handled	 api_scim_group_delete(struct req *);
+enum handled	 api_scim_config(struct req *);
+enum handled	 api_scim_resource_types(struct req *);
+enum handled	 api_scim_resource_type(struct req *);
+enum handled	 api_scim_schemas(struct req *);
+enum handled	 api_scim_schema(struct req *);
+
 #endif

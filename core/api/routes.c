@@ -1,9 +1,9 @@
 /*
- * routes.c: the Mastodon API's routes (and OAuth's endpoints for apps), a
- * table the router walks after the web's (hearthd registers both; see
- * router.c for what the flags mean). Literal paths come before patterns
- * that would also match them ("verify_credentials" before ":id"): the
- * first match wins.
+ * routes.c: the Mastodon API's routes (and OAuth's endpoints for apps, and
+ * SCIM's for the company's directory), a table the router walks after the
+ * web's (hearthd registers both; see router.c for what the flags mean).
+ * Literal paths come before patterns that would also match them
+ * ("verify_credentials" before ":id"): the first match wins.
  */
 #include "handlers.h"
 
@@ -141,5 +141,25 @@ const struct route api_routes[] = {
 	    api_streaming_named },
 	{ M_GET,  "/api/v1/streaming/group", R_AUTH | R_QTOKEN,
 	    api_streaming_named },
+
+	/* SCIM 2.0 provisioning (docs/scim.md): the scim token only, 404
+	 * while auth.scim is off (router.c) */
+	{ M_GET,  "/scim/v2/Users",	R_SCIM,		api_scim_users },
+	{ M_POST, "/scim/v2/Users",	R_SCIM,		api_scim_user_create },
+	{ M_GET,  "/scim/v2/Users/:id",	R_SCIM,		api_scim_user },
+	{ M_PUT,  "/scim/v2/Users/:id",	R_SCIM,		api_scim_user_replace },
+	{ M_PATCH, "/scim/v2/Users/:id", R_SCIM,	api_scim_user_patch },
+	{ M_DELETE, "/scim/v2/Users/:id", R_SCIM,	api_scim_user_delete },
+	{ M_GET,  "/scim/v2/Groups",	R_SCIM,		api_scim_groups },
+	{ M_POST, "/scim/v2/Groups",	R_SCIM,		api_scim_group_create },
+	{ M_GET,  "/scim/v2/Groups/:id", R_SCIM,	api_scim_group },
+	{ M_PUT,  "/scim/v2/Groups/:id", R_SCIM,	api_scim_group_replace },
+	{ M_PATCH, "/scim/v2/Groups/:id", R_SCIM,	api_scim_group_patch },
+	{ M_DELETE, "/scim/v2/Groups/:id", R_SCIM,	api_scim_group_delete },
+	{ M_GET,  "/scim/v2/ServiceProviderConfig", R_SCIM, api_scim_config },
+	{ M_GET,  "/scim/v2/ResourceTypes", R_SCIM,	api_scim_resource_types },
+	{ M_GET,  "/scim/v2/ResourceTypes/:id", R_SCIM,	api_scim_resource_type },
+	{ M_GET,  "/scim/v2/Schemas",	R_SCIM,		api_scim_schemas },
+	{ M_GET,  "/scim/v2/Schemas/:id", R_SCIM,	api_scim_schema },
 };
 const size_t api_nroutes = nitems(api_routes);

@@ -255,6 +255,11 @@ struct token_info {
 };
 int		 token_list(struct db *, struct arena *, int64_t,
 		     void (*)(const struct token_info *, void *), void *);
+int64_t		 token_create_labelled(struct db *, int64_t, const char *,
+		     const char *, char *, size_t);
+int		 token_list_app(struct db *, struct arena *, int64_t,
+		     void (*)(const struct token_info *, void *), void *);
+int		 token_revoke_app(struct db *, int64_t, int64_t);
 
 /* app.c */
 #define APP_SECRET_PREFIX "hcs_"
@@ -287,6 +292,90 @@ int		 oauth_code_redeem(struct db *, struct arena *, int64_t,
 int		 app_authorized(struct db *, struct arena *, int64_t,
 		     void (*)(const struct app *, int64_t, void *), void *);
 int		 app_revoke_for_user(struct db *, int64_t, int64_t);
+
+/* scim-filter.c: SCIM's filters and PATCH paths (RFC 7644 3.4.2.2, 3.5.2) */
+#define SCIM_SCHEMA_USER	"urn:ietf:params:scim:schemas:core:2.0:User"
+#define SCIM_SCHEMA_GROUP	"urn:ietf:params:scim:schemas:core:2.0:Group"
+#define SCIM_SCHEMA_ENTERPRISE	\
+    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+#define SCIM_FILTER_MAX		2048	/* bytes of a filter or a path */
+/* A filter's operators: the comparisons first, in the order of
+ * scim-filter.c's SQL symbols. */
+enum scim_fop { SF_EQ, SF_NE, SF_CO, SF_SW, SF_EW, SF_GT, SF_GE, SF_LT,
+    SF_LE, SF_PR, SF_AND, SF_OR, SF_NOT, SF_VALUES };
+enum scim_vkind { SV_STRING, SV_NUMBER, SV_TRUE, SV_FALSE, SV_NULL };
+struct scim_filter {
+	enum scim_fop		 op;
+	const char		*attr;	/* a comparison's, or attr[...]'s:
+					   a core schema's URN dropped */
+	enum scim_vkind		 kind;
+	const char		*value;	/* SV_STRING, SV_NUMBER: as text */
+	struct scim_filter	*a;	/* and, or: both; not, attr[...]: a */
+	struct scim_filter	*b;
+};
+struct scim_path {
+	const char		*attr;	/* "emails", "name.givenName" */
+	struct scim_filter	*filter;/* [...], or NULL */
+	const char		*sub;	/* after "].", or NULL */
+};
+enum scim_resource { SCIM_USERS, SCIM_GROUPS };
+struct scim_sql {
+	const char		*where;
+	const char		**args;	/* each "?" of where, in order */
+	size_t			 nargs;
+};
+struct scim_filter *scim_filter_parse(struct arena *, const char *, char **);
+int		 scim_path_parse(struct arena *, const char *,
+		     struct scim_path *, char **);
+int		 scim_filter_sql(struct arena *, const struct scim_filter *,
+		     enum scim_resource, struct scim_sql *, char **);
+int		 scim_filter_match(const struct scim_filter *,
+		     const char *(*)(void *, const char *), void *);
+
+/* scim.c: people and groups as a directory provisions them (SCIM 2.0) */
+#define SCOPE_SCIM		"scim"	/* only hearthctl scim token grants
+					   it; OAuth never does */
+#define SCIM_PAGE_MAX		100	/* resources in one list answer */
+#define SCIM_MEMBERS_MAX	10000	/* member values in one request */
+#define SCIM_OPS_MAX		1000	/* operations in one PATCH */
+#define SCIM_TEXT_MAX		255	/* userName, externalId, names */
+/* What a SCIM request works with: the database, the request's arena,
+ * where its resources live (meta.location), and after a refusal its
+ * scimType (RFC 7644 3.12), or NULL. */
+struct scim {
+	struct db	*db;
+	struct arena	*arena;
+	const char	*base;		/* https://hearth.example.com/scim/v2 */
+	const char	*type;
+};
+struct scim_query {
+	const struct scim_filter *filter;	/* or NULL: all */
+	int64_t		 start;		/* 1-based */
+	int		 count;		/* at most SCIM_PAGE_MAX */
+	int		 members;	/* groups: list their members */
+};
+json_t		*scim_user_get(struct scim *, int64_t);
+int		 scim_user_list(struct scim *, const struct scim_query *,
+		     json_t **, char **);
+int		 scim_user_create(struct scim *, json_t *, int64_t *, char **);
+int		 scim_user_replace(struct scim *, int64_t, json_t *, char **);
+int		 scim_user_patch(struct scim *, int64_t, json_t *, char **);
+int		 scim_user_delete(struct scim *, int64_t, char **);
+json_t		*scim_group_get(struct scim *, int64_t, int);
+int		 scim_group_list(struct scim *, const struct scim_query *,
+		     json_t **, char **);
+int		 scim_group_create(struct scim *, json_t *, int64_t *, char **);
+int		 scim_group_replace(struct scim *, int64_t, json_t *, char **);
+int		 scim_group_patch(struct scim *, int64_t, json_t *, char **);
+int		 scim_group_delete(struct scim *, int64_t, char **);
+json_t		*scim_config_json(struct scim *);
+json_t		*scim_resource_types_json(struct scim *, const char *);
+json_t		*scim_schemas_json(struct scim *, const char *);
+int64_t		 scim_app(struct db *, int);
+int64_t		 scim_token_create(struct db *, const char *, char *, size_t);
+int		 scim_token_list(struct db *, struct arena *,
+		     void (*)(const struct token_info *, void *), void *);
+int		 scim_token_revoke(struct db *, int64_t);
 
 /* device.c */
 char		*device_cookie(struct arena *, int64_t);

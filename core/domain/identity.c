@@ -384,28 +384,48 @@ fail:
 }
 
 /*
- * An account a directory made (SCIM, LDAP) with the claims' username and
- * no identity yet at the claims' provider, or NULL.
+ * An account a directory made (SCIM, LDAP) for the claims' username and
+ * no identity yet at the claims' provider, or NULL. SCIM's is found by
+ * the userName the directory gave it (alice@example.com, in any case),
+ * which its hearth username need not match (alice2, alice being taken);
+ * another directory's by the username.
  */
 struct user *
 identity_directory_account(struct db *db, struct arena *a,
     const struct claims *c)
 {
-	struct user	*u;
+	struct user	*u = NULL;
 	sqlite3_stmt	*st;
 	char		 name[USERNAME_MAX + 8];
 	int		 has = 1;
 
-	identity_clean_name(c->username, name, sizeof name);
-	if ((u = user_get_by_name(db, a, name)) == NULL || u->origin != NULL)
+	st = db_prepare(db, "SELECT user_id FROM scim_users WHERE "
+	    "user_name = ?");
+	if (st == NULL)
 		return NULL;
+	sqlite3_bind_text(st, 1, c->username, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		u = user_get(db, a, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	if (u == NULL) {
+		identity_clean_name(c->username, name, sizeof name);
+		u = user_get_by_name(db, a, name);
+	}
+	if (u == NULL || u->origin != NULL)
+		return NULL;
+	/* A SCIM account answers to its userName, or to a bare name (no
+	 * domain to tell two alices apart) that is its username; never to
+	 * alice@elsewhere for alice@example.com's alice. */
 	st = db_prepare(db, "SELECT (SELECT managed_by FROM users WHERE id = ?1) "
 	    "IN ('scim', 'ldap') AND NOT EXISTS (SELECT 1 FROM identities "
-	    "WHERE user_id = ?1 AND provider = ?2)");
+	    "WHERE user_id = ?1 AND provider = ?2) AND (instr(?3, '@') = 0 OR "
+	    "NOT EXISTS (SELECT 1 FROM scim_users WHERE user_id = ?1) OR "
+	    "EXISTS (SELECT 1 FROM scim_users WHERE user_id = ?1 AND "
+	    "user_name = ?3))");
 	if (st == NULL)
 		return NULL;
 	db_bind(st, (const struct sqlarg[]){ SQL_I(u->id),
-	    SQL_T(idp_names[c->provider]) }, 2);
+	    SQL_T(idp_names[c->provider]), SQL_T(c->username) }, 3);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		has = !sqlite3_column_int(st, 0);
 	sqlite3_reset(st);

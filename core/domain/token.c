@@ -145,22 +145,38 @@ token_revoke(struct db *db, int64_t user_id, int64_t token_id)
 	    0 : -1;
 }
 
-/* Call cb for each of a person's tokens, newest first. */
+/* Create an app's own token with a label (user_id NULL): hearthctl's
+ * for a built-in app. The secret goes to out; the id, or -1. */
+int64_t
+token_create_labelled(struct db *db, int64_t app_id, const char *name,
+    const char *scopes, char *out, size_t outlen)
+{
+	return token_insert(db, 0, app_id, name, scopes, out, outlen);
+}
+
+/* Revoke one of an app's own tokens; 0, or -1 if it has no such live
+ * token. */
 int
-token_list(struct db *db, struct arena *a, int64_t user_id,
+token_revoke_app(struct db *db, int64_t app_id, int64_t token_id)
+{
+	return DB_RUN(db, "UPDATE tokens SET revoked_at = ? WHERE id = ? AND "
+	    "app_id = ? AND user_id IS NULL AND revoked_at IS NULL",
+	    SQL_I(time(NULL)), SQL_I(token_id), SQL_I(app_id)) == 1 ? 0 : -1;
+}
+
+/* The tokens of a person (user_id) or an app's own (app_id), newest
+ * first, to cb. */
+static int
+token_list_sql(struct db *db, struct arena *a, const char *sql, int64_t id,
     void (*cb)(const struct token_info *, void *), void *arg)
 {
 	sqlite3_stmt		*st;
 	struct token_info	 t;
 	int			 rc;
 
-	st = db_prepare(db, "SELECT t.id, t.name, t.scopes, t.created_at, "
-	    "coalesce(t.last_used_at, 0), coalesce(t.revoked_at, 0), a.name "
-	    "FROM tokens t LEFT JOIN apps a ON a.id = t.app_id "
-	    "WHERE t.user_id = ? ORDER BY t.id DESC");
-	if (st == NULL)
+	if ((st = db_prepare(db, sql)) == NULL)
 		return -1;
-	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 1, id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		t.id = sqlite3_column_int64(st, 0);
 		t.label = arena_strdup(a, (const char *)sqlite3_column_text(st,
@@ -176,4 +192,27 @@ token_list(struct db *db, struct arena *a, int64_t user_id,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+#define TOKEN_LIST_SQL(where) "SELECT t.id, t.name, t.scopes, t.created_at, " \
+    "coalesce(t.last_used_at, 0), coalesce(t.revoked_at, 0), a.name " \
+    "FROM tokens t LEFT JOIN apps a ON a.id = t.app_id WHERE " where \
+    " ORDER BY t.id DESC"
+
+/* Call cb for each of a person's tokens, newest first. */
+int
+token_list(struct db *db, struct arena *a, int64_t user_id,
+    void (*cb)(const struct token_info *, void *), void *arg)
+{
+	return token_list_sql(db, a, TOKEN_LIST_SQL("t.user_id = ?"), user_id,
+	    cb, arg);
+}
+
+/* Call cb for each of an app's own tokens (no person's), newest first. */
+int
+token_list_app(struct db *db, struct arena *a, int64_t app_id,
+    void (*cb)(const struct token_info *, void *), void *arg)
+{
+	return token_list_sql(db, a, TOKEN_LIST_SQL("t.app_id = ? AND "
+	    "t.user_id IS NULL"), app_id, cb, arg);
 }

@@ -177,7 +177,10 @@ req_new(struct loop *loop, struct http_request *h)
 	q = strchr(target, '?');
 	r->path = path_decode(r->arena, target, q ? (size_t)(q - target) :
 	    strlen(target));
-	r->is_api = r->path && strncmp(r->path, "/api/", 5) == 0;
+	r->is_api = r->path && (strncmp(r->path, "/api/", 5) == 0 ||
+	    strncmp(r->path, "/scim/", 6) == 0);
+	r->is_scim = r->path && strncmp(r->path, "/scim/", 6) == 0 &&
+	    loop->server->config->scim;
 	if (r->path != NULL && q != NULL &&
 	    form_parse(r->arena, q + 1, strlen(q + 1), &r->query) != 0)
 		r->path = NULL;
@@ -296,6 +299,21 @@ req_file(struct req *r, const char *name)
 }
 
 /*
+ * Whether a body is JSON: application/json, or SCIM's
+ * application/scim+json. SCIM clients' bodies are JSON whatever they
+ * say, Okta's sometimes without a Content-Type at all.
+ */
+static int
+req_json_type(struct req *r, const char *ctype)
+{
+	if (ctype == NULL)
+		return r->is_scim;
+	return strncasecmp(ctype, "application/json", 16) == 0 ||
+	    strncasecmp(ctype, "application/scim+json", 21) == 0 ||
+	    (r->is_scim && strncasecmp(ctype, "text/json", 9) == 0);
+}
+
+/*
  * Parse a form, multipart or JSON body into r->form (and r->files) or
  * r->body. 0, or -1 after answering 400 with what is wrong.
  */
@@ -305,14 +323,15 @@ req_parse_body(struct req *r)
 	struct evbuffer	*in = r->h->body;
 	const char	*ctype = req_header(r, "Content-Type");
 	size_t		 len = in != NULL ? evbuffer_get_length(in) : 0;
-	const char	*data;
+	const char	*data, *msg;
 	json_error_t	 jerr;
 
 	if (len == 0)
 		return 0;
 	data = (const char *)evbuffer_pullup(in, -1);
-	if (ctype == NULL ||
-	    strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0) {
+	if ((ctype == NULL && !r->is_scim) || (ctype != NULL &&
+	    strncasecmp(ctype, "application/x-www-form-urlencoded", 33) ==
+	    0)) {
 		if (form_parse(r->arena, data, len, &r->form) != 0) {
 			req_error(r, 400, "The form data is malformed "
 			    "(bad percent-encoding, not UTF-8, or too many "
@@ -321,20 +340,25 @@ req_parse_body(struct req *r)
 		}
 		return 0;
 	}
-	if (strncasecmp(ctype, "application/json", 16) == 0) {
+	if (req_json_type(r, ctype)) {
 		r->body = json_loadb(data, len, JSON_REJECT_DUPLICATES, &jerr);
 		if (r->body == NULL || !json_is_object(r->body)) {
-			req_error(r, 400, r->body == NULL ? arena_printf(
-			    r->arena, "The JSON body is malformed at line %d, "
-			    "column %d: %s", jerr.line, jerr.column, jerr.text) :
-			    "The JSON body must be an object.");
+			msg = r->body == NULL ? arena_printf(r->arena, "The "
+			    "JSON body is malformed at line %d, column %d: %s",
+			    jerr.line, jerr.column, jerr.text) :
+			    "The JSON body must be an object.";
+			if (r->is_scim)
+				req_scim_error(r, 400, "invalidSyntax", msg);
+			else
+				req_error(r, 400, msg);
 			return -1;
 		}
 		return 0;
 	}
 	if (strncasecmp(ctype, "multipart/form-data", 19) == 0)
 		return req_parse_multipart(r, ctype, data, len);
-	req_error(r, 415, "Unsupported Content-Type: send "
+	req_error(r, 415, r->is_scim ? "Unsupported Content-Type: send "
+	    "application/scim+json." : "Unsupported Content-Type: send "
 	    "application/x-www-form-urlencoded, multipart/form-data or "
 	    "application/json.");
 	return -1;
@@ -473,13 +497,46 @@ static const struct {
 	{ 0, "Something went wrong", "Go back and try again." },	/* last */
 };
 
-/* Reply with an error: {"error": msg} under /api/, a friendly page elsewhere. */
+/* Reply with SCIM's media type; takes the reference to obj. */
+void
+req_scim_json(struct req *r, int status, json_t *obj)
+{
+	struct evbuffer	*b = evbuffer_new();
+
+	jsonw_value(b, obj);
+	json_decref(obj);
+	req_reply(r, status, "application/scim+json", b);
+	evbuffer_free(b);
+}
+
+/* Reply with a SCIM error (RFC 7644 3.12): its status as a string, a
+ * scimType when there is one (NULL: none), and what is wrong. */
+void
+req_scim_error(struct req *r, int status, const char *type,
+    const char *detail)
+{
+	json_t	*o;
+
+	o = json_pack("{s:[s], s:s, s:s}", "schemas",
+	    "urn:ietf:params:scim:api:messages:2.0:Error", "status",
+	    arena_printf(r->arena, "%d", status), "detail", detail);
+	if (type != NULL)
+		json_object_set_new(o, "scimType", json_string(type));
+	req_scim_json(r, status, o);
+}
+
+/* Reply with an error: {"error": msg} under /api/ (SCIM's own shape
+ * under /scim/), a friendly page elsewhere. */
 void
 req_error(struct req *r, int status, const char *msg)
 {
 	json_t	*view;
 	size_t	 i;
 
+	if (r->is_scim) {
+		req_scim_error(r, status, NULL, msg);
+		return;
+	}
 	if (r->is_api || r->path == NULL) {
 		req_json(r, status, json_pack("{s:s}", "error", msg));
 		return;

@@ -60,6 +60,8 @@ struct req {
 	int			 is_api;
 	int			 is_tls;
 	int			 is_public;	/* a module's public listener */
+	int			 is_scim;	/* under /scim/ with auth.scim on:
+						   errors as RFC 7644 3.12's */
 	struct kvlist		 query;
 	struct kvlist		 form;
 	struct kvlist		 cookies;
@@ -99,6 +101,8 @@ struct ectx;
 enum handled	 req_statuses(struct req *, int, const struct page *,
 		     const struct idlist *, const struct idlist *);
 void		 req_error(struct req *, int, const char *);
+void		 req_scim_error(struct req *, int, const char *, const char *);
+void		 req_scim_json(struct req *, int, json_t *);
 void		 req_html(struct req *, int, const char *, json_t *);
 void		 req_redirect(struct req *, const char *);
 void		 req_retry_after(struct req *, long);
@@ -182,6 +186,9 @@ struct db	*req_db(struct req *);
 #define R_SESSION	0x100	/* a browser session only, never a bearer token */
 #define R_UNGATED	0x200	/* modules' gate hooks skip it (= HM_UNGATED) */
 #define R_UPLOAD	0x400	/* takes files: bodies up to max_body_size */
+#define R_SCIM		0x800	/* SCIM provisioning: the scim token only (no
+				   session, no other token), no CSRF; 404
+				   while auth.scim is off */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;

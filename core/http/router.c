@@ -4,9 +4,10 @@
  * and flags; the router, not the handler,
  * sets the security headers, parses the body, finds who is asking (session
  * cookie or bearer token), and enforces the flags: sign-in, the admin role,
- * a bearer token's OAuth scopes and CSRF on unsafe methods. Unknown paths
- * get 404 and wrong methods 405, as JSON under /api/ and as a page
- * elsewhere.
+ * a bearer token's OAuth scopes and CSRF on unsafe methods. SCIM's routes
+ * take the provisioning token alone, and that token nothing else. Unknown
+ * paths get 404 and wrong methods 405, as JSON under /api/ (SCIM's errors
+ * under /scim/) and as a page elsewhere.
  */
 #include <stdio.h>
 #include <string.h>
@@ -378,13 +379,50 @@ router_proxy(struct req *r)
 static int
 router_scope_ok(struct req *r, const struct route *route)
 {
-	if (r->auth != AUTH_BEARER)
-		return 1;
+	if (r->auth != AUTH_BEARER || (route->flags & R_SCIM))
+		return 1;	/* SCIM's: router_scim_ok */
 	if (route->flags & R_FOLLOW)
 		return scope_exact(r->scopes, "follow") ||
 		    scope_exact(r->scopes, "write:follows");
 	return scope_allows(r->scopes, (r->method & M_UNSAFE) ? "write" :
 	    "read");
+}
+
+/*
+ * SCIM provisioning's one rule, both ways: its routes take only a token
+ * with the scim scope that speaks for no person (hearthctl scim token's),
+ * never a session, so a browser cannot be made to provision; and that
+ * token works nowhere else. 0, or -1 after answering 401 or 403.
+ */
+static int
+router_scim_ok(struct req *r, const struct route *route)
+{
+	int	scim_token = r->auth == AUTH_BEARER &&
+		    scope_exact(r->scopes, SCOPE_SCIM);
+
+	if (!(route->flags & R_SCIM)) {
+		if (!scim_token)
+			return 0;
+		r->is_api = 1;
+		req_error(r, 403, "A SCIM provisioning token works only under "
+		    "/scim/v2/");
+		return -1;
+	}
+	if (r->auth != AUTH_BEARER) {
+		req_set_header(r, "WWW-Authenticate", "Bearer realm=\"hearth "
+		    "SCIM\"");
+		req_error(r, 401, "SCIM provisioning needs the bearer token "
+		    "that hearthctl scim token prints");
+		return -1;
+	}
+	if (!scim_token || r->user != NULL) {
+		req_set_header(r, "WWW-Authenticate", "Bearer error="
+		    "\"insufficient_scope\", scope=\"scim\"");
+		req_error(r, 403, "This token lacks the scim scope: make one "
+		    "with hearthctl scim token");
+		return -1;
+	}
+	return 0;
 }
 
 /* Whether an unsafe request carries the right CSRF token. */
@@ -417,7 +455,10 @@ router_body_limit(struct req *r)
 		lim = up;
 	if (!(r->route->flags & R_UPLOAD) && c->max_form_size < lim)
 		lim = c->max_form_size;
-	if (r->user == NULL && c->max_anon_body_size < lim)
+	/* a SCIM token is no person's, yet no stranger's either: a PATCH
+	 * of a large group's members takes the form limit */
+	if (r->user == NULL && !(r->route->flags & R_SCIM) &&
+	    c->max_anon_body_size < lim)
 		lim = c->max_anon_body_size;
 	return (size_t)lim;
 }
@@ -576,11 +617,17 @@ router_dispatch(struct http_request *h, void *arg)
 		goto done;
 	}
 	r->route = route;
+	/* Off, SCIM is not there at all: no hint that it could be. */
+	if ((route->flags & R_SCIM) && !req_config(r)->scim) {
+		req_error(r, 404, "Record not found");
+		goto done;
+	}
 	epoch_sync();		/* hearthctl may have written since */
 	/* A read-only request reads one snapshot (see db_read_begin). */
 	if ((r->method & (M_GET | M_HEAD)) && db_read_begin(req_db(r)) == 0)
 		reading = 1;
-	if (router_authenticate(r) != 0 || router_proxy(r) != 0)
+	if (router_authenticate(r) != 0 || router_scim_ok(r, route) != 0 ||
+	    router_proxy(r) != 0)
 		goto done;
 	if ((route->flags & (R_AUTH | R_ADMIN)) && r->user == NULL) {
 		if (r->is_api)

@@ -106,8 +106,8 @@ def bad_tokens(t, srv):
 
 @h.case
 def disabled_person(t, srv):
-    """A disabled person's token stops working and works again when they
-    are enabled; no new token is made for them meanwhile."""
+    """A disabled person's token stops working and stays revoked when they
+    are enabled again; no new token is made for them meanwhile."""
     name, token = fresh(srv, "alice")
     c = srv.client()
     t.status(c.me(token), 200, "the token works")
@@ -119,7 +119,9 @@ def disabled_person(t, srv):
     p = srv.ctl("token", "create", name)
     t.is_(p.returncode, 1, "token create for a disabled person exits 1")
     srv.ctl("user", "enable", name)
-    t.status(c.me(token), 200, "enabled again, the token works again")
+    t.status(c.me(token), 401, "enabled again, the old token stays revoked "
+             "(leaving ends every token: docs/authentication.md)")
+    t.status(c.me(srv.token(name)), 200, "... and a new one works")
 
 
 @h.case
