@@ -182,6 +182,7 @@ main(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
+	web_oidc_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*

@@ -149,6 +149,7 @@ int		 oidc_prepare(const struct config *, char **);
 char		*oidc_authorize_url(const struct config *, const char *,
 		     const char *, const char *, const char *);
 char		*oidc_logout_url(const struct config *, const char *);
+char		*oidc_end_session(void);
 int		 oidc_exchange(const struct config *, const char *,
 		     const char *, const char *, const char *, json_t **,
 		     char **);

@@ -282,6 +282,20 @@ oidc_logout_url(const struct config *c, const char *post_logout)
 	return url;
 }
 
+/* The provider's end_session_endpoint as discovery gave it (the caller
+ * frees it), or NULL: not discovered yet, or the provider has none. */
+char *
+oidc_end_session(void)
+{
+	char	*url = NULL;
+
+	pthread_mutex_lock(&oidc_lock);
+	if (meta.end_session_endpoint != NULL)
+		url = xstrdup(meta.end_session_endpoint);
+	pthread_mutex_unlock(&oidc_lock);
+	return url;
+}
+
 /*
  * Verify a JWT from the provider against its keys, fetching them again
  * once if the token names a key id they lack (rotation): 0 and *claims,

@@ -45,7 +45,7 @@ export async function navItem(page, role, name) {
 }
 
 // A port nobody is listening on right now.
-async function freePort() {
+export async function freePort() {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -98,12 +98,15 @@ export async function startHearth(extraConfig = '') {
   return { url, ctl, stop, log };
 }
 
-// Launch Debian's Chromium headless with the flags this closed network needs.
-export async function launchBrowser() {
+// Launch Debian's Chromium headless with the flags this closed network
+// needs; env is added to the browser's environment (HOME, say: its NSS
+// database holds the CAs it trusts besides the system's).
+export async function launchBrowser({ env = {} } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'hearth-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
+    env: { ...process.env, ...env },
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run',
       '--disable-quic'],

@@ -237,6 +237,14 @@ def rp_initiated_logout(t, e):
     browser = e.idp.session()
     c, r, _ = sign_in(t, e, "sub-grace", browser=browser)
     t.status(r, 303, "grace signs in")
+    # Browsers apply the page's form-action to where the sign-out form's
+    # POST redirects: without the provider in it, Chromium stopped there.
+    csp = c.get("/").header("Content-Security-Policy") or ""
+    t.like(csp, r"form-action 'self' %s;" % re.escape(e.idp.issuer),
+           "her pages' form-action lets the sign-out go on to the provider")
+    csp = e.srv.client().get("/login").header("Content-Security-Policy")
+    t.like(csp or "", r"form-action 'self';", "a signed-out page's "
+           "form-action is 'self' alone")
     r = c.post("/logout", {"csrf": c.csrf("/")})
     t.status(r, 303, "POST /logout answers 303")
     loc = r.header("Location") or ""

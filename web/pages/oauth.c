@@ -152,39 +152,6 @@ authz_parse(struct req *r, struct authz *z)
 	return 0;
 }
 
-/*
- * Let the consent form's redirect reach the app: browsers apply the
- * page's form-action to where a form submission redirects, so the app's
- * origin (or custom scheme) joins 'self' there.
- */
-static void
-authz_csp(struct req *r, const char *uri)
-{
-	const char	*csp = req_out_header(r, "Content-Security-Policy");
-	const char	*s, *host, *end, *at;
-	char		*src;
-
-	if (csp == NULL || strcmp(uri, OOB) == 0 ||
-	    (s = strchr(uri, ':')) == NULL)
-		return;
-	if (strncmp(s, "://", 3) == 0 && (strncmp(uri, "http:", 5) == 0 ||
-	    strncmp(uri, "https:", 6) == 0)) {
-		host = s + 3;
-		end = host + strcspn(host, "/?");
-		at = host + strspn(host, "abcdefghijklmnopqrstuvwxyz"
-		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]");
-		if (at != end || end == host)
-			return;
-		src = arena_strndup(r->arena, uri, end - uri);
-	} else
-		src = arena_strndup(r->arena, uri, s + 1 - uri);
-	if ((s = strstr(csp, "form-action 'self'")) == NULL)
-		return;
-	s += strlen("form-action 'self'");
-	req_set_header(r, "Content-Security-Policy", arena_printf(r->arena,
-	    "%.*s %s%s", (int)(s - csp), csp, src, s));
-}
-
 /* GET /oauth/authorize: sign in first, then the consent page. */
 enum handled
 web_oauth_authorize_form(struct req *r)
@@ -214,7 +181,9 @@ web_oauth_authorize_form(struct req *r)
 	json_object_set_new(v, "code_challenge", json_string(z.challenge));
 	json_object_set_new(v, "code_challenge_method",
 	    json_string(z.method));
-	authz_csp(r, z.redirect_uri);
+	/* The consent form's redirect must reach the app. */
+	if (strcmp(z.redirect_uri, OOB) != 0)
+		web_form_action(r, z.redirect_uri);
 	req_html(r, 200, "authorize", v);
 	return HANDLED;
 }

@@ -8,7 +8,8 @@
  * provider ends sessions through back-channel logout; signing out of
  * hearth signs out at the provider too (RP-initiated logout). Mastodon
  * apps reach all this through /oauth/authorize, which sends people to the
- * sign-in page and back.
+ * sign-in page and back. Pages of a session signed in through the provider
+ * let the sign-out form's redirect go on to the provider (oidc_view).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -427,4 +428,39 @@ oidc_signout(struct req *r)
 		return HANDLED;
 	}
 	return HANDLED_ASYNC;
+}
+
+/*
+ * Every page of a session signed in through the provider carries the
+ * sign-out form, which ends at the provider's end_session_endpoint: the
+ * page's form-action must allow its origin, or the browser stops the
+ * redirect (and the person is signed out of hearth only). The endpoint is
+ * known once discovery ran in this process; until then (hearthd restarted
+ * since) the issuer's origin, where providers keep it.
+ */
+static void
+oidc_view(struct req *r, json_t *v)
+{
+	const struct config	*c = req_config(r);
+	char			*url;
+
+	(void)v;
+	if (r->user == NULL || r->auth != AUTH_SESSION ||
+	    r->session.via != VIA_OIDC || !c->oidc_logout || !config_oidc(c))
+		return;
+	if ((url = oidc_end_session()) != NULL) {
+		web_form_action(r, url);
+		free(url);
+	} else
+		web_form_action(r, c->oidc_issuer);
+}
+
+/* Hook oidc_view into every page's view. */
+void
+web_oidc_init(void)
+{
+	static int	hooked;
+
+	if (!hooked++)
+		req_view_hook_add(oidc_view);
 }

@@ -31,6 +31,40 @@ web_next(struct req *r, const char *def)
 }
 
 /*
+ * Let a form on this page end somewhere else: browsers apply the page's
+ * form-action to every redirect a form submission goes through, so uri's
+ * origin (or, for a custom scheme, the scheme) joins 'self' there. Used
+ * for the OAuth consent form's redirect to the app, and for the sign-out
+ * form's redirect to the OpenID provider's.
+ */
+void
+web_form_action(struct req *r, const char *uri)
+{
+	const char	*csp = req_out_header(r, "Content-Security-Policy");
+	const char	*s, *host, *end, *at;
+	char		*src;
+
+	if (csp == NULL || (s = strchr(uri, ':')) == NULL)
+		return;
+	if (strncmp(s, "://", 3) == 0 && (strncmp(uri, "http:", 5) == 0 ||
+	    strncmp(uri, "https:", 6) == 0)) {
+		host = s + 3;
+		end = host + strcspn(host, "/?");
+		at = host + strspn(host, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]");
+		if (at != end || end == host)
+			return;
+		src = arena_strndup(r->arena, uri, end - uri);
+	} else
+		src = arena_strndup(r->arena, uri, s + 1 - uri);
+	if ((s = strstr(csp, "form-action 'self'")) == NULL)
+		return;
+	s += strlen("form-action 'self'");
+	req_set_header(r, "Content-Security-Policy", arena_printf(r->arena,
+	    "%.*s %s%s", (int)(s - csp), csp, src, s));
+}
+
+/*
  * Fill a draft from a web form's own fields (status and spoiler_text; with
  * choices, visibility and group_id too, as the home composer offers them)
  * and prepare it as the API does (post_prepare). 0, or an HTTP status with

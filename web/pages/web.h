@@ -19,6 +19,9 @@ extern const size_t		web_nroutes;
 int		 asset_init(const char *, char **);
 void		 asset_free(void);
 
+/* oidc.c: the hook that lets a provider's session sign out there */
+void		 web_oidc_init(void);
+
 /* media.c: a stored file as GET /media/NAME serves it (the bridge's
  * public listener too) */
 void		 web_media_send(struct req *, const char *,
