@@ -1,5 +1,6 @@
 /*
- * user.c: people. Usernames, roles, the disabled flag and password hashes.
+ * user.c: people. Usernames, roles, the disabled flag and password hashes,
+ * and leaving the company (user_deactivate: the one way out).
  * Changing a password or disabling an account ends every session in the same
  * transaction, so there is no moment when an old session still works.
  */
@@ -494,4 +495,60 @@ user_admin_set_password(struct db *db, struct arena *a, int64_t actor,
 	if ((rc = user_admin_check(db, a, actor, target, &u, cause)) != E_OK)
 		return rc;
 	return user_set_password(db, target, phc) == 0 ? E_OK : E_INTERNAL;
+}
+
+/*
+ * A person left the company (SCIM, a directory sync, an admin): the
+ * account is disabled, every session, API token and app grant ends now,
+ * their streams close (EV_ACCESS_ENDED), and they vanish from the
+ * directory, search and mentions. Their posts stay, marked as a former
+ * employee's. `by` says which path, for the log. E_NOTFOUND if no such
+ * person; E_OK if they had already left.
+ */
+int
+user_deactivate(struct db *db, int64_t user, const char *by)
+{
+	struct event	ev;
+	int64_t		now = time(NULL);
+	int		n;
+
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	n = DB_RUN(db, "UPDATE users SET disabled = 1, deactivated_at = "
+	    "coalesce(deactivated_at, ?), updated_at = ?, version = version + 1 "
+	    "WHERE id = ? AND origin IS NULL", SQL_I(now), SQL_I(now),
+	    SQL_I(user));
+	if (n != 1)
+		goto fail;
+	if (session_end_all(db, user) != 0 ||
+	    DB_RUN(db, "UPDATE tokens SET revoked_at = ? WHERE user_id = ? AND "
+	    "revoked_at IS NULL", SQL_I(now), SQL_I(user)) < 0 ||
+	    DB_RUN(db, "DELETE FROM oauth_codes WHERE user_id = ?",
+	    SQL_I(user)) < 0)
+		goto fail;
+	epoch_touch_all(db);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_ACCESS_ENDED;
+	ev.actor = user;
+	ev.text = by;
+	events_emit(db, &ev);
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+fail:
+	db_rollback(db);
+	return n == 0 ? E_NOTFOUND : E_INTERNAL;
+}
+
+/* A person came back (SCIM active again, an admin enabling them): they
+ * may sign in again; nothing that ended comes back. */
+int
+user_reactivate(struct db *db, int64_t user)
+{
+	int	n;
+
+	n = DB_RUN(db, "UPDATE users SET disabled = 0, deactivated_at = NULL, "
+	    "updated_at = ?, version = version + 1 WHERE id = ? AND "
+	    "origin IS NULL", SQL_I(time(NULL)), SQL_I(user));
+	if (n > 0)
+		epoch_touch_all(db);
+	return n == 1 ? E_OK : n == 0 ? E_NOTFOUND : E_INTERNAL;
 }

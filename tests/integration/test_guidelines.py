@@ -124,12 +124,16 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
             t.like(r.text, r'(?s)acknowledge the company guidelines.*'
                    r'href="/guidelines"',
                    name + ": the page says why, with a link")
-    # Signing in and out, OAuth's token endpoints, acknowledging and
-    # publishing, and security and administration (a password, sessions,
-    # revoking a token or an app, managing people) are the only writes the
+    # Signing in and out (and the identity provider ending sessions),
+    # OAuth's token endpoints, acknowledging and publishing, and security
+    # and administration (a password, sessions, revoking a token or an
+    # app, managing people, SCIM provisioning) are the only writes the
     # gate lets through.
     t.is_(sorted(ungated), sorted([
         "/login", "/logout", "/oauth/token", "/oauth/revoke",
+        "/auth/oidc/backchannel-logout",
+        "/scim/v2/Users", "/scim/v2/Groups"] +
+        ["/scim/v2/Users/:id", "/scim/v2/Groups/:id"] * 3 + [
         "/settings/password", "/settings/sessions/others",
         "/settings/sessions/:id/end", "/settings/tokens/:id/revoke",
         "/settings/apps/:id/revoke", "/admin/people",

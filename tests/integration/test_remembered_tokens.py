@@ -173,7 +173,8 @@ def ctl_disable_enable(t, srv):
     t.ok(not works(api, tok), "carol's token is refused at once")
     t.is_(srv.ctl("user", "enable", name).returncode, 0,
           "hearthctl user enable carol")
-    t.ok(works(api, tok), "... and works again once she is enabled")
+    t.ok(not works(api, tok), "... and stays revoked once she is enabled "
+         "(leaving ends every token)")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Sessions expire after session_idle_timeout without use and after
-session_lifetime however busy they are.
+session_lifetime however busy they are, whoever vouched for the person (a
+password, or the company's single sign-on).
 
 Each case can run alone: make check
 TESTS=tests/integration/test_session_expiry.py CASE=idle_session_expires
@@ -16,7 +17,9 @@ IDLE, LIFETIME = 2, 4   # seconds; time on the server is counted in whole
 @contextlib.contextmanager
 def fixture(t):
     with h.Server(t, session_idle_timeout="%ds" % IDLE,
-                  session_lifetime="%ds" % LIFETIME) as srv:
+                  session_lifetime="%ds" % LIFETIME,
+                  **{"auth.proxy_header": "X-Remote-User",
+                     "auth.proxy_addresses": "127.0.0.1"}) as srv:
         srv.add_user("alice")
         yield srv
 
@@ -76,6 +79,27 @@ def busy_session_lifetime(t, srv):
     t.ok(died, "a busy session ends at its lifetime (after %.1fs)" % age)
     t.ok(LIFETIME - 0.5 <= age <= LIFETIME + 2,
          "... not much before or after %ds" % LIFETIME)
+
+
+@h.case
+def sso_session_expires(t, srv):
+    """A session single sign-on started expires as any other; the proxy's
+    next page signs the person in again with a fresh one."""
+    c = srv.client(headers={"X-Remote-User": "sso.user@example.com"})
+    t.status(c.get("/auth/proxy?next=/"), 303, "signed in through single "
+             "sign-on")
+    old = c.session()
+    t.ok(signed_in(c), "the session works at once")
+    time.sleep(IDLE + 1.5)
+    ghost = srv.client()
+    ghost.cookies["hearth_session"] = old
+    t.ok(not signed_in(ghost), "left idle, it has expired")
+    r = c.get("/")
+    t.status(r, 303, "the next page goes through sign-in again")
+    t.status(c.get(r.header("Location")), 303, "... which the proxy "
+             "vouches for")
+    t.isnt(c.session(), old, "... with a fresh session")
+    t.ok(signed_in(c), "... which works")
 
 
 if __name__ == "__main__":

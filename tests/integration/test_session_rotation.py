@@ -1,5 +1,6 @@
 """Signing in while signed in rotates the session; a planted cookie is
-never adopted (no session fixation).
+never adopted (no session fixation). The same holds for people signing in
+through the company's single sign-on (an authenticating proxy's header).
 
 Each case can run alone: make check
 TESTS=tests/integration/test_session_rotation.py CASE=planted_cookie
@@ -11,7 +12,8 @@ import harness as h
 
 @contextlib.contextmanager
 def fixture(t):
-    with h.Server(t) as srv:
+    with h.Server(t, **{"auth.proxy_header": "X-Remote-User",
+                        "auth.proxy_addresses": "127.0.0.1"}) as srv:
         srv.add_user("alice")
         srv.add_user("bob")
         yield srv
@@ -85,6 +87,38 @@ def failed_relogin_keeps_session(t, srv):
     t.status(r, 401, "a wrong password while signed in is 401")
     t.status(v.me(), 200, "the existing session still works")
     t.is_(v.session(), before, "... with the same token")
+
+
+def sso(srv, who):
+    """A browser behind the company's sign-on proxy, as who."""
+    return srv.client(headers={"X-Remote-User": who})
+
+
+@h.case
+def sso_rotates_and_ignores_planted(t, srv):
+    """A single sign-on over a planted cookie or another person's session
+    issues a fresh session and ends the old one."""
+    planted = "hs_" + "B" * 43
+    v = sso(srv, "sam@example.com")
+    v.cookies["hearth_session"] = planted
+    r = v.get("/auth/proxy?next=/")
+    t.status(r, 303, "sam signs in through single sign-on")
+    t.isnt(v.session(), planted, "... with a fresh token, not the planted "
+           "one")
+    t.is_(v.me().json().get("username"), "sam", "... as sam (made just in "
+          "time)")
+    c = srv.client()
+    t.status(c.login("alice"), 303, "alice signs in with a password")
+    alices = c.session()
+    c.headers["X-Remote-User"] = "sam@example.com"
+    r = c.get("/")
+    t.status(r, 303, "the proxy names sam in alice's browser: sent to sign "
+             "in")
+    t.status(c.get(r.header("Location")), 303, "... and signed in as sam")
+    t.isnt(c.session(), alices, "... with a new session")
+    ghost = srv.client()
+    ghost.cookies["hearth_session"] = alices
+    t.status(ghost.me(), 401, "alice's session in that browser was ended")
 
 
 if __name__ == "__main__":

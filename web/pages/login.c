@@ -1,5 +1,6 @@
 /*
- * login.c: signing in and out. The password check runs on a worker
+ * login.c: signing in with a password: hearth's own, or the company
+ * directory's (auth.ldap, a bind as the person). The check runs on a worker
  * thread (argon2id costs ~20 ms of CPU) and the reply is sent from the loop
  * when it is done. Unknown users, disabled users and wrong passwords get the
  * same answer after the same work. Attempts are limited per client address
@@ -43,35 +44,6 @@ static const char *
 login_next(struct req *r)
 {
 	return web_next(r, "/");
-}
-
-/* Render the form, optionally with an error: the password form where
- * auth.local lets anyone use one (for admins only: folded away), and a
- * button for the company's OpenID provider when there is one. */
-void
-web_login_page(struct req *r, int status, const char *error)
-{
-	const struct config *c = req_config(r);
-	json_t		*v = req_view(r, "Sign in");
-	const char	*username = req_param(r, "username");
-
-	if (config_oidc(c))
-		json_object_set_new(v, "sso", json_pack("{s:s, s:s}", "name",
-		    c->oidc_name, "url", arena_printf(r->arena,
-		    "/auth/oidc/start?next=%s", escape_url(r->arena,
-		    login_next(r)))));
-	if (c->auth_local != AUTH_LOCAL_OFF || config_ldap(c))
-		json_object_set_new(v, "passwords", json_true());
-	if (c->auth_local == AUTH_LOCAL_ADMINS && !config_ldap(c))
-		json_object_set_new(v, "admins_only", json_true());
-	if (config_ldap(c))
-		json_object_set_new(v, "directory", json_true());
-	json_object_set_new(v, "next", json_string(login_next(r)));
-	if (username != NULL && strlen(username) <= 64)
-		json_object_set_new(v, "username", json_string(username));
-	if (error != NULL)
-		json_object_set_new(v, "error", json_string(error));
-	req_html(r, status, "login", v);
 }
 
 /* GET /login. */
@@ -308,50 +280,4 @@ web_login(struct req *r)
 		return HANDLED;
 	}
 	return HANDLED_ASYNC;
-}
-
-/* On the writer: end the session. */
-static int
-logout_write(struct req *r, struct db *db, void *arg, char **cause)
-{
-	(void)arg;
-	(void)cause;
-	return session_end(db, r->session.hash) == 0 ? E_OK : E_INTERNAL;
-}
-
-/* The session is gone: clear the cookie, and go to the sign-in page (or
- * the identity provider's sign-out, arg). */
-static void
-logout_reply(struct req *r, void *arg)
-{
-	const char	*to = arg;
-
-	log_info("logout: %s%s", r->user->username, to != NULL ?
-	    " (and at the identity provider)" : "");
-	req_set_cookie(r, req_cookie_name(r), "", 0);
-	req_redirect(r, to != NULL ? to : "/login");
-}
-
-/* End this session, then go to `to` (NULL: the sign-in page). */
-enum handled
-web_logout_finish(struct req *r, const char *to)
-{
-	return req_write(r, logout_write, logout_reply, (void *)(uintptr_t)to);
-}
-
-/* POST /logout: end this session (and, signed in through the company's
- * OpenID provider, sign out there too). */
-enum handled
-web_logout(struct req *r)
-{
-	const struct config *c = req_config(r);
-
-	if (r->auth == AUTH_SESSION && r->session.via == VIA_OIDC &&
-	    c->oidc_logout && config_oidc(c))
-		return oidc_signout(r);
-	if (r->auth == AUTH_SESSION)
-		return web_logout_finish(r, NULL);
-	req_set_cookie(r, req_cookie_name(r), "", 0);
-	req_redirect(r, "/login");
-	return HANDLED;
 }

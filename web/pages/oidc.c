@@ -373,62 +373,6 @@ web_oidc_backchannel(struct req *r)
 	return HANDLED_ASYNC;
 }
 
-/* A sign-out that also signs out at the provider. */
-struct oidc_out {
-	struct req	*r;
-	char		*url;
-};
-
-/* On a worker: where the provider's sign-out is. */
-static void
-oidc_out_work(void *arg)
-{
-	struct oidc_out		*o = arg;
-	const struct config	*c = req_config(o->r);
-	char			*cause = NULL;
-
-	if (oidc_prepare(c, &cause) == 0)
-		o->url = oidc_logout_url(c, arena_printf(o->r->arena,
-		    "%s/login", c->base_url));
-	else {
-		log_warn("oidc: no sign-out at the provider: %s", cause);
-		free(cause);
-	}
-}
-
-/* Back on the loop: end the session, then on to the provider. */
-static void
-oidc_out_done(void *arg)
-{
-	struct oidc_out	*o = arg;
-	struct req	*r = o->r;
-	const char	*to = o->url != NULL ? arena_strdup(r->arena, o->url) :
-			    NULL;
-
-	free(o->url);
-	if (web_logout_finish(r, to) == HANDLED)
-		req_free(r);
-}
-
-/*
- * Sign out of a session signed in through the provider: it ends, and the
- * browser goes on to sign out there too (auth.oidc.logout), or to the
- * sign-in page.
- */
-enum handled
-oidc_signout(struct req *r)
-{
-	struct oidc_out	*o;
-
-	o = arena_alloc(r->arena, sizeof *o);
-	o->r = r;
-	o->url = NULL;
-	if (worker_submit(r->loop, oidc_out_work, oidc_out_done, o) != 0) {
-		req_redirect(r, "/login");
-		return HANDLED;
-	}
-	return HANDLED_ASYNC;
-}
 
 /*
  * Every page of a session signed in through the provider carries the

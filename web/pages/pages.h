@@ -35,7 +35,6 @@ enum handled	 web_logout_finish(struct req *, const char *);
 enum handled	 web_oidc_start(struct req *);
 enum handled	 web_oidc_callback(struct req *);
 enum handled	 web_oidc_backchannel(struct req *);
-enum handled	 oidc_signout(struct req *);
 
 /* sso.c */
 struct sso;
