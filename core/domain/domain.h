@@ -806,6 +806,9 @@ void		 profile_save_init(struct profile_save *, int64_t, struct arena *,
 void		 (*profile_save_work(const struct profile_save *))(void *);
 void		 profile_store(void *);
 int		 profile_save_cmd(struct db *, void *, char **);
+int		 profile_avatar_store(const char *, const void *, size_t,
+		     char *, size_t, char **);
+int		 profile_avatar_offer(struct db *, int64_t, const char *);
 
 /* follow.c */
 struct relationship {

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain.h"
 
@@ -205,4 +206,45 @@ profile_save_image(struct profile_save *s, const char *what,
 	u->len = part->len;
 	s->nup++;
 	return 0;
+}
+
+/*
+ * An avatar from bytes fetched for a person (their picture at the
+ * company's identity provider): decoded and written again as any upload
+ * (a 400-pixel square, no metadata) and stored in the media folder, on a
+ * worker. 0 with its name, or -1 and *cause.
+ */
+int
+profile_avatar_store(const char *data_dir, const void *data, size_t len,
+    char *name, size_t namelen, char **cause)
+{
+	struct image_limits	 lim;
+	struct image_result	 res;
+	int			 rc;
+
+	memset(&lim, 0, sizeof lim);
+	lim.max_side = profile_shapes[0].side;
+	lim.square = profile_shapes[0].square;
+	if (image_process(data, len, &lim, &res, cause) != 0)
+		return -1;
+	rc = media_store(data_dir, res.original.data, res.original.len,
+	    image_ext(res.original.type), name, namelen, cause);
+	image_result_free(&res);
+	return rc;
+}
+
+/*
+ * On the writer: give person user the stored avatar name unless they have
+ * one already (their own choice stays). 1 if taken, 0 if not (the caller
+ * removes the file), -1 on error.
+ */
+int
+profile_avatar_offer(struct db *db, int64_t user, const char *name)
+{
+	int	n;
+
+	n = DB_RUN(db, "UPDATE users SET avatar_file = ?, updated_at = ?, "
+	    "version = version + 1 WHERE id = ? AND coalesce(avatar_file, '') "
+	    "= ''", SQL_T(name), SQL_I(time(NULL)), SQL_I(user));
+	return n < 0 ? -1 : n > 0;
 }

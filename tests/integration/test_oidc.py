@@ -12,10 +12,14 @@ Each case can run alone: make check TESTS=tests/integration/test_oidc.py
 CASE=tampered_tokens_refused (or `python3 .../test_oidc.py --list`)."""
 import contextlib
 import html
+import http.server
 import json
 import re
 import sqlite3
+import struct
+import threading
 import urllib.parse
+import zlib
 
 import harness as h
 import oidc_provider as op
@@ -75,9 +79,11 @@ class Env:
 
 
 @contextlib.contextmanager
-def company(t, alg="RS256", client=None, name="hearthd", **config):
+def company(t, alg="RS256", client=None, name="hearthd", accounts=None,
+            **config):
     """A provider and a hearthd that signs in through it."""
-    with op.Provider(t, clients=[], accounts=ACCOUNTS, alg=alg) as idp:
+    with op.Provider(t, clients=[], accounts=accounts or ACCOUNTS,
+                     alg=alg) as idp:
         with h.Server(t, name=name, **oidc_config(idp, **config)) as srv:
             idp.set_clients([hearth_client(srv, **(client or {}))])
             yield Env(idp, srv)
@@ -396,6 +402,100 @@ def other_algorithms_and_private_key_jwt(t, e):
             c = signed_in(t, Env(idp, srv), "sub-grace")
             t.is_(c.me().json()["username"], "grace", "private_key_jwt: "
                   "signed in with no client secret")
+
+
+def png(w=64, h=48):
+    """A small RGB PNG."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\0" + b"".join(bytes((x * 4 % 256, y * 5 % 256, 90))
+                                      for x in range(w)) for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@contextlib.contextmanager
+def picture_server():
+    """An HTTP server on loopback with the provider's picture of a
+    person at /people/pat.png (and 404 elsewhere)."""
+    body = png()
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            if self.path != "/people/pat.png":
+                self.send_error(404)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    try:
+        yield "http://127.0.0.1:%d" % srv.server_address[1], hits
+    finally:
+        srv.shutdown()
+        srv.server_close()
+
+
+@h.case
+def avatar_from_the_provider(t, e):
+    """The provider's picture claim becomes the avatar of someone who has
+    none (decoded and written again as any upload); an avatar the person
+    chose is never replaced; a picture that cannot be had only means no
+    avatar."""
+    with picture_server() as (base, hits):
+        accounts = dict(ACCOUNTS)
+        accounts["sub-pat"] = {"password": "pw-pat", "claims": {
+            "preferred_username": "pat", "name": "Pat", "email":
+            "pat@example.com", "groups": ["hearth-users"],
+            "picture": base + "/people/pat.png"}}
+        accounts["sub-kim"] = {"password": "pw-kim", "claims": {
+            "preferred_username": "kim", "name": "Kim", "email":
+            "kim@example.com", "groups": ["hearth-users"],
+            "picture": base + "/people/missing.png"}}
+        ACCOUNTS.update({k: accounts[k] for k in ("sub-pat", "sub-kim")})
+        try:
+            run_pictures(t, accounts, hits)
+        finally:
+            for k in ("sub-pat", "sub-kim"):
+                ACCOUNTS.pop(k, None)
+
+
+def run_pictures(t, accounts, hits):
+    """The avatar case, once its picture server runs."""
+    with company(t, name="hearthd-pictures", accounts=accounts) as env:
+        c = signed_in(t, env, "sub-pat")
+        me = c.me().json()
+        t.like(me["avatar"], r"/media/", "pat's avatar is the provider's "
+               "picture, stored by hearth")
+        t.ok("/people/pat.png" in hits, "... fetched from the picture "
+             "claim's address")
+        img = c.get(urllib.parse.urlsplit(me["avatar"]).path)
+        t.status(img, 200, "the avatar is served")
+        t.like(img.header("Content-Type") or "", r"^image/",
+               "... as an image")
+        n = len(hits)
+        c2 = signed_in(t, env, "sub-pat")
+        t.is_(c2.me().json()["avatar"], me["avatar"], "signing in again "
+              "keeps the avatar")
+        t.is_(len(hits), n, "... without fetching the picture again")
+        k = signed_in(t, env, "sub-kim")
+        t.like(k.me().json()["avatar"], r"/avatars/", "a picture that "
+               "cannot be fetched: the default avatar, and kim is "
+               "signed in all the same")
+        t.like(env.srv.log(), r"oidc: no avatar from .*missing\.png: "
+               r"HTTP 404", "... the log says why")
 
 
 @h.case

@@ -150,6 +150,9 @@ struct oidc_back {
 	json_t		*claims;
 	char		*cause;
 	int		 rc;
+	const char	*picture;	/* the avatar claim's URL, to fetch */
+	struct sso	*sso;
+	char		 avatar[MEDIA_NAME_MAX];
 };
 
 /* On a worker: redeem the code and check the ID token. */
@@ -160,6 +163,81 @@ oidc_back_work(void *arg)
 
 	b->rc = oidc_exchange(req_config(b->r), b->code, b->verifier,
 	    b->redirect_uri, b->nonce, &b->claims, &b->cause);
+}
+
+/*
+ * The picture to fetch for the person's avatar: the provider's avatar
+ * claim (auth.oidc.claim_avatar, an http or https URL) when the person
+ * has no avatar yet (new, or never chose one); else NULL.
+ */
+static const char *
+oidc_picture_wanted(struct req *r, const json_t *claims,
+    const struct claims *c)
+{
+	const struct config	*cf = req_config(r);
+	const char		*url;
+	struct user		*u;
+	int64_t			 uid;
+
+	if (cf->oidc_claim_avatar == NULL || *cf->oidc_claim_avatar == '\0')
+		return NULL;
+	url = json_string_value(json_object_get(claims, cf->oidc_claim_avatar));
+	if (url == NULL || strlen(url) > 2048 || (strncmp(url, "https://", 8)
+	    != 0 && strncmp(url, "http://", 7) != 0))
+		return NULL;
+	if (c->subject != NULL && identity_find(req_db(r), IDP_OIDC, c->issuer,
+	    c->subject, &uid) == 0 && (u = user_get(req_db(r), r->arena,
+	    uid)) != NULL && u->avatar_file != NULL && *u->avatar_file != '\0')
+		return NULL;
+	return arena_strdup(r->arena, url);
+}
+
+/* On a worker: fetch the picture (bounded, TLS verified) and store it as
+ * an avatar would be; any failure only means no picture. */
+static void
+oidc_picture_work(void *arg)
+{
+	struct oidc_back	*b = arg;
+	const struct config	*c = req_config(b->r);
+	struct httpc_req	 rq;
+	struct httpc_resp	 rs;
+	char			*cause = NULL;
+
+	memset(&rq, 0, sizeof rq);
+	rq.method = "GET";
+	rq.url = b->picture;
+	rq.ca_file = c->oidc_ca_file;
+	rq.accept = "image/*";
+	rq.timeout = 10;
+	rq.max_body = (size_t)c->media_max_image_size;
+	if (httpc_do(&rq, &rs, &cause) != 0) {
+		log_warn("oidc: no avatar from %s: %s", b->picture, cause);
+		free(cause);
+		return;
+	}
+	if (rs.status != 200)
+		log_warn("oidc: no avatar from %s: HTTP %ld", b->picture,
+		    rs.status);
+	else if (profile_avatar_store(c->data_dir, rs.body, rs.len,
+	    b->avatar, sizeof b->avatar, &cause) != 0) {
+		log_warn("oidc: no avatar from %s: %s", b->picture, cause);
+		free(cause);
+		b->avatar[0] = '\0';
+	}
+	httpc_resp_free(&rs);
+}
+
+/* Back on the loop with the picture (or none): sign the person in. */
+static void
+oidc_picture_done(void *arg)
+{
+	struct oidc_back	*b = arg;
+	struct req		*r = b->r;
+
+	if (b->avatar[0] != '\0')
+		sso_avatar(b->sso, b->avatar);
+	if (sso_finish(r, b->sso) == HANDLED)
+		req_free(r);
 }
 
 /* Back on the loop: sign the person in, or say it did not work. */
@@ -197,7 +275,15 @@ oidc_back_done(void *arg)
 	    arena_strdup(r->arena, json_string_value(json_object_get(
 	    b->claims, "sid"))) : NULL, expires, b->next);
 	sso_state(s, b->state);
+	b->picture = oidc_picture_wanted(r, b->claims, sso_claims(s));
 	json_decref(b->claims);
+	if (b->picture != NULL) {
+		/* their picture at the provider first, on a worker */
+		b->sso = s;
+		if (worker_submit(r->loop, oidc_picture_work, oidc_picture_done,
+		    b) == 0)
+			return;
+	}
 	if (sso_finish(r, s) == HANDLED)
 		req_free(r);
 }

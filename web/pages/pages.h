@@ -43,6 +43,7 @@ struct sso	*sso_new(struct req *, enum idp, enum session_via);
 struct claims	*sso_claims(struct sso *);
 void		 sso_set(struct sso *, const char *, int64_t, const char *);
 void		 sso_state(struct sso *, const char *);
+void		 sso_avatar(struct sso *, const char *);
 enum handled	 sso_finish(struct req *, struct sso *);
 enum handled	 web_proxy_signin(struct req *);
 

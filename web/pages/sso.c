@@ -6,6 +6,7 @@
  * in time from the claims when allowed, and a session starts as after a
  * password, remembering how it was signed in.
  */
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -21,10 +22,14 @@ struct sso {
 	int64_t		 expires_at;	/* the provider's end, or 0 */
 	const char	*next;
 	int		 create;	/* auth.create_accounts */
+	const char	*data_dir;
 	const char	*ip;
 	const char	*user_agent;
 	const char	*old_session;	/* the browser's, to end, or NULL */
 	const char	*state;		/* an OpenID sign-in's, to use up */
+	char		 avatar[MEDIA_NAME_MAX];	/* the provider's
+						   picture, stored, or "" */
+	int		 avatar_taken;
 	int64_t		 user;
 	int		 created;
 	char		 token[64];
@@ -44,6 +49,7 @@ sso_new(struct req *r, enum idp provider, enum session_via via)
 	s->via = via;
 	s->next = "/";
 	s->create = req_config(r)->auth_create;
+	s->data_dir = req_config(r)->data_dir;
 	s->ip = r->client_ip;
 	s->user_agent = req_header(r, "User-Agent");
 	if (r->auth == AUTH_SESSION)
@@ -76,6 +82,24 @@ sso_state(struct sso *s, const char *state)
 	s->state = state;
 }
 
+/* The provider's picture of the person, stored (profile_avatar_store):
+ * their avatar if they have none. */
+void
+sso_avatar(struct sso *s, const char *name)
+{
+	snprintf(s->avatar, sizeof s->avatar, "%s", name);
+}
+
+/* The transaction ended: a picture that did not become the avatar goes. */
+static void
+sso_avatar_ended(void *arg, int committed)
+{
+	struct sso	*s = arg;
+
+	if (s->avatar[0] != '\0' && (!committed || !s->avatar_taken))
+		media_remove(s->data_dir, s->avatar);
+}
+
 /* On the writer: find or make the account, and start its session (the one
  * the browser brought, if any, ends: a session is never reused). */
 static int
@@ -87,10 +111,15 @@ sso_write(struct db *db, void *arg, char **cause)
 	if (s->state != NULL && (rc = oidc_login_take(db, s->state, cause)) !=
 	    E_OK)
 		return rc;
+	if (s->avatar[0] != '\0')
+		db_after_commit(db, sso_avatar_ended, s);
 	rc = identity_signin(db, &s->claims, s->create, &s->user, &s->created,
 	    cause);
 	if (rc != E_OK)
 		return rc;
+	if (s->avatar[0] != '\0' && (s->avatar_taken = profile_avatar_offer(db,
+	    s->user, s->avatar)) < 0)
+		return E_INTERNAL;
 	if (s->old_session != NULL && session_end(db, s->old_session) != 0)
 		return E_INTERNAL;
 	if (session_create_via(db, s->user, s->ip, s->user_agent, s->via,
