@@ -165,6 +165,45 @@ case_directory_account_scim(void)
 	db_close(db);
 }
 
+/* The provider renames a person (a new preferred_username and address,
+ * the same sub): the same account, its username kept; a new sub with the
+ * old name is someone else. */
+static void
+case_rename_keeps_account(void)
+{
+	struct db	*db = util_db("identity-rename.db");
+	struct claims	 c;
+	char		*cause = NULL;
+	int64_t		 id = 0, again = 0, other = 0;
+	int		 created = 0;
+
+	claims(&c, "sub-9", "jo.smith@example.com", "Jo Smith",
+	    "jo.smith@example.com", NULL, NULL);
+	is_int(identity_signin(db, &c, 1, &id, &created, &cause), E_OK,
+	    "jo signs in");
+	is_str(user_col(db, "username", id), "jo_smith", "named jo_smith");
+	claims(&c, "sub-9", "jo.jones@example.com", "Jo Jones",
+	    "jo.jones@example.com", NULL, NULL);
+	is_int(identity_signin(db, &c, 1, &again, &created, &cause), E_OK,
+	    "renamed at the provider, jo signs in");
+	is_int(again, id, "... into the same account (matched by sub)");
+	ok(!created, "... making none");
+	is_str(user_col(db, "username", id), "jo_smith", "the username stays "
+	    "(links and mentions keep working)");
+	is_str(user_col(db, "display_name", id), "Jo Jones", "the name "
+	    "follows the provider");
+	is_str(user_col(db, "email", id), "jo.jones@example.com", "... and "
+	    "the address");
+	claims(&c, "sub-10", "jo.smith@example.com", "Another Jo",
+	    "jo.smith@example.com", NULL, NULL);
+	is_int(identity_signin(db, &c, 1, &other, &created, &cause), E_OK,
+	    "a new person with jo's old name and address signs in");
+	ok(other != id, "... into an account of their own (never matched by "
+	    "e-mail)");
+	free(cause);
+	db_close(db);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -175,5 +214,7 @@ main(int argc, char **argv)
 		case_update_col_cached_sql();
 	if (tap_case("directory-account-scim"))
 		case_directory_account_scim();
+	if (tap_case("rename-keeps-account"))
+		case_rename_keeps_account();
 	return done_testing();
 }
