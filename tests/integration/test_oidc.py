@@ -12,11 +12,13 @@ Each case can run alone: make check TESTS=tests/integration/test_oidc.py
 CASE=tampered_tokens_refused (or `python3 .../test_oidc.py --list`)."""
 import contextlib
 import html
+import os
 import http.server
 import json
 import re
 import sqlite3
 import struct
+import sys
 import threading
 import urllib.parse
 import zlib
@@ -510,4 +512,10 @@ def provider_down(t, e):
 
 
 if __name__ == "__main__":
+    if (op.missing() and sys.argv[1:] != ["--list"] and
+            not os.environ.get("HEARTH_REQUIRE_PEER")):
+        # make distcheck and the packages' own check: the tarball has no
+        # tests/oidc-provider (tools/test and CI run this with it).
+        print("1..0 # SKIP " + op.missing())
+        sys.exit(0)
     h.main_cases(fixture)
