@@ -279,7 +279,11 @@ def unreachable(t, d):
             t.is_(r["result"], "error", "%s silent server: ERROR" % scheme)
             t.ok(1500 <= r["ms"] < 6000, "... after the 2 s timeout, not "
                  "before and not much after (%d ms)" % r["ms"])
-            t.like(r["cause"], "did not finish within 2s", "... saying so")
+            # Two clocks at 2 s: the handshake's watchdog, or (StartTLS)
+            # libldap's own timeout on the extended operation, whichever
+            # a loaded machine lets fire first.
+            t.like(r["cause"], r"did not finish within 2s|Timed out \(after "
+                   r"at most 2s\)", "... saying so")
         people, r = each(t, conf(d, url="ldaps://" + url, timeout="2"))
         t.is_((r["result"], len(people)), ("error", 0),
               "ldapc_each: ERROR, nobody listed")
