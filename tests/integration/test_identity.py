@@ -173,6 +173,19 @@ def proxy_never_takes_local_accounts(t, srv):
         r = p.ctl("user", "link", "dave", "--provider", "scim",
                   "--subject", "x")
         t.is_(r.returncode, 2, "SCIM identities are not linked by hand")
+        p.add_user("root", admin=True)
+        erin = p.people("erin")["erin"]
+        a = p.client()
+        t.status(a.login("root"), 303, "an admin signs in")
+        r = a.post("/admin/people/%s/link" % erin.id, {
+            "csrf": a.csrf("/admin/people"), "provider": "proxy",
+            "subject": "erin.e@example.com"})
+        t.status(r, 303, "the People page links erin to the proxy's "
+                 "erin.e")
+        c = proxied(p, "erin.e@example.com")
+        follow_signin(t, c)
+        t.is_(c.me().json()["username"], "erin", "... who then signs "
+              "into erin's account")
 
 
 @h.case
@@ -277,6 +290,9 @@ def former_employee_mark(t, srv):
         r = pp["bob"].get("/api/v1/directory")
         t.ok("alice" not in [a["username"] for a in r.json()],
              "she is gone from the directory")
+        m = h.post_status(pp["bob"], "Thanks @alice for everything")
+        t.is_(m.get("mentions"), [], "a new post's @alice names nobody: "
+              "she is gone from mentions")
         t.ok(bob, "bob has a token")
     with h.Server(t, name="nomark",
                   **{"auth.former_employee_label": ""}) as p:
