@@ -34,9 +34,42 @@ usage(FILE *f)
 	    "  -c, --config FILE   config file (default %s)\n"
 	    "  -t, --check-config  check the config file and exit\n"
 	    "  -V, --version       print the version and exit\n"
+	    "      --routes        print the route table and exit\n"
 	    "  -h, --help          print this help and exit\n"
 	    "Runs in the foreground and logs to stderr; see hearthd(8).\n",
 	    HEARTH_CONFIG);
+}
+
+/*
+ * Print every route of the web's and the API's tables, one per line:
+ * methods, then the pattern. The tests walk it (every route answers with
+ * and without a trailing slash), so no route can be forgotten.
+ */
+static void
+print_routes(void)
+{
+	static const struct { int bit; const char *name; } names[] = {
+		{ M_GET, "GET" }, { M_POST, "POST" }, { M_PUT, "PUT" },
+		{ M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
+	};
+	const struct { const struct route *r; size_t n; } tabs[] = {
+		{ web_routes, web_nroutes }, { api_routes, api_nroutes },
+	};
+	size_t	 t, i, k;
+	int	 first;
+
+	for (t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
+		for (i = 0; i < tabs[t].n; i++) {
+			first = 1;
+			for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+				if (!(tabs[t].r[i].methods & names[k].bit))
+					continue;
+				printf("%s%s", first ? "" : ",", names[k].name);
+				first = 0;
+			}
+			printf(" %s\n", tabs[t].r[i].pattern);
+		}
+	}
 }
 
 /* Open, migrate and prime the database; 0 or -1 with *cause. */
@@ -90,6 +123,7 @@ main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "routes", no_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* The modules' periodic jobs, and media's, answer on the first
@@ -115,6 +149,9 @@ main(int argc, char **argv)
 			return 0;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'R':
+			print_routes();
 			return 0;
 		default:
 			usage(stderr);

@@ -145,6 +145,30 @@ router_find(const char *path, int method, struct arena *a,
 	return NULL;
 }
 
+/*
+ * Rails, and so Mastodon, routes "/api/v1/instance/" as "/api/v1/instance":
+ * a trailing slash is optional on every route. Clients rely on it (a
+ * popular Python client's version check asks for the slashed path), so a
+ * path no route takes is tried once more without its trailing slashes.
+ */
+static const struct route *
+router_find_slash(struct req *r, int *allowed)
+{
+	const struct route	*route;
+	size_t			 len = strlen(r->path);
+	char			*bare;
+
+	if (len < 2 || r->path[len - 1] != '/')
+		return NULL;
+	while (len > 1 && r->path[len - 1] == '/')
+		len--;
+	bare = arena_strndup(r->arena, r->path, len);
+	route = router_find(bare, r->method, r->arena, r->params, allowed);
+	if (route != NULL || *allowed != 0)
+		r->path = bare;
+	return route;
+}
+
 /* Headers every answer carries, errors of the transport's included. */
 static const struct http_field security_headers[] = {
 	{ "Content-Security-Policy",
@@ -608,6 +632,8 @@ router_dispatch(struct http_request *h, void *arg)
 		return;
 	}
 	route = router_find(r->path, r->method, r->arena, r->params, &allowed);
+	if (route == NULL && allowed == 0)
+		route = router_find_slash(r, &allowed);
 	if (route == NULL) {
 		if (allowed)
 			router_405(r, allowed);
