@@ -7,7 +7,8 @@
  * a bearer token's OAuth scopes and CSRF on unsafe methods. SCIM's routes
  * take the provisioning token alone, and that token nothing else. Unknown
  * paths get 404 and wrong methods 405, as JSON under /api/ (SCIM's errors
- * under /scim/) and as a page elsewhere.
+ * under /scim/) and as a page elsewhere; an unknown API path's error names
+ * the method and path asked, so "Record not found" always means a record.
  */
 #include <stdio.h>
 #include <string.h>
@@ -75,11 +76,12 @@ route_match(const char *pattern, const char *path, struct arena *a,
 
 /*
  * The route tables, walked in the order registered (the web's, then the
- * API's), then the modules' through the hooks. Each route's literal prefix
+ * API's between the two halves of the refused Mastodon endpoints'), then
+ * the modules' through the hooks. Each route's literal prefix
  * (up to its first ':' or '*') is measured once, a cheap test before the
  * full match.
  */
-#define ROUTE_TABLES_MAX	4
+#define ROUTE_TABLES_MAX	6
 static struct route_table {
 	const struct route	*routes;
 	size_t			 n;
@@ -638,7 +640,8 @@ router_dispatch(struct http_request *h, void *arg)
 		if (allowed)
 			router_405(r, allowed);
 		else
-			req_error(r, 404, r->is_api ? "Record not found" :
+			req_error(r, 404, r->is_api ? arena_printf(r->arena,
+			    "No API endpoint %s %s", h->head.method, r->path) :
 			    "There is no page at this address.");
 		goto done;
 	}
