@@ -35,6 +35,8 @@ usage(FILE *f)
 	    "  -t, --check-config  check the config file and exit\n"
 	    "  -V, --version       print the version and exit\n"
 	    "      --routes        print the route table and exit\n"
+	    "      --refused       print the Mastodon endpoints hearth refuses,\n"
+	    "                      and why, and exit\n"
 	    "  -h, --help          print this help and exit\n"
 	    "Runs in the foreground and logs to stderr; see hearthd(8).\n",
 	    HEARTH_CONFIG);
@@ -70,6 +72,31 @@ print_routes(void)
 			printf(" %s\n", tabs[t].r[i].pattern);
 		}
 	}
+}
+
+/*
+ * Print the Mastodon endpoints hearth answers 501 (refused.c), one per
+ * line: the method, the pattern, a tab and why. The coverage test checks
+ * them against docs/api.md's table.
+ */
+static void
+print_refused(void)
+{
+	const struct route	*r;
+	size_t			 n, i;
+	int			 literal;
+
+	api_refusals_init();
+	for (literal = 1; literal >= 0; literal--) {
+		r = api_refusals(literal, &n);
+		for (i = 0; i < n; i++)
+			printf("%s %s\t%s\n", r[i].methods == M_GET ? "GET" :
+			    r[i].methods == M_POST ? "POST" :
+			    r[i].methods == M_PUT ? "PUT" :
+			    r[i].methods == M_PATCH ? "PATCH" : "DELETE",
+			    r[i].pattern, api_refusal_why(&r[i]));
+	}
+	api_refusals_free();
 }
 
 /* Open, migrate and prime the database; 0 or -1 with *cause. */
@@ -124,6 +151,7 @@ main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "routes", no_argument, NULL, 'R' },
+		{ "refused", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* The modules' periodic jobs, and media's, answer on the first
@@ -132,6 +160,8 @@ main(int argc, char **argv)
 		serving, stopping,
 	};
 	struct config	 c;
+	const struct route *refused;
+	size_t		 nrefused;
 	const char	*path = HEARTH_CONFIG;
 	char		*cause = NULL;
 	int		 ch, check = 0, rc;
@@ -152,6 +182,9 @@ main(int argc, char **argv)
 			return 0;
 		case 'R':
 			print_routes();
+			return 0;
+		case 'F':
+			print_refused();
 			return 0;
 		default:
 			usage(stderr);
@@ -191,7 +224,8 @@ main(int argc, char **argv)
 	 * any worker or module thread can ask for it, with the PDF loader
 	 * only if the admin wants previews), feeds and caches (feeds hear
 	 * of new posts first), and the route tables, the web's before the
-	 * API's. */
+	 * API's, which the refused Mastodon endpoints' surround (refused.c
+	 * says why). */
 	image_setup(c.media_pdf_previews);
 	media_setup(c.data_dir);
 	feed_init(c.home_feed_cache);
@@ -199,7 +233,12 @@ main(int argc, char **argv)
 	web_card_init(100000);
 	web_avatar_cache_init(20000);
 	router_add(web_routes, web_nroutes);
+	api_refusals_init();
+	refused = api_refusals(1, &nrefused);
+	router_add(refused, nrefused);
 	router_add(api_routes, api_nroutes);
+	refused = api_refusals(0, &nrefused);
+	router_add(refused, nrefused);
 
 	/* A refused module is a config error (exit 2) unless
 	 * module_failure = skip. */
@@ -244,6 +283,7 @@ out:
 	render_free();
 	asset_free();
 	router_clear();
+	api_refusals_free();
 	feed_free();
 	entity_cache_free();
 	web_card_free();
