@@ -24,7 +24,7 @@ DOC = os.path.join(SRC, "docs", "api.md")
 STATUSES = ("implemented", "different", "refused")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 ROW_RE = re.compile(r"^\| `(GET|POST|PUT|PATCH|DELETE) (/[^` ]*)` \| "
-                    r"([^|]+?) \| ([^|]*?) \|$")
+                    r"([^|]+?) \|\s*([^|]*?)\s*\|$")
 SERVED = ("/api/", "/oauth/", "/.well-known/")
 
 
