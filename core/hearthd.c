@@ -71,6 +71,7 @@ serving(struct loop *loop)
 {
 	media_serving(loop);
 	directory_serving(loop);
+	digest_serving(loop);
 	module_serving(loop);
 }
 
@@ -79,6 +80,7 @@ stopping(void)
 {
 	media_stopping();
 	directory_stopping();
+	digest_stopping();
 	module_stopping();
 }
 

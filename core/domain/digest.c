@@ -82,7 +82,8 @@ digest_free(struct digest *d)
 /*
  * Build user's digest at now: 0 and d->count > 0 with the message, 0 and
  * d->count == 0 when there is nothing to tell (never an empty digest, nor
- * one to someone without an address), -1 and *cause on error.
+ * one to someone without an address or who never asked for one), -1 and
+ * *cause on error.
  */
 int
 digest_build(struct db *db, const struct config *c, int64_t user,
@@ -105,6 +106,10 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 	    c->instance_title : "hearth";
 	if (digest_get(db, user, &freq, &last_sent, &last_id) != 0) {
 		*cause = xstrdup("the digest settings could not be read");
+		goto out;
+	}
+	if (strcmp(freq, "off") == 0) {
+		rc = 0;		/* never asked for one */
 		goto out;
 	}
 	if (marker_get(db, user, "notifications", &marker, &ver, &upd) != 0)
@@ -235,4 +240,57 @@ fail:
 out:
 	arena_free(a);
 	return rc;
+}
+
+/*
+ * Build and send every due digest (or only that person's, when only > 0,
+ * due or not) with db at now; for each that went,
+ * call sent(user, last_id, arg). The number sent, or -1 if the database
+ * could not be read. Shared by the job and hearthctl ("digest send").
+ */
+int
+digest_run(struct db *db, const struct config *c, int64_t now, int64_t only,
+    void (*sent)(int64_t, int64_t, void *), void *arg)
+{
+	struct arena	*a = arena_new();
+	struct idlist	 due = { NULL, 0, 0 };
+	struct digest	 d;
+	char		*cause = NULL;
+	size_t		 i;
+	int		 n = 0;
+
+	if (only > 0)
+		idlist_add(a, &due, only);
+	else if (digest_due(db, a, now, &due) != 0) {
+		log_error("digest: who is due could not be read: %s",
+		    db_errmsg(db));
+		arena_free(a);
+		return -1;
+	}
+	for (i = 0; i < due.n; i++) {
+		if (digest_build(db, c, due.ids[i], now, &d, &cause) != 0) {
+			log_error("digest: user %lld: %s",
+			    (long long)due.ids[i], cause);
+			free(cause);
+			cause = NULL;
+			continue;
+		}
+		if (d.count == 0)
+			continue;	/* nothing new: no mail, no record */
+		if (mail_send(c, d.to_addr, d.message, &cause) != 0) {
+			log_error("digest: user %lld: not sent: %s",
+			    (long long)due.ids[i], cause);
+			free(cause);
+			cause = NULL;
+			digest_free(&d);
+			continue;
+		}
+		log_info("digest: sent to user %lld (%d notification%s)",
+		    (long long)due.ids[i], d.count, d.count == 1 ? "" : "s");
+		sent(due.ids[i], d.last_id, arg);
+		digest_free(&d);
+		n++;
+	}
+	arena_free(a);
+	return n;
 }

@@ -1055,6 +1055,8 @@ struct digest {
 int		 digest_build(struct db *, const struct config *, int64_t,
 		     int64_t, struct digest *, char **);
 void		 digest_free(struct digest *);
+int		 digest_run(struct db *, const struct config *, int64_t, int64_t,
+		     void (*)(int64_t, int64_t, void *), void *);
 
 /* demo.c */
 int		 demo_seed(struct db *, const struct config *, const char *,
