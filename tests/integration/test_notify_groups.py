@@ -111,7 +111,7 @@ def follows_group_and_follow_back(t, srv):
            r'Bob Test</a> followed you', "Carol and Bob followed you")
     forms = re.findall(r'<form method="post" action="/@(\w+)/follow"', ls[0])
     t.is_(sorted(forms), ["bob", "carol"], "Follow back for both")
-    t.like(ls[0], r'Follow back<span class="sr-only"> Bob Test</span>',
+    t.like(ls[0], r'Follow back <span class="notif-who">Bob Test</span>',
            "... each button names who")
     r = c.post("/@bob/follow", {"back": "notifications"})
     t.status(r, 403, "follow back without a CSRF token is 403")

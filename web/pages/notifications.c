@@ -237,6 +237,8 @@ notif_follow_back(struct req *r, json_t *v)
 		if (!rel.following)
 			json_array_append(back, a);
 	}
+	json_object_set_new(v, "has_follow_back", json_boolean(
+	    json_array_size(back) > 0));
 	json_object_set_new(v, "follow_back", back);
 }
 
