@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, SIZES, signIn } from './harness.mjs';
 
-let hearth, browser, page;
+let hearth, browser, page, posted;
 const api = {};
 
 // A request with a person's bearer token; the JSON answer.
@@ -29,7 +29,7 @@ before(async () => {
   }
   const ada = await call('ada', 'GET', '/api/v1/accounts/lookup?acct=ada');
   const form = new URLSearchParams({ status: 'Compiler notes for the team' });
-  const posted = await fetch(hearth.url + '/api/v1/statuses', {
+  posted = await fetch(hearth.url + '/api/v1/statuses', {
     method: 'POST', body: form,
     headers: { Authorization: `Bearer ${api.ada}` },
   }).then((r) => r.json());
@@ -122,4 +122,28 @@ test('notification settings: a kind off for the web', async () => {
   await page.goto(hearth.url + '/notifications');
   assert.doesNotMatch(await page.locator('main').innerText(), /favourited/,
     'favourites are left off the page');
+});
+
+test('live badge: a kind off for the web is not counted', async () => {
+  // favourites are off since the test above
+  await page.goto(hearth.url + '/');
+  await page.waitForSelector('body[data-streams="1"]');
+  assert.equal(await page.locator('body').getAttribute('data-notify-off'),
+    'favourite');
+  const before = Number(await badge().getAttribute('data-unread'));
+  await fetch(hearth.url + '/api/v1/accounts/' +
+    (await call('ada', 'GET', '/api/v1/accounts/lookup?acct=grace')).id +
+    '/follow', { method: 'POST', headers: { Authorization: `Bearer ${api.ada}` } });
+  // ahmed unfavourites and favourites again: a favourite notification
+  await call('ahmed', 'POST', `/api/v1/statuses/${posted.id}/unfavourite`);
+  await call('ahmed', 'POST', `/api/v1/statuses/${posted.id}/favourite`);
+  const form = new URLSearchParams({ status: 'ping @ada' });
+  await fetch(hearth.url + '/api/v1/statuses', {
+    method: 'POST', body: form, headers: { Authorization: `Bearer ${api.grace}` },
+  });
+  await page.waitForFunction((n) => Number(document.querySelector(
+    '[data-unread]').dataset.unread) === n + 1, before);
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(Number(await badge().getAttribute('data-unread')), before + 1,
+    'the mention counted, the favourite not');
 });

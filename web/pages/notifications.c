@@ -332,6 +332,39 @@ notif_open_reply(struct req *r, void *arg, int code, const char *cause)
 	req_html(r, 200, "notifications", o->v);
 }
 
+/*
+ * Every signed-in page's view: the kinds the person switched off for the
+ * web (me.notify_off, space-separated), so the live badge (hearth.js)
+ * does not count what the page would not show.
+ */
+static void
+notif_view_hook(struct req *r, json_t *v)
+{
+	const char	**off;
+	const char	 *list = "";
+	size_t		  n, i;
+
+	if (r->user == NULL || json_object_get(v, "me") == NULL)
+		return;
+	if (notify_web_off(req_db(r), r->arena, r->user->id, &off, &n) != 0)
+		return;
+	for (i = 0; i < n; i++)
+		list = arena_printf(r->arena, "%s%s%s", list, i ? " " : "",
+		    off[i]);
+	json_object_set_new(json_object_get(v, "me"), "notify_off",
+	    json_string(list));
+}
+
+/* Hook notif_view_hook into every page's view. */
+void
+web_notifications_init(void)
+{
+	static int	hooked;
+
+	if (!hooked++)
+		req_view_hook_add(notif_view_hook);
+}
+
 /* GET /notifications: opening it reads what it shows (the marker moves,
  * the badge clears), yet the lines new to this view are marked so. */
 enum handled
