@@ -303,6 +303,9 @@ mail_send_sendmail(const struct config *c, const char *to, const char *msg,
     char **cause)
 {
 	posix_spawn_file_actions_t	 fa;
+	posix_spawnattr_t		 attr;
+	sigset_t			 none, dfl;
+	int				 waited;
 	char				*argv[7];
 	int				 fds[2], status;
 	pid_t				 pid;
@@ -332,7 +335,21 @@ mail_send_sendmail(const struct config *c, const char *to, const char *msg,
 	posix_spawn_file_actions_adddup2(&fa, fds[0], 0);
 	posix_spawn_file_actions_addclose(&fa, fds[0]);
 	posix_spawn_file_actions_addclose(&fa, fds[1]);
-	errno = posix_spawn(&pid, c->mail_sendmail, &fa, NULL, argv, environ);
+	/* sendmail starts with the signals a program expects, not hearthd's
+	 * (SIGPIPE ignored, the worker's mask) */
+	sigemptyset(&none);
+	sigemptyset(&dfl);
+	sigaddset(&dfl, SIGPIPE);
+	sigaddset(&dfl, SIGHUP);
+	sigaddset(&dfl, SIGINT);
+	sigaddset(&dfl, SIGTERM);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dfl);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+	    POSIX_SPAWN_SETSIGDEF);
+	errno = posix_spawn(&pid, c->mail_sendmail, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[0]);
 	if (errno != 0) {
@@ -354,12 +371,26 @@ mail_send_sendmail(const struct config *c, const char *to, const char *msg,
 	}
 	close(fds[1]);
 	mbuf_free(&lf);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
+	/* a sendmail that hangs is killed: a worker is not held forever */
+	for (waited = 0;; waited += 50) {
+		pid_t	w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
 			*cause = xasprintf("%s: waitpid: %s", c->mail_sendmail,
 			    strerror(errno));
 			return -1;
 		}
+		if (waited >= MAIL_TIMEOUT * 1000) {
+			kill(pid, SIGKILL);
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+			*cause = xasprintf("%s took more than %d s and was "
+			    "stopped", c->mail_sendmail, MAIL_TIMEOUT);
+			return -1;
+		}
+		nanosleep(&(struct timespec){ 0, 50 * 1000000L }, NULL);
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		*cause = xasprintf("%s exited with %d", c->mail_sendmail,
