@@ -99,7 +99,7 @@ notify_web_off(struct db *db, struct arena *a, int64_t user,
 {
 	sqlite3_stmt	*st;
 	int		 rc;
-	size_t		 cap = 8;
+	size_t		 cap = 64;	/* the core's kinds and every module's */
 
 	*n = 0;
 	*kinds = arena_alloc(a, cap * sizeof **kinds);
