@@ -1,7 +1,12 @@
 /*
  * notifications.c: the signed-in person's notifications, GET
- * /notifications, newest first, and its two forms: POST
- * /notifications/read (mark all as read) and POST /notifications/clear.
+ * /notifications, newest first and grouped (the same kind about the same
+ * post within a day is one line, with stacked avatars and a one-line
+ * excerpt of the post), Follow back on follows; opening the page reads
+ * what it shows. Its forms: POST /notifications/read (mark all as read,
+ * kept for old pages) and POST /notifications/clear. Kinds a person
+ * switched off for the web (notify-prefs.c) are left out, here and in
+ * the live badge's count.
  */
 #include <stdio.h>
 #include <stdlib.h>
