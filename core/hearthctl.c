@@ -68,6 +68,9 @@ static int	cmd_media_stats(struct ctl *);
 static int	cmd_media_cleanup(struct ctl *);
 static int	cmd_demo(struct ctl *);
 static int	cmd_module_list(struct ctl *);
+static int	cmd_mail_test(struct ctl *);
+static int64_t	ctl_digest_now;		/* digest send: now, or --at */
+static int	cmd_digest_send(struct ctl *);
 
 static const struct command commands[] = {
 	{ "user add", "user add NAME [--admin] [--display-name TEXT] "
@@ -111,6 +114,10 @@ static const struct command commands[] = {
 	{ "media cleanup", "media cleanup [--dry-run] (remove day-old "
 	    "unattached uploads and files nothing refers to)",
 	    cmd_media_cleanup },
+	{ "mail test", "mail test ADDRESS (send a test message through "
+	    "mail.transport)", cmd_mail_test },
+	{ "digest send", "digest send [--user NAME] [--at EPOCH] (the e-mail "
+	    "digests due now, or NAME's at once)", cmd_digest_send },
 	{ "module list", "module list (installed and enabled modules)",
 	    cmd_module_list },
 	{ "demo", "demo (seed a demo company into an empty database)",
@@ -1255,6 +1262,118 @@ cmd_media_cleanup(struct ctl *ctl)
 	    "would remove: " : "removed: ", n, removed, sw.tmp_removed,
 	    sw.n == MEDIA_SWEEP_MAX ? " (more remain: run it again)" : "");
 	media_sweep_free(&sw);
+	return 0;
+}
+
+/* mail test ADDRESS: one message, so an admin sees mail.* work. */
+static int
+cmd_mail_test(struct ctl *ctl)
+{
+	struct mail_msg	 m;
+	char		*msg, *cause = NULL;
+	const char	*site;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one ADDRESS");
+	if (!mail_configured(&ctl->config)) {
+		fprintf(stderr, "hearthctl: mail is not set up: set "
+		    "mail.transport, mail.from and base_url in %s\n",
+		    ctl->config.path != NULL ? ctl->config.path : "the config");
+		return 2;
+	}
+	site = ctl->config.instance_title != NULL &&
+	    *ctl->config.instance_title != '\0' ? ctl->config.instance_title :
+	    "hearth";
+	memset(&m, 0, sizeof m);
+	m.from_name = site;
+	m.to_addr = ctl->argv[1];
+	m.subject = arena_printf(ctl->arena, "A test message from %s", site);
+	m.text = arena_printf(ctl->arena, "This is a test message from %s "
+	    "(%s), sent by hearthctl mail test.\nIf you can read it, "
+	    "e-mail digests will reach people.\n", site,
+	    ctl->config.base_url);
+	m.html = arena_printf(ctl->arena, "<!DOCTYPE html>\n<html><body><p>"
+	    "This is a test message from hearth, sent by <code>hearthctl "
+	    "mail test</code>.</p><p>If you can read it, e-mail digests will "
+	    "reach people.</p></body></html>\n");
+	msg = mail_compose(&ctl->config, &m);
+	if (mail_send(&ctl->config, ctl->argv[1], msg, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		free(msg);
+		return 1;
+	}
+	free(msg);
+	printf("sent a test message to %s through %s\n", ctl->argv[1],
+	    ctl->config.mail_transport);
+	return 0;
+}
+
+/* One digest went: record it at once, so a second run never resends. */
+static void
+digest_sent_one(int64_t user, int64_t last_id, void *arg)
+{
+	struct ctl	*ctl = arg;
+
+	if (db_begin(ctl->db) != 0 || digest_mark_sent(ctl->db, user,
+	    ctl_digest_now, last_id) != E_OK || db_commit(ctl->db) != 0) {
+		db_rollback(ctl->db);
+		fprintf(stderr, "hearthctl: user %lld: the digest went but "
+		    "could not be recorded: %s\n", (long long)user,
+		    db_errmsg(ctl->db));
+	}
+}
+
+/* digest send [--user NAME] [--at EPOCH] */
+static int
+cmd_digest_send(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct user	*u;
+	const char	*name = NULL;
+	char		*end;
+	int64_t		 only = 0;
+	int		 ch, n;
+
+	ctl_digest_now = (int64_t)time(NULL);
+	optind = 1;
+	while ((ch = getopt_long(ctl->argc, ctl->argv, "", opts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'u':
+			name = optarg;
+			break;
+		case 'a':
+			ctl_digest_now = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    ctl_digest_now <= 0)
+				return bad_usage(ctl->cmd, "--at takes seconds "
+				    "since the epoch");
+			break;
+		default:
+			return bad_usage(ctl->cmd, "unknown option");
+		}
+	}
+	if (optind != ctl->argc)
+		return bad_usage(ctl->cmd, "takes only --user and --at");
+	if (!mail_configured(&ctl->config)) {
+		fprintf(stderr, "hearthctl: mail is not set up: set "
+		    "mail.transport, mail.from and base_url\n");
+		return 2;
+	}
+	if (name != NULL) {
+		if ((u = find_user(ctl, name)) == NULL)
+			return 1;
+		only = u->id;
+	}
+	if ((n = digest_run(ctl->db, &ctl->config, ctl_digest_now, only,
+	    digest_sent_one, ctl)) < 0)
+		return 1;
+	printf("sent %d digest(s)\n", n);
 	return 0;
 }
 

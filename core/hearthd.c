@@ -131,6 +131,7 @@ serving(struct loop *loop)
 {
 	media_serving(loop);
 	directory_serving(loop);
+	digest_serving(loop);
 	module_serving(loop);
 }
 
@@ -139,6 +140,7 @@ stopping(void)
 {
 	media_stopping();
 	directory_stopping();
+	digest_stopping();
 	module_stopping();
 }
 
@@ -259,6 +261,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	web_oidc_init();
+	web_notifications_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*

@@ -1021,9 +1021,42 @@ int		 notify_list(struct db *, struct arena *, int64_t,
 int		 notify_dismiss(struct db *, int64_t, int64_t);
 int		 notify_clear(struct db *, int64_t);
 int64_t		 notify_unread(struct db *, int64_t);
+int		 notify_label_at(size_t, const char **, const char **);
 int		 marker_set(struct db *, int64_t, const char *, int64_t);
 int		 marker_get(struct db *, int64_t, const char *, int64_t *,
 		     int64_t *, int64_t *);
+
+/* notify-prefs.c: per kind, web and e-mail digest; the digest's rhythm */
+struct notify_kind {
+	const char	*kind;		/* the notification type */
+	const char	*label;		/* "Mentions and replies" */
+};
+const struct notify_kind *notify_kind_at(size_t, struct notify_kind *);
+int		 notify_kind_known(const char *);
+int		 notify_pref_get(struct db *, int64_t, const char *, int *, int *);
+int		 notify_pref_set(struct db *, int64_t, const char *, int, int);
+int		 notify_web_off(struct db *, struct arena *, int64_t,
+		     const char ***, size_t *);
+int		 digest_get(struct db *, int64_t, const char **, int64_t *,
+		     int64_t *);
+int		 digest_set_frequency(struct db *, int64_t, const char *);
+int		 digest_mark_sent(struct db *, int64_t, int64_t, int64_t);
+int		 digest_due(struct db *, struct arena *, int64_t, struct idlist *);
+char		*notify_excerpt(struct arena *, const char *, size_t);
+char		*notify_post_excerpt(struct db *, struct arena *, int64_t, size_t);
+
+/* digest.c: the e-mail digest of what a person missed */
+struct digest {
+	char		*to_addr;
+	char		*message;	/* composed, CRLF lines (malloc'd) */
+	int64_t		 last_id;	/* the newest notification in it */
+	int		 count;
+};
+int		 digest_build(struct db *, const struct config *, int64_t,
+		     int64_t, struct digest *, char **);
+void		 digest_free(struct digest *);
+int		 digest_run(struct db *, const struct config *, int64_t, int64_t,
+		     void (*)(int64_t, int64_t, void *), void *);
 
 /* demo.c */
 int		 demo_seed(struct db *, const struct config *, const char *,

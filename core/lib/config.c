@@ -130,11 +130,20 @@ static const struct ckey ckeys[] = {
 	{ "auth.scim",		  C_BOOL,     F(scim), 0, 0 },
 	{ "auth.proxy_header",	  C_STRING,   F(proxy_header), 0, 0 },
 	{ "auth.proxy_addresses", C_STRING,   F(proxy_addresses), 0, 0 },
+	/* e-mail digests (docs/configuration.md, "Mail") */
+	{ "mail.transport",	  C_STRING,   F(mail_transport), 0, 0 },
+	{ "mail.from",		  C_STRING,   F(mail_from), 0, 0 },
+	{ "mail.sendmail",	  C_STRING,   F(mail_sendmail), 0, 0 },
+	{ "mail.smtp_url",	  C_STRING,   F(mail_smtp_url), 0, 0 },
+	{ "mail.smtp_user",	  C_STRING,   F(mail_smtp_user), 0, 0 },
+	{ "mail.smtp_password_file", C_FILE,  F(mail_smtp_password), 0, 0 },
+	{ "mail.smtp_tls",	  C_BOOL,     F(mail_smtp_tls), 0, 0 },
+	{ "mail.digest_hour",	  C_INT,      F(mail_digest_hour), 0, 23 },
 };
 
 /* Key prefixes that belong to the core: a dotted key under one of them that
  * is not in the table is a typo, never a module's key. */
-static const char *const core_prefixes[] = { "auth", "media" };
+static const char *const core_prefixes[] = { "auth", "media", "mail" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -205,6 +214,10 @@ config_defaults(struct config *c)
 	c->ldap_member_attr = xstrdup("member");
 	c->ldap_timeout = 10;
 	c->ldap_sync_interval = 3600;
+	c->mail_transport = xstrdup("");
+	c->mail_sendmail = xstrdup("/usr/sbin/sendmail");
+	c->mail_smtp_tls = 1;
+	c->mail_digest_hour = 8;
 }
 
 /* Free everything a config owns. */
@@ -258,6 +271,12 @@ config_free(struct config *c)
 	free(c->ldap_allowed_group);
 	free(c->ldap_admin_group);
 	free(c->ldap_member_attr);
+	free(c->mail_transport);
+	free(c->mail_from);
+	free(c->mail_sendmail);
+	free(c->mail_smtp_url);
+	free(c->mail_smtp_user);
+	free(c->mail_smtp_password);
 	free(c->proxy_header);
 	free(c->proxy_addresses);
 	free(c->module_dir);
@@ -590,6 +609,8 @@ set(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+static int	config_check_mail(const struct config *, const char *, char **);
+
 /*
  * The sign-in keys that only make sense together: an identity provider
  * half configured, or passwords switched off with nothing in their place,
@@ -786,10 +807,69 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 	}
 	if (config_check_auth(c, name, cause) != 0)
 		goto out;
+	if (config_check_mail(c, name, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(buf);
 	return rc;
+}
+
+/*
+ * The mail keys that only make sense together: a transport with nowhere to
+ * send from, an SMTP relay without its URL, or a plain-text relay that is
+ * not on this machine stops startup rather than failing at the first digest.
+ */
+static int
+config_check_mail(const struct config *c, const char *name, char **cause)
+{
+	const char	*u = c->mail_smtp_url;
+	const char	*host;
+
+	if (!set(c->mail_transport))
+		return 0;
+	if (strcmp(c->mail_transport, "sendmail") != 0 &&
+	    strcmp(c->mail_transport, "smtp") != 0) {
+		*cause = xasprintf("%s: key 'mail.transport': must be sendmail "
+		    "or smtp (got '%s')", name, c->mail_transport);
+		return -1;
+	}
+	if (!set(c->mail_from) || strchr(c->mail_from, '@') == NULL ||
+	    strpbrk(c->mail_from, "\r\n<>") != NULL) {
+		*cause = xasprintf("%s: key 'mail.from': an address such as "
+		    "hearth@example.com is needed with mail.transport", name);
+		return -1;
+	}
+	if (!set(c->base_url)) {
+		*cause = xasprintf("%s: key 'base_url': needed with "
+		    "mail.transport (the links in e-mails)", name);
+		return -1;
+	}
+	if (strcmp(c->mail_transport, "sendmail") == 0) {
+		if (!set(c->mail_sendmail) || *c->mail_sendmail != '/') {
+			*cause = xasprintf("%s: key 'mail.sendmail': must be an "
+			    "absolute path", name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!set(u) || (strncmp(u, "smtp://", 7) != 0 &&
+	    strncmp(u, "smtps://", 8) != 0)) {
+		*cause = xasprintf("%s: key 'mail.smtp_url': needed with "
+		    "mail.transport = smtp, as smtp://host:port or "
+		    "smtps://host:port", name);
+		return -1;
+	}
+	host = u + (u[4] == 's' ? 8 : 7);
+	if (!c->mail_smtp_tls && strncmp(u, "smtp://", 7) == 0 &&
+	    strncmp(host, "localhost", 9) != 0 &&
+	    strncmp(host, "127.", 4) != 0 && strncmp(host, "[::1]", 5) != 0) {
+		*cause = xasprintf("%s: key 'mail.smtp_tls': off only for a "
+		    "relay on this machine (localhost, 127.0.0.1, [::1])",
+		    name);
+		return -1;
+	}
+	return 0;
 }
 
 /* Read and parse a config file; see config_parse. */

@@ -190,6 +190,14 @@ struct config {
 	int			 scim;
 	char			*proxy_header;
 	char			*proxy_addresses;
+	char			*mail_transport;	/* "", sendmail, smtp */
+	char			*mail_from;
+	char			*mail_sendmail;
+	char			*mail_smtp_url;
+	char			*mail_smtp_user;
+	char			*mail_smtp_password;
+	int			 mail_smtp_tls;		/* STARTTLS required */
+	int			 mail_digest_hour;	/* local time, 0-23 */
 };
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
@@ -325,6 +333,24 @@ int		 httpc_do(const struct httpc_req *, struct httpc_resp *,
 void		 httpc_resp_free(struct httpc_resp *);
 /* application/x-www-form-urlencoded encoding of one value (malloc'd). */
 char		*httpc_form_escape(const char *);
+
+/* mail.c: e-mail through sendmail or an SMTP relay; mail_send blocks, so
+ * worker threads (and hearthctl) only */
+struct mail_msg {
+	const char	*from_name;	/* shown beside mail.from, or NULL */
+	const char	*to_name;
+	const char	*to_addr;
+	const char	*subject;	/* UTF-8: encoded here */
+	const char	*text;		/* text/plain alternative */
+	const char	*html;		/* text/html alternative */
+	const char	*unsubscribe;	/* List-Unsubscribe URL, or NULL */
+};
+int		 mail_configured(const struct config *);
+char		*mail_header_encode(const char *);
+char		*mail_mailbox(const char *, const char *);
+char		*mail_compose(const struct config *, const struct mail_msg *);
+int		 mail_send(const struct config *, const char *, const char *,
+		     char **);
 
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);

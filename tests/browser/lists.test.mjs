@@ -1,5 +1,5 @@
 // The list pages in a real browser: notifications with their unread count
-// and "Mark all as read", search and the company directory. Every page
+// (opening them reads them), search and the company directory. Every page
 // passes axe-core; screenshots at phone and desktop widths.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -50,7 +50,7 @@ async function check(name) {
 const current = () =>
   page.locator('nav[aria-label="Main"] a[aria-current="page"]:visible');
 
-test('notifications: a mention, the unread count, mark all as read', async () => {
+test('notifications: a mention, the unread count cleared by opening them', async () => {
   await page.goto(hearth.url + '/');
   assert.match(await page.locator('nav[aria-label="Main"]').textContent(),
     /Notifications \(1 unread\)/);
@@ -60,10 +60,8 @@ test('notifications: a mention, the unread count, mark all as read', async () =>
   assert.match(await page.locator('li.notification').first().textContent(),
     /Otto Other mentioned you/);
   await check('notifications');
-  await page.getByRole('button', { name: 'Mark all as read' }).click();
-  await page.waitForURL(hearth.url + '/notifications');
   assert.equal((await current().innerText()).trim(), 'Notifications',
-    'the hidden count is not shown');
+    'opening the page read them: the hidden count is not shown');
 });
 
 test('search: a person, a hashtag and a post', async () => {

@@ -82,7 +82,8 @@ def signed_out_redirects(t, srv):
 @h.case
 def notifications_list(t, srv):
     """Notifications: the empty state, then a mention and a follow, newest
-    first, counted in the nav and the title."""
+    first, counted in the nav and the title until the page is opened;
+    opening it reads them (the count clears) yet marks them new there."""
     name, a = fresh(t, srv, "reader")
     r = a.get("/notifications")
     t.status(r, 200, "the notifications page is 200")
@@ -92,6 +93,14 @@ def notifications_list(t, srv):
            r'<span class="count" data-unread="0" hidden>',
            "Notifications is current, the count hidden")
     notify_twice(t, srv, name)
+    r = a.get("/")
+    t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> '
+           r'<span class="count" data-unread="2">'
+           r'<span class="paren" aria-hidden="true">\(</span><span '
+           r'data-unread-n>2<',
+           "the nav shows 2 unread")
+    t.like(r.text, r"<title>\(2\) Home · ", "... and so does "
+           "the title, for the browser's tab")
     r = a.get("/notifications")
     t.like(r.text, r'<a href="/@bob">Bob Builder</a> mentioned you',
            "a mention, with who")
@@ -101,13 +110,14 @@ def notifications_list(t, srv):
            "a follow")
     t.ok(r.text.index("followed you") < r.text.index("mentioned you"),
          "newest first")
-    t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> '
-           r'<span class="count" data-unread="2">'
-           r'<span class="paren" aria-hidden="true">\(</span><span '
-           r'data-unread-n>2<',
-           "the nav shows 2 unread")
-    t.like(r.text, r"<title>\(2\) Notifications · ", "... and so does "
-           "the title, for the browser's tab")
+    t.is_(r.text.count('<li class="notification unread"'), 2,
+          "both are marked new on the page that read them")
+    t.like(r.text, r'data-unread="0" hidden>', "opening the page clears "
+           "the nav count")
+    t.like(r.text, r"<title>Notifications · ", "... and the title's")
+    r = a.get("/notifications")
+    t.is_(r.text.count('<li class="notification unread"'), 0,
+          "the next view shows them read")
 
 
 @h.case
@@ -116,7 +126,7 @@ def notifications_read_clear(t, srv):
     the count, clear empties the list."""
     name, a = fresh(t, srv, "reader")
     notify_twice(t, srv, name)
-    tok = h.form_field(a.get("/notifications").text, "csrf")
+    tok = h.form_field(a.get("/").text, "csrf")
     r = a.post("/notifications/read", {})
     t.status(r, 403, "mark all as read without a CSRF token is 403")
     r = a.post("/notifications/clear", {})

@@ -135,6 +135,9 @@ enum handled	 web_settings_profile(struct req *);
 enum handled	 web_settings_profile_save(struct req *);
 enum handled	 web_settings_password(struct req *);
 enum handled	 web_settings_password_save(struct req *);
+/* settings-notifications.c */
+enum handled	 web_settings_notifications(struct req *);
+enum handled	 web_settings_notifications_save(struct req *);
 enum handled	 web_admin(struct req *);
 enum handled	 web_admin_people(struct req *);
 enum handled	 web_admin_person_create(struct req *);

@@ -103,11 +103,18 @@ web_profile(struct req *r)
 	return HANDLED;
 }
 
-/* Done: back to the profile. */
+/* Done: back to the profile, or to the notifications when the follow was
+ * a "Follow back" there (the one other page a follow form is on). */
 static void
 follow_reply(struct req *r, void *arg)
 {
+	const char	*back = kv_get(&r->form, "back");
+
 	(void)arg;
+	if (back != NULL && strcmp(back, "notifications") == 0) {
+		req_redirect(r, "/notifications");
+		return;
+	}
 	req_redirect(r, arena_printf(r->arena, "/@%s", r->params[0]));
 }
 

@@ -53,6 +53,10 @@ const struct route web_routes[] = {
 	{ M_POST, "/settings/password",	R_AUTH | R_SESSION |
 	    R_UNGATED,
 	    web_settings_password_save },
+	{ M_GET,  "/settings/notifications", R_AUTH | R_SESSION,
+	    web_settings_notifications },
+	{ M_POST, "/settings/notifications", R_AUTH | R_SESSION,
+	    web_settings_notifications_save },
 	{ M_GET,  "/settings/sessions",	R_AUTH | R_SESSION,
 	    web_settings_sessions },
 	{ M_POST, "/settings/sessions/others", R_AUTH | R_SESSION |

@@ -364,6 +364,7 @@ static const struct {
 	{ "others",	"You were signed out everywhere else." },
 	{ "token",	"The token was revoked; apps using it are signed out." },
 	{ "app",	"The app's access was revoked." },
+	{ "notifications", "Your notification settings were saved." },
 };
 
 /* Add the notice a redirect asked for to a page's view. */

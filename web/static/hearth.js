@@ -134,8 +134,13 @@
 
   // The unread badge in the navigation.
   const badge = document.querySelector('[data-unread]');
-  function bumpBadge() {
+  function bumpBadge(ev) {
     if (!badge) return;
+    // Kinds switched off for the web are not counted (Settings > Notifications).
+    const off = (document.body.dataset.notifyOff || '').split(' ').filter(Boolean);
+    try {
+      if (off.includes(JSON.parse(ev?.data ?? '{}').type)) return;
+    } catch { /* not JSON: count it */ }
     const n = Number(badge.dataset.unread || 0) + 1;
     badge.dataset.unread = String(n);
     const num = badge.querySelector('[data-unread-n]');
