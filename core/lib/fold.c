@@ -126,21 +126,16 @@ fold_word_byte(unsigned char c)
 	    (c >= '0' && c <= '9') || c == '_' || c >= 0x80;
 }
 
-/*
- * text as HTML, escaped, with every word that starts with one of the
- * query's words (both folded) wrapped in <mark>. The text is escaped a
- * piece at a time, so nothing of it is ever markup.
- */
-char *
-fold_mark(struct arena *a, const char *text, const char *query)
+/* The query's words, folded, at most FOLD_WORDS; returns how many. */
+#define FOLD_WORDS 16
+static size_t
+fold_words(struct arena *a, const char *query, const char **words,
+    size_t *wlen)
 {
-	struct evbuffer	*b = evbuffer_new();
-	const char	*words[16];
-	size_t		 wlen[16], nw = 0, i, j, w, last = 0, *map, start;
-	char		*fq, *ft, *out;
+	size_t	 nw = 0, i, j;
+	char	*fq = fold_text(a, query);
 
-	fq = fold_text(a, query);
-	for (i = 0; fq[i] != '\0' && nw < nitems(words); ) {
+	for (i = 0; fq[i] != '\0' && nw < FOLD_WORDS; ) {
 		if (!fold_word_byte((unsigned char)fq[i])) {
 			i++;
 			continue;
@@ -151,40 +146,128 @@ fold_mark(struct arena *a, const char *text, const char *query)
 		wlen[nw++] = j - i;
 		i = j;
 	}
-	ft = fold_map(a, text, &map);
-	for (i = 0; ft[i] != '\0'; ) {
-		if (!fold_word_byte((unsigned char)ft[i]) || (i > 0 &&
-		    fold_word_byte((unsigned char)ft[i - 1]))) {
-			i++;
-			continue;
-		}
-		for (j = i; fold_word_byte((unsigned char)ft[j]); j++)
-			;
-		for (w = 0; w < nw; w++)
-			if (wlen[w] <= j - i &&
-			    memcmp(ft + i, words[w], wlen[w]) == 0)
-				break;
-		if (w < nw) {
-			start = map[i];
-			/* The mark ends after the original character the
-			 * last matched folded byte came from. */
-			escape_html(b, text + last, start - last);
-			evbuffer_add(b, "<mark>", 6);
-			last = map[i + wlen[w]];
-			if (last <= map[i + wlen[w] - 1])
-				last = map[i + wlen[w] - 1] + 1;
-			while (text[last] != '\0' &&
-			    ((unsigned char)text[last] & 0xc0) == 0x80)
-				last++;
-			escape_html(b, text + start, last - start);
-			evbuffer_add(b, "</mark>", 7);
-		}
-		i = j;
-	}
-	escape_html(b, text + last, strlen(text) - last);
+	return nw;
+}
+
+/*
+ * Where in text the word at folded offset i matches one of the words: the
+ * original bytes [*start, *end), or 0 if none matches. j ends the word.
+ */
+static int
+fold_match(const char *text, const char *ft, const size_t *map, size_t i,
+    size_t j, const char **words, const size_t *wlen, size_t nw,
+    size_t *start, size_t *end)
+{
+	size_t	w, e;
+
+	for (w = 0; w < nw; w++)
+		if (wlen[w] <= j - i && memcmp(ft + i, words[w], wlen[w]) == 0)
+			break;
+	if (w == nw)
+		return 0;
+	*start = map[i];
+	/* The mark ends after the original character that the last matched
+	 * folded byte came from ("ß" matched by "s" is marked whole). */
+	e = map[i + wlen[w]];
+	if (e <= map[i + wlen[w] - 1])
+		e = map[i + wlen[w] - 1] + 1;
+	while (text[e] != '\0' && ((unsigned char)text[e] & 0xc0) == 0x80)
+		e++;
+	*end = e;
+	return 1;
+}
+
+/* The buffer's text in the arena; b is freed. */
+static char *
+fold_take(struct arena *a, struct evbuffer *b)
+{
+	char	*out;
+
 	out = evbuffer_get_length(b) == 0 ? arena_strdup(a, "") :
 	    arena_strndup(a, (const char *)evbuffer_pullup(b, -1),
 	    evbuffer_get_length(b));
 	evbuffer_free(b);
 	return out;
+}
+
+/*
+ * text as HTML, escaped, with every word that starts with one of the
+ * query's words (both folded) wrapped in <mark>. The text is escaped a
+ * piece at a time, so nothing of it is ever markup.
+ */
+char *
+fold_mark(struct arena *a, const char *text, const char *query)
+{
+	struct evbuffer	*b = evbuffer_new();
+	const char	*words[FOLD_WORDS];
+	size_t		 wlen[FOLD_WORDS], nw, i, j, last = 0, *map, start,
+			 end;
+	char		*ft;
+
+	nw = fold_words(a, query, words, wlen);
+	ft = fold_map(a, text, &map);
+	for (i = 0; ft[i] != '\0'; ) {
+		if (!fold_word_byte((unsigned char)ft[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; fold_word_byte((unsigned char)ft[j]); j++)
+			;
+		if (fold_match(text, ft, map, i, j, words, wlen, nw, &start,
+		    &end)) {
+			escape_html(b, text + last, start - last);
+			evbuffer_add(b, "<mark>", 6);
+			escape_html(b, text + start, end - start);
+			evbuffer_add(b, "</mark>", 7);
+			last = end;
+		}
+		i = j;
+	}
+	escape_html(b, text + last, strlen(text) - last);
+	return fold_take(a, b);
+}
+
+/*
+ * The same for HTML hearth wrote itself (a post's rendered content): only
+ * words in text are marked, never inside a tag or a character reference,
+ * and the HTML is otherwise copied as it is.
+ */
+char *
+fold_mark_html(struct arena *a, const char *html, const char *query)
+{
+	struct evbuffer	*b = evbuffer_new();
+	const char	*words[FOLD_WORDS], *end;
+	size_t		 wlen[FOLD_WORDS], nw, i, j, last = 0, *map, ms, me;
+	char		*ft;
+
+	nw = fold_words(a, query, words, wlen);
+	ft = fold_map(a, html, &map);
+	for (i = 0; ft[i] != '\0'; ) {
+		if (ft[i] == '<' || ft[i] == '&') {
+			/* Skip to the tag's or the reference's end. */
+			end = strchr(html + map[i], ft[i] == '<' ? '>' : ';');
+			if (end == NULL)
+				break;
+			while (ft[i] != '\0' && map[i] <= (size_t)(end - html))
+				i++;
+			continue;
+		}
+		if (!fold_word_byte((unsigned char)ft[i])) {
+			i++;
+			continue;
+		}
+		for (j = i; fold_word_byte((unsigned char)ft[j]); j++)
+			;
+		if (fold_match(html, ft, map, i, j, words, wlen, nw, &ms,
+		    &me)) {
+			evbuffer_add(b, html + last, ms - last);
+			evbuffer_add(b, "<mark>", 6);
+			evbuffer_add(b, html + ms, me - ms);
+			evbuffer_add(b, "</mark>", 7);
+			last = me;
+		}
+		i = j;
+	}
+	evbuffer_add(b, html + last, strlen(html) - last);
+	return fold_take(a, b);
 }

@@ -346,6 +346,7 @@ const char	*fold_letter(uint32_t);
 char		*fold_map(struct arena *, const char *, size_t **);
 char		*fold_text(struct arena *, const char *);
 char		*fold_mark(struct arena *, const char *, const char *);
+char		*fold_mark_html(struct arena *, const char *, const char *);
 
 /* escape.c */
 void		 escape_html(struct evbuffer *, const char *, size_t);

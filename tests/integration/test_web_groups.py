@@ -306,8 +306,8 @@ def admin_manages_members(t, srv):
     r = a.post("/groups/%s/members" % secret, {"csrf": tok,
                                                "username": "nobody"})
     t.status(r, 422, "adding an unknown username is refused")
-    t.like(r.text, r'id="add-username-error">Nobody here has the '
-           r"username", "... on the username field")
+    t.like(r.text, r'id="add-username-error">Nobody here is called '
+           r"“nobody”", "... on the name field")
     t.like(r.text, r'id="add-username"[^>]*value="nobody"',
            "... which keeps what was typed")
     t.like(r.text, r"<h1>Members of %s</h1>" % re.escape(name),

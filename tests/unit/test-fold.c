@@ -67,6 +67,12 @@ main(void)
 	is_str(fold_mark(a, "Überstunden heute", "uberstunden HEUTE"),
 	    "<mark>Überstunden</mark> <mark>heute</mark>", "every word");
 	is_str(fold_mark(a, "", "x"), "", "empty text");
+	is_str(fold_mark_html(a, "<p class=\"tea\">Tea &amp; tea<a href=\"/tea\">"
+	    "#tea</a></p>", "tea amp"), "<p class=\"tea\"><mark>Tea</mark> "
+	    "&amp; <mark>tea</mark><a href=\"/tea\">#<mark>tea</mark></a></p>",
+	    "HTML: text marked, tags and references kept");
+	is_str(fold_mark_html(a, "<p>Zespołu</p>", "zespolu"),
+	    "<p><mark>Zespołu</mark></p>", "HTML: folded match");
 
 	ok(sqlite3_open(":memory:", &db) == SQLITE_OK &&
 	    sqlite3_exec(db, "CREATE VIRTUAL TABLE f USING fts5 (t, "

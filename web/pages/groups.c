@@ -278,13 +278,60 @@ web_group_leave(struct req *r)
 	return req_command_then(r, group_change_cmd, group_outcome, c);
 }
 
-/* POST /groups/:id/members: username, csrf; the domain checks the role. */
+/* At most this many people are offered when a name added is ambiguous. */
+#define GROUP_ADD_CHOICES 8
+
+/*
+ * The people a name (not a username) could mean: none (NULL and *u NULL),
+ * exactly one (*u), or several, as choices for the members page.
+ */
+static json_t *
+group_add_lookup(struct req *r, const char *name, struct user **u)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct user	*p;
+	struct ectx	 e;
+	json_t		*arr, *a;
+	size_t		 i;
+
+	*u = NULL;
+	if (search_accounts(req_db(r), r->arena, name, GROUP_ADD_CHOICES, 0,
+	    &ids) != 0 || ids.n == 0)
+		return NULL;
+	if (ids.n == 1) {
+		*u = user_get(req_db(r), r->arena, ids.ids[0]);
+		return NULL;
+	}
+	arr = json_array();
+	req_ectx(r, &e);
+	for (i = 0; i < ids.n; i++) {
+		if ((p = user_get(req_db(r), r->arena, ids.ids[i])) == NULL ||
+		    p->disabled || p->origin != NULL ||
+		    (a = entity_account(&e, p)) == NULL)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:O, s:O, s:s}",
+		    "username", p->username, "display_name",
+		    json_object_get(a, "display_name"), "avatar",
+		    json_object_get(a, "avatar"), "title", p->job_title != NULL ?
+		    p->job_title : ""));
+		json_decref(a);
+	}
+	ectx_free(&e);
+	return arr;
+}
+
+/*
+ * POST /groups/:id/members: username (or a name: one person found by it
+ * is added, several are offered to choose from), csrf; the domain checks
+ * the role.
+ */
 enum handled
 web_group_add(struct req *r)
 {
 	struct group_change	*c;
 	struct user		*u;
 	const char		*name = arena_trim(r->arena, param(r, "username"));
+	json_t			*choices = NULL;
 
 	if ((c = change_new(r, GROUP_ADD)) == NULL)
 		return HANDLED;
@@ -292,11 +339,20 @@ web_group_add(struct req *r)
 		name++;
 	u = *name != '\0' ? user_get_by_name(req_db(r), r->arena, name) :
 	    NULL;
+	if (u == NULL && *name != '\0')
+		choices = group_add_lookup(r, name, &u);
+	if (choices != NULL && json_array_size(choices) > 0) {
+		web_group_members_choose(r, c->group, 422, NULL, arena_printf(
+		    r->arena, "More than one person matches “%s”: choose one.",
+		    name), choices);
+		return HANDLED;
+	}
+	json_decref(choices);
 	if (u == NULL || u->disabled) {
 		web_group_members_page(r, c->group, 422, NULL, *name == '\0' ?
-		    "Enter the username of the person to add." :
-		    arena_printf(r->arena, "Nobody here has the username "
-		    "“%s”.", name));
+		    "Enter the name or username of the person to add." :
+		    arena_printf(r->arena, "Nobody here is called “%s”.",
+		    name));
 		return HANDLED;
 	}
 	c->account = u->id;

@@ -110,6 +110,8 @@ enum handled	 web_group_demote(struct req *);
 enum handled	 web_group_members(struct req *);
 void		 web_group_members_page(struct req *, int64_t, int,
 		     const char *, const char *);
+void		 web_group_members_choose(struct req *, int64_t, int,
+		     const char *, const char *, json_t *);
 json_t		*web_group_member_preview(struct req *, int64_t, int);
 enum handled	 web_group_post(struct req *);
 
@@ -150,6 +152,9 @@ enum handled	 web_directory(struct req *);
 
 /* search.c */
 enum handled	 web_search(struct req *);
+
+/* suggest.c */
+enum handled	 web_suggest(struct req *);
 
 /* outside.c */
 enum handled	 web_outside(struct req *);

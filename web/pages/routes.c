@@ -19,6 +19,8 @@ const struct route web_routes[] = {
 	{ M_GET,  "/public",		R_AUTH,		web_public },
 	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
 	{ M_GET,  "/search",		R_AUTH,		web_search },
+	/* the pickers' JSON (static/suggest.js): a session's, not an app's */
+	{ M_GET,  "/suggest",		R_AUTH | R_SESSION, web_suggest },
 	{ M_GET,  "/outside",		R_AUTH,		web_outside },
 	{ M_GET,  "/directory",		R_AUTH,		web_directory },
 	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
