@@ -78,6 +78,8 @@
     const choose = (i) => {
       const it = items[i];
       if (!it) return;
+      // The word as it is now: typing may have gone on since the asking.
+      token = current();
       if (mode === 'people') {
         field.value = it.insert;
       } else if (token) {
@@ -183,6 +185,12 @@
     field.addEventListener('input', (e) => {
       if (!e.isTrusted) return;	// our own, after choosing
       clearTimeout(timer);
+      if (!current()) {
+        // The word ended (a space, say): nothing to offer any more.
+        asked++;
+        if (!list.hidden) close();
+        return;
+      }
       timer = setTimeout(ask, WAIT_MS);
     });
     field.addEventListener('keydown', (e) => {
