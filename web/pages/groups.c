@@ -113,10 +113,10 @@ web_groups(struct req *r)
 static void
 group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
+	struct idlist	 ids = { NULL, 0, 0 }, pins = { NULL, 0, 0 };
 	struct group	*g;
 	struct page	 pg;
-	json_t		*v, *members;
+	json_t		*v, *members, *gv;
 	const char	*base;
 
 	if ((g = group_get(req_db(r), r->arena, r->user->id, id)) == NULL) {
@@ -133,7 +133,17 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	v = req_view(r, g->name);
 	web_nav(v, "groups");
 	web_notice(r, v);
-	json_object_set_new(v, "group", web_group_view(r, g));
+	gv = web_group_view(r, g);
+	json_object_set_new(gv, "manage", json_boolean(g->my_role ==
+	    GROUP_ADMIN || user_is_admin(req_db(r), r->user->id)));
+	json_object_set_new(gv, "can_post", json_boolean(g->my_role >= 0 &&
+	    g->archived_at == 0));
+	json_object_set_new(v, "group", gv);
+	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
+	/* Pinned posts head the first page only. */
+	if (pg.max_id == 0 && pg.min_id == 0 && pg.since_id == 0 &&
+	    group_pins(req_db(r), r->arena, id, &pins) == 0 && pins.n > 0)
+		json_object_set_new(v, "pinned", web_cards(r, &pins, base));
 	members = web_group_member_preview(r, id, GROUP_PREVIEW);
 	json_object_set_new(v, "members_all", json_boolean(
 	    g->members_count > (int64_t)json_array_size(members)));
@@ -147,7 +157,6 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 		    "status", param(r, "status"),
 		    "spoiler_text", param(r, "spoiler_text")));
 	}
-	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
 	web_stream(r, v, &ids, &pg, base);
 	req_html(r, status, "group", v);
 }

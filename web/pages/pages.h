@@ -153,6 +153,14 @@ enum handled	 web_directory(struct req *);
 /* search.c */
 enum handled	 web_search(struct req *);
 
+/* group-settings.c */
+enum handled	 web_group_settings(struct req *);
+enum handled	 web_group_settings_save(struct req *);
+enum handled	 web_group_archive(struct req *);
+enum handled	 web_group_unarchive(struct req *);
+enum handled	 web_group_pin(struct req *);
+enum handled	 web_group_unpin(struct req *);
+
 /* suggest.c */
 enum handled	 web_suggest(struct req *);
 

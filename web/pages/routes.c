@@ -100,6 +100,13 @@ const struct route web_routes[] = {
 	{ M_POST, "/groups/:id/post",	R_AUTH | R_UPLOAD, web_group_post },
 	{ M_POST, "/groups/:id/join",	R_AUTH,		web_group_join },
 	{ M_POST, "/groups/:id/leave",	R_AUTH,		web_group_leave },
+	/* group-settings.c: the group's admins (and the site's) */
+	{ M_GET,  "/groups/:id/settings", R_AUTH,	web_group_settings },
+	{ M_POST, "/groups/:id/settings", R_AUTH,	web_group_settings_save },
+	{ M_POST, "/groups/:id/archive", R_AUTH,	web_group_archive },
+	{ M_POST, "/groups/:id/unarchive", R_AUTH,	web_group_unarchive },
+	{ M_POST, "/groups/:id/pin",	R_AUTH,		web_group_pin },
+	{ M_POST, "/groups/:id/unpin",	R_AUTH,		web_group_unpin },
 	{ M_GET,  "/groups/:id/members", R_AUTH,	web_group_members },
 	{ M_POST, "/groups/:id/members", R_AUTH,	web_group_add },
 	{ M_POST, "/groups/:id/members/:name/remove", R_AUTH,
