@@ -206,5 +206,48 @@ def pins(t, srv):
     t.status(pin(m, posts[5], "unpin"), 403, "a member may not unpin")
 
 
+@h.case
+def api_settings(t, srv):
+    """The same through the API: PATCH, archive, pins, and who may."""
+    name, gid = make_group(t, srv, "private")
+    gina, mo, otto = srv.api["gina"], srv.api["mo"], srv.api["otto"]
+    r = gina.request("PATCH", "/api/v1/groups/%s" % gid,
+                     json_body={"description": "Now **bold**"})
+    t.status(r, 200, "a group admin PATCHes the description")
+    t.is_(r.json().get("name"), name, "... the name stays")
+    t.is_(r.json().get("visibility"), "private", "... so does visibility")
+    t.like(r.json().get("description", ""), r"<strong>bold</strong>",
+           "... the description is rendered")
+    r = mo.request("PATCH", "/api/v1/groups/%s" % gid,
+                   json_body={"name": "mine now"})
+    t.status(r, 403, "a member may not")
+    r = otto.request("PATCH", "/api/v1/groups/%s" % gid,
+                     json_body={"name": "mine now"})
+    t.status(r, 404, "an outsider finds no private group")
+    r = gina.request("PATCH", "/api/v1/groups/%s" % gid,
+                     json_body={"visibility": "hidden"})
+    t.status(r, 422, "an unknown visibility is 422")
+    r = gina.post("/api/v1/groups/%s/archive" % gid, {})
+    t.status(r, 200, "archive answers 200")
+    t.ok(r.json().get("archived_at"), "... with archived_at")
+    t.status(mo.post("/api/v1/groups/%s/archive" % gid, {}), 403,
+             "a member may not archive")
+    t.status(gina.post("/api/v1/groups/%s/unarchive" % gid, {}), 200,
+             "unarchive")
+    post = h.post_status(mo, "pin me", group_id=gid)["id"]
+    r = mo.post("/api/v1/groups/%s/pins" % gid, {"status_id": post})
+    t.status(r, 403, "a member may not pin")
+    r = gina.post("/api/v1/groups/%s/pins" % gid, {"status_id": post})
+    t.status(r, 200, "a group admin pins")
+    t.is_([s["id"] for s in r.json()], [post], "... answering the pins")
+    r = mo.get("/api/v1/groups/%s/pins" % gid)
+    t.is_([s["id"] for s in r.json()], [post], "members read the pins")
+    t.status(otto.get("/api/v1/groups/%s/pins" % gid), 404,
+             "an outsider does not")
+    r = gina.request("DELETE", "/api/v1/groups/%s/pins/%s" % (gid, post))
+    t.status(r, 200, "unpin")
+    t.is_(r.json(), [], "... no pins left")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)

@@ -165,7 +165,7 @@ def group_page_for_admin(t, srv):
     t.like(r.text, r'<a href="/groups/%s/members">Manage members</a>'
            % club, "an admin has a link to the member tools")
     r = a.get("/groups/%s/members" % club)
-    t.like(r.text, r'<label for="add-username">Username of the person',
+    t.like(r.text, r'<label for="add-username">Name or username of the person',
            "... where the add-member form is")
     r = a.get("/groups/" + club)
     t.like(r.text, r"Leave group", "a member sees Leave")
