@@ -83,6 +83,10 @@ END;
 -- unarchives it. NULL: not archived.
 ALTER TABLE groups ADD COLUMN archived_at INTEGER;
 
+-- A group's picture: a stored media name (a 400-pixel square, as avatars
+-- are kept), or NULL for none.
+ALTER TABLE groups ADD COLUMN picture_file TEXT;
+
 -- Posts a group's admins pinned to the top of the group's page, at most
 -- GROUP_PINS_MAX (core/domain/domain.h) per group, newest pin first.
 CREATE TABLE group_pins (

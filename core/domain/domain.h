@@ -965,6 +965,7 @@ struct group {
 	int64_t			 posts_count;
 	int			 my_role;	/* -1 not a member */
 	int64_t			 archived_at;	/* 0: not archived */
+	const char		*picture_file;	/* a media name, or NULL */
 };
 int64_t		 group_create(struct db *, int64_t, const char *, const char *,
 		     const char *, enum group_visibility, char **);
@@ -1014,14 +1015,22 @@ int		 group_change_cmd(struct db *, void *, char **);
 
 /* group-settings.c: a group's admins change the group itself */
 #define GROUP_PINS_MAX 5
+#define GROUP_PICTURE_MAX (2 * 1024 * 1024)
 enum group_edit_op { GROUP_UPDATE, GROUP_ARCHIVE, GROUP_UNARCHIVE,
-    GROUP_PIN, GROUP_UNPIN };
+    GROUP_PIN, GROUP_UNPIN, GROUP_PICTURE, GROUP_PICTURE_REMOVE };
 struct group_edit {
 	enum group_edit_op	 op;
 	int64_t			 actor;
 	int64_t			 group;
 	struct group_input	 in;	/* GROUP_UPDATE: group_prepare'd */
 	int64_t			 post;	/* GROUP_PIN, GROUP_UNPIN */
+	/* GROUP_PICTURE: the upload, stored on a worker first */
+	const void		*data;
+	size_t			 len;
+	const char		*data_dir;
+	char			 name[MEDIA_NAME_MAX];	/* once stored */
+	char			*cause;	/* why it is no picture */
+	const char		*old;	/* the picture it replaces */
 };
 int		 group_archived(struct db *, int64_t);
 int		 group_manage_check(struct db *, int64_t, int64_t, char **);
@@ -1029,6 +1038,7 @@ int		 group_pins(struct db *, struct arena *, int64_t,
 		     struct idlist *);
 int		 group_pinned(struct db *, int64_t, int64_t);
 int		 group_edit_cmd(struct db *, void *, char **);
+void		 group_picture_store(void *);
 
 /* notify.c */
 int		 notify_label_add(const char *, const char *);

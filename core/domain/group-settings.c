@@ -11,11 +11,17 @@
  * the web form says so before it is done. An open group made private hides
  * its posts from everyone but its members at once.
  *
+ * A picture goes through the avatars' pipeline (decoded, made a 400-pixel
+ * square with nothing of the camera's metadata, stored in the media
+ * folder) on a worker; the writer then takes it, and the one it replaces
+ * is removed once that commits.
+ *
  * Archiving makes a group read-only: its posts stay where they were, for
  * whoever could read them, but nobody posts, replies, joins or is added
  * until a group admin unarchives it. Renaming, pins and membership
  * removals still work, so an archived group can be tidied.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -206,6 +212,82 @@ group_pinned(struct db *db, int64_t group, int64_t post)
 	return yes;
 }
 
+/* On a worker: decode and store the upload (see the file's comment). */
+void
+group_picture_store(void *arg)
+{
+	struct group_edit	*e = arg;
+	char			*cause = NULL;
+
+	if (profile_avatar_store(e->data_dir, e->data, e->len, e->name,
+	    sizeof e->name, &cause) != 0) {
+		e->name[0] = '\0';
+		e->cause = cause != NULL ? cause : xstrdup("This file is not a "
+		    "picture hearth can read");
+	}
+}
+
+/* The picture's transaction ended: the old one goes if it committed, the
+ * new one if it did not. */
+static void
+picture_ended(void *arg, int committed)
+{
+	struct group_edit	*e = arg;
+
+	if (committed && e->old != NULL)
+		media_remove(e->data_dir, e->old);
+	else if (!committed && e->name[0] != '\0')
+		media_remove(e->data_dir, e->name);
+	free((char *)e->old);
+	e->old = NULL;
+}
+
+/* Give the group the stored picture (or none), on the writer. */
+static int
+group_set_picture(struct db *db, struct group_edit *e, char **cause)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if ((rc = group_manage_check(db, e->actor, e->group, cause)) != E_OK ||
+	    (e->op == GROUP_PICTURE && e->cause != NULL)) {
+		if (rc == E_OK) {
+			*cause = e->cause;
+			e->cause = NULL;
+			rc = E_INVALID;
+		}
+		free(e->cause);
+		e->cause = NULL;
+		if (e->name[0] != '\0')
+			media_remove(e->data_dir, e->name);
+		e->name[0] = '\0';
+		return rc;
+	}
+	if (db_begin(db) != 0)
+		return E_INTERNAL;
+	if ((st = db_prepare(db, "SELECT picture_file FROM groups WHERE "
+	    "id = ?")) == NULL) {
+		db_rollback(db);
+		return E_INTERNAL;
+	}
+	sqlite3_bind_int64(st, 1, e->group);
+	if (sqlite3_step(st) == SQLITE_ROW &&
+	    sqlite3_column_type(st, 0) != SQLITE_NULL)
+		e->old = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	/* Inside the transaction: runs when it commits or rolls back. */
+	db_after_commit(db, picture_ended, e);
+	if ((e->op == GROUP_PICTURE ? DB_RUN(db, "UPDATE groups SET "
+	    "picture_file = ? WHERE id = ?", SQL_T(e->name), SQL_I(e->group)) :
+	    DB_RUN(db, "UPDATE groups SET picture_file = NULL WHERE id = ?",
+	    SQL_I(e->group))) < 0) {
+		db_rollback(db);
+		return E_INTERNAL;
+	}
+	epoch_touch_all(db);
+	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
+}
+
 /*
  * Command: a change to the group itself, by the rules above, whether it
  * came from the web or the API. A refusal carries its reason in *cause.
@@ -224,6 +306,9 @@ group_edit_cmd(struct db *db, void *arg, char **cause)
 	case GROUP_PIN:
 	case GROUP_UNPIN:
 		return group_pin(db, e, e->op == GROUP_PIN, cause);
+	case GROUP_PICTURE:
+	case GROUP_PICTURE_REMOVE:
+		return group_set_picture(db, e, cause);
 	}
 	return E_INTERNAL;
 }

@@ -13,7 +13,7 @@
     "g.visibility, coalesce(g.created_by, 0), g.created_at, " \
     "g.members_count, g.posts_count, coalesce((SELECT role FROM " \
     "group_members WHERE group_id = g.id AND user_id = :viewer), -1), " \
-    "coalesce(g.archived_at, 0)"
+    "coalesce(g.archived_at, 0), g.picture_file"
 
 /* Change a group's member count. */
 static int
@@ -150,6 +150,8 @@ group_from_row(struct arena *a, sqlite3_stmt *st)
 	g->posts_count = sqlite3_column_int64(st, 8);
 	g->my_role = sqlite3_column_int(st, 9);
 	g->archived_at = sqlite3_column_int64(st, 10);
+	g->picture_file = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL :
+	    arena_strdup(a, (const char *)sqlite3_column_text(st, 11));
 	return g;
 }
 

@@ -12,10 +12,39 @@ TESTS=tests/integration/test_group_settings.py CASE=permission_matrix (or
 import contextlib
 import itertools
 import re
+import struct
+import zlib
 
 import harness as h
 
 _n = itertools.count(1)
+
+
+def png(w=4, h_=4, rgb=(20, 120, 200)):
+    """A small valid PNG, made here (as test_web_settings.py makes one)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\x00" + bytes(rgb) * w for _ in range(h_))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", w, h_, 8, 2, 0, 0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def post_multipart(c, path, fields, files):
+    """POST multipart/form-data: fields, and files as name: (file, bytes)."""
+    boundary = "hearthgroupboundary5Hq2xW"
+    body = b""
+    for k, v in fields.items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n"
+                 "\r\n" % (boundary, k)).encode() + v.encode() + b"\r\n"
+    for k, (fname, data) in files.items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                 "filename=\"%s\"\r\nContent-Type: application/octet-stream"
+                 "\r\n\r\n" % (boundary, k, fname)).encode() + data + b"\r\n"
+    body += ("--%s--\r\n" % boundary).encode()
+    return c.request("POST", path, body=body, headers={
+        "Content-Type": "multipart/form-data; boundary=" + boundary})
 
 
 @contextlib.contextmanager
@@ -247,6 +276,45 @@ def api_settings(t, srv):
     r = gina.request("DELETE", "/api/v1/groups/%s/pins/%s" % (gid, post))
     t.status(r, 200, "unpin")
     t.is_(r.json(), [], "... no pins left")
+
+
+@h.case
+def picture(t, srv):
+    """A group admin uploads a picture through the avatars' pipeline; what
+    is no picture is refused in words; a member may not; it can go."""
+    name, gid = make_group(t, srv)
+    g, m = srv.b["gina"], srv.b["mo"]
+    r = post_multipart(g, "/groups/%s/picture" % gid,
+                       {"csrf": g.csrf("/groups")},
+                       {"picture": ("logo.png", png(8, 8))})
+    t.status(r, 303, "gina uploads a picture")
+    t.like(r.header("Location") or "", r"notice=group-picture",
+           "... with a notice")
+    r = m.get("/groups/%s" % gid)
+    src = re.search(r'<h1 id="group-title"><img src="(/media/[^"]+\.png)"',
+                    r.text)
+    t.ok(src, "the group's page shows the picture")
+    img = m.get(src.group(1) if src else "/media/none")
+    t.status(img, 200, "the picture is served")
+    t.ok(img.body.startswith(b"\x89PNG") and img.body != png(8, 8),
+         "... written again, as avatars are")
+    r = post_multipart(g, "/groups/%s/picture" % gid,
+                       {"csrf": g.csrf("/groups")},
+                       {"picture": ("logo.png", b"GIF89a not really")})
+    t.status(r, 422, "a file that is no picture is refused")
+    r = post_multipart(m, "/groups/%s/picture" % gid,
+                       {"csrf": m.csrf("/groups")},
+                       {"picture": ("logo.png", png())})
+    t.status(r, 403, "a member may not change the picture")
+    r = m.get("/groups/%s" % gid)
+    t.ok(src and src.group(1) in r.text, "... the first one stays")
+    r = g.post("/groups/%s/picture/remove" % gid,
+               {"csrf": g.csrf("/groups")})
+    t.status(r, 303, "gina removes the picture")
+    t.unlike(m.get("/groups/%s" % gid).text, r'id="group-title"><img',
+             "... and it is gone from the page")
+    t.status(m.get(src.group(1) if src else "/media/none"), 404,
+             "... and from the media folder")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ post_rows(struct req *r, int64_t group, const struct idlist *ids)
  */
 static void
 settings_page(struct req *r, int64_t id, int status, const char *error,
-    const char *name_error)
+    const char *name_error, const char *picture_error)
 {
 	struct idlist	 pins = { NULL, 0, 0 }, recent = { NULL, 0, 0 };
 	struct page	 pg = { 0, 0, 0, SETTINGS_RECENT };
@@ -105,6 +105,9 @@ settings_page(struct req *r, int64_t id, int status, const char *error,
 		json_object_set_new(v, "error", json_string(error));
 	if (name_error != NULL)
 		json_object_set_new(v, "name_error", json_string(name_error));
+	if (picture_error != NULL)
+		json_object_set_new(v, "picture_error",
+		    json_string(picture_error));
 	req_html(r, status, "group-settings", v);
 }
 
@@ -112,7 +115,7 @@ settings_page(struct req *r, int64_t id, int status, const char *error,
 enum handled
 web_group_settings(struct req *r)
 {
-	settings_page(r, req_id(r, ":0"), 200, NULL, NULL);
+	settings_page(r, req_id(r, ":0"), 200, NULL, NULL, NULL);
 	return HANDLED;
 }
 
@@ -124,7 +127,8 @@ edit_outcome(struct req *r, void *arg, int code, const char *cause)
 	static const char *const done[] = {
 		[GROUP_UPDATE] = "saved", [GROUP_ARCHIVE] = "archived",
 		[GROUP_UNARCHIVE] = "unarchived", [GROUP_PIN] = "pinned",
-		[GROUP_UNPIN] = "unpinned",
+		[GROUP_UNPIN] = "unpinned", [GROUP_PICTURE] = "picture",
+		[GROUP_PICTURE_REMOVE] = "picture",
 	};
 
 	if (code == E_NOTFOUND && e->op != GROUP_PIN) {
@@ -132,16 +136,26 @@ edit_outcome(struct req *r, void *arg, int code, const char *cause)
 		return;
 	}
 	if (code != E_OK) {
-		if (code == E_CONFLICT && e->op == GROUP_UPDATE)
-			settings_page(r, e->group, code, NULL, cause);
+		if (code == E_INVALID && e->op == GROUP_PICTURE)
+			settings_page(r, e->group, code, NULL, NULL, cause);
+		else if (code == E_CONFLICT && e->op == GROUP_UPDATE)
+			settings_page(r, e->group, code, NULL, cause, NULL);
 		else
 			settings_page(r, e->group, code, cause != NULL ? cause :
-			    "This change is not allowed.", NULL);
+			    "This change is not allowed.", NULL, NULL);
 		return;
 	}
 	req_redirect(r, web_next(r, arena_printf(r->arena,
 	    "/groups/%lld/settings?notice=group-%s", (long long)e->group,
 	    done[e->op])));
+}
+
+/* The picture is stored and taken (a refusal is the domain's error page,
+ * in words). */
+static void
+edit_done(struct req *r, void *arg)
+{
+	edit_outcome(r, arg, E_OK, NULL);
 }
 
 /* A change to the group in the route's :id; NULL after answering 404. */
@@ -179,11 +193,11 @@ web_group_settings_save(struct req *r)
 	    "visibility"), req_config(r)->base_url, &field, &msg) != 0) {
 		if (strcmp(field, "name") == 0)
 			settings_page(r, e->group, 422, NULL,
-			    "Give the group a name.");
+			    "Give the group a name.", NULL);
 		else
 			settings_page(r, e->group, 422, arena_printf(r->arena,
 			    "%c%s.", msg[0] >= 'a' && msg[0] <= 'z' ?
-			    msg[0] - 32 : msg[0], msg + 1), NULL);
+			    msg[0] - 32 : msg[0], msg + 1), NULL, NULL);
 		return HANDLED;
 	}
 	return req_command_then(r, group_edit_cmd, edit_outcome, e);
@@ -222,7 +236,7 @@ pin_change(struct req *r, enum group_edit_op op)
 		return HANDLED;
 	e->post = post != NULL ? strtoll(post, NULL, 10) : 0;
 	if (e->post <= 0) {
-		settings_page(r, e->group, 422, "Choose a post.", NULL);
+		settings_page(r, e->group, 422, "Choose a post.", NULL, NULL);
 		return HANDLED;
 	}
 	return req_command_then(r, group_edit_cmd, edit_outcome, e);
@@ -240,4 +254,44 @@ enum handled
 web_group_unpin(struct req *r)
 {
 	return pin_change(r, GROUP_UNPIN);
+}
+
+/* POST /groups/:id/picture: picture (a file), csrf. Decoded and stored on
+ * a worker, then the writer takes it. */
+enum handled
+web_group_picture(struct req *r)
+{
+	struct group_edit	*e;
+	const struct part	*p = req_file(r, "picture");
+
+	if ((e = edit_new(r, GROUP_PICTURE)) == NULL)
+		return HANDLED;
+	if (p == NULL || p->len == 0) {
+		settings_page(r, e->group, 422, NULL, NULL,
+		    "Choose a picture to upload.");
+		return HANDLED;
+	}
+	if (p->len > GROUP_PICTURE_MAX) {
+		settings_page(r, e->group, 413, NULL, NULL, arena_printf(
+		    r->arena, "The picture is too big: at most %d MB.",
+		    GROUP_PICTURE_MAX / (1024 * 1024)));
+		return HANDLED;
+	}
+	e->data = p->data;
+	e->len = p->len;
+	e->data_dir = req_config(r)->data_dir;
+	return req_work_write_heavy(r, group_picture_store, group_edit_cmd,
+	    edit_done, e);
+}
+
+/* POST /groups/:id/picture/remove: csrf. */
+enum handled
+web_group_picture_remove(struct req *r)
+{
+	struct group_edit	*e;
+
+	if ((e = edit_new(r, GROUP_PICTURE_REMOVE)) == NULL)
+		return HANDLED;
+	e->data_dir = req_config(r)->data_dir;
+	return req_command_then(r, group_edit_cmd, edit_outcome, e);
 }

@@ -160,6 +160,8 @@ enum handled	 web_group_archive(struct req *);
 enum handled	 web_group_unarchive(struct req *);
 enum handled	 web_group_pin(struct req *);
 enum handled	 web_group_unpin(struct req *);
+enum handled	 web_group_picture(struct req *);
+enum handled	 web_group_picture_remove(struct req *);
 
 /* suggest.c */
 enum handled	 web_suggest(struct req *);
