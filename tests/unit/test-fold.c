@@ -5,6 +5,7 @@
 
 #include "hearth.h"
 #include "tap.h"
+#include "util.h"
 
 /* Whether SQLite, indexing "x<letter>x" through FOLD_SQL and unicode61 as
  * schema 0013 does, finds it by the C fold of the same text. */
@@ -30,6 +31,85 @@ sql_agrees(sqlite3 *db, struct arena *a, const char *text)
 	found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_finalize(st);
 	return found;
+}
+
+/* How many rows of the table an FTS5 query on it finds. */
+static int
+fts_count(struct db *db, const char *sql, const char *match)
+{
+	sqlite3_stmt	*st;
+	int		 n = -1;
+
+	if ((st = db_prepare(db, sql)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
+
+/*
+ * Rows written before schema 0013 are found folded after it (it rebuilds
+ * both indexes), and its triggers keep them right through edits and
+ * deletes (a contentless index must be told the very values it holds).
+ */
+static void
+reindexed(void)
+{
+	static const char posts_sql[] = "SELECT count(*) FROM posts_fts "
+	    "WHERE posts_fts MATCH ?1";
+	static const char users_sql[] = "SELECT count(*) FROM users_fts "
+	    "WHERE users_fts MATCH ?1";
+	struct db	*db;
+	char		*cause = NULL;
+	size_t		 before = 0;
+
+	util_tmpdir();
+	if ((db = db_open(util_path("old.db"), SYNC_OFF, 0, &cause)) == NULL) {
+		ok(0, "a database opens: %s", cause);
+		return;
+	}
+	while (before < core_nmigrations &&
+	    core_migrations[before].version < 13)
+		before++;
+	ok(db_migrate(db, "core", core_migrations, before, &cause) == 0,
+	    "the schema as it was before 0013");
+	ok(db_exec(db, "INSERT INTO users (id, username, display_name, "
+	    "job_title, department, created_at, updated_at) VALUES (1, "
+	    "'zofia', 'Zofia Łukasiewicz', 'Księgowa', 'Dział Øst', 0, 0);"
+	    "INSERT INTO posts (id, author_id, visibility, created_at, "
+	    "source, content_html, text) VALUES (7, 1, 0, 0, 'x', 'x', "
+	    "'Spotkanie zespołu, Straße');") == 0, "a person and a post");
+	ok(db_migrate(db, "core", core_migrations, core_nmigrations,
+	    &cause) == 0, "schema 0013 on top");
+	is_int(fts_count(db, posts_sql, "\"zespolu\""), 1,
+	    "the old post is found by zespolu");
+	is_int(fts_count(db, posts_sql, "\"strasse\""), 1, "... and strasse");
+	is_int(fts_count(db, users_sql, "\"lukasiewicz\""), 1,
+	    "the old person by a folded name");
+	is_int(fts_count(db, users_sql, "\"ksiegowa\""), 1,
+	    "... by job title");
+	is_int(fts_count(db, users_sql, "\"ost\""), 1, "... by department");
+	ok(db_exec(db, "UPDATE posts SET text = 'Dziś ŁÓDŹ' WHERE id = 7") ==
+	    0, "the post is edited");
+	is_int(fts_count(db, posts_sql, "\"zespolu\""), 0,
+	    "the old words are gone");
+	is_int(fts_count(db, posts_sql, "\"lodz\""), 1, "the new ones found");
+	ok(db_exec(db, "UPDATE users SET job_title = 'Kierowniczka' WHERE "
+	    "id = 1") == 0, "the job title changes");
+	is_int(fts_count(db, users_sql, "\"ksiegowa\""), 0,
+	    "the old title is gone");
+	is_int(fts_count(db, users_sql, "\"kierown\"*"), 1,
+	    "the new one is found by its start");
+	ok(db_exec(db, "DELETE FROM posts WHERE id = 7") == 0,
+	    "the post is deleted");
+	is_int(fts_count(db, posts_sql, "\"lodz\""), 0, "... and not found");
+	ok(db_exec(db, "INSERT INTO posts_fts (posts_fts, rank) VALUES "
+	    "('integrity-check', 1); INSERT INTO users_fts (users_fts, rank) "
+	    "VALUES ('integrity-check', 1)") == 0,
+	    "both indexes pass FTS5's integrity check");
+	db_close(db);
 }
 
 int
@@ -92,6 +172,7 @@ main(void)
 	ok(sql_agrees(db, a, "xẞx"), "and on ẞ");
 	ok(sql_agrees(db, a, "zespołu"), "zespołu found by zespolu");
 	sqlite3_close(db);
+	reindexed();
 	arena_free(a);
 	return done_testing();
 }
