@@ -178,6 +178,12 @@ def archived_is_read_only(t, srv):
     t.ok(r.status == 403, "the web refuses too (%d)" % r.status)
     t.like(r.text, r"archived", "... saying why")
     o = srv.b["otto"]
+    r = o.get("/groups")
+    card = re.search(r'<li class="group-card" id="group-%s">.*?</li>' % gid,
+                     r.text, re.S)
+    t.ok(card and "Archived" in card.group(0),
+         "the list marks the group archived")
+    t.ok(card and "/join" not in card.group(0), "... and offers no Join")
     r = o.post("/groups/%s/join" % gid, {"csrf": o.csrf("/groups")})
     t.status(r, 403, "nobody joins an archived group")
     t.like(r.text, r"archived", "... saying why")
