@@ -66,6 +66,14 @@ enum handled	 api_group_remove(struct req *);
 enum handled	 api_group_admin_add(struct req *);
 enum handled	 api_group_admin_remove(struct req *);
 
+/* group-settings.c */
+enum handled	 api_group_update(struct req *);
+enum handled	 api_group_archive(struct req *);
+enum handled	 api_group_unarchive(struct req *);
+enum handled	 api_group_pins(struct req *);
+enum handled	 api_group_pin(struct req *);
+enum handled	 api_group_unpin(struct req *);
+
 /* notifications.c */
 enum handled	 api_notifications(struct req *);
 enum handled	 api_notifications_unread(struct req *);

@@ -109,6 +109,14 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/groups/:id/admins", R_AUTH,	api_group_admin_add },
 	{ M_DELETE, "/api/v1/groups/:id/admins/:account", R_AUTH,
 	    api_group_admin_remove },
+	{ M_PATCH, "/api/v1/groups/:id", R_AUTH,	api_group_update },
+	{ M_POST, "/api/v1/groups/:id/archive", R_AUTH,	api_group_archive },
+	{ M_POST, "/api/v1/groups/:id/unarchive", R_AUTH,
+	    api_group_unarchive },
+	{ M_GET,  "/api/v1/groups/:id/pins", R_AUTH,	api_group_pins },
+	{ M_POST, "/api/v1/groups/:id/pins", R_AUTH,	api_group_pin },
+	{ M_DELETE, "/api/v1/groups/:id/pins/:status", R_AUTH,
+	    api_group_unpin },
 
 	/* notifications */
 	{ M_GET,  "/api/v1/notifications", R_AUTH,	api_notifications },

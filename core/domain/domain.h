@@ -964,10 +964,13 @@ struct group {
 	int64_t			 members_count;
 	int64_t			 posts_count;
 	int			 my_role;	/* -1 not a member */
+	int64_t			 archived_at;	/* 0: not archived */
+	const char		*picture_file;	/* a media name, or NULL */
 };
 int64_t		 group_create(struct db *, int64_t, const char *, const char *,
 		     const char *, enum group_visibility, char **);
 struct group	*group_get(struct db *, struct arena *, int64_t, int64_t);
+struct group	*group_get_any(struct db *, struct arena *, int64_t, int64_t);
 int		 group_list(struct db *, struct arena *, int64_t, int,
 		     const struct page *, struct idlist *);
 int		 group_join(struct db *, int64_t, int64_t);
@@ -1009,6 +1012,33 @@ int		 group_prepare(struct db *, struct arena *, struct group_input *,
 		     const char *, const char *, const char **, const char **);
 int		 group_create_cmd(struct db *, void *, char **);
 int		 group_change_cmd(struct db *, void *, char **);
+
+/* group-settings.c: a group's admins change the group itself */
+#define GROUP_PINS_MAX 5
+#define GROUP_PICTURE_MAX (2 * 1024 * 1024)
+enum group_edit_op { GROUP_UPDATE, GROUP_ARCHIVE, GROUP_UNARCHIVE,
+    GROUP_PIN, GROUP_UNPIN, GROUP_PICTURE, GROUP_PICTURE_REMOVE };
+struct group_edit {
+	enum group_edit_op	 op;
+	int64_t			 actor;
+	int64_t			 group;
+	struct group_input	 in;	/* GROUP_UPDATE: group_prepare'd */
+	int64_t			 post;	/* GROUP_PIN, GROUP_UNPIN */
+	/* GROUP_PICTURE: the upload, stored on a worker first */
+	const void		*data;
+	size_t			 len;
+	const char		*data_dir;
+	char			 name[MEDIA_NAME_MAX];	/* once stored */
+	char			*cause;	/* why it is no picture */
+	const char		*old;	/* the picture it replaces */
+};
+int		 group_archived(struct db *, int64_t);
+int		 group_manage_check(struct db *, int64_t, int64_t, char **);
+int		 group_pins(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+int		 group_pinned(struct db *, int64_t, int64_t);
+int		 group_edit_cmd(struct db *, void *, char **);
+void		 group_picture_store(void *);
 
 /* notify.c */
 int		 notify_label_add(const char *, const char *);

@@ -588,7 +588,7 @@ json_t *
 entity_group(struct ectx *e, const struct group *g)
 {
 	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:o, "
-	    "s:s}",
+	    "s:s, s:o}",
 	    "id", entity_id(g->id),
 	    "name", g->name,
 	    "description", g->description_html,
@@ -601,7 +601,9 @@ entity_group(struct ectx *e, const struct group *g)
 	    "role", g->my_role == GROUP_ADMIN ? json_string("admin") :
 	    g->my_role == GROUP_MEMBER ? json_string("member") : json_null(),
 	    "url", arena_printf(e->arena, "%s/groups/%lld",
-	    e->config->base_url, (long long)g->id));
+	    e->config->base_url, (long long)g->id),
+	    "archived_at", g->archived_at != 0 ? entity_time(g->archived_at) :
+	    json_null());
 }
 
 /* The Group entity for an id the viewer may read, or NULL. */

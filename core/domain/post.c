@@ -341,6 +341,12 @@ post_create(struct db *db, void *arg)
 		    "can post in it: join it first");
 		return E_FORBIDDEN;
 	}
+	if (d->group_id != 0 && group_archived(db, d->group_id)) {
+		snprintf(d->cause, sizeof d->cause, "This group is archived: "
+		    "nobody can post or reply in it until a group admin "
+		    "unarchives it");
+		return E_FORBIDDEN;
+	}
 
 	post_refs_json(&d->md, &mentions, &tags);
 	st = db_prepare(db, "INSERT INTO posts (author_id, group_id, "

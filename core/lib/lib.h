@@ -355,6 +355,25 @@ int		 mail_send(const struct config *, const char *, const char *,
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);
 
+/* fold.c */
+/* The letters unicode61 keeps, replaced in SQL: schema 0013 indexes
+ * with this list (written out there) and fold.c folds queries the same. */
+#define FOLD_SQL(x) "replace(replace(replace(replace(replace(replace(" \
+    "replace(replace(replace(replace(replace(replace(replace(replace(" \
+    "replace(replace(replace(replace(replace(replace(replace(replace(" \
+    "replace(replace(replace(replace(" x \
+    ", 'Æ', 'ae'), 'æ', 'ae'), 'Ð', 'd'), 'ð', 'd'), 'Ø', 'o')" \
+    ", 'ø', 'o'), 'Þ', 'th'), 'þ', 'th'), 'ß', 'ss'), 'ẞ', 'ss')" \
+    ", 'Đ', 'd'), 'đ', 'd'), 'Ħ', 'h'), 'ħ', 'h'), 'ı', 'i')" \
+    ", 'Ĳ', 'ij'), 'ĳ', 'ij'), 'Ŀ', 'l'), 'ŀ', 'l'), 'Ł', 'l')" \
+    ", 'ł', 'l'), 'ŉ', 'n'), 'Œ', 'oe'), 'œ', 'oe'), 'Ŧ', 't')" \
+    ", 'ŧ', 't')"
+const char	*fold_letter(uint32_t);
+char		*fold_map(struct arena *, const char *, size_t **);
+char		*fold_text(struct arena *, const char *);
+char		*fold_mark(struct arena *, const char *, const char *);
+char		*fold_mark_html(struct arena *, const char *, const char *);
+
 /* escape.c */
 void		 escape_html(struct evbuffer *, const char *, size_t);
 char		*escape_url(struct arena *, const char *);

@@ -179,21 +179,24 @@ def search_results(t, srv):
     t.status(r, 303, "alice posts a direct message to bob")
     r = c.get(q("bob"))
     t.status(r, 200, "a search is 200")
-    t.like(r.text, r'<a href="/@bob">Bob Builder</a>',
-           "it finds a person")
+    t.like(r.text, r'<a href="/@bob"><mark>Bob</mark> Builder</a>',
+           "it finds a person, the match marked")
     r = c.get(q("breakf"))
-    t.like(r.text, r'<a href="/tags/breakfast">#breakfast</a>',
-           "it finds a hashtag")
+    t.like(r.text, r'<a href="/tags/breakfast">#<mark>breakf</mark>ast</a>',
+           "it finds a hashtag by its start, the match marked")
     r = c.get(q("marmalade"))
-    t.like(r.text, r"marmalade for", "it finds a post")
-    t.ok("secret marmalade" not in r.text,
+    t.like(r.text, r"<mark>marmalade</mark> for",
+           "it finds a post, the word marked")
+    t.ok("recipe" not in r.text,
          "never a direct post to someone else")
-    t.like(r.text, r"Nobody matches", "no person: an empty state")
+    t.ok('id="people-h"' not in r.text, "no person: no People section")
     r = a.get(q("marmalade"))
-    t.like(r.text, r"secret marmalade", "the author finds her own")
+    t.like(r.text, r"secret <mark>marmalade</mark>",
+           "the author finds her own")
     r = c.get(q("zzyzzx"))
-    t.like(r.text, r"No posts match “zzyzzx”", "no post: an empty state")
-    t.like(r.text, r"No hashtags match", "no hashtag: an empty state")
+    t.like(r.text, r"Nothing matches “zzyzzx”", "nothing: one empty state")
+    t.ok('id="posts-h"' not in r.text and 'id="tags-h"' not in r.text,
+         "... and no empty sections")
 
 
 @h.case

@@ -317,8 +317,9 @@ def hostile_markdown_inert(t, srv):
     t.status(r, 303, "a hostile post is accepted (as text)")
     for page in ("/", "/public", "/@alice"):
         text = a.get(page).text
-        t.unlike(text, r'<script(?! src="/static/hearth\.[0-9a-f]+\.js" '
-                 r'defer></script>)', "%s: no script but hearth's own" % page)
+        t.unlike(text, r'<script(?! src="/static/(?:hearth|suggest)\.'
+                 r'[0-9a-f]+\.js" defer></script>)',
+                 "%s: no script but hearth's own" % page)
         t.unlike(text, r"(?i)<(img|svg|iframe)[^>]*\son\w+=",
                  "%s: no event handler attributes" % page)
         t.unlike(text, r"(?i)href=\"javascript:",

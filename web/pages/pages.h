@@ -110,6 +110,8 @@ enum handled	 web_group_demote(struct req *);
 enum handled	 web_group_members(struct req *);
 void		 web_group_members_page(struct req *, int64_t, int,
 		     const char *, const char *);
+void		 web_group_members_choose(struct req *, int64_t, int,
+		     const char *, const char *, json_t *);
 json_t		*web_group_member_preview(struct req *, int64_t, int);
 enum handled	 web_group_post(struct req *);
 
@@ -153,6 +155,19 @@ enum handled	 web_directory(struct req *);
 
 /* search.c */
 enum handled	 web_search(struct req *);
+
+/* group-settings.c */
+enum handled	 web_group_settings(struct req *);
+enum handled	 web_group_settings_save(struct req *);
+enum handled	 web_group_archive(struct req *);
+enum handled	 web_group_unarchive(struct req *);
+enum handled	 web_group_pin(struct req *);
+enum handled	 web_group_unpin(struct req *);
+enum handled	 web_group_picture(struct req *);
+enum handled	 web_group_picture_remove(struct req *);
+
+/* suggest.c */
+enum handled	 web_suggest(struct req *);
 
 /* outside.c */
 enum handled	 web_outside(struct req *);

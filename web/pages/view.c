@@ -316,7 +316,7 @@ json_t *
 web_group_view(struct req *r, const struct group *g)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
-	    "s:I}",
+	    "s:I, s:b, s:s*}",
 	    "id", (json_int_t)g->id,
 	    "name", g->name,
 	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
@@ -327,7 +327,10 @@ web_group_view(struct req *r, const struct group *g)
 	    "members_label", members_label(r->arena, g->members_count),
 	    "member", g->my_role >= 0,
 	    "admin", g->my_role == GROUP_ADMIN,
-	    "posts_count", (json_int_t)g->posts_count);
+	    "posts_count", (json_int_t)g->posts_count,
+	    "archived", g->archived_at != 0,
+	    "picture", g->picture_file != NULL ? arena_printf(r->arena,
+	    "/media/%s", g->picture_file) : NULL);
 }
 
 /* The post a path /@name/:id names, if the viewer may read it and name is
@@ -357,6 +360,13 @@ static const struct {
 } notices[] = {
 	{ "deleted",	"Your post was deleted." },
 	{ "left",	"You left the group." },
+	/* group-settings.c */
+	{ "group-saved",	"The group was saved." },
+	{ "group-archived",	"The group is archived: it is read-only now." },
+	{ "group-unarchived",	"The group is no longer archived." },
+	{ "group-pinned",	"The post is pinned to the top of the group." },
+	{ "group-unpinned",	"The post is no longer pinned." },
+	{ "group-picture",	"The group's picture was changed." },
 	{ "profile",	"Your profile was saved." },
 	{ "password",	"Your password was changed. You were signed out on "
 	    "every other device." },
