@@ -58,6 +58,8 @@ prepare_database(const struct config *c, char **cause)
 		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
+	if (group_default_setup(db, c->groups_default, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	db_close(db);

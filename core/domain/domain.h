@@ -1086,6 +1086,26 @@ struct trend {
 int		 trend_tags(struct db *, struct arena *, int64_t, int,
 		     struct trend **, size_t *);
 
+/* welcome.c */
+#define WELCOME_FOLLOWS	3	/* colleagues followed: the step is done */
+#define WELCOME_GROUPS	3	/* groups joined, the company-wide one aside */
+struct welcome {
+	int		 avatar, title, follows, groups, posted; /* done */
+	int		 done;		/* how many of the five */
+	int		 dismissed;
+	int64_t		 nfollows, ngroups;
+};
+int		 welcome_state(struct db *, const struct user *,
+		     struct welcome *);
+int		 welcome_people(struct db *, struct arena *,
+		     const struct user *, int, struct idlist *);
+int		 welcome_groups(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
+int		 welcome_dismiss_cmd(struct db *, void *, char **);
+int64_t		 group_default_id(struct db *);
+int		 group_default_join(struct db *, int64_t);
+int		 group_default_setup(struct db *, const char *, char **);
+
 /* instance.c */
 struct instance_stats {
 	int64_t		 users;

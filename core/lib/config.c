@@ -130,11 +130,12 @@ static const struct ckey ckeys[] = {
 	{ "auth.scim",		  C_BOOL,     F(scim), 0, 0 },
 	{ "auth.proxy_header",	  C_STRING,   F(proxy_header), 0, 0 },
 	{ "auth.proxy_addresses", C_STRING,   F(proxy_addresses), 0, 0 },
+	{ "groups.default",	  C_STRING,   F(groups_default), 0, 0 },
 };
 
 /* Key prefixes that belong to the core: a dotted key under one of them that
  * is not in the table is a typo, never a module's key. */
-static const char *const core_prefixes[] = { "auth", "media" };
+static const char *const core_prefixes[] = { "auth", "media", "groups" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -183,6 +184,7 @@ config_defaults(struct config *c)
 	c->auth_local = AUTH_LOCAL_ON;
 	c->auth_create = 1;
 	c->auth_former_label = xstrdup("Former employee");
+	c->groups_default = xstrdup("All company");
 	c->oidc_name = xstrdup("your company account");
 	c->oidc_scopes = xstrdup("openid profile email");
 	c->oidc_claim_username = xstrdup("preferred_username");
@@ -226,6 +228,7 @@ config_free(struct config *c)
 	free(c->modules);
 	free(c->media_accel_redirect);
 	free(c->auth_former_label);
+	free(c->groups_default);
 	free(c->oidc_issuer);
 	free(c->oidc_name);
 	free(c->oidc_client_id);

@@ -190,6 +190,7 @@ struct config {
 	int			 scim;
 	char			*proxy_header;
 	char			*proxy_addresses;
+	char			*groups_default;	/* "": no such group */
 };
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
