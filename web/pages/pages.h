@@ -55,6 +55,11 @@ enum handled	 web_oauth_authorize(struct req *);
 enum handled	 web_home(struct req *);
 enum handled	 web_compose(struct req *);
 
+/* welcome.c */
+void		 web_welcome(struct req *, json_t *);
+enum handled	 web_welcome_dismiss(struct req *);
+enum handled	 web_welcome_restore(struct req *);
+
 /* stream.c */
 enum handled	 web_public(struct req *);
 enum handled	 web_tag(struct req *);

@@ -108,7 +108,8 @@ static void
 follow_reply(struct req *r, void *arg)
 {
 	(void)arg;
-	req_redirect(r, arena_printf(r->arena, "/@%s", r->params[0]));
+	req_redirect(r, web_next(r, arena_printf(r->arena, "/@%s",
+	    r->params[0])));
 }
 
 /* Shared by follow and unfollow. */

@@ -16,6 +16,8 @@ const struct route web_routes[] = {
 	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
 	{ M_POST, "/compose",		R_AUTH | R_UPLOAD, web_compose },
+	{ M_POST, "/welcome/dismiss",	R_AUTH | R_UNGATED, web_welcome_dismiss },
+	{ M_POST, "/welcome/restore",	R_AUTH | R_UNGATED, web_welcome_restore },
 	{ M_GET,  "/public",		R_AUTH,		web_public },
 	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
 	{ M_GET,  "/search",		R_AUTH,		web_search },
