@@ -1086,6 +1086,17 @@ struct trend {
 int		 trend_tags(struct db *, struct arena *, int64_t, int,
 		     struct trend **, size_t *);
 
+/* thread.c */
+struct thread_link {
+	int64_t		 id;
+	int64_t		 parent;	/* 0: none */
+	const char	*parent_author;	/* username, "" if unknown */
+	int		 depth;		/* 1: a reply to the thread's post */
+	int		 orphan;	/* its parent is not listed */
+};
+int		 thread_links(struct db *, struct arena *, int64_t,
+		     const struct idlist *, struct thread_link **);
+
 /* welcome.c */
 #define WELCOME_FOLLOWS	3	/* colleagues followed: the step is done */
 #define WELCOME_GROUPS	3	/* groups joined, the company-wide one aside */

@@ -92,6 +92,11 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 		json_object_set_new(v, "error", json_string(error));
 	if (preview != NULL)
 		json_object_set_new(v, "preview", json_string(preview));
+	/* /?text=@name (a profile's Mention button): the composer starts
+	 * with it. */
+	if (error == NULL && preview == NULL && req_param(r, "text") != NULL)
+		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
+		    "status", req_param(r, "text"), "spoiler_text", ""));
 	if (error != NULL || preview != NULL) {
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", req_param(r, "status") ? req_param(r, "status") :

@@ -76,6 +76,13 @@ enum handled	 web_profile(struct req *);
 enum handled	 web_profile_follow(struct req *);
 enum handled	 web_profile_unfollow(struct req *);
 
+/* history.c */
+enum handled	 web_post_history(struct req *);
+
+/* follows.c */
+enum handled	 web_followers(struct req *);
+enum handled	 web_following(struct req *);
+
 /* view.c */
 int		 web_draft(struct req *, struct post_draft *, int, const char **);
 int		 web_draft_files(struct req *, struct post_draft *, const char **);

@@ -88,6 +88,9 @@ const struct route web_routes[] = {
 	{ M_GET,  "/@:name",		R_AUTH,		web_profile },
 	{ M_POST, "/@:name/follow",	R_AUTH,		web_profile_follow },
 	{ M_POST, "/@:name/unfollow",	R_AUTH,		web_profile_unfollow },
+	/* before /@:name/:id, which would take them for a post */
+	{ M_GET,  "/@:name/followers",	R_AUTH,		web_followers },
+	{ M_GET,  "/@:name/following",	R_AUTH,		web_following },
 	{ M_GET,  "/@:name/:id",	R_AUTH,		web_post_page },
 	{ M_POST, "/@:name/:id",	R_AUTH | R_UPLOAD, web_post_reply },
 	{ M_POST, "/@:name/:id/favourite", R_AUTH,	web_post_favourite },
@@ -108,6 +111,7 @@ const struct route web_routes[] = {
 	    web_group_promote },
 	{ M_POST, "/groups/:id/members/:name/demote", R_AUTH,
 	    web_group_demote },
+	{ M_GET,  "/@:name/:id/history", R_AUTH,	web_post_history },
 	{ M_GET,  "/@:name/:id/edit",	R_AUTH,		web_post_edit_form },
 	{ M_POST, "/@:name/:id/edit",	R_AUTH | R_UPLOAD, web_post_edit },
 	{ M_GET,  "/@:name/:id/delete",	R_AUTH,		web_post_delete_form },
