@@ -38,7 +38,9 @@ side_trends(struct req *r)
 			if (strlen(t[i].name) < SIDE_TAG_MAX)
 				strcpy(names[nnames++], t[i].name);
 		}
-		when = now;
+		/* Nothing trending yet is asked again: the first tag of a
+		 * new site shows at once. */
+		when = nnames > 0 ? now : 0;
 	}
 	for (i = 0; i < nnames; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
