@@ -1,6 +1,6 @@
 """A guided start: the company-wide group (groups.default) everyone is in,
 made at start with whoever is there and joined by each person made after
-(hearthctl and the admin's web form alike), leaving it allowed; the welcome
+(hearthctl, the admin's web form, just in time at a first sign-in), leaving it allowed; the welcome
 checklist on home, each step done from real state, with colleagues of the
 same department and groups to join, put away and brought back; a home with
 nothing to read falling back to the company stream, said so.
@@ -96,6 +96,27 @@ def default_group_members(t, srv):
     r = c.get("/groups/%s" % gid)
     t.like(r.text, r'action="/groups/%s/join"' % gid,
            "after a restart %s is still out" % name)
+
+
+@h.case
+def default_group_just_in_time(t, srv):
+    """An account made just in time at a first sign-in (here behind an
+    authenticating proxy; OpenID Connect, LDAP and SCIM make theirs with
+    the same user_create) joins the company group."""
+    with h.Server(t, **{"groups.default": COMPANY,
+                        "auth.proxy_header": "X-Remote-User",
+                        "auth.proxy_addresses": "127.0.0.1/32 ::1"}) as own:
+        c = own.client(headers={"X-Remote-User": "jit"})
+        r = c.get("/")
+        t.status(r, 303, "signed out: sent to sign in")
+        r = c.get(r.header("Location"))
+        t.status(r, 303, "/auth/proxy makes the account and signs in")
+        gid = company_id(t, c)
+        r = c.get("/groups/%s" % gid)
+        t.like(r.text, r'action="/groups/%s/leave"' % gid,
+               "the account made just in time is a member")
+        t.like(c.get("/").text, r'id="welcome"',
+               "... and gets the welcome checklist")
 
 
 @h.case
