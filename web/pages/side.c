@@ -3,7 +3,8 @@
  * screen (the stylesheet shows it from 1100 px): the person's groups,
  * trending tags, colleagues they might follow and where they stand with
  * the company guidelines; and their own avatar for the account menu. A
- * view hook, so every page gets it without each handler asking.
+ * view hook, so every page gets it without each handler asking; error
+ * pages (their view has a status) leave it out.
  */
 #include <string.h>
 #include <time.h>
