@@ -15,6 +15,8 @@
 #define SIDE_TAGS	5
 #define SIDE_PEOPLE	3
 #define SIDE_TRENDS_TTL	60	/* seconds a loop keeps the trending tags */
+#define SIDE_TRENDS_NONE 5	/* or that there are none: the first tag of
+				 * a new site shows soon */
 #define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
 
 /* The trending tags, read once a minute per loop thread: the same for
@@ -31,7 +33,7 @@ side_trends(struct req *r)
 	size_t			 i, n;
 	time_t			 now = time(NULL);
 
-	if (when == 0 || now - when >= SIDE_TRENDS_TTL) {
+	if (now - when >= (nnames > 0 ? SIDE_TRENDS_TTL : SIDE_TRENDS_NONE)) {
 		if (trend_tags(req_db(r), r->arena, now, SIDE_TAGS, &t,
 		    &n) != 0)
 			return list;
@@ -39,9 +41,7 @@ side_trends(struct req *r)
 			if (strlen(t[i].name) < SIDE_TAG_MAX)
 				strcpy(names[nnames++], t[i].name);
 		}
-		/* Nothing trending yet is asked again: the first tag of a
-		 * new site shows at once. */
-		when = nnames > 0 ? now : 0;
+		when = now;
 	}
 	for (i = 0; i < nnames; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
