@@ -52,6 +52,8 @@ def nested_thread(t, srv):
                        in_reply_to_id=r3["id"])
     secret = h.post_status(api["carol"], "Only for me",
                            in_reply_to_id=top["id"], visibility="direct")
+    hidden = h.post_status(api["carol"], "Only for me too",
+                           in_reply_to_id=r1["id"], visibility="direct")
     path = "/@alice/%s" % top["id"]
     r = srv.b["bob"].get(path)
     t.status(r, 200, "the post's page is 200")
@@ -63,12 +65,19 @@ def nested_thread(t, srv):
     t.like(r.text, r'<h2 id="replies-title">4 replies</h2>',
            "the heading counts what is listed")
     t.like(r.text, r'class="replies">4 replies<', "... so does the post")
-    t.unlike(r.text, r"Only for me", "the direct reply is not listed")
+    t.unlike(r.text, r"Only for me", "the direct replies are not listed")
+    t.like(r.text, r'(?s)id="post-%s"(?:(?!</article>).)*class="replies">3 '
+           r"replies<" % r1["id"], "bob's reply counts the 3 listed under it")
+    t.like(r.text, r'(?s)id="post-%s"(?:(?!</article>).)*class="replies">1 '
+           r"reply<" % r3["id"], "dave's counts 1")
     r = srv.b["carol"].get(path)
-    t.is_(len(depths(r.text)), 5, "its author is listed five")
-    t.like(r.text, r'<h2 id="replies-title">5 replies</h2>',
-           "... and counted five")
-    t.like(r.text, r'id="post-%s"' % secret["id"], "... hers among them")
+    t.is_(len(depths(r.text)), 6, "their author is listed six")
+    t.like(r.text, r'<h2 id="replies-title">6 replies</h2>',
+           "... and counted six")
+    t.like(r.text, r'(?s)id="post-%s"(?:(?!</article>).)*class="replies">4 '
+           r"replies<" % r1["id"], "... bob's reply counts 4 for her")
+    t.like(r.text, r'id="post-%s"' % hidden["id"], "... hers among them")
+    t.like(r.text, r'id="post-%s"' % secret["id"], "... both")
     r = srv.b["bob"].get("/@carol/%s" % r2["id"])
     t.is_([d for d, _, _ in depths(r.text)], [1, 2],
           "read from the middle, depth counts from that post")
