@@ -1100,10 +1100,12 @@ int		 thread_links(struct db *, struct arena *, int64_t,
 /* welcome.c */
 #define WELCOME_FOLLOWS	3	/* colleagues followed: the step is done */
 #define WELCOME_GROUPS	3	/* groups joined, the company-wide one aside */
+#define WELCOME_DAYS	30	/* the checklist is for accounts this new */
 struct welcome {
 	int		 avatar, title, follows, groups, posted; /* done */
 	int		 done;		/* how many of the five */
 	int		 dismissed;
+	int		 newcomer;	/* made in the last WELCOME_DAYS */
 	int64_t		 nfollows, ngroups;
 };
 int		 welcome_state(struct db *, const struct user *,

@@ -22,6 +22,7 @@ welcome_state(struct db *db, const struct user *u, struct welcome *w)
 	w->avatar = u->avatar_file != NULL && *u->avatar_file != '\0';
 	w->title = u->job_title != NULL && *u->job_title != '\0';
 	w->posted = u->statuses_count > 0;
+	w->newcomer = u->created_at >= time(NULL) - WELCOME_DAYS * 86400;
 	/* Counted, not read from following_count: outside accounts and
 	 * disabled colleagues are no start inside the company. */
 	st = db_prepare(db, "SELECT (SELECT count(*) FROM follows f JOIN "

@@ -9,7 +9,9 @@ Each case can run alone: make check TESTS=tests/integration/test_welcome.py
 CASE=checklist_steps (or `python3 .../test_welcome.py --list`)."""
 import contextlib
 import itertools
+import os
 import re
+import sqlite3
 
 import harness as h
 
@@ -224,6 +226,20 @@ def checklist_dismiss(t, srv):
     r = c.post("/welcome/restore", {"csrf": c.csrf("/")})
     t.status(r, 303, "restored")
     t.like(c.get("/").text, r'id="welcome"', "the checklist is back")
+
+
+@h.case
+def checklist_newcomers_only(t, srv):
+    """Someone who has been here longer than 30 days gets no checklist."""
+    name, c = fresh(t, srv, "veteran")
+    db = sqlite3.connect(os.path.join(srv.data_dir, "hearth.db"), timeout=10)
+    with db:
+        db.execute("UPDATE users SET created_at = created_at - 31 * 86400 "
+                   "WHERE username = ?", (name,))
+    db.close()
+    r = c.get("/")
+    t.unlike(r.text, r'id="welcome"', "no checklist for a veteran")
+    t.unlike(r.text, r'action="/welcome/restore"', "... nor a way back")
 
 
 @h.case

@@ -72,7 +72,8 @@ welcome_groups_view(struct req *r)
 }
 
 /*
- * Add the checklist to a home page's view, unless it was put away or every
+ * Add the checklist to a home page's view: for newcomers (those who have
+ * been here for years need no welcome), unless it was put away or every
  * step is done.
  */
 void
@@ -83,7 +84,7 @@ web_welcome(struct req *r, json_t *v)
 	json_t		*c, *steps;
 
 	if ((me = user_get(req_db(r), r->arena, r->user->id)) == NULL ||
-	    welcome_state(req_db(r), me, &w) != 0)
+	    welcome_state(req_db(r), me, &w) != 0 || !w.newcomer)
 		return;
 	if (w.dismissed) {
 		if (w.done < 5)
