@@ -30,7 +30,7 @@ thread_count(struct req *r, json_t *html, size_t n)
 	s = arena_printf(r->arena, "%.*s%zu %s%s", (int)(p - s), s, n,
 	    n == 1 ? "reply" : "replies", q);
 	json_decref(html);
-	return json_string(s);
+	return json_stringn_nocheck(s, strlen(s));
 }
 
 /* How many of the listed replies after links[i] hang under it: depth
