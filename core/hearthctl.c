@@ -1522,8 +1522,12 @@ main(int argc, char **argv)
 	dbpath = config_db_path(&ctl.config);
 	ctl.db = db_open(dbpath, ctl.config.synchronous, 0, &cause);
 	free(dbpath);
+	/* The company-wide group as the config names it, so that a person
+	 * made here joins it even before hearthd has first started. */
 	if (ctl.db == NULL || db_migrate(ctl.db, "core", core_migrations,
-	    core_nmigrations, &cause) != 0) {
+	    core_nmigrations, &cause) != 0 ||
+	    group_default_setup(ctl.db, ctl.config.groups_default,
+	    &cause) != 0) {
 		fprintf(stderr, "hearthctl: %s\n", cause);
 		free(cause);
 		goto out;

@@ -118,6 +118,8 @@ prepare_database(const struct config *c, char **cause)
 		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
+	if (group_default_setup(db, c->groups_default, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	db_close(db);
@@ -262,6 +264,7 @@ main(int argc, char **argv)
 	}
 	web_oidc_init();
 	web_notifications_init();
+	web_side_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*

@@ -1149,6 +1149,39 @@ struct trend {
 int		 trend_tags(struct db *, struct arena *, int64_t, int,
 		     struct trend **, size_t *);
 
+/* thread.c */
+struct thread_link {
+	int64_t		 id;
+	int64_t		 parent;	/* 0: none */
+	const char	*parent_author;	/* username, "" if unknown */
+	int		 depth;		/* 1: a reply to the thread's post */
+	int		 orphan;	/* its parent is not listed */
+};
+int		 thread_links(struct db *, struct arena *, int64_t,
+		     const struct idlist *, struct thread_link **);
+
+/* welcome.c */
+#define WELCOME_FOLLOWS	3	/* colleagues followed: the step is done */
+#define WELCOME_GROUPS	3	/* groups joined, the company-wide one aside */
+#define WELCOME_DAYS	30	/* the checklist is for accounts this new */
+struct welcome {
+	int		 avatar, title, follows, groups, posted; /* done */
+	int		 done;		/* how many of the five */
+	int		 dismissed;
+	int		 newcomer;	/* made in the last WELCOME_DAYS */
+	int64_t		 nfollows, ngroups;
+};
+int		 welcome_state(struct db *, const struct user *,
+		     struct welcome *);
+int		 welcome_people(struct db *, struct arena *,
+		     const struct user *, int, struct idlist *);
+int		 welcome_groups(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
+int		 welcome_dismiss_cmd(struct db *, void *, char **);
+int64_t		 group_default_id(struct db *);
+int		 group_default_join(struct db *, int64_t);
+int		 group_default_setup(struct db *, const char *, char **);
+
 /* instance.c */
 struct instance_stats {
 	int64_t		 users;

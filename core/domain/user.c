@@ -129,6 +129,11 @@ user_create(struct db *db, const char *username, const char *display_name,
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_USER_CREATED;
 	ev.id = db_last_id(db);
+	/* Everyone starts in the company-wide group (welcome.c). */
+	if (group_default_join(db, ev.id) != 0) {
+		*cause = xstrdup(db_errmsg(db));
+		return -1;
+	}
 	ev.text = username;
 	events_emit(db, &ev);
 	return ev.id;

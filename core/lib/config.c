@@ -139,11 +139,12 @@ static const struct ckey ckeys[] = {
 	{ "mail.smtp_password_file", C_FILE,  F(mail_smtp_password), 0, 0 },
 	{ "mail.smtp_tls",	  C_BOOL,     F(mail_smtp_tls), 0, 0 },
 	{ "mail.digest_hour",	  C_INT,      F(mail_digest_hour), 0, 23 },
+	{ "groups.default",	  C_STRING,   F(groups_default), 0, 0 },
 };
 
 /* Key prefixes that belong to the core: a dotted key under one of them that
  * is not in the table is a typo, never a module's key. */
-static const char *const core_prefixes[] = { "auth", "media", "mail" };
+static const char *const core_prefixes[] = { "auth", "media", "mail", "groups" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -192,6 +193,7 @@ config_defaults(struct config *c)
 	c->auth_local = AUTH_LOCAL_ON;
 	c->auth_create = 1;
 	c->auth_former_label = xstrdup("Former employee");
+	c->groups_default = xstrdup("All company");
 	c->oidc_name = xstrdup("your company account");
 	c->oidc_scopes = xstrdup("openid profile email");
 	c->oidc_claim_username = xstrdup("preferred_username");
@@ -239,6 +241,7 @@ config_free(struct config *c)
 	free(c->modules);
 	free(c->media_accel_redirect);
 	free(c->auth_former_label);
+	free(c->groups_default);
 	free(c->oidc_issuer);
 	free(c->oidc_name);
 	free(c->oidc_client_id);

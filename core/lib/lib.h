@@ -198,6 +198,7 @@ struct config {
 	char			*mail_smtp_password;
 	int			 mail_smtp_tls;		/* STARTTLS required */
 	int			 mail_digest_hour;	/* local time, 0-23 */
+	char			*groups_default;	/* "": no such group */
 };
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,

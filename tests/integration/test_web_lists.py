@@ -218,7 +218,7 @@ def directory_page(t, srv):
     t.like(r.text, r'<option value="Sales">Sales</option>',
            "a department in use is an option")
     for who in ("Alice Liddell", "Bob Builder", "carol"):
-        t.like(r.text, r'<a href="/@\w+">%s</a>' % who,
+        t.like(r.text, r'<a href="/@\w+" class="name">%s</a>' % who,
                "%s has a card" % who)
     t.like(r.text, r"<p>Developer</p>", "a card shows the job title")
 
@@ -231,7 +231,7 @@ def directory_filters(t, srv):
     a = srv.b["alice"]
     r = a.get("/directory?department=Sales")
     t.like(r.text, r"Bob Builder", "the Sales filter: bob")
-    t.ok('<a href="/@alice">Alice Liddell</a>' not in r.text,
+    t.ok('<a href="/@alice" class="name">Alice Liddell</a>' not in r.text,
          "... not alice")
     t.like(r.text, r'<option value="Sales" selected>',
            "... and Sales is selected")
@@ -240,7 +240,7 @@ def directory_filters(t, srv):
     t.ok("Bob Builder" not in r.text, "... not bob")
     r = a.get("/directory?q=bob")
     t.like(r.text, r"Bob Builder", "a name search finds bob")
-    t.ok('<a href="/@alice">Alice Liddell</a>' not in r.text,
+    t.ok('<a href="/@alice" class="name">Alice Liddell</a>' not in r.text,
          "... alone")
     r = a.get("/directory?q=nobodyatall")
     t.like(r.text, r"Nobody matches", "no match: an empty state")

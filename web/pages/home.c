@@ -64,7 +64,7 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 	struct idlist	 ids = { NULL, 0, 0 };
 	struct page	 pg;
 	json_t		*v;
-	int		 rc;
+	int		 rc, fallback;
 
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return;
@@ -73,20 +73,37 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 		req_domain_error(r, rc, NULL);
 		return;
 	}
+	/* Nothing to read yet (nobody followed, no group's posts): the
+	 * company stream instead, said so, rather than an empty page. */
+	fallback = ids.n == 0 && pg.max_id == 0 && pg.since_id == 0 &&
+	    pg.min_id == 0;
+	if (fallback && (rc = timeline_company(req_db(r), r->arena,
+	    r->user->id, &pg, &ids)) != E_OK) {
+		req_domain_error(r, rc, NULL);
+		return;
+	}
 	v = req_view(r, "Home");
+	web_welcome(r, v);
+	if (fallback)
+		json_object_set_new(v, "fallback", json_true());
 	web_nav(v, "home");
 	home_composer(r, v);
 	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));
 	if (preview != NULL)
 		json_object_set_new(v, "preview", json_string(preview));
+	/* /?text=@name (a profile's Mention button): the composer starts
+	 * with it. */
+	if (error == NULL && preview == NULL && req_param(r, "text") != NULL)
+		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
+		    "status", req_param(r, "text"), "spoiler_text", ""));
 	if (error != NULL || preview != NULL) {
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", req_param(r, "status") ? req_param(r, "status") :
 		    "", "spoiler_text", req_param(r, "spoiler_text") ?
 		    req_param(r, "spoiler_text") : ""));
 	}
-	web_stream(r, v, &ids, &pg, "/");
+	web_stream(r, v, &ids, &pg, fallback ? "/public" : "/");
 	req_html(r, status, "home", v);
 }
 

@@ -55,6 +55,11 @@ enum handled	 web_oauth_authorize(struct req *);
 enum handled	 web_home(struct req *);
 enum handled	 web_compose(struct req *);
 
+/* welcome.c */
+void		 web_welcome(struct req *, json_t *);
+enum handled	 web_welcome_dismiss(struct req *);
+enum handled	 web_welcome_restore(struct req *);
+
 /* stream.c */
 enum handled	 web_public(struct req *);
 enum handled	 web_tag(struct req *);
@@ -70,6 +75,13 @@ enum handled	 web_post_unfavourite(struct req *);
 enum handled	 web_profile(struct req *);
 enum handled	 web_profile_follow(struct req *);
 enum handled	 web_profile_unfollow(struct req *);
+
+/* history.c */
+enum handled	 web_post_history(struct req *);
+
+/* follows.c */
+enum handled	 web_followers(struct req *);
+enum handled	 web_following(struct req *);
 
 /* view.c */
 int		 web_draft(struct req *, struct post_draft *, int, const char **);
