@@ -23,7 +23,8 @@
     "p.visibility, p.spoiler_text, p.sensitive, p.language, p.source, " \
     "p.content_html, p.text, p.mentions_json, p.tags_json, p.created_at, " \
     "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count, " \
-    "p.reblogs_count, p.outside_uri, p.outside_url, p.media_json"
+    "p.reblogs_count, p.outside_uri, p.outside_url, p.media_json, " \
+    "coalesce(p.reblog_of_id, 0), p.reactions_version"
 
 /* Count UTF-8 characters. */
 static size_t
@@ -649,6 +650,11 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	events_emit(db, &ev);
 	if (media_delete_post(db, id) != 0)
 		goto fail;
+	/* A boost taken back no longer counts on the post it shared. */
+	if (DB_RUN(db, "UPDATE posts SET reblogs_count = max(reblogs_count "
+	    "- 1, 0) WHERE id = (SELECT reblog_of_id FROM posts WHERE id = ?)",
+	    SQL_I(id)) < 0)
+		goto fail;
 	st = db_prepare(db, "DELETE FROM posts WHERE id = ?");
 	if (st == NULL)
 		goto fail;
@@ -685,7 +691,7 @@ col(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strdup(a, t ? (const char *)t : "");
 }
 
-/* Build a post from a row of POST_COLUMNS (and favourited at column 22). */
+/* Build a post from a row of POST_COLUMNS (and favourited at column 24). */
 static struct post *
 post_from_row(struct arena *a, sqlite3_stmt *st)
 {
@@ -717,7 +723,9 @@ post_from_row(struct arena *a, sqlite3_stmt *st)
 	    col(a, st, 20);
 	p->media_json = sqlite3_column_type(st, 21) == SQLITE_NULL ? NULL :
 	    col(a, st, 21);
-	p->favourited = sqlite3_column_int(st, 22);
+	p->reblog_of_id = sqlite3_column_int64(st, 22);
+	p->reactions_version = sqlite3_column_int64(st, 23);
+	p->favourited = sqlite3_column_int(st, 24);
 	return p;
 }
 
@@ -729,14 +737,20 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 	struct post	*p = NULL;
 
 	st = db_prepare(db, "SELECT " POST_COLUMNS ", EXISTS (SELECT 1 FROM "
-	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id) "
+	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
+	    "EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = :viewer AND "
+	    "b.post_id = p.id), EXISTS (SELECT 1 FROM posts r WHERE "
+	    "r.reblog_of_id = p.id AND r.author_id = :viewer) "
 	    "FROM posts p WHERE p.id = :id AND " SQL_POST_VISIBLE("p"));
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
 	access_bind_viewer(st, viewer);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		p = post_from_row(a, st);
+		p->bookmarked = sqlite3_column_int(st, 25);
+		p->reblogged = sqlite3_column_int(st, 26);
+	}
 	sqlite3_reset(st);
 	return p;
 }
@@ -829,7 +843,14 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "WHERE f.user_id = :viewer AND f.post_id = p.id), "
 		    "u.version, u.followers_count, u.following_count, "
 		    "u.statuses_count, coalesce(u.last_status_at, 0), "
-		    "p.created_at, p.reblogs_count FROM "
+		    "p.created_at, p.reblogs_count, "
+		    "coalesce(p.reblog_of_id, 0), p.reactions_version, "
+		    "EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = "
+		    ":viewer AND b.post_id = p.id), EXISTS (SELECT 1 FROM "
+		    "posts r WHERE r.reblog_of_id = p.id AND r.author_id = "
+		    ":viewer), (SELECT group_concat(x.emoji, ' ') FROM "
+		    "reactions x WHERE x.post_id = p.id AND x.user_id = "
+		    ":viewer) FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -852,6 +873,12 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			    sqlite3_column_int64(st, 10));
 			pk->created_at = sqlite3_column_int64(st, 11);
 			pk->reblogs_count = sqlite3_column_int64(st, 12);
+			pk->reblog_of_id = sqlite3_column_int64(st, 13);
+			pk->reactions_version = sqlite3_column_int64(st, 14);
+			pk->bookmarked = sqlite3_column_int(st, 15);
+			pk->reblogged = sqlite3_column_int(st, 16);
+			pk->my_reactions = reaction_mask((const char *)
+			    sqlite3_column_text(st, 17));
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);
@@ -1132,7 +1159,9 @@ favourite_set(struct db *db, void *arg, char **cause)
 {
 	struct toggle	*t = arg;
 
+	int64_t		 id = post_target(db, t->id);
+
 	(void)cause;
-	return t->add ? favourite_add(db, t->actor, t->id) :
-	    favourite_remove(db, t->actor, t->id);
+	return t->add ? favourite_add(db, t->actor, id) :
+	    favourite_remove(db, t->actor, id);
 }
