@@ -34,6 +34,15 @@ reblog_allowed(struct db *db, int64_t post, int64_t *author)
 	return ok;
 }
 
+/* Whether a post may be shared at all (for the web's Share button). */
+int
+reblog_possible(struct db *db, int64_t post)
+{
+	int64_t	author;
+
+	return reblog_allowed(db, post, &author) == 1;
+}
+
 /* The id of a person's boost of a post, or 0. */
 static int64_t
 reblog_find(struct db *db, int64_t user, int64_t post)

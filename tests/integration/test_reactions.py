@@ -131,7 +131,8 @@ def config_set(t, srv):
     """The reactions key sets the offered emoji; a bad set stops startup
     with the line named."""
     with h.Server(t, reactions="%s %s" % (THUMBS, ROCKET)) as s2:
-        alice, bob = (s2.people("alice", "bob")[n] for n in ("alice", "bob"))
+        got = s2.people("alice", "bob")
+        alice, bob = got["alice"], got["bob"]
         p = h.post_status(alice, "Launch day")
         t.status(bob.request("PUT", rpath(p["id"], ROCKET)), 200,
                  "🚀 is offered here")
@@ -165,9 +166,9 @@ def web_forms(t, srv):
     base = "/@%s/%s" % (alice.name, p["id"])
     t.ok('action="%s/react"' % base in page.text,
          "the card has a react form")
-    t.status(w.post(base + "/react", {"emoji": PARTY}), 403,
+    t.status(w.post(base + "/react", {"add": PARTY}), 403,
              "react without the CSRF token: 403")
-    r = w.post(base + "/react", {"emoji": PARTY, "csrf": csrf,
+    r = w.post(base + "/react", {"add": PARTY, "csrf": csrf,
                                  "next": base})
     t.ok(r.status in (200, 303), "react 🎉 with the token", r.summary())
     s = alice.get("/api/v1/statuses/%s" % p["id"]).json()
@@ -175,8 +176,8 @@ def web_forms(t, srv):
     page = w.get(base)
     t.ok(bob.name in page.text and "reaction-chip" in page.text,
          "the chip is shown, naming who reacted")
-    r = w.post(base + "/react", {"emoji": PARTY, "csrf": csrf,
-                                 "next": base, "undo": "1"})
+    r = w.post(base + "/react", {"remove": PARTY, "csrf": csrf,
+                                 "next": base})
     t.ok(r.status in (200, 303), "take it back")
     t.is_(chips(alice.get("/api/v1/statuses/%s" % p["id"]).json()), {},
           "... gone")
