@@ -7,10 +7,12 @@ Each case can run alone: make check TESTS=tests/integration/test_boosts.py
 CASE=visibility_matrix (or `python3 .../test_boosts.py --list`)."""
 import contextlib
 import itertools
+import json
 import re
 import sqlite3
 
 import harness as h
+from streamclient import Stream
 
 _n = itertools.count(1)
 
@@ -242,6 +244,41 @@ def bookmarks(t, srv):
     t.status(bob.post("/api/v1/statuses/%s/bookmark" % priv["id"]), 404,
              "a post bob may not read: 404")
     t.status(srv.client().get("/api/v1/bookmarks"), 401, "signed out: 401")
+
+
+@h.case
+def boost_streams(t, srv):
+    """A boost arrives on the booster's followers' user streams as an
+    update whose Status has the reblog; the public stream never has it;
+    taking it back is a delete."""
+    alice, bob, carol = people(srv, "alice", "bob", "carol")
+    t.status(carol.post("/api/v1/accounts/%s/follow" % bob.id), 200,
+             "carol follows bob")
+    us = Stream(srv.port, "/api/v1/streaming/user?access_token=" +
+                carol.token)
+    pub = Stream(srv.port, "/api/v1/streaming?stream=public",
+                 {"Authorization": "Bearer " + carol.token})
+    t.is_((us.status, pub.status), (200, 200), "carol's user and public "
+          "streams are open")
+    post = h.post_status(alice, "Stream me")
+    boost = bob.post("/api/v1/statuses/%s/reblog" % post["id"]).json()
+
+    def is_boost(e):
+        return e[0] == "update" and json.loads(e[1])["id"] == boost["id"]
+    got = [json.loads(e[1]) for e in us.until(is_boost) if is_boost(e)]
+    t.ok(got and got[0]["reblog"]["id"] == post["id"] and
+         got[0]["account"]["id"] == bob.id,
+         "carol's user stream: update, bob's Status with alice's post in "
+         "reblog")
+    pub.read(1.0)
+    t.ok(not any(is_boost(e) for e in pub.take()),
+         "the public stream does not carry the boost")
+    bob.post("/api/v1/statuses/%s/unreblog" % post["id"])
+    ev = us.until(lambda e: e[0] == "delete" and e[1] == boost["id"])
+    t.ok(any(e[0] == "delete" and e[1] == boost["id"] for e in ev),
+         "taking it back: a delete of the boost on carol's stream")
+    us.close()
+    pub.close()
 
 
 if __name__ == "__main__":
