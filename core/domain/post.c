@@ -1153,6 +1153,24 @@ post_delete_cmd(struct db *db, void *arg, char **cause)
 	return post_delete(db, pr->actor, pr->id, cause);
 }
 
+/* The post a boost shares, or the post itself: reacting to, favouriting
+ * or bookmarking a boost is to its original, as on Mastodon. */
+int64_t
+post_target(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int64_t		 to = id;
+
+	if ((st = db_prepare(db, "SELECT reblog_of_id FROM posts WHERE id = ? "
+	    "AND reblog_of_id IS NOT NULL")) == NULL)
+		return id;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		to = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return to;
+}
+
 /* Command: favourite (add) or unfavourite a post. */
 int
 favourite_set(struct db *db, void *arg, char **cause)
