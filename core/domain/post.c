@@ -307,6 +307,9 @@ post_create(struct db *db, void *arg)
 	}
 	if (d->nuploads > 0 && (rc = post_uploads_record(db, d)) != E_OK)
 		return rc;
+	/* A reply to a boost answers the post it shares. */
+	if (d->in_reply_to_id != 0)
+		d->in_reply_to_id = post_target(db, d->in_reply_to_id);
 	if (d->in_reply_to_id != 0) {
 		if (!access_post_visible(db, d->author_id, d->in_reply_to_id)) {
 			snprintf(d->cause, sizeof d->cause, "The post you are "
@@ -478,6 +481,12 @@ post_edit(struct db *db, void *arg)
 		snprintf(d->cause, sizeof d->cause, "Only the author can edit a "
 		    "post");
 		return E_FORBIDDEN;
+	}
+	/* A boost has no text of its own to edit. */
+	if (post_target(db, d->edit_id) != d->edit_id) {
+		snprintf(d->cause, sizeof d->cause, "This action is not "
+		    "allowed: a boost cannot be edited");
+		return E_INVALID;
 	}
 	st = db_prepare(db, "INSERT INTO post_edits (post_id, source, "
 	    "content_html, spoiler_text, sensitive, created_at, media_json) "

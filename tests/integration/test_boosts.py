@@ -94,6 +94,13 @@ def boost_shows_to_followers(t, srv):
     r = carol.get("/api/v1/statuses/%s/reblogged_by" % post["id"])
     t.status(r, 200, "reblogged_by")
     t.is_([a["id"] for a in r.json()], [bob.id], "... lists bob")
+    r = bob.request("PUT", "/api/v1/statuses/%s" % b["id"],
+                    form={"status": "words of my own"})
+    t.status(r, 422, "a boost cannot be edited")
+    r = carol.post("/api/v1/statuses", {"status": "Agreed",
+                                        "in_reply_to_id": b["id"]})
+    t.is_(r.json().get("in_reply_to_id"), post["id"],
+          "a reply to the boost answers alice's post")
     # unboost
     r = bob.post("/api/v1/statuses/%s/unreblog" % post["id"])
     t.status(r, 200, "bob takes his boost back")
