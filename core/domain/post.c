@@ -610,6 +610,39 @@ post_audience(struct db *db, struct arena *a, int64_t id, struct idlist *to)
 }
 
 /*
+ * In the write that deletes a post: its boosts go with it (the schema's
+ * cascade), so each is a deletion the streams hear, and its booster's count
+ * drops. 0 or -1.
+ */
+static int
+post_delete_boosts(struct db *db, struct arena *a, int64_t id)
+{
+	struct idlist	 boosts = { NULL, 0, 0 };
+	struct event	 ev;
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if ((st = db_prepare(db, "SELECT id FROM posts WHERE reblog_of_id = ?"))
+	    == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (idlist_from_stmt(a, st, &boosts, NULL) != 0)
+		return -1;
+	for (i = 0; i < boosts.n; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.kind = EV_POST_DELETED;
+		ev.id = boosts.ids[i];
+		ev.everyone = 1;	/* a boost is unlisted */
+		events_emit(db, &ev);
+	}
+	if (boosts.n > 0 && DB_RUN(db, "UPDATE users SET statuses_count = "
+	    "max(statuses_count - 1, 0) WHERE id IN (SELECT author_id FROM "
+	    "posts WHERE reblog_of_id = ?)", SQL_I(id)) < 0)
+		return -1;
+	return 0;
+}
+
+/*
  * Delete a post: its author may, and so may an admin (moderation). Replies
  * stay, no longer pointing at it. E_NOTFOUND if actor cannot see it.
  */
@@ -657,7 +690,8 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	if ((ev.everyone = post_audience(db, a, id, &audience)) < 0)
 		goto fail;
 	events_emit(db, &ev);
-	if (media_delete_post(db, id) != 0)
+	if (post_delete_boosts(db, a, id) != 0 ||
+	    media_delete_post(db, id) != 0)
 		goto fail;
 	/* A boost taken back no longer counts on the post it shared. */
 	if (DB_RUN(db, "UPDATE posts SET reblogs_count = max(reblogs_count "

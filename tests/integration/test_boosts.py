@@ -114,6 +114,17 @@ def boost_shows_to_followers(t, srv):
           [], "reblogged_by is empty again")
     t.status(bob.post("/api/v1/statuses/%s/unreblog" % post["id"]), 200,
              "unboosting again is no error")
+    # The original deleted: its boosts go, counts too.
+    before = bob.me().json()["statuses_count"]
+    b2 = bob.post("/api/v1/statuses/%s/reblog" % post["id"]).json()
+    t.is_(bob.me().json()["statuses_count"], before + 1,
+          "a boost counts in bob's statuses_count, as on Mastodon")
+    t.status(alice.request("DELETE", "/api/v1/statuses/%s" % post["id"]),
+             200, "alice deletes her post")
+    t.status(carol.get("/api/v1/statuses/%s" % b2["id"]), 404,
+             "... the boost went with it")
+    t.is_(bob.me().json()["statuses_count"], before, "... and bob's count "
+          "is back")
 
 
 @h.case
