@@ -6,6 +6,7 @@ Each case can run alone: make check TESTS=tests/integration/test_reactions.py
 CASE=pleroma_routes (or `python3 .../test_reactions.py --list`)."""
 import contextlib
 import itertools
+import re
 import urllib.parse
 
 import harness as h
@@ -199,6 +200,47 @@ def web_forms(t, srv):
     r = w.post(base + "/unboost", {"csrf": csrf, "next": base})
     t.is_(alice.get("/api/v1/statuses/%s" % p["id"]).json()
           ["reblogs_count"], 0, "unshare")
+
+
+def card(html, pid):
+    m = re.search(r'<article class="post" id="post-%s">.*?</article>' % pid,
+                  html, re.S)
+    return m.group(0) if m else ""
+
+
+@h.case
+def cached_card_per_reader(t, srv):
+    """One cached card, two readers: bob's reaction, bookmark and share
+    show pressed on his card only; both see the counts."""
+    alice, bob, carol = people(srv, "alice", "bob", "carol")
+    p = h.post_status(alice, "Cache *me*")
+    wb, wc = srv.client(), srv.client()
+    wb.login(bob.name)
+    wc.login(carol.name)
+    t.like(card(wc.get("/public").text, p["id"]), r"<em>me</em>",
+           "carol sees the card (now cached)")
+    t.like(card(wb.get("/public").text, p["id"]), r"<em>me</em>",
+           "so does bob")
+    bob.request("PUT", rpath(p["id"], PARTY))
+    bob.post("/api/v1/statuses/%s/bookmark" % p["id"])
+    bob.post("/api/v1/statuses/%s/reblog" % p["id"])
+    mine = card(wb.get("/public").text, p["id"])
+    hers = card(wc.get("/public").text, p["id"])
+    t.like(mine, r'class="reaction-chip mine" aria-pressed="true"',
+           "bob's chip is pressed")
+    t.like(hers, r'class="reaction-chip" aria-pressed="false"',
+           "carol's is not")
+    t.like(hers, r'<span class="count">1</span><span class="sr-only"> '
+           r'reacted', "... but she sees the count")
+    t.like(mine, r'class="bookmark on act" aria-pressed="true"',
+           "bob's bookmark is pressed")
+    t.like(hers, r'class="bookmark act" aria-pressed="false"',
+           "carol's is not")
+    t.like(mine, r'class="share on act" aria-pressed="true"',
+           "bob's share is pressed")
+    t.like(hers, r'class="share act" aria-pressed="false"', "carol's is not")
+    t.like(hers, r'Bob|%s' % bob.name, "carol's chip names bob as who "
+           "reacted")
 
 
 if __name__ == "__main__":
