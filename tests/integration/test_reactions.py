@@ -197,6 +197,11 @@ def web_forms(t, srv):
           ["reblogs_count"], 1, "... counted")
     home = w.get("/")
     t.ok("shared" in home.text, "bob's home shows \u201cshared\u201d")
+    boost = bob.get("/api/v1/accounts/%s/statuses" % bob.id).json()[0]
+    t.is_(boost["reblog"]["id"], p["id"], "bob's profile has the boost")
+    r = w.get("/@%s/%s" % (bob.name, boost["id"]))
+    t.is_((r.status, r.header("Location")), (303, base),
+          "the boost's own address leads to the post it shares")
     r = w.post(base + "/unboost", {"csrf": csrf, "next": base})
     t.is_(alice.get("/api/v1/statuses/%s" % p["id"]).json()
           ["reblogs_count"], 0, "unshare")
