@@ -1097,7 +1097,8 @@ void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
 
 /* timeline.c */
-enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2 };
+enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,
+    AF_NO_REBLOGS = 4 };
 int		 timeline_home(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
 int		 timeline_company(struct db *, struct arena *, int64_t,

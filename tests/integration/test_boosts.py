@@ -85,6 +85,9 @@ def boost_shows_to_followers(t, srv):
     t.ok(b["id"] in [s["id"] for s in bob.get(
         "/api/v1/accounts/%s/statuses" % bob.id).json()],
          "and on bob's profile")
+    t.ok(b["id"] not in [s["id"] for s in bob.get(
+        "/api/v1/accounts/%s/statuses?exclude_reblogs=true" % bob.id)
+        .json()], "... but not with exclude_reblogs")
     pub = [s["id"] for s in carol.get("/api/v1/timelines/public").json()]
     t.ok(b["id"] not in pub, "a boost is not in the company stream")
     r = alice.get("/api/v1/notifications")
