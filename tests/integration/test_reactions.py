@@ -95,6 +95,14 @@ def pleroma_routes(t, srv):
     t.status(bob.get(rpath(d["id"])), 404, "... nor its reactions")
     t.status(srv.client().request("PUT", rpath(p["id"], PARTY)), 401,
              "signed out: 401")
+    inst = srv.client().get("/api/v1/instance").json()
+    t.ok("pleroma_emoji_reactions" in inst["pleroma"]["metadata"]
+         ["features"], "the instance says it has Pleroma's reactions")
+    t.is_(inst["configuration"]["reactions"]["allowed"][:3],
+          [THUMBS, "\u2764\ufe0f", PARTY], "... and which emoji, in order")
+    v2 = srv.client().get("/api/v2/instance").json()
+    t.is_(len(v2["configuration"]["reactions"]["allowed"]), 6,
+          "v2 lists the six too")
 
 
 @h.case
