@@ -233,6 +233,7 @@ main(int argc, char **argv)
 	image_setup(c.media_pdf_previews);
 	media_setup(c.data_dir);
 	feed_init(c.home_feed_cache);
+	reaction_config(c.reactions);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
 	web_avatar_cache_init(20000);
@@ -292,6 +293,7 @@ out:
 	api_refusals_free();
 	feed_free();
 	entity_cache_free();
+	reaction_config_free();
 	web_card_free();
 	web_avatar_cache_free();
 	config_free(&c);

@@ -46,6 +46,16 @@ enum handled	 api_status_favourite(struct req *);
 enum handled	 api_status_unfavourite(struct req *);
 enum handled	 api_status_favourited_by(struct req *);
 enum handled	 api_favourites(struct req *);
+/* status-actions.c */
+enum handled	 api_status_reblog(struct req *);
+enum handled	 api_status_unreblog(struct req *);
+enum handled	 api_status_reblogged_by(struct req *);
+enum handled	 api_status_bookmark(struct req *);
+enum handled	 api_status_unbookmark(struct req *);
+enum handled	 api_bookmarks(struct req *);
+enum handled	 api_reaction_add(struct req *);
+enum handled	 api_reaction_remove(struct req *);
+enum handled	 api_reactions(struct req *);
 
 /* timelines.c */
 enum handled	 api_timeline_home(struct req *);

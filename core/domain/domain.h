@@ -592,6 +592,7 @@ enum event_kind {
 	EV_USER_CREATED,	/* id, text (the username) */
 	EV_UNFOLLOWED,		/* actor (follower), subject (followee) */
 	EV_ACCESS_ENDED,	/* actor (who left), text (by which path) */
+	EV_POST_BOOSTED,	/* id (the boost), actor (booster), to */
 	EV_NKINDS
 };
 struct event {
@@ -668,7 +669,12 @@ enum visibility {
  * people; direct: mentioned people. Admins read what everyone reads: a
  * private group or a direct message is private from them too.
  */
-#define SQL_POST_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
+#define SQL_POST_VISIBLE(p) "(" SQL_POST_ROW_VISIBLE(p) " AND (" p \
+    ".reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM posts rb WHERE rb.id = " \
+    p ".reblog_of_id AND " SQL_POST_ROW_VISIBLE("rb") ")))"
+/* The rule for one row; a boost (reblog_of_id) also needs its original
+ * readable (above), so a boost never widens who reads a post. */
+#define SQL_POST_ROW_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
     "WHEN " p ".group_id IS NOT NULL THEN EXISTS (SELECT 1 FROM groups g " \
     "WHERE g.id = " p ".group_id AND " SQL_GROUP_READABLE("g") ") " \
     "WHEN " p ".visibility <= " SQL_VIS_UNLISTED " THEN 1 " \
@@ -851,6 +857,10 @@ struct post {
 	const char	*outside_url;	/* and its page there */
 	const char	*media_json;	/* its attachments, or NULL */
 	int		 favourited;	/* by the viewer */
+	int64_t		 reblog_of_id;	/* a boost: the post shared */
+	int64_t		 reactions_version;
+	int		 bookmarked;	/* by the viewer (post_get) */
+	int		 reblogged;	/* boosted by the viewer (post_get) */
 };
 struct post_draft {
 	/* in */
@@ -920,6 +930,11 @@ struct peek {
 	int		 favourited;
 	int64_t		 created_at;
 	uint64_t	 author_tag;	/* user_fingerprint of the author */
+	int64_t		 reblog_of_id;	/* a boost: the post shared */
+	int64_t		 reactions_version;
+	int		 bookmarked;	/* the reader's own state */
+	int		 reblogged;
+	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -938,6 +953,45 @@ int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 int		 favourite_mine(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
+/* reaction.c: emoji reactions; 👍 is the favourite (favourites) */
+#define REACTION_THUMBS "\xf0\x9f\x91\x8d"	/* 👍 */
+struct reaction {		/* one emoji on a post, as the reader sees it */
+	const char	*emoji;
+	int64_t		 count;
+	int		 me;		/* the reader reacted so */
+};
+struct reaction_toggle {	/* a command's input */
+	int64_t		 actor;
+	int64_t		 id;		/* the post */
+	const char	*emoji;
+	int		 add;
+};
+void		 reaction_config(const char *);
+void		 reaction_config_free(void);
+size_t		 reaction_offered(void);
+const char	*reaction_emoji(size_t);
+int		 reaction_index(const char *);
+uint32_t	 reaction_mask(const char *);
+int		 reaction_add(struct db *, int64_t, int64_t, const char *);
+int		 reaction_remove(struct db *, int64_t, int64_t, const char *);
+int		 reaction_set(struct db *, void *, char **);
+int		 reaction_summary(struct db *, struct arena *, int64_t,
+		     int64_t, struct reaction **, size_t *);
+int		 reaction_people(struct db *, struct arena *, int64_t, int64_t,
+		     const char *, size_t, struct idlist *);
+int64_t		 post_target(struct db *, int64_t);
+
+/* bookmark.c: a person's own bookmarks */
+int		 bookmark_set(struct db *, void *, char **);
+int		 bookmark_mine(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* reblog.c: boosts (Mastodon's reblogs) */
+int		 reblog_set(struct db *, void *, char **);
+int		 reblog_possible(struct db *, int64_t);
+int		 reblog_list(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
 /* The argument of post_mention_resolve. */
 struct mention_ctx {
 	struct db	*db;
@@ -1106,7 +1160,8 @@ void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
 
 /* timeline.c */
-enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2 };
+enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,
+    AF_NO_REBLOGS = 4 };
 int		 timeline_home(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
 int		 timeline_company(struct db *, struct arena *, int64_t,

@@ -135,6 +135,7 @@ struct config {
 	long			 login_window;
 	int			 trust_proxy;
 	int			 home_feed_cache;
+	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */
 	long			 media_max_image_pixels;
 	int			 media_image_side;	/* stored original */
@@ -200,6 +201,8 @@ struct config {
 	int			 mail_digest_hour;	/* local time, 0-23 */
 	char			*groups_default;	/* "": no such group */
 };
+#define CONFIG_REACTIONS_MAX	8
+#define CONFIG_REACTIONS_DEFAULT "👍 ❤️ 🎉 😄 🤔 👀"
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
 		     char **);

@@ -195,8 +195,10 @@ test('the composer offers sharing outside only to people visible outside', async
   await page.getByLabel('Who can see it').selectOption('private');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
-  const edit = await page.locator('article.post').first()
-    .getByRole('link', { name: /^Edit/ }).getAttribute('href');
+  const first = page.locator('article.post').first();
+  await first.locator('details.more-menu > summary').click();
+  const edit = await first.getByRole('link', { name: /^Edit/ })
+    .getAttribute('href');
   const privateId = edit.match(/^\/@emp\/(\d+)\/edit$/)[1];
   await page.goto(hearth.url + `/bridge/share/${privateId}`);
   assert.match(await page.getByRole('alert').textContent(), /Only public posts can be shared outside/);

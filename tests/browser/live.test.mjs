@@ -50,14 +50,14 @@ async function streamOpen(n = 1) {
     n, { timeout: 5000 });
 }
 
-test('favourite without a reload, and again to take it back', async () => {
+test('like (👍, the favourite) without a reload, and again to take it back', async () => {
   const s = await api(otherToken, 'POST', '/api/v1/statuses',
     { status: 'Something to like', visibility: 'public' });
   await page.goto(hearth.url + '/public');
   await mark();
   const post = page.locator(`#post-${s.id}`);
-  await post.getByRole('button', { name: /favourite this post/ }).click();
-  const on = post.getByRole('button', { name: /remove your favourite/ });
+  await post.getByRole('button', { name: /like this post/ }).click();
+  const on = post.getByRole('button', { name: /take your 👍 back/ });
   await on.waitFor();
   assert.equal(await on.getAttribute('aria-pressed'), 'true');
   assert.equal((await on.locator('.count').textContent()).trim(), '1');
@@ -65,7 +65,7 @@ test('favourite without a reload, and again to take it back', async () => {
     'focus stays on the button');
   assert.equal(await marked(), 'still here', 'the page did not reload');
   await on.click();
-  await post.getByRole('button', { name: /favourite this post/ }).waitFor();
+  await post.getByRole('button', { name: /like this post/ }).waitFor();
   assert.equal(await marked(), 'still here');
   const after = await api(adaToken, 'GET', `/api/v1/statuses/${s.id}`);
   assert.equal(after.favourited, false, 'the server agrees');

@@ -202,8 +202,9 @@ def favourite_next(t, srv):
     t.status(r, 303, "favourite with the token")
     t.is_(r.header("Location"), "/public", "... goes back to next")
     r = b.get(path)
-    t.like(r.text, r'aria-pressed="true"><span aria-hidden="true">'
-           r'★</span> <span class="count">1</span>',
+    # The favourite is the 👍 of the action row (issue 20).
+    t.like(r.text, r'class="fav on act" aria-pressed="true" title="[^"]*">'
+           r'<svg[^>]*>.*?</svg> <span class="count">1</span>',
            "the count went up and the button is pressed")
     for bad in ("https://evil.example/", "//evil.example/",
                 "/\\evil.example", "/\t/evil.example", "javascript:x"):

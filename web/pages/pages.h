@@ -70,6 +70,13 @@ void		 web_post_back(struct req *, void *);
 enum handled	 web_post_reply(struct req *);
 enum handled	 web_post_favourite(struct req *);
 enum handled	 web_post_unfavourite(struct req *);
+/* post-actions.c */
+enum handled	 web_post_react(struct req *);
+enum handled	 web_post_boost(struct req *);
+enum handled	 web_post_unboost(struct req *);
+enum handled	 web_post_bookmark(struct req *);
+enum handled	 web_post_unbookmark(struct req *);
+enum handled	 web_bookmarks(struct req *);
 
 /* profile.c */
 enum handled	 web_profile(struct req *);
@@ -93,6 +100,7 @@ const char	*web_next(struct req *, const char *);
 void		 web_form_action(struct req *, const char *);
 void		 web_time(struct arena *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
+void		 web_post_actions(struct ectx *, const struct post *, json_t *);
 char		*web_ago(struct arena *, int64_t, int64_t);
 json_t		*web_group_view(struct req *, const struct group *);
 struct post	*web_post_param(struct req *, struct user **);

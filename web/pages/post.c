@@ -63,6 +63,20 @@ post_page(struct req *r, int status, const char *error)
 		req_error(r, 404, WEB_POST_HIDDEN);
 		return;
 	}
+	/* A boost has no page of its own: the post it shares has. */
+	if (p->reblog_of_id != 0) {
+		struct post	*o = post_get(req_db(r), r->arena, r->user->id,
+		    p->reblog_of_id);
+		struct user	*ou = o == NULL ? NULL : user_get(req_db(r),
+		    r->arena, o->author_id);
+
+		if (ou == NULL)
+			req_error(r, 404, WEB_POST_HIDDEN);
+		else
+			req_redirect(r, arena_printf(r->arena, "/@%s/%lld",
+			    ou->username, (long long)o->id));
+		return;
+	}
 	path = arena_printf(r->arena, "/@%s/%lld", u->username,
 	    (long long)p->id);
 	req_ectx(r, &e);

@@ -101,6 +101,13 @@ const struct route web_routes[] = {
 	{ M_POST, "/@:name/:id",	R_AUTH | R_UPLOAD, web_post_reply },
 	{ M_POST, "/@:name/:id/favourite", R_AUTH,	web_post_favourite },
 	{ M_POST, "/@:name/:id/unfavourite", R_AUTH,	web_post_unfavourite },
+	/* the rest of the card's action row (post-actions.c) */
+	{ M_POST, "/@:name/:id/react",	R_AUTH,		web_post_react },
+	{ M_POST, "/@:name/:id/boost",	R_AUTH,		web_post_boost },
+	{ M_POST, "/@:name/:id/unboost", R_AUTH,	web_post_unboost },
+	{ M_POST, "/@:name/:id/bookmark", R_AUTH,	web_post_bookmark },
+	{ M_POST, "/@:name/:id/unbookmark", R_AUTH,	web_post_unbookmark },
+	{ M_GET,  "/bookmarks",		R_AUTH,		web_bookmarks },
 
 	/* groups (web) */
 	{ M_GET,  "/groups",		R_AUTH,		web_groups },

@@ -300,6 +300,7 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	if (p->outside_uri != NULL && e->viewer != 0)
 		json_object_set_new(s, "outside_tools", web_post_tools(e, p, 1,
 		    UINT32_MAX));
+	web_post_actions(e, p, s);
 	return s;
 }
 
@@ -394,7 +395,7 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile"
+	"settings", "admin", "profile", "bookmarks"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
