@@ -15,11 +15,12 @@
  * A reply card's count, made to say how many replies under it this viewer
  * is shown (the card cache holds the stored count, the same for everyone,
  * hidden replies included). The card is unchanged if it has no count.
+ * post-item.html marks the count's link with data-replies for this.
  */
 static json_t *
 thread_count(struct req *r, json_t *html, size_t n)
 {
-	static const char	 mark[] = "class=\"replies\">";
+	static const char	 mark[] = " data-replies>";
 	const char		*s = json_string_value(html), *p, *q;
 
 	if (s == NULL || (p = strstr(s, mark)) == NULL)
