@@ -281,6 +281,13 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	/* an outside post says where it is from instead (its badge) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
 	    VIS_PUBLIC && p->outside_uri == NULL));
+	if (p->visibility != VIS_PUBLIC) {
+		int	lock;
+
+		json_object_set_new(s, "visibility_label", json_string(
+		    web_visibility_badge(p->visibility, &lock)));
+		json_object_set_new(s, "visibility_lock", json_boolean(lock));
+	}
 	json_object_set_new(s, "replies_label", json_string(
 	    p->replies_count == 1 ? "reply" : "replies"));
 	web_time(e->arena, s, "created", p->created_at);
@@ -383,7 +390,7 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile"
+	"settings", "admin", "profile", "conversations"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
