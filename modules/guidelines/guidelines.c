@@ -172,14 +172,40 @@ gl_ack_start(struct hm_req *r, const char *via, hm_reply_fn reply,
 	return A->write(r, ack_write, reply, j);
 }
 
-/* On the writer: publish a checked new version. */
+/* On the writer: publish a checked new version. Whoever publishes has
+ * read it: their acknowledgement goes into the ledger with it, so the
+ * gate never stops the admin who wrote the text. */
 int
 gl_publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct gl_publish_job	*j = arg;
+	int			 rc;
 
-	return gl_publish(db, j->text, j->summary, j->requires_ack,
-	    A->req_user(r), &j->version, cause);
+	if ((rc = gl_publish(db, j->text, j->summary, j->requires_ack,
+	    A->req_user(r), &j->version, cause)) != HM_OK)
+		return rc;
+	return gl_ack(db, A->req_user(r), j->version, j->via ? j->via : "web",
+	    cause);
+}
+
+/*
+ * Where to go once the guidelines are acknowledged: the request's next, a
+ * local path (never another site, nor one a browser would read as one),
+ * or NULL.
+ */
+const char *
+gl_next(struct hm_req *r)
+{
+	const char	*next = A->req_param(r, "next"), *p;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' ||
+	    strchr(next, '\\') != NULL)
+		return NULL;
+	for (p = next; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return NULL;
+	}
+	return next;
 }
 
 /* Once published: the log says who published what. */
@@ -213,20 +239,30 @@ gl_before_write(struct hm_req *r, struct hm_refusal *f)
 static int
 gl_banner(struct hm_req *r, struct hm_fragment *f)
 {
-	struct gl_state	s;
+	struct gl_state	 s;
+	const char	*what, *path;
 
 	gl_state(r, &s);
 	if (s.required == 0 || s.acked_at != 0)
 		return 0;
+	/* Version 1 is the first there is: new, not changed. */
+	what = s.required == 1 ? "The company has published guidelines" :
+	    "The company guidelines have changed";
 	if (s.grace_until != 0)
-		f->text = A->req_printf(r, "The company guidelines have "
-		    "changed (version %lld). Please acknowledge them by %s.",
-		    (long long)s.required, gl_time(r, s.grace_until));
+		f->text = A->req_printf(r, "%s (version %lld). Please "
+		    "acknowledge them by %s.", what, (long long)s.required,
+		    gl_time(r, s.grace_until));
 	else
-		f->text = A->req_printf(r, "The company guidelines have "
-		    "changed (version %lld). Until you acknowledge them you "
-		    "can read but not write.", (long long)s.required);
-	f->href = "/guidelines";
+		f->text = A->req_printf(r, "%s (version %lld). Until you "
+		    "acknowledge them you can read but not write.", what,
+		    (long long)s.required);
+	/* Back here afterwards: where the person was going. */
+	path = A->req_path(r);
+	f->href = path != NULL && strncmp(path, "/guidelines", 11) != 0 &&
+	    strcmp(path, "/") != 0 && A->req_method(r) == HM_GET &&
+	    path[strspn(path, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_@.-")] == '\0' ?
+	    A->req_printf(r, "/guidelines?next=%s", path) : "/guidelines";
 	f->label = "Read and acknowledge";
 	return 1;
 }

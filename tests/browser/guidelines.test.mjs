@@ -95,7 +95,7 @@ test('an employee is asked to acknowledge, then acknowledges and posts', async (
   const banner = emp.getByRole('region', { name: 'Notice' });
   assert.match(await banner.textContent(), /guidelines have changed/);
   await axe(emp, 'home-banner');
-  await emp.getByLabel("What's happening?").fill('hello');
+  await emp.getByLabel('Start a post').fill('hello');
   await emp.getByRole('button', { name: 'Post', exact: true }).click();
   await emp.waitForLoadState();
   assert.match(await emp.locator('main').textContent(), /acknowledge the company guidelines/);
@@ -110,7 +110,7 @@ test('an employee is asked to acknowledge, then acknowledges and posts', async (
   assert.equal(await emp.getByRole('region', { name: 'Notice' }).count(), 0, 'the banner is gone');
   await axe(emp, 'acknowledged');
   await emp.goto(hearth.url + '/');
-  await emp.getByLabel("What's happening?").fill('hello after reading');
+  await emp.getByLabel('Start a post').fill('hello after reading');
   await emp.getByRole('button', { name: 'Post', exact: true }).click();
   await emp.waitForURL(hearth.url + '/');
   assert.match(await emp.locator('article.post').first().textContent(), /hello after reading/);
