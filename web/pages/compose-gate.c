@@ -39,13 +39,19 @@ web_compose_gate(struct req *r, json_t *v, const char *back)
 	return 1;
 }
 
+/* A draft on its way to the writer, and where to go once it is kept. */
+struct keep {
+	struct draft	 d;	/* first: draft_save_cmd's argument */
+	const char	*to;
+};
+
 /* Kept: off to the gate's page, which comes back to back afterwards. */
 static void
 keep_reply(struct req *r, void *arg)
 {
-	const char	*to = arg;
+	struct keep	*k = arg;
 
-	req_redirect(r, to);
+	req_redirect(r, k->to);
 }
 
 /*
@@ -59,12 +65,13 @@ enum handled
 web_draft_keep(struct req *r, const struct req_gate *g, const char *back,
     int64_t group)
 {
-	struct draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct keep	*k = arena_alloc(r->arena, sizeof *k);
+	struct draft	*d = &k->d;
 	const char	*link = g->link != NULL ? g->link : back;
 	char		*next = httpc_form_escape(back);
-	char		*to;
+	const char	*to;
 
-	to = arena_printf(r->arena, "%s%snext=%s&kept=1", link,
+	k->to = to = arena_printf(r->arena, "%s%snext=%s&kept=1", link,
 	    strchr(link, '?') ? "&" : "?", next);
 	free(next);
 	d->user_id = r->user->id;
@@ -78,7 +85,7 @@ web_draft_keep(struct req *r, const struct req_gate *g, const char *back,
 		req_redirect(r, to);
 		return HANDLED;
 	}
-	return req_command(r, draft_save_cmd, keep_reply, to);
+	return req_command(r, draft_save_cmd, keep_reply, k);
 }
 
 /*
