@@ -278,9 +278,10 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		    e->arena, "/@%s", name)));
 	json_object_set_new(s, "back", json_string(back != NULL ? back :
 	    path));
-	/* an outside post says where it is from instead (its badge) */
+	/* an outside post says where it is from instead (its badge), and a
+	 * group post its group (the group decides who reads it) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
-	    VIS_PUBLIC && p->outside_uri == NULL));
+	    VIS_PUBLIC && p->outside_uri == NULL && p->group_id == 0));
 	if (p->visibility != VIS_PUBLIC) {
 		int	lock;
 

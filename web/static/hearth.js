@@ -195,6 +195,8 @@
     let s;
     try { s = JSON.parse(ev.data); } catch { return; }
     if (document.getElementById(`post-${s.id}`) || pending.has(s.id)) return;
+    // The web's home leaves private conversations to /conversations.
+    if (live.dataset.live === 'user' && s.visibility === 'direct') return;
     pending.add(s.id);
     showPending();
   }
