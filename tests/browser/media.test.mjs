@@ -99,6 +99,8 @@ async function watchUploads() {
 test('the Attach button uploads a picture and a PDF, each with a tile', async () => {
   await page.goto(hearth.url + '/');
   assert.ok(await page.locator('#files').isHidden(), 'the plain input gives way to the button');
+  // The composer is one line until it is used: open it.
+  await page.getByLabel('Start a post').click();
   const attach = page.getByRole('button', { name: 'Attach pictures or files' });
   await watchUploads();
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), attach.click()]);
@@ -300,7 +302,7 @@ test('pictures behind a content warning stay inside it; three make one tall and 
     await page.getByLabel(ALT).nth(i).fill(`${text} picture`);
   }
   await page.getByLabel('Start a post').fill('Spoilers from the film night');
-  await page.locator('details.more summary').click();
+  await page.locator('details.tool-cw summary').click();
   await page.getByLabel('Warning shown before the post').fill('film plot');
   await Promise.all([
     page.waitForURL(hearth.url + '/'),

@@ -686,6 +686,10 @@
     if (!empty()) open();
     text.addEventListener('focus', open);
     text.addEventListener('click', open);
+    // A file chosen, dragged over it, dropped or pasted opens it too, so
+    // the new attachment's tile (and its alt text field) shows.
+    for (const type of ['dragenter', 'drop', 'paste']) box.addEventListener(type, open);
+    box.addEventListener('change', (ev) => { if (ev.target.type === 'file') open(); });
     text.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && empty()) {
         close();
