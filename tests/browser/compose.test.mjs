@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, copyFileSync, chmodSync, readdirSync, rmSync } 
 import { userInfo } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 import { startHearth, launchBrowser, shot, seriousA11yViolations, PASSWORD, signIn } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -195,4 +196,40 @@ test('a post sent while gated is kept, and offered back after acknowledging', as
   assert.match(await page.locator('article.post').first().textContent(), /Typed before I knew/);
   assert.equal(await text.inputValue(), '', 'posted, the draft is gone');
   assert.equal(await page.locator('.kept-draft').count(), 0);
+});
+
+test('without JavaScript the composer is a compact form that posts', async () => {
+  const plain = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  try {
+    const ctx = await plain.newContext({ javaScriptEnabled: false, viewport: DESKTOP });
+    const p = await ctx.newPage();
+    // The guidelines published above: otto acknowledges through the API.
+    await api(ottoToken, 'POST', '/api/v1/guidelines/1/acknowledge');
+    await signIn(p, hearth.url, 'otto');
+    // Every choice shows at once, in one row under a short text box.
+    for (const label of ['Start a post', 'Who can see it', 'Attach pictures or files']) {
+      assert.ok(await p.getByLabel(label).isVisible(), `${label} shows`);
+    }
+    const box = await p.locator('section.composer').boundingBox();
+    assert.ok(box.height < 330, `compact: ${box.height} px`);
+    await p.getByLabel('Who can see it').selectOption({ label: 'Only people I mention' });
+    await p.getByLabel('Start a post').fill('@ada without JavaScript, privately');
+    await Promise.all([
+      p.waitForURL(hearth.url + '/'),
+      p.getByRole('button', { name: 'Post', exact: true }).click(),
+    ]);
+    assert.doesNotMatch(await p.locator('#stream').textContent(), /privately/,
+      'a private conversation is not in home');
+    await p.goto(hearth.url + '/conversations');
+    assert.match(await p.locator('article.post').first().textContent(), /without JavaScript, privately/);
+    await p.goto(hearth.url + '/');
+    await shot(p, 'compose-nojs-desktop');
+  } finally {
+    await plain.close();
+  }
 });
