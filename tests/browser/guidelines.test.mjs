@@ -70,7 +70,7 @@ test('an admin previews and publishes guidelines that need acknowledging', async
   await admin.waitForURL(hearth.url + '/admin/guidelines');
   await axe(admin, 'admin-empty');
   await admin.getByLabel('Guidelines (Markdown)').fill('# Our guidelines\n\nBe **kind**.\n');
-  await admin.getByLabel('What changed').fill('First version');
+  await admin.getByLabel('Summary').fill('First version');
   assert.equal(await admin.getByLabel('Everyone must acknowledge this version').isChecked(), true);
   await admin.getByRole('button', { name: 'Preview' }).click();
   await admin.waitForLoadState();

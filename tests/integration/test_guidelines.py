@@ -591,6 +591,34 @@ def gated_draft(t, fx):
         t.unlike(emp2.get("/").text, r'name="kept_draft"', "... gone")
 
 
+@h.case
+def first_version(t, fx):
+    """The first version is new: the admin page asks for a summary only
+    optionally, publishing it without one works, the banner says the
+    guidelines were published (not changed), and the publisher owes
+    nothing."""
+    with world(t) as w:
+        boss = session(w.srv, "boss")
+        r = boss.get("/admin/guidelines")
+        t.like(r.text, r'<label for="gl-summary">Summary \(optional',
+               "a first version's summary is optional")
+        r = boss.post("/admin/guidelines", {
+            "csrf": boss.tok, "text": V1, "summary": "",
+            "requires_ack": "1", "action": "publish"})
+        t.status(r, 303, "published without a summary")
+        r = session(w.srv, "emp").get("/")
+        t.like(r.text, r"The company has published guidelines \(version 1\)",
+               "the banner: published")
+        t.unlike(r.text, r"changed", "... nothing about a change")
+        r = boss.get("/")
+        t.unlike(r.text, r"published guidelines|acknowledge them",
+                 "the publisher owes nothing: no banner")
+        t.like(r.text, r'<textarea id="status"', "... and can post")
+        t.like(boss.get("/admin/guidelines").text,
+               r'<label for="gl-summary">What changed',
+               "the next version says what changed")
+
+
 if __name__ == "__main__":
     # Every case starts the server it needs: there is no shared fixture.
     h.main_cases()
