@@ -217,11 +217,40 @@ gl_log_published(struct hm_req *r, const struct gl_publish_job *j)
 	    "acknowledgement required" : "no acknowledgement needed");
 }
 
+/* A path of this site (safe characters only) from a local path or a URL
+ * on the request's own host, or NULL. */
+static const char *
+gl_local_path(struct hm_req *r, const char *url)
+{
+	const char	*host = A->req_header(r, "Host"), *p;
+	size_t		 n;
+
+	if (url == NULL)
+		return NULL;
+	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) ==
+	    0) {
+		p = strstr(url, "://") + 3;
+		if (host == NULL || strncmp(p, host, strlen(host)) != 0 ||
+		    p[strlen(host)] != '/')
+			return NULL;
+		url = p + strlen(host);
+	}
+	if (url[0] != '/' || url[1] == '/' ||
+	    strncmp(url, "/guidelines", 11) == 0)
+		return NULL;
+	n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/_@.-");
+	if (url[n] != '\0' && url[n] != '?' && url[n] != '#')
+		return NULL;
+	return A->req_printf(r, "%.*s", (int)n, url);
+}
+
 /* Gate: no writes until the guidelines are acknowledged. */
 static int
 gl_before_write(struct hm_req *r, struct hm_refusal *f)
 {
-	struct gl_state	s;
+	struct gl_state	 s;
+	const char	*back;
 
 	gl_state(r, &s);
 	if (!s.gate)
@@ -231,6 +260,11 @@ gl_before_write(struct hm_req *r, struct hm_refusal *f)
 	    "read but not post, reply, favourite, follow, join or edit.",
 	    (long long)s.required);
 	f->link = "/guidelines";
+	/* A refused form: back to the page it was on afterwards. (A page
+	 * asking ahead, a GET, adds its own next.) */
+	if (A->req_method(r) != HM_GET && (back = gl_local_path(r,
+	    A->req_header(r, "Referer"))) != NULL)
+		f->link = A->req_printf(r, "/guidelines?next=%s", back);
 	f->link_text = "Read and acknowledge the guidelines";
 	return 1;
 }

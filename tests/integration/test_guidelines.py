@@ -539,6 +539,15 @@ def gated_draft(t, fx):
         t.like(r.text, r'(?s)class="compose-gate".*acknowledge the company '
                r'guidelines.*href="/guidelines\?next=%2F"',
                "... the call to acknowledge instead, back home afterwards")
+        # Any other refused form links back to the page it was on.
+        r = emp.post("/@boss/1/favourite", {"csrf": emp.tok},
+                     headers={"Referer": w.srv.url + "/@boss?x=1"})
+        t.status(r, 403, "a favourite while gated is refused")
+        t.like(r.text, r'href="/guidelines\?next=/@boss"',
+               "... its link comes back to the page after acknowledging")
+        r = emp.post("/@boss/1/favourite", {"csrf": emp.tok},
+                     headers={"Referer": "http://evil.example/@boss"})
+        t.like(r.text, r'href="/guidelines"', "... never to another site")
         r = emp.post("/compose", {"csrf": emp.tok, "status": "my <draft>",
                                   "spoiler_text": "cw here",
                                   "visibility": "private"})
