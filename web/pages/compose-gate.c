@@ -29,9 +29,10 @@ web_compose_gate(struct req *r, json_t *v, const char *back)
 	o = json_pack("{s:s}", "reason", g.reason);
 	if (g.link != NULL) {
 		next = httpc_form_escape(back);
-		json_object_set_new(o, "href", json_string(arena_printf(
-		    r->arena, "%s%snext=%s", g.link, strchr(g.link, '?') ?
-		    "&" : "?", next)));
+		json_object_set_new(o, "href", json_string(strstr(g.link,
+		    "next=") != NULL ? g.link : arena_printf(r->arena,
+		    "%s%snext=%s", g.link, strchr(g.link, '?') ? "&" : "?",
+		    next)));
 		json_object_set_new(o, "text", json_string(g.link_text));
 		free(next);
 	}
@@ -71,8 +72,10 @@ web_draft_keep(struct req *r, const struct req_gate *g, const char *back,
 	char		*next = httpc_form_escape(back);
 	const char	*to;
 
-	k->to = to = arena_printf(r->arena, "%s%snext=%s&kept=1", link,
-	    strchr(link, '?') ? "&" : "?", next);
+	/* The gate's link may already say where to come back to. */
+	k->to = to = strstr(link, "next=") != NULL ? arena_printf(r->arena,
+	    "%s&kept=1", link) : arena_printf(r->arena, "%s%snext=%s&kept=1",
+	    link, strchr(link, '?') ? "&" : "?", next);
 	free(next);
 	d->user_id = r->user->id;
 	d->status = req_param(r, "status");
