@@ -125,6 +125,18 @@ test('Ctrl+Enter posts, and a followers-only post wears its badge', async () => 
   assert.equal(await page.getByLabel('Who can see it').isVisible(), false, 'closed again after posting');
 });
 
+test('Ctrl+Enter sends a reply too', async () => {
+  await page.goto(hearth.url + '/');
+  const path = await page.locator('article.post a.when').first().getAttribute('href');
+  await page.goto(hearth.url + path);
+  await page.getByLabel(/^Your reply to/).fill('A quick reply');
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === path),
+    page.getByLabel(/^Your reply to/).press('Control+Enter'),
+  ]);
+  assert.match(await page.locator('section[aria-labelledby="replies-title"]').textContent(), /A quick reply/);
+});
+
 test('choosing a group says who sees the post instead of "Everyone"', async () => {
   const adaToken = hearth.ctl(['token', 'create', 'ada']).trim();
   await api(adaToken, 'POST', '/api/v1/groups', { name: 'Inner circle', visibility: 'private' });
