@@ -1175,6 +1175,24 @@ int		 timeline_outside(struct db *, struct arena *, int64_t,
 int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
 		     int, const struct page *, struct idlist *);
 
+/* conversation.c */
+int		 timeline_direct(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *);
+size_t		 conversation_drop_direct(struct db *, struct idlist *);
+
+/* draft.c: a post kept while a gate refused it (one per person) */
+struct draft {
+	int64_t		 user_id;
+	const char	*status;
+	const char	*spoiler_text;
+	const char	*visibility;	/* as the form sent it, or "" */
+	int64_t		 group_id;	/* 0: none */
+	int64_t		 saved_at;
+};
+int		 draft_save_cmd(struct db *, void *, char **);
+int		 draft_delete_cmd(struct db *, void *, char **);
+int		 draft_get(struct db *, struct arena *, int64_t, struct draft *);
+
 /* search.c */
 #define SEARCH_QUERY_MAX 200
 int		 search_accounts(struct db *, struct arena *, const char *, int,

@@ -103,6 +103,18 @@ req_gate_follow(struct req *r, int64_t followee)
 	return hooks.gate_follow != NULL ? hooks.gate_follow(r, followee) : 0;
 }
 
+/* Whether the modules' gate would refuse the signed-in person's writes
+ * now (1, and why in *g), without answering: a page shows the way out
+ * instead of a form that would be refused. */
+int
+req_gate_check(struct req *r, struct req_gate *g)
+{
+	memset(g, 0, sizeof *g);
+	if (r->user == NULL || hooks.gate_check == NULL)
+		return 0;
+	return hooks.gate_check(r, g);
+}
+
 /*
  * Let a module look the search words q up outside (once per request):
  * 1 if one does, and again(r) runs on r's loop when it is done; else 0.

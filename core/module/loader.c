@@ -53,11 +53,12 @@ static void	 module_after_unfollow(struct db *, const struct event *);
 static int	 module_gate_follow(struct req *, int64_t);
 static int	 module_resolve(struct req *, const char *,
 		     void (*)(struct req *));
+static int	 module_gate_check(struct req *, struct req_gate *);
 static const struct req_hooks module_req_hooks = {
 	module_gate_write, module_gate_post, module_landing,
 	module_announcements, module_route_find, module_public_find,
 	module_post_options, module_post_tools_for, module_gate_follow,
-	module_resolve,
+	module_resolve, module_gate_check,
 };
 static struct mroute	*pmroutes;	/* the public listeners' routes */
 static size_t		 npmroutes;
@@ -748,6 +749,34 @@ module_gate_write(struct req *r)
 		if (rc) {
 			module_refuse(r, &modules[i], &f);
 			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Gate, asked ahead: would before_write refuse this person's writes?
+ * 1 with the first refusal's words in *g, answering nothing; else 0. */
+static int
+module_gate_check(struct req *r, struct req_gate *g)
+{
+	struct hm_refusal	f;
+	struct module_frame	mf;
+	size_t			i;
+	int			rc;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.before_write == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		module_enter(&mf, modules[i].name, "before_write hook", r->path);
+		rc = modules[i].hooks.before_write((struct hm_req *)r, &f);
+		module_leave(&mf);
+		if (rc) {
+			g->reason = f.reason ? f.reason :
+			    "This action is not allowed right now.";
+			g->link = f.link;
+			g->link_text = f.link_text ? f.link_text : f.link;
+			return 1;
 		}
 	}
 	return 0;

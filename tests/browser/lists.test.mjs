@@ -21,7 +21,7 @@ before(async () => {
   page = await browser.context.newPage();
   // Otto mentions Ada, then signs out.
   await signIn(page, 'other');
-  await page.getByLabel("What's happening?").fill('hello @ada, see #lists');
+  await page.getByLabel('Start a post').fill('hello @ada, see #lists');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
   await (await navItem(page, 'button', 'Sign out')).click();

@@ -188,12 +188,12 @@ test('Markdown preview in the composer posts nothing', async () => {
   await page.goto(hearth.url + '/');
   await mark();
   const before = (await api(adaToken, 'GET', '/api/v1/accounts/verify_credentials')).statuses_count;
-  await page.getByLabel("What's happening?").fill('A *preview* with `code` and #tags');
+  await page.getByLabel('Start a post').fill('A *preview* with `code` and #tags');
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.locator('#preview');
   await preview.locator('em', { hasText: 'preview' }).waitFor();
   assert.equal(await preview.locator('code').textContent(), 'code');
-  assert.equal(await page.getByLabel("What's happening?").inputValue(),
+  assert.equal(await page.getByLabel('Start a post').inputValue(),
     'A *preview* with `code` and #tags', 'the draft stays');
   assert.equal(await marked(), 'still here');
   const after = (await api(adaToken, 'GET', '/api/v1/accounts/verify_credentials')).statuses_count;
@@ -215,11 +215,11 @@ test('Markdown preview works with JavaScript off', async () => {
     await page.goto(hearth.url + '/');
     assert.equal(await page.evaluate(() => document.querySelector('[data-unread]')
       ?.dataset.unread !== undefined && typeof window.EventSource), 'function');
-    await page.getByLabel("What's happening?").fill('No **script** needed');
+    await page.getByLabel('Start a post').fill('No **script** needed');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.waitForURL(hearth.url + '/compose');
     await page.locator('#preview strong', { hasText: 'script' }).waitFor();
-    assert.equal(await page.getByLabel("What's happening?").inputValue(),
+    assert.equal(await page.getByLabel('Start a post').inputValue(),
       'No **script** needed');
   } finally {
     await page.context().unroute('**/static/hearth.*.js');

@@ -65,7 +65,7 @@ def home_layout(t, srv):
     """Home: the labelled composer, the navigation and the account menu."""
     r = srv.b["alice"].get("/")
     t.status(r, 200, "home is 200")
-    t.like(r.text, r'<label for="status">What\'s happening\?</label>',
+    t.like(r.text, r'<label for="status">Start a post</label>',
            "the composer's textarea is labelled")
     t.like(r.text, r'<nav aria-label="Main"', "the main navigation")
     t.like(r.text, r'<a href="/" aria-current="page"><svg[^>]*>.*?</svg>'

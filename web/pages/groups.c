@@ -114,6 +114,7 @@ static void
 group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 {
 	struct idlist	 ids = { NULL, 0, 0 }, pins = { NULL, 0, 0 };
+	struct draft	 kept;
 	struct group	*g;
 	struct page	 pg;
 	json_t		*v, *members, *gv;
@@ -156,7 +157,20 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", param(r, "status"),
 		    "spoiler_text", param(r, "spoiler_text")));
+		json_object_set_new(v, "compose_open", json_true());
+		if (req_param(r, "kept_draft") != NULL)
+			json_object_set_new(v, "kept", json_pack("{s:s}",
+			    "ago", "earlier"));
 	}
+	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
+	/* Who the composer's post reaches, in words: the group decides. */
+	json_object_set_new(v, "audience", json_string(
+	    g->visibility == GROUP_PRIVATE ? arena_printf(r->arena, "Only "
+	    "members of %s", g->name) : arena_printf(r->arena, "Everyone at "
+	    "%s (an open group)", web_company(r))));
+	if (g->my_role >= 0 && (f == NULL || f->compose_error == NULL) &&
+	    web_compose_gate(r, v, base) == 0)
+		web_draft_offer(r, v, id, &kept);
 	web_stream(r, v, &ids, &pg, base);
 	req_html(r, status, "group", v);
 }
@@ -420,7 +434,9 @@ group_post_reply(struct req *r, void *arg)
 enum handled
 web_group_post(struct req *r)
 {
-	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct compose_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct post_draft	*d = &j->d;
+	struct req_gate		 g;
 	struct group_form	 f;
 	const char		*msg = NULL;
 	int64_t			 id = req_id(r, ":0");
@@ -430,6 +446,11 @@ web_group_post(struct req *r)
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return HANDLED;
 	}
+	/* The route is ungated so that a gated post is kept, not lost. */
+	if (req_gate_check(r, &g))
+		return web_draft_keep(r, &g, arena_printf(r->arena,
+		    "/groups/%lld", (long long)id), id);
+	j->drop_draft = req_param(r, "kept_draft") != NULL;
 	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
 		memset(&f, 0, sizeof f);
 		f.compose_error = msg;
@@ -440,5 +461,5 @@ web_group_post(struct req *r)
 	d->group_id = id;
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return web_post_submit(r, post_create_cmd, group_post_reply, d);
+	return web_post_submit(r, web_compose_cmd, group_post_reply, d);
 }

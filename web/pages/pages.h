@@ -108,6 +108,28 @@ struct post	*web_post_param(struct req *, struct user **);
 void		 web_nav(json_t *, const char *);
 void		 web_notice(struct req *, json_t *);
 
+/* compose-gate.c */
+struct compose_job {		/* a composer's post; d first (it is what */
+	struct post_draft d;	/* web_post_submit's upload work sees) */
+	int		  drop_draft;	/* it was the kept draft: delete it */
+};
+int		 web_compose_gate(struct req *, json_t *, const char *);
+enum handled	 web_draft_keep(struct req *, const struct req_gate *,
+		     const char *, int64_t);
+struct draft;
+int		 web_draft_offer(struct req *, json_t *, int64_t,
+		     struct draft *);
+int		 web_compose_cmd(struct db *, void *, char **);
+enum handled	 web_draft_discard(struct req *);
+
+/* vis-label.c */
+const char	*web_company(struct req *);
+json_t		*web_visibility_choices(struct req *, const char *);
+const char	*web_visibility_badge(enum visibility, int *);
+
+/* conversations.c */
+enum handled	 web_conversations(struct req *);
+
 /* card.c */
 json_t		*web_cards(struct req *, const struct idlist *, const char *);
 void		 web_stream(struct req *, json_t *, const struct idlist *,

@@ -15,7 +15,12 @@ const struct route web_routes[] = {
 	{ M_GET,  "/media/:file",	0,		web_media },
 	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
-	{ M_POST, "/compose",		R_AUTH | R_UPLOAD, web_compose },
+	/* The composers check the gate themselves (R_UNGATED), so that a
+	 * post sent while gated is kept as a draft, not lost (compose-gate.c). */
+	{ M_POST, "/compose",		R_AUTH | R_UPLOAD | R_UNGATED,
+	    web_compose },
+	{ M_POST, "/drafts/discard",	R_AUTH | R_UNGATED, web_draft_discard },
+	{ M_GET,  "/conversations",	R_AUTH,		web_conversations },
 	{ M_POST, "/welcome/dismiss",	R_AUTH,		web_welcome_dismiss },
 	{ M_POST, "/welcome/restore",	R_AUTH,		web_welcome_restore },
 	{ M_GET,  "/public",		R_AUTH,		web_public },
@@ -113,7 +118,8 @@ const struct route web_routes[] = {
 	{ M_GET,  "/groups",		R_AUTH,		web_groups },
 	{ M_POST, "/groups",		R_AUTH,		web_group_create },
 	{ M_GET,  "/groups/:id",	R_AUTH,		web_group },
-	{ M_POST, "/groups/:id/post",	R_AUTH | R_UPLOAD, web_group_post },
+	{ M_POST, "/groups/:id/post",	R_AUTH | R_UPLOAD | R_UNGATED,
+	    web_group_post },
 	{ M_POST, "/groups/:id/join",	R_AUTH,		web_group_join },
 	{ M_POST, "/groups/:id/leave",	R_AUTH,		web_group_leave },
 	/* group-settings.c: the group's admins (and the site's) */

@@ -278,9 +278,17 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		    e->arena, "/@%s", name)));
 	json_object_set_new(s, "back", json_string(back != NULL ? back :
 	    path));
-	/* an outside post says where it is from instead (its badge) */
+	/* an outside post says where it is from instead (its badge), and a
+	 * group post its group (the group decides who reads it) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
-	    VIS_PUBLIC && p->outside_uri == NULL));
+	    VIS_PUBLIC && p->outside_uri == NULL && p->group_id == 0));
+	if (p->visibility != VIS_PUBLIC) {
+		int	lock;
+
+		json_object_set_new(s, "visibility_label", json_string(
+		    web_visibility_badge(p->visibility, &lock)));
+		json_object_set_new(s, "visibility_lock", json_boolean(lock));
+	}
 	json_object_set_new(s, "replies_label", json_string(
 	    p->replies_count == 1 ? "reply" : "replies"));
 	web_time(e->arena, s, "created", p->created_at);
@@ -395,7 +403,7 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile", "bookmarks"
+	"settings", "admin", "profile", "bookmarks", "conversations"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
