@@ -15,7 +15,7 @@
 
 #define SESSION_COOKIE		"hearth_session"
 #define SESSION_COOKIE_HOST	"__Host-hearth_session"
-#define VIEW_HOOKS_MAX		4
+#define VIEW_HOOKS_MAX		8
 
 /* What the layers above hang on the request path (req_set_hooks): none
  * until the module layer sets them, so no module costs nothing. */
