@@ -183,6 +183,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	web_oidc_init();
+	web_admin_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*

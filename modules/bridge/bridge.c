@@ -197,6 +197,17 @@ br_settings_panel(struct hm_req *r, struct hm_fragment *f)
 	return 1;
 }
 
+/* Admin console (ABI 1.5): the desk's tab, for admins on the desk. */
+static int
+br_admin_tab(struct hm_req *r, struct hm_fragment *f)
+{
+	if (!br_conf.desk || !br_is_desk(A->req_db(r), A->req_user(r)))
+		return 0;
+	f->href = "/bridge/desk";
+	f->label = "Bridge";
+	return 1;
+}
+
 /* Navigation: the desk, for its members, with what waits. */
 static int
 br_nav_item(struct hm_req *r, struct hm_fragment *f)
@@ -595,6 +606,7 @@ static const struct hm_hooks hooks = {
 	.composer_option = br_composer_option,
 	.settings_panel = br_settings_panel,
 	.nav_item = br_nav_item,
+	.admin_tab = br_admin_tab,
 	.start = br_start,
 	.stop = br_stop,
 	.post_tools_for = br_post_tools_for,

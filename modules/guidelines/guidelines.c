@@ -253,6 +253,16 @@ gl_nav(struct hm_req *r, struct hm_fragment *f)
 	return 1;
 }
 
+/* Render (ABI 1.5): the guidelines' tab in the admin console. */
+static int
+gl_admin_tab(struct hm_req *r, struct hm_fragment *f)
+{
+	(void)r;
+	f->href = "/admin/guidelines";
+	f->label = "Guidelines";
+	return 1;
+}
+
 /* Render: a settings panel saying where the person stands. */
 static int
 gl_settings(struct hm_req *r, struct hm_fragment *f)
@@ -421,6 +431,7 @@ static const struct hm_hooks hooks = {
 	.before_write = gl_before_write,
 	.banner = gl_banner,
 	.nav_item = gl_nav,
+	.admin_tab = gl_admin_tab,
 	.footer_link = gl_footer,
 	.settings_panel = gl_settings,
 	.announcements = gl_announcements,
