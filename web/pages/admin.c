@@ -575,7 +575,7 @@ admin_confirm(struct req *r, const struct user *u, size_t act)
 }
 
 /* POST /admin/people/:id/:action: csrf, confirm=yes for destructive ones;
- * GET asks the question. */
+ * GET /admin/people/:id/:action/confirm asks the question. */
 enum handled
 web_admin_person_action(struct req *r)
 {
@@ -598,13 +598,13 @@ web_admin_person_action(struct req *r)
 	j->target_name = u->username;
 	/* A destructive action is asked first: a POST without confirm=yes
 	 * (or a GET) only shows the question, and changes nothing. */
+	if (r->method != M_POST && admin_acts[i].confirm == NULL) {
+		req_error(r, 404, "Only destructive actions ask first.");
+		return HANDLED;
+	}
 	if (admin_acts[i].confirm != NULL && (r->method != M_POST ||
 	    !req_param_is(r, "confirm", "yes"))) {
 		admin_confirm(r, u, i);
-		return HANDLED;
-	}
-	if (r->method != M_POST) {
-		req_error(r, 404, "There is no such page.");
 		return HANDLED;
 	}
 	if (admin_acts[i].act == ACT_TRANSFER) {

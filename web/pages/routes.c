@@ -81,7 +81,7 @@ const struct route web_routes[] = {
 	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION |
 	    R_UNGATED,
 	    web_admin_person_create },
-	{ M_GET,  "/admin/people/:id/:action", R_ADMIN | R_SESSION,
+	{ M_GET,  "/admin/people/:id/:action/confirm", R_ADMIN | R_SESSION,
 	    web_admin_person_action },	/* a destructive one's question */
 	{ M_GET,  "/admin/modules",	R_ADMIN | R_SESSION,
 	    web_admin_modules },
