@@ -140,6 +140,10 @@ enum handled	 web_admin_people(struct req *);
 enum handled	 web_admin_person_create(struct req *);
 enum handled	 web_admin_person_action(struct req *);
 
+/* admin-import.c */
+enum handled	 web_admin_import_form(struct req *);
+enum handled	 web_admin_import(struct req *);
+
 /* admin-console.c */
 struct evbuffer;
 void		 web_audit_actor(struct req *, struct audit_actor *);

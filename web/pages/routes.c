@@ -81,6 +81,10 @@ const struct route web_routes[] = {
 	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION |
 	    R_UNGATED,
 	    web_admin_person_create },
+	{ M_GET,  "/admin/people/import", R_ADMIN | R_SESSION,
+	    web_admin_import_form },
+	{ M_POST, "/admin/people/import", R_ADMIN | R_SESSION | R_UNGATED |
+	    R_UPLOAD, web_admin_import },
 	{ M_GET,  "/admin/people/:id/:action/confirm", R_ADMIN | R_SESSION,
 	    web_admin_person_action },	/* a destructive one's question */
 	{ M_GET,  "/admin/modules",	R_ADMIN | R_SESSION,
