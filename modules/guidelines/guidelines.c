@@ -177,9 +177,21 @@ int
 gl_publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct gl_publish_job	*j = arg;
+	int			 rc;
 
-	return gl_publish(db, j->text, j->summary, j->requires_ack,
+	rc = gl_publish(db, j->text, j->summary, j->requires_ack,
 	    A->req_user(r), &j->version, cause);
+	if (rc != HM_OK)
+		return rc;
+	/* In the core's audit log, in this write's transaction (ABI 1.5). */
+	if (A->audit(r, db, "guidelines.publish", "guidelines", j->version,
+	    A->req_printf(r, "version %lld", (long long)j->version),
+	    j->requires_ack ? "{\"requires_acknowledgement\":true}" :
+	    "{\"requires_acknowledgement\":false}") != 0) {
+		*cause = strdup("The audit log could not be written.");
+		return 500;
+	}
+	return HM_OK;
 }
 
 /* Once published: the log says who published what. */
