@@ -429,6 +429,8 @@ struct scim {
 	struct arena	*arena;
 	const char	*base;		/* https://hearth.example.com/scim/v2 */
 	const char	*type;
+	const char	*ip;		/* the directory's, for the audit log */
+	const char	*user_agent;
 };
 struct scim_query {
 	const struct scim_filter *filter;	/* or NULL: all */

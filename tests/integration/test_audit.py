@@ -259,5 +259,33 @@ def view_filter_export_on(t, srv):
     t.is_(len(rows(srv)), 63, "... and kept everything newer")
 
 
+@h.case
+def scim_provisioning(t, srv):
+    """SCIM provisioning's creations and deactivations are in the log, by
+    "SCIM provisioning", from the directory's address, in the same
+    transaction."""
+    with h.Server(t, **{"auth.scim": "true"}) as own:
+        tok = own.ctl("scim", "token").stdout.strip()
+        c = own.client(headers={"Authorization": "Bearer " + tok,
+                                "User-Agent": "Entra/1"})
+        hdr = {"Content-Type": "application/scim+json"}
+        r = c.request("POST", "/scim/v2/Users", body=json.dumps({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "sam@example.com", "active": True}), headers=hdr)
+        t.status(r, 201, "SCIM creates sam")
+        uid = r.json().get("id")
+        r = c.request("PATCH", "/scim/v2/Users/%s" % uid, body=json.dumps({
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": [{"op": "replace", "path": "active",
+                            "value": False}]}), headers=hdr)
+        t.status(r, 200, "SCIM deactivates sam")
+        got = [(x[2], x[3], x[4], x[8], x[9]) for x in rows(own)]
+        t.is_(got, [("SCIM provisioning", "user.create", "user",
+                     "127.0.0.1", "Entra/1"),
+                    ("SCIM provisioning", "user.disable", "user",
+                     "127.0.0.1", "Entra/1")],
+              "a row for each, by SCIM provisioning, from the directory")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
