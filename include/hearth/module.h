@@ -206,7 +206,8 @@ struct hm_hooks {
 			     void (*)(struct hm_req *, void *), void *);
 	/* ABI 1.5: */
 	/* render (all run): a tab in the admin console for admins, href
-	 * and label; the tab is current on pages under href */
+	 * and label; the tab is current (and the console's tab bar shown)
+	 * on pages under text if set, else under href */
 	int		 (*admin_tab)(struct hm_req *, struct hm_fragment *);
 };
 

@@ -197,14 +197,15 @@ br_settings_panel(struct hm_req *r, struct hm_fragment *f)
 	return 1;
 }
 
-/* Admin console (ABI 1.5): the desk's tab, for admins on the desk. */
+/* Admin console (ABI 1.5): the bridge's tab, current on every bridge
+ * page: the desk for admins on it, else the domains admins manage. */
 static int
 br_admin_tab(struct hm_req *r, struct hm_fragment *f)
 {
-	if (!br_conf.desk || !br_is_desk(A->req_db(r), A->req_user(r)))
-		return 0;
-	f->href = "/bridge/desk";
+	f->href = br_conf.desk && br_is_desk(A->req_db(r), A->req_user(r)) ?
+	    "/bridge/desk" : "/bridge/domains";
 	f->label = "Bridge";
+	f->text = "/bridge";
 	return 1;
 }
 

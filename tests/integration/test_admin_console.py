@@ -17,6 +17,7 @@ import re
 import sqlite3
 import urllib.parse
 
+import bridge as b
 import harness as h
 
 URLS = [("GET", "/admin"), ("GET", "/admin/people"),
@@ -447,6 +448,32 @@ def last_active_on(t, srv):
     t.like(r.text, r">Never<", "someone who never signed in: Never")
     r = adm.get("/admin/people?q=alice")
     t.like(r.text, r'<td><time datetime="\d{4}-', "alice: a time")
+
+
+@h.case
+def bridge_tab(t, srv):
+    """With the bridge loaded it is a tab (admin_tab), current on its own
+    pages, which show the console's tab bar too."""
+    with b.Bridge(t) as own:
+        own.add_user("root", admin=True)
+        c = own.client()
+        t.status(c.login("root"), 303, "root signs in")
+        for path, current in [("/admin/people", "/admin/people"),
+                              ("/bridge/domains", "/bridge/desk"),
+                              ("/bridge/desk", "/bridge/desk")]:
+            r = c.get(path)
+            t.status(r, 200, "%s is 200" % path)
+            nav = re.search(r'<nav aria-label="Admin" class="subnav '
+                            r'admin-tabs">(.*?)</nav>', r.text, re.S)
+            t.ok(nav, "%s has the tab bar" % path)
+            if nav:
+                t.is_(re.findall(r'href="([^"]+)"', nav.group(1)),
+                      ["/admin/people", "/bridge/desk", "/admin/modules",
+                       "/admin/audit"], "... with the bridge's tab")
+                t.like(nav.group(1), r'href="%s" aria-current="page"'
+                       % current, "... %s current" % current)
+        t.like(c.get("/admin/modules").text, r"<td>bridge</td>",
+               "Modules lists the bridge")
 
 
 if __name__ == "__main__":

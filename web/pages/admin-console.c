@@ -1,9 +1,10 @@
 /*
  * admin-console.c: what every admin page shares, and the audit log's pages.
  * The console's tab bar (people, the modules' own admin pages, modules,
- * audit) is put into the view of every page under /admin, the modules'
- * too, by a view hook; the modules add their tabs through their admin_tab
- * hook (module_admin_tabs, from the module layer). /admin/audit lists the
+ * audit) is put into the view of every page under /admin, and of a
+ * module's admin pages, by a view hook; the modules add their tabs through
+ * their admin_tab hook (module_admin_tabs, from the module layer, whose
+ * hook runs first). /admin/audit lists the
  * audit log with filters, /admin/audit.csv and /admin/audit.jsonl export
  * what the same filters select.
  */
@@ -47,8 +48,11 @@ admin_console_view(struct req *r, json_t *v)
 	json_t	*first, *last;
 	size_t	 i;
 
+	/* The module layer's view hook ran first and says when this is a
+	 * module's admin page (module_admin_current). */
 	if (r->user == NULL || r->user->role != ROLE_ADMIN ||
-	    !admin_under(r->path, "/admin"))
+	    (!admin_under(r->path, "/admin") &&
+	    !json_is_true(json_object_get(v, "module_admin_current"))))
 		return;
 	first = json_array();
 	last = json_array();
