@@ -650,7 +650,10 @@ router_dispatch(struct http_request *h, void *arg)
 	if (r->user != NULL && r->auth == AUTH_SESSION &&
 	    r->user->must_change_password && !(route->flags & R_PWCHANGE)) {
 		if ((r->method & (M_GET | M_HEAD)) && !r->is_api)
-			req_redirect(r, "/settings/password");
+			req_redirect(r, strcmp(r->path, "/") == 0 ?
+			    "/settings/password" : arena_printf(r->arena,
+			    "/settings/password?next=%s", escape_url(r->arena,
+			    req_target(r))));
 		else
 			req_error(r, 403, "Choose your own password first, "
 			    "under Settings.");

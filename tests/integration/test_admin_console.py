@@ -365,8 +365,10 @@ def must_change_web(t, srv):
                  "/settings/tokens"):
         r = hank.get(path)
         t.status(r, 303, "GET %s is sent away" % path)
-        t.is_(r.header("Location"), "/settings/password", "... to the "
-              "password form")
+        t.is_(r.header("Location"), "/settings/password" + (
+              "?next=" + urllib.parse.quote(path, safe="") if path != "/"
+              else ""), "... to the password form, with where it was "
+              "going")
     r = hank.get("/settings/password")
     t.status(r, 200, "the password form opens")
     t.like(r.text, r'id="must-change"', "... saying why")
@@ -412,8 +414,11 @@ def must_change_oauth(t, srv):
     t.status(r, 303, "ivy signs in on the way to authorize an app")
     r = c.get(url)
     t.status(r, 303, "the consent page is not shown")
-    t.is_(r.header("Location"), "/settings/password", "... she is sent to "
-          "choose her password")
+    t.like(r.header("Location") or "", r"^/settings/password\?next=",
+           "... she is sent to choose her password")
+    form = c.get(r.header("Location")).text
+    t.like(form, r'<input type="hidden" name="next" value="/oauth/'
+           r'authorize\?', "... the form remembers the consent page")
     r = c.post("/oauth/authorize", {"csrf": c.csrf("/settings/password"),
                                     "client_id": app["client_id"],
                                     "redirect_uri":
@@ -423,10 +428,12 @@ def must_change_oauth(t, srv):
     t.status(r, 403, "authorizing is refused")
     t.is_(db_exec(srv, "SELECT count(*) FROM oauth_codes"), [(0,)],
           "... no code was made")
-    c.post("/settings/password", {"csrf": c.csrf("/settings/password"),
-                                  "current": pw, "password": h.PASSWORD,
-                                  "confirm": h.PASSWORD})
-    t.status(c.get(url), 200, "once changed, the consent page opens")
+    r = c.post("/settings/password", {"csrf": c.csrf("/settings/password"),
+                                      "current": pw, "password": h.PASSWORD,
+                                      "confirm": h.PASSWORD, "next": url})
+    t.is_(r.header("Location"), url, "once changed, back to the consent "
+          "page")
+    t.status(c.get(url), 200, "... which opens now")
 
 
 @h.case
