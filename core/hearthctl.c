@@ -1710,7 +1710,7 @@ cmd_user_import(struct ctl *ctl)
 	int64_t			*ids;
 	FILE			*fp;
 	size_t			 len, i;
-	int			 dry = 0, j, rc = 1;
+	int			 dry = 0, j, rc = 1, loaded;
 
 	for (j = 1; j < ctl->argc; j++) {
 		if (strcmp(ctl->argv[j], "--dry-run") == 0)
@@ -1775,8 +1775,17 @@ cmd_user_import(struct ctl *ctl)
 	memset(&who, 0, sizeof who);
 	who.name = name;
 	who.ip = "local";
-	if (user_import_write(ctl->db, ctl->arena, &who, &im, phcs, ids,
-	    &cause) != E_OK) {
+	/* Modules hear of each person (after_user_created), as with user
+	 * add. */
+	if ((loaded = module_load_all(&ctl->config, 1, &cause)) != 0) {
+		free(cause);
+		cause = NULL;
+	}
+	j = user_import_write(ctl->db, ctl->arena, &who, &im, phcs, ids,
+	    &cause);
+	if (loaded == 0)
+		module_unload_all();
+	if (j != E_OK) {
 		fprintf(stderr, "hearthctl: %s\n", cause ? cause : "failed");
 		free(cause);
 		goto out;
