@@ -12,8 +12,8 @@ const struct route web_routes[] = {
 	{ M_GET,  "/static/:file",	R_PWCHANGE,	web_static },
 
 	/* Unguessable names, and apps load images without credentials. */
-	{ M_GET,  "/media/:file",	0,		web_media },
-	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
+	{ M_GET,  "/media/:file",	R_PWCHANGE,	web_media },
+	{ M_GET,  "/avatars/:file",	R_PWCHANGE,	web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
 	{ M_POST, "/compose",		R_AUTH | R_UPLOAD, web_compose },
 	{ M_GET,  "/public",		R_AUTH,		web_public },
