@@ -54,6 +54,8 @@ struct user {
 	const char	*origin;
 	const char	*outside_uri;
 	const char	*outside_url;
+	int		 must_change_password;	/* an admin set the password */
+	int64_t		 last_active_at;
 };
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
@@ -68,12 +70,29 @@ struct user	*user_get_by_name(struct db *, struct arena *, const char *);
 struct user	*user_get_outside(struct db *, struct arena *, const char *);
 int		 user_set_password(struct db *, int64_t, const char *);
 int		 user_set_disabled(struct db *, int64_t, int);
+int		 user_set_must_change(struct db *, int64_t, int);
 int		 user_list(struct db *, struct arena *,
 		     void (*)(const struct user *, void *), void *);
 int		 user_change_password(struct db *, int64_t, const char *,
 		     int64_t);
 int		 user_page(struct db *, struct arena *, const char *, int, int,
 		     void (*)(const struct user *, void *), void *);
+enum people_sort { PEOPLE_BY_NAME, PEOPLE_BY_DEPARTMENT, PEOPLE_BY_LAST_ACTIVE,
+    PEOPLE_BY_STATUS, PEOPLE_SORTS };
+enum people_status { PEOPLE_ALL, PEOPLE_ACTIVE, PEOPLE_DISABLED, PEOPLE_ADMINS,
+    PEOPLE_MUST_CHANGE };
+struct people_query {
+	const char		*q;
+	const char		*department;
+	enum people_status	 status;
+	enum people_sort	 sort;
+	int			 desc;
+};
+int		 user_admin_page(struct db *, struct arena *,
+		     const struct people_query *, int, int,
+		     void (*)(const struct user *, void *), void *);
+int		 user_departments(struct db *, void (*)(const char *, void *),
+		     void *);
 int		 user_admin_create(struct db *, struct arena *, int64_t,
 		     const char *, const char *, const char *, enum role,
 		     const char *, int64_t *, char **);
@@ -83,6 +102,68 @@ int		 user_admin_set_disabled(struct db *, struct arena *, int64_t,
 		     int64_t, int, char **);
 int		 user_admin_set_password(struct db *, struct arena *, int64_t,
 		     int64_t, const char *, char **);
+
+/* audit.c */
+struct audit_actor {
+	int64_t		 id;		/* 0: not a person (hearthctl, a sync) */
+	const char	*name;		/* "alice", "hearthctl (uid 0)" */
+	const char	*ip;
+	const char	*user_agent;
+};
+struct audit_entry {
+	int64_t		 id;
+	int64_t		 at;
+	int64_t		 actor_id;
+	const char	*actor_name;
+	const char	*action;
+	const char	*target_type;
+	int64_t		 target_id;
+	const char	*target_name;
+	const char	*details;	/* a JSON object */
+	const char	*ip;
+	const char	*user_agent;
+};
+struct audit_filter {
+	const char	*action;	/* exactly; NULL or "": any */
+	const char	*actor;		/* name contains */
+	const char	*q;		/* target or details contain */
+	int64_t		 since;		/* at >= since (0: any) */
+	int64_t		 until;		/* at < until (0: any) */
+};
+int		 audit_record(struct db *, const struct audit_actor *,
+		     const char *, const char *, int64_t, const char *,
+		     json_t *);
+int		 audit_each(struct db *, struct arena *,
+		     const struct audit_filter *, int, int64_t, int,
+		     void (*)(const struct audit_entry *, void *), void *);
+int		 audit_actions(struct db *, void (*)(const char *, void *),
+		     void *);
+json_t		*audit_entry_json(const struct audit_entry *);
+int		 audit_prune(struct db *, int64_t);
+
+/* user-import.c */
+struct import_row {
+	int		 line;		/* in the file, from 1 */
+	const char	*username;
+	const char	*display_name;
+	const char	*email;
+	const char	*department;
+	const char	*title;
+	int		 admin;
+	const char	*field;		/* the field in error, or NULL */
+	const char	*error;
+};
+struct import {
+	struct import_row *rows;
+	size_t		 n;
+	int		 errors;	/* rows with an error */
+	const char	*error;		/* the file's own (too long, empty) */
+};
+int		 user_import_parse(struct db *, struct arena *, const char *,
+		     size_t, size_t, struct import *);
+int		 user_import_write(struct db *, struct arena *,
+		     const struct audit_actor *, const struct import *,
+		     char *const *, int64_t *, char **);
 
 /* identity.c */
 enum idp { IDP_OIDC, IDP_LDAP, IDP_SCIM, IDP_PROXY };
@@ -348,6 +429,8 @@ struct scim {
 	struct arena	*arena;
 	const char	*base;		/* https://hearth.example.com/scim/v2 */
 	const char	*type;
+	const char	*ip;		/* the directory's, for the audit log */
+	const char	*user_agent;
 };
 struct scim_query {
 	const struct scim_filter *filter;	/* or NULL: all */

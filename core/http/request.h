@@ -199,6 +199,9 @@ struct db	*req_db(struct req *);
 #define R_SCIM		0x800	/* SCIM provisioning: the scim token only (no
 				   session, no other token), no CSRF; 404
 				   while auth.scim is off */
+#define R_PWCHANGE	0x1000	/* open to a session that must change its
+				   password first (the form itself, signing
+				   in and out, assets) */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;

@@ -181,9 +181,19 @@ gl_publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 	struct gl_publish_job	*j = arg;
 	int			 rc;
 
-	if ((rc = gl_publish(db, j->text, j->summary, j->requires_ack,
-	    A->req_user(r), &j->version, cause)) != HM_OK)
+	rc = gl_publish(db, j->text, j->summary, j->requires_ack,
+	    A->req_user(r), &j->version, cause);
+	if (rc != HM_OK)
 		return rc;
+	/* In the core's audit log, in this write's transaction (ABI 1.5). */
+	if (A->audit(r, db, "guidelines.publish", "guidelines", j->version,
+	    A->req_printf(r, "version %lld", (long long)j->version),
+	    j->requires_ack ? "{\"requires_acknowledgement\":true}" :
+	    "{\"requires_acknowledgement\":false}") != 0) {
+		*cause = strdup("The audit log could not be written.");
+		return 500;
+	}
+	/* Who publishes has acknowledged by publishing. */
 	return gl_ack(db, A->req_user(r), j->version, j->via ? j->via : "web",
 	    cause);
 }
@@ -320,6 +330,16 @@ gl_nav(struct hm_req *r, struct hm_fragment *f)
 		return 0;
 	f->href = "/admin/guidelines";
 	f->label = "Guidelines admin";
+	return 1;
+}
+
+/* Render (ABI 1.5): the guidelines' tab in the admin console. */
+static int
+gl_admin_tab(struct hm_req *r, struct hm_fragment *f)
+{
+	(void)r;
+	f->href = "/admin/guidelines";
+	f->label = "Guidelines";
 	return 1;
 }
 
@@ -491,6 +511,7 @@ static const struct hm_hooks hooks = {
 	.before_write = gl_before_write,
 	.banner = gl_banner,
 	.nav_item = gl_nav,
+	.admin_tab = gl_admin_tab,
 	.footer_link = gl_footer,
 	.settings_panel = gl_settings,
 	.announcements = gl_announcements,

@@ -151,7 +151,7 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
         "/settings/password", "/settings/sessions/others",
         "/settings/sessions/:id/end", "/settings/tokens/:id/revoke",
         "/settings/apps/:id/revoke", "/drafts/discard", "/admin/people",
-        "/admin/people/:id/:action",
+        "/admin/people/:id/:action", "/admin/people/import",
         "/guidelines/:version/acknowledge", "/admin/guidelines",
         "/api/v1/guidelines/:version/acknowledge",
         "/api/v1/admin/guidelines"]), "the only ungated writes")
@@ -274,6 +274,44 @@ def admin_page_publish(t, fx):
         r = w.publish_v2(t)
         t.is_(r.header("Location"), "/admin/guidelines/2",
               "... to the new version's acknowledgements")
+
+
+@h.case
+def admin_console(t, fx):
+    """The guidelines are a tab of the admin console (ABI 1.5 admin_tab),
+    listed under Modules, and publishing is in the core's audit log
+    (api->audit), through the API and on the web."""
+    with world(t) as w:
+        w.publish_v1(t)
+        w.publish_v2(t)
+        boss = session(w.srv, "boss")
+        for path, current in [("/admin/people", "/admin/people"),
+                              ("/admin/guidelines", "/admin/guidelines"),
+                              ("/admin/guidelines/2", "/admin/guidelines")]:
+            r = boss.get(path)
+            nav = re.search(r'<nav aria-label="Admin" class="subnav '
+                            r'admin-tabs">(.*?)</nav>', r.text, re.S)
+            t.ok(nav, "%s has the admin tabs" % path)
+            if nav:
+                t.is_(re.findall(r'href="([^"]+)"', nav.group(1)),
+                      ["/admin/people", "/admin/guidelines",
+                       "/admin/modules", "/admin/audit"],
+                      "... with the guidelines between people and modules")
+                t.like(nav.group(1), r'href="%s" aria-current="page"'
+                       % current, "... %s current" % current)
+        r = boss.get("/admin/modules")
+        t.like(r.text, r"<td>guidelines</td>", "Modules lists guidelines")
+        t.like(r.text, r"<td>1\.5</td>", "... built for ABI 1.5")
+        db = sqlite3.connect(w.srv.db)
+        got = db.execute("SELECT action, target_type, target_id, "
+                         "actor_name, details FROM audit_log WHERE action "
+                         "= 'guidelines.publish' ORDER BY id").fetchall()
+        db.close()
+        t.is_(got, [("guidelines.publish", "guidelines", 1, "boss",
+                     '{"requires_acknowledgement":false}'),
+                    ("guidelines.publish", "guidelines", 2, "boss",
+                     '{"requires_acknowledgement":true}')],
+              "both publications are in the audit log")
 
 
 @h.case

@@ -187,6 +187,19 @@ enum handled	 web_admin_people(struct req *);
 enum handled	 web_admin_person_create(struct req *);
 enum handled	 web_admin_person_action(struct req *);
 
+/* admin-import.c */
+enum handled	 web_admin_import_form(struct req *);
+enum handled	 web_admin_import(struct req *);
+
+/* admin-console.c */
+struct evbuffer;
+void		 web_audit_actor(struct req *, struct audit_actor *);
+void		 web_csv_field(struct evbuffer *, const char *, int);
+enum handled	 web_admin_modules(struct req *);
+enum handled	 web_admin_audit(struct req *);
+enum handled	 web_admin_audit_csv(struct req *);
+enum handled	 web_admin_audit_jsonl(struct req *);
+
 /* notifications.c */
 enum handled	 web_notifications(struct req *);
 enum handled	 web_notifications_read(struct req *);

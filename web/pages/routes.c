@@ -8,12 +8,12 @@
 
 const struct route web_routes[] = {
 	/* pages and assets */
-	{ M_GET,  "/healthz",		0,		web_healthz },
-	{ M_GET,  "/static/:file",	0,		web_static },
+	{ M_GET,  "/healthz",		R_PWCHANGE,	web_healthz },
+	{ M_GET,  "/static/:file",	R_PWCHANGE,	web_static },
 
 	/* Unguessable names, and apps load images without credentials. */
-	{ M_GET,  "/media/:file",	0,		web_media },
-	{ M_GET,  "/avatars/:file",	0,		web_avatar_default },
+	{ M_GET,  "/media/:file",	R_PWCHANGE,	web_media },
+	{ M_GET,  "/avatars/:file",	R_PWCHANGE,	web_avatar_default },
 	{ M_GET,  "/",			R_AUTH,		web_home },
 	/* The composers check the gate themselves (R_UNGATED), so that a
 	 * post sent while gated is kept as a draft, not lost (compose-gate.c). */
@@ -33,9 +33,10 @@ const struct route web_routes[] = {
 	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
 	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
 	{ M_POST, "/notifications/clear", R_AUTH,	web_notifications_clear },
-	{ M_GET,  "/login",		0,		web_login_form },
-	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
-	{ M_POST, "/logout",		R_UNGATED,	web_logout },
+	{ M_GET,  "/login",		R_PWCHANGE,	web_login_form },
+	{ M_POST, "/login",		R_ANON | R_UNGATED | R_PWCHANGE,
+	    web_login },
+	{ M_POST, "/logout",		R_UNGATED | R_PWCHANGE,	web_logout },
 	{ M_GET,  "/auth/proxy",	0,		web_proxy_signin },
 	{ M_GET,  "/auth/oidc/start",	0,		web_oidc_start },
 	{ M_GET,  "/auth/oidc/callback", 0,		web_oidc_callback },
@@ -57,10 +58,10 @@ const struct route web_routes[] = {
 	    web_settings_profile },
 	{ M_POST, "/settings/profile",	R_AUTH | R_SESSION | R_UPLOAD,
 	    web_settings_profile_save },
-	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION,
+	{ M_GET,  "/settings/password",	R_AUTH | R_SESSION | R_PWCHANGE,
 	    web_settings_password },
 	{ M_POST, "/settings/password",	R_AUTH | R_SESSION |
-	    R_UNGATED,
+	    R_UNGATED | R_PWCHANGE,
 	    web_settings_password_save },
 	{ M_GET,  "/settings/notifications", R_AUTH | R_SESSION,
 	    web_settings_notifications },
@@ -93,6 +94,20 @@ const struct route web_routes[] = {
 	{ M_POST, "/admin/people",	R_ADMIN | R_SESSION |
 	    R_UNGATED,
 	    web_admin_person_create },
+	{ M_GET,  "/admin/people/import", R_ADMIN | R_SESSION,
+	    web_admin_import_form },
+	{ M_POST, "/admin/people/import", R_ADMIN | R_SESSION | R_UNGATED |
+	    R_UPLOAD, web_admin_import },
+	{ M_GET,  "/admin/people/:id/:action/confirm", R_ADMIN | R_SESSION,
+	    web_admin_person_action },	/* a destructive one's question */
+	{ M_GET,  "/admin/modules",	R_ADMIN | R_SESSION,
+	    web_admin_modules },
+	{ M_GET,  "/admin/audit",	R_ADMIN | R_SESSION,
+	    web_admin_audit },
+	{ M_GET,  "/admin/audit.csv",	R_ADMIN | R_SESSION,
+	    web_admin_audit_csv },
+	{ M_GET,  "/admin/audit.jsonl",	R_ADMIN | R_SESSION,
+	    web_admin_audit_jsonl },
 	{ M_POST, "/admin/people/:id/:action", R_ADMIN | R_SESSION |
 	    R_UNGATED,
 	    web_admin_person_action },
