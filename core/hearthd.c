@@ -132,6 +132,7 @@ serving(struct loop *loop)
 	media_serving(loop);
 	directory_serving(loop);
 	digest_serving(loop);
+	scheduled_serving(loop);
 	module_serving(loop);
 }
 
@@ -141,6 +142,7 @@ stopping(void)
 	media_stopping();
 	directory_stopping();
 	digest_stopping();
+	scheduled_stopping();
 	module_stopping();
 }
 

@@ -30,6 +30,10 @@ void		 media_stopping(void);
 void		 directory_serving(struct loop *);
 void		 directory_stopping(void);
 
+/* scheduled-jobs.c: scheduled posts go out when due */
+void		 scheduled_serving(struct loop *);
+void		 scheduled_stopping(void);
+
 /* digest-jobs.c: the scheduled e-mail digests */
 void		 digest_serving(struct loop *);
 void		 digest_stopping(void);

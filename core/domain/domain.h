@@ -909,6 +909,47 @@ int		 post_edit(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, char **);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
 struct post	*post_read(struct db *, struct arena *, int64_t, int *);
+
+/* scheduled.c: posts written now to go out later */
+#define SCHEDULED_MIN_LEAD	300	/* seconds ahead, at least */
+#define SCHEDULED_TOTAL_MAX	300	/* waiting, per person */
+#define SCHEDULED_DAILY_MAX	25	/* on one UTC day, per person */
+struct scheduled {		/* a row of scheduled_statuses */
+	int64_t		 id;
+	int64_t		 user_id;
+	int64_t		 scheduled_at;
+	const char	*params_json;	/* the post's parameters, as shown */
+};
+struct scheduled_draft {	/* scheduling, moving or cancelling */
+	struct post_draft *d;		/* create: prepared (post_prepare) */
+	const char	*params_json;	/* create: what the entity shows */
+	int64_t		 at;		/* create, update */
+	int64_t		 id;		/* update, delete; create: out */
+	int64_t		 user_id;	/* update, delete */
+	int		 duplicate;	/* out: the Idempotency-Key's earlier */
+	char		 cause[256];
+};
+struct scheduled_publish {	/* one going out, on the writer */
+	int64_t		 id;
+	int64_t		 user_id;
+	struct post_draft *d;		/* prepared; NULL: drop it */
+	const char	*why;		/* dropped: why */
+	int64_t		 post_id;	/* out: the post made, or 0 */
+};
+int64_t		 scheduled_min_lead(void);
+int		 scheduled_time_parse(const char *, int64_t *);
+int		 scheduled_create_cmd(struct db *, void *, char **);
+int		 scheduled_update_cmd(struct db *, void *, char **);
+int		 scheduled_delete_cmd(struct db *, void *, char **);
+struct scheduled *scheduled_get(struct db *, struct arena *, int64_t,
+		     int64_t);
+int		 scheduled_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+size_t		 scheduled_due(struct db *, struct arena *, int64_t,
+		     struct scheduled *, size_t);
+int		 scheduled_draft(struct arena *, const struct scheduled *,
+		     struct post_draft *);
+int		 scheduled_publish(struct db *, struct scheduled_publish *);
 /* What can change about a post and its author, for checking caches. */
 struct peek {
 	int64_t		 id;
