@@ -309,6 +309,47 @@ def dropped_when_rules_fail(t, srv):
 
 
 @h.case
+def dropped_when_group_left(t, srv):
+    """A group post whose author left the group meanwhile is dropped."""
+    with h.Server(t, name="fast", env=FAST) as fast:
+        p = fast.people("gina", "hal")
+        gina, hal = p["gina"], p["hal"]
+        g = gina.post("/api/v1/groups", {"name": "Leavers",
+                                         "visibility": "open"}).json()
+        t.status(hal.post("/api/v1/groups/%s/join" % g["id"]), 200,
+                 "hal joins")
+        r = schedule(hal, "after leaving", 3, group_id=g["id"])
+        t.status(r, 200, "hal schedules a group post")
+        t.status(hal.post("/api/v1/groups/%s/leave" % g["id"]), 200,
+                 "hal leaves")
+        ok = h.poll(lambda: "dropped" in fast.log(), 15, 0.2)
+        t.ok(ok, "the log says it was dropped")
+        t.is_(my_posts(hal, hal, "after leaving"), 0, "nothing posted")
+        t.is_(hal.get("/api/v1/scheduled_statuses").json(), [],
+              "and it is no longer scheduled")
+        t.status(schedule(hal, "not a member", 3600, group_id=g["id"]),
+                 403, "scheduling in a group one is not in: 403 at once")
+
+
+@h.case
+def dropped_when_deactivated(t, srv):
+    """The author deactivated meanwhile: dropped, and logged."""
+    with h.Server(t, name="fast", env=FAST) as fast:
+        p = fast.people("ivy", "jon")
+        ivy, jon = p["ivy"], p["jon"]
+        jon.post("/api/v1/accounts/%s/follow" % ivy.id)
+        t.status(schedule(ivy, "from a ghost", 3), 200, "scheduled")
+        d = fast.ctl("user", "disable", "ivy")
+        t.is_(d.returncode, 0, "hearthctl user disable ivy")
+        ok = h.poll(lambda: "account is deactivated" in fast.log(), 15,
+                    0.2)
+        t.ok(ok, "the log says it was dropped")
+        t.ok(not any("from a ghost" in x for x in texts(
+            jon, "/api/v1/timelines/home") or []),
+            "nothing reached a follower")
+
+
+@h.case
 def survives_restart(t, srv):
     """Stopped before the time, started after: published once, then."""
     with h.Server(t, name="fast", env=FAST) as fast:
