@@ -3,7 +3,7 @@
 -- at scheduled_at by deleting the row in the same transaction that inserts
 -- the post, so a post goes out exactly once, whatever restarts between.
 CREATE TABLE scheduled_statuses (
-	id		INTEGER PRIMARY KEY,
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,	-- never reused: apps keep ids
 	user_id		INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
 	scheduled_at	INTEGER NOT NULL,
 	params_json	TEXT NOT NULL,
