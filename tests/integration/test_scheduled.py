@@ -240,6 +240,44 @@ def scopes(t, srv):
 
 
 @h.case
+def web_page(t, srv):
+    """/scheduled lists one's scheduled posts (escaped) with a cancel
+    button (CSRF); another's cannot be cancelled."""
+    alice = srv.p["alice"]
+    sid = schedule(alice, "<b>bold</b> plan", 3600,
+                   spoiler_text="surprise").json()["id"]
+    web = srv.client()
+    t.status(web.login("alice"), 303, "alice signs in")
+    r = web.get("/scheduled")
+    t.status(r, 200, "GET /scheduled")
+    t.ok("&lt;b&gt;bold&lt;/b&gt; plan" in r.text, "the text, escaped")
+    t.ok("<b>bold</b>" not in r.text, "never as HTML")
+    t.ok("surprise" in r.text, "its content warning")
+    t.ok('action="/scheduled/%s/cancel"' % sid in r.text,
+         "a cancel button")
+    t.ok('href="/scheduled"' in web.get("/").text,
+         "linked from the account menu")
+    csrf = h.form_field(r.text, "csrf")
+    r = web.post("/scheduled/%s/cancel" % sid, {})
+    t.status(r, 403, "cancel without the CSRF token: 403")
+    other = srv.client()
+    other.login("bob")
+    r = other.post("/scheduled/%s/cancel" % sid,
+                   {"csrf": h.form_field(other.get("/scheduled").text,
+                                         "csrf")})
+    t.status(r, 404, "bob cannot cancel it")
+    t.status(alice.get("/api/v1/scheduled_statuses/" + sid), 200,
+             "still scheduled")
+    r = web.post("/scheduled/%s/cancel" % sid, {"csrf": csrf})
+    t.status(r, 303, "cancel with the token")
+    t.status(alice.get("/api/v1/scheduled_statuses/" + sid), 404,
+             "cancelled")
+    r = web.get("/scheduled?notice=cancelled")
+    t.ok("was cancelled" in r.text and "no scheduled posts" in r.text,
+         "the page says so, and that none are left")
+
+
+@h.case
 def publishes(t, srv):
     """At the time, the post goes out once (in timelines, with its media
     and group), and the scheduled post is gone."""

@@ -151,6 +151,10 @@ enum handled	 web_notifications_clear(struct req *);
 /* directory.c */
 enum handled	 web_directory(struct req *);
 
+/* scheduled.c */
+enum handled	 web_scheduled(struct req *);
+enum handled	 web_scheduled_cancel(struct req *);
+
 /* search.c */
 enum handled	 web_search(struct req *);
 

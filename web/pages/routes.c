@@ -24,6 +24,8 @@ const struct route web_routes[] = {
 	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
 	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
 	{ M_POST, "/notifications/clear", R_AUTH,	web_notifications_clear },
+	{ M_GET,  "/scheduled",		R_AUTH,		web_scheduled },
+	{ M_POST, "/scheduled/:id/cancel", R_AUTH,	web_scheduled_cancel },
 	{ M_GET,  "/login",		0,		web_login_form },
 	{ M_POST, "/login",		R_ANON | R_UNGATED, web_login },
 	{ M_POST, "/logout",		R_UNGATED,	web_logout },

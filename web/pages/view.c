@@ -384,7 +384,7 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile"
+	"settings", "admin", "profile", "scheduled"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
