@@ -935,6 +935,7 @@ struct scheduled_publish {	/* one going out, on the writer */
 	struct post_draft *d;		/* prepared; NULL: drop it */
 	const char	*why;		/* dropped: why */
 	int64_t		 post_id;	/* out: the post made, or 0 */
+	int		 failed;	/* out: the database failed; kept */
 };
 int64_t		 scheduled_min_lead(void);
 int		 scheduled_time_parse(const char *, int64_t *);

@@ -456,37 +456,37 @@ scheduled_draft(struct arena *a, const struct scheduled *s,
  * drop it (p->d NULL, p->why saying why). The row's delete and the post's
  * insert commit together: a row already gone (cancelled, or published by
  * an earlier run) publishes nothing. A post its rules now refuse (the
- * reply's target deleted, the group left) is dropped and logged; only a
- * failure of the database is -1, leaving the row for the next run.
+ * reply's target deleted, the group left) is dropped and logged. A
+ * failure of the database leaves the row as it was for the next run
+ * (p->failed), without holding back the others of the batch; -1 only if
+ * even that could not be undone.
  */
 int
 scheduled_publish(struct db *db, struct scheduled_publish *p)
 {
-	size_t	mark;
+	size_t	outer, mark;
 	int	n, rc;
 
+	if (db_exec(db, "SAVEPOINT scheduled") != 0)
+		return -1;
+	outer = db_after_mark(db);
 	if ((n = DB_RUN(db, "DELETE FROM scheduled_statuses WHERE id = ?",
 	    SQL_I(p->id))) < 0 || DB_RUN(db, "UPDATE media SET scheduled_id = "
 	    "NULL WHERE scheduled_id = ?", SQL_I(p->id)) < 0)
-		return -1;
+		goto failed;
 	if (n == 0)
-		return 0;
+		goto done;
 	if (p->d == NULL) {
 		log_info("scheduled post %lld of user %lld dropped: %s",
 		    (long long)p->id, (long long)p->user_id, p->why != NULL ?
 		    p->why : "?");
-		return 0;
+		goto done;
 	}
 	if (db_exec(db, "SAVEPOINT publish") != 0)
-		return -1;
+		goto failed;
 	mark = db_after_mark(db);
-	rc = post_create(db, p->d);
-	if (rc == E_INTERNAL) {
-		db_exec(db, "ROLLBACK TO publish");
-		db_after_cut(db, mark);
-		db_exec(db, "RELEASE publish");
-		return -1;
-	}
+	if ((rc = post_create(db, p->d)) == E_INTERNAL)
+		goto failed;
 	if (rc != E_OK) {
 		db_exec(db, "ROLLBACK TO publish");
 		db_after_cut(db, mark);
@@ -495,5 +495,16 @@ scheduled_publish(struct db *db, struct scheduled_publish *p)
 	} else
 		p->post_id = p->d->id;
 	db_exec(db, "RELEASE publish");
-	return 0;
+done:
+	return db_exec(db, "RELEASE scheduled") == 0 ? 0 : -1;
+failed:
+	p->failed = 1;
+	log_warn("scheduled post %lld of user %lld: the database failed (%s); "
+	    "trying again", (long long)p->id, (long long)p->user_id,
+	    db_errmsg(db));
+	/* ROLLBACK TO keeps the savepoint: RELEASE ends it (and any inner) */
+	if (db_exec(db, "ROLLBACK TO scheduled") != 0)
+		return -1;
+	db_after_cut(db, outer);
+	return db_exec(db, "RELEASE scheduled") == 0 ? 0 : -1;
 }
