@@ -411,5 +411,34 @@ def survives_restart(t, srv):
               "no longer scheduled")
 
 
+@h.case
+def survives_kill(t, srv):
+    """SIGKILL while posts are going out: after the start each has gone out
+    exactly once (the row's delete and the post's insert commit
+    together)."""
+    with h.Server(t, name="fast", env=FAST) as fast:
+        p = fast.people("kim")
+        kim = p["kim"]
+        for i in range(5):
+            t.status(schedule(kim, "wave %d" % i, 3 + i), 200,
+                     "wave %d scheduled" % i)
+        ok = h.poll(lambda: my_posts(kim, kim, "wave 0") > 0, 15, 0.05)
+        t.ok(ok, "the first went out")
+        fast.kill()
+        time.sleep(1)
+        fast.start()
+        kim = fast.client(headers={"Authorization": "Bearer " + p[
+            "kim"].token})
+        kim.id = p["kim"].id
+        ok = h.poll(lambda: my_posts(kim, kim, "wave 4") > 0, 20, 0.2)
+        t.ok(ok, "the last went out after the start")
+        time.sleep(2)
+        for i in range(5):
+            t.is_(my_posts(kim, kim, "wave %d" % i), 1,
+                  "wave %d went out exactly once" % i)
+        t.is_(kim.get("/api/v1/scheduled_statuses").json(), [],
+              "none left")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
