@@ -174,11 +174,66 @@ lifecycle(void)
 	db_close(db);
 }
 
+/* Uploads a scheduled post will take outlive the daily clean-up of
+ * uploads no post took, and go with the post when it goes out. */
+static void
+media_kept(void)
+{
+	struct db		*db = util_db("scheduled-media.db");
+	struct arena		*a = arena_new();
+	struct scheduled_draft	*s = arena_alloc(a, sizeof *s);
+	int64_t			 alice = util_user(db, "alice", ROLE_MEMBER);
+	int64_t			 now = time(NULL), kept, loose, post;
+	char			*cause = NULL, sql[512];
+
+	snprintf(sql, sizeof sql, "INSERT INTO media (owner_id, kind, file, "
+	    "mime, bytes, created_at) VALUES (%lld, 'image', 'kept.png', "
+	    "'image/png', 10, %lld), (%lld, 'image', 'loose.png', "
+	    "'image/png', 10, %lld)", LL(alice), LL(now - 2 * 86400),
+	    LL(alice), LL(now - 2 * 86400));
+	ok(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL) == SQLITE_OK,
+	    "two uploads two days old");
+	kept = util_int(db, "SELECT id FROM media WHERE file = 'kept.png'");
+	loose = util_int(db, "SELECT id FROM media WHERE file = 'loose.png'");
+
+	memset(s, 0, sizeof *s);
+	s->d = util_draft(db, a, alice, VIS_PUBLIC, 0, 0, "with a picture");
+	s->d->media_ids = arena_alloc(a, sizeof *s->d->media_ids);
+	s->d->media_ids[0] = kept;
+	s->d->nmedia = 1;
+	s->at = now + 3600;
+	s->params_json = arena_printf(a, "{\"text\": \"with a picture\", "
+	    "\"media_ids\": [\"%lld\"]}", LL(kept));
+	is_int(util_cmd(db, scheduled_create_cmd, s, &cause), E_OK,
+	    "scheduled with one of them");
+	free(cause);
+	is_int(util_intf(db, "SELECT scheduled_id FROM media WHERE id = %lld",
+	    LL(kept)), s->id, "the upload is the scheduled post's");
+
+	ok(db_begin(db) == 0, "begin");
+	is_int(media_expire(db, NULL, now), 1, "the clean-up removes one");
+	ok(db_commit(db) == 0, "commit");
+	is_int(util_intf(db, "SELECT count(*) FROM media WHERE id = %lld",
+	    LL(kept)), 1, "not the scheduled post's");
+	is_int(util_intf(db, "SELECT count(*) FROM media WHERE id = %lld",
+	    LL(loose)), 0, "the other one");
+
+	post = publish(db, alice, s->id);
+	ok(post > 0, "published");
+	is_int(util_intf(db, "SELECT post_id FROM media WHERE id = %lld",
+	    LL(kept)), post, "the post took the upload");
+	ok(util_intf(db, "SELECT media_json IS NOT NULL FROM posts WHERE "
+	    "id = %lld", LL(post)) == 1, "and shows it");
+	arena_free(a);
+	db_close(db);
+}
+
 int
 main(void)
 {
 	util_tmpdir();
 	time_parse();
 	lifecycle();
+	media_kept();
 	return done_testing();
 }
