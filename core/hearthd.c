@@ -118,6 +118,8 @@ prepare_database(const struct config *c, char **cause)
 		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
+	if (vapid_load(db, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	db_close(db);
@@ -131,6 +133,7 @@ serving(struct loop *loop)
 {
 	media_serving(loop);
 	directory_serving(loop);
+	push_serving(loop);
 	module_serving(loop);
 }
 
@@ -139,6 +142,7 @@ stopping(void)
 {
 	media_stopping();
 	directory_stopping();
+	push_stopping();
 	module_stopping();
 }
 

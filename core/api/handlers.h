@@ -75,6 +75,12 @@ enum handled	 api_notification_dismiss(struct req *);
 enum handled	 api_markers_get(struct req *);
 enum handled	 api_markers_set(struct req *);
 
+/* push.c */
+enum handled	 api_push_subscribe(struct req *);
+enum handled	 api_push_get(struct req *);
+enum handled	 api_push_update(struct req *);
+enum handled	 api_push_delete(struct req *);
+
 /* search.c */
 enum handled	 api_search(struct req *);
 

@@ -110,6 +110,15 @@ const struct route api_routes[] = {
 	{ M_DELETE, "/api/v1/groups/:id/admins/:account", R_AUTH,
 	    api_group_admin_remove },
 
+	/* Web Push (push.c) */
+	{ M_POST, "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	    api_push_subscribe },
+	{ M_GET,  "/api/v1/push/subscription", R_AUTH | R_PUSH, api_push_get },
+	{ M_PUT,  "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	    api_push_update },
+	{ M_DELETE, "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	    api_push_delete },
+
 	/* notifications */
 	{ M_GET,  "/api/v1/notifications", R_AUTH,	api_notifications },
 	{ M_GET,  "/api/v1/notifications/unread_count", R_AUTH,

@@ -233,6 +233,7 @@ int		 session_end_others(struct db *, int64_t, int64_t);
 int64_t		 token_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
 struct token_auth {
+	int64_t		 id;
 	int64_t		 user_id;	/* 0: an app's own token */
 	int64_t		 app_id;	/* 0: from hearthctl */
 	const char	*scopes;
@@ -1009,6 +1010,58 @@ int		 group_prepare(struct db *, struct arena *, struct group_input *,
 		     const char *, const char *, const char **, const char **);
 int		 group_create_cmd(struct db *, void *, char **);
 int		 group_change_cmd(struct db *, void *, char **);
+
+/* push.c: Web Push subscriptions and their delivery queue */
+#define PUSH_NALERTS	12
+extern const char *const push_alert_names[PUSH_NALERTS];
+struct push_sub {
+	int64_t		 id;
+	int64_t		 user_id;
+	int64_t		 token_id;	/* its owner: a token, */
+	int64_t		 session_id;	/* or else a session */
+	const char	*endpoint;
+	const char	*p256dh;	/* base64url, as the client sent */
+	const char	*auth;
+	const char	*access_token;	/* the token's secret, for the
+					   payload; NULL for a session */
+	int		 standard;
+	int		 alerts;	/* 1 << index in push_alert_names */
+	const char	*policy;	/* all, followed, follower, none */
+};
+struct push_delivery {
+	int64_t		 id;
+	int64_t		 subscription_id;
+	int64_t		 notification_id;
+	int		 attempts;
+	int64_t		 created_at;
+	const char	*endpoint;
+	const char	*p256dh;
+	const char	*auth;
+	const char	*access_token;
+	const char	*type;
+	int64_t		 from_id;
+	const char	*from_username;
+	const char	*from_name;
+	const char	*from_avatar;	/* a stored media name, or "" */
+	int		 from_outside;
+	const char	*spoiler;
+	const char	*text;		/* the post's source, or "" */
+	int64_t		 post_id;
+};
+int		 push_alert_bit(const char *);
+int		 push_policy_ok(const char *);
+int		 push_subscribe(struct db *, const struct push_sub *, int64_t *);
+int		 push_get(struct db *, struct arena *, int64_t, int64_t,
+		     struct push_sub *);
+int		 push_update(struct db *, int64_t, int64_t, int, const char *);
+int		 push_unsubscribe(struct db *, int64_t, int64_t);
+int		 push_enqueue(struct db *, int64_t, int64_t, const char *,
+		     int64_t);
+int		 push_due(struct db *, struct arena *, int64_t, const int64_t *,
+		     size_t, struct push_delivery *, int);
+int		 push_delivered(struct db *, int64_t);
+int		 push_retry(struct db *, int64_t, int64_t, const char *);
+int		 push_gone(struct db *, int64_t);
 
 /* notify.c */
 int		 notify_label_add(const char *, const char *);
