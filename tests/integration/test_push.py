@@ -312,5 +312,49 @@ def ssrf(t, _):
             sink.close()
 
 
+@h.case
+def web(t, srv):
+    """The web UI's part: /sw.js at the root, the settings page with the
+    key, and a session subscribing through the API with its CSRF token
+    (never without); its pushes arrive with no access token."""
+    bob = person(srv, "bob")
+    name = "web%d" % next(_n)
+    srv.add_user(name)
+    c = srv.client()
+    t.status(c.login(name), 303, "signed in")
+    r = c.get("/sw.js")
+    t.status(r, 200, "/sw.js")
+    t.like(r.header("Content-Type") or "", "javascript", "... as JavaScript")
+    t.like(r.text, "showNotification", "... the service worker")
+    r = c.get("/settings/push")
+    t.status(r, 200, "/settings/push")
+    t.like(r.text, 'data-vapid-key="%s"' % srv.vapid, "... with the key")
+    t.like(r.text, "Notify me on this device", "... and the button")
+    t.like(r.text, r'<script src="/static/push\.[0-9a-f]+\.js"', "... and its script")
+    t.like(c.get("/settings/profile").text, 'href="/settings/push"',
+           "the settings navigation links it")
+    csrf = h.form_field(r.text, "csrf") or \
+        __import__("re").search(r'data-csrf="([^"]+)"', r.text).group(1)
+    s = srv.sink.sub("web-" + name)
+    body = {"subscription": {"endpoint": s.endpoint,
+                             "keys": {"p256dh": s.p256dh,
+                                      "auth": s.auth64}},
+            "data": {"alerts": {"mention": True}}}
+    r = c.request("POST", "/api/v1/push/subscription", json_body=body)
+    t.status(r, 403, "a session without the CSRF token: 403")
+    r = c.request("POST", "/api/v1/push/subscription", json_body=body,
+                  headers={"X-CSRF-Token": csrf})
+    t.status(r, 200, "a session subscribes with its CSRF token")
+    me = c.get("/api/v1/accounts/verify_credentials").json()
+    h.post_status(bob, "@%s to the browser" % name)
+    got = srv.sink.get()
+    t.like(got and got[1]["body"], "to the browser", "pushed to it")
+    t.is_(got and got[1]["access_token"], "", "... without a token")
+    t.status(c.logout(), 303, "sign out")
+    t.is_(rows(srv, "SELECT count(*) FROM push_subscriptions WHERE "
+               "user_id = %d" % int(me["id"]))[0][0], 0,
+          "signing out ends the session's subscription")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)

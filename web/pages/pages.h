@@ -122,6 +122,9 @@ enum handled	 web_post_delete(struct req *);
 /* settings and admin (web): settings.c, settings-profile.c,
  * settings-security.c, admin.c */
 json_t		*settings_view(struct req *, const char *, const char *);
+/* settings-push.c: "Notify me on this device" and /sw.js */
+enum handled	 web_settings_push(struct req *);
+enum handled	 web_service_worker(struct req *);
 enum handled	 web_settings(struct req *);
 enum handled	 web_settings_sessions(struct req *);
 enum handled	 web_settings_session_end(struct req *);

@@ -10,6 +10,8 @@ const struct route web_routes[] = {
 	/* pages and assets */
 	{ M_GET,  "/healthz",		0,		web_healthz },
 	{ M_GET,  "/static/:file",	0,		web_static },
+	/* the Web Push service worker: its scope is where it is served */
+	{ M_GET,  "/sw.js",		0,		web_service_worker },
 
 	/* Unguessable names, and apps load images without credentials. */
 	{ M_GET,  "/media/:file",	0,		web_media },
@@ -70,6 +72,8 @@ const struct route web_routes[] = {
 	    web_settings_token_revoke },
 	{ M_GET,  "/settings/apps",	R_AUTH | R_SESSION,
 	    web_settings_apps },
+	{ M_GET,  "/settings/push",	R_AUTH | R_SESSION,
+	    web_settings_push },
 	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION |
 	    R_UNGATED,
 	    web_settings_app_revoke },
