@@ -88,6 +88,7 @@
 
   on.addEventListener('click', async () => {
     on.disabled = true;
+    say('Asking this browser to allow notifications…');
     try {
       const perm = await Notification.requestPermission();
       if (perm !== 'granted') {
@@ -96,7 +97,12 @@
       }
       let sub = await reg.pushManager.getSubscription();
       if (!sub) {
-        sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes(key) });
+        /* A browser whose push service is out of reach never answers. */
+        sub = await Promise.race([
+          reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: bytes(key) }),
+          new Promise((resolve, reject) => setTimeout(() => reject(new Error(
+            'this browser\'s push service did not answer; try again later')), 15000)),
+        ]);
       }
       const res = await api('POST', { subscription: sub.toJSON(), data: data() });
       if (!res.ok) throw new Error('hearth answered ' + res.status);
