@@ -131,7 +131,8 @@ push_unsubscribe(struct db *db, int64_t token, int64_t session)
  * Queue a notification (just made, in the caller's transaction) for the
  * recipient's subscriptions whose alerts take its type and whose policy
  * takes its sender: followed, someone the recipient follows; follower,
- * someone who follows the recipient. 0 or -1.
+ * someone who follows the recipient. A disabled person's devices hear
+ * nothing. 0 or -1.
  */
 int
 push_enqueue(struct db *db, int64_t notification, int64_t user,
@@ -144,7 +145,8 @@ push_enqueue(struct db *db, int64_t notification, int64_t user,
 		return 0;
 	return DB_RUN(db, "INSERT INTO push_deliveries (subscription_id, "
 	    "notification_id, next_at, created_at) SELECT s.id, ?, ?, ? FROM "
-	    "push_subscriptions s WHERE s.user_id = ? AND (s.alerts & ?) != 0 "
+	    "push_subscriptions s JOIN users u ON u.id = s.user_id WHERE "
+	    "s.user_id = ? AND u.disabled = 0 AND (s.alerts & ?) != 0 "
 	    "AND (s.policy = 'all' OR (s.policy = 'followed' AND EXISTS "
 	    "(SELECT 1 FROM follows f WHERE f.follower_id = s.user_id AND "
 	    "f.followee_id = ?)) OR (s.policy = 'follower' AND EXISTS "

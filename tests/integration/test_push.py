@@ -241,6 +241,20 @@ def revoked_token(t, srv):
 
 
 @h.case
+def disabled_person(t, srv):
+    """A disabled person's devices are told nothing."""
+    alice, bob = person(srv, "alice"), person(srv, "bob")
+    subscribe(t, srv, alice, ["mention"])
+    t.is_(srv.ctl("user", "disable", alice.name).returncode, 0,
+          "hearthctl user disable")
+    h.post_status(bob, "@%s while disabled" % alice.name)
+    t.ok(quiet(srv)[0], "nothing is pushed")
+    t.is_(rows(srv, "SELECT count(*) FROM push_deliveries d JOIN "
+               "push_subscriptions s ON s.id = d.subscription_id WHERE "
+               "s.user_id = %d" % int(alice.id))[0][0], 0, "nothing queued")
+
+
+@h.case
 def retry_and_gone(t, srv):
     """500 then 201: sent again. 410: the subscription is removed."""
     alice, bob = person(srv, "alice"), person(srv, "bob")
