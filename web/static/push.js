@@ -42,11 +42,12 @@
   const data = () => {
     const alerts = {};
     kinds.querySelectorAll('input[type=checkbox]').forEach((c) => { alerts[c.name] = c.checked; });
-    return { alerts, policy: 'all' };
+    return { alerts, policy: document.getElementById('push-policy').value };
   };
 
-  const fill = (alerts) => {
-    kinds.querySelectorAll('input[type=checkbox]').forEach((c) => { c.checked = !!alerts[c.name]; });
+  const fill = (s) => {
+    kinds.querySelectorAll('input[type=checkbox]').forEach((c) => { c.checked = !!(s.alerts || {})[c.name]; });
+    if (s.policy) document.getElementById('push-policy').value = s.policy;
   };
 
   if (!('serviceWorker' in navigator) || !('PushManager' in window) || !('Notification' in window) || !key) {
@@ -74,7 +75,7 @@
     if (sub && res.ok) {
       const s = await res.json();
       if (s.endpoint === sub.endpoint) {
-        fill(s.alerts || {});
+        fill(s);
         say('This device is notified.');
         show(true);
         return;
