@@ -9,6 +9,7 @@ Each case can run alone: make check TESTS=tests/integration/test_push.py
 CASE=delivery (or `python3 .../test_push.py --list`)."""
 import contextlib
 import itertools
+import re
 import sqlite3
 import time
 
@@ -347,8 +348,7 @@ def web(t, srv):
     t.like(r.text, r'<script src="/static/push\.[0-9a-f]+\.js"', "... and its script")
     t.like(c.get("/settings/profile").text, 'href="/settings/push"',
            "the settings navigation links it")
-    csrf = h.form_field(r.text, "csrf") or \
-        __import__("re").search(r'data-csrf="([^"]+)"', r.text).group(1)
+    csrf = re.search(r'data-csrf="([^"]+)"', r.text).group(1)
     s = srv.sink.sub("web-" + name)
     body = {"subscription": {"endpoint": s.endpoint,
                              "keys": {"p256dh": s.p256dh,
