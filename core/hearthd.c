@@ -119,6 +119,7 @@ prepare_database(const struct config *c, char **cause)
 	if (secret_load(db, cause) != 0)
 		goto out;
 	if (vapid_load(db, cause) != 0)
+	if (group_default_setup(db, c->groups_default, cause) != 0)
 		goto out;
 	rc = 0;
 out:
@@ -134,6 +135,7 @@ serving(struct loop *loop)
 	media_serving(loop);
 	directory_serving(loop);
 	push_serving(loop);
+	digest_serving(loop);
 	module_serving(loop);
 }
 
@@ -143,6 +145,7 @@ stopping(void)
 	media_stopping();
 	directory_stopping();
 	push_stopping();
+	digest_stopping();
 	module_stopping();
 }
 
@@ -233,6 +236,7 @@ main(int argc, char **argv)
 	image_setup(c.media_pdf_previews);
 	media_setup(c.data_dir);
 	feed_init(c.home_feed_cache);
+	reaction_config(c.reactions);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
 	web_avatar_cache_init(20000);
@@ -263,6 +267,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	web_oidc_init();
+	web_notifications_init();
+	web_side_init();
+	web_admin_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*
@@ -290,6 +297,7 @@ out:
 	api_refusals_free();
 	feed_free();
 	entity_cache_free();
+	reaction_config_free();
 	web_card_free();
 	web_avatar_cache_free();
 	config_free(&c);

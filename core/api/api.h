@@ -34,4 +34,8 @@ void		 push_stopping(void);
 void		 directory_serving(struct loop *);
 void		 directory_stopping(void);
 
+/* digest-jobs.c: the scheduled e-mail digests */
+void		 digest_serving(struct loop *);
+void		 digest_stopping(void);
+
 #endif

@@ -676,6 +676,21 @@ router_dispatch(struct http_request *h, void *arg)
 		    "token cannot use it.");
 		goto done;
 	}
+	/* An admin gave this person their password: until they choose
+	 * their own, the web (and so OAuth authorization) shows only the
+	 * form to change it. */
+	if (r->user != NULL && r->auth == AUTH_SESSION &&
+	    r->user->must_change_password && !(route->flags & R_PWCHANGE)) {
+		if ((r->method & (M_GET | M_HEAD)) && !r->is_api)
+			req_redirect(r, strcmp(r->path, "/") == 0 ?
+			    "/settings/password" : arena_printf(r->arena,
+			    "/settings/password?next=%s", escape_url(r->arena,
+			    req_target(r))));
+		else
+			req_error(r, 403, "Choose your own password first, "
+			    "under Settings.");
+		goto done;
+	}
 	if ((route->flags & R_ADMIN) && r->user->role != ROLE_ADMIN) {
 		req_error(r, 403, "This action is for administrators.");
 		goto done;

@@ -21,6 +21,7 @@ static const struct {
 } settings_pages[] = {
 	{ "profile", "/settings/profile", "Profile" },
 	{ "password", "/settings/password", "Password" },
+	{ "notifications", "/settings/notifications", "Notifications" },
 	{ "sessions", "/settings/sessions", "Sessions" },
 	{ "tokens", "/settings/tokens", "API tokens" },
 	{ "apps", "/settings/apps", "Apps" },
