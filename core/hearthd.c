@@ -118,6 +118,9 @@ prepare_database(const struct config *c, char **cause)
 		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
+	if (vapid_load(db, cause) != 0)
+	if (group_default_setup(db, c->groups_default, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	db_close(db);
@@ -131,6 +134,7 @@ serving(struct loop *loop)
 {
 	media_serving(loop);
 	directory_serving(loop);
+	push_serving(loop);
 	digest_serving(loop);
 	scheduled_serving(loop);
 	module_serving(loop);
@@ -141,6 +145,7 @@ stopping(void)
 {
 	media_stopping();
 	directory_stopping();
+	push_stopping();
 	digest_stopping();
 	scheduled_stopping();
 	module_stopping();
@@ -233,6 +238,7 @@ main(int argc, char **argv)
 	image_setup(c.media_pdf_previews);
 	media_setup(c.data_dir);
 	feed_init(c.home_feed_cache);
+	reaction_config(c.reactions);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
 	web_avatar_cache_init(20000);
@@ -264,6 +270,8 @@ main(int argc, char **argv)
 	}
 	web_oidc_init();
 	web_notifications_init();
+	web_side_init();
+	web_admin_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*
@@ -291,6 +299,7 @@ out:
 	api_refusals_free();
 	feed_free();
 	entity_cache_free();
+	reaction_config_free();
 	web_card_free();
 	web_avatar_cache_free();
 	config_free(&c);

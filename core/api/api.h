@@ -26,6 +26,10 @@ void		 api_refusals_free(void);
 void		 media_serving(struct loop *);
 void		 media_stopping(void);
 
+/* push-jobs.c: Web Push deliveries */
+void		 push_serving(struct loop *);
+void		 push_stopping(void);
+
 /* directory-jobs.c: the scheduled directory sync */
 void		 directory_serving(struct loop *);
 void		 directory_stopping(void);

@@ -54,6 +54,16 @@ enum handled	 api_status_favourite(struct req *);
 enum handled	 api_status_unfavourite(struct req *);
 enum handled	 api_status_favourited_by(struct req *);
 enum handled	 api_favourites(struct req *);
+/* status-actions.c */
+enum handled	 api_status_reblog(struct req *);
+enum handled	 api_status_unreblog(struct req *);
+enum handled	 api_status_reblogged_by(struct req *);
+enum handled	 api_status_bookmark(struct req *);
+enum handled	 api_status_unbookmark(struct req *);
+enum handled	 api_bookmarks(struct req *);
+enum handled	 api_reaction_add(struct req *);
+enum handled	 api_reaction_remove(struct req *);
+enum handled	 api_reactions(struct req *);
 
 /* timelines.c */
 enum handled	 api_timeline_home(struct req *);
@@ -74,6 +84,14 @@ enum handled	 api_group_remove(struct req *);
 enum handled	 api_group_admin_add(struct req *);
 enum handled	 api_group_admin_remove(struct req *);
 
+/* group-settings.c */
+enum handled	 api_group_update(struct req *);
+enum handled	 api_group_archive(struct req *);
+enum handled	 api_group_unarchive(struct req *);
+enum handled	 api_group_pins(struct req *);
+enum handled	 api_group_pin(struct req *);
+enum handled	 api_group_unpin(struct req *);
+
 /* notifications.c */
 enum handled	 api_notifications(struct req *);
 enum handled	 api_notifications_unread(struct req *);
@@ -82,6 +100,12 @@ enum handled	 api_notification(struct req *);
 enum handled	 api_notification_dismiss(struct req *);
 enum handled	 api_markers_get(struct req *);
 enum handled	 api_markers_set(struct req *);
+
+/* push.c */
+enum handled	 api_push_subscribe(struct req *);
+enum handled	 api_push_get(struct req *);
+enum handled	 api_push_update(struct req *);
+enum handled	 api_push_delete(struct req *);
 
 /* search.c */
 enum handled	 api_search(struct req *);

@@ -320,6 +320,7 @@ router_authenticate(struct req *r)
 		r->user = u;		/* NULL for an app's own token */
 		r->auth = AUTH_BEARER;
 		r->app_id = t.app_id;
+		r->token_id = t.id;
 		r->scopes = t.scopes;
 		if (t.touch != 0)
 			router_note(r, touch_token, t.touch);
@@ -410,6 +411,8 @@ router_scope_ok(struct req *r, const struct route *route)
 	if (route->flags & R_FOLLOW)
 		return scope_exact(r->scopes, "follow") ||
 		    scope_exact(r->scopes, "write:follows");
+	if (route->flags & R_PUSH)
+		return scope_exact(r->scopes, "push");
 	return scope_allows(r->scopes, (r->method & M_UNSAFE) ? "write" :
 	    "read");
 }
@@ -671,6 +674,21 @@ router_dispatch(struct http_request *h, void *arg)
 	if ((route->flags & R_SESSION) && r->auth != AUTH_SESSION) {
 		req_error(r, 403, "This page is for the web browser; an API "
 		    "token cannot use it.");
+		goto done;
+	}
+	/* An admin gave this person their password: until they choose
+	 * their own, the web (and so OAuth authorization) shows only the
+	 * form to change it. */
+	if (r->user != NULL && r->auth == AUTH_SESSION &&
+	    r->user->must_change_password && !(route->flags & R_PWCHANGE)) {
+		if ((r->method & (M_GET | M_HEAD)) && !r->is_api)
+			req_redirect(r, strcmp(r->path, "/") == 0 ?
+			    "/settings/password" : arena_printf(r->arena,
+			    "/settings/password?next=%s", escape_url(r->arena,
+			    req_target(r))));
+		else
+			req_error(r, 403, "Choose your own password first, "
+			    "under Settings.");
 		goto done;
 	}
 	if ((route->flags & R_ADMIN) && r->user->role != ROLE_ADMIN) {

@@ -30,7 +30,7 @@
 #define CONFIG_MAX_LISTEN 16
 
 enum ctype { C_STRING, C_INT, C_LONG, C_DURATION, C_BOOL, C_SYNC, C_LOGLEVEL,
-    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE };
+    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE, C_REACTIONS };
 
 struct ckey {
 	const char	*name;
@@ -73,6 +73,7 @@ static const struct ckey ckeys[] = {
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
 	{ "trust_proxy",	  C_BOOL,     F(trust_proxy), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
+	{ "reactions",		  C_REACTIONS, F(reactions), 0, 0 },
 	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
 	{ "media.max_image_pixels", C_LONG,   F(media_max_image_pixels), 1024, 8192L * 8192 },
 	{ "media.image_side",	  C_INT,      F(media_image_side), 64, 8192 },
@@ -130,6 +131,12 @@ static const struct ckey ckeys[] = {
 	{ "auth.scim",		  C_BOOL,     F(scim), 0, 0 },
 	{ "auth.proxy_header",	  C_STRING,   F(proxy_header), 0, 0 },
 	{ "auth.proxy_addresses", C_STRING,   F(proxy_addresses), 0, 0 },
+	/* Web Push (docs/api.md, "Push") */
+	{ "push.subject",	  C_STRING,   F(push_subject), 0, 0 },
+	{ "push.allow_private",	  C_BOOL,     F(push_allow_private), 0, 0 },
+	{ "push.concurrency",	  C_INT,      F(push_concurrency), 1, 64 },
+	{ "push.retry_delay",	  C_DURATION, F(push_retry_delay), 1, 86400 },
+	{ "push.give_up_after",	  C_DURATION, F(push_give_up), 60, 30L * 86400 },
 	/* e-mail digests (docs/configuration.md, "Mail") */
 	{ "mail.transport",	  C_STRING,   F(mail_transport), 0, 0 },
 	{ "mail.from",		  C_STRING,   F(mail_from), 0, 0 },
@@ -139,11 +146,13 @@ static const struct ckey ckeys[] = {
 	{ "mail.smtp_password_file", C_FILE,  F(mail_smtp_password), 0, 0 },
 	{ "mail.smtp_tls",	  C_BOOL,     F(mail_smtp_tls), 0, 0 },
 	{ "mail.digest_hour",	  C_INT,      F(mail_digest_hour), 0, 23 },
+	{ "groups.default",	  C_STRING,   F(groups_default), 0, 0 },
 };
 
 /* Key prefixes that belong to the core: a dotted key under one of them that
  * is not in the table is a typo, never a module's key. */
-static const char *const core_prefixes[] = { "auth", "media", "mail" };
+static const char *const core_prefixes[] = { "auth", "media", "mail", "groups",
+    "push" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -189,9 +198,11 @@ config_defaults(struct config *c)
 	c->media_jobs = 2;
 	c->media_pdf_previews = 0;
 	c->media_accel_redirect = xstrdup("");
+	c->reactions = xstrdup(CONFIG_REACTIONS_DEFAULT);
 	c->auth_local = AUTH_LOCAL_ON;
 	c->auth_create = 1;
 	c->auth_former_label = xstrdup("Former employee");
+	c->groups_default = xstrdup("All company");
 	c->oidc_name = xstrdup("your company account");
 	c->oidc_scopes = xstrdup("openid profile email");
 	c->oidc_claim_username = xstrdup("preferred_username");
@@ -214,6 +225,10 @@ config_defaults(struct config *c)
 	c->ldap_member_attr = xstrdup("member");
 	c->ldap_timeout = 10;
 	c->ldap_sync_interval = 3600;
+	c->push_subject = xstrdup("");		/* base_url */
+	c->push_concurrency = 4;
+	c->push_retry_delay = 30;
+	c->push_give_up = 86400;
 	c->mail_transport = xstrdup("");
 	c->mail_sendmail = xstrdup("/usr/sbin/sendmail");
 	c->mail_smtp_tls = 1;
@@ -238,7 +253,10 @@ config_free(struct config *c)
 	free(c->instance_title);
 	free(c->modules);
 	free(c->media_accel_redirect);
+	free(c->push_subject);
+	free(c->reactions);
 	free(c->auth_former_label);
+	free(c->groups_default);
 	free(c->oidc_issuer);
 	free(c->oidc_name);
 	free(c->oidc_client_id);
@@ -481,6 +499,62 @@ config_core_prefix(const char *key)
 	return 0;
 }
 
+/*
+ * The reactions a company offers: emoji separated by spaces, at most
+ * CONFIG_REACTIONS_MAX, each short, none twice, none plain ASCII (a word
+ * is not a reaction), and 👍 among them: it is the favourite Mastodon
+ * apps send, so it can never be taken away.
+ */
+static int
+config_reactions_check(const char *v, const char **why)
+{
+	const char	*s = v, *tok[CONFIG_REACTIONS_MAX];
+	size_t		 len[CONFIG_REACTIONS_MAX], n = 0, i, l;
+	int		 thumbs = 0;
+
+	while (*s != '\0') {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		for (l = 0; s[l] != '\0' && s[l] != ' ' && s[l] != '\t'; l++)
+			;
+		if (n == CONFIG_REACTIONS_MAX) {
+			*why = "must name at most 8 emoji";
+			return -1;
+		}
+		if (l > 32 || !utf8_valid((const unsigned char *)s, l)) {
+			*why = "must be emoji separated by spaces";
+			return -1;
+		}
+		for (i = 0; i < l; i++) {
+			if ((unsigned char)s[i] < 0x80 && s[i] != '#' &&
+			    s[i] != '*' && !(s[i] >= '0' && s[i] <= '9'))
+				break;
+		}
+		if (i < l || (unsigned char)s[0] < 0x80) {
+			*why = "must be emoji separated by spaces, not words";
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (len[i] == l && memcmp(tok[i], s, l) == 0) {
+				*why = "names an emoji twice";
+				return -1;
+			}
+		}
+		if (l == 4 && memcmp(s, "\xf0\x9f\x91\x8d", 4) == 0)
+			thumbs = 1;
+		tok[n] = s;
+		len[n++] = l;
+		s += l;
+	}
+	if (!thumbs) {
+		*why = "must include 👍 (the favourite of Mastodon apps)";
+		return -1;
+	}
+	return 0;
+}
+
 /* Store one value by the key's type; -1 with *why if bad. */
 static int
 config_set(struct config *c, const struct ckey *k, const char *v,
@@ -577,6 +651,12 @@ config_set(struct config *c, const struct ckey *k, const char *v,
 		return 0;
 	case C_FILE:
 		return config_read_secret(v, (char **)field, why);
+	case C_REACTIONS:
+		if (config_reactions_check(v, why) != 0)
+			return -1;
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
 	case C_LOGLEVEL:
 		if (log_level_parse(v, (enum log_level *)field) == -1) {
 			*why = "must be debug, info, warn or error";

@@ -179,21 +179,24 @@ def search_results(t, srv):
     t.status(r, 303, "alice posts a direct message to bob")
     r = c.get(q("bob"))
     t.status(r, 200, "a search is 200")
-    t.like(r.text, r'<a href="/@bob">Bob Builder</a>',
-           "it finds a person")
+    t.like(r.text, r'<a href="/@bob"><mark>Bob</mark> Builder</a>',
+           "it finds a person, the match marked")
     r = c.get(q("breakf"))
-    t.like(r.text, r'<a href="/tags/breakfast">#breakfast</a>',
-           "it finds a hashtag")
+    t.like(r.text, r'<a href="/tags/breakfast">#<mark>breakf</mark>ast</a>',
+           "it finds a hashtag by its start, the match marked")
     r = c.get(q("marmalade"))
-    t.like(r.text, r"marmalade for", "it finds a post")
-    t.ok("secret marmalade" not in r.text,
+    t.like(r.text, r"<mark>marmalade</mark> for",
+           "it finds a post, the word marked")
+    t.ok("recipe" not in r.text,
          "never a direct post to someone else")
-    t.like(r.text, r"Nobody matches", "no person: an empty state")
+    t.ok('id="people-h"' not in r.text, "no person: no People section")
     r = a.get(q("marmalade"))
-    t.like(r.text, r"secret marmalade", "the author finds her own")
+    t.like(r.text, r"secret <mark>marmalade</mark>",
+           "the author finds her own")
     r = c.get(q("zzyzzx"))
-    t.like(r.text, r"No posts match “zzyzzx”", "no post: an empty state")
-    t.like(r.text, r"No hashtags match", "no hashtag: an empty state")
+    t.like(r.text, r"Nothing matches “zzyzzx”", "nothing: one empty state")
+    t.ok('id="posts-h"' not in r.text and 'id="tags-h"' not in r.text,
+         "... and no empty sections")
 
 
 @h.case
@@ -215,7 +218,7 @@ def directory_page(t, srv):
     t.like(r.text, r'<option value="Sales">Sales</option>',
            "a department in use is an option")
     for who in ("Alice Liddell", "Bob Builder", "carol"):
-        t.like(r.text, r'<a href="/@\w+">%s</a>' % who,
+        t.like(r.text, r'<a href="/@\w+" class="name">%s</a>' % who,
                "%s has a card" % who)
     t.like(r.text, r"<p>Developer</p>", "a card shows the job title")
 
@@ -228,7 +231,7 @@ def directory_filters(t, srv):
     a = srv.b["alice"]
     r = a.get("/directory?department=Sales")
     t.like(r.text, r"Bob Builder", "the Sales filter: bob")
-    t.ok('<a href="/@alice">Alice Liddell</a>' not in r.text,
+    t.ok('<a href="/@alice" class="name">Alice Liddell</a>' not in r.text,
          "... not alice")
     t.like(r.text, r'<option value="Sales" selected>',
            "... and Sales is selected")
@@ -237,7 +240,7 @@ def directory_filters(t, srv):
     t.ok("Bob Builder" not in r.text, "... not bob")
     r = a.get("/directory?q=bob")
     t.like(r.text, r"Bob Builder", "a name search finds bob")
-    t.ok('<a href="/@alice">Alice Liddell</a>' not in r.text,
+    t.ok('<a href="/@alice" class="name">Alice Liddell</a>' not in r.text,
          "... alone")
     r = a.get("/directory?q=nobodyatall")
     t.like(r.text, r"Nobody matches", "no match: an empty state")

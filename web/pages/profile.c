@@ -115,7 +115,8 @@ follow_reply(struct req *r, void *arg)
 		req_redirect(r, "/notifications");
 		return;
 	}
-	req_redirect(r, arena_printf(r->arena, "/@%s", r->params[0]));
+	req_redirect(r, web_next(r, arena_printf(r->arena, "/@%s",
+	    r->params[0])));
 }
 
 /* Shared by follow and unfollow. */

@@ -278,9 +278,17 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		    e->arena, "/@%s", name)));
 	json_object_set_new(s, "back", json_string(back != NULL ? back :
 	    path));
-	/* an outside post says where it is from instead (its badge) */
+	/* an outside post says where it is from instead (its badge), and a
+	 * group post its group (the group decides who reads it) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
-	    VIS_PUBLIC && p->outside_uri == NULL));
+	    VIS_PUBLIC && p->outside_uri == NULL && p->group_id == 0));
+	if (p->visibility != VIS_PUBLIC) {
+		int	lock;
+
+		json_object_set_new(s, "visibility_label", json_string(
+		    web_visibility_badge(p->visibility, &lock)));
+		json_object_set_new(s, "visibility_lock", json_boolean(lock));
+	}
 	json_object_set_new(s, "replies_label", json_string(
 	    p->replies_count == 1 ? "reply" : "replies"));
 	web_time(e->arena, s, "created", p->created_at);
@@ -300,6 +308,7 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	if (p->outside_uri != NULL && e->viewer != 0)
 		json_object_set_new(s, "outside_tools", web_post_tools(e, p, 1,
 		    UINT32_MAX));
+	web_post_actions(e, p, s);
 	return s;
 }
 
@@ -316,7 +325,7 @@ json_t *
 web_group_view(struct req *r, const struct group *g)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
-	    "s:I}",
+	    "s:I, s:b, s:s*}",
 	    "id", (json_int_t)g->id,
 	    "name", g->name,
 	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
@@ -327,7 +336,10 @@ web_group_view(struct req *r, const struct group *g)
 	    "members_label", members_label(r->arena, g->members_count),
 	    "member", g->my_role >= 0,
 	    "admin", g->my_role == GROUP_ADMIN,
-	    "posts_count", (json_int_t)g->posts_count);
+	    "posts_count", (json_int_t)g->posts_count,
+	    "archived", g->archived_at != 0,
+	    "picture", g->picture_file != NULL ? arena_printf(r->arena,
+	    "/media/%s", g->picture_file) : NULL);
 }
 
 /* The post a path /@name/:id names, if the viewer may read it and name is
@@ -357,6 +369,13 @@ static const struct {
 } notices[] = {
 	{ "deleted",	"Your post was deleted." },
 	{ "left",	"You left the group." },
+	/* group-settings.c */
+	{ "group-saved",	"The group was saved." },
+	{ "group-archived",	"The group is archived: it is read-only now." },
+	{ "group-unarchived",	"The group is no longer archived." },
+	{ "group-pinned",	"The post is pinned to the top of the group." },
+	{ "group-unpinned",	"The post is no longer pinned." },
+	{ "group-picture",	"The group's picture was changed." },
 	{ "profile",	"Your profile was saved." },
 	{ "password",	"Your password was changed. You were signed out on "
 	    "every other device." },
@@ -384,7 +403,8 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile", "scheduled"
+	"settings", "admin", "profile", "bookmarks", "conversations",
+	"scheduled"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
