@@ -25,6 +25,7 @@ static const struct {
 	{ "sessions", "/settings/sessions", "Sessions" },
 	{ "tokens", "/settings/tokens", "API tokens" },
 	{ "apps", "/settings/apps", "Apps" },
+	{ "push", "/settings/push", "Push notifications" },
 };
 
 /*
