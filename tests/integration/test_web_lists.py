@@ -141,7 +141,14 @@ def notifications_read_clear(t, srv):
            "title")
     t.like(r.text, r"followed you", "the notifications are still there")
     r = a.post("/notifications/clear", {"csrf": tok})
-    t.status(r, 303, "clear all")
+    t.status(r, 200, "clear all asks first")
+    t.like(r.text, r"Clear all notifications\? They are deleted for good",
+           "... what it will do")
+    t.like(r.text, r'name="confirm" value="yes"', "... with the form that does")
+    t.like(a.get("/notifications").text, r"followed you",
+           "... and nothing is cleared yet")
+    r = a.post("/notifications/clear", {"csrf": tok, "confirm": "yes"})
+    t.status(r, 303, "clear all, confirmed")
     r = a.get("/notifications")
     t.like(r.text, r"No notifications yet", "the list is empty")
     t.unlike(r.text, r"followed you", "... no follow left")

@@ -465,9 +465,30 @@ web_notifications_read(struct req *r)
 	return req_write(r, notif_read_write, notif_reply, NULL);
 }
 
-/* POST /notifications/clear: csrf. */
+/*
+ * POST /notifications/clear: csrf, and confirm=yes. Clearing deletes every
+ * notification for good, so the first POST only asks (a page that works
+ * without JavaScript); its form sends confirm=yes.
+ */
 enum handled
 web_notifications_clear(struct req *r)
 {
+	json_t		*v;
+	const char	*yes = req_param(r, "confirm");
+
+	if (yes == NULL || strcmp(yes, "yes") != 0) {
+		v = req_view(r, "Clear all notifications?");
+		web_nav(v, "notifications");
+		json_object_set_new(v, "heading", json_string("Notifications"));
+		json_object_set_new(v, "question", json_string("Clear all "
+		    "notifications? They are deleted for good; the posts and "
+		    "people they were about stay."));
+		json_object_set_new(v, "action",
+		    json_string("/notifications/clear"));
+		json_object_set_new(v, "label", json_string("Clear all"));
+		json_object_set_new(v, "back", json_string("/notifications"));
+		req_html(r, 200, "confirm", v);
+		return HANDLED;
+	}
 	return req_write(r, notif_clear_write, notif_reply, NULL);
 }
