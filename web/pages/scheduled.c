@@ -17,6 +17,8 @@ scheduled_row(struct req *r, const struct scheduled *s)
 	json_t		*params = json_loads(s->params_json, 0, NULL), *o;
 	const char	*text, *cw, *vis;
 	size_t		 media;
+	enum visibility	 v;
+	int		 lock;
 
 	text = json_string_value(json_object_get(params, "text"));
 	cw = json_string_value(json_object_get(params, "spoiler_text"));
@@ -25,6 +27,12 @@ scheduled_row(struct req *r, const struct scheduled *s)
 	o = json_pack("{s:I, s:s, s:s, s:s}", "id", (json_int_t)s->id,
 	    "text", text != NULL ? text : "", "spoiler_text", cw != NULL ? cw :
 	    "", "visibility", vis != NULL ? vis : "public");
+	/* In plain words, as the cards say it (vis-label.c). */
+	if (vis == NULL || visibility_parse(vis, &v) != 0)
+		v = VIS_PUBLIC;
+	json_object_set_new(o, "visibility_label", json_string(v == VIS_PUBLIC ?
+	    arena_printf(r->arena, "Everyone at %s", web_company(r)) :
+	    web_visibility_badge(v, &lock)));
 	if (media > 0)
 		json_object_set_new(o, "media", json_string(arena_printf(
 		    r->arena, media == 1 ? "%zu attachment" : "%zu attachments",
