@@ -392,6 +392,8 @@ struct ectx {
 	json_t			*groups;	/* cache, by id */
 	uint32_t		 post_tools;	/* the web: whose post tools the
 						   viewer gets (a bit per tool) */
+	int			 lang;		/* the web: the viewer's language */
+	const char		*zone;		/* and time zone (NULL: UTC) */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);
@@ -1029,6 +1031,12 @@ int		 marker_get(struct db *, int64_t, const char *, int64_t *,
 int		 demo_seed(struct db *, const struct config *, const char *,
 		     char **);
 const char	*demo_people(size_t, int *);
+
+/* locale.c */
+int		 user_locale_get(struct db *, struct arena *, int64_t,
+		     const char **, const char **);
+int		 user_locale_set(struct db *, int64_t, const char *,
+		     const char *, char **);
 
 /* feed.c */
 #define FEED_CAP 800

@@ -80,7 +80,7 @@ people_row(const struct user *u, void *arg)
 	    "email", u->email ? u->email : "",
 	    "admin", u->role == ROLE_ADMIN, "disabled", u->disabled,
 	    "self", u->id == pr->r->user->id);
-	web_time(pr->r->arena, o, "created", u->created_at);
+	web_time(pr->r, o, "created", u->created_at);
 	json_array_append_new(pr->list, o);
 }
 

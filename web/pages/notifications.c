@@ -91,7 +91,7 @@ notif_view(struct req *r, json_t *n)
 	if (group != NULL)
 		json_object_set(v, "group_name", json_object_get(group,
 		    "name"));
-	web_time(r->arena, v, "created", notif_epoch(json_string_value(
+	web_time(r, v, "created", notif_epoch(json_string_value(
 	    json_object_get(n, "created_at"))));
 	return v;
 }

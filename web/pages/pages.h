@@ -79,7 +79,7 @@ enum handled	 web_post_submit(struct req *,
 		     struct post_draft *);
 const char	*web_next(struct req *, const char *);
 void		 web_form_action(struct req *, const char *);
-void		 web_time(struct arena *, json_t *, const char *, int64_t);
+void		 web_time(struct req *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
 char		*web_ago(struct arena *, int64_t, int64_t);
 json_t		*web_group_view(struct req *, const struct group *);

@@ -82,8 +82,8 @@ session_row(const struct session_info *s, void *arg)
 	    "device", ua_describe(r->arena, s->user_agent),
 	    "user_agent", s->user_agent ? s->user_agent : "",
 	    "ip", s->ip && *s->ip ? s->ip : "unknown address");
-	web_time(r->arena, o, "created", s->created_at);
-	web_time(r->arena, o, "seen", s->last_seen_at);
+	web_time(r, o, "created", s->created_at);
+	web_time(r, o, "seen", s->last_seen_at);
 	json_array_append_new(sr->list, o);
 }
 
@@ -194,9 +194,9 @@ token_row(const struct token_info *t, void *arg)
 		return;		/* apps are on their own page */
 	o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t->id,
 	    "name", *t->label ? t->label : "(no name)", "scopes", t->scopes);
-	web_time(tr->r->arena, o, "created", t->created_at);
+	web_time(tr->r, o, "created", t->created_at);
 	if (t->last_used_at != 0)
-		web_time(tr->r->arena, o, "used", t->last_used_at);
+		web_time(tr->r, o, "used", t->last_used_at);
 	json_array_append_new(tr->list, o);
 }
 
@@ -364,7 +364,7 @@ app_row(const struct app *a, int64_t last, void *arg)
 	if (a->website != NULL && (strncmp(a->website, "https://", 8) == 0 ||
 	    strncmp(a->website, "http://", 7) == 0))
 		json_object_set_new(o, "website", json_string(a->website));
-	web_time(ar->r->arena, o, "authorized", last);
+	web_time(ar->r, o, "authorized", last);
 	json_array_append_new(ar->list, o);
 }
 

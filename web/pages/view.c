@@ -141,24 +141,31 @@ web_ago(struct arena *a, int64_t t, int64_t now)
 	return arena_strdup(a, buf);
 }
 
-/* Add a time as "<name>_iso" (for datetime), "<name>_title" and
- * "<name>_ago" to a view. */
-void
-web_time(struct arena *a, json_t *v, const char *name, int64_t t)
+/* Add a time as "<name>_iso" (for datetime), "<name>_title" (the date
+ * and time in the zone) and "<name>_ago" to a view, in a language. */
+static void
+web_time_in(struct arena *a, int lang, const char *zone, json_t *v,
+    const char *name, int64_t t)
 {
 	time_t		 tt = (time_t)t;
 	struct tm	 tm;
-	char		 iso[32], title[40];
+	char		 iso[32];
 
 	gmtime_r(&tt, &tm);
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(title, sizeof title, "%Y-%m-%d %H:%M UTC", &tm);
 	json_object_set_new(v, arena_printf(a, "%s_iso", name),
 	    json_string(iso));
 	json_object_set_new(v, arena_printf(a, "%s_title", name),
-	    json_string(title));
+	    json_string(i18n_datetime(a, lang, zone, t)));
 	json_object_set_new(v, arena_printf(a, "%s_ago", name),
-	    json_string(web_ago(a, t, time(NULL))));
+	    json_string(i18n_ago(a, lang, zone, t, time(NULL))));
+}
+
+/* The same, in the request's language and time zone. */
+void
+web_time(struct req *r, json_t *v, const char *name, int64_t t)
+{
+	web_time_in(r->arena, req_lang(r), req_zone(r), v, name, t);
 }
 
 /*
@@ -281,11 +288,13 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	/* an outside post says where it is from instead (its badge) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
 	    VIS_PUBLIC && p->outside_uri == NULL));
-	json_object_set_new(s, "replies_label", json_string(
-	    p->replies_count == 1 ? "reply" : "replies"));
-	web_time(e->arena, s, "created", p->created_at);
+	json_object_set_new(s, "replies_label", json_string(trn(e->lang,
+	    p->replies_count, "reply", "replies")));
+	web_time_in(e->arena, e->lang, e->zone, s, "created",
+	    p->created_at);
 	if (p->edited_at != 0)
-		web_time(e->arena, s, "edited", p->edited_at);
+		web_time_in(e->arena, e->lang, e->zone, s, "edited",
+		    p->edited_at);
 	/* Edit and Delete links; post_edit and post_delete still decide. */
 	json_object_set_new(s, "mine", json_boolean(p->author_id ==
 	    e->viewer));
