@@ -140,6 +140,10 @@ enum handled	 web_admin_people(struct req *);
 enum handled	 web_admin_person_create(struct req *);
 enum handled	 web_admin_person_action(struct req *);
 
+/* settings-language.c */
+enum handled	 web_settings_language(struct req *);
+enum handled	 web_settings_language_save(struct req *);
+
 /* notifications.c */
 enum handled	 web_notifications(struct req *);
 enum handled	 web_notifications_read(struct req *);

@@ -19,11 +19,12 @@ static const struct {
 	const char	*path;
 	const char	*label;
 } settings_pages[] = {
-	{ "profile", "/settings/profile", "Profile" },
-	{ "password", "/settings/password", "Password" },
-	{ "sessions", "/settings/sessions", "Sessions" },
-	{ "tokens", "/settings/tokens", "API tokens" },
-	{ "apps", "/settings/apps", "Apps" },
+	{ "profile", "/settings/profile", N_("Profile") },
+	{ "password", "/settings/password", N_("Password") },
+	{ "sessions", "/settings/sessions", N_("Sessions") },
+	{ "tokens", "/settings/tokens", N_("API tokens") },
+	{ "apps", "/settings/apps", N_("Apps") },
+	{ "language", "/settings/language", N_("Language") },
 };
 
 /*
@@ -40,7 +41,7 @@ settings_view(struct req *r, const char *title, const char *which)
 	for (i = 0; i < nitems(settings_pages); i++)
 		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}",
 		    "path", settings_pages[i].path,
-		    "label", settings_pages[i].label,
+		    "label", req_tr(r, settings_pages[i].label),
 		    "current", strcmp(settings_pages[i].which, which) == 0));
 	json_object_set_new(v, "settings_nav", nav);
 	web_notice(r, v);

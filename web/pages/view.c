@@ -364,15 +364,16 @@ static const struct {
 	const char	*name;
 	const char	*text;
 } notices[] = {
-	{ "deleted",	"Your post was deleted." },
-	{ "left",	"You left the group." },
-	{ "profile",	"Your profile was saved." },
-	{ "password",	"Your password was changed. You were signed out on "
-	    "every other device." },
-	{ "session",	"That session was signed out." },
-	{ "others",	"You were signed out everywhere else." },
-	{ "token",	"The token was revoked; apps using it are signed out." },
-	{ "app",	"The app's access was revoked." },
+	{ "deleted",	N_("Your post was deleted.") },
+	{ "left",	N_("You left the group.") },
+	{ "profile",	N_("Your profile was saved.") },
+	{ "password",	N_("Your password was changed. You were signed out on "
+	    "every other device.") },
+	{ "session",	N_("That session was signed out.") },
+	{ "others",	N_("You were signed out everywhere else.") },
+	{ "token",	N_("The token was revoked; apps using it are signed out.") },
+	{ "app",	N_("The app's access was revoked.") },
+	{ "language",	N_("Your language and time zone were saved.") },
 };
 
 /* Add the notice a redirect asked for to a page's view. */
@@ -385,7 +386,7 @@ web_notice(struct req *r, json_t *v)
 	for (i = 0; name != NULL && i < nitems(notices); i++) {
 		if (strcmp(name, notices[i].name) == 0)
 			json_object_set_new(v, "notice",
-			    json_string(notices[i].text));
+			    json_string(req_tr(r, notices[i].text)));
 	}
 }
 

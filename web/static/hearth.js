@@ -650,3 +650,19 @@
     viewer.close.focus();
   });
 })();
+
+/* --- i18n: the browser's time zone (docs/translating.md) ---
+ * Tell the server the browser's IANA time zone in a cookie, so times show
+ * in it until the person chooses one in Settings → Language. */
+(function () {
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  if (!zone || !/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+  if (document.cookie.split("; ").indexOf("hearth_tz=" + zone) >= 0) return;
+  document.cookie = "hearth_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax" +
+    (location.protocol === "https:" ? "; Secure" : "");
+})();
