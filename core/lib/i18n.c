@@ -530,7 +530,7 @@ i18n_date(struct arena *a, int lang, const char *zone, int64_t t)
 	snprintf(day, sizeof day, "%d", tm.mday);
 	snprintf(year, sizeof year, "%d", tm.year);
 	return i18n_format(a, trc(lang, "date", "{day} {month} {year}"),
-	    "day", day, "month", trc(lang, "month", months[tm.mon % 12]),
+	    "day", day, "month", tr(lang, months[tm.mon % 12]),
 	    "year", year, NULL);
 }
 
