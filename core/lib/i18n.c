@@ -245,7 +245,7 @@ out:
 	return rc;
 }
 
-/* Read DIR/CODE.po for every language but English. */
+/* Read DIR/CODE.po for every language but English (docs/translating.md). */
 int
 i18n_load(const char *dir, char **cause)
 {
@@ -258,9 +258,12 @@ i18n_load(const char *dir, char **cause)
 	for (lang = 1; rc == 0 && lang < LANG_COUNT; lang++) {
 		path = xasprintf("%s/%s.po", dir, lang_codes[lang]);
 		if ((f = fopen(path, "r")) == NULL) {
-			*cause = xasprintf("%s: %s", path, strerror(errno));
+			/* A tree without catalogues still serves, in English;
+			 * a broken catalogue is refused below. */
+			log_warn("i18n: %s: %s; %s shows in English", path,
+			    strerror(errno), lang_names[lang]);
 			free(path);
-			return -1;
+			continue;
 		}
 		text = xmalloc(I18N_MAX_SIZE + 1);
 		len = fread(text, 1, I18N_MAX_SIZE, f);

@@ -269,7 +269,9 @@ t_emit(struct tstate *st, enum node_type type, const char *text, size_t len)
 	n = xcalloc(1, sizeof *n);
 	n->type = type;
 	n->len = len;
-	n->text = xstrndup(text, len);
+	n->text = xmalloc(len + 1);	/* text may hold NUL bytes */
+	memcpy(n->text, text, len);
+	n->text[len] = '\0';
 	*st->tail = n;
 	st->tail = &n->next;
 	st->last = n;
@@ -293,7 +295,9 @@ t_run_text(struct tstate *st, const char *s, size_t len)
 		return;		/* absurdly long run: the rest is lost */
 	p = &st->run[st->nrun++];
 	p->var = NULL;
-	p->text = xstrndup(s, len);
+	p->text = xmalloc(len + 1);
+	memcpy(p->text, s, len);
+	p->text[len] = '\0';
 	p->len = len;
 }
 
@@ -472,7 +476,8 @@ t_text(struct tstate *st, const char *s, size_t len)
 				t_flush(st);
 				from = i;
 				st->mode = T_TAG;
-				st->taglen = 0;
+				st->tag[0] = '<';
+				st->taglen = 1;
 			}
 			break;
 		case T_TAG:
@@ -490,7 +495,8 @@ t_text(struct tstate *st, const char *s, size_t len)
 					st->mode = T_VALUE;
 				} else
 					st->mode = T_OTHER_VALUE;
-				st->taglen++;
+				/* t_readable_attr ended the string there */
+				st->tag[st->taglen++] = c;
 			}
 			if (st->mode == T_TEXT) {
 				t_emit(st, N_TEXT, s + from, i + 1 - from);
@@ -506,6 +512,9 @@ t_text(struct tstate *st, const char *s, size_t len)
 			}
 			break;
 		case T_OTHER_VALUE:	/* a value not read by people */
+			/* kept: a button's type="submit" says its value is */
+			if (st->taglen + 1 < sizeof st->tag)
+				st->tag[st->taglen++] = c;
 			if (c == st->quote)
 				st->mode = T_TAG;
 			break;
