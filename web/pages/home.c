@@ -7,8 +7,10 @@
 
 #include "pages.h"
 
+/* Shown by their names, in the "visibility" sense (NC_). */
 static const char *const visibilities[] = {
-	"public", "unlisted", "private", "direct"
+	NC_("visibility", "public"), NC_("visibility", "unlisted"),
+	NC_("visibility", "private"), NC_("visibility", "direct")
 };
 
 /* The composer's choices: visibilities and the person's groups, with what
@@ -26,8 +28,9 @@ home_composer(struct req *r, json_t *v)
 	if (want == NULL || *want == '\0')
 		want = "public";
 	for (i = 0; i < nitems(visibilities); i++)
-		json_array_append_new(vis, json_pack("{s:s, s:b}", "value",
-		    visibilities[i], "selected", strcmp(want,
+		json_array_append_new(vis, json_pack("{s:s, s:s, s:b}",
+		    "value", visibilities[i], "label", trc(req_lang(r),
+		    "visibility", visibilities[i]), "selected", strcmp(want,
 		    visibilities[i]) == 0));
 	/* The plain list (nothing selected) is remembered between writes:
 	 * every visit to home asks for it. */

@@ -17,7 +17,7 @@
 
 #include "pages.h"
 
-#define LOGIN_FAILED "Wrong username or password."
+#define LOGIN_FAILED N_("Wrong username or password.")
 #define DEVICE_COOKIE "hearth_device"
 #define DEVICE_MAX_AGE (365L * 86400)
 

@@ -34,18 +34,18 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 	const char	*label;
 
 	if (strcmp(type, "follow") == 0)
-		return "followed you";
+		return N_("followed you");
 	if (strcmp(type, "favourite") == 0)
-		return "favourited your post";
+		return N_("favourited your post");
 	if (strcmp(type, "reblog") == 0)
-		return "boosted your post";
+		return N_("boosted your post");
 	if (strcmp(type, "added_to_group") == 0)
-		return "added you to a group";
+		return N_("added you to a group");
 	if (strcmp(type, "mention") == 0) {
 		to = json_object_get(status, "in_reply_to_account_id");
 		if (id_parse(json_string_value(to)) == viewer)
-			return "replied to you";
-		return "mentioned you";
+			return N_("replied to you");
+		return N_("mentioned you");
 	}
 	if ((label = notify_label(type)) != NULL)
 		return label;	/* a module's type */
@@ -72,8 +72,8 @@ notif_view(struct req *r, json_t *n)
 	    "path", json_is_true(json_object_get(json_object_get(account,
 	    "hearth"), "outside")) ? json_string_value(json_object_get(
 	    account, "url")) : arena_printf(r->arena, "/@%s", name),
-	    "label", notif_label(json_string_value(json_object_get(n,
-	    "type")), status, r->user->id));
+	    "label", req_tr(r, notif_label(json_string_value(
+	    json_object_get(n, "type")), status, r->user->id)));
 	json_object_set(v, "avatar", json_object_get(account, "avatar"));
 	if (json_is_true(json_object_get(json_object_get(account, "hearth"),
 	    "outside")))

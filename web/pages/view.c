@@ -250,7 +250,7 @@ web_post_tools(struct ectx *e, const struct post *p, int outside,
 		    !(mask & (1U << tools[i].owner)))
 			continue;
 		json_array_append_new(list, json_pack("{s:s, s:s}", "label",
-		    tools[i].label, "href", arena_printf(e->arena, "%s/%lld",
+		    tr(e->lang, tools[i].label), "href", arena_printf(e->arena, "%s/%lld",
 		    tools[i].prefix, (long long)p->id)));
 	}
 	return list;
@@ -312,12 +312,15 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	return s;
 }
 
-/* "1 member", "5 members". */
+/* "1 member", "5 members", in the request's language. */
 static const char *
-members_label(struct arena *a, int64_t n)
+members_label(struct req *r, int64_t n)
 {
-	return arena_printf(a, "%lld %s", (long long)n, n == 1 ? "member" :
-	    "members");
+	char	num[24];
+
+	snprintf(num, sizeof num, "%lld", (long long)n);
+	return i18n_format(r->arena, trn(req_lang(r), n, "{n} member",
+	    "{n} members"), "n", num, NULL);
 }
 
 /* A group as the templates see it. */
@@ -331,9 +334,9 @@ web_group_view(struct req *r, const struct group *g)
 	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
 	    "description", g->description_html,
 	    "private", g->visibility == GROUP_PRIVATE,
-	    "visibility_label", g->visibility == GROUP_PRIVATE ? "Private" :
-	    "Open",
-	    "members_label", members_label(r->arena, g->members_count),
+	    "visibility_label", req_tr(r, g->visibility == GROUP_PRIVATE ?
+	    N_("Private") : N_("Open")),
+	    "members_label", members_label(r, g->members_count),
 	    "member", g->my_role >= 0,
 	    "admin", g->my_role == GROUP_ADMIN,
 	    "posts_count", (json_int_t)g->posts_count);
