@@ -449,6 +449,12 @@ t_readable_attr(struct tstate *st)
 		    t[end - n - 1] == '\t'))
 			return 1;
 	}
+	/* Words for the script: data-i18n-NAME="..." (hearth.js). */
+	for (i = end; i > 0 && t[i - 1] != ' ' && t[i - 1] != '\n' &&
+	    t[i - 1] != '\t'; i--)
+		;
+	if (end - i > 10 && strncmp(t + i, "data-i18n-", 10) == 0)
+		return 1;
 	/* A button's label: <input type="submit|button" ... value="..."> */
 	if (end >= 6 && memcmp(t + end - 5, "value", 5) == 0 &&
 	    strchr(" \n\t", t[end - 6]) != NULL && strncmp(t, "<input", 6) == 0 &&

@@ -65,6 +65,8 @@ def pages_by_browser_and_setting(t, srv):
     r = a.get("/")
     t.is_(lang_of(r.text), "de", "German by the setting")
     t.ok("Benachrichtigungen" in r.text, "the navigation is in German")
+    t.ok('data-i18n-min="{n} Min."' in r.text,
+         "the script's words for hearth.js are German too")
     r = a.get("/settings/language")
     t.like(r.text, r'<option value="de" selected>Deutsch</option>',
            "the form shows the choice")

@@ -243,12 +243,16 @@
 
   // Relative times as the server writes them, kept fresh; the exact time
   // stays in the title.
+  // In the page's language: foot.html carries the words, translated by
+  // the server (data-i18n-*, docs/translating.md).
   function ago(t) {
     const d = Math.max(0, (Date.now() - t) / 1000);
-    if (d < 60) return 'just now';
-    if (d < 3600) return `${Math.floor(d / 60)} min`;
-    if (d < 86400) return `${Math.floor(d / 3600)} h`;
-    if (d < 7 * 86400) return `${Math.floor(d / 86400)} d`;
+    const w = document.getElementById('hearth-i18n')?.dataset || {};
+    const f = (k, en, n) => (w[k] || en).replace('{n}', String(n));
+    if (d < 60) return w.i18nNow || 'just now';
+    if (d < 3600) return f('i18nMin', '{n} min', Math.floor(d / 60));
+    if (d < 86400) return f('i18nH', '{n} h', Math.floor(d / 3600));
+    if (d < 7 * 86400) return f('i18nD', '{n} d', Math.floor(d / 86400));
     return null;
   }
   window.setInterval(() => {
