@@ -568,6 +568,40 @@ req_error(struct req *r, int status, const char *msg)
 
 #define PAGE_HINT_MAX	(256 * 1024)
 
+/*
+ * The messages a handler puts in a page's view, translated here rather than
+ * at each of their many sites: "error", "error_summary", "notice", "intro"
+ * and each field's message under "errors" (tools/i18n-extract finds their
+ * literals). A text the catalogue lacks stays as it is.
+ */
+static void
+req_view_translate(struct req *r, json_t *view)
+{
+	static const char *const keys[] = {
+		"error", "error_summary", "notice", "intro"
+	};
+	json_t		*v, *errors;
+	const char	*k, *s;
+	size_t		 i;
+
+	if (req_lang(r) == LANG_EN || !json_is_object(view))
+		return;
+	for (i = 0; i < nitems(keys); i++) {
+		v = json_object_get(view, keys[i]);
+		if (json_is_string(v) && (s = req_tr(r, json_string_value(v))) !=
+		    json_string_value(v))
+			json_object_set_new(view, keys[i], json_string(s));
+	}
+	errors = json_object_get(view, "errors");
+	if (json_is_object(errors)) {
+		json_object_foreach(errors, k, v) {
+			if (json_is_string(v) && (s = req_tr(r,
+			    json_string_value(v))) != json_string_value(v))
+				json_object_set_new(errors, k, json_string(s));
+		}
+	}
+}
+
 /* Render a template and reply; takes the reference to view. */
 void
 req_html(struct req *r, int status, const char *name, json_t *view)
@@ -579,6 +613,7 @@ req_html(struct req *r, int status, const char *name, json_t *view)
 
 	if (last > 0)
 		evbuffer_expand(b, last + last / 8);
+	req_view_translate(r, view);
 	if (render_template(b, name, view) != 0) {
 		evbuffer_free(b);
 		json_decref(view);

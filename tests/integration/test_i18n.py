@@ -150,5 +150,31 @@ def refused_choices(t, srv):
          "the reason is in the page's language")
 
 
+@h.case
+def messages_from_c(t, srv):
+    """Texts made in C come through the catalogue too: an error page, a
+    form's field message, a group's member count with Polish plurals."""
+    a = srv.a
+    save(t, a, "de", "")
+    r = a.get("/@nobody_here")
+    t.status(r, 404, "the page of someone who is not there")
+    t.ok("Seite nicht gefunden" in r.text, "the error page is German")
+    r = a.post("/settings/password", {
+        "csrf": a.csrf("/settings/password"), "current": "not it",
+        "password": "a brand new password",
+        "confirm": "a brand new password"})
+    t.ok("Das ist nicht dein aktuelles Passwort." in r.text,
+         "a field's message is German")
+    t.ok("Dein Passwort wurde nicht geändert." in r.text,
+         "... and the form's summary")
+    save(t, a, "pl", "")
+    t.status(a.post("/groups", {"csrf": a.csrf("/groups"),
+                                "name": "Kawa", "visibility": "open"}),
+             303, "alice creates a group")
+    r = a.get("/groups")
+    t.like(r.text, r"1 osoba\b", "one member: 1 osoba")
+    save(t, a, "en", "")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
