@@ -48,6 +48,8 @@ static struct tz	*zones[TZ_MAX_ZONES];
 static size_t		 nzones;
 static char		 tz_dir[256] = "/usr/share/zoneinfo";
 
+static struct tz *do_tz_find(const char *);
+
 /* Where the zoneinfo is (tests point it elsewhere). */
 void
 tz_set_dir(const char *dir)
@@ -74,6 +76,13 @@ tz_valid(const char *name)
 	}
 	if (strcmp(name, "UTC") == 0)
 		return 1;
+	if (pthread_mutex_trylock(&tz_lock) == 0) {
+		/* tz_get holds the lock while it validates: no wait here */
+		ok = do_tz_find(name) != NULL;
+		pthread_mutex_unlock(&tz_lock);
+		if (ok)
+			return 1;
+	}
 	snprintf(path, sizeof path, "%s/%s", tz_dir, name);
 	if ((f = fopen(path, "rb")) == NULL)
 		return 0;
@@ -344,25 +353,35 @@ out:
 	return z;
 }
 
-/* A zone by name, read on first use; NULL if the system has none. */
+/* A zone already read, or NULL; the caller holds tz_lock. */
+static struct tz *
+do_tz_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nzones; i++) {
+		if (strcmp(zones[i]->name, name) == 0)
+			return zones[i];
+	}
+	return NULL;
+}
+
+/*
+ * A zone by name, read on first use and kept; NULL for UTC or a name the
+ * system lacks. Every time on a page asks, so a known zone costs a lookup,
+ * not a file.
+ */
 static const struct tz *
 tz_get(const char *name)
 {
-	struct tz	*z = NULL;
-	size_t		 i;
+	struct tz	*z;
 
-	if (name == NULL || !tz_valid(name) || strcmp(name, "UTC") == 0)
+	if (name == NULL || strcmp(name, "UTC") == 0)
 		return NULL;
 	pthread_mutex_lock(&tz_lock);
-	for (i = 0; i < nzones; i++) {
-		if (strcmp(zones[i]->name, name) == 0) {
-			z = zones[i];
-			goto out;
-		}
-	}
-	if (nzones < TZ_MAX_ZONES && (z = tz_read(name)) != NULL)
+	if ((z = do_tz_find(name)) == NULL && nzones < TZ_MAX_ZONES &&
+	    tz_valid(name) && (z = tz_read(name)) != NULL)
 		zones[nzones++] = z;
-out:
 	pthread_mutex_unlock(&tz_lock);
 	return z;
 }

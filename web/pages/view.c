@@ -97,48 +97,12 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
 }
 
-static const char *const months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-	"Nov", "Dec"
-};
-
-/* n (1..59) and a unit, as "5 min". */
-static char *
-ago_unit(struct arena *a, int64_t n, const char *unit)
-{
-	char	buf[16], *w = buf;
-
-	if (n >= 10)
-		*w++ = (char)('0' + n / 10 % 10);
-	*w++ = (char)('0' + n % 10);
-	strcpy(w, unit);
-	return arena_strdup(a, buf);
-}
-
-/* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past. */
+/* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past, in
+ * English and UTC (i18n_ago does it in a language and zone). */
 char *
 web_ago(struct arena *a, int64_t t, int64_t now)
 {
-	int64_t		 d = now - t;
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-	char		 buf[32];
-
-	/* By hand too: printf is ~800 instructions, and a page has 20. */
-	if (d < 60)
-		return arena_strdup(a, "just now");
-	if (d < 3600)
-		return ago_unit(a, d / 60, " min");
-	if (d < 86400)
-		return ago_unit(a, d / 3600, " h");
-	if (d < 7 * 86400)
-		return ago_unit(a, d / 86400, " d");
-	/* "3 Mar 2026", by hand: strftime is locale machinery, and every
-	 * card on a page asks (see card.c). */
-	gmtime_r(&tt, &tm);
-	snprintf(buf, sizeof buf, "%d %s %d", tm.tm_mday,
-	    months[tm.tm_mon % 12], tm.tm_year + 1900);
-	return arena_strdup(a, buf);
+	return i18n_ago(a, LANG_EN, "UTC", t, now);
 }
 
 /* Add a time as "<name>_iso" (for datetime), "<name>_title" (the date
