@@ -134,16 +134,47 @@ po_string(const char *p, char **acc)
 	return 0;
 }
 
+struct po_entry {
+	char	*ctxt, *id, *idp;
+	char	*str[I18N_FORMS];
+	int	 nstr;
+	int	 fuzzy;
+};
+
+/* Add a finished entry to c if it is translated, and start afresh. */
+static void
+po_finish(struct catalogue *c, struct po_entry *e)
+{
+	int	ok = e->id != NULL && e->id[0] != '\0' && !e->fuzzy &&
+		    e->nstr > 0, i;
+
+	for (i = 0; i < e->nstr; i++)
+		ok = ok && e->str[i] != NULL && e->str[i][0] != '\0';
+	if (ok)
+		cat_add(c, e->ctxt ? xasprintf("%s\004%s", e->ctxt, e->id) :
+		    xstrdup(e->id), e->str, e->nstr);
+	else {
+		for (i = 0; i < e->nstr; i++)
+			free(e->str[i]);
+	}
+	free(e->ctxt);
+	free(e->id);
+	free(e->idp);
+	memset(e, 0, sizeof *e);
+}
+
 /*
  * Parse PO text into c. Entries with an empty msgstr (untranslated) or
- * marked fuzzy are left out, so English shows instead.
+ * marked fuzzy are left out, so English shows instead. An entry ends where
+ * the next begins (a comment, msgctxt or msgid after its msgstr) or at the
+ * end of the text.
  */
 static int
 po_parse(struct catalogue *c, const char *path, char *text, char **cause)
 {
-	char	*line, *next, *ctxt = NULL, *id = NULL, *idp = NULL;
-	char	*str[I18N_FORMS] = { NULL }, **cur = NULL, *key;
-	int	 nstr = 0, lineno = 0, fuzzy = 0, i, n, rc = -1, ok;
+	struct po_entry	 e = { 0 };
+	char		*line, *next, **cur = NULL;
+	int		 lineno = 0, i, n, bare = 0;
 
 	for (line = text; line != NULL; line = next) {
 		lineno++;
@@ -154,95 +185,76 @@ po_parse(struct catalogue *c, const char *path, char *text, char **cause)
 		n = strlen(line);
 		while (n > 0 && (line[n - 1] == '\r' || line[n - 1] == ' '))
 			line[--n] = '\0';
-		/* An entry ends where the next one starts (or the file). */
-		if (id != NULL && cur != NULL && cur != &ctxt && cur != &id &&
-		    cur != &idp && (strncmp(line, "msgctxt", 7) == 0 ||
-		    strncmp(line, "msgid ", 6) == 0 || line[0] == '#' ||
-		    next == NULL)) {
-			if (next == NULL && line[0] == '"' &&
-			    po_string(line, cur) != 0)
-				goto bad;
-			ok = !fuzzy && nstr > 0;
-			for (i = 0; i < nstr; i++)
-				ok = ok && str[i] != NULL && str[i][0] != '\0';
-			if (ok && id[0] != '\0') {
-				key = ctxt ? xasprintf("%s\004%s", ctxt, id) :
-				    xstrdup(id);
-				cat_add(c, key, str, nstr);
-			} else {
-				for (i = 0; i < nstr; i++)
-					free(str[i]);
-			}
-			memset(str, 0, sizeof str);
-			nstr = 0;
-			free(ctxt);
-			free(id);
-			free(idp);
-			ctxt = id = idp = NULL;
+		if (e.nstr > 0 && (line[0] == '#' ||
+		    strncmp(line, "msgctxt", 7) == 0 ||
+		    strncmp(line, "msgid", 5) == 0)) {
+			po_finish(c, &e);
 			cur = NULL;
-			fuzzy = 0;
-			if (next == NULL && line[0] == '"')
-				break;
 		}
 		if (line[0] == '\0')
 			continue;
 		if (line[0] == '#') {
 			if (strncmp(line, "#,", 2) == 0 &&
 			    strstr(line, "fuzzy") != NULL)
-				fuzzy = 1;
+				e.fuzzy = 1;
 			continue;
 		}
 		if (strncmp(line, "msgctxt", 7) == 0) {
-			cur = &ctxt;
-			if (po_string(line + 7, cur) != 0)
-				goto bad;
+			cur = &e.ctxt;
+			line += 7;
 		} else if (strncmp(line, "msgid_plural", 12) == 0) {
-			cur = &idp;
-			if (po_string(line + 12, cur) != 0)
-				goto bad;
+			cur = &e.idp;
+			line += 12;
 		} else if (strncmp(line, "msgid", 5) == 0) {
-			cur = &id;
-			if (po_string(line + 5, cur) != 0)
-				goto bad;
+			cur = &e.id;
+			line += 5;
 		} else if (strncmp(line, "msgstr[", 7) == 0) {
 			i = atoi(line + 7);
-			if (i < 0 || i >= I18N_FORMS || i != nstr ||
+			if (i != e.nstr || i >= I18N_FORMS || e.id == NULL ||
 			    (line = strchr(line, ']')) == NULL)
 				goto bad;
-			cur = &str[nstr++];
-			if (po_string(line + 1, cur) != 0)
-				goto bad;
+			cur = &e.str[e.nstr++];
+			line++;
 		} else if (strncmp(line, "msgstr", 6) == 0) {
-			if (nstr != 0)
+			if (e.nstr != 0 || e.id == NULL)
 				goto bad;
-			cur = &str[nstr++];
-			if (po_string(line + 6, cur) != 0)
-				goto bad;
-		} else if (line[0] == '"' && cur != NULL) {
-			if (po_string(line, cur) != 0)
-				goto bad;
-		} else
+			cur = &e.str[e.nstr++];
+			line += 6;
+		} else if (line[0] != '"' || cur == NULL)
+			goto bad;
+		else
+			bare = 1;
+		/* A keyword takes a fresh string; a bare one continues it. */
+		if (!bare) {
+			free(*cur);
+			*cur = NULL;
+		}
+		bare = 0;
+		if (po_string(line, cur) != 0)
 			goto bad;
 	}
-	/* The last entry, when the file ends without a newline after it. */
-	if (id != NULL && nstr > 0 && !fuzzy && id[0] != '\0' &&
-	    str[nstr - 1] != NULL && str[nstr - 1][0] != '\0') {
-		key = ctxt ? xasprintf("%s\004%s", ctxt, id) : xstrdup(id);
-		cat_add(c, key, str, nstr);
-		memset(str, 0, sizeof str);
-		nstr = 0;
-	}
-	rc = 0;
-	goto out;
+	po_finish(c, &e);
+	return 0;
 bad:
 	*cause = xasprintf("%s:%d: not a PO line", path, lineno);
-out:
-	for (i = 0; i < nstr; i++)
-		free(str[i]);
-	free(ctxt);
-	free(id);
-	free(idp);
-	return rc;
+	for (i = 0; i < e.nstr; i++)
+		free(e.str[i]);
+	free(e.ctxt);
+	free(e.id);
+	free(e.idp);
+	return -1;
+}
+
+/* Parse PO text (changed in place) into a language's catalogue, adding to
+ * what it has (the fuzzer's way in; i18n_load reads the files). */
+int
+i18n_parse(int lang, char *text, char **cause)
+{
+	if (lang <= 0 || lang >= LANG_COUNT) {
+		*cause = xstrdup("English has no catalogue");
+		return -1;
+	}
+	return po_parse(&catalogues[lang], "(text)", text, cause);
 }
 
 /* Read DIR/CODE.po for every language but English (docs/translating.md). */

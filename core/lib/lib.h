@@ -69,6 +69,7 @@ enum { LANG_EN, LANG_DE, LANG_PL, LANG_COUNT };
 #define N_(s) (s)	/* marks an English text for tools/i18n-extract */
 #define NC_(c, s) (s)	/* the same, in a sense (a msgctxt) for trc */
 int		 i18n_load(const char *, char **);
+int		 i18n_parse(int, char *, char **);
 void		 i18n_free(void);
 size_t		 i18n_count(int);
 const char	*i18n_code(int);

@@ -247,6 +247,8 @@ static const char *const tr_attrs[] = {
 	"aria-label", "title", "placeholder", "alt", "aria-description"
 };
 
+static void t_flush(struct tstate *);
+
 /* Append a node (text copied) to the output list. */
 static void
 t_emit(struct tstate *st, enum node_type type, const char *text, size_t len)
@@ -292,7 +294,7 @@ t_run_text(struct tstate *st, const char *s, size_t len)
 		return;
 	}
 	if (st->nrun == nitems(st->run))
-		return;		/* absurdly long run: the rest is lost */
+		t_flush(st);	/* too long to be one message: as it is */
 	p = &st->run[st->nrun++];
 	p->var = NULL;
 	p->text = xmalloc(len + 1);
@@ -549,11 +551,11 @@ t_node(struct tstate *st, const struct node *n)
 	case N_RAW:
 		if (st->mode == T_TEXT || st->mode == T_VALUE ||
 		    st->mode == T_MSG) {
-			if (st->nrun < nitems(st->run)) {
-				st->run[st->nrun].var = n;
-				st->run[st->nrun].text = NULL;
-				st->run[st->nrun++].len = 0;
-			}
+			if (st->nrun == nitems(st->run))
+				t_flush(st);
+			st->run[st->nrun].var = n;
+			st->run[st->nrun].text = NULL;
+			st->run[st->nrun++].len = 0;
 		} else
 			t_emit(st, n->type, n->text, strlen(n->text));
 		break;

@@ -184,6 +184,40 @@ test_templates(void)
 }
 
 static void
+test_po(void)
+{
+	char	*cause = NULL, *text;
+
+	i18n_free();
+	/* The last line a plural's last form, with no newline after it. */
+	text = xstrdup("msgid \"a\"\nmsgstr \"b\"\n# c\nmsgid \"one\"\n"
+	    "msgid_plural \"many\"\nmsgstr[0] \"x\"\nmsgstr[1] \"y\"\n"
+	    "msgstr[2] \"z\"");
+	ok(i18n_parse(LANG_PL, text, &cause) == 0, "a catalogue without a "
+	    "final newline");
+	is_str(trn(LANG_PL, 5, "one", "many"), "z", "... keeps its last form");
+	is_str(tr(LANG_PL, "a"), "b", "... and the entry before");
+	free(text);
+	text = xstrdup("msgid \"a\"\nmsgstr[1] \"b\"\n");
+	ok(i18n_parse(LANG_PL, text, &cause) == -1 && cause != NULL &&
+	    strstr(cause, ":2:") != NULL, "forms out of order are refused, "
+	    "naming the line");
+	free(text);
+	free(cause);
+	cause = NULL;
+	text = xstrdup("msgstr \"orphan\"\n");
+	ok(i18n_parse(LANG_PL, text, &cause) == -1, "a msgstr with no msgid");
+	free(text);
+	free(cause);
+	cause = NULL;
+	text = xstrdup("msgid \"open\n");
+	ok(i18n_parse(LANG_PL, text, &cause) == -1, "an unclosed string");
+	free(text);
+	free(cause);
+	i18n_free();
+}
+
+static void
 test_zones(void)
 {
 	struct arena	*a = arena_new();
@@ -252,6 +286,7 @@ main(void)
 	test_templates();
 	test_plurals();
 	test_zones();
+	test_po();
 	render_free();
 	i18n_free();
 	return done_testing();
