@@ -392,7 +392,8 @@ struct ectx {
 	json_t			*groups;	/* cache, by id */
 	uint32_t		 post_tools;	/* the web: whose post tools the
 						   viewer gets (a bit per tool) */
-	int			 lang;		/* the web: the viewer's language */
+	int			 lang;		/* the web: the viewer's language,
+						   LANG_* */
 	const char		*zone;		/* and time zone (NULL: UTC) */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,

@@ -479,15 +479,14 @@ static const struct {
 } error_pages[] = {
 	{ 400, N_("That request did not make sense"),
 	    N_("Go back, check what you entered and try again.") },
-	{ 401, N_("Please sign in"),
-	    N_("Sign in, then try again.") },
+	{ 401, N_("Please sign in"), N_("Sign in, then try again.") },
 	{ 403, N_("You cannot do that here"),
 	    N_("If you think you should be able to, ask an administrator.") },
 	{ 404, N_("Page not found"),
 	    N_("The link may be old, or the page was removed or is private.") },
 	{ 405, N_("That action is not available here"),
-	    N_("This address does not accept that kind of request; go back and "
-	    "use the page's own buttons and links.") },
+	    N_("This address does not accept that kind of request; go back "
+	    "and use the page's own buttons and links.") },
 	{ 413, N_("That was too large"),
 	    N_("Try a smaller file or a shorter text.") },
 	{ 422, N_("Something needs fixing"),
@@ -495,12 +494,11 @@ static const struct {
 	{ 429, N_("Slow down a little"),
 	    N_("Wait a moment, then try again.") },
 	{ 500, N_("Something went wrong on our side"),
-	    N_("It was logged. Try again in a moment; if it keeps happening, tell "
-	    "an administrator.") },
-	{ 503, N_("hearth is busy"),
-	    N_("Try again in a moment.") },
+	    N_("It was logged. Try again in a moment; if it keeps happening, "
+	    "tell an administrator.") },
+	{ 503, N_("hearth is busy"), N_("Try again in a moment.") },
 	{ 0, N_("Something went wrong"),
-	    N_("Go back and try again.") },	/* last */
+	    N_("Go back and try again.") },		/* last */
 };
 
 /* Reply with SCIM's media type; takes the reference to obj. */
@@ -588,8 +586,8 @@ req_view_translate(struct req *r, json_t *view)
 		return;
 	for (i = 0; i < nitems(keys); i++) {
 		v = json_object_get(view, keys[i]);
-		if (json_is_string(v) && (s = req_tr(r, json_string_value(v))) !=
-		    json_string_value(v))
+		if (json_is_string(v) && (s = req_tr(r,
+		    json_string_value(v))) != json_string_value(v))
 			json_object_set_new(view, keys[i], json_string(s));
 	}
 	errors = json_object_get(view, "errors");

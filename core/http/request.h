@@ -82,7 +82,8 @@ struct req {
 	int			 resolved;	/* a module looked the search's
 						   words up already */
 	uint64_t		 started_us;
-	int			 lang;		/* req_lang: LANG_*, once known */
+	int			 lang;		/* req_lang: LANG_*, once
+						   known */
 	int			 lang_known;
 	const char		*zone;		/* req_zone: an IANA name */
 };

@@ -90,7 +90,7 @@ char		*i18n_ago(struct arena *, int, const char *, int64_t, int64_t);
 struct tz_tm {
 	int		 year, mon, mday, hour, min, sec, wday;	/* mon 0-11 */
 	int32_t		 off;		/* seconds east of UTC */
-	const char	*abbr;		/* "CET"; lives as long as the process */
+	const char	*abbr;		/* "CET"; as long as the process */
 };
 void		 tz_set_dir(const char *);
 int		 tz_valid(const char *);

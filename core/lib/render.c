@@ -459,7 +459,8 @@ t_readable_attr(struct tstate *st)
 		return 1;
 	/* A button's label: <input type="submit|button" ... value="..."> */
 	if (end >= 6 && memcmp(t + end - 5, "value", 5) == 0 &&
-	    strchr(" \n\t", t[end - 6]) != NULL && strncmp(t, "<input", 6) == 0 &&
+	    strchr(" \n\t", t[end - 6]) != NULL &&
+	    strncmp(t, "<input", 6) == 0 &&
 	    (strstr(t, "type=\"submit\"") != NULL ||
 	    strstr(t, "type=\"button\"") != NULL))
 		return 1;
@@ -498,7 +499,8 @@ t_text(struct tstate *st, const char *s, size_t len)
 				st->quote = c;
 				st->taglen--;
 				if (t_readable_attr(st)) {
-					t_emit(st, N_TEXT, s + from, i + 1 - from);
+					t_emit(st, N_TEXT, s + from,
+					    i + 1 - from);
 					from = i + 1;
 					st->mode = T_VALUE;
 				} else

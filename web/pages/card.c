@@ -12,7 +12,8 @@
  * out. Markers hold 128 random bits made at start, so no post can contain
  * one. A card is rendered in the reader's language, and kept once per
  * language (its key says which); its date and time in the reader's time
- * zone is a marker too. web_stream adds such a stream, with its "Older" link, to a page.
+ * zone is a marker too. web_stream adds such a stream, with its "Older"
+ * link, to a page.
  */
 #include <string.h>
 #include <time.h>

@@ -214,8 +214,8 @@ web_post_tools(struct ectx *e, const struct post *p, int outside,
 		    !(mask & (1U << tools[i].owner)))
 			continue;
 		json_array_append_new(list, json_pack("{s:s, s:s}", "label",
-		    tr(e->lang, tools[i].label), "href", arena_printf(e->arena, "%s/%lld",
-		    tools[i].prefix, (long long)p->id)));
+		    tr(e->lang, tools[i].label), "href", arena_printf(e->arena,
+		    "%s/%lld", tools[i].prefix, (long long)p->id)));
 	}
 	return list;
 }
@@ -338,7 +338,8 @@ static const struct {
 	    "every other device.") },
 	{ "session",	N_("That session was signed out.") },
 	{ "others",	N_("You were signed out everywhere else.") },
-	{ "token",	N_("The token was revoked; apps using it are signed out.") },
+	{ "token",	N_("The token was revoked; apps using it are signed "
+	    "out.") },
 	{ "app",	N_("The app's access was revoked.") },
 	{ "language",	N_("Your language and time zone were saved.") },
 };
