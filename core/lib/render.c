@@ -401,7 +401,8 @@ t_flush(struct tstate *st)
 		    last->text[last->len - trail - 1]) != NULL)
 			trail++;
 	}
-	t_emit(st, N_TEXT, first->text, lead);
+	if (lead > 0)
+		t_emit(st, N_TEXT, first->text, lead);
 	for (p = tr_s; *p != '\0';) {
 		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
 			for (i = 0; i < st->nrun; i++) {
@@ -426,7 +427,8 @@ t_flush(struct tstate *st)
 		t_emit(st, N_TEXT, p, close - p);
 		p = close;
 	}
-	t_emit(st, N_TEXT, last->text + last->len - trail, trail);
+	if (trail > 0)
+		t_emit(st, N_TEXT, last->text + last->len - trail, trail);
 out:
 	for (i = 0; i < st->nrun; i++) {
 		if (st->run[i].var == NULL)
