@@ -68,6 +68,12 @@ static int	cmd_media_stats(struct ctl *);
 static int	cmd_media_cleanup(struct ctl *);
 static int	cmd_demo(struct ctl *);
 static int	cmd_module_list(struct ctl *);
+static int	cmd_mail_test(struct ctl *);
+static int64_t	ctl_digest_now;		/* digest send: now, or --at */
+static int	cmd_digest_send(struct ctl *);
+static int	cmd_audit_export(struct ctl *);
+static int	cmd_audit_prune(struct ctl *);
+static int	cmd_user_import(struct ctl *);
 
 static const struct command commands[] = {
 	{ "user add", "user add NAME [--admin] [--display-name TEXT] "
@@ -111,11 +117,43 @@ static const struct command commands[] = {
 	{ "media cleanup", "media cleanup [--dry-run] (remove day-old "
 	    "unattached uploads and files nothing refers to)",
 	    cmd_media_cleanup },
+	{ "mail test", "mail test ADDRESS (send a test message through "
+	    "mail.transport)", cmd_mail_test },
+	{ "digest send", "digest send [--user NAME] [--at EPOCH] (the e-mail "
+	    "digests due now, or NAME's at once)", cmd_digest_send },
 	{ "module list", "module list (installed and enabled modules)",
 	    cmd_module_list },
 	{ "demo", "demo (seed a demo company into an empty database)",
 	    cmd_demo },
+	{ "user import", "user import FILE.csv [--dry-run] (username,"
+	    "display_name,email,department,title[,admin]; prints the "
+	    "generated passwords as CSV)", cmd_user_import },
+	{ "audit export", "audit export [--format csv|jsonl] [--since "
+	    "YYYY-MM-DD] [--until YYYY-MM-DD] [--action ACTION]",
+	    cmd_audit_export },
+	{ "audit prune", "audit prune --before YYYY-MM-DD (retention: delete "
+	    "older entries; export them first)", cmd_audit_prune },
 };
+
+/* The commands that run in one transaction with their audit row
+ * (ctl_audit), committed only if they succeed. */
+static const char *const audited_commands[] = {
+	"user passwd", "user disable", "user enable", "user role", "user link",
+	"user unlink", "group transfer", "token revoke", "app revoke",
+	"scim revoke",
+};
+
+/* Whether cmd is one of audited_commands. */
+static int
+command_audited(const struct command *cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(audited_commands); i++)
+		if (strcmp(cmd->name, audited_commands[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* Whether a word could name a module (checked for real once loaded). */
 static int
@@ -233,6 +271,33 @@ find_user(struct ctl *ctl, const char *name)
 	return u;
 }
 
+/*
+ * Record what this command did in the audit log, in the command's
+ * transaction; the actor is the operator's uid, as hearthctl has no
+ * person. 0, or -1 (the caller fails, and nothing is committed).
+ */
+static int
+ctl_audit(struct ctl *ctl, const char *action, const struct user *u,
+    json_t *details)
+{
+	struct audit_actor	 who;
+	char			 name[64];
+	int			 rc;
+
+	snprintf(name, sizeof name, "hearthctl (uid %lu)",
+	    (unsigned long)getuid());
+	memset(&who, 0, sizeof who);
+	who.name = name;
+	who.ip = "local";
+	rc = audit_record(ctl->db, &who, action, u != NULL ? "user" : "",
+	    u != NULL ? u->id : 0, u != NULL ? u->username : "", details);
+	json_decref(details);
+	if (rc != 0)
+		fprintf(stderr, "hearthctl: the audit log could not be "
+		    "written: %s\n", db_errmsg(ctl->db));
+	return rc;
+}
+
 /* Parse "NAME [options]" for the user and token commands. */
 static int
 parse_opts(struct ctl *ctl, const struct command *cmd, const char *optstring,
@@ -320,8 +385,23 @@ cmd_user_add(struct ctl *ctl)
 		free(cause);
 		cause = NULL;
 	}
-	id = user_create(ctl->db, name, o.display_name, o.email,
-	    o.admin ? ROLE_ADMIN : ROLE_MEMBER, phc, &cause);
+	/* The person, the first-sign-in flag for a generated password and
+	 * the audit row, in one transaction. */
+	if (db_begin(ctl->db) != 0)
+		id = -1, cause = xstrdup(db_errmsg(ctl->db));
+	else if ((id = user_create(ctl->db, name, o.display_name, o.email,
+	    o.admin ? ROLE_ADMIN : ROLE_MEMBER, phc, &cause)) < 0 ||
+	    (generated && user_set_must_change(ctl->db, id, 1) != 0) ||
+	    ctl_audit(ctl, "user.create", user_get(ctl->db, ctl->arena, id),
+	    json_pack("{s:s, s:s, s:b, s:b}", "display_name", o.display_name ?
+	    o.display_name : "", "email", o.email ? o.email : "", "admin",
+	    o.admin, "generated_password", generated)) != 0 ||
+	    db_commit(ctl->db) != 0) {
+		db_rollback(ctl->db);
+		if (id >= 0 && cause == NULL)
+			cause = xstrdup(db_errmsg(ctl->db));
+		id = -1;
+	}
 	if (loaded == 0)
 		module_unload_all();
 	free(phc);
@@ -332,7 +412,8 @@ cmd_user_add(struct ctl *ctl)
 		return 1;
 	}
 	if (generated)
-		printf("created %s%s with password: %s\n", name,
+		printf("created %s%s with password: %s\n(they must choose "
+		    "their own at the first sign-in)\n", name,
 		    o.admin ? " (admin)" : "", pw);
 	else
 		printf("created %s%s\n", name, o.admin ? " (admin)" : "");
@@ -370,6 +451,11 @@ cmd_user_passwd(struct ctl *ctl)
 	}
 	rc = user_set_password(ctl->db, u->id, phc);
 	free(phc);
+	if (rc == 0 && generated)
+		rc = user_set_must_change(ctl->db, u->id, 1);
+	if (rc == 0)
+		rc = ctl_audit(ctl, "user.reset_password", u, json_pack("{s:b}",
+		    "generated_password", generated));
 	if (rc != 0) {
 		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
 		free(pw);
@@ -413,6 +499,9 @@ set_disabled(struct ctl *ctl, const struct command *cmd, int disabled)
 		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
 		return 1;
 	}
+	if (ctl_audit(ctl, disabled ? "user.disable" : "user.enable", u,
+	    NULL) != 0)
+		return 1;
 	printf("%s %s%s\n", disabled ? "disabled" : "enabled", u->username,
 	    disabled ? "; their sessions, tokens and app grants were ended "
 	    "and their streams close" : "");
@@ -461,6 +550,9 @@ cmd_user_role(struct ctl *ctl)
 		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
 		return 1;
 	}
+	if (ctl_audit(ctl, role == ROLE_ADMIN ? "user.make_admin" :
+	    "user.remove_admin", u, NULL) != 0)
+		return 1;
 	printf("%s is now %s%s\n", u->username,
 	    role == ROLE_ADMIN ? "an admin" : "a member",
 	    u->disabled ? "; the account is still disabled" : "");
@@ -541,7 +633,9 @@ cmd_user_link(struct ctl *ctl)
 		return 1;
 	}
 	if (db_begin(ctl->db) != 0 || (rc = identity_link(ctl->db, u->id, p,
-	    issuer, o.subject, &cause)) != E_OK || db_commit(ctl->db) != 0) {
+	    issuer, o.subject, &cause)) != E_OK || ctl_audit(ctl, "user.link",
+	    u, json_pack("{s:s, s:s}", "provider", idp_name(p), "subject",
+	    o.subject)) != 0 || db_commit(ctl->db) != 0) {
 		db_rollback(ctl->db);
 		fprintf(stderr, "hearthctl: %s\n", cause != NULL ? cause :
 		    db_errmsg(ctl->db));
@@ -577,6 +671,9 @@ cmd_user_unlink(struct ctl *ctl)
 		    u->username, idp_name(p));
 		return 1;
 	}
+	if (ctl_audit(ctl, "user.unlink", u, json_pack("{s:s}", "provider",
+	    idp_name(p))) != 0)
+		return 1;
 	printf("%s no longer signs in through %s\n", u->username,
 	    idp_name(p));
 	return 0;
@@ -628,6 +725,10 @@ cmd_group_transfer(struct ctl *ctl)
 		free(cause);
 		return 1;
 	}
+	if (ctl_audit(ctl, "user.transfer_groups", from, json_pack("{s:I, "
+	    "s:s, s:i}", "to", (json_int_t)to->id, "to_name", to->username,
+	    "groups", n)) != 0)
+		return 1;
 	printf("%d group%s handed from %s to %s\n", n, n == 1 ? "" : "s",
 	    from->username, to->username);
 	return 0;
@@ -881,6 +982,9 @@ cmd_token_revoke(struct ctl *ctl)
 		    u->username, id);
 		return 1;
 	}
+	if (ctl_audit(ctl, "token.revoke", u, json_pack("{s:I}", "token",
+	    (json_int_t)id)) != 0)
+		return 1;
 	printf("revoked token %lld of %s\n", id, u->username);
 	return 0;
 }
@@ -940,6 +1044,9 @@ cmd_app_revoke(struct ctl *ctl)
 		    u->username, id);
 		return 1;
 	}
+	if (ctl_audit(ctl, "app.revoke", u, json_pack("{s:I, s:i}", "app",
+	    (json_int_t)id, "tokens", n)) != 0)
+		return 1;
 	printf("revoked %d token%s of app %lld for %s\n", n, n == 1 ? "" :
 	    "s", id, u->username);
 	return 0;
@@ -1028,6 +1135,9 @@ cmd_scim_revoke(struct ctl *ctl)
 		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
 		return 1;
 	}
+	if (ctl_audit(ctl, "scim.token_revoke", NULL, json_pack("{s:I}",
+	    "token", (json_int_t)id)) != 0)
+		return 1;
 	printf("revoked SCIM token %lld; the directory's requests with it "
 	    "now get 401\n", id);
 	return 0;
@@ -1258,6 +1368,118 @@ cmd_media_cleanup(struct ctl *ctl)
 	return 0;
 }
 
+/* mail test ADDRESS: one message, so an admin sees mail.* work. */
+static int
+cmd_mail_test(struct ctl *ctl)
+{
+	struct mail_msg	 m;
+	char		*msg, *cause = NULL;
+	const char	*site;
+
+	if (ctl->argc != 2)
+		return bad_usage(ctl->cmd, "expected exactly one ADDRESS");
+	if (!mail_configured(&ctl->config)) {
+		fprintf(stderr, "hearthctl: mail is not set up: set "
+		    "mail.transport, mail.from and base_url in %s\n",
+		    ctl->config.path != NULL ? ctl->config.path : "the config");
+		return 2;
+	}
+	site = ctl->config.instance_title != NULL &&
+	    *ctl->config.instance_title != '\0' ? ctl->config.instance_title :
+	    "hearth";
+	memset(&m, 0, sizeof m);
+	m.from_name = site;
+	m.to_addr = ctl->argv[1];
+	m.subject = arena_printf(ctl->arena, "A test message from %s", site);
+	m.text = arena_printf(ctl->arena, "This is a test message from %s "
+	    "(%s), sent by hearthctl mail test.\nIf you can read it, "
+	    "e-mail digests will reach people.\n", site,
+	    ctl->config.base_url);
+	m.html = arena_printf(ctl->arena, "<!DOCTYPE html>\n<html><body><p>"
+	    "This is a test message from hearth, sent by <code>hearthctl "
+	    "mail test</code>.</p><p>If you can read it, e-mail digests will "
+	    "reach people.</p></body></html>\n");
+	msg = mail_compose(&ctl->config, &m);
+	if (mail_send(&ctl->config, ctl->argv[1], msg, &cause) != 0) {
+		fprintf(stderr, "hearthctl: %s\n", cause);
+		free(cause);
+		free(msg);
+		return 1;
+	}
+	free(msg);
+	printf("sent a test message to %s through %s\n", ctl->argv[1],
+	    ctl->config.mail_transport);
+	return 0;
+}
+
+/* One digest went: record it at once, so a second run never resends. */
+static void
+digest_sent_one(int64_t user, int64_t last_id, void *arg)
+{
+	struct ctl	*ctl = arg;
+
+	if (db_begin(ctl->db) != 0 || digest_mark_sent(ctl->db, user,
+	    ctl_digest_now, last_id) != E_OK || db_commit(ctl->db) != 0) {
+		db_rollback(ctl->db);
+		fprintf(stderr, "hearthctl: user %lld: the digest went but "
+		    "could not be recorded: %s\n", (long long)user,
+		    db_errmsg(ctl->db));
+	}
+}
+
+/* digest send [--user NAME] [--at EPOCH] */
+static int
+cmd_digest_send(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "at", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct user	*u;
+	const char	*name = NULL;
+	char		*end;
+	int64_t		 only = 0;
+	int		 ch, n;
+
+	ctl_digest_now = (int64_t)time(NULL);
+	optind = 1;
+	while ((ch = getopt_long(ctl->argc, ctl->argv, "", opts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'u':
+			name = optarg;
+			break;
+		case 'a':
+			ctl_digest_now = strtoll(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' ||
+			    ctl_digest_now <= 0)
+				return bad_usage(ctl->cmd, "--at takes seconds "
+				    "since the epoch");
+			break;
+		default:
+			return bad_usage(ctl->cmd, "unknown option");
+		}
+	}
+	if (optind != ctl->argc)
+		return bad_usage(ctl->cmd, "takes only --user and --at");
+	if (!mail_configured(&ctl->config)) {
+		fprintf(stderr, "hearthctl: mail is not set up: set "
+		    "mail.transport, mail.from and base_url\n");
+		return 2;
+	}
+	if (name != NULL) {
+		if ((u = find_user(ctl, name)) == NULL)
+			return 1;
+		only = u->id;
+	}
+	if ((n = digest_run(ctl->db, &ctl->config, ctl_digest_now, only,
+	    digest_sent_one, ctl)) < 0)
+		return 1;
+	printf("sent %d digest(s)\n", n);
+	return 0;
+}
+
 /* demo: a small company to try hearth with. */
 static int
 cmd_demo(struct ctl *ctl)
@@ -1403,8 +1625,12 @@ main(int argc, char **argv)
 	dbpath = config_db_path(&ctl.config);
 	ctl.db = db_open(dbpath, ctl.config.synchronous, 0, &cause);
 	free(dbpath);
+	/* The company-wide group as the config names it, so that a person
+	 * made here joins it even before hearthd has first started. */
 	if (ctl.db == NULL || db_migrate(ctl.db, "core", core_migrations,
-	    core_nmigrations, &cause) != 0) {
+	    core_nmigrations, &cause) != 0 ||
+	    group_default_setup(ctl.db, ctl.config.groups_default,
+	    &cause) != 0) {
 		fprintf(stderr, "hearthctl: %s\n", cause);
 		free(cause);
 		goto out;
@@ -1414,7 +1640,19 @@ main(int argc, char **argv)
 	media_setup(ctl.config.data_dir);
 	if (cmd == NULL)
 		rc = ctl_module_command(&ctl, argc, argv);
-	else
+	else if (command_audited(cmd)) {
+		/* The change and its audit row commit together or not at
+		 * all (the command's own transactions nest). */
+		if (db_begin(ctl.db) != 0) {
+			fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl.db));
+			goto out;
+		}
+		if ((rc = cmd->fn(&ctl)) == 0 && db_commit(ctl.db) != 0) {
+			fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl.db));
+			rc = 1;
+		} else if (rc != 0)
+			db_rollback(ctl.db);
+	} else
 		rc = cmd->fn(&ctl);
 	ctl_tell_hearthd(&ctl);
 out:
@@ -1423,5 +1661,278 @@ out:
 	arena_free(ctl.arena);
 	db_close(ctl.db);
 	config_free(&ctl.config);
+	return rc;
+}
+
+/* A date (YYYY-MM-DD) as the Unix time it starts (UTC); -1 if bad. */
+static int64_t
+ctl_date(const char *s)
+{
+	struct tm	 tm;
+	const char	*end;
+
+	memset(&tm, 0, sizeof tm);
+	if ((end = strptime(s, "%Y-%m-%d", &tm)) == NULL || *end != '\0')
+		return -1;
+	return (int64_t)timegm(&tm);
+}
+
+/* One CSV field to stdout, quoted when it must be; a leading =, +, - or
+ * @ gets a ' so that no spreadsheet runs it as a formula. */
+static void
+ctl_csv(const char *s, int last)
+{
+	const char	*p;
+
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@')
+		putchar('\'');
+	if (strpbrk(s, ",\"\r\n") == NULL)
+		fputs(s, stdout);
+	else {
+		putchar('"');
+		for (p = s; *p != '\0'; p++) {
+			if (*p == '"')
+				putchar('"');
+			putchar(*p);
+		}
+		putchar('"');
+	}
+	fputs(last ? "\r\n" : ",", stdout);
+}
+
+/* One entry of audit export. */
+static void
+audit_one(const struct audit_entry *e, void *arg)
+{
+	int	*csv = arg;
+	json_t	*o = audit_entry_json(e);
+	char	*line, id[24], target[24];
+
+	if (*csv) {
+		snprintf(id, sizeof id, "%lld", (long long)e->id);
+		snprintf(target, sizeof target, "%lld", (long long)e->target_id);
+		ctl_csv(id, 0);
+		ctl_csv(json_string_value(json_object_get(o, "at")), 0);
+		ctl_csv(e->actor_name, 0);
+		ctl_csv(e->action, 0);
+		ctl_csv(e->target_type, 0);
+		ctl_csv(e->target_id ? target : "", 0);
+		ctl_csv(e->target_name, 0);
+		ctl_csv(e->details, 0);
+		ctl_csv(e->ip, 0);
+		ctl_csv(e->user_agent, 1);
+	} else if ((line = json_dumps(o, JSON_COMPACT)) != NULL) {
+		puts(line);
+		free(line);
+	}
+	json_decref(o);
+}
+
+/* audit export [--format csv|jsonl] [--since D] [--until D] [--action A] */
+static int
+cmd_audit_export(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "since", required_argument, NULL, 's' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "action", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct audit_filter	 f;
+	int			 ch, csv = 0;
+
+	memset(&f, 0, sizeof f);
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(ctl->argc, ctl->argv, "", opts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'f':
+			if (strcmp(optarg, "csv") == 0)
+				csv = 1;
+			else if (strcmp(optarg, "jsonl") != 0)
+				return bad_usage(ctl->cmd, "the format is csv "
+				    "or jsonl");
+			break;
+		case 's':
+			if ((f.since = ctl_date(optarg)) < 0)
+				return bad_usage(ctl->cmd, "dates are "
+				    "YYYY-MM-DD");
+			break;
+		case 'u':
+			if ((f.until = ctl_date(optarg)) < 0)
+				return bad_usage(ctl->cmd, "dates are "
+				    "YYYY-MM-DD");
+			f.until += 86400;	/* to the end of that day */
+			break;
+		case 'a':
+			f.action = optarg;
+			break;
+		default:
+			return bad_usage(ctl->cmd, "unknown or incomplete "
+			    "option");
+		}
+	}
+	if (optind != ctl->argc)
+		return bad_usage(ctl->cmd, "unexpected argument");
+	if (csv)
+		fputs("id,at,actor,action,target_type,target_id,target,details,"
+		    "ip,user_agent\r\n", stdout);
+	if (audit_each(ctl->db, ctl->arena, &f, 1, 0, 0, audit_one, &csv) <
+	    0) {
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+/* audit prune --before YYYY-MM-DD: the operator's retention. */
+static int
+cmd_audit_prune(struct ctl *ctl)
+{
+	struct audit_actor	 who;
+	char			 name[64];
+	int64_t			 before;
+	int			 n;
+
+	if (ctl->argc != 3 || strcmp(ctl->argv[1], "--before") != 0 ||
+	    (before = ctl_date(ctl->argv[2])) < 0)
+		return bad_usage(ctl->cmd, "expected --before YYYY-MM-DD");
+	snprintf(name, sizeof name, "hearthctl (uid %lu)",
+	    (unsigned long)getuid());
+	memset(&who, 0, sizeof who);
+	who.name = name;
+	who.ip = "local";
+	/* The pruning itself is recorded: a gap in the log says who made
+	 * it and when. */
+	if (db_begin(ctl->db) != 0 || (n = audit_prune(ctl->db, before)) < 0 ||
+	    audit_record(ctl->db, &who, "audit.prune", "", 0, "", json_pack(
+	    "{s:s, s:i}", "before", ctl->argv[2], "deleted", n)) != 0 ||
+	    db_commit(ctl->db) != 0) {
+		db_rollback(ctl->db);
+		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+		return 1;
+	}
+	printf("deleted %d audit entr%s from before %s\n", n, n == 1 ? "y" :
+	    "ies", ctl->argv[2]);
+	return 0;
+}
+
+#define IMPORT_FILE_MAX		(4 * 1024 * 1024)
+#define IMPORT_ROWS_MAX		10000
+
+/* user import FILE.csv [--dry-run]: everyone the file names, or nobody. */
+static int
+cmd_user_import(struct ctl *ctl)
+{
+	struct import		 im;
+	struct audit_actor	 who;
+	const char		*path = NULL;
+	char			 name[64], *buf, **pws, **phcs, *cause = NULL;
+	int64_t			*ids;
+	FILE			*fp;
+	size_t			 len, i;
+	int			 dry = 0, j, rc = 1, loaded;
+
+	for (j = 1; j < ctl->argc; j++) {
+		if (strcmp(ctl->argv[j], "--dry-run") == 0)
+			dry = 1;
+		else if (path == NULL)
+			path = ctl->argv[j];
+		else
+			return bad_usage(ctl->cmd, "expected one FILE");
+	}
+	if (path == NULL)
+		return bad_usage(ctl->cmd, "expected a FILE");
+	if ((fp = fopen(path, "r")) == NULL) {
+		fprintf(stderr, "hearthctl: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	buf = xmalloc(IMPORT_FILE_MAX + 1);
+	len = fread(buf, 1, IMPORT_FILE_MAX + 1, fp);
+	fclose(fp);
+	if (len > IMPORT_FILE_MAX) {
+		fprintf(stderr, "hearthctl: %s: larger than %d MiB\n", path,
+		    IMPORT_FILE_MAX / 1024 / 1024);
+		free(buf);
+		return 1;
+	}
+	if (user_import_parse(ctl->db, ctl->arena, buf, len, IMPORT_ROWS_MAX,
+	    &im) != 0) {
+		fprintf(stderr, "hearthctl: %s: %s\n", path, im.error);
+		free(buf);
+		return 1;
+	}
+	for (i = 0; i < im.n; i++)
+		if (im.rows[i].error != NULL)
+			fprintf(stderr, "%s:%d: %s: %s\n", path,
+			    im.rows[i].line, im.rows[i].field,
+			    im.rows[i].error);
+	if (im.errors > 0 || dry) {
+		if (im.errors == 0)
+			printf("%zu %s would be created; nothing was written "
+			    "(--dry-run)\n", im.n, im.n == 1 ? "person" :
+			    "people");
+		else
+			fprintf(stderr, "hearthctl: %d line%s in error; nobody "
+			    "was created\n", im.errors, im.errors == 1 ? "" :
+			    "s");
+		free(buf);
+		return im.errors > 0 ? 1 : 0;
+	}
+	pws = xcalloc(im.n, sizeof *pws);
+	phcs = xcalloc(im.n, sizeof *phcs);
+	ids = xcalloc(im.n, sizeof *ids);
+	for (i = 0; i < im.n; i++) {
+		pws[i] = xmalloc(21);
+		password_generate(pws[i], 21);
+		if (password_hash(pws[i], &phcs[i], &cause) != 0) {
+			fprintf(stderr, "hearthctl: %s\n", cause);
+			free(cause);
+			goto out;
+		}
+	}
+	snprintf(name, sizeof name, "hearthctl (uid %lu)",
+	    (unsigned long)getuid());
+	memset(&who, 0, sizeof who);
+	who.name = name;
+	who.ip = "local";
+	/* Modules hear of each person (after_user_created), as with user
+	 * add. */
+	if ((loaded = module_load_all(&ctl->config, 1, &cause)) != 0) {
+		free(cause);
+		cause = NULL;
+	}
+	j = user_import_write(ctl->db, ctl->arena, &who, &im, phcs, ids,
+	    &cause);
+	if (loaded == 0)
+		module_unload_all();
+	if (j != E_OK) {
+		fprintf(stderr, "hearthctl: %s\n", cause ? cause : "failed");
+		free(cause);
+		goto out;
+	}
+	/* The passwords, once, as CSV: each person must replace theirs at
+	 * the first sign-in. */
+	fputs("username,password\r\n", stdout);
+	for (i = 0; i < im.n; i++) {
+		ctl_csv(im.rows[i].username, 0);
+		ctl_csv(pws[i], 1);
+	}
+	fprintf(stderr, "created %zu %s; each must choose a new password at "
+	    "the first sign-in\n", im.n, im.n == 1 ? "person" : "people");
+	rc = 0;
+out:
+	for (i = 0; i < im.n; i++) {
+		if (pws[i] != NULL)
+			OPENSSL_cleanse(pws[i], 21);
+		free(pws[i]);
+		free(phcs[i]);
+	}
+	free(pws);
+	free(phcs);
+	free(ids);
+	free(buf);
 	return rc;
 }

@@ -34,9 +34,69 @@ usage(FILE *f)
 	    "  -c, --config FILE   config file (default %s)\n"
 	    "  -t, --check-config  check the config file and exit\n"
 	    "  -V, --version       print the version and exit\n"
+	    "      --routes        print the route table and exit\n"
+	    "      --refused       print the Mastodon endpoints hearth refuses,\n"
+	    "                      and why, and exit\n"
 	    "  -h, --help          print this help and exit\n"
 	    "Runs in the foreground and logs to stderr; see hearthd(8).\n",
 	    HEARTH_CONFIG);
+}
+
+/*
+ * Print every route of the web's and the API's tables, one per line:
+ * methods, then the pattern. The tests walk it (every route answers with
+ * and without a trailing slash), so no route can be forgotten.
+ */
+static void
+print_routes(void)
+{
+	static const struct { int bit; const char *name; } names[] = {
+		{ M_GET, "GET" }, { M_POST, "POST" }, { M_PUT, "PUT" },
+		{ M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
+	};
+	const struct { const struct route *r; size_t n; } tabs[] = {
+		{ web_routes, web_nroutes }, { api_routes, api_nroutes },
+	};
+	size_t	 t, i, k;
+	int	 first;
+
+	for (t = 0; t < sizeof tabs / sizeof tabs[0]; t++) {
+		for (i = 0; i < tabs[t].n; i++) {
+			first = 1;
+			for (k = 0; k < sizeof names / sizeof names[0]; k++) {
+				if (!(tabs[t].r[i].methods & names[k].bit))
+					continue;
+				printf("%s%s", first ? "" : ",", names[k].name);
+				first = 0;
+			}
+			printf(" %s\n", tabs[t].r[i].pattern);
+		}
+	}
+}
+
+/*
+ * Print the Mastodon endpoints hearth answers 501 (refused.c), one per
+ * line: the method, the pattern, a tab and why. The coverage test checks
+ * them against docs/api.md's table.
+ */
+static void
+print_refused(void)
+{
+	const struct route	*r;
+	size_t			 n, i;
+	int			 literal;
+
+	api_refusals_init();
+	for (literal = 1; literal >= 0; literal--) {
+		r = api_refusals(literal, &n);
+		for (i = 0; i < n; i++)
+			printf("%s %s\t%s\n", r[i].methods == M_GET ? "GET" :
+			    r[i].methods == M_POST ? "POST" :
+			    r[i].methods == M_PUT ? "PUT" :
+			    r[i].methods == M_PATCH ? "PATCH" : "DELETE",
+			    r[i].pattern, api_refusal_why(&r[i]));
+	}
+	api_refusals_free();
 }
 
 /* Open, migrate and prime the database; 0 or -1 with *cause. */
@@ -58,6 +118,8 @@ prepare_database(const struct config *c, char **cause)
 		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
+	if (group_default_setup(db, c->groups_default, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	db_close(db);
@@ -71,6 +133,7 @@ serving(struct loop *loop)
 {
 	media_serving(loop);
 	directory_serving(loop);
+	digest_serving(loop);
 	module_serving(loop);
 }
 
@@ -79,6 +142,7 @@ stopping(void)
 {
 	media_stopping();
 	directory_stopping();
+	digest_stopping();
 	module_stopping();
 }
 
@@ -90,6 +154,8 @@ main(int argc, char **argv)
 		{ "check-config", no_argument, NULL, 't' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "routes", no_argument, NULL, 'R' },
+		{ "refused", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* The modules' periodic jobs, and media's, answer on the first
@@ -98,6 +164,8 @@ main(int argc, char **argv)
 		serving, stopping,
 	};
 	struct config	 c;
+	const struct route *refused;
+	size_t		 nrefused;
 	const char	*path = HEARTH_CONFIG;
 	char		*cause = NULL;
 	int		 ch, check = 0, rc;
@@ -115,6 +183,12 @@ main(int argc, char **argv)
 			return 0;
 		case 'h':
 			usage(stdout);
+			return 0;
+		case 'R':
+			print_routes();
+			return 0;
+		case 'F':
+			print_refused();
 			return 0;
 		default:
 			usage(stderr);
@@ -154,15 +228,22 @@ main(int argc, char **argv)
 	 * any worker or module thread can ask for it, with the PDF loader
 	 * only if the admin wants previews), feeds and caches (feeds hear
 	 * of new posts first), and the route tables, the web's before the
-	 * API's. */
+	 * API's, which the refused Mastodon endpoints' surround (refused.c
+	 * says why). */
 	image_setup(c.media_pdf_previews);
 	media_setup(c.data_dir);
 	feed_init(c.home_feed_cache);
+	reaction_config(c.reactions);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
 	web_avatar_cache_init(20000);
 	router_add(web_routes, web_nroutes);
+	api_refusals_init();
+	refused = api_refusals(1, &nrefused);
+	router_add(refused, nrefused);
 	router_add(api_routes, api_nroutes);
+	refused = api_refusals(0, &nrefused);
+	router_add(refused, nrefused);
 
 	/* A refused module is a config error (exit 2) unless
 	 * module_failure = skip. */
@@ -183,6 +264,9 @@ main(int argc, char **argv)
 		goto out;
 	}
 	web_oidc_init();
+	web_notifications_init();
+	web_side_init();
+	web_admin_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
 	/*
@@ -207,8 +291,10 @@ out:
 	render_free();
 	asset_free();
 	router_clear();
+	api_refusals_free();
 	feed_free();
 	entity_cache_free();
+	reaction_config_free();
 	web_card_free();
 	web_avatar_cache_free();
 	config_free(&c);

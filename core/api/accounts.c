@@ -555,6 +555,8 @@ api_account_statuses(struct req *r)
 		filter |= AF_NO_REPLIES;
 	if (req_bool(r, "pinned"))
 		filter |= AF_PINNED;
+	if (req_bool(r, "exclude_reblogs"))
+		filter |= AF_NO_REBLOGS;
 	if (!req_bool(r, "only_media"))
 		rc = timeline_account(req_db(r), r->arena, r->user->id, u->id,
 		    filter, &p, &ids);

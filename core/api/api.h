@@ -14,6 +14,14 @@ struct loop;
 extern const struct route	api_routes[];
 extern const size_t		api_nroutes;
 
+/* refused.c: the Mastodon endpoints hearth does not offer, as route
+ * tables that answer 501 and why (the literal paths' go before
+ * api_routes, the patterns' after) */
+void		 api_refusals_init(void);
+const struct route *api_refusals(int, size_t *);
+const char	*api_refusal_why(const struct route *);
+void		 api_refusals_free(void);
+
 /* media-jobs.c: decodes no request waits for, and the hourly clean-up */
 void		 media_serving(struct loop *);
 void		 media_stopping(void);
@@ -21,5 +29,9 @@ void		 media_stopping(void);
 /* directory-jobs.c: the scheduled directory sync */
 void		 directory_serving(struct loop *);
 void		 directory_stopping(void);
+
+/* digest-jobs.c: the scheduled e-mail digests */
+void		 digest_serving(struct loop *);
+void		 digest_stopping(void);
 
 #endif

@@ -46,6 +46,16 @@ enum handled	 api_status_favourite(struct req *);
 enum handled	 api_status_unfavourite(struct req *);
 enum handled	 api_status_favourited_by(struct req *);
 enum handled	 api_favourites(struct req *);
+/* status-actions.c */
+enum handled	 api_status_reblog(struct req *);
+enum handled	 api_status_unreblog(struct req *);
+enum handled	 api_status_reblogged_by(struct req *);
+enum handled	 api_status_bookmark(struct req *);
+enum handled	 api_status_unbookmark(struct req *);
+enum handled	 api_bookmarks(struct req *);
+enum handled	 api_reaction_add(struct req *);
+enum handled	 api_reaction_remove(struct req *);
+enum handled	 api_reactions(struct req *);
 
 /* timelines.c */
 enum handled	 api_timeline_home(struct req *);
@@ -65,6 +75,14 @@ enum handled	 api_group_add(struct req *);
 enum handled	 api_group_remove(struct req *);
 enum handled	 api_group_admin_add(struct req *);
 enum handled	 api_group_admin_remove(struct req *);
+
+/* group-settings.c */
+enum handled	 api_group_update(struct req *);
+enum handled	 api_group_archive(struct req *);
+enum handled	 api_group_unarchive(struct req *);
+enum handled	 api_group_pins(struct req *);
+enum handled	 api_group_pin(struct req *);
+enum handled	 api_group_unpin(struct req *);
 
 /* notifications.c */
 enum handled	 api_notifications(struct req *);

@@ -104,6 +104,14 @@ instance_limits(const struct config *cf, int v2)
 	json_object_set_new(c, "accounts", v2 ? json_pack("{s:i, s:i}",
 	    "max_featured_tags", 0, "max_pinned_statuses", 0) :
 	    json_pack("{s:i}", "max_featured_tags", 0));
+	/* The emoji a status may be reacted with (hearth's extension;
+	 * Pleroma's routes, docs/api.md), in the company's order. */
+	types = json_array();
+	for (i = 0; i < reaction_offered(); i++)
+		json_array_append_new(types, json_string(reaction_emoji(i)));
+	json_object_set_new(c, "reactions", json_pack("{s:I, s:o}",
+	    "max_reactions", (json_int_t)reaction_offered(), "allowed",
+	    types));
 	return c;
 }
 
@@ -119,7 +127,7 @@ api_instance_v1(struct req *r)
 	}
 	req_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
 	    "s:{s:s}, s:{s:I, s:I, s:i}, s:s, s:[s], s:b, s:b, s:b, s:o, "
-	    "s:n, s:[]}",
+	    "s:n, s:[], s:{s:{s:[s]}}}",
 	    "uri", instance_domain(r),
 	    "title", instance_title(r),
 	    "short_description", INSTANCE_DESCRIPTION,
@@ -135,7 +143,8 @@ api_instance_v1(struct req *r)
 	    "registrations", 0, "approval_required", 0, "invites_enabled", 0,
 	    "configuration", instance_limits(req_config(r), 0),
 	    "contact_account",
-	    "rules"));
+	    "rules", "pleroma", "metadata", "features",
+	    "pleroma_emoji_reactions"));
 	return HANDLED;
 }
 

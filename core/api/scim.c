@@ -40,6 +40,8 @@ scim_ctx(struct req *r, struct scim *s)
 	s->db = req_db(r);
 	s->arena = r->arena;
 	s->base = arena_printf(r->arena, "%.*s/scim/v2", (int)n, base);
+	s->ip = r->client_ip;
+	s->user_agent = req_header(r, "User-Agent");
 }
 
 /* Answer a domain refusal: E_INVALID is SCIM's 400, with its scimType. */

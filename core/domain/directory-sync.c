@@ -68,6 +68,24 @@ linked_accounts(struct db *db, enum idp p, struct linked **out)
 	return (int)n;
 }
 
+/* Someone the sync deactivated, in the audit log (same transaction). */
+static int
+sync_audit(struct db *db, enum idp p, int64_t id, const char *why)
+{
+	struct audit_actor	 who = { 0, NULL, "", "" };
+	struct arena		*a = arena_new();
+	struct user		*u = user_get(db, a, id);
+	json_t			*d = json_pack("{s:s}", "reason", why);
+	int			 rc;
+
+	who.name = p == IDP_LDAP ? "directory sync (ldap)" : "directory sync";
+	rc = audit_record(db, &who, "user.disable", "user", id, u != NULL ?
+	    u->username : "", d);
+	json_decref(d);
+	arena_free(a);
+	return rc;
+}
+
 /*
  * Apply the directory's list (people, n: claims with subject, allowed,
  * admin and the profile) to the accounts tied to provider p, in one
@@ -124,7 +142,10 @@ directory_sync(struct db *db, enum idp p, const struct claims *people,
 		if (c == NULL || !c->allowed) {
 			if (user_deactivate(db, acc[i].user, c == NULL ?
 			    "directory sync: gone from the directory" :
-			    "directory sync: not in the allowed group") != E_OK)
+			    "directory sync: not in the allowed group") != E_OK ||
+			    sync_audit(db, p, acc[i].user, c == NULL ?
+			    "gone from the directory" : "not in the allowed "
+			    "group") != 0)
 				goto fail;
 			log_info("directory sync: user %lld deactivated (%s)",
 			    (long long)acc[i].user, c == NULL ? "gone from the "

@@ -54,6 +54,8 @@ struct user {
 	const char	*origin;
 	const char	*outside_uri;
 	const char	*outside_url;
+	int		 must_change_password;	/* an admin set the password */
+	int64_t		 last_active_at;
 };
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);
@@ -68,12 +70,29 @@ struct user	*user_get_by_name(struct db *, struct arena *, const char *);
 struct user	*user_get_outside(struct db *, struct arena *, const char *);
 int		 user_set_password(struct db *, int64_t, const char *);
 int		 user_set_disabled(struct db *, int64_t, int);
+int		 user_set_must_change(struct db *, int64_t, int);
 int		 user_list(struct db *, struct arena *,
 		     void (*)(const struct user *, void *), void *);
 int		 user_change_password(struct db *, int64_t, const char *,
 		     int64_t);
 int		 user_page(struct db *, struct arena *, const char *, int, int,
 		     void (*)(const struct user *, void *), void *);
+enum people_sort { PEOPLE_BY_NAME, PEOPLE_BY_DEPARTMENT, PEOPLE_BY_LAST_ACTIVE,
+    PEOPLE_BY_STATUS, PEOPLE_SORTS };
+enum people_status { PEOPLE_ALL, PEOPLE_ACTIVE, PEOPLE_DISABLED, PEOPLE_ADMINS,
+    PEOPLE_MUST_CHANGE };
+struct people_query {
+	const char		*q;
+	const char		*department;
+	enum people_status	 status;
+	enum people_sort	 sort;
+	int			 desc;
+};
+int		 user_admin_page(struct db *, struct arena *,
+		     const struct people_query *, int, int,
+		     void (*)(const struct user *, void *), void *);
+int		 user_departments(struct db *, void (*)(const char *, void *),
+		     void *);
 int		 user_admin_create(struct db *, struct arena *, int64_t,
 		     const char *, const char *, const char *, enum role,
 		     const char *, int64_t *, char **);
@@ -83,6 +102,68 @@ int		 user_admin_set_disabled(struct db *, struct arena *, int64_t,
 		     int64_t, int, char **);
 int		 user_admin_set_password(struct db *, struct arena *, int64_t,
 		     int64_t, const char *, char **);
+
+/* audit.c */
+struct audit_actor {
+	int64_t		 id;		/* 0: not a person (hearthctl, a sync) */
+	const char	*name;		/* "alice", "hearthctl (uid 0)" */
+	const char	*ip;
+	const char	*user_agent;
+};
+struct audit_entry {
+	int64_t		 id;
+	int64_t		 at;
+	int64_t		 actor_id;
+	const char	*actor_name;
+	const char	*action;
+	const char	*target_type;
+	int64_t		 target_id;
+	const char	*target_name;
+	const char	*details;	/* a JSON object */
+	const char	*ip;
+	const char	*user_agent;
+};
+struct audit_filter {
+	const char	*action;	/* exactly; NULL or "": any */
+	const char	*actor;		/* name contains */
+	const char	*q;		/* target or details contain */
+	int64_t		 since;		/* at >= since (0: any) */
+	int64_t		 until;		/* at < until (0: any) */
+};
+int		 audit_record(struct db *, const struct audit_actor *,
+		     const char *, const char *, int64_t, const char *,
+		     json_t *);
+int		 audit_each(struct db *, struct arena *,
+		     const struct audit_filter *, int, int64_t, int,
+		     void (*)(const struct audit_entry *, void *), void *);
+int		 audit_actions(struct db *, void (*)(const char *, void *),
+		     void *);
+json_t		*audit_entry_json(const struct audit_entry *);
+int		 audit_prune(struct db *, int64_t);
+
+/* user-import.c */
+struct import_row {
+	int		 line;		/* in the file, from 1 */
+	const char	*username;
+	const char	*display_name;
+	const char	*email;
+	const char	*department;
+	const char	*title;
+	int		 admin;
+	const char	*field;		/* the field in error, or NULL */
+	const char	*error;
+};
+struct import {
+	struct import_row *rows;
+	size_t		 n;
+	int		 errors;	/* rows with an error */
+	const char	*error;		/* the file's own (too long, empty) */
+};
+int		 user_import_parse(struct db *, struct arena *, const char *,
+		     size_t, size_t, struct import *);
+int		 user_import_write(struct db *, struct arena *,
+		     const struct audit_actor *, const struct import *,
+		     char *const *, int64_t *, char **);
 
 /* identity.c */
 enum idp { IDP_OIDC, IDP_LDAP, IDP_SCIM, IDP_PROXY };
@@ -348,6 +429,8 @@ struct scim {
 	struct arena	*arena;
 	const char	*base;		/* https://hearth.example.com/scim/v2 */
 	const char	*type;
+	const char	*ip;		/* the directory's, for the audit log */
+	const char	*user_agent;
 };
 struct scim_query {
 	const struct scim_filter *filter;	/* or NULL: all */
@@ -595,6 +678,7 @@ enum event_kind {
 	EV_USER_CREATED,	/* id, text (the username) */
 	EV_UNFOLLOWED,		/* actor (follower), subject (followee) */
 	EV_ACCESS_ENDED,	/* actor (who left), text (by which path) */
+	EV_POST_BOOSTED,	/* id (the boost), actor (booster), to */
 	EV_NKINDS
 };
 struct event {
@@ -671,7 +755,12 @@ enum visibility {
  * people; direct: mentioned people. Admins read what everyone reads: a
  * private group or a direct message is private from them too.
  */
-#define SQL_POST_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
+#define SQL_POST_VISIBLE(p) "(" SQL_POST_ROW_VISIBLE(p) " AND (" p \
+    ".reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM posts rb WHERE rb.id = " \
+    p ".reblog_of_id AND " SQL_POST_ROW_VISIBLE("rb") ")))"
+/* The rule for one row; a boost (reblog_of_id) also needs its original
+ * readable (above), so a boost never widens who reads a post. */
+#define SQL_POST_ROW_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
     "WHEN " p ".group_id IS NOT NULL THEN EXISTS (SELECT 1 FROM groups g " \
     "WHERE g.id = " p ".group_id AND " SQL_GROUP_READABLE("g") ") " \
     "WHEN " p ".visibility <= " SQL_VIS_UNLISTED " THEN 1 " \
@@ -854,6 +943,10 @@ struct post {
 	const char	*outside_url;	/* and its page there */
 	const char	*media_json;	/* its attachments, or NULL */
 	int		 favourited;	/* by the viewer */
+	int64_t		 reblog_of_id;	/* a boost: the post shared */
+	int64_t		 reactions_version;
+	int		 bookmarked;	/* by the viewer (post_get) */
+	int		 reblogged;	/* boosted by the viewer (post_get) */
 };
 struct post_draft {
 	/* in */
@@ -923,6 +1016,11 @@ struct peek {
 	int		 favourited;
 	int64_t		 created_at;
 	uint64_t	 author_tag;	/* user_fingerprint of the author */
+	int64_t		 reblog_of_id;	/* a boost: the post shared */
+	int64_t		 reactions_version;
+	int		 bookmarked;	/* the reader's own state */
+	int		 reblogged;
+	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -941,6 +1039,45 @@ int		 favourite_list(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 int		 favourite_mine(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
+/* reaction.c: emoji reactions; 👍 is the favourite (favourites) */
+#define REACTION_THUMBS "\xf0\x9f\x91\x8d"	/* 👍 */
+struct reaction {		/* one emoji on a post, as the reader sees it */
+	const char	*emoji;
+	int64_t		 count;
+	int		 me;		/* the reader reacted so */
+};
+struct reaction_toggle {	/* a command's input */
+	int64_t		 actor;
+	int64_t		 id;		/* the post */
+	const char	*emoji;
+	int		 add;
+};
+void		 reaction_config(const char *);
+void		 reaction_config_free(void);
+size_t		 reaction_offered(void);
+const char	*reaction_emoji(size_t);
+int		 reaction_index(const char *);
+uint32_t	 reaction_mask(const char *);
+int		 reaction_add(struct db *, int64_t, int64_t, const char *);
+int		 reaction_remove(struct db *, int64_t, int64_t, const char *);
+int		 reaction_set(struct db *, void *, char **);
+int		 reaction_summary(struct db *, struct arena *, int64_t,
+		     int64_t, struct reaction **, size_t *);
+int		 reaction_people(struct db *, struct arena *, int64_t, int64_t,
+		     const char *, size_t, struct idlist *);
+int64_t		 post_target(struct db *, int64_t);
+
+/* bookmark.c: a person's own bookmarks */
+int		 bookmark_set(struct db *, void *, char **);
+int		 bookmark_mine(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* reblog.c: boosts (Mastodon's reblogs) */
+int		 reblog_set(struct db *, void *, char **);
+int		 reblog_possible(struct db *, int64_t);
+int		 reblog_list(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
 /* The argument of post_mention_resolve. */
 struct mention_ctx {
 	struct db	*db;
@@ -967,10 +1104,13 @@ struct group {
 	int64_t			 members_count;
 	int64_t			 posts_count;
 	int			 my_role;	/* -1 not a member */
+	int64_t			 archived_at;	/* 0: not archived */
+	const char		*picture_file;	/* a media name, or NULL */
 };
 int64_t		 group_create(struct db *, int64_t, const char *, const char *,
 		     const char *, enum group_visibility, char **);
 struct group	*group_get(struct db *, struct arena *, int64_t, int64_t);
+struct group	*group_get_any(struct db *, struct arena *, int64_t, int64_t);
 int		 group_list(struct db *, struct arena *, int64_t, int,
 		     const struct page *, struct idlist *);
 int		 group_join(struct db *, int64_t, int64_t);
@@ -1013,6 +1153,33 @@ int		 group_prepare(struct db *, struct arena *, struct group_input *,
 int		 group_create_cmd(struct db *, void *, char **);
 int		 group_change_cmd(struct db *, void *, char **);
 
+/* group-settings.c: a group's admins change the group itself */
+#define GROUP_PINS_MAX 5
+#define GROUP_PICTURE_MAX (2 * 1024 * 1024)
+enum group_edit_op { GROUP_UPDATE, GROUP_ARCHIVE, GROUP_UNARCHIVE,
+    GROUP_PIN, GROUP_UNPIN, GROUP_PICTURE, GROUP_PICTURE_REMOVE };
+struct group_edit {
+	enum group_edit_op	 op;
+	int64_t			 actor;
+	int64_t			 group;
+	struct group_input	 in;	/* GROUP_UPDATE: group_prepare'd */
+	int64_t			 post;	/* GROUP_PIN, GROUP_UNPIN */
+	/* GROUP_PICTURE: the upload, stored on a worker first */
+	const void		*data;
+	size_t			 len;
+	const char		*data_dir;
+	char			 name[MEDIA_NAME_MAX];	/* once stored */
+	char			*cause;	/* why it is no picture */
+	const char		*old;	/* the picture it replaces */
+};
+int		 group_archived(struct db *, int64_t);
+int		 group_manage_check(struct db *, int64_t, int64_t, char **);
+int		 group_pins(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+int		 group_pinned(struct db *, int64_t, int64_t);
+int		 group_edit_cmd(struct db *, void *, char **);
+void		 group_picture_store(void *);
+
 /* notify.c */
 int		 notify_label_add(const char *, const char *);
 const char	*notify_label(const char *);
@@ -1024,9 +1191,42 @@ int		 notify_list(struct db *, struct arena *, int64_t,
 int		 notify_dismiss(struct db *, int64_t, int64_t);
 int		 notify_clear(struct db *, int64_t);
 int64_t		 notify_unread(struct db *, int64_t);
+int		 notify_label_at(size_t, const char **, const char **);
 int		 marker_set(struct db *, int64_t, const char *, int64_t);
 int		 marker_get(struct db *, int64_t, const char *, int64_t *,
 		     int64_t *, int64_t *);
+
+/* notify-prefs.c: per kind, web and e-mail digest; the digest's rhythm */
+struct notify_kind {
+	const char	*kind;		/* the notification type */
+	const char	*label;		/* "Mentions and replies" */
+};
+const struct notify_kind *notify_kind_at(size_t, struct notify_kind *);
+int		 notify_kind_known(const char *);
+int		 notify_pref_get(struct db *, int64_t, const char *, int *, int *);
+int		 notify_pref_set(struct db *, int64_t, const char *, int, int);
+int		 notify_web_off(struct db *, struct arena *, int64_t,
+		     const char ***, size_t *);
+int		 digest_get(struct db *, int64_t, const char **, int64_t *,
+		     int64_t *);
+int		 digest_set_frequency(struct db *, int64_t, const char *);
+int		 digest_mark_sent(struct db *, int64_t, int64_t, int64_t);
+int		 digest_due(struct db *, struct arena *, int64_t, struct idlist *);
+char		*notify_excerpt(struct arena *, const char *, size_t);
+char		*notify_post_excerpt(struct db *, struct arena *, int64_t, size_t);
+
+/* digest.c: the e-mail digest of what a person missed */
+struct digest {
+	char		*to_addr;
+	char		*message;	/* composed, CRLF lines (malloc'd) */
+	int64_t		 last_id;	/* the newest notification in it */
+	int		 count;
+};
+int		 digest_build(struct db *, const struct config *, int64_t,
+		     int64_t, struct digest *, char **);
+void		 digest_free(struct digest *);
+int		 digest_run(struct db *, const struct config *, int64_t, int64_t,
+		     void (*)(int64_t, int64_t, void *), void *);
 
 /* demo.c */
 int		 demo_seed(struct db *, const struct config *, const char *,
@@ -1052,7 +1252,8 @@ void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
 
 /* timeline.c */
-enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2 };
+enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,
+    AF_NO_REBLOGS = 4 };
 int		 timeline_home(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
 int		 timeline_company(struct db *, struct arena *, int64_t,
@@ -1065,6 +1266,24 @@ int		 timeline_outside(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
 int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
 		     int, const struct page *, struct idlist *);
+
+/* conversation.c */
+int		 timeline_direct(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *);
+size_t		 conversation_drop_direct(struct db *, struct idlist *);
+
+/* draft.c: a post kept while a gate refused it (one per person) */
+struct draft {
+	int64_t		 user_id;
+	const char	*status;
+	const char	*spoiler_text;
+	const char	*visibility;	/* as the form sent it, or "" */
+	int64_t		 group_id;	/* 0: none */
+	int64_t		 saved_at;
+};
+int		 draft_save_cmd(struct db *, void *, char **);
+int		 draft_delete_cmd(struct db *, void *, char **);
+int		 draft_get(struct db *, struct arena *, int64_t, struct draft *);
 
 /* search.c */
 #define SEARCH_QUERY_MAX 200
@@ -1094,6 +1313,39 @@ struct trend {
 };
 int		 trend_tags(struct db *, struct arena *, int64_t, int,
 		     struct trend **, size_t *);
+
+/* thread.c */
+struct thread_link {
+	int64_t		 id;
+	int64_t		 parent;	/* 0: none */
+	const char	*parent_author;	/* username, "" if unknown */
+	int		 depth;		/* 1: a reply to the thread's post */
+	int		 orphan;	/* its parent is not listed */
+};
+int		 thread_links(struct db *, struct arena *, int64_t,
+		     const struct idlist *, struct thread_link **);
+
+/* welcome.c */
+#define WELCOME_FOLLOWS	3	/* colleagues followed: the step is done */
+#define WELCOME_GROUPS	3	/* groups joined, the company-wide one aside */
+#define WELCOME_DAYS	30	/* the checklist is for accounts this new */
+struct welcome {
+	int		 avatar, title, follows, groups, posted; /* done */
+	int		 done;		/* how many of the five */
+	int		 dismissed;
+	int		 newcomer;	/* made in the last WELCOME_DAYS */
+	int64_t		 nfollows, ngroups;
+};
+int		 welcome_state(struct db *, const struct user *,
+		     struct welcome *);
+int		 welcome_people(struct db *, struct arena *,
+		     const struct user *, int, struct idlist *);
+int		 welcome_groups(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
+int		 welcome_dismiss_cmd(struct db *, void *, char **);
+int64_t		 group_default_id(struct db *);
+int		 group_default_join(struct db *, int64_t);
+int		 group_default_setup(struct db *, const char *, char **);
 
 /* instance.c */
 struct instance_stats {

@@ -488,6 +488,65 @@ entity_media(struct ectx *e, const struct media *m, int sign)
 	return out;
 }
 
+/* The reactions on a post as Pleroma and Akkoma show them, which hearth
+ * follows (docs/api.md): [{name, count, me}], 👍 (the favourites) among
+ * them. */
+static json_t *
+status_reactions(struct ectx *e, int64_t post)
+{
+	struct reaction	*r;
+	json_t		*arr = json_array();
+	size_t		 i, n;
+
+	if (reaction_summary(e->db, e->arena, e->viewer, post, &r, &n) != E_OK)
+		return arr;
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:s, s:I, s:b}", "name",
+		    r[i].emoji, "count", (json_int_t)r[i].count, "me",
+		    r[i].me));
+	return arr;
+}
+
+/* A Status's "pleroma" object: its emoji_reactions. */
+static json_t *
+status_pleroma(struct ectx *e, const struct post *p)
+{
+	json_t	*arr;
+
+	/* No query for a post nobody reacted to. */
+	if (p->reactions_version == 0 && p->favourites_count == 0)
+		arr = json_array();
+	else
+		arr = status_reactions(e, p->id);
+	return json_pack("{s:o}", "emoji_reactions", arr);
+}
+
+/*
+ * A boost's Status: the booster's, with the post shared in "reblog" (as
+ * the viewer sees it) and its counts and the viewer's state repeated on
+ * top, as apps read either. -1 if the viewer may not read the original.
+ */
+static int
+status_reblog(struct ectx *e, const struct post *p, json_t *s)
+{
+	static const char *const copied[] = { "favourites_count",
+	    "reblogs_count", "replies_count", "favourited", "reblogged",
+	    "bookmarked", "visibility", "pleroma" };
+	struct post	*orig = post_get(e->db, e->arena, e->viewer,
+	    p->reblog_of_id);
+	json_t		*inner;
+	size_t		 i;
+
+	if (orig == NULL || orig->reblog_of_id != 0 ||
+	    (inner = entity_status(e, orig)) == NULL)
+		return -1;
+	for (i = 0; i < nitems(copied); i++)
+		json_object_set(s, copied[i], json_object_get(inner,
+		    copied[i]));
+	json_object_set_new(s, "reblog", inner);
+	return 0;
+}
+
 /* The Status entity for a post the viewer may read. */
 json_t *
 entity_status(struct ectx *e, const struct post *p)
@@ -529,10 +588,15 @@ entity_status(struct ectx *e, const struct post *p)
 	    "language", p->language ? json_string(p->language) : json_null(),
 	    "text",
 	    "edited_at", p->edited_at ? entity_time(p->edited_at) : json_null(),
-	    "favourited", p->favourited, "reblogged", 0, "muted", 0,
-	    "bookmarked", 0, "pinned", 0,
+	    "favourited", p->favourited, "reblogged", p->reblogged, "muted", 0,
+	    "bookmarked", p->bookmarked, "pinned", 0,
 	    "filtered",
 	    "group", status_group(e, p->group_id));
+	json_object_set_new(s, "pleroma", status_pleroma(e, p));
+	if (p->reblog_of_id != 0 && status_reblog(e, p, s) != 0) {
+		json_decref(s);
+		return NULL;
+	}
 	/* An outside post (the bridge's): its id and page are its server's,
 	 * as Mastodon shows a remote status. */
 	if (p->outside_uri != NULL) {
@@ -590,7 +654,7 @@ json_t *
 entity_group(struct ectx *e, const struct group *g)
 {
 	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:o, "
-	    "s:s}",
+	    "s:s, s:o}",
 	    "id", entity_id(g->id),
 	    "name", g->name,
 	    "description", g->description_html,
@@ -603,7 +667,9 @@ entity_group(struct ectx *e, const struct group *g)
 	    "role", g->my_role == GROUP_ADMIN ? json_string("admin") :
 	    g->my_role == GROUP_MEMBER ? json_string("member") : json_null(),
 	    "url", arena_printf(e->arena, "%s/groups/%lld",
-	    e->config->base_url, (long long)g->id));
+	    e->config->base_url, (long long)g->id),
+	    "archived_at", g->archived_at != 0 ? entity_time(g->archived_at) :
+	    json_null());
 }
 
 /* The Group entity for an id the viewer may read, or NULL. */
@@ -740,10 +806,33 @@ entity_status_tag(const struct peek *p)
 	/* the window of attachments' signed addresses too: a Status kept
 	 * longer would hand out addresses about to expire */
 	return (uint64_t)p->edited_at * 1000003ULL ^
+	    (uint64_t)p->reactions_version * 0x9fb21c651e98df25ULL ^
 	    (uint64_t)p->favourites_count * 7919ULL ^
 	    (uint64_t)p->reblogs_count * 104729ULL << 20 ^
 	    (uint64_t)p->replies_count << 40 ^
 	    (uint64_t)media_sign_window(time(NULL)) * 0xd6e8feb86659fd93ULL;
+}
+
+/* Write the parts of a Status that are the reader's own: whether they
+ * boosted and bookmarked it, and its reactions with theirs marked. */
+static void
+status_write_mine(struct ectx *e, const struct peek *peek,
+    struct evbuffer *out)
+{
+	json_t	*arr;
+
+	evbuffer_add_printf(out, ",\"reblogged\":%s,\"bookmarked\":%s",
+	    peek->reblogged ? "true" : "false",
+	    peek->bookmarked ? "true" : "false");
+	evbuffer_add(out, ",\"pleroma\":{\"emoji_reactions\":", 30);
+	if (peek->reactions_version == 0 && peek->favourites_count == 0)
+		evbuffer_add(out, "[]", 2);
+	else {
+		arr = status_reactions(e, peek->id);
+		jsonw_value(out, arr);
+		json_decref(arr);
+	}
+	evbuffer_add(out, "}", 1);
 }
 
 /* Write one Status, from the cache where it can; -1 if it vanished. */
@@ -755,12 +844,24 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 	json_t		*s;
 	size_t		 len;
 
+	/* A boost holds the original as its reader sees it: never shared. */
+	if (peek->reblog_of_id != 0) {
+		if ((p = post_get(e->db, e->arena, e->viewer, peek->id)) == NULL ||
+		    (s = entity_status(e, p)) == NULL)
+			return -1;
+		jsonw_value(out, s);
+		json_decref(s);
+		return 0;
+	}
 	if (!cache_emit(status_cache, peek->id, entity_status_tag(peek), out)) {
 		if ((p = post_get(e->db, e->arena, e->viewer, peek->id)) == NULL ||
 		    (s = entity_status(e, p)) == NULL)
 			return -1;
 		json_object_del(s, "account");
 		json_object_del(s, "favourited");
+		json_object_del(s, "reblogged");
+		json_object_del(s, "bookmarked");
+		json_object_del(s, "pleroma");
 		b = evbuffer_new();
 		jsonw_value(b, s);
 		json_decref(s);
@@ -774,6 +875,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 	evbuffer_add(out, ",\"account\":", 11);
 	if (account_write(e, peek->author_id, peek->author_tag, out) != 0)
 		return -1;
+	status_write_mine(e, peek, out);
 	if (peek->favourited)
 		evbuffer_add(out, ",\"favourited\":true}", 19);
 	else

@@ -69,6 +69,7 @@ feed_init(size_t max_users)
 		per_shard = 4;
 	feed_ready = 1;
 	events_subscribe(EV_POST_CREATED, feed_on_post);
+	events_subscribe(EV_POST_BOOSTED, feed_on_post);	/* a boost too */
 }
 
 /* Free one feed. */

@@ -12,7 +12,8 @@
 #define GROUP_COLUMNS "g.id, g.name, g.description, g.description_html, " \
     "g.visibility, coalesce(g.created_by, 0), g.created_at, " \
     "g.members_count, g.posts_count, coalesce((SELECT role FROM " \
-    "group_members WHERE group_id = g.id AND user_id = :viewer), -1)"
+    "group_members WHERE group_id = g.id AND user_id = :viewer), -1), " \
+    "coalesce(g.archived_at, 0), g.picture_file"
 
 /* Change a group's member count. */
 static int
@@ -148,6 +149,9 @@ group_from_row(struct arena *a, sqlite3_stmt *st)
 	g->members_count = sqlite3_column_int64(st, 7);
 	g->posts_count = sqlite3_column_int64(st, 8);
 	g->my_role = sqlite3_column_int(st, 9);
+	g->archived_at = sqlite3_column_int64(st, 10);
+	g->picture_file = sqlite3_column_type(st, 11) == SQLITE_NULL ? NULL :
+	    arena_strdup(a, (const char *)sqlite3_column_text(st, 11));
 	return g;
 }
 
@@ -160,6 +164,26 @@ group_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 
 	st = db_prepare(db, "SELECT " GROUP_COLUMNS " FROM groups g WHERE "
 	    "g.id = :id AND " SQL_GROUP_READABLE("g"));
+	if (st == NULL)
+		return NULL;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
+	access_bind_viewer(st, viewer);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		g = group_from_row(a, st);
+	sqlite3_reset(st);
+	return g;
+}
+
+/* A group whether or not the viewer may read it, for those who manage
+ * every group (group-settings.c decides who). */
+struct group *
+group_get_any(struct db *db, struct arena *a, int64_t viewer, int64_t id)
+{
+	sqlite3_stmt	*st;
+	struct group	*g = NULL;
+
+	st = db_prepare(db, "SELECT " GROUP_COLUMNS " FROM groups g WHERE "
+	    "g.id = :id");
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
@@ -227,7 +251,8 @@ group_join(struct db *db, int64_t user, int64_t group)
 	a = arena_new();
 	g = group_get(db, a, user, group);
 	rc = g == NULL ? E_NOTFOUND : g->my_role >= 0 ? E_OK :
-	    g->visibility != GROUP_OPEN ? E_FORBIDDEN : -1;
+	    g->visibility != GROUP_OPEN || g->archived_at != 0 ?
+	    E_FORBIDDEN : -1;
 	arena_free(a);
 	if (rc != -1)
 		return rc;
@@ -297,6 +322,11 @@ group_add_member(struct db *db, int64_t actor, int64_t group, int64_t user,
 
 	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
 		return rc;
+	if (group_archived(db, group)) {
+		*cause = xstrdup("This group is archived: unarchive it to add "
+		    "people");
+		return E_FORBIDDEN;
+	}
 	/* Employees only: an outside account is never in a group. */
 	st = db_prepare(db, "SELECT disabled OR origin IS NOT NULL FROM users "
 	    "WHERE id = ?");
@@ -477,7 +507,9 @@ group_change_cmd(struct db *db, void *arg, char **cause)
 	switch (c->op) {
 	case GROUP_JOIN:
 		if ((rc = group_join(db, c->actor, c->group)) == E_FORBIDDEN)
-			*cause = xstrdup("This group is private: a group "
+			*cause = xstrdup(group_archived(db, c->group) ?
+			    "This group is archived: nobody joins it." :
+			    "This group is private: a group "
 			    "admin must add you.");
 		break;
 	case GROUP_LEAVE:

@@ -70,6 +70,17 @@ notify_label(const char *type)
 	return NULL;
 }
 
+/* The i-th registered type and its words; -1 past the last. */
+int
+notify_label_at(size_t i, const char **type, const char **label)
+{
+	if (i >= notify_nlabels)
+		return -1;
+	*type = notify_labels[i].type;
+	*label = notify_labels[i].label;
+	return 0;
+}
+
 /* Whether type is in a list (an empty list matches everything). */
 static int
 type_in(const char *type, const char **list, size_t n)
@@ -175,7 +186,11 @@ notify_clear(struct db *db, int64_t user)
 	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
 }
 
-/* Notifications past the person's notifications marker (at most 1000). */
+/*
+ * Notifications past the person's notifications marker (at most 1000),
+ * leaving out the kinds they turned off for the web (notify-prefs.c): the
+ * badge counts only what the page shows.
+ */
 int64_t
 notify_unread(struct db *db, int64_t user)
 {
@@ -191,7 +206,10 @@ notify_unread(struct db *db, int64_t user)
 	    "AND n.id > coalesce((SELECT last_read_id FROM markers WHERE "
 	    "user_id = :viewer AND timeline = 'notifications'), 0) AND "
 	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
-	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") LIMIT 1000)");
+	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND "
+	    "NOT EXISTS (SELECT 1 FROM notification_prefs np WHERE "
+	    "np.user_id = :viewer AND np.kind = n.type AND np.web = 0) "
+	    "LIMIT 1000)");
 	if (st == NULL)
 		return 0;
 	access_bind_viewer(st, user);

@@ -23,7 +23,8 @@
     "p.visibility, p.spoiler_text, p.sensitive, p.language, p.source, " \
     "p.content_html, p.text, p.mentions_json, p.tags_json, p.created_at, " \
     "coalesce(p.edited_at, 0), p.replies_count, p.favourites_count, " \
-    "p.reblogs_count, p.outside_uri, p.outside_url, p.media_json"
+    "p.reblogs_count, p.outside_uri, p.outside_url, p.media_json, " \
+    "coalesce(p.reblog_of_id, 0), p.reactions_version"
 
 /* Count UTF-8 characters. */
 static size_t
@@ -306,6 +307,9 @@ post_create(struct db *db, void *arg)
 	}
 	if (d->nuploads > 0 && (rc = post_uploads_record(db, d)) != E_OK)
 		return rc;
+	/* A reply to a boost answers the post it shares. */
+	if (d->in_reply_to_id != 0)
+		d->in_reply_to_id = post_target(db, d->in_reply_to_id);
 	if (d->in_reply_to_id != 0) {
 		if (!access_post_visible(db, d->author_id, d->in_reply_to_id)) {
 			snprintf(d->cause, sizeof d->cause, "The post you are "
@@ -339,6 +343,12 @@ post_create(struct db *db, void *arg)
 		}
 		snprintf(d->cause, sizeof d->cause, "Only members of the group "
 		    "can post in it: join it first");
+		return E_FORBIDDEN;
+	}
+	if (d->group_id != 0 && group_archived(db, d->group_id)) {
+		snprintf(d->cause, sizeof d->cause, "This group is archived: "
+		    "nobody can post or reply in it until a group admin "
+		    "unarchives it");
 		return E_FORBIDDEN;
 	}
 
@@ -478,6 +488,12 @@ post_edit(struct db *db, void *arg)
 		    "post");
 		return E_FORBIDDEN;
 	}
+	/* A boost has no text of its own to edit. */
+	if (post_target(db, d->edit_id) != d->edit_id) {
+		snprintf(d->cause, sizeof d->cause, "This action is not "
+		    "allowed: a boost cannot be edited");
+		return E_INVALID;
+	}
 	st = db_prepare(db, "INSERT INTO post_edits (post_id, source, "
 	    "content_html, spoiler_text, sensitive, created_at, media_json) "
 	    "SELECT id, source, content_html, spoiler_text, sensitive, "
@@ -600,6 +616,39 @@ post_audience(struct db *db, struct arena *a, int64_t id, struct idlist *to)
 }
 
 /*
+ * In the write that deletes a post: its boosts go with it (the schema's
+ * cascade), so each is a deletion the streams hear, and its booster's count
+ * drops. 0 or -1.
+ */
+static int
+post_delete_boosts(struct db *db, struct arena *a, int64_t id)
+{
+	struct idlist	 boosts = { NULL, 0, 0 };
+	struct event	 ev;
+	sqlite3_stmt	*st;
+	size_t		 i;
+
+	if ((st = db_prepare(db, "SELECT id FROM posts WHERE reblog_of_id = ?"))
+	    == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	if (idlist_from_stmt(a, st, &boosts, NULL) != 0)
+		return -1;
+	for (i = 0; i < boosts.n; i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.kind = EV_POST_DELETED;
+		ev.id = boosts.ids[i];
+		ev.everyone = 1;	/* a boost is unlisted */
+		events_emit(db, &ev);
+	}
+	if (boosts.n > 0 && DB_RUN(db, "UPDATE users SET statuses_count = "
+	    "max(statuses_count - 1, 0) WHERE id IN (SELECT author_id FROM "
+	    "posts WHERE reblog_of_id = ?)", SQL_I(id)) < 0)
+		return -1;
+	return 0;
+}
+
+/*
  * Delete a post: its author may, and so may an admin (moderation). Replies
  * stay, no longer pointing at it. E_NOTFOUND if actor cannot see it.
  */
@@ -647,7 +696,13 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	if ((ev.everyone = post_audience(db, a, id, &audience)) < 0)
 		goto fail;
 	events_emit(db, &ev);
-	if (media_delete_post(db, id) != 0)
+	if (post_delete_boosts(db, a, id) != 0 ||
+	    media_delete_post(db, id) != 0)
+		goto fail;
+	/* A boost taken back no longer counts on the post it shared. */
+	if (DB_RUN(db, "UPDATE posts SET reblogs_count = max(reblogs_count "
+	    "- 1, 0) WHERE id = (SELECT reblog_of_id FROM posts WHERE id = ?)",
+	    SQL_I(id)) < 0)
 		goto fail;
 	st = db_prepare(db, "DELETE FROM posts WHERE id = ?");
 	if (st == NULL)
@@ -685,7 +740,7 @@ col(struct arena *a, sqlite3_stmt *st, int i)
 	return arena_strdup(a, t ? (const char *)t : "");
 }
 
-/* Build a post from a row of POST_COLUMNS (and favourited at column 22). */
+/* Build a post from a row of POST_COLUMNS (and favourited at column 24). */
 static struct post *
 post_from_row(struct arena *a, sqlite3_stmt *st)
 {
@@ -717,7 +772,9 @@ post_from_row(struct arena *a, sqlite3_stmt *st)
 	    col(a, st, 20);
 	p->media_json = sqlite3_column_type(st, 21) == SQLITE_NULL ? NULL :
 	    col(a, st, 21);
-	p->favourited = sqlite3_column_int(st, 22);
+	p->reblog_of_id = sqlite3_column_int64(st, 22);
+	p->reactions_version = sqlite3_column_int64(st, 23);
+	p->favourited = sqlite3_column_int(st, 24);
 	return p;
 }
 
@@ -729,14 +786,20 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 	struct post	*p = NULL;
 
 	st = db_prepare(db, "SELECT " POST_COLUMNS ", EXISTS (SELECT 1 FROM "
-	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id) "
+	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
+	    "EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = :viewer AND "
+	    "b.post_id = p.id), EXISTS (SELECT 1 FROM posts r WHERE "
+	    "r.reblog_of_id = p.id AND r.author_id = :viewer) "
 	    "FROM posts p WHERE p.id = :id AND " SQL_POST_VISIBLE("p"));
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":id"), id);
 	access_bind_viewer(st, viewer);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		p = post_from_row(a, st);
+		p->bookmarked = sqlite3_column_int(st, 25);
+		p->reblogged = sqlite3_column_int(st, 26);
+	}
 	sqlite3_reset(st);
 	return p;
 }
@@ -829,7 +892,14 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "WHERE f.user_id = :viewer AND f.post_id = p.id), "
 		    "u.version, u.followers_count, u.following_count, "
 		    "u.statuses_count, coalesce(u.last_status_at, 0), "
-		    "p.created_at, p.reblogs_count FROM "
+		    "p.created_at, p.reblogs_count, "
+		    "coalesce(p.reblog_of_id, 0), p.reactions_version, "
+		    "EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = "
+		    ":viewer AND b.post_id = p.id), EXISTS (SELECT 1 FROM "
+		    "posts r WHERE r.reblog_of_id = p.id AND r.author_id = "
+		    ":viewer), (SELECT group_concat(x.emoji, ' ') FROM "
+		    "reactions x WHERE x.post_id = p.id AND x.user_id = "
+		    ":viewer) FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -852,6 +922,12 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			    sqlite3_column_int64(st, 10));
 			pk->created_at = sqlite3_column_int64(st, 11);
 			pk->reblogs_count = sqlite3_column_int64(st, 12);
+			pk->reblog_of_id = sqlite3_column_int64(st, 13);
+			pk->reactions_version = sqlite3_column_int64(st, 14);
+			pk->bookmarked = sqlite3_column_int(st, 15);
+			pk->reblogged = sqlite3_column_int(st, 16);
+			pk->my_reactions = reaction_mask((const char *)
+			    sqlite3_column_text(st, 17));
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);
@@ -1126,13 +1202,33 @@ post_delete_cmd(struct db *db, void *arg, char **cause)
 	return post_delete(db, pr->actor, pr->id, cause);
 }
 
+/* The post a boost shares, or the post itself: reacting to, favouriting
+ * or bookmarking a boost is to its original, as on Mastodon. */
+int64_t
+post_target(struct db *db, int64_t id)
+{
+	sqlite3_stmt	*st;
+	int64_t		 to = id;
+
+	if ((st = db_prepare(db, "SELECT reblog_of_id FROM posts WHERE id = ? "
+	    "AND reblog_of_id IS NOT NULL")) == NULL)
+		return id;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		to = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return to;
+}
+
 /* Command: favourite (add) or unfavourite a post. */
 int
 favourite_set(struct db *db, void *arg, char **cause)
 {
 	struct toggle	*t = arg;
 
+	int64_t		 id = post_target(db, t->id);
+
 	(void)cause;
-	return t->add ? favourite_add(db, t->actor, t->id) :
-	    favourite_remove(db, t->actor, t->id);
+	return t->add ? favourite_add(db, t->actor, id) :
+	    favourite_remove(db, t->actor, id);
 }

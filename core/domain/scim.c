@@ -435,6 +435,19 @@ suser_profile(struct scim *s, int64_t id, const char *display,
 	return rc;
 }
 
+/* A change the directory made to a person, in the audit log, in the
+ * change's own transaction: E_OK, or E_INTERNAL (rolled back). */
+static int
+scim_audit(struct scim *s, const char *action, int64_t id)
+{
+	struct audit_actor	 who = { 0, "SCIM provisioning", s->ip,
+	    s->user_agent };
+	struct user		*u = user_get(s->db, s->arena, id);
+
+	return audit_record(s->db, &who, action, "user", id, u != NULL ?
+	    u->username : "", NULL) == 0 ? E_OK : E_INTERNAL;
+}
+
 /* Write u over what was (old); within the caller's transaction. */
 static int
 suser_save(struct scim *s, const struct suser *u, const struct suser *old,
@@ -466,9 +479,11 @@ suser_save(struct scim *s, const struct suser *u, const struct suser *old,
 	    SQL_I(time(NULL)), SQL_I(u->id)) < 0)
 		return E_INTERNAL;
 	if (old->active && !u->active)
-		return user_deactivate(s->db, u->id, "scim");
+		return (rc = user_deactivate(s->db, u->id, "scim")) != E_OK ? rc :
+		    scim_audit(s, "user.disable", u->id);
 	if (!old->active && u->active)
-		return user_reactivate(s->db, u->id);
+		return (rc = user_reactivate(s->db, u->id)) != E_OK ? rc :
+		    scim_audit(s, "user.enable", u->id);
 	return E_OK;
 }
 
@@ -598,7 +613,8 @@ scim_user_create(struct scim *s, json_t *body, int64_t *id, char **cause)
 	    "created_at, updated_at) VALUES (?, ?, ?, ?)", SQL_I(uid),
 	    SQL_T(u.user_name), SQL_I(time(NULL)), SQL_I(time(NULL))) != 1)
 		goto fail;
-	if ((rc = suser_save(s, &u, &none, cause)) != E_OK)
+	if ((rc = suser_save(s, &u, &none, cause)) != E_OK ||
+	    (rc = scim_audit(s, "user.create", uid)) != E_OK)
 		goto fail;
 	if (db_commit(s->db) != 0)
 		return E_INTERNAL;
@@ -984,7 +1000,7 @@ scim_user_delete(struct scim *s, int64_t id, char **cause)
 	    "user_id = ? AND group_id IN (SELECT id FROM directory_groups "
 	    "WHERE provider = 'scim')", SQL_I(id)) < 0 ||
 	    DB_RUN(s->db, "DELETE FROM scim_users WHERE user_id = ?",
-	    SQL_I(id)) != 1)
+	    SQL_I(id)) != 1 || scim_audit(s, "user.disable", id) != E_OK)
 		goto fail;
 	return db_commit(s->db) == 0 ? E_OK : E_INTERNAL;
 fail:

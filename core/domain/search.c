@@ -2,7 +2,9 @@
  * search.c: /api/v2/search. People by name or username (a prefix index),
  * hashtags by prefix, and posts by full text (SQLite FTS5), newest first and
  * only what the reader may see. User input never reaches FTS5's query
- * syntax: it is cut into words and each word is quoted.
+ * syntax: it is cut into words and each word is quoted. Both indexes hold
+ * text folded as fold.c folds (schema 0013), and every word matches by its
+ * start, so "zespolu" finds "zespołu" and "darjeel" finds "Darjeeling".
  */
 #include <string.h>
 
@@ -28,18 +30,19 @@ search_query(struct arena *a, const char *q)
 
 /*
  * Turn free text into a safe FTS5 query: "word1" "word2" (all must match),
- * with prefix matching on the last word if asked. NULL if no word is left.
+ * folded as the indexes are, each word matching by its start if prefix is
+ * set ("word1"* "word2"*). NULL if no word is left.
  */
 char *
 search_fts_query(struct arena *a, const char *q, int prefix)
 {
-	size_t		 len = strlen(q), i, o = 0;
+	size_t		 len, i, o = 0;
 	char		*out;
 	int		 in_word = 0, words = 0;
 
-	if (len > SEARCH_QUERY_MAX)
-		len = SEARCH_QUERY_MAX;
-	out = arena_alloc(a, len * 3 + 8);
+	q = fold_text(a, arena_strndup(a, q, utf8_cut(q, SEARCH_QUERY_MAX)));
+	len = strlen(q);
+	out = arena_alloc(a, len * 4 + 8);
 	for (i = 0; i < len; i++) {
 		if (word_byte((unsigned char)q[i])) {
 			if (!in_word) {
@@ -52,15 +55,18 @@ search_fts_query(struct arena *a, const char *q, int prefix)
 			out[o++] = q[i];
 		} else if (in_word) {
 			out[o++] = '"';
+			if (prefix)
+				out[o++] = '*';
 			in_word = 0;
 		}
 	}
-	if (in_word)
+	if (in_word) {
 		out[o++] = '"';
+		if (prefix)
+			out[o++] = '*';
+	}
 	if (words == 0)
 		return NULL;
-	if (prefix)
-		out[o++] = '*';
 	out[o] = '\0';
 	return out;
 }
@@ -81,7 +87,8 @@ search_names_outside(const char *q)
 }
 
 /*
- * People whose username or display name starts with the query's words; if
+ * People whose username, display name, job title or department has words
+ * starting with each of the query's words; if
  * follower is not 0, only people follower follows.
  */
 static int
@@ -183,7 +190,7 @@ search_posts_by(struct db *db, struct arena *a, int64_t viewer,
 	sqlite3_stmt	*st;
 	char		*fts;
 
-	if ((fts = search_fts_query(a, q, 0)) == NULL)
+	if ((fts = search_fts_query(a, q, 1)) == NULL)
 		return 0;
 	st = db_prepare(db, "SELECT p.id FROM posts_fts JOIN posts p ON "
 	    "p.id = posts_fts.rowid WHERE posts_fts MATCH :q AND "

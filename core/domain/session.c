@@ -60,7 +60,10 @@ session_create_via(struct db *db, int64_t user_id, const char *ip,
 	sqlite3_bind_int64(st, 9, expires_at);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	return db_stamp(db, "UPDATE users SET last_active_at = ? WHERE id = ?",
+	    user_id, 0) < 0 ? -1 : 0;
 }
 
 /* The way of signing in a sessions row names. */
@@ -168,8 +171,12 @@ session_lookup(struct db *db, const char *token, long idle, long lifetime,
 int
 session_touch(struct db *db, int64_t id)
 {
-	return db_stamp(db, "UPDATE sessions SET last_seen_at = ? WHERE "
-	    "id = ?", id, 0) < 0 ? -1 : 0;
+	/* The person's "last active" rides on the same, rare, write. */
+	if (db_stamp(db, "UPDATE sessions SET last_seen_at = ? WHERE "
+	    "id = ?", id, 0) < 0)
+		return -1;
+	return db_stamp(db, "UPDATE users SET last_active_at = ?1 WHERE id = "
+	    "(SELECT user_id FROM sessions WHERE id = ?2)", id, 0) < 0 ? -1 : 0;
 }
 
 /* End one session, by token hash. */

@@ -298,9 +298,10 @@ timeline_outside(struct db *db, struct arena *a, int64_t viewer,
 }
 
 /*
- * A person's posts as the viewer may see them. AF_NO_REPLIES leaves out
- * replies to others; AF_PINNED asks for pinned posts, of which hearth has
- * none.
+ * A person's posts as the viewer may see them, their boosts among them
+ * (as on Mastodon). AF_NO_REPLIES leaves out replies to others;
+ * AF_NO_REBLOGS their boosts; AF_PINNED asks for pinned posts, of which
+ * hearth has none.
  */
 int
 timeline_account(struct db *db, struct arena *a, int64_t viewer,
@@ -309,9 +310,11 @@ timeline_account(struct db *db, struct arena *a, int64_t viewer,
 	static const char *const sql[2] = PAGE_SQL("SELECT p.id FROM posts p "
 	    "WHERE p.author_id = :account AND (:no_replies = 0 OR "
 	    "p.in_reply_to_id IS NULL OR p.in_reply_to_account_id = :account) "
+	    "AND (:no_reblogs = 0 OR p.reblog_of_id IS NULL) "
 	    "AND " SQL_POST_VISIBLE("p") " AND ", "p.id");
 	const struct sqlarg	 args[] = { SQLARG_INT(":account", account),
 	    SQLARG_INT(":no_replies", (filter & AF_NO_REPLIES) != 0),
+	    SQLARG_INT(":no_reblogs", (filter & AF_NO_REBLOGS) != 0),
 	    SQLARG_INT(":viewer", viewer) };
 
 	if (filter & AF_PINNED)

@@ -132,8 +132,11 @@ token_revoke_secret(struct db *db, int64_t app_id, const char *token)
 int
 token_touch(struct db *db, int64_t id)
 {
-	return db_stamp(db, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
-	    id, 0) < 0 ? -1 : 0;
+	if (db_stamp(db, "UPDATE tokens SET last_used_at = ? WHERE id = ?",
+	    id, 0) < 0)
+		return -1;
+	return db_stamp(db, "UPDATE users SET last_active_at = ?1 WHERE id = "
+	    "(SELECT user_id FROM tokens WHERE id = ?2)", id, 0) < 0 ? -1 : 0;
 }
 
 /* Revoke one of a person's tokens; 0, or -1 if there was no such token. */

@@ -15,7 +15,8 @@
     "created_at, password_hash, bio_source, bio_html, job_title, " \
     "department, location, phone, pronouns, avatar_file, header_file, " \
     "followers_count, following_count, statuses_count, " \
-    "coalesce(last_status_at, 0), origin, outside_uri, outside_url"
+    "coalesce(last_status_at, 0), origin, outside_uri, outside_url, " \
+    "must_change_password, coalesce(last_active_at, 0)"
 
 /* Whether a username is acceptable: 1-30 of [A-Za-z0-9_], like Mastodon. */
 int
@@ -79,6 +80,8 @@ user_from_row(struct arena *a, sqlite3_stmt *st)
 		u->outside_uri = col_text(a, st, 22);
 		u->outside_url = col_text(a, st, 23);
 	}
+	u->must_change_password = sqlite3_column_int(st, 24);
+	u->last_active_at = sqlite3_column_int64(st, 25);
 	return u;
 }
 
@@ -129,6 +132,11 @@ user_create(struct db *db, const char *username, const char *display_name,
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_USER_CREATED;
 	ev.id = db_last_id(db);
+	/* Everyone starts in the company-wide group (welcome.c). */
+	if (group_default_join(db, ev.id) != 0) {
+		*cause = xstrdup(db_errmsg(db));
+		return -1;
+	}
 	ev.text = username;
 	events_emit(db, &ev);
 	return ev.id;
@@ -224,6 +232,18 @@ user_set_disabled(struct db *db, int64_t id, int disabled)
 	    user_reactivate(db, id)) == E_OK ? 0 : -1;
 }
 
+/*
+ * Whether the person must choose a new password at their next sign-in
+ * before doing anything else: set when an admin gave them one (generated
+ * at creation, or a reset), cleared when they choose their own.
+ */
+int
+user_set_must_change(struct db *db, int64_t id, int on)
+{
+	return DB_RUN(db, "UPDATE users SET must_change_password = ? WHERE "
+	    "id = ?", SQL_I(on != 0), SQL_I(id)) == 1 ? 0 : -1;
+}
+
 /* Combine a person's version and counters into one fingerprint. */
 uint64_t
 user_tag(int64_t version, int64_t followers, int64_t following,
@@ -309,8 +329,9 @@ user_change_password(struct db *db, int64_t id, const char *phc,
 {
 	if (db_begin(db) != 0)
 		return -1;
-	if (DB_RUN(db, "UPDATE users SET password_hash = ?, updated_at = ? "
-	    "WHERE id = ?", SQL_T(phc), SQL_I(time(NULL)), SQL_I(id)) != 1 ||
+	if (DB_RUN(db, "UPDATE users SET password_hash = ?, updated_at = ?, "
+	    "must_change_password = 0 WHERE id = ?", SQL_T(phc),
+	    SQL_I(time(NULL)), SQL_I(id)) != 1 ||
 	    session_end_others(db, id, keep_session) != 0)
 		goto fail;
 	return db_commit(db);
@@ -349,6 +370,91 @@ user_page(struct db *db, struct arena *a, const char *q, int offset,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? seen : -1;
+}
+
+/*
+ * The admin's table of people: filtered by q (name, username, email,
+ * department or title contains), department (exactly) and status, sorted
+ * by one column either way; a page of limit + 1 (so the caller knows of a
+ * next page). One literal statement per order, as db_prepare caches them.
+ */
+#define PEOPLE_WHERE "SELECT " USER_COLUMNS " FROM users WHERE origin IS " \
+    "NULL AND (?1 IS NULL OR username LIKE ?1 ESCAPE '\\' OR display_name " \
+    "LIKE ?1 ESCAPE '\\' OR coalesce(email, '') LIKE ?1 ESCAPE '\\' OR " \
+    "department LIKE ?1 ESCAPE '\\' OR job_title LIKE ?1 ESCAPE '\\') AND " \
+    "(?2 IS NULL OR department = ?2 COLLATE NOCASE) AND (?3 = 0 OR " \
+    "(?3 = 1 AND disabled = 0) OR (?3 = 2 AND disabled = 1) OR " \
+    "(?3 = 3 AND role = 1) OR (?3 = 4 AND must_change_password = 1)) "
+#define PEOPLE_PAGE " LIMIT ?4 OFFSET ?5"
+static const char *const people_sql[PEOPLE_SORTS][2] = {
+	[PEOPLE_BY_NAME] = {
+	    PEOPLE_WHERE "ORDER BY display_name COLLATE NOCASE, username"
+	    PEOPLE_PAGE,
+	    PEOPLE_WHERE "ORDER BY display_name COLLATE NOCASE DESC, username "
+	    "DESC" PEOPLE_PAGE },
+	[PEOPLE_BY_DEPARTMENT] = {
+	    PEOPLE_WHERE "ORDER BY department = '', department COLLATE "
+	    "NOCASE, username" PEOPLE_PAGE,
+	    PEOPLE_WHERE "ORDER BY department = '', department COLLATE NOCASE "
+	    "DESC, username" PEOPLE_PAGE },
+	[PEOPLE_BY_LAST_ACTIVE] = {
+	    PEOPLE_WHERE "ORDER BY coalesce(last_active_at, 0), username"
+	    PEOPLE_PAGE,
+	    PEOPLE_WHERE "ORDER BY coalesce(last_active_at, 0) DESC, username"
+	    PEOPLE_PAGE },
+	[PEOPLE_BY_STATUS] = {
+	    PEOPLE_WHERE "ORDER BY disabled, must_change_password, role DESC, "
+	    "username" PEOPLE_PAGE,
+	    PEOPLE_WHERE "ORDER BY disabled DESC, must_change_password DESC, "
+	    "role, username" PEOPLE_PAGE },
+};
+
+/* Call cb for a page of the admin's table (see people_sql); how many, or
+ * -1. */
+int
+user_admin_page(struct db *db, struct arena *a, const struct people_query *pq,
+    int offset, int limit, void (*cb)(const struct user *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	const char	*like = db_like_contains(a, pq->q);
+	int		 rc, seen = 0;
+
+	if (pq->sort < 0 || pq->sort >= PEOPLE_SORTS)
+		return -1;
+	st = db_prepare(db, people_sql[pq->sort][pq->desc != 0]);
+	if (st == NULL)
+		return -1;
+	if (like != NULL)
+		sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+	if (pq->department != NULL && *pq->department != '\0')
+		sqlite3_bind_text(st, 2, pq->department, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, pq->status);
+	sqlite3_bind_int(st, 4, limit + 1);
+	sqlite3_bind_int(st, 5, offset);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cb(user_from_row(a, st), arg);
+		seen++;
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? seen : -1;
+}
+
+/* Call cb for each department someone local is in, by name. */
+int
+user_departments(struct db *db, void (*cb)(const char *, void *), void *arg)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	st = db_prepare(db, "SELECT DISTINCT department FROM users WHERE "
+	    "origin IS NULL AND department != '' ORDER BY department COLLATE "
+	    "NOCASE");
+	if (st == NULL)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		cb((const char *)sqlite3_column_text(st, 0), arg);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* How many enabled admins there are; -1 on error. */
@@ -494,7 +600,9 @@ user_admin_set_password(struct db *db, struct arena *a, int64_t actor,
 
 	if ((rc = user_admin_check(db, a, actor, target, &u, cause)) != E_OK)
 		return rc;
-	return user_set_password(db, target, phc) == 0 ? E_OK : E_INTERNAL;
+	/* The admin knows the new password: the person must replace it. */
+	return user_set_password(db, target, phc) == 0 &&
+	    user_set_must_change(db, target, 1) == 0 ? E_OK : E_INTERNAL;
 }
 
 /*

@@ -15,7 +15,7 @@
 
 #define SESSION_COOKIE		"hearth_session"
 #define SESSION_COOKIE_HOST	"__Host-hearth_session"
-#define VIEW_HOOKS_MAX		4
+#define VIEW_HOOKS_MAX		8
 
 /* What the layers above hang on the request path (req_set_hooks): none
  * until the module layer sets them, so no module costs nothing. */
@@ -101,6 +101,18 @@ int
 req_gate_follow(struct req *r, int64_t followee)
 {
 	return hooks.gate_follow != NULL ? hooks.gate_follow(r, followee) : 0;
+}
+
+/* Whether the modules' gate would refuse the signed-in person's writes
+ * now (1, and why in *g), without answering: a page shows the way out
+ * instead of a form that would be refused. */
+int
+req_gate_check(struct req *r, struct req_gate *g)
+{
+	memset(g, 0, sizeof *g);
+	if (r->user == NULL || hooks.gate_check == NULL)
+		return 0;
+	return hooks.gate_check(r, g);
 }
 
 /*

@@ -115,6 +115,12 @@ void		 req_redirect(struct req *, const char *);
 void		 req_retry_after(struct req *, long);
 json_t		*req_view(struct req *, const char *);
 /* What the layers above hang on the request path. */
+/* Why the modules' gate would refuse a write (req_gate_check). */
+struct req_gate {
+	const char	*reason;
+	const char	*link;		/* where to fix it, or NULL */
+	const char	*link_text;
+};
 struct req_hooks {
 	int		 (*gate_write)(struct req *);	/* -1: refused (answered) */
 	int		 (*gate_post)(struct req *, const char *);
@@ -136,6 +142,9 @@ struct req_hooks {
 	 * 0 when no module takes it */
 	int		 (*resolve)(struct req *, const char *,
 			     void (*)(struct req *));
+	/* would the gate refuse this person's writes now? 1 and why (not
+	 * answered: pages show it instead of a form), or 0 */
+	int		 (*gate_check)(struct req *, struct req_gate *);
 };
 typedef void (*req_view_fn)(struct req *, json_t *);
 void		 req_set_hooks(const struct req_hooks *);
@@ -143,6 +152,7 @@ const struct req_hooks *req_get_hooks(void);
 void		 req_view_hook_add(req_view_fn);
 int		 req_gate_post(struct req *, const char *);
 int		 req_gate_follow(struct req *, int64_t);
+int		 req_gate_check(struct req *, struct req_gate *);
 int		 req_resolve(struct req *, const char *, void (*)(struct req *));
 const char	*req_post_options(struct req *);
 int		 req_media_ids(struct req *, struct post_draft *, int,
@@ -196,6 +206,9 @@ struct db	*req_db(struct req *);
 #define R_SCIM		0x800	/* SCIM provisioning: the scim token only (no
 				   session, no other token), no CSRF; 404
 				   while auth.scim is off */
+#define R_PWCHANGE	0x1000	/* open to a session that must change its
+				   password first (the form itself, signing
+				   in and out, assets) */
 enum handled { HANDLED, HANDLED_ASYNC };
 struct route {
 	int		 methods;

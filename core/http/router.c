@@ -7,7 +7,8 @@
  * a bearer token's OAuth scopes and CSRF on unsafe methods. SCIM's routes
  * take the provisioning token alone, and that token nothing else. Unknown
  * paths get 404 and wrong methods 405, as JSON under /api/ (SCIM's errors
- * under /scim/) and as a page elsewhere.
+ * under /scim/) and as a page elsewhere; an unknown API path's error names
+ * the method and path asked, so "Record not found" always means a record.
  */
 #include <stdio.h>
 #include <string.h>
@@ -75,11 +76,12 @@ route_match(const char *pattern, const char *path, struct arena *a,
 
 /*
  * The route tables, walked in the order registered (the web's, then the
- * API's), then the modules' through the hooks. Each route's literal prefix
+ * API's between the two halves of the refused Mastodon endpoints'), then
+ * the modules' through the hooks. Each route's literal prefix
  * (up to its first ':' or '*') is measured once, a cheap test before the
  * full match.
  */
-#define ROUTE_TABLES_MAX	4
+#define ROUTE_TABLES_MAX	6
 static struct route_table {
 	const struct route	*routes;
 	size_t			 n;
@@ -143,6 +145,30 @@ router_find(const char *path, int method, struct arena *a,
 	if (h->route_find != NULL)
 		return h->route_find(path, m, a, params, allowed);
 	return NULL;
+}
+
+/*
+ * Rails, and so Mastodon, routes "/api/v1/instance/" as "/api/v1/instance":
+ * a trailing slash is optional on every route. Clients rely on it (a
+ * popular Python client's version check asks for the slashed path), so a
+ * path no route takes is tried once more without its trailing slashes.
+ */
+static const struct route *
+router_find_slash(struct req *r, int *allowed)
+{
+	const struct route	*route;
+	size_t			 len = strlen(r->path);
+	char			*bare;
+
+	if (len < 2 || r->path[len - 1] != '/')
+		return NULL;
+	while (len > 1 && r->path[len - 1] == '/')
+		len--;
+	bare = arena_strndup(r->arena, r->path, len);
+	route = router_find(bare, r->method, r->arena, r->params, allowed);
+	if (route != NULL || *allowed != 0)
+		r->path = bare;
+	return route;
 }
 
 /* Headers every answer carries, errors of the transport's included. */
@@ -608,11 +634,14 @@ router_dispatch(struct http_request *h, void *arg)
 		return;
 	}
 	route = router_find(r->path, r->method, r->arena, r->params, &allowed);
+	if (route == NULL && allowed == 0)
+		route = router_find_slash(r, &allowed);
 	if (route == NULL) {
 		if (allowed)
 			router_405(r, allowed);
 		else
-			req_error(r, 404, r->is_api ? "Record not found" :
+			req_error(r, 404, r->is_api ? arena_printf(r->arena,
+			    "No API endpoint %s %s", h->head.method, r->path) :
 			    "There is no page at this address.");
 		goto done;
 	}
@@ -642,6 +671,21 @@ router_dispatch(struct http_request *h, void *arg)
 	if ((route->flags & R_SESSION) && r->auth != AUTH_SESSION) {
 		req_error(r, 403, "This page is for the web browser; an API "
 		    "token cannot use it.");
+		goto done;
+	}
+	/* An admin gave this person their password: until they choose
+	 * their own, the web (and so OAuth authorization) shows only the
+	 * form to change it. */
+	if (r->user != NULL && r->auth == AUTH_SESSION &&
+	    r->user->must_change_password && !(route->flags & R_PWCHANGE)) {
+		if ((r->method & (M_GET | M_HEAD)) && !r->is_api)
+			req_redirect(r, strcmp(r->path, "/") == 0 ?
+			    "/settings/password" : arena_printf(r->arena,
+			    "/settings/password?next=%s", escape_url(r->arena,
+			    req_target(r))));
+		else
+			req_error(r, 403, "Choose your own password first, "
+			    "under Settings.");
 		goto done;
 	}
 	if ((route->flags & R_ADMIN) && r->user->role != ROLE_ADMIN) {

@@ -212,6 +212,8 @@ stream_init(struct server *srv)
 	stream_nloops = srv->nloops;
 	stream_loops = xcalloc(srv->nloops, sizeof *stream_loops);
 	events_subscribe(EV_POST_CREATED, stream_on_created);
+	/* a boost is an "update" with the reblog, as on Mastodon */
+	events_subscribe(EV_POST_BOOSTED, stream_on_created);
 	events_subscribe(EV_POST_EDITED, stream_on_edited);
 	events_subscribe(EV_POST_DELETED, stream_on_deleted);
 	events_subscribe(EV_NOTIFICATION, stream_on_notification);

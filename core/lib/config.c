@@ -30,7 +30,7 @@
 #define CONFIG_MAX_LISTEN 16
 
 enum ctype { C_STRING, C_INT, C_LONG, C_DURATION, C_BOOL, C_SYNC, C_LOGLEVEL,
-    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE };
+    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE, C_REACTIONS };
 
 struct ckey {
 	const char	*name;
@@ -73,6 +73,7 @@ static const struct ckey ckeys[] = {
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
 	{ "trust_proxy",	  C_BOOL,     F(trust_proxy), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
+	{ "reactions",		  C_REACTIONS, F(reactions), 0, 0 },
 	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
 	{ "media.max_image_pixels", C_LONG,   F(media_max_image_pixels), 1024, 8192L * 8192 },
 	{ "media.image_side",	  C_INT,      F(media_image_side), 64, 8192 },
@@ -130,11 +131,21 @@ static const struct ckey ckeys[] = {
 	{ "auth.scim",		  C_BOOL,     F(scim), 0, 0 },
 	{ "auth.proxy_header",	  C_STRING,   F(proxy_header), 0, 0 },
 	{ "auth.proxy_addresses", C_STRING,   F(proxy_addresses), 0, 0 },
+	/* e-mail digests (docs/configuration.md, "Mail") */
+	{ "mail.transport",	  C_STRING,   F(mail_transport), 0, 0 },
+	{ "mail.from",		  C_STRING,   F(mail_from), 0, 0 },
+	{ "mail.sendmail",	  C_STRING,   F(mail_sendmail), 0, 0 },
+	{ "mail.smtp_url",	  C_STRING,   F(mail_smtp_url), 0, 0 },
+	{ "mail.smtp_user",	  C_STRING,   F(mail_smtp_user), 0, 0 },
+	{ "mail.smtp_password_file", C_FILE,  F(mail_smtp_password), 0, 0 },
+	{ "mail.smtp_tls",	  C_BOOL,     F(mail_smtp_tls), 0, 0 },
+	{ "mail.digest_hour",	  C_INT,      F(mail_digest_hour), 0, 23 },
+	{ "groups.default",	  C_STRING,   F(groups_default), 0, 0 },
 };
 
 /* Key prefixes that belong to the core: a dotted key under one of them that
  * is not in the table is a typo, never a module's key. */
-static const char *const core_prefixes[] = { "auth", "media" };
+static const char *const core_prefixes[] = { "auth", "media", "mail", "groups" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -180,9 +191,11 @@ config_defaults(struct config *c)
 	c->media_jobs = 2;
 	c->media_pdf_previews = 0;
 	c->media_accel_redirect = xstrdup("");
+	c->reactions = xstrdup(CONFIG_REACTIONS_DEFAULT);
 	c->auth_local = AUTH_LOCAL_ON;
 	c->auth_create = 1;
 	c->auth_former_label = xstrdup("Former employee");
+	c->groups_default = xstrdup("All company");
 	c->oidc_name = xstrdup("your company account");
 	c->oidc_scopes = xstrdup("openid profile email");
 	c->oidc_claim_username = xstrdup("preferred_username");
@@ -205,6 +218,10 @@ config_defaults(struct config *c)
 	c->ldap_member_attr = xstrdup("member");
 	c->ldap_timeout = 10;
 	c->ldap_sync_interval = 3600;
+	c->mail_transport = xstrdup("");
+	c->mail_sendmail = xstrdup("/usr/sbin/sendmail");
+	c->mail_smtp_tls = 1;
+	c->mail_digest_hour = 8;
 }
 
 /* Free everything a config owns. */
@@ -225,7 +242,9 @@ config_free(struct config *c)
 	free(c->instance_title);
 	free(c->modules);
 	free(c->media_accel_redirect);
+	free(c->reactions);
 	free(c->auth_former_label);
+	free(c->groups_default);
 	free(c->oidc_issuer);
 	free(c->oidc_name);
 	free(c->oidc_client_id);
@@ -258,6 +277,12 @@ config_free(struct config *c)
 	free(c->ldap_allowed_group);
 	free(c->ldap_admin_group);
 	free(c->ldap_member_attr);
+	free(c->mail_transport);
+	free(c->mail_from);
+	free(c->mail_sendmail);
+	free(c->mail_smtp_url);
+	free(c->mail_smtp_user);
+	free(c->mail_smtp_password);
 	free(c->proxy_header);
 	free(c->proxy_addresses);
 	free(c->module_dir);
@@ -462,6 +487,62 @@ config_core_prefix(const char *key)
 	return 0;
 }
 
+/*
+ * The reactions a company offers: emoji separated by spaces, at most
+ * CONFIG_REACTIONS_MAX, each short, none twice, none plain ASCII (a word
+ * is not a reaction), and 👍 among them: it is the favourite Mastodon
+ * apps send, so it can never be taken away.
+ */
+static int
+config_reactions_check(const char *v, const char **why)
+{
+	const char	*s = v, *tok[CONFIG_REACTIONS_MAX];
+	size_t		 len[CONFIG_REACTIONS_MAX], n = 0, i, l;
+	int		 thumbs = 0;
+
+	while (*s != '\0') {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		for (l = 0; s[l] != '\0' && s[l] != ' ' && s[l] != '\t'; l++)
+			;
+		if (n == CONFIG_REACTIONS_MAX) {
+			*why = "must name at most 8 emoji";
+			return -1;
+		}
+		if (l > 32 || !utf8_valid((const unsigned char *)s, l)) {
+			*why = "must be emoji separated by spaces";
+			return -1;
+		}
+		for (i = 0; i < l; i++) {
+			if ((unsigned char)s[i] < 0x80 && s[i] != '#' &&
+			    s[i] != '*' && !(s[i] >= '0' && s[i] <= '9'))
+				break;
+		}
+		if (i < l || (unsigned char)s[0] < 0x80) {
+			*why = "must be emoji separated by spaces, not words";
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (len[i] == l && memcmp(tok[i], s, l) == 0) {
+				*why = "names an emoji twice";
+				return -1;
+			}
+		}
+		if (l == 4 && memcmp(s, "\xf0\x9f\x91\x8d", 4) == 0)
+			thumbs = 1;
+		tok[n] = s;
+		len[n++] = l;
+		s += l;
+	}
+	if (!thumbs) {
+		*why = "must include 👍 (the favourite of Mastodon apps)";
+		return -1;
+	}
+	return 0;
+}
+
 /* Store one value by the key's type; -1 with *why if bad. */
 static int
 config_set(struct config *c, const struct ckey *k, const char *v,
@@ -558,6 +639,12 @@ config_set(struct config *c, const struct ckey *k, const char *v,
 		return 0;
 	case C_FILE:
 		return config_read_secret(v, (char **)field, why);
+	case C_REACTIONS:
+		if (config_reactions_check(v, why) != 0)
+			return -1;
+		free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		return 0;
 	case C_LOGLEVEL:
 		if (log_level_parse(v, (enum log_level *)field) == -1) {
 			*why = "must be debug, info, warn or error";
@@ -589,6 +676,8 @@ set(const char *s)
 {
 	return s != NULL && *s != '\0';
 }
+
+static int	config_check_mail(const struct config *, const char *, char **);
 
 /*
  * The sign-in keys that only make sense together: an identity provider
@@ -786,10 +875,69 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 	}
 	if (config_check_auth(c, name, cause) != 0)
 		goto out;
+	if (config_check_mail(c, name, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(buf);
 	return rc;
+}
+
+/*
+ * The mail keys that only make sense together: a transport with nowhere to
+ * send from, an SMTP relay without its URL, or a plain-text relay that is
+ * not on this machine stops startup rather than failing at the first digest.
+ */
+static int
+config_check_mail(const struct config *c, const char *name, char **cause)
+{
+	const char	*u = c->mail_smtp_url;
+	const char	*host;
+
+	if (!set(c->mail_transport))
+		return 0;
+	if (strcmp(c->mail_transport, "sendmail") != 0 &&
+	    strcmp(c->mail_transport, "smtp") != 0) {
+		*cause = xasprintf("%s: key 'mail.transport': must be sendmail "
+		    "or smtp (got '%s')", name, c->mail_transport);
+		return -1;
+	}
+	if (!set(c->mail_from) || strchr(c->mail_from, '@') == NULL ||
+	    strpbrk(c->mail_from, "\r\n<>") != NULL) {
+		*cause = xasprintf("%s: key 'mail.from': an address such as "
+		    "hearth@example.com is needed with mail.transport", name);
+		return -1;
+	}
+	if (!set(c->base_url)) {
+		*cause = xasprintf("%s: key 'base_url': needed with "
+		    "mail.transport (the links in e-mails)", name);
+		return -1;
+	}
+	if (strcmp(c->mail_transport, "sendmail") == 0) {
+		if (!set(c->mail_sendmail) || *c->mail_sendmail != '/') {
+			*cause = xasprintf("%s: key 'mail.sendmail': must be an "
+			    "absolute path", name);
+			return -1;
+		}
+		return 0;
+	}
+	if (!set(u) || (strncmp(u, "smtp://", 7) != 0 &&
+	    strncmp(u, "smtps://", 8) != 0)) {
+		*cause = xasprintf("%s: key 'mail.smtp_url': needed with "
+		    "mail.transport = smtp, as smtp://host:port or "
+		    "smtps://host:port", name);
+		return -1;
+	}
+	host = u + (u[4] == 's' ? 8 : 7);
+	if (!c->mail_smtp_tls && strncmp(u, "smtp://", 7) == 0 &&
+	    strncmp(host, "localhost", 9) != 0 &&
+	    strncmp(host, "127.", 4) != 0 && strncmp(host, "[::1]", 5) != 0) {
+		*cause = xasprintf("%s: key 'mail.smtp_tls': off only for a "
+		    "relay on this machine (localhost, 127.0.0.1, [::1])",
+		    name);
+		return -1;
+	}
+	return 0;
 }
 
 /* Read and parse a config file; see config_parse. */

@@ -168,6 +168,7 @@ struct config {
 	long			 login_window;
 	int			 trust_proxy;
 	int			 home_feed_cache;
+	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */
 	long			 media_max_image_pixels;
 	int			 media_image_side;	/* stored original */
@@ -223,7 +224,18 @@ struct config {
 	int			 scim;
 	char			*proxy_header;
 	char			*proxy_addresses;
+	char			*mail_transport;	/* "", sendmail, smtp */
+	char			*mail_from;
+	char			*mail_sendmail;
+	char			*mail_smtp_url;
+	char			*mail_smtp_user;
+	char			*mail_smtp_password;
+	int			 mail_smtp_tls;		/* STARTTLS required */
+	int			 mail_digest_hour;	/* local time, 0-23 */
+	char			*groups_default;	/* "": no such group */
 };
+#define CONFIG_REACTIONS_MAX	8
+#define CONFIG_REACTIONS_DEFAULT "👍 ❤️ 🎉 😄 🤔 👀"
 void		 config_defaults(struct config *);
 int		 config_parse(struct config *, const char *, const char *, size_t,
 		     char **);
@@ -359,8 +371,45 @@ void		 httpc_resp_free(struct httpc_resp *);
 /* application/x-www-form-urlencoded encoding of one value (malloc'd). */
 char		*httpc_form_escape(const char *);
 
+/* mail.c: e-mail through sendmail or an SMTP relay; mail_send blocks, so
+ * worker threads (and hearthctl) only */
+struct mail_msg {
+	const char	*from_name;	/* shown beside mail.from, or NULL */
+	const char	*to_name;
+	const char	*to_addr;
+	const char	*subject;	/* UTF-8: encoded here */
+	const char	*text;		/* text/plain alternative */
+	const char	*html;		/* text/html alternative */
+	const char	*unsubscribe;	/* List-Unsubscribe URL, or NULL */
+};
+int		 mail_configured(const struct config *);
+char		*mail_header_encode(const char *);
+char		*mail_mailbox(const char *, const char *);
+char		*mail_compose(const struct config *, const struct mail_msg *);
+int		 mail_send(const struct config *, const char *, const char *,
+		     char **);
+
 /* cookie.c */
 int		 cookie_parse(struct arena *, const char *, struct kvlist *);
+
+/* fold.c */
+/* The letters unicode61 keeps, replaced in SQL: schema 0013 indexes
+ * with this list (written out there) and fold.c folds queries the same. */
+#define FOLD_SQL(x) "replace(replace(replace(replace(replace(replace(" \
+    "replace(replace(replace(replace(replace(replace(replace(replace(" \
+    "replace(replace(replace(replace(replace(replace(replace(replace(" \
+    "replace(replace(replace(replace(" x \
+    ", 'Æ', 'ae'), 'æ', 'ae'), 'Ð', 'd'), 'ð', 'd'), 'Ø', 'o')" \
+    ", 'ø', 'o'), 'Þ', 'th'), 'þ', 'th'), 'ß', 'ss'), 'ẞ', 'ss')" \
+    ", 'Đ', 'd'), 'đ', 'd'), 'Ħ', 'h'), 'ħ', 'h'), 'ı', 'i')" \
+    ", 'Ĳ', 'ij'), 'ĳ', 'ij'), 'Ŀ', 'l'), 'ŀ', 'l'), 'Ł', 'l')" \
+    ", 'ł', 'l'), 'ŉ', 'n'), 'Œ', 'oe'), 'œ', 'oe'), 'Ŧ', 't')" \
+    ", 'ŧ', 't')"
+const char	*fold_letter(uint32_t);
+char		*fold_map(struct arena *, const char *, size_t **);
+char		*fold_text(struct arena *, const char *);
+char		*fold_mark(struct arena *, const char *, const char *);
+char		*fold_mark_html(struct arena *, const char *, const char *);
 
 /* escape.c */
 void		 escape_html(struct evbuffer *, const char *, size_t);

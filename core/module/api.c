@@ -1245,6 +1245,31 @@ module_jobs_stop(void)
 	pthread_join(job_thread, NULL);
 }
 
+/* api->audit: a module's admin action, recorded with the core's. */
+static int
+api_audit(struct hm_req *h, struct hm_db *db, const char *action,
+    const char *target_type, int64_t target_id, const char *target_name,
+    const char *details)
+{
+	struct req		*r = REQ(h);
+	struct audit_actor	 who;
+	json_t			*d = NULL;
+	int			 rc;
+
+	if (r == NULL || r->user == NULL || action == NULL)
+		return -1;
+	who.id = r->user->id;
+	who.name = r->user->username;
+	who.ip = r->client_ip;
+	who.user_agent = req_header(r, "User-Agent");
+	if (details != NULL && (d = json_loads(details, 0, NULL)) == NULL)
+		return -1;
+	rc = audit_record((struct db *)db, &who, action, target_type,
+	    target_id, target_name, d);
+	json_decref(d);
+	return rc;
+}
+
 static const struct hearth_api api = {
 	.abi_major = HEARTH_ABI_MAJOR,
 	.abi_minor = HEARTH_ABI_MINOR,
@@ -1328,6 +1353,7 @@ static const struct hearth_api api = {
 	.post_media = api_post_media,
 	.media_post_of = api_media_post_of,
 	.reply_media = api_reply_media,
+	.audit = api_audit,
 };
 
 /* The table handed to every module's load function, loaded under c. */

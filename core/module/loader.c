@@ -53,11 +53,12 @@ static void	 module_after_unfollow(struct db *, const struct event *);
 static int	 module_gate_follow(struct req *, int64_t);
 static int	 module_resolve(struct req *, const char *,
 		     void (*)(struct req *));
+static int	 module_gate_check(struct req *, struct req_gate *);
 static const struct req_hooks module_req_hooks = {
 	module_gate_write, module_gate_post, module_landing,
 	module_announcements, module_route_find, module_public_find,
 	module_post_options, module_post_tools_for, module_gate_follow,
-	module_resolve,
+	module_resolve, module_gate_check,
 };
 static struct mroute	*pmroutes;	/* the public listeners' routes */
 static size_t		 npmroutes;
@@ -754,6 +755,34 @@ module_gate_write(struct req *r)
 	return 0;
 }
 
+/* Gate, asked ahead: would before_write refuse this person's writes?
+ * 1 with the first refusal's words in *g, answering nothing; else 0. */
+static int
+module_gate_check(struct req *r, struct req_gate *g)
+{
+	struct hm_refusal	f;
+	struct module_frame	mf;
+	size_t			i;
+	int			rc;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.before_write == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		module_enter(&mf, modules[i].name, "before_write hook", r->path);
+		rc = modules[i].hooks.before_write((struct hm_req *)r, &f);
+		module_leave(&mf);
+		if (rc) {
+			g->reason = f.reason ? f.reason :
+			    "This action is not allowed right now.";
+			g->link = f.link;
+			g->link_text = f.link_text ? f.link_text : f.link;
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Gate: may this post be written? 0, or -1 once refused. */
 static int
 module_gate_post(struct req *r, const char *text)
@@ -1121,12 +1150,68 @@ module_fragments(struct req *r, json_t *v, const char *key,
 		json_object_set_new(v, key, list);
 }
 
+/*
+ * The admin console, for admins: the modules' tabs (current on pages
+ * under their text, else their href), on pages under /admin and on a
+ * module's own admin pages (module_admin_current tells the core's view
+ * hook to add its tabs there too); for /admin/modules, what is loaded.
+ */
+static void
+module_admin_view(struct req *r, json_t *v)
+{
+	struct hm_fragment	 f;
+	struct module_frame	 mf;
+	json_t			*tabs = json_array(), *list;
+	const char		*under;
+	size_t			 i, n;
+	int			 rc, cur, any = 0;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.admin_tab == NULL)
+			continue;
+		memset(&f, 0, sizeof f);
+		module_enter(&mf, modules[i].name, "admin_tab hook", r->path);
+		rc = modules[i].hooks.admin_tab((struct hm_req *)r, &f);
+		module_leave(&mf);
+		if (!rc || f.href == NULL || f.label == NULL)
+			continue;
+		under = f.text != NULL ? f.text : f.href;
+		n = strlen(under);
+		cur = strncmp(r->path, under, n) == 0 && (r->path[n] == '\0' ||
+		    r->path[n] == '/');
+		any |= cur;
+		json_array_append_new(tabs, json_pack("{s:s, s:s, s:s, s:b}",
+		    "href", f.href, "label", f.label, "module", modules[i].name,
+		    "current", cur));
+	}
+	if (!any && strncmp(r->path, "/admin", 6) != 0) {
+		json_decref(tabs);
+		return;
+	}
+	json_object_set_new(v, "module_admin_tabs", tabs);
+	if (any)
+		json_object_set_new(v, "module_admin_current", json_true());
+	if (strcmp(r->path, "/admin/modules") != 0)
+		return;
+	list = json_array();
+	for (i = 0; i < nmodules; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}", "name",
+		    modules[i].name, "version", modules[i].hm->version ?
+		    modules[i].hm->version : "?", "abi", arena_printf(r->arena,
+		    "%d.%d", modules[i].hm->abi_major,
+		    modules[i].hm->abi_minor)));
+	json_object_set_new(v, "modules_loaded", list);
+	json_object_set_new(v, "modules_any", json_true());
+}
+
 /* Render hooks: add the modules' fragments to a page's view. */
 static void
 module_view(struct req *r, json_t *v)
 {
 	if (nmodules == 0)
 		return;
+	if (r->user != NULL && r->user->role == ROLE_ADMIN)
+		module_admin_view(r, v);
 	module_fragments(r, v, "module_banners",
 	    offsetof(struct hm_hooks, banner));
 	module_fragments(r, v, "module_nav",

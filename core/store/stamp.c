@@ -156,6 +156,11 @@ static const char *const stamp_triggers[] = {
 	    "SELECT hearth_touch(1, NEW.post_id); END",
 	"AFTER DELETE ON main.favourites BEGIN "
 	    "SELECT hearth_touch(1, OLD.post_id); END",
+	/* a bookmark is its owner's own state of the post (peek.c) */
+	"AFTER INSERT ON main.bookmarks BEGIN "
+	    "SELECT hearth_touch(1, NEW.post_id); END",
+	"AFTER DELETE ON main.bookmarks BEGIN "
+	    "SELECT hearth_touch(1, OLD.post_id); END",
 	"AFTER INSERT ON main.mentions BEGIN "
 	    "SELECT hearth_touch(1, NEW.post_id); END",
 	"AFTER DELETE ON main.mentions BEGIN "

@@ -30,6 +30,10 @@
  *
  * ABI 1.4 added: post_media and media_post_of, a post's attachments, and
  * reply_media, an attachment served as hearth serves it.
+ *
+ * ABI 1.5 added: the admin_tab hook, a module's page in the admin
+ * console's tab bar, and api->audit, a module's admin action written to
+ * the core's audit log.
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -40,7 +44,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	4
+#define HEARTH_ABI_MINOR	5
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -200,6 +204,11 @@ struct hm_hooks {
 	 * module's to look up */
 	int		 (*resolve)(struct hm_req *, const char *,
 			     void (*)(struct hm_req *, void *), void *);
+	/* ABI 1.5: */
+	/* render (all run): a tab in the admin console for admins, href
+	 * and label; the tab is current (and the console's tab bar shown)
+	 * on pages under text if set, else under href */
+	int		 (*admin_tab)(struct hm_req *, struct hm_fragment *);
 };
 
 /*
@@ -569,6 +578,16 @@ struct hearth_api {
 	 * type, a download for files, nosniff, a sandboxing CSP, ETag,
 	 * byte ranges), or 404; the caller decided it may be seen */
 	void		 (*reply_media)(struct hm_req *, const char *);
+
+	/* ABI 1.5 */
+	/* record an admin action in the audit log, in the write's own
+	 * transaction (call it from an hm_write_fn, with its req and db):
+	 * who and from where come from req; action ("guidelines.publish"),
+	 * target_type and id (0: none), target_name, details (a JSON object
+	 * as text, or NULL). 0, or -1: return an error so the write rolls
+	 * back */
+	int		 (*audit)(struct hm_req *, struct hm_db *, const char *,
+			     const char *, int64_t, const char *, const char *);
 };
 
 /* Log levels for api->log. */

@@ -197,6 +197,18 @@ br_settings_panel(struct hm_req *r, struct hm_fragment *f)
 	return 1;
 }
 
+/* Admin console (ABI 1.5): the bridge's tab, current on every bridge
+ * page: the desk for admins on it, else the domains admins manage. */
+static int
+br_admin_tab(struct hm_req *r, struct hm_fragment *f)
+{
+	f->href = br_conf.desk && br_is_desk(A->req_db(r), A->req_user(r)) ?
+	    "/bridge/desk" : "/bridge/domains";
+	f->label = "Bridge";
+	f->text = "/bridge";
+	return 1;
+}
+
 /* Navigation: the desk, for its members, with what waits. */
 static int
 br_nav_item(struct hm_req *r, struct hm_fragment *f)
@@ -595,6 +607,7 @@ static const struct hm_hooks hooks = {
 	.composer_option = br_composer_option,
 	.settings_panel = br_settings_panel,
 	.nav_item = br_nav_item,
+	.admin_tab = br_admin_tab,
 	.start = br_start,
 	.stop = br_stop,
 	.post_tools_for = br_post_tools_for,

@@ -109,6 +109,7 @@ gl_api_publish(struct hm_req *r)
 		    "details", field, why));
 		return HM_DONE;
 	}
+	j->via = "api";
 	return A->write(r, gl_publish_write, publish_reply, j);
 }
 

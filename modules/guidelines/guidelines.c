@@ -172,14 +172,50 @@ gl_ack_start(struct hm_req *r, const char *via, hm_reply_fn reply,
 	return A->write(r, ack_write, reply, j);
 }
 
-/* On the writer: publish a checked new version. */
+/* On the writer: publish a checked new version. Whoever publishes has
+ * read it: their acknowledgement goes into the ledger with it, so the
+ * gate never stops the admin who wrote the text. */
 int
 gl_publish_write(struct hm_req *r, struct hm_db *db, void *arg, char **cause)
 {
 	struct gl_publish_job	*j = arg;
+	int			 rc;
 
-	return gl_publish(db, j->text, j->summary, j->requires_ack,
+	rc = gl_publish(db, j->text, j->summary, j->requires_ack,
 	    A->req_user(r), &j->version, cause);
+	if (rc != HM_OK)
+		return rc;
+	/* In the core's audit log, in this write's transaction (ABI 1.5). */
+	if (A->audit(r, db, "guidelines.publish", "guidelines", j->version,
+	    A->req_printf(r, "version %lld", (long long)j->version),
+	    j->requires_ack ? "{\"requires_acknowledgement\":true}" :
+	    "{\"requires_acknowledgement\":false}") != 0) {
+		*cause = strdup("The audit log could not be written.");
+		return 500;
+	}
+	/* Who publishes has acknowledged by publishing. */
+	return gl_ack(db, A->req_user(r), j->version, j->via ? j->via : "web",
+	    cause);
+}
+
+/*
+ * Where to go once the guidelines are acknowledged: the request's next, a
+ * local path (never another site, nor one a browser would read as one),
+ * or NULL.
+ */
+const char *
+gl_next(struct hm_req *r)
+{
+	const char	*next = A->req_param(r, "next"), *p;
+
+	if (next == NULL || next[0] != '/' || next[1] == '/' ||
+	    strchr(next, '\\') != NULL)
+		return NULL;
+	for (p = next; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return NULL;
+	}
+	return next;
 }
 
 /* Once published: the log says who published what. */
@@ -191,11 +227,40 @@ gl_log_published(struct hm_req *r, const struct gl_publish_job *j)
 	    "acknowledgement required" : "no acknowledgement needed");
 }
 
+/* A path of this site (safe characters only) from a local path or a URL
+ * on the request's own host, or NULL. */
+static const char *
+gl_local_path(struct hm_req *r, const char *url)
+{
+	const char	*host = A->req_header(r, "Host"), *p;
+	size_t		 n;
+
+	if (url == NULL)
+		return NULL;
+	if (strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) ==
+	    0) {
+		p = strstr(url, "://") + 3;
+		if (host == NULL || strncmp(p, host, strlen(host)) != 0 ||
+		    p[strlen(host)] != '/')
+			return NULL;
+		url = p + strlen(host);
+	}
+	if (url[0] != '/' || url[1] == '/' ||
+	    strncmp(url, "/guidelines", 11) == 0)
+		return NULL;
+	n = strspn(url, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/_@.-");
+	if (url[n] != '\0' && url[n] != '?' && url[n] != '#')
+		return NULL;
+	return A->req_printf(r, "%.*s", (int)n, url);
+}
+
 /* Gate: no writes until the guidelines are acknowledged. */
 static int
 gl_before_write(struct hm_req *r, struct hm_refusal *f)
 {
-	struct gl_state	s;
+	struct gl_state	 s;
+	const char	*back;
 
 	gl_state(r, &s);
 	if (!s.gate)
@@ -205,6 +270,11 @@ gl_before_write(struct hm_req *r, struct hm_refusal *f)
 	    "read but not post, reply, favourite, follow, join or edit.",
 	    (long long)s.required);
 	f->link = "/guidelines";
+	/* A refused form: back to the page it was on afterwards. (A page
+	 * asking ahead, a GET, adds its own next.) */
+	if (A->req_method(r) != HM_GET && (back = gl_local_path(r,
+	    A->req_header(r, "Referer"))) != NULL)
+		f->link = A->req_printf(r, "/guidelines?next=%s", back);
 	f->link_text = "Read and acknowledge the guidelines";
 	return 1;
 }
@@ -213,20 +283,30 @@ gl_before_write(struct hm_req *r, struct hm_refusal *f)
 static int
 gl_banner(struct hm_req *r, struct hm_fragment *f)
 {
-	struct gl_state	s;
+	struct gl_state	 s;
+	const char	*what, *path;
 
 	gl_state(r, &s);
 	if (s.required == 0 || s.acked_at != 0)
 		return 0;
+	/* Version 1 is the first there is: new, not changed. */
+	what = s.required == 1 ? "The company has published guidelines" :
+	    "The company guidelines have changed";
 	if (s.grace_until != 0)
-		f->text = A->req_printf(r, "The company guidelines have "
-		    "changed (version %lld). Please acknowledge them by %s.",
-		    (long long)s.required, gl_time(r, s.grace_until));
+		f->text = A->req_printf(r, "%s (version %lld). Please "
+		    "acknowledge them by %s.", what, (long long)s.required,
+		    gl_time(r, s.grace_until));
 	else
-		f->text = A->req_printf(r, "The company guidelines have "
-		    "changed (version %lld). Until you acknowledge them you "
-		    "can read but not write.", (long long)s.required);
-	f->href = "/guidelines";
+		f->text = A->req_printf(r, "%s (version %lld). Until you "
+		    "acknowledge them you can read but not write.", what,
+		    (long long)s.required);
+	/* Back here afterwards: where the person was going. */
+	path = A->req_path(r);
+	f->href = path != NULL && strncmp(path, "/guidelines", 11) != 0 &&
+	    strcmp(path, "/") != 0 && A->req_method(r) == HM_GET &&
+	    path[strspn(path, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/_@.-")] == '\0' ?
+	    A->req_printf(r, "/guidelines?next=%s", path) : "/guidelines";
 	f->label = "Read and acknowledge";
 	return 1;
 }
@@ -250,6 +330,16 @@ gl_nav(struct hm_req *r, struct hm_fragment *f)
 		return 0;
 	f->href = "/admin/guidelines";
 	f->label = "Guidelines admin";
+	return 1;
+}
+
+/* Render (ABI 1.5): the guidelines' tab in the admin console. */
+static int
+gl_admin_tab(struct hm_req *r, struct hm_fragment *f)
+{
+	(void)r;
+	f->href = "/admin/guidelines";
+	f->label = "Guidelines";
 	return 1;
 }
 
@@ -421,6 +511,7 @@ static const struct hm_hooks hooks = {
 	.before_write = gl_before_write,
 	.banner = gl_banner,
 	.nav_item = gl_nav,
+	.admin_tab = gl_admin_tab,
 	.footer_link = gl_footer,
 	.settings_panel = gl_settings,
 	.announcements = gl_announcements,

@@ -68,6 +68,7 @@ const char *gl_iso(struct hm_req *, int64_t);
 int	 gl_check(struct hm_req *, const char *, const char *, const char **,
 	     const char **);
 int	 gl_truthy(const char *);
+const char *gl_next(struct hm_req *);
 struct gl_ack_job {			/* an acknowledgement on its way */
 	int64_t		 version;
 	const char	*via;		/* "web" or "api", for the ledger */
@@ -80,6 +81,8 @@ struct gl_publish_job {			/* a checked new version */
 	const char	*summary;
 	int		 requires_ack;
 	int64_t		 version;	/* once published */
+	const char	*via;		/* "web" or "api": the publisher's own
+					   acknowledgement, in the ledger */
 };
 int	 gl_publish_write(struct hm_req *, struct hm_db *, void *, char **);
 void	 gl_log_published(struct hm_req *, const struct gl_publish_job *);

@@ -64,6 +64,14 @@ version_page(struct hm_req *r, int64_t version)
 	if (s.grace_until != 0)
 		json_object_set_new(view, "grace", json_string(
 		    gl_time(r, s.grace_until)));
+	/* Where the person was going, for after acknowledging; and
+	 * whether a post of theirs waits as a draft meanwhile. */
+	if (gl_next(r) != NULL)
+		json_object_set_new(view, "next", json_string(gl_next(r)));
+	if (A->req_param(r, "kept") != NULL)
+		json_object_set_new(view, "kept", json_true());
+	json_object_set_new(json_object_get(view, "guidelines"), "first",
+	    json_boolean(v.version == 1));
 	if (v.version > 1 && gl_version_get(r, v.version - 1, &prev) == 0) {
 		diff = gl_diff(prev.text, v.text);
 		json_object_set_new(view, "previous", json_pack("{s:I}",
@@ -105,7 +113,8 @@ ack_reply(struct hm_req *r, void *arg, int rc, const char *cause)
 		A->reply_error(r, rc, cause ? cause : "Not saved");
 		return;
 	}
-	A->redirect(r, "/guidelines");
+	/* Back to where the person was going, else to the guidelines. */
+	A->redirect(r, gl_next(r) != NULL ? gl_next(r) : "/guidelines");
 }
 
 /* POST /guidelines/:version/acknowledge: csrf. */
@@ -213,10 +222,12 @@ gl_web_admin_post(struct hm_req *r)
 	if (action != NULL && strcmp(action, "preview") == 0)
 		return admin_page(r, 200, j->text, j->summary,
 		    j->requires_ack, NULL, NULL, 1);
-	if (j->summary[0] == '\0')
+	/* A first version has nothing to say changed. */
+	if (j->summary[0] == '\0' && gl_published(A->req_db(r)))
 		return admin_page(r, 422, j->text, j->summary,
 		    j->requires_ack, "summary", "Say in a sentence what "
 		    "changed: people see it above the new version.", 0);
+	j->via = "web";
 	return A->write(r, gl_publish_write, publish_reply, j);
 }
 

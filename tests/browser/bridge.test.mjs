@@ -165,7 +165,7 @@ test('the composer offers sharing outside only to people visible outside', async
   await signIn('nina');
   assert.equal(await page.getByLabel('Share outside the company').count(), 0,
     'not offered to a colleague who did not opt in');
-  await page.getByLabel("What's happening?").fill('Staying inside');
+  await page.getByLabel('Start a post').fill('Staying inside');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
   const mine = page.locator('article.post').first();
@@ -180,7 +180,7 @@ test('the composer offers sharing outside only to people visible outside', async
   await check('home-composer');
 
   // Only public posts leave: a followers-only one is refused, with why.
-  await page.getByLabel("What's happening?").fill('Just for my followers');
+  await page.getByLabel('Start a post').fill('Just for my followers');
   await page.getByLabel('Who can see it').selectOption('private');
   await box.check();
   await page.getByRole('button', { name: 'Post', exact: true }).click();
@@ -191,12 +191,14 @@ test('the composer offers sharing outside only to people visible outside', async
   await check('compose-refused');
   // Posted inside only, its share page says why it cannot leave.
   await page.goto(hearth.url + '/');
-  await page.getByLabel("What's happening?").fill('Just for my followers');
+  await page.getByLabel('Start a post').fill('Just for my followers');
   await page.getByLabel('Who can see it').selectOption('private');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
-  const edit = await page.locator('article.post').first()
-    .getByRole('link', { name: /^Edit/ }).getAttribute('href');
+  const first = page.locator('article.post').first();
+  await first.locator('details.more-menu > summary').click();
+  const edit = await first.getByRole('link', { name: /^Edit/ })
+    .getAttribute('href');
   const privateId = edit.match(/^\/@emp\/(\d+)\/edit$/)[1];
   await page.goto(hearth.url + `/bridge/share/${privateId}`);
   assert.match(await page.getByRole('alert').textContent(), /Only public posts can be shared outside/);
@@ -204,7 +206,7 @@ test('the composer offers sharing outside only to people visible outside', async
   await check('share-refused');
 
   await page.goto(hearth.url + '/');
-  await page.getByLabel("What's happening?").fill(TEXT);
+  await page.getByLabel('Start a post').fill(TEXT);
   assert.equal(await page.getByLabel('Who can see it').inputValue(), 'public');
   await box.check();
   await page.getByRole('button', { name: 'Post', exact: true }).click();

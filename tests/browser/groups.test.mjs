@@ -98,8 +98,10 @@ test('post in the group and see it rendered on the group page', async () => {
 });
 
 test('edit the post: the form is prefilled, the post says Edited', async () => {
-  await page.locator('article.post').first()
-    .getByRole('link', { name: 'Edit your post' }).click();
+  // Edit and Delete are in the card's "More" menu (issue 20).
+  const card = page.locator('article.post').first();
+  await card.locator('details.more-menu > summary').click();
+  await card.getByRole('link', { name: 'Edit your post' }).click();
   await page.waitForURL(postUrl + '/edit');
   assert.equal(await page.getByLabel('Text', { exact: true }).inputValue(),
     'The **roses** are up');
@@ -114,8 +116,9 @@ test('edit the post: the form is prefilled, the post says Edited', async () => {
 });
 
 test('delete the post after confirming', async () => {
-  await page.locator('section[aria-label="The post"] article.post')
-    .getByRole('link', { name: 'Delete your post' }).click();
+  const focus = page.locator('section[aria-label="The post"] article.post');
+  await focus.locator('details.more-menu > summary').click();
+  await focus.getByRole('link', { name: 'Delete your post' }).click();
   await page.waitForURL(postUrl + '/delete');
   assert.equal(await page.locator('h1').textContent(), 'Delete this post?');
   await check('delete');

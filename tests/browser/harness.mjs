@@ -68,6 +68,8 @@ export async function startHearth(extraConfig = '') {
     `base_url = ${url}`,
     `web_dir = ${WEB}`,
     'threads = 2',
+    // No company-wide group unless a test asks (layout.test.mjs does).
+    'groups.default =',
     extraConfig,
   ].join('\n') + '\n');
   const logPath = join(dir, 'hearthd.log');

@@ -50,14 +50,14 @@ async function streamOpen(n = 1) {
     n, { timeout: 5000 });
 }
 
-test('favourite without a reload, and again to take it back', async () => {
+test('like (👍, the favourite) without a reload, and again to take it back', async () => {
   const s = await api(otherToken, 'POST', '/api/v1/statuses',
     { status: 'Something to like', visibility: 'public' });
   await page.goto(hearth.url + '/public');
   await mark();
   const post = page.locator(`#post-${s.id}`);
-  await post.getByRole('button', { name: /favourite this post/ }).click();
-  const on = post.getByRole('button', { name: /remove your favourite/ });
+  await post.getByRole('button', { name: /like this post/ }).click();
+  const on = post.getByRole('button', { name: /take your 👍 back/ });
   await on.waitFor();
   assert.equal(await on.getAttribute('aria-pressed'), 'true');
   assert.equal((await on.locator('.count').textContent()).trim(), '1');
@@ -65,7 +65,7 @@ test('favourite without a reload, and again to take it back', async () => {
     'focus stays on the button');
   assert.equal(await marked(), 'still here', 'the page did not reload');
   await on.click();
-  await post.getByRole('button', { name: /favourite this post/ }).waitFor();
+  await post.getByRole('button', { name: /like this post/ }).waitFor();
   assert.equal(await marked(), 'still here');
   const after = await api(adaToken, 'GET', `/api/v1/statuses/${s.id}`);
   assert.equal(after.favourited, false, 'the server agrees');
@@ -188,12 +188,12 @@ test('Markdown preview in the composer posts nothing', async () => {
   await page.goto(hearth.url + '/');
   await mark();
   const before = (await api(adaToken, 'GET', '/api/v1/accounts/verify_credentials')).statuses_count;
-  await page.getByLabel("What's happening?").fill('A *preview* with `code` and #tags');
+  await page.getByLabel('Start a post').fill('A *preview* with `code` and #tags');
   await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.locator('#preview');
   await preview.locator('em', { hasText: 'preview' }).waitFor();
   assert.equal(await preview.locator('code').textContent(), 'code');
-  assert.equal(await page.getByLabel("What's happening?").inputValue(),
+  assert.equal(await page.getByLabel('Start a post').inputValue(),
     'A *preview* with `code` and #tags', 'the draft stays');
   assert.equal(await marked(), 'still here');
   const after = (await api(adaToken, 'GET', '/api/v1/accounts/verify_credentials')).statuses_count;
@@ -215,11 +215,11 @@ test('Markdown preview works with JavaScript off', async () => {
     await page.goto(hearth.url + '/');
     assert.equal(await page.evaluate(() => document.querySelector('[data-unread]')
       ?.dataset.unread !== undefined && typeof window.EventSource), 'function');
-    await page.getByLabel("What's happening?").fill('No **script** needed');
+    await page.getByLabel('Start a post').fill('No **script** needed');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.waitForURL(hearth.url + '/compose');
     await page.locator('#preview strong', { hasText: 'script' }).waitFor();
-    assert.equal(await page.getByLabel("What's happening?").inputValue(),
+    assert.equal(await page.getByLabel('Start a post').inputValue(),
       'No **script** needed');
   } finally {
     await page.context().unroute('**/static/hearth.*.js');

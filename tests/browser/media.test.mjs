@@ -99,6 +99,8 @@ async function watchUploads() {
 test('the Attach button uploads a picture and a PDF, each with a tile', async () => {
   await page.goto(hearth.url + '/');
   assert.ok(await page.locator('#files').isHidden(), 'the plain input gives way to the button');
+  // The composer is one line until it is used: open it.
+  await page.getByLabel('Start a post').click();
   const attach = page.getByRole('button', { name: 'Attach pictures or files' });
   await watchUploads();
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), attach.click()]);
@@ -127,7 +129,7 @@ test('the Attach button uploads a picture and a PDF, each with a tile', async ()
 
 test('a pasted and a dropped picture upload too; at four the button stops; Remove', async () => {
   // Paste: a ClipboardEvent carrying a PNG file, into the text field.
-  await page.getByLabel("What's happening?").evaluate(async (el, b64) => {
+  await page.getByLabel('Start a post').evaluate(async (el, b64) => {
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
     dt.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
@@ -170,7 +172,7 @@ test('a pasted and a dropped picture upload too; at four the button stops; Remov
 let postPath;
 test('a missing description is pointed out once; posting again posts', async () => {
   const ids = await done().evaluateAll((l) => l.map((i) => i.value));
-  await page.getByLabel("What's happening?").fill('Pictures from the offsite');
+  await page.getByLabel('Start a post').fill('Pictures from the offsite');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   const nudge = page.locator('.alt-nudge');
   await nudge.waitFor();
@@ -299,8 +301,8 @@ test('pictures behind a content warning stay inside it; three make one tall and 
   for (const [i, text] of ['First', 'Second', 'Third'].entries()) {
     await page.getByLabel(ALT).nth(i).fill(`${text} picture`);
   }
-  await page.getByLabel("What's happening?").fill('Spoilers from the film night');
-  await page.locator('details.more summary').click();
+  await page.getByLabel('Start a post').fill('Spoilers from the film night');
+  await page.locator('details.tool-cw summary').click();
   await page.getByLabel('Warning shown before the post').fill('film plot');
   await Promise.all([
     page.waitForURL(hearth.url + '/'),
@@ -346,7 +348,7 @@ test('without JavaScript the plain file input posts the file', async () => {
     const input = p.getByLabel('Attach pictures or files');
     assert.ok(await input.isVisible(), 'the plain input shows');
     await input.setInputFiles([{ name: 'plain.png', mimeType: 'image/png', buffer: png }]);
-    await p.getByLabel("What's happening?").fill('Posted without JavaScript');
+    await p.getByLabel('Start a post').fill('Posted without JavaScript');
     await Promise.all([
       p.waitForURL(hearth.url + '/'),
       p.getByRole('button', { name: 'Post', exact: true }).click(),

@@ -40,7 +40,7 @@ async function check(name) {
 }
 
 test('post Markdown from the home composer and see it rendered', async () => {
-  await page.getByLabel("What's happening?").fill('**bold** and #tag and @other');
+  await page.getByLabel('Start a post').fill('**bold** and #tag and @other');
   await page.getByLabel('Who can see it').selectOption('public');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
@@ -58,7 +58,7 @@ test('post Markdown from the home composer and see it rendered', async () => {
 });
 
 test('an empty post is refused with a message', async () => {
-  await page.getByLabel("What's happening?").fill(' ');
+  await page.getByLabel('Start a post').fill(' ');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForLoadState();
   assert.match(await page.getByRole('alert').textContent(), /blank|empty|Text/i);

@@ -408,7 +408,11 @@ def anonymous(t, m):
                  "/api/v2/search?q=matrixword",
                  "/api/v1/groups/%s" % m.open_g,
                  "/api/v1/timelines/group/%s" % m.open_g,
-                 "/api/v1/statuses/%s/context" % m.ids_of["public"]]:
+                 "/api/v1/statuses/%s/context" % m.ids_of["public"],
+                 "/api/v1/statuses/%s/reblogged_by" % m.ids_of["public"],
+                 "/api/v1/pleroma/statuses/%s/reactions"
+                 % m.ids_of["public"],
+                 "/api/v1/bookmarks"]:
         r = m.api("GET", path, None)
         t.status(r, 401, "anonymous: %s is 401" % urllib.parse.unquote(
             path))
@@ -588,6 +592,71 @@ def attachments(t, m):
             signed = a["url"].split("://", 1)[1].split("/", 1)[1]
             t.status(anon.get("/" + signed), 404, "... and for the "
                      "signed address")
+
+
+# Who may share each kind of post, among those who may read it: only
+# what the whole company may read (issue 21: never past its audience).
+SHAREABLE = {"public", "unlisted", "open_group", "outside"}
+
+
+@h.case
+def reactions_and_bookmarks(t, m):
+    """Reacting, the reactions list, bookmarking and reblogged_by: 200 on
+    a readable post, 404 on the rest, and a bookmark of a readable post
+    is listed for its reader alone."""
+    party = urllib.parse.quote("\U0001f389")
+    for reader in READERS:
+        for kind in KINDS:
+            want = 200 if can(reader, kind) else 404
+            pid = m.ids_of[kind]
+            r = m.api("PUT", "/api/v1/pleroma/statuses/%s/reactions/%s"
+                      % (pid, party), reader)
+            t.status(r, want, "%s: react (%s)" % (reader, kind))
+            r = m.api("GET", "/api/v1/pleroma/statuses/%s/reactions"
+                      % pid, reader)
+            t.status(r, want, "%s: reactions (%s)" % (reader, kind))
+            r = m.api("DELETE", "/api/v1/pleroma/statuses/%s/reactions/%s"
+                      % (pid, party), reader)
+            t.status(r, want, "%s: unreact (%s)" % (reader, kind))
+            r = m.api("GET", "/api/v1/statuses/%s/reblogged_by" % pid,
+                      reader)
+            t.status(r, want, "%s: reblogged_by (%s)" % (reader, kind))
+            r = m.api("POST", "/api/v1/statuses/%s/bookmark" % pid, reader)
+            t.status(r, want, "%s: bookmark (%s)" % (reader, kind))
+        got = m.kinds_in(s["id"] for s in m.api(
+            "GET", "/api/v1/bookmarks?limit=40", reader).json())
+        t.is_(got, expect(reader, KINDS), "%s: bookmarks list exactly "
+              "the readable posts bookmarked" % reader)
+        for kind in KINDS:
+            m.api("POST", "/api/v1/statuses/%s/unbookmark"
+                  % m.ids_of[kind], reader)
+
+
+@h.case
+def reblog(t, m):
+    """Boosting: 404 where the post is unreadable, 422 where it is
+    readable but not the whole company's, 200 (and undone) otherwise;
+    and a boost shows only to readers of the original."""
+    for reader in READERS:
+        for kind in KINDS:
+            if not can(reader, kind):
+                want = 404
+            else:
+                want = 200 if kind in SHAREABLE else 422
+            pid = m.ids_of[kind]
+            r = m.api("POST", "/api/v1/statuses/%s/reblog" % pid, reader)
+            t.status(r, want, "%s: reblog (%s)" % (reader, kind))
+            if want != 200:
+                continue
+            boost = r.json()["id"]
+            for other in READERS:
+                r = m.api("GET", "/api/v1/statuses/%s" % boost, other)
+                t.status(r, 200 if can(other, kind) else 404,
+                         "... %s's boost of the %s post, read by %s"
+                         % (reader, kind, other))
+            t.status(m.api("POST", "/api/v1/statuses/%s/unreblog" % pid,
+                           reader), 200, "... and %s takes it back"
+                     % reader)
 
 
 if __name__ == "__main__":

@@ -30,9 +30,12 @@ def body(t):
              "recorded", repr(rows))
         t.ok(all(r[0] == "core" and r[2] and r[3] > 0 for r in rows),
              "every record has a name and a time")
+        # Numbers may skip (work in parallel is given its numbers ahead),
+        # but each is applied once, in rising order.
         versions = [r[1] for r in rows]
-        t.is_(versions, list(range(1, len(rows) + 1)),
-              "core migrations 1..%d applied in order" % len(rows))
+        t.ok(versions == sorted(set(versions)) and versions[0] == 1,
+             "core migrations 1..%d applied in order" % versions[-1],
+             repr(versions))
         tables = {r[0] for r in query(srv.db, "SELECT name FROM "
                                       "sqlite_master WHERE type='table'")}
         t.ok({"users", "sessions", "tokens"} <= tables,

@@ -36,6 +36,8 @@ def unknown_path_404(t, srv):
     t.status(r, 404, "an unknown API path is 404")
     t.like(r.header("Content-Type"), r"^application/json", "... as JSON")
     t.ok(is_json_error(r), "... {\"error\": ...}", r.summary())
+    t.is_(r.json(), {"error": "No API endpoint GET /api/v1/no_such_thing"},
+          "... naming the method and path, never Record not found")
 
     r = c.get("/api/v1/no_such_thing",
               headers={"Authorization": "Bearer " + srv.token("alice")})

@@ -25,6 +25,9 @@ UNSAFE = {"M_POST": "POST", "M_PUT": "PUT", "M_DELETE": "DELETE",
           "HM_DELETE": "DELETE", "HM_PATCH": "PATCH"}
 ROUTE_RE = re.compile(r'\{\s*((?:H?M_\w+\s*\|?\s*)+),\s*"([^"]+)",\s*'
                       r'([^,]+),')
+# The composers: ungated routes that check the gate themselves, to keep a
+# post sent while gated as a draft (web/pages/compose-gate.c).
+KEEPS_DRAFT = ("/compose", "/groups/:id/post")
 # The reminder job runs every second and reminds at once, so that a
 # reminder can be seen without waiting days.
 CONFIG = {"guidelines.reminder_days": "0",
@@ -104,6 +107,17 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
             continue
         seen.add((method, pattern))
         path = concrete(pattern)
+        if pattern in KEEPS_DRAFT:
+            # The composers check the gate themselves: the post is kept
+            # as a draft, nothing is posted, and the way out is given.
+            c = emp
+            r = c.request(method, path, form={"csrf": c.tok,
+                                              "status": "kept " + path})
+            t.status(r, 303, "%s %s: kept while gated" % (method, pattern))
+            t.like(r.header("Location") or "",
+                   r"^/guidelines\?next=%2F[^&]*&kept=1$",
+                   "... off to the guidelines, and back afterwards")
+            continue
         if "UNGATED" in flags:
             ungated.append(pattern)
             continue
@@ -136,8 +150,8 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
         ["/scim/v2/Users/:id", "/scim/v2/Groups/:id"] * 3 + [
         "/settings/password", "/settings/sessions/others",
         "/settings/sessions/:id/end", "/settings/tokens/:id/revoke",
-        "/settings/apps/:id/revoke", "/settings/language", "/admin/people",
-        "/admin/people/:id/:action",
+        "/settings/apps/:id/revoke", "/settings/language", "/drafts/discard",
+        "/admin/people", "/admin/people/:id/:action", "/admin/people/import",
         "/guidelines/:version/acknowledge", "/admin/guidelines",
         "/api/v1/guidelines/:version/acknowledge",
         "/api/v1/admin/guidelines"]), "the only ungated writes")
@@ -260,6 +274,44 @@ def admin_page_publish(t, fx):
         r = w.publish_v2(t)
         t.is_(r.header("Location"), "/admin/guidelines/2",
               "... to the new version's acknowledgements")
+
+
+@h.case
+def admin_console(t, fx):
+    """The guidelines are a tab of the admin console (ABI 1.5 admin_tab),
+    listed under Modules, and publishing is in the core's audit log
+    (api->audit), through the API and on the web."""
+    with world(t) as w:
+        w.publish_v1(t)
+        w.publish_v2(t)
+        boss = session(w.srv, "boss")
+        for path, current in [("/admin/people", "/admin/people"),
+                              ("/admin/guidelines", "/admin/guidelines"),
+                              ("/admin/guidelines/2", "/admin/guidelines")]:
+            r = boss.get(path)
+            nav = re.search(r'<nav aria-label="Admin" class="subnav '
+                            r'admin-tabs">(.*?)</nav>', r.text, re.S)
+            t.ok(nav, "%s has the admin tabs" % path)
+            if nav:
+                t.is_(re.findall(r'href="([^"]+)"', nav.group(1)),
+                      ["/admin/people", "/admin/guidelines",
+                       "/admin/modules", "/admin/audit"],
+                      "... with the guidelines between people and modules")
+                t.like(nav.group(1), r'href="%s" aria-current="page"'
+                       % current, "... %s current" % current)
+        r = boss.get("/admin/modules")
+        t.like(r.text, r"<td>guidelines</td>", "Modules lists guidelines")
+        t.like(r.text, r"<td>1\.5</td>", "... built for ABI 1.5")
+        db = sqlite3.connect(w.srv.db)
+        got = db.execute("SELECT action, target_type, target_id, "
+                         "actor_name, details FROM audit_log WHERE action "
+                         "= 'guidelines.publish' ORDER BY id").fetchall()
+        db.close()
+        t.is_(got, [("guidelines.publish", "guidelines", 1, "boss",
+                     '{"requires_acknowledgement":false}'),
+                    ("guidelines.publish", "guidelines", 2, "boss",
+                     '{"requires_acknowledgement":true}')],
+              "both publications are in the audit log")
 
 
 @h.case
@@ -391,10 +443,15 @@ def ledger_append_only(t, fx):
                        "refused: " + sql)
         t.is_(db.execute("SELECT count(*) FROM guideline_acks").fetchone(),
               before, "the ledger still holds every row")
+        # The publisher's own acknowledgements come first: boss published
+        # v1 through the API and v2 on the web.
+        boss_id = int(w.boss_api.me().json()["id"])
         t.is_(db.execute("SELECT user_id, version, via FROM guideline_acks "
-                         "ORDER BY id").fetchall()[:2],
-              [(emp_id, 2, "api"), (emp2_id, 2, "web")],
-              "each row: person, version, web or API")
+                         "ORDER BY id").fetchall()[:4],
+              [(boss_id, 1, "api"), (boss_id, 2, "web"),
+               (emp_id, 2, "api"), (emp2_id, 2, "web")],
+              "each row: person, version, web or API; publishing "
+              "acknowledges")
         db.close()
         for method in ("PUT", "PATCH", "DELETE"):
             r = w.boss_api.request(method, "/api/v1/guidelines/2")
@@ -412,12 +469,13 @@ def admin_counts_and_exports(t, fx):
         boss_api = w.boss_api
         r = boss_api.get("/api/v1/admin/guidelines/2/acknowledgements")
         j = r.json()
-        t.is_((j.get("acknowledged_count"), j.get("pending_count")), (2, 5),
-              "per version: 2 acknowledged, 5 not")
+        # boss published v2, and acknowledged it by publishing.
+        t.is_((j.get("acknowledged_count"), j.get("pending_count")), (3, 4),
+              "per version: 3 acknowledged, 4 not")
         t.is_(sorted(p["username"] for p in j.get("acknowledged", [])),
-              ["emp", "emp2"], "... with their names")
+              ["boss", "emp", "emp2"], "... with their names")
         t.is_(sorted(p["username"] for p in j.get("pending", [])),
-              ["at", "boss", "evil", "minus", "plus"],
+              ["at", "evil", "minus", "plus"],
               "... and the others'")
         t.status(w.emp_api.get(
             "/api/v1/admin/guidelines/2/acknowledgements"), 403,
@@ -438,8 +496,8 @@ def admin_counts_and_exports(t, fx):
         boss = session(w.srv, "boss")
         r = boss.get("/admin/guidelines/2")
         t.status(r, 200, "the admin's version page")
-        t.like(r.text, r"Acknowledged \(2\)", "... counts who has")
-        t.like(r.text, r"Not yet acknowledged \(5\)",
+        t.like(r.text, r"Acknowledged \(3\)", "... counts who has")
+        t.like(r.text, r"Not yet acknowledged \(4\)",
                "... and who has not")
         t.like(r.text, r"=HYPERLINK\(&quot;", "... names, escaped")
         r = boss.get("/admin/guidelines/2/pending.csv")
@@ -493,6 +551,122 @@ def grace_period(t, fx):
                r"by", "... and the banner says by when")
 
 
+@h.case
+def gated_draft(t, fx):
+    """While gated the composer is replaced by the call to acknowledge; a
+    post sent all the same is kept, and offered back in the composer
+    after acknowledging, which returns to where one was going. The first
+    version is new, not changed; its publisher has acknowledged it."""
+    with world(t) as w:
+        emp = session(w.srv, "emp")
+        r = w.boss_api.post("/api/v1/admin/guidelines", {
+            "text": V1, "summary": "First version",
+            "requires_acknowledgement": "true"})
+        t.status(r, 200, "v1 needs acknowledging")
+        r = w.boss_api.post("/api/v1/statuses", {"status": "boss is free"})
+        t.status(r, 200, "the admin who published has acknowledged by "
+                 "publishing")
+        boss = session(w.srv, "boss")
+        t.like(boss.get("/admin/guidelines/1").text,
+               r"Acknowledged \(1\)", "... in the ledger")
+        r = emp.get("/")
+        t.like(r.text, r"The company has published guidelines \(version 1\)",
+               "the first version is new")
+        t.unlike(r.text, r"guidelines have changed", "... not changed")
+        t.unlike(r.text, r'<textarea id="status"', "no composer while gated")
+        t.like(r.text, r'(?s)class="compose-gate".*acknowledge the company '
+               r'guidelines.*href="/guidelines\?next=%2F"',
+               "... the call to acknowledge instead, back home afterwards")
+        # Any other refused form links back to the page it was on.
+        r = emp.post("/@boss/1/favourite", {"csrf": emp.tok},
+                     headers={"Referer": w.srv.url + "/@boss?x=1"})
+        t.status(r, 403, "a favourite while gated is refused")
+        t.like(r.text, r'href="/guidelines\?next=/@boss"',
+               "... its link comes back to the page after acknowledging")
+        r = emp.post("/@boss/1/favourite", {"csrf": emp.tok},
+                     headers={"Referer": "http://evil.example/@boss"})
+        t.like(r.text, r'href="/guidelines"', "... never to another site")
+        r = emp.post("/compose", {"csrf": emp.tok, "status": "my <draft>",
+                                  "spoiler_text": "cw here",
+                                  "visibility": "private"})
+        t.status(r, 303, "a post sent while gated is answered")
+        t.is_(r.header("Location"), "/guidelines?next=%2F&kept=1",
+              "... with the way to the guidelines")
+        r = emp.get("/guidelines?next=%2F&kept=1")
+        t.like(r.text, r"Your post was not lost", "the guidelines say the "
+               "draft is safe")
+        t.like(r.text, r'<input type="hidden" name="next" value="/">',
+               "... and the acknowledgement will come back home")
+        t.like(r.text, r"About these guidelines:", "v1 has no 'what "
+               "changed'")
+        r = emp.post("/guidelines/1/acknowledge", {"csrf": emp.tok,
+                                                   "next": "/"})
+        t.is_(r.header("Location"), "/", "acknowledged: back to where one "
+              "was going")
+        r = emp.post("/guidelines/1/acknowledge", {"csrf": emp.tok,
+                                                   "next": "//evil.example"})
+        t.is_(r.header("Location"), "/guidelines", "... never elsewhere")
+        r = emp.get("/")
+        t.like(r.text, r'<textarea id="status"[^>]*>my &lt;draft&gt;</textarea>',
+               "the draft is back in the composer")
+        t.like(r.text, r'value="cw here"', "... its content warning too")
+        t.like(r.text, r'<option value="private" selected>',
+               "... and its visibility")
+        t.like(r.text, r'name="kept_draft" value="1"', "... as the kept one")
+        t.like(r.text, r'class="card composer open"', "... open")
+        r = emp.get("/")
+        t.like(r.text, r"my &lt;draft&gt;", "it stays until posted")
+        r = emp.post("/compose", {"csrf": emp.tok, "status": "my <draft>",
+                                  "visibility": "private",
+                                  "kept_draft": "1"})
+        t.status(r, 303, "posted")
+        r = emp.get("/")
+        t.unlike(r.text, r'name="kept_draft"', "posted, the draft is gone")
+        t.like(r.text, r"<p>my &lt;draft&gt;</p>", "... and the post is there")
+        # A second draft, discarded.
+        emp2 = session(w.srv, "emp2")
+        r = emp2.post("/groups/1/post", {"csrf": emp2.tok, "status": "x"})
+        t.status(r, 303, "a group post while gated is kept too")
+        t.like(r.header("Location"), r"next=%2Fgroups%2F1&kept=1",
+               "... back to the group afterwards")
+        r = emp2.post("/guidelines/1/acknowledge", {"csrf": emp2.tok})
+        t.is_(r.header("Location"), "/guidelines", "no next: the guidelines")
+        r = emp2.get("/")
+        t.like(r.text, r">x</textarea>", "the group draft is offered home")
+        r = emp2.post("/drafts/discard", {"csrf": emp2.tok, "next": "/"})
+        t.status(r, 303, "Discard the draft")
+        t.unlike(emp2.get("/").text, r'name="kept_draft"', "... gone")
+
+
+@h.case
+def first_version(t, fx):
+    """The first version is new: the admin page asks for a summary only
+    optionally, publishing it without one works, the banner says the
+    guidelines were published (not changed), and the publisher owes
+    nothing."""
+    with world(t) as w:
+        boss = session(w.srv, "boss")
+        r = boss.get("/admin/guidelines")
+        t.like(r.text, r'<label for="gl-summary">Summary \(optional',
+               "a first version's summary is optional")
+        r = boss.post("/admin/guidelines", {
+            "csrf": boss.tok, "text": V1, "summary": "",
+            "requires_ack": "1", "action": "publish"})
+        t.status(r, 303, "published without a summary")
+        r = session(w.srv, "emp").get("/")
+        t.like(r.text, r"The company has published guidelines \(version 1\)",
+               "the banner: published")
+        t.unlike(r.text, r"changed", "... nothing about a change")
+        r = boss.get("/")
+        t.unlike(r.text, r"published guidelines|acknowledge them",
+                 "the publisher owes nothing: no banner")
+        t.like(r.text, r'<textarea id="status"', "... and can post")
+        t.like(boss.get("/admin/guidelines").text,
+               r'<label for="gl-summary">What changed',
+               "the next version says what changed")
+
+
 if __name__ == "__main__":
     # Every case starts the server it needs: there is no shared fixture.
     h.main_cases()
+

@@ -260,7 +260,8 @@ def leaving_from_the_web_closes_streams_now(t, srv):
         a = p.client()
         t.status(a.login("root"), 303, "the admin signs in")
         csrf = a.csrf("/admin/people")
-        r = a.post("/admin/people/%s/disable" % erin.id, {"csrf": csrf})
+        r = a.post("/admin/people/%s/disable" % erin.id, {"csrf": csrf,
+                                                          "confirm": "yes"})
         t.status(r, 303, "the admin disables erin")
         t.ok(s.wait_closed(3), "erin's stream closes at once")
         t.status(a.get("/admin/people"), 200, "the admin is still signed "

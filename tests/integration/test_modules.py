@@ -379,9 +379,17 @@ def before_write_gate(t, fx):
         t.status(c.login("carol"), 303, "carol may still sign in")
         tokc = c.csrf("/")
         r = c.post("/compose", {"status": "hi", "csrf": tokc})
-        t.status(r, 403, "the web composer is refused too")
-        t.like(r.text, r"refuses writes by carol", "... the page says why")
-        t.like(r.text, r'<a href="/example">Read why</a>', "... with a link")
+        # The composer keeps what was written as a draft and goes to the
+        # gate's page (web/pages/compose-gate.c); nothing is posted.
+        t.status(r, 303, "the web composer is refused too: to the gate")
+        t.like(r.header("Location") or "", r"^/example\?.*kept=1",
+               "... its page, saying the draft is kept")
+        home = c.get("/").text
+        t.like(home, r"refuses writes by carol", "... the page says why")
+        t.like(home, r'<a [^>]*href="/example[^"]*">Read why</a>',
+               "... with a link")
+        t.unlike(capi.get("/api/v1/timelines/home").text, r'"hi"',
+                 "... and nothing was posted")
         t.status(c.post("/logout", {"csrf": tokc}), 303,
                  "signing out is never gated")
 

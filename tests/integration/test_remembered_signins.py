@@ -100,7 +100,7 @@ def admin_disables_on_web(t, srv):
     m = re.search(r'action="/admin/people/(\d+)/disable"', page)
     t.ok(m, "the admin page offers to disable carol")
     r = root.post("/admin/people/%s/disable" % (m.group(1) if m else 0),
-                  {"csrf": h.form_field(page, "csrf")})
+                  {"csrf": h.form_field(page, "csrf"), "confirm": "yes"})
     t.status(r, 303, "root disables carol")
     t.ok(not signed_in(c), "carol is out at once")
 

@@ -2,6 +2,8 @@
 signed out; list, search and paging; creating a person (generated or set
 password); disable, enable, reset password, make admin and remove admin;
 CSRF; nobody disables or demotes themselves, the last admin stays.
+Destructive actions (disable, reset password, remove admin) take
+confirm=yes (test_admin_console.py covers the question itself).
 
 Each case can run alone: make check TESTS=tests/integration/test_web_admin.py
 CASE=disable_enable (or `python3 .../test_web_admin.py --list`)."""
@@ -132,17 +134,17 @@ def people_list(t, srv):
         t.status(r, 200, "the people page is 200")
         t.like(r.text, r'href="/admin/people" aria-current="page"',
                "Admin is current in the navigation")
-        t.is_(len(re.findall(r'class="row-item card-row"', r.text)), 25,
+        t.is_(len(re.findall(r'class="person-row"', r.text)), 25,
               "25 people on the first page")
-        t.like(r.text, r'<a href="/admin/people\?page=2">Next page</a>',
-               "a link to the next page")
+        t.like(r.text, r'<a href="/admin/people\?sort=name&amp;dir=asc&amp;'
+               r'page=2">Next page</a>', "a link to the next page")
         r = adm.get("/admin/people?page=2")
-        t.is_(len(re.findall(r'class="row-item card-row"', r.text)), 7,
+        t.is_(len(re.findall(r'class="person-row"', r.text)), 7,
               "the rest on the second")
-        t.like(r.text, r'href="/admin/people\?page=1">Previous page',
-               "... with a link back")
+        t.like(r.text, r'href="/admin/people\?sort=name&amp;dir=asc&amp;'
+               r'page=1">Previous page', "... with a link back")
         r = adm.get("/admin/people?q=alice")
-        t.is_(len(re.findall(r'class="row-item card-row"', r.text)), 1,
+        t.is_(len(re.findall(r'class="person-row"', r.text)), 1,
               "searching 'alice' finds one")
         t.like(r.text, r'value="alice"', "... the search stays in its box")
         r = adm.get("/admin/people?q=Example")
@@ -202,6 +204,13 @@ def create_generated_password(t, srv):
              "... only once")
     dora = srv.client()
     t.status(dora.login(name, pw), 303, "dora signs in with it")
+    t.like(dora.get("/@" + name).header("Location") or "",
+           r"^/settings/password\?next=", "... and must choose her own "
+           "password first")
+    r = dora.post("/settings/password", {"csrf": dora.csrf(
+        "/settings/password"), "current": pw, "password": h.PASSWORD,
+        "confirm": h.PASSWORD})
+    t.status(r, 303, "she chooses her own")
     t.like(dora.get("/@" + name).text, r"Dora Explorer", "her name is set")
     t.unlike(dora.get("/").text, r'href="/admin/people"',
              "she is no admin")
@@ -239,7 +248,8 @@ def disable_enable(t, srv):
     r = adm.post("/admin/people/%s/disable" % did, {})
     t.status(r, 403, "disable without CSRF is 403")
     t.status(dora.get("/"), 200, "... dora is still in")
-    r = adm.post("/admin/people/%s/disable" % did, {"csrf": csrf})
+    r = adm.post("/admin/people/%s/disable" % did, {"csrf": csrf,
+                 "confirm": "yes"})
     t.status(r, 303, "dora is disabled")
     r = adm.get(r.header("Location"))
     t.like(r.text, r"%s was disabled and signed out" % name,
@@ -261,7 +271,7 @@ def reset_password(t, srv):
     adm, csrf = admin(t, srv)
     name, dora, did = fresh(t, srv, "dora")
     r = adm.post("/admin/people/%s/reset-password" % did,
-                 {"csrf": csrf})
+                 {"csrf": csrf, "confirm": "yes"})
     t.status(r, 200, "dora's password is reset")
     npw = shown_password(r.text)
     t.ok(npw and npw != h.PASSWORD, "a new password is shown")
@@ -285,7 +295,8 @@ def make_remove_admin(t, srv):
     t.like(adm.get(r.header("Location")).text, r"%s is now an admin" % name,
            "... it says so")
     t.status(dora.get("/admin/people"), 200, "dora may use admin pages")
-    r = adm.post("/admin/people/%s/remove-admin" % did, {"csrf": csrf})
+    r = adm.post("/admin/people/%s/remove-admin" % did, {"csrf": csrf,
+                 "confirm": "yes"})
     t.status(r, 303, "dora is no longer an admin")
     t.status(dora.get("/admin/people"), 403, "... and is refused")
 
@@ -298,19 +309,23 @@ def self_protection(t, srv):
     _, erin, eid = fresh(t, srv, "erin", is_admin=True)
     _, _, did = fresh(t, srv, "dora")
     rid = user_id(srv, "root")
-    r = adm.post("/admin/people/%d/remove-admin" % rid, {"csrf": csrf})
+    r = adm.post("/admin/people/%d/remove-admin" % rid, {"csrf": csrf,
+                 "confirm": "yes"})
     t.status(r, 403, "an admin cannot demote themselves")
     t.like(r.text, r"cannot remove your own admin role", "... and is "
            "told why")
-    r = adm.post("/admin/people/%d/disable" % rid, {"csrf": csrf})
+    r = adm.post("/admin/people/%d/disable" % rid, {"csrf": csrf,
+                 "confirm": "yes"})
     t.status(r, 403, "an admin cannot disable themselves")
     t.like(r.text, r"cannot disable your own account", "... and is told "
            "why")
     t.status(adm.get("/admin/people"), 200, "root is still an admin")
-    r = adm.post("/admin/people/%d/remove-admin" % eid, {"csrf": csrf})
+    r = adm.post("/admin/people/%d/remove-admin" % eid, {"csrf": csrf,
+                 "confirm": "yes"})
     t.status(r, 303, "root removes erin's admin role")
     ecsrf = erin.csrf("/")
-    r = erin.post("/admin/people/%d/disable" % rid, {"csrf": ecsrf})
+    r = erin.post("/admin/people/%d/disable" % rid, {"csrf": ecsrf,
+                                                      "confirm": "yes"})
     t.status(r, 403, "erin, no longer admin, cannot disable root")
     r = adm.post("/admin/people/999999/disable", {"csrf": csrf})
     t.status(r, 404, "an unknown person is 404")

@@ -28,10 +28,12 @@ def fixture(t):
 
 def compose(t, c, name, what, **fields):
     """Post through name's composer; (path, id) of the new post (the
-    newest of name's on their home)."""
+    newest of name's on their home, or for a direct post on their
+    private conversations: the web's home leaves those out)."""
     fields["csrf"] = c.csrf("/")
     t.status(c.post("/compose", fields), 303, what)
-    m = re.search(r'href="(/@%s/(\d+))"' % name, c.get("/").text)
+    page = "/conversations" if fields.get("visibility") == "direct" else "/"
+    m = re.search(r'href="(/@%s/(\d+))"' % name, c.get(page).text)
     t.ok(m is not None, "the post links to its page")
     return (m.group(1), m.group(2)) if m else ("/@%s/0" % name, "0")
 
@@ -113,9 +115,19 @@ def edit_saves_history(t, srv):
     r = srv.b.get(path)
     t.like(r.text, r"Second <em>take</em>", "the new text shows")
     t.unlike(r.text, r"Content warning:", "the warning is gone")
-    t.like(r.text, r'<p class="muted small edited">Edited <time '
+    t.like(r.text, r'<p class="muted small edited"><a href="/@[^"/]+/\d+'
+           r'/history">Edited <time '
            r'datetime="\d{4}-\d\d-\d\dT[\d:]+Z" title="[^"]+ UTC">',
-           "the post says Edited, with the exact time on hover")
+           "the post says Edited, with the exact time on hover, and "
+           "links to the edit history")
+    r = srv.b.get(path + "/history")
+    t.status(r, 200, "the edit history page is 200")
+    t.is_(len(re.findall(r'<li class="card version"', r.text)), 2,
+          "... it lists both versions")
+    t.like(r.text, r"(?s)Current version.*Second <em>take</em>.*Original"
+           r".*<strong>draft</strong>", "... the newest first")
+    t.status(srv.b.get(path + "9/history"), 404,
+             "the history of a post that is not there is 404")
     r = api.get("/api/v1/statuses/%s/history" % pid)
     t.status(r, 200, "the edit history is there")
     hist = r.json()

@@ -66,7 +66,8 @@ def group_page_twelve(t, srv):
     the members page."""
     _, gid, base = everyone(t, srv)
     r = srv.a.get("/groups/" + gid)
-    t.is_(len(names(r.text.split('id="posts-title"')[0])), 12,
+    # The members come after the group's posts (the posts first).
+    t.is_(len(names(r.text.split('id="members-title"')[1])), 12,
           "the group's page lists twelve members")
     t.like(r.text, r'<a href="%s">Manage members</a>' % base,
            "... and links to the members page")

@@ -165,7 +165,7 @@ def group_page_for_admin(t, srv):
     t.like(r.text, r'<a href="/groups/%s/members">Manage members</a>'
            % club, "an admin has a link to the member tools")
     r = a.get("/groups/%s/members" % club)
-    t.like(r.text, r'<label for="add-username">Username of the person',
+    t.like(r.text, r'<label for="add-username">Name or username of the person',
            "... where the add-member form is")
     r = a.get("/groups/" + club)
     t.like(r.text, r"Leave group", "a member sees Leave")
@@ -306,8 +306,8 @@ def admin_manages_members(t, srv):
     r = a.post("/groups/%s/members" % secret, {"csrf": tok,
                                                "username": "nobody"})
     t.status(r, 422, "adding an unknown username is refused")
-    t.like(r.text, r'id="add-username-error">Nobody here has the '
-           r"username", "... on the username field")
+    t.like(r.text, r'id="add-username-error">Nobody here is called '
+           r"“nobody”", "... on the name field")
     t.like(r.text, r'id="add-username"[^>]*value="nobody"',
            "... which keeps what was typed")
     t.like(r.text, r"<h1>Members of %s</h1>" % re.escape(name),

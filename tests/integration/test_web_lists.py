@@ -82,7 +82,8 @@ def signed_out_redirects(t, srv):
 @h.case
 def notifications_list(t, srv):
     """Notifications: the empty state, then a mention and a follow, newest
-    first, counted in the nav and the title."""
+    first, counted in the nav and the title until the page is opened;
+    opening it reads them (the count clears) yet marks them new there."""
     name, a = fresh(t, srv, "reader")
     r = a.get("/notifications")
     t.status(r, 200, "the notifications page is 200")
@@ -92,6 +93,14 @@ def notifications_list(t, srv):
            r'<span class="count" data-unread="0" hidden>',
            "Notifications is current, the count hidden")
     notify_twice(t, srv, name)
+    r = a.get("/")
+    t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> '
+           r'<span class="count" data-unread="2">'
+           r'<span class="paren" aria-hidden="true">\(</span><span '
+           r'data-unread-n>2<',
+           "the nav shows 2 unread")
+    t.like(r.text, r"<title>\(2\) Home · ", "... and so does "
+           "the title, for the browser's tab")
     r = a.get("/notifications")
     t.like(r.text, r'<a href="/@bob">Bob Builder</a> mentioned you',
            "a mention, with who")
@@ -101,13 +110,14 @@ def notifications_list(t, srv):
            "a follow")
     t.ok(r.text.index("followed you") < r.text.index("mentioned you"),
          "newest first")
-    t.like(r.text, r'<svg[^>]*>.*?</svg><span>Notifications</span> '
-           r'<span class="count" data-unread="2">'
-           r'<span class="paren" aria-hidden="true">\(</span><span '
-           r'data-unread-n>2<',
-           "the nav shows 2 unread")
-    t.like(r.text, r"<title>\(2\) Notifications · ", "... and so does "
-           "the title, for the browser's tab")
+    t.is_(r.text.count('<li class="notification unread"'), 2,
+          "both are marked new on the page that read them")
+    t.like(r.text, r'data-unread="0" hidden>', "opening the page clears "
+           "the nav count")
+    t.like(r.text, r"<title>Notifications · ", "... and the title's")
+    r = a.get("/notifications")
+    t.is_(r.text.count('<li class="notification unread"'), 0,
+          "the next view shows them read")
 
 
 @h.case
@@ -116,7 +126,7 @@ def notifications_read_clear(t, srv):
     the count, clear empties the list."""
     name, a = fresh(t, srv, "reader")
     notify_twice(t, srv, name)
-    tok = h.form_field(a.get("/notifications").text, "csrf")
+    tok = h.form_field(a.get("/").text, "csrf")
     r = a.post("/notifications/read", {})
     t.status(r, 403, "mark all as read without a CSRF token is 403")
     r = a.post("/notifications/clear", {})
@@ -169,21 +179,24 @@ def search_results(t, srv):
     t.status(r, 303, "alice posts a direct message to bob")
     r = c.get(q("bob"))
     t.status(r, 200, "a search is 200")
-    t.like(r.text, r'<a href="/@bob">Bob Builder</a>',
-           "it finds a person")
+    t.like(r.text, r'<a href="/@bob"><mark>Bob</mark> Builder</a>',
+           "it finds a person, the match marked")
     r = c.get(q("breakf"))
-    t.like(r.text, r'<a href="/tags/breakfast">#breakfast</a>',
-           "it finds a hashtag")
+    t.like(r.text, r'<a href="/tags/breakfast">#<mark>breakf</mark>ast</a>',
+           "it finds a hashtag by its start, the match marked")
     r = c.get(q("marmalade"))
-    t.like(r.text, r"marmalade for", "it finds a post")
-    t.ok("secret marmalade" not in r.text,
+    t.like(r.text, r"<mark>marmalade</mark> for",
+           "it finds a post, the word marked")
+    t.ok("recipe" not in r.text,
          "never a direct post to someone else")
-    t.like(r.text, r"Nobody matches", "no person: an empty state")
+    t.ok('id="people-h"' not in r.text, "no person: no People section")
     r = a.get(q("marmalade"))
-    t.like(r.text, r"secret marmalade", "the author finds her own")
+    t.like(r.text, r"secret <mark>marmalade</mark>",
+           "the author finds her own")
     r = c.get(q("zzyzzx"))
-    t.like(r.text, r"No posts match “zzyzzx”", "no post: an empty state")
-    t.like(r.text, r"No hashtags match", "no hashtag: an empty state")
+    t.like(r.text, r"Nothing matches “zzyzzx”", "nothing: one empty state")
+    t.ok('id="posts-h"' not in r.text and 'id="tags-h"' not in r.text,
+         "... and no empty sections")
 
 
 @h.case
@@ -205,7 +218,7 @@ def directory_page(t, srv):
     t.like(r.text, r'<option value="Sales">Sales</option>',
            "a department in use is an option")
     for who in ("Alice Liddell", "Bob Builder", "carol"):
-        t.like(r.text, r'<a href="/@\w+">%s</a>' % who,
+        t.like(r.text, r'<a href="/@\w+" class="name">%s</a>' % who,
                "%s has a card" % who)
     t.like(r.text, r"<p>Developer</p>", "a card shows the job title")
 
@@ -218,7 +231,7 @@ def directory_filters(t, srv):
     a = srv.b["alice"]
     r = a.get("/directory?department=Sales")
     t.like(r.text, r"Bob Builder", "the Sales filter: bob")
-    t.ok('<a href="/@alice">Alice Liddell</a>' not in r.text,
+    t.ok('<a href="/@alice" class="name">Alice Liddell</a>' not in r.text,
          "... not alice")
     t.like(r.text, r'<option value="Sales" selected>',
            "... and Sales is selected")
@@ -227,7 +240,7 @@ def directory_filters(t, srv):
     t.ok("Bob Builder" not in r.text, "... not bob")
     r = a.get("/directory?q=bob")
     t.like(r.text, r"Bob Builder", "a name search finds bob")
-    t.ok('<a href="/@alice">Alice Liddell</a>' not in r.text,
+    t.ok('<a href="/@alice" class="name">Alice Liddell</a>' not in r.text,
          "... alone")
     r = a.get("/directory?q=nobodyatall")
     t.like(r.text, r"Nobody matches", "no match: an empty state")

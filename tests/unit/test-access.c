@@ -296,6 +296,52 @@ case_streams(void)
 	arena_free(a);
 }
 
+/*
+ * Boosts (reblog.c): only a post everyone may read can be boosted (by
+ * anyone who reads it; the rest is refused, or not found for one who may
+ * not read it), and a boost is readable exactly where its original is,
+ * whoever follows the booster: the same table, asked of the boost. Runs
+ * last: it adds posts.
+ */
+static void
+case_boosts(void)
+{
+	struct toggle	 t;
+	char		*cause;
+	int64_t		 boost;
+	size_t		 r;
+	int		 i, everyone, rc;
+
+	is_int(util_follow(db, reader[RD_STRANGER], reader[RD_MEMBER], 1),
+	    E_OK, "boosts: the stranger follows the member (the booster)");
+	for (r = 0; r < NRULES; r++) {
+		everyone = 1;
+		for (i = 0; i < NREADERS; i++)
+			everyone &= rules[r].may[i];
+		t.actor = reader[RD_MEMBER];
+		t.id = post[r];
+		t.add = 1;
+		cause = NULL;
+		rc = util_cmd(db, reblog_set, &t, &cause);
+		free(cause);
+		is_int(rc, !rules[r].may[RD_MEMBER] ? E_NOTFOUND : everyone ?
+		    E_OK : E_INVALID, "boosts: %s: the member boosts it, or is "
+		    "refused", rules[r].name);
+		if (rc != E_OK)
+			continue;
+		boost = util_intf(db, "SELECT id FROM posts WHERE "
+		    "reblog_of_id = %lld AND author_id = %lld", LL(post[r]),
+		    LL(reader[RD_MEMBER]));
+		for (i = 0; i < NREADERS; i++)
+			is_int(access_post_visible(db, reader[i], boost),
+			    rules[r].may[i], "boosts: %s: %s reads the boost "
+			    "as the post", rules[r].name, reader_names[i]);
+		is_int(util_intf(db, "SELECT reblogs_count FROM posts WHERE "
+		    "id = %lld", LL(post[r])), 1, "boosts: %s: counted",
+		    rules[r].name);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -312,6 +358,8 @@ main(int argc, char **argv)
 	}
 	if (tap_case("streams"))
 		case_streams();
+	if (tap_case("boosts"))
+		case_boosts();
 	db_close(db);
 	return done_testing();
 }

@@ -242,6 +242,29 @@ test_errors(void)
 	    cause_has("NUL"), "NUL byte refused");
 }
 
+/* The reactions key: emoji only, at most 8, none twice, 👍 among them
+ * (it is the favourite of Mastodon apps). */
+static void
+test_reactions(void)
+{
+	ok(parse("") == 0 && strcmp(c.reactions, CONFIG_REACTIONS_DEFAULT) ==
+	    0, "default reactions");
+	ok(parse("reactions = 👍 🚀  🎉\n") == 0 &&
+	    strcmp(c.reactions, "👍 🚀  🎉") == 0, "a set of three, as written");
+	ok(parse("reactions = 👍\n") == 0, "👍 alone is a set");
+	ok(parse("reactions = 🎉 👀\n") == -1 && cause_has("reactions") &&
+	    cause_has("👍"), "a set without 👍 refused, naming the key");
+	ok(parse("reactions = 👍 like\n") == -1 && cause_has("not words"),
+	    "a word refused");
+	ok(parse("reactions = 👍 👍\n") == -1 && cause_has("twice"),
+	    "an emoji twice refused");
+	ok(parse("reactions = 👍 😀 😁 😂 😃 😄 😅 😆 😇\n") == -1 &&
+	    cause_has("at most 8"), "nine refused");
+	ok(parse("reactions = 👍 😀 😁 😂 😃 😄 😅 😆\n") == 0,
+	    "eight accepted");
+	ok(parse("reactions = 👍 \xff\xfe\n") == -1, "bad UTF-8 refused");
+}
+
 static void
 test_load(void)
 {
@@ -288,6 +311,7 @@ main(void)
 	test_values();
 	test_comments();
 	test_errors();
+	test_reactions();
 	test_load();
 	config_free(&c);
 	free(cause);

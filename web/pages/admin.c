@@ -9,6 +9,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/crypto.h>
 
@@ -25,16 +26,28 @@ static const struct {
 	const char	*name;		/* in the path */
 	enum admin_act	 act;
 	const char	*done;		/* after the person's name */
+	const char	*audit;		/* the audit log's action */
+	const char	*confirm;	/* destructive: asked first, this way */
 } admin_acts[] = {
-	{ "disable", ACT_DISABLE, "was disabled and signed out." },
-	{ "enable", ACT_ENABLE, "was enabled." },
-	{ "make-admin", ACT_MAKE_ADMIN, "is now an admin." },
-	{ "remove-admin", ACT_REMOVE_ADMIN, "is no longer an admin." },
-	{ "reset-password", ACT_RESET, "has a new password." },
+	{ "disable", ACT_DISABLE, "was disabled and signed out.",
+	    "user.disable", "They are signed out everywhere at "
+	    "once, their API tokens stop working and they cannot sign in "
+	    "until an admin enables them again." },
+	{ "enable", ACT_ENABLE, "was enabled.", "user.enable", NULL },
+	{ "make-admin", ACT_MAKE_ADMIN, "is now an admin.", "user.make_admin",
+	    NULL },
+	{ "remove-admin", ACT_REMOVE_ADMIN, "is no longer an admin.",
+	    "user.remove_admin", "They lose "
+	    "the admin pages at once." },
+	{ "reset-password", ACT_RESET, "has a new password.",
+	    "user.reset_password", "Their current "
+	    "password stops working, they are signed out everywhere, and they "
+	    "must choose a new one after signing in with the one you give "
+	    "them." },
 	{ "transfer-groups", ACT_TRANSFER, "no longer runs any group: the "
-	    "groups were handed over." },
+	    "groups were handed over.", "user.transfer_groups", NULL },
 	{ "link", ACT_LINK, "now signs in through the company's identity "
-	    "system." },
+	    "system.", "user.link", NULL },
 };
 
 #define ACT_CREATE ((size_t)-1)
@@ -67,50 +80,125 @@ struct people_rows {
 	json_t		*list;
 };
 
-/* One person as the list shows them. */
+/* Whether a parameter is there with this value. */
+static int
+req_param_is(struct req *r, const char *name, const char *value)
+{
+	const char	*v = req_param(r, name);
+
+	return v != NULL && strcmp(v, value) == 0;
+}
+
+/* The table's columns that sort, as the query string names them. */
+static const struct {
+	const char		*name;
+	const char		*label;
+	enum people_sort	 sort;
+	int			 desc;		/* the first click's way */
+} people_cols[] = {
+	{ "name", "Name", PEOPLE_BY_NAME, 0 },
+	{ "department", "Department", PEOPLE_BY_DEPARTMENT, 0 },
+	{ "last_active", "Last active", PEOPLE_BY_LAST_ACTIVE, 1 },
+	{ "status", "Status", PEOPLE_BY_STATUS, 0 },
+};
+
+/* The status filter's choices. */
+static const struct {
+	const char		*name;
+	const char		*label;
+	enum people_status	 status;
+} people_statuses[] = {
+	{ "", "Everyone", PEOPLE_ALL },
+	{ "active", "Active", PEOPLE_ACTIVE },
+	{ "disabled", "Disabled", PEOPLE_DISABLED },
+	{ "admin", "Admins", PEOPLE_ADMINS },
+	{ "must_change", "Must change password", PEOPLE_MUST_CHANGE },
+};
+
+/* One person as the table shows them. */
 static void
 people_row(const struct user *u, void *arg)
 {
 	struct people_rows	*pr = arg;
 	json_t			*o;
 
-	o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b, s:b}",
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:b}",
 	    "id", (json_int_t)u->id, "username", u->username,
 	    "display_name", u->display_name ? u->display_name : u->username,
 	    "email", u->email ? u->email : "",
+	    "department", u->department ? u->department : "",
+	    "job_title", u->job_title ? u->job_title : "",
 	    "admin", u->role == ROLE_ADMIN, "disabled", u->disabled,
+	    "must_change", u->must_change_password,
 	    "self", u->id == pr->r->user->id);
 	web_time(pr->r, o, "created", u->created_at);
+	if (u->last_active_at > 0)
+		web_time(pr->r, o, "active", u->last_active_at);
 	json_array_append_new(pr->list, o);
 }
 
+/* A department for the filter's choices. */
+static void
+people_department(const char *d, void *arg)
+{
+	struct people_rows	*pr = arg;
+	const char		*sel = req_param(pr->r, "department");
+
+	json_array_append_new(pr->list, json_pack("{s:s, s:b}", "name", d,
+	    "selected", sel != NULL && strcasecmp(sel, d) == 0));
+}
+
 /*
- * Render the people page: the search, a page of people, the create form
- * (what was typed and an error per field when j is a failed create), and
- * a notice or alert from what was just done.
+ * Render the people page: the filters, a sortable page of people, the
+ * create form (what was typed and an error per field when j is a failed
+ * create), and a notice or alert from what was just done. Sort and
+ * filters come from the query string, so every view has its own address
+ * and works without JavaScript.
  */
 static void
 people_page(struct req *r, int status, const struct admin_job *j,
     json_t *errors, const char *notice, const char *alert)
 {
-	struct people_rows	 pr = { r, json_array() };
-	const char		*q = req_param(r, "q"), *qs;
+	struct people_rows	 pr = { r, json_array() }, deps = { r, NULL };
+	struct people_query	 pq;
+	const char		*sort = req_param(r, "sort"), *qs, *st, *dep;
 	int64_t			 page = req_id(r, "page");
-	json_t			*v, *form;
+	json_t			*v, *form, *cols, *stats;
+	size_t			 i, col = 0;
 	int			 n;
 
+	memset(&pq, 0, sizeof pq);
+	pq.q = req_param(r, "q");
+	dep = pq.department = req_param(r, "department");
+	st = req_param(r, "status");
 	if (j != NULL) {	/* after a POST: the first page, unfiltered */
-		q = NULL;
+		pq.q = pq.department = dep = st = sort = NULL;
 		page = 1;
 	}
-	if (q != NULL && *q == '\0')
-		q = NULL;
+	if (pq.q != NULL && *pq.q == '\0')
+		pq.q = NULL;
+	if (dep != NULL && *dep == '\0')
+		dep = pq.department = NULL;
+	for (i = 0; st != NULL && i < nitems(people_statuses); i++)
+		if (strcmp(st, people_statuses[i].name) == 0)
+			pq.status = people_statuses[i].status;
+	if (pq.status == PEOPLE_ALL)
+		st = NULL;
+	for (i = 0; sort != NULL && i < nitems(people_cols); i++)
+		if (strcmp(sort, people_cols[i].name) == 0)
+			col = i;
+	pq.sort = people_cols[col].sort;
+	pq.desc = sort != NULL ? req_param_is(r, "dir", "desc") :
+	    people_cols[col].desc;
 	if (page <= 0 || page > 100000)
 		page = 1;
-	n = user_page(req_db(r), r->arena, q, (int)(page - 1) *
+	n = user_admin_page(req_db(r), r->arena, &pq, (int)(page - 1) *
 	    PEOPLE_PER_PAGE, PEOPLE_PER_PAGE, people_row, &pr);
-	if (n < 0) {
+	deps.list = json_array();
+	if (n < 0 || user_departments(req_db(r), people_department, &deps) !=
+	    0) {
 		json_decref(pr.list);
+		json_decref(deps.list);
 		json_decref(errors);
 		req_error(r, 500, "The list of people could not be read.");
 		return;
@@ -120,10 +208,46 @@ people_page(struct req *r, int status, const struct admin_job *j,
 	v = req_view(r, "People · Admin");
 	web_nav(v, "admin");
 	json_object_set_new(v, "people", pr.list);
-	qs = q != NULL ? arena_printf(r->arena, "q=%s&", escape_url(r->arena,
-	    q)) : "";
-	if (q != NULL)
-		json_object_set_new(v, "q", json_string(q));
+	json_object_set_new(v, "departments", deps.list);
+	/* The filters, kept by every sort link and page link. */
+	qs = "";
+	if (pq.q != NULL)
+		qs = arena_printf(r->arena, "q=%s&", escape_url(r->arena,
+		    pq.q));
+	if (dep != NULL)
+		qs = arena_printf(r->arena, "%sdepartment=%s&", qs,
+		    escape_url(r->arena, dep));
+	if (st != NULL)
+		qs = arena_printf(r->arena, "%sstatus=%s&", qs,
+		    escape_url(r->arena, st));
+	cols = json_array();
+	for (i = 0; i < nitems(people_cols); i++) {
+		int	 cur = i == col, desc = cur ? !pq.desc :
+		    people_cols[i].desc;
+
+		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:s?}",
+		    "name", people_cols[i].name, "label", people_cols[i].label,
+		    "href", arena_printf(r->arena, "/admin/people?%ssort=%s&"
+		    "dir=%s", qs, people_cols[i].name, desc ? "desc" : "asc"),
+		    "aria_sort", cur ? (pq.desc ? "descending" : "ascending") :
+		    NULL));
+	}
+	json_object_set_new(v, "columns", cols);
+	stats = json_array();
+	for (i = 0; i < nitems(people_statuses); i++)
+		json_array_append_new(stats, json_pack("{s:s, s:s, s:b}",
+		    "name", people_statuses[i].name, "label",
+		    people_statuses[i].label, "selected",
+		    pq.status == people_statuses[i].status));
+	json_object_set_new(v, "statuses", stats);
+	if (pq.q != NULL)
+		json_object_set_new(v, "q", json_string(pq.q));
+	if (pq.q != NULL || dep != NULL || st != NULL)
+		json_object_set_new(v, "filtered", json_true());
+	qs = arena_printf(r->arena, "%ssort=%s&dir=%s&", qs,
+	    people_cols[col].name, pq.desc ? "desc" : "asc");
+	json_object_set_new(v, "sort", json_string(people_cols[col].name));
+	json_object_set_new(v, "dir", json_string(pq.desc ? "desc" : "asc"));
 	if (n > PEOPLE_PER_PAGE)
 		json_object_set_new(v, "next", json_string(arena_printf(
 		    r->arena, "/admin/people?%spage=%lld", qs,
@@ -217,14 +341,21 @@ static int
 admin_write(struct req *r, struct db *db, void *arg, char **cause)
 {
 	struct admin_job	*j = arg;
-	int64_t			 id;
+	struct audit_actor	 who;
+	json_t			*details = NULL;
+	int64_t			 id = 0;
 
 	(void)cause;
-	if (j->act == ACT_CREATE)
+	if (j->act == ACT_CREATE) {
 		j->rc = user_admin_create(db, r->arena, r->user->id,
 		    j->username, j->display_name, j->email, j->role, j->phc,
 		    &id, &j->cause);
-	else {
+		/* The admin has seen a generated password: the person
+		 * chooses their own at their first sign-in. */
+		if (j->rc == E_OK && j->generated &&
+		    user_set_must_change(db, id, 1) != 0)
+			j->rc = E_INTERNAL;
+	} else {
 		switch (admin_acts[j->act].act) {
 		case ACT_DISABLE:
 		case ACT_ENABLE:
@@ -253,7 +384,25 @@ admin_write(struct req *r, struct db *db, void *arg, char **cause)
 			break;
 		}
 	}
-	return j->rc == E_INTERNAL ? E_INTERNAL : E_OK;
+	if (j->rc != E_OK)
+		return j->rc == E_INTERNAL ? E_INTERNAL : E_OK;
+	/* In the same savepoint: no action without its record. */
+	web_audit_actor(r, &who);
+	if (j->act == ACT_CREATE)
+		details = json_pack("{s:s, s:s, s:b, s:b}", "display_name",
+		    j->display_name, "email", j->email, "admin",
+		    j->role == ROLE_ADMIN, "generated_password", j->generated);
+	else if (admin_acts[j->act].act == ACT_TRANSFER)
+		details = json_pack("{s:I}", "to", (json_int_t)j->to);
+	else if (admin_acts[j->act].act == ACT_LINK)
+		details = json_pack("{s:s, s:s}", "provider",
+		    idp_name(j->provider), "subject", j->subject);
+	j->rc = audit_record(db, &who, j->act == ACT_CREATE ? "user.create" :
+	    admin_acts[j->act].audit, "user", j->act == ACT_CREATE ? id :
+	    j->target, j->act == ACT_CREATE ? j->username : j->target_name,
+	    details) == 0 ? E_OK : E_INTERNAL;
+	json_decref(details);
+	return j->rc;
 }
 
 /* Back on the loop, committed: say what happened. */
@@ -402,7 +551,31 @@ web_admin_person_create(struct req *r)
 	return admin_hash_then_write(r, j);
 }
 
-/* POST /admin/people/:id/:action: csrf. */
+/* The question before a destructive action: a page with the form that
+ * does it (confirm=yes) and a way back. */
+static void
+admin_confirm(struct req *r, const struct user *u, size_t act)
+{
+	json_t	*v = req_view(r, "Confirm · Admin");
+
+	web_nav(v, "admin");
+	json_object_set_new(v, "question", json_string(arena_printf(r->arena,
+	    admin_acts[act].act == ACT_DISABLE ? "Disable %s? %s" :
+	    admin_acts[act].act == ACT_RESET ? "Reset the password of %s? %s" :
+	    "Remove the admin role from %s? %s", u->username,
+	    admin_acts[act].confirm)));
+	json_object_set_new(v, "action", json_string(arena_printf(r->arena,
+	    "/admin/people/%lld/%s", (long long)u->id, admin_acts[act].name)));
+	json_object_set_new(v, "label", json_string(admin_acts[act].act ==
+	    ACT_DISABLE ? "Disable" :
+	    admin_acts[act].act == ACT_RESET ? "Reset password" :
+	    "Remove admin"));
+	json_object_set_new(v, "username", json_string(u->username));
+	req_html(r, 200, "admin-confirm", v);
+}
+
+/* POST /admin/people/:id/:action: csrf, confirm=yes for destructive ones;
+ * GET /admin/people/:id/:action/confirm asks the question. */
 enum handled
 web_admin_person_action(struct req *r)
 {
@@ -423,6 +596,17 @@ web_admin_person_action(struct req *r)
 	}
 	j->act = i;
 	j->target_name = u->username;
+	/* A destructive action is asked first: a POST without confirm=yes
+	 * (or a GET) only shows the question, and changes nothing. */
+	if (r->method != M_POST && admin_acts[i].confirm == NULL) {
+		req_error(r, 404, "Only destructive actions ask first.");
+		return HANDLED;
+	}
+	if (admin_acts[i].confirm != NULL && (r->method != M_POST ||
+	    !req_param_is(r, "confirm", "yes"))) {
+		admin_confirm(r, u, i);
+		return HANDLED;
+	}
 	if (admin_acts[i].act == ACT_TRANSFER) {
 		const char	*to = req_param(r, "to");
 		struct user	*t;

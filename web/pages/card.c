@@ -76,6 +76,47 @@ mark_date(struct arena *a, int64_t t)
 }
 
 /*
+ * A boost's card: "X shared" over the shared post's card, as its reader
+ * sees it. Not cached: it holds the reader's own state of the original,
+ * which the boost's key does not carry. -1 if either is gone or hidden.
+ */
+static int
+card_write_shared(struct ectx *e, const struct peek *pk, struct evbuffer *out)
+{
+	struct post	*b, *p;
+	struct user	*by;
+	json_t		*s, *v;
+	struct evbuffer	*card;
+	int		 rc = -1;
+
+	if ((b = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
+	    (p = post_get(e->db, e->arena, e->viewer, b->reblog_of_id)) ==
+	    NULL || (by = user_get(e->db, e->arena, b->author_id)) == NULL ||
+	    (s = web_post(e, p, mark_back)) == NULL)
+		return -1;
+	json_object_set_new(s, "csrf", json_string(mark_csrf));
+	json_object_set_new(s, "created_ago", json_string(mark_time(e->arena,
+	    p->created_at)));
+	if (p->edited_at != 0)
+		json_object_set_new(s, "edited_ago", json_string(mark_time(
+		    e->arena, p->edited_at)));
+	card = evbuffer_new();
+	if (render_template(card, "post-item", s) == 0) {
+		v = json_pack("{s:I, s:s, s:s, s:s%}", "id", (json_int_t)b->id,
+		    "by_name", by->display_name != NULL &&
+		    *by->display_name != '\0' ? by->display_name : by->username,
+		    "by_path", arena_printf(e->arena, "/@%s", by->username),
+		    "card", (const char *)evbuffer_pullup(card, -1),
+		    evbuffer_get_length(card));
+		rc = render_template(out, "post-shared", v);
+		json_decref(v);
+	}
+	json_decref(s);
+	evbuffer_free(card);
+	return rc;
+}
+
+/*
  * Render one card into out, from the cache when its tag still matches.
  * -1 if the post vanished between the peek and now.
  */
@@ -84,9 +125,14 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
     struct evbuffer *out)
 {
 	int		 mine = pk->author_id == e->viewer;
-	/* ids stay below 2^58: the language takes the top bits. */
-	int64_t		 key = (pk->id * 4 + (pk->favourited ? 1 : 0) +
-			     (mine ? 2 : 0)) | (int64_t)e->lang << 60;
+	/* Every state of the reader's own is a bit of the key: the
+	 * favourite, authorship, bookmark, share and their reactions; the
+	 * language takes the top bits (post ids stay below 2^48). */
+	int64_t		 key = (pk->id * 4096 + (pk->favourited ? 1 : 0) +
+			     (mine ? 2 : 0) + (pk->bookmarked ? 4 : 0) +
+			     (pk->reblogged ? 8 : 0) +
+			     (int64_t)(pk->my_reactions & 0xff) * 16) |
+			     (int64_t)e->lang << 60;
 	uint64_t	 tag;
 	struct evbuffer	*b;
 	struct post	*p;
@@ -94,6 +140,8 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	int		 same;
 
 	(void)now;
+	if (pk->reblog_of_id != 0)
+		return card_write_shared(e, pk, out);
 	/* Whose post tools show is the viewer's: a change re-renders. */
 	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
 	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0);
@@ -124,6 +172,10 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	 * the peek (a favourite in between), and then the next peek says so. */
 	same = p->favourited == pk->favourited &&
 	    p->favourites_count == pk->favourites_count &&
+	    p->bookmarked == pk->bookmarked &&
+	    p->reblogged == pk->reblogged &&
+	    p->reblogs_count == pk->reblogs_count &&
+	    p->reactions_version == pk->reactions_version &&
 	    p->replies_count == pk->replies_count &&
 	    (p->edited_at == pk->edited_at);
 	if (same)

@@ -1,7 +1,7 @@
 /*
  * directory.c: the company directory, GET /directory?department=&q=:
  * people cards by name, a department filter and a name search, paged with
- * offset.
+ * offset, each card with a Follow or Unfollow button.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,10 +33,11 @@ enum handled
 web_directory(struct req *r)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
+	struct relationship rel;
 	struct user	*u;
 	struct ectx	 e;
 	const char	*dept = req_param(r, "department");
-	const char	*q = req_param(r, "q"), *name;
+	const char	*q = req_param(r, "q"), *name, *back;
 	json_t		*v, *depts, *opts, *cards, *a, *d;
 	size_t		 i;
 	int		 offset;
@@ -68,6 +69,8 @@ web_directory(struct req *r)
 	json_decref(depts);
 
 	cards = json_array();
+	/* A follow button comes back to this very page. */
+	back = dir_link(r, dept, q, offset);
 	req_ectx(r, &e);
 	for (i = 0; i < ids.n; i++) {
 		if ((u = user_get(req_db(r), r->arena, ids.ids[i])) == NULL ||
@@ -78,6 +81,12 @@ web_directory(struct req *r)
 		dir_text(a, "job_title", u->job_title);
 		dir_text(a, "department", u->department);
 		dir_text(a, "location", u->location);
+		follow_relationship(req_db(r), r->user->id, u->id, &rel);
+		json_object_set_new(a, "self", json_boolean(u->id ==
+		    r->user->id));
+		json_object_set_new(a, "following", json_boolean(
+		    rel.following));
+		json_object_set_new(a, "back", json_string(back));
 		json_array_append_new(cards, a);
 	}
 	ectx_free(&e);

@@ -85,6 +85,17 @@ void
 web_group_members_page(struct req *r, int64_t id, int status,
     const char *error, const char *add_error)
 {
+	web_group_members_choose(r, id, status, error, add_error, NULL);
+}
+
+/*
+ * The same, offering choices (a JSON array of people, each with username,
+ * display_name, avatar and title, stolen) when a name added more than one.
+ */
+void
+web_group_members_choose(struct req *r, int64_t id, int status,
+    const char *error, const char *add_error, json_t *choices)
+{
 	struct group	*g;
 	struct page	 p;
 	json_t		*v, *members;
@@ -92,15 +103,19 @@ web_group_members_page(struct req *r, int64_t id, int status,
 	int64_t		 more;
 
 	if ((g = group_get(req_db(r), r->arena, r->user->id, id)) == NULL) {
+		json_decref(choices);
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return;
 	}
-	if (page_parse(r, &p, MEMBERS_PER_PAGE, MEMBERS_PER_PAGE) != 0)
+	if (page_parse(r, &p, MEMBERS_PER_PAGE, MEMBERS_PER_PAGE) != 0) {
+		json_decref(choices);
 		return;
+	}
 	p.min_id = p.since_id = 0;	/* the page only links onwards */
 	if (q != NULL && *q == '\0')
 		q = NULL;
 	if ((members = member_views(r, id, q, &p, &more)) == NULL) {
+		json_decref(choices);
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return;
 	}
@@ -136,6 +151,10 @@ web_group_members_page(struct req *r, int64_t id, int status,
 		json_object_set_new(v, "add_username", json_string(
 		    req_param(r, "username") != NULL ? req_param(r,
 		    "username") : ""));
+	}
+	if (choices != NULL) {
+		json_object_set_new(v, "has_choices", json_true());
+		json_object_set_new(v, "add_choices", choices);
 	}
 	req_html(r, status, "group-members", v);
 }

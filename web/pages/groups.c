@@ -113,10 +113,11 @@ web_groups(struct req *r)
 static void
 group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
+	struct idlist	 ids = { NULL, 0, 0 }, pins = { NULL, 0, 0 };
+	struct draft	 kept;
 	struct group	*g;
 	struct page	 pg;
-	json_t		*v, *members;
+	json_t		*v, *members, *gv;
 	const char	*base;
 
 	if ((g = group_get(req_db(r), r->arena, r->user->id, id)) == NULL) {
@@ -133,7 +134,17 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	v = req_view(r, g->name);
 	web_nav(v, "groups");
 	web_notice(r, v);
-	json_object_set_new(v, "group", web_group_view(r, g));
+	gv = web_group_view(r, g);
+	json_object_set_new(gv, "manage", json_boolean(g->my_role ==
+	    GROUP_ADMIN || user_is_admin(req_db(r), r->user->id)));
+	json_object_set_new(gv, "can_post", json_boolean(g->my_role >= 0 &&
+	    g->archived_at == 0));
+	json_object_set_new(v, "group", gv);
+	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
+	/* Pinned posts head the first page only. */
+	if (pg.max_id == 0 && pg.min_id == 0 && pg.since_id == 0 &&
+	    group_pins(req_db(r), r->arena, id, &pins) == 0 && pins.n > 0)
+		json_object_set_new(v, "pinned", web_cards(r, &pins, base));
 	members = web_group_member_preview(r, id, GROUP_PREVIEW);
 	json_object_set_new(v, "members_all", json_boolean(
 	    g->members_count > (int64_t)json_array_size(members)));
@@ -146,8 +157,20 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", param(r, "status"),
 		    "spoiler_text", param(r, "spoiler_text")));
+		json_object_set_new(v, "compose_open", json_true());
+		if (req_param(r, "kept_draft") != NULL)
+			json_object_set_new(v, "kept", json_pack("{s:s}",
+			    "ago", "earlier"));
 	}
 	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
+	/* Who the composer's post reaches, in words: the group decides. */
+	json_object_set_new(v, "audience", json_string(
+	    g->visibility == GROUP_PRIVATE ? arena_printf(r->arena, "Only "
+	    "members of %s", g->name) : arena_printf(r->arena, "Everyone at "
+	    "%s (an open group)", web_company(r))));
+	if (g->my_role >= 0 && (f == NULL || f->compose_error == NULL) &&
+	    web_compose_gate(r, v, base) == 0)
+		web_draft_offer(r, v, id, &kept);
 	web_stream(r, v, &ids, &pg, base);
 	req_html(r, status, "group", v);
 }
@@ -278,13 +301,60 @@ web_group_leave(struct req *r)
 	return req_command_then(r, group_change_cmd, group_outcome, c);
 }
 
-/* POST /groups/:id/members: username, csrf; the domain checks the role. */
+/* At most this many people are offered when a name added is ambiguous. */
+#define GROUP_ADD_CHOICES 8
+
+/*
+ * The people a name (not a username) could mean: none (NULL and *u NULL),
+ * exactly one (*u), or several, as choices for the members page.
+ */
+static json_t *
+group_add_lookup(struct req *r, const char *name, struct user **u)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct user	*p;
+	struct ectx	 e;
+	json_t		*arr, *a;
+	size_t		 i;
+
+	*u = NULL;
+	if (search_accounts(req_db(r), r->arena, name, GROUP_ADD_CHOICES, 0,
+	    &ids) != 0 || ids.n == 0)
+		return NULL;
+	if (ids.n == 1) {
+		*u = user_get(req_db(r), r->arena, ids.ids[0]);
+		return NULL;
+	}
+	arr = json_array();
+	req_ectx(r, &e);
+	for (i = 0; i < ids.n; i++) {
+		if ((p = user_get(req_db(r), r->arena, ids.ids[i])) == NULL ||
+		    p->disabled || p->origin != NULL ||
+		    (a = entity_account(&e, p)) == NULL)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s, s:O, s:O, s:s}",
+		    "username", p->username, "display_name",
+		    json_object_get(a, "display_name"), "avatar",
+		    json_object_get(a, "avatar"), "title", p->job_title != NULL ?
+		    p->job_title : ""));
+		json_decref(a);
+	}
+	ectx_free(&e);
+	return arr;
+}
+
+/*
+ * POST /groups/:id/members: username (or a name: one person found by it
+ * is added, several are offered to choose from), csrf; the domain checks
+ * the role.
+ */
 enum handled
 web_group_add(struct req *r)
 {
 	struct group_change	*c;
 	struct user		*u;
 	const char		*name = arena_trim(r->arena, param(r, "username"));
+	json_t			*choices = NULL;
 
 	if ((c = change_new(r, GROUP_ADD)) == NULL)
 		return HANDLED;
@@ -292,11 +362,20 @@ web_group_add(struct req *r)
 		name++;
 	u = *name != '\0' ? user_get_by_name(req_db(r), r->arena, name) :
 	    NULL;
+	if (u == NULL && *name != '\0')
+		choices = group_add_lookup(r, name, &u);
+	if (choices != NULL && json_array_size(choices) > 0) {
+		web_group_members_choose(r, c->group, 422, NULL, arena_printf(
+		    r->arena, "More than one person matches “%s”: choose one.",
+		    name), choices);
+		return HANDLED;
+	}
+	json_decref(choices);
 	if (u == NULL || u->disabled) {
 		web_group_members_page(r, c->group, 422, NULL, *name == '\0' ?
-		    "Enter the username of the person to add." :
-		    arena_printf(r->arena, "Nobody here has the username "
-		    "“%s”.", name));
+		    "Enter the name or username of the person to add." :
+		    arena_printf(r->arena, "Nobody here is called “%s”.",
+		    name));
 		return HANDLED;
 	}
 	c->account = u->id;
@@ -355,7 +434,9 @@ group_post_reply(struct req *r, void *arg)
 enum handled
 web_group_post(struct req *r)
 {
-	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct compose_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct post_draft	*d = &j->d;
+	struct req_gate		 g;
 	struct group_form	 f;
 	const char		*msg = NULL;
 	int64_t			 id = req_id(r, ":0");
@@ -365,6 +446,11 @@ web_group_post(struct req *r)
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return HANDLED;
 	}
+	/* The route is ungated so that a gated post is kept, not lost. */
+	if (req_gate_check(r, &g))
+		return web_draft_keep(r, &g, arena_printf(r->arena,
+		    "/groups/%lld", (long long)id), id);
+	j->drop_draft = req_param(r, "kept_draft") != NULL;
 	if ((rc = web_draft(r, d, 0, &msg)) != 0) {
 		memset(&f, 0, sizeof f);
 		f.compose_error = msg;
@@ -375,5 +461,5 @@ web_group_post(struct req *r)
 	d->group_id = id;
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return web_post_submit(r, post_create_cmd, group_post_reply, d);
+	return web_post_submit(r, web_compose_cmd, group_post_reply, d);
 }

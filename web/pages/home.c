@@ -1,37 +1,25 @@
 /*
  * home.c: GET /, the signed-in person's home stream with a composer on
  * top, and POST /compose, which makes a post with the same command as the
- * API (post_prepare, post_create_cmd) and goes back to the stream.
+ * API (post_prepare, post_create_cmd) and goes back to the stream. Direct
+ * posts are not in the web's home: they are private conversations, on a
+ * page of their own (conversations.c), and home says how many it left out.
  */
 #include <string.h>
 
 #include "pages.h"
 
-/* Shown by their names, in the "visibility" sense (NC_). */
-static const char *const visibilities[] = {
-	NC_("visibility", "public"), NC_("visibility", "unlisted"),
-	NC_("visibility", "private"), NC_("visibility", "direct")
-};
-
-/* The composer's choices: visibilities and the person's groups, with what
- * was typed selected again. */
+/* The composer's choices: visibilities in plain words and the person's
+ * groups, want and gid (what was typed, or a kept draft's) selected. */
 static void
-home_composer(struct req *r, json_t *v)
+home_composer(struct req *r, json_t *v, const char *want, int64_t gid)
 {
 	struct group_name *g;
-	json_t		*vis = json_array(), *groups;
-	const char	*want = req_param(r, "visibility");
-	int64_t		 gid = req_id(r, "group_id");
+	json_t		*vis, *groups;
 	int64_t		 version = epoch_person(r->user->id);
 	size_t		 i, n;
 
-	if (want == NULL || *want == '\0')
-		want = "public";
-	for (i = 0; i < nitems(visibilities); i++)
-		json_array_append_new(vis, json_pack("{s:s, s:s, s:b}",
-		    "value", visibilities[i], "label", trc(req_lang(r),
-		    "visibility", visibilities[i]), "selected", strcmp(want,
-		    visibilities[i]) == 0));
+	vis = web_visibility_choices(r, want);
 	/* The plain list (nothing selected) is remembered between writes:
 	 * every visit to home asks for it. */
 	if (gid == 0 && (groups = db_memo_json(req_db(r), MEMO_MY_GROUPS,
@@ -65,9 +53,12 @@ static void
 home_page(struct req *r, int status, const char *error, const char *preview)
 {
 	struct idlist	 ids = { NULL, 0, 0 };
+	struct draft	 kept;
 	struct page	 pg;
 	json_t		*v;
-	int		 rc;
+	int64_t		 last;
+	size_t		 direct;
+	int		 rc, fallback;
 
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return;
@@ -76,20 +67,61 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 		req_domain_error(r, rc, NULL);
 		return;
 	}
+	/* Nothing to read yet (nobody followed, no group's posts): the
+	 * company stream instead, said so, rather than an empty page. */
+	fallback = ids.n == 0 && pg.max_id == 0 && pg.since_id == 0 &&
+	    pg.min_id == 0;
+	if (fallback && (rc = timeline_company(req_db(r), r->arena,
+	    r->user->id, &pg, &ids)) != E_OK) {
+		req_domain_error(r, rc, NULL);
+		return;
+	}
+	last = ids.n > 0 && (int)ids.n >= pg.limit ? ids.ids[ids.n - 1] : 0;
+	direct = conversation_drop_direct(req_db(r), &ids);
 	v = req_view(r, "Home");
+	web_welcome(r, v);
+	if (fallback)
+		json_object_set_new(v, "fallback", json_true());
 	web_nav(v, "home");
-	home_composer(r, v);
 	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));
 	if (preview != NULL)
 		json_object_set_new(v, "preview", json_string(preview));
+	/* /?text=@name (a profile's Mention button): the composer starts
+	 * with it. */
+	if (error == NULL && preview == NULL && req_param(r, "text") != NULL)
+		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
+		    "status", req_param(r, "text"), "spoiler_text", ""));
 	if (error != NULL || preview != NULL) {
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", req_param(r, "status") ? req_param(r, "status") :
 		    "", "spoiler_text", req_param(r, "spoiler_text") ?
 		    req_param(r, "spoiler_text") : ""));
+		json_object_set_new(v, "compose_open", json_true());
+		/* A kept draft being posted stays the kept draft. */
+		if (req_param(r, "kept_draft") != NULL)
+			json_object_set_new(v, "kept", json_pack("{s:s}",
+			    "ago", "earlier"));
+		home_composer(r, v, req_param(r, "visibility"),
+		    req_id(r, "group_id"));
+	} else if (web_compose_gate(r, v, "/") == 0 &&
+	    web_draft_offer(r, v, 0, &kept) == 1)
+		home_composer(r, v, kept.visibility, kept.group_id);
+	else {
+		/* "Start a private conversation" links here with a choice. */
+		if (req_param(r, "visibility") != NULL)
+			json_object_set_new(v, "compose_open", json_true());
+		home_composer(r, v, req_param(r, "visibility"), 0);
 	}
-	web_stream(r, v, &ids, &pg, "/");
+	web_stream(r, v, &ids, &pg, fallback ? "/public" : "/");
+	/* The page's end is where it was before the direct posts left. */
+	if (last != 0 && !fallback)
+		json_object_set_new(v, "older", json_string(arena_printf(
+		    r->arena, "/?max_id=%lld", (long long)last)));
+	if (direct > 0)
+		json_object_set_new(v, "direct_left", json_string(direct == 1 ?
+		    "1 private message" : arena_printf(r->arena, "%zu private "
+		    "messages", direct)));
 	req_html(r, status, "home", v);
 }
 
@@ -117,9 +149,15 @@ compose_reply(struct req *r, void *arg)
 enum handled
 web_compose(struct req *r)
 {
-	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	struct compose_job	*j = arena_alloc(r->arena, sizeof *j);
+	struct post_draft	*d = &j->d;
+	struct req_gate		 g;
 	const char		*msg = NULL;
 
+	/* The route is ungated so that a gated post is kept, not lost. */
+	if (req_gate_check(r, &g))
+		return web_draft_keep(r, &g, "/", 0);
+	j->drop_draft = req_param(r, "kept_draft") != NULL;
 	if (web_draft(r, d, 1, &msg) != 0) {
 		home_page(r, 422, msg, NULL);
 		return HANDLED;
@@ -130,5 +168,5 @@ web_compose(struct req *r)
 	}
 	if (req_gate_post(r, d->source) != 0)
 		return HANDLED;
-	return web_post_submit(r, post_create_cmd, compose_reply, d);
+	return web_post_submit(r, web_compose_cmd, compose_reply, d);
 }

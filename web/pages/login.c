@@ -132,6 +132,14 @@ login_session_reply(struct req *r, void *arg)
 	/* A module may have somewhere to send the person first (guidelines
 	 * to acknowledge at a first sign-in). */
 	to = req_landing(r, l->user->id);
+	/* ...and from there on to where the person was going. */
+	if (to != NULL && strcmp(login_next(r), "/") != 0 &&
+	    strchr(to, '?') == NULL) {
+		char	*next = httpc_form_escape(login_next(r));
+
+		to = arena_printf(r->arena, "%s?next=%s", to, next);
+		free(next);
+	}
 	req_redirect(r, to != NULL ? to : login_next(r));
 }
 

@@ -55,6 +55,11 @@ enum handled	 web_oauth_authorize(struct req *);
 enum handled	 web_home(struct req *);
 enum handled	 web_compose(struct req *);
 
+/* welcome.c */
+void		 web_welcome(struct req *, json_t *);
+enum handled	 web_welcome_dismiss(struct req *);
+enum handled	 web_welcome_restore(struct req *);
+
 /* stream.c */
 enum handled	 web_public(struct req *);
 enum handled	 web_tag(struct req *);
@@ -65,11 +70,25 @@ void		 web_post_back(struct req *, void *);
 enum handled	 web_post_reply(struct req *);
 enum handled	 web_post_favourite(struct req *);
 enum handled	 web_post_unfavourite(struct req *);
+/* post-actions.c */
+enum handled	 web_post_react(struct req *);
+enum handled	 web_post_boost(struct req *);
+enum handled	 web_post_unboost(struct req *);
+enum handled	 web_post_bookmark(struct req *);
+enum handled	 web_post_unbookmark(struct req *);
+enum handled	 web_bookmarks(struct req *);
 
 /* profile.c */
 enum handled	 web_profile(struct req *);
 enum handled	 web_profile_follow(struct req *);
 enum handled	 web_profile_unfollow(struct req *);
+
+/* history.c */
+enum handled	 web_post_history(struct req *);
+
+/* follows.c */
+enum handled	 web_followers(struct req *);
+enum handled	 web_following(struct req *);
 
 /* view.c */
 int		 web_draft(struct req *, struct post_draft *, int, const char **);
@@ -81,12 +100,35 @@ const char	*web_next(struct req *, const char *);
 void		 web_form_action(struct req *, const char *);
 void		 web_time(struct req *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
+void		 web_post_actions(struct ectx *, const struct post *, json_t *);
 char		*web_ago(struct arena *, int64_t, int64_t);
 json_t		*web_group_view(struct req *, const struct group *);
 struct post	*web_post_param(struct req *, struct user **);
 #define WEB_POST_HIDDEN "This post does not exist, or you may not read it."
 void		 web_nav(json_t *, const char *);
 void		 web_notice(struct req *, json_t *);
+
+/* compose-gate.c */
+struct compose_job {		/* a composer's post; d first (it is what */
+	struct post_draft d;	/* web_post_submit's upload work sees) */
+	int		  drop_draft;	/* it was the kept draft: delete it */
+};
+int		 web_compose_gate(struct req *, json_t *, const char *);
+enum handled	 web_draft_keep(struct req *, const struct req_gate *,
+		     const char *, int64_t);
+struct draft;
+int		 web_draft_offer(struct req *, json_t *, int64_t,
+		     struct draft *);
+int		 web_compose_cmd(struct db *, void *, char **);
+enum handled	 web_draft_discard(struct req *);
+
+/* vis-label.c */
+const char	*web_company(struct req *);
+json_t		*web_visibility_choices(struct req *, const char *);
+const char	*web_visibility_badge(enum visibility, int *);
+
+/* conversations.c */
+enum handled	 web_conversations(struct req *);
 
 /* card.c */
 json_t		*web_cards(struct req *, const struct idlist *, const char *);
@@ -110,6 +152,8 @@ enum handled	 web_group_demote(struct req *);
 enum handled	 web_group_members(struct req *);
 void		 web_group_members_page(struct req *, int64_t, int,
 		     const char *, const char *);
+void		 web_group_members_choose(struct req *, int64_t, int,
+		     const char *, const char *, json_t *);
 json_t		*web_group_member_preview(struct req *, int64_t, int);
 enum handled	 web_group_post(struct req *);
 
@@ -135,6 +179,9 @@ enum handled	 web_settings_profile(struct req *);
 enum handled	 web_settings_profile_save(struct req *);
 enum handled	 web_settings_password(struct req *);
 enum handled	 web_settings_password_save(struct req *);
+/* settings-notifications.c */
+enum handled	 web_settings_notifications(struct req *);
+enum handled	 web_settings_notifications_save(struct req *);
 enum handled	 web_admin(struct req *);
 enum handled	 web_admin_people(struct req *);
 enum handled	 web_admin_person_create(struct req *);
@@ -143,6 +190,18 @@ enum handled	 web_admin_person_action(struct req *);
 /* settings-language.c */
 enum handled	 web_settings_language(struct req *);
 enum handled	 web_settings_language_save(struct req *);
+/* admin-import.c */
+enum handled	 web_admin_import_form(struct req *);
+enum handled	 web_admin_import(struct req *);
+
+/* admin-console.c */
+struct evbuffer;
+void		 web_audit_actor(struct req *, struct audit_actor *);
+void		 web_csv_field(struct evbuffer *, const char *, int);
+enum handled	 web_admin_modules(struct req *);
+enum handled	 web_admin_audit(struct req *);
+enum handled	 web_admin_audit_csv(struct req *);
+enum handled	 web_admin_audit_jsonl(struct req *);
 
 /* notifications.c */
 enum handled	 web_notifications(struct req *);
@@ -154,6 +213,19 @@ enum handled	 web_directory(struct req *);
 
 /* search.c */
 enum handled	 web_search(struct req *);
+
+/* group-settings.c */
+enum handled	 web_group_settings(struct req *);
+enum handled	 web_group_settings_save(struct req *);
+enum handled	 web_group_archive(struct req *);
+enum handled	 web_group_unarchive(struct req *);
+enum handled	 web_group_pin(struct req *);
+enum handled	 web_group_unpin(struct req *);
+enum handled	 web_group_picture(struct req *);
+enum handled	 web_group_picture_remove(struct req *);
+
+/* suggest.c */
+enum handled	 web_suggest(struct req *);
 
 /* outside.c */
 enum handled	 web_outside(struct req *);

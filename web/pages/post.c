@@ -9,6 +9,43 @@
 #include "pages.h"
 
 #define REPLIES_PAGE	40	/* replies shown at once under a post */
+#define THREAD_INDENT	3	/* levels of nesting shown */
+
+/*
+ * A reply card's count, made to say how many replies under it this viewer
+ * is shown (the card cache holds the stored count, the same for everyone,
+ * hidden replies included). The card is unchanged if it has no count.
+ * post-item.html marks the count's link with data-replies for this.
+ */
+static json_t *
+thread_count(struct req *r, json_t *html, size_t n)
+{
+	static const char	 mark[] = " data-replies>";
+	const char		*s = json_string_value(html), *p, *q;
+
+	if (s == NULL || (p = strstr(s, mark)) == NULL)
+		return html;
+	p += sizeof mark - 1;
+	if ((q = strstr(p, "<span")) == NULL)
+		return html;
+	s = arena_printf(r->arena, "%.*s%zu %s%s", (int)(p - s), s, n,
+	    n == 1 ? "reply" : "replies", q);
+	json_decref(html);
+	return json_stringn_nocheck(s, strlen(s));
+}
+
+/* How many of the listed replies after links[i] hang under it: depth
+ * first, they are the run deeper than it. */
+static size_t
+thread_under(const struct thread_link *links, size_t n, size_t i)
+{
+	size_t	k;
+
+	for (k = i + 1; k < n && !links[k].orphan &&
+	    links[k].depth > links[i].depth; k++)
+		;
+	return k - i - 1;
+}
 
 /* Render the post page; status and error for a refused reply. */
 static void
@@ -25,6 +62,20 @@ post_page(struct req *r, int status, const char *error)
 	    post_context(req_db(r), r->arena, r->user->id, p->id, &up,
 	    &down) != E_OK) {
 		req_error(r, 404, WEB_POST_HIDDEN);
+		return;
+	}
+	/* A boost has no page of its own: the post it shares has. */
+	if (p->reblog_of_id != 0) {
+		struct post	*o = post_get(req_db(r), r->arena, r->user->id,
+		    p->reblog_of_id);
+		struct user	*ou = o == NULL ? NULL : user_get(req_db(r),
+		    r->arena, o->author_id);
+
+		if (ou == NULL)
+			req_error(r, 404, WEB_POST_HIDDEN);
+		else
+			req_redirect(r, arena_printf(r->arena, "/@%s/%lld",
+			    ou->username, (long long)o->id));
 		return;
 	}
 	path = arena_printf(r->arena, "/@%s/%lld", u->username,
@@ -46,15 +97,50 @@ post_page(struct req *r, int status, const char *error)
 	 * outside (?replies=N starts at the Nth). */
 	{
 		int64_t		 off = req_id(r, "replies");
-		struct idlist	 page = { NULL, 0, 0 };
+		struct thread_link *links;
+		struct idlist	 page = { NULL, 0, 0 }, one;
+		json_t		*list = json_array(), *item;
+		size_t		 i;
+		int		 depth;
 
 		if (off < 0 || (size_t)off >= down.n)
 			off = 0;
 		page.ids = down.ids + off;
 		page.n = down.n - (size_t)off < REPLIES_PAGE ?
 		    down.n - (size_t)off : REPLIES_PAGE;
-		json_object_set_new(v, "descendants", web_cards(r, &page,
-		    path));
+		/* The whole thread's links: a reply's count takes in
+		 * replies on later pages. */
+		if (thread_links(req_db(r), r->arena, p->id, &down,
+		    &links) != 0)
+			page.n = 0;
+		links += off;
+		/* Nested to THREAD_INDENT levels; deeper, or hanging from a
+		 * reply not listed, each says whom it answers. */
+		for (i = 0; i < page.n; i++) {
+			one.ids = &page.ids[i];
+			one.n = one.cap = 1;
+			depth = links[i].depth > THREAD_INDENT ? THREAD_INDENT :
+			    links[i].depth;
+			item = json_pack("{s:i, s:o}", "depth", depth, "html",
+			    thread_count(r, web_cards(r, &one, path),
+			    thread_under(links, down.n - (size_t)off, i)));
+			if ((links[i].depth > THREAD_INDENT ||
+			    links[i].orphan) && *links[i].parent_author != '\0')
+				json_object_set_new(item, "replying_to",
+				    json_string(links[i].parent_author));
+			json_array_append_new(list, item);
+		}
+		json_object_set_new(v, "has_replies", json_boolean(page.n > 0));
+		json_object_set_new(v, "replies", list);
+		/* The count says what is listed to this viewer, the whole
+		 * thread under the post, not the stored direct replies. */
+		json_object_set_new(s, "replies_count", json_integer(
+		    (json_int_t)down.n));
+		json_object_set_new(s, "replies_label", json_string(
+		    down.n == 1 ? "reply" : "replies"));
+		json_object_set_new(v, "replies_heading", json_string(
+		    down.n == 1 ? "1 reply" : arena_printf(r->arena,
+		    "%zu replies", down.n)));
 		if ((size_t)off + page.n < down.n)
 			json_object_set_new(v, "more_replies", json_string(
 			    arena_printf(r->arena, "%s?replies=%lld", path,

@@ -103,12 +103,20 @@ web_profile(struct req *r)
 	return HANDLED;
 }
 
-/* Done: back to the profile. */
+/* Done: back to the profile, or to the notifications when the follow was
+ * a "Follow back" there (the one other page a follow form is on). */
 static void
 follow_reply(struct req *r, void *arg)
 {
+	const char	*back = kv_get(&r->form, "back");
+
 	(void)arg;
-	req_redirect(r, arena_printf(r->arena, "/@%s", r->params[0]));
+	if (back != NULL && strcmp(back, "notifications") == 0) {
+		req_redirect(r, "/notifications");
+		return;
+	}
+	req_redirect(r, web_next(r, arena_printf(r->arena, "/@%s",
+	    r->params[0])));
 }
 
 /* Shared by follow and unfollow. */

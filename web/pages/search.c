@@ -2,17 +2,61 @@
  * search.c: the search page, GET /search?q=: people, hashtags and the
  * posts the searcher may read that match. "@name@host" or a profile's
  * address is first looked up outside (when the bridge allows it), and that
- * person comes first.
+ * person comes first. Matched words are marked (<mark>) in names, titles,
+ * departments, hashtags and posts' text, found through the same folding
+ * as the search (fold.c), and a section with nothing in it is left out.
  */
 #include <string.h>
+
+#include <event2/buffer.h>
 
 #include "pages.h"
 
 #define WEB_SEARCH_LIMIT 20
 
-/* The people among ids, as views. */
+/* Set key to text as escaped HTML with q's words marked, if text says
+ * something. */
+static void
+search_mark(struct req *r, json_t *o, const char *key, const char *text,
+    const char *q)
+{
+	if (text != NULL && *text != '\0')
+		json_object_set_new(o, key, json_string(fold_mark(r->arena,
+		    text, q)));
+}
+
+/* Each post's content in the cards' HTML, with q's words marked: only
+ * inside <div class="content">, never in names, buttons or links around. */
 static json_t *
-search_people_view(struct req *r, const struct idlist *ids)
+search_mark_posts(struct req *r, json_t *cards, const char *q)
+{
+	static const char	 open[] = "<div class=\"content\">";
+	const char		*html = json_string_value(cards), *c, *e;
+	struct evbuffer		*b;
+	json_t			*out;
+
+	if (html == NULL || strstr(html, open) == NULL)
+		return cards;
+	b = evbuffer_new();
+	while ((c = strstr(html, open)) != NULL &&
+	    (e = strstr(c, "</div>")) != NULL) {
+		c += sizeof open - 1;
+		evbuffer_add(b, html, (size_t)(c - html));
+		evbuffer_add_printf(b, "%s", fold_mark_html(r->arena,
+		    arena_strndup(r->arena, c, (size_t)(e - c)), q));
+		html = e;
+	}
+	evbuffer_add(b, html, strlen(html));
+	out = json_stringn_nocheck((const char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b));
+	evbuffer_free(b);
+	json_decref(cards);
+	return out;
+}
+
+/* The people among ids, as views, with q's words marked. */
+static json_t *
+search_people_view(struct req *r, const struct idlist *ids, const char *q)
 {
 	json_t		*arr = json_array(), *a;
 	struct user	*u;
@@ -31,6 +75,13 @@ search_people_view(struct req *r, const struct idlist *ids)
 		if (u->job_title != NULL && *u->job_title != '\0')
 			json_object_set_new(a, "job_title",
 			    json_string(u->job_title));
+		search_mark(r, a, "name_html", u->display_name != NULL &&
+		    *u->display_name != '\0' ? u->display_name : u->username,
+		    q);
+		search_mark(r, a, "username_html", json_string_value(
+		    json_object_get(a, "acct")), q);
+		search_mark(r, a, "job_title_html", u->job_title, q);
+		search_mark(r, a, "department_html", u->department, q);
 		if (u->origin != NULL)
 			json_object_set_new(a, "outside_host",
 			    json_string(u->origin));
@@ -51,7 +102,7 @@ web_search(struct req *r)
 	struct page	 pg = { 0, 0, 0, WEB_SEARCH_LIMIT };
 	const char	*q = req_param(r, "q"), *shown;
 	struct user	*u;
-	json_t		*v, *tags, *tagviews, *t;
+	json_t		*v, *tags, *tagviews, *t, *cards;
 	size_t		 i;
 
 	if (q != NULL && search_names_outside(q)) {
@@ -82,8 +133,9 @@ web_search(struct req *r)
 	}
 	tagviews = json_array();
 	json_array_foreach(tags, i, t)
-		json_array_append_new(tagviews, json_pack("{s:s, s:s}",
-		    "name", json_string_value(t), "path", arena_printf(
+		json_array_append_new(tagviews, json_pack("{s:s, s:s, s:s}",
+		    "name", json_string_value(t), "name_html", fold_mark(
+		    r->arena, json_string_value(t), q), "path", arena_printf(
 		    r->arena, "/tags/%s", escape_url(r->arena,
 		    json_string_value(t)))));
 	json_decref(tags);
@@ -93,12 +145,18 @@ web_search(struct req *r)
 	json_object_set_new(v, "q", json_string(shown));
 	json_object_set_new(v, "searched", json_true());
 	json_object_set_new(v, "has_people", json_boolean(people.n > 0));
-	json_object_set_new(v, "people", search_people_view(r, &people));
+	json_object_set_new(v, "people", search_people_view(r, &people, q));
 	json_object_set_new(v, "has_tags", json_boolean(json_array_size(
 	    tagviews) > 0));
 	json_object_set_new(v, "tags", tagviews);
-	json_object_set_new(v, "posts", web_cards(r, &posts,
-	    arena_printf(r->arena, "/search?q=%s", escape_url(r->arena, q))));
+	cards = search_mark_posts(r, web_cards(r, &posts, arena_printf(
+	    r->arena, "/search?q=%s", escape_url(r->arena, q))), q);
+	json_object_set_new(v, "has_posts", json_boolean(posts.n > 0 &&
+	    json_string_length(cards) > 0));
+	json_object_set_new(v, "nothing", json_boolean(people.n == 0 &&
+	    json_array_size(tagviews) == 0 && !json_is_true(json_object_get(v,
+	    "has_posts"))));
+	json_object_set_new(v, "posts", cards);
 	req_html(r, 200, "search", v);
 	return HANDLED;
 }

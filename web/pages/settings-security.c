@@ -34,6 +34,13 @@ password_page(struct req *r, int status, json_t *errors)
 	json_t	*v = settings_view(r, "Password", "password");
 
 	json_object_set_new(v, "password_min", json_integer(PASSWORD_MIN));
+	if (r->user->must_change_password) {
+		json_object_set_new(v, "must_change", json_true());
+		/* where the person was going, once the password is theirs */
+		if (web_next(r, NULL) != NULL)
+			json_object_set_new(v, "next", json_string(web_next(r,
+			    NULL)));
+	}
 	if (errors != NULL) {
 		json_object_set_new(v, "errors", errors);
 		json_object_set_new(v, "error_summary", json_string(
@@ -104,7 +111,10 @@ pw_change_reply(struct req *r, void *arg)
 {
 	(void)arg;
 	log_info("settings: %s changed their password", r->user->username);
-	req_redirect(r, "/settings/password?notice=password");
+	/* r->user was read before the change: a first password goes on
+	 * to where the person was going (next), else home. */
+	req_redirect(r, r->user->must_change_password ? web_next(r, "/") :
+	    "/settings/password?notice=password");
 }
 
 /* Back on the loop: refuse, or hand the new hash to the writer. */

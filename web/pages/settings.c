@@ -21,6 +21,7 @@ static const struct {
 } settings_pages[] = {
 	{ "profile", "/settings/profile", N_("Profile") },
 	{ "password", "/settings/password", N_("Password") },
+	{ "notifications", "/settings/notifications", N_("Notifications") },
 	{ "sessions", "/settings/sessions", N_("Sessions") },
 	{ "tokens", "/settings/tokens", N_("API tokens") },
 	{ "apps", "/settings/apps", N_("Apps") },

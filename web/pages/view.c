@@ -249,9 +249,17 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		    e->arena, "/@%s", name)));
 	json_object_set_new(s, "back", json_string(back != NULL ? back :
 	    path));
-	/* an outside post says where it is from instead (its badge) */
+	/* an outside post says where it is from instead (its badge), and a
+	 * group post its group (the group decides who reads it) */
 	json_object_set_new(s, "limited", json_boolean(p->visibility !=
-	    VIS_PUBLIC && p->outside_uri == NULL));
+	    VIS_PUBLIC && p->outside_uri == NULL && p->group_id == 0));
+	if (p->visibility != VIS_PUBLIC) {
+		int	lock;
+
+		json_object_set_new(s, "visibility_label", json_string(tr(
+		    e->lang, web_visibility_badge(p->visibility, &lock))));
+		json_object_set_new(s, "visibility_lock", json_boolean(lock));
+	}
 	json_object_set_new(s, "replies_label", json_string(trn(e->lang,
 	    p->replies_count, "reply", "replies")));
 	web_time_in(e->arena, e->lang, e->zone, s, "created",
@@ -273,6 +281,7 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	if (p->outside_uri != NULL && e->viewer != 0)
 		json_object_set_new(s, "outside_tools", web_post_tools(e, p, 1,
 		    UINT32_MAX));
+	web_post_actions(e, p, s);
 	return s;
 }
 
@@ -292,7 +301,7 @@ json_t *
 web_group_view(struct req *r, const struct group *g)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:s, s:s, s:b, s:b, "
-	    "s:I}",
+	    "s:I, s:b, s:s*}",
 	    "id", (json_int_t)g->id,
 	    "name", g->name,
 	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
@@ -303,7 +312,10 @@ web_group_view(struct req *r, const struct group *g)
 	    "members_label", members_label(r, g->members_count),
 	    "member", g->my_role >= 0,
 	    "admin", g->my_role == GROUP_ADMIN,
-	    "posts_count", (json_int_t)g->posts_count);
+	    "posts_count", (json_int_t)g->posts_count,
+	    "archived", g->archived_at != 0,
+	    "picture", g->picture_file != NULL ? arena_printf(r->arena,
+	    "/media/%s", g->picture_file) : NULL);
 }
 
 /* The post a path /@name/:id names, if the viewer may read it and name is
@@ -333,6 +345,13 @@ static const struct {
 } notices[] = {
 	{ "deleted",	N_("Your post was deleted.") },
 	{ "left",	N_("You left the group.") },
+	/* group-settings.c */
+	{ "group-saved",	N_("The group was saved.") },
+	{ "group-archived",	N_("The group is archived: it is read-only now.") },
+	{ "group-unarchived",	N_("The group is no longer archived.") },
+	{ "group-pinned",	N_("The post is pinned to the top of the group.") },
+	{ "group-unpinned",	N_("The post is no longer pinned.") },
+	{ "group-picture",	N_("The group's picture was changed.") },
 	{ "profile",	N_("Your profile was saved.") },
 	{ "password",	N_("Your password was changed. You were signed out on "
 	    "every other device.") },
@@ -341,6 +360,7 @@ static const struct {
 	{ "token",	N_("The token was revoked; apps using it are signed "
 	    "out.") },
 	{ "app",	N_("The app's access was revoked.") },
+	{ "notifications", N_("Your notification settings were saved.") },
 	{ "language",	N_("Your language and time zone were saved.") },
 };
 
@@ -361,7 +381,7 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile"
+	"settings", "admin", "profile", "bookmarks", "conversations"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page

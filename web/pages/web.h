@@ -21,6 +21,9 @@ void		 asset_free(void);
 
 /* oidc.c: the hook that lets a provider's session sign out there */
 void		 web_oidc_init(void);
+void		 web_notifications_init(void);
+void		 web_side_init(void);	/* side.c */
+void		 web_admin_init(void);
 
 /* media.c: a stored file as GET /media/NAME serves it (the bridge's
  * public listener too) */

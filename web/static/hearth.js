@@ -134,8 +134,13 @@
 
   // The unread badge in the navigation.
   const badge = document.querySelector('[data-unread]');
-  function bumpBadge() {
+  function bumpBadge(ev) {
     if (!badge) return;
+    // Kinds switched off for the web are not counted (Settings > Notifications).
+    const off = (document.body.dataset.notifyOff || '').split(' ').filter(Boolean);
+    try {
+      if (off.includes(JSON.parse(ev?.data ?? '{}').type)) return;
+    } catch { /* not JSON: count it */ }
     const n = Number(badge.dataset.unread || 0) + 1;
     badge.dataset.unread = String(n);
     const num = badge.querySelector('[data-unread-n]');
@@ -195,6 +200,8 @@
     let s;
     try { s = JSON.parse(ev.data); } catch { return; }
     if (document.getElementById(`post-${s.id}`) || pending.has(s.id)) return;
+    // The web's home leaves private conversations to /conversations.
+    if (live.dataset.live === 'user' && s.visibility === 'direct') return;
     pending.add(s.id);
     showPending();
   }
@@ -243,8 +250,6 @@
 
   // Relative times as the server writes them, kept fresh; the exact time
   // stays in the title.
-  // In the page's language: foot.html carries the words, translated by
-  // the server (data-i18n-*, docs/translating.md).
   function ago(t) {
     const d = Math.max(0, (Date.now() - t) / 1000);
     const w = document.getElementById('hearth-i18n')?.dataset || {};
@@ -653,6 +658,80 @@
     viewer.dialog.showModal();
     viewer.close.focus();
   });
+})();
+
+// The composer (home, groups): one line that opens in place when focused
+// or clicked, and closes again (Escape, or a click elsewhere) while it
+// holds nothing; the floating button on phones opens it too. Ctrl+Enter
+// (Cmd+Enter on a Mac) posts from any composer. In the home composer a
+// group decides who sees a post, so choosing one says so instead of the
+// visibility menu (which would otherwise still claim "Everyone").
+(() => {
+  for (const form of document.querySelectorAll('form[data-composer]')) {
+    form.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || ev.target.tagName !== 'TEXTAREA') return;
+      ev.preventDefault();
+      const button = form.querySelector('button.primary[type=submit]');
+      if (form.requestSubmit) form.requestSubmit(button || undefined);
+      else button?.click();
+    });
+  }
+  for (const box of document.querySelectorAll('[data-compose]')) {
+    const text = box.querySelector('textarea#status');
+    if (!text) continue;
+    const empty = () => !text.value.trim() && !box.querySelector('li.tile') &&
+      !box.querySelector('#spoiler_text')?.value;
+    const open = () => {
+      if (box.classList.contains('open')) return;
+      box.classList.add('open');
+    };
+    const close = () => {
+      if (!empty() || box.querySelector('#preview')) return;
+      box.classList.remove('open');
+    };
+    box.classList.add('collapsible');
+    if (!empty()) open();
+    text.addEventListener('focus', open);
+    text.addEventListener('click', open);
+    // A file chosen, dragged over it, dropped or pasted opens it too, so
+    // the new attachment's tile (and its alt text field) shows.
+    for (const type of ['dragenter', 'drop', 'paste']) box.addEventListener(type, open);
+    box.addEventListener('change', (ev) => { if (ev.target.type === 'file') open(); });
+    text.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && empty()) {
+        close();
+      }
+    });
+    document.addEventListener('pointerdown', (ev) => {
+      if (!box.contains(ev.target) && document.activeElement !== text) close();
+    });
+    box.addEventListener('focusout', () => {
+      window.setTimeout(() => {
+        if (!box.contains(document.activeElement)) close();
+      }, 0);
+    });
+    box.querySelector('[data-compose-fab]')?.addEventListener('click', (ev) => {
+      ev.preventDefault();
+      open();
+      box.scrollIntoView({ block: 'start', behavior: 'smooth' });
+      text.focus({ preventScroll: true });
+    });
+    const group = box.querySelector('select[data-group]');
+    const vis = box.querySelector('select[data-visibility]');
+    const audience = box.querySelector('[data-audience]');
+    if (group && vis && audience) {
+      const update = () => {
+        const chosen = group.selectedOptions[0];
+        const inGroup = !!group.value;
+        vis.hidden = inGroup;
+        vis.disabled = inGroup;
+        audience.hidden = !inGroup;
+        audience.textContent = inGroup ? `People who can see ${chosen.textContent}` : '';
+      };
+      group.addEventListener('change', update);
+      update();
+    }
+  }
 })();
 
 /* --- i18n: the browser's time zone (docs/translating.md) ---

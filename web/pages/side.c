@@ -1,0 +1,159 @@
+/*
+ * side.c: what every signed-in page has beside its main column on a wide
+ * screen (the stylesheet shows it from 1100 px): the person's groups,
+ * trending tags, colleagues they might follow and where they stand with
+ * the company guidelines; and their own avatar for the account menu. A
+ * view hook, so every page gets it without each handler asking; error
+ * pages (their view has a status) leave it out.
+ */
+#include <string.h>
+#include <time.h>
+
+#include "pages.h"
+
+#define SIDE_GROUPS	6
+#define SIDE_TAGS	5
+#define SIDE_PEOPLE	3
+#define SIDE_TRENDS_TTL	60	/* seconds a loop keeps the trending tags */
+#define SIDE_TRENDS_NONE 5	/* or that there are none: the first tag of
+				 * a new site shows soon */
+#define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
+
+/* The trending tags, read once a minute per loop thread: the same for
+ * everyone, and a query over a week of posts. Kept as plain text, so that
+ * nothing outlives the thread unfreed. */
+static json_t *
+side_trends(struct req *r)
+{
+	static __thread char	 names[SIDE_TAGS][SIDE_TAG_MAX];
+	static __thread size_t	 nnames;
+	static __thread time_t	 when;
+	struct trend		*t;
+	json_t			*list = json_array();
+	size_t			 i, n;
+	time_t			 now = time(NULL);
+
+	if (now - when >= (nnames > 0 ? SIDE_TRENDS_TTL : SIDE_TRENDS_NONE)) {
+		if (trend_tags(req_db(r), r->arena, now, SIDE_TAGS, &t,
+		    &n) != 0)
+			return list;
+		for (nnames = 0, i = 0; i < n; i++) {
+			if (strlen(t[i].name) < SIDE_TAG_MAX)
+				strcpy(names[nnames++], t[i].name);
+		}
+		when = now;
+	}
+	for (i = 0; i < nnames; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
+		    names[i], "path", arena_printf(r->arena, "/tags/%s",
+		    escape_url(r->arena, names[i]))));
+	return list;
+}
+
+/* The person's groups, a few. */
+static json_t *
+side_groups(struct req *r)
+{
+	struct group_name	*g;
+	json_t			*list = json_array();
+	size_t			 i, n;
+
+	if (group_names(req_db(r), r->arena, r->user->id, SIDE_GROUPS, &g,
+	    &n) != 0)
+		return list;
+	for (i = 0; i < n; i++)
+		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
+		    g[i].name, "path", arena_printf(r->arena, "/groups/%lld",
+		    (long long)g[i].id)));
+	return list;
+}
+
+/* Colleagues to follow: the welcome checklist's suggestions. */
+static json_t *
+side_people(struct req *r)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct user	*u;
+	json_t		*list = json_array();
+	size_t		 i;
+
+	if (welcome_people(req_db(r), r->arena, r->user, SIDE_PEOPLE,
+	    &ids) != 0)
+		return list;
+	for (i = 0; i < ids.n; i++) {
+		if ((u = user_get(req_db(r), r->arena, ids.ids[i])) == NULL)
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:s}",
+		    "name", u->display_name != NULL && *u->display_name !=
+		    '\0' ? u->display_name : u->username, "username",
+		    u->username, "path", arena_printf(r->arena, "/@%s",
+		    u->username), "job_title", u->job_title != NULL ?
+		    u->job_title : ""));
+	}
+	return list;
+}
+
+/* Whether the guidelines module is in the page's fragments under key. */
+static int
+side_has_module(json_t *v, const char *key, const char *module)
+{
+	json_t	*f;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(v, key), i, f) {
+		if (strcmp(json_string_value(json_object_get(f, "module")) ?
+		    json_string_value(json_object_get(f, "module")) : "",
+		    module) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* The view hook. Runs after the modules' (they load first), so their
+ * banners and footer links are there to read. */
+static void
+side_view(struct req *r, json_t *v)
+{
+	json_t		*me, *side, *a;
+	const char	*avatar;
+
+	if (r->user == NULL || (me = json_object_get(v, "me")) == NULL)
+		return;
+	avatar = r->user->avatar_file != NULL && *r->user->avatar_file !=
+	    '\0' ? arena_printf(r->arena, "/media/%s", r->user->avatar_file) :
+	    arena_printf(r->arena, "/avatars/%s.png", r->user->username);
+	json_object_set_new(me, "avatar", json_string(avatar));
+	if (r->method != M_GET)
+		return;
+	side = json_object();
+	if (json_array_size(a = side_groups(r)) > 0) {
+		json_object_set_new(side, "my_groups", a);
+		json_object_set_new(side, "has_my_groups", json_true());
+	} else
+		json_decref(a);
+	if (json_array_size(a = side_trends(r)) > 0) {
+		json_object_set_new(side, "trending", a);
+		json_object_set_new(side, "has_trending", json_true());
+	} else
+		json_decref(a);
+	if (json_array_size(a = side_people(r)) > 0) {
+		json_object_set_new(side, "suggested", a);
+		json_object_set_new(side, "has_suggested", json_true());
+	} else
+		json_decref(a);
+	if (side_has_module(v, "module_banners", "guidelines"))
+		json_object_set_new(side, "guidelines_pending", json_true());
+	else if (side_has_module(v, "module_footer", "guidelines"))
+		json_object_set_new(side, "guidelines_ok", json_true());
+	json_object_set_new(v, "side", side);
+}
+
+/* Hang the hook on every page's view; once, at start. */
+void
+web_side_init(void)
+{
+	static int	hooked;
+
+	if (!hooked++)
+		req_view_hook_add(side_view);
+}
