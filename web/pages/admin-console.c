@@ -173,7 +173,7 @@ audit_row(const struct audit_entry *e, void *arg)
 	    e->action, "target_type", e->target_type, "target",
 	    e->target_name, "details", strcmp(e->details, "{}") == 0 ? "" :
 	    e->details, "ip", e->ip, "user_agent", e->user_agent);
-	web_time(ar->r->arena, o, "at", e->at);
+	web_time(ar->r, o, "at", e->at);
 	json_array_append_new(ar->list, o);
 	ar->last = e->id;
 }

@@ -33,7 +33,7 @@ web_post_history(struct req *r)
 		if (vs[i].spoiler_text != NULL && *vs[i].spoiler_text != '\0')
 			json_object_set_new(e, "spoiler_text", json_string(
 			    vs[i].spoiler_text));
-		web_time(r->arena, e, "at", vs[i].created_at);
+		web_time(r, e, "at", vs[i].created_at);
 		json_array_append_new(list, e);
 	}
 	v = req_view(r, arena_printf(r->arena, "Edit history of a post by %s",

@@ -64,7 +64,7 @@ web_settings_notifications(struct req *r)
 	if (r->user->email != NULL)
 		json_object_set_new(v, "email", json_string(r->user->email));
 	if (last_sent > 0)
-		web_time(r->arena, v, "last_digest", last_sent);
+		web_time(r, v, "last_digest", last_sent);
 	req_html(r, 200, "settings-notifications", v);
 	return HANDLED;
 fail:
