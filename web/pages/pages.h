@@ -126,6 +126,7 @@ enum handled	 web_draft_discard(struct req *);
 const char	*web_company(struct req *);
 json_t		*web_visibility_choices(struct req *, const char *);
 const char	*web_visibility_badge(enum visibility, int *);
+const char	*web_count(struct arena *, long long, const char *);
 
 /* conversations.c */
 enum handled	 web_conversations(struct req *);
