@@ -152,6 +152,10 @@ struct import_row {
 	int		 admin;
 	const char	*field;		/* the field in error, or NULL */
 	const char	*error;
+	const char	*why;		/* error's English message for the
+					   catalogue, {n} the fields found;
+					   NULL when error quotes a cause */
+	size_t		 nfields;
 };
 struct import {
 	struct import_row *rows;
