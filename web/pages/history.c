@@ -36,8 +36,9 @@ web_post_history(struct req *r)
 		web_time(r, e, "at", vs[i].created_at);
 		json_array_append_new(list, e);
 	}
-	v = req_view(r, arena_printf(r->arena, "Edit history of a post by %s",
-	    u->display_name ? u->display_name : u->username));
+	v = req_view(r, i18n_format(r->arena, req_tr(r,
+	    "Edit history of a post by {name}"), "name", u->display_name ?
+	    u->display_name : u->username, NULL));
 	json_object_set_new(v, "path", json_string(path));
 	json_object_set_new(v, "author", json_string(u->display_name ?
 	    u->display_name : u->username));
