@@ -81,7 +81,8 @@ int		 i18n_nplurals(int);
 const char	*tr(int, const char *);
 const char	*trc(int, const char *, const char *);
 const char	*trn(int, long, const char *, const char *);
-char		*i18n_format(struct arena *, const char *, ...);
+char		*i18n_format(struct arena *, const char *, ...)
+		    __attribute__((sentinel));
 char		*i18n_date(struct arena *, int, const char *, int64_t);
 char		*i18n_datetime(struct arena *, int, const char *, int64_t);
 char		*i18n_ago(struct arena *, int, const char *, int64_t, int64_t);

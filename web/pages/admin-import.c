@@ -67,6 +67,16 @@ import_page(struct req *r, int status, const char *csv,
 		json_object_set_new(v, "checked", json_true());
 		json_object_set_new(v, "count", json_integer((json_int_t)im->n));
 		json_object_set_new(v, "errors", json_integer(im->errors));
+		/* the counts in words, plurals in the reader's language */
+		json_object_set_new(v, "check_title", json_string(i18n_format(
+		    r->arena, trn(req_lang(r), (long)im->n,
+		    "{n} line checked, {errors} in error",
+		    "{n} lines checked, {errors} in error"), "n", web_count(
+		    r->arena, (long long)im->n, "{n}"), "errors", web_count(
+		    r->arena, im->errors, "{n}"), NULL)));
+		json_object_set_new(v, "import_label", json_string(web_count(
+		    r->arena, (long long)im->n, trn(req_lang(r), (long)im->n,
+		    "Import {n} person", "Import {n} people"))));
 		if (im->errors == 0)
 			json_object_set_new(v, "ready", json_true());
 	}
@@ -174,8 +184,10 @@ import_reply(struct req *r, void *arg)
 	evbuffer_remove(csv, text, len);
 	text[len] = '\0';
 	evbuffer_free(csv);
-	made = json_pack("{s:o, s:s, s:I}", "people", list, "csv", text,
-	    "count", (json_int_t)j->im.n);
+	made = json_pack("{s:o, s:s, s:I, s:s}", "people", list, "csv", text,
+	    "count", (json_int_t)j->im.n, "title", web_count(r->arena,
+	    (long long)j->im.n, trn(req_lang(r), (long)j->im.n,
+	    "{n} person created", "{n} people created")));
 	log_info("admin: %s imported %zu people", r->user->username, j->im.n);
 	import_job_free(j);
 	import_page(r, 200, NULL, NULL, NULL, made);

@@ -303,9 +303,10 @@ web_settings_token_create(struct req *r)
 		    "token a name, so you know later what uses it."));
 	else if (strlen(j->name) > TOKEN_NAME_MAX ||
 	    strpbrk(j->name, "\r\n") != NULL)
-		json_object_set_new(errors, "name", json_string(arena_printf(
-		    r->arena, "The name must be one line of at most %d "
-		    "characters.", TOKEN_NAME_MAX)));
+		json_object_set_new(errors, "name", json_string(web_count(
+		    r->arena, TOKEN_NAME_MAX, trn(req_lang(r), TOKEN_NAME_MAX,
+		    "The name must be one line of at most {n} character.",
+		    "The name must be one line of at most {n} characters."))));
 	if ((j->scopes = scope_normalise(r->arena, scopes)) == NULL) {
 		j->scopes = scopes;
 		json_object_set_new(errors, "scopes", json_string("Choose at "

@@ -50,7 +50,7 @@ web_visibility_choices(struct req *r, const char *want)
 		    "value", vis_labels[i].value,
 		    "label", vis_labels[i].vis == VIS_PUBLIC ? i18n_format(
 		    r->arena, req_tr(r, "Everyone at {company}"), "company",
-		    web_company(r)) : req_tr(r, vis_labels[i].choice),
+		    web_company(r), NULL) : req_tr(r, vis_labels[i].choice),
 		    "icon", vis_labels[i].icon,
 		    "selected", strcmp(want, vis_labels[i].value) == 0));
 	return list;
