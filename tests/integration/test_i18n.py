@@ -176,5 +176,30 @@ def messages_from_c(t, srv):
     save(t, a, "en", "")
 
 
+@h.case
+def merged_pages_from_c(t, srv):
+    """The texts the newer pages make in C (a stream's heading, the digest's
+    rhythms, the composer's audience) and the script's counted words (every
+    plural form, from the page) follow the reader's language."""
+    a = srv.a
+    r = a.get("/")
+    t.like(r.text, r'<span id="hearth-plural" hidden data-new-posts-one="'
+           r'\{n\} new post" data-new-posts-few="\{n\} new posts"',
+           "the script's counted words, in English, each form")
+    t.like(r.text, r'data-i18n-attach="Attach"', "... and its plain words")
+    t.like(r.text, r'>Everyone at [^<]+</', "the composer's audience names "
+           "the company")
+    save(t, a, "de", "")
+    r = a.get("/public")
+    t.like(r.text, r"<h1>Unternehmen</h1>", "the stream's heading is German")
+    r = a.get("/settings/notifications")
+    t.like(r.text, r'<option value="off"[^>]*>Nie</option>',
+           "the digest's rhythm is German")
+    r = a.get("/")
+    t.like(r.text, r'data-i18n-attach="[^"]+"', "the script's words are "
+           "there in German too")
+    save(t, a, "en", "")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
