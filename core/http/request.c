@@ -946,25 +946,27 @@ req_domain_error(struct req *r, int code, const char *cause)
 
 	switch (code) {
 	case E_NOTFOUND:
-		msg = r->is_api ? "Record not found" : "Not found.";
+		msg = r->is_api ? "Record not found" : N_("Not found.");
 		break;
 	case E_FORBIDDEN:
-		msg = "This action is not allowed";
+		msg = N_("This action is not allowed");
 		break;
 	case E_INVALID:
-		msg = "Validation failed";
+		msg = N_("Validation failed");
 		break;
 	case E_CONFLICT:
-		msg = "Conflict";
+		msg = N_("Conflict");
 		break;
 	case E_UNAVAILABLE:
-		msg = "The server cannot do that right now; try again later.";
+		msg = N_("The server cannot do that right now; try again "
+		    "later.");
 		break;
 	default:
 		code = 500;
-		msg = "Internal error";
+		msg = N_("Internal error");
 		break;
 	}
+	/* the web's error page translates msg; the API's stays English */
 	req_error(r, code, cause != NULL && *cause != '\0' ? cause : msg);
 }
 
