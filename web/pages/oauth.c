@@ -173,7 +173,8 @@ web_oauth_authorize_form(struct req *r)
 		    escape_url(r->arena, req_target(r))));
 		return HANDLED;
 	}
-	v = req_view(r, arena_printf(r->arena, "Authorize %s", z.app->name));
+	v = req_view(r, i18n_format(r->arena, req_tr(r, "Authorize {app}"),
+	    "app", z.app->name, NULL));
 	json_object_set_new(v, "app", json_pack("{s:s, s:s?}", "name",
 	    z.app->name, "website", z.app->website));
 	json_object_set_new(v, "scopes", scope_list(r, z.scope));
