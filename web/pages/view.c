@@ -84,8 +84,8 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 	if (choices) {
 		if (vis != NULL && *vis != '\0' &&
 		    visibility_parse(vis, &d->visibility) != 0) {
-			*msg = "Validation failed: visibility must be public, "
-			    "unlisted, private or direct";
+			*msg = N_("Validation failed: visibility must be "
+			    "public, unlisted, private or direct");
 			return E_INVALID;
 		}
 		d->group_id = req_id(r, "group_id");
