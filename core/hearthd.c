@@ -118,6 +118,7 @@ prepare_database(const struct config *c, char **cause)
 		goto out;
 	if (secret_load(db, cause) != 0)
 		goto out;
+	if (vapid_load(db, cause) != 0)
 	if (group_default_setup(db, c->groups_default, cause) != 0)
 		goto out;
 	rc = 0;
@@ -133,7 +134,9 @@ serving(struct loop *loop)
 {
 	media_serving(loop);
 	directory_serving(loop);
+	push_serving(loop);
 	digest_serving(loop);
+	scheduled_serving(loop);
 	module_serving(loop);
 }
 
@@ -142,7 +145,9 @@ stopping(void)
 {
 	media_stopping();
 	directory_stopping();
+	push_stopping();
 	digest_stopping();
+	scheduled_stopping();
 	module_stopping();
 }
 

@@ -26,9 +26,17 @@ void		 api_refusals_free(void);
 void		 media_serving(struct loop *);
 void		 media_stopping(void);
 
+/* push-jobs.c: Web Push deliveries */
+void		 push_serving(struct loop *);
+void		 push_stopping(void);
+
 /* directory-jobs.c: the scheduled directory sync */
 void		 directory_serving(struct loop *);
 void		 directory_stopping(void);
+
+/* scheduled-jobs.c: scheduled posts go out when due */
+void		 scheduled_serving(struct loop *);
+void		 scheduled_stopping(void);
 
 /* digest-jobs.c: the scheduled e-mail digests */
 void		 digest_serving(struct loop *);

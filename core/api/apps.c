@@ -103,7 +103,7 @@ app_entity(const struct app *app, const char *secret)
 	    "id", id, "name", app->name,
 	    "website", app->website ? json_string(app->website) : json_null(),
 	    "scopes", scope_array(app->scopes), "redirect_uri", joined,
-	    "redirect_uris", uris, "vapid_key", "");
+	    "redirect_uris", uris, "vapid_key", vapid_public());
 	free(joined);
 	if (secret != NULL) {
 		json_object_set_new(j, "client_id",

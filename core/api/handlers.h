@@ -34,6 +34,14 @@ enum handled	 api_account_follow(struct req *);
 enum handled	 api_account_unfollow(struct req *);
 enum handled	 api_directory(struct req *);
 
+/* scheduled.c */
+enum handled	 api_status_schedule(struct req *, struct post_draft *,
+		     const char *);
+enum handled	 api_scheduled_list(struct req *);
+enum handled	 api_scheduled_get(struct req *);
+enum handled	 api_scheduled_update(struct req *);
+enum handled	 api_scheduled_delete(struct req *);
+
 /* statuses.c */
 enum handled	 api_status_create(struct req *);
 enum handled	 api_status_get(struct req *);
@@ -92,6 +100,12 @@ enum handled	 api_notification(struct req *);
 enum handled	 api_notification_dismiss(struct req *);
 enum handled	 api_markers_get(struct req *);
 enum handled	 api_markers_set(struct req *);
+
+/* push.c */
+enum handled	 api_push_subscribe(struct req *);
+enum handled	 api_push_get(struct req *);
+enum handled	 api_push_update(struct req *);
+enum handled	 api_push_delete(struct req *);
 
 /* search.c */
 enum handled	 api_search(struct req *);

@@ -163,7 +163,7 @@ api_instance_v2(struct req *r)
 	json_object_set_new(config, "urls", json_pack("{s:s, s:n}",
 	    "streaming", instance_streaming(r), "status"));
 	json_object_set_new(config, "vapid", json_pack("{s:s}", "public_key",
-	    ""));
+	    vapid_public()));
 	json_object_set_new(config, "translation", json_pack("{s:b}",
 	    "enabled", 0));
 	req_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, "

@@ -28,7 +28,6 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/endorsements", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/announcements", R_AUTH,	api_announcements },
 	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
@@ -69,6 +68,14 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
+
+	/* scheduled statuses (scheduled.c) */
+	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH, api_scheduled_list },
+	{ M_GET,  "/api/v1/scheduled_statuses/:id", R_AUTH, api_scheduled_get },
+	{ M_PUT,  "/api/v1/scheduled_statuses/:id", R_AUTH,
+	    api_scheduled_update },
+	{ M_DELETE, "/api/v1/scheduled_statuses/:id", R_AUTH,
+	    api_scheduled_delete },
 
 	/* statuses */
 	{ M_POST, "/api/v1/statuses",	R_AUTH,		api_status_create },
@@ -133,6 +140,15 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/groups/:id/pins", R_AUTH,	api_group_pin },
 	{ M_DELETE, "/api/v1/groups/:id/pins/:status", R_AUTH,
 	    api_group_unpin },
+
+	/* Web Push (push.c) */
+	{ M_POST, "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	    api_push_subscribe },
+	{ M_GET,  "/api/v1/push/subscription", R_AUTH | R_PUSH, api_push_get },
+	{ M_PUT,  "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	    api_push_update },
+	{ M_DELETE, "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	    api_push_delete },
 
 	/* notifications */
 	{ M_GET,  "/api/v1/notifications", R_AUTH,	api_notifications },

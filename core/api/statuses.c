@@ -94,9 +94,13 @@ enum handled
 api_status_create(struct req *r)
 {
 	struct post_draft	*d = arena_alloc(r->arena, sizeof *d);
+	const char		*at = req_param(r, "scheduled_at");
 
 	if (status_params(r, d, 0) != 0 || req_gate_post(r, d->source) != 0)
 		return HANDLED;
+	/* checked now, so a mistake is answered now (scheduled.c) */
+	if (at != NULL && *at != '\0')
+		return api_status_schedule(r, d, at);
 	return req_command(r, post_create_cmd, reply_status, d);
 }
 

@@ -318,6 +318,7 @@ int		 session_end_others(struct db *, int64_t, int64_t);
 int64_t		 token_create(struct db *, int64_t, const char *,
 		     const char *, char *, size_t);
 struct token_auth {
+	int64_t		 id;
 	int64_t		 user_id;	/* 0: an app's own token */
 	int64_t		 app_id;	/* 0: from hearthctl */
 	const char	*scopes;
@@ -1009,6 +1010,48 @@ int		 post_edit(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, char **);
 struct post	*post_get(struct db *, struct arena *, int64_t, int64_t);
 struct post	*post_read(struct db *, struct arena *, int64_t, int *);
+
+/* scheduled.c: posts written now to go out later */
+#define SCHEDULED_MIN_LEAD	300	/* seconds ahead, at least */
+#define SCHEDULED_TOTAL_MAX	300	/* waiting, per person */
+#define SCHEDULED_DAILY_MAX	25	/* on one UTC day, per person */
+struct scheduled {		/* a row of scheduled_statuses */
+	int64_t		 id;
+	int64_t		 user_id;
+	int64_t		 scheduled_at;
+	const char	*params_json;	/* the post's parameters, as shown */
+};
+struct scheduled_draft {	/* scheduling, moving or cancelling */
+	struct post_draft *d;		/* create: prepared (post_prepare) */
+	const char	*params_json;	/* create: what the entity shows */
+	int64_t		 at;		/* create, update */
+	int64_t		 id;		/* update, delete; create: out */
+	int64_t		 user_id;	/* update, delete */
+	int		 duplicate;	/* out: the Idempotency-Key's earlier */
+	char		 cause[256];
+};
+struct scheduled_publish {	/* one going out, on the writer */
+	int64_t		 id;
+	int64_t		 user_id;
+	struct post_draft *d;		/* prepared; NULL: drop it */
+	const char	*why;		/* dropped: why */
+	int64_t		 post_id;	/* out: the post made, or 0 */
+	int		 failed;	/* out: the database failed; kept */
+};
+int64_t		 scheduled_min_lead(void);
+int		 scheduled_time_parse(const char *, int64_t *);
+int		 scheduled_create_cmd(struct db *, void *, char **);
+int		 scheduled_update_cmd(struct db *, void *, char **);
+int		 scheduled_delete_cmd(struct db *, void *, char **);
+struct scheduled *scheduled_get(struct db *, struct arena *, int64_t,
+		     int64_t);
+int		 scheduled_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+size_t		 scheduled_due(struct db *, struct arena *, int64_t,
+		     struct scheduled *, size_t);
+int		 scheduled_draft(struct arena *, const struct scheduled *,
+		     struct post_draft *);
+int		 scheduled_publish(struct db *, struct scheduled_publish *);
 /* What can change about a post and its author, for checking caches. */
 struct peek {
 	int64_t		 id;
@@ -1157,6 +1200,57 @@ int		 group_prepare(struct db *, struct arena *, struct group_input *,
 int		 group_create_cmd(struct db *, void *, char **);
 int		 group_change_cmd(struct db *, void *, char **);
 
+/* push.c: Web Push subscriptions and their delivery queue */
+#define PUSH_NALERTS	12
+extern const char *const push_alert_names[PUSH_NALERTS];
+struct push_sub {
+	int64_t		 id;
+	int64_t		 user_id;
+	int64_t		 token_id;	/* its owner: a token, */
+	int64_t		 session_id;	/* or else a session */
+	const char	*endpoint;
+	const char	*p256dh;	/* base64url, as the client sent */
+	const char	*auth;
+	const char	*access_token;	/* the token's secret, for the
+					   payload; NULL for a session */
+	int		 standard;
+	int		 alerts;	/* 1 << index in push_alert_names */
+	const char	*policy;	/* all, followed, follower, none */
+};
+struct push_delivery {
+	int64_t		 id;
+	int64_t		 subscription_id;
+	int64_t		 notification_id;
+	int		 attempts;
+	int64_t		 created_at;
+	const char	*endpoint;
+	const char	*p256dh;
+	const char	*auth;
+	const char	*access_token;
+	const char	*type;
+	int64_t		 from_id;
+	const char	*from_username;
+	const char	*from_name;
+	const char	*from_avatar;	/* a stored media name, or "" */
+	int		 from_outside;
+	const char	*spoiler;
+	const char	*text;		/* the post's source, or "" */
+	int64_t		 post_id;
+};
+int		 push_alert_bit(const char *);
+int		 push_policy_ok(const char *);
+int		 push_subscribe(struct db *, const struct push_sub *, int64_t *);
+int		 push_get(struct db *, struct arena *, int64_t, int64_t,
+		     struct push_sub *);
+int		 push_update(struct db *, int64_t, int64_t, int, const char *);
+int		 push_unsubscribe(struct db *, int64_t, int64_t);
+int		 push_enqueue(struct db *, int64_t, int64_t, const char *,
+		     int64_t);
+int		 push_due(struct db *, struct arena *, int64_t, const int64_t *,
+		     size_t, struct push_delivery *, int);
+int		 push_delivered(struct db *, int64_t);
+int		 push_retry(struct db *, int64_t, int64_t, const char *);
+int		 push_gone(struct db *, int64_t);
 /* group-settings.c: a group's admins change the group itself */
 #define GROUP_PINS_MAX 5
 #define GROUP_PICTURE_MAX (2 * 1024 * 1024)

@@ -26,6 +26,8 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_NOTIFICATION;
 	ev.id = db_last_id(db);
+	if (push_enqueue(db, ev.id, user, type, from) != 0)
+		return -1;
 	ev.actor = from;
 	ev.subject = user;
 	events_emit(db, &ev);

@@ -89,6 +89,7 @@ token_lookup(struct db *db, struct arena *a, const char *token,
 			return -1;
 	} else
 		t->scopes = arena_strdup(a, row.scopes);
+	t->id = row.id;
 	t->user_id = row.user_id;
 	t->app_id = row.app_id;
 	t->touch = now - row.last_used_at >= TOKEN_TOUCH_EVERY ? row.id : 0;

@@ -69,6 +69,7 @@ struct req {
 	enum auth_kind		 auth;
 	struct user		*user;
 	int64_t			 app_id;	/* a bearer token's OAuth app */
+	int64_t			 token_id;	/* a bearer token's row */
 	const char		*scopes;	/* a bearer token's scopes */
 	const char		*ws_protocol;	/* a token sent as a WebSocket
 						   subprotocol, to echo */
@@ -203,6 +204,7 @@ struct db	*req_db(struct req *);
 #define R_SESSION	0x100	/* a browser session only, never a bearer token */
 #define R_UNGATED	0x200	/* modules' gate hooks skip it (= HM_UNGATED) */
 #define R_UPLOAD	0x400	/* takes files: bodies up to max_body_size */
+#define R_PUSH		0x2000	/* a bearer token needs the push scope */
 #define R_SCIM		0x800	/* SCIM provisioning: the scim token only (no
 				   session, no other token), no CSRF; 404
 				   while auth.scim is off */

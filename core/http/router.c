@@ -320,6 +320,7 @@ router_authenticate(struct req *r)
 		r->user = u;		/* NULL for an app's own token */
 		r->auth = AUTH_BEARER;
 		r->app_id = t.app_id;
+		r->token_id = t.id;
 		r->scopes = t.scopes;
 		if (t.touch != 0)
 			router_note(r, touch_token, t.touch);
@@ -410,6 +411,8 @@ router_scope_ok(struct req *r, const struct route *route)
 	if (route->flags & R_FOLLOW)
 		return scope_exact(r->scopes, "follow") ||
 		    scope_exact(r->scopes, "write:follows");
+	if (route->flags & R_PUSH)
+		return scope_exact(r->scopes, "push");
 	return scope_allows(r->scopes, (r->method & M_UNSAFE) ? "write" :
 	    "read");
 }

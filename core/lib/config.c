@@ -131,6 +131,12 @@ static const struct ckey ckeys[] = {
 	{ "auth.scim",		  C_BOOL,     F(scim), 0, 0 },
 	{ "auth.proxy_header",	  C_STRING,   F(proxy_header), 0, 0 },
 	{ "auth.proxy_addresses", C_STRING,   F(proxy_addresses), 0, 0 },
+	/* Web Push (docs/api.md, "Push") */
+	{ "push.subject",	  C_STRING,   F(push_subject), 0, 0 },
+	{ "push.allow_private",	  C_BOOL,     F(push_allow_private), 0, 0 },
+	{ "push.concurrency",	  C_INT,      F(push_concurrency), 1, 64 },
+	{ "push.retry_delay",	  C_DURATION, F(push_retry_delay), 1, 86400 },
+	{ "push.give_up_after",	  C_DURATION, F(push_give_up), 60, 30L * 86400 },
 	/* e-mail digests (docs/configuration.md, "Mail") */
 	{ "mail.transport",	  C_STRING,   F(mail_transport), 0, 0 },
 	{ "mail.from",		  C_STRING,   F(mail_from), 0, 0 },
@@ -145,7 +151,8 @@ static const struct ckey ckeys[] = {
 
 /* Key prefixes that belong to the core: a dotted key under one of them that
  * is not in the table is a typo, never a module's key. */
-static const char *const core_prefixes[] = { "auth", "media", "mail", "groups" };
+static const char *const core_prefixes[] = { "auth", "media", "mail", "groups",
+    "push" };
 #undef F
 
 /* Fill in the defaults that apply when a key is absent. */
@@ -218,6 +225,10 @@ config_defaults(struct config *c)
 	c->ldap_member_attr = xstrdup("member");
 	c->ldap_timeout = 10;
 	c->ldap_sync_interval = 3600;
+	c->push_subject = xstrdup("");		/* base_url */
+	c->push_concurrency = 4;
+	c->push_retry_delay = 30;
+	c->push_give_up = 86400;
 	c->mail_transport = xstrdup("");
 	c->mail_sendmail = xstrdup("/usr/sbin/sendmail");
 	c->mail_smtp_tls = 1;
@@ -242,6 +253,7 @@ config_free(struct config *c)
 	free(c->instance_title);
 	free(c->modules);
 	free(c->media_accel_redirect);
+	free(c->push_subject);
 	free(c->reactions);
 	free(c->auth_former_label);
 	free(c->groups_default);

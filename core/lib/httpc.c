@@ -11,6 +11,10 @@
  * a connect and a total timeout, and a capped body that is not decompressed.
  * libcurl's signal-based DNS timeouts are off (NOSIGNAL): threads here.
  */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +68,54 @@ httpc_write(char *data, size_t size, size_t n, void *arg)
 	b->len += len;
 	b->data[b->len] = '\0';
 	return len;
+}
+
+/*
+ * A loopback or private address (RFC 1918, IPv6 unique local, and IPv4
+ * ones mapped into IPv6): what guard_private lets through for tests and
+ * intranets. Link-local (cloud metadata) and the rest stay refused.
+ */
+static int
+httpc_private(const struct sockaddr *sa)
+{
+	const uint8_t	*a;
+
+	if (sa->sa_family == AF_INET6) {
+		a = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+		if ((a[0] & 0xfe) == 0xfc)
+			return 1;
+		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16) == 0)
+			return 1;
+		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) != 0)
+			return 0;
+		a += 12;
+	} else if (sa->sa_family == AF_INET)
+		a = (const uint8_t *)&((const struct sockaddr_in *)sa)->sin_addr;
+	else
+		return 0;
+	return a[0] == 127 || a[0] == 10 || (a[0] == 172 &&
+	    (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168);
+}
+
+/*
+ * libcurl: open a socket for a resolved address if the guard lets it be
+ * connected to. It sees the address itself, after DNS, so no name or
+ * notation gets past it; libcurl tries a host's next address on refusal.
+ */
+static __thread char	httpc_refused[160];	/* why, for the cause */
+
+static curl_socket_t
+httpc_opensocket(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	const struct httpc_req	*req = arg;
+
+	if (purpose != CURLSOCKTYPE_IPCXN)
+		return CURL_SOCKET_BAD;
+	if (!(req->guard_private && httpc_private(&a->addr)) &&
+	    netguard_check(&a->addr, a->addrlen, 0, httpc_refused,
+	    sizeof httpc_refused) != 0)
+		return CURL_SOCKET_BAD;
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
 }
 
 /* Add a header line to a list. */
@@ -153,10 +205,12 @@ httpc_do(const struct httpc_req *req, struct httpc_resp *resp, char **cause)
 	const char		*failed = NULL, *ctype;
 	char			 errbuf[CURL_ERROR_SIZE], *line;
 	long			 timeout, oserr;
+	size_t			 i;
 	int			 post, ret = -1;
 
 	memset(resp, 0, sizeof *resp);
 	memset(&body, 0, sizeof body);
+	httpc_refused[0] = '\0';
 	*cause = NULL;
 	errbuf[0] = '\0';
 	if (method == NULL)
@@ -201,6 +255,15 @@ httpc_do(const struct httpc_req *req, struct httpc_resp *resp, char **cause)
 	HTTPC_SET(e, CURLOPT_USERAGENT, HEARTH_NAME "/" PACKAGE_VERSION);
 	/* What was sent is what the cap counts: nothing is decompressed. */
 	HTTPC_SET(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);
+	if (req->guard) {
+		HTTPC_SET(e, CURLOPT_OPENSOCKETFUNCTION, httpc_opensocket);
+		HTTPC_SET(e, CURLOPT_OPENSOCKETDATA, (void *)req);
+		/* No proxy from the environment: it would be what is
+		 * connected to, and the guard would judge it instead. */
+		HTTPC_SET(e, CURLOPT_PROXY, "");
+	}
+	for (i = 0; req->headers != NULL && req->headers[i] != NULL; i++)
+		headers = httpc_header(headers, req->headers[i]);
 	if (req->accept != NULL) {
 		line = xasprintf("Accept: %s", req->accept);
 		headers = httpc_header(headers, line);
@@ -249,6 +312,9 @@ out:
 		else if (body.over || rc == CURLE_FILESIZE_EXCEEDED)
 			*cause = xasprintf("%s %s: response larger than %zu "
 			    "bytes", method, url, body.max);
+		else if (httpc_refused[0] != '\0')
+			*cause = xasprintf("%s %s: refused: %s", method, url,
+			    httpc_refused);
 		else {
 			/* "Couldn't connect to server" says less than errno. */
 			if (e == NULL || curl_easy_getinfo(e,

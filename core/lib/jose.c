@@ -120,7 +120,7 @@ jose_b64_value(int c)
  * Decode unpadded base64url strictly (no padding, no whitespace, unused
  * bits zero): the bytes, NUL-terminated, or NULL.
  */
-static unsigned char *
+unsigned char *
 jose_b64url_decode(const char *s, size_t len, size_t *outlen)
 {
 	unsigned char	*out;

@@ -10,6 +10,9 @@
 #ifndef HEARTH_LIB_H
 #define HEARTH_LIB_H
 
+#include <sys/types.h>
+#include <sys/socket.h>
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -225,6 +228,12 @@ struct config {
 	int			 scim;
 	char			*proxy_header;
 	char			*proxy_addresses;
+	char			*push_subject;		/* VAPID sub; "":
+							   base_url */
+	int			 push_allow_private;	/* tests, intranets */
+	int			 push_concurrency;	/* pushes at once */
+	long			 push_retry_delay;	/* first retry */
+	long			 push_give_up;
 	char			*mail_transport;	/* "", sendmail, smtp */
 	char			*mail_from;
 	char			*mail_sendmail;
@@ -336,8 +345,36 @@ int		 jose_sign(const char *pem, const char *kid,
  * of a verifier. malloc'd.
  */
 char		*jose_b64url(const unsigned char *, size_t);
+/* Strict unpadded base64url decoding: the bytes (NUL-terminated, malloc'd)
+ * and their length, or NULL. */
+unsigned char	*jose_b64url_decode(const char *, size_t, size_t *);
 char		*jose_random(size_t nbytes);
 char		*jose_pkce_challenge(const char *verifier);
+
+/* webpush.c: Web Push's cryptography (RFC 8291 aes128gcm, RFC 8292 VAPID) */
+#define WEBPUSH_KEY_LEN	65	/* an uncompressed P-256 point */
+struct evp_pkey_st;
+char		*webpush_keygen(void);
+char		*webpush_public_b64(const char *pem);
+uint8_t		*webpush_b64_decode(const char *, size_t *);
+int		 webpush_encrypt(const uint8_t *ua_pub, size_t ua_publen,
+		     const uint8_t *auth, size_t authlen, const uint8_t *plain,
+		     size_t len, uint8_t **out, size_t *outlen, char **cause);
+int		 webpush_encrypt_with(struct evp_pkey_st *as,
+		     const uint8_t *ua_pub, size_t ua_publen,
+		     const uint8_t *auth, size_t authlen,
+		     const uint8_t salt[16], const uint8_t *plain, size_t len,
+		     uint8_t **out, size_t *outlen, char **cause);
+struct evp_pkey_st *webpush_key_raw(const uint8_t priv[32],
+		     const uint8_t pub[WEBPUSH_KEY_LEN]);
+char		*webpush_origin(const char *url);
+char		*webpush_vapid(const char *pem, const char *endpoint,
+		     const char *subject, int64_t exp, char **cause);
+
+/* netguard.c (modules/bridge/netguard.c, built into both): 0 if an
+ * address is public, -1 and why if it is a special-purpose one. */
+int		 netguard_check(const struct sockaddr *, socklen_t,
+		     int allow_loopback, char *why, size_t whylen);
 
 /* httpc.c: blocking HTTP client (libcurl), for worker threads only */
 struct httpc_req {
@@ -353,6 +390,12 @@ struct httpc_req {
 	const char	*accept;	/* Accept header, or NULL */
 	long		 timeout;	/* seconds, 0: 10 */
 	size_t		 max_body;	/* 0: 1 MiB */
+	const char *const *headers;	/* more "Name: value" lines, NULL
+					   ended, or NULL */
+	int		 guard;		/* a URL from outside: connect only
+					   to public addresses (netguard) */
+	int		 guard_private;	/* with guard: loopback and private
+					   ranges too (tests, intranets) */
 };
 struct httpc_resp {
 	long		 status;

@@ -100,6 +100,11 @@ void		 checkpoint_stop(void);
 int		 secret_load(struct db *, char **);
 const uint8_t	*secret_get(void);
 
+/* vapid.c: the Web Push key pair, made at the first start */
+int		 vapid_load(struct db *, char **);
+const char	*vapid_pem(void);
+const char	*vapid_public(void);
+
 /* writer.c */
 typedef int (*write_fn)(struct db *, void *);
 typedef void (*written_fn)(void *, int);

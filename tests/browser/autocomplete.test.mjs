@@ -26,7 +26,7 @@ before(async () => {
   page = await browser.context.newPage();
   await signIn(page, 'ada');
   // A hashtag to be offered: a post carrying it.
-  await page.getByLabel("What's happening?").fill('Tea time #teatime');
+  await page.getByLabel('Start a post').fill('Tea time #teatime');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
 });
@@ -38,7 +38,7 @@ after(async () => {
   assert.equal(code, 0, 'hearthd exits 0 on SIGTERM');
 });
 
-const composer = () => page.getByLabel("What's happening?");
+const composer = () => page.getByLabel('Start a post');
 const listbox = () => page.locator('ul.suggest-list:not([hidden])');
 const options = () => listbox().getByRole('option');
 // The open list once it answers the whole word typed (the last pause).

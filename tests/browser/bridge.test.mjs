@@ -406,7 +406,7 @@ test('someone outside is found, seen and followed', async () => {
     await page.getByLabel(/Their address/).fill(`@eve@${eve.hostport}`);
     await page.getByRole('button', { name: 'Find' }).click();
     await page.waitForURL(/\/search\?q=/);
-    const person = page.locator('ul.people li').first();
+    const person = page.locator('ul.search-people li').first();
     assert.match(await person.textContent(), /Eve Outside/);
     assert.match(await person.textContent(), new RegExp(`From outside · ${eve.hostport.replace(/\./g, '\\.')}`));
     await check('outside-search');

@@ -23,7 +23,7 @@ before(async () => {
   // Bo writes enough to scroll, with a tag to trend, and a thread.
   await signInAt(page, hearth.url, 'bo');
   for (let i = 0; i < 12; i++) {
-    await page.getByLabel("What's happening?").fill(`Post ${i} about #layout with some words to fill a line or two of the card`);
+    await page.getByLabel('Start a post').fill(`Post ${i} about #layout with some words to fill a line or two of the card`);
     await page.getByRole('button', { name: 'Post', exact: true }).click();
     await page.waitForURL(hearth.url + '/');
   }
@@ -130,7 +130,7 @@ test('directory grid, profile, followers, and a nested thread at both widths', a
   await page.goto(hearth.url + '/@bo');
   await page.getByRole('link', { name: 'Mention Bo Builder' }).click();
   await page.waitForURL(/\/\?text=/);
-  assert.equal(await page.getByLabel("What's happening?").inputValue(), '@bo ');
+  assert.equal(await page.getByLabel('Start a post').inputValue(), '@bo ');
   await page.goto(hearth.url + '/@bo');
   const first = page.locator('article.post').first();
   await first.locator('a.when').click();

@@ -20,7 +20,7 @@ before(async () => {
   browser = await launchBrowser();
   page = await browser.context.newPage();
   await signInAt(page, hearth.url, 'ada');
-  await page.getByLabel("What's happening?").fill('Ship the *reactions* today');
+  await page.getByLabel('Start a post').fill('Ship the *reactions* today');
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
   postUrl = hearth.url + await page.locator('article.post').first()

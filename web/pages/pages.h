@@ -167,6 +167,9 @@ enum handled	 web_post_delete(struct req *);
 /* settings and admin (web): settings.c, settings-profile.c,
  * settings-security.c, admin.c */
 json_t		*settings_view(struct req *, const char *, const char *);
+/* settings-push.c: "Notify me on this device" and /sw.js */
+enum handled	 web_settings_push(struct req *);
+enum handled	 web_service_worker(struct req *);
 enum handled	 web_settings(struct req *);
 enum handled	 web_settings_sessions(struct req *);
 enum handled	 web_settings_session_end(struct req *);
@@ -211,6 +214,10 @@ enum handled	 web_notifications_clear(struct req *);
 
 /* directory.c */
 enum handled	 web_directory(struct req *);
+
+/* scheduled.c */
+enum handled	 web_scheduled(struct req *);
+enum handled	 web_scheduled_cancel(struct req *);
 
 /* search.c */
 enum handled	 web_search(struct req *);

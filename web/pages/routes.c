@@ -10,6 +10,8 @@ const struct route web_routes[] = {
 	/* pages and assets */
 	{ M_GET,  "/healthz",		R_PWCHANGE,	web_healthz },
 	{ M_GET,  "/static/:file",	R_PWCHANGE,	web_static },
+	/* the Web Push service worker: its scope is where it is served */
+	{ M_GET,  "/sw.js",		R_PWCHANGE,	web_service_worker },
 
 	/* Unguessable names, and apps load images without credentials. */
 	{ M_GET,  "/media/:file",	R_PWCHANGE,	web_media },
@@ -33,6 +35,8 @@ const struct route web_routes[] = {
 	{ M_GET,  "/notifications",	R_AUTH,		web_notifications },
 	{ M_POST, "/notifications/read", R_AUTH,	web_notifications_read },
 	{ M_POST, "/notifications/clear", R_AUTH,	web_notifications_clear },
+	{ M_GET,  "/scheduled",		R_AUTH,		web_scheduled },
+	{ M_POST, "/scheduled/:id/cancel", R_AUTH,	web_scheduled_cancel },
 	{ M_GET,  "/login",		R_PWCHANGE,	web_login_form },
 	{ M_POST, "/login",		R_ANON | R_UNGATED | R_PWCHANGE,
 	    web_login },
@@ -90,6 +94,8 @@ const struct route web_routes[] = {
 	    web_settings_token_revoke },
 	{ M_GET,  "/settings/apps",	R_AUTH | R_SESSION,
 	    web_settings_apps },
+	{ M_GET,  "/settings/push",	R_AUTH | R_SESSION,
+	    web_settings_push },
 	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION |
 	    R_UNGATED,
 	    web_settings_app_revoke },

@@ -25,6 +25,7 @@ static const struct {
 	{ "sessions", "/settings/sessions", N_("Sessions") },
 	{ "tokens", "/settings/tokens", N_("API tokens") },
 	{ "apps", "/settings/apps", N_("Apps") },
+	{ "push", "/settings/push", N_("Push notifications") },
 	{ "language", "/settings/language", N_("Language") },
 };
 

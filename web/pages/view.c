@@ -394,7 +394,8 @@ web_notice(struct req *r, json_t *v)
 /* The pages under the account menu (head.html): its summary is marked
  * when one of them is current. */
 static const char *const web_nav_account[] = {
-	"settings", "admin", "profile", "bookmarks", "conversations"
+	"settings", "admin", "profile", "bookmarks", "conversations",
+	"scheduled"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
