@@ -1468,6 +1468,20 @@ cmd_digest_send(struct ctl *ctl)
 		    "mail.transport, mail.from and base_url\n");
 		return 2;
 	}
+	/* Each digest is in its reader's language: the catalogues hearthd
+	 * reads (a broken one leaves every digest in English). */
+	if (ctl->config.web_dir != NULL) {
+		char	*dir = xasprintf("%s/i18n", ctl->config.web_dir);
+		char	*cause = NULL;
+
+		if (i18n_load(dir, &cause) != 0) {
+			fprintf(stderr, "hearthctl: %s; digests are in "
+			    "English\n", cause);
+			free(cause);
+			i18n_free();
+		}
+		free(dir);
+	}
 	if (name != NULL) {
 		if ((u = find_user(ctl, name)) == NULL)
 			return 1;

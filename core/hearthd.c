@@ -271,6 +271,7 @@ main(int argc, char **argv)
 	web_oidc_init();
 	web_notifications_init();
 	web_side_init();
+	web_js_words_init();
 	web_admin_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();

@@ -4,8 +4,11 @@
  * want by e-mail, as a text and an HTML alternative with a link to the
  * notifications page and one to the settings that stop it. Building reads
  * the database only; sending (mail.c) and recording (digest_mark_sent) are
- * the caller's, so a digest is recorded only once it went.
+ * the caller's, so a digest is recorded only once it went. It is written
+ * in the person's language (users.locale; English if none or unknown),
+ * its date in their time zone (users.time_zone; UTC if none).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -15,30 +18,31 @@
 #define DIGEST_MAX_ITEMS	50
 #define DIGEST_EXCERPT		140
 
-/* What happened, in words, for one notification in a digest. */
+/* What happened, in words (lang's), for one notification in a digest. */
 static const char *
-digest_phrase(const char *type, int reply)
+digest_phrase(int lang, const char *type, int reply)
 {
 	static const struct {
 		const char	*type;
 		const char	*phrase;
 	} phrases[] = {
-		{ "follow",		"followed you" },
-		{ "favourite",		"favourited your post" },
-		{ "reblog",		"boosted your post" },
-		{ "added_to_group",	"added you to a group" },
+		{ "follow",		N_("followed you") },
+		{ "favourite",		N_("favourited your post") },
+		{ "reblog",		N_("boosted your post") },
+		{ "added_to_group",	N_("added you to a group") },
 	};
 	const char	*label;
 	size_t		 i;
 
 	if (strcmp(type, "mention") == 0)
-		return reply ? "replied to you" : "mentioned you";
+		return reply ? tr(lang, "replied to you") : tr(lang,
+		    "mentioned you");
 	for (i = 0; i < nitems(phrases); i++) {
 		if (strcmp(type, phrases[i].type) == 0)
-			return phrases[i].phrase;
+			return tr(lang, phrases[i].phrase);
 	}
 	if ((label = notify_label(type)) != NULL)
-		return label;
+		return tr(lang, label);
 	return type;
 }
 
@@ -93,13 +97,11 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 	struct arena	*a = arena_new();
 	struct mail_msg	 m;
 	const char	*freq, *site, *name, *username, *email, *type, *who;
-	const char	*phrase, *excerpt, *group, *cw, *text;
-	char		*txt, *html, *line;
+	const char	*phrase, *excerpt, *group, *cw, *text, *zone, *day;
+	const char	*because;
+	char		*txt, *html, *line, num[24];
 	int64_t		 last_sent, last_id, marker = 0, ver, upd;
-	int		 rc = -1, reply, step, others = 0;
-	struct tm	 tm;
-	time_t		 t = (time_t)now;
-	char		 day[64];
+	int		 rc = -1, reply, step, others = 0, lang;
 
 	memset(d, 0, sizeof *d);
 	site = c->instance_title != NULL && *c->instance_title != '\0' ?
@@ -114,8 +116,8 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 	}
 	if (marker_get(db, user, "notifications", &marker, &ver, &upd) != 0)
 		marker = 0;	/* nothing read yet */
-	st = db_prepare(db, "SELECT username, display_name, email FROM users "
-	    "WHERE id = ? AND disabled = 0");
+	st = db_prepare(db, "SELECT username, display_name, email, locale, "
+	    "time_zone FROM users WHERE id = ? AND disabled = 0");
 	if (st == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, user);
@@ -128,6 +130,10 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 	name = arena_strdup(a, (const char *)sqlite3_column_text(st, 1));
 	email = sqlite3_column_text(st, 2) != NULL ? arena_strdup(a,
 	    (const char *)sqlite3_column_text(st, 2)) : "";
+	if ((lang = i18n_lang((const char *)sqlite3_column_text(st, 3))) < 0)
+		lang = LANG_EN;
+	zone = sqlite3_column_text(st, 4) != NULL ? arena_strdup(a,
+	    (const char *)sqlite3_column_text(st, 4)) : "UTC";
 	sqlite3_reset(st);
 	if (*name == '\0')
 		name = username;
@@ -136,13 +142,17 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 		goto out;
 	}
 
-	gmtime_r(&t, &tm);
-	strftime(day, sizeof day, "%A %e %B %Y", &tm);
-	txt = arena_printf(a, "Hello %s,\n\nHere is what you missed on %s "
-	    "(%s):\n\n", name, site, day);
-	html = arena_printf(a, "<!DOCTYPE html>\n<html><body>\n<p>Hello %s,"
-	    "</p>\n<p>Here is what you missed on %s (%s):</p>\n<ul>\n",
-	    digest_html(a, name), digest_html(a, site), day);
+	day = i18n_date(a, lang, zone, now);
+	txt = arena_printf(a, "%s\n\n%s\n\n", i18n_format(a, tr(lang,
+	    "Hello {name},"), "name", name, NULL), i18n_format(a, tr(lang,
+	    "Here is what you missed on {site} ({day}):"), "site", site,
+	    "day", day, NULL));
+	html = arena_printf(a, "<!DOCTYPE html>\n<html lang=\"%s\"><body>\n"
+	    "<p>%s</p>\n<p>%s</p>\n<ul>\n", i18n_code(lang), i18n_format(a,
+	    digest_html(a, tr(lang, "Hello {name},")), "name",
+	    digest_html(a, name), NULL), i18n_format(a, digest_html(a,
+	    tr(lang, "Here is what you missed on {site} ({day}):")), "site",
+	    digest_html(a, site), "day", digest_html(a, day), NULL));
 
 	st = db_prepare(db, "SELECT n.id, n.type, u.id, u.display_name, "
 	    "u.username, p.spoiler_text, p.text, g.name, "
@@ -177,7 +187,7 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 		who = arena_printf(a, "%s (@%s)", who,
 		    (const char *)sqlite3_column_text(st, 4));
 		reply = sqlite3_column_int(st, 8);
-		phrase = digest_phrase(type, reply);
+		phrase = digest_phrase(lang, type, reply);
 		cw = (const char *)sqlite3_column_text(st, 5);
 		text = (const char *)sqlite3_column_text(st, 6);
 		excerpt = NULL;
@@ -191,7 +201,8 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 		    excerpt != NULL ? arena_printf(a, "%s\"", excerpt) : "");
 		txt = cat(a, txt, line);
 		html = cat(a, html, arena_printf(a, "<li><strong>%s</strong> "
-		    "%s%s%s%s</li>\n", digest_html(a, who), phrase,
+		    "%s%s%s%s</li>\n", digest_html(a, who), digest_html(a,
+		    phrase),
 		    group != NULL ? ": " : "", group != NULL ?
 		    digest_html(a, group) : "", excerpt != NULL ?
 		    arena_printf(a, ": &ldquo;%s&rdquo;",
@@ -206,27 +217,36 @@ digest_build(struct db *db, const struct config *c, int64_t user,
 		goto out;
 	}
 	if (others) {
-		txt = cat(a, txt, "- and more\n");
-		html = cat(a, html, "<li>and more</li>\n");
+		txt = cat(a, txt, arena_printf(a, "- %s\n", tr(lang,
+		    "and more")));
+		html = cat(a, html, arena_printf(a, "<li>%s</li>\n",
+		    digest_html(a, tr(lang, "and more"))));
 	}
-	txt = cat(a, txt, arena_printf(a, "\nSee them all: %s/notifications\n"
-	    "\nYou get this because you asked for a %s digest. To change what "
-	    "it tells you, or to stop it: %s/settings/notifications\n",
-	    c->base_url, freq, c->base_url));
+	because = strcmp(freq, "weekly") == 0 ? tr(lang, "You get this "
+	    "because you asked for a weekly digest.") : tr(lang, "You get "
+	    "this because you asked for a daily digest.");
+	txt = cat(a, txt, arena_printf(a, "\n%s\n\n%s %s\n",
+	    i18n_format(a, tr(lang, "See them all: {url}"), "url",
+	    arena_printf(a, "%s/notifications", c->base_url), NULL), because,
+	    i18n_format(a, tr(lang, "To change what it tells you, or to stop "
+	    "it: {url}"), "url", arena_printf(a, "%s/settings/notifications",
+	    c->base_url), NULL)));
 	html = cat(a, html, arena_printf(a, "</ul>\n<p><a href=\"%s/"
-	    "notifications\">See them all</a></p>\n<p>You get this because "
-	    "you asked for a %s digest. <a href=\"%s/settings/notifications\">"
-	    "Change what it tells you, or stop it</a>.</p>\n</body></html>\n",
-	    digest_html(a, c->base_url), freq,
-	    digest_html(a, c->base_url)));
+	    "notifications\">%s</a></p>\n<p>%s <a href=\"%s/settings/"
+	    "notifications\">%s</a>.</p>\n</body></html>\n",
+	    digest_html(a, c->base_url), digest_html(a, tr(lang,
+	    "See them all")), digest_html(a, because),
+	    digest_html(a, c->base_url), digest_html(a, tr(lang,
+	    "Change what it tells you, or stop it"))));
 
 	memset(&m, 0, sizeof m);
 	m.from_name = site;
 	m.to_name = name;
 	m.to_addr = email;
-	m.subject = d->count == 1 ? arena_printf(a, "1 new notification on "
-	    "%s", site) : arena_printf(a, "%d%s new notifications on %s",
-	    d->count, others ? "+" : "", site);
+	snprintf(num, sizeof num, "%d%s", d->count, others ? "+" : "");
+	m.subject = i18n_format(a, trn(lang, d->count, "{n} new notification "
+	    "on {site}", "{n} new notifications on {site}"), "n", num, "site",
+	    site, NULL);
 	m.text = txt;
 	m.html = html;
 	m.unsubscribe = arena_printf(a, "%s/settings/notifications",

@@ -152,6 +152,10 @@ struct import_row {
 	int		 admin;
 	const char	*field;		/* the field in error, or NULL */
 	const char	*error;
+	const char	*why;		/* error's English message for the
+					   catalogue, {n} the fields found;
+					   NULL when error quotes a cause */
+	size_t		 nfields;
 };
 struct import {
 	struct import_row *rows;
@@ -476,6 +480,9 @@ struct ectx {
 	json_t			*groups;	/* cache, by id */
 	uint32_t		 post_tools;	/* the web: whose post tools the
 						   viewer gets (a bit per tool) */
+	int			 lang;		/* the web: the viewer's language,
+						   LANG_* */
+	const char		*zone;		/* and time zone (NULL: UTC) */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);
@@ -1323,6 +1330,12 @@ int		 digest_run(struct db *, const struct config *, int64_t, int64_t,
 int		 demo_seed(struct db *, const struct config *, const char *,
 		     char **);
 const char	*demo_people(size_t, int *);
+
+/* locale.c */
+int		 user_locale_get(struct db *, struct arena *, int64_t,
+		     const char **, const char **);
+int		 user_locale_set(struct db *, int64_t, const char *,
+		     const char *, char **);
 
 /* feed.c */
 #define FEED_CAP 800

@@ -29,6 +29,8 @@ ectx_init(struct ectx *e, struct db *db, struct arena *a, int64_t viewer,
 	e->accounts = json_object();
 	e->groups = json_object();
 	e->post_tools = 0;
+	e->lang = 0;
+	e->zone = NULL;
 }
 
 /* Drop the context's caches. */

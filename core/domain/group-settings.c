@@ -68,7 +68,7 @@ group_manage_check(struct db *db, int64_t actor, int64_t group, char **cause)
 		return E_OK;
 	if (!access_group_readable(db, actor, group))
 		return E_NOTFOUND;
-	*cause = xstrdup("Only a group admin can change the group");
+	*cause = xstrdup(N_("Only a group admin can change the group"));
 	return E_FORBIDDEN;
 }
 
@@ -157,7 +157,8 @@ group_pin(struct db *db, const struct group_edit *e, int on, char **cause)
 		in_group = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (in_group != e->group) {
-		*cause = xstrdup("Only a post in the group can be pinned there");
+		*cause = xstrdup(N_("Only a post in the group can be pinned "
+		    "there"));
 		return E_NOTFOUND;
 	}
 	if ((st = db_prepare(db, "SELECT count(*) FROM group_pins WHERE "

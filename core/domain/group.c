@@ -127,7 +127,7 @@ group_create(struct db *db, int64_t creator, const char *name,
 	return id;
 fail:
 	db_rollback(db);
-	*cause = xstrdup("Creating the group failed");
+	*cause = xstrdup(N_("Creating the group failed"));
 	return -E_INTERNAL;
 }
 
@@ -286,8 +286,8 @@ group_leave(struct db *db, int64_t user, int64_t group, char **cause)
 		}
 		if (members > 1) {
 			db_rollback(db);
-			*cause = xstrdup("You are the group's only admin: make "
-			    "another member an admin before you leave");
+			*cause = xstrdup(N_("You are the group's only admin: "
+			    "make another member an admin before you leave"));
 			return E_CONFLICT;
 		}
 	}
@@ -308,7 +308,8 @@ group_admin_check(struct db *db, int64_t actor, int64_t group, char **cause)
 		return E_OK;
 	if (!access_group_readable(db, actor, group))
 		return E_NOTFOUND;
-	*cause = xstrdup("Only a group admin can manage the group's members");
+	*cause = xstrdup(N_("Only a group admin can manage the group's "
+	    "members"));
 	return E_FORBIDDEN;
 }
 

@@ -10,13 +10,14 @@
 
 #include "domain.h"
 
-/* The core's kinds, in the order the settings page lists them. */
+/* The core's kinds, in the order the settings page lists them (English;
+ * the page and the digest translate the labels). */
 static const struct notify_kind notify_kinds[] = {
-	{ "mention",	    "Mentions and replies" },
-	{ "follow",	    "New followers" },
-	{ "favourite",	    "Favourites" },
-	{ "reblog",	    "Boosts" },
-	{ "added_to_group", "Being added to a group" },
+	{ "mention",	    N_("Mentions and replies") },
+	{ "follow",	    N_("New followers") },
+	{ "favourite",	    N_("Favourites") },
+	{ "reblog",	    N_("Boosts") },
+	{ "added_to_group", N_("Being added to a group") },
 };
 
 /*

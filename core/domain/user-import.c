@@ -11,6 +11,7 @@
  * ""hi""") follow RFC 4180.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -81,15 +82,25 @@ import_trim(char *s)
 	return s;
 }
 
-/* Note a row's first error. */
+/* Note a row's first error: why, in English, with {n} the fields found
+ * (row->why keeps the message, for the web's catalogue); cause, if not
+ * NULL, is the error as it stands instead (a cause quoted). */
 static void
 import_error(struct import_row *row, struct arena *a, const char *field,
-    const char *why)
+    const char *why, const char *cause)
 {
+	char	num[24];
+
 	if (row->error != NULL)
 		return;
 	row->field = field;
-	row->error = arena_strdup(a, why);
+	if (cause != NULL) {
+		row->error = arena_strdup(a, cause);
+		return;
+	}
+	snprintf(num, sizeof num, "%zu", row->nfields);
+	row->why = why;
+	row->error = i18n_format(a, why, "n", num, NULL);
 }
 
 /* Whether an earlier row of the file has this username. */
@@ -112,29 +123,29 @@ import_check(struct db *db, struct arena *a, struct import *im,
 	char	*cause = NULL;
 
 	if (!user_valid_name(row->username, &cause)) {
-		import_error(row, a, "username", arena_printf(a, "The %s.",
-		    cause));
+		import_error(row, a, "username", NULL, arena_printf(a,
+		    "The %s.", cause));
 		free(cause);
 	} else if (user_get_by_name(db, a, row->username) != NULL)
-		import_error(row, a, "username", "This username is already "
-		    "taken.");
+		import_error(row, a, "username", N_("This username is already "
+		    "taken."), NULL);
 	else if (import_dup(im, idx, row->username))
-		import_error(row, a, "username", "This username is on an "
-		    "earlier line too.");
+		import_error(row, a, "username", N_("This username is on an "
+		    "earlier line too."), NULL);
 	if (strlen(row->display_name) > DISPLAY_NAME_MAX)
-		import_error(row, a, "display_name", "The display name must be "
-		    "at most 100 characters.");
+		import_error(row, a, "display_name", N_("The display name must "
+		    "be at most 100 characters."), NULL);
 	if (*row->email != '\0' && (strlen(row->email) > 254 ||
 	    strchr(row->email, '@') == NULL || strpbrk(row->email, " <>") !=
 	    NULL))
-		import_error(row, a, "email", "Not an email address like "
-		    "name@example.com.");
+		import_error(row, a, "email", N_("Not an email address like "
+		    "name@example.com."), NULL);
 	if (strlen(row->department) > 100)
-		import_error(row, a, "department", "The department must be at "
-		    "most 100 characters.");
+		import_error(row, a, "department", N_("The department must be "
+		    "at most 100 characters."), NULL);
 	if (strlen(row->title) > 100)
-		import_error(row, a, "title", "The title must be at most 100 "
-		    "characters.");
+		import_error(row, a, "title", N_("The title must be at most "
+		    "100 characters."), NULL);
 }
 
 /* What an admin column says: 1, 0, or -1 if it says neither. */
@@ -190,6 +201,8 @@ user_import_parse(struct db *db, struct arena *a, const char *csv,
 		if (line == 1 && rc >= 0 && strcasecmp(f[0], "username") == 0)
 			continue;		/* the header */
 		if (im->n == max_rows) {
+			/* n == max_rows says which (web/pages/admin-import.c
+			 * words it in the reader's language) */
 			im->error = arena_printf(a, "The file has more than "
 			    "%zu people; split it.", max_rows);
 			return -1;
@@ -210,9 +223,10 @@ user_import_parse(struct db *db, struct arena *a, const char *csv,
 		row->email = f[2] ? f[2] : "";
 		row->department = f[3] ? f[3] : "";
 		row->title = f[4] ? f[4] : "";
+		row->nfields = nf;
 		if (rc < 0) {
-			import_error(row, a, names[nf < 6 ? nf : 5], "A quoted "
-			    "field is not closed properly.");
+			import_error(row, a, names[nf < 6 ? nf : 5],
+			    N_("A quoted field is not closed properly."), NULL);
 			/* skip the rest of the line */
 			while (p < end && *p != '\n')
 				p++;
@@ -220,12 +234,12 @@ user_import_parse(struct db *db, struct arena *a, const char *csv,
 				p++;
 		} else if (nf < 5 || nf > 6)
 			import_error(row, a, nf < 5 ? names[nf] : "admin",
-			    arena_printf(a, "Expected 5 or 6 fields "
-			    "(username,display_name,email,department,title"
-			    "[,admin]), found %zu.", nf));
+			    N_("Expected 5 or 6 fields (username,display_name,"
+			    "email,department,title[,admin]), found {n}."),
+			    NULL);
 		else if ((row->admin = import_admin(f[5] ? f[5] : "")) < 0)
-			import_error(row, a, "admin", "Write yes or no (or "
-			    "leave it empty).");
+			import_error(row, a, "admin", N_("Write yes or no (or "
+			    "leave it empty)."), NULL);
 		if (row->error == NULL)
 			import_check(db, a, im, row, im->n);
 		if (row->error != NULL)
@@ -233,7 +247,7 @@ user_import_parse(struct db *db, struct arena *a, const char *csv,
 		im->n++;
 	}
 	if (im->n == 0) {
-		im->error = "The file names nobody.";
+		im->error = N_("The file names nobody.");
 		return -1;
 	}
 	return 0;

@@ -502,13 +502,13 @@ user_admin_check(struct db *db, struct arena *a, int64_t actor,
 	struct user	*u = user_get(db, a, actor);
 
 	if (u == NULL || u->disabled || u->role != ROLE_ADMIN) {
-		*cause = xstrdup("This action is for administrators.");
+		*cause = xstrdup(N_("This action is for administrators."));
 		return E_FORBIDDEN;
 	}
 	if (target_id == 0)
 		return E_OK;
 	if ((*target = user_get(db, a, target_id)) == NULL) {
-		*cause = xstrdup("There is no such person.");
+		*cause = xstrdup(N_("There is no such person."));
 		return E_NOTFOUND;
 	}
 	return E_OK;
@@ -550,13 +550,13 @@ user_admin_set_role(struct db *db, struct arena *a, int64_t actor,
 		return rc;
 	if (role != ROLE_ADMIN && u->role == ROLE_ADMIN) {
 		if (target == actor) {
-			*cause = xstrdup("You cannot remove your own admin "
-			    "role; ask another admin.");
+			*cause = xstrdup(N_("You cannot remove your own admin "
+			    "role; ask another admin."));
 			return E_FORBIDDEN;
 		}
 		if (!u->disabled && user_admins(db) <= 1) {
-			*cause = xstrdup("This is the last admin; make someone "
-			    "else an admin first.");
+			*cause = xstrdup(N_("This is the last admin; make "
+			    "someone else an admin first."));
 			return E_FORBIDDEN;
 		}
 	}
@@ -577,13 +577,13 @@ user_admin_set_disabled(struct db *db, struct arena *a, int64_t actor,
 	if ((rc = user_admin_check(db, a, actor, target, &u, cause)) != E_OK)
 		return rc;
 	if (disabled && target == actor) {
-		*cause = xstrdup("You cannot disable your own account.");
+		*cause = xstrdup(N_("You cannot disable your own account."));
 		return E_FORBIDDEN;
 	}
 	if (disabled && u->role == ROLE_ADMIN && !u->disabled &&
 	    user_admins(db) <= 1) {
-		*cause = xstrdup("This is the last admin; make someone else an "
-		    "admin first.");
+		*cause = xstrdup(N_("This is the last admin; make someone "
+		    "else an admin first."));
 		return E_FORBIDDEN;
 	}
 	return user_set_disabled(db, target, disabled) == 0 ? E_OK :

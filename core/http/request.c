@@ -489,24 +489,28 @@ static const struct {
 	const char	*heading;
 	const char	*hint;
 } error_pages[] = {
-	{ 400, "That request did not make sense",
-	    "Go back, check what you entered and try again." },
-	{ 401, "Please sign in", "Sign in, then try again." },
-	{ 403, "You cannot do that here",
-	    "If you think you should be able to, ask an administrator." },
-	{ 404, "Page not found",
-	    "The link may be old, or the page was removed or is private." },
-	{ 405, "That action is not available here",
-	    "This address does not accept that kind of request; go back and "
-	    "use the page's own buttons and links." },
-	{ 413, "That was too large", "Try a smaller file or a shorter text." },
-	{ 422, "Something needs fixing", "Go back, fix it and try again." },
-	{ 429, "Slow down a little", "Wait a moment, then try again." },
-	{ 500, "Something went wrong on our side",
-	    "It was logged. Try again in a moment; if it keeps happening, tell "
-	    "an administrator." },
-	{ 503, "hearth is busy", "Try again in a moment." },
-	{ 0, "Something went wrong", "Go back and try again." },	/* last */
+	{ 400, N_("That request did not make sense"),
+	    N_("Go back, check what you entered and try again.") },
+	{ 401, N_("Please sign in"), N_("Sign in, then try again.") },
+	{ 403, N_("You cannot do that here"),
+	    N_("If you think you should be able to, ask an administrator.") },
+	{ 404, N_("Page not found"),
+	    N_("The link may be old, or the page was removed or is private.") },
+	{ 405, N_("That action is not available here"),
+	    N_("This address does not accept that kind of request; go back "
+	    "and use the page's own buttons and links.") },
+	{ 413, N_("That was too large"),
+	    N_("Try a smaller file or a shorter text.") },
+	{ 422, N_("Something needs fixing"),
+	    N_("Go back, fix it and try again.") },
+	{ 429, N_("Slow down a little"),
+	    N_("Wait a moment, then try again.") },
+	{ 500, N_("Something went wrong on our side"),
+	    N_("It was logged. Try again in a moment; if it keeps happening, "
+	    "tell an administrator.") },
+	{ 503, N_("hearth is busy"), N_("Try again in a moment.") },
+	{ 0, N_("Something went wrong"),
+	    N_("Go back and try again.") },		/* last */
 };
 
 /* Reply with SCIM's media type; takes the reference to obj. */
@@ -560,9 +564,10 @@ req_error(struct req *r, int status, const char *msg)
 	view = req_view(r, error_pages[i].heading);
 	json_object_set_new(view, "status", json_integer(status));
 	json_object_set_new(view, "heading",
-	    json_string(error_pages[i].heading));
-	json_object_set_new(view, "message", json_string(msg));
-	json_object_set_new(view, "hint", json_string(error_pages[i].hint));
+	    json_string(req_tr(r, error_pages[i].heading)));
+	json_object_set_new(view, "message", json_string(req_tr(r, msg)));
+	json_object_set_new(view, "hint", json_string(req_tr(r,
+	    error_pages[i].hint)));
 	json_object_set_new(view, "not_found", json_boolean(status == 404));
 	json_object_set_new(view, "sign_in", json_boolean(status == 401 ||
 	    (status == 403 && r->user == NULL)));
@@ -572,6 +577,40 @@ req_error(struct req *r, int status, const char *msg)
 }
 
 #define PAGE_HINT_MAX	(256 * 1024)
+
+/*
+ * The messages a handler puts in a page's view, translated here rather than
+ * at each of their many sites: "error", "error_summary", "notice", "intro"
+ * and each field's message under "errors" (tools/i18n-extract finds their
+ * literals). A text the catalogue lacks stays as it is.
+ */
+static void
+req_view_translate(struct req *r, json_t *view)
+{
+	static const char *const keys[] = {
+		"error", "error_summary", "notice", "intro"
+	};
+	json_t		*v, *errors;
+	const char	*k, *s;
+	size_t		 i;
+
+	if (req_lang(r) == LANG_EN || !json_is_object(view))
+		return;
+	for (i = 0; i < nitems(keys); i++) {
+		v = json_object_get(view, keys[i]);
+		if (json_is_string(v) && (s = req_tr(r,
+		    json_string_value(v))) != json_string_value(v))
+			json_object_set_new(view, keys[i], json_string(s));
+	}
+	errors = json_object_get(view, "errors");
+	if (json_is_object(errors)) {
+		json_object_foreach(errors, k, v) {
+			if (json_is_string(v) && (s = req_tr(r,
+			    json_string_value(v))) != json_string_value(v))
+				json_object_set_new(errors, k, json_string(s));
+		}
+	}
+}
 
 /* Render a template and reply; takes the reference to view. */
 void
@@ -584,6 +623,7 @@ req_html(struct req *r, int status, const char *name, json_t *view)
 
 	if (last > 0)
 		evbuffer_expand(b, last + last / 8);
+	req_view_translate(r, view);
 	if (render_template(b, name, view) != 0) {
 		evbuffer_free(b);
 		json_decref(view);
@@ -615,6 +655,55 @@ req_retry_after(struct req *r, long seconds)
 }
 
 /*
+ * The language of the reply: the person's choice (Settings), else the
+ * browser's Accept-Language, else English. The time zone likewise: the
+ * person's, else the one the browser's script reported (the hearth_tz
+ * cookie, hearth.js), else UTC. Looked up once per request.
+ */
+static void
+req_locale(struct req *r)
+{
+	const char	*locale = NULL, *zone = NULL, *c;
+
+	if (r->lang_known)
+		return;
+	r->lang_known = 1;
+	if (r->user != NULL)
+		(void)user_locale_get(req_db(r), r->arena, r->user->id, &locale,
+		    &zone);
+	r->lang = i18n_lang(locale);
+	if (r->lang < 0)
+		r->lang = i18n_accept(req_header(r, "Accept-Language"));
+	if (zone == NULL && (c = kv_get(&r->cookies, "hearth_tz")) != NULL &&
+	    tz_valid(c))
+		zone = c;
+	r->zone = zone != NULL ? zone : "UTC";
+}
+
+/* The request's language (LANG_*). */
+int
+req_lang(struct req *r)
+{
+	req_locale(r);
+	return r->lang;
+}
+
+/* The request's time zone, an IANA name ("UTC" when none is known). */
+const char *
+req_zone(struct req *r)
+{
+	req_locale(r);
+	return r->zone;
+}
+
+/* An English text in the request's language. */
+const char *
+req_tr(struct req *r, const char *s)
+{
+	return tr(req_lang(r), s);
+}
+
+/*
  * The view every page starts from: the signed-in person, the CSRF token for
  * its forms, asset URLs and the page title. A signed-out visitor gets a
  * pre-session cookie here, so the login form has something to bind its CSRF
@@ -634,7 +723,9 @@ req_view(struct req *r, const char *title)
 		req_set_cookie(r, "hearth_csrf", anon, -1);
 	}
 	csrf_token(r->csrf_binding, r->csrf);
-	json_object_set_new(v, "title", json_string(title));
+	json_object_set_new(v, "title", json_string(req_tr(r, title)));
+	json_object_set_new(v, "lang", json_string(i18n_code(req_lang(r))));
+	json_object_set_new(v, "time_zone", json_string(req_zone(r)));
 	json_object_set_new(v, "site", json_string("hearth"));
 	json_object_set_new(v, "csrf", json_string(r->csrf));
 	if (r->user != NULL) {
@@ -855,25 +946,27 @@ req_domain_error(struct req *r, int code, const char *cause)
 
 	switch (code) {
 	case E_NOTFOUND:
-		msg = r->is_api ? "Record not found" : "Not found.";
+		msg = r->is_api ? "Record not found" : N_("Not found.");
 		break;
 	case E_FORBIDDEN:
-		msg = "This action is not allowed";
+		msg = N_("This action is not allowed");
 		break;
 	case E_INVALID:
-		msg = "Validation failed";
+		msg = N_("Validation failed");
 		break;
 	case E_CONFLICT:
-		msg = "Conflict";
+		msg = N_("Conflict");
 		break;
 	case E_UNAVAILABLE:
-		msg = "The server cannot do that right now; try again later.";
+		msg = N_("The server cannot do that right now; try again "
+		    "later.");
 		break;
 	default:
 		code = 500;
-		msg = "Internal error";
+		msg = N_("Internal error");
 		break;
 	}
+	/* the web's error page translates msg; the API's stays English */
 	req_error(r, code, cause != NULL && *cause != '\0' ? cause : msg);
 }
 
@@ -884,6 +977,8 @@ req_ectx(struct req *r, struct ectx *e)
 {
 	ectx_init(e, req_db(r), r->arena, r->user != NULL ? r->user->id : 0,
 	    req_config(r));
+	e->lang = req_lang(r);
+	e->zone = req_zone(r);
 }
 
 /* A boolean parameter, as Mastodon clients send them: true, 1 or on. */

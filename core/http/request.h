@@ -83,6 +83,10 @@ struct req {
 	int			 resolved;	/* a module looked the search's
 						   words up already */
 	uint64_t		 started_us;
+	int			 lang;		/* req_lang: LANG_*, once
+						   known */
+	int			 lang_known;
+	const char		*zone;		/* req_zone: an IANA name */
 };
 struct req	*req_new(struct loop *, struct http_request *);
 void		 req_free(struct req *);
@@ -92,6 +96,9 @@ const char	*req_out_header(struct req *, const char *);
 const char	*req_target(struct req *);
 const char	*req_param(struct req *, const char *);
 const char	*req_cookie_name(struct req *);
+int		 req_lang(struct req *);
+const char	*req_zone(struct req *);
+const char	*req_tr(struct req *, const char *);
 void		 req_set_cookie(struct req *, const char *, const char *, long);
 void		 req_reply(struct req *, int, const char *, struct evbuffer *);
 struct conn	*req_stream(struct req *, int, const char *);

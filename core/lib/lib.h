@@ -67,6 +67,40 @@ char		*arena_strndup(struct arena *, const char *, size_t);
 char		*arena_trim(struct arena *, const char *);
 char		*arena_printf(struct arena *, const char *, ...) printflike(2, 3);
 
+/* i18n.c: the interface's languages (docs/translating.md) */
+enum { LANG_EN, LANG_DE, LANG_PL, LANG_COUNT };
+#define N_(s) (s)	/* marks an English text for tools/i18n-extract */
+#define NC_(c, s) (s)	/* the same, in a sense (a msgctxt) for trc */
+int		 i18n_load(const char *, char **);
+int		 i18n_parse(int, char *, char **);
+void		 i18n_free(void);
+size_t		 i18n_count(int);
+const char	*i18n_code(int);
+const char	*i18n_name(int);
+int		 i18n_lang(const char *);
+int		 i18n_accept(const char *);
+int		 i18n_plural(int, long);
+int		 i18n_nplurals(int);
+const char	*tr(int, const char *);
+const char	*trc(int, const char *, const char *);
+const char	*trn(int, long, const char *, const char *);
+char		*i18n_format(struct arena *, const char *, ...)
+		    __attribute__((sentinel));
+char		*i18n_date(struct arena *, int, const char *, int64_t);
+char		*i18n_datetime(struct arena *, int, const char *, int64_t);
+char		*i18n_ago(struct arena *, int, const char *, int64_t, int64_t);
+
+/* tz.c: IANA time zones, read from the zoneinfo, thread-safe */
+struct tz_tm {
+	int		 year, mon, mday, hour, min, sec, wday;	/* mon 0-11 */
+	int32_t		 off;		/* seconds east of UTC */
+	const char	*abbr;		/* "CET"; as long as the process */
+};
+void		 tz_set_dir(const char *);
+int		 tz_valid(const char *);
+int32_t		 tz_offset(const char *, int64_t, const char **);
+void		 tz_localtime(const char *, int64_t, struct tz_tm *);
+
 /* crypto.c */
 #define TOKEN_BYTES 32
 #define TOKEN_CHARS 43		/* base64url of 32 bytes, no padding */

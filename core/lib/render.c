@@ -7,9 +7,20 @@
  * {{^x}}...{{/x}} when x is false, null, 0, "" or []; {{>name}} includes
  * another template; {{! comment }}. Templates are parsed once, at startup,
  * and errors name the file and line.
+ *
+ * Templates are written in English, and each is compiled once more for every
+ * other language (docs/translating.md): each run of text between HTML tags,
+ * {{vars}} inside it becoming {var}, and the values of the attributes a
+ * person reads (aria-label, title, placeholder, alt, a button's value) are
+ * looked up in the language's catalogue (i18n.c) and replaced; what is not
+ * there stays English. {{#_}}...{{/_}} makes its whole content, tags and
+ * all, one message, for a sentence that a tag or a section would cut. A
+ * view's "lang" chooses the copy. tools/i18n-extract reads templates by the
+ * same rule.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +47,7 @@ struct node {
 
 struct template {
 	char		*name;
-	struct node	*root;
+	struct node	*root[LANG_COUNT];	/* one per language */
 };
 
 static struct template	templates[RENDER_MAX_TEMPLATES];
@@ -205,6 +216,419 @@ fail:
 	return NULL;
 }
 
+/*
+ * Translation of a parsed template into one language. The scanner walks the
+ * nodes in document order with its state (in text, in a tag, in an
+ * attribute's value) carried across them, since a {{var}} or a section may
+ * sit inside a tag. A run is the text and vars collected since the last tag
+ * or section; at its end it is looked up as one message.
+ */
+enum tmode { T_TEXT, T_TAG, T_VALUE, T_OTHER_VALUE, T_MSG };
+
+struct piece {
+	const struct node	*var;	/* NULL: text */
+	char			*text;
+	size_t			 len;
+};
+
+struct tstate {
+	int		 lang;
+	enum tmode	 mode;
+	char		 quote;
+	char		 tag[512];	/* the tag so far, for its attributes */
+	size_t		 taglen;
+	struct piece	 run[64];
+	size_t		 nrun;
+	struct node	**tail, *last;	/* the output list */
+};
+
+/* The attributes whose values are read by people. */
+static const char *const tr_attrs[] = {
+	"aria-label", "title", "placeholder", "alt", "aria-description"
+};
+
+static void t_flush(struct tstate *);
+
+/* Append a node (text copied) to the output list. */
+static void
+t_emit(struct tstate *st, enum node_type type, const char *text, size_t len)
+{
+	struct node	*n;
+
+	if (type == N_TEXT && len == 0)
+		return;
+	/* Join adjacent texts: fewer nodes to walk at each render. */
+	if (type == N_TEXT && st->last != NULL) {
+		n = st->last;
+		if (n->type == N_TEXT) {
+			n->text = xrealloc(n->text, n->len + len + 1);
+			memcpy(n->text + n->len, text, len);
+			n->len += len;
+			n->text[n->len] = '\0';
+			return;
+		}
+	}
+	n = xcalloc(1, sizeof *n);
+	n->type = type;
+	n->len = len;
+	n->text = xmalloc(len + 1);	/* text may hold NUL bytes */
+	memcpy(n->text, text, len);
+	n->text[len] = '\0';
+	*st->tail = n;
+	st->tail = &n->next;
+	st->last = n;
+}
+
+/* Add text to the current run. */
+static void
+t_run_text(struct tstate *st, const char *s, size_t len)
+{
+	struct piece	*p;
+
+	if (st->nrun > 0 && st->run[st->nrun - 1].var == NULL) {
+		p = &st->run[st->nrun - 1];
+		p->text = xrealloc(p->text, p->len + len + 1);
+		memcpy(p->text + p->len, s, len);
+		p->len += len;
+		p->text[p->len] = '\0';
+		return;
+	}
+	if (st->nrun == nitems(st->run))
+		t_flush(st);	/* too long to be one message: as it is */
+	p = &st->run[st->nrun++];
+	p->var = NULL;
+	p->text = xmalloc(len + 1);
+	memcpy(p->text, s, len);
+	p->text[len] = '\0';
+	p->len = len;
+}
+
+/* Whether a message has a letter outside its {placeholders}. */
+static int
+has_words(const char *s)
+{
+	int	in = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '{')
+			in = 1;
+		else if (*s == '}')
+			in = 0;
+		else if (!in && ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
+			return 1;
+		else if (!in && *s == '&') {
+			/* an entity like &amp; is not a word */
+			while (s[1] != '\0' && s[1] != ';' && s[1] != ' ')
+				s++;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The message of a run: its pieces with vars as {name}, whitespace
+ * collapsed, without the whitespace at its ends (returned in lead and
+ * trail, as lengths into the first and last text pieces).
+ */
+static char *
+t_msgid(struct tstate *st)
+{
+	struct evbuffer	*b = evbuffer_new();
+	char		*out;
+	size_t		 i, j, len;
+	int		 space = 0;
+
+	for (i = 0; i < st->nrun; i++) {
+		if (st->run[i].var != NULL) {
+			if (space && evbuffer_get_length(b) > 0)
+				evbuffer_add(b, " ", 1);
+			space = 0;
+			evbuffer_add_printf(b, "{%s}", st->run[i].var->text);
+			continue;
+		}
+		for (j = 0; j < st->run[i].len; j++) {
+			char	c = st->run[i].text[j];
+
+			if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+				space = 1;
+				continue;
+			}
+			if (space && evbuffer_get_length(b) > 0)
+				evbuffer_add(b, " ", 1);
+			space = 0;
+			evbuffer_add(b, &c, 1);
+		}
+	}
+	len = evbuffer_get_length(b);
+	out = xmalloc(len + 1);
+	evbuffer_remove(b, out, len);
+	out[len] = '\0';
+	evbuffer_free(b);
+	return out;
+}
+
+/* Write the run out, translated if the catalogue has it, and empty it. */
+static void
+t_flush(struct tstate *st)
+{
+	const char	*tr_s, *p, *close;
+	char		*id;
+	size_t		 i, lead = 0, trail = 0;
+	struct piece	*first, *last;
+
+	if (st->nrun == 0)
+		return;
+	id = t_msgid(st);
+	tr_s = has_words(id) ? tr(st->lang, id) : id;
+	if (tr_s == id) {
+		for (i = 0; i < st->nrun; i++) {
+			if (st->run[i].var != NULL)
+				t_emit(st, st->run[i].var->type,
+				    st->run[i].var->text,
+				    strlen(st->run[i].var->text));
+			else
+				t_emit(st, N_TEXT, st->run[i].text,
+				    st->run[i].len);
+		}
+		goto out;
+	}
+	first = &st->run[0];
+	last = &st->run[st->nrun - 1];
+	if (first->var == NULL)
+		lead = strspn(first->text, " \t\r\n");
+	if (last->var == NULL && (last != first || lead < last->len)) {
+		while (trail < last->len && strchr(" \t\r\n",
+		    last->text[last->len - trail - 1]) != NULL)
+			trail++;
+	}
+	if (lead > 0)
+		t_emit(st, N_TEXT, first->text, lead);
+	for (p = tr_s; *p != '\0';) {
+		if (*p == '{' && (close = strchr(p, '}')) != NULL) {
+			for (i = 0; i < st->nrun; i++) {
+				if (st->run[i].var != NULL &&
+				    strlen(st->run[i].var->text) ==
+				    (size_t)(close - p - 1) &&
+				    memcmp(st->run[i].var->text, p + 1,
+				    close - p - 1) == 0)
+					break;
+			}
+			if (i < st->nrun) {
+				t_emit(st, st->run[i].var->type,
+				    st->run[i].var->text,
+				    strlen(st->run[i].var->text));
+				p = close + 1;
+				continue;
+			}
+		}
+		close = p + 1;
+		while (*close != '\0' && *close != '{')
+			close++;
+		t_emit(st, N_TEXT, p, close - p);
+		p = close;
+	}
+	if (trail > 0)
+		t_emit(st, N_TEXT, last->text + last->len - trail, trail);
+out:
+	for (i = 0; i < st->nrun; i++) {
+		if (st->run[i].var == NULL)
+			free(st->run[i].text);
+	}
+	st->nrun = 0;
+	free(id);
+}
+
+/* Whether the tag so far ends an attribute's name whose value is read. */
+static int
+t_readable_attr(struct tstate *st)
+{
+	size_t	 i, n, end = st->taglen - 1;	/* at the '=' */
+	char	*t = st->tag;
+
+	t[st->taglen] = '\0';
+	for (i = 0; i < nitems(tr_attrs); i++) {
+		n = strlen(tr_attrs[i]);
+		if (end >= n + 1 && memcmp(t + end - n, tr_attrs[i], n) == 0 &&
+		    (t[end - n - 1] == ' ' || t[end - n - 1] == '\n' ||
+		    t[end - n - 1] == '\t'))
+			return 1;
+	}
+	/* Words for the script: data-i18n-NAME="..." (hearth.js). */
+	for (i = end; i > 0 && t[i - 1] != ' ' && t[i - 1] != '\n' &&
+	    t[i - 1] != '\t'; i--)
+		;
+	if (end - i > 10 && strncmp(t + i, "data-i18n-", 10) == 0)
+		return 1;
+	/* A button's label: <input type="submit|button" ... value="..."> */
+	if (end >= 6 && memcmp(t + end - 5, "value", 5) == 0 &&
+	    strchr(" \n\t", t[end - 6]) != NULL &&
+	    strncmp(t, "<input", 6) == 0 &&
+	    (strstr(t, "type=\"submit\"") != NULL ||
+	    strstr(t, "type=\"button\"") != NULL))
+		return 1;
+	return 0;
+}
+
+/* Scan a text node. */
+static void
+t_text(struct tstate *st, const char *s, size_t len)
+{
+	size_t	i, from = 0;
+	char	c;
+
+	for (i = 0; i < len; i++) {
+		c = s[i];
+		switch (st->mode) {
+		case T_MSG:
+			break;
+		case T_TEXT:
+			if (c == '<') {
+				t_run_text(st, s + from, i - from);
+				t_flush(st);
+				from = i;
+				st->mode = T_TAG;
+				st->tag[0] = '<';
+				st->taglen = 1;
+			}
+			break;
+		case T_TAG:
+			if (st->taglen + 1 < sizeof st->tag)
+				st->tag[st->taglen++] = c;
+			if (c == '>')
+				st->mode = T_TEXT;
+			else if ((c == '"' || c == '\'') && st->taglen >= 2 &&
+			    st->tag[st->taglen - 2] == '=') {
+				st->quote = c;
+				st->taglen--;
+				if (t_readable_attr(st)) {
+					t_emit(st, N_TEXT, s + from,
+					    i + 1 - from);
+					from = i + 1;
+					st->mode = T_VALUE;
+				} else
+					st->mode = T_OTHER_VALUE;
+				/* t_readable_attr ended the string there */
+				st->tag[st->taglen++] = c;
+			}
+			if (st->mode == T_TEXT) {
+				t_emit(st, N_TEXT, s + from, i + 1 - from);
+				from = i + 1;
+			}
+			break;
+		case T_VALUE:
+			if (c == st->quote) {
+				t_run_text(st, s + from, i - from);
+				t_flush(st);
+				from = i;
+				st->mode = T_TAG;
+			}
+			break;
+		case T_OTHER_VALUE:	/* a value not read by people */
+			/* kept: a button's type="submit" says its value is */
+			if (st->taglen + 1 < sizeof st->tag)
+				st->tag[st->taglen++] = c;
+			if (c == st->quote)
+				st->mode = T_TAG;
+			break;
+		}
+	}
+	if (st->mode == T_TEXT || st->mode == T_VALUE || st->mode == T_MSG)
+		t_run_text(st, s + from, len - from);
+	else
+		t_emit(st, N_TEXT, s + from, len - from);
+}
+
+static struct node *t_list(struct tstate *, const struct node *);
+
+/* Translate one node into the output. */
+static void
+t_node(struct tstate *st, const struct node *n)
+{
+	struct node	*copy;
+	enum tmode	 mode;
+
+	switch (n->type) {
+	case N_TEXT:
+		t_text(st, n->text, n->len);
+		break;
+	case N_VAR:
+	case N_RAW:
+		if (st->mode == T_TEXT || st->mode == T_VALUE ||
+		    st->mode == T_MSG) {
+			if (st->nrun == nitems(st->run))
+				t_flush(st);
+			st->run[st->nrun].var = n;
+			st->run[st->nrun].text = NULL;
+			st->run[st->nrun++].len = 0;
+		} else
+			t_emit(st, n->type, n->text, strlen(n->text));
+		break;
+	case N_SECTION:
+		if (strcmp(n->text, "_") == 0 && st->mode == T_TEXT) {
+			/* One message, tags and all: spliced in place. */
+			t_flush(st);
+			mode = st->mode;
+			st->mode = T_MSG;
+			for (n = n->child; n != NULL; n = n->next) {
+				if (n->type == N_TEXT || n->type == N_VAR ||
+				    n->type == N_RAW)
+					t_node(st, n);
+			}
+			t_flush(st);
+			st->mode = mode;
+			break;
+		}
+		/* FALLTHROUGH */
+	case N_INVERTED:
+	case N_PARTIAL:
+		mode = st->mode;
+		if (mode == T_TEXT || mode == T_VALUE)
+			t_flush(st);
+		copy = xcalloc(1, sizeof *copy);
+		copy->type = n->type;
+		copy->text = xstrdup(n->text);
+		copy->len = n->len;
+		*st->tail = copy;
+		st->tail = &copy->next;
+		st->last = copy;
+		if (n->child != NULL)
+			copy->child = t_list(st, n->child);
+		break;
+	}
+}
+
+/* Translate a node list (a template or a section's body). */
+static struct node *
+t_list(struct tstate *st, const struct node *n)
+{
+	struct node	*head = NULL, **saved_tail = st->tail;
+	struct node	*saved_last = st->last;
+
+	st->tail = &head;
+	st->last = NULL;
+	for (; n != NULL; n = n->next)
+		t_node(st, n);
+	if (st->mode == T_TEXT || st->mode == T_VALUE)
+		t_flush(st);
+	st->tail = saved_tail;
+	st->last = saved_last;
+	return head;
+}
+
+/* A template's copy in a language (English too: it splices {{#_}}). */
+static struct node *
+translate(const struct node *root, int lang)
+{
+	struct tstate	*st = xcalloc(1, sizeof *st);
+	struct node	*out;
+
+	st->lang = lang;
+	st->mode = T_TEXT;
+	out = t_list(st, root);
+	free(st);
+	return out;
+}
+
 /* Look a dotted name up through the context stack. */
 static json_t *
 lookup(json_t **stack, int depth, const char *name)
@@ -288,7 +712,7 @@ static const struct template *template_find(const char *);
 /* Render a node list. */
 static int
 render_nodes(struct evbuffer *out, const struct node *n, json_t **stack,
-    int depth)
+    int depth, int lang)
 {
 	const struct template	*t;
 	json_t			*v, *item;
@@ -314,20 +738,21 @@ render_nodes(struct evbuffer *out, const struct node *n, json_t **stack,
 				json_array_foreach(v, i, item) {
 					stack[depth] = item;
 					if (render_nodes(out, n->child, stack,
-					    depth + 1) != 0)
+					    depth + 1, lang) != 0)
 						return -1;
 				}
 			} else {
 				stack[depth] = json_is_object(v) ? v :
 				    stack[depth - 1];
 				if (render_nodes(out, n->child, stack,
-				    depth + 1) != 0)
+				    depth + 1, lang) != 0)
 					return -1;
 			}
 			break;
 		case N_INVERTED:
 			if (!truthy(lookup(stack, depth, n->text)) &&
-			    render_nodes(out, n->child, stack, depth) != 0)
+			    render_nodes(out, n->child, stack, depth,
+			    lang) != 0)
 				return -1;
 			break;
 		case N_PARTIAL:
@@ -336,7 +761,8 @@ render_nodes(struct evbuffer *out, const struct node *n, json_t **stack,
 				return -1;
 			}
 			stack[depth] = stack[depth - 1];
-			if (render_nodes(out, t->root, stack, depth + 1) != 0)
+			if (render_nodes(out, t->root[lang], stack, depth + 1,
+			    lang) != 0)
 				return -1;
 			break;
 		}
@@ -357,9 +783,22 @@ template_find(const char *name)
 	return NULL;
 }
 
-/* Render a named template with a view; -1 if it is missing or broken. */
+/* Render a named template with a view, in the language its "lang" names;
+ * -1 if it is missing or broken. */
 int
 render_template(struct evbuffer *out, const char *name, json_t *view)
+{
+	int	lang = i18n_lang(json_string_value(json_object_get(view,
+		    "lang")));
+
+	return render_template_lang(out, name, view, lang < 0 ? LANG_EN :
+	    lang);
+}
+
+/* Render a named template with a view in a language. */
+int
+render_template_lang(struct evbuffer *out, const char *name, json_t *view,
+    int lang)
 {
 	const struct template	*t;
 	json_t			*stack[RENDER_MAX_DEPTH + 1];
@@ -368,8 +807,10 @@ render_template(struct evbuffer *out, const char *name, json_t *view)
 		log_error("render: no template '%s'", name);
 		return -1;
 	}
+	if (lang < 0 || lang >= LANG_COUNT)
+		lang = LANG_EN;
 	stack[0] = view;
-	return render_nodes(out, t->root, stack, 1);
+	return render_nodes(out, t->root[lang], stack, 1, lang);
 }
 
 /* Parse and render template text in one go (tests and fuzzing). */
@@ -377,16 +818,21 @@ int
 render_string(struct evbuffer *out, const char *text, size_t len,
     json_t *view, char **cause)
 {
-	struct node	*root;
+	struct node	*parsed, *root;
 	const char	*p = text;
 	json_t		*stack[RENDER_MAX_DEPTH + 1];
-	int		 err = 0, rc;
+	int		 err = 0, rc, lang;
 
-	root = parse("(string)", text, &p, text + len, NULL, 0, &err, cause);
+	parsed = parse("(string)", text, &p, text + len, NULL, 0, &err, cause);
 	if (err)
 		return -1;
+	lang = i18n_lang(json_string_value(json_object_get(view, "lang")));
+	if (lang < 0)
+		lang = LANG_EN;
+	root = translate(parsed, lang);
+	node_free(parsed);
 	stack[0] = view;
-	rc = render_nodes(out, root, stack, 1);
+	rc = render_nodes(out, root, stack, 1, lang);
 	node_free(root);
 	if (rc != 0)
 		*cause = xstrdup("render failed (missing partial or too deep)");
@@ -402,7 +848,7 @@ render_load(const char *dir, const char *file, const char *prefix,
 	const char	*p;
 	FILE		*f;
 	size_t		 len;
-	int		 err = 0, rc = -1;
+	int		 err = 0, rc = -1, lang;
 	struct node	*root;
 
 	if ((f = fopen(path, "r")) == NULL) {
@@ -427,7 +873,9 @@ render_load(const char *dir, const char *file, const char *prefix,
 	}
 	templates[ntemplates].name = xasprintf("%s%.*s", prefix,
 	    (int)(strlen(file) - 5), file);
-	templates[ntemplates].root = root;
+	for (lang = 0; lang < LANG_COUNT; lang++)
+		templates[ntemplates].root[lang] = translate(root, lang);
+	node_free(root);
 	ntemplates++;
 	rc = 0;
 out:
@@ -441,10 +889,15 @@ int
 render_init(const char *web_dir, char **cause)
 {
 	char	*dir = xasprintf("%s/templates", web_dir);
+	char	*i18n = xasprintf("%s/i18n", web_dir);
 	int	 rc;
 
 	render_free();
-	rc = render_load_dir(dir, "", cause);
+	/* The catalogues first: each template is translated as it loads. */
+	rc = i18n_load(i18n, cause);
+	free(i18n);
+	if (rc == 0)
+		rc = render_load_dir(dir, "", cause);
 	free(dir);
 	return rc;
 }
@@ -479,10 +932,12 @@ void
 render_free(void)
 {
 	size_t	i;
+	int	lang;
 
 	for (i = 0; i < ntemplates; i++) {
 		free(templates[i].name);
-		node_free(templates[i].root);
+		for (lang = 0; lang < LANG_COUNT; lang++)
+			node_free(templates[i].root[lang]);
 	}
 	ntemplates = 0;
 }

@@ -15,6 +15,8 @@ struct json_t;		/* jansson's json_t, for those who include it */
 int		 render_init(const char *, char **);
 void		 render_free(void);
 int		 render_template(struct evbuffer *, const char *, struct json_t *);
+int		 render_template_lang(struct evbuffer *, const char *,
+		     struct json_t *, int);
 int		 render_load_dir(const char *, const char *, char **);
 int		 render_string(struct evbuffer *, const char *, size_t, struct json_t *,
 		     char **);

@@ -659,7 +659,8 @@ module_view_options(struct req *r, json_t *v)
 			list = json_array();
 		/* Ticked before a preview or a refusal stays ticked. */
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s?, s:s, "
-		    "s:b}", "name", o.name, "label", o.label, "hint", o.hint,
+		    "s:b}", "name", o.name, "label", req_tr(r, o.label), "hint",
+		    o.hint ? req_tr(r, o.hint) : NULL,
 		    "module", modules[i].name, "checked",
 		    module_truthy(req_param(r, o.name))));
 	}
@@ -1138,8 +1139,11 @@ module_fragments(struct req *r, json_t *v, const char *key,
 			continue;
 		if (list == NULL)
 			list = json_array();
+		/* In the reader's language where the catalogue has the
+		 * module's text (docs/translating.md). */
 		json_array_append_new(list, json_pack("{s:s?, s:s?, s:s?, "
-		    "s:s}", "text", f.text, "href", f.href, "label", f.label,
+		    "s:s}", "text", f.text ? req_tr(r, f.text) : NULL, "href",
+		    f.href, "label", f.label ? req_tr(r, f.label) : NULL,
 		    "module", modules[i].name));
 	}
 	if (list != NULL)

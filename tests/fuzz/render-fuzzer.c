@@ -5,6 +5,9 @@
  * once per element, so nesting k sections over a 2-element list renders 2^k
  * times; every list in this view has one element to keep rendering linear in
  * the template's size (lists with more elements take no other code path).
+ * Each template is rendered twice: as written (English) and translated into
+ * German from a small catalogue, so the translation of text runs, vars in
+ * them, attributes and {{#_}} is exercised too.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -17,12 +20,13 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
 
-static json_t	*view;
+static json_t	*view, *view_de;
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	json_error_t	err;
+	char		*cat, *cause = NULL;
 
 	(void)argc;
 	(void)argv;
@@ -35,6 +39,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    0, &err);
 	if (view == NULL)
 		abort();
+	view_de = json_deep_copy(view);
+	json_object_set_new(view_de, "lang", json_string("de"));
+	cat = xstrdup("msgid \"Hello {name}\"\nmsgstr \"Hallo {name} {n}\"\n"
+	    "msgid \"Sign in\"\nmsgstr \"Anmelden {name\"\n"
+	    "msgid \"a {user.name} <b>b</b>\"\nmsgstr \"{nope} <b>c</b> {\"\n"
+	    "msgid \"x\"\nmsgstr \"{{y}}\"\n");
+	if (i18n_parse(LANG_DE, cat, &cause) != 0)
+		abort();
+	free(cat);
 	return 0;
 }
 
@@ -53,6 +66,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    strncmp(cause, "render failed", 13) != 0)))
 		abort();	/* every error says where or what */
 	if (rc == 0 && cause != NULL)
+		abort();
+	free(cause);
+	cause = NULL;
+	rc = render_string(out, (const char *)data, size, view_de, &cause);
+	if (rc != 0 && cause == NULL)
 		abort();
 	free(cause);
 	evbuffer_free(out);

@@ -141,8 +141,8 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
     # Signing in and out (and the identity provider ending sessions),
     # OAuth's token endpoints, acknowledging and publishing, and security
     # and administration (a password, sessions, revoking a token or an
-    # app, managing people, SCIM provisioning) are the only writes the
-    # gate lets through.
+    # app, managing people, SCIM provisioning) and one's language (to
+    # read the guidelines in it) are the only writes the gate lets through.
     t.is_(sorted(ungated), sorted([
         "/login", "/logout", "/oauth/token", "/oauth/revoke",
         "/auth/oidc/backchannel-logout",
@@ -150,8 +150,8 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
         ["/scim/v2/Users/:id", "/scim/v2/Groups/:id"] * 3 + [
         "/settings/password", "/settings/sessions/others",
         "/settings/sessions/:id/end", "/settings/tokens/:id/revoke",
-        "/settings/apps/:id/revoke", "/drafts/discard", "/admin/people",
-        "/admin/people/:id/:action", "/admin/people/import",
+        "/settings/apps/:id/revoke", "/settings/language", "/drafts/discard",
+        "/admin/people", "/admin/people/:id/:action", "/admin/people/import",
         "/guidelines/:version/acknowledge", "/admin/guidelines",
         "/api/v1/guidelines/:version/acknowledge",
         "/api/v1/admin/guidelines"]), "the only ungated writes")

@@ -124,6 +124,28 @@ def parts(msg):
 
 
 @h.case
+def digest_in_readers_language(t, srv):
+    """A digest is written in its reader's language (Settings → Language)
+    and dated in their zone; English for whoever chose none."""
+    name, addr, c = person(t, srv, "greta", "Greta Groß")
+    settings(t, c, "daily")
+    r = c.post("/settings/language", {"csrf": c.csrf("/settings/language"),
+                                      "locale": "de",
+                                      "time_zone": "Europe/Berlin"})
+    t.status(r, 303, "greta chooses German and Berlin")
+    before = len(srv.sink.messages)
+    mention(t, srv, name, "Hallo Greta")
+    # 6 Dec 2025, 12:00 UTC: 13:00 in Berlin, the same day
+    t.is_(send(t, srv, "--user", name, "--at", "1765022400"), 1,
+          "a digest for greta")
+    text, html = parts(parse(srv.sink.wait(before + 1)[-1].data))
+    t.like(html, r'<html lang="de">', "the HTML part says German")
+    t.like(text, r"6\. Dez\. 2025", "the date is German")
+    t.like(text, r"hat dich erwähnt", "... and so is what happened")
+    t.unlike(text, r"mentioned you", "... with no English left there")
+
+
+@h.case
 def digest_over_smtp(t, srv):
     """A daily digest through the SMTP relay: to the person's address, from
     mail.from, both parts, RFC 2047 names, the links and List-Unsubscribe;

@@ -215,6 +215,8 @@ test_templates(void)
 	fputs("{{#broken", f);
 	fclose(f);
 	ok(render_init(util_dir, &cause2) == 0, "render_init loads templates");
+	if (cause2 != NULL)
+		printf("#   %s\n", cause2);
 	b = evbuffer_new();
 	ok(render_template(b, "page", view) == 0, "render_template");
 	n = evbuffer_get_length(b);

@@ -26,9 +26,9 @@ static const struct {
 	const char	*label;
 	int		 last;		/* after the modules' tabs */
 } admin_tabs[] = {
-	{ "/admin/people",	"People",	0 },
-	{ "/admin/modules",	"Modules",	1 },
-	{ "/admin/audit",	"Audit log",	1 },
+	{ "/admin/people",	N_("People"),	0 },
+	{ "/admin/modules",	N_("Modules"),	1 },
+	{ "/admin/audit",	N_("Audit log"),	1 },
 };
 
 /* Whether path is under prefix (the page itself or below it). */
@@ -59,7 +59,7 @@ admin_console_view(struct req *r, json_t *v)
 	for (i = 0; i < nitems(admin_tabs); i++)
 		json_array_append_new(admin_tabs[i].last ? last : first,
 		    json_pack("{s:s, s:s, s:b}", "href", admin_tabs[i].href,
-		    "label", admin_tabs[i].label, "current",
+		    "label", req_tr(r, admin_tabs[i].label), "current",
 		    admin_under(r->path, admin_tabs[i].href) ||
 		    (i == 0 && strcmp(r->path, "/admin") == 0)));
 	json_object_set_new(v, "admin_tabs", first);
@@ -173,7 +173,7 @@ audit_row(const struct audit_entry *e, void *arg)
 	    e->action, "target_type", e->target_type, "target",
 	    e->target_name, "details", strcmp(e->details, "{}") == 0 ? "" :
 	    e->details, "ip", e->ip, "user_agent", e->user_agent);
-	web_time(ar->r->arena, o, "at", e->at);
+	web_time(ar->r, o, "at", e->at);
 	json_array_append_new(ar->list, o);
 	ar->last = e->id;
 }

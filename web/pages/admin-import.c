@@ -46,11 +46,14 @@ import_page(struct req *r, int status, const char *csv,
 	json_object_set_new(v, "kib_max", json_integer(IMPORT_BYTES_MAX /
 	    1024));
 	if (alert != NULL)
-		json_object_set_new(v, "alert", json_string(alert));
+		json_object_set_new(v, "alert", json_string(req_tr(r, alert)));
 	if (im != NULL && im->n > 0 && made == NULL) {
 		rows = json_array();
 		for (i = 0; i < im->n; i++) {
 			const struct import_row *row = &im->rows[i];
+			const char *error = row->why == NULL ? row->error :
+			    web_count(r->arena, (long long)row->nfields,
+			    req_tr(r, row->why));
 
 			json_array_append_new(rows, json_pack("{s:i, s:s, s:s, "
 			    "s:s, s:s, s:s, s:b, s:s?, s:s?}", "line",
@@ -58,12 +61,22 @@ import_page(struct req *r, int status, const char *csv,
 			    "display_name", row->display_name, "email",
 			    row->email, "department", row->department, "title",
 			    row->title, "admin", row->admin, "field",
-			    row->field, "error", row->error));
+			    row->field, "error", error));
 		}
 		json_object_set_new(v, "rows", rows);
 		json_object_set_new(v, "checked", json_true());
 		json_object_set_new(v, "count", json_integer((json_int_t)im->n));
 		json_object_set_new(v, "errors", json_integer(im->errors));
+		/* the counts in words, plurals in the reader's language */
+		json_object_set_new(v, "check_title", json_string(i18n_format(
+		    r->arena, trn(req_lang(r), (long)im->n,
+		    "{n} line checked, {errors} in error",
+		    "{n} lines checked, {errors} in error"), "n", web_count(
+		    r->arena, (long long)im->n, "{n}"), "errors", web_count(
+		    r->arena, im->errors, "{n}"), NULL)));
+		json_object_set_new(v, "import_label", json_string(web_count(
+		    r->arena, (long long)im->n, trn(req_lang(r), (long)im->n,
+		    "Import {n} person", "Import {n} people"))));
 		if (im->errors == 0)
 			json_object_set_new(v, "ready", json_true());
 	}
@@ -150,7 +163,7 @@ import_reply(struct req *r, void *arg)
 
 	if (j->rc != E_OK) {
 		const char *why = arena_strdup(r->arena, j->cause ? j->cause :
-		    "The import was refused.");
+		    N_("The import was refused."));
 
 		import_job_free(j);
 		import_page(r, j->rc, NULL, NULL, why, NULL);
@@ -171,8 +184,10 @@ import_reply(struct req *r, void *arg)
 	evbuffer_remove(csv, text, len);
 	text[len] = '\0';
 	evbuffer_free(csv);
-	made = json_pack("{s:o, s:s, s:I}", "people", list, "csv", text,
-	    "count", (json_int_t)j->im.n);
+	made = json_pack("{s:o, s:s, s:I, s:s}", "people", list, "csv", text,
+	    "count", (json_int_t)j->im.n, "title", web_count(r->arena,
+	    (long long)j->im.n, trn(req_lang(r), (long)j->im.n,
+	    "{n} person created", "{n} people created")));
 	log_info("admin: %s imported %zu people", r->user->username, j->im.n);
 	import_job_free(j);
 	import_page(r, 200, NULL, NULL, NULL, made);
@@ -220,28 +235,35 @@ web_admin_import(struct req *r)
 		csv = text;
 	}
 	if (csv == NULL || *csv == '\0') {
-		import_page(r, 422, NULL, NULL, "Choose a CSV file, or paste "
-		    "its lines.", NULL);
+		import_page(r, 422, NULL, NULL, N_("Choose a CSV file, or "
+		    "paste its lines."), NULL);
 		return HANDLED;
 	}
 	if ((len = strlen(csv)) > IMPORT_BYTES_MAX) {
-		import_page(r, 413, NULL, NULL, arena_printf(r->arena, "The "
-		    "file is larger than %d KiB; split it.", IMPORT_BYTES_MAX /
-		    1024), NULL);
+		import_page(r, 413, NULL, NULL, web_count(r->arena,
+		    IMPORT_BYTES_MAX / 1024, trn(req_lang(r), IMPORT_BYTES_MAX /
+		    1024, "The file is larger than {n} KiB; split it.",
+		    "The file is larger than {n} KiB; split it.")), NULL);
 		return HANDLED;
 	}
 	if (user_import_parse(req_db(r), r->arena, csv, len, IMPORT_ROWS_MAX,
 	    &j->im) != 0) {
-		import_page(r, 422, csv, NULL, j->im.error, NULL);
+		/* too many people (n is the most), or nobody (n is 0) */
+		import_page(r, 422, csv, NULL, j->im.n > 0 ? web_count(
+		    r->arena, (long long)j->im.n, trn(req_lang(r),
+		    (long)j->im.n, "The file has more than {n} person; split "
+		    "it.", "The file has more than {n} people; split it.")) :
+		    j->im.error, NULL);
 		return HANDLED;
 	}
 	step = req_param(r, "step");
 	if (step == NULL || strcmp(step, "import") != 0 || j->im.errors > 0) {
 		import_page(r, j->im.errors > 0 ? 422 : 200, csv, &j->im,
-		    j->im.errors > 0 ? arena_printf(r->arena, "%d line%s "
-		    "in error: nobody can be created until the file is "
-		    "fixed.", j->im.errors, j->im.errors == 1 ? " is" :
-		    "s are") : NULL, NULL);
+		    j->im.errors > 0 ? web_count(r->arena, j->im.errors,
+		    trn(req_lang(r), j->im.errors, "{n} line is in error: "
+		    "nobody can be created until the file is fixed.",
+		    "{n} lines are in error: nobody can be created until the "
+		    "file is fixed.")) : NULL, NULL);
 		return HANDLED;
 	}
 	j->pws = xcalloc(j->im.n, sizeof *j->pws);

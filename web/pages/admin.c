@@ -25,29 +25,31 @@ enum admin_act { ACT_DISABLE, ACT_ENABLE, ACT_MAKE_ADMIN, ACT_REMOVE_ADMIN,
 static const struct {
 	const char	*name;		/* in the path */
 	enum admin_act	 act;
-	const char	*done;		/* after the person's name */
+	const char	*done;		/* what was done to {name} */
 	const char	*audit;		/* the audit log's action */
 	const char	*confirm;	/* destructive: asked first, this way */
 } admin_acts[] = {
-	{ "disable", ACT_DISABLE, "was disabled and signed out.",
-	    "user.disable", "They are signed out everywhere at "
+	{ "disable", ACT_DISABLE, N_("{name} was disabled and signed out."),
+	    "user.disable", N_("They are signed out everywhere at "
 	    "once, their API tokens stop working and they cannot sign in "
-	    "until an admin enables them again." },
-	{ "enable", ACT_ENABLE, "was enabled.", "user.enable", NULL },
-	{ "make-admin", ACT_MAKE_ADMIN, "is now an admin.", "user.make_admin",
+	    "until an admin enables them again.") },
+	{ "enable", ACT_ENABLE, N_("{name} was enabled."), "user.enable",
 	    NULL },
-	{ "remove-admin", ACT_REMOVE_ADMIN, "is no longer an admin.",
-	    "user.remove_admin", "They lose "
-	    "the admin pages at once." },
-	{ "reset-password", ACT_RESET, "has a new password.",
-	    "user.reset_password", "Their current "
+	{ "make-admin", ACT_MAKE_ADMIN, N_("{name} is now an admin."),
+	    "user.make_admin", NULL },
+	{ "remove-admin", ACT_REMOVE_ADMIN, N_("{name} is no longer an "
+	    "admin."), "user.remove_admin", N_("They lose "
+	    "the admin pages at once.") },
+	{ "reset-password", ACT_RESET, N_("{name} has a new password."),
+	    "user.reset_password", N_("Their current "
 	    "password stops working, they are signed out everywhere, and they "
 	    "must choose a new one after signing in with the one you give "
-	    "them." },
-	{ "transfer-groups", ACT_TRANSFER, "no longer runs any group: the "
-	    "groups were handed over.", "user.transfer_groups", NULL },
-	{ "link", ACT_LINK, "now signs in through the company's identity "
-	    "system.", "user.link", NULL },
+	    "them.") },
+	{ "transfer-groups", ACT_TRANSFER, N_("{name} no longer runs any "
+	    "group: the groups were handed over."), "user.transfer_groups",
+	    NULL },
+	{ "link", ACT_LINK, N_("{name} now signs in through the company's "
+	    "identity system."), "user.link", NULL },
 };
 
 #define ACT_CREATE ((size_t)-1)
@@ -96,10 +98,10 @@ static const struct {
 	enum people_sort	 sort;
 	int			 desc;		/* the first click's way */
 } people_cols[] = {
-	{ "name", "Name", PEOPLE_BY_NAME, 0 },
-	{ "department", "Department", PEOPLE_BY_DEPARTMENT, 0 },
-	{ "last_active", "Last active", PEOPLE_BY_LAST_ACTIVE, 1 },
-	{ "status", "Status", PEOPLE_BY_STATUS, 0 },
+	{ "name", N_("Name"), PEOPLE_BY_NAME, 0 },
+	{ "department", N_("Department"), PEOPLE_BY_DEPARTMENT, 0 },
+	{ "last_active", N_("Last active"), PEOPLE_BY_LAST_ACTIVE, 1 },
+	{ "status", N_("Status"), PEOPLE_BY_STATUS, 0 },
 };
 
 /* The status filter's choices. */
@@ -108,11 +110,11 @@ static const struct {
 	const char		*label;
 	enum people_status	 status;
 } people_statuses[] = {
-	{ "", "Everyone", PEOPLE_ALL },
-	{ "active", "Active", PEOPLE_ACTIVE },
-	{ "disabled", "Disabled", PEOPLE_DISABLED },
-	{ "admin", "Admins", PEOPLE_ADMINS },
-	{ "must_change", "Must change password", PEOPLE_MUST_CHANGE },
+	{ "", N_("Everyone"), PEOPLE_ALL },
+	{ "active", N_("Active"), PEOPLE_ACTIVE },
+	{ "disabled", N_("Disabled"), PEOPLE_DISABLED },
+	{ "admin", N_("Admins"), PEOPLE_ADMINS },
+	{ "must_change", N_("Must change password"), PEOPLE_MUST_CHANGE },
 };
 
 /* One person as the table shows them. */
@@ -131,9 +133,9 @@ people_row(const struct user *u, void *arg)
 	    "admin", u->role == ROLE_ADMIN, "disabled", u->disabled,
 	    "must_change", u->must_change_password,
 	    "self", u->id == pr->r->user->id);
-	web_time(pr->r->arena, o, "created", u->created_at);
+	web_time(pr->r, o, "created", u->created_at);
 	if (u->last_active_at > 0)
-		web_time(pr->r->arena, o, "active", u->last_active_at);
+		web_time(pr->r, o, "active", u->last_active_at);
 	json_array_append_new(pr->list, o);
 }
 
@@ -226,7 +228,8 @@ people_page(struct req *r, int status, const struct admin_job *j,
 		    people_cols[i].desc;
 
 		json_array_append_new(cols, json_pack("{s:s, s:s, s:s, s:s?}",
-		    "name", people_cols[i].name, "label", people_cols[i].label,
+		    "name", people_cols[i].name, "label", req_tr(r,
+		    people_cols[i].label),
 		    "href", arena_printf(r->arena, "/admin/people?%ssort=%s&"
 		    "dir=%s", qs, people_cols[i].name, desc ? "desc" : "asc"),
 		    "aria_sort", cur ? (pq.desc ? "descending" : "ascending") :
@@ -236,8 +239,8 @@ people_page(struct req *r, int status, const struct admin_job *j,
 	stats = json_array();
 	for (i = 0; i < nitems(people_statuses); i++)
 		json_array_append_new(stats, json_pack("{s:s, s:s, s:b}",
-		    "name", people_statuses[i].name, "label",
-		    people_statuses[i].label, "selected",
+		    "name", people_statuses[i].name, "label", req_tr(r,
+		    people_statuses[i].label), "selected",
 		    pq.status == people_statuses[i].status));
 	json_object_set_new(v, "statuses", stats);
 	if (pq.q != NULL)
@@ -272,7 +275,8 @@ people_page(struct req *r, int status, const struct admin_job *j,
 	if (notice != NULL)
 		json_object_set_new(v, "notice", json_string(notice));
 	if (alert != NULL)
-		json_object_set_new(v, "alert", json_string(alert));
+		json_object_set_new(v, "alert", json_string(req_tr(r,
+		    alert)));
 	if (j != NULL && j->shown[0] != '\0')
 		json_object_set_new(v, "shown", json_pack("{s:s, s:s}",
 		    "username", j->target_name, "password", j->shown));
@@ -302,8 +306,8 @@ web_admin_people(struct req *r)
 		if (strcmp(done, admin_acts[i].name) == 0 &&
 		    (u = user_get(req_db(r), r->arena, req_id(r, "id"))) !=
 		    NULL)
-			notice = arena_printf(r->arena, "%s %s", u->username,
-			    admin_acts[i].done);
+			notice = i18n_format(r->arena, req_tr(r,
+			    admin_acts[i].done), "name", u->username, NULL);
 	}
 	people_page(r, 200, NULL, NULL, notice, NULL);
 	return HANDLED;
@@ -411,7 +415,7 @@ admin_reply(struct req *r, void *arg)
 {
 	struct admin_job	*j = arg;
 	const char		*cause = j->cause ? arena_strdup(r->arena,
-	    j->cause) : "This was refused.";
+	    j->cause) : N_("This was refused.");
 	json_t			*errors;
 
 	free(j->cause);
@@ -429,16 +433,17 @@ admin_reply(struct req *r, void *arg)
 	if (j->act == ACT_CREATE) {
 		log_info("admin: %s created %s", r->user->username,
 		    j->username);
-		people_page(r, 200, j, NULL, arena_printf(r->arena, "%s was "
-		    "created.%s", j->username, j->shown[0] ? " Give them the "
-		    "password below; it is shown only this once." : ""), NULL);
+		people_page(r, 200, j, NULL, i18n_format(r->arena,
+		    j->shown[0] ? req_tr(r, "{name} was created. Give them the "
+		    "password below; it is shown only this once.") : req_tr(r,
+		    "{name} was created."), "name", j->username, NULL), NULL);
 	} else if (admin_acts[j->act].act == ACT_RESET) {
 		log_info("admin: %s reset the password of %s",
 		    r->user->username, j->target_name);
-		people_page(r, 200, j, NULL, arena_printf(r->arena,
-		    "%s has a new password and was signed out everywhere. Give "
-		    "them the password below; it is shown only this once.",
-		    j->target_name), NULL);
+		people_page(r, 200, j, NULL, i18n_format(r->arena, req_tr(r,
+		    "{name} has a new password and was signed out everywhere. "
+		    "Give them the password below; it is shown only this "
+		    "once."), "name", j->target_name, NULL), NULL);
 	} else {
 		log_info("admin: %s did %s to %s", r->user->username,
 		    admin_acts[j->act].name, j->target_name);
@@ -559,17 +564,18 @@ admin_confirm(struct req *r, const struct user *u, size_t act)
 	json_t	*v = req_view(r, "Confirm · Admin");
 
 	web_nav(v, "admin");
-	json_object_set_new(v, "question", json_string(arena_printf(r->arena,
-	    admin_acts[act].act == ACT_DISABLE ? "Disable %s? %s" :
-	    admin_acts[act].act == ACT_RESET ? "Reset the password of %s? %s" :
-	    "Remove the admin role from %s? %s", u->username,
-	    admin_acts[act].confirm)));
+	json_object_set_new(v, "question", json_string(i18n_format(r->arena,
+	    admin_acts[act].act == ACT_DISABLE ? req_tr(r, "Disable {name}? "
+	    "{what}") : admin_acts[act].act == ACT_RESET ? req_tr(r,
+	    "Reset the password of {name}? {what}") : req_tr(r,
+	    "Remove the admin role from {name}? {what}"), "name", u->username,
+	    "what", req_tr(r, admin_acts[act].confirm), NULL)));
 	json_object_set_new(v, "action", json_string(arena_printf(r->arena,
 	    "/admin/people/%lld/%s", (long long)u->id, admin_acts[act].name)));
 	json_object_set_new(v, "label", json_string(admin_acts[act].act ==
-	    ACT_DISABLE ? "Disable" :
-	    admin_acts[act].act == ACT_RESET ? "Reset password" :
-	    "Remove admin"));
+	    ACT_DISABLE ? req_tr(r, "Disable") :
+	    admin_acts[act].act == ACT_RESET ? req_tr(r, "Reset password") :
+	    req_tr(r, "Remove admin")));
 	json_object_set_new(v, "username", json_string(u->username));
 	req_html(r, 200, "admin-confirm", v);
 }
@@ -615,8 +621,8 @@ web_admin_person_action(struct req *r)
 			to++;
 		if (to == NULL || (t = user_get_by_name(req_db(r), r->arena,
 		    to)) == NULL) {
-			people_page(r, 422, j, NULL, NULL, "Name the person who "
-			    "takes the groups over by their username.");
+			people_page(r, 422, j, NULL, NULL, N_("Name the person "
+			    "who takes the groups over by their username."));
 			return HANDLED;
 		}
 		j->to = t->id;
@@ -628,8 +634,9 @@ web_admin_person_action(struct req *r)
 		if (p == NULL || idp_parse(p, &j->provider) != 0 ||
 		    j->provider == IDP_SCIM || j->subject == NULL ||
 		    *j->subject == '\0') {
-			people_page(r, 422, j, NULL, NULL, "Choose the identity "
-			    "system and give the person's identifier there.");
+			people_page(r, 422, j, NULL, NULL, N_("Choose the "
+			    "identity system and give the person's identifier "
+			    "there."));
 			return HANDLED;
 		}
 		j->issuer = j->provider == IDP_OIDC ? req_config(r)->oidc_issuer :

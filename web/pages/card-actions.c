@@ -34,8 +34,10 @@ reaction_who(struct ectx *e, int64_t post, const char *emoji, int64_t count)
 		n++;
 	}
 	if (count > (int64_t)n && n > 0)
-		who = arena_printf(e->arena, "%s and %lld more", who,
-		    (long long)(count - (int64_t)n));
+		who = i18n_format(e->arena, trn(e->lang, (long)(count -
+		    (int64_t)n), "{who} and {n} more", "{who} and {n} more"),
+		    "who", who, "n", web_count(e->arena, count - (int64_t)n,
+		    "{n}"), NULL);
 	return who;
 }
 

@@ -10,7 +10,10 @@
  * as the cards are copied out. So are the "5 min" times, which change with
  * the clock: a marker carries the time, and the text is made on the way
  * out. Markers hold 128 random bits made at start, so no post can contain
- * one. web_stream adds such a stream, with its "Older" link, to a page.
+ * one. A card is rendered in the reader's language, and kept once per
+ * language (its key says which); its date and time in the reader's time
+ * zone is a marker too. web_stream adds such a stream, with its "Older"
+ * link, to a page.
  */
 #include <string.h>
 #include <time.h>
@@ -61,6 +64,14 @@ static const char *
 mark_time(struct arena *a, int64_t t)
 {
 	return arena_printf(a, "%.*sT%0*lld", MARK_HEX + 1, mark_csrf,
+	    MARK_TIME_DIGITS, (long long)t);
+}
+
+/* The same for a date and time ('D'), shown in the reader's zone. */
+static const char *
+mark_date(struct arena *a, int64_t t)
+{
+	return arena_printf(a, "%.*sD%0*lld", MARK_HEX + 1, mark_csrf,
 	    MARK_TIME_DIGITS, (long long)t);
 }
 
@@ -115,11 +126,13 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 {
 	int		 mine = pk->author_id == e->viewer;
 	/* Every state of the reader's own is a bit of the key: the
-	 * favourite, authorship, bookmark, share and their reactions. */
-	int64_t		 key = pk->id * 4096 + (pk->favourited ? 1 : 0) +
+	 * favourite, authorship, bookmark, share and their reactions; the
+	 * language takes the top bits (post ids stay below 2^48). */
+	int64_t		 key = (pk->id * 4096 + (pk->favourited ? 1 : 0) +
 			     (mine ? 2 : 0) + (pk->bookmarked ? 4 : 0) +
 			     (pk->reblogged ? 8 : 0) +
-			     (int64_t)(pk->my_reactions & 0xff) * 16;
+			     (int64_t)(pk->my_reactions & 0xff) * 16) |
+			     (int64_t)e->lang << 60;
 	uint64_t	 tag;
 	struct evbuffer	*b;
 	struct post	*p;
@@ -140,11 +153,16 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	json_object_set_new(s, "csrf", json_string(mark_csrf));
 	json_object_set_new(s, "created_ago", json_string(mark_time(e->arena,
 	    p->created_at)));
-	if (p->edited_at != 0)
+	json_object_set_new(s, "created_title", json_string(mark_date(
+	    e->arena, p->created_at)));
+	if (p->edited_at != 0) {
 		json_object_set_new(s, "edited_ago", json_string(mark_time(
 		    e->arena, p->edited_at)));
+		json_object_set_new(s, "edited_title", json_string(mark_date(
+		    e->arena, p->edited_at)));
+	}
 	b = evbuffer_new();
-	if (render_template(b, "post-item", s) != 0) {
+	if (render_template_lang(b, "post-item", s, e->lang) != 0) {
 		json_decref(s);
 		evbuffer_free(b);
 		return -1;
@@ -171,7 +189,8 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 /* Copy cards into out, filling in the markers. */
 static void
 card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
-    const char *csrf, const char *back, int64_t now)
+    const char *csrf, const char *back, int64_t now, int lang,
+    const char *zone)
 {
 	const char	*end = s + len, *m, *ago, *esc;
 	struct evbuffer	*eb = evbuffer_new();
@@ -188,12 +207,17 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 		evbuffer_add(out, s, m - s);
 		if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
 		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
-		    m[MARK_HEX + 1] == 'T' && (size_t)(end - m) >=
-		    MARK_HEX + 2 + MARK_TIME_DIGITS) {
+		    (m[MARK_HEX + 1] == 'T' || m[MARK_HEX + 1] == 'D') &&
+		    (size_t)(end - m) >= MARK_HEX + 2 + MARK_TIME_DIGITS) {
 			for (t = 0, i = 0; i < MARK_TIME_DIGITS; i++)
 				t = t * 10 + (m[MARK_HEX + 2 + i] - '0');
-			ago = web_ago(a, t, now);
-			evbuffer_add(out, ago, strlen(ago));
+			if (m[MARK_HEX + 1] == 'T') {
+				ago = i18n_ago(a, lang, zone, t, now);
+				evbuffer_add(out, ago, strlen(ago));
+			} else	/* in an attribute: escape it */
+				escape_html(out, i18n_datetime(a, lang, zone,
+				    t), strlen(i18n_datetime(a, lang, zone,
+				    t)));
 			s = m + MARK_HEX + 2 + MARK_TIME_DIGITS;
 		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
 		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
@@ -240,7 +264,8 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 		(void)card_write(&e, &peek[i], now, cards);
 	ectx_free(&e);
 	card_fill(r->arena, out, (const char *)evbuffer_pullup(cards, -1),
-	    evbuffer_get_length(cards), r->csrf, back, now);
+	    evbuffer_get_length(cards), r->csrf, back, now, req_lang(r),
+	    req_zone(r));
 	html = json_stringn_nocheck((const char *)evbuffer_pullup(out, -1),
 	    evbuffer_get_length(out));
 	evbuffer_free(cards);

@@ -33,7 +33,7 @@ web_draft_files(struct req *r, struct post_draft *d, const char **msg)
 			d->uploads = arena_alloc(r->arena, MEDIA_PER_POST *
 			    sizeof *d->uploads);
 		if (d->nmedia + d->nuploads == MEDIA_PER_POST) {
-			*msg = "A post has at most 4 attachments.";
+			*msg = N_("A post has at most 4 attachments.");
 			return 422;
 		}
 		media_upload_init(&d->uploads[d->nuploads], r->user->id,

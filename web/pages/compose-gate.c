@@ -107,7 +107,8 @@ web_draft_offer(struct req *r, json_t *v, int64_t group, struct draft *d)
 	json_object_set_new(v, "draft", json_pack("{s:s, s:s}", "status",
 	    d->status, "spoiler_text", d->spoiler_text));
 	json_object_set_new(v, "kept", json_pack("{s:s}", "ago",
-	    web_ago(r->arena, d->saved_at, time(NULL))));
+	    i18n_ago(r->arena, req_lang(r), req_zone(r), d->saved_at,
+	    time(NULL))));
 	json_object_set_new(v, "compose_open", json_true());
 	return 1;
 }

@@ -70,10 +70,12 @@ follows_page(struct req *r, int followers)
 	ectx_free(&e);
 	who = u->display_name != NULL && *u->display_name != '\0' ?
 	    u->display_name : u->username;
-	v = req_view(r, arena_printf(r->arena, followers ? "Followers of %s" :
-	    "Followed by %s", who));
-	json_object_set_new(v, "heading", json_string(arena_printf(r->arena,
-	    followers ? "Followers of %s" : "People %s follows", who)));
+	v = req_view(r, i18n_format(r->arena, followers ? req_tr(r,
+	    "Followers of {name}") : req_tr(r, "Followed by {name}"), "name",
+	    who, NULL));
+	json_object_set_new(v, "heading", json_string(i18n_format(r->arena,
+	    followers ? req_tr(r, "Followers of {name}") : req_tr(r,
+	    "People {name} follows"), "name", who, NULL)));
 	json_object_set_new(v, "profile", json_string(arena_printf(r->arena,
 	    "/@%s", u->username)));
 	json_object_set_new(v, "who", json_string(who));

@@ -128,7 +128,8 @@ web_group_members_choose(struct req *r, int64_t id, int status,
 	    qs);
 	here = p.max_id > 0 ? arena_printf(r->arena, "%s%smax_id=%lld", first,
 	    *qs ? "&" : "?", (long long)p.max_id) : first;
-	v = req_view(r, arena_printf(r->arena, "Members · %s", g->name));
+	v = req_view(r, i18n_format(r->arena, req_tr(r, "Members · {group}"),
+	    "group", g->name, NULL));
 	web_nav(v, "groups");
 	json_object_set_new(v, "group", web_group_view(r, g));
 	json_object_set_new(v, "here", json_string(here));
@@ -147,7 +148,8 @@ web_group_members_choose(struct req *r, int64_t id, int status,
 	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));
 	if (add_error != NULL) {
-		json_object_set_new(v, "add_error", json_string(add_error));
+		json_object_set_new(v, "add_error", json_string(req_tr(r,
+		    add_error)));
 		json_object_set_new(v, "add_username", json_string(
 		    req_param(r, "username") != NULL ? req_param(r,
 		    "username") : ""));

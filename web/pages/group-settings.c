@@ -70,8 +70,8 @@ settings_page(struct req *r, int64_t id, int status, const char *error,
 	if ((rc = group_manage_check(req_db(r), r->user->id, id, &cause)) !=
 	    E_OK) {
 		req_error(r, rc == E_NOTFOUND ? 404 : 403, rc == E_NOTFOUND ?
-		    WEB_GROUP_HIDDEN : "Only a group admin can change the "
-		    "group.");
+		    WEB_GROUP_HIDDEN : N_("Only a group admin can change the "
+		    "group."));
 		free(cause);
 		return;
 	}
@@ -84,7 +84,8 @@ settings_page(struct req *r, int64_t id, int status, const char *error,
 	(void)group_pins(req_db(r), r->arena, id, &pins);
 	(void)timeline_group(req_db(r), r->arena, r->user->id, id, &pg,
 	    &recent);
-	v = req_view(r, arena_printf(r->arena, "Settings · %s", g->name));
+	v = req_view(r, i18n_format(r->arena, req_tr(r, "Settings · {group}"),
+	    "group", g->name, NULL));
 	web_nav(v, "groups");
 	web_notice(r, v);
 	gv = web_group_view(r, g);
@@ -104,10 +105,11 @@ settings_page(struct req *r, int64_t id, int status, const char *error,
 	if (error != NULL)
 		json_object_set_new(v, "error", json_string(error));
 	if (name_error != NULL)
-		json_object_set_new(v, "name_error", json_string(name_error));
+		json_object_set_new(v, "name_error", json_string(req_tr(r,
+		    name_error)));
 	if (picture_error != NULL)
 		json_object_set_new(v, "picture_error",
-		    json_string(picture_error));
+		    json_string(req_tr(r, picture_error)));
 	req_html(r, status, "group-settings", v);
 }
 
@@ -142,7 +144,7 @@ edit_outcome(struct req *r, void *arg, int code, const char *cause)
 			settings_page(r, e->group, code, NULL, cause, NULL);
 		else
 			settings_page(r, e->group, code, cause != NULL ? cause :
-			    "This change is not allowed.", NULL, NULL);
+			    N_("This change is not allowed."), NULL, NULL);
 		return;
 	}
 	req_redirect(r, web_next(r, arena_printf(r->arena,
@@ -193,7 +195,7 @@ web_group_settings_save(struct req *r)
 	    "visibility"), req_config(r)->base_url, &field, &msg) != 0) {
 		if (strcmp(field, "name") == 0)
 			settings_page(r, e->group, 422, NULL,
-			    "Give the group a name.", NULL);
+			    N_("Give the group a name."), NULL);
 		else
 			settings_page(r, e->group, 422, arena_printf(r->arena,
 			    "%c%s.", msg[0] >= 'a' && msg[0] <= 'z' ?
@@ -236,7 +238,8 @@ pin_change(struct req *r, enum group_edit_op op)
 		return HANDLED;
 	e->post = post != NULL ? strtoll(post, NULL, 10) : 0;
 	if (e->post <= 0) {
-		settings_page(r, e->group, 422, "Choose a post.", NULL, NULL);
+		settings_page(r, e->group, 422, N_("Choose a post."), NULL,
+		    NULL);
 		return HANDLED;
 	}
 	return req_command_then(r, group_edit_cmd, edit_outcome, e);
@@ -268,13 +271,15 @@ web_group_picture(struct req *r)
 		return HANDLED;
 	if (p == NULL || p->len == 0) {
 		settings_page(r, e->group, 422, NULL, NULL,
-		    "Choose a picture to upload.");
+		    N_("Choose a picture to upload."));
 		return HANDLED;
 	}
 	if (p->len > GROUP_PICTURE_MAX) {
-		settings_page(r, e->group, 413, NULL, NULL, arena_printf(
-		    r->arena, "The picture is too big: at most %d MB.",
-		    GROUP_PICTURE_MAX / (1024 * 1024)));
+		settings_page(r, e->group, 413, NULL, NULL, web_count(
+		    r->arena, GROUP_PICTURE_MAX / (1024 * 1024), trn(
+		    req_lang(r), GROUP_PICTURE_MAX / (1024 * 1024),
+		    "The picture is too big: at most {n} MB.",
+		    "The picture is too big: at most {n} MB.")));
 		return HANDLED;
 	}
 	e->data = p->data;

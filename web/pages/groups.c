@@ -91,13 +91,14 @@ groups_page(struct req *r, int status, const char *name_error,
 	    "description", param(r, "description"),
 	    "private", strcmp(param(r, "visibility"), "private") == 0));
 	if (name_error != NULL)
-		json_object_set_new(v, "name_error", json_string(name_error));
+		json_object_set_new(v, "name_error", json_string(req_tr(r,
+		    name_error)));
 	if (description_error != NULL)
 		json_object_set_new(v, "description_error",
-		    json_string(description_error));
+		    json_string(req_tr(r, description_error)));
 	if (visibility_error != NULL)
 		json_object_set_new(v, "visibility_error",
-		    json_string(visibility_error));
+		    json_string(req_tr(r, visibility_error)));
 	req_html(r, status, "groups", v);
 }
 
@@ -153,21 +154,22 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 		json_object_set_new(v, "error", json_string(f->error));
 	if (f != NULL && f->compose_error != NULL) {
 		json_object_set_new(v, "compose_error",
-		    json_string(f->compose_error));
+		    json_string(req_tr(r, f->compose_error)));
 		json_object_set_new(v, "draft", json_pack("{s:s, s:s}",
 		    "status", param(r, "status"),
 		    "spoiler_text", param(r, "spoiler_text")));
 		json_object_set_new(v, "compose_open", json_true());
 		if (req_param(r, "kept_draft") != NULL)
 			json_object_set_new(v, "kept", json_pack("{s:s}",
-			    "ago", "earlier"));
+			    "ago", req_tr(r, "earlier")));
 	}
 	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
 	/* Who the composer's post reaches, in words: the group decides. */
 	json_object_set_new(v, "audience", json_string(
-	    g->visibility == GROUP_PRIVATE ? arena_printf(r->arena, "Only "
-	    "members of %s", g->name) : arena_printf(r->arena, "Everyone at "
-	    "%s (an open group)", web_company(r))));
+	    g->visibility == GROUP_PRIVATE ? i18n_format(r->arena, req_tr(r,
+	    "Only members of {group}"), "group", g->name, NULL) :
+	    i18n_format(r->arena, req_tr(r, "Everyone at {company} (an open "
+	    "group)"), "company", web_company(r), NULL)));
 	if (g->my_role >= 0 && (f == NULL || f->compose_error == NULL) &&
 	    web_compose_gate(r, v, base) == 0)
 		web_draft_offer(r, v, id, &kept);
@@ -192,7 +194,7 @@ create_outcome(struct req *r, void *arg, int code, const char *cause)
 
 	if (code != E_OK) {
 		groups_page(r, code, cause != NULL ? cause :
-		    "This name cannot be used", NULL, NULL);
+		    N_("This name cannot be used"), NULL, NULL);
 		return;
 	}
 	req_redirect(r, arena_printf(r->arena, "/groups/%lld",
@@ -212,11 +214,11 @@ web_group_create(struct req *r)
 	if (group_prepare(req_db(r), r->arena, in, req_param(r, "visibility"),
 	    req_config(r)->base_url, &field, &msg) != 0) {
 		if (strcmp(field, "name") == 0)
-			groups_page(r, 422, "Give the group a name.", NULL,
-			    NULL);
+			groups_page(r, 422, N_("Give the group a name."),
+			    NULL, NULL);
 		else if (strcmp(field, "visibility") == 0)
-			groups_page(r, 422, NULL, NULL, "Choose open or "
-			    "private.");
+			groups_page(r, 422, NULL, NULL, N_("Choose open or "
+			    "private."));
 		else
 			groups_page(r, 422, NULL, arena_printf(r->arena, "%c%s.",
 			    msg[0] >= 'a' && msg[0] <= 'z' ? msg[0] - 32 :
@@ -239,7 +241,8 @@ group_outcome(struct req *r, void *arg, int code, const char *cause)
 		return;
 	}
 	if (code != E_OK) {
-		why = cause != NULL ? cause : "This action is not allowed.";
+		why = cause != NULL ? cause :
+		    N_("This action is not allowed.");
 		if (MEMBER_TOOL(c->op))
 			web_group_members_page(r, c->group, code, why, NULL);
 		else {
@@ -365,17 +368,17 @@ web_group_add(struct req *r)
 	if (u == NULL && *name != '\0')
 		choices = group_add_lookup(r, name, &u);
 	if (choices != NULL && json_array_size(choices) > 0) {
-		web_group_members_choose(r, c->group, 422, NULL, arena_printf(
-		    r->arena, "More than one person matches “%s”: choose one.",
-		    name), choices);
+		web_group_members_choose(r, c->group, 422, NULL, i18n_format(
+		    r->arena, req_tr(r, "More than one person matches "
+		    "“{name}”: choose one."), "name", name, NULL), choices);
 		return HANDLED;
 	}
 	json_decref(choices);
 	if (u == NULL || u->disabled) {
 		web_group_members_page(r, c->group, 422, NULL, *name == '\0' ?
-		    "Enter the name or username of the person to add." :
-		    arena_printf(r->arena, "Nobody here is called “%s”.",
-		    name));
+		    req_tr(r, "Enter the name or username of the person to "
+		    "add.") : i18n_format(r->arena, req_tr(r,
+		    "Nobody here is called “{name}”."), "name", name, NULL));
 		return HANDLED;
 	}
 	c->account = u->id;

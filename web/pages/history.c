@@ -33,16 +33,20 @@ web_post_history(struct req *r)
 		if (vs[i].spoiler_text != NULL && *vs[i].spoiler_text != '\0')
 			json_object_set_new(e, "spoiler_text", json_string(
 			    vs[i].spoiler_text));
-		web_time(r->arena, e, "at", vs[i].created_at);
+		web_time(r, e, "at", vs[i].created_at);
 		json_array_append_new(list, e);
 	}
-	v = req_view(r, arena_printf(r->arena, "Edit history of a post by %s",
-	    u->display_name ? u->display_name : u->username));
+	v = req_view(r, i18n_format(r->arena, req_tr(r,
+	    "Edit history of a post by {name}"), "name", u->display_name ?
+	    u->display_name : u->username, NULL));
 	json_object_set_new(v, "path", json_string(path));
 	json_object_set_new(v, "author", json_string(u->display_name ?
 	    u->display_name : u->username));
 	json_object_set_new(v, "versions", list);
 	json_object_set_new(v, "count", json_integer((json_int_t)n));
+	json_object_set_new(v, "versions", json_string(web_count(r->arena,
+	    (long long)n, trn(req_lang(r), (long)n, "{n} version",
+	    "{n} versions"))));
 	req_html(r, 200, "history", v);
 	return HANDLED;
 }

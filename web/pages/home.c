@@ -101,7 +101,7 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 		/* A kept draft being posted stays the kept draft. */
 		if (req_param(r, "kept_draft") != NULL)
 			json_object_set_new(v, "kept", json_pack("{s:s}",
-			    "ago", "earlier"));
+			    "ago", req_tr(r, "earlier")));
 		home_composer(r, v, req_param(r, "visibility"),
 		    req_id(r, "group_id"));
 	} else if (web_compose_gate(r, v, "/") == 0 &&
@@ -119,9 +119,9 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 		json_object_set_new(v, "older", json_string(arena_printf(
 		    r->arena, "/?max_id=%lld", (long long)last)));
 	if (direct > 0)
-		json_object_set_new(v, "direct_left", json_string(direct == 1 ?
-		    "1 private message" : arena_printf(r->arena, "%zu private "
-		    "messages", direct)));
+		json_object_set_new(v, "direct_left", json_string(web_count(
+		    r->arena, (long long)direct, trn(req_lang(r), (long)direct,
+		    "{n} private message", "{n} private messages"))));
 	req_html(r, status, "home", v);
 }
 

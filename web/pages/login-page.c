@@ -41,6 +41,6 @@ web_login_page(struct req *r, int status, const char *error)
 	if (username != NULL && strlen(username) <= 64)
 		json_object_set_new(v, "username", json_string(username));
 	if (error != NULL)
-		json_object_set_new(v, "error", json_string(error));
+		json_object_set_new(v, "error", json_string(req_tr(r, error)));
 	req_html(r, status, "login", v);
 }

@@ -17,7 +17,7 @@
 
 #include "pages.h"
 
-#define LOGIN_FAILED "Wrong username or password."
+#define LOGIN_FAILED N_("Wrong username or password.")
 #define DEVICE_COOKIE "hearth_device"
 #define DEVICE_MAX_AGE (365L * 86400)
 
@@ -250,10 +250,13 @@ web_login(struct req *r)
 		log_warn("login rate limit for '%s' from %s", username,
 		    r->client_ip);
 		req_retry_after(r, wait);
-		web_login_page(r, 429, wait > 90 ? arena_printf(r->arena,
-		    "Too many sign-in attempts. Try again in %ld minutes.",
-		    (wait + 59) / 60) : arena_printf(r->arena, "Too many "
-		    "sign-in attempts. Try again in %ld seconds.", wait));
+		web_login_page(r, 429, wait > 90 ? web_count(r->arena,
+		    (wait + 59) / 60, trn(req_lang(r), (wait + 59) / 60,
+		    "Too many sign-in attempts. Try again in {n} minute.",
+		    "Too many sign-in attempts. Try again in {n} minutes.")) :
+		    web_count(r->arena, wait, trn(req_lang(r), wait,
+		    "Too many sign-in attempts. Try again in {n} second.",
+		    "Too many sign-in attempts. Try again in {n} seconds.")));
 		return HANDLED;
 	}
 	if (device == NULL)

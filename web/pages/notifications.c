@@ -39,18 +39,18 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 	const char	*label;
 
 	if (strcmp(type, "follow") == 0)
-		return "followed you";
+		return N_("followed you");
 	if (strcmp(type, "favourite") == 0)
-		return "favourited your post";
+		return N_("favourited your post");
 	if (strcmp(type, "reblog") == 0)
-		return "boosted your post";
+		return N_("boosted your post");
 	if (strcmp(type, "added_to_group") == 0)
-		return "added you to a group";
+		return N_("added you to a group");
 	if (strcmp(type, "mention") == 0) {
 		to = json_object_get(status, "in_reply_to_account_id");
 		if (id_parse(json_string_value(to)) == viewer)
-			return "replied to you";
-		return "mentioned you";
+			return N_("replied to you");
+		return N_("mentioned you");
 	}
 	if ((label = notify_label(type)) != NULL)
 		return label;	/* a module's type */
@@ -143,14 +143,16 @@ notif_names(struct req *r, json_t *v, size_t n)
 	for (i = 0; i < k; i++) {
 		a = json_deep_copy(json_array_get(actors, i));
 		json_object_set_new(a, "sep", json_string(
-		    i + 1 == k ? "" : i + 2 == k && rest == 0 ? " and " :
-		    ", "));
+		    i + 1 == k ? "" : i + 2 == k && rest == 0 ?
+		    arena_printf(r->arena, " %s ", req_tr(r, "and")) : ", "));
 		json_array_append_new(shown, a);
 	}
 	json_object_set_new(v, "shown", shown);
 	if (rest > 0)
-		json_object_set_new(v, "others", json_string(rest == 1 ?
-		    "1 other" : arena_printf(r->arena, "%zu others", rest)));
+		json_object_set_new(v, "others", json_string(i18n_format(
+		    r->arena, trn(req_lang(r), (long)rest, "{n} other",
+		    "{n} others"), "n", arena_printf(r->arena, "%zu", rest),
+		    NULL)));
 	json_object_set_new(v, "grouped", json_boolean(n > 1));
 	/* the stacked avatars: a few, the rest told in words */
 	while (json_array_size(json_object_get(v, "avatars")) > NOTIF_AVATARS)
@@ -169,9 +171,9 @@ notif_view(struct req *r, json_t *n, int64_t id, int64_t marker,
 	const char	*pname, *excerpt;
 
 	actor = notif_actor(r, json_object_get(n, "account"));
-	v = json_pack("{s:s, s:b, s:[], s:[]}", "label", notif_label(
-	    json_string_value(json_object_get(n, "type")), status,
-	    r->user->id), "unread", id > marker, "actors", "avatars");
+	v = json_pack("{s:s, s:b, s:[], s:[]}", "label", req_tr(r,
+	    notif_label(json_string_value(json_object_get(n, "type")), status,
+	    r->user->id)), "unread", id > marker, "actors", "avatars");
 	json_array_append(json_object_get(v, "avatars"), actor);
 	json_array_append_new(json_object_get(v, "actors"), actor);
 	*post = 0;
@@ -193,7 +195,7 @@ notif_view(struct req *r, json_t *n, int64_t id, int64_t marker,
 		    "name"));
 	*when = notif_epoch(json_string_value(json_object_get(n,
 	    "created_at")));
-	web_time(r->arena, v, "created", *when);
+	web_time(r, v, "created", *when);
 	return v;
 }
 

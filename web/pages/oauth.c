@@ -27,19 +27,20 @@ struct authz {
 
 /* What each coarse scope lets an app do, for the consent page. */
 static const struct { const char *scope, *words; } scope_words[] = {
-	{ "read", "Read everything your account can see: posts, people, "
-	    "groups and notifications" },
-	{ "write", "Post, edit and delete posts, favourite, and change your "
-	    "profile and groups" },
-	{ "follow", "Follow and unfollow people" },
-	{ "push", "Receive your notifications as push messages" },
-	{ "profile", "See your name and profile" },
+	{ "read", N_("Read everything your account can see: posts, people, "
+	    "groups and notifications") },
+	{ "write", N_("Post, edit and delete posts, favourite, and change "
+	    "your profile and groups") },
+	{ "follow", N_("Follow and unfollow people") },
+	{ "push", N_("Receive your notifications as push messages") },
+	{ "profile", N_("See your name and profile") },
 };
 
 /* The consent page's list of what a scope set allows, in words. */
 static json_t *
-scope_list(struct arena *a, const char *scopes)
+scope_list(struct req *r, const char *scopes)
 {
+	struct arena	*a = r->arena;
 	json_t		*l = json_array();
 	const char	*p = scopes, *e, *w;
 	char		*one;
@@ -54,11 +55,13 @@ scope_list(struct arena *a, const char *scopes)
 		w = NULL;
 		for (i = 0; i < nitems(scope_words); i++)
 			if (strcmp(scope_words[i].scope, one) == 0)
-				w = scope_words[i].words;
+				w = req_tr(r, scope_words[i].words);
 		if (w == NULL && strncmp(one, "read:", 5) == 0)
-			w = arena_printf(a, "Read your %s", one + 5);
+			w = i18n_format(a, req_tr(r, "Read your {what}"), "what",
+			    one + 5, NULL);
 		else if (w == NULL && strncmp(one, "write:", 6) == 0)
-			w = arena_printf(a, "Change your %s", one + 6);
+			w = i18n_format(a, req_tr(r, "Change your {what}"),
+			    "what", one + 6, NULL);
 		json_array_append_new(l, json_pack("{s:s, s:s}", "scope", one,
 		    "text", w ? w : one));
 		p = e;
@@ -170,10 +173,11 @@ web_oauth_authorize_form(struct req *r)
 		    escape_url(r->arena, req_target(r))));
 		return HANDLED;
 	}
-	v = req_view(r, arena_printf(r->arena, "Authorize %s", z.app->name));
+	v = req_view(r, i18n_format(r->arena, req_tr(r, "Authorize {app}"),
+	    "app", z.app->name, NULL));
 	json_object_set_new(v, "app", json_pack("{s:s, s:s?}", "name",
 	    z.app->name, "website", z.app->website));
-	json_object_set_new(v, "scopes", scope_list(r->arena, z.scope));
+	json_object_set_new(v, "scopes", scope_list(r, z.scope));
 	json_object_set_new(v, "client_id", json_string(z.app->client_id));
 	json_object_set_new(v, "redirect_uri", json_string(z.redirect_uri));
 	json_object_set_new(v, "scope", json_string(z.scope));

@@ -98,7 +98,7 @@ enum handled	 web_post_submit(struct req *,
 		     struct post_draft *);
 const char	*web_next(struct req *, const char *);
 void		 web_form_action(struct req *, const char *);
-void		 web_time(struct arena *, json_t *, const char *, int64_t);
+void		 web_time(struct req *, json_t *, const char *, int64_t);
 json_t		*web_post(struct ectx *, const struct post *, const char *);
 void		 web_post_actions(struct ectx *, const struct post *, json_t *);
 char		*web_ago(struct arena *, int64_t, int64_t);
@@ -126,6 +126,7 @@ enum handled	 web_draft_discard(struct req *);
 const char	*web_company(struct req *);
 json_t		*web_visibility_choices(struct req *, const char *);
 const char	*web_visibility_badge(enum visibility, int *);
+const char	*web_count(struct arena *, long long, const char *);
 
 /* conversations.c */
 enum handled	 web_conversations(struct req *);
@@ -190,6 +191,9 @@ enum handled	 web_admin_people(struct req *);
 enum handled	 web_admin_person_create(struct req *);
 enum handled	 web_admin_person_action(struct req *);
 
+/* settings-language.c */
+enum handled	 web_settings_language(struct req *);
+enum handled	 web_settings_language_save(struct req *);
 /* admin-import.c */
 enum handled	 web_admin_import_form(struct req *);
 enum handled	 web_admin_import(struct req *);

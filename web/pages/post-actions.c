@@ -103,7 +103,8 @@ web_bookmarks(struct req *r)
 	}
 	v = req_view(r, "Bookmarks");
 	web_nav(v, "bookmarks");
-	json_object_set_new(v, "heading", json_string("Bookmarks"));
+	json_object_set_new(v, "heading", json_string(req_tr(r,
+	    "Bookmarks")));
 	json_object_set_new(v, "intro", json_string("Posts you bookmarked, "
 	    "newest bookmark first. Only you see them."));
 	web_stream(r, v, &ids, &pg, "/bookmarks");

@@ -29,7 +29,7 @@ thread_count(struct req *r, json_t *html, size_t n)
 	if ((q = strstr(p, "<span")) == NULL)
 		return html;
 	s = arena_printf(r->arena, "%.*s%zu %s%s", (int)(p - s), s, n,
-	    n == 1 ? "reply" : "replies", q);
+	    trn(req_lang(r), (long)n, "reply", "replies"), q);
 	json_decref(html);
 	return json_stringn_nocheck(s, strlen(s));
 }
@@ -88,8 +88,8 @@ post_page(struct req *r, int status, const char *error)
 		req_error(r, 404, WEB_POST_HIDDEN);
 		return;
 	}
-	v = req_view(r, arena_printf(r->arena, "Post by %s",
-	    u->display_name ? u->display_name : u->username));
+	v = req_view(r, i18n_format(r->arena, req_tr(r, "Post by {name}"),
+	    "name", u->display_name ? u->display_name : u->username, NULL));
 	json_object_set_new(v, "post", s);
 	json_object_set_new(v, "ancestors", web_cards(r, &up, path));
 	json_object_set_new(v, "has_ancestors", json_boolean(up.n > 0));
@@ -136,11 +136,11 @@ post_page(struct req *r, int status, const char *error)
 		 * thread under the post, not the stored direct replies. */
 		json_object_set_new(s, "replies_count", json_integer(
 		    (json_int_t)down.n));
-		json_object_set_new(s, "replies_label", json_string(
-		    down.n == 1 ? "reply" : "replies"));
+		json_object_set_new(s, "replies_label", json_string(trn(
+		    req_lang(r), (long)down.n, "reply", "replies")));
 		json_object_set_new(v, "replies_heading", json_string(
-		    down.n == 1 ? "1 reply" : arena_printf(r->arena,
-		    "%zu replies", down.n)));
+		    web_count(r->arena, (long long)down.n, trn(req_lang(r),
+		    (long)down.n, "{n} reply", "{n} replies"))));
 		if ((size_t)off + page.n < down.n)
 			json_object_set_new(v, "more_replies", json_string(
 			    arena_printf(r->arena, "%s?replies=%lld", path,

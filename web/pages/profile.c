@@ -83,10 +83,10 @@ web_profile(struct req *r)
 		json_object_set_new(a, "outside_link", json_string(
 		    u->outside_url != NULL ? u->outside_url : u->outside_uri));
 	}
-	json_object_set_new(a, "posts_word", json_string(
-	    u->statuses_count == 1 ? "post" : "posts"));
-	json_object_set_new(a, "followers_word", json_string(
-	    u->followers_count == 1 ? "follower" : "followers"));
+	json_object_set_new(a, "posts_word", json_string(trn(req_lang(r),
+	    (long)u->statuses_count, "post", "posts")));
+	json_object_set_new(a, "followers_word", json_string(trn(req_lang(r),
+	    (long)u->followers_count, "follower", "followers")));
 	follow_relationship(req_db(r), r->user->id, u->id, &rel);
 	json_object_set_new(a, "self", json_boolean(u->id == r->user->id));
 	json_object_set_new(a, "following", json_boolean(rel.following));

@@ -79,6 +79,12 @@ const struct route web_routes[] = {
 	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION |
 	    R_UNGATED,
 	    web_settings_session_end },
+	{ M_GET,  "/settings/language",	R_AUTH | R_SESSION,
+	    web_settings_language },
+	/* ungated: someone yet to acknowledge the guidelines may want to
+	 * read them in their language */
+	{ M_POST, "/settings/language",	R_AUTH | R_SESSION | R_UNGATED,
+	    web_settings_language_save },
 	{ M_GET,  "/settings/tokens",	R_AUTH | R_SESSION,
 	    web_settings_tokens },
 	{ M_POST, "/settings/tokens",	R_AUTH | R_SESSION,

@@ -34,15 +34,15 @@ scheduled_row(struct req *r, const struct scheduled *s)
 	    arena_printf(r->arena, "Everyone at %s", web_company(r)) :
 	    web_visibility_badge(v, &lock)));
 	if (media > 0)
-		json_object_set_new(o, "media", json_string(arena_printf(
-		    r->arena, media == 1 ? "%zu attachment" : "%zu attachments",
-		    media)));
+		json_object_set_new(o, "media", json_string(web_count(
+		    r->arena, (long long)media, trn(req_lang(r), (long)media,
+		    "{n} attachment", "{n} attachments"))));
 	if (json_object_get(params, "group_id") != NULL &&
 	    !json_is_null(json_object_get(params, "group_id")))
 		json_object_set_new(o, "in_group", json_true());
 	if (json_is_string(json_object_get(params, "in_reply_to_id")))
 		json_object_set_new(o, "reply", json_true());
-	web_time(r->arena, o, "at", s->scheduled_at);
+	web_time(r, o, "at", s->scheduled_at);
 	json_decref(params);
 	return o;
 }

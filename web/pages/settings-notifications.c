@@ -39,7 +39,7 @@ web_settings_notifications(struct req *r)
 		    &email) != 0)
 			goto fail;
 		json_array_append_new(kinds, json_pack("{s:s, s:s, s:b, s:b}",
-		    "kind", k->kind, "label", k->label, "web", web,
+		    "kind", k->kind, "label", req_tr(r, k->label), "web", web,
 		    "email", email));
 	}
 	if (digest_get(req_db(r), r->user->id, &freq, &last_sent,
@@ -49,11 +49,11 @@ web_settings_notifications(struct req *r)
 	json_object_set_new(v, "kinds", kinds);
 	freqs = json_pack("[{s:s, s:s, s:b}, {s:s, s:s, s:b}, "
 	    "{s:s, s:s, s:b}]",
-	    "value", "off", "label", "Never", "selected",
+	    "value", "off", "label", req_tr(r, "Never"), "selected",
 	    strcmp(freq, "off") == 0,
-	    "value", "daily", "label", "Daily", "selected",
+	    "value", "daily", "label", req_tr(r, "Daily"), "selected",
 	    strcmp(freq, "daily") == 0,
-	    "value", "weekly", "label", "Weekly", "selected",
+	    "value", "weekly", "label", req_tr(r, "Weekly"), "selected",
 	    strcmp(freq, "weekly") == 0);
 	json_object_set_new(v, "frequencies", freqs);
 	json_object_set_new(v, "digest_hour", json_integer(
@@ -64,7 +64,7 @@ web_settings_notifications(struct req *r)
 	if (r->user->email != NULL)
 		json_object_set_new(v, "email", json_string(r->user->email));
 	if (last_sent > 0)
-		web_time(r->arena, v, "last_digest", last_sent);
+		web_time(r, v, "last_digest", last_sent);
 	req_html(r, 200, "settings-notifications", v);
 	return HANDLED;
 fail:
@@ -87,7 +87,7 @@ notif_prefs_write(struct db *db, void *arg, char **cause)
 			return rc;
 	}
 	if ((rc = digest_set_frequency(db, f->user, f->frequency)) != E_OK)
-		*cause = xstrdup("Choose never, daily or weekly.");
+		*cause = xstrdup(N_("Choose never, daily or weekly."));
 	return rc;
 }
 

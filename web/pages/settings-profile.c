@@ -175,9 +175,12 @@ check_image(struct req *r, struct profile_save *j, json_t *errors,
 	if (p == NULL || (p->len == 0 && *p->filename == '\0'))
 		return;		/* no file chosen */
 	if (p->len > profile_images[i].max) {
-		field_error(errors, profile_images[i].param, arena_printf(
-		    r->arena, "The image is %zu KiB; the limit is %zu MiB.",
-		    p->len >> 10, profile_images[i].max >> 20));
+		field_error(errors, profile_images[i].param, i18n_format(
+		    r->arena, req_tr(r, "The image is {size} KiB; the limit is "
+		    "{max} MiB."), "size", web_count(r->arena,
+		    (long long)(p->len >> 10), "{n}"), "max", web_count(
+		    r->arena, (long long)(profile_images[i].max >> 20), "{n}"),
+		    NULL));
 		return;
 	}
 	if (profile_save_image(j, profile_images[i].param, p, &cause) != 0) {

@@ -197,8 +197,10 @@ web_settings_password_save(struct req *r)
 	    0) {
 		free(c->key);
 		req_retry_after(r, wait);
-		req_error(r, 429, arena_printf(r->arena, "Too many wrong "
-		    "passwords. Try again in %ld minutes.", (wait + 59) / 60));
+		req_error(r, 429, web_count(r->arena, (wait + 59) / 60, trn(
+		    req_lang(r), (wait + 59) / 60, "Too many wrong passwords. "
+		    "Try again in {n} minute.", "Too many wrong passwords. "
+		    "Try again in {n} minutes.")));
 		return HANDLED;
 	}
 	c->phc = xstrdup(r->user->password_hash ? r->user->password_hash :

@@ -19,13 +19,14 @@ static const struct {
 	const char	*path;
 	const char	*label;
 } settings_pages[] = {
-	{ "profile", "/settings/profile", "Profile" },
-	{ "password", "/settings/password", "Password" },
-	{ "notifications", "/settings/notifications", "Notifications" },
-	{ "sessions", "/settings/sessions", "Sessions" },
-	{ "tokens", "/settings/tokens", "API tokens" },
-	{ "apps", "/settings/apps", "Apps" },
-	{ "push", "/settings/push", "Push notifications" },
+	{ "profile", "/settings/profile", N_("Profile") },
+	{ "password", "/settings/password", N_("Password") },
+	{ "notifications", "/settings/notifications", N_("Notifications") },
+	{ "sessions", "/settings/sessions", N_("Sessions") },
+	{ "tokens", "/settings/tokens", N_("API tokens") },
+	{ "apps", "/settings/apps", N_("Apps") },
+	{ "push", "/settings/push", N_("Push notifications") },
+	{ "language", "/settings/language", N_("Language") },
 };
 
 /*
@@ -42,7 +43,7 @@ settings_view(struct req *r, const char *title, const char *which)
 	for (i = 0; i < nitems(settings_pages); i++)
 		json_array_append_new(nav, json_pack("{s:s, s:s, s:b}",
 		    "path", settings_pages[i].path,
-		    "label", settings_pages[i].label,
+		    "label", req_tr(r, settings_pages[i].label),
 		    "current", strcmp(settings_pages[i].which, which) == 0));
 	json_object_set_new(v, "settings_nav", nav);
 	web_notice(r, v);
@@ -84,8 +85,8 @@ session_row(const struct session_info *s, void *arg)
 	    "device", ua_describe(r->arena, s->user_agent),
 	    "user_agent", s->user_agent ? s->user_agent : "",
 	    "ip", s->ip && *s->ip ? s->ip : "unknown address");
-	web_time(r->arena, o, "created", s->created_at);
-	web_time(r->arena, o, "seen", s->last_seen_at);
+	web_time(r, o, "created", s->created_at);
+	web_time(r, o, "seen", s->last_seen_at);
 	json_array_append_new(sr->list, o);
 }
 
@@ -196,9 +197,9 @@ token_row(const struct token_info *t, void *arg)
 		return;		/* apps are on their own page */
 	o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t->id,
 	    "name", *t->label ? t->label : "(no name)", "scopes", t->scopes);
-	web_time(tr->r->arena, o, "created", t->created_at);
+	web_time(tr->r, o, "created", t->created_at);
 	if (t->last_used_at != 0)
-		web_time(tr->r->arena, o, "used", t->last_used_at);
+		web_time(tr->r, o, "used", t->last_used_at);
 	json_array_append_new(tr->list, o);
 }
 
@@ -303,9 +304,10 @@ web_settings_token_create(struct req *r)
 		    "token a name, so you know later what uses it."));
 	else if (strlen(j->name) > TOKEN_NAME_MAX ||
 	    strpbrk(j->name, "\r\n") != NULL)
-		json_object_set_new(errors, "name", json_string(arena_printf(
-		    r->arena, "The name must be one line of at most %d "
-		    "characters.", TOKEN_NAME_MAX)));
+		json_object_set_new(errors, "name", json_string(web_count(
+		    r->arena, TOKEN_NAME_MAX, trn(req_lang(r), TOKEN_NAME_MAX,
+		    "The name must be one line of at most {n} character.",
+		    "The name must be one line of at most {n} characters."))));
 	if ((j->scopes = scope_normalise(r->arena, scopes)) == NULL) {
 		j->scopes = scopes;
 		json_object_set_new(errors, "scopes", json_string("Choose at "
@@ -366,7 +368,7 @@ app_row(const struct app *a, int64_t last, void *arg)
 	if (a->website != NULL && (strncmp(a->website, "https://", 8) == 0 ||
 	    strncmp(a->website, "http://", 7) == 0))
 		json_object_set_new(o, "website", json_string(a->website));
-	web_time(ar->r->arena, o, "authorized", last);
+	web_time(ar->r, o, "authorized", last);
 	json_array_append_new(ar->list, o);
 }
 

@@ -22,7 +22,7 @@ web_public(struct req *r)
 	}
 	v = req_view(r, "Company");
 	web_nav(v, "public");
-	json_object_set_new(v, "heading", json_string("Company"));
+	json_object_set_new(v, "heading", json_string(req_tr(r, "Company")));
 	json_object_set_new(v, "live", json_string("public"));
 	json_object_set_new(v, "intro", json_string("Public posts from "
 	    "everyone in the company."));

@@ -84,8 +84,8 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 	if (choices) {
 		if (vis != NULL && *vis != '\0' &&
 		    visibility_parse(vis, &d->visibility) != 0) {
-			*msg = "Validation failed: visibility must be public, "
-			    "unlisted, private or direct";
+			*msg = N_("Validation failed: visibility must be "
+			    "public, unlisted, private or direct");
 			return E_INVALID;
 		}
 		d->group_id = req_id(r, "group_id");
@@ -97,68 +97,39 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
 }
 
-static const char *const months[] = {
-	"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-	"Nov", "Dec"
-};
-
-/* n (1..59) and a unit, as "5 min". */
-static char *
-ago_unit(struct arena *a, int64_t n, const char *unit)
-{
-	char	buf[16], *w = buf;
-
-	if (n >= 10)
-		*w++ = (char)('0' + n / 10 % 10);
-	*w++ = (char)('0' + n % 10);
-	strcpy(w, unit);
-	return arena_strdup(a, buf);
-}
-
-/* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past. */
+/* "just now", "5 min", "3 h", "2 d" or a date, for a time in the past, in
+ * English and UTC (i18n_ago does it in a language and zone). */
 char *
 web_ago(struct arena *a, int64_t t, int64_t now)
 {
-	int64_t		 d = now - t;
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-	char		 buf[32];
-
-	/* By hand too: printf is ~800 instructions, and a page has 20. */
-	if (d < 60)
-		return arena_strdup(a, "just now");
-	if (d < 3600)
-		return ago_unit(a, d / 60, " min");
-	if (d < 86400)
-		return ago_unit(a, d / 3600, " h");
-	if (d < 7 * 86400)
-		return ago_unit(a, d / 86400, " d");
-	/* "3 Mar 2026", by hand: strftime is locale machinery, and every
-	 * card on a page asks (see card.c). */
-	gmtime_r(&tt, &tm);
-	snprintf(buf, sizeof buf, "%d %s %d", tm.tm_mday,
-	    months[tm.tm_mon % 12], tm.tm_year + 1900);
-	return arena_strdup(a, buf);
+	return i18n_ago(a, LANG_EN, "UTC", t, now);
 }
 
-/* Add a time as "<name>_iso" (for datetime), "<name>_title" and
- * "<name>_ago" to a view. */
-void
-web_time(struct arena *a, json_t *v, const char *name, int64_t t)
+/* Add a time as "<name>_iso" (for datetime), "<name>_title" (the date
+ * and time in the zone) and "<name>_ago" to a view, in a language. */
+static void
+web_time_in(struct arena *a, int lang, const char *zone, json_t *v,
+    const char *name, int64_t t)
 {
 	time_t		 tt = (time_t)t;
 	struct tm	 tm;
-	char		 iso[32], title[40];
+	char		 iso[32];
 
 	gmtime_r(&tt, &tm);
 	strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	strftime(title, sizeof title, "%Y-%m-%d %H:%M UTC", &tm);
 	json_object_set_new(v, arena_printf(a, "%s_iso", name),
 	    json_string(iso));
 	json_object_set_new(v, arena_printf(a, "%s_title", name),
-	    json_string(title));
+	    json_string(i18n_datetime(a, lang, zone, t)));
 	json_object_set_new(v, arena_printf(a, "%s_ago", name),
-	    json_string(web_ago(a, t, time(NULL))));
+	    json_string(i18n_ago(a, lang, zone, t, time(NULL))));
+}
+
+/* The same, in the request's language and time zone. */
+void
+web_time(struct req *r, json_t *v, const char *name, int64_t t)
+{
+	web_time_in(r->arena, req_lang(r), req_zone(r), v, name, t);
 }
 
 /*
@@ -243,8 +214,8 @@ web_post_tools(struct ectx *e, const struct post *p, int outside,
 		    !(mask & (1U << tools[i].owner)))
 			continue;
 		json_array_append_new(list, json_pack("{s:s, s:s}", "label",
-		    tools[i].label, "href", arena_printf(e->arena, "%s/%lld",
-		    tools[i].prefix, (long long)p->id)));
+		    tr(e->lang, tools[i].label), "href", arena_printf(e->arena,
+		    "%s/%lld", tools[i].prefix, (long long)p->id)));
 	}
 	return list;
 }
@@ -285,15 +256,17 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	if (p->visibility != VIS_PUBLIC) {
 		int	lock;
 
-		json_object_set_new(s, "visibility_label", json_string(
-		    web_visibility_badge(p->visibility, &lock)));
+		json_object_set_new(s, "visibility_label", json_string(tr(
+		    e->lang, web_visibility_badge(p->visibility, &lock))));
 		json_object_set_new(s, "visibility_lock", json_boolean(lock));
 	}
-	json_object_set_new(s, "replies_label", json_string(
-	    p->replies_count == 1 ? "reply" : "replies"));
-	web_time(e->arena, s, "created", p->created_at);
+	json_object_set_new(s, "replies_label", json_string(trn(e->lang,
+	    p->replies_count, "reply", "replies")));
+	web_time_in(e->arena, e->lang, e->zone, s, "created",
+	    p->created_at);
 	if (p->edited_at != 0)
-		web_time(e->arena, s, "edited", p->edited_at);
+		web_time_in(e->arena, e->lang, e->zone, s, "edited",
+		    p->edited_at);
 	/* Edit and Delete links; post_edit and post_delete still decide. */
 	json_object_set_new(s, "mine", json_boolean(p->author_id ==
 	    e->viewer));
@@ -312,12 +285,28 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	return s;
 }
 
-/* "1 member", "5 members". */
-static const char *
-members_label(struct arena *a, int64_t n)
+/*
+ * A count in words: fmt, a form trn chose ("{n} member"), with {n} filled
+ * in: web_count(a, n, trn(lang, n, "{n} member", "{n} members")).
+ */
+const char *
+web_count(struct arena *a, long long n, const char *fmt)
 {
-	return arena_printf(a, "%lld %s", (long long)n, n == 1 ? "member" :
-	    "members");
+	char	num[24];
+
+	snprintf(num, sizeof num, "%lld", n);
+	return i18n_format(a, fmt, "n", num, NULL);
+}
+
+/* "1 member", "5 members", in the request's language. */
+static const char *
+members_label(struct req *r, int64_t n)
+{
+	char	num[24];
+
+	snprintf(num, sizeof num, "%lld", (long long)n);
+	return i18n_format(r->arena, trn(req_lang(r), n, "{n} member",
+	    "{n} members"), "n", num, NULL);
 }
 
 /* A group as the templates see it. */
@@ -331,9 +320,9 @@ web_group_view(struct req *r, const struct group *g)
 	    "path", arena_printf(r->arena, "/groups/%lld", (long long)g->id),
 	    "description", g->description_html,
 	    "private", g->visibility == GROUP_PRIVATE,
-	    "visibility_label", g->visibility == GROUP_PRIVATE ? "Private" :
-	    "Open",
-	    "members_label", members_label(r->arena, g->members_count),
+	    "visibility_label", req_tr(r, g->visibility == GROUP_PRIVATE ?
+	    N_("Private") : N_("Open")),
+	    "members_label", members_label(r, g->members_count),
 	    "member", g->my_role >= 0,
 	    "admin", g->my_role == GROUP_ADMIN,
 	    "posts_count", (json_int_t)g->posts_count,
@@ -367,23 +356,25 @@ static const struct {
 	const char	*name;
 	const char	*text;
 } notices[] = {
-	{ "deleted",	"Your post was deleted." },
-	{ "left",	"You left the group." },
+	{ "deleted",	N_("Your post was deleted.") },
+	{ "left",	N_("You left the group.") },
 	/* group-settings.c */
-	{ "group-saved",	"The group was saved." },
-	{ "group-archived",	"The group is archived: it is read-only now." },
-	{ "group-unarchived",	"The group is no longer archived." },
-	{ "group-pinned",	"The post is pinned to the top of the group." },
-	{ "group-unpinned",	"The post is no longer pinned." },
-	{ "group-picture",	"The group's picture was changed." },
-	{ "profile",	"Your profile was saved." },
-	{ "password",	"Your password was changed. You were signed out on "
-	    "every other device." },
-	{ "session",	"That session was signed out." },
-	{ "others",	"You were signed out everywhere else." },
-	{ "token",	"The token was revoked; apps using it are signed out." },
-	{ "app",	"The app's access was revoked." },
-	{ "notifications", "Your notification settings were saved." },
+	{ "group-saved",	N_("The group was saved.") },
+	{ "group-archived",	N_("The group is archived: it is read-only now.") },
+	{ "group-unarchived",	N_("The group is no longer archived.") },
+	{ "group-pinned",	N_("The post is pinned to the top of the group.") },
+	{ "group-unpinned",	N_("The post is no longer pinned.") },
+	{ "group-picture",	N_("The group's picture was changed.") },
+	{ "profile",	N_("Your profile was saved.") },
+	{ "password",	N_("Your password was changed. You were signed out on "
+	    "every other device.") },
+	{ "session",	N_("That session was signed out.") },
+	{ "others",	N_("You were signed out everywhere else.") },
+	{ "token",	N_("The token was revoked; apps using it are signed "
+	    "out.") },
+	{ "app",	N_("The app's access was revoked.") },
+	{ "notifications", N_("Your notification settings were saved.") },
+	{ "language",	N_("Your language and time zone were saved.") },
 };
 
 /* Add the notice a redirect asked for to a page's view. */
@@ -396,7 +387,7 @@ web_notice(struct req *r, json_t *v)
 	for (i = 0; name != NULL && i < nitems(notices); i++) {
 		if (strcmp(name, notices[i].name) == 0)
 			json_object_set_new(v, "notice",
-			    json_string(notices[i].text));
+			    json_string(req_tr(r, notices[i].text)));
 	}
 }
 

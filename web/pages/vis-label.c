@@ -16,14 +16,14 @@ static const struct vis_label {
 	const char	*badge;		/* a card's, for a limited post */
 	const char	*icon;		/* the templates' icon */
 } vis_labels[] = {
-	{ VIS_PUBLIC,	"public",	"Everyone at the company",
-	    "Everyone at the company",				"company" },
-	{ VIS_UNLISTED,	"unlisted",	"Everyone, but not in the company "
-	    "stream",	"Not in the company stream",		"quiet" },
-	{ VIS_PRIVATE,	"private",	"My followers",		"Followers only",
-	    "followers" },
-	{ VIS_DIRECT,	"direct",	"Only people I mention",
-	    "Private conversation",				"lock" },
+	{ VIS_PUBLIC,	"public",	N_("Everyone at the company"),
+	    N_("Everyone at the company"),			"company" },
+	{ VIS_UNLISTED,	"unlisted",	N_("Everyone, but not in the company "
+	    "stream"),	N_("Not in the company stream"),	"quiet" },
+	{ VIS_PRIVATE,	"private",	N_("My followers"),
+	    N_("Followers only"),				"followers" },
+	{ VIS_DIRECT,	"direct",	N_("Only people I mention"),
+	    N_("Private conversation"),				"lock" },
 };
 
 /* The company's name, as the config calls this server (instance_title). */
@@ -48,9 +48,9 @@ web_visibility_choices(struct req *r, const char *want)
 	for (i = 0; i < nitems(vis_labels); i++)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}",
 		    "value", vis_labels[i].value,
-		    "label", vis_labels[i].vis == VIS_PUBLIC ? arena_printf(
-		    r->arena, "Everyone at %s", web_company(r)) :
-		    vis_labels[i].choice,
+		    "label", vis_labels[i].vis == VIS_PUBLIC ? i18n_format(
+		    r->arena, req_tr(r, "Everyone at {company}"), "company",
+		    web_company(r), NULL) : req_tr(r, vis_labels[i].choice),
 		    "icon", vis_labels[i].icon,
 		    "selected", strcmp(want, vis_labels[i].value) == 0));
 	return list;
@@ -58,7 +58,8 @@ web_visibility_choices(struct req *r, const char *want)
 
 /* A limited post's badge on its card: text, and whether it wears the
  * lock (a private conversation). No company name: cards are cached for
- * everyone, and a public post has no badge. */
+ * everyone, and a public post has no badge. The text is English, marked
+ * for the catalogue: the caller translates it (tr). */
 const char *
 web_visibility_badge(enum visibility v, int *lock)
 {

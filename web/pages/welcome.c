@@ -82,6 +82,7 @@ web_welcome(struct req *r, json_t *v)
 	struct welcome	 w;
 	struct user	*me;
 	json_t		*c, *steps;
+	long long	 nf, ng;
 
 	if ((me = user_get(req_db(r), r->arena, r->user->id)) == NULL ||
 	    welcome_state(req_db(r), me, &w) != 0 || !w.newcomer)
@@ -94,22 +95,31 @@ web_welcome(struct req *r, json_t *v)
 	if (w.done == 5)
 		return;
 	steps = json_array();
-	json_array_append_new(steps, welcome_step("photo", "Add a photo",
-	    "/settings/profile", "Add your photo", w.avatar, NULL));
-	json_array_append_new(steps, welcome_step("title", "Say what you do",
-	    "/settings/profile", "Add your job title", w.title, NULL));
-	json_array_append_new(steps, welcome_step("follow", arena_printf(
-	    r->arena, "Follow %d colleagues", WELCOME_FOLLOWS), "/directory",
-	    "Find people", w.follows, arena_printf(r->arena, "%lld of %d",
-	    (long long)(w.nfollows < WELCOME_FOLLOWS ? w.nfollows :
-	    WELCOME_FOLLOWS), WELCOME_FOLLOWS)));
-	json_array_append_new(steps, welcome_step("groups", arena_printf(
-	    r->arena, "Join %d groups", WELCOME_GROUPS), "/groups",
-	    "Browse groups", w.groups, arena_printf(r->arena, "%lld of %d",
-	    (long long)(w.ngroups < WELCOME_GROUPS ? w.ngroups :
-	    WELCOME_GROUPS), WELCOME_GROUPS)));
-	json_array_append_new(steps, welcome_step("hello", "Say hello",
-	    "#status", "Write your first post", w.posted, NULL));
+	nf = w.nfollows < WELCOME_FOLLOWS ? w.nfollows : WELCOME_FOLLOWS;
+	ng = w.ngroups < WELCOME_GROUPS ? w.ngroups : WELCOME_GROUPS;
+	json_array_append_new(steps, welcome_step("photo", req_tr(r,
+	    "Add a photo"), "/settings/profile", req_tr(r, "Add your photo"),
+	    w.avatar, NULL));
+	json_array_append_new(steps, welcome_step("title", req_tr(r,
+	    "Say what you do"), "/settings/profile", req_tr(r,
+	    "Add your job title"), w.title, NULL));
+	json_array_append_new(steps, welcome_step("follow", web_count(
+	    r->arena, WELCOME_FOLLOWS, trn(req_lang(r), WELCOME_FOLLOWS,
+	    "Follow {n} colleague", "Follow {n} colleagues")), "/directory",
+	    req_tr(r, "Find people"), w.follows, i18n_format(r->arena,
+	    req_tr(r, "{done} of {total}"), "done", web_count(r->arena, nf,
+	    "{n}"), "total", web_count(r->arena, WELCOME_FOLLOWS, "{n}"),
+	    NULL)));
+	json_array_append_new(steps, welcome_step("groups", web_count(
+	    r->arena, WELCOME_GROUPS, trn(req_lang(r), WELCOME_GROUPS,
+	    "Join {n} group", "Join {n} groups")), "/groups",
+	    req_tr(r, "Browse groups"), w.groups, i18n_format(r->arena,
+	    req_tr(r, "{done} of {total}"), "done", web_count(r->arena, ng,
+	    "{n}"), "total", web_count(r->arena, WELCOME_GROUPS, "{n}"),
+	    NULL)));
+	json_array_append_new(steps, welcome_step("hello", req_tr(r,
+	    "Say hello"), "#status", req_tr(r, "Write your first post"),
+	    w.posted, NULL));
 	c = json_pack("{s:o, s:i, s:i}", "steps", steps, "done", w.done,
 	    "total", 5);
 	if (!w.follows) {

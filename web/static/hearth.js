@@ -21,6 +21,26 @@
 'use strict';
 
 (() => {
+  // --- i18n: the script's own words (docs/translating.md) ---
+  // Plain ones come from foot.html's #hearth-i18n-words as data-i18n-NAME
+  // attributes, translated when the template was; counted ones, every
+  // plural form of the page's language, from #hearth-plural (js-words.c),
+  // chosen with Intl.PluralRules. English when a word is missing.
+  const fill = (s, vars) => Object.entries(vars || {}).reduce(
+    (out, [k, v]) => out.split(`{${k}}`).join(String(v)), s);
+  const word = (name, en, vars) => fill(
+    document.getElementById('hearth-i18n-words')?.dataset[name] || en, vars);
+  const plural = (name, n, one, other, vars) => {
+    const forms = document.getElementById('hearth-plural')?.dataset || {};
+    let cat = 'other';
+    try {
+      cat = new Intl.PluralRules(document.documentElement.lang || 'en').select(n);
+    } catch { /* an unknown language: other */ }
+    const key = name + cat[0].toUpperCase() + cat.slice(1);
+    return fill(forms[key] || (n === 1 ? one : other), { n, ...vars });
+  };
+  // --- end i18n ---
+
   // A polite live region for what changed out of sight.
   const status = document.createElement('div');
   status.className = 'sr-only';
@@ -123,7 +143,7 @@
     if (fresh) {
       const node = document.importNode(fresh, true);
       if (old) old.replaceWith(node); else form.after(node);
-      say('Preview updated');
+      say(word('i18nPreviewUpdated', 'Preview updated'));
     } else if (error) {
       old?.remove();
       form.before(document.importNode(error, true));
@@ -169,7 +189,7 @@
       (live.querySelector('h2') || live.firstChild)?.after(box);
     }
     const n = pending.size;
-    button.textContent = n === 1 ? '1 new post' : `${n} new posts`;
+    button.textContent = plural('newPosts', n, '{n} new post', '{n} new posts');
     button.parentElement.hidden = n === 0;
   }
 
@@ -252,10 +272,12 @@
   // stays in the title.
   function ago(t) {
     const d = Math.max(0, (Date.now() - t) / 1000);
-    if (d < 60) return 'just now';
-    if (d < 3600) return `${Math.floor(d / 60)} min`;
-    if (d < 86400) return `${Math.floor(d / 3600)} h`;
-    if (d < 7 * 86400) return `${Math.floor(d / 86400)} d`;
+    const w = document.getElementById('hearth-i18n')?.dataset || {};
+    const f = (k, en, n) => (w[k] || en).replace('{n}', String(n));
+    if (d < 60) return w.i18nNow || 'just now';
+    if (d < 3600) return f('i18nMin', '{n} min', Math.floor(d / 60));
+    if (d < 86400) return f('i18nH', '{n} h', Math.floor(d / 3600));
+    if (d < 7 * 86400) return f('i18nD', '{n} d', Math.floor(d / 86400));
     return null;
   }
   window.setInterval(() => {
@@ -297,17 +319,17 @@
   // chosen, dropped or pasted (POST /media, so a big one shows progress
   // and a refused one says why before anything is typed), and the post
   // carries only the ids, in the order of the tiles.
-  const ALT_LABEL = "Describe this picture for people who can't see it (alt text)";
-  const ALT_NUDGE = 'Adding a description helps colleagues who use screen readers. Post anyway?';
+  const ALT_LABEL = word('i18nAltLabel', "Describe this picture for people who can't see it (alt text)");
+  const ALT_NUDGE = word('i18nAltNudge', 'Adding a description helps colleagues who use screen readers. Post anyway?');
   let uploads = 0;
 
   // What a failed upload says when the server gave no sentence of its own.
   function uploadError(status) {
-    if (status === 413) return 'This file is too large to attach.';
-    if (status === 415 || status === 422) return 'hearth cannot take this kind of file.';
-    if (status === 503) return 'The server is busy; try again in a moment.';
-    if (status === 0) return 'The upload did not reach hearth. Check the connection and try again.';
-    return `The upload failed (the server answered ${status}).`;
+    if (status === 413) return word('i18nTooLarge', 'This file is too large to attach.');
+    if (status === 415 || status === 422) return word('i18nBadKind', 'hearth cannot take this kind of file.');
+    if (status === 503) return word('i18nBusy', 'The server is busy; try again in a moment.');
+    if (status === 0) return word('i18nUnreached', 'The upload did not reach hearth. Check the connection and try again.');
+    return word('i18nUploadFailed', 'The upload failed (the server answered {status}).', { status });
   }
 
   function attachBox(box) {
@@ -319,13 +341,13 @@
     const zone = form.closest('.composer') || form;
     let tiles = box.querySelector('.attach-tiles');
     if (!tiles) {
-      tiles = make('ul', { class: 'attach-tiles', 'aria-label': 'Attachments' });
+      tiles = make('ul', { class: 'attach-tiles', 'aria-label': word('i18nAttachments', 'Attachments') });
       box.prepend(tiles);
     }
     const help = input.getAttribute('aria-describedby');
     const button = make('button', { type: 'button', class: 'attach-button', 'aria-describedby': help },
-      clipIcon(), make('span', { text: 'Attach' }),
-      make('span', { class: 'sr-only', text: ' pictures or files' }));
+      clipIcon(), make('span', { text: word('i18nAttach', 'Attach') }),
+      make('span', { class: 'sr-only', text: ` ${word('i18nAttachWhat', 'pictures or files')}` }));
     const note = make('p', { class: 'attach-note small', hidden: true });
     const live = make('p', { class: 'attach-status sr-only', role: 'status' });
     const row = make('div', { class: 'attach-row' }, button, note);
@@ -342,7 +364,7 @@
     const update = () => {
       const full = count() >= max;
       button.disabled = full;
-      if (full) note.textContent = `${max} attached: that is the most a post can carry. Remove one to attach another.`;
+      if (full) note.textContent = plural('full', max, '{n} attached: that is the most a post can carry. Remove one to attach another.', '{n} attached: that is the most a post can carry. Remove one to attach another.');
       else note.textContent = leftOut;
       note.hidden = !note.textContent;
       tiles.hidden = tiles.children.length === 0;
@@ -350,7 +372,7 @@
 
     function removeButton(tile, name, id) {
       const b = make('button', { type: 'button', class: 'tile-remove' },
-        make('span', { text: 'Remove' }), make('span', { class: 'sr-only', text: ` ${name}` }));
+        make('span', { text: word('i18nRemove', 'Remove') }), make('span', { class: 'sr-only', text: ` ${name}` }));
       b.addEventListener('click', () => {
         tile.xhr?.abort();
         // Uploaded here and not posted yet: the server forgets it. A kept
@@ -365,7 +387,7 @@
         tile.remove();
         leftOut = '';
         update();
-        sayHere(`${name} removed`);
+        sayHere(word('i18nRemoved', '{name} removed', { name }));
         (next?.querySelector('.tile-remove') || button).focus();
       });
       return b;
@@ -376,9 +398,9 @@
       tile.className = 'tile tile-failed';
       tile.replaceChildren(make('div', { class: 'tile-body' },
         make('p', { class: 'tile-name', text: name }),
-        make('p', { class: 'tile-error', role: 'alert', text: `${name} was not attached: ${text}` }),
+        make('p', { class: 'tile-error', role: 'alert', text: word('i18nNotAttached', '{name} was not attached: {why}', { name, why: text }) }),
         removeButton(tile, name, null)));
-      tile.querySelector('.tile-remove span').textContent = 'Dismiss';
+      tile.querySelector('.tile-remove span').textContent = word('i18nDismiss', 'Dismiss');
       update();
     }
 
@@ -404,7 +426,7 @@
         make('img', { class: 'tile-thumb', src: m.preview_url, alt: '', width: small.width, height: small.height }) :
         make('span', { class: 'file-icon', 'data-icon': m.hearth?.icon || 'file', 'aria-hidden': 'true' }),
       body);
-      sayHere(`${name} attached`);
+      sayHere(word('i18nAttached', '{name} attached', { name }));
       update();
     }
 
@@ -420,9 +442,9 @@
       const pct = make('span', { class: 'muted small', 'aria-hidden': 'true', text: '0%' });
       tile.replaceChildren(make('span', { class: 'file-icon', 'data-icon': 'upload', 'aria-hidden': 'true' }),
         make('div', { class: 'tile-body' },
-          make('p', { class: 'tile-name' }, make('label', { for: pid, text: `Uploading ${name}` }), ' ', pct),
+          make('p', { class: 'tile-name' }, make('label', { for: pid, text: word('i18nUploading', 'Uploading {name}', { name }) }), ' ', pct),
           progress, removeButton(tile, name, null)));
-      tile.querySelector('.tile-remove span').textContent = 'Cancel';
+      tile.querySelector('.tile-remove span').textContent = word('i18nCancel', 'Cancel');
       const xhr = new XMLHttpRequest();
       tile.xhr = xhr;
       let said = -100;
@@ -433,7 +455,7 @@
         pct.textContent = `${n}%`;
         if (n - said >= 20) {
           said = n;
-          sayHere(`Uploading ${name}, ${n}%`);
+          sayHere(word('i18nUploadingPct', 'Uploading {name}, {n}%', { name, n }));
         }
       });
       xhr.addEventListener('load', () => {
@@ -444,7 +466,7 @@
         } else if (xhr.status === 503 && tries < 3) {
           // Busy decoding other uploads: wait as told, then again.
           const wait = Math.min(Number(xhr.getResponseHeader('Retry-After')) || 2, 10);
-          sayHere(`The server is busy; trying ${name} again in ${wait} s`);
+          sayHere(word('i18nRetry', 'The server is busy; trying {name} again in {n} s', { name, n: wait }));
           window.setTimeout(() => { if (tile.isConnected) upload(file, tries + 1, tile); }, wait * 1000);
         } else {
           failed(tile, name, m?.error || uploadError(xhr.status));
@@ -458,7 +480,7 @@
       const fd = new FormData();
       fd.append('file', file, name);
       xhr.send(fd);
-      sayHere(`Uploading ${name}`);
+      sayHere(word('i18nUploading', 'Uploading {name}', { name }));
       update();
     }
 
@@ -468,7 +490,7 @@
       const room = Math.max(0, max - count());
       const take = list.slice(0, room);
       const skipped = list.length - take.length;
-      leftOut = skipped ? `Only ${max} attachments fit in a post, so ${skipped === 1 ? 'one file was' : `${skipped} files were`} left out.` : '';
+      leftOut = skipped ? plural('leftOut', skipped, 'Only {max} attachments fit in a post, so {n} file was left out.', 'Only {max} attachments fit in a post, so {n} files were left out.', { max }) : '';
       for (const f of take) upload(f);
       update();
     }
@@ -534,7 +556,7 @@
       if (ev.submitter?.name === 'preview') return;
       if (tiles.querySelector('.tile-uploading')) {
         ev.preventDefault();
-        leftOut = 'Still uploading: post once the attachments are in.';
+        leftOut = word('i18nStillUploading', 'Still uploading: post once the attachments are in.');
         update();
         return;
       }
@@ -568,16 +590,16 @@
   function buildViewer() {
     const v = {};
     v.count = make('p', { class: 'viewer-count', id: 'viewer-count', 'aria-live': 'polite' });
-    v.close = make('button', { type: 'button', class: 'viewer-close', text: 'Close' });
+    v.close = make('button', { type: 'button', class: 'viewer-close', text: word('i18nClose', 'Close') });
     v.img = make('img', { class: 'viewer-img', alt: '', draggable: 'false' });
     v.caption = make('figcaption', { class: 'viewer-caption' });
     v.stage = make('figure', { class: 'viewer-stage' }, v.img, v.caption);
     v.prev = make('button', { type: 'button', class: 'viewer-prev' },
-      make('span', { 'aria-hidden': 'true', text: '‹ ' }), 'Previous');
+      make('span', { 'aria-hidden': 'true', text: '‹ ' }), word('i18nPrevious', 'Previous'));
     v.next = make('button', { type: 'button', class: 'viewer-next' },
-      'Next', make('span', { 'aria-hidden': 'true', text: ' ›' }));
+      word('i18nNext', 'Next'), make('span', { 'aria-hidden': 'true', text: ' ›' }));
     v.nav = make('div', { class: 'viewer-nav' }, v.prev, v.next);
-    v.dialog = make('dialog', { class: 'viewer', 'aria-label': 'Picture viewer' },
+    v.dialog = make('dialog', { class: 'viewer', 'aria-label': word('i18nViewer', 'Picture viewer') },
       make('div', { class: 'viewer-top' }, v.count, v.close), v.stage, v.nav);
     document.body.append(v.dialog);
     v.links = [];
@@ -591,10 +613,10 @@
       // policy: its still preview stands in.
       const still = (a.dataset.mime || '').startsWith('video/');
       v.img.src = still ? a.querySelector('img')?.src || a.href : a.href;
-      v.img.alt = desc || 'Picture without a description';
-      v.caption.textContent = desc || 'No description was given for this picture.';
+      v.img.alt = desc || word('i18nNoAlt', 'Picture without a description');
+      v.caption.textContent = desc || word('i18nNoDescription', 'No description was given for this picture.');
       v.caption.classList.toggle('muted-caption', !desc);
-      v.count.textContent = n > 1 ? `Picture ${v.at + 1} of ${n}` : 'Picture';
+      v.count.textContent = n > 1 ? word('i18nPictureOf', 'Picture {at} of {n}', { at: v.at + 1, n }) : word('i18nPicture', 'Picture');
       v.nav.hidden = n < 2;
     };
     v.prev.addEventListener('click', () => v.show(v.at - 1));
@@ -724,10 +746,26 @@
         vis.hidden = inGroup;
         vis.disabled = inGroup;
         audience.hidden = !inGroup;
-        audience.textContent = inGroup ? `People who can see ${chosen.textContent}` : '';
+        audience.textContent = inGroup ? word('i18nAudience', 'People who can see {group}', { group: chosen.textContent }) : '';
       };
       group.addEventListener('change', update);
       update();
     }
   }
+})();
+
+/* --- i18n: the browser's time zone (docs/translating.md) ---
+ * Tell the server the browser's IANA time zone in a cookie, so times show
+ * in it until the person chooses one in Settings → Language. */
+(function () {
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  if (!zone || !/^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) return;
+  if (document.cookie.split("; ").indexOf("hearth_tz=" + zone) >= 0) return;
+  document.cookie = "hearth_tz=" + zone + "; path=/; max-age=31536000; SameSite=Lax" +
+    (location.protocol === "https:" ? "; Secure" : "");
 })();

@@ -1,0 +1,205 @@
+"""Languages and time zones (docs/translating.md): pages in German and
+Polish by the browser's Accept-Language and by the person's setting, with
+<html lang> to match; the login page (nobody yet) by Accept-Language; the
+shared card cache never serves one language's cards to another; times in
+the person's zone, from the setting or from the browser's cookie; and a
+bad language or zone is refused.
+
+Each case can run alone: make check TESTS=tests/integration/test_i18n.py
+CASE=login_by_accept_language (or `python3 .../test_i18n.py --list`)."""
+import contextlib
+import re
+
+import harness as h
+
+
+@contextlib.contextmanager
+def fixture(t):
+    with h.Server(t) as srv:
+        srv.add_user("alice", display_name="Alice Liddell")
+        srv.a = srv.client()
+        t.status(srv.a.login("alice"), 303, "alice signs in")
+        yield srv
+
+
+def lang_of(text):
+    m = re.search(r'<html lang="([^"]*)"', text)
+    return m.group(1) if m else None
+
+
+def save(t, c, locale, zone, status=303, what="saved"):
+    r = c.post("/settings/language", {"csrf": c.csrf("/settings/language"),
+                                      "locale": locale, "time_zone": zone})
+    t.status(r, status, what)
+    return r
+
+
+@h.case
+def login_by_accept_language(t, srv):
+    """Nobody is signed in: Accept-Language alone chooses, q-values and
+    regions included; English when nothing matches."""
+    for header, lang, text in [
+            ("de-AT,de;q=0.9,en;q=0.5", "de", "Bei hearth anmelden"),
+            ("en;q=0.4, pl-PL", "pl", "Zaloguj się do hearth"),
+            ("fr-FR, es;q=0.8", "en", "Sign in to hearth"),
+            ("pl;q=0, de;q=0.1", "de", "Bei hearth anmelden"),
+            ("", "en", "Sign in to hearth")]:
+        c = srv.client(headers={"Accept-Language": header})
+        r = c.get("/login")
+        t.status(r, 200, "the login page for %r" % header)
+        t.is_(lang_of(r.text), lang, "<html lang> for %r" % header)
+        t.ok(text in r.text, "%r says %r" % (header, text))
+
+
+@h.case
+def pages_by_browser_and_setting(t, srv):
+    """A signed-in page follows the browser until the person chooses;
+    the choice wins over the browser, and Automatic gives it back."""
+    a = srv.a
+    a.headers["Accept-Language"] = "pl-PL,pl;q=0.9"
+    r = a.get("/")
+    t.is_(lang_of(r.text), "pl", "Polish by the browser")
+    t.ok("Powiadomienia" in r.text, "the navigation is in Polish")
+    t.ok("Notifications</span>" not in r.text, "... not in English")
+    save(t, a, "de", "")
+    r = a.get("/")
+    t.is_(lang_of(r.text), "de", "German by the setting")
+    t.ok("Benachrichtigungen" in r.text, "the navigation is in German")
+    t.ok('data-i18n-min="{n} Min."' in r.text,
+         "the script's words for hearth.js are German too")
+    r = a.get("/settings/language")
+    t.like(r.text, r'<option value="de" selected>Deutsch</option>',
+           "the form shows the choice")
+    save(t, a, "", "")
+    t.is_(lang_of(a.get("/").text), "pl", "Automatic: the browser again")
+    a.headers.pop("Accept-Language")
+    t.is_(lang_of(a.get("/").text), "en", "English with no preference")
+
+
+@h.case
+def cards_per_language(t, srv):
+    """The card cache keeps a card per language: an English reader after
+    a German one gets English buttons."""
+    a = srv.a
+    t.status(a.post("/compose", {"csrf": a.csrf("/"),
+                                 "status": "Hello colleagues"}), 303,
+             "alice posts")
+    de = srv.client(headers={"Accept-Language": "de"})
+    t.status(de.login("alice"), 303, "alice signs in on a German browser")
+    r = de.get("/")
+    t.ok("Hello colleagues" in r.text, "the post is on home")
+    t.like(r.text, r'class="post-tool">Bearbeiten<',
+           "the card's Edit is in German")
+    t.like(r.text, r"0 Antworten<", "... and its count of replies")
+    r = a.get("/")
+    t.like(r.text, r'class="post-tool">Edit<',
+           "the English reader gets English")
+    t.ok("Bearbeiten" not in r.text, "... and no German card")
+
+
+@h.case
+def times_in_zone(t, srv):
+    """The same post's time, in UTC and then in Europe/Warsaw: from the
+    browser's cookie, and from the setting, which wins."""
+    a = srv.a
+    t.status(a.post("/compose", {"csrf": a.csrf("/"),
+                                 "status": "What time is it"}), 303,
+             "alice posts")
+    when = re.compile(r'class="muted when" href="[^"]+" title="([^"]+)"')
+    m = when.search(a.get("/").text)
+    t.ok(m is not None and m.group(1).endswith(" UTC"),
+         "UTC when nothing says otherwise: %s" % (m and m.group(1)))
+    utc = m.group(1) if m else ""
+    a.cookies["hearth_tz"] = "Europe/Warsaw"
+    m = when.search(a.get("/").text)
+    t.ok(m is not None and re.search(r" CES?T$", m.group(1)),
+         "the browser's zone: %s" % (m and m.group(1)))
+    hour = lambda s: int(re.search(r"(\d\d):\d\d", s).group(1))
+    if m and utc:
+        t.ok((hour(m.group(1)) - hour(utc)) % 24 in (1, 2),
+             "Warsaw is one or two hours ahead of UTC")
+    a.cookies["hearth_tz"] = "Not/AZone"
+    m = when.search(a.get("/").text)
+    t.ok(m is not None and m.group(1).endswith(" UTC"),
+         "a cookie that names no zone is ignored")
+    save(t, a, "pl", "America/New_York")
+    r = a.get("/")
+    m = when.search(r.text)
+    t.ok(m is not None and re.search(r" E[SD]T$", m.group(1)),
+         "the setting wins: %s" % (m and m.group(1)))
+    t.ok("przed chwilą" in r.text, "and 'just now' is Polish")
+
+
+@h.case
+def refused_choices(t, srv):
+    """A language not offered and a zone the system lacks are refused,
+    saying why, and nothing changes."""
+    a = srv.a
+    save(t, a, "en", "")
+    r = save(t, a, "xx", "", 422, "an unknown language is refused")
+    t.ok("Choose one of the languages offered." in r.text, "it says why")
+    r = save(t, a, "", "Mars/Olympus", 422, "an unknown zone is refused")
+    t.ok("not a time zone this server knows" in r.text, "it says why")
+    r = save(t, a, "", "../../etc/passwd", 422, "a path is not a zone")
+    r = a.post("/settings/language", {"locale": "de", "time_zone": ""})
+    t.status(r, 403, "without its CSRF token the form is refused")
+    t.is_(lang_of(a.get("/").text), "en", "nothing changed")
+    save(t, a, "de", "")
+    r = save(t, a, "de", "Mars/Olympus", 422, "refused in German too")
+    t.ok("Diese Zeitzone kennt der Server nicht." in r.text,
+         "the reason is in the page's language")
+
+
+@h.case
+def messages_from_c(t, srv):
+    """Texts made in C come through the catalogue too: an error page, a
+    form's field message, a group's member count with Polish plurals."""
+    a = srv.a
+    save(t, a, "de", "")
+    r = a.get("/@nobody_here")
+    t.status(r, 404, "the page of someone who is not there")
+    t.ok("Seite nicht gefunden" in r.text, "the error page is German")
+    r = a.post("/settings/password", {
+        "csrf": a.csrf("/settings/password"), "current": "not it",
+        "password": "a brand new password",
+        "confirm": "a brand new password"})
+    t.ok("Das ist nicht dein aktuelles Passwort." in r.text,
+         "a field's message is German")
+    t.ok("Dein Passwort wurde nicht geändert." in r.text,
+         "... and the form's summary")
+    save(t, a, "pl", "")
+    t.status(a.post("/groups", {"csrf": a.csrf("/groups"),
+                                "name": "Kawa", "visibility": "open"}),
+             303, "alice creates a group")
+    r = a.get("/groups")
+    t.like(r.text, r"1 osoba\b", "one member: 1 osoba")
+    save(t, a, "en", "")
+
+
+@h.case
+def merged_pages_from_c(t, srv):
+    """The texts the newer pages make in C (a stream's heading, the digest's
+    rhythms, the composer's audience) and the script's counted words (every
+    plural form, from the page) follow the reader's language."""
+    a = srv.a
+    r = a.get("/")
+    t.like(r.text, r'<span id="hearth-plural" hidden data-new-posts-one="'
+           r'\{n\} new post" data-new-posts-few="\{n\} new posts"',
+           "the script's counted words, in English, each form")
+    t.like(r.text, r'data-i18n-attach="Attach"', "... and its plain words")
+    t.like(r.text, r'>Everyone at [^<]+</', "the composer's audience names "
+           "the company")
+    save(t, a, "de", "")
+    r = a.get("/public")
+    t.like(r.text, r"<h1>Unternehmen</h1>", "the stream's heading is German")
+    r = a.get("/settings/notifications")
+    t.like(r.text, r'<option value="off"[^>]*>Nie</option>',
+           "the digest's rhythm is German")
+    r = a.get("/")
+    t.like(r.text, r'data-i18n-attach="[^"]+"', "the script's words are "
+           "there in German too")
+    save(t, a, "en", "")
+
+
+if __name__ == "__main__":
+    h.main_cases(fixture)
