@@ -479,15 +479,17 @@ web_notifications_clear(struct req *r)
 	const char	*yes = req_param(r, "confirm");
 
 	if (yes == NULL || strcmp(yes, "yes") != 0) {
-		v = req_view(r, "Clear all notifications?");
+		v = req_view(r, req_tr(r, "Clear all notifications?"));
 		web_nav(v, "notifications");
-		json_object_set_new(v, "heading", json_string("Notifications"));
-		json_object_set_new(v, "question", json_string("Clear all "
-		    "notifications? They are deleted for good; the posts and "
-		    "people they were about stay."));
+		json_object_set_new(v, "heading", json_string(req_tr(r,
+		    "Notifications")));
+		json_object_set_new(v, "question", json_string(req_tr(r,
+		    "Clear all notifications? They are deleted for good; the "
+		    "posts and people they were about stay.")));
 		json_object_set_new(v, "action",
 		    json_string("/notifications/clear"));
-		json_object_set_new(v, "label", json_string("Clear all"));
+		json_object_set_new(v, "label", json_string(req_tr(r,
+		    "Clear all")));
 		json_object_set_new(v, "back", json_string("/notifications"));
 		req_html(r, 200, "confirm", v);
 		return HANDLED;

@@ -31,8 +31,9 @@ scheduled_row(struct req *r, const struct scheduled *s)
 	if (vis == NULL || visibility_parse(vis, &v) != 0)
 		v = VIS_PUBLIC;
 	json_object_set_new(o, "visibility_label", json_string(v == VIS_PUBLIC ?
-	    arena_printf(r->arena, "Everyone at %s", web_company(r)) :
-	    web_visibility_badge(v, &lock)));
+	    i18n_format(r->arena, req_tr(r, "Everyone at {company}"),
+	    "company", web_company(r), NULL) :
+	    req_tr(r, web_visibility_badge(v, &lock))));
 	if (media > 0)
 		json_object_set_new(o, "media", json_string(web_count(
 		    r->arena, (long long)media, trn(req_lang(r), (long)media,
