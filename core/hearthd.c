@@ -119,6 +119,7 @@ prepare_database(const struct config *c, char **cause)
 	if (secret_load(db, cause) != 0)
 		goto out;
 	if (vapid_load(db, cause) != 0)
+		goto out;
 	if (group_default_setup(db, c->groups_default, cause) != 0)
 		goto out;
 	rc = 0;

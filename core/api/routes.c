@@ -141,13 +141,15 @@ const struct route api_routes[] = {
 	{ M_DELETE, "/api/v1/groups/:id/pins/:status", R_AUTH,
 	    api_group_unpin },
 
-	/* Web Push (push.c) */
-	{ M_POST, "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	/* Web Push (push.c). Not a post: a person the guidelines still wait
+	 * for may be told about notifications (R_UNGATED), so an app that
+	 * subscribes at its start need not start again after acknowledging. */
+	{ M_POST, "/api/v1/push/subscription", R_AUTH | R_PUSH | R_UNGATED,
 	    api_push_subscribe },
 	{ M_GET,  "/api/v1/push/subscription", R_AUTH | R_PUSH, api_push_get },
-	{ M_PUT,  "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	{ M_PUT,  "/api/v1/push/subscription", R_AUTH | R_PUSH | R_UNGATED,
 	    api_push_update },
-	{ M_DELETE, "/api/v1/push/subscription", R_AUTH | R_PUSH,
+	{ M_DELETE, "/api/v1/push/subscription", R_AUTH | R_PUSH | R_UNGATED,
 	    api_push_delete },
 
 	/* notifications */

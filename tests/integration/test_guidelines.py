@@ -141,8 +141,9 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
     # Signing in and out (and the identity provider ending sessions),
     # OAuth's token endpoints, acknowledging and publishing, and security
     # and administration (a password, sessions, revoking a token or an
-    # app, managing people, SCIM provisioning) and one's language (to
-    # read the guidelines in it) are the only writes the gate lets through.
+    # app, managing people, SCIM provisioning), one's language (to read
+    # the guidelines in it) and a device's push subscription are the only
+    # writes the gate lets through.
     t.is_(sorted(ungated), sorted([
         "/login", "/logout", "/oauth/token", "/oauth/revoke",
         "/auth/oidc/backchannel-logout",
@@ -154,7 +155,8 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
         "/admin/people", "/admin/people/:id/:action", "/admin/people/import",
         "/guidelines/:version/acknowledge", "/admin/guidelines",
         "/api/v1/guidelines/:version/acknowledge",
-        "/api/v1/admin/guidelines"]), "the only ungated writes")
+        "/api/v1/admin/guidelines"] +
+        ["/api/v1/push/subscription"] * 3), "the only ungated writes")
 
 
 class World:

@@ -44,7 +44,7 @@ web_post_history(struct req *r)
 	    u->display_name : u->username));
 	json_object_set_new(v, "versions", list);
 	json_object_set_new(v, "count", json_integer((json_int_t)n));
-	json_object_set_new(v, "versions", json_string(web_count(r->arena,
+	json_object_set_new(v, "versions_label", json_string(web_count(r->arena,
 	    (long long)n, trn(req_lang(r), (long)n, "{n} version",
 	    "{n} versions"))));
 	req_html(r, 200, "history", v);

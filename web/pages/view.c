@@ -285,19 +285,6 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	return s;
 }
 
-/*
- * A count in words: fmt, a form trn chose ("{n} member"), with {n} filled
- * in: web_count(a, n, trn(lang, n, "{n} member", "{n} members")).
- */
-const char *
-web_count(struct arena *a, long long n, const char *fmt)
-{
-	char	num[24];
-
-	snprintf(num, sizeof num, "%lld", n);
-	return i18n_format(a, fmt, "n", num, NULL);
-}
-
 /* "1 member", "5 members", in the request's language. */
 static const char *
 members_label(struct req *r, int64_t n)
