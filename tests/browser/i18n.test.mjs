@@ -52,7 +52,7 @@ test('a Polish browser gets Polish pages, and its time zone is used', async () =
   assert.equal(cookies.find((c) => c.name === 'hearth_tz')?.value, 'Europe/Warsaw',
     'hearth.js reported the browser\'s zone');
   // A post's time is in Warsaw's zone, and "just now" is Polish.
-  await page.getByRole('textbox').first().fill('Dzień dobry');
+  await page.locator('#status').fill('Dzień dobry');
   await page.getByRole('button', { name: 'Opublikuj' }).first().click();
   await page.waitForURL(hearth.url + '/');
   const when = page.locator('a.when').first();

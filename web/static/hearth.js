@@ -687,6 +687,10 @@
 // group decides who sees a post, so choosing one says so instead of the
 // visibility menu (which would otherwise still claim "Everyone").
 (() => {
+  // The script's own words, as the first block reads them (foot.html).
+  const word = (name, en, vars) => Object.entries(vars || {}).reduce(
+    (out, [k, v]) => out.split(`{${k}}`).join(String(v)),
+    document.getElementById('hearth-i18n-words')?.dataset[name] || en);
   for (const form of document.querySelectorAll('form[data-composer]')) {
     form.addEventListener('keydown', (ev) => {
       if (ev.key !== 'Enter' || !(ev.ctrlKey || ev.metaKey) || ev.target.tagName !== 'TEXTAREA') return;
