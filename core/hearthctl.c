@@ -1807,8 +1807,9 @@ cmd_audit_prune(struct ctl *ctl)
 {
 	struct audit_actor	 who;
 	char			 name[64];
+	json_t			*details;
 	int64_t			 before;
-	int			 n;
+	int			 n, rc;
 
 	if (ctl->argc != 3 || strcmp(ctl->argv[1], "--before") != 0 ||
 	    (before = ctl_date(ctl->argv[2])) < 0)
@@ -1820,17 +1821,21 @@ cmd_audit_prune(struct ctl *ctl)
 	who.ip = "local";
 	/* The pruning itself is recorded: a gap in the log says who made
 	 * it and when. */
-	if (db_begin(ctl->db) != 0 || (n = audit_prune(ctl->db, before)) < 0 ||
-	    audit_record(ctl->db, &who, "audit.prune", "", 0, "", json_pack(
-	    "{s:s, s:i}", "before", ctl->argv[2], "deleted", n)) != 0 ||
-	    db_commit(ctl->db) != 0) {
-		db_rollback(ctl->db);
-		fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
-		return 1;
-	}
+	if (db_begin(ctl->db) != 0 || (n = audit_prune(ctl->db, before)) < 0)
+		goto fail;
+	/* audit_record borrows the details. */
+	details = json_pack("{s:s, s:i}", "before", ctl->argv[2], "deleted", n);
+	rc = audit_record(ctl->db, &who, "audit.prune", "", 0, "", details);
+	json_decref(details);
+	if (rc != 0 || db_commit(ctl->db) != 0)
+		goto fail;
 	printf("deleted %d audit entr%s from before %s\n", n, n == 1 ? "y" :
 	    "ies", ctl->argv[2]);
 	return 0;
+fail:
+	db_rollback(ctl->db);
+	fprintf(stderr, "hearthctl: %s\n", db_errmsg(ctl->db));
+	return 1;
 }
 
 #define IMPORT_FILE_MAX		(4 * 1024 * 1024)
