@@ -32,20 +32,12 @@ static void
 reblog_reply(struct req *r, void *arg)
 {
 	struct toggle	*t = arg;
-	sqlite3_stmt	*st;
 	struct ectx	 e;
 	json_t		*s = NULL;
-	int64_t		 id = 0;
+	int64_t		 id;
 
-	st = db_prepare(req_db(r), "SELECT id FROM posts WHERE reblog_of_id = "
-	    "? AND author_id = ?");
-	if (st != NULL) {
-		sqlite3_bind_int64(st, 1, post_target(req_db(r), t->id));
-		sqlite3_bind_int64(st, 2, r->user->id);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-	}
+	id = reblog_find(req_db(r), r->user->id, post_target(req_db(r),
+	    t->id));
 	req_ectx(r, &e);
 	if (id != 0 && (s = entity_status_id(&e, id)) != NULL)
 		req_json(r, 200, s);

@@ -1122,6 +1122,7 @@ int		 bookmark_mine(struct db *, struct arena *, int64_t,
 /* reblog.c: boosts (Mastodon's reblogs) */
 int		 reblog_set(struct db *, void *, char **);
 int		 reblog_possible(struct db *, int64_t);
+int64_t		 reblog_find(struct db *, int64_t, int64_t);
 int		 reblog_list(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 

@@ -44,7 +44,7 @@ reblog_possible(struct db *db, int64_t post)
 }
 
 /* The id of a person's boost of a post, or 0. */
-static int64_t
+int64_t
 reblog_find(struct db *db, int64_t user, int64_t post)
 {
 	sqlite3_stmt	*st;
