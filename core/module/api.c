@@ -1270,6 +1270,56 @@ api_audit(struct hm_req *h, struct hm_db *db, const char *action,
 	return rc;
 }
 
+/* api->tr: a message in the reader's language. */
+static const char *
+api_tr(struct hm_req *h, const char *id)
+{
+	return id != NULL ? req_tr(REQ(h), id) : "";
+}
+
+/* api->trn: a counted message in the reader's language. */
+static const char *
+api_trn(struct hm_req *h, long n, const char *one, const char *other)
+{
+	return trn(req_lang(REQ(h)), n, one, other);
+}
+
+/* api->format: {name} placeholders filled from (name, value) pairs. */
+static const char *
+api_format(struct hm_req *h, const char *fmt, ...)
+{
+	const char	*kv[16] = { NULL };
+	const char	*name;
+	size_t		 i = 0;
+	va_list		 ap;
+
+	if (fmt == NULL)
+		return "";
+	va_start(ap, fmt);
+	while (i + 1 < nitems(kv) && (name = va_arg(ap, const char *)) !=
+	    NULL) {
+		kv[i++] = name;
+		kv[i] = va_arg(ap, const char *);
+		if (kv[i] == NULL)
+			kv[i] = "";
+		i++;
+	}
+	va_end(ap);
+	/* i18n_format stops at the first NULL name. */
+	return i18n_format(REQ(h)->arena, fmt, kv[0], kv[1], kv[2], kv[3],
+	    kv[4], kv[5], kv[6], kv[7], kv[8], kv[9], kv[10], kv[11], kv[12],
+	    kv[13], kv[14], kv[15], NULL);
+}
+
+/* api->datetime: a moment as the reader reads it. */
+static const char *
+api_datetime(struct hm_req *h, int64_t t)
+{
+	struct req	*r = REQ(h);
+
+	return i18n_datetime(r->arena, req_lang(r), req_zone(r), t);
+}
+
 static const struct hearth_api api = {
 	.abi_major = HEARTH_ABI_MAJOR,
 	.abi_minor = HEARTH_ABI_MINOR,
@@ -1354,6 +1404,10 @@ static const struct hearth_api api = {
 	.media_post_of = api_media_post_of,
 	.reply_media = api_reply_media,
 	.audit = api_audit,
+	.tr = api_tr,
+	.trn = api_trn,
+	.format = api_format,
+	.datetime = api_datetime,
 };
 
 /* The table handed to every module's load function, loaded under c. */

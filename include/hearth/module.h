@@ -34,6 +34,9 @@
  * ABI 1.5 added: the admin_tab hook, a module's page in the admin
  * console's tab bar, and api->audit, a module's admin action written to
  * the core's audit log.
+ *
+ * ABI 1.6 added: tr, trn, format and datetime, a module's words in the
+ * reader's language through the core's catalogue (docs/translating.md).
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -44,7 +47,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	5
+#define HEARTH_ABI_MINOR	6
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -588,6 +591,20 @@ struct hearth_api {
 	 * back */
 	int		 (*audit)(struct hm_req *, struct hm_db *, const char *,
 			     const char *, int64_t, const char *, const char *);
+
+	/* ABI 1.6 */
+	/* the reader's language (docs/translating.md): tr a message; trn a
+	 * counted one, n and its English forms (one, other); format fills
+	 * {name} placeholders from (name, value) pairs ending in NULL, at
+	 * most 8, so a translation may order them its own way; datetime a
+	 * date and time in the reader's language and time zone. Messages are
+	 * literals (tools/i18n-extract collects A->tr and A->trn arguments);
+	 * what they return lives as long as the request */
+	const char	*(*tr)(struct hm_req *, const char *);
+	const char	*(*trn)(struct hm_req *, long, const char *,
+			     const char *);
+	const char	*(*format)(struct hm_req *, const char *, ...);
+	const char	*(*datetime)(struct hm_req *, int64_t);
 };
 
 /* Log levels for api->log. */

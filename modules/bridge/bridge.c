@@ -227,8 +227,8 @@ br_nav_item(struct hm_req *r, struct hm_fragment *f)
 	n = br_queue_count(A->req_db(r));
 	f->text = NULL;
 	f->href = "/bridge/desk";
-	f->label = n > 0 ? A->req_printf(r, "Desk (%lld)", (long long)n) :
-	    "Desk";
+	f->label = n > 0 ? A->format(r, A->tr(r, "Desk ({n})"), "n",
+	    A->req_printf(r, "%lld", (long long)n), NULL) : "Desk";
 	return 1;
 }
 

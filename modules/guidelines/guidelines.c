@@ -40,17 +40,11 @@ gl_days(const char *key)
 	return *end == '\0' && n >= 0 ? n : -1;
 }
 
-/* "23 Nov 2026, 05:30 UTC" */
+/* A moment as the reader reads it, in their language and time zone. */
 const char *
 gl_time(struct hm_req *r, int64_t t)
 {
-	time_t		 tt = (time_t)t;
-	struct tm	 tm;
-	char		 buf[64];
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%e %b %Y, %H:%M UTC", &tm);
-	return A->req_strdup(r, buf[0] == ' ' ? buf + 1 : buf);
+	return A->datetime(r, t);
 }
 
 /* ISO 8601, as the API speaks. */
@@ -112,19 +106,22 @@ gl_check(struct hm_req *r, const char *text, const char *summary,
 		;
 	if (*p == '\0') {
 		*field = "text";
-		*why = "Write the guidelines first: the text is empty.";
+		*why = A->tr(r, "Write the guidelines first: the text is "
+		    "empty.");
 		return -1;
 	}
 	if (strlen(text) > GL_TEXT_MAX) {
 		*field = "text";
-		*why = A->req_printf(r, "The text is too long: at most %d "
-		    "bytes.", GL_TEXT_MAX);
+		*why = A->format(r, A->tr(r, "The text is too long: at most "
+		    "{max} bytes."), "max", A->req_printf(r, "%d",
+		    GL_TEXT_MAX), NULL);
 		return -1;
 	}
 	if (summary != NULL && strlen(summary) > GL_SUMMARY_MAX) {
 		*field = "summary";
-		*why = A->req_printf(r, "The summary is too long: at most %d "
-		    "characters.", GL_SUMMARY_MAX);
+		*why = A->format(r, A->tr(r, "The summary is too long: at "
+		    "most {max} characters."), "max", A->req_printf(r, "%d",
+		    GL_SUMMARY_MAX), NULL);
 		return -1;
 	}
 	return 0;
@@ -265,17 +262,17 @@ gl_before_write(struct hm_req *r, struct hm_refusal *f)
 	gl_state(r, &s);
 	if (!s.gate)
 		return 0;
-	f->reason = A->req_printf(r, "Please read and acknowledge the "
-	    "company guidelines (version %lld) first: until then you can "
-	    "read but not post, reply, favourite, follow, join or edit.",
-	    (long long)s.required);
+	f->reason = A->format(r, A->tr(r, "Please read and acknowledge the "
+	    "company guidelines (version {version}) first: until then you "
+	    "can read but not post, reply, favourite, follow, join or edit."),
+	    "version", A->req_printf(r, "%lld", (long long)s.required), NULL);
 	f->link = "/guidelines";
 	/* A refused form: back to the page it was on afterwards. (A page
 	 * asking ahead, a GET, adds its own next.) */
 	if (A->req_method(r) != HM_GET && (back = gl_local_path(r,
 	    A->req_header(r, "Referer"))) != NULL)
 		f->link = A->req_printf(r, "/guidelines?next=%s", back);
-	f->link_text = "Read and acknowledge the guidelines";
+	f->link_text = A->tr(r, "Read and acknowledge the guidelines");
 	return 1;
 }
 
@@ -289,17 +286,23 @@ gl_banner(struct hm_req *r, struct hm_fragment *f)
 	gl_state(r, &s);
 	if (s.required == 0 || s.acked_at != 0)
 		return 0;
-	/* Version 1 is the first there is: new, not changed. */
-	what = s.required == 1 ? "The company has published guidelines" :
-	    "The company guidelines have changed";
+	/* Version 1 is the first there is: new, not changed. Whole
+	 * sentences, so each language words them its own way. */
 	if (s.grace_until != 0)
-		f->text = A->req_printf(r, "%s (version %lld). Please "
-		    "acknowledge them by %s.", what, (long long)s.required,
-		    gl_time(r, s.grace_until));
+		what = s.required == 1 ? A->tr(r, "The company has published "
+		    "guidelines (version {version}). Please acknowledge them "
+		    "by {date}.") : A->tr(r, "The company guidelines have "
+		    "changed (version {version}). Please acknowledge them by "
+		    "{date}.");
 	else
-		f->text = A->req_printf(r, "%s (version %lld). Until you "
-		    "acknowledge them you can read but not write.", what,
-		    (long long)s.required);
+		what = s.required == 1 ? A->tr(r, "The company has published "
+		    "guidelines (version {version}). Until you acknowledge "
+		    "them you can read but not write.") : A->tr(r, "The "
+		    "company guidelines have changed (version {version}). "
+		    "Until you acknowledge them you can read but not write.");
+	f->text = A->format(r, what, "version", A->req_printf(r, "%lld",
+	    (long long)s.required), "date", s.grace_until != 0 ?
+	    A->datetime(r, s.grace_until) : "", NULL);
 	/* Back here afterwards: where the person was going. */
 	path = A->req_path(r);
 	f->href = path != NULL && strncmp(path, "/guidelines", 11) != 0 &&
@@ -352,9 +355,10 @@ gl_settings(struct hm_req *r, struct hm_fragment *f)
 	gl_state(r, &s);
 	if (s.required == 0)
 		return 0;
-	f->text = s.acked_at ? A->req_printf(r, "You acknowledged the "
-	    "company guidelines on %s.", gl_time(r, s.acked_at)) :
-	    "You have not acknowledged the current company guidelines yet.";
+	f->text = s.acked_at ? A->format(r, A->tr(r, "You acknowledged the "
+	    "company guidelines on {date}."), "date", A->datetime(r,
+	    s.acked_at), NULL) : A->tr(r, "You have not acknowledged the "
+	    "current company guidelines yet.");
 	f->href = "/guidelines";
 	f->label = "Company guidelines";
 	return 1;

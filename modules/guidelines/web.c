@@ -33,8 +33,9 @@ version_page(struct hm_req *r, int64_t version)
 	}
 	gl_state(r, &s);
 	mine = gl_acked_at(A->req_db(r), A->req_user(r), v.version);
-	view = A->view(r, A->req_printf(r, "Guidelines, version %lld",
-	    (long long)v.version));
+	view = A->view(r, A->format(r, A->tr(r, "Guidelines, version "
+	    "{version}"), "version", A->req_printf(r, "%lld",
+	    (long long)v.version), NULL));
 	json_object_set_new(view, "guidelines", json_pack("{s:I, s:s, s:s, "
 	    "s:s, s:b, s:b}", "version", (json_int_t)v.version,
 	    "published", gl_time(r, v.published_at),
@@ -270,8 +271,9 @@ gl_web_admin_version(struct hm_req *r)
 		A->reply_error(r, 500, "Internal error");
 		return HM_DONE;
 	}
-	view = A->view(r, A->req_printf(r, "Acknowledgements of version %lld",
-	    (long long)v.version));
+	view = A->view(r, A->format(r, A->tr(r, "Acknowledgements of "
+	    "version {version}"), "version", A->req_printf(r, "%lld",
+	    (long long)v.version), NULL));
 	json_object_set_new(view, "v", json_pack("{s:I, s:s, s:s, s:b, s:I, "
 	    "s:I, s:o, s:o}", "version", (json_int_t)v.version,
 	    "published", gl_time(r, v.published_at), "summary", v.summary,

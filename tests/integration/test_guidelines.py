@@ -303,7 +303,7 @@ def admin_console(t, fx):
                        % current, "... %s current" % current)
         r = boss.get("/admin/modules")
         t.like(r.text, r"<td>guidelines</td>", "Modules lists guidelines")
-        t.like(r.text, r"<td>1\.5</td>", "... built for ABI 1.5")
+        t.like(r.text, r"<td>1\.6</td>", "... built for ABI 1.6")
         db = sqlite3.connect(w.srv.db)
         got = db.execute("SELECT action, target_type, target_id, "
                          "actor_name, details FROM audit_log WHERE action "
@@ -575,6 +575,20 @@ def gated_draft(t, fx):
         t.like(r.text, r"The company has published guidelines \(version 1\)",
                "the first version is new")
         t.unlike(r.text, r"guidelines have changed", "... not changed")
+        # The module's words come through the catalogue, values in place.
+        r = emp.get("/", headers={"Accept-Language": "de"})
+        t.like(r.text, r"Das Unternehmen hat Richtlinien veröffentlicht "
+               r"\(Version 1\)\. Bis du sie bestätigst", "the banner in German")
+        t.like(r.text, r"Bitte lies und bestätige zuerst die Richtlinien des "
+               r"Unternehmens \(Version 1\)", "... and the gate")
+        r = emp.get("/", headers={"Accept-Language": "pl"})
+        t.like(r.text, r"Firma opublikowała zasady \(wersja 1\)",
+               "the banner in Polish")
+        r = boss.get("/settings/profile", headers={"Accept-Language": "de"})
+        t.like(r.text, r"Du hast die Richtlinien des Unternehmens am \d+\. "
+               r"\w+\.? \d{4}, \d\d:\d\d \S+ bestätigt", "the settings line "
+               "with a German date")
+        r = emp.get("/")
         t.unlike(r.text, r'<textarea id="status"', "no composer while gated")
         t.like(r.text, r'(?s)class="compose-gate".*acknowledge the company '
                r'guidelines.*href="/guidelines\?next=%2F"',

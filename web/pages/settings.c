@@ -174,9 +174,9 @@ static const struct {
 	const char	*scope;
 	const char	*label;
 } token_scopes[] = {
-	{ "read", "read: see posts, people and notifications" },
-	{ "write", "write: post, edit, favourite and change settings" },
-	{ "follow", "follow: follow and unfollow people" },
+	{ "read", N_("read: see posts, people and notifications") },
+	{ "write", N_("write: post, edit, favourite and change settings") },
+	{ "follow", N_("follow: follow and unfollow people") },
 };
 
 /* A token being made: what was typed, and the secret once it exists. */
@@ -196,7 +196,8 @@ token_row(const struct token_info *t, void *arg)
 	if (t->app != NULL || t->revoked_at != 0)
 		return;		/* apps are on their own page */
 	o = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)t->id,
-	    "name", *t->label ? t->label : "(no name)", "scopes", t->scopes);
+	    "name", *t->label ? t->label : req_tr(tr->r, "(no name)"),
+	    "scopes", t->scopes);
 	web_time(tr->r, o, "created", t->created_at);
 	if (t->last_used_at != 0)
 		web_time(tr->r, o, "used", t->last_used_at);
@@ -230,7 +231,7 @@ tokens_page(struct req *r, int status, const struct token_job *j,
 		    token_scopes[i].scope);
 		json_array_append_new(scopes, json_pack("{s:s, s:s, s:b}",
 		    "scope", token_scopes[i].scope,
-		    "label", token_scopes[i].label, "checked", on));
+		    "label", req_tr(r, token_scopes[i].label), "checked", on));
 	}
 	json_object_set_new(v, "scopes", scopes);
 	if (j != NULL && errors != NULL)
