@@ -117,6 +117,15 @@ enum handled	 api_empty_list(struct req *);
 enum handled	 api_announcements(struct req *);
 enum handled	 api_preferences(struct req *);
 enum handled	 api_trends_tags(struct req *);
+enum handled	 api_instance_rules(struct req *);
+
+/* trends.c */
+enum handled	 api_trends_statuses(struct req *);
+
+/* nodeinfo.c */
+enum handled	 api_nodeinfo_links(struct req *);
+enum handled	 api_nodeinfo_20(struct req *);
+enum handled	 api_nodeinfo_21(struct req *);
 
 /* media.c */
 enum handled	 api_media_create(struct req *);

@@ -19,6 +19,11 @@ const struct route api_routes[] = {
 	/* instance, and what apps ask for as they start */
 	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
 	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
+	{ M_GET,  "/api/v1/instance/rules", 0,		api_instance_rules },
+	/* NodeInfo (nodeinfo.c): apps ask before signing in */
+	{ M_GET,  "/.well-known/nodeinfo", 0,		api_nodeinfo_links },
+	{ M_GET,  "/nodeinfo/2.0",	0,		api_nodeinfo_20 },
+	{ M_GET,  "/nodeinfo/2.1",	0,		api_nodeinfo_21 },
 	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
 	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
@@ -33,6 +38,9 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
 	{ M_GET,  "/api/v1/trends/tags", R_AUTH,	api_trends_tags },
 	{ M_GET,  "/api/v1/trends",	R_AUTH,		api_trends_tags },
+	{ M_GET,  "/api/v1/trends/statuses", R_AUTH,	api_trends_statuses },
+	/* hearth shows no link previews, so no link trends */
+	{ M_GET,  "/api/v1/trends/links", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/markers",	R_AUTH,		api_markers_get },
 	{ M_POST, "/api/v1/markers",	R_AUTH,		api_markers_set },
 

@@ -1412,6 +1412,8 @@ struct trend {
 };
 int		 trend_tags(struct db *, struct arena *, int64_t, int,
 		     struct trend **, size_t *);
+int		 trend_posts(struct db *, struct arena *, int64_t, int, int,
+		     struct idlist *);
 
 /* thread.c */
 struct thread_link {
@@ -1451,6 +1453,7 @@ struct instance_stats {
 	int64_t		 users;
 	int64_t		 posts;
 	int64_t		 active_month;
+	int64_t		 active_halfyear;
 };
 int		 instance_stats(struct db *, int64_t, struct instance_stats *);
 

@@ -34,6 +34,9 @@
  * ABI 1.5 added: the admin_tab hook, a module's page in the admin
  * console's tab bar, and api->audit, a module's admin action written to
  * the core's audit log.
+ *
+ * ABI 1.6 added: the rules hook, Mastodon Rule objects for
+ * /api/v1/instance/rules and the Instance entities' rules.
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -44,7 +47,7 @@
 #include <jansson.h>
 
 #define HEARTH_ABI_MAJOR	1
-#define HEARTH_ABI_MINOR	5
+#define HEARTH_ABI_MINOR	6
 #define HEARTH_MODULE_SYMBOL	"hearth_module"
 
 struct hm_req;		/* one HTTP request (opaque) */
@@ -209,6 +212,11 @@ struct hm_hooks {
 	 * and label; the tab is current (and the console's tab bar shown)
 	 * on pages under text if set, else under href */
 	int		 (*admin_tab)(struct hm_req *, struct hm_fragment *);
+	/* ABI 1.6: */
+	/* render (all run): append Mastodon Rule objects ({id, text,
+	 * hint}) to the array; signed in or not (the Instance entities
+	 * carry them too) */
+	void		 (*rules)(struct hm_req *, json_t *);
 };
 
 /*
