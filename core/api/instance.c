@@ -102,7 +102,7 @@ instance_limits(const struct config *cf, int v2)
 	    "max_options", 0, "max_characters_per_option", 0,
 	    "min_expiration", 0, "max_expiration", 0);
 	json_object_set_new(c, "accounts", v2 ? json_pack("{s:i, s:i}",
-	    "max_featured_tags", 0, "max_pinned_statuses", 0) :
+	    "max_featured_tags", 0, "max_pinned_statuses", STATUS_PINS_MAX) :
 	    json_pack("{s:i}", "max_featured_tags", 0));
 	/* The emoji a status may be reacted with (hearth's extension;
 	 * Pleroma's routes, docs/api.md), in the company's order. */

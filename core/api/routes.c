@@ -76,6 +76,10 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
+	{ M_GET,  "/api/v2/suggestions", R_AUTH,	api_suggestions_v2 },
+	{ M_GET,  "/api/v1/suggestions", R_AUTH,	api_suggestions_v1 },
+	{ M_DELETE, "/api/v1/suggestions/:account_id", R_AUTH,
+	    api_suggestion_dismiss },
 
 	/* scheduled statuses (scheduled.c) */
 	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH, api_scheduled_list },
@@ -108,6 +112,8 @@ const struct route api_routes[] = {
 	    api_status_bookmark },
 	{ M_POST, "/api/v1/statuses/:id/unbookmark", R_AUTH,
 	    api_status_unbookmark },
+	{ M_POST, "/api/v1/statuses/:id/pin", R_AUTH,	api_status_pin },
+	{ M_POST, "/api/v1/statuses/:id/unpin", R_AUTH,	api_status_unpin },
 	{ M_GET,  "/api/v1/favourites",	R_AUTH,		api_favourites },
 	{ M_GET,  "/api/v1/bookmarks",	R_AUTH,		api_bookmarks },
 	/* emoji reactions: hearth's extension, Pleroma's routes */

@@ -952,6 +952,7 @@ struct post {
 	int64_t		 reactions_version;
 	int		 bookmarked;	/* by the viewer (post_get) */
 	int		 reblogged;	/* boosted by the viewer (post_get) */
+	int		 pinned;	/* the viewer's, pinned to their profile */
 };
 struct post_draft {
 	/* in */
@@ -1068,6 +1069,7 @@ struct peek {
 	int		 bookmarked;	/* the reader's own state */
 	int		 reblogged;
 	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
+	int		 pinned;	/* the reader's own post, pinned */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -1116,6 +1118,16 @@ int64_t		 post_target(struct db *, int64_t);
 
 /* bookmark.c: a person's own bookmarks */
 int		 bookmark_set(struct db *, void *, char **);
+/* suggestion.c */
+enum { SUGGEST_DEPARTMENT = 1, SUGGEST_FRIENDS = 2 };
+int		 suggestion_list(struct db *, struct arena *, int64_t, int,
+		     struct idlist *, struct idlist *);
+int		 suggestion_dismiss(struct db *, void *, char **);
+/* status-pin.c */
+#define STATUS_PINS_MAX 5	/* as Mastodon's default */
+int		 status_pin_set(struct db *, void *, char **);
+int		 status_pins(struct db *, struct arena *, int64_t, int64_t,
+		     struct idlist *);
 int		 bookmark_mine(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 

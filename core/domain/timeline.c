@@ -300,8 +300,8 @@ timeline_outside(struct db *db, struct arena *a, int64_t viewer,
 /*
  * A person's posts as the viewer may see them, their boosts among them
  * (as on Mastodon). AF_NO_REPLIES leaves out replies to others;
- * AF_NO_REBLOGS their boosts; AF_PINNED asks for pinned posts, of which
- * hearth has none.
+ * AF_NO_REBLOGS their boosts; AF_PINNED asks for the posts pinned to
+ * their profile (status-pin.c), all on the first page.
  */
 int
 timeline_account(struct db *db, struct arena *a, int64_t viewer,
@@ -317,7 +317,11 @@ timeline_account(struct db *db, struct arena *a, int64_t viewer,
 	    SQLARG_INT(":no_reblogs", (filter & AF_NO_REBLOGS) != 0),
 	    SQLARG_INT(":viewer", viewer) };
 
-	if (filter & AF_PINNED)
-		return E_OK;
+	if (filter & AF_PINNED) {
+		if (p->max_id > 0 || p->since_id > 0 || p->min_id > 0)
+			return E_OK;
+		return status_pins(db, a, viewer, account, out) != 0 ?
+		    E_INTERNAL : E_OK;
+	}
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
