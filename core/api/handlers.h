@@ -121,6 +121,11 @@ enum handled	 api_preferences(struct req *);
 enum handled	 api_trends_tags(struct req *);
 enum handled	 api_instance_rules(struct req *);
 
+/* followed-tags.c */
+enum handled	 api_tag_follow(struct req *);
+enum handled	 api_tag_unfollow(struct req *);
+enum handled	 api_followed_tags(struct req *);
+
 /* suggestions.c */
 enum handled	 api_suggestions_v2(struct req *);
 enum handled	 api_suggestions_v1(struct req *);

@@ -28,7 +28,7 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_followed_tags },
 	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
@@ -132,6 +132,10 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/timelines/tag/:tag", R_AUTH,	api_timeline_tag },
 	{ M_GET,  "/api/v1/timelines/group/:id", R_AUTH, api_timeline_group },
 	{ M_GET,  "/api/v1/tags/:tag",	R_AUTH,		api_tag },
+	{ M_POST, "/api/v1/tags/:tag/follow", R_AUTH | R_FOLLOW,
+	    api_tag_follow },
+	{ M_POST, "/api/v1/tags/:tag/unfollow", R_AUTH | R_FOLLOW,
+	    api_tag_unfollow },
 
 	/* groups (hearth) */
 	{ M_GET,  "/api/v1/groups",	R_AUTH,		api_groups },

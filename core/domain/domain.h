@@ -1118,6 +1118,19 @@ int64_t		 post_target(struct db *, int64_t);
 
 /* bookmark.c: a person's own bookmarks */
 int		 bookmark_set(struct db *, void *, char **);
+/* tag-follow.c */
+struct tag_follow {
+	int64_t		 actor;
+	char		*name;		/* as asked; lowercased by the command */
+	int		 add;
+};
+int		 tag_follow_set(struct db *, void *, char **);
+int		 tag_following(struct db *, int64_t, const char *);
+int		 tag_followed(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+const char	*tag_name(struct db *, struct arena *, int64_t);
+int		 tag_follow_fanout(struct db *, struct arena *, int64_t, int,
+		     const struct markdown *, struct idlist *);
 /* suggestion.c */
 enum { SUGGEST_DEPARTMENT = 1, SUGGEST_FRIENDS = 2 };
 int		 suggestion_list(struct db *, struct arena *, int64_t, int,

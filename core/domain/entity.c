@@ -687,7 +687,8 @@ entity_tag(struct ectx *e, const char *name)
 {
 	return json_pack("{s:s, s:s, s:[], s:b}", "name", name, "url",
 	    arena_printf(e->arena, "%s/tags/%s", e->config->base_url, name),
-	    "history", "following", 0);
+	    "history", "following", e->viewer != 0 &&
+	    tag_following(e->db, e->viewer, name));
 }
 
 /* The Notification entity for an id of the viewer's, or NULL. */

@@ -251,7 +251,8 @@ post_idempotent(struct db *db, const struct post_draft *d)
 /*
  * In the write: whose home feeds the new post goes into, into d->fanout.
  * The author; for a group post, the group's members; otherwise followers
- * (not for direct posts) and mentioned people. Its event carries them to
+ * (not for direct posts) and mentioned people; and the followers of its
+ * hashtags (tag-follow.c). Its event carries them to
  * the feeds and the streams once committed (feed.c drops it for anyone
  * whose feed is not in memory).
  */
@@ -283,7 +284,9 @@ post_fanout(struct db *db, struct post_draft *d)
 		if (!idlist_has(&d->fanout, d->md.mentions[i].id))
 			idlist_add(d->arena, &d->fanout, d->md.mentions[i].id);
 	}
-	return 0;
+	/* and those who follow its hashtags, if everyone may read it */
+	return tag_follow_fanout(db, d->arena, d->group_id, d->visibility,
+	    &d->md, &d->fanout);
 }
 
 /*
