@@ -303,7 +303,7 @@ def admin_console(t, fx):
                        % current, "... %s current" % current)
         r = boss.get("/admin/modules")
         t.like(r.text, r"<td>guidelines</td>", "Modules lists guidelines")
-        t.like(r.text, r"<td>1\.5</td>", "... built for ABI 1.5")
+        t.like(r.text, r"<td>1\.6</td>", "... built for ABI 1.6")
         db = sqlite3.connect(w.srv.db)
         got = db.execute("SELECT action, target_type, target_id, "
                          "actor_name, details FROM audit_log WHERE action "
