@@ -61,6 +61,8 @@ enum handled	 api_status_reblogged_by(struct req *);
 enum handled	 api_status_bookmark(struct req *);
 enum handled	 api_status_unbookmark(struct req *);
 enum handled	 api_bookmarks(struct req *);
+enum handled	 api_status_pin(struct req *);
+enum handled	 api_status_unpin(struct req *);
 enum handled	 api_reaction_add(struct req *);
 enum handled	 api_reaction_remove(struct req *);
 enum handled	 api_reactions(struct req *);
@@ -117,6 +119,25 @@ enum handled	 api_empty_list(struct req *);
 enum handled	 api_announcements(struct req *);
 enum handled	 api_preferences(struct req *);
 enum handled	 api_trends_tags(struct req *);
+enum handled	 api_instance_rules(struct req *);
+
+/* followed-tags.c */
+enum handled	 api_tag_follow(struct req *);
+enum handled	 api_tag_unfollow(struct req *);
+enum handled	 api_followed_tags(struct req *);
+
+/* suggestions.c */
+enum handled	 api_suggestions_v2(struct req *);
+enum handled	 api_suggestions_v1(struct req *);
+enum handled	 api_suggestion_dismiss(struct req *);
+
+/* trends.c */
+enum handled	 api_trends_statuses(struct req *);
+
+/* nodeinfo.c */
+enum handled	 api_nodeinfo_links(struct req *);
+enum handled	 api_nodeinfo_20(struct req *);
+enum handled	 api_nodeinfo_21(struct req *);
 
 /* media.c */
 enum handled	 api_media_create(struct req *);

@@ -102,7 +102,7 @@ instance_limits(const struct config *cf, int v2)
 	    "max_options", 0, "max_characters_per_option", 0,
 	    "min_expiration", 0, "max_expiration", 0);
 	json_object_set_new(c, "accounts", v2 ? json_pack("{s:i, s:i}",
-	    "max_featured_tags", 0, "max_pinned_statuses", 0) :
+	    "max_featured_tags", 0, "max_pinned_statuses", STATUS_PINS_MAX) :
 	    json_pack("{s:i}", "max_featured_tags", 0));
 	/* The emoji a status may be reacted with (hearth's extension;
 	 * Pleroma's routes, docs/api.md), in the company's order. */
@@ -115,17 +115,29 @@ instance_limits(const struct config *cf, int v2)
 	return c;
 }
 
+/* The instance's rules: the modules' (the guidelines' summary), else
+ * none. */
+static json_t *
+instance_rules(struct req *r)
+{
+	json_t	*list = json_array();
+
+	req_rules(r, list);
+	return list;
+}
+
 /* GET /api/v1/instance: Mastodon's V1::Instance. */
 enum handled
 api_instance_v1(struct req *r)
 {
 	struct instance_stats	 s;
+	json_t			*o;
 
 	if (instance_stats(req_db(r), time(NULL), &s) != 0) {
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
-	req_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, "
 	    "s:{s:s}, s:{s:I, s:I, s:i}, s:s, s:[s], s:b, s:b, s:b, s:o, "
 	    "s:n, s:[], s:{s:{s:[s]}}}",
 	    "uri", instance_domain(r),
@@ -144,7 +156,9 @@ api_instance_v1(struct req *r)
 	    "configuration", instance_limits(req_config(r), 0),
 	    "contact_account",
 	    "rules", "pleroma", "metadata", "features",
-	    "pleroma_emoji_reactions"));
+	    "pleroma_emoji_reactions");
+	json_object_set_new(o, "rules", instance_rules(r));
+	req_json(r, 200, o);
 	return HANDLED;
 }
 
@@ -153,7 +167,7 @@ enum handled
 api_instance_v2(struct req *r)
 {
 	struct instance_stats	 s;
-	json_t			*config;
+	json_t			*config, *o;
 
 	if (instance_stats(req_db(r), time(NULL), &s) != 0) {
 		req_error(r, 500, "Internal error");
@@ -166,7 +180,7 @@ api_instance_v2(struct req *r)
 	    vapid_public()));
 	json_object_set_new(config, "translation", json_pack("{s:b}",
 	    "enabled", 0));
-	req_json(r, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, "
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s, "
 	    "s:{s:{s:I}}, s:{s:s}, s:[], s:[s], s:o, "
 	    "s:{s:b, s:b, s:s, s:n}, s:{s:i}, s:{s:s, s:n}, s:[]}",
 	    "domain", instance_domain(r),
@@ -185,7 +199,17 @@ api_instance_v2(struct req *r)
 	    "message", REGISTRATIONS_MESSAGE, "url",
 	    "api_versions", "mastodon", 2,
 	    "contact", "email", "", "account",
-	    "rules"));
+	    "rules");
+	json_object_set_new(o, "rules", instance_rules(r));
+	req_json(r, 200, o);
+	return HANDLED;
+}
+
+/* GET /api/v1/instance/rules: Mastodon's Rule entities. */
+enum handled
+api_instance_rules(struct req *r)
+{
+	req_json(r, 200, instance_rules(r));
 	return HANDLED;
 }
 

@@ -61,8 +61,6 @@ struct refusal {
 #define NO_EMAIL \
 	"accounts come from the company's directory; hearth sends no " \
 	"confirmation email"
-#define NO_SUGGESTIONS \
-	"no follow suggestions: the directory lists everyone"
 
 /*
  * In the order of Mastodon's documentation (content/en/methods, a file
@@ -200,9 +198,6 @@ static const struct refusal refusals[] = {
 	{ M_GET, "/health", "hearth's health check is GET /healthz" },
 	{ M_GET, "/api/v1/instance/peers", NO_FEDERATION },
 	{ M_GET, "/api/v1/instance/activity", "not offered" },
-	{ M_GET, "/api/v1/instance/rules",
-	    "the company's rules are its guidelines: GET "
-	    "/api/v1/guidelines (guidelines module)" },
 	{ M_GET, "/api/v1/instance/domain_blocks", NO_FEDERATION },
 	{ M_GET, "/api/v1/instance/extended_description", GUIDELINES },
 	{ M_GET, "/api/v1/instance/privacy_policy", GUIDELINES },
@@ -255,8 +250,6 @@ static const struct refusal refusals[] = {
 	    "no quote posts" },
 	{ M_POST, "/api/v1/statuses/:id/mute", NOT_YET },
 	{ M_POST, "/api/v1/statuses/:id/unmute", NOT_YET },
-	{ M_POST, "/api/v1/statuses/:id/pin", "no pinned posts" },
-	{ M_POST, "/api/v1/statuses/:id/unpin", "no pinned posts" },
 	{ M_PUT, "/api/v1/statuses/:id/interaction_policy", "no quote posts" },
 	{ M_GET, "/api/v1/statuses/:id/card",
 	    "removed from Mastodon in 3.0: a Status carries its card" },
@@ -264,13 +257,6 @@ static const struct refusal refusals[] = {
 	    "everyone is local: there is no remote timeline" },
 	{ M_GET, "/api/v1/streaming/list", NOT_YET },
 	{ M_GET, "/api/v1/streaming/direct", NOT_YET },
-	{ M_GET, "/api/v2/suggestions", NO_SUGGESTIONS },
-	{ M_DELETE, "/api/v1/suggestions/:account_id", NO_SUGGESTIONS },
-	{ M_GET, "/api/v1/suggestions", NO_SUGGESTIONS },
-	{ M_POST, "/api/v1/tags/:name/follow",
-	    "following hashtags is not offered" },
-	{ M_POST, "/api/v1/tags/:name/unfollow",
-	    "following hashtags is not offered" },
 	{ M_POST, "/api/v1/tags/:id/feature", NO_FEATURED_TAGS },
 	{ M_POST, "/api/v1/tags/:id/unfeature", NO_FEATURED_TAGS },
 	{ M_GET, "/api/v1/timelines/link",
@@ -278,8 +264,6 @@ static const struct refusal refusals[] = {
 	{ M_GET, "/api/v1/timelines/list/:list_id", NOT_YET },
 	{ M_GET, "/api/v1/timelines/direct",
 	    "removed from Mastodon in 3.0: use GET /api/v1/conversations" },
-	{ M_GET, "/api/v1/trends/statuses", "only hashtags trend" },
-	{ M_GET, "/api/v1/trends/links", "only hashtags trend" },
 	{ M_GET, "/api/v1/instance/languages", "not offered" },
 	{ M_POST, "/api/v1/conversations/:id/unread", NOT_YET },
 	{ M_GET, "/api/v1/emails/check_confirmation", NO_EMAIL },

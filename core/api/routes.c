@@ -19,11 +19,16 @@ const struct route api_routes[] = {
 	/* instance, and what apps ask for as they start */
 	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
 	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
+	{ M_GET,  "/api/v1/instance/rules", 0,		api_instance_rules },
+	/* NodeInfo (nodeinfo.c): apps ask before signing in */
+	{ M_GET,  "/.well-known/nodeinfo", 0,		api_nodeinfo_links },
+	{ M_GET,  "/nodeinfo/2.0",	0,		api_nodeinfo_20 },
+	{ M_GET,  "/nodeinfo/2.1",	0,		api_nodeinfo_21 },
 	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
 	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
+	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_followed_tags },
 	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
@@ -33,6 +38,9 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
 	{ M_GET,  "/api/v1/trends/tags", R_AUTH,	api_trends_tags },
 	{ M_GET,  "/api/v1/trends",	R_AUTH,		api_trends_tags },
+	{ M_GET,  "/api/v1/trends/statuses", R_AUTH,	api_trends_statuses },
+	/* hearth shows no link previews, so no link trends */
+	{ M_GET,  "/api/v1/trends/links", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/markers",	R_AUTH,		api_markers_get },
 	{ M_POST, "/api/v1/markers",	R_AUTH,		api_markers_set },
 
@@ -68,6 +76,10 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
+	{ M_GET,  "/api/v2/suggestions", R_AUTH,	api_suggestions_v2 },
+	{ M_GET,  "/api/v1/suggestions", R_AUTH,	api_suggestions_v1 },
+	{ M_DELETE, "/api/v1/suggestions/:account_id", R_AUTH,
+	    api_suggestion_dismiss },
 
 	/* scheduled statuses (scheduled.c) */
 	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH, api_scheduled_list },
@@ -100,6 +112,8 @@ const struct route api_routes[] = {
 	    api_status_bookmark },
 	{ M_POST, "/api/v1/statuses/:id/unbookmark", R_AUTH,
 	    api_status_unbookmark },
+	{ M_POST, "/api/v1/statuses/:id/pin", R_AUTH,	api_status_pin },
+	{ M_POST, "/api/v1/statuses/:id/unpin", R_AUTH,	api_status_unpin },
 	{ M_GET,  "/api/v1/favourites",	R_AUTH,		api_favourites },
 	{ M_GET,  "/api/v1/bookmarks",	R_AUTH,		api_bookmarks },
 	/* emoji reactions: hearth's extension, Pleroma's routes */
@@ -118,6 +132,10 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/timelines/tag/:tag", R_AUTH,	api_timeline_tag },
 	{ M_GET,  "/api/v1/timelines/group/:id", R_AUTH, api_timeline_group },
 	{ M_GET,  "/api/v1/tags/:tag",	R_AUTH,		api_tag },
+	{ M_POST, "/api/v1/tags/:tag/follow", R_AUTH | R_FOLLOW,
+	    api_tag_follow },
+	{ M_POST, "/api/v1/tags/:tag/unfollow", R_AUTH | R_FOLLOW,
+	    api_tag_unfollow },
 
 	/* groups (hearth) */
 	{ M_GET,  "/api/v1/groups",	R_AUTH,		api_groups },

@@ -98,6 +98,22 @@ api_status_unbookmark(struct req *r)
 	return req_toggle(r, bookmark_set, req_id(r, ":0"), 0, target_reply);
 }
 
+/* POST /api/v1/statuses/:id/pin: to the top of one's profile. */
+enum handled
+api_status_pin(struct req *r)
+{
+	return req_toggle(r, status_pin_set, req_id(r, ":0"), 1,
+	    target_reply);
+}
+
+/* POST /api/v1/statuses/:id/unpin */
+enum handled
+api_status_unpin(struct req *r)
+{
+	return req_toggle(r, status_pin_set, req_id(r, ":0"), 0,
+	    target_reply);
+}
+
 /* GET /api/v1/bookmarks: what the caller bookmarked, newest first. */
 enum handled
 api_bookmarks(struct req *r)

@@ -952,6 +952,7 @@ struct post {
 	int64_t		 reactions_version;
 	int		 bookmarked;	/* by the viewer (post_get) */
 	int		 reblogged;	/* boosted by the viewer (post_get) */
+	int		 pinned;	/* the viewer's, pinned to their profile */
 };
 struct post_draft {
 	/* in */
@@ -1068,6 +1069,7 @@ struct peek {
 	int		 bookmarked;	/* the reader's own state */
 	int		 reblogged;
 	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
+	int		 pinned;	/* the reader's own post, pinned */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -1116,6 +1118,29 @@ int64_t		 post_target(struct db *, int64_t);
 
 /* bookmark.c: a person's own bookmarks */
 int		 bookmark_set(struct db *, void *, char **);
+/* tag-follow.c */
+struct tag_follow {
+	int64_t		 actor;
+	char		*name;		/* as asked; lowercased by the command */
+	int		 add;
+};
+int		 tag_follow_set(struct db *, void *, char **);
+int		 tag_following(struct db *, int64_t, const char *);
+int		 tag_followed(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+const char	*tag_name(struct db *, struct arena *, int64_t);
+int		 tag_follow_fanout(struct db *, struct arena *, int64_t, int,
+		     const struct markdown *, struct idlist *);
+/* suggestion.c */
+enum { SUGGEST_DEPARTMENT = 1, SUGGEST_FRIENDS = 2 };
+int		 suggestion_list(struct db *, struct arena *, int64_t, int,
+		     struct idlist *, struct idlist *);
+int		 suggestion_dismiss(struct db *, void *, char **);
+/* status-pin.c */
+#define STATUS_PINS_MAX 5	/* as Mastodon's default */
+int		 status_pin_set(struct db *, void *, char **);
+int		 status_pins(struct db *, struct arena *, int64_t, int64_t,
+		     struct idlist *);
 int		 bookmark_mine(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 
@@ -1412,6 +1437,8 @@ struct trend {
 };
 int		 trend_tags(struct db *, struct arena *, int64_t, int,
 		     struct trend **, size_t *);
+int		 trend_posts(struct db *, struct arena *, int64_t, int, int,
+		     struct idlist *);
 
 /* thread.c */
 struct thread_link {
@@ -1451,6 +1478,7 @@ struct instance_stats {
 	int64_t		 users;
 	int64_t		 posts;
 	int64_t		 active_month;
+	int64_t		 active_halfyear;
 };
 int		 instance_stats(struct db *, int64_t, struct instance_stats *);
 

@@ -589,7 +589,7 @@ entity_status(struct ectx *e, const struct post *p)
 	    "text",
 	    "edited_at", p->edited_at ? entity_time(p->edited_at) : json_null(),
 	    "favourited", p->favourited, "reblogged", p->reblogged, "muted", 0,
-	    "bookmarked", p->bookmarked, "pinned", 0,
+	    "bookmarked", p->bookmarked, "pinned", p->pinned,
 	    "filtered",
 	    "group", status_group(e, p->group_id));
 	json_object_set_new(s, "pleroma", status_pleroma(e, p));
@@ -687,7 +687,8 @@ entity_tag(struct ectx *e, const char *name)
 {
 	return json_pack("{s:s, s:s, s:[], s:b}", "name", name, "url",
 	    arena_printf(e->arena, "%s/tags/%s", e->config->base_url, name),
-	    "history", "following", 0);
+	    "history", "following", e->viewer != 0 &&
+	    tag_following(e->db, e->viewer, name));
 }
 
 /* The Notification entity for an id of the viewer's, or NULL. */
@@ -821,9 +822,10 @@ status_write_mine(struct ectx *e, const struct peek *peek,
 {
 	json_t	*arr;
 
-	evbuffer_add_printf(out, ",\"reblogged\":%s,\"bookmarked\":%s",
-	    peek->reblogged ? "true" : "false",
-	    peek->bookmarked ? "true" : "false");
+	evbuffer_add_printf(out, ",\"reblogged\":%s,\"bookmarked\":%s,"
+	    "\"pinned\":%s", peek->reblogged ? "true" : "false",
+	    peek->bookmarked ? "true" : "false",
+	    peek->pinned ? "true" : "false");
 	evbuffer_add(out, ",\"pleroma\":{\"emoji_reactions\":", 30);
 	if (peek->reactions_version == 0 && peek->favourites_count == 0)
 		evbuffer_add(out, "[]", 2);
@@ -861,6 +863,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_object_del(s, "favourited");
 		json_object_del(s, "reblogged");
 		json_object_del(s, "bookmarked");
+		json_object_del(s, "pinned");
 		json_object_del(s, "pleroma");
 		b = evbuffer_new();
 		jsonw_value(b, s);

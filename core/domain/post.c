@@ -251,7 +251,8 @@ post_idempotent(struct db *db, const struct post_draft *d)
 /*
  * In the write: whose home feeds the new post goes into, into d->fanout.
  * The author; for a group post, the group's members; otherwise followers
- * (not for direct posts) and mentioned people. Its event carries them to
+ * (not for direct posts) and mentioned people; and the followers of its
+ * hashtags (tag-follow.c). Its event carries them to
  * the feeds and the streams once committed (feed.c drops it for anyone
  * whose feed is not in memory).
  */
@@ -283,7 +284,9 @@ post_fanout(struct db *db, struct post_draft *d)
 		if (!idlist_has(&d->fanout, d->md.mentions[i].id))
 			idlist_add(d->arena, &d->fanout, d->md.mentions[i].id);
 	}
-	return 0;
+	/* and those who follow its hashtags, if everyone may read it */
+	return tag_follow_fanout(db, d->arena, d->group_id, d->visibility,
+	    &d->md, &d->fanout);
 }
 
 /*
@@ -789,7 +792,9 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 	    "favourites f WHERE f.user_id = :viewer AND f.post_id = p.id), "
 	    "EXISTS (SELECT 1 FROM bookmarks b WHERE b.user_id = :viewer AND "
 	    "b.post_id = p.id), EXISTS (SELECT 1 FROM posts r WHERE "
-	    "r.reblog_of_id = p.id AND r.author_id = :viewer) "
+	    "r.reblog_of_id = p.id AND r.author_id = :viewer), "
+	    "EXISTS (SELECT 1 FROM status_pins sp WHERE sp.post_id = p.id AND "
+	    "sp.user_id = :viewer) "
 	    "FROM posts p WHERE p.id = :id AND " SQL_POST_VISIBLE("p"));
 	if (st == NULL)
 		return NULL;
@@ -799,6 +804,7 @@ post_get(struct db *db, struct arena *a, int64_t viewer, int64_t id)
 		p = post_from_row(a, st);
 		p->bookmarked = sqlite3_column_int(st, 25);
 		p->reblogged = sqlite3_column_int(st, 26);
+		p->pinned = sqlite3_column_int(st, 27);
 	}
 	sqlite3_reset(st);
 	return p;
@@ -899,7 +905,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "posts r WHERE r.reblog_of_id = p.id AND r.author_id = "
 		    ":viewer), (SELECT group_concat(x.emoji, ' ') FROM "
 		    "reactions x WHERE x.post_id = p.id AND x.user_id = "
-		    ":viewer) FROM "
+		    ":viewer), EXISTS (SELECT 1 FROM status_pins sp WHERE "
+		    "sp.post_id = p.id AND sp.user_id = :viewer) FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -928,6 +935,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			pk->reblogged = sqlite3_column_int(st, 16);
 			pk->my_reactions = reaction_mask((const char *)
 			    sqlite3_column_text(st, 17));
+			pk->pinned = sqlite3_column_int(st, 18);
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);

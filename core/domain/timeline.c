@@ -12,13 +12,15 @@
 /*
  * Home from the database, by merging sources newest first: my posts, each
  * followed person's posts outside groups (not direct ones), each of my
- * groups' posts, and posts outside groups that mention me. Each source is an
+ * groups' posts, posts outside groups that mention me, and each followed
+ * hashtag's posts that everyone may read. Each source is an
  * index range read in small batches, and a heap merges them, so building a
  * home of N posts reads about N rows plus a few per source, however many
  * posts the people followed have written. (A SQL UNION of the sources would
  * read and sort every post of every followed person.)
  */
-enum source_kind { SRC_SELF, SRC_FOLLOWEE, SRC_GROUP, SRC_MENTIONS };
+enum source_kind { SRC_SELF, SRC_FOLLOWEE, SRC_GROUP, SRC_MENTIONS,
+    SRC_TAG };
 
 static const char *const source_sql[] = {
 	[SRC_SELF] = "SELECT id FROM posts WHERE author_id = ?1 AND id < ?2 "
@@ -33,6 +35,13 @@ static const char *const source_sql[] = {
 	    "p.id = m.post_id WHERE m.user_id = ?1 AND m.post_id < ?2 AND "
 	    "m.post_id > ?3 AND p.group_id IS NULL ORDER BY m.post_id DESC "
 	    "LIMIT ?4",
+	/* a followed hashtag's posts everyone may read (tag-follow.c) */
+	[SRC_TAG] = "SELECT t.post_id FROM post_tags t JOIN posts p ON p.id = "
+	    "t.post_id WHERE t.tag_id = ?1 AND t.post_id < ?2 AND "
+	    "t.post_id > ?3 AND ((p.group_id IS NULL AND p.visibility = "
+	    SQL_VIS_PUBLIC ") OR EXISTS (SELECT 1 FROM groups g WHERE g.id = "
+	    "p.group_id AND g.visibility = " SQL_GROUP_OPEN ")) ORDER BY "
+	    "t.post_id DESC LIMIT ?4",
 };
 
 #define SOURCE_BATCH 8
@@ -153,7 +162,10 @@ home_merge(struct db *db, struct arena *a, int64_t viewer, int64_t max,
 	    sources_add(db, a, "SELECT followee_id FROM follows WHERE "
 	    "follower_id = ?1", viewer, SRC_FOLLOWEE, &src, &n, &cap) != 0 ||
 	    sources_add(db, a, "SELECT group_id FROM group_members WHERE "
-	    "user_id = ?1", viewer, SRC_GROUP, &src, &n, &cap) != 0)
+	    "user_id = ?1", viewer, SRC_GROUP, &src, &n, &cap) != 0 ||
+	    /* followed hashtags (tag-follow.c) */
+	    sources_add(db, a, "SELECT tag_id FROM tag_follows WHERE "
+	    "user_id = ?1", viewer, SRC_TAG, &src, &n, &cap) != 0)
 		return E_INTERNAL;
 	h = arena_alloc(a, (size_t)(n ? n : 1) * sizeof *h);
 	for (i = hn = 0; i < n; i++) {
@@ -188,7 +200,13 @@ home_merge(struct db *db, struct arena *a, int64_t viewer, int64_t max,
 	" UNION SELECT p.id FROM group_members m JOIN posts p ON " \
 	"p.group_id = m.group_id WHERE m.user_id = :viewer AND " range \
 	" UNION SELECT p.id FROM mentions m JOIN posts p ON p.id = m.post_id " \
-	"WHERE m.user_id = :viewer AND p.group_id IS NULL AND " range
+	"WHERE m.user_id = :viewer AND p.group_id IS NULL AND " range \
+	/* followed hashtags (tag-follow.c) */ \
+	" UNION SELECT p.id FROM tag_follows tf JOIN post_tags pt ON " \
+	"pt.tag_id = tf.tag_id JOIN posts p ON p.id = pt.post_id WHERE " \
+	"tf.user_id = :viewer AND ((p.group_id IS NULL AND p.visibility = " \
+	SQL_VIS_PUBLIC ") OR EXISTS (SELECT 1 FROM groups g WHERE g.id = " \
+	"p.group_id AND g.visibility = " SQL_GROUP_OPEN ")) AND " range
 
 static const char *const home_sql[2] = {
 	"SELECT id FROM (" HOME_ARMS("p.id < :max_id AND p.id > :since_id") ") "
@@ -300,8 +318,8 @@ timeline_outside(struct db *db, struct arena *a, int64_t viewer,
 /*
  * A person's posts as the viewer may see them, their boosts among them
  * (as on Mastodon). AF_NO_REPLIES leaves out replies to others;
- * AF_NO_REBLOGS their boosts; AF_PINNED asks for pinned posts, of which
- * hearth has none.
+ * AF_NO_REBLOGS their boosts; AF_PINNED asks for the posts pinned to
+ * their profile (status-pin.c), all on the first page.
  */
 int
 timeline_account(struct db *db, struct arena *a, int64_t viewer,
@@ -317,7 +335,11 @@ timeline_account(struct db *db, struct arena *a, int64_t viewer,
 	    SQLARG_INT(":no_reblogs", (filter & AF_NO_REBLOGS) != 0),
 	    SQLARG_INT(":viewer", viewer) };
 
-	if (filter & AF_PINNED)
-		return E_OK;
+	if (filter & AF_PINNED) {
+		if (p->max_id > 0 || p->since_id > 0 || p->min_id > 0)
+			return E_OK;
+		return status_pins(db, a, viewer, account, out) != 0 ?
+		    E_INTERNAL : E_OK;
+	}
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }

@@ -3,7 +3,9 @@
  * TREND_DAYS days (UTC) that every employee may read and that are listed:
  * public posts outside groups and posts in open groups. A hashtag used only
  * in a private group, in followers-only posts or in direct messages never
- * trends, so a trend never reveals what some people may not see.
+ * trends, so a trend never reveals what some people may not see. Trending
+ * posts come from the same window and the same rule: the most favourited,
+ * boosted and answered of them.
  */
 #include <string.h>
 
@@ -87,4 +89,32 @@ trend_tags(struct db *db, struct arena *a, int64_t now, int limit,
 	}
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * The posts of the TREND_DAYS days up to now that people interacted with
+ * most (favourites, boosts and replies, counted alike), most first, newest
+ * first among equals: from offset, at most limit. Boosts themselves are
+ * not candidates, nor posts nobody touched. 0, or -1 on a database error.
+ */
+int
+trend_posts(struct db *db, struct arena *a, int64_t now, int offset,
+    int limit, struct idlist *out)
+{
+	sqlite3_stmt	*st;
+	int64_t		 today = now - now % DAY;
+
+	st = db_prepare(db, RECENT "SELECT p.id FROM recent r JOIN posts p ON "
+	    "p.id = r.id WHERE p.reblog_of_id IS NULL AND p.favourites_count + "
+	    "p.reblogs_count + p.replies_count > 0 ORDER BY "
+	    "p.favourites_count + p.reblogs_count + p.replies_count DESC, "
+	    "p.id DESC LIMIT :limit OFFSET :offset");
+	if (st == NULL)
+		return -1;
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":start"),
+	    today - (TREND_DAYS - 1) * DAY);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"), limit);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":offset"),
+	    offset);
+	return idlist_from_stmt(a, st, out, NULL);
 }

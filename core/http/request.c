@@ -150,6 +150,21 @@ req_announcements(struct req *r, json_t *list)
 		hooks.announcements(r, list);
 }
 
+/* Add the modules' rules (Mastodon Rule entities) to a list. */
+void
+req_rules(struct req *r, json_t *list)
+{
+	if (hooks.rules != NULL)
+		hooks.rules(r, list);
+}
+
+/* Whether the module called name is loaded. */
+int
+req_module_loaded(const char *name)
+{
+	return hooks.loaded != NULL && hooks.loaded(name);
+}
+
 /*
  * Wrap a request the transport has read the head of (or refused: then
  * the path stays NULL, and the router answers with the transport's

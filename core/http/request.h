@@ -146,6 +146,10 @@ struct req_hooks {
 	/* would the gate refuse this person's writes now? 1 and why (not
 	 * answered: pages show it instead of a form), or 0 */
 	int		 (*gate_check)(struct req *, struct req_gate *);
+	/* the modules' Mastodon Rules (GET /api/v1/instance/rules) */
+	void		 (*rules)(struct req *, json_t *);
+	/* whether a module of that name is loaded (NodeInfo's protocols) */
+	int		 (*loaded)(const char *);
 };
 typedef void (*req_view_fn)(struct req *, json_t *);
 void		 req_set_hooks(const struct req_hooks *);
@@ -170,6 +174,8 @@ const struct post_tool *req_post_tools(size_t *);
 uint32_t	 req_post_tools_for(struct req *);
 const char	*req_landing(struct req *, int64_t);
 void		 req_announcements(struct req *, json_t *);
+void		 req_rules(struct req *, json_t *);
+int		 req_module_loaded(const char *);
 typedef int (*req_write_fn)(struct req *, struct db *, void *, char **);
 typedef void (*req_reply_fn)(struct req *, void *);
 enum handled	 req_write(struct req *, req_write_fn, req_reply_fn, void *);

@@ -54,11 +54,13 @@ static int	 module_gate_follow(struct req *, int64_t);
 static int	 module_resolve(struct req *, const char *,
 		     void (*)(struct req *));
 static int	 module_gate_check(struct req *, struct req_gate *);
+static void	 module_rules(struct req *, json_t *);
+static int	 module_loaded(const char *);
 static const struct req_hooks module_req_hooks = {
 	module_gate_write, module_gate_post, module_landing,
 	module_announcements, module_route_find, module_public_find,
 	module_post_options, module_post_tools_for, module_gate_follow,
-	module_resolve, module_gate_check,
+	module_resolve, module_gate_check, module_rules, module_loaded,
 };
 static struct mroute	*pmroutes;	/* the public listeners' routes */
 static size_t		 npmroutes;
@@ -1260,6 +1262,34 @@ module_announcements(struct req *r, json_t *list)
 		modules[i].hooks.announcements((struct hm_req *)r, list);
 		module_leave(&mf);
 	}
+}
+
+/* Render hook (ABI 1.6): Mastodon Rules (GET /api/v1/instance/rules). */
+static void
+module_rules(struct req *r, json_t *list)
+{
+	struct module_frame	mf;
+	size_t			i;
+
+	for (i = 0; i < nmodules; i++) {
+		if (modules[i].hooks.rules == NULL)
+			continue;
+		module_enter(&mf, modules[i].name, "rules hook", r->path);
+		modules[i].hooks.rules((struct hm_req *)r, list);
+		module_leave(&mf);
+	}
+}
+
+/* Whether a module called name is loaded. */
+static int
+module_loaded(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nmodules; i++)
+		if (strcmp(modules[i].name, name) == 0)
+			return 1;
+	return 0;
 }
 
 /* hearthctl module list: the .so files in module_dir and what is enabled. */

@@ -161,6 +161,11 @@ static const char *const stamp_triggers[] = {
 	    "SELECT hearth_touch(1, NEW.post_id); END",
 	"AFTER DELETE ON main.bookmarks BEGIN "
 	    "SELECT hearth_touch(1, OLD.post_id); END",
+	/* so is a pin of one's own post (status-pin.c) */
+	"AFTER INSERT ON main.status_pins BEGIN "
+	    "SELECT hearth_touch(1, NEW.post_id); END",
+	"AFTER DELETE ON main.status_pins BEGIN "
+	    "SELECT hearth_touch(1, OLD.post_id); END",
 	"AFTER INSERT ON main.mentions BEGIN "
 	    "SELECT hearth_touch(1, NEW.post_id); END",
 	"AFTER DELETE ON main.mentions BEGIN "

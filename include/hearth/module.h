@@ -36,7 +36,9 @@
  * the core's audit log.
  *
  * ABI 1.6 added: tr, trn, format and datetime, a module's words in the
- * reader's language through the core's catalogue (docs/translating.md).
+ * reader's language through the core's catalogue (docs/translating.md),
+ * and the rules hook, Mastodon Rule objects for /api/v1/instance/rules
+ * and the Instance entities' rules.
  */
 #ifndef HEARTH_MODULE_H
 #define HEARTH_MODULE_H
@@ -212,6 +214,11 @@ struct hm_hooks {
 	 * and label; the tab is current (and the console's tab bar shown)
 	 * on pages under text if set, else under href */
 	int		 (*admin_tab)(struct hm_req *, struct hm_fragment *);
+	/* ABI 1.6: */
+	/* render (all run): append Mastodon Rule objects ({id, text,
+	 * hint}) to the array; signed in or not (the Instance entities
+	 * carry them too) */
+	void		 (*rules)(struct hm_req *, json_t *);
 };
 
 /*

@@ -196,3 +196,56 @@ gl_announcements(struct hm_req *r, json_t *list)
 	    "read", s.required == 0 || s.acked_at != 0,
 	    "mentions", "statuses", "tags", "emojis", "reactions"));
 }
+
+/* The rest of a summary's line after a list marker ("- ", "* ", "1. ",
+ * "2) "), or the line itself. */
+static const char *
+rule_text(const char *s)
+{
+	const char	*p = s;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if ((*p == '-' || *p == '*' || *p == '+') && p[1] == ' ')
+		p += 2;
+	else if (*p >= '0' && *p <= '9') {
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if ((*p == '.' || *p == ')') && p[1] == ' ')
+			p += 2;
+		else
+			p = s;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+/* GET /api/v1/instance/rules (and the Instance's rules, ABI 1.6): each
+ * line of the current version's summary is a Rule, its id the line's
+ * number; the full text stays at /guidelines. No summary: no rules. */
+void
+gl_rules(struct hm_req *r, json_t *list)
+{
+	struct gl_version	 v;
+	char			*line, *next, *end;
+	const char		*text;
+	int			 n = 0;
+
+	if (gl_version_get(r, 0, &v) != 0)
+		return;
+	for (line = A->req_strdup(r, v.summary); line != NULL; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		end = line + strlen(line);
+		while (end > line && (end[-1] == '\r' || end[-1] == ' ' ||
+		    end[-1] == '\t'))
+			*--end = '\0';
+		text = rule_text(line);
+		if (*text == '\0')
+			continue;
+		json_array_append_new(list, json_pack("{s:s, s:s, s:s}",
+		    "id", A->req_printf(r, "%d", ++n), "text", text,
+		    "hint", ""));
+	}
+}

@@ -520,6 +520,7 @@ static const struct hm_hooks hooks = {
 	.settings_panel = gl_settings,
 	.announcements = gl_announcements,
 	.landing = gl_landing,
+	.rules = gl_rules,
 };
 
 __attribute__((visibility("default")))

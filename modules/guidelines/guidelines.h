@@ -108,5 +108,6 @@ int	 gl_api_ack(struct hm_req *);
 int	 gl_api_publish(struct hm_req *);
 int	 gl_api_acks(struct hm_req *);
 void	 gl_announcements(struct hm_req *, json_t *);
+void	 gl_rules(struct hm_req *, json_t *);
 
 #endif

@@ -225,7 +225,8 @@ def main(t):
         # same reason
         web = srv.client()
         t.status(web.login("alice"), 303, "alice signs in on the web")
-        r = web.request("POST", "/api/v1/statuses/%s/pin" % st["id"])
+        # (statuses/:id/pin was the example until pins came, issue 21)
+        r = web.request("POST", "/api/v1/tags/%s/feature" % "news")
         t.status(r, 501, "a session's POST to a refused endpoint is 501, "
                  "not a CSRF error")
 

@@ -145,6 +145,10 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	/* Whose post tools show is the viewer's: a change re-renders. */
 	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
 	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0);
+	/* The author's pin (Pin or Unpin in More): no bit is left in the
+	 * key, and only the author's card has it, so the tag says it. */
+	if (pk->pinned)
+		tag ^= 0x5851f42d4c957f2dULL;
 	if (cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
@@ -177,6 +181,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	    p->reblogs_count == pk->reblogs_count &&
 	    p->reactions_version == pk->reactions_version &&
 	    p->replies_count == pk->replies_count &&
+	    p->pinned == pk->pinned &&
 	    (p->edited_at == pk->edited_at);
 	if (same)
 		cache_put(card_cache, key, tag, evbuffer_pullup(b, -1),

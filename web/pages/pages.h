@@ -63,6 +63,10 @@ enum handled	 web_welcome_restore(struct req *);
 /* stream.c */
 enum handled	 web_public(struct req *);
 enum handled	 web_tag(struct req *);
+enum handled	 web_tag_follow(struct req *);
+enum handled	 web_tag_unfollow(struct req *);
+void		 web_tag_follow_view(struct req *, json_t *, const char *);
+json_t		*web_followed_tags(struct req *);
 
 /* post.c */
 enum handled	 web_post_page(struct req *);
@@ -73,6 +77,8 @@ enum handled	 web_post_unfavourite(struct req *);
 /* post-actions.c */
 enum handled	 web_post_react(struct req *);
 enum handled	 web_post_boost(struct req *);
+enum handled	 web_post_pin(struct req *);
+enum handled	 web_post_unpin(struct req *);
 enum handled	 web_post_unboost(struct req *);
 enum handled	 web_post_bookmark(struct req *);
 enum handled	 web_post_unbookmark(struct req *);

@@ -2,7 +2,8 @@
  * post-actions.c: the card's action row as forms, each working without
  * JavaScript (hearth.js swaps the row in place when it runs): react with
  * one of the offered emoji or take it back (POST /@name/:id/react, add or
- * remove), share (/boost, /unboost) and bookmark (/bookmark, /unbookmark);
+ * remove), share (/boost, /unboost), bookmark (/bookmark, /unbookmark)
+ * and pin one's own to one's profile (/pin, /unpin);
  * and the reader's bookmarks, GET /bookmarks. The domain's commands are
  * the API's (reaction_set, reblog_set, bookmark_set).
  */
@@ -82,6 +83,20 @@ enum handled
 web_post_unbookmark(struct req *r)
 {
 	return post_toggle(r, bookmark_set, 0);
+}
+
+/* POST /@name/:id/pin: to the top of one's profile. */
+enum handled
+web_post_pin(struct req *r)
+{
+	return post_toggle(r, status_pin_set, 1);
+}
+
+/* POST /@name/:id/unpin */
+enum handled
+web_post_unpin(struct req *r)
+{
+	return post_toggle(r, status_pin_set, 0);
 }
 
 /* GET /bookmarks: the reader's bookmarks, newest bookmark first. */

@@ -1,6 +1,7 @@
 /*
  * profile.c: a person's profile page, GET /@name (who they are, their
- * counts, a Follow or Unfollow button and the posts the viewer may see),
+ * counts, a Follow or Unfollow button, the posts they pinned and the
+ * posts the viewer may see),
  * and POST /@name/follow and /@name/unfollow. /@name@host is someone
  * outside the company the bridge knows: their page here, with where they
  * are from and a link to their own.
@@ -29,6 +30,41 @@ profile_text(json_t *v, const char *key, const char *value)
 		json_object_set_new(v, key, json_string(value));
 }
 
+/*
+ * The first page's pinned posts the viewer may read (status-pin.c), each
+ * card with its "Pinned" mark, into the view; taken out of ids, the
+ * stream below, so none shows twice.
+ */
+static void
+profile_pins(struct req *r, json_t *v, int64_t account, struct idlist *ids,
+    const char *back)
+{
+	struct idlist	 pins = { NULL, 0, 0 }, one;
+	json_t		*list = json_array();
+	size_t		 i, j, k;
+
+	if (status_pins(req_db(r), r->arena, r->user->id, account, &pins) !=
+	    0 || pins.n == 0) {
+		json_decref(list);
+		return;
+	}
+	for (i = 0; i < pins.n; i++) {
+		one.ids = &pins.ids[i];
+		one.n = one.cap = 1;
+		json_array_append_new(list, json_pack("{s:o}", "card",
+		    web_cards(r, &one, back)));
+	}
+	json_object_set_new(v, "pinned", list);
+	json_object_set_new(v, "has_pinned", json_true());
+	for (i = j = 0; i < ids->n; i++) {
+		for (k = 0; k < pins.n && pins.ids[k] != ids->ids[i]; k++)
+			;
+		if (k == pins.n)
+			ids->ids[j++] = ids->ids[i];
+	}
+	ids->n = j;
+}
+
 /* GET /@name */
 enum handled
 web_profile(struct req *r)
@@ -40,6 +76,8 @@ web_profile(struct req *r)
 	struct page		 pg;
 	struct ectx		 e;
 	json_t			*v, *a, *fields = json_array();
+	const char		*path;
+	int64_t			 full;
 	size_t			 i, n = 0;
 	int			 rc;
 
@@ -97,8 +135,15 @@ web_profile(struct req *r)
 		web_nav(v, "profile");
 	web_notice(r, v);
 	json_object_set_new(v, "account", a);
-	web_stream(r, v, &ids, &pg, arena_printf(r->arena, "/@%s",
-	    u->username));
+	path = arena_printf(r->arena, "/@%s", u->username);
+	full = ids.n > 0 && (int)ids.n >= pg.limit ? ids.ids[ids.n - 1] : 0;
+	if (pg.max_id == 0 && pg.since_id == 0 && pg.min_id == 0)
+		profile_pins(r, v, u->id, &ids, path);
+	web_stream(r, v, &ids, &pg, path);
+	/* Older: below the page as read, pins taken out or not. */
+	if (full != 0)
+		json_object_set_new(v, "older", json_string(arena_printf(
+		    r->arena, "%s?max_id=%lld", path, (long long)full)));
 	req_html(r, 200, "profile", v);
 	return HANDLED;
 }

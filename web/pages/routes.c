@@ -27,6 +27,8 @@ const struct route web_routes[] = {
 	{ M_POST, "/welcome/restore",	R_AUTH,		web_welcome_restore },
 	{ M_GET,  "/public",		R_AUTH,		web_public },
 	{ M_GET,  "/tags/:tag",		R_AUTH,		web_tag },
+	{ M_POST, "/tags/:tag/follow",	R_AUTH,		web_tag_follow },
+	{ M_POST, "/tags/:tag/unfollow", R_AUTH,	web_tag_unfollow },
 	{ M_GET,  "/search",		R_AUTH,		web_search },
 	/* the pickers' JSON (static/suggest.js): a session's, not an app's */
 	{ M_GET,  "/suggest",		R_AUTH | R_SESSION, web_suggest },
@@ -139,6 +141,8 @@ const struct route web_routes[] = {
 	{ M_POST, "/@:name/:id/unboost", R_AUTH,	web_post_unboost },
 	{ M_POST, "/@:name/:id/bookmark", R_AUTH,	web_post_bookmark },
 	{ M_POST, "/@:name/:id/unbookmark", R_AUTH,	web_post_unbookmark },
+	{ M_POST, "/@:name/:id/pin",	R_AUTH,		web_post_pin },
+	{ M_POST, "/@:name/:id/unpin",	R_AUTH,		web_post_unpin },
 	{ M_GET,  "/bookmarks",		R_AUTH,		web_bookmarks },
 
 	/* groups (web) */

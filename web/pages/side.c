@@ -1,7 +1,7 @@
 /*
  * side.c: what every signed-in page has beside its main column on a wide
  * screen (the stylesheet shows it from 1100 px): the person's groups,
- * trending tags, colleagues they might follow and where they stand with
+ * trending tags, the tags they follow, colleagues they might follow and where they stand with
  * the company guidelines; and their own avatar for the account menu. A
  * view hook, so every page gets it without each handler asking; error
  * pages (their view has a status) leave it out.
@@ -134,6 +134,12 @@ side_view(struct req *r, json_t *v)
 	if (json_array_size(a = side_trends(r)) > 0) {
 		json_object_set_new(side, "trending", a);
 		json_object_set_new(side, "has_trending", json_true());
+	} else
+		json_decref(a);
+	/* hashtags one follows (tag-follow.c, issue 21) */
+	if (json_array_size(a = web_followed_tags(r)) > 0) {
+		json_object_set_new(side, "followed_tags", a);
+		json_object_set_new(side, "has_followed_tags", json_true());
 	} else
 		json_decref(a);
 	if (json_array_size(a = side_people(r)) > 0) {

@@ -60,6 +60,7 @@ web_tag(struct req *r)
 		    sub.arg))));
 	json_object_set_new(v, "intro", json_string("Posts with this tag "
 	    "that you can read."));
+	web_tag_follow_view(r, v, tag);
 	web_stream(r, v, &ids, &pg, arena_printf(r->arena, "/tags/%s",
 	    escape_url(r->arena, tag)));
 	req_html(r, 200, "stream", v);

@@ -270,6 +270,10 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 	/* Edit and Delete links; post_edit and post_delete still decide. */
 	json_object_set_new(s, "mine", json_boolean(p->author_id ==
 	    e->viewer));
+	/* Pin or Unpin (status-pin.c): one's own posts but direct ones */
+	json_object_set_new(s, "pinnable", json_boolean(p->author_id ==
+	    e->viewer && p->visibility != VIS_DIRECT &&
+	    p->outside_uri == NULL));
 	/* The modules' tools (static links: the card stays cacheable): on
 	 * one's own public posts, those of the modules that offer them to
 	 * this person; on outside posts (report, forward), the same for
