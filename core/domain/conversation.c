@@ -4,12 +4,11 @@
  * The web shows them on a page of their own rather than mixed silently
  * into home; the Mastodon API's home keeps them, as Mastodon does, and
  * lists them grouped as Mastodon's conversations (one per person, thread
- * and set of people, with its last post and whether it is unread). And
- * the threads a person muted, of which nothing notifies them.
+ * and set of people, with its last post and whether it is unread; the
+ * Conversation entity is conversation-entity.c's).
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain.h"
 
@@ -300,142 +299,4 @@ conversation_remove(struct db *db, void *arg, char **cause)
 	n = DB_RUN(db, "DELETE FROM conversations WHERE id = ? AND "
 	    "user_id = ?", SQL_I(t->id), SQL_I(t->actor));
 	return n < 0 ? E_INTERNAL : n == 0 ? E_NOTFOUND : E_OK;
-}
-
-/*
- * The Conversation entity of one of the viewer's conversations, or NULL:
- * the other people in it (only the viewer, for a note to themselves, as
- * Mastodon shows it; someone who left is there, marked suspended), its
- * last post (null should the viewer no longer read it) and unread.
- */
-json_t *
-entity_conversation(struct ectx *e, int64_t id)
-{
-	sqlite3_stmt	*st;
-	json_t		*accounts, *acct, *last;
-	const char	*p;
-	char		*list, *end;
-	int64_t		 last_id, who;
-	int		 unread;
-
-	if ((st = db_prepare(e->db, "SELECT participants, last_status_id, "
-	    "unread FROM conversations WHERE id = ? AND user_id = ?")) == NULL)
-		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, e->viewer);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return NULL;
-	}
-	list = arena_strdup(e->arena, (const char *)sqlite3_column_text(st,
-	    0));
-	last_id = sqlite3_column_int64(st, 1);
-	unread = sqlite3_column_int(st, 2);
-	sqlite3_reset(st);
-	accounts = json_array();
-	for (p = list; *p != '\0'; p = *end == ',' ? end + 1 : end) {
-		if ((who = strtoll(p, &end, 10)) <= 0 || end == p)
-			break;
-		if ((acct = entity_account_id(e, who)) != NULL)
-			json_array_append_new(accounts, acct);
-	}
-	if (json_array_size(accounts) == 0 &&
-	    (acct = entity_account_id(e, e->viewer)) != NULL)
-		json_array_append_new(accounts, acct);
-	last = entity_status_id(e, last_id);
-	return json_pack("{s:s, s:b, s:o, s:o}", "id", arena_printf(e->arena,
-	    "%lld", (long long)id), "unread", unread, "accounts", accounts,
-	    "last_status", last != NULL ? last : json_null());
-}
-
-/* The conversations of the viewer's listed in ids, as entities. */
-json_t *
-entity_conversations(struct ectx *e, const struct idlist *ids)
-{
-	json_t	*arr = json_array(), *c;
-	size_t	 i;
-
-	for (i = 0; i < ids->n; i++) {
-		if ((c = entity_conversation(e, ids->ids[i])) != NULL)
-			json_array_append_new(arr, c);
-	}
-	return arr;
-}
-
-/* The thread a post is in, or 0. */
-static int64_t
-thread_of(struct db *db, int64_t post)
-{
-	sqlite3_stmt	*st;
-	int64_t		 thread = 0;
-
-	if ((st = db_prepare(db, "SELECT thread_id FROM post_threads WHERE "
-	    "post_id = ?")) == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, post);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		thread = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return thread;
-}
-
-/* Whether user muted the thread post is in (Mastodon's muted). */
-int
-thread_muted(struct db *db, int64_t user, int64_t post)
-{
-	sqlite3_stmt	*st;
-	int		 muted = 0;
-
-	if (user == 0 || post == 0 || (st = db_prepare(db, "SELECT 1 FROM "
-	    "post_threads t JOIN thread_mutes m ON m.thread_id = t.thread_id "
-	    "WHERE t.post_id = ? AND m.user_id = ?")) == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, post);
-	sqlite3_bind_int64(st, 2, user);
-	muted = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return muted;
-}
-
-/* Whether user muted any thread at all (to spare the question per post). */
-int
-thread_mutes_any(struct db *db, int64_t user)
-{
-	sqlite3_stmt	*st;
-	int		 any = 0;
-
-	if ((st = db_prepare(db, "SELECT 1 FROM thread_mutes WHERE "
-	    "user_id = ? LIMIT 1")) == NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, user);
-	any = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return any;
-}
-
-/*
- * Command: mute (add) or unmute the thread of a post the actor may read
- * (struct toggle; a boost's is its original's): nothing in it notifies
- * them while muted, on the web or by push. E_NOTFOUND if they may not
- * read it.
- */
-int
-thread_mute_set(struct db *db, void *arg, char **cause)
-{
-	struct toggle	*t = arg;
-	int64_t		 id = post_target(db, t->id), thread;
-	int		 rc;
-
-	(void)cause;
-	if (!access_post_visible(db, t->actor, id) ||
-	    (thread = thread_of(db, id)) == 0)
-		return E_NOTFOUND;
-	if (t->add)
-		rc = DB_RUN(db, "INSERT OR IGNORE INTO thread_mutes (user_id, "
-		    "thread_id, created_at) VALUES (?, ?, ?)", SQL_I(t->actor),
-		    SQL_I(thread), SQL_I(time(NULL)));
-	else
-		rc = DB_RUN(db, "DELETE FROM thread_mutes WHERE user_id = ? AND "
-		    "thread_id = ?", SQL_I(t->actor), SQL_I(thread));
-	return rc < 0 ? E_INTERNAL : E_OK;
 }

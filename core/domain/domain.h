@@ -1383,8 +1383,12 @@ int		 conversation_list(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 int		 conversation_read_set(struct db *, void *, char **);
 int		 conversation_remove(struct db *, void *, char **);
+
+/* conversation-entity.c */
 json_t		*entity_conversation(struct ectx *, int64_t);
 json_t		*entity_conversations(struct ectx *, const struct idlist *);
+
+/* thread-mute.c */
 int		 thread_muted(struct db *, int64_t, int64_t);
 int		 thread_mutes_any(struct db *, int64_t);
 int		 thread_mute_set(struct db *, void *, char **);
