@@ -300,3 +300,41 @@ conversation_remove(struct db *db, void *arg, char **cause)
 	    "user_id = ?", SQL_I(t->id), SQL_I(t->actor));
 	return n < 0 ? E_INTERNAL : n == 0 ? E_NOTFOUND : E_OK;
 }
+
+/* A person's unread conversations, the newest last post first (at most
+ * limit), for the web's page, which shows and then reads them. */
+int
+conversation_unread(struct db *db, struct arena *a, int64_t user, int limit,
+    struct idlist *out)
+{
+	sqlite3_stmt	*st;
+
+	if ((st = db_prepare(db, "SELECT id FROM conversations WHERE "
+	    "user_id = ? AND unread = 1 ORDER BY last_status_id DESC "
+	    "LIMIT ?")) == NULL)
+		return E_INTERNAL;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int(st, 2, limit);
+	return idlist_from_stmt(a, st, out, NULL) == 0 ? E_OK : E_INTERNAL;
+}
+
+/* Command: mark the conversations of a person's listed read (struct
+ * conversations_read: those the web's page just showed as new). */
+int
+conversations_read(struct db *db, void *arg, char **cause)
+{
+	struct conversations_read	*cr = arg;
+	size_t				 i;
+	int				 n;
+
+	(void)cause;
+	for (i = 0; i < cr->ids.n; i++) {
+		if ((n = DB_RUN(db, "UPDATE conversations SET unread = 0 WHERE "
+		    "id = ? AND user_id = ? AND unread = 1",
+		    SQL_I(cr->ids.ids[i]), SQL_I(cr->user))) < 0)
+			return E_INTERNAL;
+		if (n > 0)
+			conversation_emit(db, cr->ids.ids[i], cr->user);
+	}
+	return E_OK;
+}

@@ -1383,6 +1383,13 @@ int		 conversation_list(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *, struct idlist *);
 int		 conversation_read_set(struct db *, void *, char **);
 int		 conversation_remove(struct db *, void *, char **);
+int		 conversation_unread(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
+struct conversations_read {	/* a command's input */
+	int64_t		 user;
+	struct idlist	 ids;
+};
+int		 conversations_read(struct db *, void *, char **);
 
 /* conversation-entity.c */
 json_t		*entity_conversation(struct ectx *, int64_t);

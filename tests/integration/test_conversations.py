@@ -28,9 +28,12 @@ def fixture(t):
 
 
 def people(srv, *bases):
-    """People of the case's own, as clients with .name and .id."""
-    names = ["%s%d" % (b, next(_n)) for b in bases]
-    got = srv.people(*names)
+    """People of the case's own, as clients with .name and .id; a base
+    may be (base, display name)."""
+    bases = [b if isinstance(b, tuple) else (b, None) for b in bases]
+    names = ["%s%d" % (b, next(_n)) for b, _ in bases]
+    got = srv.people(*[(n, d) if d else n
+                       for n, (_, d) in zip(names, bases)])
     out = []
     for n in names:
         got[n].name = n
@@ -455,14 +458,25 @@ def mute_direct_conversation(t, srv):
 
 @h.case
 def web_page(t, srv):
-    """The web's /conversations page still lists the direct posts."""
-    alice, bob = people(srv, "alice", "bob")
-    dm(alice, [bob], "see you at ten")
+    """The web's /conversations page still lists the direct posts; above
+    them, in bold, the conversations with something new, which opening
+    the page reads (the API says so after)."""
+    alice, bob = people(srv, ("alice", "Alice Liddell"), "bob")
+    p = dm(alice, [bob], "see you at ten")
     w = srv.client()
     t.status(w.login(bob.name), 303, "bob signs in")
     r = w.get("/conversations")
     t.status(r, 200, "GET /conversations")
     t.like(r.text, r"see you at ten", "the direct post is on it")
+    t.like(r.text, r"New since you last looked", "a list of what is new")
+    t.like(r.text, r'<a href="/@%s/%s"><strong>Alice Liddell</strong></a>'
+           % (alice.name, p["id"]), "... alice's conversation, in bold, "
+           "linking to its last post")
+    t.is_(convs(bob)[0]["unread"], False, "opening the page read it")
+    r = w.get("/conversations")
+    t.unlike(r.text, r"New since you last looked", "opened again: "
+             "nothing new")
+    t.like(r.text, r"see you at ten", "... the post is still there")
 
 
 h.main_cases(fixture)
