@@ -16,6 +16,7 @@ import json
 import re
 
 import harness as h
+import pushsink                    # python3-cryptography (tools/deps)
 from streamclient import Stream, WS
 
 _n = itertools.count(1)
@@ -23,8 +24,14 @@ _n = itertools.count(1)
 
 @contextlib.contextmanager
 def fixture(t):
-    with h.Server(t) as srv:
-        yield srv
+    with h.Server(t, **{"push.allow_private": "yes"}) as srv:
+        key = srv.client().get("/api/v2/instance").json()[
+            "configuration"]["vapid"]["public_key"]
+        srv.sink = pushsink.PushSink(instance_key=key)
+        try:
+            yield srv
+        finally:
+            srv.sink.close()
 
 
 def people(srv, *bases):
@@ -441,6 +448,38 @@ def mute_thread(t, srv):
              "muting a post one cannot read: 404")
     t.status(alice.post("/api/v1/statuses/999999/mute"), 404,
              "muting no post: 404")
+
+
+@h.case
+def mute_push(t, srv):
+    """A muted thread sends no Web Push either (a push service on
+    127.0.0.1 decrypts what arrives); outside it, pushes go on."""
+    name = "alice%d" % next(_n)
+    srv.add_user(name)
+    tok = srv.ctl("token", "create", name, "--scopes",
+                  "read write follow push").stdout.strip()
+    alice = srv.client(headers={"Authorization": "Bearer " + tok})
+    alice.name = name
+    bob, = people(srv, "bob")
+    sub = srv.sink.sub("%s-push" % name)
+    t.status(alice.post("/api/v1/push/subscription",
+                        sub.form(["mention"])), 200, "alice subscribes")
+    root = h.post_status(alice, "Quarterly numbers")
+    h.post_status(bob, "@%s first question" % name,
+                  in_reply_to_id=root["id"])
+    got = srv.sink.get()
+    t.is_(got and got[1]["notification_type"], "mention",
+          "before muting: the reply is pushed")
+    t.status(alice.post("/api/v1/statuses/%s/mute" % root["id"]), 200,
+             "alice mutes the thread")
+    h.post_status(bob, "@%s second question" % name,
+                  in_reply_to_id=root["id"])
+    t.is_(srv.sink.get(timeout=2.5), None, "muted: nothing is pushed")
+    h.post_status(bob, "@%s another topic" % name)
+    got = srv.sink.get()
+    t.like(got and got[1]["body"], "another topic",
+           "a mention elsewhere is pushed")
+    t.is_(srv.sink.errors, [], "every push verified and decrypted")
 
 
 @h.case
