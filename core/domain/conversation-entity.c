@@ -67,4 +67,3 @@ entity_conversations(struct ectx *e, const struct idlist *ids)
 	}
 	return arr;
 }
-

@@ -2,10 +2,11 @@
  * conversation.c: private conversations, the direct posts (visibility
  * "direct": only the people mentioned) a person wrote or is mentioned in.
  * The web shows them on a page of their own rather than mixed silently
- * into home; the Mastodon API's home keeps them, as Mastodon does, and
- * lists them grouped as Mastodon's conversations (one per person, thread
- * and set of people, with its last post and whether it is unread; the
- * Conversation entity is conversation-entity.c's).
+ * into home; the Mastodon API's home keeps them, as Mastodon does. Both
+ * also list them grouped as Mastodon's conversations: one per person,
+ * thread and set of people, with its last post and whether it is unread,
+ * kept by the write path of posts (the Conversation entity is
+ * conversation-entity.c's).
  */
 #include <stdlib.h>
 #include <string.h>
