@@ -67,6 +67,14 @@ enum handled	 api_reaction_add(struct req *);
 enum handled	 api_reaction_remove(struct req *);
 enum handled	 api_reactions(struct req *);
 
+/* conversations.c */
+enum handled	 api_conversations(struct req *);
+enum handled	 api_conversation_read(struct req *);
+enum handled	 api_conversation_unread(struct req *);
+enum handled	 api_conversation_remove(struct req *);
+enum handled	 api_status_mute(struct req *);
+enum handled	 api_status_unmute(struct req *);
+
 /* timelines.c */
 enum handled	 api_timeline_home(struct req *);
 enum handled	 api_timeline_public(struct req *);

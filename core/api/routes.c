@@ -32,7 +32,6 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/endorsements", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/announcements", R_AUTH,	api_announcements },
 	{ M_GET,  "/api/v1/preferences", R_AUTH,	api_preferences },
@@ -114,6 +113,8 @@ const struct route api_routes[] = {
 	    api_status_unbookmark },
 	{ M_POST, "/api/v1/statuses/:id/pin", R_AUTH,	api_status_pin },
 	{ M_POST, "/api/v1/statuses/:id/unpin", R_AUTH,	api_status_unpin },
+	{ M_POST, "/api/v1/statuses/:id/mute", R_AUTH,	api_status_mute },
+	{ M_POST, "/api/v1/statuses/:id/unmute", R_AUTH, api_status_unmute },
 	{ M_GET,  "/api/v1/favourites",	R_AUTH,		api_favourites },
 	{ M_GET,  "/api/v1/bookmarks",	R_AUTH,		api_bookmarks },
 	/* emoji reactions: hearth's extension, Pleroma's routes */
@@ -125,6 +126,15 @@ const struct route api_routes[] = {
 	    api_reaction_add },
 	{ M_DELETE, "/api/v1/pleroma/statuses/:id/reactions/:emoji", R_AUTH,
 	    api_reaction_remove },
+
+	/* direct conversations (conversations.c) */
+	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_conversations },
+	{ M_POST, "/api/v1/conversations/:id/read", R_AUTH,
+	    api_conversation_read },
+	{ M_POST, "/api/v1/conversations/:id/unread", R_AUTH,
+	    api_conversation_unread },
+	{ M_DELETE, "/api/v1/conversations/:id", R_AUTH,
+	    api_conversation_remove },
 
 	/* timelines */
 	{ M_GET,  "/api/v1/timelines/home", R_AUTH,	api_timeline_home },
@@ -200,6 +210,8 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/streaming/hashtag/local", R_AUTH | R_QTOKEN,
 	    api_streaming_named },
 	{ M_GET,  "/api/v1/streaming/group", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/direct", R_AUTH | R_QTOKEN,
 	    api_streaming_named },
 
 	/* SCIM 2.0 provisioning (docs/scim.md): the scim token only, 404

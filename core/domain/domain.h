@@ -483,6 +483,8 @@ struct ectx {
 	int			 lang;		/* the web: the viewer's language,
 						   LANG_* */
 	const char		*zone;		/* and time zone (NULL: UTC) */
+	int			 mutes;		/* the viewer muted threads: 1,
+						   0, or -1 not asked yet */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);
@@ -510,7 +512,7 @@ void		 entity_statuses_write(struct ectx *, const struct idlist *,
 /* The streams one may subscribe to, in stream-sub.c's table. */
 enum stream_kind { STREAM_USER, STREAM_PUBLIC, STREAM_NOTIFICATION,
     STREAM_LOCAL, STREAM_HASHTAG, STREAM_HASHTAG_LOCAL, STREAM_GROUP,
-    STREAM_NKINDS };
+    STREAM_DIRECT, STREAM_NKINDS };
 /* One subscription: a kind, and for those that take one its parameter. */
 struct stream_sub {
 	enum stream_kind	 kind;
@@ -684,6 +686,7 @@ enum event_kind {
 	EV_UNFOLLOWED,		/* actor (follower), subject (followee) */
 	EV_ACCESS_ENDED,	/* actor (who left), text (by which path) */
 	EV_POST_BOOSTED,	/* id (the boost), actor (booster), to */
+	EV_CONVERSATION,	/* id (a conversation), subject (its owner) */
 	EV_NKINDS
 };
 struct event {
@@ -1395,6 +1398,32 @@ int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
 int		 timeline_direct(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
 size_t		 conversation_drop_direct(struct db *, struct idlist *);
+int		 conversation_post_added(struct db *, struct arena *, int64_t,
+		     const struct idlist *);
+int		 conversation_post_gone(struct db *, struct arena *, int64_t,
+		     int64_t);
+int		 conversation_post_edited(struct db *, struct arena *, int64_t,
+		     const struct idlist *);
+int		 conversation_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+int		 conversation_read_set(struct db *, void *, char **);
+int		 conversation_remove(struct db *, void *, char **);
+int		 conversation_unread(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
+struct conversations_read {	/* a command's input */
+	int64_t		 user;
+	struct idlist	 ids;
+};
+int		 conversations_read(struct db *, void *, char **);
+
+/* conversation-entity.c */
+json_t		*entity_conversation(struct ectx *, int64_t);
+json_t		*entity_conversations(struct ectx *, const struct idlist *);
+
+/* thread-mute.c */
+int		 thread_muted(struct db *, int64_t, int64_t);
+int		 thread_mutes_any(struct db *, int64_t);
+int		 thread_mute_set(struct db *, void *, char **);
 
 /* draft.c: a post kept while a gate refused it (one per person) */
 struct draft {

@@ -31,6 +31,7 @@ ectx_init(struct ectx *e, struct db *db, struct arena *a, int64_t viewer,
 	e->post_tools = 0;
 	e->lang = 0;
 	e->zone = NULL;
+	e->mutes = -1;
 }
 
 /* Drop the context's caches. */
@@ -521,6 +522,18 @@ status_pleroma(struct ectx *e, const struct post *p)
 	return json_pack("{s:o}", "emoji_reactions", arr);
 }
 
+/* Whether the viewer muted the post's thread: asked per post only of
+ * someone who muted any. */
+static int
+status_muted(struct ectx *e, int64_t post)
+{
+	if (e->viewer == 0)
+		return 0;
+	if (e->mutes < 0)
+		e->mutes = thread_mutes_any(e->db, e->viewer);
+	return e->mutes && thread_muted(e->db, e->viewer, post);
+}
+
 /*
  * A boost's Status: the booster's, with the post shared in "reblog" (as
  * the viewer sees it) and its counts and the viewer's state repeated on
@@ -593,6 +606,8 @@ entity_status(struct ectx *e, const struct post *p)
 	    "filtered",
 	    "group", status_group(e, p->group_id));
 	json_object_set_new(s, "pleroma", status_pleroma(e, p));
+	if (p->reblog_of_id == 0 && status_muted(e, p->id))
+		json_object_set_new(s, "muted", json_true());
 	if (p->reblog_of_id != 0 && status_reblog(e, p, s) != 0) {
 		json_decref(s);
 		return NULL;
@@ -865,6 +880,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_object_del(s, "bookmarked");
 		json_object_del(s, "pinned");
 		json_object_del(s, "pleroma");
+		json_object_del(s, "muted");
 		b = evbuffer_new();
 		jsonw_value(b, s);
 		json_decref(s);
@@ -879,6 +895,10 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 	if (account_write(e, peek->author_id, peek->author_tag, out) != 0)
 		return -1;
 	status_write_mine(e, peek, out);
+	if (status_muted(e, peek->id))
+		evbuffer_add(out, ",\"muted\":true", 13);
+	else
+		evbuffer_add(out, ",\"muted\":false", 14);
 	if (peek->favourited)
 		evbuffer_add(out, ",\"favourited\":true}", 19);
 	else

@@ -18,6 +18,9 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 
 	if (user == from)
 		return 0;
+	/* nothing from a thread the person muted, on the web or by push */
+	if (post != 0 && thread_muted(db, user, post))
+		return 0;
 	if (DB_RUN(db, "INSERT INTO notifications (user_id, type, from_id, "
 	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 	    SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post), SQL_ID(group),

@@ -410,7 +410,8 @@ post_create(struct db *db, void *arg)
 	ev.options = d->options;
 	events_emit(db, &ev);
 
-	if (post_refs(db, d->id, d->author_id, &d->md, !d->quiet, NULL) != 0)
+	if (post_refs(db, d->id, d->author_id, &d->md, !d->quiet, NULL) != 0 ||
+	    conversation_post_added(db, d->arena, d->id, NULL) != 0)
 		goto out;
 	st = db_prepare(db, "UPDATE users SET statuses_count = statuses_count "
 	    "+ ?, last_status_at = ? WHERE id = ?");
@@ -562,7 +563,8 @@ post_edit(struct db *db, void *arg)
 	sqlite3_step(st);
 	sqlite3_reset(st);
 	if (post_refs(db, d->edit_id, d->author_id, &d->md, !d->quiet,
-	    &before) != 0)
+	    &before) != 0 || conversation_post_edited(db, d->arena,
+	    d->edit_id, &before) != 0)
 		goto out;
 	d->id = d->edit_id;
 	memset(&ev, 0, sizeof ev);
@@ -705,7 +707,7 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	/* A boost taken back no longer counts on the post it shared. */
 	if (DB_RUN(db, "UPDATE posts SET reblogs_count = max(reblogs_count "
 	    "- 1, 0) WHERE id = (SELECT reblog_of_id FROM posts WHERE id = ?)",
-	    SQL_I(id)) < 0)
+	    SQL_I(id)) < 0 || conversation_post_gone(db, a, id, 0) != 0)
 		goto fail;
 	st = db_prepare(db, "DELETE FROM posts WHERE id = ?");
 	if (st == NULL)

@@ -1,6 +1,7 @@
 /*
  * stream-sub.c: what a stream may be subscribed to. Mastodon's streams by
- * name (user, public, hashtag and their variants), and hearth's own group
+ * name (user, public, hashtag and their variants, direct: the owner's
+ * conversations, which carries no posts), and hearth's own group
  * stream; some take a parameter (a tag, a group), checked here once, when
  * the subscription is made, and matched against each post delivered.
  */
@@ -25,11 +26,12 @@ static const struct {
 	[STREAM_HASHTAG] =	{ "hashtag",		SP_TAG },
 	[STREAM_HASHTAG_LOCAL] = { "hashtag:local",	SP_TAG },
 	[STREAM_GROUP] =	{ "group",		SP_GROUP },
+	[STREAM_DIRECT] =	{ "direct",		SP_NONE },
 };
 
 /* The streams one can ask for, for error messages. */
 const char	stream_kinds_known[] = "user, user:notification, public, "
-		    "public:local, hashtag, hashtag:local or group";
+		    "public:local, hashtag, hashtag:local, group or direct";
 
 /* A stream kind's name. */
 const char *

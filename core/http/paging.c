@@ -120,6 +120,34 @@ page_link(struct req *r, const struct page *p, const struct idlist *cursors)
 }
 
 /*
+ * Set the Link header as Mastodon's lists of records (conversations) set
+ * it: "prev" whenever the page has rows, "next" only when it is full, so
+ * a client stops at the end rather than asking for an empty page.
+ */
+void
+page_link_records(struct req *r, const struct page *p,
+    const struct idlist *cursors)
+{
+	struct evbuffer	*b;
+	size_t		 len;
+	char		*s;
+
+	if (cursors->n == 0)
+		return;
+	b = evbuffer_new();
+	if ((int)cursors->n >= p->limit)
+		page_link_one(r, b, "max_id", cursors->ids[cursors->n - 1],
+		    "next");
+	page_link_one(r, b, "min_id", cursors->ids[0], "prev");
+	len = evbuffer_get_length(b);
+	s = arena_alloc(r->arena, len + 1);
+	evbuffer_remove(b, s, len);
+	s[len] = '\0';
+	evbuffer_free(b);
+	req_set_header(r, "Link", s);
+}
+
+/*
  * Answer a page of Statuses a domain read found, rc its outcome (an E_
  * code is answered as such), through the entity caches, with the Link
  * header made of cursors (the posts' own ids if NULL).

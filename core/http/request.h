@@ -311,5 +311,7 @@ int		 page_parse(struct req *, struct page *, int, int);
 int		 page_offset(struct req *, int);
 void		 page_link(struct req *, const struct page *,
 		     const struct idlist *);
+void		 page_link_records(struct req *, const struct page *,
+		     const struct idlist *);
 
 #endif

@@ -46,7 +46,7 @@ struct stream_loop {
 };
 
 enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION,
-    SE_CLOSE };
+    SE_CLOSE, SE_CONVERSATION };
 
 /* One event on its way to one loop. */
 struct stream_msg {
@@ -67,9 +67,11 @@ static void	stream_on_edited(struct db *, const struct event *);
 static void	stream_on_deleted(struct db *, const struct event *);
 static void	stream_on_notification(struct db *, const struct event *);
 static void	stream_on_access_ended(struct db *, const struct event *);
+static void	stream_on_conversation(struct db *, const struct event *);
 
 static const char *stream_names[] = {
-	"update", "status.update", "delete", "notification", "close"
+	"update", "status.update", "delete", "notification", "close",
+	"conversation"
 };
 
 /* The heartbeat interval: HEARTH_STREAM_HEARTBEAT seconds, for tests. */
@@ -218,6 +220,7 @@ stream_init(struct server *srv)
 	events_subscribe(EV_POST_DELETED, stream_on_deleted);
 	events_subscribe(EV_NOTIFICATION, stream_on_notification);
 	events_subscribe(EV_ACCESS_ENDED, stream_on_access_ended);
+	events_subscribe(EV_CONVERSATION, stream_on_conversation);
 	for (i = 0; i < srv->nloops; i++) {
 		stream_loops[i].loop = &srv->loops[i];
 		LIST_INIT(&stream_loops[i].streams);
@@ -624,6 +627,11 @@ static int
 stream_wants(const struct stream *s, enum stream_kind kind,
     const struct stream_msg *m)
 {
+	/* A conversation goes to its owner's direct stream, and only
+	 * there; that stream carries nothing else (as Mastodon's). */
+	if (m->type == SE_CONVERSATION || kind == STREAM_DIRECT)
+		return m->type == SE_CONVERSATION && kind == STREAM_DIRECT &&
+		    stream_to_owner(s, m);
 	switch (kind) {
 	case STREAM_USER:
 		return stream_to_owner(s, m);
@@ -728,6 +736,10 @@ stream_deliver(void *arg)
 		case SE_NOTIFICATION:
 			j = entity_notification(&e, m->id);
 			break;
+		case SE_CONVERSATION:
+			/* the owner's, or nothing */
+			j = entity_conversation(&e, m->id);
+			break;
 		case SE_UPDATE:
 		case SE_STATUS_UPDATE:
 			/* post_get checks the owner may read it. */
@@ -819,4 +831,17 @@ stream_on_access_ended(struct db *db, const struct event *ev)
 {
 	(void)db;
 	stream_publish(SE_CLOSE, ev->actor, 0, NULL);
+}
+
+/* A conversation changed: to its owner's direct streams. */
+static void
+stream_on_conversation(struct db *db, const struct event *ev)
+{
+	struct idlist	to;
+	int64_t		who = ev->subject;
+
+	(void)db;
+	to.ids = &who;
+	to.n = to.cap = 1;
+	stream_publish(SE_CONVERSATION, ev->id, 0, &to);
 }

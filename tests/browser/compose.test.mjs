@@ -168,6 +168,8 @@ test('direct posts are private conversations, not silently in home', async () =>
   await left.getByRole('link', { name: 'Private conversations' }).click();
   await page.waitForURL(hearth.url + '/conversations');
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), ' Private conversations');
+  // New to ada: otto's conversation, in bold above the posts (read by opening the page).
+  assert.equal(await page.getByRole('region', { name: 'New since you last looked' }).locator('strong').count(), 1);
   const card = page.locator('article.post').first();
   assert.match(await card.textContent(), /a word in private/);
   assert.equal((await card.locator('.badge.vis-direct').textContent()).trim(), 'Private conversation');

@@ -90,7 +90,7 @@ def refusals(t, srv):
              "/api/v1/streaming/group?group=999999", 404,
              r"not found"),
             ("an unknown stream name", "/api/v1/streaming?stream=list",
-             400, r"hashtag:local or group")]:
+             400, r"hashtag:local, group")]:
         r = alice.get(path)
         t.status(r, want, "%s: %d" % (name, want))
         t.like(r.json().get("error", ""), why, "... saying why")
