@@ -1379,10 +1379,14 @@ struct draft {
 	const char	*visibility;	/* as the form sent it, or "" */
 	int64_t		 group_id;	/* 0: none */
 	int64_t		 saved_at;
+	const int64_t	*media_ids;	/* the uploads it keeps, in order */
+	const char *const *media_desc;	/* their descriptions, or NULLs */
+	size_t		 nmedia;
 };
 int		 draft_save_cmd(struct db *, void *, char **);
 int		 draft_delete_cmd(struct db *, void *, char **);
 int		 draft_get(struct db *, struct arena *, int64_t, struct draft *);
+int		 draft_release(struct db *, int64_t);
 
 /* search.c */
 #define SEARCH_QUERY_MAX 200
