@@ -1068,6 +1068,7 @@ struct peek {
 	int		 bookmarked;	/* the reader's own state */
 	int		 reblogged;
 	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
+	int64_t		 replies_seen;	/* the replies the reader may read */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);

@@ -899,7 +899,10 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "posts r WHERE r.reblog_of_id = p.id AND r.author_id = "
 		    ":viewer), (SELECT group_concat(x.emoji, ' ') FROM "
 		    "reactions x WHERE x.post_id = p.id AND x.user_id = "
-		    ":viewer) FROM "
+		    ":viewer), CASE WHEN p.replies_hidden = 0 THEN "
+		    "p.replies_count ELSE (SELECT count(*) FROM posts r WHERE "
+		    "r.in_reply_to_id = p.id AND " SQL_POST_ROW_VISIBLE("r")
+		    ") END FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -928,6 +931,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			pk->reblogged = sqlite3_column_int(st, 16);
 			pk->my_reactions = reaction_mask((const char *)
 			    sqlite3_column_text(st, 17));
+			pk->replies_seen = sqlite3_column_int64(st, 18);
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);
