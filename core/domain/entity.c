@@ -649,12 +649,17 @@ entity_relationship(struct ectx *e, int64_t other)
 	    "note", "");
 }
 
-/* hearth's Group entity. */
+/* hearth's Group entity; its picture as an Account's avatar is (both
+ * names, as apps that show an avatar look for either), or null. */
 json_t *
 entity_group(struct ectx *e, const struct group *g)
 {
+	const char	*pic = g->picture_file != NULL && *g->picture_file !=
+			    '\0' ? arena_printf(e->arena, "%s/media/%s",
+			    e->config->base_url, g->picture_file) : NULL;
+
 	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:o, "
-	    "s:s, s:o}",
+	    "s:s, s:o, s:s?, s:s?}",
 	    "id", entity_id(g->id),
 	    "name", g->name,
 	    "description", g->description_html,
@@ -669,7 +674,7 @@ entity_group(struct ectx *e, const struct group *g)
 	    "url", arena_printf(e->arena, "%s/groups/%lld",
 	    e->config->base_url, (long long)g->id),
 	    "archived_at", g->archived_at != 0 ? entity_time(g->archived_at) :
-	    json_null());
+	    json_null(), "avatar", pic, "avatar_static", pic);
 }
 
 /* The Group entity for an id the viewer may read, or NULL. */

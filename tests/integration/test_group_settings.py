@@ -315,6 +315,11 @@ def picture(t, srv):
     t.status(img, 200, "the picture is served")
     t.ok(img.body.startswith(b"\x89PNG") and img.body != png(8, 8),
          "... written again, as avatars are")
+    ent = srv.api["mo"].get("/api/v1/groups/%s" % gid).json()
+    t.like(ent.get("avatar") or "", r"^http://[^/]+%s$"
+           % re.escape(src.group(1) if src else "/none"),
+           "the API's Group has the picture as its avatar")
+    t.is_(ent.get("avatar_static"), ent.get("avatar"), "... avatar_static too")
     r = post_multipart(g, "/groups/%s/picture" % gid,
                        {"csrf": g.csrf("/groups")},
                        {"picture": ("logo.png", b"GIF89a not really")})
@@ -332,6 +337,9 @@ def picture(t, srv):
              "... and it is gone from the page")
     t.status(m.get(src.group(1) if src else "/media/none"), 404,
              "... and from the media folder")
+    ent = srv.api["mo"].get("/api/v1/groups/%s" % gid).json()
+    t.ok("avatar" in ent and ent["avatar"] is None,
+         "the API's Group says it has no picture (avatar null)")
 
 
 if __name__ == "__main__":
