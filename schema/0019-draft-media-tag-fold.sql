@@ -28,3 +28,12 @@ WHEN OLD.in_reply_to_id IS NOT NULL AND OLD.visibility > 1 BEGIN
 	UPDATE posts SET replies_hidden = max(replies_hidden - 1, 0)
 	    WHERE id = OLD.in_reply_to_id;
 END;
+
+-- Hashtags found the way people type them (docs/search.md): "#zespol"
+-- finds posts tagged "#zespół", "#uberstunden" those tagged
+-- "#Überstunden". folded is the name folded as core/lib/fold.c folds search
+-- text (hearth_fold, the same C, registered on every connection); tag
+-- streams and tag search match on it, and the tag is still shown as written.
+ALTER TABLE tags ADD COLUMN folded TEXT NOT NULL DEFAULT '';
+UPDATE tags SET folded = hearth_fold(name);
+CREATE INDEX tags_folded ON tags (folded);

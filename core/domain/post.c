@@ -167,6 +167,7 @@ post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md
     int notify, const struct idlist *already)
 {
 	sqlite3_stmt	*st;
+	struct arena	*fa;
 	size_t		 i;
 	int64_t		 tag;
 
@@ -196,12 +197,17 @@ post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md
 			return -1;
 	}
 	for (i = 0; i < md->ntags; i++) {
+		/* folded: how tag streams and search find it (fold.c) */
 		st = db_prepare(db, "INSERT INTO tags (name, display, "
-		    "last_used_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO "
-		    "UPDATE SET last_used_at = ?3 RETURNING id");
+		    "last_used_at, folded) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
+		    "(name) DO UPDATE SET last_used_at = ?3 RETURNING id");
 		if (st == NULL)
 			return -1;
+		fa = arena_new();
 		sqlite3_bind_text(st, 1, md->tags[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, fold_text(fa, md->tags[i].name), -1,
+		    SQLITE_TRANSIENT);
+		arena_free(fa);
 		sqlite3_bind_text(st, 2, md->tags[i].display + 1, -1,
 		    SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, time(NULL));
