@@ -37,3 +37,7 @@ END;
 ALTER TABLE tags ADD COLUMN folded TEXT NOT NULL DEFAULT '';
 UPDATE tags SET folded = hearth_fold(name);
 CREATE INDEX tags_folded ON tags (folded);
+
+-- The emoji of a reaction's notification (type pleroma:emoji_reaction, as
+-- Pleroma and Akkoma call it, with their "emoji" field); NULL for others.
+ALTER TABLE notifications ADD COLUMN emoji TEXT;

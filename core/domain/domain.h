@@ -1285,6 +1285,9 @@ int		 notify_label_add(const char *, const char *);
 const char	*notify_label(const char *);
 int		 notify_add(struct db *, int64_t, const char *, int64_t,
 		     int64_t, int64_t);
+int		 notify_add_emoji(struct db *, int64_t, const char *, int64_t,
+		     int64_t, int64_t, const char *);
+#define NOTIFY_REACTION	"pleroma:emoji_reaction"	/* Pleroma's name */
 int		 notify_list(struct db *, struct arena *, int64_t,
 		     const struct page *, const char **, size_t, const char **,
 		     size_t, struct idlist *);

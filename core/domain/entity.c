@@ -702,11 +702,11 @@ entity_notification(struct ectx *e, int64_t id)
 	sqlite3_stmt	*st;
 	json_t		*n = NULL, *account, *status = NULL, *group = NULL;
 	int64_t		 from, post, gid, created;
-	char		*type;
+	char		*type, *emoji;
 
 	st = db_prepare(e->db, "SELECT type, from_id, coalesce(post_id, 0), "
-	    "coalesce(group_id, 0), created_at FROM notifications WHERE "
-	    "id = ? AND user_id = ?");
+	    "coalesce(group_id, 0), created_at, emoji FROM notifications "
+	    "WHERE id = ? AND user_id = ?");
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
@@ -720,6 +720,8 @@ entity_notification(struct ectx *e, int64_t id)
 	post = sqlite3_column_int64(st, 2);
 	gid = sqlite3_column_int64(st, 3);
 	created = sqlite3_column_int64(st, 4);
+	emoji = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL :
+	    arena_strdup(e->arena, (const char *)sqlite3_column_text(st, 5));
 	sqlite3_reset(st);
 	if ((account = entity_account_id(e, from)) == NULL)
 		return NULL;
@@ -741,6 +743,12 @@ entity_notification(struct ectx *e, int64_t id)
 		json_object_set_new(n, "status", status);
 	if (group != NULL)
 		json_object_set_new(n, "group", group);
+	/* A reaction's, as Pleroma and Akkoma give it (a Unicode emoji:
+	 * no custom emoji's picture). */
+	if (emoji != NULL) {
+		json_object_set_new(n, "emoji", json_string(emoji));
+		json_object_set_new(n, "emoji_url", json_null());
+	}
 	return n;
 }
 
