@@ -171,6 +171,8 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	json_object_set_new(gv, "can_post", json_boolean(g->my_role >= 0 &&
 	    g->archived_at == 0));
 	json_object_set_new(v, "group", gv);
+	/* the shared composer (composer.html) is the group's */
+	json_object_set_new(v, "compose_group", json_true());
 	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
 	/* Pinned posts head the first page only. */
 	if (pg.max_id == 0 && pg.min_id == 0 && pg.since_id == 0 &&
