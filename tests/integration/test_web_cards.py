@@ -152,10 +152,6 @@ def author_sees_own(t, srv):
     t.ok(a.csrf("/public") in mine, "... with her token")
 
 
-if __name__ == "__main__":
-    h.main_cases(fixture)
-
-
 def replies_shown(html, pid):
     """The reply count a card shows (its replies link's number)."""
     m = re.search(r'class="replies act" data-replies>(\d+) ', card(html, pid))
@@ -222,3 +218,7 @@ def reply_count_per_reader(t, srv):
     t.status(aweb.login(name), 303, "alice signs in")
     t.is_(replies_shown(aweb.get("/groups/%s" % g["id"]).text, gpid), 1,
           "alice's group page counts her own reply")
+
+
+if __name__ == "__main__":
+    h.main_cases(fixture)
