@@ -101,14 +101,15 @@ web_draft_keep(struct req *r, const struct req_gate *g, const char *back,
 	d->spoiler_text = req_param(r, "spoiler_text");
 	d->visibility = req_param(r, "visibility");
 	d->group_id = group != 0 ? group : req_id(r, "group_id");
-	/* Its attachments: what cannot be kept (too many, a refused file)
-	 * is left out rather than the whole draft lost. */
+	/* Its attachments: what cannot be kept (past the fourth, a refused
+	 * file, a description too long) is left out rather than the whole
+	 * draft lost; what came before it is kept. */
 	pd->arena = r->arena;
 	pd->author_id = r->user->id;
-	if (req_media_ids(r, pd, 0, &msg) != 0)
-		pd->nmedia = 0;
-	if (web_draft_files(r, pd, &msg) != 0)
-		pd->nuploads = 0;
+	if (req_media_ids(r, pd, 0, &msg) != 0 && pd->media_desc != NULL)
+		memset(pd->media_desc, 0, (MEDIA_PER_POST + 1) *
+		    sizeof *pd->media_desc);
+	(void)web_draft_files(r, pd, &msg);
 	/* An empty composer keeps nothing: there is nothing to lose. */
 	if ((d->status == NULL || *d->status == '\0') &&
 	    (d->spoiler_text == NULL || *d->spoiler_text == '\0') &&
