@@ -37,7 +37,26 @@ query_list(struct req *r, const char *name, const char **out, size_t max)
 	return n;
 }
 
-/* GET /api/v1/notifications: types[], exclude_types[], and paging. */
+/* Whether name is among the n of list. */
+static int
+listed(const char *const *list, size_t n, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(list[i], name) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * GET /api/v1/notifications: types[], exclude_types[], and paging.
+ * Reactions (pleroma:emoji_reaction) come by default, as on Akkoma; a
+ * client that leaves out favourites without naming reactions (a Mastodon
+ * app's "Mentions" tab built with exclude_types) gets no reactions either:
+ * a reaction is a favourite with another emoji.
+ */
 enum handled
 api_notifications(struct req *r)
 {
@@ -51,7 +70,10 @@ api_notifications(struct req *r)
 	if (page_parse(r, &p, 40, 80) != 0)
 		return HANDLED;
 	ntypes = query_list(r, "types", types, TYPES_MAX);
-	nexclude = query_list(r, "exclude_types", exclude, TYPES_MAX);
+	nexclude = query_list(r, "exclude_types", exclude, TYPES_MAX - 1);
+	if (listed(exclude, nexclude, "favourite") &&
+	    !listed(types, ntypes, NOTIFY_REACTION))
+		exclude[nexclude++] = NOTIFY_REACTION;
 	if (notify_list(req_db(r), r->arena, r->user->id, &p, types, ntypes,
 	    exclude, nexclude, &ids) != 0) {
 		req_error(r, 500, "Internal error");

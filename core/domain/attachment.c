@@ -823,7 +823,8 @@ media_delete_post(struct db *db, int64_t post)
 /*
  * The daily clean-up (writer): uploads no post took within a day, and
  * those a deleted post left (post_id set NULL by a cascade); not those a
- * scheduled post will take (scheduled.c). The number removed.
+ * scheduled post will take (scheduled.c) nor a kept draft's (draft.c).
+ * The number removed.
  */
 int
 media_expire(struct db *db, const char *data_dir, int64_t now)
@@ -831,7 +832,8 @@ media_expire(struct db *db, const char *data_dir, int64_t now)
 	sqlite3_stmt	*st;
 
 	if ((st = db_prepare(db, "SELECT file, preview, id FROM media WHERE "
-	    "post_id IS NULL AND scheduled_id IS NULL AND created_at < ? "
+	    "post_id IS NULL AND scheduled_id IS NULL AND draft_of IS NULL AND "
+	    "created_at < ? "
 	    "LIMIT 1000")) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now - MEDIA_EXPIRE);

@@ -29,6 +29,7 @@ digest_phrase(int lang, const char *type, int reply)
 		{ "follow",		N_("followed you") },
 		{ "favourite",		N_("favourited your post") },
 		{ "reblog",		N_("boosted your post") },
+		{ NOTIFY_REACTION,	N_("reacted to your post") },
 		{ "added_to_group",	N_("added you to a group") },
 	};
 	const char	*label;

@@ -1073,6 +1073,7 @@ struct peek {
 	int		 reblogged;
 	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
 	int		 pinned;	/* the reader's own post, pinned */
+	int64_t		 replies_seen;	/* the replies the reader may read */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -1312,6 +1313,9 @@ int		 notify_label_add(const char *, const char *);
 const char	*notify_label(const char *);
 int		 notify_add(struct db *, int64_t, const char *, int64_t,
 		     int64_t, int64_t);
+int		 notify_add_emoji(struct db *, int64_t, const char *, int64_t,
+		     int64_t, int64_t, const char *);
+#define NOTIFY_REACTION	"pleroma:emoji_reaction"	/* Pleroma's name */
 int		 notify_list(struct db *, struct arena *, int64_t,
 		     const struct page *, const char **, size_t, const char **,
 		     size_t, struct idlist *);
@@ -1433,10 +1437,14 @@ struct draft {
 	const char	*visibility;	/* as the form sent it, or "" */
 	int64_t		 group_id;	/* 0: none */
 	int64_t		 saved_at;
+	const int64_t	*media_ids;	/* the uploads it keeps, in order */
+	const char *const *media_desc;	/* their descriptions, or NULLs */
+	size_t		 nmedia;
 };
 int		 draft_save_cmd(struct db *, void *, char **);
 int		 draft_delete_cmd(struct db *, void *, char **);
 int		 draft_get(struct db *, struct arena *, int64_t, struct draft *);
+int		 draft_release(struct db *, int64_t);
 
 /* search.c */
 #define SEARCH_QUERY_MAX 200

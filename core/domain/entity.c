@@ -664,12 +664,17 @@ entity_relationship(struct ectx *e, int64_t other)
 	    "note", "");
 }
 
-/* hearth's Group entity. */
+/* hearth's Group entity; its picture as an Account's avatar is (both
+ * names, as apps that show an avatar look for either), or null. */
 json_t *
 entity_group(struct ectx *e, const struct group *g)
 {
+	const char	*pic = g->picture_file != NULL && *g->picture_file !=
+			    '\0' ? arena_printf(e->arena, "%s/media/%s",
+			    e->config->base_url, g->picture_file) : NULL;
+
 	return json_pack("{s:o, s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:b, s:o, "
-	    "s:s, s:o}",
+	    "s:s, s:o, s:s?, s:s?}",
 	    "id", entity_id(g->id),
 	    "name", g->name,
 	    "description", g->description_html,
@@ -684,7 +689,7 @@ entity_group(struct ectx *e, const struct group *g)
 	    "url", arena_printf(e->arena, "%s/groups/%lld",
 	    e->config->base_url, (long long)g->id),
 	    "archived_at", g->archived_at != 0 ? entity_time(g->archived_at) :
-	    json_null());
+	    json_null(), "avatar", pic, "avatar_static", pic);
 }
 
 /* The Group entity for an id the viewer may read, or NULL. */
@@ -713,11 +718,11 @@ entity_notification(struct ectx *e, int64_t id)
 	sqlite3_stmt	*st;
 	json_t		*n = NULL, *account, *status = NULL, *group = NULL;
 	int64_t		 from, post, gid, created;
-	char		*type;
+	char		*type, *emoji;
 
 	st = db_prepare(e->db, "SELECT type, from_id, coalesce(post_id, 0), "
-	    "coalesce(group_id, 0), created_at FROM notifications WHERE "
-	    "id = ? AND user_id = ?");
+	    "coalesce(group_id, 0), created_at, emoji FROM notifications "
+	    "WHERE id = ? AND user_id = ?");
 	if (st == NULL)
 		return NULL;
 	sqlite3_bind_int64(st, 1, id);
@@ -731,6 +736,8 @@ entity_notification(struct ectx *e, int64_t id)
 	post = sqlite3_column_int64(st, 2);
 	gid = sqlite3_column_int64(st, 3);
 	created = sqlite3_column_int64(st, 4);
+	emoji = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL :
+	    arena_strdup(e->arena, (const char *)sqlite3_column_text(st, 5));
 	sqlite3_reset(st);
 	if ((account = entity_account_id(e, from)) == NULL)
 		return NULL;
@@ -752,6 +759,12 @@ entity_notification(struct ectx *e, int64_t id)
 		json_object_set_new(n, "status", status);
 	if (group != NULL)
 		json_object_set_new(n, "group", group);
+	/* A reaction's, as Pleroma and Akkoma give it (a Unicode emoji:
+	 * no custom emoji's picture). */
+	if (emoji != NULL) {
+		json_object_set_new(n, "emoji", json_string(emoji));
+		json_object_set_new(n, "emoji_url", json_null());
+	}
 	return n;
 }
 

@@ -17,6 +17,7 @@ static const struct notify_kind notify_kinds[] = {
 	{ "follow",	    N_("New followers") },
 	{ "favourite",	    N_("Favourites") },
 	{ "reblog",	    N_("Boosts") },
+	{ NOTIFY_REACTION,  N_("Reactions") },
 	{ "added_to_group", N_("Being added to a group") },
 };
 

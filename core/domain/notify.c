@@ -14,6 +14,14 @@ int
 notify_add(struct db *db, int64_t user, const char *type, int64_t from,
     int64_t post, int64_t group)
 {
+	return notify_add_emoji(db, user, type, from, post, group, NULL);
+}
+
+/* The same, with the emoji of a reaction (or NULL). */
+int
+notify_add_emoji(struct db *db, int64_t user, const char *type, int64_t from,
+    int64_t post, int64_t group, const char *emoji)
+{
 	struct event	 ev;
 
 	if (user == from)
@@ -22,9 +30,9 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	if (post != 0 && thread_muted(db, user, post))
 		return 0;
 	if (DB_RUN(db, "INSERT INTO notifications (user_id, type, from_id, "
-	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-	    SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post), SQL_ID(group),
-	    SQL_I(time(NULL))) < 0)
+	    "post_id, group_id, created_at, emoji) VALUES (?, ?, ?, ?, ?, ?, "
+	    "?)", SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post),
+	    SQL_ID(group), SQL_I(time(NULL)), SQL_T(emoji)) < 0)
 		return -1;
 	memset(&ev, 0, sizeof ev);
 	ev.kind = EV_NOTIFICATION;

@@ -167,6 +167,7 @@ post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md
     int notify, const struct idlist *already)
 {
 	sqlite3_stmt	*st;
+	struct arena	*fa;
 	size_t		 i;
 	int64_t		 tag;
 
@@ -196,12 +197,17 @@ post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md
 			return -1;
 	}
 	for (i = 0; i < md->ntags; i++) {
+		/* folded: how tag streams and search find it (fold.c) */
 		st = db_prepare(db, "INSERT INTO tags (name, display, "
-		    "last_used_at) VALUES (?1, ?2, ?3) ON CONFLICT (name) DO "
-		    "UPDATE SET last_used_at = ?3 RETURNING id");
+		    "last_used_at, folded) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
+		    "(name) DO UPDATE SET last_used_at = ?3 RETURNING id");
 		if (st == NULL)
 			return -1;
+		fa = arena_new();
 		sqlite3_bind_text(st, 1, md->tags[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, fold_text(fa, md->tags[i].name), -1,
+		    SQLITE_TRANSIENT);
+		arena_free(fa);
 		sqlite3_bind_text(st, 2, md->tags[i].display + 1, -1,
 		    SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, time(NULL));
@@ -908,7 +914,10 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    ":viewer), (SELECT group_concat(x.emoji, ' ') FROM "
 		    "reactions x WHERE x.post_id = p.id AND x.user_id = "
 		    ":viewer), EXISTS (SELECT 1 FROM status_pins sp WHERE "
-		    "sp.post_id = p.id AND sp.user_id = :viewer) FROM "
+		    "sp.post_id = p.id AND sp.user_id = :viewer), CASE WHEN "
+		    "p.replies_hidden = 0 THEN p.replies_count ELSE (SELECT "
+		    "count(*) FROM posts r WHERE r.in_reply_to_id = p.id AND "
+		    SQL_POST_ROW_VISIBLE("r") ") END FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -938,6 +947,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			pk->my_reactions = reaction_mask((const char *)
 			    sqlite3_column_text(st, 17));
 			pk->pinned = sqlite3_column_int(st, 18);
+			pk->replies_seen = sqlite3_column_int64(st, 19);
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);

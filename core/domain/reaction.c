@@ -13,11 +13,29 @@
 
 #define REACTION_KINDS	64	/* distinct emoji shown on one post */
 
+/* A post's author, or 0. */
+static int64_t
+reaction_post_author(struct db *db, int64_t post)
+{
+	sqlite3_stmt	*st;
+	int64_t		 author = 0;
+
+	if ((st = db_prepare(db, "SELECT author_id FROM posts WHERE id = ?")) ==
+	    NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, post);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		author = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return author;
+}
+
 /* React to a post the person may read with an offered emoji; twice is no
- * error. 👍 favourites it. */
+ * error. 👍 favourites it; another emoji tells the author. */
 int
 reaction_add(struct db *db, int64_t user, int64_t post, const char *emoji)
 {
+	int64_t	author;
 	int	rc;
 
 	if (emoji != NULL && strcmp(emoji, REACTION_THUMBS) == 0)
@@ -34,6 +52,11 @@ reaction_add(struct db *db, int64_t user, int64_t post, const char *emoji)
 		goto fail;
 	if (rc == 1 && db_bump(db, "UPDATE posts SET reactions_version = "
 	    "reactions_version + ? WHERE id = ?", post, 1) != 0)
+		goto fail;
+	/* The author hears of it, as of a favourite (a 👍). */
+	if (rc == 1 && (author = reaction_post_author(db, post)) != 0 &&
+	    notify_add_emoji(db, author, NOTIFY_REACTION, user, post, 0,
+	    emoji) != 0)
 		goto fail;
 	return db_commit(db) == 0 ? E_OK : E_INTERNAL;
 fail:

@@ -157,12 +157,13 @@ search_tags(struct db *db, struct arena *a, int64_t viewer, const char *q,
 		;
 	if (n == 0 || q[n] != '\0')
 		return 0;
-	word = utf8_lower_ascii(arena_strndup(a, q, n));
-	/* A range scan on the unique index: name >= word and < word + 0xff. */
-	st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.name >= :w AND "
-	    "t.name < :w || char(1114111) AND " SQL_TAG_SEEN("t") " ORDER BY "
-	    "(t.name = :w) DESC, t.last_used_at DESC LIMIT :limit OFFSET "
-	    ":offset");
+	/* Folded as the tags' folded column is (fold.c): "zesp" finds
+	 * "zespół". A range scan on its index: >= word and < word + max. */
+	word = fold_text(a, arena_strndup(a, q, n));
+	st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.folded >= :w "
+	    "AND t.folded < :w || char(1114111) AND " SQL_TAG_SEEN("t") " "
+	    "ORDER BY (t.folded = :w) DESC, t.last_used_at DESC LIMIT :limit "
+	    "OFFSET :offset");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":w"), word, -1,
@@ -220,7 +221,8 @@ search_posts(struct db *db, struct arena *a, int64_t viewer, const char *q,
 }
 
 /* A hashtag's canonical (lowercase) name if a post the viewer may read
- * carries it, else NULL. */
+ * carries it, else NULL: matched folded (fold.c), the name as asked for
+ * if it is one, else the spelling used last. */
 const char *
 tag_find(struct db *db, struct arena *a, int64_t viewer, const char *name)
 {
@@ -228,14 +230,18 @@ tag_find(struct db *db, struct arena *a, int64_t viewer, const char *name)
 	char		*lower = utf8_lower_ascii(arena_strdup(a, name));
 	const char	*found = NULL;
 
-	if ((st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.name = :w "
-	    "AND " SQL_TAG_SEEN("t"))) == NULL)
+	if ((st = db_prepare(db, "SELECT t.name FROM tags t WHERE t.folded = "
+	    ":f AND " SQL_TAG_SEEN("t") " ORDER BY (t.name = :w) DESC, "
+	    "t.last_used_at DESC LIMIT 1")) == NULL)
 		return NULL;
 	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":w"), lower,
 	    -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":f"),
+	    fold_text(a, name), -1, SQLITE_STATIC);
 	access_bind_viewer(st, viewer);
 	if (sqlite3_step(st) == SQLITE_ROW)
-		found = lower;
+		found = arena_strdup(a, (const char *)sqlite3_column_text(st,
+		    0));
 	sqlite3_reset(st);
 	return found;
 }

@@ -61,8 +61,9 @@ stream_kind_named(const char *name)
 }
 
 /*
- * A tag as asked for ("#Café" or "café") to the name posts store it by:
- * ASCII lowercased, no '#'. NULL unless it could be a tag.
+ * A tag as asked for ("#Café" or "café") to the name tag streams match
+ * it by: folded as search folds (fold.c: "cafe"), no '#'. NULL unless it
+ * could be a tag.
  */
 static char *
 stream_tag(struct arena *a, const char *tag)
@@ -82,7 +83,7 @@ stream_tag(struct arena *a, const char *tag)
 		    *c <= 'z') && !(*c >= '0' && *c <= '9') && *c != '_')
 			return NULL;
 	}
-	return t;
+	return fold_text(a, t);
 }
 
 /*
@@ -140,25 +141,29 @@ stream_sub_parse(struct db *db, struct arena *a, int64_t viewer,
 	return 0;
 }
 
-/* Whether post p (which the stream's owner may read) carries tag. */
+/* Whether post p (which the stream's owner may read) carries tag (folded,
+ * as its page matches them: timeline_tag). */
 static int
 stream_post_tagged(const struct post *p, const char *tag)
 {
-	json_t	*tags, *t;
-	size_t	 i;
-	int	 found = 0;
+	struct arena	*a;
+	json_t		*tags, *t;
+	size_t		 i;
+	int		 found = 0;
 
 	if (p->tags_json == NULL ||
 	    (tags = json_loads(p->tags_json, 0, NULL)) == NULL)
 		return 0;
+	a = arena_new();
 	json_array_foreach(tags, i, t) {
 		if (json_is_string(json_object_get(t, "name")) &&
-		    strcmp(json_string_value(json_object_get(t, "name")),
-		    tag) == 0) {
+		    strcmp(fold_text(a, json_string_value(json_object_get(t,
+		    "name"))), tag) == 0) {
 			found = 1;
 			break;
 		}
 	}
+	arena_free(a);
 	json_decref(tags);
 	return found;
 }

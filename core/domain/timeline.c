@@ -265,19 +265,24 @@ timeline_company(struct db *db, struct arena *a, int64_t viewer,
 
 /*
  * A hashtag's stream: public posts outside groups, and posts in groups the
- * viewer may read.
+ * viewer may read. The tag is matched folded (fold.c): "zespol" finds the
+ * posts tagged "zespół" too; a post carrying two spellings shows once
+ * (under the first tag of its that matches).
  */
 int
 timeline_tag(struct db *db, struct arena *a, int64_t viewer, const char *tag,
     const struct page *p, struct idlist *out)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT t.post_id FROM "
-	    "post_tags t JOIN posts p ON p.id = t.post_id WHERE t.tag_id = "
-	    "(SELECT id FROM tags WHERE name = :tag) AND ((p.group_id IS NULL "
+	    "post_tags t JOIN posts p ON p.id = t.post_id WHERE t.tag_id IN "
+	    "(SELECT id FROM tags WHERE folded = :tag) AND t.tag_id = (SELECT "
+	    "min(t2.tag_id) FROM post_tags t2 JOIN tags g2 ON g2.id = "
+	    "t2.tag_id WHERE t2.post_id = t.post_id AND g2.folded = :tag) AND "
+	    "((p.group_id IS NULL "
 	    "AND p.visibility = " SQL_VIS_PUBLIC ") OR (p.group_id IS NOT NULL "
 	    "AND " SQL_POST_VISIBLE("p") ")) AND ", "t.post_id");
 	const struct sqlarg	 args[] = {
-	    SQLARG_TEXT(":tag", utf8_lower_ascii(arena_strdup(a, tag))),
+	    SQLARG_TEXT(":tag", fold_text(a, tag)),
 	    SQLARG_INT(":viewer", viewer) };
 
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);

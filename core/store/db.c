@@ -61,6 +61,25 @@ static const char *const sync_pragmas[] = {
 	"PRAGMA synchronous = EXTRA",
 };
 
+/* SQL's hearth_fold(text): text folded as search folds it (fold.c), for
+ * migrations that fold what is already stored (schema 0019's tags). */
+static void
+db_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char	*s = sqlite3_value_text(argv[0]);
+	struct arena		*a;
+
+	(void)argc;
+	if (s == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	a = arena_new();
+	sqlite3_result_text(ctx, fold_text(a, (const char *)s), -1,
+	    SQLITE_TRANSIENT);
+	arena_free(a);
+}
+
 /*
  * Open (creating if needed) a database with WAL, foreign keys and a busy
  * timeout. With DB_NOCHECKPOINT, commits never run a checkpoint themselves:
@@ -98,6 +117,12 @@ db_open(const char *path, enum sync_mode sync, int flags, char **cause)
 	}
 	if ((flags & DB_NOCHECKPOINT) &&
 	    db_exec(db, "PRAGMA wal_autocheckpoint = 0") != 0) {
+		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->sql));
+		goto fail;
+	}
+	if (sqlite3_create_function(db->sql, "hearth_fold", 1, SQLITE_UTF8 |
+	    SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY, NULL, db_fold_fn, NULL,
+	    NULL) != SQLITE_OK) {
 		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(db->sql));
 		goto fail;
 	}

@@ -207,6 +207,22 @@ test('on a phone the composer is one line and a floating button opens it', async
 test('a post sent while gated is kept, and offered back after acknowledging', async () => {
   await page.goto(hearth.url + '/');
   await page.getByLabel('Start a post').click();
+  // A picture goes up (with JavaScript, as soon as it is chosen) and is
+  // described before the post is sent.
+  const png = Buffer.from(await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 40;
+    c.height = 30;
+    const g = c.getContext('2d');
+    g.fillStyle = '#b91c1c';
+    g.fillRect(0, 0, 40, 30);
+    return c.toDataURL('image/png').split(',')[1];
+  }), 'base64');
+  const [chooser] = await Promise.all([page.waitForEvent('filechooser'),
+    page.getByRole('button', { name: 'Attach pictures or files' }).click()]);
+  await chooser.setFiles([{ name: 'red.png', mimeType: 'image/png', buffer: png }]);
+  await page.waitForFunction(() => document.querySelectorAll('.attach-tiles input[name="media_ids"]').length === 1);
+  await page.getByLabel(/alt text/).fill('A red rectangle');
   // The guidelines are published while the page is open.
   await api(bossToken, 'POST', '/api/v1/admin/guidelines',
     { text: 'Be **kind**.', summary: 'First version', requires_acknowledgement: true });
@@ -227,10 +243,23 @@ test('a post sent while gated is kept, and offered back after acknowledging', as
   assert.equal(await text.inputValue(), 'Typed before I knew', 'the draft is back');
   assert.equal(await page.getByLabel('Who can see it').inputValue(), 'private', 'as it was sent');
   assert.match(await page.locator('.kept-draft').textContent(), /Your draft from .* is back/);
+  // Its picture too: attached, described, with a way to take it off.
+  const tile = page.locator('.attach-tiles li.tile');
+  assert.equal(await tile.count(), 1, 'the picture is back in the composer');
+  assert.match(await tile.locator('.tile-name').textContent(), /red\.png/);
+  assert.equal(await page.getByLabel(/alt text/).inputValue(), 'A red rectangle', 'with its description');
+  assert.ok(await tile.getByRole('button', { name: /Remove/ }).isVisible(), 'and a Remove button');
   await axe('draft-back');
+  for (const size of [DESKTOP, PHONE]) {
+    await page.setViewportSize(size);
+    await shot(page, `compose-draft-back-${size.width}`);
+  }
+  await page.setViewportSize(DESKTOP);
   await page.getByRole('button', { name: 'Post', exact: true }).click();
   await page.waitForURL(hearth.url + '/');
   assert.match(await page.locator('article.post').first().textContent(), /Typed before I knew/);
+  assert.equal(await page.locator('article.post').first().locator('img[alt="A red rectangle"]').count(), 1,
+    'posted with the picture, described');
   assert.equal(await text.inputValue(), '', 'posted, the draft is gone');
   assert.equal(await page.locator('.kept-draft').count(), 0);
 });

@@ -174,3 +174,59 @@ test('directory grid, profile, followers, and a nested thread at both widths', a
   await page.waitForURL(hearth.url + '/@ada/following');
   assert.match(await page.locator('main').textContent(), /Cy Writer/);
 });
+
+// The card's action row (reply, like, react, share, bookmark, more) on one
+// line at 390 px, in English, German and Polish, also with three-digit
+// counts; the replies link shows its number there, and keeps its words for
+// screen readers. At 1280 px the word shows.
+test('phone: the card action row stays on one line in every language', async () => {
+  // One line: every button's box overlaps the first one's vertically.
+  const oneLine = () => page.evaluate(() => {
+    const row = document.querySelector('article.post .action-row');
+    const kids = [...row.children].filter((c) => c.getBoundingClientRect().width > 0);
+    const first = kids[0].getBoundingClientRect();
+    const r = row.getBoundingClientRect();
+    return {
+      n: kids.length,
+      wrapped: kids.filter((c) => c.getBoundingClientRect().top >= first.bottom).map((c) => c.className),
+      inside: kids.every((c) => c.getBoundingClientRect().right <= r.right + 0.5),
+    };
+  });
+  const big = () => page.evaluate(() => {
+    const row = document.querySelector('article.post .action-row');
+    for (const c of row.querySelectorAll('.count')) c.textContent = '123';
+    row.querySelector('.replies').firstChild.textContent = '123 ';
+  });
+  try {
+    await page.setViewportSize(PHONE);
+    for (const lang of ['en', 'de', 'pl']) {
+      await page.setExtraHTTPHeaders({ 'Accept-Language': lang });
+      for (const path of ['/public', '/@bo']) {
+        await page.goto(hearth.url + path);
+        let got = await oneLine();
+        assert.equal(got.n, 6, `${lang} ${path}: six buttons in the row`);
+        assert.deepEqual(got.wrapped, [], `${lang} ${path}: nothing wraps at 390 px`);
+        assert.ok(got.inside, `${lang} ${path}: nothing sticks out`);
+        await big();
+        got = await oneLine();
+        assert.deepEqual(got.wrapped, [], `${lang} ${path}: nothing wraps with three-digit counts`);
+        assert.ok(got.inside, `${lang} ${path}: nothing sticks out with three-digit counts`);
+      }
+      await shot(page, `layout-action-row-${lang}-390`);
+    }
+    await page.setExtraHTTPHeaders({});
+    await page.goto(hearth.url + '/public');
+    const replies = page.locator('article.post').first().locator('a.replies');
+    assert.match(await replies.evaluate((a) => a.textContent), /^\d+ repl(y|ies) to .+’s post$/,
+      'the link keeps its words for screen readers');
+    assert.ok((await replies.boundingBox()).width < 70, 'on a phone it is the number and a bubble');
+    await noSideways('action-row-phone');
+    await page.setViewportSize(WIDE);
+    await page.goto(hearth.url + '/public');
+    assert.ok(await page.locator('article.post').first().locator('a.replies .act-word').isVisible(),
+      'at 1280 px the word shows');
+  } finally {
+    await page.setExtraHTTPHeaders({});
+    await page.setViewportSize(WIDE);
+  }
+});

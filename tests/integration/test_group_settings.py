@@ -225,6 +225,17 @@ def pins(t, srv):
          "the Pinned section comes before the stream")
     t.like(r.text[top:r.text.index('id="posts-title"')], r"pinnable 0",
            "... holding the pinned post")
+    below = r.text[r.text.index('id="posts-title"'):]
+    t.unlike(below, r"pinnable 0", "... which is not shown again below")
+    t.like(below, r"pinnable 6", "... among the group's other posts")
+    t.is_(len(re.findall(r'<article class="post" id="post-%s"' % posts[0],
+                         r.text)), 1, "the pinned post shows once")
+    r = m.get("/groups/%s?limit=7" % gid)
+    t.like(r.text, r'href="/groups/%s\?max_id=%s"' % (gid, posts[0]),
+           "a page goes on from its last post, even one left out as a pin")
+    r = m.get("/groups/%s?max_id=%s" % (gid, posts[1]))
+    t.like(r.text, r'id="post-%s"' % posts[0],
+           "an older page shows the pinned post in its place")
     t.status(pin(g, outside), 404, "a post outside the group is refused")
     for p in posts[1:5]:
         t.status(pin(g, p), 303, "pin %s" % p)
@@ -304,6 +315,11 @@ def picture(t, srv):
     t.status(img, 200, "the picture is served")
     t.ok(img.body.startswith(b"\x89PNG") and img.body != png(8, 8),
          "... written again, as avatars are")
+    ent = srv.api["mo"].get("/api/v1/groups/%s" % gid).json()
+    t.like(ent.get("avatar") or "", r"^http://[^/]+%s$"
+           % re.escape(src.group(1) if src else "/none"),
+           "the API's Group has the picture as its avatar")
+    t.is_(ent.get("avatar_static"), ent.get("avatar"), "... avatar_static too")
     r = post_multipart(g, "/groups/%s/picture" % gid,
                        {"csrf": g.csrf("/groups")},
                        {"picture": ("logo.png", b"GIF89a not really")})
@@ -321,6 +337,9 @@ def picture(t, srv):
              "... and it is gone from the page")
     t.status(m.get(src.group(1) if src else "/media/none"), 404,
              "... and from the media folder")
+    ent = srv.api["mo"].get("/api/v1/groups/%s" % gid).json()
+    t.ok("avatar" in ent and ent["avatar"] is None,
+         "the API's Group says it has no picture (avatar null)")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,10 @@ import os
 import re
 import shutil
 import sqlite3
+import struct
 import time
+import uuid
+import zlib
 
 import harness as h
 
@@ -652,6 +655,132 @@ def gated_draft(t, fx):
         r = emp2.post("/drafts/discard", {"csrf": emp2.tok, "next": "/"})
         t.status(r, 303, "Discard the draft")
         t.unlike(emp2.get("/").text, r'name="kept_draft"', "... gone")
+
+
+def png(width=3, height=3):
+    """A small real RGB PNG (as test_media.py makes them)."""
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff))
+    raw = b"".join(b"\0" + bytes((200, 30, 30)) * width
+                   for _ in range(height))
+    return (b"\x89PNG\r\n\x1a\n" +
+            chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0,
+                                       0, 0)) +
+            chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def multipart(fields=(), files=()):
+    """(body, content type) for fields [(name, value)] and files [(name,
+    filename, content type, bytes)]."""
+    b = "hearth-%s" % uuid.uuid4().hex
+    out = []
+    for name, value in fields:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\""
+                    "\r\n\r\n%s\r\n" % (b, name, value)).encode())
+    for name, filename, ctype, data in files:
+        out.append(("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                    "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
+                    % (b, name, filename, ctype)).encode() + data + b"\r\n")
+    out.append(("--%s--\r\n" % b).encode())
+    return b"".join(out), "multipart/form-data; boundary=" + b
+
+
+def backdate_uploads(srv):
+    """Make a day pass for every upload, for the daily clean-up."""
+    with contextlib.closing(sqlite3.connect(srv.db, timeout=10)) as db:
+        db.execute("UPDATE media SET created_at = created_at - 2 * 86400")
+        db.commit()
+
+
+@h.case
+def gated_draft_media(t, fx):
+    """No draft is ever lost, attachments included: a post sent while
+    gated keeps the uploads it names (with their descriptions) and its
+    plain files with the draft, out of the daily clean-up's reach; after
+    acknowledging the composer offers them back attached, and posting
+    attaches them. A discarded draft's uploads go back to the clean-up."""
+    with world(t) as w:
+        emp = session(w.srv, "emp")
+        body, ct = multipart([("description", "first words")],
+                             [("file", "red.png", "image/png", png())])
+        r = w.emp_api.request("POST", "/api/v1/media", body=body,
+                              headers={"Content-Type": ct})
+        t.status(r, 200, "emp uploads a picture before the gate closes")
+        pic = r.json()["id"]
+        r = w.boss_api.post("/api/v1/admin/guidelines", {
+            "text": V1, "summary": "First version",
+            "requires_acknowledgement": "true"})
+        t.status(r, 200, "v1 needs acknowledging")
+        body, ct = multipart(
+            [("csrf", emp.tok), ("status", "look at this"),
+             ("media_ids", pic), ("description_%s" % pic, "a red square")],
+            [("files", "notes.txt", "text/plain", b"plain notes\n")])
+        r = emp.request("POST", "/compose", body=body,
+                        headers={"Content-Type": ct})
+        t.status(r, 303, "a post with attachments sent while gated")
+        t.like(r.header("Location") or "", r"kept=1", "... is kept")
+        backdate_uploads(w.srv)
+        p = w.srv.ctl("media", "cleanup")
+        t.is_(p.returncode, 0, "hearthctl media cleanup")
+        t.like(p.stdout, r"removed: 0 unattached",
+               "the draft's uploads are not orphans")
+        t.is_(w.emp_api.get("/api/v1/media/%s" % pic).status, 200,
+              "... the picture is still there")
+        r = emp.post("/guidelines/1/acknowledge", {"csrf": emp.tok,
+                                                   "next": "/"})
+        t.is_(r.header("Location"), "/", "acknowledged")
+        r = emp.get("/")
+        t.like(r.text, r'>look at this</textarea>', "the text is back")
+        t.like(r.text, r'<input type="checkbox" id="keep-%s" name="media_ids"'
+               r' value="%s" checked>' % (pic, pic),
+               "the uploaded picture is offered back, attached")
+        t.like(r.text, r'(?s)id="description_%s"[^>]*>a red square</textarea>'
+               % pic, "... with the description given when posting")
+        ids = re.findall(r'name="media_ids" value="(\d+)" checked', r.text)
+        t.is_(len(ids), 2, "the plain file is offered back too")
+        t.like(r.text, r"Keep notes\.txt", "... by its name")
+        form = [("csrf", emp.tok), ("status", "look at this"),
+                ("kept_draft", "1"), ("description_%s" % pic,
+                                      "a red square")]
+        form += [("media_ids", i) for i in ids]
+        body, ct = multipart(form)
+        r = emp.request("POST", "/compose", body=body,
+                        headers={"Content-Type": ct})
+        t.status(r, 303, "the draft is posted")
+        r = w.emp_api.get("/api/v1/accounts/%s/statuses"
+                          % w.emp_api.get("/api/v1/accounts/verify_credentials"
+                                          ).json()["id"])
+        st = [s for s in r.json() if "look at this" in s["content"]]
+        t.is_(len(st), 1, "the post is there")
+        media = st[0]["media_attachments"] if st else []
+        t.is_([m["id"] for m in media], ids, "... with both attachments, "
+              "in order")
+        t.is_([m.get("description") for m in media][:1], ["a red square"],
+              "... the picture described")
+        t.unlike(emp.get("/").text, r'name="kept_draft"', "the draft is gone")
+        # A discarded draft lets its uploads go to the clean-up.
+        body, ct = multipart([("description", "")],
+                             [("file", "b.png", "image/png", png(4, 4))])
+        pic2 = w.boss_api.request("POST", "/api/v1/media", body=body,
+                                  headers={"Content-Type": ct}).json()["id"]
+        emp2 = session(w.srv, "emp2")
+        body, ct = multipart([("csrf", emp2.tok), ("status", "")],
+                             [("files", "gone.txt", "text/plain", b"x\n")])
+        r = emp2.request("POST", "/compose", body=body,
+                         headers={"Content-Type": ct})
+        t.status(r, 303, "a draft with only a file is kept")
+        r = emp2.post("/guidelines/1/acknowledge", {"csrf": emp2.tok})
+        r = emp2.get("/")
+        t.like(r.text, r"Keep gone\.txt", "... and offered back")
+        r = emp2.post("/drafts/discard", {"csrf": emp2.tok, "next": "/"})
+        t.status(r, 303, "discarded")
+        backdate_uploads(w.srv)
+        p = w.srv.ctl("media", "cleanup")
+        t.like(p.stdout, r"removed: 2 unattached", "its upload goes to the "
+               "clean-up (with the boss's unused one)")
+        t.is_(w.boss_api.get("/api/v1/media/%s" % pic2).status, 404,
+              "... which takes the boss's unused upload too")
 
 
 @h.case

@@ -215,6 +215,76 @@ def web_forms(t, srv):
           ["reblogs_count"], 0, "unshare")
 
 
+def types_of(resp):
+    return [n["type"] for n in resp.json()]
+
+
+@h.case
+def reaction_notifies(t, srv):
+    """A reaction other than 👍 tells the post's author: on the web ("X
+    reacted 🎉 to your post", grouped per post and emoji like favourites),
+    through the API as Pleroma's and Akkoma's pleroma:emoji_reaction with
+    its emoji (by default, with types[], and left out of a Mastodon app's
+    exclude_types that leaves out favourites), and not at all once the
+    author switched reactions off for the web."""
+    alice, bob, carol, dan = people(srv, "alice", "bob", "carol", "dan")
+    p = h.post_status(alice, "Party time?")
+    t.status(bob.request("PUT", rpath(p["id"], PARTY)), 200, "bob reacts 🎉")
+    t.status(carol.request("PUT", rpath(p["id"], PARTY)), 200,
+             "carol reacts 🎉")
+    t.status(dan.request("PUT", rpath(p["id"], EYES)), 200, "dan reacts 👀")
+    t.status(alice.request("PUT", rpath(p["id"], PARTY)), 200,
+             "alice reacts to her own post")
+    r = alice.get("/api/v1/notifications")
+    got = [(n["type"], n["account"]["acct"], n.get("emoji"),
+            n["status"]["id"]) for n in r.json()]
+    t.is_(got, [("pleroma:emoji_reaction", dan.name, EYES, p["id"]),
+                ("pleroma:emoji_reaction", carol.name, PARTY, p["id"]),
+                ("pleroma:emoji_reaction", bob.name, PARTY, p["id"])],
+          "the author is told of each reaction, by default, with its emoji "
+          "(never of her own)")
+    t.ok("emoji_url" in r.json()[0] and r.json()[0]["emoji_url"] is None,
+         "... emoji_url null, as for a Unicode emoji on Akkoma")
+    t.is_(types_of(alice.get("/api/v1/notifications?types[]=mention")), [],
+          "types[] without it: none")
+    t.is_(len(alice.get("/api/v1/notifications?types[]="
+                        "pleroma:emoji_reaction").json()), 3,
+          "types[]=pleroma:emoji_reaction: them")
+    mentions_tab = ("/api/v1/notifications?exclude_types[]=follow&"
+                    "exclude_types[]=favourite&exclude_types[]=reblog&"
+                    "exclude_types[]=poll")
+    t.is_(types_of(alice.get(mentions_tab)), [],
+          "a Mastodon app leaving out favourites gets no reactions")
+    t.is_(types_of(alice.get("/api/v1/notifications?exclude_types[]="
+                             "pleroma:emoji_reaction")), [],
+          "exclude_types[]=pleroma:emoji_reaction: none")
+    t.is_(len(alice.get("/api/v1/notifications?exclude_types[]=follow")
+              .json()), 3, "excluding something else keeps them")
+    t.status(bob.request("PUT", rpath(p["id"], THUMBS)), 200, "bob 👍")
+    t.is_(types_of(alice.get("/api/v1/notifications?limit=1")),
+          ["favourite"], "👍 stays a favourite")
+    w = srv.client()
+    t.status(w.login(alice.name), 303, "alice signs in on the web")
+    page = w.get("/notifications").text
+    t.like(page, r"(?s)>%s</a> and <a [^>]*>%s</a> reacted %s to your post"
+           % (carol.name, bob.name, PARTY),
+           "the page: \u201ccarol and bob reacted 🎉 to your post\u201d")
+    lines = re.findall(r"reacted (\S+) to your post", page)
+    t.is_(sorted(lines), sorted([PARTY, EYES]),
+          "one line per emoji: bob and carol's 🎉 grouped, dan's 👀 alone")
+    # Switched off for the web: left off the page and the badge.
+    r = w.get("/settings/notifications")
+    t.like(r.text, r'name="web\.pleroma:emoji_reaction"',
+           "the settings list reactions as a kind")
+    csrf = h.form_field(r.text, "csrf")
+    form = {"csrf": csrf, "frequency": "off", "web.mention": "1",
+            "web.follow": "1", "web.favourite": "1", "web.reblog": "1"}
+    t.status(w.post("/settings/notifications", form), 303,
+             "alice turns reactions off on the web")
+    t.unlike(w.get("/notifications").text, r"reacted",
+             "no reaction on her notifications page")
+
+
 def card(html, pid):
     m = re.search(r'<article class="post" id="post-%s">.*?</article>' % pid,
                   html, re.S)

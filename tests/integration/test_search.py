@@ -136,6 +136,42 @@ def hashtags(t, srv):
 
 
 @h.case
+def hashtags_folded(t, srv):
+    """Hashtags are found the way people type them (folded as search
+    text is): "#zespol" finds "#zespół", "#uberstunden" finds
+    "#Überstunden", in search, the Tag, the tag's stream (API and page)
+    and its live stream; each post keeps its tag as written."""
+    alice = srv.p["alice"]
+    poster = fresh(srv, "poster")
+    a = post(poster, "Spotkanie #zespół o 10")
+    b = post(poster, "Wer macht #Überstunden?")
+    c = post(poster, "Plain #zespol too")
+    d = post(poster, "Both #zespół and #Zespol")
+    t.is_(sorted(found(search(alice, "#zespo", type="hashtags"),
+                       "hashtags") or []), ["zespol", "zespół"],
+          "search by prefix finds both spellings")
+    t.is_(found(search(alice, "#uberstund", type="hashtags"), "hashtags"),
+          ["Überstunden"],
+          "... and #Überstunden for #uberstund")
+    r = alice.get("/api/v1/timelines/tag/zespol")
+    t.is_([x["id"] for x in r.json()], [d, c, a],
+          "the tag's stream: every spelling, newest first, each post once")
+    r = alice.get("/api/v1/timelines/tag/uberstunden")
+    t.is_([x["id"] for x in r.json()], [b], "#uberstunden: #Überstunden")
+    t.is_([x["name"] for x in r.json()[0]["tags"]] if r.json() else None,
+          ["Überstunden"], "... the post's tag as written")
+    r = alice.get("/api/v1/tags/uberstunden")
+    t.status(r, 200, "the Tag is found folded")
+    t.is_(r.json().get("name"), "Überstunden", "... by its stored name")
+    web = srv.client()
+    t.status(web.login("alice"), 303, "alice signs in")
+    r = web.get("/tags/zespol")
+    t.ok(all(("id=\"post-%s\"" % i) in r.text for i in (a, c, d)),
+         "the tag's page lists every spelling")
+    t.like(r.text, r">#zespół<", "... showing the tags as written")
+
+
+@h.case
 def statuses_full_text(t, srv):
     """Posts with every word, newest first; account_id, limit, offset,
     max_id and min_id; quotes, OR and '-' are words, not syntax."""

@@ -64,18 +64,18 @@ def nested_thread(t, srv):
           "nested by depth, the fourth level flat and replying to @dave")
     t.like(r.text, r'<h2 id="replies-title">4 replies</h2>',
            "the heading counts what is listed")
-    t.like(r.text, r'class="replies act" data-replies>4 replies<', "... so does the post")
+    t.like(r.text, r'class="replies act" data-replies>4 <span class="act-word">replies<', "... so does the post")
     t.unlike(r.text, r"Only for me", "the direct replies are not listed")
     t.like(r.text, r'(?s)id="post-%s"(?:(?!</article>).)*class="replies act" data-replies>3 '
-           r"replies<" % r1["id"], "bob's reply counts the 3 listed under it")
+           r'<span class="act-word">replies<' % r1["id"], "bob's reply counts the 3 listed under it")
     t.like(r.text, r'(?s)id="post-%s"(?:(?!</article>).)*class="replies act" data-replies>1 '
-           r"reply<" % r3["id"], "dave's counts 1")
+           r'<span class="act-word">reply<' % r3["id"], "dave's counts 1")
     r = srv.b["carol"].get(path)
     t.is_(len(depths(r.text)), 6, "their author is listed six")
     t.like(r.text, r'<h2 id="replies-title">6 replies</h2>',
            "... and counted six")
     t.like(r.text, r'(?s)id="post-%s"(?:(?!</article>).)*class="replies act" data-replies>4 '
-           r"replies<" % r1["id"], "... bob's reply counts 4 for her")
+           r'<span class="act-word">replies<' % r1["id"], "... bob's reply counts 4 for her")
     t.like(r.text, r'id="post-%s"' % hidden["id"], "... hers among them")
     t.like(r.text, r'id="post-%s"' % secret["id"], "... both")
     r = srv.b["bob"].get("/@carol/%s" % r2["id"])

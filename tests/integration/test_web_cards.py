@@ -152,5 +152,73 @@ def author_sees_own(t, srv):
     t.ok(a.csrf("/public") in mine, "... with her token")
 
 
+def replies_shown(html, pid):
+    """The reply count a card shows (its replies link's number)."""
+    m = re.search(r'class="replies act" data-replies>(\d+) ', card(html, pid))
+    return int(m.group(1)) if m else None
+
+
+@h.case
+def reply_count_per_reader(t, srv):
+    """A card counts the replies its reader may read, as the post's page
+    lists them: a followers-only reply counts for the replier, for their
+    followers and not for anyone else, on the company stream, home and a
+    group's page; the cached card of one reader never shows another's."""
+    name, api, pid = author(t, srv)
+    who = "dan%d" % next(_n)
+    srv.add_user(who)
+    dan = srv.client(headers={"Authorization": "Bearer " + srv.token(who)})
+    dweb = srv.client()
+    t.status(dweb.login(who), 303, "dan signs in")
+    t.status(srv.b.post("/@%s/follow" % who, {"csrf": srv.b.csrf("/")}),
+             303, "bob follows dan")
+    r = dan.post("/api/v1/statuses", {"status": "public reply",
+                                      "in_reply_to_id": pid})
+    t.status(r, 200, "dan replies publicly")
+    # Everyone sees the one reply (the card is cached for carol).
+    for c, who_ in ((srv.b, "bob"), (srv.c, "carol")):
+        t.is_(replies_shown(c.get("/public").text, pid), 1,
+              "%s's card: 1 reply" % who_)
+    r = dan.post("/api/v1/statuses", {"status": "followers only",
+                                      "in_reply_to_id": pid,
+                                      "visibility": "private"})
+    t.status(r, 200, "dan replies to his followers only")
+    t.is_(replies_shown(srv.b.get("/public").text, pid), 2,
+          "bob follows dan: his card counts both replies")
+    t.is_(replies_shown(srv.c.get("/public").text, pid), 1,
+          "carol does not: hers counts the one she may read")
+    t.is_(replies_shown(dweb.get("/public").text, pid), 2,
+          "dan counts his own")
+    t.like(srv.c.get("/@%s/%s" % (name, pid)).text, r"1 reply\b",
+           "carol's count agrees with the post's page")
+    t.like(srv.b.get("/@%s/%s" % (name, pid)).text, r"2 replies\b",
+           "... and bob's")
+    t.status(srv.b.post("/@%s/follow" % name, {"csrf": srv.b.csrf("/")}),
+             303, "bob follows the author")
+    t.is_(replies_shown(srv.b.get("/").text, pid), 2,
+          "bob's home card counts both too")
+    t.status(dan.request("DELETE", "/api/v1/statuses/%s" % r.json()["id"]),
+             200, "dan deletes the followers-only reply")
+    t.is_(replies_shown(srv.b.get("/public").text, pid), 1,
+          "bob's card is back to 1")
+    # In a private group: the group's page counts per reader too.
+    g = api.post("/api/v1/groups", {"name": "Cards %d" % next(_n),
+                                    "visibility": "private"}).json()
+    r = api.post("/api/v1/statuses", {"status": "in the group",
+                                      "group_id": g["id"]})
+    t.status(r, 200, "alice posts in her private group")
+    gpid = r.json()["id"]
+    r = api.post("/api/v1/statuses", {"status": "to my followers",
+                                      "in_reply_to_id": gpid,
+                                      "visibility": "private"})
+    t.status(r, 200, "... and replies to it, followers only")
+    t.is_(replies_shown(srv.c.get("/groups/%s" % g["id"]).text, gpid),
+          None, "carol does not see the group's post at all")
+    aweb = srv.client()
+    t.status(aweb.login(name), 303, "alice signs in")
+    t.is_(replies_shown(aweb.get("/groups/%s" % g["id"]).text, gpid), 1,
+          "alice's group page counts her own reply")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)

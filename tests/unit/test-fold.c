@@ -112,6 +112,58 @@ reindexed(void)
 	db_close(db);
 }
 
+/*
+ * Schema 0019 on a database that already has tags and replies: every tag
+ * gets its folded name (hearth_fold, fold.c's folding in SQL), and a post
+ * its count of replies not everyone may read.
+ */
+static void
+migrated_0019(void)
+{
+	struct db	*db;
+	char		*cause = NULL;
+	size_t		 before = 0;
+
+	util_tmpdir();
+	if ((db = db_open(util_path("old19.db"), SYNC_OFF, 0, &cause)) ==
+	    NULL) {
+		ok(0, "a database opens: %s", cause);
+		return;
+	}
+	while (before < core_nmigrations &&
+	    core_migrations[before].version < 19)
+		before++;
+	ok(db_migrate(db, "core", core_migrations, before, &cause) == 0,
+	    "the schema as it was before 0019");
+	ok(db_exec(db, "INSERT INTO users (id, username, display_name, "
+	    "created_at, updated_at) VALUES (1, 'zofia', 'Zofia', 0, 0);"
+	    "INSERT INTO tags (id, name, display) VALUES (1, 'zespół', "
+	    "'Zespół'), (2, 'Überstunden', 'Überstunden'), (3, 'plain', "
+	    "'plain');"
+	    "INSERT INTO posts (id, author_id, visibility, created_at, "
+	    "source, content_html, text) VALUES (7, 1, 0, 0, 'x', 'x', 'x');"
+	    "INSERT INTO posts (id, author_id, visibility, created_at, "
+	    "source, content_html, text, in_reply_to_id) VALUES "
+	    "(8, 1, 0, 0, 'a', 'a', 'a', 7), (9, 1, 2, 0, 'b', 'b', 'b', 7), "
+	    "(10, 1, 3, 0, 'c', 'c', 'c', 7);") == 0,
+	    "tags, a post and three replies (one public)");
+	ok(db_migrate(db, "core", core_migrations, core_nmigrations,
+	    &cause) == 0, "schema 0019 on top");
+	is_int(util_int(db, "SELECT count(*) FROM tags WHERE folded = "
+	    "'zespol' AND id = 1"), 1, "zespół is folded to zespol");
+	is_int(util_int(db, "SELECT count(*) FROM tags WHERE folded = "
+	    "'uberstunden' AND id = 2"), 1, "Überstunden to uberstunden");
+	is_int(util_int(db, "SELECT count(*) FROM tags WHERE folded = "
+	    "'plain'"), 1, "plain stays plain");
+	is_int(util_int(db, "SELECT replies_hidden FROM posts WHERE id = 7"),
+	    2, "the post counts its two replies not everyone may read");
+	ok(db_exec(db, "DELETE FROM posts WHERE id = 10") == 0,
+	    "the direct reply is deleted");
+	is_int(util_int(db, "SELECT replies_hidden FROM posts WHERE id = 7"),
+	    1, "... and no longer counted");
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -173,6 +225,7 @@ main(void)
 	ok(sql_agrees(db, a, "zespołu"), "zespołu found by zespolu");
 	sqlite3_close(db);
 	reindexed();
+	migrated_0019();
 	arena_free(a);
 	return done_testing();
 }

@@ -137,6 +137,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	struct evbuffer	*b;
 	struct post	*p;
 	json_t		*s;
+	int64_t		 stored_replies;
 	int		 same;
 
 	(void)now;
@@ -144,15 +145,21 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 		return card_write_shared(e, pk, out);
 	/* Whose post tools show is the viewer's: a change re-renders. */
 	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
-	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0);
+	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0) ^
+	    (uint64_t)pk->replies_seen * 0x94d049bb133111ebULL;
 	/* The author's pin (Pin or Unpin in More): no bit is left in the
 	 * key, and only the author's card has it, so the tag says it. */
 	if (pk->pinned)
 		tag ^= 0x5851f42d4c957f2dULL;
 	if (cache_emit(card_cache, key, tag, out))
 		return 0;
-	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
-	    (s = web_post(e, p, mark_back)) == NULL)
+	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL)
+		return -1;
+	/* The stored count is everyone's replies; the card counts those
+	 * its reader may read (post_peek), as the post's page lists them. */
+	stored_replies = p->replies_count;
+	p->replies_count = pk->replies_seen;
+	if ((s = web_post(e, p, mark_back)) == NULL)
 		return -1;
 	json_object_set_new(s, "csrf", json_string(mark_csrf));
 	json_object_set_new(s, "created_ago", json_string(mark_time(e->arena,
@@ -180,7 +187,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	    p->reblogged == pk->reblogged &&
 	    p->reblogs_count == pk->reblogs_count &&
 	    p->reactions_version == pk->reactions_version &&
-	    p->replies_count == pk->replies_count &&
+	    stored_replies == pk->replies_count &&
 	    p->pinned == pk->pinned &&
 	    (p->edited_at == pk->edited_at);
 	if (same)

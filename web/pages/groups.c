@@ -110,6 +110,36 @@ web_groups(struct req *r)
 	return HANDLED;
 }
 
+/* The group's stream under its pins: a pinned post shows once, among the
+ * pins (the first page's), not again below them. "Older" still goes on
+ * from the page's last post, pinned or not. */
+static void
+group_stream(struct req *r, json_t *v, const struct idlist *ids,
+    const struct idlist *pins, const struct page *pg, const char *base)
+{
+	struct idlist	 shown = { NULL, 0, 0 };
+	size_t		 i, j;
+
+	if (pins->n == 0) {
+		web_stream(r, v, ids, pg, base);
+		return;
+	}
+	shown.ids = arena_alloc(r->arena, (ids->n ? ids->n : 1) *
+	    sizeof *shown.ids);
+	shown.cap = ids->n;
+	for (i = 0; i < ids->n; i++) {
+		for (j = 0; j < pins->n && pins->ids[j] != ids->ids[i]; j++)
+			;
+		if (j == pins->n)
+			shown.ids[shown.n++] = ids->ids[i];
+	}
+	web_stream(r, v, &shown, pg, base);
+	if (shown.n < ids->n && (int)ids->n >= pg->limit)
+		json_object_set_new(v, "older", json_string(arena_printf(
+		    r->arena, "%s?max_id=%lld", base,
+		    (long long)ids->ids[ids->n - 1])));
+}
+
 /* Render a group's page: status, and what a refused form should show. */
 static void
 group_page(struct req *r, int64_t id, int status, const struct group_form *f)
@@ -141,6 +171,8 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	json_object_set_new(gv, "can_post", json_boolean(g->my_role >= 0 &&
 	    g->archived_at == 0));
 	json_object_set_new(v, "group", gv);
+	/* the shared composer (composer.html) is the group's */
+	json_object_set_new(v, "compose_group", json_true());
 	base = arena_printf(r->arena, "/groups/%lld", (long long)id);
 	/* Pinned posts head the first page only. */
 	if (pg.max_id == 0 && pg.min_id == 0 && pg.since_id == 0 &&
@@ -173,7 +205,7 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	if (g->my_role >= 0 && (f == NULL || f->compose_error == NULL) &&
 	    web_compose_gate(r, v, base) == 0)
 		web_draft_offer(r, v, id, &kept);
-	web_stream(r, v, &ids, &pg, base);
+	group_stream(r, v, &ids, &pins, &pg, base);
 	req_html(r, status, "group", v);
 }
 

@@ -44,6 +44,8 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 		return N_("favourited your post");
 	if (strcmp(type, "reblog") == 0)
 		return N_("boosted your post");
+	if (strcmp(type, NOTIFY_REACTION) == 0)
+		return N_("reacted {emoji} to your post");
 	if (strcmp(type, "added_to_group") == 0)
 		return N_("added you to a group");
 	if (strcmp(type, "mention") == 0) {
@@ -70,6 +72,7 @@ static const struct notif_grouping {
 	{ "favourite",	1 },
 	{ "reblog",	1 },
 	{ "reaction",	1 },
+	{ NOTIFY_REACTION, 1 },	/* and by emoji: notif_key */
 	{ "follow",	0 },
 };
 #define NOTIF_GROUP_WINDOW	86400	/* seconds from the group's newest */
@@ -94,6 +97,7 @@ notif_grouping(const char *type)
 struct notif_line {
 	json_t		*v;
 	const char	*type;
+	const char	*key;		/* what groups: type (and emoji) */
 	int64_t		 post;
 	int64_t		 newest;	/* epoch of its newest */
 	const struct notif_grouping *g;
@@ -171,9 +175,12 @@ notif_view(struct req *r, json_t *n, int64_t id, int64_t marker,
 	const char	*pname, *excerpt;
 
 	actor = notif_actor(r, json_object_get(n, "account"));
-	v = json_pack("{s:s, s:b, s:[], s:[]}", "label", req_tr(r,
-	    notif_label(json_string_value(json_object_get(n, "type")), status,
-	    r->user->id)), "unread", id > marker, "actors", "avatars");
+	v = json_pack("{s:s, s:b, s:[], s:[]}", "label", i18n_format(
+	    r->arena, req_tr(r, notif_label(json_string_value(json_object_get(
+	    n, "type")), status, r->user->id)), "emoji", json_string_value(
+	    json_object_get(n, "emoji")) != NULL ? json_string_value(
+	    json_object_get(n, "emoji")) : "", NULL), "unread", id > marker,
+	    "actors", "avatars");
 	json_array_append(json_object_get(v, "avatars"), actor);
 	json_array_append_new(json_object_get(v, "actors"), actor);
 	*post = 0;
@@ -256,7 +263,7 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 	struct notif_line	*lines;
 	struct ectx		 e;
 	json_t			*n, *list = json_array();
-	const char		*type;
+	const char		*type, *key;
 	int64_t			 post, when;
 	size_t			 i, j, nlines = 0;
 
@@ -267,6 +274,11 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 			continue;
 		type = arena_strdup(r->arena, json_string_value(
 		    json_object_get(n, "type")));
+		/* Reactions group by emoji too: "Grace and Ahmed reacted
+		 * 🎉", beside "Tim reacted ❤️". */
+		key = json_string_value(json_object_get(n, "emoji")) == NULL ?
+		    type : arena_printf(r->arena, "%s %s", type,
+		    json_string_value(json_object_get(n, "emoji")));
 		post = id_parse(json_string_value(json_object_get(
 		    json_object_get(n, "status"), "id")));
 		if (post < 0)
@@ -274,7 +286,7 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 		when = notif_epoch(json_string_value(json_object_get(n,
 		    "created_at")));
 		for (j = 0; j < nlines; j++) {
-			if (lines[j].g != NULL && strcmp(lines[j].type, type) ==
+			if (lines[j].g != NULL && strcmp(lines[j].key, key) ==
 			    0 && (!lines[j].g->by_post || lines[j].post ==
 			    post) && lines[j].newest - when <=
 			    NOTIF_GROUP_WINDOW)
@@ -286,6 +298,7 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 			lines[nlines].v = notif_view(r, n, ids->ids[i], marker,
 			    &lines[nlines].post, &lines[nlines].newest);
 			lines[nlines].type = type;
+			lines[nlines].key = key;
 			lines[nlines].g = notif_grouping(type);
 			lines[nlines].nactors = 1;
 			nlines++;

@@ -15,20 +15,23 @@
  * A reply card's count, made to say how many replies under it this viewer
  * is shown (the card cache holds the stored count, the same for everyone,
  * hidden replies included). The card is unchanged if it has no count.
- * post-item.html marks the count's link with data-replies for this.
+ * post-item.html marks the count's link with data-replies for this, and
+ * its word with act-word (phones show the number alone).
  */
 static json_t *
 thread_count(struct req *r, json_t *html, size_t n)
 {
 	static const char	 mark[] = " data-replies>";
+	static const char	 word[] = "<span class=\"act-word\">";
 	const char		*s = json_string_value(html), *p, *q;
 
 	if (s == NULL || (p = strstr(s, mark)) == NULL)
 		return html;
 	p += sizeof mark - 1;
-	if ((q = strstr(p, "<span")) == NULL)
+	if ((q = strstr(p, word)) == NULL ||
+	    (q = strstr(q + sizeof word - 1, "</span>")) == NULL)
 		return html;
-	s = arena_printf(r->arena, "%.*s%zu %s%s", (int)(p - s), s, n,
+	s = arena_printf(r->arena, "%.*s%zu %s%s%s", (int)(p - s), s, n, word,
 	    trn(req_lang(r), (long)n, "reply", "replies"), q);
 	json_decref(html);
 	return json_stringn_nocheck(s, strlen(s));
