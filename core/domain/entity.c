@@ -56,7 +56,7 @@ entity_time(int64_t t)
 }
 
 /* An id as Mastodon writes it: a string. */
-static json_t *
+json_t *
 entity_id(int64_t id)
 {
 	char	buf[24];
@@ -521,6 +521,16 @@ status_pleroma(struct ectx *e, const struct post *p)
 	return json_pack("{s:o}", "emoji_reactions", arr);
 }
 
+/* A Status's "poll": its Poll as the viewer sees it (votes, their own
+ * choices), or null. */
+static void
+status_poll(struct ectx *e, int64_t post, json_t *s)
+{
+	json_t	*poll = entity_poll(e, post);
+
+	json_object_set_new(s, "poll", poll != NULL ? poll : json_null());
+}
+
 /*
  * A boost's Status: the booster's, with the post shared in "reblog" (as
  * the viewer sees it) and its counts and the viewer's state repeated on
@@ -593,6 +603,7 @@ entity_status(struct ectx *e, const struct post *p)
 	    "filtered",
 	    "group", status_group(e, p->group_id));
 	json_object_set_new(s, "pleroma", status_pleroma(e, p));
+	status_poll(e, p->id, s);
 	if (p->reblog_of_id != 0 && status_reblog(e, p, s) != 0) {
 		json_decref(s);
 		return NULL;
@@ -833,6 +844,13 @@ status_write_mine(struct ectx *e, const struct peek *peek,
 		json_decref(arr);
 	}
 	evbuffer_add(out, "}", 1);
+	/* the poll: its counts move with every vote, and voted is theirs */
+	evbuffer_add(out, ",\"poll\":", 8);
+	if ((arr = entity_poll(e, peek->id)) != NULL) {
+		jsonw_value(out, arr);
+		json_decref(arr);
+	} else
+		evbuffer_add(out, "null", 4);
 }
 
 /* Write one Status, from the cache where it can; -1 if it vanished. */
@@ -862,6 +880,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_object_del(s, "reblogged");
 		json_object_del(s, "bookmarked");
 		json_object_del(s, "pleroma");
+		json_object_del(s, "poll");
 		b = evbuffer_new();
 		jsonw_value(b, s);
 		json_decref(s);

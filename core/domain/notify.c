@@ -9,15 +9,13 @@
 
 #include "domain.h"
 
-/* Record a notification for user; the caller holds the transaction. */
-int
-notify_add(struct db *db, int64_t user, const char *type, int64_t from,
+/* Record a notification; the caller holds the transaction. */
+static int
+notify_insert(struct db *db, int64_t user, const char *type, int64_t from,
     int64_t post, int64_t group)
 {
 	struct event	 ev;
 
-	if (user == from)
-		return 0;
 	if (DB_RUN(db, "INSERT INTO notifications (user_id, type, from_id, "
 	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 	    SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post), SQL_ID(group),
@@ -33,6 +31,25 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 	events_emit(db, &ev);
 	epoch_touch(db, user);
 	return 0;
+}
+
+/* Record a notification for user; the caller holds the transaction. A
+ * person is not told of what they did themselves. */
+int
+notify_add(struct db *db, int64_t user, const char *type, int64_t from,
+    int64_t post, int64_t group)
+{
+	if (user == from)
+		return 0;
+	return notify_insert(db, user, type, from, post, group);
+}
+
+/* Record a notification about the person's own post, from themselves
+ * (their poll has ended, as Mastodon tells a poll's author). */
+int
+notify_add_own(struct db *db, int64_t user, const char *type, int64_t post)
+{
+	return notify_insert(db, user, type, user, post, 0);
 }
 
 /*

@@ -58,37 +58,15 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 }
 
 /*
- * The kinds that group: the same kind about the same post (or, for
- * follows, about nothing) within a day becomes one line, "Grace, Ahmed and
- * 3 others favourited your post", as Mastodon's grouped notifications do.
- * A new kind that groups is one more row.
+ * The kinds that group are the domain's rule (notify-group.c), which
+ * Mastodon's grouped notifications in the API share: the same kind about
+ * the same post (or, for follows, about nothing) within a day becomes one
+ * line, "Grace, Ahmed and 3 others favourited your post".
  */
-static const struct notif_grouping {
-	const char	*type;
-	int		 by_post;	/* one group per post */
-} notif_groupings[] = {
-	{ "favourite",	1 },
-	{ "reblog",	1 },
-	{ "reaction",	1 },
-	{ "follow",	0 },
-};
 #define NOTIF_GROUP_WINDOW	86400	/* seconds from the group's newest */
 #define NOTIF_NAMES_SHOWN	2	/* named before "and N others" */
 #define NOTIF_AVATARS		4	/* stacked avatars per line */
 #define NOTIF_EXCERPT		120	/* bytes of the post, one line */
-
-/* How type groups, or NULL if each stands alone. */
-static const struct notif_grouping *
-notif_grouping(const char *type)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(notif_groupings); i++) {
-		if (strcmp(notif_groupings[i].type, type) == 0)
-			return &notif_groupings[i];
-	}
-	return NULL;
-}
 
 /* One line of the page while it is built: its view and what keys it. */
 struct notif_line {
@@ -96,7 +74,7 @@ struct notif_line {
 	const char	*type;
 	int64_t		 post;
 	int64_t		 newest;	/* epoch of its newest */
-	const struct notif_grouping *g;
+	const struct notify_grouping *g;
 	size_t		 nactors;
 };
 
@@ -286,7 +264,7 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 			lines[nlines].v = notif_view(r, n, ids->ids[i], marker,
 			    &lines[nlines].post, &lines[nlines].newest);
 			lines[nlines].type = type;
-			lines[nlines].g = notif_grouping(type);
+			lines[nlines].g = notify_grouping(type);
 			lines[nlines].nactors = 1;
 			nlines++;
 		}
