@@ -72,7 +72,8 @@ static const char *const instance_mime_types[] = {
 	"application/vnd.oasis.opendocument.presentation",
 };
 
-/* The limits both versions share: hearth has no polls or video yet;
+/* The limits both versions share: hearth has no video yet; polls as
+ * hearth.conf's polls.* say;
  * media as hearth.conf's media.* say (video_size_limit: the largest file
  * hearth keeps, for apps that check a file's size against it). */
 static json_t *
@@ -99,8 +100,10 @@ instance_limits(const struct config *cf, int v2)
 	    "video_matrix_limit", 0,
 	    "description_limit", 1500,
 	    "polls",
-	    "max_options", 0, "max_characters_per_option", 0,
-	    "min_expiration", 0, "max_expiration", 0);
+	    "max_options", cf->poll_max_options,
+	    "max_characters_per_option", cf->poll_max_option_chars,
+	    "min_expiration", (int)cf->poll_min_expiration,
+	    "max_expiration", (int)cf->poll_max_expiration);
 	json_object_set_new(c, "accounts", v2 ? json_pack("{s:i, s:i}",
 	    "max_featured_tags", 0, "max_pinned_statuses", 0) :
 	    json_pack("{s:i}", "max_featured_tags", 0));

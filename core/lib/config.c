@@ -85,7 +85,7 @@ static const struct ckey ckeys[] = {
 	{ "media.pdf_previews",	  C_BOOL,     F(media_pdf_previews), 0, 0 },
 	{ "polls.max_options",	  C_INT,      F(poll_max_options), 2, 20 },
 	{ "polls.max_option_chars", C_INT,    F(poll_max_option_chars), 1, 200 },
-	{ "polls.min_expiration", C_LONG,     F(poll_min_expiration), 60, 31622400 },
+	{ "polls.min_expiration", C_LONG,     F(poll_min_expiration), 1, 31622400 },
 	{ "polls.max_expiration", C_LONG,     F(poll_max_expiration), 60, 31622400 },
 	{ "media.accel_redirect", C_STRING,   F(media_accel_redirect), 0, 0 },
 	/* sign-in (docs/authentication.md) */
