@@ -1,7 +1,7 @@
 /*
  * instance.c: what Mastodon apps ask as they start. The Instance
  * entities (v1 and v2) tell the truth about hearth's limits, so apps offer
- * only what works: no media or polls yet, closed registrations (an admin
+ * only what works: no video, closed registrations (an admin
  * adds people). Endpoints for features hearth has none of answer an empty
  * list, which is a true answer and never a 404 an app could trip on.
  */
@@ -13,9 +13,10 @@
 #include "handlers.h"
 
 /* Mastodon's version with ours: apps enable features by the former. */
-/* 4.2: apps switch to grouped notifications (/api/v2/notifications) from
- * 4.3 on, which hearth does not have yet. */
-#define INSTANCE_VERSION "4.2.0 (compatible; hearth " PACKAGE_VERSION ")"
+/* 4.3: apps switch to grouped notifications (/api/v2/notifications,
+ * notifications-v2.c) from 4.3 on, and to api_versions (v2 instance) for
+ * what comes later. */
+#define INSTANCE_VERSION "4.3.0 (compatible; hearth " PACKAGE_VERSION ")"
 #define INSTANCE_DESCRIPTION "An internal social network, running hearth."
 #define REGISTRATIONS_MESSAGE "Ask an administrator"
 #define URL_RESERVED 23		/* what Mastodon counts a link as */

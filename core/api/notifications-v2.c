@@ -291,7 +291,7 @@ api_notifications_v2(struct req *r)
 static int
 group_of_path(struct req *r, struct ngroup *g, struct idlist *ids)
 {
-	const char	*key = req_param(r, ":0");
+	const char	*key = r->params[0];
 
 	if (key == NULL || notify_group_list(req_db(r), r->arena, r->user->id,
 	    key, 0, 0, ids) != E_OK || notify_row(req_db(r), r->arena,
@@ -346,7 +346,7 @@ group_dismissed(struct req *r, void *arg)
 enum handled
 api_notification_group_dismiss(struct req *r)
 {
-	const char	*key = req_param(r, ":0");
+	const char	*key = r->params[0];
 
 	if (key == NULL) {
 		req_error(r, 404, "Record not found");
