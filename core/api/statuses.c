@@ -53,8 +53,10 @@ status_params(struct req *r, struct post_draft *d, int editing)
 	}
 	/* An edit without a poll takes it away, as on Mastodon (apps send
 	 * the poll they keep). */
-	if ((rc = req_poll_params(r, &d->poll)) < 0)
+	if ((rc = req_poll_params(r, &d->poll, &msg)) != 0) {
+		req_error(r, rc, msg);
 		return -1;
+	}
 	d->poll_set = editing;
 	/* An edit without media_ids leaves none, as on Mastodon (apps send
 	 * the ones they keep). */

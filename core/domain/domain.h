@@ -1316,6 +1316,7 @@ struct poll_vote {		/* POST /api/v1/polls/:id/votes */
 int		 poll_check(const struct poll_spec *, const struct config *,
 		     char *, size_t);
 int		 poll_save(struct db *, int64_t, const struct poll_spec *);
+int		 poll_exists(struct db *, int64_t);
 int		 poll_get(struct db *, struct arena *, int64_t, int64_t,
 		     struct poll *);
 int		 poll_vote_cmd(struct db *, void *, char **);

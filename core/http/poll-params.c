@@ -35,16 +35,19 @@ poll_seconds(const char *v)
 }
 
 /*
- * The poll a request asks for into *out: 1 if it asks for one, 0 if not,
- * -1 after answering 422. The web's composer sends the same form fields.
+ * The poll a request asks for into *out (NULL if none): 0, or 422 with
+ * *msg. The web's composer sends the same form fields, with poll[web]: its
+ * empty option fields are left out, and none filled in is no poll.
  */
 int
-req_poll_params(struct req *r, const struct poll_spec **out)
+req_poll_params(struct req *r, const struct poll_spec **out,
+    const char **msg)
 {
 	struct poll_spec	*p;
 	json_t			*jp = NULL, *opts, *v, *ex;
 	const char		*k, *exs;
 	size_t			 i, max = POLL_OPTIONS_MAX + 1;
+	int			 web = req_param(r, "poll[web]") != NULL;
 	char			 cause[200];
 
 	*out = NULL;
@@ -64,15 +67,15 @@ req_poll_params(struct req *r, const struct poll_spec **out)
 	p->options = arena_alloc(r->arena, max * sizeof *p->options);
 	if (jp != NULL) {
 		if (opts != NULL && !json_is_array(opts)) {
-			req_error(r, 422, "Validation failed: poll[options] "
-			    "must be a list of texts");
-			return -1;
+			*msg = "Validation failed: poll[options] "
+			    "must be a list of texts";
+			return 422;
 		}
 		json_array_foreach(opts, i, v) {
 			if (!json_is_string(v)) {
-				req_error(r, 422, "Validation failed: "
-				    "poll[options] must be a list of texts");
-				return -1;
+				*msg = "Validation failed: "
+				    "poll[options] must be a list of texts";
+				return 422;
 			}
 			if (p->noptions < max)
 				p->options[p->noptions++] =
@@ -92,7 +95,7 @@ req_poll_params(struct req *r, const struct poll_spec **out)
 			/* the web's composer leaves unused rows empty */
 			if (strcmp(k, "poll[options][]") == 0 &&
 			    p->noptions < max && (*r->form.v[i].value != '\0' ||
-			    req_param(r, "poll[web]") == NULL))
+			    !web))
 				p->options[p->noptions++] = r->form.v[i].value;
 		}
 		p->expires_in = poll_seconds(exs);
@@ -100,16 +103,18 @@ req_poll_params(struct req *r, const struct poll_spec **out)
 		p->hide_totals = poll_bool(req_param(r, "poll[hide_totals]"),
 		    NULL);
 	}
+	if (web && p->noptions == 0)
+		return 0;
 	if (p->expires_in < 0) {
-		req_error(r, 422, "Validation failed: poll[expires_in] must be "
-		    "a number of seconds");
-		return -1;
+		*msg = "Validation failed: poll[expires_in] must be a number "
+		    "of seconds";
+		return 422;
 	}
 	if (poll_check(p, req_config(r), cause, sizeof cause) != E_OK) {
-		req_error(r, 422, arena_strdup(r->arena, cause));
-		return -1;
+		*msg = arena_strdup(r->arena, cause);
+		return 422;
 	}
 	*out = p;
-	return 1;
+	return 0;
 }
 

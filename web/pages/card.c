@@ -137,7 +137,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	struct evbuffer	*b;
 	struct post	*p;
 	json_t		*s;
-	int		 same;
+	int		 same, poll;
 
 	(void)now;
 	if (pk->reblog_of_id != 0)
@@ -145,7 +145,9 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	/* Whose post tools show is the viewer's: a change re-renders. */
 	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
 	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0);
-	if (cache_emit(card_cache, key, tag, out))
+	/* a poll's card is the reader's own (poll-card.c): never shared */
+	poll = web_poll_has(e, pk->id);
+	if (!poll && cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
 	    (s = web_post(e, p, mark_back)) == NULL)
@@ -178,7 +180,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	    p->reactions_version == pk->reactions_version &&
 	    p->replies_count == pk->replies_count &&
 	    (p->edited_at == pk->edited_at);
-	if (same)
+	if (same && !poll)
 		cache_put(card_cache, key, tag, evbuffer_pullup(b, -1),
 		    evbuffer_get_length(b));
 	evbuffer_add_buffer(out, b);
