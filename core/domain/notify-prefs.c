@@ -18,6 +18,7 @@ static const struct notify_kind notify_kinds[] = {
 	{ "favourite",	    N_("Favourites") },
 	{ "reblog",	    N_("Boosts") },
 	{ "added_to_group", N_("Being added to a group") },
+	{ "poll",	    N_("Polls that ended") },
 };
 
 /*

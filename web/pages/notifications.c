@@ -46,6 +46,12 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 		return N_("boosted your post");
 	if (strcmp(type, "added_to_group") == 0)
 		return N_("added you to a group");
+	if (strcmp(type, "poll") == 0) {
+		to = json_object_get(json_object_get(status, "account"), "id");
+		if (id_parse(json_string_value(to)) == viewer)
+			return N_("your poll has ended");
+		return N_("a poll you voted in has ended");
+	}
 	if (strcmp(type, "mention") == 0) {
 		to = json_object_get(status, "in_reply_to_account_id");
 		if (id_parse(json_string_value(to)) == viewer)

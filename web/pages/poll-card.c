@@ -18,27 +18,25 @@
 static const char *
 poll_ends(struct arena *a, int lang, int64_t left, int expired)
 {
-	char	num[24];
-	long	n;
-	const char *one, *many;
+	char		 num[24];
+	long		 n;
+	const char	*fmt;
 
 	if (expired || left <= 0)
 		return tr(lang, N_("Closed"));
 	if (left >= 86400) {
 		n = (long)(left / 86400);
-		one = N_("ends in {n} day");
-		many = N_("ends in {n} days");
+		fmt = trn(lang, n, "ends in {n} day", "ends in {n} days");
 	} else if (left >= 3600) {
 		n = (long)(left / 3600);
-		one = N_("ends in {n} hour");
-		many = N_("ends in {n} hours");
+		fmt = trn(lang, n, "ends in {n} hour", "ends in {n} hours");
 	} else {
 		n = (long)((left + 59) / 60);
-		one = N_("ends in {n} minute");
-		many = N_("ends in {n} minutes");
+		fmt = trn(lang, n, "ends in {n} minute",
+		    "ends in {n} minutes");
 	}
 	snprintf(num, sizeof num, "%ld", n);
-	return i18n_format(a, trn(lang, n, one, many), "n", num, NULL);
+	return i18n_format(a, fmt, "n", num, NULL);
 }
 
 /* The poll of post p as its card shows it to the reader, or NULL. */
@@ -73,7 +71,7 @@ web_poll_view(struct ectx *e, const struct post *p, const char *path)
 	}
 	snprintf(num, sizeof num, "%lld", (long long)pl.voters_count);
 	voted = i18n_format(e->arena, trn(e->lang, (long)pl.voters_count,
-	    N_("{n} person voted"), N_("{n} people voted")), "n", num, NULL);
+	    "{n} person voted", "{n} people voted"), "n", num, NULL);
 	v = json_pack("{s:s, s:o, s:b, s:b, s:s, s:s, s:s, s:s}",
 	    "vote_path", arena_printf(e->arena, "%s/vote", path),
 	    "options", opts,
