@@ -30,6 +30,7 @@ digest_phrase(int lang, const char *type, int reply)
 		{ "favourite",		N_("favourited your post") },
 		{ "reblog",		N_("boosted your post") },
 		{ "added_to_group",	N_("added you to a group") },
+		{ "poll",		N_("a poll you voted in has ended") },
 	};
 	const char	*label;
 	size_t		 i;
