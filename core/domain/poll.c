@@ -387,37 +387,3 @@ out:
 	arena_free(a);
 	return rc;
 }
-
-/* The Poll entity of a post the viewer may read, or NULL if it has none. */
-json_t *
-entity_poll(struct ectx *e, int64_t post)
-{
-	struct poll	 p;
-	json_t		*opts, *mine, *o;
-	size_t		 i;
-
-	if (poll_get(e->db, e->arena, e->viewer, post, &p) != 0)
-		return NULL;
-	opts = json_array();
-	mine = json_array();
-	for (i = 0; i < p.noptions; i++) {
-		o = json_pack("{s:s}", "title", p.options[i]);
-		json_object_set_new(o, "votes_count", p.totals_shown ?
-		    json_integer(p.votes[i]) : json_null());
-		json_array_append_new(opts, o);
-		if (p.mine[i])
-			json_array_append_new(mine, json_integer((json_int_t)i));
-	}
-	return json_pack("{s:o, s:o, s:b, s:b, s:I, s:I, s:o, s:[], s:b, "
-	    "s:o}",
-	    "id", entity_id(post),
-	    "expires_at", entity_time(p.expires_at),
-	    "expired", p.expired,
-	    "multiple", p.multiple,
-	    "votes_count", (json_int_t)p.votes_count,
-	    "voters_count", (json_int_t)p.voters_count,
-	    "options", opts,
-	    "emojis",
-	    "voted", p.voted,
-	    "own_votes", mine);
-}

@@ -1,11 +1,12 @@
 /*
- * poll-card.c: a post's poll on its card, and voting from the web. The
- * card shows the options as radio buttons or checkboxes in a plain form
- * (it works without JavaScript) until the reader has voted or the poll has
- * ended; then the results, each a <progress> bar with its percentage (no
- * inline style: the CSP forbids it), "3 people voted · ends in 2 days".
- * What a reader sees of a poll is their own, so a card with a poll is not
- * shared through the card cache (card.c asks poll_card_has).
+ * poll-card.c: a post's poll on its card, and the composer's "Add a poll".
+ * The card shows the options as radio buttons or checkboxes in a plain
+ * form (it works without JavaScript; poll-vote.c takes it) until the
+ * reader has voted or the poll has ended; then the results, each a
+ * <progress> bar with its percentage (no inline style: the CSP forbids
+ * it), "3 people voted · ends in 2 days". What a reader sees of a poll is
+ * their own, so a card with a poll is not shared through the card cache
+ * (card.c asks web_poll_has).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,49 +170,4 @@ int
 web_poll_has(struct ectx *e, int64_t id)
 {
 	return poll_exists(e->db, id);
-}
-
-/* Voted: back to where the form was. */
-static void
-vote_done(struct req *r, void *arg)
-{
-	(void)arg;
-	req_redirect(r, web_next(r, "/"));
-}
-
-/* POST /@name/:id/vote: choices (one, or several), csrf, next. */
-enum handled
-web_post_vote(struct req *r)
-{
-	struct poll_vote	*v = arena_alloc(r->arena, sizeof *v);
-	struct post		*p;
-	size_t			 i;
-	long			 c;
-	char			*end;
-
-	if ((p = web_post_param(r, NULL)) == NULL) {
-		req_error(r, 404, WEB_POST_HIDDEN);
-		return HANDLED;
-	}
-	memset(v, 0, sizeof *v);
-	v->actor = r->user->id;
-	v->id = p->id;
-	for (i = 0; i < r->form.n && v->n < POLL_OPTIONS_MAX; i++) {
-		if (strcmp(r->form.v[i].key, "choices[]") != 0 &&
-		    strcmp(r->form.v[i].key, "choices") != 0)
-			continue;
-		c = strtol(r->form.v[i].value, &end, 10);
-		if (*end != '\0' || c < 0 || c >= POLL_OPTIONS_MAX) {
-			req_error(r, 422, req_tr(r, N_("Choose one of the "
-			    "poll's options.")));
-			return HANDLED;
-		}
-		v->choices[v->n++] = (int)c;
-	}
-	if (v->n == 0) {
-		req_error(r, 422, req_tr(r, N_("Choose one of the poll's "
-		    "options.")));
-		return HANDLED;
-	}
-	return req_command(r, poll_vote_cmd, vote_done, v);
 }
