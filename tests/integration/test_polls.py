@@ -279,6 +279,14 @@ def end_and_notify(t, srv):
         time.sleep(3)
         t.is_((len(poll_notes(ben)), len(poll_notes(ann))), (1, 1),
               "told once")
+        web = s.client()
+        t.status(web.login("ben"), 303, "ben signs in on the web")
+        t.like(web.get("/notifications").text,
+               "a poll you voted in has ended", "the web page says so")
+        web = s.client()
+        web.login("ann")
+        t.like(web.get("/notifications").text, "your poll has ended",
+               "and to its author")
 
 
 @h.case
