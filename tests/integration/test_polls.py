@@ -290,6 +290,54 @@ def end_and_notify(t, srv):
 
 
 @h.case
+def web_composers(t, srv):
+    """The web's composers (home and a group's) post a poll from their
+    plain forms; empty choices are no poll."""
+    alice = srv.p["alice"]
+    web = srv.client()
+    web.login("alice")
+
+    def compose(path, text, options, **extra):
+        form = [("csrf", web.csrf(path)), ("status", text),
+                ("poll[web]", "1")]
+        form += [("poll[options][]", o) for o in options]
+        form += [("poll[expires_in]", "86400")] + list(extra.items())
+        return web.post("/compose" if path == "/" else path + "/post", form)
+
+    def newest():
+        return alice.get("/api/v1/accounts/%s/statuses" %
+                         alice.id).json()[0]
+
+    t.status(compose("/", "home poll", ["Yes", "No", "", ""],
+                     **{"poll[multiple]": "true"}), 303, "home composer")
+    s = newest()
+    t.is_((s["content"].strip(), [o["title"] for o in s["poll"]["options"]],
+           s["poll"]["multiple"]), ("<p>home poll</p>", ["Yes", "No"], True),
+          "a poll of the two filled in, several choices")
+    t.status(compose("/", "no poll", ["", "", "", ""]), 303,
+             "empty choices")
+    t.is_(newest()["poll"], None, "are no poll")
+    r = compose("/", "half", ["only", "", "", ""])
+    t.status(r, 422, "one choice is refused")
+    t.like(r.text, "poll\\[options\\] must have at least 2 items",
+           "saying why by the composer")
+    g = alice.post("/api/v1/groups", {"name": "Lunch club"}).json()
+    path = "/groups/%s" % g["id"]
+    t.status(compose(path, "group poll", ["Mon", "Tue", "", ""]), 303,
+             "a group's composer")
+    s = newest()
+    t.is_(((s.get("group") or {}).get("id"),
+           [o["title"] for o in s["poll"]["options"]]),
+          (g["id"], ["Mon", "Tue"]), "a poll in the group")
+    t.like(web.get(path).text, 'class="poll-results"',
+           "its card shows its author the results")
+    bob = srv.client()
+    bob.login("bob")
+    t.like(bob.get(path).text, 'type="radio" name="choices\\[\\]"',
+           "and offers others the vote")
+
+
+@h.case
 def scheduled_poll(t, srv):
     """A scheduled post keeps its poll and publishes it."""
     env = {"HEARTH_SCHEDULE_MIN_LEAD": "2"}

@@ -94,8 +94,9 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 	if ((rc = req_media_ids(r, d, 0, msg)) != 0 ||
 	    (rc = web_draft_files(r, d, msg)) != 0)
 		return rc;
-	/* the home composer's "Add a poll" (poll-card.c shows it) */
-	if (choices && (rc = req_poll_params(r, &d->poll, msg)) != 0)
+	/* the composers' "Add a poll" (poll-compose.html) says poll[web] */
+	if (req_param(r, "poll[web]") != NULL &&
+	    (rc = req_poll_params(r, &d->poll, msg)) != 0)
 		return rc;
 	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
 }
