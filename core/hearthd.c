@@ -138,6 +138,7 @@ serving(struct loop *loop)
 	push_serving(loop);
 	digest_serving(loop);
 	scheduled_serving(loop);
+	polls_serving(loop);
 	module_serving(loop);
 }
 
@@ -149,6 +150,7 @@ stopping(void)
 	push_stopping();
 	digest_stopping();
 	scheduled_stopping();
+	polls_stopping();
 	module_stopping();
 }
 

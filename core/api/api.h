@@ -37,6 +37,8 @@ void		 directory_stopping(void);
 /* scheduled-jobs.c: scheduled posts go out when due */
 void		 scheduled_serving(struct loop *);
 void		 scheduled_stopping(void);
+void		 polls_serving(struct loop *);
+void		 polls_stopping(void);
 
 /* digest-jobs.c: the scheduled e-mail digests */
 void		 digest_serving(struct loop *);

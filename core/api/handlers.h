@@ -75,6 +75,17 @@ enum handled	 api_conversation_remove(struct req *);
 enum handled	 api_status_mute(struct req *);
 enum handled	 api_status_unmute(struct req *);
 
+/* polls.c */
+enum handled	 api_poll_get(struct req *);
+enum handled	 api_poll_vote(struct req *);
+
+/* notifications-v2.c */
+enum handled	 api_notifications_v2(struct req *);
+enum handled	 api_notification_group(struct req *);
+enum handled	 api_notification_group_dismiss(struct req *);
+enum handled	 api_notification_group_accounts(struct req *);
+enum handled	 api_notifications_v2_unread(struct req *);
+
 /* timelines.c */
 enum handled	 api_timeline_home(struct req *);
 enum handled	 api_timeline_public(struct req *);

@@ -1,7 +1,7 @@
 /*
  * instance.c: what Mastodon apps ask as they start. The Instance
  * entities (v1 and v2) tell the truth about hearth's limits, so apps offer
- * only what works: no media or polls yet, closed registrations (an admin
+ * only what works: no video, closed registrations (an admin
  * adds people). Endpoints for features hearth has none of answer an empty
  * list, which is a true answer and never a 404 an app could trip on.
  */
@@ -13,9 +13,10 @@
 #include "handlers.h"
 
 /* Mastodon's version with ours: apps enable features by the former. */
-/* 4.2: apps switch to grouped notifications (/api/v2/notifications) from
- * 4.3 on, which hearth does not have yet. */
-#define INSTANCE_VERSION "4.2.0 (compatible; hearth " PACKAGE_VERSION ")"
+/* 4.3: apps switch to grouped notifications (/api/v2/notifications,
+ * notifications-v2.c) from 4.3 on, and to api_versions (v2 instance) for
+ * what comes later. */
+#define INSTANCE_VERSION "4.3.0 (compatible; hearth " PACKAGE_VERSION ")"
 #define INSTANCE_DESCRIPTION "An internal social network, running hearth."
 #define REGISTRATIONS_MESSAGE "Ask an administrator"
 #define URL_RESERVED 23		/* what Mastodon counts a link as */
@@ -72,7 +73,8 @@ static const char *const instance_mime_types[] = {
 	"application/vnd.oasis.opendocument.presentation",
 };
 
-/* The limits both versions share: hearth has no polls or video yet;
+/* The limits both versions share: hearth has no video yet; polls as
+ * hearth.conf's polls.* say;
  * media as hearth.conf's media.* say (video_size_limit: the largest file
  * hearth keeps, for apps that check a file's size against it). */
 static json_t *
@@ -99,8 +101,10 @@ instance_limits(const struct config *cf, int v2)
 	    "video_matrix_limit", 0,
 	    "description_limit", 1500,
 	    "polls",
-	    "max_options", 0, "max_characters_per_option", 0,
-	    "min_expiration", 0, "max_expiration", 0);
+	    "max_options", cf->poll_max_options,
+	    "max_characters_per_option", cf->poll_max_option_chars,
+	    "min_expiration", (int)cf->poll_min_expiration,
+	    "max_expiration", (int)cf->poll_max_expiration);
 	json_object_set_new(c, "accounts", v2 ? json_pack("{s:i, s:i}",
 	    "max_featured_tags", 0, "max_pinned_statuses", STATUS_PINS_MAX) :
 	    json_pack("{s:i}", "max_featured_tags", 0));

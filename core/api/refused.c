@@ -38,8 +38,7 @@ struct refusal {
 #define NO_FEDERATION \
 	"no federation on this listener"
 #define NO_GROUPED \
-	"no grouped notifications: hearth claims Mastodon 4.2, so " \
-	"apps use /api/v1/notifications"
+	"the alpha of grouped notifications: use /api/v2/notifications"
 #define NO_FILTERING \
 	"no notification filtering: everyone here is a colleague"
 #define NO_COLLECTIONS \
@@ -188,11 +187,6 @@ static const struct refusal refusals[] = {
 	    "no account is locked, so there are no follow requests" },
 	{ M_POST, "/api/v1/follow_requests/:account_id/reject",
 	    "no account is locked, so there are no follow requests" },
-	{ M_GET, "/api/v2/notifications", NO_GROUPED },
-	{ M_GET, "/api/v2/notifications/:group_key", NO_GROUPED },
-	{ M_POST, "/api/v2/notifications/:group_key/dismiss", NO_GROUPED },
-	{ M_GET, "/api/v2/notifications/:group_key/accounts", NO_GROUPED },
-	{ M_GET, "/api/v2/notifications/unread_count", NO_GROUPED },
 	{ M_GET, "/health", "hearth's health check is GET /healthz" },
 	{ M_GET, "/api/v1/instance/peers", NO_FEDERATION },
 	{ M_GET, "/api/v1/instance/activity", "not offered" },
@@ -230,8 +224,6 @@ static const struct refusal refusals[] = {
 	{ M_GET, "/oauth/userinfo",
 	    "not offered: use GET /api/v1/accounts/verify_credentials" },
 	{ M_GET, "/api/oembed", "posts are not embedded outside the company" },
-	{ M_GET, "/api/v1/polls/:id", "no polls yet" },
-	{ M_POST, "/api/v1/polls/:id/votes", "no polls yet" },
 	{ M_GET, "/api/v1/profile", PROFILE },
 	{ M_PATCH, "/api/v1/profile", PROFILE },
 	{ M_DELETE, "/api/v1/profile/avatar", PROFILE },

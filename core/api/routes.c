@@ -135,6 +135,9 @@ const struct route api_routes[] = {
 	    api_conversation_unread },
 	{ M_DELETE, "/api/v1/conversations/:id", R_AUTH,
 	    api_conversation_remove },
+	/* polls (polls.c) */
+	{ M_GET,  "/api/v1/polls/:id",	R_AUTH,		api_poll_get },
+	{ M_POST, "/api/v1/polls/:id/votes", R_AUTH,	api_poll_vote },
 
 	/* timelines */
 	{ M_GET,  "/api/v1/timelines/home", R_AUTH,	api_timeline_home },
@@ -187,6 +190,16 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/notifications/clear", R_AUTH,
 	    api_notifications_clear },
 	{ M_GET,  "/api/v1/notifications/:id", R_AUTH,	api_notification },
+	/* grouped (notifications-v2.c): literal paths before :group_key */
+	{ M_GET,  "/api/v2/notifications", R_AUTH,	api_notifications_v2 },
+	{ M_GET,  "/api/v2/notifications/unread_count", R_AUTH,
+	    api_notifications_v2_unread },
+	{ M_GET,  "/api/v2/notifications/:group_key", R_AUTH,
+	    api_notification_group },
+	{ M_POST, "/api/v2/notifications/:group_key/dismiss", R_AUTH,
+	    api_notification_group_dismiss },
+	{ M_GET,  "/api/v2/notifications/:group_key/accounts", R_AUTH,
+	    api_notification_group_accounts },
 	{ M_POST, "/api/v1/notifications/:id/dismiss", R_AUTH,
 	    api_notification_dismiss },
 

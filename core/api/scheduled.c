@@ -101,7 +101,20 @@ scheduled_params(struct req *r, const struct post_draft *d)
 	}
 	json_object_set_new(p, "text", json_string(d->source != NULL ?
 	    d->source : ""));
-	json_object_set_new(p, "poll", json_null());
+	/* Mastodon's params.poll: what the post will ask, the end counted
+	 * from when it goes out */
+	if (d->poll != NULL) {
+		json_t	*opts = json_array();
+
+		for (i = 0; i < d->poll->noptions; i++)
+			json_array_append_new(opts, json_string(
+			    d->poll->options[i]));
+		json_object_set_new(p, "poll", json_pack("{s:o, s:I, s:b, "
+		    "s:b}", "options", opts, "expires_in",
+		    (json_int_t)d->poll->expires_in, "multiple",
+		    d->poll->multiple, "hide_totals", d->poll->hide_totals));
+	} else
+		json_object_set_new(p, "poll", json_null());
 	json_object_set_new(p, "media_ids", media);
 	json_object_set_new(p, "sensitive", json_boolean(d->sensitive));
 	json_object_set_new(p, "spoiler_text", d->spoiler_text != NULL &&

@@ -51,13 +51,13 @@ status_params(struct req *r, struct post_draft *d, int editing)
 			return -1;
 		}
 	}
-	if (req_param(r, "poll[expires_in]") != NULL ||
-	    (r->body != NULL && json_object_get(r->body, "poll") != NULL &&
-	    !json_is_null(json_object_get(r->body, "poll")))) {
-		req_error(r, 422, "Validation failed: hearth does not support "
-		    "polls yet");
+	/* An edit without a poll takes it away, as on Mastodon (apps send
+	 * the poll they keep). */
+	if ((rc = req_poll_params(r, &d->poll, &msg)) != 0) {
+		req_error(r, rc, msg);
 		return -1;
 	}
+	d->poll_set = editing;
 	/* An edit without media_ids leaves none, as on Mastodon (apps send
 	 * the ones they keep). */
 	if ((rc = req_media_ids(r, d, editing, &msg)) != 0) {

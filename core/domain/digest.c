@@ -31,6 +31,7 @@ digest_phrase(int lang, const char *type, int reply)
 		{ "reblog",		N_("boosted your post") },
 		{ NOTIFY_REACTION,	N_("reacted to your post") },
 		{ "added_to_group",	N_("added you to a group") },
+		{ "poll",		N_("a poll you voted in has ended") },
 	};
 	const char	*label;
 	size_t		 i;

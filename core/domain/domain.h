@@ -490,6 +490,7 @@ void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);
 void		 ectx_free(struct ectx *);
 json_t		*entity_time(int64_t);
+json_t		*entity_id(int64_t);
 json_t		*entity_account(struct ectx *, const struct user *);
 json_t		*entity_account_id(struct ectx *, int64_t);
 json_t		*entity_accounts(struct ectx *, const struct idlist *);
@@ -987,6 +988,10 @@ struct post_draft {
 	char		 cause[256];
 	struct idlist	 fanout;	/* who gets it in their home feed */
 	struct arena	*arena;
+	/* in: the poll it carries (NULL: none); an edit with poll_set
+	   gives the whole new poll (NULL takes it away), else keeps it */
+	const struct poll_spec *poll;
+	int		 poll_set;
 };
 int		 post_check(struct post_draft *);
 int		 post_prepare(struct db *, struct post_draft *, const char *,
@@ -1308,9 +1313,69 @@ int		 group_pinned(struct db *, int64_t, int64_t);
 int		 group_edit_cmd(struct db *, void *, char **);
 void		 group_picture_store(void *);
 
+/* poll.c: polls on posts; a poll's id is its post's */
+#define POLL_OPTIONS_MAX	20	/* polls.max_options may go this far */
+struct poll_spec {		/* a poll as a draft asks for it */
+	const char	**options;
+	size_t		 noptions;
+	int64_t		 expires_in;	/* seconds */
+	int		 multiple;
+	int		 hide_totals;
+};
+struct poll {			/* a poll as a reader sees it */
+	int64_t		 id;
+	int64_t		 author_id;
+	const char	*options[POLL_OPTIONS_MAX];
+	size_t		 noptions;
+	int64_t		 votes[POLL_OPTIONS_MAX];
+	int		 mine[POLL_OPTIONS_MAX];	/* the reader chose it */
+	int64_t		 votes_count, voters_count;
+	int64_t		 expires_at;
+	int		 multiple, hide_totals, ended;
+	int		 expired;	/* ended, or past expires_at */
+	int		 voted;		/* the reader voted (or wrote it) */
+	int		 totals_shown;	/* hide_totals does not hide them */
+};
+struct poll_vote {		/* POST /api/v1/polls/:id/votes */
+	int64_t		 actor;
+	int64_t		 id;
+	int		 choices[POLL_OPTIONS_MAX];
+	size_t		 n;
+};
+int		 poll_check(const struct poll_spec *, const struct config *,
+		     char *, size_t);
+int		 poll_save(struct db *, int64_t, const struct poll_spec *);
+int		 poll_exists(struct db *, int64_t);
+int		 poll_get(struct db *, struct arena *, int64_t, int64_t,
+		     struct poll *);
+int		 poll_vote_cmd(struct db *, void *, char **);
+size_t		 poll_due(struct db *, int64_t, int64_t *, size_t);
+int		 poll_end(struct db *, int64_t);
+json_t		*entity_poll(struct ectx *, int64_t);
+
+/* notify-group.c: which notifications group (the web and /api/v2) */
+#define NOTIFY_GROUP_SPAN	86400	/* a group's bucket: a day, UTC */
+struct notify_grouping {
+	const char	*type;
+	int		 by_post;	/* one group per post */
+};
+struct notify_item {		/* one notification's row */
+	int64_t		 id, from, post, created_at;
+	const char	*type;
+};
+const struct notify_grouping *notify_grouping(const char *);
+int		 notify_row(struct db *, struct arena *, int64_t,
+		     struct notify_item *);
+const char	*notify_group_key(struct arena *, const struct notify_item *,
+		     const char **, size_t);
+int		 notify_group_list(struct db *, struct arena *, int64_t,
+		     const char *, int64_t, size_t, struct idlist *);
+int		 notify_group_dismiss(struct db *, int64_t, const char *);
+
 /* notify.c */
 int		 notify_label_add(const char *, const char *);
 const char	*notify_label(const char *);
+int		 notify_add_own(struct db *, int64_t, const char *, int64_t);
 int		 notify_add(struct db *, int64_t, const char *, int64_t,
 		     int64_t, int64_t);
 int		 notify_add_emoji(struct db *, int64_t, const char *, int64_t,

@@ -57,7 +57,7 @@ entity_time(int64_t t)
 }
 
 /* An id as Mastodon writes it: a string. */
-static json_t *
+json_t *
 entity_id(int64_t id)
 {
 	char	buf[24];
@@ -534,6 +534,50 @@ status_muted(struct ectx *e, int64_t post)
 	return e->mutes && thread_muted(e->db, e->viewer, post);
 }
 
+/* The Poll entity of a post the viewer may read, or NULL if it has none. */
+json_t *
+entity_poll(struct ectx *e, int64_t post)
+{
+	struct poll	 p;
+	json_t		*opts, *mine, *o;
+	size_t		 i;
+
+	if (poll_get(e->db, e->arena, e->viewer, post, &p) != 0)
+		return NULL;
+	opts = json_array();
+	mine = json_array();
+	for (i = 0; i < p.noptions; i++) {
+		o = json_pack("{s:s}", "title", p.options[i]);
+		json_object_set_new(o, "votes_count", p.totals_shown ?
+		    json_integer(p.votes[i]) : json_null());
+		json_array_append_new(opts, o);
+		if (p.mine[i])
+			json_array_append_new(mine, json_integer((json_int_t)i));
+	}
+	return json_pack("{s:o, s:o, s:b, s:b, s:I, s:I, s:o, s:[], s:b, "
+	    "s:o}",
+	    "id", entity_id(post),
+	    "expires_at", entity_time(p.expires_at),
+	    "expired", p.expired,
+	    "multiple", p.multiple,
+	    "votes_count", (json_int_t)p.votes_count,
+	    "voters_count", (json_int_t)p.voters_count,
+	    "options", opts,
+	    "emojis",
+	    "voted", p.voted,
+	    "own_votes", mine);
+}
+
+/* A Status's "poll": its Poll as the viewer sees it (votes, their own
+ * choices), or null. */
+static void
+status_poll(struct ectx *e, int64_t post, json_t *s)
+{
+	json_t	*poll = entity_poll(e, post);
+
+	json_object_set_new(s, "poll", poll != NULL ? poll : json_null());
+}
+
 /*
  * A boost's Status: the booster's, with the post shared in "reblog" (as
  * the viewer sees it) and its counts and the viewer's state repeated on
@@ -608,6 +652,7 @@ entity_status(struct ectx *e, const struct post *p)
 	json_object_set_new(s, "pleroma", status_pleroma(e, p));
 	if (p->reblog_of_id == 0 && status_muted(e, p->id))
 		json_object_set_new(s, "muted", json_true());
+	status_poll(e, p->id, s);
 	if (p->reblog_of_id != 0 && status_reblog(e, p, s) != 0) {
 		json_decref(s);
 		return NULL;
@@ -863,6 +908,13 @@ status_write_mine(struct ectx *e, const struct peek *peek,
 		json_decref(arr);
 	}
 	evbuffer_add(out, "}", 1);
+	/* the poll: its counts move with every vote, and voted is theirs */
+	evbuffer_add(out, ",\"poll\":", 8);
+	if ((arr = entity_poll(e, peek->id)) != NULL) {
+		jsonw_value(out, arr);
+		json_decref(arr);
+	} else
+		evbuffer_add(out, "null", 4);
 }
 
 /* Write one Status, from the cache where it can; -1 if it vanished. */
@@ -894,6 +946,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_object_del(s, "pinned");
 		json_object_del(s, "pleroma");
 		json_object_del(s, "muted");
+		json_object_del(s, "poll");
 		b = evbuffer_new();
 		jsonw_value(b, s);
 		json_decref(s);

@@ -19,6 +19,7 @@ static const struct notify_kind notify_kinds[] = {
 	{ "reblog",	    N_("Boosts") },
 	{ NOTIFY_REACTION,  N_("Reactions") },
 	{ "added_to_group", N_("Being added to a group") },
+	{ "poll",	    N_("Polls that ended") },
 };
 
 /*

@@ -9,26 +9,13 @@
 
 #include "domain.h"
 
-/* Record a notification for user; the caller holds the transaction. */
-int
-notify_add(struct db *db, int64_t user, const char *type, int64_t from,
-    int64_t post, int64_t group)
-{
-	return notify_add_emoji(db, user, type, from, post, group, NULL);
-}
-
-/* The same, with the emoji of a reaction (or NULL). */
-int
-notify_add_emoji(struct db *db, int64_t user, const char *type, int64_t from,
+/* Record a notification; the caller holds the transaction. */
+static int
+notify_insert(struct db *db, int64_t user, const char *type, int64_t from,
     int64_t post, int64_t group, const char *emoji)
 {
 	struct event	 ev;
 
-	if (user == from)
-		return 0;
-	/* nothing from a thread the person muted, on the web or by push */
-	if (post != 0 && thread_muted(db, user, post))
-		return 0;
 	if (DB_RUN(db, "INSERT INTO notifications (user_id, type, from_id, "
 	    "post_id, group_id, created_at, emoji) VALUES (?, ?, ?, ?, ?, ?, "
 	    "?)", SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post),
@@ -44,6 +31,37 @@ notify_add_emoji(struct db *db, int64_t user, const char *type, int64_t from,
 	events_emit(db, &ev);
 	epoch_touch(db, user);
 	return 0;
+}
+
+/* Record a notification for user, with the emoji of a reaction (or
+ * NULL); the caller holds the transaction. A person is not told of what
+ * they did themselves, nor of anything in a thread they muted. */
+int
+notify_add_emoji(struct db *db, int64_t user, const char *type, int64_t from,
+    int64_t post, int64_t group, const char *emoji)
+{
+	if (user == from)
+		return 0;
+	/* nothing from a thread the person muted, on the web or by push */
+	if (post != 0 && thread_muted(db, user, post))
+		return 0;
+	return notify_insert(db, user, type, from, post, group, emoji);
+}
+
+/* Record a notification for user; the caller holds the transaction. */
+int
+notify_add(struct db *db, int64_t user, const char *type, int64_t from,
+    int64_t post, int64_t group)
+{
+	return notify_add_emoji(db, user, type, from, post, group, NULL);
+}
+
+/* Record a notification about the person's own post, from themselves
+ * (their poll has ended, as Mastodon tells a poll's author). */
+int
+notify_add_own(struct db *db, int64_t user, const char *type, int64_t post)
+{
+	return notify_insert(db, user, type, user, post, 0, NULL);
 }
 
 /*

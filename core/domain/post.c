@@ -54,6 +54,11 @@ post_check(struct post_draft *d)
 		    "can't be blank");
 		return E_INVALID;
 	}
+	if (d->poll != NULL && (d->nmedia > 0 || d->nuploads > 0)) {
+		snprintf(d->cause, sizeof d->cause, "Validation failed: a post "
+		    "with a poll cannot have attachments");
+		return E_INVALID;
+	}
 	if (n > POST_MAX_CHARS) {
 		snprintf(d->cause, sizeof d->cause, "Validation failed: Text "
 		    "is too long (%zu characters, the limit is %d)", n,
@@ -400,6 +405,8 @@ post_create(struct db *db, void *arg)
 	    sizeof d->cause)) != E_OK)
 		goto out;
 	rc = E_INTERNAL;
+	if (d->poll != NULL && poll_save(db, d->id, d->poll) != E_OK)
+		goto out;
 
 	/* The post's own event first: a client hears of the post before the
 	 * notifications about it (mentions, the reply) that follow. */
@@ -556,6 +563,10 @@ post_edit(struct db *db, void *arg)
 	    sizeof d->cause)) != E_OK)
 		goto out;
 	rc = E_INTERNAL;
+	/* Mastodon's edit: the poll sent is the poll; votes reset if its
+	 * options changed (poll.c). */
+	if (d->poll_set && poll_save(db, d->edit_id, d->poll) != E_OK)
+		goto out;
 	st = db_prepare(db, "DELETE FROM mentions WHERE post_id = ?");
 	if (st == NULL)
 		goto out;

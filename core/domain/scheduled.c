@@ -416,7 +416,7 @@ int
 scheduled_draft(struct arena *a, const struct scheduled *s,
     struct post_draft *d)
 {
-	json_t		*params, *media, *v;
+	json_t		*params, *media, *v, *poll;
 	const char	*vis;
 	size_t		 i;
 
@@ -438,6 +438,25 @@ scheduled_draft(struct arena *a, const struct scheduled *s,
 	if ((vis = json_string_value(json_object_get(params, "visibility")))
 	    != NULL)
 		visibility_parse(vis, &d->visibility);
+	if (json_is_object(poll = json_object_get(params, "poll"))) {
+		struct poll_spec	*ps = arena_alloc(a, sizeof *ps);
+
+		memset(ps, 0, sizeof *ps);
+		ps->options = arena_alloc(a, (POLL_OPTIONS_MAX + 1) *
+		    sizeof *ps->options);
+		json_array_foreach(json_object_get(poll, "options"), i, v) {
+			if (ps->noptions < POLL_OPTIONS_MAX + 1)
+				ps->options[ps->noptions++] = arena_strdup(a,
+				    json_string_value(v) != NULL ?
+				    json_string_value(v) : "");
+		}
+		ps->expires_in = json_integer_value(json_object_get(poll,
+		    "expires_in"));
+		ps->multiple = json_is_true(json_object_get(poll, "multiple"));
+		ps->hide_totals = json_is_true(json_object_get(poll,
+		    "hide_totals"));
+		d->poll = ps;
+	}
 	media = json_object_get(params, "media_ids");
 	d->media_ids = arena_alloc(a, (MEDIA_PER_POST + 1) *
 	    sizeof *d->media_ids);

@@ -160,6 +160,8 @@ int		 req_gate_follow(struct req *, int64_t);
 int		 req_gate_check(struct req *, struct req_gate *);
 int		 req_resolve(struct req *, const char *, void (*)(struct req *));
 const char	*req_post_options(struct req *);
+int		 req_poll_params(struct req *, const struct poll_spec **,
+		     const char **);
 int		 req_media_ids(struct req *, struct post_draft *, int,
 		     const char **);
 struct post_tool {

@@ -83,6 +83,10 @@ static const struct ckey ckeys[] = {
 	{ "media.quota_total",	  C_LONG,     F(media_quota_total), 0, 1L << 60 },
 	{ "media.jobs",		  C_INT,      F(media_jobs), 1, 64 },
 	{ "media.pdf_previews",	  C_BOOL,     F(media_pdf_previews), 0, 0 },
+	{ "polls.max_options",	  C_INT,      F(poll_max_options), 2, 20 },
+	{ "polls.max_option_chars", C_INT,    F(poll_max_option_chars), 1, 200 },
+	{ "polls.min_expiration", C_LONG,     F(poll_min_expiration), 1, 31622400 },
+	{ "polls.max_expiration", C_LONG,     F(poll_max_expiration), 60, 31622400 },
 	{ "media.accel_redirect", C_STRING,   F(media_accel_redirect), 0, 0 },
 	/* sign-in (docs/authentication.md) */
 	{ "auth.local",		  C_AUTHLOCAL, F(auth_local), 0, 0 },
@@ -197,6 +201,10 @@ config_defaults(struct config *c)
 	c->media_quota_total = 0;		/* the disk is the limit */
 	c->media_jobs = 2;
 	c->media_pdf_previews = 0;
+	c->poll_max_options = 4;		/* as Mastodon */
+	c->poll_max_option_chars = 50;
+	c->poll_min_expiration = 300;
+	c->poll_max_expiration = 30L * 86400;
 	c->media_accel_redirect = xstrdup("");
 	c->reactions = xstrdup(CONFIG_REACTIONS_DEFAULT);
 	c->auth_local = AUTH_LOCAL_ON;

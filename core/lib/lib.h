@@ -182,6 +182,11 @@ struct config {
 	long			 media_quota_total;
 	int			 media_jobs;		/* images at once */
 	int			 media_pdf_previews;	/* unblock poppler */
+	/* polls (Mastodon's limits; /api/v2/instance publishes them) */
+	int			 poll_max_options;
+	int			 poll_max_option_chars;
+	long			 poll_min_expiration;	/* seconds */
+	long			 poll_max_expiration;
 	char			*media_accel_redirect;	/* X-Accel prefix */
 	/* sign-in (docs/authentication.md); NULL or "": not set */
 	enum auth_local		 auth_local;

@@ -59,7 +59,8 @@ def instance_v1(t, srv):
     v1 = r.json()
     t.is_(v1.get("uri"), domain, "v1 uri is base_url's host and port")
     t.is_(v1.get("title"), "hearth", "v1 title defaults to hearth")
-    t.like(v1.get("version"), r"^4\.2\.0 \(compatible; hearth \d+\.\d+",
+    # 4.3: apps ask for grouped notifications (/api/v2/notifications)
+    t.like(v1.get("version"), r"^4\.3\.0 \(compatible; hearth \d+\.\d+",
            "v1 version: Mastodon's, then hearth's")
     t.is_(dig(v1, "urls", "streaming_api"), "ws://" + domain,
           "v1 urls.streaming_api")

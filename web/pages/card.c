@@ -138,7 +138,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	struct post	*p;
 	json_t		*s;
 	int64_t		 stored_replies;
-	int		 same;
+	int		 same, poll;
 
 	(void)now;
 	if (pk->reblog_of_id != 0)
@@ -151,7 +151,9 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	 * key, and only the author's card has it, so the tag says it. */
 	if (pk->pinned)
 		tag ^= 0x5851f42d4c957f2dULL;
-	if (cache_emit(card_cache, key, tag, out))
+	/* a poll's card is the reader's own (poll-card.c): never shared */
+	poll = web_poll_has(e, pk->id);
+	if (!poll && cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL)
 		return -1;
@@ -190,7 +192,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	    stored_replies == pk->replies_count &&
 	    p->pinned == pk->pinned &&
 	    (p->edited_at == pk->edited_at);
-	if (same)
+	if (same && !poll)
 		cache_put(card_cache, key, tag, evbuffer_pullup(b, -1),
 		    evbuffer_get_length(b));
 	evbuffer_add_buffer(out, b);

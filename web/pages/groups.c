@@ -205,6 +205,7 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	if (g->my_role >= 0 && (f == NULL || f->compose_error == NULL) &&
 	    web_compose_gate(r, v, base) == 0)
 		web_draft_offer(r, v, id, &kept);
+	web_poll_compose(r, v);
 	group_stream(r, v, &ids, &pins, &pg, base);
 	req_html(r, status, "group", v);
 }

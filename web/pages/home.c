@@ -113,6 +113,7 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 			json_object_set_new(v, "compose_open", json_true());
 		home_composer(r, v, req_param(r, "visibility"), 0);
 	}
+	web_poll_compose(r, v);
 	web_stream(r, v, &ids, &pg, fallback ? "/public" : "/");
 	/* The page's end is where it was before the direct posts left. */
 	if (last != 0 && !fallback)

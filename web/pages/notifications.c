@@ -48,6 +48,12 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 		return N_("reacted {emoji} to your post");
 	if (strcmp(type, "added_to_group") == 0)
 		return N_("added you to a group");
+	if (strcmp(type, "poll") == 0) {
+		to = json_object_get(json_object_get(status, "account"), "id");
+		if (id_parse(json_string_value(to)) == viewer)
+			return N_("your poll has ended");
+		return N_("a poll you voted in has ended");
+	}
 	if (strcmp(type, "mention") == 0) {
 		to = json_object_get(status, "in_reply_to_account_id");
 		if (id_parse(json_string_value(to)) == viewer)
@@ -60,38 +66,15 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 }
 
 /*
- * The kinds that group: the same kind about the same post (or, for
- * follows, about nothing) within a day becomes one line, "Grace, Ahmed and
- * 3 others favourited your post", as Mastodon's grouped notifications do.
- * A new kind that groups is one more row.
+ * The kinds that group are the domain's rule (notify-group.c), which
+ * Mastodon's grouped notifications in the API share: the same kind about
+ * the same post (or, for follows, about nothing) within a day becomes one
+ * line, "Grace, Ahmed and 3 others favourited your post".
  */
-static const struct notif_grouping {
-	const char	*type;
-	int		 by_post;	/* one group per post */
-} notif_groupings[] = {
-	{ "favourite",	1 },
-	{ "reblog",	1 },
-	{ "reaction",	1 },
-	{ NOTIFY_REACTION, 1 },	/* and by emoji: notif_key */
-	{ "follow",	0 },
-};
 #define NOTIF_GROUP_WINDOW	86400	/* seconds from the group's newest */
 #define NOTIF_NAMES_SHOWN	2	/* named before "and N others" */
 #define NOTIF_AVATARS		4	/* stacked avatars per line */
 #define NOTIF_EXCERPT		120	/* bytes of the post, one line */
-
-/* How type groups, or NULL if each stands alone. */
-static const struct notif_grouping *
-notif_grouping(const char *type)
-{
-	size_t	i;
-
-	for (i = 0; i < nitems(notif_groupings); i++) {
-		if (strcmp(notif_groupings[i].type, type) == 0)
-			return &notif_groupings[i];
-	}
-	return NULL;
-}
 
 /* One line of the page while it is built: its view and what keys it. */
 struct notif_line {
@@ -100,7 +83,7 @@ struct notif_line {
 	const char	*key;		/* what groups: type (and emoji) */
 	int64_t		 post;
 	int64_t		 newest;	/* epoch of its newest */
-	const struct notif_grouping *g;
+	const struct notify_grouping *g;
 	size_t		 nactors;
 };
 
@@ -299,7 +282,7 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 			    &lines[nlines].post, &lines[nlines].newest);
 			lines[nlines].type = type;
 			lines[nlines].key = key;
-			lines[nlines].g = notif_grouping(type);
+			lines[nlines].g = notify_grouping(type);
 			lines[nlines].nactors = 1;
 			nlines++;
 		}

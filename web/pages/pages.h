@@ -68,6 +68,12 @@ enum handled	 web_tag_unfollow(struct req *);
 void		 web_tag_follow_view(struct req *, json_t *, const char *);
 json_t		*web_followed_tags(struct req *);
 
+/* poll-card.c */
+json_t		*web_poll_view(struct ectx *, const struct post *, const char *);
+int		 web_poll_has(struct ectx *, int64_t);
+void		 web_poll_compose(struct req *, json_t *);
+enum handled	 web_post_vote(struct req *);
+
 /* post.c */
 enum handled	 web_post_page(struct req *);
 void		 web_post_back(struct req *, void *);

@@ -137,6 +137,7 @@ const struct route web_routes[] = {
 	{ M_POST, "/@:name/:id/unfavourite", R_AUTH,	web_post_unfavourite },
 	/* the rest of the card's action row (post-actions.c) */
 	{ M_POST, "/@:name/:id/react",	R_AUTH,		web_post_react },
+	{ M_POST, "/@:name/:id/vote",	R_AUTH,		web_post_vote },
 	{ M_POST, "/@:name/:id/boost",	R_AUTH,		web_post_boost },
 	{ M_POST, "/@:name/:id/unboost", R_AUTH,	web_post_unboost },
 	{ M_POST, "/@:name/:id/bookmark", R_AUTH,	web_post_bookmark },

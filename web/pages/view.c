@@ -94,6 +94,10 @@ web_draft(struct req *r, struct post_draft *d, int choices, const char **msg)
 	if ((rc = req_media_ids(r, d, 0, msg)) != 0 ||
 	    (rc = web_draft_files(r, d, msg)) != 0)
 		return rc;
+	/* the composers' "Add a poll" (poll-compose.html) says poll[web] */
+	if (req_param(r, "poll[web]") != NULL &&
+	    (rc = req_poll_params(r, &d->poll, msg)) != 0)
+		return rc;
 	return post_prepare(req_db(r), d, req_config(r)->base_url, msg);
 }
 
@@ -223,7 +227,7 @@ web_post_tools(struct ectx *e, const struct post *p, int outside,
 json_t *
 web_post(struct ectx *e, const struct post *p, const char *back)
 {
-	json_t			*s = entity_status(e, p), *account;
+	json_t			*s = entity_status(e, p), *account, *poll;
 	const char		*name;
 	char			*path;
 
@@ -286,6 +290,8 @@ web_post(struct ectx *e, const struct post *p, const char *back)
 		json_object_set_new(s, "outside_tools", web_post_tools(e, p, 1,
 		    UINT32_MAX));
 	web_post_actions(e, p, s);
+	if ((poll = web_poll_view(e, p, path)) != NULL)
+		json_object_set_new(s, "poll_view", poll);
 	return s;
 }
 
