@@ -46,15 +46,9 @@ media_api_type(const char *kind)
 const char *
 media_size_text(struct arena *a, int64_t bytes)
 {
-	if (bytes < 1000)
-		return arena_printf(a, "%lld bytes", (long long)bytes);
-	if (bytes < 1000 * 1000)
-		return arena_printf(a, "%lld KB", (long long)(bytes + 500) /
-		    1000);
-	if (bytes < 10LL * 1000 * 1000)
-		return arena_printf(a, "%.1f MB", bytes / 1e6);
-	return arena_printf(a, "%lld MB", (long long)(bytes + 500000) /
-	    1000000);
+	char	buf[48];
+
+	return arena_strdup(a, i18n_size(buf, sizeof buf, LANG_EN, bytes));
 }
 
 /* Where files are, for removing a deleted post's (at start). */

@@ -156,6 +156,8 @@ struct import_row {
 					   catalogue, {n} the fields found;
 					   NULL when error quotes a cause */
 	size_t		 nfields;
+	const struct cause *said;	/* error's pattern when it quotes a
+					   cause (cause.c), for the web */
 };
 struct import {
 	struct import_row *rows;

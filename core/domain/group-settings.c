@@ -99,8 +99,8 @@ group_update(struct db *db, const struct group_edit *e, char **cause)
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		db_rollback(db);
-		*cause = xasprintf("A group named '%s' already exists",
-		    e->in.name);
+		*cause = cause_new(N_("A group named '{name}' already exists"),
+		    CT("name", e->in.name));
 		return E_CONFLICT;
 	}
 	if (rc != SQLITE_DONE)
@@ -170,8 +170,9 @@ group_pin(struct db *db, const struct group_edit *e, int on, char **cause)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (n >= GROUP_PINS_MAX) {
-		*cause = xasprintf("A group pins at most %d posts: unpin one "
-		    "first", GROUP_PINS_MAX);
+		*cause = cause_newn(GROUP_PINS_MAX, NN_("A group pins at most "
+		    "{n} post: unpin it first", "A group pins at most {n} "
+		    "posts: unpin one first"), CN("n", GROUP_PINS_MAX));
 		return E_CONFLICT;
 	}
 	return DB_RUN(db, "INSERT OR IGNORE INTO group_pins (group_id, "

@@ -86,13 +86,13 @@ group_create(struct db *db, int64_t creator, const char *name,
 
 	if (name == NULL || *name == '\0' || strlen(name) > GROUP_NAME_MAX ||
 	    strpbrk(name, "\r\n") != NULL) {
-		*cause = xasprintf("A group's name is 1 to %d bytes on one line",
-		    GROUP_NAME_MAX);
+		*cause = cause_new(N_("A group's name is 1 to {max} bytes on "
+		    "one line"), CN("max", GROUP_NAME_MAX));
 		return -E_INVALID;
 	}
 	if (description != NULL && strlen(description) > GROUP_DESCRIPTION_MAX) {
-		*cause = xasprintf("A group's description is at most %d bytes",
-		    GROUP_DESCRIPTION_MAX);
+		*cause = cause_new(N_("A group's description is at most {max} "
+		    "bytes"), CN("max", GROUP_DESCRIPTION_MAX));
 		return -E_INVALID;
 	}
 	if (db_begin(db) != 0)
@@ -114,7 +114,8 @@ group_create(struct db *db, int64_t creator, const char *name,
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		db_rollback(db);
-		*cause = xasprintf("A group named '%s' already exists", name);
+		*cause = cause_new(N_("A group named '{name}' already exists"),
+		    CT("name", name));
 		return -E_CONFLICT;
 	}
 	if (rc != SQLITE_DONE)

@@ -703,6 +703,14 @@ req_tr(struct req *r, const char *s)
 	return tr(req_lang(r), s);
 }
 
+/* A cause the domain just gave, in the request's language (cause.c):
+ * a page calls it right after the domain call that made it. */
+const char *
+req_cause(struct req *r, const char *cause)
+{
+	return cause_say(r->arena, req_lang(r), cause, NULL);
+}
+
 /*
  * The view every page starts from: the signed-in person, the CSRF token for
  * its forms, asset URLs and the page title. A signed-out visitor gets a
@@ -753,6 +761,7 @@ struct req_write_job {
 	void		*arg;
 	int		 code;
 	char		*cause;
+	struct cause	*said;		/* cause's pattern (cause.c) */
 };
 
 /* On the writer: the domain write. Non-zero rolls it back alone. */
@@ -765,6 +774,8 @@ req_write_run(struct db *db, void *arg)
 		j->code = j->cmd(db, j->arg, &j->cause);
 	else
 		j->code = j->fn(j->r, db, j->arg, &j->cause);
+	/* on the thread that worded it: the cause's pattern, for the web */
+	j->said = cause_take(j->cause);
 	return j->code == E_OK ? 0 : -1;
 }
 
@@ -774,15 +785,21 @@ req_write_done(void *arg, int rc)
 {
 	struct req_write_job	*j = arg;
 	struct req		*r = j->r;
+	const char		*cause = j->cause;
 
+	/* a page reads the cause in its reader's language, the API in
+	 * English */
+	if (!r->is_api && cause != NULL)
+		cause = cause_say(r->arena, req_lang(r), cause, j->said);
 	if (rc != 0 && j->code == E_OK)	/* the commit itself failed */
 		req_error(r, 503, "The change could not be saved; try again.");
 	else if (j->outcome != NULL && j->code < E_INTERNAL)
-		j->outcome(r, j->arg, j->code, j->cause);
+		j->outcome(r, j->arg, j->code, cause);
 	else if (rc == 0)
 		j->reply(r, j->arg);
 	else
-		req_domain_error(r, j->code, j->cause);
+		req_domain_error(r, j->code, cause);
+	cause_free(j->said);
 	free(j->cause);
 	free(j);
 	req_free(r);
