@@ -495,16 +495,17 @@ media_quota(struct db *db, struct media_upload *u, int64_t bytes,
 
 	if (c->media_quota_person > 0 && (mine = media_owner_bytes(db,
 	    u->owner)) + bytes > c->media_quota_person) {
-		*cause = xasprintf("You have used %s of your %s for pictures "
-		    "and files; delete older posts with attachments to make "
-		    "room.", media_size_text(u->arena, mine),
-		    media_size_text(u->arena, c->media_quota_person));
+		*cause = cause_new(N_("You have used {used} of your {quota} for "
+		    "pictures and files; delete older posts with attachments "
+		    "to make room."), CZ("used", mine), CZ("quota",
+		    c->media_quota_person));
 		return E_INVALID;
 	}
 	if (c->media_quota_total > 0 && media_total(db) + bytes >
 	    c->media_quota_total) {
-		*cause = xstrdup("The company's space for pictures and files "
-		    "is full; tell an administrator (media.quota_total).");
+		*cause = xstrdup(N_("The company's space for pictures and "
+		    "files is full; tell an administrator "
+		    "(media.quota_total)."));
 		return E_UNAVAILABLE;
 	}
 	return E_OK;
@@ -881,8 +882,10 @@ media_attach(struct db *db, int64_t author, int64_t post,
 	int		 rc = E_INTERNAL, images = 0;
 
 	if (n > MEDIA_PER_POST) {
-		snprintf(cause, clen, "Validation failed: a post has at most "
-		    "%d attachments", MEDIA_PER_POST);
+		cause_copy(cause, clen, cause_newn(MEDIA_PER_POST, NN_(
+		    "Validation failed: a post has at most {n} attachment",
+		    "Validation failed: a post has at most {n} attachments"),
+		    CN("n", MEDIA_PER_POST)));
 		rc = E_INVALID;
 		goto out;
 	}

@@ -897,6 +897,8 @@ struct profile_save {			/* a checked edit being carried out */
 	char			*cause;	/* why storing an image failed */
 	int			 err;	/* ... and its errno */
 	int			 bad;	/* the image was not one (cause) */
+	struct cause		 said;	/* cause's pattern, if kept */
+	int			 kept;	/* (cause_keep: made on a worker) */
 };
 int		 profile_save_image(struct profile_save *, const char *,
 		     const struct part *, char **);

@@ -100,9 +100,12 @@ profile_store(void *arg)
 		}
 		if (image_process(s->up[i].data, s->up[i].len, &lim, &res,
 		    &why) != 0) {
-			s->cause = xasprintf("The %s is not an image hearth can "
-			    "show: %s.", s->up[i].what, why != NULL ? why :
-			    "it could not be read");
+			s->cause = cause_new(strcmp(s->up[i].what, "avatar") ==
+			    0 ? N_("The avatar is not an image hearth can show: "
+			    "{why}.") : N_("The header is not an image hearth "
+			    "can show: {why}."), CT("why", why != NULL ? why :
+			    "it could not be read"));
+			s->kept = cause_keep(&s->said, s->cause);
 			free(why);
 			s->bad = 1;
 			discard(s);
@@ -140,6 +143,8 @@ profile_save_cmd(struct db *db, void *arg, char **cause)
 	if (s->cause != NULL && s->bad) {
 		*cause = s->cause;
 		s->cause = NULL;
+		if (s->kept)
+			cause_put(&s->said);
 		return E_INVALID;
 	}
 	if (s->cause != NULL) {

@@ -194,6 +194,32 @@ cause_take(const char *text)
 	return c;
 }
 
+/*
+ * For a cause made on one thread and handed on from another (a worker's,
+ * returned by the writer's command): keep its pattern in *out (1), if it
+ * is this thread's last and says text; cause_put then makes it the last
+ * cause of the thread that hands it on.
+ */
+int
+cause_keep(struct cause *out, const char *text)
+{
+	struct cause	*c = cause_take(text);
+
+	if (c == NULL)
+		return 0;
+	memcpy(out, c, sizeof *out);
+	cause_free(c);
+	return 1;
+}
+
+/* Make c (kept by cause_keep) this thread's last cause. */
+void
+cause_put(const struct cause *c)
+{
+	memcpy(&last, c, sizeof last);
+	have = 1;
+}
+
 /* Forget a taken cause. */
 void
 cause_free(struct cause *c)

@@ -123,6 +123,8 @@ char		*cause_make(int64_t, const char *, const char *, ...);
 void		 cause_copy(char *, size_t, char *);
 struct cause	*cause_take(const char *);
 void		 cause_free(struct cause *);
+int		 cause_keep(struct cause *, const char *);
+void		 cause_put(const struct cause *);
 char		*cause_tr(struct arena *, int, const struct cause *);
 const char	*cause_say(struct arena *, int, const char *,
 		    const struct cause *);
