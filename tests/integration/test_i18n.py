@@ -8,6 +8,7 @@ bad language or zone is refused.
 Each case can run alone: make check TESTS=tests/integration/test_i18n.py
 CASE=login_by_accept_language (or `python3 .../test_i18n.py --list`)."""
 import contextlib
+import html
 import re
 
 import harness as h
@@ -199,6 +200,86 @@ def merged_pages_from_c(t, srv):
     t.like(r.text, r'data-i18n-attach="[^"]+"', "the script's words are "
            "there in German too")
     save(t, a, "en", "")
+
+
+# The domain's causes with their arguments (core/lib/cause.c): each
+# reader's words, the arguments in place; the API stays English.
+CAUSES = {
+    "de": {"taken": "Eine Gruppe namens „{name}“ gibt es schon",
+           "long": "Der Name einer Gruppe ist 1 bis 100 Bytes lang",
+           "password": "Das Passwort muss mindestens 10 Zeichen lang sein.",
+           "username": "Der Benutzername muss 1 bis 30 Zeichen lang sein.",
+           "import": "Der Benutzername darf nur Buchstaben, Ziffern",
+           },
+    "pl": {"taken": "Grupa o nazwie „{name}” już istnieje",
+           "long": "Nazwa grupy ma od 1 do 100 bajtów",
+           "password": "Hasło musi mieć co najmniej 10 znaków.",
+           "username": "Nazwa użytkownika musi mieć od 1 do 30 znaków.",
+           "import": "Nazwa użytkownika może zawierać tylko litery",
+           },
+}
+
+
+def unescape(text):
+    return html.unescape(text)
+
+
+@h.case
+def causes_translated(t, srv):
+    """A duplicate and a too-long group name, a short new password, a bad
+    username in the admin's create form and in a CSV import: a German and
+    a Polish reader read the domain's cause in their language with its
+    arguments in place, and the API still answers in English."""
+    srv.add_user("root", admin=True)
+    srv.add_user("carol")     # no language of her own: the browser's
+    for lang, want in CAUSES.items():
+        c = srv.client(headers={"Accept-Language": lang})
+        t.status(c.login("carol"), 303, "carol signs in (%s)" % lang)
+        tok = c.csrf("/groups")
+        name = "Chess %s" % lang
+        t.status(c.post("/groups", {"name": name, "csrf": tok,
+                                    "visibility": "open"}), 303,
+                 "carol makes %r" % name)
+        r = c.post("/groups", {"name": name, "csrf": tok,
+                               "visibility": "open"})
+        t.status(r, 409, "the same name again is refused (%s)" % lang)
+        t.ok(want["taken"].format(name=name) in unescape(r.text),
+             "%s: the duplicate name, the name in place" % lang)
+        t.ok("already exists" not in r.text, "%s: no English" % lang)
+        r = c.post("/groups", {"name": "x" * 101, "csrf": tok,
+                               "visibility": "open"})
+        t.status(r, 422, "a name of 101 bytes is refused (%s)" % lang)
+        t.ok(want["long"] in unescape(r.text),
+             "%s: the name's limit, the number in place" % lang)
+        pw = c.csrf("/settings/password")
+        r = c.post("/settings/password", {"csrf": pw,
+                                          "current": h.PASSWORD,
+                                          "password": "short",
+                                          "confirm": "short"})
+        t.status(r, 422, "a short new password is refused (%s)" % lang)
+        t.ok(want["password"] in unescape(r.text),
+             "%s: the password's rule, plural-correct" % lang)
+        adm = srv.client(headers={"Accept-Language": lang})
+        t.status(adm.login("root"), 303, "root signs in (%s)" % lang)
+        csrf = adm.csrf("/admin/people")
+        r = adm.post("/admin/people", {"csrf": csrf, "username": "y" * 31,
+                                       "display_name": "Y"})
+        t.status(r, 422, "a 31-letter username is refused (%s)" % lang)
+        t.ok(want["username"] in unescape(r.text),
+             "%s: the username's rule in the create form" % lang)
+        r = adm.post("/admin/people/import", {
+            "csrf": csrf, "csv": "username,display_name,email,department,"
+            "title\nbad name,Bad,,,\n"})
+        t.status(r, 422, "an import with a bad username (%s)" % lang)
+        t.ok(want["import"] in unescape(r.text),
+             "%s: the import's line names the rule" % lang)
+    # The API: English, as Mastodon's errors are, whatever the browser.
+    api = srv.client(headers={"Authorization": "Bearer " +
+                              srv.token("carol"), "Accept-Language": "de"})
+    r = api.post("/api/v1/groups", {"name": "Chess de"})
+    t.status(r, 409, "the API refuses the duplicate too")
+    t.is_(r.json().get("error"), "A group named 'Chess de' already exists",
+          "... in English, the name in place")
 
 
 if __name__ == "__main__":
