@@ -452,7 +452,8 @@ post_create(struct db *db, void *arg)
 	rc = E_OK;
 out:
 	if (rc != E_OK && d->cause[0] == '\0')
-		snprintf(d->cause, sizeof d->cause, "Saving the post failed");
+		snprintf(d->cause, sizeof d->cause, N_("Saving the post "
+		    "failed"));
 	free(mentions);
 	free(tags);
 	return rc;
@@ -682,8 +683,8 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	/* Someone else's post: only an instance admin (as the database says,
 	 * not as the caller claims) may take it down. */
 	if (author != actor && !user_is_admin(db, actor)) {
-		*cause = xstrdup("Only the author (or an admin) can delete a "
-		    "post");
+		*cause = xstrdup(N_("Only the author (or an admin) can delete "
+		    "a post"));
 		return E_FORBIDDEN;
 	}
 	if (db_begin(db) != 0)

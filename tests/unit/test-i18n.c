@@ -380,12 +380,16 @@ test_causes(void)
 	/* Plurals by the count, in Polish's three forms. */
 	for (i = 0; i < 3; i++) {
 		static const int64_t	ns[] = { 1, 3, 25 };
-		static const char *const want[] = { "Najwy\xc5\xbc" "ej 1 wpis.",
-		    "Najwy\xc5\xbc" "ej 3 wpisy.", "Najwy\xc5\xbc" "ej 25 wpis\xc3\xb3w." };
+		static const char *const want[] = {
+		    "Najwy\xc5\xbc" "ej 1 wpis.",
+		    "Najwy\xc5\xbc" "ej 3 wpisy.",
+		    "Najwy\xc5\xbc" "ej 25 wpis\xc3\xb3w."
+		};
 
 		en = cause_newn(ns[i], NN_("A group pins at most {n} post.",
 		    "A group pins at most {n} posts."), CN("n", ns[i]));
-		is_str(cause_say(a, LANG_PL, en, NULL), want[i], "a Polish plural form");
+		is_str(cause_say(a, LANG_PL, en, NULL), want[i],
+		    "a Polish plural form");
 		free(en);
 	}
 	en = cause_newn(1, NN_("A group pins at most {n} post.",
