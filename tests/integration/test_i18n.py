@@ -282,5 +282,53 @@ def causes_translated(t, srv):
           "... in English, the name in place")
 
 
+def multipart(fields, files):
+    """(body, content type) for a form with text fields and files."""
+    b = "hearth-i18n-boundary"
+    out = b""
+    for name, value in fields:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n"
+                "\r\n%s\r\n" % (b, name, value)).encode()
+    for name, filename, ctype, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" % (
+                    b, name, filename, ctype)).encode() + data + b"\r\n"
+    return out + ("--%s--\r\n" % b).encode(), \
+        "multipart/form-data; boundary=" + b
+
+
+@h.case
+def sizes_translated(t, srv):
+    """A file over the limit, sent from the composer: its size and the
+    limit as each language writes them; a file's size on its card too."""
+    with h.Server(t, name="small", **{"media.max_file_size": 50000}) as s:
+        s.add_user("dora")
+        for lang, refused, card in [
+                ("de", "big.csv: Die Datei ist 60 kB groß; erlaubt sind "
+                 "50 kB", "· 2 kB"),
+                ("pl", "big.csv: Plik ma 60 kB; limit to 50 kB", "· 2 kB"),
+                ("en", "big.csv: the file is 60 KB; the limit is 50 KB",
+                 "· 2 KB")]:
+            c = s.client(headers={"Accept-Language": lang})
+            t.status(c.login("dora"), 303, "dora signs in (%s)" % lang)
+            tok = c.csrf("/")
+            body, ct = multipart([("csrf", tok), ("status", "numbers")],
+                                 [("files", "big.csv", "text/csv",
+                                   b"a,b\n" * 15000)])
+            r = c.request("POST", "/compose", body=body,
+                          headers={"Content-Type": ct})
+            t.status(r, 422, "a file over the limit is refused (%s)" % lang)
+            t.ok(refused in html.unescape(r.text),
+                 "%s: %s" % (lang, refused))
+            body, ct = multipart([("csrf", tok), ("status", "small " + lang)],
+                                 [("files", "small.csv", "text/csv",
+                                   b"x" * 1500)])
+            r = c.request("POST", "/compose", body=body,
+                          headers={"Content-Type": ct})
+            t.status(r, 303, "a small file is posted (%s)" % lang)
+            r = c.get("/")
+            t.ok(card in r.text, "%s: the card says %r" % (lang, card))
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
