@@ -238,6 +238,27 @@ cause_tr(struct arena *a, int lang, const struct cause *c)
 }
 
 /*
+ * A taken cause in a language with one argument shown as a marked word
+ * instead (translated): a form's label for the API's field name.
+ */
+char *
+cause_tr_as(struct arena *a, int lang, const struct cause *c,
+    const char *name, const char *word)
+{
+	struct cause	*copy = arena_alloc(a, sizeof *copy);
+	int		 i;
+
+	memcpy(copy, c, sizeof *copy);
+	for (i = 0; i < copy->nargs; i++) {
+		if (strcmp(copy->args[i].name, name) == 0) {
+			copy->args[i].kind = CA_WORD;
+			copy->args[i].word = word;
+		}
+	}
+	return cause_tr(a, lang, copy);
+}
+
+/*
  * What to show for a cause in a language: its pattern translated with its
  * arguments if this thread made it (or c, taken earlier, says it), else
  * the catalogue's translation of the whole text, else the text; in the

@@ -126,6 +126,8 @@ void		 cause_free(struct cause *);
 int		 cause_keep(struct cause *, const char *);
 void		 cause_put(const struct cause *);
 char		*cause_tr(struct arena *, int, const struct cause *);
+char		*cause_tr_as(struct arena *, int, const struct cause *,
+		    const char *, const char *);
 const char	*cause_say(struct arena *, int, const char *,
 		    const struct cause *);
 

@@ -210,12 +210,18 @@ CAUSES = {
            "password": "Das Passwort muss mindestens 10 Zeichen lang sein.",
            "username": "Der Benutzername muss 1 bis 30 Zeichen lang sein.",
            "import": "Der Benutzername darf nur Buchstaben, Ziffern",
+           "empty": "Anzeigename: darf nicht leer sein.",
+           "location": "Standort: höchstens 200 Bytes.",
+           "field": "Das Feld „Team“ muss in eine Zeile passen.",
            },
     "pl": {"taken": "Grupa o nazwie „{name}” już istnieje",
            "long": "Nazwa grupy ma od 1 do 100 bajtów",
            "password": "Hasło musi mieć co najmniej 10 znaków.",
            "username": "Nazwa użytkownika musi mieć od 1 do 30 znaków.",
            "import": "Nazwa użytkownika może zawierać tylko litery",
+           "empty": "Wyświetlana nazwa: pole nie może być puste.",
+           "location": "Lokalizacja: najwyżej 200 bajtów.",
+           "field": "Pole „Team” musi mieścić się w jednym wierszu.",
            },
 }
 
@@ -232,6 +238,8 @@ def causes_translated(t, srv):
     arguments in place, and the API still answers in English."""
     srv.add_user("root", admin=True)
     srv.add_user("carol")     # no language of her own: the browser's
+    t.is_(srv.ctl("field", "add", "Team").returncode, 0,
+          "a company field 'Team'")
     for lang, want in CAUSES.items():
         c = srv.client(headers={"Accept-Language": lang})
         t.status(c.login("carol"), 303, "carol signs in (%s)" % lang)
@@ -251,6 +259,15 @@ def causes_translated(t, srv):
         t.status(r, 422, "a name of 101 bytes is refused (%s)" % lang)
         t.ok(want["long"] in unescape(r.text),
              "%s: the name's limit, the number in place" % lang)
+        r = c.get("/settings/profile")
+        fid = re.search(r'name="(field_\d+)"', r.text).group(1)
+        r = c.post("/settings/profile", {
+            "csrf": h.form_field(r.text, "csrf"), "display_name": "",
+            "location": "x" * 300, fid: "two\nlines"})
+        t.status(r, 422, "bad profile details are refused (%s)" % lang)
+        for what in ("empty", "location", "field"):
+            t.ok(want[what] in html.unescape(r.text),
+                 "%s: %s, with the form's label" % (lang, want[what]))
         pw = c.csrf("/settings/password")
         r = c.post("/settings/password", {"csrf": pw,
                                           "current": h.PASSWORD,
