@@ -710,7 +710,7 @@ media_update_cmd(struct db *db, void *arg, char **cause)
 	    SQL_F(ch->has_focus ? ch->focus_x : m->focus_x),
 	    SQL_F(ch->has_focus ? ch->focus_y : m->focus_y), SQL_I(ch->id))
 	    != 1) {
-		*cause = xstrdup("Saving the attachment failed");
+		*cause = xstrdup(N_("Saving the attachment failed"));
 		rc = E_INTERNAL;
 	}
 	arena_free(a);
@@ -901,18 +901,20 @@ media_attach(struct db *db, int64_t author, int64_t post,
 			continue;	/* the same upload twice: once */
 		m = media_get(db, a, author, ids[i]);
 		if (m == NULL || (m->post_id != 0 && m->post_id != post)) {
-			snprintf(cause, clen, "Validation failed: media_ids: "
-			    "%lld is not an upload of yours that is free to "
-			    "attach", (long long)ids[i]);
+			cause_copy(cause, clen, cause_new(N_("Validation "
+			    "failed: media_ids: {id} is not an upload of yours "
+			    "that is free to attach"), CI("id", ids[i])));
 			rc = E_INVALID;
 			goto out;
 		}
 		if (strcmp(m->state, "ready") != 0) {
-			snprintf(cause, clen, "Validation failed: media_ids: "
-			    "%lld %s", (long long)ids[i], strcmp(m->state,
-			    "processing") == 0 ? "has not finished processing; "
-			    "try again in a moment" : "could not be processed: "
-			    "upload it again");
+			cause_copy(cause, clen, strcmp(m->state,
+			    "processing") == 0 ? cause_new(N_("Validation "
+			    "failed: media_ids: {id} has not finished "
+			    "processing; try again in a moment"), CI("id",
+			    ids[i])) : cause_new(N_("Validation failed: "
+			    "media_ids: {id} could not be processed: upload it "
+			    "again"), CI("id", ids[i])));
 			rc = E_INVALID;
 			goto out;
 		}

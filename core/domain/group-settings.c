@@ -224,8 +224,8 @@ group_picture_store(void *arg)
 	if (profile_avatar_store(e->data_dir, e->data, e->len, e->name,
 	    sizeof e->name, &cause) != 0) {
 		e->name[0] = '\0';
-		e->cause = cause != NULL ? cause : xstrdup("This file is not a "
-		    "picture hearth can read");
+		e->cause = cause != NULL ? cause : xstrdup(N_("This file is "
+		    "not a picture hearth can read"));
 	}
 }
 

@@ -54,8 +54,9 @@ arg_value(const struct cause *c, const struct cause_arg *a, int lang,
 		return c->store + a->off;
 	case CA_WORD:
 		return lang < 0 ? a->word : tr(lang, a->word);
+	case CA_ID:
 	case CA_NUM:
-		if (lang < 0) {
+		if (lang < 0 || a->kind == CA_ID) {
 			snprintf(buf, len, "%lld", (long long)a->num);
 			return buf;
 		}
@@ -105,7 +106,7 @@ render(const struct cause *c, int lang, char *out, size_t cap)
 
 /*
  * The English text of a cause made of a pattern ({name} placeholders) and
- * arguments (CT, CW, CN, CZ), xmalloc'd, the pattern and arguments kept on
+ * arguments (CT, CW, CN, CZ, CI), xmalloc'd, the pattern and arguments kept on
  * this thread for cause_take. With other not NULL, one and other are the
  * plural's English forms, picked by n. Use cause_new or cause_newn.
  */

@@ -94,13 +94,15 @@ char		*i18n_size(char *, size_t, int, int64_t);
 
 /* cause.c: a refusal's words as pattern and arguments (docs/translating.md) */
 #define NN_(one, other) one, other	/* a plural's English forms */
-enum { CA_END, CA_TEXT, CA_WORD, CA_NUM, CA_SIZE };
+enum { CA_END, CA_TEXT, CA_WORD, CA_NUM, CA_SIZE, CA_ID };
 /* A cause's arguments: CT a text as it is (a name someone typed), CW a
- * word marked N_() and translated, CN a number, CZ a size in bytes. */
+ * word marked N_() and translated, CN a number, CZ a size in bytes, CI an
+ * id (digits as they are, never grouped). */
 #define CT(name, s)	CA_TEXT, (const char *)(name), (const char *)(s)
 #define CW(name, s)	CA_WORD, (const char *)(name), (const char *)(s)
 #define CN(name, n)	CA_NUM, (const char *)(name), (int64_t)(n)
 #define CZ(name, b)	CA_SIZE, (const char *)(name), (int64_t)(b)
+#define CI(name, n)	CA_ID, (const char *)(name), (int64_t)(n)
 #define CAUSE_ARGS	4
 struct cause_arg {
 	int		 kind;		/* CA_ */

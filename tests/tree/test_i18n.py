@@ -108,7 +108,7 @@ def consistent(t, fx):
 def cause_args(t, fx):
     """Every cause_new()/cause_newn() in the C sources words a marked
     pattern (N_ or NN_) whose {placeholders} are exactly the arguments it
-    is given (CT, CW, CN, CZ), so no text shows a {name} unfilled or
+    is given (CT, CW, CN, CZ, CI), so no text shows a {name} unfilled or
     drops an argument; the catalogues' placeholders are held to the same
     pattern by consistent."""
     ex = extractor()
@@ -143,7 +143,7 @@ def cause_args(t, fx):
                 want = set()
                 for form in forms:
                     want |= set(re.findall(r"\{([^}]*)\}", form or ""))
-                got = set(re.findall(r'\bC[TWNZ]\s*\(\s*"(\w+)"', body))
+                got = set(re.findall(r'\bC[TWNZI]\s*\(\s*"(\w+)"', body))
                 if want != got:
                     bad.append("%s: placeholders %s, arguments %s" % (
                         where, sorted(want), sorted(got)))

@@ -421,6 +421,10 @@ test_causes(void)
 	    "characters)", "Polish with a no-break space");
 	cause_free(c);
 	free(en);
+	en = cause_new(N_("Text is too long ({count} characters)"),
+	    CI("count", 123456));
+	is_str(cause_say(a, LANG_EN, en, NULL), en, "an id is never grouped");
+	free(en);
 	is_str(i18n_number(buf, sizeof buf, LANG_PL, 1234), "1234",
 	    "Polish groups from five digits on");
 	is_str(i18n_number(buf, sizeof buf, LANG_DE, -1234), "-1.234",
