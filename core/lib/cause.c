@@ -106,9 +106,10 @@ render(const struct cause *c, int lang, char *out, size_t cap)
 
 /*
  * The English text of a cause made of a pattern ({name} placeholders) and
- * arguments (CT, CW, CN, CZ, CI), xmalloc'd, the pattern and arguments kept on
- * this thread for cause_take. With other not NULL, one and other are the
- * plural's English forms, picked by n. Use cause_new or cause_newn.
+ * arguments (CT, CW, CN, CZ, CI), xmalloc'd, the pattern and arguments
+ * kept on this thread for cause_take. With other not NULL, one and other
+ * are the plural's English forms, picked by n. Use cause_new or
+ * cause_newn.
  */
 char *
 cause_make(int64_t n, const char *one, const char *other, ...)
