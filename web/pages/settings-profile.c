@@ -189,9 +189,10 @@ check_image(struct req *r, struct profile_save *j, json_t *errors,
 		return;
 	}
 	if (profile_save_image(j, profile_images[i].param, p, &cause) != 0) {
-		field_error(errors, profile_images[i].param, arena_printf(
-		    r->arena, "This file cannot be used: %s. Choose a PNG, "
-		    "JPEG, GIF or WebP image.", cause));
+		field_error(errors, profile_images[i].param, i18n_format(
+		    r->arena, req_tr(r, "This file cannot be used: {why}. "
+		    "Choose a PNG, JPEG, GIF or WebP image."), "why",
+		    req_cause(r, cause), NULL));
 		free(cause);
 	}
 }
