@@ -750,6 +750,16 @@ req_view(struct req *r, const char *title)
 	return v;
 }
 
+/* Whether a person reads this request's causes: a page, or the JSON a
+ * page's script asks for on a browser-only route (the composer's uploads);
+ * not an app, which reads the API's English. */
+static int
+req_for_person(const struct req *r)
+{
+	return !r->is_api || (r->route != NULL && (r->route->flags &
+	    R_SESSION) != 0);
+}
+
 /* A write a handler hands to the writer thread (see req_write). */
 struct req_write_job {
 	struct req	*r;
@@ -789,7 +799,7 @@ req_write_done(void *arg, int rc)
 
 	/* a page reads the cause in its reader's language, the API in
 	 * English */
-	if (!r->is_api && cause != NULL)
+	if (req_for_person(r) && cause != NULL)
 		cause = cause_say(r->arena, req_lang(r), cause, j->said);
 	if (rc != 0 && j->code == E_OK)	/* the commit itself failed */
 		req_error(r, 503, "The change could not be saved; try again.");

@@ -345,6 +345,27 @@ def sizes_translated(t, srv):
             t.status(r, 303, "a small file is posted (%s)" % lang)
             r = c.get("/")
             t.ok(card in r.text, "%s: the card says %r" % (lang, card))
+            # The composer's own uploads (hearth.js, POST /media): the
+            # JSON error a person reads, in their words too.
+            body, ct = multipart([], [("file", "big.csv", "text/csv",
+                                       b"a,b\n" * 15000)])
+            r = c.request("POST", "/media", body=body,
+                          headers={"Content-Type": ct, "X-CSRF-Token": tok})
+            t.status(r, 413, "the composer's upload is refused (%s)" % lang)
+            t.is_(r.json().get("error") if r.status == 413 else None,
+                  refused.split(": ", 1)[1],
+                  "%s: the upload's error in the reader's words" % lang)
+        # An app (a bearer token) reads the API's English, whatever
+        # language its requests ask for.
+        api = s.client(headers={"Authorization": "Bearer " +
+                                s.token("dora"), "Accept-Language": "de"})
+        body, ct = multipart([], [("file", "big.csv", "text/csv",
+                                   b"a,b\n" * 15000)])
+        r = api.request("POST", "/api/v1/media", body=body,
+                        headers={"Content-Type": ct})
+        t.status(r, 413, "the API refuses the file too")
+        t.is_(r.json().get("error") if r.status == 413 else None,
+              "the file is 60 KB; the limit is 50 KB", "... in English")
 
 
 if __name__ == "__main__":
