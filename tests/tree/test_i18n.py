@@ -147,6 +147,9 @@ def cause_args(t, fx):
                 if want != got:
                     bad.append("%s: placeholders %s, arguments %s" % (
                         where, sorted(want), sorted(got)))
+                if len(re.findall(r'\bC[TWNZI]\s*\(', body)) > 4:
+                    bad.append("%s: more than CAUSE_ARGS (4) arguments" %
+                               where)
                 if any("%" in (form or "") for form in forms):
                     bad.append("%s: a printf conversion in a pattern" %
                                where)
