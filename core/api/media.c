@@ -130,11 +130,13 @@ media_upload(struct req *r, int sign, int async)
 	if ((rc = media_upload_check(&j->up, p->data, p->len, p->filename,
 	    j->cause, sizeof j->cause)) != E_OK) {
 		/* "file: ..." names the field for a validation error; a
-		 * size refusal is a sentence of its own */
-		req_error(r, rc, rc == E_INVALID ? arena_printf(r->arena,
-		    "Validation failed: %s", j->cause) :
-		    strncmp(j->cause, "file: ", 6) == 0 ? j->cause + 6 :
-		    j->cause);
+		 * size refusal is a sentence of its own; the composer's
+		 * (not signed) in its reader's words */
+		const char *why = j->sign ? j->cause : req_cause(r, j->cause);
+
+		req_error(r, rc, rc == E_INVALID && j->sign ? arena_printf(
+		    r->arena, "Validation failed: %s", why) :
+		    strncmp(why, "file: ", 6) == 0 ? why + 6 : why);
 		return HANDLED;
 	}
 	/* v2: a picture that takes a while to decode is answered 202 once

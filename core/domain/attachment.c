@@ -46,15 +46,9 @@ media_api_type(const char *kind)
 const char *
 media_size_text(struct arena *a, int64_t bytes)
 {
-	if (bytes < 1000)
-		return arena_printf(a, "%lld bytes", (long long)bytes);
-	if (bytes < 1000 * 1000)
-		return arena_printf(a, "%lld KB", (long long)(bytes + 500) /
-		    1000);
-	if (bytes < 10LL * 1000 * 1000)
-		return arena_printf(a, "%.1f MB", bytes / 1e6);
-	return arena_printf(a, "%lld MB", (long long)(bytes + 500000) /
-	    1000000);
+	char	buf[48];
+
+	return arena_strdup(a, i18n_size(buf, sizeof buf, LANG_EN, bytes));
 }
 
 /* Where files are, for removing a deleted post's (at start). */
@@ -126,7 +120,7 @@ media_description_ok(const char *d, char *cause, size_t len)
 	if (d == NULL)
 		return 1;
 	if (!utf8_valid((const unsigned char *)d, strlen(d))) {
-		snprintf(cause, len, "description: not valid UTF-8 text");
+		snprintf(cause, len, N_("description: not valid UTF-8 text"));
 		return 0;
 	}
 	for (; *d != '\0'; d++)
@@ -157,21 +151,24 @@ media_upload_check(struct media_upload *u, const void *data, size_t len,
 	u->len = len;
 	u->filename = filename;
 	if (len == 0) {
-		snprintf(cause, clen, "file: the file is empty");
+		snprintf(cause, clen, N_("file: the file is empty"));
 		return E_INVALID;
 	}
 	if (image_sniff(data, len, &t, &w, &h, &why) == 0) {
 		if ((long)len > c->media_max_image_size) {
-			snprintf(cause, clen, "file: the picture is %s; the "
-			    "limit is %s", media_size_text(u->arena, len),
-			    media_size_text(u->arena,
-			    c->media_max_image_size));
+			cause_copy(cause, clen, cause_new(N_("file: the "
+			    "picture is {size}; the limit is {max}"), CZ("size",
+			    len), CZ("max", c->media_max_image_size)));
 			return E_TOO_LARGE;
 		}
 		if ((double)w * h > (double)c->media_max_image_pixels) {
-			snprintf(cause, clen, "file: the picture is %dx%d "
-			    "pixels; the limit is %ld million pixels", w, h,
-			    c->media_max_image_pixels / 1000000);
+			cause_copy(cause, clen, cause_newn(
+			    c->media_max_image_pixels / 1000000, NN_("file: "
+			    "the picture is {w}x{h} pixels; the limit is {n} "
+			    "million pixels", "file: the picture is {w}x{h} "
+			    "pixels; the limit is {n} million pixels"),
+			    CN("w", w), CN("h", h), CN("n",
+			    c->media_max_image_pixels / 1000000)));
 			return E_INVALID;
 		}
 		u->is_image = 1;
@@ -186,9 +183,9 @@ media_upload_check(struct media_upload *u, const void *data, size_t len,
 	}
 	free(why);
 	if ((long)len > c->media_max_file_size) {
-		snprintf(cause, clen, "file: the file is %s; the limit is %s",
-		    media_size_text(u->arena, len), media_size_text(u->arena,
-		    c->media_max_file_size));
+		cause_copy(cause, clen, cause_new(N_("file: the file is "
+		    "{size}; the limit is {max}"), CZ("size", len), CZ("max",
+		    c->media_max_file_size)));
 		return E_TOO_LARGE;
 	}
 	return E_OK;
@@ -382,8 +379,8 @@ media_upload_cmd(struct db *db, void *arg, char **cause)
 		if (u->err == ESHUTDOWN) {
 			free(u->cause);
 			u->cause = NULL;
-			*cause = xstrdup("The server is restarting; send the file "
-			    "again in a moment.");
+			*cause = xstrdup(N_("The server is restarting; send "
+			    "the file again in a moment."));
 			return E_UNAVAILABLE;
 		}
 		log_error("media of user %lld: %s", (long long)u->owner,
@@ -391,12 +388,12 @@ media_upload_cmd(struct db *db, void *arg, char **cause)
 		free(u->cause);
 		u->cause = NULL;
 		if (u->err == ENOSPC || u->err == EDQUOT || u->err == EIO) {
-			*cause = xstrdup("The server has no room to store the "
-			    "file right now; try again later.");
+			*cause = xstrdup(N_("The server has no room to store "
+			    "the file right now; try again later."));
 			return E_UNAVAILABLE;
 		}
-		*cause = xstrdup("The file could not be stored; the server log "
-		    "says why.");
+		*cause = xstrdup(N_("The file could not be stored; the server "
+		    "log says why."));
 		return E_INTERNAL;
 	}
 	if ((rc = media_quota(db, u, u->bytes, cause)) != E_OK) {
@@ -501,16 +498,17 @@ media_quota(struct db *db, struct media_upload *u, int64_t bytes,
 
 	if (c->media_quota_person > 0 && (mine = media_owner_bytes(db,
 	    u->owner)) + bytes > c->media_quota_person) {
-		*cause = xasprintf("You have used %s of your %s for pictures "
-		    "and files; delete older posts with attachments to make "
-		    "room.", media_size_text(u->arena, mine),
-		    media_size_text(u->arena, c->media_quota_person));
+		*cause = cause_new(N_("You have used {used} of your {quota} "
+		    "for pictures and files; delete older posts with "
+		    "attachments to make room."), CZ("used", mine),
+		    CZ("quota", c->media_quota_person));
 		return E_INVALID;
 	}
 	if (c->media_quota_total > 0 && media_total(db) + bytes >
 	    c->media_quota_total) {
-		*cause = xstrdup("The company's space for pictures and files "
-		    "is full; tell an administrator (media.quota_total).");
+		*cause = xstrdup(N_("The company's space for pictures and "
+		    "files is full; tell an administrator "
+		    "(media.quota_total)."));
 		return E_UNAVAILABLE;
 	}
 	return E_OK;
@@ -703,8 +701,8 @@ media_update_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		rc = E_NOTFOUND;
 	} else if (m->post_id != 0) {
-		*cause = xstrdup("The attachment belongs to a post now: edit "
-		    "the post to change it");
+		*cause = xstrdup(N_("The attachment belongs to a post now: "
+		    "edit the post to change it"));
 		rc = E_INVALID;
 	} else if (DB_RUN(db, "UPDATE media SET description = "
 	    "coalesce(?, description), focus_x = ?, focus_y = ? WHERE id = ?",
@@ -712,7 +710,7 @@ media_update_cmd(struct db *db, void *arg, char **cause)
 	    SQL_F(ch->has_focus ? ch->focus_x : m->focus_x),
 	    SQL_F(ch->has_focus ? ch->focus_y : m->focus_y), SQL_I(ch->id))
 	    != 1) {
-		*cause = xstrdup("Saving the attachment failed");
+		*cause = xstrdup(N_("Saving the attachment failed"));
 		rc = E_INTERNAL;
 	}
 	arena_free(a);
@@ -791,8 +789,8 @@ media_delete_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		rc = E_NOTFOUND;
 	} else if (m->post_id != 0) {
-		*cause = xstrdup("The attachment belongs to a post: delete or "
-		    "edit the post instead");
+		*cause = xstrdup(N_("The attachment belongs to a post: delete "
+		    "or edit the post instead"));
 		rc = E_INVALID;
 	} else if ((st = db_prepare(db, "SELECT file, preview, id FROM media "
 	    "WHERE id = ?")) == NULL)
@@ -889,8 +887,10 @@ media_attach(struct db *db, int64_t author, int64_t post,
 	int		 rc = E_INTERNAL, images = 0;
 
 	if (n > MEDIA_PER_POST) {
-		snprintf(cause, clen, "Validation failed: a post has at most "
-		    "%d attachments", MEDIA_PER_POST);
+		cause_copy(cause, clen, cause_newn(MEDIA_PER_POST, NN_(
+		    "Validation failed: a post has at most {n} attachment",
+		    "Validation failed: a post has at most {n} attachments"),
+		    CN("n", MEDIA_PER_POST)));
 		rc = E_INVALID;
 		goto out;
 	}
@@ -903,18 +903,20 @@ media_attach(struct db *db, int64_t author, int64_t post,
 			continue;	/* the same upload twice: once */
 		m = media_get(db, a, author, ids[i]);
 		if (m == NULL || (m->post_id != 0 && m->post_id != post)) {
-			snprintf(cause, clen, "Validation failed: media_ids: "
-			    "%lld is not an upload of yours that is free to "
-			    "attach", (long long)ids[i]);
+			cause_copy(cause, clen, cause_new(N_("Validation "
+			    "failed: media_ids: {id} is not an upload of yours "
+			    "that is free to attach"), CI("id", ids[i])));
 			rc = E_INVALID;
 			goto out;
 		}
 		if (strcmp(m->state, "ready") != 0) {
-			snprintf(cause, clen, "Validation failed: media_ids: "
-			    "%lld %s", (long long)ids[i], strcmp(m->state,
-			    "processing") == 0 ? "has not finished processing; "
-			    "try again in a moment" : "could not be processed: "
-			    "upload it again");
+			cause_copy(cause, clen, strcmp(m->state,
+			    "processing") == 0 ? cause_new(N_("Validation "
+			    "failed: media_ids: {id} has not finished "
+			    "processing; try again in a moment"), CI("id",
+			    ids[i])) : cause_new(N_("Validation failed: "
+			    "media_ids: {id} could not be processed: upload it "
+			    "again"), CI("id", ids[i])));
 			rc = E_INVALID;
 			goto out;
 		}

@@ -156,6 +156,8 @@ struct import_row {
 					   catalogue, {n} the fields found;
 					   NULL when error quotes a cause */
 	size_t		 nfields;
+	const struct cause *said;	/* error's pattern when it quotes a
+					   cause (cause.c), for the web */
 };
 struct import {
 	struct import_row *rows;
@@ -899,6 +901,8 @@ struct profile_save {			/* a checked edit being carried out */
 	char			*cause;	/* why storing an image failed */
 	int			 err;	/* ... and its errno */
 	int			 bad;	/* the image was not one (cause) */
+	struct cause		 said;	/* cause's pattern, if kept */
+	int			 kept;	/* (cause_keep: made on a worker) */
 };
 int		 profile_save_image(struct profile_save *, const char *,
 		     const struct part *, char **);

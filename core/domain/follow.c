@@ -44,7 +44,7 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 	int		 rc;
 
 	if (follower == followee) {
-		*cause = xstrdup("You cannot follow yourself");
+		*cause = xstrdup(N_("You cannot follow yourself"));
 		return E_INVALID;
 	}
 	st = db_prepare(db, "SELECT disabled FROM users WHERE id = ?");

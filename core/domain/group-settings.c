@@ -99,8 +99,8 @@ group_update(struct db *db, const struct group_edit *e, char **cause)
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		db_rollback(db);
-		*cause = xasprintf("A group named '%s' already exists",
-		    e->in.name);
+		*cause = cause_new(N_("A group named '{name}' already exists"),
+		    CT("name", e->in.name));
 		return E_CONFLICT;
 	}
 	if (rc != SQLITE_DONE)
@@ -170,8 +170,9 @@ group_pin(struct db *db, const struct group_edit *e, int on, char **cause)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (n >= GROUP_PINS_MAX) {
-		*cause = xasprintf("A group pins at most %d posts: unpin one "
-		    "first", GROUP_PINS_MAX);
+		*cause = cause_newn(GROUP_PINS_MAX, NN_("A group pins at most "
+		    "{n} post: unpin it first", "A group pins at most {n} "
+		    "posts: unpin one first"), CN("n", GROUP_PINS_MAX));
 		return E_CONFLICT;
 	}
 	return DB_RUN(db, "INSERT OR IGNORE INTO group_pins (group_id, "
@@ -223,8 +224,8 @@ group_picture_store(void *arg)
 	if (profile_avatar_store(e->data_dir, e->data, e->len, e->name,
 	    sizeof e->name, &cause) != 0) {
 		e->name[0] = '\0';
-		e->cause = cause != NULL ? cause : xstrdup("This file is not a "
-		    "picture hearth can read");
+		e->cause = cause != NULL ? cause : xstrdup(N_("This file is "
+		    "not a picture hearth can read"));
 	}
 }
 

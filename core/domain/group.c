@@ -86,13 +86,13 @@ group_create(struct db *db, int64_t creator, const char *name,
 
 	if (name == NULL || *name == '\0' || strlen(name) > GROUP_NAME_MAX ||
 	    strpbrk(name, "\r\n") != NULL) {
-		*cause = xasprintf("A group's name is 1 to %d bytes on one line",
-		    GROUP_NAME_MAX);
+		*cause = cause_new(N_("A group's name is 1 to {max} bytes on "
+		    "one line"), CN("max", GROUP_NAME_MAX));
 		return -E_INVALID;
 	}
 	if (description != NULL && strlen(description) > GROUP_DESCRIPTION_MAX) {
-		*cause = xasprintf("A group's description is at most %d bytes",
-		    GROUP_DESCRIPTION_MAX);
+		*cause = cause_new(N_("A group's description is at most {max} "
+		    "bytes"), CN("max", GROUP_DESCRIPTION_MAX));
 		return -E_INVALID;
 	}
 	if (db_begin(db) != 0)
@@ -114,7 +114,8 @@ group_create(struct db *db, int64_t creator, const char *name,
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		db_rollback(db);
-		*cause = xasprintf("A group named '%s' already exists", name);
+		*cause = cause_new(N_("A group named '{name}' already exists"),
+		    CT("name", name));
 		return -E_CONFLICT;
 	}
 	if (rc != SQLITE_DONE)
@@ -324,8 +325,8 @@ group_add_member(struct db *db, int64_t actor, int64_t group, int64_t user,
 	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
 		return rc;
 	if (group_archived(db, group)) {
-		*cause = xstrdup("This group is archived: unarchive it to add "
-		    "people");
+		*cause = xstrdup(N_("This group is archived: unarchive it to "
+		    "add people"));
 		return E_FORBIDDEN;
 	}
 	/* Employees only: an outside account is never in a group. */
@@ -338,7 +339,7 @@ group_add_member(struct db *db, int64_t actor, int64_t group, int64_t user,
 		disabled = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (disabled != 0) {
-		*cause = xstrdup("No such account");
+		*cause = xstrdup(N_("No such account"));
 		return E_NOTFOUND;
 	}
 	if (db_begin(db) != 0)
@@ -364,7 +365,7 @@ group_remove_member(struct db *db, int64_t actor, int64_t group, int64_t user,
 	if ((role = access_group_role(db, user, group)) < 0)
 		return E_OK;
 	if (role == GROUP_ADMIN && admin_count(db, group) == 1) {
-		*cause = xstrdup("A group must keep at least one admin");
+		*cause = xstrdup(N_("A group must keep at least one admin"));
 		return E_CONFLICT;
 	}
 	if (db_begin(db) != 0)
@@ -387,12 +388,13 @@ group_set_role(struct db *db, int64_t actor, int64_t group, int64_t user,
 	if ((rc = group_admin_check(db, actor, group, cause)) != E_OK)
 		return rc;
 	if ((cur = access_group_role(db, user, group)) < 0) {
-		*cause = xstrdup("That person is not a member of the group");
+		*cause = xstrdup(N_("That person is not a member of the "
+		    "group"));
 		return E_INVALID;
 	}
 	if (cur == GROUP_ADMIN && role == GROUP_MEMBER &&
 	    admin_count(db, group) == 1) {
-		*cause = xstrdup("A group must keep at least one admin");
+		*cause = xstrdup(N_("A group must keep at least one admin"));
 		return E_CONFLICT;
 	}
 	st = db_prepare(db, "UPDATE group_members SET role = ? WHERE "
@@ -552,7 +554,8 @@ group_transfer(struct db *db, int64_t from, int64_t to, char **cause)
 	int		 ok = 0, n = 0;
 
 	if (from == to) {
-		*cause = xstrdup("choose someone else to take the groups over");
+		*cause = xstrdup(N_("choose someone else to take the groups "
+		    "over"));
 		return -E_INVALID;
 	}
 	st = db_prepare(db, "SELECT disabled = 0 AND origin IS NULL FROM users "
@@ -564,8 +567,8 @@ group_transfer(struct db *db, int64_t from, int64_t to, char **cause)
 		ok = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (!ok) {
-		*cause = xstrdup("the new owner must be an active person of the "
-		    "company");
+		*cause = xstrdup(N_("the new owner must be an active person of "
+		    "the company"));
 		return -E_INVALID;
 	}
 	if (db_begin(db) != 0)

@@ -318,8 +318,8 @@ identity_signin(struct db *db, const struct claims *c, int create,
 		return E_FORBIDDEN;
 	}
 	if (!c->allowed) {
-		*cause = xstrdup("Your account is not allowed to sign in here; "
-		    "ask your IT department for access.");
+		*cause = xstrdup(N_("Your account is not allowed to sign in "
+		    "here; ask your IT department for access."));
 		arena_free(a);
 		return E_FORBIDDEN;
 	}
@@ -337,7 +337,8 @@ identity_signin(struct db *db, const struct claims *c, int create,
 	}
 	if (u != NULL) {
 		if (u->disabled) {
-			*cause = xstrdup("Your account has been deactivated.");
+			*cause = xstrdup(N_("Your account has been "
+			    "deactivated."));
 			rc = E_FORBIDDEN;
 			goto fail;
 		}
@@ -346,8 +347,8 @@ identity_signin(struct db *db, const struct claims *c, int create,
 		*user = u->id;
 	} else {
 		if (!create) {
-			*cause = xstrdup("There is no account for you here yet; "
-			    "ask an admin to create or link one.");
+			*cause = xstrdup(N_("There is no account for you here "
+			    "yet; ask an admin to create or link one."));
 			rc = E_FORBIDDEN;
 			goto fail;
 		}

@@ -725,8 +725,8 @@ oidc_login_take(struct db *db, const char *state, char **cause)
 		return E_OK;
 	if (n < 0)
 		return E_INTERNAL;
-	*cause = xstrdup("This sign-in was already used or has expired; sign "
-	    "in again.");
+	*cause = xstrdup(N_("This sign-in was already used or has expired; "
+	    "sign in again."));
 	return E_FORBIDDEN;
 }
 

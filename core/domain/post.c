@@ -50,8 +50,8 @@ post_check(struct post_draft *d)
 		s++;
 	/* A picture may speak for itself, as on Mastodon. */
 	if (*s == '\0' && d->nmedia == 0 && d->nuploads == 0) {
-		snprintf(d->cause, sizeof d->cause, "Validation failed: Text "
-		    "can't be blank");
+		snprintf(d->cause, sizeof d->cause, N_("Validation failed: "
+		    "Text can't be blank"));
 		return E_INVALID;
 	}
 	if (d->poll != NULL && (d->nmedia > 0 || d->nuploads > 0)) {
@@ -60,24 +60,24 @@ post_check(struct post_draft *d)
 		return E_INVALID;
 	}
 	if (n > POST_MAX_CHARS) {
-		snprintf(d->cause, sizeof d->cause, "Validation failed: Text "
-		    "is too long (%zu characters, the limit is %d)", n,
-		    POST_MAX_CHARS);
+		cause_copy(d->cause, sizeof d->cause, cause_new(N_("Validation "
+		    "failed: Text is too long ({count} characters, the limit "
+		    "is {max})"), CN("count", n), CN("max", POST_MAX_CHARS)));
 		return E_INVALID;
 	}
 	if (d->spoiler_text != NULL &&
 	    utf8_chars(d->spoiler_text) > POST_SPOILER_MAX) {
-		snprintf(d->cause, sizeof d->cause, "Validation failed: "
-		    "spoiler_text is too long (the limit is %d characters)",
-		    POST_SPOILER_MAX);
+		cause_copy(d->cause, sizeof d->cause, cause_new(N_("Validation "
+		    "failed: spoiler_text is too long (the limit is {max} "
+		    "characters)"), CN("max", POST_SPOILER_MAX)));
 		return E_INVALID;
 	}
 	if (d->language != NULL && (strlen(d->language) < 2 ||
 	    strlen(d->language) > 8 || strspn(d->language,
 	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") !=
 	    strlen(d->language))) {
-		snprintf(d->cause, sizeof d->cause, "Validation failed: "
-		    "language must be an ISO 639 code such as 'en'");
+		snprintf(d->cause, sizeof d->cause, N_("Validation failed: "
+		    "language must be an ISO 639 code such as 'en'"));
 		return E_INVALID;
 	}
 	if (d->idempotency_key != NULL && strlen(d->idempotency_key) > 128) {
@@ -326,9 +326,9 @@ post_create(struct db *db, void *arg)
 		d->in_reply_to_id = post_target(db, d->in_reply_to_id);
 	if (d->in_reply_to_id != 0) {
 		if (!access_post_visible(db, d->author_id, d->in_reply_to_id)) {
-			snprintf(d->cause, sizeof d->cause, "The post you are "
-			    "replying to does not exist or is not visible to "
-			    "you");
+			snprintf(d->cause, sizeof d->cause, N_("The post you "
+			    "are replying to does not exist or is not visible "
+			    "to you"));
 			return E_NOTFOUND;
 		}
 		st = db_prepare(db, "SELECT author_id, coalesce(group_id, 0) "
@@ -343,8 +343,8 @@ post_create(struct db *db, void *arg)
 		sqlite3_reset(st);
 		/* A reply stays in its thread's group. */
 		if (d->group_id != 0 && d->group_id != parent_group) {
-			snprintf(d->cause, sizeof d->cause, "A reply belongs to "
-			    "the group of the post it replies to");
+			snprintf(d->cause, sizeof d->cause, N_("A reply "
+			    "belongs to the group of the post it replies to"));
 			return E_INVALID;
 		}
 		d->group_id = parent_group;
@@ -352,17 +352,18 @@ post_create(struct db *db, void *arg)
 	if (d->group_id != 0 &&
 	    access_group_role(db, d->author_id, d->group_id) < 0) {
 		if (!access_group_readable(db, d->author_id, d->group_id)) {
-			snprintf(d->cause, sizeof d->cause, "Group not found");
+			snprintf(d->cause, sizeof d->cause, N_("Group not "
+			    "found"));
 			return E_NOTFOUND;
 		}
-		snprintf(d->cause, sizeof d->cause, "Only members of the group "
-		    "can post in it: join it first");
+		snprintf(d->cause, sizeof d->cause, N_("Only members of the "
+		    "group can post in it: join it first"));
 		return E_FORBIDDEN;
 	}
 	if (d->group_id != 0 && group_archived(db, d->group_id)) {
-		snprintf(d->cause, sizeof d->cause, "This group is archived: "
-		    "nobody can post or reply in it until a group admin "
-		    "unarchives it");
+		snprintf(d->cause, sizeof d->cause, N_("This group is "
+		    "archived: nobody can post or reply in it until a group "
+		    "admin unarchives it"));
 		return E_FORBIDDEN;
 	}
 
@@ -468,7 +469,8 @@ post_create(struct db *db, void *arg)
 	rc = E_OK;
 out:
 	if (rc != E_OK && d->cause[0] == '\0')
-		snprintf(d->cause, sizeof d->cause, "Saving the post failed");
+		snprintf(d->cause, sizeof d->cause, N_("Saving the post "
+		    "failed"));
 	free(mentions);
 	free(tags);
 	return rc;
@@ -501,14 +503,14 @@ post_edit(struct db *db, void *arg)
 		return E_NOTFOUND;
 	}
 	if (author != d->author_id) {
-		snprintf(d->cause, sizeof d->cause, "Only the author can edit a "
-		    "post");
+		snprintf(d->cause, sizeof d->cause, N_("Only the author can "
+		    "edit a post"));
 		return E_FORBIDDEN;
 	}
 	/* A boost has no text of its own to edit. */
 	if (post_target(db, d->edit_id) != d->edit_id) {
-		snprintf(d->cause, sizeof d->cause, "This action is not "
-		    "allowed: a boost cannot be edited");
+		snprintf(d->cause, sizeof d->cause, N_("This action is not "
+		    "allowed: a boost cannot be edited"));
 		return E_INVALID;
 	}
 	st = db_prepare(db, "INSERT INTO post_edits (post_id, source, "
@@ -703,8 +705,8 @@ post_delete(struct db *db, int64_t actor, int64_t id, char **cause)
 	/* Someone else's post: only an instance admin (as the database says,
 	 * not as the caller claims) may take it down. */
 	if (author != actor && !user_is_admin(db, actor)) {
-		*cause = xstrdup("Only the author (or an admin) can delete a "
-		    "post");
+		*cause = xstrdup(N_("Only the author (or an admin) can delete "
+		    "a post"));
 		return E_FORBIDDEN;
 	}
 	if (db_begin(db) != 0)

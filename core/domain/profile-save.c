@@ -100,9 +100,12 @@ profile_store(void *arg)
 		}
 		if (image_process(s->up[i].data, s->up[i].len, &lim, &res,
 		    &why) != 0) {
-			s->cause = xasprintf("The %s is not an image hearth can "
-			    "show: %s.", s->up[i].what, why != NULL ? why :
-			    "it could not be read");
+			s->cause = cause_new(strcmp(s->up[i].what, "avatar") ==
+			    0 ? N_("The avatar is not an image hearth can "
+			    "show: {why}.") : N_("The header is not an image "
+			    "hearth can show: {why}."), CT("why", why != NULL ?
+			    why : "it could not be read"));
+			s->kept = cause_keep(&s->said, s->cause);
 			free(why);
 			s->bad = 1;
 			discard(s);
@@ -140,6 +143,8 @@ profile_save_cmd(struct db *db, void *arg, char **cause)
 	if (s->cause != NULL && s->bad) {
 		*cause = s->cause;
 		s->cause = NULL;
+		if (s->kept)
+			cause_put(&s->said);
 		return E_INVALID;
 	}
 	if (s->cause != NULL) {
@@ -148,18 +153,18 @@ profile_save_cmd(struct db *db, void *arg, char **cause)
 		free(s->cause);
 		s->cause = NULL;
 		if (s->err == ESHUTDOWN) {
-			*cause = xstrdup("The server is restarting; try again "
-			    "in a moment. Nothing was changed.");
+			*cause = xstrdup(N_("The server is restarting; try "
+			    "again in a moment. Nothing was changed."));
 			return E_UNAVAILABLE;
 		}
 		if (s->err == ENOSPC || s->err == EDQUOT || s->err == EIO) {
-			*cause = xstrdup("The server has no room to store the "
-			    "image right now; try again later. Nothing was "
-			    "changed.");
+			*cause = xstrdup(N_("The server has no room to store "
+			    "the image right now; try again later. Nothing was "
+			    "changed."));
 			return E_UNAVAILABLE;
 		}
-		*cause = xstrdup("The image could not be saved; the server log "
-		    "says why. Nothing was changed.");
+		*cause = xstrdup(N_("The image could not be saved; the server "
+		    "log says why. Nothing was changed."));
 		return E_INTERNAL;
 	}
 	for (i = 0; i < s->nup; i++) {

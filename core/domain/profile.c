@@ -30,29 +30,33 @@ profile_check(const struct profile_edit *e, char **cause)
 	for (i = 0; i < nitems(lim); i++) {
 		v = *(const char **)((const char *)e + lim[i].off);
 		if (v != NULL && strlen(v) > lim[i].max) {
-			*cause = xasprintf("%s must be at most %zu bytes",
-			    lim[i].name, lim[i].max);
+			*cause = cause_new(N_("{field} must be at most {max} "
+			    "bytes"), CT("field", lim[i].name), CN("max",
+			    lim[i].max));
 			return -1;
 		}
 		if (v != NULL && strpbrk(v, "\r\n") != NULL &&
 		    lim[i].off != offsetof(struct profile_edit, bio)) {
-			*cause = xasprintf("%s must be one line", lim[i].name);
+			*cause = cause_new(N_("{field} must be one line"),
+			    CT("field", lim[i].name));
 			return -1;
 		}
 	}
 	if (e->display_name != NULL && *e->display_name == '\0') {
-		*cause = xstrdup("display_name must not be empty");
+		*cause = cause_new(N_("{field} must not be empty"),
+		    CT("field", "display_name"));
 		return -1;
 	}
 	for (i = 0; i < e->nfields; i++) {
 		if (strlen(e->fields[i].value) > PROFILE_TEXT_MAX) {
-			*cause = xasprintf("field '%s' must be at most %d bytes",
-			    e->fields[i].key, PROFILE_TEXT_MAX);
+			*cause = cause_new(N_("field '{name}' must be at most "
+			    "{max} bytes"), CT("name", e->fields[i].key),
+			    CN("max", PROFILE_TEXT_MAX));
 			return -1;
 		}
 		if (strpbrk(e->fields[i].value, "\r\n") != NULL) {
-			*cause = xasprintf("field '%s' must be one line",
-			    e->fields[i].key);
+			*cause = cause_new(N_("field '{name}' must be one "
+			    "line"), CT("name", e->fields[i].key));
 			return -1;
 		}
 	}

@@ -100,8 +100,8 @@ reaction_set(struct db *db, void *arg, char **cause)
 	rc = t->add ? reaction_add(db, t->actor, id, t->emoji) :
 	    reaction_remove(db, t->actor, id, t->emoji);
 	if (rc == E_INVALID)
-		*cause = xstrdup("Validation failed: that emoji is not one "
-		    "of the reactions offered here");
+		*cause = xstrdup(N_("Validation failed: that emoji is not one "
+		    "of the reactions offered here"));
 	return rc;
 }
 

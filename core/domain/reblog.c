@@ -79,8 +79,8 @@ reblog_add(struct db *db, struct arena *a, int64_t user, int64_t post,
 	if ((ok = reblog_allowed(db, post, &author)) < 0)
 		return E_NOTFOUND;
 	if (ok == 0) {
-		*cause = xstrdup("This action is not allowed: only posts the "
-		    "whole company may read can be shared");
+		*cause = xstrdup(N_("This action is not allowed: only posts "
+		    "the whole company may read can be shared"));
 		return E_INVALID;
 	}
 	if (reblog_find(db, user, post) != 0)

@@ -124,15 +124,20 @@ scheduled_limits(struct db *db, struct scheduled_draft *s, int64_t except)
 	}
 	sqlite3_reset(st);
 	if (total >= SCHEDULED_TOTAL_MAX) {
-		snprintf(s->cause, sizeof s->cause, "Validation failed: You "
-		    "have exceeded the limit of %d scheduled posts",
-		    SCHEDULED_TOTAL_MAX);
+		cause_copy(s->cause, sizeof s->cause, cause_newn(
+		    SCHEDULED_TOTAL_MAX, NN_("Validation failed: You have "
+		    "exceeded the limit of {n} scheduled post", "Validation "
+		    "failed: You have exceeded the limit of {n} scheduled "
+		    "posts"), CN("n", SCHEDULED_TOTAL_MAX)));
 		return E_INVALID;
 	}
 	if (day >= SCHEDULED_DAILY_MAX) {
-		snprintf(s->cause, sizeof s->cause, "Validation failed: You "
-		    "have exceeded the limit of %d scheduled posts for that "
-		    "day", SCHEDULED_DAILY_MAX);
+		cause_copy(s->cause, sizeof s->cause, cause_newn(
+		    SCHEDULED_DAILY_MAX, NN_("Validation failed: You have "
+		    "exceeded the limit of {n} scheduled post for that day",
+		    "Validation failed: You have exceeded the limit of {n} "
+		    "scheduled posts for that day"), CN("n",
+		    SCHEDULED_DAILY_MAX)));
 		return E_INVALID;
 	}
 	return E_OK;
@@ -150,9 +155,9 @@ scheduled_rules(struct db *db, struct scheduled_draft *s)
 
 	if (d->in_reply_to_id != 0) {
 		if (!access_post_visible(db, d->author_id, d->in_reply_to_id)) {
-			snprintf(s->cause, sizeof s->cause, "The post you are "
-			    "replying to does not exist or is not visible to "
-			    "you");
+			snprintf(s->cause, sizeof s->cause, N_("The post you "
+			    "are replying to does not exist or is not visible "
+			    "to you"));
 			return E_NOTFOUND;
 		}
 		st = db_prepare(db, "SELECT coalesce(group_id, 0) FROM posts "
@@ -164,18 +169,19 @@ scheduled_rules(struct db *db, struct scheduled_draft *s)
 			group = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 		if (d->group_id != 0 && d->group_id != group) {
-			snprintf(s->cause, sizeof s->cause, "A reply belongs to "
-			    "the group of the post it replies to");
+			snprintf(s->cause, sizeof s->cause, N_("A reply "
+			    "belongs to the group of the post it replies to"));
 			return E_INVALID;
 		}
 	}
 	if (group != 0 && access_group_role(db, d->author_id, group) < 0) {
 		if (!access_group_readable(db, d->author_id, group)) {
-			snprintf(s->cause, sizeof s->cause, "Group not found");
+			snprintf(s->cause, sizeof s->cause, N_("Group not "
+			    "found"));
 			return E_NOTFOUND;
 		}
-		snprintf(s->cause, sizeof s->cause, "Only members of the group "
-		    "can post in it: join it first");
+		snprintf(s->cause, sizeof s->cause, N_("Only members of the "
+		    "group can post in it: join it first"));
 		return E_FORBIDDEN;
 	}
 	return E_OK;
@@ -193,8 +199,10 @@ scheduled_take_media(struct db *db, struct scheduled_draft *s, int64_t id)
 	int			 ok;
 
 	if (d->nmedia > MEDIA_PER_POST) {
-		snprintf(s->cause, sizeof s->cause, "Validation failed: a post "
-		    "has at most %d attachments", MEDIA_PER_POST);
+		cause_copy(s->cause, sizeof s->cause, cause_newn(
+		    MEDIA_PER_POST, NN_("Validation failed: a post has at most "
+		    "{n} attachment", "Validation failed: a post has at most "
+		    "{n} attachments"), CN("n", MEDIA_PER_POST)));
 		return E_INVALID;
 	}
 	for (i = 0; i < d->nmedia; i++) {

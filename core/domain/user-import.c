@@ -103,6 +103,21 @@ import_error(struct import_row *row, struct arena *a, const char *field,
 	row->error = i18n_format(a, why, "n", num, NULL);
 }
 
+/* The pattern of the cause just made, in the arena (the web shows it in
+ * its reader's language), or NULL. */
+static const struct cause *
+import_said(struct arena *a, const char *cause)
+{
+	struct cause	*c = cause_take(cause), *copy = NULL;
+
+	if (c != NULL) {
+		copy = arena_alloc(a, sizeof *copy);
+		memcpy(copy, c, sizeof *copy);
+		cause_free(c);
+	}
+	return copy;
+}
+
 /* Whether an earlier row of the file has this username. */
 static int
 import_dup(const struct import *im, size_t n, const char *name)
@@ -123,8 +138,8 @@ import_check(struct db *db, struct arena *a, struct import *im,
 	char	*cause = NULL;
 
 	if (!user_valid_name(row->username, &cause)) {
-		import_error(row, a, "username", NULL, arena_printf(a,
-		    "The %s.", cause));
+		import_error(row, a, "username", NULL, cause);
+		row->said = import_said(a, cause);
 		free(cause);
 	} else if (user_get_by_name(db, a, row->username) != NULL)
 		import_error(row, a, "username", N_("This username is already "
@@ -268,7 +283,8 @@ user_import_write(struct db *db, struct arena *a,
 	int64_t	 id;
 
 	if (im->errors > 0) {
-		*cause = xstrdup("The file has errors; nobody was created.");
+		*cause = xstrdup(N_("The file has errors; nobody was "
+		    "created."));
 		return E_INVALID;
 	}
 	if (db_begin(db) != 0) {
@@ -281,9 +297,10 @@ user_import_write(struct db *db, struct arena *a,
 		int	 rc;
 
 		if (user_get_by_name(db, a, row->username) != NULL) {
-			*cause = xasprintf("line %d: username '%s' was taken "
-			    "meanwhile; nobody was created", row->line,
-			    row->username);
+			*cause = cause_new(N_("Line {line}: the username "
+			    "'{name}' was taken meanwhile; nobody was "
+			    "created."), CN("line", row->line), CT("name",
+			    row->username));
 			db_rollback(db);
 			return E_CONFLICT;
 		}

@@ -25,14 +25,14 @@ user_valid_name(const char *name, char **cause)
 	size_t	i, len = strlen(name);
 
 	if (len == 0 || len > USERNAME_MAX) {
-		*cause = xasprintf("username must be 1 to %d characters",
-		    USERNAME_MAX);
+		*cause = cause_new(N_("The username must be 1 to {max} "
+		    "characters."), CN("max", USERNAME_MAX));
 		return 0;
 	}
 	for (i = 0; i < len; i++) {
 		if (!isalnum((unsigned char)name[i]) && name[i] != '_') {
-			*cause = xstrdup("username may contain only letters, "
-			    "digits and '_'");
+			*cause = xstrdup(N_("The username may contain only "
+			    "letters, digits and '_'."));
 			return 0;
 		}
 	}
@@ -100,8 +100,8 @@ user_create(struct db *db, const char *username, const char *display_name,
 	if (display_name == NULL || *display_name == '\0')
 		display_name = username;
 	if (strlen(display_name) > DISPLAY_NAME_MAX) {
-		*cause = xasprintf("display name must be at most %d bytes",
-		    DISPLAY_NAME_MAX);
+		*cause = cause_new(N_("The display name must be at most {max} "
+		    "bytes."), CN("max", DISPLAY_NAME_MAX));
 		return -1;
 	}
 	st = db_prepare(db, "INSERT INTO users (username, display_name, email, "
@@ -122,7 +122,8 @@ user_create(struct db *db, const char *username, const char *display_name,
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
-		*cause = xasprintf("username '%s' is already taken", username);
+		*cause = cause_new(N_("The username '{name}' is already "
+		    "taken."), CT("name", username));
 		return -1;
 	}
 	if (rc != SQLITE_DONE) {
@@ -525,7 +526,8 @@ user_admin_create(struct db *db, struct arena *a, int64_t actor,
 	if ((rc = user_admin_check(db, a, actor, 0, NULL, cause)) != E_OK)
 		return rc;
 	if (user_get_by_name(db, a, username) != NULL) {
-		*cause = xasprintf("username '%s' is already taken", username);
+		*cause = cause_new(N_("The username '{name}' is already "
+		    "taken."), CT("name", username));
 		return E_CONFLICT;
 	}
 	if ((*id = user_create(db, username, display_name, email, role, phc,

@@ -123,7 +123,7 @@ welcome_dismiss_cmd(struct db *db, void *arg, char **cause)
 		rc = DB_RUN(db, "DELETE FROM welcome_dismissed WHERE user_id = "
 		    "?", SQL_I(t->actor));
 	if (rc < 0) {
-		*cause = xstrdup("Saving the checklist failed");
+		*cause = xstrdup(N_("Saving the checklist failed"));
 		return E_INTERNAL;
 	}
 	return E_OK;

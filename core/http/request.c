@@ -718,6 +718,14 @@ req_tr(struct req *r, const char *s)
 	return tr(req_lang(r), s);
 }
 
+/* A cause the domain just gave, in the request's language (cause.c):
+ * a page calls it right after the domain call that made it. */
+const char *
+req_cause(struct req *r, const char *cause)
+{
+	return cause_say(r->arena, req_lang(r), cause, NULL);
+}
+
 /*
  * The view every page starts from: the signed-in person, the CSRF token for
  * its forms, asset URLs and the page title. A signed-out visitor gets a
@@ -757,6 +765,16 @@ req_view(struct req *r, const char *title)
 	return v;
 }
 
+/* Whether a person reads this request's causes: a page, or the JSON a
+ * page's script asks for on a browser-only route (the composer's uploads);
+ * not an app, which reads the API's English. */
+static int
+req_for_person(const struct req *r)
+{
+	return !r->is_api || (r->route != NULL && (r->route->flags &
+	    R_SESSION) != 0);
+}
+
 /* A write a handler hands to the writer thread (see req_write). */
 struct req_write_job {
 	struct req	*r;
@@ -768,6 +786,7 @@ struct req_write_job {
 	void		*arg;
 	int		 code;
 	char		*cause;
+	struct cause	*said;		/* cause's pattern (cause.c) */
 };
 
 /* On the writer: the domain write. Non-zero rolls it back alone. */
@@ -780,6 +799,8 @@ req_write_run(struct db *db, void *arg)
 		j->code = j->cmd(db, j->arg, &j->cause);
 	else
 		j->code = j->fn(j->r, db, j->arg, &j->cause);
+	/* on the thread that worded it: the cause's pattern, for the web */
+	j->said = cause_take(j->cause);
 	return j->code == E_OK ? 0 : -1;
 }
 
@@ -789,15 +810,21 @@ req_write_done(void *arg, int rc)
 {
 	struct req_write_job	*j = arg;
 	struct req		*r = j->r;
+	const char		*cause = j->cause;
 
+	/* a page reads the cause in its reader's language, the API in
+	 * English */
+	if (req_for_person(r) && cause != NULL)
+		cause = cause_say(r->arena, req_lang(r), cause, j->said);
 	if (rc != 0 && j->code == E_OK)	/* the commit itself failed */
 		req_error(r, 503, "The change could not be saved; try again.");
 	else if (j->outcome != NULL && j->code < E_INTERNAL)
-		j->outcome(r, j->arg, j->code, j->cause);
+		j->outcome(r, j->arg, j->code, cause);
 	else if (rc == 0)
 		j->reply(r, j->arg);
 	else
-		req_domain_error(r, j->code, j->cause);
+		req_domain_error(r, j->code, cause);
+	cause_free(j->said);
 	free(j->cause);
 	free(j);
 	req_free(r);

@@ -99,6 +99,7 @@ const char	*req_cookie_name(struct req *);
 int		 req_lang(struct req *);
 const char	*req_zone(struct req *);
 const char	*req_tr(struct req *, const char *);
+const char	*req_cause(struct req *, const char *);
 void		 req_set_cookie(struct req *, const char *, const char *, long);
 void		 req_reply(struct req *, int, const char *, struct evbuffer *);
 struct conn	*req_stream(struct req *, int, const char *);

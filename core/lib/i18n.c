@@ -592,3 +592,72 @@ i18n_ago(struct arena *a, int lang, const char *zone, int64_t t, int64_t now)
 		    NULL);
 	return i18n_date(a, lang, zone, t);
 }
+
+/*
+ * n as a language writes it: "12,345" in English, "12.345" in German,
+ * "12 345" in Polish (a no-break space, and only from five digits on, as
+ * CLDR's Polish groups). Into buf.
+ */
+char *
+i18n_number(char *buf, size_t len, int lang, int64_t n)
+{
+	const char	*sep = lang == LANG_DE ? "." : lang == LANG_PL ?
+			    "\xc2\xa0" : ",";
+	char		 digits[24], *p = buf, *end = buf + len;
+	size_t		 nd, i, sl = strlen(sep);
+	int		 group;
+
+	if (len == 0)
+		return buf;
+	snprintf(digits, sizeof digits, "%llu", (unsigned long long)(n < 0 ?
+	    -(uint64_t)n : (uint64_t)n));
+	nd = strlen(digits);
+	group = nd >= (lang == LANG_PL ? 5u : 4u);
+	if (n < 0 && p + 1 < end)
+		*p++ = '-';
+	for (i = 0; i < nd && p + 1 < end; i++) {
+		if (group && i > 0 && (nd - i) % 3 == 0 && p + sl < end) {
+			memcpy(p, sep, sl);
+			p += sl;
+		}
+		if (p + 1 < end)
+			*p++ = digits[i];
+	}
+	*p = '\0';
+	return buf;
+}
+
+/*
+ * A size in bytes as people read it, in a language: "850 bytes", "12 KB",
+ * "3.4 MB", "120 MB"; "12 kB" and "3,4 MB" in German and Polish (a decimal
+ * comma; "kB" as Duden and Polish write it). Into buf.
+ */
+char *
+i18n_size(char *buf, size_t len, int lang, int64_t bytes)
+{
+	char		 num[32], *dot;
+	const char	*fmt, *at;
+
+	if (bytes < 1000) {
+		i18n_number(num, sizeof num, lang, bytes);
+		fmt = trn(lang, bytes, "{n} byte", "{n} bytes");
+	} else if (bytes < 1000 * 1000) {
+		i18n_number(num, sizeof num, lang, (bytes + 500) / 1000);
+		fmt = trc(lang, "size", "{n} KB");
+	} else if (bytes < 10LL * 1000 * 1000) {
+		snprintf(num, sizeof num, "%.1f", bytes / 1e6);
+		if (lang != LANG_EN && (dot = strchr(num, '.')) != NULL)
+			*dot = ',';
+		fmt = trc(lang, "size", "{n} MB");
+	} else {
+		i18n_number(num, sizeof num, lang, (bytes + 500000) /
+		    1000000);
+		fmt = trc(lang, "size", "{n} MB");
+	}
+	if ((at = strstr(fmt, "{n}")) == NULL)
+		snprintf(buf, len, "%s", fmt);
+	else
+		snprintf(buf, len, "%.*s%s%s", (int)(at - fmt), fmt, num,
+		    at + 3);
+	return buf;
+}

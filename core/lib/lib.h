@@ -89,6 +89,49 @@ char		*i18n_format(struct arena *, const char *, ...)
 char		*i18n_date(struct arena *, int, const char *, int64_t);
 char		*i18n_datetime(struct arena *, int, const char *, int64_t);
 char		*i18n_ago(struct arena *, int, const char *, int64_t, int64_t);
+char		*i18n_number(char *, size_t, int, int64_t);
+char		*i18n_size(char *, size_t, int, int64_t);
+
+/* cause.c: a refusal's words as pattern and arguments (docs/translating.md) */
+#define NN_(one, other) one, other	/* a plural's English forms */
+enum { CA_END, CA_TEXT, CA_WORD, CA_NUM, CA_SIZE, CA_ID };
+/* A cause's arguments: CT a text as it is (a name someone typed), CW a
+ * word marked N_() and translated, CN a number, CZ a size in bytes, CI an
+ * id (digits as they are, never grouped). */
+#define CT(name, s)	CA_TEXT, (const char *)(name), (const char *)(s)
+#define CW(name, s)	CA_WORD, (const char *)(name), (const char *)(s)
+#define CN(name, n)	CA_NUM, (const char *)(name), (int64_t)(n)
+#define CZ(name, b)	CA_SIZE, (const char *)(name), (int64_t)(b)
+#define CI(name, n)	CA_ID, (const char *)(name), (int64_t)(n)
+#define CAUSE_ARGS	4
+struct cause_arg {
+	int		 kind;		/* CA_ */
+	const char	*name;		/* a literal */
+	const char	*word;		/* CA_WORD's literal */
+	size_t		 off;		/* CA_TEXT's, in store */
+	int64_t		 num;		/* CA_NUM's, CA_SIZE's */
+};
+struct cause {
+	const char	*one, *other;	/* the pattern, N_() or NN_() */
+	int64_t		 n;		/* the count other follows */
+	int		 nargs;
+	struct cause_arg args[CAUSE_ARGS];
+	size_t		 text_off;	/* the English text, in store */
+	char		 store[2048];	/* text arguments, then the text */
+};
+char		*cause_make(int64_t, const char *, const char *, ...);
+#define cause_new(fmt, ...) cause_make(0, fmt, NULL, ##__VA_ARGS__, CA_END)
+#define cause_newn(n, forms, ...) cause_make(n, forms, ##__VA_ARGS__, CA_END)
+void		 cause_copy(char *, size_t, char *);
+struct cause	*cause_take(const char *);
+void		 cause_free(struct cause *);
+int		 cause_keep(struct cause *, const char *);
+void		 cause_put(const struct cause *);
+char		*cause_tr(struct arena *, int, const struct cause *);
+char		*cause_tr_as(struct arena *, int, const struct cause *,
+		    const char *, const char *);
+const char	*cause_say(struct arena *, int, const char *,
+		    const struct cause *);
 
 /* tz.c: IANA time zones, read from the zoneinfo, thread-safe */
 struct tz_tm {

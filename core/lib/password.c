@@ -83,13 +83,15 @@ password_policy(const char *pw, char **cause)
 	size_t	len = strlen(pw);
 
 	if (len < PASSWORD_MIN) {
-		*cause = xasprintf("password must be at least %d characters",
-		    PASSWORD_MIN);
+		*cause = cause_newn(PASSWORD_MIN, NN_("The password must be at "
+		    "least {n} character.", "The password must be at least "
+		    "{n} characters."), CN("n", PASSWORD_MIN));
 		return -1;
 	}
 	if (len > PASSWORD_MAX) {
-		*cause = xasprintf("password must be at most %d characters",
-		    PASSWORD_MAX);
+		*cause = cause_newn(PASSWORD_MAX, NN_("The password must be at "
+		    "most {n} character.", "The password must be at most {n} "
+		    "characters."), CN("n", PASSWORD_MAX));
 		return -1;
 	}
 	return 0;

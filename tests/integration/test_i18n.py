@@ -8,6 +8,7 @@ bad language or zone is refused.
 Each case can run alone: make check TESTS=tests/integration/test_i18n.py
 CASE=login_by_accept_language (or `python3 .../test_i18n.py --list`)."""
 import contextlib
+import html
 import re
 
 import harness as h
@@ -200,6 +201,172 @@ def merged_pages_from_c(t, srv):
     t.like(r.text, r'data-i18n-attach="[^"]+"', "the script's words are "
            "there in German too")
     save(t, a, "en", "")
+
+
+# The domain's causes with their arguments (core/lib/cause.c): each
+# reader's words, the arguments in place; the API stays English.
+CAUSES = {
+    "de": {"taken": "Eine Gruppe namens „{name}“ gibt es schon",
+           "long": "Der Name einer Gruppe ist 1 bis 100 Bytes lang",
+           "password": "Das Passwort muss mindestens 10 Zeichen lang sein.",
+           "username": "Der Benutzername muss 1 bis 30 Zeichen lang sein.",
+           "import": "Der Benutzername darf nur Buchstaben, Ziffern",
+           "empty": "Anzeigename: darf nicht leer sein.",
+           "location": "Standort: höchstens 200 Bytes.",
+           "field": "Das Feld „Team“ muss in eine Zeile passen.",
+           },
+    "pl": {"taken": "Grupa o nazwie „{name}” już istnieje",
+           "long": "Nazwa grupy ma od 1 do 100 bajtów",
+           "password": "Hasło musi mieć co najmniej 10 znaków.",
+           "username": "Nazwa użytkownika musi mieć od 1 do 30 znaków.",
+           "import": "Nazwa użytkownika może zawierać tylko litery",
+           "empty": "Wyświetlana nazwa: pole nie może być puste.",
+           "location": "Lokalizacja: najwyżej 200 bajtów.",
+           "field": "Pole „Team” musi mieścić się w jednym wierszu.",
+           },
+}
+
+
+def unescape(text):
+    return html.unescape(text)
+
+
+@h.case
+def causes_translated(t, srv):
+    """A duplicate and a too-long group name, a short new password, a bad
+    username in the admin's create form and in a CSV import: a German and
+    a Polish reader read the domain's cause in their language with its
+    arguments in place, and the API still answers in English."""
+    srv.add_user("root", admin=True)
+    srv.add_user("carol")     # no language of her own: the browser's
+    t.is_(srv.ctl("field", "add", "Team").returncode, 0,
+          "a company field 'Team'")
+    for lang, want in CAUSES.items():
+        c = srv.client(headers={"Accept-Language": lang})
+        t.status(c.login("carol"), 303, "carol signs in (%s)" % lang)
+        tok = c.csrf("/groups")
+        name = "Chess %s" % lang
+        t.status(c.post("/groups", {"name": name, "csrf": tok,
+                                    "visibility": "open"}), 303,
+                 "carol makes %r" % name)
+        r = c.post("/groups", {"name": name, "csrf": tok,
+                               "visibility": "open"})
+        t.status(r, 409, "the same name again is refused (%s)" % lang)
+        t.ok(want["taken"].format(name=name) in unescape(r.text),
+             "%s: the duplicate name, the name in place" % lang)
+        t.ok("already exists" not in r.text, "%s: no English" % lang)
+        r = c.post("/groups", {"name": "x" * 101, "csrf": tok,
+                               "visibility": "open"})
+        t.status(r, 422, "a name of 101 bytes is refused (%s)" % lang)
+        t.ok(want["long"] in unescape(r.text),
+             "%s: the name's limit, the number in place" % lang)
+        r = c.get("/settings/profile")
+        fid = re.search(r'name="(field_\d+)"', r.text).group(1)
+        r = c.post("/settings/profile", {
+            "csrf": h.form_field(r.text, "csrf"), "display_name": "",
+            "location": "x" * 300, fid: "two\nlines"})
+        t.status(r, 422, "bad profile details are refused (%s)" % lang)
+        for what in ("empty", "location", "field"):
+            t.ok(want[what] in html.unescape(r.text),
+                 "%s: %s, with the form's label" % (lang, want[what]))
+        pw = c.csrf("/settings/password")
+        r = c.post("/settings/password", {"csrf": pw,
+                                          "current": h.PASSWORD,
+                                          "password": "short",
+                                          "confirm": "short"})
+        t.status(r, 422, "a short new password is refused (%s)" % lang)
+        t.ok(want["password"] in unescape(r.text),
+             "%s: the password's rule, plural-correct" % lang)
+        adm = srv.client(headers={"Accept-Language": lang})
+        t.status(adm.login("root"), 303, "root signs in (%s)" % lang)
+        csrf = adm.csrf("/admin/people")
+        r = adm.post("/admin/people", {"csrf": csrf, "username": "y" * 31,
+                                       "display_name": "Y"})
+        t.status(r, 422, "a 31-letter username is refused (%s)" % lang)
+        t.ok(want["username"] in unescape(r.text),
+             "%s: the username's rule in the create form" % lang)
+        r = adm.post("/admin/people/import", {
+            "csrf": csrf, "csv": "username,display_name,email,department,"
+            "title\nbad name,Bad,,,\n"})
+        t.status(r, 422, "an import with a bad username (%s)" % lang)
+        t.ok(want["import"] in unescape(r.text),
+             "%s: the import's line names the rule" % lang)
+    # The API: English, as Mastodon's errors are, whatever the browser.
+    api = srv.client(headers={"Authorization": "Bearer " +
+                              srv.token("carol"), "Accept-Language": "de"})
+    r = api.post("/api/v1/groups", {"name": "Chess de"})
+    t.status(r, 409, "the API refuses the duplicate too")
+    t.is_(r.json().get("error"), "A group named 'Chess de' already exists",
+          "... in English, the name in place")
+
+
+def multipart(fields, files):
+    """(body, content type) for a form with text fields and files."""
+    b = "hearth-i18n-boundary"
+    out = b""
+    for name, value in fields:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n"
+                "\r\n%s\r\n" % (b, name, value)).encode()
+    for name, filename, ctype, data in files:
+        out += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; "
+                "filename=\"%s\"\r\nContent-Type: %s\r\n\r\n" % (
+                    b, name, filename, ctype)).encode() + data + b"\r\n"
+    return out + ("--%s--\r\n" % b).encode(), \
+        "multipart/form-data; boundary=" + b
+
+
+@h.case
+def sizes_translated(t, srv):
+    """A file over the limit, sent from the composer: its size and the
+    limit as each language writes them; a file's size on its card too."""
+    with h.Server(t, name="small", **{"media.max_file_size": 50000}) as s:
+        s.add_user("dora")
+        for lang, refused, card in [
+                ("de", "big.csv: Die Datei ist 60 kB groß; erlaubt sind "
+                 "50 kB", "· 2 kB"),
+                ("pl", "big.csv: Plik ma 60 kB; limit to 50 kB", "· 2 kB"),
+                ("en", "big.csv: the file is 60 KB; the limit is 50 KB",
+                 "· 2 KB")]:
+            c = s.client(headers={"Accept-Language": lang})
+            t.status(c.login("dora"), 303, "dora signs in (%s)" % lang)
+            tok = c.csrf("/")
+            body, ct = multipart([("csrf", tok), ("status", "numbers")],
+                                 [("files", "big.csv", "text/csv",
+                                   b"a,b\n" * 15000)])
+            r = c.request("POST", "/compose", body=body,
+                          headers={"Content-Type": ct})
+            t.status(r, 422, "a file over the limit is refused (%s)" % lang)
+            t.ok(refused in html.unescape(r.text),
+                 "%s: %s" % (lang, refused))
+            body, ct = multipart([("csrf", tok), ("status", "small " + lang)],
+                                 [("files", "small.csv", "text/csv",
+                                   b"x" * 1500)])
+            r = c.request("POST", "/compose", body=body,
+                          headers={"Content-Type": ct})
+            t.status(r, 303, "a small file is posted (%s)" % lang)
+            r = c.get("/")
+            t.ok(card in r.text, "%s: the card says %r" % (lang, card))
+            # The composer's own uploads (hearth.js, POST /media): the
+            # JSON error a person reads, in their words too.
+            body, ct = multipart([], [("file", "big.csv", "text/csv",
+                                       b"a,b\n" * 15000)])
+            r = c.request("POST", "/media", body=body,
+                          headers={"Content-Type": ct, "X-CSRF-Token": tok})
+            t.status(r, 413, "the composer's upload is refused (%s)" % lang)
+            t.is_(r.json().get("error") if r.status == 413 else None,
+                  refused.split(": ", 1)[1],
+                  "%s: the upload's error in the reader's words" % lang)
+        # An app (a bearer token) reads the API's English, whatever
+        # language its requests ask for.
+        api = s.client(headers={"Authorization": "Bearer " +
+                                s.token("dora"), "Accept-Language": "de"})
+        body, ct = multipart([], [("file", "big.csv", "text/csv",
+                                   b"a,b\n" * 15000)])
+        r = api.request("POST", "/api/v1/media", body=body,
+                        headers={"Content-Type": ct})
+        t.status(r, 413, "the API refuses the file too")
+        t.is_(r.json().get("error") if r.status == 413 else None,
+              "the file is 60 KB; the limit is 50 KB", "... in English")
 
 
 if __name__ == "__main__":

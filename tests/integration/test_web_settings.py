@@ -329,7 +329,7 @@ def password_change(t, srv):
                                       "password": "short",
                                       "confirm": "short"})
     t.status(r, 422, "a short new password is refused")
-    t.like(r.text, r'id="password-error">The new password must be at '
+    t.like(r.text, r'id="password-error">The password must be at '
            r'least', "... the policy names the field")
     t.status(other.get("/"), 200, "nothing ended the other session")
     r = a.post("/settings/password", {"csrf": csrf,

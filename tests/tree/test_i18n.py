@@ -5,6 +5,7 @@ and HTML tags, has as many plural forms as its language, and breaks no
 attribute; web/i18n/hearth.pot is up to date. A failure lists every
 message missing, so one run says all there is to translate. Cases run
 alone: CASE=complete."""
+import glob
 import importlib.machinery
 import importlib.util
 import os
@@ -73,11 +74,25 @@ def consistent(t, fx):
             if e["plural"] and len(forms) != nforms:
                 bad.append("%s: %d plural forms, %s has %d" % (
                     name(key), len(forms), lang, nforms))
-            for s in forms:
+            if e["plural"]:
+                want |= set(re.findall(r"\{[^}]*\}", e["plural"]))
+            for i, s in enumerate(forms):
                 got = set(re.findall(r"\{[^}]*\}", s))
                 if got != want and not e["plural"]:
                     bad.append("%s: placeholders %s, not %s" % (
                         name(key), sorted(got), sorted(want)))
+                # A plural's form may leave out the count ("eine
+                # Minute"), never invent a placeholder or drop another.
+                if e["plural"] and (got - want or
+                                    (want - {"{n}"}) - got):
+                    bad.append("%s: form %d has placeholders %s, not %s"
+                               % (name(key), i, sorted(got),
+                                  sorted(want)))
+                if sorted(re.findall(r"%[-+ #0-9.]*[a-zA-Z]", s)) != \
+                        sorted(re.findall(r"%[-+ #0-9.]*[a-zA-Z]",
+                                          key[1])) and "%" in key[1]:
+                    bad.append("%s: the printf conversions differ" %
+                               name(key))
                 if sorted(re.findall(r"<[^>]*>", s)) != tags:
                     bad.append("%s: the HTML tags differ" % name(key))
                 if '"' in s and '"' not in key[1]:
@@ -87,6 +102,60 @@ def consistent(t, fx):
                     bad.append("%s: a bare & (write &amp;)" % name(key))
         t.ok(not bad, "%s.po keeps placeholders, tags and forms" % lang,
              "\n  ".join(bad))
+
+
+@h.case
+def cause_args(t, fx):
+    """Every cause_new()/cause_newn() in the C sources words a marked
+    pattern (N_ or NN_) whose {placeholders} are exactly the arguments it
+    is given (CT, CW, CN, CZ, CI), so no text shows a {name} unfilled or
+    drops an argument; the catalogues' placeholders are held to the same
+    pattern by consistent."""
+    ex = extractor()
+    call = re.compile(r"\bcause_newn?\s*\(")
+    bad, seen = [], 0
+    for pat in ("core/*/*.c", "web/pages/*.c", "modules/*/*.c"):
+        for path in sorted(glob.glob(os.path.join(SRC, pat))):
+            with open(path, encoding="utf-8") as f:
+                text = re.sub(r"/\*.*?\*/", " ", f.read(), flags=re.S)
+            if path.endswith("cause.c"):
+                continue
+            for m in call.finditer(text):
+                depth, i = 1, m.end()
+                while depth and i < len(text):
+                    c = text[i]
+                    if c == '"':
+                        i = re.match(ex.C_STR, text[i:]).end() + i
+                        continue
+                    depth += {"(": 1, ")": -1}.get(c, 0)
+                    i += 1
+                body = text[m.end():i - 1]
+                where = "%s:%d" % (os.path.relpath(path, SRC),
+                                   text.count("\n", 0, m.start()) + 1)
+                mark = re.search(r"\bNN?_\s*\(((?:%s|\s|,)*)\)" %
+                                 ex.C_STR, body)
+                if mark is None:
+                    bad.append("%s: the pattern is not a N_ or NN_ "
+                               "literal" % where)
+                    continue
+                seen += 1
+                forms = [ex.literal(a) for a in ex.split_args(mark.group(1))]
+                want = set()
+                for form in forms:
+                    want |= set(re.findall(r"\{([^}]*)\}", form or ""))
+                got = set(re.findall(r'\bC[TWNZI]\s*\(\s*"(\w+)"', body))
+                if want != got:
+                    bad.append("%s: placeholders %s, arguments %s" % (
+                        where, sorted(want), sorted(got)))
+                if len(re.findall(r'\bC[TWNZI]\s*\(', body)) > 4:
+                    bad.append("%s: more than CAUSE_ARGS (4) arguments" %
+                               where)
+                if any("%" in (form or "") for form in forms):
+                    bad.append("%s: a printf conversion in a pattern" %
+                               where)
+    t.ok(seen >= 10, "found the causes (%d)" % seen)
+    t.ok(not bad, "each cause's pattern and arguments agree",
+         "\n  ".join(bad))
 
 
 @h.case

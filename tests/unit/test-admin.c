@@ -107,7 +107,7 @@ test_write(void)
 	    "someone takes fay meanwhile");
 	is_int(user_import_write(db, a, &who, im, phcs, ids, &cause),
 	    E_CONFLICT, "the import is refused");
-	ok(cause && strstr(cause, "line 1") != NULL, "... naming the line");
+	ok(cause && strstr(cause, "Line 1") != NULL, "... naming the line");
 	free(cause);
 	arena_free(a);
 }

@@ -3,9 +3,12 @@
  * (render.c): the CLDR plural rules (Polish's whole table), Accept-Language
  * with q-values and regions, the PO reader, templates in three languages
  * (text runs, vars inside them, attributes, {{#_}}), and times in zones
- * across daylight saving changes.
+ * across daylight saving changes; causes (cause.c) in three languages,
+ * and sizes and numbers as each writes them.
  */
 #include <sys/stat.h>
+
+#include <pthread.h>
 
 #include <event2/buffer.h>
 
@@ -277,6 +280,201 @@ test_zones(void)
 	arena_free(a);
 }
 
+/* On another thread: a cause made there, kept for the caller. */
+static void *
+cause_elsewhere(void *arg)
+{
+	struct cause	*kept = arg;
+	char		*en = cause_new(N_("A group named '{name}' already "
+			    "exists"), CT("name", "Worker"));
+
+	kept->nargs = cause_keep(kept, en) ? kept->nargs : -1;
+	free(en);
+	return NULL;
+}
+
+/* cause.c: a cause's English text, its pattern taken where it changes
+ * hands and shown in each language with its arguments; sizes and numbers
+ * as each language writes them. */
+static void
+test_causes(void)
+{
+	static char	 de[] =
+	    "msgid \"A group named '{name}' already exists\"\n"
+	    "msgstr \"Eine Gruppe namens \xe2\x80\x9e{name}\xe2\x80\x9c "
+	    "gibt es schon\"\n\n"
+	    "msgid \"You have used {used} of your {quota}.\"\n"
+	    "msgstr \"Du hast {used} von {quota} belegt.\"\n\n"
+	    "msgid \"avatar\"\nmsgstr \"Profilbild\"\n\n"
+	    "msgid \"The {what} is wrong.\"\nmsgstr \"{what} ist falsch.\"\n\n"
+	    "msgctxt \"size\"\nmsgid \"{n} KB\"\nmsgstr \"{n} kB\"\n\n"
+	    "msgid \"{n} byte\"\nmsgid_plural \"{n} bytes\"\n"
+	    "msgstr[0] \"{n} Byte\"\nmsgstr[1] \"{n} Bytes\"\n";
+	static char	 pl[] =
+	    "msgid \"A group pins at most {n} post.\"\n"
+	    "msgid_plural \"A group pins at most {n} posts.\"\n"
+	    "msgstr[0] \"Najwy\xc5\xbc" "ej {n} wpis.\"\n"
+	    "msgstr[1] \"Najwy\xc5\xbc" "ej {n} wpisy.\"\n"
+	    "msgstr[2] \"Najwy\xc5\xbc" "ej {n} wpis\xc3\xb3w.\"\n\n"
+	    "msgctxt \"size\"\nmsgid \"{n} KB\"\nmsgstr \"{n} kB\"\n\n"
+	    "msgid \"{n} byte\"\nmsgid_plural \"{n} bytes\"\n"
+	    "msgstr[0] \"{n} bajt\"\nmsgstr[1] \"{n} bajty\"\n"
+	    "msgstr[2] \"{n} bajt\xc3\xb3w\"\n";
+	struct arena	*a = arena_new();
+	struct cause	*c, kept;
+	pthread_t	 th;
+	char		*cause = NULL, *en, buf[64], small[16];
+	static const struct {
+		int		 lang;
+		int64_t		 n;
+		const char	*want;
+	} sizes[] = {
+		{ LANG_EN, 0, "0 bytes" }, { LANG_EN, 1, "1 byte" },
+		{ LANG_EN, 999, "999 bytes" }, { LANG_EN, 12345, "12 KB" },
+		{ LANG_EN, 3400000, "3.4 MB" }, { LANG_EN, 1234567890,
+		    "1,235 MB" },
+		{ LANG_DE, 1, "1 Byte" }, { LANG_DE, 12345, "12 kB" },
+		{ LANG_DE, 3400000, "3,4 MB" }, { LANG_DE, 1234567890,
+		    "1.235 MB" },
+		{ LANG_PL, 1, "1 bajt" }, { LANG_PL, 3, "3 bajty" },
+		{ LANG_PL, 5, "5 bajt\xc3\xb3w" }, { LANG_PL, 22, "22 bajty" },
+		{ LANG_PL, 3400000, "3,4 MB" }, { LANG_PL, 12345678901LL,
+		    "12\xc2\xa0" "346 MB" },
+	};
+	size_t		 i;
+
+	i18n_free();
+	ok(i18n_parse(LANG_DE, de, &cause) == 0 && i18n_parse(LANG_PL, pl,
+	    &cause) == 0, "two small catalogues");
+
+	/* The English text, for the API and hearthctl; the pattern beside. */
+	en = cause_new(N_("A group named '{name}' already exists"),
+	    CT("name", "Chess"));
+	is_str(en, "A group named 'Chess' already exists", "English text");
+	is_str(cause_say(a, LANG_DE, en, NULL), "Eine Gruppe namens "
+	    "\xe2\x80\x9e" "Chess\xe2\x80\x9c gibt es schon",
+	    "German, the name in place");
+	is_str(cause_say(a, LANG_DE, en, NULL), en,
+	    "taken once: the second time it is English (not in the catalogue)");
+	free(en);
+
+	/* Taken where it changes hands; the thread forgets it. */
+	en = cause_new(N_("A group named '{name}' already exists"),
+	    CT("name", "{quota}"));
+	ok(cause_take("something else") == NULL, "another text takes nothing");
+	ok(cause_take(en) == NULL, "... and the thread has forgotten it");
+	free(en);
+	en = cause_new(N_("A group named '{name}' already exists"),
+	    CT("name", "{quota}"));
+	c = cause_take(en);
+	ok(c != NULL, "the same text takes its pattern");
+	is_str(cause_tr(a, LANG_DE, c), "Eine Gruppe namens \xe2\x80\x9e"
+	    "{quota}\xe2\x80\x9c gibt es schon",
+	    "an argument's braces are not filled again");
+	is_str(cause_tr(a, LANG_EN, c), en, "English on the web too");
+	is_str(cause_tr(a, LANG_PL, c), en,
+	    "a language without the message: English");
+	cause_free(c);
+	free(en);
+
+	/* Plurals by the count, in Polish's three forms. */
+	for (i = 0; i < 3; i++) {
+		static const int64_t	ns[] = { 1, 3, 25 };
+		static const char *const want[] = {
+		    "Najwy\xc5\xbc" "ej 1 wpis.",
+		    "Najwy\xc5\xbc" "ej 3 wpisy.",
+		    "Najwy\xc5\xbc" "ej 25 wpis\xc3\xb3w."
+		};
+
+		en = cause_newn(ns[i], NN_("A group pins at most {n} post.",
+		    "A group pins at most {n} posts."), CN("n", ns[i]));
+		is_str(cause_say(a, LANG_PL, en, NULL), want[i],
+		    "a Polish plural form");
+		free(en);
+	}
+	en = cause_newn(1, NN_("A group pins at most {n} post.",
+	    "A group pins at most {n} posts."), CN("n", 1));
+	is_str(en, "A group pins at most 1 post.", "English's one");
+	free(en);
+
+	/* Words translated, sizes and numbers in each language. */
+	en = cause_new(N_("The {what} is wrong."), CW("what", N_("avatar")));
+	is_str(cause_say(a, LANG_DE, en, NULL), "Profilbild ist falsch.",
+	    "a word argument is translated");
+	free(en);
+	en = cause_new(N_("You have used {used} of your {quota}."),
+	    CZ("used", 3400000), CZ("quota", 12345678));
+	is_str(en, "You have used 3.4 MB of your 12 MB.", "sizes in English");
+	is_str(cause_say(a, LANG_DE, en, NULL), "Du hast 3,4 MB von 12 MB "
+	    "belegt.", "... and in German");
+	free(en);
+	en = cause_new(N_("Text is too long ({count} characters)"),
+	    CN("count", 123456));
+	is_str(en, "Text is too long (123456 characters)",
+	    "the API's English has plain digits");
+	c = cause_take(en);
+	is_str(cause_tr(a, LANG_EN, c), "Text is too long (123,456 "
+	    "characters)", "the web's English groups them");
+	is_str(cause_tr(a, LANG_DE, c), "Text is too long (123.456 "
+	    "characters)", "German with a point");
+	is_str(cause_tr(a, LANG_PL, c), "Text is too long (123\xc2\xa0" "456 "
+	    "characters)", "Polish with a no-break space");
+	cause_free(c);
+	free(en);
+	en = cause_new(N_("Text is too long ({count} characters)"),
+	    CI("count", 123456));
+	is_str(cause_say(a, LANG_EN, en, NULL), en, "an id is never grouped");
+	free(en);
+	is_str(i18n_number(buf, sizeof buf, LANG_PL, 1234), "1234",
+	    "Polish groups from five digits on");
+	is_str(i18n_number(buf, sizeof buf, LANG_DE, -1234), "-1.234",
+	    "a negative number");
+	is_str(i18n_number(small, 4, LANG_EN, 123456), "123",
+	    "a small buffer is cut, never overrun");
+	for (i = 0; i < nitems(sizes); i++)
+		is_str(i18n_size(buf, sizeof buf, sizes[i].lang, sizes[i].n),
+		    sizes[i].want, "a size in a language");
+
+	/* A fixed buffer: whole, it keeps the pattern; cut, it is English. */
+	cause_copy(buf, sizeof buf, cause_new(N_("A group named '{name}' "
+	    "already exists"), CT("name", "Go")));
+	ok(strncmp(cause_say(a, LANG_DE, buf, NULL), "Eine Gruppe", 11) == 0,
+	    "copied into a buffer: still German");
+	cause_copy(small, sizeof small, cause_new(N_("A group named "
+	    "'{name}' already exists"), CT("name", "Go")));
+	is_str(cause_say(a, LANG_DE, small, NULL), "A group named '",
+	    "cut: shown as it stands");
+
+	/* Made on a worker, handed on by another thread. */
+	memset(&kept, 0, sizeof kept);
+	pthread_create(&th, NULL, cause_elsewhere, &kept);
+	pthread_join(th, NULL);
+	ok(kept.nargs == 1, "kept on the worker");
+	cause_put(&kept);
+	is_str(cause_say(a, LANG_DE, "A group named 'Worker' already exists",
+	    NULL), "Eine Gruppe namens \xe2\x80\x9eWorker\xe2\x80\x9c gibt "
+	    "es schon", "put on this thread: German");
+
+	/* A long text argument is cut whole characters, the rest fits. */
+	memset(buf, 0, sizeof buf);
+	{
+		char	*longname = xmalloc(400);
+
+		for (i = 0; i < 399; i++)
+			longname[i] = i % 2 ? (char)0xbc : (char)0xc5;
+		longname[399] = '\0';
+		en = cause_new(N_("A group named '{name}' already exists"),
+		    CT("name", longname));
+		ok(strlen(en) < 300 && utf8_valid((const unsigned char *)en,
+		    strlen(en)), "a long argument is cut at a character");
+		free(en);
+		free(longname);
+		free(cause_take(NULL));
+	}
+	i18n_free();
+	arena_free(a);
+}
+
 int
 main(void)
 {
@@ -287,6 +485,7 @@ main(void)
 	test_plurals();
 	test_zones();
 	test_po();
+	test_causes();
 	render_free();
 	i18n_free();
 	return done_testing();

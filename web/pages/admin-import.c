@@ -30,6 +30,7 @@ struct import_job {
 	int		 failed;
 	int		 rc;
 	char		*cause;
+	struct cause	*said;		/* cause's pattern (cause.c) */
 };
 
 /* The page: the form, and the lines checked (rows), or what was made. */
@@ -51,7 +52,9 @@ import_page(struct req *r, int status, const char *csv,
 		rows = json_array();
 		for (i = 0; i < im->n; i++) {
 			const struct import_row *row = &im->rows[i];
-			const char *error = row->why == NULL ? row->error :
+			const char *error = row->said != NULL ? cause_tr(
+			    r->arena, req_lang(r), row->said) :
+			    row->why == NULL ? req_tr(r, row->error) :
 			    web_count(r->arena, (long long)row->nfields,
 			    req_tr(r, row->why));
 
@@ -111,6 +114,8 @@ import_job_free(struct import_job *j)
 	free(j->phcs);
 	free(j->ids);
 	free(j->cause);
+	cause_free(j->said);
+	j->said = NULL;
 	j->pws = j->phcs = NULL;
 	j->ids = NULL;
 	j->cause = NULL;
@@ -148,6 +153,7 @@ import_write(struct req *r, struct db *db, void *arg, char **cause)
 	web_audit_actor(r, &who);
 	j->rc = user_import_write(db, r->arena, &who, &j->im, j->phcs, j->ids,
 	    &j->cause);
+	j->said = cause_take(j->cause);
 	return j->rc == E_INTERNAL ? E_INTERNAL : E_OK;
 }
 
@@ -162,8 +168,8 @@ import_reply(struct req *r, void *arg)
 	char			*text;
 
 	if (j->rc != E_OK) {
-		const char *why = arena_strdup(r->arena, j->cause ? j->cause :
-		    N_("The import was refused."));
+		const char *why = j->cause ? cause_say(r->arena, req_lang(r),
+		    j->cause, j->said) : N_("The import was refused.");
 
 		import_job_free(j);
 		import_page(r, j->rc, NULL, NULL, why, NULL);

@@ -74,6 +74,7 @@ struct admin_job {
 	char		*hash_cause;
 	int		 rc;		/* the domain's answer */
 	char		*cause;
+	struct cause	*said;		/* cause's pattern (cause.c) */
 	char		 shown[GENERATED_LEN];	/* the password to show once */
 };
 
@@ -388,8 +389,10 @@ admin_write(struct req *r, struct db *db, void *arg, char **cause)
 			break;
 		}
 	}
-	if (j->rc != E_OK)
+	if (j->rc != E_OK) {
+		j->said = cause_take(j->cause);
 		return j->rc == E_INTERNAL ? E_INTERNAL : E_OK;
+	}
 	/* In the same savepoint: no action without its record. */
 	web_audit_actor(r, &who);
 	if (j->act == ACT_CREATE)
@@ -414,12 +417,14 @@ static void
 admin_reply(struct req *r, void *arg)
 {
 	struct admin_job	*j = arg;
-	const char		*cause = j->cause ? arena_strdup(r->arena,
-	    j->cause) : N_("This was refused.");
+	const char		*cause = j->cause ? cause_say(r->arena,
+	    req_lang(r), j->cause, j->said) : N_("This was refused.");
 	json_t			*errors;
 
 	free(j->cause);
+	cause_free(j->said);
 	j->cause = NULL;
+	j->said = NULL;
 	if (j->rc != E_OK) {
 		j->shown[0] = '\0';
 		if (j->act != ACT_CREATE) {
@@ -523,7 +528,7 @@ web_admin_person_create(struct req *r)
 	j->target_name = j->username;
 	if (!user_valid_name(j->username, &cause)) {
 		json_object_set_new(errors, "username", json_string(
-		    arena_printf(r->arena, "The %s.", cause)));
+		    req_cause(r, cause)));
 		free(cause);
 	} else if (user_get_by_name(req_db(r), r->arena, j->username) != NULL)
 		json_object_set_new(errors, "username", json_string(
@@ -541,7 +546,7 @@ web_admin_person_create(struct req *r)
 		    "empty."));
 	if (pw != NULL && *pw != '\0' && password_policy(pw, &cause) != 0) {
 		json_object_set_new(errors, "password", json_string(
-		    arena_printf(r->arena, "The %s.", cause)));
+		    req_cause(r, cause)));
 		free(cause);
 	}
 	if (json_object_size(errors) > 0) {

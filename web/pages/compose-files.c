@@ -41,9 +41,12 @@ web_draft_files(struct req *r, struct post_draft *d, const char **msg)
 		cause[0] = '\0';
 		if ((rc = media_upload_check(&d->uploads[d->nuploads], p->data,
 		    p->len, p->filename, cause, sizeof cause)) != E_OK) {
+			/* in the reader's words; the API's "file: " (which
+			 * the translations leave out) names no field here */
+			const char *why = req_cause(r, cause);
+
 			*msg = arena_printf(r->arena, "%s: %s", p->filename,
-			    strncmp(cause, "file: ", 6) == 0 ? cause + 6 :
-			    cause);
+			    strncmp(why, "file: ", 6) == 0 ? why + 6 : why);
 			return rc;
 		}
 		d->nuploads++;

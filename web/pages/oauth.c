@@ -89,8 +89,8 @@ static void
 authz_refuse(struct req *r, const struct authz *z, const char *error)
 {
 	if (strcmp(z->redirect_uri, OOB) == 0)
-		req_error(r, 400, arena_printf(r->arena, "The app's request "
-		    "was refused: %s.", error));
+		req_error(r, 400, i18n_format(r->arena, req_tr(r, "The app's "
+		    "request was refused: {error}."), "error", error, NULL));
 	else
 		authz_return(r, z, arena_printf(r->arena, "error=%s", error));
 }

@@ -255,9 +255,9 @@ oidc_back_done(void *arg)
 		log_warn("oidc: sign-in refused: %s", b->cause ? b->cause :
 		    "?");
 		free(b->cause);
-		web_login_page(r, 401, arena_printf(r->arena, "Signing in with "
-		    "%s did not work. Try again, or ask your IT department.",
-		    c->oidc_name));
+		web_login_page(r, 401, i18n_format(r->arena, req_tr(r,
+		    "Signing in with {name} did not work. Try again, or ask "
+		    "your IT department."), "name", c->oidc_name, NULL));
 		req_free(r);
 		return;
 	}

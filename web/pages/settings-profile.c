@@ -19,14 +19,15 @@ static const struct {
 	const char	*label;
 } profile_texts[] = {
 	{ "display_name", offsetof(struct profile_edit, display_name),
-	    "Display name" },
-	{ "note", offsetof(struct profile_edit, bio), "Bio" },
-	{ "job_title", offsetof(struct profile_edit, job_title), "Job title" },
+	    N_("Display name") },
+	{ "note", offsetof(struct profile_edit, bio), N_("Bio") },
+	{ "job_title", offsetof(struct profile_edit, job_title),
+	    N_("Job title") },
 	{ "department", offsetof(struct profile_edit, department),
-	    "Department" },
-	{ "location", offsetof(struct profile_edit, location), "Location" },
-	{ "phone", offsetof(struct profile_edit, phone), "Phone" },
-	{ "pronouns", offsetof(struct profile_edit, pronouns), "Pronouns" },
+	    N_("Department") },
+	{ "location", offsetof(struct profile_edit, location), N_("Location") },
+	{ "phone", offsetof(struct profile_edit, phone), N_("Phone") },
+	{ "pronouns", offsetof(struct profile_edit, pronouns), N_("Pronouns") },
 };
 
 /* The images: form name and size limit. */
@@ -130,18 +131,22 @@ field_error(json_t *errors, const char *param, const char *msg)
 
 /*
  * The domain's message for a field ("job_title must be at most 200 bytes",
- * "field 'Team' must be one line") with the label the form shows in place
- * of the name the domain uses.
+ * "field 'Team' must be one line") in the reader's language, with the
+ * label the form shows in place of the name the domain uses ({field}).
  */
 static const char *
-field_message(struct req *r, const char *label, const char *name,
-    const char *cause)
+field_message(struct req *r, const char *label, const char *cause)
 {
-	size_t	len = strlen(name);
+	struct cause	*c = cause_take(cause);
+	const char	*out;
 
-	if (strncmp(cause, name, len) == 0 && cause[len] == ' ')
-		return arena_printf(r->arena, "%s%s.", label, cause + len);
-	return arena_printf(r->arena, "%s: %s.", label, cause);
+	if (c == NULL)
+		return arena_printf(r->arena, "%s: %s.", req_tr(r, label),
+		    req_tr(r, cause));
+	out = arena_printf(r->arena, "%s.", cause_tr_as(r->arena,
+	    req_lang(r), c, "field", label));
+	cause_free(c);
+	return out;
 }
 
 /*
@@ -158,7 +163,7 @@ check_text(struct req *r, json_t *errors, size_t i, const char *value)
 	*(const char **)((char *)&one + profile_texts[i].off) = value;
 	if (profile_check(&one, &cause) != 0) {
 		field_error(errors, profile_texts[i].param, field_message(r,
-		    profile_texts[i].label, profile_texts[i].param, cause));
+		    profile_texts[i].label, cause));
 		free(cause);
 	}
 }
@@ -184,9 +189,10 @@ check_image(struct req *r, struct profile_save *j, json_t *errors,
 		return;
 	}
 	if (profile_save_image(j, profile_images[i].param, p, &cause) != 0) {
-		field_error(errors, profile_images[i].param, arena_printf(
-		    r->arena, "This file cannot be used: %s. Choose a PNG, "
-		    "JPEG, GIF or WebP image.", cause));
+		field_error(errors, profile_images[i].param, i18n_format(
+		    r->arena, req_tr(r, "This file cannot be used: {why}. "
+		    "Choose a PNG, JPEG, GIF or WebP image."), "why",
+		    req_cause(r, cause), NULL));
 		free(cause);
 	}
 }
@@ -223,8 +229,7 @@ profile_read(struct req *r, struct profile_save *j, json_t *errors)
 		one.nfields = 1;
 		if (profile_check(&one, &cause) != 0) {
 			field_error(errors, param, field_message(r,
-			    pf[i].name, arena_printf(r->arena, "field '%s'",
-			    pf[i].name), cause));
+			    pf[i].name, cause));
 			free(cause);
 			cause = NULL;
 		}

@@ -178,7 +178,7 @@ web_settings_password_save(struct req *r)
 		    "new password."));
 	else if (password_policy(pw, &cause) != 0) {
 		json_object_set_new(errors, "password", json_string(
-		    arena_printf(r->arena, "The new %s.", cause)));
+		    req_cause(r, cause)));
 		free(cause);
 	} else if (confirm == NULL || strcmp(pw, confirm) != 0)
 		json_object_set_new(errors, "confirm", json_string("The two "

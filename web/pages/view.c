@@ -169,6 +169,14 @@ web_post_media(struct ectx *e, const struct post *p, json_t *s)
 		    "size_text", json_object_get(h, "size_text"),
 		    "icon", json_object_get(h, "icon"),
 		    "mime", json_object_get(h, "mime"));
+		/* the size as the viewer's language writes it ("3,4 MB") */
+		if (json_is_integer(json_object_get(h, "bytes"))) {
+			char size[48];
+
+			json_object_set_new(o, "size_text", json_string(
+			    i18n_size(size, sizeof size, e->lang,
+			    json_integer_value(json_object_get(h, "bytes")))));
+		}
 		if (orig != NULL) {
 			json_object_set(o, "width", json_object_get(orig,
 			    "width"));
