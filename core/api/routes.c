@@ -21,8 +21,6 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
 	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
 	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
@@ -68,6 +66,45 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
+
+	/* lists (lists.c) */
+	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_lists },
+	{ M_POST, "/api/v1/lists",	R_AUTH,		api_list_create },
+	{ M_GET,  "/api/v1/lists/:id",	R_AUTH,		api_list_get },
+	{ M_PUT,  "/api/v1/lists/:id",	R_AUTH,		api_list_update },
+	{ M_DELETE, "/api/v1/lists/:id", R_AUTH,	api_list_delete },
+	{ M_GET,  "/api/v1/lists/:id/accounts", R_AUTH, api_list_accounts },
+	{ M_POST, "/api/v1/lists/:id/accounts", R_AUTH,
+	    api_list_accounts_add },
+	{ M_DELETE, "/api/v1/lists/:id/accounts", R_AUTH,
+	    api_list_accounts_remove },
+	{ M_GET,  "/api/v1/accounts/:id/lists", R_AUTH, api_account_lists },
+
+	/* filters, v2 (filters.c); keywords/:id and statuses/:id before
+	 * :filter_id's */
+	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_filters },
+	{ M_POST, "/api/v2/filters",	R_AUTH,		api_filter_create },
+	{ M_GET,  "/api/v2/filters/keywords/:id", R_AUTH,
+	    api_filter_keyword_get },
+	{ M_PUT,  "/api/v2/filters/keywords/:id", R_AUTH,
+	    api_filter_keyword_update },
+	{ M_DELETE, "/api/v2/filters/keywords/:id", R_AUTH,
+	    api_filter_keyword_delete },
+	{ M_GET,  "/api/v2/filters/statuses/:id", R_AUTH,
+	    api_filter_status_get },
+	{ M_DELETE, "/api/v2/filters/statuses/:id", R_AUTH,
+	    api_filter_status_delete },
+	{ M_GET,  "/api/v2/filters/:id", R_AUTH,	api_filter_get },
+	{ M_PUT,  "/api/v2/filters/:id", R_AUTH,	api_filter_update },
+	{ M_DELETE, "/api/v2/filters/:id", R_AUTH,	api_filter_delete },
+	{ M_GET,  "/api/v2/filters/:id/keywords", R_AUTH,
+	    api_filter_keywords },
+	{ M_POST, "/api/v2/filters/:id/keywords", R_AUTH,
+	    api_filter_keyword_create },
+	{ M_GET,  "/api/v2/filters/:id/statuses", R_AUTH,
+	    api_filter_statuses },
+	{ M_POST, "/api/v2/filters/:id/statuses", R_AUTH,
+	    api_filter_status_create },
 
 	/* scheduled statuses (scheduled.c) */
 	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH, api_scheduled_list },
@@ -117,6 +154,7 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/timelines/public", R_AUTH,	api_timeline_public },
 	{ M_GET,  "/api/v1/timelines/tag/:tag", R_AUTH,	api_timeline_tag },
 	{ M_GET,  "/api/v1/timelines/group/:id", R_AUTH, api_timeline_group },
+	{ M_GET,  "/api/v1/timelines/list/:id", R_AUTH, api_timeline_list },
 	{ M_GET,  "/api/v1/tags/:tag",	R_AUTH,		api_tag },
 
 	/* groups (hearth) */

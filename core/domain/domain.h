@@ -483,6 +483,9 @@ struct ectx {
 	int			 lang;		/* the web: the viewer's language,
 						   LANG_* */
 	const char		*zone;		/* and time zone (NULL: UTC) */
+	int			 filter_ctx;	/* the viewer's filters' context
+						   (FC_*): Statuses carry
+						   "filtered"; 0: none */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);
@@ -1453,5 +1456,126 @@ struct instance_stats {
 	int64_t		 active_month;
 };
 int		 instance_stats(struct db *, int64_t, struct instance_stats *);
+
+/* list.c: a person's lists of people they follow (Mastodon's) */
+#define LIST_TITLE_MAX		256	/* characters */
+#define LIST_PER_USER_MAX	50	/* as Mastodon's */
+#define LIST_ACCOUNTS_MAX	40	/* account_ids in one request */
+#define LIST_MEMBERS_ALL	1000	/* limit=0: "all" of a list's members */
+enum { LIST_REPLIES_FOLLOWED, LIST_REPLIES_LIST, LIST_REPLIES_NONE };
+struct list {
+	int64_t		 id;
+	int64_t		 user_id;
+	const char	*title;
+	int		 replies_policy;
+	int		 exclusive;
+};
+struct list_edit {		/* creating, changing or filling a list */
+	int64_t		 id;
+	int64_t		 user_id;
+	const char	*title;
+	int		 replies_policy;
+	int		 exclusive;
+	int64_t		*accounts;
+	size_t		 naccounts;
+	char		 cause[160];
+};
+const char	*list_policy_name(int);
+int		 list_policy_named(const char *);
+int		 list_create_cmd(struct db *, void *, char **);
+int		 list_update_cmd(struct db *, void *, char **);
+int		 list_delete_cmd(struct db *, void *, char **);
+int		 list_add_cmd(struct db *, void *, char **);
+int		 list_remove_cmd(struct db *, void *, char **);
+struct list	*list_get(struct db *, struct arena *, int64_t, int64_t);
+int		 list_all(struct db *, struct arena *, int64_t, int64_t,
+		     struct list **, size_t *);
+int		 list_members(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_list(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 list_exclusive_members(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+int		 list_holding(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+
+/* filter.c: a person's filters (Mastodon's v2), applied server-side */
+#define FILTER_TITLE_MAX	256	/* characters */
+#define FILTER_KEYWORD_MAX	512
+#define FILTER_PER_USER_MAX	100
+#define FILTER_KEYWORDS_MAX	100	/* keywords_attributes in one request */
+#define FC_HOME			0x01	/* contexts, as Mastodon names them */
+#define FC_NOTIFICATIONS	0x02
+#define FC_PUBLIC		0x04
+#define FC_THREAD		0x08
+#define FC_ACCOUNT		0x10
+#define FC_HOME_FEED		(0x100 | FC_HOME)	/* home itself: exclusive
+							   lists apply too */
+enum { FILTER_WARN, FILTER_HIDE, FILTER_BLUR };
+struct filter_keyword {
+	int64_t		 id;
+	const char	*keyword;
+	int		 whole_word;
+};
+struct filter_status {
+	int64_t		 id;
+	int64_t		 status_id;
+};
+struct filter {
+	int64_t		 id;
+	int64_t		 user_id;
+	const char	*title;
+	int		 contexts;	/* FC_* bits */
+	int		 action;
+	int64_t		 expires_at;	/* 0: never */
+	struct filter_keyword *keywords;
+	size_t		 nkeywords;
+	struct filter_status *statuses;
+	size_t		 nstatuses;
+};
+struct filter_keyword_edit {
+	int64_t		 id;		/* 0: a new one */
+	const char	*keyword;
+	int		 whole_word;
+	int		 destroy;
+};
+struct filter_edit {		/* a filter, keyword or status written */
+	int64_t		 id;		/* the filter */
+	int64_t		 user_id;
+	const char	*title;
+	int		 contexts;
+	int		 action;
+	int64_t		 expires_at;	/* 0: never */
+	struct filter_keyword_edit *keywords;
+	size_t		 nkeywords;
+	int64_t		 status_id;	/* filter_status_cmd */
+	int64_t		 rule_id;	/* out: the keyword or status row */
+	int		 destroy;
+};
+void		 filter_changed(void);
+int		 filter_context_named(const char *);
+json_t		*filter_contexts_json(int);
+const char	*filter_action_name(int);
+int		 filter_action_named(const char *);
+int		 filter_create_cmd(struct db *, void *, char **);
+int		 filter_update_cmd(struct db *, void *, char **);
+int		 filter_delete_cmd(struct db *, void *, char **);
+int		 filter_keyword_cmd(struct db *, void *, char **);
+int		 filter_status_cmd(struct db *, void *, char **);
+struct filter	*filter_get(struct db *, struct arena *, int64_t, int64_t);
+int		 filter_all(struct db *, struct arena *, int64_t,
+		     struct filter **, size_t *);
+int64_t		 filter_keyword_owner(struct db *, int64_t, int64_t);
+int64_t		 filter_status_owner(struct db *, int64_t, int64_t);
+json_t		*filter_json(struct arena *, const struct filter *, int);
+json_t		*filter_keyword_json(struct arena *,
+		     const struct filter_keyword *);
+json_t		*filter_status_json(struct arena *, const struct filter_status *);
+json_t		*filter_results(struct db *, struct arena *, int64_t, int,
+		     int64_t, int *);
+int		 filter_hides(struct db *, struct arena *, int64_t, int,
+		     int64_t);
+void		 filter_drop(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
 
 #endif

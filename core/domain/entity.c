@@ -31,6 +31,7 @@ ectx_init(struct ectx *e, struct db *db, struct arena *a, int64_t viewer,
 	e->post_tools = 0;
 	e->lang = 0;
 	e->zone = NULL;
+	e->filter_ctx = 0;
 }
 
 /* Drop the context's caches. */
@@ -547,6 +548,22 @@ status_reblog(struct ectx *e, const struct post *p, json_t *s)
 	return 0;
 }
 
+/* The viewer's filters' results on post id, as the Status's "filtered"
+ * (filter.c decides; [] when none match or no context is set). */
+static void
+status_filtered(struct ectx *e, int64_t id, json_t *s)
+{
+	json_t	*r;
+	int	 hide;
+
+	if (e->filter_ctx == 0)
+		return;
+	r = filter_results(e->db, e->arena, e->viewer, e->filter_ctx, id,
+	    &hide);
+	if (r != NULL)
+		json_object_set_new(s, "filtered", r);
+}
+
 /* The Status entity for a post the viewer may read. */
 json_t *
 entity_status(struct ectx *e, const struct post *p)
@@ -593,6 +610,7 @@ entity_status(struct ectx *e, const struct post *p)
 	    "filtered",
 	    "group", status_group(e, p->group_id));
 	json_object_set_new(s, "pleroma", status_pleroma(e, p));
+	status_filtered(e, p->id, s);		/* filters: filter.c */
 	if (p->reblog_of_id != 0 && status_reblog(e, p, s) != 0) {
 		json_decref(s);
 		return NULL;
@@ -835,6 +853,25 @@ status_write_mine(struct ectx *e, const struct peek *peek,
 	evbuffer_add(out, "}", 1);
 }
 
+/* Write a cached Status's "filtered": the viewer's filters' results. */
+static void
+status_write_filtered(struct ectx *e, int64_t id, struct evbuffer *out)
+{
+	json_t	*r = NULL;
+	int	 hide;
+
+	if (e->filter_ctx != 0)
+		r = filter_results(e->db, e->arena, e->viewer, e->filter_ctx,
+		    id, &hide);
+	evbuffer_add(out, ",\"filtered\":", 12);
+	if (r == NULL)
+		evbuffer_add(out, "[]", 2);
+	else {
+		jsonw_value(out, r);
+		json_decref(r);
+	}
+}
+
 /* Write one Status, from the cache where it can; -1 if it vanished. */
 static int
 status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
@@ -862,6 +899,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_object_del(s, "reblogged");
 		json_object_del(s, "bookmarked");
 		json_object_del(s, "pleroma");
+		json_object_del(s, "filtered");
 		b = evbuffer_new();
 		jsonw_value(b, s);
 		json_decref(s);
@@ -876,6 +914,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 	if (account_write(e, peek->author_id, peek->author_tag, out) != 0)
 		return -1;
 	status_write_mine(e, peek, out);
+	status_write_filtered(e, peek->id, out);
 	if (peek->favourited)
 		evbuffer_add(out, ",\"favourited\":true}", 19);
 	else
