@@ -241,7 +241,6 @@ static const struct refusal refusals[] = {
 	    "removed from Mastodon in 3.0: a Status carries its card" },
 	{ M_GET, "/api/v1/streaming/public/remote",
 	    "everyone is local: there is no remote timeline" },
-	{ M_GET, "/api/v1/streaming/list", NOT_YET },
 	{ M_GET, "/api/v1/streaming/direct", NOT_YET },
 	{ M_GET, "/api/v2/suggestions", NO_SUGGESTIONS },
 	{ M_DELETE, "/api/v1/suggestions/:account_id", NO_SUGGESTIONS },

@@ -221,6 +221,8 @@ const struct route api_routes[] = {
 	    api_streaming_named },
 	{ M_GET,  "/api/v1/streaming/group", R_AUTH | R_QTOKEN,
 	    api_streaming_named },
+	{ M_GET,  "/api/v1/streaming/list", R_AUTH | R_QTOKEN,
+	    api_streaming_named },
 
 	/* SCIM 2.0 provisioning (docs/scim.md): the scim token only, 404
 	 * while auth.scim is off (router.c); provisioning is administration,

@@ -513,22 +513,24 @@ void		 entity_statuses_write(struct ectx *, const struct idlist *,
 /* The streams one may subscribe to, in stream-sub.c's table. */
 enum stream_kind { STREAM_USER, STREAM_PUBLIC, STREAM_NOTIFICATION,
     STREAM_LOCAL, STREAM_HASHTAG, STREAM_HASHTAG_LOCAL, STREAM_GROUP,
-    STREAM_NKINDS };
+    STREAM_LIST, STREAM_NKINDS };
 /* One subscription: a kind, and for those that take one its parameter. */
 struct stream_sub {
 	enum stream_kind	 kind;
-	int64_t			 group;	/* STREAM_GROUP */
-	char			*arg;	/* the tag, or the group's id */
+	int64_t			 group;	/* STREAM_GROUP; STREAM_LIST: the
+					   list */
+	char			*arg;	/* the tag, or the group's (list's)
+					   id */
 };
 extern const char stream_kinds_known[];
 const char	*stream_kind_name(enum stream_kind);
 int		 stream_kind_param(enum stream_kind);
 int		 stream_kind_named(const char *);
 int		 stream_sub_parse(struct db *, struct arena *, int64_t,
-		     const char *, const char *, const char *,
+		     const char *, const char *, const char *, const char *,
 		     struct stream_sub *, const char **);
-int		 stream_sub_match(const struct stream_sub *,
-		     const struct post *);
+int		 stream_sub_match(struct db *, int64_t,
+		     const struct stream_sub *, const struct post *);
 
 /* media.c */
 #define MEDIA_NAME_MAX 64
@@ -1498,6 +1500,8 @@ int		 list_exclusive_members(struct db *, struct arena *, int64_t,
 		     struct idlist *);
 int		 list_holding(struct db *, struct arena *, int64_t,
 		     struct idlist *);
+int		 list_streams_post(struct db *, int64_t, int64_t,
+		     const struct post *);
 
 /* filter.c: a person's filters (Mastodon's v2), applied server-side */
 #define FILTER_TITLE_MAX	256	/* characters */
@@ -1577,5 +1581,6 @@ int		 filter_hides(struct db *, struct arena *, int64_t, int,
 		     int64_t);
 void		 filter_drop(struct db *, struct arena *, int64_t, int,
 		     struct idlist *);
+int		 filter_json_hides(json_t *);
 
 #endif

@@ -912,3 +912,25 @@ filter_drop(struct db *db, struct arena *a, int64_t viewer, int context,
 	}
 	json_decref(set);
 }
+
+/* Whether an entity (a Status, or a Notification with one) carries a hide
+ * filter's result: a notification or stream event left out. */
+int
+filter_json_hides(json_t *j)
+{
+	json_t	*r;
+	size_t	 i;
+
+	if (j == NULL)
+		return 0;
+	if (json_object_get(j, "status") != NULL)
+		j = json_object_get(j, "status");
+	json_array_foreach(json_object_get(j, "filtered"), i, r) {
+		if (json_is_string(json_object_get(json_object_get(r,
+		    "filter"), "filter_action")) && strcmp(json_string_value(
+		    json_object_get(json_object_get(r, "filter"),
+		    "filter_action")), "hide") == 0)
+			return 1;
+	}
+	return 0;
+}

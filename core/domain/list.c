@@ -350,6 +350,34 @@ timeline_list(struct db *db, struct arena *a, int64_t viewer, int64_t id,
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
 
+/* Whether post p belongs on the viewer's list's stream: what its timeline
+ * would show (timeline_list's rule, for one post). */
+int
+list_streams_post(struct db *db, int64_t viewer, int64_t id,
+    const struct post *p)
+{
+	sqlite3_stmt	*st;
+	int		 ok;
+
+	if (p->group_id != 0 || p->visibility == VIS_DIRECT)
+		return 0;
+	if ((st = db_prepare(db, "SELECT 1 FROM lists l JOIN list_accounts la "
+	    "ON la.list_id = l.id WHERE l.id = ?1 AND l.user_id = ?2 AND "
+	    "la.account_id = ?3 AND (?4 = 0 OR ?4 = ?3 OR ?4 = ?2 OR "
+	    "(l.replies_policy = 0 AND EXISTS (SELECT 1 FROM follows f WHERE "
+	    "f.follower_id = ?2 AND f.followee_id = ?4)) OR (l.replies_policy "
+	    "= 1 AND EXISTS (SELECT 1 FROM list_accounts m WHERE m.list_id = "
+	    "l.id AND m.account_id = ?4)))")) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, viewer);
+	sqlite3_bind_int64(st, 3, p->author_id);
+	sqlite3_bind_int64(st, 4, p->in_reply_to_account_id);
+	ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return ok;
+}
+
 /*
  * The members of the viewer's exclusive lists, whose posts stay out of
  * home (filter.c keeps them with the viewer's compiled filters).

@@ -438,7 +438,7 @@ stream_ws_message(struct stream *s, const char *text, size_t len)
 	status = stream_sub_parse(sub_on ? s->sl->loop->db : NULL, a, s->user,
 	    json_string_value(json_object_get(msg, "stream")),
 	    stream_ws_field(a, msg, "tag"), stream_ws_field(a, msg, "group"),
-	    &sub, &why);
+	    stream_ws_field(a, msg, "list"), &sub, &why);
 	if (status != 0)
 		rc = stream_ws_error(s, status, why);
 	else if (!sub_on)
@@ -650,7 +650,7 @@ static int
 stream_send_via(struct stream *s, const struct stream_msg *m,
     const struct stream_sub *sub, const struct post *p, struct evbuffer *data)
 {
-	if (p != NULL && !stream_sub_match(sub, p))
+	if (p != NULL && !stream_sub_match(s->sl->loop->db, s->user, sub, p))
 		return 0;
 	if (stream_event(s, sub, stream_names[m->type], data) != 0)
 		return -1;
@@ -677,6 +677,37 @@ stream_send(struct stream *s, const struct stream_msg *m, unsigned wants,
 	/* rc first: after -1, s is gone. */
 	for (i = 0; rc == 0 && params && i < s->nparams; i++)
 		rc = stream_send_via(s, m, &s->params[i], p, data);
+}
+
+/*
+ * The owner's filters on post id (filter.c): the kinds (*wants) and
+ * parameter subscriptions (*params) a hide filter leaves it out of are
+ * dropped, and the Status gets the "filtered" results of the context the
+ * rest read it in: home's for the user and list streams, public's for the
+ * others. 0 if it goes to none.
+ */
+static int
+stream_filters(struct stream *s, struct ectx *e, int64_t id,
+    unsigned *wants, int *params)
+{
+	unsigned	 pub = *wants & ~(1u << STREAM_USER |
+			    1u << STREAM_NOTIFICATION);
+	int		 listed = *params && s->params[0].kind == STREAM_LIST;
+
+	if ((*wants & 1u << STREAM_USER) &&
+	    filter_hides(e->db, e->arena, s->user, FC_HOME_FEED, id))
+		*wants &= ~(1u << STREAM_USER);
+	if (listed && filter_hides(e->db, e->arena, s->user, FC_HOME, id))
+		*params = 0;
+	if ((pub != 0 || (*params && !listed)) &&
+	    filter_hides(e->db, e->arena, s->user, FC_PUBLIC, id)) {
+		*wants &= ~pub;
+		if (!listed)
+			*params = 0;
+	}
+	e->filter_ctx = (*wants & 1u << STREAM_USER) || listed ? FC_HOME :
+	    FC_PUBLIC;
+	return *wants != 0 || *params;
 }
 
 /* On a loop: deliver a message to the streams it concerns. */
@@ -726,13 +757,19 @@ stream_deliver(void *arg)
 			evbuffer_add_printf(data, "%lld", (long long)m->id);
 			break;
 		case SE_NOTIFICATION:
+			e.filter_ctx = FC_NOTIFICATIONS;
 			j = entity_notification(&e, m->id);
+			if (filter_json_hides(j)) { /* FILTERS: hidden by filter */
+				json_decref(j);
+				j = NULL;
+			}
 			break;
 		case SE_UPDATE:
 		case SE_STATUS_UPDATE:
 			/* post_get checks the owner may read it. */
 			p = post_get(e.db, e.arena, s->user, m->id);
-			if (p != NULL)
+			if (p != NULL && stream_filters(s, &e, p->id, &wants,
+			    &params)) /* FILTERS: hidden by filter (filter.c) */
 				j = entity_status(&e, p);
 			break;
 		}
