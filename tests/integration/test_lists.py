@@ -10,6 +10,7 @@ CASE=crud (or `python3 .../test_lists.py --list`)."""
 import contextlib
 import itertools
 import json
+import time
 
 import harness as h
 from streamclient import Stream, WS
@@ -259,6 +260,58 @@ def access(t, srv):
           "its member unchanged")
     anon = srv.client()
     t.status(anon.get("/api/v1/lists"), 401, "signed out: 401")
+
+
+def update_of(sid, stream=None):
+    """A WebSocket message: the update of post sid (through stream)."""
+    def pred(m):
+        return m.get("event") == "update" and \
+            json.loads(m["payload"])["id"] == sid and \
+            (stream is None or m.get("stream") == stream)
+    return pred
+
+
+@h.case
+def streams(t, srv):
+    """The list stream, as SSE and WebSocket: its members' posts only."""
+    alice, bob, carol = people(srv, "alice", "bob", "carol")
+    follow(alice, bob)
+    follow(alice, carol)
+    lid = make_list(alice, "Streamed")
+    add(alice, lid, bob)
+    sse = Stream(srv.port, "/api/v1/streaming/list?list=%s&access_token=%s"
+                 % (lid, alice.token))
+    t.is_(sse.status, 200, "SSE /api/v1/streaming/list?list=ID: 200")
+    ws = WS(srv.port, "/api/v1/streaming?stream=list&list=%s&"
+            "access_token=%s" % (lid, alice.token))
+    t.is_(ws.status, 101, "WebSocket stream=list&list=ID: 101")
+    ws2 = WS(srv.port, "/api/v1/streaming?access_token=" + alice.token)
+    ws2.send(1, json.dumps({"type": "subscribe", "stream": "list",
+                            "list": lid}))
+    time.sleep(0.3)
+    c = h.post_status(carol, "carol not listed")["id"]
+    b = h.post_status(bob, "bob listed")["id"]
+    got = sse.until(lambda e: e[0] == "update" and
+                    json.loads(e[1])["id"] == b)
+    ids = [json.loads(d)["id"] for e, d in got if e == "update"]
+    t.ok(b in ids, "SSE: bob's post comes")
+    t.ok(c not in ids, "SSE: carol's does not")
+    m = ws.message(update_of(b))
+    t.ok(m is not None, "WebSocket: bob's post comes")
+    t.is_(m and m.get("stream"), ["list", lid],
+          "... named [\"list\", ID]")
+    t.ok(ws2.message(update_of(b, ["list", lid])) is not None,
+         "a subscribe message for the list works too")
+    for x in (sse, ws, ws2):
+        x.close()
+    bob_sse = Stream(srv.port, "/api/v1/streaming/list?list=%s&"
+                     "access_token=%s" % (lid, bob.token))
+    t.is_(bob_sse.status, 404, "another's list stream: 404")
+    bob_sse.close()
+    none = Stream(srv.port, "/api/v1/streaming/list?access_token=" +
+                  bob.token)
+    t.is_(none.status, 400, "no list=: 400")
+    none.close()
 
 
 if __name__ == "__main__":
