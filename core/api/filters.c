@@ -552,3 +552,180 @@ api_filter_status_delete(struct req *r)
 	e->destroy = 1;
 	return req_command(r, filter_status_cmd, filter_empty_reply, e);
 }
+
+/*
+ * Filters v1, Mastodon's older API, which it keeps: a v1 filter is one
+ * keyword (its id the keyword's), with its filter's contexts, expiry and
+ * irreversible (hide). Creating one makes a filter titled by the phrase.
+ */
+
+/* Answer with the person's keyword id as a v1 Filter, or 404. */
+static void
+v1_answer(struct req *r, int64_t id)
+{
+	int64_t		 fid = filter_keyword_owner(req_db(r), r->user->id, id);
+	struct filter	*f = fid ? filter_get(req_db(r), r->arena,
+	    r->user->id, fid) : NULL;
+	size_t		 i;
+
+	for (i = 0; f != NULL && i < f->nkeywords; i++) {
+		if (f->keywords[i].id == id) {
+			req_json(r, 200, filter_v1_json(r->arena, f,
+			    &f->keywords[i]));
+			return;
+		}
+	}
+	req_error(r, 404, "Record not found");
+}
+
+/* After a v1 create: the new filter's keyword as a v1 Filter. */
+static void
+v1_created(struct req *r, void *arg)
+{
+	struct filter_edit	*e = arg;
+	struct filter		*f = filter_get(req_db(r), r->arena,
+	    r->user->id, e->id);
+
+	if (f == NULL || f->nkeywords == 0)
+		req_error(r, 404, "Record not found");
+	else
+		v1_answer(r, f->keywords[0].id);
+}
+
+/* After a v1 update. */
+static void
+v1_reply(struct req *r, void *arg)
+{
+	struct filter_edit	*e = arg;
+
+	v1_answer(r, e->rule_id);
+}
+
+/* Read phrase, context, irreversible, whole_word and expires_in into e
+ * and its one keyword. 0, or -1 after answering 422. */
+static int
+v1_params(struct req *r, struct filter_edit *e)
+{
+	const char	*v;
+	char		*end;
+	long long	 secs;
+	int		 mask, bad;
+
+	if ((v = req_param(r, "phrase")) != NULL)
+		e->keywords[0].keyword = v;
+	if ((mask = filter_contexts(r, &bad)) >= 0)
+		e->contexts = mask;
+	if (bad)
+		return -1;
+	if ((v = req_param(r, "irreversible")) != NULL)
+		e->action = truthy(v) ? FILTER_HIDE : FILTER_WARN;
+	if ((v = req_param(r, "whole_word")) != NULL)
+		e->keywords[0].whole_word = truthy(v);
+	if ((v = req_param(r, "expires_in")) != NULL ||
+	    (r->body != NULL && json_is_null(json_object_get(r->body,
+	    "expires_in")))) {
+		if (v == NULL || *v == '\0')
+			e->expires_at = 0;
+		else {
+			secs = strtoll(v, &end, 10);
+			if (*end != '\0' || secs <= 0) {
+				req_error(r, 422, "Validation failed: "
+				    "expires_in must be a number of seconds");
+				return -1;
+			}
+			e->expires_at = (int64_t)time(NULL) + secs;
+		}
+	}
+	return 0;
+}
+
+/* GET /api/v1/filters: every keyword of every filter. */
+enum handled
+api_filters_v1(struct req *r)
+{
+	struct filter	*f;
+	json_t		*arr;
+	size_t		 i, k, n;
+
+	if (filter_all(req_db(r), r->arena, r->user->id, &f, &n) != E_OK) {
+		req_error(r, 500, "Internal error");
+		return HANDLED;
+	}
+	arr = json_array();
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < f[i].nkeywords; k++)
+			json_array_append_new(arr, filter_v1_json(r->arena,
+			    &f[i], &f[i].keywords[k]));
+	}
+	req_json(r, 200, arr);
+	return HANDLED;
+}
+
+/* GET /api/v1/filters/:id */
+enum handled
+api_filter_v1_get(struct req *r)
+{
+	v1_answer(r, req_id(r, ":0"));
+	return HANDLED;
+}
+
+/* POST /api/v1/filters */
+enum handled
+api_filter_v1_create(struct req *r)
+{
+	struct filter_edit	*e = edit_new(r);
+
+	e->keywords = arena_alloc(r->arena, sizeof *e->keywords);
+	memset(e->keywords, 0, sizeof *e->keywords);
+	e->keywords[0].whole_word = 1;
+	e->nkeywords = 1;
+	if (v1_params(r, e) != 0)
+		return HANDLED;
+	e->title = e->keywords[0].keyword;
+	return req_command(r, filter_create_cmd, v1_created, e);
+}
+
+/* PUT /api/v1/filters/:id: the keyword, and its filter's contexts,
+ * action and expiry. */
+enum handled
+api_filter_v1_update(struct req *r)
+{
+	struct filter_edit	*e = edit_new(r);
+	struct filter		*f;
+	int64_t			 id = req_id(r, ":0"), fid;
+	size_t			 i;
+
+	fid = filter_keyword_owner(req_db(r), r->user->id, id);
+	if (fid == 0 || (f = filter_get(req_db(r), r->arena, r->user->id,
+	    fid)) == NULL) {
+		req_error(r, 404, "Record not found");
+		return HANDLED;
+	}
+	e->title = f->title;
+	e->contexts = f->contexts;
+	e->action = f->action;
+	e->expires_at = f->expires_at;
+	e->keywords = arena_alloc(r->arena, sizeof *e->keywords);
+	memset(e->keywords, 0, sizeof *e->keywords);
+	e->nkeywords = 1;
+	for (i = 0; i < f->nkeywords; i++) {
+		if (f->keywords[i].id == id) {
+			e->keywords[0].id = id;
+			e->keywords[0].keyword = f->keywords[i].keyword;
+			e->keywords[0].whole_word = f->keywords[i].whole_word;
+		}
+	}
+	if (v1_params(r, e) != 0)
+		return HANDLED;
+	return req_command(r, filter_v1_update_cmd, v1_reply, e);
+}
+
+/* DELETE /api/v1/filters/:id */
+enum handled
+api_filter_v1_delete(struct req *r)
+{
+	struct filter_edit	*e = edit_new(r);
+
+	e->rule_id = req_id(r, ":0");
+	return req_command(r, filter_v1_delete_cmd, filter_empty_reply, e);
+}

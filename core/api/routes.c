@@ -20,7 +20,6 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/instance",	0,		api_instance_v1 },
 	{ M_GET,  "/api/v2/instance",	0,		api_instance_v2 },
 	{ M_GET,  "/api/v1/custom_emojis", 0,		api_empty_list },
-	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
@@ -105,6 +104,12 @@ const struct route api_routes[] = {
 	    api_filter_statuses },
 	{ M_POST, "/api/v2/filters/:id/statuses", R_AUTH,
 	    api_filter_status_create },
+	/* filters, v1: one keyword each (filters.c) */
+	{ M_GET,  "/api/v1/filters",	R_AUTH,		api_filters_v1 },
+	{ M_POST, "/api/v1/filters",	R_AUTH,		api_filter_v1_create },
+	{ M_GET,  "/api/v1/filters/:id", R_AUTH,	api_filter_v1_get },
+	{ M_PUT,  "/api/v1/filters/:id", R_AUTH,	api_filter_v1_update },
+	{ M_DELETE, "/api/v1/filters/:id", R_AUTH,	api_filter_v1_delete },
 
 	/* scheduled statuses (scheduled.c) */
 	{ M_GET,  "/api/v1/scheduled_statuses", R_AUTH, api_scheduled_list },

@@ -934,3 +934,58 @@ filter_json_hides(json_t *j)
 	}
 	return 0;
 }
+
+/*
+ * In the write: a v1 filter (Mastodon's older API, where a filter is one
+ * keyword) changed: keyword e->keywords[0] (its id) and its filter's
+ * contexts, action and expiry, which the API read before.
+ */
+int
+filter_v1_update_cmd(struct db *db, void *arg, char **cause)
+{
+	struct filter_edit	*e = arg;
+	int			 rc;
+
+	if ((e->id = filter_keyword_owner(db, e->user_id,
+	    e->keywords[0].id)) == 0) {
+		*cause = xstrdup("Record not found");
+		return E_NOTFOUND;
+	}
+	if ((rc = filter_update_cmd(db, e, cause)) != E_OK)
+		return rc;
+	e->rule_id = e->keywords[0].id;
+	return E_OK;
+}
+
+/* In the write: a v1 filter deleted: its keyword, and its filter with it
+ * when no keyword is left. */
+int
+filter_v1_delete_cmd(struct db *db, void *arg, char **cause)
+{
+	struct filter_edit	*e = arg;
+
+	if ((e->id = filter_keyword_owner(db, e->user_id, e->rule_id)) == 0) {
+		*cause = xstrdup("Record not found");
+		return E_NOTFOUND;
+	}
+	filter_changed();
+	if (DB_RUN(db, "DELETE FROM filter_keywords WHERE id = ?",
+	    SQL_I(e->rule_id)) < 0 || DB_RUN(db, "DELETE FROM filters WHERE "
+	    "id = ? AND NOT EXISTS (SELECT 1 FROM filter_keywords WHERE "
+	    "filter_id = ?)", SQL_I(e->id), SQL_I(e->id)) < 0)
+		return E_INTERNAL;
+	return E_OK;
+}
+
+/* The v1 Filter entity of keyword k of filter f. */
+json_t *
+filter_v1_json(struct arena *a, const struct filter *f,
+    const struct filter_keyword *k)
+{
+	return json_pack("{s:s, s:s, s:o, s:o, s:b, s:b}", "id",
+	    arena_printf(a, "%lld", (long long)k->id), "phrase", k->keyword,
+	    "context", filter_contexts_json(f->contexts), "expires_at",
+	    f->expires_at > 0 ? entity_time(f->expires_at) : json_null(),
+	    "irreversible", f->action == FILTER_HIDE, "whole_word",
+	    k->whole_word);
+}

@@ -325,5 +325,49 @@ def notifications_and_streams(t, srv):
           "a notification's status carries filtered")
 
 
+@h.case
+def v1_compat(t, srv):
+    """/api/v1/filters: a filter per keyword, as Mastodon keeps it."""
+    alice, bob = people(srv, "alice", "bob")
+    follow(alice, bob)
+    p = h.post_status(bob, "the quarterly report")["id"]
+    r = alice.post("/api/v1/filters", {"phrase": "quarterly",
+                                       "context[]": "home",
+                                       "irreversible": "true",
+                                       "whole_word": "true"})
+    t.status(r, 200, "POST /api/v1/filters: 200")
+    f = r.json()
+    t.is_((f["phrase"], f["context"], f["irreversible"], f["whole_word"],
+           f["expires_at"]), ("quarterly", ["home"], True, True, None),
+          "a v1 Filter")
+    t.ok(p not in statuses(alice, HOME), "irreversible: hidden")
+    v2 = alice.get("/api/v2/filters").json()
+    t.is_((v2[0]["title"], v2[0]["filter_action"],
+           v2[0]["keywords"][0]["id"]), ("quarterly", "hide", f["id"]),
+          "seen through v2: a hide filter, the keyword's id")
+    g = make_filter(alice, "Two", ["public"], keywords=[
+        ("alpha", True), ("beta", False)])
+    t.is_(sorted(x["phrase"] for x in alice.get("/api/v1/filters").json()),
+          ["alpha", "beta", "quarterly"], "GET: one per keyword")
+    r = alice.request("PUT", "/api/v1/filters/" + f["id"], form={
+        "phrase": "annual", "irreversible": "false"})
+    t.status(r, 200, "PUT: 200")
+    t.is_((r.json()["phrase"], r.json()["irreversible"]),
+          ("annual", False), "changed")
+    t.ok(p in statuses(alice, HOME), "no longer matching: back")
+    t.is_(alice.get("/api/v1/filters/" + f["id"]).json(), r.json(),
+          "GET one")
+    t.status(bob.get("/api/v1/filters/" + f["id"]), 404,
+             "another's: 404")
+    t.is_(alice.request("DELETE", "/api/v1/filters/" +
+                        f["id"]).json(), {}, "DELETE: {}")
+    t.is_([x["id"] for x in alice.get("/api/v2/filters").json()],
+          [g["id"]], "its filter went with its only keyword")
+    beta = [k for k in g["keywords"] if k["keyword"] == "beta"][0]
+    alice.request("DELETE", "/api/v1/filters/" + beta["id"])
+    t.is_(len(alice.get("/api/v2/filters/" + g["id"]).json()["keywords"]),
+          1, "a filter with a keyword left stays")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
