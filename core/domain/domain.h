@@ -689,6 +689,7 @@ enum event_kind {
 	EV_UNFOLLOWED,		/* actor (follower), subject (followee) */
 	EV_ACCESS_ENDED,	/* actor (who left), text (by which path) */
 	EV_POST_BOOSTED,	/* id (the boost), actor (booster), to */
+	EV_FILTERS_CHANGED,	/* actor (whose filters) */
 	EV_NKINDS
 };
 struct event {
@@ -1556,7 +1557,7 @@ struct filter_edit {		/* a filter, keyword or status written */
 	int64_t		 rule_id;	/* out: the keyword or status row */
 	int		 destroy;
 };
-void		 filter_changed(void);
+void		 filter_changed(struct db *, int64_t);
 int		 filter_context_named(const char *);
 json_t		*filter_contexts_json(int);
 const char	*filter_action_name(int);

@@ -48,13 +48,32 @@ filter_cache_make(void)
 	filter_cache = cache_new(FILTER_CACHE_ENTRIES, FILTER_CACHE_TTL_US);
 }
 
-/* A filter or list changed: every compiled set is stale. Called in the
- * write, and again once it is committed (filter_after), so that no set
- * read between the two is kept. */
-void
-filter_changed(void)
+/* Bump the generation: every compiled set is stale. */
+static void
+filter_gen_bump(void *arg, int committed)
 {
+	(void)arg;
+	(void)committed;
 	__atomic_add_fetch(&filter_gen, 1, __ATOMIC_RELEASE);
+}
+
+/*
+ * In a write: user's filter or list changed. Every compiled set is stale
+ * now and again once the write has ended, so that no set read between the
+ * two (from before the commit) is kept; and the user's streams hear
+ * filters_changed, as Mastodon's do.
+ */
+void
+filter_changed(struct db *db, int64_t user)
+{
+	struct event	ev;
+
+	filter_gen_bump(NULL, 1);
+	db_after_commit(db, filter_gen_bump, NULL);
+	memset(&ev, 0, sizeof ev);
+	ev.kind = EV_FILTERS_CHANGED;
+	ev.actor = user;
+	events_emit(db, &ev);
 }
 
 /* A context's bit by its name, or 0. */
@@ -238,7 +257,7 @@ filter_create_cmd(struct db *db, void *arg, char **cause)
 	    SQL_I((int64_t)time(NULL))) != 1)
 		return E_INTERNAL;
 	e->id = db_last_id(db);
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return filter_keywords_apply(db, e, cause);
 }
 
@@ -262,7 +281,7 @@ filter_update_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		return E_NOTFOUND;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return filter_keywords_apply(db, e, cause);
 }
 
@@ -281,7 +300,7 @@ filter_delete_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		return E_NOTFOUND;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return E_OK;
 }
 
@@ -312,7 +331,7 @@ filter_keyword_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		return E_NOTFOUND;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	if ((rc = filter_keywords_apply(db, e, cause)) != E_OK)
 		return rc;
 	e->rule_id = k->id != 0 ? k->id : db_last_id(db);
@@ -327,7 +346,7 @@ filter_status_cmd(struct db *db, void *arg, char **cause)
 	struct filter_edit	*e = arg;
 	int			 rc;
 
-	filter_changed();
+	filter_changed(db, e->user_id);
 	if (e->destroy) {
 		rc = DB_RUN(db, "DELETE FROM filter_statuses WHERE id = ? AND "
 		    "filter_id IN (SELECT id FROM filters WHERE user_id = ?)",
@@ -968,7 +987,7 @@ filter_v1_delete_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		return E_NOTFOUND;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	if (DB_RUN(db, "DELETE FROM filter_keywords WHERE id = ?",
 	    SQL_I(e->rule_id)) < 0 || DB_RUN(db, "DELETE FROM filters WHERE "
 	    "id = ? AND NOT EXISTS (SELECT 1 FROM filter_keywords WHERE "

@@ -100,7 +100,7 @@ list_create_cmd(struct db *db, void *arg, char **cause)
 	    SQL_I((int64_t)time(NULL))) != 1)
 		return E_INTERNAL;
 	e->id = db_last_id(db);
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return E_OK;
 }
 
@@ -125,7 +125,7 @@ list_update_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		return E_NOTFOUND;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return E_OK;
 }
 
@@ -144,7 +144,7 @@ list_delete_cmd(struct db *db, void *arg, char **cause)
 		*cause = xstrdup("Record not found");
 		return E_NOTFOUND;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return E_OK;
 }
 
@@ -206,7 +206,7 @@ list_add_cmd(struct db *db, void *arg, char **cause)
 			return E_INVALID;
 		}
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return E_OK;
 }
 
@@ -226,7 +226,7 @@ list_remove_cmd(struct db *db, void *arg, char **cause)
 		    "account_id = ?", SQL_I(e->id), SQL_I(e->accounts[i])) < 0)
 			return E_INTERNAL;
 	}
-	filter_changed();
+	filter_changed(db, e->user_id);
 	return E_OK;
 }
 

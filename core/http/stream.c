@@ -46,7 +46,7 @@ struct stream_loop {
 };
 
 enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION,
-    SE_CLOSE };
+    SE_CLOSE, SE_FILTERS_CHANGED };
 
 /* One event on its way to one loop. */
 struct stream_msg {
@@ -67,9 +67,11 @@ static void	stream_on_edited(struct db *, const struct event *);
 static void	stream_on_deleted(struct db *, const struct event *);
 static void	stream_on_notification(struct db *, const struct event *);
 static void	stream_on_access_ended(struct db *, const struct event *);
+static void	stream_on_filters_changed(struct db *, const struct event *);
 
 static const char *stream_names[] = {
-	"update", "status.update", "delete", "notification", "close"
+	"update", "status.update", "delete", "notification", "close",
+	"filters_changed"
 };
 
 /* The heartbeat interval: HEARTH_STREAM_HEARTBEAT seconds, for tests. */
@@ -218,6 +220,7 @@ stream_init(struct server *srv)
 	events_subscribe(EV_POST_DELETED, stream_on_deleted);
 	events_subscribe(EV_NOTIFICATION, stream_on_notification);
 	events_subscribe(EV_ACCESS_ENDED, stream_on_access_ended);
+	events_subscribe(EV_FILTERS_CHANGED, stream_on_filters_changed);
 	for (i = 0; i < srv->nloops; i++) {
 		stream_loops[i].loop = &srv->loops[i];
 		LIST_INIT(&stream_loops[i].streams);
@@ -574,9 +577,14 @@ stream_event(struct stream *s, const struct stream_sub *sub,
 		via = json_pack("[s]", stream_kind_name(sub->kind));
 		if (sub->arg != NULL)
 			json_array_append_new(via, json_string(sub->arg));
-		msg = json_pack("{s:o, s:s, s:s%}", "stream", via, "event",
-		    name, "payload", (const char *)evbuffer_pullup(data, -1),
-		    evbuffer_get_length(data));
+		if (evbuffer_get_length(data) == 0)	/* filters_changed */
+			msg = json_pack("{s:o, s:s}", "stream", via, "event",
+			    name);
+		else
+			msg = json_pack("{s:o, s:s, s:s%}", "stream", via,
+			    "event", name, "payload", (const char *)
+			    evbuffer_pullup(data, -1),
+			    evbuffer_get_length(data));
 		if (msg == NULL) {	/* not UTF-8: cannot be */
 			evbuffer_free(b);
 			return 0;
@@ -624,6 +632,9 @@ static int
 stream_wants(const struct stream *s, enum stream_kind kind,
     const struct stream_msg *m)
 {
+	/* the owner's own news, on their user streams only */
+	if (m->type == SE_FILTERS_CHANGED)
+		return kind == STREAM_USER && stream_to_owner(s, m);
 	switch (kind) {
 	case STREAM_USER:
 		return stream_to_owner(s, m);
@@ -752,6 +763,7 @@ stream_deliver(void *arg)
 		p = NULL;
 		switch (m->type) {
 		case SE_CLOSE:		/* handled above */
+		case SE_FILTERS_CHANGED:	/* no payload */
 			break;
 		case SE_DELETE:
 			evbuffer_add_printf(data, "%lld", (long long)m->id);
@@ -777,7 +789,8 @@ stream_deliver(void *arg)
 			jsonw_value(data, j);
 			json_decref(j);
 		}
-		if (evbuffer_get_length(data) > 0)
+		if (evbuffer_get_length(data) > 0 ||
+		    m->type == SE_FILTERS_CHANGED)
 			stream_send(s, m, wants, params, p, data);
 		evbuffer_free(data);
 		ectx_free(&e);
@@ -856,4 +869,18 @@ stream_on_access_ended(struct db *db, const struct event *ev)
 {
 	(void)db;
 	stream_publish(SE_CLOSE, ev->actor, 0, NULL);
+}
+
+/* A person's filters (or lists) changed: their user streams hear
+ * filters_changed, with no payload, as on Mastodon. */
+static void
+stream_on_filters_changed(struct db *db, const struct event *ev)
+{
+	struct idlist	to;
+	int64_t		who = ev->actor;
+
+	(void)db;
+	to.ids = &who;
+	to.n = to.cap = 1;
+	stream_publish(SE_FILTERS_CHANGED, 0, 0, &to);
 }

@@ -315,6 +315,11 @@ def notifications_and_streams(t, srv):
     t.ok(warned and warned[0]["filtered"] and
          warned[0]["filtered"][0]["filter"]["title"] == "Careful",
          "stream: the warned post carries filtered")
+    alice.post("/api/v2/filters", json_body={"title": "More",
+                                             "context": ["home"]})
+    got = user.until(lambda e: e[0] == "filters_changed")
+    t.ok(any(e == "filters_changed" for e, d in got),
+         "stream: a filter change sends filters_changed")
     user.close()
     ns = alice.get("/api/v1/notifications").json()
     ids = [n["status"]["id"] for n in ns if n.get("status")]
