@@ -1583,6 +1583,7 @@ int		 filter_hides(struct db *, struct arena *, int64_t, int,
 void		 filter_drop(struct db *, struct arena *, int64_t, int,
 		     struct idlist *);
 int		 filter_json_hides(json_t *);
+int		 filter_active(struct db *, struct arena *, int64_t, int);
 int		 filter_v1_update_cmd(struct db *, void *, char **);
 int		 filter_v1_delete_cmd(struct db *, void *, char **);
 json_t		*filter_v1_json(struct arena *, const struct filter *,

@@ -933,6 +933,10 @@ entity_statuses_write(struct ectx *e, const struct idlist *ids,
 	int		 first = 1;
 
 	evbuffer_add(out, "[", 1);
+	/* filters: asked once a page, not once a post, when none can match */
+	if (e->filter_ctx != 0 && !filter_active(e->db, e->arena, e->viewer,
+	    e->filter_ctx))
+		e->filter_ctx = 0;
 	if (post_peek(e->db, e->arena, e->viewer, ids, &peek, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {

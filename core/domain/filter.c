@@ -1008,3 +1008,18 @@ filter_v1_json(struct arena *a, const struct filter *f,
 	    "irreversible", f->action == FILTER_HIDE, "whole_word",
 	    k->whole_word);
 }
+
+/* Whether any of the viewer's filters (or, in home, exclusive lists) can
+ * match in context: pages ask once, and skip filtering when none can. */
+int
+filter_active(struct db *db, struct arena *a, int64_t viewer, int context)
+{
+	json_t	*set;
+	int	 active;
+
+	if (context == 0 || (set = filter_set(db, a, viewer)) == NULL)
+		return 0;
+	active = set_active(set, context);
+	json_decref(set);
+	return active;
+}

@@ -266,6 +266,7 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	size_t		 i, n;
 	int64_t		 now = time(NULL);
 	json_t		*html;
+	int		 ctx;
 
 	/* One chain each rather than one every few cards. */
 	evbuffer_expand(cards, room);
@@ -274,12 +275,15 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	e.post_tools = req_post_tools_for(r);
 	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
 		n = 0;
+	/* FILTERS: hidden or collapsed by filter (settings-filters.c) */
+	ctx = web_filter_context(back);
+	if (ctx != 0 && !filter_active(e.db, e.arena, e.viewer, ctx))
+		ctx = 0;
 	for (i = 0; i < n; i++) {
 		struct card_job	 job = { &peek[i], now };
 
-		/* FILTERS: hidden or collapsed by filter (settings-filters.c) */
-		web_filtered_card(r, &e, web_filter_context(back), peek[i].id,
-		    cards, card_job_write, &job);
+		web_filtered_card(r, &e, ctx, peek[i].id, cards,
+		    card_job_write, &job);
 	}
 	ectx_free(&e);
 	card_fill(r->arena, out, (const char *)evbuffer_pullup(cards, -1),
