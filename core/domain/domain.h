@@ -1558,6 +1558,7 @@ struct filter_edit {		/* a filter, keyword or status written */
 	int		 destroy;
 };
 void		 filter_changed(struct db *, int64_t);
+void		 filter_stale(struct db *);
 int		 filter_context_named(const char *);
 json_t		*filter_contexts_json(int);
 const char	*filter_action_name(int);

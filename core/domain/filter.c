@@ -57,6 +57,16 @@ filter_gen_bump(void *arg, int committed)
 	__atomic_add_fetch(&filter_gen, 1, __ATOMIC_RELEASE);
 }
 
+/* In a write that changed lists as a side effect (an unfollow takes the
+ * followee off the follower's lists): every compiled set is stale, now
+ * and once the write has ended. */
+void
+filter_stale(struct db *db)
+{
+	filter_gen_bump(NULL, 1);
+	db_after_commit(db, filter_gen_bump, NULL);
+}
+
 /*
  * In a write: user's filter or list changed. Every compiled set is stale
  * now and again once the write has ended, so that no set read between the
