@@ -325,6 +325,11 @@ def notifications_and_streams(t, srv):
     ids = [n["status"]["id"] for n in ns if n.get("status")]
     t.ok(n1 not in ids, "notifications: the hidden one is left out")
     t.ok(n2 in ids and n3 in ids, "notifications: the others are there")
+    web = srv.client()
+    web.login(alice.me().json()["username"])
+    page = web.get("/notifications").text
+    t.ok("noise again" not in page and "plain" in page,
+         "the notifications page leaves the hidden one out too")
     c = [n for n in ns if n.get("status") and n["status"]["id"] == n2][0]
     t.is_(c["status"]["filtered"][0]["filter"]["title"], "Careful",
           "a notification's status carries filtered")
