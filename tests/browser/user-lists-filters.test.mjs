@@ -110,13 +110,13 @@ test('Settings → Filters adds filters the cards honour', async () => {
     await fits('filters page', size);
     await shot(page, `filters-${size}`);
   }
-  await page.getByLabel('Name').fill('Spoilers');
-  await page.getByLabel('Words and phrases').fill('finale');
+  await page.getByLabel('Name', { exact: true }).fill('Spoilers');
+  await page.getByLabel('Words and phrases', { exact: true }).fill('finale');
   await page.getByRole('button', { name: 'Add the filter' }).click();
   await page.waitForURL(/\/settings\/filters\?notice=saved$/);
   await page.locator('.filters-list').getByText('Behind a warning').waitFor();
-  await page.getByLabel('Name').fill('Food');
-  await page.getByLabel('Words and phrases').fill('lunch');
+  await page.getByLabel('Name', { exact: true }).fill('Food');
+  await page.getByLabel('Words and phrases', { exact: true }).fill('lunch');
   await page.getByLabel('Hide completely').check();
   await page.getByRole('button', { name: 'Add the filter' }).click();
   await page.waitForURL(/notice=saved$/);
@@ -140,6 +140,22 @@ test('Settings → Filters adds filters the cards honour', async () => {
     await page.getByText('the finale was great').waitFor({ state: 'visible' });
   }
   await page.goto(hearth.url + '/settings/filters');
+  // more words for Spoilers, and one taken away
+  await page.getByText('Words of the filter Spoilers').click();
+  await page.getByLabel('More words and phrases').first().fill('ending\ncliffhanger');
+  await page.getByRole('button', { name: 'Add the words' }).first().click();
+  await page.waitForURL(/notice=saved$/);
+  let spoilers = (await api(ada, 'GET', '/api/v2/filters')).find((f) => f.title === 'Spoilers');
+  assert.deepEqual(spoilers.keywords.map((k) => k.keyword).sort(),
+    ['cliffhanger', 'ending', 'finale'], 'two words added');
+  await page.getByText('Words of the filter Spoilers').click();
+  await page.getByRole('button', { name: 'Remove ending' }).click();
+  await page.waitForURL(/notice=saved$/);
+  spoilers = (await api(ada, 'GET', '/api/v2/filters')).find((f) => f.title === 'Spoilers');
+  assert.deepEqual(spoilers.keywords.map((k) => k.keyword).sort(),
+    ['cliffhanger', 'finale'], 'one word removed');
+  await page.getByText('Words of the filter Spoilers').click();
+  await fits('filters page, words open', 'current');
   await page.getByRole('button', { name: 'Delete the filter Food' }).click();
   await page.waitForURL(/notice=saved$/);
   await page.goto(hearth.url + '/');

@@ -226,6 +226,8 @@ enum handled	 web_list_remove(struct req *);
 enum handled	 web_settings_filters(struct req *);	/* settings-filters.c */
 enum handled	 web_settings_filter_create(struct req *);
 enum handled	 web_settings_filter_delete(struct req *);
+enum handled	 web_settings_filter_words(struct req *);
+enum handled	 web_settings_filter_word_delete(struct req *);
 int		 web_filter_context(const char *);
 void		 web_filtered_card(struct req *, struct ectx *, int, int64_t,
 		     struct evbuffer *, void (*)(struct ectx *, void *,

@@ -106,8 +106,12 @@ const struct route web_routes[] = {
 	    web_settings_filters },
 	{ M_POST, "/settings/filters",	R_AUTH | R_SESSION,
 	    web_settings_filter_create },
+	{ M_POST, "/settings/filters/keywords/:id/delete", R_AUTH | R_SESSION,
+	    web_settings_filter_word_delete },
 	{ M_POST, "/settings/filters/:id/delete", R_AUTH | R_SESSION,
 	    web_settings_filter_delete },
+	{ M_POST, "/settings/filters/:id/keywords", R_AUTH | R_SESSION,
+	    web_settings_filter_words },
 	{ M_GET,  "/settings/push",	R_AUTH | R_SESSION,
 	    web_settings_push },
 	{ M_POST, "/settings/apps/:id/revoke", R_AUTH | R_SESSION |

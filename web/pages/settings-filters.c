@@ -91,7 +91,8 @@ filters_page(struct req *r, int status, const char *error)
 		}
 		words = json_array();
 		for (k = 0; k < f[i].nkeywords; k++)
-			json_array_append_new(words, json_pack("{s:s, s:b}",
+			json_array_append_new(words, json_pack("{s:I, s:s, s:b}",
+			    "keyword_id", (json_int_t)f[i].keywords[k].id,
 			    "keyword", f[i].keywords[k].keyword, "whole_word",
 			    f[i].keywords[k].whole_word));
 		one = json_pack("{s:I, s:s, s:o, s:o, s:b, s:b, s:I}", "id",
@@ -144,6 +145,33 @@ filter_outcome(struct req *r, void *arg, int code, const char *cause)
 		    cause : N_("This change is not allowed."));
 }
 
+/* The keywords box's lines (trimmed, blank ones skipped) as new keywords
+ * of e, each whole_word or not. */
+static void
+keyword_lines(struct req *r, struct filter_edit *e, const char *words,
+    int whole)
+{
+	char	*copy, *line, *save = NULL, *end;
+
+	e->keywords = arena_alloc(r->arena, FILTER_FORM_KEYWORDS *
+	    sizeof *e->keywords);
+	copy = arena_strdup(r->arena, words != NULL ? words : "");
+	for (line = strtok_r(copy, "\r\n", &save); line != NULL &&
+	    e->nkeywords < FILTER_FORM_KEYWORDS;
+	    line = strtok_r(NULL, "\r\n", &save)) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		for (end = line + strlen(line); end > line && (end[-1] == ' ' ||
+		    end[-1] == '\t'); end--)
+			*(end - 1) = '\0';
+		if (*line == '\0')
+			continue;
+		memset(&e->keywords[e->nkeywords], 0, sizeof e->keywords[0]);
+		e->keywords[e->nkeywords].keyword = line;
+		e->keywords[e->nkeywords++].whole_word = whole;
+	}
+}
+
 /* POST /settings/filters: csrf, title, keywords (one a line),
  * whole_word, context (checkboxes), action (warn or hide), expires_in. */
 enum handled
@@ -153,7 +181,7 @@ web_settings_filter_create(struct req *r)
 	const char		*words = req_param(r, "keywords");
 	const char		*exp = req_param(r, "expires_in");
 	int			 whole = req_param(r, "whole_word") != NULL;
-	char			*copy, *line, *save = NULL, *end;
+	char			*end;
 	size_t			 i, k;
 
 	memset(e, 0, sizeof *e);
@@ -173,23 +201,7 @@ web_settings_filter_create(struct req *r)
 	if (exp != NULL && *exp != '\0' && strtoll(exp, &end, 10) > 0 &&
 	    *end == '\0')
 		e->expires_at = (int64_t)time(NULL) + strtoll(exp, NULL, 10);
-	e->keywords = arena_alloc(r->arena, FILTER_FORM_KEYWORDS *
-	    sizeof *e->keywords);
-	copy = arena_strdup(r->arena, words != NULL ? words : "");
-	for (line = strtok_r(copy, "\r\n", &save); line != NULL &&
-	    e->nkeywords < FILTER_FORM_KEYWORDS;
-	    line = strtok_r(NULL, "\r\n", &save)) {
-		while (*line == ' ' || *line == '\t')
-			line++;
-		for (end = line + strlen(line); end > line && (end[-1] == ' ' ||
-		    end[-1] == '\t'); end--)
-			*(end - 1) = '\0';
-		if (*line == '\0')
-			continue;
-		memset(&e->keywords[e->nkeywords], 0, sizeof e->keywords[0]);
-		e->keywords[e->nkeywords].keyword = line;
-		e->keywords[e->nkeywords++].whole_word = whole;
-	}
+	keyword_lines(r, e, words, whole);
 	if (e->title == NULL || *e->title == '\0')
 		e->title = e->nkeywords > 0 ? e->keywords[0].keyword : "";
 	if (e->nkeywords == 0) {
@@ -255,4 +267,41 @@ web_filtered_card(struct req *r, struct ectx *e, int context, int64_t id,
 		evbuffer_add_printf(out, "</details>");
 	}
 	json_decref(res);
+}
+
+/* POST /settings/filters/:id/keywords: csrf, keywords (one a line),
+ * whole_word: more words for one of the person's filters. */
+enum handled
+web_settings_filter_words(struct req *r)
+{
+	struct filter_edit	*e = arena_alloc(r->arena, sizeof *e);
+
+	memset(e, 0, sizeof *e);
+	e->user_id = r->user->id;
+	e->id = req_id(r, ":0");
+	keyword_lines(r, e, req_param(r, "keywords"),
+	    req_param(r, "whole_word") != NULL);
+	if (e->nkeywords == 0) {
+		filters_page(r, 422, N_("Give the filter at least one word or "
+		    "phrase."));
+		return HANDLED;
+	}
+	return req_command_then(r, filter_keyword_cmd, filter_outcome, e);
+}
+
+/* POST /settings/filters/keywords/:id/delete: csrf. */
+enum handled
+web_settings_filter_word_delete(struct req *r)
+{
+	struct filter_edit	*e = arena_alloc(r->arena, sizeof *e);
+
+	memset(e, 0, sizeof *e);
+	e->user_id = r->user->id;
+	e->keywords = arena_alloc(r->arena, sizeof *e->keywords);
+	memset(e->keywords, 0, sizeof *e->keywords);
+	e->keywords[0].id = req_id(r, ":0");
+	e->keywords[0].keyword = "-";
+	e->keywords[0].destroy = 1;
+	e->nkeywords = 1;
+	return req_command_then(r, filter_keyword_cmd, filter_outcome, e);
 }
