@@ -544,7 +544,8 @@ api_account(struct req *r)
 enum handled
 api_account_statuses(struct req *r)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
+	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
+	size_t		 i;
 	struct user	*u;
 	struct page	 p;
 	int		 filter = AF_ALL, rc = E_OK;
@@ -560,7 +561,10 @@ api_account_statuses(struct req *r)
 	if (!req_bool(r, "only_media"))
 		rc = timeline_account(req_db(r), r->arena, r->user->id, u->id,
 		    filter, &p, &ids);
-	return req_statuses(r, rc, &p, &ids, NULL);
+	for (i = 0; i < ids.n; i++)	/* paging goes on past hidden posts */
+		idlist_add(r->arena, &cursors, ids.ids[i]);
+	filter_drop(req_db(r), r->arena, r->user->id, FC_ACCOUNT, &ids); /* FILTERS: hidden by filter (filter.c) */
+	return req_statuses_in(r, rc, &p, &ids, &cursors, FC_ACCOUNT);
 }
 
 /* A page of someone's followers or of whom they follow; the cursors are

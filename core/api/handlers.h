@@ -37,6 +37,35 @@ enum handled	 api_directory(struct req *);
 /* scheduled.c */
 enum handled	 api_status_schedule(struct req *, struct post_draft *,
 		     const char *);
+enum handled	 api_lists(struct req *);			/* lists.c */
+enum handled	 api_account_lists(struct req *);
+enum handled	 api_list_get(struct req *);
+enum handled	 api_list_create(struct req *);
+enum handled	 api_list_update(struct req *);
+enum handled	 api_list_delete(struct req *);
+enum handled	 api_list_accounts(struct req *);
+enum handled	 api_list_accounts_add(struct req *);
+enum handled	 api_list_accounts_remove(struct req *);
+enum handled	 api_timeline_list(struct req *);		/* timelines.c */
+enum handled	 api_filters(struct req *);			/* filters.c */
+enum handled	 api_filter_get(struct req *);
+enum handled	 api_filter_create(struct req *);
+enum handled	 api_filter_update(struct req *);
+enum handled	 api_filter_delete(struct req *);
+enum handled	 api_filter_keywords(struct req *);
+enum handled	 api_filter_keyword_create(struct req *);
+enum handled	 api_filter_keyword_get(struct req *);
+enum handled	 api_filter_keyword_update(struct req *);
+enum handled	 api_filter_keyword_delete(struct req *);
+enum handled	 api_filter_statuses(struct req *);
+enum handled	 api_filter_status_create(struct req *);
+enum handled	 api_filter_status_get(struct req *);
+enum handled	 api_filter_status_delete(struct req *);
+enum handled	 api_filters_v1(struct req *);
+enum handled	 api_filter_v1_get(struct req *);
+enum handled	 api_filter_v1_create(struct req *);
+enum handled	 api_filter_v1_update(struct req *);
+enum handled	 api_filter_v1_delete(struct req *);
 enum handled	 api_scheduled_list(struct req *);
 enum handled	 api_scheduled_get(struct req *);
 enum handled	 api_scheduled_update(struct req *);

@@ -80,10 +80,16 @@ api_notifications(struct req *r)
 		return HANDLED;
 	}
 	req_ectx(r, &e);
+	e.filter_ctx = FC_NOTIFICATIONS;
 	arr = json_array();
 	for (i = 0; i < ids.n; i++) {
-		if ((n = entity_notification(&e, ids.ids[i])) != NULL)
-			json_array_append_new(arr, n);
+		if ((n = entity_notification(&e, ids.ids[i])) == NULL)
+			continue;
+		if (filter_json_hides(n)) {	/* FILTERS: hidden by filter */
+			json_decref(n);
+			continue;
+		}
+		json_array_append_new(arr, n);
 	}
 	page_link(r, &p, &ids);
 	req_json(r, 200, arr);

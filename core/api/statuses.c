@@ -209,7 +209,10 @@ api_status_context(struct req *r)
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
 	}
+	filter_drop(req_db(r), r->arena, r->user->id, FC_THREAD, &up); /* FILTERS: hidden by filter */
+	filter_drop(req_db(r), r->arena, r->user->id, FC_THREAD, &down); /* FILTERS: hidden by filter */
 	req_ectx(r, &e);
+	e.filter_ctx = FC_THREAD;
 	req_json(r, 200, json_pack("{s:o, s:o}", "ancestors",
 	    entity_statuses(&e, &up), "descendants",
 	    entity_statuses(&e, &down)));

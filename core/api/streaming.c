@@ -87,7 +87,7 @@ streaming_ws(struct req *r, const struct stream_sub *sub)
 
 /*
  * Open a stream by name (NULL: none yet, for a WebSocket only), its
- * parameters from the query (tag=, group=), or answer why not.
+ * parameters from the query (tag=, group=, list=), or answer why not.
  */
 static enum handled
 streaming_open(struct req *r, const char *name)
@@ -101,7 +101,8 @@ streaming_open(struct req *r, const char *name)
 	if (name != NULL || !ws) {
 		status = stream_sub_parse(req_db(r), r->arena, r->user->id,
 		    name, kv_get(&r->query, "tag"),
-		    kv_get(&r->query, "group"), &sub, &why);
+		    kv_get(&r->query, "group"), kv_get(&r->query, "list"),
+		    &sub, &why);
 		if (status != 0) {
 			req_error(r, status, why);
 			return HANDLED;

@@ -13,16 +13,23 @@
 typedef int (*timeline_fn)(struct req *, const struct page *,
     struct idlist *);
 
-/* Page through a timeline and answer with its Statuses. */
+/* Page through a timeline and answer with its Statuses, as the reader's
+ * filters for context (FC_*) leave them. */
 static enum handled
-timeline_answer(struct req *r, timeline_fn fn)
+timeline_answer(struct req *r, timeline_fn fn, int context)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
+	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
 	struct page	 p;
+	size_t		 i;
+	int		 rc;
 
 	if (page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	return req_statuses(r, fn(r, &p, &ids), &p, &ids, NULL);
+	rc = fn(r, &p, &ids);
+	for (i = 0; i < ids.n; i++)	/* paging goes on past hidden posts */
+		idlist_add(r->arena, &cursors, ids.ids[i]);
+	filter_drop(req_db(r), r->arena, r->user->id, context, &ids); /* FILTERS: hidden by filter (filter.c) */
+	return req_statuses_in(r, rc, &p, &ids, &cursors, context);
 }
 
 /* Home: mine, followed people's, my groups', and mentions of me. */
@@ -36,7 +43,7 @@ home(struct req *r, const struct page *p, struct idlist *out)
 enum handled
 api_timeline_home(struct req *r)
 {
-	return timeline_answer(r, home);
+	return timeline_answer(r, home, FC_HOME_FEED);
 }
 
 /* The company stream; media-only asks for none (hearth has no media yet). */
@@ -56,7 +63,7 @@ company(struct req *r, const struct page *p, struct idlist *out)
 enum handled
 api_timeline_public(struct req *r)
 {
-	return timeline_answer(r, company);
+	return timeline_answer(r, company, FC_PUBLIC);
 }
 
 /* A hashtag's stream. */
@@ -71,7 +78,7 @@ tag(struct req *r, const struct page *p, struct idlist *out)
 enum handled
 api_timeline_tag(struct req *r)
 {
-	return timeline_answer(r, tag);
+	return timeline_answer(r, tag, FC_PUBLIC);
 }
 
 /* A group's stream. */
@@ -89,7 +96,26 @@ group(struct req *r, const struct page *p, struct idlist *out)
 enum handled
 api_timeline_group(struct req *r)
 {
-	return timeline_answer(r, group);
+	return timeline_answer(r, group, FC_PUBLIC);
+}
+
+/* A list's stream (the reader's own; another's is not found). */
+static int
+list(struct req *r, const struct page *p, struct idlist *out)
+{
+	int64_t	id = req_id(r, ":0");
+
+	if (id == 0)
+		return E_NOTFOUND;
+	return timeline_list(req_db(r), r->arena, r->user->id, id, p, out);
+}
+
+/* GET /api/v1/timelines/list/:list_id: filtered as home is (Mastodon's
+ * lists take home's filters), exclusive lists aside. */
+enum handled
+api_timeline_list(struct req *r)
+{
+	return timeline_answer(r, list, FC_HOME);
 }
 
 /* GET /api/v1/tags/:tag: the Tag entity, if the tag has been used. */

@@ -487,6 +487,9 @@ struct ectx {
 	const char		*zone;		/* and time zone (NULL: UTC) */
 	int			 mutes;		/* the viewer muted threads: 1,
 						   0, or -1 not asked yet */
+	int			 filter_ctx;	/* the viewer's filters' context
+						   (FC_*): Statuses carry
+						   "filtered"; 0: none */
 };
 void		 ectx_init(struct ectx *, struct db *, struct arena *, int64_t,
 		     const struct config *);
@@ -515,22 +518,24 @@ void		 entity_statuses_write(struct ectx *, const struct idlist *,
 /* The streams one may subscribe to, in stream-sub.c's table. */
 enum stream_kind { STREAM_USER, STREAM_PUBLIC, STREAM_NOTIFICATION,
     STREAM_LOCAL, STREAM_HASHTAG, STREAM_HASHTAG_LOCAL, STREAM_GROUP,
-    STREAM_DIRECT, STREAM_NKINDS };
+    STREAM_DIRECT, STREAM_LIST, STREAM_NKINDS };
 /* One subscription: a kind, and for those that take one its parameter. */
 struct stream_sub {
 	enum stream_kind	 kind;
-	int64_t			 group;	/* STREAM_GROUP */
-	char			*arg;	/* the tag, or the group's id */
+	int64_t			 group;	/* STREAM_GROUP; STREAM_LIST: the
+					   list */
+	char			*arg;	/* the tag, or the group's (list's)
+					   id */
 };
 extern const char stream_kinds_known[];
 const char	*stream_kind_name(enum stream_kind);
 int		 stream_kind_param(enum stream_kind);
 int		 stream_kind_named(const char *);
 int		 stream_sub_parse(struct db *, struct arena *, int64_t,
-		     const char *, const char *, const char *,
+		     const char *, const char *, const char *, const char *,
 		     struct stream_sub *, const char **);
-int		 stream_sub_match(const struct stream_sub *,
-		     const struct post *);
+int		 stream_sub_match(struct db *, int64_t,
+		     const struct stream_sub *, const struct post *);
 
 /* media.c */
 #define MEDIA_NAME_MAX 64
@@ -690,6 +695,7 @@ enum event_kind {
 	EV_ACCESS_ENDED,	/* actor (who left), text (by which path) */
 	EV_POST_BOOSTED,	/* id (the boost), actor (booster), to */
 	EV_CONVERSATION,	/* id (a conversation), subject (its owner) */
+	EV_FILTERS_CHANGED,	/* actor (whose filters) */
 	EV_NKINDS
 };
 struct event {
@@ -1587,5 +1593,135 @@ struct instance_stats {
 	int64_t		 active_halfyear;
 };
 int		 instance_stats(struct db *, int64_t, struct instance_stats *);
+
+/* list.c: a person's lists of people they follow (Mastodon's) */
+#define LIST_TITLE_MAX		256	/* characters */
+#define LIST_PER_USER_MAX	50	/* as Mastodon's */
+#define LIST_ACCOUNTS_MAX	40	/* account_ids in one request */
+#define LIST_MEMBERS_ALL	1000	/* limit=0: "all" of a list's members */
+enum { LIST_REPLIES_FOLLOWED, LIST_REPLIES_LIST, LIST_REPLIES_NONE };
+struct list {
+	int64_t		 id;
+	int64_t		 user_id;
+	const char	*title;
+	int		 replies_policy;
+	int		 exclusive;
+};
+struct list_edit {		/* creating, changing or filling a list */
+	int64_t		 id;
+	int64_t		 user_id;
+	const char	*title;
+	int		 replies_policy;
+	int		 exclusive;
+	int64_t		*accounts;
+	size_t		 naccounts;
+	char		 cause[160];
+};
+const char	*list_policy_name(int);
+int		 list_policy_named(const char *);
+int		 list_create_cmd(struct db *, void *, char **);
+int		 list_update_cmd(struct db *, void *, char **);
+int		 list_delete_cmd(struct db *, void *, char **);
+int		 list_add_cmd(struct db *, void *, char **);
+int		 list_remove_cmd(struct db *, void *, char **);
+struct list	*list_get(struct db *, struct arena *, int64_t, int64_t);
+int		 list_all(struct db *, struct arena *, int64_t, int64_t,
+		     struct list **, size_t *);
+int		 list_members(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 timeline_list(struct db *, struct arena *, int64_t, int64_t,
+		     const struct page *, struct idlist *);
+int		 list_exclusive_members(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+int		 list_holding(struct db *, struct arena *, int64_t,
+		     struct idlist *);
+int		 list_streams_post(struct db *, int64_t, int64_t,
+		     const struct post *);
+
+/* filter.c: a person's filters (Mastodon's v2), applied server-side */
+#define FILTER_TITLE_MAX	256	/* characters */
+#define FILTER_KEYWORD_MAX	512
+#define FILTER_PER_USER_MAX	100
+#define FILTER_KEYWORDS_MAX	100	/* keywords_attributes in one request */
+#define FC_HOME			0x01	/* contexts, as Mastodon names them */
+#define FC_NOTIFICATIONS	0x02
+#define FC_PUBLIC		0x04
+#define FC_THREAD		0x08
+#define FC_ACCOUNT		0x10
+#define FC_HOME_FEED		(0x100 | FC_HOME)	/* home itself: exclusive
+							   lists apply too */
+enum { FILTER_WARN, FILTER_HIDE, FILTER_BLUR };
+struct filter_keyword {
+	int64_t		 id;
+	const char	*keyword;
+	int		 whole_word;
+};
+struct filter_status {
+	int64_t		 id;
+	int64_t		 status_id;
+};
+struct filter {
+	int64_t		 id;
+	int64_t		 user_id;
+	const char	*title;
+	int		 contexts;	/* FC_* bits */
+	int		 action;
+	int64_t		 expires_at;	/* 0: never */
+	struct filter_keyword *keywords;
+	size_t		 nkeywords;
+	struct filter_status *statuses;
+	size_t		 nstatuses;
+};
+struct filter_keyword_edit {
+	int64_t		 id;		/* 0: a new one */
+	const char	*keyword;
+	int		 whole_word;
+	int		 destroy;
+};
+struct filter_edit {		/* a filter, keyword or status written */
+	int64_t		 id;		/* the filter */
+	int64_t		 user_id;
+	const char	*title;
+	int		 contexts;
+	int		 action;
+	int64_t		 expires_at;	/* 0: never */
+	struct filter_keyword_edit *keywords;
+	size_t		 nkeywords;
+	int64_t		 status_id;	/* filter_status_cmd */
+	int64_t		 rule_id;	/* out: the keyword or status row */
+	int		 destroy;
+};
+void		 filter_changed(struct db *, int64_t);
+void		 filter_stale(struct db *);
+int		 filter_context_named(const char *);
+json_t		*filter_contexts_json(int);
+const char	*filter_action_name(int);
+int		 filter_action_named(const char *);
+int		 filter_create_cmd(struct db *, void *, char **);
+int		 filter_update_cmd(struct db *, void *, char **);
+int		 filter_delete_cmd(struct db *, void *, char **);
+int		 filter_keyword_cmd(struct db *, void *, char **);
+int		 filter_status_cmd(struct db *, void *, char **);
+struct filter	*filter_get(struct db *, struct arena *, int64_t, int64_t);
+int		 filter_all(struct db *, struct arena *, int64_t,
+		     struct filter **, size_t *);
+int64_t		 filter_keyword_owner(struct db *, int64_t, int64_t);
+int64_t		 filter_status_owner(struct db *, int64_t, int64_t);
+json_t		*filter_json(struct arena *, const struct filter *, int);
+json_t		*filter_keyword_json(struct arena *,
+		     const struct filter_keyword *);
+json_t		*filter_status_json(struct arena *, const struct filter_status *);
+json_t		*filter_results(struct db *, struct arena *, int64_t, int,
+		     int64_t, int *);
+int		 filter_hides(struct db *, struct arena *, int64_t, int,
+		     int64_t);
+void		 filter_drop(struct db *, struct arena *, int64_t, int,
+		     struct idlist *);
+int		 filter_json_hides(json_t *);
+int		 filter_active(struct db *, struct arena *, int64_t, int);
+int		 filter_v1_update_cmd(struct db *, void *, char **);
+int		 filter_v1_delete_cmd(struct db *, void *, char **);
+json_t		*filter_v1_json(struct arena *, const struct filter *,
+		     const struct filter_keyword *);
 
 #endif

@@ -32,6 +32,7 @@ ectx_init(struct ectx *e, struct db *db, struct arena *a, int64_t viewer,
 	e->lang = 0;
 	e->zone = NULL;
 	e->mutes = -1;
+	e->filter_ctx = 0;
 }
 
 /* Drop the context's caches. */
@@ -604,6 +605,22 @@ status_reblog(struct ectx *e, const struct post *p, json_t *s)
 	return 0;
 }
 
+/* The viewer's filters' results on post id, as the Status's "filtered"
+ * (filter.c decides; [] when none match or no context is set). */
+static void
+status_filtered(struct ectx *e, int64_t id, json_t *s)
+{
+	json_t	*r;
+	int	 hide;
+
+	if (e->filter_ctx == 0)
+		return;
+	r = filter_results(e->db, e->arena, e->viewer, e->filter_ctx, id,
+	    &hide);
+	if (r != NULL)
+		json_object_set_new(s, "filtered", r);
+}
+
 /* The Status entity for a post the viewer may read. */
 json_t *
 entity_status(struct ectx *e, const struct post *p)
@@ -653,6 +670,7 @@ entity_status(struct ectx *e, const struct post *p)
 	if (p->reblog_of_id == 0 && status_muted(e, p->id))
 		json_object_set_new(s, "muted", json_true());
 	status_poll(e, p->id, s);
+	status_filtered(e, p->id, s);		/* filters: filter.c */
 	if (p->reblog_of_id != 0 && status_reblog(e, p, s) != 0) {
 		json_decref(s);
 		return NULL;
@@ -917,6 +935,25 @@ status_write_mine(struct ectx *e, const struct peek *peek,
 		evbuffer_add(out, "null", 4);
 }
 
+/* Write a cached Status's "filtered": the viewer's filters' results. */
+static void
+status_write_filtered(struct ectx *e, int64_t id, struct evbuffer *out)
+{
+	json_t	*r = NULL;
+	int	 hide;
+
+	if (e->filter_ctx != 0)
+		r = filter_results(e->db, e->arena, e->viewer, e->filter_ctx,
+		    id, &hide);
+	evbuffer_add(out, ",\"filtered\":", 12);
+	if (r == NULL)
+		evbuffer_add(out, "[]", 2);
+	else {
+		jsonw_value(out, r);
+		json_decref(r);
+	}
+}
+
 /* Write one Status, from the cache where it can; -1 if it vanished. */
 static int
 status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
@@ -947,6 +984,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		json_object_del(s, "pleroma");
 		json_object_del(s, "muted");
 		json_object_del(s, "poll");
+		json_object_del(s, "filtered");
 		b = evbuffer_new();
 		jsonw_value(b, s);
 		json_decref(s);
@@ -965,6 +1003,7 @@ status_write(struct ectx *e, const struct peek *peek, struct evbuffer *out)
 		evbuffer_add(out, ",\"muted\":true", 13);
 	else
 		evbuffer_add(out, ",\"muted\":false", 14);
+	status_write_filtered(e, peek->id, out);
 	if (peek->favourited)
 		evbuffer_add(out, ",\"favourited\":true}", 19);
 	else
@@ -983,6 +1022,10 @@ entity_statuses_write(struct ectx *e, const struct idlist *ids,
 	int		 first = 1;
 
 	evbuffer_add(out, "[", 1);
+	/* filters: asked once a page, not once a post, when none can match */
+	if (e->filter_ctx != 0 && !filter_active(e->db, e->arena, e->viewer,
+	    e->filter_ctx))
+		e->filter_ctx = 0;
 	if (post_peek(e->db, e->arena, e->viewer, ids, &peek, &n) != 0)
 		n = 0;
 	for (i = 0; i < n; i++) {

@@ -93,6 +93,7 @@ follow_remove(struct db *db, int64_t follower, int64_t followee)
 		if (follow_counts(db, follower, followee, -1) != 0)
 			goto fail;
 		follow_event(db, EV_UNFOLLOWED, follower, followee);
+		filter_stale(db);	/* lists: it took them off (filter.c) */
 	}
 	feed_forget_after(db, follower);
 	if (db_commit(db) != 0)

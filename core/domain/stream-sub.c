@@ -12,7 +12,7 @@
 
 #define STREAM_TAG_MAX	100	/* bytes, as markdown.c takes a tag */
 
-enum stream_param { SP_NONE, SP_TAG, SP_GROUP };
+enum stream_param { SP_NONE, SP_TAG, SP_GROUP, SP_LIST };
 
 /* The kinds, by the names Mastodon's streaming API and messages use. */
 static const struct {
@@ -27,11 +27,12 @@ static const struct {
 	[STREAM_HASHTAG_LOCAL] = { "hashtag:local",	SP_TAG },
 	[STREAM_GROUP] =	{ "group",		SP_GROUP },
 	[STREAM_DIRECT] =	{ "direct",		SP_NONE },
+	[STREAM_LIST] =		{ "list",		SP_LIST },
 };
 
 /* The streams one can ask for, for error messages. */
 const char	stream_kinds_known[] = "user, user:notification, public, "
-		    "public:local, hashtag, hashtag:local, group or direct";
+		    "public:local, hashtag, hashtag:local, group, list or direct";
 
 /* A stream kind's name. */
 const char *
@@ -95,7 +96,7 @@ stream_tag(struct arena *a, const char *tag)
  */
 int
 stream_sub_parse(struct db *db, struct arena *a, int64_t viewer,
-    const char *name, const char *tag, const char *group,
+    const char *name, const char *tag, const char *group, const char *list,
     struct stream_sub *out, const char **why)
 {
 	int	 kind = stream_kind_named(name);
@@ -137,6 +138,23 @@ stream_sub_parse(struct db *db, struct arena *a, int64_t viewer,
 		}
 		out->arg = arena_printf(a, "%lld", (long long)out->group);
 		break;
+	case SP_LIST:
+		/* the viewer's own list only (list.c) */
+		if (list == NULL) {
+			*why = "A list stream needs list=ID";
+			return 400;
+		}
+		if ((out->group = id_parse(list)) == 0) {
+			*why = "list must be a list's id";
+			return 400;
+		}
+		if (db != NULL &&
+		    list_get(db, a, viewer, out->group) == NULL) {
+			*why = "Record not found";
+			return 404;
+		}
+		out->arg = arena_printf(a, "%lld", (long long)out->group);
+		break;
 	}
 	return 0;
 }
@@ -169,12 +187,14 @@ stream_post_tagged(const struct post *p, const char *tag)
 }
 
 /*
- * Whether a post the stream's owner may read belongs on a subscription. Public streams show public posts outside groups;
+ * Whether a post the stream's owner (viewer) may read belongs on a
+ * subscription; a list's stream shows what its timeline shows (list.c). Public streams show public posts outside groups;
  * a hashtag's stream shows what its page shows: those, and the group posts
  * the owner may read.
  */
 int
-stream_sub_match(const struct stream_sub *sub, const struct post *p)
+stream_sub_match(struct db *db, int64_t viewer, const struct stream_sub *sub,
+    const struct post *p)
 {
 	int	public = p->visibility == VIS_PUBLIC && p->group_id == 0;
 
@@ -188,6 +208,8 @@ stream_sub_match(const struct stream_sub *sub, const struct post *p)
 		    stream_post_tagged(p, sub->arg);
 	case STREAM_GROUP:
 		return p->group_id == sub->group;
+	case STREAM_LIST:
+		return list_streams_post(db, viewer, sub->group, p);
 	default:
 		return 1;
 	}

@@ -150,11 +150,12 @@ page_link_records(struct req *r, const struct page *p,
 /*
  * Answer a page of Statuses a domain read found, rc its outcome (an E_
  * code is answered as such), through the entity caches, with the Link
- * header made of cursors (the posts' own ids if NULL).
+ * header made of cursors (the posts' own ids if NULL); each Status carries
+ * the viewer's filters' results in context (FC_*; 0: none).
  */
 enum handled
-req_statuses(struct req *r, int rc, const struct page *p,
-    const struct idlist *ids, const struct idlist *cursors)
+req_statuses_in(struct req *r, int rc, const struct page *p,
+    const struct idlist *ids, const struct idlist *cursors, int context)
 {
 	struct evbuffer	*b;
 	struct ectx	 e;
@@ -165,10 +166,19 @@ req_statuses(struct req *r, int rc, const struct page *p,
 	}
 	b = evbuffer_new();
 	req_ectx(r, &e);
+	e.filter_ctx = context;
 	page_link(r, p, cursors != NULL ? cursors : ids);
 	entity_statuses_write(&e, ids, b);
 	ectx_free(&e);
 	req_reply(r, 200, "application/json; charset=utf-8", b);
 	evbuffer_free(b);
 	return HANDLED;
+}
+
+/* req_statuses_in without filters. */
+enum handled
+req_statuses(struct req *r, int rc, const struct page *p,
+    const struct idlist *ids, const struct idlist *cursors)
+{
+	return req_statuses_in(r, rc, p, ids, cursors, 0);
 }

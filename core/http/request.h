@@ -109,6 +109,8 @@ void		 req_json_buffer(struct req *, int, struct evbuffer *);
 struct ectx;
 enum handled	 req_statuses(struct req *, int, const struct page *,
 		     const struct idlist *, const struct idlist *);
+enum handled	 req_statuses_in(struct req *, int, const struct page *,
+		     const struct idlist *, const struct idlist *, int);
 void		 req_error(struct req *, int, const char *);
 void		 req_scim_error(struct req *, int, const char *, const char *);
 void		 req_scim_json(struct req *, int, json_t *);

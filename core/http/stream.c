@@ -46,7 +46,7 @@ struct stream_loop {
 };
 
 enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION,
-    SE_CLOSE, SE_CONVERSATION };
+    SE_CLOSE, SE_CONVERSATION, SE_FILTERS_CHANGED };
 
 /* One event on its way to one loop. */
 struct stream_msg {
@@ -68,10 +68,11 @@ static void	stream_on_deleted(struct db *, const struct event *);
 static void	stream_on_notification(struct db *, const struct event *);
 static void	stream_on_access_ended(struct db *, const struct event *);
 static void	stream_on_conversation(struct db *, const struct event *);
+static void	stream_on_filters_changed(struct db *, const struct event *);
 
 static const char *stream_names[] = {
 	"update", "status.update", "delete", "notification", "close",
-	"conversation"
+	"conversation", "filters_changed"
 };
 
 /* The heartbeat interval: HEARTH_STREAM_HEARTBEAT seconds, for tests. */
@@ -221,6 +222,7 @@ stream_init(struct server *srv)
 	events_subscribe(EV_NOTIFICATION, stream_on_notification);
 	events_subscribe(EV_ACCESS_ENDED, stream_on_access_ended);
 	events_subscribe(EV_CONVERSATION, stream_on_conversation);
+	events_subscribe(EV_FILTERS_CHANGED, stream_on_filters_changed);
 	for (i = 0; i < srv->nloops; i++) {
 		stream_loops[i].loop = &srv->loops[i];
 		LIST_INIT(&stream_loops[i].streams);
@@ -441,7 +443,7 @@ stream_ws_message(struct stream *s, const char *text, size_t len)
 	status = stream_sub_parse(sub_on ? s->sl->loop->db : NULL, a, s->user,
 	    json_string_value(json_object_get(msg, "stream")),
 	    stream_ws_field(a, msg, "tag"), stream_ws_field(a, msg, "group"),
-	    &sub, &why);
+	    stream_ws_field(a, msg, "list"), &sub, &why);
 	if (status != 0)
 		rc = stream_ws_error(s, status, why);
 	else if (!sub_on)
@@ -577,9 +579,14 @@ stream_event(struct stream *s, const struct stream_sub *sub,
 		via = json_pack("[s]", stream_kind_name(sub->kind));
 		if (sub->arg != NULL)
 			json_array_append_new(via, json_string(sub->arg));
-		msg = json_pack("{s:o, s:s, s:s%}", "stream", via, "event",
-		    name, "payload", (const char *)evbuffer_pullup(data, -1),
-		    evbuffer_get_length(data));
+		if (evbuffer_get_length(data) == 0)	/* filters_changed */
+			msg = json_pack("{s:o, s:s}", "stream", via, "event",
+			    name);
+		else
+			msg = json_pack("{s:o, s:s, s:s%}", "stream", via,
+			    "event", name, "payload", (const char *)
+			    evbuffer_pullup(data, -1),
+			    evbuffer_get_length(data));
 		if (msg == NULL) {	/* not UTF-8: cannot be */
 			evbuffer_free(b);
 			return 0;
@@ -632,6 +639,9 @@ stream_wants(const struct stream *s, enum stream_kind kind,
 	if (m->type == SE_CONVERSATION || kind == STREAM_DIRECT)
 		return m->type == SE_CONVERSATION && kind == STREAM_DIRECT &&
 		    stream_to_owner(s, m);
+	/* the owner's own news, on their user streams only */
+	if (m->type == SE_FILTERS_CHANGED)
+		return kind == STREAM_USER && stream_to_owner(s, m);
 	switch (kind) {
 	case STREAM_USER:
 		return stream_to_owner(s, m);
@@ -658,7 +668,7 @@ static int
 stream_send_via(struct stream *s, const struct stream_msg *m,
     const struct stream_sub *sub, const struct post *p, struct evbuffer *data)
 {
-	if (p != NULL && !stream_sub_match(sub, p))
+	if (p != NULL && !stream_sub_match(s->sl->loop->db, s->user, sub, p))
 		return 0;
 	if (stream_event(s, sub, stream_names[m->type], data) != 0)
 		return -1;
@@ -685,6 +695,37 @@ stream_send(struct stream *s, const struct stream_msg *m, unsigned wants,
 	/* rc first: after -1, s is gone. */
 	for (i = 0; rc == 0 && params && i < s->nparams; i++)
 		rc = stream_send_via(s, m, &s->params[i], p, data);
+}
+
+/*
+ * The owner's filters on post id (filter.c): the kinds (*wants) and
+ * parameter subscriptions (*params) a hide filter leaves it out of are
+ * dropped, and the Status gets the "filtered" results of the context the
+ * rest read it in: home's for the user and list streams, public's for the
+ * others. 0 if it goes to none.
+ */
+static int
+stream_filters(struct stream *s, struct ectx *e, int64_t id,
+    unsigned *wants, int *params)
+{
+	unsigned	 pub = *wants & ~(1u << STREAM_USER |
+			    1u << STREAM_NOTIFICATION);
+	int		 listed = *params && s->params[0].kind == STREAM_LIST;
+
+	if ((*wants & 1u << STREAM_USER) &&
+	    filter_hides(e->db, e->arena, s->user, FC_HOME_FEED, id))
+		*wants &= ~(1u << STREAM_USER);
+	if (listed && filter_hides(e->db, e->arena, s->user, FC_HOME, id))
+		*params = 0;
+	if ((pub != 0 || (*params && !listed)) &&
+	    filter_hides(e->db, e->arena, s->user, FC_PUBLIC, id)) {
+		*wants &= ~pub;
+		if (!listed)
+			*params = 0;
+	}
+	e->filter_ctx = (*wants & 1u << STREAM_USER) || listed ? FC_HOME :
+	    FC_PUBLIC;
+	return *wants != 0 || *params;
 }
 
 /* On a loop: deliver a message to the streams it concerns. */
@@ -729,12 +770,18 @@ stream_deliver(void *arg)
 		p = NULL;
 		switch (m->type) {
 		case SE_CLOSE:		/* handled above */
+		case SE_FILTERS_CHANGED:	/* no payload */
 			break;
 		case SE_DELETE:
 			evbuffer_add_printf(data, "%lld", (long long)m->id);
 			break;
 		case SE_NOTIFICATION:
+			e.filter_ctx = FC_NOTIFICATIONS;
 			j = entity_notification(&e, m->id);
+			if (filter_json_hides(j)) { /* FILTERS: hidden by filter */
+				json_decref(j);
+				j = NULL;
+			}
 			break;
 		case SE_CONVERSATION:
 			/* the owner's, or nothing */
@@ -744,7 +791,8 @@ stream_deliver(void *arg)
 		case SE_STATUS_UPDATE:
 			/* post_get checks the owner may read it. */
 			p = post_get(e.db, e.arena, s->user, m->id);
-			if (p != NULL)
+			if (p != NULL && stream_filters(s, &e, p->id, &wants,
+			    &params)) /* FILTERS: hidden by filter (filter.c) */
 				j = entity_status(&e, p);
 			break;
 		}
@@ -752,7 +800,8 @@ stream_deliver(void *arg)
 			jsonw_value(data, j);
 			json_decref(j);
 		}
-		if (evbuffer_get_length(data) > 0)
+		if (evbuffer_get_length(data) > 0 ||
+		    m->type == SE_FILTERS_CHANGED)
 			stream_send(s, m, wants, params, p, data);
 		evbuffer_free(data);
 		ectx_free(&e);
@@ -844,4 +893,18 @@ stream_on_conversation(struct db *db, const struct event *ev)
 	to.ids = &who;
 	to.n = to.cap = 1;
 	stream_publish(SE_CONVERSATION, ev->id, 0, &to);
+}
+
+/* A person's filters (or lists) changed: their user streams hear
+ * filters_changed, with no payload, as on Mastodon. */
+static void
+stream_on_filters_changed(struct db *db, const struct event *ev)
+{
+	struct idlist	to;
+	int64_t		who = ev->actor;
+
+	(void)db;
+	to.ids = &who;
+	to.n = to.cap = 1;
+	stream_publish(SE_FILTERS_CHANGED, 0, 0, &to);
 }

@@ -31,15 +31,17 @@ fuzz_sub(const char *in, size_t size)
 		part[i] = in + off;
 		off += strlen(in + off) + 1;
 	}
-	status = stream_sub_parse(NULL, a, 1, part[0], part[1], part[2], &sub,
-	    &why);
+	/* the third part is both the group and the list */
+	status = stream_sub_parse(NULL, a, 1, part[0], part[1], part[2],
+	    part[2], &sub, &why);
 	if (status != 0 && (why == NULL || (status != 400 && status != 404)))
 		abort();
 	if (status == 0 && stream_kind_param(sub.kind)) {
 		if (sub.arg == NULL || sub.arg[0] == '\0' ||
 		    strlen(sub.arg) > 100)
 			abort();
-		if (sub.kind == STREAM_GROUP && sub.group <= 0)
+		if ((sub.kind == STREAM_GROUP || sub.kind == STREAM_LIST) &&
+		    sub.group <= 0)
 			abort();
 		for (c = sub.arg; sub.kind != STREAM_GROUP && *c; c++) {
 			if ((*c >= 'A' && *c <= 'Z') || *c == '#' || *c == '-')

@@ -209,11 +209,11 @@ def main(t):
         # as Mastodon, a trailing slash changes nothing; and no token is
         # needed to hear the reason
         anon = srv.client()
-        r = anon.get("/api/v1/lists/1/")
+        r = anon.get("/api/v1/accounts/1/featured_tags/")
         t.status(r, 501, "a refused endpoint with a slash, signed out, "
                  "is 501 too")
         t.like(r.json().get("error", ""), r"^hearth does not offer GET "
-               r"/api/v1/lists/:id: ", "... naming it")
+               r"/api/v1/accounts/:id/featured_tags: ", "... naming it")
         # a literal refused path is not taken by a route's :id
         r = alice.get("/api/v1/notifications/requests")
         t.status(r, 501, "GET /api/v1/notifications/requests is refused, "

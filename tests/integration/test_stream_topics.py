@@ -89,8 +89,8 @@ def refusals(t, srv):
             ("a group that does not exist",
              "/api/v1/streaming/group?group=999999", 404,
              r"not found"),
-            ("an unknown stream name", "/api/v1/streaming?stream=list",
-             400, r"hashtag:local, group")]:
+            ("an unknown stream name", "/api/v1/streaming?stream=nope",
+             400, r"hashtag:local, group, list or direct")]:
         r = alice.get(path)
         t.status(r, want, "%s: %d" % (name, want))
         t.like(r.json().get("error", ""), why, "... saying why")

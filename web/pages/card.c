@@ -252,6 +252,20 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 	evbuffer_free(eb);
 }
 
+/* One card to write, for web_filtered_card. */
+struct card_job {
+	const struct peek	*pk;
+	int64_t			 now;
+};
+
+static void
+card_job_write(struct ectx *e, void *arg, struct evbuffer *out)
+{
+	struct card_job	*j = arg;
+
+	(void)card_write(e, j->pk, j->now, out);
+}
+
 /*
  * The viewer's readable posts among ids, in order, as one string of HTML
  * cards ("" for none), whose buttons come back to back.
@@ -266,6 +280,7 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	size_t		 i, n;
 	int64_t		 now = time(NULL);
 	json_t		*html;
+	int		 ctx;
 
 	/* One chain each rather than one every few cards. */
 	evbuffer_expand(cards, room);
@@ -274,8 +289,16 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	e.post_tools = req_post_tools_for(r);
 	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
 		n = 0;
-	for (i = 0; i < n; i++)
-		(void)card_write(&e, &peek[i], now, cards);
+	/* FILTERS: hidden or collapsed by filter (settings-filters.c) */
+	ctx = web_filter_context(back);
+	if (ctx != 0 && !filter_active(e.db, e.arena, e.viewer, ctx))
+		ctx = 0;
+	for (i = 0; i < n; i++) {
+		struct card_job	 job = { &peek[i], now };
+
+		web_filtered_card(r, &e, ctx, peek[i].id, cards,
+		    card_job_write, &job);
+	}
 	ectx_free(&e);
 	card_fill(r->arena, out, (const char *)evbuffer_pullup(cards, -1),
 	    evbuffer_get_length(cards), r->csrf, back, now, req_lang(r),

@@ -252,9 +252,14 @@ notif_lines(struct req *r, const struct idlist *ids, int64_t marker)
 
 	lines = arena_alloc(r->arena, (ids->n + 1) * sizeof *lines);
 	req_ectx(r, &e);
+	e.filter_ctx = FC_NOTIFICATIONS;
 	for (i = 0; i < ids->n; i++) {
 		if ((n = entity_notification(&e, ids->ids[i])) == NULL)
 			continue;
+		if (filter_json_hides(n)) {	/* FILTERS: hidden by filter */
+			json_decref(n);
+			continue;
+		}
 		type = arena_strdup(r->arena, json_string_value(
 		    json_object_get(n, "type")));
 		/* Reactions group by emoji too: "Grace and Ahmed reacted

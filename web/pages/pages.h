@@ -228,6 +228,22 @@ enum handled	 web_notifications_clear(struct req *);
 enum handled	 web_directory(struct req *);
 
 /* scheduled.c */
+enum handled	 web_lists(struct req *);		/* lists.c */
+enum handled	 web_list(struct req *);
+enum handled	 web_list_create(struct req *);
+enum handled	 web_list_update(struct req *);
+enum handled	 web_list_delete(struct req *);
+enum handled	 web_list_add(struct req *);
+enum handled	 web_list_remove(struct req *);
+enum handled	 web_settings_filters(struct req *);	/* settings-filters.c */
+enum handled	 web_settings_filter_create(struct req *);
+enum handled	 web_settings_filter_delete(struct req *);
+enum handled	 web_settings_filter_words(struct req *);
+enum handled	 web_settings_filter_word_delete(struct req *);
+int		 web_filter_context(const char *);
+void		 web_filtered_card(struct req *, struct ectx *, int, int64_t,
+		     struct evbuffer *, void (*)(struct ectx *, void *,
+		     struct evbuffer *), void *);
 enum handled	 web_scheduled(struct req *);
 enum handled	 web_scheduled_cancel(struct req *);
 

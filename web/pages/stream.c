@@ -54,7 +54,7 @@ web_tag(struct req *r)
 	    "#%s", tag)));
 	/* New posts come from the tag's stream, when it could have one. */
 	if (stream_sub_parse(NULL, r->arena, r->user->id, "hashtag", tag,
-	    NULL, &sub, &why) == 0)
+	    NULL, NULL, &sub, &why) == 0)
 		json_object_set_new(v, "live", json_string(arena_printf(
 		    r->arena, "hashtag?tag=%s", escape_url(r->arena,
 		    sub.arg))));

@@ -400,7 +400,7 @@ web_notice(struct req *r, json_t *v)
  * when one of them is current. */
 static const char *const web_nav_account[] = {
 	"settings", "admin", "profile", "bookmarks", "conversations",
-	"scheduled"
+	"scheduled", "lists"
 };
 
 /* Mark the navigation's current page (and the account menu, if the page
