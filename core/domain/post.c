@@ -205,7 +205,8 @@ post_refs(struct db *db, int64_t post, int64_t author, const struct markdown *md
 		/* folded: how tag streams and search find it (fold.c) */
 		st = db_prepare(db, "INSERT INTO tags (name, display, "
 		    "last_used_at, folded) VALUES (?1, ?2, ?3, ?4) ON CONFLICT "
-		    "(name) DO UPDATE SET last_used_at = ?3 RETURNING id");
+		    "(name) DO UPDATE SET last_used_at = ?3, folded = ?4 "
+		    "RETURNING id");
 		if (st == NULL)
 			return -1;
 		fa = arena_new();

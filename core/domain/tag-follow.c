@@ -45,6 +45,7 @@ tag_follow_set(struct db *db, void *arg, char **cause)
 {
 	struct tag_follow	*t = arg;
 	sqlite3_stmt		*st;
+	struct arena		*fa;
 	int64_t			 tag = 0;
 
 	(void)cause;
@@ -59,11 +60,15 @@ tag_follow_set(struct db *db, void *arg, char **cause)
 		feed_forget_after(db, t->actor);
 		return E_OK;
 	}
-	if ((st = db_prepare(db, "INSERT INTO tags (name, display) VALUES "
-	    "(?1, ?1) ON CONFLICT (name) DO UPDATE SET name = name RETURNING "
-	    "id")) == NULL)
+	/* folded as post.c writes it: tag pages and search find tags so */
+	if ((st = db_prepare(db, "INSERT INTO tags (name, display, folded) "
+	    "VALUES (?1, ?1, ?2) ON CONFLICT (name) DO UPDATE SET name = name "
+	    "RETURNING id")) == NULL)
 		return E_INTERNAL;
 	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
+	fa = arena_new();
+	sqlite3_bind_text(st, 2, fold_text(fa, t->name), -1, SQLITE_TRANSIENT);
+	arena_free(fa);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		tag = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
