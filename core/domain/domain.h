@@ -1089,6 +1089,7 @@ struct peek {
 	uint32_t	 my_reactions;	/* reaction_mask of the reader's */
 	int		 pinned;	/* the reader's own post, pinned */
 	int64_t		 replies_seen;	/* the replies the reader may read */
+	int		 has_poll;	/* it carries a poll (poll.c) */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -1355,7 +1356,6 @@ struct poll_vote {		/* POST /api/v1/polls/:id/votes */
 int		 poll_check(const struct poll_spec *, const struct config *,
 		     char *, size_t);
 int		 poll_save(struct db *, int64_t, const struct poll_spec *);
-int		 poll_exists(struct db *, int64_t);
 int		 poll_get(struct db *, struct arena *, int64_t, int64_t,
 		     struct poll *);
 int		 poll_vote_cmd(struct db *, void *, char **);

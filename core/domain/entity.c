@@ -928,7 +928,7 @@ status_write_mine(struct ectx *e, const struct peek *peek,
 	evbuffer_add(out, "}", 1);
 	/* the poll: its counts move with every vote, and voted is theirs */
 	evbuffer_add(out, ",\"poll\":", 8);
-	if ((arr = entity_poll(e, peek->id)) != NULL) {
+	if (peek->has_poll && (arr = entity_poll(e, peek->id)) != NULL) {
 		jsonw_value(out, arr);
 		json_decref(arr);
 	} else

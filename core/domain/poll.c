@@ -157,22 +157,6 @@ out:
 	return rc;
 }
 
-/* Whether post has a poll. */
-int
-poll_exists(struct db *db, int64_t post)
-{
-	sqlite3_stmt	*st;
-	int		 yes;
-
-	if ((st = db_prepare(db, "SELECT 1 FROM polls WHERE post_id = ?")) ==
-	    NULL)
-		return 0;
-	sqlite3_bind_int64(st, 1, post);
-	yes = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
-	return yes;
-}
-
 /* A poll's options and flags; -1 if the post has none. */
 static int
 poll_row(struct db *db, struct arena *a, int64_t post, struct poll *out)

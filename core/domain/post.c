@@ -931,7 +931,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "sp.post_id = p.id AND sp.user_id = :viewer), CASE WHEN "
 		    "p.replies_hidden = 0 THEN p.replies_count ELSE (SELECT "
 		    "count(*) FROM posts r WHERE r.in_reply_to_id = p.id AND "
-		    SQL_POST_ROW_VISIBLE("r") ") END FROM "
+		    SQL_POST_ROW_VISIBLE("r") ") END, EXISTS (SELECT 1 FROM "
+		    "polls pl WHERE pl.post_id = p.id) FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -962,6 +963,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			    sqlite3_column_text(st, 17));
 			pk->pinned = sqlite3_column_int(st, 18);
 			pk->replies_seen = sqlite3_column_int64(st, 19);
+			pk->has_poll = sqlite3_column_int(st, 20);
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);

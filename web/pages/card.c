@@ -152,7 +152,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	if (pk->pinned)
 		tag ^= 0x5851f42d4c957f2dULL;
 	/* a poll's card is the reader's own (poll-card.c): never shared */
-	poll = web_poll_has(e, pk->id);
+	poll = pk->has_poll;
 	if (!poll && cache_emit(card_cache, key, tag, out))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL)

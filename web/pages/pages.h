@@ -70,7 +70,6 @@ json_t		*web_followed_tags(struct req *);
 
 /* poll-card.c */
 json_t		*web_poll_view(struct ectx *, const struct post *, const char *);
-int		 web_poll_has(struct ectx *, int64_t);
 void		 web_poll_compose(struct req *, json_t *);
 enum handled	 web_post_vote(struct req *);
 

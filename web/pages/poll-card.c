@@ -6,7 +6,7 @@
  * <progress> bar with its percentage (no inline style: the CSP forbids
  * it), "3 people voted · ends in 2 days". What a reader sees of a poll is
  * their own, so a card with a poll is not shared through the card cache
- * (card.c asks web_poll_has).
+ * (card.c reads the peek's has_poll).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,11 +163,4 @@ web_poll_compose(struct req *r, json_t *v)
 	    "open", any, "multiple", any && req_param(r, "poll[multiple]") !=
 	    NULL);
 	json_object_set_new(v, "poll_compose", o);
-}
-
-/* Whether post id has a poll (its card is then the reader's own). */
-int
-web_poll_has(struct ectx *e, int64_t id)
-{
-	return poll_exists(e->db, id);
 }
