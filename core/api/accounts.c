@@ -544,7 +544,7 @@ api_account(struct req *r)
 enum handled
 api_account_statuses(struct req *r)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
+	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
 	struct user	*u;
 	struct page	 p;
 	int		 filter = AF_ALL, rc = E_OK;
@@ -559,8 +559,8 @@ api_account_statuses(struct req *r)
 		filter |= AF_NO_REBLOGS;
 	if (!req_bool(r, "only_media"))
 		rc = timeline_account(req_db(r), r->arena, r->user->id, u->id,
-		    filter, &p, &ids);
-	return req_statuses(r, rc, &p, &ids, NULL);
+		    filter, &p, &ids, &cursors);
+	return req_statuses(r, rc, &p, &ids, &cursors);
 }
 
 /* A page of someone's followers or of whom they follow; the cursors are

@@ -11,25 +11,27 @@
 #include "handlers.h"
 
 typedef int (*timeline_fn)(struct req *, const struct page *,
-    struct idlist *);
+    struct idlist *, struct idlist *);
 
 /* Page through a timeline and answer with its Statuses. */
 static enum handled
 timeline_answer(struct req *r, timeline_fn fn)
 {
-	struct idlist	 ids = { NULL, 0, 0 };
+	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
 	struct page	 p;
 
 	if (page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	return req_statuses(r, fn(r, &p, &ids), &p, &ids, NULL);
+	return req_statuses(r, fn(r, &p, &ids, &cursors), &p, &ids, &cursors);
 }
 
 /* Home: mine, followed people's, my groups', and mentions of me. */
 static int
-home(struct req *r, const struct page *p, struct idlist *out)
+home(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
-	return timeline_home(req_db(r), r->arena, r->user->id, p, out);
+	return timeline_home(req_db(r), r->arena, r->user->id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/home */
@@ -41,7 +43,8 @@ api_timeline_home(struct req *r)
 
 /* The company stream; media-only asks for none (hearth has no media yet). */
 static int
-company(struct req *r, const struct page *p, struct idlist *out)
+company(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	const char	*only_media = req_param(r, "only_media");
 	const char	*remote = req_param(r, "remote");
@@ -49,7 +52,8 @@ company(struct req *r, const struct page *p, struct idlist *out)
 	if ((only_media != NULL && strcasecmp(only_media, "true") == 0) ||
 	    (remote != NULL && strcasecmp(remote, "true") == 0))
 		return E_OK;
-	return timeline_company(req_db(r), r->arena, r->user->id, p, out);
+	return timeline_company(req_db(r), r->arena, r->user->id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/public */
@@ -61,10 +65,11 @@ api_timeline_public(struct req *r)
 
 /* A hashtag's stream. */
 static int
-tag(struct req *r, const struct page *p, struct idlist *out)
+tag(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	return timeline_tag(req_db(r), r->arena, r->user->id, r->params[0], p,
-	    out);
+	    out, cursors);
 }
 
 /* GET /api/v1/timelines/tag/:tag */
@@ -76,13 +81,15 @@ api_timeline_tag(struct req *r)
 
 /* A group's stream. */
 static int
-group(struct req *r, const struct page *p, struct idlist *out)
+group(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	int64_t	id = req_id(r, ":0");
 
 	if (id == 0)
 		return E_NOTFOUND;
-	return timeline_group(req_db(r), r->arena, r->user->id, id, p, out);
+	return timeline_group(req_db(r), r->arena, r->user->id, id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/group/:id */

@@ -730,6 +730,38 @@ int		 page_select(struct db *, struct arena *, const char *const [2],
 		     const struct page *, const struct sqlarg *, size_t,
 		     struct idlist *, struct idlist *);
 
+/* page-fill.c: full pages, the stream's rules applied batch by batch */
+struct page_batch {
+	struct db	*db;
+	struct arena	*a;
+	int64_t		 viewer;
+	const int64_t	*ids;		/* the batch, newest first */
+	size_t		 n;
+	char		*keep;		/* a predicate clears keep[i] to drop */
+	const char	*ids_json;	/* "[1,2]" once asked for */
+	int		 silenced;	/* -1 unknown; whether mutes/blocks apply */
+};
+/* A rule: clears keep[] for the batch's ids it leaves out; 0 or -1. */
+typedef int (*page_pred)(struct page_batch *);
+/* Where ids come from: a page of them, newest first (E_ code). */
+typedef int (*page_source)(void *, const struct page *, struct idlist *);
+struct page_sql {			/* page_source_sql's argument */
+	struct db		*db;
+	struct arena		*a;
+	const char *const	*sql;	/* PAGE_SQL */
+	const struct sqlarg	*args;
+	size_t			 nargs;
+};
+extern const page_pred page_preds_stream[];	/* visible, not muted */
+extern const page_pred page_preds_profile[];	/* visible, not blocked */
+int		 page_pred_visible(struct page_batch *);
+int		 page_pred_unmuted(struct page_batch *);
+int		 page_pred_unblocked(struct page_batch *);
+int		 page_fill(struct db *, struct arena *, int64_t,
+		     const struct page *, page_source, void *,
+		     const page_pred *, struct idlist *, struct idlist *);
+int		 page_source_sql(void *, const struct page *, struct idlist *);
+
 /* access.c */
 /* Visibilities and a group's openness as numbers, so that the enums and
  * the SQL below are made from the same ones and cannot disagree. */
@@ -1353,18 +1385,20 @@ void		 feed_forget(int64_t);
 /* timeline.c */
 enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,
     AF_NO_REBLOGS = 4 };
+/* Each fills a whole page (page-fill.c); cursors (or NULL) get the ids
+ * its Link header names. */
 int		 timeline_home(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_company(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_tag(struct db *, struct arena *, int64_t, const char *,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_group(struct db *, struct arena *, int64_t, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_outside(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
-		     int, const struct page *, struct idlist *);
+		     int, const struct page *, struct idlist *, struct idlist *);
 
 /* conversation.c */
 int		 timeline_direct(struct db *, struct arena *, int64_t,

@@ -53,7 +53,7 @@ web_profile(struct req *r)
 		return HANDLED;
 	}
 	rc = timeline_account(req_db(r), r->arena, r->user->id, u->id, AF_ALL,
-	    &pg, &ids);
+	    &pg, &ids, NULL);
 	if (rc != E_OK) {
 		json_decref(fields);
 		req_domain_error(r, rc, NULL);
