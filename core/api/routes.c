@@ -24,8 +24,6 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v2/filters",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/lists",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/followed_tags", R_AUTH,	api_empty_list },
-	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_empty_list },
-	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_empty_list },
 	{ M_GET,  "/api/v1/follow_requests", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/conversations", R_AUTH,	api_empty_list },
 	{ M_GET,  "/api/v1/endorsements", R_AUTH,	api_empty_list },
@@ -67,6 +65,14 @@ const struct route api_routes[] = {
 	    api_account_follow },
 	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
+	/* safety tools (mutes.c) */
+	{ M_POST, "/api/v1/accounts/:id/mute", R_AUTH,	api_account_mute },
+	{ M_POST, "/api/v1/accounts/:id/unmute", R_AUTH,	api_account_unmute },
+	{ M_POST, "/api/v1/accounts/:id/block", R_AUTH,	api_account_block },
+	{ M_POST, "/api/v1/accounts/:id/unblock", R_AUTH,	api_account_unblock },
+	{ M_POST, "/api/v1/accounts/:id/note", R_AUTH,	api_account_note },
+	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_mutes },
+	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_blocks },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
 
 	/* scheduled statuses (scheduled.c) */

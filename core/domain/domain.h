@@ -754,6 +754,7 @@ struct page_sql {			/* page_source_sql's argument */
 };
 extern const page_pred page_preds_stream[];	/* visible, not muted */
 extern const page_pred page_preds_profile[];	/* visible, not blocked */
+extern const page_pred page_preds_muted[];	/* not muted nor blocked */
 int		 page_pred_visible(struct page_batch *);
 int		 page_pred_unmuted(struct page_batch *);
 int		 page_pred_unblocked(struct page_batch *);
@@ -761,6 +762,8 @@ int		 page_fill(struct db *, struct arena *, int64_t,
 		     const struct page *, page_source, void *,
 		     const page_pred *, struct idlist *, struct idlist *);
 int		 page_source_sql(void *, const struct page *, struct idlist *);
+int		 page_keeps(struct db *, struct arena *, int64_t, int64_t,
+		     const page_pred *);
 
 /* access.c */
 /* Visibilities and a group's openness as numbers, so that the enums and
@@ -939,10 +942,49 @@ int		 profile_avatar_store(const char *, const void *, size_t,
 		     char *, size_t, char **);
 int		 profile_avatar_offer(struct db *, int64_t, const char *);
 
+/* mute.c */
+struct relationship;		/* follow.c */
+struct mute_cmd {
+	int64_t		 actor;
+	int64_t		 target;
+	int		 add;
+	int		 notifications;	/* their notifications too */
+	int64_t		 duration;	/* seconds; 0: for good */
+};
+int		 mute_set(struct db *, void *, char **);
+void		 mute_relationship(struct db *, int64_t, int64_t,
+		     struct relationship *);
+int		 mute_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+int64_t		 mute_expires(struct db *, int64_t, int64_t);
+int		 mute_silences(struct db *, int64_t, int64_t);
+
+/* block.c */
+int		 block_set(struct db *, void *, char **);	/* toggle */
+int		 block_between(struct db *, int64_t, int64_t);
+void		 block_relationship(struct db *, int64_t, int64_t,
+		     struct relationship *);
+int		 block_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* account-note.c */
+#define ACCOUNT_NOTE_MAX	2000	/* characters, as Mastodon */
+struct account_note {
+	int64_t		 actor;
+	int64_t		 target;
+	const char	*comment;
+};
+int		 account_note_set(struct db *, void *, char **);
+const char	*account_note_get(struct db *, struct arena *, int64_t, int64_t);
+
 /* follow.c */
 struct relationship {
 	int	following;
 	int	followed_by;
+	int	blocking;		/* block.c */
+	int	blocked_by;
+	int	muting;			/* mute.c */
+	int	muting_notifications;
 };
 int		 follow_add(struct db *, int64_t, int64_t, char **);
 int		 follow_remove(struct db *, int64_t, int64_t);

@@ -638,15 +638,18 @@ entity_relationship(struct ectx *e, int64_t other)
 	struct relationship	rel;
 
 	follow_relationship(e->db, e->viewer, other, &rel);
+	block_relationship(e->db, e->viewer, other, &rel);
+	mute_relationship(e->db, e->viewer, other, &rel);
 	return json_pack("{s:o, s:b, s:b, s:b, s:n, s:b, s:b, s:b, s:b, s:b, "
 	    "s:b, s:b, s:b, s:b, s:s}",
 	    "id", entity_id(other),
 	    "following", rel.following, "showing_reblogs", rel.following,
 	    "notifying", 0, "languages",
-	    "followed_by", rel.followed_by, "blocking", 0, "blocked_by", 0,
-	    "muting", 0, "muting_notifications", 0, "requested", 0,
+	    "followed_by", rel.followed_by, "blocking", rel.blocking,
+	    "blocked_by", rel.blocked_by, "muting", rel.muting,
+	    "muting_notifications", rel.muting_notifications, "requested", 0,
 	    "requested_by", 0, "domain_blocking", 0, "endorsed", 0,
-	    "note", "");
+	    "note", account_note_get(e->db, e->arena, e->viewer, other));
 }
 
 /* hearth's Group entity. */

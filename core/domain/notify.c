@@ -18,6 +18,12 @@ notify_add(struct db *db, int64_t user, const char *type, int64_t from,
 
 	if (user == from)
 		return 0;
+	/* Not from someone muted with their notifications, nor across a
+	 * block (mute.c); a moderator's word always arrives. */
+	if (strncmp(type, "moderation", 10) != 0 &&
+	    strncmp(type, "hearth.report", 13) != 0 &&
+	    mute_silences(db, user, from))
+		return 0;
 	if (DB_RUN(db, "INSERT INTO notifications (user_id, type, from_id, "
 	    "post_id, group_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 	    SQL_I(user), SQL_T(type), SQL_I(from), SQL_ID(post), SQL_ID(group),
@@ -111,7 +117,13 @@ notify_list(struct db *db, struct arena *a, int64_t user, const struct page *p,
 	    "notifications n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN "
 	    "groups g ON g.id = n.group_id WHERE n.user_id = :viewer AND "
 	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
-	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND ", "n.id");
+	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND "
+	    /* Nor from people muted with notifications or blocked (mute.c). */
+	    "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = :viewer AND "
+	    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at "
+	    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) AND NOT EXISTS (SELECT 1 "
+	    "FROM blocks b WHERE b.user_id = :viewer AND b.target_id = "
+	    "n.from_id) AND ", "n.id");
 	sqlite3_stmt	*st;
 	struct page	 q = *p;
 	const char	*type;

@@ -159,6 +159,12 @@ const page_pred page_preds_stream[] = {
 	NULL
 };
 
+/* The mute and block rules alone, for one post already known readable. */
+const page_pred page_preds_muted[] = {
+	page_pred_unmuted,
+	NULL
+};
+
 /* The rules of a person's own posts, as their profile shows them. */
 const page_pred page_preds_profile[] = {
 	page_pred_visible,
@@ -263,4 +269,32 @@ page_source_sql(void *arg, const struct page *p, struct idlist *out)
 
 	return page_select(s->db, s->a, s->sql, p, s->args, s->nargs, out,
 	    NULL);
+}
+
+/*
+ * Whether one post passes a rule list for a reader (a stream's delivery
+ * asks the same question a page answers, so a muted author is left out of
+ * both alike).
+ */
+int
+page_keeps(struct db *db, struct arena *a, int64_t viewer, int64_t id,
+    const page_pred *preds)
+{
+	struct page_batch	 b;
+	char			 keep = 1;
+	int			 k;
+
+	memset(&b, 0, sizeof b);
+	b.db = db;
+	b.a = a;
+	b.viewer = viewer;
+	b.silenced = -1;
+	b.ids = &id;
+	b.n = 1;
+	b.keep = &keep;
+	for (k = 0; preds[k] != NULL && keep; k++) {
+		if (preds[k](&b) != 0)
+			return 0;
+	}
+	return keep;
 }

@@ -732,6 +732,10 @@ stream_deliver(void *arg)
 		case SE_STATUS_UPDATE:
 			/* post_get checks the owner may read it. */
 			p = post_get(e.db, e.arena, s->user, m->id);
+			/* Nor a muted or blocked author's, as pages. */
+			if (p != NULL && !page_keeps(e.db, e.arena, s->user,
+			    p->id, page_preds_muted))
+				p = NULL;
 			if (p != NULL)
 				j = entity_status(&e, p);
 			break;
