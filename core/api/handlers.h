@@ -40,6 +40,8 @@ enum handled	 api_account_unblock(struct req *);
 enum handled	 api_account_note(struct req *);
 enum handled	 api_mutes(struct req *);
 enum handled	 api_blocks(struct req *);
+/* reports.c */
+enum handled	 api_report_create(struct req *);
 enum handled	 api_directory(struct req *);
 
 /* scheduled.c */

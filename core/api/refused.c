@@ -239,7 +239,6 @@ static const struct refusal refusals[] = {
 	{ M_DELETE, "/api/v1/profile/avatar", PROFILE },
 	{ M_DELETE, "/api/v1/profile/header", PROFILE },
 	{ M_GET, "/api/proofs", "removed from Mastodon in 3.5" },
-	{ M_POST, "/api/v1/reports", NOT_YET },
 	{ M_GET, "/api/v1/search",
 	    "removed from Mastodon in 3.0: use GET /api/v2/search" },
 	{ M_GET, "/api/v1/statuses", NOT_YET },

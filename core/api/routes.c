@@ -73,6 +73,7 @@ const struct route api_routes[] = {
 	{ M_POST, "/api/v1/accounts/:id/note", R_AUTH,	api_account_note },
 	{ M_GET,  "/api/v1/mutes",	R_AUTH,		api_mutes },
 	{ M_GET,  "/api/v1/blocks",	R_AUTH,		api_blocks },
+	{ M_POST, "/api/v1/reports",	R_AUTH,		api_report_create },
 	{ M_GET,  "/api/v1/directory",	R_AUTH,		api_directory },
 
 	/* scheduled statuses (scheduled.c) */

@@ -942,6 +942,62 @@ int		 profile_avatar_store(const char *, const void *, size_t,
 		     char *, size_t, char **);
 int		 profile_avatar_offer(struct db *, int64_t, const char *);
 
+/* report.c */
+#define REPORT_COMMENT_MAX	1000	/* bytes, as Mastodon's */
+enum report_action { REPORT_HIDE, REPORT_WARN, REPORT_DISABLE,
+	REPORT_DISMISS };
+struct report_new {
+	int64_t		 reporter;
+	int64_t		 target;
+	const char	*category;	/* spam, legal, violation, other */
+	const char	*comment;
+	struct idlist	 statuses;
+	struct idlist	 rules;
+	int64_t		 id;		/* set by report_create */
+};
+struct report {
+	int64_t		 id;
+	int64_t		 reporter;
+	int64_t		 target;
+	const char	*category;
+	const char	*comment;
+	struct idlist	 statuses;
+	struct idlist	 rules;
+	const char	*action_taken;	/* NULL while open */
+	int64_t		 action_by;
+	int64_t		 action_at;
+	int64_t		 created_at;
+};
+struct report_resolve {
+	struct audit_actor	 actor;	/* the admin */
+	int64_t			 id;
+	enum report_action	 action;
+	const char		*text;	/* the moderator's words to the author */
+};
+struct account_warning {
+	int64_t		 id;		/* 0: a report's outcome, no warning */
+	const char	*action;	/* none, delete_statuses, disable */
+	const char	*text;
+	struct idlist	 statuses;
+	int64_t		 created_at;
+	int64_t		 report;
+	const char	*outcome;	/* the report's action_taken */
+};
+const char	*report_action_name(enum report_action);
+int		 report_action_parse(const char *, enum report_action *);
+int		 report_create(struct db *, void *, char **);
+struct report	*report_get(struct db *, struct arena *, int64_t);
+int		 report_list(struct db *, struct arena *, int, int,
+		     struct report **, size_t *);
+int		 report_resolve(struct db *, void *, char **);
+int		 report_notify(struct db *, int64_t, const char *, int64_t,
+		     int64_t, int64_t);
+struct account_warning *account_warning_of(struct db *, struct arena *,
+		     int64_t, int64_t);
+struct ectx;
+json_t		*entity_report(struct ectx *, const struct report *);
+void		 entity_notification_moderation(struct ectx *, int64_t, json_t *);
+
 /* mute.c */
 struct relationship;		/* follow.c */
 struct mute_cmd {
