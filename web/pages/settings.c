@@ -27,6 +27,7 @@ static const struct {
 	{ "apps", "/settings/apps", N_("Apps") },
 	{ "push", "/settings/push", N_("Push notifications") },
 	{ "language", "/settings/language", N_("Language") },
+	{ "safety", "/settings/safety", N_("Mutes and blocks") },
 };
 
 /*
