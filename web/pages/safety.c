@@ -290,6 +290,8 @@ web_settings_safety(struct req *r)
 	v = settings_view(r, N_("Mutes and blocks"), "safety");
 	json_object_set_new(v, "mutes", people_view(r, &mutes, 1));
 	json_object_set_new(v, "blocks", people_view(r, &blocks, 0));
+	json_object_set_new(v, "has_mutes", json_boolean(mutes.n > 0));
+	json_object_set_new(v, "has_blocks", json_boolean(blocks.n > 0));
 	req_html(r, 200, "settings-safety", v);
 	return HANDLED;
 }
