@@ -222,8 +222,13 @@ notify_unread(struct db *db, int64_t user)
 	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
 	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND "
 	    "NOT EXISTS (SELECT 1 FROM notification_prefs np WHERE "
-	    "np.user_id = :viewer AND np.kind = n.type AND np.web = 0) "
-	    "LIMIT 1000)");
+	    "np.user_id = :viewer AND np.kind = n.type AND np.web = 0) AND "
+	    /* as notify_list: not from people muted or blocked */
+	    "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = :viewer AND "
+	    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at "
+	    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) "
+	    "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = :viewer "
+	    "AND b.target_id = n.from_id) LIMIT 1000)");
 	if (st == NULL)
 		return 0;
 	access_bind_viewer(st, user);
