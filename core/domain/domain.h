@@ -996,7 +996,8 @@ struct account_warning *account_warning_of(struct db *, struct arena *,
 		     int64_t, int64_t);
 struct ectx;
 json_t		*entity_report(struct ectx *, const struct report *);
-void		 entity_notification_moderation(struct ectx *, int64_t, json_t *);
+void		 entity_notification_moderation(struct ectx *, int64_t,
+		     const char *, json_t *);
 
 /* mute.c */
 struct relationship;		/* follow.c */

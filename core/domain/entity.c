@@ -740,8 +740,9 @@ entity_notification(struct ectx *e, int64_t id)
 	if (group != NULL)
 		json_object_set_new(n, "group", group);
 	if (strcmp(type, "moderation_warning") == 0 ||
-	    strcmp(type, "hearth.report_resolved") == 0)
-		entity_notification_moderation(e, id, n);	/* report.c */
+	    strcmp(type, "hearth.report_resolved") == 0 ||
+	    strcmp(type, "admin.report") == 0)
+		entity_notification_moderation(e, id, type, n);	/* report.c */
 	return n;
 }
 

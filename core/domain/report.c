@@ -96,6 +96,7 @@ report_create(struct db *db, void *arg, char **cause)
 {
 	struct report_new	*n = arg;
 	struct arena		*a = arena_new();
+	struct idlist		 admins = { NULL, 0, 0 };
 	sqlite3_stmt		*st;
 	size_t			 i;
 	int			 rc = E_INTERNAL, mine;
@@ -147,6 +148,18 @@ report_create(struct db *db, void *arg, char **cause)
 	    SQL_I(time(NULL))) != 1)
 		goto out;
 	n->id = db_last_id(db);
+	/* The admins hear of it (Mastodon's admin.report). */
+	if ((st = db_prepare(db, "SELECT id FROM users WHERE role = 1 AND "
+	    "disabled = 0 AND origin IS NULL")) == NULL)
+		goto out;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		idlist_add(a, &admins, sqlite3_column_int64(st, 0));
+	sqlite3_reset(st);
+	for (i = 0; i < admins.n; i++) {
+		if (admins.ids[i] != n->target && report_notify(db,
+		    admins.ids[i], "admin.report", n->reporter, n->id, 0) != 0)
+			goto out;
+	}
 	rc = E_OK;
 out:
 	arena_free(a);
@@ -428,18 +441,24 @@ entity_report(struct ectx *e, const struct report *r)
 
 /*
  * What a moderation notification carries beyond the common fields:
- * Mastodon's moderation_warning (an AccountWarning) for the author, and
+ * Mastodon's moderation_warning (an AccountWarning) for the author, its
+ * report (a Report) for an admin told of a new one (admin.report), and
  * for the reporter hearth's report_outcome ({report_id, outcome}).
  */
 void
-entity_notification_moderation(struct ectx *e, int64_t id, json_t *n)
+entity_notification_moderation(struct ectx *e, int64_t id, const char *type,
+    json_t *n)
 {
 	struct account_warning	*w;
+	struct report		*r;
 	json_t			*target;
 
 	if ((w = account_warning_of(e->db, e->arena, id, e->viewer)) == NULL)
 		return;
-	if (w->id != 0) {
+	if (strcmp(type, "admin.report") == 0) {
+		if ((r = report_get(e->db, e->arena, w->report)) != NULL)
+			json_object_set_new(n, "report", entity_report(e, r));
+	} else if (w->id != 0) {
 		target = entity_account_id(e, e->viewer);
 		json_object_set_new(n, "moderation_warning", json_pack(
 		    "{s:s, s:s, s:s, s:o, s:o, s:n, s:o}", "id", arena_printf(

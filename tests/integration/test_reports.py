@@ -73,6 +73,13 @@ def filing(t, srv):
          and rep["action_taken"] is False and rep["category"] ==
          "violation" and rep["comment"] == "please look",
          "the Report: target, posts, open, category, comment")
+    root = srv.client(headers={"Authorization": "Bearer " +
+                               srv.token("root")})
+    a = [n for n in notes(root, "admin.report")
+         if n["report"]["id"] == rep["id"]]
+    t.ok(a and a[0]["account"]["id"] == bob.id and
+         a[0]["report"]["target_account"]["id"] == ann.id,
+         "the admin is told (admin.report, with the Report)")
     t.status(bob.post("/api/v1/reports", {"account_id": bob.id}), 422,
              "nobody reports themself")
     c = h.post_status(cat, "cat's post")["id"]

@@ -57,6 +57,8 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 		return N_("sent you a warning from the moderators");
 	if (strcmp(type, "hearth.report_resolved") == 0)
 		return N_("handled your report");
+	if (strcmp(type, "admin.report") == 0)
+		return N_("sent a report to the admins");
 	if ((label = notify_label(type)) != NULL)
 		return label;	/* a module's type */
 	return type;
@@ -185,6 +187,15 @@ notif_moderation(struct req *r, json_t *n, json_t *v)
 	const char	*key, *text = NULL;
 	size_t		 i;
 
+	json_t		*rep = json_object_get(n, "report");
+
+	if (rep != NULL) {	/* to an admin: about whom, and why */
+		json_object_set_new(v, "excerpt", json_string(arena_printf(
+		    r->arena, "%s: %s", json_string_value(json_object_get(
+		    json_object_get(rep, "target_account"), "display_name")),
+		    json_string_value(json_object_get(rep, "comment")))));
+		return;
+	}
 	if (w == NULL && o == NULL)
 		return;
 	key = json_string_value(json_object_get(w != NULL ? w : o,
