@@ -63,13 +63,11 @@ CREATE TABLE account_warnings (
 	action		TEXT NOT NULL,		-- 'none', 'delete_statuses', 'disable'
 	text		TEXT NOT NULL DEFAULT '',
 	status_ids	TEXT NOT NULL DEFAULT '[]',
+	excerpts	TEXT NOT NULL DEFAULT '[]',	-- the words of the posts taken
+							-- down, so their author sees them
 	created_at	INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX account_warnings_target ON account_warnings (target_id, id);
-
--- The moderators' reason a post was taken down; the post stays, hidden
--- from everyone but its author, who sees it was removed.
-ALTER TABLE posts ADD COLUMN removed_reason TEXT;
 
 -- Notifications that name a report or a warning.
 ALTER TABLE notifications ADD COLUMN report_id INTEGER

@@ -944,6 +944,7 @@ int		 profile_avatar_offer(struct db *, int64_t, const char *);
 
 /* report.c */
 #define REPORT_COMMENT_MAX	1000	/* bytes, as Mastodon's */
+#define REPORT_EXCERPT_MAX	500	/* bytes of a taken-down post kept */
 enum report_action { REPORT_HIDE, REPORT_WARN, REPORT_DISABLE,
 	REPORT_DISMISS };
 struct report_new {
@@ -982,6 +983,7 @@ struct account_warning {
 	int64_t		 created_at;
 	int64_t		 report;
 	const char	*outcome;	/* the report's action_taken */
+	const char	*excerpts;	/* JSON array: the posts' words */
 };
 const char	*report_action_name(enum report_action);
 int		 report_action_parse(const char *, enum report_action *);

@@ -9,6 +9,7 @@
  * a moderation_warning notification (Mastodon's), and the reporter by a
  * hearth.report_resolved one, with the outcome in words.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -251,15 +252,21 @@ report_list(struct db *db, struct arena *a, int resolved, int max,
 /* A warning to target for report: its row and the notification. */
 static int
 report_warn(struct db *db, struct arena *a, const struct report_resolve *rr,
-    const struct report *r, const char *action, const struct idlist *gone)
+    const struct report *r, const char *action, const struct idlist *gone,
+    json_t *excerpts)
 {
-	int64_t	warning;
+	char	*x = json_dumps(excerpts, JSON_COMPACT);
+	int64_t	 warning;
+	int	 n;
 
-	if (DB_RUN(db, "INSERT INTO account_warnings (target_id, report_id, "
-	    "action, text, status_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-	    SQL_I(r->target), SQL_I(r->id), SQL_T(action),
-	    SQL_T(rr->text ? rr->text : ""), SQL_T(ids_json(a, gone)),
-	    SQL_I(time(NULL))) != 1)
+	n = DB_RUN(db, "INSERT INTO account_warnings (target_id, report_id, "
+	    "action, text, status_ids, excerpts, created_at) VALUES "
+	    "(?, ?, ?, ?, ?, ?, ?)", SQL_I(r->target), SQL_I(r->id),
+	    SQL_T(action), SQL_T(rr->text ? rr->text : ""),
+	    SQL_T(ids_json(a, gone)), SQL_T(x != NULL ? x : "[]"),
+	    SQL_I(time(NULL)));
+	free(x);
+	if (n != 1)
 		return -1;
 	warning = db_last_id(db);
 	return report_notify(db, r->target, "moderation_warning",
@@ -279,8 +286,9 @@ report_resolve(struct db *db, void *arg, char **cause)
 	struct report		*r;
 	struct idlist		 gone = { NULL, 0, 0 };
 	struct user		*u;
-	json_t			*details;
+	json_t			*details, *excerpts = json_array();
 	const char		*name = report_action_name(rr->action);
+	const char		*x;
 	size_t			 i;
 	int			 rc = E_INTERNAL, k;
 	char			*c = NULL;
@@ -304,8 +312,13 @@ report_resolve(struct db *db, void *arg, char **cause)
 	switch (rr->action) {
 	case REPORT_HIDE:
 		/* Taken down as by their author (who may always delete
-		 * them), whoever else may read them. */
+		 * them), whoever else may read them; their words stay in
+		 * the warning, so the author sees what went. */
 		for (i = 0; i < r->statuses.n; i++) {
+			x = notify_post_excerpt(db, a, r->statuses.ids[i],
+			    REPORT_EXCERPT_MAX);
+			if (x != NULL)
+				json_array_append_new(excerpts, json_string(x));
 			k = post_delete(db, r->target, r->statuses.ids[i], &c);
 			free(c);
 			c = NULL;
@@ -327,7 +340,7 @@ report_resolve(struct db *db, void *arg, char **cause)
 		if (report_actions[i].action == rr->action &&
 		    report_actions[i].warning != NULL &&
 		    report_warn(db, a, rr, r, report_actions[i].warning,
-		    &gone) != 0)
+		    &gone, excerpts) != 0)
 			goto fail;
 	}
 	details = json_pack("{s:I, s:s, s:s, s:s}", "report", (json_int_t)r->id,
@@ -348,6 +361,7 @@ report_resolve(struct db *db, void *arg, char **cause)
 fail:
 	db_rollback(db);
 done:
+	json_decref(excerpts);
 	arena_free(a);
 	return rc;
 }
@@ -381,7 +395,8 @@ account_warning_of(struct db *db, struct arena *a, int64_t notification,
 
 	if ((st = db_prepare(db, "SELECT w.id, w.action, w.text, "
 	    "w.status_ids, w.created_at, coalesce(n.report_id, 0), "
-	    "coalesce(r.action_taken, '') FROM notifications n LEFT JOIN "
+	    "coalesce(r.action_taken, ''), coalesce(w.excerpts, '[]') FROM "
+	    "notifications n LEFT JOIN "
 	    "account_warnings w ON w.id = n.warning_id LEFT JOIN reports r "
 	    "ON r.id = n.report_id WHERE n.id = ? AND n.user_id = ? AND "
 	    "(n.warning_id IS NOT NULL OR n.report_id IS NOT NULL)")) == NULL)
@@ -402,6 +417,8 @@ account_warning_of(struct db *db, struct arena *a, int64_t notification,
 		w->report = sqlite3_column_int64(st, 5);
 		w->outcome = arena_strdup(a, (const char *)
 		    sqlite3_column_text(st, 6));
+		w->excerpts = arena_strdup(a, (const char *)
+		    sqlite3_column_text(st, 7));
 	}
 	sqlite3_reset(st);
 	return w;
@@ -466,6 +483,9 @@ entity_notification_moderation(struct ectx *e, int64_t id, const char *type,
 		    "text", w->text, "status_ids", ids_strings(&w->statuses),
 		    "target_account", target != NULL ? target : json_null(),
 		    "appeal", "created_at", entity_time(w->created_at)));
+		/* hearth's: the words of the posts taken down */
+		json_object_set_new(json_object_get(n, "moderation_warning"),
+		    "hearth_excerpts", json_loads(w->excerpts, 0, NULL));
 	} else if (w->report != 0)
 		json_object_set_new(n, "report_outcome", json_pack(
 		    "{s:s, s:s}", "report_id", arena_printf(e->arena, "%lld",

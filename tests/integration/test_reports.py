@@ -178,6 +178,13 @@ def hide(t, srv):
     t.ok(w and w[0]["moderation_warning"]["action"] == "delete_statuses"
          and w[0]["moderation_warning"]["status_ids"] == [bad],
          "ann is told which post was taken down", w)
+    t.is_(w[0]["moderation_warning"].get("hearth_excerpts") if w else None,
+          ["bad post"], "... with its words, since the post is gone")
+    web = srv.client()
+    web.login(ann.name)
+    t.like(web.get("/notifications").text, r"taken down.*Off topic.*"
+           r"&#8220;bad post&#8221;|taken down.*Off topic.*“bad post”",
+           "her notifications page shows what went and why")
     t.ok(audit(srv, "report.hide", ann.id), "the audit log has it")
     t.is_(notes(bob, "hearth.report_resolved")[0]["report_outcome"]
           ["outcome"], "hide", "bob is told")

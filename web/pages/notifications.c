@@ -182,7 +182,7 @@ notif_moderation(struct req *r, json_t *n, json_t *v)
 		{ "warn",	N_("The author was warned.") },
 		{ "dismiss",	N_("The admins looked at it and took no action.") },
 	};
-	json_t		*w = json_object_get(n, "moderation_warning");
+	json_t		*w = json_object_get(n, "moderation_warning"), *x;
 	json_t		*o = json_object_get(n, "report_outcome");
 	const char	*key, *text = NULL;
 	size_t		 i;
@@ -207,6 +207,10 @@ notif_moderation(struct req *r, json_t *n, json_t *v)
 	if (w != NULL && *json_string_value(json_object_get(w, "text")) != '\0')
 		text = arena_printf(r->arena, "%s %s", text != NULL ? text : "",
 		    json_string_value(json_object_get(w, "text")));
+	/* the taken-down posts' words, so their author sees what went */
+	json_array_foreach(json_object_get(w, "hearth_excerpts"), i, x)
+		text = arena_printf(r->arena, "%s “%s”", text != NULL ? text :
+		    "", json_string_value(x));
 	if (text != NULL)
 		json_object_set_new(v, "excerpt", json_string(text));
 }
