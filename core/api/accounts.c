@@ -545,7 +545,6 @@ enum handled
 api_account_statuses(struct req *r)
 {
 	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
-	size_t		 i;
 	struct user	*u;
 	struct page	 p;
 	int		 filter = AF_ALL, rc = E_OK;
@@ -560,10 +559,9 @@ api_account_statuses(struct req *r)
 		filter |= AF_NO_REBLOGS;
 	if (!req_bool(r, "only_media"))
 		rc = timeline_account(req_db(r), r->arena, r->user->id, u->id,
-		    filter, &p, &ids);
-	for (i = 0; i < ids.n; i++)	/* paging goes on past hidden posts */
-		idlist_add(r->arena, &cursors, ids.ids[i]);
-	filter_drop(req_db(r), r->arena, r->user->id, FC_ACCOUNT, &ids); /* FILTERS: hidden by filter (filter.c) */
+		    filter, &p, &ids, &cursors);
+	/* as timeline_answer: filters hide after the page is filled */
+	filter_drop(req_db(r), r->arena, r->user->id, FC_ACCOUNT, &ids);
 	return req_statuses_in(r, rc, &p, &ids, &cursors, FC_ACCOUNT);
 }
 

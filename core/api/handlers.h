@@ -32,6 +32,16 @@ enum handled	 api_account_followers(struct req *);
 enum handled	 api_account_following(struct req *);
 enum handled	 api_account_follow(struct req *);
 enum handled	 api_account_unfollow(struct req *);
+/* mutes.c */
+enum handled	 api_account_mute(struct req *);
+enum handled	 api_account_unmute(struct req *);
+enum handled	 api_account_block(struct req *);
+enum handled	 api_account_unblock(struct req *);
+enum handled	 api_account_note(struct req *);
+enum handled	 api_mutes(struct req *);
+enum handled	 api_blocks(struct req *);
+/* reports.c */
+enum handled	 api_report_create(struct req *);
 enum handled	 api_directory(struct req *);
 
 /* scheduled.c */

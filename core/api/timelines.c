@@ -11,7 +11,7 @@
 #include "handlers.h"
 
 typedef int (*timeline_fn)(struct req *, const struct page *,
-    struct idlist *);
+    struct idlist *, struct idlist *);
 
 /* Page through a timeline and answer with its Statuses, as the reader's
  * filters for context (FC_*) leave them. */
@@ -20,23 +20,24 @@ timeline_answer(struct req *r, timeline_fn fn, int context)
 {
 	struct idlist	 ids = { NULL, 0, 0 }, cursors = { NULL, 0, 0 };
 	struct page	 p;
-	size_t		 i;
 	int		 rc;
 
 	if (page_parse(r, &p, 20, 40) != 0)
 		return HANDLED;
-	rc = fn(r, &p, &ids);
-	for (i = 0; i < ids.n; i++)	/* paging goes on past hidden posts */
-		idlist_add(r->arena, &cursors, ids.ids[i]);
-	filter_drop(req_db(r), r->arena, r->user->id, context, &ids); /* FILTERS: hidden by filter (filter.c) */
+	rc = fn(r, &p, &ids, &cursors);
+	/* Filters hide after the page is filled (page-fill.c, filter.c): such
+	 * a page may come out short; its Link pages on past what they hid. */
+	filter_drop(req_db(r), r->arena, r->user->id, context, &ids);
 	return req_statuses_in(r, rc, &p, &ids, &cursors, context);
 }
 
 /* Home: mine, followed people's, my groups', and mentions of me. */
 static int
-home(struct req *r, const struct page *p, struct idlist *out)
+home(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
-	return timeline_home(req_db(r), r->arena, r->user->id, p, out);
+	return timeline_home(req_db(r), r->arena, r->user->id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/home */
@@ -48,7 +49,8 @@ api_timeline_home(struct req *r)
 
 /* The company stream; media-only asks for none (hearth has no media yet). */
 static int
-company(struct req *r, const struct page *p, struct idlist *out)
+company(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	const char	*only_media = req_param(r, "only_media");
 	const char	*remote = req_param(r, "remote");
@@ -56,7 +58,8 @@ company(struct req *r, const struct page *p, struct idlist *out)
 	if ((only_media != NULL && strcasecmp(only_media, "true") == 0) ||
 	    (remote != NULL && strcasecmp(remote, "true") == 0))
 		return E_OK;
-	return timeline_company(req_db(r), r->arena, r->user->id, p, out);
+	return timeline_company(req_db(r), r->arena, r->user->id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/public */
@@ -68,10 +71,11 @@ api_timeline_public(struct req *r)
 
 /* A hashtag's stream. */
 static int
-tag(struct req *r, const struct page *p, struct idlist *out)
+tag(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	return timeline_tag(req_db(r), r->arena, r->user->id, r->params[0], p,
-	    out);
+	    out, cursors);
 }
 
 /* GET /api/v1/timelines/tag/:tag */
@@ -83,13 +87,15 @@ api_timeline_tag(struct req *r)
 
 /* A group's stream. */
 static int
-group(struct req *r, const struct page *p, struct idlist *out)
+group(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	int64_t	id = req_id(r, ":0");
 
 	if (id == 0)
 		return E_NOTFOUND;
-	return timeline_group(req_db(r), r->arena, r->user->id, id, p, out);
+	return timeline_group(req_db(r), r->arena, r->user->id, id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/group/:id */

@@ -742,6 +742,41 @@ int		 page_select(struct db *, struct arena *, const char *const [2],
 		     const struct page *, const struct sqlarg *, size_t,
 		     struct idlist *, struct idlist *);
 
+/* page-fill.c: full pages, the stream's rules applied batch by batch */
+struct page_batch {
+	struct db	*db;
+	struct arena	*a;
+	int64_t		 viewer;
+	const int64_t	*ids;		/* the batch, newest first */
+	size_t		 n;
+	char		*keep;		/* a predicate clears keep[i] to drop */
+	const char	*ids_json;	/* "[1,2]" once asked for */
+	int		 silenced;	/* -1 unknown; whether mutes/blocks apply */
+};
+/* A rule: clears keep[] for the batch's ids it leaves out; 0 or -1. */
+typedef int (*page_pred)(struct page_batch *);
+/* Where ids come from: a page of them, newest first (E_ code). */
+typedef int (*page_source)(void *, const struct page *, struct idlist *);
+struct page_sql {			/* page_source_sql's argument */
+	struct db		*db;
+	struct arena		*a;
+	const char *const	*sql;	/* PAGE_SQL */
+	const struct sqlarg	*args;
+	size_t			 nargs;
+};
+extern const page_pred page_preds_stream[];	/* visible, not muted */
+extern const page_pred page_preds_profile[];	/* visible, not blocked */
+extern const page_pred page_preds_muted[];	/* not muted nor blocked */
+int		 page_pred_visible(struct page_batch *);
+int		 page_pred_unmuted(struct page_batch *);
+int		 page_pred_unblocked(struct page_batch *);
+int		 page_fill(struct db *, struct arena *, int64_t,
+		     const struct page *, page_source, void *,
+		     const page_pred *, struct idlist *, struct idlist *);
+int		 page_source_sql(void *, const struct page *, struct idlist *);
+int		 page_keeps(struct db *, struct arena *, int64_t, int64_t,
+		     const page_pred *);
+
 /* access.c */
 /* Visibilities and a group's openness as numbers, so that the enums and
  * the SQL below are made from the same ones and cannot disagree. */
@@ -921,10 +956,108 @@ int		 profile_avatar_store(const char *, const void *, size_t,
 		     char *, size_t, char **);
 int		 profile_avatar_offer(struct db *, int64_t, const char *);
 
+/* report.c */
+#define REPORT_COMMENT_MAX	1000	/* bytes, as Mastodon's */
+#define REPORT_EXCERPT_MAX	500	/* bytes of a taken-down post kept */
+enum report_action { REPORT_HIDE, REPORT_WARN, REPORT_DISABLE,
+	REPORT_DISMISS };
+struct report_new {
+	int64_t		 reporter;
+	int64_t		 target;
+	const char	*category;	/* spam, legal, violation, other */
+	const char	*comment;
+	struct idlist	 statuses;
+	struct idlist	 rules;
+	int64_t		 id;		/* set by report_create */
+};
+struct report {
+	int64_t		 id;
+	int64_t		 reporter;
+	int64_t		 target;
+	const char	*category;
+	const char	*comment;
+	struct idlist	 statuses;
+	struct idlist	 rules;
+	const char	*action_taken;	/* NULL while open */
+	int64_t		 action_by;
+	int64_t		 action_at;
+	int64_t		 created_at;
+};
+struct report_resolve {
+	struct audit_actor	 actor;	/* the admin */
+	int64_t			 id;
+	enum report_action	 action;
+	const char		*text;	/* the moderator's words to the author */
+};
+struct account_warning {
+	int64_t		 id;		/* 0: a report's outcome, no warning */
+	const char	*action;	/* none, delete_statuses, disable */
+	const char	*text;
+	struct idlist	 statuses;
+	int64_t		 created_at;
+	int64_t		 report;
+	const char	*outcome;	/* the report's action_taken */
+	const char	*excerpts;	/* JSON array: the posts' words */
+};
+const char	*report_action_name(enum report_action);
+int		 report_action_parse(const char *, enum report_action *);
+int		 report_create(struct db *, void *, char **);
+struct report	*report_get(struct db *, struct arena *, int64_t);
+int		 report_list(struct db *, struct arena *, int, int,
+		     struct report **, size_t *);
+int		 report_resolve(struct db *, void *, char **);
+int		 report_notify(struct db *, int64_t, const char *, int64_t,
+		     int64_t, int64_t);
+struct account_warning *account_warning_of(struct db *, struct arena *,
+		     int64_t, int64_t);
+struct ectx;
+json_t		*entity_report(struct ectx *, const struct report *);
+void		 entity_notification_moderation(struct ectx *, int64_t,
+		     const char *, json_t *);
+
+/* mute.c */
+struct relationship;		/* follow.c */
+struct mute_cmd {
+	int64_t		 actor;
+	int64_t		 target;
+	int		 add;
+	int		 notifications;	/* their notifications too */
+	int64_t		 duration;	/* seconds; 0: for good */
+};
+int		 mute_set(struct db *, void *, char **);
+void		 mute_relationship(struct db *, int64_t, int64_t,
+		     struct relationship *);
+int		 mute_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+int64_t		 mute_expires(struct db *, int64_t, int64_t);
+int		 mute_silences(struct db *, int64_t, int64_t);
+
+/* block.c */
+int		 block_set(struct db *, void *, char **);	/* toggle */
+int		 block_between(struct db *, int64_t, int64_t);
+void		 block_relationship(struct db *, int64_t, int64_t,
+		     struct relationship *);
+int		 block_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+
+/* account-note.c */
+#define ACCOUNT_NOTE_MAX	2000	/* characters, as Mastodon */
+struct account_note {
+	int64_t		 actor;
+	int64_t		 target;
+	const char	*comment;
+};
+int		 account_note_set(struct db *, void *, char **);
+const char	*account_note_get(struct db *, struct arena *, int64_t, int64_t);
+
 /* follow.c */
 struct relationship {
 	int	following;
 	int	followed_by;
+	int	blocking;		/* block.c */
+	int	blocked_by;
+	int	muting;			/* mute.c */
+	int	muting_notifications;
 };
 int		 follow_add(struct db *, int64_t, int64_t, char **);
 int		 follow_remove(struct db *, int64_t, int64_t);
@@ -1460,18 +1593,20 @@ void		 feed_forget(int64_t);
 /* timeline.c */
 enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,
     AF_NO_REBLOGS = 4 };
+/* Each fills a whole page (page-fill.c); cursors (or NULL) get the ids
+ * its Link header names. */
 int		 timeline_home(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_company(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_tag(struct db *, struct arena *, int64_t, const char *,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_group(struct db *, struct arena *, int64_t, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_outside(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
-		     int, const struct page *, struct idlist *);
+		     int, const struct page *, struct idlist *, struct idlist *);
 
 /* conversation.c */
 int		 timeline_direct(struct db *, struct arena *, int64_t,

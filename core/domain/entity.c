@@ -716,15 +716,18 @@ entity_relationship(struct ectx *e, int64_t other)
 	struct relationship	rel;
 
 	follow_relationship(e->db, e->viewer, other, &rel);
+	block_relationship(e->db, e->viewer, other, &rel);
+	mute_relationship(e->db, e->viewer, other, &rel);
 	return json_pack("{s:o, s:b, s:b, s:b, s:n, s:b, s:b, s:b, s:b, s:b, "
 	    "s:b, s:b, s:b, s:b, s:s}",
 	    "id", entity_id(other),
 	    "following", rel.following, "showing_reblogs", rel.following,
 	    "notifying", 0, "languages",
-	    "followed_by", rel.followed_by, "blocking", 0, "blocked_by", 0,
-	    "muting", 0, "muting_notifications", 0, "requested", 0,
+	    "followed_by", rel.followed_by, "blocking", rel.blocking,
+	    "blocked_by", rel.blocked_by, "muting", rel.muting,
+	    "muting_notifications", rel.muting_notifications, "requested", 0,
 	    "requested_by", 0, "domain_blocking", 0, "endorsed", 0,
-	    "note", "");
+	    "note", account_note_get(e->db, e->arena, e->viewer, other));
 }
 
 /* hearth's Group entity; its picture as an Account's avatar is (both
@@ -828,6 +831,10 @@ entity_notification(struct ectx *e, int64_t id)
 		json_object_set_new(n, "emoji", json_string(emoji));
 		json_object_set_new(n, "emoji_url", json_null());
 	}
+	if (strcmp(type, "moderation_warning") == 0 ||
+	    strcmp(type, "hearth.report_resolved") == 0 ||
+	    strcmp(type, "admin.report") == 0)
+		entity_notification_moderation(e, id, type, n);	/* report.c */
 	return n;
 }
 

@@ -55,6 +55,11 @@ follow_add(struct db *db, int64_t follower, int64_t followee, char **cause)
 	sqlite3_reset(st);
 	if (rc != 0)
 		return E_NOTFOUND;
+	/* A block either way stands between them (block.c). */
+	if (block_between(db, follower, followee)) {
+		*cause = xstrdup("This action is not allowed");
+		return E_FORBIDDEN;
+	}
 	if (db_begin(db) != 0)
 		return E_INTERNAL;
 	if ((rc = DB_RUN(db, "INSERT OR IGNORE INTO follows (follower_id, "

@@ -45,6 +45,12 @@ notify_add_emoji(struct db *db, int64_t user, const char *type, int64_t from,
 	/* nothing from a thread the person muted, on the web or by push */
 	if (post != 0 && thread_muted(db, user, post))
 		return 0;
+	/* Not from someone muted with their notifications, nor across a
+	 * block (mute.c); a moderator's word always arrives. */
+	if (strncmp(type, "moderation", 10) != 0 &&
+	    strncmp(type, "hearth.report", 13) != 0 &&
+	    mute_silences(db, user, from))
+		return 0;
 	return notify_insert(db, user, type, from, post, group, emoji);
 }
 
@@ -140,7 +146,13 @@ notify_list(struct db *db, struct arena *a, int64_t user, const struct page *p,
 	    "notifications n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN "
 	    "groups g ON g.id = n.group_id WHERE n.user_id = :viewer AND "
 	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
-	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND ", "n.id");
+	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND "
+	    /* Nor from people muted with notifications or blocked (mute.c). */
+	    "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = :viewer AND "
+	    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at "
+	    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) AND NOT EXISTS (SELECT 1 "
+	    "FROM blocks b WHERE b.user_id = :viewer AND b.target_id = "
+	    "n.from_id) AND ", "n.id");
 	sqlite3_stmt	*st;
 	struct page	 q = *p;
 	const char	*type;
@@ -239,8 +251,13 @@ notify_unread(struct db *db, int64_t user)
 	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
 	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND "
 	    "NOT EXISTS (SELECT 1 FROM notification_prefs np WHERE "
-	    "np.user_id = :viewer AND np.kind = n.type AND np.web = 0) "
-	    "LIMIT 1000)");
+	    "np.user_id = :viewer AND np.kind = n.type AND np.web = 0) AND "
+	    /* as notify_list: not from people muted or blocked */
+	    "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = :viewer AND "
+	    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at "
+	    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) "
+	    "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = :viewer "
+	    "AND b.target_id = n.from_id) LIMIT 1000)");
 	if (st == NULL)
 		return 0;
 	access_bind_viewer(st, user);

@@ -3,7 +3,8 @@
  * from the in-memory feed (feed.c) and built from the database when absent;
  * company, hashtag, group and profile streams are index range scans. Every
  * query applies the visibility rule of access.c, so no stream can hold a
- * post its reader may not see.
+ * post its reader may not see; page_fill (page-fill.c) reads each in
+ * batches through the stream's rules until its page is full.
  */
 #include <string.h>
 
@@ -225,42 +226,72 @@ run(struct db *db, struct arena *a, const char *const sql[2], int64_t viewer,
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
 
-/* The home timeline. */
-int
-timeline_home(struct db *db, struct arena *a, int64_t viewer,
-    const struct page *p, struct idlist *out)
+/* The home timeline's ids as they stand (a page of them may hold posts
+ * since deleted or hidden: page_fill leaves those out). */
+static int
+home_ids(void *arg, const struct page *p, struct idlist *out)
 {
+	struct page_sql	*s = arg;
 	struct idlist	 ids = { NULL, 0, 0 };
+	int64_t		 viewer = s->args[0].num;
 
-	if (feed_read(viewer, p, a, out))
+	if (feed_read(viewer, p, s->a, out))
 		return E_OK;
 	if (feed_begin(viewer)) {
-		if (home_merge(db, a, viewer, 0, 0, FEED_CAP, &ids) != E_OK) {
+		if (home_merge(s->db, s->a, viewer, 0, 0, FEED_CAP, &ids) !=
+		    E_OK) {
 			feed_forget(viewer);
 			return E_INTERNAL;
 		}
 		feed_fill(viewer, &ids, ids.n < FEED_CAP);
-		if (feed_read(viewer, p, a, out))
+		if (feed_read(viewer, p, s->a, out))
 			return E_OK;
 	}
 	/* Deeper than the feed keeps, or being built by another thread. */
 	out->n = 0;
 	if (p->min_id > 0)
-		return run(db, a, home_sql, viewer, p, out);
-	return home_merge(db, a, viewer, p->max_id, p->since_id, p->limit,
-	    out);
+		return run(s->db, s->a, home_sql, viewer, p, out);
+	return home_merge(s->db, s->a, viewer, p->max_id, p->since_id,
+	    p->limit, out);
+}
+
+/* Fill a page of a PAGE_SQL stream under the rules preds. */
+static int
+fill_sql(struct db *db, struct arena *a, int64_t viewer,
+    const char *const sql[2], const struct sqlarg *args, size_t nargs,
+    const page_pred *preds, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
+{
+	struct page_sql	 s = { db, a, sql, args, nargs };
+
+	return page_fill(db, a, viewer, p, page_source_sql, &s, preds, out,
+	    cursors);
+}
+
+/* The home timeline. */
+int
+timeline_home(struct db *db, struct arena *a, int64_t viewer,
+    const struct page *p, struct idlist *out, struct idlist *cursors)
+{
+	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
+	struct page_sql		 s = { db, a, NULL, args, nitems(args) };
+
+	return page_fill(db, a, viewer, p, home_ids, &s, page_preds_stream,
+	    out, cursors);
 }
 
 /* The company stream: public posts outside groups. */
 int
 timeline_company(struct db *db, struct arena *a, int64_t viewer,
-    const struct page *p, struct idlist *out)
+    const struct page *p, struct idlist *out, struct idlist *cursors)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT id FROM posts "
 	    "WHERE visibility = " SQL_VIS_PUBLIC " AND group_id IS NULL AND ",
 	    "id");
+	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
 
-	return run(db, a, sql, viewer, p, out);
+	return fill_sql(db, a, viewer, sql, args, nitems(args),
+	    page_preds_stream, p, out, cursors);
 }
 
 /*
@@ -271,7 +302,7 @@ timeline_company(struct db *db, struct arena *a, int64_t viewer,
  */
 int
 timeline_tag(struct db *db, struct arena *a, int64_t viewer, const char *tag,
-    const struct page *p, struct idlist *out)
+    const struct page *p, struct idlist *out, struct idlist *cursors)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT t.post_id FROM "
 	    "post_tags t JOIN posts p ON p.id = t.post_id WHERE t.tag_id IN "
@@ -285,13 +316,14 @@ timeline_tag(struct db *db, struct arena *a, int64_t viewer, const char *tag,
 	    SQLARG_TEXT(":tag", fold_text(a, tag)),
 	    SQLARG_INT(":viewer", viewer) };
 
-	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
+	return fill_sql(db, a, viewer, sql, args, nitems(args),
+	    page_preds_stream, p, out, cursors);
 }
 
 /* A group's stream; E_NOTFOUND unless the viewer may read the group. */
 int
 timeline_group(struct db *db, struct arena *a, int64_t viewer, int64_t group,
-    const struct page *p, struct idlist *out)
+    const struct page *p, struct idlist *out, struct idlist *cursors)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT id FROM posts "
 	    "WHERE group_id = :group AND ", "id");
@@ -299,7 +331,8 @@ timeline_group(struct db *db, struct arena *a, int64_t viewer, int64_t group,
 
 	if (!access_group_readable(db, viewer, group))
 		return E_NOTFOUND;
-	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
+	return fill_sql(db, a, viewer, sql, args, nitems(args),
+	    page_preds_stream, p, out, cursors);
 }
 
 /*
@@ -308,7 +341,7 @@ timeline_group(struct db *db, struct arena *a, int64_t viewer, int64_t group,
  */
 int
 timeline_outside(struct db *db, struct arena *a, int64_t viewer,
-    const struct page *p, struct idlist *out)
+    const struct page *p, struct idlist *out, struct idlist *cursors)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT p.id FROM posts p "
 	    "WHERE p.author_id IN (SELECT f.followee_id FROM follows f JOIN "
@@ -317,18 +350,21 @@ timeline_outside(struct db *db, struct arena *a, int64_t viewer,
 	    " AND ", "p.id");
 	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
 
-	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
+	return fill_sql(db, a, viewer, sql, args, nitems(args),
+	    page_preds_stream, p, out, cursors);
 }
 
 /*
  * A person's posts as the viewer may see them, their boosts among them
  * (as on Mastodon). AF_NO_REPLIES leaves out replies to others;
  * AF_NO_REBLOGS their boosts; AF_PINNED asks for the posts pinned to
- * their profile (status-pin.c), all on the first page.
+ * their profile (status-pin.c), all on the first page. A block either
+ * way leaves the page empty of them.
  */
 int
 timeline_account(struct db *db, struct arena *a, int64_t viewer,
-    int64_t account, int filter, const struct page *p, struct idlist *out)
+    int64_t account, int filter, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT p.id FROM posts p "
 	    "WHERE p.author_id = :account AND (:no_replies = 0 OR "
@@ -346,5 +382,6 @@ timeline_account(struct db *db, struct arena *a, int64_t viewer,
 		return status_pins(db, a, viewer, account, out) != 0 ?
 		    E_INTERNAL : E_OK;
 	}
-	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
+	return fill_sql(db, a, viewer, sql, args, nitems(args),
+	    page_preds_profile, p, out, cursors);
 }

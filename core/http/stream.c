@@ -791,8 +791,13 @@ stream_deliver(void *arg)
 		case SE_STATUS_UPDATE:
 			/* post_get checks the owner may read it. */
 			p = post_get(e.db, e.arena, s->user, m->id);
+			/* Nor a muted or blocked author's, as pages. */
+			if (p != NULL && !page_keeps(e.db, e.arena, s->user,
+			    p->id, page_preds_muted))
+				p = NULL;
+			/* Nor one the reader's filters hide (filter.c). */
 			if (p != NULL && stream_filters(s, &e, p->id, &wants,
-			    &params)) /* FILTERS: hidden by filter (filter.c) */
+			    &params))
 				j = entity_status(&e, p);
 			break;
 		}

@@ -52,7 +52,7 @@ test('the tabs lead through the console, by keyboard too', async () => {
   await page.waitForURL(hearth.url + '/admin/people');
   const tabs = page.getByRole('navigation', { name: 'Admin' });
   assert.deepEqual(await tabs.getByRole('link').allTextContents(),
-    ['People', 'Modules', 'Audit log']);
+    ['People', 'Moderation', 'Modules', 'Audit log']);
   assert.equal(await tabs.getByRole('link', { name: 'People' }).getAttribute('aria-current'), 'page');
   await check('admin-console-people');
   await tabs.getByRole('link', { name: 'Modules' }).focus();

@@ -99,6 +99,7 @@ def tabs(t, srv):
     adm, _ = admin(t, srv)
     for path, current in [("/admin/people", "/admin/people"),
                           ("/admin/people/import", "/admin/people"),
+                          ("/admin/reports", "/admin/reports"),
                           ("/admin/modules", "/admin/modules"),
                           ("/admin/audit", "/admin/audit")]:
         r = adm.get(path)
@@ -108,8 +109,8 @@ def tabs(t, srv):
         t.ok(nav, "%s has the tab bar" % path)
         if nav:
             t.is_(re.findall(r'href="([^"]+)"', nav.group(1)),
-                  ["/admin/people", "/admin/modules", "/admin/audit"],
-                  "... people, modules, audit")
+                  ["/admin/people", "/admin/reports", "/admin/modules",
+                   "/admin/audit"], "... people, moderation, modules, audit")
             t.like(nav.group(1), r'href="%s" aria-current="page"' % current,
                    "... %s current" % current)
     t.like(adm.get("/admin/modules").text, r"No module is loaded",
@@ -475,8 +476,9 @@ def bridge_tab(t, srv):
             t.ok(nav, "%s has the tab bar" % path)
             if nav:
                 t.is_(re.findall(r'href="([^"]+)"', nav.group(1)),
-                      ["/admin/people", "/bridge/desk", "/admin/modules",
-                       "/admin/audit"], "... with the bridge's tab")
+                      ["/admin/people", "/admin/reports", "/bridge/desk",
+                       "/admin/modules", "/admin/audit"],
+                      "... with the bridge's tab")
                 t.like(nav.group(1), r'href="%s" aria-current="page"'
                        % current, "... %s current" % current)
         t.like(c.get("/admin/modules").text, r"<td>bridge</td>",

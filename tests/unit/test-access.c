@@ -160,7 +160,7 @@ in_profile(struct arena *a, int64_t viewer, int64_t id)
 	struct page	pg = { 0, 0, 0, 40 };
 
 	if (timeline_account(db, a, viewer, reader[RD_AUTHOR], AF_ALL, &pg,
-	    &out) != E_OK)
+	    &out, NULL) != E_OK)
 		return -1;
 	return idlist_has(&out, id);
 }
@@ -254,19 +254,19 @@ case_streams(void)
 
 	for (i = 0; i < NREADERS; i++) {
 		memset(&out, 0, sizeof out);
-		is_int(timeline_home(db, a, reader[i], &pg, &out), E_OK,
+		is_int(timeline_home(db, a, reader[i], &pg, &out, NULL), E_OK,
 		    "home for %s", reader_names[i]);
 		subset("home", i, &out);
 		memset(&out, 0, sizeof out);
-		timeline_company(db, a, reader[i], &pg, &out);
+		timeline_company(db, a, reader[i], &pg, &out, NULL);
 		subset("company", i, &out);
 		memset(&out, 0, sizeof out);
-		timeline_tag(db, a, reader[i], "matrix", &pg, &out);
+		timeline_tag(db, a, reader[i], "matrix", &pg, &out, NULL);
 		subset("#matrix", i, &out);
 		for (place = OPEN_GROUP; place <= PRIVATE_GROUP; place++) {
 			memset(&out, 0, sizeof out);
 			rc = timeline_group(db, a, reader[i], group_of[place],
-			    &pg, &out);
+			    &pg, &out, NULL);
 			subset(place == OPEN_GROUP ? "open group" :
 			    "private group", i, &out);
 			is_int(rc == E_OK, access_group_readable(db, reader[i],
@@ -280,16 +280,16 @@ case_streams(void)
 	 * member's home is readable (above); these are the ones it is for. */
 	for (r = 0; r < NRULES; r++) {
 		memset(&out, 0, sizeof out);
-		timeline_home(db, a, reader[RD_FOLLOWER], &pg, &out);
+		timeline_home(db, a, reader[RD_FOLLOWER], &pg, &out, NULL);
 		is_int(idlist_has(&out, post[r]), rules[r].place == NO_GROUP &&
 		    rules[r].vis != VIS_DIRECT, "home of the follower: %s",
 		    rules[r].name);
 		memset(&out, 0, sizeof out);
-		timeline_home(db, a, reader[RD_MENTIONED], &pg, &out);
+		timeline_home(db, a, reader[RD_MENTIONED], &pg, &out, NULL);
 		is_int(idlist_has(&out, post[r]), rules[r].place == NO_GROUP,
 		    "home of the mentioned: %s", rules[r].name);
 		memset(&out, 0, sizeof out);
-		timeline_home(db, a, reader[RD_MEMBER], &pg, &out);
+		timeline_home(db, a, reader[RD_MEMBER], &pg, &out, NULL);
 		is_int(idlist_has(&out, post[r]), rules[r].place != NO_GROUP,
 		    "home of the member: %s", rules[r].name);
 	}

@@ -318,7 +318,7 @@ case_home(void)
 	pub = util_post(db, alice, VIS_PUBLIC, 0, 0, "public");
 	fo = util_post(db, alice, VIS_PRIVATE, 0, 0, "followers only");
 	dm = util_post(db, alice, VIS_DIRECT, 0, 0, "to nobody");
-	ok(timeline_home(db, a, bob, &pg, &out) == E_OK && out.n == 0,
+	ok(timeline_home(db, a, bob, &pg, &out, NULL) == E_OK && out.n == 0,
 	    "bob's home is empty, and now in memory");
 	ok(!access_post_visible(db, bob, fo), "he cannot read alice's "
 	    "followers-only post");
@@ -327,7 +327,7 @@ case_home(void)
 	memset(&out, 0, sizeof out);
 	ok(!feed_read(bob, &pg, a, &out), "his feed was dropped at commit");
 	memset(&out, 0, sizeof out);
-	ok(timeline_home(db, a, bob, &pg, &out) == E_OK && out.n == 2 &&
+	ok(timeline_home(db, a, bob, &pg, &out, NULL) == E_OK && out.n == 2 &&
 	    idlist_has(&out, pub) && idlist_has(&out, fo),
 	    "rebuilt: alice's public and followers-only posts");
 	ok(!idlist_has(&out, dm), "not her direct post");
@@ -336,7 +336,7 @@ case_home(void)
 
 	is_int(util_follow(db, bob, alice, 0), E_OK, "bob unfollows");
 	memset(&out, 0, sizeof out);
-	ok(timeline_home(db, a, bob, &pg, &out) == E_OK && out.n == 0,
+	ok(timeline_home(db, a, bob, &pg, &out, NULL) == E_OK && out.n == 0,
 	    "her posts left his home");
 	ok(!access_post_visible(db, bob, fo), "and the followers-only post "
 	    "his reach");

@@ -258,7 +258,7 @@ case_tags(void)
 	    "a tag used again is not a new tag");
 	is_int(util_int(db, "SELECT count(*) FROM post_tags"), 3,
 	    "but a new use");
-	is_int(timeline_tag(db, a, bob, "News", &pg, &out), E_OK,
+	is_int(timeline_tag(db, a, bob, "News", &pg, &out, NULL), E_OK,
 	    "timeline_tag");
 	ok(out.n == 2 && out.ids[0] == id2 && out.ids[1] == id,
 	    "the tag's stream has both posts, newest first");
@@ -445,7 +445,7 @@ case_home_feed(void)
 	for (i = 0; i < 3; i++) {
 		memset(&out, 0, sizeof out);
 		is_int(timeline_home(db, a, i == 0 ? alice : i == 1 ? bob :
-		    carol, &pg, &out), E_OK, "timeline_home builds feed %d", i);
+		    carol, &pg, &out, NULL), E_OK, "timeline_home builds feed %d", i);
 	}
 	ok(!feed_has(a, bob, 0, &hit) && hit, "bob's feed is in memory");
 
@@ -463,7 +463,7 @@ case_home_feed(void)
 	ok(!feed_has(a, carol, d->id, &hit) && hit,
 	    "not in carol's (she does not follow alice)");
 	memset(&out, 0, sizeof out);
-	ok(timeline_home(db, a, bob, &pg, &out) == E_OK && out.n == 1 &&
+	ok(timeline_home(db, a, bob, &pg, &out, NULL) == E_OK && out.n == 1 &&
 	    out.ids[0] == d->id, "bob's home timeline shows it");
 
 	d = util_draft(db, a, alice, VIS_PUBLIC, 0, 0, "never mind");

@@ -27,6 +27,7 @@ static const struct {
 	int		 last;		/* after the modules' tabs */
 } admin_tabs[] = {
 	{ "/admin/people",	N_("People"),	0 },
+	{ "/admin/reports",	N_("Moderation"),	0 },
 	{ "/admin/modules",	N_("Modules"),	1 },
 	{ "/admin/audit",	N_("Audit log"),	1 },
 };

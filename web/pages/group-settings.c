@@ -83,7 +83,7 @@ settings_page(struct req *r, int64_t id, int status, const char *error,
 	}
 	(void)group_pins(req_db(r), r->arena, id, &pins);
 	(void)timeline_group(req_db(r), r->arena, r->user->id, id, &pg,
-	    &recent);
+	    &recent, NULL);
 	v = req_view(r, i18n_format(r->arena, req_tr(r, "Settings · {group}"),
 	    "group", g->name, NULL));
 	web_nav(v, "groups");

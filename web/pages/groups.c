@@ -158,7 +158,7 @@ group_page(struct req *r, int64_t id, int status, const struct group_form *f)
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return;
 	if (timeline_group(req_db(r), r->arena, r->user->id, id, &pg,
-	    &ids) != E_OK) {
+	    &ids, NULL) != E_OK) {
 		req_error(r, 404, WEB_GROUP_HIDDEN);
 		return;
 	}

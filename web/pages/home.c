@@ -63,7 +63,7 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return;
 	if ((rc = timeline_home(req_db(r), r->arena, r->user->id, &pg,
-	    &ids)) != E_OK) {
+	    &ids, NULL)) != E_OK) {
 		req_domain_error(r, rc, NULL);
 		return;
 	}
@@ -72,7 +72,7 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 	fallback = ids.n == 0 && pg.max_id == 0 && pg.since_id == 0 &&
 	    pg.min_id == 0;
 	if (fallback && (rc = timeline_company(req_db(r), r->arena,
-	    r->user->id, &pg, &ids)) != E_OK) {
+	    r->user->id, &pg, &ids, NULL)) != E_OK) {
 		req_domain_error(r, rc, NULL);
 		return;
 	}

@@ -60,6 +60,13 @@ notif_label(const char *type, json_t *status, int64_t viewer)
 			return N_("replied to you");
 		return N_("mentioned you");
 	}
+	/* moderation (report.c) */
+	if (strcmp(type, "moderation_warning") == 0)
+		return N_("sent you a warning from the moderators");
+	if (strcmp(type, "hearth.report_resolved") == 0)
+		return N_("handled your report");
+	if (strcmp(type, "admin.report") == 0)
+		return N_("sent a report to the admins");
 	if ((label = notify_label(type)) != NULL)
 		return label;	/* a module's type */
 	return type;
@@ -147,6 +154,54 @@ notif_names(struct req *r, json_t *v, size_t n)
 		    NOTIF_AVATARS);
 }
 
+/* What the moderators said or did, in words, as the line's excerpt. */
+static void
+notif_moderation(struct req *r, json_t *n, json_t *v)
+{
+	static const struct {
+		const char	*key;		/* the action or the outcome */
+		const char	*text;
+	} words[] = {
+		{ "delete_statuses", N_("Some of your posts were taken down.") },
+		{ "disable",	N_("Your account was disabled.") },
+		{ "none",	N_("This is a warning.") },
+		{ "hide",	N_("The posts you reported were taken down.") },
+		{ "warn",	N_("The author was warned.") },
+		{ "dismiss",	N_("The admins looked at it and took no action.") },
+	};
+	json_t		*w = json_object_get(n, "moderation_warning"), *x;
+	json_t		*o = json_object_get(n, "report_outcome");
+	const char	*key, *text = NULL;
+	size_t		 i;
+
+	json_t		*rep = json_object_get(n, "report");
+
+	if (rep != NULL) {	/* to an admin: about whom, and why */
+		json_object_set_new(v, "excerpt", json_string(arena_printf(
+		    r->arena, "%s: %s", json_string_value(json_object_get(
+		    json_object_get(rep, "target_account"), "display_name")),
+		    json_string_value(json_object_get(rep, "comment")))));
+		return;
+	}
+	if (w == NULL && o == NULL)
+		return;
+	key = json_string_value(json_object_get(w != NULL ? w : o,
+	    w != NULL ? "action" : "outcome"));
+	for (i = 0; key != NULL && i < nitems(words); i++) {
+		if (strcmp(key, words[i].key) == 0)
+			text = req_tr(r, words[i].text);
+	}
+	if (w != NULL && *json_string_value(json_object_get(w, "text")) != '\0')
+		text = arena_printf(r->arena, "%s %s", text != NULL ? text : "",
+		    json_string_value(json_object_get(w, "text")));
+	/* the taken-down posts' words, so their author sees what went */
+	json_array_foreach(json_object_get(w, "hearth_excerpts"), i, x)
+		text = arena_printf(r->arena, "%s “%s”", text != NULL ? text :
+		    "", json_string_value(x));
+	if (text != NULL)
+		json_object_set_new(v, "excerpt", json_string(text));
+}
+
 /* A new line for one notification n (id) to viewer. */
 static json_t *
 notif_view(struct req *r, json_t *n, int64_t id, int64_t marker,
@@ -183,6 +238,7 @@ notif_view(struct req *r, json_t *n, int64_t id, int64_t marker,
 	if (group != NULL)
 		json_object_set(v, "group_name", json_object_get(group,
 		    "name"));
+	notif_moderation(r, n, v);
 	*when = notif_epoch(json_string_value(json_object_get(n,
 	    "created_at")));
 	web_time(r, v, "created", *when);

@@ -27,7 +27,7 @@ web_outside(struct req *r)
 	}
 	if (follow_outside(req_db(r), r->arena, r->user->id,
 	    OUTSIDE_PEOPLE_MAX, &people) != 0 || timeline_outside(req_db(r),
-	    r->arena, r->user->id, &pg, &posts) != E_OK) {
+	    r->arena, r->user->id, &pg, &posts, NULL) != E_OK) {
 		json_decref(list);
 		req_error(r, 500, "The page could not be read. Please try "
 		    "again.");

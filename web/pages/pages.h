@@ -215,6 +215,20 @@ void		 web_audit_actor(struct req *, struct audit_actor *);
 void		 web_csv_field(struct evbuffer *, const char *, int);
 enum handled	 web_admin_modules(struct req *);
 enum handled	 web_admin_audit(struct req *);
+/* admin-reports.c */
+enum handled	 web_admin_reports(struct req *);
+enum handled	 web_admin_report_resolve(struct req *);
+/* safety.c */
+enum handled	 web_profile_mute(struct req *);
+enum handled	 web_profile_unmute(struct req *);
+enum handled	 web_profile_block_confirm(struct req *);
+enum handled	 web_profile_block(struct req *);
+enum handled	 web_profile_unblock(struct req *);
+enum handled	 web_profile_note(struct req *);
+enum handled	 web_profile_report_form(struct req *);
+enum handled	 web_profile_report(struct req *);
+enum handled	 web_settings_safety(struct req *);
+void		 web_profile_safety(struct req *, const struct user *, json_t *);
 enum handled	 web_admin_audit_csv(struct req *);
 enum handled	 web_admin_audit_jsonl(struct req *);
 

@@ -91,7 +91,7 @@ web_profile(struct req *r)
 		return HANDLED;
 	}
 	rc = timeline_account(req_db(r), r->arena, r->user->id, u->id, AF_ALL,
-	    &pg, &ids);
+	    &pg, &ids, NULL);
 	if (rc != E_OK) {
 		json_decref(fields);
 		req_domain_error(r, rc, NULL);
@@ -129,6 +129,8 @@ web_profile(struct req *r)
 	json_object_set_new(a, "self", json_boolean(u->id == r->user->id));
 	json_object_set_new(a, "following", json_boolean(rel.following));
 	json_object_set_new(a, "followed_by", json_boolean(rel.followed_by));
+	if (u->id != r->user->id)
+		web_profile_safety(r, u, a);	/* safety.c */
 
 	v = req_view(r, u->display_name ? u->display_name : u->username);
 	if (u->id == r->user->id)

@@ -89,6 +89,8 @@ const struct route web_routes[] = {
 	{ M_POST, "/settings/sessions/:id/end", R_AUTH | R_SESSION |
 	    R_UNGATED,
 	    web_settings_session_end },
+	{ M_GET,  "/settings/safety",	R_AUTH | R_SESSION,
+	    web_settings_safety },
 	{ M_GET,  "/settings/language",	R_AUTH | R_SESSION,
 	    web_settings_language },
 	/* ungated: someone yet to acknowledge the guidelines may want to
@@ -134,6 +136,10 @@ const struct route web_routes[] = {
 	    web_admin_person_action },	/* a destructive one's question */
 	{ M_GET,  "/admin/modules",	R_ADMIN | R_SESSION,
 	    web_admin_modules },
+	{ M_GET,  "/admin/reports",	R_ADMIN | R_SESSION,
+	    web_admin_reports },
+	{ M_POST, "/admin/reports/:id/:action", R_ADMIN | R_SESSION,
+	    web_admin_report_resolve },
 	{ M_GET,  "/admin/audit",	R_ADMIN | R_SESSION,
 	    web_admin_audit },
 	{ M_GET,  "/admin/audit.csv",	R_ADMIN | R_SESSION,
@@ -146,6 +152,15 @@ const struct route web_routes[] = {
 	{ M_GET,  "/@:name",		R_AUTH,		web_profile },
 	{ M_POST, "/@:name/follow",	R_AUTH,		web_profile_follow },
 	{ M_POST, "/@:name/unfollow",	R_AUTH,		web_profile_unfollow },
+	/* the profile's More menu (safety.c), before /@:name/:id */
+	{ M_POST, "/@:name/mute",	R_AUTH,		web_profile_mute },
+	{ M_POST, "/@:name/unmute",	R_AUTH,		web_profile_unmute },
+	{ M_GET,  "/@:name/block",	R_AUTH,		web_profile_block_confirm },
+	{ M_POST, "/@:name/block",	R_AUTH,		web_profile_block },
+	{ M_POST, "/@:name/unblock",	R_AUTH,		web_profile_unblock },
+	{ M_POST, "/@:name/note",	R_AUTH,		web_profile_note },
+	{ M_GET,  "/@:name/report",	R_AUTH,		web_profile_report_form },
+	{ M_POST, "/@:name/report",	R_AUTH,		web_profile_report },
 	/* before /@:name/:id, which would take them for a post */
 	{ M_GET,  "/@:name/followers",	R_AUTH,		web_followers },
 	{ M_GET,  "/@:name/following",	R_AUTH,		web_following },

@@ -28,6 +28,7 @@ static const struct {
 	{ "push", "/settings/push", N_("Push notifications") },
 	{ "language", "/settings/language", N_("Language") },
 	{ "filters", "/settings/filters", N_("Filters") },
+	{ "safety", "/settings/safety", N_("Mutes and blocks") },
 };
 
 /*

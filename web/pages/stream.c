@@ -15,7 +15,8 @@ web_public(struct req *r)
 
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return HANDLED;
-	rc = timeline_company(req_db(r), r->arena, r->user->id, &pg, &ids);
+	rc = timeline_company(req_db(r), r->arena, r->user->id, &pg, &ids,
+	    NULL);
 	if (rc != E_OK) {
 		req_domain_error(r, rc, NULL);
 		return HANDLED;
@@ -44,7 +45,8 @@ web_tag(struct req *r)
 
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return HANDLED;
-	rc = timeline_tag(req_db(r), r->arena, r->user->id, tag, &pg, &ids);
+	rc = timeline_tag(req_db(r), r->arena, r->user->id, tag, &pg, &ids,
+	    NULL);
 	if (rc != E_OK) {
 		req_domain_error(r, rc, NULL);
 		return HANDLED;

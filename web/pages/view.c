@@ -380,6 +380,13 @@ static const struct {
 	{ "app",	N_("The app's access was revoked.") },
 	{ "notifications", N_("Your notification settings were saved.") },
 	{ "language",	N_("Your language and time zone were saved.") },
+	/* safety.c */
+	{ "muted",	N_("Muted. Their posts and notifications stay out of your way.") },
+	{ "unmuted",	N_("Unmuted.") },
+	{ "blocked",	N_("Blocked. Neither of you sees the other's posts now.") },
+	{ "unblocked",	N_("Unblocked.") },
+	{ "note",	N_("Your private note was saved.") },
+	{ "reported",	N_("Thank you. The admins have your report and will tell you what they did.") },
 };
 
 /* Add the notice a redirect asked for to a page's view. */
