@@ -107,13 +107,15 @@ api_timeline_group(struct req *r)
 
 /* A list's stream (the reader's own; another's is not found). */
 static int
-list(struct req *r, const struct page *p, struct idlist *out)
+list(struct req *r, const struct page *p, struct idlist *out,
+    struct idlist *cursors)
 {
 	int64_t	id = req_id(r, ":0");
 
 	if (id == 0)
 		return E_NOTFOUND;
-	return timeline_list(req_db(r), r->arena, r->user->id, id, p, out);
+	return timeline_list(req_db(r), r->arena, r->user->id, id, p, out,
+	    cursors);
 }
 
 /* GET /api/v1/timelines/list/:list_id: filtered as home is (Mastodon's

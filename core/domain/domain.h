@@ -1765,7 +1765,7 @@ int		 list_all(struct db *, struct arena *, int64_t, int64_t,
 int		 list_members(struct db *, struct arena *, int64_t, int64_t,
 		     const struct page *, struct idlist *);
 int		 timeline_list(struct db *, struct arena *, int64_t, int64_t,
-		     const struct page *, struct idlist *);
+		     const struct page *, struct idlist *, struct idlist *);
 int		 list_exclusive_members(struct db *, struct arena *, int64_t,
 		     struct idlist *);
 int		 list_holding(struct db *, struct arena *, int64_t,

@@ -327,7 +327,7 @@ list_members(struct db *db, struct arena *a, int64_t user, int64_t id,
  */
 int
 timeline_list(struct db *db, struct arena *a, int64_t viewer, int64_t id,
-    const struct page *p, struct idlist *out)
+    const struct page *p, struct idlist *out, struct idlist *cursors)
 {
 	static const char *const sql[2] = PAGE_SQL("SELECT p.id FROM "
 	    "list_accounts la JOIN posts p ON p.author_id = la.account_id "
@@ -341,13 +341,21 @@ timeline_list(struct db *db, struct arena *a, int64_t viewer, int64_t id,
 	    "m.account_id = p.in_reply_to_account_id))) AND "
 	    SQL_POST_VISIBLE("p") " AND ", "p.id");
 	struct list		*l = list_get(db, a, viewer, id);
+	struct page_sql		 ps;
 	struct sqlarg		 args[] = { SQLARG_INT(":list", id),
 	    SQLARG_INT(":viewer", viewer), SQLARG_INT(":policy", 0) };
 
 	if (l == NULL)
 		return E_NOTFOUND;
 	args[2].num = l->replies_policy;
-	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
+	/* full pages, mutes and blocks as in every stream (page-fill.c) */
+	ps.db = db;
+	ps.a = a;
+	ps.sql = sql;
+	ps.args = args;
+	ps.nargs = nitems(args);
+	return page_fill(db, a, viewer, p, page_source_sql, &ps,
+	    page_preds_stream, out, cursors);
 }
 
 /* Whether post p belongs on the viewer's list's stream: what its timeline

@@ -126,7 +126,7 @@ list_page(struct req *r, struct list *l, int status, const char *error)
 	if (page_parse(r, &pg, 20, 40) != 0)
 		return;
 	if (timeline_list(req_db(r), r->arena, r->user->id, l->id, &pg,
-	    &ids) != E_OK || list_members(req_db(r), r->arena, r->user->id,
+	    &ids, NULL) != E_OK || list_members(req_db(r), r->arena, r->user->id,
 	    l->id, &all, &members) != E_OK) {
 		req_error(r, 500, N_("This list could not be read."));
 		return;
