@@ -17,6 +17,7 @@
 
 #define FIELDS_IN_MAX		32	/* fields_attributes entries */
 #define RELATIONSHIPS_MAX	100	/* ids in one relationships request */
+#define ACCOUNTS_MAX		40	/* ids in GET /api/v1/accounts, as Mastodon */
 
 /*
  * A whole-number parameter between 0 (or 1 if positive) and max (larger
@@ -458,24 +459,11 @@ api_relationships(struct req *r)
 	struct user	*u;
 	struct ectx	 e;
 	json_t		*arr;
-	int64_t		 id;
 	size_t		 i;
 	int		 with_disabled = req_bool(r, "with_suspended");
 
-	for (i = 0; i < r->query.n; i++) {
-		if (strcmp(r->query.v[i].key, "id[]") != 0 &&
-		    strcmp(r->query.v[i].key, "id") != 0)
-			continue;
-		if ((id = id_parse(r->query.v[i].value)) == 0 ||
-		    idlist_has(&seen, id))
-			continue;
-		if (seen.n == RELATIONSHIPS_MAX) {
-			req_error(r, 422, arena_printf(r->arena, "Validation "
-			    "failed: at most %d ids", RELATIONSHIPS_MAX));
-			return HANDLED;
-		}
-		idlist_add(r->arena, &seen, id);
-	}
+	if (req_ids(r, "id", RELATIONSHIPS_MAX, &seen) != 0)
+		return HANDLED;
 	req_ectx(r, &e);
 	arr = json_array();
 	for (i = 0; i < seen.n; i++) {
@@ -524,6 +512,31 @@ api_account_search(struct req *r)
 	return HANDLED;
 }
 
+/* GET /api/v1/accounts?id[]=: several Accounts (Mastodon 4.3), at most
+ * 40, in the order asked; unknown and deactivated people left out. */
+enum handled
+api_accounts(struct req *r)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct user	*u;
+	struct ectx	 e;
+	json_t		*arr;
+	size_t		 i;
+
+	if (req_ids(r, "id", ACCOUNTS_MAX, &ids) != 0)
+		return HANDLED;
+	req_ectx(r, &e);
+	arr = json_array();
+	for (i = 0; i < ids.n; i++) {
+		u = user_get(req_db(r), r->arena, ids.ids[i]);
+		if (u != NULL && !u->disabled)
+			json_array_append_new(arr, entity_account(&e, u));
+	}
+	req_json(r, 200, arr);
+	ectx_free(&e);
+	return HANDLED;
+}
+
 /* GET /api/v1/accounts/:id */
 enum handled
 api_account(struct req *r)
@@ -538,8 +551,8 @@ api_account(struct req *r)
 /*
  * GET /api/v1/accounts/:id/statuses: what the caller may read of a person's
  * posts, newest first. exclude_replies leaves out replies to others;
- * pinned asks for what hearth has none of, and only_media is not
- * filtered yet (docs/api.md says so): both answer an empty page.
+ * pinned the posts pinned to their profile; only_media is not filtered
+ * yet (docs/api.md says so) and answers an empty page.
  */
 enum handled
 api_account_statuses(struct req *r)
@@ -646,6 +659,20 @@ api_account_unfollow(struct req *r)
 		return HANDLED;
 	}
 	return req_toggle(r, follow_set, id, 0, follow_reply);
+}
+
+/* POST /api/v1/accounts/:id/remove_from_followers: they stop following
+ * the caller; the Relationship after. */
+enum handled
+api_account_remove_follower(struct req *r)
+{
+	int64_t	id = req_id(r, ":0");
+
+	if (id == 0 || user_get(req_db(r), r->arena, id) == NULL) {
+		req_error(r, 404, "Record not found");
+		return HANDLED;
+	}
+	return req_toggle(r, follower_remove_set, id, 0, follow_reply);
 }
 
 /*

@@ -33,8 +33,6 @@ struct refusal {
 #define ADMIN \
 	"hearth is administered with hearthctl and /admin; the " \
 	"company's directory is the source of truth"
-#define NOT_YET \
-	"not yet (issue 21)"
 #define NO_FEDERATION \
 	"no federation on this listener"
 #define NO_GROUPED \
@@ -70,9 +68,7 @@ static const struct refusal refusals[] = {
 	{ M_POST, "/api/v1/accounts",
 	    "accounts come from the company's directory (hearthctl, SCIM,"
 	    " LDAP, OpenID); nobody registers" },
-	{ M_GET, "/api/v1/accounts", NOT_YET },
 	{ M_GET, "/api/v1/accounts/:id/featured_tags", NO_FEATURED_TAGS },
-	{ M_POST, "/api/v1/accounts/:id/remove_from_followers", NOT_YET },
 	{ M_POST, "/api/v1/accounts/:id/pin", NO_ENDORSEMENTS },
 	{ M_POST, "/api/v1/accounts/:id/unpin", NO_ENDORSEMENTS },
 	{ M_GET, "/api/v1/accounts/:id/endorsements", NO_ENDORSEMENTS },
@@ -201,7 +197,6 @@ static const struct refusal refusals[] = {
 	{ M_GET, "/api/proofs", "removed from Mastodon in 3.5" },
 	{ M_GET, "/api/v1/search",
 	    "removed from Mastodon in 3.0: use GET /api/v2/search" },
-	{ M_GET, "/api/v1/statuses", NOT_YET },
 	{ M_POST, "/api/v1/statuses/:id/translate",
 	    "hearth translates nothing" },
 	{ M_GET, "/api/v1/statuses/:id/quotes", "no quote posts" },

@@ -58,6 +58,7 @@ const struct route api_routes[] = {
 	{ M_GET,  "/api/v1/accounts/relationships", R_AUTH,
 	    api_relationships },
 	{ M_GET,  "/api/v1/accounts/search", R_AUTH,	api_account_search },
+	{ M_GET,  "/api/v1/accounts", R_AUTH,		api_accounts },
 	{ M_GET,  "/api/v1/accounts/:id", R_AUTH,	api_account },
 	{ M_GET,  "/api/v1/accounts/:id/statuses", R_AUTH,
 	    api_account_statuses },
@@ -69,6 +70,8 @@ const struct route api_routes[] = {
 	    api_account_follow },
 	{ M_POST, "/api/v1/accounts/:id/unfollow", R_AUTH | R_FOLLOW,
 	    api_account_unfollow },
+	{ M_POST, "/api/v1/accounts/:id/remove_from_followers",
+	    R_AUTH | R_FOLLOW,	api_account_remove_follower },
 	/* safety tools (mutes.c) */
 	{ M_POST, "/api/v1/accounts/:id/mute", R_AUTH,	api_account_mute },
 	{ M_POST, "/api/v1/accounts/:id/unmute", R_AUTH,	api_account_unmute },
@@ -139,6 +142,7 @@ const struct route api_routes[] = {
 
 	/* statuses */
 	{ M_POST, "/api/v1/statuses",	R_AUTH,		api_status_create },
+	{ M_GET,  "/api/v1/statuses", R_AUTH,		api_statuses },
 	{ M_GET,  "/api/v1/statuses/:id", R_AUTH,	api_status_get },
 	{ M_PUT,  "/api/v1/statuses/:id", R_AUTH,	api_status_edit },
 	{ M_DELETE, "/api/v1/statuses/:id", R_AUTH,	api_status_delete },

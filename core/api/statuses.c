@@ -337,3 +337,24 @@ api_favourites(struct req *r)
 	return req_statuses(r, favourite_mine(req_db(r), r->arena, r->user->id,
 	    &p, &ids, &cursors), &p, &ids, &cursors);
 }
+
+/* GET /api/v1/statuses?id[]=: several Statuses (Mastodon 4.3), at most
+ * 20 as Mastodon, in the order asked: those the caller may read (the
+ * others, and ids of nothing, are left out, as Mastodon answers). */
+enum handled
+api_statuses(struct req *r)
+{
+	struct idlist	 ids = { NULL, 0, 0 };
+	struct evbuffer	*b;
+	struct ectx	 e;
+
+	if (req_ids(r, "id", 20, &ids) != 0)
+		return HANDLED;
+	b = evbuffer_new();
+	req_ectx(r, &e);
+	entity_statuses_write(&e, &ids, b);
+	ectx_free(&e);
+	req_reply(r, 200, "application/json; charset=utf-8", b);
+	evbuffer_free(b);
+	return HANDLED;
+}

@@ -1010,7 +1010,7 @@ int		 report_notify(struct db *, int64_t, const char *, int64_t,
 		     int64_t, int64_t);
 struct account_warning *account_warning_of(struct db *, struct arena *,
 		     int64_t, int64_t);
-struct ectx;
+struct ectx;		/* entity.c writes reports and warnings */
 json_t		*entity_report(struct ectx *, const struct report *);
 void		 entity_notification_moderation(struct ectx *, int64_t,
 		     const char *, json_t *);
@@ -1034,11 +1034,12 @@ int		 mute_silences(struct db *, int64_t, int64_t);
 
 /* block.c */
 int		 block_set(struct db *, void *, char **);	/* toggle */
+int		 block_list(struct db *, struct arena *, int64_t,
+		     const struct page *, struct idlist *, struct idlist *);
+/* block-state.c */
 int		 block_between(struct db *, int64_t, int64_t);
 void		 block_relationship(struct db *, int64_t, int64_t,
 		     struct relationship *);
-int		 block_list(struct db *, struct arena *, int64_t,
-		     const struct page *, struct idlist *, struct idlist *);
 
 /* account-note.c */
 #define ACCOUNT_NOTE_MAX	2000	/* characters, as Mastodon */
@@ -1157,6 +1158,7 @@ int		 post_edit_cmd(struct db *, void *, char **);
 int		 post_delete_cmd(struct db *, void *, char **);
 int		 favourite_set(struct db *, void *, char **);
 int		 follow_set(struct db *, void *, char **);
+int		 follower_remove_set(struct db *, void *, char **);
 int		 post_create(struct db *, void *);
 int		 post_edit(struct db *, void *);
 int		 post_delete(struct db *, int64_t, int64_t, char **);
@@ -1826,8 +1828,11 @@ struct filter_edit {		/* a filter, keyword or status written */
 	int64_t		 rule_id;	/* out: the keyword or status row */
 	int		 destroy;
 };
+/* filter-stale.c */
+uint64_t	 filter_generation(void);
 void		 filter_changed(struct db *, int64_t);
 void		 filter_stale(struct db *);
+/* filter.c */
 int		 filter_context_named(const char *);
 json_t		*filter_contexts_json(int);
 const char	*filter_action_name(int);

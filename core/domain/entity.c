@@ -44,19 +44,6 @@ ectx_free(struct ectx *e)
 	e->accounts = e->groups = NULL;
 }
 
-/* ISO 8601 UTC with milliseconds, as Mastodon writes times. */
-json_t *
-entity_time(int64_t t)
-{
-	char		buf[32];
-	time_t		tt = (time_t)t;
-	struct tm	tm;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
-	return json_string(buf);
-}
-
 /* An id as Mastodon writes it: a string. */
 json_t *
 entity_id(int64_t id)
@@ -834,7 +821,7 @@ entity_notification(struct ectx *e, int64_t id)
 	if (strcmp(type, "moderation_warning") == 0 ||
 	    strcmp(type, "hearth.report_resolved") == 0 ||
 	    strcmp(type, "admin.report") == 0)
-		entity_notification_moderation(e, id, type, n);	/* report.c */
+		entity_notification_moderation(e, id, type, n);
 	return n;
 }
 
@@ -1047,4 +1034,74 @@ entity_statuses_write(struct ectx *e, const struct idlist *ids,
 	}
 	evbuffer_add(out, "]", 1);
 	evbuffer_free(one);
+}
+
+/* -- reports and moderation (report.c keeps the records) */
+
+/* Ids as a JSON array of strings, as Mastodon writes them. */
+static json_t *
+ids_strings(const struct idlist *l)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, json_sprintf("%lld",
+		    (long long)l->ids[i]));
+	return a;
+}
+
+/* Mastodon's Report entity. */
+json_t *
+entity_report(struct ectx *e, const struct report *r)
+{
+	json_t	*target = entity_account_id(e, r->target);
+
+	return json_pack("{s:s, s:b, s:o, s:s, s:s, s:b, s:o, s:o, s:o, "
+	    "s:o}", "id", arena_printf(e->arena, "%lld", (long long)r->id),
+	    "action_taken", r->action_taken != NULL,
+	    "action_taken_at", r->action_taken != NULL ?
+	    entity_time(r->action_at) : json_null(),
+	    "category", r->category, "comment", r->comment,
+	    "forwarded", 0, "created_at", entity_time(r->created_at),
+	    "status_ids", r->statuses.n > 0 ? ids_strings(&r->statuses) :
+	    json_null(), "rule_ids", r->rules.n > 0 ? ids_strings(&r->rules) :
+	    json_null(), "target_account", target != NULL ? target :
+	    json_null());
+}
+
+/*
+ * What a moderation notification carries beyond the common fields:
+ * Mastodon's moderation_warning (an AccountWarning) for the author, its
+ * report (a Report) for an admin told of a new one (admin.report), and
+ * for the reporter hearth's report_outcome ({report_id, outcome}).
+ */
+void
+entity_notification_moderation(struct ectx *e, int64_t id, const char *type,
+    json_t *n)
+{
+	struct account_warning	*w;
+	struct report		*r;
+	json_t			*target;
+
+	if ((w = account_warning_of(e->db, e->arena, id, e->viewer)) == NULL)
+		return;
+	if (strcmp(type, "admin.report") == 0) {
+		if ((r = report_get(e->db, e->arena, w->report)) != NULL)
+			json_object_set_new(n, "report", entity_report(e, r));
+	} else if (w->id != 0) {
+		target = entity_account_id(e, e->viewer);
+		json_object_set_new(n, "moderation_warning", json_pack(
+		    "{s:s, s:s, s:s, s:o, s:o, s:n, s:o}", "id", arena_printf(
+		    e->arena, "%lld", (long long)w->id), "action", w->action,
+		    "text", w->text, "status_ids", ids_strings(&w->statuses),
+		    "target_account", target != NULL ? target : json_null(),
+		    "appeal", "created_at", entity_time(w->created_at)));
+		/* hearth's: the words of the posts taken down */
+		json_object_set_new(json_object_get(n, "moderation_warning"),
+		    "hearth_excerpts", json_loads(w->excerpts, 0, NULL));
+	} else if (w->report != 0)
+		json_object_set_new(n, "report_outcome", json_pack(
+		    "{s:s, s:s}", "report_id", arena_printf(e->arena, "%lld",
+		    (long long)w->report), "outcome", w->outcome));
 }

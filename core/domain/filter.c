@@ -37,7 +37,6 @@ static const char *const action_names[] = {
 	[FILTER_WARN] = "warn", [FILTER_HIDE] = "hide", [FILTER_BLUR] = "blur"
 };
 
-static uint64_t		 filter_gen = 1;
 static struct cache	*filter_cache;
 static pthread_once_t	 filter_cache_once = PTHREAD_ONCE_INIT;
 
@@ -46,44 +45,6 @@ static void
 filter_cache_make(void)
 {
 	filter_cache = cache_new(FILTER_CACHE_ENTRIES, FILTER_CACHE_TTL_US);
-}
-
-/* Bump the generation: every compiled set is stale. */
-static void
-filter_gen_bump(void *arg, int committed)
-{
-	(void)arg;
-	(void)committed;
-	__atomic_add_fetch(&filter_gen, 1, __ATOMIC_RELEASE);
-}
-
-/* In a write that changed lists as a side effect (an unfollow takes the
- * followee off the follower's lists): every compiled set is stale, now
- * and once the write has ended. */
-void
-filter_stale(struct db *db)
-{
-	filter_gen_bump(NULL, 1);
-	db_after_commit(db, filter_gen_bump, NULL);
-}
-
-/*
- * In a write: user's filter or list changed. Every compiled set is stale
- * now and again once the write has ended, so that no set read between the
- * two (from before the commit) is kept; and the user's streams hear
- * filters_changed, as Mastodon's do.
- */
-void
-filter_changed(struct db *db, int64_t user)
-{
-	struct event	ev;
-
-	filter_gen_bump(NULL, 1);
-	db_after_commit(db, filter_gen_bump, NULL);
-	memset(&ev, 0, sizeof ev);
-	ev.kind = EV_FILTERS_CHANGED;
-	ev.actor = user;
-	events_emit(db, &ev);
 }
 
 /* A context's bit by its name, or 0. */
@@ -660,7 +621,7 @@ static json_t *
 filter_set(struct db *db, struct arena *a, int64_t viewer)
 {
 	struct evbuffer	*b;
-	uint64_t	 gen = __atomic_load_n(&filter_gen, __ATOMIC_ACQUIRE);
+	uint64_t	 gen = filter_generation();
 	json_t		*set = NULL;
 	char		*text;
 	int64_t		 until;

@@ -173,6 +173,17 @@ follow_list(struct db *db, struct arena *a, int64_t user, int followers,
 	    ids, cursors) == E_OK ? 0 : -1;
 }
 
+/* Command: take t->id off t->actor's followers (Mastodon's
+ * remove_from_followers): they stop following; nobody is told. */
+int
+follower_remove_set(struct db *db, void *arg, char **cause)
+{
+	struct toggle	*t = arg;
+
+	(void)cause;
+	return follow_remove(db, t->id, t->actor);
+}
+
 /* Command: follow (add) or unfollow a person. */
 int
 follow_set(struct db *db, void *arg, char **cause)

@@ -46,6 +46,36 @@ page_offset(struct req *r, int max)
 	return (int)n;
 }
 
+/*
+ * The ids of a repeated query key (name, or name[] as Rails reads it:
+ * "id[]=1&id[]=2"), each once, in order; unparsable ones are skipped. -1
+ * after answering 422 when there are more than max, as Mastodon refuses.
+ */
+int
+req_ids(struct req *r, const char *name, size_t max, struct idlist *out)
+{
+	size_t		 i, len = strlen(name);
+	const char	*k;
+	int64_t		 id;
+
+	for (i = 0; i < r->query.n; i++) {
+		k = r->query.v[i].key;
+		if (strncmp(k, name, len) != 0 || (k[len] != '\0' &&
+		    strcmp(k + len, "[]") != 0))
+			continue;
+		if ((id = id_parse(r->query.v[i].value)) == 0 ||
+		    idlist_has(out, id))
+			continue;
+		if (out->n == max) {
+			req_error(r, 422, arena_printf(r->arena, "Validation "
+			    "failed: at most %zu %s", max, name));
+			return -1;
+		}
+		idlist_add(r->arena, out, id);
+	}
+	return 0;
+}
+
 /* Read the page parameters; -1 after answering 400 if one is malformed. */
 int
 page_parse(struct req *r, struct page *p, int def, int max)

@@ -313,6 +313,7 @@ struct ssl_ctx_st *tls_context(const char *, const char *, char **);
 
 /* paging.c: a page's bounds from the query, and its Link header */
 int		 page_parse(struct req *, struct page *, int, int);
+int		 req_ids(struct req *, const char *, size_t, struct idlist *);
 int		 page_offset(struct req *, int);
 void		 page_link(struct req *, const struct page *,
 		     const struct idlist *);

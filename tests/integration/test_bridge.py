@@ -427,8 +427,13 @@ def public_listener_only_bridge_routes(t, w):
     t.is_(srv.rows("SELECT COUNT(*) FROM bridge_followers f JOIN users u "
                    "ON u.id = f.user_id WHERE u.username = 'rwalk'"),
           [(0,)], "... and nobody follows rwalk")
+    # NodeInfo is the internal listener's own (the whole company's, for
+    # apps: test_nodeinfo), never the bridge's document.
+    r = inside.get("/nodeinfo/2.0", headers={"Accept": "application/json"})
+    t.is_((r.status, r.json().get("software", {}).get("name")),
+          (200, "hearth"), "internal GET /nodeinfo/2.0: the company's own")
+    t.ok(srv.pub not in r.text, "... which names no public address")
     for path in ("/.well-known/webfinger?resource=acct:rwalk@" + srv.domain,
-                 "/.well-known/nodeinfo", "/nodeinfo/2.0",
                  "/.well-known/host-meta", "/actor", "/users/rwalk",
                  "/users/rwalk/outbox", "/users/rwalk/followers",
                  "/users/rwalk/statuses/%s" % pid, "/users/rwalk/avatar",

@@ -144,9 +144,9 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
     # Signing in and out (and the identity provider ending sessions),
     # OAuth's token endpoints, acknowledging and publishing, and security
     # and administration (a password, sessions, revoking a token or an
-    # app, managing people, SCIM provisioning), one's language (to read
-    # the guidelines in it) and a device's push subscription are the only
-    # writes the gate lets through.
+    # app, managing people, resolving reports, SCIM provisioning), one's
+    # language (to read the guidelines in it) and a device's push
+    # subscription are the only writes the gate lets through.
     t.is_(sorted(ungated), sorted([
         "/login", "/logout", "/oauth/token", "/oauth/revoke",
         "/auth/oidc/backchannel-logout",
@@ -156,6 +156,7 @@ def gate(t, srv, emp, emp_api, boss, boss_api):
         "/settings/sessions/:id/end", "/settings/tokens/:id/revoke",
         "/settings/apps/:id/revoke", "/settings/language", "/drafts/discard",
         "/admin/people", "/admin/people/:id/:action", "/admin/people/import",
+        "/admin/reports/:id/:action",
         "/guidelines/:version/acknowledge", "/admin/guidelines",
         "/api/v1/guidelines/:version/acknowledge",
         "/api/v1/admin/guidelines"] +
@@ -299,9 +300,11 @@ def admin_console(t, fx):
             t.ok(nav, "%s has the admin tabs" % path)
             if nav:
                 t.is_(re.findall(r'href="([^"]+)"', nav.group(1)),
-                      ["/admin/people", "/admin/guidelines",
-                       "/admin/modules", "/admin/audit"],
-                      "... with the guidelines between people and modules")
+                      ["/admin/people", "/admin/reports",
+                       "/admin/guidelines", "/admin/modules",
+                       "/admin/audit"],
+                      "... the guidelines after the core's tabs, before "
+                      "modules")
                 t.like(nav.group(1), r'href="%s" aria-current="page"'
                        % current, "... %s current" % current)
         r = boss.get("/admin/modules")

@@ -36,8 +36,9 @@ def compose(t, c, text, what, **fields):
 def visibility_words(t, srv):
     """The menu says who sees it, never Mastodon's raw values."""
     r = srv.b["alice"].get("/")
+    menu = re.search(r'(?s)<select id="visibility".*?</select>', r.text)
     opts = re.findall(r'<option value="(\w+)"( selected)?>([^<]*)</option>',
-                      r.text)
+                      menu.group(0) if menu else "")
     t.is_([(v, label) for v, _, label in opts], [
         ("public", "Everyone at Example Corp"),
         ("unlisted", "Everyone, but not in the company stream"),

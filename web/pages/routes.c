@@ -138,8 +138,8 @@ const struct route web_routes[] = {
 	    web_admin_modules },
 	{ M_GET,  "/admin/reports",	R_ADMIN | R_SESSION,
 	    web_admin_reports },
-	{ M_POST, "/admin/reports/:id/:action", R_ADMIN | R_SESSION,
-	    web_admin_report_resolve },
+	{ M_POST, "/admin/reports/:id/:action", R_ADMIN | R_SESSION |
+	    R_UNGATED,	web_admin_report_resolve },	/* administration */
 	{ M_GET,  "/admin/audit",	R_ADMIN | R_SESSION,
 	    web_admin_audit },
 	{ M_GET,  "/admin/audit.csv",	R_ADMIN | R_SESSION,
