@@ -6,8 +6,11 @@
  * away, and the company-wide group everyone joins when their account is
  * made (groups.default; docs/welcome.md).
  */
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
+
+#include <event2/buffer.h>
 
 #include "domain.h"
 
@@ -49,35 +52,92 @@ welcome_state(struct db *db, const struct user *u, struct welcome *w)
 	return 0;
 }
 
+/* Suggestions are remembered per person for a while: the side column
+ * asks on every page, and ranking a department by followers is a scan. */
+#define PEOPLE_KEEP		12	/* ids remembered; callers take fewer */
+#define PEOPLE_CACHE_ENTRIES	16384
+#define PEOPLE_CACHE_TTL_US	(5ULL * 60 * 1000000)
+
+static struct cache	*people_cache;
+static pthread_once_t	 people_cache_once = PTHREAD_ONCE_INIT;
+
+static void
+people_cache_make(void)
+{
+	people_cache = cache_new(PEOPLE_CACHE_ENTRIES, PEOPLE_CACHE_TTL_US);
+}
+
+/* What the remembered list depends on: whom the person follows (their
+ * count moves with every follow) and their department. */
+static uint64_t
+people_tag(const struct user *u)
+{
+	uint64_t	 h = 1469598103934665603ULL;
+	const char	*c;
+
+	for (c = u->department != NULL ? u->department : ""; *c != '\0';
+	    c++)
+		h = (h ^ (unsigned char)(*c | 0x20)) * 1099511628211ULL;
+	return h ^ (uint64_t)u->following_count * 0x9e3779b97f4a7c15ULL;
+}
+
 /*
  * Colleagues to follow: enabled employees of the person's department (any
  * department when theirs is empty) they do not follow yet, the most
- * followed first. 0, or -1 on a database error.
+ * followed first (at most PEOPLE_KEEP). Two statements, so each walks an
+ * index in that order and stops at the limit. 0, or -1 on a database
+ * error.
  */
 int
 welcome_people(struct db *db, struct arena *a, const struct user *u,
     int limit, struct idlist *ids)
 {
 	sqlite3_stmt	*st;
-	int		 rc;
+	struct evbuffer	*b;
+	int64_t		 kept[PEOPLE_KEEP];
+	size_t		 n, i;
+	int		 rc, dept = u->department != NULL &&
+			    *u->department != '\0';
 
-	st = db_prepare(db, "SELECT u.id FROM users u WHERE u.id <> :user "
-	    "AND u.disabled = 0 AND u.origin IS NULL AND (:dept = '' OR "
-	    "u.department = :dept COLLATE NOCASE) AND NOT EXISTS (SELECT 1 "
+	pthread_once(&people_cache_once, people_cache_make);
+	if ((b = evbuffer_new()) == NULL)
+		return -1;
+	if (cache_emit(people_cache, u->id, people_tag(u), b)) {
+		n = evbuffer_remove(b, kept, sizeof kept) / sizeof kept[0];
+		evbuffer_free(b);
+		for (i = 0; i < n && (int)i < limit; i++)
+			idlist_add(a, ids, kept[i]);
+		return 0;
+	}
+	evbuffer_free(b);
+	st = dept ? db_prepare(db, "SELECT u.id FROM users u WHERE "
+	    "u.department = :dept COLLATE NOCASE AND u.id <> :user AND "
+	    "u.disabled = 0 AND u.origin IS NULL AND NOT EXISTS (SELECT 1 "
+	    "FROM follows f WHERE f.follower_id = :user AND f.followee_id = "
+	    "u.id) ORDER BY u.followers_count DESC, u.id LIMIT :limit") :
+	    db_prepare(db, "SELECT u.id FROM users u WHERE u.id <> :user "
+	    "AND u.disabled = 0 AND u.origin IS NULL AND NOT EXISTS (SELECT 1 "
 	    "FROM follows f WHERE f.follower_id = :user AND f.followee_id = "
 	    "u.id) ORDER BY u.followers_count DESC, u.id LIMIT :limit");
 	if (st == NULL)
 		return -1;
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":user"),
 	    u->id);
-	sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":dept"),
-	    u->department != NULL ? u->department : "", -1, SQLITE_STATIC);
+	if (dept)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st,
+		    ":dept"), u->department, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":limit"),
-	    limit);
+	    PEOPLE_KEEP);
+	n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		idlist_add(a, ids, sqlite3_column_int64(st, 0));
+		kept[n++] = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	cache_put(people_cache, u->id, people_tag(u), kept, n * sizeof kept[0]);
+	for (i = 0; i < n && (int)i < limit; i++)
+		idlist_add(a, ids, kept[i]);
+	return 0;
 }
 
 /*

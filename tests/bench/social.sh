@@ -17,6 +17,8 @@
 #                       which raises throughput a little and p99 a lot)
 #   DURATION=10s        each wrk run
 #   WORKLOADS="home page post search search1"   which to run (default: all)
+#   EXTRA_CONF="key = value"  more hearth.conf lines (e.g. "groups.default ="
+#                       to compare with a build from before the company group)
 #   HEARTHD HEARTHCTL GEN_COMPANY   binaries (else built in HEARTH_BUILDDIR)
 set -eu
 . "$(dirname "$0")/common.sh"
@@ -48,6 +50,7 @@ web_dir = $HEARTH_WEB
 threads = $THREADS
 log_level = warn
 synchronous = full
+${EXTRA_CONF:-}
 CONF
 # Regenerate for another size, or a file from before sessions were in it.
 if [ ! -s "$data/tokens.txt" ] || [ "$(cat "$data/size" 2>/dev/null)" != "$SIZE" ] ||
