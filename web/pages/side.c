@@ -1,13 +1,17 @@
 /*
  * side.c: what every signed-in page has beside its main column on a wide
  * screen (the stylesheet shows it from 1100 px): the person's groups,
- * trending tags, the tags they follow, colleagues they might follow and where they stand with
+ * trending tags, the tags they follow, colleagues they might follow and
+ * where they stand with
  * the company guidelines; and their own avatar for the account menu. A
  * view hook, so every page gets it without each handler asking; error
  * pages (their view has a status) leave it out.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <event2/buffer.h>
 
 #include "pages.h"
 
@@ -18,6 +22,12 @@
 #define SIDE_TRENDS_NONE 5	/* or that there are none: the first tag of
 				 * a new site shows soon */
 #define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
+#define SIDE_CACHE_ENTRIES	16384
+#define SIDE_CACHE_TTL_US	(60ULL * 1000000)	/* followed tags: a minute */
+
+/* Each person's own part of the column, remembered across pages (every
+ * signed-in page shows it: three queries a page otherwise). */
+static struct cache	*side_cache;
 
 /* The trending tags, read once a minute per loop thread: the same for
  * everyone, and a query over a week of posts. Kept as plain text, so that
@@ -93,6 +103,81 @@ side_people(struct req *r)
 	return list;
 }
 
+/* The person's groups, the hashtags they follow and colleagues to
+ * follow, read fresh. */
+static json_t *
+side_personal_read(struct req *r)
+{
+	json_t	*side = json_object(), *a;
+
+	if (json_array_size(a = side_groups(r)) > 0) {
+		json_object_set_new(side, "my_groups", a);
+		json_object_set_new(side, "has_my_groups", json_true());
+	} else
+		json_decref(a);
+	/* hashtags one follows (tag-follow.c, issue 21) */
+	if (json_array_size(a = web_followed_tags(r)) > 0) {
+		json_object_set_new(side, "followed_tags", a);
+		json_object_set_new(side, "has_followed_tags", json_true());
+	} else
+		json_decref(a);
+	if (json_array_size(a = side_people(r)) > 0) {
+		json_object_set_new(side, "suggested", a);
+		json_object_set_new(side, "has_suggested", json_true());
+	} else
+		json_decref(a);
+	return side;
+}
+
+/*
+ * The same, remembered: kept as the change stamp it was read under and
+ * its JSON, good while neither whom the person follows and their groups
+ * nor their own row have changed since (stamp.c; a group's rename
+ * touches everything) and for a minute at most (followed hashtags).
+ */
+static json_t *
+side_personal(struct req *r)
+{
+	struct evbuffer	*b;
+	uint64_t	 stamp = 0;
+	json_t		*side = NULL;
+	char		*text;
+	size_t		 len;
+
+	if (side_cache == NULL || (b = evbuffer_new()) == NULL)
+		return side_personal_read(r);
+	if (cache_emit(side_cache, r->user->id, 0, b) &&
+	    (len = evbuffer_get_length(b)) > sizeof stamp) {
+		evbuffer_remove(b, &stamp, sizeof stamp);
+		len -= sizeof stamp;
+		if (stamp_valid(stamp, STAMP_REACH, r->user->id) &&
+		    stamp_valid(stamp, STAMP_USER, r->user->id)) {
+			text = arena_alloc(r->arena, len + 1);
+			evbuffer_remove(b, text, len);
+			text[len] = '\0';
+			side = json_loads(text, 0, NULL);
+		}
+	}
+	evbuffer_free(b);
+	if (side != NULL)
+		return side;
+	stamp = stamp_now();	/* before reading: a change meanwhile wins */
+	side = side_personal_read(r);
+	if ((text = json_dumps(side, JSON_COMPACT)) != NULL) {
+		len = strlen(text);
+		b = evbuffer_new();
+		if (b != NULL) {
+			evbuffer_add(b, &stamp, sizeof stamp);
+			evbuffer_add(b, text, len);
+			cache_put(side_cache, r->user->id, 0,
+			    evbuffer_pullup(b, -1), evbuffer_get_length(b));
+			evbuffer_free(b);
+		}
+		free(text);
+	}
+	return side;
+}
+
 /* Whether the guidelines module is in the page's fragments under key. */
 static int
 side_has_module(json_t *v, const char *key, const char *module)
@@ -125,26 +210,10 @@ side_view(struct req *r, json_t *v)
 	json_object_set_new(me, "avatar", json_string(avatar));
 	if (r->method != M_GET)
 		return;
-	side = json_object();
-	if (json_array_size(a = side_groups(r)) > 0) {
-		json_object_set_new(side, "my_groups", a);
-		json_object_set_new(side, "has_my_groups", json_true());
-	} else
-		json_decref(a);
+	side = side_personal(r);
 	if (json_array_size(a = side_trends(r)) > 0) {
 		json_object_set_new(side, "trending", a);
 		json_object_set_new(side, "has_trending", json_true());
-	} else
-		json_decref(a);
-	/* hashtags one follows (tag-follow.c, issue 21) */
-	if (json_array_size(a = web_followed_tags(r)) > 0) {
-		json_object_set_new(side, "followed_tags", a);
-		json_object_set_new(side, "has_followed_tags", json_true());
-	} else
-		json_decref(a);
-	if (json_array_size(a = side_people(r)) > 0) {
-		json_object_set_new(side, "suggested", a);
-		json_object_set_new(side, "has_suggested", json_true());
 	} else
 		json_decref(a);
 	if (side_has_module(v, "module_banners", "guidelines"))
@@ -160,6 +229,8 @@ web_side_init(void)
 {
 	static int	hooked;
 
-	if (!hooked++)
+	if (!hooked++) {
+		side_cache = cache_new(SIDE_CACHE_ENTRIES, SIDE_CACHE_TTL_US);
 		req_view_hook_add(side_view);
+	}
 }

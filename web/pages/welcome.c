@@ -4,6 +4,8 @@
  * and groups to join beside it), and POST /welcome/dismiss and
  * /welcome/restore, which put it away and bring it back.
  */
+#include <time.h>
+
 #include "pages.h"
 
 #define WELCOME_PEOPLE	4	/* colleagues suggested at once */
@@ -84,7 +86,9 @@ web_welcome(struct req *r, json_t *v)
 	json_t		*c, *steps;
 	long long	 nf, ng;
 
-	if ((me = user_get(req_db(r), r->arena, r->user->id)) == NULL ||
+	/* Most people are no newcomers: ask nothing more of them. */
+	if (r->user->created_at < time(NULL) - WELCOME_DAYS * 86400 ||
+	    (me = user_get(req_db(r), r->arena, r->user->id)) == NULL ||
 	    welcome_state(req_db(r), me, &w) != 0 || !w.newcomer)
 		return;
 	if (w.dismissed) {
