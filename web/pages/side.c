@@ -23,7 +23,7 @@
 				 * a new site shows soon */
 #define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
 #define SIDE_CACHE_ENTRIES	16384
-#define SIDE_CACHE_TTL_US	(60ULL * 1000000)	/* followed tags: a minute */
+#define SIDE_CACHE_TTL_US	(60ULL * 1000000)
 
 /* Each person's own part of the column, remembered across pages (every
  * signed-in page shows it: three queries a page otherwise). */
@@ -132,8 +132,8 @@ side_personal_read(struct req *r)
 /*
  * The same, remembered: kept as the change stamp it was read under and
  * its JSON, good while neither whom the person follows and their groups
- * nor their own row have changed since (stamp.c; a group's rename
- * touches everything) and for a minute at most (followed hashtags).
+ * (hashtags included) nor their own row have changed since (stamp.c; a
+ * group's rename touches everything), and for a minute at most.
  */
 static json_t *
 side_personal(struct req *r)
