@@ -347,6 +347,8 @@ def paging(t, srv):
     t.is_(len(allp), len(want) + 1, "fetch_remaining()")
     t.is_(ids(a.m.timeline_public(limit=40))[:len(want) + 1],
           ids(allp), "timeline_public()")
+    t.is_(a.m.timeline_public(only_media=True), [],
+          "timeline_public(only_media=True) (sent as 1): no text-only posts")
     t.ok(ids(a.m.timeline_local(limit=3)) == ids(allp)[:3],
          "timeline_local() (local=1)")
     t.is_(ids(a.m.account_statuses(b.id, limit=40)), ids(allp),
