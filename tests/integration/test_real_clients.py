@@ -149,6 +149,16 @@ def png():
             chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
+def until(fn, pred, timeout=h.TIMEOUT):
+    """fn() once pred holds for it (or its last answer at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        v = fn()
+        if pred(v) or time.monotonic() > deadline:
+            return v
+        time.sleep(0.1)
+
+
 def raises(fn, *args, **kw):
     """The Mastodon.py error fn raises, or None."""
     try:
@@ -262,7 +272,10 @@ def posting(t, srv):
          "... multiple, open")
     t.ok(isinstance(poll["expires_at"], datetime.datetime),
          "... expires_at is a date")
-    v = b.m.poll_vote(poll["id"], [0, 2])
+    # Mastodon.py 1.8's poll_vote() drops the Poll hearth answers (its
+    # own bug: it never returns it), so the voter reads it back.
+    b.m.poll_vote(poll["id"], [0, 2])
+    v = b.m.poll(poll["id"])
     t.ok(v["voted"] is True and v["own_votes"] == [0, 2],
          "poll_vote() (choices[]): voted, own_votes", v)
     t.is_([o["votes_count"] for o in v["options"]], [1, 0, 1],
@@ -278,7 +291,8 @@ def posting(t, srv):
     t.ok(abs((sch["scheduled_at"] - when).total_seconds()) < 1,
          "... for the time asked")
     t.is_(sch["params"]["text"], "For Monday", "... with its text")
-    t.ok(sch["id"] not in ids(a.m.account_statuses(a.id)),
+    t.ok(not [x for x in a.m.account_statuses(a.id)
+              if "For Monday" in x["content"]],
          "... and nothing is posted yet")
     t.is_(ids(a.m.scheduled_statuses()), [sch["id"]], "scheduled_statuses()")
     later = when + datetime.timedelta(days=1)
@@ -294,7 +308,7 @@ def posting(t, srv):
                            file_name="red.png", description="a red square")
     t.is_((media["type"], media["description"]), ("image", "a red square"),
           "media_post(): an image with its description")
-    got = a.m.media(media["id"]) if media.get("url") is None else media
+    got = until(lambda: a.m.media(media["id"]), lambda x: x.get("url"))
     t.ok(got.get("url"), "... which has a URL", got)
     ms = a.m.status_post("With a picture", media_ids=[media["id"]],
                          sensitive=True)
@@ -366,7 +380,7 @@ def notifications(t, srv):
     b.m.status_favourite(s["id"])
     c.m.status_favourite(s["id"])
     m = b.m.status_post("@%s hello" % a.name)
-    ns = h.poll(lambda: a.m.notifications(), h.TIMEOUT)
+    ns = until(a.m.notifications, lambda x: len(x) >= 5)
     kinds = sorted(n["type"] for n in ns)
     t.is_(kinds, ["favourite", "favourite", "follow", "follow", "mention"],
           "notifications(): follows, favourites, the mention")
@@ -454,7 +468,7 @@ def conversations(t, srv):
     a, b = person(srv, "sender"), person(srv, "receiver")
     d = a.m.status_post("@%s just between us" % b.name, visibility="direct")
     t.is_(d["visibility"], "direct", "a direct post")
-    cs = h.poll(lambda: b.m.conversations(), h.TIMEOUT)
+    cs = until(b.m.conversations, len)
     t.is_(len(cs), 1, "conversations(): one for the receiver")
     conv = cs[0]
     t.is_(conv["last_status"]["id"], d["id"], "... its last status")
@@ -624,7 +638,8 @@ def tags(t, srv):
     t.is_([x["name"] for x in a.raw("GET", "/api/v1/followed_tags")],
           ["coffee"], "GET /api/v1/followed_tags")
     s = b.m.status_post("Fresh #coffee in the kitchen")
-    t.ok(s["id"] in ids(h.poll(lambda: a.m.timeline_home(), 5)),
+    t.ok(s["id"] in ids(until(a.m.timeline_home,
+                              lambda x: s["id"] in ids(x), 5)),
          "a followed tag's post is in home (not following its author)")
     t.ok(s["id"] in ids(a.m.timeline_hashtag("coffee")),
          "timeline_hashtag()")
