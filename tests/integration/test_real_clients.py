@@ -457,6 +457,14 @@ def interactions(t, srv):
     t.is_(b.m.account_statuses(a.id, pinned=True), [],
           "... no pinned posts now")
 
+    priv = a.m.status_post("Followers only", visibility="private")
+    t.is_(b.m.status(priv["id"])["visibility"], "private",
+          "a follower reads a private post")
+    e = raises(b.m.status_reblog, priv["id"])
+    t.ok(e is not None and not isinstance(e, mastodon.MastodonNotFoundError)
+         and e.args[1] in (403, 422), "... but cannot boost it (an error "
+         "that says why, not 'not found')", repr(e))
+
     mu = a.m.status_mute(s["id"])
     t.ok(mu["muted"] is True, "status_mute() (the conversation)")
     t.ok(a.m.status_unmute(s["id"])["muted"] is False, "status_unmute()")
@@ -483,6 +491,14 @@ def conversations(t, srv):
           "the sender's conversation has the receiver")
     t.ok(d["id"] not in ids(b.m.timeline_public()),
          "the direct post is not in the public timeline")
+    e = raises(a.m.status_reblog, d["id"])
+    t.ok(e is not None and not isinstance(e, mastodon.MastodonNotFoundError)
+         and e.args[1] in (403, 422), "a direct post cannot be boosted "
+         "(an error that says why, not 'not found')", repr(e))
+    b.raw("DELETE", "/api/v1/conversations/%s" % conv["id"])
+    t.is_(b.m.conversations(), [], "DELETE /api/v1/conversations/:id "
+          "(1.8 has no call) removes it for the receiver")
+    t.is_(len(a.m.conversations()), 1, "... not for the sender")
 
 
 @h.case
@@ -645,6 +661,50 @@ def tags(t, srv):
          "timeline_hashtag()")
     t.ok(a.raw("POST", "/api/v1/tags/coffee/unfollow")["following"] is False,
          "unfollow")
+
+
+@h.case
+def discovery(t, srv):
+    """Search, lookup, suggestions, trending posts; what hearth does not
+    offer is a clear error naming it, never "not found"."""
+    a, b = person(srv, "seeker"), person(srv, "found")
+    s = b.m.status_post("A #findable post about kettles")
+    a.m.status_favourite(s["id"])
+    r = a.m.search_v2(b.name, result_type="accounts")
+    t.is_([x["id"] for x in r["accounts"]], [b.id], "search_v2() accounts")
+    r = a.m.search_v2("findable", result_type="hashtags")
+    t.is_([x["name"] for x in r["hashtags"]], ["findable"],
+          "search_v2() hashtags")
+    t.is_(a.m.account_lookup(b.name)["id"], b.id, "account_lookup()")
+    t.is_(a.m.account_search(b.name)[0]["id"], b.id, "account_search()")
+    # hearth suggests colleagues of one's department first (a field of
+    # hearth's own, set as an app would set its other profile fields).
+    for p in (a, b):
+        p.raw("PATCH", "/api/v1/accounts/update_credentials",
+              {"department": "Kettles %s" % a.name})
+    sug = [x["id"] for x in a.m.suggestions()]
+    t.ok(b.id in sug and a.id not in sug,
+         "suggestions() (v1): a colleague of one's department", sug)
+    a.m.suggestion_delete(b.id)
+    t.ok(b.id not in [x["id"] for x in a.m.suggestions()],
+         "suggestion_delete()")
+    tr = a.m.trending_statuses()
+    t.ok(isinstance(tr, list) and all("content" in x for x in tr),
+         "trending_statuses(): Statuses", tr)
+    t.ok(isinstance(a.m.trending_tags(), list), "trending_tags()")
+    for what, fn in (("account_pin (endorsements)",
+                      lambda: a.m.account_pin(b.id)),
+                     ("featured_tags", a.m.featured_tags),
+                     ("trending_links", a.m.trending_links)):
+        e = raises(fn)
+        if e is None:
+            t.ok(True, "%s: answered" % what)
+            continue
+        t.ok(not isinstance(e, mastodon.MastodonNotFoundError) and
+             e.args[1] in (422, 501) and e.args[3] and
+             e.args[3] != "Record not found",
+             "%s: a 422/501 that says why (%s)" % (what, e.args[3]),
+             repr(e))
 
 
 class Listener(mastodon.StreamListener):
