@@ -635,6 +635,11 @@ def push(t, srv):
               ("mention", a.token), "... decrypted with the library's "
               "private key: the mention, for this token")
     t.is_(srv.sink.errors, [], "... with a valid VAPID signature")
+    t.skip("push: push_subscription_decrypt_push()",
+           "Mastodon.py 1.8 decrypts only the legacy aesgcm draft (what "
+           "Mastodon before 4.4 sends without standard=true) and needs "
+           "http_ece, which Debian does not package; hearth sends RFC 8291 "
+           "aes128gcm, read above with the library's keys")
     u = a.m.push_subscription_update(favourite_events=True)
     t.ok(u["alerts"]["favourite"] is True, "push_subscription_update()")
     a.m.push_subscription_delete()
