@@ -7,7 +7,9 @@ posting (visibility, content warning, poll, scheduled, media), paging home
 with the Link headers, notifications (and the grouped v2 ones), favourites,
 boosts, bookmarks, pins, conversations, lists, filters, mutes, blocks,
 notes, reports, Web Push (the library's keys; the delivery decrypted with
-them), followed tags and the user and direct streams.
+them), followed tags, search and suggestions, preferences and markers, and
+the user and direct streams; a call hearth does not offer answers a 422 or
+501 that names it.
 
 Mastodon.py 1.8 has no call for filters v2, followed tags or grouped
 notifications: those go through its own request function (the same
@@ -329,6 +331,34 @@ def posting(t, srv):
     e = raises(a.m.status, r["id"])
     t.ok(isinstance(e, mastodon.MastodonNotFoundError),
          "status_delete(): the reply is gone (404)", repr(e))
+
+
+@h.case
+def everyday(t, srv):
+    """What apps call at start and around posting: preferences, markers,
+    the profile, an Idempotency-Key, the source for delete-and-redraft."""
+    a = person(srv, "daily")
+    p = a.m.preferences()
+    t.is_(p["posting:default:visibility"], "public", "preferences()")
+    one = a.m.status_post("Only once", idempotency_key="tap-tap")
+    two = a.m.status_post("Only once", idempotency_key="tap-tap")
+    t.is_(two["id"], one["id"], "status_post(idempotency_key=): a double "
+          "tap posts once")
+    mk = a.m.markers_set(["home"], [one["id"]])
+    t.is_(mk["home"]["last_read_id"], one["id"], "markers_set()")
+    t.is_(a.m.markers_get(["home"])["home"]["last_read_id"], one["id"],
+          "markers_get() (timeline[])")
+    me = a.m.account_update_credentials(display_name="Daily Person",
+                                        note="Kettle enthusiast")
+    t.is_(me["display_name"], "Daily Person",
+          "account_update_credentials(): display_name")
+    t.like(me["note"], "Kettle enthusiast", "... and note")
+    src = a.m.status_source(one["id"])
+    t.is_(src["text"], "Only once", "status_source()")
+    gone = a.m.status_delete(one["id"])
+    t.is_(gone["text"], "Only once", "status_delete() gives the text back "
+          "(delete and redraft)")
+    t.ok(a.m.stream_healthy(), "stream_healthy()")
 
 
 @h.case
