@@ -4,7 +4,6 @@
  * and Link headers.
  */
 #include <string.h>
-#include <strings.h>
 
 #include <event2/buffer.h>
 
@@ -47,16 +46,14 @@ api_timeline_home(struct req *r)
 	return timeline_answer(r, home, FC_HOME_FEED);
 }
 
-/* The company stream; media-only asks for none (hearth has no media yet). */
+/* The company stream; media-only asks for none (not filtered yet, as
+ * docs/api.md says), remote-only too (everyone is local). Booleans as
+ * Rails reads them: Mastodon.py sends only_media=1. */
 static int
 company(struct req *r, const struct page *p, struct idlist *out,
     struct idlist *cursors)
 {
-	const char	*only_media = req_param(r, "only_media");
-	const char	*remote = req_param(r, "remote");
-
-	if ((only_media != NULL && strcasecmp(only_media, "true") == 0) ||
-	    (remote != NULL && strcasecmp(remote, "true") == 0))
+	if (req_bool(r, "only_media") || req_bool(r, "remote"))
 		return E_OK;
 	return timeline_company(req_db(r), r->arena, r->user->id, p, out,
 	    cursors);

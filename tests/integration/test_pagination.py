@@ -166,6 +166,20 @@ def limit_edges(t, fx):
 
 
 @h.case
+def public_booleans_as_rails_reads_them(t, fx):
+    """only_media and remote are booleans as Mastodon (Rails) reads them:
+    Mastodon.py sends only_media=1, which once gave every post."""
+    api, ann = fx.api, fx.ann
+    for q in ("only_media=1", "only_media=true", "only_media=on",
+              "remote=1", "remote=True"):
+        r = api("GET", "/api/v1/timelines/public?limit=3&" + q, ann)
+        t.is_((r.status, r.json()), (200, []), "%s: an empty page" % q)
+    for q in ("only_media=0", "only_media=false", "remote=0"):
+        r = api("GET", "/api/v1/timelines/public?limit=3&" + q, ann)
+        t.is_(len(r.json()), 3, "%s: the company stream" % q)
+
+
+@h.case
 def streams_page_alike(t, fx):
     """The company stream and the tag stream page through every post."""
     api, bob, newest = fx.api, fx.bob, fx.newest
