@@ -113,16 +113,18 @@ static int
 filter_valid(const struct filter_edit *e, char **cause)
 {
 	if (e->title == NULL || *e->title == '\0') {
-		*cause = xstrdup("Validation failed: Title can't be blank");
+		*cause = cause_new(N_("Validation failed: Title can't be "
+		    "blank"));
 		return -1;
 	}
 	if (chars(e->title) > FILTER_TITLE_MAX) {
-		*cause = xasprintf("Validation failed: Title is too long "
-		    "(maximum is %d characters)", FILTER_TITLE_MAX);
+		*cause = cause_new(N_("Validation failed: Title is too long "
+		    "(maximum is {max} characters)"), CN("max",
+		    FILTER_TITLE_MAX));
 		return -1;
 	}
 	if (e->contexts == 0) {
-		*cause = xstrdup("Validation failed: Context can't be blank");
+		*cause = xstrdup(N_("Validation failed: Context can't be blank"));
 		return -1;
 	}
 	return 0;
@@ -133,12 +135,14 @@ static int
 keyword_valid(const char *k, char **cause)
 {
 	if (k == NULL || *k == '\0') {
-		*cause = xstrdup("Validation failed: Keyword can't be blank");
+		*cause = cause_new(N_("Validation failed: Keyword can't be "
+		    "blank"));
 		return -1;
 	}
 	if (chars(k) > FILTER_KEYWORD_MAX) {
-		*cause = xasprintf("Validation failed: Keyword is too long "
-		    "(maximum is %d characters)", FILTER_KEYWORD_MAX);
+		*cause = cause_new(N_("Validation failed: Keyword is too long "
+		    "(maximum is {max} characters)"), CN("max",
+		    FILTER_KEYWORD_MAX));
 		return -1;
 	}
 	return 0;
@@ -217,8 +221,8 @@ filter_create_cmd(struct db *db, void *arg, char **cause)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (n >= FILTER_PER_USER_MAX) {
-		*cause = xasprintf("Validation failed: You have reached the "
-		    "limit of %d filters", FILTER_PER_USER_MAX);
+		*cause = cause_new(N_("Validation failed: You have reached the "
+		    "limit of {max} filters"), CN("max", FILTER_PER_USER_MAX));
 		return E_INVALID;
 	}
 	if (DB_RUN(db, "INSERT INTO filters (user_id, title, contexts, action, "

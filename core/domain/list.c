@@ -58,13 +58,14 @@ static int
 list_title_ok(struct list_edit *e)
 {
 	if (e->title == NULL || *e->title == '\0') {
-		snprintf(e->cause, sizeof e->cause, "Validation failed: Title "
-		    "can't be blank");
+		cause_copy(e->cause, sizeof e->cause, cause_new(N_("Validation "
+		    "failed: Title can't be blank")));
 		return -1;
 	}
 	if (chars(e->title) > LIST_TITLE_MAX) {
-		snprintf(e->cause, sizeof e->cause, "Validation failed: Title "
-		    "is too long (maximum is %d characters)", LIST_TITLE_MAX);
+		cause_copy(e->cause, sizeof e->cause, cause_new(N_("Validation "
+		    "failed: Title is too long (maximum is {max} characters)"),
+		    CN("max", LIST_TITLE_MAX)));
 		return -1;
 	}
 	return 0;
@@ -90,8 +91,8 @@ list_create_cmd(struct db *db, void *arg, char **cause)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (n >= LIST_PER_USER_MAX) {
-		*cause = xasprintf("Validation failed: You have reached the "
-		    "limit of %d lists", LIST_PER_USER_MAX);
+		*cause = cause_new(N_("Validation failed: You have reached the "
+		    "limit of {max} lists"), CN("max", LIST_PER_USER_MAX));
 		return E_INVALID;
 	}
 	if (DB_RUN(db, "INSERT INTO lists (user_id, title, replies_policy, "

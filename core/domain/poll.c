@@ -38,14 +38,15 @@ poll_check(const struct poll_spec *p, const struct config *cf, char *cause,
 	const char *s;
 
 	if (p->noptions < 2) {
-		snprintf(cause, len, "Validation failed: poll[options] must "
-		    "have at least 2 items");
+		cause_copy(cause, len, cause_new(N_("Validation failed: "
+		    "poll[options] must have at least 2 items")));
 		return E_INVALID;
 	}
 	if (p->noptions > (size_t)cf->poll_max_options ||
 	    p->noptions > POLL_OPTIONS_MAX) {
-		snprintf(cause, len, "Validation failed: poll[options] cannot "
-		    "have more than %d items", cf->poll_max_options);
+		cause_copy(cause, len, cause_new(N_("Validation failed: "
+		    "poll[options] cannot have more than {max} items"),
+		    CN("max", cf->poll_max_options)));
 		return E_INVALID;
 	}
 	for (i = 0; i < p->noptions; i++) {
@@ -53,41 +54,45 @@ poll_check(const struct poll_spec *p, const struct config *cf, char *cause,
 		while (*s == ' ' || *s == '\t')
 			s++;
 		if (*s == '\0') {
-			snprintf(cause, len, "Validation failed: poll[options] "
-			    "cannot be blank");
+			cause_copy(cause, len, cause_new(N_("Validation "
+			    "failed: poll[options] cannot be blank")));
 			return E_INVALID;
 		}
 		if (strchr(p->options[i], '\n') != NULL ||
 		    !utf8_valid((const unsigned char *)p->options[i],
 		    strlen(p->options[i]))) {
-			snprintf(cause, len, "Validation failed: poll[options] "
-			    "must be one line of text each");
+			cause_copy(cause, len, cause_new(N_("Validation "
+			    "failed: poll[options] must be one line of text "
+			    "each")));
 			return E_INVALID;
 		}
 		if (poll_chars(p->options[i]) >
 		    (size_t)cf->poll_max_option_chars) {
-			snprintf(cause, len, "Validation failed: poll[options] "
-			    "cannot be longer than %d characters each",
-			    cf->poll_max_option_chars);
+			cause_copy(cause, len, cause_new(N_("Validation "
+			    "failed: poll[options] cannot be longer than {max} "
+			    "characters each"), CN("max",
+			    cf->poll_max_option_chars)));
 			return E_INVALID;
 		}
 		for (j = 0; j < i; j++) {
 			if (strcmp(p->options[i], p->options[j]) == 0) {
-				snprintf(cause, len, "Validation failed: "
-				    "poll[options] must not contain duplicate "
-				    "items");
+				cause_copy(cause, len, cause_new(N_("Validation "
+				    "failed: poll[options] must not contain "
+				    "duplicate items")));
 				return E_INVALID;
 			}
 		}
 	}
 	if (p->expires_in < cf->poll_min_expiration) {
-		snprintf(cause, len, "Validation failed: poll[expires_in] must "
-		    "be at least %ld seconds", cf->poll_min_expiration);
+		cause_copy(cause, len, cause_new(N_("Validation failed: "
+		    "poll[expires_in] must be at least {min} seconds"),
+		    CN("min", cf->poll_min_expiration)));
 		return E_INVALID;
 	}
 	if (p->expires_in > cf->poll_max_expiration) {
-		snprintf(cause, len, "Validation failed: poll[expires_in] must "
-		    "be at most %ld seconds", cf->poll_max_expiration);
+		cause_copy(cause, len, cause_new(N_("Validation failed: "
+		    "poll[expires_in] must be at most {max} seconds"),
+		    CN("max", cf->poll_max_expiration)));
 		return E_INVALID;
 	}
 	return E_OK;

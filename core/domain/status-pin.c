@@ -56,8 +56,8 @@ status_pin_set(struct db *db, void *arg, char **cause)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (n >= STATUS_PINS_MAX) {
-		*cause = xasprintf("You can pin at most %d posts: unpin one "
-		    "first", STATUS_PINS_MAX);
+		*cause = cause_new(N_("You can pin at most {max} posts: unpin "
+		    "one first"), CN("max", STATUS_PINS_MAX));
 		return E_INVALID;
 	}
 	return DB_RUN(db, "INSERT OR IGNORE INTO status_pins (post_id, "

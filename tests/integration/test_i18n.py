@@ -214,6 +214,7 @@ CAUSES = {
            "empty": "Anzeigename: darf nicht leer sein.",
            "location": "Standort: höchstens 200 Bytes.",
            "field": "Das Feld „Team“ muss in eine Zeile passen.",
+           "poll": "Eine Umfrage braucht mindestens 2 Antworten",
            },
     "pl": {"taken": "Grupa o nazwie „{name}” już istnieje",
            "long": "Nazwa grupy ma od 1 do 100 bajtów",
@@ -223,6 +224,7 @@ CAUSES = {
            "empty": "Wyświetlana nazwa: pole nie może być puste.",
            "location": "Lokalizacja: najwyżej 200 bajtów.",
            "field": "Pole „Team” musi mieścić się w jednym wierszu.",
+           "poll": "Ankieta potrzebuje co najmniej 2 odpowiedzi",
            },
 }
 
@@ -260,6 +262,14 @@ def causes_translated(t, srv):
         t.status(r, 422, "a name of 101 bytes is refused (%s)" % lang)
         t.ok(want["long"] in unescape(r.text),
              "%s: the name's limit, the number in place" % lang)
+        r = c.post("/compose", [("csrf", c.csrf("/")), ("status", "half"),
+                                ("poll[web]", "1"),
+                                ("poll[options][]", "only"),
+                                ("poll[options][]", ""),
+                                ("poll[expires_in]", "86400")])
+        t.ok(want["poll"] in unescape(r.text),
+             "%s: a poll of one choice, refused in the reader's language"
+             % lang)
         r = c.get("/settings/profile")
         fid = re.search(r'name="(field_\d+)"', r.text).group(1)
         r = c.post("/settings/profile", {
