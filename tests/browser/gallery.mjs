@@ -53,6 +53,8 @@ const PAGES = [
   { name: 'post-edit', title: 'Editing a post', who: 'ada', path: (s) => `${s.own}/edit` },
   { name: 'post-delete', title: 'Deleting a post', who: 'ada', path: (s) => `${s.own}/delete` },
   { name: 'bookmarks', title: 'Bookmarks', who: 'ada', path: '/bookmarks' },
+  { name: 'lists', title: 'Lists', who: 'ada', path: '/lists' },
+  { name: 'list', title: 'A list', who: 'ada', path: (s) => s.list },
   { name: 'scheduled', title: 'Scheduled posts', who: 'ada', path: '/scheduled' },
   { name: 'groups', title: 'Groups', who: 'ada', path: '/groups' },
   { name: 'group', title: 'A group', who: 'ada', path: (s) => s.group },
@@ -67,12 +69,16 @@ const PAGES = [
   { name: 'settings-tokens', title: 'Settings: access tokens', who: 'ada', path: '/settings/tokens' },
   { name: 'settings-apps', title: 'Settings: apps', who: 'ada', path: '/settings/apps' },
   { name: 'settings-push', title: 'Settings: push notifications', who: 'ada', path: '/settings/push' },
+  { name: 'settings-filters', title: 'Settings: filters', who: 'ada', path: '/settings/filters' },
+  { name: 'settings-safety', title: 'Settings: mutes and blocks', who: 'ada', path: '/settings/safety' },
+  { name: 'report', title: 'Reporting a colleague', who: 'ada', path: '/@tim/report' },
   { name: 'settings-bridge', title: 'Settings: the bridge', who: 'ada', path: '/settings/bridge' },
   { name: 'guidelines', title: 'The guidelines', who: 'ada', path: '/guidelines' },
   { name: 'admin-people', title: 'Admin: people', who: 'ada', path: '/admin/people' },
   { name: 'admin-import', title: 'Admin: import people', who: 'ada', path: '/admin/people/import' },
   { name: 'admin-confirm', title: 'Admin: confirm a destructive action', who: 'ada',
     path: (s) => `/admin/people/${s.person}/disable/confirm` },
+  { name: 'admin-reports', title: 'Admin: moderation', who: 'ada', path: '/admin/reports' },
   { name: 'admin-guidelines', title: 'Admin: guidelines', who: 'ada', path: '/admin/guidelines' },
   { name: 'admin-bridge-queue', title: 'Admin: the bridge’s queue', who: 'ada', path: '/bridge/queue' },
   { name: 'admin-bridge-domains', title: 'Admin: the bridge’s servers', who: 'ada', path: '/bridge/domains' },
@@ -261,7 +267,14 @@ async function main() {
         .find((h) => /^\/admin\/people\/\d+\//.test(h));
       return form ? form.split('/')[3] : '2';
     });
-    const found = { own, thread, group, person };
+    // A list, a filter, a mute and a report, so their pages hold
+    // something (through the forms a person uses).
+    await page.goto(hearth.url + '/lists');
+    await page.locator('main form[action="/lists"] input[name="title"]').fill('Platform team');
+    await page.locator('main form[action="/lists"] button[type=submit]').first().click();
+    await page.waitForURL(/\/lists\/\d+/);
+    const list = new URL(page.url()).pathname;
+    const found = { own, thread, group, person, list };
 
     mkdirSync(out, { recursive: true });
     for (const [lang] of LANGS) mkdirSync(join(out, lang), { recursive: true });

@@ -62,7 +62,7 @@ test('the Lists pages make, fill, read, rename and delete a list', async () => {
     await fits('lists page', size);
     await shot(page, `user-lists-${size}`);
   }
-  await page.getByLabel('Title').fill('Engine room');
+  await page.getByLabel('Name of the list').fill('Engine room');
   await page.getByRole('button', { name: 'Make the list' }).click();
   await page.waitForURL(/\/lists\/\d+\?notice=created$/);
   await page.getByRole('heading', { name: 'Engine room', level: 1 }).waitFor();
@@ -82,7 +82,7 @@ test('the Lists pages make, fill, read, rename and delete a list', async () => {
   assert.equal(lists.length, 1, 'the API sees the list');
   assert.equal((await api(ada, 'GET', `/api/v1/lists/${lists[0].id}/accounts`)).length, 1,
     '... with bob on it');
-  await page.getByLabel('Title').fill('Difference room');
+  await page.getByLabel('Name of the list').fill('Difference room');
   await page.getByRole('button', { name: 'Save' }).click();
   await page.waitForURL(/notice=saved$/);
   await page.getByRole('heading', { name: 'Difference room', level: 1 }).waitFor();
