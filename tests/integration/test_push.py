@@ -477,5 +477,47 @@ def standard_flag(t, srv):
     t.is_(srv.sink.errors, [], "every push decrypted and verified")
 
 
+@h.case
+def migration_0026(t, srv):
+    """Migration 0026 marks the web UI's existing subscriptions (sessions:
+    browsers) standard and leaves the apps' as they asked."""
+    old = person(srv, "oldapp")
+    subscribe(t, srv, old, ["mention"])
+    name = "webmig%d" % next(_n)
+    srv.add_user(name)
+    c = srv.client()
+    t.status(c.login(name), 303, "signed in")
+    csrf = re.search(r'data-csrf="([^"]+)"',
+                     c.get("/settings/push").text).group(1)
+    s = srv.sink.sub("web-" + name)
+    r = c.request("POST", "/api/v1/push/subscription", json_body={
+        "subscription": {"endpoint": s.endpoint,
+                         "keys": {"p256dh": s.p256dh, "auth": s.auth64}},
+        "data": {"alerts": {"mention": True}}},
+        headers={"X-CSRF-Token": csrf})
+    t.status(r, 200, "the session subscribes")
+    srv.stop()
+    # As before 0026: the session's subscription stored as legacy (0), as
+    # the token's made without standard.
+    db = sqlite3.connect(srv.db)
+    db.execute("UPDATE push_subscriptions SET standard = 0 WHERE "
+               "session_id IS NOT NULL")
+    db.execute("UPDATE push_subscriptions SET standard = 0 WHERE "
+               "token_id IS NOT NULL AND user_id = ?", (int(old.id),))
+    db.execute("DELETE FROM schema_migrations WHERE component = 'core' "
+               "AND version = 26")
+    db.commit()
+    db.close()
+    srv.start()
+    t.is_(len(re.findall(r"applied core migration 26\b", srv.log())), 2,
+          "0026 runs again on the restart")
+    t.is_(rows(srv, "SELECT standard FROM push_subscriptions WHERE "
+               "session_id IS NOT NULL"), [(1,)],
+          "the session's subscription is standard")
+    t.is_(rows(srv, "SELECT standard FROM push_subscriptions WHERE "
+               "user_id = %d" % int(old.id)), [(0,)],
+          "the app's stays as it was made")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
