@@ -2,8 +2,9 @@
  * push-jobs.c: Web Push delivery (RFC 8030, with RFC 8291's encryption and
  * RFC 8292's VAPID; or, for a subscription that did not ask for the
  * standard, the legacy drafts Mastodon apps before 4.4 decrypt: aesgcm,
- * with Encryption and Crypto-Key headers). Deliveries wait in push_deliveries (push.c queues
- * them with their notification), so a restart loses none. On the first
+ * with Encryption and Crypto-Key headers). Deliveries wait in
+ * push_deliveries (push.c queues them with their notification), so a
+ * restart loses none. On the first
  * loop, a notification's commit or a one-second tick reads the due ones;
  * each is encrypted, signed and POSTed on a worker (at most
  * push.concurrency at once) through the outbound client, whose guard
