@@ -1,7 +1,10 @@
 /*
  * push-jobs.c: Web Push delivery (RFC 8030, with RFC 8291's encryption and
- * RFC 8292's VAPID). Deliveries wait in push_deliveries (push.c queues
- * them with their notification), so a restart loses none. On the first
+ * RFC 8292's VAPID; or, for a subscription that did not ask for the
+ * standard, the legacy drafts Mastodon apps before 4.4 decrypt: aesgcm,
+ * with Encryption and Crypto-Key headers). Deliveries wait in
+ * push_deliveries (push.c queues them with their notification), so a
+ * restart loses none. On the first
  * loop, a notification's commit or a one-second tick reads the due ones;
  * each is encrypted, signed and POSTed on a worker (at most
  * push.concurrency at once) through the outbound client, whose guard
@@ -144,10 +147,13 @@ push_job_work(void *arg)
 	struct httpc_req	 req;
 	struct httpc_resp	 resp;
 	uint8_t			*ua = NULL, *auth = NULL, *body = NULL;
+	uint8_t			 salt[16], as_pub[WEBPUSH_KEY_LEN];
 	size_t			 ualen, authlen, bodylen;
 	char			*payload = NULL, *vapid = NULL, *cause = NULL;
-	char			*authz = NULL;
-	const char		*headers[5];
+	char			*authz = NULL, *pub = NULL, *salt64 = NULL;
+	char			*dh64 = NULL, *enc = NULL, *ckey = NULL;
+	const char		*subject, *headers[7];
+	int			 rc;
 
 	j->outcome = PO_DROP;
 	if ((ua = webpush_b64_decode(j->d.p256dh, &ualen)) == NULL ||
@@ -156,23 +162,47 @@ push_job_work(void *arg)
 		goto out;
 	}
 	payload = push_payload(j, c);
-	if (webpush_encrypt(ua, ualen, auth, authlen, (uint8_t *)payload,
-	    strlen(payload), &body, &bodylen, &cause) != 0) {
+	subject = *c->push_subject != '\0' ? c->push_subject : c->base_url;
+	if (j->d.standard)
+		rc = webpush_encrypt(ua, ualen, auth, authlen,
+		    (uint8_t *)payload, strlen(payload), &body, &bodylen,
+		    &cause);
+	else
+		rc = webpush_encrypt_legacy(ua, ualen, auth, authlen,
+		    (uint8_t *)payload, strlen(payload), salt, as_pub, &body,
+		    &bodylen, &cause);
+	if (rc != 0) {
 		j->why = xasprintf("encrypting: %s", cause);
 		goto out;
 	}
-	if ((vapid = webpush_vapid(vapid_pem(), j->d.endpoint,
-	    *c->push_subject != '\0' ? c->push_subject : c->base_url,
-	    time(NULL) + 12 * 3600, &cause)) == NULL) {
+	if (j->d.standard)
+		vapid = webpush_vapid(vapid_pem(), j->d.endpoint, subject,
+		    time(NULL) + 12 * 3600, &cause);
+	else
+		vapid = webpush_vapid_legacy(vapid_pem(), j->d.endpoint,
+		    subject, time(NULL) + 12 * 3600, &pub, &cause);
+	if (vapid == NULL) {
 		j->why = xasprintf("signing: %s", cause);
 		goto out;
 	}
 	authz = xasprintf("Authorization: %s", vapid);
 	headers[0] = "TTL: " PUSH_TTL;
 	headers[1] = "Urgency: normal";
-	headers[2] = "Content-Encoding: aes128gcm";
 	headers[3] = authz;
-	headers[4] = NULL;
+	if (j->d.standard) {
+		headers[2] = "Content-Encoding: aes128gcm";
+		headers[4] = NULL;
+	} else {
+		/* The legacy drafts: salt and keys in headers of their own. */
+		salt64 = jose_b64url(salt, sizeof salt);
+		dh64 = jose_b64url(as_pub, sizeof as_pub);
+		enc = xasprintf("Encryption: salt=%s", salt64);
+		ckey = xasprintf("Crypto-Key: dh=%s;p256ecdsa=%s", dh64, pub);
+		headers[2] = "Content-Encoding: aesgcm";
+		headers[4] = enc;
+		headers[5] = ckey;
+		headers[6] = NULL;
+	}
 	memset(&req, 0, sizeof req);
 	req.method = "POST";
 	req.url = j->d.endpoint;
@@ -212,6 +242,11 @@ out:
 	free(payload);
 	free(vapid);
 	free(authz);
+	free(pub);
+	free(salt64);
+	free(dh64);
+	free(enc);
+	free(ckey);
 	free(cause);
 }
 

@@ -221,9 +221,14 @@ api_push_subscribe(struct req *r)
 		    "public key (p256dh) and a 16-byte auth secret");
 		return HANDLED;
 	}
+	/*
+	 * Mastodon 4.4's subscription[standard]: false or absent is the
+	 * legacy encoding every app written for 4.3 and before expects. The
+	 * web UI's own subscription is a browser's, which speaks the RFCs.
+	 */
 	v = push_param(r, "subscription", "standard", NULL);
-	s->standard = v != NULL && (strcasecmp(v, "true") == 0 ||
-	    strcmp(v, "1") == 0);
+	s->standard = s->session_id != 0 || (v != NULL &&
+	    (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0));
 	if (push_data(r, s) != 0)
 		return HANDLED;
 	if (s->token_id != 0 && (v = req_header(r, "Authorization")) != NULL &&

@@ -1394,7 +1394,8 @@ struct push_sub {
 	const char	*auth;
 	const char	*access_token;	/* the token's secret, for the
 					   payload; NULL for a session */
-	int		 standard;
+	int		 standard;	/* RFC 8291/8292, or else the legacy
+					   drafts (webpush.c) */
 	int		 alerts;	/* 1 << index in push_alert_names */
 	const char	*policy;	/* all, followed, follower, none */
 };
@@ -1417,6 +1418,7 @@ struct push_delivery {
 	const char	*spoiler;
 	const char	*text;		/* the post's source, or "" */
 	int64_t		 post_id;
+	int		 standard;	/* aes128gcm; else legacy aesgcm */
 };
 int		 push_alert_bit(const char *);
 int		 push_policy_ok(const char *);

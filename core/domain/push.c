@@ -176,7 +176,7 @@ push_due(struct db *db, struct arena *a, int64_t now, const int64_t *busy,
 	    "s.p256dh, s.auth, coalesce(s.access_token, ''), n.type, "
 	    "u.id, u.username, u.display_name, coalesce(u.avatar_file, ''), "
 	    "u.origin IS NOT NULL, coalesce(p.spoiler_text, ''), "
-	    "coalesce(p.source, ''), coalesce(n.post_id, 0) "
+	    "coalesce(p.source, ''), coalesce(n.post_id, 0), s.standard "
 	    "FROM push_deliveries d JOIN push_subscriptions s ON "
 	    "s.id = d.subscription_id JOIN notifications n ON "
 	    "n.id = d.notification_id JOIN users u ON u.id = n.from_id "
@@ -214,6 +214,7 @@ push_due(struct db *db, struct arena *a, int64_t now, const int64_t *busy,
 		d->spoiler = COL(15);
 		d->text = COL(16);
 		d->post_id = sqlite3_column_int64(st, 17);
+		d->standard = sqlite3_column_int(st, 18);
 #undef COL
 	}
 	sqlite3_reset(st);

@@ -399,7 +399,8 @@ unsigned char	*jose_b64url_decode(const char *, size_t, size_t *);
 char		*jose_random(size_t nbytes);
 char		*jose_pkce_challenge(const char *verifier);
 
-/* webpush.c: Web Push's cryptography (RFC 8291 aes128gcm, RFC 8292 VAPID) */
+/* webpush.c: Web Push's cryptography (RFC 8291 aes128gcm, RFC 8292 VAPID;
+ * the legacy drafts' aesgcm and WebPush JWT) */
 #define WEBPUSH_KEY_LEN	65	/* an uncompressed P-256 point */
 struct evp_pkey_st;
 char		*webpush_keygen(void);
@@ -413,11 +414,25 @@ int		 webpush_encrypt_with(struct evp_pkey_st *as,
 		     const uint8_t *auth, size_t authlen,
 		     const uint8_t salt[16], const uint8_t *plain, size_t len,
 		     uint8_t **out, size_t *outlen, char **cause);
+int		 webpush_encrypt_legacy(const uint8_t *ua_pub,
+		     size_t ua_publen, const uint8_t *auth, size_t authlen,
+		     const uint8_t *plain, size_t len, uint8_t salt[16],
+		     uint8_t as_pub[WEBPUSH_KEY_LEN], uint8_t **out,
+		     size_t *outlen, char **cause);
+int		 webpush_encrypt_legacy_with(struct evp_pkey_st *as,
+		     const uint8_t *ua_pub, size_t ua_publen,
+		     const uint8_t *auth, size_t authlen,
+		     const uint8_t salt[16], const uint8_t *plain, size_t len,
+		     uint8_t as_pub[WEBPUSH_KEY_LEN], uint8_t **out,
+		     size_t *outlen, char **cause);
 struct evp_pkey_st *webpush_key_raw(const uint8_t priv[32],
 		     const uint8_t pub[WEBPUSH_KEY_LEN]);
 char		*webpush_origin(const char *url);
 char		*webpush_vapid(const char *pem, const char *endpoint,
 		     const char *subject, int64_t exp, char **cause);
+char		*webpush_vapid_legacy(const char *pem, const char *endpoint,
+		     const char *subject, int64_t exp, char **pub,
+		     char **cause);
 
 /* netguard.c (modules/bridge/netguard.c, built into both): 0 if an
  * address is public, -1 and why if it is a special-purpose one. */

@@ -4,8 +4,11 @@
  * message encrypted for one subscription with aes128gcm (RFC 8291 over RFC
  * 8188: ECDH with the subscription's p256dh key and its auth secret,
  * HKDF-SHA256, one record) and the "vapid t=JWT, k=key" Authorization line
- * (an ES256 JWT whose audience is the push service's origin). All OpenSSL 3
- * EVP: no deprecated EC_KEY calls.
+ * (an ES256 JWT whose audience is the push service's origin); and for the
+ * apps Mastodon calls legacy (subscription[standard] false), the drafts
+ * before them: "aesgcm" (draft-ietf-webpush-encryption-04) and
+ * "WebPush JWT" with the key in Crypto-Key (draft-thomson-webpush-vapid-01).
+ * All OpenSSL 3 EVP: no deprecated EC_KEY calls.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +196,52 @@ wp_hmac(const uint8_t *key, size_t keylen, const void *a, size_t alen,
 }
 
 /*
+ * The checks and the key agreement both encodings share: the subscription's
+ * p256dh key is an uncompressed P-256 point and its auth secret 16 bytes;
+ * as_pub gets the sender's public point and secret the ECDH shared secret
+ * (32 bytes). 0, or -1 and *cause.
+ */
+static int
+wp_agree(EVP_PKEY *as, const uint8_t *ua_pub, size_t ua_publen,
+    size_t authlen, uint8_t as_pub[WEBPUSH_KEY_LEN], uint8_t secret[32],
+    char **cause)
+{
+	EVP_PKEY	*ua = NULL;
+	EVP_PKEY_CTX	*dctx = NULL;
+	size_t		 slen = 32;
+	char		 err[256];
+	int		 rc = -1;
+
+	if (ua_publen != WEBPUSH_KEY_LEN || ua_pub[0] != 0x04) {
+		*cause = xstrdup("the p256dh key is not an uncompressed "
+		    "P-256 point");
+		return -1;
+	}
+	if (authlen != 16) {
+		*cause = xasprintf("the auth secret is %zu bytes, not 16",
+		    authlen);
+		return -1;
+	}
+	if (wp_public(as, as_pub) != 0 ||
+	    (ua = wp_key(NULL, ua_pub, ua_publen)) == NULL) {
+		*cause = xasprintf("the p256dh key is not on P-256: %s",
+		    wp_ssl_error(err, sizeof err));
+		return -1;
+	}
+	if ((dctx = EVP_PKEY_CTX_new(as, NULL)) == NULL ||
+	    EVP_PKEY_derive_init(dctx) != 1 ||
+	    EVP_PKEY_derive_set_peer(dctx, ua) != 1 ||
+	    EVP_PKEY_derive(dctx, secret, &slen) != 1 || slen != 32)
+		*cause = xasprintf("ECDH failed: %s", wp_ssl_error(err,
+		    sizeof err));
+	else
+		rc = 0;
+	EVP_PKEY_CTX_free(dctx);
+	EVP_PKEY_free(ua);
+	return rc;
+}
+
+/*
  * Encrypt plain for a subscription with a given sender key pair and salt
  * (RFC 8291 section 3; the test vector's entry point). The body is the
  * RFC 8188 header (salt, rs, idlen, keyid = the sender's public key) and
@@ -207,48 +256,25 @@ webpush_encrypt_with(EVP_PKEY *as, const uint8_t *ua_pub, size_t ua_publen,
 	static const char	 key_label[] = "WebPush: info";
 	static const char	 cek_label[] = "Content-Encoding: aes128gcm";
 	static const char	 nonce_label[] = "Content-Encoding: nonce";
-	EVP_PKEY		*ua = NULL;
-	EVP_PKEY_CTX		*dctx = NULL;
 	EVP_CIPHER_CTX		*cctx = NULL;
 	uint8_t			 as_pub[WEBPUSH_KEY_LEN], secret[32];
 	uint8_t			 prk_key[32], ikm[32], prk[32], okm[32];
 	uint8_t			 cek[16], nonce[12], info[160], one = 1;
 	uint8_t			*body = NULL, *p, *rec = NULL;
-	size_t			 slen = sizeof secret, n;
+	size_t			 n;
 	char			 err[256];
 	int			 l, rc = -1;
 
 	*out = NULL;
 	*cause = NULL;
-	if (ua_publen != WEBPUSH_KEY_LEN || ua_pub[0] != 0x04) {
-		*cause = xstrdup("the p256dh key is not an uncompressed "
-		    "P-256 point");
-		return -1;
-	}
-	if (authlen != 16) {
-		*cause = xasprintf("the auth secret is %zu bytes, not 16",
-		    authlen);
-		return -1;
-	}
 	if (len + 1 + WP_TAG > WP_RECORD_SIZE) {
 		*cause = xasprintf("a message of %zu bytes is over one record",
 		    len);
 		return -1;
 	}
-	if (wp_public(as, as_pub) != 0 ||
-	    (ua = wp_key(NULL, ua_pub, ua_publen)) == NULL) {
-		*cause = xasprintf("the p256dh key is not on P-256: %s",
-		    wp_ssl_error(err, sizeof err));
+	if (wp_agree(as, ua_pub, ua_publen, authlen, as_pub, secret,
+	    cause) != 0)
 		return -1;
-	}
-	if ((dctx = EVP_PKEY_CTX_new(as, NULL)) == NULL ||
-	    EVP_PKEY_derive_init(dctx) != 1 ||
-	    EVP_PKEY_derive_set_peer(dctx, ua) != 1 ||
-	    EVP_PKEY_derive(dctx, secret, &slen) != 1 || slen != 32) {
-		*cause = xasprintf("ECDH failed: %s", wp_ssl_error(err,
-		    sizeof err));
-		goto out;
-	}
 
 	/* IKM = HKDF(auth, ecdh_secret, "WebPush: info" 0 ua as, 32) */
 	wp_hmac(auth, authlen, secret, sizeof secret, NULL, 0, NULL, 0,
@@ -313,8 +339,111 @@ out:
 	}
 	free(body);
 	EVP_CIPHER_CTX_free(cctx);
-	EVP_PKEY_CTX_free(dctx);
-	EVP_PKEY_free(ua);
+	return rc;
+}
+
+/*
+ * Encrypt plain the legacy way Mastodon apps before 4.4 expect ("aesgcm":
+ * draft-ietf-webpush-encryption-04 over draft-ietf-httpbis-encryption-
+ * encoding-03), with a given sender key pair and salt. Nothing travels in
+ * the body but the record: the salt goes in the Encryption header and the
+ * sender's key (as_pub, filled in) in Crypto-Key's dh. The keys:
+ *   IKM   = HKDF(auth, ecdh_secret, "Content-Encoding: auth" 0, 32)
+ *   ctx   = "P-256" 0 || len(ua) ua || len(as) as	(lengths uint16 BE)
+ *   CEK   = HKDF(salt, IKM, "Content-Encoding: aesgcm" 0 ctx, 16)
+ *   NONCE = HKDF(salt, IKM, "Content-Encoding: nonce" 0 ctx, 12)
+ * and one record: a two-byte padding length (0), the plaintext, the tag.
+ */
+int
+webpush_encrypt_legacy_with(EVP_PKEY *as, const uint8_t *ua_pub,
+    size_t ua_publen, const uint8_t *auth, size_t authlen,
+    const uint8_t salt[16], const uint8_t *plain, size_t len,
+    uint8_t as_pub[WEBPUSH_KEY_LEN], uint8_t **out, size_t *outlen,
+    char **cause)
+{
+	static const char	 auth_label[] = "Content-Encoding: auth";
+	static const char	 cek_label[] = "Content-Encoding: aesgcm";
+	static const char	 nonce_label[] = "Content-Encoding: nonce";
+	static const char	 curve[] = "P-256";
+	EVP_CIPHER_CTX		*cctx = NULL;
+	uint8_t			 secret[32], prk_key[32], ikm[32], prk[32];
+	uint8_t			 okm[32], cek[16], nonce[12], one = 1;
+	uint8_t			 ctx[sizeof curve + 2 * (2 + WEBPUSH_KEY_LEN)];
+	uint8_t			*body = NULL, *p, *rec = NULL;
+	char			 err[256];
+	int			 l, rc = -1;
+
+	*out = NULL;
+	*cause = NULL;
+	/* A record of exactly rs would need an empty one after it. */
+	if (2 + len >= WP_RECORD_SIZE) {
+		*cause = xasprintf("a message of %zu bytes is over one record",
+		    len);
+		return -1;
+	}
+	if (wp_agree(as, ua_pub, ua_publen, authlen, as_pub, secret,
+	    cause) != 0)
+		return -1;
+
+	/* IKM = HKDF(auth, ecdh_secret, "Content-Encoding: auth" 0, 32) */
+	wp_hmac(auth, authlen, secret, sizeof secret, NULL, 0, NULL, 0,
+	    prk_key);
+	wp_hmac(prk_key, sizeof prk_key, auth_label, sizeof auth_label, &one,
+	    1, NULL, 0, ikm);
+	/* the context: the curve's name, then each key after its length */
+	p = ctx;
+	memcpy(p, curve, sizeof curve);		/* with its NUL */
+	p += sizeof curve;
+	*p++ = 0;
+	*p++ = WEBPUSH_KEY_LEN;
+	memcpy(p, ua_pub, WEBPUSH_KEY_LEN);
+	p += WEBPUSH_KEY_LEN;
+	*p++ = 0;
+	*p++ = WEBPUSH_KEY_LEN;
+	memcpy(p, as_pub, WEBPUSH_KEY_LEN);
+	/* PRK = HKDF-Extract(salt, IKM); CEK and nonce expanded from it */
+	wp_hmac(salt, 16, ikm, sizeof ikm, NULL, 0, NULL, 0, prk);
+	wp_hmac(prk, sizeof prk, cek_label, sizeof cek_label, ctx, sizeof ctx,
+	    &one, 1, okm);
+	memcpy(cek, okm, sizeof cek);
+	wp_hmac(prk, sizeof prk, nonce_label, sizeof nonce_label, ctx,
+	    sizeof ctx, &one, 1, okm);
+	memcpy(nonce, okm, sizeof nonce);
+
+	rec = xmalloc(2 + len);
+	rec[0] = rec[1] = 0;			/* no padding */
+	memcpy(rec + 2, plain, len);
+	*outlen = 2 + len + WP_TAG;
+	body = xmalloc(*outlen);
+	if ((cctx = EVP_CIPHER_CTX_new()) == NULL)
+		fatalx("EVP_CIPHER_CTX_new failed");
+	if (EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, cek,
+	    nonce) != 1 ||
+	    EVP_EncryptUpdate(cctx, body, &l, rec, (int)len + 2) != 1 ||
+	    (size_t)l != len + 2 ||
+	    EVP_EncryptFinal_ex(cctx, body + l, &l) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, WP_TAG,
+	    body + len + 2) != 1) {
+		*cause = xasprintf("AES-128-GCM failed: %s", wp_ssl_error(err,
+		    sizeof err));
+		goto out;
+	}
+	*out = body;
+	body = NULL;
+	rc = 0;
+out:
+	explicit_bzero(secret, sizeof secret);
+	explicit_bzero(prk_key, sizeof prk_key);
+	explicit_bzero(ikm, sizeof ikm);
+	explicit_bzero(prk, sizeof prk);
+	explicit_bzero(okm, sizeof okm);
+	explicit_bzero(cek, sizeof cek);
+	if (rec != NULL) {
+		explicit_bzero(rec, len + 2);
+		free(rec);
+	}
+	free(body);
+	EVP_CIPHER_CTX_free(cctx);
 	return rc;
 }
 
@@ -350,6 +479,30 @@ webpush_encrypt(const uint8_t *ua_pub, size_t ua_publen, const uint8_t *auth,
 }
 
 /*
+ * Encrypt plain for a legacy subscription: a fresh sender key and salt,
+ * which the caller puts in the Encryption and Crypto-Key headers. 0 and
+ * *out, or -1 and *cause.
+ */
+int
+webpush_encrypt_legacy(const uint8_t *ua_pub, size_t ua_publen,
+    const uint8_t *auth, size_t authlen, const uint8_t *plain, size_t len,
+    uint8_t salt[16], uint8_t as_pub[WEBPUSH_KEY_LEN], uint8_t **out,
+    size_t *outlen, char **cause)
+{
+	EVP_PKEY	*as;
+	int		 rc;
+
+	if ((as = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")) == NULL)
+		fatalx("webpush: P-256 key generation failed");
+	if (RAND_bytes(salt, 16) != 1)
+		fatalx("webpush: RAND_bytes failed");
+	rc = webpush_encrypt_legacy_with(as, ua_pub, ua_publen, auth, authlen,
+	    salt, plain, len, as_pub, out, outlen, cause);
+	EVP_PKEY_free(as);
+	return rc;
+}
+
+/*
  * The origin of a URL (scheme://host[:port]), the audience a VAPID JWT
  * names; malloc'd, or NULL if the URL is not http(s) with a host.
  */
@@ -371,23 +524,24 @@ webpush_origin(const char *url)
 }
 
 /*
- * The Authorization value for a push to endpoint (RFC 8292 section 3):
- * "vapid t=<ES256 JWT {aud, exp, sub}>, k=<public key>". malloc'd, or NULL
- * and *cause.
+ * The VAPID JWT for a push to endpoint: ES256 over {aud, exp, sub}, aud
+ * the endpoint's origin; *pub gets the key's public half (base64url).
+ * Both malloc'd, or NULL and *cause.
  */
-char *
-webpush_vapid(const char *pem, const char *endpoint, const char *subject,
-    int64_t exp, char **cause)
+static char *
+wp_vapid_jwt(const char *pem, const char *endpoint, const char *subject,
+    int64_t exp, char **pub, char **cause)
 {
-	char	*origin, *claims, *jwt = NULL, *pub, *out;
+	char	*origin, *claims, *jwt = NULL;
 	json_t	*j;
 
 	*cause = NULL;
+	*pub = NULL;
 	if ((origin = webpush_origin(endpoint)) == NULL) {
 		*cause = xstrdup("the endpoint is not an http(s) URL");
 		return NULL;
 	}
-	if ((pub = webpush_public_b64(pem)) == NULL) {
+	if ((*pub = webpush_public_b64(pem)) == NULL) {
 		free(origin);
 		*cause = xstrdup("the VAPID key is not a P-256 private key");
 		return NULL;
@@ -396,13 +550,53 @@ webpush_vapid(const char *pem, const char *endpoint, const char *subject,
 	    "sub", subject);
 	claims = json_dumps(j, JSON_COMPACT);
 	json_decref(j);
-	if (jose_sign(pem, NULL, claims, &jwt, cause) != 0)
-		out = NULL;
-	else
-		out = xasprintf("vapid t=%s, k=%s", jwt, pub);
-	free(jwt);
+	if (jose_sign(pem, NULL, claims, &jwt, cause) != 0) {
+		free(jwt);
+		jwt = NULL;
+		free(*pub);
+		*pub = NULL;
+	}
 	free(claims);
-	free(pub);
 	free(origin);
+	return jwt;
+}
+
+/*
+ * The Authorization value for a push to endpoint (RFC 8292 section 3):
+ * "vapid t=<ES256 JWT {aud, exp, sub}>, k=<public key>". malloc'd, or NULL
+ * and *cause.
+ */
+char *
+webpush_vapid(const char *pem, const char *endpoint, const char *subject,
+    int64_t exp, char **cause)
+{
+	char	*jwt, *pub, *out;
+
+	if ((jwt = wp_vapid_jwt(pem, endpoint, subject, exp, &pub,
+	    cause)) == NULL)
+		return NULL;
+	out = xasprintf("vapid t=%s, k=%s", jwt, pub);
+	free(jwt);
+	free(pub);
+	return out;
+}
+
+/*
+ * The same for a legacy subscription (draft-thomson-webpush-vapid-01):
+ * the Authorization value "WebPush <JWT>", the key going apart in
+ * Crypto-Key's p256ecdsa, which *pub gets (base64url). malloc'd, or NULL
+ * and *cause.
+ */
+char *
+webpush_vapid_legacy(const char *pem, const char *endpoint,
+    const char *subject, int64_t exp, char **pub, char **cause)
+{
+	char	*jwt, *out;
+
+	if ((jwt = wp_vapid_jwt(pem, endpoint, subject, exp, pub,
+	    cause)) == NULL)
+		return NULL;
+	out = xasprintf("WebPush %s", jwt);
+	free(jwt);
 	return out;
 }

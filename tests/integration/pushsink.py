@@ -7,6 +7,14 @@ checks the RFC 8292 VAPID Authorization (an ES256 JWT for this origin,
 signed by the key it names, which must be the instance's), checks the
 headers RFC 8030 asks for, decrypts the RFC 8291 aes128gcm body and
 records the JSON. Answers are 201 unless a status is queued first.
+
+A subscription made with standard=False (Mastodon's default) is an app
+written for Mastodon 4.3 or before: it takes only the legacy drafts, as
+those apps decrypt them: Content-Encoding aesgcm
+(draft-ietf-webpush-encryption-04), the salt in Encryption, the sender's
+key in Crypto-Key's dh, and "Authorization: WebPush <JWT>" whose key is
+Crypto-Key's p256ecdsa (draft-thomson-webpush-vapid-01). Each side
+refuses the other's encoding.
 """
 import base64
 import http.server
@@ -23,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import \
     encode_dss_signature
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 
 def b64d(s):
@@ -64,12 +73,59 @@ def decrypt(body, priv, auth):
     return plain[:-1]
 
 
-def verify_vapid(header, origin, want_key):
-    """The JWT claims of a valid 'vapid t=..., k=...' for origin."""
-    if not header.startswith("vapid "):
+def _hkdf(salt, ikm, info, n):
+    return HKDF(algorithm=hashes.SHA256(), length=n, salt=salt,
+                info=info).derive(ikm)
+
+
+def _params(header):
+    """'a=b;c=d' (or with commas, quotes) as a dict."""
+    out = {}
+    for p in header.replace(",", ";").split(";"):
+        if "=" in p:
+            k, v = p.strip().split("=", 1)
+            out[k.strip()] = v.strip().strip('"')
+    return out
+
+
+def decrypt_legacy(body, priv, auth, salt, as_pub):
+    """draft-ietf-webpush-encryption-04 (aesgcm): the plaintext of one
+    record, salt and the sender's key from the Encryption and Crypto-Key
+    headers."""
+    if len(salt) != 16:
+        raise ValueError("salt of %d bytes" % len(salt))
+    sender = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(),
+                                                          as_pub)
+    secret = priv.exchange(ec.ECDH(), sender)
+    ua_pub = priv.public_key().public_bytes(
+        serialization.Encoding.X962,
+        serialization.PublicFormat.UncompressedPoint)
+    ikm = _hkdf(auth, secret, b"Content-Encoding: auth\0", 32)
+    context = (b"P-256\0" + struct.pack(">H", len(ua_pub)) + ua_pub +
+               struct.pack(">H", len(as_pub)) + as_pub)
+    cek = _hkdf(salt, ikm, b"Content-Encoding: aesgcm\0" + context, 16)
+    nonce = _hkdf(salt, ikm, b"Content-Encoding: nonce\0" + context, 12)
+    if len(body) > 4096 + 16:
+        raise ValueError("more than one record")
+    plain = AESGCM(cek).decrypt(nonce, body, None)
+    pad = struct.unpack(">H", plain[:2])[0]
+    if any(plain[2:2 + pad]):
+        raise ValueError("padding that is not zeros")
+    return plain[2 + pad:]
+
+
+def verify_vapid(header, origin, want_key, legacy_key=None):
+    """The JWT claims of a valid 'vapid t=..., k=...' for origin; or, with
+    legacy_key (Crypto-Key's p256ecdsa), of a valid 'WebPush <JWT>'."""
+    if legacy_key is not None:
+        if not header.startswith("WebPush "):
+            raise ValueError("not WebPush: %r" % header)
+        t, k = header[8:].strip(), legacy_key
+    elif not header.startswith("vapid "):
         raise ValueError("not vapid: %r" % header)
-    parts = dict(p.strip().split("=", 1) for p in header[6:].split(","))
-    t, k = parts["t"], parts["k"]
+    else:
+        parts = dict(p.strip().split("=", 1) for p in header[6:].split(","))
+        t, k = parts["t"], parts["k"]
     if want_key is not None and k != want_key:
         raise ValueError("k=%s is not the instance's key %s" % (k, want_key))
     key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(),
@@ -101,8 +157,9 @@ def verify_vapid(header, origin, want_key):
 class Sub:
     """One subscription's user agent keys and endpoint."""
 
-    def __init__(self, sink, name):
+    def __init__(self, sink, name, standard=None):
         self.name = name
+        self.standard = standard        # None: not sent, which is legacy
         self.priv = ec.generate_private_key(ec.SECP256R1())
         self.auth = os.urandom(16)
         self.endpoint = "%s/push/%s" % (sink.origin, name)
@@ -119,6 +176,9 @@ class Sub:
             f["data[alerts][%s]" % a] = "true"
         if policy:
             f["data[policy]"] = policy
+        if self.standard is not None:
+            f["subscription[standard]"] = \
+                "true" if self.standard else "false"
         return f
 
 
@@ -146,18 +206,35 @@ class PushSink:
                 name = self.path.rsplit("/", 1)[-1]
                 try:
                     sub = sink.subs[name]
-                    verify_vapid(self.headers.get("Authorization", ""),
-                                 sink.origin, sink.instance_key)
-                    for k, want in (("Content-Encoding", "aes128gcm"),):
-                        if self.headers.get(k) != want:
-                            raise ValueError("%s: %r" % (k, self.headers.get(k)))
+                    enc = self.headers.get("Content-Encoding")
+                    if sub.standard:
+                        if enc != "aes128gcm":
+                            raise ValueError("Content-Encoding: %r" % enc)
+                        verify_vapid(self.headers.get("Authorization", ""),
+                                     sink.origin, sink.instance_key)
+                        plain = decrypt(body, sub.priv, sub.auth)
+                    else:
+                        if enc != "aesgcm":
+                            raise ValueError("Content-Encoding: %r, not "
+                                             "the legacy aesgcm" % enc)
+                        ck = _params(self.headers.get("Crypto-Key", ""))
+                        salt = _params(self.headers.get(
+                            "Encryption", "")).get("salt", "")
+                        if "dh" not in ck or "p256ecdsa" not in ck:
+                            raise ValueError("Crypto-Key: %r" %
+                                             self.headers.get("Crypto-Key"))
+                        verify_vapid(self.headers.get("Authorization", ""),
+                                     sink.origin, sink.instance_key,
+                                     legacy_key=ck["p256ecdsa"])
+                        plain = decrypt_legacy(body, sub.priv, sub.auth,
+                                               b64d(salt), b64d(ck["dh"]))
                     if not (self.headers.get("TTL") or "").isdigit():
                         raise ValueError("no TTL")
                     if self.headers.get("Urgency") not in (
                             "very-low", "low", "normal", "high"):
                         raise ValueError("Urgency %r" %
                                          self.headers.get("Urgency"))
-                    payload = json.loads(decrypt(body, sub.priv, sub.auth))
+                    payload = json.loads(plain)
                 except Exception as e:  # recorded, answered 400
                     sink.errors.append("%s: %s" % (self.path, e))
                     status = 400
@@ -176,8 +253,11 @@ class PushSink:
                                        daemon=True)
         self.thread.start()
 
-    def sub(self, name):
-        s = Sub(self, name)
+    def sub(self, name, standard=True):
+        """A subscription: standard True (RFC 8291/8292, the app sends
+        subscription[standard]=true), False (legacy, sent as false) or
+        None (legacy: not sent, as every app before Mastodon 4.4)."""
+        s = Sub(self, name, standard)
         self.subs[name] = s
         return s
 

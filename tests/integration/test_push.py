@@ -3,7 +3,11 @@ and deliveries to a push service on 127.0.0.1 (pushsink.py) that checks
 the VAPID signature against the instance's key and decrypts every message:
 what is sent for a mention, a follow and a favourite; alerts and policy;
 retries on 500; a 410 removes the subscription; a revoked token takes its
-subscription along; the SSRF guard; and a restart keeps the queue.
+subscription along; the SSRF guard; and a restart keeps the queue. A
+subscription without subscription[standard] (every app written for
+Mastodon 4.3 and before) gets the legacy aesgcm encoding and a
+"WebPush" JWT, which the sink decrypts and checks as those apps do; with
+standard=true, RFC 8291/8292; the web UI's own is always standard.
 
 Each case can run alone: make check TESTS=tests/integration/test_push.py
 CASE=delivery (or `python3 .../test_push.py --list`)."""
@@ -89,6 +93,7 @@ def api(t, srv):
                              "server_key", "standard"],
           "a WebPushSubscription")
     t.is_(e["endpoint"], s.endpoint, "endpoint")
+    t.is_(e["standard"], True, "standard, as asked")
     t.is_(e["server_key"], srv.vapid, "server_key is the instance's key")
     t.is_(len(pushsink.b64d(e["server_key"])), 65, "... a P-256 point")
     t.ok(e["alerts"]["mention"] and e["alerts"]["follow"] and
@@ -106,6 +111,7 @@ def api(t, srv):
          "PUT replaces the alerts")
     t.is_(r.json()["policy"], "all", "... and the policy")
     t.is_(r.json()["endpoint"], s.endpoint, "... not the endpoint")
+    t.is_(r.json()["standard"], True, "... nor standard")
     r = alice.request("PUT", "/api/v1/push/subscription",
                       form={"data[policy]": "sometimes"})
     t.status(r, 422, "an unknown policy: 422")
@@ -361,13 +367,156 @@ def web(t, srv):
     t.status(r, 200, "a session subscribes with its CSRF token")
     me = c.get("/api/v1/accounts/verify_credentials").json()
     h.post_status(bob, "@%s to the browser" % name)
+    t.is_(r.json()["standard"], True, "a browser's subscription is "
+          "standard, though it did not say so")
     got = srv.sink.get()
     t.like(got and got[1]["body"], "to the browser", "pushed to it")
+    t.is_(got and got[2].get("Content-Encoding"), "aes128gcm",
+          "... as RFC 8291 aes128gcm")
     t.is_(got and got[1]["access_token"], "", "... without a token")
     t.status(c.logout(), 303, "sign out")
     t.is_(rows(srv, "SELECT count(*) FROM push_subscriptions WHERE "
                "user_id = %d" % int(me["id"]))[0][0], 0,
           "signing out ends the session's subscription")
+
+
+PAYLOAD_KEYS = ["access_token", "body", "icon", "notification_id",
+                "notification_type", "preferred_locale", "title"]
+
+
+@h.case
+def legacy(t, srv):
+    """No subscription[standard], as every app before Mastodon 4.4: the
+    entity says standard false, and a mention arrives in the legacy
+    drafts' format (aesgcm, Encryption salt, Crypto-Key dh and p256ecdsa,
+    Authorization WebPush JWT), which the sink decrypts and verifies."""
+    alice, bob = person(srv, "old"), person(srv, "bob")
+    s = srv.sink.sub("%s-legacy" % alice.name, standard=None)
+    form = s.form(["mention", "follow"])
+    t.ok("subscription[standard]" not in form, "the form has no standard")
+    r = alice.post("/api/v1/push/subscription", form)
+    t.status(r, 200, "subscribe without standard")
+    t.is_(r.json()["standard"], False, "the entity: standard false")
+    t.is_(rows(srv, "SELECT standard FROM push_subscriptions WHERE "
+               "user_id = %d" % int(alice.id)), [(0,)], "stored as 0")
+    h.post_status(bob, "hello @%s, an old app" % alice.name)
+    got = srv.sink.get()
+    t.ok(got is not None, "the mention arrives: %s" % srv.sink.errors)
+    if got is None:
+        return
+    name, p, headers = got
+    t.is_(name, s.name, "at the old app's endpoint")
+    t.is_(headers.get("Content-Encoding"), "aesgcm", "Content-Encoding: "
+          "aesgcm")
+    t.like(headers.get("Encryption", ""), r"^salt=[A-Za-z0-9_-]{22}$",
+           "Encryption: salt=<16 bytes>")
+    t.like(headers.get("Crypto-Key", ""),
+           r"^dh=[A-Za-z0-9_-]{87};p256ecdsa=[A-Za-z0-9_-]{87}$",
+           "Crypto-Key: dh=...;p256ecdsa=...")
+    t.is_(pushsink._params(headers.get("Crypto-Key", "")).get("p256ecdsa"),
+          srv.vapid, "p256ecdsa is the instance's VAPID key")
+    t.like(headers.get("Authorization", ""), r"^WebPush [\w-]+\.[\w-]+\.",
+           "Authorization: WebPush <JWT>")
+    t.ok(headers.get("TTL", "").isdigit() and headers.get("Urgency"),
+         "TTL and Urgency as for the standard")
+    t.is_(sorted(p.keys()), PAYLOAD_KEYS, "Mastodon's payload fields")
+    t.is_((p["notification_type"], p["access_token"], p["preferred_locale"]),
+          ("mention", alice.token, "en"), "type, token, locale")
+    t.like(p["title"], bob.name + ".* mentioned you", "title")
+    t.like(p["body"], "an old app", "body")
+    t.like(p["icon"], r"^http://127\.0\.0\.1:\d+/avatars/", "icon")
+    n = alice.get("/api/v1/notifications/" + p["notification_id"])
+    t.is_(n.status == 200 and n.json()["type"], "mention",
+          "notification_id is alice's mention")
+    # PUT changes data[] only (Mastodon: "to change fundamentals, a new
+    # subscription must be created").
+    r = alice.request("PUT", "/api/v1/push/subscription", form={
+        "data[alerts][follow]": "true", "subscription[standard]": "true"})
+    t.is_(r.json()["standard"], False, "PUT does not change standard")
+    t.status(bob.post("/api/v1/accounts/%s/follow" % alice.id), 200,
+             "bob follows alice")
+    got = srv.sink.get()
+    t.is_(got and (got[1]["notification_type"],
+                   got[2].get("Content-Encoding")), ("follow", "aesgcm"),
+          "the follow arrives, still legacy")
+    t.is_(srv.sink.errors, [], "every push decrypted and verified")
+
+
+@h.case
+def standard_flag(t, srv):
+    """subscription[standard]: true (form or JSON) is RFC 8291 aes128gcm
+    with a vapid Authorization; false is legacy; a new subscription
+    replaces the encoding with everything else."""
+    alice, bob = person(srv, "new"), person(srv, "bob")
+    s = srv.sink.sub("%s-std" % alice.name, standard=True)
+    r = alice.request("POST", "/api/v1/push/subscription", json_body={
+        "subscription": {"endpoint": s.endpoint, "standard": True,
+                         "keys": {"p256dh": s.p256dh, "auth": s.auth64}},
+        "data": {"alerts": {"mention": True}}})
+    t.status(r, 200, "subscribe with standard: true (JSON)")
+    t.is_(r.json()["standard"], True, "the entity: standard true")
+    t.is_(alice.get("/api/v1/push/subscription").json()["standard"], True,
+          "... and on GET")
+    h.post_status(bob, "@%s standard" % alice.name)
+    got = srv.sink.get()
+    t.ok(got is not None, "the mention arrives: %s" % srv.sink.errors)
+    if got:
+        t.is_(got[2].get("Content-Encoding"), "aes128gcm", "aes128gcm")
+        t.like(got[2].get("Authorization", ""), "^vapid t=", "vapid t=, k=")
+        t.ok("Crypto-Key" not in got[2] and "Encryption" not in got[2],
+             "no legacy headers")
+        t.is_(sorted(got[1].keys()), PAYLOAD_KEYS, "the same payload")
+    s2 = srv.sink.sub("%s-false" % alice.name, standard=False)
+    r = alice.post("/api/v1/push/subscription", s2.form(["mention"]))
+    t.is_(r.json()["standard"], False, "standard=false: legacy")
+    h.post_status(bob, "@%s legacy again" % alice.name)
+    got = srv.sink.get()
+    t.is_(got and (got[0], got[2].get("Content-Encoding")),
+          (s2.name, "aesgcm"), "the new subscription gets aesgcm")
+    t.ok(quiet(srv)[0], "the old endpoint gets nothing")
+    t.is_(srv.sink.errors, [], "every push decrypted and verified")
+
+
+@h.case
+def migration_0026(t, srv):
+    """Migration 0026 marks the web UI's existing subscriptions (sessions:
+    browsers) standard and leaves the apps' as they asked."""
+    old = person(srv, "oldapp")
+    subscribe(t, srv, old, ["mention"])
+    name = "webmig%d" % next(_n)
+    srv.add_user(name)
+    c = srv.client()
+    t.status(c.login(name), 303, "signed in")
+    csrf = re.search(r'data-csrf="([^"]+)"',
+                     c.get("/settings/push").text).group(1)
+    s = srv.sink.sub("web-" + name)
+    r = c.request("POST", "/api/v1/push/subscription", json_body={
+        "subscription": {"endpoint": s.endpoint,
+                         "keys": {"p256dh": s.p256dh, "auth": s.auth64}},
+        "data": {"alerts": {"mention": True}}},
+        headers={"X-CSRF-Token": csrf})
+    t.status(r, 200, "the session subscribes")
+    srv.stop()
+    # As before 0026: the session's subscription stored as legacy (0), as
+    # the token's made without standard.
+    db = sqlite3.connect(srv.db)
+    db.execute("UPDATE push_subscriptions SET standard = 0 WHERE "
+               "session_id IS NOT NULL")
+    db.execute("UPDATE push_subscriptions SET standard = 0 WHERE "
+               "token_id IS NOT NULL AND user_id = ?", (int(old.id),))
+    db.execute("DELETE FROM schema_migrations WHERE component = 'core' "
+               "AND version = 26")
+    db.commit()
+    db.close()
+    srv.start()
+    t.is_(len(re.findall(r"applied core migration 26\b", srv.log())), 2,
+          "0026 runs again on the restart")
+    t.is_(rows(srv, "SELECT standard FROM push_subscriptions WHERE "
+               "session_id IS NOT NULL"), [(1,)],
+          "the session's subscription is standard")
+    t.is_(rows(srv, "SELECT standard FROM push_subscriptions WHERE "
+               "user_id = %d" % int(old.id)), [(0,)],
+          "the app's stays as it was made")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,11 @@
  * Unit tests for webpush.c: RFC 8291 Appendix A's example (its keys and
  * salt must give its exact message), a decryption of our own output done
  * here with OpenSSL alone, and a VAPID JWT that jose_verify accepts with
- * the public key the server hands out, for the endpoint's origin.
+ * the public key the server hands out, for the endpoint's origin. The
+ * same for the legacy encoding (aesgcm): the published example of
+ * draft-ietf-webpush-encryption-04 / draft-ietf-httpbis-encryption-
+ * encoding-03 ("I am the walrus") byte for byte, a fresh message decrypted
+ * here, and the "WebPush JWT" Authorization.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +33,19 @@
 			"Btkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBr" \
 			"u3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWy" \
 			"ouBWLVWGNWQexSgSxsj_Qulcy4a-fN"
+
+/* draft-ietf-webpush-encryption-04's example (aesgcm), as implementations
+ * of the legacy encoding test themselves against it. */
+#define D4_PLAIN	"I am the walrus"
+#define D4_AS_PUB	"BNoRDbb84JGm8g5Z5CFxurSqsXWJ11ItfXEWYVLE85Y7CYkDjXsIEc" \
+			"4aqxYaQ1G8BqkXCJ6DPpDrWtdWj_mugHU"
+#define D4_AS_PRIV	"nCScek-QpEjmOOlT-rQ38nZzvdPlqa00Zy0i6m2OJvY"
+#define D4_UA_PUB	"BCEkBjzL8Z3C-oi2Q7oE5t2Np-p7osjGLg93qUP0wvqRT21EEWyf0c" \
+			"QDQcakQMqz4hQKYOQ3il2nNZct4HgAUQU"
+#define D4_UA_PRIV	"9FWl15_QUQAWDaD3k3l50ZBZQJ4au27F1V4F0uLSD_M"
+#define D4_SALT		"lngarbyKfMoi9Z75xYXmkg"
+#define D4_AUTH		"R29vIGdvbyBnJyBqb29iIQ"
+#define D4_BODY		"6nqAQUME8hNqw5J3kl8cpVVJylXKYqZOeseZG8UueKpA"
 
 /* Decode base64url or die. */
 static uint8_t *
@@ -248,6 +265,201 @@ test_vapid(void)
 	free(pem);
 }
 
+/* The legacy example, byte for byte; and the same checks of the keys. */
+static void
+test_draft04(void)
+{
+	uint8_t		*as_priv, *as_pub, *ua_pub, *salt, *auth, *out;
+	uint8_t		 got_pub[WEBPUSH_KEY_LEN];
+	size_t		 n, outlen;
+	char		*cause = NULL, *b64;
+	struct evp_pkey_st *as;
+
+	as_priv = d64(D4_AS_PRIV, &n);
+	as_pub = d64(D4_AS_PUB, &n);
+	ua_pub = d64(D4_UA_PUB, &n);
+	salt = d64(D4_SALT, &n);
+	auth = d64(D4_AUTH, &n);
+	as = webpush_key_raw(as_priv, as_pub);
+	ok(as != NULL, "the sender's key pair loads");
+	is_int(webpush_encrypt_legacy_with(as, ua_pub, 65, auth, 16, salt,
+	    (const uint8_t *)D4_PLAIN, strlen(D4_PLAIN), got_pub, &out,
+	    &outlen, &cause), 0, "encrypts: %s", cause ? cause : "");
+	b64 = jose_b64url(out, outlen);
+	is_str(b64, D4_BODY, "the message is the draft's");
+	free(b64);
+	ok(memcmp(got_pub, as_pub, 65) == 0, "dh is the sender's key");
+	free(out);
+	ua_pub[64] ^= 1;
+	is_int(webpush_encrypt_legacy_with(as, ua_pub, 65, auth, 16, salt,
+	    (const uint8_t *)"x", 1, got_pub, &out, &outlen, &cause), -1,
+	    "a p256dh key off the curve is refused");
+	free(cause);
+	ua_pub[64] ^= 1;
+	is_int(webpush_encrypt_legacy_with(as, ua_pub, 65, auth, 15, salt,
+	    (const uint8_t *)"x", 1, got_pub, &out, &outlen, &cause), -1,
+	    "a 15-byte auth secret is refused");
+	free(cause);
+	EVP_PKEY_free(as);
+	free(as_priv);
+	free(as_pub);
+	free(ua_pub);
+	free(salt);
+	free(auth);
+}
+
+/* HMAC-SHA-256 of a, b, c (b and c may be empty). */
+static void
+hmac3(const uint8_t *key, size_t klen, const void *a, size_t alen,
+    const void *b, size_t blen, const void *c, size_t clen, uint8_t out[32])
+{
+	uint8_t		 buf[256];
+	unsigned int	 len = 32;
+
+	memcpy(buf, a, alen);
+	memcpy(buf + alen, b, blen);
+	memcpy(buf + alen + blen, c, clen);
+	HMAC(EVP_sha256(), key, (int)klen, buf, alen + blen + clen, out, &len);
+}
+
+/*
+ * A fresh legacy message decrypted the way an app before Mastodon 4.4
+ * does, written out here: the labels and the context spelled byte by
+ * byte, the salt and the sender's key from what the headers would carry.
+ */
+static void
+test_legacy_roundtrip(void)
+{
+	static const char	 msg[] = "{\"title\":\"hello\"}";
+	static const uint8_t	 curve[] = { 'P', '-', '2', '5', '6', 0 };
+	uint8_t			*ua_priv, *ua_pub, *auth, *out;
+	uint8_t			 salt[16], as_pub[WEBPUSH_KEY_LEN];
+	uint8_t			 secret[32], prk_key[32], ikm[32], prk[32];
+	uint8_t			 cek[32], nonce[32], ctx[140], plain[64];
+	uint8_t			 one = 1, len65[2] = { 0, 65 };
+	size_t			 n, outlen, slen = 32;
+	char			*cause = NULL;
+	struct evp_pkey_st	*ua;
+	EVP_PKEY_CTX		*dc;
+	EVP_CIPHER_CTX		*c;
+	int			 l, l2;
+
+	ua_priv = d64(D4_UA_PRIV, &n);
+	ua_pub = d64(D4_UA_PUB, &n);
+	auth = d64(D4_AUTH, &n);
+	is_int(webpush_encrypt_legacy(ua_pub, 65, auth, 16,
+	    (const uint8_t *)msg, strlen(msg), salt, as_pub, &out, &outlen,
+	    &cause), 0, "encrypts");
+	is_int(outlen, 2 + strlen(msg) + 16, "padding length, text, tag");
+	is_int(as_pub[0], 4, "dh is an uncompressed point");
+	ua = webpush_key_raw(ua_priv, ua_pub);
+	{
+		EVP_PKEY	*peer = NULL;
+		EVP_PKEY_CTX	*pc = EVP_PKEY_CTX_new_from_name(NULL, "EC",
+				    NULL);
+		OSSL_PARAM	 params[3];
+
+		params[0] = OSSL_PARAM_construct_utf8_string("group",
+		    (char *)"prime256v1", 0);
+		params[1] = OSSL_PARAM_construct_octet_string("pub", as_pub,
+		    65);
+		params[2] = OSSL_PARAM_construct_end();
+		EVP_PKEY_fromdata_init(pc);
+		EVP_PKEY_fromdata(pc, &peer, EVP_PKEY_PUBLIC_KEY, params);
+		EVP_PKEY_CTX_free(pc);
+		dc = EVP_PKEY_CTX_new(ua, NULL);
+		EVP_PKEY_derive_init(dc);
+		EVP_PKEY_derive_set_peer(dc, peer);
+		ok(EVP_PKEY_derive(dc, secret, &slen) == 1, "ECDH");
+		EVP_PKEY_CTX_free(dc);
+		EVP_PKEY_free(peer);
+	}
+	hmac3(auth, 16, secret, 32, "", 0, "", 0, prk_key);
+	hmac3(prk_key, 32, "Content-Encoding: auth", 23, &one, 1, "", 0, ikm);
+	memcpy(ctx, curve, 6);
+	memcpy(ctx + 6, len65, 2);
+	memcpy(ctx + 8, ua_pub, 65);
+	memcpy(ctx + 73, len65, 2);
+	memcpy(ctx + 75, as_pub, 65);
+	hmac3(salt, 16, ikm, 32, "", 0, "", 0, prk);
+	hmac3(prk, 32, "Content-Encoding: aesgcm", 25, ctx, 140, &one, 1,
+	    cek);
+	hmac3(prk, 32, "Content-Encoding: nonce", 24, ctx, 140, &one, 1,
+	    nonce);
+	c = EVP_CIPHER_CTX_new();
+	EVP_DecryptInit_ex(c, EVP_aes_128_gcm(), NULL, cek, nonce);
+	n = outlen - 16;
+	EVP_DecryptUpdate(c, plain, &l, out, (int)n);
+	EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, out + n);
+	ok(EVP_DecryptFinal_ex(c, plain + l, &l2) == 1, "the tag verifies");
+	EVP_CIPHER_CTX_free(c);
+	ok(plain[0] == 0 && plain[1] == 0, "no padding");
+	plain[n] = '\0';
+	is_str((char *)plain + 2, msg, "decrypts to the message");
+	/* Another salt each time, another sender key each time. */
+	{
+		uint8_t	*out2, salt2[16], pub2[WEBPUSH_KEY_LEN];
+		size_t	 len2;
+
+		webpush_encrypt_legacy(ua_pub, 65, auth, 16,
+		    (const uint8_t *)msg, strlen(msg), salt2, pub2, &out2,
+		    &len2, &cause);
+		ok(memcmp(salt, salt2, 16) != 0 && memcmp(as_pub, pub2,
+		    65) != 0, "a fresh salt and key per message");
+		free(out2);
+	}
+	EVP_PKEY_free(ua);
+	free(out);
+	free(ua_priv);
+	free(ua_pub);
+	free(auth);
+}
+
+/* The legacy Authorization: "WebPush JWT", the key given apart. */
+static void
+test_vapid_legacy(void)
+{
+	char		*pem = webpush_keygen(), *pub, *kpub = NULL, *h;
+	char		*cause = NULL, *jwks = NULL, *payload = NULL, *x, *y;
+	uint8_t		*raw;
+	size_t		 n;
+	json_t		*claims;
+	int64_t		 exp = time(NULL) + 3600;
+
+	pub = webpush_public_b64(pem);
+	raw = d64(pub, &n);
+	h = webpush_vapid_legacy(pem, "https://fcm.example.net/wp/abc",
+	    "mailto:ops@example.com", exp, &kpub, &cause);
+	ok(h != NULL && strncmp(h, "WebPush ", 8) == 0 &&
+	    strchr(h, ',') == NULL, "WebPush JWT: %s", h ? h : cause);
+	is_str(kpub, pub, "the key for p256ecdsa is the public key");
+	x = jose_b64url(raw + 1, 32);
+	y = jose_b64url(raw + 33, 32);
+	if (asprintf(&jwks, "{\"keys\":[{\"kty\":\"EC\",\"crv\":\"P-256\","
+	    "\"x\":\"%s\",\"y\":\"%s\"}]}", x, y) < 0)
+		abort();
+	is_int(jose_verify(jwks, h + 8, "ES256", &payload, &cause), JOSE_OK,
+	    "the JWT verifies with the public key");
+	claims = json_loads(payload ? payload : "{}", 0, NULL);
+	is_str(json_string_value(json_object_get(claims, "aud")),
+	    "https://fcm.example.net", "aud is the endpoint's origin");
+	ok(json_integer_value(json_object_get(claims, "exp")) == exp, "exp");
+	json_decref(claims);
+	free(payload);
+	free(kpub);
+	kpub = (char *)"unchanged";
+	ok(webpush_vapid_legacy(pem, "ftp://x/", "mailto:a@b", exp, &kpub,
+	    &cause) == NULL && kpub == NULL, "a non-http endpoint is refused");
+	free(cause);
+	free(jwks);
+	free(x);
+	free(y);
+	free(h);
+	free(raw);
+	free(pub);
+	free(pem);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -258,5 +470,11 @@ main(int argc, char **argv)
 		test_roundtrip();
 	if (tap_case("vapid"))
 		test_vapid();
+	if (tap_case("draft04"))
+		test_draft04();
+	if (tap_case("legacy_roundtrip"))
+		test_legacy_roundtrip();
+	if (tap_case("vapid_legacy"))
+		test_vapid_legacy();
 	return done_testing();
 }
