@@ -85,8 +85,9 @@ people_tag(const struct user *u)
  * Colleagues to follow: enabled employees of the person's department (any
  * department when theirs is empty) they do not follow yet, the most
  * followed first (at most PEOPLE_KEEP). Two statements, so each walks an
- * index in that order and stops at the limit. 0, or -1 on a database
- * error.
+ * index in that order and stops at the limit. Remembered while u's row
+ * (as the caller read it) shows the same following_count and department.
+ * 0, or -1 on a database error.
  */
 int
 welcome_people(struct db *db, struct arena *a, const struct user *u,

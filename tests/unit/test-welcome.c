@@ -117,6 +117,11 @@ case_checklist(void)
 	util_follow(db, me, peer[0], 1);
 	ids.n = 0;
 	welcome_people(db, a, u, 10, &ids);
+	is_int(ids.n, 3, "remembered while her row says she follows as "
+	    "many as before");
+	u = user_get(db, a, me);	/* as each request reads her anew */
+	ids.n = 0;
+	welcome_people(db, a, u, 10, &ids);
 	is_int(ids.n, 2, "... but not whom she follows");
 	util_follow(db, me, peer[1], 1);
 	util_follow(db, me, peer[3], 1);
