@@ -805,14 +805,19 @@ enum visibility {
  * read the group (open groups: everyone; private: members); otherwise
  * public and unlisted: every employee; private: followers and mentioned
  * people; direct: mentioned people. Admins read what everyone reads: a
- * private group or a direct message is private from them too.
+ * private group or a direct message is private from them too. Nobody
+ * reads the posts of someone who blocked them, not even by a link (as
+ * Mastodon's StatusPolicy); timelines also leave out those one blocked
+ * oneself (page-fill.c).
  */
 #define SQL_POST_VISIBLE(p) "(" SQL_POST_ROW_VISIBLE(p) " AND (" p \
     ".reblog_of_id IS NULL OR EXISTS (SELECT 1 FROM posts rb WHERE rb.id = " \
     p ".reblog_of_id AND " SQL_POST_ROW_VISIBLE("rb") ")))"
 /* The rule for one row; a boost (reblog_of_id) also needs its original
  * readable (above), so a boost never widens who reads a post. */
-#define SQL_POST_ROW_VISIBLE(p) "(" p ".author_id = :viewer OR CASE " \
+#define SQL_POST_ROW_VISIBLE(p) "(" p ".author_id = :viewer OR (NOT " \
+    "EXISTS (SELECT 1 FROM blocks bk WHERE bk.user_id = " p ".author_id " \
+    "AND bk.target_id = :viewer) AND CASE " \
     "WHEN " p ".group_id IS NOT NULL THEN EXISTS (SELECT 1 FROM groups g " \
     "WHERE g.id = " p ".group_id AND " SQL_GROUP_READABLE("g") ") " \
     "WHEN " p ".visibility <= " SQL_VIS_UNLISTED " THEN 1 " \
@@ -820,7 +825,7 @@ enum visibility {
     "FROM follows f WHERE f.follower_id = :viewer AND " \
     "f.followee_id = " p ".author_id) THEN 1 " \
     "ELSE EXISTS (SELECT 1 FROM mentions m WHERE m.post_id = " p ".id AND " \
-    "m.user_id = :viewer) END)"
+    "m.user_id = :viewer) END))"
 /* Who may read a group (aliased g): everyone if open, else members. */
 #define SQL_GROUP_READABLE(g) "(" g ".visibility = " SQL_GROUP_OPEN " OR " \
     "EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = " g ".id " \

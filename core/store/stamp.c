@@ -186,6 +186,11 @@ static const char *const stamp_triggers[] = {
 	"AFTER UPDATE ON main.group_members BEGIN "
 	    "SELECT hearth_touch(3, OLD.user_id), "
 	    "hearth_touch(3, NEW.user_id); END",
+	/* a block changes what its target may read (the visibility rule) */
+	"AFTER INSERT ON main.blocks BEGIN "
+	    "SELECT hearth_touch(3, NEW.target_id); END",
+	"AFTER DELETE ON main.blocks BEGIN "
+	    "SELECT hearth_touch(3, OLD.target_id); END",
 	/* followed hashtags are reach too (home, the side column) */
 	"AFTER INSERT ON main.tag_follows BEGIN "
 	    "SELECT hearth_touch(3, NEW.user_id); END",

@@ -204,5 +204,38 @@ def streams_leave_them_out(t, srv):
     pub.close()
 
 
+@h.case
+def block_hides_posts_by_link(t, srv):
+    """Someone blocked reads none of the blocker's posts, not even by a
+    link (the API's status and thread, the web's post page), as Mastodon's
+    StatusPolicy; the blocker still reads theirs; unblocking gives them
+    back at once (the remembered answers move with the block)."""
+    ann, bob = people(srv, "ann", "bob")
+    pid = h.post_status(ann, "ann says hello")["id"]
+    reply = h.post_status(bob, "bob replies", in_reply_to_id=pid)["id"]
+    t.status(bob.get("/api/v1/statuses/" + pid), 200, "bob reads ann's post")
+    t.status(ann.post("/api/v1/accounts/%s/block" % bob.id), 200,
+             "ann blocks bob")
+    t.status(bob.get("/api/v1/statuses/" + pid), 404,
+             "now bob gets 404 for it, as for a post he may not read")
+    r = bob.get("/api/v1/statuses/%s/context" % reply)
+    t.is_([s["id"] for s in r.json().get("ancestors", [])], [],
+          "... and his own reply's thread leaves it out")
+    t.status(bob.post("/api/v1/statuses/%s/favourite" % pid), 404,
+             "... nor can he favourite it")
+    web = srv.client()
+    t.status(web.login(bob.name), 303, "bob signs in on the web")
+    t.status(web.get("/@%s/%s" % (ann.name, pid)), 404,
+             "... where its page is not found either")
+    t.status(bob.get("/api/v1/statuses/" + reply), 200,
+             "bob still reads his own reply")
+    t.status(ann.get("/api/v1/statuses/" + reply), 200,
+             "ann, who blocked, may still open bob's reply by its link")
+    t.status(ann.post("/api/v1/accounts/%s/unblock" % bob.id), 200,
+             "ann unblocks bob")
+    t.status(bob.get("/api/v1/statuses/" + pid), 200,
+             "bob reads it again at once")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
