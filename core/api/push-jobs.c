@@ -261,9 +261,9 @@ push_job_write(struct db *db, void *arg)
 
 	switch (j->outcome) {
 	case PO_SENT:
-		return push_delivered(db, j->d.id);
+		return push_delivered(db, &j->d);
 	case PO_GONE:
-		return push_gone(db, j->d.subscription_id);
+		return push_gone(db, &j->d);
 	case PO_RETRY:
 		wait = c->push_retry_delay;
 		for (i = 0; i < j->d.attempts && wait < PUSH_RETRY_MAX; i++)
@@ -271,11 +271,11 @@ push_job_write(struct db *db, void *arg)
 		if (wait > PUSH_RETRY_MAX)
 			wait = PUSH_RETRY_MAX;
 		if (now + wait - j->d.created_at <= c->push_give_up)
-			return push_retry(db, j->d.id, now + wait, j->why);
+			return push_retry(db, &j->d, now + wait, j->why);
 		j->outcome = PO_DROP;
-		return push_delivered(db, j->d.id);
+		return push_delivered(db, &j->d);
 	case PO_DROP:
-		return push_delivered(db, j->d.id);
+		return push_delivered(db, &j->d);
 	}
 	return 0;
 }

@@ -1436,9 +1436,10 @@ int		 push_enqueue(struct db *, int64_t, int64_t, const char *,
 		     int64_t);
 int		 push_due(struct db *, struct arena *, int64_t, const int64_t *,
 		     size_t, struct push_delivery *, int);
-int		 push_delivered(struct db *, int64_t);
-int		 push_retry(struct db *, int64_t, int64_t, const char *);
-int		 push_gone(struct db *, int64_t);
+int		 push_delivered(struct db *, const struct push_delivery *);
+int		 push_retry(struct db *, const struct push_delivery *, int64_t,
+		     const char *);
+int		 push_gone(struct db *, const struct push_delivery *);
 /* group-settings.c: a group's admins change the group itself */
 #define GROUP_PINS_MAX 5
 #define GROUP_PICTURE_MAX (2 * 1024 * 1024)

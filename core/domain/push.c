@@ -221,22 +221,31 @@ push_due(struct db *db, struct arena *a, int64_t now, const int64_t *busy,
 	return n;
 }
 
+/*
+ * The rows below are named by their ids and what they hold: a row deleted
+ * while its push was on the wire (the subscription replaced, say) may
+ * give its id to a new row, which must not be taken for it.
+ */
+
 /* A delivery was accepted by its push service: it is done. 0 or -1. */
 int
-push_delivered(struct db *db, int64_t delivery)
+push_delivered(struct db *db, const struct push_delivery *d)
 {
-	return DB_RUN(db, "DELETE FROM push_deliveries WHERE id = ?",
-	    SQL_I(delivery)) < 0 ? -1 : 0;
+	return DB_RUN(db, "DELETE FROM push_deliveries WHERE id = ? AND "
+	    "subscription_id = ? AND notification_id = ?", SQL_I(d->id),
+	    SQL_I(d->subscription_id), SQL_I(d->notification_id)) < 0 ? -1 : 0;
 }
 
 /* A delivery failed for now: try again at next_at, saying why. 0 or -1. */
 int
-push_retry(struct db *db, int64_t delivery, int64_t next_at,
+push_retry(struct db *db, const struct push_delivery *d, int64_t next_at,
     const char *why)
 {
 	return DB_RUN(db, "UPDATE push_deliveries SET attempts = attempts + 1, "
-	    "next_at = ?, last_error = ? WHERE id = ?", SQL_I(next_at),
-	    SQL_T(why), SQL_I(delivery)) < 0 ? -1 : 0;
+	    "next_at = ?, last_error = ? WHERE id = ? AND subscription_id = ? "
+	    "AND notification_id = ?", SQL_I(next_at), SQL_T(why),
+	    SQL_I(d->id), SQL_I(d->subscription_id),
+	    SQL_I(d->notification_id)) < 0 ? -1 : 0;
 }
 
 /*
@@ -244,8 +253,9 @@ push_retry(struct db *db, int64_t delivery, int64_t next_at,
  * section 7.3): remove it and its queue. 0 or -1.
  */
 int
-push_gone(struct db *db, int64_t subscription)
+push_gone(struct db *db, const struct push_delivery *d)
 {
-	return DB_RUN(db, "DELETE FROM push_subscriptions WHERE id = ?",
-	    SQL_I(subscription)) < 0 ? -1 : 0;
+	return DB_RUN(db, "DELETE FROM push_subscriptions WHERE id = ? AND "
+	    "endpoint = ?", SQL_I(d->subscription_id), SQL_T(d->endpoint)) < 0 ?
+	    -1 : 0;
 }
