@@ -96,17 +96,6 @@ filter_action_named(const char *name)
 	return -1;
 }
 
-/* The characters (code points) of valid UTF-8. */
-static size_t
-chars(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* Check a filter's title and contexts as Mastodon does; 0, or -1 and
  * *cause. */
 static int
@@ -117,7 +106,7 @@ filter_valid(const struct filter_edit *e, char **cause)
 		    "blank"));
 		return -1;
 	}
-	if (chars(e->title) > FILTER_TITLE_MAX) {
+	if (utf8_chars(e->title) > FILTER_TITLE_MAX) {
 		*cause = cause_new(N_("Validation failed: Title is too long "
 		    "(maximum is {max} characters)"), CN("max",
 		    FILTER_TITLE_MAX));
@@ -139,7 +128,7 @@ keyword_valid(const char *k, char **cause)
 		    "blank"));
 		return -1;
 	}
-	if (chars(k) > FILTER_KEYWORD_MAX) {
+	if (utf8_chars(k) > FILTER_KEYWORD_MAX) {
 		*cause = cause_new(N_("Validation failed: Keyword is too long "
 		    "(maximum is {max} characters)"), CN("max",
 		    FILTER_KEYWORD_MAX));

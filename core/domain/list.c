@@ -41,17 +41,6 @@ list_policy_named(const char *name)
 	return -1;
 }
 
-/* The characters (code points) of valid UTF-8. */
-static size_t
-chars(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s != '\0'; s++)
-		n += ((unsigned char)*s & 0xc0) != 0x80;
-	return n;
-}
-
 /* Check a title as Mastodon does: present, at most LIST_TITLE_MAX
  * characters. 0, or -1 with the cause in e. */
 static int
@@ -62,7 +51,7 @@ list_title_ok(struct list_edit *e)
 		    "failed: Title can't be blank")));
 		return -1;
 	}
-	if (chars(e->title) > LIST_TITLE_MAX) {
+	if (utf8_chars(e->title) > LIST_TITLE_MAX) {
 		cause_copy(e->cause, sizeof e->cause, cause_new(N_("Validation "
 		    "failed: Title is too long (maximum is {max} characters)"),
 		    CN("max", LIST_TITLE_MAX)));

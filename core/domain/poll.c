@@ -13,19 +13,6 @@
 
 #include "domain.h"
 
-/* Characters (code points) in s. */
-static size_t
-poll_chars(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	}
-	return n;
-}
-
 /*
  * Check a poll against the instance's limits. 0, or E_INVALID with a cause
  * that names the field, as Mastodon's "Validation failed: ...".
@@ -66,7 +53,7 @@ poll_check(const struct poll_spec *p, const struct config *cf, char *cause,
 			    "each")));
 			return E_INVALID;
 		}
-		if (poll_chars(p->options[i]) >
+		if (utf8_chars(p->options[i]) >
 		    (size_t)cf->poll_max_option_chars) {
 			cause_copy(cause, len, cause_new(N_("Validation "
 			    "failed: poll[options] cannot be longer than {max} "

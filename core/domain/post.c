@@ -26,19 +26,6 @@
     "p.reblogs_count, p.outside_uri, p.outside_url, p.media_json, " \
     "coalesce(p.reblog_of_id, 0), p.reactions_version"
 
-/* Count UTF-8 characters. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t	n = 0;
-
-	for (; *s; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	}
-	return n;
-}
-
 /* Check a draft's lengths and fields before it goes to the writer. */
 int
 post_check(struct post_draft *d)

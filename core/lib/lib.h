@@ -352,6 +352,7 @@ const char	*ua_describe(struct arena *, const char *);
 /* utf8.c */
 size_t		 utf8_check(const unsigned char *, size_t, int *);
 int		 utf8_valid(const unsigned char *, size_t);
+size_t		 utf8_chars(const char *);
 size_t		 utf8_cut(const char *, size_t);
 char		*utf8_lower_ascii(char *);
 

@@ -55,6 +55,18 @@ utf8_check(const unsigned char *s, size_t len, int *nul)
 	return len;
 }
 
+/* How many characters (code points) a UTF-8 string has: the bytes that
+ * do not continue one. */
+size_t
+utf8_chars(const char *s)
+{
+	size_t	n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 /* Whether a buffer is well-formed UTF-8 with no NUL. */
 int
 utf8_valid(const unsigned char *s, size_t len)
