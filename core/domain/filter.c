@@ -595,6 +595,12 @@ filter_set_build(struct db *db, struct arena *a, int64_t viewer)
 		    (json_int_t)fs[i].id, fs[i].title, fs[i].contexts,
 		    fs[i].action, (json_int_t)fs[i].expires_at, kws, sts));
 	}
+	/* Most people have neither: "" says so, and is read as no set at
+	 * all without parsing anything (filter_set). */
+	if (json_array_size(arr) == 0 && excl.n == 0 && until == 0) {
+		json_decref(arr);
+		return arena_strdup(a, "");
+	}
 	x = json_array();
 	for (i = 0; i < excl.n; i++)
 		json_array_append_new(x, json_integer(excl.ids[i]));
@@ -609,7 +615,8 @@ filter_set_build(struct db *db, struct arena *a, int64_t viewer)
 	return out;
 }
 
-/* A person's compiled set, from the cache where it is current. */
+/* A person's compiled set, from the cache where it is current; NULL for
+ * none (no filter in force and no exclusive list). */
 static json_t *
 filter_set(struct db *db, struct arena *a, int64_t viewer)
 {
@@ -618,10 +625,17 @@ filter_set(struct db *db, struct arena *a, int64_t viewer)
 	json_t		*set = NULL;
 	char		*text;
 	int64_t		 until;
+	int		 hit;
 
 	pthread_once(&filter_cache_once, filter_cache_make);
 	b = evbuffer_new();
-	if (cache_emit(filter_cache, viewer, gen, b)) {
+	hit = cache_emit(filter_cache, viewer, gen, b);
+	if (hit && evbuffer_get_length(b) == 0) {
+		/* Remembered as having none: nothing to parse. */
+		evbuffer_free(b);
+		return NULL;
+	}
+	if (hit) {
 		set = json_loadb((const char *)evbuffer_pullup(b, -1),
 		    evbuffer_get_length(b), 0, NULL);
 		until = json_integer_value(json_object_get(set, "until"));
@@ -636,7 +650,7 @@ filter_set(struct db *db, struct arena *a, int64_t viewer)
 	if ((text = filter_set_build(db, a, viewer)) == NULL)
 		return NULL;
 	cache_put(filter_cache, viewer, gen, text, strlen(text));
-	return json_loads(text, 0, NULL);
+	return *text == '\0' ? NULL : json_loads(text, 0, NULL);
 }
 
 /* Whether the code point a UTF-8 sequence at s starts belongs to a word,

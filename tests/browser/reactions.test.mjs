@@ -123,6 +123,39 @@ test('Edit and Delete are behind "More", for the author only', async () => {
   await check('more-menu');
 });
 
+test('a card elsewhere fills its React menu from the page\'s one set', async () => {
+  // ada (signed in by the test above) reacts from her home page's card.
+  await page.goto(hearth.url + '/');
+  const home = page.locator('article.post').first();
+  const menu = home.locator('details.react-menu');
+  assert.equal(await menu.locator('button.react-choice').count(), 0,
+    'no buttons in the card until the menu opens');
+  await menu.locator('summary').focus();
+  await page.keyboard.press('Enter');
+  const party = menu.getByRole('button', { name: 'React 🎉' });
+  await party.waitFor();
+  assert.equal(await menu.locator('button.react-choice').count(), 5,
+    'the configured set but 👍');
+  assert.equal(await menu.locator('[data-react-offer]').count(), 0,
+    'the link to the post page is replaced');
+  await party.focus();
+  await page.keyboard.press('Enter');
+  const chip = home.locator('.reaction-chip[aria-pressed="true"]');
+  await chip.waitFor();
+  assert.equal(new URL(page.url()).pathname, '/', 'the page stayed');
+  // Opened again, 🎉 is hers: pressed, and it takes the reaction back.
+  const again = page.locator('article.post').first().locator('details.react-menu');
+  await again.locator('summary').click();
+  const own = again.getByRole('button', { name: '🎉 (yours; take it back)' });
+  await own.waitFor();
+  assert.equal(await own.getAttribute('aria-pressed'), 'true');
+  assert.equal(await own.getAttribute('name'), 'remove');
+  await own.click();
+  await page.locator('article.post').first().locator('.reaction-chip[aria-pressed="true"]')
+    .waitFor({ state: 'detached' });
+  await check('home-react-menu');
+});
+
 test('without JavaScript the forms still work', async () => {
   // ada is signed in now (the test above); a page with scripts off.
   const p = await browser.context.newPage();
@@ -135,5 +168,11 @@ test('without JavaScript the forms still work', async () => {
   await p.waitForURL(postUrl);
   const chip = p.locator('section[aria-label="The post"] .reaction-chip[aria-pressed="true"]');
   assert.match((await chip.textContent()).replace(/\s+/g, ' '), /👀 1/);
+  // A card elsewhere: its React menu leads to the post's page.
+  await p.goto(hearth.url + '/');
+  const home = p.locator('article.post').first();
+  await home.locator('details.react-menu > summary').click();
+  await home.getByRole('link', { name: /Choose a reaction/ }).click();
+  await p.waitForURL(postUrl);
   await p.close();
 });

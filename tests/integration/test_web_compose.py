@@ -106,8 +106,11 @@ def conversations(t, srv):
     t.like(r.text, r"just between us", "... holds the direct post")
     t.unlike(r.text, r"for everyone", "... and only direct posts")
     t.like(r.text, r'<span class="badge vis vis-direct"[^>]*><svg[^>]*>'
-           r'<path d="M6 11h12v10H6zM8 11V7a4 4 0 0 1 8 0v4"/></svg> '
+           r'<use href="#i-lock"/></svg> '
            r'Private conversation</span>', "... with a lock")
+    t.like(r.text, r'<symbol id="i-lock" viewBox="0 0 24 24"><path d="M6 11h12'
+           r'v10H6zM8 11V7a4 4 0 0 1 8 0v4"/></symbol>',
+           "... drawn once on the page")
     t.like(b.get("/conversations").text, r"just between us",
            "the author sees it there too")
     srv.add_user("carol")

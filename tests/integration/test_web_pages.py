@@ -203,7 +203,8 @@ def favourite_next(t, srv):
     t.is_(r.header("Location"), "/public", "... goes back to next")
     r = b.get(path)
     # The favourite is the 👍 of the action row (issue 20).
-    t.like(r.text, r'class="fav on act" aria-pressed="true" title="[^"]*">'
+    t.like(r.text, r'class="fav on act" aria-pressed="true" title="[^"]*"'
+           r' data-focus="\.fav">'
            r'<svg[^>]*>.*?</svg> <span class="count">1</span>',
            "the count went up and the button is pressed")
     for bad in ("https://evil.example/", "//evil.example/",

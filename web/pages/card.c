@@ -23,7 +23,7 @@
 #include "pages.h"
 
 #define CARD_TTL_US	(3600ULL * 1000000ULL)
-#define CARD_ROOM	1536	/* bytes a card usually takes */
+#define CARD_ROOM	4096	/* bytes a card usually takes, and more */
 #define MARK_HEX	32
 
 static struct cache	*card_cache;
@@ -228,10 +228,10 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 			if (m[MARK_HEX + 1] == 'T') {
 				ago = i18n_ago(a, lang, zone, t, now);
 				evbuffer_add(out, ago, strlen(ago));
-			} else	/* in an attribute: escape it */
-				escape_html(out, i18n_datetime(a, lang, zone,
-				    t), strlen(i18n_datetime(a, lang, zone,
-				    t)));
+			} else {	/* in an attribute: escape it */
+				ago = i18n_datetime(a, lang, zone, t);
+				escape_html(out, ago, strlen(ago));
+			}
 			s = m + MARK_HEX + 2 + MARK_TIME_DIGITS;
 		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
 		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&

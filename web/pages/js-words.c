@@ -7,6 +7,10 @@
  * #hearth-plural's data- attributes, and the script picks one with
  * Intl.PluralRules. The plain words go as data-i18n-* in foot.html.
  */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "pages.h"
 
 /* The CLDR categories and a number that falls in each, for every language
@@ -19,32 +23,75 @@ static const struct {
 	{ "one", 1 }, { "few", 2 }, { "many", 5 }, { "other", 5 },
 };
 
-/* A view hook: the counted words, in the request's language. */
-static void
-js_words_view(struct req *r, json_t *v)
+/* The counted words in a language, as the view takes them. */
+static json_t *
+js_words_make(int lang)
 {
 	json_t	*o = json_object();
-	int	 lang = req_lang(r);
+	char	 key[32];
 	size_t	 i;
 
 	for (i = 0; i < nitems(js_cats); i++) {
 		long	n = js_cats[i].n;
 
-		json_object_set_new(o, arena_printf(r->arena, "new_posts_%s",
-		    js_cats[i].cat), json_string(trn(lang, n,
+		snprintf(key, sizeof key, "new_posts_%s", js_cats[i].cat);
+		json_object_set_new(o, key, json_string(trn(lang, n,
 		    "{n} new post", "{n} new posts")));
-		json_object_set_new(o, arena_printf(r->arena, "full_%s",
-		    js_cats[i].cat), json_string(trn(lang, n,
+		snprintf(key, sizeof key, "full_%s", js_cats[i].cat);
+		json_object_set_new(o, key, json_string(trn(lang, n,
 		    "{n} attached: that is the most a post can carry. Remove "
 		    "one to attach another.", "{n} attached: that is the most a "
 		    "post can carry. Remove one to attach another.")));
-		json_object_set_new(o, arena_printf(r->arena, "left_out_%s",
-		    js_cats[i].cat), json_string(trn(lang, n,
+		snprintf(key, sizeof key, "left_out_%s", js_cats[i].cat);
+		json_object_set_new(o, key, json_string(trn(lang, n,
 		    "Only {max} attachments fit in a post, so {n} file was "
 		    "left out.", "Only {max} attachments fit in a post, so {n} "
 		    "files were left out.")));
 	}
-	json_object_set_new(v, "js_plural", o);
+	return o;
+}
+
+/* The reactions a card's React menu offers (👍 is the like button), for
+ * foot.html's #react-offer; the set is fixed at start. */
+static json_t *
+js_react_offer(void)
+{
+	json_t	*a = json_array();
+	size_t	 i;
+
+	for (i = 0; i < reaction_offered(); i++) {
+		if (strcmp(reaction_emoji(i), REACTION_THUMBS) != 0)
+			json_array_append_new(a, json_pack("{s:s}", "emoji",
+			    reaction_emoji(i)));
+	}
+	return a;
+}
+
+/* Every language's, made once (the catalogues are loaded before the first
+ * request) and shared read-only: jansson counts references atomically. */
+static json_t		*js_made[LANG_COUNT], *js_offer;
+static pthread_once_t	 js_made_once = PTHREAD_ONCE_INIT;
+
+static void
+js_words_make_all(void)
+{
+	int	lang;
+
+	for (lang = 0; lang < LANG_COUNT; lang++)
+		js_made[lang] = js_words_make(lang);
+	js_offer = js_react_offer();
+}
+
+/* A view hook: the counted words, in the request's language. */
+static void
+js_words_view(struct req *r, json_t *v)
+{
+	int	lang = req_lang(r);
+
+	pthread_once(&js_made_once, js_words_make_all);
+	if (lang >= 0 && lang < LANG_COUNT)
+		json_object_set(v, "js_plural", js_made[lang]);
+	json_object_set(v, "react_offer", js_offer);
 }
 
 /* Hang the hook on every page's view; once, at start. */

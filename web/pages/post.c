@@ -93,6 +93,9 @@ post_page(struct req *r, int status, const char *error)
 	}
 	v = req_view(r, i18n_format(r->arena, req_tr(r, "Post by {name}"),
 	    "name", u->display_name ? u->display_name : u->username, NULL));
+	/* The post's own page carries the reaction buttons in its card, so
+	 * that they work without the script (a card elsewhere links here). */
+	json_object_set_new(s, "full_picker", json_true());
 	json_object_set_new(v, "post", s);
 	json_object_set_new(v, "ancestors", web_cards(r, &up, path));
 	json_object_set_new(v, "has_ancestors", json_boolean(up.n > 0));

@@ -77,7 +77,11 @@
   // parse the page the server answers with, after its redirect.
   async function post(form, submitter) {
     const body = new URLSearchParams(new FormData(form, submitter));
-    const res = await fetch(form.action, {
+    // A card's buttons share one form and name where they go (formaction);
+    // a button's formAction is the page's own address when it names none.
+    const action = submitter?.hasAttribute('formaction') ?
+      submitter.formAction : form.action;
+    const res = await fetch(action, {
       method: 'POST', body, credentials: 'same-origin',
       headers: { Accept: 'text/html' },
     });
@@ -105,6 +109,9 @@
     const submitter = ev.submitter;
     const preview = submitter?.name === 'preview';
     if (!form.dataset.swap && !preview) return;
+    // Some of a card's buttons change more than the card (a pin): the page
+    // comes back whole.
+    if (submitter?.hasAttribute('data-noswap')) return;
     ev.preventDefault();
     if (form.dataset.busy) return;
     form.dataset.busy = '1';
@@ -118,9 +125,11 @@
       } else if (new URL(res.url).pathname !== window.location.pathname) {
         // The server sent us elsewhere (left a private group): go along.
         window.location.assign(res.url);
-      } else if (swap(form.dataset.swap, doc, form.dataset.focus)) {
-        const done = document.getElementById(form.dataset.swap)
-          ?.querySelector('form[data-swap] button');
+      } else if (swap(form.dataset.swap, doc,
+        submitter?.dataset.focus || form.dataset.focus)) {
+        const done = document.activeElement?.closest('button') ||
+          document.getElementById(form.dataset.swap)
+            ?.querySelector('form[data-swap] button');
         if (done) say(done.textContent.replace(/\s+/g, ' ').trim());
         document.getElementById('js-error')?.remove();
       } else {
@@ -133,6 +142,29 @@
       form.removeAttribute('aria-busy');
     }
   });
+
+  // A card's React menu holds a link to the post's page until it opens; the
+  // buttons are the page's one set (#react-offer, foot.html), each marked
+  // as this reader's own when the card's chips say so.
+  document.addEventListener('toggle', (ev) => {
+    const menu = ev.target;
+    if (!(menu instanceof HTMLDetailsElement) || !menu.open ||
+        !menu.classList.contains('react-menu')) return;
+    const link = menu.querySelector('[data-react-offer]');
+    const offer = document.getElementById('react-offer');
+    if (!link || !offer) return;
+    const card = menu.closest('.post-actions');
+    const mine = new Set([...card.querySelectorAll('.reaction-chip.mine')]
+      .map((chip) => chip.value));
+    const buttons = offer.content.cloneNode(true);
+    for (const b of buttons.querySelectorAll('button')) {
+      const own = mine.has(b.value);
+      b.name = own ? 'remove' : 'add';
+      b.setAttribute('aria-pressed', own ? 'true' : 'false');
+      b.querySelector(own ? '[data-add]' : '[data-remove]')?.remove();
+    }
+    link.replaceWith(buttons);
+  }, true);
 
   // The composer's preview: the server renders exactly what posting would.
   function showPreview(form, doc, res) {
