@@ -963,6 +963,7 @@ int		 profile_avatar_offer(struct db *, int64_t, const char *);
 
 /* report.c */
 #define REPORT_COMMENT_MAX	1000	/* bytes, as Mastodon's */
+#define REPORT_OPEN_MAX		10	/* a person's reports waiting at once */
 #define REPORT_EXCERPT_MAX	500	/* bytes of a taken-down post kept */
 enum report_action { REPORT_HIDE, REPORT_WARN, REPORT_DISABLE,
 	REPORT_DISMISS };

@@ -86,6 +86,23 @@ ids_json(struct arena *a, const struct idlist *l)
 	return arena_printf(a, "%s]", s);
 }
 
+
+/* How many of a person's reports no moderator has handled yet. */
+static int64_t
+report_open_by(struct db *db, int64_t reporter)
+{
+	sqlite3_stmt	*st;
+	int64_t		 n = 0;
+
+	if ((st = db_prepare(db, "SELECT count(*) FROM reports WHERE "
+	    "reporter_id = ? AND action_taken IS NULL")) == NULL)
+		return 0;
+	sqlite3_bind_int64(st, 1, reporter);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return n;
+}
 /*
  * Command: file a report (struct report_new). The person must exist and
  * not be the reporter; each post must be theirs and readable by the
@@ -122,6 +139,17 @@ report_create(struct db *db, void *arg, char **cause)
 	}
 	if (user_get(db, a, n->target) == NULL) {
 		rc = E_NOTFOUND;
+		goto out;
+	}
+	/* Each report reaches every admin (a notification apiece): one
+	 * person's reports waiting at once are bounded, so nobody can bury
+	 * the moderators; handled ones make room again. */
+	if (report_open_by(db, n->reporter) >= REPORT_OPEN_MAX) {
+		*cause = cause_newn(REPORT_OPEN_MAX, NN_("You have {n} report "
+		    "waiting for a moderator: file more once it is handled",
+		    "You have {n} reports waiting for a moderator: file more "
+		    "once they are handled"), CN("n", REPORT_OPEN_MAX));
+		rc = E_INVALID;
 		goto out;
 	}
 	if ((st = db_prepare(db, "SELECT author_id = ? FROM posts WHERE "

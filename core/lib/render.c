@@ -680,6 +680,18 @@ truthy(json_t *v)
 	return 1;
 }
 
+/* A large raw string lent to the output buffer is given back here. */
+static void
+emit_unref(const void *data, size_t len, void *v)
+{
+	(void)data;
+	(void)len;
+	json_decref(v);
+}
+
+/* Raw HTML from this many bytes on is lent, not copied (see emit). */
+#define EMIT_LEND	4096
+
 /* Write a scalar, escaped or raw. */
 static void
 emit(struct evbuffer *out, json_t *v, int raw)
@@ -689,6 +701,17 @@ emit(struct evbuffer *out, json_t *v, int raw)
 	if (v == NULL || json_is_null(v))
 		return;
 	if (json_is_string(v)) {
+		/* A stream's cards (tens of KB, made for this page) are
+		 * handed to the output by reference: the string stays alive
+		 * until the socket has taken it, and is not copied once
+		 * more on the way. */
+		if (raw && json_string_length(v) >= EMIT_LEND) {
+			if (evbuffer_add_reference(out, json_string_value(v),
+			    json_string_length(v), emit_unref,
+			    json_incref(v)) == 0)
+				return;
+			json_decref(v);		/* not lent after all */
+		}
 		if (raw)
 			evbuffer_add(out, json_string_value(v),
 			    json_string_length(v));

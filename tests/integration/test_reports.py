@@ -241,5 +241,24 @@ def dismiss_and_web_form(t, srv):
            "it moved to the resolved list")
 
 
+@h.case
+def open_reports_bounded(t, srv):
+    """A person may have at most ten reports waiting (each one notifies
+    every admin); a handled one makes room again."""
+    bob, ann = people(srv, "bob", "ann")
+    ids = [report(t, bob, ann, comment="report %d" % i)["id"]
+           for i in range(10)]
+    r = bob.post("/api/v1/reports", {"account_id": ann.id})
+    t.status(r, 422, "the eleventh waiting report is refused")
+    t.like(r.json().get("error", ""), r"You have 10 reports waiting for a "
+           r"moderator", "... saying why")
+    adm, acsrf = admin(t, srv)
+    t.status(adm.post("/admin/reports/%s/dismiss" % ids[0],
+                      {"csrf": acsrf}), 303, "a moderator handles one")
+    report(t, bob, ann, comment="once more")
+    cat, = people(srv, "cat")
+    report(t, cat, ann, comment="somebody else's count is their own")
+
+
 if __name__ == "__main__":
     h.main_cases(fixture)
