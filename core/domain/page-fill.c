@@ -100,9 +100,15 @@ has_silenced(struct page_batch *b)
 {
 	sqlite3_stmt	*st;
 	int		 any = 1;
+	int64_t		 memo, version = epoch_person(b->viewer);
 
 	if (b->silenced >= 0)
 		return b->silenced;
+	/* Asked on every timeline page, and true for few: remembered under
+	 * the person's epoch, which a mute or block of theirs (and a block
+	 * of them) moves (mute.c, block.c). */
+	if (epoch_memo_get(MEMO_SILENCED, b->viewer, version, &memo))
+		return b->silenced = (int)memo;
 	if ((st = db_prepare(b->db, "SELECT EXISTS (SELECT 1 FROM mutes "
 	    "WHERE user_id = ?1) OR EXISTS (SELECT 1 FROM blocks WHERE "
 	    "user_id = ?1) OR EXISTS (SELECT 1 FROM blocks WHERE target_id = "
@@ -112,6 +118,8 @@ has_silenced(struct page_batch *b)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		any = sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
+	if (db_read_current(b->db))
+		epoch_memo_put(MEMO_SILENCED, b->viewer, version, any);
 	return b->silenced = any;
 }
 

@@ -53,6 +53,20 @@ crypto_b64url(const uint8_t *in, size_t len, char *out)
 	*out = '\0';
 }
 
+/*
+ * SHA-256 fetched once: OpenSSL 3's SHA256() looks the algorithm up by name
+ * on every call (EVP_Q_digest), and every signed-in request hashes its
+ * session or token — the lookup cost more than the hash.
+ */
+static EVP_MD		*sha256_md;
+static pthread_once_t	 sha256_once = PTHREAD_ONCE_INIT;
+
+static void
+sha256_fetch(void)
+{
+	sha256_md = EVP_MD_fetch(NULL, "SHA256", NULL);
+}
+
 /* SHA-256 of a buffer, as lowercase hex. */
 void
 crypto_sha256_hex(const void *buf, size_t len, char out[HASH_HEX + 1])
@@ -61,7 +75,10 @@ crypto_sha256_hex(const void *buf, size_t len, char out[HASH_HEX + 1])
 	unsigned char		 md[SHA256_DIGEST_LENGTH];
 	size_t			 i;
 
-	SHA256(buf, len, md);
+	pthread_once(&sha256_once, sha256_fetch);
+	if (sha256_md == NULL || EVP_Digest(buf, len, md, NULL, sha256_md,
+	    NULL) != 1)
+		SHA256(buf, len, md);
 	for (i = 0; i < sizeof md; i++) {
 		out[2 * i] = hex[md[i] >> 4];
 		out[2 * i + 1] = hex[md[i] & 15];

@@ -86,9 +86,10 @@ epoch_touch(struct db *db, int64_t user)
 /*
  * Counts remembered for every loop at once (a connection's own memo would
  * make each loop count again: with two loops a third of pages paid for a
- * count). Slot by person, striped locks; a miss is only a recount.
+ * count). Slot by person and kind, striped locks; a miss is only a
+ * recount.
  */
-#define SHARED_SLOTS	65536
+#define SHARED_SLOTS	(65536 * 4)
 #define SHARED_LOCKS	64
 static struct {
 	int64_t		 user;
@@ -104,7 +105,7 @@ static pthread_mutex_t	 shared_locks[SHARED_LOCKS] = {
 int
 epoch_memo_get(int kind, int64_t user, int64_t version, int64_t *value)
 {
-	size_t	 i = (uint64_t)user % SHARED_SLOTS;
+	size_t	 i = ((uint64_t)user * MEMO_KINDS + kind) % SHARED_SLOTS;
 	int	 hit;
 
 	pthread_mutex_lock(&shared_locks[i % SHARED_LOCKS]);
@@ -120,7 +121,7 @@ epoch_memo_get(int kind, int64_t user, int64_t version, int64_t *value)
 void
 epoch_memo_put(int kind, int64_t user, int64_t version, int64_t value)
 {
-	size_t	 i = (uint64_t)user % SHARED_SLOTS;
+	size_t	 i = ((uint64_t)user * MEMO_KINDS + kind) % SHARED_SLOTS;
 
 	pthread_mutex_lock(&shared_locks[i % SHARED_LOCKS]);
 	shared[i].kind = kind;
