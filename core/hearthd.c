@@ -305,6 +305,7 @@ out:
 	entity_cache_free();
 	reaction_config_free();
 	web_card_free();
+	web_side_free();
 	web_avatar_cache_free();
 	config_free(&c);
 	return rc;

@@ -8,6 +8,7 @@
  * their own, so a card with a poll is not shared through the card cache
  * (card.c reads the peek's has_poll).
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +106,8 @@ static const struct {
 };
 #define POLL_LENGTH_DEFAULT	86400
 
+static void	web_poll_compose_made(struct req *, json_t *);
+
 /*
  * The home composer's "Add a poll" into view v: a field per option
  * (polls.max_options of them), the lengths, and what was typed when the
@@ -112,6 +115,34 @@ static const struct {
  */
 void
 web_poll_compose(struct req *r, json_t *v)
+{
+	/* Nothing typed (every page's composer but one sent back): the same
+	 * for everyone in a language, made once and shared read-only (the
+	 * site's limits are fixed at start; jansson counts references
+	 * atomically). */
+	static json_t		*blank[LANG_COUNT];
+	static pthread_mutex_t	 blank_lock = PTHREAD_MUTEX_INITIALIZER;
+	int			 lang = req_lang(r), fresh = 0;
+
+	if (r->form.n == 0 && lang >= 0 && lang < LANG_COUNT) {
+		pthread_mutex_lock(&blank_lock);
+		if (blank[lang] == NULL) {
+			fresh = 1;
+			web_poll_compose_made(r, v);
+			blank[lang] = json_incref(json_object_get(v,
+			    "poll_compose"));
+		}
+		pthread_mutex_unlock(&blank_lock);
+		if (!fresh)
+			json_object_set(v, "poll_compose", blank[lang]);
+		return;
+	}
+	web_poll_compose_made(r, v);
+}
+
+/* web_poll_compose's view, made for this request. */
+static void
+web_poll_compose_made(struct req *r, json_t *v)
 {
 	const struct config *cf = req_config(r);
 	json_t		*choices = json_array(), *lengths = json_array(), *o;

@@ -7,11 +7,10 @@
  * view hook, so every page gets it without each handler asking; error
  * pages (their view has a status) leave it out.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <event2/buffer.h>
 
 #include "pages.h"
 
@@ -22,12 +21,7 @@
 #define SIDE_TRENDS_NONE 5	/* or that there are none: the first tag of
 				 * a new site shows soon */
 #define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
-#define SIDE_CACHE_ENTRIES	16384
-#define SIDE_CACHE_TTL_US	(60ULL * 1000000)
-
-/* Each person's own part of the column, remembered across pages (every
- * signed-in page shows it: three queries a page otherwise). */
-static struct cache	*side_cache;
+#define SIDE_MEMO_TTL	60	/* seconds a person's part is remembered */
 
 /* The trending tags, read once a minute per loop thread: the same for
  * everyone, and a query over a week of posts. Kept as plain text, so that
@@ -130,52 +124,71 @@ side_personal_read(struct req *r)
 }
 
 /*
- * The same, remembered: kept as the change stamp it was read under and
- * its JSON, good while neither whom the person follows and their groups
+ * The same, remembered: the object itself, shared read-only by every loop
+ * (jansson counts references atomically), with the change stamp it was read
+ * under. Good while neither whom the person follows and their groups
  * (hashtags included) nor their own row have changed since (stamp.c; a
- * group's rename touches everything), and for a minute at most.
+ * group's rename touches everything), and for a minute at most. Kept as
+ * text and parsed again on every page, it cost more than the queries it
+ * saved. A slot per person (id modulo the table), striped locks.
  */
+#define SIDE_MEMO	16384
+#define SIDE_LOCKS	64
+static struct side_memo {
+	int64_t		 user;
+	uint64_t	 stamp;
+	time_t		 made;
+	json_t		*side;
+}			 side_memo[SIDE_MEMO];
+static pthread_mutex_t	 side_locks[SIDE_LOCKS] = {
+	[0 ... SIDE_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
+};
+
 static json_t *
 side_personal(struct req *r)
 {
-	struct evbuffer	*b;
-	uint64_t	 stamp = 0;
-	json_t		*side = NULL;
-	char		*text;
-	size_t		 len;
+	int64_t		 user = r->user->id;
+	size_t		 i = (uint64_t)user % SIDE_MEMO;
+	pthread_mutex_t	*lock = &side_locks[i % SIDE_LOCKS];
+	struct side_memo *m = &side_memo[i];
+	time_t		 now = time(NULL);
+	uint64_t	 stamp;
+	json_t		*side = NULL, *old, *mine;
 
-	if (side_cache == NULL || (b = evbuffer_new()) == NULL)
-		return side_personal_read(r);
-	if (cache_emit(side_cache, r->user->id, 0, b) &&
-	    (len = evbuffer_get_length(b)) > sizeof stamp) {
-		evbuffer_remove(b, &stamp, sizeof stamp);
-		len -= sizeof stamp;
-		if (stamp_valid(stamp, STAMP_REACH, r->user->id) &&
-		    stamp_valid(stamp, STAMP_USER, r->user->id)) {
-			text = arena_alloc(r->arena, len + 1);
-			evbuffer_remove(b, text, len);
-			text[len] = '\0';
-			side = json_loads(text, 0, NULL);
-		}
+	pthread_mutex_lock(lock);
+	if (m->side != NULL && m->user == user && now - m->made <
+	    SIDE_MEMO_TTL && stamp_valid(m->stamp, STAMP_REACH, user) &&
+	    stamp_valid(m->stamp, STAMP_USER, user))
+		side = json_incref(m->side);
+	pthread_mutex_unlock(lock);
+	if (side == NULL) {
+		stamp = stamp_now();	/* before reading: a change wins */
+		side = side_personal_read(r);
+		pthread_mutex_lock(lock);
+		old = m->side;
+		m->user = user;
+		m->stamp = stamp;
+		m->made = now;
+		m->side = json_incref(side);
+		pthread_mutex_unlock(lock);
+		json_decref(old);
 	}
-	evbuffer_free(b);
-	if (side != NULL)
-		return side;
-	stamp = stamp_now();	/* before reading: a change meanwhile wins */
-	side = side_personal_read(r);
-	if ((text = json_dumps(side, JSON_COMPACT)) != NULL) {
-		len = strlen(text);
-		b = evbuffer_new();
-		if (b != NULL) {
-			evbuffer_add(b, &stamp, sizeof stamp);
-			evbuffer_add(b, text, len);
-			cache_put(side_cache, r->user->id, 0,
-			    evbuffer_pullup(b, -1), evbuffer_get_length(b));
-			evbuffer_free(b);
-		}
-		free(text);
+	/* The page adds to its own copy; the lists inside stay shared. */
+	mine = json_copy(side);
+	json_decref(side);
+	return mine;
+}
+
+/* Let go of what is remembered (at exit). */
+void
+web_side_free(void)
+{
+	size_t	i;
+
+	for (i = 0; i < SIDE_MEMO; i++) {
+		json_decref(side_memo[i].side);
+		side_memo[i].side = NULL;
 	}
-	return side;
 }
 
 /* Whether the guidelines module is in the page's fragments under key. */
@@ -229,8 +242,6 @@ web_side_init(void)
 {
 	static int	hooked;
 
-	if (!hooked++) {
-		side_cache = cache_new(SIDE_CACHE_ENTRIES, SIDE_CACHE_TTL_US);
+	if (!hooked++)
 		req_view_hook_add(side_view);
-	}
 }

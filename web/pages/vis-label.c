@@ -4,6 +4,7 @@
  * the composer says who will see a post ("Everyone at Example Corp"), and
  * a card's badge says who could (a lock on a private conversation).
  */
+#include <pthread.h>
 #include <string.h>
 
 #include "pages.h"
@@ -35,16 +36,40 @@ web_company(struct req *r)
 	return t != NULL && *t != '\0' ? t : "hearth";
 }
 
+static json_t	*web_visibility_made(struct req *, const char *);
+
 /* The composer's visibility menu: value, label and icon of each, want
  * (a value; NULL or "": public) selected. */
 json_t *
 web_visibility_choices(struct req *r, const char *want)
 {
-	json_t	*list = json_array();
-	size_t	 i;
+	/* The usual menu (public chosen) is the same for everyone in a
+	 * language: made once, shared read-only, a reference each. */
+	static json_t		*usual[LANG_COUNT];
+	static pthread_mutex_t	 usual_lock = PTHREAD_MUTEX_INITIALIZER;
+	json_t	*list;
+	int	 lang = req_lang(r);
 
 	if (want == NULL || *want == '\0')
 		want = "public";
+	if (strcmp(want, "public") == 0 && lang >= 0 && lang < LANG_COUNT) {
+		pthread_mutex_lock(&usual_lock);
+		if (usual[lang] == NULL)
+			usual[lang] = web_visibility_made(r, want);
+		list = json_incref(usual[lang]);
+		pthread_mutex_unlock(&usual_lock);
+		return list;
+	}
+	return web_visibility_made(r, want);
+}
+
+/* The menu with want selected, made for this request. */
+static json_t *
+web_visibility_made(struct req *r, const char *want)
+{
+	json_t	*list = json_array();
+	size_t	 i;
+
 	for (i = 0; i < nitems(vis_labels); i++)
 		json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:b}",
 		    "value", vis_labels[i].value,

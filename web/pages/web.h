@@ -23,6 +23,7 @@ void		 asset_free(void);
 void		 web_oidc_init(void);
 void		 web_notifications_init(void);
 void		 web_side_init(void);	/* side.c */
+void		 web_side_free(void);
 void		 web_js_words_init(void);	/* js-words.c */
 void		 web_admin_init(void);
 
