@@ -242,6 +242,35 @@ wp_agree(EVP_PKEY *as, const uint8_t *ua_pub, size_t ua_publen,
 }
 
 /*
+ * Seal one record: AES-128-GCM of rec (len bytes) under cek and nonce into
+ * out, the ciphertext and then its 16-byte tag (both encodings end so).
+ */
+static int
+wp_seal(const uint8_t cek[16], const uint8_t nonce[12], const uint8_t *rec,
+    size_t len, uint8_t *out, char **cause)
+{
+	EVP_CIPHER_CTX	*cctx;
+	char		 err[256];
+	int		 l, rc = -1;
+
+	if ((cctx = EVP_CIPHER_CTX_new()) == NULL)
+		fatalx("EVP_CIPHER_CTX_new failed");
+	if (EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, cek,
+	    nonce) != 1 ||
+	    EVP_EncryptUpdate(cctx, out, &l, rec, (int)len) != 1 ||
+	    (size_t)l != len ||
+	    EVP_EncryptFinal_ex(cctx, out + l, &l) != 1 ||
+	    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, WP_TAG,
+	    out + len) != 1)
+		*cause = xasprintf("AES-128-GCM failed: %s", wp_ssl_error(err,
+		    sizeof err));
+	else
+		rc = 0;
+	EVP_CIPHER_CTX_free(cctx);
+	return rc;
+}
+
+/*
  * Encrypt plain for a subscription with a given sender key pair and salt
  * (RFC 8291 section 3; the test vector's entry point). The body is the
  * RFC 8188 header (salt, rs, idlen, keyid = the sender's public key) and
@@ -256,14 +285,12 @@ webpush_encrypt_with(EVP_PKEY *as, const uint8_t *ua_pub, size_t ua_publen,
 	static const char	 key_label[] = "WebPush: info";
 	static const char	 cek_label[] = "Content-Encoding: aes128gcm";
 	static const char	 nonce_label[] = "Content-Encoding: nonce";
-	EVP_CIPHER_CTX		*cctx = NULL;
 	uint8_t			 as_pub[WEBPUSH_KEY_LEN], secret[32];
 	uint8_t			 prk_key[32], ikm[32], prk[32], okm[32];
 	uint8_t			 cek[16], nonce[12], info[160], one = 1;
 	uint8_t			*body = NULL, *p, *rec = NULL;
 	size_t			 n;
-	char			 err[256];
-	int			 l, rc = -1;
+	int			 rc = -1;
 
 	*out = NULL;
 	*cause = NULL;
@@ -310,19 +337,8 @@ webpush_encrypt_with(EVP_PKEY *as, const uint8_t *ua_pub, size_t ua_publen,
 	*p++ = WEBPUSH_KEY_LEN;
 	memcpy(p, as_pub, WEBPUSH_KEY_LEN);
 	p += WEBPUSH_KEY_LEN;
-	if ((cctx = EVP_CIPHER_CTX_new()) == NULL)
-		fatalx("EVP_CIPHER_CTX_new failed");
-	if (EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, cek,
-	    nonce) != 1 ||
-	    EVP_EncryptUpdate(cctx, p, &l, rec, (int)len + 1) != 1 ||
-	    (size_t)l != len + 1 ||
-	    EVP_EncryptFinal_ex(cctx, p + l, &l) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, WP_TAG,
-	    p + len + 1) != 1) {
-		*cause = xasprintf("AES-128-GCM failed: %s", wp_ssl_error(err,
-		    sizeof err));
+	if (wp_seal(cek, nonce, rec, len + 1, p, cause) != 0)
 		goto out;
-	}
 	*out = body;
 	body = NULL;
 	rc = 0;
@@ -338,7 +354,6 @@ out:
 		free(rec);
 	}
 	free(body);
-	EVP_CIPHER_CTX_free(cctx);
 	return rc;
 }
 
@@ -365,13 +380,11 @@ webpush_encrypt_legacy_with(EVP_PKEY *as, const uint8_t *ua_pub,
 	static const char	 cek_label[] = "Content-Encoding: aesgcm";
 	static const char	 nonce_label[] = "Content-Encoding: nonce";
 	static const char	 curve[] = "P-256";
-	EVP_CIPHER_CTX		*cctx = NULL;
 	uint8_t			 secret[32], prk_key[32], ikm[32], prk[32];
 	uint8_t			 okm[32], cek[16], nonce[12], one = 1;
 	uint8_t			 ctx[sizeof curve + 2 * (2 + WEBPUSH_KEY_LEN)];
 	uint8_t			*body = NULL, *p, *rec = NULL;
-	char			 err[256];
-	int			 l, rc = -1;
+	int			 rc = -1;
 
 	*out = NULL;
 	*cause = NULL;
@@ -415,19 +428,8 @@ webpush_encrypt_legacy_with(EVP_PKEY *as, const uint8_t *ua_pub,
 	memcpy(rec + 2, plain, len);
 	*outlen = 2 + len + WP_TAG;
 	body = xmalloc(*outlen);
-	if ((cctx = EVP_CIPHER_CTX_new()) == NULL)
-		fatalx("EVP_CIPHER_CTX_new failed");
-	if (EVP_EncryptInit_ex(cctx, EVP_aes_128_gcm(), NULL, cek,
-	    nonce) != 1 ||
-	    EVP_EncryptUpdate(cctx, body, &l, rec, (int)len + 2) != 1 ||
-	    (size_t)l != len + 2 ||
-	    EVP_EncryptFinal_ex(cctx, body + l, &l) != 1 ||
-	    EVP_CIPHER_CTX_ctrl(cctx, EVP_CTRL_GCM_GET_TAG, WP_TAG,
-	    body + len + 2) != 1) {
-		*cause = xasprintf("AES-128-GCM failed: %s", wp_ssl_error(err,
-		    sizeof err));
+	if (wp_seal(cek, nonce, rec, len + 2, body, cause) != 0)
 		goto out;
-	}
 	*out = body;
 	body = NULL;
 	rc = 0;
@@ -443,7 +445,6 @@ out:
 		free(rec);
 	}
 	free(body);
-	EVP_CIPHER_CTX_free(cctx);
 	return rc;
 }
 
