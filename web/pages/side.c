@@ -21,7 +21,7 @@
 #define SIDE_TRENDS_NONE 5	/* or that there are none: the first tag of
 				 * a new site shows soon */
 #define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
-#define SIDE_MEMO_TTL	60	/* seconds a person's part is remembered */
+#define SIDE_MEMO_TTL	600	/* seconds a person's part is remembered */
 
 /* The trending tags, read once a minute per loop thread: the same for
  * everyone, and a query over a week of posts. Kept as plain text, so that
@@ -128,7 +128,9 @@ side_personal_read(struct req *r)
  * (jansson counts references atomically), with the change stamp it was read
  * under. Good while neither whom the person follows and their groups
  * (hashtags included) nor their own row have changed since (stamp.c; a
- * group's rename touches everything), and for a minute at most. Kept as
+ * group's rename touches everything), and ten minutes at most: what only
+ * others change (a new colleague to suggest) may show that late, and with
+ * a minute 10,000 people rebuilt 170 columns a second. Kept as
  * text and parsed again on every page, it cost more than the queries it
  * saved. A slot per person (id modulo the table), striped locks.
  */
