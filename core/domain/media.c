@@ -244,6 +244,7 @@ media_remove(const char *data_dir, const char *name)
 	if (!media_valid_name(name))
 		return -1;
 	path = media_path(data_dir, name);
+	backup_hold(data_dir, path, name);	/* a running backup's */
 	if (unlink(path) == -1 && errno != ENOENT) {
 		log_warn("media: unlink %s: %s", path, strerror(errno));
 		rc = -1;
