@@ -206,6 +206,16 @@ path_parent(const char *path)
 	return d;
 }
 
+/* The last component of a path (caller frees). */
+static char *
+path_base(const char *path)
+{
+	char	*copy = xstrdup(path), *b = xstrdup(basename(copy));
+
+	free(copy);
+	return b;
+}
+
 /* rm -r, for an unfinished or pruned backup only. */
 static int
 tree_remove(const char *path)
@@ -263,14 +273,18 @@ tree_chown(const char *path, uid_t uid, gid_t gid)
 	return rc;
 }
 
-/* The time as 20261207T093000Z, for names. */
+/* The time as 20261207T093000Z (for names), or with compact == 0 as
+ * 2026-12-07T09:30:00Z. */
 static void
-utc_stamp(time_t t, char *buf, size_t len, const char *fmt)
+utc_stamp(time_t t, char *buf, size_t len, int compact)
 {
 	struct tm	tm;
 
 	gmtime_r(&t, &tm);
-	strftime(buf, len, fmt, &tm);
+	if (compact)
+		strftime(buf, len, "%Y%m%dT%H%M%SZ", &tm);
+	else
+		strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /*
@@ -547,7 +561,8 @@ media_of_snapshot(const char *db_path, const char *data_dir,
 		free(from);
 		free(rel);
 		free(to);
-		progress_say(p, ++n, total > n ? total : n, "files");
+		n++;
+		progress_say(p, n, total > n ? total : n, "files");
 	}
 	if (step != SQLITE_DONE) {
 		*cause = xasprintf("%s: %s", db_path, sqlite3_errmsg(sql));
@@ -661,7 +676,7 @@ backup_write(struct db *db, const char *data_dir, const char *dest,
 		json_decref(schema);
 		goto out;
 	}
-	utc_stamp(tv.tv_sec, when, sizeof when, "%Y-%m-%dT%H:%M:%SZ");
+	utc_stamp(tv.tv_sec, when, sizeof when, 0);
 	json_object_set_new(man, "format", json_string(BACKUP_FORMAT));
 	json_object_set_new(man, "format_version",
 	    json_integer(BACKUP_FORMAT_VERSION));
@@ -723,7 +738,7 @@ backup_dated_name(const char *parent)
 {
 	char	when[32];
 
-	utc_stamp(time(NULL), when, sizeof when, "%Y%m%dT%H%M%SZ");
+	utc_stamp(time(NULL), when, sizeof when, 1);
 	return xasprintf("%s/" BACKUP_PREFIX "%s", parent, when);
 }
 
@@ -945,7 +960,7 @@ dir_empty(const char *path)
  * in *replaced, caller frees), not deleted. A live one is always refused.
  */
 int
-backup_restore(const char *dir, json_t *man, const char *data_dir,
+backup_restore(const char *dir, json_t *man, const char *where,
     int force, FILE *out, char **replaced, char **cause)
 {
 	struct progress	 p = { out, "restore", 0 };
@@ -957,13 +972,17 @@ backup_restore(const char *dir, json_t *man, const char *data_dir,
 	size_t		 i;
 	int		 rc = -1, exists, copy;
 	mode_t		 mode = 0750;
+	char		*data_dir = xstrdup(where);
+	size_t		 len = strlen(data_dir);
 
 	*replaced = NULL;
+	while (len > 1 && data_dir[len - 1] == '/')	/* "data/" is data */
+		data_dir[--len] = '\0';
 	parent = path_parent(data_dir);
+	base = path_base(data_dir);
 	if (stat(parent, &parent_sb) != 0) {
 		*cause = xasprintf("%s: %s", parent, strerror(errno));
-		free(parent);
-		return -1;
+		goto out;
 	}
 	exists = stat(data_dir, &sb) == 0;
 	if (exists && !S_ISDIR(sb.st_mode)) {
@@ -995,13 +1014,10 @@ backup_restore(const char *dir, json_t *man, const char *data_dir,
 
 	/* Built beside it, on the same file system, so the rename is
 	 * atomic and the old data_dir is untouched until then. */
-	base = xstrdup(data_dir + strlen(parent) + (strcmp(parent, "/") ==
-	    0 ? 0 : 1));
 	tmp = xasprintf("%s/.%s.restore-%ld", parent, base, (long)getpid());
 	(void)tree_remove(tmp);
 	if (mkdir(tmp, 0700) != 0) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		free(base);
 		goto out;
 	}
 	files = json_object_get(man, "files");
@@ -1015,7 +1031,6 @@ backup_restore(const char *dir, json_t *man, const char *data_dir,
 			*cause = xasprintf("%s: %s", to, strerror(errno));
 			free(from);
 			free(to);
-			free(base);
 			goto out;
 		}
 		if (copy)
@@ -1028,7 +1043,6 @@ backup_restore(const char *dir, json_t *man, const char *data_dir,
 	if (chmod(tmp, mode) != 0 || (geteuid() == 0 && exists &&
 	    tree_chown(tmp, sb.st_uid, sb.st_gid) != 0)) {
 		*cause = xasprintf("%s: %s", tmp, strerror(errno));
-		free(base);
 		goto out;
 	}
 	dir_sync(tmp);
@@ -1038,29 +1052,25 @@ backup_restore(const char *dir, json_t *man, const char *data_dir,
 		*cause = xasprintf("%s: something opened its database during "
 		    "the restore: stop it and run the restore again",
 		    data_dir);
-		free(base);
 		goto out;
 	}
 	if (exists && dir_empty(data_dir)) {
 		if (rmdir(data_dir) != 0) {
 			*cause = xasprintf("%s: %s", data_dir,
 			    strerror(errno));
-			free(base);
 			goto out;
 		}
 	} else if (exists) {
-		utc_stamp(time(NULL), when, sizeof when, "%Y%m%dT%H%M%SZ");
+		utc_stamp(time(NULL), when, sizeof when, 1);
 		*replaced = xasprintf("%s/%s.replaced-%s", parent, base, when);
 		if (rename(data_dir, *replaced) != 0) {
 			*cause = xasprintf("%s: cannot move it aside to %s: %s",
 			    data_dir, *replaced, strerror(errno));
 			free(*replaced);
 			*replaced = NULL;
-			free(base);
 			goto out;
 		}
 	}
-	free(base);
 	if (rename(tmp, data_dir) != 0) {
 		*cause = xasprintf("%s: %s", data_dir, strerror(errno));
 		if (*replaced != NULL)
@@ -1074,5 +1084,7 @@ out:
 		(void)tree_remove(tmp);
 	free(tmp);
 	free(parent);
+	free(base);
+	free(data_dir);
 	return rc;
 }
