@@ -1400,7 +1400,7 @@ cmd_restore(struct ctl *ctl)
 	json_t			*man = NULL;
 	char			*cause = NULL, *replaced = NULL;
 	FILE			*progress;
-	int			 rc;
+	int			 rc, fresh;
 
 	memset(&o, 0, sizeof o);
 	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, backup_opt, &o,
@@ -1432,6 +1432,7 @@ cmd_restore(struct ctl *ctl)
 		rc = 0;
 		goto out;
 	}
+	fresh = access(data_dir, F_OK) != 0;
 	if (backup_restore(dir, man, data_dir, o.force, progress, &replaced,
 	    &cause) != 0) {
 		fprintf(stderr, "hearthctl: restore refused: %s\n", cause);
@@ -1443,6 +1444,11 @@ cmd_restore(struct ctl *ctl)
 	if (replaced != NULL)
 		printf("; what was there is now %s", replaced);
 	printf("\nstart hearthd: it migrates an older schema on start\n");
+	if (fresh && geteuid() == 0)
+		fprintf(stderr, "hearthctl: warning: %s is new and owned by "
+		    "root: give it to the user hearthd runs as (chown -R "
+		    "hearth:hearth %s) before starting it\n", data_dir,
+		    data_dir);
 	rc = 0;
 out:
 	free(cause);
