@@ -13,7 +13,7 @@
  * afterwards (its post deleted, an avatar replaced): while a backup runs
  * it holds a read lock on data_dir/backup.lock, taken before the snapshot,
  * and media_remove keeps a hard link of what it removes in
- * data_dir/backup-held/ (backup_hold), where the copy finds it.
+ * data_dir/backup-held/ (media.c), where the copy finds it.
  *
  * A restore checks everything before it touches the data_dir, builds the
  * new one in a folder beside it and renames it into place; the old one is
@@ -40,8 +40,6 @@
 
 #define BACKUP_FORMAT		"hearth-backup"
 #define BACKUP_FORMAT_VERSION	1
-#define BACKUP_LOCK		"backup.lock"
-#define BACKUP_HELD		"backup-held"
 #define BACKUP_PREFIX		"hearth-"	/* --dated folders */
 #define SHM_DMS_BYTE		128	/* SQLite's unix VFS: held by every
 					   connection that has the WAL open */
@@ -317,45 +315,13 @@ backup_live(const char *data_dir)
 	return fl.l_type == F_UNLCK ? 0 : (fl.l_pid > 0 ? fl.l_pid : -1);
 }
 
-/*
- * Before a stored file is removed: if a backup is running (it holds a
- * lock on data_dir/backup.lock), keep a hard link in data_dir/backup-held/
- * for it, as its snapshot may still refer to the file.
- */
-void
-backup_hold(const char *data_dir, const char *path, const char *name)
-{
-	struct flock	 fl;
-	char		*lock = xasprintf("%s/" BACKUP_LOCK, data_dir), *held;
-	int		 fd;
-
-	fd = open(lock, O_RDONLY | O_CLOEXEC);
-	free(lock);
-	if (fd == -1)
-		return;		/* no backup ever ran here */
-	memset(&fl, 0, sizeof fl);
-	fl.l_type = F_WRLCK;
-	fl.l_whence = SEEK_SET;
-	if (fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK) {
-		close(fd);
-		return;
-	}
-	close(fd);
-	held = xasprintf("%s/" BACKUP_HELD "/%s", data_dir, name);
-	if (make_parents(held, 0750) != 0 || (link(path, held) != 0 &&
-	    errno != EEXIST && errno != ENOENT))
-		log_warn("media: a backup is running and %s could not be "
-		    "kept for it: %s", name, strerror(errno));
-	free(held);
-}
-
 /* Take the backup lock (shared: backups may overlap). fd or -1. */
 static int
 backup_lock(const char *data_dir, char **cause)
 {
 	struct flock	 fl;
 	struct stat	 sb;
-	char		*path = xasprintf("%s/" BACKUP_LOCK, data_dir);
+	char		*path = xasprintf("%s/" MEDIA_BACKUP_LOCK, data_dir);
 	int		 fd;
 
 	/* readable by hearthd whoever runs the backup */
@@ -389,7 +355,7 @@ backup_unlock(const char *data_dir, int fd)
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	if (fcntl(fd, F_SETLK, &fl) == 0) {
-		held = xasprintf("%s/" BACKUP_HELD, data_dir);
+		held = xasprintf("%s/" MEDIA_BACKUP_HELD, data_dir);
 		(void)tree_remove(held);
 		free(held);
 	}
@@ -537,7 +503,7 @@ media_of_snapshot(const char *db_path, const char *data_dir,
 		from = media_path(data_dir, name);
 		if (stat(from, &sb) != 0) {
 			free(from);
-			from = xasprintf("%s/" BACKUP_HELD "/%s", data_dir,
+			from = xasprintf("%s/" MEDIA_BACKUP_HELD "/%s", data_dir,
 			    name);
 		}
 		rel = xasprintf("media/%.2s/%.2s/%s", name, name + 2, name);

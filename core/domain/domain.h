@@ -658,6 +658,8 @@ int		 media_copy_tree(const char *, const char *,
 		     struct media_copy *);
 
 /* backup.c */
+#define MEDIA_BACKUP_LOCK	"backup.lock"	/* in data_dir: held by backups */
+#define MEDIA_BACKUP_HELD	"backup-held"	/* removed while one ran */
 struct backup_opts {
 	FILE		*progress;	/* progress lines, or NULL */
 	int		 no_check;	/* skip integrity_check of the copy */
@@ -670,7 +672,6 @@ struct backup_result {
 	double		 db_seconds;
 };
 pid_t		 backup_live(const char *);
-void		 backup_hold(const char *, const char *, const char *);
 int		 backup_write(struct db *, const char *, const char *,
 		     const struct backup_opts *, struct backup_result *,
 		     char **);
