@@ -610,12 +610,7 @@ db_backup_progress(struct db *db, const char *path,
 	char		*tmp = xasprintf("%s.partial", path);
 	int		 rc, ret = -1, reading = 0;
 
-	unlink(tmp);
-	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		*cause = xasprintf("%s: %s", tmp, sqlite3_errmsg(dst));
-		goto out;
-	}
+	/* The snapshot first: once the copy's file exists, it is taken. */
 	if (db->depth == 0 && sqlite3_get_autocommit(db->sql)) {
 		if (db_exec(db, "BEGIN DEFERRED; SELECT count(*) FROM "
 		    "sqlite_schema") != 0) {
@@ -624,6 +619,12 @@ db_backup_progress(struct db *db, const char *path,
 			goto out;
 		}
 		reading = 1;
+	}
+	unlink(tmp);
+	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", tmp, sqlite3_errmsg(dst));
+		goto out;
 	}
 	if ((b = sqlite3_backup_init(dst, "main", db->sql, "main")) == NULL) {
 		*cause = xasprintf("%s: %s", path, sqlite3_errmsg(dst));

@@ -9,8 +9,10 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import struct
+import subprocess
 import threading
 import time
 import zlib
@@ -386,6 +388,73 @@ def held_while_backing_up(t, srv):
     t.is_(p.returncode, 0, "the next backup runs")
     t.ok(not os.path.exists(os.path.join(srv.data_dir, "backup-held")),
          "... and lets the held files go when it ends")
+
+
+@h.case
+def removed_during_backup(t, _):
+    """A post deleted after the backup's snapshot, while its copy runs:
+    the snapshot still has the post, so its picture (kept for the backup
+    in backup-held/) is in the backup and served after a restore."""
+    with h.Server(t) as srv:
+        c = srv.people("alice")["alice"]
+        m = upload(c, png(5))
+        s = c.post("/api/v1/statuses", {"status": "deleted mid-backup",
+                                        "media_ids[]": m["id"]}).json()
+        pic = media_path(s["media_attachments"][0]["url"])
+        name = pic.split("/")[-1]
+        stored = os.path.join(srv.data_dir, "media", name[:2], name[2:4],
+                              name)
+        digest = sha(c.get(pic).body)
+        # A database large enough that its copy lasts long enough to be
+        # paused in.
+        db = sqlite3.connect(srv.db, timeout=30)
+        db.execute("CREATE TABLE test_filler (x BLOB)")
+        db.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                   "FROM n WHERE i < 20000) INSERT INTO test_filler SELECT "
+                   "randomblob(4000) FROM n")
+        db.commit()
+        db.close()
+        folder = os.path.join(srv.dir, "backup")
+        copy = os.path.join(folder + ".partial", "hearth.db.partial")
+        p = subprocess.Popen([h.HEARTHCTL, "-c", srv.conf, "backup",
+                              folder], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+        paused = False
+        deadline = time.time() + h.TIMEOUT
+        # The copy's file appears once the snapshot is taken (db.c).
+        while p.poll() is None and time.time() < deadline:
+            if os.path.exists(copy):
+                os.kill(p.pid, signal.SIGSTOP)
+                paused = True
+                break
+        try:
+            t.ok(paused, "the backup is paused after its snapshot")
+            t.status(c.request("DELETE", "/api/v1/statuses/%s" % s["id"]),
+                     200, "the post is deleted meanwhile")
+            t.ok(h.poll(lambda: not os.path.exists(stored), 10),
+                 "... and its picture leaves media/")
+            t.ok(os.path.exists(os.path.join(srv.data_dir, "backup-held",
+                                             name)),
+                 "... kept in backup-held/ for the backup")
+        finally:
+            os.kill(p.pid, signal.SIGCONT)
+        out, err = p.communicate(timeout=h.TIMEOUT)
+        t.is_(p.returncode, 0, "the backup finishes")
+        m = manifest(folder)
+        t.ok(any(f["path"].endswith("/" + name) for f in m["files"]) and
+             m["missing_media"] == [], "the picture is in it", repr(m))
+        t.ok(not os.path.exists(os.path.join(srv.data_dir, "backup-held")),
+             "backup-held/ is emptied when it ends")
+    dst = fresh_server(t)
+    p = ctl(dst.conf, "restore", folder)
+    t.is_(p.returncode, 0, "it restores")
+    with dst:
+        a = dst.client(headers=c.headers)
+        t.status(a.get("/api/v1/statuses/%s" % s["id"]), 200,
+                 "the post is there, as at the snapshot")
+        r = a.get(pic)
+        t.ok(r.status == 200 and sha(r.body) == digest,
+             "... with its picture", r.summary())
 
 
 @h.case
