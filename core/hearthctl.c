@@ -1322,7 +1322,7 @@ cmd_backup(struct ctl *ctl)
 	struct backup_result	 r;
 	struct timespec		 t0;
 	const char		*path;
-	char			*cause = NULL, *dest;
+	char			*cause = NULL, *dest, *prev;
 	int			 rc;
 
 	memset(&o, 0, sizeof o);
@@ -1338,6 +1338,9 @@ cmd_backup(struct ctl *ctl)
 	}
 	dest = o.dated ? backup_dated_name(path) : xstrdup(path);
 	memset(&bo, 0, sizeof bo);
+	/* Stored files the last one has are linked from it, not read. */
+	prev = o.dated ? backup_newest(path) : NULL;
+	bo.previous = prev;
 	bo.progress = o.progress || isatty(STDERR_FILENO) ? stderr : NULL;
 	bo.no_check = o.no_check;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -1346,13 +1349,18 @@ cmd_backup(struct ctl *ctl)
 		fprintf(stderr, "hearthctl: backup failed: %s\n", cause);
 		free(cause);
 		free(dest);
+		free(prev);
 		return 1;
 	}
+	free(prev);
 	printf("backup written to %s: the database as of %lld.%03lld "
 	    "(Unix time) and %lld stored files, %lld MB, in %.1f s\n", dest,
 	    (long long)(r.snapshot_ms / 1000), (long long)(r.snapshot_ms %
 	    1000), (long long)r.media_files, (long long)(r.bytes / 1000000),
 	    ctl_elapsed(&t0));
+	if (r.reused > 0)
+		printf("%lld of the files were unchanged since the previous "
+		    "backup: linked from it\n", (long long)r.reused);
 	if (r.missing > 0)
 		fprintf(stderr, "hearthctl: warning: %lld files the database "
 		    "refers to were missing from %s/media already (listed in "

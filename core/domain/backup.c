@@ -466,16 +466,52 @@ db_file_schema(sqlite3 *sql, const char *path, char **cause)
 	return o;
 }
 
+/* Where media_of_snapshot copies from and to, and what it found. */
+struct snapshot_copy {
+	const char	*data_dir;
+	const char	*dest;		/* the backup being written */
+	const char	*prev_dir;	/* an earlier backup, or NULL */
+	json_t		*prev;		/* its files by path, or NULL */
+	json_t		*files;		/* the manifest's list */
+	json_t		*missing;	/* names found nowhere */
+	int64_t		 reused;	/* linked from prev_dir */
+};
+
+/* A stored file an earlier backup has, of the same size: linked from it
+ * (the same bytes: stored files never change), its manifest entry taken
+ * over without reading the file again. 0 if so. */
+static int
+reuse_previous(struct snapshot_copy *sc, const char *rel, off_t size,
+    const char *to)
+{
+	json_t	*e;
+	char	*from;
+	int	 rc;
+
+	if (sc->prev == NULL || (e = json_object_get(sc->prev, rel)) == NULL ||
+	    json_integer_value(json_object_get(e, "size")) != (int64_t)size)
+		return -1;
+	from = xasprintf("%s/%s", sc->prev_dir, rel);
+	rc = make_parents(to, 0750) == 0 && link(from, to) == 0 ? 0 : -1;
+	free(from);
+	if (rc == 0) {
+		json_array_append(sc->files, e);
+		sc->reused++;
+	}
+	return rc;
+}
+
 /*
  * Copy the files the snapshot at db_path refers to into dest/media: from
- * data_dir/media, or from backup-held/ if removed since. Names found
- * nowhere are added to missing (the live data_dir lacked them too).
+ * an earlier backup if it has them, else from data_dir/media, or from
+ * backup-held/ if removed since. Names found nowhere are added to missing
+ * (the live data_dir lacked them too).
  */
 static int
-media_of_snapshot(const char *db_path, const char *data_dir,
-    const char *dest, json_t *files, json_t *missing, struct progress *p,
-    char **cause)
+media_of_snapshot(const char *db_path, struct snapshot_copy *sc,
+    struct progress *p, char **cause)
 {
+	const char	*data_dir = sc->data_dir, *dest = sc->dest;
 	sqlite3		*sql;
 	sqlite3_stmt	*st = NULL;
 	struct stat	 sb;
@@ -509,13 +545,14 @@ media_of_snapshot(const char *db_path, const char *data_dir,
 		rel = xasprintf("media/%.2s/%.2s/%s", name, name + 2, name);
 		to = xasprintf("%s/%s", dest, rel);
 		if (stat(from, &sb) != 0) {
-			json_array_append_new(missing, json_string(name));
+			json_array_append_new(sc->missing, json_string(name));
 			if (p->f != NULL)
 				fprintf(p->f, "warning: %s is referenced by "
 				    "the database but not in %s/media\n",
 				    name, data_dir);
-		} else if (file_link_or_copy(from, to) != 0 ||
-		    manifest_add(files, dest, rel, cause) != 0) {
+		} else if (reuse_previous(sc, rel, sb.st_size, to) != 0 &&
+		    (file_link_or_copy(from, to) != 0 ||
+		    manifest_add(sc->files, dest, rel, cause) != 0)) {
 			if (*cause == NULL)
 				*cause = xasprintf("%s: %s", to,
 				    strerror(errno));
@@ -568,6 +605,30 @@ fail:
 	return rc;
 }
 
+/* An earlier backup's files by path, from its manifest; NULL if it has
+ * none to offer. */
+static json_t *
+previous_files(const char *dir)
+{
+	json_t	*man, *by, *f;
+	char	*path = xasprintf("%s/manifest.json", dir);
+	size_t	 i;
+
+	man = json_load_file(path, 0, NULL);
+	free(path);
+	if (man == NULL)
+		return NULL;
+	by = json_object();
+	json_array_foreach(json_object_get(man, "files"), i, f) {
+		const char *rel = json_string_value(json_object_get(f, "path"));
+
+		if (rel != NULL && strncmp(rel, "media/", 6) == 0)
+			json_object_set(by, rel, f);
+	}
+	json_decref(man);
+	return by;
+}
+
 /*
  * Back up the company at data_dir (its database open as db) into the
  * folder dest, which must not exist: written as dest.partial and renamed
@@ -578,10 +639,11 @@ backup_write(struct db *db, const char *data_dir, const char *dest,
     const struct backup_opts *o, struct backup_result *r, char **cause)
 {
 	struct progress	 p = { o->progress, "database", 0 };
+	struct snapshot_copy sc;
 	struct timeval	 tv;
 	struct stat	 sb;
 	sqlite3		*sql = NULL;
-	json_t		*man = NULL, *files, *missing, *schema;
+	json_t		*man = NULL, *files, *missing, *schema, *prev = NULL;
 	char		*part, *dbp = NULL, *manp = NULL, when[32];
 	int		 lock = -1, rc = -1;
 
@@ -614,9 +676,19 @@ backup_write(struct db *db, const char *data_dir, const char *dest,
 	missing = json_array();
 	json_object_set_new(man, "files", files);
 	json_object_set_new(man, "missing_media", missing);
-	if (media_of_snapshot(dbp, data_dir, part, files, missing, &p,
-	    cause) != 0)
+	memset(&sc, 0, sizeof sc);
+	sc.data_dir = data_dir;
+	sc.dest = part;
+	sc.files = files;
+	sc.missing = missing;
+	if (o->previous != NULL && (prev = previous_files(o->previous)) !=
+	    NULL) {
+		sc.prev_dir = o->previous;
+		sc.prev = prev;
+	}
+	if (media_of_snapshot(dbp, &sc, &p, cause) != 0)
 		goto out;
+	r->reused = sc.reused;
 	backup_unlock(data_dir, lock);
 	lock = -1;
 	r->media_files = (int64_t)json_array_size(files);
@@ -682,6 +754,7 @@ out:
 	if (rc != 0)
 		(void)tree_remove(part);
 	json_decref(man);
+	json_decref(prev);
 	free(manp);
 	free(dbp);
 	free(part);
@@ -708,6 +781,51 @@ backup_dated_name(const char *parent)
 	return xasprintf("%s/" BACKUP_PREFIX "%s", parent, when);
 }
 
+/* The finished dated backups in parent, newest first; how many. */
+static size_t
+dated_list(const char *parent, char ***names)
+{
+	DIR		*d;
+	struct dirent	*e;
+	struct stat	 sb;
+	char		*p;
+	size_t		 n = 0;
+
+	*names = NULL;
+	if ((d = opendir(parent)) == NULL)
+		return 0;
+	while ((e = readdir(d)) != NULL) {
+		if (strncmp(e->d_name, BACKUP_PREFIX, strlen(BACKUP_PREFIX))
+		    != 0 || strchr(e->d_name, '.') != NULL)
+			continue;
+		p = xasprintf("%s/%s/manifest.json", parent, e->d_name);
+		if (stat(p, &sb) == 0) {
+			*names = xrealloc(*names, (n + 1) * sizeof **names);
+			(*names)[n++] = xstrdup(e->d_name);
+		}
+		free(p);
+	}
+	closedir(d);
+	if (n > 0)
+		qsort(*names, n, sizeof **names, name_cmp_desc);
+	return n;
+}
+
+/* The newest finished dated backup in parent (caller frees), or NULL. */
+char *
+backup_newest(const char *parent)
+{
+	char	**names, *newest = NULL;
+	size_t	  i, n = dated_list(parent, &names);
+
+	if (n > 0)
+		newest = xasprintf("%s/%s", parent, names[0]);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return newest;
+}
+
 /*
  * Keep the newest keep dated backups in parent (finished ones: with a
  * manifest), removing the older. How many were removed, or -1.
@@ -715,30 +833,10 @@ backup_dated_name(const char *parent)
 int
 backup_prune(const char *parent, int keep, FILE *out, char **cause)
 {
-	DIR		*d;
-	struct dirent	*e;
-	struct stat	 sb;
-	char		**names = NULL, *p;
-	size_t		 n = 0, i;
-	int		 removed = 0;
+	char	**names, *p;
+	size_t	  n = dated_list(parent, &names), i;
+	int	  removed = 0;
 
-	if ((d = opendir(parent)) == NULL) {
-		*cause = xasprintf("%s: %s", parent, strerror(errno));
-		return -1;
-	}
-	while ((e = readdir(d)) != NULL) {
-		if (strncmp(e->d_name, BACKUP_PREFIX, strlen(BACKUP_PREFIX))
-		    != 0 || strchr(e->d_name, '.') != NULL)
-			continue;
-		p = xasprintf("%s/%s/manifest.json", parent, e->d_name);
-		if (stat(p, &sb) == 0) {
-			names = xrealloc(names, (n + 1) * sizeof *names);
-			names[n++] = xstrdup(e->d_name);
-		}
-		free(p);
-	}
-	closedir(d);
-	qsort(names, n, sizeof *names, name_cmp_desc);
 	for (i = 0; i < n; i++) {
 		if ((int)i >= keep) {
 			p = xasprintf("%s/%s", parent, names[i]);

@@ -663,11 +663,14 @@ int		 media_copy_tree(const char *, const char *,
 struct backup_opts {
 	FILE		*progress;	/* progress lines, or NULL */
 	int		 no_check;	/* skip integrity_check of the copy */
+	const char	*previous;	/* a backup to link unchanged files
+					   from, or NULL */
 };
 struct backup_result {
 	int64_t		 snapshot_ms;	/* the moment of the snapshot */
 	int64_t		 media_files;	/* stored files in the backup */
 	int64_t		 missing;	/* referenced, found nowhere */
+	int64_t		 reused;	/* linked from the previous backup */
 	int64_t		 bytes;		/* all files */
 	double		 db_seconds;
 };
@@ -676,6 +679,7 @@ int		 backup_write(struct db *, const char *, const char *,
 		     const struct backup_opts *, struct backup_result *,
 		     char **);
 char		*backup_dated_name(const char *);
+char		*backup_newest(const char *);
 int		 backup_prune(const char *, int, FILE *, char **);
 int		 backup_check(const char *, int (*)(const char *), FILE *,
 		     json_t **, char **);

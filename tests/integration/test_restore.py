@@ -469,6 +469,17 @@ def dated_keep(t, srv):
     names = sorted(os.listdir(parent))
     t.ok(len(names) == 2 and all(n.startswith("hearth-") for n in names),
          "two remain", repr(names))
+    t.like(p.stdout, r"[1-9]\d* of the files were unchanged since the "
+           r"previous backup: linked from it", "stored files the previous "
+           "backup has are linked from it")
+    newest = os.path.join(parent, names[-1])
+    older = os.path.join(parent, names[0])
+    rel = [f["path"] for f in manifest(newest)["files"]
+           if f["path"].startswith("media/")][0]
+    t.is_(os.stat(os.path.join(newest, rel)).st_ino,
+          os.stat(os.path.join(older, rel)).st_ino, "... the same file")
+    q = srv.ctl("restore", "--check", newest)
+    t.is_(q.returncode, 0, "... and the newest checks out whole")
     t.like(p.stdout, r"removed the older backup", "... the older one is "
            "removed, and said so")
     p = srv.ctl("backup", "--keep", "2", parent)
