@@ -644,7 +644,9 @@ backup_write(struct db *db, const char *data_dir, const char *dest,
 	struct stat	 sb;
 	sqlite3		*sql = NULL;
 	json_t		*man = NULL, *files, *missing, *schema, *prev = NULL;
+	json_t		*f;
 	char		*part, *dbp = NULL, *manp = NULL, when[32];
+	size_t		 i;
 	int		 lock = -1, rc = -1;
 
 	memset(r, 0, sizeof *r);
@@ -669,7 +671,7 @@ backup_write(struct db *db, const char *data_dir, const char *dest,
 	if (db_backup_progress(db, dbp, o->progress != NULL ? progress_pages :
 	    NULL, &p, cause) != 0)
 		goto out;
-	r->db_seconds = (double)(time(NULL) - tv.tv_sec);
+	(void)chmod(dbp, 0640);		/* it holds the secrets */
 
 	man = json_object();
 	files = json_array();
@@ -736,15 +738,8 @@ backup_write(struct db *db, const char *data_dir, const char *dest,
 	free(dbp);
 	dbp = path_parent(dest);
 	dir_sync(dbp);
-	r->bytes = 0;
-	{
-		size_t	 i;
-		json_t	*f;
-
-		json_array_foreach(files, i, f)
-			r->bytes += json_integer_value(json_object_get(f,
-			    "size"));
-	}
+	json_array_foreach(files, i, f)
+		r->bytes += json_integer_value(json_object_get(f, "size"));
 	rc = 0;
 out:
 	if (sql != NULL)

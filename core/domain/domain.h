@@ -672,7 +672,6 @@ struct backup_result {
 	int64_t		 missing;	/* referenced, found nowhere */
 	int64_t		 reused;	/* linked from the previous backup */
 	int64_t		 bytes;		/* all files */
-	double		 db_seconds;
 };
 pid_t		 backup_live(const char *);
 int		 backup_write(struct db *, const char *, const char *,

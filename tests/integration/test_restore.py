@@ -174,6 +174,11 @@ def round_trip_under_load(t, _):
              "SHA-256", repr(bad))
         t.ok(not os.path.exists(os.path.join(src.data_dir, "backup-held")),
              "nothing is left held once the backup is done")
+        t.is_(oct(os.stat(os.path.join(folder, "hearth.db")).st_mode &
+                  0o777), "0o640", "the database copy, secrets and all, "
+              "is 0640")
+        t.is_(oct(os.stat(folder).st_mode & 0o777), "0o750",
+              "... in a 0750 folder")
         # What the source served, to compare with the restored copy.
         served = {}
         for _id, _sent, _when, paths in before:
