@@ -4,6 +4,8 @@
  * runs (WAL mode; every change is one short transaction). Commands are a
  * table. Exit codes: 0 success, 1 runtime failure, 2 usage or config error.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -64,6 +66,7 @@ static int	cmd_field_add(struct ctl *);
 static int	cmd_field_remove(struct ctl *);
 static int	cmd_field_list(struct ctl *);
 static int	cmd_backup(struct ctl *);
+static int	cmd_restore(struct ctl *);
 static int	cmd_media_stats(struct ctl *);
 static int	cmd_media_cleanup(struct ctl *);
 static int	cmd_demo(struct ctl *);
@@ -110,8 +113,12 @@ static const struct command commands[] = {
 	{ "field add", "field add NAME [--position N]", cmd_field_add },
 	{ "field remove", "field remove NAME", cmd_field_remove },
 	{ "field list", "field list", cmd_field_list },
-	{ "backup", "backup PATH (the database; pictures and files into "
-	    "PATH.media/)", cmd_backup },
+	{ "backup", "backup PATH [--dated [--keep N]] [--no-check] "
+	    "[--progress] (the database, its files and a manifest into the "
+	    "new folder PATH; --dated: into PATH/hearth-DATE)", cmd_backup },
+	{ "restore", "restore BACKUP [--data-dir DIR] [--force] [--check] "
+	    "[--progress] (check a backup and make it the data_dir; hearthd "
+	    "stopped)", cmd_restore },
 	{ "media stats", "media stats (what attachments take, in the "
 	    "database and on disk)", cmd_media_stats },
 	{ "media cleanup", "media cleanup [--dry-run] (remove day-old "
@@ -142,6 +149,24 @@ static const char *const audited_commands[] = {
 	"user unlink", "group transfer", "token revoke", "app revoke",
 	"scim revoke",
 };
+
+/* The commands that never open the data_dir's database (restore works
+ * on a data_dir no process may have open, its own included). */
+static const char *const nodb_commands[] = {
+	"restore",
+};
+
+/* Whether cmd is one of nodb_commands. */
+static int
+command_nodb(const struct command *cmd)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(nodb_commands); i++)
+		if (strcmp(cmd->name, nodb_commands[i]) == 0)
+			return 1;
+	return 0;
+}
 
 /* Whether cmd is one of audited_commands. */
 static int
@@ -1235,68 +1260,210 @@ cmd_field_list(struct ctl *ctl)
 	return 0;
 }
 
-/* A copy's progress, for a large media folder. */
-static void
-backup_progress(struct media_copy *mc)
+struct backup_args {
+	int		 dated, keep, no_check, progress;
+	int		 force, check;
+	const char	*data_dir;
+};
+
+/* One option of "backup" or "restore". */
+static int
+backup_opt(int ch, const char *val, void *arg)
 {
-	fprintf(stderr, "media: %lld files (%lld MB) so far\n",
-	    (long long)(mc->kept + mc->linked + mc->copied),
-	    (long long)(mc->bytes / 1000000));
+	struct backup_args	*o = arg;
+	char			*end;
+
+	switch (ch) {
+	case 'd': o->dated = 1; break;
+	case 'n': o->no_check = 1; break;
+	case 'p': o->progress = 1; break;
+	case 'f': o->force = 1; break;
+	case 'c': o->check = 1; break;
+	case 'D': o->data_dir = val; break;
+	case 'k':
+		o->keep = (int)strtol(val, &end, 10);
+		if (*end != '\0' || o->keep < 1)
+			return -1;
+		break;
+	default: return -1;
+	}
+	return 0;
+}
+
+/* Seconds since t0, for what a long command reports. */
+static double
+ctl_elapsed(const struct timespec *t0)
+{
+	struct timespec	t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) +
+	    (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
 /*
- * backup PATH: the database to PATH, and the media folder to PATH.media/
- * (hard links where it can). The media folder is copied before and again
- * after the database: a file the database's copy refers to was either
- * there before it (first pass) or written before it was taken (second
- * pass), and a file removed in between was removed from the database
- * first, so the two copies agree (docs/media.md).
+ * backup PATH: the database, the stored files its snapshot refers to and
+ * a manifest into the new folder PATH (backup.c says how the two agree
+ * while hearthd writes). --dated: PATH holds backups, this one in
+ * PATH/hearth-DATE; --keep N then removes all but the newest N.
  */
 static int
 cmd_backup(struct ctl *ctl)
 {
-	struct media_copy	 mc;
-	char			*cause = NULL, *dest;
-	int64_t			 files, bytes, linked = 0, copied = 0;
-	int			 pass;
+	static const struct option opts[] = {
+		{ "dated", no_argument, NULL, 'd' },
+		{ "keep", required_argument, NULL, 'k' },
+		{ "no-check", no_argument, NULL, 'n' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backup_args	 o;
+	struct backup_opts	 bo;
+	struct backup_result	 r;
+	struct timespec		 t0;
+	const char		*path;
+	char			*cause = NULL, *dest, *prev;
+	int			 rc;
 
-	if (ctl->argc != 2)
-		return bad_usage(ctl->cmd, "expected exactly one PATH");
-	dest = xasprintf("%s.media", ctl->argv[1]);
-	media_disk_usage(ctl->config.data_dir, &files, &bytes);
-	for (pass = 0; pass < 2; pass++) {
-		if (pass == 1 && db_backup(ctl->db, ctl->argv[1], &cause) !=
-		    0) {
-			fprintf(stderr, "hearthctl: backup failed: %s\n",
-			    cause);
-			free(cause);
-			free(dest);
-			return 1;
-		}
-		if (files == 0)
-			continue;
-		memset(&mc, 0, sizeof mc);
-		mc.progress = pass == 0 && files > 5000 ? backup_progress :
-		    NULL;
-		if (media_copy_tree(ctl->config.data_dir, dest, &mc) != 0) {
-			fprintf(stderr, "hearthctl: backup of the media folder "
-			    "failed: %s\n", mc.cause);
-			free(mc.cause);
-			free(dest);
-			return 1;
-		}
-		linked += mc.linked;
-		copied += mc.copied;
-		if (pass == 1)
-			printf("media (%lld files, %lld bytes; %lld hard "
-			    "links, %lld copies) written to %s\n",
-			    (long long)(mc.kept + mc.linked + mc.copied),
-			    (long long)mc.bytes, (long long)linked,
-			    (long long)copied, dest);
+	memset(&o, 0, sizeof o);
+	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, backup_opt, &o,
+	    &path)) != 0)
+		return rc;
+	if (o.keep && !o.dated)
+		return bad_usage(ctl->cmd, "--keep needs --dated");
+	if (o.dated && mkdir(path, 0750) != 0 && errno != EEXIST) {
+		fprintf(stderr, "hearthctl: backup failed: %s: %s\n", path,
+		    strerror(errno));
+		return 1;
 	}
-	printf("backup written to %s\n", ctl->argv[1]);
+	dest = o.dated ? backup_dated_name(path) : xstrdup(path);
+	memset(&bo, 0, sizeof bo);
+	/* Stored files the last one has are linked from it, not read. */
+	prev = o.dated ? backup_newest(path) : NULL;
+	bo.previous = prev;
+	bo.progress = o.progress || isatty(STDERR_FILENO) ? stderr : NULL;
+	bo.no_check = o.no_check;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (backup_write(ctl->db, ctl->config.data_dir, dest, &bo, &r,
+	    &cause) != 0) {
+		fprintf(stderr, "hearthctl: backup failed: %s\n", cause);
+		free(cause);
+		free(dest);
+		free(prev);
+		return 1;
+	}
+	free(prev);
+	printf("backup written to %s: the database as of %lld.%03lld "
+	    "(Unix time) and %lld stored files, %lld MB, in %.1f s\n", dest,
+	    (long long)(r.snapshot_ms / 1000), (long long)(r.snapshot_ms %
+	    1000), (long long)r.media_files, (long long)(r.bytes / 1000000),
+	    ctl_elapsed(&t0));
+	if (r.reused > 0)
+		printf("%lld of the files were unchanged since the previous "
+		    "backup: linked from it\n", (long long)r.reused);
+	if (r.missing > 0)
+		fprintf(stderr, "hearthctl: warning: %lld files the database "
+		    "refers to were missing from %s/media already (listed in "
+		    "the manifest's missing_media)\n", (long long)r.missing,
+		    ctl->config.data_dir);
 	free(dest);
+	if (o.keep && backup_prune(path, o.keep, stdout, &cause) < 0) {
+		fprintf(stderr, "hearthctl: removing older backups: %s\n",
+		    cause);
+		free(cause);
+		return 1;
+	}
 	return 0;
+}
+
+/* The newest schema version this hearthctl knows for a component; -1
+ * for a module that is not loaded. */
+static int
+ctl_schema_known(const char *component)
+{
+	if (strcmp(component, "core") == 0)
+		return core_nmigrations > 0 ?
+		    core_migrations[core_nmigrations - 1].version : 0;
+	return module_schema_known(component);
+}
+
+/*
+ * restore BACKUP: check it whole (manifest, every file's SHA-256, the
+ * database's integrity, schema versions) and only then make it the
+ * data_dir (backup.c). Runs without opening the data_dir's database.
+ */
+static int
+cmd_restore(struct ctl *ctl)
+{
+	static const struct option opts[] = {
+		{ "data-dir", required_argument, NULL, 'D' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct backup_args	 o;
+	struct timespec		 t0;
+	const char		*dir, *data_dir;
+	json_t			*man = NULL;
+	char			*cause = NULL, *replaced = NULL;
+	FILE			*progress;
+	int			 rc, fresh;
+
+	memset(&o, 0, sizeof o);
+	if ((rc = parse_opts(ctl, ctl->cmd, "", opts, backup_opt, &o,
+	    &dir)) != 0)
+		return rc;
+	data_dir = o.data_dir != NULL ? o.data_dir : ctl->config.data_dir;
+	progress = o.progress || isatty(STDERR_FILENO) ? stderr : NULL;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* The enabled modules, for the schema versions they know. */
+	if (module_load_all(&ctl->config, 0, &cause) != 0) {
+		fprintf(stderr, "hearthctl: warning: %s (their schema "
+		    "versions are not checked)\n", cause);
+		free(cause);
+		cause = NULL;
+	}
+	rc = 1;
+	if (backup_check(dir, ctl_schema_known, progress, &man, &cause) !=
+	    0) {
+		fprintf(stderr, "hearthctl: restore refused: %s\n", cause);
+		goto out;
+	}
+	if (o.check) {
+		printf("%s is sound: hearth %s, snapshot %s, %zu files "
+		    "checked (%.1f s)\n", dir, json_string_value(
+		    json_object_get(man, "hearth_version")),
+		    json_string_value(json_object_get(man, "snapshot_time")),
+		    json_array_size(json_object_get(man, "files")),
+		    ctl_elapsed(&t0));
+		rc = 0;
+		goto out;
+	}
+	fresh = access(data_dir, F_OK) != 0;
+	if (backup_restore(dir, man, data_dir, o.force, progress, &replaced,
+	    &cause) != 0) {
+		fprintf(stderr, "hearthctl: restore refused: %s\n", cause);
+		goto out;
+	}
+	printf("restored %s (snapshot %s) into %s in %.1f s", dir,
+	    json_string_value(json_object_get(man, "snapshot_time")),
+	    data_dir, ctl_elapsed(&t0));
+	if (replaced != NULL)
+		printf("; what was there is now %s", replaced);
+	printf("\nstart hearthd: it migrates an older schema on start\n");
+	if (fresh && geteuid() == 0)
+		fprintf(stderr, "hearthctl: warning: %s is new and owned by "
+		    "root: give it to the user hearthd runs as (chown -R "
+		    "hearth:hearth %s) before starting it\n", data_dir,
+		    data_dir);
+	rc = 0;
+out:
+	free(cause);
+	free(replaced);
+	json_decref(man);
+	module_unload_all();
+	return rc;
 }
 
 /* media stats */
@@ -1630,6 +1797,11 @@ main(int argc, char **argv)
 		return 2;
 	}
 	log_set_level(LOG_WARN);
+	if (cmd != NULL && command_nodb(cmd)) {
+		rc = cmd->fn(&ctl);
+		config_free(&ctl.config);
+		return rc;
+	}
 	if (config_make_data_dir(&ctl.config, &cause) != 0) {
 		fprintf(stderr, "hearthctl: %s\n", cause);
 		free(cause);

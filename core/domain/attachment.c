@@ -1075,7 +1075,7 @@ post_uploads_record(struct db *db, struct post_draft *d)
 }
 
 /* Whether a stored file is anyone's: an attachment's (or an upload's on
- * its way), an avatar or a header. */
+ * its way), an avatar, a header or a group's picture. */
 int
 media_referenced(struct db *db, const char *name)
 {
@@ -1086,7 +1086,8 @@ media_referenced(struct db *db, const char *name)
 	    "file = ?1) OR EXISTS (SELECT 1 FROM media WHERE preview = ?1) OR "
 	    "EXISTS (SELECT 1 FROM media WHERE incoming = ?1) OR EXISTS "
 	    "(SELECT 1 FROM users WHERE avatar_file = ?1) OR EXISTS (SELECT "
-	    "1 FROM users WHERE header_file = ?1)")) == NULL)
+	    "1 FROM users WHERE header_file = ?1) OR EXISTS (SELECT 1 FROM "
+	    "groups WHERE picture_file = ?1)")) == NULL)
 		return 1;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)

@@ -656,6 +656,34 @@ struct media_copy {
 };
 int		 media_copy_tree(const char *, const char *,
 		     struct media_copy *);
+
+/* backup.c */
+#define MEDIA_BACKUP_LOCK	"backup.lock"	/* in data_dir: held by backups */
+#define MEDIA_BACKUP_HELD	"backup-held"	/* removed while one ran */
+struct backup_opts {
+	FILE		*progress;	/* progress lines, or NULL */
+	int		 no_check;	/* skip integrity_check of the copy */
+	const char	*previous;	/* a backup to link unchanged files
+					   from, or NULL */
+};
+struct backup_result {
+	int64_t		 snapshot_ms;	/* the moment of the snapshot */
+	int64_t		 media_files;	/* stored files in the backup */
+	int64_t		 missing;	/* referenced, found nowhere */
+	int64_t		 reused;	/* linked from the previous backup */
+	int64_t		 bytes;		/* all files */
+};
+pid_t		 backup_live(const char *);
+int		 backup_write(struct db *, const char *, const char *,
+		     const struct backup_opts *, struct backup_result *,
+		     char **);
+char		*backup_dated_name(const char *);
+char		*backup_newest(const char *);
+int		 backup_prune(const char *, int, FILE *, char **);
+int		 backup_check(const char *, int (*)(const char *), FILE *,
+		     json_t **, char **);
+int		 backup_restore(const char *, json_t *, const char *, int,
+		     FILE *, char **, char **);
 int		 media_attach(struct db *, int64_t, int64_t, const int64_t *,
 		     const char *const *, size_t, char *, size_t);
 enum media_access media_access(struct db *, struct arena *, int64_t,

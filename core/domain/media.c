@@ -231,6 +231,42 @@ out:
 }
 
 /*
+ * Before a stored file is removed: if a backup is running (it holds a
+ * lock on data_dir/backup.lock), keep a hard link in data_dir/backup-held/
+ * for it, as its snapshot may still refer to the file (backup.c). Asking
+ * (F_GETLK) takes no lock, so removals never wait for a backup.
+ */
+static void
+media_hold(const char *data_dir, const char *path, const char *name)
+{
+	struct flock	 fl;
+	char		*lock = xasprintf("%s/" MEDIA_BACKUP_LOCK, data_dir);
+	char		*dir, *held;
+	int		 fd;
+
+	fd = open(lock, O_RDONLY | O_CLOEXEC);
+	free(lock);
+	if (fd == -1)
+		return;		/* no backup ever ran here */
+	memset(&fl, 0, sizeof fl);
+	fl.l_type = F_WRLCK;
+	fl.l_whence = SEEK_SET;
+	if (fcntl(fd, F_GETLK, &fl) != 0 || fl.l_type == F_UNLCK) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	dir = xasprintf("%s/" MEDIA_BACKUP_HELD, data_dir);
+	held = xasprintf("%s/%s", dir, name);
+	if ((mkdir(dir, 0750) != 0 && errno != EEXIST) || (link(path, held)
+	    != 0 && errno != EEXIST && errno != ENOENT))
+		log_warn("media: a backup is running and %s could not be "
+		    "kept for it: %s", name, strerror(errno));
+	free(dir);
+	free(held);
+}
+
+/*
  * Remove a stored file (an avatar replaced, an attachment's post deleted). 0 if it is gone,
  * including if it was already; -1 for a name media_store would not make or
  * an I/O error.
@@ -244,6 +280,7 @@ media_remove(const char *data_dir, const char *name)
 	if (!media_valid_name(name))
 		return -1;
 	path = media_path(data_dir, name);
+	media_hold(data_dir, path, name);	/* a running backup's */
 	if (unlink(path) == -1 && errno != ENOENT) {
 		log_warn("media: unlink %s: %s", path, strerror(errno));
 		rc = -1;

@@ -470,6 +470,22 @@ module_count(void)
 	return (int)nmodules;
 }
 
+/* The newest schema version the loaded module name knows, or -1 if no
+ * module of that name is loaded (hearthctl restore's check). */
+int
+module_schema_known(const char *name)
+{
+	size_t	i, n;
+
+	for (i = 0; i < nmodules; i++) {
+		if (strcmp(modules[i].name, name) != 0)
+			continue;
+		n = modules[i].hm->nmigrations;
+		return n > 0 ? modules[i].migrations[n - 1].version : 0;
+	}
+	return -1;
+}
+
 /* Run each module's migrations under its own name. */
 int
 module_migrate(struct db *db, char **cause)

@@ -22,6 +22,7 @@ int		 module_load_all(const struct config *, int, char **);
 int		 module_count(void);
 int		 module_listed(const struct config *, const char *);
 int		 module_migrate(struct db *, char **);
+int		 module_schema_known(const char *);
 int		 module_templates(char **);
 void		 module_unload_all(void);
 int		 module_command(struct db *, int, char **, int *);

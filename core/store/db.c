@@ -581,18 +581,45 @@ fail:
 }
 
 /*
- * Write a consistent copy to path with the online backup API, in steps so a
- * running hearthd is never locked out for long; the copy is written to a
- * temporary name and renamed into place only when complete.
+ * Write a consistent copy to path with the online backup API; the copy is
+ * written to a temporary name and renamed into place only when complete.
  */
 int
 db_backup(struct db *db, const char *path, char **cause)
 {
+	return db_backup_progress(db, path, NULL, NULL, cause);
+}
+
+/*
+ * db_backup, telling progress(arg, pages copied, pages in all) as it goes.
+ * The whole copy is read in one read transaction on db: in WAL mode that
+ * never blocks a writer (hearthd commits on, into the WAL, while the copy
+ * is taken) and it pins one snapshot, so the copy is the database as it
+ * was when the copy began. Without it each step would take a snapshot of
+ * its own, and SQLite starts the copy over whenever another process has
+ * committed since the last step: under steady writes, a large database
+ * would never finish. The price is that the WAL cannot be checkpointed
+ * past the snapshot until the copy ends, so it grows meanwhile.
+ */
+int
+db_backup_progress(struct db *db, const char *path,
+    void (*progress)(void *, int, int), void *arg, char **cause)
+{
 	sqlite3		*dst = NULL;
 	sqlite3_backup	*b;
 	char		*tmp = xasprintf("%s.partial", path);
-	int		 rc, ret = -1;
+	int		 rc, ret = -1, reading = 0;
 
+	/* The snapshot first: once the copy's file exists, it is taken. */
+	if (db->depth == 0 && sqlite3_get_autocommit(db->sql)) {
+		if (db_exec(db, "BEGIN DEFERRED; SELECT count(*) FROM "
+		    "sqlite_schema") != 0) {
+			*cause = xasprintf("%s: %s", path,
+			    sqlite3_errmsg(db->sql));
+			goto out;
+		}
+		reading = 1;
+	}
 	unlink(tmp);
 	if (sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
@@ -604,16 +631,23 @@ db_backup(struct db *db, const char *path, char **cause)
 		goto out;
 	}
 	do {
-		rc = sqlite3_backup_step(b, 256);
+		rc = sqlite3_backup_step(b, 4096);
 		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 			sqlite3_sleep(20);
+		else if (progress != NULL)
+			progress(arg, sqlite3_backup_pagecount(b) -
+			    sqlite3_backup_remaining(b),
+			    sqlite3_backup_pagecount(b));
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
 		*cause = xasprintf("%s: %s", path, sqlite3_errstr(rc));
 		goto out;
 	}
-	sqlite3_close(dst);
+	if (sqlite3_close(dst) != SQLITE_OK) {
+		*cause = xasprintf("%s: %s", tmp, sqlite3_errmsg(dst));
+		goto out;
+	}
 	dst = NULL;
 	if (rename(tmp, path) != 0) {
 		*cause = xasprintf("%s: %s", path, strerror(errno));
@@ -621,6 +655,8 @@ db_backup(struct db *db, const char *path, char **cause)
 	}
 	ret = 0;
 out:
+	if (reading)
+		db_exec(db, "COMMIT");
 	if (dst != NULL)
 		sqlite3_close(dst);
 	if (ret != 0)

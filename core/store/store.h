@@ -41,6 +41,8 @@ int		 db_migrate(struct db *, const char *, const struct migration *,
 		     size_t, char **);
 int		 db_schema_version(struct db *, const char *);
 int		 db_backup(struct db *, const char *, char **);
+int		 db_backup_progress(struct db *, const char *,
+		     void (*)(void *, int, int), void *, char **);
 const char	*db_errmsg(struct db *);
 const char	*db_like_contains(struct arena *, const char *);
 int64_t		 db_changes(struct db *);

@@ -77,8 +77,9 @@ def body(t):
         for th in threads:
             th.start()
         try:
-            backup = os.path.join(srv.dir, "backup.db")
-            p = srv.ctl("backup", backup)
+            folder = os.path.join(srv.dir, "backup")
+            backup = os.path.join(folder, "hearth.db")
+            p = srv.ctl("backup", folder)
         finally:
             stop.set()
             for th in threads:
@@ -92,8 +93,8 @@ def body(t):
               "the backup has the users")
         t.ok(query(backup, "SELECT count(*) FROM schema_migrations")[0][0]
              == len(rows), "the backup has the migration records")
-        t.ok(not os.path.exists(backup + ".partial"), "no .partial file is "
-             "left behind")
+        t.ok(not os.path.exists(folder + ".partial"), "no .partial folder "
+             "is left behind")
         p = srv.ctl("backup", os.path.join(srv.dir, "no", "such", "x.db"))
         t.is_(p.returncode, 1, "a backup into a missing directory exits 1")
         t.like(p.stderr, r"backup failed", "... and says so")

@@ -342,5 +342,32 @@ def picture(t, srv):
          "the API's Group says it has no picture (avatar null)")
 
 
+
+@h.case
+def picture_survives_sweep(t, srv):
+    """A group's picture is something the database refers to: the media
+    sweep (hourly, and hearthctl media cleanup) kept only attachments,
+    avatars and headers, and removed group pictures older than a day."""
+    import os
+    import time
+    name, gid = make_group(t, srv)
+    g, m = srv.b["gina"], srv.b["mo"]
+    r = post_multipart(g, "/groups/%s/picture" % gid,
+                       {"csrf": g.csrf("/groups")},
+                       {"picture": ("logo.png", png(8, 8))})
+    t.status(r, 303, "gina uploads a picture")
+    src = re.search(r'<h1 id="group-title"><img src="(/media/[^"]+\.png)"',
+                    m.get("/groups/%s" % gid).text)
+    fname = src.group(1).rsplit("/", 1)[1] if src else "none"
+    path = os.path.join(srv.data_dir, "media", fname[:2], fname[2:4], fname)
+    old = time.time() - 3 * 86400
+    os.utime(path, (old, old))
+    p = srv.ctl("media", "cleanup")
+    t.is_(p.returncode, 0, "hearthctl media cleanup runs")
+    t.ok(os.path.exists(path), "the group's picture, three days old, is "
+         "still there")
+    t.status(m.get(src.group(1) if src else "/media/none"), 200,
+             "... and served")
+
 if __name__ == "__main__":
     h.main_cases(fixture)
