@@ -1235,6 +1235,7 @@ int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
 uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
 void		 peek_cache_init(size_t);			/* peek.c */
+void		 peek_cache_stats(struct cache_stats *);
 int		 peek_cache_get(int64_t, int64_t, int64_t, struct peek *);
 void		 peek_cache_put(int64_t, const struct peek *, uint64_t, int64_t);
 int		 post_context(struct db *, struct arena *, int64_t, int64_t,
@@ -1599,6 +1600,7 @@ void		 feed_fill(int64_t, const struct idlist *, int);
 void		 feed_push(const struct idlist *, int64_t);
 void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
+void		 feed_stats(struct cache_stats *);
 
 /* timeline.c */
 enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,

@@ -51,6 +51,7 @@ struct conn {
 	int			 fd;
 	int			 tls;
 	int			 public;	/* a public listener's */
+	int			 metrics;	/* the metrics listener's */
 	enum conn_state		 state;
 	struct conn_list	*list;
 	TAILQ_ENTRY(conn)	 entry;
@@ -509,6 +510,7 @@ http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int kind)
 	c->fd = fd;
 	c->tls = tls;
 	c->public = (kind & HTTP_PUBLIC) != 0;
+	c->metrics = (kind & HTTP_METRICS) != 0;
 	c->addr = a;
 	memcpy(c->peer, peer, sizeof peer);
 	if (tls)
@@ -564,6 +566,7 @@ conn_request_new(struct conn *c)
 	h->peer = c->peer;
 	h->tls = c->tls;
 	h->public = c->public;
+	h->metrics = c->metrics;
 	h->head.content_length = -1;
 	return h;
 }
