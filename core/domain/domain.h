@@ -1741,6 +1741,15 @@ struct instance_stats {
 };
 int		 instance_stats(struct db *, int64_t, struct instance_stats *);
 
+/* backlog.c: the database's job queues, for the metrics */
+struct backlog {
+	const char	*queue;		/* push, scheduled, media, polls */
+	int64_t		 waiting;
+	int64_t		 due;		/* of them, due by now */
+};
+#define BACKLOG_MAX	8
+size_t		 backlog_counts(struct db *, int64_t, struct backlog *, size_t);
+
 /* list.c: a person's lists of people they follow (Mastodon's) */
 #define LIST_TITLE_MAX		256	/* characters */
 #define LIST_PER_USER_MAX	50	/* as Mastodon's */

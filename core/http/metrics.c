@@ -644,15 +644,45 @@ metrics_write_workers(struct evbuffer *b)
 	prom_u64(b, "hearth_worker_refused_total", NULL, w.refused);
 }
 
-/* Everything, in the text format. */
+/* The database's job queues, read on the scraping loop's connection. */
+static void
+metrics_write_backlog(struct db *db, struct evbuffer *b)
+{
+	struct backlog	 q[BACKLOG_MAX];
+	const char	*labels[3] = { "queue", NULL, NULL };
+	size_t		 i, n;
+
+	if (db == NULL)
+		return;
+	n = backlog_counts(db, time(NULL), q, BACKLOG_MAX);
+	prom_family(b, "hearth_jobs_waiting", "gauge",
+	    "Jobs waiting in the database's queues (push deliveries, "
+	    "scheduled posts, pictures being processed, polls to close).");
+	for (i = 0; i < n; i++) {
+		labels[1] = q[i].queue;
+		prom_u64(b, "hearth_jobs_waiting", labels,
+		    (uint64_t)q[i].waiting);
+	}
+	prom_family(b, "hearth_jobs_due", "gauge",
+	    "Of the waiting jobs, those whose time has come: a number that "
+	    "grows means the jobs fall behind.");
+	for (i = 0; i < n; i++) {
+		labels[1] = q[i].queue;
+		prom_u64(b, "hearth_jobs_due", labels, (uint64_t)q[i].due);
+	}
+}
+
+/* Everything, in the text format; db: the caller's loop's connection
+ * (for the database's queues), or NULL. */
 void
-metrics_write(const struct server *s, struct evbuffer *b)
+metrics_write(const struct server *s, struct db *db, struct evbuffer *b)
 {
 	metrics_write_process(s, b);
 	metrics_write_http(s, b);
 	metrics_write_caches(b);
 	metrics_write_writer(s, b);
 	metrics_write_workers(b);
+	metrics_write_backlog(db, b);
 }
 
 /*
@@ -682,7 +712,7 @@ metrics_serve(struct req *r)
 	}
 	metrics_tidy(r->loop);
 	b = evbuffer_new();
-	metrics_write(r->loop->server, b);
+	metrics_write(r->loop->server, req_db(r), b);
 	req_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", b);
 	evbuffer_free(b);
 }

@@ -301,7 +301,8 @@ void		 metrics_request(struct loop *, const struct route *, int, int,
 		     uint64_t);
 void		 metrics_tidy(struct loop *);
 void		 metrics_serve(struct req *);
-void		 metrics_write(const struct server *, struct evbuffer *);
+void		 metrics_write(const struct server *, struct db *,
+		     struct evbuffer *);
 
 /* websocket.c */
 #define WS_ACCEPT_LEN	28	/* base64 of a SHA-1 */
