@@ -1,20 +1,18 @@
 /*
- * metrics.c: what an operator scrapes. Each loop thread counts its own
- * requests in tables only it writes (by route pattern, method and status;
- * a latency histogram by route), so the request path takes no lock and
- * shares no cache line with another loop: a count is a relaxed atomic
- * store, a plain store on the machines hearth runs on. A scrape, on
- * whichever loop accepted it, reads every loop's tables with relaxed
- * loads and sums them, then asks the writer, the worker pool, the caches
- * and the process for theirs. It is served only on metrics_listen, a
- * listener of its own (loopback by default), never on the site's:
- * Prometheus scrapes without credentials, and the site's people have no
- * business reading its routes' traffic.
+ * metrics.c: what an operator scrapes. A scrape, on whichever loop
+ * accepted it, sums every loop's counts of its requests (tally.c), then
+ * asks the caches, the writer, the worker pool, the database's job queues
+ * and the process for theirs, and writes them all in Prometheus's text
+ * format (promtext.c). It is served only on metrics_listen, a listener of
+ * its own (loopback by default), never on the site's: Prometheus scrapes
+ * without credentials, and the site's people have no business reading
+ * its routes' traffic.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
 
 #include <dirent.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,328 +24,13 @@
 
 #include "request.h"
 
-/*
- * Slots per loop. A route answers with a handful of statuses and one or
- * two methods; 300 routes fill the counts a third at most. When a table
- * is full (a module with thousands of routes) requests are still counted
- * in hearth_metrics_dropped_total, never lost silently.
- */
-#define COUNT_SLOTS	4096
-#define ROUTE_SLOTS	1024
-#define PROBE_MAX	64
-
-/* What an unmatched path (404, or a 405 for its methods) is counted as:
- * one label for every path no route takes, so a scanner cannot make
- * the metrics grow without end. */
-#define ROUTE_UNMATCHED	"unmatched"
-
-struct mcount {
-	const char	*route;		/* published last (release) */
-	int		 method;
-	int		 status;
-	uint64_t	 n;
-};
-
-struct mroute {
-	const char	*route;		/* published last (release) */
-	uint64_t	 b[PROM_SECONDS_N + 1];
-	uint64_t	 sum_us;
-};
-
-struct metrics_loop {
-	struct mcount	 counts[COUNT_SLOTS];
-	struct mroute	 routes[ROUTE_SLOTS];
-	uint64_t	 dropped;
-	/* the loop's SQLite connection, taken at each tidy */
-	uint64_t	 db_cache_bytes, db_hits, db_misses;
-};
-
 static time_t	metrics_started;	/* wall clock, for the process */
-
-/* Count from one thread, read from another: the loop is the only writer. */
-#define BUMP(x, by)	__atomic_store_n(&(x), \
-			    __atomic_load_n(&(x), __ATOMIC_RELAXED) + (by), \
-			    __ATOMIC_RELAXED)
-#define READ(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 
 /* Note when hearthd started. */
 void
 metrics_start(void)
 {
 	metrics_started = time(NULL);
-}
-
-/* A loop's tables, empty. */
-struct metrics_loop *
-metrics_loop_new(void)
-{
-	return xcalloc(1, sizeof(struct metrics_loop));
-}
-
-/* Free a loop's tables. */
-void
-metrics_loop_free(struct metrics_loop *m)
-{
-	free(m);
-}
-
-/* Mix a pointer and two small numbers into a slot number. */
-static size_t
-metrics_hash(const void *p, int a, int b)
-{
-	uint64_t	h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL;
-
-	h ^= ((uint64_t)a << 32 | (uint32_t)b) * 0xc2b2ae3d27d4eb4fULL;
-	return (size_t)(h ^ h >> 29);
-}
-
-/*
- * The slot of route's count for method and status, claimed if new: its
- * key is written before the route pointer is published, so a reader that
- * sees the pointer sees the key. NULL if the table is full.
- */
-static struct mcount *
-metrics_count_slot(struct metrics_loop *m, const char *route, int method,
-    int status)
-{
-	struct mcount	*c;
-	const char	*r;
-	size_t		 i, h = metrics_hash(route, method, status);
-
-	for (i = 0; i < PROBE_MAX; i++) {
-		c = &m->counts[(h + i) & (COUNT_SLOTS - 1)];
-		r = __atomic_load_n(&c->route, __ATOMIC_RELAXED);
-		if (r == route && c->method == method && c->status == status)
-			return c;
-		if (r == NULL) {
-			c->method = method;
-			c->status = status;
-			__atomic_store_n(&c->route, route, __ATOMIC_RELEASE);
-			return c;
-		}
-	}
-	return NULL;
-}
-
-/* The slot of route's histogram, claimed if new; NULL if full. */
-static struct mroute *
-metrics_route_slot(struct metrics_loop *m, const char *route)
-{
-	struct mroute	*rt;
-	const char	*r;
-	size_t		 i, h = metrics_hash(route, 0, 0);
-
-	for (i = 0; i < PROBE_MAX; i++) {
-		rt = &m->routes[(h + i) & (ROUTE_SLOTS - 1)];
-		r = __atomic_load_n(&rt->route, __ATOMIC_RELAXED);
-		if (r == route)
-			return rt;
-		if (r == NULL) {
-			__atomic_store_n(&rt->route, route, __ATOMIC_RELEASE);
-			return rt;
-		}
-	}
-	return NULL;
-}
-
-/*
- * On a loop: a request was answered with status after us microseconds.
- * route is NULL for a path no route takes. The metrics listener's own
- * requests are not counted: they are not the site's traffic.
- */
-void
-metrics_request(struct loop *loop, const struct route *route, int method,
-    int status, uint64_t us)
-{
-	struct metrics_loop	*m = loop->metrics;
-	const char		*name;
-	struct mcount		*c;
-	struct mroute		*rt;
-
-	if (m == NULL)
-		return;
-	name = route != NULL ? route->pattern : ROUTE_UNMATCHED;
-	c = metrics_count_slot(m, name, method, status);
-	rt = metrics_route_slot(m, name);
-	if (c == NULL || rt == NULL) {
-		BUMP(m->dropped, 1);
-		return;
-	}
-	BUMP(c->n, 1);
-	BUMP(rt->b[prom_seconds_bucket(us)], 1);
-	BUMP(rt->sum_us, us);
-}
-
-/*
- * On a loop, every few seconds (and before a scrape it serves): its
- * SQLite connection's page cache, taken from the thread that owns the
- * connection. SQLite counts hits in an int, so they are taken and reset
- * each time and summed here.
- */
-void
-metrics_tidy(struct loop *loop)
-{
-	struct metrics_loop	*m = loop->metrics;
-	sqlite3			*h;
-	int			 cur, hi;
-
-	if (m == NULL || loop->db == NULL)
-		return;
-	h = db_handle(loop->db);
-	if (sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_USED, &cur, &hi, 0) ==
-	    SQLITE_OK)
-		__atomic_store_n(&m->db_cache_bytes, (uint64_t)cur,
-		    __ATOMIC_RELAXED);
-	if (sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_HIT, &cur, &hi, 1) ==
-	    SQLITE_OK)
-		BUMP(m->db_hits, (uint64_t)cur);
-	if (sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_MISS, &cur, &hi, 1) ==
-	    SQLITE_OK)
-		BUMP(m->db_misses, (uint64_t)cur);
-}
-
-/* A method bit's name, for the label. */
-static const char *
-metrics_method(int m)
-{
-	switch (m) {
-	case M_GET:	return "GET";
-	case M_HEAD:	return "HEAD";
-	case M_POST:	return "POST";
-	case M_PUT:	return "PUT";
-	case M_PATCH:	return "PATCH";
-	case M_DELETE:	return "DELETE";
-	case M_OPTIONS:	return "OPTIONS";
-	default:	return "other";
-	}
-}
-
-/* A count, summed over loops, by route, method and status. */
-struct msum {
-	const char	*route;
-	int		 method;
-	int		 status;
-	uint64_t	 n;
-};
-
-/* A histogram, summed over loops, by route. */
-struct mhist {
-	const char	*route;
-	uint64_t	 b[PROM_SECONDS_N + 1];
-	uint64_t	 sum_us;
-};
-
-/* Order counts by route (its text: two tables may share a pattern),
- * method and status. */
-static int
-metrics_cmp_count(const void *a, const void *b)
-{
-	const struct msum	*x = a, *y = b;
-	int			 c = strcmp(x->route, y->route);
-
-	if (c != 0)
-		return c;
-	if (x->method != y->method)
-		return x->method < y->method ? -1 : 1;
-	return x->status < y->status ? -1 : x->status > y->status;
-}
-
-/* Order histograms by route. */
-static int
-metrics_cmp_hist(const void *a, const void *b)
-{
-	return strcmp(((const struct mhist *)a)->route,
-	    ((const struct mhist *)b)->route);
-}
-
-/* The requests' families: every loop's tables, summed. */
-static void
-metrics_write_http(const struct server *s, struct evbuffer *b)
-{
-	struct msum	*sums = NULL;
-	struct mhist	*hists = NULL;
-	size_t		 ns = 0, nh = 0, i, j, k, out;
-	uint64_t	 dropped = 0;
-	const char	*r, *labels[7];
-	char		 status[16];
-	int		 l;
-
-	for (l = 0; l < s->nloops; l++) {
-		struct metrics_loop *m = s->loops[l].metrics;
-
-		if (m == NULL)
-			continue;
-		dropped += READ(m->dropped);
-		sums = xrealloc(sums, (ns + COUNT_SLOTS) * sizeof *sums);
-		for (i = 0; i < COUNT_SLOTS; i++) {
-			r = __atomic_load_n(&m->counts[i].route,
-			    __ATOMIC_ACQUIRE);
-			if (r == NULL)
-				continue;
-			sums[ns].route = r;
-			sums[ns].method = m->counts[i].method;
-			sums[ns].status = m->counts[i].status;
-			sums[ns++].n = READ(m->counts[i].n);
-		}
-		hists = xrealloc(hists, (nh + ROUTE_SLOTS) * sizeof *hists);
-		for (i = 0; i < ROUTE_SLOTS; i++) {
-			r = __atomic_load_n(&m->routes[i].route,
-			    __ATOMIC_ACQUIRE);
-			if (r == NULL)
-				continue;
-			hists[nh].route = r;
-			for (k = 0; k <= PROM_SECONDS_N; k++)
-				hists[nh].b[k] = READ(m->routes[i].b[k]);
-			hists[nh++].sum_us = READ(m->routes[i].sum_us);
-		}
-	}
-	if (ns > 0)
-		qsort(sums, ns, sizeof *sums, metrics_cmp_count);
-	if (nh > 0)
-		qsort(hists, nh, sizeof *hists, metrics_cmp_hist);
-
-	prom_family(b, "hearth_http_requests_total", "counter",
-	    "Requests answered, by route pattern (\"unmatched\": no route "
-	    "takes the path), method and status.");
-	for (i = 0; i < ns; i = j) {
-		uint64_t n = sums[i].n;
-
-		for (j = i + 1; j < ns && metrics_cmp_count(&sums[i],
-		    &sums[j]) == 0; j++)
-			n += sums[j].n;
-		snprintf(status, sizeof status, "%d", sums[i].status);
-		labels[0] = "route";
-		labels[1] = sums[i].route;
-		labels[2] = "method";
-		labels[3] = metrics_method(sums[i].method);
-		labels[4] = "status";
-		labels[5] = status;
-		labels[6] = NULL;
-		prom_u64(b, "hearth_http_requests_total", labels, n);
-	}
-	prom_family(b, "hearth_http_request_duration_seconds", "histogram",
-	    "Time from a request's head to its answer handed to the "
-	    "connection (a stream's: to its head), by route pattern.");
-	for (i = 0; i < nh; i = j) {
-		for (j = i + 1, out = i; j < nh && strcmp(hists[i].route,
-		    hists[j].route) == 0; j++) {
-			for (k = 0; k <= PROM_SECONDS_N; k++)
-				hists[out].b[k] += hists[j].b[k];
-			hists[out].sum_us += hists[j].sum_us;
-		}
-		labels[0] = "route";
-		labels[1] = hists[i].route;
-		labels[2] = NULL;
-		prom_histogram(b, "hearth_http_request_duration_seconds",
-		    labels, prom_seconds, PROM_SECONDS_N, hists[i].b,
-		    hists[i].sum_us / 1e6);
-	}
-	prom_family(b, "hearth_metrics_dropped_total", "counter",
-	    "Requests not counted by route because a loop's table was "
-	    "full.");
-	prom_u64(b, "hearth_metrics_dropped_total", NULL, dropped);
-	free(sums);
-	free(hists);
 }
 
 /* One cache's samples (cache_stats_each's callback). */
@@ -473,11 +156,9 @@ metrics_write_writer(const struct server *s, struct evbuffer *b)
 	prom_u64(b, "hearth_sqlite_page_cache_bytes", conn,
 	    (uint64_t)w.page_cache_bytes);
 	for (l = 0; l < s->nloops; l++) {
-		if (s->loops[l].metrics == NULL)
-			continue;
 		snprintf(name, sizeof name, "loop%d", l);
 		conn[1] = name;
-		bytes = READ(s->loops[l].metrics->db_cache_bytes);
+		tally_db(&s->loops[l], &bytes, &hits, &misses);
 		prom_u64(b, "hearth_sqlite_page_cache_bytes", conn, bytes);
 	}
 	prom_family(b, "hearth_sqlite_page_cache_hits_total", "counter",
@@ -486,11 +167,9 @@ metrics_write_writer(const struct server *s, struct evbuffer *b)
 	prom_u64(b, "hearth_sqlite_page_cache_hits_total", conn,
 	    w.page_cache_hits);
 	for (l = 0; l < s->nloops; l++) {
-		if (s->loops[l].metrics == NULL)
-			continue;
 		snprintf(name, sizeof name, "loop%d", l);
 		conn[1] = name;
-		hits = READ(s->loops[l].metrics->db_hits);
+		tally_db(&s->loops[l], &bytes, &hits, &misses);
 		prom_u64(b, "hearth_sqlite_page_cache_hits_total", conn, hits);
 	}
 	prom_family(b, "hearth_sqlite_page_cache_misses_total", "counter",
@@ -500,11 +179,9 @@ metrics_write_writer(const struct server *s, struct evbuffer *b)
 	prom_u64(b, "hearth_sqlite_page_cache_misses_total", conn,
 	    w.page_cache_misses);
 	for (l = 0; l < s->nloops; l++) {
-		if (s->loops[l].metrics == NULL)
-			continue;
 		snprintf(name, sizeof name, "loop%d", l);
 		conn[1] = name;
-		misses = READ(s->loops[l].metrics->db_misses);
+		tally_db(&s->loops[l], &bytes, &hits, &misses);
 		prom_u64(b, "hearth_sqlite_page_cache_misses_total", conn,
 		    misses);
 	}
@@ -678,7 +355,7 @@ void
 metrics_write(const struct server *s, struct db *db, struct evbuffer *b)
 {
 	metrics_write_process(s, b);
-	metrics_write_http(s, b);
+	tally_write(s, b);
 	metrics_write_caches(b);
 	metrics_write_writer(s, b);
 	metrics_write_workers(b);
@@ -710,7 +387,7 @@ metrics_serve(struct req *r)
 		req_error(r, 405, "Method not allowed");
 		return;
 	}
-	metrics_tidy(r->loop);
+	tally_tidy(r->loop);
 	b = evbuffer_new();
 	metrics_write(r->loop->server, req_db(r), b);
 	req_reply(r, 200, "text/plain; version=0.0.4; charset=utf-8", b);

@@ -447,7 +447,7 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 	}
 	us = clock_usec() - r->started_us;
 	if (!r->h->metrics)
-		metrics_request(r->loop, r->route, r->method, status, us);
+		tally_request(r->loop, r->route, r->method, status, us);
 	log_msg(status >= 500 ? LOG_WARN : LOG_DEBUG, "%s %d %s %.1fms",
 	    r->client_ip, status, r->path ? r->path : "(bad path)",
 	    us / 1000.0);
@@ -465,7 +465,7 @@ req_stream(struct req *r, int status, const char *ctype)
 	r->replied = 1;
 	if (ctype != NULL)
 		req_set_header(r, "Content-Type", ctype);
-	metrics_request(r->loop, r->route, r->method, status,
+	tally_request(r->loop, r->route, r->method, status,
 	    clock_usec() - r->started_us);
 	log_msg(LOG_DEBUG, "%s %d %s (%s)", r->client_ip, status, r->path,
 	    status == 101 ? "upgrade" : "stream");

@@ -269,7 +269,7 @@ struct loop {
 	struct event		*drain_check;
 	struct event		*reaccept;	/* listen again next turn */
 	struct event		*tidy;		/* memory back after a crowd */
-	struct metrics_loop	*metrics;	/* its counts (metrics.c) */
+	struct tally		*tally;		/* its requests' counts */
 	pthread_mutex_t		 done_lock;
 	TAILQ_HEAD(, job)	 done;
 	uint64_t		 flush_deadline;
@@ -292,14 +292,19 @@ struct server_hooks {
 };
 int		 server_run(struct config *, const struct server_hooks *);
 
-/* metrics.c: /metrics on metrics_listen (Prometheus's text format) */
-struct metrics_loop;
-void		 metrics_start(void);
-struct metrics_loop *metrics_loop_new(void);
-void		 metrics_loop_free(struct metrics_loop *);
-void		 metrics_request(struct loop *, const struct route *, int, int,
+/* tally.c: each loop's counts of its requests, for the metrics */
+struct tally;
+struct tally	*tally_loop_new(void);
+void		 tally_loop_free(struct tally *);
+void		 tally_request(struct loop *, const struct route *, int, int,
 		     uint64_t);
-void		 metrics_tidy(struct loop *);
+void		 tally_tidy(struct loop *);
+void		 tally_db(const struct loop *, uint64_t *, uint64_t *,
+		     uint64_t *);
+void		 tally_write(const struct server *, struct evbuffer *);
+
+/* metrics.c: /metrics on metrics_listen (Prometheus's text format) */
+void		 metrics_start(void);
 void		 metrics_serve(struct req *);
 void		 metrics_write(const struct server *, struct db *,
 		     struct evbuffer *);

@@ -234,7 +234,7 @@ server_tidy(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	metrics_tidy(loop);
+	tally_tidy(loop);
 	if (loop->http.peak - loop->http.nconns >= TRIM_DROP &&
 	    worker_submit(loop, server_trim_work, server_trim_done, NULL) == 0)
 		loop->http.peak = loop->http.nconns;
@@ -330,7 +330,7 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 	    server_drain_check, loop);
 	loop->reaccept = evtimer_new(loop->base, server_reaccept, loop);
 	loop->tidy = event_new(loop->base, -1, EV_PERSIST, server_tidy, loop);
-	loop->metrics = metrics_loop_new();
+	loop->tally = tally_loop_new();
 	event_add(loop->tidy, &tidy);
 	http_loop_init(&loop->http, loop->base, &loop->server->http,
 	    router_dispatch, loop);
@@ -372,7 +372,7 @@ server_loop_free(struct loop *loop)
 		event_free(loop->reaccept);
 	if (loop->tidy)
 		event_free(loop->tidy);
-	metrics_loop_free(loop->metrics);
+	tally_loop_free(loop->tally);
 	db_close(loop->db);
 	if (loop->base)
 		event_base_free(loop->base);
