@@ -370,7 +370,7 @@ static void
 stats_print_work(const struct samples *ss)
 {
 	double	batches, writes, commit_n, commit_s;
-	size_t	i;
+	size_t	i, n;
 
 	batches = stats_sum(ss, "hearth_writer_batch_size_count", NULL, NULL);
 	writes = stats_sum(ss, "hearth_writer_batch_size_sum", NULL, NULL);
@@ -394,11 +394,11 @@ stats_print_work(const struct samples *ss)
 	    stats_sum(ss, "hearth_worker_refused_total", NULL, NULL),
 	    stats_sum(ss, "hearth_worker_queue_depth", NULL, NULL),
 	    stats_sum(ss, "hearth_worker_queue_capacity", NULL, NULL));
-	printf("jobs     ");
-	for (i = 0; i < ss->n; i++) {
+	printf("jobs      ");
+	for (i = 0, n = 0; i < ss->n; i++) {
 		if (strcmp(ss->s[i].name, "hearth_jobs_waiting") != 0)
 			continue;
-		printf(" %s %.0f waiting (%.0f due);",
+		printf("%s%s %.0f waiting (%.0f due)", n++ ? ", " : "",
 		    stats_label(&ss->s[i], "queue"), ss->s[i].v,
 		    stats_sum(ss, "hearth_jobs_due", "queue",
 		    stats_label(&ss->s[i], "queue")));
@@ -459,11 +459,12 @@ stats_print(const struct config *c)
 	    stats_sum(&ss, "hearth_loop_threads", NULL, NULL),
 	    stats_bytes(mem, stats_sum(&ss, "process_resident_memory_bytes",
 	    NULL, NULL)), stats_sum(&ss, "process_open_fds", NULL, NULL));
-	printf("connections %.0f open; streams %.0f event streams, %.0f "
-	    "WebSockets\n", stats_sum(&ss, "hearth_http_connections_open",
-	    NULL, NULL), stats_sum(&ss, "hearth_streams_open", "transport",
-	    "sse"), stats_sum(&ss, "hearth_streams_open", "transport",
-	    "websocket"));
+	printf("connections %.0f open, %.0f refused over the caps; streams "
+	    "%.0f event streams, %.0f WebSockets\n", stats_sum(&ss,
+	    "hearth_http_connections_open", NULL, NULL), stats_sum(&ss,
+	    "hearth_http_connections_refused_total", NULL, NULL),
+	    stats_sum(&ss, "hearth_streams_open", "transport", "sse"),
+	    stats_sum(&ss, "hearth_streams_open", "transport", "websocket"));
 	stats_print_requests(&ss);
 	stats_print_caches(&ss);
 	stats_print_work(&ss);

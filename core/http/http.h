@@ -170,6 +170,7 @@ int		 http_loop_busy(const struct http_loop *);
 int		 http_accept(struct http_loop *, int, const struct sockaddr *,
 		     int);
 int		 http_evict(struct http_loop *);
+uint64_t	 http_refused_count(int);
 const char	*http_header(const struct http_request *, const char *);
 void		 http_set_header(struct http_request *, const char *,
 		     const char *);

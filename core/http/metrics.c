@@ -279,6 +279,18 @@ metrics_write_process(const struct server *s, struct evbuffer *b)
 	    "Client connections open, streams included.");
 	prom_u64(b, "hearth_http_connections_open", NULL,
 	    (uint64_t)conn_open_count());
+	prom_family(b, "hearth_http_connections_refused_total", "counter",
+	    "Connections refused before a request was read: over an "
+	    "address's share (max_connections_per_ip, 429) or over the "
+	    "cap on all (max_connections, 503).");
+	tr[0] = "reason";
+	tr[1] = "address";
+	prom_u64(b, "hearth_http_connections_refused_total", tr,
+	    http_refused_count(0));
+	tr[1] = "full";
+	prom_u64(b, "hearth_http_connections_refused_total", tr,
+	    http_refused_count(1));
+	tr[0] = "transport";
 	prom_family(b, "hearth_http_body_bytes", "gauge",
 	    "Request bodies held in memory while they arrive.");
 	prom_u64(b, "hearth_http_body_bytes", NULL,

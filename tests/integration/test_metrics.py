@@ -9,6 +9,7 @@ CASE=counters (or `python3 .../test_metrics.py --list`)."""
 import contextlib
 import math
 import re
+import socket
 import time
 
 import harness as h
@@ -521,6 +522,34 @@ def config_checked(t, srv):
     p = h.run([h.HEARTHCTL, "-c", nolisten, "stats"])
     t.is_(p.returncode, 1, "hearthctl stats without metrics_listen: 1")
     t.like(p.stderr, r"metrics_listen is not set", "and says why")
+
+
+@h.case
+def refused_connections(t, srv):
+    """A connection over an address's share is refused before any request
+    and counted as such."""
+    port = h.free_port()
+    with h.Server(t, name="capped", metrics_listen="127.0.0.1:%d" % port,
+                  max_connections_per_ip=2) as other:
+        m = Metrics(other, port)
+        F = "hearth_http_connections_refused_total"
+        before = value(m.scrape(t), F, reason="address")
+        time.sleep(0.3)     # the scrape's connection is gone
+        held = [socket.create_connection(("127.0.0.1", other.port))
+                for _ in range(2)]
+        time.sleep(0.3)
+        extra = socket.create_connection(("127.0.0.1", other.port))
+        extra.settimeout(h.TIMEOUT)
+        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = extra.recv(4096)
+        t.like(answer.decode(), r"^HTTP/1.1 429", "the third gets 429")
+        for c in held + [extra]:
+            c.close()
+        time.sleep(0.3)
+        after = m.scrape(t)
+        t.is_(value(after, F, reason="address") - before, 1,
+              "counted once, as over the address's share")
+        t.is_(value(after, F, reason="full"), 0, "none over the cap on all")
 
 
 if __name__ == "__main__":
