@@ -9,7 +9,7 @@
  * itself (db_after_commit); the writer only runs them. The writer knows
  * nothing of loops: a job names where it came from, and the function given
  * to writer_start carries its outcome back there. It counts what it does
- * for the metrics under the lock it takes between batches anyway.
+ * for the metrics, once a batch, under its queue's lock.
  */
 #include <sys/queue.h>
 
@@ -43,7 +43,7 @@ static struct db		*writer_db;
 static writer_post_fn		 writer_post;
 static struct writer_stats	 writer_counts;	/* under writer_lock */
 
-/* What one batch took, counted once the lock is held again. */
+/* What one batch took, for writer_count. */
 struct wbatch_stats {
 	int		 n;
 	int		 failed;
@@ -59,49 +59,6 @@ writer_deliver(void *arg)
 
 	j->done(j->arg, j->rc);
 	free(j);
-}
-
-/* Run one batch in one transaction. */
-static void
-writer_batch(struct wjob **batch, int n, struct wbatch_stats *bs)
-{
-	int		i, committed = 0;
-	size_t		mark;
-	uint64_t	start = clock_usec(), commit;
-
-	if (db_begin(writer_db) == 0) {
-		for (i = 0; i < n; i++) {
-			if (db_exec(writer_db, "SAVEPOINT job") != 0) {
-				batch[i]->rc = -1;
-				continue;
-			}
-			mark = db_after_mark(writer_db);
-			batch[i]->rc = batch[i]->fn(writer_db, batch[i]->arg);
-			/* A write that left a savepoint open failed. */
-			db_unwind(writer_db, 1);
-			if (batch[i]->rc != 0) {
-				db_exec(writer_db, "ROLLBACK TO job");
-				db_after_cut(writer_db, mark);
-			}
-			db_exec(writer_db, "RELEASE job");
-		}
-		commit = clock_usec();
-		committed = db_commit(writer_db) == 0;
-		bs->commit_us = clock_usec() - commit;
-	} else
-		log_error("writer: cannot begin: %s", db_errmsg(writer_db));
-	bs->batch_us = clock_usec() - start;
-	bs->n = n;
-	bs->failed = 0;
-	for (i = 0; i < n; i++) {
-		if (!committed)
-			batch[i]->rc = -1;
-		if (batch[i]->rc != 0)
-			bs->failed++;
-		writer_post(batch[i]->origin, writer_deliver, batch[i]);
-	}
-	if (n > 1)
-		log_debug("writer: committed %d writes in one transaction", n);
 }
 
 /* Count a batch; writer_lock held. */
@@ -144,6 +101,55 @@ writer_stats(struct writer_stats *out)
 	pthread_mutex_unlock(&writer_lock);
 }
 
+/* Run one batch in one transaction. */
+static void
+writer_batch(struct wjob **batch, int n, struct wbatch_stats *bs)
+{
+	int		i, committed = 0;
+	size_t		mark;
+	uint64_t	start = clock_usec(), commit;
+
+	if (db_begin(writer_db) == 0) {
+		for (i = 0; i < n; i++) {
+			if (db_exec(writer_db, "SAVEPOINT job") != 0) {
+				batch[i]->rc = -1;
+				continue;
+			}
+			mark = db_after_mark(writer_db);
+			batch[i]->rc = batch[i]->fn(writer_db, batch[i]->arg);
+			/* A write that left a savepoint open failed. */
+			db_unwind(writer_db, 1);
+			if (batch[i]->rc != 0) {
+				db_exec(writer_db, "ROLLBACK TO job");
+				db_after_cut(writer_db, mark);
+			}
+			db_exec(writer_db, "RELEASE job");
+		}
+		commit = clock_usec();
+		committed = db_commit(writer_db) == 0;
+		bs->commit_us = clock_usec() - commit;
+	} else
+		log_error("writer: cannot begin: %s", db_errmsg(writer_db));
+	bs->batch_us = clock_usec() - start;
+	bs->n = n;
+	bs->failed = 0;
+	for (i = 0; i < n; i++) {
+		if (!committed)
+			batch[i]->rc = -1;
+		if (batch[i]->rc != 0)
+			bs->failed++;
+	}
+	/* Counted before anyone is answered: a client that reads the
+	 * metrics after its answer sees its write in them. */
+	pthread_mutex_lock(&writer_lock);
+	writer_count(bs);
+	pthread_mutex_unlock(&writer_lock);
+	for (i = 0; i < n; i++)
+		writer_post(batch[i]->origin, writer_deliver, batch[i]);
+	if (n > 1)
+		log_debug("writer: committed %d writes in one transaction", n);
+}
+
 /* The writer thread: take whatever is queued, commit it, repeat. */
 static void *
 writer_main(void *unused)
@@ -169,7 +175,6 @@ writer_main(void *unused)
 		memset(&bs, 0, sizeof bs);
 		writer_batch(batch, n, &bs);
 		pthread_mutex_lock(&writer_lock);
-		writer_count(&bs);
 	}
 	pthread_mutex_unlock(&writer_lock);
 	return NULL;
