@@ -39,11 +39,27 @@ struct cache_rows {
 	size_t			 n;
 };
 
+/* Two caches of one name (made in one file, neither renamed) are summed:
+ * a series twice would make Prometheus refuse the whole scrape. */
 static void
 metrics_cache_row(const struct cache_stats *st, void *arg)
 {
 	struct cache_rows	*cr = arg;
+	struct cache_stats	*r;
+	size_t			 i;
 
+	for (i = 0; i < cr->n; i++) {
+		r = &cr->rows[i];
+		if (strcmp(r->name, st->name) != 0)
+			continue;
+		r->entries += st->entries;
+		r->bytes += st->bytes;
+		r->capacity += st->capacity;
+		r->hits += st->hits;
+		r->misses += st->misses;
+		r->evictions += st->evictions;
+		return;
+	}
 	cr->rows = xrealloc(cr->rows, (cr->n + 1) * sizeof *cr->rows);
 	cr->rows[cr->n] = *st;
 	/* the name lives in the cache: copied while its list is locked */
