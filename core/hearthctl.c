@@ -77,6 +77,8 @@ static int	cmd_digest_send(struct ctl *);
 static int	cmd_audit_export(struct ctl *);
 static int	cmd_audit_prune(struct ctl *);
 static int	cmd_user_import(struct ctl *);
+static int	cmd_stats(struct ctl *);
+int		stats_print(const struct config *);	/* hearthctl-stats.c */
 
 static const struct command commands[] = {
 	{ "user add", "user add NAME [--admin] [--display-name TEXT] "
@@ -121,6 +123,8 @@ static const struct command commands[] = {
 	    "stopped)", cmd_restore },
 	{ "media stats", "media stats (what attachments take, in the "
 	    "database and on disk)", cmd_media_stats },
+	{ "stats", "stats (the running hearthd's metrics: requests, cache hit "
+	    "rates, writer, queues; needs metrics_listen)", cmd_stats },
 	{ "media cleanup", "media cleanup [--dry-run] (remove day-old "
 	    "unattached uploads and files nothing refers to)",
 	    cmd_media_cleanup },
@@ -1464,6 +1468,15 @@ out:
 	json_decref(man);
 	module_unload_all();
 	return rc;
+}
+
+/* stats: read from the running hearthd (hearthctl-stats.c) */
+static int
+cmd_stats(struct ctl *ctl)
+{
+	if (ctl->argc != 1)
+		return bad_usage(ctl->cmd, "takes no arguments");
+	return stats_print(&ctl->config);
 }
 
 /* media stats */

@@ -1264,6 +1264,7 @@ int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
 uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
 void		 peek_cache_init(size_t);			/* peek.c */
+void		 peek_cache_stats(struct cache_stats *);
 int		 peek_cache_get(int64_t, int64_t, int64_t, struct peek *);
 void		 peek_cache_put(int64_t, const struct peek *, uint64_t, int64_t);
 int		 post_context(struct db *, struct arena *, int64_t, int64_t,
@@ -1628,6 +1629,7 @@ void		 feed_fill(int64_t, const struct idlist *, int);
 void		 feed_push(const struct idlist *, int64_t);
 void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
+void		 feed_stats(struct cache_stats *);
 
 /* timeline.c */
 enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,
@@ -1767,6 +1769,15 @@ struct instance_stats {
 	int64_t		 active_halfyear;
 };
 int		 instance_stats(struct db *, int64_t, struct instance_stats *);
+
+/* backlog.c: the database's job queues, for the metrics */
+struct backlog {
+	const char	*queue;		/* push, scheduled, media, polls */
+	int64_t		 waiting;
+	int64_t		 due;		/* of them, due by now */
+};
+#define BACKLOG_MAX	8
+size_t		 backlog_counts(struct db *, int64_t, struct backlog *, size_t);
 
 /* list.c: a person's lists of people they follow (Mastodon's) */
 #define LIST_TITLE_MAX		256	/* characters */

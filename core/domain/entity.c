@@ -844,6 +844,8 @@ entity_cache_init(size_t statuses, size_t accounts)
 {
 	status_cache = cache_new(statuses, STATUS_TTL_US);
 	account_cache = cache_new(accounts, ACCOUNT_TTL_US);
+	cache_set_name(status_cache, "status");
+	cache_set_name(account_cache, "account");
 }
 
 /* Free the entity caches. */

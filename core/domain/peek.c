@@ -42,6 +42,13 @@ static struct peek_set		*peek_sets;
 static size_t			 peek_nsets;	/* power of two */
 static pthread_mutex_t		 peek_locks[PEEK_LOCKS];
 
+/* Counts for the metrics, per stripe under its lock; a line each, so
+ * loops counting in different stripes do not share one. */
+static struct peek_count {
+	uint64_t	 hits, misses, evictions, entries;
+	char		 pad[64 - 4 * sizeof(uint64_t)];
+} peek_counts[PEEK_LOCKS] __attribute__((aligned(64)));
+
 /* Room for about n remembered rows (0: remember nothing). */
 void
 peek_cache_init(size_t n)
@@ -51,6 +58,8 @@ peek_cache_init(size_t n)
 	free(peek_sets);
 	peek_sets = NULL;
 	peek_nsets = 0;
+	for (i = 0; i < PEEK_LOCKS; i++)
+		peek_counts[i].entries = 0;
 	if (n < PEEK_WAYS)
 		return;
 	for (peek_nsets = 1; peek_nsets * PEEK_WAYS < n; peek_nsets <<= 1)
@@ -109,8 +118,34 @@ peek_cache_get(int64_t viewer, int64_t id, int64_t now, struct peek *out)
 			break;
 		}
 	}
+	if (hit)
+		peek_counts[lock].hits++;
+	else
+		peek_counts[lock].misses++;
 	pthread_mutex_unlock(&peek_locks[lock]);
 	return hit;
+}
+
+/* The remembered rows' counts, for the metrics. */
+void
+peek_cache_stats(struct cache_stats *st)
+{
+	size_t	i;
+
+	memset(st, 0, sizeof *st);
+	st->name = "peek";
+	st->capacity = (uint64_t)peek_nsets * PEEK_WAYS;
+	st->bytes = (uint64_t)peek_nsets * sizeof *peek_sets;
+	if (peek_sets == NULL)
+		return;
+	for (i = 0; i < PEEK_LOCKS; i++) {
+		pthread_mutex_lock(&peek_locks[i]);
+		st->entries += peek_counts[i].entries;
+		st->hits += peek_counts[i].hits;
+		st->misses += peek_counts[i].misses;
+		st->evictions += peek_counts[i].evictions;
+		pthread_mutex_unlock(&peek_locks[i]);
+	}
 }
 
 /*
@@ -143,8 +178,11 @@ peek_cache_put(int64_t viewer, const struct peek *row, uint64_t stamp,
 		    set->tag[oldest] == 0)
 			oldest = i;
 	}
-	if (w == PEEK_WAYS)
+	if (w == PEEK_WAYS) {
 		w = oldest;
+		peek_counts[lock].evictions++;
+	} else if (set->tag[w] == 0)
+		peek_counts[lock].entries++;
 	e = &set->e[w];
 	/* A slower reader must not put back an older answer. */
 	if (!(set->tag[w] == tag && e->viewer == viewer &&

@@ -51,6 +51,7 @@ struct conn {
 	int			 fd;
 	int			 tls;
 	int			 public;	/* a public listener's */
+	int			 metrics;	/* the metrics listener's */
 	enum conn_state		 state;
 	struct conn_list	*list;
 	TAILQ_ENTRY(conn)	 entry;
@@ -289,6 +290,17 @@ http_evict(struct http_loop *hl)
 	return 0;
 }
 
+/* Connections refused over the caps: [0] an address's share, [1] all. */
+static uint64_t	http_refused[2];
+
+/* How many connections were refused (for the metrics); full: over the
+ * cap on all, else over an address's share. */
+uint64_t
+http_refused_count(int full)
+{
+	return __atomic_load_n(&http_refused[full ? 1 : 0], __ATOMIC_RELAXED);
+}
+
 /*
  * Refuse a connection the caps do not allow, cheaply: read what it has
  * sent (so that closing does not reset the answer away), answer with the
@@ -314,6 +326,7 @@ http_refuse(struct http_loop *hl, int fd, int full)
 	}
 	(void)unused;
 	close(fd);
+	__atomic_add_fetch(&http_refused[full ? 1 : 0], 1, __ATOMIC_RELAXED);
 	log_every(&log_refused, LOG_WARN, "refused a connection: %s",
 	    full ? "all connections are taken (max_connections)" :
 	    "its address holds its share (max_connections_per_ip)");
@@ -509,6 +522,7 @@ http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int kind)
 	c->fd = fd;
 	c->tls = tls;
 	c->public = (kind & HTTP_PUBLIC) != 0;
+	c->metrics = (kind & HTTP_METRICS) != 0;
 	c->addr = a;
 	memcpy(c->peer, peer, sizeof peer);
 	if (tls)
@@ -564,6 +578,7 @@ conn_request_new(struct conn *c)
 	h->peer = c->peer;
 	h->tls = c->tls;
 	h->public = c->public;
+	h->metrics = c->metrics;
 	h->head.content_length = -1;
 	return h;
 }

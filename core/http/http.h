@@ -148,6 +148,7 @@ struct http_request {
 	const char	*peer;		/* the client's address, as text */
 	int		 tls;
 	int		 public;	/* came through a public listener */
+	int		 metrics;	/* ... or the metrics listener */
 	struct evbuffer	*body;		/* once read (http_read_body) */
 	size_t		 reserved;	/* of the body budget */
 	int		 flat;		/* body read into one piece */
@@ -165,9 +166,11 @@ int		 http_loop_busy(const struct http_loop *);
 /* How a listener's connections are served (http_accept's kind). */
 #define HTTP_TLS	0x1
 #define HTTP_PUBLIC	0x2	/* a module's public listener */
+#define HTTP_METRICS	0x4	/* metrics_listen: /metrics and nothing else */
 int		 http_accept(struct http_loop *, int, const struct sockaddr *,
 		     int);
 int		 http_evict(struct http_loop *);
+uint64_t	 http_refused_count(int);
 const char	*http_header(const struct http_request *, const char *);
 void		 http_set_header(struct http_request *, const char *,
 		     const char *);

@@ -446,6 +446,8 @@ req_reply(struct req *r, int status, const char *ctype, struct evbuffer *body)
 		    "microphone=(), geolocation=(), interest-cohort=()");
 	}
 	us = clock_usec() - r->started_us;
+	if (!r->h->metrics)
+		tally_request(r->loop, r->route, r->method, status, us);
 	log_msg(status >= 500 ? LOG_WARN : LOG_DEBUG, "%s %d %s %.1fms",
 	    r->client_ip, status, r->path ? r->path : "(bad path)",
 	    us / 1000.0);
@@ -463,6 +465,8 @@ req_stream(struct req *r, int status, const char *ctype)
 	r->replied = 1;
 	if (ctype != NULL)
 		req_set_header(r, "Content-Type", ctype);
+	tally_request(r->loop, r->route, r->method, status,
+	    clock_usec() - r->started_us);
 	log_msg(LOG_DEBUG, "%s %d %s (%s)", r->client_ip, status, r->path,
 	    status == 101 ? "upgrade" : "stream");
 	return http_stream(r->h, status);

@@ -44,6 +44,15 @@ int		 worker_submit_heavy(struct loop *, job_fn, job_fn, void *,
 void		 worker_set_heavy(int);
 void		 worker_deliver(struct loop *);
 void		 worker_post(struct loop *, job_fn, void *);
+struct worker_stats {
+	int		 threads;
+	int		 queued;
+	int		 queue_max;
+	int		 heavy_running;
+	uint64_t	 jobs;		/* queued, ever */
+	uint64_t	 refused;	/* the queue was full */
+};
+void		 worker_stats(struct worker_stats *);
 
 /* request.c */
 enum auth_kind { AUTH_NONE, AUTH_SESSION, AUTH_BEARER };
@@ -260,6 +269,7 @@ struct loop {
 	struct event		*drain_check;
 	struct event		*reaccept;	/* listen again next turn */
 	struct event		*tidy;		/* memory back after a crowd */
+	struct tally		*tally;		/* its requests' counts */
 	pthread_mutex_t		 done_lock;
 	TAILQ_HEAD(, job)	 done;
 	uint64_t		 flush_deadline;
@@ -281,6 +291,23 @@ struct server_hooks {
 	void		 (*stopping)(void);
 };
 int		 server_run(struct config *, const struct server_hooks *);
+
+/* tally.c: each loop's counts of its requests, for the metrics */
+struct tally;
+struct tally	*tally_loop_new(void);
+void		 tally_loop_free(struct tally *);
+void		 tally_request(struct loop *, const struct route *, int, int,
+		     uint64_t);
+void		 tally_tidy(struct loop *);
+void		 tally_db(const struct loop *, uint64_t *, uint64_t *,
+		     uint64_t *);
+void		 tally_write(const struct server *, struct evbuffer *);
+
+/* metrics.c: /metrics on metrics_listen (Prometheus's text format) */
+void		 metrics_start(void);
+void		 metrics_serve(struct req *);
+void		 metrics_write(const struct server *, struct db *,
+		     struct evbuffer *);
 
 /* websocket.c */
 #define WS_ACCEPT_LEN	28	/* base64 of a SHA-1 */
@@ -306,6 +333,7 @@ void		 stream_drain(struct loop *);
 int		 stream_open(struct req *, const struct stream_sub *);
 int		 stream_open_ws(struct req *, const struct stream_sub *,
 		     const char *, const char *);
+void		 stream_counts(long *, long *);
 
 /* tls.c */
 struct ssl_ctx_st;

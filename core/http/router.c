@@ -636,6 +636,10 @@ router_dispatch(struct http_request *h, void *arg)
 		router_public(r);
 		return;
 	}
+	if (h->metrics) {		/* metrics_listen: nothing else there */
+		metrics_serve(r);
+		goto done;
+	}
 	route = router_find(r->path, r->method, r->arena, r->params, &allowed);
 	if (route == NULL && allowed == 0)
 		route = router_find_slash(r, &allowed);

@@ -68,7 +68,7 @@ server_listen(const struct listen_addr *la, struct listener *l, char **cause)
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	snprintf(port, sizeof port, "%d", la->port);
 	l->name = xasprintf("%s:%d%s%s", la->host, la->port, la->tls ? " tls" :
-	    "", la->public ? " (public)" : "");
+	    "", la->public ? " (public)" : la->metrics ? " (metrics)" : "");
 	if ((rc = evutil_getaddrinfo(la->host, port, &hints, &res)) != 0) {
 		*cause = xasprintf("listen %s: %s", l->name,
 		    evutil_gai_strerror(rc));
@@ -89,7 +89,8 @@ server_listen(const struct listen_addr *la, struct listener *l, char **cause)
 	}
 	evutil_freeaddrinfo(res);
 	l->fd = fd;
-	l->kind = (la->tls ? HTTP_TLS : 0) | (la->public ? HTTP_PUBLIC : 0);
+	l->kind = (la->tls ? HTTP_TLS : 0) | (la->public ? HTTP_PUBLIC : 0) |
+	    (la->metrics ? HTTP_METRICS : 0);
 	return 0;
 }
 
@@ -220,9 +221,10 @@ server_trim_done(void *arg)
 }
 
 /*
- * Every few seconds: if many connections closed since the last look (an
- * attack ended, a crowd went home), have a worker hand glibc's freed
- * memory back to the system. glibc keeps small freed blocks in each
+ * Every few seconds: note the loop's SQLite page cache for the metrics
+ * (only this thread may ask its connection). If many connections closed
+ * since the last look (an attack ended, a crowd went home), have a worker
+ * hand glibc's freed memory back to the system. glibc keeps small freed blocks in each
  * thread's arena, so RSS would otherwise stay at the crowd's high mark.
  */
 static void
@@ -232,6 +234,7 @@ server_tidy(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	tally_tidy(loop);
 	if (loop->http.peak - loop->http.nconns >= TRIM_DROP &&
 	    worker_submit(loop, server_trim_work, server_trim_done, NULL) == 0)
 		loop->http.peak = loop->http.nconns;
@@ -327,6 +330,7 @@ server_loop_init(struct loop *loop, struct listener *ls, size_t nls,
 	    server_drain_check, loop);
 	loop->reaccept = evtimer_new(loop->base, server_reaccept, loop);
 	loop->tidy = event_new(loop->base, -1, EV_PERSIST, server_tidy, loop);
+	loop->tally = tally_loop_new();
 	event_add(loop->tidy, &tidy);
 	http_loop_init(&loop->http, loop->base, &loop->server->http,
 	    router_dispatch, loop);
@@ -368,6 +372,7 @@ server_loop_free(struct loop *loop)
 		event_free(loop->reaccept);
 	if (loop->tidy)
 		event_free(loop->tidy);
+	tally_loop_free(loop->tally);
 	db_close(loop->db);
 	if (loop->base)
 		event_base_free(loop->base);
@@ -515,6 +520,7 @@ server_run(struct config *c, const struct server_hooks *hooks)
 
 	memset(&s, 0, sizeof s);
 	s.config = c;
+	metrics_start();
 	evthread_use_pthreads();
 	signal(SIGPIPE, SIG_IGN);
 

@@ -61,6 +61,7 @@ struct stream_msg {
 static struct stream_loop	*stream_loops;
 static int			 stream_nloops;
 static int			 stream_count;	/* open streams, all loops */
+static int			 stream_count_ws;	/* ... of them WebSockets */
 
 static void	stream_on_created(struct db *, const struct event *);
 static void	stream_on_edited(struct db *, const struct event *);
@@ -99,6 +100,8 @@ stream_unlink(struct stream *s)
 		free(s->params[--s->nparams].arg);
 	free(s->params);
 	__atomic_sub_fetch(&stream_count, 1, __ATOMIC_RELAXED);
+	if (s->ws)
+		__atomic_sub_fetch(&stream_count_ws, 1, __ATOMIC_RELAXED);
 	free(s);
 }
 
@@ -363,6 +366,19 @@ stream_add(struct stream *s, struct conn *conn, conn_read_fn on_read)
 	conn_stream_cb(conn, on_read, stream_closed, s);
 	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
 	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
+	if (s->ws)
+		__atomic_add_fetch(&stream_count_ws, 1, __ATOMIC_RELAXED);
+}
+
+/* How many streams are open, for the metrics: event streams, WebSockets. */
+void
+stream_counts(long *sse, long *ws)
+{
+	int	all = __atomic_load_n(&stream_count, __ATOMIC_RELAXED);
+	int	w = __atomic_load_n(&stream_count_ws, __ATOMIC_RELAXED);
+
+	*ws = w;
+	*sse = all - w > 0 ? all - w : 0;
 }
 
 /*

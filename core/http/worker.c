@@ -35,6 +35,8 @@ static int			 worker_max_queue;
 static int			 worker_stopping;
 static int			 worker_heavy_max = 1;
 static int			 worker_heavy_running;
+static uint64_t			 worker_jobs;		/* queued, ever */
+static uint64_t			 worker_refused;	/* queue full */
 
 /*
  * The first job a worker may take: heavy jobs (decoding an uploaded image:
@@ -173,6 +175,7 @@ worker_submit_heavy(struct loop *loop, job_fn work, job_fn done, void *arg,
 
 	pthread_mutex_lock(&worker_lock);
 	if (worker_queued >= worker_max_queue || worker_stopping) {
+		worker_refused += !worker_stopping;
 		pthread_mutex_unlock(&worker_lock);
 		return -1;
 	}
@@ -184,11 +187,26 @@ worker_submit_heavy(struct loop *loop, job_fn work, job_fn done, void *arg,
 	j->heavy = heavy;
 	TAILQ_INSERT_TAIL(&worker_queue, j, entry);
 	worker_queued++;
+	worker_jobs++;
 	/* every worker looks: the first may only find heavy jobs it may
 	 * not take */
 	pthread_cond_broadcast(&worker_cond);
 	pthread_mutex_unlock(&worker_lock);
 	return 0;
+}
+
+/* The pool's counts, for the metrics. */
+void
+worker_stats(struct worker_stats *st)
+{
+	pthread_mutex_lock(&worker_lock);
+	st->threads = worker_count;
+	st->queued = worker_queued;
+	st->queue_max = worker_max_queue;
+	st->heavy_running = worker_heavy_running;
+	st->jobs = worker_jobs;
+	st->refused = worker_refused;
+	pthread_mutex_unlock(&worker_lock);
 }
 
 /* From any thread: run done(arg) on loop's thread soon. */

@@ -4,9 +4,14 @@
  * reader must match (a fingerprint of the row it was made from, so a stale
  * entry is never served) and an expiry time. When a shard is full the least
  * recently used entry goes. A NULL cache is a valid, always-empty cache, so
- * hearthctl and tests need not set one up.
+ * hearthctl and tests need not set one up. Every cache is listed by name,
+ * with counts of hits, misses and evictions kept per shard under the lock
+ * a lookup takes anyway, and summed only when the metrics are read.
  */
+#include <sys/queue.h>
+
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,22 +44,38 @@ struct cshard {
 	size_t		 hand;		/* where eviction looks next */
 	size_t		 n;
 	uint64_t	 clock;		/* for LRU within the shard */
+	uint64_t	 bytes;		/* the entries' memory */
+	uint64_t	 hits, misses, evictions;
 };
 
 struct cache {
 	size_t		 per_shard;
 	uint64_t	 ttl_us;
+	char		 name[32];
+	LIST_ENTRY(cache) entry;
 	struct cshard	 shards[CACHE_SHARDS];
 };
 
-/* A cache of at most max entries that live at most ttl_us. */
+/* Every cache, for the metrics. */
+static pthread_mutex_t		 cache_list_lock = PTHREAD_MUTEX_INITIALIZER;
+static LIST_HEAD(, cache)	 cache_list = LIST_HEAD_INITIALIZER(cache_list);
+
+/*
+ * A cache of at most max entries that live at most ttl_us, named after
+ * file (the source file that made it: "web/pages/card.c" is "card").
+ */
 struct cache *
-cache_new(size_t max, uint64_t ttl_us)
+cache_new_in(size_t max, uint64_t ttl_us, const char *file)
 {
 	struct cache	*c = xcalloc(1, sizeof *c);
-	size_t		 i;
+	const char	*base = strrchr(file, '/');
+	size_t		 i, len;
 
 	size_t		 nb;
+
+	base = base != NULL ? base + 1 : file;
+	len = strcspn(base, ".");
+	snprintf(c->name, sizeof c->name, "%.*s", (int)len, base);
 
 	c->per_shard = max / CACHE_SHARDS > 0 ? max / CACHE_SHARDS : 1;
 	c->ttl_us = ttl_us;
@@ -65,7 +86,54 @@ cache_new(size_t max, uint64_t ttl_us)
 		c->shards[i].b = xcalloc(nb, sizeof *c->shards[i].b);
 		c->shards[i].mask = nb - 1;
 	}
+	pthread_mutex_lock(&cache_list_lock);
+	LIST_INSERT_HEAD(&cache_list, c, entry);
+	pthread_mutex_unlock(&cache_list_lock);
 	return c;
+}
+
+/* Name a cache (for its metrics: hearth_cache_*{cache="name"}). */
+void
+cache_set_name(struct cache *c, const char *name)
+{
+	if (c == NULL)
+		return;
+	pthread_mutex_lock(&cache_list_lock);
+	snprintf(c->name, sizeof c->name, "%s", name);
+	pthread_mutex_unlock(&cache_list_lock);
+}
+
+/*
+ * Call fn with each cache's counts. Each shard is locked in turn while it
+ * is read, as a lookup would; a scrape every few seconds is nothing next
+ * to the lookups of one page.
+ */
+void
+cache_stats_each(cache_stats_fn fn, void *arg)
+{
+	struct cache		*c;
+	struct cache_stats	 st;
+	struct cshard		*s;
+	size_t			 i;
+
+	pthread_mutex_lock(&cache_list_lock);
+	LIST_FOREACH(c, &cache_list, entry) {
+		memset(&st, 0, sizeof st);
+		st.name = c->name;
+		st.capacity = (uint64_t)c->per_shard * CACHE_SHARDS;
+		for (i = 0; i < CACHE_SHARDS; i++) {
+			s = &c->shards[i];
+			pthread_mutex_lock(&s->lock);
+			st.entries += s->n;
+			st.bytes += s->bytes;
+			st.hits += s->hits;
+			st.misses += s->misses;
+			st.evictions += s->evictions;
+			pthread_mutex_unlock(&s->lock);
+		}
+		fn(&st, arg);
+	}
+	pthread_mutex_unlock(&cache_list_lock);
 }
 
 /* Free a cache and its entries. */
@@ -77,6 +145,9 @@ cache_free(struct cache *c)
 
 	if (c == NULL)
 		return;
+	pthread_mutex_lock(&cache_list_lock);
+	LIST_REMOVE(c, entry);
+	pthread_mutex_unlock(&cache_list_lock);
 	for (i = 0; i < CACHE_SHARDS; i++) {
 		for (j = 0; j <= c->shards[i].mask; j++) {
 			for (e = c->shards[i].b[j]; e != NULL; e = next) {
@@ -108,6 +179,7 @@ unlink_entry(struct cshard *s, struct centry **pp)
 	struct centry	*e = *pp;
 
 	*pp = e->next;
+	s->bytes -= sizeof *e + e->len;
 	free(e);
 	s->n--;
 }
@@ -138,6 +210,10 @@ cache_emit(struct cache *c, int64_t key, uint64_t tag, struct evbuffer *out)
 		}
 		break;
 	}
+	if (hit)
+		s->hits++;
+	else
+		s->misses++;
 	pthread_mutex_unlock(&s->lock);
 	return hit;
 }
@@ -163,8 +239,10 @@ evict(struct cshard *s)
 		}
 	}
 	s->hand = (s->hand + i) & s->mask;
-	if (old != NULL)
+	if (old != NULL) {
 		unlink_entry(s, old);
+		s->evictions++;
+	}
 }
 
 /* Store bytes under a key and tag, replacing what was there. */
@@ -197,6 +275,7 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 	e->next = *b;
 	*b = e;
 	s->n++;
+	s->bytes += sizeof *e + len;
 	pthread_mutex_unlock(&s->lock);
 }
 

@@ -72,6 +72,8 @@ static const struct ckey ckeys[] = {
 	{ "login_ip_limit",	  C_INT,      F(login_ip_limit), 1, 1000000 },
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
 	{ "trust_proxy",	  C_BOOL,     F(trust_proxy), 0, 0 },
+	{ "metrics_listen",	  C_STRING,   F(metrics_listen), 0, 0 },
+	{ "metrics_allow",	  C_STRING,   F(metrics_allow), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
 	{ "reactions",		  C_REACTIONS, F(reactions), 0, 0 },
 	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
@@ -191,6 +193,8 @@ config_defaults(struct config *c)
 	c->login_ip_limit = 30;
 	c->login_window = 300;
 	c->trust_proxy = 0;
+	c->metrics_listen = NULL;		/* no metrics listener */
+	c->metrics_allow = xstrdup("127.0.0.0/8 ::1");
 	c->home_feed_cache = 20000;
 	c->media_max_image_size = 16L << 20;	/* as Mastodon */
 	c->media_max_image_pixels = 40L * 1000 * 1000;
@@ -305,6 +309,8 @@ config_free(struct config *c)
 	free(c->mail_smtp_password);
 	free(c->proxy_header);
 	free(c->proxy_addresses);
+	free(c->metrics_listen);
+	free(c->metrics_allow);
 	free(c->module_dir);
 	for (i = 0; i < c->nmodkeys; i++) {
 		free(c->modkeys[i].key);
@@ -698,6 +704,7 @@ set(const char *s)
 }
 
 static int	config_check_mail(const struct config *, const char *, char **);
+static int	config_check_metrics(struct config *, const char *, char **);
 
 /*
  * The sign-in keys that only make sense together: an identity provider
@@ -897,10 +904,56 @@ config_parse(struct config *c, const char *name, const char *text, size_t len,
 		goto out;
 	if (config_check_mail(c, name, cause) != 0)
 		goto out;
+	if (config_check_metrics(c, name, cause) != 0)
+		goto out;
 	rc = 0;
 out:
 	free(buf);
 	return rc;
+}
+
+/*
+ * The metrics listener (metrics_listen = ADDR:PORT) joins the listeners
+ * once the file's listen lines are all read (they replace the default
+ * one; this must survive that), marked so only /metrics is served on it.
+ * metrics_allow lists who may scrape: loopback unless widened.
+ */
+static int
+config_check_metrics(struct config *c, const char *name, char **cause)
+{
+	const char	*why = NULL, *bad;
+	size_t		 i;
+
+	if (c->metrics_allow == NULL || addrlist_check(c->metrics_allow,
+	    &bad) != 0) {
+		*cause = xasprintf("%s: key 'metrics_allow': expected "
+		    "addresses or ADDR/BITS separated by spaces, at '%.40s'",
+		    name, c->metrics_allow != NULL ? bad : "");
+		return -1;
+	}
+	if (!set(c->metrics_listen))
+		return 0;
+	if (config_listen(c, c->metrics_listen, &why) != 0) {
+		*cause = xasprintf("%s: key 'metrics_listen': %s", name, why);
+		return -1;
+	}
+	c->listen[c->nlisten - 1].metrics = 1;
+	for (i = 0; i + 1 < c->nlisten; i++) {
+		if (c->listen[i].port == c->listen[c->nlisten - 1].port &&
+		    strcmp(c->listen[i].host,
+		    c->listen[c->nlisten - 1].host) == 0) {
+			*cause = xasprintf("%s: key 'metrics_listen': %s is "
+			    "also a listen address; the metrics need one of "
+			    "their own", name, c->metrics_listen);
+			return -1;
+		}
+	}
+	if (c->listen[c->nlisten - 1].tls && c->tls_cert == NULL) {
+		*cause = xasprintf("%s: key 'metrics_listen': tls, but "
+		    "tls_cert and tls_key are not set", name);
+		return -1;
+	}
+	return 0;
 }
 
 /*

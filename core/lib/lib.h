@@ -171,6 +171,7 @@ struct listen_addr {
 	int	 port;
 	int	 tls;
 	int	 public;	/* a module's public listener (api->listen) */
+	int	 metrics;	/* metrics_listen: /metrics only */
 	char	*tls_cert;	/* its own certificate, or NULL: the core's */
 	char	*tls_key;
 };
@@ -214,6 +215,8 @@ struct config {
 	int			 login_ip_limit;
 	long			 login_window;
 	int			 trust_proxy;
+	char			*metrics_listen;	/* ADDR:PORT, or NULL */
+	char			*metrics_allow;		/* who may scrape */
 	int			 home_feed_cache;
 	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */
@@ -526,12 +529,44 @@ char		*escape_url_path(struct arena *, const char *);
 
 /* cache.c */
 struct cache;
-struct cache	*cache_new(size_t, uint64_t);
+/* A cache is named (for its metrics) after the file that made it, unless
+ * cache_set_name names it. */
+#define cache_new(max, ttl)	cache_new_in((max), (ttl), __FILE__)
+struct cache	*cache_new_in(size_t, uint64_t, const char *);
+void		 cache_set_name(struct cache *, const char *);
+struct cache_stats {
+	const char	*name;
+	uint64_t	 entries;
+	uint64_t	 bytes;		/* memory the entries take */
+	uint64_t	 capacity;	/* entries it may hold */
+	uint64_t	 hits;
+	uint64_t	 misses;	/* not there, stale or expired */
+	uint64_t	 evictions;	/* pushed out by a newer entry */
+};
+typedef void (*cache_stats_fn)(const struct cache_stats *, void *);
+void		 cache_stats_each(cache_stats_fn, void *);
 void		 cache_free(struct cache *);
 int		 cache_emit(struct cache *, int64_t, uint64_t, struct evbuffer *);
 void		 cache_put(struct cache *, int64_t, uint64_t, const void *,
 		     size_t);
 void		 cache_drop(struct cache *, int64_t);
+
+/* promtext.c: Prometheus's text format (0.0.4) */
+/* The buckets of every duration histogram, in seconds: 0.5 ms to 5 s. */
+#define PROM_SECONDS_N	13
+extern const double	 prom_seconds[PROM_SECONDS_N];
+size_t		 prom_seconds_bucket(uint64_t);
+void		 prom_escape_label(struct evbuffer *, const char *);
+void		 prom_float(char [32], double);
+void		 prom_family(struct evbuffer *, const char *, const char *,
+		     const char *);
+void		 prom_u64(struct evbuffer *, const char *, const char *const *,
+		     uint64_t);
+void		 prom_double(struct evbuffer *, const char *,
+		     const char *const *, double);
+void		 prom_histogram(struct evbuffer *, const char *,
+		     const char *const *, const double *, size_t,
+		     const uint64_t *, double);
 
 /* clock.c */
 uint64_t	 clock_usec(void);

@@ -116,6 +116,24 @@ int		 writer_start(const char *, enum sync_mode, writer_post_fn,
 void		 writer_stop(void);
 int		 writer_submit(void *, write_fn, written_fn, void *);
 void		 writer_background(void *, write_fn, void *);
+/* What the writer has done, for the metrics. */
+#define WRITER_SIZES_N	9	/* batches of 1, 2, 4 ... 256 writes */
+struct writer_stats {
+	uint64_t	 queued;		/* waiting now */
+	uint64_t	 queue_max;
+	uint64_t	 writes;		/* run in a committed batch */
+	uint64_t	 failed;		/* rolled back, alone or whole */
+	uint64_t	 refused;		/* the queue was full */
+	uint64_t	 sizes[WRITER_SIZES_N + 1];	/* batches by size */
+	uint64_t	 batch_us[PROM_SECONDS_N + 1];	/* begin to commit */
+	uint64_t	 batch_us_sum;
+	uint64_t	 commit_us[PROM_SECONDS_N + 1];	/* COMMIT alone */
+	uint64_t	 commit_us_sum;
+	int64_t		 page_cache_bytes;	/* its SQLite connection's */
+	uint64_t	 page_cache_hits;
+	uint64_t	 page_cache_misses;
+};
+void		 writer_stats(struct writer_stats *);
 
 /*
  * Parameters to bind (db_bind, db_run; db.c): by name, or with no name the

@@ -8,12 +8,16 @@
  * batch has committed. What a write sets off once committed it registers
  * itself (db_after_commit); the writer only runs them. The writer knows
  * nothing of loops: a job names where it came from, and the function given
- * to writer_start carries its outcome back there.
+ * to writer_start carries its outcome back there. It counts what it does
+ * for the metrics, once a batch, under its queue's lock.
  */
 #include <sys/queue.h>
 
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
 
 #include "store.h"
 
@@ -37,6 +41,15 @@ static int			 writer_running;
 static pthread_t		 writer_thread;
 static struct db		*writer_db;
 static writer_post_fn		 writer_post;
+static struct writer_stats	 writer_counts;	/* under writer_lock */
+
+/* What one batch took, for writer_count. */
+struct wbatch_stats {
+	int		 n;
+	int		 failed;
+	uint64_t	 batch_us;
+	uint64_t	 commit_us;
+};
 
 /* On the loop: hand the outcome to the request. */
 static void
@@ -48,12 +61,53 @@ writer_deliver(void *arg)
 	free(j);
 }
 
+/* Count a batch; writer_lock held. */
+static void
+writer_count(const struct wbatch_stats *bs)
+{
+	struct writer_stats	*w = &writer_counts;
+	sqlite3			*h = db_handle(writer_db);
+	int			 size, cur, hi;
+
+	for (size = 0; size < WRITER_SIZES_N && bs->n > 1 << size; size++)
+		;
+	w->sizes[size]++;
+	w->writes += bs->n - bs->failed;
+	w->failed += bs->failed;
+	w->batch_us[prom_seconds_bucket(bs->batch_us)]++;
+	w->batch_us_sum += bs->batch_us;
+	w->commit_us[prom_seconds_bucket(bs->commit_us)]++;
+	w->commit_us_sum += bs->commit_us;
+	if (sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_USED, &cur, &hi, 0) ==
+	    SQLITE_OK)
+		w->page_cache_bytes = cur;
+	/* SQLite counts in an int: taken and reset each time, summed here */
+	if (sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_HIT, &cur, &hi, 1) ==
+	    SQLITE_OK)
+		w->page_cache_hits += (uint64_t)cur;
+	if (sqlite3_db_status(h, SQLITE_DBSTATUS_CACHE_MISS, &cur, &hi, 1) ==
+	    SQLITE_OK)
+		w->page_cache_misses += (uint64_t)cur;
+}
+
+/* A copy of the writer's counts, for the metrics. */
+void
+writer_stats(struct writer_stats *out)
+{
+	pthread_mutex_lock(&writer_lock);
+	*out = writer_counts;
+	out->queued = writer_queued;
+	out->queue_max = WRITER_QUEUE_MAX;
+	pthread_mutex_unlock(&writer_lock);
+}
+
 /* Run one batch in one transaction. */
 static void
-writer_batch(struct wjob **batch, int n)
+writer_batch(struct wjob **batch, int n, struct wbatch_stats *bs)
 {
-	int	i, committed = 0;
-	size_t	mark;
+	int		i, committed = 0;
+	size_t		mark;
+	uint64_t	start = clock_usec(), commit;
 
 	if (db_begin(writer_db) == 0) {
 		for (i = 0; i < n; i++) {
@@ -71,14 +125,27 @@ writer_batch(struct wjob **batch, int n)
 			}
 			db_exec(writer_db, "RELEASE job");
 		}
+		commit = clock_usec();
 		committed = db_commit(writer_db) == 0;
+		bs->commit_us = clock_usec() - commit;
 	} else
 		log_error("writer: cannot begin: %s", db_errmsg(writer_db));
+	bs->batch_us = clock_usec() - start;
+	bs->n = n;
+	bs->failed = 0;
 	for (i = 0; i < n; i++) {
 		if (!committed)
 			batch[i]->rc = -1;
-		writer_post(batch[i]->origin, writer_deliver, batch[i]);
+		if (batch[i]->rc != 0)
+			bs->failed++;
 	}
+	/* Counted before anyone is answered: a client that reads the
+	 * metrics after its answer sees its write in them. */
+	pthread_mutex_lock(&writer_lock);
+	writer_count(bs);
+	pthread_mutex_unlock(&writer_lock);
+	for (i = 0; i < n; i++)
+		writer_post(batch[i]->origin, writer_deliver, batch[i]);
 	if (n > 1)
 		log_debug("writer: committed %d writes in one transaction", n);
 }
@@ -87,8 +154,9 @@ writer_batch(struct wjob **batch, int n)
 static void *
 writer_main(void *unused)
 {
-	struct wjob	*batch[WRITER_BATCH_MAX], *j;
-	int		 n;
+	struct wjob		*batch[WRITER_BATCH_MAX], *j;
+	struct wbatch_stats	 bs;
+	int			 n;
 
 	(void)unused;
 	pthread_mutex_lock(&writer_lock);
@@ -104,7 +172,8 @@ writer_main(void *unused)
 		}
 		writer_queued -= n;
 		pthread_mutex_unlock(&writer_lock);
-		writer_batch(batch, n);
+		memset(&bs, 0, sizeof bs);
+		writer_batch(batch, n, &bs);
 		pthread_mutex_lock(&writer_lock);
 	}
 	pthread_mutex_unlock(&writer_lock);
@@ -163,6 +232,8 @@ writer_submit(void *origin, write_fn fn, written_fn done, void *arg)
 
 	pthread_mutex_lock(&writer_lock);
 	if (!writer_running || writer_queued >= WRITER_QUEUE_MAX) {
+		if (writer_running)
+			writer_counts.refused++;
 		pthread_mutex_unlock(&writer_lock);
 		return -1;
 	}

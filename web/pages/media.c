@@ -296,6 +296,7 @@ void
 web_avatar_cache_init(size_t max)
 {
 	identicons = cache_new(max, 86400ULL * 1000000);
+	cache_set_name(identicons, "identicon");
 }
 
 void
