@@ -301,6 +301,7 @@ out:
 	asset_free();
 	router_clear();
 	api_refusals_free();
+	api_trends_free();
 	feed_free();
 	entity_cache_free();
 	reaction_config_free();

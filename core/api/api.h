@@ -21,6 +21,7 @@ void		 api_refusals_init(void);
 const struct route *api_refusals(int, size_t *);
 const char	*api_refusal_why(const struct route *);
 void		 api_refusals_free(void);
+void		 api_trends_free(void);	/* instance.c */
 
 /* media-jobs.c: decodes no request waits for, and the hourly clean-up */
 void		 media_serving(struct loop *);

@@ -5,12 +5,14 @@
  * adds people). Endpoints for features hearth has none of answer an empty
  * list, which is a true answer and never a 404 an app could trip on.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "handlers.h"
+#include "api.h"
 
 /* Mastodon's version with ours: apps enable features by the former. */
 /* 4.3: apps switch to grouped notifications (/api/v2/notifications,
@@ -270,6 +272,90 @@ trend_entity(struct ectx *e, const struct trend *t)
 }
 
 /*
+ * The trending hashtags as the API pages them, read at most once a minute
+ * for the whole server: the query walks a week of posts (tens of
+ * milliseconds on a loop), and a client paging through or polling them
+ * must not make every loop pay that on each request. All of them are read
+ * (the query costs the same for one or a thousand) and kept as plain
+ * copies; a request takes its own copy into its arena.
+ */
+#define TRENDS_API_TTL	60
+#define TRENDS_API_MAX	(20 + 1000)	/* the largest limit + offset */
+static struct {
+	pthread_mutex_t	 lock;
+	struct trend	*list;
+	char		**names;
+	size_t		 n;
+	time_t		 when;
+}			 trends_api = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Forget the kept trends; their lock held (or at exit). */
+static void
+trends_api_drop(void)
+{
+	size_t	i;
+
+	for (i = 0; i < trends_api.n; i++)
+		free(trends_api.names[i]);
+	free(trends_api.names);
+	free(trends_api.list);
+	trends_api.names = NULL;
+	trends_api.list = NULL;
+	trends_api.n = 0;
+}
+
+/* At exit: let the kept trends go. */
+void
+api_trends_free(void)
+{
+	pthread_mutex_lock(&trends_api.lock);
+	trends_api_drop();
+	pthread_mutex_unlock(&trends_api.lock);
+}
+
+static int
+trends_api_read(struct req *r, struct trend **out, size_t *n)
+{
+	struct trend	*t, *keep;
+	char		**names;
+	time_t		 now = time(NULL);
+	size_t		 i, m;
+
+	pthread_mutex_lock(&trends_api.lock);
+	if (trends_api.list != NULL && now - trends_api.when < TRENDS_API_TTL) {
+		*n = trends_api.n;
+		*out = arena_alloc(r->arena, (*n > 0 ? *n : 1) * sizeof **out);
+		for (i = 0; i < *n; i++) {
+			(*out)[i] = trends_api.list[i];
+			(*out)[i].name = arena_strdup(r->arena,
+			    trends_api.names[i]);
+		}
+		pthread_mutex_unlock(&trends_api.lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&trends_api.lock);
+	if (trend_tags(req_db(r), r->arena, now, TRENDS_API_MAX, &t, &m) != 0)
+		return -1;
+	keep = xcalloc(m > 0 ? m : 1, sizeof *keep);
+	names = xcalloc(m > 0 ? m : 1, sizeof *names);
+	for (i = 0; i < m; i++) {
+		keep[i] = t[i];
+		names[i] = xstrdup(t[i].name);
+		keep[i].name = names[i];
+	}
+	pthread_mutex_lock(&trends_api.lock);
+	trends_api_drop();
+	trends_api.list = keep;
+	trends_api.names = names;
+	trends_api.n = m;
+	trends_api.when = now;
+	pthread_mutex_unlock(&trends_api.lock);
+	*out = t;
+	*n = m;
+	return 0;
+}
+
+/*
  * GET /api/v1/trends/tags: the week's most used hashtags; limit (10, at most
  * 20) and offset, as Mastodon pages them.
  */
@@ -292,11 +378,12 @@ api_trends_tags(struct req *r)
 		req_error(r, 400, "offset must be a number from 0 to 1000");
 		return HANDLED;
 	}
-	if (trend_tags(req_db(r), r->arena, time(NULL), p.limit + (int)offset,
-	    &t, &n) != 0) {
+	if (trends_api_read(r, &t, &n) != 0) {
 		req_error(r, 500, "Internal error");
 		return HANDLED;
 	}
+	if (n > (size_t)offset + (size_t)p.limit)
+		n = (size_t)offset + (size_t)p.limit;
 	req_ectx(r, &e);
 	arr = json_array();
 	for (i = (size_t)offset; i < n; i++)

@@ -52,7 +52,7 @@ async function axe(name) {
 
 test('wide: the side column, a sticky header with search and avatar', async () => {
   await page.setViewportSize(WIDE);
-  // A loop that saw no trending tag asks again after 5 s.
+  // The trending tags are read off the loop; with none yet, again after 5 s.
   for (let i = 0; i < 8; i++) {
     await page.goto(hearth.url + '/');
     if (await page.locator('#side-tags').count() > 0) break;

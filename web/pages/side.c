@@ -17,37 +17,112 @@
 #define SIDE_GROUPS	6
 #define SIDE_TAGS	5
 #define SIDE_PEOPLE	3
-#define SIDE_TRENDS_TTL	60	/* seconds a loop keeps the trending tags */
+#define SIDE_TRENDS_TTL	60	/* seconds the trending tags are kept */
 #define SIDE_TRENDS_NONE 5	/* or that there are none: the first tag of
 				 * a new site shows soon */
 #define SIDE_TAG_MAX	128	/* longer tags are left out of the column */
 #define SIDE_MEMO_TTL	600	/* seconds a person's part is remembered */
 
-/* The trending tags, read once a minute per loop thread: the same for
- * everyone, and a query over a week of posts. Kept as plain text, so that
- * nothing outlives the thread unfreed. */
+/*
+ * The trending tags: the same for everyone, and a query over a week of
+ * posts (tens of milliseconds on the benchmark company, seconds on a busy
+ * company's week), so never on a loop: a worker reads them at most once a
+ * minute, on its own read-only connection, and every page shows the last
+ * answer. Until the first answer a page shows none.
+ */
+static struct {
+	pthread_mutex_t	 lock;
+	char		 names[SIDE_TAGS][SIDE_TAG_MAX];
+	size_t		 n;
+	time_t		 when;		/* of the last answer (or try) */
+	int		 busy;		/* a worker is reading them */
+}			 trends = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+struct trends_job {
+	const struct config	*config;
+	time_t			 now;
+	char			 names[SIDE_TAGS][SIDE_TAG_MAX];
+	size_t			 n;
+	int			 failed;
+};
+
+/* On a worker: read them. */
+static void
+trends_work(void *arg)
+{
+	struct trends_job	*j = arg;
+	struct arena		*a = arena_new();
+	char			*path = config_db_path(j->config), *cause = NULL;
+	struct trend		*t;
+	struct db		*db;
+	size_t			 i, n;
+
+	db = db_open(path, j->config->synchronous, DB_READONLY |
+	    DB_NOCHECKPOINT, &cause);
+	free(path);
+	if (db == NULL) {
+		log_warn("trending tags: %s", cause);
+		free(cause);
+		j->failed = 1;
+	} else if (trend_tags(db, a, j->now, SIDE_TAGS, &t, &n) != 0)
+		j->failed = 1;
+	else {
+		for (i = 0; i < n; i++) {
+			if (strlen(t[i].name) < SIDE_TAG_MAX)
+				strcpy(j->names[j->n++], t[i].name);
+		}
+	}
+	if (db != NULL)
+		db_close(db);
+	arena_free(a);
+}
+
+/* Back on the loop: every page shows them from now on. */
+static void
+trends_done(void *arg)
+{
+	struct trends_job	*j = arg;
+
+	pthread_mutex_lock(&trends.lock);
+	if (!j->failed) {
+		memcpy(trends.names, j->names, sizeof trends.names);
+		trends.n = j->n;
+	}
+	trends.when = j->now;
+	trends.busy = 0;
+	pthread_mutex_unlock(&trends.lock);
+	free(j);
+}
+
 static json_t *
 side_trends(struct req *r)
 {
-	static __thread char	 names[SIDE_TAGS][SIDE_TAG_MAX];
-	static __thread size_t	 nnames;
-	static __thread time_t	 when;
-	struct trend		*t;
+	char			 names[SIDE_TAGS][SIDE_TAG_MAX];
+	struct trends_job	*j = NULL;
 	json_t			*list = json_array();
 	size_t			 i, n;
 	time_t			 now = time(NULL);
 
-	if (now - when >= (nnames > 0 ? SIDE_TRENDS_TTL : SIDE_TRENDS_NONE)) {
-		if (trend_tags(req_db(r), r->arena, now, SIDE_TAGS, &t,
-		    &n) != 0)
-			return list;
-		for (nnames = 0, i = 0; i < n; i++) {
-			if (strlen(t[i].name) < SIDE_TAG_MAX)
-				strcpy(names[nnames++], t[i].name);
-		}
-		when = now;
+	pthread_mutex_lock(&trends.lock);
+	if (!trends.busy && now - trends.when >= (trends.n > 0 ?
+	    SIDE_TRENDS_TTL : SIDE_TRENDS_NONE)) {
+		trends.busy = 1;
+		j = xcalloc(1, sizeof *j);
 	}
-	for (i = 0; i < nnames; i++)
+	n = trends.n;
+	memcpy(names, trends.names, n * sizeof names[0]);
+	pthread_mutex_unlock(&trends.lock);
+	if (j != NULL) {
+		j->config = r->loop->server->config;
+		j->now = now;
+		if (worker_submit(r->loop, trends_work, trends_done, j) != 0) {
+			pthread_mutex_lock(&trends.lock);
+			trends.busy = 0;	/* the workers are full: later */
+			pthread_mutex_unlock(&trends.lock);
+			free(j);
+		}
+	}
+	for (i = 0; i < n; i++)
 		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
 		    names[i], "path", arena_printf(r->arena, "/tags/%s",
 		    escape_url(r->arena, names[i]))));
