@@ -334,13 +334,13 @@ static void
 stats_print_caches(const struct samples *ss)
 {
 	const char	*name;
-	char		 mem[32], rate[16];
-	double		 hits, misses;
+	char		 mem[32], budget[32], rate[16];
+	double		 hits, misses, b;
 	size_t		 i;
 
-	printf("\n%-12s %10s %10s %11s %12s %12s %8s %10s\n", "cache",
-	    "entries", "capacity", "memory", "hits", "misses", "hit rate",
-	    "evictions");
+	printf("\n%-12s %10s %10s %11s %11s %12s %12s %8s %10s\n", "cache",
+	    "entries", "capacity", "memory", "budget", "hits", "misses",
+	    "hit rate", "evictions");
 	for (i = 0; i < ss->n; i++) {
 		if (strcmp(ss->s[i].name, "hearth_cache_entries") != 0)
 			continue;
@@ -348,21 +348,27 @@ stats_print_caches(const struct samples *ss)
 		hits = stats_sum(ss, "hearth_cache_hits_total", "cache", name);
 		misses = stats_sum(ss, "hearth_cache_misses_total", "cache",
 		    name);
-		printf("%-12s %10.0f %10.0f %11s %12.0f %12.0f %8s %10.0f\n",
-		    name, ss->s[i].v, stats_sum(ss,
+		b = stats_sum(ss, "hearth_cache_budget_bytes", "cache", name);
+		if (b > 0)
+			stats_bytes(budget, b);
+		else
+			snprintf(budget, sizeof budget, "-");
+		printf("%-12s %10.0f %10.0f %11s %11s %12.0f %12.0f %8s "
+		    "%10.0f\n", name, ss->s[i].v, stats_sum(ss,
 		    "hearth_cache_capacity_entries", "cache", name),
 		    stats_bytes(mem, stats_sum(ss, "hearth_cache_bytes",
-		    "cache", name)), hits, misses, stats_rate(rate, hits,
-		    misses), stats_sum(ss, "hearth_cache_evictions_total",
-		    "cache", name));
+		    "cache", name)), budget, hits, misses, stats_rate(rate,
+		    hits, misses), stats_sum(ss,
+		    "hearth_cache_evictions_total", "cache", name));
 	}
 	hits = stats_sum(ss, "hearth_sqlite_page_cache_hits_total", NULL,
 	    NULL);
 	misses = stats_sum(ss, "hearth_sqlite_page_cache_misses_total", NULL,
 	    NULL);
-	printf("%-12s %10s %10s %11s %12.0f %12.0f %8s\n", "sqlite pages", "",
-	    "", stats_bytes(mem, stats_sum(ss, "hearth_sqlite_page_cache_bytes",
-	    NULL, NULL)), hits, misses, stats_rate(rate, hits, misses));
+	printf("%-12s %10s %10s %11s %11s %12.0f %12.0f %8s\n",
+	    "sqlite pages", "", "", stats_bytes(mem, stats_sum(ss,
+	    "hearth_sqlite_page_cache_bytes", NULL, NULL)), "", hits, misses,
+	    stats_rate(rate, hits, misses));
 }
 
 /* The writer, the workers and the database's queues. */

@@ -154,6 +154,67 @@ stopping(void)
 	module_stopping();
 }
 
+/*
+ * cache_memory split between the caches, in percent: what each holds is
+ * bounded by its count of entries and by its share, whichever is smaller
+ * (docs/configuration.md). Cards, Statuses and feeds make the pages;
+ * the peeks each reader's state of a post.
+ */
+static const struct {
+	const char	*cache;		/* a cache's name, as the metrics show */
+	int		 percent;
+} cache_shares[] = {
+	{ "card",	35 },	/* rendered post cards (web/pages/card.c) */
+	{ "status",	20 },	/* Status entities (entity.c) */
+	{ "home_feed",	20 },	/* home feeds (feed.c) */
+	{ "peek",	12 },	/* each reader's rows of posts (peek.c) */
+	{ "account",	 5 },
+	{ "filter",	 3 },
+	{ "identicon",	 3 },
+	{ "welcome",	 2 },
+};
+
+/* A cache's share of cache_memory, in bytes. */
+static size_t
+cache_share(const struct config *c, const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cache_shares); i++) {
+		if (strcmp(cache_shares[i].cache, name) == 0)
+			return (size_t)(c->cache_memory / 100 *
+			    cache_shares[i].percent);
+	}
+	return 0;
+}
+
+/* How many home feeds: home_feed_cache, or fewer if their share says so. */
+static size_t
+cache_feeds(const struct config *c)
+{
+	size_t	fit = cache_share(c, "home_feed") / feed_size_max();
+
+	return (size_t)c->home_feed_cache < fit ? (size_t)c->home_feed_cache :
+	    fit;
+}
+
+/* Give every cache its share; after they are made. */
+static void
+cache_budgets(const struct config *c)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cache_shares); i++) {
+		if (strcmp(cache_shares[i].cache, "home_feed") == 0)
+			continue;	/* counted in feeds: cache_feeds */
+		if (strcmp(cache_shares[i].cache, "peek") == 0)
+			peek_cache_budget(cache_share(c, "peek"));
+		else
+			(void)cache_budget_named(cache_shares[i].cache,
+			    cache_share(c, cache_shares[i].cache));
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -240,11 +301,12 @@ main(int argc, char **argv)
 	 * says why). */
 	image_setup(c.media_pdf_previews);
 	media_setup(c.data_dir);
-	feed_init(c.home_feed_cache);
+	feed_init(cache_feeds(&c));
 	reaction_config(c.reactions);
 	entity_cache_init(50000, 20000);
 	web_card_init(100000);
 	web_avatar_cache_init(20000);
+	cache_budgets(&c);
 	router_add(web_routes, web_nroutes);
 	api_refusals_init();
 	refused = api_refusals(1, &nrefused);

@@ -1264,6 +1264,7 @@ int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
 uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
 void		 peek_cache_init(size_t);			/* peek.c */
+void		 peek_cache_budget(size_t);
 void		 peek_cache_stats(struct cache_stats *);
 int		 peek_cache_get(int64_t, int64_t, int64_t, struct peek *);
 void		 peek_cache_put(int64_t, const struct peek *, uint64_t, int64_t);
@@ -1621,6 +1622,7 @@ int		 user_locale_set(struct db *, int64_t, const char *,
 /* feed.c */
 #define FEED_CAP 800
 void		 feed_init(size_t);
+size_t		 feed_size_max(void);
 void		 feed_free(void);
 int		 feed_read(int64_t, const struct page *, struct arena *,
 		     struct idlist *);

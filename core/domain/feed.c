@@ -54,6 +54,13 @@ feed_on_post(struct db *db, const struct event *ev)
 	feed_push(ev->to, ev->id);
 }
 
+/* The most memory one person's feed takes (FEED_CAP ids), for budgets. */
+size_t
+feed_size_max(void)
+{
+	return sizeof(struct feed) + FEED_CAP * sizeof(int64_t);
+}
+
 /* Set up the cache for at most max_users feeds. */
 void
 feed_init(size_t max_users)
@@ -65,9 +72,11 @@ feed_init(size_t max_users)
 		shards[i].head = NULL;
 		shards[i].n = 0;
 	}
+	/* at least one a shard: 4,096 feeds (~26 MiB), cache_memory's
+	 * least share (config.c) */
 	per_shard = max_users / FEED_SHARDS;
-	if (per_shard < 4)
-		per_shard = 4;
+	if (per_shard < 1)
+		per_shard = 1;
 	feed_ready = 1;
 	events_subscribe(EV_POST_CREATED, feed_on_post);
 	events_subscribe(EV_POST_BOOSTED, feed_on_post);	/* a boost too */
@@ -382,6 +391,7 @@ feed_stats(struct cache_stats *st)
 	if (!feed_ready)
 		return;
 	st->capacity = (uint64_t)per_shard * FEED_SHARDS;
+	st->budget = st->capacity * feed_size_max();
 	for (i = 0; i < FEED_SHARDS; i++) {
 		pthread_mutex_lock(&shards[i].lock);
 		st->entries += shards[i].n;

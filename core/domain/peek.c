@@ -49,12 +49,25 @@ static struct peek_count {
 	char		 pad[64 - 4 * sizeof(uint64_t)];
 } peek_counts[PEEK_LOCKS] __attribute__((aligned(64)));
 
+/* Memory the rows may take (0: as many as peek_cache_init is asked for). */
+static size_t		 peek_budget;
+
+/* cache_memory's share for the rows; before peek_cache_init. */
+void
+peek_cache_budget(size_t bytes)
+{
+	peek_budget = bytes;
+}
+
 /* Room for about n remembered rows (0: remember nothing). */
 void
 peek_cache_init(size_t n)
 {
 	size_t	i;
 
+	/* cache_memory's share (peek_cache_budget): fewer rows, not more */
+	if (peek_budget > 0 && n > peek_budget / sizeof(struct peek_entry))
+		n = peek_budget / sizeof(struct peek_entry);
 	free(peek_sets);
 	peek_sets = NULL;
 	peek_nsets = 0;
@@ -64,6 +77,10 @@ peek_cache_init(size_t n)
 		return;
 	for (peek_nsets = 1; peek_nsets * PEEK_WAYS < n; peek_nsets <<= 1)
 		;
+	/* rounded up to a power of two: down again if over the budget */
+	if (peek_budget > 0 && peek_nsets > 1 &&
+	    peek_nsets * sizeof *peek_sets > peek_budget)
+		peek_nsets >>= 1;
 	peek_sets = xcalloc(peek_nsets, sizeof *peek_sets);
 	for (i = 0; i < PEEK_LOCKS; i++)
 		pthread_mutex_init(&peek_locks[i], NULL);
@@ -136,6 +153,7 @@ peek_cache_stats(struct cache_stats *st)
 	st->name = "peek";
 	st->capacity = (uint64_t)peek_nsets * PEEK_WAYS;
 	st->bytes = (uint64_t)peek_nsets * sizeof *peek_sets;
+	st->budget = peek_budget;
 	if (peek_sets == NULL)
 		return;
 	for (i = 0; i < PEEK_LOCKS; i++) {

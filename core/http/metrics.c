@@ -55,6 +55,7 @@ metrics_cache_row(const struct cache_stats *st, void *arg)
 		r->entries += st->entries;
 		r->bytes += st->bytes;
 		r->capacity += st->capacity;
+		r->budget += st->budget;
 		r->hits += st->hits;
 		r->misses += st->misses;
 		r->evictions += st->evictions;
@@ -82,6 +83,9 @@ metrics_write_caches(struct evbuffer *b)
 		{ "hearth_cache_bytes", "gauge",
 		    "Memory the entries take.",
 		    offsetof(struct cache_stats, bytes) },
+		{ "hearth_cache_budget_bytes", "gauge",
+		    "Its share of cache_memory (0: bounded by entries only).",
+		    offsetof(struct cache_stats, budget) },
 		{ "hearth_cache_hits_total", "counter",
 		    "Lookups answered from the cache.",
 		    offsetof(struct cache_stats, hits) },

@@ -50,6 +50,7 @@ struct cshard {
 
 struct cache {
 	size_t		 per_shard;
+	uint64_t	 shard_bytes;	/* its share of the budget; 0: none */
 	uint64_t	 ttl_us;
 	char		 name[32];
 	LIST_ENTRY(cache) entry;
@@ -59,6 +60,30 @@ struct cache {
 /* Every cache, for the metrics. */
 static pthread_mutex_t		 cache_list_lock = PTHREAD_MUTEX_INITIALIZER;
 static LIST_HEAD(, cache)	 cache_list = LIST_HEAD_INITIALIZER(cache_list);
+
+/*
+ * Budgets by name, for caches made now or later (some are made on first
+ * use) and renamed after (cache_set_name); under cache_list_lock.
+ */
+#define CACHE_BUDGETS	16
+static struct {
+	char		 name[32];
+	uint64_t	 bytes;
+}			 budgets[CACHE_BUDGETS];
+static size_t		 nbudgets;
+
+/* The budget for a name, or 0; cache_list_lock held. */
+static uint64_t
+budget_for(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nbudgets; i++) {
+		if (strcmp(budgets[i].name, name) == 0)
+			return budgets[i].bytes;
+	}
+	return 0;
+}
 
 /*
  * A cache of at most max entries that live at most ttl_us, named after
@@ -88,8 +113,60 @@ cache_new_in(size_t max, uint64_t ttl_us, const char *file)
 	}
 	pthread_mutex_lock(&cache_list_lock);
 	LIST_INSERT_HEAD(&cache_list, c, entry);
+	cache_set_budget(c, budget_for(c->name));
 	pthread_mutex_unlock(&cache_list_lock);
 	return c;
+}
+
+/*
+ * Bound a cache's memory (entries and their bytes) to about bytes, on top
+ * of its count of entries: each shard keeps its share, evicting its least
+ * recently used as a store would overrun it. 0: the count alone.
+ */
+void
+cache_set_budget(struct cache *c, uint64_t bytes)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CACHE_SHARDS; i++)
+		pthread_mutex_lock(&c->shards[i].lock);
+	c->shard_bytes = bytes / CACHE_SHARDS;
+	if (bytes > 0 && c->shard_bytes == 0)
+		c->shard_bytes = 1;
+	for (i = CACHE_SHARDS; i-- > 0;)
+		pthread_mutex_unlock(&c->shards[i].lock);
+}
+
+/* Give the caches named name, now and later, a budget (cache_set_budget);
+ * -1 if there are too many names. */
+int
+cache_budget_named(const char *name, uint64_t bytes)
+{
+	struct cache	*c;
+	size_t		 i;
+	int		 rc = 0;
+
+	pthread_mutex_lock(&cache_list_lock);
+	for (i = 0; i < nbudgets; i++) {
+		if (strcmp(budgets[i].name, name) == 0)
+			break;
+	}
+	if (i == nbudgets && nbudgets == CACHE_BUDGETS)
+		rc = -1;
+	else {
+		if (i == nbudgets)
+			snprintf(budgets[nbudgets++].name, sizeof budgets[0].name,
+			    "%s", name);
+		budgets[i].bytes = bytes;
+		LIST_FOREACH(c, &cache_list, entry) {
+			if (strcmp(c->name, name) == 0)
+				cache_set_budget(c, bytes);
+		}
+	}
+	pthread_mutex_unlock(&cache_list_lock);
+	return rc;
 }
 
 /* Name a cache (for its metrics: hearth_cache_*{cache="name"}). */
@@ -100,6 +177,7 @@ cache_set_name(struct cache *c, const char *name)
 		return;
 	pthread_mutex_lock(&cache_list_lock);
 	snprintf(c->name, sizeof c->name, "%s", name);
+	cache_set_budget(c, budget_for(c->name));
 	pthread_mutex_unlock(&cache_list_lock);
 }
 
@@ -121,6 +199,7 @@ cache_stats_each(cache_stats_fn fn, void *arg)
 		memset(&st, 0, sizeof st);
 		st.name = c->name;
 		st.capacity = (uint64_t)c->per_shard * CACHE_SHARDS;
+		st.budget = c->shard_bytes * CACHE_SHARDS;
 		for (i = 0; i < CACHE_SHARDS; i++) {
 			s = &c->shards[i];
 			pthread_mutex_lock(&s->lock);
@@ -255,6 +334,9 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 
 	if (c == NULL)
 		return;
+	/* An entry over the shard's whole share is not kept at all. */
+	if (c->shard_bytes > 0 && sizeof *e + len > c->shard_bytes)
+		return;
 	e = xmalloc(sizeof *e + len);
 	e->key = key;
 	e->tag = tag;
@@ -270,6 +352,12 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 		}
 	}
 	if (s->n >= c->per_shard)
+		evict(s);
+	/* Over its share of the memory budget: older entries go until the
+	 * new one fits (each eviction frees one; a shard with entries always
+	 * has one to give). */
+	while (c->shard_bytes > 0 && s->n > 0 &&
+	    s->bytes + sizeof *e + len > c->shard_bytes)
 		evict(s);
 	e->used = ++s->clock;
 	e->next = *b;

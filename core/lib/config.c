@@ -30,13 +30,13 @@
 #define CONFIG_MAX_LISTEN 16
 
 enum ctype { C_STRING, C_INT, C_LONG, C_DURATION, C_BOOL, C_SYNC, C_LOGLEVEL,
-    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE, C_REACTIONS };
+    C_LISTEN, C_URL, C_FAILURE, C_AUTHLOCAL, C_FILE, C_REACTIONS, C_BYTES };
 
 struct ckey {
 	const char	*name;
 	enum ctype	 type;
 	size_t		 offset;
-	long		 min, max;	/* C_INT, C_LONG, C_DURATION */
+	long		 min, max;	/* C_INT, C_LONG, C_DURATION, C_BYTES */
 };
 
 #define F(x) offsetof(struct config, x)
@@ -75,6 +75,7 @@ static const struct ckey ckeys[] = {
 	{ "metrics_listen",	  C_STRING,   F(metrics_listen), 0, 0 },
 	{ "metrics_allow",	  C_STRING,   F(metrics_allow), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
+	{ "cache_memory",	  C_BYTES,    F(cache_memory), 128L << 20, 1L << 40 },
 	{ "reactions",		  C_REACTIONS, F(reactions), 0, 0 },
 	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
 	{ "media.max_image_pixels", C_LONG,   F(media_max_image_pixels), 1024, 8192L * 8192 },
@@ -196,6 +197,7 @@ config_defaults(struct config *c)
 	c->metrics_listen = NULL;		/* no metrics listener */
 	c->metrics_allow = xstrdup("127.0.0.0/8 ::1");
 	c->home_feed_cache = 20000;
+	c->cache_memory = 512L << 20;
 	c->media_max_image_size = 16L << 20;	/* as Mastodon */
 	c->media_max_image_pixels = 40L * 1000 * 1000;
 	c->media_image_side = 3840;
@@ -609,6 +611,29 @@ config_set(struct config *c, const struct ckey *k, const char *v,
 			*(long *)field = n;
 		else
 			*(int *)field = (int)n;
+		return 0;
+	case C_BYTES:
+		/* bytes, or with K, M or G (KiB, MiB, GiB: powers of 1024) */
+		errno = 0;
+		n = strtol(v, &end, 10);
+		if (end != v && *end != '\0') {
+			int	shift = *end == 'K' ? 10 : *end == 'M' ? 20 :
+				    *end == 'G' ? 30 : -1;
+
+			if (shift < 0 || (end[1] != '\0' &&
+			    strcmp(end + 1, "iB") != 0) || n > LONG_MAX >> shift)
+				n = -1;
+			else
+				n <<= shift;
+			end = (char *)"";
+		}
+		if (*v == '\0' || *end != '\0' || errno || n < k->min ||
+		    n > k->max) {
+			*why = "must be a size such as 536870912, 512M or 2G, in "
+			    "range";
+			return -1;
+		}
+		*(long *)field = n;
 		return 0;
 	case C_DURATION:
 		if (duration_parse(v, &n) == -1 || n < k->min || n > k->max) {

@@ -218,6 +218,7 @@ struct config {
 	char			*metrics_listen;	/* ADDR:PORT, or NULL */
 	char			*metrics_allow;		/* who may scrape */
 	int			 home_feed_cache;
+	long			 cache_memory;	/* bytes, over every cache */
 	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */
 	long			 media_max_image_pixels;
@@ -534,11 +535,14 @@ struct cache;
 #define cache_new(max, ttl)	cache_new_in((max), (ttl), __FILE__)
 struct cache	*cache_new_in(size_t, uint64_t, const char *);
 void		 cache_set_name(struct cache *, const char *);
+void		 cache_set_budget(struct cache *, uint64_t);
+int		 cache_budget_named(const char *, uint64_t);
 struct cache_stats {
 	const char	*name;
 	uint64_t	 entries;
 	uint64_t	 bytes;		/* memory the entries take */
 	uint64_t	 capacity;	/* entries it may hold */
+	uint64_t	 budget;	/* bytes it may take; 0: unbounded */
 	uint64_t	 hits;
 	uint64_t	 misses;	/* not there, stale or expired */
 	uint64_t	 evictions;	/* pushed out by a newer entry */

@@ -386,6 +386,44 @@ def caches(t, srv):
 
 
 @h.case
+def cache_budget(t, srv):
+    """cache_memory is split between the caches (hearthd.c's table): each
+    shows its share, and what it holds stays within it. (Filling them to
+    the brim is test-feed's: here, that the shares reach them.)"""
+    port = h.free_port()
+    with h.Server(t, name="budget", metrics_listen="127.0.0.1:%d" % port,
+                  cache_memory="128M") as other:
+        names = ["bud%d" % i for i in range(12)]
+        people = other.people(*names)
+        for i, n in enumerate(names):
+            for k in range(3):
+                h.post_status(people[n], "post %d of %s #budget" % (k, n))
+        for n in names:
+            people[n].get("/api/v1/timelines/home")
+            people[n].get("/api/v1/timelines/public?limit=40")
+        m = Metrics(other, port).scrape(t)
+        mib = 1 << 20
+        for cache, percent in (("card", 35), ("status", 20),
+                               ("account", 5), ("filter", 3)):
+            t.is_(value(m, "hearth_cache_budget_bytes", cache=cache),
+                  128 * mib // 100 * percent // 256 * 256,
+                  "%s: %d%% of 128 MiB" % (cache, percent))
+        t.ok(0 < value(m, "hearth_cache_budget_bytes", cache="peek") <=
+             128 * mib * 12 // 100, "peek: its share")
+        t.ok(value(m, "hearth_cache_budget_bytes", cache="home_feed") <=
+             128 * mib * 20 // 100 + 6500 * 4096,
+             "home feeds: as many as their share holds (one a shard at "
+             "least)")
+        for n, l, v in m["hearth_cache_bytes"]["samples"]:
+            budget = value(m, "hearth_cache_budget_bytes", cache=l["cache"])
+            if budget:
+                t.ok(v <= budget, "%s holds %d bytes, within %d" %
+                     (l["cache"], v, budget))
+        t.ok(value(m, "hearth_cache_entries", cache="status") > 0,
+             "and the caches are in use")
+
+
+@h.case
 def streams(t, srv):
     """An open event stream and a WebSocket are counted, and uncounted
     once closed; connections too."""

@@ -302,6 +302,30 @@ test_load(void)
 	    "missing file refused, naming it");
 }
 
+/* cache_memory: bytes, or K, M, G (and KiB, MiB, GiB), at least 128 MiB. */
+static void
+test_bytes(void)
+{
+	ok(parse("") == 0 && c.cache_memory == 512L << 20,
+	    "cache_memory defaults to 512 MiB");
+	ok(parse("cache_memory = 536870912\n") == 0 &&
+	    c.cache_memory == 536870912L, "plain bytes");
+	ok(parse("cache_memory = 256M\n") == 0 && c.cache_memory == 256L << 20,
+	    "256M");
+	ok(parse("cache_memory = 2GiB\n") == 0 && c.cache_memory == 2L << 30,
+	    "2GiB");
+	ok(parse("cache_memory = 262144K\n") == 0 &&
+	    c.cache_memory == 256L << 20, "262144K");
+	ok(parse("cache_memory = 64M\n") == -1 && cause_has("t.conf:1") &&
+	    cause_has("cache_memory") && cause_has("512M"),
+	    "under 128 MiB: refused, naming the line and the key");
+	ok(parse("cache_memory = 12X\n") == -1, "an unknown unit refused");
+	ok(parse("cache_memory = 12MB\n") == -1, "MB (not MiB) refused");
+	ok(parse("cache_memory = M\n") == -1, "a unit alone refused");
+	ok(parse("cache_memory = 99999999999G\n") == -1,
+	    "overflow through the unit refused");
+}
+
 int
 main(void)
 {
@@ -312,6 +336,7 @@ main(void)
 	test_comments();
 	test_errors();
 	test_reactions();
+	test_bytes();
 	test_load();
 	config_free(&c);
 	free(cause);

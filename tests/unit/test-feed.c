@@ -153,8 +153,50 @@ test_cache(void)
 		hits += cache_emit(c, i, 0, b);
 	ok(hits <= 4000, "older unread ones went first: %d of 8000 left",
 	    hits);
-	evbuffer_free(b);
 	cache_free(c);
+
+	/* A memory budget bounds the bytes as well as the count: 2,000
+	 * entries of 1 KiB into a cache of 10,000 entries but 1 MiB keep
+	 * at most 1 MiB, the newest among them; one larger than a shard's
+	 * share (4 KiB) is not kept. A budget given by name reaches a cache
+	 * made later, and one renamed to it. */
+	{
+		char		 kib[1024], big[8192];
+		struct cache	*late, *renamed;
+
+		memset(kib, 'k', sizeof kib);
+		memset(big, 'b', sizeof big);
+		ok(cache_budget_named("budgeted", 1024 * 1024) == 0,
+		    "a budget by name");
+		c = cache_new(10000, 60ULL * 1000000);
+		cache_set_name(c, "budgeted");
+		late = cache_new(10000, 60ULL * 1000000);
+		renamed = cache_new(10000, 60ULL * 1000000);
+		cache_set_budget(late, 1024 * 1024);
+		cache_set_name(renamed, "budgeted");
+		for (i = 0; i < 2000; i++) {
+			cache_put(c, i, 0, kib, sizeof kib);
+			cache_put(renamed, i, 0, kib, sizeof kib);
+		}
+		for (i = 0, hits = 0; i < 2000; i++)
+			hits += cache_emit(c, i, 0, b);
+		ok(hits > 300 && hits < 1000, "within 1 MiB: %d of 2000 "
+		    "entries of 1 KiB kept", hits);
+		ok(cache_emit(c, 1999, 0, b), "the newest kept");
+		for (i = 0, hits = 0; i < 2000; i++)
+			hits += cache_emit(renamed, i, 0, b);
+		ok(hits < 1000, "renamed to a budgeted name: bounded too (%d)",
+		    hits);
+		cache_put(late, 1, 0, kib, sizeof kib);
+		ok(cache_emit(late, 1, 0, b), "a budget set directly: kept");
+		cache_put(late, 2, 0, big, sizeof big);
+		ok(!cache_emit(late, 2, 0, b), "an entry over a shard's share "
+		    "(1 MiB / 256 shards) is not kept");
+		cache_free(late);
+		cache_free(renamed);
+		cache_free(c);
+	}
+	evbuffer_free(b);
 	cache_free(t);
 }
 
