@@ -97,6 +97,10 @@ test('the Lists pages make, fill, read, rename and delete a list', async () => {
   await page.waitForURL(/notice=removed$/);
   await page.getByText('Manage the list').click();
   await page.getByRole('button', { name: 'Delete the list' }).click();
+  // It asks first, naming the list; Cancel leads back to it.
+  await page.getByText(/Delete the list “.*”\? The people on it are not told/).waitFor();
+  assert.deepEqual(await seriousA11yViolations(page), [], 'the question: no serious a11y issue');
+  await page.getByRole('button', { name: 'Delete the list' }).click();
   await page.waitForURL(/\/lists\?notice=deleted$/);
   await page.getByText('You have no lists yet.').waitFor();
 });

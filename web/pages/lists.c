@@ -261,12 +261,38 @@ web_list_update(struct req *r)
 	    edit_from_form(r, req_id(r, ":0")));
 }
 
-/* POST /lists/:id/delete: csrf. */
+/*
+ * POST /lists/:id/delete: csrf, and confirm=yes. A list goes for good with
+ * whom it holds, so the first POST only asks (a page that works without
+ * JavaScript); its form sends confirm=yes.
+ */
 enum handled
 web_list_delete(struct req *r)
 {
 	struct list_edit	*e = arena_alloc(r->arena, sizeof *e);
+	const char		*yes = req_param(r, "confirm");
+	struct list		*l;
+	json_t			*v;
 
+	if (yes == NULL || strcmp(yes, "yes") != 0) {
+		if ((l = list_param(r)) == NULL)
+			return HANDLED;
+		v = req_view(r, req_tr(r, "Delete the list?"));
+		web_nav(v, "lists");
+		json_object_set_new(v, "heading", json_string(l->title));
+		json_object_set_new(v, "question", json_string(i18n_format(
+		    r->arena, req_tr(r, "Delete the list “{title}”? The people "
+		    "on it are not told, and you keep following them."),
+		    "title", l->title, NULL)));
+		json_object_set_new(v, "action", json_string(arena_printf(
+		    r->arena, "/lists/%lld/delete", (long long)l->id)));
+		json_object_set_new(v, "label", json_string(req_tr(r,
+		    "Delete the list")));
+		json_object_set_new(v, "back", json_string(arena_printf(
+		    r->arena, "/lists/%lld", (long long)l->id)));
+		req_html(r, 200, "confirm", v);
+		return HANDLED;
+	}
 	memset(e, 0, sizeof *e);
 	e->id = req_id(r, ":0");
 	e->user_id = r->user->id;
