@@ -291,6 +291,28 @@ out:
 	pthread_mutex_unlock(&s->lock);
 }
 
+/*
+ * Call fn with every whole feed (built, not overrun) under its shard's
+ * lock: fn must not call back into feed.c. For feed_save_all at shutdown.
+ */
+void
+feed_each(feed_each_fn fn, void *arg)
+{
+	struct feed	*f;
+	size_t		 i;
+
+	if (!feed_ready)
+		return;
+	for (i = 0; i < FEED_SHARDS; i++) {
+		pthread_mutex_lock(&shards[i].lock);
+		for (f = shards[i].head; f != NULL; f = f->next) {
+			if (!f->building && !f->overflow)
+				fn(f->user, f->ids, f->n, f->complete, arg);
+		}
+		pthread_mutex_unlock(&shards[i].lock);
+	}
+}
+
 /* Put a new post at the top of one feed; shard locked. */
 static void
 push_one(struct feed *f, int64_t id)

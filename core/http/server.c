@@ -497,6 +497,26 @@ server_limits(struct server *s)
 }
 
 /*
+ * After a clean shutdown (the loops and the writer have stopped, so every
+ * committed post is in the feeds it reached): keep the home feeds for the
+ * next start (feed-save.c), on a connection of its own.
+ */
+static void
+server_save_feeds(const char *dbpath, enum sync_mode sync)
+{
+	struct db	*db;
+	char		*cause = NULL;
+
+	if ((db = db_open(dbpath, sync, 0, &cause)) == NULL) {
+		log_warn("feeds: not saved: %s", cause);
+		free(cause);
+		return;
+	}
+	(void)feed_save_all(db);
+	db_close(db);
+}
+
+/*
  * Run the server until a signal; 0 after a clean shutdown, else 1. hooks
  * (optional) hear when the loops have started (with the first loop, for
  * work that answers on one) and when they are stopping.
@@ -633,6 +653,8 @@ out:
 		hooks->stopping();
 	worker_stop();
 	writer_stop();
+	if (rc == 0)
+		server_save_feeds(dbpath, c->synchronous);
 	stream_free();
 	/* Deliver jobs that finished after their loop stopped, so their
 	 * memory is freed; their requests are answered or gone by now. */
