@@ -13,6 +13,8 @@
 #                       BENCH_DATA; never changed beyond what hearthd writes
 #   HEARTHD             the binary to measure ("after"; else this build's)
 #   BEFORE=PATH         another hearthd to measure first, alternately
+#   COMPANY_BEFORE=DIR  its company (default COMPANY; a copy when the
+#                       two binaries' schemas differ: a newer one migrates)
 #   LABEL_BEFORE LABEL_AFTER   names in the output (default before, after)
 #   ROUNDS=1            alternations
 #   WINDOWS=12          10-s windows per run (12: two minutes)
@@ -36,10 +38,12 @@ THREADS=${THREADS:-1}
 bench_need hearthd
 
 port=$(free_port)
-conf=$bench_tmp/hearth.conf
-cat >"$conf" <<CONF
+# conf_for COMPANY: a hearth.conf for that company; prints its path.
+conf_for() {
+	conf=$bench_tmp/hearth-$(echo "$1" | cksum | cut -d' ' -f1).conf
+	cat >"$conf" <<CONF
 listen = 127.0.0.1:$port
-data_dir = $COMPANY/db
+data_dir = $1/db
 base_url = http://127.0.0.1:$port
 web_dir = $HEARTH_WEB
 threads = $THREADS
@@ -47,6 +51,8 @@ log_level = warn
 synchronous = full
 ${EXTRA_CONF:-}
 CONF
+	echo "$conf"
+}
 
 # cache_state: warm the OS page cache with the database, or drop it.
 cache_state() {
@@ -54,14 +60,15 @@ cache_state() {
 		sync
 		echo 3 >/proc/sys/vm/drop_caches || die "drop_caches needs root"
 	else
-		cat "$COMPANY"/db/hearth.db* >/dev/null
+		cat "$1"/db/hearth.db* >/dev/null
 	fi
 }
 
-# curve LABEL BINARY: one run from a fresh start.
+# curve LABEL BINARY COMPANY: one run from a fresh start.
 curve() {
-	label=$1 bin=$2
-	cache_state
+	label=$1 bin=$2 company=$3
+	conf=$(conf_for "$company")
+	cache_state "$company"
 	t0=$(date +%s.%N)
 	"$bin" -c "$conf" 2>>"$bench_tmp/hearthd.log" &
 	pid=$!
@@ -77,7 +84,7 @@ curve() {
 	secs=${WINDOW%s}
 	while [ $w -lt "$WINDOWS" ]; do
 		c0=$(cpu_ticks "$pid")
-		BENCH_TOKENS=$COMPANY/tokens.txt BENCH_MODE=$MODE \
+		BENCH_TOKENS=$company/tokens.txt BENCH_MODE=$MODE \
 		    timeout $((secs + 30)) wrk -t1 -c50 -d"$WINDOW" \
 		    -s "$bench_dir/social.lua" "http://127.0.0.1:$port" \
 		    >"$bench_tmp/wrk.out" 2>&1 || true
@@ -93,16 +100,19 @@ curve() {
 			    (n > 0 ? ticks * 1000 / hz / n : 0) }'
 		w=$((w + 1))
 	done
+	t0=$(date +%s.%N)
 	kill "$pid"
 	wait "$pid" 2>/dev/null || true
+	printf '  stopped in %.2f s\n' "$(echo "$(date +%s.%N) - $t0" | bc)"
 	bench_pids=$(echo "$bench_pids" | sed "s/ $pid//")
 }
 
 echo "cold start: $MODE, wrk -t1 -c50, $WINDOWS x $WINDOW windows, threads=$THREADS, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
-	[ -n "${BEFORE:-}" ] && curve "${LABEL_BEFORE:-before}" "$BEFORE"
-	curve "${LABEL_AFTER:-after}" "$HEARTHD"
+	[ -n "${BEFORE:-}" ] && curve "${LABEL_BEFORE:-before}" "$BEFORE" \
+	    "${COMPANY_BEFORE:-$COMPANY}"
+	curve "${LABEL_AFTER:-after}" "$HEARTHD" "$COMPANY"
 	r=$((r + 1))
 done
 echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
