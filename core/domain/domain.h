@@ -1601,6 +1601,11 @@ void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
 typedef void	 (*feed_each_fn)(int64_t, const int64_t *, int, int, void *);
 void		 feed_each(feed_each_fn, void *);
+int		 feed_cached(int64_t);
+
+/* prewarm.c */
+int		 prewarm_start(const char *, int, size_t);
+void		 prewarm_stop(void);
 
 /* feed-save.c */
 int		 feed_save_all(struct db *);

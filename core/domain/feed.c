@@ -291,6 +291,22 @@ out:
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* Whether a person's feed is in memory (or being built). */
+int
+feed_cached(int64_t user)
+{
+	struct shard	*s;
+	int		 found;
+
+	if (!feed_ready)
+		return 0;
+	s = shard_of(user);
+	pthread_mutex_lock(&s->lock);
+	found = find(s, user) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
 /*
  * Call fn with every whole feed (built, not overrun) under its shard's
  * lock: fn must not call back into feed.c. For feed_save_all at shutdown.

@@ -626,6 +626,9 @@ server_run(struct config *c, const struct server_hooks *hooks)
 	for (i = 0; i < nls; i++)
 		log_info("listening on %s://%s", (ls[i].kind & HTTP_TLS) ?
 		    "https" : "http", ls[i].name);
+	if (prewarm_start(dbpath, c->home_prewarm_days,
+	    (size_t)c->home_feed_cache) != 0)
+		log_warn("prewarm: cannot start its thread");
 	log_info("hearthd %s ready: %d loop threads, base_url %s",
 	    PACKAGE_VERSION, s.nloops, c->base_url);
 	sdnotify("READY=1");
@@ -651,6 +654,7 @@ out:
 	}
 	if (hooks != NULL && hooks->stopping != NULL)
 		hooks->stopping();
+	prewarm_stop();
 	worker_stop();
 	writer_stop();
 	if (rc == 0)

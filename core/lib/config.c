@@ -73,6 +73,7 @@ static const struct ckey ckeys[] = {
 	{ "login_window",	  C_DURATION, F(login_window), 1, 86400 },
 	{ "trust_proxy",	  C_BOOL,     F(trust_proxy), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
+	{ "home_prewarm_days",	  C_INT,      F(home_prewarm_days), 0, 3650 },
 	{ "reactions",		  C_REACTIONS, F(reactions), 0, 0 },
 	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
 	{ "media.max_image_pixels", C_LONG,   F(media_max_image_pixels), 1024, 8192L * 8192 },
@@ -192,6 +193,7 @@ config_defaults(struct config *c)
 	c->login_window = 300;
 	c->trust_proxy = 0;
 	c->home_feed_cache = 20000;
+	c->home_prewarm_days = 7;
 	c->media_max_image_size = 16L << 20;	/* as Mastodon */
 	c->media_max_image_pixels = 40L * 1000 * 1000;
 	c->media_image_side = 3840;

@@ -215,6 +215,7 @@ struct config {
 	long			 login_window;
 	int			 trust_proxy;
 	int			 home_feed_cache;
+	int			 home_prewarm_days;
 	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */
 	long			 media_max_image_pixels;

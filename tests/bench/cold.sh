@@ -23,6 +23,7 @@
 #   DROP=0|1            1: drop the OS page cache before each start (root)
 #   THREADS=1           hearthd loop threads
 #   EXTRA_CONF="k = v"  more hearth.conf lines
+#   EXTRA_CONF_BEFORE   the same for BEFORE (default EXTRA_CONF)
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -38,9 +39,9 @@ THREADS=${THREADS:-1}
 bench_need hearthd
 
 port=$(free_port)
-# conf_for COMPANY: a hearth.conf for that company; prints its path.
+# conf_for COMPANY EXTRA: a hearth.conf for that company; prints its path.
 conf_for() {
-	conf=$bench_tmp/hearth-$(echo "$1" | cksum | cut -d' ' -f1).conf
+	conf=$bench_tmp/hearth-$(echo "$1$2" | cksum | cut -d' ' -f1).conf
 	cat >"$conf" <<CONF
 listen = 127.0.0.1:$port
 data_dir = $1/db
@@ -49,7 +50,7 @@ web_dir = $HEARTH_WEB
 threads = $THREADS
 log_level = warn
 synchronous = full
-${EXTRA_CONF:-}
+$2
 CONF
 	echo "$conf"
 }
@@ -64,10 +65,10 @@ cache_state() {
 	fi
 }
 
-# curve LABEL BINARY COMPANY: one run from a fresh start.
+# curve LABEL BINARY COMPANY EXTRA_CONF: one run from a fresh start.
 curve() {
 	label=$1 bin=$2 company=$3
-	conf=$(conf_for "$company")
+	conf=$(conf_for "$company" "$4")
 	cache_state "$company"
 	t0=$(date +%s.%N)
 	"$bin" -c "$conf" 2>>"$bench_tmp/hearthd.log" &
@@ -111,8 +112,8 @@ echo "cold start: $MODE, wrk -t1 -c50, $WINDOWS x $WINDOW windows, threads=$THRE
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	[ -n "${BEFORE:-}" ] && curve "${LABEL_BEFORE:-before}" "$BEFORE" \
-	    "${COMPANY_BEFORE:-$COMPANY}"
-	curve "${LABEL_AFTER:-after}" "$HEARTHD" "$COMPANY"
+	    "${COMPANY_BEFORE:-$COMPANY}" "${EXTRA_CONF_BEFORE:-${EXTRA_CONF:-}}"
+	curve "${LABEL_AFTER:-after}" "$HEARTHD" "$COMPANY" "${EXTRA_CONF:-}"
 	r=$((r + 1))
 done
 echo "load at the end $(cut -d' ' -f1-3 /proc/loadavg)"
