@@ -1596,6 +1596,7 @@ int		 feed_read(int64_t, const struct page *, struct arena *,
 		     struct idlist *);
 int		 feed_begin(int64_t);
 void		 feed_fill(int64_t, const struct idlist *, int);
+void		 feed_fill_seen(int64_t, const struct idlist *, int, int64_t);
 void		 feed_push(const struct idlist *, int64_t);
 void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);

@@ -234,14 +234,17 @@ run(struct db *db, struct arena *a, const char *const sql[2], int64_t viewer,
  */
 static int
 home_build(struct db *db, struct arena *a, int64_t viewer,
-    struct idlist *ids, int *complete)
+    struct idlist *ids, int *complete, int64_t *seen)
 {
 	struct idlist	 fresh = { NULL, 0, 0 };
 	int64_t		 through, now;
 	size_t		 i;
 
+	/* What this snapshot has seen, for feed_fill_seen. */
+	if ((now = *seen = feed_posts_through(db)) < 0)
+		return E_INTERNAL;
 	if (feed_saved_get(db, a, viewer, ids, complete, &through) &&
-	    (now = feed_posts_through(db)) >= through) {
+	    now >= through) {
 		if (now == through)
 			return E_OK;
 		/* Posts written since the save: at most FEED_CAP, and if
@@ -274,15 +277,17 @@ home_ids(void *arg, const struct page *p, struct idlist *out)
 	struct idlist	 ids = { NULL, 0, 0 };
 	int64_t		 viewer = s->args[0].num;
 	int		 complete;
+	int64_t		 seen;
 
 	if (feed_read(viewer, p, s->a, out))
 		return E_OK;
 	if (feed_begin(viewer)) {
-		if (home_build(s->db, s->a, viewer, &ids, &complete) != E_OK) {
+		if (home_build(s->db, s->a, viewer, &ids, &complete, &seen) !=
+		    E_OK) {
 			feed_forget(viewer);
 			return E_INTERNAL;
 		}
-		feed_fill(viewer, &ids, complete);
+		feed_fill_seen(viewer, &ids, complete, seen);
 		if (feed_read(viewer, p, s->a, out))
 			return E_OK;
 	}

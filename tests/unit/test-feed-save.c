@@ -94,6 +94,47 @@ case_round_trip(void)
 	db_close(db);
 }
 
+/*
+ * A post committed after a request's snapshot began and pushed before its
+ * feed_begin reaches neither the build's query nor the feed: the feed is
+ * then built again on the next read (feed_fill_seen).
+ */
+static void
+case_post_between_snapshot_and_build(void)
+{
+	struct db	*db;
+	struct arena	*a = arena_new();
+	struct idlist	 out = { NULL, 0, 0 }, ids = { NULL, 0, 0 };
+	struct page	 pg = { 0, 0, 0, 20 };
+	int64_t		 alice, bob, p1, p2;
+
+	util_listen();
+	db = util_db("feed-race.db");
+	feed_init(1000);
+	alice = util_user(db, "alice", ROLE_MEMBER);
+	bob = util_user(db, "bob", ROLE_MEMBER);
+	is_int(util_follow(db, bob, alice, 1), E_OK, "bob follows alice");
+	p1 = util_post(db, alice, VIS_PUBLIC, 0, 0, "seen");
+	/* The snapshot saw p1; p2 commits (and is pushed: no feed yet). */
+	p2 = util_post(db, alice, VIS_PUBLIC, 0, 0, "after the snapshot");
+	ok(feed_begin(bob), "then bob's build begins");
+	idlist_add(a, &ids, p1);
+	feed_fill_seen(bob, &ids, 1, p1);
+	ok(!feed_read(bob, &pg, a, &out), "the feed that missed p2 is not "
+	    "served");
+	ok(feed_begin(bob), "the next read builds it again");
+	feed_forget(bob);
+	memset(&out, 0, sizeof out);
+	ok(timeline_home(db, a, bob, &pg, &out, NULL) == E_OK && out.n == 2 &&
+	    out.ids[0] == p2, "and it holds p2");
+	memset(&out, 0, sizeof out);
+	ok(feed_read(bob, &pg, a, &out) && out.n == 2, "from memory now");
+	feed_free();
+	events_reset();
+	arena_free(a);
+	db_close(db);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -102,6 +143,8 @@ main(int argc, char **argv)
 	util_tmpdir();
 	if (tap_case("round_trip"))
 		case_round_trip();
+	if (tap_case("post_between_snapshot_and_build"))
+		case_post_between_snapshot_and_build();
 	events_reset();
 	return done_testing();
 }
