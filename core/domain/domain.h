@@ -1628,10 +1628,24 @@ int		 feed_read(int64_t, const struct page *, struct arena *,
 		     struct idlist *);
 int		 feed_begin(int64_t);
 void		 feed_fill(int64_t, const struct idlist *, int);
+void		 feed_fill_seen(int64_t, const struct idlist *, int, int64_t);
 void		 feed_push(const struct idlist *, int64_t);
 void		 feed_forget_after(struct db *, int64_t);
 void		 feed_forget(int64_t);
 void		 feed_stats(struct cache_stats *);
+typedef void	 (*feed_each_fn)(int64_t, const int64_t *, int, int, void *);
+void		 feed_each(feed_each_fn, void *);
+int		 feed_cached(int64_t);
+
+/* prewarm.c */
+int		 prewarm_start(const char *, int, size_t);
+void		 prewarm_stop(void);
+
+/* feed-save.c */
+int		 feed_save_all(struct db *);
+int64_t		 feed_posts_through(struct db *);
+int		 feed_saved_get(struct db *, struct arena *, int64_t,
+		     struct idlist *, int *, int64_t *);
 
 /* timeline.c */
 enum account_filter { AF_ALL = 0, AF_NO_REPLIES = 1, AF_PINNED = 2,

@@ -30,6 +30,7 @@ struct feed {
 	int64_t		 pending[FEED_PENDING];
 	int		 npending;
 	int		 overflow;	/* pending ran over: rebuild */
+	int64_t		 begun_after;	/* last post pushed at feed_begin */
 	uint64_t	 used;		/* last read, for eviction */
 	struct feed	*next;
 };
@@ -45,12 +46,16 @@ static struct shard	 shards[FEED_SHARDS];
 static size_t		 per_shard;
 static int		 feed_ready;
 static uint64_t		 feed_clock;
+static int64_t		 feed_last_post;	/* the newest post pushed */
 
 /* A new post is committed: into the feeds of those it was for. */
 static void
 feed_on_post(struct db *db, const struct event *ev)
 {
 	(void)db;
+	/* Before the push: a feed begun from now on may have missed it. */
+	if (ev->id > __atomic_load_n(&feed_last_post, __ATOMIC_ACQUIRE))
+		__atomic_store_n(&feed_last_post, ev->id, __ATOMIC_RELEASE);
 	feed_push(ev->to, ev->id);
 }
 
@@ -72,6 +77,7 @@ feed_init(size_t max_users)
 		shards[i].head = NULL;
 		shards[i].n = 0;
 	}
+	feed_last_post = 0;
 	/* at least one a shard: 4,096 feeds (~26 MiB), cache_memory's
 	 * least share (config.c) */
 	per_shard = max_users / FEED_SHARDS;
@@ -250,6 +256,8 @@ feed_begin(int64_t user)
 		f = xcalloc(1, sizeof *f);
 		f->user = user;
 		f->building = 1;
+		f->begun_after = __atomic_load_n(&feed_last_post,
+		    __ATOMIC_ACQUIRE);
 		f->next = s->head;
 		s->head = f;
 		s->n++;
@@ -274,6 +282,22 @@ cmp_desc(const void *a, const void *b)
  */
 void
 feed_fill(int64_t user, const struct idlist *ids, int complete)
+{
+	feed_fill_seen(user, ids, complete, INT64_MAX);
+}
+
+/*
+ * feed_fill for a build read from a snapshot that saw the posts up to
+ * seen (feed_posts_through). A post committed after that snapshot began
+ * and pushed before feed_begin reached neither the query nor the feed:
+ * if one was pushed (the newest pushed id at feed_begin is above seen),
+ * the feed is filled but marked to be built again on its next read, from
+ * a newer snapshot, so no post slips between a request's snapshot and its
+ * build (nor into a saved feed, feed-save.c).
+ */
+void
+feed_fill_seen(int64_t user, const struct idlist *ids, int complete,
+    int64_t seen)
 {
 	struct shard	*s;
 	struct feed	*f;
@@ -301,10 +325,50 @@ feed_fill(int64_t user, const struct idlist *ids, int complete)
 	f->n = j > FEED_CAP ? FEED_CAP : j;
 	f->complete = complete && j <= FEED_CAP;
 	f->building = 0;
+	if (f->begun_after > seen)
+		f->overflow = 1;
 	f->npending = 0;
 	f->used = __atomic_add_fetch(&feed_clock, 1, __ATOMIC_RELAXED);
 out:
 	pthread_mutex_unlock(&s->lock);
+}
+
+/* Whether a person's feed is in memory (or being built). */
+int
+feed_cached(int64_t user)
+{
+	struct shard	*s;
+	int		 found;
+
+	if (!feed_ready)
+		return 0;
+	s = shard_of(user);
+	pthread_mutex_lock(&s->lock);
+	found = find(s, user) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return found;
+}
+
+/*
+ * Call fn with every whole feed (built, not overrun) under its shard's
+ * lock: fn must not call back into feed.c. For feed_save_all at shutdown.
+ */
+void
+feed_each(feed_each_fn fn, void *arg)
+{
+	struct feed	*f;
+	size_t		 i;
+
+	if (!feed_ready)
+		return;
+	for (i = 0; i < FEED_SHARDS; i++) {
+		pthread_mutex_lock(&shards[i].lock);
+		for (f = shards[i].head; f != NULL; f = f->next) {
+			if (!f->building && !f->overflow)
+				fn(f->user, f->ids, f->n, f->complete, arg);
+		}
+		pthread_mutex_unlock(&shards[i].lock);
+	}
 }
 
 /* Put a new post at the top of one feed; shard locked. */

@@ -226,6 +226,48 @@ run(struct db *db, struct arena *a, const char *const sql[2], int64_t viewer,
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
 }
 
+/*
+ * Build a person's feed (newest FEED_CAP ids): from the row saved at the
+ * last shutdown (feed-save.c) with the posts written since merged in, a
+ * few index seeks instead of a merge of FEED_CAP rows; else from every
+ * source. feed_fill sorts and trims what this returns.
+ */
+static int
+home_build(struct db *db, struct arena *a, int64_t viewer,
+    struct idlist *ids, int *complete, int64_t *seen)
+{
+	struct idlist	 fresh = { NULL, 0, 0 };
+	int64_t		 through, now;
+	size_t		 i;
+
+	/* What this snapshot has seen, for feed_fill_seen. */
+	if ((now = *seen = feed_posts_through(db)) < 0)
+		return E_INTERNAL;
+	if (feed_saved_get(db, a, viewer, ids, complete, &through) &&
+	    now >= through) {
+		if (now == through)
+			return E_OK;
+		/* Posts written since the save: at most FEED_CAP, and if
+		 * there were that many, they are the whole feed. */
+		if (home_merge(db, a, viewer, 0, through, FEED_CAP, &fresh) !=
+		    E_OK)
+			return E_INTERNAL;
+		if (fresh.n == FEED_CAP) {
+			*ids = fresh;
+			*complete = 0;
+			return E_OK;
+		}
+		for (i = 0; i < fresh.n; i++)
+			idlist_add(a, ids, fresh.ids[i]);
+		return E_OK;
+	}
+	ids->n = 0;
+	if (home_merge(db, a, viewer, 0, 0, FEED_CAP, ids) != E_OK)
+		return E_INTERNAL;
+	*complete = ids->n < FEED_CAP;
+	return E_OK;
+}
+
 /* The home timeline's ids as they stand (a page of them may hold posts
  * since deleted or hidden: page_fill leaves those out). */
 static int
@@ -234,16 +276,18 @@ home_ids(void *arg, const struct page *p, struct idlist *out)
 	struct page_sql	*s = arg;
 	struct idlist	 ids = { NULL, 0, 0 };
 	int64_t		 viewer = s->args[0].num;
+	int		 complete;
+	int64_t		 seen;
 
 	if (feed_read(viewer, p, s->a, out))
 		return E_OK;
 	if (feed_begin(viewer)) {
-		if (home_merge(s->db, s->a, viewer, 0, 0, FEED_CAP, &ids) !=
+		if (home_build(s->db, s->a, viewer, &ids, &complete, &seen) !=
 		    E_OK) {
 			feed_forget(viewer);
 			return E_INTERNAL;
 		}
-		feed_fill(viewer, &ids, ids.n < FEED_CAP);
+		feed_fill_seen(viewer, &ids, complete, seen);
 		if (feed_read(viewer, p, s->a, out))
 			return E_OK;
 	}

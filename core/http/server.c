@@ -502,6 +502,26 @@ server_limits(struct server *s)
 }
 
 /*
+ * After a clean shutdown (the loops and the writer have stopped, so every
+ * committed post is in the feeds it reached): keep the home feeds for the
+ * next start (feed-save.c), on a connection of its own.
+ */
+static void
+server_save_feeds(const char *dbpath, enum sync_mode sync)
+{
+	struct db	*db;
+	char		*cause = NULL;
+
+	if ((db = db_open(dbpath, sync, 0, &cause)) == NULL) {
+		log_warn("feeds: not saved: %s", cause);
+		free(cause);
+		return;
+	}
+	(void)feed_save_all(db);
+	db_close(db);
+}
+
+/*
  * Run the server until a signal; 0 after a clean shutdown, else 1. hooks
  * (optional) hear when the loops have started (with the first loop, for
  * work that answers on one) and when they are stopping.
@@ -511,6 +531,7 @@ server_run(struct config *c, const struct server_hooks *hooks)
 {
 	struct server	 s;
 	struct listener	*ls;
+	struct cache_stats feeds;
 	struct event_base *mainbase;
 	struct event	*sigterm, *sigint;
 	sigset_t	 all, old;
@@ -612,6 +633,12 @@ server_run(struct config *c, const struct server_hooks *hooks)
 	for (i = 0; i < nls; i++)
 		log_info("listening on %s://%s", (ls[i].kind & HTTP_TLS) ?
 		    "https" : "http", ls[i].name);
+	/* as many as the feeds hold (home_feed_cache, or cache_memory's
+	 * share if that is less) */
+	feed_stats(&feeds);
+	if (prewarm_start(dbpath, c->home_prewarm_days,
+	    (size_t)feeds.capacity) != 0)
+		log_warn("prewarm: cannot start its thread");
 	log_info("hearthd %s ready: %d loop threads, base_url %s",
 	    PACKAGE_VERSION, s.nloops, c->base_url);
 	sdnotify("READY=1");
@@ -637,8 +664,11 @@ out:
 	}
 	if (hooks != NULL && hooks->stopping != NULL)
 		hooks->stopping();
+	prewarm_stop();
 	worker_stop();
 	writer_stop();
+	if (rc == 0)
+		server_save_feeds(dbpath, c->synchronous);
 	stream_free();
 	/* Deliver jobs that finished after their loop stopped, so their
 	 * memory is freed; their requests are answered or gone by now. */

@@ -219,6 +219,7 @@ struct config {
 	char			*metrics_allow;		/* who may scrape */
 	int			 home_feed_cache;
 	long			 cache_memory;	/* bytes, over every cache */
+	int			 home_prewarm_days;
 	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */
 	long			 media_max_image_pixels;
