@@ -185,9 +185,19 @@ def report(dbpath, tokpath, nstreams, postlog, arrlog):
     print("post ack   p50 %s ms, p99 %s ms, max %s ms (from the request's "
           "sending to the answer's arrival)" % (
               ms(pct(acks, 50)), ms(pct(acks, 99)), ms(max(acks))))
+    planned = (posts[-1]["due"] - posts[0]["due"]) / 1e9 if posts else 0
+    behind = pct(late, 99) > 1e9 or (span and planned and
+                                     span > planned * 1.1)
+    if behind:
+        print("RATE NOT KEPT: hearthd answered %.1f posts/s of the %.1f "
+              "planned; posts waited for a free connection (at most %d "
+              "in flight)" % (len(ok) / span if span else 0,
+                              (len(posts) - 1) / planned if planned else 0,
+                              256))
 
     tagf = db.execute("SELECT count(*) FROM tag_follows").fetchone()[0]
     last, first, every, fan, big, everyone = [], [], [], [], [], []
+    last_sent = []
     missing = expected_n = extra = 0
     nall = db.execute("SELECT count(*) FROM users").fetchone()[0]
     for p in ok:
@@ -229,6 +239,7 @@ def report(dbpath, tokpath, nstreams, postlog, arrlog):
         if times and not lost:
             last.append(max(times))
             first.append(min(times))
+            last_sent.append(max(times) + p["ack"] - p["sent"])
             if len(want) >= 1000:
                 big.append(max(times))
             if group and len(want) >= nall * 0.9:
@@ -242,6 +253,9 @@ def report(dbpath, tokpath, nstreams, postlog, arrlog):
           "its streams: p50 %s ms, p99 %s ms, max %s ms" % (
               ms(pct(last, 50)), ms(pct(last, 99)),
               ms(max(last) if last else 0)))
+    print("delivery   from the post's sending to its arrival on the last "
+          "of its streams: p50 %s ms, p99 %s ms" % (
+              ms(pct(last_sent, 50)), ms(pct(last_sent, 99))))
     print("delivery   on the first of its streams: p50 %s ms, p99 %s ms; "
           "every arrival: p50 %s ms, p99 %s ms" % (
               ms(pct(first, 50)), ms(pct(first, 99)), ms(pct(every, 50)),

@@ -29,7 +29,8 @@
 #       generated there (SIZE) if it has none, then COPIED for the run
 #       (SQLite's backup), so DIR never changes
 #   SIZE [full]  full: 10,000 people, 1M posts; small: 1,000, 50,000;
-#       100k: 100,000 people, 10M posts (see social.sh)
+#       100k: 100,000 people, 10M posts; PEOPLE, POSTS, GROUP_COUNT
+#       override (common.sh's company_size)
 #   RUN [60s]  each wrk run, and the write load's length
 #   RATE [100]  posts a second;  STREAMS [10000] (at most the people)
 #   ALL_EVERY [0]  every ALL_EVERY-th post goes to the company-wide group,
@@ -39,6 +40,8 @@
 #       social.sh: a running server has them warm); 0 skips it
 #   SETTLE [5]  seconds after the last answer for deliveries to arrive
 #   STREAMS_NICE [10]
+#   PERF_DIR  if set, hearthd is recorded by perf record -g for the first
+#       10 s of the write load: PERF_DIR/mixed.data
 #   HEARTHD HEARTHCTL MIXLOAD GEN_COMPANY HEARTH_BUILDDIR: see common.sh
 set -eu
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
@@ -68,19 +71,14 @@ done
 # there as social.sh keeps BENCH_DATA, and copied for the run.
 src=${COMPANY:-$bench_tmp/company}
 if [ ! -s "$src/db/hearth.db" ] || [ ! -s "$src/tokens.txt" ]; then
-	case $SIZE in
-	full)  people=10000 posts=1000000 groups=500 ;;
-	small) people=1000 posts=50000 groups=50 ;;
-	100k)  people=100000 posts=10000000 groups=5000 ;;
-	*) die "SIZE must be full, small or 100k" ;;
-	esac
+	company_size "$SIZE"
 	mkdir -p "$src/db"
 	printf 'listen = 127.0.0.1:1\ndata_dir = %s/db\nbase_url = %s\nweb_dir = %s\n' \
 	    "$src" http://127.0.0.1:1 "$HEARTH_WEB" >"$src/gen.conf"
 	echo "generating a $SIZE company in $src ($people people, $posts posts)..." >&2
 	"$GEN_COMPANY" -c "$src/gen.conf" -p "$people" -n "$posts" \
 	    -g "$groups" -t "$src/tokens.txt" || die "gen-company failed"
-	echo "$SIZE" >"$src/size"
+	echo "$size_key" >"$src/size"
 fi
 npeople=$(wc -l <"$src/tokens.txt")
 [ "$STREAMS" -le "$npeople" ] || die "STREAMS=$STREAMS but the company has $npeople people"
@@ -178,6 +176,10 @@ t0=$(cpu_ticks "$hpid")
     2>"$bench_tmp/post.err" &
 ppid=$!
 bench_pids="$ppid $bench_pids"
+if [ -n "${PERF_DIR:-}" ]; then
+	perf record -g -o "$PERF_DIR/mixed.data" -p "$hpid" -- sleep 10 \
+	    >/dev/null 2>&1 &
+fi
 sleep 1
 loaded=$(page)
 show "home page, $RATE posts/s" "$loaded"
