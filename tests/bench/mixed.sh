@@ -7,7 +7,9 @@
 #   2. the same while posts are written at RATE (100) a second, open loop
 #      (each at its time, whatever the ones before did), through the API as
 #      random people with mentions, hashtags, groups, replies and every
-#      visibility (mixed.py schedule), and fan out to the streams.
+#      visibility (mixed.py schedule), and fan out to the streams;
+#   3. (WRITES_ALONE=1, the default) the same writes without the page load,
+#      for what the writes and their fan-out cost alone.
 # It reports the page's req/s and p99 in both, each post's answer time
 # (p50, p99), and the time from a post's answer to its arrival on the last
 # of the streams it should reach (p50, p99), with every post checked
@@ -39,6 +41,7 @@
 #   WARM [1]  read every person's home timeline and page first (as
 #       social.sh: a running server has them warm); 0 skips it
 #   SETTLE [5]  seconds after the last answer for deliveries to arrive
+#   WRITES_ALONE [1]  phase 3
 #   STREAMS_NICE [10]
 #   PERF_DIR  if set, hearthd is recorded by perf record -g for the first
 #       10 s of the write load: PERF_DIR/mixed.data
@@ -48,7 +51,7 @@ set -eu
 
 : "${RUN:=60s}" "${RATE:=100}" "${STREAMS:=10000}" "${THREADS:=1}"
 : "${CONNS:=50}" "${WARM:=1}" "${SETTLE:=5}" "${STREAMS_NICE:=10}"
-: "${ALL_EVERY:=0}" "${SIZE:=full}"
+: "${ALL_EVERY:=0}" "${SIZE:=full}" "${WRITES_ALONE:=1}"
 secs=${RUN%s}
 
 # Each stream is a descriptor in mixload and one in hearthd.
@@ -137,9 +140,9 @@ PY
 fi
 
 count=$((RATE * (secs + 2)))
-echo "writing the schedule: $count posts..." >&2
+echo "writing the schedule: 2 x $count posts..." >&2
 "$PYTHON3" "$bench_dir/mixed.py" schedule "$data/db/hearth.db" "$tokens" \
-    "$count" "$bench_tmp/schedule" "$ALL_EVERY" || die "mixed.py schedule failed"
+    $((count * 2)) "$bench_tmp/schedule" "$ALL_EVERY" || die "mixed.py schedule failed"
 
 echo "opening $STREAMS streams..." >&2
 nice -n "$STREAMS_NICE" "$MIXLOAD" streams "$port" "$tokens" "$STREAMS" \
@@ -168,34 +171,47 @@ show() {	# LABEL "rps p50 p99 max requests errors"
 
 echo "company: $(cat "$src/size" 2>/dev/null || echo ?) ($npeople people) from $src; hearthd threads=$THREADS; $STREAMS streams (nice $STREAMS_NICE); wrk -t1 -c$CONNS -d$RUN; $RATE posts/s; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "hearthd    $(rss "$hpid") with the streams open"
+# writes NAME PAGE: the write load from schedule NAME (posts log NAME.log),
+# with the home page measured meanwhile if PAGE is 1 (its BENCH line in
+# $loaded); hearthd's CPU share while writing is printed.
+writes() {
+	t0=$(cpu_ticks "$hpid")
+	"$MIXLOAD" post "$port" "$bench_tmp/$1" "$RATE" "$bench_tmp/$1.log" \
+	    2>"$bench_tmp/$1.err" &
+	ppid=$!
+	bench_pids="$ppid $bench_pids"
+	if [ -n "${PERF_DIR:-}" ] && [ "$2" = 1 ]; then
+		perf record -g -o "$PERF_DIR/mixed.data" -p "$hpid" -- sleep 10 \
+		    >/dev/null 2>&1 &
+	fi
+	sleep 1
+	if [ "$2" = 1 ]; then
+		loaded=$(page)
+		show "home page, $RATE posts/s" "$loaded"
+	fi
+	wait "$ppid" || { sed 5q "$bench_tmp/$1.err" >&2; rc=1; }
+	t1=$(cpu_ticks "$hpid")
+	echo "hearthd    $(rss "$hpid"), $(( (t1 - t0) * 100 / clk_tck / (secs + 2) ))% of a core while writing ($1)"
+	sleep "$SETTLE"
+}
+
+rc=0
+head -n "$count" "$bench_tmp/schedule" >"$bench_tmp/with-page"
+tail -n "$count" "$bench_tmp/schedule" >"$bench_tmp/alone"
 alone=$(page)
 show "home page alone" "$alone"
-
-t0=$(cpu_ticks "$hpid")
-"$MIXLOAD" post "$port" "$bench_tmp/schedule" "$RATE" "$bench_tmp/posts" \
-    2>"$bench_tmp/post.err" &
-ppid=$!
-bench_pids="$ppid $bench_pids"
-if [ -n "${PERF_DIR:-}" ]; then
-	perf record -g -o "$PERF_DIR/mixed.data" -p "$hpid" -- sleep 10 \
-	    >/dev/null 2>&1 &
-fi
-sleep 1
-loaded=$(page)
-show "home page, $RATE posts/s" "$loaded"
-prc=0
-wait "$ppid" || prc=$?
-t1=$(cpu_ticks "$hpid")
-sleep "$SETTLE"
-echo "hearthd    $(rss "$hpid"), $(( (t1 - t0) * 100 / clk_tck / (secs + 2) ))% of a core while writing"
+writes with-page 1
+[ "$WRITES_ALONE" = 1 ] && writes alone 0
 kill -TERM "$spid"
 src_rc=0
 wait "$spid" || src_rc=$?
 [ -s "$bench_tmp/arrivals" ] || { cat "$bench_tmp/streams.err" >&2; die "mixload streams wrote nothing"; }
-rc=0
-"$PYTHON3" "$bench_dir/mixed.py" report "$data/db/hearth.db" "$tokens" \
-    "$STREAMS" "$bench_tmp/posts" "$bench_tmp/arrivals" || rc=1
-[ "$prc" = 0 ] || { sed 5q "$bench_tmp/post.err" >&2; rc=1; }
+for w in with-page alone; do
+	[ -s "$bench_tmp/$w.log" ] || continue
+	echo "== $w: the writes $( [ $w = alone ] && echo "alone, no page load" || echo "while the page is measured")"
+	"$PYTHON3" "$bench_dir/mixed.py" report "$data/db/hearth.db" "$tokens" \
+	    "$STREAMS" "$bench_tmp/$w.log" "$bench_tmp/arrivals" || rc=1
+done
 [ "$src_rc" = 0 ] || { sed 5q "$bench_tmp/streams.err" >&2; rc=1; }
 for r in "$alone" "$loaded"; do
 	[ "$(echo "$r" | awk '{ print $6 }')" = 0 ] || { echo "wrk saw errors" >&2; rc=1; }
