@@ -607,7 +607,7 @@ post_main(char **argv)
 	struct timeval	 ms = { 0, 1000 };
 	FILE		*f;
 	char		*line = NULL, *sp;
-	size_t		 cap = 0, i, bad = 0, late = 0;
+	size_t		 cap = 0, i, bad = 0, late = 0, unsent = 0, waiting = 0;
 	ssize_t		 n;
 	double		 rate = strtod(argv[2], NULL);
 
@@ -651,14 +651,19 @@ post_main(char **argv)
 		    (long long)posts[i].ack);
 		if (posts[i].status != 200)
 			bad++;
+		if (posts[i].sent == 0)
+			unsent++;
+		else if (posts[i].ack == 0)
+			waiting++;
 		if (posts[i].sent - posts[i].due > 5000000)
 			late++;
 	}
 	if (fclose(f) != 0)
 		fatal("cannot write %s", argv[3]);
-	fprintf(stderr, "mixload: %zu posts, %zu not answered 200, %zu sent "
-	    "more than 5 ms late, %zu connections\n", nposts, bad, late,
-	    npconns);
+	fprintf(stderr, "mixload: %zu posts, %zu not answered 200 (%zu never "
+	    "sent, %zu without an answer a minute after the last was due), "
+	    "%zu sent more than 5 ms late, %zu connections\n", nposts, bad,
+	    unsent, waiting, late, npconns);
 	return bad > 0 ? 1 : 0;
 }
 
