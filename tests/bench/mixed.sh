@@ -171,11 +171,19 @@ show() {	# LABEL "rps p50 p99 max requests errors"
 
 echo "company: $(cat "$src/size" 2>/dev/null || echo ?) ($npeople people) from $src; hearthd threads=$THREADS; $STREAMS streams (nice $STREAMS_NICE); wrk -t1 -c$CONNS -d$RUN; $RATE posts/s; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "hearthd    $(rss "$hpid") with the streams open"
+# Each of hearthd's threads' CPU ticks so far, "TID TICKS" a line.
+thread_ticks() {
+	for t in /proc/"$hpid"/task/*; do
+		awk -v t="${t##*/}" '{ print t, $14 + $15 }' "$t/stat"
+	done
+}
+
 # writes NAME PAGE: the write load from schedule NAME (posts log NAME.log),
 # with the home page measured meanwhile if PAGE is 1 (its BENCH line in
 # $loaded); hearthd's CPU share while writing is printed.
 writes() {
-	t0=$(cpu_ticks "$hpid")
+	t0=$(cpu_ticks "$hpid") w0=$(date +%s%N)
+	thread_ticks >"$bench_tmp/threads0"
 	"$MIXLOAD" post "$port" "$bench_tmp/$1" "$RATE" "$bench_tmp/$1.log" \
 	    2>"$bench_tmp/$1.err" &
 	ppid=$!
@@ -190,8 +198,11 @@ writes() {
 		show "home page, $RATE posts/s" "$loaded"
 	fi
 	wait "$ppid" || { sed 5q "$bench_tmp/$1.err" >&2; rc=1; }
-	t1=$(cpu_ticks "$hpid")
-	echo "hearthd    $(rss "$hpid"), $(( (t1 - t0) * 100 / clk_tck / (secs + 2) ))% of a core while writing ($1)"
+	t1=$(cpu_ticks "$hpid") w1=$(date +%s%N)
+	thread_ticks >"$bench_tmp/threads1"
+	busiest=$(awk 'NR == FNR { a[$1] = $2; next } { d = $2 - a[$1]; if (d > m) m = d } END { print m + 0 }' \
+	    "$bench_tmp/threads0" "$bench_tmp/threads1")
+	echo "hearthd    $(rss "$hpid"), $(( (t1 - t0) * 100 * 1000 / clk_tck / ((w1 - w0) / 1000000) ))% of a core for the $(( (w1 - w0) / 1000000000 )) s of writing ($1); its busiest thread $(( busiest * 100 * 1000 / clk_tck / ((w1 - w0) / 1000000) ))%"
 	sleep "$SETTLE"
 }
 
