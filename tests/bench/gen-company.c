@@ -17,6 +17,10 @@
  * post_create reads every follower of an author for the home-feed fan-out
  * and the most followed people are also the most active (on 100,000
  * people, one is followed by about 89,000 and writes 4.5% of the posts).
+ * The one difference this makes: a reply to a followers-only post of
+ * someone the author follows is refused while no follows exist, so it
+ * becomes a new thread (on 1,000 people and 50,000 posts: 7,629 replies
+ * instead of 7,846; posts, follows and counts are otherwise the same).
  */
 #include <getopt.h>
 #include <math.h>
