@@ -8,7 +8,6 @@
  * kept by the write path of posts (the Conversation entity is
  * conversation-entity.c's).
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,52 +26,6 @@ timeline_direct(struct db *db, struct arena *a, int64_t viewer,
 	const struct sqlarg	 args[] = { SQLARG_INT(":viewer", viewer) };
 
 	return page_select(db, a, sql, p, args, nitems(args), out, NULL);
-}
-
-/*
- * Take the direct posts out of ids (in place, order kept); how many. One
- * statement over the page's ids (a JSON array) answers which are direct:
- * a statement a post cost more than the lookups themselves.
- */
-size_t
-conversation_drop_direct(struct db *db, struct idlist *ids)
-{
-	sqlite3_stmt	*st;
-	struct idlist	 direct = { NULL, 0, 0 };
-	struct arena	*a;
-	char		*list, *w;
-	size_t		 i, kept = 0;
-
-	if (ids->n == 0)
-		return 0;
-	a = arena_new();
-	list = w = arena_alloc(a, ids->n * 21 + 3);
-	*w++ = '[';
-	for (i = 0; i < ids->n; i++)
-		w += sprintf(w, "%s%lld", i > 0 ? "," : "",
-		    (long long)ids->ids[i]);
-	*w++ = ']';
-	*w = '\0';
-	if ((st = db_prepare(db, "SELECT p.id FROM json_each(?) j JOIN posts "
-	    "p ON p.id = j.value WHERE p.visibility = " SQL_VIS_DIRECT
-	    " AND p.group_id IS NULL")) == NULL) {
-		arena_free(a);
-		return 0;
-	}
-	sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		idlist_add(a, &direct, sqlite3_column_int64(st, 0));
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);	/* the list goes with the arena */
-	if (direct.n > 0) {
-		for (i = 0; i < ids->n; i++) {
-			if (!idlist_has(&direct, ids->ids[i]))
-				ids->ids[kept++] = ids->ids[i];
-		}
-		ids->n = kept;
-	}
-	arena_free(a);
-	return direct.n;
 }
 
 /* Order ids ascending (qsort). */

@@ -1259,6 +1259,7 @@ struct peek {
 	int		 pinned;	/* the reader's own post, pinned */
 	int64_t		 replies_seen;	/* the replies the reader may read */
 	int		 has_poll;	/* it carries a poll (poll.c) */
+	int		 direct;	/* direct, outside groups (conversations) */
 };
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
@@ -1668,7 +1669,6 @@ int		 timeline_account(struct db *, struct arena *, int64_t, int64_t,
 /* conversation.c */
 int		 timeline_direct(struct db *, struct arena *, int64_t,
 		     const struct page *, struct idlist *);
-size_t		 conversation_drop_direct(struct db *, struct idlist *);
 int		 conversation_post_added(struct db *, struct arena *, int64_t,
 		     const struct idlist *);
 int		 conversation_post_gone(struct db *, struct arena *, int64_t,

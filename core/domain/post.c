@@ -919,7 +919,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 		    "p.replies_hidden = 0 THEN p.replies_count ELSE (SELECT "
 		    "count(*) FROM posts r WHERE r.in_reply_to_id = p.id AND "
 		    SQL_POST_ROW_VISIBLE("r") ") END, EXISTS (SELECT 1 FROM "
-		    "polls pl WHERE pl.post_id = p.id) FROM "
+		    "polls pl WHERE pl.post_id = p.id), p.visibility = "
+		    SQL_VIS_DIRECT " AND p.group_id IS NULL FROM "
 		    "json_each(:ids) j CROSS JOIN posts p ON p.id = j.value JOIN "
 		    "users u ON u.id = p.author_id WHERE " SQL_POST_VISIBLE("p"));
 		if (st == NULL)
@@ -951,6 +952,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			pk->pinned = sqlite3_column_int(st, 18);
 			pk->replies_seen = sqlite3_column_int64(st, 19);
 			pk->has_poll = sqlite3_column_int(st, 20);
+			pk->direct = sqlite3_column_int(st, 21);
 			peek_cache_put(viewer, pk, stamp, now);
 		}
 		sqlite3_reset(st);

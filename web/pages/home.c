@@ -45,6 +45,39 @@ home_composer(struct req *r, json_t *v, const char *want, int64_t gid)
 }
 
 /*
+ * Take the direct posts out of ids (in place, order kept); how many: the
+ * web's home shows them on /conversations instead. The
+ * reader's peeks say which (post_peek, remembered: the page's cards read
+ * the same rows), and posts the reader may not read are left for the
+ * timeline's own rule.
+ */
+static size_t
+home_drop_direct(struct db *db, struct arena *a, int64_t viewer,
+    struct idlist *ids)
+{
+	struct peek	*pk;
+	size_t		 i, j, n, kept = 0, dropped = 0;
+	int		 direct;
+
+	if (ids->n == 0 || post_peek(db, a, viewer, ids, &pk, &n) != 0)
+		return 0;
+	for (i = 0; i < ids->n; i++) {
+		for (direct = 0, j = 0; j < n; j++) {
+			if (pk[j].id == ids->ids[i]) {
+				direct = pk[j].direct;
+				break;
+			}
+		}
+		if (direct)
+			dropped++;
+		else
+			ids->ids[kept++] = ids->ids[i];
+	}
+	ids->n = kept;
+	return dropped;
+}
+
+/*
  * Render the home page; status and error for a refused post, preview for
  * the Markdown a "Preview" press rendered. Either way the draft comes back
  * into the composer, so nothing typed is lost.
@@ -77,7 +110,7 @@ home_page(struct req *r, int status, const char *error, const char *preview)
 		return;
 	}
 	last = ids.n > 0 && (int)ids.n >= pg.limit ? ids.ids[ids.n - 1] : 0;
-	direct = conversation_drop_direct(req_db(r), &ids);
+	direct = home_drop_direct(req_db(r), r->arena, r->user->id, &ids);
 	v = req_view(r, "Home");
 	web_welcome(r, v);
 	if (fallback)
