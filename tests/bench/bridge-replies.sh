@@ -69,11 +69,7 @@ PY
 	cp "$COMPANY/tokens.txt" "$data/tokens.txt"
 	company="$COMPANY (copied)"
 else
-	case $SIZE in
-	small) people=1000 posts=50000 groups=50 ;;
-	full)  people=10000 posts=1000000 groups=500 ;;
-	*) die "SIZE must be small or full" ;;
-	esac
+	company_size "$SIZE"
 	if [ -z "${GEN_COMPANY:-}" ]; then
 		make -C "$HEARTH_BUILDDIR" -s tests/bench/gen-company >&2 || die "build failed"
 		GEN_COMPANY=$HEARTH_BUILDDIR/tests/bench/gen-company

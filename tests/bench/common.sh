@@ -150,6 +150,25 @@ cpu_ticks() {
 }
 clk_tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
 
+# company_size SIZE: the people, posts and groups of a generated company
+# (gen-company.c) into $people $posts $groups: small (1,000, 50,000, 50),
+# full (10,000, 1,000,000, 500) or 100k (100,000, 10,000,000, 5,000);
+# PEOPLE, POSTS and GROUP_COUNT override each. $size_key is what a kept
+# company's "size" file says: SIZE, or the three numbers if overridden.
+company_size() {
+	case $1 in
+	small) people=1000 posts=50000 groups=50 ;;
+	full)  people=10000 posts=1000000 groups=500 ;;
+	100k)  people=100000 posts=10000000 groups=5000 ;;
+	*) die "SIZE must be small, full or 100k" ;;
+	esac
+	people=${PEOPLE:-$people} posts=${POSTS:-$posts}
+	groups=${GROUP_COUNT:-$groups}
+	size_key=$1
+	[ -z "${PEOPLE:-}${POSTS:-}${GROUP_COUNT:-}" ] ||
+	    size_key="$people-$posts-$groups"
+}
+
 # The median of the numbers on stdin.
 median() {
 	sort -g | awk '{ v[NR] = $1 } END {

@@ -7,8 +7,10 @@
 # a time (-c1), for their latency without queueing.
 #
 # Environment:
-#   SIZE=full|small     10,000 people and 1,000,000 posts (default), or
-#                       1,000 people and 50,000 posts for a quick run
+#   SIZE=full|small|100k  10,000 people and 1,000,000 posts (default),
+#                       1,000 people and 50,000 posts for a quick run, or
+#                       100,000 people and 10,000,000 posts (about an hour
+#                       to generate); PEOPLE, POSTS, GROUP_COUNT override
 #   BENCH_DATA=DIR      keep the generated company in DIR and reuse it on the
 #                       next run (generating the full size takes minutes)
 #   THREADS=N           hearthd loop threads (default: one per core wrk
@@ -27,11 +29,7 @@ SIZE=${SIZE:-full}
 cores=$(nproc 2>/dev/null || echo 2)
 THREADS=${THREADS:-$(( cores > 1 ? cores - 1 : 1 ))}
 DURATION=${DURATION:-10s}
-case $SIZE in
-full)  people=10000 posts=1000000 groups=500 ;;
-small) people=1000 posts=50000 groups=50 ;;
-*) die "SIZE must be full or small" ;;
-esac
+company_size "$SIZE"
 
 bench_need hearthd hearthctl
 if [ -z "${GEN_COMPANY:-}" ]; then
@@ -53,13 +51,13 @@ synchronous = full
 ${EXTRA_CONF:-}
 CONF
 # Regenerate for another size, or a file from before sessions were in it.
-if [ ! -s "$data/tokens.txt" ] || [ "$(cat "$data/size" 2>/dev/null)" != "$SIZE" ] ||
+if [ ! -s "$data/tokens.txt" ] || [ "$(cat "$data/size" 2>/dev/null)" != "$size_key" ] ||
     awk 'NF < 3 { bad = 1 } END { exit !bad }' "$data/tokens.txt"; then
 	rm -rf "$data/db"/* "$data/tokens.txt"
 	echo "generating a $SIZE company ($people people, $posts posts, $groups groups)..." >&2
 	"$GEN_COMPANY" -c "$conf" -p "$people" -n "$posts" -g "$groups" \
 	    -t "$data/tokens.txt" || die "gen-company failed"
-	echo "$SIZE" >"$data/size"
+	echo "$size_key" >"$data/size"
 fi
 start_hearthd "$conf" "$port"
 url=http://127.0.0.1:$port
@@ -95,7 +93,7 @@ run() {
 	sed -n 's/^RESULT //p' "$bench_tmp/wrk-$1.out"
 }
 
-echo "company: $SIZE ($people people, $posts posts); hearthd threads=$THREADS; wrk -t1 -c50 -d$DURATION; $(nproc) cores"
+echo "company: $size_key ($people people, $posts posts); hearthd threads=$THREADS; wrk -t1 -c50 -d$DURATION; $(nproc) cores"
 # want NAME: whether WORKLOADS (default: all) includes NAME.
 want() { case " ${WORKLOADS:-home page post search search1} " in *" $1 "*) return 0 ;; esac; return 1; }
 want home && printf '%-28s %s\n' "home timeline (20 posts)" "$(run home)"
