@@ -7,7 +7,17 @@
  * every loop, and the loop builds the entity with its own database
  * connection, once per stream owner, checking that the owner may read it.
  * An idle stream costs its connection and one struct stream.
+ *
+ * Fan-out: a loop lists its streams by owner too, so a message for some
+ * people (a post's recipients, sorted once by the writer) visits only
+ * their streams, and the few "broad" ones that may want it whoever it is
+ * for (public, tag, group, list); only a message for everyone walks them
+ * all. The writer posts the messages after the answers of the batch that
+ * set them off, and a loop delivers what it got on a timer of zero, after
+ * its next poll has written those answers, in one read transaction: a
+ * write is acknowledged first, then fanned out.
  */
+#include <sys/queue.h>
 #include <sys/socket.h>
 
 #include <stdlib.h>
@@ -25,6 +35,7 @@
 #define STREAM_WRITE_TIMEOUT	300		/* seconds a write may stall */
 #define WS_MESSAGE_MAX		4096		/* bytes of a client message */
 #define STREAM_PARAMS_MAX	100		/* tags and groups a stream */
+#define STREAM_BUCKETS		4096		/* owner index, a loop */
 
 struct stream {
 	struct conn			*conn;
@@ -34,15 +45,26 @@ struct stream {
 	struct stream_sub		*params; /* kinds with a parameter */
 	unsigned			 nparams;
 	LIST_ENTRY(stream)		 entry;
+	LIST_ENTRY(stream)		 owner_entry;	/* its bucket */
+	LIST_ENTRY(stream)		 broad_entry;	/* if broad */
+	int				 listed;
+	int				 broad;	/* may want what is not
+						   sent to its owner */
 	/* WebSocket only */
 	int				 ws;
 	struct evbuffer			*message; /* fragments so far */
 };
 
+LIST_HEAD(stream_list, stream);
+
 struct stream_loop {
 	struct loop		*loop;
 	struct event		*heartbeat;
-	LIST_HEAD(, stream)	 streams;
+	struct stream_list	 streams;
+	struct stream_list	*owners;	/* STREAM_BUCKETS, by user */
+	struct stream_list	 broad;
+	struct event		*kick;		/* deliver what is queued */
+	TAILQ_HEAD(, stream_msg) queue;
 };
 
 enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION,
@@ -54,8 +76,10 @@ struct stream_msg {
 	enum stream_event	 type;
 	int64_t			 id;
 	int			 everyone;	/* every user stream may get it */
+	TAILQ_ENTRY(stream_msg)	 entry;		/* on its loop's queue */
 	size_t			 n;
-	int64_t			 to[];		/* user streams that may get it */
+	int64_t			 to[];		/* user streams that may get it,
+						   sorted, once each */
 };
 
 static struct stream_loop	*stream_loops;
@@ -63,6 +87,7 @@ static int			 stream_nloops;
 static int			 stream_count;	/* open streams, all loops */
 static int			 stream_count_ws;	/* ... of them WebSockets */
 
+static void	stream_kick(evutil_socket_t, short, void *);
 static void	stream_on_created(struct db *, const struct event *);
 static void	stream_on_edited(struct db *, const struct event *);
 static void	stream_on_deleted(struct db *, const struct event *);
@@ -93,6 +118,9 @@ static void
 stream_unlink(struct stream *s)
 {
 	LIST_REMOVE(s, entry);
+	LIST_REMOVE(s, owner_entry);
+	if (s->broad)
+		LIST_REMOVE(s, broad_entry);
 	conn_stream_cb(s->conn, NULL, NULL, NULL);
 	if (s->message != NULL)
 		evbuffer_free(s->message);
@@ -229,6 +257,12 @@ stream_init(struct server *srv)
 	for (i = 0; i < srv->nloops; i++) {
 		stream_loops[i].loop = &srv->loops[i];
 		LIST_INIT(&stream_loops[i].streams);
+		LIST_INIT(&stream_loops[i].broad);
+		stream_loops[i].owners = xcalloc(STREAM_BUCKETS,
+		    sizeof *stream_loops[i].owners);
+		TAILQ_INIT(&stream_loops[i].queue);
+		stream_loops[i].kick = evtimer_new(srv->loops[i].base,
+		    stream_kick, &stream_loops[i]);
 		stream_loops[i].heartbeat = event_new(srv->loops[i].base, -1,
 		    EV_PERSIST, stream_thump, &stream_loops[i]);
 		event_add(stream_loops[i].heartbeat, &tv);
@@ -239,17 +273,24 @@ stream_init(struct server *srv)
 void
 stream_free(void)
 {
-	struct stream	*s;
-	struct conn	*conn;
-	int		 i;
+	struct stream		*s;
+	struct stream_msg	*m;
+	struct conn		*conn;
+	int			 i;
 
 	for (i = 0; i < stream_nloops; i++) {
+		while ((m = TAILQ_FIRST(&stream_loops[i].queue)) != NULL) {
+			TAILQ_REMOVE(&stream_loops[i].queue, m, entry);
+			free(m);
+		}
+		event_free(stream_loops[i].kick);
 		while ((s = LIST_FIRST(&stream_loops[i].streams)) != NULL) {
 			conn = s->conn;
 			stream_unlink(s);
 			conn_close(conn);
 		}
 		event_free(stream_loops[i].heartbeat);
+		free(stream_loops[i].owners);
 	}
 	free(stream_loops);
 	stream_loops = NULL;
@@ -279,6 +320,32 @@ stream_drain(struct loop *loop)
 	}
 }
 
+/* Its owner's bucket in a loop's index. */
+static struct stream_list *
+stream_bucket(struct stream_loop *sl, int64_t user)
+{
+	return &sl->owners[(uint64_t)user % STREAM_BUCKETS];
+}
+
+/*
+ * After its subscriptions changed: whether a stream is broad, that is may
+ * want a message not sent to its owner (stream_wants: every kind but the
+ * user, notification and direct streams), and listed so if it is.
+ */
+static void
+stream_reclass(struct stream *s)
+{
+	unsigned	own = 1u << STREAM_USER | 1u << STREAM_NOTIFICATION |
+			    1u << STREAM_DIRECT;
+	int		broad = (s->subs & ~own) != 0 || s->nparams > 0;
+
+	if (s->listed && broad && !s->broad)
+		LIST_INSERT_HEAD(&s->sl->broad, s, broad_entry);
+	else if (s->listed && !broad && s->broad)
+		LIST_REMOVE(s, broad_entry);
+	s->broad = broad;
+}
+
 /*
  * Subscribe a stream to sub (again is fine). -1 if it has as many tags and
  * groups as it may.
@@ -290,6 +357,7 @@ stream_subscribe(struct stream *s, const struct stream_sub *sub)
 
 	if (!stream_kind_param(sub->kind)) {
 		s->subs |= 1u << sub->kind;
+		stream_reclass(s);
 		return 0;
 	}
 	for (i = 0; i < s->nparams; i++) {
@@ -302,6 +370,7 @@ stream_subscribe(struct stream *s, const struct stream_sub *sub)
 	s->params = xrealloc(s->params, (s->nparams + 1) * sizeof *s->params);
 	s->params[s->nparams] = *sub;
 	s->params[s->nparams++].arg = xstrdup(sub->arg);
+	stream_reclass(s);
 	return 0;
 }
 
@@ -313,6 +382,7 @@ stream_unsubscribe(struct stream *s, const struct stream_sub *sub)
 
 	if (!stream_kind_param(sub->kind)) {
 		s->subs &= ~(1u << sub->kind);
+		stream_reclass(s);
 		return;
 	}
 	for (i = 0; i < s->nparams; i++) {
@@ -320,6 +390,7 @@ stream_unsubscribe(struct stream *s, const struct stream_sub *sub)
 		    strcmp(s->params[i].arg, sub->arg) == 0) {
 			free(s->params[i].arg);
 			s->params[i] = s->params[--s->nparams];
+			stream_reclass(s);
 			return;
 		}
 	}
@@ -365,6 +436,10 @@ stream_add(struct stream *s, struct conn *conn, conn_read_fn on_read)
 	conn_write_timeout(conn, STREAM_WRITE_TIMEOUT);
 	conn_stream_cb(conn, on_read, stream_closed, s);
 	LIST_INSERT_HEAD(&s->sl->streams, s, entry);
+	LIST_INSERT_HEAD(stream_bucket(s->sl, s->user), s, owner_entry);
+	s->listed = 1;
+	if (s->broad)	/* as stream_subscribe found */
+		LIST_INSERT_HEAD(&s->sl->broad, s, broad_entry);
 	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
 	if (s->ws)
 		__atomic_add_fetch(&stream_count_ws, 1, __ATOMIC_RELAXED);
@@ -628,15 +703,7 @@ stream_event(struct stream *s, const struct stream_sub *sub,
 static int
 stream_to_owner(const struct stream *s, const struct stream_msg *m)
 {
-	size_t	i;
-
-	if (m->everyone)
-		return 1;
-	for (i = 0; i < m->n; i++) {
-		if (m->to[i] == s->user)
-			return 1;
-	}
-	return 0;
+	return m->everyone || ids_find(m->to, m->n, s->user);
 }
 
 /*
@@ -744,13 +811,11 @@ stream_filters(struct stream *s, struct ectx *e, int64_t id,
 	return *wants != 0 || *params;
 }
 
-/* On a loop: deliver a message to the streams it concerns. */
+/* Deliver a message to one stream, if it wants it (s may be closed). */
 static void
-stream_deliver(void *arg)
+stream_deliver_one(struct stream_loop *sl, struct stream *s,
+    const struct stream_msg *m)
 {
-	struct stream_msg	*m = arg;
-	struct stream_loop	*sl = m->sl;
-	struct stream		*s, *next;
 	struct ectx		 e;
 	struct post		*p;
 	struct evbuffer		*data;
@@ -758,27 +823,16 @@ stream_deliver(void *arg)
 	unsigned		 wants;
 	int			 k, params;
 
-	if (stream_loops == NULL || sl->loop->draining)
-		goto out;
-	if (m->type == SE_CLOSE) {
-		for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
-			next = LIST_NEXT(s, entry);
-			if (s->user == m->id)
-				stream_end_owner(s);
-		}
-		goto out;
+	for (wants = 0, k = 0; k < STREAM_NKINDS; k++) {
+		if ((s->subs & 1u << k) && stream_wants(s, k, m))
+			wants |= 1u << k;
 	}
-	for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
-		next = LIST_NEXT(s, entry);
-		for (wants = 0, k = 0; k < STREAM_NKINDS; k++) {
-			if ((s->subs & 1u << k) && stream_wants(s, k, m))
-				wants |= 1u << k;
-		}
-		/* Tags and groups all want the same messages. */
-		params = s->nparams > 0 &&
-		    stream_wants(s, s->params[0].kind, m);
-		if (wants == 0 && !params)
-			continue;
+	/* Tags and groups all want the same messages. */
+	params = s->nparams > 0 &&
+	    stream_wants(s, s->params[0].kind, m);
+	if (wants == 0 && !params)
+		return;
+	{
 		data = evbuffer_new();
 		ectx_init(&e, sl->loop->db, arena_new(), s->user,
 		    sl->loop->server->config);
@@ -828,8 +882,100 @@ stream_deliver(void *arg)
 		ectx_free(&e);
 		arena_free(e.arena);
 	}
-out:
-	free(m);
+}
+
+/*
+ * On a loop: deliver a message to the streams it concerns: for everyone,
+ * each; else its recipients' (by the index) and the broad ones.
+ */
+static void
+stream_deliver(struct stream_loop *sl, const struct stream_msg *m)
+{
+	struct stream	*s, *next;
+	size_t		 i;
+
+	if (m->type == SE_CLOSE) {
+		for (s = LIST_FIRST(stream_bucket(sl, m->id)); s != NULL;
+		    s = next) {
+			next = LIST_NEXT(s, owner_entry);
+			if (s->user == m->id)
+				stream_end_owner(s);
+		}
+		return;
+	}
+	if (m->everyone) {
+		for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
+			next = LIST_NEXT(s, entry);
+			stream_deliver_one(sl, s, m);
+		}
+		return;
+	}
+	/* (A delivery closes no stream but its own: next stays.) */
+	for (i = 0; i < m->n; i++) {
+		for (s = LIST_FIRST(stream_bucket(sl, m->to[i])); s != NULL;
+		    s = next) {
+			next = LIST_NEXT(s, owner_entry);
+			if (s->user == m->to[i] && !s->broad)
+				stream_deliver_one(sl, s, m);
+		}
+	}
+	for (s = LIST_FIRST(&sl->broad); s != NULL; s = next) {
+		next = LIST_NEXT(s, broad_entry);
+		stream_deliver_one(sl, s, m);
+	}
+}
+
+/*
+ * On a loop, on the timer stream_queue set: deliver every message queued,
+ * in one read transaction (its statements take SQLite's locks once, not
+ * once each), after the poll that wrote the answers of the writes that
+ * sent them.
+ */
+static void
+stream_kick(evutil_socket_t fd, short what, void *arg)
+{
+	struct stream_loop	*sl = arg;
+	struct stream_msg	*m;
+	struct db		*db = sl->loop->db;
+	int			 reading;
+
+	(void)fd;
+	(void)what;
+	reading = !sl->loop->draining && db_read_begin(db) == 0;
+	while ((m = TAILQ_FIRST(&sl->queue)) != NULL) {
+		TAILQ_REMOVE(&sl->queue, m, entry);
+		if (!sl->loop->draining)
+			stream_deliver(sl, m);
+		free(m);
+	}
+	if (reading)
+		db_read_end(db);
+}
+
+/* On a loop, from the writer: queue a message for stream_kick. */
+static void
+stream_queue(void *arg)
+{
+	static const struct timeval	 now = { 0, 0 };
+	struct stream_msg		*m = arg;
+	struct stream_loop		*sl = m->sl;
+
+	if (stream_loops == NULL || sl->loop->draining) {
+		free(m);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&sl->queue, m, entry);
+	if (!evtimer_pending(sl->kick, NULL))
+		evtimer_add(sl->kick, &now);
+}
+
+/* On the writer, once the batch's answers are posted: to the loop. */
+static void
+stream_post(void *arg)
+{
+	struct stream_msg	*m = arg;
+
+	worker_post(m->sl->loop, stream_queue, m);
 }
 
 /* From the writer: post an event to every loop that has streams. */
@@ -838,12 +984,19 @@ stream_publish(enum stream_event type, int64_t id, int everyone,
     const struct idlist *to)
 {
 	struct stream_msg	*m;
+	int64_t			*ids = NULL;
 	size_t			 n = to != NULL ? to->n : 0;
 	int			 i;
 
 	if (stream_loops == NULL ||
 	    __atomic_load_n(&stream_count, __ATOMIC_RELAXED) == 0)
 		return;
+	/* Sorted once, here on the writer, for every loop. */
+	if (n > 0) {
+		ids = xmalloc(n * sizeof *ids);
+		memcpy(ids, to->ids, n * sizeof *ids);
+		n = ids_sort_unique(ids, n);
+	}
 	for (i = 0; i < stream_nloops; i++) {
 		m = xmalloc(sizeof *m + n * sizeof m->to[0]);
 		m->sl = &stream_loops[i];
@@ -852,9 +1005,10 @@ stream_publish(enum stream_event type, int64_t id, int everyone,
 		m->everyone = everyone;
 		m->n = n;
 		if (n > 0)
-			memcpy(m->to, to->ids, n * sizeof m->to[0]);
-		worker_post(stream_loops[i].loop, stream_deliver, m);
+			memcpy(m->to, ids, n * sizeof m->to[0]);
+		writer_after_answers(stream_post, m);
 	}
+	free(ids);
 }
 
 /* A post was committed: to its home-feed recipients' user streams and,

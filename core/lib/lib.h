@@ -769,5 +769,7 @@ struct idlist {
 };
 void		 idlist_add(struct arena *, struct idlist *, int64_t);
 int		 idlist_has(const struct idlist *, int64_t);
+size_t		 ids_sort_unique(int64_t *, size_t);
+int		 ids_find(const int64_t *, size_t, int64_t);
 
 #endif

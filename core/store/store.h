@@ -116,6 +116,7 @@ int		 writer_start(const char *, enum sync_mode, writer_post_fn,
 void		 writer_stop(void);
 int		 writer_submit(void *, write_fn, written_fn, void *);
 void		 writer_background(void *, write_fn, void *);
+void		 writer_after_answers(void (*)(void *), void *);
 /* What the writer has done, for the metrics. */
 #define WRITER_SIZES_N	9	/* batches of 1, 2, 4 ... 256 writes */
 struct writer_stats {

@@ -43,6 +43,16 @@ static struct db		*writer_db;
 static writer_post_fn		 writer_post;
 static struct writer_stats	 writer_counts;	/* under writer_lock */
 
+/* What waits for a batch's answers to be posted (writer_after_answers);
+ * the writer thread's own. */
+struct wlater {
+	void		(*fn)(void *);
+	void		*arg;
+};
+static __thread int		 writer_batching;
+static struct wlater		*writer_later;
+static size_t			 writer_nlater, writer_latercap;
+
 /* What one batch took, for writer_count. */
 struct wbatch_stats {
 	int		 n;
@@ -108,7 +118,9 @@ writer_batch(struct wjob **batch, int n, struct wbatch_stats *bs)
 	int		i, committed = 0;
 	size_t		mark;
 	uint64_t	start = clock_usec(), commit;
+	size_t		k;
 
+	writer_batching = 1;
 	if (db_begin(writer_db) == 0) {
 		for (i = 0; i < n; i++) {
 			if (db_exec(writer_db, "SAVEPOINT job") != 0) {
@@ -146,8 +158,38 @@ writer_batch(struct wjob **batch, int n, struct wbatch_stats *bs)
 	pthread_mutex_unlock(&writer_lock);
 	for (i = 0; i < n; i++)
 		writer_post(batch[i]->origin, writer_deliver, batch[i]);
+	/* Then what the commit set off that can wait for the answers. */
+	writer_batching = 0;
+	for (k = 0; k < writer_nlater; k++)
+		writer_later[k].fn(writer_later[k].arg);
+	writer_nlater = 0;
 	if (n > 1)
 		log_debug("writer: committed %d writes in one transaction", n);
+}
+
+/*
+ * Run fn(arg) once the batch being committed has posted its answers: for
+ * an after-commit hook (db_after_commit) whose work need not be done
+ * before the writes are acknowledged, and would only delay them (the
+ * streams' updates: a loop would build them before it answered). Called
+ * anywhere else, fn runs now. Never before the commit: the hooks run after
+ * it.
+ */
+void
+writer_after_answers(void (*fn)(void *), void *arg)
+{
+	if (!writer_batching) {
+		fn(arg);
+		return;
+	}
+	if (writer_nlater == writer_latercap) {
+		writer_latercap = writer_latercap ? writer_latercap * 2 : 64;
+		writer_later = xrealloc(writer_later, writer_latercap *
+		    sizeof *writer_later);
+	}
+	writer_later[writer_nlater].fn = fn;
+	writer_later[writer_nlater].arg = arg;
+	writer_nlater++;
 }
 
 /* The writer thread: take whatever is queued, commit it, repeat. */
@@ -217,6 +259,9 @@ writer_stop(void)
 	pthread_join(writer_thread, NULL);
 	db_close(writer_db);
 	writer_db = NULL;
+	free(writer_later);
+	writer_later = NULL;
+	writer_nlater = writer_latercap = 0;
 }
 
 /*

@@ -56,6 +56,80 @@ def updates(events):
 
 
 @h.case
+def fan_out_many(t, srv):
+    """Many people's streams, each exactly its owner's updates: the
+    followers', the group members', the mentioned (streams.c finds them
+    through its index by owner; the broad public and tag streams still
+    get what they should), two streams of one person both, and no one
+    anything else."""
+    n = next(_n)
+    names = ["fan%d_%d" % (n, i) for i in range(10)]
+    p = srv.people(*names)
+    ppl = [p[x] for x in names]
+    for i, c in enumerate(ppl):
+        c.name = names[i]
+    ids = [c.id for c in ppl]
+    followers = {i: set() for i in range(10)}
+    for i in range(10):
+        for j in {(i + 1) % 10, (i + 3) % 10, 0} - {i}:
+            ppl[i].post("/api/v1/accounts/%s/follow" % ppl[j].id)
+            followers[j].add(i)
+    g = ppl[2].post("/api/v1/groups", {"name": "Fan %d" % n,
+                                        "visibility": "open"}).json()
+    members = {2, 4, 7, 9}
+    for i in members - {2}:
+        ppl[i].post("/api/v1/groups/%s/join" % g["id"])
+    streams = {i: user_stream(srv, ppl[i]) for i in range(10)}
+    second = user_stream(srv, ppl[5])        # two streams of one person
+    tagged = Stream(srv.port, "/api/v1/streaming/hashtag?tag=fan%d&"
+                    "access_token=%s" % (n, ppl[6].token))
+    pub = public_stream(srv, ppl[8])
+    want = {i: set() for i in range(10)}
+    public, tags = set(), set()
+    for i in range(10):
+        m = (i + 5) % 10     # mentioned: follows i only if i+5 = i+1, i+3
+        posts = [
+            (h.post_status(ppl[i], "public %d #fan%d" % (i, n)),
+             {i} | followers[i], True, True),
+            (h.post_status(ppl[i], "followers %d" % i,
+                           visibility="private"),
+             {i} | followers[i], False, False),
+            (h.post_status(ppl[i], "@%s direct %d" % (names[m], i),
+                           visibility="direct"), {i, m}, False, False),
+            (h.post_status(ppl[i], "@%s hello %d" % (names[m], i)),
+             {i, m} | followers[i], True, False),
+        ]
+        if i in members:
+            posts.append((h.post_status(ppl[i], "group %d" % i,
+                                        group_id=g["id"]),
+                          set(members), False, False))
+        for st, who, is_public, is_tagged in posts:
+            for w in who:
+                want[w].add(st["id"])
+            if is_public:
+                public.add(st["id"])
+            if is_tagged:
+                tags.add(st["id"])
+    # The last post reaches everyone (all follow fan_0): after it, each
+    # stream has had all it will get of the posts before.
+    last = h.post_status(ppl[0], "last #fan%d" % n)
+    got = {}
+    for i, s in list(streams.items()) + [("second", second),
+                                          ("tag", tagged), ("pub", pub)]:
+        got[i] = set(json.loads(d)["id"]
+                     for e, d in s.until(is_update(last["id"]))
+                     if e == "update") - {last["id"]}
+    bad = [i for i in range(10) if got[i] != want[i]]
+    t.is_(bad, [], "each of 10 people's streams: exactly their updates")
+    t.ok(all(want[i] for i in range(10)), "(and each had some)")
+    t.is_(got["second"], want[5], "a second stream of one person: the same")
+    t.is_(got["tag"], tags, "the hashtag stream: the tagged public posts")
+    t.is_(got["pub"], public, "the public stream: the public posts")
+    for s in list(streams.values()) + [second, tagged, pub]:
+        s.close()
+
+
+@h.case
 def health_and_auth(t, srv):
     """streaming/health; access_token or bearer or 401; the headers."""
     alice, bob, carol = trio(srv)
