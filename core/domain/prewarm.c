@@ -23,7 +23,7 @@
 
 static pthread_t	 prewarm_thread;
 static int		 prewarm_running;
-static volatile int	 prewarm_quit;
+static int		 prewarm_quit;	/* atomic: set by prewarm_stop */
 static char		*prewarm_path;
 static int		 prewarm_days;
 static size_t		 prewarm_max;
@@ -80,7 +80,8 @@ prewarm_main(void *arg)
 	} else {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		ids = prewarm_people(db, &n);
-		for (i = 0; i < n && !prewarm_quit; i++) {
+		for (i = 0; i < n && !__atomic_load_n(&prewarm_quit,
+		    __ATOMIC_RELAXED); i++) {
 			if (feed_cached(ids[i]))
 				continue;	/* a request came first */
 			a = arena_new();
@@ -98,7 +99,8 @@ prewarm_main(void *arg)
 		    "last %d days, in %.1f s%s", warmed, n, prewarm_days,
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-		    prewarm_quit ? " (stopped by the shutdown)" : "");
+		    __atomic_load_n(&prewarm_quit, __ATOMIC_RELAXED) ?
+		    " (stopped by the shutdown)" : "");
 		free(ids);
 		db_close(db);
 	}
@@ -117,7 +119,7 @@ prewarm_start(const char *dbpath, int days, size_t max)
 	prewarm_path = xstrdup(dbpath);
 	prewarm_days = days;
 	prewarm_max = max;
-	prewarm_quit = 0;
+	__atomic_store_n(&prewarm_quit, 0, __ATOMIC_RELAXED);
 	if (pthread_create(&prewarm_thread, NULL, prewarm_main, NULL) != 0) {
 		free(prewarm_path);
 		prewarm_path = NULL;
@@ -133,7 +135,7 @@ prewarm_stop(void)
 {
 	if (!prewarm_running)
 		return;
-	prewarm_quit = 1;
+	__atomic_store_n(&prewarm_quit, 1, __ATOMIC_RELAXED);
 	pthread_join(prewarm_thread, NULL);
 	prewarm_running = 0;
 	free(prewarm_path);

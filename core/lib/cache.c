@@ -126,17 +126,14 @@ cache_new_in(size_t max, uint64_t ttl_us, const char *file)
 void
 cache_set_budget(struct cache *c, uint64_t bytes)
 {
-	size_t	i;
+	uint64_t	share = bytes / CACHE_SHARDS;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < CACHE_SHARDS; i++)
-		pthread_mutex_lock(&c->shards[i].lock);
-	c->shard_bytes = bytes / CACHE_SHARDS;
-	if (bytes > 0 && c->shard_bytes == 0)
-		c->shard_bytes = 1;
-	for (i = CACHE_SHARDS; i-- > 0;)
-		pthread_mutex_unlock(&c->shards[i].lock);
+	if (bytes > 0 && share == 0)
+		share = 1;
+	/* Read without the shards' locks (cache_put): one atomic word. */
+	__atomic_store_n(&c->shard_bytes, share, __ATOMIC_RELAXED);
 }
 
 /* Give the caches named name, now and later, a budget (cache_set_budget);
@@ -199,7 +196,8 @@ cache_stats_each(cache_stats_fn fn, void *arg)
 		memset(&st, 0, sizeof st);
 		st.name = c->name;
 		st.capacity = (uint64_t)c->per_shard * CACHE_SHARDS;
-		st.budget = c->shard_bytes * CACHE_SHARDS;
+		st.budget = __atomic_load_n(&c->shard_bytes,
+		    __ATOMIC_RELAXED) * CACHE_SHARDS;
 		for (i = 0; i < CACHE_SHARDS; i++) {
 			s = &c->shards[i];
 			pthread_mutex_lock(&s->lock);
@@ -331,11 +329,13 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 {
 	struct cshard	*s;
 	struct centry	**b, **pp, *e;
+	uint64_t	 max;
 
 	if (c == NULL)
 		return;
+	max = __atomic_load_n(&c->shard_bytes, __ATOMIC_RELAXED);
 	/* An entry over the shard's whole share is not kept at all. */
-	if (c->shard_bytes > 0 && sizeof *e + len > c->shard_bytes)
+	if (max > 0 && sizeof *e + len > max)
 		return;
 	e = xmalloc(sizeof *e + len);
 	e->key = key;
@@ -356,8 +356,7 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 	/* Over its share of the memory budget: older entries go until the
 	 * new one fits (each eviction frees one; a shard with entries always
 	 * has one to give). */
-	while (c->shard_bytes > 0 && s->n > 0 &&
-	    s->bytes + sizeof *e + len > c->shard_bytes)
+	while (max > 0 && s->n > 0 && s->bytes + sizeof *e + len > max)
 		evict(s);
 	e->used = ++s->clock;
 	e->next = *b;

@@ -504,8 +504,11 @@ def migration_0026(t, srv):
                "session_id IS NOT NULL")
     db.execute("UPDATE push_subscriptions SET standard = 0 WHERE "
                "token_id IS NOT NULL AND user_id = ?", (int(old.id),))
+    # A database from before 0026 has none of the later migrations either
+    # (they only run above the newest applied): take them back too.
+    db.execute("DROP TABLE IF EXISTS saved_feeds")  # 0027
     db.execute("DELETE FROM schema_migrations WHERE component = 'core' "
-               "AND version = 26")
+               "AND version >= 26")
     db.commit()
     db.close()
     srv.start()
