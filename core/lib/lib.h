@@ -529,6 +529,9 @@ void		 escape_html(struct evbuffer *, const char *, size_t);
 char		*escape_url(struct arena *, const char *);
 char		*escape_url_path(struct arena *, const char *);
 
+/* freeze.c: JSON shared read-only by every thread until exit */
+struct json_t	*json_freeze(struct json_t *);
+
 /* cache.c */
 struct cache;
 /* A cache is named (for its metrics) after the file that made it, unless

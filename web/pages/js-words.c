@@ -68,7 +68,7 @@ js_react_offer(void)
 }
 
 /* Every language's, made once (the catalogues are loaded before the first
- * request) and shared read-only: jansson counts references atomically. */
+ * request) and shared read-only, frozen (freeze.c). */
 static json_t		*js_made[LANG_COUNT], *js_offer;
 static pthread_once_t	 js_made_once = PTHREAD_ONCE_INIT;
 
@@ -78,8 +78,8 @@ js_words_make_all(void)
 	int	lang;
 
 	for (lang = 0; lang < LANG_COUNT; lang++)
-		js_made[lang] = js_words_make(lang);
-	js_offer = js_react_offer();
+		js_made[lang] = json_freeze(js_words_make(lang));
+	js_offer = json_freeze(js_react_offer());
 }
 
 /* A view hook: the counted words, in the request's language. */

@@ -117,9 +117,8 @@ void
 web_poll_compose(struct req *r, json_t *v)
 {
 	/* Nothing typed (every page's composer but one sent back): the same
-	 * for everyone in a language, made once and shared read-only (the
-	 * site's limits are fixed at start; jansson counts references
-	 * atomically). */
+	 * for everyone in a language, made once and shared read-only, frozen
+	 * (freeze.c; the site's limits are fixed at start). */
 	static json_t		*blank[LANG_COUNT];
 	static pthread_mutex_t	 blank_lock = PTHREAD_MUTEX_INITIALIZER;
 	int			 lang = req_lang(r), fresh = 0;
@@ -129,7 +128,7 @@ web_poll_compose(struct req *r, json_t *v)
 		if (blank[lang] == NULL) {
 			fresh = 1;
 			web_poll_compose_made(r, v);
-			blank[lang] = json_incref(json_object_get(v,
+			blank[lang] = json_freeze(json_object_get(v,
 			    "poll_compose"));
 		}
 		pthread_mutex_unlock(&blank_lock);

@@ -199,73 +199,82 @@ side_personal_read(struct req *r)
 }
 
 /*
- * The same, remembered: the object itself, shared read-only by every loop
- * (jansson counts references atomically), with the change stamp it was read
+ * The same, remembered: the object itself, with the change stamp it was read
  * under. Good while neither whom the person follows and their groups
  * (hashtags included) nor their own row have changed since (stamp.c; a
  * group's rename touches everything), and ten minutes at most: what only
  * others change (a new colleague to suggest) may show that late, and with
- * a minute 10,000 people rebuilt 170 columns a second. Kept as
- * text and parsed again on every page, it cost more than the queries it
- * saved. A slot per person (id modulo the table), striped locks.
+ * a minute 10,000 people rebuilt 170 columns a second. Kept as text and
+ * parsed again on every page, it cost more than the queries it saved.
+ * Each loop thread keeps its own (a slot per person, id modulo the table):
+ * values shared between threads would have their reference counts moved
+ * by all of them (freeze.c says why that will not do); the tables are
+ * listed so that web_side_free can let them go at exit.
  */
 #define SIDE_MEMO	16384
-#define SIDE_LOCKS	64
-static struct side_memo {
+struct side_memo {
 	int64_t		 user;
 	uint64_t	 stamp;
 	time_t		 made;
 	json_t		*side;
-}			 side_memo[SIDE_MEMO];
-static pthread_mutex_t	 side_locks[SIDE_LOCKS] = {
-	[0 ... SIDE_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
 };
+struct side_memos {
+	struct side_memo	 m[SIDE_MEMO];
+	struct side_memos	*next;
+};
+static __thread struct side_memos *side_mine;
+static struct side_memos	*side_all;
+static pthread_mutex_t		 side_all_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static json_t *
 side_personal(struct req *r)
 {
 	int64_t		 user = r->user->id;
-	size_t		 i = (uint64_t)user % SIDE_MEMO;
-	pthread_mutex_t	*lock = &side_locks[i % SIDE_LOCKS];
-	struct side_memo *m = &side_memo[i];
+	struct side_memo *m;
 	time_t		 now = time(NULL);
 	uint64_t	 stamp;
-	json_t		*side = NULL, *old, *mine;
+	json_t		*side, *mine;
 
-	pthread_mutex_lock(lock);
-	if (m->side != NULL && m->user == user && now - m->made <
-	    SIDE_MEMO_TTL && stamp_valid(m->stamp, STAMP_REACH, user) &&
-	    stamp_valid(m->stamp, STAMP_USER, user))
-		side = json_incref(m->side);
-	pthread_mutex_unlock(lock);
-	if (side == NULL) {
+	if (side_mine == NULL) {
+		side_mine = xcalloc(1, sizeof *side_mine);
+		pthread_mutex_lock(&side_all_lock);
+		side_mine->next = side_all;
+		side_all = side_mine;
+		pthread_mutex_unlock(&side_all_lock);
+	}
+	m = &side_mine->m[(uint64_t)user % SIDE_MEMO];
+	if (m->side == NULL || m->user != user || now - m->made >=
+	    SIDE_MEMO_TTL || !stamp_valid(m->stamp, STAMP_REACH, user) ||
+	    !stamp_valid(m->stamp, STAMP_USER, user)) {
 		stamp = stamp_now();	/* before reading: a change wins */
 		side = side_personal_read(r);
-		pthread_mutex_lock(lock);
-		old = m->side;
+		json_decref(m->side);
 		m->user = user;
 		m->stamp = stamp;
 		m->made = now;
-		m->side = json_incref(side);
-		pthread_mutex_unlock(lock);
-		json_decref(old);
+		m->side = side;
 	}
 	/* The page adds to its own copy; the lists inside stay shared. */
-	mine = json_copy(side);
-	json_decref(side);
+	mine = json_copy(m->side);
 	return mine;
 }
 
-/* Let go of what is remembered (at exit). */
+/* Let go of what the loops remembered (at exit, once they have ended). */
 void
 web_side_free(void)
 {
-	size_t	i;
+	struct side_memos	*t, *next;
+	size_t			 i;
 
-	for (i = 0; i < SIDE_MEMO; i++) {
-		json_decref(side_memo[i].side);
-		side_memo[i].side = NULL;
+	pthread_mutex_lock(&side_all_lock);
+	for (t = side_all; t != NULL; t = next) {
+		next = t->next;
+		for (i = 0; i < SIDE_MEMO; i++)
+			json_decref(t->m[i].side);
+		free(t);
 	}
+	side_all = NULL;
+	pthread_mutex_unlock(&side_all_lock);
 }
 
 /* Whether the guidelines module is in the page's fragments under key. */

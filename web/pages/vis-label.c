@@ -44,7 +44,7 @@ json_t *
 web_visibility_choices(struct req *r, const char *want)
 {
 	/* The usual menu (public chosen) is the same for everyone in a
-	 * language: made once, shared read-only, a reference each. */
+	 * language: made once, shared read-only, frozen (freeze.c). */
 	static json_t		*usual[LANG_COUNT];
 	static pthread_mutex_t	 usual_lock = PTHREAD_MUTEX_INITIALIZER;
 	json_t	*list;
@@ -55,8 +55,8 @@ web_visibility_choices(struct req *r, const char *want)
 	if (strcmp(want, "public") == 0 && lang >= 0 && lang < LANG_COUNT) {
 		pthread_mutex_lock(&usual_lock);
 		if (usual[lang] == NULL)
-			usual[lang] = web_visibility_made(r, want);
-		list = json_incref(usual[lang]);
+			usual[lang] = json_freeze(web_visibility_made(r, want));
+		list = usual[lang];
 		pthread_mutex_unlock(&usual_lock);
 		return list;
 	}
