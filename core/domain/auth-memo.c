@@ -160,7 +160,7 @@ token_memo_put(const char *hash, const struct token_row *row,
 }
 
 /* The strings of a struct user, in one list so a copy cannot miss one. */
-#define USER_NSTRINGS	16
+#define USER_NSTRINGS	18
 static void
 user_strings(struct user *u, const char **f[USER_NSTRINGS])
 {
@@ -168,7 +168,7 @@ user_strings(struct user *u, const char **f[USER_NSTRINGS])
 	    &u->email, &u->password_hash, &u->bio_source, &u->bio_html,
 	    &u->job_title, &u->department, &u->location, &u->phone,
 	    &u->pronouns, &u->avatar_file, &u->header_file, &u->origin,
-	    &u->outside_uri, &u->outside_url };
+	    &u->outside_uri, &u->outside_url, &u->locale, &u->time_zone };
 
 	memcpy(f, t, sizeof t);
 }

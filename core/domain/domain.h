@@ -56,6 +56,9 @@ struct user {
 	const char	*outside_url;
 	int		 must_change_password;	/* an admin set the password */
 	int64_t		 last_active_at;
+	/* Settings → language and time zone (NULL: automatic, locale.c) */
+	const char	*locale;
+	const char	*time_zone;
 };
 int		 user_valid_name(const char *, char **);
 int		 user_set_role(struct db *, int64_t, enum role);

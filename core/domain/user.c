@@ -16,7 +16,7 @@
     "department, location, phone, pronouns, avatar_file, header_file, " \
     "followers_count, following_count, statuses_count, " \
     "coalesce(last_status_at, 0), origin, outside_uri, outside_url, " \
-    "must_change_password, coalesce(last_active_at, 0)"
+    "must_change_password, coalesce(last_active_at, 0), locale, time_zone"
 
 /* Whether a username is acceptable: 1-30 of [A-Za-z0-9_], like Mastodon. */
 int
@@ -82,6 +82,8 @@ user_from_row(struct arena *a, sqlite3_stmt *st)
 	}
 	u->must_change_password = sqlite3_column_int(st, 24);
 	u->last_active_at = sqlite3_column_int64(st, 25);
+	u->locale = col_text(a, st, 26);
+	u->time_zone = col_text(a, st, 27);
 	return u;
 }
 

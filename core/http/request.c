@@ -220,6 +220,7 @@ req_free(struct req *r)
 {
 	if (r == NULL)
 		return;
+	render_lent_clear(r);	/* what it lent and did not render */
 	json_decref(r->body);
 	http_request_free(r->h);	/* and the arena r lives in */
 }
@@ -687,9 +688,11 @@ req_locale(struct req *r)
 	if (r->lang_known)
 		return;
 	r->lang_known = 1;
-	if (r->user != NULL)
-		(void)user_locale_get(req_db(r), r->arena, r->user->id, &locale,
-		    &zone);
+	/* the person's row carries both (and is remembered, auth-memo.c) */
+	if (r->user != NULL) {
+		locale = r->user->locale;
+		zone = r->user->time_zone;
+	}
 	r->lang = i18n_lang(locale);
 	if (r->lang < 0)
 		r->lang = i18n_accept(req_header(r, "Accept-Language"));

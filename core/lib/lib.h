@@ -555,6 +555,8 @@ typedef void (*cache_stats_fn)(const struct cache_stats *, void *);
 void		 cache_stats_each(cache_stats_fn, void *);
 void		 cache_free(struct cache *);
 int		 cache_emit(struct cache *, int64_t, uint64_t, struct evbuffer *);
+int		 cache_emit_with(struct cache *, int64_t, uint64_t,
+		     void (*)(const char *, size_t, void *), void *);
 void		 cache_put(struct cache *, int64_t, uint64_t, const void *,
 		     size_t);
 void		 cache_drop(struct cache *, int64_t);

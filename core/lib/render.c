@@ -630,37 +630,34 @@ translate(const struct node *root, int lang)
 	return out;
 }
 
-/* Look a dotted name up through the context stack. */
+/*
+ * Look a dotted name up through the context stack. A partial repeats the
+ * frame it was called in, so equal neighbours are asked once: a miss costs
+ * jansson a hash of the key like a hit, and a page asks thousands.
+ */
 static json_t *
 lookup(json_t **stack, int depth, const char *name)
 {
-	char	 seg[128];
 	const char *dot;
 	json_t	*v = NULL;
 	int	 i;
 	size_t	 len;
 
-	if (strcmp(name, ".") == 0)
+	if (name[0] == '.' && name[1] == '\0')
 		return stack[depth - 1];
 	dot = strchr(name, '.');
 	len = dot ? (size_t)(dot - name) : strlen(name);
-	if (len >= sizeof seg)
-		return NULL;
-	memcpy(seg, name, len);
-	seg[len] = '\0';
 	for (i = depth - 1; i >= 0 && v == NULL; i--) {
+		if (i < depth - 1 && stack[i] == stack[i + 1])
+			continue;
 		if (json_is_object(stack[i]))
-			v = json_object_get(stack[i], seg);
+			v = json_object_getn(stack[i], name, len);
 	}
 	while (v != NULL && dot != NULL) {
 		name = dot + 1;
 		dot = strchr(name, '.');
 		len = dot ? (size_t)(dot - name) : strlen(name);
-		if (len >= sizeof seg)
-			return NULL;
-		memcpy(seg, name, len);
-		seg[len] = '\0';
-		v = json_is_object(v) ? json_object_get(v, seg) : NULL;
+		v = json_is_object(v) ? json_object_getn(v, name, len) : NULL;
 	}
 	return v;
 }
@@ -696,11 +693,20 @@ emit_unref(const void *data, size_t len, void *v)
 static void
 emit(struct evbuffer *out, json_t *v, int raw)
 {
-	char	num[64];
+	struct evbuffer	*lent;
+	char		 num[64];
 
 	if (v == NULL || json_is_null(v))
 		return;
 	if (json_is_string(v)) {
+		/* A buffer lent to the render (render-lend.c): its chains
+		 * move into out, and an empty stays empty. */
+		if (raw && (lent = render_lent_take(json_string_value(v),
+		    json_string_length(v))) != NULL) {
+			evbuffer_add_buffer(out, lent);
+			evbuffer_free(lent);
+			return;
+		}
 		/* A stream's cards (tens of KB, made for this page) are
 		 * handed to the output by reference: the string stays alive
 		 * until the socket has taken it, and is not copied once

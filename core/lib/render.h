@@ -21,6 +21,11 @@ int		 render_load_dir(const char *, const char *, char **);
 int		 render_string(struct evbuffer *, const char *, size_t, struct json_t *,
 		     char **);
 
+/* render-lend.c */
+const char	*render_lend(struct evbuffer *, const void *);
+struct evbuffer	*render_lent_take(const char *, size_t);
+void		 render_lent_clear(const void *);
+
 /* jsonw.c */
 void		 jsonw_string(struct evbuffer *, const char *, size_t);
 void		 jsonw_value(struct evbuffer *, struct json_t *);

@@ -58,6 +58,39 @@ web_card_free(void)
 	card_cache = NULL;
 }
 
+/*
+ * What a page's cards' markers are filled with, and where the filled cards
+ * go: the CSRF token and the way back escaped once (every card has both),
+ * the clock, the reader's language and zone.
+ */
+struct card_out {
+	struct evbuffer	*out;
+	struct arena	*a;
+	const char	*esc;		/* the token, then the way back */
+	size_t		 ncsrf, nesc;
+	int64_t		 now;
+	int		 lang;
+	const char	*zone;
+	int64_t		 replies;	/* the card's, as its reader may read */
+};
+
+static void	card_fill(const char *, size_t, void *);
+
+/*
+ * The markers for the replies' count and its word ('N', 'P'): the count a
+ * card shows is of the replies its reader may read, which differ between
+ * readers (a reply in a group one is not in); in the cache's tag it made
+ * readers push each other's copy of a card out.
+ */
+static void
+mark_replies(struct arena *a, json_t *s)
+{
+	json_object_set_new(s, "replies_count", json_string(arena_printf(a,
+	    "%.*sN", MARK_HEX + 1, mark_csrf)));
+	json_object_set_new(s, "replies_label", json_string(arena_printf(a,
+	    "%.*sP", MARK_HEX + 1, mark_csrf)));
+}
+
 /* The marker for a relative time: the prefix, 'T' and 20 digits. */
 #define MARK_TIME_DIGITS 20
 static const char *
@@ -81,12 +114,12 @@ mark_date(struct arena *a, int64_t t)
  * which the boost's key does not carry. -1 if either is gone or hidden.
  */
 static int
-card_write_shared(struct ectx *e, const struct peek *pk, struct evbuffer *out)
+card_write_shared(struct ectx *e, const struct peek *pk, struct card_out *co)
 {
 	struct post	*b, *p;
 	struct user	*by;
 	json_t		*s, *v;
-	struct evbuffer	*card;
+	struct evbuffer	*card, *out;
 	int		 rc = -1;
 
 	if ((b = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL ||
@@ -94,6 +127,8 @@ card_write_shared(struct ectx *e, const struct peek *pk, struct evbuffer *out)
 	    NULL || (by = user_get(e->db, e->arena, b->author_id)) == NULL ||
 	    (s = web_post(e, p, mark_back)) == NULL)
 		return -1;
+	mark_replies(e->arena, s);
+	co->replies = p->replies_count;
 	json_object_set_new(s, "csrf", json_string(mark_csrf));
 	json_object_set_new(s, "created_ago", json_string(mark_time(e->arena,
 	    p->created_at)));
@@ -108,7 +143,11 @@ card_write_shared(struct ectx *e, const struct peek *pk, struct evbuffer *out)
 		    "by_path", arena_printf(e->arena, "/@%s", by->username),
 		    "card", (const char *)evbuffer_pullup(card, -1),
 		    evbuffer_get_length(card));
-		rc = render_template(out, "post-shared", v);
+		out = evbuffer_new();
+		if ((rc = render_template(out, "post-shared", v)) == 0)
+			card_fill((const char *)evbuffer_pullup(out, -1),
+			    evbuffer_get_length(out), co);
+		evbuffer_free(out);
 		json_decref(v);
 	}
 	json_decref(s);
@@ -117,12 +156,11 @@ card_write_shared(struct ectx *e, const struct peek *pk, struct evbuffer *out)
 }
 
 /*
- * Render one card into out, from the cache when its tag still matches.
- * -1 if the post vanished between the peek and now.
+ * Render one card into co's output, its markers filled, from the cache when
+ * its tag still matches. -1 if the post vanished between the peek and now.
  */
 static int
-card_write(struct ectx *e, const struct peek *pk, int64_t now,
-    struct evbuffer *out)
+card_write(struct ectx *e, const struct peek *pk, struct card_out *co)
 {
 	int		 mine = pk->author_id == e->viewer;
 	/* Every state of the reader's own is a bit of the key: the
@@ -140,20 +178,19 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	int64_t		 stored_replies;
 	int		 same, poll;
 
-	(void)now;
 	if (pk->reblog_of_id != 0)
-		return card_write_shared(e, pk, out);
+		return card_write_shared(e, pk, co);
 	/* Whose post tools show is the viewer's: a change re-renders. */
 	tag = entity_status_tag(pk) ^ pk->author_tag * 0x9e3779b97f4a7c15ULL ^
-	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0) ^
-	    (uint64_t)pk->replies_seen * 0x94d049bb133111ebULL;
+	    (mine ? (uint64_t)e->post_tools * 0xc2b2ae3d27d4eb4fULL : 0);
 	/* The author's pin (Pin or Unpin in More): no bit is left in the
 	 * key, and only the author's card has it, so the tag says it. */
 	if (pk->pinned)
 		tag ^= 0x5851f42d4c957f2dULL;
 	/* a poll's card is the reader's own (poll-card.c): never shared */
 	poll = pk->has_poll;
-	if (!poll && cache_emit(card_cache, key, tag, out))
+	co->replies = pk->replies_seen;
+	if (!poll && cache_emit_with(card_cache, key, tag, card_fill, co))
 		return 0;
 	if ((p = post_get(e->db, e->arena, e->viewer, pk->id)) == NULL)
 		return -1;
@@ -163,6 +200,7 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	p->replies_count = pk->replies_seen;
 	if ((s = web_post(e, p, mark_back)) == NULL)
 		return -1;
+	mark_replies(e->arena, s);
 	json_object_set_new(s, "csrf", json_string(mark_csrf));
 	json_object_set_new(s, "created_ago", json_string(mark_time(e->arena,
 	    p->created_at)));
@@ -195,28 +233,23 @@ card_write(struct ectx *e, const struct peek *pk, int64_t now,
 	if (same && !poll)
 		cache_put(card_cache, key, tag, evbuffer_pullup(b, -1),
 		    evbuffer_get_length(b));
-	evbuffer_add_buffer(out, b);
+	card_fill((const char *)evbuffer_pullup(b, -1),
+	    evbuffer_get_length(b), co);
 	evbuffer_free(b);
 	return 0;
 }
 
-/* Copy cards into out, filling in the markers. */
+/* Copy a card (or cards) into co's output, filling in the markers; under
+ * the card cache's lock when it comes from there (cache_emit_with). */
 static void
-card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
-    const char *csrf, const char *back, int64_t now, int lang,
-    const char *zone)
+card_fill(const char *s, size_t len, void *arg)
 {
-	const char	*end = s + len, *m, *ago, *esc;
-	struct evbuffer	*eb = evbuffer_new();
-	size_t		 ncsrf;
+	struct card_out	*co = arg;
+	struct evbuffer	*out = co->out;
+	const char	*end = s + len, *m, *ago;
 	int64_t		 t;
 	int		 i;
 
-	/* Escaped once: every card has both. */
-	escape_html(eb, csrf, strlen(csrf));
-	ncsrf = evbuffer_get_length(eb);
-	escape_html(eb, back, strlen(back));
-	esc = (const char *)evbuffer_pullup(eb, -1);
 	while (s < end && (m = memchr(s, '\001', end - s)) != NULL) {
 		evbuffer_add(out, s, m - s);
 		if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
@@ -226,21 +259,35 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 			for (t = 0, i = 0; i < MARK_TIME_DIGITS; i++)
 				t = t * 10 + (m[MARK_HEX + 2 + i] - '0');
 			if (m[MARK_HEX + 1] == 'T') {
-				ago = i18n_ago(a, lang, zone, t, now);
+				ago = i18n_ago(co->a, co->lang, co->zone, t,
+				    co->now);
 				evbuffer_add(out, ago, strlen(ago));
 			} else {	/* in an attribute: escape it */
-				ago = i18n_datetime(a, lang, zone, t);
+				ago = i18n_datetime(co->a, co->lang, co->zone,
+				    t);
 				escape_html(out, ago, strlen(ago));
 			}
 			s = m + MARK_HEX + 2 + MARK_TIME_DIGITS;
 		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
 		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
+		    (m[MARK_HEX + 1] == 'N' || m[MARK_HEX + 1] == 'P')) {
+			if (m[MARK_HEX + 1] == 'N')
+				evbuffer_add_printf(out, "%lld",
+				    (long long)co->replies);
+			else {
+				ago = trn(co->lang, co->replies, "reply",
+				    "replies");
+				escape_html(out, ago, strlen(ago));
+			}
+			s = m + sizeof mark_csrf - 1;
+		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
+		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
 		    (m[MARK_HEX + 1] == 'C' || m[MARK_HEX + 1] == 'B')) {
 			if (m[MARK_HEX + 1] == 'C')
-				evbuffer_add(out, esc, ncsrf);
+				evbuffer_add(out, co->esc, co->ncsrf);
 			else
-				evbuffer_add(out, esc + ncsrf,
-				    evbuffer_get_length(eb) - ncsrf);
+				evbuffer_add(out, co->esc + co->ncsrf,
+				    co->nesc - co->ncsrf);
 			s = m + sizeof mark_csrf - 1;
 		} else {
 			/* A control character in a post: not ours, drop it. */
@@ -249,42 +296,52 @@ card_fill(struct arena *a, struct evbuffer *out, const char *s, size_t len,
 	}
 	if (s < end)
 		evbuffer_add(out, s, end - s);
-	evbuffer_free(eb);
 }
 
 /* One card to write, for web_filtered_card. */
 struct card_job {
 	const struct peek	*pk;
-	int64_t			 now;
+	struct card_out		*co;
 };
 
 static void
 card_job_write(struct ectx *e, void *arg, struct evbuffer *out)
 {
 	struct card_job	*j = arg;
+	struct card_out	 co = *j->co;
 
-	(void)card_write(e, j->pk, j->now, out);
+	co.out = out;
+	(void)card_write(e, j->pk, &co);
 }
 
 /*
- * The viewer's readable posts among ids, in order, as one string of HTML
- * cards ("" for none), whose buttons come back to back.
+ * The viewer's readable posts among ids, in order, as HTML cards with their
+ * markers filled (empty for none), whose buttons come back to back.
  */
-json_t *
-web_cards(struct req *r, const struct idlist *ids, const char *back)
+static struct evbuffer *
+web_cards_buffer(struct req *r, const struct idlist *ids, const char *back)
 {
-	struct evbuffer	*cards = evbuffer_new(), *out = evbuffer_new();
-	size_t		 room = ids->n * CARD_ROOM;
+	struct evbuffer	*out = evbuffer_new(), *esc = evbuffer_new();
+	struct card_out	 co;
 	struct peek	*peek;
 	struct ectx	 e;
 	size_t		 i, n;
-	int64_t		 now = time(NULL);
-	json_t		*html;
 	int		 ctx;
 
-	/* One chain each rather than one every few cards. */
-	evbuffer_expand(cards, room);
-	evbuffer_expand(out, room);
+	/* One chain rather than one every few cards. */
+	evbuffer_expand(out, ids->n * CARD_ROOM);
+	escape_html(esc, r->csrf, strlen(r->csrf));
+	co.ncsrf = evbuffer_get_length(esc);
+	escape_html(esc, back, strlen(back));
+	co.nesc = evbuffer_get_length(esc);
+	co.esc = arena_strndup(r->arena, (const char *)evbuffer_pullup(esc,
+	    -1), co.nesc);
+	evbuffer_free(esc);
+	co.out = out;
+	co.a = r->arena;
+	co.now = time(NULL);
+	co.lang = req_lang(r);
+	co.zone = req_zone(r);
 	req_ectx(r, &e);
 	e.post_tools = req_post_tools_for(r);
 	if (post_peek(e.db, e.arena, e.viewer, ids, &peek, &n) != 0)
@@ -294,20 +351,40 @@ web_cards(struct req *r, const struct idlist *ids, const char *back)
 	if (ctx != 0 && !filter_active(e.db, e.arena, e.viewer, ctx))
 		ctx = 0;
 	for (i = 0; i < n; i++) {
-		struct card_job	 job = { &peek[i], now };
+		struct card_job	 job = { &peek[i], &co };
 
-		web_filtered_card(r, &e, ctx, peek[i].id, cards,
+		web_filtered_card(r, &e, ctx, peek[i].id, out,
 		    card_job_write, &job);
 	}
 	ectx_free(&e);
-	card_fill(r->arena, out, (const char *)evbuffer_pullup(cards, -1),
-	    evbuffer_get_length(cards), r->csrf, back, now, req_lang(r),
-	    req_zone(r));
+	return out;
+}
+
+/* The same as one string ("" for none), for views that use it as text. */
+json_t *
+web_cards(struct req *r, const struct idlist *ids, const char *back)
+{
+	struct evbuffer	*out = web_cards_buffer(r, ids, back);
+	json_t		*html;
+
 	html = json_stringn_nocheck((const char *)evbuffer_pullup(out, -1),
 	    evbuffer_get_length(out));
-	evbuffer_free(cards);
 	evbuffer_free(out);
 	return html;
+}
+
+/* The same, lent to the page's render (render-lend.c) when there are any:
+ * a stream's 60 KB are not copied on their way to the response. */
+static json_t *
+web_cards_lent(struct req *r, const struct idlist *ids, const char *back)
+{
+	struct evbuffer	*out = web_cards_buffer(r, ids, back);
+
+	if (evbuffer_get_length(out) == 0) {
+		evbuffer_free(out);
+		return json_string("");
+	}
+	return json_string(render_lend(out, r));
 }
 
 /* Add a stream of posts to a view, and its "Older" link when the page was
@@ -325,7 +402,7 @@ web_stream(struct req *r, json_t *v, const struct idlist *ids,
 	/* Only the newest page updates itself as posts arrive. */
 	json_object_set_new(v, "latest", json_boolean(pg->max_id == 0 &&
 	    pg->since_id == 0 && pg->min_id == 0));
-	json_object_set_new(v, "posts", web_cards(r, ids, back));
+	json_object_set_new(v, "posts", web_cards_lent(r, ids, back));
 	if (ids->n > 0 && (int)ids->n >= pg->limit)
 		json_object_set_new(v, "older", json_string(arena_printf(
 		    r->arena, "%s?max_id=%lld", base,

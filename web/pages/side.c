@@ -35,6 +35,7 @@ static struct {
 	char		 names[SIDE_TAGS][SIDE_TAG_MAX];
 	size_t		 n;
 	time_t		 when;		/* of the last answer (or try) */
+	unsigned	 gen;		/* counts the answers */
 	int		 busy;		/* a worker is reading them */
 }			 trends = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -87,6 +88,7 @@ trends_done(void *arg)
 	if (!j->failed) {
 		memcpy(trends.names, j->names, sizeof trends.names);
 		trends.n = j->n;
+		trends.gen++;
 	}
 	trends.when = j->now;
 	trends.busy = 0;
@@ -94,13 +96,59 @@ trends_done(void *arg)
 	free(j);
 }
 
+/*
+ * The same, remembered: the object itself, with the change stamp it was read
+ * under. Good while neither whom the person follows and their groups
+ * (hashtags included) nor their own row have changed since (stamp.c; a
+ * group's rename touches everything), and ten minutes at most: what only
+ * others change (a new colleague to suggest) may show that late, and with
+ * a minute 10,000 people rebuilt 170 columns a second. Kept as text and
+ * parsed again on every page, it cost more than the queries it saved.
+ * Each loop thread keeps its own (a slot per person, id modulo the table):
+ * values shared between threads would have their reference counts moved
+ * by all of them (freeze.c says why that will not do); the tables are
+ * listed so that web_side_free can let them go at exit.
+ */
+#define SIDE_MEMO	16384
+struct side_memo {
+	int64_t		 user;
+	uint64_t	 stamp;
+	time_t		 made;
+	json_t		*side;
+};
+struct side_memos {
+	struct side_memo	 m[SIDE_MEMO];
+	json_t			*trending;	/* the tags' list, as shown */
+	unsigned		 trending_gen;	/* of trends.gen */
+	struct side_memos	*next;
+};
+static __thread struct side_memos *side_mine;
+static struct side_memos	*side_all;
+static pthread_mutex_t		 side_all_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* This loop thread's memos, made on first use. */
+static struct side_memos *
+side_memos_mine(void)
+{
+	if (side_mine == NULL) {
+		side_mine = xcalloc(1, sizeof *side_mine);
+		pthread_mutex_lock(&side_all_lock);
+		side_mine->next = side_all;
+		side_all = side_mine;
+		pthread_mutex_unlock(&side_all_lock);
+	}
+	return side_mine;
+}
+
 static json_t *
 side_trends(struct req *r)
 {
 	char			 names[SIDE_TAGS][SIDE_TAG_MAX];
+	struct side_memos	*mine = side_memos_mine();
 	struct trends_job	*j = NULL;
-	json_t			*list = json_array();
+	json_t			*list;
 	size_t			 i, n;
+	unsigned		 gen;
 	time_t			 now = time(NULL);
 
 	pthread_mutex_lock(&trends.lock);
@@ -109,8 +157,13 @@ side_trends(struct req *r)
 		trends.busy = 1;
 		j = xcalloc(1, sizeof *j);
 	}
+	gen = trends.gen;
 	n = trends.n;
-	memcpy(names, trends.names, n * sizeof names[0]);
+	/* The list is made once per answer and loop thread, not per page. */
+	if (mine->trending == NULL || mine->trending_gen != gen)
+		memcpy(names, trends.names, n * sizeof names[0]);
+	else
+		n = SIZE_MAX;
 	pthread_mutex_unlock(&trends.lock);
 	if (j != NULL) {
 		j->config = r->loop->server->config;
@@ -122,11 +175,17 @@ side_trends(struct req *r)
 			free(j);
 		}
 	}
-	for (i = 0; i < n; i++)
-		json_array_append_new(list, json_pack("{s:s, s:s}", "name",
-		    names[i], "path", arena_printf(r->arena, "/tags/%s",
-		    escape_url(r->arena, names[i]))));
-	return list;
+	if (n != SIZE_MAX) {
+		list = json_array();
+		for (i = 0; i < n; i++)
+			json_array_append_new(list, json_pack("{s:s, s:s}",
+			    "name", names[i], "path", arena_printf(r->arena,
+			    "/tags/%s", escape_url(r->arena, names[i]))));
+		json_decref(mine->trending);
+		mine->trending = list;
+		mine->trending_gen = gen;
+	}
+	return json_incref(mine->trending);
 }
 
 /* The person's groups, a few. */
@@ -198,34 +257,6 @@ side_personal_read(struct req *r)
 	return side;
 }
 
-/*
- * The same, remembered: the object itself, with the change stamp it was read
- * under. Good while neither whom the person follows and their groups
- * (hashtags included) nor their own row have changed since (stamp.c; a
- * group's rename touches everything), and ten minutes at most: what only
- * others change (a new colleague to suggest) may show that late, and with
- * a minute 10,000 people rebuilt 170 columns a second. Kept as text and
- * parsed again on every page, it cost more than the queries it saved.
- * Each loop thread keeps its own (a slot per person, id modulo the table):
- * values shared between threads would have their reference counts moved
- * by all of them (freeze.c says why that will not do); the tables are
- * listed so that web_side_free can let them go at exit.
- */
-#define SIDE_MEMO	16384
-struct side_memo {
-	int64_t		 user;
-	uint64_t	 stamp;
-	time_t		 made;
-	json_t		*side;
-};
-struct side_memos {
-	struct side_memo	 m[SIDE_MEMO];
-	struct side_memos	*next;
-};
-static __thread struct side_memos *side_mine;
-static struct side_memos	*side_all;
-static pthread_mutex_t		 side_all_lock = PTHREAD_MUTEX_INITIALIZER;
-
 static json_t *
 side_personal(struct req *r)
 {
@@ -233,16 +264,9 @@ side_personal(struct req *r)
 	struct side_memo *m;
 	time_t		 now = time(NULL);
 	uint64_t	 stamp;
-	json_t		*side, *mine;
+	json_t		*side;
 
-	if (side_mine == NULL) {
-		side_mine = xcalloc(1, sizeof *side_mine);
-		pthread_mutex_lock(&side_all_lock);
-		side_mine->next = side_all;
-		side_all = side_mine;
-		pthread_mutex_unlock(&side_all_lock);
-	}
-	m = &side_mine->m[(uint64_t)user % SIDE_MEMO];
+	m = &side_memos_mine()->m[(uint64_t)user % SIDE_MEMO];
 	if (m->side == NULL || m->user != user || now - m->made >=
 	    SIDE_MEMO_TTL || !stamp_valid(m->stamp, STAMP_REACH, user) ||
 	    !stamp_valid(m->stamp, STAMP_USER, user)) {
@@ -254,9 +278,9 @@ side_personal(struct req *r)
 		m->made = now;
 		m->side = side;
 	}
-	/* The page adds to its own copy; the lists inside stay shared. */
-	mine = json_copy(m->side);
-	return mine;
+	/* Shared by this thread's pages as it is: foot.html reads it as
+	 * side.personal, and nothing adds to it. */
+	return json_incref(m->side);
 }
 
 /* Let go of what the loops remembered (at exit, once they have ended). */
@@ -271,6 +295,7 @@ web_side_free(void)
 		next = t->next;
 		for (i = 0; i < SIDE_MEMO; i++)
 			json_decref(t->m[i].side);
+		json_decref(t->trending);
 		free(t);
 	}
 	side_all = NULL;
@@ -309,7 +334,8 @@ side_view(struct req *r, json_t *v)
 	json_object_set_new(me, "avatar", json_string(avatar));
 	if (r->method != M_GET)
 		return;
-	side = side_personal(r);
+	side = json_object();
+	json_object_set_new(side, "personal", side_personal(r));
 	if (json_array_size(a = side_trends(r)) > 0) {
 		json_object_set_new(side, "trending", a);
 		json_object_set_new(side, "has_trending", json_true());
