@@ -62,6 +62,7 @@ draft_save_cmd(struct db *db, void *arg, char **cause)
 	    SQL_T(d->visibility ? d->visibility : ""), SQL_ID(d->group_id),
 	    SQL_I(time(NULL))) < 0)
 		return E_INTERNAL;
+	epoch_touch(db, d->user_id);	/* draft_get remembers there is none */
 	return E_OK;
 }
 
@@ -76,6 +77,7 @@ draft_delete_cmd(struct db *db, void *arg, char **cause)
 	if (draft_release(db, *user) != 0 || DB_RUN(db, "DELETE FROM drafts WHERE user_id = ?",
 	    SQL_I(*user)) < 0)
 		return E_INTERNAL;
+	epoch_touch(db, *user);
 	return E_OK;
 }
 
@@ -106,8 +108,14 @@ draft_get(struct db *db, struct arena *a, int64_t user, struct draft *d)
 {
 	sqlite3_stmt	*st;
 	int		 rc = -1;
+	int64_t		 memo, version = epoch_person(user);
 
 	memset(d, 0, sizeof *d);
+	/* Asked on every page with a composer, and few people have a draft
+	 * kept: that they have none is remembered under their epoch, which
+	 * saving or dropping one moves. */
+	if (epoch_memo_get(MEMO_DRAFT, user, version, &memo) && memo == 0)
+		return -1;
 	if ((st = db_prepare(db, "SELECT status, spoiler_text, visibility, "
 	    "coalesce(group_id, 0), saved_at FROM drafts WHERE user_id = ?"))
 	    == NULL)
@@ -126,6 +134,8 @@ draft_get(struct db *db, struct arena *a, int64_t user, struct draft *d)
 		rc = 0;
 	}
 	sqlite3_reset(st);
+	if (db_read_current(db))
+		epoch_memo_put(MEMO_DRAFT, user, version, rc == 0);
 	if (rc == 0)
 		draft_get_media(db, a, d);
 	return rc;

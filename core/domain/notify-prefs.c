@@ -103,9 +103,14 @@ notify_web_off(struct db *db, struct arena *a, int64_t user,
 	sqlite3_stmt	*st;
 	int		 rc;
 	size_t		 cap = 64;	/* the core's kinds and every module's */
+	int64_t		 memo, version = epoch_person(user);
 
 	*n = 0;
 	*kinds = arena_alloc(a, cap * sizeof **kinds);
+	/* Asked on every page, and most people turn nothing off: that is
+	 * remembered under the person's epoch, which notify_pref_set moves. */
+	if (epoch_memo_get(MEMO_NOTIFY_OFF, user, version, &memo) && memo == 0)
+		return 0;
 	st = db_prepare(db, "SELECT kind FROM notification_prefs WHERE "
 	    "user_id = ? AND web = 0");
 	if (st == NULL)
@@ -115,6 +120,8 @@ notify_web_off(struct db *db, struct arena *a, int64_t user,
 		(*kinds)[(*n)++] = arena_strdup(a,
 		    (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
+	if (db_read_current(db))
+		epoch_memo_put(MEMO_NOTIFY_OFF, user, version, *n > 0);
 	return 0;
 }
 

@@ -39,7 +39,7 @@ struct peek_set {
 };
 
 static struct peek_set		*peek_sets;
-static size_t			 peek_nsets;	/* power of two */
+static size_t			 peek_nsets;
 static pthread_mutex_t		 peek_locks[PEEK_LOCKS];
 
 /* Counts for the metrics, per stripe under its lock; a line each, so
@@ -75,12 +75,14 @@ peek_cache_init(size_t n)
 		peek_counts[i].entries = 0;
 	if (n < PEEK_WAYS)
 		return;
-	for (peek_nsets = 1; peek_nsets * PEEK_WAYS < n; peek_nsets <<= 1)
-		;
-	/* rounded up to a power of two: down again if over the budget */
-	if (peek_budget > 0 && peek_nsets > 1 &&
-	    peek_nsets * sizeof *peek_sets > peek_budget)
-		peek_nsets >>= 1;
+	/* Any number of sets (a set is found by modulo, not a mask): as a
+	 * power of two, rounding down to the budget kept only half of what
+	 * it allows, and 10,000 readers' rows pushed each other out. */
+	peek_nsets = (n + PEEK_WAYS - 1) / PEEK_WAYS;
+	if (peek_budget > 0 && peek_nsets > peek_budget / sizeof *peek_sets)
+		peek_nsets = peek_budget / sizeof *peek_sets;
+	if (peek_nsets == 0)
+		peek_nsets = 1;
 	peek_sets = xcalloc(peek_nsets, sizeof *peek_sets);
 	for (i = 0; i < PEEK_LOCKS; i++)
 		pthread_mutex_init(&peek_locks[i], NULL);
@@ -95,7 +97,7 @@ peek_find_set(int64_t viewer, int64_t id, uint32_t *tag, size_t *lock)
 	size_t		s;
 
 	h ^= h >> 29;
-	s = (size_t)h & (peek_nsets - 1);
+	s = (size_t)(h % peek_nsets);
 	*tag = (uint32_t)(h >> 32) | 1;
 	*lock = s % PEEK_LOCKS;
 	return &peek_sets[s];
@@ -212,4 +214,50 @@ peek_cache_put(int64_t viewer, const struct peek *row, uint64_t stamp,
 		e->row = *row;
 	}
 	pthread_mutex_unlock(&peek_locks[lock]);
+}
+
+/*
+ * The rows this thread read last, for the same request: a home page asks
+ * for its posts three times (which are visible, which are direct, then
+ * the cards), and each time the shared table above cost a cache miss per
+ * row. Good for the same reader, the same snapshot (the read transaction's
+ * stamp, so no write came between) and the same second; a slot per id.
+ */
+#define PEEK_RECENT	128
+static __thread struct {
+	int64_t		 viewer;
+	uint64_t	 stamp;
+	int64_t		 second;
+	struct peek	 row[PEEK_RECENT];	/* id 0: empty */
+} recent;
+
+/* Row id for viewer from this thread's last reads under stamp; 1 if so. */
+int
+peek_recent_get(int64_t viewer, int64_t id, uint64_t stamp, int64_t now,
+    struct peek *out)
+{
+	const struct peek	*r = &recent.row[(uint64_t)id % PEEK_RECENT];
+
+	if (stamp == 0 || recent.stamp != stamp || recent.viewer != viewer ||
+	    recent.second != now || r->id != id)
+		return 0;
+	*out = *r;
+	return 1;
+}
+
+/* Note a row just read (from the table above or the database). */
+void
+peek_recent_put(int64_t viewer, const struct peek *row, uint64_t stamp,
+    int64_t now)
+{
+	if (stamp == 0)
+		return;
+	if (recent.stamp != stamp || recent.viewer != viewer ||
+	    recent.second != now) {
+		memset(recent.row, 0, sizeof recent.row);
+		recent.stamp = stamp;
+		recent.viewer = viewer;
+		recent.second = now;
+	}
+	recent.row[(uint64_t)row->id % PEEK_RECENT] = *row;
 }

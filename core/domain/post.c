@@ -880,6 +880,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 	uint64_t	 stamp = db_read_stamp(db);
 	int64_t		 now = time(NULL);
 	size_t		 i, j, k, nfound = 0, nmiss = 0;
+	int		 memo;
 
 	*n = 0;
 	*out = arena_alloc(a, (ids->n ? ids->n : 1) * sizeof **out);
@@ -890,8 +891,14 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 	found = arena_alloc(a, ids->n * sizeof *found);
 	list = w = arena_alloc(a, ids->n * 21 + 3);
 	*w++ = '[';
+	memo = db_memo_ok(db);
 	for (i = 0; i < ids->n; i++) {
-		if ((hit[i] = (char)(db_memo_ok(db) &&
+		if (memo && peek_recent_get(viewer, ids->ids[i], stamp, now,
+		    &got[i])) {
+			hit[i] = 2;	/* already in this thread's last reads */
+			continue;
+		}
+		if ((hit[i] = (char)(memo &&
 		    peek_cache_get(viewer, ids->ids[i], now, &got[i]))))
 			continue;
 		if (nmiss++ > 0)
@@ -966,6 +973,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			pk = &found[k++];
 		else
 			continue;	/* gone, or not the viewer's to read */
+		if (hit[i] != 2 && memo)
+			peek_recent_put(viewer, pk, stamp, now);
 		for (j = 0; j < *n; j++) {
 			if ((*out)[j].id == pk->id)
 				break;

@@ -395,7 +395,7 @@ server_loop_main(void *arg)
  * and a half of posts per person, from 65,536 rows (~6 MB) to 1,048,576
  * (~90 MB). People who join later share it.
  */
-#define PEEK_ROWS_PER_PERSON	32
+#define PEEK_ROWS_PER_PERSON	48	/* a home page reads 20-40 */
 #define PEEK_ROWS_MIN		(1 << 16)
 #define PEEK_ROWS_MAX		(1 << 20)
 static void

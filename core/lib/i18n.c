@@ -558,9 +558,11 @@ i18n_date(struct arena *a, int lang, const char *zone, int64_t t)
 /*
  * What i18n_datetime made lately, per thread: a page of twenty cards asks
  * for twenty dates in one zone and language, and working each out through
- * the zone's rules and the catalogue was 7% of a home page. The text only
- * changes with the minute (zones change offset on whole minutes); a
- * catalogue loaded anew forgets it all (the generation).
+ * the zone's rules and the catalogue was 7% of a home page. What is kept is
+ * the day's text with the time left as a hole (\001), by local day, offset
+ * (a day with a change of offset is two), zone and language: a page's
+ * posts fall on a few days, not on one minute. A catalogue loaded anew
+ * forgets it all (the generation).
  */
 #define DT_MEMO		64
 #define DT_ZONE		48
@@ -568,10 +570,29 @@ i18n_date(struct arena *a, int lang, const char *zone, int64_t t)
 static __thread struct dt_memo {
 	unsigned	generation;
 	int		lang;
-	int64_t		minute;
+	int32_t		off;
+	int64_t		day;
 	char		zone[DT_ZONE];
 	char		text[DT_TEXT];
 } dt_memo[DT_MEMO];
+
+/* text with its hole (\001) filled with hm. */
+static char *
+dt_fill(struct arena *a, const char *text, const char *hm)
+{
+	const char	*hole = strchr(text, '\001');
+	size_t		 pre, nhm = strlen(hm);
+	char		*out;
+
+	if (hole == NULL)
+		return arena_strdup(a, text);
+	pre = (size_t)(hole - text);
+	out = arena_alloc(a, strlen(text) + nhm);
+	memcpy(out, text, pre);
+	memcpy(out + pre, hm, nhm);
+	strcpy(out + pre + nhm, hole + 1);
+	return out;
+}
 
 /* "3 Mar 2026, 14:05 CET": a date and time in a zone, with its name. */
 char *
@@ -579,31 +600,38 @@ i18n_datetime(struct arena *a, int lang, const char *zone, int64_t t)
 {
 	struct tz_tm	 tm;
 	struct dt_memo	*m;
+	const char	*z = zone != NULL ? zone : "", *abbr;
 	char		 hm[8], *text;
-	const char	*z = zone != NULL ? zone : "";
-	int64_t		 minute = t >= 0 ? t / 60 : -((-t + 59) / 60);
-	uint64_t	 h = (uint64_t)minute * 0x9e3779b97f4a7c15ULL + (unsigned)lang;
+	int32_t		 off = tz_offset(zone, t, &abbr);
+	int64_t		 local = t + off, secs;
+	int64_t		 day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	uint64_t	 h = (uint64_t)day * 0x9e3779b97f4a7c15ULL +
+			     (uint64_t)(uint32_t)off * 0xc2b2ae3d27d4eb4fULL +
+			     (unsigned)lang;
 	size_t		 zl = strlen(z), i;
 
+	secs = local - day * 86400;
+	snprintf(hm, sizeof hm, "%02d:%02d", (int)(secs / 3600),
+	    (int)(secs / 60 % 60));
 	for (i = 0; i < zl; i++)
 		h = (h ^ (unsigned char)z[i]) * 0x100000001b3ULL;
 	m = &dt_memo[(h >> 32) % DT_MEMO];
-	if (m->generation == dt_generation && m->minute == minute &&
-	    m->lang == lang && strcmp(m->zone, z) == 0)
-		return arena_strdup(a, m->text);
-	tz_localtime(zone, t, &tm);
-	snprintf(hm, sizeof hm, "%02d:%02d", tm.hour, tm.min);
-	text = i18n_format(a, trc(lang, "date", "{date}, {time} {zone}"),
-	    "date", i18n_date(a, lang, zone, t), "time", hm, "zone", tm.abbr,
-	    NULL);
-	if (zl < DT_ZONE && strlen(text) < DT_TEXT) {
+	if (m->generation != dt_generation || m->day != day ||
+	    m->off != off || m->lang != lang || strcmp(m->zone, z) != 0) {
+		tz_localtime(zone, t, &tm);
+		text = i18n_format(a, trc(lang, "date",
+		    "{date}, {time} {zone}"), "date", i18n_date(a, lang, zone,
+		    t), "time", "\001", "zone", tm.abbr, NULL);
+		if (zl >= DT_ZONE || strlen(text) >= DT_TEXT)
+			return dt_fill(a, text, hm);
 		m->generation = dt_generation;
-		m->minute = minute;
+		m->day = day;
+		m->off = off;
 		m->lang = lang;
 		memcpy(m->zone, z, zl + 1);
 		memcpy(m->text, text, strlen(text) + 1);
 	}
-	return text;
+	return dt_fill(a, m->text, hm);
 }
 
 /* "just now", "5 min", "3 h", "2 d", or the date after a week. */
