@@ -1272,6 +1272,7 @@ void		 peek_cache_budget(size_t);
 void		 peek_cache_stats(struct cache_stats *);
 int		 peek_cache_get(int64_t, int64_t, int64_t, struct peek *);
 void		 peek_cache_put(int64_t, const struct peek *, uint64_t, int64_t);
+void		 peek_cache_prefetch(int64_t, const int64_t *, size_t);
 int		 peek_recent_get(int64_t, int64_t, uint64_t, int64_t,
 		     struct peek *);
 void		 peek_recent_put(int64_t, const struct peek *, uint64_t, int64_t);

@@ -145,6 +145,23 @@ peek_cache_get(int64_t viewer, int64_t id, int64_t now, struct peek *out)
 	return hit;
 }
 
+/*
+ * Ask the memory for the sets of a list's rows before they are read: each
+ * is a miss in a table of tens of megabytes, and asked one after another
+ * they cost a page's twenty reads in turn; asked together they overlap.
+ */
+void
+peek_cache_prefetch(int64_t viewer, const int64_t *ids, size_t n)
+{
+	uint32_t	tag;
+	size_t		lock, i;
+
+	if (peek_sets == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		__builtin_prefetch(peek_find_set(viewer, ids[i], &tag, &lock));
+}
+
 /* The remembered rows' counts, for the metrics. */
 void
 peek_cache_stats(struct cache_stats *st)

@@ -892,6 +892,8 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 	list = w = arena_alloc(a, ids->n * 21 + 3);
 	*w++ = '[';
 	memo = db_memo_ok(db);
+	if (memo)
+		peek_cache_prefetch(viewer, ids->ids, ids->n);
 	for (i = 0; i < ids->n; i++) {
 		if (memo && peek_recent_get(viewer, ids->ids[i], stamp, now,
 		    &got[i])) {

@@ -1,7 +1,9 @@
 /*
  * id.c: ids as they travel in text (paths, query parameters, JSON strings:
  * Mastodon's ids are strings). One parser, so that "12abc", "+12", " 12",
- * "-1" and 2^63 are refused the same way everywhere.
+ * "-1" and 2^63 are refused the same way everywhere. And numbers written
+ * out without printf, whose format parsing cost more than the digits on
+ * pages that write hundreds.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -23,4 +25,24 @@ id_parse(const char *s)
 	if (*end != '\0' || errno != 0 || n <= 0)
 		return 0;
 	return n;
+}
+
+/* v in decimal into out (at least 21 bytes), NUL-terminated; its length. */
+size_t
+dec_format(char *out, int64_t v)
+{
+	char		 tmp[24];
+	uint64_t	 u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	size_t		 n = 0, i = 0;
+
+	do {
+		tmp[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0);
+	if (v < 0)
+		out[i++] = '-';
+	while (n > 0)
+		out[i++] = tmp[--n];
+	out[i] = '\0';
+	return i;
 }

@@ -336,6 +336,7 @@ void		 ratelimit_clear(struct ratelimit *, const char *);
 
 /* id.c */
 int64_t		 id_parse(const char *);
+size_t		 dec_format(char *, int64_t);
 
 /* kv.c */
 struct kv {

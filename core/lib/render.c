@@ -725,9 +725,8 @@ emit(struct evbuffer *out, json_t *v, int raw)
 			escape_html(out, json_string_value(v),
 			    json_string_length(v));
 	} else if (json_is_integer(v)) {
-		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		evbuffer_add(out, num, strlen(num));
+		evbuffer_add(out, num, dec_format(num,
+		    json_integer_value(v)));
 	} else if (json_is_real(v)) {
 		snprintf(num, sizeof num, "%g", json_real_value(v));
 		evbuffer_add(out, num, strlen(num));

@@ -271,9 +271,12 @@ card_fill(const char *s, size_t len, void *arg)
 		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
 		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
 		    (m[MARK_HEX + 1] == 'N' || m[MARK_HEX + 1] == 'P')) {
-			if (m[MARK_HEX + 1] == 'N')
-				evbuffer_add_printf(out, "%lld",
-				    (long long)co->replies);
+			if (m[MARK_HEX + 1] == 'N') {
+				char	num[24];
+
+				evbuffer_add(out, num, dec_format(num,
+				    co->replies));
+			}
 			else {
 				ago = trn(co->lang, co->replies, "reply",
 				    "replies");
