@@ -812,6 +812,26 @@ template_find(const char *name)
 	return NULL;
 }
 
+/*
+ * A named template rendered once with a view that never changes, as a
+ * string frozen for every thread to share (freeze.c), for a raw {{{x}}}:
+ * parts of every page that are the same for everyone in a language (the
+ * reaction menu's buttons, the composer's blank poll form) cost a page
+ * their lookups each time. NULL if the template is missing or broken.
+ */
+json_t *
+render_frozen(const char *name, json_t *view, int lang)
+{
+	struct evbuffer	*b = evbuffer_new();
+	json_t		*s = NULL;
+
+	if (render_template_lang(b, name, view, lang) == 0)
+		s = json_freeze(json_stringn((const char *)evbuffer_pullup(b,
+		    -1), evbuffer_get_length(b)));
+	evbuffer_free(b);
+	return s;
+}
+
 /* Render a named template with a view, in the language its "lang" names;
  * -1 if it is missing or broken. */
 int

@@ -17,6 +17,7 @@ void		 render_free(void);
 int		 render_template(struct evbuffer *, const char *, struct json_t *);
 int		 render_template_lang(struct evbuffer *, const char *,
 		     struct json_t *, int);
+struct json_t	*render_frozen(const char *, struct json_t *, int);
 int		 render_load_dir(const char *, const char *, char **);
 int		 render_string(struct evbuffer *, const char *, size_t, struct json_t *,
 		     char **);

@@ -68,18 +68,27 @@ js_react_offer(void)
 }
 
 /* Every language's, made once (the catalogues are loaded before the first
- * request) and shared read-only, frozen (freeze.c). */
-static json_t		*js_made[LANG_COUNT], *js_offer;
+ * request) and shared read-only, frozen (freeze.c); and rendered once too
+ * (js-plural.html, react-offer.html), as foot.html puts them in as they
+ * are: their forty lookups were the same on every page. */
+static json_t		*js_plural_html[LANG_COUNT], *js_offer_html[LANG_COUNT];
 static pthread_once_t	 js_made_once = PTHREAD_ONCE_INIT;
 
 static void
 js_words_make_all(void)
 {
-	int	lang;
+	json_t	*offer = js_react_offer(), *v;
+	int	 lang;
 
-	for (lang = 0; lang < LANG_COUNT; lang++)
-		js_made[lang] = json_freeze(js_words_make(lang));
-	js_offer = json_freeze(js_react_offer());
+	for (lang = 0; lang < LANG_COUNT; lang++) {
+		v = json_pack("{s:o}", "js_plural", js_words_make(lang));
+		js_plural_html[lang] = render_frozen("js-plural", v, lang);
+		json_decref(v);
+		v = json_pack("{s:O}", "react_offer", offer);
+		js_offer_html[lang] = render_frozen("react-offer", v, lang);
+		json_decref(v);
+	}
+	json_decref(offer);
 }
 
 /* A view hook: the counted words, in the request's language. */
@@ -89,9 +98,12 @@ js_words_view(struct req *r, json_t *v)
 	int	lang = req_lang(r);
 
 	pthread_once(&js_made_once, js_words_make_all);
-	if (lang >= 0 && lang < LANG_COUNT)
-		json_object_set(v, "js_plural", js_made[lang]);
-	json_object_set(v, "react_offer", js_offer);
+	if (lang < 0 || lang >= LANG_COUNT)
+		lang = LANG_EN;
+	if (js_plural_html[lang] != NULL)
+		json_object_set(v, "js_plural_html", js_plural_html[lang]);
+	if (js_offer_html[lang] != NULL)
+		json_object_set(v, "react_offer_html", js_offer_html[lang]);
 }
 
 /* Hang the hook on every page's view; once, at start. */

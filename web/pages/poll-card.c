@@ -121,20 +121,23 @@ web_poll_compose(struct req *r, json_t *v)
 	 * (freeze.c; the site's limits are fixed at start). */
 	static json_t		*blank[LANG_COUNT];
 	static pthread_mutex_t	 blank_lock = PTHREAD_MUTEX_INITIALIZER;
-	int			 lang = req_lang(r), fresh = 0;
+	int			 lang = req_lang(r);
+	json_t			*made;
 
+	/* ... and rendered once (composer.html puts it in as it is) */
 	if (r->form.n == 0 && lang >= 0 && lang < LANG_COUNT) {
 		pthread_mutex_lock(&blank_lock);
 		if (blank[lang] == NULL) {
-			fresh = 1;
-			web_poll_compose_made(r, v);
-			blank[lang] = json_freeze(json_object_get(v,
-			    "poll_compose"));
+			made = json_object();
+			web_poll_compose_made(r, made);
+			blank[lang] = render_frozen("poll-compose", made, lang);
+			json_decref(made);
 		}
 		pthread_mutex_unlock(&blank_lock);
-		if (!fresh)
-			json_object_set(v, "poll_compose", blank[lang]);
-		return;
+		if (blank[lang] != NULL) {
+			json_object_set(v, "poll_compose_html", blank[lang]);
+			return;
+		}
 	}
 	web_poll_compose_made(r, v);
 }
