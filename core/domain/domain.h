@@ -1267,6 +1267,7 @@ struct peek {
 int		 post_peek(struct db *, struct arena *, int64_t,
 		     const struct idlist *, struct peek **, size_t *);
 uint64_t	 entity_status_tag(const struct peek *);	/* entity.c */
+int		 entity_status_plain(struct ectx *, const struct post *, int);
 void		 peek_cache_init(size_t);			/* peek.c */
 void		 peek_cache_budget(size_t);
 void		 peek_cache_stats(struct cache_stats *);
@@ -1535,6 +1536,7 @@ struct poll_vote {		/* POST /api/v1/polls/:id/votes */
 	int		 choices[POLL_OPTIONS_MAX];
 	size_t		 n;
 };
+int		 poll_exists(struct db *, int64_t);
 int		 poll_check(const struct poll_spec *, const struct config *,
 		     char *, size_t);
 int		 poll_save(struct db *, int64_t, const struct poll_spec *);

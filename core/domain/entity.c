@@ -608,6 +608,29 @@ status_filtered(struct ectx *e, int64_t id, json_t *s)
 		json_object_set_new(s, "filtered", r);
 }
 
+/*
+ * Whether the viewer's Status of p holds nothing of the viewer's own, so
+ * that it is byte for byte that of every other such reader, and the
+ * streams may build it once per post for all of them (stream.c): not the
+ * author; no favourite, boost, bookmark or pin of theirs; not a boost (its
+ * inner post is as the reader sees it); no reactions on it, nor a poll
+ * (their "me" and "voted"); the thread not muted; and no filter of theirs
+ * in the context (its "filtered"). has_poll: whether p carries a poll.
+ */
+int
+entity_status_plain(struct ectx *e, const struct post *p, int has_poll)
+{
+	if (e->viewer == 0 || e->viewer == p->author_id || p->favourited ||
+	    p->reblogged || p->bookmarked || p->pinned ||
+	    p->reblog_of_id != 0 || has_poll || p->reactions_version != 0 ||
+	    p->favourites_count != 0)
+		return 0;
+	if (status_muted(e, p->id))
+		return 0;
+	return e->filter_ctx == 0 || !filter_active(e->db, e->arena,
+	    e->viewer, e->filter_ctx);
+}
+
 /* The Status entity for a post the viewer may read. */
 json_t *
 entity_status(struct ectx *e, const struct post *p)

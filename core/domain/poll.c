@@ -187,6 +187,23 @@ poll_row(struct db *db, struct arena *a, int64_t post, struct poll *out)
 	return rc;
 }
 
+/* Whether a post carries a poll. */
+int
+poll_exists(struct db *db, int64_t post)
+{
+	sqlite3_stmt	*st;
+	int		 any = 1;	/* on an error: as if it had */
+
+	if ((st = db_prepare(db, "SELECT EXISTS (SELECT 1 FROM polls WHERE "
+	    "post_id = ?)")) == NULL)
+		return 1;
+	sqlite3_bind_int64(st, 1, post);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		any = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return any;
+}
+
 /*
  * A post's poll with its counts and the viewer's votes, or -1 if it has
  * none. The caller checks that the viewer may read the post.

@@ -811,10 +811,20 @@ stream_filters(struct stream *s, struct ectx *e, int64_t id,
 	return *wants != 0 || *params;
 }
 
+/*
+ * A message's Status as every plain reader sees it (entity_status_plain:
+ * nothing of their own in it), serialised by the first and copied for the
+ * rest: a post to ten thousand streams was built ten thousand times.
+ */
+struct stream_share {
+	struct evbuffer	*plain;		/* NULL: not made yet */
+	int		 has_poll;	/* -1: not asked yet */
+};
+
 /* Deliver a message to one stream, if it wants it (s may be closed). */
 static void
 stream_deliver_one(struct stream_loop *sl, struct stream *s,
-    const struct stream_msg *m)
+    const struct stream_msg *m, struct stream_share *sh)
 {
 	struct ectx		 e;
 	struct post		*p;
@@ -866,9 +876,20 @@ stream_deliver_one(struct stream_loop *sl, struct stream *s,
 			    p->id, page_preds_muted))
 				p = NULL;
 			/* Nor one the reader's filters hide (filter.c). */
-			if (p != NULL && stream_filters(s, &e, p->id, &wants,
+			if (p == NULL || !stream_filters(s, &e, p->id, &wants,
 			    &params))
+				break;
+			if (sh->has_poll < 0)
+				sh->has_poll = poll_exists(e.db, p->id);
+			if (!entity_status_plain(&e, p, sh->has_poll))
 				j = entity_status(&e, p);
+			else if (sh->plain != NULL)
+				evbuffer_add(data, evbuffer_pullup(sh->plain, -1),
+				    evbuffer_get_length(sh->plain));
+			else if ((j = entity_status(&e, p)) != NULL) {
+				sh->plain = evbuffer_new();
+				jsonw_value(sh->plain, j);
+			}
 			break;
 		}
 		if (j != NULL) {
@@ -891,8 +912,9 @@ stream_deliver_one(struct stream_loop *sl, struct stream *s,
 static void
 stream_deliver(struct stream_loop *sl, const struct stream_msg *m)
 {
-	struct stream	*s, *next;
-	size_t		 i;
+	struct stream_share	 sh = { NULL, -1 };
+	struct stream		*s, *next;
+	size_t			 i;
 
 	if (m->type == SE_CLOSE) {
 		for (s = LIST_FIRST(stream_bucket(sl, m->id)); s != NULL;
@@ -906,9 +928,9 @@ stream_deliver(struct stream_loop *sl, const struct stream_msg *m)
 	if (m->everyone) {
 		for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 			next = LIST_NEXT(s, entry);
-			stream_deliver_one(sl, s, m);
+			stream_deliver_one(sl, s, m, &sh);
 		}
-		return;
+		goto out;
 	}
 	/* (A delivery closes no stream but its own: next stays.) */
 	for (i = 0; i < m->n; i++) {
@@ -916,13 +938,16 @@ stream_deliver(struct stream_loop *sl, const struct stream_msg *m)
 		    s = next) {
 			next = LIST_NEXT(s, owner_entry);
 			if (s->user == m->to[i] && !s->broad)
-				stream_deliver_one(sl, s, m);
+				stream_deliver_one(sl, s, m, &sh);
 		}
 	}
 	for (s = LIST_FIRST(&sl->broad); s != NULL; s = next) {
 		next = LIST_NEXT(s, broad_entry);
-		stream_deliver_one(sl, s, m);
+		stream_deliver_one(sl, s, m, &sh);
 	}
+out:
+	if (sh.plain != NULL)
+		evbuffer_free(sh.plain);
 }
 
 /*

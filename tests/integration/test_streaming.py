@@ -305,6 +305,61 @@ def edit_and_delete(t, srv):
 
 
 @h.case
+def shared_status_per_reader(t, srv):
+    """A post's Status is built once for the readers with nothing of their
+    own in it and copied to each (stream.c's stream_share); a reader whose
+    filter matches, its author, and a reader who favourited it still get
+    their own, each as their home timeline shows it to them."""
+    alice, bob, carol = trio(srv)
+    for c in (bob, carol):
+        c.post("/api/v1/accounts/%s/follow" % alice.id)
+    r = carol.post("/api/v2/filters", json_body={
+        "title": "Fruit", "context": ["home"], "filter_action": "warn",
+        "keywords_attributes": [{"keyword": "kiwi", "whole_word": True}]})
+    t.status(r, 200, "carol warns herself of kiwis")
+    streams = {c.name: user_stream(srv, c) for c in (alice, bob, carol)}
+    st = h.post_status(alice, "kiwi season is here")
+    got = {}
+    for name, s in streams.items():
+        e = s.wait(is_update(st["id"]))
+        got[name] = json.loads(e[1]) if e is not None else None
+    t.ok(all(got.values()), "all three streams have the update")
+
+    def seen_by(c):
+        # in the context the user stream shares: home's (filters)
+        for x in c.get("/api/v1/timelines/home").json():
+            if x["id"] == st["id"]:
+                return x
+        return None
+    for c in (alice, bob, carol):
+        want = seen_by(c)
+        t.is_(got[c.name], want, "%s's update is the Status as %s reads it"
+              % (c.name, c.name))
+    t.is_(got[bob.name]["filtered"], [], "bob's has no filter results")
+    t.ok(got[carol.name]["filtered"] and
+         got[carol.name]["filtered"][0]["filter"]["title"] == "Fruit",
+         "carol's carries her filter's result")
+
+    r = bob.post("/api/v1/statuses/%s/favourite" % st["id"])
+    t.status(r, 200, "bob likes it")
+    r = alice.request("PUT", "/api/v1/statuses/%s" % st["id"],
+                      form={"status": "kiwi season is here, and figs"})
+    t.status(r, 200, "alice edits it")
+    for c in (alice, bob, carol):
+        e = streams[c.name].wait(lambda e: e[0] == "status.update")
+        u = json.loads(e[1]) if e is not None else {}
+        want = seen_by(c)
+        t.is_((u.get("favourited"), u.get("favourites_count"),
+               u.get("filtered"), u.get("content")),
+              (want["favourited"], want["favourites_count"],
+               want["filtered"], want["content"]),
+              "status.update to %s: their own favourite and filter" %
+              c.name)
+    for s in streams.values():
+        s.close()
+
+
+@h.case
 def heartbeats(t, srv):
     """Heartbeats arrive, find leavers gone, outlast request_timeout."""
     alice, bob, carol = trio(srv)
