@@ -340,6 +340,9 @@ main(int argc, char **argv)
 	web_admin_init();
 	/* Made now, so no request thread ever pays for it. */
 	password_dummy();
+	/* The cards the last clean shutdown kept (card-save.c): before the
+	 * first request, which would otherwise render its own. */
+	web_cards_load(&c);
 	/*
 	 * glibc gives the top of a thread's heap back to the system as soon
 	 * as more than the trim threshold (128 KiB at first) is free there,
@@ -353,6 +356,8 @@ main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
 	mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
 	rc = server_run(&c, &hooks);
+	if (rc == 0)
+		web_cards_save(&c);
 out:
 	module_unload_all();
 	/* Last of the threads' users: the workers stopped with the server,

@@ -1536,6 +1536,21 @@ struct poll_vote {		/* POST /api/v1/polls/:id/votes */
 	int		 choices[POLL_OPTIONS_MAX];
 	size_t		 n;
 };
+/* card-saved.c: the web's cards kept over a restart (schema 0028) */
+struct card_row {
+	int64_t		 key;
+	uint64_t	 tag;
+	uint64_t	 build;
+	int64_t		 expires_at;
+	const void	*mark;
+	size_t		 mark_len;
+	const void	*html;
+	size_t		 len;
+};
+int		 card_saved_clear(struct db *);
+int		 card_saved_put(struct db *, const struct card_row *);
+int64_t		 card_saved_each(struct db *, uint64_t, int64_t,
+		     int (*)(const struct card_row *, void *), void *);
 int		 poll_exists(struct db *, int64_t);
 int		 poll_check(const struct poll_spec *, const struct config *,
 		     char *, size_t);

@@ -347,12 +347,24 @@ void
 cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
     size_t len)
 {
+	if (c != NULL)
+		cache_put_for(c, key, tag, data, len, c->ttl_us);
+}
+
+/* The same, good for ttl_us (an entry saved by an earlier run keeps what
+ * was left of its time, cache_each). */
+void
+cache_put_for(struct cache *c, int64_t key, uint64_t tag, const void *data,
+    size_t len, uint64_t ttl_us)
+{
 	struct cshard	*s;
 	struct centry	**b, **pp, *e;
 	uint64_t	 max;
 
 	if (c == NULL)
 		return;
+	if (ttl_us > c->ttl_us)
+		ttl_us = c->ttl_us;
 	max = __atomic_load_n(&c->shard_bytes, __ATOMIC_RELAXED);
 	/* An entry over the shard's whole share is not kept at all. */
 	if (max > 0 && sizeof *e + len > max)
@@ -360,7 +372,7 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 	e = xmalloc(sizeof *e + len);
 	e->key = key;
 	e->tag = tag;
-	e->expires = clock_usec() + c->ttl_us;
+	e->expires = clock_usec() + ttl_us;
 	e->len = len;
 	memcpy(e->data, data, len);
 	s = shard(c, key, &b);
@@ -384,6 +396,36 @@ cache_put(struct cache *c, int64_t key, uint64_t tag, const void *data,
 	s->n++;
 	s->bytes += sizeof *e + len;
 	pthread_mutex_unlock(&s->lock);
+}
+
+/*
+ * Hand every fresh entry to fn with the time it has left, shard by shard
+ * under each one's lock (fn must not use this cache). For saving a cache
+ * at shutdown, when nothing else uses it.
+ */
+void
+cache_each(struct cache *c, void (*fn)(int64_t, uint64_t, const char *,
+    size_t, uint64_t, void *), void *arg)
+{
+	struct cshard	*s;
+	struct centry	*e;
+	uint64_t	 now = clock_usec();
+	size_t		 i, k;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < CACHE_SHARDS; i++) {
+		s = &c->shards[i];
+		pthread_mutex_lock(&s->lock);
+		for (k = 0; k <= s->mask; k++) {
+			for (e = s->b[k]; e != NULL; e = e->next) {
+				if (e->expires > now)
+					fn(e->key, e->tag, e->data, e->len,
+					    e->expires - now, arg);
+			}
+		}
+		pthread_mutex_unlock(&s->lock);
+	}
 }
 
 /* Forget a key. */

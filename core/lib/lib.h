@@ -558,6 +558,10 @@ void		 cache_free(struct cache *);
 int		 cache_emit(struct cache *, int64_t, uint64_t, struct evbuffer *);
 int		 cache_emit_with(struct cache *, int64_t, uint64_t,
 		     void (*)(const char *, size_t, void *), void *);
+void		 cache_put_for(struct cache *, int64_t, uint64_t, const void *,
+		     size_t, uint64_t);
+void		 cache_each(struct cache *, void (*)(int64_t, uint64_t,
+		     const char *, size_t, uint64_t, void *), void *);
 void		 cache_put(struct cache *, int64_t, uint64_t, const void *,
 		     size_t);
 void		 cache_drop(struct cache *, int64_t);

@@ -507,6 +507,7 @@ def migration_0026(t, srv):
     # A database from before 0026 has none of the later migrations either
     # (they only run above the newest applied): take them back too.
     db.execute("DROP TABLE IF EXISTS saved_feeds")  # 0027
+    db.execute("DROP TABLE IF EXISTS saved_cards")  # 0028
     db.execute("DELETE FROM schema_migrations WHERE component = 'core' "
                "AND version >= 26")
     db.commit()

@@ -50,6 +50,49 @@ web_card_init(size_t max)
 	mark_back[MARK_HEX + 1] = 'B';
 }
 
+/* This run's marker prefix ("\001" and the hex), for card-save.c. */
+const char *
+web_card_mark(size_t *len)
+{
+	*len = MARK_HEX + 1;
+	return mark_csrf;
+}
+
+/* Every card in memory, with the time it has left (card-save.c). */
+void
+web_card_each(void (*fn)(int64_t, uint64_t, const char *, size_t, uint64_t,
+    void *), void *arg)
+{
+	cache_each(card_cache, fn, arg);
+}
+
+/*
+ * A card an earlier run saved, back into memory for ttl_us, its markers
+ * (made with that run's prefix, mark) made this run's. 0, or -1 if it
+ * does not look like one of ours.
+ */
+int
+web_card_restore(int64_t key, uint64_t tag, const void *html, size_t len,
+    const void *mark, size_t mark_len, uint64_t ttl_us)
+{
+	char		*copy;
+	const char	*p, *end;
+
+	if (mark_len != MARK_HEX + 1 || ((const char *)mark)[0] != '\001')
+		return -1;
+	copy = xmalloc(len ? len : 1);
+	memcpy(copy, html, len);
+	for (p = copy, end = copy + len; p < end && (p = memchr(p, '\001',
+	    end - p)) != NULL; p++) {
+		if ((size_t)(end - p) >= mark_len &&
+		    memcmp(p, mark, mark_len) == 0)
+			memcpy((char *)p, mark_csrf, mark_len);
+	}
+	cache_put_for(card_cache, key, tag, copy, len, ttl_us);
+	free(copy);
+	return 0;
+}
+
 /* Free the card cache. */
 void
 web_card_free(void)

@@ -143,6 +143,11 @@ const char	*web_count(struct arena *, long long, const char *);
 enum handled	 web_conversations(struct req *);
 
 /* card.c */
+const char	*web_card_mark(size_t *);
+void		 web_card_each(void (*)(int64_t, uint64_t, const char *, size_t,
+		     uint64_t, void *), void *);
+int		 web_card_restore(int64_t, uint64_t, const void *, size_t,
+		     const void *, size_t, uint64_t);
 json_t		*web_cards(struct req *, const struct idlist *, const char *);
 void		 web_stream(struct req *, json_t *, const struct idlist *,
 		     const struct page *, const char *);

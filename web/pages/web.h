@@ -36,6 +36,8 @@ void		 web_avatar_cache_free(void);
 
 /* card.c: the cache of rendered post cards */
 void		 web_card_init(size_t);
+void		 web_cards_load(const struct config *);
+void		 web_cards_save(const struct config *);
 void		 web_card_free(void);
 
 #endif
