@@ -24,6 +24,8 @@
 #   THREADS=1           hearthd loop threads
 #   EXTRA_CONF="k = v"  more hearth.conf lines
 #   EXTRA_CONF_BEFORE   the same for BEFORE (default EXTRA_CONF)
+#   PORT                hearthd's port (default: a free one); the same
+#                       across runs keeps base_url, so saved cards are used
 set -eu
 . "$(dirname "$0")/common.sh"
 
@@ -38,7 +40,9 @@ THREADS=${THREADS:-1}
 [ -s "$COMPANY/tokens.txt" ] || die "$COMPANY/tokens.txt: missing"
 bench_need hearthd
 
-port=$(free_port)
+# PORT: the same one across runs, so a start finds the cards the last one
+# saved (card-save.c reads back only what the same config rendered)
+port=${PORT:-$(free_port)}
 # conf_for COMPANY EXTRA: a hearth.conf for that company; prints its path.
 conf_for() {
 	conf=$bench_tmp/hearth-$(echo "$1$2" | cksum | cut -d' ' -f1).conf
