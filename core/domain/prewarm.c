@@ -12,7 +12,7 @@
  * after the people the feed cache has room for.
  *
  * Before that, it reads the database file into the page cache when the
- * file is at most a quarter of the memory free (prewarm_readahead): after
+ * file is at most half of the memory available (prewarm_readahead): after
  * a reboot, or with the page cache dropped, the first pages each waited
  * for dozens of random reads from the disk (936 pages in the first ten
  * seconds, then 9,742 once the file was in).
@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -68,30 +69,48 @@ prewarm_people(struct db *db, size_t *n)
 }
 
 /*
- * Read a file into the page cache, if it fits in a quarter of the memory
- * free; how much was read. POSIX_FADV_WILLNEED and readahead(2) stopped
- * after 266 MB of the benchmark's 1 GB, so the file is mapped and its pages
+ * Read a file into the page cache, if it fits in half of the memory the
+ * kernel says is available (MemAvailable: free, and cache it may drop);
+ * how much was read. POSIX_FADV_WILLNEED and readahead(2) stopped after
+ * 266 MB of the benchmark's 1 GB, so the file is mapped and its pages
  * faulted in (MADV_POPULATE_READ, Linux 5.14: no copy to this process;
- * 0.6 s for 1 GB here) in pieces, unmapped again after each.
+ * 0.6 s for 1 GB here) in pieces, unmapped again after each. The page
+ * cache stays the kernel's to reclaim: nothing is locked.
  */
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
 #endif
+
+/* MemAvailable, in bytes (0 if unknown). */
+static off_t
+prewarm_available(void)
+{
+	FILE		*f = fopen("/proc/meminfo", "re");
+	char		 line[128];
+	long long	 kb = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f) != NULL) {
+		if (sscanf(line, "MemAvailable: %lld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return (off_t)kb * 1024;
+}
+
 static off_t
 prewarm_readahead(const char *path)
 {
 	struct stat	 st;
-	long		 pages = sysconf(_SC_AVPHYS_PAGES);
-	long		 size = sysconf(_SC_PAGESIZE);
-	off_t		 got = 0;
+	off_t		 got = 0, avail = prewarm_available();
 	size_t		 len;
 	void		*p;
 	int		 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return 0;
-	if (fstat(fd, &st) != 0 || pages <= 0 || size <= 0 ||
-	    st.st_size > (off_t)pages * size / 4) {
+	if (fstat(fd, &st) != 0 || st.st_size > avail / 2) {
 		close(fd);
 		return 0;
 	}
@@ -130,14 +149,20 @@ prewarm_main(void *arg)
 	/* First, at the thread's normal priority: the reads are the disk's
 	 * and the kernel's, and are best asked before the requests come. */
 	{
-		char	*wal = xasprintf("%s-wal", prewarm_path);
-		off_t	 n = prewarm_readahead(prewarm_path);
+		char		*wal = xasprintf("%s-wal", prewarm_path);
+		struct timespec	 r0, r1;
+		off_t		 n;
 
+		clock_gettime(CLOCK_MONOTONIC, &r0);
+		n = prewarm_readahead(prewarm_path);
 		n += prewarm_readahead(wal);
 		free(wal);
+		clock_gettime(CLOCK_MONOTONIC, &r1);
 		if (n > 0)
-			log_info("prewarm: reading ahead %lld MB of the "
-			    "database", (long long)(n >> 20));
+			log_info("prewarm: read %lld MB of the database into "
+			    "the page cache in %.1f s", (long long)(n >> 20),
+			    (double)(r1.tv_sec - r0.tv_sec) +
+			    (double)(r1.tv_nsec - r0.tv_nsec) / 1e9);
 	}
 	memset(&sp, 0, sizeof sp);
 	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
