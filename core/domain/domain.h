@@ -1663,6 +1663,7 @@ void		 feed_each(feed_each_fn, void *);
 int		 feed_cached(int64_t);
 
 /* prewarm.c */
+int		 prewarm_hold(const char *);
 int		 prewarm_start(const char *, int, size_t);
 void		 prewarm_stop(void);
 

@@ -40,6 +40,7 @@ static int		 prewarm_quit;	/* atomic: set by prewarm_stop */
 static char		*prewarm_path;
 static int		 prewarm_days;
 static size_t		 prewarm_max;
+static int		 prewarm_fd = -1;	/* prewarm_hold's, never closed */
 
 /* The people active in the last days, most recent first. */
 static int64_t *
@@ -100,35 +101,47 @@ prewarm_available(void)
 }
 
 static off_t
-prewarm_readahead(const char *path)
+prewarm_readahead(void)
 {
 	struct stat	 st;
 	off_t		 got = 0, avail = prewarm_available();
 	size_t		 len;
 	void		*p;
-	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (prewarm_fd < 0 || fstat(prewarm_fd, &st) != 0 ||
+	    st.st_size > avail / 2)
 		return 0;
-	if (fstat(fd, &st) != 0 || st.st_size > avail / 2) {
-		close(fd);
-		return 0;
-	}
 	while (got < st.st_size && !__atomic_load_n(&prewarm_quit,
 	    __ATOMIC_RELAXED)) {
 		len = st.st_size - got < PREWARM_AHEAD ?
 		    (size_t)(st.st_size - got) : PREWARM_AHEAD;
-		if ((p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, got)) ==
-		    MAP_FAILED)
+		if ((p = mmap(NULL, len, PROT_READ, MAP_SHARED, prewarm_fd,
+		    got)) == MAP_FAILED)
 			break;
 		if (madvise(p, len, MADV_POPULATE_READ) != 0)
-			(void)posix_fadvise(fd, got, (off_t)len,
+			(void)posix_fadvise(prewarm_fd, got, (off_t)len,
 			    POSIX_FADV_WILLNEED);	/* an older kernel */
 		munmap(p, len);
 		got += (off_t)len;
 	}
-	close(fd);
 	return got;
+}
+
+/*
+ * Hold a descriptor of the database file for the read-ahead, opened
+ * before SQLite opens the file and never closed: closing any descriptor of
+ * a file drops every POSIX lock this process holds on it, SQLite's too,
+ * and then another process (hearthctl) may take the file to itself,
+ * checkpoint and delete the write-ahead log under hearthd's feet: a
+ * corrupt database. Call before the first connection; -1 if it cannot.
+ */
+int
+prewarm_hold(const char *dbpath)
+{
+	if (prewarm_fd >= 0)
+		return 0;
+	prewarm_fd = open(dbpath, O_RDONLY | O_CLOEXEC);
+	return prewarm_fd >= 0 ? 0 : -1;
 }
 
 /* The thread: each person's feed and first page, until done or told. */
@@ -149,14 +162,11 @@ prewarm_main(void *arg)
 	/* First, at the thread's normal priority: the reads are the disk's
 	 * and the kernel's, and are best asked before the requests come. */
 	{
-		char		*wal = xasprintf("%s-wal", prewarm_path);
 		struct timespec	 r0, r1;
 		off_t		 n;
 
 		clock_gettime(CLOCK_MONOTONIC, &r0);
-		n = prewarm_readahead(prewarm_path);
-		n += prewarm_readahead(wal);
-		free(wal);
+		n = prewarm_readahead();
 		clock_gettime(CLOCK_MONOTONIC, &r1);
 		if (n > 0)
 			log_info("prewarm: read %lld MB of the database into "
