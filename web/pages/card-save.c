@@ -98,6 +98,8 @@ card_build(const struct config *c)
 	uint64_t	 h = 0xcbf29ce484222325ULL;
 	char		*dir;
 
+	/* the program (and its version, should its file be unreadable) */
+	h = fnv(h, PACKAGE_VERSION, sizeof PACKAGE_VERSION);
 	h = hash_file(h, "/proc/self/exe");
 	dir = xasprintf("%s/templates", c->web_dir);
 	h = hash_dir(h, dir);
