@@ -110,7 +110,8 @@ prepare_database(const struct config *c, char **cause)
 	/* Before SQLite has the file: the prewarm's descriptor (prewarm.c
 	 * says why it must come first and never be closed). A new database
 	 * is made by db_open, and then read ahead of nothing. */
-	(void)prewarm_hold(path);
+	if (c->home_prewarm_days > 0)
+		(void)prewarm_hold(path);
 	db = db_open(path, c->synchronous, 0, cause);
 	free(path);
 	if (db == NULL)

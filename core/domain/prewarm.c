@@ -11,7 +11,8 @@
  * simply skipped (their feed is there already). It stops at shutdown, and
  * after the people the feed cache has room for.
  *
- * Before that, it reads the database file into the page cache when the
+ * And from the very start (prewarm_hold, before the database is opened),
+ * another thread reads the database file into the page cache when the
  * file is at most half of the memory available (prewarm_readahead): after
  * a reboot, or with the page cache dropped, the first pages each waited
  * for dozens of random reads from the disk (936 pages in the first ten
@@ -41,6 +42,8 @@ static char		*prewarm_path;
 static int		 prewarm_days;
 static size_t		 prewarm_max;
 static int		 prewarm_fd = -1;	/* prewarm_hold's, never closed */
+static pthread_t	 prewarm_ra;		/* its read-ahead */
+static int		 prewarm_ra_running;
 
 /* The people active in the last days, most recent first. */
 static int64_t *
@@ -127,21 +130,46 @@ prewarm_readahead(void)
 	return got;
 }
 
+/* Its own thread, at normal priority: the reads are the disk's and the
+ * kernel's, and best asked before the requests come. */
+static void *
+prewarm_ra_main(void *arg)
+{
+	struct timespec	 r0, r1;
+	off_t		 n;
+
+	(void)arg;
+	clock_gettime(CLOCK_MONOTONIC, &r0);
+	n = prewarm_readahead();
+	clock_gettime(CLOCK_MONOTONIC, &r1);
+	if (n > 0)
+		log_info("prewarm: read %lld MB of the database into the page "
+		    "cache in %.1f s", (long long)(n >> 20),
+		    (double)(r1.tv_sec - r0.tv_sec) +
+		    (double)(r1.tv_nsec - r0.tv_nsec) / 1e9);
+	return NULL;
+}
+
 /*
- * Hold a descriptor of the database file for the read-ahead, opened
- * before SQLite opens the file and never closed: closing any descriptor of
- * a file drops every POSIX lock this process holds on it, SQLite's too,
- * and then another process (hearthctl) may take the file to itself,
- * checkpoint and delete the write-ahead log under hearthd's feet: a
- * corrupt database. Call before the first connection; -1 if it cannot.
+ * Start reading the database file ahead, before anything else at start
+ * (migrations, templates, the cards read back: a few tenths of a second
+ * that the reads use), through a descriptor of the file opened before
+ * SQLite's and never closed: closing any descriptor of a file drops every
+ * POSIX lock this process holds on it, SQLite's too, and then another
+ * process (hearthctl) may take the file to itself, checkpoint and delete
+ * the write-ahead log under hearthd's feet: a corrupt database. Call
+ * before the first connection; -1 if it cannot.
  */
 int
 prewarm_hold(const char *dbpath)
 {
 	if (prewarm_fd >= 0)
 		return 0;
-	prewarm_fd = open(dbpath, O_RDONLY | O_CLOEXEC);
-	return prewarm_fd >= 0 ? 0 : -1;
+	if ((prewarm_fd = open(dbpath, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	if (pthread_create(&prewarm_ra, NULL, prewarm_ra_main, NULL) == 0)
+		prewarm_ra_running = 1;
+	return 0;
 }
 
 /* The thread: each person's feed and first page, until done or told. */
@@ -159,21 +187,6 @@ prewarm_main(void *arg)
 	char			*cause = NULL;
 
 	(void)arg;
-	/* First, at the thread's normal priority: the reads are the disk's
-	 * and the kernel's, and are best asked before the requests come. */
-	{
-		struct timespec	 r0, r1;
-		off_t		 n;
-
-		clock_gettime(CLOCK_MONOTONIC, &r0);
-		n = prewarm_readahead();
-		clock_gettime(CLOCK_MONOTONIC, &r1);
-		if (n > 0)
-			log_info("prewarm: read %lld MB of the database into "
-			    "the page cache in %.1f s", (long long)(n >> 20),
-			    (double)(r1.tv_sec - r0.tv_sec) +
-			    (double)(r1.tv_nsec - r0.tv_nsec) / 1e9);
-	}
 	memset(&sp, 0, sizeof sp);
 	if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp) != 0)
 		log_warn("prewarm: cannot run at idle priority: not warming");
@@ -237,9 +250,13 @@ prewarm_start(const char *dbpath, int days, size_t max)
 void
 prewarm_stop(void)
 {
+	__atomic_store_n(&prewarm_quit, 1, __ATOMIC_RELAXED);
+	if (prewarm_ra_running) {
+		pthread_join(prewarm_ra, NULL);
+		prewarm_ra_running = 0;
+	}
 	if (!prewarm_running)
 		return;
-	__atomic_store_n(&prewarm_quit, 1, __ATOMIC_RELAXED);
 	pthread_join(prewarm_thread, NULL);
 	prewarm_running = 0;
 	free(prewarm_path);
