@@ -19,11 +19,14 @@
  * seconds, then 9,742 once the file was in).
  */
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,9 +80,10 @@ prewarm_people(struct db *db, size_t *n)
  * kernel says is available (MemAvailable: free, and cache it may drop);
  * how much was read. POSIX_FADV_WILLNEED and readahead(2) stopped after
  * 266 MB of the benchmark's 1 GB, so the file is mapped and its pages
- * faulted in (MADV_POPULATE_READ, Linux 5.14: no copy to this process;
- * 0.6 s for 1 GB here) in pieces, unmapped again after each. The page
- * cache stays the kernel's to reclaim: nothing is locked.
+ * faulted in (MADV_POPULATE_READ, Linux 5.14: no copy; 0.6 s for 1 GB
+ * here) in pieces, unmapped again after each, by a child process
+ * (prewarm_child says why). The page cache stays the kernel's to
+ * reclaim: nothing is locked.
  */
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -103,31 +107,66 @@ prewarm_available(void)
 	return (off_t)kb * 1024;
 }
 
-static off_t
-prewarm_readahead(void)
+/*
+ * The reading itself, in a child process: faulting a mapping in holds the
+ * process's memory-map lock, and in hearthd every thread that wanted to
+ * map memory (malloc of a large buffer) or take a page fault queued behind
+ * it: a 100,000-person company's loops answered nothing for 30 s while
+ * its 10 GB came in. A child has a memory map of its own. It makes only
+ * system calls (fork's rule in a threaded process) and never closes the
+ * descriptor: its exit closes its copy, which holds none of hearthd's
+ * POSIX locks (they are not inherited).
+ */
+static void
+prewarm_child(off_t size)
 {
-	struct stat	 st;
-	off_t		 got = 0, avail = prewarm_available();
-	size_t		 len;
-	void		*p;
+	off_t	 got = 0;
+	size_t	 len;
+	void	*p;
 
-	if (prewarm_fd < 0 || fstat(prewarm_fd, &st) != 0 ||
-	    st.st_size > avail / 2)
-		return 0;
-	while (got < st.st_size && !__atomic_load_n(&prewarm_quit,
-	    __ATOMIC_RELAXED)) {
-		len = st.st_size - got < PREWARM_AHEAD ?
-		    (size_t)(st.st_size - got) : PREWARM_AHEAD;
+	(void)setpriority(PRIO_PROCESS, 0, 10);
+	while (got < size) {
+		len = size - got < PREWARM_AHEAD ? (size_t)(size - got) :
+		    PREWARM_AHEAD;
 		if ((p = mmap(NULL, len, PROT_READ, MAP_SHARED, prewarm_fd,
 		    got)) == MAP_FAILED)
-			break;
+			_exit(1);
 		if (madvise(p, len, MADV_POPULATE_READ) != 0)
 			(void)posix_fadvise(prewarm_fd, got, (off_t)len,
 			    POSIX_FADV_WILLNEED);	/* an older kernel */
 		munmap(p, len);
 		got += (off_t)len;
 	}
-	return got;
+	_exit(0);
+}
+
+/* Read the file ahead in a child, waiting for it (or killing it at a
+ * shutdown); the bytes read, or 0. */
+static off_t
+prewarm_readahead(void)
+{
+	struct stat		 st;
+	struct timespec		 nap = { 0, 50 * 1000 * 1000 };
+	off_t			 avail = prewarm_available();
+	pid_t			 pid;
+	int			 status = 1;
+
+	if (prewarm_fd < 0 || fstat(prewarm_fd, &st) != 0 ||
+	    st.st_size == 0 || st.st_size > avail / 2)
+		return 0;
+	if ((pid = fork()) < 0)
+		return 0;
+	if (pid == 0)
+		prewarm_child(st.st_size);
+	while (waitpid(pid, &status, WNOHANG) == 0) {
+		if (__atomic_load_n(&prewarm_quit, __ATOMIC_RELAXED)) {
+			(void)kill(pid, SIGKILL);
+			(void)waitpid(pid, &status, 0);
+			return 0;
+		}
+		nanosleep(&nap, NULL);
+	}
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? st.st_size : 0;
 }
 
 /* Its own thread, at normal priority: the reads are the disk's and the
