@@ -19,14 +19,11 @@
  * seconds, then 9,742 once the file was in).
  */
 #include <sys/mman.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +33,7 @@
 #include "domain.h"
 
 #define PREWARM_PAGE	20	/* the home page's and the apps' first page */
-#define PREWARM_AHEAD	(256 << 20)	/* bytes mapped at a time */
+#define PREWARM_AHEAD	(8 << 20)	/* bytes mapped at a time */
 
 static pthread_t	 prewarm_thread;
 static int		 prewarm_running;
@@ -81,9 +78,9 @@ prewarm_people(struct db *db, size_t *n)
  * how much was read. POSIX_FADV_WILLNEED and readahead(2) stopped after
  * 266 MB of the benchmark's 1 GB, so the file is mapped and its pages
  * faulted in (MADV_POPULATE_READ, Linux 5.14: no copy; 0.6 s for 1 GB
- * here) in pieces, unmapped again after each, by a child process
- * (prewarm_child says why). The page cache stays the kernel's to
- * reclaim: nothing is locked.
+ * here) in small pieces, unmapped again after each (prewarm_readahead
+ * says why small). The page cache stays the kernel's to reclaim: nothing
+ * is locked.
  */
 #ifndef MADV_POPULATE_READ
 #define MADV_POPULATE_READ	22
@@ -108,65 +105,40 @@ prewarm_available(void)
 }
 
 /*
- * The reading itself, in a child process: faulting a mapping in holds the
- * process's memory-map lock, and in hearthd every thread that wanted to
- * map memory (malloc of a large buffer) or take a page fault queued behind
- * it: a 100,000-person company's loops answered nothing for 30 s while
- * its 10 GB came in. A child has a memory map of its own. It makes only
- * system calls (fork's rule in a threaded process) and never closes the
- * descriptor: its exit closes its copy, which holds none of hearthd's
- * POSIX locks (they are not inherited).
+ * The reading itself, a small piece at a time: faulting a mapping in holds
+ * the process's memory-map lock, and in hearthd every thread that wanted
+ * to map memory (malloc of a large buffer) or take a page fault behind a
+ * waiting mapper queued behind it. With 256 MB pieces a 100,000-person
+ * company's loops answered nothing for 30 s while its 10 GB came in; a
+ * piece of PREWARM_AHEAD holds the lock for milliseconds. (A child process
+ * has a memory map of its own, but fork made every page hearthd then
+ * wrote a copy-on-write fault.)
  */
-static void
-prewarm_child(off_t size)
+static off_t
+prewarm_readahead(void)
 {
-	off_t	 got = 0;
-	size_t	 len;
-	void	*p;
+	struct stat	 st;
+	off_t		 got = 0, avail = prewarm_available();
+	size_t		 len;
+	void		*p;
 
-	(void)setpriority(PRIO_PROCESS, 0, 10);
-	while (got < size) {
-		len = size - got < PREWARM_AHEAD ? (size_t)(size - got) :
-		    PREWARM_AHEAD;
+	if (prewarm_fd < 0 || fstat(prewarm_fd, &st) != 0 ||
+	    st.st_size > avail / 2)
+		return 0;
+	while (got < st.st_size && !__atomic_load_n(&prewarm_quit,
+	    __ATOMIC_RELAXED)) {
+		len = st.st_size - got < PREWARM_AHEAD ?
+		    (size_t)(st.st_size - got) : PREWARM_AHEAD;
 		if ((p = mmap(NULL, len, PROT_READ, MAP_SHARED, prewarm_fd,
 		    got)) == MAP_FAILED)
-			_exit(1);
+			break;
 		if (madvise(p, len, MADV_POPULATE_READ) != 0)
 			(void)posix_fadvise(prewarm_fd, got, (off_t)len,
 			    POSIX_FADV_WILLNEED);	/* an older kernel */
 		munmap(p, len);
 		got += (off_t)len;
 	}
-	_exit(0);
-}
-
-/* Read the file ahead in a child, waiting for it (or killing it at a
- * shutdown); the bytes read, or 0. */
-static off_t
-prewarm_readahead(void)
-{
-	struct stat		 st;
-	struct timespec		 nap = { 0, 50 * 1000 * 1000 };
-	off_t			 avail = prewarm_available();
-	pid_t			 pid;
-	int			 status = 1;
-
-	if (prewarm_fd < 0 || fstat(prewarm_fd, &st) != 0 ||
-	    st.st_size == 0 || st.st_size > avail / 2)
-		return 0;
-	if ((pid = fork()) < 0)
-		return 0;
-	if (pid == 0)
-		prewarm_child(st.st_size);
-	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (__atomic_load_n(&prewarm_quit, __ATOMIC_RELAXED)) {
-			(void)kill(pid, SIGKILL);
-			(void)waitpid(pid, &status, 0);
-			return 0;
-		}
-		nanosleep(&nap, NULL);
-	}
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? st.st_size : 0;
+	return got;
 }
 
 /* Its own thread, at normal priority: the reads are the disk's and the
