@@ -18,8 +18,9 @@
  * for dozens of random reads from the disk (936 pages in the first ten
  * seconds, then 9,742 once the file was in).
  */
-#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 
 #include <fcntl.h>
 #include <pthread.h>
@@ -33,7 +34,7 @@
 #include "domain.h"
 
 #define PREWARM_PAGE	20	/* the home page's and the apps' first page */
-#define PREWARM_AHEAD	(8 << 20)	/* bytes mapped at a time */
+#define PREWARM_AHEAD	(1 << 20)	/* bytes read at a time */
 
 static pthread_t	 prewarm_thread;
 static int		 prewarm_running;
@@ -73,18 +74,11 @@ prewarm_people(struct db *db, size_t *n)
 }
 
 /*
- * Read a file into the page cache, if it fits in half of the memory the
- * kernel says is available (MemAvailable: free, and cache it may drop);
- * how much was read. POSIX_FADV_WILLNEED and readahead(2) stopped after
- * 266 MB of the benchmark's 1 GB, so the file is mapped and its pages
- * faulted in (MADV_POPULATE_READ, Linux 5.14: no copy; 0.6 s for 1 GB
- * here) in small pieces, unmapped again after each (prewarm_readahead
- * says why small). The page cache stays the kernel's to reclaim: nothing
- * is locked.
+ * The database file is read into the page cache if it fits in half of
+ * the memory the kernel says is available (MemAvailable: free, and cache
+ * it may drop). The page cache stays the kernel's to reclaim: nothing is
+ * locked.
  */
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ	22
-#endif
 
 /* MemAvailable, in bytes (0 if unknown). */
 static off_t
@@ -105,44 +99,39 @@ prewarm_available(void)
 }
 
 /*
- * The reading itself, a small piece at a time: faulting a mapping in holds
- * the process's memory-map lock, and in hearthd every thread that wanted
- * to map memory (malloc of a large buffer) or take a page fault behind a
- * waiting mapper queued behind it. With 256 MB pieces a 100,000-person
- * company's loops answered nothing for 30 s while its 10 GB came in; a
- * piece of PREWARM_AHEAD holds the lock for milliseconds. (A child process
- * has a memory map of its own, but fork made every page hearthd then
- * wrote a copy-on-write fault.)
+ * The reading itself: the file read through a small buffer, at a lower
+ * priority than the loops (this thread's nice 10). The copy costs CPU
+ * (about 1.5 s a GB here), but nothing else does: mapping the file and
+ * faulting it in (MADV_POPULATE_READ) held the process's memory-map lock,
+ * and every thread that mapped memory or faulted a page behind a waiting
+ * mapper queued behind it: in 256 MB pieces a 100,000-person company's
+ * loops answered nothing for 30 s while its 10 GB came in, in 8 MB pieces
+ * its start took 19 s instead of 2.5; a child process has a memory map of
+ * its own, but fork made every page hearthd then wrote a copy-on-write
+ * fault; POSIX_FADV_WILLNEED and readahead(2) stopped after 266 MB of 1 GB.
  */
 static off_t
 prewarm_readahead(void)
 {
 	struct stat	 st;
 	off_t		 got = 0, avail = prewarm_available();
-	size_t		 len;
-	void		*p;
+	ssize_t		 n;
+	char		*buf;
 
 	if (prewarm_fd < 0 || fstat(prewarm_fd, &st) != 0 ||
 	    st.st_size > avail / 2)
 		return 0;
+	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+	buf = xmalloc(PREWARM_AHEAD);
 	while (got < st.st_size && !__atomic_load_n(&prewarm_quit,
-	    __ATOMIC_RELAXED)) {
-		len = st.st_size - got < PREWARM_AHEAD ?
-		    (size_t)(st.st_size - got) : PREWARM_AHEAD;
-		if ((p = mmap(NULL, len, PROT_READ, MAP_SHARED, prewarm_fd,
-		    got)) == MAP_FAILED)
-			break;
-		if (madvise(p, len, MADV_POPULATE_READ) != 0)
-			(void)posix_fadvise(prewarm_fd, got, (off_t)len,
-			    POSIX_FADV_WILLNEED);	/* an older kernel */
-		munmap(p, len);
-		got += (off_t)len;
-	}
+	    __ATOMIC_RELAXED) && (n = pread(prewarm_fd, buf, PREWARM_AHEAD,
+	    got)) > 0)
+		got += n;
+	free(buf);
 	return got;
 }
 
-/* Its own thread, at normal priority: the reads are the disk's and the
- * kernel's, and best asked before the requests come. */
+/* Its own thread: the reads are best asked before the requests come. */
 static void *
 prewarm_ra_main(void *arg)
 {
