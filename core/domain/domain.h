@@ -1639,8 +1639,6 @@ int		 demo_seed(struct db *, const struct config *, const char *,
 const char	*demo_people(size_t, int *);
 
 /* locale.c */
-int		 user_locale_get(struct db *, struct arena *, int64_t,
-		     const char **, const char **);
 int		 user_locale_set(struct db *, int64_t, const char *,
 		     const char *, char **);
 

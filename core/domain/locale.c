@@ -1,38 +1,15 @@
 /*
  * locale.c: a person's language and time zone (users.locale and
  * users.time_zone, schema 0015). NULL means "as the browser says"; the web
- * layer makes that choice (core/http/request.c: req_lang, req_zone).
+ * layer makes that choice (core/http/request.c: req_lang, req_zone). They
+ * are read with the rest of the person's row (user.c), which is remembered
+ * between requests (auth-memo.c).
  */
 #include <string.h>
 
 #include <sqlite3.h>
 
 #include "domain.h"
-
-/* A person's chosen language code and time zone, each NULL when unset. */
-int
-user_locale_get(struct db *db, struct arena *a, int64_t user,
-    const char **locale, const char **zone)
-{
-	sqlite3_stmt	*st;
-	const char	*s;
-	int		 rc = -1;
-
-	*locale = *zone = NULL;
-	st = db_prepare(db, "SELECT locale, time_zone FROM users WHERE id = ?");
-	if (st == NULL)
-		return -1;
-	sqlite3_bind_int64(st, 1, user);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		if ((s = (const char *)sqlite3_column_text(st, 0)) != NULL)
-			*locale = arena_strdup(a, s);
-		if ((s = (const char *)sqlite3_column_text(st, 1)) != NULL)
-			*zone = arena_strdup(a, s);
-		rc = 0;
-	}
-	sqlite3_reset(st);
-	return rc;
-}
 
 /*
  * On the writer: set a person's language ("" or NULL: automatic; else a

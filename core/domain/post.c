@@ -845,22 +845,6 @@ post_read(struct db *db, struct arena *a, int64_t id, int *group_private)
 	return p;
 }
 
-/* Write a non-negative id in decimal; returns its length. */
-static size_t
-fmt_int(char *out, int64_t v)
-{
-	char	tmp[24];
-	size_t	n = 0, i;
-
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0 && n < sizeof tmp);
-	for (i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
 /*
  * For each of ids the viewer may read, in the same order, just what can
  * change about the post and its author (for checking cached entities): one
@@ -905,7 +889,7 @@ post_peek(struct db *db, struct arena *a, int64_t viewer,
 			continue;
 		if (nmiss++ > 0)
 			*w++ = ',';
-		w += fmt_int(w, ids->ids[i]);
+		w += dec_format(w, ids->ids[i]);
 	}
 	*w++ = ']';
 	*w = '\0';

@@ -78,6 +78,7 @@ enum stream_event { SE_UPDATE, SE_STATUS_UPDATE, SE_DELETE, SE_NOTIFICATION,
  */
 struct stream_share {
 	struct evbuffer	*plain;		/* NULL: not made yet */
+	uint64_t	 stamp;		/* the snapshot it was made in */
 	int		 has_poll;	/* -1: not asked yet */
 };
 
@@ -827,8 +828,9 @@ stream_filters(struct stream *s, struct ectx *e, int64_t id,
 /* Deliver a message to one stream, if it wants it (s may be closed). */
 static void
 stream_deliver_one(struct stream_loop *sl, struct stream *s,
-    const struct stream_msg *m, struct stream_share *sh)
+    struct stream_msg *m)
 {
+	struct stream_share	*sh = &m->sh;
 	struct ectx		 e;
 	struct post		*p;
 	struct evbuffer		*data;
@@ -884,6 +886,13 @@ stream_deliver_one(struct stream_loop *sl, struct stream *s,
 				break;
 			if (sh->has_poll < 0)
 				sh->has_poll = poll_exists(e.db, p->id);
+			/* A later slice reads a later snapshot: its counts
+			 * may have moved, so the copy is made again. */
+			if (sh->plain != NULL &&
+			    sh->stamp != db_read_stamp(e.db)) {
+				evbuffer_free(sh->plain);
+				sh->plain = NULL;
+			}
 			if (!entity_status_plain(&e, p, sh->has_poll))
 				j = entity_status(&e, p);
 			else if (sh->plain != NULL)
@@ -891,6 +900,7 @@ stream_deliver_one(struct stream_loop *sl, struct stream *s,
 				    evbuffer_get_length(sh->plain));
 			else if ((j = entity_status(&e, p)) != NULL) {
 				sh->plain = evbuffer_new();
+				sh->stamp = db_read_stamp(e.db);
 				jsonw_value(sh->plain, j);
 			}
 			break;
@@ -935,7 +945,7 @@ stream_deliver(struct stream_loop *sl, struct stream_msg *m,
 	if (m->everyone) {
 		for (s = LIST_FIRST(&sl->streams); s != NULL; s = next) {
 			next = LIST_NEXT(s, entry);
-			stream_deliver_one(sl, s, m, &m->sh);
+			stream_deliver_one(sl, s, m);
 		}
 		return 0;
 	}
@@ -949,12 +959,12 @@ stream_deliver(struct stream_loop *sl, struct stream_msg *m,
 		    s != NULL; s = next) {
 			next = LIST_NEXT(s, owner_entry);
 			if (s->user == m->to[m->at] && !s->broad)
-				stream_deliver_one(sl, s, m, &m->sh);
+				stream_deliver_one(sl, s, m);
 		}
 	}
 	for (s = LIST_FIRST(&sl->broad); s != NULL; s = next) {
 		next = LIST_NEXT(s, broad_entry);
-		stream_deliver_one(sl, s, m, &m->sh);
+		stream_deliver_one(sl, s, m);
 	}
 	return 0;
 }

@@ -24,6 +24,25 @@ crypto_random(void *buf, size_t len)
 		fatalx("RAND_bytes failed");
 }
 
+/* n random bytes as 2n lowercase hex digits into out, NUL-terminated (for
+ * markers a page's text must not be able to name). */
+void
+crypto_random_hex(char *out, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	uint8_t			 rnd[64];
+	size_t			 i;
+
+	if (n > sizeof rnd)
+		fatalx("crypto_random_hex: %zu bytes is too many", n);
+	crypto_random(rnd, n);
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[rnd[i] >> 4];
+		out[2 * i + 1] = hex[rnd[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
 /* Encode bytes as unpadded base64url into out (4 * ceil(len / 3) + 1). */
 void
 crypto_b64url(const uint8_t *in, size_t len, char *out)

@@ -149,6 +149,7 @@ void		 tz_localtime(const char *, int64_t, struct tz_tm *);
 #define TOKEN_CHARS 43		/* base64url of 32 bytes, no padding */
 #define HASH_HEX 64
 void		 crypto_random(void *, size_t);
+void		 crypto_random_hex(char *, size_t);
 void		 crypto_b64url(const uint8_t *, size_t, char *);
 void		 crypto_sha256_hex(const void *, size_t, char [HASH_HEX + 1]);
 void		 crypto_hmac(const uint8_t *, size_t, const void *, size_t,

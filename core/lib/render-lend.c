@@ -33,17 +33,12 @@ static __thread unsigned	 lend_next;
 static void
 lend_init(void)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	uint8_t			 rnd[LEND_HEX / 2];
-	size_t			 i, k;
+	size_t	k;
 
-	crypto_random(rnd, sizeof rnd);
+	lend_marks[0][0] = '\001';
+	crypto_random_hex(lend_marks[0] + 1, LEND_HEX / 2);
 	for (k = 0; k < LEND_SLOTS; k++) {
-		lend_marks[k][0] = '\001';
-		for (i = 0; i < sizeof rnd; i++) {
-			lend_marks[k][1 + 2 * i] = hex[rnd[i] >> 4];
-			lend_marks[k][2 + 2 * i] = hex[rnd[i] & 15];
-		}
+		memcpy(lend_marks[k], lend_marks[0], LEND_HEX + 1);
 		lend_marks[k][LEND_HEX + 1] = 'L';
 		lend_marks[k][LEND_HEX + 2] = (char)('0' + k);
 		lend_marks[k][LEND_LEN] = '\0';

@@ -707,10 +707,10 @@ emit(struct evbuffer *out, json_t *v, int raw)
 			evbuffer_free(lent);
 			return;
 		}
-		/* A stream's cards (tens of KB, made for this page) are
-		 * handed to the output by reference: the string stays alive
-		 * until the socket has taken it, and is not copied once
-		 * more on the way. */
+		/* Other large raw HTML (a post page's cards, a search's, a
+		 * part rendered once per language) is handed to the output
+		 * by reference: the string stays alive until the socket has
+		 * taken it, and is not copied once more on the way. */
 		if (raw && json_string_length(v) >= EMIT_LEND) {
 			if (evbuffer_add_reference(out, json_string_value(v),
 			    json_string_length(v), emit_unref,

@@ -34,17 +34,9 @@ static char		 mark_csrf[MARK_HEX + 3], mark_back[MARK_HEX + 3];
 void
 web_card_init(size_t max)
 {
-	static const char	 hex[] = "0123456789abcdef";
-	uint8_t			 rnd[MARK_HEX / 2];
-	size_t			 i;
-
 	card_cache = cache_new(max, CARD_TTL_US);
-	crypto_random(rnd, sizeof rnd);
 	mark_csrf[0] = '\001';
-	for (i = 0; i < sizeof rnd; i++) {
-		mark_csrf[1 + 2 * i] = hex[rnd[i] >> 4];
-		mark_csrf[2 + 2 * i] = hex[rnd[i] & 15];
-	}
+	crypto_random_hex(mark_csrf + 1, MARK_HEX / 2);
 	memcpy(mark_back, mark_csrf, MARK_HEX + 1);
 	mark_csrf[MARK_HEX + 1] = 'C';
 	mark_back[MARK_HEX + 1] = 'B';
@@ -289,55 +281,56 @@ card_fill(const char *s, size_t len, void *arg)
 {
 	struct card_out	*co = arg;
 	struct evbuffer	*out = co->out;
-	const char	*end = s + len, *m, *ago;
+	const char	*end = s + len, *m, *text;
+	char		 num[24];
 	int64_t		 t;
 	int		 i;
 
 	while (s < end && (m = memchr(s, '\001', end - s)) != NULL) {
 		evbuffer_add(out, s, m - s);
-		if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
-		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
-		    (m[MARK_HEX + 1] == 'T' || m[MARK_HEX + 1] == 'D') &&
-		    (size_t)(end - m) >= MARK_HEX + 2 + MARK_TIME_DIGITS) {
+		s = m + 1;	/* a control character in a post: dropped */
+		if ((size_t)(end - m) < sizeof mark_csrf - 1 ||
+		    memcmp(m, mark_csrf, MARK_HEX + 1) != 0)
+			continue;
+		s = m + sizeof mark_csrf - 1;
+		switch (m[MARK_HEX + 1]) {
+		case 'C':	/* the reader's CSRF token */
+			evbuffer_add(out, co->esc, co->ncsrf);
+			break;
+		case 'B':	/* the way back */
+			evbuffer_add(out, co->esc + co->ncsrf,
+			    co->nesc - co->ncsrf);
+			break;
+		case 'N':	/* the replies the reader may read */
+			evbuffer_add(out, num, dec_format(num, co->replies));
+			break;
+		case 'P':	/* ... and their word */
+			text = trn(co->lang, co->replies, "reply", "replies");
+			escape_html(out, text, strlen(text));
+			break;
+		case 'T':	/* a time, relative */
+		case 'D':	/* a date and time, in an attribute */
+			if ((size_t)(end - m) < MARK_HEX + 2 +
+			    MARK_TIME_DIGITS) {
+				s = m + 1;	/* cut short: not ours */
+				break;
+			}
 			for (t = 0, i = 0; i < MARK_TIME_DIGITS; i++)
 				t = t * 10 + (m[MARK_HEX + 2 + i] - '0');
-			if (m[MARK_HEX + 1] == 'T') {
-				ago = i18n_ago(co->a, co->lang, co->zone, t,
-				    co->now);
-				evbuffer_add(out, ago, strlen(ago));
-			} else {	/* in an attribute: escape it */
-				ago = i18n_datetime(co->a, co->lang, co->zone,
-				    t);
-				escape_html(out, ago, strlen(ago));
-			}
 			s = m + MARK_HEX + 2 + MARK_TIME_DIGITS;
-		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
-		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
-		    (m[MARK_HEX + 1] == 'N' || m[MARK_HEX + 1] == 'P')) {
-			if (m[MARK_HEX + 1] == 'N') {
-				char	num[24];
-
-				evbuffer_add(out, num, dec_format(num,
-				    co->replies));
+			if (m[MARK_HEX + 1] == 'T') {
+				text = i18n_ago(co->a, co->lang, co->zone, t,
+				    co->now);
+				evbuffer_add(out, text, strlen(text));
+			} else {
+				text = i18n_datetime(co->a, co->lang, co->zone,
+				    t);
+				escape_html(out, text, strlen(text));
 			}
-			else {
-				ago = trn(co->lang, co->replies, "reply",
-				    "replies");
-				escape_html(out, ago, strlen(ago));
-			}
-			s = m + sizeof mark_csrf - 1;
-		} else if ((size_t)(end - m) >= sizeof mark_csrf - 1 &&
-		    memcmp(m, mark_csrf, MARK_HEX + 1) == 0 &&
-		    (m[MARK_HEX + 1] == 'C' || m[MARK_HEX + 1] == 'B')) {
-			if (m[MARK_HEX + 1] == 'C')
-				evbuffer_add(out, co->esc, co->ncsrf);
-			else
-				evbuffer_add(out, co->esc + co->ncsrf,
-				    co->nesc - co->ncsrf);
-			s = m + sizeof mark_csrf - 1;
-		} else {
-			/* A control character in a post: not ours, drop it. */
+			break;
+		default:	/* not one of ours after all */
 			s = m + 1;
+			break;
 		}
 	}
 	if (s < end)

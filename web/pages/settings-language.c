@@ -49,11 +49,7 @@ language_page(struct req *r, int status, const char *locale,
 enum handled
 web_settings_language(struct req *r)
 {
-	const char	*locale, *zone;
-
-	(void)user_locale_get(req_db(r), r->arena, r->user->id, &locale,
-	    &zone);
-	language_page(r, 200, locale, zone, NULL);
+	language_page(r, 200, r->user->locale, r->user->time_zone, NULL);
 	return HANDLED;
 }
 

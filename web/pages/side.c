@@ -149,6 +149,7 @@ side_trends(struct req *r)
 	json_t			*list;
 	size_t			 i, n;
 	unsigned		 gen;
+	int			 remake;
 	time_t			 now = time(NULL);
 
 	pthread_mutex_lock(&trends.lock);
@@ -160,10 +161,8 @@ side_trends(struct req *r)
 	gen = trends.gen;
 	n = trends.n;
 	/* The list is made once per answer and loop thread, not per page. */
-	if (mine->trending == NULL || mine->trending_gen != gen)
+	if ((remake = mine->trending == NULL || mine->trending_gen != gen))
 		memcpy(names, trends.names, n * sizeof names[0]);
-	else
-		n = SIZE_MAX;
 	pthread_mutex_unlock(&trends.lock);
 	if (j != NULL) {
 		j->config = r->loop->server->config;
@@ -175,7 +174,7 @@ side_trends(struct req *r)
 			free(j);
 		}
 	}
-	if (n != SIZE_MAX) {
+	if (remake) {
 		list = json_array();
 		for (i = 0; i < n; i++)
 			json_array_append_new(list, json_pack("{s:s, s:s}",
