@@ -74,14 +74,8 @@ prewarm_people(struct db *db, size_t *n)
 	return ids;
 }
 
-/*
- * The database file is read into the page cache if it fits in half of
- * the memory the kernel says is available (MemAvailable: free, and cache
- * it may drop). The page cache stays the kernel's to reclaim: nothing is
- * locked.
- */
-
-/* MemAvailable, in bytes (0 if unknown). */
+/* MemAvailable, in bytes (0 if unknown): free, and cache the kernel may
+ * drop. The database is read ahead only if it fits in half of it. */
 static off_t
 prewarm_available(void)
 {
@@ -99,18 +93,6 @@ prewarm_available(void)
 	return (off_t)kb * 1024;
 }
 
-/*
- * The reading itself: the file read through a small buffer, at a lower
- * priority than the loops (this thread's nice 10). The copy costs CPU
- * (about 1.5 s a GB here), but nothing else does: mapping the file and
- * faulting it in (MADV_POPULATE_READ) held the process's memory-map lock,
- * and every thread that mapped memory or faulted a page behind a waiting
- * mapper queued behind it: in 256 MB pieces a 100,000-person company's
- * loops answered nothing for 30 s while its 10 GB came in, in 8 MB pieces
- * its start took 19 s instead of 2.5; a child process has a memory map of
- * its own, but fork made every page hearthd then wrote a copy-on-write
- * fault; POSIX_FADV_WILLNEED and readahead(2) stopped after 266 MB of 1 GB.
- */
 /* Whether the byte at off is in the page cache (without reading it from
  * the disk: RWF_NOWAIT says EAGAIN instead). */
 static int
@@ -122,6 +104,19 @@ prewarm_resident(off_t off)
 	return preadv2(prewarm_fd, &v, 1, off, RWF_NOWAIT) == 1;
 }
 
+/*
+ * Read the database file into the page cache (which stays the kernel's to
+ * reclaim: nothing is locked); how much was read. Through a small buffer,
+ * at a lower priority than the loops (this thread's nice 10). The copy
+ * costs CPU (about 1.5 s a GB here), but nothing else does: mapping the file and
+ * faulting it in (MADV_POPULATE_READ) held the process's memory-map lock,
+ * and every thread that mapped memory or faulted a page behind a waiting
+ * mapper queued behind it: in 256 MB pieces a 100,000-person company's
+ * loops answered nothing for 30 s while its 10 GB came in, in 8 MB pieces
+ * its start took 19 s instead of 2.5; a child process has a memory map of
+ * its own, but fork made every page hearthd then wrote a copy-on-write
+ * fault; POSIX_FADV_WILLNEED and readahead(2) stopped after 266 MB of 1 GB.
+ */
 static off_t
 prewarm_readahead(void)
 {
