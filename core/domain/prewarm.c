@@ -108,8 +108,8 @@ prewarm_resident(off_t off)
  * Read the database file into the page cache (which stays the kernel's to
  * reclaim: nothing is locked); how much was read. Through a small buffer,
  * at a lower priority than the loops (this thread's nice 10). The copy
- * costs CPU (about 1.5 s a GB here), but nothing else does: mapping the file and
- * faulting it in (MADV_POPULATE_READ) held the process's memory-map lock,
+ * costs CPU (about 1.5 s a GB here), but nothing else does: mapping the
+ * file and faulting it in (MADV_POPULATE_READ) held the memory-map lock,
  * and every thread that mapped memory or faulted a page behind a waiting
  * mapper queued behind it: in 256 MB pieces a 100,000-person company's
  * loops answered nothing for 30 s while its 10 GB came in, in 8 MB pieces
