@@ -364,6 +364,9 @@ main(int argc, char **argv)
 	if (rc == 0)
 		web_cards_save(&c);
 out:
+	/* A start that failed after the read-ahead began (a database from a
+	 * newer hearth, a missing web_dir) waits for its thread too. */
+	prewarm_stop();
 	module_unload_all();
 	/* Last of the threads' users: the workers stopped with the server,
 	 * the modules' threads with their unload. */
