@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/queue.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 struct arena;
 struct bufferevent;
@@ -188,7 +189,9 @@ typedef void (*conn_close_fn)(struct conn *, void *);
 struct conn	*http_stream(struct http_request *, int);
 void		 conn_stream_cb(struct conn *, conn_read_fn, conn_close_fn,
 		     void *);
+#define STREAM_IOV_MAX	4	/* pieces of one conn_stream_writev */
 void		 conn_stream_write(struct conn *, const void *, size_t);
+void		 conn_stream_writev(struct conn *, const struct iovec *, int);
 void		 conn_stream_end(struct conn *);
 struct evbuffer	*conn_input(struct conn *);
 size_t		 conn_unsent(struct conn *);

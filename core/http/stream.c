@@ -163,6 +163,7 @@ static int
 stream_write(struct stream *s, int opcode, const char *data, size_t len)
 {
 	struct conn	*conn = s->conn;
+	struct iovec	 iov[2];
 	unsigned char	 hdr[10];
 
 	if (conn_unsent(conn) > STREAM_MAX_BUFFER) {
@@ -172,10 +173,11 @@ stream_write(struct stream *s, int opcode, const char *data, size_t len)
 		conn_close(conn);
 		return -1;
 	}
-	if (s->ws)
-		conn_stream_write(conn, hdr, ws_frame_header(hdr, opcode,
-		    len));
-	conn_stream_write(conn, data, len);
+	iov[0].iov_base = hdr;
+	iov[0].iov_len = s->ws ? ws_frame_header(hdr, opcode, len) : 0;
+	iov[1].iov_base = (void *)data;
+	iov[1].iov_len = len;
+	conn_stream_writev(conn, iov, 2);
 	return 0;
 }
 
