@@ -362,6 +362,38 @@ conn_linger(struct conn *c)
 	bufferevent_enable(c->bev, EV_READ);
 }
 
+/*
+ * Send what is queued now, for a connection that stays open with nothing
+ * to do once it is written (between requests, or a stream): through the
+ * bufferevent each answer cost two epoll_ctl calls (write interest on,
+ * then off) and a turn of the loop before it left. A plain connection's
+ * bufferevent has writing disabled, so that adding to its output schedules
+ * nothing; what the socket does not take (or an error, which the
+ * bufferevent's own write then finds and reports) turns writing on, and
+ * conn_writecb turns it off again once all is written. Any other state
+ * (closing, or flushing before reading on) goes the bufferevent's way, so
+ * conn_writecb, which may free the connection, runs from the loop and not
+ * under the caller. TLS connections always go the bufferevent's way.
+ */
+static void
+conn_flush(struct conn *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+
+	if (c->tls || evbuffer_get_length(out) == 0)
+		return;
+	if ((c->state == C_HEAD || (c->state == C_STREAM &&
+	    !c->stream_ending)) && evbuffer_write(out, c->fd) > 0 &&
+	    evbuffer_get_length(out) == 0) {
+		if (c->unflushed) {
+			c->unflushed = 0;
+			c->hl->unflushed--;
+		}
+		return;
+	}
+	bufferevent_enable(c->bev, EV_WRITE);
+}
+
 /* Everything queued is written. */
 static void
 conn_writecb(struct bufferevent *bev, void *arg)
@@ -369,6 +401,8 @@ conn_writecb(struct bufferevent *bev, void *arg)
 	struct conn	*c = arg;
 
 	(void)bev;
+	if (!c->tls)
+		bufferevent_disable(c->bev, EV_WRITE);	/* conn_flush */
 	if (c->unflushed) {
 		c->unflushed = 0;
 		c->hl->unflushed--;
@@ -553,6 +587,8 @@ http_accept(struct http_loop *hl, int fd, const struct sockaddr *sa, int kind)
 	bufferevent_setwatermark(c->bev, EV_READ, 0, CONN_INPUT_MAX);
 	bufferevent_set_timeouts(c->bev, NULL, &wtv);
 	bufferevent_setcb(c->bev, conn_readcb, conn_writecb, conn_eventcb, c);
+	if (!tls)
+		bufferevent_disable(c->bev, EV_WRITE);	/* conn_flush */
 	if (++hl->nconns > hl->peak)
 		hl->peak = hl->nconns;
 	/* The first head's deadline counts from the accept (and takes in
@@ -849,6 +885,7 @@ http_read_body(struct http_request *h, size_t limit, http_body_fn done,
 	    evbuffer_get_length(bufferevent_get_input(c->bev)) == 0)
 		bufferevent_write(c->bev, cont, sizeof cont - 1);
 	c->state = C_BODY;
+	conn_flush(c);
 	c->body_limit = limit;
 	c->body_left = h->head.chunked ? 0 : (uint64_t)h->head.content_length;
 	c->body_got = c->window_got = 0;
@@ -1005,14 +1042,17 @@ http_reply(struct http_request *h, int status, struct evbuffer *body)
 	if (!keep) {
 		c->state = C_CLOSING;
 		bufferevent_disable(c->bev, EV_READ);
+		conn_flush(c);
 		return;
 	}
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
 	    CONN_OUTPUT_MAX) {
 		c->state = C_FLUSH;	/* reads on once it is written */
+		conn_flush(c);
 		return;
 	}
 	conn_idle(c);
+	conn_flush(c);
 	/* A pipelined request waiting behind this one: read it on the
 	 * loop's next turn (or now, if the read loop is below us). */
 	if (!c->reading &&
@@ -1073,6 +1113,7 @@ http_stream(struct http_request *h, int status)
 	c->state = C_STREAM;
 	conn_arm(c, 0);
 	bufferevent_enable(c->bev, EV_READ);
+	conn_flush(c);
 	return c;
 }
 
@@ -1138,6 +1179,8 @@ conn_stream_writev(struct conn *c, const struct iovec *in, int n)
 		    iov[i].iov_len - skip);
 		skip = 0;
 	}
+	if (!c->tls && evbuffer_get_length(out) > 0)
+		bufferevent_enable(c->bev, EV_WRITE);
 }
 
 /* Queue bytes on a stream (a chunk of an event stream). */
@@ -1166,6 +1209,7 @@ conn_stream_end(struct conn *c)
 	}
 	c->unflushed = 1;
 	c->hl->unflushed++;
+	conn_flush(c);
 }
 
 /* What a stream's client sent, not yet read. */
