@@ -375,23 +375,37 @@ conn_linger(struct conn *c)
  * conn_writecb, which may free the connection, runs from the loop and not
  * under the caller. TLS connections always go the bufferevent's way.
  */
+/* Write what the socket takes of the queued output now. The bufferevent
+ * keeps its output's front frozen outside its own write callback. */
+static void
+conn_write_now(struct conn *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+
+	evbuffer_unfreeze(out, 1);
+	(void)evbuffer_write(out, c->fd);
+	evbuffer_freeze(out, 1);
+}
+
 static void
 conn_flush(struct conn *c)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->bev);
+	int		 settled = c->state == C_HEAD ||
+			    (c->state == C_STREAM && !c->stream_ending);
 
-	if (c->tls || evbuffer_get_length(out) == 0)
+	if (c->tls)
 		return;
-	if ((c->state == C_HEAD || (c->state == C_STREAM &&
-	    !c->stream_ending)) && evbuffer_write(out, c->fd) > 0 &&
-	    evbuffer_get_length(out) == 0) {
-		if (c->unflushed) {
-			c->unflushed = 0;
-			c->hl->unflushed--;
-		}
+	if (settled && evbuffer_get_length(out) > 0)
+		conn_write_now(c);
+	if (evbuffer_get_length(out) > 0) {
+		bufferevent_enable(c->bev, EV_WRITE);
 		return;
 	}
-	bufferevent_enable(c->bev, EV_WRITE);
+	if (settled && c->unflushed) {
+		c->unflushed = 0;
+		c->hl->unflushed--;
+	}
 }
 
 /* Everything queued is written. */
@@ -629,9 +643,14 @@ conn_dispatch(struct conn *c, struct http_request *h)
 	c->started = 0;
 	conn_move(c, &c->hl->busy);
 	conn_arm(c, 0);
-	bufferevent_disable(c->bev, EV_READ);
 	c->hl->inflight++;
 	c->hl->dispatch(h, c->hl->arg);
+	/* Reading waits while the request is answered elsewhere (a worker,
+	 * the writer). Turned off only then: off and on again in one turn
+	 * of the loop, for an answer made at once, still cost an epoll_ctl.
+	 * (c is pinned by conn_read_heads, but may be dead.) */
+	if (!c->dead && c->state == C_BUSY && c->req == h)
+		bufferevent_disable(c->bev, EV_READ);
 }
 
 /*
@@ -1045,6 +1064,11 @@ http_reply(struct http_request *h, int status, struct evbuffer *body)
 		conn_flush(c);
 		return;
 	}
+	/* A large answer (a home page is 75 KB): what the socket takes now,
+	 * before deciding whether to wait for the rest. */
+	if (!c->tls && evbuffer_get_length(bufferevent_get_output(c->bev)) >
+	    CONN_OUTPUT_MAX)
+		conn_write_now(c);
 	if (evbuffer_get_length(bufferevent_get_output(c->bev)) >
 	    CONN_OUTPUT_MAX) {
 		c->state = C_FLUSH;	/* reads on once it is written */

@@ -44,7 +44,9 @@
 #   WRITES_ALONE [1]  phase 3
 #   STREAMS_NICE [10]
 #   PERF_DIR  if set, hearthd is recorded by perf record -g for the first
-#       10 s of the write load: PERF_DIR/mixed.data
+#       10 s of the write load: PERF_DIR/mixed.data; PERF_PHASE [with-page]
+#       or alone says which; PERF_CALLS [-g] how stacks are recorded
+#       (--call-graph dwarf,16384 for a build without frame pointers)
 #   HEARTHD HEARTHCTL MIXLOAD GEN_COMPANY HEARTH_BUILDDIR: see common.sh
 set -eu
 . "$(cd "$(dirname "$0")" && pwd)/common.sh"
@@ -188,9 +190,10 @@ writes() {
 	    2>"$bench_tmp/$1.err" &
 	ppid=$!
 	bench_pids="$ppid $bench_pids"
-	if [ -n "${PERF_DIR:-}" ] && [ "$2" = 1 ]; then
-		perf record -g -o "$PERF_DIR/mixed.data" -p "$hpid" -- sleep 10 \
-		    >/dev/null 2>&1 &
+	if [ -n "${PERF_DIR:-}" ] && [ "$1" = "${PERF_PHASE:-with-page}" ]; then
+		# shellcheck disable=SC2086
+		perf record ${PERF_CALLS:--g} -o "$PERF_DIR/mixed.data" \
+		    -p "$hpid" -- sleep 10 >/dev/null 2>&1 &
 	fi
 	sleep 1
 	if [ "$2" = 1 ]; then
