@@ -102,7 +102,7 @@ test('unpin from the More menu', async () => {
 
 test('follow a hashtag from its page; it lists and feeds home', async () => {
   await page.goto(hearth.url + '/tags/launch');
-  const follow = page.getByRole('button', { name: 'Follow #launch' });
+  const follow = page.getByRole('button', { name: 'Follow #launch', exact: true });
   await follow.waitFor();
   assert.equal(await follow.getAttribute('aria-pressed'), 'false');
   await check('tag-follow');
@@ -128,7 +128,7 @@ test('follow a hashtag from its page; it lists and feeds home', async () => {
     'bob\'s #launch post is in ada\'s home');
   await page.goto(hearth.url + '/tags/launch');
   await page.getByRole('button', { name: 'Unfollow #launch' }).click();
-  await page.getByRole('button', { name: 'Follow #launch' }).waitFor();
+  await page.getByRole('button', { name: 'Follow #launch', exact: true }).waitFor();
   await page.goto(hearth.url + '/');
   assert.equal(await page.locator('article.post', { hasText: 'We #launch on Friday' }).count(), 0,
     'after unfollowing, not in her home');
