@@ -218,6 +218,52 @@ test_backup(void)
 	db_close(db);
 }
 
+/*
+ * Change stamps for groups (stamp.c): a group's row touches everything,
+ * except when only its counters move (each post in a group did); a
+ * column added later touches too.
+ */
+static void
+test_stamp_groups(void)
+{
+	struct db	*db;
+	char		*cause = NULL;
+	uint64_t	 s;
+
+	db = db_open(util_path("stamp.db"), SYNC_NORMAL, 0, &cause);
+	if (db == NULL || db_migrate(db, "core", core_migrations,
+	    core_nmigrations, &cause) != 0 || db_exec(db, "INSERT INTO groups "
+	    "(id, name, created_at) VALUES (1, 'g', 0)") != 0 ||
+	    stamp_watch(db_handle(db), &cause) != 0) {
+		ok(0, "a database with change stamps: %s", cause ? cause : "?");
+		return;
+	}
+	s = stamp_now();
+	ok(db_exec(db, "UPDATE groups SET posts_count = posts_count + 1, "
+	    "members_count = 2") == 0 && stamp_valid(s, STAMP_POST, 42),
+	    "a group's counters moving touches nothing");
+	s = stamp_now();
+	ok(db_exec(db, "UPDATE groups SET visibility = 1") == 0 &&
+	    !stamp_valid(s, STAMP_POST, 42) && !stamp_valid(s, STAMP_USER, 7),
+	    "its visibility changing touches everything");
+	s = stamp_now();
+	ok(db_exec(db, "UPDATE groups SET name = 'h', posts_count = 3") == 0 &&
+	    !stamp_valid(s, STAMP_POST, 42),
+	    "... so does its name, with a counter");
+	db_close(db);
+	db = db_open(util_path("stamp.db"), SYNC_NORMAL, 0, &cause);
+	if (db == NULL || db_exec(db, "ALTER TABLE groups ADD COLUMN later "
+	    "TEXT") != 0 || stamp_watch(db_handle(db), &cause) != 0) {
+		ok(0, "the database again: %s", cause ? cause : "?");
+		return;
+	}
+	s = stamp_now();
+	ok(db_exec(db, "UPDATE groups SET later = 'x'") == 0 &&
+	    !stamp_valid(s, STAMP_POST, 42),
+	    "a column added later touches everything too");
+	db_close(db);
+}
+
 int
 main(void)
 {
@@ -227,5 +273,6 @@ main(void)
 	test_migrate();
 	test_prepare();
 	test_backup();
+	test_stamp_groups();
 	return done_testing();
 }
