@@ -94,6 +94,7 @@ struct stream_msg {
 	int64_t			 id;
 	int			 everyone;	/* every user stream may get it */
 	TAILQ_ENTRY(stream_msg)	 entry;		/* on its loop's queue */
+	uint64_t		 queued;	/* when it joined the queue */
 	struct stream_share	 sh;
 	size_t			 at;		/* to[] delivered up to here */
 	int64_t			*all;		/* everyone: the owners of the
@@ -958,6 +959,8 @@ stream_owners(struct stream_loop *sl, struct stream_msg *m)
  */
 #define STREAM_SLICE_US		2000
 #define STREAM_SLICE_MIN_US	250
+#define STREAM_LATE_US		50000	/* behind by this: an equal share */
+#define STREAM_SLICE_MAX_US	20000
 static int
 stream_deliver(struct stream_loop *sl, struct stream_msg *m,
     uint64_t deadline)
@@ -1036,24 +1039,32 @@ stream_kick(evutil_socket_t fd, short what, void *arg)
 	struct stream_loop		*sl = arg;
 	struct stream_msg		*m;
 	struct db			*db = sl->loop->db;
-	uint64_t			 start = clock_usec(), slice, deadline;
+	uint64_t			 start = clock_usec(), slice, cap;
+	uint64_t			 deadline;
 	int				 reading;
 
 	(void)fd;
 	(void)what;
 	/*
 	 * A slice as long as the loop spent on everything else since the
-	 * last one ended (at least STREAM_SLICE_MIN_US, at most
-	 * STREAM_SLICE_US): deliveries take half of a busy loop at most, and
-	 * all of an idle one. A fixed 2 ms after each turn gave them most of
-	 * it: a turn answers a few requests, and a loop posting 100 posts/s
-	 * to 10,000 streams served pages at a fifth of its speed.
+	 * last one ended (at least STREAM_SLICE_MIN_US): deliveries take half
+	 * of a busy loop at most, and all of an idle one. At most
+	 * STREAM_SLICE_US while they keep up, so a request waits little
+	 * behind them; once the oldest message has waited STREAM_LATE_US,
+	 * up to STREAM_SLICE_MAX_US, so they get their half of a loop whose
+	 * turns are long (fifty pages in a turn is 10 ms; with 2 ms slices
+	 * the streams fell seconds behind). A fixed 2 ms after each turn, as
+	 * before, gave them most of a loop of short turns: a loop posting
+	 * 100 posts/s to 10,000 streams served pages at a fifth of its speed.
 	 */
 	slice = start - sl->kick_end;
+	m = TAILQ_FIRST(&sl->queue);
+	cap = m != NULL && start - m->queued > STREAM_LATE_US ?
+	    STREAM_SLICE_MAX_US : STREAM_SLICE_US;
 	if (slice < STREAM_SLICE_MIN_US)
 		slice = STREAM_SLICE_MIN_US;
-	else if (slice > STREAM_SLICE_US)
-		slice = STREAM_SLICE_US;
+	else if (slice > cap)
+		slice = cap;
 	deadline = start + slice;
 	reading = !sl->loop->draining && db_read_begin(db) == 0;
 	while ((m = TAILQ_FIRST(&sl->queue)) != NULL) {
@@ -1085,6 +1096,7 @@ stream_queue(void *arg)
 		stream_msg_free(m);
 		return;
 	}
+	m->queued = clock_usec();
 	TAILQ_INSERT_TAIL(&sl->queue, m, entry);
 	if (!evtimer_pending(sl->kick, NULL))
 		evtimer_add(sl->kick, &now);
