@@ -362,6 +362,18 @@ conn_linger(struct conn *c)
 	bufferevent_enable(c->bev, EV_READ);
 }
 
+/* Write what the socket takes of the queued output now. The bufferevent
+ * keeps its output's front frozen outside its own write callback. */
+static void
+conn_write_now(struct conn *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->bev);
+
+	evbuffer_unfreeze(out, 1);
+	(void)evbuffer_write(out, c->fd);
+	evbuffer_freeze(out, 1);
+}
+
 /*
  * Send what is queued now, for a connection that stays open with nothing
  * to do once it is written (between requests, or a stream): through the
@@ -375,18 +387,6 @@ conn_linger(struct conn *c)
  * conn_writecb, which may free the connection, runs from the loop and not
  * under the caller. TLS connections always go the bufferevent's way.
  */
-/* Write what the socket takes of the queued output now. The bufferevent
- * keeps its output's front frozen outside its own write callback. */
-static void
-conn_write_now(struct conn *c)
-{
-	struct evbuffer	*out = bufferevent_get_output(c->bev);
-
-	evbuffer_unfreeze(out, 1);
-	(void)evbuffer_write(out, c->fd);
-	evbuffer_freeze(out, 1);
-}
-
 static void
 conn_flush(struct conn *c)
 {
@@ -1171,6 +1171,9 @@ conn_stream_writev(struct conn *c, const struct iovec *in, int n)
 	ssize_t		 sent;
 	int		 i, k = 0;
 
+	if (n > STREAM_IOV_MAX)
+		fatalx("conn_stream_writev: %d pieces, at most %d", n,
+		    STREAM_IOV_MAX);
 	for (i = 0; i < n; i++)
 		len += in[i].iov_len;
 	if (len == 0 && c->stream_chunked)
@@ -1180,7 +1183,7 @@ conn_stream_writev(struct conn *c, const struct iovec *in, int n)
 		iov[k++].iov_len = (size_t)snprintf(head, sizeof head,
 		    "%zx\r\n", len);
 	}
-	for (i = 0; i < n && i < STREAM_IOV_MAX; i++)
+	for (i = 0; i < n; i++)
 		iov[k++] = in[i];
 	if (c->stream_chunked) {
 		iov[k].iov_base = (void *)"\r\n";
