@@ -97,12 +97,17 @@ api_notifications(struct req *r)
 	return HANDLED;
 }
 
-/* GET /api/v1/notifications/unread_count: {"count": N}, past the marker. */
+/* GET /api/v1/notifications/unread_count: {"count": N}, past the marker,
+ * at most limit (Mastodon's: 100, up to 1000). */
 enum handled
 api_notifications_unread(struct req *r)
 {
+	struct page	 p;
+
+	if (page_parse(r, &p, NOTIFY_UNREAD_MEMO, NOTIFY_UNREAD_MAX) != 0)
+		return HANDLED;
 	req_json(r, 200, json_pack("{s:I}", "count",
-	    (json_int_t)notify_unread(req_db(r), r->user->id)));
+	    (json_int_t)notify_unread(req_db(r), r->user->id, p.limit)));
 	return HANDLED;
 }
 

@@ -230,19 +230,32 @@ notify_clear(struct db *db, int64_t user)
 }
 
 /*
- * Notifications past the person's notifications marker (at most 1000),
- * leaving out the kinds they turned off for the web (notify-prefs.c): the
- * badge counts only what the page shows.
+ * Notifications past the person's notifications marker, at most limit (1 to
+ * NOTIFY_UNREAD_MAX), leaving out the kinds they turned off for the web
+ * (notify-prefs.c): the badge counts only what the page shows.
+ *
+ * What is remembered is the count up to NOTIFY_UNREAD_MEMO, where
+ * Mastodon's unread_count stops by default and the badge shows "99+": each
+ * note counted is a posts row read through the visibility rule, and every
+ * page's first visit after a restart counts (a fifth of the loop in the
+ * first second), so nothing is counted past what anyone reads.
  */
 int64_t
-notify_unread(struct db *db, int64_t user)
+notify_unread(struct db *db, int64_t user, int64_t limit)
 {
 	sqlite3_stmt	*st;
-	int64_t		 n = 0, version = epoch_person(user);
+	int64_t		 n = 0, cap, version = epoch_person(user);
 
-	/* Every page shows the count; it changes far less often (epoch.c). */
-	if (epoch_memo_get(MEMO_UNREAD, user, version, &n))
-		return n;
+	if (limit < 1)
+		limit = 1;
+	if (limit > NOTIFY_UNREAD_MAX)
+		limit = NOTIFY_UNREAD_MAX;
+	/* Every page shows the count; it changes far less often (epoch.c).
+	 * A remembered count below its cap is exact for any limit. */
+	if (epoch_memo_get(MEMO_UNREAD, user, version, &n) &&
+	    (n < NOTIFY_UNREAD_MEMO || limit <= NOTIFY_UNREAD_MEMO))
+		return n < limit ? n : limit;
+	cap = limit > NOTIFY_UNREAD_MEMO ? limit : NOTIFY_UNREAD_MEMO;
 	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
 	    "n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN groups g ON "
 	    "g.id = n.group_id WHERE n.user_id = :viewer "
@@ -257,16 +270,18 @@ notify_unread(struct db *db, int64_t user)
 	    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at "
 	    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) "
 	    "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = :viewer "
-	    "AND b.target_id = n.from_id) LIMIT 1000)");
+	    "AND b.target_id = n.from_id) LIMIT :cap)");
 	if (st == NULL)
 		return 0;
 	access_bind_viewer(st, user);
+	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":cap"), cap);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (db_read_current(db))
-		epoch_memo_put(MEMO_UNREAD, user, version, n);
-	return n;
+		epoch_memo_put(MEMO_UNREAD, user, version,
+		    n < NOTIFY_UNREAD_MEMO ? n : NOTIFY_UNREAD_MEMO);
+	return n < limit ? n : limit;
 }
 
 /* Save where a person stopped reading a timeline ("home", "notifications"). */

@@ -2,8 +2,9 @@
  * prewarm.c: after a start, the home feeds of the people active lately are
  * loaded in the background (from their saved rows, feed-save.c, or built),
  * and the first page of each is read through the visibility rule so its
- * peek rows (peek.c) are remembered too: the people who come back first
- * find their home warm. It never delays a request: it runs on a thread of
+ * peek rows (peek.c) are remembered too, and so is their unread count
+ * (every page's badge): the people who come back first find their home
+ * warm. It never delays a request: it runs on a thread of
  * its own with a read connection of its own, under SCHED_IDLE (the kernel
  * gives it a CPU only when no other thread wants one), and it reads one
  * person at a time in a short read transaction, so the writer's
@@ -223,6 +224,9 @@ prewarm_main(void *arg)
 				if (timeline_home(db, a, ids[i], &p, &out,
 				    NULL) == E_OK)
 					warmed++;
+				/* every page's badge: remembered (epoch.c) */
+				(void)notify_unread(db, ids[i],
+				    NOTIFY_UNREAD_MEMO);
 				db_read_end(db);
 			}
 			arena_free(a);

@@ -733,6 +733,16 @@ req_cause(struct req *r, const char *cause)
 	return cause_say(r->arena, req_lang(r), cause, NULL);
 }
 
+/* The badge's figure: "99+" past what the count remembers, as Mastodon's
+ * and most apps' badges stop. */
+static const char *
+req_unread_shown(struct req *r, int64_t n)
+{
+	if (n >= NOTIFY_UNREAD_MEMO)
+		return arena_printf(r->arena, "%d+", NOTIFY_UNREAD_MEMO - 1);
+	return arena_printf(r->arena, "%lld", (long long)n);
+}
+
 /*
  * The view every page starts from: the signed-in person, the CSRF token for
  * its forms, asset URLs and the page title. A signed-out visitor gets a
@@ -745,6 +755,7 @@ req_view(struct req *r, const char *title)
 	json_t	*v = json_object();
 	char	 raw[TOKEN_BYTES], anon[TOKEN_CHARS + 1];
 	size_t	 i;
+	int64_t	 unread;
 
 	if (r->csrf_binding == NULL) {
 		crypto_random(raw, sizeof raw);
@@ -759,13 +770,15 @@ req_view(struct req *r, const char *title)
 	json_object_set_new(v, "site", json_string("hearth"));
 	json_object_set_new(v, "csrf", json_string(r->csrf));
 	if (r->user != NULL) {
+		unread = notify_unread(req_db(r), r->user->id,
+		    NOTIFY_UNREAD_MEMO);
 		json_object_set_new(v, "me", json_pack("{s:I, s:s, s:s, s:b, "
-		    "s:I}", "id", (json_int_t)r->user->id,
+		    "s:I, s:s}", "id", (json_int_t)r->user->id,
 		    "username", r->user->username,
 		    "display_name", r->user->display_name,
 		    "admin", r->user->role == ROLE_ADMIN,
-		    "unread", (json_int_t)notify_unread(req_db(r),
-		    r->user->id)));
+		    "unread", (json_int_t)unread, "unread_shown",
+		    req_unread_shown(r, unread)));
 	}
 	for (i = 0; i < nview_hooks; i++)
 		view_hooks[i](r, v);

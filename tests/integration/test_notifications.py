@@ -277,6 +277,38 @@ def markers_and_unread(t, srv):
 
 
 @h.case
+def unread_cap(t, srv):
+    """unread_count stops at limit (Mastodon's: 100 by default, up to
+    1000), and the pages' badge at "99+"."""
+    alice, bob = fresh(srv, "alice"), fresh(srv, "bob")
+    for i in range(102):
+        h.post_status(bob, "@%s note %d" % (alice.name, i))
+    t.is_(unread(alice), 100, "unread_count: 100 at most by default")
+    r = alice.get("/api/v1/notifications/unread_count?limit=1000")
+    t.is_(r.json().get("count"), 102, "limit=1000: all 102")
+    t.is_(alice.get("/api/v1/notifications/unread_count?limit=5").json()
+          .get("count"), 5, "limit=5: 5")
+    t.is_(alice.get("/api/v1/notifications/unread_count?limit=5000").json()
+          .get("count"), 102, "a limit past 1000 is 1000")
+    t.status(alice.get("/api/v1/notifications/unread_count?limit=x"), 400,
+             "a limit that is not a number: 400")
+    page = alice.get("/settings").text
+    t.like(page, r"<title>\(99\+\) ", "the tab's title says (99+)")
+    t.like(page, r'data-unread="100"[^>]*>.*?<span data-unread-n>99\+'
+           r'</span>', "the badge says 99+")
+    # Read all but three: counted exactly again, whatever the limit.
+    ids = [x["id"] for x in notes(alice, "?limit=4")[1]]
+    t.status(alice.post("/api/v1/markers",
+                        {"notifications[last_read_id]": ids[3]}), 200,
+             "the marker moves to the fourth newest")
+    t.is_(unread(alice), 3, "3 unread")
+    r = alice.get("/api/v1/notifications/unread_count?limit=1000")
+    t.is_(r.json().get("count"), 3, "... whatever the limit")
+    t.like(alice.get("/settings").text, r"<span data-unread-n>3</span>",
+           "the badge says 3")
+
+
+@h.case
 def clear(t, srv):
     """Clear removes all of one's own notifications, nobody else's."""
     s = scene(t, srv)

@@ -471,6 +471,8 @@ web_notifications(struct req *r)
 	/* the first page, with news: read now, the badge with it */
 	json_object_set_new(json_object_get(v, "me"), "unread",
 	    json_integer(0));
+	json_object_set_new(json_object_get(v, "me"), "unread_shown",
+	    json_string("0"));
 	o = arena_alloc(r->arena, sizeof *o);
 	o->user = r->user->id;
 	o->newest = ids.ids[0];

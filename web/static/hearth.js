@@ -195,10 +195,12 @@
     } catch { /* not JSON: count it */ }
     const n = Number(badge.dataset.unread || 0) + 1;
     badge.dataset.unread = String(n);
+    // Past 99 the badge says "99+", as the server renders it.
+    const shown = n > 99 ? '99+' : String(n);
     const num = badge.querySelector('[data-unread-n]');
-    if (num) num.textContent = String(n);
+    if (num) num.textContent = shown;
     // The tab's title counts too, as the server renders it: "(2) Home".
-    document.title = `(${n}) ${document.title.replace(/^\(\d+\) /, '')}`;
+    document.title = `(${shown}) ${document.title.replace(/^\(\d+\+?\) /, '')}`;
     badge.hidden = false;
   }
 
