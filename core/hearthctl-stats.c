@@ -422,7 +422,7 @@ stats_print(const struct config *c)
 	const struct listen_addr	*la = NULL;
 	struct samples			 ss = { NULL, 0 };
 	const char			*host, *version = "?";
-	char				*text, *cause = NULL, mem[32];
+	char				*text, *cause = NULL, mem[32], filemem[32];
 	long				 up;
 	size_t				 i;
 
@@ -460,11 +460,14 @@ stats_print(const struct config *c)
 	}
 	up = (long)stats_sum(&ss, "hearth_uptime_seconds", NULL, NULL);
 	printf("hearthd %s, up %ldd %02ldh %02ldm; %.0f loop threads, %s "
-	    "resident, %.0f open files\n", version, up / 86400,
+	    "resident (%s of it the mapped database and libraries), %.0f "
+	    "open files\n", version, up / 86400,
 	    up % 86400 / 3600, up % 3600 / 60,
 	    stats_sum(&ss, "hearth_loop_threads", NULL, NULL),
 	    stats_bytes(mem, stats_sum(&ss, "process_resident_memory_bytes",
-	    NULL, NULL)), stats_sum(&ss, "process_open_fds", NULL, NULL));
+	    NULL, NULL)), stats_bytes(filemem, stats_sum(&ss,
+	    "hearth_resident_file_bytes", NULL, NULL)),
+	    stats_sum(&ss, "process_open_fds", NULL, NULL));
 	printf("connections %.0f open, %.0f refused over the caps; streams "
 	    "%.0f event streams, %.0f WebSockets\n", stats_sum(&ss,
 	    "hearth_http_connections_open", NULL, NULL), stats_sum(&ss,

@@ -328,6 +328,7 @@ main(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	db_set_mmap(c.db_mmap);
 	if (config_make_data_dir(&c, &cause) != 0 ||
 	    prepare_database(&c, &cause) != 0 ||
 	    render_init(c.web_dir, &cause) != 0 ||

@@ -68,7 +68,7 @@ peek_cache_init(size_t n)
 	/* cache_memory's share (peek_cache_budget): fewer rows, not more */
 	if (peek_budget > 0 && n > peek_budget / sizeof(struct peek_entry))
 		n = peek_budget / sizeof(struct peek_entry);
-	free(peek_sets);
+	huge_free(peek_sets, peek_nsets * sizeof *peek_sets);
 	peek_sets = NULL;
 	peek_nsets = 0;
 	for (i = 0; i < PEEK_LOCKS; i++)
@@ -83,7 +83,8 @@ peek_cache_init(size_t n)
 		peek_nsets = peek_budget / sizeof *peek_sets;
 	if (peek_nsets == 0)
 		peek_nsets = 1;
-	peek_sets = xcalloc(peek_nsets, sizeof *peek_sets);
+	/* written at random from the first request: huge pages (hugemem.c) */
+	peek_sets = huge_calloc(peek_nsets * sizeof *peek_sets);
 	for (i = 0; i < PEEK_LOCKS; i++)
 		pthread_mutex_init(&peek_locks[i], NULL);
 }

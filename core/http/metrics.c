@@ -225,20 +225,22 @@ metrics_open_fds(void)
 	return n - 1;
 }
 
-/* Resident and virtual memory in bytes, from /proc/self/statm. */
+/* Resident, of that backed by files, and virtual memory in bytes, from
+ * /proc/self/statm. */
 static int
-metrics_memory(uint64_t *rss, uint64_t *vsz)
+metrics_memory(uint64_t *rss, uint64_t *file, uint64_t *vsz)
 {
 	FILE			*f;
-	unsigned long long	 pages, res;
+	unsigned long long	 pages, res, shared;
 	long			 pagesize = sysconf(_SC_PAGESIZE);
 	int			 rc = -1;
 
 	if ((f = fopen("/proc/self/statm", "re")) == NULL)
 		return -1;
-	if (fscanf(f, "%llu %llu", &pages, &res) == 2) {
+	if (fscanf(f, "%llu %llu %llu", &pages, &res, &shared) == 3) {
 		*vsz = pages * (uint64_t)pagesize;
 		*rss = res * (uint64_t)pagesize;
+		*file = shared * (uint64_t)pagesize;
 		rc = 0;
 	}
 	fclose(f);
@@ -251,7 +253,7 @@ metrics_write_process(const struct server *s, struct evbuffer *b)
 {
 	struct rusage	 ru;
 	struct rlimit	 rl;
-	uint64_t	 rss, vsz;
+	uint64_t	 rss, file, vsz;
 	long		 fds, sse, ws;
 	const char	*labels[3] = { "version", PACKAGE_VERSION, NULL };
 	const char	*tr[3] = { "transport", NULL, NULL };
@@ -274,10 +276,16 @@ metrics_write_process(const struct server *s, struct evbuffer *b)
 		    ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
 		    (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6);
 	}
-	if (metrics_memory(&rss, &vsz) == 0) {
+	if (metrics_memory(&rss, &file, &vsz) == 0) {
 		prom_family(b, "process_resident_memory_bytes", "gauge",
 		    "Resident memory.");
 		prom_u64(b, "process_resident_memory_bytes", NULL, rss);
+		/* the database read through its map (db_mmap) is resident
+		 * too, but it is the kernel's page cache, not hearthd's */
+		prom_family(b, "hearth_resident_file_bytes", "gauge",
+		    "Resident memory backed by files: the database mapped for "
+		    "reading (db_mmap) and the program's libraries.");
+		prom_u64(b, "hearth_resident_file_bytes", NULL, file);
 		prom_family(b, "process_virtual_memory_bytes", "gauge",
 		    "Virtual memory.");
 		prom_u64(b, "process_virtual_memory_bytes", NULL, vsz);

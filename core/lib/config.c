@@ -76,6 +76,7 @@ static const struct ckey ckeys[] = {
 	{ "metrics_allow",	  C_STRING,   F(metrics_allow), 0, 0 },
 	{ "home_feed_cache",	  C_INT,      F(home_feed_cache), 0, 10000000 },
 	{ "cache_memory",	  C_BYTES,    F(cache_memory), 128L << 20, 1L << 40 },
+	{ "db_mmap",		  C_BYTES,    F(db_mmap), 0, 1L << 40 },
 	{ "home_prewarm_days",	  C_INT,      F(home_prewarm_days), 0, 3650 },
 	{ "reactions",		  C_REACTIONS, F(reactions), 0, 0 },
 	{ "media.max_image_size", C_LONG,     F(media_max_image_size), 1024, 1L << 30 },
@@ -199,6 +200,7 @@ config_defaults(struct config *c)
 	c->metrics_allow = xstrdup("127.0.0.0/8 ::1");
 	c->home_feed_cache = 20000;
 	c->cache_memory = 512L << 20;
+	c->db_mmap = 2L << 30;		/* SQLite's own cap: 2 GiB less 64 KiB */
 	c->home_prewarm_days = 7;
 	c->media_max_image_size = 16L << 20;	/* as Mastodon */
 	c->media_max_image_pixels = 40L * 1000 * 1000;

@@ -37,6 +37,10 @@ char		*xstrndup(const char *, size_t);
 char		*xasprintf(const char *, ...) printflike(1, 2);
 char		*xvasprintf(const char *, va_list);
 
+/* hugemem.c */
+void		*huge_calloc(size_t);
+void		 huge_free(void *, size_t);
+
 /* log.c */
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 void		 log_set_level(enum log_level);
@@ -220,6 +224,7 @@ struct config {
 	char			*metrics_allow;		/* who may scrape */
 	int			 home_feed_cache;
 	long			 cache_memory;	/* bytes, over every cache */
+	long			 db_mmap;	/* bytes of the database mapped, 0: pread */
 	int			 home_prewarm_days;
 	char			*reactions;	/* emoji offered, spaced */
 	long			 media_max_image_size;	/* bytes */

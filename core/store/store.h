@@ -29,6 +29,7 @@ struct migration {
 #define DB_READONLY	0x1
 #define DB_NOCHECKPOINT	0x2	/* a checkpointer thread does it instead */
 struct db	*db_open(const char *, enum sync_mode, int, char **);
+void		 db_set_mmap(long);
 void		 db_close(struct db *);
 sqlite3		*db_handle(struct db *);
 sqlite3_stmt	*db_prepare(struct db *, const char *);

@@ -5,6 +5,7 @@ import hashlib
 import os
 import sqlite3
 import threading
+import time
 
 import harness as h
 
@@ -15,6 +16,14 @@ def query(path, sql, *args):
         return db.execute(sql, args).fetchall()
     finally:
         db.close()
+
+
+def mapped(srv):
+    """Whether hearthd has its database file (not the -shm index, which
+    SQLite always maps) in its memory map."""
+    with open("/proc/%d/maps" % srv.proc.pid) as f:
+        return any(line.split()[-1] == srv.db for line in f
+                   if len(line.split()) >= 6)
 
 
 def body(t):
@@ -59,6 +68,30 @@ def body(t):
         t.ok(h.PASSWORD.encode() not in raw, "... nor a password")
         phc = query(srv.db, "SELECT password_hash FROM users")[0][0]
         t.like(phc, r"^\$argon2id\$", "passwords are argon2id hashes")
+
+        # db_mmap (default 2G): the loops read the file through a map
+        t.status(c.get("/"), 200, "the home page is read")
+        t.ok(mapped(srv), "the database file is memory-mapped (db_mmap's "
+             "default)")
+        # Many commits a second: SQLite would throw each reader's map away
+        # after every one, so the readers go back to pread, and to the map
+        # once the commits slow down (db.c, db_mmap_adapt).
+        api = srv.client(headers={"Authorization": "Bearer " + token})
+        deadline = time.monotonic() + 8
+        while (time.monotonic() < deadline and
+               "reading with pread" not in srv.log()):
+            for _ in range(20):
+                h.post_status(api, "a commit")
+                api.get("/api/v1/timelines/home")
+        t.like(srv.log(), r"commits a second: reading with pread",
+               "many commits a second: the readers read with pread")
+        deadline = time.monotonic() + 10
+        while (time.monotonic() < deadline and
+               "reading through the map again" not in srv.log()):
+            api.get("/api/v1/timelines/home")
+            time.sleep(0.25)
+        t.like(srv.log(), r"commits a second: reading through the map "
+               r"again", "... and through the map again once they stop")
 
         # Backup while requests (and writes: each sign-in is one) go on.
         stop = threading.Event()
@@ -107,6 +140,15 @@ def body(t):
     t.is_(len(query(srv.db, "SELECT * FROM schema_migrations")), len(rows),
           "no migration ran twice")
     t.is_(srv.stop(), 0, "hearthd stops with exit 0 again")
+
+    # db_mmap = 0: pread, as before
+    plain = h.Server(t, name="pread", db_mmap=0)
+    with plain:
+        plain.add_user("bob")
+        c = plain.client()
+        c.login("bob")
+        t.status(c.get("/"), 200, "db_mmap = 0: the home page is read")
+        t.ok(not mapped(plain), "... and the database file is not mapped")
 
     # A newer hearth wrote the database: refuse it.
     db = sqlite3.connect(srv.db)

@@ -276,8 +276,14 @@ def format(t, srv):
                 "hearth_writer_queue_depth", "hearth_worker_queue_depth",
                 "hearth_jobs_waiting", "process_resident_memory_bytes",
                 "process_start_time_seconds", "process_open_fds",
-                "hearth_sqlite_page_cache_hits_total"):
+                "hearth_sqlite_page_cache_hits_total",
+                "hearth_resident_file_bytes"):
         t.ok(fam in fams, "family %s is there" % fam)
+    rss = fams["process_resident_memory_bytes"]["samples"][0][2]
+    filebacked = fams["hearth_resident_file_bytes"]["samples"][0][2]
+    t.ok(0 < float(filebacked) <= float(rss),
+         "the file-backed part of the resident memory is part of it",
+         "%s of %s" % (filebacked, rss))
     t.is_(fams["hearth_http_request_duration_seconds"]["type"], "histogram",
           "request durations are a histogram")
     les = sorted({l["le"] for n, l, v in

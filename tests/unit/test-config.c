@@ -324,6 +324,13 @@ test_bytes(void)
 	ok(parse("cache_memory = M\n") == -1, "a unit alone refused");
 	ok(parse("cache_memory = 99999999999G\n") == -1,
 	    "overflow through the unit refused");
+	ok(parse("") == 0 && c.db_mmap == 2L << 30,
+	    "db_mmap defaults to 2 GiB");
+	ok(parse("db_mmap = 0\n") == 0 && c.db_mmap == 0, "db_mmap = 0: off");
+	ok(parse("db_mmap = 256M\n") == 0 && c.db_mmap == 256L << 20,
+	    "db_mmap = 256M");
+	ok(parse("db_mmap = -1\n") == -1 && cause_has("db_mmap"),
+	    "a negative db_mmap refused, naming the key");
 }
 
 int

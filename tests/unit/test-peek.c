@@ -1,5 +1,7 @@
 /* Unit tests for peek.c: remembered rows per reader and post, their sets
- * of eight ways, replacement of the oldest, and expiry. */
+ * of eight ways, replacement of the oldest, and expiry; and the huge
+ * pages the table lives in (hugemem.c). */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -97,10 +99,37 @@ test_collisions(void)
 	ok(!peek_cache_get(1, 37, 101, &got), "size 0 remembers nothing");
 }
 
+/* The table's memory (hugemem.c): zeroed, on a huge page's boundary so
+ * the kernel may back it with huge pages, all of it writable, given back
+ * and made again as a new budget does. */
+static void
+test_huge_memory(void)
+{
+	size_t		 len = (5 << 20) + 123, i, zero = 1;
+	unsigned char	*p;
+	int		 round;
+
+	for (round = 0; round < 2; round++) {
+		p = huge_calloc(len);
+		ok(((uintptr_t)p & ((2 << 20) - 1)) == 0,
+		    "huge_calloc: on a 2 MB boundary (round %d)", round);
+		for (i = 0; i < len; i += 4096)
+			zero &= p[i] == 0;
+		zero &= p[len - 1] == 0;
+		ok(zero, "zeroed");
+		memset(p, 0xa5, len);
+		ok(p[0] == 0xa5 && p[len - 1] == 0xa5, "writable to its end");
+		huge_free(p, len);
+	}
+	huge_free(NULL, len);
+	ok(1, "huge_free(NULL) is nothing");
+}
+
 int
 main(void)
 {
 	test_one_set();
 	test_collisions();
+	test_huge_memory();
 	return done_testing();
 }
