@@ -107,7 +107,7 @@ api_notifications_unread(struct req *r)
 	if (page_parse(r, &p, NOTIFY_UNREAD_MEMO, NOTIFY_UNREAD_MAX) != 0)
 		return HANDLED;
 	req_json(r, 200, json_pack("{s:I}", "count",
-	    (json_int_t)notify_unread(req_db(r), r->user->id, p.limit)));
+	    (json_int_t)notify_unread(req_db(r), r->user->id, p.limit, 0)));
 	return HANDLED;
 }
 

@@ -1598,7 +1598,7 @@ int		 notify_clear(struct db *, int64_t);
 /* the unread count: what is remembered (and the badge's "99+"), at most */
 #define NOTIFY_UNREAD_MEMO	100
 #define NOTIFY_UNREAD_MAX	1000
-int64_t		 notify_unread(struct db *, int64_t, int64_t);
+int64_t		 notify_unread(struct db *, int64_t, int64_t, int);
 int		 notify_label_at(size_t, const char **, const char **);
 int		 marker_set(struct db *, int64_t, const char *, int64_t);
 int		 marker_get(struct db *, int64_t, const char *, int64_t *,

@@ -229,10 +229,29 @@ notify_clear(struct db *db, int64_t user)
 	return rc == SQLITE_DONE ? E_OK : E_INTERNAL;
 }
 
+/* The count, with the kinds the person turned off for the web left out
+ * (prefs) or not (""). */
+#define UNREAD_SQL(prefs) "SELECT count(*) FROM (SELECT 1 FROM " \
+    "notifications n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN " \
+    "groups g ON g.id = n.group_id WHERE n.user_id = :viewer " \
+    "AND n.id > coalesce((SELECT last_read_id FROM markers WHERE " \
+    "user_id = :viewer AND timeline = 'notifications'), 0) AND " \
+    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND " \
+    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND " prefs \
+    /* as notify_list: not from people muted or blocked */ \
+    "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = :viewer AND " \
+    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at " \
+    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) " \
+    "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = :viewer " \
+    "AND b.target_id = n.from_id) LIMIT :cap)"
+#define UNREAD_WEB_OFF "NOT EXISTS (SELECT 1 FROM notification_prefs np " \
+    "WHERE np.user_id = :viewer AND np.kind = n.type AND np.web = 0) AND "
+
 /*
  * Notifications past the person's notifications marker, at most limit (1 to
- * NOTIFY_UNREAD_MAX), leaving out the kinds they turned off for the web
- * (notify-prefs.c): the badge counts only what the page shows.
+ * NOTIFY_UNREAD_MAX). For the web (the badge) the kinds they turned off for
+ * the web are left out (notify-prefs.c), so it counts only what the page
+ * shows; the API counts every kind, as Mastodon's.
  *
  * What is remembered is the count up to NOTIFY_UNREAD_MEMO, where
  * Mastodon's unread_count stops by default and the badge shows "99+": each
@@ -241,10 +260,11 @@ notify_clear(struct db *db, int64_t user)
  * first second), so nothing is counted past what anyone reads.
  */
 int64_t
-notify_unread(struct db *db, int64_t user, int64_t limit)
+notify_unread(struct db *db, int64_t user, int64_t limit, int web)
 {
 	sqlite3_stmt	*st;
 	int64_t		 n = 0, cap, version = epoch_person(user);
+	int		 kind = web ? MEMO_UNREAD : MEMO_UNREAD_ALL, rc;
 
 	if (limit < 1)
 		limit = 1;
@@ -252,34 +272,21 @@ notify_unread(struct db *db, int64_t user, int64_t limit)
 		limit = NOTIFY_UNREAD_MAX;
 	/* Every page shows the count; it changes far less often (epoch.c).
 	 * A remembered count below its cap is exact for any limit. */
-	if (epoch_memo_get(MEMO_UNREAD, user, version, &n) &&
+	if (epoch_memo_get(kind, user, version, &n) &&
 	    (n < NOTIFY_UNREAD_MEMO || limit <= NOTIFY_UNREAD_MEMO))
 		return n < limit ? n : limit;
 	cap = limit > NOTIFY_UNREAD_MEMO ? limit : NOTIFY_UNREAD_MEMO;
-	st = db_prepare(db, "SELECT count(*) FROM (SELECT 1 FROM notifications "
-	    "n LEFT JOIN posts p ON p.id = n.post_id LEFT JOIN groups g ON "
-	    "g.id = n.group_id WHERE n.user_id = :viewer "
-	    "AND n.id > coalesce((SELECT last_read_id FROM markers WHERE "
-	    "user_id = :viewer AND timeline = 'notifications'), 0) AND "
-	    "(n.post_id IS NULL OR " SQL_POST_VISIBLE("p") ") AND "
-	    "(n.group_id IS NULL OR " SQL_GROUP_READABLE("g") ") AND "
-	    "NOT EXISTS (SELECT 1 FROM notification_prefs np WHERE "
-	    "np.user_id = :viewer AND np.kind = n.type AND np.web = 0) AND "
-	    /* as notify_list: not from people muted or blocked */
-	    "NOT EXISTS (SELECT 1 FROM mutes m WHERE m.user_id = :viewer AND "
-	    "m.target_id = n.from_id AND m.notifications = 1 AND (m.expires_at "
-	    "IS NULL OR m.expires_at > CAST(strftime('%s', 'now') AS INTEGER))) "
-	    "AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.user_id = :viewer "
-	    "AND b.target_id = n.from_id) LIMIT :cap)");
+	st = db_prepare(db, web ? UNREAD_SQL(UNREAD_WEB_OFF) : UNREAD_SQL(""));
 	if (st == NULL)
 		return 0;
 	access_bind_viewer(st, user);
 	sqlite3_bind_int64(st, sqlite3_bind_parameter_index(st, ":cap"), cap);
-	if (sqlite3_step(st) == SQLITE_ROW)
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (db_read_current(db))
-		epoch_memo_put(MEMO_UNREAD, user, version,
+	/* a count that failed is not remembered: the next page asks again */
+	if (rc == SQLITE_ROW && db_read_current(db))
+		epoch_memo_put(kind, user, version,
 		    n < NOTIFY_UNREAD_MEMO ? n : NOTIFY_UNREAD_MEMO);
 	return n < limit ? n : limit;
 }

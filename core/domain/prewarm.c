@@ -226,7 +226,7 @@ prewarm_main(void *arg)
 					warmed++;
 				/* every page's badge: remembered (epoch.c) */
 				(void)notify_unread(db, ids[i],
-				    NOTIFY_UNREAD_MEMO);
+				    NOTIFY_UNREAD_MEMO, 1);
 				db_read_end(db);
 			}
 			arena_free(a);

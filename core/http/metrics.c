@@ -283,8 +283,9 @@ metrics_write_process(const struct server *s, struct evbuffer *b)
 		/* the database read through its map (db_mmap) is resident
 		 * too, but it is the kernel's page cache, not hearthd's */
 		prom_family(b, "hearth_resident_file_bytes", "gauge",
-		    "Resident memory backed by files: the database mapped for "
-		    "reading (db_mmap) and the program's libraries.");
+		    "Resident memory backed by files or shared memory: the "
+		    "database mapped for reading (db_mmap), its WAL index, "
+		    "the program and its libraries.");
 		prom_u64(b, "hearth_resident_file_bytes", NULL, file);
 		prom_family(b, "process_virtual_memory_bytes", "gauge",
 		    "Virtual memory.");

@@ -771,7 +771,7 @@ req_view(struct req *r, const char *title)
 	json_object_set_new(v, "csrf", json_string(r->csrf));
 	if (r->user != NULL) {
 		unread = notify_unread(req_db(r), r->user->id,
-		    NOTIFY_UNREAD_MEMO);
+		    NOTIFY_UNREAD_MEMO, 1);
 		json_object_set_new(v, "me", json_pack("{s:I, s:s, s:s, s:b, "
 		    "s:I, s:s}", "id", (json_int_t)r->user->id,
 		    "username", r->user->username,

@@ -200,7 +200,7 @@ config_defaults(struct config *c)
 	c->metrics_allow = xstrdup("127.0.0.0/8 ::1");
 	c->home_feed_cache = 20000;
 	c->cache_memory = 512L << 20;
-	c->db_mmap = 2L << 30;		/* SQLite's own cap: 2 GiB less 64 KiB */
+	c->db_mmap = 2L << 30;		/* SQLite lowers it to its cap */
 	c->home_prewarm_days = 7;
 	c->media_max_image_size = 16L << 20;	/* as Mastodon */
 	c->media_max_image_pixels = 40L * 1000 * 1000;

@@ -52,7 +52,8 @@ struct db {
 	size_t		 aftermark[AFTER_DEPTH];	/* at each db_begin */
 	uint64_t	 read_stamp;	/* stamp_now() before db_read_begin */
 	int		 mmap_on;	/* reading through the map (db_mmap) */
-	time_t		 mmap_sec;	/* db_mmap_adapt's last look */
+	int		 mmap_looked;	/* db_mmap_adapt looked once */
+	double		 mmap_at;	/* when it last looked, seconds */
 	uint64_t	 mmap_seq;	/* and the commits then */
 	struct memo	 memo[MEMO_SLOTS];
 };
@@ -100,9 +101,9 @@ db_fold_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
  * and a map is dearer to lose: 700 us to unmap, every page faulted in
  * again. At 19 commits a second (100 posts a second) the page served 23%
  * fewer requests mapped than through pread. So a reader's connection
- * drops its map while commits come faster than DB_MMAP_OFF a second and
- * takes it again once they are slower than DB_MMAP_ON (db_mmap_adapt);
- * a company's ordinary day is well under either.
+ * drops its map once commits come DB_MMAP_OFF a second or more, and takes
+ * it again once they are fewer than DB_MMAP_ON (db_mmap_adapt), looking
+ * at least a second apart; a company's ordinary day is well under either.
  */
 #define DB_MMAP_OFF	8	/* commits a second: pread from here */
 #define DB_MMAP_ON	3	/* and the map again under this */
@@ -118,35 +119,38 @@ db_set_mmap(long bytes)
 	    "PRAGMA mmap_size = %ld", db_mmap_bytes);
 }
 
-/* Before a read transaction: once a second, the map off or on by the
- * commits since the last look (stamp.c counts them). */
+/* Before a read transaction: at least a second after the last look, the
+ * map off or on by the commits since (stamp.c counts them). */
 static void
 db_mmap_adapt(struct db *db)
 {
 	struct timespec	ts;
-	uint64_t	seq, rate;
+	uint64_t	seq;
+	double		now, rate;
 
 	if (db_mmap_bytes == 0 ||
-	    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0 ||
-	    ts.tv_sec == db->mmap_sec)
+	    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) != 0)
+		return;
+	now = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	if (db->mmap_looked && now - db->mmap_at < 1.0)
 		return;
 	seq = stamp_now();
-	if (db->mmap_sec != 0) {
-		rate = (seq - db->mmap_seq) / (uint64_t)(ts.tv_sec -
-		    db->mmap_sec);
+	if (db->mmap_looked) {
+		rate = (double)(seq - db->mmap_seq) / (now - db->mmap_at);
 		if (db->mmap_on && rate >= DB_MMAP_OFF &&
 		    db_exec(db, "PRAGMA mmap_size = 0") == 0) {
 			db->mmap_on = 0;
-			log_debug("db: %llu commits a second: reading with "
-			    "pread", (unsigned long long)rate);
+			log_debug("db: %.0f commits a second: reading with "
+			    "pread", rate);
 		} else if (!db->mmap_on && rate < DB_MMAP_ON &&
 		    db_exec(db, db_mmap_pragma) == 0) {
 			db->mmap_on = 1;
-			log_debug("db: %llu commits a second: reading through "
-			    "the map again", (unsigned long long)rate);
+			log_debug("db: %.0f commits a second: reading through "
+			    "the map again", rate);
 		}
 	}
-	db->mmap_sec = ts.tv_sec;
+	db->mmap_looked = 1;
+	db->mmap_at = now;
 	db->mmap_seq = seq;
 }
 

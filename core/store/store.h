@@ -88,7 +88,7 @@ void		 epoch_touch_all(struct db *);
 int		 epoch_memo_get(int, int64_t, int64_t, int64_t *);
 void		 epoch_memo_put(int, int64_t, int64_t, int64_t);
 enum memo_kind { MEMO_UNREAD = 1, MEMO_MY_GROUPS, MEMO_SILENCED,
-    MEMO_NOTIFY_OFF, MEMO_DRAFT, MEMO_KINDS };
+    MEMO_NOTIFY_OFF, MEMO_DRAFT, MEMO_UNREAD_ALL, MEMO_KINDS };
 struct json_t		*db_memo_json(struct db *, int, int64_t, int64_t);
 void		 db_memo_json_put(struct db *, int, int64_t, int64_t, struct json_t *);
 

@@ -128,6 +128,22 @@ def follows_group_and_follow_back(t, srv):
 
 
 @h.case
+def web_off_kinds(t, srv):
+    """A kind turned off for the web leaves the badge, not the API's
+    unread_count, which counts every kind as Mastodon's does."""
+    name, c, api = person(t, srv, "jona")
+    form = {"csrf": c.csrf("/settings/notifications"), "frequency": "daily"}
+    for kind in ("follow", "favourite", "reblog", "added_to_group"):
+        form["web." + kind] = "1"
+    t.status(c.post("/settings/notifications", form), 303,
+             "mentions turned off for the web")
+    h.post_status(srv.api["bob"], "hi @%s" % name)
+    t.is_(badge(c.get("/").text), 0, "the badge leaves the mention out")
+    t.is_(api.get("/api/v1/notifications/unread_count").json()["count"], 1,
+          "the API's unread count has it")
+
+
+@h.case
 def opening_reads(t, srv):
     """Opening the page moves the notifications marker (the API's
     /api/v1/markers), clears the badge and the unread count, yet shows
