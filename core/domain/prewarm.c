@@ -4,11 +4,11 @@
  * and the first page of each is read through the visibility rule so its
  * peek rows (peek.c) are remembered too, and so is their unread count
  * (every page's badge): the people who come back first find their home
- * warm. It never delays a request: it runs on a thread of
- * its own with a read connection of its own, under SCHED_IDLE (the kernel
- * gives it a CPU only when no other thread wants one), and it reads one
- * person at a time in a short read transaction, so the writer's
- * checkpoints are not held up either. A person a request reaches first is
+ * warm. It never delays a request: it runs on a thread of its own with a
+ * read connection of its own, under SCHED_IDLE (the kernel gives it a CPU
+ * only when no other thread wants one), and it reads one person at a time
+ * in a short read transaction, so the writer's checkpoints are not held up
+ * either. A person a request reaches first is
  * simply skipped (their feed is there already). It stops at shutdown, and
  * after the people the feed cache has room for.
  *

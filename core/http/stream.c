@@ -951,11 +951,11 @@ stream_owners(struct stream_loop *sl, struct stream_msg *m)
 
 /*
  * On a loop: deliver a message to the streams it concerns: for everyone,
- * each owner's; else its recipients' (by the index) and the broad ones. A post to
- * thousands of streams is delivered in slices (stream_kick), so the loop
- * answers its requests in between (a post to 7,000 streams held it for
- * 200 ms): 0 when done, 1 if it stopped at the deadline and m->at says
- * where to go on.
+ * each owner's; else its recipients' (by the index) and the broad ones. A
+ * post to thousands of streams is delivered in slices (stream_kick), so
+ * the loop answers its requests in between (a post to 7,000 streams held
+ * it for 200 ms): 0 when done, 1 if it stopped at the deadline and m->at
+ * says where to go on.
  */
 #define STREAM_SLICE_US		2000
 #define STREAM_SLICE_MIN_US	250
