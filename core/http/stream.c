@@ -137,6 +137,20 @@ stream_heartbeat_secs(void)
 	return STREAM_HEARTBEAT;
 }
 
+/*
+ * Count a stream in (+1) or out (-1). It is counted before its answer is
+ * sent: a client that has read its 101 finds it in the metrics, and the
+ * writer, which skips publishing while no stream is open, does not skip
+ * an event for it.
+ */
+static void
+stream_tally(const struct stream *s, int d)
+{
+	__atomic_add_fetch(&stream_count, d, __ATOMIC_RELAXED);
+	if (s->ws)
+		__atomic_add_fetch(&stream_count_ws, d, __ATOMIC_RELAXED);
+}
+
 /* Forget a stream (its connection is gone or going). */
 static void
 stream_unlink(struct stream *s)
@@ -151,9 +165,7 @@ stream_unlink(struct stream *s)
 	while (s->nparams > 0)
 		free(s->params[--s->nparams].arg);
 	free(s->params);
-	__atomic_sub_fetch(&stream_count, 1, __ATOMIC_RELAXED);
-	if (s->ws)
-		__atomic_sub_fetch(&stream_count_ws, 1, __ATOMIC_RELAXED);
+	stream_tally(s, -1);
 	free(s);
 }
 
@@ -466,9 +478,6 @@ stream_add(struct stream *s, struct conn *conn, conn_read_fn on_read)
 	s->listed = 1;
 	if (s->broad)	/* as stream_subscribe found */
 		LIST_INSERT_HEAD(&s->sl->broad, s, broad_entry);
-	__atomic_add_fetch(&stream_count, 1, __ATOMIC_RELAXED);
-	if (s->ws)
-		__atomic_add_fetch(&stream_count_ws, 1, __ATOMIC_RELAXED);
 }
 
 /* How many streams are open, for the metrics: event streams, WebSockets. */
@@ -494,7 +503,9 @@ stream_open(struct req *r, const struct stream_sub *sub)
 
 	if ((s = stream_new(r, sub)) == NULL)
 		return -1;
+	stream_tally(s, 1);
 	if ((conn = req_stream(r, 200, "text/event-stream")) == NULL) {
+		stream_tally(s, -1);
 		stream_discard(s);
 		return 0;	/* answered: the client has gone */
 	}
@@ -666,7 +677,9 @@ stream_open_ws(struct req *r, const struct stream_sub *sub,
 	req_set_header(r, "Sec-WebSocket-Accept", accept);
 	if (protocol != NULL)
 		req_set_header(r, "Sec-WebSocket-Protocol", protocol);
+	stream_tally(s, 1);
 	if ((conn = req_stream(r, 101, NULL)) == NULL) {
+		stream_tally(s, -1);
 		stream_discard(s);
 		return 0;
 	}
