@@ -4,7 +4,8 @@ and the next start reads them back before it listens. A saved card is a
 hint: a page after the restart is the page before it (each reader's own
 CSRF token and way back filled in with this run's markers); a card whose
 post changed while hearthd was down is rendered anew; rows of another
-build (program, templates, catalogues, config) are not read back; a crash
+build (program, templates, catalogues, config) are not read back, nor
+those of a run whose files changed under it; a crash
 saves nothing and the cards are rendered as before.
 
 Each case can run alone: make check TESTS=tests/integration/test_saved_cards.py
@@ -137,6 +138,25 @@ def other_build_not_read(t, srv):
     srv.spawn()
     t.ok(srv.wait_ready(), "hearthd starts again")
     t.is_(read_back(srv, seen), 0, "none read back")
+    page = web.get("/").text
+    t.ok(all(card(page, i) for i in ids), "the cards are rendered anew")
+
+
+@h.case
+def changed_while_running(t, srv):
+    """Files that changed while hearthd ran (a package upgrade replaces
+    them, an admin edits hearth.conf, then each restarts) do not make the
+    old run's cards the new run's: they are saved under the build that
+    rendered them, so the next start reads none back."""
+    alice, web, ids, bob = world(t, srv)
+    with open(srv.conf, "a") as f:
+        f.write("# edited while hearthd ran\n")
+    seen = len(srv.log())
+    restart(srv)
+    t.like(srv.log()[seen:], r"cards: saved \d+ post cards",
+           "the shutdown saved the cards")
+    t.is_(read_back(srv, seen), 0, "the start with the edited config "
+          "read none back")
     page = web.get("/").text
     t.ok(all(card(page, i) for i in ids), "the cards are rendered anew")
 

@@ -113,6 +113,15 @@ card_build(const struct config *c)
 	return h & INT64_MAX;	/* a SQLite integer */
 }
 
+/*
+ * This run's fingerprint, taken as the start reads its templates, config
+ * and program: at the shutdown the files may be newer (a package upgrade
+ * replaces them, then restarts; an admin edits base_url, then restarts),
+ * and cards rendered by the old ones must not be saved under the new
+ * fingerprint. 0 until web_cards_load took it: nothing is saved then.
+ */
+static uint64_t	 run_build;
+
 struct card_saving {
 	struct db	*db;
 	uint64_t	 build;
@@ -158,6 +167,10 @@ web_cards_save(const struct config *c)
 	char			*path = config_db_path(c), *cause = NULL;
 
 	memset(&s, 0, sizeof s);
+	if (run_build == 0) {
+		free(path);
+		return;
+	}
 	if ((s.db = db_open(path, c->synchronous, 0, &cause)) == NULL) {
 		log_warn("cards: not saved: %s", cause);
 		free(cause);
@@ -165,7 +178,7 @@ web_cards_save(const struct config *c)
 		return;
 	}
 	free(path);
-	s.build = card_build(c);
+	s.build = run_build;
 	s.now = (int64_t)time(NULL);
 	s.mark = web_card_mark(&s.mark_len);
 	if (db_begin(s.db) != 0 || card_saved_clear(s.db) != 0)
@@ -210,6 +223,7 @@ web_cards_load(const struct config *c)
 
 	memset(&s, 0, sizeof s);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	run_build = card_build(c);
 	s.db = db_open(path, c->synchronous, DB_READONLY, &cause);
 	free(path);
 	if (s.db == NULL) {
@@ -217,7 +231,7 @@ web_cards_load(const struct config *c)
 		free(cause);
 		return;
 	}
-	s.build = card_build(c);
+	s.build = run_build;
 	s.now = (int64_t)time(NULL);
 	if (db_read_begin(s.db) == 0) {
 		(void)card_saved_each(s.db, s.build, s.now, load_one, &s);
