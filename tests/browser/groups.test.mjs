@@ -101,7 +101,7 @@ test('edit the post: the form is prefilled, the post says Edited', async () => {
   // Edit and Delete are in the card's "More" menu (issue 20).
   const card = page.locator('article.post').first();
   await card.locator('details.more-menu > summary').click();
-  await card.getByRole('link', { name: 'Edit your post' }).click();
+  await card.getByRole('link', { name: 'Edit', exact: true }).click();
   await page.waitForURL(postUrl + '/edit');
   assert.equal(await page.getByLabel('Text', { exact: true }).inputValue(),
     'The **roses** are up');
@@ -118,7 +118,7 @@ test('edit the post: the form is prefilled, the post says Edited', async () => {
 test('delete the post after confirming', async () => {
   const focus = page.locator('section[aria-label="The post"] article.post');
   await focus.locator('details.more-menu > summary').click();
-  await focus.getByRole('link', { name: 'Delete your post' }).click();
+  await focus.getByRole('link', { name: 'Delete', exact: true }).click();
   await page.waitForURL(postUrl + '/delete');
   assert.equal(await page.locator('h1').textContent(), 'Delete this post?');
   await check('delete');

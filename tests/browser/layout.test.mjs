@@ -217,7 +217,7 @@ test('phone: the card action row stays on one line in every language', async () 
     await page.setExtraHTTPHeaders({});
     await page.goto(hearth.url + '/public');
     const replies = page.locator('article.post').first().locator('a.replies');
-    assert.match(await replies.evaluate((a) => a.textContent), /^\d+ repl(y|ies) to .+’s post$/,
+    assert.match(await replies.evaluate((a) => a.textContent), /^\d+ repl(y|ies)$/,
       'the link keeps its words for screen readers');
     assert.ok((await replies.boundingBox()).width < 70, 'on a phone it is the number and a bubble');
     await noSideways('action-row-phone');

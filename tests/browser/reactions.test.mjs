@@ -113,13 +113,13 @@ test('Edit and Delete are behind "More", for the author only', async () => {
   await page.goto(postUrl);
   const more = card().locator('details.more-menu');
   await more.locator('summary').click();
-  assert.equal(await more.getByRole('link', { name: 'Edit your post' }).count(), 0,
+  assert.equal(await more.getByRole('link', { name: 'Edit', exact: true }).count(), 0,
     'bob has no Edit on ada\'s post');
   await page.context().clearCookies();
   await signInAt(page, hearth.url, 'ada');
   await page.goto(postUrl);
   await card().locator('details.more-menu > summary').click();
-  await card().getByRole('link', { name: 'Edit your post' }).waitFor();
+  await card().getByRole('link', { name: 'Edit', exact: true }).waitFor();
   await check('more-menu');
 });
 

@@ -9,6 +9,7 @@ Each case can run alone: make check TESTS=tests/integration/test_i18n.py
 CASE=login_by_accept_language (or `python3 .../test_i18n.py --list`)."""
 import contextlib
 import html
+import json
 import re
 
 import harness as h
@@ -52,6 +53,25 @@ def login_by_accept_language(t, srv):
         t.ok(text in r.text, "%r says %r" % (header, text))
 
 
+def words(t, client, page):
+    """The words hearth.js writes, in the page's language: the fragment
+    the page's words script (words-LANG.HASH.js, js-words.c) adds to the
+    page, as HTML; cached for a year like any hashed asset."""
+    m = re.search(r'<script src="(/static/words-(\w+)\.[0-9a-f]{10}\.js)" '
+                  r'defer></script>', page)
+    t.ok(m and m.group(2) == lang_of(page), "the page names the words "
+         "script of its language (%s)" % (m.group(2) if m else None))
+    if not m:
+        return ""
+    r = client.get(m.group(1))
+    t.status(r, 200, "... which is served")
+    t.like(r.header("Cache-Control") or "", r"immutable",
+           "... and cached for good")
+    lit = re.search(r"insertAdjacentHTML\('beforeend', (\".*\")\);",
+                    r.text, re.S)
+    return json.loads(lit.group(1)) if lit else ""
+
+
 @h.case
 def pages_by_browser_and_setting(t, srv):
     """A signed-in page follows the browser until the person chooses;
@@ -66,7 +86,7 @@ def pages_by_browser_and_setting(t, srv):
     r = a.get("/")
     t.is_(lang_of(r.text), "de", "German by the setting")
     t.ok("Benachrichtigungen" in r.text, "the navigation is in German")
-    t.ok('data-i18n-min="{n} Min."' in r.text,
+    t.ok('data-i18n-min="{n} Min."' in words(t, a, r.text),
          "the script's words for hearth.js are German too")
     r = a.get("/settings/language")
     t.like(r.text, r'<option value="de" selected>Deutsch</option>',
@@ -185,10 +205,13 @@ def merged_pages_from_c(t, srv):
     plural form, from the page) follow the reader's language."""
     a = srv.a
     r = a.get("/")
-    t.like(r.text, r'<span id="hearth-plural" hidden data-new-posts-one="'
+    js = words(t, a, r.text)
+    t.like(js, r'<span id="hearth-plural" hidden data-new-posts-one="'
            r'\{n\} new post" data-new-posts-few="\{n\} new posts"',
            "the script's counted words, in English, each form")
-    t.like(r.text, r'data-i18n-attach="Attach"', "... and its plain words")
+    t.like(js, r'data-i18n-attach="Attach"', "... and its plain words")
+    t.unlike(r.text, r'data-i18n-attach=|id="react-offer"', "the page "
+             "itself carries none of them, only the script's URL")
     t.like(r.text, r'>Everyone at [^<]+</', "the composer's audience names "
            "the company")
     save(t, a, "de", "")
@@ -198,8 +221,8 @@ def merged_pages_from_c(t, srv):
     t.like(r.text, r'<option value="off"[^>]*>Nie</option>',
            "the digest's rhythm is German")
     r = a.get("/")
-    t.like(r.text, r'data-i18n-attach="[^"]+"', "the script's words are "
-           "there in German too")
+    t.like(words(t, a, r.text), r'data-i18n-attach="Anh[^"]+"',
+           "the script's words are there in German too")
     save(t, a, "en", "")
 
 

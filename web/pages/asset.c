@@ -41,22 +41,68 @@ static json_t		*asset_map;
 static int		 hooked;	/* asset_view is a view hook */
 static void		 asset_view(struct req *, json_t *);
 
+/* The type a file's name says it is, or NULL if it is not ours to serve. */
+static const char *
+asset_type(const char *file)
+{
+	const char	*dot = strrchr(file, '.');
+	size_t		 i;
+
+	for (i = 0; dot != NULL && i < nitems(asset_types); i++) {
+		if (strcmp(dot, asset_types[i].ext) == 0)
+			return asset_types[i].type;
+	}
+	return NULL;
+}
+
+/* Name a's bytes: style.css is served as style.0123456789.css too. */
+static void
+asset_name(struct asset *a, const char *file)
+{
+	char		 hash[HASH_HEX + 1];
+	const char	*dot = strrchr(file, '.');
+
+	crypto_sha256_hex(a->data, a->len, hash);
+	a->name = xstrdup(file);
+	a->hashed = xasprintf("%.*s.%.10s%s", (int)(dot - file), file, hash,
+	    dot);
+}
+
+/*
+ * An asset made at start rather than read from web_dir/static (the
+ * script's words in each language, js-words.c), served as the files are
+ * and cached as long: its URL, or NULL if there is no room. Called before
+ * the loops start; it is not in the templates' map (asset.NAME), which
+ * every thread shares by then.
+ */
+const char *
+asset_add(const char *file, const char *data, size_t len)
+{
+	const char	*type = asset_type(file);
+	struct asset	*a;
+
+	if (nassets == ASSET_MAX || type == NULL)
+		return NULL;
+	a = &assets[nassets];
+	a->type = type;
+	a->data = xmalloc(len + 1);
+	memcpy(a->data, data, len);
+	a->len = len;
+	asset_name(a, file);
+	nassets++;
+	return xasprintf("/static/%s", a->hashed);
+}
+
 /* Read one asset and give it its hashed name. */
 static int
 asset_load(const char *dir, const char *file, char **cause)
 {
-	char		*path = xasprintf("%s/%s", dir, file), hash[HASH_HEX + 1];
-	const char	*dot, *type = NULL;
+	char		*path = xasprintf("%s/%s", dir, file);
+	const char	*type = asset_type(file);
 	struct asset	*a;
 	FILE		*f;
-	size_t		 i;
 	char		*key, *k;
 
-	for (i = 0; i < nitems(asset_types); i++) {
-		dot = strrchr(file, '.');
-		if (dot != NULL && strcmp(dot, asset_types[i].ext) == 0)
-			type = asset_types[i].type;
-	}
 	if (type == NULL) {
 		/* Not ours to serve (an editor's backup file, say). */
 		free(path);
@@ -82,11 +128,7 @@ asset_load(const char *dir, const char *file, char **cause)
 		free(path);
 		return -1;
 	}
-	crypto_sha256_hex(a->data, a->len, hash);
-	dot = strrchr(file, '.');
-	a->name = xstrdup(file);
-	a->hashed = xasprintf("%.*s.%.10s%s", (int)(dot - file), file, hash,
-	    dot);
+	asset_name(a, file);
 	a->type = type;
 	nassets++;
 

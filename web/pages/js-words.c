@@ -3,12 +3,12 @@
  * posts"). A template attribute carries one form of a message only
  * (docs/translating.md), so every page's view gets each such message in
  * every plural form of the reader's language, as js_plural.NAME_CATEGORY
- * (CLDR's one, few, many, other); foot.html hands them to the script as
- * #hearth-plural's data- attributes, and the script picks one with
- * Intl.PluralRules. The plain words go as data-i18n-* in foot.html.
+ * (CLDR's one, few, many, other); js-plural.html hands them to the script
+ * as #hearth-plural's data- attributes, and the script picks one with
+ * Intl.PluralRules. The plain words go as data-i18n-* in js-words.html.
  */
-#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pages.h"
@@ -67,51 +67,74 @@ js_react_offer(void)
 	return a;
 }
 
-/* Every language's, made once (the catalogues are loaded before the first
- * request) and shared read-only, frozen (freeze.c); and rendered once too
- * (js-plural.html, react-offer.html), as foot.html puts them in as they
- * are: their forty lookups were the same on every page. */
-static json_t		*js_plural_html[LANG_COUNT], *js_offer_html[LANG_COUNT];
-static pthread_once_t	 js_made_once = PTHREAD_ONCE_INIT;
+/*
+ * What hearth.js needs in each language (js-words.html: the counted words,
+ * the plain ones, the React menu's buttons) is the same on every page, and
+ * was a sixteenth of a home page. It is rendered once per language at
+ * start and served as a script (words-LANG.HASH.js, cached for a year like
+ * any asset) that adds it to the page before hearth.js runs: the page
+ * itself carries only the script's URL, as the view's "words_js".
+ */
+static json_t	*js_words_url[LANG_COUNT];
 
-static void
-js_words_make_all(void)
+/* The script for one language: the fragment, added at the end of <body>. */
+static char *
+js_words_script(json_t *html)
 {
-	json_t	*offer = js_react_offer(), *v;
-	int	 lang;
+	char	*lit = json_dumps(html, JSON_ENCODE_ANY), *js;
 
-	for (lang = 0; lang < LANG_COUNT; lang++) {
-		v = json_pack("{s:o}", "js_plural", js_words_make(lang));
-		js_plural_html[lang] = render_frozen("js-plural", v, lang);
-		json_decref(v);
-		v = json_pack("{s:O}", "react_offer", offer);
-		js_offer_html[lang] = render_frozen("react-offer", v, lang);
-		json_decref(v);
-	}
-	json_decref(offer);
+	if (lit == NULL)
+		return NULL;
+	js = xasprintf("// hearth: the words hearth.js writes, in one "
+	    "language (js-words.c)\n"
+	    "document.body.insertAdjacentHTML('beforeend', %s);\n", lit);
+	free(lit);
+	return js;
 }
 
-/* A view hook: the counted words, in the request's language. */
+/* A view hook: the script with the words of the request's language. */
 static void
 js_words_view(struct req *r, json_t *v)
 {
 	int	lang = req_lang(r);
 
-	pthread_once(&js_made_once, js_words_make_all);
 	if (lang < 0 || lang >= LANG_COUNT)
 		lang = LANG_EN;
-	if (js_plural_html[lang] != NULL)
-		json_object_set(v, "js_plural_html", js_plural_html[lang]);
-	if (js_offer_html[lang] != NULL)
-		json_object_set(v, "react_offer_html", js_offer_html[lang]);
+	if (js_words_url[lang] != NULL)
+		json_object_set(v, "words_js", js_words_url[lang]);
 }
 
-/* Hang the hook on every page's view; once, at start. */
+/* Make every language's script and hang the hook on every page's view;
+ * once, at start, after the templates and catalogues are loaded. */
 void
 web_js_words_init(void)
 {
-	static int	hooked;
+	static int	 hooked;
+	json_t		*offer, *v, *html;
+	const char	*url;
+	char		*js, *file;
+	int		 lang;
 
-	if (!hooked++)
-		req_view_hook_add(js_words_view);
+	if (hooked++)
+		return;
+	offer = js_react_offer();
+	for (lang = 0; lang < LANG_COUNT; lang++) {
+		v = json_pack("{s:o, s:O}", "js_plural", js_words_make(lang),
+		    "react_offer", offer);
+		html = render_frozen("js-words", v, lang);
+		json_decref(v);
+		if (html == NULL || (js = js_words_script(html)) == NULL) {
+			log_warn("js-words: no words for hearth.js in %s",
+			    i18n_code(lang));
+			continue;
+		}
+		file = xasprintf("words-%s.js", i18n_code(lang));
+		if ((url = asset_add(file, js, strlen(js))) != NULL)
+			js_words_url[lang] = json_freeze(json_string(url));
+		free((char *)url);
+		free(file);
+		free(js);
+	}
+	json_decref(offer);
+	req_view_hook_add(js_words_view);
 }

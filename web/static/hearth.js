@@ -104,6 +104,14 @@
     return true;
   }
 
+  // A card's like, share and bookmark buttons come back with the same
+  // class, which finds the fresh one to focus (no data-focus on each).
+  function focusFor(button) {
+    const kind = ['fav', 'share', 'bookmark']
+      .find((k) => button?.classList.contains(k));
+    return kind ? '.' + kind : null;
+  }
+
   document.addEventListener('submit', async (ev) => {
     const form = ev.target;
     const submitter = ev.submitter;
@@ -125,8 +133,8 @@
       } else if (new URL(res.url).pathname !== window.location.pathname) {
         // The server sent us elsewhere (left a private group): go along.
         window.location.assign(res.url);
-      } else if (swap(form.dataset.swap, doc,
-        submitter?.dataset.focus || form.dataset.focus)) {
+      } else if (swap(form.dataset.swap, doc, submitter?.dataset.focus ||
+        focusFor(submitter) || form.dataset.focus)) {
         const done = document.activeElement?.closest('button') ||
           document.getElementById(form.dataset.swap)
             ?.querySelector('form[data-swap] button');
