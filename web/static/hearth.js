@@ -138,7 +138,11 @@
         const done = document.activeElement?.closest('button') ||
           document.getElementById(form.dataset.swap)
             ?.querySelector('form[data-swap] button');
-        if (done) say(done.textContent.replace(/\s+/g, ' ').trim());
+        // A button with no words of its own (bookmark) says its title.
+        if (done) {
+          say(done.textContent.replace(/\s+/g, ' ').trim() ||
+            done.getAttribute('title') || '');
+        }
         document.getElementById('js-error')?.remove();
       } else {
         window.location.assign(res.url);
