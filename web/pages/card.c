@@ -274,20 +274,79 @@ card_write(struct ectx *e, const struct peek *pk, struct card_out *co)
 	return 0;
 }
 
+/*
+ * card_fill's output, gathered before it goes to the buffer: a card is a
+ * dozen pieces with the markers between them, and an evbuffer_add costs
+ * more than copying a piece (a twentieth of a home page went to them).
+ */
+struct card_stage {
+	struct evbuffer	*out;
+	size_t		 n;
+	char		 buf[8192];
+};
+
+static void
+stage_flush(struct card_stage *st)
+{
+	if (st->n > 0)
+		evbuffer_add(st->out, st->buf, st->n);
+	st->n = 0;
+}
+
+static void
+stage_put(struct card_stage *st, const char *p, size_t len)
+{
+	if (st->n + len > sizeof st->buf) {
+		stage_flush(st);
+		if (len > sizeof st->buf / 2) {
+			evbuffer_add(st->out, p, len);
+			return;
+		}
+	}
+	memcpy(st->buf + st->n, p, len);
+	st->n += len;
+}
+
+/* A short text escaped for HTML, as escape_html does. */
+static void
+stage_escaped(struct card_stage *st, const char *s)
+{
+	const char	*rep;
+	size_t		 k;
+
+	for (;;) {
+		k = strcspn(s, "&<>\"'`");
+		stage_put(st, s, k);
+		switch (s[k]) {
+		case '\0': return;
+		case '&':  rep = "&amp;"; break;
+		case '<':  rep = "&lt;"; break;
+		case '>':  rep = "&gt;"; break;
+		case '"':  rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:   rep = "&#96;"; break;
+		}
+		stage_put(st, rep, strlen(rep));
+		s += k + 1;
+	}
+}
+
 /* Copy a card (or cards) into co's output, filling in the markers; under
  * the card cache's lock when it comes from there (cache_emit_with). */
 static void
 card_fill(const char *s, size_t len, void *arg)
 {
-	struct card_out	*co = arg;
-	struct evbuffer	*out = co->out;
-	const char	*end = s + len, *m, *text;
-	char		 num[24];
-	int64_t		 t;
-	int		 i;
+	struct card_out		*co = arg;
+	struct card_stage	 st;
+	const char		*end = s + len, *m, *text;
+	char			 num[24];
+	int64_t			 t;
+	int			 i;
 
+	st.out = co->out;
+	st.n = 0;
 	while (s < end && (m = memchr(s, '\001', end - s)) != NULL) {
-		evbuffer_add(out, s, m - s);
+		stage_put(&st, s, m - s);
 		s = m + 1;	/* a control character in a post: dropped */
 		if ((size_t)(end - m) < sizeof mark_csrf - 1 ||
 		    memcmp(m, mark_csrf, MARK_HEX + 1) != 0)
@@ -295,18 +354,18 @@ card_fill(const char *s, size_t len, void *arg)
 		s = m + sizeof mark_csrf - 1;
 		switch (m[MARK_HEX + 1]) {
 		case 'C':	/* the reader's CSRF token */
-			evbuffer_add(out, co->esc, co->ncsrf);
+			stage_put(&st, co->esc, co->ncsrf);
 			break;
 		case 'B':	/* the way back */
-			evbuffer_add(out, co->esc + co->ncsrf,
+			stage_put(&st, co->esc + co->ncsrf,
 			    co->nesc - co->ncsrf);
 			break;
 		case 'N':	/* the replies the reader may read */
-			evbuffer_add(out, num, dec_format(num, co->replies));
+			stage_put(&st, num, dec_format(num, co->replies));
 			break;
 		case 'P':	/* ... and their word */
-			text = trn(co->lang, co->replies, "reply", "replies");
-			escape_html(out, text, strlen(text));
+			stage_escaped(&st, trn(co->lang, co->replies, "reply",
+			    "replies"));
 			break;
 		case 'T':	/* a time, relative */
 		case 'D':	/* a date and time, in an attribute */
@@ -321,12 +380,10 @@ card_fill(const char *s, size_t len, void *arg)
 			if (m[MARK_HEX + 1] == 'T') {
 				text = i18n_ago(co->a, co->lang, co->zone, t,
 				    co->now);
-				evbuffer_add(out, text, strlen(text));
-			} else {
-				text = i18n_datetime(co->a, co->lang, co->zone,
-				    t);
-				escape_html(out, text, strlen(text));
-			}
+				stage_put(&st, text, strlen(text));
+			} else
+				stage_escaped(&st, i18n_datetime(co->a,
+				    co->lang, co->zone, t));
 			break;
 		default:	/* not one of ours after all */
 			s = m + 1;
@@ -334,7 +391,8 @@ card_fill(const char *s, size_t len, void *arg)
 		}
 	}
 	if (s < end)
-		evbuffer_add(out, s, end - s);
+		stage_put(&st, s, end - s);
+	stage_flush(&st);
 }
 
 /* One card to write, for web_filtered_card. */
