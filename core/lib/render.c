@@ -42,6 +42,8 @@ struct node {
 	enum node_type	 type;
 	char		*text;		/* N_TEXT: text; others: the name */
 	size_t		 len;
+	uint32_t	 hash;		/* a name's first part (node_keys) */
+	size_t		 len0;		/* ... and its length */
 	struct node	*child;		/* sections */
 	struct node	*next;
 };
@@ -616,6 +618,27 @@ t_list(struct tstate *st, const struct node *n)
 	return head;
 }
 
+/* FNV-1a of a name's first part, for lookup's memo. */
+static void
+node_keys(struct node *n)
+{
+	const char	*dot;
+	uint32_t	 h;
+	size_t		 i;
+
+	for (; n != NULL; n = n->next) {
+		node_keys(n->child);
+		if (n->type == N_TEXT || n->type == N_PARTIAL)
+			continue;
+		dot = strchr(n->text, '.');
+		n->len0 = dot != NULL ? (size_t)(dot - n->text) :
+		    strlen(n->text);
+		for (h = 2166136261u, i = 0; i < n->len0; i++)
+			h = (h ^ (unsigned char)n->text[i]) * 16777619u;
+		n->hash = h;
+	}
+}
+
 /* A template's copy in a language (English too: it splices {{#_}}). */
 static struct node *
 translate(const struct node *root, int lang)
@@ -627,32 +650,79 @@ translate(const struct node *root, int lang)
 	st->mode = T_TEXT;
 	out = t_list(st, root);
 	free(st);
+	node_keys(out);
 	return out;
 }
 
 /*
- * Look a dotted name up through the context stack. A partial repeats the
- * frame it was called in, so equal neighbours are asked once: a miss costs
- * jansson a hash of the key like a hit, and a page asks thousands.
+ * What a render has looked up already: a page asks for the same names of
+ * the same objects again and again (nav 18 times, the composer's group 18
+ * times, the assets, the token), and jansson hashes the name each time, a
+ * third of a page's rendering. A view does not change while it is
+ * rendered, so within one render (one generation) a name's value in an
+ * object is what it was; a later render never compares with an older
+ * generation's slots.
+ */
+#define LOOKUP_MEMO	256
+
+static __thread struct lookup_slot {
+	const json_t	*obj;
+	const char	*name;		/* a node's, alive for its render */
+	size_t		 len;
+	uint32_t	 hash;
+	uint64_t	 gen;
+	json_t		*val;
+} lookup_memo[LOOKUP_MEMO];
+static __thread uint64_t lookup_gen;
+
+/* A render begins: nothing it remembers from before holds. */
+static void
+lookup_forget(void)
+{
+	lookup_gen++;
+}
+
+/* The name's first part in obj, remembered for this render. */
+static json_t *
+lookup_first(json_t *obj, const struct node *n)
+{
+	struct lookup_slot	*m = &lookup_memo[(n->hash ^
+				    (uint32_t)((uintptr_t)obj >> 4)) %
+				    LOOKUP_MEMO];
+
+	if (m->gen == lookup_gen && m->obj == obj && m->hash == n->hash &&
+	    m->len == n->len0 && memcmp(m->name, n->text, n->len0) == 0)
+		return m->val;
+	m->gen = lookup_gen;
+	m->obj = obj;
+	m->name = n->text;
+	m->len = n->len0;
+	m->hash = n->hash;
+	m->val = json_object_getn(obj, n->text, n->len0);
+	return m->val;
+}
+
+/*
+ * Look a node's dotted name up through the context stack. A partial
+ * repeats the frame it was called in, so equal neighbours are asked once.
  */
 static json_t *
-lookup(json_t **stack, int depth, const char *name)
+lookup(json_t **stack, int depth, const struct node *n)
 {
-	const char *dot;
-	json_t	*v = NULL;
-	int	 i;
-	size_t	 len;
+	const char	*name = n->text, *dot;
+	json_t		*v = NULL;
+	int		 i;
+	size_t		 len;
 
 	if (name[0] == '.' && name[1] == '\0')
 		return stack[depth - 1];
-	dot = strchr(name, '.');
-	len = dot ? (size_t)(dot - name) : strlen(name);
 	for (i = depth - 1; i >= 0 && v == NULL; i--) {
 		if (i < depth - 1 && stack[i] == stack[i + 1])
 			continue;
 		if (json_is_object(stack[i]))
-			v = json_object_getn(stack[i], name, len);
+			v = lookup_first(stack[i], n);
 	}
+	dot = name[n->len0] == '.' ? name + n->len0 : NULL;
 	while (v != NULL && dot != NULL) {
 		name = dot + 1;
 		dot = strchr(name, '.');
@@ -756,11 +826,11 @@ render_nodes(struct evbuffer *out, const struct node *n, json_t **stack,
 			break;
 		case N_VAR:
 		case N_RAW:
-			emit(out, lookup(stack, depth, n->text),
+			emit(out, lookup(stack, depth, n),
 			    n->type == N_RAW);
 			break;
 		case N_SECTION:
-			v = lookup(stack, depth, n->text);
+			v = lookup(stack, depth, n);
 			if (!truthy(v))
 				break;
 			if (json_is_array(v)) {
@@ -779,7 +849,7 @@ render_nodes(struct evbuffer *out, const struct node *n, json_t **stack,
 			}
 			break;
 		case N_INVERTED:
-			if (!truthy(lookup(stack, depth, n->text)) &&
+			if (!truthy(lookup(stack, depth, n)) &&
 			    render_nodes(out, n->child, stack, depth,
 			    lang) != 0)
 				return -1;
@@ -859,6 +929,7 @@ render_template_lang(struct evbuffer *out, const char *name, json_t *view,
 	if (lang < 0 || lang >= LANG_COUNT)
 		lang = LANG_EN;
 	stack[0] = view;
+	lookup_forget();
 	return render_nodes(out, t->root[lang], stack, 1, lang);
 }
 
@@ -881,6 +952,7 @@ render_string(struct evbuffer *out, const char *text, size_t len,
 	root = translate(parsed, lang);
 	node_free(parsed);
 	stack[0] = view;
+	lookup_forget();
 	rc = render_nodes(out, root, stack, 1, lang);
 	node_free(root);
 	if (rc != 0)

@@ -198,6 +198,7 @@ test_templates(void)
 	char		*dir, *cause2 = NULL;
 	FILE		*f;
 	struct evbuffer	*b;
+	json_t		*saved, *old;
 	size_t		 n;
 
 	dir = xasprintf("%s/templates", util_tmpdir());
@@ -229,6 +230,20 @@ test_templates(void)
 	renders("{{>title}}!", "Ann!", "render_string can use loaded partials");
 	evbuffer_free(b);
 
+	/* The same object, changed between two renders of a loaded partial
+	 * (whose nodes live on): the first value is kept alive, so a memo of
+	 * lookups that outlived its render would show it. */
+	saved = view;
+	view = json_pack("{s:s}", "name", "Old");
+	old = json_incref(json_object_get(view, "name"));
+	renders("{{>title}}", "Old", "a render over an object");
+	json_object_set_new(view, "name", json_string("New"));
+	renders("{{>title}}", "New", "the next render over the same object, "
+	    "changed since, sees the change (lookup's memo is per render)");
+	json_decref(old);
+	json_decref(view);
+	view = saved;
+
 	f = fopen(util_path("templates/bad.html"), "w");
 	fputs("ok\n{{#x}}\n", f);
 	fclose(f);
@@ -239,6 +254,35 @@ test_templates(void)
 	free(cause2);
 	render_free();
 	free(dir);
+}
+
+/*
+ * A render remembers what it looked up (lookup's memo): the same name in
+ * each item of a list, then at the top, gives each its own; a name missing
+ * from an item falls through to the frame around it; and the next render,
+ * over a view made anew (often at the same address), sees the new values.
+ */
+static void
+test_lookup_memo(void)
+{
+	json_t	*saved = view;
+	int	 i;
+
+	renders("{{name}}{{#people}}[{{name}}:{{site}}]{{/people}}{{name}}"
+	    "{{#user}}{{name}}{{site}}{{/user}}{{name}}",
+	    "Ann[Cy:home][Di:home]AnnBeahomeAnn",
+	    "a name in each list item, the frame around, and the top again");
+	for (i = 0; i < 3; i++) {
+		view = json_pack("{s:s, s:[{s:s}, {s:s}]}", "name",
+		    i == 0 ? "Eve" : i == 1 ? "Fay" : "Gus", "items", "x",
+		    "one", "y", "z");
+		renders("{{name}}{{#items}}({{x}}{{^x}}no x: {{name}}{{/x}})"
+		    "{{/items}}{{name}}", i == 0 ? "Eve(one)(no x: Eve)Eve" :
+		    i == 1 ? "Fay(one)(no x: Fay)Fay" : "Gus(one)(no x: Gus)Gus",
+		    "render %d over a view made anew sees its values", i + 1);
+		json_decref(view);
+	}
+	view = saved;
 }
 
 int
@@ -265,6 +309,7 @@ main(void)
 	test_errors();
 	test_depth();
 	test_templates();
+	test_lookup_memo();
 	json_decref(view);
 	free(cause);
 	return done_testing();
