@@ -71,11 +71,12 @@ asset_name(struct asset *a, const char *file)
 /*
  * An asset made at start rather than read from web_dir/static (the
  * script's words in each language, js-words.c), served as the files are
- * and cached as long: its URL, or NULL if there is no room. Called before
+ * and cached as long: its URL (the caller's to free), or NULL if there is
+ * no room. Called before
  * the loops start; it is not in the templates' map (asset.NAME), which
  * every thread shares by then.
  */
-const char *
+char *
 asset_add(const char *file, const char *data, size_t len)
 {
 	const char	*type = asset_type(file);

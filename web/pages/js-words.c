@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/buffer.h>
+
 #include "pages.h"
 
 /* The CLDR categories and a number that falls in each, for every language
@@ -52,7 +54,7 @@ js_words_make(int lang)
 }
 
 /* The reactions a card's React menu offers (👍 is the like button), for
- * foot.html's #react-offer; the set is fixed at start. */
+ * react-offer.html's #react-offer; the set is fixed at start. */
 static json_t *
 js_react_offer(void)
 {
@@ -77,12 +79,22 @@ js_react_offer(void)
  */
 static json_t	*js_words_url[LANG_COUNT];
 
-/* The script for one language: the fragment, added at the end of <body>. */
+/* The script for one language: the fragment, added at the end of <body>;
+ * NULL if it cannot be made. */
 static char *
-js_words_script(json_t *html)
+js_words_script(json_t *view, int lang)
 {
-	char	*lit = json_dumps(html, JSON_ENCODE_ANY), *js;
+	struct evbuffer	*b = evbuffer_new();
+	json_t		*html = NULL;
+	char		*lit = NULL, *js;
 
+	if (render_template_lang(b, "js-words", view, lang) == 0)
+		html = json_stringn((const char *)evbuffer_pullup(b, -1),
+		    evbuffer_get_length(b));
+	evbuffer_free(b);
+	if (html != NULL)
+		lit = json_dumps(html, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
+	json_decref(html);
 	if (lit == NULL)
 		return NULL;
 	js = xasprintf("// hearth: the words hearth.js writes, in one "
@@ -110,9 +122,8 @@ void
 web_js_words_init(void)
 {
 	static int	 hooked;
-	json_t		*offer, *v, *html;
-	const char	*url;
-	char		*js, *file;
+	json_t		*offer, *v;
+	char		*js, *file, *url;
 	int		 lang;
 
 	if (hooked++)
@@ -121,17 +132,17 @@ web_js_words_init(void)
 	for (lang = 0; lang < LANG_COUNT; lang++) {
 		v = json_pack("{s:o, s:O}", "js_plural", js_words_make(lang),
 		    "react_offer", offer);
-		html = render_frozen("js-words", v, lang);
+		js = js_words_script(v, lang);
 		json_decref(v);
-		if (html == NULL || (js = js_words_script(html)) == NULL) {
-			log_warn("js-words: no words for hearth.js in %s",
-			    i18n_code(lang));
-			continue;
-		}
 		file = xasprintf("words-%s.js", i18n_code(lang));
-		if ((url = asset_add(file, js, strlen(js))) != NULL)
+		if (js == NULL || (url = asset_add(file, js, strlen(js))) ==
+		    NULL)
+			log_warn("js-words: no %s for hearth.js: its words show "
+			    "in English", file);
+		else {
 			js_words_url[lang] = json_freeze(json_string(url));
-		free((char *)url);
+			free(url);
+		}
 		free(file);
 		free(js);
 	}

@@ -16,7 +16,7 @@ struct group;
 
 /* asset.c */
 json_t		*asset_urls(void);
-const char	*asset_add(const char *, const char *, size_t);
+char		*asset_add(const char *, const char *, size_t);
 struct asset;
 const struct asset *asset_find(const char *);
 const char	*asset_data(const struct asset *, size_t *, const char **);

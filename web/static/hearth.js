@@ -22,7 +22,7 @@
 
 (() => {
   // --- i18n: the script's own words (docs/translating.md) ---
-  // Plain ones come from foot.html's #hearth-i18n-words as data-i18n-NAME
+  // Plain ones come from #hearth-i18n-words as data-i18n-NAME
   // attributes, translated when the template was; counted ones, every
   // plural form of the page's language, from #hearth-plural (js-words.c),
   // chosen with Intl.PluralRules. English when a word is missing.
@@ -156,7 +156,7 @@
   });
 
   // A card's React menu holds a link to the post's page until it opens; the
-  // buttons are the page's one set (#react-offer, foot.html), each marked
+  // buttons are the page's one set (#react-offer), each marked
   // as this reader's own when the card's chips say so.
   document.addEventListener('toggle', (ev) => {
     const menu = ev.target;
@@ -733,7 +733,7 @@
 // group decides who sees a post, so choosing one says so instead of the
 // visibility menu (which would otherwise still claim "Everyone").
 (() => {
-  // The script's own words, as the first block reads them (foot.html).
+  // The script's own words, as the first block reads them (js-words.html).
   const word = (name, en, vars) => Object.entries(vars || {}).reduce(
     (out, [k, v]) => out.split(`{${k}}`).join(String(v)),
     document.getElementById('hearth-i18n-words')?.dataset[name] || en);
